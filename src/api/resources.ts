@@ -1,0 +1,124 @@
+/**
+ * @module The kinds kubito serves, in one explicit table: what discovery lists, how URLs map
+ * to kinds, and which are namespaced. Behaviour per kind (defaults, validation, tables) lives
+ * in the strategies; this file only names things.
+ */
+
+export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
+
+export interface SubresourceInfo {
+  /** e.g. `status`, `scale`, `log`, `exec`. */
+  name: string;
+  /** The kind it reads and writes (`Scale` for scale, the parent's kind for status). */
+  kind: string;
+  group: string;
+  version: string;
+  verbs: string[];
+}
+
+export interface ResourceInfo {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  /** Plural, lower case: `services`. */
+  resource: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: Verb[];
+  subresources: SubresourceInfo[];
+}
+
+const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+interface Spec {
+  group: string;
+  version: string;
+  kind: string;
+  resource: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs?: Verb[];
+  /** `status`, `scale`, or streaming subresources with their verbs. */
+  subresources?: Array<string | { name: string; kind?: string; group?: string; version?: string; verbs: string[] }>;
+}
+
+function define(spec: Spec): ResourceInfo {
+  const subresources = (spec.subresources ?? []).map((s): SubresourceInfo => {
+    if (typeof s !== 'string') {
+      return { name: s.name, kind: s.kind ?? spec.kind, group: s.group ?? spec.group, version: s.version ?? spec.version, verbs: s.verbs };
+    }
+    if (s === 'scale') return { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+    return { name: s, kind: spec.kind, group: spec.group, version: spec.version, verbs: ['get', 'patch', 'update'] };
+  });
+  return {
+    group: spec.group,
+    version: spec.version,
+    kind: spec.kind,
+    listKind: `${spec.kind}List`,
+    resource: spec.resource,
+    singular: spec.kind.toLowerCase(),
+    namespaced: spec.namespaced,
+    shortNames: spec.shortNames ?? [],
+    categories: spec.categories ?? [],
+    verbs: spec.verbs ?? ALL_VERBS,
+    subresources,
+  };
+}
+
+const podStreams = [
+  { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+  { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  { name: 'log', kind: 'Pod', verbs: ['get'] },
+  { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+];
+
+/** Every resource kubito serves. Order is discovery order. */
+export const RESOURCES: readonly ResourceInfo[] = [
+  define({ group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', namespaced: true, shortNames: ['cm'] }),
+  define({ group: '', version: 'v1', kind: 'Endpoints', resource: 'endpoints', namespaced: true, shortNames: ['ep'] }),
+  define({ group: '', version: 'v1', kind: 'Event', resource: 'events', namespaced: true, shortNames: ['ev'] }),
+  define({ group: '', version: 'v1', kind: 'Namespace', resource: 'namespaces', namespaced: false, shortNames: ['ns'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status', { name: 'finalize', verbs: ['update'] }] }),
+  define({ group: '', version: 'v1', kind: 'Node', resource: 'nodes', namespaced: false, shortNames: ['no'], subresources: ['status', { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }] }),
+  define({ group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'],
+    subresources: [...podStreams, 'status', { name: 'binding', kind: 'Binding', verbs: ['create'] }, { name: 'eviction', kind: 'Eviction', group: 'policy', verbs: ['create'] }] }),
+  define({ group: '', version: 'v1', kind: 'Secret', resource: 'secrets', namespaced: true }),
+  define({ group: '', version: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, shortNames: ['sa'] }),
+  define({ group: '', version: 'v1', kind: 'Service', resource: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'],
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status', { name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }] }),
+  define({ group: 'apps', version: 'v1', kind: 'Deployment', resource: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['scale', 'status'] }),
+  define({ group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['scale', 'status'] }),
+  define({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', resource: 'endpointslices', namespaced: true }),
+  define({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', resource: 'leases', namespaced: true }),
+  define({ group: 'events.k8s.io', version: 'v1', kind: 'Event', resource: 'events', namespaced: true, shortNames: ['ev'] }),
+];
+
+/** `group/version`, or just `version` for the core group. */
+export function groupVersion(info: { group: string; version: string }): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}
+
+/** Resources by group, in discovery order; the core group is `""`. */
+export function resourcesByGroup(): Map<string, ResourceInfo[]> {
+  const groups = new Map<string, ResourceInfo[]>();
+  for (const info of RESOURCES) {
+    const list = groups.get(info.group) ?? [];
+    list.push(info);
+    groups.set(info.group, list);
+  }
+  return groups;
+}
+
+/** The resource served at `/api(s)/<group>/<version>/.../<resource>`, if any. */
+export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+/** The resource for an apiVersion + kind, if any. */
+export function findKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
+}
