@@ -5,6 +5,7 @@
  * Check kinds with the `is*` functions, never by duck typing.
  */
 import type { Status, StatusCause } from './types.js';
+import { invalidMessage } from './validation/field-errors.js';
 
 /** The `reason` values of metav1.StatusReason that kubito produces. */
 export type StatusReason =
@@ -54,7 +55,7 @@ export class StatusError extends Error {
   }
 
   // `instanceof` works across two copies of this module (undici's trick).
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
@@ -105,13 +106,10 @@ export interface FieldError {
   detail: string;
 }
 
-/** `kind.group "name" is invalid: [cause, cause]`, as errors.NewInvalid writes it. */
+/** `kind.group "name" is invalid: [cause, cause]`, as errors.NewInvalid writes it (repeats dropped). */
 export function newInvalid(kind: { group: string; kind: string }, name: string, errs: FieldError[]): StatusError {
   const causes: StatusCause[] = errs.map((e) => ({ reason: e.type, message: e.detail, field: e.field }));
-  const qualified = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
-  const texts = errs.map((e) => `${e.field}: ${e.detail}`);
-  const summary = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
-  return failure(422, 'Invalid', `${qualified} "${name}" is invalid: ${summary}`, {
+  return failure(422, 'Invalid', invalidMessage(kind, name, errs), {
     name,
     group: kind.group || undefined,
     kind: kind.kind,

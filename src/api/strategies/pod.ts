@@ -1,0 +1,59 @@
+/**
+ * @module Pod: born Pending with the QoS class the kubelet would compute; a pod bound to a node
+ * is deleted gracefully (the node agent removes it after its containers stop), an unbound or
+ * finished one at once, as upstream's pod strategy decides (CheckGracefulDelete).
+ */
+import type { KubeObject } from '../types.js';
+import type { Strategy } from '../strategy.js';
+import { defaultTo, section } from './common.js';
+
+interface PodView {
+  spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; containers?: Array<Record<string, unknown>> };
+  status?: { phase?: string };
+}
+
+function defaults(obj: KubeObject): void {
+  const spec = section(obj, 'spec');
+  podSpecDefaults(spec);
+  // Set on pods only, by the Priority admission plugin.
+  defaultTo(spec, 'preemptionPolicy', 'PreemptLowerPriority');
+  defaultTo(spec, 'priority', 0);
+}
+
+/** SetDefaults_PodSpec and SetDefaults_Container, for pods and for pod templates. */
+export function podSpecDefaults(spec: Record<string, unknown>): void {
+  defaultTo(spec, 'restartPolicy', 'Always');
+  defaultTo(spec, 'terminationGracePeriodSeconds', 30);
+  defaultTo(spec, 'dnsPolicy', 'ClusterFirst');
+  defaultTo(spec, 'schedulerName', 'default-scheduler');
+  defaultTo(spec, 'securityContext', {});
+  defaultTo(spec, 'enableServiceLinks', true);
+  const containers = Array.isArray(spec.containers) ? (spec.containers as Array<Record<string, unknown>>) : [];
+  for (const c of containers) {
+    defaultTo(c, 'terminationMessagePath', '/dev/termination-log');
+    defaultTo(c, 'terminationMessagePolicy', 'File');
+    const image = typeof c.image === 'string' ? c.image : '';
+    const tag = image.includes('@') ? '' : image.split('/').pop()?.split(':')[1];
+    defaultTo(c, 'imagePullPolicy', !tag || tag === 'latest' ? 'Always' : 'IfNotPresent');
+    defaultTo(c, 'resources', {});
+    if (Array.isArray(c.ports)) for (const p of c.ports as Array<Record<string, unknown>>) defaultTo(p, 'protocol', 'TCP');
+  }
+}
+
+export const podStrategy: Strategy = {
+  prepareForCreate(obj) {
+    defaults(obj);
+    obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+  },
+  prepareForUpdate(next) {
+    defaults(next);
+  },
+  gracefulDeletePeriod(obj, requested) {
+    const pod = obj as KubeObject & PodView;
+    if (!pod.spec?.nodeName) return undefined;
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+    const period = requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    return period > 0 ? period : undefined;
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * @module Deployment and ReplicaSet: generation tracks spec changes; status is the
+ * controllers' (reset on create); apps/v1 defaults as upstream's SetDefaults_Deployment.
+ */
+import type { KubeObject } from '../types.js';
+import type { Strategy } from '../strategy.js';
+import { defaultTo, section } from './common.js';
+import { podSpecDefaults } from './pod.js';
+
+function templateDefaults(spec: Record<string, unknown>): void {
+  const template = spec.template && typeof spec.template === 'object' ? (spec.template as Record<string, unknown>) : undefined;
+  const podSpec = template?.spec && typeof template.spec === 'object' ? (template.spec as Record<string, unknown>) : undefined;
+  if (podSpec) podSpecDefaults(podSpec);
+}
+
+function deploymentDefaults(obj: KubeObject): void {
+  const spec = section(obj, 'spec');
+  defaultTo(spec, 'replicas', 1);
+  defaultTo(spec, 'revisionHistoryLimit', 10);
+  defaultTo(spec, 'progressDeadlineSeconds', 600);
+  const strategy = (spec.strategy ??= {}) as Record<string, unknown>;
+  defaultTo(strategy, 'type', 'RollingUpdate');
+  if (strategy.type === 'RollingUpdate') {
+    const rolling = (strategy.rollingUpdate ??= {}) as Record<string, unknown>;
+    defaultTo(rolling, 'maxUnavailable', '25%');
+    defaultTo(rolling, 'maxSurge', '25%');
+  }
+  templateDefaults(spec);
+}
+
+function replicaSetDefaults(obj: KubeObject): void {
+  const spec = section(obj, 'spec');
+  defaultTo(spec, 'replicas', 1);
+  templateDefaults(spec);
+}
+
+export const deploymentStrategy: Strategy = {
+  tracksGeneration: true,
+  prepareForCreate(obj) {
+    deploymentDefaults(obj);
+    obj.status = {};
+  },
+  prepareForUpdate(next) {
+    deploymentDefaults(next);
+  },
+};
+
+export const replicaSetStrategy: Strategy = {
+  tracksGeneration: true,
+  prepareForCreate(obj) {
+    replicaSetDefaults(obj);
+    obj.status = { replicas: 0 };
+  },
+  prepareForUpdate(next) {
+    replicaSetDefaults(next);
+  },
+};

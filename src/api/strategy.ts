@@ -1,0 +1,45 @@
+/**
+ * @module What makes each kind more than a JSON blob: the hooks the generic registry calls
+ * around every write, as kube-apiserver's `rest.RESTCreateStrategy` / `RESTUpdateStrategy` do.
+ * A kind without a strategy gets the generic behaviour only (metadata, namespace, name).
+ */
+import type { FieldError } from './errors.js';
+import type { KubeObject } from './types.js';
+
+/** What a strategy may need besides the object: allocation, the clock. */
+export interface StrategyContext {
+  /** RFC 3339 "now", with second precision, as metav1.Time marshals. */
+  now: string;
+  /** `create`, `update`, or a subresource update such as `status`. */
+  operation: 'create' | 'update' | 'status' | 'delete';
+  dryRun: boolean;
+}
+
+export interface Strategy {
+  /**
+   * Create: reset what a client may not set (usually status) and fill defaults.
+   * May be async to allocate resources (ClusterIPs, NodePorts); must then release them in
+   * `rollbackCreate` if the write fails.
+   */
+  prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void | Promise<void>;
+  /** Undo what prepareForCreate allocated when the create did not happen (conflict, dry run). */
+  rollbackCreate?(obj: KubeObject): void | Promise<void>;
+  /** Update of the main resource: keep what it may not change (usually status) from `prev`. */
+  prepareForUpdate?(next: KubeObject, prev: KubeObject, ctx: StrategyContext): void | Promise<void>;
+  /** Update of the status subresource: keep everything but status from `prev`. Default: that. */
+  prepareForStatusUpdate?(next: KubeObject, prev: KubeObject): void;
+  /** Field errors of a new object (after prepareForCreate). */
+  validate?(obj: KubeObject): FieldError[];
+  /** Field errors of an update (after prepareForUpdate), immutability included. */
+  validateUpdate?(next: KubeObject, prev: KubeObject): FieldError[];
+  /** Whether `metadata.generation` tracks spec changes for this kind. */
+  tracksGeneration?: boolean;
+  /**
+   * Whether a delete without a grace period of 0 should only mark the object (set
+   * deletionTimestamp) and leave the removal to someone else (the kubelet, for pods). Returns
+   * the grace period to record, or undefined for an immediate delete.
+   */
+  gracefulDeletePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
+  /** Called after the object is gone from storage, to release what it held. */
+  afterDelete?(obj: KubeObject): void | Promise<void>;
+}

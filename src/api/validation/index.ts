@@ -1,0 +1,6 @@
+/** @module The validation helpers every kind's strategy uses; see README.md. */
+export * from './field-errors.js';
+export * from './go-format.js';
+export * from './names.js';
+export * from './object-meta.js';
+export * from './resource-meta.js';

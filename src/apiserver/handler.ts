@@ -1,0 +1,173 @@
+/**
+ * @module The API server's one entry point: `handle(request) -> response`. Authentication,
+ * non-resource paths (discovery, OpenAPI, version, health), then the resource verbs. The HTTPS
+ * server and the in-process transport both call this, so they behave the same.
+ */
+import {
+  newBadRequest,
+  newMethodNotSupported,
+  newNotFound,
+  newPathNotFound,
+  newUnauthorized,
+  StatusError,
+  toStatusError,
+} from '../api/errors.js';
+import { findResource, type ResourceInfo } from '../api/resources.js';
+import { openapiResponse } from './openapi/index.js';
+import { buildDiscovery, serveDiscovery, type DiscoveryDocuments } from './discovery.js';
+import { deleteCollection, deleteObject } from './handlers/delete.js';
+import { patchObject } from './handlers/patch.js';
+import { getObject, listObjects } from './handlers/read.js';
+import { getScale, updateScale } from './handlers/scale.js';
+import type { Scope } from './handlers/scope.js';
+import { watchObjects } from './handlers/watch.js';
+import { createObject, updateObject } from './handlers/write.js';
+import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
+import type { RestStorage } from './registry/rest-storage.js';
+import { parseRequestInfo, type ResourceRequest } from './request-info.js';
+
+/** What `/version` answers; kubectl prints gitVersion as the server version. */
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+/** Serves streaming pod subresources (log, exec, attach, portforward); the node agent provides it. */
+export type PodStreamHandler = (scope: Scope) => Promise<HandlerResponse>;
+
+export interface ApiHandlerOptions {
+  /** Registries by `group/version/resource`. */
+  storages: Map<string, RestStorage>;
+  /** Returns true if the request's credentials are valid. Absent: every request is allowed. */
+  authenticate?: (headers: HandlerRequest['headers']) => boolean;
+  /** host:port clients reach the server at (for legacy discovery). */
+  serverAddress: string;
+  version: VersionInfo;
+  /** Whether the server is ready (readyz). */
+  ready?: () => boolean;
+  clock?: () => number;
+  podStreams?: PodStreamHandler;
+}
+
+export function storageKey(group: string, version: string, resource: string): string {
+  return `${group}/${version}/${resource}`;
+}
+
+export class ApiHandler {
+  readonly #options: ApiHandlerOptions;
+  readonly #discovery: DiscoveryDocuments;
+
+  constructor(options: ApiHandlerOptions) {
+    this.#options = options;
+    this.#discovery = buildDiscovery(options.serverAddress);
+  }
+
+  /** Handles one request; never rejects (errors become Status answers). */
+  async handle(req: HandlerRequest): Promise<HandlerResponse> {
+    try {
+      return await this.#route(req);
+    } catch (err) {
+      const status = toStatusError(err).status;
+      if (status.code >= 500) console.error(`apiserver: ${req.method} ${req.path}:`, err);
+      return jsonResponse(status.code, status);
+    }
+  }
+
+  async #route(req: HandlerRequest): Promise<HandlerResponse> {
+    const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version';
+    if (!open && !req.inProcess && this.#options.authenticate && !this.#options.authenticate(req.headers)) throw newUnauthorized();
+    const watchParam = req.query.get('watch');
+    const info = parseRequestInfo(req.method, req.path, watchParam === 'true' || watchParam === '1');
+    if (!info.isResource) return this.#nonResource(req);
+    return this.#resource(req, info);
+  }
+
+  #nonResource(req: HandlerRequest): HandlerResponse {
+    const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+    if (req.method !== 'GET') throw newPathNotFound();
+    const discovery = serveDiscovery(this.#discovery, path, req.headers.accept);
+    if (discovery) return discovery;
+    if (path === '/version') return jsonResponse(200, this.#options.version);
+    if (path === '/healthz' || path === '/livez' || path.startsWith('/healthz/') || path.startsWith('/livez/')) {
+      return { kind: 'body', status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok' };
+    }
+    if (path === '/readyz' || path.startsWith('/readyz/')) {
+      const ready = this.#options.ready?.() ?? true;
+      return { kind: 'body', status: ready ? 200 : 500, contentType: 'text/plain; charset=utf-8', body: ready ? 'ok' : '[-]informer-sync failed: not ready\nreadyz check failed' };
+    }
+    const openapi = openapiResponse(path, req.query, req.headers);
+    if (openapi) return openapi;
+    throw newPathNotFound();
+  }
+
+  async #resource(req: HandlerRequest, request: ResourceRequest): Promise<HandlerResponse> {
+    const info = findResource(request.group, request.version, request.resource);
+    const storage = info && this.#options.storages.get(storageKey(info.group, info.version, info.resource));
+    if (!info || !storage) throw newPathNotFound();
+    if (info.namespaced && !request.namespace && request.name) throw newPathNotFound();
+    if (!info.namespaced && request.namespace) throw newPathNotFound();
+    const scope: Scope = { http: req, request, info, storage, now: (this.#options.clock ?? Date.now)(), warnings: [] };
+    if (request.subresource) return this.#subresource(scope, info);
+    if (!info.verbs.includes(request.verb as never)) throw newMethodNotSupported({ group: info.group, resource: info.resource }, request.verb);
+    switch (request.verb) {
+      case 'get':
+        return getObject(scope);
+      case 'list':
+        return listObjects(scope);
+      case 'watch':
+        return watchObjects(scope);
+      case 'create':
+        if (request.name) throw newMethodNotSupported({ group: info.group, resource: info.resource }, 'create');
+        if (info.namespaced && !request.namespace) throw newPathNotFound();
+        return createObject(scope);
+      case 'update':
+        return updateObject(scope);
+      case 'patch':
+        return patchObject(scope);
+      case 'delete':
+        return deleteObject(scope);
+      case 'deletecollection':
+        if (!info.verbs.includes('deletecollection')) throw newMethodNotSupported({ group: info.group, resource: info.resource }, 'deletecollection');
+        return deleteCollection(scope);
+      default:
+        throw newMethodNotSupported({ group: info.group, resource: info.resource }, request.verb);
+    }
+  }
+
+  async #subresource(scope: Scope, info: ResourceInfo): Promise<HandlerResponse> {
+    const { request } = scope;
+    const sub = info.subresources.find((s) => s.name === request.subresource);
+    if (!sub || !request.name) throw newPathNotFound();
+    const gr = { group: info.group, resource: `${info.resource}/${sub.name}` };
+    if (info.resource === 'pods' && ['log', 'exec', 'attach', 'portforward'].includes(sub.name)) {
+      if (!this.#options.podStreams) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 503, reason: 'ServiceUnavailable', message: `no node agent serves pods/${sub.name} in this cluster` });
+      await scope.storage.get(request.namespace, request.name);
+      return this.#options.podStreams(scope);
+    }
+    if (sub.name === 'status' || sub.name === 'finalize') {
+      switch (request.verb) {
+        case 'get':
+          return getObject(scope);
+        case 'update':
+          return updateObject(scope);
+        case 'patch':
+          return patchObject(scope);
+      }
+      throw newMethodNotSupported(gr, request.verb);
+    }
+    if (sub.name === 'scale') {
+      if (request.verb === 'get') return getScale(scope);
+      if (request.verb === 'update' || request.verb === 'patch') return updateScale(scope);
+      throw newMethodNotSupported(gr, request.verb);
+    }
+    if (request.verb === 'get' && sub.name !== 'proxy') throw newNotFound(gr, request.name);
+    throw newBadRequest(`the server does not serve ${info.resource}/${sub.name} yet`);
+  }
+}

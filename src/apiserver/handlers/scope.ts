@@ -1,0 +1,63 @@
+/**
+ * @module What every resource handler gets: the parsed request, the resource and its registry,
+ * and helpers to answer in the representation the client negotiated.
+ */
+import { StatusError } from '../../api/errors.js';
+import type { ResourceInfo } from '../../api/resources.js';
+import type { KubeObject, Status } from '../../api/types.js';
+import type { HandlerRequest, HandlerResponse } from '../http-types.js';
+import { negotiate, serialize, type Accepted } from '../negotiate.js';
+import type { RestStorage } from '../registry/rest-storage.js';
+import type { ResourceRequest } from '../request-info.js';
+import { toPartialMetadata, toTableResponse } from '../representations.js';
+
+export interface Scope {
+  http: HandlerRequest;
+  request: ResourceRequest;
+  info: ResourceInfo;
+  storage: RestStorage;
+  /** Milliseconds since the epoch. */
+  now: number;
+  /** `Warning` headers to send with the answer (fieldValidation=Warn, deprecations). */
+  warnings: string[];
+}
+
+/** The query parameter, or undefined when absent or empty. */
+export function param(scope: Scope, name: string): string | undefined {
+  const value = scope.http.query.get(name);
+  return value === null || value === '' ? undefined : value;
+}
+
+/** `dryRun=All` (the only value upstream accepts). */
+export function isDryRun(scope: Scope): boolean {
+  const values = scope.http.query.getAll('dryRun');
+  for (const v of values) {
+    if (v !== 'All') throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 400, reason: 'BadRequest', message: `Unsupported value: "${v}": supported values: "All"` });
+  }
+  return values.length > 0;
+}
+
+function headersFor(scope: Scope): Record<string, string | string[]> | undefined {
+  if (!scope.warnings.length) return undefined;
+  return { Warning: scope.warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
+}
+
+/** Answers one object (or a list) in the negotiated representation. */
+export function respondObject(scope: Scope, status: number, obj: KubeObject | { items: KubeObject[]; metadata: object; kind: string; apiVersion: string }): HandlerResponse {
+  const isList = Array.isArray((obj as { items?: unknown }).items);
+  const accepted: Accepted = negotiate(scope.http.headers.accept, { list: isList });
+  let body: unknown = obj;
+  if (accepted.representation === 'table') {
+    body = toTableResponse(scope, isList ? (obj as { items: KubeObject[] }).items : [obj as KubeObject], (obj as { metadata: object }).metadata);
+  } else if (accepted.representation === 'metadata') {
+    body = isList
+      ? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: (obj as { metadata: object }).metadata, items: (obj as { items: KubeObject[] }).items.map(toPartialMetadata) }
+      : toPartialMetadata(obj as KubeObject);
+  }
+  return { kind: 'body', status, contentType: accepted.contentType, body: serialize(body, accepted), headers: headersFor(scope) };
+}
+
+/** Answers a Status (success of a delete, for example). */
+export function respondStatus(scope: Scope, status: Status): HandlerResponse {
+  return { kind: 'body', status: status.code, contentType: 'application/json', body: JSON.stringify(status), headers: headersFor(scope) };
+}

@@ -1,0 +1,100 @@
+/**
+ * @module Watch: a chunked stream of one JSON event per line, as kube-apiserver writes it.
+ * Honours resourceVersion (410 Expired when too old), timeoutSeconds (the server ends the
+ * stream), allowWatchBookmarks (periodic BOOKMARK events carrying the newest revision), label
+ * and field selectors, and the Table representation that `kubectl get -w` asks for.
+ */
+import { newBadRequest } from '../../api/errors.js';
+import { groupVersion } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import { filterFromQuery } from '../filters.js';
+import type { HandlerResponse } from '../http-types.js';
+import { negotiate } from '../negotiate.js';
+import type { RegistryWatchEvent } from '../registry/rest-storage.js';
+import { toPartialMetadata, toTableResponse } from '../representations.js';
+import { param, type Scope } from './scope.js';
+
+/** Upstream's --min-request-timeout is 1800 s; a watch without timeoutSeconds lasts between it and twice it. */
+const DEFAULT_TIMEOUT_SECONDS = 1800;
+/** Upstream sends a bookmark about once a minute; sooner keeps informers' resourceVersion fresh. */
+const BOOKMARK_INTERVAL_MS = 10_000;
+
+export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
+  const accepted = negotiate(scope.http.headers.accept, { list: true });
+  const timeoutText = param(scope, 'timeoutSeconds');
+  const timeout = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : Number(timeoutText);
+  if (!Number.isFinite(timeout) || timeout < 0) throw newBadRequest(`invalid timeoutSeconds: ${timeoutText}`);
+  const bookmarks = param(scope, 'allowWatchBookmarks') === 'true';
+  const fieldName = scope.request.name;
+  const baseFilter = filterFromQuery(scope.info, scope.http.query);
+  // `GET .../services/nginx?watch=true` watches one object.
+  const filter = fieldName ? (o: KubeObject) => o.metadata.name === fieldName && baseFilter(o) : baseFilter;
+
+  const encode = (ev: RegistryWatchEvent | { type: 'BOOKMARK'; object: KubeObject }): string => {
+    let object: unknown = ev.object;
+    if (ev.type !== 'BOOKMARK') {
+      if (accepted.representation === 'table') object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
+      else if (accepted.representation === 'metadata') object = toPartialMetadata(ev.object);
+    }
+    return `${JSON.stringify({ type: ev.type, object })}\n`;
+  };
+
+  // Start the registry watch now, so that a 410 is an HTTP error rather than a stream event.
+  const pending: string[] = [];
+  let sink: { write(chunk: string): void; end(): void } | undefined;
+  let lastRevision = param(scope, 'resourceVersion') ?? '0';
+  let closed = false;
+  const emit = (line: string): void => {
+    if (closed) return;
+    if (sink) sink.write(line);
+    else pending.push(line);
+  };
+  let endEarly = false;
+  const handle = await scope.storage.watch(scope.request.namespace, { filter, resourceVersion: param(scope, 'resourceVersion') }, {
+    onEvent: (ev) => {
+      lastRevision = ev.object.metadata.resourceVersion ?? lastRevision;
+      emit(encode(ev));
+    },
+    onClose: () => {
+      if (sink) sink.end();
+      else endEarly = true;
+    },
+  });
+
+  return {
+    kind: 'stream',
+    status: 200,
+    contentType: accepted.contentType,
+    headers: { 'Transfer-Encoding': 'chunked' },
+    start(out) {
+      sink = out;
+      for (const line of pending.splice(0)) out.write(line);
+      if (endEarly) {
+        out.end();
+        return () => handle.stop();
+      }
+      const timers: NodeJS.Timeout[] = [];
+      const stop = (): void => {
+        if (closed) return;
+        closed = true;
+        for (const t of timers) clearTimeout(t);
+        handle.stop();
+      };
+      timers.push(setTimeout(() => {
+        stop();
+        out.end();
+      }, timeout * 1000));
+      if (bookmarks) {
+        const interval = setInterval(() => {
+          if (lastRevision === '0') return;
+          const bookmark = { kind: scope.info.kind, apiVersion: groupVersion(scope.info), metadata: { resourceVersion: lastRevision } };
+          emit(encode({ type: 'BOOKMARK', object: bookmark }));
+        }, BOOKMARK_INTERVAL_MS);
+        interval.unref();
+        timers.push(interval);
+      }
+      timers[0].unref();
+      return stop;
+    },
+  };
+}

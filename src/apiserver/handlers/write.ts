@@ -1,0 +1,57 @@
+/**
+ * @module POST (create) and PUT (update, also of the status subresource). Field validation of
+ * the body (Strict / Warn / Ignore) happens here, before the registry sees the object.
+ */
+import { newBadRequest } from '../../api/errors.js';
+import { groupVersion } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import type { HandlerResponse } from '../http-types.js';
+import { asObject, decodeBody } from '../negotiate.js';
+import { checkFields } from '../field-validation.js';
+import { isDryRun, param, respondObject, type Scope } from './scope.js';
+
+/** Reads the request body as an object of this resource's kind, as the decoder would. */
+export function readObject(scope: Scope): KubeObject {
+  const expected = groupVersion(scope.info);
+  const kind = scope.request.subresource === 'scale' ? 'Scale' : scope.info.kind;
+  const obj = asObject(decodeBody(scope.http.body, scope.http.headers['content-type'], { apiVersion: expected, kind }));
+  if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== kind) {
+    throw newBadRequest(`the object provided is unrecognized (must be of type ${kind}): ${obj.kind} in version "${obj.apiVersion ?? ''}" cannot be handled as a ${kind}`);
+  }
+  if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== expected && scope.request.subresource !== 'scale') {
+    throw newBadRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+  }
+  checkFields(scope, obj);
+  return obj;
+}
+
+export async function createObject(scope: Scope): Promise<HandlerResponse> {
+  const obj = readObject(scope);
+  const { namespace } = scope.request;
+  const created = await scope.storage.create(namespace, obj, { dryRun: isDryRun(scope) });
+  return respondObject(scope, 201, created);
+}
+
+export async function updateObject(scope: Scope): Promise<HandlerResponse> {
+  const obj = readObject(scope);
+  const { namespace, name, subresource } = scope.request;
+  let created = false;
+  const updated = await scope.storage.guaranteedUpdate(
+    namespace,
+    name,
+    (current) => {
+      created = current === undefined;
+      const next = structuredClone(obj);
+      if (current && next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
+        return staleUpdate(scope, name);
+      }
+      return next;
+    },
+    { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: scope.storage.allowCreateOnUpdate && !subresource },
+  );
+  return respondObject(scope, created ? 201 : 200, updated);
+}
+
+function staleUpdate(scope: Scope, name: string): never {
+  throw scope.storage.conflict(name);
+}

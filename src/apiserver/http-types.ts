@@ -1,0 +1,51 @@
+/**
+ * @module The API server's request and response, independent of node:http, so that the HTTPS
+ * server and the in-process transport run the very same handler code.
+ */
+import type { Method } from '../client/transport.js';
+
+export interface HandlerRequest {
+  method: Method;
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  /** The raw body (already bounded in size by the transport). */
+  body?: Buffer;
+  /**
+   * Set only by the in-process transport: the request comes from a component inside the
+   * control plane process, which needs no credentials. The HTTPS server never sets it.
+   */
+  inProcess?: boolean;
+}
+
+/** A complete answer. */
+export interface BodyResponse {
+  kind: 'body';
+  status: number;
+  contentType: string;
+  body: string | Buffer;
+  headers?: Record<string, string | string[]>;
+}
+
+/** A streamed answer (watch, logs): `start` begins writing and returns a stop function. */
+export interface StreamResponse {
+  kind: 'stream';
+  status: number;
+  contentType: string;
+  headers?: Record<string, string | string[]>;
+  start(sink: StreamSink): () => void;
+}
+
+export interface StreamSink {
+  write(chunk: string | Buffer): void;
+  /** Ends the stream (the server closed it: timeout, error event, shutdown). */
+  end(): void;
+}
+
+export type HandlerResponse = BodyResponse | StreamResponse;
+
+/** JSON answer helper. */
+export function jsonResponse(status: number, value: unknown, headers?: Record<string, string | string[]>): BodyResponse {
+  return { kind: 'body', status, contentType: 'application/json', body: JSON.stringify(value), headers };
+}

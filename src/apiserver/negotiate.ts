@@ -1,0 +1,107 @@
+/**
+ * @module Content negotiation as kube-apiserver does it: which representation a client asked
+ * for (`as=Table`, `as=PartialObjectMetadata`, JSON, YAML), and how to read a request body
+ * (JSON, YAML, Kubernetes protobuf).
+ */
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { newBadRequest, newNotAcceptable, newUnsupportedMediaType } from '../api/errors.js';
+import { decodeProtobufObject } from '../api/protobuf/index.js';
+import type { KubeObject } from '../api/types.js';
+
+export type Representation = 'object' | 'table' | 'metadata';
+
+export interface Accepted {
+  representation: Representation;
+  /** The media type to answer with. */
+  contentType: string;
+  yaml: boolean;
+}
+
+interface MediaRange {
+  type: string;
+  params: Record<string, string>;
+}
+
+function parseAccept(header: string | undefined): MediaRange[] {
+  if (!header) return [{ type: '*/*', params: {} }];
+  return header.split(',').map((part) => {
+    const [type, ...params] = part.split(';').map((s) => s.trim());
+    const map: Record<string, string> = {};
+    for (const p of params) {
+      const eq = p.indexOf('=');
+      if (eq > 0) map[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
+    }
+    return { type: type.toLowerCase(), params: map };
+  });
+}
+
+/**
+ * The first acceptable representation in the client's order. Protobuf is never answered:
+ * every client that asks for it also accepts JSON (kubectl does).
+ */
+export function negotiate(accept: string | undefined, options: { list: boolean }): Accepted {
+  const ranges = parseAccept(accept);
+  for (const r of ranges) {
+    const jsonish = r.type === 'application/json' || r.type === '*/*' || r.type === 'application/*';
+    if (r.params.as === 'Table' && jsonish) {
+      if (r.params.g === 'meta.k8s.io' && (r.params.v === 'v1' || r.params.v === 'v1beta1')) {
+        return { representation: 'table', contentType: `application/json;as=Table;v=${r.params.v};g=meta.k8s.io`, yaml: false };
+      }
+      continue;
+    }
+    if ((r.params.as === 'PartialObjectMetadata' || r.params.as === 'PartialObjectMetadataList') && jsonish) {
+      if (r.params.g === 'meta.k8s.io' && (r.params.v === 'v1' || r.params.v === 'v1beta1')) {
+        const as = options.list ? 'PartialObjectMetadataList' : 'PartialObjectMetadata';
+        return { representation: 'metadata', contentType: `application/json;as=${as};v=${r.params.v};g=meta.k8s.io`, yaml: false };
+      }
+      continue;
+    }
+    if (r.params.as) continue;
+    if (jsonish) return { representation: 'object', contentType: 'application/json', yaml: false };
+    if (r.type === 'application/yaml') return { representation: 'object', contentType: 'application/yaml', yaml: true };
+  }
+  throw newNotAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+}
+
+/** Serializes a value for the negotiated media type. */
+export function serialize(value: unknown, accepted: Pick<Accepted, 'yaml'>): string {
+  return accepted.yaml ? toYaml(value) : JSON.stringify(value);
+}
+
+/** Content types a body may come in, besides the patch types (see handlers/patch.ts). */
+export function decodeBody(body: Buffer | undefined, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): unknown {
+  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (!body || body.length === 0) throw newBadRequest('the body of the request was empty');
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body, { defaults: expected });
+  const text = body.toString('utf8');
+  if (type === 'application/json' || type === '' || type === '*/*') return parseJson(text);
+  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseYamlText(text);
+  throw newUnsupportedMediaType(type);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw newBadRequest(`error decoding JSON: ${(err as Error).message}`);
+  }
+}
+
+export function parseYamlText(text: string): unknown {
+  try {
+    return parseYaml(text, { uniqueKeys: false });
+  } catch (err) {
+    throw newBadRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** A body that must be a Kubernetes object: a JSON object with metadata. */
+export function asObject(value: unknown): KubeObject {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw newBadRequest('Object \'Kind\' is missing in \'' + JSON.stringify(value)?.slice(0, 200) + '\'');
+  }
+  const obj = value as KubeObject;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) throw newBadRequest('metadata must be an object');
+  return obj;
+}

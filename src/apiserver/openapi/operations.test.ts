@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RESOURCES } from '../../api/resources.js';
+import { groupVersionPath, groupVersionPaths } from './operations.js';
+import { openapiV3Document } from './serve.js';
+
+type Op = { operationId: string; parameters?: Array<{ name: string; in: string }>; 'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }; 'x-kubernetes-action'?: string };
+
+function operations(gvPath: string): Array<{ path: string; method: string; op: Op }> {
+  const doc = openapiV3Document(gvPath);
+  assert.ok(doc, gvPath);
+  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([m]) => m !== 'parameters').map(([method, op]) => ({ path, method, op: op as Op })));
+}
+
+test('operationIds and paths follow upstream for a Service', () => {
+  const ids = new Map(groupVersionPaths('', 'v1').flatMap((p) => p.operations.map((o) => [o.operationId, `${o.method.toUpperCase()} ${p.path}`] as const)));
+  assert.equal(ids.get('patchCoreV1NamespacedService'), 'PATCH /api/v1/namespaces/{namespace}/services/{name}');
+  assert.equal(ids.get('listCoreV1ServiceForAllNamespaces'), 'GET /api/v1/services');
+  assert.equal(ids.get('watchCoreV1NamespacedServiceList'), 'GET /api/v1/watch/namespaces/{namespace}/services');
+  assert.equal(ids.get('deleteCoreV1CollectionNamespacedService'), 'DELETE /api/v1/namespaces/{namespace}/services');
+  assert.equal(ids.get('replaceCoreV1NamespacedServiceStatus'), 'PUT /api/v1/namespaces/{namespace}/services/{name}/status');
+  assert.equal(ids.get('connectCoreV1GetNamespacedServiceProxyWithPath'), 'GET /api/v1/namespaces/{namespace}/services/{name}/proxy/{path}');
+  assert.equal(ids.get('connectCoreV1PostNamespacedPodExec'), 'POST /api/v1/namespaces/{namespace}/pods/{name}/exec');
+  assert.equal(ids.get('createCoreV1NamespacedPodEviction'), 'POST /api/v1/namespaces/{namespace}/pods/{name}/eviction');
+  assert.equal(ids.get('readCoreV1NamespacedPodLog'), 'GET /api/v1/namespaces/{namespace}/pods/{name}/log');
+  assert.equal(ids.get('patchCoreV1Node'), 'PATCH /api/v1/nodes/{name}');
+  assert.equal(ids.get('replaceCoreV1NamespaceFinalize'), 'PUT /api/v1/namespaces/{name}/finalize');
+  assert.equal(ids.get('getCoreV1APIResources'), 'GET /api/v1/');
+  assert.equal(ids.has('deleteCoreV1CollectionNamespace'), false, 'namespaces have no deletecollection');
+  const apps = new Map(groupVersionPaths('apps', 'v1').flatMap((p) => p.operations.map((o) => [o.operationId, o] as const)));
+  assert.deepEqual(apps.get('patchAppsV1NamespacedDeploymentScale')?.gvk, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+});
+
+test('every PATCH carries its GVK and a fieldValidation query parameter (what kubectl 1.29+ looks for)', () => {
+  for (const r of RESOURCES) {
+    const gvk = { group: r.group, version: r.version, kind: r.kind };
+    const patches = operations(groupVersionPath(r.group, r.version)).filter((o) => o.method === 'patch' && o.op['x-kubernetes-action'] === 'patch');
+    const mine = patches.filter((o) => {
+      const g = o.op['x-kubernetes-group-version-kind'];
+      return g?.group === gvk.group && g.version === gvk.version && g.kind === gvk.kind;
+    });
+    assert.ok(mine.length > 0, `no PATCH for ${r.kind}`);
+    for (const { path, op } of patches) {
+      assert.ok(op.parameters?.some((p) => p.name === 'fieldValidation' && p.in === 'query'), `${path} PATCH lacks fieldValidation`);
+    }
+  }
+});
+
+test('kubectl explain finds each kind through the list path it searches', () => {
+  for (const r of RESOURCES) {
+    const gv = groupVersionPath(r.group, r.version);
+    const doc = openapiV3Document(gv);
+    const get = doc?.paths[`/${gv}/${r.resource}`]?.get as Op | undefined;
+    assert.deepEqual(get?.['x-kubernetes-group-version-kind'], { group: r.group, version: r.version, kind: r.kind }, `${gv}/${r.resource}`);
+  }
+});
+
+test('v3 documents hold exactly the schemas their operations reach, refs in v3 form', () => {
+  const doc = openapiV3Document('apis/apps/v1');
+  assert.ok(doc);
+  const schemas = doc.components.schemas;
+  assert.ok(schemas['io.k8s.api.apps.v1.Deployment']);
+  assert.ok(schemas['io.k8s.api.autoscaling.v1.Scale']);
+  assert.ok(schemas['io.k8s.api.core.v1.Container'], 'reached through the pod template');
+  assert.equal(schemas['io.k8s.api.core.v1.Service'], undefined);
+  const spec = (schemas['io.k8s.api.apps.v1.Deployment'].properties as Record<string, Record<string, unknown>>).spec;
+  assert.deepEqual(spec.allOf, [{ $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec' }]);
+  const text = JSON.stringify(doc);
+  for (const m of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) assert.ok(schemas[m[1]], `dangling ${m[1]}`);
+  assert.equal(text.includes('"ref"'), false);
+});

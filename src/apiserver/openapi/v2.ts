@@ -1,0 +1,64 @@
+/**
+ * @module The Swagger 2.0 document kube-apiserver serves at `/openapi/v2`: every group-version's
+ * operations and every definition, refs as `#/definitions/<name>`, parameters inline.
+ */
+import { DEFINITIONS } from '../../api/schema/index.js';
+import { definitionClosure, renderDefinitions, sortKeys, type JsonSchema } from './schemas.js';
+import { groupVersionPaths, servedGroupVersions, type OperationSpec, type PathSpec } from './operations.js';
+import type { ParameterSpec } from './parameters.js';
+
+const REF_PREFIX = '#/definitions/';
+
+export interface SwaggerDocument {
+  swagger: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, unknown>>;
+  definitions: Record<string, JsonSchema>;
+}
+
+function parameter(p: ParameterSpec): Record<string, unknown> {
+  return { description: p.description, in: p.in, name: p.name, ...(p.required ? { required: true } : {}), type: p.type, uniqueItems: true };
+}
+
+function operation(op: OperationSpec): Record<string, unknown> {
+  const params: Array<Record<string, unknown>> = [];
+  if (op.body) params.push({ in: 'body', name: 'body', ...(op.body.required ? { required: true } : {}), schema: { $ref: REF_PREFIX + op.body.ref } });
+  params.push(...op.parameters.map(parameter));
+  const out: Record<string, unknown> = {
+    consumes: op.consumes,
+    description: op.description,
+    operationId: op.operationId,
+    produces: op.produces,
+    responses: Object.fromEntries(op.responses.map((r) => {
+      if (!r.body) return [r.code, { description: r.description }];
+      return [r.code, { description: r.description, schema: 'ref' in r.body ? { $ref: REF_PREFIX + r.body.ref } : { type: 'string' } }];
+    })),
+    schemes: ['https'],
+    tags: [op.tag],
+  };
+  if (params.length) out.parameters = params;
+  if (op.action !== undefined) out['x-kubernetes-action'] = op.action;
+  if (op.gvk) out['x-kubernetes-group-version-kind'] = op.gvk;
+  return out;
+}
+
+function pathItem(spec: PathSpec): Record<string, unknown> {
+  const item: Record<string, unknown> = {};
+  if (spec.parameters.length) item.parameters = spec.parameters.map(parameter);
+  for (const op of spec.operations) item[op.method] = operation(op);
+  return item;
+}
+
+/** The whole Swagger 2.0 document. Throws if the registry refers to a definition it lacks. */
+export function buildOpenAPIV2Document(): SwaggerDocument {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const gv of servedGroupVersions()) {
+    for (const p of groupVersionPaths(gv.group, gv.version)) paths[p.path] = pathItem(p);
+  }
+  return sortKeys({
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: 'unversioned' },
+    paths,
+    definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false }),
+  });
+}

@@ -1,0 +1,31 @@
+/** @module Tests for request path parsing. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRequestInfo } from './request-info.js';
+
+test('namespaced resource paths', () => {
+  assert.deepEqual(parseRequestInfo('GET', '/api/v1/namespaces/default/services/nginx/status', false), {
+    isResource: true, verb: 'get', group: '', version: 'v1', namespace: 'default', resource: 'services', name: 'nginx', subresource: 'status', rest: [],
+  });
+  const list = parseRequestInfo('GET', '/apis/apps/v1/namespaces/ns1/deployments', false);
+  assert.equal(list.isResource && list.verb, 'list');
+  const watch = parseRequestInfo('GET', '/api/v1/services', true);
+  assert.equal(watch.isResource && `${watch.verb} ${watch.namespace}|${watch.resource}`, 'watch |services');
+  const dc = parseRequestInfo('DELETE', '/api/v1/namespaces/a/pods', false);
+  assert.equal(dc.isResource && dc.verb, 'deletecollection');
+});
+
+test('namespace objects are cluster-scoped', () => {
+  const ns = parseRequestInfo('GET', '/api/v1/namespaces/kube-system', false);
+  assert.equal(ns.isResource && `${ns.resource}/${ns.name} in "${ns.namespace}"`, 'namespaces/kube-system in ""');
+  const fin = parseRequestInfo('PUT', '/api/v1/namespaces/x/finalize', false);
+  assert.equal(fin.isResource && `${fin.verb} ${fin.resource}/${fin.name}/${fin.subresource}`, 'update namespaces/x/finalize');
+  const all = parseRequestInfo('GET', '/api/v1/namespaces', false);
+  assert.equal(all.isResource && all.verb, 'list');
+});
+
+test('discovery and other paths are non-resource', () => {
+  for (const p of ['/api', '/apis', '/api/v1', '/apis/apps', '/apis/apps/v1', '/healthz', '/openapi/v3']) {
+    assert.equal(parseRequestInfo('GET', p, false).isResource, false, p);
+  }
+});

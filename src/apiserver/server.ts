@@ -1,0 +1,138 @@
+/**
+ * @module The HTTPS front of the API server: reads requests (bounded in size, as
+ * kube-apiserver's 3 MiB limit), hands them to the ApiHandler, and writes whole or streamed
+ * answers. HTTP/1.1 only: client-go falls back to it, and upgrades (exec, port-forward) need it.
+ */
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newRequestEntityTooLarge, toStatusError } from '../api/errors.js';
+import type { Method } from '../client/transport.js';
+import type { HandlerRequest, HandlerResponse } from './http-types.js';
+
+/** kube-apiserver's default --max-request-bytes for JSON bodies. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+const METHODS = new Set<Method>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  certPem: string;
+  keyPem: string;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(newRequestEntityTooLarge(`limit is ${MAX_BODY_BYTES}`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(newRequestEntityTooLarge(`limit is ${MAX_BODY_BYTES}`));
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: () => void) => void): void {
+  const headers: Record<string, string | string[]> = { 'Content-Type': response.contentType, 'Cache-Control': 'no-cache, private', ...(response.headers ?? {}) };
+  if (response.kind === 'body') {
+    const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+    headers['Content-Length'] = String(body.length);
+    res.writeHead(response.status, headers);
+    res.end(body);
+    return;
+  }
+  delete headers['Transfer-Encoding'];
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  const stop = response.start({
+    write: (chunk) => {
+      if (!res.writableEnded) res.write(chunk);
+    },
+    end: () => {
+      if (!res.writableEnded) res.end();
+    },
+  });
+  onClose(stop);
+}
+
+/** Answers one request; never rejects (ApiHandler.handle has this shape). */
+export type RequestHandler = (req: HandlerRequest) => Promise<HandlerResponse>;
+
+export async function serve(handle: RequestHandler, options: ServeOptions): Promise<RunningServer> {
+  const server = createHttpsServer({ cert: options.certPem, key: options.keyPem, keepAlive: true });
+  // Watches live long; the default 5-minute request timeout would cut them.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 90_000;
+  const streams = new Set<() => void>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const method = (req.method ?? 'GET').toUpperCase() as Method;
+      let response: HandlerResponse;
+      try {
+        if (!METHODS.has(method)) throw toStatusError(new Error(`method ${method} is not supported`));
+        const body = method === 'GET' ? undefined : await readBody(req);
+        const request: HandlerRequest = { method, path: url.pathname, query: url.searchParams, headers: headersOf(req), body };
+        response = await handle(request);
+      } catch (err) {
+        const status = toStatusError(err).status;
+        response = { kind: 'body', status: status.code, contentType: 'application/json', body: JSON.stringify(status) };
+      }
+      write(res, response, (stop) => {
+        streams.add(stop);
+        const done = (): void => {
+          streams.delete(stop);
+          stop();
+        };
+        res.on('close', done);
+      });
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stop of streams) stop();
+        streams.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

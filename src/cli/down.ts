@@ -1,0 +1,26 @@
+/**
+ * @module `kubito down`: stops a detached cluster (SIGTERM to the PID in its state file, then
+ * waits) and removes the kubeconfig entries `up` merged. The data stays in --data-dir.
+ */
+import type { CommonFlags } from './flags.js';
+import { isAlive, readState, removeState } from './state.js';
+import { forgetKubeconfig } from './up.js';
+
+export async function down(flags: CommonFlags, out: (line: string) => void): Promise<void> {
+  const state = readState(flags.dataDir);
+  if (!state || !isAlive(state.pid)) {
+    if (state) removeState(flags.dataDir, state.pid);
+    out(`cluster "${flags.name}" is not running`);
+    return;
+  }
+  process.kill(state.pid, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  if (isAlive(state.pid)) {
+    process.kill(state.pid, 'SIGKILL');
+    out(`cluster "${flags.name}" did not stop within 30 s; killed pid ${state.pid}`);
+  }
+  removeState(flags.dataDir, state.pid);
+  if (state.mergedKubeconfig) await forgetKubeconfig(state.kubeconfig, state.name);
+  out(`cluster "${flags.name}" stopped; data kept in ${flags.dataDir}`);
+}

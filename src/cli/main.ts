@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract). Thin:
+ * parses flags and calls the packages.
+ */
+import { down } from './down.js';
+import { parseCommonFlags, parseUpFlags, UsageError } from './flags.js';
+import { kubeconfig } from './kubeconfig.js';
+import { status } from './status.js';
+import { up } from './up.js';
+
+const USAGE = `kubito: a Kubernetes-compatible cluster on one machine
+
+Usage:
+  kubito up [--detach] [--name NAME] [--data-dir DIR] [--kubeconfig PATH] [--api-port N]
+            [--store sqlite|memory|etcd] [--proxy-mode nftables|iptables|userspace]
+  kubito down [--name NAME] [--data-dir DIR]
+  kubito status [--name NAME] [--data-dir DIR]
+  kubito kubeconfig [--name NAME] [--data-dir DIR]
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  switch (command) {
+    case 'up':
+      await up(parseUpFlags(args), out);
+      return 0;
+    case 'down':
+      await down(parseCommonFlags(args), out);
+      return 0;
+    case 'status':
+      return (await status(parseCommonFlags(args), out)) ? 0 : 1;
+    case 'kubeconfig':
+      process.stdout.write(kubeconfig(parseCommonFlags(args)));
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) process.stderr.write(`kubito: ${err.message}\n\n${USAGE}`);
+    else process.stderr.write(`kubito: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);

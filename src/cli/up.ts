@@ -1,0 +1,128 @@
+/**
+ * @module `kubito up`: starts a cluster in the foreground (Ctrl-C stops it) or, with
+ * --detach, in the background, returning once it is ready. Prints one line per component and
+ * one ready line with the time it took.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkBearerToken } from '../pki/token.js';
+import { ensureClusterCredentials } from '../pki/credentials.js';
+import { defaultKubeconfigPath, mergeKubeconfig, removeFromKubeconfig, renderKubeconfig } from '../kubeconfig/index.js';
+import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
+import type { UpFlags } from './flags.js';
+import { isAlive, readState, removeState, runningState, writeState } from './state.js';
+
+const DEFAULT_API_PORT = 6443;
+
+function elapsed(since: bigint): string {
+  return `${Number((process.hrtime.bigint() - since) / 1_000_000n)} ms`;
+}
+
+export async function up(flags: UpFlags, out: (line: string) => void): Promise<void> {
+  const running = runningState(flags.dataDir);
+  if (running) throw new Error(`cluster "${flags.name}" is already running (pid ${running.pid}, ${running.server}); stop it with: kubito down --name ${flags.name}`);
+  if (flags.detach) return upDetached(flags, out);
+  await upForeground(flags, out);
+}
+
+async function startOnPort(flags: UpFlags, base: Omit<Parameters<typeof startControlPlane>[0], 'port'>, out: (line: string) => void): Promise<ControlPlane> {
+  if (flags.apiPort !== undefined) return startControlPlane({ ...base, port: flags.apiPort });
+  try {
+    return await startControlPlane({ ...base, port: DEFAULT_API_PORT });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    out(`  port ${DEFAULT_API_PORT} is in use; picking a free port`);
+    return startControlPlane({ ...base, port: 0 });
+  }
+}
+
+async function upForeground(flags: UpFlags, out: (line: string) => void): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  mkdirSync(flags.dataDir, { recursive: true, mode: 0o700 });
+  let t = process.hrtime.bigint();
+  const creds = await ensureClusterCredentials(join(flags.dataDir, 'pki'));
+  out(`• credentials   ${creds.generated.length ? 'created' : 'reused'} in ${join(flags.dataDir, 'pki')} (${elapsed(t)})`);
+  t = process.hrtime.bigint();
+  const cp = await startOnPort(flags, {
+    dataDir: flags.dataDir,
+    store: flags.store,
+    host: '127.0.0.1',
+    certPem: creds.serverCertPem,
+    keyPem: creds.serverKeyPem,
+    authenticate: (headers) => checkBearerToken(headers.authorization, creds.adminToken),
+  }, out);
+  out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
+  out(`• apiserver     ${cp.url} (${elapsed(t)})`);
+  const kubeconfigText = renderKubeconfig({ name: flags.name, server: cp.url, caCertPem: creds.caCertPem, token: creds.adminToken });
+  const kubeconfigPath = flags.kubeconfig ?? defaultKubeconfigPath(process.env);
+  await mergeKubeconfig(kubeconfigPath, kubeconfigText, ownerFromSudo(process.env));
+  out(`• kubeconfig    context kubito-${flags.name} in ${kubeconfigPath}`);
+  const readyMs = Number((process.hrtime.bigint() - t0) / 1_000_000n);
+  writeState({
+    name: flags.name,
+    pid: process.pid,
+    server: cp.url,
+    port: cp.server.port,
+    dataDir: flags.dataDir,
+    store: flags.store,
+    proxyMode: flags.proxyMode,
+    kubeconfig: kubeconfigPath,
+    mergedKubeconfig: flags.kubeconfig === undefined,
+    startedAt: new Date().toISOString(),
+    readyMs,
+  });
+  out(`✓ kubito "${flags.name}" ready in ${readyMs} ms — kubectl --context kubito-${flags.name} get svc`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      out('stopping…');
+      void cp.stop().finally(() => {
+        removeState(flags.dataDir, process.pid);
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** Re-runs `up` in a detached child with its output in `<data-dir>/kubito.log`; waits for its state file. */
+async function upDetached(flags: UpFlags, out: (line: string) => void): Promise<void> {
+  mkdirSync(flags.dataDir, { recursive: true, mode: 0o700 });
+  const logPath = join(flags.dataDir, 'kubito.log');
+  const log = openSync(logPath, 'w', 0o600);
+  const args = process.argv.slice(1).filter((a) => a !== '--detach' && a !== '--detach=true');
+  const child = spawn(process.execPath, [...process.execArgv, ...args], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  closeSync(log);
+  child.unref();
+  const pid = child.pid!;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const state = readState(flags.dataDir);
+    if (state && state.pid === pid) {
+      for (const line of readFileSync(logPath, 'utf8').trimEnd().split('\n')) out(line);
+      out(`  running in the background (pid ${pid}); log: ${logPath}; stop with: kubito down${flags.name === 'kubito' ? '' : ` --name ${flags.name}`}`);
+      return;
+    }
+    if (!isAlive(pid)) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+  throw new Error(`kubito did not become ready; its log (${logPath}) says:\n${readFileSync(logPath, 'utf8').trimEnd()}`);
+}
+
+/** For `down`: forget the kubeconfig entries `up` merged. */
+export async function forgetKubeconfig(path: string, name: string): Promise<void> {
+  await removeFromKubeconfig(path, name);
+}
+
+/** Under `sudo kubito up`, a new kubeconfig belongs to the user who ran sudo, not to root. */
+function ownerFromSudo(env: NodeJS.ProcessEnv): { owner?: { uid: number; gid: number } } {
+  const uid = Number(env.SUDO_UID);
+  const gid = Number(env.SUDO_GID);
+  return Number.isInteger(uid) && Number.isInteger(gid) && env.SUDO_UID ? { owner: { uid, gid } } : {};
+}

@@ -1,0 +1,265 @@
+/**
+ * @module The Transport over the network: HTTPS (or plain HTTP, for tests and in-namespace use)
+ * with one keep-alive agent, a CA bundle and a bearer token or client certificate. Every failure
+ * comes out as a StatusError: the server's own Status when it sent one, otherwise a Status built
+ * the way client-go builds it (NewGenericServerResponse), and 503 ServiceUnavailable when no
+ * answer arrived at all (refused, reset, TLS failure), with the Node error as `cause`.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { StatusError, newInternalError, newServiceUnavailable, newTimeout } from '../api/errors.js';
+import type { Status, WatchEvent } from '../api/types.js';
+import { JsonObjectSplitter } from './json-stream.js';
+import type { ApiRequest, Method, Transport, WatchHandlers, WatchStream } from './transport.js';
+
+export interface HttpTransportOptions {
+  /** Base URL: `https://127.0.0.1:6443` or `http://127.0.0.1:8080`; a path prefix is kept. */
+  server: string;
+  /** PEM of the CA that signed the server certificate. Without it, Node's default CAs apply. */
+  ca?: string | Buffer;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Client certificate and key (PEM), for certificate authentication. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Skip server certificate verification. For tests only. */
+  insecureSkipTLSVerify?: boolean;
+  /** Default `kubito-client`. */
+  userAgent?: string;
+  /** Deadline for one non-watch request in ms; 0 (default) waits as long as the server does. */
+  timeoutMs?: number;
+}
+
+/** A Transport speaking HTTP/1.1 JSON to kube-apiserver (or kubito's API server). */
+export class HttpTransport implements Transport {
+  #base: URL;
+  #prefix: string;
+  #agent: http.Agent;
+  #headers: Record<string, string>;
+  #timeoutMs: number;
+
+  constructor(options: HttpTransportOptions) {
+    this.#base = new URL(options.server);
+    if (this.#base.protocol !== 'https:' && this.#base.protocol !== 'http:') {
+      throw new TypeError(`unsupported server URL ${options.server}: want https: or http:`);
+    }
+    this.#prefix = this.#base.pathname.replace(/\/+$/, '');
+    this.#agent =
+      this.#base.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: true,
+            ca: options.ca,
+            cert: options.cert,
+            key: options.key,
+            rejectUnauthorized: !options.insecureSkipTLSVerify,
+          })
+        : new http.Agent({ keepAlive: true });
+    this.#headers = { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'kubito-client' };
+    if (options.token) this.#headers.Authorization = `Bearer ${options.token}`;
+    this.#timeoutMs = options.timeoutMs ?? 0;
+  }
+
+  async request<T = unknown>(req: ApiRequest): Promise<T> {
+    const url = this.#url(req.path, req.query);
+    const { res } = await this.#send(req, url, false);
+    const text = await readBody(res).catch((err: unknown) => {
+      throw unreachable(req.method, url, err);
+    });
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) {
+      if (text.trim() === '') return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch (err) {
+        throw withCause(newInternalError(`invalid JSON in response to ${req.method} ${url.pathname}: ${describe(err)}`), err);
+      }
+    }
+    throw statusErrorFromResponse(status, { method: req.method, body: text });
+  }
+
+  async watch(req: ApiRequest, handlers: WatchHandlers): Promise<WatchStream> {
+    const url = this.#url(req.path, { ...req.query, watch: 'true' });
+    const { res, req: clientReq } = await this.#send({ ...req, method: 'GET', body: undefined }, url, true);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const text = await readBody(res).catch(() => '');
+      throw statusErrorFromResponse(status, { method: 'GET', body: text });
+    }
+    return decodeWatch(res, clientReq, handlers, url);
+  }
+
+  /** Closes idle keep-alive sockets and refuses reuse; call when the process is done with the API. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #url(path: string, query: ApiRequest['query']): URL {
+    const url = new URL(this.#prefix + path, this.#base);
+    url.search = encodeQuery(query);
+    return url;
+  }
+
+  /** Sends the request; resolves on the response head. */
+  #send(req: ApiRequest, url: URL, watch: boolean): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
+    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+    const headers: Record<string, string> = { ...this.#headers };
+    if (payload) {
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const clientReq = send(url, { method: req.method, headers, agent: this.#agent });
+      clientReq.on('response', (res) => resolve({ res, req: clientReq }));
+      clientReq.on('error', (err) => reject(unreachable(req.method, url, err)));
+      if (!watch && this.#timeoutMs > 0) {
+        clientReq.setTimeout(this.#timeoutMs, () => {
+          clientReq.destroy(newTimeout(`${req.method} ${url.pathname}: no answer within ${this.#timeoutMs}ms`));
+        });
+      }
+      clientReq.end(payload);
+    });
+  }
+}
+
+/**
+ * Feeds a watch response body to `handlers`, one decoded event at a time. Events may be split
+ * across chunks anywhere, also inside a multi-byte character. `onClose` runs once: with no
+ * argument when the server ended the stream cleanly, with a StatusError otherwise, and never
+ * after `stop()`.
+ */
+function decodeWatch(res: http.IncomingMessage, req: http.ClientRequest, handlers: WatchHandlers, url: URL): WatchStream {
+  const splitter = new JsonObjectSplitter();
+  let done = false;
+  function close(err?: Error): void {
+    if (done) return;
+    done = true;
+    res.destroy();
+    handlers.onClose(err);
+  }
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    if (done) return;
+    let texts: string[];
+    try {
+      texts = splitter.push(chunk);
+    } catch (err) {
+      close(withCause(newInternalError(`undecodable watch stream from ${url.pathname}: ${describe(err)}`), err));
+      return;
+    }
+    for (const text of texts) {
+      if (done) return;
+      let event: WatchEvent;
+      try {
+        event = JSON.parse(text) as WatchEvent;
+      } catch (err) {
+        close(withCause(newInternalError(`undecodable watch event from ${url.pathname}: ${describe(err)}`), err));
+        return;
+      }
+      handlers.onEvent(event);
+    }
+  });
+  res.on('end', () => {
+    if (splitter.isIdle()) close();
+    else close(newInternalError(`watch stream from ${url.pathname} ended inside an event`));
+  });
+  res.on('error', (err) => close(unreachable('GET', url, err)));
+  res.on('close', () => close(unreachable('GET', url, new Error('connection closed before the stream ended'))));
+  return {
+    stop() {
+      if (done) return;
+      done = true;
+      req.destroy();
+      res.destroy();
+    },
+  };
+}
+
+/** Encodes query parameters; arrays repeat the key, undefined values are left out. */
+export function encodeQuery(query: ApiRequest['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+  }
+  return params.toString();
+}
+
+const GENERIC: Record<number, { reason?: string; message?: string }> = {
+  400: { reason: 'BadRequest', message: 'the server rejected our request for an unknown reason' },
+  401: { reason: 'Unauthorized', message: 'the server has asked for the client to provide credentials' },
+  403: { reason: 'Forbidden' },
+  404: { reason: 'NotFound', message: 'the server could not find the requested resource' },
+  405: { reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' },
+  406: { reason: 'NotAcceptable' },
+  409: { reason: 'Conflict', message: 'the server reported a conflict' },
+  415: { reason: 'UnsupportedMediaType' },
+  422: { reason: 'Invalid', message: 'the server rejected our request due to an error in our request' },
+  429: { reason: 'TooManyRequests', message: 'the server has received too many requests and has asked us to try again later' },
+  504: { reason: 'Timeout', message: 'the server was unable to return a response in the time allotted, but may still be processing the request' },
+};
+
+/**
+ * The StatusError for a non-2xx answer. A Status body is taken as is (its `code` filled from the
+ * HTTP status if missing); any other body gives client-go's generic messages, with the body
+ * text as an `UnexpectedServerResponse` cause.
+ */
+export function statusErrorFromResponse(code: number, options: { method: Method; body: string }): StatusError {
+  const parsed = parseJson(options.body);
+  if (isStatus(parsed)) {
+    return new StatusError({ ...parsed, code: typeof parsed.code === 'number' && parsed.code > 0 ? parsed.code : code });
+  }
+  const text = options.body.trim();
+  const generic = GENERIC[code] ?? {};
+  let reason = generic.reason;
+  let message = generic.message ?? text;
+  if (code === 409 && options.method === 'POST') reason = 'AlreadyExists';
+  if (!generic.reason && code >= 500) {
+    reason = code === 503 ? 'ServiceUnavailable' : 'InternalError';
+    message = `an error on the server (${JSON.stringify(text)}) has prevented the request from succeeding`;
+  }
+  if (!message) message = `the server responded with the status code ${code} but did not return more information`;
+  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code };
+  if (reason) status.reason = reason;
+  if (text) status.details = { causes: [{ reason: 'UnexpectedServerResponse', message: text }] };
+  return new StatusError(status);
+}
+
+function isStatus(value: unknown): value is Status {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'Status';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+    res.on('close', () => {
+      if (!res.complete) reject(new Error('connection closed before the response ended'));
+    });
+  });
+}
+
+/** No (complete) answer: refused, reset, TLS failure, client timeout. */
+function unreachable(method: string, url: URL, err: unknown): StatusError {
+  if (err instanceof StatusError) return err;
+  return withCause(newServiceUnavailable(`${method} ${JSON.stringify(url.href)}: ${describe(err)}`), err);
+}
+
+function withCause(err: StatusError, cause: unknown): StatusError {
+  err.cause = cause;
+  return err;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

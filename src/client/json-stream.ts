@@ -1,0 +1,67 @@
+/**
+ * @module Splits a stream of concatenated JSON objects (a watch response body) into one text per
+ * object, however the bytes were cut into chunks. Accepts newline-delimited JSON (what
+ * kube-apiserver writes) and objects back to back with no separator (what Go's json.Decoder
+ * accepts). Pure: feed it text, get complete object texts back.
+ */
+
+/** Incremental splitter: `push(chunk)` returns the objects completed by that chunk. */
+export class JsonObjectSplitter {
+  #buffer = '';
+  /** Index in #buffer where scanning resumes. */
+  #pos = 0;
+  /** Index in #buffer of the current object's `{`, or -1 between objects. */
+  #start = -1;
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+
+  /** Adds text; returns the JSON texts of every object that is now complete. */
+  push(chunk: string): string[] {
+    this.#buffer += chunk;
+    const out: string[] = [];
+    const text = this.#buffer;
+    for (let i = this.#pos; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.#start < 0) {
+        if (c === 0x7b /* { */) {
+          this.#start = i;
+          this.#depth = 1;
+        } else if (!isSpace(c)) {
+          throw new SyntaxError(`unexpected character ${JSON.stringify(text[i])} between watch events`);
+        }
+        continue;
+      }
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false;
+        else if (c === 0x5c /* \ */) this.#escaped = true;
+        else if (c === 0x22 /* " */) this.#inString = false;
+        continue;
+      }
+      if (c === 0x22) this.#inString = true;
+      else if (c === 0x7b || c === 0x5b /* [ */) this.#depth++;
+      else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+        this.#depth--;
+        if (this.#depth === 0) {
+          out.push(text.slice(this.#start, i + 1));
+          this.#start = -1;
+        }
+      }
+    }
+    // Keep only the unfinished object, so the buffer never grows past one event.
+    const keepFrom = this.#start < 0 ? text.length : this.#start;
+    this.#buffer = text.slice(keepFrom);
+    this.#pos = this.#buffer.length;
+    if (this.#start >= 0) this.#start = 0;
+    return out;
+  }
+
+  /** True when the input so far ended between objects (nothing buffered but whitespace). */
+  isIdle(): boolean {
+    return this.#start < 0;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}

@@ -1,0 +1,151 @@
+/**
+ * @module The garbage collector (kube-controller-manager's, at a small size): watches every
+ * served kind through informers, deletes dependents whose owners are all gone, drops
+ * references to owners that are gone, and carries out foreground and orphan deletion by
+ * working off the `foregroundDeletion` and `orphan` finalizers.
+ */
+import { isNotFound } from '../../api/errors.js';
+import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
+import type { KubeObject, OwnerReference } from '../../api/types.js';
+import { InformerFactory, runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
+import { dependentAction, ownerAction } from './graph.js';
+
+const MANAGER = 'garbage-collector';
+
+/** Kinds the collector tracks: everything but Events (they never own, and are many). */
+const TRACKED = RESOURCES.filter((r) => r.resource !== 'events');
+
+interface Key {
+  info: ResourceInfo;
+  namespace: string;
+  name: string;
+}
+
+export class GarbageCollector {
+  readonly #client: Client;
+  readonly #factory: InformerFactory;
+  readonly #informers = new Map<ResourceInfo, Informer>();
+  readonly #queue = new WorkQueue<string>();
+  /** Dependents by owner uid, kept from the informers' events. */
+  readonly #dependents = new Map<string, Set<string>>();
+  #running?: Promise<void>;
+
+  constructor(client: Client) {
+    this.#client = client;
+    this.#factory = new InformerFactory(client);
+  }
+
+  #keyOf(info: ResourceInfo, obj: KubeObject): string {
+    return `${TRACKED.indexOf(info)}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`;
+  }
+
+  #parse(key: string): Key {
+    const [i, namespace, name] = key.split('|');
+    return { info: TRACKED[Number(i)], namespace, name };
+  }
+
+  #index(info: ResourceInfo, obj: KubeObject, add: boolean): void {
+    const key = this.#keyOf(info, obj);
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      let set = this.#dependents.get(ref.uid);
+      if (!set && add) this.#dependents.set(ref.uid, (set = new Set()));
+      if (add) set!.add(key);
+      else set?.delete(key);
+    }
+  }
+
+  async start(): Promise<void> {
+    for (const info of TRACKED) {
+      const informer = this.#factory.informer(info);
+      this.#informers.set(info, informer);
+      informer.addHandlers({
+        onAdd: (obj) => {
+          this.#index(info, obj, true);
+          this.#queue.add(this.#keyOf(info, obj));
+        },
+        onUpdate: (old, obj) => {
+          this.#index(info, old, false);
+          this.#index(info, obj, true);
+          this.#queue.add(this.#keyOf(info, obj));
+        },
+        onDelete: (obj) => {
+          this.#index(info, obj, false);
+          // An owner left: its dependents may now be garbage.
+          for (const dep of this.#dependents.get(obj.metadata.uid ?? '') ?? []) this.#queue.add(dep);
+          for (const ref of obj.metadata.ownerReferences ?? []) this.#enqueueOwner(ref, obj.metadata.namespace ?? '');
+        },
+      });
+    }
+    this.#factory.start();
+    await this.#factory.waitForSync();
+    this.#running = runWorkers(this.#queue, (key) => this.#sync(key), { workers: 2 });
+  }
+
+  #enqueueOwner(ref: OwnerReference, namespace: string): void {
+    const info = findKind(ref.apiVersion, ref.kind);
+    if (info && TRACKED.includes(info)) this.#queue.add(`${TRACKED.indexOf(info)}|${info.namespaced ? namespace : ''}|${ref.name}`);
+  }
+
+  #lookup = (ref: OwnerReference, namespace: string): 'present' | 'absent' | 'unknown' => {
+    const info = findKind(ref.apiVersion, ref.kind);
+    const informer = info && this.#informers.get(info);
+    if (!informer) return 'unknown';
+    const owner = informer.cache.get(ref.name, info.namespaced ? namespace : undefined);
+    return owner && owner.metadata.uid === ref.uid ? 'present' : 'absent';
+  };
+
+  async #sync(key: string): Promise<void> {
+    const { info, namespace, name } = this.#parse(key);
+    const obj = this.#informers.get(info)?.cache.get(name, info.namespaced ? namespace : undefined);
+    if (!obj) return;
+    const resource = this.#client.resource(info);
+    const ns = info.namespaced ? namespace : undefined;
+    const dep = dependentAction(obj, this.#lookup);
+    if (dep.action === 'delete') {
+      await resource.delete(name, { namespace: ns, propagationPolicy: 'Background', preconditions: { uid: obj.metadata.uid } }).catch(ignoreNotFound);
+      return;
+    }
+    if (dep.action === 'drop-owners') {
+      const refs = (obj.metadata.ownerReferences ?? []).filter((r) => !dep.uids.includes(r.uid));
+      await resource.patch(name, { metadata: { ownerReferences: refs, uid: obj.metadata.uid } }, { type: 'merge', namespace: ns, fieldManager: MANAGER }).catch(ignoreNotFound);
+    }
+    const dependents = [...(this.#dependents.get(obj.metadata.uid ?? '') ?? [])]
+      .map((k) => {
+        const d = this.#parse(k);
+        return { key: d, obj: this.#informers.get(d.info)?.cache.get(d.name, d.info.namespaced ? d.namespace : undefined) };
+      })
+      .filter((d): d is { key: Key; obj: KubeObject } => !!d.obj);
+    const act = ownerAction(obj, dependents.map((d) => d.obj));
+    const byObj = new Map(dependents.map((d) => [d.obj, d.key]));
+    switch (act.action) {
+      case 'delete-dependents':
+        for (const d of act.dependents) {
+          const k = byObj.get(d)!;
+          await this.#client.resource(k.info).delete(k.name, { namespace: k.info.namespaced ? k.namespace : undefined, propagationPolicy: 'Foreground' }).catch(ignoreNotFound);
+        }
+        return;
+      case 'orphan-dependents':
+        for (const d of act.dependents) {
+          const k = byObj.get(d)!;
+          const refs = (d.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
+          await this.#client.resource(k.info).patch(k.name, { metadata: { ownerReferences: refs.length ? refs : null } }, { type: 'merge', namespace: k.info.namespaced ? k.namespace : undefined, fieldManager: MANAGER }).catch(ignoreNotFound);
+        }
+        return;
+      case 'remove-finalizer': {
+        const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== act.finalizer);
+        await resource.patch(name, { metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: obj.metadata.resourceVersion } }, { type: 'merge', namespace: ns, fieldManager: MANAGER }).catch(ignoreNotFound);
+        return;
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#queue.shutDown();
+    this.#factory.stop();
+    await this.#running;
+  }
+}
+
+function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}

@@ -1,0 +1,124 @@
+/**
+ * @module The control plane process's core: opens the store, builds one registry per served
+ * resource, repairs allocations, bootstraps system objects, and serves the API over HTTPS.
+ * Controllers and the node agent attach to it through the client module.
+ */
+import { newForbidden, newNotFound } from '../api/errors.js';
+import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { ServiceAllocators } from '../api/service/allocators.js';
+import { repairAllocations } from '../api/service/strategy.js';
+import { buildStrategies, CREATE_ON_UPDATE } from '../api/strategies/index.js';
+import { validateMetadata } from '../apiserver/registry/meta-validation.js';
+import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
+import { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { serve, type RunningServer } from '../apiserver/server.js';
+import { openStore, type StoreKind } from '../storage/backends.js';
+import type { Store } from '../storage/store.js';
+import { bootstrap } from './bootstrap.js';
+import { Client } from '../client/index.js';
+import { GarbageCollector } from '../controllers/garbage-collector/controller.js';
+import { InProcessTransport } from './in-process-transport.js';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  store: StoreKind;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  certPem: string;
+  keyPem: string;
+  authenticate: (headers: Record<string, string | undefined>) => boolean;
+  serviceCIDR?: string;
+  nodePortRange?: { first: number; last: number };
+}
+
+/** The Kubernetes version kubito speaks (what `kubectl version` shows as the server's). */
+export const KUBERNETES_VERSION: VersionInfo = {
+  major: '1',
+  minor: '33',
+  gitVersion: 'v1.33.0-kubito',
+  gitCommit: 'kubito',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: `node${process.versions.node}`,
+  compiler: 'kubito',
+  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+export interface ControlPlane {
+  store: Store;
+  handler: ApiHandler;
+  storages: Map<string, RestStorage>;
+  server: RunningServer;
+  url: string;
+  serviceAllocators: ServiceAllocators;
+  stop(): Promise<void>;
+}
+
+function storageFor(storages: Map<string, RestStorage>, info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): RestStorage {
+  return storages.get(storageKey(info.group, info.version, info.resource))!;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const store = await openStore(options.store, { dataDir: options.dataDir });
+  const serviceAllocators = new ServiceAllocators({
+    serviceCIDR: options.serviceCIDR ?? '10.96.0.0/12',
+    nodePortRange: options.nodePortRange ?? { first: 30000, last: 32767 },
+  });
+  const strategies = buildStrategies({ serviceAllocators });
+  const storages = new Map<string, RestStorage>();
+  const namespaceGate = async (namespace: string): Promise<void> => {
+    const namespaces = storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' });
+    const ns = await namespaces.get('', namespace).catch(() => undefined);
+    if (!ns) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
+    if (ns.metadata.deletionTimestamp) {
+      throw newForbidden({ group: '', resource: 'namespaces' }, namespace, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    }
+  };
+  for (const info of RESOURCES) {
+    const key = storageKey(info.group, info.version, info.resource);
+    storages.set(key, new RestStorage(info, store, {
+      strategy: strategies.get(key),
+      validateMeta: validateMetadata,
+      namespaceGate,
+      allowCreateOnUpdate: CREATE_ON_UPDATE.has(key),
+    }));
+  }
+  const services = storageFor(storages, { group: '', version: 'v1', resource: 'services' });
+  repairAllocations(serviceAllocators, (await services.list('')).items);
+
+  let ready = false;
+  let handler: ApiHandler | undefined;
+  // The handler needs the server's address for discovery, so it is built once the port is known.
+  const server = await serve(
+    (req) => handler!.handle(req),
+    { host: options.host, port: options.port, certPem: options.certPem, keyPem: options.keyPem },
+  );
+  handler = new ApiHandler({
+    storages,
+    authenticate: options.authenticate,
+    serverAddress: `${options.host}:${server.port}`,
+    version: KUBERNETES_VERSION,
+    ready: () => ready,
+  });
+  await bootstrap(
+    { namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }), services },
+    { kubernetesIP: serviceAllocators.nthIP(1), apiPort: server.port },
+  );
+  const gc = new GarbageCollector(new Client(new InProcessTransport(handler, 'kube-controller-manager/garbage-collector')));
+  await gc.start();
+  ready = true;
+  return {
+    store,
+    handler,
+    storages,
+    server,
+    url: `https://${options.host}:${server.port}`,
+    serviceAllocators,
+    async stop() {
+      await gc.stop();
+      await server.close();
+      await store.close();
+    },
+  };
+}

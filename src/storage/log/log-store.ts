@@ -1,0 +1,201 @@
+/**
+ * @module The `Store` every log-backed backend shares (kine's `logstructured` layer): revision
+ * assignment, KeyExists/NotFound/Conflict checks, list pagination, watch fan-out with history
+ * replay, and the compaction policy, written once over a `LogDriver`.
+ *
+ * Revisions: a write takes `currentRevision() + 1` inside the driver's transaction; the driver
+ * never lowers its current revision, so revisions stay strictly increasing across compaction
+ * and, for a persistent driver, across restarts. A failed write consumes no revision.
+ *
+ * History: the last `historySize` revisions stay replayable. Compaction runs after a write once
+ * the history exceeds that by a tenth (so it is amortised), and moves the compacted revision to
+ * `current - historySize`; a watch from before it rejects with 'Compacted'.
+ */
+
+import { StoreError, isStoreError } from '../errors.js';
+import type {
+  ListOptions,
+  ListResult,
+  Store,
+  StoreEvent,
+  StoredValue,
+  StoreWatch,
+  WatchOptions,
+  WriteOptions,
+} from '../store.js';
+import { type LogDriver, type LogRow, rowEvent, rowValue } from './log.js';
+import { WatchHub } from './watch-hub.js';
+
+export interface LogStoreOptions {
+  /** Revisions of history kept for watches to resume from. Default 10,000. */
+  historySize?: number;
+  /** Events a replaying watch receives per turn of the event loop. Default 500. */
+  watchPageSize?: number;
+}
+
+export const DEFAULT_HISTORY_SIZE = 10_000;
+
+export class LogStore implements Store {
+  readonly #driver: LogDriver;
+  readonly #hub: WatchHub;
+  readonly #historySize: number;
+  readonly #compactBatch: number;
+  #closed = false;
+
+  constructor(driver: LogDriver, options: LogStoreOptions = {}) {
+    const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
+    if (!Number.isSafeInteger(historySize) || historySize < 1) {
+      throw new TypeError(`historySize must be a positive integer, got ${historySize}`);
+    }
+    this.#driver = driver;
+    this.#historySize = historySize;
+    this.#compactBatch = Math.ceil(historySize / 10);
+    this.#hub = new WatchHub({
+      readHistory: (prefix, page) => this.#readHistory(prefix, page),
+      pageSize: options.watchPageSize,
+    });
+  }
+
+  async currentRevision(): Promise<number> {
+    return this.#run('', () => this.#driver.currentRevision());
+  }
+
+  async compactedRevision(): Promise<number> {
+    return this.#run('', () => this.#driver.compactedRevision());
+  }
+
+  async get(key: string): Promise<StoredValue | undefined> {
+    return this.#run(key, () => {
+      const row = this.#driver.get(key);
+      return row && rowValue(row);
+    });
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    return this.#run(prefix, () => {
+      const limit = options.limit !== undefined && options.limit > 0 ? options.limit : 0;
+      const rows = this.#driver.range(prefix, { after: options.after, limit });
+      const last = rows.at(-1);
+      const remaining = limit > 0 && rows.length === limit && last ? this.#driver.count(prefix, { after: last.key }) : 0;
+      return { items: rows.map(rowValue), revision: this.#driver.currentRevision(), remaining };
+    });
+  }
+
+  async count(prefix: string): Promise<number> {
+    return this.#run(prefix, () => this.#driver.count(prefix, {}));
+  }
+
+  async create(key: string, value: string): Promise<StoredValue> {
+    return this.#write(key, (current, revision) => {
+      if (current) throw new StoreError('KeyExists', key);
+      return { revision, key, value, createRevision: revision, prevRevision: 0, created: true, deleted: false };
+    });
+  }
+
+  async update(key: string, value: string, options: WriteOptions = {}): Promise<StoredValue> {
+    return this.#write(key, (current, revision) => {
+      const prev = checkCurrent(key, current, options);
+      return { ...prev, revision, value, prevRevision: prev.revision, created: false, deleted: false };
+    });
+  }
+
+  async delete(key: string, options: WriteOptions = {}): Promise<StoredValue> {
+    return this.#write(key, (current, revision) => {
+      const prev = checkCurrent(key, current, options);
+      return { ...prev, revision, prevRevision: prev.revision, created: false, deleted: true };
+    });
+  }
+
+  async watch(prefix: string, fromRevision: number, options: WatchOptions): Promise<StoreWatch> {
+    if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
+      throw new TypeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
+    }
+    this.#run(prefix, () => {
+      const current = this.#driver.currentRevision();
+      if (fromRevision > current) {
+        throw new StoreError('FutureRevision', prefix, `revision ${fromRevision} is newer than the current revision ${current}`);
+      }
+      checkNotCompacted(prefix, { revision: fromRevision, compacted: this.#driver.compactedRevision() });
+    });
+    return this.#hub.watch(prefix, fromRevision, options);
+  }
+
+  /** Ends every watch with onClose(), then closes the driver. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#hub.closeAll();
+    this.#call('', () => this.#driver.close());
+  }
+
+  /** Runs one write atomically, then fans its event out and compacts if the history is due. */
+  #write(key: string, plan: (current: LogRow | undefined, revision: number) => LogRow): StoredValue {
+    const { row, prev } = this.#run(key, () =>
+      this.#driver.transaction(() => {
+        const current = this.#driver.get(key);
+        const next = plan(current, this.#driver.currentRevision() + 1);
+        this.#driver.append(next);
+        return { row: next, prev: current };
+      }),
+    );
+    this.#hub.publish(rowEvent(row, prev));
+    this.#compactIfDue();
+    return rowValue(row);
+  }
+
+  /**
+   * Compaction failure does not fail the write that triggered it (that write has committed); it
+   * is retried after the next write, and a broken driver fails that write on its own.
+   */
+  #compactIfDue(): void {
+    const current = this.#driver.currentRevision();
+    if (current - this.#driver.compactedRevision() <= this.#historySize + this.#compactBatch) return;
+    try {
+      this.#driver.transaction(() => this.#driver.compact(current - this.#historySize));
+    } catch {
+      // See above.
+    }
+  }
+
+  #readHistory(prefix: string, page: { after: number; limit: number }): StoreEvent[] {
+    return this.#call(prefix, () => {
+      checkNotCompacted(prefix, { revision: page.after, compacted: this.#driver.compactedRevision() });
+      return this.#driver.since(prefix, page).map((row) => {
+        const prev = row.prevRevision > 0 ? this.#driver.row(row.prevRevision) : undefined;
+        return rowEvent(row, prev);
+      });
+    });
+  }
+
+  /** Runs `fn` on an open store. */
+  #run<T>(key: string, fn: () => T): T {
+    if (this.#closed) throw new StoreError('Closed', key, 'the store is closed');
+    return this.#call(key, fn);
+  }
+
+  /** Runs `fn`, handing driver errors to the driver's translation (StoreErrors pass through). */
+  #call<T>(key: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (isStoreError(err)) throw err;
+      throw this.#driver.translateError(err, key);
+    }
+  }
+}
+
+function checkCurrent(key: string, current: LogRow | undefined, options: WriteOptions): LogRow {
+  if (!current) throw new StoreError('NotFound', key);
+  const expected = options.expectedModRevision;
+  if (expected !== undefined && expected !== current.revision) {
+    throw new StoreError('Conflict', key, `Conflict: ${key} is at revision ${current.revision}, not ${expected}`);
+  }
+  return current;
+}
+
+function checkNotCompacted(prefix: string, at: { revision: number; compacted: number }): void {
+  const { revision, compacted } = at;
+  if (revision < compacted) {
+    throw new StoreError('Compacted', prefix, `revision ${revision} has been compacted (oldest is ${compacted})`);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * @module The SQLite log driver (better-sqlite3): the `log` table of `schema.ts`, prepared
+ * statements, and the translation of SQLite's errors.
+ *
+ * Connection settings, and why:
+ * - `locking_mode = EXCLUSIVE`, taken at open: one process owns the file, so the cached current
+ *   revision cannot go stale and a second kubito on the same data dir fails fast at open.
+ *   (It also keeps the WAL index in process memory: no `-shm` file.)
+ * - `journal_mode = WAL` with `synchronous = NORMAL`: a commit appends its pages to the `-wal`
+ *   file with write(2) before the statement returns, but does not fsync. Once write(2) returns
+ *   the pages belong to the kernel's page cache, so an acknowledged write survives the process
+ *   dying in any way (SIGKILL, OOM, a crash); the next open replays the WAL. Only a kernel
+ *   crash or power loss can drop the last commits before a checkpoint, and even then the
+ *   database stays consistent (WAL frames are checksummed). `sqlite-store.test.ts` SIGKILLs a
+ *   writer to check the first claim.
+ */
+
+import Database from 'better-sqlite3';
+import type { LogDriver, LogRow, RangeOptions } from '../log/log.js';
+import { prefixEnd } from './key-range.js';
+import { SCHEMA, SCHEMA_VERSION, SQL, type RangeShape, type SqlRow, countSql, rangeSql, sinceSql } from './schema.js';
+import { translateSqliteError } from './translate-err.js';
+
+type Params = Record<string, string | number>;
+
+export class SqliteLog implements LogDriver {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  /** Runs a function in a transaction; built once, as better-sqlite3 wraps functions. */
+  readonly #transaction: (fn: () => unknown) => unknown;
+  #revision: number;
+  #compacted: number;
+
+  /** Opens (creating if needed) the database at `file` and takes its exclusive lock. */
+  static open(file: string, options: { lockTimeoutMs?: number } = {}): SqliteLog {
+    const db = new Database(file, { timeout: options.lockTimeoutMs ?? 1000 });
+    try {
+      return new SqliteLog(db);
+    } catch (err) {
+      db.close();
+      throw translateSqliteError(err, '');
+    }
+  }
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+    this.#transaction = db.transaction((fn: () => unknown) => fn());
+    db.pragma('locking_mode = EXCLUSIVE');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`SQLite refused WAL mode for ${db.name} (got ${String(mode)})`);
+    db.pragma('synchronous = NORMAL');
+    db.exec('BEGIN EXCLUSIVE; COMMIT'); // take the lock now, not at the first write
+    const version = db.pragma('user_version', { simple: true });
+    if (version !== 0 && version !== SCHEMA_VERSION) {
+      throw new Error(`${db.name} has schema version ${String(version)}; this kubito knows ${SCHEMA_VERSION}`);
+    }
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.#revision = this.#loadRevision();
+    this.#compacted = this.#one<{ value: number }>(SQL.compactRevision)?.value ?? 0;
+  }
+
+  currentRevision(): number {
+    return this.#revision;
+  }
+
+  compactedRevision(): number {
+    return this.#compacted;
+  }
+
+  get(key: string): LogRow | undefined {
+    const row = this.#one<SqlRow>(SQL.get, key);
+    return row && !row.deleted ? toLogRow(row) : undefined;
+  }
+
+  row(revision: number): LogRow | undefined {
+    const row = this.#one<SqlRow>(SQL.row, revision);
+    return row && toLogRow(row);
+  }
+
+  range(prefix: string, options: RangeOptions): LogRow[] {
+    const { shape, params } = keyRange(prefix, options.after);
+    const limit = options.limit !== undefined && options.limit > 0 ? options.limit : -1;
+    return this.#all<SqlRow>(rangeSql(shape), { ...params, limit }).map(toLogRow);
+  }
+
+  count(prefix: string, options: { after?: string }): number {
+    const { shape, params } = keyRange(prefix, options.after);
+    return this.#one<{ n: number }>(countSql(shape), params)?.n ?? 0;
+  }
+
+  since(prefix: string, options: { after: number; limit: number }): LogRow[] {
+    const { shape, params } = keyRange(prefix, undefined);
+    return this.#all<SqlRow>(sinceSql(shape), { ...params, ...options }).map(toLogRow);
+  }
+
+  append(row: LogRow): void {
+    this.#statement(SQL.append).run({
+      id: row.revision,
+      key: row.key,
+      created: row.created ? 1 : 0,
+      deleted: row.deleted ? 1 : 0,
+      create_revision: row.createRevision,
+      prev_revision: row.prevRevision,
+      value: row.value,
+    });
+    this.#revision = row.revision;
+  }
+
+  compact(revision: number): void {
+    if (revision <= this.#compacted) return;
+    this.#statement(SQL.compactSuperseded).run(this.#compacted, revision);
+    this.#statement(SQL.compactDeletes).run(this.#compacted, revision);
+    this.#statement(SQL.setCompactRevision).run(revision);
+    this.#compacted = revision;
+  }
+
+  /** Nested calls join the outer transaction (better-sqlite3 turns them into savepoints). */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.#transaction(fn) as T;
+    } catch (err) {
+      // Rolled back: the cached revisions may be ahead of the file.
+      this.#revision = this.#loadRevision();
+      this.#compacted = this.#one<{ value: number }>(SQL.compactRevision)?.value ?? 0;
+      throw err;
+    }
+  }
+
+  translateError(err: unknown, key: string): unknown {
+    return translateSqliteError(err, key);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #loadRevision(): number {
+    return this.#one<{ seq: number }>(SQL.revision)?.seq ?? 0;
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #one<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.#statement(sql).get(...params) as T | undefined;
+  }
+
+  #all<T>(sql: string, params: Params): T[] {
+    return this.#statement(sql).all(params) as T[];
+  }
+}
+
+/** The statement shape and parameters selecting keys under `prefix`, after `after` if given. */
+function keyRange(prefix: string, after: string | undefined): { shape: RangeShape; params: Params } {
+  const upper = prefixEnd(prefix);
+  const strict = after !== undefined && after >= prefix;
+  const params: Params = { lower: strict ? after : prefix };
+  if (upper !== undefined) params.upper = upper;
+  return { shape: { bounded: upper !== undefined, strict }, params };
+}
+
+function toLogRow(row: SqlRow): LogRow {
+  return {
+    revision: row.id,
+    key: row.key,
+    value: row.value,
+    createRevision: row.create_revision,
+    prevRevision: row.prev_revision,
+    created: row.created === 1,
+    deleted: row.deleted === 1,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * @module End-to-end harness: starts a real kubito (the built CLI, `kubito up` in the
+ * foreground) in a temporary data dir on a free port, and runs the real kubectl binaries
+ * (1.27 ... 1.33, found beside the `kubectl` on PATH) against it with a private kubeconfig and
+ * cache dir. Everything it starts is stopped by PID; everything it writes is in one temp dir.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const KUBITO_BIN = join(ROOT, 'bin', 'kubito.js');
+
+/** The directory of the installed kubectl binaries. */
+export function kubectlDir(): string {
+  const which = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+  if (!which) throw new Error('kubectl is not on PATH; the end-to-end tests need the real kubectl (1.27-1.33)');
+  return dirname(realpathSync(which));
+}
+
+/** Path of kubectl for a minor version (`'1.27'`), or the default one for undefined. */
+export function kubectlPath(version?: string): string {
+  const path = join(kubectlDir(), version ? `kubectl.${version}` : 'kubectl');
+  if (!existsSync(path)) throw new Error(`${path} is missing; the tests need kubectl ${version}`);
+  return path;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Cluster {
+  dir: string;
+  kubeconfig: string;
+  server: string;
+  process: ChildProcess;
+  output: string[];
+  /** Runs kubectl (a version like '1.27', default: the one on PATH) and returns its output. */
+  kubectl(args: string[], options?: { version?: string; input?: string; env?: NodeJS.ProcessEnv }): Promise<KubectlResult>;
+  /** Like kubectl(), but throws with the output when the exit code is not 0. */
+  kubectlOk(args: string[], options?: { version?: string; input?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  store?: 'sqlite' | 'memory';
+  /** Reuse this directory (for restart tests) instead of a new temp dir. */
+  dir?: string;
+  extraArgs?: string[];
+}
+
+export async function startCluster(options: StartOptions = {}): Promise<Cluster> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'kubito-e2e-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  const child = spawn(process.execPath, [KUBITO_BIN, 'up', '--name', 'e2e', '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', options.store ?? 'memory', ...(options.extraArgs ?? [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const server = await new Promise<string>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kubito did not become ready in 30 s:\n${output.join('')}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output.push(chunk.toString());
+      const text = output.join('');
+      const m = /apiserver\s+(https:\/\/\S+)/.exec(text);
+      if (m && text.includes('ready in')) {
+        clearTimeout(timer);
+        resolveReady(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`kubito exited with ${code} before it was ready:\n${output.join('')}`));
+    });
+  });
+  const cacheDir = join(dir, 'kube-cache');
+  const kubectl = (args: string[], opts: { version?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KubectlResult> =>
+    new Promise((resolveRun) => {
+      const proc = spawn(kubectlPath(opts.version), ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, ...(opts.env ?? {}), KUBECONFIG: kubeconfig, HOME: dir },
+      });
+      let stdout = '';
+      let stderr = '';
+      proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      proc.stdin.end(opts.input ?? '');
+      proc.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+    });
+  return {
+    dir,
+    kubeconfig,
+    server,
+    process: child,
+    output,
+    kubectl,
+    async kubectlOk(args, opts = {}) {
+      const r = await kubectl(args, opts);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+      return r.stdout;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
