@@ -167,39 +167,35 @@ export function ensureNamedFieldsAreMembers(types: Types, set: FieldSet, ref: Ty
 }
 
 /**
- * A copy of `value` without the fields in `toRemove` (RemoveItems). A map or list emptied by
- * the removal is dropped from its parent (upstream leaves a null that the typed object then
- * omits).
+ * A copy of `value` without the fields in `toRemove` (RemoveItems). As upstream, a map or list
+ * that the removal empties becomes null (a typed object then omits it).
  */
-export function removeItems(types: Types, value: Json, toRemove: FieldSet, ref: TypeRef): Json | undefined {
+export function removeItems(types: Types, value: Json, toRemove: FieldSet, ref: TypeRef): Json {
   const atom = deduceAtom(types.atom(ref), value);
   if (atom.map) {
-    if (!isMapValue(value) || atom.map.atomic) return value;
+    if (!isMapValue(value)) return null;
+    if (atom.map.atomic) return Object.keys(value).length > 0 ? value : null;
     const out: Record<string, Json> = {};
     for (const [k, v] of Object.entries(value)) {
       const pe = fieldElement(k);
       if (toRemove.hasMember(pe)) continue;
       const sub = toRemove.withPrefix(pe);
-      const kept = sub.isEmpty() ? v : removeItems(types, v, sub, types.fieldType(atom.map, k) ?? 'deduced');
-      if (kept !== undefined) out[k] = kept;
+      out[k] = sub.isEmpty() ? v : removeItems(types, v, sub, types.fieldType(atom.map, k) ?? 'deduced');
     }
-    return Object.keys(out).length > 0 ? out : undefined;
+    return Object.keys(out).length > 0 ? out : null;
   }
   if (atom.scalar) return value;
   if (atom.list) {
-    if (!Array.isArray(value) || atom.list.atomic) return value;
+    if (!Array.isArray(value) || value.length === 0) return null;
+    if (atom.list.atomic) return value;
     const out: Json[] = [];
     for (const item of value) {
       const pe = itemElement(types, atom, item);
-      if (!pe) {
-        out.push(item);
-        continue;
-      }
-      if (toRemove.hasMember(pe)) continue;
-      const sub = toRemove.withPrefix(pe);
-      out.push(sub.isEmpty() ? item : (removeItems(types, item, sub, atom.list.elem) ?? {}));
+      if (pe && toRemove.hasMember(pe)) continue;
+      const sub = pe ? toRemove.withPrefix(pe) : new FieldSet();
+      out.push(sub.isEmpty() ? item : removeItems(types, item, sub, atom.list.elem));
     }
-    return out.length > 0 ? out : undefined;
+    return out.length > 0 ? out : null;
   }
   return value;
 }

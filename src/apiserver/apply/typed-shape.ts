@@ -1,0 +1,67 @@
+/**
+ * @module The shape Go's typed objects always have. kube-apiserver compares typed objects, in
+ * which a non-pointer struct field is never absent (it is `{}` at worst) and a list or map
+ * field without `omitempty` is `null` rather than missing. That decides whether a new field
+ * counts as "added" at its own level, and so whether managedFields gets a `.: {}` entry for
+ * it: `kubectl create deployment` owns `f:spec: {f:replicas: ...}` (spec was already there,
+ * empty) but `f:labels: {.: {}, f:app: {}}` (labels were absent). kubito stores plain JSON,
+ * so before comparing two versions both are overlaid with these skeletons, taken from the
+ * Go types (k8s.io/api) of the kinds kubito serves. Only containers matter here; scalars
+ * are left out.
+ */
+import type { Schema } from '../../api/schema/types.js';
+import type { Json } from './fieldpath.js';
+import { type TypeRef, type Types, deduceAtom, isMapValue } from './typed.js';
+
+const CORE = 'io.k8s.api.core.v1.';
+const APPS = 'io.k8s.api.apps.v1.';
+
+/** Per definition: the fields its Go zero value carries (`{}` for structs, null for non-omitempty slices). */
+export const ZERO_SHAPES: Readonly<Record<string, Readonly<Record<string, Json>>>> = {
+  [CORE + 'ConfigMap']: { metadata: {} },
+  [CORE + 'Secret']: { metadata: {} },
+  [CORE + 'ServiceAccount']: { metadata: {} },
+  [CORE + 'Endpoints']: { metadata: {} },
+  [CORE + 'Event']: { metadata: {}, involvedObject: {}, source: {} },
+  [CORE + 'Namespace']: { metadata: {}, spec: {}, status: {} },
+  [CORE + 'Node']: { metadata: {}, spec: {}, status: {} },
+  [CORE + 'NodeStatus']: { daemonEndpoints: {}, nodeInfo: {} },
+  [CORE + 'NodeDaemonEndpoints']: { kubeletEndpoint: {} },
+  [CORE + 'Pod']: { metadata: {}, spec: {}, status: {} },
+  [CORE + 'PodTemplateSpec']: { metadata: {}, spec: {} },
+  [CORE + 'PodSpec']: { containers: null },
+  [CORE + 'Container']: { resources: {} },
+  [CORE + 'Service']: { metadata: {}, spec: {}, status: {} },
+  [CORE + 'ServiceStatus']: { loadBalancer: {} },
+  [APPS + 'Deployment']: { metadata: {}, spec: {}, status: {} },
+  [APPS + 'DeploymentSpec']: { selector: null, template: {}, strategy: {} },
+  [APPS + 'ReplicaSet']: { metadata: {}, spec: {}, status: {} },
+  [APPS + 'ReplicaSetSpec']: { selector: null, template: {} },
+  'io.k8s.api.discovery.v1.EndpointSlice': { metadata: {}, endpoints: null },
+  'io.k8s.api.discovery.v1.Endpoint': { addresses: null, conditions: {} },
+  'io.k8s.api.coordination.v1.Lease': { metadata: {}, spec: {} },
+  'io.k8s.api.events.v1.Event': { metadata: {}, regarding: {}, deprecatedSource: {} },
+};
+
+function definitionNames(types: Types, ref: TypeRef): string[] {
+  const names: string[] = [];
+  let s: Schema | undefined = typeof ref === 'object' ? ref.schema : undefined;
+  for (let depth = 0; s?.ref !== undefined && depth < 8; depth++) {
+    names.push(s.ref);
+    s = types.lookup.definition(s.ref);
+  }
+  return names;
+}
+
+/** A copy of `value` with the zero-value fields of every typed struct inside it filled in. */
+export function withTypedShape(types: Types, value: Json, ref: TypeRef): Json {
+  const atom = deduceAtom(types.atom(ref), value);
+  if (Array.isArray(value)) return atom.list && !atom.list.atomic ? value.map((v) => withTypedShape(types, v, atom.list!.elem)) : value;
+  if (!isMapValue(value) || !atom.map || atom.map.atomic) return value;
+  const out: Record<string, Json> = { ...value };
+  for (const name of definitionNames(types, ref)) {
+    for (const [k, zero] of Object.entries(ZERO_SHAPES[name] ?? {})) if (!Object.hasOwn(out, k)) out[k] = structuredClone(zero);
+  }
+  for (const [k, v] of Object.entries(out)) out[k] = withTypedShape(types, v, types.fieldType(atom.map, k) ?? 'deduced');
+  return out;
+}
