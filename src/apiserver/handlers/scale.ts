@@ -2,7 +2,7 @@
  * @module The `scale` subresource of Deployments and ReplicaSets: an autoscaling/v1 Scale view
  * of `spec.replicas`, read with GET and written with PUT or PATCH (what `kubectl scale` sends).
  */
-import { newBadRequest } from '../../api/errors.js';
+import { newBadRequest, newInvalid } from '../../api/errors.js';
 import { selectorToString } from '../../api/selectors/index.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
@@ -54,7 +54,7 @@ export async function updateScale(scope: Scope): Promise<HandlerResponse> {
         throw newBadRequest('spec.replicas: Required value: the Scale must set spec.replicas');
       }
       if (replicas < 0) {
-        throw newBadRequest(`Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+        throw newInvalid({ group: 'autoscaling', kind: 'Scale' }, name, [{ type: 'FieldValueInvalid', field: 'spec.replicas', detail: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
       }
       const next = obj as KubeObject & WorkloadView;
       next.spec = { ...(next.spec ?? {}), replicas };

@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import casesJson from './testdata/upstream-smp-cases.json' with { type: 'json' };
 import type { Schema } from '../../api/schema/types.js';
 import { fieldSchema, itemsSchema, patchMeta, resolve } from './schema-lookup.js';
 import { strategicMergePatch } from './strategic-merge.js';
@@ -28,10 +28,8 @@ interface Case {
   expectedError?: string;
 }
 
-const cases = JSON.parse(readFileSync(new URL('./testdata/upstream-smp-cases.json', import.meta.url), 'utf8')) as Record<
-  'raw' | 'customRaw' | 'yamlCases' | 'customYaml',
-  Case[]
->;
+// Imported (not read from disk) so that tsc copies it next to the compiled test in dist/.
+const cases = casesJson as unknown as Record<'raw' | 'customRaw' | 'yamlCases' | 'customYaml', Case[]>;
 const ROOT = resolve(MERGE_ITEM_LOOKUP, MERGE_ITEM_LOOKUP.definition('mergeItem'));
 
 function apply(original: JsonMap | null | undefined, patch: JsonMap | null | undefined): JsonMap {
