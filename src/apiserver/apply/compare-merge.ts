@@ -5,7 +5,7 @@
  */
 import { FieldSet } from './field-set.js';
 import { type Json, type Path, type PathElement, elementString, fieldElement } from './fieldpath.js';
-import { type Atom, type TypeRef, type Types, deduceAtom, isMapValue, jsonEqual } from './typed.js';
+import { type Atom, type TypeRef, type Typed, type Types, deduceAtom, isMapValue, jsonEqual } from './typed.js';
 
 /** Fields added, modified and removed going from one value to another. */
 export interface Comparison {
@@ -30,9 +30,9 @@ function itemElement(types: Types, atom: Atom, item: Json): PathElement | undefi
 }
 
 /** Compare `lhs` (before) with `rhs` (after). Fields the schema does not declare are compared as deduced. */
-export function compare(types: Types, lhs: Maybe, rhs: Maybe, ref: TypeRef): Comparison {
+export function compare(t: Typed, pair: { lhs: Maybe; rhs: Maybe }): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  compareAt(types, lhs, rhs, ref, [], c);
+  compareAt(t.types, pair.lhs, pair.rhs, t.ref, [], c);
   return c;
 }
 
@@ -127,7 +127,11 @@ function compareList(types: Types, atom: Atom, lhs: Maybe, rhs: Maybe, path: Pat
  * item by item, keeping the live order and placing new items as structured-merge-diff does.
  * Returns undefined when the merge leaves nothing (an emptied granular map or list).
  */
-export function merge(types: Types, lhs: Maybe, rhs: Maybe, ref: TypeRef): Maybe {
+export function merge(t: Typed, pair: { lhs: Maybe; rhs: Maybe }): Maybe {
+  return mergeAt(t.types, pair.lhs, pair.rhs, t.ref);
+}
+
+function mergeAt(types: Types, lhs: Maybe, rhs: Maybe, ref: TypeRef): Maybe {
   const atom = types.atom(ref);
   const a = rhs === undefined ? deduceAtom(atom, lhs) : deduceAtom(atom, rhs);
   if (a.map) return mergeMap(types, a, lhs, rhs);
@@ -145,7 +149,7 @@ function mergeMap(types: Types, atom: Atom, lhs: Maybe, rhs: Maybe): Maybe {
   for (const k of new Set([...Object.keys(l ?? {}), ...Object.keys(r ?? {})])) {
     const lv = l && Object.hasOwn(l, k) ? l[k] : undefined;
     const rv = r && Object.hasOwn(r, k) ? r[k] : undefined;
-    const v = merge(types, lv, rv, types.fieldType(atom.map!, k) ?? 'deduced');
+    const v = mergeAt(types, lv, rv, types.fieldType(atom.map!, k) ?? 'deduced');
     if (v !== undefined) out[k] = v;
   }
   return Object.keys(out).length > 0 ? out : undefined;
@@ -182,7 +186,7 @@ function mergeList(types: Types, atom: Atom, lhs: Maybe, rhs: Maybe): Maybe {
   const R = index(types, atom, r);
   const out: Json[] = [];
   const item = (name: string): void => {
-    const v = merge(types, L.values.get(name), R.values.get(name), elem);
+    const v = mergeAt(types, L.values.get(name), R.values.get(name), elem);
     if (v !== undefined) out.push(v);
   };
   const shared = R.names.filter((n) => L.values.has(n));
@@ -209,7 +213,7 @@ function mergeList(types: Types, atom: Atom, lhs: Maybe, rhs: Maybe): Maybe {
     if (li < L.names.length) {
       const name = L.names[li];
       if (!R.values.has(name)) {
-        const v = merge(types, L.items[li], undefined, elem);
+        const v = mergeAt(types, L.items[li], undefined, elem);
         if (v !== undefined) out.push(v);
         li++;
         continue;

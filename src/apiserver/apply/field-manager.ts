@@ -92,8 +92,7 @@ function context(opts: FieldManagerOptions, obj: KubeObject | undefined): { ctx:
   const gvk = kindOf(rootDef, obj);
   const reset = opts.resetFields ?? (opts.subresource === undefined ? [['status']] : opts.subresource === 'status' ? [['spec']] : []);
   const ctx: UpdaterContext = {
-    types,
-    root: rootDef ? { schema: { ref: opts.root! } } : 'deduced',
+    kind: { types, ref: rootDef ? { schema: { ref: opts.root! } } : 'deduced' },
     apiVersion: gvk ? groupVersion(gvk) : String(obj?.apiVersion ?? ''),
     ignored: FieldSet.of(...reset.map((p): Path => p.map(fieldElement))),
   };
@@ -126,13 +125,13 @@ function isReset(entries: ManagedFieldsEntry[] | null | undefined): boolean {
 }
 
 /** managedFieldsUpdater + stripMeta for an Update: the writer owns what it changed, merged with what it owned. */
-function recordWriter(ctx: UpdaterContext, live: KubeObject, next: KubeObject, opts: { managed: Managed; id: string; now: string }): Managed {
-  const { managed, changed } = update(ctx, live, next, opts.managed);
+function recordWriter(ctx: UpdaterContext, write: { live: KubeObject; next: KubeObject; managed: Managed; id: string; now: string }): Managed {
+  const { managed, changed } = update(ctx, write);
   const own = changed.difference(STRIPPED);
   if (!own.isEmpty()) {
-    const previous = managed.fields.get(opts.id)?.set ?? new FieldSet();
-    managed.fields.set(opts.id, { set: own.union(previous), apiVersion: ctx.apiVersion, applied: false });
-    managed.times.set(opts.id, opts.now);
+    const previous = managed.fields.get(write.id)?.set ?? new FieldSet();
+    managed.fields.set(write.id, { set: own.union(previous), apiVersion: ctx.apiVersion, applied: false });
+    managed.times.set(write.id, write.now);
   }
   return capUpdateManagers(managed);
 }
@@ -165,7 +164,7 @@ export function recordUpdate(prev: KubeObject | undefined, next: KubeObject, opt
   const result = withoutManagedFields(next);
   if (managed.fields.size === 0 && prev?.metadata?.uid) return result;
   const id = managerId({ manager: opts.manager || 'unknown', operation: 'Update', apiVersion: ctx.apiVersion, subresource: opts.subresource });
-  return withManaged(result, recordWriter(ctx, withoutManagedFields(prev), result, { managed, id, now: formatTime(opts.now) }));
+  return withManaged(result, recordWriter(ctx, { live: withoutManagedFields(prev), next: result, managed, id, now: formatTime(opts.now) }));
 }
 
 /** The fields of the last-applied annotation that still match the live object (allowedConflictsFromLastApplied). */
@@ -178,9 +177,25 @@ function allowedFromLastApplied(ctx: UpdaterContext, live: KubeObject): FieldSet
   } catch {
     return undefined;
   }
-  if (last?.apiVersion !== ctx.apiVersion || validate(ctx.types, last, ctx.root).length > 0) return undefined;
-  const c = compare(ctx.types, last, withTypedShape(ctx.types, live, ctx.root), ctx.root);
-  return toFieldSet(ctx.types, last, ctx.root).difference(c.modified).difference(c.added).difference(c.removed);
+  if (last?.apiVersion !== ctx.apiVersion || validate(ctx.kind, last).length > 0) return undefined;
+  const c = compare(ctx.kind, { lhs: last, rhs: withTypedShape(ctx.kind, live) });
+  return toFieldSet(ctx.kind, last).difference(c.modified).difference(c.added).difference(c.removed);
+}
+
+/**
+ * Drop null-valued fields, recursively. The merged object is a typed object upstream, in
+ * which a null (an explicit null in the configuration, or a map that pruning emptied) is
+ * simply absent; kubito stores JSON, so the nulls are removed instead.
+ */
+function dropNullFields(v: unknown): void {
+  if (Array.isArray(v)) v.forEach(dropNullFields);
+  else if (v !== null && typeof v === 'object') {
+    const obj = v as Record<string, unknown>;
+    for (const k of Object.keys(obj)) {
+      if (obj[k] === null) delete obj[k];
+      else dropNullFields(obj[k]);
+    }
+  }
 }
 
 /** The last-applied annotation kubectl would write for `applied`: sorted JSON and a newline. */
@@ -219,19 +234,19 @@ export function applyConfiguration(live: KubeObject | undefined, applied: KubeOb
     let m = managed;
     if (m.fields.size === 0) {
       const id = managerId({ manager: 'before-first-apply', operation: 'Update', apiVersion: ctx.apiVersion, subresource: opts.subresource });
-      m = recordWriter(ctx, withoutManagedFields(undefined), liveObj, { managed: m, id, now });
+      m = recordWriter(ctx, { live: withoutManagedFields(undefined), next: liveObj, managed: m, id, now });
     }
     if (applied.metadata?.managedFields !== undefined && applied.metadata.managedFields !== null) {
       throw newBadRequest('metadata.managedFields must be nil');
     }
-    const errors = validate(ctx.types, applied, ctx.root);
+    const errors = validate(ctx.kind, applied);
     if (errors.length > 0) {
       const meta = applied.metadata ?? {};
       const detail = errors.length === 1 ? errors[0] : ['errors:', ...errors.map((e) => `  ${e}`)].join('\n');
       throw internalError(`failed to create typed patch object (${meta.namespace ?? ''}/${meta.name ?? ''}; ${gvkString(appliedGvk)}): ${detail}`);
     }
     const id = managerId({ manager: opts.manager || 'unknown', operation: 'Apply', subresource: opts.subresource });
-    const result = apply(ctx, liveObj, applied, { managed: m, manager: id, force });
+    const result = apply(ctx, { live: liveObj, config: applied, managed: m, manager: id, force });
     const mine = result.managed.fields.get(id);
     if (mine) {
       const stripped = mine.set.difference(STRIPPED);
@@ -240,6 +255,7 @@ export function applyConfiguration(live: KubeObject | undefined, applied: KubeOb
     }
     if (result.object !== undefined) result.managed.times.set(id, now);
     const obj = structuredClone((result.object ?? liveObj) as KubeObject);
+    if (result.object !== undefined) dropNullFields(obj);
     obj.metadata ??= {};
     return withManaged(obj, result.managed);
   };

@@ -55,11 +55,6 @@ function parseId(id: string): Identity {
   return JSON.parse(id) as Identity;
 }
 
-/** The manager name in an identifier. */
-export function managerName(id: string): string {
-  return parseId(id).manager;
-}
-
 /**
  * printManager of conflict messages: `"kubectl-client-side-apply" using v1` for an Update
  * manager, `"kubectl"` for an applier, with `with subresource "status"` when there is one.

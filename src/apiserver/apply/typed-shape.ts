@@ -11,7 +11,7 @@
  */
 import type { Schema } from '../../api/schema/types.js';
 import type { Json } from './fieldpath.js';
-import { type TypeRef, type Types, deduceAtom, isMapValue } from './typed.js';
+import { type TypeRef, type Typed, type Types, deduceAtom, isMapValue } from './typed.js';
 
 const CORE = 'io.k8s.api.core.v1.';
 const APPS = 'io.k8s.api.apps.v1.';
@@ -37,7 +37,7 @@ export const ZERO_SHAPES: Readonly<Record<string, Readonly<Record<string, Json>>
   [APPS + 'DeploymentSpec']: { selector: null, template: {}, strategy: {} },
   [APPS + 'ReplicaSet']: { metadata: {}, spec: {}, status: {} },
   [APPS + 'ReplicaSetSpec']: { selector: null, template: {} },
-  'io.k8s.api.discovery.v1.EndpointSlice': { metadata: {}, endpoints: null },
+  'io.k8s.api.discovery.v1.EndpointSlice': { metadata: {}, endpoints: null, ports: null },
   'io.k8s.api.discovery.v1.Endpoint': { addresses: null, conditions: {} },
   'io.k8s.api.coordination.v1.Lease': { metadata: {}, spec: {} },
   'io.k8s.api.events.v1.Event': { metadata: {}, regarding: {}, deprecatedSource: {} },
@@ -54,14 +54,18 @@ function definitionNames(types: Types, ref: TypeRef): string[] {
 }
 
 /** A copy of `value` with the zero-value fields of every typed struct inside it filled in. */
-export function withTypedShape(types: Types, value: Json, ref: TypeRef): Json {
+export function withTypedShape(t: Typed, value: Json): Json {
+  return shapeAt(t.types, value, t.ref);
+}
+
+function shapeAt(types: Types, value: Json, ref: TypeRef): Json {
   const atom = deduceAtom(types.atom(ref), value);
-  if (Array.isArray(value)) return atom.list && !atom.list.atomic ? value.map((v) => withTypedShape(types, v, atom.list!.elem)) : value;
+  if (Array.isArray(value)) return atom.list && !atom.list.atomic ? value.map((v) => shapeAt(types, v, atom.list!.elem)) : value;
   if (!isMapValue(value) || !atom.map || atom.map.atomic) return value;
   const out: Record<string, Json> = { ...value };
   for (const name of definitionNames(types, ref)) {
     for (const [k, zero] of Object.entries(ZERO_SHAPES[name] ?? {})) if (!Object.hasOwn(out, k)) out[k] = structuredClone(zero);
   }
-  for (const [k, v] of Object.entries(out)) out[k] = withTypedShape(types, v, types.fieldType(atom.map, k) ?? 'deduced');
+  for (const [k, v] of Object.entries(out)) out[k] = shapeAt(types, v, types.fieldType(atom.map, k) ?? 'deduced');
   return out;
 }

@@ -7,7 +7,7 @@
 import { goTypeName, goValue } from '../patch/go-format.js';
 import { FieldSet } from './field-set.js';
 import { type Json, type Path, type PathElement, elementString, fieldElement } from './fieldpath.js';
-import { type Atom, type TypeRef, type Types, deduceAtom, isMapValue } from './typed.js';
+import { type Atom, type TypeRef, type Typed, type Types, deduceAtom, isMapValue } from './typed.js';
 
 /** One problem found in a value: `.spec.replicas: expected numeric (int or float), got string`. */
 export class ValidationErrors extends Error {
@@ -43,11 +43,15 @@ function validateScalar(kind: string, v: Json): string | undefined {
  * fields, scalar types, list items without keys, duplicate keys. Returns error strings whose
  * path prefixes read like `.spec.ports[port=80,protocol="TCP"]`.
  */
-export function validate(types: Types, value: Json, ref: TypeRef): string[] {
+export function validate(t: Typed, value: Json): string[] {
+  return validateAt(t.types, value, t.ref);
+}
+
+function validateAt(types: Types, value: Json, ref: TypeRef): string[] {
   const atom = deduceAtom(types.atom(ref), value);
   if (atom.map) {
     if (value === null || value === undefined) return [];
-    if (!isMapValue(value)) return [`expected map, got ${goValue(value)}`];
+    if (!isMapValue(value)) return [`expected map, got &{${goValue(value)}}`];
     const errs: string[] = [];
     for (const [k, v] of Object.entries(value)) {
       const t = types.fieldType(atom.map, k);
@@ -56,7 +60,7 @@ export function validate(types: Types, value: Json, ref: TypeRef): string[] {
         errs.push(`.${k}: field not declared in schema`);
         break;
       }
-      for (const e of validate(types, v, t)) errs.push(withPath(`.${k}`, e));
+      for (const e of validateAt(types, v, t)) errs.push(withPath(`.${k}`, e));
     }
     return errs;
   }
@@ -66,7 +70,7 @@ export function validate(types: Types, value: Json, ref: TypeRef): string[] {
   }
   if (atom.list) {
     if (value === null || value === undefined) return [];
-    if (!Array.isArray(value)) return [`expected list, got ${goValue(value)}`];
+    if (!Array.isArray(value)) return [`expected list, got &{${goValue(value)}}`];
     if (atom.list.atomic) return [];
     const errs: string[] = [];
     const seen = new Set<string>();
@@ -84,7 +88,7 @@ export function validate(types: Types, value: Json, ref: TypeRef): string[] {
         return;
       }
       seen.add(name);
-      for (const e of validate(types, item, atom.list!.elem)) errs.push(withPath(name, e));
+      for (const e of validateAt(types, item, atom.list!.elem)) errs.push(withPath(name, e));
     });
     return errs;
   }
@@ -104,9 +108,9 @@ function itemElement(types: Types, atom: Atom, item: Json): PathElement | undefi
  * The fields `value` sets (ToFieldSet): scalars and atomic values are leaves; list items and
  * map entries are members; struct fields are members only when null or empty.
  */
-export function toFieldSet(types: Types, value: Json, ref: TypeRef): FieldSet {
+export function toFieldSet(t: Typed, value: Json): FieldSet {
   const set = new FieldSet();
-  walkFieldSet(types, value, ref, [], set);
+  walkFieldSet(t.types, value, t.ref, [], set);
   return set;
 }
 
@@ -149,7 +153,11 @@ function walkFieldSet(types: Types, value: Json, ref: TypeRef, path: Path, set: 
 }
 
 /** Adds, as members, every declared struct field that has members below it. */
-export function ensureNamedFieldsAreMembers(types: Types, set: FieldSet, ref: TypeRef | undefined): FieldSet {
+export function ensureNamedFieldsAreMembers(t: Typed, set: FieldSet): FieldSet {
+  return namedMembers(t.types, set, t.ref);
+}
+
+function namedMembers(types: Types, set: FieldSet, ref: TypeRef | undefined): FieldSet {
   const atom = ref ? types.atom(ref) : {};
   const out = new FieldSet();
   for (const pe of set.members()) out.insert([pe]);
@@ -161,7 +169,7 @@ export function ensureNamedFieldsAreMembers(types: Types, set: FieldSet, ref: Ty
     } else if ('key' in pe && atom.list) {
       childRef = atom.list.elem;
     }
-    for (const p of ensureNamedFieldsAreMembers(types, child, childRef).paths()) out.insert([pe, ...p]);
+    for (const p of namedMembers(types, child, childRef).paths()) out.insert([pe, ...p]);
   }
   return out;
 }
@@ -170,7 +178,11 @@ export function ensureNamedFieldsAreMembers(types: Types, set: FieldSet, ref: Ty
  * A copy of `value` without the fields in `toRemove` (RemoveItems). As upstream, a map or list
  * that the removal empties becomes null (a typed object then omits it).
  */
-export function removeItems(types: Types, value: Json, toRemove: FieldSet, ref: TypeRef): Json {
+export function removeItems(t: Typed, opts: { value: Json; toRemove: FieldSet }): Json {
+  return removeAt(t.types, opts.value, opts.toRemove, t.ref);
+}
+
+function removeAt(types: Types, value: Json, toRemove: FieldSet, ref: TypeRef): Json {
   const atom = deduceAtom(types.atom(ref), value);
   if (atom.map) {
     if (!isMapValue(value)) return null;
@@ -180,7 +192,7 @@ export function removeItems(types: Types, value: Json, toRemove: FieldSet, ref: 
       const pe = fieldElement(k);
       if (toRemove.hasMember(pe)) continue;
       const sub = toRemove.withPrefix(pe);
-      out[k] = sub.isEmpty() ? v : removeItems(types, v, sub, types.fieldType(atom.map, k) ?? 'deduced');
+      out[k] = sub.isEmpty() ? v : removeAt(types, v, sub, types.fieldType(atom.map, k) ?? 'deduced');
     }
     return Object.keys(out).length > 0 ? out : null;
   }
@@ -193,7 +205,7 @@ export function removeItems(types: Types, value: Json, toRemove: FieldSet, ref: 
       const pe = itemElement(types, atom, item);
       if (pe && toRemove.hasMember(pe)) continue;
       const sub = pe ? toRemove.withPrefix(pe) : new FieldSet();
-      out.push(sub.isEmpty() ? item : removeItems(types, item, sub, atom.list.elem));
+      out.push(sub.isEmpty() ? item : removeAt(types, item, sub, atom.list.elem));
     }
     return out.length > 0 ? out : null;
   }

@@ -53,6 +53,12 @@ export function isMapValue(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A value's place in the schema: the type registry and the type to resolve there. */
+export interface Typed {
+  types: Types;
+  ref: TypeRef;
+}
+
 /** Resolves schemas to atoms; one per request, caching by schema object. */
 export class Types {
   readonly lookup: SchemaLookup;
@@ -177,9 +183,4 @@ export function jsonEqual(a: Json, b: Json): boolean {
     return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
   }
   return false;
-}
-
-/** `name` of an atom for error messages. */
-export function atomKind(atom: Atom): 'map' | 'list' | 'scalar' | 'none' {
-  return atom.map ? 'map' : atom.scalar ? 'scalar' : atom.list ? 'list' : 'none';
 }

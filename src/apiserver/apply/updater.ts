@@ -8,14 +8,14 @@ import { FieldSet } from './field-set.js';
 import type { Json, Path } from './fieldpath.js';
 import { type Comparison, compare, merge } from './compare-merge.js';
 import { type Managed, type VersionedSet, cloneManaged } from './managed-fields.js';
-import { type TypeRef, type Types, jsonEqual } from './typed.js';
+import { type Typed, jsonEqual } from './typed.js';
 import { ensureNamedFieldsAreMembers, removeItems, toFieldSet } from './typed-walk.js';
 import { withTypedShape } from './typed-shape.js';
 
 /** What the algorithm works against: the kind's types, the API version, and fields nobody owns. */
 export interface UpdaterContext {
-  types: Types;
-  root: TypeRef;
+  /** The kind's type (its root definition). */
+  kind: Typed;
   apiVersion: string;
   /** Reset fields (e.g. `status` through the main resource): excluded from every set, with their children. */
   ignored: FieldSet;
@@ -44,7 +44,7 @@ function filter(ctx: UpdaterContext, set: FieldSet): FieldSet {
 
 /** Compare two versions as typed objects (see typed-shape.ts), minus ignored fields. */
 function compareObjects(ctx: UpdaterContext, live: Json, next: Json): Comparison {
-  const c = compare(ctx.types, withTypedShape(ctx.types, live, ctx.root), withTypedShape(ctx.types, next, ctx.root), ctx.root);
+  const c = compare(ctx.kind, { lhs: withTypedShape(ctx.kind, live), rhs: withTypedShape(ctx.kind, next) });
   return { added: filter(ctx, c.added), modified: filter(ctx, c.modified), removed: filter(ctx, c.removed) };
 }
 
@@ -56,8 +56,9 @@ function withSet(vs: VersionedSet, set: FieldSet): VersionedSet {
  * Take changed fields away from every manager but `workflow` (or report them as conflicts
  * when not forced), and drop removed fields from all of them.
  */
-function takeOwnership(ctx: UpdaterContext, live: Json, next: Json, managed: Managed, opts: { workflow: string | undefined; force: boolean }): Comparison {
-  const c = compareObjects(ctx, live, next);
+function takeOwnership(ctx: UpdaterContext, write: { live: Json; next: Json; managed: Managed }, opts: { workflow: string | undefined; force: boolean }): Comparison {
+  const { managed } = write;
+  const c = compareObjects(ctx, write.live, write.next);
   const changed = c.modified.union(c.added);
   const conflicts = new Map<string, FieldSet>();
   for (const [id, vs] of managed.fields) {
@@ -87,9 +88,9 @@ function takeOwnership(ctx: UpdaterContext, live: Json, next: Json, managed: Man
  * or went away, and the changed fields are returned for the writer to own (the caller merges
  * them with what the writer owned before, as managedFieldsUpdater does).
  */
-export function update(ctx: UpdaterContext, live: Json, next: Json, managed: Managed): { managed: Managed; changed: FieldSet } {
-  const out = cloneManaged(managed);
-  const c = takeOwnership(ctx, live, next, out, { workflow: undefined, force: true });
+export function update(ctx: UpdaterContext, write: { live: Json; next: Json; managed: Managed }): { managed: Managed; changed: FieldSet } {
+  const out = cloneManaged(write.managed);
+  const c = takeOwnership(ctx, { live: write.live, next: write.next, managed: out }, { workflow: undefined, force: true });
   return { managed: out, changed: filter(ctx, c.modified.union(c.added)) };
 }
 
@@ -98,31 +99,35 @@ export function update(ctx: UpdaterContext, live: Json, next: Json, managed: Man
  * changed) and the new ownership, or throws ConflictsError when `force` is false and other
  * managers own fields the configuration changes.
  */
-export function apply(ctx: UpdaterContext, live: Json, config: Json, opts: { managed: Managed; manager: string; force: boolean }): { object: Json | undefined; managed: Managed } {
+export function apply(
+  ctx: UpdaterContext,
+  opts: { live: Json; config: Json; managed: Managed; manager: string; force: boolean },
+): { object: Json | undefined; managed: Managed } {
   const out = cloneManaged(opts.managed);
-  const merged = merge(ctx.types, live, config, ctx.root) ?? {};
+  const merged = merge(ctx.kind, { lhs: opts.live, rhs: opts.config }) ?? {};
   const last = out.fields.get(opts.manager);
-  out.fields.set(opts.manager, { set: filter(ctx, toFieldSet(ctx.types, config, ctx.root)), apiVersion: ctx.apiVersion, applied: true });
-  const pruned = last && !last.set.isEmpty() ? prune(ctx, merged, out, last.set) : merged;
-  takeOwnership(ctx, live, pruned, out, { workflow: opts.manager, force: opts.force });
-  return { object: jsonEqual(live, pruned) ? undefined : pruned, managed: out };
+  out.fields.set(opts.manager, { set: filter(ctx, toFieldSet(ctx.kind, opts.config)), apiVersion: ctx.apiVersion, applied: true });
+  const pruned = last && !last.set.isEmpty() ? prune(ctx, merged, { managed: out, lastSet: last.set }) : merged;
+  takeOwnership(ctx, { live: opts.live, next: pruned, managed: out }, { workflow: opts.manager, force: opts.force });
+  return { object: jsonEqual(opts.live, pruned) ? undefined : pruned, managed: out };
 }
 
 /**
  * Remove what the applier applied last time and not this time, unless another manager (or
  * the applier's new configuration) owns it; leave alone what it never applied.
  */
-function prune(ctx: UpdaterContext, merged: Json, managed: Managed, lastSet: FieldSet): Json {
-  const { types, root } = ctx;
-  const named = (s: FieldSet): FieldSet => ensureNamedFieldsAreMembers(types, s, root);
-  const fieldsOf = (v: Json): FieldSet => named(toFieldSet(types, v ?? {}, root));
-  const last = named(lastSet);
-  let pruned = removeItems(types, merged, last, root);
+function prune(ctx: UpdaterContext, merged: Json, opts: { managed: Managed; lastSet: FieldSet }): Json {
+  const { kind } = ctx;
+  const named = (s: FieldSet): FieldSet => ensureNamedFieldsAreMembers(kind, s);
+  const fieldsOf = (v: Json): FieldSet => named(toFieldSet(kind, v ?? {}));
+  const remove = (toRemove: FieldSet): Json => removeItems(kind, { value: merged, toRemove });
+  const last = named(opts.lastSet);
+  let pruned = remove(last);
   // addBackOwnedItems: restore anything some manager owns.
   let owned = new FieldSet();
-  for (const vs of managed.fields.values()) owned = owned.union(vs.set);
+  for (const vs of opts.managed.fields.values()) owned = owned.union(vs.set);
   const mergedSet = fieldsOf(merged);
-  pruned = removeItems(types, merged, mergedSet.difference(fieldsOf(pruned).union(named(owned))), root);
+  pruned = remove(mergedSet.difference(fieldsOf(pruned).union(named(owned))));
   // addBackDanglingItems: only what the applier owned last time may go.
-  return removeItems(types, merged, mergedSet.difference(fieldsOf(pruned)).intersection(last), root) ?? {};
+  return remove(mergedSet.difference(fieldsOf(pruned)).intersection(last)) ?? {};
 }

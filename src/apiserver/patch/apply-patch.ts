@@ -131,7 +131,7 @@ function applyStrategic(original: JsonObject, patch: unknown, opts: PatchOptions
   const lookup = opts.schema ?? { definition: () => undefined };
   const root = opts.root !== undefined ? resolve(lookup, lookup.definition(opts.root)) : undefined;
   try {
-    return strategicMergePatch(original, patch, lookup, root);
+    return strategicMergePatch(original, patch, { lookup, schema: root });
   } catch (err) {
     if (!(err instanceof StrategicMergeError)) throw err;
     if (err.failure === 'BadRequest') throw newBadRequest(err.message);

@@ -12,13 +12,6 @@ export interface SchemaLookup {
   definition(name: string): Schema | undefined;
 }
 
-/** The schema of one kind: where to look definitions up, and the kind's own definition name. */
-export interface RootSchema {
-  lookup: SchemaLookup;
-  /** e.g. `io.k8s.api.core.v1.Service`. */
-  root: string;
-}
-
 /** A SchemaLookup over a plain record of definitions (tests, fixtures). */
 export function lookupFromRecord(definitions: Record<string, Schema>): SchemaLookup {
   return { definition: (name) => definitions[name] };
@@ -38,11 +31,6 @@ export function resolve(lookup: SchemaLookup, schema: Schema | undefined): Schem
   return current;
 }
 
-/** The root definition of a kind, resolved. */
-export function rootSchema(root: RootSchema | undefined): Schema | undefined {
-  return root ? resolve(root.lookup, root.lookup.definition(root.root)) : undefined;
-}
-
 /**
  * The unresolved schema of field `key` of an object schema: a declared property, else the
  * map value schema (`additionalProperties`). Undefined when the schema says nothing.
@@ -50,11 +38,6 @@ export function rootSchema(root: RootSchema | undefined): Schema | undefined {
 export function fieldSchema(resolved: Schema | undefined, key: string): Schema | undefined {
   if (!resolved) return undefined;
   return resolved.properties?.[key] ?? resolved.additionalProperties;
-}
-
-/** True when `key` is a declared property (not a map entry) of the object schema. */
-export function isNamedField(resolved: Schema | undefined, key: string): boolean {
-  return resolved?.properties !== undefined && Object.hasOwn(resolved.properties, key);
 }
 
 /** Strategic-merge-patch metadata of a field: its strategies and merge key. */

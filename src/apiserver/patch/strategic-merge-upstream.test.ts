@@ -33,7 +33,7 @@ const cases = casesJson as unknown as Record<'raw' | 'customRaw' | 'yamlCases' |
 const ROOT = resolve(MERGE_ITEM_LOOKUP, MERGE_ITEM_LOOKUP.definition('mergeItem'));
 
 function apply(original: JsonMap | null | undefined, patch: JsonMap | null | undefined): JsonMap {
-  return strategicMergePatch(original ?? {}, patch ?? {}, MERGE_ITEM_LOOKUP, ROOT);
+  return strategicMergePatch(original ?? {}, patch ?? {}, { lookup: MERGE_ITEM_LOOKUP, schema: ROOT });
 }
 
 // sortMergeListsByName: merging lists sorted by merge key (scalars deduplicated and sorted),

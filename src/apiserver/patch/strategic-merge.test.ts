@@ -14,7 +14,7 @@ import { DEPLOYMENT, K8S_LOOKUP, POD, SERVICE } from './testdata/k8s-schema.js';
 type JsonMap = Record<string, unknown>;
 
 function smp(root: string, original: JsonMap, patch: JsonMap): JsonMap {
-  return strategicMergePatch(original, patch, K8S_LOOKUP, resolve(K8S_LOOKUP, K8S_LOOKUP.definition(root)));
+  return strategicMergePatch(original, patch, { lookup: K8S_LOOKUP, schema: resolve(K8S_LOOKUP, K8S_LOOKUP.definition(root)) });
 }
 
 /** The Service `kubectl expose deployment/nginx --port=80` leaves in storage (kubectl-protocol.md §2.5), defaulted. */

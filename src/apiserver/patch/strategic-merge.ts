@@ -192,7 +192,7 @@ function mergeSetElementOrder(original: JsonMap, patch: JsonMap, cur: Cursor): v
     else if (foundOriginal && foundPatch) merged = mergeSliceHandler(originalItems, patchItems, sub, { strategy, mergeKey, isDeleteList: false });
     else continue;
 
-    const [inOrder, serverOnly] = mergeKey ? partitionMaps(merged, setOrder, mergeKey) : partitionPrimitives(merged, setOrder);
+    const [inOrder, serverOnly] = mergeKey ? partitionMaps(merged, { by: setOrder, mergeKey }) : partitionPrimitives(merged, setOrder);
     const kind = elementKind(originalItems, patchItems);
     original[field] = normalizeElementOrder(inOrder, serverOnly, { patchOrder: setOrder, serverOrder: originalItems, mergeKey, kind });
     delete patch[field];
@@ -311,11 +311,11 @@ function mergeSlice(original: Json[], patch: Json[], cur: Cursor, meta: SliceMet
   for (const v of patchItems) {
     const item = v as JsonMap;
     if (!Object.hasOwn(item, mergeKey)) throw noMergeKey(item, mergeKey);
-    const found = findMapByKey(items(list), mergeKey, item[mergeKey]);
+    const found = findMapByKey(items(list), { key: mergeKey, value: item[mergeKey] });
     if (found) list.arr[found.index] = mergeMap(found.map, item, cur);
     else append(list, item);
   }
-  const [inPatch, serverOnly] = partitionMaps(items(list), patchItems, mergeKey);
+  const [inPatch, serverOnly] = partitionMaps(items(list), { by: patchItems, mergeKey });
   return normalizeElementOrder(inPatch, serverOnly, { patchOrder: patchItems, serverOrder, mergeKey, kind });
 }
 
@@ -336,9 +336,8 @@ function applySpecialElements(original: GoSlice, patch: Json[], mergeKey: string
     const directive = item[DIRECTIVE];
     if (directive === 'delete') {
       if (!Object.hasOwn(item, mergeKey)) throw noMergeKey(item, mergeKey);
-      for (let found = findMapByKey(items(original), mergeKey, item[mergeKey]); found; found = findMapByKey(items(original), mergeKey, item[mergeKey])) {
-        deleteAt(original, found.index);
-      }
+      const want = { key: mergeKey, value: item[mergeKey] };
+      for (let found = findMapByKey(items(original), want); found; found = findMapByKey(items(original), want)) deleteAt(original, found.index);
     } else if (directive === 'replace') {
       replace = true;
     } else if (directive === 'merge') {
@@ -352,9 +351,9 @@ function applySpecialElements(original: GoSlice, patch: Json[], mergeKey: string
 
 /**
  * Apply a strategic merge patch to `original` and return the result; neither argument is
- * modified. `schema` is the resolved schema of the root object (undefined: no merge
+ * modified. `opts.schema` is the resolved schema of the root object (undefined: no merge
  * information, so every list is replaced). Throws StrategicMergeError.
  */
-export function strategicMergePatch(original: JsonMap, patch: JsonMap, lookup: SchemaLookup, schema: Schema | undefined): JsonMap {
-  return mergeMap(structuredClone(original), structuredClone(patch), { lookup, schema });
+export function strategicMergePatch(original: JsonMap, patch: JsonMap, opts: { lookup: SchemaLookup; schema: Schema | undefined }): JsonMap {
+  return mergeMap(structuredClone(original), structuredClone(patch), { lookup: opts.lookup, schema: opts.schema });
 }

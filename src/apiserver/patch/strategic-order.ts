@@ -17,7 +17,7 @@ export function isMap(v: unknown): v is JsonMap {
 export type ElementKind = 'map' | 'scalar';
 
 /** Position of `item` in `list`: by merge-key value for maps, by value for scalars; -1 if absent. */
-export function indexOf(list: readonly Json[], item: Json, mergeKey: string, kind: ElementKind): number {
+function indexOf(list: readonly Json[], item: Json, mergeKey: string, kind: ElementKind): number {
   const key = (v: Json): Json => (kind === 'map' ? (isMap(v) ? v[mergeKey] : undefined) : v);
   const wanted = key(item);
   return list.findIndex((v) => key(v) === wanted);
@@ -91,7 +91,8 @@ export function partitionPrimitives(list: Json[], by: Json[]): [Json[], Json[]] 
 }
 
 /** The map in `list` whose `key` equals `value`, with its index. */
-export function findMapByKey(list: Json[], key: string, value: Json): { map: JsonMap; index: number } | undefined {
+export function findMapByKey(list: Json[], want: { key: string; value: Json }): { map: JsonMap; index: number } | undefined {
+  const { key, value } = want;
   for (let k = 0; k < list.length; k++) {
     const v = list[k];
     if (!isMap(v)) throw new StrategicMergeError(`value for key ${k} is not a map`, 'Internal');
@@ -101,13 +102,14 @@ export function findMapByKey(list: Json[], key: string, value: Json): { map: Jso
 }
 
 /** Split maps into those whose merge key appears in `by` and the rest. */
-export function partitionMaps(list: Json[], by: Json[], mergeKey: string): [Json[], Json[]] {
+export function partitionMaps(list: Json[], opts: { by: Json[]; mergeKey: string }): [Json[], Json[]] {
+  const { by, mergeKey } = opts;
   const inPatch: Json[] = [];
   const serverOnly: Json[] = [];
   for (const v of list) {
     if (!isMap(v)) throw badArgType('map', v);
     if (!Object.hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
-    (findMapByKey(by, mergeKey, v[mergeKey]) ? inPatch : serverOnly).push(v);
+    (findMapByKey(by, { key: mergeKey, value: v[mergeKey] }) ? inPatch : serverOnly).push(v);
   }
   return [inPatch, serverOnly];
 }

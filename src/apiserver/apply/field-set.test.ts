@@ -1,0 +1,62 @@
+/**
+ * @module Tests for FieldSet and path elements, mirroring structured-merge-diff's
+ * fieldpath/set_test.go (TestSetUnion, TestSetIntersectionDifference, TestSetDifference,
+ * TestRecursiveDifference) and serialize_test.go (TestSerializeV1 round trips).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FieldSet } from './field-set.js';
+import { type Path, comparePathElements, deserializeElement, fieldElement, keyElement, pathString, serializeElement } from './fieldpath.js';
+
+const f = fieldElement;
+const p = (...names: string[]): Path => names.map(f);
+const paths = (s: FieldSet): string[] => s.paths().map(pathString);
+
+test('FieldsV1 round trip keeps `.` for nodes that are members and parents, in upstream key order', () => {
+  const fields = {
+    'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+    'f:spec': {
+      'f:ports': {
+        '.': {},
+        'k:{"port":443,"protocol":"TCP"}': { '.': {}, 'f:port': {} },
+        'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:port': {}, 'f:targetPort': {} },
+      },
+      'f:selector': {},
+      'f:finalizers': { 'v:"a"': {}, 'v:"b"': {} },
+    },
+  };
+  const set = FieldSet.fromFieldsV1(fields);
+  const out = set.toFieldsV1();
+  assert.deepEqual(out, fields);
+  // Keys sort numerically by value (80 before 443), fields before keys.
+  assert.deepEqual(Object.keys((out['f:spec'] as Record<string, Record<string, unknown>>)['f:ports']), ['.', 'k:{"port":80,"protocol":"TCP"}', 'k:{"port":443,"protocol":"TCP"}']);
+  assert.deepEqual(Object.keys(out['f:spec'] as object), ['f:finalizers', 'f:ports', 'f:selector']);
+});
+
+test('path elements: text and FieldsV1 forms', () => {
+  const key = keyElement([['protocol', 'TCP'], ['port', 80]]);
+  assert.equal(serializeElement(key), 'k:{"port":80,"protocol":"TCP"}');
+  assert.equal(pathString([f('spec'), f('ports'), key, f('targetPort')]), '.spec.ports[port=80,protocol="TCP"].targetPort');
+  assert.equal(pathString([f('metadata'), f('finalizers'), { value: 'x' }]), '.metadata.finalizers[="x"]');
+  assert.equal(serializeElement({ value: 'a<b' }), 'v:"a\\u003cb"');
+  assert.deepEqual(deserializeElement('k:{"protocol":"TCP","port":80}'), key);
+  assert.deepEqual(deserializeElement('i:3'), { index: 3 });
+  assert.equal(deserializeElement('x:unknown'), undefined);
+  assert.throws(() => deserializeElement('f'), /key must be 2 characters long/);
+  assert.ok(comparePathElements(f('z'), key) < 0);
+  assert.ok(comparePathElements({ value: 1 }, { value: 'a' }) < 0);
+});
+
+test('union, intersection, difference', () => {
+  const a = FieldSet.of(p('a'), p('b', 'c'), p('d', 'e'));
+  const b = FieldSet.of(p('a'), p('b', 'x'), p('d'));
+  assert.deepEqual(paths(a.union(b)), ['.a', '.d', '.b.c', '.b.x', '.d.e']);
+  assert.deepEqual(paths(a.intersection(b)), ['.a']);
+  // difference removes exact members only: `.d` in b does not take `.d.e` with it.
+  assert.deepEqual(paths(a.difference(b)), ['.b.c', '.d.e']);
+  // recursiveDifference removes whole subtrees under members of the other set.
+  assert.deepEqual(paths(a.recursiveDifference(b)), ['.b.c']);
+  assert.ok(a.has(p('b', 'c')) && !a.has(p('b')));
+  assert.ok(FieldSet.of().isEmpty() && FieldSet.of([]).isEmpty());
+  assert.ok(a.equals(FieldSet.fromFieldsV1(a.toFieldsV1())));
+});
