@@ -17,6 +17,12 @@ export interface StrategyContext {
 
 export interface Strategy {
   /**
+   * Scheme defaulting (SetDefaults_<Kind>): what a decoded object gets before anything else
+   * sees it, so that field managers own defaulted fields as upstream records them.
+   * Idempotent; prepareForCreate/Update may call it again.
+   */
+  defaults?(obj: KubeObject): void;
+  /**
    * Create: reset what a client may not set (usually status) and fill defaults.
    * May be async to allocate resources (ClusterIPs, NodePorts); must then release them in
    * `rollbackCreate` if the write fails.

@@ -16,7 +16,10 @@ import { openStore, type StoreKind } from '../storage/backends.js';
 import type { Store } from '../storage/store.js';
 import { bootstrap } from './bootstrap.js';
 import { Client } from '../client/index.js';
-import { GarbageCollector } from '../controllers/garbage-collector/controller.js';
+import { InformerFactory, realClock } from '../client/index.js';
+import type { ClusterConfig } from '../controllers/controller.js';
+import { ClientEventRecorder } from '../controllers/events/recorder.js';
+import { startControllers } from '../controllers/run.js';
 import { InProcessTransport } from './in-process-transport.js';
 
 export interface ControlPlaneOptions {
@@ -30,6 +33,8 @@ export interface ControlPlaneOptions {
   authenticate: (headers: Record<string, string | undefined>) => boolean;
   serviceCIDR?: string;
   nodePortRange?: { first: number; last: number };
+  /** Loopback CIDR for LoadBalancer ingress IPs (default 127.0.100.0/24). */
+  loadBalancerPool?: string;
 }
 
 /** The Kubernetes version kubito speaks (what `kubectl version` shows as the server's). */
@@ -105,8 +110,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     { namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }), services },
     { kubernetesIP: serviceAllocators.nthIP(1), apiPort: server.port },
   );
-  const gc = new GarbageCollector(new Client(new InProcessTransport(handler, 'kube-controller-manager/garbage-collector')));
-  await gc.start();
+  const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
+  const config: ClusterConfig = {
+    serviceCIDR: serviceAllocators.serviceCIDR,
+    nodePortRange: serviceAllocators.nodePortRange,
+    loadBalancerPool: options.loadBalancerPool ?? '127.0.100.0/24',
+    clusterDomain: 'cluster.local',
+  };
+  const controllers = await startControllers({
+    client,
+    informers: new InformerFactory(client),
+    events: new ClientEventRecorder(client, { component: 'kube-controller-manager', clock: realClock }),
+    clock: realClock,
+    config,
+  });
   ready = true;
   return {
     store,
@@ -116,7 +133,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     url: `https://${options.host}:${server.port}`,
     serviceAllocators,
     async stop() {
-      await gc.stop();
+      await controllers.stop();
       await server.close();
       await store.close();
     },

@@ -1,7 +1,7 @@
 /**
  * @module The API server against the real kubectl (issue 2's acceptance): apply, get in every
  * output format, watch, describe, label/annotate/patch/scale/delete, create generators
- * (protobuf bodies from 1.32 on), discovery and explain, and errors — with
+ * (protobuf bodies from 1.32 on), discovery and explain, server-side apply, and errors — with
  * the oldest, the default and the newest kubectl.
  */
 import { after, before, describe, test } from 'node:test';
@@ -139,6 +139,19 @@ for (const version of ['1.27', '1.32', '1.33']) {
       const explain = await ok(['explain', 'service.spec']);
       assert.match(explain, /KIND:\s+Service/);
       assert.match(explain, /clusterIP/);
+    });
+
+    test('apply --server-side', async () => {
+      const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: "1"\n';
+      assert.match(await ok(['apply', '--server-side', '-f', '-'], cm), /configmap\/ssa serverside-applied/);
+      assert.match(await ok(['apply', '--server-side', '-f', '-'], cm.replace('"1"', '"2"')), /configmap\/ssa serverside-applied/);
+      const managed = await ok(['get', 'cm', 'ssa', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[0].manager} {.metadata.managedFields[0].operation} {.data.a}']);
+      assert.equal(managed, 'kubectl Apply 2');
+      // Another manager changing an applied field conflicts unless forced.
+      const conflict = await k(['apply', '--server-side', '--field-manager=other', '-f', '-'], cm.replace('"1"', '"3"'));
+      assert.notEqual(conflict.code, 0);
+      assert.match(conflict.stderr, /conflict with "kubectl"/);
+      assert.match(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], cm.replace('"1"', '"3"')), /serverside-applied/);
     });
 
     test('delete, also --cascade=foreground', async () => {

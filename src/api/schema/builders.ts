@@ -40,9 +40,10 @@ function described(schema: Schema, description: string | undefined): Schema {
   return schema;
 }
 
-export function str(description?: string, opts: { format?: string } = {}): Schema {
+export function str(description?: string, opts: { format?: string; default?: string } = {}): Schema {
   const schema: Schema = described({ type: 'string' }, description);
   if (opts.format) schema.format = opts.format;
+  if (opts.default !== undefined) schema.default = opts.default;
   return schema;
 }
 

@@ -49,7 +49,7 @@ export const CORE_V1_CONTAINER_DEFINITIONS: Definitions = {
     hostIP: str('What host IP to bind the external port to.'),
     hostPort: int32('Number of port to expose on the host. If specified, this must be a valid port number, 0 < x < 65536. If HostNetwork is specified, this must match ContainerPort. Most containers do not need this.'),
     name: str('If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name. Name for the port that can be referred to by services.'),
-    protocol: str('Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".'),
+    protocol: str('Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".', { default: 'TCP' }),
   }, { required: ['containerPort'] }),
   'io.k8s.api.core.v1.ContainerResizePolicy': obj('ContainerResizePolicy represents resource resize policy for the container.', {
     resourceName: str('Name of the resource to which this resource resize policy applies. Supported values: cpu, memory.'),

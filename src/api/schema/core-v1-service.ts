@@ -68,7 +68,7 @@ export const CORE_V1_SERVICE_DEFINITIONS: Definitions = {
     name: str('The name of this port within the service. This must be a DNS_LABEL. All ports within a ServiceSpec must have unique names. When considering the endpoints for a Service, this must match the \'name\' field in the EndpointPort. Optional if only one ServicePort is defined on this service.'),
     nodePort: int32('The port on each node on which this service is exposed when type is NodePort or LoadBalancer. Usually assigned by the system. If a value is specified, in-range, and not in use it will be used, otherwise the operation will fail. If not specified, a port will be allocated if this Service requires one. If this field is specified when creating a Service which does not need it, creation will fail. More info: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport'),
     port: int32('The port that will be exposed by this service.'),
-    protocol: str('The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is TCP.'),
+    protocol: str('The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is TCP.', { default: 'TCP' }),
     targetPort: ref(INT_OR_STRING, 'Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod\'s container ports. If this is not specified, the value of the \'port\' field is used (an identity map). More info: https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service'),
   }, { required: ['port'] }),
   'io.k8s.api.core.v1.ServiceSpec': obj('ServiceSpec describes the attributes that a user creates on a service.', {

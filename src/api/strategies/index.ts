@@ -3,6 +3,7 @@
  * get the generic behaviour only.
  */
 import type { ServiceAllocators } from '../service/allocators.js';
+import { serviceDefaults } from '../service/defaults.js';
 import { serviceStrategy } from '../service/strategy.js';
 import type { Strategy } from '../strategy.js';
 import { namespaceStrategy } from './namespace.js';
@@ -14,7 +15,7 @@ export function buildStrategies(deps: { serviceAllocators: ServiceAllocators }):
   return new Map<string, Strategy>([
     ['/v1/namespaces', namespaceStrategy],
     ['/v1/pods', podStrategy],
-    ['/v1/services', serviceStrategy(deps.serviceAllocators)],
+    ['/v1/services', { ...serviceStrategy(deps.serviceAllocators), defaults: serviceDefaults }],
     ['apps/v1/deployments', deploymentStrategy],
     ['apps/v1/replicasets', replicaSetStrategy],
   ]);

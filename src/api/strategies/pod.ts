@@ -41,6 +41,7 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
 }
 
 export const podStrategy: Strategy = {
+  defaults,
   prepareForCreate(obj) {
     defaults(obj);
     obj.status = { phase: 'Pending', qosClass: 'BestEffort' };

@@ -36,6 +36,7 @@ function replicaSetDefaults(obj: KubeObject): void {
 
 export const deploymentStrategy: Strategy = {
   tracksGeneration: true,
+  defaults: deploymentDefaults,
   prepareForCreate(obj) {
     deploymentDefaults(obj);
     obj.status = {};
@@ -47,6 +48,7 @@ export const deploymentStrategy: Strategy = {
 
 export const replicaSetStrategy: Strategy = {
   tracksGeneration: true,
+  defaults: replicaSetDefaults,
   prepareForCreate(obj) {
     replicaSetDefaults(obj);
     obj.status = { replicas: 0 };

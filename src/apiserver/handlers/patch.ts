@@ -5,7 +5,10 @@
  */
 import { newBadRequest, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
+import { applyConfiguration } from '../apply/index.js';
 import { checkFields } from '../field-validation.js';
+import { recordManagedFields } from '../managed-fields.js';
+import { formatTime } from '../registry/object-meta.js';
 import { parseJson, parseYamlText } from '../negotiate.js';
 import { applyPatch, type PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
@@ -48,6 +51,7 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   const manager = param(scope, 'fieldManager');
   const defName = definitionFor(scope.info);
   const isApply = type === 'application/apply-patch+yaml';
+  const force = param(scope, 'force') === 'true';
   if (isApply && !manager) {
     throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
   }
@@ -59,16 +63,46 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
       created = current === undefined;
       let next: KubeObject;
       if (isApply) {
-        // TODO(#2): server-side apply (managedFields, conflicts) is not wired in yet.
-        throw newUnsupportedMediaType(type);      } else {
+        const applied = body as KubeObject;
+        if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw newBadRequest('the apply configuration must be an object');
+        checkFields(scope, applied);
+        next = applyConfiguration(current, applied, {
+          manager: manager!,
+          force,
+          schema: schemaLookup,
+          root: defName,
+          now: formatTime(scope.now),
+          subresource: subresource || undefined,
+        }) as KubeObject;
+        next.metadata ??= {};
+        if (current) restoreSystemMetadata(next, current);
+        else {
+          next.metadata.name ??= name;
+          if (scope.info.namespaced) next.metadata.namespace ??= namespace;
+        }
+        scope.storage.applyDefaults(next);
+      } else {
         if (!current) throw scope.storage.notFound(name);
-        next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName }) as KubeObject;
+        next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, warnings: scope.warnings }) as KubeObject;
         if (!next || typeof next !== 'object' || Array.isArray(next) || !next.metadata) throw newBadRequest('the patch produced something that is not an object');
         checkFields(scope, next);
+        scope.storage.applyDefaults(next);
+        recordManagedFields(scope, current, next, manager);
       }
       return next;
     },
     { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: isApply && !subresource },
   );
   return respondObject(scope, created ? 201 : 200, result);
+}
+
+/** An apply configuration never changes what the server owns in metadata (upstream's update path keeps it). */
+function restoreSystemMetadata(next: KubeObject, live: KubeObject): void {
+  const meta = next.metadata;
+  const old = live.metadata;
+  meta.uid = old.uid;
+  meta.creationTimestamp = old.creationTimestamp;
+  meta.resourceVersion = old.resourceVersion;
+  if (old.generation !== undefined) meta.generation = old.generation;
+  if (old.deletionTimestamp) meta.deletionTimestamp = old.deletionTimestamp;
 }

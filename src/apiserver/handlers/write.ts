@@ -8,6 +8,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
 import { asObject, decodeBody } from '../negotiate.js';
 import { checkFields } from '../field-validation.js';
+import { recordManagedFields } from '../managed-fields.js';
 import { isDryRun, param, respondObject, type Scope } from './scope.js';
 
 /** Reads the request body as an object of this resource's kind, as the decoder would. */
@@ -22,12 +23,14 @@ export function readObject(scope: Scope): KubeObject {
     throw newBadRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
   }
   checkFields(scope, obj);
+  if (scope.request.subresource !== 'scale') scope.storage.applyDefaults(obj);
   return obj;
 }
 
 export async function createObject(scope: Scope): Promise<HandlerResponse> {
   const obj = readObject(scope);
   const { namespace } = scope.request;
+  recordManagedFields(scope, undefined, obj, param(scope, 'fieldManager'));
   const created = await scope.storage.create(namespace, obj, { dryRun: isDryRun(scope) });
   return respondObject(scope, 201, created);
 }
@@ -36,6 +39,7 @@ export async function updateObject(scope: Scope): Promise<HandlerResponse> {
   const obj = readObject(scope);
   const { namespace, name, subresource } = scope.request;
   let created = false;
+  const manager = param(scope, 'fieldManager');
   const updated = await scope.storage.guaranteedUpdate(
     namespace,
     name,
@@ -45,6 +49,7 @@ export async function updateObject(scope: Scope): Promise<HandlerResponse> {
       if (current && next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
         return staleUpdate(scope, name);
       }
+      recordManagedFields(scope, current, next, manager);
       return next;
     },
     { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: scope.storage.allowCreateOnUpdate && !subresource },

@@ -238,6 +238,11 @@ export class RestStorage {
     );
   }
 
+  /** Applies the kind's scheme defaults to a decoded object (in place). */
+  applyDefaults(obj: KubeObject): void {
+    this.#strategy.defaults?.(obj);
+  }
+
   /** Whether PUT of a missing object creates it for this kind. */
   get allowCreateOnUpdate(): boolean {
     return !!this.#options.allowCreateOnUpdate;
@@ -490,8 +495,11 @@ export class RestStorage {
 /** The status subresource changes status only (upstream's default PrepareForUpdate for status). */
 function keepAllButStatus(next: KubeObject, prev: KubeObject): void {
   const status = next.status;
+  // managedFields are the field manager's to record for the status writer (upstream keeps them).
+  const managed = next.metadata.managedFields;
   for (const key of Object.keys(next)) delete next[key];
   Object.assign(next, structuredClone(prev));
+  if (managed) next.metadata.managedFields = managed;
   if (status === undefined) delete next.status;
   else next.status = status;
 }

@@ -7,7 +7,8 @@
 import { isNotFound } from '../../api/errors.js';
 import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
-import { InformerFactory, runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
+import { runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
+import type { Controller, ControllerContext } from '../controller.js';
 import { dependentAction, ownerAction } from './graph.js';
 
 const MANAGER = 'garbage-collector';
@@ -21,19 +22,13 @@ interface Key {
   name: string;
 }
 
-export class GarbageCollector {
-  readonly #client: Client;
-  readonly #factory: InformerFactory;
+export class GarbageCollector implements Controller {
+  readonly name = 'garbage-collector';
+  #client!: Client;
   readonly #informers = new Map<ResourceInfo, Informer>();
   readonly #queue = new WorkQueue<string>();
   /** Dependents by owner uid, kept from the informers' events. */
   readonly #dependents = new Map<string, Set<string>>();
-  #running?: Promise<void>;
-
-  constructor(client: Client) {
-    this.#client = client;
-    this.#factory = new InformerFactory(client);
-  }
 
   #keyOf(info: ResourceInfo, obj: KubeObject): string {
     return `${TRACKED.indexOf(info)}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`;
@@ -54,9 +49,10 @@ export class GarbageCollector {
     }
   }
 
-  async start(): Promise<void> {
+  setup(ctx: ControllerContext): void {
+    this.#client = ctx.client;
     for (const info of TRACKED) {
-      const informer = this.#factory.informer(info);
+      const informer = ctx.informers.informer(info);
       this.#informers.set(info, informer);
       informer.addHandlers({
         onAdd: (obj) => {
@@ -76,9 +72,10 @@ export class GarbageCollector {
         },
       });
     }
-    this.#factory.start();
-    await this.#factory.waitForSync();
-    this.#running = runWorkers(this.#queue, (key) => this.#sync(key), { workers: 2 });
+  }
+
+  run(): Promise<void> {
+    return runWorkers(this.#queue, (key) => this.#sync(key), { workers: 2 });
   }
 
   #enqueueOwner(ref: OwnerReference, namespace: string): void {
@@ -139,10 +136,8 @@ export class GarbageCollector {
     }
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     this.#queue.shutDown();
-    this.#factory.stop();
-    await this.#running;
   }
 }
 

@@ -1,0 +1,84 @@
+/**
+ * @module An EventRecorder that writes core/v1 Events the way client-go's recorder does:
+ * `<object>.<hex>` names, `source.component`, first/last timestamps, and repeats of the same
+ * event folded into one object whose `count` grows (the event correlator's aggregation).
+ * Writes are asynchronous and never throw into the caller: losing an event loses no state.
+ */
+import { randomBytes } from 'node:crypto';
+import { groupVersion, RESOURCES } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import type { Client, Clock } from '../../client/index.js';
+import type { EventRecorder } from '../controller.js';
+
+const EVENTS = RESOURCES.find((r) => r.group === '' && r.resource === 'events')!;
+
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  first: string;
+}
+
+function time(clock: Clock): string {
+  return new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export class ClientEventRecorder implements EventRecorder {
+  readonly #client: Client;
+  readonly #component: string;
+  readonly #clock: Clock;
+  readonly #seen = new Map<string, Seen>();
+
+  constructor(client: Client, options: { component: string; clock: Clock }) {
+    this.#client = client;
+    this.#component = options.component;
+    this.#clock = options.clock;
+  }
+
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    const meta = object.metadata;
+    const namespace = meta.namespace || 'default';
+    const key = [meta.uid, meta.namespace, meta.name, type, reason, message].join('\u0000');
+    const now = time(this.#clock);
+    const events = this.#client.resource(EVENTS);
+    const seen = this.#seen.get(key);
+    if (seen) {
+      seen.count++;
+      void events
+        .patch(seen.name, { count: seen.count, lastTimestamp: now }, { type: 'merge', namespace: seen.namespace })
+        .catch((err: unknown) => console.error(`event ${reason} on ${meta.name}: ${String(err)}`));
+      return;
+    }
+    const name = `${meta.name}.${randomBytes(8).toString('hex')}`;
+    this.#seen.set(key, { name, namespace, count: 1, first: now });
+    if (this.#seen.size > 4096) this.#seen.delete(this.#seen.keys().next().value!);
+    const involvedObject = {
+      kind: object.kind,
+      namespace: meta.namespace,
+      name: meta.name,
+      uid: meta.uid,
+      apiVersion: object.apiVersion,
+      resourceVersion: meta.resourceVersion,
+    };
+    void events
+      .create(
+        {
+          apiVersion: groupVersion(EVENTS),
+          kind: 'Event',
+          metadata: { name, namespace },
+          involvedObject,
+          reason,
+          message,
+          type,
+          source: { component: this.#component },
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+          reportingComponent: this.#component,
+          reportingInstance: '',
+        },
+        { namespace },
+      )
+      .catch((err: unknown) => console.error(`event ${reason} on ${meta.name}: ${String(err)}`));
+  }
+}
