@@ -46,6 +46,13 @@ export interface Strategy {
    * the grace period to record, or undefined for an immediate delete.
    */
   gracefulDeletePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
+  /**
+   * Whether something besides metadata.finalizers keeps an object with a deletionTimestamp
+   * (a Namespace's spec.finalizers, until the namespace controller has drained it).
+   */
+  blocksRemoval?(obj: KubeObject): boolean;
+  /** Adjusts an object as its deletion starts (a Namespace's phase becomes Terminating). */
+  markedForDeletion?(obj: KubeObject): void;
   /** Called after the object is gone from storage, to release what it held. */
   afterDelete?(obj: KubeObject): void | Promise<void>;
 }

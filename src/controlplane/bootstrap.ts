@@ -1,7 +1,8 @@
 /**
- * @module What exists in every cluster from its first start: the four system namespaces and
- * the `default/kubernetes` Service (the first address of the service CIDR, port https 443), as
- * kube-apiserver's system namespaces and kubernetesservice controllers create them.
+ * @module What exists in every cluster from its first start: the four system namespaces, the
+ * `default/kubernetes` Service (the first address of the service CIDR, port https 443), as
+ * kube-apiserver's system namespaces and kubernetesservice controllers create them, and the
+ * `kube-system/kube-dns` Service (the tenth address) as kubeadm's CoreDNS addon ships it.
  */
 import { isAlreadyExists } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
@@ -17,11 +18,8 @@ async function ensure(storage: RestStorage, namespace: string, obj: KubeObject):
   }
 }
 
-export async function bootstrap(storages: { namespaces: RestStorage; services: RestStorage }, options: { kubernetesIP: string; apiPort: number }): Promise<void> {
-  for (const name of SYSTEM_NAMESPACES) {
-    await ensure(storages.namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
-  }
-  await ensure(storages.services, 'default', {
+function kubernetesService(options: { kubernetesIP: string; apiPort: number }): KubeObject {
+  return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
@@ -30,6 +28,40 @@ export async function bootstrap(storages: { namespaces: RestStorage; services: R
       clusterIP: options.kubernetesIP,
       ports: [{ name: 'https', protocol: 'TCP', port: 443, targetPort: options.apiPort }],
       sessionAffinity: 'None',
+    },
+  };
+}
+
+export async function bootstrap(storages: { namespaces: RestStorage; services: RestStorage }, options: { kubernetesIP: string; dnsIP: string; apiPort: number }): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    await ensure(storages.namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
+  }
+  await ensure(storages.services, 'default', kubernetesService(options));
+  // The API port can change between starts (`--api-port 0`); keep targetPort on it, as
+  // upstream's kubernetesservice controller reconciles the Service.
+  await storages.services.guaranteedUpdate('default', 'kubernetes', (current) => {
+    const svc = current as KubeObject & { spec: { ports?: Array<{ targetPort?: number }> } };
+    for (const port of svc.spec.ports ?? []) port.targetPort = options.apiPort;
+    return svc;
+  });
+  await ensure(storages.services, 'kube-system', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'kube-dns',
+      namespace: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+      annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+    },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: options.dnsIP,
+      selector: { 'k8s-app': 'kube-dns' },
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ],
     },
   });
 }

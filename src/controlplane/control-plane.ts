@@ -108,7 +108,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   await bootstrap(
     { namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }), services },
-    { kubernetesIP: serviceAllocators.nthIP(1), apiPort: server.port },
+    { kubernetesIP: serviceAllocators.nthIP(1), dnsIP: serviceAllocators.nthIP(10), apiPort: server.port },
   );
   const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
   const config: ClusterConfig = {

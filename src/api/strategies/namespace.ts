@@ -12,13 +12,25 @@ function nameLabel(obj: KubeObject): void {
 }
 
 export const namespaceStrategy: Strategy = {
-  prepareForUpdate(next) {
-    nameLabel(next);
-  },
   prepareForCreate(obj) {
     nameLabel(obj);
     obj.status = { phase: 'Active' };
+    // The namespace controller removes this once the namespace is drained (upstream: FinalizerKubernetes).
     const spec = section(obj, 'spec');
-    if (!Array.isArray(spec.finalizers) || spec.finalizers.length === 0) delete obj.spec;
+    const finalizers = Array.isArray(spec.finalizers) ? (spec.finalizers as string[]) : [];
+    spec.finalizers = finalizers.includes('kubernetes') ? finalizers : [...finalizers, 'kubernetes'];
+  },
+  prepareForUpdate(next, prev) {
+    nameLabel(next);
+    // spec.finalizers change only through the finalize subresource.
+    next.spec = structuredClone(prev.spec);
+    if (next.spec === undefined) delete next.spec;
+  },
+  blocksRemoval(obj) {
+    const finalizers = (obj.spec as { finalizers?: string[] } | undefined)?.finalizers;
+    return !!finalizers?.length;
+  },
+  markedForDeletion(obj) {
+    obj.status = { ...((obj.status as object) ?? {}), phase: 'Terminating' };
   },
 };

@@ -314,6 +314,13 @@ export class RestStorage {
     if (options.subresource === 'status') {
       if (this.#strategy.prepareForStatusUpdate) this.#strategy.prepareForStatusUpdate(next, current);
       else keepAllButStatus(next, current);
+    } else if (options.subresource === 'finalize') {
+      // Namespaces' finalize subresource changes spec.finalizers and nothing else.
+      const finalizers = (next.spec as { finalizers?: string[] } | undefined)?.finalizers;
+      keepAllButStatus(next, current);
+      next.status = structuredClone(current.status);
+      if (next.status === undefined) delete next.status;
+      next.spec = { ...((current.spec as object) ?? {}), finalizers: finalizers ?? [] };
     } else if (options.subresource) {
       throw newBadRequest(`subresource ${options.subresource} cannot be updated this way`);
     } else {
@@ -334,7 +341,7 @@ export class RestStorage {
     if (options.dryRun) return { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } };
     const key = this.#key(current.metadata.namespace ?? '', name);
     // The last finalizer of an object being deleted is gone: the object goes with it.
-    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.#pendingGrace(next)) {
+    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.#pendingGrace(next) && !this.#strategy.blocksRemoval?.(next)) {
       const removed = await this.#store.delete(key, { expectedModRevision: modRevision });
       await this.#strategy.afterDelete?.(next);
       return { ...next, metadata: { ...next.metadata, resourceVersion: String(removed.modRevision) } };
@@ -400,7 +407,8 @@ export class RestStorage {
     if (policy === 'Foreground') finalizers.delete('orphan');
     if (policy === 'Orphan') finalizers.delete('foregroundDeletion');
     const grace = options.gracePeriodSeconds === 0 ? undefined : this.#strategy.gracefulDeletePeriod?.(current, options.gracePeriodSeconds);
-    if (finalizers.size === 0 && grace === undefined) {
+    const blocked = this.#strategy.blocksRemoval?.(current) ?? false;
+    if (finalizers.size === 0 && grace === undefined && !blocked) {
       // A pod already marked for graceful deletion is removed by a delete with grace 0.
       return undefined;
     }
@@ -418,6 +426,7 @@ export class RestStorage {
       meta.deletionTimestamp ??= formatTime(nowMs);
       meta.deletionGracePeriodSeconds ??= 0;
     }
+    this.#strategy.markedForDeletion?.(next);
     return next;
   }
 
