@@ -95,6 +95,9 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', resource: 'endpointslices', namespaced: true }),
   define({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', resource: 'leases', namespaced: true }),
   define({ group: 'events.k8s.io', version: 'v1', kind: 'Event', resource: 'events', namespaced: true, shortNames: ['ev'] }),
+  // Read-only and always empty: kubito serves no custom resources yet, but kubectl lists CRDs to
+  // explain an unknown kind ("no matches for kind ..."), as it does against any cluster.
+  define({ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', resource: 'customresourcedefinitions', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], verbs: ['get', 'list', 'watch'], subresources: [] }),
 ];
 
 /** `group/version`, or just `version` for the core group. */

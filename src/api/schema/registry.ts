@@ -4,6 +4,7 @@
  * server-side apply all read from here.
  */
 import type { Definitions, Schema } from './types.js';
+import { APIEXTENSIONS_V1_DEFINITIONS } from './apiextensions-v1.js';
 import { APPS_V1_DEFINITIONS } from './apps-v1.js';
 import { AUTOSCALING_V1_DEFINITIONS } from './autoscaling-v1.js';
 import { COORDINATION_V1_DEFINITIONS } from './coordination-v1.js';
@@ -33,6 +34,7 @@ function deepFreeze<T>(value: T): T {
 /** Every definition, keyed as upstream names them. Frozen: copy before changing anything. */
 export const DEFINITIONS: Definitions = deepFreeze({
   ...META_V1_DEFINITIONS,
+  ...APIEXTENSIONS_V1_DEFINITIONS,
   ...CORE_V1_CONFIG_DEFINITIONS,
   ...CORE_V1_CONTAINER_DEFINITIONS,
   ...CORE_V1_CONTAINER_STATUS_DEFINITIONS,

@@ -15,6 +15,17 @@ import { deploymentPrinter, replicaSetPrinter } from './workloads.js';
 import type { KubeObject } from '../types.js';
 import type { Printer, TableRow } from './types.js';
 
+/**
+ * `rest.DefaultTableConvertor`: the name and the creation time as RFC 3339 in UTC (Go's zero
+ * time, `0001-01-01T00:00:00Z`, when unset). kubectl shows it as `NAME CREATED AT`.
+ */
+export const defaultPrinter: Printer = {
+  columns: [NAME_COLUMN, column('Created At', 'date', DOC.creationTimestamp)],
+  row(obj: KubeObject): TableRow {
+    return { cells: [str(obj.metadata.name), formatRFC3339(obj.metadata.creationTimestamp)] };
+  },
+};
+
 /** Printers by `group/Kind`. */
 export const PRINTERS: ReadonlyMap<string, Printer> = new Map([
   ['/ConfigMap', configMapPrinter],
@@ -30,19 +41,10 @@ export const PRINTERS: ReadonlyMap<string, Printer> = new Map([
   ['apps/ReplicaSet', replicaSetPrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
+  // apiextensions-apiserver prints CRDs with the default table (NAME, CREATED AT).
+  ['apiextensions.k8s.io/CustomResourceDefinition', defaultPrinter],
   ['events.k8s.io/Event', eventsV1EventPrinter],
 ]);
-
-/**
- * `rest.DefaultTableConvertor`: the name and the creation time as RFC 3339 in UTC (Go's zero
- * time, `0001-01-01T00:00:00Z`, when unset). kubectl shows it as `NAME CREATED AT`.
- */
-export const defaultPrinter: Printer = {
-  columns: [NAME_COLUMN, column('Created At', 'date', DOC.creationTimestamp)],
-  row(obj: KubeObject): TableRow {
-    return { cells: [str(obj.metadata.name), formatRFC3339(obj.metadata.creationTimestamp)] };
-  },
-};
 
 /** The printer for a kind, and whether it is the default one. */
 export function printerFor(kind: { group: string; kind: string }): { printer: Printer; isDefault: boolean } {

@@ -70,6 +70,7 @@ export const META_RULES: Readonly<Record<string, MetaRules>> = {
   'apps/replicasets': { nameFormat: 'dns1123-subdomain', strategyMeta: 'core' },
   'discovery.k8s.io/endpointslices': { nameFormat: 'dns1123-subdomain', strategyMeta: 'core' },
   'coordination.k8s.io/leases': { nameFormat: 'dns1123-subdomain', strategyMeta: 'apimachinery' },
+  'apiextensions.k8s.io/customresourcedefinitions': { nameFormat: 'dns1123-subdomain', strategyMeta: 'apimachinery' },
   'events.k8s.io/events': { nameFormat: 'dns1123-subdomain', strategyMeta: 'core' },
 };
 
