@@ -7,6 +7,7 @@ import { newForbidden, newNotFound } from '../api/errors.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { ServiceAllocators } from '../api/service/allocators.js';
 import { repairAllocations } from '../api/service/strategy.js';
+import { coreToEventsV1, eventsV1ToCore } from '../api/conversion/events.js';
 import { buildStrategies, CREATE_ON_UPDATE } from '../api/strategies/index.js';
 import { validateMetadata } from '../apiserver/registry/meta-validation.js';
 import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
@@ -87,6 +88,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       validateMeta: validateMetadata,
       namespaceGate,
       allowCreateOnUpdate: CREATE_ON_UPDATE.has(key),
+      codec: info.group === 'events.k8s.io' ? { toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 } : undefined,
     }));
   }
   const services = storageFor(storages, { group: '', version: 'v1', resource: 'services' });

@@ -76,6 +76,13 @@ export interface RestStorageOptions {
   clock?: () => number;
   /** Whether PUT of a missing object creates it (upstream: events, endpoints, leases...). */
   allowCreateOnUpdate?: boolean;
+  /** For a resource stored in another version's shape (events.k8s.io/v1 Events): both directions. */
+  codec?: StorageCodec;
+}
+
+export interface StorageCodec {
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
 }
 
 /** How many times an internal read-modify-write retries on a concurrent write. */
@@ -106,7 +113,8 @@ export class RestStorage {
 
   /** Turns a stored value into the API object, with this API's apiVersion/kind and resourceVersion. */
   decode(stored: StoredValue): KubeObject {
-    const obj = JSON.parse(stored.value) as KubeObject;
+    let obj = JSON.parse(stored.value) as KubeObject;
+    if (this.#options.codec) obj = this.#options.codec.fromStorage(obj);
     obj.apiVersion = groupVersion(this.info);
     obj.kind = this.info.kind;
     obj.metadata.resourceVersion = String(stored.modRevision);
@@ -114,8 +122,9 @@ export class RestStorage {
   }
 
   #encode(obj: KubeObject): string {
-    const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    return JSON.stringify({ ...obj, metadata });
+    const stored = this.#options.codec ? this.#options.codec.toStorage(obj) : obj;
+    const { resourceVersion: _rv, ...metadata } = stored.metadata;
+    return JSON.stringify({ ...stored, metadata });
   }
 
   #key(namespace: string, name: string): string {
