@@ -51,6 +51,8 @@ export interface Strategy {
    * (a Namespace's spec.finalizers, until the namespace controller has drained it).
    */
   blocksRemoval?(obj: KubeObject): boolean;
+  /** Refuses a delete by throwing a StatusError (the system namespaces may not be deleted). */
+  checkDelete?(obj: KubeObject): void;
   /** Adjusts an object as its deletion starts (a Namespace's phase becomes Terminating). */
   markedForDeletion?(obj: KubeObject): void;
   /** Called after the object is gone from storage, to release what it held. */

@@ -5,10 +5,14 @@
  */
 import type { Controller, ControllerContext } from './controller.js';
 import { GarbageCollector } from './garbage-collector/controller.js';
+import { LoadBalancerController } from './loadbalancer/controller.js';
+import { NamespaceController } from './namespace/controller.js';
 
 /** Every controller kubito runs, by name. */
 export const CONTROLLERS: Record<string, () => Controller> = {
   'garbage-collector': () => new GarbageCollector(),
+  'namespace-controller': () => new NamespaceController(),
+  'service-lb-controller': () => new LoadBalancerController(),
 };
 
 export interface RunningControllers {

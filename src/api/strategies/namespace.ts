@@ -1,6 +1,7 @@
 /**
  * @module Namespace: born Active; status changes only through the status subresource.
  */
+import { newForbidden } from '../errors.js';
 import type { Strategy } from '../strategy.js';
 import type { KubeObject } from '../types.js';
 import { section } from './common.js';
@@ -10,6 +11,8 @@ function nameLabel(obj: KubeObject): void {
   const name = obj.metadata.name;
   if (name) obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
 }
+
+const PROTECTED = new Set(['default', 'kube-system', 'kube-public']);
 
 export const namespaceStrategy: Strategy = {
   prepareForCreate(obj) {
@@ -29,6 +32,11 @@ export const namespaceStrategy: Strategy = {
   blocksRemoval(obj) {
     const finalizers = (obj.spec as { finalizers?: string[] } | undefined)?.finalizers;
     return !!finalizers?.length;
+  },
+  checkDelete(obj) {
+    // pkg/registry/core/namespace/storage: the namespaces the system needs stay.
+    const name = obj.metadata.name ?? '';
+    if (PROTECTED.has(name)) throw newForbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
   },
   markedForDeletion(obj) {
     obj.status = { ...((obj.status as object) ?? {}), phase: 'Terminating' };

@@ -382,6 +382,7 @@ export class RestStorage {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
         throw newConflict(this.#gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
+      this.#strategy.checkDelete?.(current);
       const marked = this.#markForDeletion(current, options);
       try {
         if (marked) {
