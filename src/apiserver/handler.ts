@@ -19,7 +19,7 @@ import { deleteCollection, deleteObject } from './handlers/delete.js';
 import { patchObject } from './handlers/patch.js';
 import { getObject, listObjects } from './handlers/read.js';
 import { getScale, updateScale } from './handlers/scale.js';
-import type { Scope } from './handlers/scope.js';
+import { queryBool, type Scope } from './handlers/scope.js';
 import { watchObjects } from './handlers/watch.js';
 import { createObject, updateObject } from './handlers/write.js';
 import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
@@ -83,8 +83,7 @@ export class ApiHandler {
   async #route(req: HandlerRequest): Promise<HandlerResponse> {
     const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version';
     if (!open && !req.inProcess && this.#options.authenticate && !this.#options.authenticate(req.headers)) throw newUnauthorized();
-    const watchParam = req.query.get('watch');
-    const info = parseRequestInfo(req.method, req.path, watchParam === 'true' || watchParam === '1');
+    const info = parseRequestInfo(req.method, req.path, queryBool(req.query, 'watch'));
     if (!info.isResource) return this.#nonResource(req);
     return this.#resource(req, info);
   }

@@ -54,6 +54,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof UsageError) process.stderr.write(`kubito: ${err.message}\n\n${USAGE}`);
     else process.stderr.write(`kubito: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
+    // Exit now: a failure may leave handles open (a half-started server) that would keep the process up.
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -4,13 +4,20 @@
  * kube-apiserver's system namespaces and kubernetesservice controllers create them, and the
  * `kube-system/kube-dns` Service (the tenth address) as kubeadm's CoreDNS addon ships it.
  */
-import { isAlreadyExists } from '../api/errors.js';
+import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { RestStorage } from '../apiserver/registry/rest-storage.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/** Creates the object unless it exists (read first: a second create would fail allocation, not with AlreadyExists). */
 async function ensure(storage: RestStorage, namespace: string, obj: KubeObject): Promise<void> {
+  try {
+    await storage.get(namespace, obj.metadata.name ?? '');
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
   try {
     await storage.create(namespace, obj);
   } catch (err) {

@@ -108,24 +108,32 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     version: KUBERNETES_VERSION,
     ready: () => ready,
   });
-  await bootstrap(
-    { namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }), services },
-    { kubernetesIP: serviceAllocators.nthIP(1), dnsIP: serviceAllocators.nthIP(10), apiPort: server.port },
-  );
-  const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
-  const config: ClusterConfig = {
-    serviceCIDR: serviceAllocators.serviceCIDR,
-    nodePortRange: serviceAllocators.nodePortRange,
-    loadBalancerPool: options.loadBalancerPool ?? '127.0.100.0/24',
-    clusterDomain: 'cluster.local',
-  };
-  const controllers = await startControllers({
-    client,
-    informers: new InformerFactory(client),
-    events: new ClientEventRecorder(client, { component: 'kube-controller-manager', clock: realClock }),
-    clock: realClock,
-    config,
-  });
+  let controllers: Awaited<ReturnType<typeof startControllers>>;
+  try {
+    await bootstrap(
+      { namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }), services },
+      { kubernetesIP: serviceAllocators.nthIP(1), dnsIP: serviceAllocators.nthIP(10), apiPort: server.port },
+    );
+    const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
+    const config: ClusterConfig = {
+      serviceCIDR: serviceAllocators.serviceCIDR,
+      nodePortRange: serviceAllocators.nodePortRange,
+      loadBalancerPool: options.loadBalancerPool ?? '127.0.100.0/24',
+      clusterDomain: 'cluster.local',
+    };
+    controllers = await startControllers({
+      client,
+      informers: new InformerFactory(client),
+      events: new ClientEventRecorder(client, { component: 'kube-controller-manager', clock: realClock }),
+      clock: realClock,
+      config,
+    });
+  } catch (err) {
+    // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
+    await server.close();
+    await store.close();
+    throw err;
+  }
   ready = true;
   return {
     store,

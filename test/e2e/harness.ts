@@ -61,7 +61,10 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
   });
   const output: string[] = [];
   const server = await new Promise<string>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kubito did not become ready in 30 s:\n${output.join('')}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kubito did not become ready in 30 s:\n${output.join('')}`));
+    }, 30_000);
     const onData = (chunk: Buffer): void => {
       output.push(chunk.toString());
       const text = output.join('');
@@ -105,7 +108,7 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
       return r.stdout;
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -8,7 +8,7 @@ import { filterFromQuery } from '../filters.js';
 import type { HandlerResponse } from '../http-types.js';
 import { decodeBody } from '../negotiate.js';
 import type { DeleteOptions } from '../registry/rest-storage.js';
-import { isDryRun, param, respondObject, respondStatus, type Scope } from './scope.js';
+import { isDryRun, param, queryBool, respondObject, respondStatus, type Scope } from './scope.js';
 
 /** Kinds whose DELETE answers with the object rather than a Status, as upstream's registries do. */
 const RETURNS_OBJECT = new Set(['pods', 'services', 'namespaces', 'nodes']);
@@ -24,11 +24,10 @@ function readDeleteOptions(scope: Scope): DeleteOptions {
   if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
     throw newBadRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
   }
-  let orphan = body.orphanDependents ?? param(scope, 'orphanDependents');
+  const orphan = body.orphanDependents ?? (scope.http.query.has('orphanDependents') ? queryBool(scope.http.query, 'orphanDependents') : undefined);
   const graceText = body.gracePeriodSeconds ?? param(scope, 'gracePeriodSeconds');
   const grace = graceText === undefined || graceText === null ? undefined : Number(graceText);
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw newBadRequest(`gracePeriodSeconds: Invalid value: ${JSON.stringify(graceText)}: must be >= 0`);
-  if (orphan === 'true') orphan = true;
   return {
     dryRun: isDryRun(scope) || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
     gracePeriodSeconds: grace,

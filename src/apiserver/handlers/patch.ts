@@ -13,7 +13,7 @@ import { parseJson, parseYamlText } from '../negotiate.js';
 import { applyPatch, type PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
 import type { HandlerResponse } from '../http-types.js';
-import { isDryRun, param, respondObject, type Scope } from './scope.js';
+import { isDryRun, param, queryBool, respondObject, type Scope } from './scope.js';
 
 const PATCH_TYPES = new Set<string>([
   'application/json-patch+json',
@@ -51,7 +51,7 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   const manager = param(scope, 'fieldManager');
   const defName = definitionFor(scope.info);
   const isApply = type === 'application/apply-patch+yaml';
-  const force = param(scope, 'force') === 'true';
+  const force = queryBool(scope.http.query, 'force');
   if (isApply && !manager) {
     throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
   }

@@ -28,6 +28,18 @@ export function param(scope: Scope, name: string): string | undefined {
   return value === null || value === '' ? undefined : value;
 }
 
+/**
+ * A boolean query parameter as apimachinery converts it (Convert_Slice_string_To_bool): absent
+ * is false; present, everything but "0" and "false" (any case) is true, even an empty value.
+ * Python's client sends `watch=True`.
+ */
+export function queryBool(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  if (value === null) return false;
+  const lower = value.toLowerCase();
+  return lower !== '0' && lower !== 'false';
+}
+
 /** `dryRun=All` (the only value upstream accepts). */
 export function isDryRun(scope: Scope): boolean {
   const values = scope.http.query.getAll('dryRun');

@@ -12,7 +12,7 @@ import type { HandlerResponse } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
 import type { RegistryWatchEvent } from '../registry/rest-storage.js';
 import { toPartialMetadata, toTableResponse } from '../representations.js';
-import { param, type Scope } from './scope.js';
+import { param, queryBool, type Scope } from './scope.js';
 
 /** Upstream's --min-request-timeout is 1800 s; a watch without timeoutSeconds lasts between it and twice it. */
 const DEFAULT_TIMEOUT_SECONDS = 1800;
@@ -24,7 +24,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const timeoutText = param(scope, 'timeoutSeconds');
   const timeout = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : Number(timeoutText);
   if (!Number.isFinite(timeout) || timeout < 0) throw newBadRequest(`invalid timeoutSeconds: ${timeoutText}`);
-  const bookmarks = param(scope, 'allowWatchBookmarks') === 'true';
+  const bookmarks = queryBool(scope.http.query, 'allowWatchBookmarks');
   const fieldName = scope.request.name;
   const baseFilter = filterFromQuery(scope.info, scope.http.query);
   // `GET .../services/nginx?watch=true` watches one object.
