@@ -32,6 +32,13 @@ export interface Strategy {
   rollbackCreate?(obj: KubeObject): void | Promise<void>;
   /** Update of the main resource: keep what it may not change (usually status) from `prev`. */
   prepareForUpdate?(next: KubeObject, prev: KubeObject, ctx: StrategyContext): void | Promise<void>;
+  /**
+   * Settles one prepareForUpdate: `committed` says whether its write was stored. Called exactly
+   * once per prepareForUpdate that returned (also after validation errors, dry runs, no-op
+   * updates and store conflicts that the registry retries), so allocations made in prepare can
+   * be kept or given back, and values the update dropped released only once it is stored.
+   */
+  finishUpdate?(next: KubeObject, prev: KubeObject, committed: boolean): void | Promise<void>;
   /** Update of the status subresource: keep everything but status from `prev`. Default: that. */
   prepareForStatusUpdate?(next: KubeObject, prev: KubeObject): void;
   /** Field errors of a new object (after prepareForCreate). */

@@ -1,179 +1,168 @@
 /**
- * @module The Service strategy: upstream's defaulting (SetDefaults_Service and the registry's
- * ipFamily defaults), ClusterIP and NodePort allocation on create and on type changes, release
- * on delete, and the validation of dataplane.md §4.3 with kube-apiserver's field paths.
+ * @module The Service strategy: kube-apiserver 1.33's Service write path on kubito's Strategy
+ * hooks. Create: SetDefaults_Service, normalizeClusterIPs, allocation (IP families,
+ * ClusterIPs, NodePorts, health check port), then ValidateService. Update: defaults,
+ * patchAllocatedValues, normalizeClusterIPs, allocation for the type change, then
+ * dropTypeDependentFields and ValidateServiceUpdate. Delete frees what the Service held.
+ *
+ * Allocation safety. A create's values are released by `rollbackCreate` when the write fails.
+ * An update never frees anything before its write is stored: values a Service stops using
+ * (node ports on NodePort→ClusterIP, the address on →ExternalName) and values taken by an
+ * attempt that did not land are settled by `PendingUpdates` the next time the Service is
+ * written (the registry's conflict retry included) or deleted, or at once by `finishUpdate`
+ * when the registry calls it (the hook this module asks for; see ServiceStrategy).
  */
-import type { FieldError } from '../errors.js';
-import type { Strategy } from '../strategy.js';
+import type { Strategy, StrategyContext } from '../strategy.js';
 import type { KubeObject } from '../types.js';
-import { formatIPv4, parseIPv4, type ServiceAllocators } from './allocators.js';
+import { allocateCreate, allocateUpdate } from './allocate.js';
+import type { ServiceAllocators } from './allocators.js';
 import { serviceDefaults } from './defaults.js';
-import { validateService, validateServiceUpdate, type ServiceView } from './validation.js';
+import { PendingUpdates, Reservation } from './reservations.js';
+import { asService, holdingsOf, type ServiceView } from './service-view.js';
+import { defaultOnRead, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './transitions.js';
+import { validateService, validateServiceUpdate } from './validation.js';
 
-function view(obj: KubeObject): ServiceView {
-  return obj as unknown as ServiceView;
+/**
+ * The Strategy plus the hook that makes update allocation exact without waiting for the next
+ * write: `finishUpdate(next, prev, committed)`, to be called once for every
+ * `prepareForUpdate` that returned, after the store write (committed = true) or when the
+ * update stops short of it (validation error, dry run, unchanged object, store conflict or
+ * error: committed = false). Upstream's registry has the same hook (BeginUpdate's FinishFunc).
+ */
+export interface ServiceStrategy extends Strategy {
+  finishUpdate(next: KubeObject, prev: KubeObject, committed: boolean): void;
 }
 
-function needsClusterIP(svc: ServiceView): boolean {
-  return svc.spec.type !== 'ExternalName' && svc.spec.clusterIP !== 'None';
+/** Allocations are owned by the Service's uid (set by the registry before the hooks run). */
+function ownerOf(obj: KubeObject): string {
+  return obj.metadata.uid || `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 }
 
-function needsNodePorts(svc: ServiceView): boolean {
-  return svc.spec.type === 'NodePort' || (svc.spec.type === 'LoadBalancer' && svc.spec.allocateLoadBalancerNodePorts !== false);
+function resourceVersion(obj: KubeObject): number {
+  const rv = obj.metadata.resourceVersion;
+  return rv && /^[0-9]+$/.test(rv) ? Number(rv) : Number.NaN;
 }
 
-function goStrings(values: string[]): string {
-  return `[]string{${values.map((v) => JSON.stringify(v)).join(', ')}}`;
+/** Upstream drops internalTrafficPolicy from ExternalName Services when reading them. */
+function dropExternalNameInternalPolicy(svc: ServiceView): void {
+  if (svc.spec.type === 'ExternalName') delete svc.spec.internalTrafficPolicy;
 }
 
-/** What one Service holds: its ClusterIP and node ports. */
-function holdings(svc: ServiceView): { ip?: number; ports: number[] } {
-  const ip = svc.spec.clusterIP && svc.spec.clusterIP !== 'None' ? parseIPv4(svc.spec.clusterIP) : undefined;
-  const ports = (svc.spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => typeof p === 'number' && p > 0);
-  return { ip, ports };
+interface UpdateState {
+  reservation: Reservation;
+  /** The stored object as upstream reads it (defaultOnRead), for validation and settlement. */
+  before: ServiceView;
 }
 
-export function serviceStrategy(alloc: ServiceAllocators): Strategy {
-  /** Allocations made by the current write, to undo if it fails. */
-  const pending = new WeakMap<KubeObject, { ip?: number; ports: number[] }>();
+export function serviceStrategy(alloc: ServiceAllocators): ServiceStrategy {
+  const pending = new PendingUpdates(alloc);
+  const creates = new WeakMap<KubeObject, Reservation>();
+  const updates = new WeakMap<KubeObject, UpdateState>();
 
-  function allocate(obj: KubeObject, prev: ServiceView | undefined): FieldError[] {
-    const svc = view(obj);
-    const taken: { ip?: number; ports: number[] } = { ports: [] };
-    const errors: FieldError[] = [];
-    const had = prev ? holdings(prev) : { ports: [] as number[] };
-    if (needsClusterIP(svc)) {
-      const requested = svc.spec.clusterIP ?? '';
-      if (!requested) {
-        if (prev && had.ip !== undefined) {
-          svc.spec.clusterIP = formatIPv4(had.ip);
-        } else {
-          const got = alloc.ips.allocateNext();
-          if (!got.ok) errors.push({ type: 'InternalError', field: 'spec.clusterIPs', detail: `Internal error: failed to allocate a serviceIP: range is full` });
-          else {
-            taken.ip = got.value;
-            svc.spec.clusterIP = formatIPv4(got.value);
-          }
-        }
-      } else if (!(prev && had.ip !== undefined && parseIPv4(requested) === had.ip)) {
-        const value = parseIPv4(requested);
-        if (value !== undefined) {
-          const got = alloc.ips.allocate(value);
-          if (got.ok) taken.ip = value;
-          else {
-            const why = got.reason === 'taken'
-              ? 'provided IP is already allocated'
-              : `the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${alloc.serviceCIDR}`;
-            errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: `Invalid value: ${goStrings([requested])}: failed to allocate IP ${requested}: ${why}` });
-          }
-        }
-      }
-      if (svc.spec.clusterIP) svc.spec.clusterIPs = [svc.spec.clusterIP];
+  /** Runs an allocation step; on failure gives back what it took and rethrows. */
+  function allocating(res: Reservation, step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      res.releaseAll();
+      throw err;
     }
-    if (needsNodePorts(svc)) {
-      const kept = new Set(had.ports);
-      (svc.spec.ports ?? []).forEach((port, i) => {
-        if (typeof port.nodePort === 'number' && port.nodePort > 0) {
-          if (kept.has(port.nodePort)) {
-            kept.delete(port.nodePort);
-            return;
-          }
-          const got = alloc.ports.allocate(port.nodePort);
-          if (got.ok) taken.ports.push(port.nodePort);
-          else {
-            const { first, last } = alloc.nodePortRange;
-            const why = got.reason === 'taken' ? 'provided port is already allocated' : `provided port is not in the valid range. The range of valid ports is ${first}-${last}`;
-            errors.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, detail: `Invalid value: ${port.nodePort}: ${why}` });
-          }
-          return;
-        }
-        // Upstream reuses one node port for the same port number across protocols.
-        const twin = (svc.spec.ports ?? []).slice(0, i).find((p) => p.port === port.port && p.nodePort);
-        if (twin) {
-          port.nodePort = twin.nodePort;
-          return;
-        }
-        const got = alloc.ports.allocateNext();
-        if (!got.ok) errors.push({ type: 'InternalError', field: `spec.ports[${i}].nodePort`, detail: 'Internal error: failed to allocate a nodePort: range is full' });
-        else {
-          taken.ports.push(got.value);
-          port.nodePort = got.value;
-        }
-      });
-    }
-    pending.set(obj, taken);
-    if (errors.length) release(taken);
-    return errors;
   }
-
-  function release(h: { ip?: number; ports: number[] }): void {
-    if (h.ip !== undefined) alloc.ips.release(h.ip);
-    for (const p of h.ports) alloc.ports.release(p);
-  }
-
-  /** What prev held that next no longer does. */
-  function releaseDropped(next: ServiceView, prev: ServiceView): void {
-    const now = holdings(next);
-    const before = holdings(prev);
-    if (before.ip !== undefined && before.ip !== now.ip) alloc.ips.release(before.ip);
-    const kept = new Set(now.ports);
-    for (const p of before.ports) if (!kept.has(p)) alloc.ports.release(p);
-  }
-
-  const errorsOf = new WeakMap<KubeObject, FieldError[]>();
 
   return {
-    prepareForCreate(obj) {
+    prepareForCreate(obj: KubeObject, ctx: StrategyContext) {
       serviceDefaults(obj);
-      obj.status = { loadBalancer: {} };
-      const preErrors = validateService(view(obj));
-      if (preErrors.length) {
-        errorsOf.set(obj, preErrors);
-        return;
-      }
-      errorsOf.set(obj, allocate(obj, undefined));
+      const svc = asService(obj);
+      normalizeClusterIPs(svc);
+      const res = new Reservation(alloc, ownerOf(obj));
+      allocating(res, () => allocateCreate(svc, { alloc, res }));
+      // A dry run checks that allocation would succeed but keeps nothing.
+      if (ctx.dryRun) res.releaseAll();
+      else creates.set(obj, res);
+      svc.status = { loadBalancer: {} };
+      dropExternalNameInternalPolicy(svc);
     },
-    validate(obj) {
-      return errorsOf.get(obj) ?? validateService(view(obj));
+
+    validate(obj: KubeObject) {
+      return validateService(asService(obj));
     },
-    rollbackCreate(obj) {
-      const taken = pending.get(obj);
-      if (taken) release(taken);
-      pending.delete(obj);
+
+    rollbackCreate(obj: KubeObject) {
+      creates.get(obj)?.releaseAll();
+      creates.delete(obj);
     },
-    prepareForUpdate(next, prev) {
+
+    prepareForUpdate(next: KubeObject, prev: KubeObject, ctx: StrategyContext) {
       serviceDefaults(next);
-      const nextSvc = view(next);
-      const prevSvc = view(prev);
-      // Leaving a type drops what it needed (a ClusterIP for ExternalName, node ports for ClusterIP).
-      if (nextSvc.spec.type === 'ExternalName') {
-        delete nextSvc.spec.clusterIP;
-        delete nextSvc.spec.clusterIPs;
+      const svc = asService(next);
+      const before = structuredClone(asService(prev));
+      defaultOnRead(before, 'IPv4');
+      patchAllocatedValues(svc, before);
+      normalizeClusterIPs(svc, before);
+      const owner = ownerOf(prev);
+      const baseRV = resourceVersion(prev);
+      // `prev` was just read from the store: settle earlier attempts against it.
+      if (!ctx.dryRun) pending.reconcile(owner, { stored: holdingsOf(before), storedRV: baseRV });
+      const res = new Reservation(alloc, owner);
+      allocating(res, () => allocateUpdate(svc, before, { alloc, res }));
+      if (ctx.dryRun) res.releaseAll();
+      else pending.add(res, Number.isFinite(baseRV) ? baseRV : Number.POSITIVE_INFINITY);
+      svc.status = structuredClone(before.status ?? {});
+      dropTypeDependentFields(svc, before);
+      dropExternalNameInternalPolicy(svc);
+      updates.set(next, { reservation: res, before });
+    },
+
+    validateUpdate(next: KubeObject, prev: KubeObject) {
+      const state = updates.get(next);
+      const errs = validateServiceUpdate(asService(next), state?.before ?? asService(prev));
+      // An invalid update is never written: give its reservations back now.
+      if (errs.length && state) {
+        pending.remove(state.reservation);
+        state.reservation.releaseAll();
+        updates.delete(next);
       }
-      if (!needsNodePorts(nextSvc) && needsNodePorts(prevSvc)) for (const p of nextSvc.spec.ports ?? []) delete p.nodePort;
-      const preErrors = [...validateService(nextSvc), ...validateServiceUpdate(nextSvc, prevSvc)];
-      if (preErrors.length) {
-        errorsOf.set(next, preErrors);
+      return errs;
+    },
+
+    finishUpdate(next: KubeObject, _prev: KubeObject, committed: boolean) {
+      const state = updates.get(next);
+      if (!state) return;
+      updates.delete(next);
+      pending.remove(state.reservation);
+      if (!committed) {
+        state.reservation.releaseAll();
         return;
       }
-      const errs = allocate(next, prevSvc);
-      errorsOf.set(next, errs);
-      if (!errs.length) releaseDropped(nextSvc, prevSvc);
+      // The write replaced `before`: what it held and `next` does not is free now.
+      const now = holdingsOf(asService(next));
+      const old = holdingsOf(state.before);
+      alloc.release(
+        { ips: old.ips.filter((v) => !now.ips.includes(v)), ports: old.ports.filter((v) => !now.ports.includes(v)) },
+        state.reservation.owner,
+      );
     },
-    validateUpdate(next) {
-      return errorsOf.get(next) ?? [];
-    },
-    afterDelete(obj) {
-      release(holdings(view(obj)));
+
+    afterDelete(obj: KubeObject) {
+      const owner = ownerOf(obj);
+      // Everything the Service owned: its stored values and those of attempts that will now fail.
+      alloc.release(alloc.ownedBy(owner), owner);
+      pending.forget(owner);
     },
   };
 }
 
-/** Marks the addresses and ports of stored Services as used (at start, before serving). */
-export function repairAllocations(alloc: ServiceAllocators, services: KubeObject[]): void {
+/**
+ * Marks the addresses and ports of stored Services as used, each by its Service's uid (at
+ * start, before serving). Returns the "ns/name" of Services whose values another already holds.
+ */
+export function repairAllocations(alloc: ServiceAllocators, services: KubeObject[]): string[] {
+  const conflicts: string[] = [];
   for (const obj of services) {
-    const h = holdings(view(obj));
-    if (h.ip !== undefined) alloc.ips.allocate(h.ip);
-    for (const p of h.ports) alloc.ports.allocate(p);
+    const svc = structuredClone(asService(obj));
+    defaultOnRead(svc, 'IPv4');
+    const clash = alloc.claim(holdingsOf(svc), ownerOf(obj));
+    if (clash.ips.length || clash.ports.length) conflicts.push(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`);
   }
+  return conflicts;
 }

@@ -319,6 +319,7 @@ export class RestStorage {
       throw newConflict(this.#gr, name, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`);
     }
     keepSystemFields(next, current);
+    let prepared = false;
     const ctx = this.#ctx(options.subresource === 'status' ? 'status' : 'update', !!options.dryRun);
     if (options.subresource === 'status') {
       if (this.#strategy.prepareForStatusUpdate) this.#strategy.prepareForStatusUpdate(next, current);
@@ -336,7 +337,21 @@ export class RestStorage {
       if (this.info.subresources.some((s) => s.name === 'status')) next.status = structuredClone(current.status);
       if (next.status === undefined) delete next.status;
       await this.#strategy.prepareForUpdate?.(next, current, ctx);
+      prepared = true;
     }
+    // Every prepareForUpdate is settled exactly once: kept if the write is stored, undone otherwise.
+    let committed = false;
+    try {
+      const result = await this.#commitUpdate(current, next, modRevision, options);
+      committed = result.stored;
+      return result.object;
+    } finally {
+      if (prepared) await this.#strategy.finishUpdate?.(next, current, committed);
+    }
+  }
+
+  async #commitUpdate(current: KubeObject, next: KubeObject, modRevision: number, options: WriteOptions): Promise<{ object: KubeObject; stored: boolean }> {
+    const name = current.metadata.name ?? '';
     if (this.#strategy.tracksGeneration && specChanged(next, current)) {
       next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     }
@@ -346,17 +361,17 @@ export class RestStorage {
     ];
     if (current.metadata.deletionTimestamp) errors.push(...newFinalizerErrors(next, current));
     if (errors.length) throw newInvalid({ group: this.info.group, kind: this.info.kind }, name, errors);
-    if (sameContent(next, current)) return current;
-    if (options.dryRun) return { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } };
+    if (sameContent(next, current)) return { object: current, stored: false };
+    if (options.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } }, stored: false };
     const key = this.#key(current.metadata.namespace ?? '', name);
     // The last finalizer of an object being deleted is gone: the object goes with it.
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.#pendingGrace(next) && !this.#strategy.blocksRemoval?.(next)) {
       const removed = await this.#store.delete(key, { expectedModRevision: modRevision });
       await this.#strategy.afterDelete?.(next);
-      return { ...next, metadata: { ...next.metadata, resourceVersion: String(removed.modRevision) } };
+      return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(removed.modRevision) } }, stored: true };
     }
     const stored = await this.#store.update(key, this.#encode(next), { expectedModRevision: modRevision });
-    return this.decode(stored);
+    return { object: this.decode(stored), stored: true };
   }
 
   /** An object marked for graceful deletion that still waits for its owner (the kubelet) to remove it. */
