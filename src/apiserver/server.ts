@@ -4,7 +4,9 @@
  * answers. HTTP/1.1 only: client-go falls back to it, and upgrades (exec, port-forward) need it.
  */
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { newRequestEntityTooLarge, toStatusError } from '../api/errors.js';
 import type { Method } from '../client/transport.js';
@@ -85,12 +87,8 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
 /** Answers one request; never rejects (ApiHandler.handle has this shape). */
 export type RequestHandler = (req: HandlerRequest) => Promise<HandlerResponse>;
 
-export async function serve(handle: RequestHandler, options: ServeOptions): Promise<RunningServer> {
-  const server = createHttpsServer({ cert: options.certPem, key: options.keyPem, keepAlive: true });
-  // Watches live long; the default 5-minute request timeout would cut them.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 90_000;
+/** Answers requests of a node:http(s) server with `handle`; keeps open streams so close() can end them. */
+function attach(server: HttpServer, handle: RequestHandler, options: { inProcess: boolean }): Set<() => void> {
   const streams = new Set<() => void>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -101,6 +99,7 @@ export async function serve(handle: RequestHandler, options: ServeOptions): Prom
         if (!METHODS.has(method)) throw toStatusError(new Error(`method ${method} is not supported`));
         const body = method === 'GET' ? undefined : await readBody(req);
         const request: HandlerRequest = { method, path: url.pathname, query: url.searchParams, headers: headersOf(req), body };
+        if (options.inProcess) request.inProcess = true;
         response = await handle(request);
       } catch (err) {
         const status = toStatusError(err).status;
@@ -116,6 +115,23 @@ export async function serve(handle: RequestHandler, options: ServeOptions): Prom
       });
     })();
   });
+  return streams;
+}
+
+function closer(server: HttpServer, streams: Set<() => void>): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const stop of streams) stop();
+      streams.clear();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+}
+
+export async function serve(handle: RequestHandler, options: ServeOptions): Promise<RunningServer> {
+  const server = createHttpsServer({ cert: options.certPem, key: options.keyPem, keepAlive: true });
+  tuneForWatches(server);
+  const streams = attach(server, handle, { inProcess: false });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -124,15 +140,45 @@ export async function serve(handle: RequestHandler, options: ServeOptions): Prom
     });
   });
   const port = (server.address() as AddressInfo).port;
+  return { server, port, close: closer(server, streams) };
+}
+
+/**
+ * Plain HTTP on a Unix socket for components outside this process (the node agent, which
+ * lives in another network namespace). Requests are trusted like in-process ones: the socket
+ * is created mode 0600 in a 0700 directory, so only the cluster's user can connect.
+ */
+export async function serveUnix(handle: RequestHandler, path: string): Promise<{ server: HttpServer; close(): Promise<void> }> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  rmSync(path, { force: true });
+  const server = createHttpServer({ keepAlive: true });
+  tuneForWatches(server);
+  const streams = attach(server, handle, { inProcess: true });
+  const previous = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(previous);
+  }
+  const close = closer(server, streams);
   return {
     server,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const stop of streams) stop();
-        streams.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await close();
+      rmSync(path, { force: true });
+    },
   };
+}
+
+function tuneForWatches(server: HttpServer): void {
+  // Watches live long; the default 5-minute request timeout would cut them.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 90_000;
 }

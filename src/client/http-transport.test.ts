@@ -213,3 +213,32 @@ test('https with a CA bundle and a bearer token', async (t) => {
   assert.deepEqual(await good.request({ method: 'GET', path: '/api' }), { auth: 'Bearer t0k' });
   await assert.rejects(noCa.request({ method: 'GET', path: '/api' }), (err: unknown) => err instanceof StatusError && err.code === 503 && /self.signed/i.test(err.message));
 });
+
+test('socketPath: requests and watches travel over a Unix socket', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-unix-'));
+  const socketPath = join(dir, 'api.sock');
+  const server = http.createServer((req, res) => {
+    if (req.url?.includes('watch=true')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'w' } } })}\n`);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ path: req.url }));
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  try {
+    const transport = new HttpTransport({ server: 'http://localhost', socketPath });
+    assert.deepEqual(await transport.request({ method: 'GET', path: '/api/v1/pods' }), { path: '/api/v1/pods' });
+    const events: WatchEvent[] = [];
+    await new Promise<void>((resolve, reject) => {
+      void transport.watch({ method: 'GET', path: '/api/v1/pods' }, { onEvent: (e) => events.push(e), onClose: (err) => (err ? reject(err) : resolve()) });
+    });
+    assert.equal(events[0].object.metadata.name, 'w');
+    transport.close();
+    assert.throws(() => new HttpTransport({ server: 'https://localhost', socketPath }), /socketPath needs an http: server URL/);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -28,6 +28,11 @@ export interface HttpTransportOptions {
   userAgent?: string;
   /** Deadline for one non-watch request in ms; 0 (default) waits as long as the server does. */
   timeoutMs?: number;
+  /**
+   * Connect to this Unix socket instead of the URL's host (the URL must then be `http:`, its host
+   * is only the Host header): how the node agent reaches the API from another network namespace.
+   */
+  socketPath?: string;
 }
 
 /** A Transport speaking HTTP/1.1 JSON to kube-apiserver (or kubito's API server). */
@@ -37,6 +42,7 @@ export class HttpTransport implements Transport {
   #agent: http.Agent;
   #headers: Record<string, string>;
   #timeoutMs: number;
+  #socketPath: string | undefined;
 
   constructor(options: HttpTransportOptions) {
     this.#base = new URL(options.server);
@@ -54,6 +60,8 @@ export class HttpTransport implements Transport {
             rejectUnauthorized: !options.insecureSkipTLSVerify,
           })
         : new http.Agent({ keepAlive: true });
+    this.#socketPath = options.socketPath;
+    if (this.#socketPath && this.#base.protocol !== 'http:') throw new TypeError('socketPath needs an http: server URL');
     this.#headers = { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'kubito-client' };
     if (options.token) this.#headers.Authorization = `Bearer ${options.token}`;
     this.#timeoutMs = options.timeoutMs ?? 0;
@@ -109,7 +117,7 @@ export class HttpTransport implements Transport {
     }
     const send = url.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const clientReq = send(url, { method: req.method, headers, agent: this.#agent });
+      const clientReq = send(url, { method: req.method, headers, agent: this.#agent, socketPath: this.#socketPath });
       clientReq.on('response', (res) => resolve({ res, req: clientReq }));
       clientReq.on('error', (err) => reject(unreachable(req.method, url, err)));
       if (!watch && this.#timeoutMs > 0) {

@@ -12,7 +12,8 @@ import { buildStrategies, CREATE_ON_UPDATE } from '../api/strategies/index.js';
 import { validateMetadata } from '../apiserver/registry/meta-validation.js';
 import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
 import { RestStorage } from '../apiserver/registry/rest-storage.js';
-import { serve, type RunningServer } from '../apiserver/server.js';
+import { serve, serveUnix, type RunningServer } from '../apiserver/server.js';
+import { join } from 'node:path';
 import { openStore, type StoreKind } from '../storage/backends.js';
 import type { Store } from '../storage/store.js';
 import { bootstrap } from './bootstrap.js';
@@ -50,6 +51,11 @@ export const KUBERNETES_VERSION: VersionInfo = {
   compiler: 'kubito',
   platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };
+
+/** The Unix socket components in other network namespaces (the node agent) reach the API on. */
+export function apiSocketPath(dataDir: string): string {
+  return join(dataDir, 'run', 'api.sock');
+}
 
 export interface ControlPlane {
   store: Store;
@@ -109,7 +115,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     ready: () => ready,
   });
   let controllers: Awaited<ReturnType<typeof startControllers>>;
+  let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
   try {
+    unix = await serveUnix((req) => handler!.handle(req), apiSocketPath(options.dataDir));
     await bootstrap(
       { namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }), services },
       { kubernetesIP: serviceAllocators.nthIP(1), dnsIP: serviceAllocators.nthIP(10), apiPort: server.port },
@@ -130,6 +138,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
+    await unix?.close();
     await server.close();
     await store.close();
     throw err;
@@ -144,6 +153,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     serviceAllocators,
     async stop() {
       await controllers.stop();
+      await unix!.close();
       await server.close();
       await store.close();
     },
