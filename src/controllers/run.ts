@@ -3,29 +3,50 @@
  * starts them the way kube-controller-manager does: every controller registers its informers,
  * the shared informers start and sync, then every controller's workers run.
  */
-import type { Controller, ControllerContext } from './controller.js';
+import type { Controller, ControllerContext, EventRecorder } from './controller.js';
+import { DeploymentController } from './deployment/controller.js';
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { LoadBalancerController } from './loadbalancer/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { ReplicaSetController } from './replicaset/controller.js';
 
 /** Every controller kubito runs, by name. */
 export const CONTROLLERS: Record<string, () => Controller> = {
   'garbage-collector': () => new GarbageCollector(),
   'namespace-controller': () => new NamespaceController(),
   'service-lb-controller': () => new LoadBalancerController(),
+  deployment: () => new DeploymentController(),
+  replicaset: () => new ReplicaSetController(),
+};
+
+/** The `source.component` of each controller's events, as upstream names them. */
+const EVENT_SOURCE: Record<string, string> = {
+  'service-lb-controller': 'service-controller',
+  deployment: 'deployment-controller',
+  replicaset: 'replicaset-controller',
+  endpointslice: 'endpointslice-controller',
+  endpoints: 'endpoint-controller',
 };
 
 export interface RunningControllers {
   stop(): Promise<void>;
 }
 
-export async function startControllers(ctx: ControllerContext, names: string[] = Object.keys(CONTROLLERS)): Promise<RunningControllers> {
+export interface StartContext extends Omit<ControllerContext, 'events'> {
+  /** An event recorder whose events name `component` as their source. */
+  recorderFor(component: string): EventRecorder;
+}
+
+export async function startControllers(ctx: StartContext, names: string[] = Object.keys(CONTROLLERS)): Promise<RunningControllers> {
   const controllers = names.map((name) => {
     const make = CONTROLLERS[name];
     if (!make) throw new Error(`unknown controller ${name}`);
-    return make();
+    return { name, controller: make() };
+  }).map(({ name, controller }) => {
+    const { recorderFor, ...shared } = ctx;
+    controller.setup({ ...shared, events: recorderFor(EVENT_SOURCE[name] ?? name) });
+    return controller;
   });
-  for (const c of controllers) c.setup(ctx);
   ctx.informers.start();
   await ctx.informers.waitForSync();
   const running = controllers.map((c) =>

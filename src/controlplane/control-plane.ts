@@ -132,7 +132,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     controllers = await startControllers({
       client,
       informers: new InformerFactory(client),
-      events: new ClientEventRecorder(client, { component: 'kube-controller-manager', clock: realClock }),
+      recorderFor: (component) => new ClientEventRecorder(client, { component, clock: realClock }),
       clock: realClock,
       config,
     });

@@ -36,6 +36,14 @@ function replicaSetDefaults(obj: KubeObject): void {
 
 export const deploymentStrategy: Strategy = {
   tracksGeneration: true,
+  // deploymentStatusStrategy: spec and labels stay; status and the rest of metadata (the
+  // controller's revision annotations) come from the request.
+  prepareForStatusUpdate(next, prev) {
+    next.spec = structuredClone(prev.spec);
+    if (next.spec === undefined) delete next.spec;
+    if (prev.metadata.labels) next.metadata.labels = structuredClone(prev.metadata.labels);
+    else delete next.metadata.labels;
+  },
   defaults: deploymentDefaults,
   prepareForCreate(obj) {
     deploymentDefaults(obj);

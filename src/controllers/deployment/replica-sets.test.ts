@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { makeDeployment, makeReplicaSet } from '../replicaset/testing/fixture.js';
+import { equalIgnoreHash, getProportion, intOrPercent, maxSurge, maxUnavailable, newRSNewReplicas, resolveFenceposts } from './replica-sets.js';
+import { withDefaults } from './types.js';
+
+describe('fenceposts', () => {
+  it('rounds surge up and unavailable down, as upstream', () => {
+    assert.deepEqual(resolveFenceposts({ maxSurge: '25%', maxUnavailable: '25%' }, 4), [1, 1]);
+    assert.deepEqual(resolveFenceposts({ maxSurge: '25%', maxUnavailable: '25%' }, 2), [1, 0]);
+    assert.deepEqual(resolveFenceposts({ maxSurge: '25%', maxUnavailable: '25%' }, 10), [3, 2]);
+    assert.deepEqual(resolveFenceposts({ maxSurge: 0, maxUnavailable: 0 }, 5), [0, 1]);
+    assert.deepEqual(resolveFenceposts({ maxSurge: 2, maxUnavailable: '50%' }, 3), [2, 1]);
+    assert.throws(() => intOrPercent('5', { total: 10, roundUp: true }), /string is not a percentage/);
+    assert.throws(() => intOrPercent('x%', { total: 10, roundUp: true }), /invalid value "x%"/);
+  });
+
+  it('maxUnavailable is capped by replicas and 0 for Recreate', () => {
+    assert.equal(maxUnavailable(withDefaults(makeDeployment('web', { replicas: 2, maxUnavailable: 5 }))), 2);
+    assert.equal(maxUnavailable(withDefaults(makeDeployment('web', { replicas: 0 }))), 0);
+    assert.equal(maxUnavailable(withDefaults(makeDeployment('web', { replicas: 4, strategy: 'Recreate' }))), 0);
+    assert.equal(maxSurge(withDefaults(makeDeployment('web', { replicas: 4, strategy: 'Recreate' }))), 0);
+  });
+
+  it('the new ReplicaSet grows within replicas + maxSurge', () => {
+    const d = withDefaults(makeDeployment('web', { replicas: 4 }));
+    const old = makeReplicaSet('old', { replicas: 4 });
+    const fresh = makeReplicaSet('new', { replicas: 0 });
+    assert.equal(newRSNewReplicas(d, { allRSs: [old, fresh], newRS: fresh }), 1);
+    old.spec!.replicas = 3;
+    fresh.spec!.replicas = 1;
+    assert.equal(newRSNewReplicas(d, { allRSs: [old, fresh], newRS: fresh }), 2);
+    old.spec!.replicas = 1;
+    fresh.spec!.replicas = 3;
+    assert.equal(newRSNewReplicas(d, { allRSs: [old, fresh], newRS: fresh }), 4);
+  });
+
+  it('proportions follow the max-replicas annotation, rounding half away from zero', () => {
+    const d = withDefaults(makeDeployment('web', { replicas: 20, maxSurge: 3 }));
+    const rs = makeReplicaSet('a', { replicas: 5, annotations: { 'deployment.kubernetes.io/max-replicas': '13' } });
+    // 5 * 23 / 13 = 8.85 → 9: four more, within the 10 still to hand out.
+    assert.equal(getProportion(d, { rs, toAdd: 10, added: 0 }), 4);
+    assert.equal(getProportion(d, { rs, toAdd: 10, added: 8 }), 2);
+    assert.equal(getProportion(d, { rs: makeReplicaSet('z', { replicas: 0 }), toAdd: 10, added: 0 }), 0);
+  });
+
+  it('templates compare without the pod-template-hash label', () => {
+    const a = { metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } }, spec: { containers: [{ name: 'c', image: 'x' }], volumes: [] } };
+    const b = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+    assert.equal(equalIgnoreHash(a, b), true);
+    assert.equal(equalIgnoreHash(a, { ...b, spec: { containers: [{ name: 'c', image: 'y' }] } }), false);
+  });
+});
