@@ -5,6 +5,8 @@
  */
 import type { Controller, ControllerContext, EventRecorder } from './controller.js';
 import { DeploymentController } from './deployment/controller.js';
+import { EndpointsController } from './endpoints/controller.js';
+import { EndpointSliceController } from './endpointslice/controller.js';
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { LoadBalancerController } from './loadbalancer/controller.js';
 import { NamespaceController } from './namespace/controller.js';
@@ -17,6 +19,8 @@ export const CONTROLLERS: Record<string, () => Controller> = {
   'service-lb-controller': () => new LoadBalancerController(),
   deployment: () => new DeploymentController(),
   replicaset: () => new ReplicaSetController(),
+  endpointslice: () => new EndpointSliceController(),
+  endpoints: () => new EndpointsController(),
 };
 
 /** The `source.component` of each controller's events, as upstream names them. */

@@ -7,6 +7,7 @@
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { KUBERNETES_ENDPOINT_ADDRESS, kubernetesEndpointSlice, kubernetesEndpoints } from '../controllers/endpoints/kubernetes.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -39,7 +40,24 @@ function kubernetesService(options: { kubernetesIP: string; apiPort: number }): 
   };
 }
 
-export async function bootstrap(storages: { namespaces: RestStorage; services: RestStorage }, options: { kubernetesIP: string; dnsIP: string; apiPort: number }): Promise<void> {
+/** Creates or replaces an object the API server owns (the `default/kubernetes` endpoints). */
+async function reconcile(storage: RestStorage, namespace: string, obj: KubeObject): Promise<void> {
+  await storage.guaranteedUpdate(
+    namespace,
+    obj.metadata.name ?? '',
+    (current) => {
+      const next = structuredClone(obj);
+      if (current) next.metadata.resourceVersion = current.metadata.resourceVersion;
+      return next;
+    },
+    { allowCreate: true },
+  );
+}
+
+export async function bootstrap(
+  storages: { namespaces: RestStorage; services: RestStorage; endpoints: RestStorage; endpointSlices: RestStorage },
+  options: { kubernetesIP: string; dnsIP: string; apiPort: number },
+): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(storages.namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
   }
@@ -71,4 +89,8 @@ export async function bootstrap(storages: { namespaces: RestStorage; services: R
       ],
     },
   });
+  // The apiserver's EndpointReconciler: the endpoints of `kubernetes` name where the API is
+  // reachable from pods (the node's pod-network address, forwarded by the node agent).
+  await reconcile(storages.endpoints, 'default', kubernetesEndpoints(KUBERNETES_ENDPOINT_ADDRESS, options.apiPort) as unknown as KubeObject);
+  await reconcile(storages.endpointSlices, 'default', kubernetesEndpointSlice(KUBERNETES_ENDPOINT_ADDRESS, options.apiPort) as unknown as KubeObject);
 }

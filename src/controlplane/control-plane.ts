@@ -57,6 +57,11 @@ export function apiSocketPath(dataDir: string): string {
   return join(dataDir, 'run', 'api.sock');
 }
 
+/** The node agent's kubelet API socket (src/node/README.md). */
+export function kubeletSocketPath(dataDir: string): string {
+  return join(dataDir, 'run', 'kubelet.sock');
+}
+
 export interface ControlPlane {
   store: Store;
   handler: ApiHandler;
@@ -105,7 +110,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // The handler needs the server's address for discovery, so it is built once the port is known.
   const server = await serve(
     (req) => handler!.handle(req),
-    { host: options.host, port: options.port, certPem: options.certPem, keyPem: options.keyPem },
+    {
+      host: options.host,
+      port: options.port,
+      certPem: options.certPem,
+      keyPem: options.keyPem,
+    },
   );
   handler = new ApiHandler({
     storages,
@@ -119,7 +129,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   try {
     unix = await serveUnix((req) => handler!.handle(req), apiSocketPath(options.dataDir));
     await bootstrap(
-      { namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }), services },
+      {
+        namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }),
+        services,
+        endpoints: storageFor(storages, { group: '', version: 'v1', resource: 'endpoints' }),
+        endpointSlices: storageFor(storages, { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' }),
+      },
       { kubernetesIP: serviceAllocators.nthIP(1), dnsIP: serviceAllocators.nthIP(10), apiPort: server.port },
     );
     const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
@@ -154,7 +169,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     async stop() {
       await controllers.stop();
       await unix!.close();
-      await server.close();
+        await server.close();
       await store.close();
     },
   };

@@ -1,0 +1,67 @@
+/**
+ * @module The `endpoints.kubernetes.io/last-change-trigger-time` value (k8s.io/endpointslice
+ * util TriggerTimeTracker): the earliest trigger (a pod's Ready transition, or the Service's
+ * creation) that changed since the previous sync of the Service. kube-proxy measures network
+ * programming latency from it. Pure state, no I/O; one tracker per controller, called once per
+ * sync and never concurrently for the same Service (the work queue guarantees that).
+ */
+import { podReadyTransitionTime } from './pods.js';
+import type { PodView, ServiceView } from './types.js';
+
+interface ServiceState {
+  /** The Service's trigger time at the last sync, ms since the epoch (NaN: none). */
+  service: number;
+  /** Pod name → its trigger time at the last sync. */
+  pods: Map<string, number>;
+}
+
+function millis(time: string | null | undefined): number {
+  return time ? Date.parse(time) : NaN;
+}
+
+/**
+ * Go's `t.UTC().Format(time.RFC3339Nano)`: the fraction loses trailing zeros, and goes away
+ * when zero (`2024-05-01T10:00:00Z`, `2024-05-01T10:00:00.5Z`).
+ */
+export function formatRFC3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  const [, whole, fraction = ''] = /^(.*?)(?:\.(\d+))?Z$/.exec(iso)!;
+  const trimmed = fraction.replace(/0+$/, '');
+  return trimmed ? `${whole}.${trimmed}Z` : `${whole}Z`;
+}
+
+export class TriggerTimeTracker {
+  readonly #states = new Map<string, ServiceState>();
+
+  /**
+   * Records the Service's and its pods' trigger times and returns the annotation value for this
+   * sync: the Service's creationTimestamp the first time a Service is seen, afterwards the
+   * earliest trigger time that moved forward since the last call; undefined when none did (the
+   * annotation is then removed from what gets written).
+   */
+  compute(service: ServiceView, pods: readonly PodView[]): string | undefined {
+    const key = `${service.metadata.namespace ?? ''}/${service.metadata.name ?? ''}`;
+    const previous = this.#states.get(key);
+    let earliest = NaN;
+    const podTimes = new Map<string, number>();
+    for (const pod of pods) {
+      const t = millis(podReadyTransitionTime(pod));
+      if (Number.isNaN(t)) continue;
+      podTimes.set(pod.metadata.name ?? '', t);
+      const before = previous?.pods.get(pod.metadata.name ?? '');
+      if (before === undefined || t > before) earliest = Number.isNaN(earliest) ? t : Math.min(earliest, t);
+    }
+    const serviceTime = millis(service.metadata.creationTimestamp);
+    if (!Number.isNaN(serviceTime) && (previous === undefined || Number.isNaN(previous.service) || serviceTime > previous.service)) {
+      earliest = Number.isNaN(earliest) ? serviceTime : Math.min(earliest, serviceTime);
+    }
+    this.#states.set(key, { service: serviceTime, pods: podTimes });
+    const result = previous === undefined ? serviceTime : earliest;
+    return Number.isNaN(result) ? undefined : formatRFC3339Nano(result);
+  }
+
+  /** Forgets a deleted Service. */
+  delete(namespace: string, name: string): void {
+    this.#states.delete(`${namespace}/${name}`);
+  }
+}
