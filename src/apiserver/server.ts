@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { newRequestEntityTooLarge, toStatusError } from '../api/errors.js';
 import type { Method } from '../client/transport.js';
 import type { HandlerRequest, HandlerResponse } from './http-types.js';
@@ -22,6 +23,11 @@ export interface ServeOptions {
   port: number;
   certPem: string;
   keyPem: string;
+  /**
+   * Connection upgrades (pod exec/attach/portforward: WebSocket GETs and SPDY POSTs both
+   * arrive here); the callee owns the socket. Absent: 404.
+   */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface RunningServer {
@@ -132,6 +138,10 @@ export async function serve(handle: RequestHandler, options: ServeOptions): Prom
   const server = createHttpsServer({ cert: options.certPem, key: options.keyPem, keepAlive: true });
   tuneForWatches(server);
   const streams = attach(server, handle, { inProcess: false });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (options.upgrade) options.upgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { checkBearerToken } from '../pki/token.js';
 import { ensureClusterCredentials } from '../pki/credentials.js';
 import { defaultKubeconfigPath, mergeKubeconfig, removeFromKubeconfig, renderKubeconfig } from '../kubeconfig/index.js';
-import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
+import { apiSocketPath, startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
+import { cleanupCluster, launchNodeAgent, launchProblem } from '../node/launch.js';
 import type { UpFlags } from './flags.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';
 
@@ -54,6 +55,16 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
   }, out);
   out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
   out(`• apiserver     ${cp.url} (${elapsed(t)})`);
+  let agent: Awaited<ReturnType<typeof launchNodeAgent>> | undefined;
+  const problem = launchProblem();
+  if (problem) out(`! node agent    not started: ${problem}; pods stay Pending`);
+  else {
+    t = process.hrtime.bigint();
+    // A crashed earlier run may have left namespaces and processes behind.
+    await cleanupCluster(flags.name, { dataDir: flags.dataDir });
+    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), log: (line) => out(`  ${line}`) });
+    out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
+  }
   const kubeconfigText = renderKubeconfig({ name: flags.name, server: cp.url, caCertPem: creds.caCertPem, token: creds.adminToken });
   const kubeconfigPath = flags.kubeconfig ?? defaultKubeconfigPath(process.env);
   await mergeKubeconfig(kubeconfigPath, kubeconfigText, ownerFromSudo(process.env));
@@ -80,7 +91,11 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
       if (stopping) return;
       stopping = true;
       out('stopping…');
-      void cp.stop().finally(() => {
+      void (async () => {
+        await agent?.stop().catch((err: unknown) => out(`node agent: ${String(err)}`));
+        await cleanupCluster(flags.name, { dataDir: flags.dataDir }).catch((err: unknown) => out(`cleanup: ${String(err)}`));
+        await cp.stop();
+      })().finally(() => {
         removeState(flags.dataDir, process.pid);
         resolve();
       });

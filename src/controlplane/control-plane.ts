@@ -13,6 +13,7 @@ import { validateMetadata } from '../apiserver/registry/meta-validation.js';
 import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
 import { RestStorage } from '../apiserver/registry/rest-storage.js';
 import { serve, serveUnix, type RunningServer } from '../apiserver/server.js';
+import { PodStreams } from '../apiserver/streams/index.js';
 import { join } from 'node:path';
 import { openStore, type StoreKind } from '../storage/backends.js';
 import type { Store } from '../storage/store.js';
@@ -108,6 +109,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let ready = false;
   let handler: ApiHandler | undefined;
   // The handler needs the server's address for discovery, so it is built once the port is known.
+  const pods = storageFor(storages, { group: '', version: 'v1', resource: 'pods' });
+  const podStreams = new PodStreams({
+    getPod: (namespace, name) => pods.get(namespace, name),
+    authenticate: options.authenticate,
+    // One node today; its agent serves the kubelet API on a socket under the data dir.
+    kubeletSocket: () => kubeletSocketPath(options.dataDir),
+  });
   const server = await serve(
     (req) => handler!.handle(req),
     {
@@ -115,6 +123,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       port: options.port,
       certPem: options.certPem,
       keyPem: options.keyPem,
+      upgrade: (req, socket, head) => podStreams.handleUpgrade(req, socket, head),
     },
   );
   handler = new ApiHandler({
@@ -123,6 +132,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     serverAddress: `${options.host}:${server.port}`,
     version: KUBERNETES_VERSION,
     ready: () => ready,
+    podStreams: (scope) => podStreams.handle(scope),
   });
   let controllers: Awaited<ReturnType<typeof startControllers>>;
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
@@ -154,6 +164,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
     await unix?.close();
+    podStreams.close();
     await server.close();
     await store.close();
     throw err;
@@ -169,7 +180,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     async stop() {
       await controllers.stop();
       await unix!.close();
-        await server.close();
+      podStreams.close();
+      await server.close();
       await store.close();
     },
   };

@@ -9,6 +9,7 @@ import { mkdtempSync, realpathSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanupCluster } from '../../src/node/launch.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KUBITO_BIN = join(ROOT, 'bin', 'kubito.js');
@@ -51,12 +52,17 @@ export interface StartOptions {
   /** Reuse this directory (for restart tests) instead of a new temp dir. */
   dir?: string;
   extraArgs?: string[];
+  /** Cluster name (names its network namespaces); default: unique per test process and start. */
+  name?: string;
 }
+
+let started = 0;
 
 export async function startCluster(options: StartOptions = {}): Promise<Cluster> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'kubito-e2e-'));
+  const name = options.name ?? `e2e${process.pid % 100000}-${++started}`;
   const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [KUBITO_BIN, 'up', '--name', 'e2e', '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', options.store ?? 'memory', ...(options.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [KUBITO_BIN, 'up', '--name', name, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', options.store ?? 'memory', ...(options.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -113,6 +119,8 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
         child.kill('SIGTERM');
         await exited;
       }
+      // A killed kubito (crash tests) cannot clean up after itself: its namespaces and pods go here.
+      await cleanupCluster(name, { dataDir: join(dir, 'data') });
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -102,11 +102,11 @@ export async function createStream(
 /**
  * Stops a harness cluster unless its process is already gone. harness.ts's stop() waits for an
  * 'exit' event when `exitCode` is null, which after SIGKILL (exitCode null, signalCode set) never
- * comes again, so a killed cluster must not be passed to it.
+ * comes again; stop() also cleans up after a killed one.
  */
 export async function stopIfRunning(cluster: Cluster | undefined): Promise<void> {
   if (!cluster) return;
-  if (cluster.process.exitCode === null && cluster.process.signalCode === null) await cluster.stop();
+  await cluster.stop();
 }
 
 /**

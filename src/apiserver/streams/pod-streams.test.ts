@@ -1,0 +1,141 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newNotFound } from '../../api/errors.js';
+import { findResource } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import type { Scope } from '../handlers/scope.js';
+import type { RestStorage } from '../registry/rest-storage.js';
+import { parseRequestInfo, type ResourceRequest } from '../request-info.js';
+import { PodStreams } from './pod-streams.js';
+
+let dir: string;
+let api: Server;
+let kubelet: Server;
+let port: number;
+let streams: PodStreams;
+
+const pods: Record<string, KubeObject> = {
+  p: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'c' }] }, status: { containerStatuses: [{ name: 'c', state: { running: {} } }] } } as KubeObject,
+  nonode: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nonode', namespace: 'default' }, spec: { containers: [{ name: 'c' }] } } as KubeObject,
+  lost: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'lost', namespace: 'default' }, spec: { nodeName: 'n2', containers: [{ name: 'c' }] }, status: { containerStatuses: [{ name: 'c', state: { running: {} } }] } } as KubeObject,
+};
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kubito-podstreams-'));
+  // A kubelet that only knows pod "p" and answers logs of anything else with 404.
+  kubelet = createServer((req, res) => {
+    res.writeHead(req.url?.startsWith('/containerLogs/default/p/c') ? 200 : 404, { 'Content-Type': 'text/plain' });
+    res.end(req.url?.startsWith('/containerLogs/default/p/c') ? `log for ${req.url}` : 'pod "p2" does not exist\n');
+  });
+  kubelet.listen(join(dir, 'n1.sock'));
+  await once(kubelet, 'listening');
+  streams = new PodStreams({
+    getPod: async (_ns, name) => {
+      if (!pods[name]) throw newNotFound({ group: '', resource: 'pods' }, name);
+      return pods[name];
+    },
+    authenticate: (headers) => headers.authorization === 'Bearer good',
+    kubeletSocket: (node) => join(dir, `${node}.sock`),
+  });
+  api = createServer((_req, res) => res.end());
+  api.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
+  api.listen(0, '127.0.0.1');
+  await once(api, 'listening');
+  port = (api.address() as { port: number }).port;
+});
+
+after(() => {
+  streams.close();
+  api.close();
+  kubelet.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** An upgrade request that gets refused: its status and body. */
+async function refused(path: string, headers: Record<string, string>, method = 'POST'): Promise<{ status: number; body: string }> {
+  const req = request({ host: '127.0.0.1', port, path, method, headers: { Authorization: 'Bearer good', Connection: 'Upgrade', ...headers } });
+  req.end();
+  const [res] = await once(req, 'response');
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return { status: res.statusCode, body: Buffer.concat(chunks).toString() };
+}
+
+const SPDY = { Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' };
+const WS = { Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+
+test('credentials are checked before anything else', async () => {
+  const r = await refused('/api/v1/namespaces/default/pods/p/exec?command=ls&stdout=true', { ...SPDY, Authorization: 'Bearer bad' });
+  assert.equal(r.status, 401);
+  assert.equal(JSON.parse(r.body).reason, 'Unauthorized');
+});
+
+test('unknown paths and pods are 404s, as Status objects', async () => {
+  const path = await refused('/api/v1/namespaces/default/services/p/exec', SPDY);
+  assert.equal(path.status, 404);
+  const pod = await refused('/api/v1/namespaces/default/pods/nope/exec?command=ls&stdout=true', SPDY);
+  assert.equal(pod.status, 404);
+  assert.equal(JSON.parse(pod.body).message, 'pods "nope" not found');
+});
+
+test('bad requests: no streams, no command, no node, unknown container', async () => {
+  assert.match((await refused('/api/v1/namespaces/default/pods/p/exec?command=ls', SPDY)).body, /you must specify at least 1 of stdin, stdout, stderr/);
+  assert.match((await refused('/api/v1/namespaces/default/pods/p/exec?stdout=1', SPDY)).body, /you must specify at least one command for the container/);
+  const noNode = await refused('/api/v1/namespaces/default/pods/nonode/exec?command=ls&stdout=1', SPDY);
+  assert.equal(noNode.status, 400);
+  assert.equal(JSON.parse(noNode.body).message, 'pod nonode does not have a host assigned');
+  assert.equal(JSON.parse((await refused('/api/v1/namespaces/default/pods/p/attach?container=x&stdout=1', SPDY)).body).message, 'container x is not valid for pod p');
+});
+
+test('protocol refusals: SPDY without a common version is 403; WebSocket without the subprotocol is 400 (kubectl then tries SPDY)', async () => {
+  const spdy = await refused('/api/v1/namespaces/default/pods/p/exec?command=ls&stdout=1', { Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v3.channel.k8s.io' });
+  assert.equal(spdy.status, 403);
+  assert.match(JSON.parse(spdy.body).message, /unable to upgrade: unable to negotiate protocol: client supports \[v3.channel.k8s.io\], server accepts \[v5.channel.k8s.io v4.channel.k8s.io\]/);
+  const ws = await refused('/api/v1/namespaces/default/pods/p/exec?command=ls&stdout=1', { ...WS, 'Sec-WebSocket-Protocol': 'v4.channel.k8s.io' }, 'GET');
+  assert.equal(ws.status, 400);
+  const pf = await refused('/api/v1/namespaces/default/pods/p/portforward', { ...WS, 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' }, 'GET');
+  assert.equal(pf.status, 400);
+});
+
+test('an unreachable kubelet is a 500 "error dialing backend"', async () => {
+  const r = await refused('/api/v1/namespaces/default/pods/lost/exec?command=ls&stdout=1', SPDY);
+  assert.equal(r.status, 500);
+  assert.match(JSON.parse(r.body).message, /^error dialing backend: connect ENOENT .*n2\.sock$/);
+});
+
+function scope(path: string): Scope {
+  const url = new URL(path, 'http://x');
+  const request = parseRequestInfo('GET', url.pathname, false) as ResourceRequest;
+  return {
+    http: { method: 'GET', path: url.pathname, query: url.searchParams, headers: {} },
+    request,
+    info: findResource('', 'v1', 'pods')!,
+    storage: { get: async (_ns: string, name: string) => pods[name] } as unknown as RestStorage,
+    now: 0,
+    warnings: [],
+  };
+}
+
+test('handle(): logs stream from the kubelet with the forwarded options', async () => {
+  const response = await streams.handle(scope('/api/v1/namespaces/default/pods/p/log?follow=true&tailLines=5&timestamps=true&container=c'));
+  assert.equal(response.kind, 'stream');
+  const chunks: string[] = [];
+  await new Promise<void>((resolve) => {
+    if (response.kind === 'stream') response.start({ write: (c) => chunks.push(c.toString()), end: resolve });
+  });
+  assert.equal(chunks.join(''), 'log for /containerLogs/default/p/c?follow=true&timestamps=true&tailLines=5');
+});
+
+test('handle(): refusals and edge cases', async () => {
+  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/exec?command=ls')), /Upgrade request required/);
+  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?tailLines=-1')), /tailLines: Invalid value: "-1"/);
+  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?sinceSeconds=5&sinceTime=2025-01-01T00:00:00Z')), /at most one of `sinceTime` or `sinceSeconds`/);
+  const none = await streams.handle(scope('/api/v1/namespaces/default/pods/nonode/log'));
+  assert.equal(none.kind === 'body' && none.status, 204);
+  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/lost/log')), (err: unknown) => (err as { code: number }).code === 500);
+});

@@ -1,0 +1,225 @@
+/**
+ * @module The node agent: registers the Node (and its Lease), watches the pods bound to it and
+ * runs one PodWorker per pod, schedules unbound pods to itself (single-node scheduler), and
+ * serves the kubelet API on kubelet.sock (logs here, exec/attach/port-forward by
+ * src/node/streams/). Everything it knows of the cluster comes through the client.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isConflict, isNotFound } from '../api/errors.js';
+import { InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Client, type Clock, type Informer } from '../client/index.js';
+import { ClientEventRecorder } from '../controllers/events/recorder.js';
+import { prepareHostTools } from './agent-tools.js';
+import { CONFIGMAPS, PODS, SECRETS, SERVICES } from './api-refs.js';
+import { parseResolvConf, type DnsConfig } from './dns-config.js';
+import { findHostBinaries } from './host-tools.js';
+import { gatewayOf, Ipam, parseCidr } from './ipam.js';
+import { KubeletServer } from './kubelet-server.js';
+import { kubeletSocket, nodeNetns, runDir } from './names.js';
+import { nodeFacts } from './node-facts.js';
+import { nodeLabels } from './node-object.js';
+import { NodeRegistration } from './node-registration.js';
+import { RuntimePodAccess } from './pod-access-runtime.js';
+import type { Pod, PodStatus, ServiceView } from './pod-view.js';
+import { PodWorker } from './pod-worker.js';
+import type { Runner } from './runner.js';
+import type { RuntimeContext } from './runtime-context.js';
+import { Scheduler, wantsScheduling } from './scheduler.js';
+import { installStreams, type KubeletStreams } from './streams/index.js';
+
+export interface AgentOptions {
+  cluster: string;
+  dataDir: string;
+  nodeName: string;
+  podCIDR: string;
+  clusterDNS: string[];
+  clusterDomain: string;
+  client: Client;
+  runner: Runner;
+  clock: Clock;
+  log(line: string): void;
+  /** The --resolv-conf file for dnsPolicy Default (and ClusterFirst's host search list). */
+  resolvConf?: string;
+}
+
+function readResolvConf(path: string): DnsConfig | undefined {
+  try {
+    return parseResolvConf(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeSecret(data: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = Buffer.from(v, 'base64').toString('utf8');
+  return out;
+}
+
+export class NodeAgent {
+  readonly #o: AgentOptions;
+  #ctx!: RuntimeContext;
+  #workers = new Map<string, PodWorker>();
+  #informers!: InformerFactory;
+  #registration!: NodeRegistration;
+  #kubelet!: KubeletServer;
+  #streams!: KubeletStreams;
+  #queue = new WorkQueue<string>();
+  #schedulerDone: Promise<void> | undefined;
+  #unbound!: Informer<Pod>;
+
+  constructor(options: AgentOptions) {
+    this.#o = options;
+  }
+
+  /** Starts everything; resolves once the Node is registered and the pod caches have synced. */
+  async start(): Promise<void> {
+    const o = this.#o;
+    const bin = findHostBinaries();
+    const tools = prepareHostTools(o.dataDir, bin);
+    const cidr = parseCidr(o.podCIDR);
+    const hostIP = gatewayOf(cidr);
+    const facts = nodeFacts(o.dataDir);
+    const client = o.client;
+    const events = new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock });
+    this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
+    const services = this.#informers.informer<ServiceView>(SERVICES);
+    const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
+    this.#unbound = this.#informers.informer<Pod>(PODS, { fieldSelector: 'spec.nodeName=' });
+
+    this.#ctx = {
+      cluster: o.cluster,
+      nodeName: o.nodeName,
+      dataDir: o.dataDir,
+      clusterDomain: o.clusterDomain,
+      dns: { clusterDNS: o.clusterDNS, clusterDomain: o.clusterDomain, host: readResolvConf(o.resolvConf ?? '/etc/resolv.conf') },
+      cidr,
+      hostIP,
+      nodeNetns: nodeNetns(o.cluster),
+      runner: o.runner,
+      bin,
+      tools,
+      ipam: new Ipam(cidr, { file: join(runDir(o.dataDir), 'ipam.json') }),
+      clock: o.clock,
+      events,
+      allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
+      asRoot: process.getuid?.() === 0,
+      log: o.log,
+      api: {
+        patchStatus: async (pod: Pod, status: PodStatus) => {
+          try {
+            await client.resource(PODS).patch(pod.metadata.name, { status }, { namespace: pod.metadata.namespace, subresource: 'status', type: 'merge' });
+          } catch (err) {
+            if (!isNotFound(err)) throw err;
+          }
+        },
+        deletePod: async (pod: Pod) => {
+          try {
+            await client.resource(PODS).delete(pod.metadata.name, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+          } catch (err) {
+            if (!isNotFound(err) && !isConflict(err)) throw err;
+          }
+        },
+        services: () => services.cache.list() as ServiceView[],
+        envSources: {
+          configMap: async (namespace, name) => {
+            try {
+              return ((await client.resource(CONFIGMAPS).get(name, { namespace })) as { data?: Record<string, string> }).data ?? {};
+            } catch (err) {
+              if (isNotFound(err)) return undefined;
+              throw err;
+            }
+          },
+          secret: async (namespace, name) => {
+            try {
+              return decodeSecret(((await client.resource(SECRETS).get(name, { namespace })) as { data?: Record<string, string> }).data);
+            } catch (err) {
+              if (isNotFound(err)) return undefined;
+              throw err;
+            }
+          },
+        },
+      },
+    };
+
+    const access = new RuntimePodAccess({ worker: (ref) => this.#findWorker(ref.namespace, ref.name), bin });
+    this.#kubelet = new KubeletServer(kubeletSocket(o.dataDir), { logs: access });
+    this.#streams = installStreams(this.#kubelet, access);
+    await this.#kubelet.listen();
+
+    this.#registration = new NodeRegistration(client, { clock: o.clock, config: { nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts, log: o.log });
+    await this.#registration.start();
+
+    pods.addHandlers({
+      onAdd: (pod) => this.#podChanged(pod),
+      onUpdate: (_old, pod) => this.#podChanged(pod),
+      onDelete: (pod) => this.#workers.get(pod.metadata.uid)?.remove(),
+    });
+    this.#unbound.addHandlers({
+      onAdd: (pod) => this.#queue.add(objectKey(pod)),
+      onUpdate: (_old, pod) => this.#queue.add(objectKey(pod)),
+    });
+    this.#informers.start();
+    await this.#informers.waitForSync();
+    this.#ctx.ipam.retain(new Set(pods.cache.list().map((p) => p.metadata.uid)));
+
+    const scheduler = new Scheduler(client, {
+      nodeName: o.nodeName,
+      nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
+      events: new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }),
+    });
+    this.#schedulerDone = runWorkers(this.#queue, async (key) => {
+      const { namespace, name } = splitKey(key);
+      const pod = this.#unbound.cache.get(name, namespace);
+      if (pod && wantsScheduling(pod)) await scheduler.schedule(pod);
+    }, { workers: 4, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
+  }
+
+  /** The worker of a pod by name (the live one when an older pod of that name is terminating). */
+  #findWorker(namespace: string, name: string): PodWorker | undefined {
+    let found: PodWorker | undefined;
+    for (const w of this.#workers.values()) {
+      if (w.pod.metadata.namespace !== namespace || w.pod.metadata.name !== name) continue;
+      if (!found || (found.pod.metadata.deletionTimestamp && !w.pod.metadata.deletionTimestamp)) found = w;
+    }
+    return found;
+  }
+
+  #podChanged(pod: Pod): void {
+    if (pod.spec.nodeName !== this.#o.nodeName) return;
+    const uid = pod.metadata.uid;
+    let worker = this.#workers.get(uid);
+    if (!worker) {
+      const phase = pod.status?.phase;
+      if (phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp) {
+        // Nothing of it runs here (finished, or its worker already ended): only a pending
+        // delete is completed.
+        if (pod.metadata.deletionTimestamp) void this.#ctx.api.deletePod(pod).catch((err: unknown) => this.#o.log(String(err)));
+        return;
+      }
+      worker = new PodWorker(pod, this.#ctx, { onDone: () => this.#workers.delete(uid) });
+      this.#workers.set(uid, worker);
+    }
+    worker.update(pod);
+  }
+
+  /** Pods the agent runs (for tests and status). */
+  workers(): PodWorker[] {
+    return [...this.#workers.values()];
+  }
+
+  /**
+   * Stops: no new work, every pod's containers stopped (2 s grace) and sandboxes removed, the
+   * kubelet socket closed. The API objects stay (a new agent recreates the pods).
+   */
+  async stop(): Promise<void> {
+    this.#queue.shutDown();
+    this.#informers?.stop();
+    this.#registration?.stop();
+    this.#streams?.close();
+    await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
+    await this.#kubelet?.close();
+    await this.#schedulerDone;
+  }
+}
+

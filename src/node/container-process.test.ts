@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execArgv, exitCodeOf, launchArgv, setupScript, shellQuote, type LaunchSpec } from './container-process.js';
+import type { HostBinaries } from './host-tools.js';
+
+const bin: HostBinaries = { ip: '/usr/sbin/ip', unshare: '/usr/bin/unshare', nsenter: '/usr/bin/nsenter', mount: '/usr/bin/mount', hostname: '/usr/bin/hostname', script: '/usr/bin/script', stty: '/usr/bin/stty', mkfifo: '/usr/bin/mkfifo', sh: '/bin/sh' };
+const spec: LaunchSpec = {
+  netns: 'kubito-demo-p0123abcd',
+  baseDir: '/d',
+  fifos: { stdout: '/d/c/0.log.stdout', stderr: '/d/c/0.log.stderr' },
+  hostname: 'web',
+  etc: { hosts: '/d/etc/hosts', resolvConf: '/d/etc/resolv.conf', hostname: '/d/etc/hostname' },
+  mounts: [{ source: '/d/volumes/cache', target: '/var/cache', readOnly: true }],
+  workingDir: '/tmp',
+  env: {},
+  argv: ['sh', '-c', "echo 'hi'"],
+  tty: false,
+  stdin: false,
+};
+
+test('the container wrapper: from the pod dir, hostname, /etc files and mounts by relative paths, the FIFOs, cwd, exec', () => {
+  assert.equal(
+    setupScript(spec, bin),
+    'cd /d && /usr/bin/hostname web && { [ ! -e /etc/hosts ] || /usr/bin/mount --bind etc/hosts /etc/hosts; } && { [ ! -e /etc/resolv.conf ] || /usr/bin/mount --bind etc/resolv.conf /etc/resolv.conf; } && { [ ! -e /etc/hostname ] || /usr/bin/mount --bind etc/hostname /etc/hostname; } && /usr/bin/mount -o bind,ro volumes/cache /var/cache || exit 128\n' +
+      'exec >c/0.log.stdout 2>c/0.log.stderr\ncd /tmp || exit 128\nexec "$@"\n',
+  );
+  const argv = launchArgv(spec, bin);
+  assert.deepEqual(argv.slice(0, 16), ['/usr/sbin/ip', 'netns', 'exec', 'kubito-demo-p0123abcd', '/usr/bin/unshare', '--uts', '--ipc', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc', '--kill-child', '--', '/bin/sh']);
+  assert.deepEqual(argv.slice(-4), ['kubito-init', 'sh', '-c', "echo 'hi'"]);
+});
+
+test('with a TTY the program runs under script; exec enters the namespaces with nsenter', () => {
+  const tty = setupScript({ ...spec, tty: true, argv: ['sh'] }, bin);
+  assert.match(tty, /\nexec \/usr\/bin\/script -q -e -f -c 'exec sh' \/dev\/null\n$/);
+  assert.deepEqual(launchArgv({ ...spec, tty: true }, bin).slice(-1), ['kubito-init']);
+  assert.deepEqual(execArgv(4242, ['cat', '/etc/resolv.conf'], { workingDir: '', tty: false }, bin), ['/usr/bin/nsenter', '-t', '4242', '-n', '-u', '-i', '-m', '-p', '--wd=/', '--', 'cat', '/etc/resolv.conf']);
+  assert.equal(shellQuote("it's"), `'it'\\''s'`);
+});
+
+test('exit codes: 128 + signal; unshare\'s "sigprocmask unblock failed" is a SIGKILL', () => {
+  assert.equal(exitCodeOf({ code: 3, signal: null, runtimeMessage: '' }), 3);
+  assert.equal(exitCodeOf({ code: null, signal: 'SIGKILL', runtimeMessage: '' }), 137);
+  assert.equal(exitCodeOf({ code: null, signal: 'SIGTERM', runtimeMessage: '' }), 143);
+  assert.equal(exitCodeOf({ code: 1, signal: null, runtimeMessage: 'unshare: sigprocmask unblock failed: Invalid argument' }), 137);
+  assert.equal(exitCodeOf({ code: 1, signal: null, runtimeMessage: '' }), 1);
+});

@@ -1,0 +1,221 @@
+/**
+ * @module Starting one run of a container as host processes, and exec'ing into it. A container is
+ *
+ *   ip netns exec <pod netns> unshare --uts --ipc --mount --propagation private --pid --fork
+ *      --mount-proc --kill-child -- sh -c '<hostname, bind mounts, cd>; exec "$@"' - <argv>
+ *
+ * so its program is PID 1 of its own PID namespace (it dies with everything it started, and as
+ * in any container, ignores signals it has no handler for), with the pod's network, hostname
+ * and /etc/{hosts,resolv.conf,hostname}. `unshare` (the process the agent spawned) waits for
+ * it. The program's stdout and stderr are FIFOs, as container runtimes give them (a program
+ * may reopen /dev/stdout, which fails on the socket pairs Node makes for child stdio): the
+ * agent opens their read ends first and holds a write end of its own until the run exits, so
+ * the streams end only once every writer is gone and all output is read. unshare's own stderr
+ * stays a separate pipe: set-up failures are not mixed into the container's log, and
+ * util-linux 2.38's unshare, which exits 1 with "sigprocmask unblock failed" when its child
+ * was killed, still tells a SIGKILL (137) from an exit code. Exec and exec probes enter the running program's namespaces with
+ * nsenter. With a TTY the program runs under util-linux `script`, on a pseudo-terminal.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { isAbsolute, relative } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type { HostBinaries } from './host-tools.js';
+
+export interface ContainerMount {
+  source: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+export interface LaunchSpec {
+  netns: string;
+  /**
+   * The pod's directory: the wrapper starts there and names what lies inside it by relative
+   * paths, so a volume mounted over a parent of the data dir (an emptyDir at /tmp, say) cannot
+   * hide the files and FIFOs still to be opened.
+   */
+  baseDir: string;
+  /** Paths for the stdout and stderr FIFOs (created here, removed when the run ends). */
+  fifos: { stdout: string; stderr: string };
+  hostname: string;
+  /** Files bind-mounted over /etc/hosts, /etc/resolv.conf, /etc/hostname. */
+  etc: { hosts: string; resolvConf: string; hostname: string };
+  mounts: ContainerMount[];
+  workingDir: string;
+  env: Record<string, string>;
+  argv: string[];
+  tty: boolean;
+  stdin: boolean;
+}
+
+/** Quotes one word for sh. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The sh script run as the container's first process before it execs the program. Pure. */
+export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script'>): string {
+  const q = shellQuote;
+  const local = (path: string): string => {
+    const rel = relative(spec.baseDir, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  };
+  const steps = [`cd ${q(spec.baseDir)}`, `${q(bin.hostname)} ${q(spec.hostname)}`];
+  const etc: Array<[string, string]> = [
+    [spec.etc.hosts, '/etc/hosts'],
+    [spec.etc.resolvConf, '/etc/resolv.conf'],
+    [spec.etc.hostname, '/etc/hostname'],
+  ];
+  for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${q(bin.mount)} --bind ${q(local(source))} ${target}; }`);
+  for (const m of spec.mounts) steps.push(`${q(bin.mount)} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
+  const run = spec.tty ? `exec ${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : 'exec "$@"';
+  return [
+    `${steps.join(' && ')} || exit 128`,
+    `exec >${q(local(spec.fifos.stdout))} 2>${q(local(spec.fifos.stderr))}`,
+    `cd ${q(spec.workingDir || '/')} || exit 128`,
+    run,
+    '',
+  ].join('\n');
+}
+
+/** The argv that starts the container. Pure. */
+export function launchArgv(spec: LaunchSpec, bin: HostBinaries): string[] {
+  return [
+    bin.ip, 'netns', 'exec', spec.netns,
+    bin.unshare, '--uts', '--ipc', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc', '--kill-child', '--',
+    bin.sh, '-c', setupScript(spec, bin), 'kubito-init', ...(spec.tty ? [] : spec.argv),
+  ];
+}
+
+/** The argv that runs a command inside a running container (its program's pid). Pure. */
+export function execArgv(pid: number, argv: string[], options: { workingDir: string; tty: boolean }, bin: HostBinaries): string[] {
+  const enter = [bin.nsenter, '-t', String(pid), '-n', '-u', '-i', '-m', '-p', `--wd=${options.workingDir || '/'}`, '--'];
+  if (!options.tty) return [...enter, ...argv];
+  return [...enter, bin.script, '-q', '-e', '-f', '-c', `exec ${argv.map(shellQuote).join(' ')}`, '/dev/null'];
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** What unshare/ip said on their own stderr (set-up failures). */
+  runtimeMessage: string;
+}
+
+/** The exit code the status reports: a signal is 128 + its number. */
+export function exitCodeOf(status: ExitStatus): number {
+  if (status.signal) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+  if (status.code === 1 && /sigprocmask unblock failed/.test(status.runtimeMessage)) return 137;
+  return status.code ?? 0;
+}
+
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+/** One run of a container. */
+export class ContainerProcess {
+  readonly child: ChildProcess;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly stdin: Writable | null;
+  readonly exited: Promise<ExitStatus>;
+  #runtime = '';
+
+  constructor(spec: LaunchSpec, bin: HostBinaries) {
+    const fifos = [spec.fifos.stdout, spec.fifos.stderr];
+    rmSync(fifos[0], { force: true });
+    rmSync(fifos[1], { force: true });
+    execFileSync(bin.mkfifo, ['-m', '600', ...fifos]);
+    const readers = fifos.map((f) => openSync(f, constants.O_RDONLY | constants.O_NONBLOCK));
+    const holders = fifos.map((f) => openSync(f, constants.O_WRONLY | constants.O_NONBLOCK));
+    const [stdout, stderr] = readers.map((fd) => new net.Socket({ fd, readable: true, writable: false }));
+    this.stdout = stdout;
+    this.stderr = stderr;
+    const argv = launchArgv(spec, bin);
+    this.child = spawn(argv[0], argv.slice(1), {
+      env: spec.env,
+      detached: true,
+      stdio: [spec.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
+    });
+    this.stdin = spec.stdin ? this.child.stdin : null;
+    this.child.stdin?.on('error', () => undefined);
+    this.child.stderr!.on('data', (c: Buffer) => {
+      if (this.#runtime.length < 4096) this.#runtime += c.toString();
+    });
+    const ended = Promise.all([stdout, stderr].map((s) => new Promise<void>((r) => {
+      s.once('close', () => r());
+      s.on('error', () => undefined);
+    })));
+    const exit = new Promise<ExitStatus>((resolve) => {
+      this.child.once('error', (err) => resolve({ code: 128, signal: null, runtimeMessage: err.message }));
+      this.child.once('close', (code, signal) => resolve({ code, signal, runtimeMessage: '' }));
+    });
+    this.exited = exit.then(async (status) => {
+      // Our write ends go; the read ends see EOF once the container's are gone too.
+      for (const fd of holders) closeSync(fd);
+      for (const f of fifos) rmSync(f, { force: true });
+      await ended;
+      return { ...status, runtimeMessage: status.runtimeMessage || this.#runtime.trim() };
+    });
+  }
+
+  /** The agent-side pid (unshare's). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** The container's PID 1, as the host sees it; undefined before it exists or after it ended. */
+  programPid(): number | undefined {
+    const pid = this.child.pid;
+    if (!pid) return undefined;
+    try {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      return children.length ? Number(children[0]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Signals the container's program (PID 1 of its namespace); SIGKILL ends the whole container. */
+  signal(sig: NodeJS.Signals): void {
+    const program = this.programPid();
+    try {
+      if (program) process.kill(program, sig);
+      else if (sig === 'SIGKILL' && this.child.pid) process.kill(this.child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** The pseudo-terminal a process tree under `pid` uses (a /dev/pts path), if any. */
+export function findTerminal(pid: number): string | undefined {
+  const queue = [pid];
+  for (let i = 0; i < queue.length && i < 64; i++) {
+    const p = queue[i];
+    try {
+      const fd0 = readlinkSync(`/proc/${p}/fd/0`);
+      if (fd0.startsWith('/dev/pts/')) return `/proc/${p}/fd/0`;
+    } catch {
+      // gone or not ours
+    }
+    try {
+      for (const tid of [p]) {
+        const kids = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+        queue.push(...kids);
+      }
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
+/** Sets a terminal's size (the foreground program gets SIGWINCH). */
+export function resizeTerminal(bin: HostBinaries, pid: number, size: { width: number; height: number }): void {
+  const tty = findTerminal(pid);
+  if (!tty) return;
+  const child = spawn(bin.stty, ['-F', tty, 'rows', String(size.height), 'cols', String(size.width)], { stdio: 'ignore' });
+  child.on('error', () => undefined);
+}

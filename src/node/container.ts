@@ -1,0 +1,401 @@
+/**
+ * @module One container of a pod across its runs: starting a run (image, environment, launch),
+ * its log file and live output, its probes, stopping it (stop signal, grace, SIGKILL), and its
+ * ContainerStatus (state, lastState, ready, started, restartCount) as the kubelet reports it.
+ * Decisions about *when* to start or restart belong to the pod worker.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { TimerHandle } from '../client/index.js';
+import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
+import { ContainerProcess, execArgv, exitCodeOf, resizeTerminal, type ContainerMount } from './container-process.js';
+import { CriLogWriter, type LogStream } from './cri-log.js';
+import { isExecutable } from './host-tools.js';
+import { startErrorOf, terminationMessage } from './container-checks.js';
+import { ImagePullError, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
+import { containerLogPath, podDir } from './names.js';
+import type { ExitInfo } from './exec.js';
+import type { AttachableContainer, AttachListener, TerminalSize } from './streams/types.js';
+import type { ContainerSpec, ContainerState, ContainerStatus, Pod } from './pod-view.js';
+import { ProbeLoop } from './probe-loop.js';
+import { execProbe, httpProbe, PROBE_USER_AGENT, probeTitle, resolvePort, tcpProbe, type ProbeKind, type ProbeOutcome } from './probes.js';
+import type { RuntimeContext } from './runtime-context.js';
+import { spawnCommand } from './exec.js';
+import { prepareNginx } from './nginx-files.js';
+import { serviceEnvMap } from './service-env.js';
+
+/** What the pod's sandbox gives its containers. */
+export interface SandboxInfo {
+  netns: string;
+  podIP: string;
+  hostname: string;
+  etc: { hosts: string; resolvConf: string; hostname: string };
+  /** Volume name -> host directory. */
+  volumes: Map<string, string>;
+}
+
+export interface Run {
+  index: number;
+  containerID: string;
+  startedAt: string;
+  startedMs: number;
+  finishedAt?: string;
+  finishedMs?: number;
+  exitCode?: number;
+  reason?: string;
+  message?: string;
+  logPath: string;
+  process?: ContainerProcess;
+  env: Record<string, string>;
+  workingDir: string;
+  tty: boolean;
+  listeners: Set<(stream: LogStream, chunk: Buffer) => void>;
+  exited: Promise<ExitInfo>;
+}
+
+/** Why a start did not produce a running process. */
+export type StartFailure = { kind: 'image'; message: string } | { kind: 'config'; message: string };
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export class Container {
+  readonly spec: ContainerSpec;
+  readonly init: boolean;
+  latest: Run | undefined;
+  previous: Run | undefined;
+  waiting: { reason: string; message?: string } | undefined = { reason: 'ContainerCreating' };
+  ready = false;
+  started = false;
+  plan: ImagePlan | undefined;
+  #probes: ProbeLoop[] = [];
+  #ctx: RuntimeContext;
+  #pod: () => Pod;
+  #onChange: () => void;
+  #mountWarned = new Set<string>();
+
+  constructor(spec: ContainerSpec, options: { init: boolean; ctx: RuntimeContext; pod: () => Pod; onChange: () => void }) {
+    this.spec = spec;
+    this.init = options.init;
+    this.#ctx = options.ctx;
+    this.#pod = options.pod;
+    this.#onChange = options.onChange;
+  }
+
+  get running(): boolean {
+    return !!this.latest && this.latest.finishedMs === undefined;
+  }
+
+  /**
+   * The index of the first run this agent starts: after a restart of the agent (its pods'
+   * processes were gone), the API's restartCount + 1, as after a node reboot.
+   */
+  firstIndex = 0;
+
+  get restartCount(): number {
+    return this.latest?.index ?? this.firstIndex;
+  }
+
+  /** Resolves the image; throws ImagePullError. */
+  resolveImage(): ImagePlan {
+    this.plan = planImage(this.spec, this.#ctx.tools);
+    return this.plan;
+  }
+
+  /**
+   * Starts run `index`. Resolves once the process is spawned (or the start failed as a run
+   * that ended at once: StartError). Throws ContainerConfigError for the environment.
+   */
+  async start(index: number, sandbox: SandboxInfo): Promise<void> {
+    const ctx = this.#ctx;
+    const pod = this.#pod();
+    const plan = this.plan ?? this.resolveImage();
+    const serviceEnv = serviceEnvMap(ctx.api.services(), { namespace: pod.metadata.namespace, enableServiceLinks: pod.spec.enableServiceLinks ?? true });
+    const env = await containerEnv(this.spec, { pod, podIP: sandbox.podIP, hostIP: ctx.hostIP, serviceEnv, allocatable: ctx.allocatable, sources: ctx.api.envSources });
+    const expanded = planImage({ ...this.spec, command: expandArgs(this.spec.command, env), args: expandArgs(this.spec.args, env) }, ctx.tools);
+    let argv = expanded.argv;
+    const podRef = { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
+    if (expanded.nginx) argv = prepareNginx(ctx, podRef, this.spec.name, expanded.nginx.ports);
+    const processEnv: Record<string, string> = { PATH: plan.path, HOSTNAME: sandbox.hostname };
+    for (const [k, v] of env) processEnv[k] = v;
+    processEnv.HOME ??= '/root';
+    if (this.spec.tty) processEnv.TERM ??= 'xterm';
+    const workingDir = this.spec.workingDir || '/';
+    const mounts = this.#mounts(sandbox);
+
+    const now = ctx.clock.now();
+    const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
+    mkdirSync(dirname(logPath), { recursive: true });
+    const run: Run = {
+      index,
+      containerID: randomBytes(32).toString('hex'),
+      startedAt: iso(now),
+      startedMs: now,
+      logPath,
+      env: processEnv,
+      workingDir,
+      tty: !!this.spec.tty,
+      listeners: new Set(),
+      exited: Promise.resolve({ code: null, signal: null }),
+    };
+    this.previous = this.latest;
+    this.latest = run;
+    this.waiting = undefined;
+    this.ready = false;
+    this.started = false;
+
+    const startError = startErrorOf(argv, processEnv.PATH, workingDir);
+    if (startError) {
+      const writer = new CriLogWriter(logPath);
+      writer.close();
+      this.#finish(run, { exitCode: 128, reason: 'StartError', message: startError });
+      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${startError}`);
+      return;
+    }
+    const writer = new CriLogWriter(logPath);
+    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos: { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` }, netns: sandbox.netns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, ctx.bin);
+    run.process = proc;
+    const deliver = (stream: LogStream) => (chunk: Buffer) => {
+      writer.write(stream, chunk);
+      for (const l of run.listeners) l(stream, chunk);
+    };
+    proc.stdout.on('data', deliver('stdout'));
+    proc.stderr.on('data', deliver('stderr'));
+    run.exited = proc.exited.then((status) => {
+      writer.close();
+      const code = exitCodeOf(status);
+      const setupFailed = status.code === 128 && status.runtimeMessage !== '';
+      if (setupFailed) {
+        this.#finish(run, { exitCode: 128, reason: 'StartError', message: `failed to start container process: ${status.runtimeMessage}` });
+      } else {
+        this.#finish(run, { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', message: terminationMessage(this.spec, run.logPath, code) });
+      }
+      return { code: status.signal ? null : code, signal: status.signal };
+    });
+    ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
+    ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
+    this.#startProbes(run, sandbox);
+  }
+
+  /** Records a start that could not happen before any run (config or image errors). */
+  fail(failure: StartFailure): void {
+    this.waiting = { reason: failure.kind === 'image' ? 'ErrImagePull' : 'CreateContainerConfigError', message: failure.message };
+  }
+
+  #finish(run: Run, result: { exitCode: number; reason: string; message?: string }): void {
+    const now = this.#ctx.clock.now();
+    run.finishedMs = now;
+    run.finishedAt = iso(now);
+    run.exitCode = result.exitCode;
+    run.reason = result.reason;
+    if (result.message) run.message = result.message;
+    if (this.latest === run) {
+      this.ready = false;
+      this.started = false;
+      for (const p of this.#probes) p.stop();
+      this.#probes = [];
+    }
+    this.#onChange();
+  }
+
+  #mounts(sandbox: SandboxInfo): ContainerMount[] {
+    const out: ContainerMount[] = [];
+    for (const m of this.spec.volumeMounts ?? []) {
+      const source = sandbox.volumes.get(m.name);
+      if (!source) continue;
+      if (isExecutable(m.mountPath)) {
+        out.push({ source, target: m.mountPath, readOnly: m.readOnly });
+      } else if (!this.#mountWarned.has(m.name)) {
+        this.#mountWarned.add(m.name);
+        this.#ctx.events.event(this.#pod(), 'Warning', 'FailedMount', `kubito runs containers on the host's file system, which has no directory ${m.mountPath}: volume "${m.name}" is not mounted there (its files are in ${source})`);
+      }
+    }
+    return out;
+  }
+
+  #startProbes(run: Run, sandbox: SandboxInfo): void {
+    const kinds: Array<[ProbeKind, ContainerSpec['readinessProbe']]> = [
+      ['startup', this.spec.startupProbe],
+      ['readiness', this.spec.readinessProbe],
+      ['liveness', this.spec.livenessProbe],
+    ];
+    if (!this.spec.startupProbe) this.started = true;
+    if (!this.spec.readinessProbe && this.started) this.ready = true;
+    for (const [kind, probe] of kinds) {
+      if (!probe) continue;
+      const loop = new ProbeLoop({
+        kind,
+        probe,
+        clock: this.#ctx.clock,
+        startedAt: run.startedMs,
+        started: () => this.started,
+        check: (timeoutMs) => this.#check(probe, sandbox, run, timeoutMs),
+        onFailure: (message) => this.#ctx.events.event(this.#pod(), 'Warning', 'Unhealthy', `${probeTitle(kind)} probe failed: ${message}`),
+        onResult: (ok) => this.#probeResult(kind, ok, run),
+      });
+      this.#probes.push(loop);
+    }
+    for (const p of this.#probes) p.start();
+  }
+
+  #probeResult(kind: ProbeKind, ok: boolean, run: Run): void {
+    if (this.latest !== run || !this.running) return;
+    if (kind === 'readiness') {
+      this.ready = ok;
+    } else if (kind === 'startup' && ok) {
+      this.started = true;
+      if (!this.spec.readinessProbe) this.ready = true;
+      for (const p of this.#probes) if (p.kind === 'readiness') p.trigger();
+    } else if (!ok) {
+      const pod = this.#pod();
+      this.#ctx.events.event(pod, 'Normal', 'Killing', `Container ${this.spec.name} failed ${kind} probe, will be restarted`);
+      const probe = kind === 'liveness' ? this.spec.livenessProbe : this.spec.startupProbe;
+      const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      void this.stop(grace * 1000);
+    }
+    this.#onChange();
+  }
+
+  async #check(probe: NonNullable<ContainerSpec['readinessProbe']>, sandbox: SandboxInfo, run: Run, timeoutMs: number): Promise<ProbeOutcome> {
+    if (probe.httpGet) {
+      const port = resolvePort(probe.httpGet.port, this.spec.ports);
+      if (port === undefined) return { ok: false, message: `unable to find port ${JSON.stringify(probe.httpGet.port)}` };
+      return httpProbe({ scheme: probe.httpGet.scheme ?? 'HTTP', host: probe.httpGet.host || sandbox.podIP, port, path: probe.httpGet.path ?? '/', headers: probe.httpGet.httpHeaders ?? [], timeoutMs, userAgent: PROBE_USER_AGENT });
+    }
+    if (probe.tcpSocket) {
+      const port = resolvePort(probe.tcpSocket.port, this.spec.ports);
+      if (port === undefined) return { ok: false, message: `unable to find port ${JSON.stringify(probe.tcpSocket.port)}` };
+      return tcpProbe(probe.tcpSocket.host || sandbox.podIP, port, timeoutMs);
+    }
+    if (probe.exec) {
+      const command = probe.exec.command ?? [];
+      return execProbe(command, timeoutMs, (argv, ms) => this.runInContainer(argv, ms, run));
+    }
+    return { ok: true, message: '' };
+  }
+
+  /** Runs argv in the running container, collecting its output (exec probes). */
+  async runInContainer(argv: string[], timeoutMs: number, run = this.latest): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+    let pid = run?.process?.programPid();
+    // Right after the start, unshare may not have forked the program yet.
+    for (let i = 0; !pid && run && run.finishedMs === undefined && i < 100; i++) {
+      await new Promise<void>((r) => this.#ctx.clock.setTimeout(r, 10));
+      pid = run.process?.programPid();
+    }
+    if (!run || !pid) return { code: null, output: 'container is not running', timedOut: false };
+    const child = spawnCommand(execArgv(pid, argv, { workingDir: run.workingDir, tty: false }, this.#ctx.bin), run.env);
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    let timedOut = false;
+    const timer: TimerHandle = this.#ctx.clock.setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const exit = await child.exited;
+    this.#ctx.clock.clearTimeout(timer);
+    return { code: exit.code, output, timedOut };
+  }
+
+  /**
+   * Stops the running run: preStop hook, the image's stop signal, SIGKILL after the grace
+   * period (at least 2 s, as the kubelet gives). Resolves when it has exited.
+   */
+  async stop(graceMs: number): Promise<void> {
+    const run = this.latest;
+    if (!run?.process || run.finishedMs !== undefined) return;
+    const ctx = this.#ctx;
+    const deadline = ctx.clock.now() + Math.max(graceMs, 2000);
+    const killTimer = ctx.clock.setTimeout(() => run.process!.signal('SIGKILL'), Math.max(graceMs, 2000));
+    const preStop = this.spec.lifecycle?.preStop;
+    if (preStop?.exec?.command?.length) {
+      await this.runInContainer(preStop.exec.command, Math.max(0, deadline - ctx.clock.now()), run);
+    } else if (preStop?.sleep?.seconds) {
+      await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(preStop.sleep!.seconds * 1000, Math.max(0, deadline - ctx.clock.now()))));
+    }
+    if (run.finishedMs === undefined) run.process.signal(this.plan?.stopSignal ?? 'SIGTERM');
+    await run.exited;
+    ctx.clock.clearTimeout(killTimer);
+  }
+
+  /** Kills the run at once (pod gone, agent shutting down). */
+  async kill(): Promise<void> {
+    const run = this.latest;
+    if (!run?.process || run.finishedMs !== undefined) return;
+    run.process.signal('SIGKILL');
+    await run.exited;
+  }
+
+  /** The running run's stdio, for attach (undefined when it does not run). */
+  attachable(): AttachableContainer | undefined {
+    const run = this.latest;
+    if (!run?.process || run.finishedMs !== undefined) return undefined;
+    const proc = run.process;
+    const bin = this.#ctx.bin;
+    return {
+      tty: run.tty,
+      stdin: proc.stdin ?? undefined,
+      stdinOnce: !!this.spec.stdinOnce,
+      subscribe(listener: AttachListener): () => void {
+        const forward = (stream: LogStream, chunk: Buffer): void => listener.output(stream, chunk);
+        run.listeners.add(forward);
+        let done = false;
+        void run.exited.then(() => {
+          if (!done && run.listeners.has(forward)) listener.exit();
+        });
+        return () => {
+          done = true;
+          run.listeners.delete(forward);
+        };
+      },
+      resize(size: TerminalSize): void {
+        const pid = proc.programPid();
+        if (pid && run.tty) resizeTerminal(bin, pid, size);
+      },
+    };
+  }
+
+  /** The ContainerStatus the API shows. */
+  status(): ContainerStatus {
+    const image = this.plan?.ref.normalized ?? (this.spec.image ? parseImageRef(this.spec.image).normalized : '');
+    const status: ContainerStatus = {
+      name: this.spec.name,
+      state: {},
+      lastState: {},
+      ready: this.ready && this.running,
+      restartCount: this.restartCount,
+      image: this.waiting?.reason === 'ErrImagePull' || this.waiting?.reason === 'ImagePullBackOff' ? this.spec.image ?? '' : image,
+      imageID: this.plan ? imageId(this.plan) : '',
+      started: this.started && this.running,
+    };
+    const latest = this.latest;
+    if (latest) status.containerID = `kubito://${latest.containerID}`;
+    if (this.waiting) {
+      status.state = { waiting: { ...this.waiting } };
+      if (latest?.finishedMs !== undefined) status.lastState = terminated(latest);
+    } else if (latest && latest.finishedMs === undefined) {
+      status.state = { running: { startedAt: latest.startedAt } };
+      if (this.previous?.finishedMs !== undefined) status.lastState = terminated(this.previous);
+    } else if (latest) {
+      status.state = terminated(latest);
+      if (this.previous?.finishedMs !== undefined) status.lastState = terminated(this.previous);
+    }
+    return status;
+  }
+}
+
+function terminated(run: Run): ContainerState {
+  const t: NonNullable<ContainerState['terminated']> = {
+    exitCode: run.exitCode ?? 0,
+    reason: run.reason,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    containerID: `kubito://${run.containerID}`,
+  };
+  if (run.message) t.message = run.message;
+  return { terminated: t };
+}
+
+export { ContainerConfigError, ImagePullError };

@@ -1,0 +1,40 @@
+/**
+ * @module The node agent's flags (`node dist/src/node/main.js --cluster NAME --data-dir DIR
+ * ...`), parsed and defaulted. Pure.
+ */
+export interface AgentFlags {
+  cluster: string;
+  dataDir: string;
+  nodeName: string;
+  podCIDR: string;
+  clusterDNS: string[];
+  clusterDomain: string;
+  resolvConf: string;
+}
+
+const KNOWN = new Set(['cluster', 'data-dir', 'node-name', 'pod-cidr', 'cluster-dns', 'cluster-domain', 'resolv-conf']);
+
+export function parseAgentFlags(argv: string[]): AgentFlags {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m || !KNOWN.has(m[1])) throw new Error(`unknown argument ${JSON.stringify(argv[i])}; flags: ${[...KNOWN].map((k) => `--${k}`).join(' ')}`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new Error(`flag --${m[1]} needs a value`);
+    values.set(m[1], value);
+  }
+  const cluster = values.get('cluster');
+  const dataDir = values.get('data-dir');
+  if (!cluster) throw new Error('--cluster is required');
+  if (!dataDir) throw new Error('--data-dir is required');
+  const dns = values.get('cluster-dns') ?? '10.96.0.10';
+  return {
+    cluster,
+    dataDir,
+    nodeName: values.get('node-name') ?? `${cluster}-node`,
+    podCIDR: values.get('pod-cidr') ?? '10.244.0.0/24',
+    clusterDNS: dns ? dns.split(',').filter(Boolean) : [],
+    clusterDomain: values.get('cluster-domain') ?? 'cluster.local',
+    resolvConf: values.get('resolv-conf') ?? '/etc/resolv.conf',
+  };
+}

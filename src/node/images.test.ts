@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ImagePullError, parseImageRef, planImage, type HostTools } from './images.js';
+
+const tools: HostTools = {
+  nginx: '/usr/sbin/nginx',
+  busybox: '/usr/bin/busybox',
+  busyboxBin: '/data/images/busybox/bin',
+  agnhost: ['/usr/bin/node', '/k/agnhost/main.js'],
+  agnhostBin: '/data/images/agnhost/bin',
+  applets: new Set(['sh', 'wget', 'sleep', 'nslookup']),
+  exists: (p) => p === '/bin/sh' || p === '/bin/sleep',
+};
+
+test('image references normalize as the runtime shows them', () => {
+  assert.equal(parseImageRef('nginx').normalized, 'docker.io/library/nginx:latest');
+  assert.equal(parseImageRef('nginx:1.27').normalized, 'docker.io/library/nginx:1.27');
+  assert.equal(parseImageRef('library/busybox:1.36').repository, 'docker.io/library/busybox');
+  assert.equal(parseImageRef('bitnami/nginx').normalized, 'docker.io/bitnami/nginx:latest');
+  assert.equal(parseImageRef('registry.k8s.io/e2e-test-images/agnhost:2.53').repository, 'registry.k8s.io/e2e-test-images/agnhost');
+  assert.equal(parseImageRef('localhost:5000/app@sha256:abc').normalized, 'localhost:5000/app@sha256:abc');
+});
+
+test('nginx without command: the generated server on its TCP ports, stopped with SIGQUIT', () => {
+  const plan = planImage({ image: 'nginx:1.27', ports: [{ containerPort: 8080 }, { containerPort: 53, protocol: 'UDP' }] }, tools);
+  assert.deepEqual(plan.nginx, { ports: [8080] });
+  assert.equal(plan.stopSignal, 'SIGQUIT');
+  assert.equal(plan.kind, 'nginx');
+});
+
+test('busybox: sh by default, applets first on PATH, absolute applet paths the host lacks mapped', () => {
+  assert.deepEqual(planImage({ image: 'busybox' }, tools).argv, ['sh']);
+  const wget = planImage({ image: 'busybox', command: ['/bin/wget', '-qO-', '10.244.0.2'] }, tools);
+  assert.deepEqual(wget.argv, ['/data/images/busybox/bin/wget', '-qO-', '10.244.0.2']);
+  assert.match(wget.path, /^\/data\/images\/busybox\/bin:/);
+  assert.deepEqual(planImage({ image: 'busybox', args: ['sleep', '3600'] }, tools).argv, ['sleep', '3600']);
+  assert.deepEqual(planImage({ image: 'busybox', command: ['/bin/sh', '-c', 'true'] }, tools).argv, ['/bin/sh', '-c', 'true']);
+});
+
+test('agnhost: args are the subcommand; /agnhost in a command is the built-in', () => {
+  assert.deepEqual(planImage({ image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }, tools).argv, ['/usr/bin/node', '/k/agnhost/main.js', 'netexec', '--http-port=8080']);
+  assert.deepEqual(planImage({ image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', command: ['/agnhost', 'serve-hostname'] }, tools).argv, ['/usr/bin/node', '/k/agnhost/main.js', 'serve-hostname']);
+  assert.deepEqual(planImage({ image: 'registry.k8s.io/pause:3.10' }, tools).argv, ['/usr/bin/node', '/k/agnhost/main.js', 'pause']);
+});
+
+test('unknown images run only with a command; otherwise ErrImagePull says what to do', () => {
+  assert.deepEqual(planImage({ image: 'python:3', command: ['python3', '-m', 'http.server'] }, tools).argv, ['python3', '-m', 'http.server']);
+  assert.throws(() => planImage({ image: 'redis' }, tools), (err: unknown) => err instanceof ImagePullError && /^Failed to pull image "redis": kubito has no image docker\.io\/library\/redis; kubito runs host programs/.test(err.message));
+  assert.throws(() => planImage({ image: 'nginx' }, { ...tools, nginx: undefined }), /install nginx-light/);
+});

@@ -1,0 +1,157 @@
+/**
+ * @module The image catalog: pods run host programs, and an image name says which. `nginx` is
+ * the host's nginx with a generated configuration; `busybox` the host's busybox (its applets
+ * first on PATH); `registry.k8s.io/e2e-test-images/agnhost` (and `registry.k8s.io/pause`) a
+ * built-in implementation; any other image runs only with an explicit `command`. Pure: the
+ * runtime supplies what is installed on the host (`HostTools`).
+ */
+export type ImageKind = 'nginx' | 'busybox' | 'agnhost' | 'pause' | 'command';
+
+export interface ImageRef {
+  /** `docker.io/library/nginx`, `registry.k8s.io/e2e-test-images/agnhost`. */
+  repository: string;
+  tag: string;
+  digest: string;
+  /** How the status shows it: `docker.io/library/nginx:latest`. */
+  normalized: string;
+}
+
+/** Parses an image reference the way the container runtime normalizes it (Docker Hub defaults). */
+export function parseImageRef(image: string): ImageRef {
+  let rest = image.trim();
+  let digest = '';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag = '';
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split('/');
+  const hasRegistry = parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost');
+  let repository = rest;
+  if (!hasRegistry) repository = parts.length === 1 ? `docker.io/library/${rest}` : `docker.io/${rest}`;
+  if (!tag && !digest) tag = 'latest';
+  const normalized = `${repository}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+  return { repository, tag, digest, normalized };
+}
+
+const CATALOG: Record<string, ImageKind> = {
+  'docker.io/library/nginx': 'nginx',
+  'docker.io/library/busybox': 'busybox',
+  'registry.k8s.io/e2e-test-images/agnhost': 'agnhost',
+  'k8s.gcr.io/e2e-test-images/agnhost': 'agnhost',
+  'gcr.io/kubernetes-e2e-test-images/agnhost': 'agnhost',
+  'registry.k8s.io/pause': 'pause',
+  'k8s.gcr.io/pause': 'pause',
+};
+
+/** What is on the host for the catalog to use. */
+export interface HostTools {
+  nginx?: string;
+  busybox?: string;
+  /** The directory of symlinks named after busybox's applets. */
+  busyboxBin?: string;
+  /** argv prefix running the built-in agnhost (`node .../agnhost/main.js`). */
+  agnhost: string[];
+  /** A directory holding an `agnhost` launcher, for commands that name it. */
+  agnhostBin?: string;
+  /** Busybox applet names, to map `/bin/wget` and the like to busybox when the host lacks them. */
+  applets?: Set<string>;
+  /** True when the path exists on the host. */
+  exists(path: string): boolean;
+}
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** How to run one container: its argv before the image's own set-up, and what the image adds. */
+export interface ImagePlan {
+  kind: ImageKind;
+  ref: ImageRef;
+  /** The process argv ($(VAR) already expanded by the caller in command/args). */
+  argv: string[];
+  /** PATH for the process. */
+  path: string;
+  /** Signal the image stops with (the Dockerfile's STOPSIGNAL): nginx quits gracefully on SIGQUIT. */
+  stopSignal: NodeJS.Signals;
+  /** Set for `nginx` without command/args: the runtime generates the configuration. */
+  nginx?: { ports: number[] };
+}
+
+/** Why an image cannot run: ErrImagePull's message. */
+export class ImagePullError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImagePullError';
+  }
+}
+
+/** An imageID for the status: stable per image and host program. */
+export function imageId(plan: Pick<ImagePlan, 'ref'>): string {
+  return `${plan.ref.repository}@kubito:host`;
+}
+
+/**
+ * Resolves a container's image to a process. Throws ImagePullError (the pod shows ErrImagePull
+ * then ImagePullBackOff) when kubito has no such image and the container gives no command, or
+ * when the host lacks the program the image stands for.
+ */
+export function planImage(container: { image?: string; command?: string[]; args?: string[]; ports?: Array<{ containerPort: number; protocol?: string }> }, tools: HostTools): ImagePlan {
+  const image = container.image ?? '';
+  const ref = parseImageRef(image);
+  const kind: ImageKind = CATALOG[ref.repository] ?? 'command';
+  const command = container.command ?? [];
+  const args = container.args ?? [];
+  const hint = 'kubito runs host programs: use the image nginx, busybox or registry.k8s.io/e2e-test-images/agnhost, or give the container a command to run';
+  const missing = (program: string, pkg: string): ImagePullError =>
+    new ImagePullError(`Failed to pull image "${image}": the image ${ref.repository} runs the host's ${program}, which is not installed; install ${pkg} (apt-get install ${pkg})`);
+
+  switch (kind) {
+    case 'nginx': {
+      if (!tools.nginx) throw missing('nginx', 'nginx-light');
+      if (command.length === 0 && args.length === 0) {
+        const ports = (container.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort);
+        return { kind, ref, argv: [tools.nginx], path: DEFAULT_PATH, stopSignal: 'SIGQUIT', nginx: { ports } };
+      }
+      return { kind, ref, argv: command.length ? [...command, ...args] : args, path: DEFAULT_PATH, stopSignal: 'SIGQUIT' };
+    }
+    case 'busybox': {
+      if (!tools.busybox || !tools.busyboxBin) throw missing('busybox', 'busybox');
+      const argv = command.length ? [...command, ...args] : args.length ? args : ['sh'];
+      return { kind, ref, argv: mapApplet(argv, tools), path: `${tools.busyboxBin}:${DEFAULT_PATH}`, stopSignal: 'SIGTERM' };
+    }
+    case 'agnhost':
+    case 'pause': {
+      const path = [tools.agnhostBin, tools.busyboxBin, DEFAULT_PATH].filter(Boolean).join(':');
+      if (command.length === 0) {
+        const sub = kind === 'pause' ? ['pause'] : args.length ? args : ['pause'];
+        return { kind, ref, argv: [...tools.agnhost, ...sub], path, stopSignal: 'SIGTERM' };
+      }
+      const argv = [...command, ...args];
+      if (argv[0] === '/agnhost' || argv[0] === 'agnhost' || argv[0] === '/pause') {
+        const sub = argv[0] === '/pause' ? ['pause', ...argv.slice(1)] : argv.slice(1);
+        return { kind, ref, argv: [...tools.agnhost, ...sub], path, stopSignal: 'SIGTERM' };
+      }
+      return { kind, ref, argv: mapApplet(argv, tools), path, stopSignal: 'SIGTERM' };
+    }
+    default: {
+      if (command.length === 0) {
+        throw new ImagePullError(`Failed to pull image "${image}": kubito has no image ${ref.repository}; ${hint}`);
+      }
+      return { kind, ref, argv: [...command, ...args], path: DEFAULT_PATH, stopSignal: 'SIGTERM' };
+    }
+  }
+}
+
+/** `/bin/wget` in a busybox container is busybox's applet when the host has no such file. */
+function mapApplet(argv: string[], tools: HostTools): string[] {
+  const first = argv[0] ?? '';
+  const m = /^\/(?:usr\/)?s?bin\/([^/]+)$/.exec(first);
+  if (m && tools.busyboxBin && tools.applets?.has(m[1]) && !tools.exists(first)) return [`${tools.busyboxBin}/${m[1]}`, ...argv.slice(1)];
+  return argv;
+}

@@ -1,0 +1,117 @@
+/**
+ * @module Pod IP addresses from the node's /24 (host-local IPAM): the gateway is .1, pods get
+ * .2 ... .254, lowest free first. The allocation table is a JSON file under `<data-dir>/run/`
+ * (written atomically), so a restarted agent knows which addresses its pods hold.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface Cidr {
+  /** Network address as a 32-bit number. */
+  base: number;
+  prefix: number;
+}
+
+export function parseIPv4(text: string): number {
+  const parts = text.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new Error(`invalid IPv4 address ${JSON.stringify(text)}`);
+  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+}
+
+export function formatIPv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+export function parseCidr(text: string): Cidr {
+  const [ip, bits] = text.split('/');
+  const prefix = Number(bits);
+  if (!Number.isInteger(prefix) || prefix < 8 || prefix > 30) throw new Error(`invalid pod CIDR ${JSON.stringify(text)}: want a.b.c.d/8..30`);
+  const size = 2 ** (32 - prefix);
+  const addr = parseIPv4(ip);
+  return { base: addr - (addr % size), prefix };
+}
+
+/** The gateway (first host address) of a CIDR: the node's bridge address. */
+export function gatewayOf(cidr: Cidr): string {
+  return formatIPv4(cidr.base + 1);
+}
+
+export function formatCidr(cidr: Cidr): string {
+  return `${formatIPv4(cidr.base)}/${cidr.prefix}`;
+}
+
+/** Allocations of one CIDR, keyed by address, valued by owner (a pod uid). */
+export class Ipam {
+  readonly cidr: Cidr;
+  readonly #file: string | undefined;
+  #owners = new Map<string, string>();
+
+  /** `file` undefined: in memory only (tests). */
+  constructor(cidr: Cidr, options: { file?: string } = {}) {
+    this.cidr = cidr;
+    this.#file = options.file;
+    if (this.#file) {
+      let text = '';
+      try {
+        text = readFileSync(this.#file, 'utf8');
+      } catch {
+        // No table yet: nothing allocated.
+      }
+      if (text) {
+        const table = JSON.parse(text) as Record<string, string>;
+        for (const [ip, owner] of Object.entries(table)) this.#owners.set(ip, owner);
+      }
+    }
+  }
+
+  /** The owner's address: the one it holds, else the lowest free one. Throws when full. */
+  allocate(owner: string): string {
+    for (const [ip, o] of this.#owners) if (o === owner) return ip;
+    const size = 2 ** (32 - this.cidr.prefix);
+    for (let i = 2; i < size - 1; i++) {
+      const ip = formatIPv4(this.cidr.base + i);
+      if (!this.#owners.has(ip)) {
+        this.#owners.set(ip, owner);
+        this.#save();
+        return ip;
+      }
+    }
+    throw new Error(`no free address left in ${formatCidr(this.cidr)}`);
+  }
+
+  /** Frees the owner's address, if it holds one. */
+  release(owner: string): void {
+    let changed = false;
+    for (const [ip, o] of this.#owners) {
+      if (o === owner) {
+        this.#owners.delete(ip);
+        changed = true;
+      }
+    }
+    if (changed) this.#save();
+  }
+
+  /** Frees every address whose owner is not in `keep` (after a restart). */
+  retain(keep: Set<string>): void {
+    let changed = false;
+    for (const [ip, o] of this.#owners) {
+      if (!keep.has(o)) {
+        this.#owners.delete(ip);
+        changed = true;
+      }
+    }
+    if (changed) this.#save();
+  }
+
+  allocations(): Record<string, string> {
+    return Object.fromEntries([...this.#owners].sort(([a], [b]) => parseIPv4(a) - parseIPv4(b)));
+  }
+
+  #save(): void {
+    if (!this.#file) return;
+    mkdirSync(dirname(this.#file), { recursive: true });
+    const tmp = `${this.#file}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(this.allocations(), null, 1)}\n`);
+    renameSync(tmp, this.#file);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * @module For the control plane (`kubito up`): make the node's network namespace and start the
+ * node agent in it, and remove a cluster's namespaces and processes (`kubito down`, Ctrl-C,
+ * recovery after a crash).
+ *
+ * The agent is started with `nsenter --net=/run/netns/kubito-<cluster>-node` rather than
+ * `ip netns exec`: it then shares the host's mount namespace, so the pod namespaces it makes
+ * with `ip netns add` are mounted where the host (and `cleanupCluster`) sees them; under
+ * `ip netns exec` they would live only in the agent's private mount namespace.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findExecutable } from './host-tools.js';
+import { parseCidr } from './ipam.js';
+import { isClusterNetns, kubeletSocket, nodeNetns, READY_LINE, runDir } from './names.js';
+import { ExecRunner, type Runner } from './runner.js';
+import { runSteps } from './sandbox.js';
+import { createNodeSteps, nodeBridgeNetfilterStep } from './sandbox-plan.js';
+
+export interface LaunchOptions {
+  cluster: string;
+  dataDir: string;
+  /** The API's Unix socket; must be `<data-dir>/run/api.sock` (the agent derives it). */
+  apiSocket: string;
+  nodeName?: string;
+  podCIDR?: string;
+  clusterDNS?: string;
+  clusterDomain?: string;
+  /** Each line the agent writes (stdout and stderr). */
+  log(line: string): void;
+  runner?: Runner;
+  /** How long to wait for the agent's ready line. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface RunningAgent {
+  pid: number;
+  /** SIGTERM, wait for the agent to stop its pods (SIGKILL after 20 s), then cleanupCluster. */
+  stop(): Promise<void>;
+}
+
+/** argv that runs the agent's entry point: the compiled module, or the source under tsx. */
+export function agentEntry(): string[] {
+  const js = fileURLToPath(new URL('./main.js', import.meta.url));
+  if (existsSync(js)) return [js];
+  return ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url))];
+}
+
+/** Why the node agent cannot run here, or undefined. */
+export function launchProblem(): string | undefined {
+  if (process.platform !== 'linux') return 'the node agent needs Linux network namespaces';
+  if (process.getuid?.() !== 0) return 'the node agent needs root for network namespaces (run kubito up with sudo); rootless mode is not implemented yet';
+  const missing = ['ip', 'nsenter', 'unshare', 'script'].filter((p) => !findExecutable(p));
+  if (missing.length) return `the node agent needs ${missing.join(', ')} (Debian packages iproute2, util-linux, bsdutils)`;
+  return undefined;
+}
+
+export async function launchNodeAgent(options: LaunchOptions): Promise<RunningAgent> {
+  const problem = launchProblem();
+  if (problem) throw new Error(problem);
+  if (options.apiSocket !== join(runDir(options.dataDir), 'api.sock')) {
+    throw new Error(`the node agent reaches the API on ${join(runDir(options.dataDir), 'api.sock')}, not ${options.apiSocket}`);
+  }
+  const runner = options.runner ?? new ExecRunner();
+  const podCIDR = options.podCIDR ?? '10.244.0.0/24';
+  await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
+  await runSteps(runner, createNodeSteps({ cluster: options.cluster, cidr: parseCidr(podCIDR) }));
+  const nf = nodeBridgeNetfilterStep(options.cluster);
+  await runner.run(nf.argv, { allowFailure: true });
+
+  const args = [
+    ...agentEntry(),
+    '--cluster', options.cluster,
+    '--data-dir', options.dataDir,
+    '--pod-cidr', podCIDR,
+    ...(options.nodeName ? ['--node-name', options.nodeName] : []),
+    ...(options.clusterDNS !== undefined ? ['--cluster-dns', options.clusterDNS] : []),
+    ...(options.clusterDomain ? ['--cluster-domain', options.clusterDomain] : []),
+  ];
+  const nsenter = findExecutable('nsenter')!;
+  const child = spawn(nsenter, [`--net=/run/netns/${nodeNetns(options.cluster)}`, '--', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await waitReady(child, options);
+  } catch (err) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    pid: child.pid!,
+    stop() {
+      stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          await exited;
+          clearTimeout(timer);
+        }
+        await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
+      })();
+      return stopped;
+    },
+  };
+}
+
+function waitReady(child: ChildProcess, options: LaunchOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const lines: string[] = [];
+    let ready = false;
+    const forward = (stream: NodeJS.ReadableStream, isStdout: boolean): void => {
+      let carry = '';
+      stream.on('data', (chunk: Buffer) => {
+        carry += chunk.toString();
+        let nl;
+        while ((nl = carry.indexOf('\n')) >= 0) {
+          const line = carry.slice(0, nl);
+          carry = carry.slice(nl + 1);
+          if (!ready) lines.push(line);
+          options.log(line);
+          if (isStdout && line.startsWith(READY_LINE) && !ready) {
+            ready = true;
+            clearTimeout(timer);
+            resolve();
+          }
+        }
+      });
+    };
+    forward(child.stdout!, true);
+    forward(child.stderr!, false);
+    const timer = setTimeout(() => reject(new Error(`the node agent was not ready within ${(options.timeoutMs ?? 30_000) / 1000} s:\n${lines.join('\n')}`)), options.timeoutMs ?? 30_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!ready) reject(new Error(`the node agent exited (${signal ?? code}) before it was ready:\n${lines.join('\n')}`));
+    });
+  });
+}
+
+/** The network namespaces that exist now (`ip netns list`). */
+export async function listNetns(runner: Runner): Promise<string[]> {
+  const out = await runner.run(['ip', 'netns', 'list'], { allowFailure: true });
+  return out.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+}
+
+/**
+ * Removes every network namespace of the cluster (`kubito-<cluster>-node` and its pods'
+ * `kubito-<cluster>-p<hex>`; their veths go with them, since veths live only in the node
+ * namespace) after killing every process still in them (pods, a crashed agent's leftovers):
+ * membership of a cluster namespace is the record of what is ours, immune to pid reuse. With
+ * `dataDir`, also the agent's runtime state (address table, kubelet socket, pod directories).
+ */
+export async function cleanupCluster(cluster: string, options: { dataDir?: string; runner?: Runner } = {}): Promise<void> {
+  const runner = options.runner ?? new ExecRunner();
+  const names = (await listNetns(runner)).filter((n) => isClusterNetns(cluster, n));
+  // Pods first, the node (with the agent) last.
+  names.sort((a, b) => Number(a.endsWith('-node')) - Number(b.endsWith('-node')));
+  for (const name of names) {
+    const pids = await runner.run(['ip', 'netns', 'pids', name], { allowFailure: true });
+    for (const pid of pids.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number)) {
+      if (pid === process.pid) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await runner.run(['ip', 'netns', 'delete', name], { allowFailure: true });
+  }
+  if (options.dataDir) {
+    rmSync(join(runDir(options.dataDir), 'ipam.json'), { force: true });
+    rmSync(kubeletSocket(options.dataDir), { force: true });
+    rmSync(join(options.dataDir, 'pods'), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * @module The node agent process: `node dist/src/node/main.js --cluster NAME --data-dir DIR
+ * [--node-name N] [--pod-cidr 10.244.0.0/24] [--cluster-dns 10.96.0.10] [--cluster-domain
+ * cluster.local] [--resolv-conf /etc/resolv.conf]`, run inside the node's network namespace
+ * (launch.ts starts it). It reaches the API on `<data-dir>/run/api.sock`, prints
+ * `node agent ready: <node>` on stdout once its Node is registered, and on SIGTERM or SIGINT
+ * stops its pods and exits 0.
+ */
+import { Client, HttpTransport, realClock } from '../client/index.js';
+import { NodeAgent } from './agent.js';
+import { parseAgentFlags } from './flags.js';
+import { apiSocket, READY_LINE } from './names.js';
+import { ExecRunner } from './runner.js';
+
+async function main(): Promise<void> {
+  const flags = parseAgentFlags(process.argv.slice(2));
+  const log = (line: string): void => {
+    process.stderr.write(`node ${flags.nodeName}: ${line}\n`);
+  };
+  const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito` });
+  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner: new ExecRunner(), clock: realClock, log });
+  let stopping: Promise<void> | undefined;
+  const stop = (): void => {
+    stopping ??= agent
+      .stop()
+      .catch((err: unknown) => log(`stopping: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        transport.close();
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  await agent.start();
+  process.stdout.write(`${READY_LINE} ${flags.nodeName}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`node agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nginxFiles, WELCOME_PAGE } from './nginx-config.js';
+
+test('the welcome page is the nginx image\'s, 612 bytes, as the chapter shows it', () => {
+  assert.equal(Buffer.byteLength(WELCOME_PAGE), 612);
+  assert.match(WELCOME_PAGE, /^<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!<\/title>/);
+  assert.match(WELCOME_PAGE, /<p><em>Thank you for using nginx\.<\/em><\/p>\n<\/body>\n<\/html>\n$/);
+});
+
+test('one listen line per port (80 by default), foreground, logs on stdout/stderr, everything under the prefix', () => {
+  const p = nginxFiles('/data/pods/x/web/nginx', { ports: [8080, 8443, 8080], asRoot: true, nginxPath: '/usr/sbin/nginx', mimeTypes: '/etc/nginx/mime.types' });
+  const conf = p.files['nginx.conf'];
+  assert.deepEqual(conf.match(/listen \d+;/g), ['listen 8080;', 'listen 8443;']);
+  for (const line of ['daemon off;', 'user root;', 'error_log stderr notice;', 'access_log /dev/stdout main;', 'pid /data/pods/x/web/nginx/nginx.pid;', 'root /data/pods/x/web/nginx/html;']) assert.ok(conf.includes(line), line);
+  assert.deepEqual(p.argv, ['/usr/sbin/nginx', '-p', '/data/pods/x/web/nginx', '-c', '/data/pods/x/web/nginx/nginx.conf', '-e', 'stderr']);
+  assert.match(nginxFiles('/p', { ports: [], asRoot: false, nginxPath: 'nginx' }).files['nginx.conf'], /listen 80;/);
+  assert.doesNotMatch(nginxFiles('/p', { ports: [], asRoot: false, nginxPath: 'nginx' }).files['nginx.conf'], /user root/);
+});

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from '../client/index.js';
+import { FakeClock } from '../client/testing/fake-clock.js';
+import { FakeTransport } from '../client/testing/fake-transport.js';
+import { LEASES, NODES } from './api-refs.js';
+import { microTime, NodeRegistration } from './node-registration.js';
+import type { NodeFacts } from './node-object.js';
+
+const facts: NodeFacts = { cpus: 2, memoryBytes: 2 ** 30, ephemeralStorageBytes: 2 ** 34, kernelVersion: 'k', osImage: 'o', architecture: 'amd64', machineID: 'm', bootID: 'b', systemUUID: 's' };
+
+test('registers the Node with a Ready status, takes its Lease and renews it every 10 s', async () => {
+  const fake = new FakeTransport();
+  const clock = new FakeClock(Date.parse('2024-01-01T00:00:00Z'));
+  const reg = new NodeRegistration(new Client(fake), { clock, config: { nodeName: 'kubito-node', podCIDR: '10.244.0.0/24', internalIP: '10.244.0.1' }, facts, log: () => undefined });
+  await reg.start();
+  const node = fake.object(NODES, { name: 'kubito-node' }) as unknown as { status: { conditions: Array<{ type: string; status: string }> } };
+  assert.equal(node.status.conditions.find((c) => c.type === 'Ready')?.status, 'True');
+  const lease = () => fake.object(LEASES, { namespace: 'kube-node-lease', name: 'kubito-node' }) as unknown as { metadata: { ownerReferences?: Array<{ kind: string }> }; spec: { holderIdentity: string; leaseDurationSeconds: number; renewTime: string } };
+  assert.deepEqual(lease().spec, { holderIdentity: 'kubito-node', leaseDurationSeconds: 40, renewTime: '2024-01-01T00:00:00.000000Z' });
+  assert.equal(lease().metadata.ownerReferences?.[0].kind, 'Node');
+  await clock.advance(10_000);
+  assert.equal(lease().spec.renewTime, '2024-01-01T00:00:10.000000Z');
+  reg.stop();
+  await clock.advance(60_000);
+  assert.equal(lease().spec.renewTime, '2024-01-01T00:00:10.000000Z');
+  assert.equal(microTime(Date.parse('2024-01-01T00:00:00.123Z')), '2024-01-01T00:00:00.123000Z');
+});
+
+test('an existing Node of that name is taken over', async () => {
+  const fake = new FakeTransport();
+  fake.set(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'kubito-node', labels: { keep: 'me' } } });
+  const reg = new NodeRegistration(new Client(fake), { clock: new FakeClock(0), config: { nodeName: 'kubito-node', podCIDR: '10.244.0.0/24', internalIP: '10.244.0.1' }, facts, log: () => undefined });
+  await reg.start();
+  reg.stop();
+  const node = fake.object(NODES, { name: 'kubito-node' })!;
+  assert.equal(node.metadata.labels?.keep, 'me');
+  assert.equal(node.metadata.labels?.['kubernetes.io/hostname'], 'kubito-node');
+});

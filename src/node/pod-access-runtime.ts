@@ -1,0 +1,101 @@
+/**
+ * @module What the kubelet API reaches pods through, over the pod workers: the stream
+ * endpoints' spawner, attacher and dialer (`streams/types.ts`), and the log lookup for
+ * /containerLogs, with the kubelet's refusals (pod does not exist, container not found,
+ * waiting to start...).
+ */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { execArgv } from './container-process.js';
+import type { Container } from './container.js';
+import type { LogFile } from './container-logs.js';
+import { findExecutable, type HostBinaries } from './host-tools.js';
+import type { LogLookup } from './kubelet-server.js';
+import { PodAccessError, type ContainerRef, type PodRef } from './pod-access.js';
+import type { PodWorker } from './pod-worker.js';
+import {
+  ContainerNotFoundError,
+  PodNotFoundError,
+  type AttachableContainer,
+  type ContainerAttacher,
+  type ContainerRef as StreamContainerRef,
+  type HostCommand,
+  type PodDialer,
+  type PodProcessSpawner,
+  type PodRef as StreamPodRef,
+  type SpawnOptions,
+} from './streams/types.js';
+
+export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, PodDialer, LogLookup {
+  #workers: (ref: PodRef) => PodWorker | undefined;
+  #bin: HostBinaries;
+
+  constructor(options: { worker: (ref: PodRef) => PodWorker | undefined; bin: HostBinaries }) {
+    this.#workers = options.worker;
+    this.#bin = options.bin;
+  }
+
+  #running(ref: StreamContainerRef): Container {
+    const w = this.#workers({ namespace: ref.namespace, name: ref.pod });
+    if (!w) throw new PodNotFoundError(ref);
+    const c = w.container(ref.container);
+    if (!c || !c.running || !c.latest?.process?.programPid()) throw new ContainerNotFoundError(ref.container);
+    return c;
+  }
+
+  /** exec: nsenter into the running container's namespaces, with its env and working dir. */
+  spawn(ref: StreamContainerRef, options: SpawnOptions): ChildProcessWithoutNullStreams {
+    const c = this.#running(ref);
+    const run = c.latest!;
+    const [file, ...args] = execArgv(run.process!.programPid()!, options.argv, { workingDir: run.workingDir, tty: false }, this.#bin);
+    let command: HostCommand = { file, args, env: { ...run.env } };
+    if (options.wrap) command = options.wrap(command);
+    // The wrapper is a host program: find it on the agent's PATH, not the container's.
+    const program = command.file.includes('/') ? command.file : (findExecutable(command.file) ?? command.file);
+    return spawn(program, command.args, { env: command.env, cwd: command.cwd, stdio: 'pipe', detached: true });
+  }
+
+  attach(ref: StreamContainerRef): AttachableContainer {
+    const attachable = this.#running(ref).attachable();
+    if (!attachable) throw new ContainerNotFoundError(ref.container);
+    return attachable;
+  }
+
+  /** port-forward: a connection from the node to the pod's IP. */
+  dial(ref: StreamPodRef, port: number): Promise<{ socket: Duplex; podUID: string }> {
+    const w = this.#workers({ namespace: ref.namespace, name: ref.pod });
+    if (!w) return Promise.reject(new PodNotFoundError(ref));
+    const ip = w.sandbox?.podIP;
+    if (!ip) return Promise.reject(new Error(`pod ${ref.pod} has no IP address yet`));
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: ip, port });
+      socket.once('connect', () => resolve({ socket, podUID: w.pod.metadata.uid }));
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        const why = err.code === 'ECONNREFUSED' ? 'connect: connection refused' : err.message;
+        reject(new Error(`failed to connect to ${ip}:${port} inside the pod's network namespace: dial tcp4 ${ip}:${port}: ${why}`));
+      });
+    });
+  }
+
+  containerLog(ref: ContainerRef, options: { previous: boolean }): LogFile {
+    const w = this.#workers(ref);
+    if (!w) throw new PodAccessError(404, `pod ${JSON.stringify(ref.name)} does not exist\n`);
+    const c = w.container(ref.container);
+    if (!c) throw new PodAccessError(404, `container ${JSON.stringify(ref.container)} not found in pod ${JSON.stringify(ref.name)}\n`);
+    const latest = c.latest;
+    let run = latest;
+    if (options.previous) {
+      // lastState: the run before a running one, or the last one while waiting to restart.
+      run = latest && latest.finishedMs !== undefined && c.waiting ? latest : c.previous;
+      if (!run) throw new PodAccessError(400, `previous terminated container "${ref.container}" in pod "${ref.name}" not found`);
+    }
+    if (!run) {
+      const reason = c.waiting?.reason ?? 'ContainerCreating';
+      throw new PodAccessError(400, `container "${ref.container}" in pod "${ref.name}" is waiting to start: ${reason}`);
+    }
+    const target = run;
+    return { path: target.logPath, running: () => target.finishedMs === undefined };
+  }
+}

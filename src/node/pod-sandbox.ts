@@ -1,0 +1,112 @@
+/**
+ * @module Setting up and tearing down one pod's sandbox: its address (IPAM), network namespace
+ * and veth (sandbox.ts), its /etc files (hostname, hosts, resolv.conf with the DNS warnings as
+ * events), and its volumes (emptyDir directories; ConfigMap and Secret contents written once).
+ * hostNetwork pods use the node's namespace and address.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { SandboxInfo } from './container.js';
+import { podDnsConfig, renderResolvConf } from './dns-config.js';
+import { podHostname, renderHostsFile } from './hosts-file.js';
+import { podDir } from './names.js';
+import type { Pod } from './pod-view.js';
+import { CommandError } from './runner.js';
+import type { RuntimeContext } from './runtime-context.js';
+import { createSandbox, removeSandbox, writePodFiles } from './sandbox.js';
+import { planSandbox, type SandboxPlan } from './sandbox-plan.js';
+
+export interface Sandbox extends SandboxInfo {
+  /** Undefined for hostNetwork pods (nothing to remove). */
+  plan?: SandboxPlan;
+}
+
+function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
+  return { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
+}
+
+export async function setUpSandbox(ctx: RuntimeContext, pod: Pod): Promise<Sandbox> {
+  const dir = podDir(ctx.dataDir, podRef(pod));
+  mkdirSync(dir, { recursive: true });
+  let plan: SandboxPlan | undefined;
+  let podIP = ctx.hostIP;
+  let netns = ctx.nodeNetns;
+  if (!pod.spec.hostNetwork) {
+    podIP = ctx.ipam.allocate(pod.metadata.uid);
+    plan = planSandbox({ cluster: ctx.cluster, uid: pod.metadata.uid, ip: podIP, cidr: ctx.cidr });
+    try {
+      try {
+        await createSandbox(ctx.runner, plan);
+      } catch (err) {
+        // A namespace left by an agent that died is replaced, not reused.
+        if (!(err instanceof CommandError) || !/exists/i.test(err.stderr)) throw err;
+        await createSandbox(ctx.runner, plan);
+      }
+    } catch (err) {
+      ctx.ipam.release(pod.metadata.uid);
+      throw err;
+    }
+    netns = plan.netns;
+  }
+  const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
+  const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
+  for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
+  const etc = writePodFiles(dir, {
+    hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
+    hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
+    resolvConf: renderResolvConf(dns.config),
+  });
+  const volumes = await setUpVolumes(ctx, pod, dir);
+  return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes };
+}
+
+async function setUpVolumes(ctx: RuntimeContext, pod: Pod, dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const v of pod.spec.volumes ?? []) {
+    let kind: string | undefined;
+    let data: Record<string, string> | undefined;
+    let items: Array<{ key: string; path: string }> | undefined;
+    if (v.emptyDir) kind = 'empty-dir';
+    else if (v.hostPath) {
+      out.set(v.name, v.hostPath.path);
+      continue;
+    } else if (v.configMap) {
+      kind = 'configmap';
+      data = await ctx.api.envSources.configMap(pod.metadata.namespace, v.configMap.name);
+      items = v.configMap.items;
+      if (!data && !v.configMap.optional) {
+        ctx.events.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found`);
+      }
+    } else if (v.secret) {
+      kind = 'secret';
+      data = await ctx.api.envSources.secret(pod.metadata.namespace, v.secret.secretName);
+      items = v.secret.items;
+      if (!data && !v.secret.optional) {
+        ctx.events.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found`);
+      }
+    }
+    if (!kind) continue;
+    const path = join(dir, 'volumes', `kubernetes.io~${kind}`, v.name);
+    mkdirSync(path, { recursive: true });
+    const files = items ? items.map((i) => [i.path, data?.[i.key]] as const) : Object.entries(data ?? {});
+    for (const [rel, content] of files) {
+      if (content === undefined || rel.split('/').includes('..')) continue;
+      const file = join(path, rel);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+    out.set(v.name, path);
+  }
+  return out;
+}
+
+/** Removes the sandbox's network and frees its address; the pod's files stay (logs). */
+export async function tearDownSandbox(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
+  if (sandbox?.plan) await removeSandbox(ctx.runner, sandbox.plan);
+  if (!pod.spec.hostNetwork) ctx.ipam.release(pod.metadata.uid);
+}
+
+/** Removes everything the pod left under the data dir (after its final delete). */
+export function removePodFiles(ctx: Pick<RuntimeContext, 'dataDir'>, pod: Pod): void {
+  rmSync(podDir(ctx.dataDir, podRef(pod)), { recursive: true, force: true });
+}

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { podPhase, podStatus, type StatusInput } from './pod-status.js';
+import type { ContainerStatus, Pod } from './pod-view.js';
+
+function pod(spec: Partial<Pod['spec']> = {}, status?: Pod['status']): Pod {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'a' }, { name: 'b' }], ...spec }, status };
+}
+
+function cs(name: string, state: ContainerStatus['state'], extra: Partial<ContainerStatus> = {}): ContainerStatus {
+  return { name, state, lastState: {}, ready: false, restartCount: 0, image: 'docker.io/library/nginx:latest', imageID: '', ...extra };
+}
+
+const running = { running: { startedAt: 't' } };
+const ok = { terminated: { exitCode: 0, reason: 'Completed' } };
+const failed = { terminated: { exitCode: 1, reason: 'Error' } };
+const creating = { waiting: { reason: 'ContainerCreating' } };
+const backoff = { waiting: { reason: 'CrashLoopBackOff' } };
+
+function phase(p: Pod, statuses: ContainerStatus[], terminal = false): string {
+  return podPhase({ pod: p, initContainerStatuses: [], containerStatuses: statuses, terminal });
+}
+
+test('getPhase, case by case', () => {
+  assert.equal(phase(pod(), [cs('a', creating), cs('b', running)]), 'Pending');
+  assert.equal(phase(pod(), [cs('a', running), cs('b', running)]), 'Running');
+  assert.equal(phase(pod(), [cs('a', running)]), 'Pending');
+  assert.equal(phase(pod(), [cs('a', ok), cs('b', failed)]), 'Running');
+  assert.equal(phase(pod({ restartPolicy: 'Never' }), [cs('a', ok), cs('b', failed)]), 'Failed');
+  assert.equal(phase(pod({ restartPolicy: 'OnFailure' }), [cs('a', ok), cs('b', ok)]), 'Succeeded');
+  assert.equal(phase(pod({ restartPolicy: 'OnFailure' }), [cs('a', ok), cs('b', backoff, { lastState: failed })]), 'Running');
+  assert.equal(phase(pod(), [cs('a', backoff, { lastState: failed }), cs('b', running)]), 'Running');
+  assert.equal(phase(pod(), [cs('a', ok), cs('b', ok)], true), 'Succeeded');
+  assert.equal(phase(pod(), [cs('a', ok), cs('b', { terminated: { exitCode: 137, reason: 'Error' } })], true), 'Failed');
+});
+
+function input(p: Pod, statuses: ContainerStatus[], extra: Partial<StatusInput> = {}): StatusInput {
+  return { pod: p, now: '2024-01-01T00:00:10Z', hostIP: '10.244.0.1', podIP: '10.244.0.5', startTime: '2024-01-01T00:00:00Z', sandboxReady: true, initContainerStatuses: [], containerStatuses: statuses, ...extra };
+}
+
+test('conditions with upstream\'s reasons; PodScheduled and transition times carried over', () => {
+  const before = pod({}, { conditions: [
+    { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2024-01-01T00:00:00Z' },
+    { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: '2024-01-01T00:00:01Z' },
+  ] });
+  const s = podStatus(input(before, [cs('a', running, { ready: true }), cs('b', running)]));
+  assert.equal(s.phase, 'Running');
+  assert.deepEqual(s.conditions!.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? '', c.lastTransitionTime]), [
+    ['PodReadyToStartContainers', 'True', '', '', '2024-01-01T00:00:10Z'],
+    ['Initialized', 'True', '', '', '2024-01-01T00:00:01Z'],
+    ['Ready', 'False', 'ContainersNotReady', 'containers with unready status: [b]', '2024-01-01T00:00:10Z'],
+    ['ContainersReady', 'False', 'ContainersNotReady', 'containers with unready status: [b]', '2024-01-01T00:00:10Z'],
+    ['PodScheduled', 'True', '', '', '2024-01-01T00:00:00Z'],
+  ]);
+  assert.deepEqual(s.podIPs, [{ ip: '10.244.0.5' }]);
+  assert.deepEqual(s.hostIPs, [{ ip: '10.244.0.1' }]);
+  const all = podStatus(input(pod(), [cs('a', running, { ready: true }), cs('b', running, { ready: true })]));
+  assert.deepEqual(all.conditions!.filter((c) => c.type.includes('Ready')).map((c) => c.status), ['True', 'True', 'True']);
+});
+
+test('a completed pod: PodCompleted; init containers pending: ContainersNotInitialized', () => {
+  const done = podStatus(input(pod({ restartPolicy: 'Never' }), [cs('a', ok), cs('b', ok)], { sandboxReady: false }));
+  assert.equal(done.phase, 'Succeeded');
+  assert.deepEqual(done.conditions!.slice(0, 4).map((c) => [c.type, c.status, c.reason]), [
+    ['PodReadyToStartContainers', 'False', undefined],
+    ['Initialized', 'True', 'PodCompleted'],
+    ['Ready', 'False', 'PodCompleted'],
+    ['ContainersReady', 'False', 'PodCompleted'],
+  ]);
+  const init = podStatus(input(pod({ initContainers: [{ name: 'setup' }] }), [cs('a', creating), cs('b', creating)], { initContainerStatuses: [cs('setup', running)] }));
+  assert.equal(init.phase, 'Pending');
+  assert.deepEqual([init.conditions![1].status, init.conditions![1].reason, init.conditions![1].message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [setup]']);
+});

@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeClock } from '../client/testing/fake-clock.js';
+import { Ipam, parseCidr } from './ipam.js';
+import { podDir } from './names.js';
+import type { Pod, PodStatus } from './pod-view.js';
+import { PodWorker } from './pod-worker.js';
+import { FakeRunner } from './runner.js';
+import type { RuntimeContext } from './runtime-context.js';
+
+function setup() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubito-worker-'));
+  const runner = new FakeRunner();
+  const clock = new FakeClock(Date.parse('2024-01-01T00:00:00Z'));
+  const statuses: PodStatus[] = [];
+  const events: string[] = [];
+  const deleted: string[] = [];
+  const ctx: RuntimeContext = {
+    cluster: 'demo',
+    nodeName: 'demo-node',
+    dataDir,
+    clusterDomain: 'cluster.local',
+    dns: { clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' },
+    cidr: parseCidr('10.244.0.0/24'),
+    hostIP: '10.244.0.1',
+    nodeNetns: 'kubito-demo-node',
+    runner,
+    bin: { ip: 'ip', unshare: 'unshare', nsenter: 'nsenter', mount: 'mount', hostname: 'hostname', script: 'script', stty: 'stty', mkfifo: 'mkfifo', sh: 'sh' },
+    tools: { agnhost: ['node', 'agnhost.js'], exists: () => false },
+    ipam: new Ipam(parseCidr('10.244.0.0/24')),
+    clock,
+    events: { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) },
+    api: {
+      patchStatus: async (_pod, status) => void statuses.push(JSON.parse(JSON.stringify(status))),
+      deletePod: async (pod) => void deleted.push(pod.metadata.uid),
+      services: () => [],
+      envSources: { configMap: async () => undefined, secret: async () => undefined },
+    },
+    allocatable: { cpu: 1, memory: 2 ** 30 },
+    asRoot: false,
+    log: () => undefined,
+  };
+  return { ctx, runner, clock, statuses, events, deleted, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+const POD: Pod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'cache', namespace: 'default', uid: 'abcdef01-0000-4000-8000-000000000000' },
+  spec: { nodeName: 'demo-node', containers: [{ name: 'redis', image: 'redis' }], restartPolicy: 'Always', terminationGracePeriodSeconds: 30, volumes: [{ name: 'data', emptyDir: {} }] },
+  status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2024-01-01T00:00:00Z' }] },
+};
+
+test('an image kubito cannot run: sandbox made, ErrImagePull, then ImagePullBackOff, retried after the back-off', async () => {
+  const s = setup();
+  try {
+    const worker = new PodWorker(POD, s.ctx, { onDone: () => undefined });
+    worker.update(POD);
+    await worker.idle();
+    assert.deepEqual(s.runner.lines(), ['ip netns add kubito-demo-pabcdef01', 'ip -batch -', 'ip -n kubito-demo-pabcdef01 -batch -']);
+    const dir = podDir(s.ctx.dataDir, { namespace: 'default', name: 'cache', uid: POD.metadata.uid });
+    assert.equal(readFileSync(join(dir, 'etc', 'resolv.conf'), 'utf8'), 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+    assert.match(readFileSync(join(dir, 'etc', 'hosts'), 'utf8'), /\n10\.244\.0\.2\tcache\n$/);
+    assert.ok(existsSync(join(dir, 'volumes', 'kubernetes.io~empty-dir', 'data')));
+    let last = s.statuses.at(-1)!;
+    assert.equal(last.phase, 'Pending');
+    assert.equal(last.podIP, '10.244.0.2');
+    assert.equal(last.containerStatuses![0].state.waiting?.reason, 'ErrImagePull');
+    assert.match(last.containerStatuses![0].state.waiting!.message!, /^Failed to pull image "redis": kubito has no image docker\.io\/library\/redis/);
+    assert.deepEqual(last.conditions!.map((c) => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+    assert.ok(s.events.includes('Warning Failed Error: ErrImagePull'));
+
+    await s.clock.advance(1000);
+    await worker.idle();
+    last = s.statuses.at(-1)!;
+    assert.deepEqual(last.containerStatuses![0].state.waiting, { reason: 'ImagePullBackOff', message: 'Back-off pulling image "redis"' });
+    await s.clock.advance(9000);
+    await worker.idle();
+    assert.equal(s.statuses.at(-1)!.containerStatuses![0].state.waiting?.reason, 'ErrImagePull');
+    await s.clock.advance(1000);
+    await worker.idle();
+    assert.equal(s.statuses.at(-1)!.containerStatuses![0].state.waiting?.reason, 'ImagePullBackOff');
+    // The second back-off is 20 s: no new pull 9 s later.
+    const count = s.events.filter((e) => e.startsWith('Warning Failed Error: ErrImagePull')).length;
+    await s.clock.advance(9000);
+    await worker.idle();
+    assert.equal(s.events.filter((e) => e.startsWith('Warning Failed Error: ErrImagePull')).length, count);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('deletion: terminal status, sandbox and address released, the final delete, files removed', async () => {
+  const s = setup();
+  try {
+    let done = false;
+    const worker = new PodWorker(POD, s.ctx, { onDone: () => (done = true) });
+    worker.update(POD);
+    await worker.idle();
+    s.runner.commands.length = 0;
+    worker.update({ ...POD, metadata: { ...POD.metadata, deletionTimestamp: '2024-01-01T00:00:05Z', deletionGracePeriodSeconds: 30 } });
+    await worker.idle();
+    assert.ok(done);
+    assert.deepEqual(s.runner.lines(), ['ip netns delete kubito-demo-pabcdef01', 'ip link delete kvabcdef01']);
+    assert.deepEqual(s.ctx.ipam.allocations(), {});
+    assert.deepEqual(s.deleted, [POD.metadata.uid]);
+    assert.equal(s.statuses.at(-1)!.conditions![0].status, 'False');
+    assert.ok(!existsSync(podDir(s.ctx.dataDir, { namespace: 'default', name: 'cache', uid: POD.metadata.uid })));
+  } finally {
+    s.cleanup();
+  }
+});

@@ -1,0 +1,289 @@
+/**
+ * @module One pod on this node, from its sandbox to its final delete (the kubelet's pod worker):
+ * `sync()` is serialized and idempotent; it makes the sandbox, runs init containers in order,
+ * then keeps the app containers running as restartPolicy says (CrashLoopBackOff and
+ * ImagePullBackOff on the kubelet's back-off), and writes the status when it changed. A pod
+ * marked for deletion is stopped (stop signal, its grace period, SIGKILL), made terminal,
+ * its sandbox removed, and deleted for good (grace 0, uid precondition).
+ */
+import type { TimerHandle } from '../client/index.js';
+import { Backoff, goDuration } from './backoff.js';
+import { Container, ContainerConfigError, ImagePullError } from './container.js';
+import { removePodFiles, setUpSandbox, tearDownSandbox, type Sandbox } from './pod-sandbox.js';
+import { podStatus } from './pod-status.js';
+import type { Pod, PodStatus } from './pod-view.js';
+import type { RuntimeContext } from './runtime-context.js';
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function shouldRestart(policy: string | undefined, exitCode: number | undefined): boolean {
+  if (policy === 'Never') return false;
+  if (policy === 'OnFailure') return exitCode !== 0;
+  return true;
+}
+
+export class PodWorker {
+  #pod: Pod;
+  readonly #ctx: RuntimeContext;
+  readonly #inits: Container[];
+  readonly #containers: Container[];
+  #sandbox: Sandbox | undefined;
+  #startTime: string | undefined;
+  #terminal = false;
+  #terminating: Promise<void> | undefined;
+  #gone = false;
+  #done = false;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #wake: TimerHandle | undefined;
+  #wakeAt = Infinity;
+  #published = '';
+  #restartBackoff = new Backoff();
+  #pullBackoff = new Backoff();
+  #pullFailedAt = new Map<string, number>();
+  #backoffReported = new Map<string, number>();
+  readonly #onDone: () => void;
+
+  constructor(pod: Pod, ctx: RuntimeContext, options: { onDone: () => void }) {
+    this.#pod = pod;
+    this.#ctx = ctx;
+    this.#onDone = options.onDone;
+    this.#startTime = pod.status?.startTime;
+    const make = (init: boolean) => (spec: Pod['spec']['containers'][number]) =>
+      new Container(spec, { init, ctx, pod: () => this.#pod, onChange: () => this.requestSync() });
+    this.#inits = (pod.spec.initContainers ?? []).map(make(true));
+    this.#containers = pod.spec.containers.map(make(false));
+    for (const [list, statuses] of [[this.#inits, pod.status?.initContainerStatuses], [this.#containers, pod.status?.containerStatuses]] as const) {
+      for (const s of statuses ?? []) {
+        const c = list.find((x) => x.spec.name === s.name);
+        const ran = !!(s.state?.running || s.state?.terminated || s.lastState?.terminated);
+        if (c && ran) c.firstIndex = s.restartCount + 1;
+      }
+    }
+  }
+
+  get pod(): Pod {
+    return this.#pod;
+  }
+
+  get sandbox(): Sandbox | undefined {
+    return this.#sandbox;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  container(name: string): Container | undefined {
+    return this.#containers.find((c) => c.spec.name === name) ?? this.#inits.find((c) => c.spec.name === name);
+  }
+
+  /** A newer version of the pod from the API. */
+  update(pod: Pod): void {
+    this.#pod = pod;
+    this.requestSync();
+  }
+
+  /** The pod is gone from the API (force-deleted): stop everything, write nothing. */
+  remove(): void {
+    this.#gone = true;
+    this.requestSync();
+  }
+
+  requestSync(): void {
+    if (this.#done) return;
+    this.#again = true;
+    if (!this.#running) this.#running = this.#loop();
+  }
+
+  /** Resolves when no sync is running or queued (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      while (this.#again && !this.#done) {
+        this.#again = false;
+        try {
+          await this.#sync();
+        } catch (err) {
+          this.#ctx.log(`pod ${this.#pod.metadata.namespace}/${this.#pod.metadata.name}: ${err instanceof Error ? err.message : String(err)}`);
+          this.#wakeIn(1000);
+        }
+      }
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  #wakeIn(ms: number): void {
+    const at = this.#ctx.clock.now() + ms;
+    if (this.#wake && this.#wakeAt <= at) return;
+    if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
+    this.#wakeAt = at;
+    this.#wake = this.#ctx.clock.setTimeout(() => {
+      this.#wake = undefined;
+      this.#wakeAt = Infinity;
+      this.requestSync();
+    }, ms);
+  }
+
+  async #sync(): Promise<void> {
+    const ctx = this.#ctx;
+    if (this.#pod.metadata.deletionTimestamp || this.#gone) {
+      this.#terminating ??= this.#terminate();
+      await this.#terminating;
+      return;
+    }
+    this.#startTime ??= iso(ctx.clock.now());
+    if (this.#terminal) return this.#publish();
+    if (!this.#sandbox) {
+      try {
+        this.#sandbox = await setUpSandbox(ctx, this.#pod);
+      } catch (err) {
+        ctx.events.event(this.#pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+        this.#wakeIn(5000);
+        return this.#publish();
+      }
+    }
+    let initsDone = true;
+    for (const c of this.#inits) {
+      if (c.latest && !c.running && c.latest.exitCode === 0) continue;
+      initsDone = false;
+      if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy === 'Always' ? 'OnFailure' : this.#pod.spec.restartPolicy);
+      break;
+    }
+    if (initsDone) for (const c of this.#containers) if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy);
+    const status = this.#status(false);
+    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
+      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
+      this.#terminal = true;
+      await tearDownSandbox(ctx, this.#pod, this.#sandbox);
+      this.#sandbox = undefined;
+    }
+    await this.#publish();
+  }
+
+  async #ensureRunning(c: Container, policy: string | undefined): Promise<void> {
+    const ctx = this.#ctx;
+    const pod = this.#pod;
+    const now = ctx.clock.now();
+    const name = c.spec.name;
+    const latest = c.latest;
+    let index = c.firstIndex;
+    if (latest) {
+      if (!shouldRestart(policy, latest.exitCode)) return;
+      if (this.#restartBackoff.isInBackOffSince(name, latest.finishedMs!, now)) {
+        const delay = this.#restartBackoff.get(name);
+        c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` };
+        if (this.#backoffReported.get(name) !== latest.finishedMs) {
+          this.#backoffReported.set(name, latest.finishedMs!);
+          ctx.events.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+        }
+        this.#wakeIn(this.#restartBackoff.remaining(name, latest.finishedMs!, now));
+        return;
+      }
+      this.#restartBackoff.next(name, now);
+      index = latest.index + 1;
+    }
+    const failedAt = this.#pullFailedAt.get(name);
+    if (failedAt !== undefined && this.#pullBackoff.isInBackOffSince(name, failedAt, now)) {
+      c.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image ?? ''}"` };
+      ctx.events.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image ?? ''}"`);
+      this.#wakeIn(this.#pullBackoff.remaining(name, failedAt, now));
+      return;
+    }
+    try {
+      if (!c.plan) {
+        if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') ctx.events.event(pod, 'Normal', 'Pulling', `Pulling image "${c.spec.image ?? ''}"`);
+        c.resolveImage();
+        this.#pullFailedAt.delete(name);
+        this.#pullBackoff.reset(name);
+      }
+      if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') {
+        ctx.events.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.spec.image ?? ''}" in 0s (0s including waiting). Image size: 0 bytes.`);
+      } else {
+        ctx.events.event(pod, 'Normal', 'Pulled', `Container image "${c.spec.image ?? ''}" already present on machine`);
+      }
+    } catch (err) {
+      if (!(err instanceof ImagePullError)) throw err;
+      this.#pullBackoff.next(name, now);
+      this.#pullFailedAt.set(name, now);
+      c.fail({ kind: 'image', message: err.message });
+      ctx.events.event(pod, 'Warning', 'Failed', err.message);
+      ctx.events.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+      // Shown as ErrImagePull now, as ImagePullBackOff at the next sync, retried after the back-off.
+      this.#wakeIn(1000);
+      return;
+    }
+    try {
+      await c.start(index, this.#sandbox!);
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      c.fail({ kind: 'config', message: err.message });
+      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
+      this.#wakeIn(5000);
+    }
+  }
+
+  #status(terminal: boolean): PodStatus {
+    return podStatus({
+      pod: this.#pod,
+      now: iso(this.#ctx.clock.now()),
+      hostIP: this.#ctx.hostIP,
+      podIP: this.#sandbox?.podIP ?? (this.#terminal ? this.#pod.status?.podIP : undefined),
+      startTime: this.#startTime,
+      sandboxReady: !!this.#sandbox,
+      initContainerStatuses: this.#inits.map((c) => c.status()),
+      containerStatuses: this.#containers.map((c) => c.status()),
+      terminal: terminal || this.#terminal,
+    });
+  }
+
+  async #publish(terminal = false): Promise<void> {
+    if (this.#gone) return;
+    const status = this.#status(terminal);
+    const text = JSON.stringify(status);
+    if (text === this.#published) return;
+    await this.#ctx.api.patchStatus(this.#pod, status);
+    this.#published = text;
+    // Keep our view of the conditions so transition times carry over.
+    this.#pod = { ...this.#pod, status: { ...this.#pod.status, ...status } };
+  }
+
+  async #terminate(): Promise<void> {
+    const ctx = this.#ctx;
+    if (this.#wake) ctx.clock.clearTimeout(this.#wake);
+    const pod = this.#pod;
+    const graceSeconds = this.#gone ? 0 : (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+    const all = [...this.#inits, ...this.#containers];
+    for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+    await Promise.all(all.map((c) => c.stop(graceSeconds * 1000)));
+    await tearDownSandbox(ctx, pod, this.#sandbox);
+    this.#sandbox = undefined;
+    if (!this.#gone) {
+      try {
+        await this.#publish(true);
+      } catch (err) {
+        ctx.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: final status: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await ctx.api.deletePod(pod);
+    }
+    removePodFiles(ctx, pod);
+    this.#done = true;
+    this.#onDone();
+  }
+
+  /** Agent shutdown: containers stopped (2 s grace), sandbox removed; the API keeps the pod. */
+  async shutdown(): Promise<void> {
+    this.#done = true;
+    if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
+    await this.idle().catch(() => undefined);
+    await Promise.all([...this.#inits, ...this.#containers].map((c) => c.stop(0)));
+    await tearDownSandbox(this.#ctx, this.#pod, this.#sandbox);
+    this.#sandbox = undefined;
+  }
+}

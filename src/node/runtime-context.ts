@@ -1,0 +1,52 @@
+/**
+ * @module What the runtime of one pod needs from the agent: settings, host programs, the API
+ * (writes go through the client), events and time. One object, built by the agent, passed to
+ * every pod worker; tests build it with fakes.
+ */
+import type { Clock } from '../client/index.js';
+import type { KubeObject } from '../api/types.js';
+import type { EnvSources } from './container-env.js';
+import type { DnsSettings } from './dns-config.js';
+import type { HostBinaries } from './host-tools.js';
+import type { HostTools } from './images.js';
+import type { Cidr, Ipam } from './ipam.js';
+import type { Pod, PodStatus, ServiceView } from './pod-view.js';
+import type { Runner } from './runner.js';
+
+export interface EventSink {
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface PodApi {
+  /** Writes the pod's status (merge patch of the status subresource). */
+  patchStatus(pod: Pod, status: PodStatus): Promise<void>;
+  /** The final delete, grace 0, precondition on the uid; NotFound is fine. */
+  deletePod(pod: Pod): Promise<void>;
+  /** Services as the informer has them, for the environment variables. */
+  services(): ServiceView[];
+  envSources: EnvSources;
+}
+
+export interface RuntimeContext {
+  cluster: string;
+  nodeName: string;
+  dataDir: string;
+  clusterDomain: string;
+  dns: DnsSettings;
+  cidr: Cidr;
+  /** The node's address on the pod network (the bridge): status.hostIP. */
+  hostIP: string;
+  /** The node's own network namespace, for hostNetwork pods. */
+  nodeNetns: string;
+  runner: Runner;
+  bin: HostBinaries;
+  tools: HostTools;
+  ipam: Ipam;
+  clock: Clock;
+  events: EventSink;
+  api: PodApi;
+  allocatable: { cpu: number; memory: number };
+  /** The agent runs as root (nginx workers then run as root too). */
+  asRoot: boolean;
+  log(line: string): void;
+}

@@ -1,0 +1,89 @@
+/**
+ * @module The single-node scheduler inside the agent: every pending pod of the default
+ * scheduler without a node is bound to this node when it fits (nodeSelector against the node's
+ * labels; nodeName set elsewhere is left alone), through `pods/binding` as kube-scheduler does;
+ * with the Scheduled event; a pod that does not fit gets PodScheduled=False/Unschedulable and a
+ * FailedScheduling event, with kube-scheduler's message. While the API does not serve
+ * `pods/binding` (400), the agent sets spec.nodeName and the PodScheduled condition itself.
+ */
+import { isNotFound, StatusError } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import { resourcePath, type Client } from '../client/index.js';
+import { PODS } from './api-refs.js';
+import type { Pod } from './pod-view.js';
+import type { EventSink } from './runtime-context.js';
+
+export interface Fit {
+  fits: boolean;
+  message?: string;
+}
+
+/** Whether the pod can run on a node with these labels (pure). */
+export function podFits(pod: Pod, nodeLabels: Record<string, string>): Fit {
+  const selector = pod.spec.nodeSelector ?? {};
+  const matches = Object.entries(selector).every(([k, v]) => nodeLabels[k] === v);
+  if (matches) return { fits: true };
+  return {
+    fits: false,
+    message: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+  };
+}
+
+/** True for pods this scheduler should look at. */
+export function wantsScheduling(pod: Pod): boolean {
+  return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export class Scheduler {
+  #client: Client;
+  #nodeName: string;
+  #labels: () => Record<string, string>;
+  #events: EventSink;
+  /** Set after the API answered pods/binding with 400: it does not serve it (yet). */
+  #noBinding = false;
+
+  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink }) {
+    this.#client = client;
+    this.#nodeName = options.nodeName;
+    this.#labels = options.nodeLabels;
+    this.#events = options.events;
+  }
+
+  /** Schedules one pod (from the cache); NotFound means it is gone, which is fine. */
+  async schedule(pod: Pod): Promise<void> {
+    if (!wantsScheduling(pod)) return;
+    const fit = podFits(pod, this.#labels());
+    const pods = this.#client.resource(PODS);
+    const ns = pod.metadata.namespace;
+    if (!fit.fits) {
+      const already = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      if (already?.status === 'False' && already.message === fit.message) return;
+      await pods.patch(pod.metadata.name, { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: fit.message, lastProbeTime: null, lastTransitionTime: now() }] } }, { namespace: ns, subresource: 'status', type: 'strategic' });
+      this.#events.event(pod, 'Warning', 'FailedScheduling', fit.message!);
+      return;
+    }
+    if (!this.#noBinding) {
+      try {
+        await this.#client.transport.request({
+          method: 'POST',
+          path: resourcePath(PODS, { namespace: ns, name: pod.metadata.name, subresource: 'binding' }),
+          body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.#nodeName } },
+        });
+      } catch (err) {
+        if (isNotFound(err)) return;
+        if (!(err instanceof StatusError) || err.status.code !== 400) throw err;
+        this.#noBinding = true;
+      }
+    }
+    if (this.#noBinding) {
+      // No binding subresource: do what its registry does (nodeName, then PodScheduled).
+      await pods.patch(pod.metadata.name, { metadata: { uid: pod.metadata.uid }, spec: { nodeName: this.#nodeName } }, { namespace: ns });
+      await pods.patch(pod.metadata.name, { status: { conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }] } }, { namespace: ns, subresource: 'status', type: 'strategic' });
+    }
+    this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`);
+  }
+}

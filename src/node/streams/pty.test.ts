@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { resizePty, shellQuote, wrapInPty } from './pty.js';
+import { Resizer } from './resizer.js';
+
+const missing = ['script', 'stty'].filter((tool) => !(process.env.PATH ?? '').split(delimiter).some((d) => existsSync(join(d, tool))));
+const skip = missing.length ? `${missing.join(', ')} not installed` : false;
+
+test('shell quoting keeps plain words and quotes the rest', () => {
+  assert.equal(shellQuote('/bin/sh'), '/bin/sh');
+  assert.equal(shellQuote('a b'), "'a b'");
+  assert.equal(shellQuote("it's"), "'it'\\''s'");
+  assert.equal(shellQuote(''), "''");
+  assert.equal(shellQuote('$HOME'), "'$HOME'");
+});
+
+test('wrapInPty runs the command through script with SHELL pinned, then restored or unset', () => {
+  const wrapped = wrapInPty({ file: 'nsenter', args: ['--net=/run/netns/x', '--', 'sh', '-c', 'echo $HOME'], env: { PATH: '/bin' }, cwd: '/tmp' });
+  assert.deepEqual(wrapped, {
+    file: 'script',
+    args: ['-qfec', "unset SHELL; exec nsenter --net=/run/netns/x -- sh -c 'echo $HOME'", '/dev/null'],
+    env: { PATH: '/bin', TERM: 'xterm', SHELL: '/bin/sh' },
+    cwd: '/tmp',
+  });
+  const keep = wrapInPty({ file: 'bash', args: [], env: { SHELL: '/bin/bash', TERM: 'vt100' } });
+  assert.equal(keep.args[1], 'SHELL=/bin/bash; exec bash');
+  assert.equal(keep.env.TERM, 'vt100');
+});
+
+function runWrapped(script: string, onSpawn?: (pid: number) => void): Promise<{ out: string; code: number | null }> {
+  const command = wrapInPty({ file: 'sh', args: ['-c', script], env: { PATH: process.env.PATH } });
+  const child = spawn(command.file, command.args, { env: command.env, stdio: 'pipe' });
+  onSpawn?.(child.pid!);
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ out, code })));
+}
+
+test('the wrapped command runs on a pty, sees the size set from outside, and its exit code comes back', { skip }, async () => {
+  let pid = 0;
+  const done = runWrapped('sleep 0.4; stty size; tty; exit 5', (p) => (pid = p));
+  assert.equal(await resizePty(pid, { width: 100, height: 30 }), true);
+  const { out, code } = await done;
+  assert.equal(code, 5);
+  assert.match(out, /^30 100\r\n\/dev\/pts\/\d+\r\n$/);
+});
+
+test('a process killed by a signal reports 128 + the signal, as container runtimes do', { skip }, async () => {
+  const { code } = await runWrapped('kill -9 $$');
+  assert.equal(code, 137);
+});
+
+test('resizing a process that is gone reports false', { skip }, async () => {
+  assert.equal(await resizePty(2 ** 22 + 12345, { width: 1, height: 1 }, { attempts: 2, delayMs: 1 }), false);
+});
+
+test('the resizer applies sizes in order and skips the ones overtaken meanwhile', async () => {
+  const applied: string[] = [];
+  let release: () => void = () => undefined;
+  const resizer = new Resizer((size) => {
+    applied.push(`${size.width}x${size.height}`);
+    return new Promise<void>((r) => (release = r));
+  });
+  resizer.push({ width: 1, height: 1 });
+  resizer.push({ width: 2, height: 2 });
+  resizer.push({ width: 80, height: 24 });
+  assert.deepEqual(applied, ['1x1']);
+  release();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(applied, ['1x1', '80x24']);
+  release();
+});

@@ -1,0 +1,73 @@
+/**
+ * @module Pseudo-terminals without native code. Node has no pty binding, so a TTY process runs
+ * under util-linux `script -qfec CMD /dev/null` (in every Debian install: `bsdutils` is
+ * Essential, unlike python3): script makes the pty, copies our pipes to and from its master,
+ * returns the command's exit code (-e; 128+N after a signal) and flushes at once (-f). The
+ * window size is set from outside with `stty -F /proc/<child>/fd/N rows H cols W` on the pty
+ * slave held by script's child, which sends it SIGWINCH as a real terminal would.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, readlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { HostCommand, TerminalSize } from './types.js';
+
+const run = promisify(execFile);
+
+/** Quotes one word for sh. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The host command that runs `command` on a new pseudo-terminal. script starts the command
+ * through `$SHELL -c`, so SHELL is pinned to /bin/sh for script and restored (or unset) for the
+ * command itself; TERM defaults to xterm, as container runtimes set it for TTY processes.
+ */
+export function wrapInPty(command: HostCommand): HostCommand {
+  const env = { ...command.env };
+  if (!env.TERM) env.TERM = 'xterm';
+  const restore = env.SHELL === undefined ? 'unset SHELL; ' : `SHELL=${shellQuote(env.SHELL)}; `;
+  const line = `${restore}exec ${[command.file, ...command.args].map(shellQuote).join(' ')}`;
+  return { file: 'script', args: ['-qfec', line, '/dev/null'], env: { ...env, SHELL: '/bin/sh' }, cwd: command.cwd };
+}
+
+async function childOf(pid: number): Promise<number | undefined> {
+  try {
+    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    const first = text.trim().split(/\s+/)[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function ptyOf(pid: number): Promise<string | undefined> {
+  for (const fd of [0, 1, 2]) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    if (link.startsWith('/dev/pts/')) return `/proc/${pid}/fd/${fd}`;
+  }
+  return undefined;
+}
+
+/**
+ * Sets the terminal size of the pty that the `script` process `scriptPid` made. script forks
+ * its child right after it starts, so a resize that comes first waits for it (up to ~1 s).
+ * Returns false when there is no such terminal (the process is gone).
+ */
+export async function resizePty(scriptPid: number, size: TerminalSize, options: { attempts?: number; delayMs?: number } = {}): Promise<boolean> {
+  const attempts = options.attempts ?? 50;
+  for (let i = 0; i < attempts; i++) {
+    const child = await childOf(scriptPid);
+    const device = child === undefined ? undefined : await ptyOf(child);
+    if (device) {
+      try {
+        await run('stty', ['-F', device, 'rows', String(size.height), 'cols', String(size.width)]);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 20));
+  }
+  return false;
+}
