@@ -1,0 +1,117 @@
+/**
+ * @module The proxy's contract: what the change tracker computes from Services and
+ * EndpointSlices (the desired state, one entry per service port, as kube-proxy's
+ * ServicePortMap + EndpointsMap after `CategorizeEndpoints`) and what every backend renders.
+ *
+ * Everything here is plain data: a backend never looks at a Service or an EndpointSlice, so the
+ * three backends (nftables, iptables, userspace) cannot disagree about which endpoints serve.
+ */
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/** One endpoint of one service port (kube-proxy's BaseEndpointInfo). */
+export interface ProxyEndpoint {
+  ip: string;
+  port: number;
+  /** EndpointSlice conditions after upstream's nil rules: nil ready = ready, nil serving = ready, nil terminating = false. */
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  /** Whether the endpoint's nodeName is this node (for the Local traffic policies). */
+  isLocal: boolean;
+  nodeName?: string;
+  zone?: string;
+}
+
+/** kube-proxy's ServicePortName and the facts of one service port it proxies. */
+export interface ServicePortState {
+  namespace: string;
+  /** The Service's name. */
+  name: string;
+  /** The port's name, `''` when unnamed. */
+  portName: string;
+  protocol: Protocol;
+  /**
+   * `<ns>/<name>` plus `:<portName>` when named: upstream's ServicePortName.String(), the text
+   * of rule comments and the first part of every chain-name hash.
+   */
+  servicePortName: string;
+  /** The IPv4 cluster IP (kubito's data plane is IPv4). */
+  clusterIP: string;
+  port: number;
+  /** 0 when the port has none. */
+  nodePort: number;
+  externalIPs: string[];
+  /** status.loadBalancer.ingress[].ip (ipMode VIP or unset). */
+  loadBalancerIPs: string[];
+  loadBalancerSourceRanges: string[];
+  /** ClientIP affinity timeout in seconds; 0 = no affinity. */
+  stickyMaxAgeSeconds: number;
+  externalPolicyLocal: boolean;
+  internalPolicyLocal: boolean;
+  /** 0 unless type LoadBalancer with externalTrafficPolicy Local. */
+  healthCheckNodePort: number;
+  /** Every endpoint the slices list for this port, sorted by ip then port (the `hasEndpoints` count). */
+  endpoints: ProxyEndpoint[];
+  /**
+   * The endpoints traffic for the cluster IP uses (internalTrafficPolicy applied, then the ready,
+   * else serving-and-terminating fallback), sorted by ip then port.
+   */
+  clusterEndpoints: ProxyEndpoint[];
+  /**
+   * The endpoints external traffic (NodePort, externalIPs, LoadBalancer IPs) uses: the cluster
+   * ones with externalTrafficPolicy Cluster, the local ones with Local.
+   */
+  externalEndpoints: ProxyEndpoint[];
+  /**
+   * The newest `endpoints.kubernetes.io/last-change-trigger-time` of its slices, in ms since the
+   * epoch, for network_programming_duration_seconds; absent if unknown.
+   */
+  triggerTimeMs?: number;
+}
+
+/** The node-wide facts every backend needs besides the service ports. */
+export interface ProxyNodeConfig {
+  nodeName: string;
+  /** The node's own addresses (NodePorts answer on them), e.g. `['10.244.0.1']`. */
+  nodeIPs: string[];
+  /** The cluster's pod CIDR (the local-traffic detector: `! -s <podCIDR> -j KUBE-MARK-MASQ`). */
+  clusterCIDR: string;
+  /** The Service CIDRs (nftables drops traffic to unallocated ClusterIPs inside them). */
+  serviceCIDRs: string[];
+  /** The masquerade bit (upstream default 14, mark 0x4000). */
+  masqueradeBit: number;
+}
+
+/**
+ * The whole desired state: one entry per (service, port, protocol), sorted by `servicePortName`
+ * then protocol, so renderings are deterministic and golden files stable.
+ */
+export interface DesiredState {
+  node: ProxyNodeConfig;
+  servicePorts: ServicePortState[];
+}
+
+/** Runs one program with stdin; how appliers touch the kernel (tests substitute a recorder). */
+export interface CommandRunner {
+  run(argv: string[], options?: { input?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/**
+ * A data-plane backend as the proxy loop drives it. `sync` gets the whole desired state and the
+ * keys (`servicePortName` + '/' + protocol) that changed since the last successful sync, or
+ * `'all'` when everything must be rewritten (the first sync, after a failure, periodically).
+ */
+export interface ProxyBackend {
+  readonly mode: 'nftables' | 'iptables' | 'userspace';
+  sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void>;
+  /** The ruleset the node holds now, as `kubito proxy rules` prints it. */
+  currentRules(): Promise<string>;
+  /** Removes everything the backend installed (rules, listeners); idempotent. */
+  cleanup(): Promise<void>;
+}
+
+/** The key of one service port in `changed` sets and maps. */
+export function servicePortKey(sp: Pick<ServicePortState, 'servicePortName' | 'protocol'>): string {
+  return `${sp.servicePortName}/${sp.protocol}`;
+}
