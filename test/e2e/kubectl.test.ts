@@ -118,6 +118,16 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.equal(await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.metadata.labels.m} {.metadata.annotations.j}']), '1 2');
     });
 
+    test('replace without a resourceVersion writes over the current version, as upstream allows', async () => {
+      await ok(['create', 'configmap', 'plain', '--from-literal=a=1']);
+      const replaced = (rv?: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain', resourceVersion: rv }, data: { a: '2' } });
+      // --raw PUTs the body as it is (plain `replace` would fill in the current resourceVersion itself).
+      await ok(['replace', '--raw', '/api/v1/namespaces/default/configmaps/plain', '-f', '-'], replaced());
+      assert.equal(await ok(['get', 'cm', 'plain', '-o', 'jsonpath={.data.a}']), '2');
+      const conflict = await k(['replace', '--raw', '/api/v1/namespaces/default/configmaps/plain', '-f', '-'], replaced('1'));
+      assert.match(conflict.stderr, /Operation cannot be fulfilled on configmaps "plain": the object has been modified; please apply your changes to the latest version and try again/);
+    });
+
     test('create generators: service, deployment, namespace', async () => {
       assert.match(await ok(['create', 'service', 'clusterip', 'nginx-service', '--tcp=80:80']), /service\/nginx-service created/);
       assert.match(await ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '--port=80']), /deployment.apps\/web created/);

@@ -49,6 +49,9 @@ export async function updateObject(scope: Scope): Promise<HandlerResponse> {
       if (current && next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
         return staleUpdate(scope, name);
       }
+      // AllowUnconditionalUpdate (true for every kind kubito serves): no resourceVersion means
+      // "over whatever is there", so the write carries the current one.
+      if (current && !next.metadata.resourceVersion) next.metadata.resourceVersion = current.metadata.resourceVersion;
       recordManagedFields(scope, current, next, manager);
       return next;
     },

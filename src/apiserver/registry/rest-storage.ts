@@ -241,7 +241,11 @@ export class RestStorage {
       name,
       (current) => {
         if (current && expected && expected !== current.metadata.resourceVersion) throw this.conflict(name);
-        return structuredClone(input);
+        const next = structuredClone(input);
+        // Every kind kubito serves allows unconditional updates (AllowUnconditionalUpdate):
+        // upstream's store then writes over the current version, as if the client had sent it.
+        if (current && !expected) (next.metadata ??= {}).resourceVersion = current.metadata.resourceVersion;
+        return next;
       },
       { ...options, allowCreate: this.allowCreateOnUpdate && !options.subresource },
     );
