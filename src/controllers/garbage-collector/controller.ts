@@ -9,7 +9,7 @@ import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import { dependentAction, ownerAction } from './graph.js';
+import { dependentAction, ownerAction, type DependentAction } from './graph.js';
 
 const MANAGER = 'garbage-collector';
 
@@ -91,13 +91,37 @@ export class GarbageCollector implements Controller {
     return owner && owner.metadata.uid === ref.uid ? 'present' : 'absent';
   };
 
+  /**
+   * dependentAction with every owner the caches call absent confirmed by a live GET, as
+   * upstream's attemptToDeleteItem does: an owner created a moment ago may not be in its
+   * informer's cache yet (a ReplicaSet whose pods' events arrived first), and deleting its
+   * dependents then would be wrong.
+   */
+  async #confirmedDependentAction(obj: KubeObject, namespace: string | undefined): Promise<DependentAction> {
+    const cached = dependentAction(obj, this.#lookup);
+    if (cached.action === 'none') return cached;
+    const live = new Map<string, 'present' | 'absent'>();
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      if (this.#lookup(ref, namespace ?? '') !== 'absent') continue;
+      const info = findKind(ref.apiVersion, ref.kind)!;
+      try {
+        const owner = await this.#client.resource(info).get(ref.name, { namespace: info.namespaced ? namespace : undefined });
+        live.set(ref.uid, owner.metadata.uid === ref.uid ? 'present' : 'absent');
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        live.set(ref.uid, 'absent');
+      }
+    }
+    return dependentAction(obj, (ref, ns) => live.get(ref.uid) ?? this.#lookup(ref, ns));
+  }
+
   async #sync(key: string): Promise<void> {
     const { info, namespace, name } = this.#parse(key);
     const obj = this.#informers.get(info)?.cache.get(name, info.namespaced ? namespace : undefined);
     if (!obj) return;
     const resource = this.#client.resource(info);
     const ns = info.namespaced ? namespace : undefined;
-    const dep = dependentAction(obj, this.#lookup);
+    const dep = await this.#confirmedDependentAction(obj, ns);
     if (dep.action === 'delete') {
       await resource.delete(name, { namespace: ns, propagationPolicy: 'Background', preconditions: { uid: obj.metadata.uid } }).catch(ignoreNotFound);
       return;

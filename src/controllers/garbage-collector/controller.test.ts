@@ -1,0 +1,41 @@
+/** @module The garbage collector against a fake API: dangling dependents go, live owners are confirmed first. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findResource } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import { startBench } from '../endpointslice/harness.js';
+import { GarbageCollector } from './controller.js';
+
+const PODS = findResource('', 'v1', 'pods')!;
+const REPLICASETS = findResource('apps', 'v1', 'replicasets')!;
+
+function replicaSet(name: string, uid: string): KubeObject {
+  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace: 'default', uid }, spec: { selector: { matchLabels: { app: name } } } };
+}
+
+function podOwnedBy(name: string, owner: { name: string; uid: string }): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', uid: `pod-${name}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.name, uid: owner.uid, controller: true }] },
+    spec: { containers: [{ name: 'c', image: 'busybox' }] },
+  };
+}
+
+test('a dependent whose owner is gone is deleted; one whose owner the cache has not seen yet stays', async () => {
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, replicaSet('kept', 'uid-kept')]]);
+  try {
+    // The owner exists on the server but its informer has not heard of it yet (a silent write).
+    bench.fake.set(REPLICASETS, replicaSet('fresh', 'uid-fresh'), { silent: true });
+    bench.fake.set(PODS, podOwnedBy('of-fresh', { name: 'fresh', uid: 'uid-fresh' }));
+    bench.fake.set(PODS, podOwnedBy('of-kept', { name: 'kept', uid: 'uid-kept' }));
+    bench.fake.set(PODS, podOwnedBy('orphaned', { name: 'gone', uid: 'uid-gone' }));
+    // Same name, another uid: the owner that was referenced is gone.
+    bench.fake.set(PODS, podOwnedBy('of-old-kept', { name: 'kept', uid: 'uid-old' }));
+    await bench.idle();
+    const names = (await bench.list(PODS, 'default')).map((p) => p.metadata.name);
+    assert.deepEqual(names, ['of-fresh', 'of-kept']);
+  } finally {
+    await bench.stop();
+  }
+});
