@@ -4,41 +4,11 @@
  * latency with 100 watchers. Starts its own cluster (SQLite store) on a free loopback port,
  * bounded in count and time, and prints one JSON row per figure.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { HttpTransport } from '../src/client/index.js';
-import { CREDENTIAL_FILES } from '../src/pki/credentials.js';
+import { percentile, report, rssMiB, startBenchCluster } from './support.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICES = Number(process.env.KUBITO_BENCH_SERVICES ?? 10_000);
 const WATCHERS = 100;
-
-interface Row {
-  name: string;
-  value: number;
-  unit: string;
-  goal: string;
-}
-
-const rows: Row[] = [];
-function report(row: Row): void {
-  rows.push(row);
-  console.log(JSON.stringify(row));
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
 
 function rawGet(server: string, path: string, headers: Record<string, string>, ca: string): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolveGet, reject) => {
@@ -54,36 +24,16 @@ function rawGet(server: string, path: string, headers: Record<string, string>, c
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', 'bench', '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, 'kc'), '--api-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const stop = (): void => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  };
-  const deadline = setTimeout(() => {
-    console.error('benchmark took longer than 5 minutes; stopping');
-    stop();
-    process.exit(1);
-  }, 300_000);
+  const cluster = await startBenchCluster({ name: 'bench-api', limitMs: 300_000 });
   try {
-    let out = '';
-    const server = await new Promise<string>((res, rej) => {
-      child.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /apiserver\s+(https:\/\/\S+)/.exec(out);
-        if (m && out.includes('ready in')) res(m[1]);
-      });
-      child.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
-    });
+    const { server, ca, token } = cluster;
     report({ name: 'up to API ready (wall, first start)', value: Math.round(performance.now() - t0), unit: 'ms', goal: '< 300 ms' });
-    report({ name: 'up to API ready (as kubito reports)', value: Number(/ready in (\d+) ms/.exec(out)![1]), unit: 'ms', goal: '< 300 ms' });
+    report({ name: 'up to API ready (as kubito reports)', value: Number(/ready in (\d+) ms/.exec(cluster.output())![1]), unit: 'ms', goal: '< 300 ms' });
     await new Promise((r) => setTimeout(r, 2000));
-    report({ name: 'idle RSS (control plane)', value: Math.round(rssMiB(child.pid!)), unit: 'MiB', goal: '< 80 MiB' });
+    report({ name: 'idle RSS (control plane)', value: Math.round(rssMiB(cluster.process.pid!)), unit: 'MiB', goal: '< 80 MiB' });
 
-    const pki = join(dir, 'data', 'pki');
-    const ca = readFileSync(join(pki, CREDENTIAL_FILES.caCert), 'utf8');
-    const token = readFileSync(join(pki, CREDENTIAL_FILES.adminToken), 'utf8').trim();
-    const clients = Array.from({ length: 4 }, () => new HttpTransport({ server, ca, token }));
+    const clients = Array.from({ length: 4 }, () => cluster.client());
     const svc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { bench: 'x' } }, spec: { selector: { app: name }, ports: [{ port: 80 }] } });
     const createStart = performance.now();
     let next = 0;
@@ -102,7 +52,7 @@ async function main(): Promise<void> {
     report({ name: `list ${SERVICES} Services as Table`, value: Math.round(table.ms), unit: 'ms', goal: '< 200 ms' });
 
     // Watch latency: WATCHERS watches on one object; each write's ack to each watcher's event.
-    const watchClient = new HttpTransport({ server, ca, token });
+    const watchClient = cluster.client();
     const latencies: number[] = [];
     let sentAt = 0;
     let pending = 0;
@@ -129,10 +79,7 @@ async function main(): Promise<void> {
     report({ name: `watch event latency p50 (${WATCHERS} watchers)`, value: Number(percentile(latencies, 50).toFixed(2)), unit: 'ms', goal: '-' });
     for (const c of [...clients, watchClient]) c.close();
   } finally {
-    clearTimeout(deadline);
-    stop();
-    await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.stop();
   }
 }
 

@@ -4,6 +4,7 @@
 import { readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 
 const dir = join('dist', 'bench');
 const filters = process.argv.slice(2);
@@ -20,7 +21,9 @@ for (const file of files.sort()) {
   }
   if (result.status !== 0) failed = true;
 }
-console.table(rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, goal: r.goal })));
+console.table(rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, baseline: r.baseline ?? '', baseline_value: r.baseline_value ?? '', ratio: r.ratio ?? '', goal: r.goal })));
 mkdirSync(join('bench', 'results'), { recursive: true });
-writeFileSync(join('bench', 'results', 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+// latest.json is the list of rows (the contract of issue 8); when and where it ran goes beside it.
+writeFileSync(join('bench', 'results', 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
+writeFileSync(join('bench', 'results', 'latest.meta.json'), `${JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, filters }, null, 2)}\n`);
 process.exit(failed ? 1 : 0);

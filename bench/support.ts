@@ -1,0 +1,115 @@
+/**
+ * @module What every benchmark shares: a kubito started for the run (`kubito up` in the
+ * foreground, on a free loopback port, in a temp dir, removed after), HTTPS clients with its
+ * admin credentials, percentiles, RSS, and the JSON rows `scripts/run-bench.js` collects.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HttpTransport } from '../src/client/index.js';
+import { cleanupCluster } from '../src/node/launch.js';
+import { CREDENTIAL_FILES } from '../src/pki/credentials.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** One figure, as `bench/results/latest.json` lists it. */
+export interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  /** What the goal is, e.g. `< 20 ms` or `>= 1.0x`. */
+  goal: string;
+  /** The peer measured in the same run, its figure, and kubito's over it (oriented: higher is better). */
+  baseline?: string;
+  baseline_value?: number;
+  ratio?: number;
+}
+
+/** Prints one row (a JSON line, which the runner collects). */
+export function report(row: Row): void {
+  console.log(JSON.stringify(row));
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+export interface BenchCluster {
+  name: string;
+  dir: string;
+  server: string;
+  ca: string;
+  token: string;
+  process: ChildProcess;
+  /** The `up` output so far. */
+  output(): string;
+  /** A new HTTPS client with the admin token (close it when done). */
+  client(): HttpTransport;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `kubito up` for a benchmark; `limitMs` bounds the whole benchmark: past it the cluster
+ * is stopped and the process exits 1, so a stuck run never outlives its budget.
+ */
+export async function startBenchCluster(options: { name: string; extraArgs?: string[]; limitMs: number }): Promise<BenchCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-'));
+  const dataDir = join(dir, 'data');
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', options.name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', ...(options.extraArgs ?? [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const stop = async (): Promise<void> => {
+    clearTimeout(deadline);
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await cleanupCluster(options.name, { dataDir });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = setTimeout(() => {
+    console.error(`benchmark took longer than ${options.limitMs / 1000} s; stopping`);
+    void stop().finally(() => process.exit(1));
+  }, options.limitMs);
+  const server = await new Promise<string>((res, rej) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /apiserver\s+(https:\/\/\S+)/.exec(out);
+      if (m && out.includes('ready in')) res(m[1]);
+    });
+    child.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
+  });
+  const pki = join(dataDir, 'pki');
+  const ca = readFileSync(join(pki, CREDENTIAL_FILES.caCert), 'utf8');
+  const token = readFileSync(join(pki, CREDENTIAL_FILES.adminToken), 'utf8').trim();
+  return {
+    name: options.name,
+    dir,
+    server,
+    ca,
+    token,
+    process: child,
+    output: () => out,
+    client: () => new HttpTransport({ server, ca, token }),
+    stop,
+  };
+}
+
+/** Runs `fn` over `items` with `concurrency` workers. */
+export async function inParallel<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i]);
+  }));
+}
