@@ -19,6 +19,12 @@ const DEFAULT_TIMEOUT_SECONDS = 1800;
 /** Upstream sends a bookmark about once a minute; sooner keeps informers' resourceVersion fresh. */
 const BOOKMARK_INTERVAL_MS = 10_000;
 
+/**
+ * Event lines by (shared, read-only) event object and encoding: a change that reaches many
+ * watches is encoded once per encoding, not once per watch.
+ */
+const encodedEvents = new WeakMap<KubeObject, Map<string, string>>();
+
 export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const accepted = negotiate(scope.http.headers.accept, { list: true });
   const timeoutText = param(scope, 'timeoutSeconds');
@@ -30,13 +36,23 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   // `GET .../services/nginx?watch=true` watches one object.
   const filter = fieldName ? (o: KubeObject) => o.metadata.name === fieldName && baseFilter(o) : baseFilter;
 
-  const encode = (ev: RegistryWatchEvent | { type: 'BOOKMARK'; object: KubeObject }): string => {
+  const render = (ev: RegistryWatchEvent | { type: 'BOOKMARK'; object: KubeObject }): string => {
     let object: unknown = ev.object;
     if (ev.type !== 'BOOKMARK') {
       if (accepted.representation === 'table') object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
       else if (accepted.representation === 'metadata') object = toPartialMetadata(ev.object);
     }
     return `${JSON.stringify({ type: ev.type, object })}\n`;
+  };
+  // Tables depend on the request (ages, includeObject), so only the other encodings are shared.
+  const encode = (ev: RegistryWatchEvent): string => {
+    if (accepted.representation === 'table') return render(ev);
+    let lines = encodedEvents.get(ev.object);
+    if (!lines) encodedEvents.set(ev.object, (lines = new Map()));
+    const key = `${ev.type} ${accepted.contentType}`;
+    let line = lines.get(key);
+    if (line === undefined) lines.set(key, (line = render(ev)));
+    return line;
   };
 
   // Start the registry watch now, so that a 410 is an HTTP error rather than a stream event.
@@ -88,7 +104,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
         const interval = setInterval(() => {
           if (lastRevision === '0') return;
           const bookmark = { kind: scope.info.kind, apiVersion: groupVersion(scope.info), metadata: { resourceVersion: lastRevision } };
-          emit(encode({ type: 'BOOKMARK', object: bookmark }));
+          emit(render({ type: 'BOOKMARK', object: bookmark }));
         }, BOOKMARK_INTERVAL_MS);
         interval.unref();
         timers.push(interval);

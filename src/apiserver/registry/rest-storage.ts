@@ -53,6 +53,10 @@ export interface WatchOptions {
   resourceVersion?: string;
 }
 
+/**
+ * One watch event. A change's object is decoded once and handed to every watch it concerns:
+ * treat it as read-only.
+ */
 export interface RegistryWatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
@@ -94,6 +98,7 @@ export class RestStorage {
   readonly #strategy: Strategy;
   readonly #options: RestStorageOptions;
   readonly #gr: GroupResource;
+  readonly #decoded = new WeakMap<StoredValue, KubeObject>();
 
   constructor(info: ResourceInfo, store: Store, options: RestStorageOptions = {}) {
     this.info = info;
@@ -517,11 +522,24 @@ export class RestStorage {
     return { stop: () => handle.stop() };
   }
 
+  /**
+   * decode, once per stored value for all the watches one change reaches (the store hands each
+   * of them the same event). The object is shared, so watch consumers must not change it.
+   */
+  #decodeShared(stored: StoredValue): KubeObject {
+    let obj = this.#decoded.get(stored);
+    if (!obj) {
+      obj = this.decode(stored);
+      this.#decoded.set(stored, obj);
+    }
+    return obj;
+  }
+
   #translate(ev: StoreEvent, filter: ObjectFilter): RegistryWatchEvent | undefined {
-    const obj = this.decode(ev.value);
+    const obj = this.#decodeShared(ev.value);
     const now = filter(obj);
     if (ev.type === 'create') return now ? { type: 'ADDED', object: obj } : undefined;
-    const before = ev.prev ? filter(this.decode(ev.prev)) : false;
+    const before = ev.prev ? filter(this.#decodeShared(ev.prev)) : false;
     if (ev.type === 'delete') return before || now ? { type: 'DELETED', object: obj } : undefined;
     if (now && before) return { type: 'MODIFIED', object: obj };
     if (now) return { type: 'ADDED', object: obj };
