@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract). Thin:
+ * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract), and doctor. Thin:
  * parses flags and calls the packages.
  */
+import { doctor } from './doctor.js';
 import { down } from './down.js';
 import { parseCommonFlags, parseUpFlags, UsageError } from './flags.js';
 import { kubeconfig } from './kubeconfig.js';
@@ -17,6 +18,8 @@ Usage:
   kubito down [--name NAME] [--data-dir DIR]
   kubito status [--name NAME] [--data-dir DIR]
   kubito kubeconfig [--name NAME] [--data-dir DIR]
+  kubito doctor [svc/NAME] [-n NAMESPACE] [--name NAME] [--data-dir DIR]
+                                      why a Service has no endpoints or gets no traffic
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'status':
       return (await status(parseCommonFlags(args), out)) ? 0 : 1;
+    case 'doctor':
+      return (await doctor(args, out)) ? 0 : 1;
     case 'kubeconfig':
       process.stdout.write(kubeconfig(parseCommonFlags(args)));
       return 0;

@@ -35,6 +35,9 @@ export interface KubectlResult {
 }
 
 export interface Cluster {
+  /** The cluster's name (`--name`) and data dir (`--data-dir`), for `kubito` commands. */
+  name: string;
+  dataDir: string;
   dir: string;
   kubeconfig: string;
   server: string;
@@ -44,6 +47,8 @@ export interface Cluster {
   kubectl(args: string[], options?: { version?: string; input?: string; env?: NodeJS.ProcessEnv }): Promise<KubectlResult>;
   /** Like kubectl(), but throws with the output when the exit code is not 0. */
   kubectlOk(args: string[], options?: { version?: string; input?: string }): Promise<string>;
+  /** Runs `kubito <args> --name <name> --data-dir <dataDir>`. */
+  kubito(args: string[]): Promise<KubectlResult>;
   stop(): Promise<void>;
 }
 
@@ -102,6 +107,8 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
       proc.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
     });
   return {
+    name,
+    dataDir: join(dir, 'data'),
     dir,
     kubeconfig,
     server,
@@ -112,6 +119,16 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
       const r = await kubectl(args, opts);
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
       return r.stdout;
+    },
+    kubito(args) {
+      return new Promise((resolveRun) => {
+        const proc = spawn(process.execPath, [KUBITO_BIN, ...args, '--name', name, '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        proc.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+      });
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

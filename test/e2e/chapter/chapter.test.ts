@@ -124,6 +124,11 @@ describe('the Services chapter, verbatim', { timeout: 240_000 }, () => {
       ['Session Affinity', 'None'],
     ];
     for (const [key, value] of expected) assert.equal(describeField(described, key), value, key);
+
+    // The newcomer's check: kubito doctor finds nothing wrong and names both endpoints.
+    const doctor = await cluster.kubito(['doctor', 'svc/nginx']);
+    assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert.match(doctor.stdout, new RegExp(`✓ 2 pods selected; ready endpoints: ${podIPs.map((ip) => `${ip.replace(/\./g, '\\.')}:80`).join(', ')}\\.`));
   });
 
   test('4. kubectl port-forward svc/nginx 8080:80 serves the welcome page on localhost:8080', async () => {

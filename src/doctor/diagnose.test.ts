@@ -1,0 +1,106 @@
+/** @module diagnoseService: one broken Service per cause, and the cause it must name. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnoseService, type DiagnosisInput, type PodView, type ServiceView, type SliceView } from './diagnose.js';
+
+function svc(spec: ServiceView['spec'], namespace = 'default'): ServiceView {
+  return { metadata: { name: 'nginx', namespace }, spec: { type: 'ClusterIP', clusterIP: '10.96.0.20', ...spec } };
+}
+
+function pod(name: string, options: { labels?: Record<string, string>; namespace?: string; ready?: boolean; ports?: Array<{ name?: string; containerPort: number }>; waiting?: string; ip?: string } = {}): PodView {
+  const ready = options.ready ?? true;
+  return {
+    metadata: { name, namespace: options.namespace ?? 'default', labels: options.labels ?? { app: 'nginx' } },
+    spec: { containers: [{ name: 'nginx', ports: options.ports ?? [{ name: 'http', containerPort: 80 }] }] },
+    status: {
+      phase: 'Running',
+      podIP: options.ip ?? '10.244.0.5',
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [{ name: 'nginx', ready, state: options.waiting ? { waiting: { reason: options.waiting } } : {} }],
+    },
+  };
+}
+
+function slice(addresses: string[], port = 80, ready = true): SliceView {
+  return { metadata: { labels: { 'kubernetes.io/service-name': 'nginx' } }, endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready } })), ports: [{ port }] };
+}
+
+const HTTP = [{ name: 'service-http', port: 80, targetPort: 'http' as const }];
+
+const CASES: Array<{ name: string; input: DiagnosisInput; level: 'ok' | 'warning' | 'problem'; cause: RegExp }> = [
+  {
+    name: 'healthy: both pods are endpoints',
+    input: { service: svc({ selector: { app: 'nginx' }, ports: HTTP }), pods: [pod('a', { ip: '10.244.0.5' }), pod('b', { ip: '10.244.0.6' })], slices: [slice(['10.244.0.5', '10.244.0.6'])] },
+    level: 'ok',
+    cause: /2 pods selected; ready endpoints: 10\.244\.0\.5:80, 10\.244\.0\.6:80/,
+  },
+  {
+    name: 'selector matches no pod (a near miss is shown)',
+    input: { service: svc({ selector: { app: 'ngnix' }, ports: HTTP }), pods: [pod('a')], slices: [slice([])] },
+    level: 'problem',
+    cause: /selector app=ngnix matches no pod in namespace default\. Pods here carry app=nginx/,
+  },
+  {
+    name: 'pods are in another namespace',
+    input: { service: svc({ selector: { app: 'nginx' }, ports: HTTP }, 'default'), pods: [], otherPods: [pod('a', { namespace: 'web' })], slices: [] },
+    level: 'problem',
+    cause: /matches no pod in namespace default, but matches 1 in web: a Service only selects pods of its own namespace/,
+  },
+  {
+    name: 'targetPort name not among the pods\' ports',
+    input: { service: svc({ selector: { app: 'nginx' }, ports: HTTP }), pods: [pod('a', { ports: [{ name: 'web', containerPort: 80 }] })], slices: [slice([])] },
+    level: 'problem',
+    cause: /targetPort "http" names no TCP container port of any selected pod \(they offer web=80\)/,
+  },
+  {
+    name: 'pods not ready',
+    input: { service: svc({ selector: { app: 'nginx' }, ports: HTTP }), pods: [pod('a', { ready: false, waiting: 'ImagePullBackOff' })], slices: [slice(['10.244.0.5'], 80, false)] },
+    level: 'problem',
+    cause: /1 of 1 selected pods are not ready, so they get no traffic: a \(ImagePullBackOff\)/,
+  },
+  {
+    name: 'no ports',
+    input: { service: svc({ selector: { app: 'nginx' }, ports: [] }), pods: [pod('a')], slices: [] },
+    level: 'problem',
+    cause: /has no ports/,
+  },
+  {
+    name: 'no selector and no hand-written endpoints',
+    input: { service: svc({ ports: [{ port: 80 }] }), pods: [pod('a')], slices: [] },
+    level: 'problem',
+    cause: /has no selector, so no controller fills in its endpoints/,
+  },
+  {
+    name: 'a numeric targetPort no container declares',
+    input: { service: svc({ selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 8080 }] }), pods: [pod('a')], slices: [slice(['10.244.0.5'], 8080)] },
+    level: 'warning',
+    cause: /no selected pod declares containerPort 8080/,
+  },
+  {
+    name: 'a NodePort not exposed on the host',
+    input: {
+      service: svc({ type: 'NodePort', selector: { app: 'nginx' }, ports: [{ name: 'service-http', port: 80, targetPort: 'http', nodePort: 30080 }] }),
+      pods: [pod('a')],
+      slices: [slice(['10.244.0.5'])],
+      host: { nodePorts: { 30080: false } },
+    },
+    level: 'problem',
+    cause: /NodePort 30080 does not answer on the host at 127\.0\.0\.1:30080/,
+  },
+  {
+    name: 'ExternalName has no endpoints by design',
+    input: { service: svc({ type: 'ExternalName', externalName: 'db.example.com' }), pods: [], slices: [] },
+    level: 'ok',
+    cause: /CNAME to db\.example\.com; it has no endpoints by design/,
+  },
+];
+
+for (const c of CASES) {
+  test(`doctor names the cause: ${c.name}`, () => {
+    const findings = diagnoseService(c.input);
+    const first = findings[0];
+    assert.equal(first.level, c.level, JSON.stringify(findings, null, 2));
+    assert.match(first.message, c.cause);
+    if (c.level !== 'ok') assert.ok(first.fix && first.fix.length > 10, 'a problem says what to do');
+  });
+}
