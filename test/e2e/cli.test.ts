@@ -1,0 +1,95 @@
+/**
+ * @module The `kubito` commands as DESIGN.md's contract states them, run as a user would:
+ * `up --detach` returns once ready, `status` tells what runs (and exits 1 when nothing does),
+ * `kubeconfig` prints one kubectl can use, `doctor` names a broken Service, `down` stops the
+ * cluster and keeps its data, and a wrong flag is a usage error (exit 2).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupCluster } from '../../src/node/launch.js';
+import { KUBITO_BIN, kubectlPath, type KubectlResult } from './harness.js';
+
+function run(program: string, args: string[], input = ''): Promise<KubectlResult> {
+  return new Promise((resolveRun) => {
+    const proc = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    proc.stdin.end(input);
+    proc.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('the kubito commands', { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-cli-'));
+  const name = `cli${process.pid % 100000}`;
+  const common = ['--name', name, '--data-dir', join(dir, 'data')];
+  const kubito = (args: string[]): Promise<KubectlResult> => run(process.execPath, [KUBITO_BIN, ...args]);
+  const kubeconfig = join(dir, 'kubeconfig');
+
+  before(async () => {
+    const up = await kubito(['up', '--detach', ...common, '--kubeconfig', kubeconfig, '--api-port', '0', '--store', 'sqlite']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, new RegExp(`✓ kubito "${name}" ready in \\d+ ms`));
+  });
+  after(async () => {
+    await kubito(['down', ...common]);
+    await cleanupCluster(name, { dataDir: join(dir, 'data') });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('status: components, nodes, pods and Services at a glance', async () => {
+    const status = await kubito(['status', ...common]);
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    assert.match(status.stdout, /^ {2}apiserver {3}https:\/\/127\.0\.0\.1:\d+: ready$/m);
+    assert.match(status.stdout, /^ {2}store {7}sqlite$/m);
+    assert.match(status.stdout, /^ {2}services {4}2$/m);
+    assert.match(status.stdout, /^ {4}default\/kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+443\/TCP$/m);
+    assert.match(status.stdout, /^ {4}kube-system\/kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+53\/UDP,53\/TCP,9153\/TCP$/m);
+    assert.match(status.stdout, /^ {2}pods {8}0$/m);
+  });
+
+  test('kubeconfig: prints one that kubectl uses', async () => {
+    const printed = await kubito(['kubeconfig', ...common]);
+    assert.equal(printed.code, 0, printed.stderr);
+    const file = join(dir, 'printed-kubeconfig');
+    writeFileSync(file, printed.stdout);
+    const svc = await run(kubectlPath(), ['--kubeconfig', file, 'get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}']);
+    assert.equal(svc.stdout, '10.96.0.1', svc.stderr);
+  });
+
+  test('doctor: names the cause of a broken Service and exits 1', async () => {
+    const created = await run(kubectlPath(), ['--kubeconfig', kubeconfig, 'create', 'service', 'clusterip', 'lonely', '--tcp=80:80']);
+    assert.equal(created.code, 0, created.stderr);
+    const doctor = await kubito(['doctor', 'svc/lonely', ...common]);
+    assert.equal(doctor.code, 1);
+    assert.match(doctor.stdout, /^svc\/lonely in default \(ClusterIP 10\.\d+\.\d+\.\d+\)$/m);
+    assert.match(doctor.stdout, /✗ The selector app=lonely matches no pod in namespace default\./);
+    assert.match(doctor.stdout, /fix: Make the selector and the pods' labels agree/);
+    const missing = await kubito(['doctor', 'svc/absent', ...common]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /services "absent" not found/);
+  });
+
+  test('a wrong flag is a usage error', async () => {
+    const wrong = await kubito(['up', '--proxy-mode', 'ipvs', ...common]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--proxy-mode must be nftables, iptables or userspace, not "ipvs"/);
+    assert.match(wrong.stderr, /Usage:/);
+  });
+
+  test('down stops the cluster and keeps its data; status then says so and exits 1', async () => {
+    const down = await kubito(['down', ...common]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, new RegExp(`cluster "${name}" stopped; data kept in`));
+    assert.ok(existsSync(join(dir, 'data', 'state.db')), 'the SQLite store stays');
+    const status = await kubito(['status', ...common]);
+    assert.equal(status.code, 1);
+    assert.match(status.stdout, new RegExp(`cluster "${name}": not running`));
+  });
+});
