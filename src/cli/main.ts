@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract). Thin:
+ * @module The `kubito` command: up, down, status, kubeconfig, proxy rules (DESIGN.md's contract). Thin:
  * parses flags and calls the packages.
  */
 import { down } from './down.js';
 import { parseCommonFlags, parseUpFlags, UsageError } from './flags.js';
 import { kubeconfig } from './kubeconfig.js';
+import { proxyCommand } from './proxy.js';
 import { status } from './status.js';
 import { up } from './up.js';
 
@@ -17,6 +18,7 @@ Usage:
   kubito down [--name NAME] [--data-dir DIR]
   kubito status [--name NAME] [--data-dir DIR]
   kubito kubeconfig [--name NAME] [--data-dir DIR]
+  kubito proxy rules [--name NAME] [--data-dir DIR]
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'status':
       return (await status(parseCommonFlags(args), out)) ? 0 : 1;
+    case 'proxy':
+      return proxyCommand(args, (text) => process.stdout.write(text));
     case 'kubeconfig':
       process.stdout.write(kubeconfig(parseCommonFlags(args)));
       return 0;
