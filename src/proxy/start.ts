@@ -8,6 +8,7 @@ import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { Clock, InformerFactory } from '../client/index.js';
 import { BackendNotBuiltError, createBackend, type ProxyMode } from './backends.js';
 import { startProxyServers } from './metrics-server.js';
+import { nodeNetworkSteps } from './node-network.js';
 import { Proxier } from './proxier.js';
 import { proxySocketPath, startRulesSocket } from './rules-socket.js';
 import { execCommandRunner } from './runner.js';
@@ -23,6 +24,8 @@ export interface NodeProxyOptions {
   clock: Clock;
   log(line: string): void;
   runner?: CommandRunner;
+  /** Prepare the node namespace (Service CIDR route, ICMP rate limit); default true. */
+  prepareNode?: boolean;
   /** Address for /metrics and /healthz; default the node's first IP; false: none. */
   serveOn?: string | false;
   minSyncPeriodMs?: number;
@@ -50,6 +53,12 @@ function must(group: string, version: string, resource: string): ResourceInfo {
 export async function startNodeProxy(options: NodeProxyOptions): Promise<NodeProxy> {
   const { log } = options;
   const context = { runner: options.runner ?? execCommandRunner(), node: options.node, cluster: options.cluster, dataDir: options.dataDir, log };
+  if (options.prepareNode !== false) {
+    for (const argv of nodeNetworkSteps(options.node)) {
+      const r = await context.runner.run(argv);
+      if (r.code !== 0) log(`proxy: ${argv.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    }
+  }
   let mode = options.mode;
   let backend: ProxyBackend;
   try {
