@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract), and doctor. Thin:
+ * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract), doctor and proxy rules. Thin:
  * parses flags and calls the packages.
  */
 import { doctor } from './doctor.js';
 import { down } from './down.js';
 import { parseCommonFlags, parseUpFlags, UsageError } from './flags.js';
 import { kubeconfig } from './kubeconfig.js';
+import { proxyCommand } from './proxy.js';
 import { status } from './status.js';
 import { up } from './up.js';
 
@@ -20,6 +21,7 @@ Usage:
   kubito kubeconfig [--name NAME] [--data-dir DIR]
   kubito doctor [svc/NAME] [-n NAMESPACE] [--name NAME] [--data-dir DIR]
                                       why a Service has no endpoints or gets no traffic
+  kubito proxy rules [--name NAME] [--data-dir DIR]
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -38,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return (await status(parseCommonFlags(args), out)) ? 0 : 1;
     case 'doctor':
       return (await doctor(args, out)) ? 0 : 1;
+    case 'proxy':
+      return proxyCommand(args, (text) => process.stdout.write(text));
     case 'kubeconfig':
       process.stdout.write(kubeconfig(parseCommonFlags(args)));
       return 0;

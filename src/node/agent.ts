@@ -26,6 +26,7 @@ import type { Runner } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
+import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
 
 export interface AgentOptions {
   cluster: string;
@@ -40,6 +41,9 @@ export interface AgentOptions {
   log(line: string): void;
   /** The --resolv-conf file for dnsPolicy Default (and ClusterFirst's host search list). */
   resolvConf?: string;
+  /** The data plane; default nftables (iptables while this build lacks it). */
+  proxyMode?: 'nftables' | 'iptables' | 'userspace';
+  clusterCIDR?: string;
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -67,6 +71,7 @@ export class NodeAgent {
   #queue = new WorkQueue<string>();
   #schedulerDone: Promise<void> | undefined;
   #unbound!: Informer<Pod>;
+  #proxy: NodeProxy | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -162,6 +167,7 @@ export class NodeAgent {
     this.#informers.start();
     await this.#informers.waitForSync();
     this.#ctx.ipam.retain(new Set(pods.cache.list().map((p) => p.metadata.uid)));
+    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log });
 
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
@@ -215,6 +221,7 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.#queue.shutDown();
     this.#informers?.stop();
+    await this.#proxy?.stop();
     this.#registration?.stop();
     this.#streams?.close();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));

@@ -10,9 +10,13 @@ export interface AgentFlags {
   clusterDNS: string[];
   clusterDomain: string;
   resolvConf: string;
+  /** The data plane (`--proxy-mode`); the agent falls back to iptables when this build lacks it. */
+  proxyMode: 'nftables' | 'iptables' | 'userspace';
+  /** The cluster's pod CIDR (the proxy masquerades traffic to Services from outside it). */
+  clusterCIDR: string;
 }
 
-const KNOWN = new Set(['cluster', 'data-dir', 'node-name', 'pod-cidr', 'cluster-dns', 'cluster-domain', 'resolv-conf']);
+const KNOWN = new Set(['cluster', 'data-dir', 'node-name', 'pod-cidr', 'cluster-dns', 'cluster-domain', 'resolv-conf', 'proxy-mode', 'cluster-cidr']);
 
 export function parseAgentFlags(argv: string[]): AgentFlags {
   const values = new Map<string, string>();
@@ -28,6 +32,8 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
   if (!cluster) throw new Error('--cluster is required');
   if (!dataDir) throw new Error('--data-dir is required');
   const dns = values.get('cluster-dns') ?? '10.96.0.10';
+  const proxyMode = values.get('proxy-mode') ?? 'nftables';
+  if (proxyMode !== 'nftables' && proxyMode !== 'iptables' && proxyMode !== 'userspace') throw new Error(`--proxy-mode must be nftables, iptables or userspace, not ${JSON.stringify(proxyMode)}`);
   return {
     cluster,
     dataDir,
@@ -36,5 +42,7 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
     clusterDNS: dns ? dns.split(',').filter(Boolean) : [],
     clusterDomain: values.get('cluster-domain') ?? 'cluster.local',
     resolvConf: values.get('resolv-conf') ?? '/etc/resolv.conf',
+    proxyMode,
+    clusterCIDR: values.get('cluster-cidr') ?? '10.244.0.0/16',
   };
 }

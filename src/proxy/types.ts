@@ -51,11 +51,11 @@ export interface ServicePortState {
   internalPolicyLocal: boolean;
   /** 0 unless type LoadBalancer with externalTrafficPolicy Local. */
   healthCheckNodePort: number;
-  /** Every endpoint the slices list for this port, sorted by ip then port (the `hasEndpoints` count). */
+  /** Every endpoint the slices list for this port (deduplicated), sorted by `ip:port` text (`sortEndpoints`). */
   endpoints: ProxyEndpoint[];
   /**
    * The endpoints traffic for the cluster IP uses (internalTrafficPolicy applied, then the ready,
-   * else serving-and-terminating fallback), sorted by ip then port.
+   * else serving-and-terminating fallback), sorted by `ip:port` text.
    */
   clusterEndpoints: ProxyEndpoint[];
   /**
@@ -68,6 +68,12 @@ export interface ServicePortState {
    * epoch, for network_programming_duration_seconds; absent if unknown.
    */
   triggerTimeMs?: number;
+  /**
+   * Upstream's `CategorizeEndpoints` split, filled by the change tracker. Optional so that
+   * hand-written fixtures may leave it out: read it through `endpointSets(sp)`, which derives it
+   * from the fields above when absent.
+   */
+  policy?: EndpointSets;
 }
 
 /** The node-wide facts every backend needs besides the service ports. */
@@ -114,4 +120,53 @@ export interface ProxyBackend {
 /** The key of one service port in `changed` sets and maps. */
 export function servicePortKey(sp: Pick<ServicePortState, 'servicePortName' | 'protocol'>): string {
   return `${sp.servicePortName}/${sp.protocol}`;
+}
+
+/** Which endpoints each of a service port's policy chains uses (kube-proxy's CategorizeEndpoints). */
+export interface EndpointSets {
+  /**
+   * Upstream's `hasEndpoints`: some endpoint anywhere is ready, or serving and terminating.
+   * False means REJECT (filter table / no-endpoint maps); with endpoints but none for a Local
+   * policy, that traffic is DROPped instead.
+   */
+  hasEndpoints: boolean;
+  /** The Cluster-policy chain's endpoints (KUBE-SVC-, service-); [] when the chain is not used. */
+  cluster: ProxyEndpoint[];
+  /** The Local-policy chain's endpoints (KUBE-SVL-, local-); [] when the chain is not used. */
+  local: ProxyEndpoint[];
+  /** Every endpoint either chain uses (one KUBE-SEP- / endpoint- chain each), sorted by `ip:port` text. */
+  reachable: ProxyEndpoint[];
+}
+
+/** True when NodePort, externalIPs or LoadBalancer IPs make the port reachable from outside. */
+export function externallyAccessible(sp: Pick<ServicePortState, 'nodePort' | 'externalIPs' | 'loadBalancerIPs'>): boolean {
+  return sp.nodePort !== 0 || sp.externalIPs.length > 0 || sp.loadBalancerIPs.length > 0;
+}
+
+/** `sp.policy`, or the same split derived from `endpoints`/`clusterEndpoints`/`externalEndpoints`. */
+export function endpointSets(sp: ServicePortState): EndpointSets {
+  if (sp.policy) return sp.policy;
+  const hasEndpoints = sp.endpoints.some((e) => e.ready || (e.serving && e.terminating));
+  const cluster = !sp.internalPolicyLocal ? sp.clusterEndpoints : !sp.externalPolicyLocal ? sp.externalEndpoints : [];
+  const local = sp.internalPolicyLocal ? sp.clusterEndpoints : sp.externalPolicyLocal ? sp.externalEndpoints : [];
+  const byKey = new Map<string, ProxyEndpoint>();
+  for (const e of [...cluster, ...local]) byKey.set(endpointString(e), e);
+  return { hasEndpoints, cluster, local, reachable: sortEndpoints([...byKey.values()]) };
+}
+
+/**
+ * Sorts endpoints as upstream's EndpointSliceCache does (`byEndpoint`): by the `ip:port` text,
+ * so `10.244.0.10:80` comes before `10.244.0.9:80`. Returns the array.
+ */
+export function sortEndpoints(endpoints: ProxyEndpoint[]): ProxyEndpoint[] {
+  return endpoints.sort((a, b) => {
+    const x = endpointString(a);
+    const y = endpointString(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+/** `net.JoinHostPort(ip, port)`: `10.0.0.1:80`, `[fd00::1]:80` (the SEP hash input). */
+export function endpointString(e: Pick<ProxyEndpoint, 'ip' | 'port'>): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }

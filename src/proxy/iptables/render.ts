@@ -1,0 +1,275 @@
+/**
+ * @module DesiredState → `iptables-restore` input for the filter and nat tables, rule for rule as
+ * kube-proxy's iptables proxier writes it (K/K pkg/proxy/iptables/proxier.go `syncProxyRules`):
+ * the same chains, hashed names, comments, match order, 10-decimal probabilities, affinity via
+ * `-m recent`, REJECT/DROP in the filter table for ports without (local) endpoints. Pure: it
+ * never runs a command.
+ *
+ * A partial render (`only`: the changed keys) still rewrites the top-level chains (KUBE-SERVICES,
+ * KUBE-NODEPORTS, ... — one rule per service port each), but declares and fills the per-service
+ * chains (SVC/SVL/EXT/FW/SEP) only for the listed keys, so the others are left as they are under
+ * `iptables-restore --noflush`. Chains in `existingNatChains` that no service port uses any more
+ * are flushed and deleted (`-X`).
+ */
+import { endpointSets, endpointString, externallyAccessible, servicePortKey, type DesiredState, type ProxyEndpoint, type ServicePortState } from '../types.js';
+import {
+  endpointChain,
+  externalChain,
+  firewallChain,
+  isServiceChainName,
+  KUBE_EXTERNAL_SERVICES,
+  KUBE_FORWARD,
+  KUBE_MARK_MASQ,
+  KUBE_NODEPORTS,
+  KUBE_POSTROUTING,
+  KUBE_PROXY_FIREWALL,
+  KUBE_SERVICES,
+  localChain,
+  serviceChain,
+} from './names.js';
+import { probability } from './probability.js';
+
+/** Above this many endpoints in all, SEP and SVC→SEP rules go without comments (upstream). */
+export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
+
+export interface RenderOptions {
+  /** The keys whose per-service chains to write; `'all'` (default) writes every one. */
+  only?: ReadonlySet<string> | 'all';
+  /** The nat chains the kernel holds now; unused service chains among them are deleted. */
+  existingNatChains?: Iterable<string>;
+}
+
+export interface Rendered {
+  /** The whole `iptables-restore --noflush` input: `*filter ... COMMIT` then `*nat ... COMMIT`. */
+  text: string;
+  /** Every per-service nat chain the state uses (written or left alone). */
+  activeNatChains: Set<string>;
+  /** Stale chains this text deletes. */
+  deletedChains: string[];
+}
+
+/** Writes iptables-restore lines; comments with spaces are quoted, as upstream writes them. */
+class Lines {
+  readonly out: string[] = [];
+  write(...words: string[]): void {
+    this.out.push(words.join(' '));
+  }
+}
+
+const q = (text: string): string => `"${text}"`;
+
+function markText(bit: number): string {
+  return `0x${(1 << bit).toString(16)}`;
+}
+
+export function renderIptables(state: DesiredState, options: RenderOptions = {}): Rendered {
+  const only = options.only ?? 'all';
+  const mark = markText(state.node.masqueradeBit);
+  const clusterCIDR = state.node.clusterCIDR;
+  const totalEndpoints = state.servicePorts.reduce((n, sp) => n + sp.endpoints.length, 0);
+  const large = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+  const comment = (text: string): string[] => (large ? [] : ['-m', 'comment', '--comment', text]);
+
+  const filterChains = new Lines();
+  const filterRules = new Lines();
+  const natChains = new Lines();
+  const natRules = new Lines();
+  const skipped = { chains: new Lines(), rules: new Lines() };
+  const active = new Set<string>();
+
+  for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_PROXY_FIREWALL]) filterChains.write(`:${chain} - [0:0]`);
+  for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_MARK_MASQ, KUBE_POSTROUTING]) natChains.write(`:${chain} - [0:0]`);
+
+  natRules.write('-A', KUBE_POSTROUTING, '-m', 'mark', '!', '--mark', `${mark}/${mark}`, '-j', 'RETURN');
+  natRules.write('-A', KUBE_POSTROUTING, '-j', 'MARK', '--xor-mark', mark);
+  natRules.write('-A', KUBE_POSTROUTING, '-m', 'comment', '--comment', q('kubernetes service traffic requiring SNAT'), '-j', 'MASQUERADE', '--random-fully');
+  natRules.write('-A', KUBE_MARK_MASQ, '-j', 'MARK', '--or-mark', mark);
+
+  for (const sp of state.servicePorts) {
+    const full = only === 'all' || only.has(servicePortKey(sp));
+    renderServicePort(sp, {
+      filterRules,
+      natRules,
+      chains: full ? natChains : skipped.chains,
+      chainRules: full ? natRules : skipped.rules,
+      active,
+      clusterCIDR,
+      nodeIPs: state.node.nodeIPs,
+      comment,
+    });
+  }
+
+  const deletedChains: string[] = [];
+  for (const chain of options.existingNatChains ?? []) {
+    if (!isServiceChainName(chain) || active.has(chain)) continue;
+    natChains.write(`:${chain} - [0:0]`);
+    natRules.write('-X', chain);
+    deletedChains.push(chain);
+  }
+
+  natRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', q('kubernetes service nodeports; NOTE: this must be the last rule in this chain'), '-m', 'addrtype', '--dst-type', 'LOCAL', '!', '-d', '127.0.0.0/8', '-j', KUBE_NODEPORTS);
+
+  filterRules.write('-A', KUBE_FORWARD, '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP');
+  filterRules.write('-A', KUBE_FORWARD, '-m', 'comment', '--comment', q('kubernetes forwarding rules'), '-m', 'mark', '--mark', `${mark}/${mark}`, '-j', 'ACCEPT');
+  filterRules.write('-A', KUBE_FORWARD, '-m', 'comment', '--comment', q('kubernetes forwarding conntrack rule'), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
+
+  const text = ['*filter', ...filterChains.out, ...filterRules.out, 'COMMIT', '*nat', ...natChains.out, ...natRules.out, 'COMMIT', ''].join('\n');
+  return { text, activeNatChains: active, deletedChains };
+}
+
+interface Sinks {
+  filterRules: Lines;
+  natRules: Lines;
+  /** Where this port's own chains are declared and filled (a throwaway buffer when skipped). */
+  chains: Lines;
+  chainRules: Lines;
+  active: Set<string>;
+  clusterCIDR: string;
+  nodeIPs: string[];
+  comment(text: string): string[];
+}
+
+function renderServicePort(sp: ServicePortState, s: Sinks): void {
+  const name = sp.servicePortName;
+  const proto = sp.protocol.toLowerCase();
+  const sets = endpointSets(sp);
+  const hasEndpoints = sets.hasEndpoints;
+  const svcChain = serviceChain(name, sp.protocol);
+  const svlChain = localChain(name, sp.protocol);
+  const extChain = externalChain(name, sp.protocol);
+  const fwChain = firewallChain(name, sp.protocol);
+  const usesClusterChain = sets.cluster.length > 0;
+  const usesLocalChain = sets.local.length > 0;
+
+  const internalChain = sp.internalPolicyLocal ? svlChain : svcChain;
+  const hasInternalEndpoints = hasEndpoints && (!sp.internalPolicyLocal || sets.local.length > 0);
+  const externalPolicyChain = sp.externalPolicyLocal ? svlChain : svcChain;
+  const hasExternalEndpoints = hasEndpoints && (!sp.externalPolicyLocal || sets.local.length > 0);
+  const usesExtChain = hasEndpoints && externallyAccessible(sp);
+  const usesFwChain = hasEndpoints && sp.loadBalancerIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
+  const lbChain = usesFwChain ? fwChain : extChain;
+
+  let internalTarget = '';
+  let internalComment = '';
+  let externalTarget = '';
+  let externalComment = '';
+  if (!hasEndpoints) {
+    internalTarget = externalTarget = 'REJECT';
+    internalComment = externalComment = q(`${name} has no endpoints`);
+  } else {
+    if (!hasInternalEndpoints) {
+      internalTarget = 'DROP';
+      internalComment = q(`${name} has no local endpoints`);
+    }
+    if (!hasExternalEndpoints) {
+      externalTarget = 'DROP';
+      externalComment = q(`${name} has no local endpoints`);
+    }
+  }
+  const dport = ['-m', proto, '-p', proto];
+
+  // Dispatch from the top-level chains (always written).
+  if (hasInternalEndpoints) {
+    s.natRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', q(`${name} cluster IP`), ...dport, '-d', sp.clusterIP, '--dport', String(sp.port), '-j', internalChain);
+  } else {
+    s.filterRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', internalComment, ...dport, '-d', sp.clusterIP, '--dport', String(sp.port), '-j', internalTarget);
+  }
+  for (const ip of sp.externalIPs) {
+    if (hasEndpoints) s.natRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', q(`${name} external IP`), ...dport, '-d', ip, '--dport', String(sp.port), '-j', extChain);
+    if (!hasExternalEndpoints) s.filterRules.write('-A', KUBE_EXTERNAL_SERVICES, '-m', 'comment', '--comment', externalComment, ...dport, '-d', ip, '--dport', String(sp.port), '-j', externalTarget);
+  }
+  for (const ip of sp.loadBalancerIPs) {
+    if (hasEndpoints) s.natRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', q(`${name} loadbalancer IP`), ...dport, '-d', ip, '--dport', String(sp.port), '-j', lbChain);
+    if (usesFwChain) s.filterRules.write('-A', KUBE_PROXY_FIREWALL, '-m', 'comment', '--comment', q(`${name} traffic not accepted by ${fwChain}`), ...dport, '-d', ip, '--dport', String(sp.port), '-j', 'DROP');
+  }
+  if (!hasExternalEndpoints) {
+    for (const ip of sp.loadBalancerIPs) s.filterRules.write('-A', KUBE_EXTERNAL_SERVICES, '-m', 'comment', '--comment', externalComment, ...dport, '-d', ip, '--dport', String(sp.port), '-j', externalTarget);
+  }
+  if (sp.nodePort !== 0) {
+    if (hasEndpoints) s.natRules.write('-A', KUBE_NODEPORTS, '-m', 'comment', '--comment', name, ...dport, '--dport', String(sp.nodePort), '-j', extChain);
+    if (!hasExternalEndpoints) s.filterRules.write('-A', KUBE_EXTERNAL_SERVICES, '-m', 'comment', '--comment', externalComment, '-m', 'addrtype', '--dst-type', 'LOCAL', ...dport, '--dport', String(sp.nodePort), '-j', externalTarget);
+  }
+  if (sp.healthCheckNodePort !== 0) {
+    s.filterRules.write('-A', KUBE_NODEPORTS, '-m', 'comment', '--comment', q(`${name} health check node port`), '-m', 'tcp', '-p', 'tcp', '--dport', String(sp.healthCheckNodePort), '-j', 'ACCEPT');
+  }
+
+  // The per-service chains (only for changed ports in a partial render; always marked active).
+  const chains = s.chains;
+  const rules = s.chainRules;
+  const declare = (chain: string): void => {
+    chains.write(`:${chain} - [0:0]`);
+    s.active.add(chain);
+  };
+  if (hasInternalEndpoints && s.clusterCIDR) {
+    rules.write('-A', internalChain, '-m', 'comment', '--comment', q(`${name} cluster IP`), ...dport, '-d', sp.clusterIP, '--dport', String(sp.port), '!', '-s', s.clusterCIDR, '-j', KUBE_MARK_MASQ);
+  }
+  if (usesExtChain) {
+    declare(extChain);
+    if (!sp.externalPolicyLocal) {
+      rules.write('-A', extChain, '-m', 'comment', '--comment', q(`masquerade traffic for ${name} external destinations`), '-j', KUBE_MARK_MASQ);
+    } else {
+      // Pod and node traffic to external destinations ignores the Local policy (as if it went
+      // out to a load balancer and came back); it needs the Cluster chain, which exists whenever
+      // there are endpoints (derived fixtures aside: then the short-circuit is left out).
+      if (s.clusterCIDR && usesClusterChain) rules.write('-A', extChain, '-m', 'comment', '--comment', q(`pod traffic for ${name} external destinations`), '-s', s.clusterCIDR, '-j', svcChain);
+      rules.write('-A', extChain, '-m', 'comment', '--comment', q(`masquerade LOCAL traffic for ${name} external destinations`), '-m', 'addrtype', '--src-type', 'LOCAL', '-j', KUBE_MARK_MASQ);
+      if (usesClusterChain) rules.write('-A', extChain, '-m', 'comment', '--comment', q(`route LOCAL traffic for ${name} external destinations`), '-m', 'addrtype', '--src-type', 'LOCAL', '-j', svcChain);
+    }
+    if (hasExternalEndpoints) rules.write('-A', extChain, '-j', externalPolicyChain);
+  }
+  if (usesFwChain) {
+    declare(fwChain);
+    const args = ['-A', fwChain, '-m', 'comment', '--comment', q(`${name} loadbalancer IP`)];
+    let allowFromNode = false;
+    for (const cidr of sp.loadBalancerSourceRanges) {
+      rules.write(...args, '-s', cidr, '-j', extChain);
+      if (s.nodeIPs.some((ip) => cidrContains(cidr, ip))) allowFromNode = true;
+    }
+    if (allowFromNode) for (const ip of sp.loadBalancerIPs) rules.write(...args, '-s', ip, '-j', extChain);
+    rules.write('-A', fwChain, '-m', 'comment', '--comment', q(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`));
+  }
+  if (usesClusterChain) {
+    declare(svcChain);
+    writeServiceToEndpointRules(rules, sp, svcChain, sets.cluster, s.comment);
+  }
+  if (usesLocalChain) {
+    declare(svlChain);
+    writeServiceToEndpointRules(rules, sp, svlChain, sets.local, s.comment);
+  }
+  for (const ep of sets.reachable) {
+    const chain = endpointChain(name, sp.protocol, endpointString(ep));
+    declare(chain);
+    const args = ['-A', chain, ...s.comment(name)];
+    rules.write(...args, '-s', ep.ip, '-j', KUBE_MARK_MASQ);
+    const affinity = sp.stickyMaxAgeSeconds > 0 ? ['-m', 'recent', '--name', chain, '--set'] : [];
+    rules.write(...args, ...affinity, ...dport, '-j', 'DNAT', '--to-destination', endpointString(ep));
+  }
+}
+
+function writeServiceToEndpointRules(rules: Lines, sp: ServicePortState, chain: string, endpoints: ProxyEndpoint[], comment: (t: string) => string[]): void {
+  const name = sp.servicePortName;
+  if (sp.stickyMaxAgeSeconds > 0) {
+    for (const ep of endpoints) {
+      const sep = endpointChain(name, sp.protocol, endpointString(ep));
+      rules.write('-A', chain, ...comment(q(`${name} -> ${endpointString(ep)}`)), '-m', 'recent', '--name', sep, '--rcheck', '--seconds', String(sp.stickyMaxAgeSeconds), '--reap', '-j', sep);
+    }
+  }
+  endpoints.forEach((ep, i) => {
+    const sep = endpointChain(name, sp.protocol, endpointString(ep));
+    const stat = i < endpoints.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(endpoints.length - i)] : [];
+    rules.write('-A', chain, ...comment(q(`${name} -> ${endpointString(ep)}`)), ...stat, '-j', sep);
+  });
+}
+
+function ipToNumber(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+/** Whether an IPv4 CIDR contains an IPv4 address. */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [base, bitsText] = cidr.split('/');
+  const bits = Number(bitsText ?? 32);
+  if (ip.includes(':') || base.includes(':')) return false;
+  const size = 2 ** (32 - bits);
+  return Math.floor(ipToNumber(base) / size) === Math.floor(ipToNumber(ip) / size);
+}

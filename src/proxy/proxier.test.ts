@@ -1,0 +1,112 @@
+/** @module The proxy loop with a fake clock and a recording backend: coalescing, retries, metrics. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../client/testing/fake-clock.js';
+import { Proxier } from './proxier.js';
+import { ep, makeService, makeSlice, TEST_NODE } from './tracker/fixtures.js';
+import type { DesiredState, ProxyBackend } from './types.js';
+
+class RecordingBackend implements ProxyBackend {
+  readonly mode = 'iptables' as const;
+  readonly syncs: Array<{ ports: number; changed: string[] | 'all' }> = [];
+  failNext = 0;
+  async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
+    this.syncs.push({ ports: state.servicePorts.length, changed: changed === 'all' ? 'all' : [...changed].sort() });
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('restore failed');
+    }
+  }
+  async currentRules(): Promise<string> {
+    return '';
+  }
+  async cleanup(): Promise<void> {}
+}
+
+const svc = (name: string, ip: string) => makeService('ns', name, (s) => {
+  s.spec.clusterIP = ip;
+  s.spec.ports = [{ name: 'p', protocol: 'TCP', port: 80 }];
+});
+
+function setup(wall = 1_000_000) {
+  const clock = new FakeClock();
+  const backend = new RecordingBackend();
+  let now = wall;
+  const logs: string[] = [];
+  const proxier = new Proxier({ backend, node: TEST_NODE, clock, wallClock: () => now, minSyncPeriodMs: 10, syncPeriodMs: 30_000, fullSyncPeriodMs: 3_600_000, log: (l) => logs.push(l) });
+  return { clock, backend, proxier, logs, setWall: (ms: number) => (now = ms) };
+}
+
+test('nothing syncs before the caches are ready; then one full sync', async () => {
+  const { clock, backend, proxier } = setup();
+  proxier.onServiceUpdate(null, svc('a', '10.96.0.1'));
+  await clock.advance(100);
+  assert.equal(backend.syncs.length, 0);
+  const first = proxier.setInitialized();
+  await clock.advance(0);
+  await first;
+  assert.deepEqual(backend.syncs, [{ ports: 1, changed: 'all' }]);
+  assert.ok(proxier.healthy());
+  proxier.stop();
+});
+
+test('a burst of changes within the min sync period coalesces into one partial sync', async () => {
+  const { clock, backend, proxier } = setup();
+  const first = proxier.setInitialized();
+  await clock.advance(0);
+  await first;
+  for (let i = 0; i < 5; i++) proxier.onServiceUpdate(null, svc(`s${i}`, `10.96.0.${i + 1}`));
+  await clock.advance(9);
+  assert.equal(backend.syncs.length, 1);
+  await clock.advance(1);
+  assert.deepEqual(backend.syncs[1], { ports: 5, changed: ['ns/s0:p/TCP', 'ns/s1:p/TCP', 'ns/s2:p/TCP', 'ns/s3:p/TCP', 'ns/s4:p/TCP'] });
+  // A no-op update does not sync.
+  const s0 = svc('s0', '10.96.0.1');
+  proxier.onServiceUpdate(s0, { ...s0, metadata: { ...s0.metadata, resourceVersion: '7' } });
+  await clock.advance(100);
+  assert.equal(backend.syncs.length, 2);
+  // The periodic sync comes 30 s after the last.
+  await clock.advance(30_000);
+  assert.deepEqual(backend.syncs[2], { ports: 5, changed: [] });
+  proxier.stop();
+});
+
+test('a failed sync is retried with back-off as a full sync', async () => {
+  const { clock, backend, proxier, logs } = setup();
+  const first = proxier.setInitialized();
+  await clock.advance(0);
+  await first;
+  backend.failNext = 2;
+  proxier.onServiceUpdate(null, svc('a', '10.96.0.1'));
+  await clock.advance(10);
+  assert.deepEqual(backend.syncs.at(-1), { ports: 1, changed: ['ns/a:p/TCP'] });
+  await clock.advance(100);
+  assert.deepEqual(backend.syncs.at(-1), { ports: 1, changed: 'all' });
+  await clock.advance(199);
+  assert.equal(backend.syncs.length, 3);
+  await clock.advance(1);
+  assert.equal(backend.syncs.length, 4);
+  assert.equal(backend.syncs.at(-1)!.changed, 'all');
+  assert.equal(proxier.metrics.failures.value, 2);
+  assert.equal(logs.length, 2);
+  proxier.stop();
+});
+
+test('network programming latency is observed per slice change after the sync that carries it', async () => {
+  const { clock, proxier, setWall } = setup(Date.parse('2025-01-01T00:00:00Z'));
+  proxier.onServiceUpdate(null, svc('a', '10.96.0.1'));
+  const first = proxier.setInitialized();
+  await clock.advance(0);
+  await first;
+  const slice = makeSlice('ns', 'a', 1, (s) => {
+    s.ports = [{ name: 'p', protocol: 'TCP', port: 80 }];
+    s.endpoints = [ep('10.0.0.1')];
+    s.metadata.annotations = { 'endpoints.kubernetes.io/last-change-trigger-time': '2025-01-01T00:00:01Z' };
+  });
+  setWall(Date.parse('2025-01-01T00:00:01.3Z'));
+  proxier.onEndpointSliceUpdate(null, slice);
+  await clock.advance(10);
+  assert.equal(proxier.metrics.networkProgramming.count, 1);
+  assert.match(proxier.metrics.render(), /kubeproxy_network_programming_duration_seconds_bucket\{le="0.25"\} 0\nkubeproxy_network_programming_duration_seconds_bucket\{le="0.5"\} 1/);
+  proxier.stop();
+});

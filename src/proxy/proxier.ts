@@ -1,0 +1,178 @@
+/**
+ * @module The proxy loop (kube-proxy's `SyncLoop` with its BoundedFrequencyRunner): informer
+ * events feed the change tracker; a sync runs at most once per `minSyncPeriodMs` (bursts of
+ * changes coalesce into one), never two at once, and hands the backend the desired state with
+ * the changed keys — or `'all'` for the first sync, after a failure and every
+ * `fullSyncPeriodMs`. A failed sync is retried with back-off (100 ms doubling to `syncPeriodMs`).
+ * Every `syncPeriodMs` a sync runs even without changes. Metrics: sync durations, and the
+ * network programming latency of each slice change (from its last-change-trigger-time).
+ */
+import type { Clock, TimerHandle } from '../client/index.js';
+import { ProxyMetrics } from './metrics.js';
+import { ChangeTracker } from './tracker/change-tracker.js';
+import type { ProxyEndpointSlice, ProxyService } from './tracker/views.js';
+import type { DesiredState, ProxyBackend, ProxyNodeConfig } from './types.js';
+
+export interface ProxierOptions {
+  backend: ProxyBackend;
+  node: ProxyNodeConfig;
+  clock: Clock;
+  /** Wall-clock ms since the epoch (trigger times are wall-clock); default `Date.now`. */
+  wallClock?: () => number;
+  /** The least time between two sync starts (upstream minSyncPeriod). Default 10 ms. */
+  minSyncPeriodMs?: number;
+  /** A sync at least this often, and the back-off ceiling. Default 30 s (upstream syncPeriod). */
+  syncPeriodMs?: number;
+  /** A full sync at least this often. Default 1 h (upstream FullSyncPeriod). */
+  fullSyncPeriodMs?: number;
+  nodeZone?: string;
+  metrics?: ProxyMetrics;
+  log(line: string): void;
+}
+
+export interface SyncRecord {
+  full: boolean;
+  changed: number;
+  ok: boolean;
+  durationMs: number;
+}
+
+export class Proxier {
+  readonly metrics: ProxyMetrics;
+  readonly #o: ProxierOptions;
+  readonly #tracker: ChangeTracker;
+  readonly #minMs: number;
+  readonly #periodMs: number;
+  readonly #fullMs: number;
+  #timer: TimerHandle | undefined;
+  #timerAt = Infinity;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #ready = false;
+  #stopped = false;
+  #needFull = true;
+  #lastStart = -Infinity;
+  #lastFull = -Infinity;
+  #retryMs = 0;
+  #pendingTriggers: number[] = [];
+  #lastOk: { at: number; state: DesiredState } | undefined;
+  #queuedSince: number | undefined;
+  #firstSyncDone!: () => void;
+  readonly #firstSync = new Promise<void>((resolve) => (this.#firstSyncDone = resolve));
+  /** Called after each sync (tests, logs). */
+  onSync: ((record: SyncRecord) => void) | undefined;
+
+  constructor(options: ProxierOptions) {
+    this.#o = options;
+    this.metrics = options.metrics ?? new ProxyMetrics();
+    this.#minMs = options.minSyncPeriodMs ?? 10;
+    this.#periodMs = options.syncPeriodMs ?? 30_000;
+    this.#fullMs = options.fullSyncPeriodMs ?? 3_600_000;
+    this.#tracker = new ChangeTracker({ node: options.node, nodeZone: options.nodeZone, startTimeMs: (options.wallClock ?? Date.now)() });
+  }
+
+  /** Informer handler: add is `(null, s)`, delete is `(s, null)`. */
+  onServiceUpdate(prev: ProxyService | null, curr: ProxyService | null): void {
+    if (this.#tracker.updateService(prev, curr)) this.#queue();
+  }
+
+  onEndpointSliceUpdate(prev: ProxyEndpointSlice | null, curr: ProxyEndpointSlice | null): void {
+    if (this.#tracker.updateSlice(prev, curr)) this.#queue();
+  }
+
+  /** Both caches have synced: the first (full) sync may run. Resolves after it ran (ok or not). */
+  setInitialized(): Promise<void> {
+    this.#ready = true;
+    this.#schedule(0);
+    return this.#firstSync;
+  }
+
+  /** The desired state of the last successful sync, and when it finished (clock ms). */
+  lastSynced(): { at: number; state: DesiredState } | undefined {
+    return this.#lastOk;
+  }
+
+  /**
+   * kube-proxy's /healthz rule: healthy unless a change has waited for a sync longer than two
+   * sync periods (or no sync ever succeeded).
+   */
+  healthy(): boolean {
+    if (!this.#lastOk) return false;
+    return this.#queuedSince === undefined || this.#o.clock.now() - this.#queuedSince < 2 * this.#periodMs;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #queue(): void {
+    this.#queuedSince ??= this.#o.clock.now();
+    if (!this.#ready) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#schedule(Math.max(0, this.#lastStart + this.#minMs - this.#o.clock.now()));
+  }
+
+  /** Runs a sync `delayMs` from now, unless one is due sooner. */
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    const at = this.#o.clock.now() + delayMs;
+    if (this.#timer && this.#timerAt <= at) return;
+    if (this.#timer) this.#o.clock.clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = this.#o.clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#running = this.#sync().finally(() => {
+        this.#running = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.#queue();
+        }
+      });
+    }, delayMs);
+  }
+
+  async #sync(): Promise<void> {
+    const clock = this.#o.clock;
+    const start = clock.now();
+    this.#lastStart = start;
+    this.#queuedSince = undefined;
+    const { state, changed, triggerTimes } = this.#tracker.take();
+    this.#pendingTriggers.push(...triggerTimes);
+    const full = this.#needFull || start - this.#lastFull >= this.#fullMs;
+    let ok = false;
+    try {
+      await this.#o.backend.sync(state, full ? 'all' : changed);
+      ok = true;
+    } catch (err) {
+      this.#needFull = true;
+      this.metrics.failures.value++;
+      this.#retryMs = Math.min(this.#retryMs ? this.#retryMs * 2 : 100, this.#periodMs);
+      this.#o.log(`proxy: ${full ? 'full' : 'partial'} sync failed (retrying in ${this.#retryMs} ms with a full sync): ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const end = clock.now();
+    const seconds = (end - start) / 1000;
+    if (ok) {
+      this.#needFull = false;
+      this.#retryMs = 0;
+      if (full) this.#lastFull = start;
+      this.#lastOk = { at: end, state };
+      this.metrics.syncDuration.observe(seconds);
+      (full ? this.metrics.fullSyncDuration : this.metrics.partialSyncDuration).observe(seconds);
+      const wall = (this.#o.wallClock ?? Date.now)();
+      this.metrics.lastSync.value = wall / 1000;
+      this.metrics.servicePorts.value = state.servicePorts.length;
+      for (const t of this.#pendingTriggers) this.metrics.networkProgramming.observe(Math.max(0, wall - t) / 1000);
+      this.#pendingTriggers = [];
+    }
+    this.#firstSyncDone();
+    this.onSync?.({ full, changed: full ? state.servicePorts.length : changed.size, ok, durationMs: end - start });
+    // The next sync: a retry, or the periodic one.
+    this.#schedule(ok ? this.#periodMs : this.#retryMs);
+  }
+}
