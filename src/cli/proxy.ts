@@ -34,7 +34,7 @@ function readKernel(flags: CommonFlags): string {
   const mode = readState(flags.dataDir)?.proxyMode ?? 'iptables';
   const inNode = (argv: string[]): string => execFileSync('nsenter', [`--net=${netns}`, '--', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (mode === 'nftables') return inNode(['nft', 'list', 'table', 'ip', 'kube-proxy']);
-  for (const save of ['iptables-legacy-save', 'iptables-nft-save', 'iptables-save']) {
+  for (const save of ['iptables-save', 'iptables-legacy-save', 'iptables-nft-save']) {
     try {
       const text = inNode([save]);
       if (text.includes('KUBE-')) return text;

@@ -192,7 +192,7 @@ describe('proxy (iptables mode)', { skip: canRun ? false : 'needs root and netwo
     });
     factory.start();
     await factory.waitForSync();
-    const save = async () => (await run('nsenter', [`--net=/run/netns/kubito-${NAME}-node`, '--', 'iptables-legacy-save', '-t', 'nat'])).stdout;
+    const save = async () => (await run('nsenter', [`--net=/run/netns/kubito-${NAME}-node`, '--', 'iptables-save', '-t', 'nat'])).stdout;
     assert.ok((await save()).includes(`:${sep} `), `${sep} is in the rules before the delete`);
     try {
       await ok(['delete', 'pod', victim.metadata.name, '--wait=false']);

@@ -4,9 +4,9 @@
  * commands run in (the node agent runs inside the node namespace; tests wrap commands in
  * `ip netns exec`).
  *
- * Which iptables: `iptables-legacy` when it works here, else `iptables-nft`, else `iptables`
- * (see README: legacy restores big rulesets ~40x faster and keeps out of the nftables backend's
- * way). The jump rules from the built-in chains are installed once (`-N`, `-C`, `-I`); every
+ * Which iptables: the host's own `iptables` (whichever flavour its alternatives point at) when
+ * it works here, so that a plain `iptables-save` in the node namespace shows the rules, as the
+ * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). The jump rules from the built-in chains are installed once (`-N`, `-C`, `-I`); every
  * sync then rewrites KUBE-SERVICES & co. and the changed services' chains in one restore.
  * Stale service chains are found from what this backend applied before, and on a full sync
  * from `iptables-save -t nat` (leftovers of an earlier run).
@@ -62,11 +62,12 @@ export class IptablesBackend implements ProxyBackend {
   /** The iptables flavour in use (probed on first use). */
   async variant(): Promise<IptablesVariant> {
     if (this.#variant !== 'auto') return this.#variant;
-    for (const v of ['legacy', 'nft'] as const) {
+    for (const v of ['default', 'legacy', 'nft'] as const) {
       const r = await this.#runner.run([...this.#wrap, BINARIES[v].iptables, '-w', '-t', 'nat', '-S', 'POSTROUTING']);
       if (r.code === 0) return (this.#variant = v);
     }
-    return (this.#variant = 'default');
+    const probe = [...this.#wrap, BINARIES.default.iptables, '-w', '-t', 'nat', '-S', 'POSTROUTING'];
+    throw new ApplyError(probe, { code: 1, stderr: '' }, 'no working iptables in the node namespace (install the Debian package iptables)');
   }
 
   async #run(argv: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -12,7 +12,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kubectlPath, startCluster, type Cluster } from '../harness.js';
@@ -56,12 +56,14 @@ function describeField(text: string, key: string): string | undefined {
   return m?.[1].trim();
 }
 
-describe('the Services chapter, verbatim', { timeout: 240_000 }, () => {
+// With the kubectl the course uses (1.32, on PATH) and the oldest and newest kubito supports.
+for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, verbatim (kubectl ${version})`, { timeout: 240_000 }, () => {
   let cluster: Cluster;
-  const ok = (args: string[]): Promise<string> => cluster.kubectlOk(args);
+  const ok = (args: string[]): Promise<string> => cluster.kubectlOk(args, { version });
 
   before(async () => {
-    cluster = await startCluster({ name: `chapter${process.pid % 100000}` });
+    // iptables mode, so that step 6 reads like the chapter (nftables is kubito's default).
+    cluster = await startCluster({ name: `ch${version.replace('.', '')}-${process.pid % 100000}`, extraArgs: ['--proxy-mode', 'iptables'] });
   });
   after(async () => {
     await cluster?.stop();
@@ -79,7 +81,7 @@ describe('the Services chapter, verbatim', { timeout: 240_000 }, () => {
   test('2. create service clusterip, run --expose, expose deployment', async () => {
     assert.equal(await ok(['create', 'service', 'clusterip', 'nginx-service', '--tcp=80:80']), 'service/nginx-service created\n');
 
-    const verbatim = await cluster.kubectl(['run', 'nginx', '--image=nginx', '--restart=Never', '--port=80', '--target-port=80']);
+    const verbatim = await cluster.kubectl(['run', 'nginx', '--image=nginx', '--restart=Never', '--port=80', '--target-port=80'], { version });
     assert.notEqual(verbatim.code, 0);
     assert.match(verbatim.stderr, /unknown flag: --target-port/);
     assert.equal(await ok(['run', 'nginx', '--image=nginx', '--restart=Never', '--port=80', '--expose']), 'service/nginx created\npod/nginx created\n');
@@ -92,7 +94,7 @@ describe('the Services chapter, verbatim', { timeout: 240_000 }, () => {
   });
 
   test('3. kubectl apply -f nginx-srv.yaml; get services; describe svc nginx shows both pods', async () => {
-    const applied = await cluster.kubectl(['apply', '-f', manifest('nginx-srv.yaml')]);
+    const applied = await cluster.kubectl(['apply', '-f', manifest('nginx-srv.yaml')], { version });
     assert.equal(applied.code, 0, applied.stderr);
     // The Service exists (made by expose above), so apply patches it, as kubectl says.
     assert.equal(applied.stdout, 'service/nginx configured\n');
@@ -132,7 +134,7 @@ describe('the Services chapter, verbatim', { timeout: 240_000 }, () => {
   });
 
   test('4. kubectl port-forward svc/nginx 8080:80 serves the welcome page on localhost:8080', async () => {
-    const pf = await startPortForward(cluster, ['port-forward', 'svc/nginx', '8080:80']);
+    const pf = await startPortForward(cluster, ['port-forward', 'svc/nginx', '8080:80'], version);
     try {
       assert.match(pf.banner, /^Forwarding from 127\.0\.0\.1:8080 -> 80$/m);
       const page = await httpGet('http://127.0.0.1:8080/');
@@ -142,11 +144,66 @@ describe('the Services chapter, verbatim', { timeout: 240_000 }, () => {
       await pf.stop();
     }
   });
+
+  test('5. kubectl run busybox -it, then wget -O- <CLUSTER-IP>:80 inside it', async () => {
+    const clusterIP = await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']);
+    const session = await interactive(cluster, version, 'run busybox --image=busybox --restart=Never -it -- /bin/sh', [
+      { after: /If you don't see a command prompt, try pressing enter\./, send: `wget -O- ${clusterIP}:80\n` },
+      { after: /written to stdout/, send: 'exit\n' },
+    ]);
+    assert.equal(session.code, 0, session.output);
+    assert.match(session.output, new RegExp(`Connecting to ${clusterIP.replace(/\./g, '\\.')}:80 \\(${clusterIP.replace(/\./g, '\\.')}:80\\)`));
+    assert.match(session.output, /writing to stdout/);
+    assert.match(session.output, /<h1>Welcome to nginx!<\/h1>/);
+    await eventually('the busybox pod to complete', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded' ? true : undefined));
+    await ok(['delete', 'pod', 'busybox']);
+  });
+
+  test("6. iptables-save | grep 'default/nginx:service-http' on the node reads like the chapter", async () => {
+    const podIPs = (await ok(['get', 'pods', '-l', 'app=nginx', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').filter(Boolean).sort();
+    const clusterIP = await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']);
+    const grep = spawnSync('sh', ['-c', `ip netns exec kubito-${cluster.name}-node iptables-save | grep 'default/nginx:service-http'`], { encoding: 'utf8' });
+    assert.equal(grep.status, 0, grep.stderr);
+    const rules = grep.stdout;
+    // The chapter's own chain name: kube-proxy hashes "default/nginx:service-http" + "tcp" the same way.
+    const svcChain = 'KUBE-SVC-J3IQXGWMHP6USLHH';
+    assert.match(rules, new RegExp(`^-A KUBE-SERVICES -d ${clusterIP}/32 -p tcp -m comment --comment "default/nginx:service-http cluster IP" -m tcp --dport 80 -j ${svcChain}$`, 'm'));
+    assert.match(rules, new RegExp(`^-A ${svcChain} ! -s 10\\.244\\.0\\.0/16 -d ${clusterIP}/32 -p tcp -m comment --comment "default/nginx:service-http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ$`, 'm'));
+    // The kernel keeps the probability as a 32-bit fraction: 0.5 reads back with 11 decimals, as in the chapter.
+    assert.match(rules, new RegExp(`^-A ${svcChain} -m comment --comment "default/nginx:service-http -> ${podIPs[0]}:80" -m statistic --mode random --probability 0\\.50000000000 -j KUBE-SEP-[A-Z2-7]{16}$`, 'm'));
+    for (const ip of podIPs) {
+      assert.match(rules, new RegExp(`^-A KUBE-SEP-[A-Z2-7]{16} -s ${ip}/32 -m comment --comment "default/nginx:service-http" -j KUBE-MARK-MASQ$`, 'm'));
+      assert.match(rules, new RegExp(`^-A KUBE-SEP-[A-Z2-7]{16} -p tcp -m comment --comment "default/nginx:service-http" -m tcp -j DNAT --to-destination ${ip}:80$`, 'm'));
+    }
+  });
 });
 
+/**
+ * Runs `kubectl <command>` on a pseudo-terminal (util-linux `script`), as a person at a terminal
+ * would: each input is typed once the output so far matches its `after`.
+ */
+async function interactive(cluster: Cluster, version: string, command: string, inputs: Array<{ after: RegExp; send: string }>): Promise<{ code: number; output: string }> {
+  const kubectl = `${kubectlPath(version)} --kubeconfig ${cluster.kubeconfig} ${command}`;
+  const child = spawn('script', ['-qfec', kubectl, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HOME: cluster.dir, TERM: 'xterm' } });
+  let output = '';
+  let next = 0;
+  const feed = (): void => {
+    while (next < inputs.length && inputs[next].after.test(output)) child.stdin!.write(inputs[next++].send);
+  };
+  child.stdout!.on('data', (c: Buffer) => {
+    output += c.toString();
+    feed();
+  });
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number>((resolveExit) => child.once('exit', (c) => resolveExit(c ?? -1)));
+  clearTimeout(timer);
+  return { code, output };
+}
+
 /** Runs `kubectl port-forward` in the background until its "Forwarding from" lines appear. */
-async function startPortForward(cluster: Cluster, args: string[]): Promise<{ banner: string; stop(): Promise<void> }> {
-  const child = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: cluster.dir } });
+async function startPortForward(cluster: Cluster, args: string[], version: string): Promise<{ banner: string; stop(): Promise<void> }> {
+  const child = spawn(kubectlPath(version), ['--kubeconfig', cluster.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: cluster.dir } });
   let banner = '';
   let errors = '';
   child.stderr!.on('data', (c: Buffer) => (errors += c.toString()));
