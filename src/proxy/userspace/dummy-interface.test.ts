@@ -38,6 +38,17 @@ describe('DummyInterface', () => {
     assert.deepEqual(r.lines, ['ip link add name kube-ipvs0 type dummy', 'ip link set dev kube-ipvs0 up', 'ip -o -4 addr show dev kube-ipvs0']);
   });
 
+  test('without the dummy module, a bridge without ports stands in', async () => {
+    const r = recorder({ 'ip link add name kube-ipvs0 type dummy': { code: 2, stderr: 'Error: Unknown device type.' } });
+    await new DummyInterface(r).ensure();
+    assert.deepEqual(r.lines, ['ip link add name kube-ipvs0 type dummy', 'ip link add name kube-ipvs0 type bridge', 'ip link set dev kube-ipvs0 up', 'ip -o -4 addr show dev kube-ipvs0']);
+  });
+
+  test('another failure to create the link is an error', async () => {
+    const r = recorder({ 'ip link add name kube-ipvs0 type dummy': { code: 2, stderr: 'RTNETLINK answers: Operation not permitted' } });
+    await assert.rejects(new DummyInterface(r).ensure(), InterfaceCommandError);
+  });
+
   test('add, remove, delete; tolerated and real failures', async () => {
     const r = recorder({
       'ip addr add 10.96.0.2/32 dev kv0': { code: 2, stderr: 'RTNETLINK answers: File exists' },

@@ -2,16 +2,23 @@
  * @module The dummy interface that makes Service addresses local in the node namespace (as
  * IPVS mode's `kube-ipvs0`), so the proxy can listen on them: argv builders and the parser of
  * `ip -o -4 addr show` are pure; `DummyInterface` runs them through a CommandRunner.
+ *
+ * Kernels without the `dummy` module (common in containers, where it cannot be loaded) get a
+ * bridge without ports instead: its /32 addresses are local just the same (a local route each)
+ * and nothing is ever attached to it.
  */
 import type { CommandRunner } from '../types.js';
 
 export const DEFAULT_INTERFACE = 'kube-ipvs0';
 
-export function createLinkArgv(name: string): string[][] {
-  return [
-    ['ip', 'link', 'add', 'name', name, 'type', 'dummy'],
-    ['ip', 'link', 'set', 'dev', name, 'up'],
-  ];
+export type LinkKind = 'dummy' | 'bridge';
+
+export function createLinkArgv(name: string, kind: LinkKind = 'dummy'): string[] {
+  return ['ip', 'link', 'add', 'name', name, 'type', kind];
+}
+
+export function linkUpArgv(name: string): string[] {
+  return ['ip', 'link', 'set', 'dev', name, 'up'];
 }
 
 export function addAddressArgv(name: string, ip: string): string[] {
@@ -70,9 +77,13 @@ export class DummyInterface {
   /** Creates the interface (an existing one is reused) and learns the addresses it has. */
   async ensure(): Promise<ReadonlySet<string>> {
     if (this.#addresses) return this.#addresses;
-    const [add, up] = createLinkArgv(this.name);
-    await this.#run(add, /File exists/);
-    await this.#run(up);
+    const dummy = createLinkArgv(this.name, 'dummy');
+    const r = await this.#runner.run(dummy);
+    if (r.code !== 0 && !/File exists/.test(r.stderr)) {
+      if (!/Unknown device type|not supported/i.test(r.stderr)) throw new InterfaceCommandError(dummy, r);
+      await this.#run(createLinkArgv(this.name, 'bridge'), /File exists/);
+    }
+    await this.#run(linkUpArgv(this.name));
     this.#addresses = new Set(parseAddresses(await this.#run(showAddressesArgv(this.name))));
     return this.#addresses;
   }
