@@ -62,7 +62,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     t = process.hrtime.bigint();
     // A crashed earlier run may have left namespaces and processes behind.
     await cleanupCluster(flags.name, { dataDir: flags.dataDir });
-    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), log: (line) => out(`  ${line}`) });
+    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, log: (line) => out(`  ${line}`) });
     out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
   }
   const kubeconfigText = renderKubeconfig({ name: flags.name, server: cp.url, caCertPem: creds.caCertPem, token: creds.adminToken });

@@ -26,6 +26,9 @@ import type { Runner } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
+import { relaySocketPath } from '../proxy/relay/protocol.js';
+import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
+import { startUserspaceProxy, type RunningFeed } from '../proxy/userspace/feed.js';
 
 export interface AgentOptions {
   cluster: string;
@@ -40,6 +43,8 @@ export interface AgentOptions {
   log(line: string): void;
   /** The --resolv-conf file for dnsPolicy Default (and ClusterFirst's host search list). */
   resolvConf?: string;
+  /** The proxy backend to run (default nftables). */
+  proxyMode?: 'nftables' | 'iptables' | 'userspace';
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -67,6 +72,8 @@ export class NodeAgent {
   #queue = new WorkQueue<string>();
   #schedulerDone: Promise<void> | undefined;
   #unbound!: Informer<Pod>;
+  #relay: RelayServer | undefined;
+  #proxy: RunningFeed | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -86,6 +93,12 @@ export class NodeAgent {
     const services = this.#informers.informer<ServiceView>(SERVICES);
     const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
     this.#unbound = this.#informers.informer<Pod>(PODS, { fieldSelector: 'spec.nodeName=' });
+    // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock.
+    this.#relay = await startRelayServer({ socketPath: relaySocketPath(o.dataDir), log: (l) => o.log(`relay: ${l}`) });
+    if (o.proxyMode === 'userspace') {
+      const runner = { run: (argv: string[], opts?: { input?: string }) => o.runner.run(argv, { input: opts?.input, allowFailure: true }) };
+      this.#proxy = startUserspaceProxy({ informers: this.#informers, runner, nodeName: o.nodeName, nodeIP: hostIP, clusterCIDR: o.podCIDR, log: o.log });
+    }
 
     this.#ctx = {
       cluster: o.cluster,
@@ -219,6 +232,8 @@ export class NodeAgent {
     this.#streams?.close();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
     await this.#kubelet?.close();
+    await this.#proxy?.stop();
+    await this.#relay?.close();
     await this.#schedulerDone;
   }
 }

@@ -10,9 +10,11 @@ export interface AgentFlags {
   clusterDNS: string[];
   clusterDomain: string;
   resolvConf: string;
+  /** The proxy backend the agent runs (--proxy-mode; default nftables). */
+  proxyMode: 'nftables' | 'iptables' | 'userspace';
 }
 
-const KNOWN = new Set(['cluster', 'data-dir', 'node-name', 'pod-cidr', 'cluster-dns', 'cluster-domain', 'resolv-conf']);
+const KNOWN = new Set(['cluster', 'data-dir', 'node-name', 'pod-cidr', 'cluster-dns', 'cluster-domain', 'resolv-conf', 'proxy-mode']);
 
 export function parseAgentFlags(argv: string[]): AgentFlags {
   const values = new Map<string, string>();
@@ -28,6 +30,8 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
   if (!cluster) throw new Error('--cluster is required');
   if (!dataDir) throw new Error('--data-dir is required');
   const dns = values.get('cluster-dns') ?? '10.96.0.10';
+  const proxyMode = values.get('proxy-mode') ?? 'nftables';
+  if (proxyMode !== 'nftables' && proxyMode !== 'iptables' && proxyMode !== 'userspace') throw new Error(`--proxy-mode must be nftables, iptables or userspace, not ${JSON.stringify(proxyMode)}`);
   return {
     cluster,
     dataDir,
@@ -36,5 +40,6 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
     clusterDNS: dns ? dns.split(',').filter(Boolean) : [],
     clusterDomain: values.get('cluster-domain') ?? 'cluster.local',
     resolvConf: values.get('resolv-conf') ?? '/etc/resolv.conf',
+    proxyMode,
   };
 }

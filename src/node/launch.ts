@@ -28,6 +28,8 @@ export interface LaunchOptions {
   podCIDR?: string;
   clusterDNS?: string;
   clusterDomain?: string;
+  /** --proxy-mode for the agent (default: the agent's, nftables). */
+  proxyMode?: string;
   /** Each line the agent writes (stdout and stderr). */
   log(line: string): void;
   runner?: Runner;
@@ -78,6 +80,7 @@ export async function launchNodeAgent(options: LaunchOptions): Promise<RunningAg
     ...(options.nodeName ? ['--node-name', options.nodeName] : []),
     ...(options.clusterDNS !== undefined ? ['--cluster-dns', options.clusterDNS] : []),
     ...(options.clusterDomain ? ['--cluster-domain', options.clusterDomain] : []),
+    ...(options.proxyMode ? ['--proxy-mode', options.proxyMode] : []),
   ];
   const nsenter = findExecutable('nsenter')!;
   const child = spawn(nsenter, [`--net=/run/netns/${nodeNetns(options.cluster)}`, '--', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
