@@ -5,6 +5,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { encodeRequest, LineSplitter, parseReply } from '../proxy/relay/protocol.js';
+import { resetSocket } from '../proxy/userspace/tcp-listener.js';
 import type { HostListenerSpec } from './desired.js';
 
 export interface ForwarderOptions {
@@ -15,9 +16,7 @@ export interface ForwarderOptions {
 
 /** Tears `other` down with a reset when `s` fails. */
 function resetOnError(s: Socket, other: Socket): void {
-  s.on('error', () => {
-    if (!other.destroyed) other.resetAndDestroy();
-  });
+  s.on('error', () => resetSocket(other));
 }
 
 export class HostTcpForwarder {
@@ -78,7 +77,7 @@ export class HostTcpForwarder {
       } catch (err) {
         this.#o.log(`${this.key}: ${err instanceof Error ? err.message : String(err)}`);
         relay.destroy();
-        client.resetAndDestroy();
+        resetSocket(client);
         return;
       }
       if (!got) return;
@@ -93,7 +92,7 @@ export class HostTcpForwarder {
       })();
       if (!reply.ok) {
         relay.destroy();
-        if (!client.destroyed) client.resetAndDestroy();
+        resetSocket(client);
         return;
       }
       if (got.rest.length) client.write(got.rest);
@@ -102,7 +101,7 @@ export class HostTcpForwarder {
     relay.on('data', onData);
     relay.once('close', () => {
       // The agent (or its socket) went away before replying: nothing was connected.
-      if (!replied && !client.destroyed) client.resetAndDestroy();
+      if (!replied) resetSocket(client);
     });
   }
 

@@ -94,6 +94,19 @@ describe('relay server', () => {
     assert.equal(reply.ok === false && reply.code, 'ECONNREFUSED');
   });
 
+  test('an upstream reset closes the relay connection (a Unix socket has no RST to pass on)', async () => {
+    const rude = createServer((s) => s.on('data', () => s.resetAndDestroy()));
+    await new Promise<void>((r) => rude.listen(0, '127.0.0.1', () => r()));
+    const { reply, sock } = await open(encodeRequest({ proto: 'tcp', ip: '127.0.0.1', port: (rude.address() as AddressInfo).port }));
+    assert.deepEqual(reply, { ok: true });
+    const closed = new Promise((r) => sock.once('close', r));
+    sock.on('error', () => undefined);
+    sock.resume();
+    sock.write('x');
+    await closed;
+    rude.close();
+  });
+
   test('a bad header is answered with the reason', async () => {
     const { reply } = await open(Buffer.from('{"v":1,"proto":"icmp","ip":"127.0.0.1","port":1}\n'));
     assert.equal(reply.ok === false && /tcp or udp/.test(reply.message), true);

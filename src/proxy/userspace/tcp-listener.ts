@@ -41,13 +41,24 @@ function dial(ep: ProxyEndpoint, timeoutMs: number): Promise<Socket> {
   });
 }
 
+/**
+ * Tears a socket down with a TCP reset (RST) where it is a TCP socket; a Unix socket (the relay)
+ * has no reset (Node throws ERR_INVALID_HANDLE_TYPE), so it is just destroyed.
+ */
+export function resetSocket(s: Socket): void {
+  if (s.destroyed) return;
+  try {
+    s.resetAndDestroy();
+  } catch {
+    s.destroy();
+  }
+}
+
 /** Splices two connected sockets: data and FIN both ways; an error or reset tears both down. */
 export function splice(a: Socket, b: Socket): void {
   a.pipe(b);
   b.pipe(a);
-  const fail = (other: Socket) => (): void => {
-    if (!other.destroyed) other.resetAndDestroy();
-  };
+  const fail = (other: Socket) => (): void => resetSocket(other);
   a.on('error', fail(b));
   b.on('error', fail(a));
   a.on('close', (hadError) => hadError && fail(b)());
@@ -127,7 +138,7 @@ export class TcpProxyListener {
         this.#o.log(`${this.key} (${this.#spec.servicePort}): ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    if (!client.destroyed) client.resetAndDestroy();
+    resetSocket(client);
   }
 
   /** Stops accepting; established connections are left to finish (as conntrack keeps them). */
