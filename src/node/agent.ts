@@ -29,6 +29,7 @@ import { installStreams, type KubeletStreams } from './streams/index.js';
 import { relaySocketPath } from '../proxy/relay/protocol.js';
 import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
 import { startUserspaceProxy, type RunningFeed } from '../proxy/userspace/feed.js';
+import type { UserspaceBackend } from '../proxy/userspace/index.js';
 
 export interface AgentOptions {
   cluster: string;
@@ -73,7 +74,7 @@ export class NodeAgent {
   #schedulerDone: Promise<void> | undefined;
   #unbound!: Informer<Pod>;
   #relay: RelayServer | undefined;
-  #proxy: RunningFeed | undefined;
+  #proxy: (RunningFeed & { backend: UserspaceBackend }) | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -94,11 +95,12 @@ export class NodeAgent {
     const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
     this.#unbound = this.#informers.informer<Pod>(PODS, { fieldSelector: 'spec.nodeName=' });
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock.
-    this.#relay = await startRelayServer({ socketPath: relaySocketPath(o.dataDir), log: (l) => o.log(`relay: ${l}`) });
     if (o.proxyMode === 'userspace') {
       const runner = { run: (argv: string[], opts?: { input?: string }) => o.runner.run(argv, { input: opts?.input, allowFailure: true }) };
       this.#proxy = startUserspaceProxy({ informers: this.#informers, runner, nodeName: o.nodeName, nodeIP: hostIP, clusterCIDR: o.podCIDR, log: o.log });
     }
+    const proxy = this.#proxy;
+    this.#relay = await startRelayServer({ socketPath: relaySocketPath(o.dataDir), log: (l) => o.log(`relay: ${l}`), dialTcp: proxy && ((ip, port, client) => proxy.backend.dialTcp(ip, port, client)) });
 
     this.#ctx = {
       cluster: o.cluster,

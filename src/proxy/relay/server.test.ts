@@ -52,6 +52,7 @@ describe('relay server', () => {
     relay = await startRelayServer({ socketPath: join(dir, 'run', 'proxy.sock'), log: () => undefined, connectTimeoutMs: 500 });
     // Echoes upper-cased, and answers the client's FIN with its own after "bye".
     echo = createServer({ allowHalfOpen: true }, (s) => {
+      s.on('error', () => undefined);
       s.on('data', (c: Buffer) => s.write(c.toString().toUpperCase()));
       s.on('end', () => s.end('bye'));
     });
@@ -105,6 +106,37 @@ describe('relay server', () => {
     sock.write('x');
     await closed;
     rude.close();
+  });
+
+  test('an in-process shortcut (the userspace proxy) serves requests it claims; "no endpoint" is refused', async () => {
+    const asked: string[] = [];
+    const shortcut = await startRelayServer({
+      socketPath: join(dir, 'shortcut.sock'),
+      log: () => undefined,
+      dialTcp: (ip, port, client) => {
+        asked.push(`${ip}:${port} from ${client}`);
+        if (port === 1) return Promise.resolve(undefined);
+        if (port === 2) return new Promise((r) => { const s = connect(echoPort, '127.0.0.1', () => r(s)); });
+        return undefined;
+      },
+    });
+    const via = (header: Buffer, early?: Buffer) => {
+      const saved = relay;
+      relay = shortcut;
+      return open(header, early).finally(() => (relay = saved));
+    };
+    const a = await via(encodeRequest({ proto: 'tcp', ip: '10.244.0.1', port: 2, src: '127.0.0.1:4000' }), Buffer.from('hi'));
+    assert.deepEqual(a.reply, { ok: true });
+    const all = readAll(a.sock, a.rest);
+    a.sock.end();
+    assert.equal(await all, 'HIbye');
+    const b = await via(encodeRequest({ proto: 'tcp', ip: '10.244.0.1', port: 1 }));
+    assert.equal(b.reply.ok === false && b.reply.code, 'ECONNREFUSED');
+    const c = await via(encodeRequest({ proto: 'tcp', ip: '127.0.0.1', port: echoPort }), Buffer.from('x'));
+    assert.deepEqual(c.reply, { ok: true }, 'not claimed: dialled for real');
+    c.sock.destroy();
+    assert.deepEqual(asked, ['10.244.0.1:2 from 127.0.0.1', '10.244.0.1:1 from ', `127.0.0.1:${echoPort} from `]);
+    await shortcut.close();
   });
 
   test('a bad header is answered with the reason', async () => {

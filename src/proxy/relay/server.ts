@@ -21,6 +21,12 @@ export interface RelayServerOptions {
   log?: (line: string) => void;
   /** How long a TCP dial may take before it is reported as failed. Default 5 s. */
   connectTimeoutMs?: number;
+  /**
+   * An in-process shortcut: a connection for a TCP request this process proxies itself (the
+   * userspace backend's `dialTcp`), undefined to dial for real; resolving undefined means the
+   * proxy found no endpoint (reported as ECONNREFUSED).
+   */
+  dialTcp?: (ip: string, port: number, clientIP: string) => Promise<Socket | undefined> | undefined;
 }
 
 export interface RelayServer {
@@ -33,6 +39,21 @@ export interface RelayServer {
 
 function failure(err: unknown): Buffer {
   return encodeReply({ ok: false, code: errnoCode(err) ?? 'EUNKNOWN', message: err instanceof Error ? err.message : String(err) });
+}
+
+function relayShortcut(conn: Socket, req: RelayRequest, rest: Buffer, pending: Promise<Socket | undefined>, track: (s: Socket) => void): void {
+  void pending.then((upstream) => {
+    if (!upstream) {
+      conn.end(encodeReply({ ok: false, code: 'ECONNREFUSED', message: `connect ECONNREFUSED ${req.ip}:${req.port}: no endpoint answered` }));
+      return;
+    }
+    if (conn.destroyed) return void upstream.destroy();
+    track(upstream);
+    if (rest.length) upstream.write(rest);
+    conn.write(encodeReply({ ok: true }));
+    splice(conn, upstream);
+    conn.resume();
+  });
 }
 
 function relayTcp(conn: Socket, req: RelayRequest, rest: Buffer, timeoutMs: number, track: (s: Socket) => void): void {
@@ -110,7 +131,9 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
         conn.removeListener('data', onData);
         conn.pause();
         const req = parseRequest(got.line);
-        if (req.proto === 'tcp') relayTcp(conn, req, got.rest, timeoutMs, track);
+        const shortcut = req.proto === 'tcp' ? options.dialTcp?.(req.ip, req.port, req.src?.split(':')[0] ?? '') : undefined;
+        if (shortcut) relayShortcut(conn, req, got.rest, shortcut, track);
+        else if (req.proto === 'tcp') relayTcp(conn, req, got.rest, timeoutMs, track);
         else relayUdp(conn, req, got.rest);
       } catch (err) {
         log(`bad request: ${err instanceof Error ? err.message : String(err)}`);

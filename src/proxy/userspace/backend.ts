@@ -11,7 +11,8 @@
 import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
 import { DummyInterface } from './dummy-interface.js';
 import { ListenError, UserspaceSyncError } from './errors.js';
-import { diffAddresses, diffListeners, planFromState, type ListenerSpec } from './plan.js';
+import type { Socket } from 'node:net';
+import { diffAddresses, diffListeners, listenerKey, planFromState, type ListenerSpec } from './plan.js';
 import { TcpProxyListener, type ProxyListenerOptions } from './tcp-listener.js';
 import { UdpProxyListener } from './udp-listener.js';
 
@@ -101,6 +102,16 @@ export class UserspaceBackend implements ProxyBackend {
       lines.push(`${key} -> ${s.servicePort} (${s.scope}${affinity}) ${s.endpoints.map((e) => `${e.ip}:${e.port}`).join(' ')}`);
     }
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * For the relay: a connection to an endpoint of the TCP listener on `ip:port`, chosen as for
+   * a client of it, or undefined when nothing listens there (the relay then dials for real and
+   * meets the kernel's refusal). Saves the relay's hop through the listener.
+   */
+  dialTcp(ip: string, port: number, clientIP: string): Promise<Socket | undefined> | undefined {
+    const l = this.#listeners.get(listenerKey('TCP', ip, port));
+    return l instanceof TcpProxyListener ? l.connectUpstream(clientIP) : undefined;
   }
 
   /** The listener for a key (`TCP 10.96.0.10:53`), for tests. */

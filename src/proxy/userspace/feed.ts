@@ -13,7 +13,7 @@ import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import type { InformerFactory } from '../../client/index.js';
 import type { CommandRunner, DesiredState, ProxyBackend, ProxyEndpoint, ProxyNodeConfig, ServicePortState } from '../types.js';
-import { createUserspaceBackend } from './index.js';
+import { createUserspaceBackend, type UserspaceBackend } from './index.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
 const SLICES = findResource('discovery.k8s.io', 'v1', 'endpointslices')!;
@@ -186,7 +186,7 @@ export interface UserspaceProxyOptions {
 }
 
 /** The node agent's userspace proxy: the backend fed by this temporary feed. */
-export function startUserspaceProxy(options: UserspaceProxyOptions): RunningFeed {
+export function startUserspaceProxy(options: UserspaceProxyOptions): RunningFeed & { backend: UserspaceBackend } {
   const backend = createUserspaceBackend({ runner: options.runner, log: (l) => options.log(`userspace proxy: ${l}`) });
   const feed = startFeed({
     informers: options.informers,
@@ -195,6 +195,7 @@ export function startUserspaceProxy(options: UserspaceProxyOptions): RunningFeed
     log: options.log,
   });
   return {
+    backend,
     async stop() {
       await feed.stop();
       await backend.cleanup().catch((err: unknown) => options.log(`userspace proxy cleanup: ${err instanceof Error ? err.message : String(err)}`));

@@ -111,10 +111,22 @@ export class TcpProxyListener {
     this.#conns.add(client);
     client.once('close', () => this.#conns.delete(client));
     client.on('error', () => undefined);
-    const clientIP = client.remoteAddress ?? '';
+    const upstream = await this.connectUpstream(client.remoteAddress ?? '', () => client.destroyed);
+    if (!upstream) return resetSocket(client);
+    if (client.destroyed) return void upstream.destroy();
+    splice(client, upstream);
+    client.resume();
+  }
+
+  /**
+   * A connection to an endpoint for a client of this listener, with the retries described
+   * above; undefined when every attempt failed or `abandoned()` became true. The relay uses it
+   * too, so host traffic to this listener's address skips one hop.
+   */
+  async connectUpstream(clientIP: string, abandoned: () => boolean = () => false): Promise<Socket | undefined> {
     const timeouts = this.#o.connectTimeoutsMs ?? DEFAULT_CONNECT_TIMEOUTS_MS;
     const failed = new Set<string>();
-    for (let attempt = 0; attempt < timeouts.length && !client.destroyed; attempt++) {
+    for (let attempt = 0; attempt < timeouts.length && !abandoned(); attempt++) {
       let ep = this.#picker.pick(clientIP, this.#o.now(), { resetAffinity: attempt > 0, exclude: failed });
       if (!ep && failed.size) {
         // Every endpoint failed once: try them again, with the longer timeouts.
@@ -124,21 +136,15 @@ export class TcpProxyListener {
       if (!ep) break;
       try {
         const upstream = await dial(ep, timeouts[attempt]);
-        if (client.destroyed) {
-          upstream.destroy();
-          return;
-        }
         this.#conns.add(upstream);
         upstream.once('close', () => this.#conns.delete(upstream));
-        splice(client, upstream);
-        client.resume();
-        return;
+        return upstream;
       } catch (err) {
         failed.add(endpointKey(ep));
         this.#o.log(`${this.key} (${this.#spec.servicePort}): ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    resetSocket(client);
+    return undefined;
   }
 
   /** Stops accepting; established connections are left to finish (as conntrack keeps them). */
