@@ -1,6 +1,6 @@
 /**
  * @module `kubito proxy rules [--name N] [--data-dir D]`: prints the ruleset the node's proxy
- * holds now. Asks the node agent (`<data-dir>/run/proxy.sock`, the backend's own
+ * holds now. Asks the node agent (`<data-dir>/run/proxy-rules.sock`, the backend's own
  * `currentRules()`); when the agent does not answer, reads the kernel directly inside the node
  * namespace (`nsenter --net=/run/netns/kubito-<name>-node iptables-save` or
  * `nft list table ip kube-proxy`, by the mode `up` recorded).

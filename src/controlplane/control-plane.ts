@@ -24,6 +24,8 @@ import type { ClusterConfig } from '../controllers/controller.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { startControllers } from '../controllers/run.js';
 import { InProcessTransport } from './in-process-transport.js';
+import { startHostPorts, type HostPorts } from '../hostports/host-ports.js';
+import { relaySocketPath } from '../proxy/relay/protocol.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -136,6 +138,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   let controllers: Awaited<ReturnType<typeof startControllers>>;
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
+  let hostPorts: { informers: InformerFactory; ports: HostPorts } | undefined;
   try {
     unix = await serveUnix((req) => handler!.handle(req), apiSocketPath(options.dataDir));
     await bootstrap(
@@ -161,6 +164,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       clock: realClock,
       config,
     });
+    // NodePorts on 127.0.0.1 and LoadBalancer ingress IPs, relayed to the node agent (src/hostports).
+    const hostInformers = new InformerFactory(client);
+    hostPorts = {
+      informers: hostInformers,
+      ports: startHostPorts({ informers: hostInformers, events: new ClientEventRecorder(client, { component: 'kubito-hostports', clock: realClock }), socketPath: relaySocketPath(options.dataDir) }),
+    };
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
     await unix?.close();
@@ -178,6 +187,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     url: `https://${options.host}:${server.port}`,
     serviceAllocators,
     async stop() {
+      hostPorts?.informers.stop();
+      await hostPorts?.ports.stop();
       await controllers.stop();
       await unix!.close();
       podStreams.close();

@@ -27,6 +27,9 @@ import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
+import { relaySocketPath } from '../proxy/relay/protocol.js';
+import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
+import { UserspaceBackend } from '../proxy/userspace/index.js';
 
 export interface AgentOptions {
   cluster: string;
@@ -72,6 +75,7 @@ export class NodeAgent {
   #schedulerDone: Promise<void> | undefined;
   #unbound!: Informer<Pod>;
   #proxy: NodeProxy | undefined;
+  #relay: RelayServer | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -91,7 +95,6 @@ export class NodeAgent {
     const services = this.#informers.informer<ServiceView>(SERVICES);
     const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
     this.#unbound = this.#informers.informer<Pod>(PODS, { fieldSelector: 'spec.nodeName=' });
-
     this.#ctx = {
       cluster: o.cluster,
       nodeName: o.nodeName,
@@ -168,6 +171,11 @@ export class NodeAgent {
     await this.#informers.waitForSync();
     this.#ctx.ipam.retain(new Set(pods.cache.list().map((p) => p.metadata.uid)));
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log });
+    // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
+    // the userspace proxy hands it an endpoint connection directly (one hop less).
+    const backend = this.#proxy.backend;
+    const dialTcp = backend instanceof UserspaceBackend ? backend.dialTcp.bind(backend) : undefined;
+    this.#relay = await startRelayServer({ socketPath: relaySocketPath(o.dataDir), log: (l) => o.log(`relay: ${l}`), dialTcp });
 
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
@@ -221,6 +229,7 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.#queue.shutDown();
     this.#informers?.stop();
+    await this.#relay?.close();
     await this.#proxy?.stop();
     this.#registration?.stop();
     this.#streams?.close();

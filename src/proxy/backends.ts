@@ -4,6 +4,7 @@
  * throws `BackendNotBuiltError`, which the node agent answers by falling back to iptables.
  */
 import { IptablesBackend } from './iptables/applier.js';
+import { createUserspaceBackend } from './userspace/index.js';
 import type { CommandRunner, ProxyBackend, ProxyNodeConfig } from './types.js';
 
 export type ProxyMode = ProxyBackend['mode'];
@@ -41,7 +42,7 @@ function notBuilt(mode: ProxyMode): BackendFactory {
 export const BACKENDS: Readonly<Record<ProxyMode, BackendFactory>> = {
   nftables: notBuilt('nftables'),
   iptables: (context) => new IptablesBackend({ runner: context.runner }),
-  userspace: notBuilt('userspace'),
+  userspace: (context) => createUserspaceBackend({ runner: context.runner, log: context.log }),
 };
 
 export function isProxyMode(text: string): text is ProxyMode {

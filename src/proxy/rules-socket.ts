@@ -1,5 +1,5 @@
 /**
- * @module The node proxy's local control socket, `<data-dir>/run/proxy.sock` (the agent shares
+ * @module The node proxy's local control socket, `<data-dir>/run/proxy-rules.sock` (the agent shares
  * the host's mount namespace, so the host sees it; mode 0600): `GET /rules` answers the
  * backend's `currentRules()` (what `kubito proxy rules` prints, whatever the mode), `GET /mode`
  * the mode in effect (after any fallback).
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ProxyBackend } from './types.js';
 
 export function proxySocketPath(dataDir: string): string {
-  return join(dataDir, 'run', 'proxy.sock');
+  return join(dataDir, 'run', 'proxy-rules.sock');
 }
 
 export async function startRulesSocket(path: string, backend: ProxyBackend): Promise<{ close(): Promise<void> }> {

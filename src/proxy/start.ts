@@ -2,7 +2,7 @@
  * @module The proxy inside the node agent: picks the backend for `--proxy-mode` (falling back
  * to iptables, with one log line, when this build lacks that backend), feeds the Proxier from
  * Service and EndpointSlice informers, runs the first full sync, and serves kube-proxy's
- * /metrics (10249) and /healthz (10256) on the node address plus `<data-dir>/run/proxy.sock`.
+ * /metrics (10249) and /healthz (10256) on the node address plus `<data-dir>/run/proxy-rules.sock`.
  */
 import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { Clock, InformerFactory } from '../client/index.js';

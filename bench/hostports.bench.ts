@@ -1,0 +1,156 @@
+/**
+ * @module Host exposure benchmark (issue 5): HTTP through kubito's host NodePort
+ * (127.0.0.1:<nodePort> → relay → node agent → node's NodePort → nginx pod) vs haproxy doing the
+ * same forwarding (a TCP proxy on 127.0.0.1 to the same pod), and vs straight to the pod IP, with
+ * keep-alive and with a new connection per request. wrk drives the load; throughput and p99 are
+ * its figures. Bounded to ~60 s, traffic only on loopback and inside kubito's namespaces.
+ *
+ * The pod network exists only inside kubito's node namespace, so haproxy and the direct run work
+ * from there (`ip netns exec kubito-<name>-node`), each through its own 127.0.0.1 — the same
+ * one-hop loopback forwarding kubito's host listener does in the host namespace.
+ * `KUBITO_BENCH_PROXY_MODE` picks the cluster's proxy mode (default userspace); `KUBITO_BENCH_SECONDS`
+ * the length of each wrk run (default 5).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cleanupCluster } from '../src/node/launch.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const MODE = process.env.KUBITO_BENCH_PROXY_MODE ?? 'userspace';
+const SECONDS = Number(process.env.KUBITO_BENCH_SECONDS ?? 5);
+const NAME = `bhp${process.pid % 100000}`;
+const NETNS = `kubito-${NAME}-node`;
+const HAPROXY_PORT = 18080;
+
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  goal: string;
+  baseline?: string;
+  baseline_value?: number;
+  ratio?: number;
+}
+
+function report(row: Row): void {
+  console.log(JSON.stringify(row));
+}
+
+function run(argv: string[]): string {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.status}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+interface WrkResult {
+  rps: number;
+  p99ms: number;
+  errors: number;
+}
+
+function toMs(v: string, unit: string): number {
+  const n = Number(v);
+  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n;
+}
+
+/** wrk against url (optionally inside the node namespace), keep-alive or a new connection per request. */
+function wrk(url: string, options: { netns?: boolean; close: boolean }): WrkResult {
+  const argv = ['wrk', '-t1', '-c8', `-d${SECONDS}s`, '--latency', ...(options.close ? ['-H', 'Connection: close'] : []), url];
+  const out = run(options.netns ? ['ip', 'netns', 'exec', NETNS, ...argv] : argv);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
+  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(out)!;
+  const err = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  const errors = (err ? err.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + (non2xx ? Number(non2xx[1]) : 0);
+  return { rps, p99ms: toMs(p99[1], p99[2]), errors };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-hp-'));
+  const kubeconfig = join(dir, 'kc');
+  const kubectl = (args: string[]): string => run(['kubectl', '--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args]);
+  const cluster = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', NAME, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', 'memory', '--proxy-mode', MODE], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let haproxy: ChildProcess | undefined;
+  const deadline = setTimeout(() => {
+    console.error('benchmark took longer than 90 s; stopping');
+    haproxy?.kill('SIGKILL');
+    cluster.kill('SIGTERM');
+    process.exitCode = 1;
+  }, 90_000);
+  try {
+    await new Promise<void>((res, rej) => {
+      let out = '';
+      cluster.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('ready in')) res();
+      });
+      cluster.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
+    });
+    kubectl(['create', 'deployment', 'nginx', '--image=nginx']);
+    kubectl(['rollout', 'status', 'deployment/nginx', '--timeout=60s']);
+    kubectl(['expose', 'deployment/nginx', '--type=NodePort', '--port=80']);
+    const nodePort = Number(kubectl(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.ports[0].nodePort}']));
+    const podIP = kubectl(['get', 'pods', '-l', 'app=nginx', '-o', 'jsonpath={.items[0].status.podIP}']).trim();
+    // Until the host port answers.
+    for (let i = 0; i < 100 && spawnSync('curl', ['-sf', '-o', '/dev/null', `http://127.0.0.1:${nodePort}/`]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const cfg = join(dir, 'haproxy.cfg');
+    writeFileSync(
+      cfg,
+      [
+        'global',
+        '  maxconn 4096',
+        'defaults',
+        '  mode tcp',
+        '  timeout connect 5s',
+        '  timeout client 30s',
+        '  timeout server 30s',
+        'frontend f',
+        `  bind 127.0.0.1:${HAPROXY_PORT}`,
+        '  default_backend b',
+        'backend b',
+        `  server pod ${podIP}:80`,
+        '',
+      ].join('\n'),
+    );
+    haproxy = spawn('ip', ['netns', 'exec', NETNS, 'haproxy', '-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    for (let i = 0; i < 100 && spawnSync('ip', ['netns', 'exec', NETNS, 'curl', '-sf', '-o', '/dev/null', `http://127.0.0.1:${HAPROXY_PORT}/`]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+
+    for (const close of [false, true]) {
+      const label = close ? 'new connection per request' : 'keep-alive';
+      const direct = wrk(`http://${podIP}/`, { netns: true, close });
+      const ha = wrk(`http://127.0.0.1:${HAPROXY_PORT}/`, { netns: true, close });
+      const kubito = wrk(`http://127.0.0.1:${nodePort}/`, { close });
+      const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+      report({ name: `host NodePort throughput, ${label} (${MODE})`, value: Math.round(kubito.rps), unit: 'req/s', goal: '>= 1.0x haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.rps), ratio: ratio(kubito.rps, ha.rps) });
+      report({ name: `host NodePort p99, ${label} (${MODE})`, value: Math.round(kubito.p99ms * 100) / 100, unit: 'ms', goal: '<= haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.p99ms * 100) / 100, ratio: ratio(kubito.p99ms, ha.p99ms) });
+      report({ name: `host NodePort throughput vs direct to the pod, ${label} (${MODE})`, value: Math.round(kubito.rps), unit: 'req/s', goal: 'report', baseline: 'direct', baseline_value: Math.round(direct.rps), ratio: ratio(kubito.rps, direct.rps) });
+      report({ name: `haproxy throughput vs direct to the pod, ${label}`, value: Math.round(ha.rps), unit: 'req/s', goal: 'report (about 0.7x keep-alive, 0.4x new connections)', baseline: 'direct', baseline_value: Math.round(direct.rps), ratio: ratio(ha.rps, direct.rps) });
+      report({ name: `host NodePort errors, ${label} (${MODE})`, value: kubito.errors, unit: 'count', goal: '0' });
+    }
+  } finally {
+    clearTimeout(deadline);
+    if (haproxy && haproxy.exitCode === null) {
+      const gone = new Promise((r) => haproxy!.once('exit', r));
+      haproxy.kill('SIGTERM');
+      await gone;
+    }
+    if (cluster.exitCode === null) {
+      const gone = new Promise((r) => cluster.once('exit', r));
+      cluster.kill('SIGTERM');
+      await gone;
+    }
+    await cleanupCluster(NAME, { dataDir: join(dir, 'data') });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+/**
+ * @module A host UDP listener that relays datagrams to the node agent: one relay connection per
+ * client address and port (a flow), frames both ways (src/proxy/relay/protocol.ts); replies are
+ * sent to the client from the listener's address. A flow ends after `idleTimeoutMs` without
+ * traffic, or when the agent closes it.
+ */
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { connect, type Socket } from 'node:net';
+import { encodeFrame, encodeRequest, FrameDecoder, LineSplitter, parseReply } from '../proxy/relay/protocol.js';
+import type { HostListenerSpec } from './desired.js';
+import type { ForwarderOptions } from './tcp-forwarder.js';
+
+/** The kernel's nf_conntrack_udp_timeout. */
+export const DEFAULT_HOST_UDP_IDLE_MS = 30_000;
+
+interface Flow {
+  relay: Socket;
+  lastActiveMs: number;
+}
+
+export class HostUdpForwarder {
+  readonly key: string;
+  #spec: HostListenerSpec;
+  readonly #o: ForwarderOptions & { idleTimeoutMs?: number };
+  readonly #socket: UdpSocket;
+  readonly #flows = new Map<string, Flow>();
+  #sweeper: NodeJS.Timeout | undefined;
+
+  constructor(spec: HostListenerSpec, options: ForwarderOptions & { idleTimeoutMs?: number }) {
+    this.key = spec.key;
+    this.#spec = spec;
+    this.#o = options;
+    this.#socket = createSocket({ type: 'udp4' });
+    this.#socket.on('message', (msg, rinfo) => this.#onMessage(msg, rinfo));
+  }
+
+  get spec(): HostListenerSpec {
+    return this.#spec;
+  }
+
+  /** Open flows (for tests and status). */
+  flowCount(): number {
+    return this.#flows.size;
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#socket.once('error', reject);
+      this.#socket.bind({ address: this.#spec.ip, port: this.#spec.port, exclusive: true }, () => {
+        this.#socket.removeListener('error', reject);
+        this.#socket.on('error', (err) => this.#o.log(`${this.key}: ${err.message}`));
+        const idle = this.#o.idleTimeoutMs ?? DEFAULT_HOST_UDP_IDLE_MS;
+        this.#sweeper = setInterval(() => this.#sweep(idle), Math.max(10, Math.floor(idle / 2)));
+        this.#sweeper.unref();
+        resolve();
+      });
+    });
+  }
+
+  /** A new target: flows to the old one end (the next datagram opens a new flow). */
+  update(spec: HostListenerSpec): void {
+    const moved = spec.target.ip !== this.#spec.target.ip || spec.target.port !== this.#spec.target.port;
+    this.#spec = spec;
+    if (moved) for (const f of this.#flows.values()) f.relay.destroy();
+  }
+
+  #onMessage(msg: Buffer, rinfo: RemoteInfo): void {
+    const client = `${rinfo.address}:${rinfo.port}`;
+    let flow = this.#flows.get(client);
+    if (!flow) {
+      const { target } = this.#spec;
+      const relay = connect({ path: this.#o.socketPath });
+      const created: Flow = { relay, lastActiveMs: Date.now() };
+      flow = created;
+      this.#flows.set(client, created);
+      relay.write(encodeRequest({ proto: 'udp', ip: target.ip, port: target.port, src: client }));
+      const splitter = new LineSplitter();
+      const decoder = new FrameDecoder();
+      let replied = false;
+      relay.on('data', (chunk: Buffer) => {
+        created.lastActiveMs = Date.now();
+        let frames: Buffer[];
+        try {
+          if (!replied) {
+            const got = splitter.push(chunk);
+            if (!got) return;
+            replied = true;
+            if (!parseReply(got.line).ok) {
+              relay.destroy();
+              return;
+            }
+            frames = decoder.push(got.rest);
+          } else frames = decoder.push(chunk);
+        } catch (err) {
+          this.#o.log(`${this.key}: ${err instanceof Error ? err.message : String(err)}`);
+          relay.destroy();
+          return;
+        }
+        for (const f of frames) this.#socket.send(f, rinfo.port, rinfo.address);
+      });
+      relay.on('error', () => undefined);
+      relay.once('close', () => {
+        if (this.#flows.get(client) === created) this.#flows.delete(client);
+      });
+    }
+    flow.lastActiveMs = Date.now();
+    flow.relay.write(encodeFrame(msg));
+  }
+
+  #sweep(idleMs: number): void {
+    const now = Date.now();
+    for (const [client, f] of this.#flows) {
+      if (now - f.lastActiveMs >= idleMs) {
+        this.#flows.delete(client);
+        f.relay.end();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    for (const f of this.#flows.values()) f.relay.destroy();
+    this.#flows.clear();
+    await new Promise<void>((resolve) => {
+      try {
+        this.#socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  destroy(): Promise<void> {
+    return this.close();
+  }
+}
