@@ -74,7 +74,13 @@ const CASES: Array<{ name: string; input: DiagnosisInput; level: 'ok' | 'warning
     name: 'a numeric targetPort no container declares',
     input: { service: svc({ selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 8080 }] }), pods: [pod('a')], slices: [slice(['10.244.0.5'], 8080)] },
     level: 'warning',
-    cause: /no selected pod declares containerPort 8080/,
+    cause: /the selected pods declare other container ports, not 8080/,
+  },
+  {
+    name: 'pods that declare no ports are fine with a numeric targetPort',
+    input: { service: svc({ selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 80 }] }), pods: [pod('a', { ports: [] })], slices: [slice(['10.244.0.5'])] },
+    level: 'ok',
+    cause: /1 pod selected; ready endpoints: 10\.244\.0\.5:80\./,
   },
   {
     name: 'a NodePort not exposed on the host',

@@ -189,10 +189,12 @@ export function diagnoseService(input: DiagnosisInput): Finding[] {
         message: `${label}: targetPort "${target}" names no ${protocol} container port of ${missing.length === chosen.length ? 'any selected pod' : `pods ${missing.map((p) => p.metadata.name).join(', ')}`}${offered.length ? ` (they offer ${offered.join(', ')})` : ' (they declare no ports)'}; those pods are left out of its endpoints.`,
         fix: `Name the container port "${target}" in the pod template (ports: - name: ${target}), or set targetPort to the port number.`,
       });
-    } else if (typeof target === 'number' && missing.length === chosen.length) {
+    } else if (typeof target === 'number' && missing.length === chosen.length && chosen.some((p) => (p.spec?.containers ?? []).some((c) => (c.ports ?? []).length > 0))) {
+      // Pods that declare ports, none of them this one: likely a wrong number. (Pods that declare
+      // none say nothing either way; that is common and fine.)
       findings.push({
         level: 'warning',
-        message: `${label}: no selected pod declares containerPort ${target}. Declaring it is optional, but if nothing listens on ${target} the connections are refused.`,
+        message: `${label}: the selected pods declare other container ports, not ${target}. Declaring it is optional, but if nothing listens on ${target} the connections are refused.`,
         fix: `Check the port your container listens on (kubectl logs, or kubectl exec <pod> -- netstat -ltn) and set targetPort to it.`,
       });
     }
@@ -209,7 +211,7 @@ export function diagnoseService(input: DiagnosisInput): Finding[] {
   }
 
   if (endpoints.length > 0) {
-    findings.push({ level: 'ok', message: `${chosen.length} pods selected; ready endpoints: ${endpoints.join(', ')}.` });
+    findings.push({ level: 'ok', message: `${chosen.length} ${chosen.length === 1 ? 'pod' : 'pods'} selected; ready endpoints: ${endpoints.join(', ')}.` });
   } else if (!findings.some((f) => f.level === 'problem')) {
     findings.push({
       level: 'problem',
