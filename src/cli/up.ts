@@ -14,6 +14,8 @@ import { cleanupCluster, launchNodeAgent, launchProblem } from '../node/launch.j
 import type { UpFlags } from './flags.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';
 
+import { loadBalancerPoolFor } from '../controllers/loadbalancer/pool.js';
+
 const DEFAULT_API_PORT = 6443;
 
 function elapsed(since: bigint): string {
@@ -52,6 +54,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     certPem: creds.serverCertPem,
     keyPem: creds.serverKeyPem,
     authenticate: (headers) => checkBearerToken(headers.authorization, creds.adminToken),
+    loadBalancerPool: loadBalancerPoolFor(flags.name),
   }, out);
   out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
   out(`• apiserver     ${cp.url} (${elapsed(t)})`);

@@ -50,3 +50,16 @@ export function poolSize(pool: Pool): number {
 export function poolRange(pool: Pool): string {
   return `${formatIPv4(pool.first)}-${formatIPv4(pool.last)}`;
 }
+
+/**
+ * The pool of a cluster: `127.0.100.0/24` for the default cluster (`kubito`), another /24 of
+ * 127.0.101.0-127.0.255.0 chosen by a hash of the name for the others, so that clusters side by
+ * side (DESIGN.md: they must be able to run together) rarely hand out the same address, which
+ * both would then try to listen on.
+ */
+export function loadBalancerPoolFor(cluster: string): string {
+  if (cluster === 'kubito') return '127.0.100.0/24';
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(cluster)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return `127.0.${101 + (hash % 155)}.0/24`;
+}
