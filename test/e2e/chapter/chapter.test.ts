@@ -176,6 +176,32 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
       assert.match(rules, new RegExp(`^-A KUBE-SEP-[A-Z2-7]{16} -p tcp -m comment --comment "default/nginx:service-http" -m tcp -j DNAT --to-destination ${ip}:80$`, 'm'));
     }
   });
+
+  test('7. the same Service as NodePort, then LoadBalancer, reached from the host', async () => {
+    assert.equal(await ok(['patch', 'svc', 'nginx', '-p', '{"spec":{"type":"NodePort"}}']), 'service/nginx patched\n');
+    const row = /^nginx\s+NodePort\s+\S+\s+<none>\s+80:(\d+)\/TCP\s+\S+$/m.exec(await ok(['get', 'svc', 'nginx']));
+    assert.ok(row, 'get svc shows PORT(S) 80:<nodePort>/TCP');
+    const nodePort = Number(row[1]);
+    assert.ok(nodePort >= 30000 && nodePort <= 32767, `${nodePort} is in the NodePort range`);
+    const viaNodePort = await eventually('the NodePort on the host', async () => {
+      const page = await httpGet(`http://127.0.0.1:${nodePort}/`).catch(() => undefined);
+      return page?.status === 200 ? page : undefined;
+    }, 10_000);
+    assert.match(viaNodePort.body, /<title>Welcome to nginx!<\/title>/);
+
+    assert.equal(await ok(['patch', 'svc', 'nginx', '-p', '{"spec":{"type":"LoadBalancer"}}']), 'service/nginx patched\n');
+    const externalIP = await eventually('an EXTERNAL-IP', async () => {
+      const m = /^nginx\s+LoadBalancer\s+\S+\s+(127\.\d+\.\d+\.\d+)\s+80:\d+\/TCP\s+\S+$/m.exec(await ok(['get', 'svc', 'nginx']));
+      return m?.[1];
+    }, 10_000);
+    const viaLoadBalancer = await eventually('the load balancer on the host', async () => {
+      const page = await httpGet(`http://${externalIP}/`).catch(() => undefined);
+      return page?.status === 200 ? page : undefined;
+    }, 10_000);
+    assert.match(viaLoadBalancer.body, /<title>Welcome to nginx!<\/title>/);
+    // Back to the chapter's ClusterIP for the DNS section.
+    await ok(['patch', 'svc', 'nginx', '-p', '{"spec":{"type":"ClusterIP"}}']);
+  });
 });
 
 /**
