@@ -169,7 +169,7 @@ export class WireWriter {
           return;
         }
       }
-      if (this.pos < 0x3fff) this.#table.set(suffix, this.pos);
+      if (this.pos < 0x3fff && !this.#table.has(suffix)) this.#table.set(suffix, this.pos);
       const l = labels[i];
       this.#ensure(l.length + 1);
       this.buf[this.pos++] = l.length;
