@@ -18,7 +18,10 @@ export interface AnswerConfig {
   zone: string;
   /** TTL of every record (CoreDNS `ttl`, default 5); also the SOA minimum. */
   ttl: number;
-  /** This server's own addresses: NS names the Service whose endpoints hold them. */
+  /**
+   * This server's own addresses: NS names the Services whose endpoints hold them on port 53
+   * (kubito: the node address also fronts the API for `default/kubernetes`, which is no NS).
+   */
   selfIPs: string[];
   /** `insecure` (kubeadm's default) answers any dashed IP in an existing namespace. */
   pods: 'insecure' | 'disabled';
@@ -173,6 +176,7 @@ export function answer(query: Message, src: RecordSource, cfg: AnswerConfig): Ou
     const out: Array<{ name: string; ip: string }> = [];
     for (const self of cfg.selfIPs) {
       for (const owner of src.endpointsByIP(self)) {
+        if (!owner.ports.some((p) => p.port === 53)) continue;
         const svc = owner.service;
         const svcName = `${svc.name}.${svc.namespace}.svc.${cfg.zone}`;
         if (svc.headless) out.push({ name: `${owner.hostname}.${svcName}`, ip: self });

@@ -13,7 +13,7 @@ export const KUBE_DNS_PORTS = [
 ];
 
 /** The value of `endpointslice.kubernetes.io/managed-by` on the slice: not the controller's. */
-export const KUBE_DNS_MANAGER = 'kubito.io/control-plane';
+export const KUBE_DNS_MANAGER = 'control-plane.kubito.io';
 
 export function kubeDnsEndpoints(address: string): Record<string, unknown> {
   return {

@@ -35,6 +35,8 @@ export interface EndpointSubset {
 export interface EndpointOwner {
   service: ServiceRecord;
   hostname: string;
+  /** The ports of the EndpointSlice the address is in. */
+  ports: PortRecord[];
 }
 
 /**
@@ -233,7 +235,7 @@ export class RecordIndex implements RecordSource {
       const idx = new Map<string, EndpointOwner[]>();
       for (const svc of this.#sorted()) {
         for (const subset of this.endpoints(svc.namespace, svc.name)) {
-          for (const a of subset.addresses) push(idx, a.ip, { service: svc, hostname: a.hostname });
+          for (const a of subset.addresses) push(idx, a.ip, { service: svc, hostname: a.hostname, ports: subset.ports });
         }
       }
       this.#byEndpointIP = idx;
