@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseUpstreamFlag } from '../dns/upstreams.js';
 
 export interface CommonFlags {
   name: string;
@@ -16,6 +17,8 @@ export interface UpFlags extends CommonFlags {
   store: 'sqlite' | 'memory';
   proxyMode: 'nftables' | 'iptables' | 'userspace';
   detach: boolean;
+  /** `--dns-upstream ADDR[:PORT][,...]|none`; undefined: the host's /etc/resolv.conf. */
+  dnsUpstream?: string;
 }
 
 export class UsageError extends Error {
@@ -63,7 +66,7 @@ export function parseCommonFlags(args: string[]): CommonFlags {
 }
 
 export function parseUpFlags(args: string[]): UpFlags {
-  const raw = parseRaw(args, new Set(['detach']), new Set(['name', 'data-dir', 'kubeconfig', 'api-port', 'store', 'proxy-mode']));
+  const raw = parseRaw(args, new Set(['detach']), new Set(['name', 'data-dir', 'kubeconfig', 'api-port', 'store', 'proxy-mode', 'dns-upstream']));
   const store = raw.get('store') ?? 'sqlite';
   if (store === 'etcd') throw new UsageError('--store etcd is not available yet in this build of kubito; use sqlite (default) or memory');
   if (store !== 'sqlite' && store !== 'memory') throw new UsageError(`--store must be sqlite, memory or etcd, not "${store}"`);
@@ -76,5 +79,13 @@ export function parseUpFlags(args: string[]): UpFlags {
     apiPort = Number(raw.get('api-port'));
     if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) throw new UsageError(`--api-port must be a port number (0 picks a free one), not "${raw.get('api-port')}"`);
   }
-  return { ...common(raw), kubeconfig: raw.get('kubeconfig'), apiPort, store, proxyMode, detach: raw.get('detach') === 'true' };
+  const dnsUpstream = raw.get('dns-upstream');
+  if (dnsUpstream !== undefined) {
+    try {
+      parseUpstreamFlag(dnsUpstream);
+    } catch (err) {
+      throw new UsageError(`--dns-upstream: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { ...common(raw), kubeconfig: raw.get('kubeconfig'), apiPort, store, proxyMode, detach: raw.get('detach') === 'true', dnsUpstream };
 }

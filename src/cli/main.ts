@@ -16,6 +16,7 @@ const USAGE = `kubito: a Kubernetes-compatible cluster on one machine
 Usage:
   kubito up [--detach] [--name NAME] [--data-dir DIR] [--kubeconfig PATH] [--api-port N]
             [--store sqlite|memory|etcd] [--proxy-mode nftables|iptables|userspace]
+            [--dns-upstream ADDR[:PORT][,...]|none]   (default: the host's /etc/resolv.conf)
   kubito down [--name NAME] [--data-dir DIR]
   kubito status [--name NAME] [--data-dir DIR]
   kubito kubeconfig [--name NAME] [--data-dir DIR]

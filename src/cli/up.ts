@@ -12,6 +12,7 @@ import { defaultKubeconfigPath, mergeKubeconfig, removeFromKubeconfig, renderKub
 import { apiSocketPath, startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { cleanupCluster, launchNodeAgent, launchProblem } from '../node/launch.js';
 import type { UpFlags } from './flags.js';
+import { parseUpstreamFlag } from '../dns/upstreams.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';
 
 import { loadBalancerPoolFor } from '../controllers/loadbalancer/pool.js';
@@ -55,6 +56,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     keyPem: creds.serverKeyPem,
     authenticate: (headers) => checkBearerToken(headers.authorization, creds.adminToken),
     loadBalancerPool: loadBalancerPoolFor(flags.name),
+    dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,
   }, out);
   out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
   out(`• apiserver     ${cp.url} (${elapsed(t)})`);

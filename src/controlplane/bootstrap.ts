@@ -8,6 +8,7 @@ import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { RestStorage } from '../apiserver/registry/rest-storage.js';
 import { KUBERNETES_ENDPOINT_ADDRESS, kubernetesEndpointSlice, kubernetesEndpoints } from '../controllers/endpoints/kubernetes.js';
+import { kubeDnsEndpointSlice, kubeDnsEndpoints } from '../dns/endpoints.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -81,7 +82,6 @@ export async function bootstrap(
     spec: {
       type: 'ClusterIP',
       clusterIP: options.dnsIP,
-      selector: { 'k8s-app': 'kube-dns' },
       ports: [
         { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
         { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
@@ -89,6 +89,15 @@ export async function bootstrap(
       ],
     },
   });
+  // kubito's DNS runs in the node agent, not in pods: kube-dns has no selector (the endpoint
+  // controllers leave it alone) and its endpoints are written here (src/dns/README.md).
+  await storages.services.guaranteedUpdate('kube-system', 'kube-dns', (current) => {
+    const svc = current as KubeObject & { spec: { selector?: unknown } };
+    delete svc.spec.selector;
+    return svc;
+  });
+  await reconcile(storages.endpoints, 'kube-system', kubeDnsEndpoints(KUBERNETES_ENDPOINT_ADDRESS) as unknown as KubeObject);
+  await reconcile(storages.endpointSlices, 'kube-system', kubeDnsEndpointSlice(KUBERNETES_ENDPOINT_ADDRESS) as unknown as KubeObject);
   // The apiserver's EndpointReconciler: the endpoints of `kubernetes` name where the API is
   // reachable from pods (the node's pod-network address, forwarded by the node agent).
   await reconcile(storages.endpoints, 'default', kubernetesEndpoints(KUBERNETES_ENDPOINT_ADDRESS, options.apiPort) as unknown as KubeObject);

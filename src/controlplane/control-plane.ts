@@ -26,6 +26,10 @@ import { startControllers } from '../controllers/run.js';
 import { InProcessTransport } from './in-process-transport.js';
 import { startHostPorts, type HostPorts } from '../hostports/host-ports.js';
 import { relaySocketPath } from '../proxy/relay/protocol.js';
+import { relaySocketPath as dnsRelaySocketPath } from '../dns/cluster-dns.js';
+import { UpstreamRelay } from '../dns/relay.js';
+import { upstreamsFromResolvConf, type Upstream } from '../dns/upstreams.js';
+import { readFileSync } from 'node:fs';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -40,6 +44,8 @@ export interface ControlPlaneOptions {
   nodePortRange?: { first: number; last: number };
   /** Loopback CIDR for LoadBalancer ingress IPs (default 127.0.100.0/24). */
   loadBalancerPool?: string;
+  /** Resolvers for names outside the cluster (`--dns-upstream`); default: the host's resolv.conf; [] = none. */
+  dnsUpstreams?: Upstream[];
 }
 
 /** The Kubernetes version kubito speaks (what `kubectl version` shows as the server's). */
@@ -77,6 +83,14 @@ export interface ControlPlane {
 
 function storageFor(storages: Map<string, RestStorage>, info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): RestStorage {
   return storages.get(storageKey(info.group, info.version, info.resource))!;
+}
+
+function hostResolvers(): Upstream[] {
+  try {
+    return upstreamsFromResolvConf(readFileSync('/etc/resolv.conf', 'utf8'));
+  } catch {
+    return [];
+  }
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -139,8 +153,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let controllers: Awaited<ReturnType<typeof startControllers>>;
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
   let hostPorts: { informers: InformerFactory; ports: HostPorts } | undefined;
+  // The node's DNS server forwards names outside the cluster through this relay (src/dns/relay.ts).
+  const dnsRelay = new UpstreamRelay({ upstreams: options.dnsUpstreams ?? hostResolvers(), log: (line) => process.stderr.write(`${line}\n`) });
   try {
     unix = await serveUnix((req) => handler!.handle(req), apiSocketPath(options.dataDir));
+    await dnsRelay.listen(dnsRelaySocketPath(options.dataDir));
     await bootstrap(
       {
         namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }),
@@ -173,6 +190,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
     await unix?.close();
+    await dnsRelay.close();
     podStreams.close();
     await server.close();
     await store.close();
@@ -191,6 +209,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await hostPorts?.ports.stop();
       await controllers.stop();
       await unix!.close();
+      await dnsRelay.close();
       podStreams.close();
       await server.close();
       await store.close();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isConflict, isNotFound } from '../api/errors.js';
 import { InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Client, type Clock, type Informer } from '../client/index.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
+import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
 import { prepareHostTools } from './agent-tools.js';
 import { CONFIGMAPS, PODS, SECRETS, SERVICES } from './api-refs.js';
 import { parseResolvConf, type DnsConfig } from './dns-config.js';
@@ -76,6 +77,7 @@ export class NodeAgent {
   #unbound!: Informer<Pod>;
   #proxy: NodeProxy | undefined;
   #relay: RelayServer | undefined;
+  #dns: ClusterDns | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -167,6 +169,12 @@ export class NodeAgent {
       onAdd: (pod) => this.#queue.add(objectKey(pod)),
       onUpdate: (_old, pod) => this.#queue.add(objectKey(pod)),
     });
+    // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
+    try {
+      this.#dns = await startClusterDns({ informers: this.#informers, host: hostIP, port: 53, metricsPort: 9153, healthPort: 8080, readyPort: 8181, clusterDomain: o.clusterDomain, relaySocket: dnsRelaySocketPath(o.dataDir), log: o.log });
+    } catch (err) {
+      o.log(`cluster DNS not started: ${err instanceof Error ? err.message : String(err)}`);
+    }
     this.#informers.start();
     await this.#informers.waitForSync();
     this.#ctx.ipam.retain(new Set(pods.cache.list().map((p) => p.metadata.uid)));
@@ -233,6 +241,7 @@ export class NodeAgent {
     await this.#proxy?.stop();
     this.#registration?.stop();
     this.#streams?.close();
+    await this.#dns?.stop();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
     await this.#kubelet?.close();
     await this.#schedulerDone;

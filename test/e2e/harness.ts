@@ -63,11 +63,19 @@ export interface StartOptions {
 
 let started = 0;
 
+/**
+ * Machine safety: a test cluster never forwards DNS to the host's resolvers. Unless the test
+ * passes its own `--dns-upstream` (a 127.0.0.x stub it runs), clusters start with `none`.
+ */
+function dnsUpstreamArgs(extra: string[] | undefined): string[] {
+  return (extra ?? []).some((a) => a === '--dns-upstream' || a.startsWith('--dns-upstream=')) ? [] : ['--dns-upstream', 'none'];
+}
+
 export async function startCluster(options: StartOptions = {}): Promise<Cluster> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'kubito-e2e-'));
   const name = options.name ?? `e2e${process.pid % 100000}-${++started}`;
   const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [KUBITO_BIN, 'up', '--name', name, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', options.store ?? 'memory', ...(options.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [KUBITO_BIN, 'up', '--name', name, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', options.store ?? 'memory', ...dnsUpstreamArgs(options.extraArgs), ...(options.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readGolden } from '../golden.js';
+import { readGolden } from '../../testing/golden.js';
 import { computeDesiredState } from '../tracker/desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';

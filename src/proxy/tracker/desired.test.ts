@@ -1,7 +1,7 @@
 /** @module Golden and rule tests of Services + EndpointSlices → DesiredState, and of the diff. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readGolden } from '../golden.js';
+import { readGolden } from '../../testing/golden.js';
 import { endpointSets } from '../types.js';
 import { computeDesiredState, diffDesiredStates } from './desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from './fixtures.js';

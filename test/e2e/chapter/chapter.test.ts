@@ -202,6 +202,24 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     // Back to the chapter's ClusterIP for the DNS section.
     await ok(['patch', 'svc', 'nginx', '-p', '{"spec":{"type":"ClusterIP"}}']);
   });
+
+  test('8. the DNS section: busybox.yaml, resolv.conf, nslookup nginx', async () => {
+    assert.equal(await ok(['apply', '-f', manifest('busybox.yaml')]), 'pod/busybox created\n');
+    await eventually('busybox to run', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined));
+    const resolv = await interactive(cluster, version, 'exec -it busybox -- cat /etc/resolv.conf', []);
+    assert.equal(resolv.code, 0, resolv.output);
+    assert.match(resolv.output, /^nameserver 10\.96\.0\.10\r?$/m);
+    assert.match(resolv.output, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\r?$/m);
+
+    const clusterIP = await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']);
+    // Debian's busybox (1.35) also asks for AAAA and walks the rest of the search list, printing
+    // "can't find nginx.svc.cluster.local: NXDOMAIN" lines and exiting 1, as it does against
+    // CoreDNS on a real cluster; the chapter's older busybox printed only the answer.
+    const lookup = await interactive(cluster, version, 'exec -it busybox -- nslookup nginx', []);
+    assert.match(lookup.output, /^Server:\s+10\.96\.0\.10\r?$/m);
+    assert.match(lookup.output, /^Address:\s+10\.96\.0\.10:53\r?$/m);
+    assert.match(lookup.output, new RegExp(`^Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\r?\\nAddress: ${clusterIP.replace(/\./g, '\\.')}\\r?$`, 'm'));
+  });
 });
 
 /**

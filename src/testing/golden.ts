@@ -1,5 +1,5 @@
 /**
- * @module Golden files for the proxy's tests: `testdata/<name>` beside the test's source (the
+ * @module Golden files for tests: `testdata/<name>` beside the test's source (the
  * compiled test in dist/ reads the source tree's file, since text files are not compiled).
  * `UPDATE_GOLDEN=1` rewrites them from the actual output.
  */
