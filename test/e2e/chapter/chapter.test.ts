@@ -171,6 +171,10 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     assert.match(rules, new RegExp(`^-A ${svcChain} ! -s 10\\.244\\.0\\.0/16 -d ${clusterIP}/32 -p tcp -m comment --comment "default/nginx:service-http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ$`, 'm'));
     // The kernel keeps the probability as a 32-bit fraction: 0.5 reads back with 11 decimals, as in the chapter.
     assert.match(rules, new RegExp(`^-A ${svcChain} -m comment --comment "default/nginx:service-http -> ${podIPs[0]}:80" -m statistic --mode random --probability 0\\.50000000000 -j KUBE-SEP-[A-Z2-7]{16}$`, 'm'));
+    // kubito proxy rules prints the same ruleset (whatever the mode).
+    const printed = await cluster.kubito(['proxy', 'rules']);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.ok(printed.stdout.includes(`-j ${svcChain}`), printed.stdout);
     for (const ip of podIPs) {
       assert.match(rules, new RegExp(`^-A KUBE-SEP-[A-Z2-7]{16} -s ${ip}/32 -m comment --comment "default/nginx:service-http" -j KUBE-MARK-MASQ$`, 'm'));
       assert.match(rules, new RegExp(`^-A KUBE-SEP-[A-Z2-7]{16} -p tcp -m comment --comment "default/nginx:service-http" -m tcp -j DNAT --to-destination ${ip}:80$`, 'm'));
