@@ -192,7 +192,11 @@ describe('DNS server with dig', () => {
 
   test('names outside the cluster go to the upstream (and its cache)', async () => {
     const before = upstream.queries.filter((q) => q.toLowerCase() === 'example.com.').length;
-    assert.deepEqual((await dig(['example.com', 'A'])).answer, ['example.com. 60 IN A 192.0.2.1']);
+    // 60 s from the upstream; a cached copy counts down by whole seconds, so 59 when the clock
+    // crossed a second boundary since the relay stored it.
+    const first = (await dig(['example.com', 'A'])).answer;
+    assert.equal(first.length, 1);
+    assert.match(first[0], /^example\.com\. (59|60) IN A 192\.0\.2\.1$/);
     const again = await dig(['EXAMPLE.com', 'A']);
     assert.match(again.answer[0], /^EXAMPLE\.com\. (59|60) IN A 192\.0\.2\.1$/);
     assert.equal((await dig(['nope.example', 'A'])).status, 'NXDOMAIN');
