@@ -27,6 +27,11 @@ export interface ProxierOptions {
   fullSyncPeriodMs?: number;
   nodeZone?: string;
   metrics?: ProxyMetrics;
+  /**
+   * Runs after each successful sync with its state (kernel modes: delete stale UDP conntrack
+   * entries, conntrack.ts). A failure is logged, never fails the sync.
+   */
+  afterSync?: (state: DesiredState) => Promise<void>;
   log(line: string): void;
 }
 
@@ -169,6 +174,7 @@ export class Proxier {
       this.metrics.servicePorts.value = state.servicePorts.length;
       for (const t of this.#pendingTriggers) this.metrics.networkProgramming.observe(Math.max(0, wall - t) / 1000);
       this.#pendingTriggers = [];
+      await this.#o.afterSync?.(state).catch((err: unknown) => this.#o.log(`proxy: after sync: ${err instanceof Error ? err.message : String(err)}`));
     }
     this.#firstSyncDone();
     this.onSync?.({ full, changed: full ? state.servicePorts.length : changed.size, ok, durationMs: end - start });

@@ -7,13 +7,14 @@
 import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { Clock, InformerFactory } from '../client/index.js';
 import { BackendNotBuiltError, createBackend, type ProxyMode } from './backends.js';
+import { cleanStaleUdpEntries } from './conntrack.js';
 import { startProxyServers } from './metrics-server.js';
 import { nodeNetworkSteps } from './node-network.js';
 import { Proxier } from './proxier.js';
 import { proxySocketPath, startRulesSocket } from './rules-socket.js';
 import { execCommandRunner } from './runner.js';
 import type { ProxyEndpointSlice, ProxyService } from './tracker/views.js';
-import type { CommandRunner, ProxyBackend, ProxyNodeConfig } from './types.js';
+import type { CommandRunner, DesiredState, ProxyBackend, ProxyNodeConfig } from './types.js';
 
 export interface NodeProxyOptions {
   mode: ProxyMode;
@@ -69,7 +70,9 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
     mode = 'iptables';
     backend = createBackend(mode, context);
   }
-  const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs });
+  // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync.
+  const afterSync = mode === 'userspace' ? undefined : async (state: DesiredState) => void (await cleanStaleUdpEntries(context.runner, state));
+  const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, afterSync });
   const services = options.informers.informer<ProxyService>(must('', 'v1', 'services'));
   const slices = options.informers.informer<ProxyEndpointSlice>(must('discovery.k8s.io', 'v1', 'endpointslices'));
   services.addHandlers({

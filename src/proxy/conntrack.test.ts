@@ -1,0 +1,67 @@
+/** @module Stale UDP conntrack entries: parsing `conntrack -L` and upstream's choice of what to delete. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cleanStaleUdpEntries, conntrackDeleteArgv, parseConntrackList, staleConntrackFilters } from './conntrack.js';
+import { computeDesiredState } from './tracker/desired.js';
+import { ep, makeService, makeSlice, TEST_NODE } from './tracker/fixtures.js';
+import type { CommandRunner } from './types.js';
+
+// What conntrack-tools 1.4.7 prints (one TCP line, which is ignored).
+const LISTED = `udp      17 29 src=10.244.0.9 dst=10.96.0.20 sport=40000 dport=53 src=10.244.0.5 dst=10.244.0.9 sport=53 dport=40000 mark=0 use=1
+udp      17 25 src=10.244.0.9 dst=10.96.0.20 sport=40001 dport=53 src=10.244.0.6 dst=10.244.0.9 sport=53 dport=40001 mark=0 use=1
+udp      17 20 src=10.244.0.9 dst=10.244.0.1 sport=40002 dport=30053 [UNREPLIED] src=10.244.0.6 dst=10.244.0.1 sport=53 dport=40002 mark=0 use=1
+udp      17 20 src=10.244.0.9 dst=10.96.0.30 sport=40003 dport=53 src=10.244.0.7 dst=10.244.0.9 sport=53 dport=40003 mark=0 use=1
+tcp      6 431999 ESTABLISHED src=10.244.0.9 dst=10.96.0.20 sport=50000 dport=53 src=10.244.0.6 dst=10.244.0.9 sport=53 dport=50000 [ASSURED] mark=0 use=1
+conntrack v1.4.7 (conntrack-tools): 5 flow entries have been shown.
+`;
+
+function state() {
+  // dns-like: 10.96.0.20:53/UDP with NodePort 30053, only 10.244.0.5 left serving.
+  const dns = makeService('ns', 'dns', (s) => {
+    s.spec.type = 'NodePort';
+    s.spec.clusterIP = '10.96.0.20';
+    s.spec.ports = [{ name: 'dns', port: 53, protocol: 'UDP', nodePort: 30053 }];
+  });
+  const dnsSlice = makeSlice('ns', 'dns', 1, (s) => {
+    s.ports = [{ name: 'dns', port: 53, protocol: 'UDP' }];
+    s.endpoints = [ep('10.244.0.5')];
+  });
+  // no endpoints at all: left alone.
+  const empty = makeService('ns', 'empty', (s) => {
+    s.spec.clusterIP = '10.96.0.30';
+    s.spec.ports = [{ name: 'dns', port: 53, protocol: 'UDP' }];
+  });
+  return computeDesiredState([dns, empty], [dnsSlice], TEST_NODE);
+}
+
+test('conntrack -L lines: original destination and port, reply source; TCP and the summary are skipped', () => {
+  assert.deepEqual(parseConntrackList(LISTED), [
+    { origDst: '10.96.0.20', origDport: 53, replySrc: '10.244.0.5' },
+    { origDst: '10.96.0.20', origDport: 53, replySrc: '10.244.0.6' },
+    { origDst: '10.244.0.1', origDport: 30053, replySrc: '10.244.0.6' },
+    { origDst: '10.96.0.30', origDport: 53, replySrc: '10.244.0.7' },
+  ]);
+});
+
+test('flows to a Service answered by a gone endpoint are deleted, by frontend and by NodePort', () => {
+  const filters = staleConntrackFilters(parseConntrackList(LISTED), state());
+  assert.deepEqual(filters.map(conntrackDeleteArgv), [
+    ['conntrack', '-D', '-p', 'udp', '--orig-dst', '10.96.0.20', '--orig-port-dst', '53', '--reply-src', '10.244.0.6'],
+    ['conntrack', '-D', '-p', 'udp', '--orig-port-dst', '30053', '--reply-src', '10.244.0.6'],
+  ]);
+});
+
+test('cleanStaleUdpEntries lists once and deletes each stale flow; no UDP Service, no process', async () => {
+  const calls: string[][] = [];
+  const runner: CommandRunner = {
+    async run(argv) {
+      calls.push(argv);
+      return { code: 0, stdout: argv[1] === '-L' ? LISTED : '', stderr: '' };
+    },
+  };
+  assert.equal(await cleanStaleUdpEntries(runner, state()), 2);
+  assert.deepEqual(calls.map((c) => c.slice(0, 2).join(' ')), ['conntrack -L', 'conntrack -D', 'conntrack -D']);
+  calls.length = 0;
+  assert.equal(await cleanStaleUdpEntries(runner, { node: TEST_NODE, servicePorts: [] }), 0);
+  assert.deepEqual(calls, []);
+});

@@ -1,0 +1,87 @@
+/**
+ * @module Stale UDP conntrack entries (kube-proxy's `conntrack.CleanStaleEntries`): a UDP flow
+ * keeps its DNAT while packets keep coming, so when an endpoint goes away its clients would keep
+ * sending into the void. After each sync, every UDP entry whose original destination is a
+ * Service frontend (cluster IP, external IP or load-balancer IP with the port, or any address
+ * with a NodePort) and whose reply source is not a serving endpoint of that Service is deleted.
+ * Services without serving endpoints are left alone (upstream: nothing to move the flows to).
+ *
+ * The parsing and the choice are pure; `cleanStaleUdpEntries` runs `conntrack -L` and
+ * `conntrack -D` (conntrack-tools) through the proxy's runner, in the node namespace.
+ */
+import type { CommandRunner, DesiredState } from './types.js';
+
+/** One UDP flow as `conntrack -L` prints it: the original direction and the reply's source. */
+export interface ConntrackEntry {
+  origDst: string;
+  origDport: number;
+  replySrc: string;
+}
+
+/** What to delete: flows to `origDst:origDport` (any address when absent) answered by `replySrc`. */
+export interface ConntrackFilter {
+  origDst?: string;
+  origDport: number;
+  replySrc: string;
+}
+
+/**
+ * Parses `conntrack -L -p udp` lines, e.g.
+ * `udp 17 29 src=10.244.0.5 dst=10.96.0.20 sport=40000 dport=53 src=10.244.0.2 dst=10.244.0.5 sport=53 dport=40000 mark=0 use=1`
+ * (the first src/dst/dport are the original direction, the second src the reply's).
+ */
+export function parseConntrackList(text: string): ConntrackEntry[] {
+  const out: ConntrackEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!/^(ipv4\s+\d+\s+)?udp\s/.test(line)) continue;
+    const src = [...line.matchAll(/\bsrc=(\S+)/g)].map((m) => m[1]);
+    const dst = [...line.matchAll(/\bdst=(\S+)/g)].map((m) => m[1]);
+    const dport = [...line.matchAll(/\bdport=(\d+)/g)].map((m) => Number(m[1]));
+    if (src.length < 2 || dst.length < 1 || dport.length < 1) continue;
+    out.push({ origDst: dst[0], origDport: dport[0], replySrc: src[1] });
+  }
+  return out;
+}
+
+/** The entries to delete for a desired state (upstream's rules; see the module comment). */
+export function staleConntrackFilters(entries: readonly ConntrackEntry[], state: DesiredState): ConntrackFilter[] {
+  const byFrontend = new Map<string, Set<string>>();
+  const byNodePort = new Map<number, Set<string>>();
+  for (const sp of state.servicePorts) {
+    if (sp.protocol !== 'UDP') continue;
+    // Serving endpoints, whatever the traffic policies: changing a policy must not cut flows.
+    const serving = new Set(sp.endpoints.filter((e) => e.serving).map((e) => e.ip));
+    if (serving.size === 0) continue;
+    for (const ip of [sp.clusterIP, ...sp.loadBalancerIPs, ...sp.externalIPs]) if (ip) byFrontend.set(`${ip}:${sp.port}`, serving);
+    if (sp.nodePort) byNodePort.set(sp.nodePort, serving);
+  }
+  const filters = new Map<string, ConntrackFilter>();
+  for (const e of entries) {
+    const endpoints = byFrontend.get(`${e.origDst}:${e.origDport}`);
+    if (endpoints && !endpoints.has(e.replySrc)) filters.set(`${e.origDst}:${e.origDport}>${e.replySrc}`, { origDst: e.origDst, origDport: e.origDport, replySrc: e.replySrc });
+    const forNodePort = byNodePort.get(e.origDport);
+    if (forNodePort && !forNodePort.has(e.replySrc)) filters.set(`*:${e.origDport}>${e.replySrc}`, { origDport: e.origDport, replySrc: e.replySrc });
+  }
+  return [...filters.values()];
+}
+
+/** The `conntrack -D` command of one filter. */
+export function conntrackDeleteArgv(filter: ConntrackFilter): string[] {
+  return ['conntrack', '-D', '-p', 'udp', ...(filter.origDst ? ['--orig-dst', filter.origDst] : []), '--orig-port-dst', String(filter.origDport), '--reply-src', filter.replySrc];
+}
+
+/**
+ * Lists the node's UDP flows and deletes the stale ones; returns how many filters ran. Does
+ * nothing (no process) when the state has no UDP service port with endpoints.
+ */
+export async function cleanStaleUdpEntries(runner: CommandRunner, state: DesiredState): Promise<number> {
+  if (!state.servicePorts.some((sp) => sp.protocol === 'UDP' && sp.endpoints.some((e) => e.serving))) return 0;
+  const listed = await runner.run(['conntrack', '-L', '-p', 'udp']);
+  if (listed.code !== 0) throw new Error(`conntrack -L -p udp: exit ${listed.code}: ${listed.stderr.trim()} (install the Debian package conntrack)`);
+  const filters = staleConntrackFilters(parseConntrackList(listed.stdout), state);
+  for (const filter of filters) {
+    // Exit 1 with "0 flow entries have been deleted" when the flow ended meanwhile: not an error.
+    await runner.run(conntrackDeleteArgv(filter));
+  }
+  return filters.length;
+}
