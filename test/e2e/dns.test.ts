@@ -14,6 +14,7 @@ import { Client, HttpTransport, loadKubeconfigConnection } from '../../src/clien
 import { findResource } from '../../src/api/resources.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE } from '../../src/dns/wire.js';
 import { startCluster, type Cluster } from './harness.js';
+import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
 const NAME = `dns${process.pid % 100000}`;
@@ -25,21 +26,6 @@ async function digNode(args: string[]): Promise<string> {
 
 function answers(out: string): string[] {
   return out.trim().split('\n').filter(Boolean);
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('cluster DNS', () => {

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { startCluster, type Cluster } from './harness.js';
+import { waitForTimed } from './wait.js';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 
@@ -21,21 +22,6 @@ function curl(url: string): Promise<string> {
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.on('close', (code) => resolve(code === 0 ? out : `curl:${code}`));
   });
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<{ value: T; ms: number }> {
-  const t0 = Date.now();
-  let last: unknown;
-  while (Date.now() - t0 < timeoutMs) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return { value: v, ms: Date.now() - t0 };
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 /** Whether this process can bind 127.0.0.1:port right now (false: someone — kubito — holds it). */
@@ -65,28 +51,28 @@ describe('host exposure (NodePort, LoadBalancer) with the real kubectl', { skip:
     await ok(['expose', 'deployment/nginx', '--type=NodePort', '--port=80']);
     const nodePort = Number(await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.ports[0].nodePort}']));
     assert.ok(nodePort >= 30000 && nodePort <= 32767, String(nodePort));
-    const { value, ms } = await waitFor('the welcome page', async () => {
+    const { value, ms } = await waitForTimed('the welcome page', async () => {
       const body = await curl(`http://127.0.0.1:${nodePort}/`);
       return body.includes('Welcome to nginx!') ? body : undefined;
-    }, 5000);
+    }, 5000, 50);
     assert.match(value, /<title>Welcome to nginx!<\/title>/);
     console.log(`# NodePort answered ${ms} ms after expose returned`);
 
     await ok(['delete', 'svc', 'nginx']);
-    await waitFor('the port to close', async () => ((await curl(`http://127.0.0.1:${nodePort}/`)) === 'curl:7' ? true : undefined), 5000);
+    await waitForTimed('the port to close', async () => ((await curl(`http://127.0.0.1:${nodePort}/`)) === 'curl:7' ? true : undefined), 5000, 50);
     assert.equal(await canBind(nodePort), true);
   });
 
   test('LoadBalancer: EXTERNAL-IP from the cluster\'s loopback pool, and curl <ip>:80 works', async () => {
     await ok(['expose', 'deployment/nginx', '--name=nginx-lb', '--type=LoadBalancer', '--port=80']);
-    const { value: ip } = await waitFor('an EXTERNAL-IP', async () => {
+    const { value: ip } = await waitForTimed('an EXTERNAL-IP', async () => {
       const m = /^nginx-lb\s+LoadBalancer\s+\S+\s+(127\.0\.\d+\.\d+)\s+80:\d+\/TCP/m.exec(await ok(['get', 'svc', 'nginx-lb']));
       return m?.[1];
-    }, 5000);
-    const { ms } = await waitFor('the welcome page on the LB IP', async () => ((await curl(`http://${ip}/`)).includes('Welcome to nginx!') ? true : undefined), 5000);
+    }, 5000, 50);
+    const { ms } = await waitForTimed('the welcome page on the LB IP', async () => ((await curl(`http://${ip}/`)).includes('Welcome to nginx!') ? true : undefined), 5000, 50);
     console.log(`# LoadBalancer ${ip}:80 answered ${ms} ms after its EXTERNAL-IP showed`);
     await ok(['delete', 'svc', 'nginx-lb']);
-    await waitFor('the LB port to close', async () => ((await curl(`http://${ip}/`)) === 'curl:7' ? true : undefined), 5000);
+    await waitForTimed('the LB port to close', async () => ((await curl(`http://${ip}/`)) === 'curl:7' ? true : undefined), 5000, 50);
   });
 
   test('a nodePort taken on the host: a Warning event, then the port is bound once free', async () => {
@@ -103,13 +89,13 @@ describe('host exposure (NodePort, LoadBalancer) with the real kubectl', { skip:
     }
     assert.ok(squatter, 'a free port to squat');
     await ok(['create', 'service', 'nodeport', 'squat', '--tcp=80:80', `--node-port=${port}`]);
-    const { value: event } = await waitFor('a FailedToBindHostPort event', async () => {
+    const { value: event } = await waitForTimed('a FailedToBindHostPort event', async () => {
       const out = await ok(['get', 'events', '--field-selector', 'involvedObject.name=squat,reason=FailedToBindHostPort', '-o', 'jsonpath={.items[0].type} {.items[0].message}']);
       return out.trim() ? out : undefined;
-    }, 5000);
+    }, 5000, 50);
     assert.match(event, new RegExp(`^Warning Failed to bind 127\\.0\\.0\\.1:${port}/TCP for NodePort of port "80-80" \\(relays to 10\\.244\\.0\\.1:${port}\\): address already in use; retrying$`));
     await new Promise((r) => squatter!.close(r));
-    await waitFor('kubito to bind the port', async () => ((await canBind(port)) ? undefined : true), 5000);
+    await waitForTimed('kubito to bind the port', async () => ((await canBind(port)) ? undefined : true), 5000, 50);
     await ok(['delete', 'svc', 'squat']);
   });
 });

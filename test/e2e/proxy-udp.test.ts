@@ -4,12 +4,13 @@
  * every 100 ms from one fixed source port to a UDP ClusterIP with two agnhost serve-hostname
  * backends: the kernel keeps that flow's DNAT to one backend as long as packets keep coming.
  * That backend's pod is deleted; once it left the EndpointSlice the proxy deletes the stale
- * conntrack entry, and the very same flow is answered by the other backend. Without the
+ * conntrack entry, and the very same flow is answered by another backend. Without the
  * clean-up the client would keep sending into the void.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster, type Cluster } from './harness.js';
+import { waitFor } from './wait.js';
 
 const BACKENDS = `apiVersion: apps/v1
 kind: Deployment
@@ -59,16 +60,6 @@ function clientPod(vip: string): string {
   });
 }
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 for (const mode of ['nftables', 'iptables']) {
   describe(`a UDP flow follows its Service's endpoints (--proxy-mode ${mode})`, { timeout: 120_000 }, () => {
     let cluster: Cluster;
@@ -84,7 +75,7 @@ for (const mode of ['nftables', 'iptables']) {
       await cluster.kubectlOk(['rollout', 'status', 'deployment/udp-hostnames', '--timeout=60s']);
       const pods = (await cluster.kubectlOk(['get', 'pods', '-l', 'app=udp-hostnames', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ');
       assert.equal(pods.length, 2);
-      await eventually('both endpoints in the slice', async () => {
+      await waitFor('both endpoints in the slice', async () => {
         const ips = await cluster.kubectlOk(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=udp-hostnames', '-o', 'jsonpath={.items[*].endpoints[*].addresses[0]}']);
         return ips.split(' ').filter(Boolean).length === 2 ? true : undefined;
       });
@@ -92,18 +83,19 @@ for (const mode of ['nftables', 'iptables']) {
       await cluster.kubectlOk(['apply', '-f', '-'], { input: clientPod(vip) });
 
       // The flow settles on one backend (the answer is its pod's hostname).
-      const first = await eventually('answers from a backend', async () => {
+      const first = await waitFor('answers from a backend', async () => {
         const lines = (await cluster.kubectlOk(['logs', 'udp-client'])).trim().split('\n').filter(Boolean);
         return lines.length >= 3 ? lines[lines.length - 1].split(' ')[1] : undefined;
       });
       assert.ok(pods.includes(first), `answered by ${first}`);
-      const other = pods.find((p) => p !== first)!;
 
       await cluster.kubectlOk(['delete', 'pod', first, '--wait=false']);
-      // Answers from the other backend, on the same flow (same source port, same socket).
-      const moved = await eventually(`answers from ${other}`, async () => {
+      // Answers from another backend (the other pod, or the ReplicaSet's replacement), on the same
+      // flow: same socket, same source port.
+      const moved = await waitFor('answers from another backend', async () => {
         const lines = (await cluster.kubectlOk(['logs', 'udp-client'])).trim().split('\n');
-        return lines.some((l) => l.endsWith(` ${other}`)) ? lines : undefined;
+        const last = lines[lines.length - 1].split(' ')[1];
+        return last && last !== first ? lines : undefined;
       }, 20_000);
       assert.ok(moved.length > 3);
     });

@@ -16,26 +16,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kubectlPath, startCluster, type Cluster } from '../harness.js';
+import { waitFor } from '../wait.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const MANIFESTS = join(ROOT, 'test', 'e2e', 'chapter');
 const manifest = (name: string): string => join(MANIFESTS, name);
-
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolveGet, reject) => {
@@ -71,7 +56,7 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
 
   test('1. kubectl apply -f nginx-deployment.yaml; kubectl get deployments -> nginx 2/2 2 2', async () => {
     assert.equal(await ok(['apply', '-f', manifest('nginx-deployment.yaml')]), 'deployment.apps/nginx created\n');
-    const table = await eventually('the deployment to be 2/2', async () => {
+    const table = await waitFor('the deployment to be 2/2', async () => {
       const out = await ok(['get', 'deployments']);
       return /^nginx\s+2\/2\s+2\s+2\s+\S+$/m.test(out) ? out : undefined;
     });
@@ -107,7 +92,7 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
 
     const podIPs = (await ok(['get', 'pods', '-l', 'app=nginx', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').filter(Boolean).sort();
     assert.equal(podIPs.length, 2);
-    const described = await eventually('describe svc nginx to list both pods', async () => {
+    const described = await waitFor('describe svc nginx to list both pods', async () => {
       const out = await ok(['describe', 'svc', 'nginx']);
       const endpoints = describeField(out, 'Endpoints')?.split(',').sort();
       return JSON.stringify(endpoints) === JSON.stringify(podIPs.map((ip) => `${ip}:80`)) ? out : undefined;
@@ -155,7 +140,7 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     assert.match(session.output, new RegExp(`Connecting to ${clusterIP.replace(/\./g, '\\.')}:80 \\(${clusterIP.replace(/\./g, '\\.')}:80\\)`));
     assert.match(session.output, /writing to stdout/);
     assert.match(session.output, /<h1>Welcome to nginx!<\/h1>/);
-    await eventually('the busybox pod to complete', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded' ? true : undefined));
+    await waitFor('the busybox pod to complete', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded' ? true : undefined));
     await ok(['delete', 'pod', 'busybox']);
   });
 
@@ -187,18 +172,18 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     assert.ok(row, 'get svc shows PORT(S) 80:<nodePort>/TCP');
     const nodePort = Number(row[1]);
     assert.ok(nodePort >= 30000 && nodePort <= 32767, `${nodePort} is in the NodePort range`);
-    const viaNodePort = await eventually('the NodePort on the host', async () => {
+    const viaNodePort = await waitFor('the NodePort on the host', async () => {
       const page = await httpGet(`http://127.0.0.1:${nodePort}/`).catch(() => undefined);
       return page?.status === 200 ? page : undefined;
     }, 10_000);
     assert.match(viaNodePort.body, /<title>Welcome to nginx!<\/title>/);
 
     assert.equal(await ok(['patch', 'svc', 'nginx', '-p', '{"spec":{"type":"LoadBalancer"}}']), 'service/nginx patched\n');
-    const externalIP = await eventually('an EXTERNAL-IP', async () => {
+    const externalIP = await waitFor('an EXTERNAL-IP', async () => {
       const m = /^nginx\s+LoadBalancer\s+\S+\s+(127\.\d+\.\d+\.\d+)\s+80:\d+\/TCP\s+\S+$/m.exec(await ok(['get', 'svc', 'nginx']));
       return m?.[1];
     }, 10_000);
-    const viaLoadBalancer = await eventually('the load balancer on the host', async () => {
+    const viaLoadBalancer = await waitFor('the load balancer on the host', async () => {
       const page = await httpGet(`http://${externalIP}/`).catch(() => undefined);
       return page?.status === 200 ? page : undefined;
     }, 10_000);
@@ -209,7 +194,7 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
 
   test('8. the DNS section: busybox.yaml, resolv.conf, nslookup nginx', async () => {
     assert.equal(await ok(['apply', '-f', manifest('busybox.yaml')]), 'pod/busybox created\n');
-    await eventually('busybox to run', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined));
+    await waitFor('busybox to run', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined));
     const resolv = await interactive(cluster, version, 'exec -it busybox -- cat /etc/resolv.conf', []);
     assert.equal(resolv.code, 0, resolv.output);
     assert.match(resolv.output, /^nameserver 10\.96\.0\.10\r?$/m);
