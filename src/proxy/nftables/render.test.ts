@@ -8,6 +8,7 @@ import { readGolden } from '../../testing/golden.js';
 import { computeDesiredState } from '../tracker/desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
+import { serviceChain } from './names.js';
 import { renderFull, renderPartial } from './render.js';
 
 const STATE = computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE);
@@ -100,4 +101,24 @@ test("ns1/svc1 and a no-endpoint service read as upstream's golden lines", () =>
   ]) {
     assert.ok(text.split('\n').includes(line), `missing: ${line}`);
   }
+});
+
+test('above 1000 service ports, service chains dispatch by a numgen cascade, not one vmap each', () => {
+  const services = Array.from({ length: 1001 }, (_, i) => makeService('big', `s${i}`, (s) => {
+    s.spec.clusterIP = `10.97.${i >> 8}.${i & 255}`;
+    s.spec.ports = [{ name: 'p', protocol: 'TCP', port: 80 }];
+  }));
+  const slices = [makeSlice('big', 's0', 1, (s) => {
+    s.ports = [{ name: 'p', protocol: 'TCP', port: 8080 }];
+    s.endpoints = [ep('10.244.1.1'), ep('10.244.1.2'), ep('10.244.1.3')];
+  })];
+  const { text } = renderFull(computeDesiredState(services, slices, TEST_NODE));
+  const chain = serviceChain({ namespace: 'big', name: 's0', portName: 'p', protocol: 'TCP' });
+  const lines = text.split('\n').filter((l) => l.startsWith(`add rule ip kube-proxy ${chain} `)).map((l) => l.slice(`add rule ip kube-proxy ${chain} `.length));
+  assert.deepEqual(lines.slice(1).map((l) => l.replace(/endpoint-\S+__/, 'endpoint-…__')), [
+    'numgen random mod 3 0 goto endpoint-…__10.244.1.1/8080',
+    'numgen random mod 2 0 goto endpoint-…__10.244.1.2/8080',
+    'goto endpoint-…__10.244.1.3/8080',
+  ]);
+  assert.ok(!text.includes(' vmap { 0 :'));
 });

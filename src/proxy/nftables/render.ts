@@ -29,7 +29,7 @@ import {
   SERVICES_CHAIN,
   TABLE_REF,
 } from './names.js';
-import { elementText, portRules, quote, type AffinitySet, type MapElement, type PortRules } from './port-rules.js';
+import { elementText, LARGE_CLUSTER_SERVICE_PORTS, portRules, quote, type AffinitySet, type MapElement, type PortRules } from './port-rules.js';
 
 /** What the kernel holds after a script applied: every port's rules and the active cluster IPs. */
 export interface TableState {
@@ -146,8 +146,9 @@ export function renderFull(state: DesiredState): RenderedFull {
   const lines = [`add table ${TABLE_REF}`, `delete table ${TABLE_REF}`, ...renderSkeleton(state.node)];
   const ports = new Map<string, PortRules>();
   const clusterIPs = new Set<string>();
+  const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
   for (const sp of state.servicePorts) {
-    const p = portRules(sp, state.node);
+    const p = portRules(sp, state.node, { large });
     ports.set(p.key, p);
     clusterIPs.add(sp.clusterIP);
     lines.push(...portLines(p));
@@ -178,11 +179,14 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
   const addSets: string[] = [];
   const ruleLines: string[] = [];
   const staleChains: string[] = [];
+  // Ports rendered in the other dispatch form before the cluster crossed the threshold keep it
+  // until they change or the next full sync: both forms are correct.
+  const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
 
   for (const key of [...changed].sort()) {
     const old = previous.ports.get(key);
     const sp = byKey.get(key);
-    const neu = sp ? portRules(sp, state.node) : undefined;
+    const neu = sp ? portRules(sp, state.node, { large }) : undefined;
     if (neu) ports.set(key, neu);
     else ports.delete(key);
     if (old && neu && samePort(old, neu)) continue;
