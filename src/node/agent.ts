@@ -45,7 +45,7 @@ export interface AgentOptions {
   log(line: string): void;
   /** The --resolv-conf file for dnsPolicy Default (and ClusterFirst's host search list). */
   resolvConf?: string;
-  /** The data plane; default nftables (iptables while this build lacks it). */
+  /** The data plane (`--proxy-mode`); default nftables. */
   proxyMode?: 'nftables' | 'iptables' | 'userspace';
   clusterCIDR?: string;
 }

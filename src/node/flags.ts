@@ -10,7 +10,7 @@ export interface AgentFlags {
   clusterDNS: string[];
   clusterDomain: string;
   resolvConf: string;
-  /** The data plane (`--proxy-mode`); the agent falls back to iptables when this build lacks it. */
+  /** The data plane (`--proxy-mode`): nftables (default), iptables or userspace. */
   proxyMode: 'nftables' | 'iptables' | 'userspace';
   /** The cluster's pod CIDR (the proxy masquerades traffic to Services from outside it). */
   clusterCIDR: string;

@@ -4,6 +4,7 @@
  * throws `BackendNotBuiltError`, which the node agent answers by falling back to iptables.
  */
 import { IptablesBackend } from './iptables/applier.js';
+import { createNftablesBackend } from './nftables/applier.js';
 import { createUserspaceBackend } from './userspace/index.js';
 import type { CommandRunner, ProxyBackend, ProxyNodeConfig } from './types.js';
 
@@ -40,7 +41,7 @@ function notBuilt(mode: ProxyMode): BackendFactory {
 }
 
 export const BACKENDS: Readonly<Record<ProxyMode, BackendFactory>> = {
-  nftables: notBuilt('nftables'),
+  nftables: (context) => createNftablesBackend(context),
   iptables: (context) => new IptablesBackend({ runner: context.runner }),
   userspace: (context) => createUserspaceBackend({ runner: context.runner, log: context.log }),
 };

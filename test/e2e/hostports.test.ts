@@ -3,7 +3,8 @@
  * Service answers on 127.0.0.1:<nodePort> and a LoadBalancer Service on its EXTERNAL-IP:80 right
  * after `kubectl expose`; deleting the Service closes the port; a nodePort already taken on the
  * host gives the Service a Warning event and binds once the port is free.
- * The cluster runs `--proxy-mode userspace` (the mode whose data plane lives on this branch).
+ * Runs twice: with the default proxy mode (nftables: the host relay dials 10.244.0.1:<nodePort>
+ * inside the node namespace, which the NodePort rules catch) and with `--proxy-mode userspace`.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,12 +34,12 @@ function canBind(port: number): Promise<boolean> {
   });
 }
 
-describe('host exposure (NodePort, LoadBalancer) with the real kubectl', { skip: canRun ? false : 'needs root and network namespaces' }, () => {
+for (const mode of ['default', 'userspace'] as const) describe(`host exposure (NodePort, LoadBalancer) with the real kubectl (proxy mode ${mode})`, { skip: canRun ? false : 'needs root and network namespaces' }, () => {
   let cluster: Cluster;
   const ok = (args: string[]): Promise<string> => cluster.kubectlOk(args);
 
   before(async () => {
-    cluster = await startCluster({ name: `hp${process.pid % 100000}`, extraArgs: ['--proxy-mode', 'userspace'] });
+    cluster = await startCluster({ name: `hp${mode.slice(0, 1)}${process.pid % 100000}`, extraArgs: mode === 'default' ? [] : ['--proxy-mode', mode] });
     await ok(['create', 'deployment', 'nginx', '--image=nginx']);
     await ok(['rollout', 'status', 'deployment/nginx', '--timeout=60s']);
   });

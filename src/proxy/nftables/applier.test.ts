@@ -1,0 +1,243 @@
+/**
+ * @module The nftables backend against the real kernel, in network namespaces this test makes
+ * (`kubito-t<pid>n{node,cli,p1,p2}`, removed in `after`): a client namespace routed through a
+ * node namespace holding the rules, two "pod" namespaces on the node's bridge with tiny TCP
+ * servers. ClusterIP traffic reaches both endpoints, affinity sticks, no endpoints → refused at
+ * once, NodePort on the node address (from the client and from the node itself), a partial update
+ * removing an endpoint, a full resync after partial ones changes nothing, cleanup. With a
+ * recording runner: the commands of full, partial and stale-deleting syncs; nft missing.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execCommandRunner } from '../runner.js';
+import { computeDesiredState } from '../tracker/desired.js';
+import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
+import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
+import type { CommandRunner, DesiredState } from '../types.js';
+import { NftablesBackend, NftNotFoundError } from './applier.js';
+
+const P = `kubito-t${process.pid}n`;
+const NODE = `${P}node`;
+const CLI = `${P}cli`;
+const PODS = [`${P}p1`, `${P}p2`];
+const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0 && spawnSync('nft', ['--version']).status === 0;
+
+function sh(...argv: string[]): string {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+const inNs = (ns: string, ...argv: string[]): string => sh('ip', 'netns', 'exec', ns, ...argv);
+
+/** Connects from a namespace; resolves with what the server said or the error text. */
+function connect(ns: string, ip: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const p = spawn('ip', ['netns', 'exec', ns, 'socat', '-T', '2', '-', `TCP:${ip}:${port},connect-timeout=2`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    p.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    p.stdin.end();
+    p.on('close', () => resolve(out.trim()));
+  });
+}
+
+async function answers(ns: string, ip: string, port: number, n: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i++) seen.add(await connect(ns, ip, port));
+  return seen;
+}
+
+const web = (endpoints: string[]) => [
+  makeService('t', 'web', (s) => {
+    s.spec.type = 'NodePort';
+    s.spec.clusterIP = '10.96.0.100';
+    s.spec.ports = [{ name: 'http', protocol: 'TCP', port: 80, nodePort: 30080 }];
+  }),
+  makeService('t', 'sticky', (s) => {
+    s.spec.clusterIP = '10.96.0.102';
+    s.spec.ports = [{ name: 'http', protocol: 'TCP', port: 80 }];
+    s.spec.sessionAffinity = 'ClientIP';
+    s.spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 60 } };
+  }),
+  makeService('t', 'empty', (s) => {
+    s.spec.clusterIP = '10.96.0.101';
+    s.spec.ports = [{ name: 'http', protocol: 'TCP', port: 80 }];
+  }),
+  ...[
+    makeSlice('t', 'web', 1, (s) => {
+      s.ports = [{ name: 'http', protocol: 'TCP', port: 8080 }];
+      s.endpoints = endpoints.map((ip) => ep(ip));
+    }),
+    makeSlice('t', 'sticky', 1, (s) => {
+      s.ports = [{ name: 'http', protocol: 'TCP', port: 8080 }];
+      s.endpoints = [ep('10.244.0.11'), ep('10.244.0.12')];
+    }),
+  ],
+];
+
+function stateWith(endpoints: string[]): DesiredState {
+  const objs = web(endpoints);
+  return computeDesiredState(objs.slice(0, 3) as never, objs.slice(3) as never, TEST_NODE);
+}
+
+/** The table as data, independent of listing order: chains with their rules, maps/sets with sorted elements. */
+async function tableShape(): Promise<string[]> {
+  const json = JSON.parse(inNs(NODE, 'nft', '-j', 'list', 'table', 'ip', 'kube-proxy')) as { nftables: Record<string, Record<string, unknown>>[] };
+  const out: string[] = [];
+  for (const item of json.nftables) {
+    const [kind, body] = Object.entries(item)[0];
+    if (kind === 'metainfo' || kind === 'table') continue;
+    const { handle: _h, elem, ...rest } = body;
+    // Affinity sets hold the clients seen (dynamic, restarted by a full sync): compare their definitions only.
+    const dynamic = String(body.name ?? '').startsWith('affinity-');
+    const elems = Array.isArray(elem) && !dynamic ? elem.map((e) => JSON.stringify(e)).sort() : [];
+    out.push(`${kind} ${JSON.stringify(rest)} ${elems.join(' ')}`);
+  }
+  return out.sort();
+}
+
+describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'needs root, ip netns and nft' }, () => {
+  const servers: ChildProcess[] = [];
+  const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE] });
+
+  before(() => {
+    for (const ns of [NODE, CLI, ...PODS]) {
+      spawnSync('ip', ['netns', 'delete', ns]);
+      sh('ip', 'netns', 'add', ns);
+      inNs(ns, 'ip', 'link', 'set', 'lo', 'up');
+    }
+    inNs(NODE, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+    inNs(NODE, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
+    inNs(NODE, 'ip', 'link', 'add', 'kbr0', 'type', 'bridge');
+    inNs(NODE, 'ip', 'addr', 'add', '10.244.0.1/24', 'dev', 'kbr0');
+    inNs(NODE, 'ip', 'link', 'set', 'kbr0', 'up');
+    inNs(NODE, 'ip', 'route', 'add', '10.96.0.0/12', 'dev', 'kbr0');
+    // The client: 10.99.0.2, outside the cluster CIDR, routed through the node.
+    inNs(NODE, 'ip', 'link', 'add', 'tc0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CLI);
+    inNs(NODE, 'ip', 'addr', 'add', '10.99.0.1/24', 'dev', 'tc0');
+    inNs(NODE, 'ip', 'link', 'set', 'tc0', 'up');
+    inNs(CLI, 'ip', 'addr', 'add', '10.99.0.2/24', 'dev', 'eth0');
+    inNs(CLI, 'ip', 'link', 'set', 'eth0', 'up');
+    inNs(CLI, 'ip', 'route', 'add', 'default', 'via', '10.99.0.1');
+    PODS.forEach((ns, i) => {
+      const host = `tp${i}`;
+      const ip = `10.244.0.1${i + 1}`;
+      inNs(NODE, 'ip', 'link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
+      inNs(NODE, 'ip', 'link', 'set', host, 'master', 'kbr0');
+      inNs(NODE, 'ip', 'link', 'set', host, 'up');
+      inNs(ns, 'ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0');
+      inNs(ns, 'ip', 'link', 'set', 'eth0', 'up');
+      inNs(ns, 'ip', 'route', 'add', 'default', 'via', '10.244.0.1');
+      servers.push(spawn('ip', ['netns', 'exec', ns, 'socat', 'TCP-LISTEN:8080,fork,reuseaddr', `SYSTEM:echo pod-${ip}`], { stdio: 'ignore' }));
+    });
+  });
+
+  after(() => {
+    for (const s of servers) s.kill('SIGKILL');
+    for (const ns of [NODE, CLI, ...PODS]) spawnSync('ip', ['netns', 'delete', ns]);
+  });
+
+  test('a full sync loads the scenario cluster as written', async () => {
+    await backend.sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
+    const rules = await backend.currentRules();
+    assert.match(rules, /numgen random mod 2 vmap \{ 0 : goto endpoint-5OJB2KTY-ns1\/svc1\/tcp\/p80__10\.180\.0\.1\/80, 1 : goto endpoint-MLKSHPWN-ns1\/svc1\/tcp\/p80__10\.180\.2\.1\/80 \}/);
+    assert.match(rules, /10\.96\.0\.30 \. tcp \. 8080 comment "ns2\/empty:http" : goto reject-chain/);
+    assert.equal(backend.lastSync.kind, 'full');
+  });
+
+  test('ClusterIP traffic reaches both endpoints; affinity sticks; no endpoints are refused at once', async () => {
+    await backend.sync(stateWith(['10.244.0.11', '10.244.0.12']), 'all');
+    assert.deepEqual([...(await answers(CLI, '10.96.0.100', 80, 16))].sort(), ['pod-10.244.0.11', 'pod-10.244.0.12']);
+    assert.equal((await answers(CLI, '10.96.0.102', 80, 6)).size, 1, 'ClientIP affinity keeps one endpoint');
+    const t0 = Date.now();
+    assert.match(await connect(CLI, '10.96.0.101', 80), /refused/i);
+    assert.ok(Date.now() - t0 < 1500, 'reject answers at once');
+    assert.match(await connect(CLI, '10.96.0.100', 81), /refused/i, 'a port the ClusterIP does not serve');
+  });
+
+  test('NodePort on the node address, from the client and from the node itself', async () => {
+    assert.match(await connect(CLI, '10.244.0.1', 30080), /^pod-10\.244\.0\.1[12]$/);
+    assert.match(await connect(NODE, '10.244.0.1', 30080), /^pod-10\.244\.0\.1[12]$/);
+    assert.match(await connect(NODE, '10.96.0.100', 80), /^pod-10\.244\.0\.1[12]$/);
+  });
+
+  test('a partial update removing an endpoint takes effect; its chain goes at the next sync', async () => {
+    await backend.sync(stateWith(['10.244.0.11']), new Set(['t/web:http/TCP']));
+    assert.equal(backend.lastSync.kind, 'partial');
+    assert.deepEqual([...(await answers(CLI, '10.96.0.100', 80, 8))], ['pod-10.244.0.11']);
+    assert.match(await connect(CLI, '10.244.0.1', 30080), /^pod-10\.244\.0\.11$/);
+    assert.ok((await backend.currentRules()).includes('endpoint-'), 'flushed chain still listed');
+    const stale = /chain (endpoint-\S+__10\.244\.0\.12\/8080) \{\s*\}/.exec(await backend.currentRules());
+    assert.ok(stale, 'the gone endpoint chain is flushed, not yet deleted');
+    await backend.sync(stateWith(['10.244.0.11']), new Set());
+    assert.equal(backend.lastSync.staleDeleted, 1);
+    assert.ok(!(await backend.currentRules()).includes(stale[1]));
+  });
+
+  test('a full resync after partial ones leaves the same table', async () => {
+    const afterPartial = await tableShape();
+    await backend.sync(stateWith(['10.244.0.11']), 'all');
+    assert.deepEqual(await tableShape(), afterPartial);
+    await backend.sync(stateWith(['10.244.0.11']), 'all');
+    assert.deepEqual(await tableShape(), afterPartial);
+    // And back to two endpoints, partially.
+    await backend.sync(stateWith(['10.244.0.11', '10.244.0.12']), new Set(['t/web:http/TCP']));
+    assert.equal((await answers(CLI, '10.96.0.100', 80, 16)).size, 2);
+  });
+
+  test('cleanup deletes the table; a sync brings it back', async () => {
+    await backend.cleanup();
+    assert.equal(await backend.currentRules(), '');
+    await backend.cleanup();
+    await backend.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+    assert.equal(backend.lastSync.kind, 'full', 'after cleanup the next sync is full');
+    assert.match(await connect(CLI, '10.96.0.100', 80), /^pod-10\.244\.0\.12$/);
+  });
+});
+
+test('commands of full, partial and stale-deleting syncs (recording runner)', async () => {
+  const inputs: string[] = [];
+  const calls: string[] = [];
+  const runner: CommandRunner = {
+    async run(argv, options) {
+      calls.push(argv.join(' '));
+      inputs.push(options?.input ?? '');
+      return { code: 0, stdout: '', stderr: '' };
+    },
+  };
+  const b = new NftablesBackend({ runner });
+  const two = stateWith(['10.244.0.11', '10.244.0.12']);
+  await b.sync(two, new Set(['t/web:http/TCP']));
+  assert.deepEqual(calls, ['nft -f -'], 'the first sync is full even when given keys');
+  assert.ok(inputs[0].startsWith('add table ip kube-proxy\ndelete table ip kube-proxy\n'));
+  calls.length = 0;
+  inputs.length = 0;
+  await b.sync(stateWith(['10.244.0.11']), new Set(['t/web:http/TCP']));
+  assert.deepEqual(calls, ['nft -f -']);
+  assert.ok(!inputs[0].includes('t/sticky') && inputs[0].includes('flush chain ip kube-proxy endpoint-'));
+  calls.length = 0;
+  inputs.length = 0;
+  await b.sync(stateWith(['10.244.0.11']), new Set());
+  assert.deepEqual(calls, ['nft -f -'], 'only the stale-chain deletion');
+  assert.match(inputs[0], /^delete chain ip kube-proxy endpoint-\S+__10\.244\.0\.12\/8080\n$/);
+});
+
+test('a failed script makes the next sync full; a missing nft names the Debian package', async () => {
+  let fail = true;
+  const inputs: string[] = [];
+  const runner: CommandRunner = {
+    async run(_argv, options) {
+      inputs.push(options?.input ?? '');
+      return fail ? { code: 1, stdout: '', stderr: '/dev/stdin:2:1-6: Error: Could not process rule' } : { code: 0, stdout: '', stderr: '' };
+    },
+  };
+  const b = new NftablesBackend({ runner });
+  await assert.rejects(b.sync(stateWith(['10.244.0.11']), 'all'), /line 2: delete table ip kube-proxy/);
+  fail = false;
+  await b.sync(stateWith(['10.244.0.11']), new Set(['t/web:http/TCP']));
+  assert.ok(inputs.at(-1)!.startsWith('add table'), 'full after a failure');
+
+  const missing = new NftablesBackend({ runner: { run: async () => ({ code: -1, stdout: '', stderr: 'spawn nft ENOENT' }) } });
+  await assert.rejects(missing.sync(stateWith([]), 'all'), (err: unknown) => err instanceof NftNotFoundError && /Debian package nftables/.test(err.message));
+});

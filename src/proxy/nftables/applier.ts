@@ -1,0 +1,144 @@
+/**
+ * @module The nftables backend: renders the desired state (render.ts) and applies it with
+ * `nft -f -` (the script on stdin, one atomic transaction) through a CommandRunner, in whatever
+ * network namespace the runner's commands run in (the node agent runs inside the node
+ * namespace; tests wrap commands in `ip netns exec`).
+ *
+ * It keeps what the kernel holds after each successful sync (every port's chains, rules and map
+ * elements), so a partial sync rewrites only the changed ports. A full sync (`'all'`, the first
+ * one, any after a failure) replaces the whole table. Chains a partial sync left unused are
+ * flushed by it and deleted in a separate transaction at the next sync (upstream does the same:
+ * older kernels refuse to delete a chain right after the map element that named it went away).
+ */
+import { ApplyError } from '../runner.js';
+import type { CommandRunner, DesiredState, ProxyBackend, ProxyNodeConfig } from '../types.js';
+import { TABLE_REF } from './names.js';
+import { activeChains, renderFull, renderPartial, type TableState } from './render.js';
+
+/** `nft` is not installed where the backend runs. */
+export class NftNotFoundError extends Error {
+  override name = 'NftNotFoundError';
+  constructor(detail: string) {
+    super(`nft not found (${detail.trim() || 'exit -1'}): the nftables proxy mode needs the nft command; install the Debian package nftables, or use --proxy-mode iptables`);
+  }
+}
+
+export interface NftablesBackendOptions {
+  runner: CommandRunner;
+  /** argv prefix putting each command in the right namespace (e.g. `ip netns exec <ns>`); default none. */
+  wrap?: string[];
+  log?(line: string): void;
+}
+
+export interface SyncReport {
+  kind: 'full' | 'partial' | 'none';
+  /** Lines of the main script. */
+  lines: number;
+  staleDeleted: number;
+}
+
+export class NftablesBackend implements ProxyBackend {
+  readonly mode = 'nftables' as const;
+  readonly #runner: CommandRunner;
+  readonly #wrap: string[];
+  readonly #log: (line: string) => void;
+  /** The table as the last successful sync left it; undefined: unknown, the next sync is full. */
+  #table: TableState | undefined;
+  #node: ProxyNodeConfig | undefined;
+  /** Chains flushed by an earlier partial sync, to delete now. */
+  #stale = new Set<string>();
+  /** What the last sync did (for tests and logs). */
+  lastSync: SyncReport = { kind: 'none', lines: 0, staleDeleted: 0 };
+
+  constructor(options: NftablesBackendOptions) {
+    this.#runner = options.runner;
+    this.#wrap = options.wrap ?? [];
+    this.#log = options.log ?? (() => undefined);
+  }
+
+  async #nft(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    const argv = [...this.#wrap, 'nft', ...args];
+    const r = await this.#runner.run(argv, input === undefined ? undefined : { input });
+    if (r.code === -1 || (r.code !== 0 && /ENOENT|nft: (command )?not found|No such file or directory.*nft/i.test(r.stderr) && !/Error:/.test(r.stderr))) throw new NftNotFoundError(r.stderr);
+    return r;
+  }
+
+  async #apply(script: string): Promise<void> {
+    const r = await this.#nft(['-f', '-'], script);
+    if (r.code !== 0) throw new ApplyError([...this.#wrap, 'nft', '-f', '-'], r, failedLine(r.stderr, script));
+  }
+
+  async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
+    const full = changed === 'all' || this.#table === undefined || JSON.stringify(state.node) !== JSON.stringify(this.#node);
+    try {
+      if (full) {
+        const rendered = renderFull(state);
+        this.#table = undefined;
+        await this.#apply(rendered.text);
+        this.#table = rendered.table;
+        this.#node = state.node;
+        this.#stale.clear();
+        this.lastSync = { kind: 'full', lines: countLines(rendered.text), staleDeleted: 0 };
+        return;
+      }
+      const rendered = renderPartial(this.#table!, state, changed as ReadonlySet<string>);
+      const staleDeleted = await this.#deleteStale(rendered.table);
+      if (rendered.text) await this.#apply(rendered.text);
+      this.#table = rendered.table;
+      for (const c of rendered.staleChains) this.#stale.add(c);
+      this.lastSync = { kind: rendered.text ? 'partial' : 'none', lines: countLines(rendered.text), staleDeleted };
+    } catch (err) {
+      // The kernel now holds an unknown mix: the next sync must be a full one.
+      this.#table = undefined;
+      throw err;
+    }
+  }
+
+  /** Deletes the chains earlier partial syncs flushed, unless a port uses one again; errors only logged. */
+  async #deleteStale(next: TableState): Promise<number> {
+    if (!this.#stale.size) return 0;
+    const active = activeChains(next);
+    const doomed = [...this.#stale].filter((c) => !active.has(c));
+    this.#stale.clear();
+    if (!doomed.length) return 0;
+    const r = await this.#nft(['-f', '-'], doomed.map((c) => `delete chain ${TABLE_REF} ${c}\n`).join(''));
+    if (r.code !== 0) {
+      this.#log(`proxy: deleting ${doomed.length} stale nftables chains failed (the next full sync removes them): ${r.stderr.trim()}`);
+      return 0;
+    }
+    return doomed.length;
+  }
+
+  async currentRules(): Promise<string> {
+    const r = await this.#nft(['list', 'table', ...TABLE_REF.split(' ')]);
+    if (r.code !== 0) {
+      if (/No such file or directory/i.test(r.stderr)) return '';
+      throw new ApplyError([...this.#wrap, 'nft', 'list', 'table', ...TABLE_REF.split(' ')], r);
+    }
+    return r.stdout;
+  }
+
+  async cleanup(): Promise<void> {
+    this.#table = undefined;
+    this.#stale.clear();
+    const r = await this.#nft(['-f', '-'], `add table ${TABLE_REF}\ndelete table ${TABLE_REF}\n`);
+    if (r.code !== 0) throw new ApplyError([...this.#wrap, 'nft', '-f', '-'], r);
+  }
+}
+
+function countLines(text: string): number {
+  return text ? text.split('\n').length - 1 : 0;
+}
+
+/** nft names the failing line (`/dev/stdin:12:5-9: Error: ...`); quote it for the error. */
+function failedLine(stderr: string, input: string): string {
+  const m = /:(\d+):\d+(?:-\d+)?: Error/.exec(stderr);
+  if (!m) return '';
+  const n = Number(m[1]);
+  return `line ${n}: ${input.split('\n')[n - 1] ?? ''}`;
+}
+
+/** The factory backends.ts lists for `--proxy-mode nftables`. */
+export function createNftablesBackend(context: { runner: CommandRunner; log(line: string): void }): NftablesBackend {
+  return new NftablesBackend({ runner: context.runner, log: context.log });
+}
