@@ -155,6 +155,39 @@ export function endpointSets(sp: ServicePortState): EndpointSets {
 }
 
 /**
+ * What both kernel backends decide alike for one service port (kube-proxy's syncProxyRules):
+ * which policy chains carry endpoints, where internal and external traffic go, and whether
+ * they reach any endpoint at all (else REJECT, or DROP for a Local policy without local ones).
+ */
+export interface PortPlan extends EndpointSets {
+  usesClusterChain: boolean;
+  usesLocalChain: boolean;
+  /** Internal traffic goes to the Local chain (internalTrafficPolicy Local), else the Cluster one. */
+  internalLocal: boolean;
+  hasInternalEndpoints: boolean;
+  /** External traffic goes to the Local chain (externalTrafficPolicy Local), else the Cluster one. */
+  externalLocal: boolean;
+  hasExternalEndpoints: boolean;
+  /** NodePort / externalIPs / LB IPs with endpoints: the external chain is used. */
+  usesExtChain: boolean;
+}
+
+export function portPlan(sp: ServicePortState): PortPlan {
+  const sets = endpointSets(sp);
+  const localOk = sets.local.length > 0;
+  return {
+    ...sets,
+    usesClusterChain: sets.cluster.length > 0,
+    usesLocalChain: localOk,
+    internalLocal: sp.internalPolicyLocal,
+    hasInternalEndpoints: sets.hasEndpoints && (!sp.internalPolicyLocal || localOk),
+    externalLocal: sp.externalPolicyLocal,
+    hasExternalEndpoints: sets.hasEndpoints && (!sp.externalPolicyLocal || localOk),
+    usesExtChain: sets.hasEndpoints && externallyAccessible(sp),
+  };
+}
+
+/**
  * Sorts endpoints as upstream's EndpointSliceCache does (`byEndpoint`): by the `ip:port` text,
  * so `10.244.0.10:80` comes before `10.244.0.9:80`. Returns the array.
  */

@@ -11,7 +11,7 @@
  * `iptables-restore --noflush`. Chains in `existingNatChains` that no service port uses any more
  * are flushed and deleted (`-X`).
  */
-import { endpointSets, endpointString, externallyAccessible, servicePortKey, type DesiredState, type ProxyEndpoint, type ServicePortState } from '../types.js';
+import { endpointString, portPlan, servicePortKey, type DesiredState, type ProxyEndpoint, type ServicePortState } from '../types.js';
 import {
   endpointChain,
   externalChain,
@@ -132,20 +132,15 @@ interface Sinks {
 function renderServicePort(sp: ServicePortState, s: Sinks): void {
   const name = sp.servicePortName;
   const proto = sp.protocol.toLowerCase();
-  const sets = endpointSets(sp);
-  const hasEndpoints = sets.hasEndpoints;
+  const sets = portPlan(sp);
+  const { hasEndpoints, usesClusterChain, usesLocalChain, hasInternalEndpoints, hasExternalEndpoints, usesExtChain } = sets;
   const svcChain = serviceChain(name, sp.protocol);
   const svlChain = localChain(name, sp.protocol);
   const extChain = externalChain(name, sp.protocol);
   const fwChain = firewallChain(name, sp.protocol);
-  const usesClusterChain = sets.cluster.length > 0;
-  const usesLocalChain = sets.local.length > 0;
 
-  const internalChain = sp.internalPolicyLocal ? svlChain : svcChain;
-  const hasInternalEndpoints = hasEndpoints && (!sp.internalPolicyLocal || sets.local.length > 0);
-  const externalPolicyChain = sp.externalPolicyLocal ? svlChain : svcChain;
-  const hasExternalEndpoints = hasEndpoints && (!sp.externalPolicyLocal || sets.local.length > 0);
-  const usesExtChain = hasEndpoints && externallyAccessible(sp);
+  const internalChain = sets.internalLocal ? svlChain : svcChain;
+  const externalPolicyChain = sets.externalLocal ? svlChain : svcChain;
   const usesFwChain = hasEndpoints && sp.loadBalancerIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
   const lbChain = usesFwChain ? fwChain : extChain;
 

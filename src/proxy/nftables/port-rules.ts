@@ -7,7 +7,7 @@
  * as the difference between two versions of a port.
  */
 import { cidrContains } from '../iptables/render.js';
-import { endpointSets, externallyAccessible, servicePortKey, type ProxyEndpoint, type ProxyNodeConfig, type ServicePortState } from '../types.js';
+import { portPlan, servicePortKey, type ProxyEndpoint, type ProxyNodeConfig, type ServicePortState } from '../types.js';
 import {
   affinitySet,
   endpointChain,
@@ -82,19 +82,15 @@ export interface PortRulesOptions {
 
 export function portRules(sp: ServicePortState, node: ProxyNodeConfig, options: PortRulesOptions = {}): PortRules {
   const proto = sp.protocol.toLowerCase();
-  const sets = endpointSets(sp);
-  const { hasEndpoints } = sets;
+  const sets = portPlan(sp);
+  const { hasEndpoints, usesClusterChain, usesLocalChain, hasInternalEndpoints, hasExternalEndpoints, usesExtChain } = sets;
   const svcChain = serviceChain(sp);
   const svlChain = localChain(sp);
   const extChain = externalChain(sp);
   const fwChain = firewallChain(sp);
-  const usesClusterChain = sets.cluster.length > 0;
-  const usesLocalChain = sets.local.length > 0;
-  const internalChain = sp.internalPolicyLocal ? svlChain : svcChain;
-  const hasInternalEndpoints = hasEndpoints && (!sp.internalPolicyLocal || sets.local.length > 0);
-  const externalPolicyChain = sp.externalPolicyLocal ? svlChain : svcChain;
-  const hasExternalEndpoints = hasEndpoints && (!sp.externalPolicyLocal || sets.local.length > 0);
-  const usesExtChain = hasEndpoints && externallyAccessible(sp);
+  const internalChain = sets.internalLocal ? svlChain : svcChain;
+  const externalPolicyChain = sets.externalLocal ? svlChain : svcChain;
+  // Upstream's nftables proxier uses the firewall chain whether or not there are endpoints.
   const usesFwChain = sp.loadBalancerIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
 
   let internalVerdict = '';
