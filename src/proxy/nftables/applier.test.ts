@@ -9,7 +9,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { answers, connect, inNs, makeTopology, type Topology } from '../testing/topology.js';
 import { execCommandRunner } from '../runner.js';
 import { computeDesiredState } from '../tracker/desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
@@ -20,33 +21,7 @@ import { NftablesBackend, NftNotFoundError } from './applier.js';
 const P = `kubito-t${process.pid}n`;
 const NODE = `${P}node`;
 const CLI = `${P}cli`;
-const PODS = [`${P}p1`, `${P}p2`];
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0 && spawnSync('nft', ['--version']).status === 0;
-
-function sh(...argv: string[]): string {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const inNs = (ns: string, ...argv: string[]): string => sh('ip', 'netns', 'exec', ns, ...argv);
-
-/** Connects from a namespace; resolves with what the server said or the error text. */
-function connect(ns: string, ip: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const p = spawn('ip', ['netns', 'exec', ns, 'socat', '-T', '2', '-', `TCP:${ip}:${port},connect-timeout=2`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    p.stdin.end();
-    p.on('close', () => resolve(out.trim()));
-  });
-}
-
-async function answers(ns: string, ip: string, port: number, n: number): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (let i = 0; i < n; i++) seen.add(await connect(ns, ip, port));
-  return seen;
-}
 
 const web = (endpoints: string[]) => [
   makeService('t', 'web', (s) => {
@@ -98,44 +73,16 @@ async function tableShape(): Promise<string[]> {
 }
 
 describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'needs root, ip netns and nft' }, () => {
-  const servers: ChildProcess[] = [];
   const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE] });
 
+  let topology: Topology | undefined;
+
   before(() => {
-    for (const ns of [NODE, CLI, ...PODS]) {
-      spawnSync('ip', ['netns', 'delete', ns]);
-      sh('ip', 'netns', 'add', ns);
-      inNs(ns, 'ip', 'link', 'set', 'lo', 'up');
-    }
-    inNs(NODE, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-    inNs(NODE, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
-    inNs(NODE, 'ip', 'link', 'add', 'kbr0', 'type', 'bridge');
-    inNs(NODE, 'ip', 'addr', 'add', '10.244.0.1/24', 'dev', 'kbr0');
-    inNs(NODE, 'ip', 'link', 'set', 'kbr0', 'up');
-    inNs(NODE, 'ip', 'route', 'add', '10.96.0.0/12', 'dev', 'kbr0');
-    // The client: 10.99.0.2, outside the cluster CIDR, routed through the node.
-    inNs(NODE, 'ip', 'link', 'add', 'tc0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CLI);
-    inNs(NODE, 'ip', 'addr', 'add', '10.99.0.1/24', 'dev', 'tc0');
-    inNs(NODE, 'ip', 'link', 'set', 'tc0', 'up');
-    inNs(CLI, 'ip', 'addr', 'add', '10.99.0.2/24', 'dev', 'eth0');
-    inNs(CLI, 'ip', 'link', 'set', 'eth0', 'up');
-    inNs(CLI, 'ip', 'route', 'add', 'default', 'via', '10.99.0.1');
-    PODS.forEach((ns, i) => {
-      const host = `tp${i}`;
-      const ip = `10.244.0.1${i + 1}`;
-      inNs(NODE, 'ip', 'link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
-      inNs(NODE, 'ip', 'link', 'set', host, 'master', 'kbr0');
-      inNs(NODE, 'ip', 'link', 'set', host, 'up');
-      inNs(ns, 'ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0');
-      inNs(ns, 'ip', 'link', 'set', 'eth0', 'up');
-      inNs(ns, 'ip', 'route', 'add', 'default', 'via', '10.244.0.1');
-      servers.push(spawn('ip', ['netns', 'exec', ns, 'socat', 'TCP-LISTEN:8080,fork,reuseaddr', `SYSTEM:echo pod-${ip}`], { stdio: 'ignore' }));
-    });
+    topology = makeTopology(P);
   });
 
   after(() => {
-    for (const s of servers) s.kill('SIGKILL');
-    for (const ns of [NODE, CLI, ...PODS]) spawnSync('ip', ['netns', 'delete', ns]);
+    topology?.close();
   });
 
   test('a full sync loads the scenario cluster as written', async () => {
