@@ -2,8 +2,8 @@
  * @module `kubito proxy rules [--name N] [--data-dir D]`: prints the ruleset the node's proxy
  * holds now. Asks the node agent (`<data-dir>/run/proxy-rules.sock`, the backend's own
  * `currentRules()`); when the agent does not answer, reads the kernel directly inside the node
- * namespace (`nsenter --net=/run/netns/kubito-<name>-node iptables-save` or
- * `nft list table ip kube-proxy`, by the mode `up` recorded).
+ * namespace (`nsenter --net=/run/netns/kubito-<name>-node nft list table ip kube-proxy` or
+ * `iptables-save`, the mode `up` recorded first).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,22 +27,31 @@ function askAgent(socketPath: string, path: string): Promise<string> {
   });
 }
 
-/** The ruleset read from the kernel in the node namespace (the agent is not answering). */
+/**
+ * The ruleset read from the kernel in the node namespace (the agent is not answering): the mode
+ * `up` recorded first, then the others; an error when no kube-proxy rules are there at all.
+ */
 function readKernel(flags: CommonFlags): string {
   const netns = `/run/netns/${nodeNetns(flags.name)}`;
   if (!existsSync(netns)) throw new Error(`cluster "${flags.name}" has no node namespace (${netns}); is it running? (kubito up --name ${flags.name})`);
-  const mode = readState(flags.dataDir)?.proxyMode ?? 'iptables';
-  const inNode = (argv: string[]): string => execFileSync('nsenter', [`--net=${netns}`, '--', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (mode === 'nftables') return inNode(['nft', 'list', 'table', 'ip', 'kube-proxy']);
-  for (const save of ['iptables-save', 'iptables-legacy-save', 'iptables-nft-save']) {
+  const inNode = (argv: string[]): string | undefined => {
     try {
-      const text = inNode([save]);
-      if (text.includes('KUBE-')) return text;
+      return execFileSync('nsenter', [`--net=${netns}`, '--', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch {
-      // try the next flavour
+      return undefined;
     }
+  };
+  const readers: Record<string, () => string | undefined> = {
+    nftables: () => inNode(['nft', 'list', 'table', 'ip', 'kube-proxy']),
+    iptables: () => ['iptables-save', 'iptables-legacy-save', 'iptables-nft-save'].map((save) => inNode([save])).find((text) => text?.includes('KUBE-')),
+  };
+  const recorded = readState(flags.dataDir)?.proxyMode;
+  const order = recorded === 'iptables' ? ['iptables', 'nftables'] : ['nftables', 'iptables'];
+  for (const mode of order) {
+    const text = readers[mode]();
+    if (text) return text;
   }
-  return inNode(['iptables-save']);
+  throw new Error(`no kube-proxy rules in ${netns} (userspace mode keeps none; is the agent of cluster "${flags.name}" running, with --data-dir ${flags.dataDir}?)`);
 }
 
 /** `kubito proxy <subcommand> ...`; returns the exit code. */
