@@ -13,7 +13,7 @@ import { ContainerProcess, execArgv, exitCodeOf, resizeTerminal, type ContainerM
 import { CriLogWriter, type LogStream } from './cri-log.js';
 import { isExecutable } from './host-tools.js';
 import { startErrorOf, terminationMessage } from './container-checks.js';
-import { ImagePullError, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
+import { ImagePullError, imageArgv, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
 import { containerLogPath, podDir } from './names.js';
 import type { ExitInfo } from './exec.js';
 import type { AttachableContainer, AttachListener, TerminalSize } from './streams/types.js';
@@ -96,6 +96,11 @@ export class Container {
 
   get restartCount(): number {
     return this.latest?.index ?? this.firstIndex;
+  }
+
+  /** An exec command as the image would run it (`/bin/sh` in busybox is busybox's). */
+  execCommand(argv: string[]): string[] {
+    return this.plan ? imageArgv(this.plan.kind, argv, this.#ctx.tools) : argv;
   }
 
   /** Resolves the image; throws ImagePullError. */

@@ -49,7 +49,7 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
   spawn(ref: StreamContainerRef, options: SpawnOptions): ChildProcessWithoutNullStreams {
     const c = this.#running(ref);
     const run = c.latest!;
-    const [file, ...args] = execArgv(run.process!.programPid()!, options.argv, { workingDir: run.workingDir, tty: false }, this.#bin);
+    const [file, ...args] = execArgv(run.process!.programPid()!, c.execCommand(options.argv), { workingDir: run.workingDir, tty: false }, this.#bin);
     let command: HostCommand = { file, args, env: { ...run.env } };
     if (options.wrap) command = options.wrap(command);
     // The wrapper is a host program: find it on the agent's PATH, not the container's.
@@ -93,7 +93,9 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
     }
     if (!run) {
       const reason = c.waiting?.reason ?? 'ContainerCreating';
-      throw new PodAccessError(400, `container "${ref.container}" in pod "${ref.name}" is waiting to start: ${reason}`);
+      // The kubelet's words for the common pull failures (kubelet_pods.go validateContainerLogStatus).
+      const why = reason === 'ErrImagePull' ? "image can't be pulled" : reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+      throw new PodAccessError(400, `container "${ref.container}" in pod "${ref.name}" is waiting to start: ${why}`);
     }
     const target = run;
     return { path: target.logPath, running: () => target.finishedMs === undefined };
