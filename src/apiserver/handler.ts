@@ -82,7 +82,8 @@ export class ApiHandler {
   }
 
   async #route(req: HandlerRequest): Promise<HandlerResponse> {
-    const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version';
+    // system:public-info-viewer: these paths are readable without credentials.
+    const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version' || req.path === '/version/';
     if (!open && !req.inProcess && this.#options.authenticate && !this.#options.authenticate(req.headers)) throw newUnauthorized();
     const info = parseRequestInfo(req.method, req.path, queryBool(req.query, 'watch'));
     if (!info.isResource) return this.#nonResource(req);

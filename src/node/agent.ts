@@ -10,12 +10,13 @@ import { isConflict, isNotFound } from '../api/errors.js';
 import { InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Client, type Clock, type Informer } from '../client/index.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { prepareHostTools } from './agent-tools.js';
-import { CONFIGMAPS, PODS, SECRETS, SERVICES } from './api-refs.js';
+import { ApiRelay, apiEndpointPort } from './api-relay.js';
+import { CONFIGMAPS, ENDPOINTS, PODS, SECRETS, SERVICES } from './api-refs.js';
 import { parseResolvConf, type DnsConfig } from './dns-config.js';
 import { findHostBinaries } from './host-tools.js';
 import { gatewayOf, Ipam, parseCidr } from './ipam.js';
 import { KubeletServer } from './kubelet-server.js';
-import { kubeletSocket, nodeNetns, runDir } from './names.js';
+import { apiTlsSocket, kubeletSocket, nodeNetns, runDir } from './names.js';
 import { nodeFacts } from './node-facts.js';
 import { nodeLabels } from './node-object.js';
 import { NodeRegistration } from './node-registration.js';
@@ -67,6 +68,7 @@ export class NodeAgent {
   #queue = new WorkQueue<string>();
   #schedulerDone: Promise<void> | undefined;
   #unbound!: Informer<Pod>;
+  #apiRelay: ApiRelay | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -159,6 +161,14 @@ export class NodeAgent {
       onAdd: (pod) => this.#queue.add(objectKey(pod)),
       onUpdate: (_old, pod) => this.#queue.add(objectKey(pod)),
     });
+    // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).
+    const relay = (this.#apiRelay = new ApiRelay(hostIP, { target: apiTlsSocket(o.dataDir), log: o.log }));
+    const apiEndpoints = this.#informers.informer(ENDPOINTS, { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' });
+    const follow = (): void => {
+      const port = apiEndpointPort(apiEndpoints.cache.get('kubernetes', 'default') as never, hostIP);
+      relay.listen(port).catch((err: unknown) => o.log(`api relay on ${hostIP}:${port}: ${err instanceof Error ? err.message : String(err)}`));
+    };
+    apiEndpoints.addHandlers({ onAdd: follow, onUpdate: follow, onDelete: follow });
     this.#informers.start();
     await this.#informers.waitForSync();
     this.#ctx.ipam.retain(new Set(pods.cache.list().map((p) => p.metadata.uid)));
@@ -219,6 +229,7 @@ export class NodeAgent {
     this.#streams?.close();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
     await this.#kubelet?.close();
+    await this.#apiRelay?.close();
     await this.#schedulerDone;
   }
 }
