@@ -26,6 +26,7 @@ import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
+import { reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 
 export interface AgentOptions {
@@ -161,6 +162,11 @@ export class NodeAgent {
       onAdd: (pod) => this.#queue.add(objectKey(pod)),
       onUpdate: (_old, pod) => this.#queue.add(objectKey(pod)),
     });
+    // Whatever a previous agent that died left: its pods' namespaces and processes go, and
+    // with them every address (stale-state.ts); its pods are recreated like after a reboot.
+    const reaped = await reapPodSandboxes(o.runner, o.cluster);
+    if (reaped.length) o.log(`removed ${reaped.length} pod sandbox(es) a previous agent left: ${reaped.join(' ')}`);
+    this.#ctx.ipam.retain(new Set());
     // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).
     const relay = (this.#apiRelay = new ApiRelay(hostIP, { target: apiTlsSocket(o.dataDir), log: o.log }));
     const apiEndpoints = this.#informers.informer(ENDPOINTS, { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' });
@@ -171,7 +177,7 @@ export class NodeAgent {
     apiEndpoints.addHandlers({ onAdd: follow, onUpdate: follow, onDelete: follow });
     this.#informers.start();
     await this.#informers.waitForSync();
-    this.#ctx.ipam.retain(new Set(pods.cache.list().map((p) => p.metadata.uid)));
+    removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().map((p) => p.metadata.uid)));
 
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,

@@ -76,8 +76,11 @@ export class ApiRelay {
       this.#sockets.delete(client);
       this.#sockets.delete(upstream);
     };
+    let connected = false;
+    upstream.once('connect', () => (connected = true));
     upstream.once('error', (err) => {
-      this.#log(`api relay: ${this.#target}: ${err.message}`);
+      // Only a failure to reach the API is news; resets mid-connection are the peers' business.
+      if (!connected) this.#log(`api relay: ${this.#target}: ${err.message}`);
       end();
     });
     client.once('error', end);

@@ -18,6 +18,9 @@ import { isClusterNetns, kubeletSocket, nodeNetns, READY_LINE, runDir } from './
 import { ExecRunner, type Runner } from './runner.js';
 import { runSteps } from './sandbox.js';
 import { createNodeSteps, nodeBridgeNetfilterStep } from './sandbox-plan.js';
+import { listNetns, removeNetns } from './stale-state.js';
+
+export { listNetns };
 
 export interface LaunchOptions {
   cluster: string;
@@ -139,12 +142,6 @@ function waitReady(child: ChildProcess, options: LaunchOptions): Promise<void> {
   });
 }
 
-/** The network namespaces that exist now (`ip netns list`). */
-export async function listNetns(runner: Runner): Promise<string[]> {
-  const out = await runner.run(['ip', 'netns', 'list'], { allowFailure: true });
-  return out.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
-}
-
 /**
  * Removes every network namespace of the cluster (`kubito-<cluster>-node` and its pods'
  * `kubito-<cluster>-p<hex>`; their veths go with them, since veths live only in the node
@@ -157,18 +154,7 @@ export async function cleanupCluster(cluster: string, options: { dataDir?: strin
   const names = (await listNetns(runner)).filter((n) => isClusterNetns(cluster, n));
   // Pods first, the node (with the agent) last.
   names.sort((a, b) => Number(a.endsWith('-node')) - Number(b.endsWith('-node')));
-  for (const name of names) {
-    const pids = await runner.run(['ip', 'netns', 'pids', name], { allowFailure: true });
-    for (const pid of pids.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number)) {
-      if (pid === process.pid) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await runner.run(['ip', 'netns', 'delete', name], { allowFailure: true });
-  }
+  for (const name of names) await removeNetns(runner, name);
   if (options.dataDir) {
     rmSync(join(runDir(options.dataDir), 'ipam.json'), { force: true });
     rmSync(kubeletSocket(options.dataDir), { force: true });
