@@ -78,6 +78,19 @@ spec:
 apiVersion: v1
 kind: Pod
 metadata:
+  name: console
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: sh
+    image: busybox
+    stdin: true
+    tty: true
+    command: ["sh"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
   name: crasher
 spec:
   containers:
@@ -125,7 +138,7 @@ describe('pod streams through kubectl', { skip: canRun ? false : 'needs root and
   test('the pods start', async () => {
     const r = await cluster.kubectl(['apply', '-f', '-'], { input: PODS });
     assert.equal(r.code, 0, r.stderr);
-    for (const name of ['bb', 'web', 'counter', 'echoer']) {
+    for (const name of ['bb', 'web', 'counter', 'echoer', 'console']) {
       await waitFor(`${name} Ready`, async () => ((await ok(['get', 'pod', name, '-o', 'jsonpath={.status.containerStatuses[0].ready}'])) === 'true' ? true : undefined));
     }
   });
@@ -161,6 +174,19 @@ describe('pod streams through kubectl', { skip: canRun ? false : 'needs root and
         assert.equal(cat.code, 0, cat.output);
         // On a terminal, lines end in CRLF (the pty's onlcr).
         assert.match(cat.output, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\r\nnameserver 10\.96\.0\.10\r\noptions ndots:5\r\n/);
+      });
+
+      test('exec -it and attach -it: the terminal size reaches the container (resize)', async () => {
+        const size = { rows: 37, cols: 101 };
+        const exec = await runOnTerminal(kubectlArgv(version, ['exec', '-it', 'bb', '--', 'stty', 'size']), [], { env: env(), size });
+        assert.match(exec.output, /^37 101\r?$/m, exec.output);
+        const attach = await runOnTerminal(kubectlArgv(version, ['attach', '-it', 'console']), [
+          // attach's resize lands while the shell already runs: give it a moment, as a person would.
+          { expect: /If you don't see a command prompt, try pressing enter\./, send: 'for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(stty size)" = "29 83" ] && break; sleep 0.1; done; stty size; echo at-$((20+3))\r' },
+          { expect: /at-23/ },
+        ], { env: env(), size: { rows: 29, cols: 83 }, hangUpAfterSteps: true });
+        assert.match(attach.output, /^29 83\r?$/m, attach.output);
+        assert.doesNotMatch(attach.output, /Session ended/, 'hanging up detaches; the container keeps running');
       });
 
       test('attach: the running output, and stdin of a stdin container', async () => {

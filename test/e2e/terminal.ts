@@ -23,11 +23,14 @@ export interface TerminalResult {
 }
 
 /**
- * Runs argv on a new pseudo-terminal, plays the steps, and resolves when the command exits.
+ * Runs argv on a new pseudo-terminal (of `size`), plays the steps, and resolves when the
+ * command exits (or, with `hangUpAfterSteps`, is hung up on once the steps are done).
  * Rejects with the output so far when a step's text does not show within `timeoutMs`.
  */
-export function runOnTerminal(argv: string[], steps: TerminalStep[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<TerminalResult> {
-  const child = spawn('script', ['-qefc', argv.map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+export function runOnTerminal(argv: string[], steps: TerminalStep[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; size?: { rows: number; cols: number }; hangUpAfterSteps?: boolean } = {}): Promise<TerminalResult> {
+  // The terminal's size as a real one would have it (kubectl sends it on as the first resize).
+  const size = options.size ? `stty rows ${options.size.rows} cols ${options.size.cols}; ` : '';
+  const child = spawn('script', ['-qefc', `${size}exec ${argv.map(shellQuote).join(' ')}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
   let output = '';
   let seen = 0;
   let step = 0;
@@ -44,6 +47,8 @@ export function runOnTerminal(argv: string[], steps: TerminalStep[], options: { 
         if (steps[step].send !== undefined) child.stdin.write(steps[step].send);
         step++;
       }
+      // Like closing the terminal window: the session ends, whatever runs in it.
+      if (options.hangUpAfterSteps && child.exitCode === null) child.kill('SIGTERM');
     };
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
