@@ -18,7 +18,15 @@ import { KUBITO_BIN, kubectlPath } from './harness.js';
 
 const NOBODY = 65534;
 const probe = process.getuid?.() === 0 ? spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'unshare', '--user', '--map-root-user', '--net', '--mount', 'true'], { encoding: 'utf8' }) : undefined;
-const skip = process.platform !== 'linux' || process.getuid?.() !== 0 ? 'needs root (to run kubito as nobody)' : probe?.status !== 0 ? `unprivileged user namespaces refused here: ${probe?.stderr.trim()}` : false;
+/** nobody must be able to run node on the checkout (not so when it lives under /root). */
+const readable = process.getuid?.() === 0 ? spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(KUBITO_BIN)}, require('fs').constants.R_OK)`]) : undefined;
+const skip = process.platform !== 'linux' || process.getuid?.() !== 0
+  ? 'needs root (to run kubito as nobody)'
+  : probe?.status !== 0
+    ? `unprivileged user namespaces refused here: ${probe?.stderr.trim()}`
+    : readable?.status !== 0
+      ? `nobody cannot read ${KUBITO_BIN}`
+      : false;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
