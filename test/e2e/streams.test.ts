@@ -152,10 +152,10 @@ describe('pod streams through kubectl', { skip: canRun ? false : 'needs root and
         assert.equal(r.code, 3);
         assert.equal(r.stdout, 'hi\n');
         assert.equal(r.stderr, 'err\ncommand terminated with exit code 3\n');
-        // A program that is not there: exit code 127, as a shell (and dockershim) reports it.
+        // A program that is not there: the runtime's error, as containerd/runc word it.
         const missing = await cluster.kubectl(['exec', 'bb', '--', 'no-such-program'], { version });
-        assert.equal(missing.code, 127);
-        assert.match(missing.stderr, /no-such-program: No such file or directory\ncommand terminated with exit code 127\n$/);
+        assert.equal(missing.code, 1);
+        assert.match(missing.stderr, /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-program": executable file not found in \$PATH: unknown\n$/);
       });
 
       test('exec -i: stdin reaches the command, its end closes it', async () => {
