@@ -26,7 +26,7 @@ import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
-import { reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
+import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 
 export interface AgentOptions {
@@ -166,6 +166,8 @@ export class NodeAgent {
     // with them every address (stale-state.ts); its pods are recreated like after a reboot.
     const reaped = await reapPodSandboxes(o.runner, o.cluster);
     if (reaped.length) o.log(`removed ${reaped.length} pod sandbox(es) a previous agent left: ${reaped.join(' ')}`);
+    const orphans = await reapHostNetworkContainers(o.runner, o.cluster, o.dataDir);
+    if (orphans.length) o.log(`killed ${orphans.length} hostNetwork container(s) a previous agent left`);
     this.#ctx.ipam.retain(new Set());
     // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).
     const relay = (this.#apiRelay = new ApiRelay(hostIP, { target: apiTlsSocket(o.dataDir), log: o.log }));

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeRunner } from './runner.js';
-import { reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
+import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
+import { writeFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubito-stale-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,4 +36,21 @@ test('removeOrphanPodDirs keeps the directories of the pods that still exist', (
   assert.ok(existsSync(join(dir, 'pods', live, 'c')));
   assert.ok(!existsSync(join(dir, 'pods', gone)));
   assert.deepEqual(removeOrphanPodDirs(join(dir, 'nowhere'), new Set()), []);
+});
+
+test('reapHostNetworkContainers: only the container launchers of this data dir, in the node namespace', async () => {
+  const proc = join(dir, 'proc');
+  const cmd = (pid: number, argv: string[]) => {
+    mkdirSync(join(proc, String(pid)), { recursive: true });
+    writeFileSync(join(proc, String(pid), 'cmdline'), `${argv.join('\0')}\0`);
+  };
+  cmd(201, ['/usr/bin/unshare', '--uts', '--pid', '--fork', '--kill-child', '--', '/usr/bin/sh', '-c', 'cd /d/pods/default_h_0123abcd && exec "$@"']);
+  cmd(202, ['/usr/bin/node', '/k/main.js', '--data-dir', '/d']);
+  cmd(203, ['/usr/bin/unshare', '--', 'sh', '-c', 'cd /other/pods/x']);
+  cmd(204, ['/usr/sbin/nginx', '-p', '/d/pods/default_h_0123abcd/h/nginx']);
+  const runner = new FakeRunner();
+  runner.answer('ip netns pids kubito-a-node', { stdout: '201\n202\n203\n204\n205\n' });
+  const killed: number[] = [];
+  assert.deepEqual(await reapHostNetworkContainers(runner, 'a', '/d', { proc, kill: (p) => killed.push(p) }), [201]);
+  assert.deepEqual(killed, [201]);
 });

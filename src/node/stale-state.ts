@@ -5,9 +5,10 @@
  * directories of pods deleted meanwhile. A restarted agent does not adopt running containers:
  * it recreates every pod (new sandbox, new address from the emptied table, restartCount + 1),
  * as the kubelet does after a node reboot. `launch.ts` removes the same things, and the node
- * namespace too, before it starts an agent; this covers an agent started on its own.
+ * namespace too, before it starts an agent; this covers an agent started on its own
+ * (hostNetwork pods' containers, in the node namespace itself, included).
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isClusterNetns, nodeNetns } from './names.js';
 import type { Runner } from './runner.js';
@@ -43,6 +44,30 @@ export async function reapPodSandboxes(runner: Runner, cluster: string, options:
   const names = (await listNetns(runner)).filter((n) => isClusterNetns(cluster, n) && n !== nodeNetns(cluster));
   for (const name of names) await removeNetns(runner, name, options);
   return names;
+}
+
+/**
+ * Kills the containers of hostNetwork pods a previous agent left in the node namespace (which
+ * stays): their launcher (`unshare ... --kill-child`, whose PID-namespace init dies with it)
+ * names the pod's directory under `<data-dir>/pods/` on its command line. Returns the pids.
+ */
+export async function reapHostNetworkContainers(runner: Runner, cluster: string, dataDir: string, options: { kill?: (pid: number) => void; proc?: string } = {}): Promise<number[]> {
+  const out = await runner.run(['ip', 'netns', 'pids', nodeNetns(cluster)], { allowFailure: true });
+  const marker = `${join(dataDir, 'pods')}/`;
+  const killed: number[] = [];
+  for (const pid of out.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number)) {
+    if (pid === process.pid) continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(join(options.proc ?? '/proc', String(pid), 'cmdline'), 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmdline.split('\0')[0].endsWith('unshare') || !cmdline.includes(marker)) continue;
+    (options.kill ?? sigkill)(pid);
+    killed.push(pid);
+  }
+  return killed;
 }
 
 /** Removes `<data-dir>/pods/<ns>_<name>_<uid>` of pods not in `keep` (uids); returns what went. */

@@ -5,6 +5,7 @@
  * Either way every pod comes back Running and Ready with restartCount + 1 and a fresh sandbox,
  * as after a node reboot; no process of the old sandboxes survives, the network namespaces are
  * exactly the live pods', and the address table names exactly the addresses in pod status.
+ * A hostNetwork pod (its container in the node namespace itself) is among them.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,10 +50,23 @@ spec:
   - name: sh
     image: busybox
     command: ["sleep", "3600"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hostnet
+spec:
+  hostNetwork: true
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: sh
+    image: busybox
+    command: ["sleep", "3600"]
 `;
 
 interface PodJSON {
   metadata: { name: string; uid: string };
+  spec: { hostNetwork?: boolean };
   status: { phase?: string; podIP?: string; containerStatuses?: Array<{ restartCount: number; ready: boolean }> };
 }
 
@@ -99,29 +113,55 @@ describe('node agent restart after kill -9', { skip: canRun ? false : 'needs roo
 
   /** Waits until every pod is Ready with `restarts` restarts; returns them. */
   async function allReady(restarts: number): Promise<PodJSON[]> {
-    return waitFor(`3 pods Ready with ${restarts} restart(s)`, async () => {
+    return waitFor(`4 pods Ready with ${restarts} restart(s)`, async () => {
       const list = await pods();
-      const ok = list.length === 3 && list.every((p) => p.status.phase === 'Running' && p.status.containerStatuses?.[0]?.ready && p.status.containerStatuses[0].restartCount === restarts);
+      const ok = list.length === 4 && list.every((p) => p.status.phase === 'Running' && p.status.containerStatuses?.[0]?.ready && p.status.containerStatuses[0].restartCount === restarts);
       return ok ? list : undefined;
     });
   }
 
-  /** The pods' sandbox processes now (to check that none outlives the agent's restart). */
+  /**
+   * The pods' processes now (to check that none outlives the agent's restart): everything in
+   * their sandboxes, and for the hostNetwork pod its launcher (named after the pod's directory)
+   * with its descendants.
+   */
   function sandboxPids(list: PodJSON[]): number[] {
-    return list.flatMap((p) => pidsIn(podNetns(name, p.metadata.uid)));
+    const pids = list.filter((p) => !p.spec.hostNetwork).flatMap((p) => pidsIn(podNetns(name, p.metadata.uid)));
+    const host = list.find((p) => p.spec.hostNetwork)!;
+    const marker = join(dataDir, 'pods', `default_hostnet_${host.metadata.uid}`);
+    const launchers = pidsIn(`kubito-${name}-node`).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(launchers.length > 0, 'the hostNetwork container runs in the node namespace');
+    const descendants = (pid: number): number[] => {
+      let children: number[] = [];
+      try {
+        children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        // gone
+      }
+      return [pid, ...children.flatMap(descendants)];
+    };
+    return [...pids, ...launchers.flatMap(descendants)];
   }
 
   /** Nothing stale: namespaces, address table and pod IPs agree; the pods serve and answer. */
   async function checkConsistent(list: PodJSON[], oldPids: number[]): Promise<void> {
     // SIGKILL is delivered at once, but dying takes a moment.
     await waitFor(`the old sandboxes' processes to end (${oldPids.filter(alive).join(' ')})`, async () => (oldPids.some(alive) ? undefined : true), 5_000);
-    const expected = [`kubito-${name}-node`, ...list.map((p) => podNetns(name, p.metadata.uid))].sort();
+    const sandboxed = list.filter((p) => !p.spec.hostNetwork);
+    const expected = [`kubito-${name}-node`, ...sandboxed.map((p) => podNetns(name, p.metadata.uid))].sort();
     assert.deepEqual(netnsList().filter((n) => isClusterNetns(name, n)).sort(), expected);
     const table = JSON.parse(readFileSync(join(dataDir, 'run', 'ipam.json'), 'utf8')) as Record<string, string>;
-    assert.deepEqual(table, Object.fromEntries(list.map((p) => [p.status.podIP!, p.metadata.uid]).sort()));
+    assert.deepEqual(table, Object.fromEntries(sandboxed.map((p) => [p.status.podIP!, p.metadata.uid]).sort()));
+    assert.equal(list.find((p) => p.spec.hostNetwork)!.status.podIP, '10.244.0.1');
     const veths = spawnSync('ip', ['netns', 'exec', `kubito-${name}-node`, 'ip', '-o', 'link', 'show', 'type', 'veth'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
     assert.equal(veths.length, 3, veths.join('\n'));
-    for (const p of list.filter((x) => x.metadata.name !== 'client')) {
+    for (const p of list.filter((x) => x.metadata.name.startsWith('web-'))) {
       assert.equal(await cluster.kubectlOk(['exec', 'client', '--', 'wget', '-qO-', p.status.podIP!]), WELCOME_PAGE);
     }
   }
@@ -177,6 +217,7 @@ describe('node agent restart after kill -9', { skip: canRun ? false : 'needs roo
     standalone.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     await waitFor('the agent ready line', async () => (out.includes(READY_LINE) ? true : undefined), 30_000);
     assert.match(out, /removed 3 pod sandbox\(es\) a previous agent left/);
+    assert.match(out, /killed 1 hostNetwork container\(s\) a previous agent left/);
     const afterRestart = await allReady(2);
     await checkConsistent(afterRestart, oldPids);
   });
