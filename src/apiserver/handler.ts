@@ -18,6 +18,7 @@ import { buildDiscovery, serveDiscovery, type DiscoveryDocuments } from './disco
 import { deleteCollection, deleteObject } from './handlers/delete.js';
 import { patchObject } from './handlers/patch.js';
 import { getObject, listObjects } from './handlers/read.js';
+import { createBinding } from './handlers/binding.js';
 import { getScale, updateScale } from './handlers/scale.js';
 import { queryBool, type Scope } from './handlers/scope.js';
 import { watchObjects } from './handlers/watch.js';
@@ -81,7 +82,8 @@ export class ApiHandler {
   }
 
   async #route(req: HandlerRequest): Promise<HandlerResponse> {
-    const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version';
+    // system:public-info-viewer: these paths are readable without credentials.
+    const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version' || req.path === '/version/';
     if (!open && !req.inProcess && this.#options.authenticate && !this.#options.authenticate(req.headers)) throw newUnauthorized();
     const info = parseRequestInfo(req.method, req.path, queryBool(req.query, 'watch'));
     if (!info.isResource) return this.#nonResource(req);
@@ -160,6 +162,10 @@ export class ApiHandler {
           return patchObject(scope);
       }
       throw newMethodNotSupported(gr, request.verb);
+    }
+    if (info.resource === 'pods' && sub.name === 'binding') {
+      if (request.verb !== 'create') throw newMethodNotSupported(gr, request.verb);
+      return createBinding(scope);
     }
     if (sub.name === 'scale') {
       if (request.verb === 'get') return getScale(scope);

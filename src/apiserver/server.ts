@@ -7,7 +7,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { newRequestEntityTooLarge, toStatusError } from '../api/errors.js';
 import type { Method } from '../client/transport.js';
@@ -183,6 +183,46 @@ export async function serveUnix(handle: RequestHandler, path: string): Promise<{
       await close();
       rmSync(path, { force: true });
     },
+  };
+}
+
+/**
+ * The HTTPS server's own TLS, on a Unix socket: every connection is handed to `tls` as if it
+ * had arrived on its TCP port, so it is the very same API (certificate, bearer-token auth,
+ * upgrades). The node agent relays pods' TCP connections to it (10.244.0.1:<api port>, the
+ * `kubernetes` Service's endpoint), which it cannot reach on 127.0.0.1 from its network
+ * namespace. Mode 0600 in a 0700 directory, like api.sock; clients authenticate over TLS anyway.
+ */
+export async function serveTlsOnUnix(tls: Server, path: string): Promise<{ close(): Promise<void> }> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  rmSync(path, { force: true });
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    tls.emit('connection', socket);
+  });
+  const previous = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(previous);
+  }
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => {
+          rmSync(path, { force: true });
+          resolve();
+        });
+      }),
   };
 }
 

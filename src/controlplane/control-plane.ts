@@ -12,7 +12,7 @@ import { buildStrategies, CREATE_ON_UPDATE } from '../api/strategies/index.js';
 import { validateMetadata } from '../apiserver/registry/meta-validation.js';
 import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
 import { RestStorage } from '../apiserver/registry/rest-storage.js';
-import { serve, serveUnix, type RunningServer } from '../apiserver/server.js';
+import { serve, serveTlsOnUnix, serveUnix, type RunningServer } from '../apiserver/server.js';
 import { PodStreams } from '../apiserver/streams/index.js';
 import { join } from 'node:path';
 import { openStore, type StoreKind } from '../storage/backends.js';
@@ -64,6 +64,11 @@ export const KUBERNETES_VERSION: VersionInfo = {
 /** The Unix socket components in other network namespaces (the node agent) reach the API on. */
 export function apiSocketPath(dataDir: string): string {
   return join(dataDir, 'run', 'api.sock');
+}
+
+/** The API's HTTPS (TLS bytes) on a Unix socket: the node agent relays pods' connections here. */
+export function apiTlsSocketPath(dataDir: string): string {
+  return join(dataDir, 'run', 'api-tls.sock');
 }
 
 /** The node agent's kubelet API socket (src/node/README.md). */
@@ -153,10 +158,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let controllers: Awaited<ReturnType<typeof startControllers>>;
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
   let hostPorts: { informers: InformerFactory; ports: HostPorts } | undefined;
+  let tlsUnix: Awaited<ReturnType<typeof serveTlsOnUnix>> | undefined;
   // The node's DNS server forwards names outside the cluster through this relay (src/dns/relay.ts).
   const dnsRelay = new UpstreamRelay({ upstreams: options.dnsUpstreams ?? hostResolvers(), log: (line) => process.stderr.write(`${line}\n`) });
   try {
     unix = await serveUnix((req) => handler!.handle(req), apiSocketPath(options.dataDir));
+    tlsUnix = await serveTlsOnUnix(server.server, apiTlsSocketPath(options.dataDir));
     await dnsRelay.listen(dnsRelaySocketPath(options.dataDir));
     await bootstrap(
       {
@@ -191,6 +198,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
     await unix?.close();
     await dnsRelay.close();
+    await tlsUnix?.close();
     podStreams.close();
     await server.close();
     await store.close();
@@ -210,6 +218,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await controllers.stop();
       await unix!.close();
       await dnsRelay.close();
+      await tlsUnix!.close();
       podStreams.close();
       await server.close();
       await store.close();

@@ -11,12 +11,13 @@ import { InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Clien
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
 import { prepareHostTools } from './agent-tools.js';
-import { CONFIGMAPS, PODS, SECRETS, SERVICES } from './api-refs.js';
+import { ApiRelay, apiEndpointPort } from './api-relay.js';
+import { CONFIGMAPS, ENDPOINTS, PODS, SECRETS, SERVICES } from './api-refs.js';
 import { parseResolvConf, type DnsConfig } from './dns-config.js';
 import { findHostBinaries } from './host-tools.js';
 import { gatewayOf, Ipam, parseCidr } from './ipam.js';
 import { KubeletServer } from './kubelet-server.js';
-import { kubeletSocket, nodeNetns, runDir } from './names.js';
+import { apiTlsSocket, kubeletSocket, nodeNetns, runDir } from './names.js';
 import { nodeFacts } from './node-facts.js';
 import { nodeLabels } from './node-object.js';
 import { NodeRegistration } from './node-registration.js';
@@ -26,6 +27,7 @@ import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
+import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
 import { relaySocketPath } from '../proxy/relay/protocol.js';
@@ -78,6 +80,7 @@ export class NodeAgent {
   #proxy: NodeProxy | undefined;
   #relay: RelayServer | undefined;
   #dns: ClusterDns | undefined;
+  #apiRelay: ApiRelay | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -175,9 +178,24 @@ export class NodeAgent {
     } catch (err) {
       o.log(`cluster DNS not started: ${err instanceof Error ? err.message : String(err)}`);
     }
+    // Whatever a previous agent that died left: its pods' namespaces and processes go, and
+    // with them every address (stale-state.ts); its pods are recreated like after a reboot.
+    const reaped = await reapPodSandboxes(o.runner, o.cluster);
+    if (reaped.length) o.log(`removed ${reaped.length} pod sandbox(es) a previous agent left: ${reaped.join(' ')}`);
+    const orphans = await reapHostNetworkContainers(o.runner, o.cluster, o.dataDir);
+    if (orphans.length) o.log(`killed ${orphans.length} hostNetwork container(s) a previous agent left`);
+    this.#ctx.ipam.retain(new Set());
+    // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).
+    const relay = (this.#apiRelay = new ApiRelay(hostIP, { target: apiTlsSocket(o.dataDir), log: o.log }));
+    const apiEndpoints = this.#informers.informer(ENDPOINTS, { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' });
+    const follow = (): void => {
+      const port = apiEndpointPort(apiEndpoints.cache.get('kubernetes', 'default') as never, hostIP);
+      relay.listen(port).catch((err: unknown) => o.log(`api relay on ${hostIP}:${port}: ${err instanceof Error ? err.message : String(err)}`));
+    };
+    apiEndpoints.addHandlers({ onAdd: follow, onUpdate: follow, onDelete: follow });
     this.#informers.start();
     await this.#informers.waitForSync();
-    this.#ctx.ipam.retain(new Set(pods.cache.list().map((p) => p.metadata.uid)));
+    removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().map((p) => p.metadata.uid)));
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log });
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).
@@ -244,6 +262,7 @@ export class NodeAgent {
     await this.#dns?.stop();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
     await this.#kubelet?.close();
+    await this.#apiRelay?.close();
     await this.#schedulerDone;
   }
 }

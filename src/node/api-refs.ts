@@ -16,3 +16,4 @@ export const CONFIGMAPS = must('', 'v1', 'configmaps');
 export const SECRETS = must('', 'v1', 'secrets');
 export const LEASES = must('coordination.k8s.io', 'v1', 'leases');
 export const EVENTS = must('', 'v1', 'events');
+export const ENDPOINTS = must('', 'v1', 'endpoints');

@@ -10,16 +10,19 @@ import type { ContainerSpec } from './pod-view.js';
 
 const PREFIX = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process:';
 
+/** How runc words a failed exec (`kubectl exec` into a running container). */
+export const EXEC_PREFIX = 'OCI runtime exec failed: exec failed: unable to start container process:';
+
 /** The StartError message for argv, or undefined when it can start. */
-export function startErrorOf(argv: string[], path: string, workingDir: string): string | undefined {
+export function startErrorOf(argv: string[], path: string, workingDir: string, prefix = PREFIX): string | undefined {
   const program = argv[0];
-  if (!program) return `${PREFIX} exec: no command specified: unknown`;
+  if (!program) return `${prefix} exec: no command specified: unknown`;
   if (program.includes('/')) {
-    if (!isExecutable(program)) return `${PREFIX} exec: "${program}": stat ${program}: no such file or directory: unknown`;
+    if (!isExecutable(program)) return `${prefix} exec: "${program}": stat ${program}: no such file or directory: unknown`;
   } else if (!findExecutable(program, path)) {
-    return `${PREFIX} exec: "${program}": executable file not found in $PATH: unknown`;
+    return `${prefix} exec: "${program}": executable file not found in $PATH: unknown`;
   }
-  if (!isExecutable(workingDir)) return `${PREFIX} chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
+  if (!isExecutable(workingDir)) return `${prefix} chdir to cwd ("${workingDir}") set in config.json failed: no such file or directory: unknown`;
   return undefined;
 }
 

@@ -16,7 +16,7 @@
  * was killed, still tells a SIGKILL (137) from an exit code. Exec and exec probes enter the running program's namespaces with
  * nsenter. With a TTY the program runs under util-linux `script`, on a pseudo-terminal.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { isAbsolute, relative } from 'node:path';
@@ -113,7 +113,16 @@ export function exitCodeOf(status: ExitStatus): number {
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
-/** One run of a container. */
+/** Makes the output FIFOs of a run (Node has no mkfifo): replaces leftovers of an earlier one. */
+export function makeFifos(fifos: { stdout: string; stderr: string }, bin: Pick<HostBinaries, 'mkfifo'>): Promise<void> {
+  rmSync(fifos.stdout, { force: true });
+  rmSync(fifos.stderr, { force: true });
+  return new Promise((resolve, reject) => {
+    execFile(bin.mkfifo, ['-m', '600', fifos.stdout, fifos.stderr], (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** One run of a container (its FIFOs made by makeFifos). */
 export class ContainerProcess {
   readonly child: ChildProcess;
   readonly stdout: Readable;
@@ -123,10 +132,8 @@ export class ContainerProcess {
   #runtime = '';
 
   constructor(spec: LaunchSpec, bin: HostBinaries) {
+    // Made by makeFifos() just before (asynchronously: a burst of pods must not stall the agent).
     const fifos = [spec.fifos.stdout, spec.fifos.stderr];
-    rmSync(fifos[0], { force: true });
-    rmSync(fifos[1], { force: true });
-    execFileSync(bin.mkfifo, ['-m', '600', ...fifos]);
     const readers = fifos.map((f) => openSync(f, constants.O_RDONLY | constants.O_NONBLOCK));
     const holders = fifos.map((f) => openSync(f, constants.O_WRONLY | constants.O_NONBLOCK));
     const [stdout, stderr] = readers.map((fd) => new net.Socket({ fd, readable: true, writable: false }));

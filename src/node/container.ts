@@ -5,15 +5,15 @@
  * Decisions about *when* to start or restart belong to the pod worker.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
-import { ContainerProcess, execArgv, exitCodeOf, resizeTerminal, type ContainerMount } from './container-process.js';
+import { ContainerProcess, execArgv, makeFifos, exitCodeOf, resizeTerminal, type ContainerMount } from './container-process.js';
 import { CriLogWriter, type LogStream } from './cri-log.js';
 import { isExecutable } from './host-tools.js';
 import { startErrorOf, terminationMessage } from './container-checks.js';
-import { ImagePullError, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
+import { ImagePullError, imageArgv, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
 import { containerLogPath, podDir } from './names.js';
 import type { ExitInfo } from './exec.js';
 import type { AttachableContainer, AttachListener, TerminalSize } from './streams/types.js';
@@ -98,6 +98,11 @@ export class Container {
     return this.latest?.index ?? this.firstIndex;
   }
 
+  /** An exec command as the image would run it (`/bin/sh` in busybox is busybox's). */
+  execCommand(argv: string[]): string[] {
+    return this.plan ? imageArgv(this.plan.kind, argv, this.#ctx.tools) : argv;
+  }
+
   /** Resolves the image; throws ImagePullError. */
   resolveImage(): ImagePlan {
     this.plan = planImage(this.spec, this.#ctx.tools);
@@ -128,6 +133,8 @@ export class Container {
     const now = ctx.clock.now();
     const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
     mkdirSync(dirname(logPath), { recursive: true });
+    const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
+    await makeFifos(fifos, ctx.bin);
     const run: Run = {
       index,
       containerID: randomBytes(32).toString('hex'),
@@ -148,6 +155,7 @@ export class Container {
 
     const startError = startErrorOf(argv, processEnv.PATH, workingDir);
     if (startError) {
+      for (const f of [fifos.stdout, fifos.stderr]) rmSync(f, { force: true });
       const writer = new CriLogWriter(logPath);
       writer.close();
       this.#finish(run, { exitCode: 128, reason: 'StartError', message: startError });
@@ -155,7 +163,7 @@ export class Container {
       return;
     }
     const writer = new CriLogWriter(logPath);
-    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos: { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` }, netns: sandbox.netns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, ctx.bin);
+    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, ctx.bin);
     run.process = proc;
     const deliver = (stream: LogStream) => (chunk: Buffer) => {
       writer.write(stream, chunk);

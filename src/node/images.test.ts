@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImagePullError, parseImageRef, planImage, type HostTools } from './images.js';
+import { ImagePullError, imageArgv, parseImageRef, planImage, type HostTools } from './images.js';
 
 const tools: HostTools = {
   nginx: '/usr/sbin/nginx',
@@ -28,13 +28,22 @@ test('nginx without command: the generated server on its TCP ports, stopped with
   assert.equal(plan.kind, 'nginx');
 });
 
-test('busybox: sh by default, applets first on PATH, absolute applet paths the host lacks mapped', () => {
+test('busybox: sh by default, applets first on PATH, absolute applet paths are busybox', () => {
   assert.deepEqual(planImage({ image: 'busybox' }, tools).argv, ['sh']);
   const wget = planImage({ image: 'busybox', command: ['/bin/wget', '-qO-', '10.244.0.2'] }, tools);
   assert.deepEqual(wget.argv, ['/data/images/busybox/bin/wget', '-qO-', '10.244.0.2']);
   assert.match(wget.path, /^\/data\/images\/busybox\/bin:/);
   assert.deepEqual(planImage({ image: 'busybox', args: ['sleep', '3600'] }, tools).argv, ['sleep', '3600']);
-  assert.deepEqual(planImage({ image: 'busybox', command: ['/bin/sh', '-c', 'true'] }, tools).argv, ['/bin/sh', '-c', 'true']);
+  // The image's /bin/sh is busybox's, even where the host has its own.
+  assert.deepEqual(planImage({ image: 'busybox', command: ['/bin/sh', '-c', 'true'] }, tools).argv, ['/data/images/busybox/bin/sh', '-c', 'true']);
+  assert.deepEqual(planImage({ image: 'busybox', command: ['/opt/app'] }, tools).argv, ['/opt/app']);
+});
+
+test('imageArgv: outside busybox, only the applet paths the host lacks', () => {
+  assert.deepEqual(imageArgv('agnhost', ['/bin/sh', '-c', 'true'], tools), ['/bin/sh', '-c', 'true']);
+  assert.deepEqual(imageArgv('agnhost', ['/usr/bin/nslookup', 'x'], tools), ['/data/images/busybox/bin/nslookup', 'x']);
+  assert.deepEqual(imageArgv('busybox', ['/bin/sleep', '1'], tools), ['/data/images/busybox/bin/sleep', '1']);
+  assert.deepEqual(imageArgv('busybox', ['/bin/not-an-applet'], tools), ['/bin/not-an-applet']);
 });
 
 test('agnhost: args are the subcommand; /agnhost in a command is the built-in', () => {

@@ -123,7 +123,7 @@ export function planImage(container: { image?: string; command?: string[]; args?
     case 'busybox': {
       if (!tools.busybox || !tools.busyboxBin) throw missing('busybox', 'busybox');
       const argv = command.length ? [...command, ...args] : args.length ? args : ['sh'];
-      return { kind, ref, argv: mapApplet(argv, tools), path: `${tools.busyboxBin}:${DEFAULT_PATH}`, stopSignal: 'SIGTERM' };
+      return { kind, ref, argv: imageArgv(kind, argv, tools), path: `${tools.busyboxBin}:${DEFAULT_PATH}`, stopSignal: 'SIGTERM' };
     }
     case 'agnhost':
     case 'pause': {
@@ -137,7 +137,7 @@ export function planImage(container: { image?: string; command?: string[]; args?
         const sub = argv[0] === '/pause' ? ['pause', ...argv.slice(1)] : argv.slice(1);
         return { kind, ref, argv: [...tools.agnhost, ...sub], path, stopSignal: 'SIGTERM' };
       }
-      return { kind, ref, argv: mapApplet(argv, tools), path, stopSignal: 'SIGTERM' };
+      return { kind, ref, argv: imageArgv(kind, argv, tools), path, stopSignal: 'SIGTERM' };
     }
     default: {
       if (command.length === 0) {
@@ -148,10 +148,16 @@ export function planImage(container: { image?: string; command?: string[]; args?
   }
 }
 
-/** `/bin/wget` in a busybox container is busybox's applet when the host has no such file. */
-function mapApplet(argv: string[], tools: HostTools): string[] {
+/**
+ * A program path as the image has it, on the host: in the busybox image every applet under
+ * /bin, /sbin, /usr/bin and /usr/sbin is busybox (so `/bin/sh` is busybox's ash, with its line
+ * editing, not the host's dash); elsewhere (agnhost) an absolute applet path is mapped to
+ * busybox only when the host lacks that file. Used for the container's command and for exec.
+ */
+export function imageArgv(kind: ImageKind, argv: string[], tools: HostTools): string[] {
   const first = argv[0] ?? '';
   const m = /^\/(?:usr\/)?s?bin\/([^/]+)$/.exec(first);
-  if (m && tools.busyboxBin && tools.applets?.has(m[1]) && !tools.exists(first)) return [`${tools.busyboxBin}/${m[1]}`, ...argv.slice(1)];
-  return argv;
+  if (!m || !tools.busyboxBin || !tools.applets?.has(m[1])) return argv;
+  if (kind !== 'busybox' && tools.exists(first)) return argv;
+  return [`${tools.busyboxBin}/${m[1]}`, ...argv.slice(1)];
 }

@@ -9,7 +9,7 @@
  * `ip netns exec` they would live only in the agent's private mount namespace.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from './host-tools.js';
@@ -18,6 +18,10 @@ import { isClusterNetns, kubeletSocket, nodeNetns, READY_LINE, runDir } from './
 import { ExecRunner, type Runner } from './runner.js';
 import { runSteps } from './sandbox.js';
 import { createNodeSteps, nodeBridgeNetfilterStep } from './sandbox-plan.js';
+import { listNetns, removeNetns } from './stale-state.js';
+import { killRecordedUserns, recordAgentUserns, rootlessProblem, ROOTLESS_UNSHARE, rootlessScript } from './rootless.js';
+
+export { listNetns };
 
 export interface LaunchOptions {
   cluster: string;
@@ -53,9 +57,10 @@ export function agentEntry(): string[] {
 /** Why the node agent cannot run here, or undefined. */
 export function launchProblem(): string | undefined {
   if (process.platform !== 'linux') return 'the node agent needs Linux network namespaces';
-  if (process.getuid?.() !== 0) return 'the node agent needs root for network namespaces (run kubito up with sudo); rootless mode is not implemented yet';
   const missing = ['ip', 'nsenter', 'unshare', 'script'].filter((p) => !findExecutable(p));
   if (missing.length) return `the node agent needs ${missing.join(', ')} (Debian packages iproute2, util-linux, bsdutils)`;
+  // Not root: rootless mode, in a user namespace (rootless.ts), where the system allows it.
+  if (process.getuid?.() !== 0) return rootlessProblem();
   return undefined;
 }
 
@@ -68,9 +73,12 @@ export async function launchNodeAgent(options: LaunchOptions): Promise<RunningAg
   const runner = options.runner ?? new ExecRunner();
   const podCIDR = options.podCIDR ?? '10.244.0.0/24';
   await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
-  await runSteps(runner, createNodeSteps({ cluster: options.cluster, cidr: parseCidr(podCIDR) }));
-  const nf = nodeBridgeNetfilterStep(options.cluster);
-  await runner.run(nf.argv, { allowFailure: true });
+  const rootless = process.getuid?.() !== 0;
+  if (!rootless) {
+    await runSteps(runner, createNodeSteps({ cluster: options.cluster, cidr: parseCidr(podCIDR) }));
+    const nf = nodeBridgeNetfilterStep(options.cluster);
+    await runner.run(nf.argv, { allowFailure: true });
+  }
 
   const args = [
     ...agentEntry(),
@@ -82,9 +90,12 @@ export async function launchNodeAgent(options: LaunchOptions): Promise<RunningAg
     ...(options.clusterDomain ? ['--cluster-domain', options.clusterDomain] : []),
     ...(options.proxyMode ? ['--proxy-mode', options.proxyMode] : []),
   ];
-  const nsenter = findExecutable('nsenter')!;
-  const child = spawn(nsenter, [`--net=/run/netns/${nodeNetns(options.cluster)}`, '--', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = rootless
+    ? spawn(ROOTLESS_UNSHARE[0], [...ROOTLESS_UNSHARE.slice(1), '--', 'sh', '-c', rootlessScript({ cluster: options.cluster, cidr: parseCidr(podCIDR) }), 'sh', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(findExecutable('nsenter')!, [`--net=/run/netns/${nodeNetns(options.cluster)}`, '--', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
+    // unshare and sh exec: the child is the agent, in its user namespace.
+    if (rootless) await waitSpawned(child).then(() => recordAgentUserns(options.dataDir, child.pid!));
     await waitReady(child, options);
   } catch (err) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -108,6 +119,30 @@ export async function launchNodeAgent(options: LaunchOptions): Promise<RunningAg
       return stopped;
     },
   };
+}
+
+/** Resolves once the child runs (its pid exists); rootless: its user namespace is made right after. */
+function waitSpawned(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.once('spawn', () => {
+      // unshare(2) happens before exec; wait until /proc shows the new user namespace.
+      const mine = readlinkSync('/proc/self/ns/user');
+      const started = Date.now();
+      const poll = (): void => {
+        let link = mine;
+        try {
+          link = readlinkSync(`/proc/${child.pid}/ns/user`);
+        } catch {
+          // not yet readable
+        }
+        if (link !== mine) resolve();
+        else if (Date.now() - started > 5000) reject(new Error('the rootless agent did not enter its user namespace within 5 s'));
+        else setTimeout(poll, 5);
+      };
+      poll();
+    });
+    child.once('error', reject);
+  });
 }
 
 function waitReady(child: ChildProcess, options: LaunchOptions): Promise<void> {
@@ -142,12 +177,6 @@ function waitReady(child: ChildProcess, options: LaunchOptions): Promise<void> {
   });
 }
 
-/** The network namespaces that exist now (`ip netns list`). */
-export async function listNetns(runner: Runner): Promise<string[]> {
-  const out = await runner.run(['ip', 'netns', 'list'], { allowFailure: true });
-  return out.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
-}
-
 /**
  * Removes every network namespace of the cluster (`kubito-<cluster>-node` and its pods'
  * `kubito-<cluster>-p<hex>`; their veths go with them, since veths live only in the node
@@ -160,19 +189,10 @@ export async function cleanupCluster(cluster: string, options: { dataDir?: strin
   const names = (await listNetns(runner)).filter((n) => isClusterNetns(cluster, n));
   // Pods first, the node (with the agent) last.
   names.sort((a, b) => Number(a.endsWith('-node')) - Number(b.endsWith('-node')));
-  for (const name of names) {
-    const pids = await runner.run(['ip', 'netns', 'pids', name], { allowFailure: true });
-    for (const pid of pids.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number)) {
-      if (pid === process.pid) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await runner.run(['ip', 'netns', 'delete', name], { allowFailure: true });
-  }
+  for (const name of names) await removeNetns(runner, name);
   if (options.dataDir) {
+    // A rootless agent's namespaces are not under /run/netns here: its user namespace is the record.
+    killRecordedUserns(options.dataDir);
     rmSync(join(runDir(options.dataDir), 'ipam.json'), { force: true });
     rmSync(kubeletSocket(options.dataDir), { force: true });
     rmSync(join(options.dataDir, 'pods'), { recursive: true, force: true });

@@ -64,3 +64,8 @@ export function containerLogPath(dataDir: string, pod: { namespace: string; name
 
 /** What the agent prints on stdout once its Node is registered: `node agent ready: <node>`. */
 export const READY_LINE = 'node agent ready:';
+
+/** The API's TLS on a Unix socket (the control plane serves it): pods' API connections go here. */
+export function apiTlsSocket(dataDir: string): string {
+  return join(dataDir, 'run', 'api-tls.sock');
+}

@@ -16,4 +16,7 @@ test('one listen line per port (80 by default), foreground, logs on stdout/stder
   assert.deepEqual(p.argv, ['/usr/sbin/nginx', '-p', '/data/pods/x/web/nginx', '-c', '/data/pods/x/web/nginx/nginx.conf', '-e', 'stderr']);
   assert.match(nginxFiles('/p', { ports: [], asRoot: false, nginxPath: 'nginx' }).files['nginx.conf'], /listen 80;/);
   assert.doesNotMatch(nginxFiles('/p', { ports: [], asRoot: false, nginxPath: 'nginx' }).files['nginx.conf'], /user root/);
+  // Rootless: the master serves alone (no worker switches user); temp dirs stay root's.
+  const single = nginxFiles('/p', { ports: [], asRoot: true, singleProcess: true, nginxPath: 'nginx' }).files['nginx.conf'];
+  assert.match(single, /^user root;\nmaster_process off;$/m);
 });

@@ -70,14 +70,18 @@ export interface NginxFiles {
 /**
  * The files and command for one nginx container. `ports`: its TCP containerPorts;
  * `asRoot`: the agent runs as root, so workers run as root too (they must read the prefix,
- * which lives in the agent's private data dir); `mimeTypes`: path of the host's mime.types.
+ * which lives in the agent's private data dir; the temp dirs are chowned to that user);
+ * `singleProcess`: no workers, the master serves (rootless mode: a worker's initgroups is
+ * refused in a user namespace, whatever its user);
+ * `mimeTypes`: path of the host's mime.types.
  */
-export function nginxFiles(prefix: string, options: { ports: number[]; asRoot: boolean; nginxPath: string; mimeTypes?: string }): NginxFiles {
+export function nginxFiles(prefix: string, options: { ports: number[]; asRoot: boolean; singleProcess?: boolean; nginxPath: string; mimeTypes?: string }): NginxFiles {
   const ports = options.ports.length ? [...new Set(options.ports)] : [80];
   const html = join(prefix, 'html');
   const temp = join(prefix, 'temp');
   const conf = [
     ...(options.asRoot ? ['user root;'] : []),
+    ...(options.singleProcess ? ['master_process off;'] : []),
     'worker_processes 1;',
     'daemon off;',
     'error_log stderr notice;',

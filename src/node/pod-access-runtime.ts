@@ -8,6 +8,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { EXEC_PREFIX, startErrorOf } from './container-checks.js';
 import { execArgv } from './container-process.js';
 import type { Container } from './container.js';
 import type { LogFile } from './container-logs.js';
@@ -17,6 +19,7 @@ import { PodAccessError, type ContainerRef, type PodRef } from './pod-access.js'
 import type { PodWorker } from './pod-worker.js';
 import {
   ContainerNotFoundError,
+  ExecStartError,
   PodNotFoundError,
   type AttachableContainer,
   type ContainerAttacher,
@@ -49,7 +52,11 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
   spawn(ref: StreamContainerRef, options: SpawnOptions): ChildProcessWithoutNullStreams {
     const c = this.#running(ref);
     const run = c.latest!;
-    const [file, ...args] = execArgv(run.process!.programPid()!, options.argv, { workingDir: run.workingDir, tty: false }, this.#bin);
+    const argv = c.execCommand(options.argv);
+    // As runc would refuse it (containers run on the host's file system: the same lookup).
+    const startError = startErrorOf(argv, run.env.PATH ?? '', run.workingDir, EXEC_PREFIX);
+    if (startError) throw new ExecStartError(`failed to exec in container: failed to start exec "${randomBytes(32).toString('hex')}": ${startError}`);
+    const [file, ...args] = execArgv(run.process!.programPid()!, argv, { workingDir: run.workingDir, tty: false }, this.#bin);
     let command: HostCommand = { file, args, env: { ...run.env } };
     if (options.wrap) command = options.wrap(command);
     // The wrapper is a host program: find it on the agent's PATH, not the container's.
@@ -93,7 +100,9 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
     }
     if (!run) {
       const reason = c.waiting?.reason ?? 'ContainerCreating';
-      throw new PodAccessError(400, `container "${ref.container}" in pod "${ref.name}" is waiting to start: ${reason}`);
+      // The kubelet's words for the common pull failures (kubelet_pods.go validateContainerLogStatus).
+      const why = reason === 'ErrImagePull' ? "image can't be pulled" : reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+      throw new PodAccessError(400, `container "${ref.container}" in pod "${ref.name}" is waiting to start: ${why}`);
     }
     const target = run;
     return { path: target.logPath, running: () => target.finishedMs === undefined };

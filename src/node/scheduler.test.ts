@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newBadRequest } from '../api/errors.js';
+import { RESOURCES } from '../api/resources.js';
+import { podStrategy } from '../api/strategies/pod.js';
+import { ApiHandler, storageKey } from '../apiserver/handler.js';
+import { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { InProcessTransport } from '../controlplane/in-process-transport.js';
+import { openMemoryStore } from '../storage/memory/memory-store.js';
 import { Client } from '../client/index.js';
 import { FakeTransport } from '../client/testing/fake-transport.js';
 import { PODS } from './api-refs.js';
@@ -19,18 +24,31 @@ test('which pods are ours to schedule, and whether they fit', () => {
   assert.match(podFits(pod({ nodeSelector: { disk: 'ssd' } }), {}).message!, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
 });
 
-test('binding; while pods/binding is not served, nodeName and PodScheduled are set directly', async () => {
-  const fake = new FakeTransport();
-  const stored = fake.set(PODS, pod()) as Pod;
-  fake.inject((a) => (a.subresource === 'binding' ? newBadRequest('the server does not serve pods/binding yet') : undefined));
+/** A real API handler (pods and namespaces in memory) behind the client: binding as served. */
+async function apiClient(): Promise<{ client: Client; pods: RestStorage }> {
+  const store = await openMemoryStore();
+  const storages = new Map<string, RestStorage>();
+  for (const info of RESOURCES.filter((r) => r.group === '' && (r.resource === 'pods' || r.resource === 'namespaces'))) {
+    storages.set(storageKey(info.group, info.version, info.resource), new RestStorage(info, store, { strategy: info.resource === 'pods' ? podStrategy : undefined }));
+  }
+  const handler = new ApiHandler({ storages, serverAddress: '127.0.0.1:6443', version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: '' } });
+  return { client: new Client(new InProcessTransport(handler, 'test')), pods: storages.get(storageKey('', 'v1', 'pods'))! };
+}
+
+test('binding through pods/binding: nodeName and PodScheduled set by the API, the Scheduled event', async () => {
+  const { client, pods } = await apiClient();
+  const stored = (await pods.create('default', pod() as never)) as unknown as Pod;
   const events: string[] = [];
-  const scheduler = new Scheduler(new Client(fake), { nodeName: 'kubito-node', nodeLabels: () => ({}), events: { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) } });
+  const scheduler = new Scheduler(client, { nodeName: 'kubito-node', nodeLabels: () => ({}), events: { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) } });
   await scheduler.schedule(stored);
-  const after = fake.object(PODS, { namespace: 'default', name: 'web' }) as Pod;
+  const after = (await pods.get('default', 'web')) as unknown as Pod;
   assert.equal(after.spec.nodeName, 'kubito-node');
   assert.deepEqual(after.status?.conditions?.map((c) => [c.type, c.status]), [['PodScheduled', 'True']]);
   assert.deepEqual(events, ['Normal Scheduled Successfully assigned default/web to kubito-node']);
-  assert.deepEqual(fake.actions.map((a) => `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`), ['create pods/binding', 'patch pods', 'patch pods/status']);
+  // A stale copy (the pod was bound meanwhile): the 409 ends it quietly, no second event.
+  await scheduler.schedule(stored);
+  assert.equal(events.length, 1);
+  assert.equal(((await pods.get('default', 'web')) as unknown as Pod).spec.nodeName, 'kubito-node');
 });
 
 test('a pod that does not fit: PodScheduled=False/Unschedulable and FailedScheduling, once', async () => {

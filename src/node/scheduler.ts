@@ -1,12 +1,12 @@
 /**
  * @module The single-node scheduler inside the agent: every pending pod of the default
  * scheduler without a node is bound to this node when it fits (nodeSelector against the node's
- * labels; nodeName set elsewhere is left alone), through `pods/binding` as kube-scheduler does;
- * with the Scheduled event; a pod that does not fit gets PodScheduled=False/Unschedulable and a
- * FailedScheduling event, with kube-scheduler's message. While the API does not serve
- * `pods/binding` (400), the agent sets spec.nodeName and the PodScheduled condition itself.
+ * labels; nodeName set elsewhere is left alone), through `pods/binding` as kube-scheduler does
+ * (the API server sets spec.nodeName and PodScheduled=True), with the Scheduled event; a pod
+ * that does not fit gets PodScheduled=False/Unschedulable and a FailedScheduling event, with
+ * kube-scheduler's message.
  */
-import { isNotFound, StatusError } from '../api/errors.js';
+import { isConflict, isNotFound } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { resourcePath, type Client } from '../client/index.js';
 import { PODS } from './api-refs.js';
@@ -43,8 +43,6 @@ export class Scheduler {
   #nodeName: string;
   #labels: () => Record<string, string>;
   #events: EventSink;
-  /** Set after the API answered pods/binding with 400: it does not serve it (yet). */
-  #noBinding = false;
 
   constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink }) {
     this.#client = client;
@@ -66,23 +64,17 @@ export class Scheduler {
       this.#events.event(pod, 'Warning', 'FailedScheduling', fit.message!);
       return;
     }
-    if (!this.#noBinding) {
-      try {
-        await this.#client.transport.request({
-          method: 'POST',
-          path: resourcePath(PODS, { namespace: ns, name: pod.metadata.name, subresource: 'binding' }),
-          body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.#nodeName } },
-        });
-      } catch (err) {
-        if (isNotFound(err)) return;
-        if (!(err instanceof StatusError) || err.status.code !== 400) throw err;
-        this.#noBinding = true;
-      }
-    }
-    if (this.#noBinding) {
-      // No binding subresource: do what its registry does (nodeName, then PodScheduled).
-      await pods.patch(pod.metadata.name, { metadata: { uid: pod.metadata.uid }, spec: { nodeName: this.#nodeName } }, { namespace: ns });
-      await pods.patch(pod.metadata.name, { status: { conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }] } }, { namespace: ns, subresource: 'status', type: 'strategic' });
+    try {
+      await this.#client.transport.request({
+        method: 'POST',
+        path: resourcePath(PODS, { namespace: ns, name: pod.metadata.name, subresource: 'binding' }),
+        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.#nodeName } },
+      });
+    } catch (err) {
+      // Gone, or bound meanwhile (409 on pods/binding; a stale uid is a new pod of that
+      // name, which comes through the informer): nothing to do for this one.
+      if (isNotFound(err) || isConflict(err)) return;
+      throw err;
     }
     this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`);
   }

@@ -48,6 +48,7 @@ test('servingSans: the kube-apiserver defaults, then extras, without duplicates'
       'dns:kubernetes.default.svc',
       'dns:kubernetes.default.svc.cluster.local',
       'ip:10.96.0.1',
+      'ip:10.244.0.1',
       'dns:example.com',
       'ip:192.168.1.5',
     ],

@@ -13,7 +13,10 @@ export type SubjectAltName = { type: 'ip'; value: string; bytes: Buffer } | { ty
 /**
  * The names kube-apiserver's own serving certificate carries (kubeadm's `apiserver.crt`), for
  * kubito's defaults: loopback, the `kubernetes` Service and its DNS names in `cluster.local`,
- * and the Service's ClusterIP (first address of 10.96.0.0/12).
+ * the Service's ClusterIP (first address of 10.96.0.0/12), and the address its endpoints name,
+ * 10.244.0.1 (kubeadm adds the advertise address; kubito's is where the node agent relays the
+ * API port to pods, see src/controllers/endpoints/kubernetes.ts), so that a pod verifying the
+ * certificate reaches the API by any of them.
  */
 export const DEFAULT_SERVING_HOSTS: readonly string[] = [
   '127.0.0.1',
@@ -24,6 +27,7 @@ export const DEFAULT_SERVING_HOSTS: readonly string[] = [
   'kubernetes.default.svc',
   'kubernetes.default.svc.cluster.local',
   '10.96.0.1',
+  '10.244.0.1',
 ];
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;

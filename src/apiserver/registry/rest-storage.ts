@@ -340,6 +340,9 @@ export class RestStorage {
       next.status = structuredClone(current.status);
       if (next.status === undefined) delete next.status;
       next.spec = { ...((current.spec as object) ?? {}), finalizers: finalizers ?? [] };
+    } else if (options.subresource === 'binding') {
+      // pods/binding (handlers/binding.ts) writes spec.nodeName, annotations and the
+      // PodScheduled condition together, as upstream's BindingREST does inside one update.
     } else if (options.subresource) {
       throw newBadRequest(`subresource ${options.subresource} cannot be updated this way`);
     } else {

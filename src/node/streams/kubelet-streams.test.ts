@@ -13,7 +13,7 @@ import { PORT_FORWARD_V1 } from '../../apiserver/streams/kubelet-client.js';
 import { writeHttpResponse } from '../../apiserver/streams/raw-http.js';
 import { connectWebSocket, WebSocketHandshakeError } from '../../apiserver/streams/websocket.js';
 import { KubeletStreams, parseStreamPath } from './kubelet-streams.js';
-import { ContainerNotFoundError, PodNotFoundError, type AttachListener } from './types.js';
+import { ContainerNotFoundError, ExecStartError, PodNotFoundError, type AttachListener } from './types.js';
 
 let dir: string;
 let socketPath: string;
@@ -36,6 +36,7 @@ before(async () => {
       spawn(ref, options) {
         if (ref.pod !== 'p') throw new PodNotFoundError(ref);
         if (ref.container !== 'c') throw new ContainerNotFoundError(ref.container);
+        if (options.argv[0] === 'no-such-program') throw new ExecStartError('failed to exec in container: exec: "no-such-program": executable file not found in $PATH: unknown');
         // Detached, as the agent spawns exec'd processes: each leads its own process group.
         const child = spawn(options.argv[0], options.argv.slice(1), { stdio: 'pipe', detached: true });
         spawned.push(child);
@@ -106,6 +107,18 @@ test('paths of the kubelet API', () => {
   assert.deepEqual(parseStreamPath('/portForward/default/p'), { kind: 'portForward', ref: { namespace: 'default', pod: 'p' } });
   assert.equal(parseStreamPath('/exec/default/p'), undefined);
   assert.equal(parseStreamPath('/containerLogs/default/p/c'), undefined);
+});
+
+test('a program that cannot start: the session opens and ends with the runtime\'s error as its Status', async () => {
+  const s = await session('/exec/default/p/c?command=no-such-program&stdout=1&stderr=1');
+  assert.equal(await s.closed, undefined);
+  assert.deepEqual(JSON.parse(s.out[3]), {
+    metadata: {},
+    status: 'Failure',
+    message: 'Internal error occurred: error executing command in container: failed to exec in container: exec: "no-such-program": executable file not found in $PATH: unknown',
+    reason: 'InternalError',
+    code: 500,
+  });
 });
 
 test('refusals come before the upgrade, in the kubelet words kubectl prints', async () => {

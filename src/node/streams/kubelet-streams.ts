@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketChannels } from '../../apiserver/streams/channels.js';
 import { PORT_FORWARD_V1 } from '../../apiserver/streams/kubelet-client.js';
 import { writeHttpResponse, type UpgradeRequest } from '../../apiserver/streams/raw-http.js';
-import { streamOptions, WS_V5, type StreamOptions } from '../../apiserver/streams/remote-command.js';
+import { failureStatus, streamOptions, WS_V5, type StreamOptions } from '../../apiserver/streams/remote-command.js';
 import { acceptWebSocket, CloseCode, isWebSocketRequest, offeredProtocols } from '../../apiserver/streams/websocket.js';
 import { serveAttach } from './attach.js';
 import { serveExec } from './exec.js';
@@ -20,6 +20,7 @@ import { servePortForwardConnection } from './port-forward.js';
 import { wrapInPty } from './pty.js';
 import {
   ContainerNotFoundError,
+  ExecStartError,
   PodNotFoundError,
   type ContainerAttacher,
   type ContainerRef,
@@ -117,7 +118,11 @@ export class KubeletStreams {
     try {
       child = this.#options.spawner.spawn(options.ref, { argv, wrap: streams.tty ? wrapInPty : undefined });
     } catch (err) {
-      return refuse(upgrade.socket, err);
+      if (!(err instanceof ExecStartError)) return refuse(upgrade.socket, err);
+      // The session opens and ends at once with the runtime's error, as the kubelet's does.
+      const ws = acceptWebSocket(upgrade, { protocol: WS_V5 });
+      if (ws) new WebSocketChannels(ws).finish(Buffer.from(JSON.stringify(failureStatus(`Internal error occurred: error executing command in container: ${err.message}`))));
+      return;
     }
     const ws = acceptWebSocket(upgrade, { protocol: WS_V5 });
     if (!ws) {

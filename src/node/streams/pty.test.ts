@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { resizePty, shellQuote, wrapInPty } from './pty.js';
+import { AWAIT_TERMINAL_SIZE, resizePty, shellQuote, wrapInPty } from './pty.js';
 import { Resizer } from './resizer.js';
 
 const missing = ['script', 'stty'].filter((tool) => !(process.env.PATH ?? '').split(delimiter).some((d) => existsSync(join(d, tool))));
@@ -21,12 +21,12 @@ test('wrapInPty runs the command through script with SHELL pinned, then restored
   const wrapped = wrapInPty({ file: 'nsenter', args: ['--net=/run/netns/x', '--', 'sh', '-c', 'echo $HOME'], env: { PATH: '/bin' }, cwd: '/tmp' });
   assert.deepEqual(wrapped, {
     file: 'script',
-    args: ['-qfec', "unset SHELL; exec nsenter --net=/run/netns/x -- sh -c 'echo $HOME'", '/dev/null'],
+    args: ['-qfec', `${AWAIT_TERMINAL_SIZE}unset SHELL; exec nsenter --net=/run/netns/x -- sh -c 'echo $HOME'`, '/dev/null'],
     env: { PATH: '/bin', TERM: 'xterm', SHELL: '/bin/sh' },
     cwd: '/tmp',
   });
   const keep = wrapInPty({ file: 'bash', args: [], env: { SHELL: '/bin/bash', TERM: 'vt100' } });
-  assert.equal(keep.args[1], 'SHELL=/bin/bash; exec bash');
+  assert.equal(keep.args[1], `${AWAIT_TERMINAL_SIZE}SHELL=/bin/bash; exec bash`);
   assert.equal(keep.env.TERM, 'vt100');
 });
 
@@ -38,6 +38,14 @@ function runWrapped(script: string, onSpawn?: (pid: number) => void): Promise<{ 
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ out, code })));
 }
+
+test('a command that asks for the size at once sees the first size sent, not 0x0', { skip }, async () => {
+  let pid = 0;
+  const done = runWrapped('stty size', (p) => (pid = p));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await resizePty(pid, { width: 90, height: 20 }), true);
+  assert.match((await done).out, /^20 90\r\n$/);
+});
 
 test('the wrapped command runs on a pty, sees the size set from outside, and its exit code comes back', { skip }, async () => {
   let pid = 0;

@@ -19,15 +19,23 @@ export function shellQuote(word: string): string {
 }
 
 /**
+ * Before the command starts, wait (up to 0.5 s) for the terminal to get a size: kubectl sends
+ * its terminal's size as the first resize message, right after the session opens, and a
+ * program that asks at once (`stty size`, a shell laying out its prompt) must see it, not 0x0.
+ */
+export const AWAIT_TERMINAL_SIZE = 'i=0; while [ $i -lt 25 ]; do case "$(stty size 2>/dev/null)" in [1-9]*" "[1-9]*) break;; esac; sleep 0.02; i=$((i+1)); done; ';
+
+/**
  * The host command that runs `command` on a new pseudo-terminal. script starts the command
  * through `$SHELL -c`, so SHELL is pinned to /bin/sh for script and restored (or unset) for the
- * command itself; TERM defaults to xterm, as container runtimes set it for TTY processes.
+ * command itself; TERM defaults to xterm, as container runtimes set it for TTY processes. The
+ * command starts once the terminal has its first size (AWAIT_TERMINAL_SIZE).
  */
 export function wrapInPty(command: HostCommand): HostCommand {
   const env = { ...command.env };
   if (!env.TERM) env.TERM = 'xterm';
   const restore = env.SHELL === undefined ? 'unset SHELL; ' : `SHELL=${shellQuote(env.SHELL)}; `;
-  const line = `${restore}exec ${[command.file, ...command.args].map(shellQuote).join(' ')}`;
+  const line = `${AWAIT_TERMINAL_SIZE}${restore}exec ${[command.file, ...command.args].map(shellQuote).join(' ')}`;
   return { file: 'script', args: ['-qfec', line, '/dev/null'], env: { ...env, SHELL: '/bin/sh' }, cwd: command.cwd };
 }
 

@@ -28,6 +28,17 @@ export class PodNotFoundError extends Error {
   }
 }
 
+/**
+ * The exec'd program cannot start (not found, not executable, no working directory): the
+ * runtime's words, which the session reports as its failure Status, as the kubelet does.
+ */
+export class ExecStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecStartError';
+  }
+}
+
 /** The pod has no running container of that name. */
 export class ContainerNotFoundError extends Error {
   readonly container: string;

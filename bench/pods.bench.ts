@@ -1,0 +1,165 @@
+/**
+ * @module Node agent benchmark (issue 4): pod create -> Running and create -> Ready, for single
+ * pods one at a time and for a burst created at once (p50/p99), and the agent's RSS with the
+ * burst running. Starts its own cluster (`kubito up`, memory store) in a temp dir; a watch on
+ * the pods timestamps each transition as a client sees it. Busybox pods (`sleep`), no probes:
+ * Ready follows Running once the status says the container is ready. Also the agent's CPU
+ * time per pod (with its short-lived helpers), steadier than latency on a shared machine. Bounded to 60 s; prints
+ * one JSON row per figure. Needs root (network namespaces); `KUBITO_BENCH_PODS` sets the burst.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KubeObject, WatchEvent } from '../src/api/types.js';
+import { Client, HttpTransport, loadKubeconfigConnection } from '../src/client/index.js';
+import { cleanupCluster } from '../src/node/launch.js';
+import { PODS } from '../src/node/api-refs.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BURST = Number(process.env.KUBITO_BENCH_PODS ?? 20);
+const SINGLES = 5;
+const LIMIT_MS = 60_000;
+
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  goal: string;
+}
+
+function report(row: Row): void {
+  console.log(JSON.stringify(row));
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function rssMiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/**
+ * CPU time (ms) of the agent and its reaped children (ip, unshare, mkfifo...): utime, stime,
+ * cutime, cstime of /proc/<pid>/stat, in clock ticks of 10 ms. Less noisy than latency on a
+ * shared machine.
+ */
+function agentCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) * 10;
+}
+
+interface PodView extends KubeObject {
+  status?: { phase?: string; conditions?: Array<{ type: string; status: string }> };
+}
+
+/** When each pod was first seen Running and Ready (ms, performance.now()). */
+class Transitions {
+  running = new Map<string, number>();
+  ready = new Map<string, number>();
+  #waiters: Array<() => void> = [];
+
+  onEvent(event: WatchEvent): void {
+    const pod = event.object as PodView;
+    const name = pod.metadata?.name ?? '';
+    const now = performance.now();
+    if (pod.status?.phase === 'Running' && !this.running.has(name)) this.running.set(name, now);
+    if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !this.ready.has(name)) this.ready.set(name, now);
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  async waitReady(names: string[]): Promise<void> {
+    while (!names.every((n) => this.ready.has(n))) await new Promise<void>((r) => this.#waiters.push(r));
+  }
+}
+
+function busybox(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { bench: 'pods' } },
+    spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'sleep', image: 'busybox', command: ['sleep', '3600'] }] },
+  } as KubeObject;
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0 || spawnSync('ip', ['netns', 'list']).status !== 0) {
+    console.error('pods.bench: needs root and network namespaces; skipped');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-pods-'));
+  const name = `benchpods${process.pid % 100000}`;
+  const dataDir = join(dir, 'data');
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', '--store', 'memory'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const deadline = setTimeout(() => {
+    console.error(`pods.bench took longer than ${LIMIT_MS / 1000} s; stopping`);
+    child.kill('SIGKILL');
+    void cleanupCluster(name, { dataDir }).finally(() => process.exit(1));
+  }, LIMIT_MS);
+  let transport: HttpTransport | undefined;
+  try {
+    let out = '';
+    await new Promise<void>((res, rej) => {
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('ready in')) res();
+      });
+      child.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
+    });
+    const agentPid = Number(/node agent\s+\S+, pid (\d+)/.exec(out)?.[1]);
+    if (!agentPid) throw new Error(`no node agent in kubito's output:\n${out}`);
+    transport = new HttpTransport(loadKubeconfigConnection(join(dir, 'kc')).transport);
+    const pods = new Client(transport).resource(PODS);
+    const seen = new Transitions();
+    const watch = await pods.watch({ namespace: 'default', labelSelector: 'bench=pods' }, { onEvent: (e) => seen.onEvent(e), onClose: () => undefined });
+    report({ name: 'node agent RSS, idle', value: Math.round(rssMiB(agentPid)), unit: 'MiB', goal: '' });
+
+    // One at a time: the latency of a pod on a quiet node.
+    const single = { running: [] as number[], ready: [] as number[] };
+    for (let i = 0; i < SINGLES; i++) {
+      const podName = `single-${i}`;
+      const t0 = performance.now();
+      await pods.create(busybox(podName));
+      await seen.waitReady([podName]);
+      single.running.push(seen.running.get(podName)! - t0);
+      single.ready.push(seen.ready.get(podName)! - t0);
+    }
+    report({ name: 'pod create -> Running, single (median of 5)', value: Math.round(percentile(single.running, 50)), unit: 'ms', goal: '< 150 ms' });
+    report({ name: 'pod create -> Ready, single (median of 5)', value: Math.round(percentile(single.ready, 50)), unit: 'ms', goal: '' });
+
+    // A burst created at once.
+    const names = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
+    const t0 = performance.now();
+    const cpu0 = agentCpuMs(agentPid);
+    await Promise.all(names.map((n) => pods.create(busybox(n))));
+    await seen.waitReady(names);
+    report({ name: `node agent CPU per pod started (burst of ${BURST}, with its child processes)`, value: Math.round((agentCpuMs(agentPid) - cpu0) / BURST), unit: 'ms', goal: '' });
+    const running = names.map((n) => seen.running.get(n)! - t0);
+    const ready = names.map((n) => seen.ready.get(n)! - t0);
+    report({ name: `pod create -> Running, burst of ${BURST}, p50`, value: Math.round(percentile(running, 50)), unit: 'ms', goal: '< 150 ms' });
+    report({ name: `pod create -> Running, burst of ${BURST}, p99`, value: Math.round(percentile(running, 99)), unit: 'ms', goal: '' });
+    report({ name: `pod create -> Ready, burst of ${BURST}, p50`, value: Math.round(percentile(ready, 50)), unit: 'ms', goal: '' });
+    report({ name: `pod create -> Ready, burst of ${BURST}, p99`, value: Math.round(percentile(ready, 99)), unit: 'ms', goal: '' });
+    report({ name: `node agent RSS with ${BURST + SINGLES} pods`, value: Math.round(rssMiB(agentPid)), unit: 'MiB', goal: '' });
+    watch.stop();
+  } finally {
+    transport?.close();
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await cleanupCluster(name, { dataDir });
+    rmSync(dir, { recursive: true, force: true });
+    clearTimeout(deadline);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
