@@ -66,6 +66,14 @@ describe('the kube API from a pod', { skip: canRun ? false : 'needs root and net
     assert.match(denied.log, /401 Unauthorized[\s\S]*exit=1/);
   });
 
+  test('in-cluster clients reach it as upstream\'s do: the kubernetes VIP 10.96.0.1:443 and kubernetes.default.svc', async () => {
+    for (const [name, url] of [['via-vip', 'https://10.96.0.1/version'], ['via-dns', 'https://kubernetes.default.svc/version']]) {
+      const version = await runPod(name, 'busybox', ['wget', '--no-check-certificate', '-qO-', url]);
+      assert.equal(version.phase, 'Succeeded', version.log);
+      assert.equal((JSON.parse(version.log) as { gitVersion: string }).gitVersion, 'v1.33.0-kubito', url);
+    }
+  });
+
   test('the serving certificate verifies for kubernetes.default.svc at 10.244.0.1', { skip: curl ? false : 'needs curl' }, async () => {
     const ca = join(cluster.dir, 'data', 'pki', 'ca.crt');
     const r = await runPod('verify', 'curl', [curl, '-sS', '--cacert', ca, '--resolve', `kubernetes.default.svc:${port}:10.244.0.1`, `https://kubernetes.default.svc:${port}/version`]);
