@@ -9,7 +9,8 @@
  *
  * What the backend's time includes and the bare one does not: rendering (the Node code), on a
  * first sync the probe and the jump rules (`-N`, `-C`, `-I`: about 15 commands) and an
- * `iptables-save -t nat` to find leftovers. Both run their commands with
+ * `iptables-save -t nat` to find leftovers. The bare namespace gets the same jump rules
+ * beforehand, untimed, so that both restores commit into the same kernel state. Both run their commands with
  * `nsenter --net=<ns>` (the node agent runs inside its namespace; this adds one exec to each).
  *
  * Which iptables: the backend's choice, the host's default `iptables` (Debian 12: iptables-nft,
@@ -66,6 +67,10 @@ async function benchSize(variant: 'default' | 'legacy', services: number, index:
     const bareNs = scratchNetns(`${index}b${s}`);
     const backend = new IptablesBackend({ runner: execCommandRunner(), wrap: inNetns(kubitoNs), variant: variant === 'legacy' ? 'legacy' : 'auto' });
     pair = { kubito: kubitoNs, bare: bareNs, backend };
+    // The bare namespace starts where the backend's restore starts: kube-proxy's chains and the
+    // jumps into them from the built-in chains (installed here untimed, by a backend with no
+    // Services), so both restores commit into the same kernel state.
+    await new IptablesBackend({ runner: execCommandRunner(), wrap: inNetns(bareNs), variant: variant === 'legacy' ? 'legacy' : 'auto' }).sync(syntheticState({ services: 0, endpointsPerService: ENDPOINTS }), 'all');
     const runKubito = async () => {
       const t0 = performance.now();
       await backend.sync(state, 'all');
