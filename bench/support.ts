@@ -46,6 +46,8 @@ export function rssMiB(pid: number): number {
 export interface BenchCluster {
   name: string;
   dir: string;
+  /** `kubito up --data-dir` (`<dir>/data`): pki/, run/ (api.sock, proxy.sock), pods/. */
+  dataDir: string;
   server: string;
   ca: string;
   token: string;
@@ -96,6 +98,7 @@ export async function startBenchCluster(options: { name: string; extraArgs?: str
   return {
     name: options.name,
     dir,
+    dataDir,
     server,
     ca,
     token,
@@ -112,4 +115,32 @@ export async function inParallel<T>(items: T[], concurrency: number, fn: (item: 
   await Promise.all(Array.from({ length: concurrency }, async () => {
     for (let i = next++; i < items.length; i = next++) await fn(items[i]);
   }));
+}
+
+/** Polls `fn` every 100 ms until it returns something other than undefined; throws past `timeoutMs`. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The median of a non-empty list. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Rounds to `digits` decimals (for rows). */
+export function round(value: number, digits = 2): number {
+  return Number(value.toFixed(digits));
 }

@@ -1,0 +1,202 @@
+/**
+ * @module Service VIP throughput and p99 from a pod (issue 5, "Benchmarks"; issue 8's VIP rows),
+ * per proxy mode (`KUBITO_BENCH_PROXY_MODES`, default `iptables`), with keep-alive and with a
+ * new connection per request, against two baselines measured in the same run:
+ *
+ * - **the same rules loaded by hand**: the node namespace's ruleset, copied verbatim
+ *   (`iptables-save` → `iptables-restore`, or `nft list ruleset` → `nft -f`) into a second
+ *   namespace set built with kubito's own network steps — same bridge, veths, sysctls, routes
+ *   and pod addresses, backends the same nginx with the same configuration — where no kubito
+ *   process runs. Same rules, same topology, same servers: what is left is what kubito adds
+ *   at run time (goal >= 1.0x). Backends (kubito's and the copy's) run nginx without an access
+ *   log (nginx-backend.ts): through a pod's log pipe the log would cost more than the Service.
+ * - **straight to the pod IPs** (no Service, no NAT) from a second client pod: the price of a
+ *   Service at all (issue 5: hand-loaded rules reach about 0.82x of it).
+ *
+ * Load: two wrk processes of 4 connections each (both to the VIP, or one per pod IP), so every
+ * target gets the same client. With a new connection per request the Service `web` (2 nginx
+ * backends) is the target: every connection goes through the rules. With keep-alive the rules
+ * see only each connection's first packet and conntrack NATs the rest; a random split of 8
+ * connections over 2 backends (even only 27% of the time) would then decide the figures, so
+ * keep-alive runs use the Service `web-solo`, whose only endpoint is one of those backends, and
+ * the direct runs that pod's IP.
+ *
+ * Each target has its own client pod (`client` for the VIP, `client-direct` for pod IPs, the
+ * copy's own client): a backend's TIME_WAIT entry left by one client address/destination pair
+ * holds TCP timestamps from another clock than a new SYN for the other pair, and the backend
+ * would answer such SYNs with a stale ACK and a 1 s retransmit, which mixed runs would charge
+ * to whichever target ran second.
+ *
+ * Rounds alternate the targets' order; a row is the median over rounds. Traffic stays in
+ * kubito's and this bench's namespaces. Bounded: about 2 minutes per mode
+ * (`KUBITO_BENCH_WRK_SECONDS`, `KUBITO_BENCH_ROUNDS`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeObject } from '../src/api/types.js';
+import type { HttpTransport } from '../src/client/index.js';
+import { nodeNetns, podNetns } from '../src/node/names.js';
+import type { ProxyMode } from '../src/proxy/backends.js';
+import { benchNginxArgv, benchNginxPodCommand, writeBenchNginx } from './nginx-backend.js';
+import { BENCH_NODE } from './proxy-state.js';
+import { benchModes, HAND_LOADERS, proxyModeInEffect } from './proxy-modes.js';
+import { buildReplica, type Replica } from './replica.js';
+import { median, report, round, startBenchCluster, waitFor } from './support.js';
+import { latencyPercentileMs, requestsPerSecond, runWrkTogether, type WrkOptions, type WrkResult } from './wrk.js';
+
+const SECONDS = Number(process.env.KUBITO_BENCH_WRK_SECONDS ?? 2);
+const ROUNDS = Number(process.env.KUBITO_BENCH_ROUNDS ?? 6);
+const BACKENDS = 2;
+const CONNECTIONS_PER_WRK = 4;
+const POD_CIDR = '10.244.0.0/24';
+
+interface Pod extends KubeObject {
+  status?: { phase?: string; podIP?: string; conditions?: Array<{ type: string; status: string }> };
+}
+
+const DEPLOYMENT = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: {
+    replicas: BACKENDS,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'nginx', image: 'nginx', command: [] as string[], ports: [{ containerPort: 80 }] }] },
+    },
+  },
+};
+const SERVICE = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 80 }] } };
+/** One of the backends only (the bench labels it `solo: "1"`), for the keep-alive runs. */
+const SOLO_SERVICE = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-solo' }, spec: { selector: { app: 'web', solo: '1' }, ports: [{ name: 'http', port: 80, targetPort: 80 }] } };
+
+function clientPod(name: string): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'bb', image: 'busybox', command: ['sleep', '3600'] }] },
+  };
+}
+
+function curlOk(netns: string, url: string): boolean {
+  return spawnSync('ip', ['netns', 'exec', netns, 'curl', '-sf', '-o', '/dev/null', '--max-time', '1', url]).status === 0;
+}
+
+interface Target {
+  label: 'kubito' | 'hand' | 'direct';
+  /** The wrk runs that make one measurement (run at the same time). */
+  runs(close: boolean, seconds: number): WrkOptions[];
+}
+
+interface Figures {
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function measure(target: Target, close: boolean, seconds: number): Promise<Figures> {
+  const r: WrkResult = await runWrkTogether(target.runs(close, seconds));
+  return { rps: requestsPerSecond(r), p99: latencyPercentileMs(r, 99), errors: r.errors };
+}
+
+async function benchMode(mode: ProxyMode, index: number): Promise<void> {
+  const cluster = await startBenchCluster({ name: `bdp${process.pid % 100000}${index}`, extraArgs: ['--proxy-mode', mode], limitMs: 240_000 });
+  const api: HttpTransport = cluster.client();
+  // The backends' nginx config and prefixes (kubito's pods run host programs on this file system).
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-nginx-'));
+  let replica: Replica | undefined;
+  try {
+    const inEffect = await waitFor('the proxy socket', () => proxyModeInEffect(cluster.dataDir));
+    if (inEffect !== mode) {
+      console.error(`dataplane: --proxy-mode ${mode} runs as ${inEffect} in this build; no rows for ${mode}`);
+      return;
+    }
+    const post = (path: string, body: object) => api.request<{ spec: { clusterIP: string } }>({ method: 'POST', path, body });
+    writeBenchNginx(dir);
+    DEPLOYMENT.spec.template.spec.containers[0].command = benchNginxPodCommand(dir);
+    await post('/apis/apps/v1/namespaces/default/deployments', DEPLOYMENT);
+    const vip = (await post('/api/v1/namespaces/default/services', SERVICE)).spec.clusterIP;
+    const soloVip = (await post('/api/v1/namespaces/default/services', SOLO_SERVICE)).spec.clusterIP;
+    for (const name of ['client', 'client-direct']) await post('/api/v1/namespaces/default/pods', clientPod(name));
+
+    const pods = await waitFor('backends Ready and the clients Running', async () => {
+      const items = (await api.request<{ items: Pod[] }>({ method: 'GET', path: '/api/v1/namespaces/default/pods' })).items;
+      const backends = items.filter((p) => p.metadata.labels?.app === 'web' && p.status?.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      const clients = ['client', 'client-direct'].map((n) => items.find((p) => p.metadata.name === n && p.status?.phase === 'Running' && p.status.podIP));
+      return backends.length === BACKENDS && clients[0] && clients[1] ? { backends, client: clients[0], clientDirect: clients[1] } : undefined;
+    });
+    const backendIPs = pods.backends.map((p) => p.status!.podIP!);
+    const solo = pods.backends[0];
+    await api.request({ method: 'PATCH', path: `/api/v1/namespaces/default/pods/${solo.metadata.name}`, contentType: 'application/merge-patch+json', body: { metadata: { labels: { solo: '1' } } } });
+    const clientNs = podNetns(cluster.name, pods.client.metadata.uid!);
+    const directNs = podNetns(cluster.name, pods.clientDirect.metadata.uid!);
+    for (const ip of [vip, soloVip]) await waitFor(`the VIP ${ip} answering from the client pod`, () => (curlOk(clientNs, `http://${ip}/`) ? true : undefined), 30_000);
+
+    // keep-alive: the one-endpoint Service and its pod; new connections: both backends.
+    const wrk = (netns: string, urls: string[]) => (close: boolean, seconds: number): WrkOptions[] =>
+      urls.map((url) => ({ netns, url, connections: CONNECTIONS_PER_WRK, durationSeconds: seconds, close }));
+    const vipRuns = (netns: string) => (close: boolean, seconds: number) => wrk(netns, close ? [`http://${vip}/`, `http://${vip}/`] : [`http://${soloVip}/`, `http://${soloVip}/`])(close, seconds);
+    const targets: Target[] = [
+      { label: 'kubito', runs: vipRuns(clientNs) },
+      { label: 'direct', runs: (close, seconds) => wrk(directNs, close ? backendIPs.map((ip) => `http://${ip}/`) : [solo, solo].map((p) => `http://${p.status!.podIP}/`))(close, seconds) },
+    ];
+    const loader = HAND_LOADERS[mode];
+    if (loader) {
+      // The copy: the client pod, then the backends, at their addresses in the cluster.
+      replica = await buildReplica(`tb${process.pid % 100000}${index}`, {
+        podCIDR: POD_CIDR,
+        node: BENCH_NODE,
+        pods: [{ ip: pods.client.status!.podIP! }, ...backendIPs.map((ip) => ({ ip, server: { argv: (netns: string) => benchNginxArgv(dir, join(dir, 'replica', netns)), port: 80 } }))],
+      });
+      loader.load(replica.nodeNetns, loader.snapshot(nodeNetns(cluster.name)));
+      const handClient = replica.podNetns[0];
+      for (const ip of [vip, soloVip]) await waitFor(`the VIP ${ip} answering in the hand-loaded copy`, () => (curlOk(handClient, `http://${ip}/`) ? true : undefined), 10_000);
+      targets.push({ label: 'hand', runs: vipRuns(handClient) });
+    }
+
+    for (const close of [false, true]) {
+      const figures = new Map<Target['label'], Figures[]>(targets.map((t) => [t.label, []]));
+      for (const t of targets) await measure(t, close, 1); // warm-up
+      for (let r = 0; r < ROUNDS; r++) {
+        const order = targets.map((_, i) => targets[(i + r) % targets.length]);
+        for (const t of order) figures.get(t.label)!.push(await measure(t, close, SECONDS));
+      }
+      const conn = close ? 'new connection per request' : 'keep-alive';
+      const list = (label: Target['label']) => figures.get(label) ?? [];
+      for (const t of targets) {
+        const errors = list(t.label).reduce((n, f) => n + f.errors, 0);
+        console.error(`dataplane: ${mode} ${t.label} ${conn}: ${list(t.label).map((f) => `${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms`).join(', ')}${errors ? `; ${errors} wrk errors` : ''}`);
+      }
+      const kubito = list('kubito');
+      const what = close ? `${mode}, ${BACKENDS} nginx backends, ${2 * CONNECTIONS_PER_WRK} connections` : `${mode}, 1 nginx backend, ${2 * CONNECTIONS_PER_WRK} connections`;
+      // Values are medians over rounds; the ratio is the median of the per-round ratios (the
+      // targets of a round run back to back, so each ratio compares like with like while the
+      // machine's other load drifts).
+      const rows = (baseline: Figures[], versus: string, describe: string, goal: string) => {
+        report({ name: `VIP throughput from a pod, ${conn} (${what}) vs ${versus}`, value: round(median(kubito.map((f) => f.rps)), 0), unit: 'req/s', goal, baseline: describe, baseline_value: round(median(baseline.map((f) => f.rps)), 0), ratio: round(median(kubito.map((f, i) => f.rps / baseline[i].rps))) });
+        report({ name: `VIP p99 from a pod, ${conn} (${what}) vs ${versus}`, value: round(median(kubito.map((f) => f.p99)), 3), unit: 'ms', goal, baseline: describe, baseline_value: round(median(baseline.map((f) => f.p99)), 3), ratio: round(median(kubito.map((f, i) => baseline[i].p99 / f.p99))) });
+      };
+      const hand = list('hand');
+      if (loader && hand.length) rows(hand, 'same rules by hand', loader.describe, '>= 1.0x');
+      const direct = list('direct');
+      rows(direct, 'pod IPs', 'straight to the pod IPs', 'report (hand-loaded rules ~0.82x)');
+      if (hand.length) console.error(`dataplane: ${mode} ${conn}: hand-loaded rules vs pod IPs: throughput ${round(median(hand.map((f, i) => f.rps / direct[i].rps)))}x, p99 ${round(median(hand.map((f, i) => direct[i].p99 / f.p99)))}x`);
+    }
+  } finally {
+    await replica?.remove();
+    api.close();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const modes = benchModes();
+  for (const [i, mode] of modes.entries()) await benchMode(mode, i);
+}
+
+await main();
