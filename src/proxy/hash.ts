@@ -27,7 +27,20 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * Names already computed: every sync renders every service port, and hashing was over half of
+ * a render (bench/README.md). Bounded: cleared when it holds more than any cluster needs.
+ */
+const memo = new Map<string, string>();
+const MEMO_LIMIT = 200_000;
+
 /** base32(sha256(text)): the string kube-proxy cuts its chain names from. */
 export function sha256Base32(text: string): string {
-  return base32(createHash('sha256').update(text, 'utf8').digest());
+  let hashed = memo.get(text);
+  if (hashed === undefined) {
+    hashed = base32(createHash('sha256').update(text, 'utf8').digest());
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(text, hashed);
+  }
+  return hashed;
 }
