@@ -31,7 +31,14 @@ export async function up(flags: UpFlags, out: (line: string) => void): Promise<v
 }
 
 async function startOnPort(flags: UpFlags, base: Omit<Parameters<typeof startControlPlane>[0], 'port'>, out: (line: string) => void): Promise<ControlPlane> {
-  if (flags.apiPort !== undefined) return startControlPlane({ ...base, port: flags.apiPort });
+  if (flags.apiPort !== undefined) {
+    try {
+      return await startControlPlane({ ...base, port: flags.apiPort });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new Error(`port ${flags.apiPort} on 127.0.0.1 is in use (see who holds it: ss -ltnp 'sport = :${flags.apiPort}'); start with another --api-port, or --api-port 0 for a free one`, { cause: err });
+    }
+  }
   try {
     return await startControlPlane({ ...base, port: DEFAULT_API_PORT });
   } catch (err) {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cleanupCluster } from '../../src/node/launch.js';
 import { KUBITO_BIN, kubectlPath, type KubectlResult } from './harness.js';
@@ -74,6 +75,19 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     const missing = await kubito(['doctor', 'svc/absent', ...common]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /services "absent" not found/);
+  });
+
+  test('an API port in use says what to do', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen({ host: '127.0.0.1', port: 0 }, r));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const busy = await kubito(['up', '--name', `${name}b`, '--data-dir', join(dir, 'busy'), '--kubeconfig', join(dir, 'busy-kc'), '--api-port', String(port)]);
+      assert.equal(busy.code, 1);
+      assert.match(busy.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use .*--api-port 0 for a free one`));
+    } finally {
+      holder.close();
+    }
   });
 
   test('a wrong flag is a usage error', async () => {
