@@ -54,7 +54,8 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     authenticate: (headers) => checkBearerToken(headers.authorization, creds.adminToken),
   }, out);
   out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
-  out(`• apiserver     ${cp.url} (${elapsed(t)})`);
+  // The API serves from here on; the ready line below also waits for the node agent (DNS, proxy).
+  out(`• apiserver     ${cp.url} (${elapsed(t)}, API ready at ${elapsed(t0)})`);
   let agent: Awaited<ReturnType<typeof launchNodeAgent>> | undefined;
   const problem = launchProblem();
   if (problem) out(`! node agent    not started: ${problem}; pods stay Pending`);
