@@ -69,6 +69,11 @@ export function respondObject(scope: Scope, status: number, obj: KubeObject | { 
   return { kind: 'body', status, contentType: accepted.contentType, body: serialize(body, accepted), headers: headersFor(scope) };
 }
 
+/** Answers with JSON text already in the negotiated representation. */
+export function respondText(scope: Scope, status: number, body: { text: string; contentType: string }): HandlerResponse {
+  return { kind: 'body', status, contentType: body.contentType, body: body.text, headers: headersFor(scope) };
+}
+
 /** Answers a Status (success of a delete, for example). */
 export function respondStatus(scope: Scope, status: Status): HandlerResponse {
   return { kind: 'body', status: status.code, contentType: 'application/json', body: JSON.stringify(status), headers: headersFor(scope) };
