@@ -3,7 +3,6 @@
  * resource, repairs allocations, bootstraps system objects, and serves the API over HTTPS.
  * Controllers and the node agent attach to it through the client module.
  */
-import { newForbidden, newNotFound } from '../api/errors.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { ServiceAllocators } from '../api/service/allocators.js';
 import { repairAllocations } from '../api/service/strategy.js';
@@ -24,6 +23,7 @@ import type { ClusterConfig } from '../controllers/controller.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { startControllers } from '../controllers/run.js';
 import { InProcessTransport } from './in-process-transport.js';
+import { NamespaceGate } from './namespace-gate.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -85,14 +85,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   const strategies = buildStrategies({ serviceAllocators });
   const storages = new Map<string, RestStorage>();
-  const namespaceGate = async (namespace: string): Promise<void> => {
-    const namespaces = storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' });
-    const ns = await namespaces.get('', namespace).catch(() => undefined);
-    if (!ns) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
-    if (ns.metadata.deletionTimestamp) {
-      throw newForbidden({ group: '', resource: 'namespaces' }, namespace, `unable to create new content in namespace ${namespace} because it is being terminated`);
-    }
-  };
+  let gate: NamespaceGate | undefined;
+  const namespaceGate = (namespace: string): Promise<void> => gate!.check(namespace);
   for (const info of RESOURCES) {
     const key = storageKey(info.group, info.version, info.resource);
     storages.set(key, new RestStorage(info, store, {
@@ -103,6 +97,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       codec: info.group === 'events.k8s.io' ? { toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 } : undefined,
     }));
   }
+  gate = await NamespaceGate.start(storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }));
   const services = storageFor(storages, { group: '', version: 'v1', resource: 'services' });
   repairAllocations(serviceAllocators, (await services.list('')).items);
 

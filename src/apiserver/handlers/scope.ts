@@ -7,7 +7,7 @@ import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, Status } from '../../api/types.js';
 import type { HandlerRequest, HandlerResponse } from '../http-types.js';
 import { negotiate, serialize, type Accepted } from '../negotiate.js';
-import type { RestStorage } from '../registry/rest-storage.js';
+import { isFreshlyDecoded, type RestStorage } from '../registry/rest-storage.js';
 import type { ResourceRequest } from '../request-info.js';
 import { toPartialMetadata, toTableResponse } from '../representations.js';
 
@@ -65,6 +65,11 @@ export function respondObject(scope: Scope, status: number, obj: KubeObject | { 
     body = isList
       ? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: (obj as { metadata: object }).metadata, items: (obj as { items: KubeObject[] }).items.map(toPartialMetadata) }
       : toPartialMetadata(obj as KubeObject);
+  }
+  // An object straight from a registry decode equals its JSON round trip and is held by no one
+  // else, so the in-process caller can have it as it is.
+  if (scope.http.acceptsValue && accepted.representation === 'object' && !accepted.yaml && isFreshlyDecoded(body as object)) {
+    return { kind: 'body', status, contentType: accepted.contentType, body: '', value: body, headers: headersFor(scope) };
   }
   return { kind: 'body', status, contentType: accepted.contentType, body: serialize(body, accepted), headers: headersFor(scope) };
 }

@@ -27,6 +27,17 @@ import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
 import { storedPrefix, withResourceVersion } from './stored-json.js';
 
+/**
+ * Objects that decode() made and nothing changed since (as far as the registry knows): plain
+ * JSON values (no undefined fields, no shared parts) that no one else holds until handed out.
+ */
+const decodedObjects = new WeakSet<object>();
+
+/** Whether `obj` came straight from a registry decode, so it equals its own JSON round trip. */
+export function isFreshlyDecoded(obj: object): boolean {
+  return decodedObjects.has(obj);
+}
+
 /** Decides whether an object belongs in a filtered list or watch (label and field selectors). */
 export type ObjectFilter = (obj: KubeObject) => boolean;
 
@@ -149,6 +160,8 @@ export class RestStorage {
     obj.apiVersion = groupVersion(this.info);
     obj.kind = this.info.kind;
     obj.metadata.resourceVersion = String(stored.modRevision);
+    // A codec's conversion may leave undefined fields or shared parts.
+    if (!this.#options.codec) decodedObjects.add(obj);
     return obj;
   }
 
