@@ -40,6 +40,22 @@ function parseAccept(header: string | undefined): MediaRange[] {
  * every client that asks for it also accepts JSON (kubectl does).
  */
 export function negotiate(accept: string | undefined, options: { list: boolean }): Accepted {
+  // Clients send the same few Accept headers again and again.
+  const key = `${options.list ? 'L' : 'O'}${accept ?? ''}`;
+  let accepted = negotiated.get(key);
+  if (!accepted) {
+    accepted = Object.freeze(choose(accept, options));
+    if (negotiated.size >= NEGOTIATED_ENTRIES) negotiated.clear();
+    negotiated.set(key, accepted);
+  }
+  return accepted;
+}
+
+/** negotiate() answers by list flag and Accept header (a refusal throws and is not kept). */
+const negotiated = new Map<string, Readonly<Accepted>>();
+const NEGOTIATED_ENTRIES = 64;
+
+function choose(accept: string | undefined, options: { list: boolean }): Accepted {
   const ranges = parseAccept(accept);
   for (const r of ranges) {
     const jsonish = r.type === 'application/json' || r.type === '*/*' || r.type === 'application/*';

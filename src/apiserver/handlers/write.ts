@@ -31,7 +31,8 @@ export async function createObject(scope: Scope): Promise<HandlerResponse> {
   const obj = readObject(scope);
   const { namespace } = scope.request;
   recordManagedFields(scope, undefined, obj, param(scope, 'fieldManager'));
-  const created = await scope.storage.create(namespace, obj, { dryRun: isDryRun(scope) });
+  // obj was decoded for this request alone.
+  const created = await scope.storage.create(namespace, obj, { dryRun: isDryRun(scope), handOver: true });
   return respondObject(scope, 201, created);
 }
 

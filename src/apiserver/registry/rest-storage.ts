@@ -50,6 +50,14 @@ export interface WriteOptions {
   subresource?: string;
 }
 
+export interface CreateOptions extends WriteOptions {
+  /**
+   * The caller hands `input` over: the registry may change it and keep parts of it, so the
+   * caller must not use it afterwards. Saves a deep copy of every created object.
+   */
+  handOver?: boolean;
+}
+
 export interface ListOptions {
   filter?: ObjectFilter;
   /**
@@ -278,8 +286,8 @@ export class RestStorage {
     }
   }
 
-  async create(namespace: string, input: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(input);
+  async create(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    const obj = options.handOver ? input : structuredClone(input);
     obj.metadata ??= {};
     if (this.info.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
@@ -378,12 +386,13 @@ export class RestStorage {
       const stored = await this.#store.get(key);
       const current = stored ? this.decode(stored) : undefined;
       if (!current && !options.allowCreate) throw newNotFound(this.#gr, name);
-      const desired = structuredClone(await mutate(current ? structuredClone(current) : undefined));
+      // mutate gets its own copy (a second decode is cheaper than a deep copy).
+      const desired = structuredClone(await mutate(stored ? this.decode(stored) : undefined));
       if (!current) {
         desired.metadata ??= {};
         desired.metadata.name ??= name;
         if (desired.metadata.name !== name) throw newBadRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${name})`);
-        return this.create(namespace, desired, options);
+        return this.create(namespace, desired, { ...options, handOver: true });
       }
       try {
         return await this.#writeUpdate(current, desired, stored!.modRevision, options);
