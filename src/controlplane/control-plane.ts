@@ -12,7 +12,7 @@ import { validateMetadata } from '../apiserver/registry/meta-validation.js';
 import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
 import { RestStorage } from '../apiserver/registry/rest-storage.js';
 import { serve, serveUnix, type RunningServer } from '../apiserver/server.js';
-import { PodStreams } from '../apiserver/streams/index.js';
+import type { PodStreams } from '../apiserver/streams/index.js';
 import { join } from 'node:path';
 import { openStore, type StoreKind } from '../storage/backends.js';
 import type { Store } from '../storage/store.js';
@@ -105,12 +105,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let handler: ApiHandler | undefined;
   // The handler needs the server's address for discovery, so it is built once the port is known.
   const pods = storageFor(storages, { group: '', version: 'v1', resource: 'pods' });
-  const podStreams = new PodStreams({
-    getPod: (namespace, name) => pods.get(namespace, name),
-    authenticate: options.authenticate,
-    // One node today; its agent serves the kubelet API on a socket under the data dir.
-    kubeletSocket: () => kubeletSocketPath(options.dataDir),
-  });
+  // Pod streams (exec, attach, port-forward, logs) load on first use: their code is a fair part
+  // of the server's start, and a fresh cluster has no pods to stream from.
+  let podStreams: PodStreams | undefined;
+  let podStreamsLoading: Promise<PodStreams> | undefined;
+  const loadPodStreams = (): Promise<PodStreams> =>
+    (podStreamsLoading ??= import('../apiserver/streams/index.js').then(({ PodStreams }) => {
+      podStreams = new PodStreams({
+        getPod: (namespace, name) => pods.get(namespace, name),
+        authenticate: options.authenticate,
+        // One node today; its agent serves the kubelet API on a socket under the data dir.
+        kubeletSocket: () => kubeletSocketPath(options.dataDir),
+      });
+      return podStreams;
+    }));
   const server = await serve(
     (req) => handler!.handle(req),
     {
@@ -118,7 +126,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       port: options.port,
       certPem: options.certPem,
       keyPem: options.keyPem,
-      upgrade: (req, socket, head) => podStreams.handleUpgrade(req, socket, head),
+      upgrade: (req, socket, head) => {
+        if (podStreams) return podStreams.handleUpgrade(req, socket, head);
+        socket.on('error', () => socket.destroy());
+        loadPodStreams().then(
+          (streams) => streams.handleUpgrade(req, socket, head),
+          () => socket.destroy(),
+        );
+      },
     },
   );
   handler = new ApiHandler({
@@ -127,7 +142,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     serverAddress: `${options.host}:${server.port}`,
     version: KUBERNETES_VERSION,
     ready: () => ready,
-    podStreams: (scope) => podStreams.handle(scope),
+    podStreams: async (scope) => (await loadPodStreams()).handle(scope),
   });
   let controllers: Awaited<ReturnType<typeof startControllers>>;
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
@@ -159,7 +174,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
     await unix?.close();
-    podStreams.close();
+    podStreams?.close();
     await server.close();
     await store.close();
     throw err;
@@ -175,7 +190,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     async stop() {
       await controllers.stop();
       await unix!.close();
-      podStreams.close();
+      podStreams?.close();
       await server.close();
       await store.close();
     },

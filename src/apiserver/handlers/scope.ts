@@ -9,7 +9,7 @@ import type { HandlerRequest, HandlerResponse } from '../http-types.js';
 import { negotiate, serialize, type Accepted } from '../negotiate.js';
 import { isFreshlyDecoded, type RestStorage } from '../registry/rest-storage.js';
 import type { ResourceRequest } from '../request-info.js';
-import { toPartialMetadata, toTableResponse } from '../representations.js';
+import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 
 export interface Scope {
   http: HandlerRequest;
@@ -55,11 +55,12 @@ function headersFor(scope: Scope): Record<string, string | string[]> | undefined
 }
 
 /** Answers one object (or a list) in the negotiated representation. */
-export function respondObject(scope: Scope, status: number, obj: KubeObject | { items: KubeObject[]; metadata: object; kind: string; apiVersion: string }): HandlerResponse {
+export async function respondObject(scope: Scope, status: number, obj: KubeObject | { items: KubeObject[]; metadata: object; kind: string; apiVersion: string }): Promise<HandlerResponse> {
   const isList = Array.isArray((obj as { items?: unknown }).items);
   const accepted: Accepted = negotiate(scope.http.headers.accept, { list: isList });
   let body: unknown = obj;
   if (accepted.representation === 'table') {
+    const toTableResponse = await loadTableRenderer();
     body = toTableResponse(scope, isList ? (obj as { items: KubeObject[] }).items : [obj as KubeObject], (obj as { metadata: object }).metadata);
   } else if (accepted.representation === 'metadata') {
     body = isList

@@ -11,7 +11,7 @@ import { selectionFromQuery } from '../filters.js';
 import type { HandlerResponse } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
 import type { RegistryWatchEvent } from '../registry/rest-storage.js';
-import { toPartialMetadata, toTableResponse } from '../representations.js';
+import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { param, queryBool, type Scope } from './scope.js';
 
 /** Upstream's --min-request-timeout is 1800 s; a watch without timeoutSeconds lasts between it and twice it. */
@@ -27,6 +27,7 @@ const encodedEvents = new WeakMap<KubeObject, Map<string, string>>();
 
 export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const accepted = negotiate(scope.http.headers.accept, { list: true });
+  const toTableResponse = accepted.representation === 'table' ? await loadTableRenderer() : undefined;
   const timeoutText = param(scope, 'timeoutSeconds');
   const timeout = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : Number(timeoutText);
   if (!Number.isFinite(timeout) || timeout < 0) throw newBadRequest(`invalid timeoutSeconds: ${timeoutText}`);
@@ -43,7 +44,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const render = (ev: RegistryWatchEvent | { type: 'BOOKMARK'; object: KubeObject }): string => {
     let object: unknown = ev.object;
     if (ev.type !== 'BOOKMARK') {
-      if (accepted.representation === 'table') object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
+      if (toTableResponse) object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
       else if (accepted.representation === 'metadata') object = toPartialMetadata(ev.object);
     }
     return `${JSON.stringify({ type: ev.type, object })}\n`;
