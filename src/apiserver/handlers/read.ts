@@ -3,10 +3,13 @@
  * pagination. Watches are in watch.ts.
  */
 import { newBadRequest } from '../../api/errors.js';
+import type { Table } from '../../api/tables/types.js';
 import type { HandlerResponse } from '../http-types.js';
 import { selectionFromQuery } from '../filters.js';
 import { negotiate } from '../negotiate.js';
 import type { ListOptions } from '../registry/rest-storage.js';
+import { loadTableRenderer } from '../representations.js';
+import { tableText } from '../table-text.js';
 import { param, respondObject, respondText, type Scope } from './scope.js';
 
 export async function getObject(scope: Scope): Promise<HandlerResponse> {
@@ -26,6 +29,12 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   if (accepted.representation === 'object' && !accepted.yaml) {
     const list = await scope.storage.listText(scope.request.namespace, options);
     return respondText(scope, 200, { text: list.text, contentType: accepted.contentType });
+  }
+  // Tables (kubectl get): rows' objects come from the stored text too.
+  if (accepted.representation === 'table' && !accepted.yaml) {
+    const { list, texts } = await scope.storage.listWithText(scope.request.namespace, options);
+    const table = (await loadTableRenderer())(scope, list.items, list.metadata);
+    return respondText(scope, 200, { text: tableText(table as Table, list.items, texts), contentType: accepted.contentType });
   }
   return respondObject(scope, 200, await scope.storage.list(scope.request.namespace, options));
 }

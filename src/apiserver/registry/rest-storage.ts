@@ -25,7 +25,7 @@ import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/s
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { storedPrefix, withResourceVersion } from './stored-json.js';
+import { apiText, storedPrefix, withResourceVersion, type ApiText } from './stored-json.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -210,6 +210,20 @@ export class RestStorage {
     const head = JSON.stringify({ apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: [] });
     // `head` ends with `[]}`: the items go between the brackets.
     return { text: `${head.slice(0, -2)}${items.join(',')}]}`, count: items.length };
+  }
+
+  /**
+   * The list, with each item's API text where its stored text has the registry's layout
+   * (stored-json.ts), for answers that embed items as they are (Tables). `texts` lines up with
+   * `list.items`; an item's text is the same JSON value as the item.
+   */
+  async listWithText(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; texts: (ApiText | undefined)[] }> {
+    const page = await this.#read(namespace, options, true);
+    const prefix = this.#textPrefix;
+    return {
+      list: { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) },
+      texts: page.items.map(({ stored }) => (prefix === undefined ? undefined : apiText(stored.value, prefix, String(stored.modRevision)))),
+    };
   }
 
   /** The stored values a list returns, decoded where the filter needed them (all when `decodeAll`), and its metadata. */

@@ -26,3 +26,15 @@ test('other layouts and kinds are not recognised', () => {
 test('names that need escaping are escaped in the prefix', () => {
   assert.equal(storedPrefix('a"b/v1', 'K'), '{"apiVersion":"a\\"b/v1","kind":"K","metadata":{');
 });
+
+test('objectEnd skips strings, escapes and nested values', async () => {
+  const { apiText, objectEnd, metadataText } = await import('./stored-json.js');
+  const meta = { name: 'a', annotations: { x: 'br{ace}s "quoted" \\ and ]', y: '\\"' }, managedFields: [{ fieldsV1: { 'f:spec': { 'k:{"port":80}': {} } } }] };
+  const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { a: [1, { b: '}' }] } });
+  const at = text.indexOf('"metadata":') + '"metadata":'.length;
+  assert.deepEqual(JSON.parse(text.slice(at, objectEnd(text, at))), meta);
+  assert.equal(objectEnd(text, 0), text.length);
+  assert.equal(objectEnd('{"a":"}', 0), -1);
+  const api = apiText(text, prefix, '9')!;
+  assert.deepEqual(JSON.parse(metadataText(api)!), { resourceVersion: '9', ...meta });
+});

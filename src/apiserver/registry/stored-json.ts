@@ -25,3 +25,46 @@ export function withResourceVersion(text: string, prefix: string, resourceVersio
   const field = `"resourceVersion":${JSON.stringify(resourceVersion)}`;
   return `${prefix}${field}${rest.startsWith('}') ? '' : ','}${rest}`;
 }
+
+/**
+ * The index just past the `}` that closes the JSON object opening at `text[start]` (a `{`), or
+ * -1 when the text ends first. Strings (and their escapes) are skipped, so braces in values
+ * do not count. The text is trusted to be JSON (the registry wrote it).
+ */
+export function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // Skip the string: a quote ends it unless escaped.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c /* \ */) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** An object's API text (see withResourceVersion) and where its `metadata` object starts in it. */
+export interface ApiText {
+  text: string;
+  metadataAt: number;
+}
+
+/** withResourceVersion, with the position of metadata's `{`. */
+export function apiText(stored: string, prefix: string, resourceVersion: string): ApiText | undefined {
+  const text = withResourceVersion(stored, prefix, resourceVersion);
+  return text === undefined ? undefined : { text, metadataAt: prefix.length - 1 };
+}
+
+/** The `metadata` object's text, or undefined if the text is cut short. */
+export function metadataText(api: ApiText): string | undefined {
+  const end = objectEnd(api.text, api.metadataAt);
+  return end < 0 ? undefined : api.text.slice(api.metadataAt, end);
+}
