@@ -4,13 +4,15 @@
  * of a Table's bytes, and the registry already has it as text. The result is the same JSON
  * value as `JSON.stringify(table)`.
  */
+import { newInternalError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { Table, TableRowWithObject } from '../api/tables/types.js';
 import { metadataText, type ApiText } from './registry/stored-json.js';
 
 /**
  * `table` was made from `objects` (row i from objects[i]); `texts[i]` is objects[i]'s API text,
- * or undefined to encode that row's object.
+ * which then stands for the row's object (the item itself may be partial), or undefined to
+ * encode that row's object.
  */
 export function tableText(table: Table, objects: readonly KubeObject[], texts: readonly (ApiText | undefined)[]): string {
   const rows = table.rows;
@@ -23,15 +25,15 @@ export function tableText(table: Table, objects: readonly KubeObject[], texts: r
 
 function rowText(row: TableRowWithObject, obj: KubeObject, api: ApiText | undefined): string {
   const object = row.object;
+  if (!api || object === null) return JSON.stringify(row);
+  // With a text, the item may lack managedFields (RestStorage.listWithText): the text must be used.
   let objectText: string | undefined;
-  if (api && object !== null) {
-    if (object === obj) objectText = api.text;
-    else if (object.kind === 'PartialObjectMetadata' && object.metadata === obj.metadata) {
-      const meta = metadataText(api);
-      if (meta !== undefined) objectText = `{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(object.apiVersion)},"metadata":${meta}}`;
-    }
+  if (object === obj) objectText = api.text;
+  else if (object.kind === 'PartialObjectMetadata' && object.metadata === obj.metadata) {
+    const meta = metadataText(api);
+    if (meta !== undefined) objectText = `{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(object.apiVersion)},"metadata":${meta}}`;
   }
-  if (objectText === undefined) return JSON.stringify(row);
+  if (objectText === undefined) throw newInternalError('a Table row does not carry its own item');
   // The fields in the order a row has them: cells, conditions (if any), object.
   const { object: _object, ...rest } = row;
   return `${JSON.stringify(rest).slice(0, -1)},"object":${objectText}}`;

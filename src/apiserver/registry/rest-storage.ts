@@ -25,7 +25,7 @@ import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/s
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { apiText, storedPrefix, withResourceVersion, type ApiText } from './stored-json.js';
+import { apiText, hasStoredLayout, storedPrefix, withResourceVersion, withoutMember, type ApiText } from './stored-json.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -191,7 +191,7 @@ export class RestStorage {
   }
 
   async list(namespace: string, options: ListOptions = {}): Promise<KubeList> {
-    const page = await this.#read(namespace, options, true);
+    const page = await this.#read(namespace, options, (stored) => this.decode(stored));
     return { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) };
   }
 
@@ -201,7 +201,7 @@ export class RestStorage {
    * and encoded again only to be sent.
    */
   async listText(namespace: string, options: ListOptions = {}): Promise<ListText> {
-    const page = await this.#read(namespace, options, false);
+    const page = await this.#read(namespace, options);
     const prefix = this.#textPrefix;
     const items = page.items.map(({ stored, object }) => {
       const text = prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
@@ -215,10 +215,11 @@ export class RestStorage {
   /**
    * The list, with each item's API text where its stored text has the registry's layout
    * (stored-json.ts), for answers that embed items as they are (Tables). `texts` lines up with
-   * `list.items`; an item's text is the same JSON value as the item.
+   * `list.items`; an item with a text lacks metadata.managedFields (the text is the item in full:
+   * take metadata from it), one without is decoded in full.
    */
   async listWithText(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; texts: (ApiText | undefined)[] }> {
-    const page = await this.#read(namespace, options, true);
+    const page = await this.#read(namespace, options, (stored) => this.#decodeWithoutManagedFields(stored));
     const prefix = this.#textPrefix;
     return {
       list: { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) },
@@ -226,8 +227,27 @@ export class RestStorage {
     };
   }
 
-  /** The stored values a list returns, decoded where the filter needed them (all when `decodeAll`), and its metadata. */
-  async #read(namespace: string, options: ListOptions, decodeAll: boolean): Promise<{ items: ListedItem[]; metadata: KubeList['metadata'] }> {
+  /**
+   * decode() without metadata.managedFields when the stored text has the registry's layout (the
+   * managed fields are a third or more of an object's text, and a Table's cells never read
+   * them); otherwise a full decode.
+   */
+  #decodeWithoutManagedFields(stored: StoredValue): KubeObject {
+    const prefix = this.#textPrefix;
+    const text = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? withoutMember(stored.value, prefix.length - 1, 'managedFields') : undefined;
+    if (text === undefined) return this.decode(stored);
+    const obj = JSON.parse(text) as KubeObject;
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    obj.metadata.resourceVersion = String(stored.modRevision);
+    return obj;
+  }
+
+  /**
+   * The stored values a list returns, with their objects where the filter needed them or
+   * `decode` is given (then all), and the list's metadata. Filters never read managedFields.
+   */
+  async #read(namespace: string, options: ListOptions, decode?: (stored: StoredValue) => KubeObject): Promise<{ items: ListedItem[]; metadata: KubeList['metadata'] }> {
     const filter = options.filter && options.filter !== matchAll ? options.filter : undefined;
     if (options.name !== undefined && !options.continue && (!this.info.namespaced || namespace)) {
       return this.#readOne(this.#key(namespace, options.name), filter);
@@ -254,7 +274,7 @@ export class RestStorage {
       let stoppedEarly = false;
       for (let i = 0; i < page.items.length; i++) {
         const stored = page.items[i];
-        const object = filter || decodeAll ? this.decode(stored) : undefined;
+        const object = decode ? decode(stored) : filter ? this.decode(stored) : undefined;
         lastKey = stored.key;
         if (filter && !filter(object!)) continue;
         items.push({ stored, object });

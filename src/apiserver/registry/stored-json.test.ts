@@ -38,3 +38,23 @@ test('objectEnd skips strings, escapes and nested values', async () => {
   const api = apiText(text, prefix, '9')!;
   assert.deepEqual(JSON.parse(metadataText(api)!), { resourceVersion: '9', ...meta });
 });
+
+test('withoutMember drops one member of one object, wherever it stands', async () => {
+  const { withoutMember } = await import('./stored-json.js');
+  const meta = { name: 'a', annotations: { managedFields: '"managedFields":[1]' }, managedFields: [{ fieldsV1: { 'f:x': {} } }], uid: 'u' };
+  const cases: Record<string, unknown>[] = [
+    meta,
+    { managedFields: [1, [2, { a: '}' }]], name: 'first' },
+    { name: 'last', n: 1.5, b: true, z: null, managedFields: [] },
+    { managedFields: 'only' },
+  ];
+  for (const m of cases) {
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: m, spec: { managedFields: 'not this one' } });
+    const at = text.indexOf('"metadata":') + '"metadata":'.length;
+    const { managedFields: _drop, ...rest } = m;
+    assert.deepEqual(JSON.parse(withoutMember(text, at, 'managedFields')!), { apiVersion: 'v1', kind: 'Service', metadata: rest, spec: { managedFields: 'not this one' } });
+  }
+  const none = JSON.stringify({ metadata: { name: 'x', labels: { managedFields: 'v' } } });
+  assert.equal(withoutMember(none, none.indexOf('{', 1), 'managedFields'), undefined);
+  assert.equal(withoutMember('{"metadata":{ "name":"spaced"}}', 12, 'name'), undefined);
+});

@@ -7,6 +7,12 @@
  * kubito, or reshaped by a codec) is not recognised, and the caller decodes it instead.
  */
 
+/** Whether stored text is in the registry's layout for `prefix` (what withResourceVersion needs). */
+export function hasStoredLayout(text: string, prefix: string): boolean {
+  // A stored object never has resourceVersion; one that had would end up with it twice.
+  return text.startsWith(prefix) && !text.startsWith('"resourceVersion":', prefix.length);
+}
+
 /** The text every stored object of this apiVersion and kind starts with. */
 export function storedPrefix(apiVersion: string, kind: string): string {
   return `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},"metadata":{`;
@@ -18,10 +24,8 @@ export function storedPrefix(apiVersion: string, kind: string): string {
  * as the decoded object with its resourceVersion set, re-encoded.
  */
 export function withResourceVersion(text: string, prefix: string, resourceVersion: string): string | undefined {
-  if (!text.startsWith(prefix)) return undefined;
+  if (!hasStoredLayout(text, prefix)) return undefined;
   const rest = text.slice(prefix.length);
-  // A stored object never has resourceVersion; one that had would end up with it twice.
-  if (rest.startsWith('"resourceVersion":')) return undefined;
   const field = `"resourceVersion":${JSON.stringify(resourceVersion)}`;
   return `${prefix}${field}${rest.startsWith('}') ? '' : ','}${rest}`;
 }
@@ -67,4 +71,53 @@ export function apiText(stored: string, prefix: string, resourceVersion: string)
 export function metadataText(api: ApiText): string | undefined {
   const end = objectEnd(api.text, api.metadataAt);
   return end < 0 ? undefined : api.text.slice(api.metadataAt, end);
+}
+
+/** The index just past the JSON value starting at `text[start]` (compact JSON, as JSON.stringify writes it). */
+function valueEnd(text: string, start: number): number {
+  const c = text.charCodeAt(start);
+  if (c === 0x7b || c === 0x5b) return objectEnd(text, start);
+  if (c === 0x22) return stringEnd(text, start);
+  let i = start;
+  while (i < text.length) {
+    const d = text.charCodeAt(i);
+    if (d === 0x2c /* , */ || d === 0x7d || d === 0x5d) break;
+    i++;
+  }
+  return i;
+}
+
+/** The index just past the string whose opening quote is at `text[start]`, or -1. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * `text` without the member `name` of the object opening at `text[objectAt]` (one of its own
+ * members, not a nested one), or undefined when it has no such member or the text is not the
+ * compact JSON the registry writes.
+ */
+export function withoutMember(text: string, objectAt: number, name: string): string | undefined {
+  const key = JSON.stringify(name);
+  let i = objectAt + 1;
+  while (i < text.length && text.charCodeAt(i) === 0x22) {
+    const keyEnd = stringEnd(text, i);
+    if (keyEnd < 0 || text.charCodeAt(keyEnd) !== 0x3a /* : */) return undefined;
+    const end = valueEnd(text, keyEnd + 1);
+    if (end < 0 || end >= text.length) return undefined;
+    const next = text.charCodeAt(end);
+    if (text.slice(i, keyEnd) === key) {
+      // Take the comma after the member, or else the one before it.
+      if (next === 0x2c) return text.slice(0, i) + text.slice(end + 1);
+      return text.charCodeAt(i - 1) === 0x2c ? text.slice(0, i - 1) + text.slice(end) : text.slice(0, i) + text.slice(end);
+    }
+    if (next !== 0x2c) return undefined;
+    i = end + 1;
+  }
+  return undefined;
 }
