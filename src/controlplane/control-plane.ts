@@ -11,6 +11,7 @@ import { buildStrategies, CREATE_ON_UPDATE } from '../api/strategies/index.js';
 import { validateMetadata } from '../apiserver/registry/meta-validation.js';
 import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
 import { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { loadTableRenderer } from '../apiserver/representations.js';
 import { serve, serveUnix, type RunningServer } from '../apiserver/server.js';
 import type { PodStreams } from '../apiserver/streams/index.js';
 import { join } from 'node:path';
@@ -75,6 +76,18 @@ export interface ControlPlane {
 
 function storageFor(storages: Map<string, RestStorage>, info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): RestStorage {
   return storages.get(storageKey(info.group, info.version, info.resource))!;
+}
+
+/** How long after the API is ready the lazily loaded code is loaded (see warmUp). */
+const WARM_UP_DELAY_MS = 100;
+
+/**
+ * Loads what most clients soon need of the code the API server loads on first use: table
+ * printers (`kubectl get`), patch (`kubectl apply`, label...), protobuf bodies (`kubectl
+ * create`). OpenAPI and pod streams stay lazy: they are bigger, and idle memory counts too.
+ */
+async function warmUp(): Promise<void> {
+  await Promise.all([loadTableRenderer(), import('../apiserver/patch/index.js'), import('../api/protobuf/index.js')]).catch(() => undefined);
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -180,6 +193,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     throw err;
   }
   ready = true;
+  // What loads on first use is loaded soon after start anyway, off the path to readiness, so
+  // that the first `kubectl get` or `create` does not wait for its code.
+  const warm = setTimeout(() => void warmUp(), WARM_UP_DELAY_MS);
+  warm.unref();
   return {
     store,
     handler,
