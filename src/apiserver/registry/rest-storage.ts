@@ -25,7 +25,7 @@ import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/s
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { apiText, hasStoredLayout, storedPrefix, withResourceVersion, withoutMember, type ApiText } from './stored-json.js';
+import { hasStoredLayout, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -213,34 +213,29 @@ export class RestStorage {
   }
 
   /**
-   * The list, with each item's API text where its stored text has the registry's layout
-   * (stored-json.ts), for answers that embed items as they are (Tables). `texts` lines up with
-   * `list.items`; an item with a text lacks metadata.managedFields (the text is the item in full:
-   * take metadata from it), one without is decoded in full.
+   * The list for a Table: items decoded without `metadata.managedFields` where the stored text
+   * has the registry's layout, their managedFields kept as JSON text instead (`managedFields[i]`
+   * for `list.items[i]`; undefined for an item decoded in full). The managed fields are a third
+   * or more of an object's text, no table cell reads them, and the rows' metadata only has to
+   * carry them to the client, so they are never parsed. Filters never read managedFields either.
    */
-  async listWithText(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; texts: (ApiText | undefined)[] }> {
-    const page = await this.#read(namespace, options, (stored) => this.#decodeWithoutManagedFields(stored));
-    const prefix = this.#textPrefix;
+  async listForTable(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; managedFields: (string | undefined)[] }> {
+    const managedFields = new Map<StoredValue, string>();
+    const page = await this.#read(namespace, options, (stored) => {
+      const prefix = this.#textPrefix;
+      const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, prefix.length - 1, 'managedFields') : undefined;
+      if (!split) return this.decode(stored);
+      const obj = JSON.parse(split.rest) as KubeObject;
+      obj.apiVersion = groupVersion(this.info);
+      obj.kind = this.info.kind;
+      obj.metadata.resourceVersion = String(stored.modRevision);
+      managedFields.set(stored, split.value);
+      return obj;
+    });
     return {
       list: { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) },
-      texts: page.items.map(({ stored }) => (prefix === undefined ? undefined : apiText(stored.value, prefix, String(stored.modRevision)))),
+      managedFields: page.items.map(({ stored }) => managedFields.get(stored)),
     };
-  }
-
-  /**
-   * decode() without metadata.managedFields when the stored text has the registry's layout (the
-   * managed fields are a third or more of an object's text, and a Table's cells never read
-   * them); otherwise a full decode.
-   */
-  #decodeWithoutManagedFields(stored: StoredValue): KubeObject {
-    const prefix = this.#textPrefix;
-    const text = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? withoutMember(stored.value, prefix.length - 1, 'managedFields') : undefined;
-    if (text === undefined) return this.decode(stored);
-    const obj = JSON.parse(text) as KubeObject;
-    obj.apiVersion = groupVersion(this.info);
-    obj.kind = this.info.kind;
-    obj.metadata.resourceVersion = String(stored.modRevision);
-    return obj;
   }
 
   /**

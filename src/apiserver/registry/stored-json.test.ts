@@ -28,22 +28,19 @@ test('names that need escaping are escaped in the prefix', () => {
 });
 
 test('objectEnd skips strings, escapes and nested values', async () => {
-  const { apiText, objectEnd, metadataText } = await import('./stored-json.js');
+  const { objectEnd } = await import('./stored-json.js');
   const meta = { name: 'a', annotations: { x: 'br{ace}s "quoted" \\ and ]', y: '\\"' }, managedFields: [{ fieldsV1: { 'f:spec': { 'k:{"port":80}': {} } } }] };
   const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { a: [1, { b: '}' }] } });
   const at = text.indexOf('"metadata":') + '"metadata":'.length;
   assert.deepEqual(JSON.parse(text.slice(at, objectEnd(text, at))), meta);
   assert.equal(objectEnd(text, 0), text.length);
   assert.equal(objectEnd('{"a":"}', 0), -1);
-  const api = apiText(text, prefix, '9')!;
-  assert.deepEqual(JSON.parse(metadataText(api)!), { resourceVersion: '9', ...meta });
 });
 
-test('withoutMember drops one member of one object, wherever it stands', async () => {
-  const { withoutMember } = await import('./stored-json.js');
-  const meta = { name: 'a', annotations: { managedFields: '"managedFields":[1]' }, managedFields: [{ fieldsV1: { 'f:x': {} } }], uid: 'u' };
+test('splitMember takes one member of one object off, wherever it stands; withMember puts it back', async () => {
+  const { splitMember, withMember } = await import('./stored-json.js');
   const cases: Record<string, unknown>[] = [
-    meta,
+    { name: 'a', annotations: { managedFields: '"managedFields":[1]' }, managedFields: [{ fieldsV1: { 'f:x': {} } }], uid: 'u' },
     { managedFields: [1, [2, { a: '}' }]], name: 'first' },
     { name: 'last', n: 1.5, b: true, z: null, managedFields: [] },
     { managedFields: 'only' },
@@ -51,10 +48,14 @@ test('withoutMember drops one member of one object, wherever it stands', async (
   for (const m of cases) {
     const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: m, spec: { managedFields: 'not this one' } });
     const at = text.indexOf('"metadata":') + '"metadata":'.length;
-    const { managedFields: _drop, ...rest } = m;
-    assert.deepEqual(JSON.parse(withoutMember(text, at, 'managedFields')!), { apiVersion: 'v1', kind: 'Service', metadata: rest, spec: { managedFields: 'not this one' } });
+    const { managedFields, ...rest } = m;
+    const split = splitMember(text, at, 'managedFields')!;
+    const obj = JSON.parse(split.rest);
+    assert.deepEqual(obj, { apiVersion: 'v1', kind: 'Service', metadata: rest, spec: { managedFields: 'not this one' } });
+    assert.deepEqual(JSON.parse(split.value), managedFields);
+    assert.deepEqual(JSON.parse(withMember(JSON.stringify(obj.metadata), 'managedFields', split.value)), m);
   }
   const none = JSON.stringify({ metadata: { name: 'x', labels: { managedFields: 'v' } } });
-  assert.equal(withoutMember(none, none.indexOf('{', 1), 'managedFields'), undefined);
-  assert.equal(withoutMember('{"metadata":{ "name":"spaced"}}', 12, 'name'), undefined);
+  assert.equal(splitMember(none, none.indexOf('{', 1), 'managedFields'), undefined);
+  assert.equal(splitMember('{"metadata":{ "name":"spaced"}}', 12, 'name'), undefined);
 });

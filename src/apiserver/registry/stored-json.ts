@@ -55,24 +55,6 @@ export function objectEnd(text: string, start: number): number {
   return -1;
 }
 
-/** An object's API text (see withResourceVersion) and where its `metadata` object starts in it. */
-export interface ApiText {
-  text: string;
-  metadataAt: number;
-}
-
-/** withResourceVersion, with the position of metadata's `{`. */
-export function apiText(stored: string, prefix: string, resourceVersion: string): ApiText | undefined {
-  const text = withResourceVersion(stored, prefix, resourceVersion);
-  return text === undefined ? undefined : { text, metadataAt: prefix.length - 1 };
-}
-
-/** The `metadata` object's text, or undefined if the text is cut short. */
-export function metadataText(api: ApiText): string | undefined {
-  const end = objectEnd(api.text, api.metadataAt);
-  return end < 0 ? undefined : api.text.slice(api.metadataAt, end);
-}
-
 /** The index just past the JSON value starting at `text[start]` (compact JSON, as JSON.stringify writes it). */
 function valueEnd(text: string, start: number): number {
   const c = text.charCodeAt(start);
@@ -98,11 +80,11 @@ function stringEnd(text: string, start: number): number {
 }
 
 /**
- * `text` without the member `name` of the object opening at `text[objectAt]` (one of its own
- * members, not a nested one), or undefined when it has no such member or the text is not the
- * compact JSON the registry writes.
+ * Splits the member `name` off the object opening at `text[objectAt]` (one of that object's
+ * own members, not a nested one): the text without it, and its value's text. Undefined when
+ * the object has no such member or the text is not the compact JSON the registry writes.
  */
-export function withoutMember(text: string, objectAt: number, name: string): string | undefined {
+export function splitMember(text: string, objectAt: number, name: string): { rest: string; value: string } | undefined {
   const key = JSON.stringify(name);
   let i = objectAt + 1;
   while (i < text.length && text.charCodeAt(i) === 0x22) {
@@ -112,12 +94,20 @@ export function withoutMember(text: string, objectAt: number, name: string): str
     if (end < 0 || end >= text.length) return undefined;
     const next = text.charCodeAt(end);
     if (text.slice(i, keyEnd) === key) {
+      const value = text.slice(keyEnd + 1, end);
       // Take the comma after the member, or else the one before it.
-      if (next === 0x2c) return text.slice(0, i) + text.slice(end + 1);
-      return text.charCodeAt(i - 1) === 0x2c ? text.slice(0, i - 1) + text.slice(end) : text.slice(0, i) + text.slice(end);
+      if (next === 0x2c) return { rest: text.slice(0, i) + text.slice(end + 1), value };
+      const rest = text.charCodeAt(i - 1) === 0x2c ? text.slice(0, i - 1) + text.slice(end) : text.slice(0, i) + text.slice(end);
+      return { rest, value };
     }
     if (next !== 0x2c) return undefined;
     i = end + 1;
   }
   return undefined;
+}
+
+/** `objectJson` (an object's JSON text) with one more member, `name`, whose value is the JSON text `valueJson`. */
+export function withMember(objectJson: string, name: string, valueJson: string): string {
+  const empty = objectJson === '{}';
+  return `${objectJson.slice(0, -1)}${empty ? '' : ','}${JSON.stringify(name)}:${valueJson}}`;
 }
