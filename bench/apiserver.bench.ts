@@ -28,8 +28,10 @@ async function main(): Promise<void> {
   const cluster = await startBenchCluster({ name: 'bench-api', limitMs: 300_000 });
   try {
     const { server, ca, token } = cluster;
-    report({ name: 'up to API ready (wall, first start)', value: Math.round(performance.now() - t0), unit: 'ms', goal: '< 300 ms' });
-    report({ name: 'up to API ready (as kubito reports)', value: Number(/ready in (\d+) ms/.exec(cluster.output())![1]), unit: 'ms', goal: '< 300 ms' });
+    report({ name: 'up to API ready (wall, first start)', value: Math.round(cluster.apiReadyAt - t0), unit: 'ms', goal: '< 300 ms' });
+    report({ name: 'up to API ready (as kubito reports)', value: Number(/API ready at (\d+) ms/.exec(cluster.output())![1]), unit: 'ms', goal: '< 300 ms' });
+    // `up` says ready (and `up --detach` returns) once the node agent's DNS and proxy run too.
+    report({ name: 'up to cluster ready, API + DNS + proxy (as kubito reports)', value: Number(/ready in (\d+) ms/.exec(cluster.output())![1]), unit: 'ms', goal: '-' });
     await new Promise((r) => setTimeout(r, 2000));
     report({ name: 'idle RSS (control plane)', value: Math.round(rssMiB(cluster.process.pid!)), unit: 'MiB', goal: '< 80 MiB' });
 

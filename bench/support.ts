@@ -54,6 +54,8 @@ export interface BenchCluster {
   process: ChildProcess;
   /** The `up` output so far. */
   output(): string;
+  /** performance.now() when `up` printed its apiserver line (the API serves from then on). */
+  apiReadyAt: number;
   /** A new HTTPS client with the admin token (close it when done). */
   client(): HttpTransport;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startBenchCluster(options: { name: string; extraArgs?: str
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
+  let apiReadyAt = 0;
   const stop = async (): Promise<void> => {
     clearTimeout(deadline);
     if (child.exitCode === null && child.signalCode === null) {
@@ -88,6 +91,7 @@ export async function startBenchCluster(options: { name: string; extraArgs?: str
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /apiserver\s+(https:\/\/\S+)/.exec(out);
+      if (m && !apiReadyAt) apiReadyAt = performance.now();
       if (m && out.includes('ready in')) res(m[1]);
     });
     child.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
@@ -104,6 +108,7 @@ export async function startBenchCluster(options: { name: string; extraArgs?: str
     token,
     process: child,
     output: () => out,
+    apiReadyAt,
     client: () => new HttpTransport({ server, ca, token }),
     stop,
   };

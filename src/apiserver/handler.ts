@@ -13,7 +13,6 @@ import {
   toStatusError,
 } from '../api/errors.js';
 import { findResource, type ResourceInfo } from '../api/resources.js';
-import { openapiResponse } from './openapi/index.js';
 import { buildDiscovery, serveDiscovery, type DiscoveryDocuments } from './discovery.js';
 import { deleteCollection, deleteObject } from './handlers/delete.js';
 import { patchObject } from './handlers/patch.js';
@@ -90,7 +89,7 @@ export class ApiHandler {
     return this.#resource(req, info);
   }
 
-  #nonResource(req: HandlerRequest): HandlerResponse {
+  async #nonResource(req: HandlerRequest): Promise<HandlerResponse> {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
     if (req.method !== 'GET') throw newPathNotFound();
     const discovery = serveDiscovery(this.#discovery, path, req.headers.accept);
@@ -103,6 +102,8 @@ export class ApiHandler {
       const ready = this.#options.ready?.() ?? true;
       return { kind: 'body', status: ready ? 200 : 500, contentType: 'text/plain; charset=utf-8', body: ready ? 'ok' : '[-]informer-sync failed: not ready\nreadyz check failed' };
     }
+    // Loaded on first use: the OpenAPI documents' code is a fair part of the server's start.
+    const { openapiResponse } = await import('./openapi/index.js');
     const openapi = openapiResponse(path, req.query, req.headers);
     if (openapi) return openapi;
     throw newPathNotFound();

@@ -17,6 +17,11 @@ export interface HandlerRequest {
    * control plane process, which needs no credentials. The HTTPS server never sets it.
    */
   inProcess?: boolean;
+  /**
+   * Set only by the in-process transport: a JSON answer may carry its value (`BodyResponse.value`)
+   * instead of text, which the caller would only parse back.
+   */
+  acceptsValue?: boolean;
 }
 
 /** A complete answer. */
@@ -26,6 +31,11 @@ export interface BodyResponse {
   contentType: string;
   body: string | Buffer;
   headers?: Record<string, string | string[]>;
+  /**
+   * Only for a request with `acceptsValue`: the answer as a value, in place of `body` (then
+   * empty). It belongs to the caller: nothing else holds it.
+   */
+  value?: unknown;
 }
 
 /** A streamed answer (watch, logs): `start` begins writing and returns a stop function. */

@@ -5,7 +5,8 @@
  *
  * Creates are memoized: what a create records depends on the object's field paths, not on
  * the values of its scalar fields (see `createShape`), so objects of one shape written in the
- * same second (a controller's Pods, a client's Services) share one computation.
+ * same second (a controller's Pods, a client's Services) share one computation. The one path
+ * a value names in a controller's objects, its owner's `k:{"uid":...}`, is a template slot.
  */
 import { recordUpdate } from './apply/index.js';
 import type { KubeObject, ManagedFieldsEntry } from '../api/types.js';
@@ -41,8 +42,26 @@ const MAX_SHAPE_LENGTH = 16_384;
  */
 export function createShape(obj: KubeObject): string {
   const { metadata, apiVersion, kind, ...rest } = obj;
-  const { managedFields, ...meta } = metadata ?? {};
-  return `${JSON.stringify([apiVersion ?? null, kind ?? null, managedFields ?? null])}${shapeOf(meta)}${shapeOf(rest)}`;
+  const { managedFields, ownerReferences, ...meta } = metadata ?? {};
+  const owners = ownerSlot(obj) === undefined ? JSON.stringify(ownerReferences ?? null) : `[${shapeOf({ ...ownerReferences![0], uid: undefined })}]`;
+  return `${JSON.stringify([apiVersion ?? null, kind ?? null, managedFields ?? null])}${owners}${shapeOf(meta)}${shapeOf(rest)}`;
+}
+
+/** Stands for the owner's uid in a memoized entry (a uid never looks like this). */
+const OWNER_SLOT = '@kubito-owner-uid@';
+
+/**
+ * The uid of an object's only owner when it can be a template slot: ownerReferences are a list
+ * keyed by uid alone, so their recorded paths are `k:{"uid":<uid>}` and the item's keys. Only
+ * uids that JSON leaves as they are, so the slot is plain text in the entry's JSON.
+ */
+function ownerSlot(obj: KubeObject): string | undefined {
+  const owners = obj.metadata?.ownerReferences;
+  if (!Array.isArray(owners) || owners.length !== 1) return undefined;
+  const owner = owners[0] as unknown;
+  if (owner === null || typeof owner !== 'object' || Array.isArray(owner)) return undefined;
+  const uid = (owner as { uid?: unknown }).uid;
+  return typeof uid === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(uid) ? uid : undefined;
 }
 
 function shapeOf(value: unknown): string {
@@ -71,6 +90,17 @@ function shapeOf(value: unknown): string {
 }
 
 /**
+ * The entry (managedFields as JSON) with OWNER_SLOT for the owner's uid, or undefined unless
+ * the uid appears exactly once, as the owner's key `k:{"uid":"<uid>"}` (JSON-escaped here).
+ */
+function withOwnerSlot(entry: string, uid: string): string | undefined {
+  const before = 'k:{\\"uid\\":\\"';
+  const at = entry.indexOf(uid);
+  if (at < before.length || entry.slice(at - before.length, at) !== before || entry.indexOf(uid, at + 1) >= 0) return undefined;
+  return `${entry.slice(0, at)}${OWNER_SLOT}${entry.slice(at + uid.length)}`;
+}
+
+/**
  * Updates next.metadata.managedFields in place for a write from prev to next. Call it on the
  * defaulted object, before the registry allocates (ClusterIPs, node ports), as upstream does.
  */
@@ -85,13 +115,14 @@ export function recordManagedFields(scope: Scope, prev: KubeObject | undefined, 
     root: definitionFor(scope.info),
   };
   let key: string | undefined;
+  const uid = prev === undefined ? ownerSlot(next) : undefined;
   if (prev === undefined) {
     const shape = createShape(next);
     if (shape.length <= MAX_SHAPE_LENGTH) {
       key = JSON.stringify([options.manager, options.subresource ?? '', options.now, options.root]) + shape;
       const hit = createMemo.get(key);
       if (hit !== undefined) {
-        next.metadata.managedFields = hit === '' ? undefined : (JSON.parse(hit) as ManagedFieldsEntry[]);
+        next.metadata.managedFields = hit === '' ? undefined : (JSON.parse(uid === undefined ? hit : hit.replace(OWNER_SLOT, uid)) as ManagedFieldsEntry[]);
         return;
       }
     }
@@ -99,7 +130,9 @@ export function recordManagedFields(scope: Scope, prev: KubeObject | undefined, 
   const updated = recordUpdate(prev, next, options);
   next.metadata.managedFields = updated.metadata.managedFields;
   if (key !== undefined) {
+    const entry = next.metadata.managedFields === undefined ? '' : JSON.stringify(next.metadata.managedFields);
+    const kept = uid === undefined ? entry : withOwnerSlot(entry, uid);
     if (createMemo.size >= CREATE_MEMO_ENTRIES) createMemo.clear();
-    createMemo.set(key, next.metadata.managedFields === undefined ? '' : JSON.stringify(next.metadata.managedFields));
+    if (kept !== undefined) createMemo.set(key, kept);
   }
 }

@@ -3,10 +3,16 @@
  * for (`as=Table`, `as=PartialObjectMetadata`, JSON, YAML), and how to read a request body
  * (JSON, YAML, Kubernetes protobuf).
  */
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { newBadRequest, newNotAcceptable, newUnsupportedMediaType } from '../api/errors.js';
-import { decodeProtobufObject } from '../api/protobuf/index.js';
 import type { KubeObject } from '../api/types.js';
+
+/** The yaml package, loaded on first use: it takes longer to load (~80 ms) than most requests need. */
+const requireYaml = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= requireYaml('yaml') as typeof import('yaml'));
+}
 
 export type Representation = 'object' | 'table' | 'metadata';
 
@@ -40,6 +46,22 @@ function parseAccept(header: string | undefined): MediaRange[] {
  * every client that asks for it also accepts JSON (kubectl does).
  */
 export function negotiate(accept: string | undefined, options: { list: boolean }): Accepted {
+  // Clients send the same few Accept headers again and again.
+  const key = `${options.list ? 'L' : 'O'}${accept ?? ''}`;
+  let accepted = negotiated.get(key);
+  if (!accepted) {
+    accepted = Object.freeze(choose(accept, options));
+    if (negotiated.size >= NEGOTIATED_ENTRIES) negotiated.clear();
+    negotiated.set(key, accepted);
+  }
+  return accepted;
+}
+
+/** negotiate() answers by list flag and Accept header (a refusal throws and is not kept). */
+const negotiated = new Map<string, Readonly<Accepted>>();
+const NEGOTIATED_ENTRIES = 64;
+
+function choose(accept: string | undefined, options: { list: boolean }): Accepted {
   const ranges = parseAccept(accept);
   for (const r of ranges) {
     const jsonish = r.type === 'application/json' || r.type === '*/*' || r.type === 'application/*';
@@ -65,14 +87,18 @@ export function negotiate(accept: string | undefined, options: { list: boolean }
 
 /** Serializes a value for the negotiated media type. */
 export function serialize(value: unknown, accepted: Pick<Accepted, 'yaml'>): string {
-  return accepted.yaml ? toYaml(value) : JSON.stringify(value);
+  return accepted.yaml ? yaml().stringify(value) : JSON.stringify(value);
 }
 
 /** Content types a body may come in, besides the patch types (see handlers/patch.ts). */
-export function decodeBody(body: Buffer | undefined, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): unknown {
+export async function decodeBody(body: Buffer | undefined, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): Promise<unknown> {
   const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
   if (!body || body.length === 0) throw newBadRequest('the body of the request was empty');
-  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body, { defaults: expected });
+  if (type === 'application/vnd.kubernetes.protobuf') {
+    // Loaded on first use: only kubectl's create commands send protobuf.
+    const { decodeProtobufObject } = await import('../api/protobuf/index.js');
+    return decodeProtobufObject(body, { defaults: expected });
+  }
   const text = body.toString('utf8');
   if (type === 'application/json' || type === '' || type === '*/*') return parseJson(text);
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseYamlText(text);
@@ -89,7 +115,7 @@ export function parseJson(text: string): unknown {
 
 export function parseYamlText(text: string): unknown {
   try {
-    return parseYaml(text, { uniqueKeys: false });
+    return yaml().parse(text, { uniqueKeys: false });
   } catch (err) {
     throw newBadRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -8,7 +8,6 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBearerToken } from '../pki/token.js';
 import { ensureClusterCredentials } from '../pki/credentials.js';
-import { defaultKubeconfigPath, mergeKubeconfig, removeFromKubeconfig, renderKubeconfig } from '../kubeconfig/index.js';
 import { apiSocketPath, startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { cleanupCluster, launchNodeAgent, launchProblem } from '../node/launch.js';
 import type { UpFlags } from './flags.js';
@@ -66,7 +65,8 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,
   }, out);
   out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
-  out(`• apiserver     ${cp.url} (${elapsed(t)})`);
+  // The API serves from here on; the ready line below also waits for the node agent (DNS, proxy).
+  out(`• apiserver     ${cp.url} (${elapsed(t)}, API ready at ${elapsed(t0)})`);
   let agent: Awaited<ReturnType<typeof launchNodeAgent>> | undefined;
   const problem = launchProblem();
   if (problem) out(`! node agent    not started: ${problem}; pods stay Pending`);
@@ -77,6 +77,8 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, log: (line) => out(`  ${line}`) });
     out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
   }
+  // Loaded here, after the API serves: the YAML library takes ~80 ms to load.
+  const { defaultKubeconfigPath, mergeKubeconfig, renderKubeconfig } = await import('../kubeconfig/index.js');
   const kubeconfigText = renderKubeconfig({ name: flags.name, server: cp.url, caCertPem: creds.caCertPem, token: creds.adminToken });
   const kubeconfigPath = flags.kubeconfig ?? defaultKubeconfigPath(process.env);
   await mergeKubeconfig(kubeconfigPath, kubeconfigText, ownerFromSudo(process.env));
@@ -144,6 +146,7 @@ async function upDetached(flags: UpFlags, out: (line: string) => void): Promise<
 
 /** For `down`: forget the kubeconfig entries `up` merged. */
 export async function forgetKubeconfig(path: string, name: string): Promise<void> {
+  const { removeFromKubeconfig } = await import('../kubeconfig/index.js');
   await removeFromKubeconfig(path, name);
 }
 

@@ -6,9 +6,16 @@
  * auth-provider plugins are not supported and say so.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
 import type { HttpTransportOptions } from './http-transport.js';
+
+/** The yaml package, loaded on first use: it takes longer to load (~80 ms) than most requests need. */
+const requireYaml = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= requireYaml('yaml') as typeof import('yaml'));
+}
 
 /** The parts of a kubeconfig read here; values are checked before use. */
 interface KubeconfigFile {
@@ -33,7 +40,7 @@ export interface KubeconfigConnection {
 
 /** Parses kubeconfig YAML text. Throws an Error naming what is missing or unsupported. */
 export function kubeconfigConnection(text: string, options: KubeconfigOptions = {}): KubeconfigConnection {
-  const config = (parse(text) ?? {}) as KubeconfigFile;
+  const config = (yaml().parse(text) ?? {}) as KubeconfigFile;
   const contextName = options.context ?? config['current-context'];
   if (!contextName) throw new Error('kubeconfig: no context given and no current-context set');
   const context = config.contexts?.find((c) => c.name === contextName)?.context;

@@ -3,7 +3,6 @@
  * resource, repairs allocations, bootstraps system objects, and serves the API over HTTPS.
  * Controllers and the node agent attach to it through the client module.
  */
-import { newForbidden, newNotFound } from '../api/errors.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { ServiceAllocators } from '../api/service/allocators.js';
 import { repairAllocations } from '../api/service/strategy.js';
@@ -12,8 +11,9 @@ import { buildStrategies, CREATE_ON_UPDATE } from '../api/strategies/index.js';
 import { validateMetadata } from '../apiserver/registry/meta-validation.js';
 import { ApiHandler, storageKey, type VersionInfo } from '../apiserver/handler.js';
 import { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { loadTableRenderer } from '../apiserver/representations.js';
 import { serve, serveTlsOnUnix, serveUnix, type RunningServer } from '../apiserver/server.js';
-import { PodStreams } from '../apiserver/streams/index.js';
+import type { PodStreams } from '../apiserver/streams/index.js';
 import { join } from 'node:path';
 import { openStore, type StoreKind } from '../storage/backends.js';
 import type { Store } from '../storage/store.js';
@@ -30,6 +30,7 @@ import { relaySocketPath as dnsRelaySocketPath } from '../dns/cluster-dns.js';
 import { UpstreamRelay } from '../dns/relay.js';
 import { upstreamsFromResolvConf, type Upstream } from '../dns/upstreams.js';
 import { readFileSync } from 'node:fs';
+import { NamespaceGate } from './namespace-gate.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -98,6 +99,18 @@ function hostResolvers(): Upstream[] {
   }
 }
 
+/** How long after the API is ready the lazily loaded code is loaded (see warmUp). */
+const WARM_UP_DELAY_MS = 100;
+
+/**
+ * Loads what most clients soon need of the code the API server loads on first use: table
+ * printers (`kubectl get`), patch (`kubectl apply`, label...), protobuf bodies (`kubectl
+ * create`). OpenAPI and pod streams stay lazy: they are bigger, and idle memory counts too.
+ */
+async function warmUp(): Promise<void> {
+  await Promise.all([loadTableRenderer(), import('../apiserver/patch/index.js'), import('../api/protobuf/index.js')]).catch(() => undefined);
+}
+
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const store = await openStore(options.store, { dataDir: options.dataDir });
   const serviceAllocators = new ServiceAllocators({
@@ -106,14 +119,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   const strategies = buildStrategies({ serviceAllocators });
   const storages = new Map<string, RestStorage>();
-  const namespaceGate = async (namespace: string): Promise<void> => {
-    const namespaces = storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' });
-    const ns = await namespaces.get('', namespace).catch(() => undefined);
-    if (!ns) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
-    if (ns.metadata.deletionTimestamp) {
-      throw newForbidden({ group: '', resource: 'namespaces' }, namespace, `unable to create new content in namespace ${namespace} because it is being terminated`);
-    }
-  };
+  let gate: NamespaceGate | undefined;
+  const namespaceGate = (namespace: string): Promise<void> => gate!.check(namespace);
   for (const info of RESOURCES) {
     const key = storageKey(info.group, info.version, info.resource);
     storages.set(key, new RestStorage(info, store, {
@@ -124,6 +131,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       codec: info.group === 'events.k8s.io' ? { toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 } : undefined,
     }));
   }
+  gate = await NamespaceGate.start(storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }));
   const services = storageFor(storages, { group: '', version: 'v1', resource: 'services' });
   repairAllocations(serviceAllocators, (await services.list('')).items);
 
@@ -131,12 +139,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let handler: ApiHandler | undefined;
   // The handler needs the server's address for discovery, so it is built once the port is known.
   const pods = storageFor(storages, { group: '', version: 'v1', resource: 'pods' });
-  const podStreams = new PodStreams({
-    getPod: (namespace, name) => pods.get(namespace, name),
-    authenticate: options.authenticate,
-    // One node today; its agent serves the kubelet API on a socket under the data dir.
-    kubeletSocket: () => kubeletSocketPath(options.dataDir),
-  });
+  // Pod streams (exec, attach, port-forward, logs) load on first use: their code is a fair part
+  // of the server's start, and a fresh cluster has no pods to stream from.
+  let podStreams: PodStreams | undefined;
+  let podStreamsLoading: Promise<PodStreams> | undefined;
+  const loadPodStreams = (): Promise<PodStreams> =>
+    (podStreamsLoading ??= import('../apiserver/streams/index.js').then(({ PodStreams }) => {
+      podStreams = new PodStreams({
+        getPod: (namespace, name) => pods.get(namespace, name),
+        authenticate: options.authenticate,
+        // One node today; its agent serves the kubelet API on a socket under the data dir.
+        kubeletSocket: () => kubeletSocketPath(options.dataDir),
+      });
+      return podStreams;
+    }));
   const server = await serve(
     (req) => handler!.handle(req),
     {
@@ -144,7 +160,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       port: options.port,
       certPem: options.certPem,
       keyPem: options.keyPem,
-      upgrade: (req, socket, head) => podStreams.handleUpgrade(req, socket, head),
+      upgrade: (req, socket, head) => {
+        if (podStreams) return podStreams.handleUpgrade(req, socket, head);
+        socket.on('error', () => socket.destroy());
+        loadPodStreams().then(
+          (streams) => streams.handleUpgrade(req, socket, head),
+          () => socket.destroy(),
+        );
+      },
     },
   );
   handler = new ApiHandler({
@@ -153,7 +176,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     serverAddress: `${options.host}:${server.port}`,
     version: KUBERNETES_VERSION,
     ready: () => ready,
-    podStreams: (scope) => podStreams.handle(scope),
+    podStreams: async (scope) => (await loadPodStreams()).handle(scope),
   });
   let controllers: Awaited<ReturnType<typeof startControllers>>;
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
@@ -199,12 +222,16 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await unix?.close();
     await dnsRelay.close();
     await tlsUnix?.close();
-    podStreams.close();
+    podStreams?.close();
     await server.close();
     await store.close();
     throw err;
   }
   ready = true;
+  // What loads on first use is loaded soon after start anyway, off the path to readiness, so
+  // that the first `kubectl get` or `create` does not wait for its code.
+  const warm = setTimeout(() => void warmUp(), WARM_UP_DELAY_MS);
+  warm.unref();
   return {
     store,
     handler,
@@ -219,7 +246,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await unix!.close();
       await dnsRelay.close();
       await tlsUnix!.close();
-      podStreams.close();
+      podStreams?.close();
       await server.close();
       await store.close();
     },

@@ -23,6 +23,7 @@ function toHandlerRequest(req: ApiRequest, userAgent: string, watch: boolean): H
     headers: { accept: 'application/json', 'content-type': req.contentType ?? 'application/json', 'user-agent': userAgent },
     body: req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body)),
     inProcess: true,
+    acceptsValue: !watch,
   };
 }
 
@@ -48,6 +49,7 @@ export class InProcessTransport implements Transport {
     const res = await this.#handler.handle(toHandlerRequest(req, this.#userAgent, false));
     if (res.kind !== 'body') throw newInternalError(`unexpected stream answer to ${req.method} ${req.path}`);
     if (res.status >= 300) throw statusError(res.body);
+    if (res.value !== undefined) return res.value as T;
     return JSON.parse(res.body.toString()) as T;
   }
 

@@ -13,10 +13,10 @@ import { isDryRun, param, queryBool, respondObject, respondStatus, type Scope } 
 /** Kinds whose DELETE answers with the object rather than a Status, as upstream's registries do. */
 const RETURNS_OBJECT = new Set(['pods', 'services', 'namespaces', 'nodes']);
 
-function readDeleteOptions(scope: Scope): DeleteOptions {
+async function readDeleteOptions(scope: Scope): Promise<DeleteOptions> {
   let body: Record<string, unknown> = {};
   if (scope.http.body && scope.http.body.length > 0) {
-    const decoded = decodeBody(scope.http.body, scope.http.headers['content-type']);
+    const decoded = await decodeBody(scope.http.body, scope.http.headers['content-type']);
     if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) throw newBadRequest('the body of the request must be a DeleteOptions object');
     body = decoded as Record<string, unknown>;
   }
@@ -38,7 +38,7 @@ function readDeleteOptions(scope: Scope): DeleteOptions {
 
 export async function deleteObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
-  const result = await scope.storage.delete(namespace, name, readDeleteOptions(scope));
+  const result = await scope.storage.delete(namespace, name, await readDeleteOptions(scope));
   if (!result.deleted || RETURNS_OBJECT.has(scope.info.resource)) {
     return respondObject(scope, result.deleted ? 200 : 202, result.object);
   }
@@ -58,7 +58,7 @@ function successStatus(scope: Scope, obj: KubeObject): Status {
 
 export async function deleteCollection(scope: Scope): Promise<HandlerResponse> {
   const list = await scope.storage.deleteCollection(scope.request.namespace, {
-    ...readDeleteOptions(scope),
+    ...(await readDeleteOptions(scope)),
     filter: filterFromQuery(scope.info, scope.http.query),
   });
   return respondObject(scope, 200, list);

@@ -10,7 +10,7 @@ import { checkFields } from '../field-validation.js';
 import { recordManagedFields } from '../managed-fields.js';
 import { formatTime } from '../registry/object-meta.js';
 import { parseJson, parseYamlText } from '../negotiate.js';
-import { applyPatch, type PatchType } from '../patch/index.js';
+import type { PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
 import type { HandlerResponse } from '../http-types.js';
 import { isDryRun, param, queryBool, respondObject, type Scope } from './scope.js';
@@ -41,6 +41,7 @@ function patchBody(scope: Scope, type: string): unknown {
 export async function applyPatchBody(scope: Scope, current: KubeObject, defName: string): Promise<KubeObject> {
   const type = patchType(scope);
   if (type === 'application/apply-patch+yaml') throw newUnsupportedMediaType(type);
+  const { applyPatch } = await import('../patch/index.js');
   return applyPatch(current, patchBody(scope, type), { type: type as PatchType, schema: schemaLookup, root: defName }) as KubeObject;
 }
 
@@ -55,6 +56,8 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   if (isApply && !manager) {
     throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
   }
+  // Loaded on first use: most clients of a fresh server create and read before they patch.
+  const { applyPatch } = await import('../patch/index.js');
   let created = false;
   const result = await scope.storage.guaranteedUpdate(
     namespace,

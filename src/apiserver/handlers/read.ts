@@ -3,9 +3,14 @@
  * pagination. Watches are in watch.ts.
  */
 import { newBadRequest } from '../../api/errors.js';
+import type { Table } from '../../api/tables/types.js';
 import type { HandlerResponse } from '../http-types.js';
-import { filterFromQuery } from '../filters.js';
-import { param, respondObject, type Scope } from './scope.js';
+import { selectionFromQuery } from '../filters.js';
+import { negotiate } from '../negotiate.js';
+import type { ListOptions } from '../registry/rest-storage.js';
+import { loadTableRenderer } from '../representations.js';
+import { tableText } from '../table-text.js';
+import { param, respondObject, respondText, type Scope } from './scope.js';
 
 export async function getObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
@@ -17,10 +22,20 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   const limitText = param(scope, 'limit');
   const limit = limitText === undefined ? 0 : Number(limitText);
   if (!Number.isSafeInteger(limit) || limit < 0) throw newBadRequest(`limit: Invalid value: ${JSON.stringify(limitText)}: must be a non-negative integer`);
-  const list = await scope.storage.list(scope.request.namespace, {
-    filter: filterFromQuery(scope.info, scope.http.query),
-    limit,
-    continue: param(scope, 'continue'),
-  });
-  return respondObject(scope, 200, list);
+  const selection = selectionFromQuery(scope.info, scope.http.query);
+  const options: ListOptions = { filter: selection.filter, name: selection.name, limit, continue: param(scope, 'continue') };
+  const accepted = negotiate(scope.http.headers.accept, { list: true });
+  // Plain JSON, the common case (informers, clients): the stored text goes out as it is.
+  if (accepted.representation === 'object' && !accepted.yaml) {
+    const list = await scope.storage.listText(scope.request.namespace, options);
+    return respondText(scope, 200, { text: list.text, contentType: accepted.contentType });
+  }
+  // Tables with PartialObjectMetadata rows (kubectl get): the items' managedFields are never parsed.
+  const includeObject = scope.http.query.get('includeObject') ?? '';
+  if (accepted.representation === 'table' && !accepted.yaml && (includeObject === '' || includeObject === 'Metadata' || includeObject === 'None')) {
+    const { list, managedFields } = await scope.storage.listForTable(scope.request.namespace, options);
+    const table = (await loadTableRenderer())(scope, list.items, list.metadata);
+    return respondText(scope, 200, { text: tableText(table as Table, list.items, managedFields), contentType: accepted.contentType });
+  }
+  return respondObject(scope, 200, await scope.storage.list(scope.request.namespace, options));
 }

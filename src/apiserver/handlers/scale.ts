@@ -46,7 +46,7 @@ export async function updateScale(scope: Scope): Promise<HandlerResponse> {
       const currentScale = scaleOf(obj);
       const scale = scope.request.verb === 'patch'
         ? await applyPatchBody(scope, currentScale, 'io.k8s.api.autoscaling.v1.Scale')
-        : asObject(decodeBody(scope.http.body, scope.http.headers['content-type']));
+        : asObject(await decodeBody(scope.http.body, scope.http.headers['content-type']));
       const rv = scale.metadata?.resourceVersion;
       if (scope.request.verb !== 'patch' && rv && rv !== obj.metadata.resourceVersion) throw scope.storage.conflict(name);
       const replicas = (scale as KubeObject & WorkloadView).spec?.replicas;

@@ -7,9 +7,9 @@ import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, Status } from '../../api/types.js';
 import type { HandlerRequest, HandlerResponse } from '../http-types.js';
 import { negotiate, serialize, type Accepted } from '../negotiate.js';
-import type { RestStorage } from '../registry/rest-storage.js';
+import { isFreshlyDecoded, type RestStorage } from '../registry/rest-storage.js';
 import type { ResourceRequest } from '../request-info.js';
-import { toPartialMetadata, toTableResponse } from '../representations.js';
+import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 
 export interface Scope {
   http: HandlerRequest;
@@ -55,18 +55,29 @@ function headersFor(scope: Scope): Record<string, string | string[]> | undefined
 }
 
 /** Answers one object (or a list) in the negotiated representation. */
-export function respondObject(scope: Scope, status: number, obj: KubeObject | { items: KubeObject[]; metadata: object; kind: string; apiVersion: string }): HandlerResponse {
+export async function respondObject(scope: Scope, status: number, obj: KubeObject | { items: KubeObject[]; metadata: object; kind: string; apiVersion: string }): Promise<HandlerResponse> {
   const isList = Array.isArray((obj as { items?: unknown }).items);
   const accepted: Accepted = negotiate(scope.http.headers.accept, { list: isList });
   let body: unknown = obj;
   if (accepted.representation === 'table') {
+    const toTableResponse = await loadTableRenderer();
     body = toTableResponse(scope, isList ? (obj as { items: KubeObject[] }).items : [obj as KubeObject], (obj as { metadata: object }).metadata);
   } else if (accepted.representation === 'metadata') {
     body = isList
       ? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: (obj as { metadata: object }).metadata, items: (obj as { items: KubeObject[] }).items.map(toPartialMetadata) }
       : toPartialMetadata(obj as KubeObject);
   }
+  // An object straight from a registry decode equals its JSON round trip and is held by no one
+  // else, so the in-process caller can have it as it is.
+  if (scope.http.acceptsValue && accepted.representation === 'object' && !accepted.yaml && isFreshlyDecoded(body as object)) {
+    return { kind: 'body', status, contentType: accepted.contentType, body: '', value: body, headers: headersFor(scope) };
+  }
   return { kind: 'body', status, contentType: accepted.contentType, body: serialize(body, accepted), headers: headersFor(scope) };
+}
+
+/** Answers with JSON text already in the negotiated representation. */
+export function respondText(scope: Scope, status: number, body: { text: string; contentType: string }): HandlerResponse {
+  return { kind: 'body', status, contentType: body.contentType, body: body.text, headers: headersFor(scope) };
 }
 
 /** Answers a Status (success of a delete, for example). */

@@ -7,11 +7,11 @@
 import { newBadRequest } from '../../api/errors.js';
 import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
-import { filterFromQuery } from '../filters.js';
+import { selectionFromQuery } from '../filters.js';
 import type { HandlerResponse } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
 import type { RegistryWatchEvent } from '../registry/rest-storage.js';
-import { toPartialMetadata, toTableResponse } from '../representations.js';
+import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { param, queryBool, type Scope } from './scope.js';
 
 /** Upstream's --min-request-timeout is 1800 s; a watch without timeoutSeconds lasts between it and twice it. */
@@ -27,19 +27,24 @@ const encodedEvents = new WeakMap<KubeObject, Map<string, string>>();
 
 export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const accepted = negotiate(scope.http.headers.accept, { list: true });
+  const toTableResponse = accepted.representation === 'table' ? await loadTableRenderer() : undefined;
   const timeoutText = param(scope, 'timeoutSeconds');
   const timeout = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : Number(timeoutText);
   if (!Number.isFinite(timeout) || timeout < 0) throw newBadRequest(`invalid timeoutSeconds: ${timeoutText}`);
   const bookmarks = queryBool(scope.http.query, 'allowWatchBookmarks');
   const fieldName = scope.request.name;
-  const baseFilter = filterFromQuery(scope.info, scope.http.query);
+  const selection = selectionFromQuery(scope.info, scope.http.query);
+  const baseFilter = selection.filter;
   // `GET .../services/nginx?watch=true` watches one object.
   const filter = fieldName ? (o: KubeObject) => o.metadata.name === fieldName && baseFilter(o) : baseFilter;
+  // The one name that can pass, if any (a collection watch has fieldName ''). With both a URL
+  // name and a metadata.name selector, the filter passes nothing unless they agree.
+  const name = fieldName || selection.name;
 
   const render = (ev: RegistryWatchEvent | { type: 'BOOKMARK'; object: KubeObject }): string => {
     let object: unknown = ev.object;
     if (ev.type !== 'BOOKMARK') {
-      if (accepted.representation === 'table') object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
+      if (toTableResponse) object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
       else if (accepted.representation === 'metadata') object = toPartialMetadata(ev.object);
     }
     return `${JSON.stringify({ type: ev.type, object })}\n`;
@@ -66,7 +71,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
     else pending.push(line);
   };
   let endEarly = false;
-  const handle = await scope.storage.watch(scope.request.namespace, { filter, resourceVersion: param(scope, 'resourceVersion') }, {
+  const handle = await scope.storage.watch(scope.request.namespace, { filter, name, resourceVersion: param(scope, 'resourceVersion') }, {
     onEvent: (ev) => {
       lastRevision = ev.object.metadata.resourceVersion ?? lastRevision;
       emit(encode(ev));

@@ -12,10 +12,10 @@ import { recordManagedFields } from '../managed-fields.js';
 import { isDryRun, param, respondObject, type Scope } from './scope.js';
 
 /** Reads the request body as an object of this resource's kind, as the decoder would. */
-export function readObject(scope: Scope): KubeObject {
+export async function readObject(scope: Scope): Promise<KubeObject> {
   const expected = groupVersion(scope.info);
   const kind = scope.request.subresource === 'scale' ? 'Scale' : scope.info.kind;
-  const obj = asObject(decodeBody(scope.http.body, scope.http.headers['content-type'], { apiVersion: expected, kind }));
+  const obj = asObject(await decodeBody(scope.http.body, scope.http.headers['content-type'], { apiVersion: expected, kind }));
   if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== kind) {
     throw newBadRequest(`the object provided is unrecognized (must be of type ${kind}): ${obj.kind} in version "${obj.apiVersion ?? ''}" cannot be handled as a ${kind}`);
   }
@@ -28,15 +28,16 @@ export function readObject(scope: Scope): KubeObject {
 }
 
 export async function createObject(scope: Scope): Promise<HandlerResponse> {
-  const obj = readObject(scope);
+  const obj = await readObject(scope);
   const { namespace } = scope.request;
   recordManagedFields(scope, undefined, obj, param(scope, 'fieldManager'));
-  const created = await scope.storage.create(namespace, obj, { dryRun: isDryRun(scope) });
+  // obj was decoded for this request alone.
+  const created = await scope.storage.create(namespace, obj, { dryRun: isDryRun(scope), handOver: true });
   return respondObject(scope, 201, created);
 }
 
 export async function updateObject(scope: Scope): Promise<HandlerResponse> {
-  const obj = readObject(scope);
+  const obj = await readObject(scope);
   const { namespace, name, subresource } = scope.request;
   let created = false;
   const manager = param(scope, 'fieldManager');

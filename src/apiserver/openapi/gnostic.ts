@@ -7,8 +7,15 @@
  * writes them and as kubectl reads them (it yaml-decodes `x-kubernetes-group-version-kind` and the
  * patch extensions). Only the constructs kubito's documents use are encoded.
  */
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { ProtoWriter } from './protobuf.js';
+
+/** The yaml package, loaded on first use: it takes longer to load (~80 ms) than most requests need. */
+const requireYaml = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= requireYaml('yaml') as typeof import('yaml'));
+}
 
 type Json = Record<string, unknown>;
 
@@ -28,7 +35,7 @@ function str(value: unknown): string | undefined {
 function vendorExtensions(w: ProtoWriter, field: number, obj: Json): void {
   for (const [name, value] of Object.entries(obj)) {
     if (!name.startsWith('x-')) continue;
-    const any = new ProtoWriter().string(2, stringify(value));
+    const any = new ProtoWriter().string(2, yaml().stringify(value));
     w.message(field, new ProtoWriter().string(1, name).message(2, any));
   }
 }

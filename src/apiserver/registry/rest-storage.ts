@@ -25,9 +25,24 @@ import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/s
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
+import { hasStoredLayout, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
+
+/**
+ * Objects that decode() made and nothing changed since (as far as the registry knows): plain
+ * JSON values (no undefined fields, no shared parts) that no one else holds until handed out.
+ */
+const decodedObjects = new WeakSet<object>();
+
+/** Whether `obj` came straight from a registry decode, so it equals its own JSON round trip. */
+export function isFreshlyDecoded(obj: object): boolean {
+  return decodedObjects.has(obj);
+}
 
 /** Decides whether an object belongs in a filtered list or watch (label and field selectors). */
 export type ObjectFilter = (obj: KubeObject) => boolean;
+
+/** The filter of a list or watch without selectors; the registry skips the work it would not change. */
+export const matchAll: ObjectFilter = () => true;
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -35,10 +50,35 @@ export interface WriteOptions {
   subresource?: string;
 }
 
+export interface CreateOptions extends WriteOptions {
+  /**
+   * The caller hands `input` over: the registry may change it and keep parts of it, so the
+   * caller must not use it afterwards. Saves a deep copy of every created object.
+   */
+  handOver?: boolean;
+}
+
 export interface ListOptions {
   filter?: ObjectFilter;
+  /**
+   * Set when no object but the one with this name can pass the filter (a `metadata.name` field
+   * selector): the registry then reads that one key instead of the whole collection.
+   */
+  name?: string;
   limit?: number;
   continue?: string;
+}
+
+/** A list as JSON text: the same value as `JSON.stringify(await list(...))`. */
+export interface ListText {
+  text: string;
+  count: number;
+}
+
+/** A listed item: its stored value, and the object when the list had to decode it. */
+interface ListedItem {
+  stored: StoredValue;
+  object?: KubeObject;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -49,6 +89,8 @@ export interface DeleteOptions extends WriteOptions {
 
 export interface WatchOptions {
   filter?: ObjectFilter;
+  /** As ListOptions.name: no other object can pass the filter. */
+  name?: string;
   /** '' or '0': send the current state as ADDED events first, then changes. Else: changes after it. */
   resourceVersion?: string;
 }
@@ -99,6 +141,8 @@ export class RestStorage {
   readonly #options: RestStorageOptions;
   readonly #gr: GroupResource;
   readonly #decoded = new WeakMap<StoredValue, KubeObject>();
+  /** What this resource's stored text starts with (stored-json.ts); undefined when a codec reshapes it. */
+  readonly #textPrefix: string | undefined;
 
   constructor(info: ResourceInfo, store: Store, options: RestStorageOptions = {}) {
     this.info = info;
@@ -106,6 +150,7 @@ export class RestStorage {
     this.#strategy = options.strategy ?? {};
     this.#options = options;
     this.#gr = { group: info.group, resource: info.resource };
+    this.#textPrefix = options.codec ? undefined : storedPrefix(groupVersion(info), info.kind);
   }
 
   #now(): string {
@@ -123,13 +168,16 @@ export class RestStorage {
     obj.apiVersion = groupVersion(this.info);
     obj.kind = this.info.kind;
     obj.metadata.resourceVersion = String(stored.modRevision);
+    // A codec's conversion may leave undefined fields or shared parts.
+    if (!this.#options.codec) decodedObjects.add(obj);
     return obj;
   }
 
+  /** The stored text: apiVersion, kind and metadata (without resourceVersion) first, as stored-json.ts reads it. */
   #encode(obj: KubeObject): string {
     const stored = this.#options.codec ? this.#options.codec.toStorage(obj) : obj;
-    const { resourceVersion: _rv, ...metadata } = stored.metadata;
-    return JSON.stringify({ ...stored, metadata });
+    const { apiVersion, kind, metadata: { resourceVersion: _rv, ...metadata }, ...rest } = stored;
+    return JSON.stringify({ apiVersion, kind, metadata, ...rest });
   }
 
   #key(namespace: string, name: string): string {
@@ -143,6 +191,62 @@ export class RestStorage {
   }
 
   async list(namespace: string, options: ListOptions = {}): Promise<KubeList> {
+    const page = await this.#read(namespace, options, (stored) => this.decode(stored));
+    return { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) };
+  }
+
+  /**
+   * The list as JSON text, the same value as `JSON.stringify(await list(...))`. Items are spliced
+   * from their stored text where it has the registry's layout, so that a big list is not decoded
+   * and encoded again only to be sent.
+   */
+  async listText(namespace: string, options: ListOptions = {}): Promise<ListText> {
+    const page = await this.#read(namespace, options);
+    const prefix = this.#textPrefix;
+    const items = page.items.map(({ stored, object }) => {
+      const text = prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
+      return text ?? JSON.stringify(object ?? this.decode(stored));
+    });
+    const head = JSON.stringify({ apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: [] });
+    // `head` ends with `[]}`: the items go between the brackets.
+    return { text: `${head.slice(0, -2)}${items.join(',')}]}`, count: items.length };
+  }
+
+  /**
+   * The list for a Table: items decoded without `metadata.managedFields` where the stored text
+   * has the registry's layout, their managedFields kept as JSON text instead (`managedFields[i]`
+   * for `list.items[i]`; undefined for an item decoded in full). The managed fields are a third
+   * or more of an object's text, no table cell reads them, and the rows' metadata only has to
+   * carry them to the client, so they are never parsed. Filters never read managedFields either.
+   */
+  async listForTable(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; managedFields: (string | undefined)[] }> {
+    const managedFields = new Map<StoredValue, string>();
+    const page = await this.#read(namespace, options, (stored) => {
+      const prefix = this.#textPrefix;
+      const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, prefix.length - 1, 'managedFields') : undefined;
+      if (!split) return this.decode(stored);
+      const obj = JSON.parse(split.rest) as KubeObject;
+      obj.apiVersion = groupVersion(this.info);
+      obj.kind = this.info.kind;
+      obj.metadata.resourceVersion = String(stored.modRevision);
+      managedFields.set(stored, split.value);
+      return obj;
+    });
+    return {
+      list: { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) },
+      managedFields: page.items.map(({ stored }) => managedFields.get(stored)),
+    };
+  }
+
+  /**
+   * The stored values a list returns, with their objects where the filter needed them or
+   * `decode` is given (then all), and the list's metadata. Filters never read managedFields.
+   */
+  async #read(namespace: string, options: ListOptions, decode?: (stored: StoredValue) => KubeObject): Promise<{ items: ListedItem[]; metadata: KubeList['metadata'] }> {
+    const filter = options.filter && options.filter !== matchAll ? options.filter : undefined;
+    if (options.name !== undefined && !options.continue && (!this.info.namespaced || namespace)) {
+      return this.#readOne(this.#key(namespace, options.name), filter);
+    }
     const prefix = prefixKey(this.info, namespace);
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     let after: string | undefined;
@@ -155,7 +259,7 @@ export class RestStorage {
         throw newResourceExpired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
       }
     }
-    const items: KubeObject[] = [];
+    const items: ListedItem[] = [];
     let remaining = 0;
     let lastKey: string | undefined;
     // Read pages until `limit` objects pass the filter, as the apiserver does for selectors.
@@ -164,10 +268,11 @@ export class RestStorage {
       revision ??= page.revision;
       let stoppedEarly = false;
       for (let i = 0; i < page.items.length; i++) {
-        const obj = this.decode(page.items[i]);
-        lastKey = page.items[i].key;
-        if (options.filter && !options.filter(obj)) continue;
-        items.push(obj);
+        const stored = page.items[i];
+        const object = decode ? decode(stored) : filter ? this.decode(stored) : undefined;
+        lastKey = stored.key;
+        if (filter && !filter(object!)) continue;
+        items.push({ stored, object });
         if (limit && items.length >= limit) {
           stoppedEarly = i < page.items.length - 1 || page.remaining > 0;
           remaining = page.items.length - 1 - i + page.remaining;
@@ -187,13 +292,31 @@ export class RestStorage {
     const metadata: KubeList['metadata'] = { resourceVersion: String(revision) };
     if (remaining > 0 && lastKey) {
       metadata.continue = encodeContinue({ revision: revision!, afterKey: lastKey }, prefix);
-      if (!options.filter) metadata.remainingItemCount = remaining;
+      if (!filter) metadata.remainingItemCount = remaining;
     }
-    return { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata, items };
+    return { items, metadata };
   }
 
-  async create(namespace: string, input: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(input);
+  /**
+   * A list that only one key can be in: that key read alone, at the revision the list reports
+   * (read again if a write slipped in between, so that a watch from it misses nothing).
+   */
+  async #readOne(key: string, filter: ObjectFilter | undefined): Promise<{ items: ListedItem[]; metadata: KubeList['metadata'] }> {
+    for (;;) {
+      const revision = await this.#store.currentRevision();
+      const stored = await this.#store.get(key);
+      if ((await this.#store.currentRevision()) !== revision) continue;
+      const items: ListedItem[] = [];
+      if (stored) {
+        const object = this.decode(stored);
+        if (!filter || filter(object)) items.push({ stored, object });
+      }
+      return { items, metadata: { resourceVersion: String(revision) } };
+    }
+  }
+
+  async create(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    const obj = options.handOver ? input : structuredClone(input);
     obj.metadata ??= {};
     if (this.info.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
@@ -292,12 +415,13 @@ export class RestStorage {
       const stored = await this.#store.get(key);
       const current = stored ? this.decode(stored) : undefined;
       if (!current && !options.allowCreate) throw newNotFound(this.#gr, name);
-      const desired = structuredClone(await mutate(current ? structuredClone(current) : undefined));
+      // mutate gets its own copy (a second decode is cheaper than a deep copy).
+      const desired = structuredClone(await mutate(stored ? this.decode(stored) : undefined));
       if (!current) {
         desired.metadata ??= {};
         desired.metadata.name ??= name;
         if (desired.metadata.name !== name) throw newBadRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${name})`);
-        return this.create(namespace, desired, options);
+        return this.create(namespace, desired, { ...options, handOver: true });
       }
       try {
         return await this.#writeUpdate(current, desired, stored!.modRevision, options);
@@ -495,12 +619,14 @@ export class RestStorage {
     sink: { onEvent(ev: RegistryWatchEvent): void; onClose(err?: Error): void },
   ): Promise<RegistryWatch> {
     const prefix = prefixKey(this.info, namespace);
-    const filter = options.filter ?? (() => true);
+    const filter = options.filter ?? matchAll;
+    // A watch of one object needs no other key decoded.
+    const onlyKey = options.name !== undefined && (!this.info.namespaced || namespace) ? this.#key(namespace, options.name) : undefined;
     const rv = options.resourceVersion ?? '';
     let from: number;
     let initial: KubeObject[] = [];
     if (rv === '' || rv === '0') {
-      const list = await this.list(namespace, { filter });
+      const list = await this.list(namespace, { filter, name: options.name });
       initial = list.items;
       from = Number(list.metadata.resourceVersion);
     } else {
@@ -512,6 +638,7 @@ export class RestStorage {
     try {
       handle = await this.#store.watch(prefix, from, {
         onEvent: (ev) => {
+          if (onlyKey !== undefined && ev.key !== onlyKey) return;
           const out = this.#translate(ev, filter);
           if (out) sink.onEvent(out);
         },
@@ -542,7 +669,7 @@ export class RestStorage {
     const obj = this.#decodeShared(ev.value);
     const now = filter(obj);
     if (ev.type === 'create') return now ? { type: 'ADDED', object: obj } : undefined;
-    const before = ev.prev ? filter(this.#decodeShared(ev.prev)) : false;
+    const before = ev.prev ? filter === matchAll || filter(this.#decodeShared(ev.prev)) : false;
     if (ev.type === 'delete') return before || now ? { type: 'DELETED', object: obj } : undefined;
     if (now && before) return { type: 'MODIFIED', object: obj };
     if (now) return { type: 'ADDED', object: obj };

@@ -13,6 +13,12 @@
  *   crash or power loss can drop the last commits before a checkpoint, and even then the
  *   database stays consistent (WAL frames are checksummed). `sqlite-store.test.ts` SIGKILLs a
  *   writer to check the first claim.
+ * - `wal_autocheckpoint = 8000` pages (32 MiB of WAL) instead of SQLite's 1000: under NORMAL
+ *   the only fsyncs are a checkpoint's two, and they stall the event loop for as long as the
+ *   disk takes (tens of ms on a busy one). A write makes about four pages, so the default
+ *   checkpointed every ~250 writes; this does so every ~2000. What a commit guarantees does
+ *   not change; a restart after a crash replays at most that much WAL, and a clean close
+ *   checkpoints and removes it.
  */
 
 import Database from 'better-sqlite3';
@@ -22,6 +28,9 @@ import { SCHEMA, SCHEMA_VERSION, SQL, type RangeShape, type SqlRow, countSql, ra
 import { translateSqliteError } from './translate-err.js';
 
 type Params = Record<string, string | number>;
+
+/** WAL pages between automatic checkpoints (see the module comment). */
+const WAL_AUTOCHECKPOINT_PAGES = 8000;
 
 export class SqliteLog implements LogDriver {
   readonly #db: Database.Database;
@@ -49,6 +58,7 @@ export class SqliteLog implements LogDriver {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`SQLite refused WAL mode for ${db.name} (got ${String(mode)})`);
     db.pragma('synchronous = NORMAL');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     db.exec('BEGIN EXCLUSIVE; COMMIT'); // take the lock now, not at the first write
     const version = db.pragma('user_version', { simple: true });
     if (version !== 0 && version !== SCHEMA_VERSION) {

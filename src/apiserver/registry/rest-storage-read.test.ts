@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RESOURCES } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import { openMemoryStore } from '../../storage/memory/memory-store.js';
+import { matchAll, RestStorage, type RegistryWatchEvent } from './rest-storage.js';
+
+const CONFIGMAPS = RESOURCES.find((r) => r.group === '' && r.resource === 'configmaps')!;
+
+function makeConfigMap(name: string, labels: Record<string, string> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data: { k: name } };
+}
+
+async function fixture(count: number): Promise<RestStorage> {
+  const storage = new RestStorage(CONFIGMAPS, await openMemoryStore());
+  for (let i = 0; i < count; i++) await storage.create('ns', makeConfigMap(`c${i}`, { even: String(i % 2 === 0) }));
+  return storage;
+}
+
+test('listText is JSON.stringify(list) for every page, filter and name', async () => {
+  const storage = await fixture(7);
+  const even = (o: KubeObject): boolean => o.metadata.labels?.even === 'true';
+  const cases = [
+    {},
+    { filter: matchAll },
+    { filter: even },
+    { limit: 3 },
+    { limit: 2, filter: even },
+    { name: 'c3', filter: (o: KubeObject) => o.metadata.name === 'c3' },
+    { name: 'c3', filter: (o: KubeObject) => o.metadata.name === 'c3' && even(o) },
+    { name: 'nope', filter: (o: KubeObject) => o.metadata.name === 'nope' },
+  ];
+  for (const options of cases) {
+    const list = await storage.list('ns', options);
+    const text = await storage.listText('ns', options);
+    assert.deepEqual(JSON.parse(text.text), JSON.parse(JSON.stringify(list)), JSON.stringify(options));
+    assert.equal(text.count, list.items.length);
+    if (list.metadata.continue) {
+      const next = { ...options, continue: list.metadata.continue };
+      assert.deepEqual(JSON.parse((await storage.listText('ns', next)).text), JSON.parse(JSON.stringify(await storage.list('ns', next))));
+    }
+  }
+  // A name selector reads one key: what it finds carries the list's revision.
+  const one = await storage.list('ns', { name: 'c3', filter: (o) => o.metadata.name === 'c3' });
+  assert.deepEqual(one.items.map((o) => o.metadata.name), ['c3']);
+  assert.equal(one.metadata.resourceVersion, (await storage.list('ns')).metadata.resourceVersion);
+});
+
+test('a list without selectors tells how many items remain; one with a filter does not', async () => {
+  const storage = await fixture(5);
+  assert.equal((await storage.list('ns', { limit: 2, filter: matchAll })).metadata.remainingItemCount, 3);
+  assert.equal((await storage.list('ns', { limit: 2, filter: () => true })).metadata.remainingItemCount, undefined);
+});
+
+test('a watch of one name sees that object only, from the start and after', async () => {
+  const storage = await fixture(3);
+  const events: RegistryWatchEvent[] = [];
+  const watch = await storage.watch('ns', { name: 'c1', filter: (o) => o.metadata.name === 'c1', resourceVersion: '0' }, { onEvent: (ev) => events.push(ev), onClose: () => undefined });
+  await storage.update('ns', 'c0', makeConfigMap('c0', { even: 'x' }));
+  await storage.update('ns', 'c1', makeConfigMap('c1', { even: 'y' }));
+  await storage.create('ns', makeConfigMap('c9'));
+  watch.stop();
+  assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name, e.object.metadata.labels?.even]), [['ADDED', 'c1', 'false'], ['MODIFIED', 'c1', 'y']]);
+});

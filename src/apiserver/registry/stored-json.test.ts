@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { storedPrefix, withResourceVersion } from './stored-json.js';
+
+const prefix = storedPrefix('v1', 'Service');
+
+test('splices resourceVersion into metadata, giving the decoded object', () => {
+  const stored = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', labels: { x: 'y' } }, spec: { ports: [{ port: 80 }] } });
+  const text = withResourceVersion(stored, prefix, '42')!;
+  const expected = JSON.parse(stored);
+  expected.metadata.resourceVersion = '42';
+  assert.deepEqual(JSON.parse(text), expected);
+});
+
+test('empty metadata gets no trailing comma', () => {
+  const text = withResourceVersion('{"apiVersion":"v1","kind":"Service","metadata":{},"spec":{}}', prefix, '7')!;
+  assert.deepEqual(JSON.parse(text), { apiVersion: 'v1', kind: 'Service', metadata: { resourceVersion: '7' }, spec: {} });
+});
+
+test('other layouts and kinds are not recognised', () => {
+  assert.equal(withResourceVersion('{"kind":"Service","apiVersion":"v1","metadata":{}}', prefix, '1'), undefined);
+  assert.equal(withResourceVersion('{"apiVersion":"v1","kind":"Pod","metadata":{}}', prefix, '1'), undefined);
+  assert.equal(withResourceVersion('{"apiVersion":"v1","kind":"Service","metadata":{"resourceVersion":"3"}}', prefix, '1'), undefined);
+});
+
+test('names that need escaping are escaped in the prefix', () => {
+  assert.equal(storedPrefix('a"b/v1', 'K'), '{"apiVersion":"a\\"b/v1","kind":"K","metadata":{');
+});
+
+test('objectEnd skips strings, escapes and nested values', async () => {
+  const { objectEnd } = await import('./stored-json.js');
+  const meta = { name: 'a', annotations: { x: 'br{ace}s "quoted" \\ and ]', y: '\\"' }, managedFields: [{ fieldsV1: { 'f:spec': { 'k:{"port":80}': {} } } }] };
+  const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { a: [1, { b: '}' }] } });
+  const at = text.indexOf('"metadata":') + '"metadata":'.length;
+  assert.deepEqual(JSON.parse(text.slice(at, objectEnd(text, at))), meta);
+  assert.equal(objectEnd(text, 0), text.length);
+  assert.equal(objectEnd('{"a":"}', 0), -1);
+});
+
+test('splitMember takes one member of one object off, wherever it stands; withMember puts it back', async () => {
+  const { splitMember, withMember } = await import('./stored-json.js');
+  const cases: Record<string, unknown>[] = [
+    { name: 'a', annotations: { managedFields: '"managedFields":[1]' }, managedFields: [{ fieldsV1: { 'f:x': {} } }], uid: 'u' },
+    { managedFields: [1, [2, { a: '}' }]], name: 'first' },
+    { name: 'last', n: 1.5, b: true, z: null, managedFields: [] },
+    { managedFields: 'only' },
+  ];
+  for (const m of cases) {
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: m, spec: { managedFields: 'not this one' } });
+    const at = text.indexOf('"metadata":') + '"metadata":'.length;
+    const { managedFields, ...rest } = m;
+    const split = splitMember(text, at, 'managedFields')!;
+    const obj = JSON.parse(split.rest);
+    assert.deepEqual(obj, { apiVersion: 'v1', kind: 'Service', metadata: rest, spec: { managedFields: 'not this one' } });
+    assert.deepEqual(JSON.parse(split.value), managedFields);
+    assert.deepEqual(JSON.parse(withMember(JSON.stringify(obj.metadata), 'managedFields', split.value)), m);
+  }
+  const none = JSON.stringify({ metadata: { name: 'x', labels: { managedFields: 'v' } } });
+  assert.equal(splitMember(none, none.indexOf('{', 1), 'managedFields'), undefined);
+  assert.equal(splitMember('{"metadata":{ "name":"spaced"}}', 12, 'name'), undefined);
+});

@@ -1,0 +1,113 @@
+/**
+ * @module The registry's stored text, read without decoding it. The registry stores an object
+ * as JSON with `apiVersion`, `kind` and `metadata` first and without `metadata.resourceVersion`
+ * (the store's revision is the resourceVersion). So the API form of a stored object is its text
+ * with `"resourceVersion":"<rev>"` spliced in at the start of `metadata`: a list can be sent
+ * without parsing and re-encoding every item. Text in any other layout (written by an older
+ * kubito, or reshaped by a codec) is not recognised, and the caller decodes it instead.
+ */
+
+/** Whether stored text is in the registry's layout for `prefix` (what withResourceVersion needs). */
+export function hasStoredLayout(text: string, prefix: string): boolean {
+  // A stored object never has resourceVersion; one that had would end up with it twice.
+  return text.startsWith(prefix) && !text.startsWith('"resourceVersion":', prefix.length);
+}
+
+/** The text every stored object of this apiVersion and kind starts with. */
+export function storedPrefix(apiVersion: string, kind: string): string {
+  return `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},"metadata":{`;
+}
+
+/**
+ * The stored text with `resourceVersion` as the first field of metadata, or undefined when the
+ * text does not start with `prefix` (then it must be decoded). The result is the same JSON value
+ * as the decoded object with its resourceVersion set, re-encoded.
+ */
+export function withResourceVersion(text: string, prefix: string, resourceVersion: string): string | undefined {
+  if (!hasStoredLayout(text, prefix)) return undefined;
+  const rest = text.slice(prefix.length);
+  const field = `"resourceVersion":${JSON.stringify(resourceVersion)}`;
+  return `${prefix}${field}${rest.startsWith('}') ? '' : ','}${rest}`;
+}
+
+/**
+ * The index just past the `}` that closes the JSON object opening at `text[start]` (a `{`), or
+ * -1 when the text ends first. Strings (and their escapes) are skipped, so braces in values
+ * do not count. The text is trusted to be JSON (the registry wrote it).
+ */
+export function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // Skip the string: a quote ends it unless escaped.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c /* \ */) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** The index just past the JSON value starting at `text[start]` (compact JSON, as JSON.stringify writes it). */
+function valueEnd(text: string, start: number): number {
+  const c = text.charCodeAt(start);
+  if (c === 0x7b || c === 0x5b) return objectEnd(text, start);
+  if (c === 0x22) return stringEnd(text, start);
+  let i = start;
+  while (i < text.length) {
+    const d = text.charCodeAt(i);
+    if (d === 0x2c /* , */ || d === 0x7d || d === 0x5d) break;
+    i++;
+  }
+  return i;
+}
+
+/** The index just past the string whose opening quote is at `text[start]`, or -1. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * Splits the member `name` off the object opening at `text[objectAt]` (one of that object's
+ * own members, not a nested one): the text without it, and its value's text. Undefined when
+ * the object has no such member or the text is not the compact JSON the registry writes.
+ */
+export function splitMember(text: string, objectAt: number, name: string): { rest: string; value: string } | undefined {
+  const key = JSON.stringify(name);
+  let i = objectAt + 1;
+  while (i < text.length && text.charCodeAt(i) === 0x22) {
+    const keyEnd = stringEnd(text, i);
+    if (keyEnd < 0 || text.charCodeAt(keyEnd) !== 0x3a /* : */) return undefined;
+    const end = valueEnd(text, keyEnd + 1);
+    if (end < 0 || end >= text.length) return undefined;
+    const next = text.charCodeAt(end);
+    if (text.slice(i, keyEnd) === key) {
+      const value = text.slice(keyEnd + 1, end);
+      // Take the comma after the member, or else the one before it.
+      if (next === 0x2c) return { rest: text.slice(0, i) + text.slice(end + 1), value };
+      const rest = text.charCodeAt(i - 1) === 0x2c ? text.slice(0, i - 1) + text.slice(end) : text.slice(0, i) + text.slice(end);
+      return { rest, value };
+    }
+    if (next !== 0x2c) return undefined;
+    i = end + 1;
+  }
+  return undefined;
+}
+
+/** `objectJson` (an object's JSON text) with one more member, `name`, whose value is the JSON text `valueJson`. */
+export function withMember(objectJson: string, name: string, valueJson: string): string {
+  const empty = objectJson === '{}';
+  return `${objectJson.slice(0, -1)}${empty ? '' : ','}${JSON.stringify(name)}:${valueJson}}`;
+}

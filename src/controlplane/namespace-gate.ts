@@ -1,0 +1,60 @@
+/**
+ * @module The namespace check of every namespaced create (upstream's NamespaceLifecycle
+ * admission): the namespace must exist and not be terminating. A registry watch keeps the
+ * namespaces' states in memory. The store delivers watch events synchronously as each write
+ * commits, so the map is current whenever a request runs, and an admitted create costs no read.
+ * Refusals are checked against the store again before they are given (they are rare, and a
+ * read makes them exact even if the watch has ended), as upstream looks a namespace up live
+ * when its cache does not have it.
+ */
+import { newForbidden, newNotFound } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import type { RegistryWatch, RestStorage } from '../apiserver/registry/rest-storage.js';
+
+export class NamespaceGate {
+  readonly #namespaces: RestStorage;
+  /** Namespace name -> whether it is terminating; only while `#watching`. */
+  readonly #states = new Map<string, boolean>();
+  #watching = false;
+  #watch: RegistryWatch | undefined;
+
+  private constructor(namespaces: RestStorage) {
+    this.#namespaces = namespaces;
+  }
+
+  /** Starts watching the namespaces registry; the gate is exact from the moment this resolves. */
+  static async start(namespaces: RestStorage): Promise<NamespaceGate> {
+    const gate = new NamespaceGate(namespaces);
+    gate.#watching = true;
+    gate.#watch = await namespaces.watch('', { resourceVersion: '0' }, {
+      onEvent: (ev) => gate.#apply(ev.type, ev.object),
+      onClose: () => {
+        gate.#watching = false;
+        gate.#states.clear();
+      },
+    });
+    return gate;
+  }
+
+  /** Resolves when `namespace` accepts new objects; throws NotFound or Forbidden otherwise. */
+  async check(namespace: string): Promise<void> {
+    if (this.#watching && this.#states.get(namespace) === false) return;
+    const ns = await this.#namespaces.get('', namespace).catch(() => undefined);
+    if (!ns) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
+    if (ns.metadata.deletionTimestamp) {
+      throw newForbidden({ group: '', resource: 'namespaces' }, namespace, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    }
+  }
+
+  stop(): void {
+    this.#watching = false;
+    this.#watch?.stop();
+    this.#states.clear();
+  }
+
+  #apply(type: string, ns: KubeObject): void {
+    const name = ns.metadata.name ?? '';
+    if (type === 'DELETED') this.#states.delete(name);
+    else this.#states.set(name, !!ns.metadata.deletionTimestamp);
+  }
+}
