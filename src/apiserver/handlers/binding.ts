@@ -60,7 +60,7 @@ export function bindPod(pod: KubeObject, node: string, options: { annotations?: 
 
 export async function createBinding(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
-  const binding = asObject(decodeBody(scope.http.body, scope.http.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' })) as Binding;
+  const binding = asObject(await decodeBody(scope.http.body, scope.http.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' })) as Binding;
   if ((binding.kind ?? '') !== '' && binding.kind !== 'Binding') {
     throw newBadRequest(`the object provided is unrecognized (must be of type Binding): ${binding.kind} in version "${binding.apiVersion ?? ''}" cannot be handled as a Binding`);
   }
