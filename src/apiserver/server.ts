@@ -7,7 +7,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { newRequestEntityTooLarge, toStatusError } from '../api/errors.js';
 import type { Method } from '../client/transport.js';
@@ -154,16 +154,12 @@ export async function serve(handle: RequestHandler, options: ServeOptions): Prom
 }
 
 /**
- * Plain HTTP on a Unix socket for components outside this process (the node agent, which
- * lives in another network namespace). Requests are trusted like in-process ones: the socket
- * is created mode 0600 in a 0700 directory, so only the cluster's user can connect.
+ * Listens on the Unix socket `path`, created with mode 0600 (the umask is narrowed while it is
+ * made) in a 0700 directory; a stale socket file there is removed first.
  */
-export async function serveUnix(handle: RequestHandler, path: string): Promise<{ server: HttpServer; close(): Promise<void> }> {
+async function listenPrivate(server: HttpServer | NetServer, path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   rmSync(path, { force: true });
-  const server = createHttpServer({ keepAlive: true });
-  tuneForWatches(server);
-  const streams = attach(server, handle, { inProcess: true });
   const previous = process.umask(0o177);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -176,6 +172,18 @@ export async function serveUnix(handle: RequestHandler, path: string): Promise<{
   } finally {
     process.umask(previous);
   }
+}
+
+/**
+ * Plain HTTP on a Unix socket for components outside this process (the node agent, which
+ * lives in another network namespace). Requests are trusted like in-process ones: the socket
+ * is created mode 0600 in a 0700 directory, so only the cluster's user can connect.
+ */
+export async function serveUnix(handle: RequestHandler, path: string): Promise<{ server: HttpServer; close(): Promise<void> }> {
+  const server = createHttpServer({ keepAlive: true });
+  tuneForWatches(server);
+  const streams = attach(server, handle, { inProcess: true });
+  await listenPrivate(server, path);
   const close = closer(server, streams);
   return {
     server,
@@ -194,26 +202,13 @@ export async function serveUnix(handle: RequestHandler, path: string): Promise<{
  * namespace. Mode 0600 in a 0700 directory, like api.sock; clients authenticate over TLS anyway.
  */
 export async function serveTlsOnUnix(tls: Server, path: string): Promise<{ close(): Promise<void> }> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  rmSync(path, { force: true });
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     tls.emit('connection', socket);
   });
-  const previous = process.umask(0o177);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } finally {
-    process.umask(previous);
-  }
+  await listenPrivate(server, path);
   return {
     close: () =>
       new Promise<void>((resolve) => {

@@ -16,6 +16,7 @@ import { agentEntry, launchNodeAgent, type RunningAgent } from '../../src/node/l
 import { isClusterNetns, podNetns, READY_LINE } from '../../src/node/names.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
 import { startCluster, type Cluster } from './harness.js';
+import { waitFor } from './wait.js';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 
@@ -70,21 +71,6 @@ interface PodJSON {
   status: { phase?: string; podIP?: string; containerStatuses?: Array<{ restartCount: number; ready: boolean }> };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 function netnsList(): string[] {
   return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
 }
@@ -117,7 +103,7 @@ describe('node agent restart after kill -9', { skip: canRun ? false : 'needs roo
       const list = await pods();
       const ok = list.length === 4 && list.every((p) => p.status.phase === 'Running' && p.status.containerStatuses?.[0]?.ready && p.status.containerStatuses[0].restartCount === restarts);
       return ok ? list : undefined;
-    });
+    }, 45_000);
   }
 
   /**
@@ -173,7 +159,7 @@ describe('node agent restart after kill -9', { skip: canRun ? false : 'needs roo
   before(async () => {
     cluster = await startCluster();
     dataDir = join(cluster.dir, 'data');
-    name = (await waitFor('a node', async () => (await cluster.kubectlOk(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}'])).trim() || undefined)).replace(/-node$/, '');
+    name = (await waitFor('a node', async () => (await cluster.kubectlOk(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}'])).trim() || undefined, 45_000)).replace(/-node$/, '');
     await cluster.kubectlOk(['apply', '-f', '-'], { input: WORKLOAD });
   });
 

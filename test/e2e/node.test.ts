@@ -13,6 +13,7 @@ import { startCluster, type Cluster } from './harness.js';
 import { launchNodeAgent, type RunningAgent } from '../../src/node/launch.js';
 import { isClusterNetns } from '../../src/node/names.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
+import { waitFor } from './wait.js';
 
 /** The harness names its cluster `e2e`; when `kubito up` starts the agent, its Node tells the name. */
 let CLUSTER = 'e2e';
@@ -66,21 +67,6 @@ spec:
 interface PodJSON {
   metadata: { name: string; uid: string; deletionTimestamp?: string };
   status: { phase?: string; podIP?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; containerStatuses?: Array<{ restartCount: number; ready: boolean; state: Record<string, unknown> }> };
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function clusterNetns(): string[] {

@@ -18,6 +18,7 @@ import { endpointChain } from '../../src/proxy/iptables/names.js';
 import { endpointChain as nftEndpointChain } from '../../src/proxy/nftables/names.js';
 import type { ProxyEndpointSlice } from '../../src/proxy/tracker/views.js';
 import { KUBITO_BIN, startCluster, type Cluster } from './harness.js';
+import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
@@ -95,21 +96,6 @@ spec:
 interface SliceJSON {
   metadata: { name: string; labels?: Record<string, string> };
   endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean; terminating?: boolean }; targetRef?: { name?: string } }>;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function counts(lines: string[]): Map<string, number> {

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { cleanupCluster } from '../../src/node/launch.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
 import { KUBITO_BIN, kubectlPath } from './harness.js';
+import { waitFor } from './wait.js';
 
 const NOBODY = 65534;
 const probe = process.getuid?.() === 0 ? spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'unshare', '--user', '--map-root-user', '--net', '--mount', 'true'], { encoding: 'utf8' }) : undefined;
@@ -41,16 +42,6 @@ function kubitoForNobody(): { bin: string; remove(): void } {
   chmodSync(copy, 0o755);
   for (const entry of ['bin', 'dist', 'package.json', 'node_modules']) execFileSync('cp', ['-a', join(root, entry), copy]);
   return { bin: join(copy, 'bin', 'kubito.js'), remove: () => rmSync(copy, { recursive: true, force: true }) };
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Processes in the user namespace `ns` (`user:[N]`). */

@@ -12,6 +12,7 @@ import { isClusterNetns } from '../../src/node/names.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
 import { kubectlPath, startCluster, type Cluster } from './harness.js';
 import { runOnTerminal, Running } from './terminal.js';
+import { waitFor } from './wait.js';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 const VERSIONS = ['1.27', '1.33'];
@@ -98,16 +99,6 @@ spec:
     image: busybox
     command: ["sh", "-c", "echo run-$(cat /proc/uptime); exit 1"]
 `;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('pod streams through kubectl', { skip: canRun ? false : 'needs root and network namespaces' }, () => {
   let cluster: Cluster;
