@@ -1,6 +1,7 @@
 import { test } from 'node:test';
+import { spawn, execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { execArgv, exitCodeOf, launchArgv, setupScript, shellQuote, type LaunchSpec } from './container-process.js';
+import { execArgv, exitCodeOf, findTerminal, launchArgv, resizeTerminal, setupScript, shellQuote, type LaunchSpec } from './container-process.js';
 import type { HostBinaries } from './host-tools.js';
 
 const bin: HostBinaries = { ip: '/usr/sbin/ip', unshare: '/usr/bin/unshare', nsenter: '/usr/bin/nsenter', mount: '/usr/bin/mount', hostname: '/usr/bin/hostname', script: '/usr/bin/script', stty: '/usr/bin/stty', mkfifo: '/usr/bin/mkfifo', sh: '/bin/sh' };
@@ -43,4 +44,23 @@ test('exit codes: 128 + signal; unshare\'s "sigprocmask unblock failed" is a SIG
   assert.equal(exitCodeOf({ code: null, signal: 'SIGTERM', runtimeMessage: '' }), 143);
   assert.equal(exitCodeOf({ code: 1, signal: null, runtimeMessage: 'unshare: sigprocmask unblock failed: Invalid argument' }), 137);
   assert.equal(exitCodeOf({ code: 1, signal: null, runtimeMessage: '' }), 1);
+});
+
+test('resizeTerminal resolves once the size is set, so that sizes applied in turn land in order', async () => {
+  // kubectl attach sends its size plus one, then its size: the second must be the one that stays.
+  const child = spawn(bin.script, ['-q', '-e', '-f', '-c', 'exec sleep 30', '/dev/null'], { stdio: 'ignore' });
+  try {
+    let tty: string | undefined;
+    for (let i = 0; i < 100 && !tty; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      tty = findTerminal(child.pid!);
+    }
+    assert.ok(tty, 'script gave its child a terminal');
+    for (const [height, width] of [[30, 84], [29, 83]]) {
+      await resizeTerminal(bin, child.pid!, { width, height });
+      assert.equal(execFileSync(bin.stty, ['-F', tty, 'size'], { encoding: 'utf8' }).trim(), `${height} ${width}`);
+    }
+  } finally {
+    child.kill('SIGKILL');
+  }
 });

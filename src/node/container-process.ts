@@ -219,10 +219,17 @@ export function findTerminal(pid: number): string | undefined {
   return undefined;
 }
 
-/** Sets a terminal's size (the foreground program gets SIGWINCH). */
-export function resizeTerminal(bin: HostBinaries, pid: number, size: { width: number; height: number }): void {
+/**
+ * Sets a terminal's size (the foreground program gets SIGWINCH). Resolves once `stty` is done, so
+ * that sizes applied one after another land in order: kubectl attach sends its size plus one and
+ * then its size, and two racing `stty`s could leave the first.
+ */
+export function resizeTerminal(bin: HostBinaries, pid: number, size: { width: number; height: number }): Promise<void> {
   const tty = findTerminal(pid);
-  if (!tty) return;
-  const child = spawn(bin.stty, ['-F', tty, 'rows', String(size.height), 'cols', String(size.width)], { stdio: 'ignore' });
-  child.on('error', () => undefined);
+  if (!tty) return Promise.resolve();
+  return new Promise((resolve) => {
+    const child = spawn(bin.stty, ['-F', tty, 'rows', String(size.height), 'cols', String(size.width)], { stdio: 'ignore' });
+    child.on('error', () => resolve());
+    child.on('close', () => resolve());
+  });
 }

@@ -358,9 +358,9 @@ export class Container {
           run.listeners.delete(forward);
         };
       },
-      resize(size: TerminalSize): void {
+      async resize(size: TerminalSize): Promise<void> {
         const pid = proc.programPid();
-        if (pid && run.tty) resizeTerminal(bin, pid, size);
+        if (pid && run.tty) await resizeTerminal(bin, pid, size);
       },
     };
   }

@@ -51,7 +51,7 @@ before(async () => {
           stdin: container.stdin,
           stdinOnce: true,
           subscribe: (l) => (container.listeners.add(l), () => container.listeners.delete(l)),
-          resize: (size) => container.resized.push(`${size.width}x${size.height}`),
+          resize: (size) => void container.resized.push(`${size.width}x${size.height}`),
         };
       },
     },

@@ -1,6 +1,6 @@
 /**
  * @module Applies terminal sizes in order, one at a time, skipping sizes overtaken while one was
- * being applied (kubectl attach sends a fake 1x1 and then the real size at once).
+ * being applied (kubectl attach sends its size plus one and then its size, at once).
  */
 import type { TerminalSize } from './types.js';
 

@@ -89,7 +89,7 @@ export interface AttachableContainer {
   /** Delivers output produced from now on; `exit` when the process ends. Returns the unsubscribe function. */
   subscribe(listener: AttachListener): () => void;
   /** Resizes its terminal (tty containers); pty.ts `resizePty` does it for a `script`-wrapped process. */
-  resize?(size: TerminalSize): void;
+  resize?(size: TerminalSize): Promise<void> | void;
 }
 
 export interface AttachListener {
