@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostListenersFor, isLoopbackIPv4, type HostPortService } from './desired.js';
+import { hostListenersFor, isLoopbackIPv4, sourceAllowed, type HostPortService } from './desired.js';
 
 const CONFIG = { nodeIP: '10.244.0.1', hostIP: '127.0.0.1' };
 
@@ -53,6 +53,36 @@ describe('hostListenersFor', () => {
       s.spec.ports = [{ port: 80, nodePort: 31001 }];
     });
     assert.deepEqual(lines(svc), ['TCP 127.0.0.1:31001 => 10.244.0.1:31001 (NodePort)']);
+  });
+
+  test('externalTrafficPolicy Local: the health check node port on 127.0.0.1 too; source ranges ride on LB sockets only', () => {
+    const svc = makeService('local', (s) => {
+      s.spec = { ...s.spec, type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 32100, loadBalancerSourceRanges: [' 127.0.0.0/8', '10.0.0.0/8 '] };
+      s.spec.ports = [{ port: 80, nodePort: 31002 }];
+      s.status = { loadBalancer: { ingress: [{ ip: '127.0.100.3' }] } };
+    });
+    assert.deepEqual(lines(svc), [
+      'TCP 127.0.0.1:31002 => 10.244.0.1:31002 (NodePort)',
+      'TCP 127.0.0.1:32100 => 10.244.0.1:32100 (HealthCheck)',
+      'TCP 127.0.100.3:80 => 10.244.0.1:31002 (LoadBalancer)',
+    ]);
+    assert.deepEqual(hostListenersFor(svc, CONFIG).map((l) => l.sourceRanges), [undefined, undefined, ['127.0.0.0/8', '10.0.0.0/8']]);
+    // Cluster policy: no health check even if a stale port lingers in the object.
+    const cluster = makeService('cluster', (s) => {
+      s.spec = { ...s.spec, type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', healthCheckNodePort: 32101 };
+      s.spec.ports = [{ port: 80, nodePort: 31003 }];
+    });
+    assert.deepEqual(lines(cluster), ['TCP 127.0.0.1:31003 => 10.244.0.1:31003 (NodePort)']);
+  });
+
+  test('sourceAllowed: no ranges lets everyone in; else the client must be inside one', () => {
+    assert.equal(sourceAllowed({}, '127.0.0.1'), true);
+    assert.equal(sourceAllowed({ sourceRanges: ['127.0.0.0/8'] }, '127.1.2.3'), true);
+    assert.equal(sourceAllowed({ sourceRanges: ['127.0.0.0/8'] }, '::ffff:127.0.0.1'), true);
+    assert.equal(sourceAllowed({ sourceRanges: ['127.0.0.2/32'] }, '127.0.0.1'), false);
+    assert.equal(sourceAllowed({ sourceRanges: ['10.0.0.0/8', '0.0.0.0/0'] }, '127.0.0.1'), true);
+    assert.equal(sourceAllowed({ sourceRanges: ['fd00::/8'] }, '127.0.0.1'), false);
+    assert.equal(sourceAllowed({ sourceRanges: ['127.0.0.0/8'] }, undefined), false);
   });
 
   test('isLoopbackIPv4', () => {

@@ -6,7 +6,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { encodeRequest, LineSplitter, parseReply } from '../proxy/relay/protocol.js';
 import { resetSocket } from '../proxy/userspace/tcp-listener.js';
-import type { HostListenerSpec } from './desired.js';
+import { sourceAllowed, type HostListenerSpec } from './desired.js';
 
 export interface ForwarderOptions {
   /** The agent's relay socket. */
@@ -60,6 +60,12 @@ export class HostTcpForwarder {
   }
 
   #accept(client: Socket): void {
+    // Outside loadBalancerSourceRanges: kube-proxy drops the SYN; here the kernel has already
+    // accepted it, so the client gets a reset at once (documented in the README).
+    if (!sourceAllowed(this.#spec, client.remoteAddress)) {
+      resetSocket(client);
+      return;
+    }
     this.#track(client);
     const { target } = this.#spec;
     const relay = connect({ path: this.#o.socketPath, allowHalfOpen: true });

@@ -7,7 +7,7 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { encodeFrame, encodeRequest, FrameDecoder, LineSplitter, parseReply } from '../proxy/relay/protocol.js';
-import type { HostListenerSpec } from './desired.js';
+import { sourceAllowed, type HostListenerSpec } from './desired.js';
 import type { ForwarderOptions } from './tcp-forwarder.js';
 
 /** The kernel's nf_conntrack_udp_timeout. */
@@ -65,6 +65,8 @@ export class HostUdpForwarder {
   }
 
   #onMessage(msg: Buffer, rinfo: RemoteInfo): void {
+    // Outside loadBalancerSourceRanges: dropped, as kube-proxy's firewall chain drops it.
+    if (!sourceAllowed(this.#spec, rinfo.address)) return;
     const client = `${rinfo.address}:${rinfo.port}`;
     let flow = this.#flows.get(client);
     if (!flow) {

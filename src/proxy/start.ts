@@ -2,12 +2,17 @@
  * @module The proxy inside the node agent: picks the backend for `--proxy-mode` (falling back
  * to iptables, with one log line, when this build lacks that backend), feeds the Proxier from
  * Service and EndpointSlice informers, runs the first full sync, and serves kube-proxy's
- * /metrics (10249) and /healthz (10256) on the node address plus `<data-dir>/run/proxy-rules.sock`.
+ * /metrics (10249) and /healthz (10256) on the node address, the health check node ports of
+ * LoadBalancer Services with externalTrafficPolicy Local (healthcheck/), plus
+ * `<data-dir>/run/proxy-rules.sock`.
  */
 import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { Clock, InformerFactory } from '../client/index.js';
+import type { EventRecorder } from '../controllers/controller.js';
 import { BackendNotBuiltError, createBackend, type ProxyMode } from './backends.js';
 import { cleanStaleUdpEntries } from './conntrack.js';
+import { healthChecksOf } from './healthcheck/plan.js';
+import { ServiceHealthServer } from './healthcheck/server.js';
 import { startProxyServers } from './metrics-server.js';
 import { nodeNetworkSteps } from './node-network.js';
 import { Proxier } from './proxier.js';
@@ -24,6 +29,8 @@ export interface NodeProxyOptions {
   node: ProxyNodeConfig;
   clock: Clock;
   log(line: string): void;
+  /** Where upstream's kube-proxy events go (FailedToStartServiceHealthcheck); none if absent. */
+  events?: EventRecorder;
   runner?: CommandRunner;
   /** Prepare the node namespace (Service CIDR route, ICMP rate limit); default true. */
   prepareNode?: boolean;
@@ -70,8 +77,14 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
     mode = 'iptables';
     backend = createBackend(mode, context);
   }
-  // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync.
-  const afterSync = mode === 'userspace' ? undefined : async (state: DesiredState) => void (await cleanStaleUdpEntries(context.runner, state));
+  const host = options.serveOn === undefined ? options.node.nodeIPs[0] : options.serveOn;
+  // The checks answer with the Proxier's health; it syncs them after each of its syncs.
+  const healthChecks = host ? new ServiceHealthServer({ nodeName: options.node.nodeName, addresses: [host], proxyHealthy: () => proxier.healthy(), log, events: options.events }) : undefined;
+  const afterSync = async (state: DesiredState): Promise<void> => {
+    // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync.
+    if (mode !== 'userspace') await cleanStaleUdpEntries(context.runner, state);
+    await healthChecks?.sync(healthChecksOf(state));
+  };
   const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, afterSync });
   const services = options.informers.informer<ProxyService>(must('', 'v1', 'services'));
   const slices = options.informers.informer<ProxyEndpointSlice>(must('discovery.k8s.io', 'v1', 'endpointslices'));
@@ -89,7 +102,7 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
   await options.informers.waitForSync();
   await proxier.setInitialized();
   const closers: Array<() => Promise<void>> = [];
-  const host = options.serveOn === undefined ? options.node.nodeIPs[0] : options.serveOn;
+  if (healthChecks) closers.push(() => healthChecks.close());
   if (host) {
     try {
       const servers = await startProxyServers(

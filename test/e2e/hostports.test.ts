@@ -15,10 +15,10 @@ import { waitForTimed } from './wait.js';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 
-/** curl's body, or `curl:<exit code>` (7: refused, 56: reset, 28: timeout). */
-function curl(url: string): Promise<string> {
+/** curl's body, or `curl:<exit code>` (7: refused, 56: reset, 28: timeout); `from` picks the source address. */
+function curl(url: string, options: { from?: string } = {}): Promise<string> {
   return new Promise((resolve) => {
-    const p = spawn('curl', ['-sS', '--max-time', '2', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('curl', ['-sS', '--max-time', '2', ...(options.from ? ['--interface', options.from] : []), url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.on('close', (code) => resolve(code === 0 ? out : `curl:${code}`));
@@ -98,5 +98,35 @@ for (const mode of ['default', 'userspace'] as const) describe(`host exposure (N
     await new Promise((r) => squatter!.close(r));
     await waitForTimed('kubito to bind the port', async () => ((await canBind(port)) ? undefined : true), 5000, 50);
     await ok(['delete', 'svc', 'squat']);
+  });
+
+  test('externalTrafficPolicy Local: the health check node port answers from the host; loadBalancerSourceRanges filter LB clients', async () => {
+    const manifest = (ranges: string[]) => JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'nginx-local' },
+      spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'nginx' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ranges },
+    });
+    await cluster.kubectlOk(['apply', '-f', '-'], { input: manifest(['127.0.0.2/32']) });
+    const hc = Number(await ok(['get', 'svc', 'nginx-local', '-o', 'jsonpath={.spec.healthCheckNodePort}']));
+    assert.ok(hc >= 30000 && hc <= 32767, String(hc));
+    const health = async (): Promise<string> => curl(`http://127.0.0.1:${hc}/`);
+    const { value: up } = await waitForTimed('the health check to pass', async () => ((await health()).includes('"localEndpoints": 1') ? health() : undefined), 5000, 50);
+    assert.equal(up, '{\n\t"service": {\n\t\t"namespace": "default",\n\t\t"name": "nginx-local"\n\t},\n\t"localEndpoints": 1,\n\t"serviceProxyHealthy": true\n}');
+
+    const { value: ip } = await waitForTimed('an EXTERNAL-IP', async () => (await ok(['get', 'svc', 'nginx-local', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) || undefined, 5000, 50);
+    await waitForTimed('the page for a client inside the ranges', async () => ((await curl(`http://${ip}/`, { from: '127.0.0.2' })).includes('Welcome to nginx!') ? true : undefined), 5000, 50);
+    assert.match(await curl(`http://${ip}/`, { from: '127.0.0.1' }), /^curl:(56|52|7)$/, 'a client outside the ranges is turned away');
+    await cluster.kubectlOk(['apply', '-f', '-'], { input: manifest(['127.0.0.0/8']) });
+    await waitForTimed('the page once the ranges cover the client', async () => ((await curl(`http://${ip}/`, { from: '127.0.0.1' })).includes('Welcome to nginx!') ? true : undefined), 5000, 50);
+
+    // No local endpoint left: 503, so a load balancer would stop sending traffic to this node.
+    await ok(['scale', 'deployment/nginx', '--replicas=0']);
+    await waitForTimed('the health check to fail', async () => ((await health()).includes('"localEndpoints": 0') ? true : undefined), 10000, 50);
+    const res = await fetch(`http://127.0.0.1:${hc}/healthz`);
+    assert.equal(res.status, 503);
+    await ok(['scale', 'deployment/nginx', '--replicas=1']);
+    await ok(['delete', 'svc', 'nginx-local']);
+    await waitForTimed('the health check port to close', async () => ((await health()) === 'curl:7' ? true : undefined), 5000, 50);
   });
 });
