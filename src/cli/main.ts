@@ -24,6 +24,11 @@ async function main(argv: string[]): Promise<number> {
   const out = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
+  // `kubito up --help` as well as `kubito --help`: the usage, on stdout, exit 0.
+  if (command !== undefined && (args.includes('--help') || args.includes('-h'))) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   switch (command) {
     // Each command loads only its own modules: `up` is timed from the start of the process.
     case 'up': {

@@ -97,6 +97,14 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     assert.match(wrong.stderr, /Usage:/);
   });
 
+  test('--help after any command prints the usage and exits 0', async () => {
+    for (const args of [['up', '--help'], ['proxy', 'rules', '-h'], ['--help']]) {
+      const help = await kubito(args);
+      assert.deepEqual([help.code, help.stderr], [0, ''], args.join(' '));
+      assert.match(help.stdout, /^kubito: a Kubernetes-compatible cluster on one machine\n[\s\S]*kubito up \[--detach\]/);
+    }
+  });
+
   test('down stops the cluster and keeps its data; status then says so and exits 1', async () => {
     const down = await kubito(['down', ...common]);
     assert.equal(down.code, 0, down.stderr);
