@@ -4,17 +4,7 @@ import { createServer } from 'node:net';
 import type { KubeObject } from '../../api/types.js';
 import type { HealthCheck } from './plan.js';
 import { ServiceHealthServer } from './server.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../testing/ports.js';
 
 function check(name: string, port: number, localEndpoints: number): [string, HealthCheck] {
   return [`ns1/${name}`, { namespace: 'ns1', name, port, localEndpoints }];
