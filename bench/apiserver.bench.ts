@@ -2,30 +2,59 @@
  * @module API server benchmark (issue 2): `up` to ready, idle RSS, Service creates per second
  * with 4 concurrent clients, list of 10,000 Services as JSON and as Table, and watch event
  * latency with 100 watchers. Starts its own cluster (SQLite store) on a free loopback port,
- * bounded in count and time, and prints one JSON row per figure.
+ * bounded in count and time, and prints one JSON row per figure. The creates, lists and watch
+ * rows carry a baseline measured in the same run: the same workload against the API floor
+ * (floor/api-floor-server.ts: the same runtime, TLS, certificate and SQLite, no Kubernetes).
  */
-import { request } from 'node:https';
-import { percentile, report, rssMiB, startBenchCluster } from './support.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CREDENTIAL_FILES } from '../src/pki/credentials.js';
+import { HttpTransport } from '../src/client/index.js';
+import { startApiFloor } from './floor/api-floor.js';
+import { createServices, TABLE_ACCEPT, timedGet, watchLatencies } from './floor/api-workload.js';
+import { percentile, report, round, rssMiB, startBenchCluster, type Row } from './support.js';
 
 const SERVICES = Number(process.env.KUBITO_BENCH_SERVICES ?? 10_000);
 const WATCHERS = 100;
+const ROUNDS = 50;
 
-function rawGet(server: string, path: string, headers: Record<string, string>, ca: string): Promise<{ ms: number; bytes: number }> {
-  return new Promise((resolveGet, reject) => {
-    const t0 = performance.now();
-    const req = request(`${server}${path}`, { headers, ca }, (res) => {
-      let bytes = 0;
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => (res.statusCode === 200 ? resolveGet({ ms: performance.now() - t0, bytes }) : reject(new Error(`${path}: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+interface ApiFigures {
+  createsPerSecond: number;
+  listJsonMs: number;
+  listTableMs: number;
+  watchP99Ms: number;
+  watchP50Ms: number;
+}
+
+/** The workload against one server: creates, the two lists, the watch latencies. */
+async function measure(server: string, ca: string, token: string): Promise<ApiFigures> {
+  const client = (): HttpTransport => new HttpTransport({ server, ca, token });
+  const clients = Array.from({ length: 4 }, client);
+  const watchClient = client();
+  try {
+    const createsPerSecond = await createServices(clients, SERVICES);
+    const auth = { Authorization: `Bearer ${token}` };
+    const path = '/api/v1/namespaces/default/services';
+    const json = await timedGet(server, path, { ...auth, Accept: 'application/json' }, ca);
+    const table = await timedGet(server, path, { ...auth, Accept: TABLE_ACCEPT }, ca);
+    const latencies = await watchLatencies(watchClient, clients[0], { watchers: WATCHERS, rounds: ROUNDS });
+    return { createsPerSecond, listJsonMs: json.ms, listTableMs: table.ms, watchP99Ms: percentile(latencies, 99), watchP50Ms: percentile(latencies, 50) };
+  } finally {
+    for (const c of [...clients, watchClient]) c.close();
+  }
+}
+
+/** A row with the floor's figure beside kubito's; `higherIsBetter` orients the ratio. */
+function compared(row: Omit<Row, 'baseline' | 'baseline_value' | 'ratio'>, floor: number, higherIsBetter: boolean): Row {
+  const value = row.value;
+  return { ...row, baseline: 'API floor: bare Node HTTPS + SQLite, same workload', baseline_value: round(floor), ratio: round(higherIsBetter ? value / floor : floor / value) };
 }
 
 async function main(): Promise<void> {
   const t0 = performance.now();
   const cluster = await startBenchCluster({ name: 'bench-api', limitMs: 300_000 });
+  let kubito: ApiFigures;
+  let credentials: { keyPem: string; certPem: string; token: string; ca: string };
   try {
     const { server, ca, token } = cluster;
     report({ name: 'up to API ready (wall, first start)', value: Math.round(cluster.apiReadyAt - t0), unit: 'ms', goal: '< 300 ms' });
@@ -34,55 +63,25 @@ async function main(): Promise<void> {
     report({ name: 'up to cluster ready, API + DNS + proxy (as kubito reports)', value: Number(/ready in (\d+) ms/.exec(cluster.output())![1]), unit: 'ms', goal: '-' });
     await new Promise((r) => setTimeout(r, 2000));
     report({ name: 'idle RSS (control plane)', value: Math.round(rssMiB(cluster.process.pid!)), unit: 'MiB', goal: '< 80 MiB' });
-
-    const clients = Array.from({ length: 4 }, () => cluster.client());
-    const svc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { bench: 'x' } }, spec: { selector: { app: name }, ports: [{ port: 80 }] } });
-    const createStart = performance.now();
-    let next = 0;
-    await Promise.all(clients.map(async (client) => {
-      for (let i = next++; i < SERVICES; i = next++) {
-        await client.request({ method: 'POST', path: '/api/v1/namespaces/default/services', body: svc(`s${i}`) });
-      }
-    }));
-    const createSeconds = (performance.now() - createStart) / 1000;
-    report({ name: 'Service creates/s (4 clients)', value: Math.round(SERVICES / createSeconds), unit: 'creates/s', goal: '> 2000' });
-
-    const auth = { Authorization: `Bearer ${token}` };
-    const json = await rawGet(server, '/api/v1/namespaces/default/services', { ...auth, Accept: 'application/json' }, ca);
-    report({ name: `list ${SERVICES} Services as JSON`, value: Math.round(json.ms), unit: 'ms', goal: '< 200 ms' });
-    const table = await rawGet(server, '/api/v1/namespaces/default/services', { ...auth, Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }, ca);
-    report({ name: `list ${SERVICES} Services as Table`, value: Math.round(table.ms), unit: 'ms', goal: '< 200 ms' });
-
-    // Watch latency: WATCHERS watches on one object; each write's ack to each watcher's event.
-    const watchClient = cluster.client();
-    const latencies: number[] = [];
-    let sentAt = 0;
-    let pending = 0;
-    let wake: (() => void) | undefined;
-    const watches = await Promise.all(Array.from({ length: WATCHERS }, () =>
-      watchClient.watch({ method: 'GET', path: '/api/v1/namespaces/default/services', query: { fieldSelector: 'metadata.name=s0', resourceVersion: '0' } }, {
-        onEvent: (ev) => {
-          if (ev.type !== 'MODIFIED' || !sentAt) return;
-          latencies.push(performance.now() - sentAt);
-          if (--pending === 0) wake?.();
-        },
-        onClose: () => undefined,
-      })));
-    await new Promise((r) => setTimeout(r, 500));
-    for (let i = 0; i < 50; i++) {
-      pending = WATCHERS;
-      const done = new Promise<void>((r) => (wake = r));
-      sentAt = performance.now();
-      await clients[0].request({ method: 'PATCH', path: '/api/v1/namespaces/default/services/s0', contentType: 'application/merge-patch+json', body: { metadata: { labels: { round: String(i) } } } });
-      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
-    }
-    for (const w of watches) w.stop();
-    report({ name: `watch event latency p99 (${WATCHERS} watchers)`, value: Number(percentile(latencies, 99).toFixed(2)), unit: 'ms', goal: '< 10 ms' });
-    report({ name: `watch event latency p50 (${WATCHERS} watchers)`, value: Number(percentile(latencies, 50).toFixed(2)), unit: 'ms', goal: '-' });
-    for (const c of [...clients, watchClient]) c.close();
+    const pki = join(cluster.dataDir, 'pki');
+    credentials = { keyPem: readFileSync(join(pki, CREDENTIAL_FILES.serverKey), 'utf8'), certPem: readFileSync(join(pki, CREDENTIAL_FILES.serverCert), 'utf8'), token, ca };
+    kubito = await measure(server, ca, token);
   } finally {
     await cluster.stop();
   }
+  // The floor runs after the cluster is gone, on the same machine, with the same credentials.
+  const floorServer = await startApiFloor(credentials);
+  let floor: ApiFigures;
+  try {
+    floor = await measure(floorServer.server, credentials.ca, credentials.token);
+  } finally {
+    await floorServer.stop();
+  }
+  report(compared({ name: 'Service creates/s (4 clients)', value: Math.round(kubito.createsPerSecond), unit: 'creates/s', goal: '> 2000' }, floor.createsPerSecond, true));
+  report(compared({ name: `list ${SERVICES} Services as JSON`, value: Math.round(kubito.listJsonMs), unit: 'ms', goal: '< 200 ms' }, floor.listJsonMs, false));
+  report(compared({ name: `list ${SERVICES} Services as Table`, value: Math.round(kubito.listTableMs), unit: 'ms', goal: '< 200 ms' }, floor.listTableMs, false));
+  report(compared({ name: `watch event latency p99 (${WATCHERS} watchers)`, value: round(kubito.watchP99Ms), unit: 'ms', goal: '< 10 ms' }, floor.watchP99Ms, false));
+  report(compared({ name: `watch event latency p50 (${WATCHERS} watchers)`, value: round(kubito.watchP50Ms), unit: 'ms', goal: '-' }, floor.watchP50Ms, false));
 }
 
 await main();

@@ -1,0 +1,69 @@
+/**
+ * @module The API benchmark's workload, run the same way against kubito and against the floor:
+ * Service creates from concurrent clients, a list read whole as JSON or as a Table, and watch
+ * event latency (one write, many watchers of that object).
+ */
+import { request } from 'node:https';
+import type { HttpTransport } from '../../src/client/index.js';
+
+export function serviceManifest(name: string): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { bench: 'x' } }, spec: { selector: { app: name }, ports: [{ port: 80 }] } };
+}
+
+/** Creates `s0`..`s<count-1>` in `default`, the clients taking names in turn; creates per second. */
+export async function createServices(clients: HttpTransport[], count: number): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(clients.map(async (client) => {
+    for (let i = next++; i < count; i = next++) {
+      await client.request({ method: 'POST', path: '/api/v1/namespaces/default/services', body: serviceManifest(`s${i}`) });
+    }
+  }));
+  return count / ((performance.now() - start) / 1000);
+}
+
+/** One GET read to its end; its time in ms and size. */
+export function timedGet(server: string, path: string, headers: Record<string, string>, ca: string): Promise<{ ms: number; bytes: number }> {
+  return new Promise((resolveGet, reject) => {
+    const t0 = performance.now();
+    const req = request(`${server}${path}`, { headers, ca }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => (res.statusCode === 200 ? resolveGet({ ms: performance.now() - t0, bytes }) : reject(new Error(`${path}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/**
+ * `watchers` watches on Service `s0`; `rounds` merge patches of it, one after the other; each
+ * latency is from sending the patch to one watcher's event (so `watchers` samples per round).
+ */
+export async function watchLatencies(watchClient: HttpTransport, writer: HttpTransport, options: { watchers: number; rounds: number }): Promise<number[]> {
+  const latencies: number[] = [];
+  let sentAt = 0;
+  let pending = 0;
+  let wake: (() => void) | undefined;
+  const watches = await Promise.all(Array.from({ length: options.watchers }, () =>
+    watchClient.watch({ method: 'GET', path: '/api/v1/namespaces/default/services', query: { fieldSelector: 'metadata.name=s0', resourceVersion: '0' } }, {
+      onEvent: (ev) => {
+        if (ev.type !== 'MODIFIED' || !sentAt) return;
+        latencies.push(performance.now() - sentAt);
+        if (--pending === 0) wake?.();
+      },
+      onClose: () => undefined,
+    })));
+  await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < options.rounds; i++) {
+    pending = options.watchers;
+    const done = new Promise<void>((r) => (wake = r));
+    sentAt = performance.now();
+    await writer.request({ method: 'PATCH', path: '/api/v1/namespaces/default/services/s0', contentType: 'application/merge-patch+json', body: { metadata: { labels: { round: String(i) } } } });
+    await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+  }
+  for (const w of watches) w.stop();
+  return latencies;
+}
