@@ -37,8 +37,9 @@ export interface EntryStats {
   type: string;
   rcode: string;
   negative: boolean;
-  /** Filled lazily by the server, per client address family. */
-  cells?: unknown[];
+  /** Filled lazily by the server, for IPv4 and IPv6 clients. */
+  cells4?: unknown;
+  cells6?: unknown;
 }
 
 export interface Entry {
@@ -100,21 +101,21 @@ export function probeQuery(buf: Buffer, tcp: boolean): QueryKey | undefined {
   h = Math.imul(h ^ meta, 0x01000193);
   h = Math.imul(h ^ (limit & 0xff), 0x01000193);
   h = Math.imul(h ^ (limit >> 8), 0x01000193);
-  return { hash: h >>> 0, nameEnd, qend, limit, meta };
+  // A small integer (V8 Smi) keeps the bucket Map on its fast path.
+  return { hash: h & 0x3fffffff, nameEnd, qend, limit, meta };
 }
 
 function sameQuestion(e: Entry, buf: Buffer, key: QueryKey): boolean {
   const q = e.question;
   if (e.meta !== key.meta || e.limit !== key.limit || q.length !== key.qend - 12) return false;
-  if (e.patchable) {
-    for (let i = 0; i < q.length; i++) {
-      const a = q[i];
-      const b = buf[12 + i];
-      if (a !== b && lower(a) !== lower(b)) return false;
-    }
-    return true;
+  // Native compare first: most queries repeat their spelling.
+  if (buf.compare(q, 0, q.length, 12, key.qend) === 0) return true;
+  if (!e.patchable) return false;
+  for (let i = 0; i < q.length; i++) {
+    const a = q[i];
+    const b = buf[12 + i];
+    if (a !== b && lower(a) !== lower(b)) return false;
   }
-  for (let i = 0; i < q.length; i++) if (q[i] !== buf[12 + i]) return false;
   return true;
 }
 
