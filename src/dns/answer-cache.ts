@@ -108,14 +108,15 @@ export function probeQuery(buf: Buffer, tcp: boolean): QueryKey | undefined {
 function sameQuestion(e: Entry, buf: Buffer, key: QueryKey): boolean {
   const r = e.reply;
   if (e.meta !== key.meta || e.limit !== key.limit || e.qlen !== key.qend - 12) return false;
-  // Native compare first: most queries repeat their spelling.
-  if (buf.compare(r, 12, key.qend, 12, key.qend) === 0) return true;
-  if (!e.patchable) return false;
-  for (let i = 12; i < key.qend; i++) {
-    const a = r[i];
-    const b = buf[i];
-    if (a !== b && lower(a) !== lower(b)) return false;
+  if (e.patchable) {
+    for (let i = 12; i < key.qend; i++) {
+      const a = r[i];
+      const b = buf[i];
+      if (a !== b && lower(a) !== lower(b)) return false;
+    }
+    return true;
   }
+  for (let i = 12; i < key.qend; i++) if (r[i] !== buf[i]) return false;
   return true;
 }
 
@@ -212,9 +213,9 @@ export class AnswerCache {
 export function replyFrom(entry: Entry, query: Buffer, key: QueryKey): Buffer {
   const src = entry.reply;
   const out = Buffer.allocUnsafe(src.length);
-  src.copy(out);
+  out.set(src); // TypedArray#set: cheaper than Buffer#copy's argument checks for ~100 bytes
   out[0] = query[0];
   out[1] = query[1];
-  if (entry.patchable) query.copy(out, 12, 12, key.nameEnd);
+  if (entry.patchable) for (let i = 12; i < key.nameEnd; i++) out[i] = query[i];
   return out;
 }
