@@ -31,7 +31,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
 import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type Entry, type QueryKey } from './answer-cache.js';
 import { FrameReader, writeFrame } from './framing.js';
-import { DnsMetrics, observe, type Cell, type RequestCells } from './metrics.js';
+import { DnsMetrics, observe, type Cell, type MetricsSnapshot, type RequestCells } from './metrics.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeName, WireFormatError, type Message } from './wire.js';
@@ -39,6 +39,8 @@ import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeNam
 export interface Relay {
   /** Resolves to the reply (same ID) or undefined when no upstream answered. */
   query(msg: Buffer): Promise<Buffer | undefined>;
+  /** The relay's own metric series, rendered on `/metrics` beside the server's. */
+  metrics?(): Promise<MetricsSnapshot | undefined>;
 }
 
 export interface DnsServerOptions {
@@ -150,7 +152,11 @@ export class DnsServer {
       tcp.listen(port, o.host, () => resolve());
     });
     this.#tcp = tcp;
-    if (o.metricsPort !== undefined) this.#ports.metrics = await this.#serveHttp(o.metricsPort, '/metrics', () => [200, this.metrics.render()]);
+    if (o.metricsPort !== undefined) this.#ports.metrics = await this.#serveHttp(o.metricsPort, '/metrics', async () => {
+      const relayed = await o.relay?.metrics?.();
+      if (relayed) this.metrics.absorb(relayed);
+      return [200, this.metrics.render()];
+    });
     if (o.healthPort !== undefined) this.#ports.health = await this.#serveHttp(o.healthPort, '/health', () => [200, 'OK']);
     if (o.readyPort !== undefined) this.#ports.ready = await this.#serveHttp(o.readyPort, '/ready', () => (o.source.synced() ? [200, 'OK'] : [503, 'kubernetes']));
   }
@@ -176,14 +182,16 @@ export class DnsServer {
     q.length = 0;
   };
 
-  async #serveHttp(port: number, path: string, body: () => [number, string]): Promise<number> {
+  async #serveHttp(port: number, path: string, body: () => [number, string] | Promise<[number, string]>): Promise<number> {
     const server = createHttpServer((req, res) => {
       if (req.url !== path) {
         res.writeHead(404).end('404 page not found\n');
         return;
       }
-      const [code, text] = body();
-      res.writeHead(code, { 'content-type': path === '/metrics' ? 'text/plain; version=0.0.4' : 'text/plain; charset=utf-8' }).end(text);
+      void Promise.resolve(body()).then(
+        ([code, text]) => res.writeHead(code, { 'content-type': path === '/metrics' ? 'text/plain; version=0.0.4' : 'text/plain; charset=utf-8' }).end(text),
+        () => res.writeHead(500).end(),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
