@@ -117,3 +117,23 @@ test('a change of the record source is answered at once, even without invalidate
   assert.equal(m.header.rcode, 0);
   assert.deepEqual(m.answer.map((a) => a.data), [{ address: '10.96.0.99' }]);
 });
+
+test('a second spelling makes the entry patchable: a third spelling is a hit; SRV stays per spelling', () => {
+  const server = new DnsServer({ source: fixtureIndex(), config: FIXTURE_CONFIG, host: '127.0.0.1' });
+  const ask = (name: string, type: number): Message => {
+    let out: Buffer | undefined;
+    server.handle(query(name, type), { proto: 'udp', family: 1 }, (b) => (out = b));
+    return parseMessage(out!);
+  };
+  ask('nginx.default.svc.cluster.local.', TYPE.A);
+  ask('NGINX.default.svc.cluster.local.', TYPE.A);
+  const entries = server.stats().cacheEntries;
+  const third = ask('nginx.DEFAULT.svc.Cluster.local.', TYPE.A);
+  assert.equal(server.stats().cacheEntries, entries, 'served from the patchable entry');
+  assert.equal(third.answer[0].name, 'nginx.DEFAULT.svc.Cluster.local.');
+  ask('_http._tcp.nginx.default.svc.cluster.local.', TYPE.SRV);
+  ask('_HTTP._tcp.nginx.default.svc.cluster.local.', TYPE.SRV);
+  const srv = server.stats().cacheEntries;
+  ask('_http._TCP.nginx.default.svc.cluster.local.', TYPE.SRV);
+  assert.equal(server.stats().cacheEntries, srv + 1, 'SRV targets depend on case: one entry per spelling');
+});

@@ -9,10 +9,11 @@
  *
  * Case: CoreDNS echoes the query's case in owner names. An entry is *patchable* when its reply
  * depends on the question's case only through the question itself (answers point at it by
- * compression): the server proves that when it fills the entry, by answering the all-lower and
- * the all-upper spelling and finding the two replies equal outside the question's name. A
- * patchable entry serves any spelling, with the query's name bytes copied over the question;
- * any other entry serves only the exact bytes it was made for.
+ * compression): the server proves that, by answering the all-lower and the all-upper spelling
+ * and finding the two replies equal outside the question's name, once a second spelling of a
+ * cached question comes (`otherSpelling`; most clients never vary case, and the proof costs
+ * two more answers). A patchable entry serves any spelling, with the query's name bytes copied
+ * over the question; any other entry serves only the exact bytes it was made for.
  *
  * Invalidation: the owner calls `clear()` when the record source changes (the server also
  * compares the source's generation on every probe), so an entry never outlives its data.
@@ -188,6 +189,17 @@ export class AnswerCache {
   get(buf: Buffer, key: QueryKey): Entry | undefined {
     for (let e = this.#buckets.get(key.hash); e; e = e.next) if (sameQuestion(e, buf, key)) return e;
     return undefined;
+  }
+
+  /** True when an entry holds this question in another spelling (after `get` missed). */
+  otherSpelling(buf: Buffer, key: QueryKey): boolean {
+    for (let e = this.#buckets.get(key.hash); e; e = e.next) {
+      if (e.meta !== key.meta || e.limit !== key.limit || e.qlen !== key.qend - 12) continue;
+      let same = true;
+      for (let i = 12; i < key.qend && same; i++) same = lower(e.reply[i]) === lower(buf[i]);
+      if (same) return true;
+    }
+    return false;
   }
 
   /**

@@ -293,16 +293,22 @@ export class DnsServer {
   }
 
   /**
-   * Caches `out` (the reply to `buf`). Patchable when the all-lower and all-upper spellings
-   * get replies equal outside the question's name; then the all-lower one is kept.
+   * Caches `out` (the reply to `buf`) for this spelling. When another spelling is cached
+   * already, tries for a patchable entry instead: if the all-lower and all-upper spellings get
+   * replies equal outside the question's name, the all-lower one serves every spelling.
    */
   #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean }): void {
-    const low = respell(buf, key, false);
-    const lowOut = low.equals(buf) ? out : this.#localReply(low, o.proto);
-    const upOut = this.#localReply(respell(buf, key, true), o.proto);
-    const patchable = lowOut !== undefined && upOut !== undefined && provesPatchable(lowOut, upOut, key);
     const stats = { type: o.type, rcode: o.rcode, negative: o.negative, cells4: undefined, cells6: undefined };
-    this.#cache.set(buf, key, { reply: patchable ? lowOut : out, patchable, stats });
+    if (this.#cache.otherSpelling(buf, key)) {
+      const low = respell(buf, key, false);
+      const lowOut = low.equals(buf) ? out : this.#localReply(low, o.proto);
+      const upOut = this.#localReply(respell(buf, key, true), o.proto);
+      if (lowOut !== undefined && upOut !== undefined && provesPatchable(lowOut, upOut, key)) {
+        this.#cache.set(buf, key, { reply: lowOut, patchable: true, stats });
+        return;
+      }
+    }
+    this.#cache.set(buf, key, { reply: out, patchable: false, stats });
   }
 
   #formerr(buf: Buffer, rcode: number, reply: Reply): void {
