@@ -51,6 +51,8 @@ export interface EndpointOwner {
  */
 export interface RecordSource {
   synced(): boolean;
+  /** Counts changes; a cache of answers is stale once it moves (optional for test doubles). */
+  generation?(): number;
   serial(): number;
   namespaceExists(namespace: string): boolean;
   service(namespace: string, name: string): ServiceRecord | undefined;

@@ -8,6 +8,9 @@
  */
 import { connect, type Socket } from 'node:net';
 import { FrameReader, writeFrame } from './framing.js';
+import type { MetricsSnapshot } from './metrics.js';
+import { OPCODE_STATUS } from './relay.js';
+import { parseMessage, serializeMessage, TYPE } from './wire.js';
 
 interface Pending {
   id: number;
@@ -102,6 +105,20 @@ export class RelayClient {
         resolve(undefined);
       }
     });
+  }
+
+  /** The relay's metrics (a STATUS request on the socket), or undefined if it cannot say. */
+  async metrics(): Promise<MetricsSnapshot | undefined> {
+    const header = { id: 0, qr: false, opcode: OPCODE_STATUS, aa: false, tc: false, rd: false, ra: false, ad: false, cd: false, rcode: 0 };
+    const reply = await this.query(serializeMessage({ header, question: [], answer: [], authority: [], additional: [] }));
+    if (!reply) return undefined;
+    try {
+      const txt = parseMessage(reply).answer.find((r) => r.type === TYPE.TXT);
+      if (!txt || !('texts' in txt.data)) return undefined;
+      return JSON.parse(txt.data.texts.join('')) as MetricsSnapshot;
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {

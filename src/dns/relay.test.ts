@@ -25,6 +25,34 @@ async function udpStub(onQuery: (q: Buffer, reply: (b: Buffer) => void) => void)
   return { socket, port: socket.address().port };
 }
 
+test('metrics snapshot over the socket (opcode STATUS): the client gets the relay\'s series', async () => {
+  const stub = await udpStub((q, reply) => {
+    const m = replyTo(parseMessage(q));
+    m.answer.push({ name: m.question[0].name, type: TYPE.A, class: CLASS_IN, ttl: 60, data: { address: '192.0.2.7' } });
+    reply(serializeMessage(m));
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-relay-'));
+  const relay = new UpstreamRelay({ upstreams: [{ host: '127.0.0.1', port: stub.port }] });
+  await relay.listen(join(dir, 'r.sock'));
+  const client = new RelayClient(join(dir, 'r.sock'));
+  try {
+    await client.query(query('a.example.'));
+    await client.query(query('a.example.'));
+    const snap = await client.metrics();
+    assert.ok(snap);
+    const counter = (name: string, labels: string): number | undefined => snap.counters.find(([m, l]) => m === name && l === labels)?.[2];
+    assert.equal(counter('coredns_cache_hits_total', 'server="dns://relay",type="success",view="",zones="."'), 1);
+    assert.equal(counter('coredns_cache_misses_total', 'server="dns://relay",view="",zones="."'), 1);
+    const h = snap.histograms.find(([m, l]) => m === 'coredns_proxy_request_duration_seconds' && l === `proxy_name="forward",to="127.0.0.1:${stub.port}",rcode="NOERROR"`);
+    assert.equal(h?.[4], 1);
+  } finally {
+    client.close();
+    await relay.close();
+    stub.socket.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('flag and resolv.conf parsing', () => {
   assert.deepEqual(parseUpstreamFlag('none'), []);
   assert.deepEqual(parseUpstreamFlag('127.0.0.53,127.0.0.2:5353,[::1]:53'), [{ host: '127.0.0.53', port: 53 }, { host: '127.0.0.2', port: 5353 }, { host: '::1', port: 53 }]);
@@ -54,6 +82,9 @@ test('silent upstream: SERVFAIL within the deadline, then at once while it is do
   const t0 = performance.now();
   assert.equal(parseMessage((await relay.resolve(query('q3.example.')))!).header.rcode, RCODE.SERVFAIL);
   assert.ok(performance.now() - t0 < 20, 'fails fast');
+  const m = relay.metrics.render();
+  assert.match(m, new RegExp(`^coredns_proxy_healthcheck_failures_total\\{proxy_name="forward",to="127.0.0.1:${silent.port}"\\} [2-9]$`, 'm'));
+  assert.match(m, /^coredns_forward_healthcheck_broken_total [1-9]\d*$/m);
   silent.socket.close();
 });
 

@@ -15,6 +15,17 @@
  *   name; if that name ever comes back in through the socket, queries are looping back into
  *   the cluster DNS, and that upstream is dropped for good (logged).
  * Nothing is sent anywhere until a query asks for it.
+ *
+ * Metrics (`metrics`), as CoreDNS's forward and cache plugins name them:
+ * `coredns_proxy_request_duration_seconds{proxy_name="forward",to,rcode}` per upstream
+ * exchange, `coredns_proxy_healthcheck_failures_total{proxy_name="forward",to}` per failed
+ * attempt (kubito has no separate health probe: a failed query is the check),
+ * `coredns_forward_healthcheck_broken_total` per query failed at once with every upstream
+ * down, and `coredns_cache_{hits,misses}_total` / `coredns_cache_entries` with
+ * `server="dns://relay"`. A message with opcode STATUS (2) on the socket is answered with a
+ * snapshot of them (JSON in TXT strings, see `encodeSnapshot`); the DNS server asks for it on
+ * each `/metrics` scrape. Clients cannot send one: the DNS server answers NOTIMP to any opcode
+ * but QUERY before it forwards anything.
  */
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +33,8 @@ import { rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { FrameReader, writeFrame } from './framing.js';
 import { lowerName } from './names.js';
+import { DnsMetrics, observe } from './metrics.js';
+import { rcodeName } from './present.js';
 import { formatUpstream, type Upstream } from './upstreams.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, ttlOffsets, WireFormatError, type Message } from './wire.js';
 
@@ -37,6 +50,7 @@ export interface RelayOptions {
 
 interface Entry {
   buf: Buffer;
+  negative: boolean;
   questionEnd: number;
   offsets: number[];
   ttls: number[];
@@ -62,6 +76,17 @@ export interface RelayStats {
   inflight: number;
 }
 
+/** The opcode of a metrics request on the relay socket (RFC 1035's STATUS, unused in DNS). */
+export const OPCODE_STATUS = 2;
+const RELAY_SERVER = 'dns://relay';
+
+/** A metrics snapshot as the TXT strings of one record (each string at most 255 octets). */
+export function encodeSnapshot(json: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < json.length; i += 255) out.push(json.slice(i, i + 255));
+  return out;
+}
+
 function servfail(query: Message): Buffer {
   const m = replyTo(query, RCODE.SERVFAIL);
   m.header.ra = true;
@@ -83,6 +108,7 @@ export class UpstreamRelay {
   #path = '';
   #sockets = new Set<Socket>();
   #stats = { cacheHits: 0, cacheMisses: 0, forwarded: 0, failures: 0, loops: 0 };
+  readonly metrics = new DnsMetrics(RELAY_SERVER);
 
   constructor(options: RelayOptions) {
     this.#upstreams = options.upstreams.map((u) => ({ u, fails: 0, downUntil: 0, probed: false, looping: false }));
@@ -91,6 +117,14 @@ export class UpstreamRelay {
     this.#cacheSize = options.cacheSize ?? 9984;
     this.#log = options.log ?? (() => {});
     this.#now = options.now ?? Date.now;
+    this.metrics.gauge('coredns_cache_entries', () => {
+      let denial = 0;
+      for (const e of this.#cache.values()) if (e.negative) denial++;
+      return [
+        [`server="${RELAY_SERVER}",type="success",view="",zones="."`, this.#cache.size - denial],
+        [`server="${RELAY_SERVER}",type="denial",view="",zones="."`, denial],
+      ];
+    });
   }
 
   stats(): RelayStats {
@@ -140,6 +174,7 @@ export class UpstreamRelay {
       return b;
     }
     if (query.header.qr) return undefined;
+    if (query.header.opcode === OPCODE_STATUS) return this.#snapshotReply(query);
     if (query.question.length !== 1) return serializeMessage(replyTo(query, RCODE.FORMERR));
     const q = query.question[0];
     const lname = lowerName(q.name);
@@ -156,9 +191,11 @@ export class UpstreamRelay {
     const hit = this.#fromCache(key, raw);
     if (hit) {
       this.#stats.cacheHits++;
-      return hit;
+      this.metrics.inc('coredns_cache_hits_total', `server="${RELAY_SERVER}",type="${hit.negative ? 'denial' : 'success'}",view="",zones="."`);
+      return hit.buf;
     }
     this.#stats.cacheMisses++;
+    this.metrics.inc('coredns_cache_misses_total', `server="${RELAY_SERVER}",view="",zones="."`);
     let pending = this.#inflight.get(key);
     if (!pending) {
       pending = this.#forward(query, raw, key).finally(() => this.#inflight.delete(key));
@@ -174,7 +211,14 @@ export class UpstreamRelay {
     return out;
   }
 
-  #fromCache(key: string, raw: Buffer): Buffer | undefined {
+  /** The metrics snapshot as a TXT reply to a STATUS request. */
+  #snapshotReply(query: Message): Buffer {
+    const m = replyTo(query);
+    m.answer.push({ name: '.', type: TYPE.TXT, class: CLASS_IN, ttl: 0, data: { texts: encodeSnapshot(JSON.stringify(this.metrics.snapshot())) } });
+    return serializeMessage(m);
+  }
+
+  #fromCache(key: string, raw: Buffer): { buf: Buffer; negative: boolean } | undefined {
     const e = this.#cache.get(key);
     if (!e) return undefined;
     const now = this.#now();
@@ -188,7 +232,7 @@ export class UpstreamRelay {
     if (raw.length >= e.questionEnd) raw.copy(out, 12, 12, e.questionEnd);
     const aged = Math.floor((now - e.stored) / 1000);
     e.offsets.forEach((off, i) => out.writeUInt32BE(Math.max(0, e.ttls[i] - aged), off));
-    return out;
+    return { buf: out, negative: e.negative };
   }
 
   #store(key: string, reply: Buffer, msg: Message): void {
@@ -208,7 +252,7 @@ export class UpstreamRelay {
     ttl = Math.max(5, Math.min(ttl, negative ? 1800 : 3600));
     if (this.#cache.size >= this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
     const now = this.#now();
-    this.#cache.set(key, { buf: reply, questionEnd: layout.questionEnd, offsets: layout.offsets, ttls: layout.offsets.map((o) => reply.readUInt32BE(o)), stored: now, expires: now + ttl * 1000 });
+    this.#cache.set(key, { buf: reply, negative, questionEnd: layout.questionEnd, offsets: layout.offsets, ttls: layout.offsets.map((o) => reply.readUInt32BE(o)), stored: now, expires: now + ttl * 1000 });
   }
 
   #candidates(): UpstreamState[] {
@@ -217,7 +261,10 @@ export class UpstreamRelay {
     const up = usable.filter((s) => s.downUntil <= now);
     if (up.length > 0) return up;
     // Everything is down: fail fast, but let one query a second find out whether that changed.
-    if (now - this.#lastRetry < 1000) return [];
+    if (now - this.#lastRetry < 1000) {
+      if (usable.length > 0) this.metrics.inc('coredns_forward_healthcheck_broken_total', '');
+      return [];
+    }
     this.#lastRetry = now;
     return usable.slice(0, 1);
   }
@@ -229,11 +276,15 @@ export class UpstreamRelay {
       if (left <= 0) break;
       if (!s.probed) this.#probe(s);
       this.#stats.forwarded++;
+      const to = `proxy_name="forward",to="${formatUpstream(s.u).replace(/["\\]/g, '')}"`;
+      const started = performance.now();
       const reply = await this.#exchange(s.u, raw, query, Math.min(this.#attemptMs, left));
       if (!reply) {
+        this.metrics.inc('coredns_proxy_healthcheck_failures_total', to);
         if (++s.fails >= 2) s.downUntil = this.#now() + 10_000;
         continue;
       }
+      observe(this.metrics.histogram('coredns_proxy_request_duration_seconds', `${to},rcode="${rcodeName(reply.msg.header.rcode)}"`), (performance.now() - started) / 1000);
       s.fails = 0;
       s.downUntil = 0;
       this.#store(key, reply.buf, reply.msg);

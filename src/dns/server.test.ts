@@ -227,6 +227,12 @@ describe('DNS server with dig', () => {
     assert.match(metrics, /coredns_dns_responses_total\{[^}]*rcode="NXDOMAIN"[^}]*\} \d+/);
     assert.match(metrics, /coredns_dns_request_duration_seconds_bucket\{[^}]*le="0.00025"\} \d+/);
     assert.match(metrics, /coredns_cache_hits_total\{[^}]*type="success"[^}]*\} \d+/);
+    // The relay's series, from the control plane's process through the socket.
+    const to = `proxy_name="forward",to="127.0.0.1:${upstream.port}"`;
+    assert.match(metrics, new RegExp(`^coredns_proxy_request_duration_seconds_count\\{${to},rcode="NOERROR"\\} [1-9]\\d*$`, 'm'));
+    assert.match(metrics, /^coredns_cache_hits_total\{server="dns:\/\/relay",type="success",view="",zones="\."\} [1-9]\d*$/m);
+    assert.match(metrics, /^coredns_cache_entries\{server="dns:\/\/relay",type="success",view="",zones="\."\} [1-9]\d*$/m);
+    assert.equal(metrics.match(/^# TYPE coredns_cache_entries gauge$/gm)?.length, 1, 'one TYPE line per metric');
     assert.equal(await (await fetch(`http://127.0.0.1:${server.ports().health}/health`)).text(), 'OK');
     assert.equal((await fetch(`http://127.0.0.1:${server.ports().ready}/ready`)).status, 200);
   });

@@ -4,11 +4,19 @@
  * serving `/metrics`, `/health` and `/ready` over HTTP as CoreDNS's prometheus, health and
  * ready plugins.
  *
- * Hot path: a reply for an authoritative answer is kept, as bytes, under its exact question
- * (case included), RD/CD bits, transport and EDNS buffer size; a repeated query is answered by
- * copying those bytes and its ID. The cache is dropped whenever the record source changes, so
- * it never serves anything the answer function would not (kubeadm disables caching for the
- * cluster zone for that reason, kubernetes#128359). Forwarded answers are cached by the relay.
+ * Hot path (answer-cache.ts): a reply for an authoritative answer is kept, as bytes, under its
+ * question (name case-insensitive), RD/CD bits, transport, EDNS presence, DO bit and buffer
+ * size; a repeated query is answered by copying those bytes with its ID (and, where the reply
+ * provably depends on case only in the question, its spelling of the name). No parse, no
+ * string, and metric series resolved once per entry. The cache is dropped whenever the record
+ * source changes (`invalidate()`, and its generation is compared on every lookup), so it never
+ * serves anything the answer function would not (kubeadm disables caching for the cluster
+ * zone for that reason, kubernetes#128359). Forwarded answers are cached by the relay. UDP
+ * replies skip dgram's asynchronous address lookup (the peer is always an IP literal) and are
+ * sent together once the event loop has read what the socket held (up to 32 datagrams per
+ * read, libuv's batch; a `setImmediate` runs right after): back-to-back sends wake the client
+ * once per batch rather than once per reply (Node has no sendmmsg; a bare Node echo server
+ * went from 8.5 to 7.4 µs of CPU per query with it). At most `UDP_BATCH` replies wait.
  *
  * Robustness: `handle` never throws. Anything shorter than a header, or with QR set, is
  * dropped; anything else malformed gets FORMERR; unknown opcodes NOTIMP; EDNS versions other
@@ -18,10 +26,12 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
+import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type Entry, type QueryKey } from './answer-cache.js';
 import { FrameReader, writeFrame } from './framing.js';
-import { DnsMetrics } from './metrics.js';
+import { DnsMetrics, observe, type Cell, type MetricsSnapshot, type RequestCells } from './metrics.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeName, WireFormatError, type Message } from './wire.js';
@@ -29,6 +39,8 @@ import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeNam
 export interface Relay {
   /** Resolves to the reply (same ID) or undefined when no upstream answered. */
   query(msg: Buffer): Promise<Buffer | undefined>;
+  /** The relay's own metric series, rendered on `/metrics` beside the server's. */
+  metrics?(): Promise<MetricsSnapshot | undefined>;
 }
 
 export interface DnsServerOptions {
@@ -51,27 +63,44 @@ export interface DnsServerOptions {
 export const EDNS_SIZE = 1232;
 const UDP_MAX = 65507;
 const MAX_TCP_CONNECTIONS = 1000;
+const UDP_BATCH = 64;
 const TCP_IDLE_MS = 10_000;
 const METRIC_TYPES = new Set(['A', 'AAAA', 'MX', 'SOA', 'CNAME', 'PTR', 'TXT', 'NS', 'SRV', 'HINFO', 'IXFR', 'AXFR', 'ANY', 'HTTPS']);
 
-interface Cached {
-  buf: Buffer;
-  type: string;
-  rcode: string;
-  negative: boolean;
+/** The series a cache hit adds to, per entry and client family. */
+interface HitCells {
+  hits: Cell;
+  request: RequestCells;
 }
 
 type Reply = (buf: Buffer) => void;
+type Ctx = { proto: 'udp' | 'tcp'; family: number };
+
+/**
+ * dgram's lookup, synchronous for IP literals (every peer address is one): dgram's default
+ * defers each send by a tick through dns.lookup even then.
+ */
+function literalLookup(address: string, options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  const family = isIP(address);
+  if (family) callback(null, address, family);
+  else dnsLookup(address, options as never, callback as never);
+}
 
 export class DnsServer {
   readonly #o: DnsServerOptions;
   readonly metrics: DnsMetrics;
-  #cache = new Map<string, Cached>();
+  readonly #cache: AnswerCache;
+  #generation = -1;
+  readonly #misses: Cell;
   #udp: UdpSocket | undefined;
   #tcp: TcpServer | undefined;
   #http: HttpServer[] = [];
   #connections = new Set<Socket>();
   #inflight = 0;
+  /** UDP replies waiting for the flush: (bytes, port, address) triples. */
+  #udpQueue: Array<Buffer | number | string> = [];
+  #udpSpare: Array<Buffer | number | string> = [];
+  #flushing = false;
   #dropped = 0;
   readonly #cacheEntries: number;
   #ports = { dns: 0, metrics: 0, health: 0, ready: 0 };
@@ -79,13 +108,15 @@ export class DnsServer {
   constructor(options: DnsServerOptions) {
     this.#o = options;
     this.#cacheEntries = options.cacheEntries ?? 10_000;
+    this.#cache = new AnswerCache(this.#cacheEntries);
     this.metrics = new DnsMetrics(`dns://:${options.port ?? 53}`);
+    this.#misses = this.metrics.cell('coredns_cache_misses_total', `server="${this.metrics.server}",view="",zones="."`);
     this.metrics.gauge('coredns_cache_entries', () => [[`server="${this.metrics.server}",type="success",view="",zones="."`, this.#cache.size]]);
   }
 
   /** Drops every cached answer (the record source changed). */
   invalidate(): void {
-    if (this.#cache.size) this.#cache.clear();
+    this.#cache.clear();
   }
 
   stats(): { cacheEntries: number; inflight: number; dropped: number; tcpConnections: number } {
@@ -98,8 +129,9 @@ export class DnsServer {
 
   async start(): Promise<void> {
     const o = this.#o;
-    const udp = createSocket({ type: o.host.includes(':') ? 'udp6' : 'udp4' });
-    udp.on('message', (buf, rinfo) => this.handle(buf, { proto: 'udp', family: rinfo.family === 'IPv6' ? 2 : 1 }, (out) => udp.send(out, rinfo.port, rinfo.address)));
+    const udp = createSocket({ type: o.host.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup as never });
+    const udpCtx: Ctx[] = [{ proto: 'udp', family: 1 }, { proto: 'udp', family: 2 }];
+    udp.on('message', (buf, rinfo) => this.handle(buf, udpCtx[rinfo.family === 'IPv6' ? 1 : 0], (out) => this.#sendUdp(out, rinfo.port, rinfo.address)));
     udp.on('error', (err) => o.log?.(`dns udp: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
@@ -120,19 +152,46 @@ export class DnsServer {
       tcp.listen(port, o.host, () => resolve());
     });
     this.#tcp = tcp;
-    if (o.metricsPort !== undefined) this.#ports.metrics = await this.#serveHttp(o.metricsPort, '/metrics', () => [200, this.metrics.render()]);
+    if (o.metricsPort !== undefined) this.#ports.metrics = await this.#serveHttp(o.metricsPort, '/metrics', async () => {
+      const relayed = await o.relay?.metrics?.();
+      if (relayed) this.metrics.absorb(relayed);
+      return [200, this.metrics.render()];
+    });
     if (o.healthPort !== undefined) this.#ports.health = await this.#serveHttp(o.healthPort, '/health', () => [200, 'OK']);
     if (o.readyPort !== undefined) this.#ports.ready = await this.#serveHttp(o.readyPort, '/ready', () => (o.source.synced() ? [200, 'OK'] : [503, 'kubernetes']));
   }
 
-  async #serveHttp(port: number, path: string, body: () => [number, string]): Promise<number> {
+  #sendUdp(out: Buffer, port: number, address: string): void {
+    const q = this.#udpQueue;
+    q.push(out, port, address);
+    if (q.length >= UDP_BATCH * 3) this.#flushUdp();
+    else if (!this.#flushing) {
+      this.#flushing = true;
+      setImmediate(this.#flushUdp);
+    }
+  }
+
+  readonly #flushUdp = (): void => {
+    this.#flushing = false;
+    const q = this.#udpQueue;
+    if (q.length === 0) return;
+    this.#udpQueue = this.#udpSpare;
+    this.#udpSpare = q;
+    const udp = this.#udp;
+    if (udp) for (let i = 0; i < q.length; i += 3) udp.send(q[i] as Buffer, q[i + 1] as number, q[i + 2] as string);
+    q.length = 0;
+  };
+
+  async #serveHttp(port: number, path: string, body: () => [number, string] | Promise<[number, string]>): Promise<number> {
     const server = createHttpServer((req, res) => {
       if (req.url !== path) {
         res.writeHead(404).end('404 page not found\n');
         return;
       }
-      const [code, text] = body();
-      res.writeHead(code, { 'content-type': path === '/metrics' ? 'text/plain; version=0.0.4' : 'text/plain; charset=utf-8' }).end(text);
+      void Promise.resolve(body()).then(
+        ([code, text]) => res.writeHead(code, { 'content-type': path === '/metrics' ? 'text/plain; version=0.0.4' : 'text/plain; charset=utf-8' }).end(text),
+        () => res.writeHead(500).end(),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -157,13 +216,16 @@ export class DnsServer {
   }
 
   async stop(): Promise<void> {
+    this.#flushUdp();
+    // Replies that come later (forwarded ones) are dropped by the flush: no socket.
+    const udp = this.#udp;
+    this.#udp = undefined;
     for (const s of this.#connections) s.destroy();
     await Promise.all([
-      new Promise<void>((resolve) => (this.#udp ? this.#udp.close(() => resolve()) : resolve())),
+      new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve())),
       new Promise<void>((resolve) => (this.#tcp ? this.#tcp.close(() => resolve()) : resolve())),
       ...this.#http.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
     ]);
-    this.#udp = undefined;
     this.#tcp = undefined;
     this.#http = [];
   }
@@ -172,26 +234,30 @@ export class DnsServer {
    * Answers one message. `reply` gets the reply bytes (at once for local answers, later for
    * forwarded ones) or is never called (dropped). Never throws.
    */
-  handle(buf: Buffer, ctx: { proto: 'udp' | 'tcp'; family: number }, reply: Reply): void {
+  handle(buf: Buffer, ctx: Ctx, reply: Reply): void {
     const t0 = performance.now();
     if (buf.length < 12 || (buf[2] & 0x80) !== 0) {
       this.#dropped++;
       return;
     }
-    const key = this.#fastKey(buf, ctx.proto);
+    const key = probeQuery(buf, ctx.proto === 'tcp');
     if (key !== undefined) {
-      const hit = this.#cache.get(key);
+      const generation = this.#o.source.generation?.() ?? 0;
+      if (generation !== this.#generation) {
+        this.#cache.clear();
+        this.#generation = generation;
+      }
+      const hit = this.#cache.get(buf, key);
       if (hit) {
-        const out = Buffer.allocUnsafe(hit.buf.length);
-        hit.buf.copy(out);
-        out[0] = buf[0];
-        out[1] = buf[1];
-        reply(out);
-        this.metrics.inc('coredns_cache_hits_total', `server="${this.metrics.server}",type="${hit.negative ? 'denial' : 'success'}",view="",zones="."`);
-        this.#count(ctx, hit.type, hit.rcode, 'kubernetes', t0);
+        reply(replyFrom(hit, buf, key));
+        const c = this.#hitCells(hit, ctx);
+        c.hits.value++;
+        c.request.requests.value++;
+        c.request.responses.value++;
+        observe(c.request.duration, (performance.now() - t0) / 1000);
         return;
       }
-      this.metrics.inc('coredns_cache_misses_total', `server="${this.metrics.server}",view="",zones="."`);
+      this.#misses.value++;
     }
     try {
       this.#slow(buf, ctx, key, t0, reply);
@@ -202,42 +268,47 @@ export class DnsServer {
     }
   }
 
-  #count(ctx: { proto: string; family: number }, type: string, rcode: string, plugin: string, t0: number): void {
+  #hitCells(hit: Entry, ctx: Ctx): HitCells {
+    const s = hit.stats;
+    const c = (ctx.family === 2 ? s.cells6 : s.cells4) as HitCells | undefined;
+    if (c) return c;
+    const made: HitCells = {
+      hits: this.metrics.cell('coredns_cache_hits_total', `server="${this.metrics.server}",type="${s.negative ? 'denial' : 'success'}",view="",zones="."`),
+      request: this.metrics.requestCells({ zone: '.', proto: ctx.proto, family: ctx.family, type: s.type, rcode: s.rcode, plugin: 'kubernetes' }),
+    };
+    if (ctx.family === 2) s.cells6 = made;
+    else s.cells4 = made;
+    return made;
+  }
+
+  #count(ctx: Ctx, type: string, rcode: string, plugin: string, t0: number): void {
     this.metrics.request({ zone: '.', proto: ctx.proto, family: ctx.family, type, rcode, plugin, seconds: (performance.now() - t0) / 1000 });
   }
 
+  /** The encoded local reply to `buf`, or undefined (malformed, or not answered locally). */
+  #localReply(buf: Buffer, proto: string): Buffer | undefined {
+    const query = parseMessage(buf);
+    const outcome = answer(query, this.#o.source, this.#o.config);
+    return outcome.kind === 'reply' ? this.#finish(query, outcome.message, proto) : undefined;
+  }
+
   /**
-   * The cache key of a plain query (one question without compression, no other records but
-   * an optional well-formed EDNS0 OPT of version 0), or undefined for anything else.
+   * Caches `out` (the reply to `buf`) for this spelling. When another spelling is cached
+   * already, tries for a patchable entry instead: if the all-lower and all-upper spellings get
+   * replies equal outside the question's name, the all-lower one serves every spelling.
    */
-  #fastKey(buf: Buffer, proto: string): string | undefined {
-    if ((buf[2] & 0x78) !== 0 || buf[4] !== 0 || buf[5] !== 1 || buf[6] !== 0 || buf[7] !== 0 || buf[8] !== 0 || buf[9] !== 0 || buf[10] !== 0 || buf[11] > 1) return undefined;
-    let pos = 12;
-    for (;;) {
-      if (pos >= buf.length) return undefined;
-      const len = buf[pos];
-      if (len === 0) break;
-      if (len > 63) return undefined;
-      pos += len + 1;
-      if (pos > 12 + 254) return undefined;
-    }
-    const qend = pos + 5;
-    if (qend > buf.length) return undefined;
-    let limit = proto === 'tcp' ? 65535 : 512;
-    let edns = '';
-    if (buf[11] === 1) {
-      if (qend + 11 > buf.length || buf[qend] !== 0 || buf.readUInt16BE(qend + 1) !== TYPE.OPT || buf[qend + 6] !== 0) return undefined;
-      const rdlen = buf.readUInt16BE(qend + 9);
-      if (qend + 11 + rdlen !== buf.length) return undefined;
-      for (let p = qend + 11; p < buf.length; ) {
-        if (p + 4 > buf.length) return undefined;
-        p += 4 + buf.readUInt16BE(p + 2);
-        if (p > buf.length) return undefined;
+  #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean }): void {
+    const stats = { type: o.type, rcode: o.rcode, negative: o.negative, cells4: undefined, cells6: undefined };
+    if (this.#cache.otherSpelling(buf, key)) {
+      const low = respell(buf, key, false);
+      const lowOut = low.equals(buf) ? out : this.#localReply(low, o.proto);
+      const upOut = this.#localReply(respell(buf, key, true), o.proto);
+      if (lowOut !== undefined && upOut !== undefined && provesPatchable(lowOut, upOut, key)) {
+        this.#cache.set(buf, key, { reply: lowOut, patchable: true, stats });
+        return;
       }
-      if (proto === 'udp') limit = Math.min(UDP_MAX, Math.max(512, buf.readUInt16BE(qend + 3)));
-      edns = `e${buf[qend + 7] & 0x80}`;
-    } else if (qend !== buf.length) return undefined;
-    return `${proto}${limit}${edns}|${buf[2] & 0x01}${buf[3] & 0x10}|${buf.toString('latin1', 12, qend)}`;
+    }
+    this.#cache.set(buf, key, { reply: out, patchable: false, stats });
   }
 
   #formerr(buf: Buffer, rcode: number, reply: Reply): void {
@@ -258,7 +329,7 @@ export class DnsServer {
     return serializeMessage(m, { maxSize: this.#limit(query, proto) });
   }
 
-  #slow(buf: Buffer, ctx: { proto: 'udp' | 'tcp'; family: number }, key: string | undefined, t0: number, reply: Reply): void {
+  #slow(buf: Buffer, ctx: Ctx, key: QueryKey | undefined, t0: number, reply: Reply): void {
     let query: Message;
     try {
       query = parseMessage(buf);
@@ -282,10 +353,7 @@ export class DnsServer {
     if (outcome.kind === 'reply') {
       const out = this.#finish(query, outcome.message, ctx.proto);
       const rcode = rcodeName(outcome.message.header.rcode);
-      if (key !== undefined && this.#o.source.synced()) {
-        if (this.#cache.size >= this.#cacheEntries) this.#cache.clear();
-        this.#cache.set(key, { buf: out, type, rcode, negative: outcome.message.answer.length === 0 });
-      }
+      if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative: outcome.message.answer.length === 0 });
       reply(out);
       this.#count(ctx, type, rcode, 'kubernetes', t0);
       return;
