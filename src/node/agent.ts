@@ -27,12 +27,20 @@ import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
+import { Slots } from './slots.js';
+import { HeldEvents } from './held-events.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
 import { relaySocketPath } from '../proxy/relay/protocol.js';
 import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
 import { UserspaceBackend } from '../proxy/userspace/index.js';
+
+/**
+ * Pods set up at once (sandbox, first container starts): enough to keep two cores busy while
+ * one waits on the kernel or the API, few enough that a burst finishes in order (slots.ts).
+ */
+const START_SLOTS = 3;
 
 export interface AgentOptions {
   cluster: string;
@@ -95,7 +103,9 @@ export class NodeAgent {
     const hostIP = gatewayOf(cidr);
     const facts = nodeFacts(o.dataDir);
     const client = o.client;
-    const events = new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock });
+    // Pods' events wait while pods are being started (held-events.ts).
+    const starts = new Slots(START_SLOTS);
+    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: starts, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
     const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
@@ -112,10 +122,11 @@ export class NodeAgent {
       runner: o.runner,
       bin,
       tools,
-      ipam: new Ipam(cidr, { file: join(runDir(o.dataDir), 'ipam.json') }),
+      ipam: new Ipam(cidr, { file: join(runDir(o.dataDir), 'ipam.json'), writeBehind: true }),
       clock: o.clock,
       events,
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
+      starts,
       asRoot: process.getuid?.() === 0,
       log: o.log,
       api: {
@@ -206,7 +217,7 @@ export class NodeAgent {
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
-      events: new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }),
+      events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: starts, clock: o.clock }),
     });
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
       const { namespace, name } = splitKey(key);

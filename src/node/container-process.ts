@@ -16,12 +16,14 @@
  * was killed, still tells a SIGKILL (137) from an exit code. Exec and exec probes enter the running program's namespaces with
  * nsenter. With a TTY the program runs under util-linux `script`, on a pseudo-terminal.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import { isAbsolute, relative } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { HostBinaries } from './host-tools.js';
+import type { Runner } from './runner.js';
 
 export interface ContainerMount {
   source: string;
@@ -56,20 +58,27 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The sh script run as the container's first process before it execs the program. Pure. */
-export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script'>): string {
+/**
+ * The sh script run as the container's first process before it execs the program. Pure. Every
+ * process it starts counts in a burst of pods: the hostname is written to the UTS namespace's
+ * /proc/sys/kernel/hostname by the shell itself (the hostname program where that is refused: in
+ * a user namespace), and the /etc files are bound by busybox's mount where there is one
+ * (util-linux's costs twice as much to start); volumes by util-linux's (read-only binds).
+ */
+export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script' | 'busybox'>): string {
   const q = shellQuote;
   const local = (path: string): string => {
     const rel = relative(spec.baseDir, path);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
   };
-  const steps = [`cd ${q(spec.baseDir)}`, `${q(bin.hostname)} ${q(spec.hostname)}`];
+  const steps = [`cd ${q(spec.baseDir)}`, `{ printf %s ${q(spec.hostname)} 2>/dev/null >/proc/sys/kernel/hostname || ${q(bin.hostname)} ${q(spec.hostname)}; }`];
   const etc: Array<[string, string]> = [
     [spec.etc.hosts, '/etc/hosts'],
     [spec.etc.resolvConf, '/etc/resolv.conf'],
     [spec.etc.hostname, '/etc/hostname'],
   ];
-  for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${q(bin.mount)} --bind ${q(local(source))} ${target}; }`);
+  const bind = bin.busybox ? `${q(bin.busybox)} mount -o bind` : `${q(bin.mount)} --bind`;
+  for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${bind} ${q(local(source))} ${target}; }`);
   for (const m of spec.mounts) steps.push(`${q(bin.mount)} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
   const run = spec.tty ? `exec ${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : 'exec "$@"';
   return [
@@ -113,13 +122,13 @@ export function exitCodeOf(status: ExitStatus): number {
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
-/** Makes the output FIFOs of a run (Node has no mkfifo): replaces leftovers of an earlier one. */
-export function makeFifos(fifos: { stdout: string; stderr: string }, bin: Pick<HostBinaries, 'mkfifo'>): Promise<void> {
-  rmSync(fifos.stdout, { force: true });
-  rmSync(fifos.stderr, { force: true });
-  return new Promise((resolve, reject) => {
-    execFile(bin.mkfifo, ['-m', '600', fifos.stdout, fifos.stderr], (err) => (err ? reject(err) : resolve()));
-  });
+/**
+ * Makes the output FIFOs of a run (Node has no mkfifo): replaces leftovers of an earlier one.
+ * Through the agent's Runner (its command helper: no spawn from the agent).
+ */
+export async function makeFifos(fifos: { stdout: string; stderr: string }, options: { bin: Pick<HostBinaries, 'mkfifo'>; runner: Runner }): Promise<void> {
+  await Promise.all([rm(fifos.stdout, { force: true }), rm(fifos.stderr, { force: true })]);
+  await options.runner.run([options.bin.mkfifo, '-m', '600', fifos.stdout, fifos.stderr]);
 }
 
 /** One run of a container (its FIFOs made by makeFifos). */

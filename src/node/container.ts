@@ -5,7 +5,8 @@
  * Decisions about *when* to start or restart belong to the pod worker.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
@@ -132,9 +133,9 @@ export class Container {
 
     const now = ctx.clock.now();
     const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
-    mkdirSync(dirname(logPath), { recursive: true });
+    await mkdir(dirname(logPath), { recursive: true });
     const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
-    await makeFifos(fifos, ctx.bin);
+    await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
     const run: Run = {
       index,
       containerID: randomBytes(32).toString('hex'),

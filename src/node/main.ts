@@ -10,7 +10,9 @@ import { Client, HttpTransport, realClock } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { parseAgentFlags } from './flags.js';
 import { apiSocket, READY_LINE } from './names.js';
+import { findExecutable } from './host-tools.js';
 import { ExecRunner } from './runner.js';
+import { ShellRunner } from './shell-runner.js';
 
 async function main(): Promise<void> {
   const flags = parseAgentFlags(process.argv.slice(2));
@@ -18,13 +20,18 @@ async function main(): Promise<void> {
     process.stderr.write(`node ${flags.nodeName}: ${line}\n`);
   };
   const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito` });
-  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner: new ExecRunner(), clock: realClock, log });
+  // Commands go through one bash helper (shell-runner.ts): spawning from the agent stalls it.
+  // bash, not dash: bash reaps its finished background jobs.
+  const bash = findExecutable('bash');
+  const runner = bash ? new ShellRunner({ sh: bash }) : new ExecRunner();
+  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, clock: realClock, log });
   let stopping: Promise<void> | undefined;
   const stop = (): void => {
     stopping ??= agent
       .stop()
       .catch((err: unknown) => log(`stopping: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
+        if (runner instanceof ShellRunner) runner.close();
         transport.close();
         process.exit(0);
       });

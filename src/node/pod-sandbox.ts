@@ -27,7 +27,7 @@ function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
 
 export async function setUpSandbox(ctx: RuntimeContext, pod: Pod): Promise<Sandbox> {
   const dir = podDir(ctx.dataDir, podRef(pod));
-  mkdirSync(dir, { recursive: true });
+  // Made by writePodFiles below (its etc/ subdirectory), off the event loop.
   let plan: SandboxPlan | undefined;
   let podIP = ctx.hostIP;
   let netns = ctx.nodeNetns;
@@ -51,7 +51,7 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod): Promise<Sandb
   const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
   for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
-  const etc = writePodFiles(dir, {
+  const etc = await writePodFiles(dir, {
     hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
     hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
     resolvConf: renderResolvConf(dns.config),

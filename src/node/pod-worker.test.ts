@@ -60,7 +60,7 @@ test('an image kubito cannot run: sandbox made, ErrImagePull, then ImagePullBack
     const worker = new PodWorker(POD, s.ctx, { onDone: () => undefined });
     worker.update(POD);
     await worker.idle();
-    assert.deepEqual(s.runner.lines(), ['ip netns add kubito-demo-pabcdef01', 'ip -batch -', 'ip -n kubito-demo-pabcdef01 -batch -']);
+    assert.deepEqual(s.runner.lines(), ['ip -batch -', 'ip -n kubito-demo-pabcdef01 -batch -']);
     const dir = podDir(s.ctx.dataDir, { namespace: 'default', name: 'cache', uid: POD.metadata.uid });
     assert.equal(readFileSync(join(dir, 'etc', 'resolv.conf'), 'utf8'), 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
     assert.match(readFileSync(join(dir, 'etc', 'hosts'), 'utf8'), /\n10\.244\.0\.2\tcache\n$/);

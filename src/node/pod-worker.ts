@@ -140,13 +140,31 @@ export class PodWorker {
     }
     this.#startTime ??= iso(ctx.clock.now());
     if (this.#terminal) return this.#publish();
+    // A pod's first set-up (sandbox and first starts) takes one of the agent's start slots:
+    // a burst of pods is started a few at a time, in order (slots.ts). Its status is written
+    // outside the slot.
+    const ran = this.#sandbox || !ctx.starts ? await this.#startContainers() : await ctx.starts.run(() => this.#startContainers());
+    if (!ran) return this.#publish();
+    const status = this.#status(false);
+    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
+      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
+      this.#terminal = true;
+      await tearDownSandbox(ctx, this.#pod, this.#sandbox);
+      this.#sandbox = undefined;
+    }
+    await this.#publish();
+  }
+
+  /** Makes the sandbox if there is none, starts what should run; false when the sandbox failed. */
+  async #startContainers(): Promise<boolean> {
+    const ctx = this.#ctx;
     if (!this.#sandbox) {
       try {
         this.#sandbox = await setUpSandbox(ctx, this.#pod);
       } catch (err) {
         ctx.events.event(this.#pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
         this.#wakeIn(5000);
-        return this.#publish();
+        return false;
       }
     }
     let initsDone = true;
@@ -157,14 +175,7 @@ export class PodWorker {
       break;
     }
     if (initsDone) for (const c of this.#containers) if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy);
-    const status = this.#status(false);
-    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
-      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
-      this.#terminal = true;
-      await tearDownSandbox(ctx, this.#pod, this.#sandbox);
-      this.#sandbox = undefined;
-    }
-    await this.#publish();
+    return true;
   }
 
   async #ensureRunning(c: Container, policy: string | undefined): Promise<void> {

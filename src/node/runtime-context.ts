@@ -12,6 +12,7 @@ import type { HostTools } from './images.js';
 import type { Cidr, Ipam } from './ipam.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import type { Runner } from './runner.js';
+import type { Slots } from './slots.js';
 
 export interface EventSink {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -46,6 +47,8 @@ export interface RuntimeContext {
   events: EventSink;
   api: PodApi;
   allocatable: { cpu: number; memory: number };
+  /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */
+  starts?: Slots;
   /** The agent runs as root (nginx workers then run as root too). */
   asRoot: boolean;
   log(line: string): void;

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findExecutable } from './host-tools.js';
+import { CommandError } from './runner.js';
+import { helperBlock, parseReports, ShellRunner } from './shell-runner.js';
+
+test('helperBlock: a background subshell, output in files, stdin from /dev/null', () => {
+  assert.equal(helperBlock(7, ['ip', 'netns', 'add', 'a b'], { dir: '/d' }), `(ip netns add 'a b' >/d/7.out 2>/d/7.err </dev/null; echo "7 $?") &\n`);
+});
+
+test('helperBlock: input as a here-document whose end line the input does not hold', () => {
+  assert.equal(helperBlock(3, ['ip', '-batch', '-'], { dir: '/d', input: 'link set lo up\nKUBITO_IN_3' }), `(ip -batch - >/d/3.out 2>/d/3.err <<'KUBITO_IN_3_'\nlink set lo up\nKUBITO_IN_3\nKUBITO_IN_3_\necho "3 $?") &\n`);
+});
+
+test('parseReports: whole lines only; the partial one is carried', () => {
+  assert.deepEqual(parseReports('1 0\n12 2\n3'), { reports: [{ id: 1, code: 0 }, { id: 12, code: 2 }], rest: '3' });
+});
+
+const bash = findExecutable('bash');
+
+test('ShellRunner: exit codes, stdout, stderr and input as ExecRunner gives them, concurrently', { skip: !bash && 'no bash' }, async () => {
+  const runner = new ShellRunner({ sh: bash! });
+  try {
+    const many = await Promise.all(Array.from({ length: 40 }, (_, i) => runner.run(['echo', `n${i}`])));
+    assert.deepEqual(many.map((r) => r.stdout), Array.from({ length: 40 }, (_, i) => `n${i}\n`));
+    const fed = await runner.run(['sh', '-c', 'cat; echo oops >&2; exit 3'], { input: "it's\nKUBITO_IN_1\n", allowFailure: true });
+    assert.deepEqual(fed, { code: 3, stdout: "it's\nKUBITO_IN_1\n", stderr: 'oops\n' });
+    // No input: stdin is empty, not the helper's own command stream.
+    assert.equal((await runner.run(['cat'])).stdout, '');
+    await assert.rejects(runner.run(['sh', '-c', 'echo no >&2; exit 2']), (err: unknown) => err instanceof CommandError && err.code === 2 && err.stderr === 'no\n');
+  } finally {
+    runner.close();
+  }
+});
