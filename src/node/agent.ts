@@ -28,6 +28,7 @@ import type { Runner } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { Slots } from './slots.js';
+import { FifoPool } from './fifo-pool.js';
 import { HeldEvents } from './held-events.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
@@ -105,6 +106,8 @@ export class NodeAgent {
     const client = o.client;
     // Pods' events wait while pods are being started (held-events.ts).
     const starts = new Slots(START_SLOTS);
+    // Containers' output FIFOs, made ahead in dozens (fifo-pool.ts).
+    const fifos = new FifoPool(join(runDir(o.dataDir), 'fifos'), { runner: o.runner, mkfifo: bin.mkfifo });
     const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: starts, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
@@ -127,6 +130,7 @@ export class NodeAgent {
       events,
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
       starts,
+      fifos,
       asRoot: process.getuid?.() === 0,
       log: o.log,
       api: {
@@ -166,6 +170,7 @@ export class NodeAgent {
       },
     };
 
+    void fifos.fill();
     const access = new RuntimePodAccess({ worker: (ref) => this.#findWorker(ref.namespace, ref.name), bin });
     this.#kubelet = new KubeletServer(kubeletSocket(o.dataDir), { logs: access });
     this.#streams = installStreams(this.#kubelet, access);

@@ -135,7 +135,8 @@ export class Container {
     const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
     await mkdir(dirname(logPath), { recursive: true });
     const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
-    await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
+    if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
+    else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
     const run: Run = {
       index,
       containerID: randomBytes(32).toString('hex'),

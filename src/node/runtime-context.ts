@@ -13,6 +13,7 @@ import type { Cidr, Ipam } from './ipam.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import type { Runner } from './runner.js';
 import type { Slots } from './slots.js';
+import type { FifoMaker } from './fifo-pool.js';
 
 export interface EventSink {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -47,6 +48,8 @@ export interface RuntimeContext {
   events: EventSink;
   api: PodApi;
   allocatable: { cpu: number; memory: number };
+  /** Makes containers' output FIFOs (a pool made ahead); none: one mkfifo per run. */
+  fifos?: FifoMaker;
   /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */
   starts?: Slots;
   /** The agent runs as root (nginx workers then run as root too). */
