@@ -25,6 +25,7 @@ import { RuntimePodAccess } from './pod-access-runtime.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
+import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { Slots } from './slots.js';
@@ -59,6 +60,8 @@ export interface AgentOptions {
   /** The data plane (`--proxy-mode`); default nftables. */
   proxyMode?: 'nftables' | 'iptables' | 'userspace';
   clusterCIDR?: string;
+  /** Starts containers' launchers (the command helper); default: the agent spawns them. */
+  starter?: ProcessStarter;
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -131,6 +134,7 @@ export class NodeAgent {
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
       starts,
       fifos,
+      starter: o.starter,
       asRoot: process.getuid?.() === 0,
       log: o.log,
       api: {

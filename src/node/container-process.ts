@@ -16,7 +16,7 @@
  * was killed, still tells a SIGKILL (137) from an exit code. Exec and exec probes enter the running program's namespaces with
  * nsenter. With a TTY the program runs under util-linux `script`, on a pseudo-terminal.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -24,6 +24,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { HostBinaries } from './host-tools.js';
 import type { Runner } from './runner.js';
+import type { HelperProcess } from './shell-runner.js';
 
 export interface ContainerMount {
   source: string;
@@ -131,59 +132,84 @@ export async function makeFifos(fifos: { stdout: string; stderr: string }, optio
   await options.runner.run([options.bin.mkfifo, '-m', '600', fifos.stdout, fifos.stderr]);
 }
 
-/** One run of a container (its FIFOs made by makeFifos). */
+/**
+ * Starts a process for the agent without the agent forking (the command helper, shell-runner.ts):
+ * stdin /dev/null, stdout discarded, exactly `env`.
+ */
+export interface ProcessStarter {
+  start(argv: string[], options: { env: Record<string, string> }): HelperProcess;
+}
+
+/**
+ * One run of a container (its FIFOs made by makeFifos or the pool). Without stdin it is started
+ * by the `starter` when there is one (Node's spawn stops the agent until the child has exec'd:
+ * 5-10 ms a container on a busy machine); with stdin (attach), by the agent, which holds the pipe.
+ */
 export class ContainerProcess {
-  readonly child: ChildProcess;
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly stdin: Writable | null;
   readonly exited: Promise<ExitStatus>;
+  #pid: number | undefined;
+  #killWhenStarted = false;
   #runtime = '';
 
-  constructor(spec: LaunchSpec, bin: HostBinaries) {
-    // Made by makeFifos() just before (asynchronously: a burst of pods must not stall the agent).
+  constructor(spec: LaunchSpec, options: { bin: HostBinaries; starter?: ProcessStarter }) {
+    // Made just before (asynchronously: a burst of pods must not stall the agent).
     const fifos = [spec.fifos.stdout, spec.fifos.stderr];
     const readers = fifos.map((f) => openSync(f, constants.O_RDONLY | constants.O_NONBLOCK));
     const holders = fifos.map((f) => openSync(f, constants.O_WRONLY | constants.O_NONBLOCK));
     const [stdout, stderr] = readers.map((fd) => new net.Socket({ fd, readable: true, writable: false }));
     this.stdout = stdout;
     this.stderr = stderr;
-    const argv = launchArgv(spec, bin);
-    this.child = spawn(argv[0], argv.slice(1), {
-      env: spec.env,
-      detached: true,
-      stdio: [spec.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
-    });
-    this.stdin = spec.stdin ? this.child.stdin : null;
-    this.child.stdin?.on('error', () => undefined);
-    this.child.stderr!.on('data', (c: Buffer) => {
-      if (this.#runtime.length < 4096) this.#runtime += c.toString();
-    });
+    const argv = launchArgv(spec, options.bin);
     const ended = Promise.all([stdout, stderr].map((s) => new Promise<void>((r) => {
       s.once('close', () => r());
       s.on('error', () => undefined);
     })));
-    const exit = new Promise<ExitStatus>((resolve) => {
-      this.child.once('error', (err) => resolve({ code: 128, signal: null, runtimeMessage: err.message }));
-      this.child.once('close', (code, signal) => resolve({ code, signal, runtimeMessage: '' }));
-    });
+    let exit: Promise<ExitStatus>;
+    if (options.starter && !spec.stdin) {
+      const started = options.starter.start(argv, { env: spec.env });
+      this.stdin = null;
+      void started.pid.then((pid) => {
+        this.#pid = pid;
+        if (pid && this.#killWhenStarted) this.signal('SIGKILL');
+      });
+      exit = started.exited.then((r) => ({ code: r.code, signal: r.signal, runtimeMessage: r.stderr.slice(0, 4096) }));
+    } else {
+      const child = spawn(argv[0], argv.slice(1), {
+        env: spec.env,
+        detached: true,
+        stdio: [spec.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
+      });
+      this.#pid = child.pid;
+      this.stdin = spec.stdin ? child.stdin : null;
+      child.stdin?.on('error', () => undefined);
+      child.stderr!.on('data', (c: Buffer) => {
+        if (this.#runtime.length < 4096) this.#runtime += c.toString();
+      });
+      exit = new Promise<ExitStatus>((resolve) => {
+        child.once('error', (err) => resolve({ code: 128, signal: null, runtimeMessage: err.message }));
+        child.once('close', (code, signal) => resolve({ code, signal, runtimeMessage: '' }));
+      });
+    }
     this.exited = exit.then(async (status) => {
       // Our write ends go; the read ends see EOF once the container's are gone too.
       for (const fd of holders) closeSync(fd);
       for (const f of fifos) rmSync(f, { force: true });
       await ended;
-      return { ...status, runtimeMessage: status.runtimeMessage || this.#runtime.trim() };
+      return { ...status, runtimeMessage: (status.runtimeMessage || this.#runtime).trim() };
     });
   }
 
-  /** The agent-side pid (unshare's). */
+  /** The launcher's pid (unshare's); undefined until the helper has reported it. */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.#pid;
   }
 
   /** The container's PID 1, as the host sees it; undefined before it exists or after it ended. */
   programPid(): number | undefined {
-    const pid = this.child.pid;
+    const pid = this.#pid;
     if (!pid) return undefined;
     try {
       const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
@@ -198,7 +224,8 @@ export class ContainerProcess {
     const program = this.programPid();
     try {
       if (program) process.kill(program, sig);
-      else if (sig === 'SIGKILL' && this.child.pid) process.kill(this.child.pid, 'SIGKILL');
+      else if (sig === 'SIGKILL' && this.#pid) process.kill(this.#pid, 'SIGKILL');
+      else if (sig === 'SIGKILL') this.#killWhenStarted = true;
     } catch {
       // Already gone.
     }

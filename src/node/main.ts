@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   // bash, not dash: bash reaps its finished background jobs.
   const bash = findExecutable('bash');
   const runner = bash ? new ShellRunner({ sh: bash }) : new ExecRunner();
-  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, clock: realClock, log });
+  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, starter: runner instanceof ShellRunner ? runner : undefined, clock: realClock, log });
   let stopping: Promise<void> | undefined;
   const stop = (): void => {
     stopping ??= agent

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findExecutable } from './host-tools.js';
 import { CommandError } from './runner.js';
-import { helperBlock, parseReports, ShellRunner } from './shell-runner.js';
+import { helperBlock, parseReports, ShellRunner, startBlock } from './shell-runner.js';
 
 test('helperBlock: a background subshell, output in files, stdin from /dev/null', () => {
   assert.equal(helperBlock(7, ['ip', 'netns', 'add', 'a b'], { dir: '/d' }), `(ip netns add 'a b' >/d/7.out 2>/d/7.err </dev/null; echo "7 $?") &\n`);
@@ -31,4 +31,24 @@ test('ShellRunner: exit codes, stdout, stderr and input as ExecRunner gives them
   } finally {
     runner.close();
   }
+});
+
+test('ShellRunner.start: pid, exactly the given environment, exit code or signal, stderr', { skip: !bash && 'no bash' }, async () => {
+  const runner = new ShellRunner({ sh: bash! });
+  try {
+    const failing = runner.start(['sh', '-c', 'echo "$ONLY $HOME" >&2; exit 3'], { env: { ONLY: "it's", PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    assert.ok((await failing.pid)! > 0);
+    assert.deepEqual(await failing.exited, { code: 3, signal: null, stderr: "it's \n" }, 'HOME is not passed on');
+    const sleeping = runner.start(['sleep', '30'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const pid = (await sleeping.pid)!;
+    process.kill(pid, 'SIGKILL');
+    assert.deepEqual(await sleeping.exited, { code: null, signal: 'SIGKILL', stderr: '' });
+  } finally {
+    runner.close();
+  }
+});
+
+test('startBlock: env -i with the environment, pid reported, then the status', () => {
+  assert.equal(startBlock(4, ['ip', 'netns', 'exec', 'p'], { dir: '/d', env: { A: 'x y' }, envProgram: '/usr/bin/env' }), `(/usr/bin/env -i 'A=x y' ip netns exec p >/dev/null 2>/d/4.err </dev/null & echo "P 4 $!"; wait $!; echo "4 $?") &\n`);
+  assert.deepEqual(parseReports('P 4 1234\n4 137\n').reports, [{ id: 4, pid: 1234 }, { id: 4, code: 137 }]);
 });

@@ -13,11 +13,14 @@
  * next command starts a new one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellQuote } from './container-process.js';
+import { findExecutable } from './host-tools.js';
 import { CommandError, type RunOptions, type RunResult, type Runner } from './runner.js';
+import type { ProcessStarter } from './container-process.js';
 
 /** The helper's script for one command (pure): a background subshell that reports its exit code. */
 export function helperBlock(id: number, argv: string[], options: { dir: string; input?: string }): string {
@@ -32,21 +35,48 @@ export function helperBlock(id: number, argv: string[], options: { dir: string; 
   return `(${command} >${out} 2>${err} <<'${end}'\n${body}${end}\necho "${id} $?") &\n`;
 }
 
-/** Parses the helper's report lines (`<id> <code>`) out of a chunk of its stdout (pure). */
-export function parseReports(text: string): { reports: Array<{ id: number; code: number }>; rest: string } {
+/** One line of the helper's: a command's exit code, or the pid of a started process. */
+export type Report = { id: number; code: number } | { id: number; pid: number };
+
+/** Parses the helper's report lines (`<id> <code>`, `P <id> <pid>`) out of a chunk of its stdout (pure). */
+export function parseReports(text: string): { reports: Report[]; rest: string } {
   const lines = text.split('\n');
   const rest = lines.pop() ?? '';
-  const reports: Array<{ id: number; code: number }> = [];
+  const reports: Report[] = [];
   for (const line of lines) {
-    const m = /^(\d+) (\d+)$/.exec(line.trim());
-    if (m) reports.push({ id: Number(m[1]), code: Number(m[2]) });
+    const m = /^(P )?(\d+) (\d+)$/.exec(line.trim());
+    if (m) reports.push(m[1] ? { id: Number(m[2]), pid: Number(m[3]) } : { id: Number(m[2]), code: Number(m[3]) });
   }
   return { reports, rest };
 }
 
+/**
+ * The helper's script that starts a long-running process (pure): in a background subshell, with
+ * exactly `env` (env -i), stdin from /dev/null, stdout discarded, stderr in a file; it reports
+ * the pid, waits, and reports the exit status (bash's: 128 + n for signal n).
+ */
+export function startBlock(id: number, argv: string[], options: { dir: string; env: Record<string, string>; envProgram: string }): string {
+  const err = shellQuote(join(options.dir, `${id}.err`));
+  const env = Object.entries(options.env).map(([k, v]) => shellQuote(`${k}=${v}`));
+  const command = [shellQuote(options.envProgram), '-i', ...env, ...argv.map(shellQuote)].join(' ');
+  return `(${command} >/dev/null 2>${err} </dev/null & echo "P ${id} $!"; wait $!; echo "${id} $?") &\n`;
+}
+
+/** A process started through the helper (start()). */
+export interface HelperProcess {
+  /** Its pid, once the helper has reported it (undefined if the helper died first). */
+  readonly pid: Promise<number | undefined>;
+  /** Its end: exit code, or the signal that killed it; what it wrote on stderr. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+function signalName(n: number): NodeJS.Signals | undefined {
+  return (Object.entries(constants.signals) as Array<[NodeJS.Signals, number]>).find(([, v]) => v === n)?.[0];
+}
+
 function isWritableDir(path: string): boolean {
   try {
-    accessSync(path, constants.W_OK | constants.X_OK);
+    accessSync(path, fsConstants.W_OK | fsConstants.X_OK);
     return true;
   } catch {
     return false;
@@ -58,11 +88,14 @@ interface Pending {
   options: RunOptions;
   resolve(result: RunResult): void;
   reject(err: Error): void;
+  /** For start(): the pid report. */
+  onPid?(pid: number | undefined): void;
 }
 
-export class ShellRunner implements Runner {
+export class ShellRunner implements Runner, ProcessStarter {
   readonly #sh: string;
   readonly #dir: string;
+  readonly #envProgram: string;
   #child: ChildProcess | undefined;
   #pending = new Map<number, Pending>();
   #next = 1;
@@ -73,8 +106,9 @@ export class ShellRunner implements Runner {
    * creating and removing files on a disk file system costs the agent more than the commands),
    * else under tmpdir().
    */
-  constructor(options: { sh: string }) {
+  constructor(options: { sh: string; envProgram?: string }) {
     this.#sh = options.sh;
+    this.#envProgram = options.envProgram ?? findExecutable('env') ?? 'env';
     this.#dir = mkdtempSync(join(isWritableDir('/dev/shm') ? '/dev/shm' : tmpdir(), 'kubito-runner-'));
   }
 
@@ -86,6 +120,30 @@ export class ShellRunner implements Runner {
       if (this.#pending.size === 1) this.#hold(helper, true);
       helper.stdin!.write(helperBlock(id, argv, { dir: this.#dir, input: options.input }));
     });
+  }
+
+  /**
+   * Starts a long-running process (a container's launcher) through the helper, so that the
+   * agent does not fork for it. Its stdin is /dev/null and its stdout discarded.
+   */
+  start(argv: string[], options: { env: Record<string, string> }): HelperProcess {
+    const id = this.#next++;
+    let onPid!: (pid: number | undefined) => void;
+    const pid = new Promise<number | undefined>((r) => (onPid = r));
+    const exited = new Promise<RunResult>((resolve, reject) => {
+      this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid });
+    });
+    const helper = this.#helper();
+    if (this.#pending.size === 1) this.#hold(helper, true);
+    helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram }));
+    return {
+      pid,
+      exited: exited.then((r) => {
+        onPid(undefined);
+        const sig = r.code > 128 ? signalName(r.code - 128) : undefined;
+        return { code: sig ? null : r.code, signal: sig ?? null, stderr: r.stderr };
+      }),
+    };
   }
 
   /** Ends the helper (it finishes what runs) and removes its directory once it has. */
@@ -102,7 +160,9 @@ export class ShellRunner implements Runner {
 
   #helper(): ChildProcess {
     if (this.#child) return this.#child;
-    const child = spawn(this.#sh, ['-s'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // In a session of its own: a terminal's Ctrl-C (SIGINT to kubito's process group) is for the
+    // agent, which stops its pods itself, not for the helper and the containers it started.
+    const child = spawn(this.#sh, ['-s'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     this.#child = child;
     this.#carry = '';
     child.stdin!.on('error', () => undefined);
@@ -110,7 +170,10 @@ export class ShellRunner implements Runner {
     child.stdout!.on('data', (chunk: string) => {
       const { reports, rest } = parseReports(this.#carry + chunk);
       this.#carry = rest;
-      for (const r of reports) this.#settle(r.id, r.code);
+      for (const r of reports) {
+        if ('pid' in r) this.#pending.get(r.id)?.onPid?.(r.pid);
+        else this.#settle(r.id, r.code);
+      }
     });
     child.once('close', () => {
       if (this.#child === child) this.#child = undefined;
