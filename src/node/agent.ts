@@ -30,6 +30,7 @@ import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { Slots } from './slots.js';
 import { FifoPool } from './fifo-pool.js';
+import { SandboxBatcher } from './sandbox-batch.js';
 import { HeldEvents } from './held-events.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
@@ -134,6 +135,7 @@ export class NodeAgent {
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
       starts,
       fifos,
+      sandboxes: new SandboxBatcher(o.runner, { log: o.log }),
       starter: o.starter,
       asRoot: process.getuid?.() === 0,
       log: o.log,

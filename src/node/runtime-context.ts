@@ -14,6 +14,7 @@ import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import type { Runner } from './runner.js';
 import type { Slots } from './slots.js';
 import type { FifoMaker } from './fifo-pool.js';
+import type { SandboxBatcher } from './sandbox-batch.js';
 import type { ProcessStarter } from './container-process.js';
 
 export interface EventSink {
@@ -51,6 +52,8 @@ export interface RuntimeContext {
   allocatable: { cpu: number; memory: number };
   /** Starts containers' launchers without the agent forking (its command helper); none: spawn. */
   starter?: ProcessStarter;
+  /** Makes the node side of sandboxes for many pods at once; none: each pod its own. */
+  sandboxes?: SandboxBatcher;
   /** Makes containers' output FIFOs (a pool made ahead); none: one mkfifo per run. */
   fifos?: FifoMaker;
   /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */

@@ -43,17 +43,7 @@ export interface Step {
  */
 export function createSandboxSteps(plan: SandboxPlan): Step[] {
   return [
-    {
-      argv: ['ip', '-batch', '-'],
-      input: [
-        `netns add ${plan.netns}`,
-        `link add ${plan.hostVeth} type veth peer name eth0 netns ${plan.netns}`,
-        `link set ${plan.hostVeth} master ${BRIDGE}`,
-        `link set ${plan.hostVeth} type bridge_slave hairpin on`,
-        `link set ${plan.hostVeth} up`,
-        '',
-      ].join('\n'),
-    },
+    { argv: ['ip', '-batch', '-'], input: [...nodeSideLines(plan), ''].join('\n') },
     {
       argv: ['ip', '-n', plan.netns, '-batch', '-'],
       input: [
@@ -64,6 +54,17 @@ export function createSandboxSteps(plan: SandboxPlan): Step[] {
         '',
       ].join('\n'),
     },
+  ];
+}
+
+/** The node side of a sandbox as `ip -batch` lines: its netns, and the veth into the bridge. */
+export function nodeSideLines(plan: Pick<SandboxPlan, 'netns' | 'hostVeth'>): string[] {
+  return [
+    `netns add ${plan.netns}`,
+    `link add ${plan.hostVeth} type veth peer name eth0 netns ${plan.netns}`,
+    `link set ${plan.hostVeth} master ${BRIDGE}`,
+    `link set ${plan.hostVeth} type bridge_slave hairpin on`,
+    `link set ${plan.hostVeth} up`,
   ];
 }
 
