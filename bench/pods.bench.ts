@@ -1,11 +1,13 @@
 /**
  * @module Node agent benchmark (issue 4): pod create -> Running and create -> Ready, for single
- * pods one at a time and for a burst created at once (p50/p99), and the agent's RSS with the
- * burst running. Starts its own cluster (`kubito up`, memory store) in a temp dir; a watch on
- * the pods timestamps each transition as a client sees it. Busybox pods (`sleep`), no probes:
- * Ready follows Running once the status says the container is ready. Also the agent's CPU
- * time per pod (with its short-lived helpers), steadier than latency on a shared machine. Bounded to 60 s; prints
- * one JSON row per figure. Needs root (network namespaces); `KUBITO_BENCH_PODS` sets the burst.
+ * pods one at a time and for a burst created at once (p50/p99; also the time the creates took
+ * and create -> bound), and the agent's RSS with the burst running. Starts its own cluster
+ * (`kubito up`, memory store) in a temp dir; a watch on the pods timestamps each transition as a
+ * client sees it. Busybox pods (`sleep`), no probes: Ready follows Running once the status says
+ * the container is ready. Also CPU time per pod of the agent with every process it started, and
+ * of the control plane: steadier than latency on a shared machine. Bounded to 60 s; prints one
+ * JSON row per figure. Needs root (network namespaces); `KUBITO_BENCH_PODS` sets the burst,
+ * `KUBITO_BENCH_TRACE=1` prints each burst pod's bound and Running times (ms) on stderr.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
