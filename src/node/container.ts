@@ -184,6 +184,9 @@ export class Container {
       }
       return { code: status.signal ? null : code, signal: status.signal };
     });
+    // Running is reported once the program's process exists (unshare has forked it), so that a
+    // client attaching or exec'ing as soon as it sees Running finds it (kubectl run -it does).
+    for (let i = 0; i < 250 && run.finishedMs === undefined && !proc.programPid(); i++) await new Promise<void>((r) => ctx.clock.setTimeout(r, 2));
     ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
     ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
     this.#startProbes(run, sandbox);
