@@ -23,7 +23,13 @@ async function main(): Promise<void> {
   // Commands go through one bash helper (shell-runner.ts): spawning from the agent stalls it.
   // bash, not dash: bash reaps its finished background jobs.
   const bash = findExecutable('bash');
-  const runner = bash ? new ShellRunner({ sh: bash }) : new ExecRunner();
+  // A helper that dies (killed, out of memory) may have lost commands written to it: the agent
+  // exits and is started over (kubito up restarts it; the new one clears what this one left).
+  const onHelperExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+    log(`the command helper exited (${signal ?? `code ${code}`}); exiting to start over`);
+    process.exit(1);
+  };
+  const runner = bash ? new ShellRunner({ sh: bash, onHelperExit }) : new ExecRunner();
   const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, starter: runner instanceof ShellRunner ? runner : undefined, clock: realClock, log });
   let stopping: Promise<void> | undefined;
   const stop = (): void => {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { findExecutable } from './host-tools.js';
 import { CommandError } from './runner.js';
 import { helperBlock, parseReports, ShellRunner, startBlock } from './shell-runner.js';
@@ -51,4 +52,23 @@ test('ShellRunner.start: pid, exactly the given environment, exit code or signal
 test('startBlock: env -i with the environment, pid reported, then the status', () => {
   assert.equal(startBlock(4, ['ip', 'netns', 'exec', 'p'], { dir: '/d', env: { A: 'x y' }, envProgram: '/usr/bin/env' }), `(/usr/bin/env -i 'A=x y' ip netns exec p >/dev/null 2>/d/4.err </dev/null & echo "P 4 $!"; wait $!; echo "4 $?") &\n`);
   assert.deepEqual(parseReports('P 4 1234\n4 137\n').reports, [{ id: 4, pid: 1234 }, { id: 4, code: 137 }]);
+});
+
+test('ShellRunner: a helper that dies is reported; what it started is still followed; the next command gets a new one', { skip: !bash && 'no bash' }, async () => {
+  let died!: (how: string) => void;
+  const dead = new Promise<string>((r) => (died = r));
+  const runner = new ShellRunner({ sh: bash!, onHelperExit: (code, signal) => died(`${signal ?? code}`) });
+  try {
+    const sleeping = runner.start(['sleep', '30'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const pid = (await sleeping.pid)!;
+    const ppid = (p: number): number => Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+    // sleep's parent is the subshell that waits for it; the subshell's, the helper.
+    process.kill(ppid(ppid(pid)), 'SIGKILL');
+    assert.equal(await dead, 'SIGKILL');
+    assert.equal((await runner.run(['echo', 'again'])).stdout, 'again\n');
+    process.kill(pid, 'SIGTERM');
+    assert.deepEqual(await sleeping.exited, { code: null, signal: 'SIGTERM', stderr: '' });
+  } finally {
+    runner.close();
+  }
 });

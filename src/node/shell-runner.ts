@@ -9,8 +9,10 @@
  * non-zero exit unless allowFailure; stdin is `input` or nothing (/dev/null).
  *
  * The helper lives in the agent's namespaces (the node's network namespace) and dies with it:
- * end of its stdin ends it. Should it die meanwhile, its pending commands fail (code -1) and the
- * next command starts a new one.
+ * end of its stdin ends it. Should it die meanwhile, `onHelperExit` is told (the agent exits, to
+ * be started over: a command written to it as it died may be lost); without one, the next command
+ * starts a new helper. Its subshells still report what they run; what has not reported when the
+ * last of them is gone fails (code -1; a started process is killed and reported killed, 137).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -88,14 +90,19 @@ interface Pending {
   options: RunOptions;
   resolve(result: RunResult): void;
   reject(err: Error): void;
-  /** For start(): the pid report. */
+  /** For start(): the pid report, and the pid. */
   onPid?(pid: number | undefined): void;
+  pid?: number;
+  /** The helper it was given to. */
+  helper?: ChildProcess;
 }
 
 export class ShellRunner implements Runner, ProcessStarter {
   readonly #sh: string;
   readonly #dir: string;
   readonly #envProgram: string;
+  readonly #onHelperExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
+  #closing = false;
   #child: ChildProcess | undefined;
   #pending = new Map<number, Pending>();
   #next = 1;
@@ -106,8 +113,9 @@ export class ShellRunner implements Runner, ProcessStarter {
    * creating and removing files on a disk file system costs the agent more than the commands),
    * else under tmpdir().
    */
-  constructor(options: { sh: string; envProgram?: string }) {
+  constructor(options: { sh: string; envProgram?: string; onHelperExit?: (code: number | null, signal: NodeJS.Signals | null) => void }) {
     this.#sh = options.sh;
+    this.#onHelperExit = options.onHelperExit;
     this.#envProgram = options.envProgram ?? findExecutable('env') ?? 'env';
     this.#dir = mkdtempSync(join(isWritableDir('/dev/shm') ? '/dev/shm' : tmpdir(), 'kubito-runner-'));
   }
@@ -115,8 +123,8 @@ export class ShellRunner implements Runner, ProcessStarter {
   run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const id = this.#next++;
-      this.#pending.set(id, { argv, options, resolve, reject });
       const helper = this.#helper();
+      this.#pending.set(id, { argv, options, resolve, reject, helper });
       if (this.#pending.size === 1) this.#hold(helper, true);
       helper.stdin!.write(helperBlock(id, argv, { dir: this.#dir, input: options.input }));
     });
@@ -130,10 +138,10 @@ export class ShellRunner implements Runner, ProcessStarter {
     const id = this.#next++;
     let onPid!: (pid: number | undefined) => void;
     const pid = new Promise<number | undefined>((r) => (onPid = r));
-    const exited = new Promise<RunResult>((resolve, reject) => {
-      this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid });
-    });
     const helper = this.#helper();
+    const exited = new Promise<RunResult>((resolve, reject) => {
+      this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid, helper });
+    });
     if (this.#pending.size === 1) this.#hold(helper, true);
     helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram }));
     return {
@@ -148,6 +156,7 @@ export class ShellRunner implements Runner, ProcessStarter {
 
   /** Ends the helper (it finishes what runs) and removes its directory once it has. */
   close(): void {
+    this.#closing = true;
     const child = this.#child;
     this.#child = undefined;
     if (!child) {
@@ -171,13 +180,36 @@ export class ShellRunner implements Runner, ProcessStarter {
       const { reports, rest } = parseReports(this.#carry + chunk);
       this.#carry = rest;
       for (const r of reports) {
-        if ('pid' in r) this.#pending.get(r.id)?.onPid?.(r.pid);
+        if ('pid' in r) {
+          const p = this.#pending.get(r.id);
+          if (p) p.pid = r.pid;
+          p?.onPid?.(r.pid);
+        }
         else this.#settle(r.id, r.code);
       }
     });
+    // A dead helper takes no more commands (the next one starts a new helper), but its
+    // subshells still run what it started and report on the same pipe: only when the pipe
+    // closes (every subshell gone) is what has not reported given up.
+    child.once('exit', (code, signal) => {
+      if (this.#child === child) this.#child = undefined;
+      if (!this.#closing) this.#onHelperExit?.(code, signal);
+    });
     child.once('close', () => {
       if (this.#child === child) this.#child = undefined;
-      for (const id of [...this.#pending.keys()]) this.#settle(id, -1, `the command helper (${this.#sh}) exited`);
+      // Nobody is left to report on what it started: those processes are killed (a container
+      // then ends as killed, 137, and is restarted as its policy says), not left to run unseen.
+      for (const [id, p] of [...this.#pending]) {
+        if (p.helper !== child) continue;
+        if (p.pid) {
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        this.#settle(id, p.pid ? 137 : -1, `the command helper (${this.#sh}) exited`);
+      }
     });
     this.#hold(child, false);
     return child;
