@@ -3,6 +3,7 @@
  * pid from `<data-dir>/run/agent.pid`); kubito says so and starts it again after its back-off;
  * the Node is Ready again, the pods come back as after a node reboot (restartCount + 1), a new
  * pod runs, and a Service is in DNS and answers on its ClusterIP and on its NodePort from the host.
+ * Then its command helper (shell-runner.ts) is killed: the agent exits, and is started again.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -146,5 +147,24 @@ describe('kubito up restarts a node agent that dies', { skip: canRun ? false : '
     await waitFor('the new pod Running', async () => ((await cluster.kubectlOk(['get', 'pod', 'after', '-o', 'jsonpath={.status.phase}'])).trim() === 'Running' ? true : undefined), 30_000);
     await serviceAnswers();
     await serviceAnswers('after');
+  });
+
+  test('the agent\'s command helper killed: the agent exits and is started again, pods back once more', async () => {
+    const pid = Number(readFileSync(agentPidFile(cluster.dataDir), 'utf8').trim());
+    const helper = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number)
+      .find((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').slice(-2, -1)[0] === '-s');
+    assert.ok(helper, `no command helper among the agent's children`);
+    process.kill(helper, 'SIGKILL');
+    await waitFor('kubito to restart the agent again', async () => (cluster.output.join('').match(/node agent restarted, pid \d+/g)?.length === 2 ? true : undefined), 30_000);
+    const log = cluster.output.join('');
+    assert.match(log, /the command helper exited \(SIGKILL\); exiting to start over/);
+    assert.match(log, new RegExp(`node agent \\(pid ${pid}\\) exited \\(code 1\\); restarting it in`));
+    // Its second start within the back-off's memory: 2 s. Every pod once more restarted.
+    await waitFor('4 pods Ready, one more restart each', async () => {
+      const list = await pods();
+      const restarts = Object.fromEntries(list.filter((p) => p.status.phase === 'Running' && p.status.containerStatuses?.[0]?.ready).map((p) => [p.metadata.name, p.status.containerStatuses![0].restartCount]));
+      return list.length === 4 && Object.keys(restarts).length === 4 && Object.entries(restarts).every(([n, r]) => r === (n === 'after' ? 1 : 2)) ? true : undefined;
+    }, 60_000);
+    await serviceAnswers();
   });
 });
