@@ -264,7 +264,8 @@ function waitReady(child: ChildProcess, options: LaunchOptions): Promise<void> {
  * `kubito-<cluster>-p<hex>`; their veths go with them, since veths live only in the node
  * namespace) after killing every process still in them (pods, a crashed agent's leftovers):
  * membership of a cluster namespace is the record of what is ours, immune to pid reuse. With
- * `dataDir`, also the agent's runtime state (address table, kubelet socket, pod directories).
+ * `dataDir`, also the agent's runtime state (address table, kubelet socket, pod directories,
+ * FIFO pool).
  */
 export async function cleanupCluster(cluster: string, options: { dataDir?: string; runner?: Runner } = {}): Promise<void> {
   const runner = options.runner ?? new ExecRunner();
@@ -278,5 +279,6 @@ export async function cleanupCluster(cluster: string, options: { dataDir?: strin
     rmSync(join(runDir(options.dataDir), 'ipam.json'), { force: true });
     rmSync(kubeletSocket(options.dataDir), { force: true });
     rmSync(join(options.dataDir, 'pods'), { recursive: true, force: true });
+    rmSync(join(runDir(options.dataDir), 'fifos'), { recursive: true, force: true });
   }
 }

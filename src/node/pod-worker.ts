@@ -142,10 +142,10 @@ export class PodWorker {
     }
     this.#startTime ??= iso(ctx.clock.now());
     if (this.#terminal) return this.#publish();
-    // A pod's first set-up (sandbox and first starts) takes one of the agent's start slots:
-    // a burst of pods is started a few at a time, in order (slots.ts). Its status is written
-    // outside the slot.
-    // The node side of its network is made before, batched with the other pods' (pod-sandbox.ts).
+    // A pod's first set-up (sandbox and first starts) takes one of the agent's start slots: a
+    // burst of pods is started a few at a time, in order (slots.ts); its status is written
+    // outside the slot. The node side of its network is made before, batched with the other
+    // pods' (prepareSandbox).
     let prepared = false;
     if (!this.#sandbox) prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
     const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared));
