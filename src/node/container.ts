@@ -53,6 +53,8 @@ export interface Run {
   tty: boolean;
   listeners: Set<(stream: LogStream, chunk: Buffer) => void>;
   exited: Promise<ExitInfo>;
+  /** Resolves once the program's process exists (start() sets it). */
+  programStarted?: Promise<void>;
 }
 
 /** Why a start did not produce a running process. */
@@ -112,7 +114,8 @@ export class Container {
 
   /**
    * Starts run `index`. Resolves once the process is spawned (or the start failed as a run
-   * that ended at once: StartError). Throws ContainerConfigError for the environment.
+   * that ended at once: StartError); programStarted() once it runs. Throws ContainerConfigError
+   * for the environment.
    */
   async start(index: number, sandbox: SandboxInfo): Promise<void> {
     const ctx = this.#ctx;
@@ -185,11 +188,19 @@ export class Container {
       return { code: status.signal ? null : code, signal: status.signal };
     });
     // Running is reported once the program's process exists (unshare has forked it), so that a
-    // client attaching or exec'ing as soon as it sees Running finds it (kubectl run -it does).
-    for (let i = 0; i < 250 && run.finishedMs === undefined && !proc.programPid(); i++) await new Promise<void>((r) => ctx.clock.setTimeout(r, 2));
-    ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
-    ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
-    this.#startProbes(run, sandbox);
+    // client attaching or exec'ing as soon as it sees Running finds it (kubectl run -it does):
+    // the pod worker awaits programStarted() before it writes the status, outside its start slot.
+    run.programStarted = (async () => {
+      for (let i = 0; i < 250 && run.finishedMs === undefined && !proc.programPid(); i++) await new Promise<void>((r) => ctx.clock.setTimeout(r, 2));
+      ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
+      ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
+      this.#startProbes(run, sandbox);
+    })();
+  }
+
+  /** Resolves once the latest run's program runs (or it ended, or it never started). */
+  programStarted(): Promise<void> {
+    return this.latest?.programStarted ?? Promise.resolve();
   }
 
   /** Records a start that could not happen before any run (config or image errors). */

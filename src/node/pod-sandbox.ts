@@ -54,26 +54,28 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   let plan: SandboxPlan | undefined;
   let podIP = ctx.hostIP;
   let netns = ctx.nodeNetns;
+  let network: Promise<void> = Promise.resolve();
   if (!pod.spec.hostNetwork) {
     podIP = ctx.ipam.allocate(pod.metadata.uid);
     plan = planSandbox({ cluster: ctx.cluster, uid: pod.metadata.uid, ip: podIP, cidr: ctx.cidr });
-    try {
-      if (options.prepared) await podSideOnly(ctx, plan);
-      else await createWhole(ctx, plan);
-    } catch (err) {
+    netns = plan.netns;
+    network = (options.prepared ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
       ctx.ipam.release(pod.metadata.uid);
       throw err;
-    }
-    netns = plan.netns;
+    });
   }
   const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
   for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
-  const etc = await writePodFiles(dir, {
+  // The files are written while `ip` sets up the network.
+  const files = writePodFiles(dir, {
     hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
     hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
     resolvConf: renderResolvConf(dns.config),
   });
+  files.catch(() => undefined);
+  await network;
+  const etc = await files;
   const volumes = await setUpVolumes(ctx, pod, dir);
   return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes };
 }

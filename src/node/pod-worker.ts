@@ -150,6 +150,7 @@ export class PodWorker {
     if (!this.#sandbox) prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
     const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared));
     if (!ran) return this.#publish();
+    await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
       // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
