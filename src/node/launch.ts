@@ -17,6 +17,7 @@ import { parseCidr } from './ipam.js';
 import { isClusterNetns, kubeletSocket, nodeNetns, READY_LINE, runDir } from './names.js';
 import { ExecRunner, type Runner } from './runner.js';
 import { runSteps } from './sandbox.js';
+import { runnerDir } from './shell-runner.js';
 import { createNodeSteps, nodeBridgeNetfilterStep } from './sandbox-plan.js';
 import { listNetns, removeNetns } from './stale-state.js';
 import { killRecordedUserns, recordAgentUserns, rootlessProblem, ROOTLESS_UNSHARE, rootlessScript } from './rootless.js';
@@ -265,7 +266,7 @@ function waitReady(child: ChildProcess, options: LaunchOptions): Promise<void> {
  * namespace) after killing every process still in them (pods, a crashed agent's leftovers):
  * membership of a cluster namespace is the record of what is ours, immune to pid reuse. With
  * `dataDir`, also the agent's runtime state (address table, kubelet socket, pod directories,
- * FIFO pool).
+ * FIFO pool, the command helper's directory).
  */
 export async function cleanupCluster(cluster: string, options: { dataDir?: string; runner?: Runner } = {}): Promise<void> {
   const runner = options.runner ?? new ExecRunner();
@@ -280,5 +281,6 @@ export async function cleanupCluster(cluster: string, options: { dataDir?: strin
     rmSync(kubeletSocket(options.dataDir), { force: true });
     rmSync(join(options.dataDir, 'pods'), { recursive: true, force: true });
     rmSync(join(runDir(options.dataDir), 'fifos'), { recursive: true, force: true });
+    rmSync(runnerDir(cluster, join(runDir(options.dataDir), 'runner')), { recursive: true, force: true });
   }
 }

@@ -9,10 +9,11 @@
 import { Client, HttpTransport, realClock } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { parseAgentFlags } from './flags.js';
-import { apiSocket, READY_LINE } from './names.js';
+import { apiSocket, READY_LINE, runDir } from './names.js';
 import { findExecutable } from './host-tools.js';
 import { ExecRunner } from './runner.js';
-import { ShellRunner } from './shell-runner.js';
+import { runnerDir, ShellRunner } from './shell-runner.js';
+import { join } from 'node:path';
 
 async function main(): Promise<void> {
   const flags = parseAgentFlags(process.argv.slice(2));
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
     log(`the command helper exited (${signal ?? `code ${code}`}); exiting to start over`);
     process.exit(1);
   };
-  const runner = bash ? new ShellRunner({ sh: bash, onHelperExit }) : new ExecRunner();
+  const dir = runnerDir(flags.cluster, join(runDir(flags.dataDir), 'runner'));
+  const runner = bash ? new ShellRunner({ sh: bash, dir, onHelperExit }) : new ExecRunner();
   const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, starter: runner instanceof ShellRunner ? runner : undefined, clock: realClock, log });
   let stopping: Promise<void> | undefined;
   const stop = (): void => {

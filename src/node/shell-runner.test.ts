@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findExecutable } from './host-tools.js';
 import { CommandError } from './runner.js';
-import { helperBlock, parseReports, ShellRunner, startBlock } from './shell-runner.js';
+import { helperBlock, parseReports, runnerDir, ShellRunner, startBlock } from './shell-runner.js';
 
 test('helperBlock: a background subshell, output in files, stdin from /dev/null', () => {
   assert.equal(helperBlock(7, ['ip', 'netns', 'add', 'a b'], { dir: '/d' }), `(ip netns add 'a b' >/d/7.out 2>/d/7.err </dev/null; echo "7 $?") &\n`);
@@ -70,5 +72,21 @@ test('ShellRunner: a helper that dies is reported; what it started is still foll
     assert.deepEqual(await sleeping.exited, { code: null, signal: 'SIGTERM', stderr: '' });
   } finally {
     runner.close();
+  }
+});
+
+test('runnerDir: on /dev/shm per cluster where it is writable; the dir given is emptied and used', { skip: !bash && 'no bash' }, async () => {
+  assert.ok(['/dev/shm/kubito-demo-runner', '/x/runner'].includes(runnerDir('demo', '/x/runner')));
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-runner-test-'));
+  writeFileSync(join(dir, 'stale.out'), 'old');
+  const runner = new ShellRunner({ sh: bash!, dir });
+  try {
+    assert.deepEqual(readdirSync(dir), []);
+    assert.equal((await runner.run(['echo', 'here'])).stdout, 'here\n');
+    assert.deepEqual(readdirSync(dir), [], 'output files are removed once read');
+  } finally {
+    runner.close();
+    await new Promise((r) => setTimeout(r, 50));
+    rmSync(dir, { recursive: true, force: true });
   }
 });

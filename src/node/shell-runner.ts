@@ -15,7 +15,7 @@
  * last of them is gone fails (code -1; a started process is killed and reported killed, 137).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,14 @@ function signalName(n: number): NodeJS.Signals | undefined {
   return (Object.entries(constants.signals) as Array<[NodeJS.Signals, number]>).find(([, v]) => v === n)?.[0];
 }
 
+/**
+ * The agent's runner directory: `/dev/shm/kubito-<cluster>-runner` (tmpfs) where /dev/shm is
+ * writable, else `<fallback>`. One agent per cluster runs at a time; clean-up removes it.
+ */
+export function runnerDir(cluster: string, fallback: string): string {
+  return isWritableDir('/dev/shm') ? join('/dev/shm', `kubito-${cluster}-runner`) : fallback;
+}
+
 function isWritableDir(path: string): boolean {
   try {
     accessSync(path, fsConstants.W_OK | fsConstants.X_OK);
@@ -109,15 +117,22 @@ export class ShellRunner implements Runner, ProcessStarter {
   #carry = '';
 
   /**
-   * `sh`: the shell to run (a path). Output files go in a private directory on /dev/shm (tmpfs:
-   * creating and removing files on a disk file system costs the agent more than the commands),
-   * else under tmpdir().
+   * `sh`: the shell to run (a path). `dir`: where the commands' output files go, emptied first
+   * and used by this runner alone; default a new directory under tmpdir(). Put it on a tmpfs
+   * (runnerDir()): creating and removing files on a disk file system costs the agent more than
+   * the commands.
    */
-  constructor(options: { sh: string; envProgram?: string; onHelperExit?: (code: number | null, signal: NodeJS.Signals | null) => void }) {
+  constructor(options: { sh: string; dir?: string; envProgram?: string; onHelperExit?: (code: number | null, signal: NodeJS.Signals | null) => void }) {
     this.#sh = options.sh;
     this.#onHelperExit = options.onHelperExit;
     this.#envProgram = options.envProgram ?? findExecutable('env') ?? 'env';
-    this.#dir = mkdtempSync(join(isWritableDir('/dev/shm') ? '/dev/shm' : tmpdir(), 'kubito-runner-'));
+    if (options.dir) {
+      rmSync(options.dir, { recursive: true, force: true });
+      mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+      this.#dir = options.dir;
+    } else {
+      this.#dir = mkdtempSync(join(tmpdir(), 'kubito-runner-'));
+    }
   }
 
   run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
