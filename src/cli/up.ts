@@ -74,7 +74,8 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     t = process.hrtime.bigint();
     // A crashed earlier run may have left namespaces and processes behind.
     await cleanupCluster(flags.name, { dataDir: flags.dataDir });
-    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, log: (line) => out(`  ${line}`) });
+    // restart: a node agent that dies is started again, after a back-off (launch.ts).
+    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`) });
     out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
   }
   // Loaded here, after the API serves: the YAML library takes ~80 ms to load.

@@ -25,14 +25,25 @@ import { RuntimePodAccess } from './pod-access-runtime.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
+import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
+import { Slots } from './slots.js';
+import { FifoPool } from './fifo-pool.js';
+import { SandboxBatcher } from './sandbox-batch.js';
+import { HeldEvents } from './held-events.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
 import { relaySocketPath } from '../proxy/relay/protocol.js';
 import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
 import { UserspaceBackend } from '../proxy/userspace/index.js';
+
+/**
+ * Pods set up at once (sandbox, first container starts): enough to keep two cores busy while
+ * one waits on the kernel or the API, few enough that a burst finishes in order (slots.ts).
+ */
+const START_SLOTS = 3;
 
 export interface AgentOptions {
   cluster: string;
@@ -50,6 +61,8 @@ export interface AgentOptions {
   /** The data plane (`--proxy-mode`); default nftables. */
   proxyMode?: 'nftables' | 'iptables' | 'userspace';
   clusterCIDR?: string;
+  /** Starts containers' launchers (the command helper); default: the agent spawns them. */
+  starter?: ProcessStarter;
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -95,7 +108,11 @@ export class NodeAgent {
     const hostIP = gatewayOf(cidr);
     const facts = nodeFacts(o.dataDir);
     const client = o.client;
-    const events = new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock });
+    // Pods' events wait while pods are being started (held-events.ts).
+    const starts = new Slots(START_SLOTS);
+    // Containers' output FIFOs, made ahead in dozens (fifo-pool.ts).
+    const fifos = new FifoPool(join(runDir(o.dataDir), 'fifos'), { runner: o.runner, mkfifo: bin.mkfifo });
+    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: starts, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
     const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
@@ -112,10 +129,14 @@ export class NodeAgent {
       runner: o.runner,
       bin,
       tools,
-      ipam: new Ipam(cidr, { file: join(runDir(o.dataDir), 'ipam.json') }),
+      ipam: new Ipam(cidr, { file: join(runDir(o.dataDir), 'ipam.json'), writeBehind: true }),
       clock: o.clock,
       events,
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
+      starts,
+      fifos,
+      sandboxes: new SandboxBatcher(o.runner, { log: o.log }),
+      starter: o.starter,
       asRoot: process.getuid?.() === 0,
       log: o.log,
       api: {
@@ -155,6 +176,7 @@ export class NodeAgent {
       },
     };
 
+    void fifos.fill();
     const access = new RuntimePodAccess({ worker: (ref) => this.#findWorker(ref.namespace, ref.name), bin });
     this.#kubelet = new KubeletServer(kubeletSocket(o.dataDir), { logs: access });
     this.#streams = installStreams(this.#kubelet, access);
@@ -206,7 +228,7 @@ export class NodeAgent {
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
-      events: new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }),
+      events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: starts, clock: o.clock }),
     });
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
       const { namespace, name } = splitKey(key);

@@ -22,12 +22,16 @@ const spec: LaunchSpec = {
 test('the container wrapper: from the pod dir, hostname, /etc files and mounts by relative paths, the FIFOs, cwd, exec', () => {
   assert.equal(
     setupScript(spec, bin),
-    'cd /d && /usr/bin/hostname web && { [ ! -e /etc/hosts ] || /usr/bin/mount --bind etc/hosts /etc/hosts; } && { [ ! -e /etc/resolv.conf ] || /usr/bin/mount --bind etc/resolv.conf /etc/resolv.conf; } && { [ ! -e /etc/hostname ] || /usr/bin/mount --bind etc/hostname /etc/hostname; } && /usr/bin/mount -o bind,ro volumes/cache /var/cache || exit 128\n' +
+    'cd /d && { printf %s web 2>/dev/null >/proc/sys/kernel/hostname || /usr/bin/hostname web; } && { [ ! -e /etc/hosts ] || /usr/bin/mount --bind etc/hosts /etc/hosts; } && { [ ! -e /etc/resolv.conf ] || /usr/bin/mount --bind etc/resolv.conf /etc/resolv.conf; } && { [ ! -e /etc/hostname ] || /usr/bin/mount --bind etc/hostname /etc/hostname; } && /usr/bin/mount -o bind,ro volumes/cache /var/cache || exit 128\n' +
       'exec >c/0.log.stdout 2>c/0.log.stderr\ncd /tmp || exit 128\nexec "$@"\n',
   );
   const argv = launchArgv(spec, bin);
   assert.deepEqual(argv.slice(0, 16), ['/usr/sbin/ip', 'netns', 'exec', 'kubito-demo-p0123abcd', '/usr/bin/unshare', '--uts', '--ipc', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc', '--kill-child', '--', '/bin/sh']);
   assert.deepEqual(argv.slice(-4), ['kubito-init', 'sh', '-c', "echo 'hi'"]);
+});
+
+test('with busybox, the /etc files are bound by its mount; volumes still by util-linux mount', () => {
+  assert.match(setupScript(spec, { ...bin, busybox: '/bin/busybox' }), / && \{ \[ ! -e \/etc\/hosts \] \|\| \/bin\/busybox mount -o bind etc\/hosts \/etc\/hosts; \} && .* && \/usr\/bin\/mount -o bind,ro volumes\/cache \/var\/cache \|\| exit 128\n/);
 });
 
 test('with a TTY the program runs under script; exec enters the namespaces with nsenter', () => {

@@ -16,12 +16,15 @@
  * was killed, still tells a SIGKILL (137) from an exit code. Exec and exec probes enter the running program's namespaces with
  * nsenter. With a TTY the program runs under util-linux `script`, on a pseudo-terminal.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import { isAbsolute, relative } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { HostBinaries } from './host-tools.js';
+import type { Runner } from './runner.js';
+import type { HelperProcess } from './shell-runner.js';
 
 export interface ContainerMount {
   source: string;
@@ -56,20 +59,27 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The sh script run as the container's first process before it execs the program. Pure. */
-export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script'>): string {
+/**
+ * The sh script run as the container's first process before it execs the program. Pure. Every
+ * process it starts counts in a burst of pods: the hostname is written to the UTS namespace's
+ * /proc/sys/kernel/hostname by the shell itself (the hostname program where that is refused: in
+ * a user namespace), and the /etc files are bound by busybox's mount where there is one
+ * (util-linux's costs twice as much to start); volumes by util-linux's (read-only binds).
+ */
+export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script' | 'busybox'>): string {
   const q = shellQuote;
   const local = (path: string): string => {
     const rel = relative(spec.baseDir, path);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
   };
-  const steps = [`cd ${q(spec.baseDir)}`, `${q(bin.hostname)} ${q(spec.hostname)}`];
+  const steps = [`cd ${q(spec.baseDir)}`, `{ printf %s ${q(spec.hostname)} 2>/dev/null >/proc/sys/kernel/hostname || ${q(bin.hostname)} ${q(spec.hostname)}; }`];
   const etc: Array<[string, string]> = [
     [spec.etc.hosts, '/etc/hosts'],
     [spec.etc.resolvConf, '/etc/resolv.conf'],
     [spec.etc.hostname, '/etc/hostname'],
   ];
-  for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${q(bin.mount)} --bind ${q(local(source))} ${target}; }`);
+  const bind = bin.busybox ? `${q(bin.busybox)} mount -o bind` : `${q(bin.mount)} --bind`;
+  for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${bind} ${q(local(source))} ${target}; }`);
   for (const m of spec.mounts) steps.push(`${q(bin.mount)} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
   const run = spec.tty ? `exec ${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : 'exec "$@"';
   return [
@@ -113,68 +123,93 @@ export function exitCodeOf(status: ExitStatus): number {
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
-/** Makes the output FIFOs of a run (Node has no mkfifo): replaces leftovers of an earlier one. */
-export function makeFifos(fifos: { stdout: string; stderr: string }, bin: Pick<HostBinaries, 'mkfifo'>): Promise<void> {
-  rmSync(fifos.stdout, { force: true });
-  rmSync(fifos.stderr, { force: true });
-  return new Promise((resolve, reject) => {
-    execFile(bin.mkfifo, ['-m', '600', fifos.stdout, fifos.stderr], (err) => (err ? reject(err) : resolve()));
-  });
+/**
+ * Makes the output FIFOs of a run (Node has no mkfifo): replaces leftovers of an earlier one.
+ * Through the agent's Runner (its command helper: no spawn from the agent).
+ */
+export async function makeFifos(fifos: { stdout: string; stderr: string }, options: { bin: Pick<HostBinaries, 'mkfifo'>; runner: Runner }): Promise<void> {
+  await Promise.all([rm(fifos.stdout, { force: true }), rm(fifos.stderr, { force: true })]);
+  await options.runner.run([options.bin.mkfifo, '-m', '600', fifos.stdout, fifos.stderr]);
 }
 
-/** One run of a container (its FIFOs made by makeFifos). */
+/**
+ * Starts a process for the agent without the agent forking (the command helper, shell-runner.ts):
+ * stdin /dev/null, stdout discarded, exactly `env`.
+ */
+export interface ProcessStarter {
+  start(argv: string[], options: { env: Record<string, string> }): HelperProcess;
+}
+
+/**
+ * One run of a container (its FIFOs made by makeFifos or the pool). Without stdin it is started
+ * by the `starter` when there is one (Node's spawn stops the agent until the child has exec'd:
+ * 5-10 ms a container on a busy machine); with stdin (attach), by the agent, which holds the pipe.
+ */
 export class ContainerProcess {
-  readonly child: ChildProcess;
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly stdin: Writable | null;
   readonly exited: Promise<ExitStatus>;
+  #pid: number | undefined;
+  #killWhenStarted = false;
   #runtime = '';
 
-  constructor(spec: LaunchSpec, bin: HostBinaries) {
-    // Made by makeFifos() just before (asynchronously: a burst of pods must not stall the agent).
+  constructor(spec: LaunchSpec, options: { bin: HostBinaries; starter?: ProcessStarter }) {
+    // Made just before (asynchronously: a burst of pods must not stall the agent).
     const fifos = [spec.fifos.stdout, spec.fifos.stderr];
     const readers = fifos.map((f) => openSync(f, constants.O_RDONLY | constants.O_NONBLOCK));
     const holders = fifos.map((f) => openSync(f, constants.O_WRONLY | constants.O_NONBLOCK));
     const [stdout, stderr] = readers.map((fd) => new net.Socket({ fd, readable: true, writable: false }));
     this.stdout = stdout;
     this.stderr = stderr;
-    const argv = launchArgv(spec, bin);
-    this.child = spawn(argv[0], argv.slice(1), {
-      env: spec.env,
-      detached: true,
-      stdio: [spec.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
-    });
-    this.stdin = spec.stdin ? this.child.stdin : null;
-    this.child.stdin?.on('error', () => undefined);
-    this.child.stderr!.on('data', (c: Buffer) => {
-      if (this.#runtime.length < 4096) this.#runtime += c.toString();
-    });
+    const argv = launchArgv(spec, options.bin);
     const ended = Promise.all([stdout, stderr].map((s) => new Promise<void>((r) => {
       s.once('close', () => r());
       s.on('error', () => undefined);
     })));
-    const exit = new Promise<ExitStatus>((resolve) => {
-      this.child.once('error', (err) => resolve({ code: 128, signal: null, runtimeMessage: err.message }));
-      this.child.once('close', (code, signal) => resolve({ code, signal, runtimeMessage: '' }));
-    });
+    let exit: Promise<ExitStatus>;
+    if (options.starter && !spec.stdin) {
+      const started = options.starter.start(argv, { env: spec.env });
+      this.stdin = null;
+      void started.pid.then((pid) => {
+        this.#pid = pid;
+        if (pid && this.#killWhenStarted) this.signal('SIGKILL');
+      });
+      exit = started.exited.then((r) => ({ code: r.code, signal: r.signal, runtimeMessage: r.stderr.slice(0, 4096) }));
+    } else {
+      const child = spawn(argv[0], argv.slice(1), {
+        env: spec.env,
+        detached: true,
+        stdio: [spec.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
+      });
+      this.#pid = child.pid;
+      this.stdin = spec.stdin ? child.stdin : null;
+      child.stdin?.on('error', () => undefined);
+      child.stderr!.on('data', (c: Buffer) => {
+        if (this.#runtime.length < 4096) this.#runtime += c.toString();
+      });
+      exit = new Promise<ExitStatus>((resolve) => {
+        child.once('error', (err) => resolve({ code: 128, signal: null, runtimeMessage: err.message }));
+        child.once('close', (code, signal) => resolve({ code, signal, runtimeMessage: '' }));
+      });
+    }
     this.exited = exit.then(async (status) => {
       // Our write ends go; the read ends see EOF once the container's are gone too.
       for (const fd of holders) closeSync(fd);
       for (const f of fifos) rmSync(f, { force: true });
       await ended;
-      return { ...status, runtimeMessage: status.runtimeMessage || this.#runtime.trim() };
+      return { ...status, runtimeMessage: (status.runtimeMessage || this.#runtime).trim() };
     });
   }
 
-  /** The agent-side pid (unshare's). */
+  /** The launcher's pid (unshare's); undefined until the helper has reported it. */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.#pid;
   }
 
   /** The container's PID 1, as the host sees it; undefined before it exists or after it ended. */
   programPid(): number | undefined {
-    const pid = this.child.pid;
+    const pid = this.#pid;
     if (!pid) return undefined;
     try {
       const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
@@ -189,7 +224,8 @@ export class ContainerProcess {
     const program = this.programPid();
     try {
       if (program) process.kill(program, sig);
-      else if (sig === 'SIGKILL' && this.child.pid) process.kill(this.child.pid, 'SIGKILL');
+      else if (sig === 'SIGKILL' && this.#pid) process.kill(this.#pid, 'SIGKILL');
+      else if (sig === 'SIGKILL') this.#killWhenStarted = true;
     } catch {
       // Already gone.
     }

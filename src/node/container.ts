@@ -5,7 +5,8 @@
  * Decisions about *when* to start or restart belong to the pod worker.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
@@ -52,6 +53,8 @@ export interface Run {
   tty: boolean;
   listeners: Set<(stream: LogStream, chunk: Buffer) => void>;
   exited: Promise<ExitInfo>;
+  /** Resolves once the program's process exists (start() sets it). */
+  programStarted?: Promise<void>;
 }
 
 /** Why a start did not produce a running process. */
@@ -111,7 +114,8 @@ export class Container {
 
   /**
    * Starts run `index`. Resolves once the process is spawned (or the start failed as a run
-   * that ended at once: StartError). Throws ContainerConfigError for the environment.
+   * that ended at once: StartError); programStarted() once it runs. Throws ContainerConfigError
+   * for the environment.
    */
   async start(index: number, sandbox: SandboxInfo): Promise<void> {
     const ctx = this.#ctx;
@@ -132,9 +136,10 @@ export class Container {
 
     const now = ctx.clock.now();
     const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
-    mkdirSync(dirname(logPath), { recursive: true });
+    await mkdir(dirname(logPath), { recursive: true });
     const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
-    await makeFifos(fifos, ctx.bin);
+    if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
+    else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
     const run: Run = {
       index,
       containerID: randomBytes(32).toString('hex'),
@@ -163,7 +168,7 @@ export class Container {
       return;
     }
     const writer = new CriLogWriter(logPath);
-    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, ctx.bin);
+    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, { bin: ctx.bin, starter: ctx.starter });
     run.process = proc;
     const deliver = (stream: LogStream) => (chunk: Buffer) => {
       writer.write(stream, chunk);
@@ -182,9 +187,20 @@ export class Container {
       }
       return { code: status.signal ? null : code, signal: status.signal };
     });
-    ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
-    ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
-    this.#startProbes(run, sandbox);
+    // Running is reported once the program's process exists (unshare has forked it), so that a
+    // client attaching or exec'ing as soon as it sees Running finds it (kubectl run -it does):
+    // the pod worker awaits programStarted() before it writes the status, outside its start slot.
+    run.programStarted = (async () => {
+      for (let i = 0; i < 250 && run.finishedMs === undefined && !proc.programPid(); i++) await new Promise<void>((r) => ctx.clock.setTimeout(r, 2));
+      ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
+      ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
+      this.#startProbes(run, sandbox);
+    })();
+  }
+
+  /** Resolves once the latest run's program runs (or it ended, or it never started). */
+  programStarted(): Promise<void> {
+    return this.latest?.programStarted ?? Promise.resolve();
   }
 
   /** Records a start that could not happen before any run (config or image errors). */

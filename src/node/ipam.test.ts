@@ -31,6 +31,22 @@ test('a full range throws; the table persists across instances and retain() drop
   }
 });
 
+test('write-behind: a burst of changes reaches the file, the last state last', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-ipam-'));
+  try {
+    const file = join(dir, 'run', 'ipam.json');
+    const ipam = new Ipam(parseCidr('10.244.0.0/24'), { file, writeBehind: true });
+    for (const owner of ['a', 'b', 'c', 'd']) ipam.allocate(owner);
+    await ipam.flushed();
+    ipam.release('b');
+    ipam.allocate('e');
+    await ipam.flushed();
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { '10.244.0.2': 'a', '10.244.0.3': 'e', '10.244.0.4': 'c', '10.244.0.5': 'd' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('CIDRs are checked', () => {
   assert.throws(() => parseCidr('10.244.0.0'), /invalid pod CIDR/);
   assert.throws(() => parseCidr('10.244.0.300/24'), /invalid IPv4/);

@@ -4,6 +4,7 @@
  * (written atomically), so a restarted agent knows which addresses its pods hold.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface Cidr {
@@ -44,12 +45,21 @@ export function formatCidr(cidr: Cidr): string {
 export class Ipam {
   readonly cidr: Cidr;
   readonly #file: string | undefined;
+  readonly #writeBehind: boolean;
+  #saving: Promise<void> | undefined;
+  #dirty = false;
   #owners = new Map<string, string>();
 
-  /** `file` undefined: in memory only (tests). */
-  constructor(cidr: Cidr, options: { file?: string } = {}) {
+  /**
+   * `file` undefined: in memory only (tests). `writeBehind`: changes are written asynchronously,
+   * the changes made while a write runs by one more write (a burst of pods writes it a few
+   * times, not once per pod), rather than at once; the agent's table is only a record (a new
+   * agent starts from an empty one).
+   */
+  constructor(cidr: Cidr, options: { file?: string; writeBehind?: boolean } = {}) {
     this.cidr = cidr;
     this.#file = options.file;
+    this.#writeBehind = !!options.writeBehind;
     if (this.#file) {
       let text = '';
       try {
@@ -109,9 +119,40 @@ export class Ipam {
 
   #save(): void {
     if (!this.#file) return;
-    mkdirSync(dirname(this.#file), { recursive: true });
-    const tmp = `${this.#file}.tmp`;
+    if (!this.#writeBehind) return this.#write(this.#file);
+    this.#dirty = true;
+    if (!this.#saving) this.#saving = this.#writeBehindLoop(this.#file);
+  }
+
+  /**
+   * Writes the table off the event loop until no change is left unwritten; one write at a time
+   * (a rename over the old table makes ext4 flush the new one: milliseconds on a busy disk).
+   */
+  async #writeBehindLoop(file: string): Promise<void> {
+    try {
+      while (this.#dirty) {
+        this.#dirty = false;
+        await mkdir(dirname(file), { recursive: true });
+        const tmp = `${file}.tmp`;
+        await writeFile(tmp, `${JSON.stringify(this.allocations(), null, 1)}\n`);
+        await rename(tmp, file);
+      }
+    } catch {
+      // A record only: the next change writes it again.
+    } finally {
+      this.#saving = undefined;
+    }
+  }
+
+  /** Resolves once the table on disk has every change so far (write-behind). */
+  async flushed(): Promise<void> {
+    while (this.#saving) await this.#saving;
+  }
+
+  #write(file: string): void {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(this.allocations(), null, 1)}\n`);
-    renameSync(tmp, this.#file);
+    renameSync(tmp, file);
   }
 }

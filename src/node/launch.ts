@@ -9,7 +9,7 @@
  * `ip netns exec` they would live only in the agent's private mount namespace.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from './host-tools.js';
@@ -17,6 +17,7 @@ import { parseCidr } from './ipam.js';
 import { isClusterNetns, kubeletSocket, nodeNetns, READY_LINE, runDir } from './names.js';
 import { ExecRunner, type Runner } from './runner.js';
 import { runSteps } from './sandbox.js';
+import { runnerDir } from './shell-runner.js';
 import { createNodeSteps, nodeBridgeNetfilterStep } from './sandbox-plan.js';
 import { listNetns, removeNetns } from './stale-state.js';
 import { killRecordedUserns, recordAgentUserns, rootlessProblem, ROOTLESS_UNSHARE, rootlessScript } from './rootless.js';
@@ -39,10 +40,16 @@ export interface LaunchOptions {
   runner?: Runner;
   /** How long to wait for the agent's ready line. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Supervise: when the agent dies, log it and start it again after a back-off (RestartBackoff),
+   * as `kubito up` wants. Default false (one start).
+   */
+  restart?: boolean;
 }
 
 export interface RunningAgent {
-  pid: number;
+  /** The running agent's pid (a restarted agent has a new one; also in `<data-dir>/run/agent.pid`). */
+  readonly pid: number;
   /** SIGTERM, wait for the agent to stop its pods (SIGKILL after 20 s), then cleanupCluster. */
   stop(): Promise<void>;
 }
@@ -71,6 +78,97 @@ export async function launchNodeAgent(options: LaunchOptions): Promise<RunningAg
     throw new Error(`the node agent reaches the API on ${join(runDir(options.dataDir), 'api.sock')}, not ${options.apiSocket}`);
   }
   const runner = options.runner ?? new ExecRunner();
+  let child = await startAgent(options, runner);
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+  const backoff = new RestartBackoff();
+  // Supervision (`restart`): an agent that dies is started again, as after a crash (launch.ts
+  // clears what it left; its pods come back as after a node reboot), after a back-off.
+  const supervise = (running: ChildProcess): void => {
+    const startedAt = Date.now();
+    running.once('exit', (code, signal) => {
+      if (stopping || !options.restart || restartDisabled()) return;
+      const delay = backoff.next(Date.now() - startedAt);
+      options.log(`node agent (pid ${running.pid}) exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s`);
+      const attempt = (): void => {
+        timer = undefined;
+        if (stopping) return;
+        restarting = startAgent(options, runner).then(
+          (next) => {
+            restarting = undefined;
+            if (stopping) return void next.kill('SIGTERM');
+            child = next;
+            options.log(`node agent restarted, pid ${next.pid}`);
+            supervise(next);
+          },
+          (err: unknown) => {
+            restarting = undefined;
+            const again = backoff.next(0);
+            options.log(`node agent restart failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; trying again in ${again / 1000} s`);
+            timer = setTimeout(attempt, again);
+          },
+        );
+      };
+      timer = setTimeout(attempt, delay);
+    });
+  };
+  supervise(child);
+  let stopped: Promise<void> | undefined;
+  return {
+    get pid() {
+      return child.pid!;
+    },
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        if (timer) clearTimeout(timer);
+        await restarting;
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          await exited;
+          clearTimeout(kill);
+        }
+        rmSync(agentPidFile(options.dataDir), { force: true });
+        await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** `KUBITO_NODE_AGENT_RESTART=never` turns supervision off (tests of an agent started by hand). */
+function restartDisabled(): boolean {
+  return process.env.KUBITO_NODE_AGENT_RESTART === 'never';
+}
+
+/** Where the running agent's pid is recorded: `<data-dir>/run/agent.pid`. */
+export function agentPidFile(dataDir: string): string {
+  return join(runDir(dataDir), 'agent.pid');
+}
+
+/**
+ * The supervisor's delay before restarting a dead agent: 1 s, doubling to 60 s while it keeps
+ * dying; an agent that ran 10 minutes starts the series over. Pure.
+ */
+export class RestartBackoff {
+  #delay = 0;
+
+  /** The delay before the next start, given how long the dead agent ran (ms). */
+  next(ranMs: number): number {
+    if (ranMs >= 600_000) this.#delay = 0;
+    this.#delay = this.#delay === 0 ? 1000 : Math.min(this.#delay * 2, 60_000);
+    return this.#delay;
+  }
+}
+
+/**
+ * One start: clears what an earlier agent left, makes the node namespace, starts the agent in
+ * it, records its pid and waits for its ready line; on failure kills it and clears again.
+ */
+async function startAgent(options: LaunchOptions, runner: Runner): Promise<ChildProcess> {
   const podCIDR = options.podCIDR ?? '10.244.0.0/24';
   await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
   const rootless = process.getuid?.() !== 0;
@@ -97,28 +195,13 @@ export async function launchNodeAgent(options: LaunchOptions): Promise<RunningAg
     // unshare and sh exec: the child is the agent, in its user namespace.
     if (rootless) await waitSpawned(child).then(() => recordAgentUserns(options.dataDir, child.pid!));
     await waitReady(child, options);
+    writeFileSync(agentPidFile(options.dataDir), `${child.pid}\n`);
   } catch (err) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
     throw err;
   }
-  let stopped: Promise<void> | undefined;
-  return {
-    pid: child.pid!,
-    stop() {
-      stopped ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = new Promise((r) => child.once('exit', r));
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });
-      })();
-      return stopped;
-    },
-  };
+  return child;
 }
 
 /** Resolves once the child runs (its pid exists); rootless: its user namespace is made right after. */
@@ -182,7 +265,8 @@ function waitReady(child: ChildProcess, options: LaunchOptions): Promise<void> {
  * `kubito-<cluster>-p<hex>`; their veths go with them, since veths live only in the node
  * namespace) after killing every process still in them (pods, a crashed agent's leftovers):
  * membership of a cluster namespace is the record of what is ours, immune to pid reuse. With
- * `dataDir`, also the agent's runtime state (address table, kubelet socket, pod directories).
+ * `dataDir`, also the agent's runtime state (address table, kubelet socket, pod directories,
+ * FIFO pool, the command helper's directory).
  */
 export async function cleanupCluster(cluster: string, options: { dataDir?: string; runner?: Runner } = {}): Promise<void> {
   const runner = options.runner ?? new ExecRunner();
@@ -196,5 +280,7 @@ export async function cleanupCluster(cluster: string, options: { dataDir?: strin
     rmSync(join(runDir(options.dataDir), 'ipam.json'), { force: true });
     rmSync(kubeletSocket(options.dataDir), { force: true });
     rmSync(join(options.dataDir, 'pods'), { recursive: true, force: true });
+    rmSync(join(runDir(options.dataDir), 'fifos'), { recursive: true, force: true });
+    rmSync(runnerDir(cluster, join(runDir(options.dataDir), 'runner')), { recursive: true, force: true });
   }
 }

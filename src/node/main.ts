@@ -9,8 +9,11 @@
 import { Client, HttpTransport, realClock } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { parseAgentFlags } from './flags.js';
-import { apiSocket, READY_LINE } from './names.js';
+import { apiSocket, READY_LINE, runDir } from './names.js';
+import { findExecutable } from './host-tools.js';
 import { ExecRunner } from './runner.js';
+import { runnerDir, ShellRunner } from './shell-runner.js';
+import { join } from 'node:path';
 
 async function main(): Promise<void> {
   const flags = parseAgentFlags(process.argv.slice(2));
@@ -18,13 +21,25 @@ async function main(): Promise<void> {
     process.stderr.write(`node ${flags.nodeName}: ${line}\n`);
   };
   const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito` });
-  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner: new ExecRunner(), clock: realClock, log });
+  // Commands go through one bash helper (shell-runner.ts): spawning from the agent stalls it.
+  // bash, not dash: bash reaps its finished background jobs.
+  const bash = findExecutable('bash');
+  // A helper that dies (killed, out of memory) may have lost commands written to it: the agent
+  // exits and is started over (kubito up restarts it; the new one clears what this one left).
+  const onHelperExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+    log(`the command helper exited (${signal ?? `code ${code}`}); exiting to start over`);
+    process.exit(1);
+  };
+  const dir = runnerDir(flags.cluster, join(runDir(flags.dataDir), 'runner'));
+  const runner = bash ? new ShellRunner({ sh: bash, dir, onHelperExit }) : new ExecRunner();
+  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, starter: runner instanceof ShellRunner ? runner : undefined, clock: realClock, log });
   let stopping: Promise<void> | undefined;
   const stop = (): void => {
     stopping ??= agent
       .stop()
       .catch((err: unknown) => log(`stopping: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
+        if (runner instanceof ShellRunner) runner.close();
         transport.close();
         process.exit(0);
       });

@@ -9,12 +9,12 @@ import { dirname, join } from 'node:path';
 import type { SandboxInfo } from './container.js';
 import { podDnsConfig, renderResolvConf } from './dns-config.js';
 import { podHostname, renderHostsFile } from './hosts-file.js';
-import { podDir } from './names.js';
+import { hostVeth, podDir, podNetns } from './names.js';
 import type { Pod } from './pod-view.js';
 import { CommandError } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
-import { createSandbox, removeSandbox, writePodFiles } from './sandbox.js';
-import { planSandbox, type SandboxPlan } from './sandbox-plan.js';
+import { createSandbox, removeSandbox, runSteps, writePodFiles } from './sandbox.js';
+import { createSandboxSteps, planSandbox, type SandboxPlan } from './sandbox-plan.js';
 
 export interface Sandbox extends SandboxInfo {
   /** Undefined for hostNetwork pods (nothing to remove). */
@@ -25,37 +25,57 @@ function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
   return { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
 }
 
-export async function setUpSandbox(ctx: RuntimeContext, pod: Pod): Promise<Sandbox> {
+function sandboxNames(ctx: RuntimeContext, pod: Pod): { netns: string; hostVeth: string } {
+  return { netns: podNetns(ctx.cluster, pod.metadata.uid), hostVeth: hostVeth(pod.metadata.uid) };
+}
+
+/**
+ * Makes the node side of the pod's sandbox (netns, veth) ahead of the rest, batched with the
+ * other pods' (ctx.sandboxes, sandbox-batch.ts). True when made; false for hostNetwork pods,
+ * without a batcher, or when the batch failed for it (setUpSandbox then makes it all).
+ */
+export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<boolean> {
+  if (pod.spec.hostNetwork || !ctx.sandboxes) return false;
+  return ctx.sandboxes.nodeSide(sandboxNames(ctx, pod));
+}
+
+/** Removes what prepareSandbox made for a pod that never got its sandbox. */
+export async function discardPrepared(ctx: RuntimeContext, pod: Pod): Promise<void> {
+  await removeSandbox(ctx.runner, sandboxNames(ctx, pod));
+}
+
+/**
+ * The pod's sandbox: network (all of it, or with `prepared` the pod side only), /etc files,
+ * volumes. A failed network set-up leaves none of it.
+ */
+export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: boolean } = {}): Promise<Sandbox> {
   const dir = podDir(ctx.dataDir, podRef(pod));
-  mkdirSync(dir, { recursive: true });
+  // Made by writePodFiles below (its etc/ subdirectory), off the event loop.
   let plan: SandboxPlan | undefined;
   let podIP = ctx.hostIP;
   let netns = ctx.nodeNetns;
+  let network: Promise<void> = Promise.resolve();
   if (!pod.spec.hostNetwork) {
     podIP = ctx.ipam.allocate(pod.metadata.uid);
     plan = planSandbox({ cluster: ctx.cluster, uid: pod.metadata.uid, ip: podIP, cidr: ctx.cidr });
-    try {
-      try {
-        await createSandbox(ctx.runner, plan);
-      } catch (err) {
-        // A namespace left by an agent that died is replaced, not reused.
-        if (!(err instanceof CommandError) || !/exists/i.test(err.stderr)) throw err;
-        await createSandbox(ctx.runner, plan);
-      }
-    } catch (err) {
+    netns = plan.netns;
+    network = (options.prepared ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
       ctx.ipam.release(pod.metadata.uid);
       throw err;
-    }
-    netns = plan.netns;
+    });
   }
   const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
   for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
-  const etc = writePodFiles(dir, {
+  // The files are written while `ip` sets up the network.
+  const files = writePodFiles(dir, {
     hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
     hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
     resolvConf: renderResolvConf(dns.config),
   });
+  files.catch(() => undefined);
+  await network;
+  const etc = await files;
   const volumes = await setUpVolumes(ctx, pod, dir);
   return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes };
 }
@@ -98,6 +118,25 @@ async function setUpVolumes(ctx: RuntimeContext, pod: Pod, dir: string): Promise
     out.set(v.name, path);
   }
   return out;
+}
+
+async function createWhole(ctx: RuntimeContext, plan: SandboxPlan): Promise<void> {
+  try {
+    await createSandbox(ctx.runner, plan);
+  } catch (err) {
+    // A namespace left by an agent that died (or a failed batch) is replaced, not reused.
+    if (!(err instanceof CommandError) || !/exists/i.test(err.stderr)) throw err;
+    await createSandbox(ctx.runner, plan);
+  }
+}
+
+async function podSideOnly(ctx: RuntimeContext, plan: SandboxPlan): Promise<void> {
+  try {
+    await runSteps(ctx.runner, createSandboxSteps(plan).slice(1));
+  } catch (err) {
+    await removeSandbox(ctx.runner, plan);
+    throw err;
+  }
 }
 
 /** Removes the sandbox's network and frees its address; the pod's files stay (logs). */

@@ -9,6 +9,8 @@ import { podDir } from './names.js';
 import type { Pod, PodStatus } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import { FakeRunner } from './runner.js';
+import { SandboxBatcher } from './sandbox-batch.js';
+import { Slots } from './slots.js';
 import type { RuntimeContext } from './runtime-context.js';
 
 function setup() {
@@ -60,7 +62,7 @@ test('an image kubito cannot run: sandbox made, ErrImagePull, then ImagePullBack
     const worker = new PodWorker(POD, s.ctx, { onDone: () => undefined });
     worker.update(POD);
     await worker.idle();
-    assert.deepEqual(s.runner.lines(), ['ip netns add kubito-demo-pabcdef01', 'ip -batch -', 'ip -n kubito-demo-pabcdef01 -batch -']);
+    assert.deepEqual(s.runner.lines(), ['ip -batch -', 'ip -n kubito-demo-pabcdef01 -batch -']);
     const dir = podDir(s.ctx.dataDir, { namespace: 'default', name: 'cache', uid: POD.metadata.uid });
     assert.equal(readFileSync(join(dir, 'etc', 'resolv.conf'), 'utf8'), 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
     assert.match(readFileSync(join(dir, 'etc', 'hosts'), 'utf8'), /\n10\.244\.0\.2\tcache\n$/);
@@ -109,6 +111,35 @@ test('deletion: terminal status, sandbox and address released, the final delete,
     assert.deepEqual(s.deleted, [POD.metadata.uid]);
     assert.equal(s.statuses.at(-1)!.conditions![0].status, 'False');
     assert.ok(!existsSync(podDir(s.ctx.dataDir, { namespace: 'default', name: 'cache', uid: POD.metadata.uid })));
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('with a sandbox batcher and start slots: node side batched ahead, pod side in the slot; deleted while it waits for a slot, all of its network goes', async () => {
+  const s = setup();
+  try {
+    s.ctx.sandboxes = new SandboxBatcher(s.runner);
+    s.ctx.starts = new Slots(1);
+    const worker = new PodWorker(POD, s.ctx, { onDone: () => undefined });
+    worker.update(POD);
+    await worker.idle();
+    assert.deepEqual(s.runner.lines(), ['ip -force -batch -', 'ip -n kubito-demo-pabcdef01 -batch -']);
+    assert.equal(s.statuses.at(-1)!.podIP, '10.244.0.2');
+
+    // A second pod waits for the slot (held) and is deleted meanwhile: its whole network goes.
+    const other: Pod = { ...POD, metadata: { ...POD.metadata, name: 'other', uid: 'fedcba98-0000-4000-8000-000000000000' } };
+    let release!: () => void;
+    const held = s.ctx.starts.run(() => new Promise<void>((r) => (release = r)));
+    const w2 = new PodWorker(other, s.ctx, { onDone: () => undefined });
+    w2.update(other);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    w2.update({ ...other, metadata: { ...other.metadata, deletionTimestamp: '2024-01-01T00:00:01Z', deletionGracePeriodSeconds: 0 } });
+    release();
+    await held;
+    await w2.idle();
+    assert.deepEqual(s.runner.lines().slice(2).filter((l) => l.includes('fedcba98') || l.startsWith('ip -force')), ['ip -force -batch -', 'ip -n kubito-demo-pfedcba98 -batch -', 'ip netns delete kubito-demo-pfedcba98', 'ip link delete kvfedcba98']);
   } finally {
     s.cleanup();
   }

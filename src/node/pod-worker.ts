@@ -9,7 +9,7 @@
 import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
 import { Container, ContainerConfigError, ImagePullError } from './container.js';
-import { removePodFiles, setUpSandbox, tearDownSandbox, type Sandbox } from './pod-sandbox.js';
+import { discardPrepared, prepareSandbox, removePodFiles, setUpSandbox, tearDownSandbox, type Sandbox } from './pod-sandbox.js';
 import { podStatus } from './pod-status.js';
 import type { Pod, PodStatus } from './pod-view.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -30,6 +30,8 @@ export class PodWorker {
   readonly #inits: Container[];
   readonly #containers: Container[];
   #sandbox: Sandbox | undefined;
+  /** The node side of the sandbox, made ahead (true when made), until the sandbox is. */
+  #prepared: Promise<boolean> | undefined;
   #startTime: string | undefined;
   #terminal = false;
   #terminating: Promise<void> | undefined;
@@ -140,13 +142,38 @@ export class PodWorker {
     }
     this.#startTime ??= iso(ctx.clock.now());
     if (this.#terminal) return this.#publish();
+    // A pod's first set-up (sandbox and first starts) takes one of the agent's start slots: a
+    // burst of pods is started a few at a time, in order (slots.ts); its status is written
+    // outside the slot. The node side of its network is made before, batched with the other
+    // pods' (prepareSandbox).
+    let prepared = false;
+    if (!this.#sandbox) prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
+    const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared));
+    if (!ran) return this.#publish();
+    await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
+    const status = this.#status(false);
+    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
+      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
+      this.#terminal = true;
+      await tearDownSandbox(ctx, this.#pod, this.#sandbox);
+      this.#sandbox = undefined;
+    }
+    await this.#publish();
+  }
+
+  /** Makes the sandbox if there is none, starts what should run; false when the sandbox failed. */
+  async #startContainers(prepared: boolean): Promise<boolean> {
+    const ctx = this.#ctx;
     if (!this.#sandbox) {
       try {
-        this.#sandbox = await setUpSandbox(ctx, this.#pod);
+        this.#sandbox = await setUpSandbox(ctx, this.#pod, { prepared });
+        this.#prepared = undefined;
       } catch (err) {
+        // The next try starts over (its node side made again).
+        this.#prepared = undefined;
         ctx.events.event(this.#pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
         this.#wakeIn(5000);
-        return this.#publish();
+        return false;
       }
     }
     let initsDone = true;
@@ -157,14 +184,7 @@ export class PodWorker {
       break;
     }
     if (initsDone) for (const c of this.#containers) if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy);
-    const status = this.#status(false);
-    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
-      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
-      this.#terminal = true;
-      await tearDownSandbox(ctx, this.#pod, this.#sandbox);
-      this.#sandbox = undefined;
-    }
-    await this.#publish();
+    return true;
   }
 
   async #ensureRunning(c: Container, policy: string | undefined): Promise<void> {
@@ -262,6 +282,7 @@ export class PodWorker {
     const all = [...this.#inits, ...this.#containers];
     for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
     await Promise.all(all.map((c) => c.stop(graceSeconds * 1000)));
+    await this.#discardPrepared();
     await tearDownSandbox(ctx, pod, this.#sandbox);
     this.#sandbox = undefined;
     if (!this.#gone) {
@@ -277,12 +298,20 @@ export class PodWorker {
     this.#onDone();
   }
 
+  /** A node side made ahead for a sandbox that was never made goes. */
+  async #discardPrepared(): Promise<void> {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    if (!this.#sandbox && prepared && (await prepared)) await discardPrepared(this.#ctx, this.#pod);
+  }
+
   /** Agent shutdown: containers stopped (2 s grace), sandbox removed; the API keeps the pod. */
   async shutdown(): Promise<void> {
     this.#done = true;
     if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
     await this.idle().catch(() => undefined);
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.stop(0)));
+    await this.#discardPrepared();
     await tearDownSandbox(this.#ctx, this.#pod, this.#sandbox);
     this.#sandbox = undefined;
   }

@@ -12,6 +12,10 @@ import type { HostTools } from './images.js';
 import type { Cidr, Ipam } from './ipam.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import type { Runner } from './runner.js';
+import type { Slots } from './slots.js';
+import type { FifoMaker } from './fifo-pool.js';
+import type { SandboxBatcher } from './sandbox-batch.js';
+import type { ProcessStarter } from './container-process.js';
 
 export interface EventSink {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -46,6 +50,14 @@ export interface RuntimeContext {
   events: EventSink;
   api: PodApi;
   allocatable: { cpu: number; memory: number };
+  /** Starts containers' launchers without the agent forking (its command helper); none: spawn. */
+  starter?: ProcessStarter;
+  /** Makes the node side of sandboxes for many pods at once; none: each pod its own. */
+  sandboxes?: SandboxBatcher;
+  /** Makes containers' output FIFOs (a pool made ahead); none: one mkfifo per run. */
+  fifos?: FifoMaker;
+  /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */
+  starts?: Slots;
   /** The agent runs as root (nginx workers then run as root too). */
   asRoot: boolean;
   log(line: string): void;

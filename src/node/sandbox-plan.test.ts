@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseCidr } from './ipam.js';
 import { FakeRunner } from './runner.js';
 import { createSandbox, removeSandbox } from './sandbox.js';
-import { createNodeSteps, planSandbox } from './sandbox-plan.js';
+import { createNodeSteps, createSandboxSteps, planSandbox } from './sandbox-plan.js';
 
 const cidr = parseCidr('10.244.0.0/24');
 const plan = planSandbox({ cluster: 'demo', uid: '5f0c2a9e-1b2c-4d5e-8f90-123456789abc', ip: '10.244.0.7', cidr });
@@ -12,7 +12,10 @@ test('a pod sandbox: netns, veth into kbr0 with hairpin, address and default rou
   assert.deepEqual(plan, { netns: 'kubito-demo-p5f0c2a9e', hostVeth: 'kv5f0c2a9e', ip: '10.244.0.7', prefix: 24, gateway: '10.244.0.1' });
   const runner = new FakeRunner();
   await createSandbox(runner, plan);
-  assert.deepEqual(runner.lines(), ['ip netns add kubito-demo-p5f0c2a9e', 'ip -batch -', 'ip -n kubito-demo-p5f0c2a9e -batch -']);
+  assert.deepEqual(runner.lines(), ['ip -batch -', 'ip -n kubito-demo-p5f0c2a9e -batch -']);
+  const [node, pod] = createSandboxSteps(plan);
+  assert.equal(node.input, 'netns add kubito-demo-p5f0c2a9e\nlink add kv5f0c2a9e type veth peer name eth0 netns kubito-demo-p5f0c2a9e\nlink set kv5f0c2a9e master kbr0\nlink set kv5f0c2a9e type bridge_slave hairpin on\nlink set kv5f0c2a9e up\n');
+  assert.equal(pod.input, 'link set lo up\naddr add 10.244.0.7/24 dev eth0\nlink set eth0 up\nroute add default via 10.244.0.1 dev eth0\n');
 });
 
 test('a failed step removes what was made', async () => {

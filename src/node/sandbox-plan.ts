@@ -37,22 +37,13 @@ export interface Step {
 }
 
 /**
- * The commands that create a sandbox, run from inside the node namespace (three processes:
- * the netns, the node-side batch, the pod-side batch).
+ * The commands that create a sandbox, run from inside the node namespace (two processes: the
+ * node-side batch, which makes the netns too — `ip` returns to its own namespace after
+ * `netns add` —, and the pod-side batch).
  */
 export function createSandboxSteps(plan: SandboxPlan): Step[] {
   return [
-    { argv: ['ip', 'netns', 'add', plan.netns] },
-    {
-      argv: ['ip', '-batch', '-'],
-      input: [
-        `link add ${plan.hostVeth} type veth peer name eth0 netns ${plan.netns}`,
-        `link set ${plan.hostVeth} master ${BRIDGE}`,
-        `link set ${plan.hostVeth} type bridge_slave hairpin on`,
-        `link set ${plan.hostVeth} up`,
-        '',
-      ].join('\n'),
-    },
+    { argv: ['ip', '-batch', '-'], input: [...nodeSideLines(plan), ''].join('\n') },
     {
       argv: ['ip', '-n', plan.netns, '-batch', '-'],
       input: [
@@ -63,6 +54,17 @@ export function createSandboxSteps(plan: SandboxPlan): Step[] {
         '',
       ].join('\n'),
     },
+  ];
+}
+
+/** The node side of a sandbox as `ip -batch` lines: its netns, and the veth into the bridge. */
+export function nodeSideLines(plan: Pick<SandboxPlan, 'netns' | 'hostVeth'>): string[] {
+  return [
+    `netns add ${plan.netns}`,
+    `link add ${plan.hostVeth} type veth peer name eth0 netns ${plan.netns}`,
+    `link set ${plan.hostVeth} master ${BRIDGE}`,
+    `link set ${plan.hostVeth} type bridge_slave hairpin on`,
+    `link set ${plan.hostVeth} up`,
   ];
 }
 

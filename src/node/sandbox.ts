@@ -3,7 +3,7 @@
  * the pod's files (hosts, resolv.conf) under its directory. Creation is all-or-nothing: a failed
  * step removes what the earlier ones made.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runner } from './runner.js';
 import { createSandboxSteps, removeSandboxSteps, type SandboxPlan, type Step } from './sandbox-plan.js';
@@ -33,12 +33,11 @@ export interface PodFiles {
   hostname: string;
 }
 
-export function writePodFiles(dir: string, files: { hosts: string; resolvConf: string; hostname: string }): PodFiles {
+/** Writes them off the agent's event loop (a burst of pods writes many files on a slow disk). */
+export async function writePodFiles(dir: string, files: { hosts: string; resolvConf: string; hostname: string }): Promise<PodFiles> {
   const etc = join(dir, 'etc');
-  mkdirSync(etc, { recursive: true });
+  await mkdir(etc, { recursive: true });
   const paths = { hosts: join(etc, 'hosts'), resolvConf: join(etc, 'resolv.conf'), hostname: join(etc, 'hostname') };
-  writeFileSync(paths.hosts, files.hosts);
-  writeFileSync(paths.resolvConf, files.resolvConf);
-  writeFileSync(paths.hostname, `${files.hostname}\n`);
+  await Promise.all([writeFile(paths.hosts, files.hosts), writeFile(paths.resolvConf, files.resolvConf), writeFile(paths.hostname, `${files.hostname}\n`)]);
   return paths;
 }

@@ -18,6 +18,10 @@ import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
 import { startCluster, type Cluster } from './harness.js';
 import { waitFor } from './wait.js';
 
+// This file starts agents by hand after killing kubito up's: kubito up must not restart it too
+// (its supervision has test/e2e/agent-supervise.test.ts). Inherited by the kubito up child.
+process.env.KUBITO_NODE_AGENT_RESTART = 'never';
+
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 
 const WORKLOAD = `apiVersion: apps/v1

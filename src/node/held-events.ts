@@ -1,0 +1,43 @@
+/**
+ * @module Events recorded while pods are being started go out once the starts are done (or
+ * after `maxHoldMs`), in the order they were recorded. A burst of 50 pods records some 200
+ * events (Scheduled, Pulled, Created, Started); sent at once, each one an API write, they
+ * compete with the writes that make the pods Running (bindings, status). Upstream's recorders
+ * are asynchronous and rate-limited too: an event never delays the work it reports.
+ */
+import type { KubeObject } from '../api/types.js';
+import type { Clock, TimerHandle } from '../client/index.js';
+import type { EventSink } from './runtime-context.js';
+import type { Slots } from './slots.js';
+
+type Held = [KubeObject, 'Normal' | 'Warning', string, string];
+
+export class HeldEvents implements EventSink {
+  readonly #sink: EventSink;
+  readonly #slots: Slots;
+  readonly #clock: Clock;
+  readonly #maxHoldMs: number;
+  #held: Held[] = [];
+  #timer: TimerHandle | undefined;
+
+  constructor(sink: EventSink, options: { slots: Slots; clock: Clock; maxHoldMs?: number }) {
+    this.#sink = sink;
+    this.#slots = options.slots;
+    this.#clock = options.clock;
+    this.#maxHoldMs = options.maxHoldMs ?? 2000;
+  }
+
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    if (this.#slots.busy === 0 && this.#held.length === 0) return this.#sink.event(object, type, reason, message);
+    this.#held.push([object, type, reason, message]);
+    if (this.#held.length > 1) return;
+    this.#timer = this.#clock.setTimeout(() => this.#flush(), this.#maxHoldMs);
+    void this.#slots.idle().then(() => this.#flush());
+  }
+
+  #flush(): void {
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const [object, type, reason, message] of this.#held.splice(0)) this.#sink.event(object, type, reason, message);
+  }
+}

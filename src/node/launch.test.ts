@@ -1,0 +1,14 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { agentPidFile, RestartBackoff } from './launch.js';
+
+test('the supervisor backs off 1 s doubling to 60 s; an agent that ran 10 minutes starts over', () => {
+  const backoff = new RestartBackoff();
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8].map(() => backoff.next(5_000)), [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000]);
+  assert.equal(backoff.next(600_000), 1000);
+  assert.equal(backoff.next(0), 2000);
+});
+
+test('the agent pid is recorded in the run directory', () => {
+  assert.equal(agentPidFile('/d'), '/d/run/agent.pid');
+});

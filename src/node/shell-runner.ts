@@ -1,0 +1,260 @@
+/**
+ * @module A Runner whose commands are started by one long-lived `sh` (the helper), not by the
+ * agent. Node's spawn forks the agent and waits for the child's exec with its event loop stopped
+ * (1-5 ms each on a busy 2-core machine); a burst of 50 pods made some 250 of them, about a
+ * second of the agent doing nothing else. Here the agent writes a few lines to the helper's stdin
+ * per command; the helper (a small process, cheap to fork) runs each in a background subshell,
+ * its stdout and stderr in files, and prints `<id> <exit code>` when it ends. Commands run
+ * concurrently and give what ExecRunner gives: exit code, stdout, stderr, CommandError on a
+ * non-zero exit unless allowFailure; stdin is `input` or nothing (/dev/null).
+ *
+ * The helper lives in the agent's namespaces (the node's network namespace) and dies with it:
+ * end of its stdin ends it. Should it die meanwhile, `onHelperExit` is told (the agent exits, to
+ * be started over: a command written to it as it died may be lost); without one, the next command
+ * starts a new helper. Its subshells still report what they run; what has not reported when the
+ * last of them is gone fails (code -1; a started process is killed and reported killed, 137).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { shellQuote } from './container-process.js';
+import { findExecutable } from './host-tools.js';
+import { CommandError, type RunOptions, type RunResult, type Runner } from './runner.js';
+import type { ProcessStarter } from './container-process.js';
+
+/** The helper's script for one command (pure): a background subshell that reports its exit code. */
+export function helperBlock(id: number, argv: string[], options: { dir: string; input?: string }): string {
+  const out = shellQuote(join(options.dir, `${id}.out`));
+  const err = shellQuote(join(options.dir, `${id}.err`));
+  const command = argv.map(shellQuote).join(' ');
+  if (options.input === undefined) return `(${command} >${out} 2>${err} </dev/null; echo "${id} $?") &\n`;
+  // A here-document whose end line cannot occur in the input.
+  let end = `KUBITO_IN_${id}`;
+  while (options.input.split('\n').includes(end)) end += '_';
+  const body = options.input.endsWith('\n') || options.input === '' ? options.input : `${options.input}\n`;
+  return `(${command} >${out} 2>${err} <<'${end}'\n${body}${end}\necho "${id} $?") &\n`;
+}
+
+/** One line of the helper's: a command's exit code, or the pid of a started process. */
+export type Report = { id: number; code: number } | { id: number; pid: number };
+
+/** Parses the helper's report lines (`<id> <code>`, `P <id> <pid>`) out of a chunk of its stdout (pure). */
+export function parseReports(text: string): { reports: Report[]; rest: string } {
+  const lines = text.split('\n');
+  const rest = lines.pop() ?? '';
+  const reports: Report[] = [];
+  for (const line of lines) {
+    const m = /^(P )?(\d+) (\d+)$/.exec(line.trim());
+    if (m) reports.push(m[1] ? { id: Number(m[2]), pid: Number(m[3]) } : { id: Number(m[2]), code: Number(m[3]) });
+  }
+  return { reports, rest };
+}
+
+/**
+ * The helper's script that starts a long-running process (pure): in a background subshell, with
+ * exactly `env` (env -i), stdin from /dev/null, stdout discarded, stderr in a file; it reports
+ * the pid, waits, and reports the exit status (bash's: 128 + n for signal n).
+ */
+export function startBlock(id: number, argv: string[], options: { dir: string; env: Record<string, string>; envProgram: string }): string {
+  const err = shellQuote(join(options.dir, `${id}.err`));
+  const env = Object.entries(options.env).map(([k, v]) => shellQuote(`${k}=${v}`));
+  const command = [shellQuote(options.envProgram), '-i', ...env, ...argv.map(shellQuote)].join(' ');
+  return `(${command} >/dev/null 2>${err} </dev/null & echo "P ${id} $!"; wait $!; echo "${id} $?") &\n`;
+}
+
+/** A process started through the helper (start()). */
+export interface HelperProcess {
+  /** Its pid, once the helper has reported it (undefined if the helper died first). */
+  readonly pid: Promise<number | undefined>;
+  /** Its end: exit code, or the signal that killed it; what it wrote on stderr. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+function signalName(n: number): NodeJS.Signals | undefined {
+  return (Object.entries(constants.signals) as Array<[NodeJS.Signals, number]>).find(([, v]) => v === n)?.[0];
+}
+
+/**
+ * The agent's runner directory: `/dev/shm/kubito-<cluster>-runner` (tmpfs) where /dev/shm is
+ * writable, else `<fallback>`. One agent per cluster runs at a time; clean-up removes it.
+ */
+export function runnerDir(cluster: string, fallback: string): string {
+  return isWritableDir('/dev/shm') ? join('/dev/shm', `kubito-${cluster}-runner`) : fallback;
+}
+
+function isWritableDir(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.W_OK | fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Pending {
+  argv: string[];
+  options: RunOptions;
+  resolve(result: RunResult): void;
+  reject(err: Error): void;
+  /** For start(): the pid report, and the pid. */
+  onPid?(pid: number | undefined): void;
+  pid?: number;
+  /** The helper it was given to. */
+  helper?: ChildProcess;
+}
+
+export class ShellRunner implements Runner, ProcessStarter {
+  readonly #sh: string;
+  readonly #dir: string;
+  readonly #envProgram: string;
+  readonly #onHelperExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
+  #closing = false;
+  #child: ChildProcess | undefined;
+  #pending = new Map<number, Pending>();
+  #next = 1;
+  #carry = '';
+
+  /**
+   * `sh`: the shell to run (a path). `dir`: where the commands' output files go, emptied first
+   * and used by this runner alone; default a new directory under tmpdir(). Put it on a tmpfs
+   * (runnerDir()): creating and removing files on a disk file system costs the agent more than
+   * the commands.
+   */
+  constructor(options: { sh: string; dir?: string; envProgram?: string; onHelperExit?: (code: number | null, signal: NodeJS.Signals | null) => void }) {
+    this.#sh = options.sh;
+    this.#onHelperExit = options.onHelperExit;
+    this.#envProgram = options.envProgram ?? findExecutable('env') ?? 'env';
+    if (options.dir) {
+      rmSync(options.dir, { recursive: true, force: true });
+      mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+      this.#dir = options.dir;
+    } else {
+      this.#dir = mkdtempSync(join(tmpdir(), 'kubito-runner-'));
+    }
+  }
+
+  run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const id = this.#next++;
+      const helper = this.#helper();
+      this.#pending.set(id, { argv, options, resolve, reject, helper });
+      if (this.#pending.size === 1) this.#hold(helper, true);
+      helper.stdin!.write(helperBlock(id, argv, { dir: this.#dir, input: options.input }));
+    });
+  }
+
+  /**
+   * Starts a long-running process (a container's launcher) through the helper, so that the
+   * agent does not fork for it. Its stdin is /dev/null and its stdout discarded.
+   */
+  start(argv: string[], options: { env: Record<string, string> }): HelperProcess {
+    const id = this.#next++;
+    let onPid!: (pid: number | undefined) => void;
+    const pid = new Promise<number | undefined>((r) => (onPid = r));
+    const helper = this.#helper();
+    const exited = new Promise<RunResult>((resolve, reject) => {
+      this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid, helper });
+    });
+    if (this.#pending.size === 1) this.#hold(helper, true);
+    helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram }));
+    return {
+      pid,
+      exited: exited.then((r) => {
+        onPid(undefined);
+        const sig = r.code > 128 ? signalName(r.code - 128) : undefined;
+        return { code: sig ? null : r.code, signal: sig ?? null, stderr: r.stderr };
+      }),
+    };
+  }
+
+  /** Ends the helper (it finishes what runs) and removes its directory once it has. */
+  close(): void {
+    this.#closing = true;
+    const child = this.#child;
+    this.#child = undefined;
+    if (!child) {
+      rmSync(this.#dir, { recursive: true, force: true });
+      return;
+    }
+    child.once('close', () => rmSync(this.#dir, { recursive: true, force: true }));
+    child.stdin!.end('wait\n');
+  }
+
+  #helper(): ChildProcess {
+    if (this.#child) return this.#child;
+    // In a session of its own: a terminal's Ctrl-C (SIGINT to kubito's process group) is for the
+    // agent, which stops its pods itself, not for the helper and the containers it started.
+    const child = spawn(this.#sh, ['-s'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    this.#child = child;
+    this.#carry = '';
+    child.stdin!.on('error', () => undefined);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      const { reports, rest } = parseReports(this.#carry + chunk);
+      this.#carry = rest;
+      for (const r of reports) {
+        if ('pid' in r) {
+          const p = this.#pending.get(r.id);
+          if (p) p.pid = r.pid;
+          p?.onPid?.(r.pid);
+        }
+        else this.#settle(r.id, r.code);
+      }
+    });
+    // A dead helper takes no more commands (the next one starts a new helper), but its
+    // subshells still run what it started and report on the same pipe: only when the pipe
+    // closes (every subshell gone) is what has not reported given up.
+    child.once('exit', (code, signal) => {
+      if (this.#child === child) this.#child = undefined;
+      if (!this.#closing) this.#onHelperExit?.(code, signal);
+    });
+    child.once('close', () => {
+      if (this.#child === child) this.#child = undefined;
+      // Nobody is left to report on what it started: those processes are killed (a container
+      // then ends as killed, 137, and is restarted as its policy says), not left to run unseen.
+      for (const [id, p] of [...this.#pending]) {
+        if (p.helper !== child) continue;
+        if (p.pid) {
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        this.#settle(id, p.pid ? 137 : -1, `the command helper (${this.#sh}) exited`);
+      }
+    });
+    this.#hold(child, false);
+    return child;
+  }
+
+  /** The helper keeps the agent's event loop alive only while a command is pending. */
+  #hold(child: ChildProcess, on: boolean): void {
+    for (const handle of [child, child.stdout, child.stdin] as Array<{ ref?: () => void; unref?: () => void } | null>) {
+      if (on) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
+  #settle(id: number, code: number, fallbackErr = ''): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    if (this.#pending.size === 0 && this.#child) this.#hold(this.#child, false);
+    const read = (ext: string): string => {
+      const file = join(this.#dir, `${id}.${ext}`);
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return '';
+      } finally {
+        rmSync(file, { force: true });
+      }
+    };
+    const result = { code, stdout: read('out'), stderr: read('err') || fallbackErr };
+    if (code !== 0 && !p.options.allowFailure) p.reject(new CommandError(p.argv, result));
+    else p.resolve(result);
+  }
+}
