@@ -10,6 +10,7 @@ import { fixtureIndex, FIXTURE_CONFIG, makeService } from './fixtures.js';
 import { probeQuery } from './answer-cache.js';
 import { DnsServer } from './server.js';
 import { CLASS_IN, parseMessage, serializeMessage, TYPE, type Message } from './wire.js';
+import { testdataPath } from '../testing/golden.js';
 
 function query(name: string, type: number, o: { id?: number; edns?: { udpSize: number; dnssecOk: boolean }; rd?: boolean } = {}): Buffer {
   const m: Message = {
@@ -32,7 +33,7 @@ function rng(seed: number): () => number {
 }
 
 function goldenQuestions(): Array<{ name: string; type: number }> {
-  const text = readFileSync(new URL('./testdata/answers.txt', import.meta.url), 'utf8');
+  const text = readFileSync(testdataPath(import.meta.url, 'answers.txt'), 'utf8');
   const out: Array<{ name: string; type: number }> = [];
   for (const m of text.matchAll(/^> (\S+) (\w+)/gm)) {
     const type = (TYPE as Record<string, number>)[m[2]];
