@@ -73,7 +73,8 @@ async function tableShape(): Promise<string[]> {
 }
 
 describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'needs root, ip netns and nft' }, () => {
-  const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE] });
+  let clockMs = 0;
+  const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE], now: () => clockMs });
 
   let topology: Topology | undefined;
 
@@ -117,6 +118,10 @@ describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'need
     assert.ok((await backend.currentRules()).includes('endpoint-'), 'flushed chain still listed');
     const stale = /chain (endpoint-\S+__10\.244\.0\.12\/8080) \{\s*\}/.exec(await backend.currentRules());
     assert.ok(stale, 'the gone endpoint chain is flushed, not yet deleted');
+    clockMs += 999;
+    await backend.sync(stateWith(['10.244.0.11']), new Set());
+    assert.equal(backend.lastSync.staleDeleted, 0, 'not within a second');
+    clockMs += 1;
     await backend.sync(stateWith(['10.244.0.11']), new Set());
     assert.equal(backend.lastSync.staleDeleted, 1);
     assert.ok(!(await backend.currentRules()).includes(stale[1]));
@@ -153,7 +158,8 @@ test('commands of full, partial and stale-deleting syncs (recording runner)', as
       return { code: 0, stdout: '', stderr: '' };
     },
   };
-  const b = new NftablesBackend({ runner });
+  let clockMs = 0;
+  const b = new NftablesBackend({ runner, now: () => clockMs });
   const two = stateWith(['10.244.0.11', '10.244.0.12']);
   await b.sync(two, new Set(['t/web:http/TCP']));
   assert.deepEqual(calls, ['nft -f -'], 'the first sync is full even when given keys');
@@ -166,8 +172,26 @@ test('commands of full, partial and stale-deleting syncs (recording runner)', as
   calls.length = 0;
   inputs.length = 0;
   await b.sync(stateWith(['10.244.0.11']), new Set());
+  assert.deepEqual(calls, [], 'nothing changed, the stale chain is not a second old');
+  clockMs += 1000;
+  await b.sync(stateWith(['10.244.0.11']), new Set());
   assert.deepEqual(calls, ['nft -f -'], 'only the stale-chain deletion');
   assert.match(inputs[0], /^delete chain ip kube-proxy endpoint-\S+__10\.244\.0\.12\/8080\n$/);
+  // A chain flushed, then used again before its deletion, stays.
+  calls.length = 0;
+  inputs.length = 0;
+  await b.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+  clockMs += 500;
+  await b.sync(stateWith(['10.244.0.11', '10.244.0.12']), new Set(['t/web:http/TCP']));
+  clockMs += 1000;
+  await b.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+  assert.equal(calls.length, 3, 'one transaction per sync');
+  assert.equal(b.lastSync.staleDeleted, 0, 'the .11 chain came back before it was due');
+  assert.ok(!inputs[2].includes('delete chain'));
+  clockMs += 1000;
+  await b.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+  assert.equal(b.lastSync.staleDeleted, 1);
+  assert.match(inputs[3], /^delete chain ip kube-proxy endpoint-\S+__10\.244\.0\.11\/8080\n/);
 });
 
 test('a failed script makes the next sync full; a missing nft names the Debian package', async () => {

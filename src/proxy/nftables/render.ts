@@ -45,6 +45,8 @@ export interface RenderedFull {
 export interface RenderedPartial extends RenderedFull {
   /** Chains flushed by this script that no port uses any more: delete them in a later sync. */
   staleChains: string[];
+  /** Every chain the changed ports use now (declared by this script). */
+  declaredChains: string[];
 }
 
 /**
@@ -179,6 +181,7 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
   const addSets: string[] = [];
   const ruleLines: string[] = [];
   const staleChains: string[] = [];
+  const declaredChains: string[] = [];
   // Ports rendered in the other dispatch form before the cluster crossed the threshold keep it
   // until they change or the next full sync: both forms are correct.
   const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
@@ -189,6 +192,7 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
     const neu = sp ? portRules(sp, state.node, { large }) : undefined;
     if (neu) ports.set(key, neu);
     else ports.delete(key);
+    if (neu) declaredChains.push(...neu.chains);
     if (old && neu && samePort(old, neu)) continue;
 
     const oldElements = new Map((old?.elements ?? []).map((e) => [elementId(e), e]));
@@ -234,7 +238,7 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
     ...addElements,
     ...(newIPs.length ? [`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${newIPs.join(', ')} }`] : []),
   ];
-  return { text: lines.length ? `${lines.join('\n')}\n` : '', table: { ports, clusterIPs }, staleChains };
+  return { text: lines.length ? `${lines.join('\n')}\n` : '', table: { ports, clusterIPs }, staleChains, declaredChains };
 }
 
 /** Every per-service chain a table state uses. */
