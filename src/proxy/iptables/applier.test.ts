@@ -124,4 +124,18 @@ test('commands of a first sync and a partial sync (recording runner)', async () 
   assert.deepEqual(calls, ['iptables-legacy-restore -w --noflush']);
   assert.ok(inputs[1].includes(':KUBE-SVC-2CMXP7HKUVJN7L6M'));
   assert.ok(!inputs[1].includes(':KUBE-SVC-XPGD46QRK7WJZT7O'));
+  assert.ok(!inputs[1].includes('*filter') && !inputs[1].includes(':KUBE-SERVICES'), 'top-level rules unchanged: not rewritten');
+  assert.deepEqual(b.lastSync, { kind: 'partial', wroteTopLevel: false });
+
+  calls.length = 0;
+  await b.sync(state, new Set());
+  assert.deepEqual(calls, [], 'nothing changed: no restore');
+
+  const without = computeDesiredState(SCENARIO_SERVICES.filter((s) => s.metadata.name !== 'nginx'), SCENARIO_SLICES, TEST_NODE);
+  await b.sync(without, new Set(['default/nginx/TCP']));
+  assert.deepEqual(calls, ['iptables-legacy-restore -w --noflush']);
+  const last = inputs.at(-1)!;
+  assert.ok(last.includes('*filter') && last.includes(':KUBE-SERVICES - [0:0]'), 'a Service gone: the top-level chains are rewritten');
+  assert.ok(last.includes('-X KUBE-SVC-2CMXP7HKUVJN7L6M') && !last.includes('-j KUBE-SVC-2CMXP7HKUVJN7L6M'));
+  assert.deepEqual(b.lastSync, { kind: 'partial', wroteTopLevel: true });
 });

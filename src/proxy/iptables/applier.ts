@@ -6,8 +6,12 @@
  *
  * Which iptables: the host's own `iptables` (whichever flavour its alternatives point at) when
  * it works here, so that a plain `iptables-save` in the node namespace shows the rules, as the
- * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). The jump rules from the built-in chains are installed once (`-N`, `-C`, `-I`); every
- * sync then rewrites KUBE-SERVICES & co. and the changed services' chains in one restore.
+ * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). The jump rules from
+ * the built-in chains are installed once (`-N`, `-C`, `-I`); a full sync then rewrites
+ * everything in one restore, a partial one only the changed services' chains, plus KUBE-SERVICES
+ * & co. when their rules changed (a Service added, removed, or gaining or losing endpoints), and
+ * no restore at all when nothing changed. Each port's rendered lines are cached
+ * (`IptablesRenderCache`), so a sync renders only the ports that changed.
  * Stale service chains are found from what this backend applied before, and on a full sync
  * from `iptables-save -t nat` (leftovers of an earlier run).
  */
@@ -15,7 +19,7 @@ import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
 import { JUMP_RULES, jumpTargets } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
-import { renderIptables } from './render.js';
+import { IptablesRenderCache, renderIptables } from './render.js';
 
 export type IptablesVariant = 'legacy' | 'nft' | 'default';
 
@@ -52,6 +56,11 @@ export class IptablesBackend implements ProxyBackend {
   #jumpsInstalled = false;
   /** Service chains in the kernel after the last successful restore. */
   #chains: Set<string> | undefined;
+  /** The top-level rules in the kernel after the last successful restore. */
+  #topLevel: string | undefined;
+  readonly #cache = new IptablesRenderCache();
+  /** What the last sync wrote (tests, logs). */
+  lastSync: { kind: 'full' | 'partial' | 'none'; wroteTopLevel: boolean } = { kind: 'none', wroteTopLevel: false };
 
   constructor(options: IptablesBackendOptions) {
     this.#runner = options.runner;
@@ -103,15 +112,22 @@ export class IptablesBackend implements ProxyBackend {
     const full = changed === 'all' || this.#chains === undefined;
     let existing: Iterable<string> = this.#chains ?? [];
     if (full) existing = chainsOfTable(await this.#must([bin.save, '-t', 'nat']), 'nat');
-    const rendered = renderIptables(state, { only: full ? 'all' : changed, existingNatChains: existing });
+    const rendered = renderIptables(state, { only: full ? 'all' : changed, existingNatChains: existing, unchangedTopLevel: full ? undefined : this.#topLevel, cache: this.#cache });
+    if (rendered.empty) {
+      this.lastSync = { kind: 'none', wroteTopLevel: false };
+      return;
+    }
     try {
       await this.#must([bin.restore, '-w', '--noflush'], rendered.text);
     } catch (err) {
       // The kernel now holds an unknown mix: the next sync must be a full one.
       this.#chains = undefined;
+      this.#topLevel = undefined;
       throw err;
     }
     this.#chains = rendered.activeNatChains;
+    this.#topLevel = rendered.topLevel;
+    this.lastSync = { kind: full ? 'full' : 'partial', wroteTopLevel: rendered.wroteTopLevel };
   }
 
   async currentRules(): Promise<string> {
@@ -138,6 +154,7 @@ export class IptablesBackend implements ProxyBackend {
     if (lines.length) await this.#must([bin.restore, '-w', '--noflush'], `${lines.join('\n')}\n`);
     this.#jumpsInstalled = false;
     this.#chains = undefined;
+    this.#topLevel = undefined;
   }
 }
 
