@@ -16,7 +16,7 @@
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend, ProxyNodeConfig } from '../types.js';
 import { TABLE_REF } from './names.js';
-import { renderFull, renderPartial, type TableState } from './render.js';
+import { NftablesRenderCache, renderFull, renderPartial, type TableState } from './render.js';
 
 /** `nft` is not installed where the backend runs. */
 export class NftNotFoundError extends Error {
@@ -51,6 +51,7 @@ export class NftablesBackend implements ProxyBackend {
   readonly #wrap: string[];
   readonly #log: (line: string) => void;
   readonly #now: () => number;
+  readonly #cache = new NftablesRenderCache();
   /** The table as the last successful sync left it; undefined: unknown, the next sync is full. */
   #table: TableState | undefined;
   #node: ProxyNodeConfig | undefined;
@@ -82,7 +83,7 @@ export class NftablesBackend implements ProxyBackend {
     const full = changed === 'all' || this.#table === undefined || JSON.stringify(state.node) !== JSON.stringify(this.#node);
     try {
       if (full) {
-        const rendered = renderFull(state);
+        const rendered = renderFull(state, { cache: this.#cache });
         this.#table = undefined;
         await this.#apply(rendered.text);
         this.#table = rendered.table;
@@ -91,7 +92,7 @@ export class NftablesBackend implements ProxyBackend {
         this.lastSync = { kind: 'full', lines: countLines(rendered.text), staleDeleted: 0 };
         return;
       }
-      const rendered = renderPartial(this.#table!, state, changed as ReadonlySet<string>);
+      const rendered = renderPartial(this.#table!, state, changed as ReadonlySet<string>, { cache: this.#cache });
       const doomed = this.#dueStale(rendered.declaredChains);
       const script = doomed.map((c) => `delete chain ${TABLE_REF} ${c}\n`).join('') + rendered.text;
       if (script) await this.#apply(script);

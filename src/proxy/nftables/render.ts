@@ -11,7 +11,7 @@
  *   returned as `staleChains`; the caller deletes them in a later sync (upstream waits because
  *   kernels before 6.2 notice a chain is unreferenced only some time after its map element goes).
  */
-import { servicePortKey, type DesiredState, type ProxyNodeConfig } from '../types.js';
+import { servicePortKey, type DesiredState, type ProxyNodeConfig, type ServicePortState } from '../types.js';
 import {
   CLUSTER_IPS_CHECK_CHAIN,
   CLUSTER_IPS_SET,
@@ -143,20 +143,60 @@ function portLines(p: PortRules): string[] {
   ];
 }
 
+interface Rendering {
+  node: ProxyNodeConfig;
+  large: boolean;
+}
+
+/**
+ * Ports rendered by earlier syncs, by ServicePortState object: the change tracker hands the same
+ * object for a port it did not recompute (a state is never mutated once handed to a backend), so
+ * a full resync renders only what changed. Entries are checked against the node facts and the
+ * dispatch form; objects no state holds any more are dropped by the garbage collector.
+ */
+export class NftablesRenderCache {
+  #byPort = new WeakMap<ServicePortState, { rendering: Rendering; rules: PortRules; text?: string }>();
+
+  #entry(sp: ServicePortState, rendering: Rendering): { rules: PortRules; text?: string } {
+    const hit = this.#byPort.get(sp);
+    if (hit && (hit.rendering.node === rendering.node || JSON.stringify(hit.rendering.node) === JSON.stringify(rendering.node)) && hit.rendering.large === rendering.large) return hit;
+    const entry = { rendering, rules: portRules(sp, rendering.node, { large: rendering.large }) };
+    this.#byPort.set(sp, entry);
+    return entry;
+  }
+
+  rules(sp: ServicePortState, node: ProxyNodeConfig, large: boolean): PortRules {
+    return this.#entry(sp, { node, large }).rules;
+  }
+
+  /** The port's rules and its block of `renderFull` text. */
+  block(sp: ServicePortState, node: ProxyNodeConfig, large: boolean): { rules: PortRules; text: string } {
+    const entry = this.#entry(sp, { node, large });
+    entry.text ??= portLines(entry.rules).join('\n');
+    return entry as { rules: PortRules; text: string };
+  }
+}
+
+export interface RenderOptions {
+  /** Ports rendered before, reused when unchanged. */
+  cache?: NftablesRenderCache;
+}
+
 /** The whole table, replacing whatever `ip kube-proxy` holds, in one transaction. */
-export function renderFull(state: DesiredState): RenderedFull {
-  const lines = [`add table ${TABLE_REF}`, `delete table ${TABLE_REF}`, ...renderSkeleton(state.node)];
+export function renderFull(state: DesiredState, options: RenderOptions = {}): RenderedFull {
+  const blocks = [`add table ${TABLE_REF}`, `delete table ${TABLE_REF}`, ...renderSkeleton(state.node)];
   const ports = new Map<string, PortRules>();
   const clusterIPs = new Set<string>();
   const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
+  const cache = options.cache ?? new NftablesRenderCache();
   for (const sp of state.servicePorts) {
-    const p = portRules(sp, state.node, { large });
-    ports.set(p.key, p);
+    const { rules, text } = cache.block(sp, state.node, large);
+    ports.set(rules.key, rules);
     clusterIPs.add(sp.clusterIP);
-    lines.push(...portLines(p));
+    blocks.push(text);
   }
-  if (clusterIPs.size) lines.push(`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${[...clusterIPs].join(', ')} }`);
-  return { text: `${lines.join('\n')}\n`, table: { ports, clusterIPs } };
+  if (clusterIPs.size) blocks.push(`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${[...clusterIPs].join(', ')} }`);
+  return { text: `${blocks.join('\n')}\n`, table: { ports, clusterIPs } };
 }
 
 const elementId = (e: MapElement): string => `${e.map} ${e.key}`;
@@ -170,7 +210,7 @@ function samePort(a: PortRules, b: PortRules): boolean {
  * The changed ports only, against `previous` (what the kernel holds). Keys in `changed` that are
  * in neither `previous` nor `state` are ignored; `previous` is not modified.
  */
-export function renderPartial(previous: TableState, state: DesiredState, changed: ReadonlySet<string>): RenderedPartial {
+export function renderPartial(previous: TableState, state: DesiredState, changed: ReadonlySet<string>, options: RenderOptions = {}): RenderedPartial {
   const byKey = new Map(state.servicePorts.map((sp) => [servicePortKey(sp), sp]));
   const ports = new Map(previous.ports);
   const delElements: string[] = [];
@@ -189,7 +229,7 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
   for (const key of [...changed].sort()) {
     const old = previous.ports.get(key);
     const sp = byKey.get(key);
-    const neu = sp ? portRules(sp, state.node, { large }) : undefined;
+    const neu = sp ? (options.cache ? options.cache.rules(sp, state.node, large) : portRules(sp, state.node, { large })) : undefined;
     if (neu) ports.set(key, neu);
     else ports.delete(key);
     if (neu) declaredChains.push(...neu.chains);
