@@ -12,8 +12,8 @@
  * & co. when their rules changed (a Service added, removed, or gaining or losing endpoints), and
  * no restore at all when nothing changed. Each port's rendered lines are cached
  * (`IptablesRenderCache`), so a sync renders only the ports that changed.
- * Stale service chains are found from what this backend applied before, and on a full sync
- * from `iptables-save -t nat` (leftovers of an earlier run).
+ * Stale service chains are found from what this backend applied before (each port's chains),
+ * and on a full sync from `iptables-save -t nat` (leftovers of an earlier run).
  */
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
@@ -54,10 +54,10 @@ export class IptablesBackend implements ProxyBackend {
   readonly #wrap: string[];
   #variant: IptablesVariant | 'auto';
   #jumpsInstalled = false;
-  /** Service chains in the kernel after the last successful restore. */
-  #chains: Set<string> | undefined;
+  /** Each port's service chains in the kernel after the last successful restore; undefined: unknown. */
+  #portChains: Map<string, readonly string[]> | undefined;
   /** The top-level rules in the kernel after the last successful restore. */
-  #topLevel: string | undefined;
+  #topLevel: readonly string[] | undefined;
   readonly #cache = new IptablesRenderCache();
   /** What the last sync wrote (tests, logs). */
   lastSync: { kind: 'full' | 'partial' | 'none'; wroteTopLevel: boolean } = { kind: 'none', wroteTopLevel: false };
@@ -109,10 +109,10 @@ export class IptablesBackend implements ProxyBackend {
   async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
     const bin = BINARIES[await this.variant()];
     if (!this.#jumpsInstalled) await this.#ensureJumps();
-    const full = changed === 'all' || this.#chains === undefined;
-    let existing: Iterable<string> = this.#chains ?? [];
-    if (full) existing = chainsOfTable(await this.#must([bin.save, '-t', 'nat']), 'nat');
-    const rendered = renderIptables(state, { only: full ? 'all' : changed, existingNatChains: existing, unchangedTopLevel: full ? undefined : this.#topLevel, cache: this.#cache });
+    const full = changed === 'all' || this.#portChains === undefined;
+    const rendered = full
+      ? renderIptables(state, { existingNatChains: chainsOfTable(await this.#must([bin.save, '-t', 'nat']), 'nat'), cache: this.#cache })
+      : renderIptables(state, { only: changed, previousPortChains: this.#portChains, unchangedTopLevel: this.#topLevel, cache: this.#cache });
     if (rendered.empty) {
       this.lastSync = { kind: 'none', wroteTopLevel: false };
       return;
@@ -121,11 +121,19 @@ export class IptablesBackend implements ProxyBackend {
       await this.#must([bin.restore, '-w', '--noflush'], rendered.text);
     } catch (err) {
       // The kernel now holds an unknown mix: the next sync must be a full one.
-      this.#chains = undefined;
+      this.#portChains = undefined;
       this.#topLevel = undefined;
       throw err;
     }
-    this.#chains = rendered.activeNatChains;
+    if (full) {
+      this.#portChains = rendered.portChains;
+    } else {
+      for (const key of changed as ReadonlySet<string>) {
+        const chains = rendered.portChains.get(key);
+        if (chains) this.#portChains!.set(key, chains);
+        else this.#portChains!.delete(key);
+      }
+    }
     this.#topLevel = rendered.topLevel;
     this.lastSync = { kind: full ? 'full' : 'partial', wroteTopLevel: rendered.wroteTopLevel };
   }
@@ -153,7 +161,7 @@ export class IptablesBackend implements ProxyBackend {
     }
     if (lines.length) await this.#must([bin.restore, '-w', '--noflush'], `${lines.join('\n')}\n`);
     this.#jumpsInstalled = false;
-    this.#chains = undefined;
+    this.#portChains = undefined;
     this.#topLevel = undefined;
   }
 }
