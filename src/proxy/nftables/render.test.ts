@@ -58,7 +58,7 @@ test('partial render: only the changed ports, stale chains flushed and reported'
   const fresh = renderFull(after).table;
   assert.deepEqual([...table.ports.keys()].sort(), [...fresh.ports.keys()].sort());
   for (const [k, p] of fresh.ports) assert.deepEqual(table.ports.get(k), p, k);
-  assert.deepEqual([...table.clusterIPs].sort(), [...fresh.clusterIPs].sort());
+  assert.deepEqual([...table.clusterIPs].sort(), [...fresh.clusterIPs].sort(), 'cluster IPs with their port counts');
 });
 
 test('a partial render of unchanged ports writes nothing', () => {

@@ -31,10 +31,10 @@ import {
 } from './names.js';
 import { elementText, LARGE_CLUSTER_SERVICE_PORTS, portRules, quote, type AffinitySet, type MapElement, type PortRules } from './port-rules.js';
 
-/** What the kernel holds after a script applied: every port's rules and the active cluster IPs. */
+/** What the kernel holds after a script applied: every port's rules; the cluster IPs, each with how many ports use it. */
 export interface TableState {
   ports: Map<string, PortRules>;
-  clusterIPs: Set<string>;
+  clusterIPs: Map<string, number>;
 }
 
 export interface RenderedFull {
@@ -186,16 +186,16 @@ export interface RenderOptions {
 export function renderFull(state: DesiredState, options: RenderOptions = {}): RenderedFull {
   const blocks = [`add table ${TABLE_REF}`, `delete table ${TABLE_REF}`, ...renderSkeleton(state.node)];
   const ports = new Map<string, PortRules>();
-  const clusterIPs = new Set<string>();
+  const clusterIPs = new Map<string, number>();
   const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
   const cache = options.cache ?? new NftablesRenderCache();
   for (const sp of state.servicePorts) {
     const { rules, text } = cache.block(sp, state.node, large);
     ports.set(rules.key, rules);
-    clusterIPs.add(sp.clusterIP);
+    clusterIPs.set(sp.clusterIP, (clusterIPs.get(sp.clusterIP) ?? 0) + 1);
     blocks.push(text);
   }
-  if (clusterIPs.size) blocks.push(`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${[...clusterIPs].join(', ')} }`);
+  if (clusterIPs.size) blocks.push(`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${[...clusterIPs.keys()].join(', ')} }`);
   return { text: `${blocks.join('\n')}\n`, table: { ports, clusterIPs } };
 }
 
@@ -207,12 +207,32 @@ function samePort(a: PortRules, b: PortRules): boolean {
 }
 
 /**
+ * The ports of `changed` in `state`, found without building a key for every port (keys are
+ * `<servicePortName>/<protocol>`): a partial sync's cost follows the change, not the cluster.
+ */
+function changedPorts(state: DesiredState, changed: ReadonlySet<string>): Map<string, ServicePortState> {
+  const wanted = new Map<string, string[]>();
+  for (const key of changed) {
+    const slash = key.lastIndexOf('/');
+    const name = key.slice(0, slash);
+    wanted.set(name, [...(wanted.get(name) ?? []), key.slice(slash + 1)]);
+  }
+  const out = new Map<string, ServicePortState>();
+  for (const sp of state.servicePorts) {
+    if (wanted.get(sp.servicePortName)?.includes(sp.protocol)) out.set(servicePortKey(sp), sp);
+  }
+  return out;
+}
+
+/**
  * The changed ports only, against `previous` (what the kernel holds). Keys in `changed` that are
  * in neither `previous` nor `state` are ignored; `previous` is not modified.
  */
 export function renderPartial(previous: TableState, state: DesiredState, changed: ReadonlySet<string>, options: RenderOptions = {}): RenderedPartial {
-  const byKey = new Map(state.servicePorts.map((sp) => [servicePortKey(sp), sp]));
+  const byKey = changedPorts(state, changed);
   const ports = new Map(previous.ports);
+  const clusterIPs = new Map(previous.clusterIPs);
+  const ipDelta = new Map<string, number>();
   const delElements: string[] = [];
   const addElements: string[] = [];
   const chainLines: string[] = [];
@@ -232,6 +252,8 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
     const neu = sp ? (options.cache ? options.cache.rules(sp, state.node, large) : portRules(sp, state.node, { large })) : undefined;
     if (neu) ports.set(key, neu);
     else ports.delete(key);
+    if (old) ipDelta.set(old.clusterIP, (ipDelta.get(old.clusterIP) ?? 0) - 1);
+    if (neu) ipDelta.set(neu.clusterIP, (ipDelta.get(neu.clusterIP) ?? 0) + 1);
     if (neu) declaredChains.push(...neu.chains);
     if (old && neu && samePort(old, neu)) continue;
 
@@ -264,9 +286,19 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
     for (const r of neu?.rules ?? []) ruleLines.push(`add rule ${TABLE_REF} ${r.chain} ${r.rule}`);
   }
 
-  const clusterIPs = new Set(state.servicePorts.map((sp) => sp.clusterIP));
-  const goneIPs = [...previous.clusterIPs].filter((ip) => !clusterIPs.has(ip));
-  const newIPs = [...clusterIPs].filter((ip) => !previous.clusterIPs.has(ip));
+  const goneIPs: string[] = [];
+  const newIPs: string[] = [];
+  for (const [ip, delta] of ipDelta) {
+    if (!delta) continue;
+    const before = previous.clusterIPs.get(ip) ?? 0;
+    const after = before + delta;
+    if (after > 0) clusterIPs.set(ip, after);
+    else clusterIPs.delete(ip);
+    if (before > 0 && after <= 0) goneIPs.push(ip);
+    if (before <= 0 && after > 0) newIPs.push(ip);
+  }
+  goneIPs.sort();
+  newIPs.sort();
   const lines = [
     ...delElements,
     ...(goneIPs.length ? [`delete element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${goneIPs.join(', ')} }`] : []),
