@@ -7,7 +7,7 @@
 import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { Clock, InformerFactory } from '../client/index.js';
 import { BackendNotBuiltError, createBackend, type ProxyMode } from './backends.js';
-import { cleanStaleUdpEntries } from './conntrack.js';
+import { UdpConntrackCleaner } from './conntrack.js';
 import { startProxyServers } from './metrics-server.js';
 import { nodeNetworkSteps } from './node-network.js';
 import { Proxier } from './proxier.js';
@@ -70,8 +70,10 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
     mode = 'iptables';
     backend = createBackend(mode, context);
   }
-  // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync.
-  const afterSync = mode === 'userspace' ? undefined : async (state: DesiredState) => void (await cleanStaleUdpEntries(context.runner, state));
+  // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync that
+  // changed the UDP Services' endpoints.
+  const cleaner = new UdpConntrackCleaner(context.runner);
+  const afterSync = mode === 'userspace' ? undefined : async (state: DesiredState) => void (await cleaner.afterSync(state));
   const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, afterSync });
   const services = options.informers.informer<ProxyService>(must('', 'v1', 'services'));
   const slices = options.informers.informer<ProxyEndpointSlice>(must('discovery.k8s.io', 'v1', 'endpointslices'));
