@@ -138,6 +138,18 @@ describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'need
     assert.equal((await answers(CLI, '10.96.0.100', 80, 16)).size, 2);
   });
 
+  test('a full resync keeps the clients of the affinity sets', async () => {
+    await backend.sync(stateWith(['10.244.0.11', '10.244.0.12']), 'all');
+    const seen = [...(await answers(CLI, '10.96.0.102', 80, 3))];
+    assert.equal(seen.length, 1);
+    const clientsOf = () => inNs(NODE, 'nft', 'list', 'sets', 'ip').split('\n').filter((l) => /elements = \{ 10\.\d+\.\d+\.\d+ /.test(l));
+    assert.equal(clientsOf().length, 1, 'one client remembered');
+    await backend.sync(stateWith(['10.244.0.11', '10.244.0.12']), 'all');
+    assert.equal(clientsOf().length, 1, 'still remembered after the full sync');
+    assert.match(clientsOf()[0], /expires [1-5]?\d(s|ms)/, 'with what was left of its 60 s');
+    assert.deepEqual([...(await answers(CLI, '10.96.0.102', 80, 6))], seen, 'the client stays on its endpoint');
+  });
+
   test('cleanup deletes the table; a sync brings it back', async () => {
     await backend.cleanup();
     assert.equal(await backend.currentRules(), '');
@@ -162,8 +174,8 @@ test('commands of full, partial and stale-deleting syncs (recording runner)', as
   const b = new NftablesBackend({ runner, now: () => clockMs });
   const two = stateWith(['10.244.0.11', '10.244.0.12']);
   await b.sync(two, new Set(['t/web:http/TCP']));
-  assert.deepEqual(calls, ['nft -f -'], 'the first sync is full even when given keys');
-  assert.ok(inputs[0].startsWith('add table ip kube-proxy\ndelete table ip kube-proxy\n'));
+  assert.deepEqual(calls, ['nft -j list sets ip', 'nft -f -'], 'the first sync is full even when given keys; with affinity sets, their clients are read first');
+  assert.ok(inputs[1].startsWith('add table ip kube-proxy\ndelete table ip kube-proxy\n'));
   calls.length = 0;
   inputs.length = 0;
   await b.sync(stateWith(['10.244.0.11']), new Set(['t/web:http/TCP']));

@@ -9,13 +9,15 @@
  * one, any after a failure) replaces the whole table. Chains a partial sync left unused are
  * flushed by it and deleted by the first sync at least `STALE_CHAIN_DELAY_MS` later, inside that
  * sync's own transaction (upstream does the same: older kernels refuse to delete a chain right
- * after the map element that named it went away). One `nft -f` per sync: each costs nft a dump
+ * after the map element that named it went away). A full sync keeps the clients of the ClientIP
+ * affinity sets (affinity.ts: listed first, re-added by the same transaction). One `nft -f` per sync: each costs nft a dump
  * of every chain in the namespace (nft 1.0.6 needs its chain cache for any `add rule` or
  * element with a verdict), so a second transaction would double a partial sync.
  */
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend, ProxyNodeConfig } from '../types.js';
 import { TABLE_REF } from './names.js';
+import { affinityCarryOver, hasAffinitySets, parseAffinityClients } from './affinity.js';
 import { NftablesRenderCache, renderFull, renderPartial, type TableState } from './render.js';
 
 /** `nft` is not installed where the backend runs. */
@@ -85,7 +87,8 @@ export class NftablesBackend implements ProxyBackend {
       if (full) {
         const rendered = renderFull(state, { cache: this.#cache });
         this.#table = undefined;
-        await this.#apply(rendered.text);
+        const carried = hasAffinitySets(rendered.table) ? affinityCarryOver(await this.#affinityClients(), rendered.table) : [];
+        await this.#apply(carried.length ? `${rendered.text}${carried.join('\n')}\n` : rendered.text);
         this.#table = rendered.table;
         this.#node = state.node;
         this.#stale.clear();
@@ -120,6 +123,15 @@ export class NftablesBackend implements ProxyBackend {
     const out: string[] = [];
     for (const [chain, at] of this.#stale) if (at <= due) out.push(chain);
     return out;
+  }
+
+  /**
+   * The clients the affinity sets hold now (none when the table or `nft -j` fails: a full sync
+   * must not fail for want of them; those clients then move once).
+   */
+  async #affinityClients(): Promise<ReturnType<typeof parseAffinityClients>> {
+    const r = await this.#nft(['-j', 'list', 'sets', 'ip']);
+    return r.code === 0 ? parseAffinityClients(r.stdout) : new Map();
   }
 
   async currentRules(): Promise<string> {
