@@ -6,18 +6,18 @@
  *
  * Which iptables: the host's own `iptables` (whichever flavour its alternatives point at) when
  * it works here, so that a plain `iptables-save` in the node namespace shows the rules, as the
- * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). The jump rules from
- * the built-in chains are installed once (`-N`, `-C`, `-I`); a full sync then rewrites
- * everything in one restore, a partial one only the changed services' chains, plus KUBE-SERVICES
+ * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). A full sync reads
+ * `iptables-save` and rewrites everything in one restore, which also inserts whichever jump
+ * rules from the built-in chains the save lacks (jump-rules.ts); a partial one only the changed services' chains, plus KUBE-SERVICES
  * & co. when their rules changed (a Service added, removed, or gaining or losing endpoints), and
  * no restore at all when nothing changed. Each port's rendered lines are cached
  * (`IptablesRenderCache`), so a sync renders only the ports that changed.
  * Stale service chains are found from what this backend applied before (each port's chains),
- * and on a full sync from `iptables-save -t nat` (leftovers of an earlier run).
+ * and on a full sync from that `iptables-save` (leftovers of an earlier run).
  */
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
-import { JUMP_RULES, jumpTargets } from './jump-rules.js';
+import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
 import { IptablesRenderCache, renderIptables } from './render.js';
 
@@ -53,7 +53,6 @@ export class IptablesBackend implements ProxyBackend {
   readonly #runner: CommandRunner;
   readonly #wrap: string[];
   #variant: IptablesVariant | 'auto';
-  #jumpsInstalled = false;
   /** Each port's service chains in the kernel after the last successful restore; undefined: unknown. */
   #portChains: Map<string, readonly string[]> | undefined;
   /** The top-level rules in the kernel after the last successful restore. */
@@ -89,30 +88,19 @@ export class IptablesBackend implements ProxyBackend {
     return r.stdout;
   }
 
-  /** kube-proxy's chains and the jumps into them, once per backend (again after cleanup). */
-  async #ensureJumps(): Promise<void> {
-    const bin = BINARIES[await this.variant()];
-    for (const table of ['filter', 'nat'] as const) {
-      for (const chain of jumpTargets(table)) {
-        const r = await this.#run([bin.iptables, '-w', '-t', table, '-N', chain]);
-        if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new ApplyError([bin.iptables, '-t', table, '-N', chain], r);
-      }
-    }
-    for (const rule of JUMP_RULES) {
-      const check = await this.#run([bin.iptables, '-w', '-t', rule.table, '-C', rule.from, ...rule.args]);
-      if (check.code === 0) continue;
-      await this.#must([bin.iptables, '-w', '-t', rule.table, '-I', rule.from, '1', ...rule.args]);
-    }
-    this.#jumpsInstalled = true;
-  }
-
   async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
     const bin = BINARIES[await this.variant()];
-    if (!this.#jumpsInstalled) await this.#ensureJumps();
     const full = changed === 'all' || this.#portChains === undefined;
-    const rendered = full
-      ? renderIptables(state, { existingNatChains: chainsOfTable(await this.#must([bin.save, '-t', 'nat']), 'nat'), cache: this.#cache })
-      : renderIptables(state, { only: changed, previousPortChains: this.#portChains, unchangedTopLevel: this.#topLevel, cache: this.#cache });
+    let rendered: ReturnType<typeof renderIptables>;
+    if (full) {
+      // What the kernel holds: leftover service chains to delete, and which jump rules from the
+      // built-in chains are missing (inserted by the same restore, whose full text declares
+      // every chain they jump to).
+      const save = await this.#must([bin.save]);
+      rendered = renderIptables(state, { existingNatChains: chainsOfTable(save, 'nat'), insertJumps: missingJumpRules(save), cache: this.#cache });
+    } else {
+      rendered = renderIptables(state, { only: changed, previousPortChains: this.#portChains, unchangedTopLevel: this.#topLevel, cache: this.#cache });
+    }
     if (rendered.empty) {
       this.lastSync = { kind: 'none', wroteTopLevel: false };
       return;
@@ -160,7 +148,6 @@ export class IptablesBackend implements ProxyBackend {
       lines.push(`*${table}`, ...ours.map((c) => `:${c} - [0:0]`), ...ours.map((c) => `-X ${c}`), 'COMMIT');
     }
     if (lines.length) await this.#must([bin.restore, '-w', '--noflush'], `${lines.join('\n')}\n`);
-    this.#jumpsInstalled = false;
     this.#portChains = undefined;
     this.#topLevel = undefined;
   }

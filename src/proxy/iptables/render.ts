@@ -27,6 +27,7 @@ import {
   localChain,
   serviceChain,
 } from './names.js';
+import { jumpRuleText, type JumpRule } from './jump-rules.js';
 import { probability } from './probability.js';
 
 /** Above this many endpoints in all, SEP and SVC→SEP rules go without comments (upstream). */
@@ -52,6 +53,8 @@ export interface RenderOptions {
   unchangedTopLevel?: readonly string[];
   /** Per-port pieces of earlier renders, reused for unchanged ports. */
   cache?: IptablesRenderCache;
+  /** Jump rules to insert at the top of their built-in chains (`-I <chain> 1`), in this order. */
+  insertJumps?: readonly JumpRule[];
 }
 
 export interface Rendered {
@@ -220,6 +223,7 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
     );
   }
 
+  for (const rule of options.insertJumps ?? []) (rule.table === 'filter' ? filterRules : natRules).push(jumpRuleText(rule, '-I'));
   const filter = writeTop ? ['*filter', ...filterChains, ...filterRules, 'COMMIT'] : [];
   const text = [...filter, '*nat', ...natChains, ...natRules, 'COMMIT', ''].join('\n');
   return {
