@@ -90,6 +90,9 @@ export async function benchNftSize(services: number, index: string, withNewEndpo
   }
   report({ name: `full rules resync (rules in place), ${label}`, value: round(median(kubitoResync)), unit: 'ms', goal: GOAL, baseline, baseline_value: round(median(bareResync)), ratio: round(median(bareResync) / median(kubitoResync)) });
 
+  // The kernel frees a replaced table after the commit (RCU), for a while at 10,000 Services:
+  // let the last resync's cleanup finish, so that it does not fall on one side's first sample.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   let current = state;
   const kubitoPartial: number[] = [];
   const barePartial: number[] = [];

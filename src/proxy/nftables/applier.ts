@@ -95,7 +95,7 @@ export class NftablesBackend implements ProxyBackend {
         this.lastSync = { kind: 'full', lines: countLines(rendered.text), staleDeleted: 0 };
         return;
       }
-      const rendered = renderPartial(this.#table!, state, changed as ReadonlySet<string>, { cache: this.#cache });
+      const rendered = renderPartial(this.#table!, state, changed as ReadonlySet<string>, { cache: this.#cache, inPlace: true });
       const doomed = this.#dueStale(rendered.declaredChains);
       const script = doomed.map((c) => `delete chain ${TABLE_REF} ${c}\n`).join('') + rendered.text;
       if (script) await this.#apply(script);

@@ -134,3 +134,14 @@ test('a cached render equals a fresh one, full and partial; the cache follows th
   const other = { ...STATE, node: { ...STATE.node, clusterCIDR: '10.99.0.0/16' } };
   assert.ok(renderFull(other, { cache }).text.includes('ip saddr != 10.99.0.0/16'));
 });
+
+test('an in-place partial render writes the same script and leaves the same table as a copying one', () => {
+  const next = updatedState();
+  const copying = renderPartial(renderFull(STATE).table, next, CHANGED);
+  const owned = renderFull(STATE).table;
+  const inPlace = renderPartial(owned, next, CHANGED, { inPlace: true });
+  assert.equal(inPlace.text, copying.text);
+  assert.equal(inPlace.table.ports, owned.ports, 'the same map, updated');
+  assert.deepEqual([...inPlace.table.ports.keys()].sort(), [...copying.table.ports.keys()].sort());
+  assert.deepEqual([...inPlace.table.clusterIPs].sort(), [...copying.table.clusterIPs].sort());
+});

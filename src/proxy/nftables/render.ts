@@ -180,6 +180,12 @@ export class NftablesRenderCache {
 export interface RenderOptions {
   /** Ports rendered before, reused when unchanged. */
   cache?: NftablesRenderCache;
+  /**
+   * renderPartial only: update `previous` in place and return it as the new table, instead of
+   * copying its maps (the caller owns it and drops it when the script fails). Saves two copies
+   * of per-cluster maps on every partial sync.
+   */
+  inPlace?: boolean;
 }
 
 /** The whole table, replacing whatever `ip kube-proxy` holds, in one transaction. */
@@ -226,12 +232,12 @@ function changedPorts(state: DesiredState, changed: ReadonlySet<string>): Map<st
 
 /**
  * The changed ports only, against `previous` (what the kernel holds). Keys in `changed` that are
- * in neither `previous` nor `state` are ignored; `previous` is not modified.
+ * in neither `previous` nor `state` are ignored; `previous` is not modified unless `inPlace`.
  */
 export function renderPartial(previous: TableState, state: DesiredState, changed: ReadonlySet<string>, options: RenderOptions = {}): RenderedPartial {
   const byKey = changedPorts(state, changed);
-  const ports = new Map(previous.ports);
-  const clusterIPs = new Map(previous.clusterIPs);
+  const ports = options.inPlace ? previous.ports : new Map(previous.ports);
+  const clusterIPs = options.inPlace ? previous.clusterIPs : new Map(previous.clusterIPs);
   const ipDelta = new Map<string, number>();
   const delElements: string[] = [];
   const addElements: string[] = [];
