@@ -318,10 +318,3 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
   ];
   return { text: lines.length ? `${lines.join('\n')}\n` : '', table: { ports, clusterIPs }, staleChains, declaredChains };
 }
-
-/** Every per-service chain a table state uses. */
-export function activeChains(table: TableState): Set<string> {
-  const out = new Set<string>();
-  for (const p of table.ports.values()) for (const c of p.chains) out.add(c);
-  return out;
-}
