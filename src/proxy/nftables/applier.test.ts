@@ -17,6 +17,7 @@ import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import type { CommandRunner, DesiredState } from '../types.js';
 import { NftablesBackend, NftNotFoundError } from './applier.js';
+import { affinitySet } from './names.js';
 
 const P = `kubito-t${process.pid}n`;
 const NODE = `${P}node`;
@@ -223,4 +224,27 @@ test('a failed script makes the next sync full; a missing nft names the Debian p
 
   const missing = new NftablesBackend({ runner: { run: async () => ({ code: -1, stdout: '', stderr: 'spawn nft ENOENT' }) } });
   await assert.rejects(missing.sync(stateWith([]), 'all'), (err: unknown) => err instanceof NftNotFoundError && /Debian package nftables/.test(err.message));
+});
+
+test('a full sync whose affinity clients cannot be re-added still loads the table, without them', async () => {
+  const state = stateWith(['10.244.0.11', '10.244.0.12']);
+  const sticky = state.servicePorts.find((sp) => sp.name === 'sticky')!;
+  const setName = affinitySet(sticky, sticky.endpoints[0]);
+  const listed = JSON.stringify({ nftables: [{ set: { family: 'ip', table: 'kube-proxy', name: setName, elem: [{ elem: { val: '10.244.0.9', expires: 30 } }] } }] });
+  const inputs: string[] = [];
+  const logs: string[] = [];
+  const runner: CommandRunner = {
+    async run(argv, options) {
+      if (argv.includes('list')) return { code: 0, stdout: listed, stderr: '' };
+      inputs.push(options?.input ?? '');
+      return options?.input?.includes(' expires ') ? { code: 1, stdout: '', stderr: 'Error: boom' } : { code: 0, stdout: '', stderr: '' };
+    },
+  };
+  const b = new NftablesBackend({ runner, log: (l) => logs.push(l) });
+  await b.sync(state, 'all');
+  assert.equal(inputs.length, 2);
+  assert.ok(inputs[0].includes(`add element ip kube-proxy ${setName} { 10.244.0.9 timeout 60s expires 30s }`));
+  assert.ok(!inputs[1].includes(' expires '));
+  assert.equal(b.lastSync.kind, 'full');
+  assert.match(logs.join('\n'), /affinity sets' clients failed/);
 });

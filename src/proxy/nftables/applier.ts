@@ -88,7 +88,16 @@ export class NftablesBackend implements ProxyBackend {
         const rendered = renderFull(state, { cache: this.#cache });
         this.#table = undefined;
         const carried = hasAffinitySets(rendered.table) ? affinityCarryOver(await this.#affinityClients(), rendered.table) : [];
-        await this.#apply(carried.length ? `${rendered.text}${carried.join('\n')}\n` : rendered.text);
+        if (!carried.length) await this.#apply(rendered.text);
+        else {
+          try {
+            await this.#apply(`${rendered.text}${carried.join('\n')}\n`);
+          } catch (err) {
+            // Never let the clients block the table: without them, they move once.
+            this.#log(`proxy: a full sync re-adding ${carried.length} affinity sets' clients failed; syncing without them: ${err instanceof Error ? err.message : String(err)}`);
+            await this.#apply(rendered.text);
+          }
+        }
         this.#table = rendered.table;
         this.#node = state.node;
         this.#stale.clear();
