@@ -8,8 +8,7 @@
  * it works here, so that a plain `iptables-save` in the node namespace shows the rules, as the
  * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). A full sync reads
  * `iptables-save` and rewrites everything in one restore, which also inserts whichever jump
- * rules from the built-in chains the save lacks (jump-rules.ts; a resync, when the backend
- * knows what it wrote, checks them with `iptables-save -t filter` and three `-C` instead); a partial one only the changed services' chains, plus KUBE-SERVICES
+ * rules from the built-in chains the save lacks (jump-rules.ts); a partial one only the changed services' chains, plus KUBE-SERVICES
  * & co. when their rules changed (a Service added, removed, or gaining or losing endpoints), and
  * no restore at all when nothing changed. Each port's rendered lines are cached
  * (`IptablesRenderCache`), so a sync renders only the ports that changed.
@@ -18,7 +17,7 @@
  */
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
-import { JUMP_RULES, jumpTargets, missingJumpRules, type JumpRule } from './jump-rules.js';
+import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
 import { IptablesRenderCache, renderIptables } from './render.js';
 
@@ -93,12 +92,7 @@ export class IptablesBackend implements ProxyBackend {
     const bin = BINARIES[await this.variant()];
     const full = changed === 'all' || this.#portChains === undefined;
     let rendered: ReturnType<typeof renderIptables>;
-    if (full && this.#portChains) {
-      // A resync (the periodic full sync; this backend knows what it wrote): the stale chains
-      // are known, and only the jump rules are checked, without dumping the large nat table.
-      const missing = await this.#missingJumpsCheaply(bin);
-      rendered = renderIptables(state, { existingNatChains: [...this.#portChains.values()].flat(), insertJumps: missing, cache: this.#cache });
-    } else if (full) {
+    if (full) {
       // What the kernel holds: leftover service chains to delete, and which jump rules from the
       // built-in chains are missing (inserted by the same restore, whose full text declares
       // every chain they jump to).
@@ -130,21 +124,6 @@ export class IptablesBackend implements ProxyBackend {
     }
     this.#topLevel = rendered.topLevel;
     this.lastSync = { kind: full ? 'full' : 'partial', wroteTopLevel: rendered.wroteTopLevel };
-  }
-
-  /**
-   * The missing jump rules, from `iptables-save -t filter` (a small table: kube-proxy's filter
-   * chains hold only Services without endpoints) and one `-C` per nat jump rule (3).
-   */
-  async #missingJumpsCheaply(bin: { iptables: string; save: string }): Promise<JumpRule[]> {
-    const filter = missingJumpRules(await this.#must([bin.save, '-t', 'filter'])).filter((r) => r.table === 'filter');
-    const nat: JumpRule[] = [];
-    for (const rule of JUMP_RULES) {
-      if (rule.table !== 'nat') continue;
-      const r = await this.#run([bin.iptables, '-w', '-t', 'nat', '-C', rule.from, ...rule.args]);
-      if (r.code !== 0) nat.push(rule);
-    }
-    return [...filter, ...nat];
   }
 
   async currentRules(): Promise<string> {
