@@ -78,6 +78,19 @@ describe('IptablesBackend in a network namespace', { skip: canRun ? false : 'nee
     for (const rule of JUMP_RULES) assert.equal(save.split('\n').filter((l) => l === jumpRuleText(rule)).length, 1, jumpRuleText(rule));
   });
 
+  test('a resync puts back jump rules someone deleted, once each', async () => {
+    const output = JUMP_RULES.find((r) => r.table === 'nat' && r.from === 'OUTPUT')!;
+    const forward = JUMP_RULES.find((r) => r.table === 'filter' && r.from === 'FORWARD' && r.to === 'KUBE-FORWARD')!;
+    const variant = await backend.variant();
+    const bin = variant === 'legacy' ? 'iptables-legacy' : variant === 'nft' ? 'iptables-nft' : 'iptables';
+    for (const rule of [output, forward]) sh('ip', 'netns', 'exec', NS, bin, '-w', '-t', rule.table, '-D', rule.from, ...rule.args);
+    assert.equal(missingJumpRules(await backend.currentRules()).length, 2);
+    await backend.sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
+    const save = await backend.currentRules();
+    assert.deepEqual(missingJumpRules(save), []);
+    for (const rule of JUMP_RULES) assert.equal(save.split('\n').filter((l) => l === jumpRuleText(rule)).length, 1, jumpRuleText(rule));
+  });
+
   test('packets to a cluster IP reach the endpoint; without endpoints they are refused at once', async () => {
     // svc1's endpoints are 10.180.0.1 (here) and 10.180.2.1 (nowhere): narrow to the live one.
     const svc = SCENARIO_SERVICES[0];
