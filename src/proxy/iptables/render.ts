@@ -223,8 +223,9 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
     );
   }
 
-  for (const rule of options.insertJumps ?? []) (rule.table === 'filter' ? filterRules : natRules).push(jumpRuleText(rule, '-I'));
-  const filter = writeTop ? ['*filter', ...filterChains, ...filterRules, 'COMMIT'] : [];
+  const jumps = options.insertJumps ?? [];
+  for (const rule of jumps) (rule.table === 'filter' ? filterRules : natRules).push(jumpRuleText(rule, '-I'));
+  const filter = writeTop || jumps.some((r) => r.table === 'filter') ? ['*filter', ...filterChains, ...filterRules, 'COMMIT'] : [];
   const text = [...filter, '*nat', ...natChains, ...natRules, 'COMMIT', ''].join('\n');
   return {
     text,
@@ -235,7 +236,7 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
     deletedChains,
     topLevel,
     wroteTopLevel: writeTop,
-    empty: !writeTop && !wroteChains && deletedChains.length === 0,
+    empty: !writeTop && !wroteChains && deletedChains.length === 0 && jumps.length === 0,
   };
 }
 
