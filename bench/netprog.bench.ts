@@ -192,8 +192,8 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     const metricCount = after.count - before.count;
     const syncs = syncsAfter.count - syncsBefore.count;
     console.error(`netprog: ${mode}: kubeproxy_network_programming_duration_seconds over the run: ${metricCount} observations, mean ${round(((after.sum - before.sum) / metricCount) * 1000)} ms; ${syncs} partial syncs, mean ${round(((syncsAfter.sum - syncsBefore.sum) / syncs) * 1000)} ms`);
-    const slowest = [...latencies].sort((a, b) => b - a).slice(0, 5).map((v) => round(v));
-    console.error(`netprog: ${mode}: the 5 slowest of ${latencies.length}: ${slowest.join(', ')} ms`);
+    const slowest = latencies.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, 5);
+    console.error(`netprog: ${mode}: the 5 slowest of ${latencies.length}: ${slowest.map((x) => `#${x.i + 1} ${round(x.v)}`).join(', ')} ms`);
     const p99 = percentile(latencies, 99);
     const bareP99 = percentile(bare, 99);
     const what = `${mode}, ${SERVICES.toLocaleString('en-US')} Services x ${ENDPOINTS} endpoints, slice write -> rule committed`;
