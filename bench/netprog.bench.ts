@@ -12,10 +12,12 @@
  * `kubeproxy_network_programming_duration_seconds` measures the same span, but its upstream
  * buckets (0.25 s, 0.5 s, 1 s, ...) cannot resolve 50 ms; its mean is printed beside.
  *
- * Baseline: a bare `iptables-restore --noflush` of a one-Service partial update at 1,000
- * Services (the same shape, bench/proxy-state.ts) in a scratch namespace — the kernel's share
- * alone (issue 5: a bare nft partial update takes about 46 ms there). p99 over 100 changes,
- * one at a time; the baseline's p99 over 20. Services are selectorless with slices written
+ * Baseline, per mode: the same one-Service partial update at 1,000 Services (the same shape,
+ * bench/proxy-state.ts) committed bare in a scratch namespace — `nft -f -` of the nftables
+ * backend's partial script, or `iptables-restore --noflush` of the iptables backend's partial
+ * text — the kernel's and the command's share alone (issue 5: a bare nft partial update takes
+ * about 46 ms there). p99 over 100 changes, one at a time; the baseline's p99 over 20. Modes:
+ * `KUBITO_BENCH_PROXY_MODES`, default here `nftables,iptables` (nftables is kubito's default). Services are selectorless with slices written
  * by the bench (label `endpointslice.kubernetes.io/managed-by: bench.kubito.io`), so no pods run.
  * Bounded: about 2 minutes.
  */
@@ -24,10 +26,12 @@ import { createInterface } from 'node:readline';
 import type { HttpTransport } from '../src/client/index.js';
 import { nodeNetns } from '../src/node/names.js';
 import { renderIptables } from '../src/proxy/iptables/render.js';
+import { renderFull, renderPartial } from '../src/proxy/nftables/render.js';
 import type { ProxyMode } from '../src/proxy/backends.js';
 import { inNetns, removeNetns, scratchNetns, timedCommand } from './netns-scratch.js';
 import { benchModes, proxyModeInEffect } from './proxy-modes.js';
 import { syntheticEndpoint, syntheticKey, syntheticServiceName, syntheticState } from './proxy-state.js';
+import { withNewEndpoints } from './sync-cases.js';
 import { inParallel, percentile, report, round, startBenchCluster, waitFor } from './support.js';
 
 const SERVICES = Number(process.env.KUBITO_BENCH_NETPROG_SERVICES ?? 1000);
@@ -90,27 +94,43 @@ function watchRules(netns: string): { until(text: string, timeoutMs: number): Pr
   };
 }
 
-/** Sum and count of the proxy's network programming histogram (from the node namespace). */
-function programmingMetric(cluster: string): { sum: number; count: number } {
+/** Sum and count of one of the proxy's histograms (from the node namespace). */
+function proxyHistogram(cluster: string, name = 'kubeproxy_network_programming_duration_seconds'): { sum: number; count: number } {
   const out = spawnSync('ip', ['netns', 'exec', nodeNetns(cluster), 'curl', '-sf', '--max-time', '2', 'http://10.244.0.1:10249/metrics'], { encoding: 'utf8' }).stdout ?? '';
-  const read = (suffix: string) => Number(new RegExp(`^kubeproxy_network_programming_duration_seconds_${suffix} (\\S+)$`, 'm').exec(out)?.[1] ?? NaN);
+  const read = (suffix: string) => Number(new RegExp(`^${name}_${suffix} (\\S+)$`, 'm').exec(out)?.[1] ?? NaN);
   return { sum: read('sum'), count: read('count') };
 }
 
-/** The kernel's share: bare partial restores at the same size, in a scratch namespace. */
-async function bareProgramming(): Promise<number[]> {
-  const ns = scratchNetns('np');
+const PARTIAL_SYNC = 'kubeproxy_sync_partial_proxy_rules_duration_seconds';
+
+/** The kernel's share: bare partial updates at the same size, in a scratch namespace. */
+async function bareProgramming(mode: ProxyMode): Promise<number[]> {
+  const ns = scratchNetns(`np${mode[0]}`);
   try {
-    const generations = new Map<number, number>();
-    const first = renderIptables(syntheticState({ services: SERVICES, endpointsPerService: ENDPOINTS }));
-    await timedCommand([...inNetns(ns), 'iptables-restore', '-w', '--noflush'], first.text);
-    let chains = first.activeNatChains;
+    let state = syntheticState({ services: SERVICES, endpointsPerService: ENDPOINTS });
     const times: number[] = [];
+    if (mode === 'nftables') {
+      const first = renderFull(state);
+      await timedCommand([...inNetns(ns), 'nft', '-f', '-'], first.text);
+      let table = first.table;
+      for (let s = 1; s <= BARE_SAMPLES; s++) {
+        const i = (s * 37) % SERVICES;
+        state = withNewEndpoints(state, i, s);
+        const partial = renderPartial(table, state, new Set([syntheticKey(i)]));
+        table = partial.table;
+        times.push(await timedCommand([...inNetns(ns), 'nft', '-f', '-'], partial.text));
+      }
+      return times;
+    }
+    let last = renderIptables(state);
+    await timedCommand([...inNetns(ns), 'iptables-restore', '-w', '--noflush'], last.text);
+    let portChains = last.portChains;
     for (let s = 1; s <= BARE_SAMPLES; s++) {
       const i = (s * 37) % SERVICES;
-      generations.set(i, s);
-      const partial = renderIptables(syntheticState({ services: SERVICES, endpointsPerService: ENDPOINTS, generations }), { only: new Set([syntheticKey(i)]), existingNatChains: chains });
-      chains = partial.activeNatChains;
+      state = withNewEndpoints(state, i, s);
+      const partial = renderIptables(state, { only: new Set([syntheticKey(i)]), previousPortChains: portChains, unchangedTopLevel: last.topLevel });
+      portChains = new Map([...portChains, ...partial.portChains]);
+      last = partial;
       times.push(await timedCommand([...inNetns(ns), 'iptables-restore', '-w', '--noflush'], partial.text));
     }
     return times;
@@ -119,7 +139,8 @@ async function bareProgramming(): Promise<number[]> {
   }
 }
 
-async function benchMode(mode: ProxyMode, index: number, bare: number[]): Promise<void> {
+async function benchMode(mode: ProxyMode, index: number): Promise<void> {
+  const bare = await bareProgramming(mode);
   const cluster = await startBenchCluster({ name: `bnp${process.pid % 100000}${index}`, extraArgs: ['--proxy-mode', mode], limitMs: 240_000 });
   const clients = Array.from({ length: 4 }, () => cluster.client());
   const api: HttpTransport = clients[0];
@@ -152,7 +173,8 @@ async function benchMode(mode: ProxyMode, index: number, bare: number[]): Promis
 
     monitor = watchRules(nodeNs);
     await new Promise((r) => setTimeout(r, 500));
-    const before = programmingMetric(cluster.name);
+    const before = proxyHistogram(cluster.name);
+    const syncsBefore = proxyHistogram(cluster.name, PARTIAL_SYNC);
     const latencies: number[] = [];
     for (let s = 1; s <= SAMPLES; s++) {
       const i = (s * 37) % SERVICES;
@@ -165,13 +187,17 @@ async function benchMode(mode: ProxyMode, index: number, bare: number[]): Promis
       slices.set(i, await api.request<Slice>({ method: 'PUT', path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${body.metadata.name}`, body }));
       latencies.push((await seen) - t0);
     }
-    const after = programmingMetric(cluster.name);
+    const after = proxyHistogram(cluster.name);
+    const syncsAfter = proxyHistogram(cluster.name, PARTIAL_SYNC);
     const metricCount = after.count - before.count;
-    console.error(`netprog: ${mode}: kubeproxy_network_programming_duration_seconds over the run: ${metricCount} observations, mean ${round(((after.sum - before.sum) / metricCount) * 1000)} ms`);
+    const syncs = syncsAfter.count - syncsBefore.count;
+    console.error(`netprog: ${mode}: kubeproxy_network_programming_duration_seconds over the run: ${metricCount} observations, mean ${round(((after.sum - before.sum) / metricCount) * 1000)} ms; ${syncs} partial syncs, mean ${round(((syncsAfter.sum - syncsBefore.sum) / syncs) * 1000)} ms`);
+    const slowest = latencies.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, 5);
+    console.error(`netprog: ${mode}: the 5 slowest of ${latencies.length}: ${slowest.map((x) => `#${x.i + 1} ${round(x.v)}`).join(', ')} ms`);
     const p99 = percentile(latencies, 99);
     const bareP99 = percentile(bare, 99);
     const what = `${mode}, ${SERVICES.toLocaleString('en-US')} Services x ${ENDPOINTS} endpoints, slice write -> rule committed`;
-    const baseline = 'bare iptables-restore --noflush of a one-Service partial update at the same size';
+    const baseline = mode === 'nftables' ? "bare nft -f - of the backend's one-Service partial script at the same size" : "bare iptables-restore --noflush of the backend's one-Service partial text at the same size";
     report({ name: `network programming latency p50 (${what})`, value: round(percentile(latencies, 50)), unit: 'ms', goal: '-', baseline, baseline_value: round(percentile(bare, 50)), ratio: round(percentile(bare, 50) / percentile(latencies, 50)) });
     report({ name: `network programming latency p99 (${what})`, value: round(p99), unit: 'ms', goal: '< 50 ms', baseline, baseline_value: round(bareP99), ratio: round(bareP99 / p99) });
   } finally {
@@ -182,8 +208,8 @@ async function benchMode(mode: ProxyMode, index: number, bare: number[]): Promis
 }
 
 async function main(): Promise<void> {
-  const bare = await bareProgramming();
-  for (const [i, mode] of benchModes().entries()) await benchMode(mode, i, bare);
+  const modes: ProxyMode[] = process.env.KUBITO_BENCH_PROXY_MODES ? benchModes() : ['nftables', 'iptables'];
+  for (const [i, mode] of modes.entries()) await benchMode(mode, i);
 }
 
 await main();

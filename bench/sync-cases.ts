@@ -7,18 +7,21 @@ import { execCommandRunner } from '../src/proxy/runner.js';
 import { IptablesBackend, type IptablesVariant } from '../src/proxy/iptables/applier.js';
 import { renderIptables } from '../src/proxy/iptables/render.js';
 import { inNetns, removeNetns, scratchNetns, timedCommand } from './netns-scratch.js';
-import { syntheticKey, syntheticState } from './proxy-state.js';
+import { computeDesiredState } from '../src/proxy/tracker/desired.js';
+import type { DesiredState } from '../src/proxy/types.js';
+import { BENCH_NODE, syntheticKey, syntheticService, syntheticSlice, syntheticState } from './proxy-state.js';
 import { median, report, round } from './support.js';
+import { benchNftSize } from './sync-nft.js';
 
-export type SyncVariant = 'default' | 'legacy';
+export type SyncVariant = 'default' | 'legacy' | 'nftables';
 
 export const SYNC_SIZES = (process.env.KUBITO_BENCH_SYNC_SERVICES ?? '1000,10000').split(',').map(Number).filter((n) => n > 0);
-export const SYNC_VARIANTS = (process.env.KUBITO_BENCH_SYNC_VARIANTS ?? 'default,legacy').split(',').filter(Boolean) as SyncVariant[];
+export const SYNC_VARIANTS = (process.env.KUBITO_BENCH_SYNC_VARIANTS ?? 'default,legacy,nftables').split(',').filter(Boolean) as SyncVariant[];
 const ENDPOINTS = 2;
 const PARTIAL_SAMPLES = 5;
 const GOAL = '>= 0.83x (time <= 1.2x bare)';
 
-const RESTORE: Record<SyncVariant, string> = { default: 'iptables-restore', legacy: 'iptables-legacy-restore' };
+const RESTORE: Record<Exclude<SyncVariant, 'nftables'>, string> = { default: 'iptables-restore', legacy: 'iptables-legacy-restore' };
 
 /** What the binaries are, for row names: the host's `iptables` says `(nf_tables)` or `(legacy)`. */
 function flavour(variant: SyncVariant): string {
@@ -33,6 +36,7 @@ function fmt(n: number): string {
 
 /** Measures one (iptables flavour, size): full sync, full resync, partial sync; prints its rows. */
 export async function benchSize(variant: SyncVariant, services: number, index: string): Promise<void> {
+  if (variant === 'nftables') return benchNftSize(services, index, withNewEndpoints);
   const restore = RESTORE[variant];
   const state = syntheticState({ services, endpointsPerService: ENDPOINTS });
   const fullText = renderIptables(state).text;
@@ -98,18 +102,22 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
     report({ name: `full rules resync (rules in place), ${label}`, value: round(median(kubitoResync)), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same rules`, baseline_value: round(median(bareResync)), ratio: round(median(bareResync) / median(kubitoResync)) });
   }
 
-  // One Service changed among N: new endpoint addresses, a real change every sample.
-  const generations = new Map<number, number>();
-  let bareChains = renderIptables(state).activeNatChains;
+  // One Service changed among N: new endpoint addresses, a real change every sample. The bare
+  // side restores the very text the backend writes: that Service's chains (and KUBE-SERVICES &
+  // co. only when their rules change, which new addresses do not).
+  let current = state;
+  let bareLast = renderIptables(state);
+  let barePortChains = bareLast.portChains;
   const kubitoPartial: number[] = [];
   const barePartial: number[] = [];
   for (let p = 1; p <= PARTIAL_SAMPLES; p++) {
     const i = (p * 7919) % services;
-    generations.set(i, p);
-    const next = syntheticState({ services, endpointsPerService: ENDPOINTS, generations });
+    const next = withNewEndpoints(current, i, p);
+    current = next;
     const changed = new Set([syntheticKey(i)]);
-    const partial = renderIptables(next, { only: changed, existingNatChains: bareChains });
-    bareChains = partial.activeNatChains;
+    const partial = renderIptables(next, { only: changed, previousPortChains: barePortChains, unchangedTopLevel: bareLast.topLevel });
+    barePortChains = new Map([...barePortChains, ...partial.portChains]);
+    bareLast = partial;
     const runKubito = async () => {
       const t0 = performance.now();
       await pair!.backend.sync(next, changed);
@@ -127,6 +135,16 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
   report({ name: `partial rules sync, 1 Service changed among ${label}`, value: round(median(kubitoPartial)), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same partial rules`, baseline_value: round(median(barePartial)), ratio: round(median(barePartial) / median(kubitoPartial)) });
   removeNetns(pair!.kubito);
   removeNetns(pair!.bare);
+}
+
+/**
+ * The state after Service i got endpoint addresses of `generation`, as the change tracker hands
+ * it over: a new array holding the same objects for every other port (the backends' render
+ * caches rely on that), Service i's port recomputed.
+ */
+export function withNewEndpoints(state: DesiredState, i: number, generation: number): DesiredState {
+  const [fresh] = computeDesiredState([syntheticService(i)], [syntheticSlice(i, { services: 1, endpointsPerService: ENDPOINTS, generation })], BENCH_NODE).servicePorts;
+  return { node: state.node, servicePorts: state.servicePorts.map((sp) => (sp.servicePortName === fresh.servicePortName && sp.protocol === fresh.protocol ? fresh : sp)) };
 }
 
 /** The cases that take minutes: full loads of more than 2,000 Services through nf_tables. */

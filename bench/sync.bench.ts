@@ -1,17 +1,18 @@
 /**
- * @module Rules sync cost of the iptables backend (issue 5, "Benchmarks"; issue 8's sync rows):
+ * @module Rules sync cost of the iptables and nftables backends (issue 5, "Benchmarks"; issue 8's
+ * sync rows; the nftables rows are sync-nft.ts, `KUBITO_BENCH_SYNC_VARIANTS=nftables`). iptables:
  * N ClusterIP Services x 2 endpoints (bench/proxy-state.ts, through the real change-tracker
  * code), synced by the real `IptablesBackend` into an empty network namespace, against a bare
  * `iptables-restore --noflush` of the very text the backend renders, into another empty one;
  * then one Service changed among N (new endpoints), the backend's partial sync against a bare
- * `iptables-restore --noflush` of the same partial text, on the two namespaces now holding the
- * same rules. No cluster.
+ * `iptables-restore --noflush` of the same partial text (the changed chains; KUBE-SERVICES & co.
+ * only when their rules change), on the two namespaces now holding the same rules. No cluster.
  *
  * What the backend's time includes and the bare one does not: rendering (the Node code), on a
- * first sync the probe and the jump rules (`-N`, `-C`, `-I`: about 15 commands) and an
- * `iptables-save -t nat` to find leftovers. The bare namespace gets the same jump rules
+ * first sync the probe, and on every full sync an `iptables-save` (leftover chains, missing
+ * jump rules, which the restore then inserts). The bare namespace gets the same jump rules
  * beforehand, untimed, so that both restores commit into the same kernel state. A full resync
- * (rules and jumps in place: `iptables-save -t nat`, render, restore) is a row of its own,
+ * (rules and jumps in place: `iptables-save`, render, restore) is a row of its own,
  * except at 10,000 Services with iptables-nft (minutes per sample). Both run their commands with
  * `nsenter --net=<ns>` (the node agent runs inside its namespace; this adds one exec to each).
  *

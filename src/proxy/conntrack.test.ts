@@ -1,7 +1,7 @@
 /** @module Stale UDP conntrack entries: parsing `conntrack -L` and upstream's choice of what to delete. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanStaleUdpEntries, conntrackDeleteArgv, parseConntrackList, staleConntrackFilters } from './conntrack.js';
+import { cleanStaleUdpEntries, conntrackDeleteArgv, UdpConntrackCleaner, parseConntrackList, staleConntrackFilters } from './conntrack.js';
 import { computeDesiredState } from './tracker/desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from './tracker/fixtures.js';
 import type { CommandRunner } from './types.js';
@@ -64,4 +64,39 @@ test('cleanStaleUdpEntries lists once and deletes each stale flow; no UDP Servic
   calls.length = 0;
   assert.equal(await cleanStaleUdpEntries(runner, { node: TEST_NODE, servicePorts: [] }), 0);
   assert.deepEqual(calls, []);
+});
+
+test('the cleaner runs again only when the UDP frontends or their serving endpoints changed', async () => {
+  const calls: string[] = [];
+  const runner: CommandRunner = {
+    async run(argv) {
+      calls.push(argv.slice(0, 2).join(' '));
+      return { code: 0, stdout: argv[1] === '-L' ? LISTED : '', stderr: '' };
+    },
+  };
+  const cleaner = new UdpConntrackCleaner(runner);
+  const first = state();
+  assert.equal(await cleaner.afterSync(first), 2);
+  assert.equal(await cleaner.afterSync(first), undefined, 'same UDP state: skipped');
+  const tcp = makeService('ns', 'web', (s) => {
+    s.spec.clusterIP = '10.96.0.40';
+    s.spec.ports = [{ name: 'http', port: 80, protocol: 'TCP' }];
+  });
+  const withTcp = { ...first, servicePorts: [...first.servicePorts, ...computeDesiredState([tcp], [makeSlice('ns', 'web', 1, (s) => { s.ports = [{ name: 'http', port: 80, protocol: 'TCP' }]; s.endpoints = [ep('10.244.0.8')]; })], TEST_NODE).servicePorts] };
+  assert.equal(await cleaner.afterSync(withTcp), undefined, 'a TCP change: skipped');
+  const moved = computeDesiredState(
+    [makeService('ns', 'dns', (s) => {
+      s.spec.type = 'NodePort';
+      s.spec.clusterIP = '10.96.0.20';
+      s.spec.ports = [{ name: 'dns', port: 53, protocol: 'UDP', nodePort: 30053 }];
+    })],
+    [makeSlice('ns', 'dns', 1, (s) => {
+      s.ports = [{ name: 'dns', port: 53, protocol: 'UDP' }];
+      s.endpoints = [ep('10.244.0.6')];
+    })],
+    TEST_NODE,
+  );
+  calls.length = 0;
+  assert.equal(await cleaner.afterSync(moved), 1, 'the UDP endpoint moved: runs');
+  assert.deepEqual(calls, ['conntrack -L', 'conntrack -D']);
 });

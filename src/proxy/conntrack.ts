@@ -85,3 +85,42 @@ export async function cleanStaleUdpEntries(runner: CommandRunner, state: Desired
   }
   return filters.length;
 }
+
+/**
+ * What the cleanup depends on: every UDP frontend (cluster, external and LB IPs with the port;
+ * NodePorts) of a port with serving endpoints, and those endpoints. Flows can only turn stale
+ * when this changes: after a cleanup, new flows are DNATed by the rules of the same commit.
+ */
+export function udpFingerprint(state: DesiredState): string {
+  const parts: string[] = [];
+  for (const sp of state.servicePorts) {
+    if (sp.protocol !== 'UDP') continue;
+    const serving = sp.endpoints.filter((e) => e.serving).map((e) => e.ip);
+    if (!serving.length) continue;
+    parts.push(`${[sp.clusterIP, ...sp.loadBalancerIPs, ...sp.externalIPs].join(',')}:${sp.port}|${sp.nodePort}>${serving.join(',')}`);
+  }
+  return parts.join(';');
+}
+
+/**
+ * `cleanStaleUdpEntries` after each sync, skipped while the UDP frontends and their serving
+ * endpoints are the same as at the last cleanup that ran (no `conntrack` process on the
+ * critical path of a sync that changed only TCP Services).
+ */
+export class UdpConntrackCleaner {
+  readonly #runner: CommandRunner;
+  #last: string | undefined;
+
+  constructor(runner: CommandRunner) {
+    this.#runner = runner;
+  }
+
+  /** Returns how many filters ran, or undefined when skipped. */
+  async afterSync(state: DesiredState): Promise<number | undefined> {
+    const fingerprint = udpFingerprint(state);
+    if (fingerprint === this.#last) return undefined;
+    const n = await cleanStaleUdpEntries(this.#runner, state);
+    this.#last = fingerprint;
+    return n;
+  }
+}

@@ -10,7 +10,7 @@ import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { Clock, InformerFactory } from '../client/index.js';
 import type { EventRecorder } from '../controllers/controller.js';
 import { BackendNotBuiltError, createBackend, type ProxyMode } from './backends.js';
-import { cleanStaleUdpEntries } from './conntrack.js';
+import { UdpConntrackCleaner } from './conntrack.js';
 import { healthChecksOf } from './healthcheck/plan.js';
 import { ServiceHealthServer } from './healthcheck/server.js';
 import { startProxyServers } from './metrics-server.js';
@@ -80,9 +80,11 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
   const host = options.serveOn === undefined ? options.node.nodeIPs[0] : options.serveOn;
   // The checks answer with the Proxier's health; it syncs them after each of its syncs.
   const healthChecks = host ? new ServiceHealthServer({ nodeName: options.node.nodeName, addresses: [host], proxyHealthy: () => proxier.healthy(), log, events: options.events }) : undefined;
+  // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync that
+  // changed the UDP Services' endpoints.
+  const cleaner = mode === 'userspace' ? undefined : new UdpConntrackCleaner(context.runner);
   const afterSync = async (state: DesiredState): Promise<void> => {
-    // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync.
-    if (mode !== 'userspace') await cleanStaleUdpEntries(context.runner, state);
+    await cleaner?.afterSync(state);
     await healthChecks?.sync(healthChecksOf(state));
   };
   const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, afterSync });

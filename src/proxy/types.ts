@@ -91,7 +91,9 @@ export interface ProxyNodeConfig {
 
 /**
  * The whole desired state: one entry per (service, port, protocol), sorted by `servicePortName`
- * then protocol, so renderings are deterministic and golden files stable.
+ * then protocol, so renderings are deterministic and golden files stable. Never mutated once
+ * made: the change tracker hands the same ServicePortState object again for a port it did not
+ * recompute, and the backends cache each port's rendering by that object.
  */
 export interface DesiredState {
   node: ProxyNodeConfig;

@@ -13,6 +13,7 @@ import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import type { CommandRunner } from '../types.js';
 import { chainsOfTable, IptablesBackend } from './applier.js';
+import { JUMP_RULES, jumpRuleText, missingJumpRules } from './jump-rules.js';
 
 const NS = `kubito-t${process.pid}ipt`;
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
@@ -69,6 +70,27 @@ describe('IptablesBackend in a network namespace', { skip: canRun ? false : 'nee
     assert.match(rules, /-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING/);
   });
 
+  test('the jump rules: every one once, also after the full sync of a restarted backend', async () => {
+    const again = new IptablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NS], variant: await backend.variant() });
+    await again.sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
+    const save = await backend.currentRules();
+    assert.deepEqual(missingJumpRules(save), []);
+    for (const rule of JUMP_RULES) assert.equal(save.split('\n').filter((l) => l === jumpRuleText(rule)).length, 1, jumpRuleText(rule));
+  });
+
+  test('a resync puts back jump rules someone deleted, once each', async () => {
+    const output = JUMP_RULES.find((r) => r.table === 'nat' && r.from === 'OUTPUT')!;
+    const forward = JUMP_RULES.find((r) => r.table === 'filter' && r.from === 'FORWARD' && r.to === 'KUBE-FORWARD')!;
+    const variant = await backend.variant();
+    const bin = variant === 'legacy' ? 'iptables-legacy' : variant === 'nft' ? 'iptables-nft' : 'iptables';
+    for (const rule of [output, forward]) sh('ip', 'netns', 'exec', NS, bin, '-w', '-t', rule.table, '-D', rule.from, ...rule.args);
+    assert.equal(missingJumpRules(await backend.currentRules()).length, 2);
+    await backend.sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
+    const save = await backend.currentRules();
+    assert.deepEqual(missingJumpRules(save), []);
+    for (const rule of JUMP_RULES) assert.equal(save.split('\n').filter((l) => l === jumpRuleText(rule)).length, 1, jumpRuleText(rule));
+  });
+
   test('packets to a cluster IP reach the endpoint; without endpoints they are refused at once', async () => {
     // svc1's endpoints are 10.180.0.1 (here) and 10.180.2.1 (nowhere): narrow to the live one.
     const svc = SCENARIO_SERVICES[0];
@@ -115,13 +137,27 @@ test('commands of a first sync and a partial sync (recording runner)', async () 
   const b = new IptablesBackend({ runner, variant: 'legacy' });
   const state = computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE);
   await b.sync(state, new Set());
-  assert.equal(calls.filter((c) => c.includes(' -N ')).length, 7);
-  assert.equal(calls.filter((c) => c.includes(' -I ')).length, 12);
-  assert.ok(calls.includes('iptables-legacy-save -t nat'), 'first sync is full: reads the existing chains');
+  assert.deepEqual(calls, ['iptables-legacy-save', 'iptables-legacy-restore -w --noflush'], 'first sync is full: reads what the kernel holds, then one restore');
   assert.ok(inputs[0].includes('-X KUBE-SEP-OLD0000000000000'));
+  assert.equal(inputs[0].split('\n').filter((l) => l.startsWith('-I ')).length, 12, 'the missing jump rules inserted by the restore');
+  assert.ok(inputs[0].includes('\n-I OUTPUT 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n'));
   calls.length = 0;
   await b.sync(state, new Set(['default/nginx/TCP']));
   assert.deepEqual(calls, ['iptables-legacy-restore -w --noflush']);
   assert.ok(inputs[1].includes(':KUBE-SVC-2CMXP7HKUVJN7L6M'));
   assert.ok(!inputs[1].includes(':KUBE-SVC-XPGD46QRK7WJZT7O'));
+  assert.ok(!inputs[1].includes('*filter') && !inputs[1].includes(':KUBE-SERVICES'), 'top-level rules unchanged: not rewritten');
+  assert.deepEqual(b.lastSync, { kind: 'partial', wroteTopLevel: false });
+
+  calls.length = 0;
+  await b.sync(state, new Set());
+  assert.deepEqual(calls, [], 'nothing changed: no restore');
+
+  const without = computeDesiredState(SCENARIO_SERVICES.filter((s) => s.metadata.name !== 'nginx'), SCENARIO_SLICES, TEST_NODE);
+  await b.sync(without, new Set(['default/nginx/TCP']));
+  assert.deepEqual(calls, ['iptables-legacy-restore -w --noflush']);
+  const last = inputs.at(-1)!;
+  assert.ok(last.includes('*filter') && last.includes(':KUBE-SERVICES - [0:0]'), 'a Service gone: the top-level chains are rewritten');
+  assert.ok(last.includes('-X KUBE-SVC-2CMXP7HKUVJN7L6M') && !last.includes('-j KUBE-SVC-2CMXP7HKUVJN7L6M'));
+  assert.deepEqual(b.lastSync, { kind: 'partial', wroteTopLevel: true });
 });

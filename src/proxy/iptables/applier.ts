@@ -6,16 +6,20 @@
  *
  * Which iptables: the host's own `iptables` (whichever flavour its alternatives point at) when
  * it works here, so that a plain `iptables-save` in the node namespace shows the rules, as the
- * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). The jump rules from the built-in chains are installed once (`-N`, `-C`, `-I`); every
- * sync then rewrites KUBE-SERVICES & co. and the changed services' chains in one restore.
- * Stale service chains are found from what this backend applied before, and on a full sync
- * from `iptables-save -t nat` (leftovers of an earlier run).
+ * chapter runs it; else `iptables-legacy`, else `iptables-nft` (see README). A full sync reads
+ * `iptables-save` and rewrites everything in one restore, which also inserts whichever jump
+ * rules from the built-in chains the save lacks (jump-rules.ts); a partial one only the changed services' chains, plus KUBE-SERVICES
+ * & co. when their rules changed (a Service added, removed, or gaining or losing endpoints), and
+ * no restore at all when nothing changed. Each port's rendered lines are cached
+ * (`IptablesRenderCache`), so a sync renders only the ports that changed.
+ * Stale service chains are found from what this backend applied before (each port's chains),
+ * and on a full sync from that `iptables-save` (leftovers of an earlier run).
  */
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
-import { JUMP_RULES, jumpTargets } from './jump-rules.js';
+import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
-import { renderIptables } from './render.js';
+import { IptablesRenderCache, renderIptables } from './render.js';
 
 export type IptablesVariant = 'legacy' | 'nft' | 'default';
 
@@ -49,9 +53,13 @@ export class IptablesBackend implements ProxyBackend {
   readonly #runner: CommandRunner;
   readonly #wrap: string[];
   #variant: IptablesVariant | 'auto';
-  #jumpsInstalled = false;
-  /** Service chains in the kernel after the last successful restore. */
-  #chains: Set<string> | undefined;
+  /** Each port's service chains in the kernel after the last successful restore; undefined: unknown. */
+  #portChains: Map<string, readonly string[]> | undefined;
+  /** The top-level rules in the kernel after the last successful restore. */
+  #topLevel: readonly string[] | undefined;
+  readonly #cache = new IptablesRenderCache();
+  /** What the last sync wrote (tests, logs). */
+  lastSync: { kind: 'full' | 'partial' | 'none'; wroteTopLevel: boolean } = { kind: 'none', wroteTopLevel: false };
 
   constructor(options: IptablesBackendOptions) {
     this.#runner = options.runner;
@@ -80,38 +88,42 @@ export class IptablesBackend implements ProxyBackend {
     return r.stdout;
   }
 
-  /** kube-proxy's chains and the jumps into them, once per backend (again after cleanup). */
-  async #ensureJumps(): Promise<void> {
-    const bin = BINARIES[await this.variant()];
-    for (const table of ['filter', 'nat'] as const) {
-      for (const chain of jumpTargets(table)) {
-        const r = await this.#run([bin.iptables, '-w', '-t', table, '-N', chain]);
-        if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new ApplyError([bin.iptables, '-t', table, '-N', chain], r);
-      }
-    }
-    for (const rule of JUMP_RULES) {
-      const check = await this.#run([bin.iptables, '-w', '-t', rule.table, '-C', rule.from, ...rule.args]);
-      if (check.code === 0) continue;
-      await this.#must([bin.iptables, '-w', '-t', rule.table, '-I', rule.from, '1', ...rule.args]);
-    }
-    this.#jumpsInstalled = true;
-  }
-
   async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
     const bin = BINARIES[await this.variant()];
-    if (!this.#jumpsInstalled) await this.#ensureJumps();
-    const full = changed === 'all' || this.#chains === undefined;
-    let existing: Iterable<string> = this.#chains ?? [];
-    if (full) existing = chainsOfTable(await this.#must([bin.save, '-t', 'nat']), 'nat');
-    const rendered = renderIptables(state, { only: full ? 'all' : changed, existingNatChains: existing });
+    const full = changed === 'all' || this.#portChains === undefined;
+    let rendered: ReturnType<typeof renderIptables>;
+    if (full) {
+      // What the kernel holds: leftover service chains to delete, and which jump rules from the
+      // built-in chains are missing (inserted by the same restore, whose full text declares
+      // every chain they jump to).
+      const save = await this.#must([bin.save]);
+      rendered = renderIptables(state, { existingNatChains: chainsOfTable(save, 'nat'), insertJumps: missingJumpRules(save), cache: this.#cache });
+    } else {
+      rendered = renderIptables(state, { only: changed, previousPortChains: this.#portChains, unchangedTopLevel: this.#topLevel, cache: this.#cache });
+    }
+    if (rendered.empty) {
+      this.lastSync = { kind: 'none', wroteTopLevel: false };
+      return;
+    }
     try {
       await this.#must([bin.restore, '-w', '--noflush'], rendered.text);
     } catch (err) {
       // The kernel now holds an unknown mix: the next sync must be a full one.
-      this.#chains = undefined;
+      this.#portChains = undefined;
+      this.#topLevel = undefined;
       throw err;
     }
-    this.#chains = rendered.activeNatChains;
+    if (full) {
+      this.#portChains = rendered.portChains;
+    } else {
+      for (const key of changed as ReadonlySet<string>) {
+        const chains = rendered.portChains.get(key);
+        if (chains) this.#portChains!.set(key, chains);
+        else this.#portChains!.delete(key);
+      }
+    }
+    this.#topLevel = rendered.topLevel;
+    this.lastSync = { kind: full ? 'full' : 'partial', wroteTopLevel: rendered.wroteTopLevel };
   }
 
   async currentRules(): Promise<string> {
@@ -136,8 +148,8 @@ export class IptablesBackend implements ProxyBackend {
       lines.push(`*${table}`, ...ours.map((c) => `:${c} - [0:0]`), ...ours.map((c) => `-X ${c}`), 'COMMIT');
     }
     if (lines.length) await this.#must([bin.restore, '-w', '--noflush'], `${lines.join('\n')}\n`);
-    this.#jumpsInstalled = false;
-    this.#chains = undefined;
+    this.#portChains = undefined;
+    this.#topLevel = undefined;
   }
 }
 

@@ -1,7 +1,10 @@
 /**
- * @module The rules kube-proxy installs outside iptables-restore, from the built-in chains into
- * its own (upstream's `iptablesJumpChains`): `<extra> -m comment --comment "<c>" -j <chain>`,
- * inserted at the top of the built-in chain once (`-C` to check, `-I` to insert). Pure.
+ * @module The rules from the built-in chains into kube-proxy's own (upstream's
+ * `iptablesJumpChains`): `<extra> -m comment --comment "<c>" -j <chain>`, at the top of the
+ * built-in chain. Upstream checks and inserts each with its own `iptables -C`/`-I`; kubito finds
+ * them in the `iptables-save` a full sync reads anyway (`missingJumpRules`) and inserts the
+ * missing ones with `-I <chain> 1` lines inside the full restore (`jumpInsertLine`): two
+ * processes instead of some thirty. Pure.
  */
 import { KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_PROXY_FIREWALL, KUBE_SERVICES } from './names.js';
 
@@ -39,4 +42,25 @@ export const JUMP_RULES: readonly JumpRule[] = [
 /** The chains the jump rules need, per table, declared (without flushing) before `-C`/`-I`. */
 export function jumpTargets(table: JumpRule['table']): string[] {
   return [...new Set(JUMP_RULES.filter((r) => r.table === table).map((r) => r.to))];
+}
+
+/** The rule as iptables-save prints it (and iptables-restore reads it): `-A <from> <args>`, spaces quoted. */
+export function jumpRuleText(rule: JumpRule, op: '-A' | '-I' = '-A'): string {
+  const args = rule.args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ');
+  return op === '-A' ? `-A ${rule.from} ${args}` : `-I ${rule.from} 1 ${args}`;
+}
+
+/** The jump rules an `iptables-save` text lacks (each looked for in its table's section). */
+export function missingJumpRules(save: string): JumpRule[] {
+  const lines = new Map<string, Set<string>>();
+  let table = '';
+  for (const line of save.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1);
+    else if (line.startsWith('-A ')) {
+      let set = lines.get(table);
+      if (!set) lines.set(table, (set = new Set()));
+      set.add(line.trimEnd());
+    }
+  }
+  return JUMP_RULES.filter((r) => !lines.get(r.table)?.has(jumpRuleText(r)));
 }

@@ -9,7 +9,7 @@ import { computeDesiredState } from '../tracker/desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import { formatTenDecimals, probability } from './probability.js';
-import { renderIptables } from './render.js';
+import { IptablesRenderCache, renderIptables } from './render.js';
 
 const STATE = computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE);
 
@@ -77,4 +77,20 @@ test('large clusters leave out the per-endpoint comments', () => {
   assert.ok(!/^-A KUBE-SEP-\S+ -m comment/m.test(text));
   assert.ok(/^-A KUBE-SVC-\S+ -m statistic --mode random --probability 0.0009990010 -j KUBE-SEP-/m.test(text));
   assert.ok(text.includes('-m comment --comment "ns/big:p cluster IP"'));
+});
+
+test('a cached render equals a fresh one; an unchanged top level is left out of a partial render', () => {
+  const cache = new IptablesRenderCache();
+  const first = renderIptables(STATE, { cache });
+  assert.equal(renderIptables(STATE, { cache }).text, first.text);
+  assert.equal(renderIptables(STATE).text, first.text);
+  const partial = renderIptables(STATE, { only: new Set(['default/nginx/TCP']), unchangedTopLevel: first.topLevel, cache });
+  assert.equal(partial.wroteTopLevel, false);
+  assert.ok(!partial.text.includes('*filter') && !partial.text.includes('KUBE-SERVICES'));
+  assert.ok(partial.text.startsWith('*nat\n:KUBE-SVC-2CMXP7HKUVJN7L6M - [0:0]\n'));
+  const nothing = renderIptables(STATE, { only: new Set(), unchangedTopLevel: first.topLevel, cache });
+  assert.equal(nothing.empty, true);
+  // The cache follows the node facts: another cluster CIDR renders anew.
+  const other = { ...STATE, node: { ...STATE.node, clusterCIDR: '10.99.0.0/16' } };
+  assert.ok(renderIptables(other, { cache }).text.includes('! -s 10.99.0.0/16'));
 });

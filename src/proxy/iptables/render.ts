@@ -27,6 +27,7 @@ import {
   localChain,
   serviceChain,
 } from './names.js';
+import { jumpRuleText, type JumpRule } from './jump-rules.js';
 import { probability } from './probability.js';
 
 /** Above this many endpoints in all, SEP and SVC→SEP rules go without comments (upstream). */
@@ -37,15 +38,40 @@ export interface RenderOptions {
   only?: ReadonlySet<string> | 'all';
   /** The nat chains the kernel holds now; unused service chains among them are deleted. */
   existingNatChains?: Iterable<string>;
+  /**
+   * Each port's own chains as the kernel holds them (`portChains` of the renders applied so far):
+   * in a partial render, the chains of the changed ports that they no longer use are deleted
+   * (a chain name belongs to one port). Cheaper than `existingNatChains`, which must check every
+   * chain against every port.
+   */
+  previousPortChains?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The `topLevel` of the render the kernel holds now: when this render's is the same, a partial
+   * render leaves the top-level chains (KUBE-SERVICES & co.) out, so that the restore touches
+   * only the changed services' chains.
+   */
+  unchangedTopLevel?: readonly string[];
+  /** Per-port pieces of earlier renders, reused for unchanged ports. */
+  cache?: IptablesRenderCache;
+  /** Jump rules to insert at the top of their built-in chains (`-I <chain> 1`), in this order. */
+  insertJumps?: readonly JumpRule[];
 }
 
 export interface Rendered {
   /** The whole `iptables-restore --noflush` input: `*filter ... COMMIT` then `*nat ... COMMIT`. */
   text: string;
-  /** Every per-service nat chain the state uses (written or left alone). */
-  activeNatChains: Set<string>;
+  /** Every per-service nat chain the state uses (written or left alone); built on first use. */
+  readonly activeNatChains: Set<string>;
+  /** The chains of each port this text writes (every port, in a full render). */
+  portChains: Map<string, readonly string[]>;
   /** Stale chains this text deletes. */
   deletedChains: string[];
+  /** The rules of the top-level chains, per port (compare with the next render's: `unchangedTopLevel`). */
+  topLevel: readonly string[];
+  /** Whether the text writes the top-level chains (always, unless `unchangedTopLevel` matched). */
+  wroteTopLevel: boolean;
+  /** Whether the text changes nothing (a partial render with no chain to write or delete). */
+  empty: boolean;
 }
 
 /** Writes iptables-restore lines; comments with spaces are quoted, as upstream writes them. */
@@ -62,59 +88,163 @@ function markText(bit: number): string {
   return `0x${(1 << bit).toString(16)}`;
 }
 
+/** What one service port writes: its lines in the top-level chains, its own chains and their rules. */
+interface PortPieces {
+  key: string;
+  filterTop: string[];
+  natTop: string[];
+  chainDecls: string[];
+  chainRules: string[];
+  chains: string[];
+  /** filterTop and natTop as one text (the port's share of `topLevel`). */
+  top: string;
+}
+
+interface RenderContext {
+  clusterCIDR: string;
+  nodeIPs: string[];
+  large: boolean;
+}
+
+/**
+ * Pieces of earlier renders by ServicePortState object: the change tracker hands the same object
+ * for a port it did not recompute, so a sync renders only the ports that changed (a state is
+ * never mutated once handed to a backend). Entries are checked against the render's node facts
+ * and large-cluster mode; objects no state holds any more are dropped by the garbage collector.
+ */
+export class IptablesRenderCache {
+  #byPort = new WeakMap<ServicePortState, { context: RenderContext; pieces: PortPieces }>();
+
+  pieces(sp: ServicePortState, context: RenderContext): PortPieces {
+    const hit = this.#byPort.get(sp);
+    if (hit && sameContext(hit.context, context)) return hit.pieces;
+    const pieces = portPieces(sp, context);
+    this.#byPort.set(sp, { context, pieces });
+    return pieces;
+  }
+}
+
+function sameContext(a: RenderContext, b: RenderContext): boolean {
+  return a === b || (a.clusterCIDR === b.clusterCIDR && a.large === b.large && a.nodeIPs.join() === b.nodeIPs.join());
+}
+
+function portPieces(sp: ServicePortState, context: RenderContext): PortPieces {
+  const filterTop = new Lines();
+  const natTop = new Lines();
+  const chainDecls = new Lines();
+  const chainRules = new Lines();
+  const active = new Set<string>();
+  const comment = (text: string): string[] => (context.large ? [] : ['-m', 'comment', '--comment', text]);
+  renderServicePort(sp, { filterRules: filterTop, natRules: natTop, chains: chainDecls, chainRules, active, clusterCIDR: context.clusterCIDR, nodeIPs: context.nodeIPs, comment });
+  return {
+    key: servicePortKey(sp),
+    filterTop: filterTop.out,
+    natTop: natTop.out,
+    chainDecls: chainDecls.out,
+    chainRules: chainRules.out,
+    chains: [...active],
+    top: `${filterTop.out.join('\n')}\u0000${natTop.out.join('\n')}`,
+  };
+}
+
 export function renderIptables(state: DesiredState, options: RenderOptions = {}): Rendered {
   const only = options.only ?? 'all';
   const mark = markText(state.node.masqueradeBit);
-  const clusterCIDR = state.node.clusterCIDR;
-  const totalEndpoints = state.servicePorts.reduce((n, sp) => n + sp.endpoints.length, 0);
-  const large = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
-  const comment = (text: string): string[] => (large ? [] : ['-m', 'comment', '--comment', text]);
+  let totalEndpoints = 0;
+  for (const sp of state.servicePorts) totalEndpoints += sp.endpoints.length;
+  const context: RenderContext = { clusterCIDR: state.node.clusterCIDR, nodeIPs: state.node.nodeIPs, large: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD };
 
-  const filterChains = new Lines();
-  const filterRules = new Lines();
-  const natChains = new Lines();
-  const natRules = new Lines();
-  const skipped = { chains: new Lines(), rules: new Lines() };
-  const active = new Set<string>();
+  const pieces = state.servicePorts.map((sp) => (options.cache ? options.cache.pieces(sp, context) : portPieces(sp, context)));
+  const topLevel = [mark, ...pieces.map((p) => p.top)];
+  const writeTop = only === 'all' || !sameStrings(options.unchangedTopLevel, topLevel);
 
-  for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_PROXY_FIREWALL]) filterChains.write(`:${chain} - [0:0]`);
-  for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_MARK_MASQ, KUBE_POSTROUTING]) natChains.write(`:${chain} - [0:0]`);
+  const filterChains: string[] = [];
+  const filterRules: string[] = [];
+  const natChains: string[] = [];
+  const natRules: string[] = [];
 
-  natRules.write('-A', KUBE_POSTROUTING, '-m', 'mark', '!', '--mark', `${mark}/${mark}`, '-j', 'RETURN');
-  natRules.write('-A', KUBE_POSTROUTING, '-j', 'MARK', '--xor-mark', mark);
-  natRules.write('-A', KUBE_POSTROUTING, '-m', 'comment', '--comment', q('kubernetes service traffic requiring SNAT'), '-j', 'MASQUERADE', '--random-fully');
-  natRules.write('-A', KUBE_MARK_MASQ, '-j', 'MARK', '--or-mark', mark);
-
-  for (const sp of state.servicePorts) {
-    const full = only === 'all' || only.has(servicePortKey(sp));
-    renderServicePort(sp, {
-      filterRules,
-      natRules,
-      chains: full ? natChains : skipped.chains,
-      chainRules: full ? natRules : skipped.rules,
-      active,
-      clusterCIDR,
-      nodeIPs: state.node.nodeIPs,
-      comment,
-    });
+  if (writeTop) {
+    for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_PROXY_FIREWALL]) filterChains.push(`:${chain} - [0:0]`);
+    for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_MARK_MASQ, KUBE_POSTROUTING]) natChains.push(`:${chain} - [0:0]`);
+    natRules.push(
+      `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
+      `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`,
+      `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
+      `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`,
+    );
   }
 
-  const deletedChains: string[] = [];
-  for (const chain of options.existingNatChains ?? []) {
-    if (!isServiceChainName(chain) || active.has(chain)) continue;
-    natChains.write(`:${chain} - [0:0]`);
-    natRules.write('-X', chain);
-    deletedChains.push(chain);
+  let wroteChains = false;
+  const portChains = new Map<string, readonly string[]>();
+  for (const p of pieces) {
+    if (writeTop) {
+      for (const line of p.filterTop) filterRules.push(line);
+      for (const line of p.natTop) natRules.push(line);
+    }
+    if (only === 'all' || only.has(p.key)) {
+      for (const line of p.chainDecls) natChains.push(line);
+      for (const line of p.chainRules) natRules.push(line);
+      portChains.set(p.key, p.chains);
+      wroteChains ||= p.chainDecls.length > 0;
+    }
+  }
+  let active: Set<string> | undefined;
+  const activeChains = (): Set<string> => {
+    if (!active) {
+      active = new Set();
+      for (const p of pieces) for (const c of p.chains) active.add(c);
+    }
+    return active;
+  };
+
+  const doomed = new Set<string>();
+  if (options.existingNatChains) {
+    const used = activeChains();
+    for (const chain of options.existingNatChains) if (isServiceChainName(chain) && !used.has(chain)) doomed.add(chain);
+  }
+  if (only !== 'all' && options.previousPortChains) {
+    for (const key of only) {
+      const now = portChains.get(key) ?? [];
+      for (const chain of options.previousPortChains.get(key) ?? []) if (!now.includes(chain)) doomed.add(chain);
+    }
+  }
+  const deletedChains = [...doomed];
+  for (const chain of deletedChains) {
+    natChains.push(`:${chain} - [0:0]`);
+    natRules.push(`-X ${chain}`);
   }
 
-  natRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', q('kubernetes service nodeports; NOTE: this must be the last rule in this chain'), '-m', 'addrtype', '--dst-type', 'LOCAL', '!', '-d', '127.0.0.0/8', '-j', KUBE_NODEPORTS);
+  if (writeTop) {
+    natRules.push(`-A ${KUBE_SERVICES} -m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`);
+    filterRules.push(
+      `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
+      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark}/${mark} -j ACCEPT`,
+      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    );
+  }
 
-  filterRules.write('-A', KUBE_FORWARD, '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP');
-  filterRules.write('-A', KUBE_FORWARD, '-m', 'comment', '--comment', q('kubernetes forwarding rules'), '-m', 'mark', '--mark', `${mark}/${mark}`, '-j', 'ACCEPT');
-  filterRules.write('-A', KUBE_FORWARD, '-m', 'comment', '--comment', q('kubernetes forwarding conntrack rule'), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
+  const jumps = options.insertJumps ?? [];
+  for (const rule of jumps) (rule.table === 'filter' ? filterRules : natRules).push(jumpRuleText(rule, '-I'));
+  const filter = writeTop || jumps.some((r) => r.table === 'filter') ? ['*filter', ...filterChains, ...filterRules, 'COMMIT'] : [];
+  const text = [...filter, '*nat', ...natChains, ...natRules, 'COMMIT', ''].join('\n');
+  return {
+    text,
+    get activeNatChains() {
+      return activeChains();
+    },
+    portChains,
+    deletedChains,
+    topLevel,
+    wroteTopLevel: writeTop,
+    empty: !writeTop && !wroteChains && deletedChains.length === 0 && jumps.length === 0,
+  };
+}
 
-  const text = ['*filter', ...filterChains.out, ...filterRules.out, 'COMMIT', '*nat', ...natChains.out, ...natRules.out, 'COMMIT', ''].join('\n');
-  return { text, activeNatChains: active, deletedChains };
+/** Element-wise equality; cached pieces share their strings, so most compare by reference. */
+function sameStrings(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 interface Sinks {

@@ -17,6 +17,7 @@ import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import type { CommandRunner, DesiredState } from '../types.js';
 import { NftablesBackend, NftNotFoundError } from './applier.js';
+import { affinitySet } from './names.js';
 
 const P = `kubito-t${process.pid}n`;
 const NODE = `${P}node`;
@@ -73,7 +74,8 @@ async function tableShape(): Promise<string[]> {
 }
 
 describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'needs root, ip netns and nft' }, () => {
-  const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE] });
+  let clockMs = 0;
+  const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE], now: () => clockMs });
 
   let topology: Topology | undefined;
 
@@ -117,6 +119,10 @@ describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'need
     assert.ok((await backend.currentRules()).includes('endpoint-'), 'flushed chain still listed');
     const stale = /chain (endpoint-\S+__10\.244\.0\.12\/8080) \{\s*\}/.exec(await backend.currentRules());
     assert.ok(stale, 'the gone endpoint chain is flushed, not yet deleted');
+    clockMs += 999;
+    await backend.sync(stateWith(['10.244.0.11']), new Set());
+    assert.equal(backend.lastSync.staleDeleted, 0, 'not within a second');
+    clockMs += 1;
     await backend.sync(stateWith(['10.244.0.11']), new Set());
     assert.equal(backend.lastSync.staleDeleted, 1);
     assert.ok(!(await backend.currentRules()).includes(stale[1]));
@@ -131,6 +137,18 @@ describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'need
     // And back to two endpoints, partially.
     await backend.sync(stateWith(['10.244.0.11', '10.244.0.12']), new Set(['t/web:http/TCP']));
     assert.equal((await answers(CLI, '10.96.0.100', 80, 16)).size, 2);
+  });
+
+  test('a full resync keeps the clients of the affinity sets', async () => {
+    await backend.sync(stateWith(['10.244.0.11', '10.244.0.12']), 'all');
+    const seen = [...(await answers(CLI, '10.96.0.102', 80, 3))];
+    assert.equal(seen.length, 1);
+    const clientsOf = () => inNs(NODE, 'nft', 'list', 'sets', 'ip').split('\n').filter((l) => /elements = \{ 10\.\d+\.\d+\.\d+ /.test(l));
+    assert.equal(clientsOf().length, 1, 'one client remembered');
+    await backend.sync(stateWith(['10.244.0.11', '10.244.0.12']), 'all');
+    assert.equal(clientsOf().length, 1, 'still remembered after the full sync');
+    assert.match(clientsOf()[0], /expires [1-5]?\d(s|ms)/, 'with what was left of its 60 s');
+    assert.deepEqual([...(await answers(CLI, '10.96.0.102', 80, 6))], seen, 'the client stays on its endpoint');
   });
 
   test('cleanup deletes the table; a sync brings it back', async () => {
@@ -153,11 +171,12 @@ test('commands of full, partial and stale-deleting syncs (recording runner)', as
       return { code: 0, stdout: '', stderr: '' };
     },
   };
-  const b = new NftablesBackend({ runner });
+  let clockMs = 0;
+  const b = new NftablesBackend({ runner, now: () => clockMs });
   const two = stateWith(['10.244.0.11', '10.244.0.12']);
   await b.sync(two, new Set(['t/web:http/TCP']));
-  assert.deepEqual(calls, ['nft -f -'], 'the first sync is full even when given keys');
-  assert.ok(inputs[0].startsWith('add table ip kube-proxy\ndelete table ip kube-proxy\n'));
+  assert.deepEqual(calls, ['nft -j list sets ip', 'nft -f -'], 'the first sync is full even when given keys; with affinity sets, their clients are read first');
+  assert.ok(inputs[1].startsWith('add table ip kube-proxy\ndelete table ip kube-proxy\n'));
   calls.length = 0;
   inputs.length = 0;
   await b.sync(stateWith(['10.244.0.11']), new Set(['t/web:http/TCP']));
@@ -166,8 +185,26 @@ test('commands of full, partial and stale-deleting syncs (recording runner)', as
   calls.length = 0;
   inputs.length = 0;
   await b.sync(stateWith(['10.244.0.11']), new Set());
+  assert.deepEqual(calls, [], 'nothing changed, the stale chain is not a second old');
+  clockMs += 1000;
+  await b.sync(stateWith(['10.244.0.11']), new Set());
   assert.deepEqual(calls, ['nft -f -'], 'only the stale-chain deletion');
   assert.match(inputs[0], /^delete chain ip kube-proxy endpoint-\S+__10\.244\.0\.12\/8080\n$/);
+  // A chain flushed, then used again before its deletion, stays.
+  calls.length = 0;
+  inputs.length = 0;
+  await b.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+  clockMs += 500;
+  await b.sync(stateWith(['10.244.0.11', '10.244.0.12']), new Set(['t/web:http/TCP']));
+  clockMs += 1000;
+  await b.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+  assert.equal(calls.length, 3, 'one transaction per sync');
+  assert.equal(b.lastSync.staleDeleted, 0, 'the .11 chain came back before it was due');
+  assert.ok(!inputs[2].includes('delete chain'));
+  clockMs += 1000;
+  await b.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+  assert.equal(b.lastSync.staleDeleted, 1);
+  assert.match(inputs[3], /^delete chain ip kube-proxy endpoint-\S+__10\.244\.0\.11\/8080\n/);
 });
 
 test('a failed script makes the next sync full; a missing nft names the Debian package', async () => {
@@ -187,4 +224,27 @@ test('a failed script makes the next sync full; a missing nft names the Debian p
 
   const missing = new NftablesBackend({ runner: { run: async () => ({ code: -1, stdout: '', stderr: 'spawn nft ENOENT' }) } });
   await assert.rejects(missing.sync(stateWith([]), 'all'), (err: unknown) => err instanceof NftNotFoundError && /Debian package nftables/.test(err.message));
+});
+
+test('a full sync whose affinity clients cannot be re-added still loads the table, without them', async () => {
+  const state = stateWith(['10.244.0.11', '10.244.0.12']);
+  const sticky = state.servicePorts.find((sp) => sp.name === 'sticky')!;
+  const setName = affinitySet(sticky, sticky.endpoints[0]);
+  const listed = JSON.stringify({ nftables: [{ set: { family: 'ip', table: 'kube-proxy', name: setName, elem: [{ elem: { val: '10.244.0.9', expires: 30 } }] } }] });
+  const inputs: string[] = [];
+  const logs: string[] = [];
+  const runner: CommandRunner = {
+    async run(argv, options) {
+      if (argv.includes('list')) return { code: 0, stdout: listed, stderr: '' };
+      inputs.push(options?.input ?? '');
+      return options?.input?.includes(' expires ') ? { code: 1, stdout: '', stderr: 'Error: boom' } : { code: 0, stdout: '', stderr: '' };
+    },
+  };
+  const b = new NftablesBackend({ runner, log: (l) => logs.push(l) });
+  await b.sync(state, 'all');
+  assert.equal(inputs.length, 2);
+  assert.ok(inputs[0].includes(`add element ip kube-proxy ${setName} { 10.244.0.9 timeout 60s expires 30s }`));
+  assert.ok(!inputs[1].includes(' expires '));
+  assert.equal(b.lastSync.kind, 'full');
+  assert.match(logs.join('\n'), /affinity sets' clients failed/);
 });

@@ -7,13 +7,18 @@
  * It keeps what the kernel holds after each successful sync (every port's chains, rules and map
  * elements), so a partial sync rewrites only the changed ports. A full sync (`'all'`, the first
  * one, any after a failure) replaces the whole table. Chains a partial sync left unused are
- * flushed by it and deleted in a separate transaction at the next sync (upstream does the same:
- * older kernels refuse to delete a chain right after the map element that named it went away).
+ * flushed by it and deleted by the first sync at least `STALE_CHAIN_DELAY_MS` later, inside that
+ * sync's own transaction (upstream does the same: older kernels refuse to delete a chain right
+ * after the map element that named it went away). A full sync keeps the clients of the ClientIP
+ * affinity sets (affinity.ts: listed first, re-added by the same transaction). One `nft -f` per sync: each costs nft a dump
+ * of every chain in the namespace (nft 1.0.6 needs its chain cache for any `add rule` or
+ * element with a verdict), so a second transaction would double a partial sync.
  */
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend, ProxyNodeConfig } from '../types.js';
 import { TABLE_REF } from './names.js';
-import { activeChains, renderFull, renderPartial, type TableState } from './render.js';
+import { affinityCarryOver, hasAffinitySets, parseAffinityClients } from './affinity.js';
+import { NftablesRenderCache, renderFull, renderPartial, type TableState } from './render.js';
 
 /** `nft` is not installed where the backend runs. */
 export class NftNotFoundError extends Error {
@@ -23,8 +28,13 @@ export class NftNotFoundError extends Error {
   }
 }
 
+/** How long a flushed chain waits before it is deleted (upstream: one second). */
+export const STALE_CHAIN_DELAY_MS = 1000;
+
 export interface NftablesBackendOptions {
   runner: CommandRunner;
+  /** Monotonic ms (stale-chain ages); default `performance.now`. */
+  now?: () => number;
   /** argv prefix putting each command in the right namespace (e.g. `ip netns exec <ns>`); default none. */
   wrap?: string[];
   log?(line: string): void;
@@ -42,11 +52,13 @@ export class NftablesBackend implements ProxyBackend {
   readonly #runner: CommandRunner;
   readonly #wrap: string[];
   readonly #log: (line: string) => void;
+  readonly #now: () => number;
+  readonly #cache = new NftablesRenderCache();
   /** The table as the last successful sync left it; undefined: unknown, the next sync is full. */
   #table: TableState | undefined;
   #node: ProxyNodeConfig | undefined;
-  /** Chains flushed by an earlier partial sync, to delete now. */
-  #stale = new Set<string>();
+  /** Chains flushed by an earlier partial sync → when; deleted once STALE_CHAIN_DELAY_MS old. */
+  #stale = new Map<string, number>();
   /** What the last sync did (for tests and logs). */
   lastSync: SyncReport = { kind: 'none', lines: 0, staleDeleted: 0 };
 
@@ -54,6 +66,7 @@ export class NftablesBackend implements ProxyBackend {
     this.#runner = options.runner;
     this.#wrap = options.wrap ?? [];
     this.#log = options.log ?? (() => undefined);
+    this.#now = options.now ?? (() => performance.now());
   }
 
   async #nft(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -72,21 +85,34 @@ export class NftablesBackend implements ProxyBackend {
     const full = changed === 'all' || this.#table === undefined || JSON.stringify(state.node) !== JSON.stringify(this.#node);
     try {
       if (full) {
-        const rendered = renderFull(state);
+        const rendered = renderFull(state, { cache: this.#cache });
         this.#table = undefined;
-        await this.#apply(rendered.text);
+        const carried = hasAffinitySets(rendered.table) ? affinityCarryOver(await this.#affinityClients(), rendered.table) : [];
+        if (!carried.length) await this.#apply(rendered.text);
+        else {
+          try {
+            await this.#apply(`${rendered.text}${carried.join('\n')}\n`);
+          } catch (err) {
+            // Never let the clients block the table: without them, they move once.
+            this.#log(`proxy: a full sync re-adding ${carried.length} affinity sets' clients failed; syncing without them: ${err instanceof Error ? err.message : String(err)}`);
+            await this.#apply(rendered.text);
+          }
+        }
         this.#table = rendered.table;
         this.#node = state.node;
         this.#stale.clear();
         this.lastSync = { kind: 'full', lines: countLines(rendered.text), staleDeleted: 0 };
         return;
       }
-      const rendered = renderPartial(this.#table!, state, changed as ReadonlySet<string>);
-      const staleDeleted = await this.#deleteStale(rendered.table);
-      if (rendered.text) await this.#apply(rendered.text);
+      const rendered = renderPartial(this.#table!, state, changed as ReadonlySet<string>, { cache: this.#cache, inPlace: true });
+      const doomed = this.#dueStale(rendered.declaredChains);
+      const script = doomed.map((c) => `delete chain ${TABLE_REF} ${c}\n`).join('') + rendered.text;
+      if (script) await this.#apply(script);
       this.#table = rendered.table;
-      for (const c of rendered.staleChains) this.#stale.add(c);
-      this.lastSync = { kind: rendered.text ? 'partial' : 'none', lines: countLines(rendered.text), staleDeleted };
+      for (const c of doomed) this.#stale.delete(c);
+      const now = this.#now();
+      for (const c of rendered.staleChains) this.#stale.set(c, now);
+      this.lastSync = { kind: rendered.text ? 'partial' : 'none', lines: countLines(rendered.text), staleDeleted: doomed.length };
     } catch (err) {
       // The kernel now holds an unknown mix: the next sync must be a full one.
       this.#table = undefined;
@@ -94,19 +120,27 @@ export class NftablesBackend implements ProxyBackend {
     }
   }
 
-  /** Deletes the chains earlier partial syncs flushed, unless a port uses one again; errors only logged. */
-  async #deleteStale(next: TableState): Promise<number> {
-    if (!this.#stale.size) return 0;
-    const active = activeChains(next);
-    const doomed = [...this.#stale].filter((c) => !active.has(c));
-    this.#stale.clear();
-    if (!doomed.length) return 0;
-    const r = await this.#nft(['-f', '-'], doomed.map((c) => `delete chain ${TABLE_REF} ${c}\n`).join(''));
-    if (r.code !== 0) {
-      this.#log(`proxy: deleting ${doomed.length} stale nftables chains failed (the next full sync removes them): ${r.stderr.trim()}`);
-      return 0;
-    }
-    return doomed.length;
+  /**
+   * The flushed chains old enough to delete now. Ones the changed ports declare again are
+   * forgotten (the partial script re-adds and flushes them); no other port can have taken one
+   * up, since only a changed port's chains change.
+   */
+  #dueStale(declared: readonly string[]): string[] {
+    if (!this.#stale.size) return [];
+    for (const c of declared) this.#stale.delete(c);
+    const due = this.#now() - STALE_CHAIN_DELAY_MS;
+    const out: string[] = [];
+    for (const [chain, at] of this.#stale) if (at <= due) out.push(chain);
+    return out;
+  }
+
+  /**
+   * The clients the affinity sets hold now (none when the table or `nft -j` fails: a full sync
+   * must not fail for want of them; those clients then move once).
+   */
+  async #affinityClients(): Promise<ReturnType<typeof parseAffinityClients>> {
+    const r = await this.#nft(['-j', 'list', 'sets', 'ip']);
+    return r.code === 0 ? parseAffinityClients(r.stdout) : new Map();
   }
 
   async currentRules(): Promise<string> {

@@ -9,7 +9,7 @@ import { computeDesiredState } from '../tracker/desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import { serviceChain } from './names.js';
-import { renderFull, renderPartial } from './render.js';
+import { NftablesRenderCache, renderFull, renderPartial } from './render.js';
 
 const STATE = computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE);
 
@@ -58,7 +58,7 @@ test('partial render: only the changed ports, stale chains flushed and reported'
   const fresh = renderFull(after).table;
   assert.deepEqual([...table.ports.keys()].sort(), [...fresh.ports.keys()].sort());
   for (const [k, p] of fresh.ports) assert.deepEqual(table.ports.get(k), p, k);
-  assert.deepEqual([...table.clusterIPs].sort(), [...fresh.clusterIPs].sort());
+  assert.deepEqual([...table.clusterIPs].sort(), [...fresh.clusterIPs].sort(), 'cluster IPs with their port counts');
 });
 
 test('a partial render of unchanged ports writes nothing', () => {
@@ -121,4 +121,27 @@ test('above 1000 service ports, service chains dispatch by a numgen cascade, not
     'goto endpoint-…__10.244.1.3/8080',
   ]);
   assert.ok(!text.includes(' vmap { 0 :'));
+});
+
+test('a cached render equals a fresh one, full and partial; the cache follows the node facts', () => {
+  const cache = new NftablesRenderCache();
+  const fresh = renderFull(STATE);
+  const first = renderFull(STATE, { cache });
+  assert.equal(first.text, fresh.text);
+  assert.equal(renderFull(STATE, { cache }).text, fresh.text);
+  const next = updatedState();
+  assert.equal(renderPartial(first.table, next, CHANGED, { cache }).text, renderPartial(fresh.table, next, CHANGED).text);
+  const other = { ...STATE, node: { ...STATE.node, clusterCIDR: '10.99.0.0/16' } };
+  assert.ok(renderFull(other, { cache }).text.includes('ip saddr != 10.99.0.0/16'));
+});
+
+test('an in-place partial render writes the same script and leaves the same table as a copying one', () => {
+  const next = updatedState();
+  const copying = renderPartial(renderFull(STATE).table, next, CHANGED);
+  const owned = renderFull(STATE).table;
+  const inPlace = renderPartial(owned, next, CHANGED, { inPlace: true });
+  assert.equal(inPlace.text, copying.text);
+  assert.equal(inPlace.table.ports, owned.ports, 'the same map, updated');
+  assert.deepEqual([...inPlace.table.ports.keys()].sort(), [...copying.table.ports.keys()].sort());
+  assert.deepEqual([...inPlace.table.clusterIPs].sort(), [...copying.table.clusterIPs].sort());
 });

@@ -11,7 +11,7 @@
  *   returned as `staleChains`; the caller deletes them in a later sync (upstream waits because
  *   kernels before 6.2 notice a chain is unreferenced only some time after its map element goes).
  */
-import { servicePortKey, type DesiredState, type ProxyNodeConfig } from '../types.js';
+import { servicePortKey, type DesiredState, type ProxyNodeConfig, type ServicePortState } from '../types.js';
 import {
   CLUSTER_IPS_CHECK_CHAIN,
   CLUSTER_IPS_SET,
@@ -31,10 +31,10 @@ import {
 } from './names.js';
 import { elementText, LARGE_CLUSTER_SERVICE_PORTS, portRules, quote, type AffinitySet, type MapElement, type PortRules } from './port-rules.js';
 
-/** What the kernel holds after a script applied: every port's rules and the active cluster IPs. */
+/** What the kernel holds after a script applied: every port's rules; the cluster IPs, each with how many ports use it. */
 export interface TableState {
   ports: Map<string, PortRules>;
-  clusterIPs: Set<string>;
+  clusterIPs: Map<string, number>;
 }
 
 export interface RenderedFull {
@@ -45,6 +45,8 @@ export interface RenderedFull {
 export interface RenderedPartial extends RenderedFull {
   /** Chains flushed by this script that no port uses any more: delete them in a later sync. */
   staleChains: string[];
+  /** Every chain the changed ports use now (declared by this script). */
+  declaredChains: string[];
 }
 
 /**
@@ -141,20 +143,66 @@ function portLines(p: PortRules): string[] {
   ];
 }
 
-/** The whole table, replacing whatever `ip kube-proxy` holds, in one transaction. */
-export function renderFull(state: DesiredState): RenderedFull {
-  const lines = [`add table ${TABLE_REF}`, `delete table ${TABLE_REF}`, ...renderSkeleton(state.node)];
-  const ports = new Map<string, PortRules>();
-  const clusterIPs = new Set<string>();
-  const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
-  for (const sp of state.servicePorts) {
-    const p = portRules(sp, state.node, { large });
-    ports.set(p.key, p);
-    clusterIPs.add(sp.clusterIP);
-    lines.push(...portLines(p));
+interface Rendering {
+  node: ProxyNodeConfig;
+  large: boolean;
+}
+
+/**
+ * Ports rendered by earlier syncs, by ServicePortState object: the change tracker hands the same
+ * object for a port it did not recompute (a state is never mutated once handed to a backend), so
+ * a full resync renders only what changed. Entries are checked against the node facts and the
+ * dispatch form; objects no state holds any more are dropped by the garbage collector.
+ */
+export class NftablesRenderCache {
+  #byPort = new WeakMap<ServicePortState, { rendering: Rendering; rules: PortRules; text?: string }>();
+
+  #entry(sp: ServicePortState, rendering: Rendering): { rules: PortRules; text?: string } {
+    const hit = this.#byPort.get(sp);
+    if (hit && (hit.rendering.node === rendering.node || JSON.stringify(hit.rendering.node) === JSON.stringify(rendering.node)) && hit.rendering.large === rendering.large) return hit;
+    const entry = { rendering, rules: portRules(sp, rendering.node, { large: rendering.large }) };
+    this.#byPort.set(sp, entry);
+    return entry;
   }
-  if (clusterIPs.size) lines.push(`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${[...clusterIPs].join(', ')} }`);
-  return { text: `${lines.join('\n')}\n`, table: { ports, clusterIPs } };
+
+  rules(sp: ServicePortState, node: ProxyNodeConfig, large: boolean): PortRules {
+    return this.#entry(sp, { node, large }).rules;
+  }
+
+  /** The port's rules and its block of `renderFull` text. */
+  block(sp: ServicePortState, node: ProxyNodeConfig, large: boolean): { rules: PortRules; text: string } {
+    const entry = this.#entry(sp, { node, large });
+    entry.text ??= portLines(entry.rules).join('\n');
+    return entry as { rules: PortRules; text: string };
+  }
+}
+
+export interface RenderOptions {
+  /** Ports rendered before, reused when unchanged. */
+  cache?: NftablesRenderCache;
+  /**
+   * renderPartial only: update `previous` in place and return it as the new table, instead of
+   * copying its maps (the caller owns it and drops it when the script fails). Saves two copies
+   * of per-cluster maps on every partial sync.
+   */
+  inPlace?: boolean;
+}
+
+/** The whole table, replacing whatever `ip kube-proxy` holds, in one transaction. */
+export function renderFull(state: DesiredState, options: RenderOptions = {}): RenderedFull {
+  const blocks = [`add table ${TABLE_REF}`, `delete table ${TABLE_REF}`, ...renderSkeleton(state.node)];
+  const ports = new Map<string, PortRules>();
+  const clusterIPs = new Map<string, number>();
+  const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
+  const cache = options.cache ?? new NftablesRenderCache();
+  for (const sp of state.servicePorts) {
+    const { rules, text } = cache.block(sp, state.node, large);
+    ports.set(rules.key, rules);
+    clusterIPs.set(sp.clusterIP, (clusterIPs.get(sp.clusterIP) ?? 0) + 1);
+    blocks.push(text);
+  }
+  if (clusterIPs.size) blocks.push(`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${[...clusterIPs.keys()].join(', ')} }`);
+  return { text: `${blocks.join('\n')}\n`, table: { ports, clusterIPs } };
 }
 
 const elementId = (e: MapElement): string => `${e.map} ${e.key}`;
@@ -165,12 +213,32 @@ function samePort(a: PortRules, b: PortRules): boolean {
 }
 
 /**
- * The changed ports only, against `previous` (what the kernel holds). Keys in `changed` that are
- * in neither `previous` nor `state` are ignored; `previous` is not modified.
+ * The ports of `changed` in `state`, found without building a key for every port (keys are
+ * `<servicePortName>/<protocol>`): a partial sync's cost follows the change, not the cluster.
  */
-export function renderPartial(previous: TableState, state: DesiredState, changed: ReadonlySet<string>): RenderedPartial {
-  const byKey = new Map(state.servicePorts.map((sp) => [servicePortKey(sp), sp]));
-  const ports = new Map(previous.ports);
+function changedPorts(state: DesiredState, changed: ReadonlySet<string>): Map<string, ServicePortState> {
+  const wanted = new Map<string, string[]>();
+  for (const key of changed) {
+    const slash = key.lastIndexOf('/');
+    const name = key.slice(0, slash);
+    wanted.set(name, [...(wanted.get(name) ?? []), key.slice(slash + 1)]);
+  }
+  const out = new Map<string, ServicePortState>();
+  for (const sp of state.servicePorts) {
+    if (wanted.get(sp.servicePortName)?.includes(sp.protocol)) out.set(servicePortKey(sp), sp);
+  }
+  return out;
+}
+
+/**
+ * The changed ports only, against `previous` (what the kernel holds). Keys in `changed` that are
+ * in neither `previous` nor `state` are ignored; `previous` is not modified unless `inPlace`.
+ */
+export function renderPartial(previous: TableState, state: DesiredState, changed: ReadonlySet<string>, options: RenderOptions = {}): RenderedPartial {
+  const byKey = changedPorts(state, changed);
+  const ports = options.inPlace ? previous.ports : new Map(previous.ports);
+  const clusterIPs = options.inPlace ? previous.clusterIPs : new Map(previous.clusterIPs);
+  const ipDelta = new Map<string, number>();
   const delElements: string[] = [];
   const addElements: string[] = [];
   const chainLines: string[] = [];
@@ -179,6 +247,7 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
   const addSets: string[] = [];
   const ruleLines: string[] = [];
   const staleChains: string[] = [];
+  const declaredChains: string[] = [];
   // Ports rendered in the other dispatch form before the cluster crossed the threshold keep it
   // until they change or the next full sync: both forms are correct.
   const large = state.servicePorts.length > LARGE_CLUSTER_SERVICE_PORTS;
@@ -186,9 +255,12 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
   for (const key of [...changed].sort()) {
     const old = previous.ports.get(key);
     const sp = byKey.get(key);
-    const neu = sp ? portRules(sp, state.node, { large }) : undefined;
+    const neu = sp ? (options.cache ? options.cache.rules(sp, state.node, large) : portRules(sp, state.node, { large })) : undefined;
     if (neu) ports.set(key, neu);
     else ports.delete(key);
+    if (old) ipDelta.set(old.clusterIP, (ipDelta.get(old.clusterIP) ?? 0) - 1);
+    if (neu) ipDelta.set(neu.clusterIP, (ipDelta.get(neu.clusterIP) ?? 0) + 1);
+    if (neu) declaredChains.push(...neu.chains);
     if (old && neu && samePort(old, neu)) continue;
 
     const oldElements = new Map((old?.elements ?? []).map((e) => [elementId(e), e]));
@@ -220,9 +292,19 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
     for (const r of neu?.rules ?? []) ruleLines.push(`add rule ${TABLE_REF} ${r.chain} ${r.rule}`);
   }
 
-  const clusterIPs = new Set(state.servicePorts.map((sp) => sp.clusterIP));
-  const goneIPs = [...previous.clusterIPs].filter((ip) => !clusterIPs.has(ip));
-  const newIPs = [...clusterIPs].filter((ip) => !previous.clusterIPs.has(ip));
+  const goneIPs: string[] = [];
+  const newIPs: string[] = [];
+  for (const [ip, delta] of ipDelta) {
+    if (!delta) continue;
+    const before = previous.clusterIPs.get(ip) ?? 0;
+    const after = before + delta;
+    if (after > 0) clusterIPs.set(ip, after);
+    else clusterIPs.delete(ip);
+    if (before > 0 && after <= 0) goneIPs.push(ip);
+    if (before <= 0 && after > 0) newIPs.push(ip);
+  }
+  goneIPs.sort();
+  newIPs.sort();
   const lines = [
     ...delElements,
     ...(goneIPs.length ? [`delete element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${goneIPs.join(', ')} }`] : []),
@@ -234,12 +316,5 @@ export function renderPartial(previous: TableState, state: DesiredState, changed
     ...addElements,
     ...(newIPs.length ? [`add element ${TABLE_REF} ${CLUSTER_IPS_SET} { ${newIPs.join(', ')} }`] : []),
   ];
-  return { text: lines.length ? `${lines.join('\n')}\n` : '', table: { ports, clusterIPs }, staleChains };
-}
-
-/** Every per-service chain a table state uses. */
-export function activeChains(table: TableState): Set<string> {
-  const out = new Set<string>();
-  for (const p of table.ports.values()) for (const c of p.chains) out.add(c);
-  return out;
+  return { text: lines.length ? `${lines.join('\n')}\n` : '', table: { ports, clusterIPs }, staleChains, declaredChains };
 }

@@ -78,3 +78,41 @@ test('trigger times after the start are collected once per change', () => {
   assert.deepEqual(t.take().triggerTimes, [Date.parse('2025-01-01T00:00:05.25Z')]);
   assert.deepEqual(t.take().triggerTimes, []);
 });
+
+test('unchanged ports keep their objects; the patched state equals a fresh one; handed-out states stay as they were', () => {
+  const t = new ChangeTracker({ node: TEST_NODE });
+  for (const s of SCENARIO_SERVICES) t.updateService(null, s);
+  for (const s of SCENARIO_SLICES) t.updateSlice(null, s);
+  const first = t.take().state;
+  const snapshot = formatDesiredState(first);
+  const firstPorts = [...first.servicePorts];
+
+  // A slice rewritten with a new trigger time only: the port is recomputed, found equal, kept.
+  const slice = SCENARIO_SLICES[0];
+  const touched = { ...slice, metadata: { ...slice.metadata, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': '2030-01-01T00:00:00Z' } }, endpoints: [...(slice.endpoints ?? [])] };
+  t.updateSlice(slice, touched);
+  t.updateSlice(touched, { ...touched, endpoints: [...(touched.endpoints ?? [])].reverse() });
+  const same = t.take();
+  assert.equal(same.changed.size, 0);
+  same.state.servicePorts.forEach((sp, i) => assert.equal(sp, firstPorts[i], 'the same objects'));
+
+  // A real change: only that port's object is new; the result equals a full recompute.
+  const moved = makeSlice(slice.metadata.namespace!, slice.metadata.labels!['kubernetes.io/service-name'], 1, (x) => {
+    x.metadata.name = slice.metadata.name;
+    x.ports = slice.ports;
+    x.endpoints = [ep('10.180.9.9')];
+  });
+  t.updateSlice(touched, moved);
+  const next = t.take();
+  assert.equal(next.changed.size, 1);
+  const slices = SCENARIO_SLICES.map((s) => (s === slice ? moved : s));
+  assert.equal(formatDesiredState(next.state), formatDesiredState(computeDesiredState(SCENARIO_SERVICES, slices, TEST_NODE)));
+  assert.equal(next.state.servicePorts.filter((sp, i) => sp !== firstPorts[i]).length, 1);
+  assert.equal(formatDesiredState(first), snapshot, 'the first state was not patched');
+
+  // A Service gone (structural): sorted anew, still equal to a full recompute.
+  const gone = SCENARIO_SERVICES[1];
+  t.updateService(gone, null);
+  const after = t.take();
+  assert.equal(formatDesiredState(after.state), formatDesiredState(computeDesiredState(SCENARIO_SERVICES.filter((s) => s !== gone), slices, TEST_NODE)));
+});

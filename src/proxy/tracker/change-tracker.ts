@@ -3,7 +3,10 @@
  * reduce to `updateService(prev, curr)` / `updateSlice(prev, curr)` (add is `(null, x)`, delete is
  * `(x, null)`); changes that cannot alter the rules (status-only churn, resourceVersion bumps)
  * drop out; `take()` recomputes only the Services touched since the last call and returns the
- * whole desired state with the keys that changed. Also collects the slices'
+ * whole desired state with the keys that changed. A recomputed port equal to the one before
+ * (trigger time aside) keeps its old object, and the sorted array is patched in place of a new
+ * sort when no port came or went, so a take costs what changed (the backends cache renderings
+ * by port object). Also collects the slices'
  * last-change-trigger-times for network_programming_duration_seconds. Pure (no I/O, no timers).
  */
 import { servicePortKey, type DesiredState, type ProxyNodeConfig, type ServicePortState } from '../types.js';
@@ -48,6 +51,9 @@ export class ChangeTracker {
   /** Service id → slice id → slice. */
   readonly #slices = new Map<string, Map<string, ProxyEndpointSlice>>();
   readonly #ports = new Map<string, ServicePortState[]>();
+  /** The last state's sorted ports (never mutated once handed out) and each key's index in it. */
+  #sorted: ServicePortState[] | undefined;
+  #index = new Map<string, number>();
   #dirty = new Set<string>();
   #triggerTimes: number[] = [];
 
@@ -94,22 +100,38 @@ export class ChangeTracker {
   /** Recomputes the touched Services; the state, what changed, and the trigger times folded in. */
   take(): TrackerResult {
     const changed = new Set<string>();
+    const replaced: ServicePortState[] = [];
+    let structural = false;
     for (const id of this.#dirty) {
       const svc = this.#services.get(id);
       const before = this.#ports.get(id) ?? [];
-      const after = svc ? serviceState(svc, this.#slices.get(id)?.values() ?? [], { nodeName: this.#o.node.nodeName, nodeZone: this.#o.nodeZone }) : [];
+      const fresh = svc ? serviceState(svc, this.#slices.get(id)?.values() ?? [], { nodeName: this.#o.node.nodeName, nodeZone: this.#o.nodeZone }) : [];
+      const old = new Map(before.map((sp) => [servicePortKey(sp), sp]));
+      const after = fresh.map((sp) => {
+        const prev = old.get(servicePortKey(sp));
+        return prev && sameServicePort(prev, sp) ? prev : sp;
+      });
       if (after.length) this.#ports.set(id, after);
       else this.#ports.delete(id);
-      const old = new Map(before.map((sp) => [servicePortKey(sp), sp]));
+      if (before.length !== after.length || before.some((sp, i) => servicePortKey(sp) !== servicePortKey(after[i]))) structural = true;
       for (const sp of after) {
         const key = servicePortKey(sp);
         const prev = old.get(key);
         old.delete(key);
-        if (!prev || !sameServicePort(prev, sp)) changed.add(key);
+        if (prev !== sp) {
+          changed.add(key);
+          replaced.push(sp);
+        }
       }
       for (const key of old.keys()) changed.add(key);
     }
     this.#dirty = new Set();
+    if (structural || !this.#sorted) this.#sorted = undefined;
+    else if (replaced.length) {
+      const patched = this.#sorted.slice();
+      for (const sp of replaced) patched[this.#index.get(servicePortKey(sp))!] = sp;
+      this.#sorted = patched;
+    }
     const triggerTimes = this.#triggerTimes;
     this.#triggerTimes = [];
     return { state: this.state(), changed, triggerTimes };
@@ -117,8 +139,13 @@ export class ChangeTracker {
 
   /** The desired state as of the last `take()` (changes since then not applied). */
   state(): DesiredState {
-    const servicePorts: ServicePortState[] = [];
-    for (const ports of this.#ports.values()) servicePorts.push(...ports);
-    return { node: this.#o.node, servicePorts: servicePorts.sort(compareServicePorts) };
+    if (!this.#sorted) {
+      const servicePorts: ServicePortState[] = [];
+      for (const ports of this.#ports.values()) servicePorts.push(...ports);
+      servicePorts.sort(compareServicePorts);
+      this.#sorted = servicePorts;
+      this.#index = new Map(servicePorts.map((sp, i) => [servicePortKey(sp), i]));
+    }
+    return { node: this.#o.node, servicePorts: this.#sorted };
   }
 }
