@@ -5,6 +5,7 @@
  * bounded in count and time, and prints one JSON row per figure.
  */
 import { request } from 'node:https';
+import { readFileSync } from 'node:fs';
 import { percentile, report, rssMiB, startBenchCluster } from './support.js';
 
 const SERVICES = Number(process.env.KUBITO_BENCH_SERVICES ?? 10_000);
@@ -23,6 +24,40 @@ function rawGet(server: string, path: string, headers: Record<string, string>, c
   });
 }
 
+/** CPU time in ms of `pid` (user + system), with its reaped children's when `children` is set. */
+function cpuMs(pid: number, options: { children?: boolean } = {}): number {
+  // Fields after the `(comm)`: utime is the 14th field of the line, stime 15th, cutime 16th, cstime 17th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]) + (options.children ? Number(fields[13]) + Number(fields[14]) : 0);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** The pids of `pid`'s direct children. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU ms per process of interest: the control plane alone, the node agent with its helpers, this client. */
+function cpuSnapshot(controlPlane: number): { controlPlane: number; agent: number; client: number } {
+  const agentPids = childrenOf(controlPlane);
+  const client = process.cpuUsage();
+  return {
+    controlPlane: cpuMs(controlPlane),
+    agent: agentPids.reduce((sum, pid) => {
+      try {
+        return sum + cpuMs(pid, { children: true });
+      } catch {
+        return sum;
+      }
+    }, 0),
+    client: (client.user + client.system) / 1000,
+  };
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const cluster = await startBenchCluster({ name: 'bench-api', limitMs: 300_000 });
@@ -37,6 +72,7 @@ async function main(): Promise<void> {
 
     const clients = Array.from({ length: 4 }, () => cluster.client());
     const svc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { bench: 'x' } }, spec: { selector: { app: name }, ports: [{ port: 80 }] } });
+    const cpuBefore = cpuSnapshot(cluster.process.pid!);
     const createStart = performance.now();
     let next = 0;
     await Promise.all(clients.map(async (client) => {
@@ -46,6 +82,12 @@ async function main(): Promise<void> {
     }));
     const createSeconds = (performance.now() - createStart) / 1000;
     report({ name: 'Service creates/s (4 clients)', value: Math.round(SERVICES / createSeconds), unit: 'creates/s', goal: '> 2000' });
+    // CPU per create is steadier than the rate on a shared machine: it says what each process costs.
+    const cpuAfter = cpuSnapshot(cluster.process.pid!);
+    const perCreate = (k: keyof typeof cpuAfter) => Number(((cpuAfter[k] - cpuBefore[k]) / SERVICES).toFixed(3));
+    report({ name: 'control plane CPU per Service create (with its controllers)', value: perCreate('controlPlane'), unit: 'ms', goal: '-' });
+    report({ name: 'node agent CPU per Service create (with its helper processes)', value: perCreate('agent'), unit: 'ms', goal: '-' });
+    report({ name: 'benchmark client CPU per Service create (4 HTTPS clients)', value: perCreate('client'), unit: 'ms', goal: '-' });
 
     const auth = { Authorization: `Bearer ${token}` };
     const json = await rawGet(server, '/api/v1/namespaces/default/services', { ...auth, Accept: 'application/json' }, ca);
