@@ -33,9 +33,9 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   // Tables with PartialObjectMetadata rows (kubectl get): the items' managedFields are never parsed.
   const includeObject = scope.http.query.get('includeObject') ?? '';
   if (accepted.representation === 'table' && !accepted.yaml && (includeObject === '' || includeObject === 'Metadata' || includeObject === 'None')) {
-    const { list, managedFields } = await scope.storage.listForTable(scope.request.namespace, options);
+    const { list, metadataTexts } = await scope.storage.listForTable(scope.request.namespace, options);
     const table = (await loadTableRenderer())(scope, list.items, list.metadata);
-    return respondText(scope, 200, { text: tableText(table as Table, list.items, managedFields), contentType: accepted.contentType });
+    return respondText(scope, 200, { text: tableText(table as Table, list.items, metadataTexts), contentType: accepted.contentType });
   }
   return respondObject(scope, 200, await scope.storage.list(scope.request.namespace, options));
 }

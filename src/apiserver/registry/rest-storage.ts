@@ -25,7 +25,7 @@ import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/s
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { hasStoredLayout, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
+import { hasStoredLayout, metadataText, objectEnd, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -214,27 +214,32 @@ export class RestStorage {
 
   /**
    * The list for a Table: items decoded without `metadata.managedFields` where the stored text
-   * has the registry's layout, their managedFields kept as JSON text instead (`managedFields[i]`
-   * for `list.items[i]`; undefined for an item decoded in full). The managed fields are a third
-   * or more of an object's text, no table cell reads them, and the rows' metadata only has to
-   * carry them to the client, so they are never parsed. Filters never read managedFields either.
+   * has the registry's layout, and for those items their whole metadata as JSON text
+   * (`metadataTexts[i]` for `list.items[i]`, managedFields included; undefined for an item
+   * decoded in full). The managed fields are a third or more of an object's text and no table
+   * cell reads them, so they are never parsed; the rows' metadata is sent from text, never
+   * encoded again. Filters never read managedFields either.
    */
-  async listForTable(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; managedFields: (string | undefined)[] }> {
-    const managedFields = new Map<StoredValue, string>();
+  async listForTable(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; metadataTexts: (string | undefined)[] }> {
+    const texts = new Map<StoredValue, string>();
     const page = await this.#read(namespace, options, (stored) => {
       const prefix = this.#textPrefix;
-      const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, prefix.length - 1, 'managedFields') : undefined;
-      if (!split) return this.decode(stored);
+      // The metadata object opens at the prefix's last character.
+      const at = prefix === undefined ? -1 : prefix.length - 1;
+      const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, at, 'managedFields') : undefined;
+      const metadataEnd = split ? objectEnd(split.rest, at) : -1;
+      if (!split || metadataEnd < 0) return this.decode(stored);
       const obj = JSON.parse(split.rest) as KubeObject;
       obj.apiVersion = groupVersion(this.info);
       obj.kind = this.info.kind;
-      obj.metadata.resourceVersion = String(stored.modRevision);
-      managedFields.set(stored, split.value);
+      const resourceVersion = String(stored.modRevision);
+      obj.metadata.resourceVersion = resourceVersion;
+      texts.set(stored, metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value));
       return obj;
     });
     return {
       list: { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) },
-      managedFields: page.items.map(({ stored }) => managedFields.get(stored)),
+      metadataTexts: page.items.map(({ stored }) => texts.get(stored)),
     };
   }
 
