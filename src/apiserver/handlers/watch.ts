@@ -43,6 +43,11 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
 
   const render = (ev: RegistryWatchEvent | { type: 'BOOKMARK'; object: KubeObject }): string => {
     let object: unknown = ev.object;
+    if (ev.type !== 'BOOKMARK' && 'stored' in ev && ev.stored && accepted.representation === 'object') {
+      // The object's JSON straight from its stored text: not encoded again.
+      const text = scope.storage.objectText(ev.stored);
+      if (text !== undefined) return `{"type":"${ev.type}","object":${text}}\n`;
+    }
     if (ev.type !== 'BOOKMARK') {
       if (toTableResponse) object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
       else if (accepted.representation === 'metadata') object = toPartialMetadata(ev.object);
@@ -70,7 +75,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   let closed = false;
   const deliver = (out: StreamSink, item: RegistryWatchEvent | string): void => {
     if (typeof item === 'string') out.write(item);
-    else if (asValues && isFreshlyDecoded(item.object)) out.event!(item);
+    else if (asValues && isFreshlyDecoded(item.object)) out.event!({ type: item.type, object: item.object });
     else out.write(encode(item));
   };
   const emit = (item: RegistryWatchEvent | string): void => {

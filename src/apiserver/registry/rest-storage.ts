@@ -102,6 +102,8 @@ export interface WatchOptions {
 export interface RegistryWatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
+  /** The stored value `object` was decoded from (for `objectText`), when it was. */
+  stored?: StoredValue;
 }
 
 export interface RegistryWatch {
@@ -333,10 +335,7 @@ export class RestStorage {
   async createAsText(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<string> {
     const created = await this.#create(namespace, input, options);
     if (!('stored' in created)) return JSON.stringify(created.object);
-    const { stored } = created;
-    const prefix = this.#textPrefix;
-    const text = prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
-    return text ?? JSON.stringify(this.decode(stored));
+    return this.objectText(created.stored) ?? JSON.stringify(this.decode(created.stored));
   }
 
   /** Creates the object: its stored value, or the object itself for a dry run (nothing stored). */
@@ -691,15 +690,28 @@ export class RestStorage {
   }
 
   #translate(ev: StoreEvent, filter: ObjectFilter): RegistryWatchEvent | undefined {
-    const obj = this.#decodeShared(ev.value);
-    const now = filter(obj);
-    if (ev.type === 'create') return now ? { type: 'ADDED', object: obj } : undefined;
+    const type = this.#eventType(ev, filter);
+    return type && { type, object: this.#decodeShared(ev.value), stored: ev.value };
+  }
+
+  #eventType(ev: StoreEvent, filter: ObjectFilter): RegistryWatchEvent['type'] | undefined {
+    const now = filter(this.#decodeShared(ev.value));
+    if (ev.type === 'create') return now ? 'ADDED' : undefined;
     const before = ev.prev ? filter === matchAll || filter(this.#decodeShared(ev.prev)) : false;
-    if (ev.type === 'delete') return before || now ? { type: 'DELETED', object: obj } : undefined;
-    if (now && before) return { type: 'MODIFIED', object: obj };
-    if (now) return { type: 'ADDED', object: obj };
-    if (before) return { type: 'DELETED', object: obj };
+    if (ev.type === 'delete') return before || now ? 'DELETED' : undefined;
+    if (now && before) return 'MODIFIED';
+    if (now) return 'ADDED';
+    if (before) return 'DELETED';
     return undefined;
+  }
+
+  /**
+   * The API object of a stored value as JSON text (the same value as `JSON.stringify(decode(stored))`),
+   * spliced from the stored text; undefined when that text is not in the registry's layout.
+   */
+  objectText(stored: StoredValue): string | undefined {
+    const prefix = this.#textPrefix;
+    return prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
   }
 }
 
