@@ -9,14 +9,14 @@ import type { KubeObject } from '../api/types.js';
 import type { Table } from '../api/tables/types.js';
 
 /**
- * `table` was made from `objects` (row i from objects[i]). `metadataTexts[i]`, when set, is
- * objects[i]'s whole metadata as JSON text (objects[i].metadata lacks its managedFields).
+ * The rows of `table` as JSON texts. `table` was made from `objects` (row i from objects[i]).
+ * `metadataTexts[i]`, when set, is objects[i]'s whole metadata as JSON text
+ * (objects[i].metadata then lacks its managedFields).
  */
-export function tableText(table: Table, objects: readonly KubeObject[], metadataTexts: readonly (string | undefined)[]): string {
-  const rows = table.rows;
-  if (!rows || rows.length === 0) return JSON.stringify(table);
+export function tableRowTexts(table: Table, objects: readonly KubeObject[], metadataTexts: readonly (string | undefined)[]): string[] {
+  const rows = table.rows ?? [];
   if (rows.length !== objects.length) throw newInternalError('a Table has not one row per item');
-  const parts = rows.map((row, i) => {
+  return rows.map((row, i) => {
     const text = metadataTexts[i];
     const { object, ...rest } = row;
     if (text === undefined || object === null) return JSON.stringify(row);
@@ -25,7 +25,18 @@ export function tableText(table: Table, objects: readonly KubeObject[], metadata
     const head = JSON.stringify(rest);
     return `${head === '{}' ? '{' : `${head.slice(0, -1)},`}"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(object.apiVersion)},"metadata":${text}}}`;
   });
-  const { rows: _rows, ...fields } = table;
-  const head = JSON.stringify(fields);
-  return `${head === '{}' ? '{' : `${head.slice(0, -1)},`}"rows":[${parts.join(',')}]}`;
+}
+
+/** `head` (a Table made from no items: columns, list metadata) with `rows` (JSON texts) as its rows. */
+export function tableWithRows(head: Table, rows: readonly string[]): string {
+  if (rows.length === 0) return JSON.stringify(head);
+  const { rows: _rows, ...fields } = head;
+  const text = JSON.stringify(fields);
+  return `${text === '{}' ? '{' : `${text.slice(0, -1)},`}"rows":[${rows.join(',')}]}`;
+}
+
+/** The whole Table as text: `tableRowTexts` of its rows in it. */
+export function tableText(table: Table, objects: readonly KubeObject[], metadataTexts: readonly (string | undefined)[]): string {
+  if (!table.rows || table.rows.length === 0) return JSON.stringify(table);
+  return tableWithRows(table, tableRowTexts(table, objects, metadataTexts));
 }

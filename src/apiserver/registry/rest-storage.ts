@@ -133,6 +133,9 @@ export interface StorageCodec {
   fromStorage(obj: KubeObject): KubeObject;
 }
 
+/** Items a Table list decodes and renders at a time (RestStorage.listForTable). */
+const TABLE_CHUNK = 256;
+
 /** How many times an internal read-modify-write retries on a concurrent write. */
 const MAX_RETRIES = 16;
 
@@ -215,34 +218,49 @@ export class RestStorage {
   }
 
   /**
-   * The list for a Table: items decoded without `metadata.managedFields` where the stored text
-   * has the registry's layout, and for those items their whole metadata as JSON text
-   * (`metadataTexts[i]` for `list.items[i]`, managedFields included; undefined for an item
-   * decoded in full). The managed fields are a third or more of an object's text and no table
-   * cell reads them, so they are never parsed; the rows' metadata is sent from text, never
-   * encoded again. Filters never read managedFields either.
+   * The list for a Table, as row texts that `rows` makes from items in chunks: items decoded
+   * without `metadata.managedFields` where the stored text has the registry's layout, with
+   * their whole metadata as JSON text (`metadataTexts[i]` for `objects[i]`, managedFields
+   * included; undefined for an item decoded in full). The managed fields are a third or more
+   * of an object's text and no table cell reads them, so they are never parsed; the rows'
+   * metadata goes out as text, never encoded again. Chunks keep the decoded objects short-lived
+   * (a 10,000-item list decoded at once is mostly garbage-collector work). Filters never read
+   * managedFields either.
    */
-  async listForTable(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; metadataTexts: (string | undefined)[] }> {
-    const texts = new Map<StoredValue, string>();
-    const page = await this.#read(namespace, options, (stored) => {
-      const prefix = this.#textPrefix;
-      // The metadata object opens at the prefix's last character.
-      const at = prefix === undefined ? -1 : prefix.length - 1;
-      const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, at, 'managedFields') : undefined;
-      const metadataEnd = split ? objectEnd(split.rest, at) : -1;
-      if (!split || metadataEnd < 0) return this.decode(stored);
-      const obj = JSON.parse(split.rest) as KubeObject;
-      obj.apiVersion = groupVersion(this.info);
-      obj.kind = this.info.kind;
-      const resourceVersion = String(stored.modRevision);
-      obj.metadata.resourceVersion = resourceVersion;
-      texts.set(stored, metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value));
-      return obj;
-    });
-    return {
-      list: { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) },
-      metadataTexts: page.items.map(({ stored }) => texts.get(stored)),
-    };
+  async listForTable(
+    namespace: string,
+    options: ListOptions,
+    rows: (objects: KubeObject[], metadataTexts: (string | undefined)[]) => string[],
+  ): Promise<{ rows: string[]; metadata: KubeList['metadata'] }> {
+    const page = await this.#read(namespace, options);
+    const out: string[] = [];
+    for (let i = 0; i < page.items.length; i += TABLE_CHUNK) {
+      const objects: KubeObject[] = [];
+      const texts: (string | undefined)[] = [];
+      for (const { stored, object } of page.items.slice(i, i + TABLE_CHUNK)) {
+        const item = object ? { object, text: undefined } : this.#tableItem(stored);
+        objects.push(item.object);
+        texts.push(item.text);
+      }
+      for (const row of rows(objects, texts)) out.push(row);
+    }
+    return { rows: out, metadata: page.metadata };
+  }
+
+  /** A stored item for a Table: decoded without managedFields, with its metadata as text, where the layout allows. */
+  #tableItem(stored: StoredValue): { object: KubeObject; text: string | undefined } {
+    const prefix = this.#textPrefix;
+    // The metadata object opens at the prefix's last character.
+    const at = prefix === undefined ? -1 : prefix.length - 1;
+    const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, at, 'managedFields') : undefined;
+    const metadataEnd = split ? objectEnd(split.rest, at) : -1;
+    if (!split || metadataEnd < 0) return { object: this.decode(stored), text: undefined };
+    const object = JSON.parse(split.rest) as KubeObject;
+    object.apiVersion = groupVersion(this.info);
+    object.kind = this.info.kind;
+    const resourceVersion = String(stored.modRevision);
+    object.metadata.resourceVersion = resourceVersion;
+    return { object, text: metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value) };
   }
 
   /**
