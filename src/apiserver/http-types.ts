@@ -2,6 +2,7 @@
  * @module The API server's request and response, independent of node:http, so that the HTTPS
  * server and the in-process transport run the very same handler code.
  */
+import type { KubeObject } from '../api/types.js';
 import type { Method } from '../client/transport.js';
 
 export interface HandlerRequest {
@@ -49,6 +50,12 @@ export interface StreamResponse {
 
 export interface StreamSink {
   write(chunk: string | Buffer): void;
+  /**
+   * Only the in-process transport's sink: a watch of plain JSON objects hands it each change as
+   * a value instead of a line it would only parse back. The object is shared with every other
+   * watch the change reaches: read-only, as informer objects are (client/README.md).
+   */
+  event?(event: { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }): void;
   /** Ends the stream (the server closed it: timeout, error event, shutdown). */
   end(): void;
 }

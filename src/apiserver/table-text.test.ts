@@ -6,40 +6,53 @@ import type { Table } from '../api/tables/types.js';
 import type { KubeObject } from '../api/types.js';
 import { openMemoryStore } from '../storage/memory/memory-store.js';
 import { RestStorage } from './registry/rest-storage.js';
-import { tableText } from './table-text.js';
+import { tableRowTexts, tableText, tableWithRows } from './table-text.js';
 
 const SERVICES = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
+const now = new Date('2026-11-28T08:00:00Z');
 
-test('a Table as text is JSON.stringify of the Table of the full items', async () => {
+function service(name: string, annotations: Record<string, string> = { note: 'brace } and \\ "' }): KubeObject {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { a: 'x{"' }, annotations, managedFields: [{ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } } } }] }, spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }] } };
+}
+
+/** The Table text as the list handler makes it, and what each chunk's items were. */
+async function listedTable(storage: RestStorage, includeObject?: string): Promise<{ text: string; objects: KubeObject[]; texts: (string | undefined)[] }> {
+  const objects: KubeObject[] = [];
+  const texts: (string | undefined)[] = [];
+  const render = (items: KubeObject[], listMeta = {}) => toTable(SERVICES, items, { now, listMeta, includeObject, apiVersion: 'meta.k8s.io/v1' }) as Table;
+  const { rows, metadata } = await storage.listForTable('ns', {}, (chunk, metadataTexts) => {
+    objects.push(...chunk);
+    texts.push(...metadataTexts);
+    return tableRowTexts(render(chunk), chunk, metadataTexts);
+  });
+  return { text: tableWithRows(render([], metadata), rows), objects, texts };
+}
+
+test('a Table listed as text is JSON.stringify of the Table of the full items, over several chunks', async () => {
   const storage = new RestStorage(SERVICES, await openMemoryStore());
-  for (let i = 0; i < 3; i++) {
-    const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, labels: { a: 'x{"' }, annotations: { note: 'brace } and \\ "' }, managedFields: [{ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } } } }] }, spec: { type: 'ClusterIP', clusterIP: `10.0.0.${i}`, ports: [{ port: 80, protocol: 'TCP' }] } };
-    await storage.create('ns', svc);
-  }
-  const { list, managedFields } = await storage.listForTable('ns');
+  for (let i = 0; i < 600; i++) await storage.create('ns', service(`s${i}`));
+  // Values with the characters a text splice could trip over come out as they went in.
+  await storage.create('ns', service('odd', { x: '\u0000kubito:managedFields\u0000', y: '"},{' }));
   const full = await storage.list('ns');
-  assert.equal(managedFields.filter(Boolean).length, 3);
-  // Items listed for a Table lack managedFields: their text comes apart.
-  assert.equal(list.items[0].metadata.managedFields, undefined);
-  const now = new Date('2026-11-28T08:00:00Z');
   for (const includeObject of [undefined, 'Metadata', 'None']) {
-    const table = toTable(SERVICES, list.items, { now, listMeta: list.metadata, includeObject, apiVersion: 'meta.k8s.io/v1' }) as Table;
+    const { text, objects, texts } = await listedTable(storage, includeObject);
     const expected = toTable(SERVICES, full.items, { now, listMeta: full.metadata, includeObject, apiVersion: 'meta.k8s.io/v1' });
-    assert.deepEqual(JSON.parse(tableText(table, list.items, managedFields)), JSON.parse(JSON.stringify(expected)), String(includeObject));
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(expected)), String(includeObject));
+    // Items came apart: no managedFields parsed, each item's whole metadata as text.
+    assert.equal(objects[0].metadata.managedFields, undefined);
+    assert.deepEqual(texts.map((t) => JSON.parse(t!)), full.items.map((item) => item.metadata));
   }
-  // Items decoded in full (no text apart) are encoded as they are.
+});
+
+test('tableText: items decoded in full are encoded as they are; a row without its partial item is refused; empty tables', async () => {
+  const storage = new RestStorage(SERVICES, await openMemoryStore());
+  for (let i = 0; i < 3; i++) await storage.create('ns', service(`s${i}`));
+  const full = await storage.list('ns');
   const table = toTable(SERVICES, full.items, { now, listMeta: full.metadata, apiVersion: 'meta.k8s.io/v1' }) as Table;
   assert.equal(tableText(table, full.items, [undefined, undefined, undefined]), JSON.stringify(table));
-  // A row that does not carry its partial item is refused rather than sent without managedFields.
-  const whole = toTable(SERVICES, list.items, { now, listMeta: list.metadata, includeObject: 'Object', apiVersion: 'meta.k8s.io/v1' }) as Table;
-  assert.throws(() => tableText(whole, list.items, managedFields));
-  // A value that reads like the encoder's placeholder does not confuse it.
-  await storage.create('ns', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'odd', annotations: { x: '\u0000kubito:managedFields\u0000' }, managedFields: [{ manager: 'n' }] }, spec: { ports: [{ port: 1 }] } });
-  const odd = await storage.listForTable('ns');
-  const oddFull = await storage.list('ns');
-  const oddTable = toTable(SERVICES, odd.list.items, { now, listMeta: odd.list.metadata, apiVersion: 'meta.k8s.io/v1' }) as Table;
-  const oddExpected = toTable(SERVICES, oddFull.items, { now, listMeta: oddFull.metadata, apiVersion: 'meta.k8s.io/v1' });
-  assert.deepEqual(JSON.parse(tableText(oddTable, odd.list.items, odd.managedFields)), JSON.parse(JSON.stringify(oddExpected)));
-  const empty = toTable(SERVICES, [], { now, listMeta: list.metadata, apiVersion: 'meta.k8s.io/v1' }) as Table;
+  const whole = toTable(SERVICES, full.items, { now, listMeta: full.metadata, includeObject: 'Object', apiVersion: 'meta.k8s.io/v1' }) as Table;
+  assert.throws(() => tableText(whole, full.items, ['{}', '{}', '{}']));
+  const empty = toTable(SERVICES, [], { now, listMeta: full.metadata, apiVersion: 'meta.k8s.io/v1' }) as Table;
   assert.equal(tableText(empty, [], []), JSON.stringify(empty));
+  assert.equal(tableWithRows(empty, []), JSON.stringify(empty));
 });

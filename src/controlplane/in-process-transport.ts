@@ -69,6 +69,10 @@ export class InProcessTransport implements Transport {
           if (line.trim()) handlers.onEvent(JSON.parse(line) as WatchEvent);
         }
       },
+      // Objects straight from the registry, shared with the other watches (read-only, as informer objects are).
+      event(ev) {
+        if (!stopped) handlers.onEvent(ev);
+      },
       end() {
         if (stopped) return;
         stopped = true;

@@ -9,7 +9,7 @@ import { selectionFromQuery } from '../filters.js';
 import { negotiate } from '../negotiate.js';
 import type { ListOptions } from '../registry/rest-storage.js';
 import { loadTableRenderer } from '../representations.js';
-import { tableText } from '../table-text.js';
+import { tableRowTexts, tableWithRows } from '../table-text.js';
 import { param, respondObject, respondText, type Scope } from './scope.js';
 
 export async function getObject(scope: Scope): Promise<HandlerResponse> {
@@ -33,9 +33,11 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   // Tables with PartialObjectMetadata rows (kubectl get): the items' managedFields are never parsed.
   const includeObject = scope.http.query.get('includeObject') ?? '';
   if (accepted.representation === 'table' && !accepted.yaml && (includeObject === '' || includeObject === 'Metadata' || includeObject === 'None')) {
-    const { list, managedFields } = await scope.storage.listForTable(scope.request.namespace, options);
-    const table = (await loadTableRenderer())(scope, list.items, list.metadata);
-    return respondText(scope, 200, { text: tableText(table as Table, list.items, managedFields), contentType: accepted.contentType });
+    const render = await loadTableRenderer();
+    const { rows, metadata } = await scope.storage.listForTable(scope.request.namespace, options, (objects, metadataTexts) =>
+      tableRowTexts(render(scope, objects, {}) as Table, objects, metadataTexts));
+    const head = render(scope, [], metadata) as Table;
+    return respondText(scope, 200, { text: tableWithRows(head, rows), contentType: accepted.contentType });
   }
   return respondObject(scope, 200, await scope.storage.list(scope.request.namespace, options));
 }

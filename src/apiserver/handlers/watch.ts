@@ -8,9 +8,9 @@ import { newBadRequest } from '../../api/errors.js';
 import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { selectionFromQuery } from '../filters.js';
-import type { HandlerResponse } from '../http-types.js';
+import type { HandlerResponse, StreamSink } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
-import type { RegistryWatchEvent } from '../registry/rest-storage.js';
+import { isFreshlyDecoded, type RegistryWatchEvent } from '../registry/rest-storage.js';
 import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { param, queryBool, type Scope } from './scope.js';
 
@@ -43,6 +43,11 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
 
   const render = (ev: RegistryWatchEvent | { type: 'BOOKMARK'; object: KubeObject }): string => {
     let object: unknown = ev.object;
+    if (ev.type !== 'BOOKMARK' && 'stored' in ev && ev.stored && accepted.representation === 'object') {
+      // The object's JSON straight from its stored text: not encoded again.
+      const text = scope.storage.objectText(ev.stored);
+      if (text !== undefined) return `{"type":"${ev.type}","object":${text}}\n`;
+    }
     if (ev.type !== 'BOOKMARK') {
       if (toTableResponse) object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
       else if (accepted.representation === 'metadata') object = toPartialMetadata(ev.object);
@@ -61,20 +66,28 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   };
 
   // Start the registry watch now, so that a 410 is an HTTP error rather than a stream event.
-  const pending: string[] = [];
-  let sink: { write(chunk: string): void; end(): void } | undefined;
+  // Until the stream starts, events wait as they are (a line for a bookmark).
+  const pending: (RegistryWatchEvent | string)[] = [];
+  let sink: StreamSink | undefined;
+  // An in-process sink takes plain JSON objects as values (http-types.ts).
+  let asValues = false;
   let lastRevision = param(scope, 'resourceVersion') ?? '0';
   let closed = false;
-  const emit = (line: string): void => {
+  const deliver = (out: StreamSink, item: RegistryWatchEvent | string): void => {
+    if (typeof item === 'string') out.write(item);
+    else if (asValues && isFreshlyDecoded(item.object)) out.event!({ type: item.type, object: item.object });
+    else out.write(encode(item));
+  };
+  const emit = (item: RegistryWatchEvent | string): void => {
     if (closed) return;
-    if (sink) sink.write(line);
-    else pending.push(line);
+    if (sink) deliver(sink, item);
+    else pending.push(item);
   };
   let endEarly = false;
   const handle = await scope.storage.watch(scope.request.namespace, { filter, name, resourceVersion: param(scope, 'resourceVersion') }, {
     onEvent: (ev) => {
       lastRevision = ev.object.metadata.resourceVersion ?? lastRevision;
-      emit(encode(ev));
+      emit(ev);
     },
     onClose: () => {
       if (sink) sink.end();
@@ -89,7 +102,8 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
     headers: { 'Transfer-Encoding': 'chunked' },
     start(out) {
       sink = out;
-      for (const line of pending.splice(0)) out.write(line);
+      asValues = out.event !== undefined && accepted.representation === 'object' && !accepted.yaml;
+      for (const item of pending.splice(0)) deliver(out, item);
       if (endEarly) {
         out.end();
         return () => handle.stop();

@@ -6,12 +6,24 @@
 import type { FieldError } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
-import { validateGenericCreate, validateGenericUpdate, validateStrategyCreate, validateStrategyUpdate } from '../../api/validation/index.js';
+import { metaRulesFor, validateGenericCreate, validateGenericUpdate, validateStrategyCreate, validateStrategyUpdate } from '../../api/validation/index.js';
+
+/**
+ * Whether the kind's create pass makes the generic one redundant: it ran the very same
+ * metadata checks with a DNS name rule, and every DNS-1123 subdomain or label and DNS-1035
+ * label (and prefix of one) is a valid path segment. So when it finds nothing, neither would
+ * the generic pass, which is then skipped (it cost as much as the first).
+ */
+function strategyCoversGeneric(info: ResourceInfo): boolean {
+  const rules = metaRulesFor(info);
+  return rules.strategyMeta !== 'legacy-event' && rules.nameFormat !== 'path-segment';
+}
 
 export function validateMetadata(info: ResourceInfo, obj: KubeObject, prev?: KubeObject): FieldError[] {
   if (!prev) {
     const errs = validateStrategyCreate(obj.metadata, info);
-    return errs.length ? errs : validateGenericCreate(obj.metadata, info);
+    if (errs.length) return errs;
+    return strategyCoversGeneric(info) ? [] : validateGenericCreate(obj.metadata, info);
   }
   const errs = validateGenericUpdate(obj.metadata, prev.metadata, info);
   const seen = new Set(errs.map((e) => `${e.field}|${e.detail}`));

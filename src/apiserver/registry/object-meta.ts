@@ -5,9 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../api/types.js';
 
+/** The last second formatTime formatted, and its text: a busy server asks for the same second many times. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** metav1.Time's wire form: RFC 3339 with second precision. */
 export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 /** Stamps fields that only the server sets on create. */

@@ -61,4 +61,20 @@ test('a watch of one name sees that object only, from the start and after', asyn
   await storage.create('ns', makeConfigMap('c9'));
   watch.stop();
   assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name, e.object.metadata.labels?.even]), [['ADDED', 'c1', 'false'], ['MODIFIED', 'c1', 'y']]);
+  // A change's object comes with the stored value it was decoded from, whose text is the same value.
+  const change = events[1];
+  assert.ok(change.stored);
+  assert.deepEqual(JSON.parse(storage.objectText(change.stored)!), change.object);
+});
+
+test('createAsText answers the created object, the same value as a get of it; a dry run stores nothing', async () => {
+  const storage = await fixture(0);
+  const text = await storage.createAsText('ns', makeConfigMap('t', { a: 'b' }));
+  const created = JSON.parse(text) as KubeObject;
+  assert.deepEqual(created, await storage.get('ns', 't'));
+  assert.equal(created.metadata.namespace, 'ns');
+  assert.ok(Number(created.metadata.resourceVersion) > 0);
+  const dry = JSON.parse(await storage.createAsText('ns', makeConfigMap('d'), { dryRun: true })) as KubeObject;
+  assert.equal(dry.metadata.name, 'd');
+  await assert.rejects(storage.get('ns', 'd'), /not found/);
 });

@@ -25,7 +25,7 @@ import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/s
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { hasStoredLayout, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
+import { hasStoredLayout, metadataText, objectEnd, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -102,6 +102,8 @@ export interface WatchOptions {
 export interface RegistryWatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
+  /** The stored value `object` was decoded from (for `objectText`), when it was. */
+  stored?: StoredValue;
 }
 
 export interface RegistryWatch {
@@ -130,6 +132,9 @@ export interface StorageCodec {
   toStorage(obj: KubeObject): KubeObject;
   fromStorage(obj: KubeObject): KubeObject;
 }
+
+/** Items a Table list decodes and renders at a time (RestStorage.listForTable). */
+const TABLE_CHUNK = 256;
 
 /** How many times an internal read-modify-write retries on a concurrent write. */
 const MAX_RETRIES = 16;
@@ -213,29 +218,49 @@ export class RestStorage {
   }
 
   /**
-   * The list for a Table: items decoded without `metadata.managedFields` where the stored text
-   * has the registry's layout, their managedFields kept as JSON text instead (`managedFields[i]`
-   * for `list.items[i]`; undefined for an item decoded in full). The managed fields are a third
-   * or more of an object's text, no table cell reads them, and the rows' metadata only has to
-   * carry them to the client, so they are never parsed. Filters never read managedFields either.
+   * The list for a Table, as row texts that `rows` makes from items in chunks: items decoded
+   * without `metadata.managedFields` where the stored text has the registry's layout, with
+   * their whole metadata as JSON text (`metadataTexts[i]` for `objects[i]`, managedFields
+   * included; undefined for an item decoded in full). The managed fields are a third or more
+   * of an object's text and no table cell reads them, so they are never parsed; the rows'
+   * metadata goes out as text, never encoded again. Chunks keep the decoded objects short-lived
+   * (a 10,000-item list decoded at once is mostly garbage-collector work). Filters never read
+   * managedFields either.
    */
-  async listForTable(namespace: string, options: ListOptions = {}): Promise<{ list: KubeList; managedFields: (string | undefined)[] }> {
-    const managedFields = new Map<StoredValue, string>();
-    const page = await this.#read(namespace, options, (stored) => {
-      const prefix = this.#textPrefix;
-      const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, prefix.length - 1, 'managedFields') : undefined;
-      if (!split) return this.decode(stored);
-      const obj = JSON.parse(split.rest) as KubeObject;
-      obj.apiVersion = groupVersion(this.info);
-      obj.kind = this.info.kind;
-      obj.metadata.resourceVersion = String(stored.modRevision);
-      managedFields.set(stored, split.value);
-      return obj;
-    });
-    return {
-      list: { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) },
-      managedFields: page.items.map(({ stored }) => managedFields.get(stored)),
-    };
+  async listForTable(
+    namespace: string,
+    options: ListOptions,
+    rows: (objects: KubeObject[], metadataTexts: (string | undefined)[]) => string[],
+  ): Promise<{ rows: string[]; metadata: KubeList['metadata'] }> {
+    const page = await this.#read(namespace, options);
+    const out: string[] = [];
+    for (let i = 0; i < page.items.length; i += TABLE_CHUNK) {
+      const objects: KubeObject[] = [];
+      const texts: (string | undefined)[] = [];
+      for (const { stored, object } of page.items.slice(i, i + TABLE_CHUNK)) {
+        const item = object ? { object, text: undefined } : this.#tableItem(stored);
+        objects.push(item.object);
+        texts.push(item.text);
+      }
+      for (const row of rows(objects, texts)) out.push(row);
+    }
+    return { rows: out, metadata: page.metadata };
+  }
+
+  /** A stored item for a Table: decoded without managedFields, with its metadata as text, where the layout allows. */
+  #tableItem(stored: StoredValue): { object: KubeObject; text: string | undefined } {
+    const prefix = this.#textPrefix;
+    // The metadata object opens at the prefix's last character.
+    const at = prefix === undefined ? -1 : prefix.length - 1;
+    const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, at, 'managedFields') : undefined;
+    const metadataEnd = split ? objectEnd(split.rest, at) : -1;
+    if (!split || metadataEnd < 0) return { object: this.decode(stored), text: undefined };
+    const object = JSON.parse(split.rest) as KubeObject;
+    object.apiVersion = groupVersion(this.info);
+    object.kind = this.info.kind;
+    const resourceVersion = String(stored.modRevision);
+    object.metadata.resourceVersion = resourceVersion;
+    return { object, text: metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value) };
   }
 
   /**
@@ -316,6 +341,23 @@ export class RestStorage {
   }
 
   async create(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    const created = await this.#create(namespace, input, options);
+    return 'stored' in created ? this.decode(created.stored) : created.object;
+  }
+
+  /**
+   * As create, answering with the created object as JSON text (the same value as
+   * `JSON.stringify(await create(...))`), spliced from the stored text where it has the
+   * registry's layout: an answer that is only sent saves a decode and an encode.
+   */
+  async createAsText(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<string> {
+    const created = await this.#create(namespace, input, options);
+    if (!('stored' in created)) return JSON.stringify(created.object);
+    return this.objectText(created.stored) ?? JSON.stringify(this.decode(created.stored));
+  }
+
+  /** Creates the object: its stored value, or the object itself for a dry run (nothing stored). */
+  async #create(namespace: string, input: KubeObject, options: CreateOptions): Promise<{ stored: StoredValue } | { object: KubeObject }> {
     const obj = options.handOver ? input : structuredClone(input);
     obj.metadata ??= {};
     if (this.info.namespaced) {
@@ -345,13 +387,13 @@ export class RestStorage {
       if (options.dryRun) {
         if (await this.#store.get(key)) throw newAlreadyExists(this.#gr, name);
         await this.#strategy.rollbackCreate?.(obj);
-        return obj;
+        return { object: obj };
       }
       const stored = await this.#store.create(key, this.#encode(obj)).catch((err: unknown) => {
         if (isStoreError(err, 'KeyExists')) throw newAlreadyExists(this.#gr, name);
         throw err;
       });
-      return this.decode(stored);
+      return { stored };
     } catch (err) {
       await this.#strategy.rollbackCreate?.(obj);
       throw err;
@@ -666,15 +708,28 @@ export class RestStorage {
   }
 
   #translate(ev: StoreEvent, filter: ObjectFilter): RegistryWatchEvent | undefined {
-    const obj = this.#decodeShared(ev.value);
-    const now = filter(obj);
-    if (ev.type === 'create') return now ? { type: 'ADDED', object: obj } : undefined;
+    const type = this.#eventType(ev, filter);
+    return type && { type, object: this.#decodeShared(ev.value), stored: ev.value };
+  }
+
+  #eventType(ev: StoreEvent, filter: ObjectFilter): RegistryWatchEvent['type'] | undefined {
+    const now = filter(this.#decodeShared(ev.value));
+    if (ev.type === 'create') return now ? 'ADDED' : undefined;
     const before = ev.prev ? filter === matchAll || filter(this.#decodeShared(ev.prev)) : false;
-    if (ev.type === 'delete') return before || now ? { type: 'DELETED', object: obj } : undefined;
-    if (now && before) return { type: 'MODIFIED', object: obj };
-    if (now) return { type: 'ADDED', object: obj };
-    if (before) return { type: 'DELETED', object: obj };
+    if (ev.type === 'delete') return before || now ? 'DELETED' : undefined;
+    if (now && before) return 'MODIFIED';
+    if (now) return 'ADDED';
+    if (before) return 'DELETED';
     return undefined;
+  }
+
+  /**
+   * The API object of a stored value as JSON text (the same value as `JSON.stringify(decode(stored))`),
+   * spliced from the stored text; undefined when that text is not in the registry's layout.
+   */
+  objectText(stored: StoredValue): string | undefined {
+    const prefix = this.#textPrefix;
+    return prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { storedPrefix, withResourceVersion } from './stored-json.js';
+import { metadataText, storedPrefix, withResourceVersion } from './stored-json.js';
 
 const prefix = storedPrefix('v1', 'Service');
 
@@ -58,4 +58,10 @@ test('splitMember takes one member of one object off, wherever it stands; withMe
   const none = JSON.stringify({ metadata: { name: 'x', labels: { managedFields: 'v' } } });
   assert.equal(splitMember(none, none.indexOf('{', 1), 'managedFields'), undefined);
   assert.equal(splitMember('{"metadata":{ "name":"spaced"}}', 12, 'name'), undefined);
+});
+
+test('metadataText puts resourceVersion first and the managedFields text last, for empty metadata too', () => {
+  const managed = JSON.stringify([{ manager: 'm', fieldsV1: { 'f:spec': {} } }]);
+  assert.deepEqual(JSON.parse(metadataText('{"name":"a","labels":{"x":"}"}}', '7', managed)), { resourceVersion: '7', name: 'a', labels: { x: '}' }, managedFields: JSON.parse(managed) });
+  assert.deepEqual(JSON.parse(metadataText('{}', '8', '[]')), { resourceVersion: '8', managedFields: [] });
 });

@@ -111,3 +111,13 @@ export function withMember(objectJson: string, name: string, valueJson: string):
   const empty = objectJson === '{}';
   return `${objectJson.slice(0, -1)}${empty ? '' : ','}${JSON.stringify(name)}:${valueJson}}`;
 }
+
+/**
+ * A stored object's metadata as the API serves it, from text: `metadataJson` (its metadata
+ * without managedFields and resourceVersion, compact JSON) with `resourceVersion` first and
+ * `managedFields` (JSON text, never parsed) last. The same JSON value as the decoded metadata.
+ */
+export function metadataText(metadataJson: string, resourceVersion: string, managedFieldsJson: string): string {
+  const inner = metadataJson === '{}' ? '' : `,${metadataJson.slice(1, -1)}`;
+  return `{"resourceVersion":${JSON.stringify(resourceVersion)}${inner},"managedFields":${managedFieldsJson}}`;
+}

@@ -7,6 +7,17 @@
  * never lowers its current revision, so revisions stay strictly increasing across compaction
  * and, for a persistent driver, across restarts. A failed write consumes no revision.
  *
+ * Group commit (`groupCommit`, the SQLite backend's default): writes requested in one turn of
+ * the event loop are queued and run, in the order they were requested, in one driver
+ * transaction on the next turn (`setImmediate`); each write's own checks (KeyExists, NotFound,
+ * Conflict) are decided there and fail only that write. A write resolves, and its event is
+ * published, only after that transaction has committed, so an acknowledged write is as durable
+ * as with a transaction of its own and no reader or watcher ever sees an uncommitted one (reads
+ * run between batches, never inside one). A commit costs about as much for one row as for ten,
+ * so batches save most of it under load. If the batch transaction fails as a whole (a driver
+ * error), it is rolled back and each of its writes is run again alone, so one bad write cannot
+ * fail the others.
+ *
  * History: the last `historySize` revisions stay replayable. Compaction runs after a write once
  * the history exceeds that by a tenth (so it is amortised), and moves the compacted revision to
  * `current - historySize`; a watch from before it rejects with 'Compacted'.
@@ -31,7 +42,25 @@ export interface LogStoreOptions {
   historySize?: number;
   /** Events a replaying watch receives per turn of the event loop. Default 500. */
   watchPageSize?: number;
+  /** Commit the writes of one event-loop turn together (see the module comment). Default false. */
+  groupCommit?: boolean;
+  /** Runs a batch on a later turn (default `setImmediate`); tests may inject their own. */
+  schedule?: (fn: () => void) => void;
 }
+
+/** A write waiting for its batch. */
+interface PendingWrite {
+  key: string;
+  plan: WritePlan;
+  resolve(value: StoredValue): void;
+  reject(err: unknown): void;
+}
+
+/** Decides a write from the key's current row and the revision it would get; throws a StoreError to refuse it. */
+type WritePlan = (current: LogRow | undefined, revision: number) => LogRow;
+
+/** A planned write's outcome inside a batch. */
+type Outcome = { ok: true; row: LogRow; prev: LogRow | undefined } | { ok: false; err: unknown };
 
 export const DEFAULT_HISTORY_SIZE = 10_000;
 
@@ -40,6 +69,9 @@ export class LogStore implements Store {
   readonly #hub: WatchHub;
   readonly #historySize: number;
   readonly #compactBatch: number;
+  readonly #groupCommit: boolean;
+  readonly #schedule: (fn: () => void) => void;
+  #pending: PendingWrite[] = [];
   #closed = false;
 
   constructor(driver: LogDriver, options: LogStoreOptions = {}) {
@@ -50,6 +82,8 @@ export class LogStore implements Store {
     this.#driver = driver;
     this.#historySize = historySize;
     this.#compactBatch = Math.ceil(historySize / 10);
+    this.#groupCommit = options.groupCommit ?? false;
+    this.#schedule = options.schedule ?? ((fn) => void setImmediate(fn));
     this.#hub = new WatchHub({
       readHistory: (prefix, page) => this.#readHistory(prefix, page),
       pageSize: options.watchPageSize,
@@ -120,27 +154,77 @@ export class LogStore implements Store {
     return this.#hub.watch(prefix, fromRevision, options);
   }
 
-  /** Ends every watch with onClose(), then closes the driver. Idempotent. */
+  /** Commits the writes still queued, ends every watch with onClose(), then closes the driver. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flush();
     this.#closed = true;
     this.#hub.closeAll();
     this.#call('', () => this.#driver.close());
   }
 
-  /** Runs one write atomically, then fans its event out and compacts if the history is due. */
-  #write(key: string, plan: (current: LogRow | undefined, revision: number) => LogRow): StoredValue {
-    const { row, prev } = this.#run(key, () =>
-      this.#driver.transaction(() => {
-        const current = this.#driver.get(key);
-        const next = plan(current, this.#driver.currentRevision() + 1);
-        this.#driver.append(next);
-        return { row: next, prev: current };
-      }),
-    );
-    this.#hub.publish(rowEvent(row, prev));
+  /** Runs one write atomically (alone, or in the next batch), then fans its event out and compacts if the history is due. */
+  #write(key: string, plan: WritePlan): Promise<StoredValue> {
+    if (!this.#groupCommit) {
+      const outcome = this.#run(key, () => this.#driver.transaction(() => this.#apply(key, plan)));
+      return Promise.resolve(this.#settle(outcome));
+    }
+    if (this.#closed) return Promise.reject(new StoreError('Closed', key, 'the store is closed'));
+    return new Promise((resolve, reject) => {
+      if (this.#pending.length === 0) this.#schedule(() => this.#flush());
+      this.#pending.push({ key, plan, resolve, reject });
+    });
+  }
+
+  /** Reads the key's current row, plans the write and appends it; a refused write appends nothing. */
+  #apply(key: string, plan: WritePlan): Outcome {
+    const current = this.#driver.get(key);
+    let row: LogRow;
+    try {
+      row = plan(current, this.#driver.currentRevision() + 1);
+    } catch (err) {
+      return { ok: false, err };
+    }
+    this.#driver.append(row);
+    return { ok: true, row, prev: current };
+  }
+
+  /** Publishes a committed write's event and compacts if due; returns its value or throws its refusal. */
+  #settle(outcome: Outcome): StoredValue {
+    if (!outcome.ok) throw outcome.err;
+    this.#hub.publish(rowEvent(outcome.row, outcome.prev));
     this.#compactIfDue();
-    return rowValue(row);
+    return rowValue(outcome.row);
+  }
+
+  /** Runs the queued writes in one transaction, then publishes and settles them in order. */
+  #flush(): void {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.#run('', () => this.#driver.transaction(() => batch.map((w) => this.#apply(w.key, w.plan))));
+    } catch {
+      // Rolled back as a whole: nothing of it committed, so each write is tried again alone.
+      outcomes = batch.map((w) => {
+        try {
+          return this.#run(w.key, () => this.#driver.transaction(() => this.#apply(w.key, w.plan)));
+        } catch (err) {
+          return { ok: false, err };
+        }
+      });
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = outcomes[i];
+      if (outcome.ok) {
+        this.#hub.publish(rowEvent(outcome.row, outcome.prev));
+        batch[i].resolve(rowValue(outcome.row));
+      } else {
+        batch[i].reject(outcome.err);
+      }
+    }
+    this.#compactIfDue();
   }
 
   /**

@@ -21,8 +21,12 @@ export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'state.db');
 }
 
-/** Opens (or creates) the store in `options.dataDir`; fails if another process has it open. */
+/**
+ * Opens (or creates) the store in `options.dataDir`; fails if another process has it open.
+ * Group commit is on unless `groupCommit: false`: a commit's write(2) of its WAL pages is the
+ * largest part of a lone write's cost, and a batch pays it once (log-store.ts).
+ */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 }); // it holds Secrets
-  return new LogStore(SqliteLog.open(sqliteFile(options.dataDir), { lockTimeoutMs: options.lockTimeoutMs }), options);
+  return new LogStore(SqliteLog.open(sqliteFile(options.dataDir), { lockTimeoutMs: options.lockTimeoutMs }), { groupCommit: true, ...options });
 }

@@ -1,0 +1,147 @@
+/**
+ * @module Tests for LogStore's group commit: the writes of one turn share one driver
+ * transaction, each keeps its own outcome, events and acknowledgements follow the commit, and a
+ * batch the driver refuses is retried write by write. The Store contract runs on the memory
+ * driver with group commit too.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { isStoreError, StoreError } from '../errors.js';
+import { MemoryLog } from '../memory/memory-log.js';
+import type { StoreEvent } from '../store.js';
+import { runStoreContract } from '../store.contract.js';
+import type { LogRow } from './log.js';
+import { LogStore } from './log-store.js';
+
+runStoreContract({ name: 'memory, group commit', open: async (options) => new LogStore(new MemoryLog(), { ...options, groupCommit: true }) });
+
+/** A memory log that counts transactions and can be told to fail appends of some keys. */
+class CountingLog extends MemoryLog {
+  transactions = 0;
+  failKeys = new Set<string>();
+  /** Set while a transaction runs (what a reader would see mid-batch). */
+  inTransaction = false;
+
+  override transaction<T>(fn: () => T): T {
+    this.transactions++;
+    this.inTransaction = true;
+    try {
+      return super.transaction(fn);
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  override append(row: LogRow): void {
+    if (this.failKeys.has(row.key)) throw new Error(`disk on fire at ${row.key}`);
+    super.append(row);
+  }
+}
+
+/** A store whose batches run when the test says so. */
+function manualStore(): { store: LogStore; log: CountingLog; runBatch(): void } {
+  const log = new CountingLog();
+  const queued: (() => void)[] = [];
+  const store = new LogStore(log, { groupCommit: true, schedule: (fn) => queued.push(fn) });
+  return {
+    store,
+    log,
+    runBatch() {
+      const fns = queued.splice(0);
+      assert.ok(fns.length > 0, 'a batch was scheduled');
+      for (const fn of fns) fn();
+    },
+  };
+}
+
+describe('LogStore group commit', () => {
+  test('writes of one turn commit in one transaction, in the order they were requested', async () => {
+    const { store, log, runBatch } = manualStore();
+    const before = log.transactions;
+    const writes = [store.create('/k/a', '1'), store.create('/k/b', '2'), store.create('/k/c', '3')];
+    assert.equal(log.transactions, before, 'nothing runs before the batch');
+    runBatch();
+    const values = await Promise.all(writes);
+    assert.equal(log.transactions, before + 1);
+    assert.deepEqual(values.map((v) => [v.key, v.modRevision]), [['/k/a', 1], ['/k/b', 2], ['/k/c', 3]]);
+  });
+
+  test('a refused write fails alone; later writes in the batch see the earlier ones', async () => {
+    const { store, runBatch } = manualStore();
+    const first = store.create('/k/a', '1');
+    const again = store.create('/k/a', 'dup');
+    const update = store.update('/k/a', '2', { expectedModRevision: 1 });
+    const stale = store.update('/k/a', '3', { expectedModRevision: 1 });
+    runBatch();
+    assert.equal((await first).modRevision, 1);
+    await assert.rejects(again, (err) => isStoreError(err, 'KeyExists'));
+    assert.equal((await update).modRevision, 2, 'the refused create took no revision');
+    await assert.rejects(stale, (err) => isStoreError(err, 'Conflict'));
+    assert.equal((await store.get('/k/a'))?.value, '2');
+  });
+
+  test('events are published after the commit, in revision order, before the writes resolve', async () => {
+    const { store, log, runBatch } = manualStore();
+    const events: StoreEvent[] = [];
+    const seenInTransaction: boolean[] = [];
+    await store.watch('/k/', 0, {
+      onEvent: (ev) => {
+        events.push(ev);
+        seenInTransaction.push(log.inTransaction);
+      },
+    });
+    let resolvedWithEvents = -1;
+    const a = store.create('/k/a', '1');
+    const b = store.create('/k/b', '2').then((v) => {
+      resolvedWithEvents = events.length;
+      return v;
+    });
+    assert.equal(events.length, 0, 'no event before the commit');
+    runBatch();
+    await Promise.all([a, b]);
+    assert.deepEqual(events.map((e) => e.value.modRevision), [1, 2]);
+    assert.deepEqual(seenInTransaction, [false, false]);
+    assert.equal(resolvedWithEvents, 2);
+  });
+
+  test('a write from inside a watch callback goes into the next batch', async () => {
+    const { store, log, runBatch } = manualStore();
+    let echoed: Promise<unknown> | undefined;
+    await store.watch('/k/', 0, {
+      onEvent: (ev) => {
+        if (ev.key === '/k/a') echoed = store.create('/k/echo', ev.value.value);
+      },
+    });
+    const before = log.transactions;
+    const a = store.create('/k/a', '1');
+    runBatch();
+    await a;
+    assert.ok(echoed);
+    runBatch();
+    await echoed;
+    assert.equal(log.transactions, before + 2);
+    assert.equal((await store.get('/k/echo'))?.modRevision, 2);
+  });
+
+  test('a batch the driver fails is rolled back and retried write by write: only the bad write fails', async () => {
+    const { store, log, runBatch } = manualStore();
+    log.failKeys.add('/k/bad');
+    const good1 = store.create('/k/good1', '1');
+    const bad = store.create('/k/bad', 'x');
+    const good2 = store.create('/k/good2', '2');
+    runBatch();
+    assert.deepEqual([(await good1).modRevision, (await good2).modRevision], [1, 2]);
+    await assert.rejects(bad, /disk on fire/);
+    assert.equal(await store.get('/k/bad'), undefined);
+    assert.equal(await store.currentRevision(), 2);
+  });
+
+  test('close commits what is queued; writes after it reject with Closed', async () => {
+    const { store } = manualStore();
+    const queued = store.create('/k/a', '1');
+    await store.close();
+    assert.equal((await queued).modRevision, 1);
+    await assert.rejects(store.create('/k/b', '2'), (err) => err instanceof StoreError && err.code === 'Closed');
+  });
+});
