@@ -115,7 +115,8 @@ function attachableContainer(tty: boolean, children: Set<ChildProcessWithoutNull
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    resize: tty ? (size) => void resizePty(child.pid!, size) : undefined,
+    // Awaited, so that kubectl attach's size-plus-one and then its size land in that order.
+    resize: tty ? async (size) => void (await resizePty(child.pid!, size)) : undefined,
   };
 }
 
