@@ -12,6 +12,7 @@ import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/index.js';
 import { connectToCluster } from './cluster-client.js';
 import { runningState } from './state.js';
+import { agentPidFile } from '../node/launch.js';
 
 const NODES = findResource('', 'v1', 'nodes')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -44,6 +45,7 @@ export async function status(flags: CommonFlags, out: (line: string) => void): P
   out(`  data dir    ${state.dataDir}`);
   out(`  kubeconfig  ${state.kubeconfig} (context kubito-${state.name})`);
   out(`  proxy mode  ${state.proxyMode}`);
+  out(`  node agent  ${agentLine(state.dataDir)}`);
   if (health === 'ready') {
     const conn = connectToCluster(flags, 'kubito-status');
     try {
@@ -55,6 +57,22 @@ export async function status(flags: CommonFlags, out: (line: string) => void): P
     }
   }
   return health === 'ready';
+}
+
+/** The node agent's pid from `run/agent.pid` (written by the supervisor), and whether it lives. */
+function agentLine(dataDir: string): string {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(agentPidFile(dataDir), 'utf8').trim());
+  } catch {
+    return 'not running (no run/agent.pid)';
+  }
+  try {
+    process.kill(pid, 0);
+    return `pid ${pid}`;
+  } catch {
+    return `pid ${pid}, not running (kubito up restarts it)`;
+  }
 }
 
 interface Conditioned extends KubeObject {

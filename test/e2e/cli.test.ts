@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -49,6 +49,9 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     assert.equal(status.code, 0, status.stdout + status.stderr);
     assert.match(status.stdout, /^ {2}apiserver {3}https:\/\/127\.0\.0\.1:\d+: ready$/m);
     assert.match(status.stdout, /^ {2}store {7}sqlite$/m);
+    const agentPid = Number(/^ {2}node agent {2}pid (\d+)$/m.exec(status.stdout)?.[1]);
+    assert.ok(agentPid > 0, status.stdout);
+    assert.match(readFileSync(`/proc/${agentPid}/cmdline`, 'utf8'), /kubito|node/);
     assert.match(status.stdout, /^ {2}services {4}2$/m);
     assert.match(status.stdout, /^ {4}default\/kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+443\/TCP$/m);
     assert.match(status.stdout, /^ {4}kube-system\/kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+53\/UDP,53\/TCP,9153\/TCP$/m);
