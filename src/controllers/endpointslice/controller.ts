@@ -8,12 +8,12 @@
  */
 import { StatusError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
-import { matches, selectorFromSet } from '../../api/selectors/index.js';
 import type { KubeObject } from '../../api/types.js';
 import { controllerRateLimiter, runWorkers, splitKey, WorkQueue, type Client, type IndexFunc, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext, EventRecorder } from '../controller.js';
 import { desiredSlices, type SliceChanges } from './desired.js';
-import { managesEndpoints, servicesForPodUpdate, servicesSelecting } from './pods.js';
+import { managesEndpoints, servicesForPodUpdate } from './pods.js';
+import { POD_LABEL_INDEX, podLabelIndex, podsSelectedBy, SERVICE_SELECTOR_INDEX, serviceSelectorIndex, servicesFromIndex } from './selection.js';
 import { EndpointSliceTracker } from './tracker.js';
 import { TriggerTimeTracker } from './trigger-time.js';
 import { CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type EndpointSlice, type NodeView, type PodView, type ServiceView } from './types.js';
@@ -96,8 +96,8 @@ export class EndpointSliceController implements Controller {
     this.#client = ctx.client;
     this.#events = ctx.events;
     this.#queue = new WorkQueue<string>({ clock: ctx.clock, rateLimiter: controllerRateLimiter({ clock: ctx.clock, baseMs: 1000, maxMs: 1_000_000 }) });
-    this.#services = ctx.informers.informer<ServiceView>(SERVICES);
-    this.#pods = ctx.informers.informer<PodView>(PODS);
+    this.#services = ctx.informers.informer<ServiceView>(SERVICES, { indexers: { [SERVICE_SELECTOR_INDEX]: serviceSelectorIndex } });
+    this.#pods = ctx.informers.informer<PodView>(PODS, { indexers: { [POD_LABEL_INDEX]: podLabelIndex } });
     this.#nodes = ctx.informers.informer(NODES);
     this.#slices = ctx.informers.informer<EndpointSlice>(ENDPOINT_SLICES, { indexers: { [SERVICE_NAME_INDEX]: serviceNameIndex } });
 
@@ -105,13 +105,14 @@ export class EndpointSliceController implements Controller {
     this.#services.addHandlers({ onAdd: enqueueService, onUpdate: (_old, svc) => enqueueService(svc), onDelete: enqueueService });
 
     const batch = this.#options.endpointUpdatesBatchPeriodMs;
+    const servicesFor = servicesFromIndex(this.#services.cache);
     const enqueuePodServices = (pod: PodView) => {
-      for (const key of servicesSelecting(this.#services.cache.list(), pod.metadata.namespace ?? '', pod.metadata.labels)) this.#queue.addAfter(key, batch);
+      for (const key of servicesFor(pod.metadata.namespace ?? '', pod.metadata.labels)) this.#queue.addAfter(key, batch);
     };
     this.#pods.addHandlers({
       onAdd: enqueuePodServices,
       onUpdate: (old, pod) => {
-        for (const key of servicesForPodUpdate(this.#services.cache.list(), old, pod)) this.#queue.addAfter(key, batch);
+        for (const key of servicesForPodUpdate(servicesFor, old, pod)) this.#queue.addAfter(key, batch);
       },
       onDelete: enqueuePodServices,
     });
@@ -167,8 +168,7 @@ export class EndpointSliceController implements Controller {
       return;
     }
     if (!managesEndpoints(service)) return;
-    const selector = selectorFromSet(service.spec!.selector);
-    const pods = this.#pods.cache.list(namespace).filter((p) => matches(selector, p.metadata.labels));
+    const pods = podsSelectedBy(this.#pods.cache, service);
     const slices = this.#slices.cache
       .byIndex(SERVICE_NAME_INDEX, key)
       .filter((s) => this.#managed(s) && !s.metadata.deletionTimestamp);
