@@ -81,6 +81,8 @@ export class EndpointSliceController implements Controller {
   #slices!: Informer<EndpointSlice>;
   readonly #tracker = new EndpointSliceTracker();
   readonly #triggerTimes = new TriggerTimeTracker();
+  /** Service key → slice event checks parked while our writes for it are in flight. */
+  readonly #writing = new Map<string, Array<() => void>>();
 
   constructor(options: EndpointSliceControllerOptions = {}) {
     this.#options = {
@@ -119,7 +121,9 @@ export class EndpointSliceController implements Controller {
 
     this.#slices.addHandlers({
       onAdd: (slice) => {
-        if (this.#managed(slice) && this.#tracker.shouldSync(slice)) this.#enqueueForSlice(slice);
+        this.#afterOwnWrites(slice, () => {
+          if (this.#managed(slice) && this.#tracker.shouldSync(slice)) this.#enqueueForSlice(slice);
+        });
       },
       onUpdate: (old, slice) => {
         // Users may relabel a slice; both Services then need a look.
@@ -128,10 +132,18 @@ export class EndpointSliceController implements Controller {
           this.#enqueueForSlice(old);
           return;
         }
-        if (this.#managed(old) !== this.#managed(slice) || (this.#managed(slice) && this.#tracker.shouldSync(slice))) this.#enqueueForSlice(slice);
+        if (this.#managed(old) !== this.#managed(slice)) {
+          this.#enqueueForSlice(slice);
+          return;
+        }
+        this.#afterOwnWrites(slice, () => {
+          if (this.#managed(slice) && this.#tracker.shouldSync(slice)) this.#enqueueForSlice(slice);
+        });
       },
       onDelete: (slice) => {
-        if (this.#managed(slice) && this.#tracker.has(slice) && !this.#tracker.handleDeletion(slice)) this.#enqueueForSlice(slice);
+        this.#afterOwnWrites(slice, () => {
+          if (this.#managed(slice) && this.#tracker.has(slice) && !this.#tracker.handleDeletion(slice)) this.#enqueueForSlice(slice);
+        });
       },
     });
   }
@@ -151,6 +163,18 @@ export class EndpointSliceController implements Controller {
 
   #managed(slice: EndpointSlice): boolean {
     return slice.metadata.labels?.[LABEL_MANAGED_BY] === CONTROLLER_NAME;
+  }
+
+  /**
+   * Runs a slice event's tracker check now, or, while a write of ours for the slice's Service
+   * is in flight, once it is done. The watch can deliver our own write before the write's
+   * answer reaches the tracker; checked early, it would look like someone else's change and
+   * cost a needless sync a second later (upstream's informer lag hides this race).
+   */
+  #afterOwnWrites(slice: EndpointSlice, check: () => void): void {
+    const parked = this.#writing.get(`${slice.metadata.namespace ?? ''}/${slice.metadata.labels?.[LABEL_SERVICE_NAME] ?? ''}`);
+    if (parked) parked.push(check);
+    else check();
   }
 
   #enqueueForSlice(slice: EndpointSlice): void {
@@ -194,6 +218,20 @@ export class EndpointSliceController implements Controller {
 
   /** finalize: creates, then updates, then deletes; the first failure stops the rest. */
   async #write(service: ServiceView, changes: SliceChanges): Promise<void> {
+    const svc = `${service.metadata.namespace ?? ''}/${service.metadata.name}`;
+    if (changes.create.length + changes.update.length + changes.delete.length === 0) return;
+    // The queue never syncs one key in two workers at once, so this key is ours alone.
+    const parked: Array<() => void> = [];
+    this.#writing.set(svc, parked);
+    try {
+      await this.#writeAll(service, changes);
+    } finally {
+      this.#writing.delete(svc);
+      for (const check of parked) check();
+    }
+  }
+
+  async #writeAll(service: ServiceView, changes: SliceChanges): Promise<void> {
     const ns = service.metadata.namespace ?? '';
     const svc = `${ns}/${service.metadata.name}`;
     const slices = this.#client.resource<EndpointSlice>(ENDPOINT_SLICES);
