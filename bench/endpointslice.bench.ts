@@ -2,14 +2,15 @@
  * @module EndpointSlice controller latency (issue 3): with 1,000 Services x 3 pods, the time
  * from a pod turning Ready (its status written, as the kubelet does) to an EndpointSlice
  * event that lists it ready, and from a Service's port change to the slice carrying the new
- * port, as a watching kube-proxy would see them. p50/p99 over a bounded number of changes.
+ * port, as a watching kube-proxy would see them. p50/p99 over a bounded number of changes, and
+ * the control plane's CPU per change.
  *
  * The pods are bound to a Node object no agent runs (`bench-remote`), so no process starts:
  * only the API server and the controllers are measured. Bounded: 3 minutes at most.
  */
 import type { KubeObject } from '../src/api/types.js';
 import type { HttpTransport } from '../src/client/index.js';
-import { inParallel, percentile, report, startBenchCluster } from './support.js';
+import { cpuMs, inParallel, percentile, report, startBenchCluster } from './support.js';
 
 const SERVICES = Number(process.env.KUBITO_BENCH_SERVICES ?? 1000);
 const PODS_PER_SERVICE = 3;
@@ -75,6 +76,10 @@ async function main(): Promise<void> {
         });
       });
 
+    // CPU of the control plane process (API server + controllers) per change: steadier than
+    // latency on a shared machine.
+    const controlPlane = cluster.process.pid!;
+    let cpuBefore = cpuMs(controlPlane);
     const ready: number[] = [];
     for (let n = 0; n < SAMPLES; n++) {
       const i = (n * 7919) % pods.length;
@@ -87,6 +92,8 @@ async function main(): Promise<void> {
     }
     report({ name: `pod Ready -> EndpointSlice event p50 (${SERVICES} Services x ${PODS_PER_SERVICE} pods)`, value: round(percentile(ready, 50)), unit: 'ms', goal: '-' });
     report({ name: `pod Ready -> EndpointSlice event p99 (${SERVICES} Services x ${PODS_PER_SERVICE} pods)`, value: round(percentile(ready, 99)), unit: 'ms', goal: '< 20 ms' });
+    report({ name: `control plane CPU per pod Ready change (${SERVICES} Services x ${PODS_PER_SERVICE} pods)`, value: round((cpuMs(controlPlane) - cpuBefore) / ready.length), unit: 'ms', goal: '-' });
+    cpuBefore = cpuMs(controlPlane);
 
     const changed: number[] = [];
     for (let n = 0; n < SAMPLES / 2; n++) {
@@ -100,6 +107,7 @@ async function main(): Promise<void> {
     }
     report({ name: `Service targetPort change -> EndpointSlice event p50 (${SERVICES} Services)`, value: round(percentile(changed, 50)), unit: 'ms', goal: '-' });
     report({ name: `Service targetPort change -> EndpointSlice event p99 (${SERVICES} Services)`, value: round(percentile(changed, 99)), unit: 'ms', goal: '< 20 ms' });
+    report({ name: `control plane CPU per Service targetPort change (${SERVICES} Services)`, value: round((cpuMs(controlPlane) - cpuBefore) / changed.length), unit: 'ms', goal: '-' });
     watch.stop();
     watcher.close();
   } finally {

@@ -9,10 +9,10 @@
  */
 import { StatusError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
-import { matches, selectorFromSet } from '../../api/selectors/index.js';
 import { controllerRateLimiter, runWorkers, splitKey, WorkQueue, type Client, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext, EventRecorder } from '../controller.js';
-import { managesEndpoints, servicesForPodUpdate, servicesSelecting } from '../endpointslice/pods.js';
+import { managesEndpoints, servicesForPodUpdate } from '../endpointslice/pods.js';
+import { POD_LABEL_INDEX, podLabelIndex, podsSelectedBy, SERVICE_SELECTOR_INDEX, serviceSelectorIndex, servicesFromIndex } from '../endpointslice/selection.js';
 import { TriggerTimeTracker } from '../endpointslice/trigger-time.js';
 import type { PodView, ServiceView } from '../endpointslice/types.js';
 import { desiredEndpoints } from './desired.js';
@@ -66,20 +66,21 @@ export class EndpointsController implements Controller {
     this.#client = ctx.client;
     this.#events = ctx.events;
     this.#queue = new WorkQueue<string>({ clock: ctx.clock, rateLimiter: controllerRateLimiter({ clock: ctx.clock }) });
-    this.#services = ctx.informers.informer<ServiceView>(SERVICES);
-    this.#pods = ctx.informers.informer<PodView>(PODS);
+    this.#services = ctx.informers.informer<ServiceView>(SERVICES, { indexers: { [SERVICE_SELECTOR_INDEX]: serviceSelectorIndex } });
+    this.#pods = ctx.informers.informer<PodView>(PODS, { indexers: { [POD_LABEL_INDEX]: podLabelIndex } });
     this.#endpoints = ctx.informers.informer<Endpoints>(ENDPOINTS);
 
     const enqueue = (obj: { metadata: { namespace?: string; name?: string } }) => this.#queue.add(`${obj.metadata.namespace}/${obj.metadata.name}`);
     this.#services.addHandlers({ onAdd: enqueue, onUpdate: (_old, svc) => enqueue(svc), onDelete: enqueue });
     const batch = this.#options.endpointUpdatesBatchPeriodMs;
+    const servicesFor = servicesFromIndex(this.#services.cache);
     const enqueuePodServices = (pod: PodView) => {
-      for (const key of servicesSelecting(this.#services.cache.list(), pod.metadata.namespace ?? '', pod.metadata.labels)) this.#queue.addAfter(key, batch);
+      for (const key of servicesFor(pod.metadata.namespace ?? '', pod.metadata.labels)) this.#queue.addAfter(key, batch);
     };
     this.#pods.addHandlers({
       onAdd: enqueuePodServices,
       onUpdate: (old, pod) => {
-        for (const key of servicesForPodUpdate(this.#services.cache.list(), old, pod)) this.#queue.addAfter(key, batch);
+        for (const key of servicesForPodUpdate(servicesFor, old, pod)) this.#queue.addAfter(key, batch);
       },
       onDelete: enqueuePodServices,
     });
@@ -129,8 +130,7 @@ export class EndpointsController implements Controller {
       return;
     }
     if (!managesEndpoints(service)) return;
-    const selector = selectorFromSet(service.spec!.selector);
-    const pods = this.#pods.cache.list(namespace).filter((p) => matches(selector, p.metadata.labels));
+    const pods = podsSelectedBy(this.#pods.cache, service);
     const triggerTime = this.#triggerTimes.compute(service, pods);
     const current = this.#endpoints.cache.get(name, namespace);
     if (!current && this.#created.has(key)) throw new Error(`endpoints informer cache is out of date, endpoints ${key} created but not seen yet`);

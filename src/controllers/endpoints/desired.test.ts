@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CREATED, makePod, makeService, manyPods } from '../endpointslice/fixtures.js';
+import { CREATED, deepFreeze, makePod, makeService, manyPods } from '../endpointslice/fixtures.js';
 import { desiredEndpoints, endpointSubsets } from './desired.js';
 import type { Endpoints } from './types.js';
 
@@ -11,9 +11,9 @@ function created(action: ReturnType<typeof desiredEndpoints>): Endpoints {
   return (action as { endpoints: Endpoints }).endpoints;
 }
 
-/** As stored: with a resourceVersion. */
+/** As stored: with a resourceVersion; frozen, as the informer cache must be left alone. */
 function stored(ep: Endpoints): Endpoints {
-  return { ...ep, metadata: { ...ep.metadata, resourceVersion: '10', uid: 'uid-ep' } };
+  return deepFreeze({ ...ep, metadata: { ...ep.metadata, resourceVersion: '10', uid: 'uid-ep' } });
 }
 
 describe('desiredEndpoints', () => {

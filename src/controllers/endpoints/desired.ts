@@ -12,7 +12,6 @@
  * with `endpoints.kubernetes.io/over-capacity: truncated`.
  */
 import { isIPv6 } from 'node:net';
-import { deepCopy } from '../../api/types.js';
 import { findPort, isPodReady, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from '../endpointslice/pods.js';
 import { hasClusterIP } from '../endpointslice/slice-meta.js';
 import { ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, type PodView, type ServiceView } from '../endpointslice/types.js';
@@ -127,9 +126,6 @@ export type EndpointsAction = { action: 'none' } | { action: 'create' | 'update'
 export function desiredEndpoints(service: ServiceView, pods: readonly PodView[], current: Endpoints | undefined, options: { triggerTime?: string } = {}): EndpointsAction {
   const subsets = endpointSubsets(service, pods);
   const serviceLabels = service.metadata.labels ?? {};
-  const base: Endpoints = current
-    ? deepCopy(current)
-    : { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: service.metadata.name, namespace: service.metadata.namespace, labels: { ...serviceLabels } } };
   const create = !current?.metadata.resourceVersion;
   if (
     !create &&
@@ -139,6 +135,10 @@ export function desiredEndpoints(service: ServiceView, pods: readonly PodView[],
   ) {
     return { action: 'none' };
   }
+  // Labels, annotations and subsets are replaced below, so a shallow copy keeps the cache intact.
+  const base: Endpoints = current
+    ? { ...current, metadata: { ...current.metadata } }
+    : { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: service.metadata.name, namespace: service.metadata.namespace, labels: { ...serviceLabels } } };
   const labels: Record<string, string> = { ...serviceLabels, [LABEL_ENDPOINTS_MANAGED_BY]: ENDPOINTS_CONTROLLER_NAME };
   if (!hasClusterIP(service)) labels[LABEL_HEADLESS] = '';
   else delete labels[LABEL_HEADLESS];

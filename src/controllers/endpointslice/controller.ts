@@ -8,12 +8,12 @@
  */
 import { StatusError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
-import { matches, selectorFromSet } from '../../api/selectors/index.js';
 import type { KubeObject } from '../../api/types.js';
 import { controllerRateLimiter, runWorkers, splitKey, WorkQueue, type Client, type IndexFunc, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext, EventRecorder } from '../controller.js';
 import { desiredSlices, type SliceChanges } from './desired.js';
-import { managesEndpoints, servicesForPodUpdate, servicesSelecting } from './pods.js';
+import { managesEndpoints, servicesForPodUpdate } from './pods.js';
+import { POD_LABEL_INDEX, podLabelIndex, podsSelectedBy, SERVICE_SELECTOR_INDEX, serviceSelectorIndex, servicesFromIndex } from './selection.js';
 import { EndpointSliceTracker } from './tracker.js';
 import { TriggerTimeTracker } from './trigger-time.js';
 import { CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type EndpointSlice, type NodeView, type PodView, type ServiceView } from './types.js';
@@ -81,6 +81,8 @@ export class EndpointSliceController implements Controller {
   #slices!: Informer<EndpointSlice>;
   readonly #tracker = new EndpointSliceTracker();
   readonly #triggerTimes = new TriggerTimeTracker();
+  /** Service key → slice event checks parked while our writes for it are in flight. */
+  readonly #writing = new Map<string, Array<() => void>>();
 
   constructor(options: EndpointSliceControllerOptions = {}) {
     this.#options = {
@@ -96,8 +98,8 @@ export class EndpointSliceController implements Controller {
     this.#client = ctx.client;
     this.#events = ctx.events;
     this.#queue = new WorkQueue<string>({ clock: ctx.clock, rateLimiter: controllerRateLimiter({ clock: ctx.clock, baseMs: 1000, maxMs: 1_000_000 }) });
-    this.#services = ctx.informers.informer<ServiceView>(SERVICES);
-    this.#pods = ctx.informers.informer<PodView>(PODS);
+    this.#services = ctx.informers.informer<ServiceView>(SERVICES, { indexers: { [SERVICE_SELECTOR_INDEX]: serviceSelectorIndex } });
+    this.#pods = ctx.informers.informer<PodView>(PODS, { indexers: { [POD_LABEL_INDEX]: podLabelIndex } });
     this.#nodes = ctx.informers.informer(NODES);
     this.#slices = ctx.informers.informer<EndpointSlice>(ENDPOINT_SLICES, { indexers: { [SERVICE_NAME_INDEX]: serviceNameIndex } });
 
@@ -105,20 +107,23 @@ export class EndpointSliceController implements Controller {
     this.#services.addHandlers({ onAdd: enqueueService, onUpdate: (_old, svc) => enqueueService(svc), onDelete: enqueueService });
 
     const batch = this.#options.endpointUpdatesBatchPeriodMs;
+    const servicesFor = servicesFromIndex(this.#services.cache);
     const enqueuePodServices = (pod: PodView) => {
-      for (const key of servicesSelecting(this.#services.cache.list(), pod.metadata.namespace ?? '', pod.metadata.labels)) this.#queue.addAfter(key, batch);
+      for (const key of servicesFor(pod.metadata.namespace ?? '', pod.metadata.labels)) this.#queue.addAfter(key, batch);
     };
     this.#pods.addHandlers({
       onAdd: enqueuePodServices,
       onUpdate: (old, pod) => {
-        for (const key of servicesForPodUpdate(this.#services.cache.list(), old, pod)) this.#queue.addAfter(key, batch);
+        for (const key of servicesForPodUpdate(servicesFor, old, pod)) this.#queue.addAfter(key, batch);
       },
       onDelete: enqueuePodServices,
     });
 
     this.#slices.addHandlers({
       onAdd: (slice) => {
-        if (this.#managed(slice) && this.#tracker.shouldSync(slice)) this.#enqueueForSlice(slice);
+        this.#afterOwnWrites(slice, () => {
+          if (this.#managed(slice) && this.#tracker.shouldSync(slice)) this.#enqueueForSlice(slice);
+        });
       },
       onUpdate: (old, slice) => {
         // Users may relabel a slice; both Services then need a look.
@@ -127,10 +132,18 @@ export class EndpointSliceController implements Controller {
           this.#enqueueForSlice(old);
           return;
         }
-        if (this.#managed(old) !== this.#managed(slice) || (this.#managed(slice) && this.#tracker.shouldSync(slice))) this.#enqueueForSlice(slice);
+        if (this.#managed(old) !== this.#managed(slice)) {
+          this.#enqueueForSlice(slice);
+          return;
+        }
+        this.#afterOwnWrites(slice, () => {
+          if (this.#managed(slice) && this.#tracker.shouldSync(slice)) this.#enqueueForSlice(slice);
+        });
       },
       onDelete: (slice) => {
-        if (this.#managed(slice) && this.#tracker.has(slice) && !this.#tracker.handleDeletion(slice)) this.#enqueueForSlice(slice);
+        this.#afterOwnWrites(slice, () => {
+          if (this.#managed(slice) && this.#tracker.has(slice) && !this.#tracker.handleDeletion(slice)) this.#enqueueForSlice(slice);
+        });
       },
     });
   }
@@ -152,6 +165,18 @@ export class EndpointSliceController implements Controller {
     return slice.metadata.labels?.[LABEL_MANAGED_BY] === CONTROLLER_NAME;
   }
 
+  /**
+   * Runs a slice event's tracker check now, or, while a write of ours for the slice's Service
+   * is in flight, once it is done. The watch can deliver our own write before the write's
+   * answer reaches the tracker; checked early, it would look like someone else's change and
+   * cost a needless sync a second later (upstream's informer lag hides this race).
+   */
+  #afterOwnWrites(slice: EndpointSlice, check: () => void): void {
+    const parked = this.#writing.get(`${slice.metadata.namespace ?? ''}/${slice.metadata.labels?.[LABEL_SERVICE_NAME] ?? ''}`);
+    if (parked) parked.push(check);
+    else check();
+  }
+
   #enqueueForSlice(slice: EndpointSlice): void {
     const name = slice.metadata.labels?.[LABEL_SERVICE_NAME];
     if (!name) return;
@@ -167,8 +192,7 @@ export class EndpointSliceController implements Controller {
       return;
     }
     if (!managesEndpoints(service)) return;
-    const selector = selectorFromSet(service.spec!.selector);
-    const pods = this.#pods.cache.list(namespace).filter((p) => matches(selector, p.metadata.labels));
+    const pods = podsSelectedBy(this.#pods.cache, service);
     const slices = this.#slices.cache
       .byIndex(SERVICE_NAME_INDEX, key)
       .filter((s) => this.#managed(s) && !s.metadata.deletionTimestamp);
@@ -194,6 +218,20 @@ export class EndpointSliceController implements Controller {
 
   /** finalize: creates, then updates, then deletes; the first failure stops the rest. */
   async #write(service: ServiceView, changes: SliceChanges): Promise<void> {
+    const svc = `${service.metadata.namespace ?? ''}/${service.metadata.name}`;
+    if (changes.create.length + changes.update.length + changes.delete.length === 0) return;
+    // The queue never syncs one key in two workers at once, so this key is ours alone.
+    const parked: Array<() => void> = [];
+    this.#writing.set(svc, parked);
+    try {
+      await this.#writeAll(service, changes);
+    } finally {
+      this.#writing.delete(svc);
+      for (const check of parked) check();
+    }
+  }
+
+  async #writeAll(service: ServiceView, changes: SliceChanges): Promise<void> {
     const ns = service.metadata.namespace ?? '';
     const svc = `${ns}/${service.metadata.name}`;
     const slices = this.#client.resource<EndpointSlice>(ENDPOINT_SLICES);

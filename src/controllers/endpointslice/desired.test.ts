@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deepCopy } from '../../api/types.js';
 import { desiredSlices, type DesiredSlicesOptions, type SliceChanges } from './desired.js';
-import { CREATED, makeNode, makePod, makeService, manyPods, renderSlices } from './fixtures.js';
+import { CREATED, deepFreeze, makeNode, makePod, makeService, manyPods, renderSlices } from './fixtures.js';
 import type { EndpointSlice, NodeView, PodView, ServiceView } from './types.js';
 
 const NODES: Record<string, NodeView> = { 'node-1': makeNode('node-1'), 'node-2': makeNode('node-2', 'zone-b') };
@@ -25,7 +25,8 @@ function apply(existing: EndpointSlice[], changes: SliceChanges): EndpointSlice[
 }
 
 function converge(service: ServiceView, pods: PodView[], existing: EndpointSlice[] = [], options: DesiredSlicesOptions = OPTIONS): EndpointSlice[] {
-  return apply(existing, desiredSlices(service, pods, existing, options));
+  // Frozen: the reconciler must leave the informer cache's objects alone.
+  return apply(existing, desiredSlices(service, deepFreeze(pods), deepFreeze(existing), options));
 }
 
 function noChanges(changes: SliceChanges): void {

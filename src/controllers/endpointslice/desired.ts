@@ -14,7 +14,6 @@
  * Where upstream iterates Go maps (random order), this takes a fixed one: existing slices by
  * name, new endpoints by address (then pod uid), ports in the Service's order.
  */
-import { deepCopy } from '../../api/types.js';
 import { addressTypesForService, compareEndpoints, endpointKey, endpointPorts, endpointsEqualBeyondKey, podToEndpoint, portMapKey } from './endpoint.js';
 import { applyHints, hintMode, needsHintUpdate } from './hints.js';
 import { managesEndpoints, shouldPodBeInEndpoints } from './pods.js';
@@ -163,7 +162,7 @@ function reconcileAddressType(ctx: Context, pods: readonly PodView[], existing: 
   const mode = hintMode(service, options);
   const changed = new Set([...toUpdate, ...toDelete].map((s) => s.metadata.name));
   for (const slice of existing) {
-    if (!changed.has(slice.metadata.name) && needsHintUpdate(slice, mode)) toUpdate.push(deepCopy(slice));
+    if (!changed.has(slice.metadata.name) && needsHintUpdate(slice, mode)) toUpdate.push(copySlice(slice));
   }
   for (const slice of [...toCreate, ...toUpdate]) applyHints(slice, mode);
 
@@ -184,6 +183,15 @@ function reconcileAddressType(ctx: Context, pods: readonly PodView[], existing: 
   if (service.metadata.deletionTimestamp) toCreate = [];
   for (const slice of [...toCreate, ...toUpdate]) setTriggerTime(slice, options.triggerTime);
   return { create: toCreate, update: toUpdate, delete: toDelete, errors };
+}
+
+/**
+ * A copy of a cached slice that this module may change: it replaces metadata fields and the
+ * endpoints list, and sets or deletes an endpoint's `hints`, nothing deeper; the rest stays
+ * shared with the cache (read-only; writes serialise it).
+ */
+function copySlice(slice: EndpointSlice): EndpointSlice {
+  return { ...slice, metadata: { ...slice.metadata }, endpoints: slice.endpoints ? slice.endpoints.map((e) => ({ ...e })) : slice.endpoints };
 }
 
 /** reconcileByPortMapping: the changes for one group of slices sharing the same ports. */
@@ -212,14 +220,14 @@ function reconcilePortMapping(ctx: Context, existing: EndpointSlice[], desired: 
       if (kept.length === 0) {
         toDelete.add(name);
       } else {
-        const copy = deepCopy(slice);
+        const copy = copySlice(slice);
         copy.endpoints = kept;
         copy.metadata.labels = labels;
         byName.set(name, copy);
         toUpdate.add(name);
       }
     } else if (changed) {
-      const copy = deepCopy(slice);
+      const copy = copySlice(slice);
       copy.metadata.labels = labels;
       byName.set(name, copy);
       toUpdate.add(name);
@@ -251,7 +259,7 @@ function reconcilePortMapping(ctx: Context, existing: EndpointSlice[], desired: 
       fill = sliceToFill([...unchanged].map((n) => byName.get(n)!), desired.size, ctx.max);
     }
     if (fill) {
-      fill = deepCopy(fill);
+      fill = copySlice(fill);
       byName.set(fill.metadata.name ?? '', fill);
     } else {
       fill = newEndpointSlice(ctx.service, ports, addressType, ctx.controllerName);

@@ -90,3 +90,12 @@ export function renderSlices(slices: readonly EndpointSlice[]): string {
   }
   return lines.join('\n');
 }
+
+/** Freezes `value` and everything in it: a test's way to prove a function leaves its input (the informer cache) alone. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

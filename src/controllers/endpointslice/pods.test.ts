@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makePod, makeService } from './fixtures.js';
+import { IndexedCache } from '../../client/cache.js';
 import { findPort, managesEndpoints, podIPs, servicesForPodUpdate, shouldPodBeInEndpoints, shouldSetHostname } from './pods.js';
+import { SERVICE_SELECTOR_INDEX, serviceSelectorIndex, servicesFromIndex } from './selection.js';
 import type { PodView } from './types.js';
 
 describe('findPort', () => {
@@ -53,6 +55,9 @@ describe('pods in endpoints', () => {
 
 describe('servicesForPodUpdate', () => {
   const services = [makeService('d', 'web'), makeService('d', 'api', (s) => (s.spec.selector = { tier: 'api' })), makeService('e', 'web')];
+  const cache = new IndexedCache<(typeof services)[number]>({ [SERVICE_SELECTOR_INDEX]: serviceSelectorIndex });
+  for (const s of services) cache.upsert(s);
+  const servicesFor = servicesFromIndex(cache);
   const base = makePod('d', 'a', { app: 'web' });
   const next = (edit: (p: PodView) => void) => {
     const p = makePod('d', 'a', { app: 'web' }, edit);
@@ -60,18 +65,18 @@ describe('servicesForPodUpdate', () => {
     return p;
   };
   it('ignores resyncs and changes endpoints do not show', () => {
-    assert.deepEqual([...servicesForPodUpdate(services, base, base)], []);
-    assert.deepEqual([...servicesForPodUpdate(services, base, next((p) => (p.metadata.annotations = { x: 'y' })))], []);
+    assert.deepEqual([...servicesForPodUpdate(servicesFor, base, base)], []);
+    assert.deepEqual([...servicesForPodUpdate(servicesFor, base, next((p) => (p.metadata.annotations = { x: 'y' })))], []);
   });
   it('readiness or IP changes concern the selecting Services', () => {
-    assert.deepEqual([...servicesForPodUpdate(services, base, next((p) => (p.status!.conditions![0].status = 'False')))], ['d/web']);
-    assert.deepEqual([...servicesForPodUpdate(services, base, next((p) => (p.status!.podIPs = [{ ip: '10.244.0.9' }])))], ['d/web']);
+    assert.deepEqual([...servicesForPodUpdate(servicesFor, base, next((p) => (p.status!.conditions![0].status = 'False')))], ['d/web']);
+    assert.deepEqual([...servicesForPodUpdate(servicesFor, base, next((p) => (p.status!.podIPs = [{ ip: '10.244.0.9' }])))], ['d/web']);
   });
   it('label changes concern the Services gained or lost, or all of them if the pod changed too', () => {
-    assert.deepEqual([...servicesForPodUpdate(services, base, next((p) => (p.metadata.labels = { app: 'web', tier: 'api' })))], ['d/api']);
-    assert.deepEqual([...servicesForPodUpdate(services, base, next((p) => (p.metadata.labels = { tier: 'api' })))].sort(), ['d/api', 'd/web']);
+    assert.deepEqual([...servicesForPodUpdate(servicesFor, base, next((p) => (p.metadata.labels = { app: 'web', tier: 'api' })))], ['d/api']);
+    assert.deepEqual([...servicesForPodUpdate(servicesFor, base, next((p) => (p.metadata.labels = { tier: 'api' })))].sort(), ['d/api', 'd/web']);
     assert.deepEqual(
-      [...servicesForPodUpdate(services, base, next((p) => {
+      [...servicesForPodUpdate(servicesFor, base, next((p) => {
         p.metadata.labels = { app: 'web', tier: 'api' };
         p.status!.conditions![0].status = 'False';
       }))].sort(),

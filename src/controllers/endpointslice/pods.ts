@@ -103,12 +103,13 @@ function sameIPs(a: PodView, b: PodView): boolean {
 }
 
 /**
- * GetServicesToUpdateOnPodChange: the Services whose endpoints a pod update may change. No
+ * GetServicesToUpdateOnPodChange: the Services whose endpoints a pod update may change
+ * (`servicesFor` answers which Services select a set of labels). No
  * change of resourceVersion, or no change that endpoints show, concerns none. A label (or
  * hostname/subdomain) change concerns the Services that gained or lost the pod, and all of the
  * old and new ones if the pod's endpoint changed too.
  */
-export function servicesForPodUpdate(services: readonly ServiceView[], oldPod: PodView, newPod: PodView): Set<string> {
+export function servicesForPodUpdate(servicesFor: (namespace: string, labels: Record<string, string> | undefined) => Set<string>, oldPod: PodView, newPod: PodView): Set<string> {
   if (oldPod.metadata.resourceVersion === newPod.metadata.resourceVersion) return new Set();
   const labelsChanged =
     !sameLabels(oldPod.metadata.labels, newPod.metadata.labels) ||
@@ -122,9 +123,9 @@ export function servicesForPodUpdate(services: readonly ServiceView[], oldPod: P
     !sameIPs(oldPod, newPod);
   const namespace = newPod.metadata.namespace ?? '';
   if (!podChanged && !labelsChanged) return new Set();
-  const current = servicesSelecting(services, namespace, newPod.metadata.labels);
+  const current = servicesFor(namespace, newPod.metadata.labels);
   if (!labelsChanged) return current;
-  const previous = servicesSelecting(services, namespace, oldPod.metadata.labels);
+  const previous = servicesFor(namespace, oldPod.metadata.labels);
   if (podChanged) return new Set([...current, ...previous]);
   // Only the labels changed: the Services on one side only.
   return new Set([...current, ...previous].filter((k) => current.has(k) !== previous.has(k)));

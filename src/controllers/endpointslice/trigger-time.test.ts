@@ -7,6 +7,8 @@ describe('TriggerTimeTracker', () => {
   it('formats like Go RFC3339Nano', () => {
     assert.equal(formatRFC3339Nano(Date.parse('2024-05-01T10:00:00Z')), '2024-05-01T10:00:00Z');
     assert.equal(formatRFC3339Nano(Date.parse('2024-05-01T10:00:00.120Z')), '2024-05-01T10:00:00.12Z');
+    assert.equal(formatRFC3339Nano(Date.parse('2024-05-01T10:00:00.001Z')), '2024-05-01T10:00:00.001Z');
+    assert.equal(formatRFC3339Nano(Date.parse('2024-05-01T10:00:00.500Z')), '2024-05-01T10:00:00.5Z');
   });
 
   it('first sync: the Service creation; then the earliest trigger that moved; else nothing', () => {

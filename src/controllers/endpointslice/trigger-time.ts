@@ -24,10 +24,12 @@ function millis(time: string | null | undefined): number {
  * when zero (`2024-05-01T10:00:00Z`, `2024-05-01T10:00:00.5Z`).
  */
 export function formatRFC3339Nano(ms: number): string {
+  // toISOString always ends in `.mmmZ`; called once per sync, so no regular expressions.
   const iso = new Date(ms).toISOString();
-  const [, whole, fraction = ''] = /^(.*?)(?:\.(\d+))?Z$/.exec(iso)!;
-  const trimmed = fraction.replace(/0+$/, '');
-  return trimmed ? `${whole}.${trimmed}Z` : `${whole}Z`;
+  const dot = iso.lastIndexOf('.');
+  let end = iso.length - 1;
+  while (end > dot + 1 && iso[end - 1] === '0') end--;
+  return end === dot + 1 ? `${iso.slice(0, dot)}Z` : `${iso.slice(0, end)}Z`;
 }
 
 export class TriggerTimeTracker {
