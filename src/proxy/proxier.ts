@@ -8,7 +8,7 @@
  *
  * Bursts: a sync that carried more than one changed key says changes come faster than syncs;
  * the next one then starts no sooner than `burstFactor` times that sync's duration after it
- * ended (at most `maxBurstPeriodMs`, upstream's 1 s minSyncPeriod), so that a stream of changes
+ * ended (default 1: the proxy busy at most half the time) (at most `maxBurstPeriodMs`, upstream's 1 s minSyncPeriod), so that a stream of changes
  * (thousands of Services created) costs a bounded share of the agent — each sync pays a
  * process and a walk of the state whatever it carries — while a single change on a quiet
  * cluster still syncs after `minSyncPeriodMs` at most. Metrics: sync durations, and the
@@ -30,7 +30,7 @@ export interface ProxierOptions {
   minSyncPeriodMs?: number;
   /**
    * After a sync carrying more than one change, the least pause before the next one, as a
-   * multiple of that sync's duration (bounded below by `minSyncPeriodMs`). Default 3.
+   * multiple of that sync's duration (bounded below by `minSyncPeriodMs`). Default 1.
    */
   burstFactor?: number;
   /** The longest such pause. Default 1 s. */
@@ -194,7 +194,7 @@ export class Proxier {
     this.#firstSyncDone();
     if (ok && !full && changed.size > 1) {
       const done = clock.now();
-      const pause = Math.min(this.#o.maxBurstPeriodMs ?? 1000, (this.#o.burstFactor ?? 3) * (done - start));
+      const pause = Math.min(this.#o.maxBurstPeriodMs ?? 1000, (this.#o.burstFactor ?? 1) * (done - start));
       this.#nextAllowed = Math.max(start + this.#minMs, done + pause);
     }
     this.onSync?.({ full, changed: full ? state.servicePorts.length : changed.size, ok, durationMs: end - start });
