@@ -10,9 +10,9 @@
  * the next one then starts no sooner than `burstFactor` times that sync's duration after it
  * ended (default 1: the proxy busy at most half the time; at most `maxBurstPeriodMs`,
  * upstream's 1 s minSyncPeriod), so that a stream of changes (thousands of Services created)
- * costs a bounded share of the agent — each sync pays a
- * process and a walk of the state whatever it carries — while a single change on a quiet
- * cluster still syncs after `minSyncPeriodMs` at most. Metrics: sync durations, and the
+ * costs a bounded share of the agent — each sync pays a process and a walk of the state
+ * whatever it carries — while a single change on a quiet cluster still syncs after
+ * `minSyncPeriodMs` at most. Metrics: sync durations, and the
  * network programming latency of each slice change (from its last-change-trigger-time).
  */
 import type { Clock, TimerHandle } from '../client/index.js';
