@@ -55,18 +55,27 @@ async function measureCreates(server: string, ca: string, token: string): Promis
   }
 }
 
+/**
+ * CPU ms of a process and its live descendants, each with what it reaped (the agent's command
+ * helper runs the proxy's nft/iptables commands: their CPU is in the helper's cstime/cutime).
+ */
+function treeCpuMs(pid: number): number {
+  let total = 0;
+  try {
+    total = cpuMs(pid, { children: true });
+  } catch {
+    return 0;
+  }
+  for (const child of childrenOf(pid)) total += treeCpuMs(child);
+  return total;
+}
+
 /** CPU ms per process of interest: the control plane alone, the node agent with its helpers, this client. */
 function cpuSnapshot(controlPlane: number): { controlPlane: number; agent: number; client: number } {
   const client = process.cpuUsage();
   return {
     controlPlane: cpuMs(controlPlane),
-    agent: childrenOf(controlPlane).reduce((sum, pid) => {
-      try {
-        return sum + cpuMs(pid, { children: true });
-      } catch {
-        return sum;
-      }
-    }, 0),
+    agent: childrenOf(controlPlane).reduce((sum, pid) => sum + treeCpuMs(pid), 0),
     client: (client.user + client.system) / 1000,
   };
 }

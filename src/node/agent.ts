@@ -36,6 +36,7 @@ import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
 import { relaySocketPath } from '../proxy/relay/protocol.js';
+import { helperCommandRunner } from '../proxy/runner.js';
 import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
 import { UserspaceBackend } from '../proxy/userspace/index.js';
 
@@ -218,7 +219,7 @@ export class NodeAgent {
     this.#informers.start();
     await this.#informers.waitForSync();
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().map((p) => p.metadata.uid)));
-    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }) });
+    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner) });
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).
     const backend = this.#proxy.backend;

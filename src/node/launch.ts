@@ -55,10 +55,20 @@ export interface RunningAgent {
 }
 
 /** argv that runs the agent's entry point: the compiled module, or the source under tsx. */
-export function agentEntry(): string[] {
+export function agentEntry(env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = agentNodeOptions(env);
   const js = fileURLToPath(new URL('./main.js', import.meta.url));
-  if (existsSync(js)) return [js];
-  return ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url))];
+  if (existsSync(js)) return [...extra, js];
+  return [...extra, '--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url))];
+}
+
+/**
+ * Node options for the agent alone, from `KUBITO_AGENT_NODE_OPTIONS` (space-separated, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`): NODE_OPTIONS refuses some (`--cpu-prof`) and would
+ * reach every process. Pure.
+ */
+export function agentNodeOptions(env: NodeJS.ProcessEnv): string[] {
+  return (env.KUBITO_AGENT_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** Why the node agent cannot run here, or undefined. */

@@ -10,8 +10,15 @@ class RecordingBackend implements ProxyBackend {
   readonly mode = 'iptables' as const;
   readonly syncs: Array<{ ports: number; changed: string[] | 'all' }> = [];
   failNext = 0;
+  /** Set: each sync waits for `release()` (tests of bursts move the clock meanwhile). */
+  hold = false;
+  #release: (() => void) | undefined;
+  release(): void {
+    this.#release?.();
+  }
   async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
     this.syncs.push({ ports: state.servicePorts.length, changed: changed === 'all' ? 'all' : [...changed].sort() });
+    if (this.hold) await new Promise<void>((resolve) => (this.#release = resolve));
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('restore failed');
@@ -68,6 +75,49 @@ test('a burst of changes within the min sync period coalesces into one partial s
   // The periodic sync comes 30 s after the last.
   await clock.advance(30_000);
   assert.deepEqual(backend.syncs[2], { ports: 5, changed: [] });
+  proxier.stop();
+});
+
+test('after a sync that carried several changes the next waits its duration again; a lone change does not wait', async () => {
+  const { clock, backend, proxier } = setup();
+  const first = proxier.setInitialized();
+  await clock.advance(0);
+  await first;
+  await clock.advance(100);
+  backend.hold = true;
+  // Each sync takes 20 ms.
+  const syncOf = async (): Promise<void> => {
+    await clock.advance(0);
+    await clock.advance(20);
+    backend.release();
+    await clock.advance(0);
+  };
+  // A lone change on a quiet proxy: synced at once.
+  proxier.onServiceUpdate(null, svc('a', '10.96.0.1'));
+  await syncOf();
+  assert.equal(backend.syncs.length, 2);
+  // Another lone change: the 10 ms min period since the last start has passed.
+  proxier.onServiceUpdate(null, svc('b', '10.96.0.2'));
+  await syncOf();
+  assert.equal(backend.syncs.length, 3);
+  // A burst: two changes in one sync; the next sync waits 20 ms (its duration) after it ended.
+  proxier.onServiceUpdate(null, svc('c', '10.96.0.3'));
+  proxier.onServiceUpdate(null, svc('d', '10.96.0.4'));
+  await syncOf();
+  assert.deepEqual(backend.syncs.at(-1)!.changed, ['ns/c:p/TCP', 'ns/d:p/TCP']);
+  proxier.onServiceUpdate(null, svc('e', '10.96.0.5'));
+  await clock.advance(19);
+  assert.equal(backend.syncs.length, 4);
+  await clock.advance(1);
+  assert.equal(backend.syncs.length, 5);
+  assert.deepEqual(backend.syncs.at(-1)!.changed, ['ns/e:p/TCP']);
+  await clock.advance(20);
+  backend.release();
+  await clock.advance(0);
+  // That sync carried one change: the one after it waits the min period only.
+  proxier.onServiceUpdate(null, svc('f', '10.96.0.6'));
+  await syncOf();
+  assert.equal(backend.syncs.length, 6);
   proxier.stop();
 });
 

@@ -4,7 +4,15 @@
  * changes coalesce into one), never two at once, and hands the backend the desired state with
  * the changed keys — or `'all'` for the first sync, after a failure and every
  * `fullSyncPeriodMs`. A failed sync is retried with back-off (100 ms doubling to `syncPeriodMs`).
- * Every `syncPeriodMs` a sync runs even without changes. Metrics: sync durations, and the
+ * Every `syncPeriodMs` a sync runs even without changes.
+ *
+ * Bursts: a sync that carried more than one changed key says changes come faster than syncs;
+ * the next one then starts no sooner than `burstFactor` times that sync's duration after it
+ * ended (default 1: the proxy busy at most half the time; at most `maxBurstPeriodMs`,
+ * upstream's 1 s minSyncPeriod), so that a stream of changes (thousands of Services created)
+ * costs a bounded share of the agent — each sync pays a process and a walk of the state
+ * whatever it carries — while a single change on a quiet cluster still syncs after
+ * `minSyncPeriodMs` at most. Metrics: sync durations, and the
  * network programming latency of each slice change (from its last-change-trigger-time).
  */
 import type { Clock, TimerHandle } from '../client/index.js';
@@ -21,6 +29,13 @@ export interface ProxierOptions {
   wallClock?: () => number;
   /** The least time between two sync starts (upstream minSyncPeriod). Default 10 ms. */
   minSyncPeriodMs?: number;
+  /**
+   * After a sync carrying more than one change, the least pause before the next one, as a
+   * multiple of that sync's duration (bounded below by `minSyncPeriodMs`). Default 1.
+   */
+  burstFactor?: number;
+  /** The longest such pause. Default 1 s. */
+  maxBurstPeriodMs?: number;
   /** A sync at least this often, and the back-off ceiling. Default 30 s (upstream syncPeriod). */
   syncPeriodMs?: number;
   /** A full sync at least this often. Default 1 h (upstream FullSyncPeriod). */
@@ -56,7 +71,8 @@ export class Proxier {
   #ready = false;
   #stopped = false;
   #needFull = true;
-  #lastStart = -Infinity;
+  /** The earliest start of the next sync on a change (clock ms). */
+  #nextAllowed = -Infinity;
   #lastFull = -Infinity;
   #retryMs = 0;
   #pendingTriggers: number[] = [];
@@ -119,7 +135,7 @@ export class Proxier {
       this.#again = true;
       return;
     }
-    this.#schedule(Math.max(0, this.#lastStart + this.#minMs - this.#o.clock.now()));
+    this.#schedule(Math.max(0, this.#nextAllowed - this.#o.clock.now()));
   }
 
   /** Runs a sync `delayMs` from now, unless one is due sooner. */
@@ -145,7 +161,7 @@ export class Proxier {
   async #sync(): Promise<void> {
     const clock = this.#o.clock;
     const start = clock.now();
-    this.#lastStart = start;
+    this.#nextAllowed = start + this.#minMs;
     this.#queuedSince = undefined;
     const { state, changed, triggerTimes } = this.#tracker.take();
     this.#pendingTriggers.push(...triggerTimes);
@@ -177,6 +193,11 @@ export class Proxier {
       await this.#o.afterSync?.(state).catch((err: unknown) => this.#o.log(`proxy: after sync: ${err instanceof Error ? err.message : String(err)}`));
     }
     this.#firstSyncDone();
+    if (ok && !full && changed.size > 1) {
+      const done = clock.now();
+      const pause = Math.min(this.#o.maxBurstPeriodMs ?? 1000, (this.#o.burstFactor ?? 1) * (done - start));
+      this.#nextAllowed = Math.max(start + this.#minMs, done + pause);
+    }
     this.onSync?.({ full, changed: full ? state.servicePorts.length : changed.size, ok, durationMs: end - start });
     // The next sync: a retry, or the periodic one.
     this.#schedule(ok ? this.#periodMs : this.#retryMs);
