@@ -106,7 +106,7 @@ function compared(row: Omit<Row, 'baseline' | 'baseline_value' | 'ratio'>, floor
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const cluster = await startBenchCluster({ name: 'bench-api', limitMs: 300_000 });
+  const cluster = await startBenchCluster({ name: `bench-api${process.pid % 100000}`, limitMs: 300_000 });
   let kubito: ApiFigures;
   let kubitoCreates: number;
   let credentials: { keyPem: string; certPem: string; token: string; ca: string };

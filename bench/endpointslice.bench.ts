@@ -27,7 +27,7 @@ function podIP(i: number): string {
 }
 
 async function main(): Promise<void> {
-  const cluster = await startBenchCluster({ name: 'bench-eps', limitMs: 180_000 });
+  const cluster = await startBenchCluster({ name: `bench-eps${process.pid % 100000}`, limitMs: 180_000 });
   const clients = Array.from({ length: 4 }, () => cluster.client());
   const api = clients[0];
   try {

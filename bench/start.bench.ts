@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const rss: number[] = [];
   let pki = '';
   for (let run = 0; run < RUNS; run++) {
-    const name = `bench-start${run}`;
+    const name = `bench-start${process.pid % 100000}-${run}`;
     const port = await freePort();
     const t0 = performance.now();
     const api = firstSuccess(() => readyz(port), 20_000);
