@@ -34,7 +34,9 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   const includeObject = scope.http.query.get('includeObject') ?? '';
   if (accepted.representation === 'table' && !accepted.yaml && (includeObject === '' || includeObject === 'Metadata' || includeObject === 'None')) {
     const render = await loadTableRenderer();
-    const { rows, metadata } = await scope.storage.listForTable(scope.request.namespace, options, (objects, metadataTexts) =>
+    const { metadataFieldsFor } = await import('../../api/tables/table.js');
+    const tableOptions = { ...options, metadataFields: metadataFieldsFor(scope.info) };
+    const { rows, metadata } = await scope.storage.listForTable(scope.request.namespace, tableOptions, (objects, metadataTexts) =>
       tableRowTexts(render(scope, objects, {}) as Table, objects, metadataTexts));
     const head = render(scope, [], metadata) as Table;
     return respondText(scope, 200, { text: tableWithRows(head, rows), contentType: accepted.contentType });

@@ -121,3 +121,31 @@ export function metadataText(metadataJson: string, resourceVersion: string, mana
   const inner = metadataJson === '{}' ? '' : `,${metadataJson.slice(1, -1)}`;
   return `{"resourceVersion":${JSON.stringify(resourceVersion)}${inner},"managedFields":${managedFieldsJson}}`;
 }
+
+/**
+ * The members `fields` of the object opening at `text[objectAt]` (its own members, decoded;
+ * absent ones left out) and the index just past the object's closing `}`; the other members'
+ * values are skipped unread. Undefined when the text is not the compact JSON the registry
+ * writes. Member names are compared as written: JSON.stringify never escapes the characters
+ * of a field name, so a name written with escapes is not one of `fields`.
+ */
+export function pickMembers(text: string, objectAt: number, fields: readonly string[]): { members: Record<string, unknown>; end: number } | undefined {
+  const members: Record<string, unknown> = {};
+  let i = objectAt + 1;
+  if (text.charCodeAt(i) === 0x7d) return { members, end: i + 1 };
+  while (i < text.length && text.charCodeAt(i) === 0x22) {
+    const keyEnd = stringEnd(text, i);
+    if (keyEnd < 0 || text.charCodeAt(keyEnd) !== 0x3a /* : */) return undefined;
+    const end = valueEnd(text, keyEnd + 1);
+    if (end < 0 || end >= text.length) return undefined;
+    const nameLength = keyEnd - i - 2;
+    for (const field of fields) {
+      if (field.length === nameLength && text.startsWith(field, i + 1)) members[field] = JSON.parse(text.slice(keyEnd + 1, end));
+    }
+    const next = text.charCodeAt(end);
+    if (next === 0x7d) return { members, end: end + 1 };
+    if (next !== 0x2c) return undefined;
+    i = end + 1;
+  }
+  return undefined;
+}
