@@ -139,8 +139,23 @@ export interface TableListOptions extends ListOptions {
   metadataFields?: readonly string[];
 }
 
+/** Items of a Table list, decoded as for listForTable: `metadataTexts[i]` for `objects[i]`. */
+export interface TableChunk {
+  objects: KubeObject[];
+  metadataTexts: (string | undefined)[];
+}
+
+/** A Table list read from the store, its items decoded chunk by chunk (RestStorage.readForTable). */
+export interface TableListing {
+  metadata: KubeList['metadata'];
+  /** How many items. */
+  count: number;
+  /** The items in chunks of at most TABLE_CHUNK, decoded as each is reached. */
+  chunks(): Iterable<TableChunk>;
+}
+
 /** Items a Table list decodes and renders at a time (RestStorage.listForTable). */
-const TABLE_CHUNK = 256;
+export const TABLE_CHUNK = 256;
 
 /** How many times an internal read-modify-write retries on a concurrent write. */
 const MAX_RETRIES = 16;
@@ -240,19 +255,38 @@ export class RestStorage {
     options: TableListOptions,
     rows: (objects: KubeObject[], metadataTexts: (string | undefined)[]) => string[],
   ): Promise<{ rows: string[]; metadata: KubeList['metadata'] }> {
-    const page = await this.#read(namespace, options);
+    const listing = await this.readForTable(namespace, options);
     const out: string[] = [];
-    for (let i = 0; i < page.items.length; i += TABLE_CHUNK) {
+    for (const chunk of listing.chunks()) {
+      for (const row of rows(chunk.objects, chunk.metadataTexts)) out.push(row);
+    }
+    return { rows: out, metadata: listing.metadata };
+  }
+
+  /**
+   * listForTable in two halves: the items are read now (so that store errors come here), and
+   * decoded by `chunks()` as the caller goes, up to TABLE_CHUNK at a time, so that a caller
+   * can send each chunk's rows before decoding the next.
+   */
+  async readForTable(namespace: string, options: TableListOptions): Promise<TableListing> {
+    const page = await this.#read(namespace, options);
+    const chunk = (items: ListedItem[]): TableChunk => {
       const objects: KubeObject[] = [];
-      const texts: (string | undefined)[] = [];
-      for (const { stored, object } of page.items.slice(i, i + TABLE_CHUNK)) {
+      const metadataTexts: (string | undefined)[] = [];
+      for (const { stored, object } of items) {
         const item = object ? { object, text: undefined } : (options.metadataFields && this.#pickedTableItem(stored, options.metadataFields)) || this.#tableItem(stored);
         objects.push(item.object);
-        texts.push(item.text);
+        metadataTexts.push(item.text);
       }
-      for (const row of rows(objects, texts)) out.push(row);
-    }
-    return { rows: out, metadata: page.metadata };
+      return { objects, metadataTexts };
+    };
+    return {
+      metadata: page.metadata,
+      count: page.items.length,
+      *chunks() {
+        for (let i = 0; i < page.items.length; i += TABLE_CHUNK) yield chunk(page.items.slice(i, i + TABLE_CHUNK));
+      },
+    };
   }
 
   /**
