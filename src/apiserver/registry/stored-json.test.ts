@@ -35,6 +35,12 @@ test('objectEnd skips strings, escapes and nested values', async () => {
   assert.deepEqual(JSON.parse(text.slice(at, objectEnd(text, at))), meta);
   assert.equal(objectEnd(text, 0), text.length);
   assert.equal(objectEnd('{"a":"}', 0), -1);
+  // Runs of backslashes before a quote: even ones end the string, odd ones escape the quote.
+  for (const value of ['\\', '\\\\', '\\"', '"}', '\\\\\\"{', '', '\\\\"]']) {
+    const odd = JSON.stringify({ metadata: { [value]: value, b: [value] }, spec: {} });
+    const start = odd.indexOf('{', 1);
+    assert.deepEqual(JSON.parse(odd.slice(start, objectEnd(odd, start))), { [value]: value, b: [value] }, value);
+  }
 });
 
 test('splitMember takes one member of one object off, wherever it stands; withMember puts it back', async () => {
