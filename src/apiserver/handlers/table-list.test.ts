@@ -65,17 +65,14 @@ describe('Table lists', () => {
     }
   });
 
-  test('a stream stopped by its client writes nothing more', async () => {
+  test('a long list is written whole as soon as the stream starts, and ended', async () => {
     const res = await get();
     assert.equal(res.kind, 'stream');
     if (res.kind !== 'stream') return;
-    let writes = 0;
+    let text = '';
     let ended = false;
-    const stop = res.start({ write: () => writes++, end: () => (ended = true) });
-    assert.equal(writes, 1);
-    stop();
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-    assert.deepEqual([writes, ended], [1, false]);
+    res.start({ write: (c) => (text += c.toString()), end: () => (ended = true) });
+    assert.equal(ended, true);
+    assert.equal((JSON.parse(text) as { rows: unknown[] }).rows.length, 1300);
   });
 });
