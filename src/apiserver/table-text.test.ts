@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESOURCES } from '../api/resources.js';
-import { toTable } from '../api/tables/table.js';
+import { metadataFieldsFor, toTable } from '../api/tables/table.js';
 import type { Table } from '../api/tables/types.js';
 import type { KubeObject } from '../api/types.js';
 import { openMemoryStore } from '../storage/memory/memory-store.js';
@@ -16,11 +16,11 @@ function service(name: string, annotations: Record<string, string> = { note: 'br
 }
 
 /** The Table text as the list handler makes it, and what each chunk's items were. */
-async function listedTable(storage: RestStorage, includeObject?: string): Promise<{ text: string; objects: KubeObject[]; texts: (string | undefined)[] }> {
+async function listedTable(storage: RestStorage, includeObject?: string, metadataFields?: readonly string[]): Promise<{ text: string; objects: KubeObject[]; texts: (string | undefined)[] }> {
   const objects: KubeObject[] = [];
   const texts: (string | undefined)[] = [];
   const render = (items: KubeObject[], listMeta = {}) => toTable(SERVICES, items, { now, listMeta, includeObject, apiVersion: 'meta.k8s.io/v1' }) as Table;
-  const { rows, metadata } = await storage.listForTable('ns', {}, (chunk, metadataTexts) => {
+  const { rows, metadata } = await storage.listForTable('ns', { metadataFields }, (chunk, metadataTexts) => {
     objects.push(...chunk);
     texts.push(...metadataTexts);
     return tableRowTexts(render(chunk), chunk, metadataTexts);
@@ -40,6 +40,21 @@ test('a Table listed as text is JSON.stringify of the Table of the full items, o
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(expected)), String(includeObject));
     // Items came apart: no managedFields parsed, each item's whole metadata as text.
     assert.equal(objects[0].metadata.managedFields, undefined);
+    assert.deepEqual(texts.map((t) => JSON.parse(t!)), full.items.map((item) => item.metadata));
+  }
+});
+
+test('with the printer metadata fields, items carry only those, and the Table text is still the full one', async () => {
+  const storage = new RestStorage(SERVICES, await openMemoryStore());
+  for (let i = 0; i < 300; i++) await storage.create('ns', service(`s${i}`));
+  await storage.create('ns', service('odd', { x: '"name":"no","creationTimestamp":"no"', y: '"},{' }));
+  const full = await storage.list('ns');
+  const fields = metadataFieldsFor(SERVICES)!;
+  for (const includeObject of [undefined, 'None']) {
+    const { text, objects, texts } = await listedTable(storage, includeObject, fields);
+    const expected = toTable(SERVICES, full.items, { now, listMeta: full.metadata, includeObject, apiVersion: 'meta.k8s.io/v1' });
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(expected)), String(includeObject));
+    assert.deepEqual(Object.keys(objects[0].metadata).sort(), [...fields, 'resourceVersion'].sort());
     assert.deepEqual(texts.map((t) => JSON.parse(t!)), full.items.map((item) => item.metadata));
   }
 });

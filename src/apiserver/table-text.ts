@@ -30,10 +30,22 @@ export function tableRowTexts(table: Table, objects: readonly KubeObject[], meta
 /** `head` (a Table made from no items: columns, list metadata) with `rows` (JSON texts) as its rows. */
 export function tableWithRows(head: Table, rows: readonly string[]): string {
   if (rows.length === 0) return JSON.stringify(head);
+  return `${tableOpening(head)}${rows.join(',')}${TABLE_CLOSING}`;
+}
+
+/**
+ * The text of `head` (a Table made from no items) up to its first row: rows texts joined with
+ * `,` and TABLE_CLOSING after them make the whole Table (one row at least; no rows is
+ * `JSON.stringify(head)`).
+ */
+export function tableOpening(head: Table): string {
   const { rows: _rows, ...fields } = head;
   const text = JSON.stringify(fields);
-  return `${text === '{}' ? '{' : `${text.slice(0, -1)},`}"rows":[${rows.join(',')}]}`;
+  return `${text === '{}' ? '{' : `${text.slice(0, -1)},`}"rows":[`;
 }
+
+/** What follows the last row (tableOpening). */
+export const TABLE_CLOSING = ']}';
 
 /** The whole Table as text: `tableRowTexts` of its rows in it. */
 export function tableText(table: Table, objects: readonly KubeObject[], metadataTexts: readonly (string | undefined)[]): string {

@@ -35,6 +35,7 @@ export const servicePrinter: Printer = {
     AGE_COLUMN,
     column('Selector', 'string', DOC.serviceSelector, { priority: 1 }),
   ],
+  metadataFields: ['name', 'creationTimestamp'],
   row(obj: KubeObject, { now }: PrintContext): TableRow {
     const svc = obj as unknown as ServiceView;
     const spec = svc.spec ?? {};
@@ -99,6 +100,7 @@ const MAX_LISTED = 3;
 
 export const endpointsPrinter: Printer = {
   columns: [NAME_COLUMN, column('Endpoints', 'string', DOC.endpointsSubsets), AGE_COLUMN],
+  metadataFields: ['name', 'creationTimestamp'],
   row(obj: KubeObject, { now }: PrintContext): TableRow {
     const ep = obj as unknown as EndpointsView;
     return { cells: [str(ep.metadata.name), formatEndpoints(ep), since(ep.metadata.creationTimestamp, now)] };

@@ -21,6 +21,7 @@ import type { Printer, TableRow } from './types.js';
  */
 export const defaultPrinter: Printer = {
   columns: [NAME_COLUMN, column('Created At', 'date', DOC.creationTimestamp)],
+  metadataFields: ['name', 'creationTimestamp'],
   row(obj: KubeObject): TableRow {
     return { cells: [str(obj.metadata.name), formatRFC3339(obj.metadata.creationTimestamp)] };
   },

@@ -5,7 +5,7 @@ import { RESOURCES, findKind } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { DOC } from './descriptions.js';
 import { PRINTERS } from './printers.js';
-import { columnsFor, rowFor, toTable } from './table.js';
+import { columnsFor, metadataFieldsFor, rowFor, toTable } from './table.js';
 import { MINUTE, NOW, SECOND, ago, makePod, makeService } from './testing/builders.js';
 import { lines, printTable } from './testing/kubectl-print.js';
 
@@ -121,6 +121,29 @@ test('every served kind has its own printer, and every row fills every column, e
     assert.equal(row.cells.length, columnsFor(info).length, info.kind);
     for (const cell of row.cells) assert.ok(['string', 'number', 'boolean'].includes(typeof cell), `${info.kind}: ${cell}`);
   }
+});
+
+test('a printer that names the metadata fields it reads prints the same row from an item with only those', () => {
+  const full = makeService('ns', 'web', (s) => {
+    s.metadata.labels = { app: 'web' };
+    s.metadata.annotations = { note: 'x' };
+    s.metadata.deletionTimestamp = ago(SECOND);
+    s.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'u' }];
+    s.metadata.finalizers = ['f'];
+    s.metadata.generation = 3;
+  });
+  let declared = 0;
+  for (const info of RESOURCES) {
+    const fields = metadataFieldsFor(info);
+    if (!fields) continue;
+    declared++;
+    const obj = { ...full, apiVersion: info.version, kind: info.kind } as KubeObject;
+    const meta = obj.metadata as Record<string, unknown>;
+    const partial = { ...obj, metadata: Object.fromEntries(fields.filter((f) => f in meta).map((f) => [f, meta[f]])) } as KubeObject;
+    assert.deepEqual(rowFor(info, partial, { now: NOW }), rowFor(info, obj, { now: NOW }), info.kind);
+  }
+  assert.ok(metadataFieldsFor({ group: '', kind: 'Service' }));
+  assert.ok(declared >= 2);
 });
 
 test('column definitions are copies: callers cannot corrupt the shared printers', () => {

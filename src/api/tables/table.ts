@@ -34,6 +34,11 @@ export function rowFor(resource: Pick<ResourceInfo, 'group' | 'kind'>, obj: Kube
   return printerFor(resource).printer.row(obj, ctx);
 }
 
+/** The only metadata fields the resource's rows read, when its printer says (Printer.metadataFields). */
+export function metadataFieldsFor(resource: Pick<ResourceInfo, 'group' | 'kind'>): readonly string[] | undefined {
+  return printerFor(resource).printer.metadataFields;
+}
+
 /**
  * The whole Table. Rows carry PartialObjectMetadata unless `includeObject` says `Object` (the
  * object itself, shared, not copied) or `None` (`object: null`). Throws a 400 StatusError for

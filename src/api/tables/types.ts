@@ -69,4 +69,9 @@ export interface PrintContext {
 export interface Printer {
   columns: readonly TableColumnDefinition[];
   row(obj: KubeObject, ctx: PrintContext): TableRow;
+  /**
+   * When set, the only metadata fields `row` reads: a list may then hand it items whose
+   * metadata holds just these (read from the stored text, the rest of metadata never decoded).
+   */
+  metadataFields?: readonly string[];
 }

@@ -3,14 +3,12 @@
  * pagination. Watches are in watch.ts.
  */
 import { newBadRequest } from '../../api/errors.js';
-import type { Table } from '../../api/tables/types.js';
 import type { HandlerResponse } from '../http-types.js';
 import { selectionFromQuery } from '../filters.js';
 import { negotiate } from '../negotiate.js';
 import type { ListOptions } from '../registry/rest-storage.js';
-import { loadTableRenderer } from '../representations.js';
-import { tableRowTexts, tableWithRows } from '../table-text.js';
 import { param, respondObject, respondText, type Scope } from './scope.js';
+import { listTable } from './table-list.js';
 
 export async function getObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
@@ -33,11 +31,7 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   // Tables with PartialObjectMetadata rows (kubectl get): the items' managedFields are never parsed.
   const includeObject = scope.http.query.get('includeObject') ?? '';
   if (accepted.representation === 'table' && !accepted.yaml && (includeObject === '' || includeObject === 'Metadata' || includeObject === 'None')) {
-    const render = await loadTableRenderer();
-    const { rows, metadata } = await scope.storage.listForTable(scope.request.namespace, options, (objects, metadataTexts) =>
-      tableRowTexts(render(scope, objects, {}) as Table, objects, metadataTexts));
-    const head = render(scope, [], metadata) as Table;
-    return respondText(scope, 200, { text: tableWithRows(head, rows), contentType: accepted.contentType });
+    return listTable(scope, options, accepted.contentType);
   }
   return respondObject(scope, 200, await scope.storage.list(scope.request.namespace, options));
 }

@@ -49,7 +49,8 @@ export function isDryRun(scope: Scope): boolean {
   return values.length > 0;
 }
 
-function headersFor(scope: Scope): Record<string, string | string[]> | undefined {
+/** The headers every answer carries: `Warning`s, when there are any. */
+export function headersFor(scope: Scope): Record<string, string | string[]> | undefined {
   if (!scope.warnings.length) return undefined;
   return { Warning: scope.warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
 }

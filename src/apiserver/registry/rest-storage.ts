@@ -25,7 +25,7 @@ import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/s
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { hasStoredLayout, metadataText, objectEnd, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
+import { hasStoredLayout, metadataText, objectEnd, pickMembers, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -133,8 +133,29 @@ export interface StorageCodec {
   fromStorage(obj: KubeObject): KubeObject;
 }
 
+/** ListOptions of a Table list (RestStorage.listForTable). */
+export interface TableListOptions extends ListOptions {
+  /** The only metadata fields the rows read (Printer.metadataFields); absent: all but managedFields. */
+  metadataFields?: readonly string[];
+}
+
+/** Items of a Table list, decoded as for listForTable: `metadataTexts[i]` for `objects[i]`. */
+export interface TableChunk {
+  objects: KubeObject[];
+  metadataTexts: (string | undefined)[];
+}
+
+/** A Table list read from the store, its items decoded chunk by chunk (RestStorage.readForTable). */
+export interface TableListing {
+  metadata: KubeList['metadata'];
+  /** How many items. */
+  count: number;
+  /** The items in chunks of at most TABLE_CHUNK, decoded as each is reached. */
+  chunks(): Iterable<TableChunk>;
+}
+
 /** Items a Table list decodes and renders at a time (RestStorage.listForTable). */
-const TABLE_CHUNK = 256;
+export const TABLE_CHUNK = 256;
 
 /** How many times an internal read-modify-write retries on a concurrent write. */
 const MAX_RETRIES = 16;
@@ -225,26 +246,72 @@ export class RestStorage {
    * of an object's text and no table cell reads them, so they are never parsed; the rows'
    * metadata goes out as text, never encoded again. Chunks keep the decoded objects short-lived
    * (a 10,000-item list decoded at once is mostly garbage-collector work). Filters never read
-   * managedFields either.
+   * managedFields either. With `options.metadataFields` (the printer's Printer.metadataFields),
+   * items not decoded for a filter carry only those metadata fields (and resourceVersion): the
+   * rest of their metadata is never parsed at all.
    */
   async listForTable(
     namespace: string,
-    options: ListOptions,
+    options: TableListOptions,
     rows: (objects: KubeObject[], metadataTexts: (string | undefined)[]) => string[],
   ): Promise<{ rows: string[]; metadata: KubeList['metadata'] }> {
-    const page = await this.#read(namespace, options);
+    const listing = await this.readForTable(namespace, options);
     const out: string[] = [];
-    for (let i = 0; i < page.items.length; i += TABLE_CHUNK) {
-      const objects: KubeObject[] = [];
-      const texts: (string | undefined)[] = [];
-      for (const { stored, object } of page.items.slice(i, i + TABLE_CHUNK)) {
-        const item = object ? { object, text: undefined } : this.#tableItem(stored);
-        objects.push(item.object);
-        texts.push(item.text);
-      }
-      for (const row of rows(objects, texts)) out.push(row);
+    for (const chunk of listing.chunks()) {
+      for (const row of rows(chunk.objects, chunk.metadataTexts)) out.push(row);
     }
-    return { rows: out, metadata: page.metadata };
+    return { rows: out, metadata: listing.metadata };
+  }
+
+  /**
+   * listForTable in two halves: the items are read now (so that store errors come here), and
+   * decoded by `chunks()` as the caller goes, up to TABLE_CHUNK at a time, so that a caller
+   * can send each chunk's rows before decoding the next.
+   */
+  async readForTable(namespace: string, options: TableListOptions): Promise<TableListing> {
+    const page = await this.#read(namespace, options);
+    const chunk = (items: ListedItem[]): TableChunk => {
+      const objects: KubeObject[] = [];
+      const metadataTexts: (string | undefined)[] = [];
+      for (const { stored, object } of items) {
+        const item = object ? { object, text: undefined } : (options.metadataFields && this.#pickedTableItem(stored, options.metadataFields)) || this.#tableItem(stored);
+        objects.push(item.object);
+        metadataTexts.push(item.text);
+      }
+      return { objects, metadataTexts };
+    };
+    return {
+      metadata: page.metadata,
+      count: page.items.length,
+      *chunks() {
+        for (let i = 0; i < page.items.length; i += TABLE_CHUNK) yield chunk(page.items.slice(i, i + TABLE_CHUNK));
+      },
+    };
+  }
+
+  /**
+   * A stored item for a Table with only `fields` of its metadata decoded, and its whole metadata
+   * as text (resourceVersion spliced in first, the other members as stored); undefined when the
+   * text does not have the registry's layout.
+   */
+  #pickedTableItem(stored: StoredValue, fields: readonly string[]): { object: KubeObject; text: string } | undefined {
+    const prefix = this.#textPrefix;
+    const text = stored.value;
+    if (prefix === undefined || !hasStoredLayout(text, prefix)) return undefined;
+    // The metadata object opens at the prefix's last character.
+    const at = prefix.length - 1;
+    const picked = pickMembers(text, at, fields);
+    if (!picked) return undefined;
+    // What follows metadata (`,"spec":...}` or `}`), as an object of its own.
+    const tail = text.charCodeAt(picked.end) === 0x2c /* , */ ? `{${text.slice(picked.end + 1)}` : text.length === picked.end + 1 ? '{}' : undefined;
+    if (tail === undefined) return undefined;
+    const object = JSON.parse(tail) as KubeObject;
+    const resourceVersion = String(stored.modRevision);
+    object.apiVersion = groupVersion(this.info);
+    object.kind = this.info.kind;
+    object.metadata = { ...picked.members, resourceVersion };
+    const members = text.slice(at + 1, picked.end - 1);
+    return { object, text: `{"resourceVersion":${JSON.stringify(resourceVersion)}${members === '' ? '' : ','}${members}}` };
   }
 
   /** A stored item for a Table: decoded without managedFields, with its metadata as text, where the layout allows. */

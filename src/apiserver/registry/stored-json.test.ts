@@ -35,6 +35,12 @@ test('objectEnd skips strings, escapes and nested values', async () => {
   assert.deepEqual(JSON.parse(text.slice(at, objectEnd(text, at))), meta);
   assert.equal(objectEnd(text, 0), text.length);
   assert.equal(objectEnd('{"a":"}', 0), -1);
+  // Runs of backslashes before a quote: even ones end the string, odd ones escape the quote.
+  for (const value of ['\\', '\\\\', '\\"', '"}', '\\\\\\"{', '', '\\\\"]']) {
+    const odd = JSON.stringify({ metadata: { [value]: value, b: [value] }, spec: {} });
+    const start = odd.indexOf('{', 1);
+    assert.deepEqual(JSON.parse(odd.slice(start, objectEnd(odd, start))), { [value]: value, b: [value] }, value);
+  }
 });
 
 test('splitMember takes one member of one object off, wherever it stands; withMember puts it back', async () => {
@@ -64,4 +70,25 @@ test('metadataText puts resourceVersion first and the managedFields text last, f
   const managed = JSON.stringify([{ manager: 'm', fieldsV1: { 'f:spec': {} } }]);
   assert.deepEqual(JSON.parse(metadataText('{"name":"a","labels":{"x":"}"}}', '7', managed)), { resourceVersion: '7', name: 'a', labels: { x: '}' }, managedFields: JSON.parse(managed) });
   assert.deepEqual(JSON.parse(metadataText('{}', '8', '[]')), { resourceVersion: '8', managedFields: [] });
+});
+
+test('pickMembers decodes only the named members of one object, escapes included, and finds its end', async () => {
+  const { pickMembers } = await import('./stored-json.js');
+  const cases: Record<string, unknown>[] = [
+    { name: 'a"\\}{\u2028é', labels: { name: 'not this one', creationTimestamp: 'x' }, managedFields: [{ fieldsV1: { 'f:name': {} } }], creationTimestamp: '2026-01-01T00:00:00Z' },
+    { creationTimestamp: null, names: 'longer', nam: 'shorter', name: 'n' },
+    { uid: 'u' },
+    {},
+  ];
+  for (const m of cases) {
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: m, spec: { name: 'spec' } });
+    const at = text.indexOf('"metadata":') + '"metadata":'.length;
+    const picked = pickMembers(text, at, ['name', 'creationTimestamp'])!;
+    const expected = Object.fromEntries(Object.entries(m).filter(([k]) => k === 'name' || k === 'creationTimestamp'));
+    assert.deepEqual(picked.members, expected);
+    assert.equal(text.slice(picked.end), ',"spec":{"name":"spec"}}');
+    assert.deepEqual(JSON.parse(text.slice(at, picked.end)), m);
+  }
+  assert.equal(pickMembers('{"metadata":{ "name":"spaced"}}', 12, ['name']), undefined);
+  assert.equal(pickMembers('{"metadata":{"name":"cut', 12, ['name']), undefined);
 });

@@ -40,12 +40,10 @@ export function objectEnd(text: string, start: number): number {
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      // Skip the string: a quote ends it unless escaped.
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c /* \ */) i++;
-        else if (s === 0x22) break;
-      }
+      // Skip the string (the loop's i++ steps past its closing quote).
+      const end = stringEnd(text, i);
+      if (end < 0) return -1;
+      i = end - 1;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
@@ -69,14 +67,21 @@ function valueEnd(text: string, start: number): number {
   return i;
 }
 
-/** The index just past the string whose opening quote is at `text[start]`, or -1. */
+/**
+ * The index just past the string whose opening quote is at `text[start]`, or -1. The quotes
+ * are found with indexOf (native, much faster than a loop over the characters): a quote ends
+ * the string unless an odd number of backslashes stands right before it.
+ */
 function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i++;
-    else if (c === 0x22) return i + 1;
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return -1;
+    let b = quote - 1;
+    while (b > start && text.charCodeAt(b) === 0x5c /* \ */) b--;
+    if ((quote - 1 - b) % 2 === 0) return quote + 1;
+    from = quote + 1;
   }
-  return -1;
 }
 
 /**
@@ -120,4 +125,32 @@ export function withMember(objectJson: string, name: string, valueJson: string):
 export function metadataText(metadataJson: string, resourceVersion: string, managedFieldsJson: string): string {
   const inner = metadataJson === '{}' ? '' : `,${metadataJson.slice(1, -1)}`;
   return `{"resourceVersion":${JSON.stringify(resourceVersion)}${inner},"managedFields":${managedFieldsJson}}`;
+}
+
+/**
+ * The members `fields` of the object opening at `text[objectAt]` (its own members, decoded;
+ * absent ones left out) and the index just past the object's closing `}`; the other members'
+ * values are skipped unread. Undefined when the text is not the compact JSON the registry
+ * writes. Member names are compared as written: JSON.stringify never escapes the characters
+ * of a field name, so a name written with escapes is not one of `fields`.
+ */
+export function pickMembers(text: string, objectAt: number, fields: readonly string[]): { members: Record<string, unknown>; end: number } | undefined {
+  const members: Record<string, unknown> = {};
+  let i = objectAt + 1;
+  if (text.charCodeAt(i) === 0x7d) return { members, end: i + 1 };
+  while (i < text.length && text.charCodeAt(i) === 0x22) {
+    const keyEnd = stringEnd(text, i);
+    if (keyEnd < 0 || text.charCodeAt(keyEnd) !== 0x3a /* : */) return undefined;
+    const end = valueEnd(text, keyEnd + 1);
+    if (end < 0 || end >= text.length) return undefined;
+    const nameLength = keyEnd - i - 2;
+    for (const field of fields) {
+      if (field.length === nameLength && text.startsWith(field, i + 1)) members[field] = JSON.parse(text.slice(keyEnd + 1, end));
+    }
+    const next = text.charCodeAt(end);
+    if (next === 0x7d) return { members, end: end + 1 };
+    if (next !== 0x2c) return undefined;
+    i = end + 1;
+  }
+  return undefined;
 }

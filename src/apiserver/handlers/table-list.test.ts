@@ -1,0 +1,78 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RESOURCES } from '../../api/resources.js';
+import { toTable } from '../../api/tables/table.js';
+import type { KubeObject } from '../../api/types.js';
+import { openMemoryStore } from '../../storage/memory/memory-store.js';
+import { ApiHandler, storageKey } from '../handler.js';
+import type { HandlerRequest, HandlerResponse } from '../http-types.js';
+import { RestStorage } from '../registry/rest-storage.js';
+
+const NOW = Date.parse('2026-11-28T10:00:00Z');
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+const SERVICES = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
+
+function service(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default', labels: { app: name }, annotations: { note: '"},{\\' }, managedFields: [{ manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }] },
+    spec: { type: 'NodePort', clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 30080 }], selector: { app: name } },
+  };
+}
+
+/** The whole answer's text, from a body or from a stream run to its end; and which it was. */
+async function answerText(res: HandlerResponse): Promise<{ kind: string; text: string }> {
+  if (res.kind === 'body') return { kind: 'body', text: res.body.toString() };
+  let text = '';
+  await new Promise<void>((resolve) => res.start({ write: (c) => (text += c.toString()), end: resolve }));
+  return { kind: 'stream', text };
+}
+
+describe('Table lists', () => {
+  let handler: ApiHandler;
+  let services: RestStorage;
+  const get = (inProcess = false, query = ''): Promise<HandlerResponse> => {
+    const req: HandlerRequest = { method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams(query), headers: { accept: TABLE }, inProcess, acceptsValue: inProcess };
+    return handler.handle(req);
+  };
+
+  before(async () => {
+    const store = await openMemoryStore();
+    const storages = new Map<string, RestStorage>();
+    for (const info of RESOURCES.filter((r) => r.group === '' && (r.resource === 'services' || r.resource === 'namespaces'))) {
+      storages.set(storageKey(info.group, info.version, info.resource), new RestStorage(info, store));
+    }
+    services = storages.get(storageKey('', 'v1', 'services'))!;
+    handler = new ApiHandler({ storages, serverAddress: '127.0.0.1:6443', version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: '' }, clock: () => NOW });
+  });
+
+  test('a short list is one body, a long one a stream; both are the Table of the full items', async () => {
+    for (const [count, kind] of [[3, 'body'], [1300, 'stream']] as const) {
+      for (let i = (await services.list('default')).items.length; i < count; i++) await services.create('default', service(`s${i}`));
+      const full = await services.list('default');
+      const expected = JSON.parse(JSON.stringify(toTable(SERVICES, full.items, { now: new Date(NOW), listMeta: full.metadata })));
+      const res = await get();
+      assert.equal(res.status, 200);
+      assert.equal(res.contentType, TABLE);
+      const answer = await answerText(res);
+      assert.equal(answer.kind, kind, String(count));
+      assert.deepEqual(JSON.parse(answer.text), expected, String(count));
+      // In-process callers take bodies only, of the same Table.
+      const inProcess = await answerText(await get(true));
+      assert.equal(inProcess.kind, 'body');
+      assert.deepEqual(JSON.parse(inProcess.text), expected);
+    }
+  });
+
+  test('a long list is written whole as soon as the stream starts, and ended', async () => {
+    const res = await get();
+    assert.equal(res.kind, 'stream');
+    if (res.kind !== 'stream') return;
+    let text = '';
+    let ended = false;
+    res.start({ write: (c) => (text += c.toString()), end: () => (ended = true) });
+    assert.equal(ended, true);
+    assert.equal((JSON.parse(text) as { rows: unknown[] }).rows.length, 1300);
+  });
+});
