@@ -166,3 +166,17 @@ export function childrenOf(pid: number): number[] {
     return [];
   }
 }
+
+/**
+ * Runs two measurements of one sample in turn, `a` first on even samples and `b` first on odd
+ * ones, so that neither side always pays for what the other left behind (caches, freed tables).
+ */
+export async function inTurn(sample: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<void> {
+  if (sample % 2 === 0) {
+    await a();
+    await b();
+  } else {
+    await b();
+    await a();
+  }
+}

@@ -10,7 +10,7 @@ import { inNetns, removeNetns, scratchNetns, timedCommand } from './netns-scratc
 import { computeDesiredState } from '../src/proxy/tracker/desired.js';
 import type { DesiredState } from '../src/proxy/types.js';
 import { BENCH_NODE, syntheticKey, syntheticService, syntheticSlice, syntheticState } from './proxy-state.js';
-import { median, report, round } from './support.js';
+import { inTurn, median, report, round } from './support.js';
 import { benchNftSize } from './sync-nft.js';
 
 export type SyncVariant = 'default' | 'legacy' | 'nftables';
@@ -66,13 +66,7 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
       kubitoFull.push(performance.now() - t0);
     };
     const runBare = async () => bareFull.push(await timedCommand([...inNetns(bareNs), restore, '-w', '--noflush'], fullText));
-    if (s % 2 === 0) {
-      await runBare();
-      await runKubito();
-    } else {
-      await runKubito();
-      await runBare();
-    }
+    await inTurn(s, runBare, runKubito);
   }
   const used: IptablesVariant = await pair!.backend.variant();
   if (variant === 'default' && used !== 'default') console.error(`sync: the backend chose iptables ${used}, not the host default`);
@@ -91,13 +85,7 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
         kubitoResync.push(performance.now() - t0);
       };
       const runBare = async () => bareResync.push(await timedCommand([...inNetns(pair!.bare), restore, '-w', '--noflush'], fullText));
-      if (s % 2 === 0) {
-        await runBare();
-        await runKubito();
-      } else {
-        await runKubito();
-        await runBare();
-      }
+      await inTurn(s, runBare, runKubito);
     }
     report({ name: `full rules resync (rules in place), ${label}`, value: round(median(kubitoResync)), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same rules`, baseline_value: round(median(bareResync)), ratio: round(median(bareResync) / median(kubitoResync)) });
   }
@@ -124,13 +112,7 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
       kubitoPartial.push(performance.now() - t0);
     };
     const runBare = async () => barePartial.push(await timedCommand([...inNetns(pair!.bare), restore, '-w', '--noflush'], partial.text));
-    if (p % 2 === 0) {
-      await runBare();
-      await runKubito();
-    } else {
-      await runKubito();
-      await runBare();
-    }
+    await inTurn(p, runBare, runKubito);
   }
   report({ name: `partial rules sync, 1 Service changed among ${label}`, value: round(median(kubitoPartial)), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same partial rules`, baseline_value: round(median(barePartial)), ratio: round(median(barePartial) / median(kubitoPartial)) });
   removeNetns(pair!.kubito);

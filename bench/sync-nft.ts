@@ -13,7 +13,7 @@ import { renderFull } from '../src/proxy/nftables/render.js';
 import type { CommandRunner } from '../src/proxy/types.js';
 import { inNetns, removeNetns, scratchNetns, timedCommand } from './netns-scratch.js';
 import { syntheticKey, syntheticState } from './proxy-state.js';
-import { median, report, round } from './support.js';
+import { inTurn, median, report, round } from './support.js';
 
 const ENDPOINTS = 2;
 const FULL_SAMPLES = 3;
@@ -60,13 +60,7 @@ export async function benchNftSize(services: number, index: string, withNewEndpo
       kubitoFull.push(performance.now() - t0);
     };
     const runBare = async () => bareFull.push(await timedCommand([...inNetns(bareNs), 'nft', '-f', '-'], fullText));
-    if (s % 2 === 0) {
-      await runBare();
-      await runKubito();
-    } else {
-      await runKubito();
-      await runBare();
-    }
+    await inTurn(s, runBare, runKubito);
   }
   const p = pair!;
   report({ name: `full rules sync, ${label}`, value: round(median(kubitoFull)), unit: 'ms', goal: GOAL, baseline, baseline_value: round(median(bareFull)), ratio: round(median(bareFull) / median(kubitoFull)) });
@@ -80,13 +74,7 @@ export async function benchNftSize(services: number, index: string, withNewEndpo
       kubitoResync.push(performance.now() - t0);
     };
     const runBare = async () => bareResync.push(await timedCommand([...inNetns(p.bare), 'nft', '-f', '-'], fullText));
-    if (s % 2 === 0) {
-      await runBare();
-      await runKubito();
-    } else {
-      await runKubito();
-      await runBare();
-    }
+    await inTurn(s, runBare, runKubito);
   }
   report({ name: `full rules resync (rules in place), ${label}`, value: round(median(kubitoResync)), unit: 'ms', goal: GOAL, baseline, baseline_value: round(median(bareResync)), ratio: round(median(bareResync) / median(kubitoResync)) });
 

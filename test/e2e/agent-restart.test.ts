@@ -16,6 +16,8 @@ import { agentEntry, launchNodeAgent, type RunningAgent } from '../../src/node/l
 import { isClusterNetns, podNetns, READY_LINE } from '../../src/node/names.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
 import { startCluster, type Cluster } from './harness.js';
+import { WEB_DEPLOYMENT } from './manifests.js';
+import { alive, netnsList, pidsIn } from './processes.js';
 import { waitFor } from './wait.js';
 
 // This file starts agents by hand after killing kubito up's: kubito up must not restart it too
@@ -24,27 +26,7 @@ process.env.KUBITO_NODE_AGENT_RESTART = 'never';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 
-const WORKLOAD = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: nginx
-        image: nginx
-        ports:
-        - containerPort: 80
----
+const WORKLOAD = `${WEB_DEPLOYMENT}---
 apiVersion: v1
 kind: Pod
 metadata:
@@ -73,23 +55,6 @@ interface PodJSON {
   metadata: { name: string; uid: string };
   spec: { hostNetwork?: boolean };
   status: { phase?: string; podIP?: string; containerStatuses?: Array<{ restartCount: number; ready: boolean }> };
-}
-
-function netnsList(): string[] {
-  return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
-}
-
-function pidsIn(netns: string): number[] {
-  return spawnSync('ip', ['netns', 'pids', netns], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean).map(Number);
-}
-
-/** A process that still runs (a zombie waiting for its parent to reap it does not). */
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 describe('node agent restart after kill -9', { skip: canRun ? false : 'needs root and network namespaces' }, () => {

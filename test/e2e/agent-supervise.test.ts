@@ -14,31 +14,13 @@ import { agentPidFile } from '../../src/node/launch.js';
 import { isClusterNetns } from '../../src/node/names.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
 import { startCluster, type Cluster } from './harness.js';
+import { WEB_DEPLOYMENT } from './manifests.js';
+import { alive, netnsList } from './processes.js';
 import { waitFor } from './wait.js';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 
-const WORKLOAD = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: nginx
-        image: nginx
-        ports:
-        - containerPort: 80
----
+const WORKLOAD = `${WEB_DEPLOYMENT}---
 apiVersion: v1
 kind: Service
 metadata:
@@ -66,18 +48,6 @@ spec:
 interface PodJSON {
   metadata: { name: string };
   status: { phase?: string; containerStatuses?: Array<{ restartCount: number; ready: boolean }> };
-}
-
-function netnsList(): string[] {
-  return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
-}
-
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 describe('kubito up restarts a node agent that dies', { skip: canRun ? false : 'needs root and network namespaces' }, () => {
