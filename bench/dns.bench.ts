@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordIndex } from '../src/dns/records.js';
 import { DnsServer } from '../src/dns/server.js';
+import { report } from './support.js';
 
 const COUNTS = [100, 10_000];
 const QPS_SECONDS = Number(process.env.KUBITO_BENCH_DNS_SECONDS ?? 3);
@@ -31,20 +32,6 @@ const ROUNDS = Number(process.env.KUBITO_BENCH_DNS_ROUNDS ?? 3);
 const P99_RATE = 20_000;
 const P99_SECONDS = 2;
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat times are in 1/100 s on Linux
-
-interface Row {
-  name: string;
-  value: number;
-  unit: string;
-  goal: string;
-  baseline?: string;
-  baseline_value?: number;
-  ratio?: number;
-}
-
-function report(row: Row): void {
-  console.log(JSON.stringify(row));
-}
 
 function svcName(i: number): { name: string; ns: string; ip: string } {
   return { name: `svc-${i}`, ns: `ns-${i % Math.max(1, Math.floor(COUNTS[COUNTS.length - 1] / 1000))}`, ip: `10.${96 + ((i >> 16) & 0x0f)}.${(i >> 8) & 0xff}.${i & 0xff}` };

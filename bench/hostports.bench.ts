@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanupCluster } from '../src/node/launch.js';
-import { median } from './support.js';
+import { median, report } from './support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MODE = process.env.KUBITO_BENCH_PROXY_MODE ?? 'userspace';
@@ -25,20 +25,6 @@ const SECONDS = Number(process.env.KUBITO_BENCH_SECONDS ?? 3);
 const NAME = `bhp${process.pid % 100000}`;
 const NETNS = `kubito-${NAME}-node`;
 const HAPROXY_PORT = 18080;
-
-interface Row {
-  name: string;
-  value: number;
-  unit: string;
-  goal: string;
-  baseline?: string;
-  baseline_value?: number;
-  ratio?: number;
-}
-
-function report(row: Row): void {
-  console.log(JSON.stringify(row));
-}
 
 function run(argv: string[]): string {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });

@@ -7,6 +7,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { encodeRequest, LineSplitter, parseReply } from '../proxy/relay/protocol.js';
 import { resetSocket } from '../proxy/userspace/tcp-listener.js';
 import { sourceAllowed, type HostListenerSpec } from './desired.js';
+import { listenTcp } from '../proxy/sockets.js';
 
 export interface ForwarderOptions {
   /** The agent's relay socket. */
@@ -38,15 +39,8 @@ export class HostTcpForwarder {
   }
 
   /** Binds; rejects with the bind error (EADDRINUSE, EACCES). */
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen({ host: this.#spec.ip, port: this.#spec.port, exclusive: true }, () => {
-        this.#server.removeListener('error', reject);
-        this.#server.on('error', (err) => this.#o.log(`${this.key}: ${err.message}`));
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    await listenTcp(this.#server, { host: this.#spec.ip, port: this.#spec.port, exclusive: true, onError: (err) => this.#o.log(`${this.key}: ${err.message}`) });
   }
 
   /** A new target for new connections; open ones stay. */

@@ -9,6 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { encodeFrame, encodeRequest, FrameDecoder, LineSplitter, parseReply } from '../proxy/relay/protocol.js';
 import { sourceAllowed, type HostListenerSpec } from './desired.js';
 import type { ForwarderOptions } from './tcp-forwarder.js';
+import { bindUdp, closeUdp } from '../proxy/sockets.js';
 
 /** The kernel's nf_conntrack_udp_timeout. */
 export const DEFAULT_HOST_UDP_IDLE_MS = 30_000;
@@ -43,18 +44,11 @@ export class HostUdpForwarder {
     return this.#flows.size;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#socket.once('error', reject);
-      this.#socket.bind({ address: this.#spec.ip, port: this.#spec.port, exclusive: true }, () => {
-        this.#socket.removeListener('error', reject);
-        this.#socket.on('error', (err) => this.#o.log(`${this.key}: ${err.message}`));
-        const idle = this.#o.idleTimeoutMs ?? DEFAULT_HOST_UDP_IDLE_MS;
-        this.#sweeper = setInterval(() => this.#sweep(idle), Math.max(10, Math.floor(idle / 2)));
-        this.#sweeper.unref();
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    await bindUdp(this.#socket, { host: this.#spec.ip, port: this.#spec.port, exclusive: true, onError: (err) => this.#o.log(`${this.key}: ${err.message}`) });
+    const idle = this.#o.idleTimeoutMs ?? DEFAULT_HOST_UDP_IDLE_MS;
+    this.#sweeper = setInterval(() => this.#sweep(idle), Math.max(10, Math.floor(idle / 2)));
+    this.#sweeper.unref();
   }
 
   /** A new target: flows to the old one end (the next datagram opens a new flow). */
@@ -123,13 +117,7 @@ export class HostUdpForwarder {
     clearInterval(this.#sweeper);
     for (const f of this.#flows.values()) f.relay.destroy();
     this.#flows.clear();
-    await new Promise<void>((resolve) => {
-      try {
-        this.#socket.close(() => resolve());
-      } catch {
-        resolve();
-      }
-    });
+    await closeUdp(this.#socket);
   }
 
   destroy(): Promise<void> {

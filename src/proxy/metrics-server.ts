@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenTcp } from './sockets.js';
 
 export const METRICS_PORT = 10249;
 export const HEALTHZ_PORT = 10256;
@@ -21,16 +22,6 @@ export interface ProxyServers {
   metricsAddress: AddressInfo;
   healthzAddress: AddressInfo;
   close(): Promise<void>;
-}
-
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
 }
 
 function healthBody(source: ProxyStatusSource): { code: number; body: string } {
@@ -60,10 +51,10 @@ export async function startProxyServers(source: ProxyStatusSource, options: { ho
     res.writeHead(code, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
     res.end(body);
   });
-  const metricsAddress = await listen(metrics, options.host, options.metricsPort ?? METRICS_PORT);
+  const metricsAddress = await listenTcp(metrics, { host: options.host, port: options.metricsPort ?? METRICS_PORT });
   let healthzAddress: AddressInfo;
   try {
-    healthzAddress = await listen(healthz, options.host, options.healthzPort ?? HEALTHZ_PORT);
+    healthzAddress = await listenTcp(healthz, { host: options.host, port: options.healthzPort ?? HEALTHZ_PORT });
   } catch (err) {
     metrics.close();
     throw err;

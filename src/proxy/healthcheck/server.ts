@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { EventRecorder } from '../../controllers/controller.js';
 import { healthCheckResponse, type HealthCheck } from './plan.js';
+import { listenTcp } from '../sockets.js';
 
 interface Instance {
   port: number;
@@ -24,16 +25,6 @@ export interface ServiceHealthServerOptions {
   proxyHealthy(): boolean;
   log(line: string): void;
   events?: EventRecorder;
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function closeAll(servers: Server[]): Promise<void> {
@@ -71,7 +62,7 @@ export class ServiceHealthServer {
             res.end(body);
           });
           instance.servers.push(server);
-          await listen(server, address, check.port);
+          await listenTcp(server, { host: address, port: check.port });
         }
         this.#instances.set(key, instance);
       } catch (err) {

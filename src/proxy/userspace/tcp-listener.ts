@@ -11,6 +11,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { endpointKey, EndpointPicker } from './picker.js';
 import type { ListenerSpec } from './plan.js';
 import type { ProxyEndpoint } from '../types.js';
+import { listenTcp } from '../sockets.js';
 
 export const DEFAULT_CONNECT_TIMEOUTS_MS = [250, 500, 1000, 2000];
 
@@ -90,15 +91,8 @@ export class TcpProxyListener {
   }
 
   /** Binds; rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, EACCES). */
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen({ host: this.#spec.ip, port: this.#spec.port, exclusive: true }, () => {
-        this.#server.removeListener('error', reject);
-        this.#server.on('error', (err) => this.#o.log(`${this.key}: ${err.message}`));
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    await listenTcp(this.#server, { host: this.#spec.ip, port: this.#spec.port, exclusive: true, onError: (err) => this.#o.log(`${this.key}: ${err.message}`) });
   }
 
   /** New endpoints or affinity; open connections stay where they are. */

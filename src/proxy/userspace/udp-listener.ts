@@ -12,6 +12,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { endpointKey, EndpointPicker } from './picker.js';
 import type { ListenerSpec } from './plan.js';
 import type { ProxyListenerOptions } from './tcp-listener.js';
+import { bindUdp, closeUdp } from '../sockets.js';
 
 /** Default idle timeout of a UDP flow; the kernel's nf_conntrack_udp_timeout is 30 s. */
 export const DEFAULT_UDP_IDLE_TIMEOUT_MS = 30_000;
@@ -55,18 +56,11 @@ export class UdpProxyListener {
     return new Map([...this.#flows].map(([client, f]) => [client, f.endpoint]));
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#socket.once('error', reject);
-      this.#socket.bind({ address: this.#spec.ip, port: this.#spec.port, exclusive: true }, () => {
-        this.#socket.removeListener('error', reject);
-        this.#socket.on('error', (err) => this.#o.log(`${this.key}: ${err.message}`));
-        const idle = this.#idleMs();
-        this.#sweeper = setInterval(() => this.#sweep(), Math.max(10, Math.floor(idle / 2)));
-        this.#sweeper.unref();
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    await bindUdp(this.#socket, { host: this.#spec.ip, port: this.#spec.port, exclusive: true, onError: (err) => this.#o.log(`${this.key}: ${err.message}`) });
+    const idle = this.#idleMs();
+    this.#sweeper = setInterval(() => this.#sweep(), Math.max(10, Math.floor(idle / 2)));
+    this.#sweeper.unref();
   }
 
   #idleMs(): number {
@@ -126,13 +120,7 @@ export class UdpProxyListener {
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     for (const [client, flow] of this.#flows) this.#end(client, flow);
-    await new Promise<void>((resolve) => {
-      try {
-        this.#socket.close(() => resolve());
-      } catch {
-        resolve();
-      }
-    });
+    await closeUdp(this.#socket);
   }
 
   destroy(): Promise<void> {
