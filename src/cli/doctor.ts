@@ -11,6 +11,7 @@ import type { Client } from '../client/index.js';
 import { diagnoseService, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
 import { connectToCluster } from './cluster-client.js';
 import { parseCommonFlags, UsageError } from './flags.js';
+import { kubitoCommand, nameFlag } from './hints.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -113,7 +114,7 @@ export async function doctor(args: string[], out: (line: string) => void): Promi
   const conn = connectToCluster(flags, 'kubito-doctor');
   if (!conn) {
     out(`✗ cluster "${flags.name}" is not running (data dir ${flags.dataDir})`);
-    out(`  fix: start it with: npx kubito up --name ${flags.name} --detach`);
+    out(`  fix: start it with: ${kubitoCommand()} up --detach${nameFlag(flags.name)}`);
     return false;
   }
   try {

@@ -15,6 +15,8 @@ import { parseUpstreamFlag } from '../dns/upstreams.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';
 
 import { loadBalancerPoolFor } from '../controllers/loadbalancer/pool.js';
+import { findExecutable } from '../node/host-tools.js';
+import { kubitoCommand, missingImageWarnings, nameFlag } from './hints.js';
 
 const DEFAULT_API_PORT = 6443;
 
@@ -24,7 +26,7 @@ function elapsed(since: bigint): string {
 
 export async function up(flags: UpFlags, out: (line: string) => void): Promise<void> {
   const running = runningState(flags.dataDir);
-  if (running) throw new Error(`cluster "${flags.name}" is already running (pid ${running.pid}, ${running.server}); stop it with: kubito down --name ${flags.name}`);
+  if (running) throw new Error(`cluster "${flags.name}" is already running (pid ${running.pid}, ${running.server}); stop it with: ${kubitoCommand()} down${nameFlag(flags.name)}`);
   if (flags.detach) return upDetached(flags, out);
   await upForeground(flags, out);
 }
@@ -77,6 +79,8 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     // restart: a node agent that dies is started again, after a back-off (launch.ts).
     agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`) });
     out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
+    // The images nginx and busybox run host programs: say now, with the apt-get line, if one is missing.
+    for (const line of missingImageWarnings((program) => findExecutable(program))) out(line);
   }
   // Loaded here, after the API serves: the YAML library takes ~80 ms to load.
   const { defaultKubeconfigPath, mergeKubeconfig, renderKubeconfig } = await import('../kubeconfig/index.js');
@@ -135,7 +139,7 @@ async function upDetached(flags: UpFlags, out: (line: string) => void): Promise<
     const state = readState(flags.dataDir);
     if (state && state.pid === pid) {
       for (const line of readFileSync(logPath, 'utf8').trimEnd().split('\n')) out(line);
-      out(`  running in the background (pid ${pid}); log: ${logPath}; stop with: kubito down${flags.name === 'kubito' ? '' : ` --name ${flags.name}`}`);
+      out(`  running in the background (pid ${pid}); log: ${logPath}; stop with: ${kubitoCommand()} down${nameFlag(flags.name)}`);
       return;
     }
     if (!isAlive(pid)) break;
