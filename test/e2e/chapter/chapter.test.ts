@@ -111,9 +111,11 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
       const endpoints = describeField(out, 'Endpoints')?.split(',').sort();
       return JSON.stringify(endpoints) === JSON.stringify(podIPs.map((ip) => `${ip}:80`)) ? out : undefined;
     });
-    const expected: Array<[string, string]> = [
+    const expected: Array<[string, string | undefined]> = [
       ['Name', 'nginx'],
       ['Namespace', 'default'],
+      ['Labels', 'app=nginx'],
+      ['Annotations', '<none>'],
       ['Selector', 'app=nginx'],
       ['Type', 'ClusterIP'],
       ['IP Family Policy', 'SingleStack'],
@@ -123,6 +125,9 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
       ['Port', 'service-http  80/TCP'],
       ['TargetPort', 'http/TCP'],
       ['Session Affinity', 'None'],
+      // kubectl 1.27 does not print it (the tutorial says so).
+      ['Internal Traffic Policy', version === '1.27' ? undefined : 'Cluster'],
+      ['Events', '<none>'],
     ];
     for (const [key, value] of expected) assert.equal(describeField(described, key), value, key);
 
