@@ -80,6 +80,17 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     assert.match(missing.stderr, /services "absent" not found/);
   });
 
+  test('node exec runs a host command in the node namespace, with its exit code', async () => {
+    const addr = await kubito(['node', 'exec', ...common, '--', 'ip', '-4', '-o', 'addr', 'show', 'kbr0']);
+    assert.equal(addr.code, 0, addr.stderr);
+    assert.match(addr.stdout, /inet 10\.244\.0\.1\/24/);
+    const failed = await kubito(['node', 'exec', ...common, '--', 'sh', '-c', 'exit 3']);
+    assert.equal(failed.code, 3);
+    const none = await kubito(['node', 'exec', '--name', `${name}x`, '--data-dir', join(dir, 'none'), '--', 'true']);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, new RegExp(`cluster "${name}x" has no node running .*; start it with: kubito up --detach --name ${name}x`));
+  });
+
   test('an API port in use says what to do', async () => {
     const holder = createServer();
     await new Promise<void>((r) => holder.listen({ host: '127.0.0.1', port: 0 }, r));
@@ -116,5 +127,6 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     const status = await kubito(['status', ...common]);
     assert.equal(status.code, 1);
     assert.match(status.stdout, new RegExp(`cluster "${name}": not running`));
+    assert.match(status.stdout, new RegExp(`^  start it with: kubito up --detach --name ${name}$`, 'm'));
   });
 });
