@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { findResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/index.js';
-import { diagnoseService, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
+import { isNotFound } from '../api/errors.js';
+import { diagnoseMissingService, diagnoseService, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
 import { connectToCluster } from './cluster-client.js';
 import { parseCommonFlags, UsageError } from './flags.js';
 import { kubitoCommand, nameFlag } from './hints.js';
@@ -120,7 +121,18 @@ export async function doctor(args: string[], out: (line: string) => void): Promi
   try {
     const pods = (await conn.client.resource<KubeObject>(PODS).list()).items as unknown as PodView[];
     if (parsed.service) {
-      const service = (await conn.client.resource<KubeObject>(SERVICES).get(parsed.service, { namespace: parsed.namespace })) as unknown as ServiceView;
+      let service: ServiceView;
+      try {
+        service = (await conn.client.resource<KubeObject>(SERVICES).get(parsed.service, { namespace: parsed.namespace })) as unknown as ServiceView;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        // The wrong namespace (a forgotten -n) is the usual cause: look for the name in the others.
+        const all = (await conn.client.resource<KubeObject>(SERVICES).list()).items;
+        const elsewhere = all.filter((s) => s.metadata.name === parsed.service).map((s) => s.metadata.namespace ?? '');
+        out(`svc/${parsed.service} in ${parsed.namespace}`);
+        printFindings([diagnoseMissingService(parsed.service, parsed.namespace, elsewhere)], out);
+        return false;
+      }
       const findings = await diagnose(conn.client, service, pods);
       out(headline(service));
       printFindings(findings, out);

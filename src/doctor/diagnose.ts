@@ -222,6 +222,26 @@ export function diagnoseService(input: DiagnosisInput): Finding[] {
   return sortFindings([...findings, ...hostFindings(input)]);
 }
 
+/**
+ * `kubito doctor svc/NAME` for a Service that is not there: in which other namespaces a Service
+ * of that name exists (`elsewhere`), and the command that looks there.
+ */
+export function diagnoseMissingService(name: string, namespace: string, elsewhere: string[]): Finding {
+  const where = [...new Set(elsewhere)].sort();
+  if (where.length > 0) {
+    return {
+      level: 'problem',
+      message: `There is no Service ${name} in namespace ${namespace}, but there is one in ${where.join(', ')}.`,
+      fix: `Name the namespace: kubito doctor svc/${name} -n ${where[0]} (and kubectl ... -n ${where[0]}).`,
+    };
+  }
+  return {
+    level: 'problem',
+    message: `There is no Service ${name} in any namespace.`,
+    fix: `Create it (kubectl expose deployment/<name> --port=80 --name=${name}, or kubectl apply -f <file>.yaml); kubectl get svc -A lists the Services there are.`,
+  };
+}
+
 /** Label pairs on pods that share a key with the selector but not its value. */
 function nearMisses(selector: Record<string, string>, pods: PodView[]): string {
   const seen = new Set<string>();

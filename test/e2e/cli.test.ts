@@ -77,7 +77,15 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     assert.match(doctor.stdout, /fix: Make the selector and the pods' labels agree/);
     const missing = await kubito(['doctor', 'svc/absent', ...common]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /services "absent" not found/);
+    assert.match(missing.stdout, /✗ There is no Service absent in any namespace\./);
+    // A forgotten -n: the Service is in another namespace, and doctor says which.
+    for (const args of [['create', 'namespace', 'web'], ['create', 'service', 'clusterip', 'shop', '--tcp=80:80', '-n', 'web']]) {
+      const r = await run(kubectlPath(), ['--kubeconfig', kubeconfig, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const elsewhere = await kubito(['doctor', 'svc/shop', ...common]);
+    assert.equal(elsewhere.code, 1);
+    assert.match(elsewhere.stdout, /✗ There is no Service shop in namespace default, but there is one in web\.\n {4}fix: Name the namespace: kubito doctor svc\/shop -n web/);
   });
 
   test('node exec runs a host command in the node namespace, with its exit code', async () => {
