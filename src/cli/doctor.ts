@@ -9,7 +9,7 @@ import { findResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/index.js';
 import { isNotFound } from '../api/errors.js';
-import { diagnoseMissingService, diagnoseService, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
+import { diagnoseMissingService, diagnoseService, type EventView, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
 import { connectToCluster } from './cluster-client.js';
 import { parseCommonFlags, UsageError } from './flags.js';
 import { kubitoCommand, nameFlag } from './hints.js';
@@ -17,6 +17,7 @@ import { kubitoCommand, nameFlag } from './hints.js';
 const SERVICES = findResource('', 'v1', 'services')!;
 const PODS = findResource('', 'v1', 'pods')!;
 const SLICES = findResource('discovery.k8s.io', 'v1', 'endpointslices')!;
+const EVENTS = findResource('', 'v1', 'events')!;
 
 export interface DoctorArgs {
   /** The Service's name; undefined: every Service. */
@@ -85,11 +86,17 @@ async function hostCheck(service: ServiceView): Promise<HostCheck> {
 async function diagnose(client: Client, service: ServiceView, allPods: PodView[]): Promise<Finding[]> {
   const { name, namespace } = service.metadata;
   const slices = await client.resource<KubeObject>(SLICES).list({ namespace, labelSelector: `kubernetes.io/service-name=${name}` });
+  // Events only when a selected pod is not ready: they hold why an image could not be pulled.
+  const pods = allPods.filter((p) => p.metadata.namespace === namespace);
+  const selector = Object.entries(service.spec.selector ?? {});
+  const unready = selector.length > 0 && pods.some((p) => selector.every(([k, v]) => p.metadata.labels?.[k] === v) && !p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  const events = unready ? ((await client.resource<KubeObject>(EVENTS).list({ namespace })).items as unknown as EventView[]) : [];
   return diagnoseService({
     service,
     pods: allPods.filter((p) => p.metadata.namespace === namespace),
     otherPods: allPods.filter((p) => p.metadata.namespace !== namespace),
     slices: slices.items as unknown as SliceView[],
+    events,
     host: await hostCheck(service),
   });
 }

@@ -103,6 +103,22 @@ const CASES: Array<{ name: string; input: DiagnosisInput; level: 'ok' | 'warning
     fix: /FailedToBindHostPort event \(kubectl describe svc nginx -n default\): another program may hold port 30080/,
   },
   {
+    name: 'pods in ImagePullBackOff because the host lacks nginx: the pull error and the apt-get line',
+    input: {
+      service: svc({ selector: { app: 'nginx' }, ports: HTTP }),
+      pods: [{ ...pod('a', { ready: false }), status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'nginx', ready: false, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nginx"' } } }] } }],
+      slices: [slice([])],
+      events: [
+        { involvedObject: { kind: 'Pod', name: 'a', namespace: 'default' }, type: 'Warning', reason: 'Failed', message: 'Failed to pull image "nginx": the image docker.io/library/nginx runs the host\'s nginx, which is not installed; install nginx-light (apt-get install nginx-light)' },
+        { involvedObject: { kind: 'Pod', name: 'a', namespace: 'default' }, type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull' },
+        { involvedObject: { kind: 'Pod', name: 'a', namespace: 'default' }, type: 'Normal', reason: 'BackOff', message: 'Back-off pulling image "nginx"' },
+      ],
+    },
+    level: 'problem',
+    cause: /a \(ImagePullBackOff: Failed to pull image "nginx": the image docker\.io\/library\/nginx runs the host's nginx, which is not installed/,
+    fix: /^Install what the image runs on this machine: sudo apt-get install -y nginx-light; the pods retry on their own/,
+  },
+  {
     name: 'some pods not ready: a warning naming them',
     input: { service: svc({ selector: { app: 'nginx' }, ports: HTTP }), pods: [pod('a', { ip: '10.244.0.5' }), pod('b', { ready: false, waiting: 'CrashLoopBackOff' })], slices: [slice(['10.244.0.5'])] },
     level: 'warning',
