@@ -23,7 +23,7 @@ test('as root it enters the node namespace file', () => {
 });
 
 test('rootless, it enters the agent user and network namespaces', () => {
-  assert.deepEqual(nodeExecArgv('dev', { root: false, agentPid: 42 }, ['nft', 'list', 'ruleset']), ['nsenter', '--target=42', '--user', '--net', '--', 'nft', 'list', 'ruleset']);
+  assert.deepEqual(nodeExecArgv('dev', { root: false, agentPid: 42 }, ['nft', 'list', 'ruleset']), ['nsenter', '--target=42', '--user', '--preserve-credentials', '--net', '--', 'nft', 'list', 'ruleset']);
 });
 
 test('with no node running it says how to start one', () => {

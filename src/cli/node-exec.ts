@@ -43,8 +43,9 @@ export interface NodeHandle {
  */
 export function nodeExecArgv(cluster: string, handle: NodeHandle, command: string[]): string[] | Error {
   if (handle.root && handle.netnsPath) return ['nsenter', `--net=${handle.netnsPath}`, '--', ...command];
-  // Rootless: the node namespace is the agent's, inside its user namespace, where we may be root.
-  if (!handle.root && handle.agentPid) return ['nsenter', `--target=${handle.agentPid}`, '--user', '--net', '--', ...command];
+  // Rootless: the node namespace is the agent's, inside its user namespace, where our uid is root.
+  // --preserve-credentials: that namespace denies setgroups, which nsenter would call otherwise.
+  if (!handle.root && handle.agentPid) return ['nsenter', `--target=${handle.agentPid}`, '--user', '--preserve-credentials', '--net', '--', ...command];
   return new Error(`cluster "${cluster}" has no node running${handle.root ? ` (no ${`/run/netns/${nodeNetns(cluster)}`})` : ' (no node agent)'}; start it with: ${kubitoCommand()} up --detach${cluster === 'kubito' ? '' : ` --name ${cluster}`}`);
 }
 
