@@ -66,7 +66,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     loadBalancerPool: loadBalancerPoolFor(flags.name),
     dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,
   }, out);
-  out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
+  out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}, opened with the apiserver`);
   // The API serves from here on; the ready line below also waits for the node agent (DNS, proxy).
   out(`• apiserver     ${cp.url} (${elapsed(t)}, API ready at ${elapsed(t0)})`);
   let agent: Awaited<ReturnType<typeof launchNodeAgent>> | undefined;
@@ -78,16 +78,17 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     await cleanupCluster(flags.name, { dataDir: flags.dataDir });
     // restart: a node agent that dies is started again, after a back-off (launch.ts).
     agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`) });
-    out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
+    out(`• node agent    ${flags.name}-node (kubelet, ${flags.proxyMode} proxy, cluster DNS), pid ${agent.pid} (${elapsed(t)})`);
     // The images nginx and busybox run host programs: say now, with the apt-get line, if one is missing.
     for (const line of missingImageWarnings((program) => findExecutable(program))) out(line);
   }
   // Loaded here, after the API serves: the YAML library takes ~80 ms to load.
+  t = process.hrtime.bigint();
   const { defaultKubeconfigPath, mergeKubeconfig, renderKubeconfig } = await import('../kubeconfig/index.js');
   const kubeconfigText = renderKubeconfig({ name: flags.name, server: cp.url, caCertPem: creds.caCertPem, token: creds.adminToken });
   const kubeconfigPath = flags.kubeconfig ?? defaultKubeconfigPath(process.env);
   await mergeKubeconfig(kubeconfigPath, kubeconfigText, ownerFromSudo(process.env));
-  out(`• kubeconfig    context kubito-${flags.name} in ${kubeconfigPath}`);
+  out(`• kubeconfig    context kubito-${flags.name} in ${kubeconfigPath} (${elapsed(t)})`);
   const readyMs = Number((process.hrtime.bigint() - t0) / 1_000_000n);
   writeState({
     name: flags.name,
