@@ -103,7 +103,9 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     startedAt: new Date().toISOString(),
     readyMs,
   });
-  out(`✓ kubito "${flags.name}" ready in ${readyMs} ms — kubectl --context kubito-${flags.name} get svc`);
+  // The next command to try, as it works here: a kubeconfig of its own (--kubeconfig) must be named.
+  const tryNext = flags.kubeconfig === undefined ? `kubectl --context kubito-${flags.name} get svc` : `kubectl --kubeconfig ${kubeconfigPath} get svc`;
+  out(`✓ kubito "${flags.name}" ready in ${readyMs} ms — ${tryNext}`);
 
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -32,11 +32,23 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
   const common = ['--name', name, '--data-dir', join(dir, 'data')];
   const kubito = (args: string[]): Promise<KubectlResult> => run(process.execPath, [KUBITO_BIN, ...args]);
   const kubeconfig = join(dir, 'kubeconfig');
+  let upOutput = '';
 
   before(async () => {
     const up = await kubito(['up', '--detach', ...common, '--kubeconfig', kubeconfig, '--api-port', '0', '--store', 'sqlite']);
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    assert.match(up.stdout, new RegExp(`✓ kubito "${name}" ready in \\d+ ms`));
+    upOutput = up.stdout;
+  });
+
+  test('up: a progress line per component with its time, then the ready line with the context and what to try', () => {
+    for (const component of ['credentials', 'apiserver', 'node agent', 'kubeconfig']) {
+      assert.match(upOutput, new RegExp(`^• ${component} +.*\\(\\d+ ms[,)]`, 'm'), component);
+    }
+    assert.match(upOutput, /^• store +sqlite \(.*state\.db\), opened with the apiserver$/m);
+    assert.match(upOutput, new RegExp(`^• node agent +${name}-node \\(kubelet, nftables proxy, cluster DNS\\), pid \\d+ \\(\\d+ ms\\)$`, 'm'));
+    // Its kubeconfig is a file of its own (--kubeconfig): the command to try names it.
+    assert.match(upOutput, new RegExp(`^✓ kubito "${name}" ready in \\d+ ms — kubectl --kubeconfig ${kubeconfig} get svc$`, 'm'));
+    assert.match(upOutput, new RegExp(`stop with: kubito down --name ${name}$`, 'm'));
   });
   after(async () => {
     await kubito(['down', ...common]);
