@@ -4,6 +4,7 @@
  * one ready line with the time it took.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBearerToken } from '../pki/token.js';
@@ -40,13 +41,22 @@ async function startOnPort(flags: UpFlags, base: Omit<Parameters<typeof startCon
       throw new Error(`port ${flags.apiPort} on 127.0.0.1 is in use (see who holds it: ss -ltnp 'sport = :${flags.apiPort}'); start with another --api-port, or --api-port 0 for a free one`, { cause: err });
     }
   }
-  try {
-    return await startControlPlane({ ...base, port: DEFAULT_API_PORT });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+  // Asked before the start: a start that fails to listen leaves its SQLite store open (locked),
+  // so a second start in this process could not open it.
+  if (!(await portFree(DEFAULT_API_PORT))) {
     out(`  port ${DEFAULT_API_PORT} is in use; picking a free port`);
     return startControlPlane({ ...base, port: 0 });
   }
+  return startControlPlane({ ...base, port: DEFAULT_API_PORT });
+}
+
+/** Whether a TCP listener could take 127.0.0.1:port now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
 }
 
 async function upForeground(flags: UpFlags, out: (line: string) => void): Promise<void> {

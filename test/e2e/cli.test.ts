@@ -124,6 +124,24 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     }
   });
 
+  test('the default API port in use: up picks a free one and starts', async () => {
+    // Held here unless something else holds it already; either way 6443 is taken.
+    const holder = createServer();
+    await new Promise<void>((r) => holder.once('error', () => r()).listen({ host: '127.0.0.1', port: 6443 }, r));
+    const flags = ['--name', `${name}d`, '--data-dir', join(dir, 'default-port')];
+    try {
+      const up = await kubito(['up', '--detach', ...flags, '--kubeconfig', join(dir, 'default-port-kc'), '--dns-upstream', 'none']);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+      assert.match(up.stdout, /^ {2}port 6443 is in use; picking a free port$/m);
+      assert.match(up.stdout, /^• apiserver +https:\/\/127\.0\.0\.1:(?!6443\b)\d+ /m);
+      assert.match(up.stdout, new RegExp(`✓ kubito "${name}d" ready in`));
+    } finally {
+      await kubito(['down', ...flags]);
+      await cleanupCluster(`${name}d`, { dataDir: join(dir, 'default-port') });
+      holder.close();
+    }
+  });
+
   test('a wrong flag is a usage error', async () => {
     const wrong = await kubito(['up', '--proxy-mode', 'ipvs', ...common]);
     assert.equal(wrong.code, 2);
