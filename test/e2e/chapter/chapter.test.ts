@@ -135,6 +135,10 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     const doctor = await cluster.kubito(['doctor', 'svc/nginx']);
     assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
     assert.match(doctor.stdout, new RegExp(`^svc/nginx in default \\(ClusterIP ${clusterIP.replace(/\./g, '\\.')}\\)\n`));
+    // ... and names the cause for step 2's nginx-service, which selects no pod (exit code 1).
+    const broken = await cluster.kubito(['doctor', 'svc/nginx-service']);
+    assert.equal(broken.code, 1, broken.stdout + broken.stderr);
+    assert.match(broken.stdout, /^svc\/nginx-service in default \(ClusterIP 10\.\d+\.\d+\.\d+\)\n {2}✗ The selector app=nginx-service matches no pod in namespace default\. Pods here carry app=nginx\.\n {4}fix: Make the selector and the pods' labels agree: kubectl get pods -n default --show-labels; kubectl set selector svc nginx-service <key>=<value> -n default\.\n$/);
     assert.match(doctor.stdout, new RegExp(`✓ 2 pods selected; ready endpoints: ${podIPs.map((ip) => `${ip.replace(/\./g, '\\.')}:80`).join(', ')}\\.`));
   });
 
