@@ -8,13 +8,16 @@ import { connect } from 'node:net';
 import { findResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/index.js';
-import { diagnoseService, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
+import { isNotFound } from '../api/errors.js';
+import { diagnoseMissingService, diagnoseService, type EventView, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
 import { connectToCluster } from './cluster-client.js';
 import { parseCommonFlags, UsageError } from './flags.js';
+import { kubitoCommand, nameFlag } from './hints.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
 const PODS = findResource('', 'v1', 'pods')!;
 const SLICES = findResource('discovery.k8s.io', 'v1', 'endpointslices')!;
+const EVENTS = findResource('', 'v1', 'events')!;
 
 export interface DoctorArgs {
   /** The Service's name; undefined: every Service. */
@@ -83,11 +86,17 @@ async function hostCheck(service: ServiceView): Promise<HostCheck> {
 async function diagnose(client: Client, service: ServiceView, allPods: PodView[]): Promise<Finding[]> {
   const { name, namespace } = service.metadata;
   const slices = await client.resource<KubeObject>(SLICES).list({ namespace, labelSelector: `kubernetes.io/service-name=${name}` });
+  // Events only when a selected pod is not ready: they hold why an image could not be pulled.
+  const pods = allPods.filter((p) => p.metadata.namespace === namespace);
+  const selector = Object.entries(service.spec.selector ?? {});
+  const unready = selector.length > 0 && pods.some((p) => selector.every(([k, v]) => p.metadata.labels?.[k] === v) && !p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  const events = unready ? ((await client.resource<KubeObject>(EVENTS).list({ namespace })).items as unknown as EventView[]) : [];
   return diagnoseService({
     service,
     pods: allPods.filter((p) => p.metadata.namespace === namespace),
     otherPods: allPods.filter((p) => p.metadata.namespace !== namespace),
     slices: slices.items as unknown as SliceView[],
+    events,
     host: await hostCheck(service),
   });
 }
@@ -113,13 +122,24 @@ export async function doctor(args: string[], out: (line: string) => void): Promi
   const conn = connectToCluster(flags, 'kubito-doctor');
   if (!conn) {
     out(`✗ cluster "${flags.name}" is not running (data dir ${flags.dataDir})`);
-    out(`  fix: start it with: npx kubito up --name ${flags.name} --detach`);
+    out(`  fix: start it with: ${kubitoCommand()} up --detach${nameFlag(flags.name)}`);
     return false;
   }
   try {
     const pods = (await conn.client.resource<KubeObject>(PODS).list()).items as unknown as PodView[];
     if (parsed.service) {
-      const service = (await conn.client.resource<KubeObject>(SERVICES).get(parsed.service, { namespace: parsed.namespace })) as unknown as ServiceView;
+      let service: ServiceView;
+      try {
+        service = (await conn.client.resource<KubeObject>(SERVICES).get(parsed.service, { namespace: parsed.namespace })) as unknown as ServiceView;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        // The wrong namespace (a forgotten -n) is the usual cause: look for the name in the others.
+        const all = (await conn.client.resource<KubeObject>(SERVICES).list()).items;
+        const elsewhere = all.filter((s) => s.metadata.name === parsed.service).map((s) => s.metadata.namespace ?? '');
+        out(`svc/${parsed.service} in ${parsed.namespace}`);
+        printFindings([diagnoseMissingService(parsed.service, parsed.namespace, elsewhere)], out);
+        return false;
+      }
       const findings = await diagnose(conn.client, service, pods);
       out(headline(service));
       printFindings(findings, out);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract), doctor and proxy rules. Thin:
+ * @module The `kubito` command: up, down, status, kubeconfig (DESIGN.md's contract), doctor, proxy rules and node exec. Thin:
  * parses flags and calls the packages.
  */
 import { parseCommonFlags, parseUpFlags, UsageError } from './flags.js';
@@ -17,6 +17,9 @@ Usage:
   kubito doctor [svc/NAME] [-n NAMESPACE] [--name NAME] [--data-dir DIR]
                                       why a Service has no endpoints or gets no traffic
   kubito proxy rules [--name NAME] [--data-dir DIR]
+  kubito node exec [--name NAME] [--data-dir DIR] -- COMMAND [ARG...]
+                                      runs COMMAND in the node's network namespace
+                                      (e.g. kubito node exec -- iptables-save)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -25,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${line}\n`);
   };
   // `kubito up --help` as well as `kubito --help`: the usage, on stdout, exit 0.
-  if (command !== undefined && (args.includes('--help') || args.includes('-h'))) {
+  // (For `node exec`, only the flags before `--`: what follows is the command's own.)
+  const own = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (command !== undefined && (own.includes('--help') || own.includes('-h'))) {
     process.stdout.write(USAGE);
     return 0;
   }
@@ -52,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
     case 'proxy': {
       const { proxyCommand } = await import('./proxy.js');
       return proxyCommand(args, (text) => process.stdout.write(text));
+    }
+    case 'node': {
+      const [sub, ...rest] = args;
+      if (sub !== 'exec') throw new UsageError(sub ? `unknown node subcommand "${sub}" (try: kubito node exec -- iptables-save)` : 'kubito node needs a subcommand: exec');
+      const { nodeExec } = await import('./node-exec.js');
+      return nodeExec(rest);
     }
     case 'kubeconfig': {
       const { kubeconfig } = await import('./kubeconfig.js');

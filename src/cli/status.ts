@@ -13,6 +13,7 @@ import type { Client } from '../client/index.js';
 import { connectToCluster } from './cluster-client.js';
 import { runningState } from './state.js';
 import { agentPidFile } from '../node/launch.js';
+import { kubitoCommand, nameFlag } from './hints.js';
 
 const NODES = findResource('', 'v1', 'nodes')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -35,6 +36,7 @@ export async function status(flags: CommonFlags, out: (line: string) => void): P
   const state = runningState(flags.dataDir);
   if (!state) {
     out(`cluster "${flags.name}": not running (data dir ${flags.dataDir})`);
+    out(`  start it with: ${kubitoCommand()} up --detach${nameFlag(flags.name)}`);
     return false;
   }
   const ca = readFileSync(join(flags.dataDir, 'pki', CREDENTIAL_FILES.caCert), 'utf8');

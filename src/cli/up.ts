@@ -4,6 +4,7 @@
  * one ready line with the time it took.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBearerToken } from '../pki/token.js';
@@ -15,6 +16,8 @@ import { parseUpstreamFlag } from '../dns/upstreams.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';
 
 import { loadBalancerPoolFor } from '../controllers/loadbalancer/pool.js';
+import { findExecutable } from '../node/host-tools.js';
+import { kubitoCommand, missingImageWarnings, nameFlag } from './hints.js';
 
 const DEFAULT_API_PORT = 6443;
 
@@ -24,7 +27,7 @@ function elapsed(since: bigint): string {
 
 export async function up(flags: UpFlags, out: (line: string) => void): Promise<void> {
   const running = runningState(flags.dataDir);
-  if (running) throw new Error(`cluster "${flags.name}" is already running (pid ${running.pid}, ${running.server}); stop it with: kubito down --name ${flags.name}`);
+  if (running) throw new Error(`cluster "${flags.name}" is already running (pid ${running.pid}, ${running.server}); stop it with: ${kubitoCommand()} down${nameFlag(flags.name)}`);
   if (flags.detach) return upDetached(flags, out);
   await upForeground(flags, out);
 }
@@ -38,13 +41,22 @@ async function startOnPort(flags: UpFlags, base: Omit<Parameters<typeof startCon
       throw new Error(`port ${flags.apiPort} on 127.0.0.1 is in use (see who holds it: ss -ltnp 'sport = :${flags.apiPort}'); start with another --api-port, or --api-port 0 for a free one`, { cause: err });
     }
   }
-  try {
-    return await startControlPlane({ ...base, port: DEFAULT_API_PORT });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+  // Asked before the start: a start that fails to listen leaves its SQLite store open (locked),
+  // so a second start in this process could not open it.
+  if (!(await portFree(DEFAULT_API_PORT))) {
     out(`  port ${DEFAULT_API_PORT} is in use; picking a free port`);
     return startControlPlane({ ...base, port: 0 });
   }
+  return startControlPlane({ ...base, port: DEFAULT_API_PORT });
+}
+
+/** Whether a TCP listener could take 127.0.0.1:port now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
 }
 
 async function upForeground(flags: UpFlags, out: (line: string) => void): Promise<void> {
@@ -64,7 +76,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     loadBalancerPool: loadBalancerPoolFor(flags.name),
     dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,
   }, out);
-  out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}`);
+  out(`• store         ${flags.store}${flags.store === 'sqlite' ? ` (${join(flags.dataDir, 'state.db')})` : ''}, opened with the apiserver`);
   // The API serves from here on; the ready line below also waits for the node agent (DNS, proxy).
   out(`• apiserver     ${cp.url} (${elapsed(t)}, API ready at ${elapsed(t0)})`);
   let agent: Awaited<ReturnType<typeof launchNodeAgent>> | undefined;
@@ -76,14 +88,17 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     await cleanupCluster(flags.name, { dataDir: flags.dataDir });
     // restart: a node agent that dies is started again, after a back-off (launch.ts).
     agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`) });
-    out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
+    out(`• node agent    ${flags.name}-node (kubelet, ${flags.proxyMode} proxy, cluster DNS), pid ${agent.pid} (${elapsed(t)})`);
+    // The images nginx and busybox run host programs: say now, with the apt-get line, if one is missing.
+    for (const line of missingImageWarnings((program) => findExecutable(program))) out(line);
   }
   // Loaded here, after the API serves: the YAML library takes ~80 ms to load.
+  t = process.hrtime.bigint();
   const { defaultKubeconfigPath, mergeKubeconfig, renderKubeconfig } = await import('../kubeconfig/index.js');
   const kubeconfigText = renderKubeconfig({ name: flags.name, server: cp.url, caCertPem: creds.caCertPem, token: creds.adminToken });
   const kubeconfigPath = flags.kubeconfig ?? defaultKubeconfigPath(process.env);
   await mergeKubeconfig(kubeconfigPath, kubeconfigText, ownerFromSudo(process.env));
-  out(`• kubeconfig    context kubito-${flags.name} in ${kubeconfigPath}`);
+  out(`• kubeconfig    context kubito-${flags.name} in ${kubeconfigPath} (${elapsed(t)})`);
   const readyMs = Number((process.hrtime.bigint() - t0) / 1_000_000n);
   writeState({
     name: flags.name,
@@ -98,7 +113,9 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     startedAt: new Date().toISOString(),
     readyMs,
   });
-  out(`✓ kubito "${flags.name}" ready in ${readyMs} ms — kubectl --context kubito-${flags.name} get svc`);
+  // The next command to try, as it works here: a kubeconfig of its own (--kubeconfig) must be named.
+  const tryNext = flags.kubeconfig === undefined ? `kubectl --context kubito-${flags.name} get svc` : `kubectl --kubeconfig ${kubeconfigPath} get svc`;
+  out(`✓ kubito "${flags.name}" ready in ${readyMs} ms — ${tryNext}`);
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -135,7 +152,7 @@ async function upDetached(flags: UpFlags, out: (line: string) => void): Promise<
     const state = readState(flags.dataDir);
     if (state && state.pid === pid) {
       for (const line of readFileSync(logPath, 'utf8').trimEnd().split('\n')) out(line);
-      out(`  running in the background (pid ${pid}); log: ${logPath}; stop with: kubito down${flags.name === 'kubito' ? '' : ` --name ${flags.name}`}`);
+      out(`  running in the background (pid ${pid}); log: ${logPath}; stop with: ${kubitoCommand()} down${nameFlag(flags.name)}`);
       return;
     }
     if (!isAlive(pid)) break;

@@ -44,6 +44,14 @@ export interface SliceView {
   ports?: Array<{ name?: string; port?: number }>;
 }
 
+/** An event about a pod (the kubelet's `Failed` events carry why an image cannot be pulled). */
+export interface EventView {
+  involvedObject: { kind?: string; name?: string; namespace?: string };
+  type?: string;
+  reason?: string;
+  message?: string;
+}
+
 /** What the host answers, when the caller tried (undefined: not checked). */
 export interface HostCheck {
   /** `127.0.0.1:<nodePort>` per nodePort: accepted a TCP connection? */
@@ -60,6 +68,8 @@ export interface DiagnosisInput {
   otherPods?: PodView[];
   /** EndpointSlices labelled `kubernetes.io/service-name=<service>`. */
   slices: SliceView[];
+  /** Events of the namespace (optional): the pull error behind an ImagePullBackOff. */
+  events?: EventView[];
   host?: HostCheck;
 }
 
@@ -87,11 +97,26 @@ function isReady(pod: PodView): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
+
+/**
+ * The pull error behind ErrImagePull / ImagePullBackOff: the status keeps only "Back-off pulling
+ * image" once in back-off, the pod's last `Failed to pull image ...` event keeps why.
+ */
+function pullError(pod: PodView, events: EventView[]): string | undefined {
+  const mine = events.filter((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name && e.involvedObject.namespace === pod.metadata.namespace);
+  return mine.reverse().find((e) => e.reason === 'Failed' && e.message?.startsWith('Failed to pull image'))?.message;
+}
+
 /** Why a pod is not ready, in the words `kubectl get pods` would use. */
-function notReadyReason(pod: PodView): string {
+function notReadyReason(pod: PodView, events: EventView[]): string {
   if (pod.metadata.deletionTimestamp) return 'Terminating';
   for (const cs of pod.status?.containerStatuses ?? []) {
     const waiting = cs.state?.waiting;
+    if (waiting?.reason && PULL_REASONS.has(waiting.reason)) {
+      const why = pullError(pod, events) ?? waiting.message;
+      return why ? `${waiting.reason}: ${why}` : waiting.reason;
+    }
     if (waiting?.reason) return waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason;
     const terminated = cs.state?.terminated;
     if (terminated) return `${terminated.reason ?? 'Terminated'} (exit code ${terminated.exitCode ?? '?'})`;
@@ -203,10 +228,15 @@ export function diagnoseService(input: DiagnosisInput): Finding[] {
   const notReady = chosen.filter((p) => !isReady(p) || p.metadata.deletionTimestamp);
   if (notReady.length > 0 && !spec.publishNotReadyAddresses) {
     const level: FindingLevel = notReady.length === chosen.length ? 'problem' : 'warning';
+    const reasons = notReady.map((p) => notReadyReason(p, input.events ?? []));
+    // A host program an image needs (kubito runs nginx and busybox from the host): the apt-get line.
+    const packages = [...new Set(reasons.flatMap((r) => [...r.matchAll(/apt-get install (?:-y )?([a-z0-9][a-z0-9.+-]*)/g)].map((m) => m[1])))];
     findings.push({
       level,
-      message: `${notReady.length} of ${chosen.length} selected pods are not ready, so they get no traffic: ${notReady.map((p) => `${p.metadata.name} (${notReadyReason(p)})`).join('; ')}.`,
-      fix: `kubectl describe pod ${notReady[0].metadata.name} -n ${namespace} shows why (events, probe failures); kubectl logs ${notReady[0].metadata.name} -n ${namespace} shows what it printed.`,
+      message: `${notReady.length} of ${chosen.length} selected pods are not ready, so they get no traffic: ${notReady.map((p, i) => `${p.metadata.name} (${reasons[i]})`).join('; ')}.`,
+      fix: packages.length
+        ? `Install what the image runs on this machine: sudo apt-get install -y ${packages.join(' ')}; the pods retry on their own (kubectl get pods -n ${namespace} -w).`
+        : `kubectl describe pod ${notReady[0].metadata.name} -n ${namespace} shows why (events, probe failures); kubectl logs ${notReady[0].metadata.name} -n ${namespace} shows what it printed.`,
     });
   }
 
@@ -220,6 +250,26 @@ export function diagnoseService(input: DiagnosisInput): Finding[] {
     });
   }
   return sortFindings([...findings, ...hostFindings(input)]);
+}
+
+/**
+ * `kubito doctor svc/NAME` for a Service that is not there: in which other namespaces a Service
+ * of that name exists (`elsewhere`), and the command that looks there.
+ */
+export function diagnoseMissingService(name: string, namespace: string, elsewhere: string[]): Finding {
+  const where = [...new Set(elsewhere)].sort();
+  if (where.length > 0) {
+    return {
+      level: 'problem',
+      message: `There is no Service ${name} in namespace ${namespace}, but there is one in ${where.join(', ')}.`,
+      fix: `Name the namespace: kubito doctor svc/${name} -n ${where[0]} (and kubectl ... -n ${where[0]}).`,
+    };
+  }
+  return {
+    level: 'problem',
+    message: `There is no Service ${name} in any namespace.`,
+    fix: `Create it (kubectl expose deployment/<name> --port=80 --name=${name}, or kubectl apply -f <file>.yaml); kubectl get svc -A lists the Services there are.`,
+  };
 }
 
 /** Label pairs on pods that share a key with the selector but not its value. */

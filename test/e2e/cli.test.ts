@@ -32,11 +32,23 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
   const common = ['--name', name, '--data-dir', join(dir, 'data')];
   const kubito = (args: string[]): Promise<KubectlResult> => run(process.execPath, [KUBITO_BIN, ...args]);
   const kubeconfig = join(dir, 'kubeconfig');
+  let upOutput = '';
 
   before(async () => {
     const up = await kubito(['up', '--detach', ...common, '--kubeconfig', kubeconfig, '--api-port', '0', '--store', 'sqlite']);
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    assert.match(up.stdout, new RegExp(`✓ kubito "${name}" ready in \\d+ ms`));
+    upOutput = up.stdout;
+  });
+
+  test('up: a progress line per component with its time, then the ready line with the context and what to try', () => {
+    for (const component of ['credentials', 'apiserver', 'node agent', 'kubeconfig']) {
+      assert.match(upOutput, new RegExp(`^• ${component} +.*\\(\\d+ ms[,)]`, 'm'), component);
+    }
+    assert.match(upOutput, /^• store +sqlite \(.*state\.db\), opened with the apiserver$/m);
+    assert.match(upOutput, new RegExp(`^• node agent +${name}-node \\(kubelet, nftables proxy, cluster DNS\\), pid \\d+ \\(\\d+ ms\\)$`, 'm'));
+    // Its kubeconfig is a file of its own (--kubeconfig): the command to try names it.
+    assert.match(upOutput, new RegExp(`^✓ kubito "${name}" ready in \\d+ ms — kubectl --kubeconfig ${kubeconfig} get svc$`, 'm'));
+    assert.match(upOutput, new RegExp(`stop with: kubito down --name ${name}$`, 'm'));
   });
   after(async () => {
     await kubito(['down', ...common]);
@@ -77,7 +89,26 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     assert.match(doctor.stdout, /fix: Make the selector and the pods' labels agree/);
     const missing = await kubito(['doctor', 'svc/absent', ...common]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /services "absent" not found/);
+    assert.match(missing.stdout, /✗ There is no Service absent in any namespace\./);
+    // A forgotten -n: the Service is in another namespace, and doctor says which.
+    for (const args of [['create', 'namespace', 'web'], ['create', 'service', 'clusterip', 'shop', '--tcp=80:80', '-n', 'web']]) {
+      const r = await run(kubectlPath(), ['--kubeconfig', kubeconfig, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const elsewhere = await kubito(['doctor', 'svc/shop', ...common]);
+    assert.equal(elsewhere.code, 1);
+    assert.match(elsewhere.stdout, /✗ There is no Service shop in namespace default, but there is one in web\.\n {4}fix: Name the namespace: kubito doctor svc\/shop -n web/);
+  });
+
+  test('node exec runs a host command in the node namespace, with its exit code', async () => {
+    const addr = await kubito(['node', 'exec', ...common, '--', 'ip', '-4', '-o', 'addr', 'show', 'kbr0']);
+    assert.equal(addr.code, 0, addr.stderr);
+    assert.match(addr.stdout, /inet 10\.244\.0\.1\/24/);
+    const failed = await kubito(['node', 'exec', ...common, '--', 'sh', '-c', 'exit 3']);
+    assert.equal(failed.code, 3);
+    const none = await kubito(['node', 'exec', '--name', `${name}x`, '--data-dir', join(dir, 'none'), '--', 'true']);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, new RegExp(`cluster "${name}x" has no node running .*; start it with: kubito up --detach --name ${name}x`));
   });
 
   test('an API port in use says what to do', async () => {
@@ -89,6 +120,24 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
       assert.equal(busy.code, 1);
       assert.match(busy.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use .*--api-port 0 for a free one`));
     } finally {
+      holder.close();
+    }
+  });
+
+  test('the default API port in use: up picks a free one and starts', async () => {
+    // Held here unless something else holds it already; either way 6443 is taken.
+    const holder = createServer();
+    await new Promise<void>((r) => holder.once('error', () => r()).listen({ host: '127.0.0.1', port: 6443 }, r));
+    const flags = ['--name', `${name}d`, '--data-dir', join(dir, 'default-port')];
+    try {
+      const up = await kubito(['up', '--detach', ...flags, '--kubeconfig', join(dir, 'default-port-kc'), '--dns-upstream', 'none']);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+      assert.match(up.stdout, /^ {2}port 6443 is in use; picking a free port$/m);
+      assert.match(up.stdout, /^• apiserver +https:\/\/127\.0\.0\.1:(?!6443\b)\d+ /m);
+      assert.match(up.stdout, new RegExp(`✓ kubito "${name}d" ready in`));
+    } finally {
+      await kubito(['down', ...flags]);
+      await cleanupCluster(`${name}d`, { dataDir: join(dir, 'default-port') });
       holder.close();
     }
   });
@@ -116,5 +165,6 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     const status = await kubito(['status', ...common]);
     assert.equal(status.code, 1);
     assert.match(status.stdout, new RegExp(`cluster "${name}": not running`));
+    assert.match(status.stdout, new RegExp(`^  start it with: kubito up --detach --name ${name}$`, 'm'));
   });
 });

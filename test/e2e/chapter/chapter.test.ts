@@ -8,14 +8,20 @@
  * longer parses in any kubectl this project supports (`--target-port` left `run` in 1.24's
  * clean-up; the text means `--expose`), so the test runs `--expose`, as the chapter's own prose
  * describes, and checks that the verbatim line is kubectl's client-side refusal, not ours.
+ *
+ * As in the tutorial (docs/es/servicios.md, docs/en/services.md), the cluster starts in the
+ * default nftables mode and step 6 restarts it in iptables mode on the same data
+ * (`kubito down && kubito up --proxy-mode iptables`), so both rule listings are checked.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kubectlPath, startCluster, type Cluster } from '../harness.js';
+import { KUBITO_BIN, kubectlPath, startCluster, type Cluster } from '../harness.js';
 import { waitFor } from '../wait.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -24,7 +30,9 @@ const manifest = (name: string): string => join(MANIFESTS, name);
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolveGet, reject) => {
-    const req = request(url, { timeout: 5000 }, (res) => {
+    // A new connection per request, as curl makes: Node's global agent keeps connections alive,
+    // and an open connection outlives a released NodePort (as conntrack's flows do upstream).
+    const req = request(url, { timeout: 5000, agent: false }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolveGet({ status: res.statusCode ?? 0, body }));
@@ -45,13 +53,17 @@ function describeField(text: string, key: string): string | undefined {
 for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, verbatim (kubectl ${version})`, { timeout: 240_000 }, () => {
   let cluster: Cluster;
   const ok = (args: string[]): Promise<string> => cluster.kubectlOk(args, { version });
+  // One directory for both runs of step 6 (the SQLite store keeps the objects across the restart).
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-chapter-'));
+  const name = `ch${version.replace('.', '')}-${process.pid % 100000}`;
 
   before(async () => {
-    // iptables mode, so that step 6 reads like the chapter (nftables is kubito's default).
-    cluster = await startCluster({ name: `ch${version.replace('.', '')}-${process.pid % 100000}`, extraArgs: ['--proxy-mode', 'iptables'] });
+    // The tutorial's `npx kubito up --detach`: the default proxy mode (nftables), durable store.
+    cluster = await startCluster({ name, dir, store: 'sqlite' });
   });
   after(async () => {
     await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('1. kubectl apply -f nginx-deployment.yaml; kubectl get deployments -> nginx 2/2 2 2', async () => {
@@ -81,8 +93,10 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
   test('3. kubectl apply -f nginx-srv.yaml; get services; describe svc nginx shows both pods', async () => {
     const applied = await cluster.kubectl(['apply', '-f', manifest('nginx-srv.yaml')], { version });
     assert.equal(applied.code, 0, applied.stderr);
-    // The Service exists (made by expose above), so apply patches it, as kubectl says.
+    // The Service exists (made by expose above), so apply patches it, as kubectl says, with the
+    // warning the tutorial shows.
     assert.equal(applied.stdout, 'service/nginx configured\n');
+    assert.match(applied.stderr, /^Warning: resource services\/nginx is missing the kubectl\.kubernetes\.io\/last-applied-configuration annotation which is required by kubectl apply\. .*The missing annotation will be patched automatically\.$/m);
 
     const services = await ok(['get', 'services']);
     assert.match(services, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
@@ -97,9 +111,11 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
       const endpoints = describeField(out, 'Endpoints')?.split(',').sort();
       return JSON.stringify(endpoints) === JSON.stringify(podIPs.map((ip) => `${ip}:80`)) ? out : undefined;
     });
-    const expected: Array<[string, string]> = [
+    const expected: Array<[string, string | undefined]> = [
       ['Name', 'nginx'],
       ['Namespace', 'default'],
+      ['Labels', 'app=nginx'],
+      ['Annotations', '<none>'],
       ['Selector', 'app=nginx'],
       ['Type', 'ClusterIP'],
       ['IP Family Policy', 'SingleStack'],
@@ -109,12 +125,20 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
       ['Port', 'service-http  80/TCP'],
       ['TargetPort', 'http/TCP'],
       ['Session Affinity', 'None'],
+      // kubectl 1.27 does not print it (the tutorial says so).
+      ['Internal Traffic Policy', version === '1.27' ? undefined : 'Cluster'],
+      ['Events', '<none>'],
     ];
     for (const [key, value] of expected) assert.equal(describeField(described, key), value, key);
 
     // The newcomer's check: kubito doctor finds nothing wrong and names both endpoints.
     const doctor = await cluster.kubito(['doctor', 'svc/nginx']);
     assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert.match(doctor.stdout, new RegExp(`^svc/nginx in default \\(ClusterIP ${clusterIP.replace(/\./g, '\\.')}\\)\n`));
+    // ... and names the cause for step 2's nginx-service, which selects no pod (exit code 1).
+    const broken = await cluster.kubito(['doctor', 'svc/nginx-service']);
+    assert.equal(broken.code, 1, broken.stdout + broken.stderr);
+    assert.match(broken.stdout, /^svc\/nginx-service in default \(ClusterIP 10\.\d+\.\d+\.\d+\)\n {2}✗ The selector app=nginx-service matches no pod in namespace default\. Pods here carry app=nginx\.\n {4}fix: Make the selector and the pods' labels agree: kubectl get pods -n default --show-labels; kubectl set selector svc nginx-service <key>=<value> -n default\.\n$/);
     assert.match(doctor.stdout, new RegExp(`✓ 2 pods selected; ready endpoints: ${podIPs.map((ip) => `${ip.replace(/\./g, '\\.')}:80`).join(', ')}\\.`));
   });
 
@@ -125,6 +149,8 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
       const page = await httpGet('http://127.0.0.1:8080/');
       assert.equal(page.status, 200);
       assert.match(page.body, /<title>Welcome to nginx!<\/title>/);
+      // The port-forward terminal tells of each connection, as the tutorial says.
+      await waitFor('port-forward to print "Handling connection for 8080"', async () => (/^Handling connection for 8080$/m.test(pf.output()) ? true : undefined), 5000);
     } finally {
       await pf.stop();
     }
@@ -141,29 +167,65 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     assert.match(session.output, /writing to stdout/);
     assert.match(session.output, /<h1>Welcome to nginx!<\/h1>/);
     await waitFor('the busybox pod to complete', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded' ? true : undefined));
-    await ok(['delete', 'pod', 'busybox']);
+    // The tutorial deletes it, as step 8 applies busybox.yaml under the same name.
+    assert.equal(await ok(['delete', 'pod', 'busybox']), 'pod "busybox" deleted\n');
   });
 
-  test("6. iptables-save | grep 'default/nginx:service-http' on the node reads like the chapter", async () => {
-    const podIPs = (await ok(['get', 'pods', '-l', 'app=nginx', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').filter(Boolean).sort();
+  test("6. kubito proxy rules (nftables), then iptables mode: iptables-save | grep 'default/nginx:service-http' reads like the chapter", async () => {
+    const podIPs = async (): Promise<string[]> => (await ok(['get', 'pods', '-l', 'app=nginx', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').filter(Boolean).sort();
     const clusterIP = await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']);
-    const grep = spawnSync('sh', ['-c', `ip netns exec kubito-${cluster.name}-node iptables-save | grep 'default/nginx:service-http'`], { encoding: 'utf8' });
-    assert.equal(grep.status, 0, grep.stderr);
-    const rules = grep.stdout;
+    const esc = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+    // nftables (the default): `npx kubito proxy rules | grep -A3 'chain service-.*nginx'`.
+    const before = await podIPs();
+    const nft = await kubitoShell(cluster, `proxy rules | grep -A3 'chain service-.*nginx'`);
+    assert.equal(nft.code, 0, nft.stderr);
+    const svcChain = 'service-VN7ENDMF-default/nginx/tcp/service-http';
+    const endpointChain = (ip: string): string => `endpoint-[A-Z2-7]{8}-default/nginx/tcp/service-http__${esc(ip)}/80`;
+    assert.match(
+      nft.stdout,
+      new RegExp(
+        `^\\tchain ${esc(svcChain)} \\{\\n` +
+          `\\t\\tip daddr ${esc(clusterIP)} tcp dport 80 ip saddr != 10\\.244\\.0\\.0/16 jump mark-for-masquerade\\n` +
+          `\\t\\tnumgen random mod 2 vmap \\{ 0 : goto ${endpointChain(before[0])}, 1 : goto ${endpointChain(before[1])} \\}\\n` +
+          `\\t\\}$`,
+        'm',
+      ),
+      nft.stdout,
+    );
+
+    // `npx kubito down && npx kubito up --detach --proxy-mode iptables`: the same data, another mode.
+    await cluster.stop();
+    cluster = await startCluster({ name, dir, store: 'sqlite', extraArgs: ['--proxy-mode', 'iptables'] });
+    await waitFor('the deployment to be 2/2 again', async () => (/^nginx\s+2\/2\s+2\s+2\s+\S+$/m.test(await ok(['get', 'deployments'])) ? true : undefined));
+    assert.equal(await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']), clusterIP, 'the Service keeps its IP');
+    const ips = await podIPs();
+    assert.equal(ips.length, 2);
+
+    // `npx kubito node exec -- iptables-save | grep 'default/nginx:service-http'`, run as the tutorial shows.
+    const rules = await waitFor('both pods in the iptables rules', async () => {
+      const grep = await kubitoShell(cluster, `node exec -- iptables-save | grep 'default/nginx:service-http'`);
+      return grep.code === 0 && ips.every((ip) => grep.stdout.includes(`--to-destination ${ip}:80`)) ? grep.stdout : undefined;
+    }, 15_000);
     // The chapter's own chain name: kube-proxy hashes "default/nginx:service-http" + "tcp" the same way.
-    const svcChain = 'KUBE-SVC-J3IQXGWMHP6USLHH';
-    assert.match(rules, new RegExp(`^-A KUBE-SERVICES -d ${clusterIP}/32 -p tcp -m comment --comment "default/nginx:service-http cluster IP" -m tcp --dport 80 -j ${svcChain}$`, 'm'));
-    assert.match(rules, new RegExp(`^-A ${svcChain} ! -s 10\\.244\\.0\\.0/16 -d ${clusterIP}/32 -p tcp -m comment --comment "default/nginx:service-http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ$`, 'm'));
-    // The kernel keeps the probability as a 32-bit fraction: 0.5 reads back with 11 decimals, as in the chapter.
-    assert.match(rules, new RegExp(`^-A ${svcChain} -m comment --comment "default/nginx:service-http -> ${podIPs[0]}:80" -m statistic --mode random --probability 0\\.50000000000 -j KUBE-SEP-[A-Z2-7]{16}$`, 'm'));
-    // kubito proxy rules prints the same ruleset (whatever the mode).
-    const printed = await cluster.kubito(['proxy', 'rules']);
-    assert.equal(printed.code, 0, printed.stderr);
-    assert.ok(printed.stdout.includes(`-j ${svcChain}`), printed.stdout);
-    for (const ip of podIPs) {
-      assert.match(rules, new RegExp(`^-A KUBE-SEP-[A-Z2-7]{16} -s ${ip}/32 -m comment --comment "default/nginx:service-http" -j KUBE-MARK-MASQ$`, 'm'));
-      assert.match(rules, new RegExp(`^-A KUBE-SEP-[A-Z2-7]{16} -p tcp -m comment --comment "default/nginx:service-http" -m tcp -j DNAT --to-destination ${ip}:80$`, 'm'));
-    }
+    const chain = 'KUBE-SVC-J3IQXGWMHP6USLHH';
+    const sep = (ip: string): string => new RegExp(`^-A (KUBE-SEP-[A-Z2-7]{16}) -s ${esc(ip)}/32 `, 'm').exec(rules)?.[1] ?? 'missing';
+    const expected = [
+      ...ips.flatMap((ip) => [
+        `-A ${sep(ip)} -s ${ip}/32 -m comment --comment "default/nginx:service-http" -j KUBE-MARK-MASQ`,
+        `-A ${sep(ip)} -p tcp -m comment --comment "default/nginx:service-http" -m tcp -j DNAT --to-destination ${ip}:80`,
+      ]),
+      `-A KUBE-SERVICES -d ${clusterIP}/32 -p tcp -m comment --comment "default/nginx:service-http cluster IP" -m tcp --dport 80 -j ${chain}`,
+      `-A ${chain} ! -s 10.244.0.0/16 -d ${clusterIP}/32 -p tcp -m comment --comment "default/nginx:service-http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ`,
+      // The kernel keeps the probability as a 32-bit fraction: 0.5 reads back with 11 decimals, as in the chapter.
+      `-A ${chain} -m comment --comment "default/nginx:service-http -> ${ips[0]}:80" -m statistic --mode random --probability 0.50000000000 -j ${sep(ips[0])}`,
+      `-A ${chain} -m comment --comment "default/nginx:service-http -> ${ips[1]}:80" -j ${sep(ips[1])}`,
+    ];
+    // The same eight lines as the tutorial, in iptables-save's order (KUBE-SEP chains sorted by name).
+    assert.deepEqual(rules.trimEnd().split('\n').sort(), expected.sort(), rules);
+    // The same rules through `ip netns exec`, for those who know it.
+    const netns = spawnSync('sh', ['-c', `ip netns exec kubito-${cluster.name}-node iptables-save | grep 'default/nginx:service-http'`], { encoding: 'utf8' });
+    assert.equal(netns.stdout, rules);
   });
 
   test('7. the same Service as NodePort, then LoadBalancer, reached from the host', async () => {
@@ -188,8 +250,16 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
       return page?.status === 200 ? page : undefined;
     }, 10_000);
     assert.match(viaLoadBalancer.body, /<title>Welcome to nginx!<\/title>/);
-    // Back to the chapter's ClusterIP for the DNS section.
-    await ok(['patch', 'svc', 'nginx', '-p', '{"spec":{"type":"ClusterIP"}}']);
+    // Back to the chapter's ClusterIP for the DNS section: the NodePort and the address are released.
+    assert.equal(await ok(['patch', 'svc', 'nginx', '-p', '{"spec":{"type":"ClusterIP"}}']), 'service/nginx patched\n');
+    assert.match(await ok(['get', 'svc', 'nginx']), /^nginx\s+ClusterIP\s+\S+\s+<none>\s+80\/TCP\s+\S+$/m);
+    await waitFor('the NodePort and the load balancer to stop answering', async () => {
+      const urls = [`http://127.0.0.1:${nodePort}/`, `http://${externalIP}/`];
+      const answers = await Promise.all(urls.map((url) => httpGet(url).then((r) => `${url} answered ${r.status}`, () => undefined)));
+      const still = answers.filter(Boolean);
+      if (still.length) throw new Error(still.join('; '));
+      return true;
+    }, 10_000);
   });
 
   test('8. the DNS section: busybox.yaml, resolv.conf, nslookup nginx', async () => {
@@ -197,8 +267,8 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     await waitFor('busybox to run', async () => ((await ok(['get', 'pod', 'busybox', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined));
     const resolv = await interactive(cluster, version, 'exec -it busybox -- cat /etc/resolv.conf', []);
     assert.equal(resolv.code, 0, resolv.output);
-    assert.match(resolv.output, /^nameserver 10\.96\.0\.10\r?$/m);
-    assert.match(resolv.output, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\r?$/m);
+    // The three lines the tutorial shows, in its order.
+    assert.deepEqual(resolv.output.replace(/\0/g, '').trim().split(/\r?\n/), ['search default.svc.cluster.local svc.cluster.local cluster.local', 'nameserver 10.96.0.10', 'options ndots:5']);
 
     const clusterIP = await ok(['get', 'svc', 'nginx', '-o', 'jsonpath={.spec.clusterIP}']);
     // Debian's busybox (1.35) also asks for AAAA and walks the rest of the search list, printing
@@ -208,6 +278,11 @@ for (const version of ['1.32', '1.27', '1.33']) describe(`the Services chapter, 
     assert.match(lookup.output, /^Server:\s+10\.96\.0\.10\r?$/m);
     assert.match(lookup.output, /^Address:\s+10\.96\.0\.10:53\r?$/m);
     assert.match(lookup.output, new RegExp(`^Name:\\s+nginx\\.default\\.svc\\.cluster\\.local\\r?\\nAddress: ${clusterIP.replace(/\./g, '\\.')}\\r?$`, 'm'));
+    // The rest of what the tutorial shows: the other search domains answer NXDOMAIN, exit code 1.
+    assert.match(lookup.output, /^\*\* server can't find nginx\.svc\.cluster\.local: NXDOMAIN\r?$/m);
+    assert.match(lookup.output, /^\*\* server can't find nginx\.cluster\.local: NXDOMAIN\r?$/m);
+    assert.match(lookup.output, /^command terminated with exit code 1\r?$/m);
+    assert.doesNotMatch(lookup.output, /nginx\.default\.svc\.cluster\.local: NXDOMAIN/);
   });
 });
 
@@ -234,8 +309,26 @@ async function interactive(cluster: Cluster, version: string, command: string, i
   return { code, output };
 }
 
+/** Runs `sh -c 'kubito <pipeline>'` with the cluster's --name and --data-dir, as the tutorial's `npx kubito ...` lines. */
+function kubitoShell(cluster: Cluster, pipeline: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [sub, ...rest] = pipeline.split(' | ');
+  const words = sub.split(' ');
+  const dash = words.indexOf('--');
+  const flags = ['--name', cluster.name, '--data-dir', cluster.dataDir];
+  const argv = dash >= 0 ? [...words.slice(0, dash), ...flags, ...words.slice(dash)] : [...words, ...flags];
+  const command = [`${process.execPath} ${KUBITO_BIN} ${argv.join(' ')}`, ...rest].join(' | ');
+  return new Promise((resolveRun) => {
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 /** Runs `kubectl port-forward` in the background until its "Forwarding from" lines appear. */
-async function startPortForward(cluster: Cluster, args: string[], version: string): Promise<{ banner: string; stop(): Promise<void> }> {
+async function startPortForward(cluster: Cluster, args: string[], version: string): Promise<{ banner: string; output(): string; stop(): Promise<void> }> {
   const child = spawn(kubectlPath(version), ['--kubeconfig', cluster.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: cluster.dir } });
   let banner = '';
   let errors = '';
@@ -254,8 +347,11 @@ async function startPortForward(cluster: Cluster, args: string[], version: strin
       reject(new Error(`port-forward exited with ${code}: ${banner}${errors}`));
     });
   });
+  // (The listener above keeps appending: output() has the "Handling connection" lines too.)
+  const first = banner;
   return {
-    banner,
+    banner: first,
+    output: () => banner,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
