@@ -43,8 +43,13 @@ export interface Strategy {
   prepareForStatusUpdate?(next: KubeObject, prev: KubeObject): void;
   /** Field errors of a new object (after prepareForCreate). */
   validate?(obj: KubeObject): FieldError[];
-  /** Field errors of an update (after prepareForUpdate), immutability included. */
-  validateUpdate?(next: KubeObject, prev: KubeObject): FieldError[];
+  /**
+   * Field errors of an update (after prepareForUpdate), immutability included. `subresource`
+   * names the subresource written (`status`, `binding`, ...), undefined for the object itself:
+   * what a client may change differs between them (a pod's spec is fixed but for its images,
+   * while its binding sets spec.nodeName).
+   */
+  validateUpdate?(next: KubeObject, prev: KubeObject, subresource?: string): FieldError[];
   /** Whether `metadata.generation` tracks spec changes for this kind. */
   tracksGeneration?: boolean;
   /**

@@ -164,6 +164,20 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.match(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], cm.replace('"1"', '"3"')), /serverside-applied/);
     });
 
+    test('a pod takes a new image but no other spec change, as ValidatePodUpdate allows', async () => {
+      const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: fixed\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["sleep", "3600"]\n';
+      assert.match(await ok(['apply', '-f', '-'], pod), /pod\/fixed created/);
+      assert.match(await ok(['apply', '-f', '-'], pod.replace('image: busybox', 'image: busybox:1.36')), /pod\/fixed configured/);
+      const changed = await k(['apply', '-f', '-'], pod.replace('"3600"', '"10"'));
+      assert.notEqual(changed.code, 0);
+      assert.match(changed.stderr, /The Pod "fixed" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/);
+      assert.match(changed.stderr, /containers\[0\]\.command\[1\]: "3600"/);
+      const added = await k(['apply', '-f', '-'], `${pod}  - name: d\n    image: nginx\n`);
+      assert.match(added.stderr, /spec.containers: Forbidden: pod updates may not add or remove containers/);
+      assert.equal(await ok(['get', 'pod', 'fixed', '-o', 'jsonpath={.spec.containers[0].command[1]} {.spec.containers[0].image}']), '3600 busybox:1.36');
+      assert.match(await ok(['delete', 'pod', 'fixed', '--grace-period=0', '--force']), /pod "fixed" force deleted/);
+    });
+
     test('delete, also --cascade=foreground', async () => {
       assert.match(await ok(['delete', 'svc', 'nginx-service']), /service "nginx-service" deleted/);
       assert.match(await ok(['delete', 'deploy', 'web', '--cascade=foreground']), /deployment.apps "web" deleted/);

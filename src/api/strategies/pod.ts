@@ -1,11 +1,13 @@
 /**
  * @module Pod: born Pending with the QoS class the kubelet would compute; a pod bound to a node
  * is deleted gracefully (the node agent removes it after its containers stop), an unbound or
- * finished one at once, as upstream's pod strategy decides (CheckGracefulDelete).
+ * finished one at once, as upstream's pod strategy decides (CheckGracefulDelete); its spec
+ * takes only the changes ValidatePodUpdate allows (pod-update.ts).
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
 import { defaultTo, section } from './common.js';
+import { validatePodSpecUpdate } from './pod-update.js';
 
 interface PodView {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; containers?: Array<Record<string, unknown>> };
@@ -40,6 +42,12 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
   }
 }
 
+/** The spec to compare, read without touching the object (`prev` may be shared). */
+function specOf(obj: KubeObject): Record<string, unknown> {
+  const spec = obj.spec;
+  return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
+}
+
 export const podStrategy: Strategy = {
   defaults,
   prepareForCreate(obj) {
@@ -48,6 +56,11 @@ export const podStrategy: Strategy = {
   },
   prepareForUpdate(next) {
     defaults(next);
+  },
+  validateUpdate(next, prev, subresource) {
+    // The status and binding subresources keep or set spec themselves (spec.nodeName).
+    if (subresource) return [];
+    return validatePodSpecUpdate(specOf(next), specOf(prev));
   },
   gracefulDeletePeriod(obj, requested) {
     const pod = obj as KubeObject & PodView;

@@ -602,7 +602,7 @@ export class RestStorage {
     }
     const errors = [
       ...(this.#options.validateMeta?.(this.info, next, current) ?? []),
-      ...(this.#strategy.validateUpdate?.(next, current) ?? []),
+      ...(this.#strategy.validateUpdate?.(next, current, options.subresource) ?? []),
     ];
     if (current.metadata.deletionTimestamp) errors.push(...newFinalizerErrors(next, current));
     if (errors.length) throw newInvalid({ group: this.info.group, kind: this.info.kind }, name, errors);
