@@ -10,16 +10,26 @@
  *   is printed), client and server at SCHED_FIFO so the figures are the servers' and not the
  *   scheduler's queueing behind other processes.
  * Rounds alternate kubito and NSD (`KUBITO_BENCH_DNS_ROUNDS`, default 3); figures are medians,
- * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 150 s. One JSON row per
+ * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 200 s. One JSON row per
  * figure on stdout, per-round detail on stderr.
+ *
+ * - The floor: a bare Node UDP server doing no DNS work (each reply is the query with QR set,
+ *   sent with the server's I/O: a literal-only lookup and the sends batched in a
+ *   `setImmediate`), measured in the same rounds. Its CPU per query is what Node's dgram path
+ *   (one libuv read, one JS callback, one sendto per datagram) costs before any answer; NSD
+ *   reads and writes batches (recvmmsg/sendmmsg), which Node 20 does not offer.
  *
  * `node dist/bench/dns.bench.js --serve N` is the server side: a RecordIndex with N Services
  * (and N/10 namespaces), the DnsServer on 127.0.0.1:<free port>, which it prints; SIGTERM ends
- * it cleanly (so `node --cpu-prof` writes its profile).
+ * it cleanly (so `node --cpu-prof` writes its profile); SIGUSR2 prints its memory (RSS, V8's
+ * heap and new space, the answer cache's entries) to stderr. `--echo` is the floor's server.
+ * `KUBITO_BENCH_DNS_NODE_FLAGS` (e.g. `--max-semi-space-size=4`) is passed to both.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createSocket } from 'node:dgram';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordIndex } from '../src/dns/records.js';
@@ -52,7 +62,44 @@ async function serve(n: number): Promise<void> {
   index.setSynced(true);
   server = new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0 });
   await server.start();
+  process.on('SIGUSR2', () => {
+    const mem = process.memoryUsage();
+    const space = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+    const mib = (b: number): string => (b / 1048576).toFixed(1);
+    process.stderr.write(`# kubito dns memory: rss ${mib(mem.rss)} MiB, heap total ${mib(mem.heapTotal)} used ${mib(mem.heapUsed)}, new space committed ${mib(space?.physical_space_size ?? 0)}, external ${mib(mem.external)} arrayBuffers ${mib(mem.arrayBuffers)} MiB; answer cache ${server!.stats().cacheEntries} entries\n`);
+  });
   process.stdout.write(`port ${server.ports().dns}\n`);
+}
+
+/** The floor's server: the query back with QR set, sent as DnsServer sends (see the module doc). */
+async function echo(): Promise<void> {
+  const udp = createSocket({ type: 'udp4', lookup: ((address: string, family: number, cb: (e: null, a: string, f: number) => void) => cb(null, address, family)) as never });
+  const queue: Array<Buffer | number | string> = [];
+  let flushing = false;
+  const flush = (): void => {
+    flushing = false;
+    for (let i = 0; i < queue.length; i += 3) udp.send(queue[i] as Buffer, queue[i + 1] as number, queue[i + 2] as string);
+    queue.length = 0;
+  };
+  udp.on('message', (buf, rinfo) => {
+    if (buf.length < 12) return;
+    const out = Buffer.allocUnsafe(buf.length);
+    out.set(buf);
+    out[2] |= 0x80;
+    queue.push(out, rinfo.port, rinfo.address);
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
+  });
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
+  udp.setRecvBufferSize(4 << 20);
+  udp.setSendBufferSize(4 << 20);
+  process.stdout.write(`port ${udp.address().port}\n`);
+}
+
+function nodeFlags(): string[] {
+  return (process.env.KUBITO_BENCH_DNS_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 function queryFile(dir: string, n: number): string {
@@ -92,9 +139,10 @@ function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promis
   });
 }
 
-async function startKubito(n: number): Promise<{ child: ChildProcess; port: number }> {
+/** `--serve N` (kubito) or `--echo` (the floor), on core 1. */
+async function startNode(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn('taskset', ['-c', '1', process.execPath, self, '--serve', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', '1', process.execPath, ...nodeFlags(), self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const m = await waitForLine(child, /port (\d+)/, 60_000);
   return { child, port: Number(m[1]) };
 }
@@ -252,15 +300,18 @@ async function main(): Promise<void> {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   };
   const guard = setTimeout(() => {
-    console.error('dns bench: over 150 s, stopping');
+    console.error('dns bench: over 200 s, stopping');
     killAll();
     process.exit(1);
-  }, 150_000);
+  }, 200_000);
   try {
-    console.error(`# dns bench: load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.error(`# dns bench: load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}${nodeFlags().length ? `; node flags ${nodeFlags().join(' ')}` : ''}`);
+    const e = await startNode(['--echo']);
+    children.push(e.child);
+    const floor: Server = { name: 'node-udp-floor', port: e.port, pids: [e.child.pid!], main: e.child.pid! };
     for (const n of COUNTS) {
       const queries = queryFile(dir, n);
-      const k = await startKubito(n);
+      const k = await startNode(['--serve', String(n)]);
       children.push(k.child);
       const nsdChild = await startNsd(dir, n);
       children.push(nsdChild.child);
@@ -268,12 +319,15 @@ async function main(): Promise<void> {
       const nsdAll = nsdPids(nsdChild.child.pid!);
       const nsd: Server = { name: 'nsd', port: nsdChild.port, pids: nsdAll, main: nsdServer(nsdAll) };
       qpsRun(kubito, queries); // warm-up: JIT and answer cache
+      if (n === COUNTS[0]) qpsRun(floor, queries);
       const ks: QpsRun[] = [];
       const ns: QpsRun[] = [];
+      const fs: QpsRun[] = [];
+      const line = (r: QpsRun): string => `${r.qps.toFixed(0)} qps ${r.cpuUs.toFixed(2)} us/q (dnsperf ${(r.clientShare * 100).toFixed(0)}% cpu)`;
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate the order: the machine's other load shifts during a run.
-        for (const s of round % 2 ? [nsd, kubito] : [kubito, nsd]) (s === kubito ? ks : ns).push(qpsRun(s, queries));
-        console.error(`# ${n} services, round ${round + 1}: kubito ${ks[round].qps.toFixed(0)} qps ${ks[round].cpuUs.toFixed(2)} us/q (dnsperf ${(ks[round].clientShare * 100).toFixed(0)}% cpu), nsd ${ns[round].qps.toFixed(0)} qps ${ns[round].cpuUs.toFixed(2)} us/q (dnsperf ${(ns[round].clientShare * 100).toFixed(0)}% cpu)`);
+        for (const s of round % 2 ? [nsd, floor, kubito] : [kubito, floor, nsd]) (s === kubito ? ks : s === nsd ? ns : fs).push(qpsRun(s, queries));
+        console.error(`# ${n} services, round ${round + 1}: kubito ${line(ks[round])}, nsd ${line(ns[round])}, node udp floor ${line(fs[round])}`);
       }
       const kq = median(ks.map((r) => r.qps));
       const nq = median(ns.map((r) => r.qps));
@@ -283,6 +337,8 @@ async function main(): Promise<void> {
       const kc = median(ks.map((r) => r.cpuUs));
       const nc = median(ns.map((r) => r.cpuUs));
       report({ name: `dns_cpu_us_per_query_${n}_services`, value: Number(kc.toFixed(2)), unit: 'us', goal: '<= NSD (ratio >= 1.0x)', baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(ks.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
+      report({ name: `dns_cpu_us_per_query_node_udp_floor_${n}_services`, value: Number(median(fs.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: 'report: bare Node UDP, no DNS work (kubito cannot go below it)', baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(fs.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
+      report({ name: `dns_qps_node_udp_floor_${n}_services`, value: Math.round(median(fs.map((r) => r.qps))), unit: 'qps', goal: 'report: bare Node UDP, no DNS work', baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(median(fs.map((r, i) => r.qps / ns[i].qps)).toFixed(2)) });
       const kl: Array<ReturnType<typeof latencyRun>> = [];
       const nl: Array<ReturnType<typeof latencyRun>> = [];
       for (let round = 0; round < ROUNDS; round++) {
@@ -292,7 +348,12 @@ async function main(): Promise<void> {
       const kp = median(kl.map((r) => r.p99));
       const np = median(nl.map((r) => r.p99));
       report({ name: `dns_p99_ms_${n}_services`, value: Number(kp.toFixed(3)), unit: 'ms', goal: `< 1 ms at ${P99_RATE / 1000}k qps`, baseline: 'nsd', baseline_value: Number(np.toFixed(3)), ratio: Number((np / kp).toFixed(2)) });
-      if (n === 10_000) report({ name: 'dns_rss_mib_10000_services', value: Number(rssMiB(k.child.pid!).toFixed(1)), unit: 'MiB', goal: 'CoreDNS: ~64 MB at 10k (Scaling_CoreDNS.md)' });
+      if (n === 10_000) {
+        report({ name: 'dns_rss_mib_10000_services', value: Number(rssMiB(k.child.pid!).toFixed(1)), unit: 'MiB', goal: 'CoreDNS: ~64 MB at 10k (Scaling_CoreDNS.md)' });
+        report({ name: 'dns_rss_mib_node_udp_floor', value: Number(rssMiB(e.child.pid!).toFixed(1)), unit: 'MiB', goal: 'report: bare Node UDP process after the same load' });
+        k.child.kill('SIGUSR2'); // its memory breakdown, on stderr
+        await new Promise((r) => setTimeout(r, 200));
+      }
       k.child.kill('SIGTERM');
       nsdChild.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
@@ -304,10 +365,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--serve') {
+if (process.argv[2] === '--serve' || process.argv[2] === '--echo') {
   // A clean exit on SIGTERM lets `node --cpu-prof ... --serve N` write its profile.
   process.on('SIGTERM', () => process.exit(0));
-  void serve(Number(process.argv[3]));
+  void (process.argv[2] === '--echo' ? echo() : serve(Number(process.argv[3])));
 }
 else void main().catch((err: unknown) => {
   console.error(err);
