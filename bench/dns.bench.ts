@@ -13,24 +13,28 @@
  * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 200 s. One JSON row per
  * figure on stdout, per-round detail on stderr.
  *
- * - The floor: a bare Node UDP server doing no DNS work (each reply is the query with QR set,
- *   sent with the server's I/O: a literal-only lookup and the sends batched in a
- *   `setImmediate`), measured in the same rounds. Its CPU per query is what Node's dgram path
- *   (one libuv read, one JS callback, one sendto per datagram) costs before any answer; NSD
- *   reads and writes batches (recvmmsg/sendmmsg), which Node 20 does not offer.
+ * - Two floors, in the 10,000-Service rounds (they do no DNS work: each reply is the query
+ *   with QR set): `node-udp-floor`, a bare Node dgram server with the server's I/O (a
+ *   literal-only lookup, sends batched in a `setImmediate`): what Node's dgram path (one libuv
+ *   read, one JS callback, one sendto per datagram) costs before any answer; and
+ *   `node-mmsg-floor`, the same in Node through recvmmsg/sendmmsg (bench/dns-mmsg-floor.c, an
+ *   N-API module compiled here with gcc; skipped without it): what batched I/O, as NSD does
+ *   it and Node 20's dgram does not offer, would leave.
  *
  * `node dist/bench/dns.bench.js --serve N` is the server side: a RecordIndex with N Services
  * (and N/10 namespaces), the DnsServer on 127.0.0.1:<free port>, which it prints; SIGTERM ends
  * it cleanly (so `node --cpu-prof` writes its profile); SIGUSR2 prints its memory (RSS, V8's
- * heap and new space, the answer cache's entries) to stderr. `--echo` is the floor's server.
+ * heap and new space, the answer cache's entries) to stderr. `--echo` and `--echo-mmsg <module>`
+ * are the floors' servers.
  * `KUBITO_BENCH_DNS_NODE_FLAGS` (e.g. `--max-semi-space-size=4`) is passed to both.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordIndex } from '../src/dns/records.js';
 import { DnsServer } from '../src/dns/server.js';
@@ -98,6 +102,51 @@ async function echo(): Promise<void> {
   process.stdout.write(`port ${udp.address().port}\n`);
 }
 
+interface MmsgModule {
+  init(port: number, onBatch: (n: number) => void): number;
+  send(n: number): number;
+  inbuf: ArrayBuffer;
+  outbuf: ArrayBuffer;
+  meta: ArrayBuffer;
+  SLOT: number;
+}
+
+/** The second floor's server: as `echo`, through bench/dns-mmsg-floor.c (one JS call per batch). */
+function echoMmsg(module: string): void {
+  const m = createRequire(import.meta.url)(module) as MmsgModule;
+  const inb = Buffer.from(m.inbuf);
+  const outb = Buffer.from(m.outbuf);
+  const meta = new Int32Array(m.meta);
+  const port = m.init(0, (n) => {
+    for (let i = 0; i < n; i++) {
+      const len = meta[i * 4];
+      const at = i * m.SLOT;
+      outb.set(inb.subarray(at, at + len), at);
+      outb[at + 2] |= 0x80;
+      meta[i * 4 + 3] = len < 12 ? 0 : len;
+    }
+    m.send(n);
+  });
+  process.stdout.write(`port ${port}\n`);
+}
+
+/** Compiles bench/dns-mmsg-floor.c into `dir`; undefined (and why, on stderr) when it cannot. */
+function buildMmsg(dir: string): string | undefined {
+  const source = fileURLToPath(new URL('../../bench/dns-mmsg-floor.c', import.meta.url));
+  const include = join(dirname(dirname(realpathSync(process.execPath))), 'include', 'node');
+  if (!existsSync(source) || !existsSync(join(include, 'node_api.h'))) {
+    console.error(`# node-mmsg-floor skipped: no ${existsSync(source) ? join(include, 'node_api.h') : source}`);
+    return undefined;
+  }
+  const out = join(dir, 'mmsg-floor.node');
+  const r = spawnSync('gcc', ['-O2', '-shared', '-fPIC', `-I${include}`, '-o', out, source], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`# node-mmsg-floor skipped: gcc: ${r.error?.message ?? r.stderr}`);
+    return undefined;
+  }
+  return out;
+}
+
 function nodeFlags(): string[] {
   return (process.env.KUBITO_BENCH_DNS_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
@@ -139,7 +188,7 @@ function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promis
   });
 }
 
-/** `--serve N` (kubito) or `--echo` (the floor), on core 1. */
+/** `--serve N` (kubito), `--echo` or `--echo-mmsg <module>` (the floors), on core 1. */
 async function startNode(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   const self = fileURLToPath(import.meta.url);
   const child = spawn('taskset', ['-c', '1', process.execPath, ...nodeFlags(), self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -219,7 +268,9 @@ interface Server {
  */
 function dnsperf(server: Server, queries: string, args: string[], o: { fifo?: boolean } = {}): { out: string; clientCpu: number; serverCpu: number; wall: number; drops: number } {
   const prio = o.fifo ? 'chrt -f 10 ' : '';
-  const cmd = `${prio}taskset -c 0 dnsperf -s 127.0.0.1 -p ${server.port} -d ${queries} ${args.join(' ')}; echo; echo "children $(cut -d' ' -f16,17 /proc/$$/stat)"`;
+  // `timeout`: a dnsperf left behind by a run that overran would keep its SCHED_FIFO priority
+  // and, its reader gone, spin on a core (seen once under load 12: four minutes at 95%).
+  const cmd = `${prio}timeout -s KILL 25 taskset -c 0 dnsperf -s 127.0.0.1 -p ${server.port} -d ${queries} ${args.join(' ')}; echo; echo "children $(cut -d' ' -f16,17 /proc/$$/stat)"`;
   const drops0 = rcvbufErrors();
   const c0 = cpuSeconds(server.pids);
   const t0 = performance.now();
@@ -306,9 +357,16 @@ async function main(): Promise<void> {
   }, 200_000);
   try {
     console.error(`# dns bench: load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}${nodeFlags().length ? `; node flags ${nodeFlags().join(' ')}` : ''}`);
+    const floors: Server[] = [];
     const e = await startNode(['--echo']);
     children.push(e.child);
-    const floor: Server = { name: 'node-udp-floor', port: e.port, pids: [e.child.pid!], main: e.child.pid! };
+    floors.push({ name: 'node-udp-floor', port: e.port, pids: [e.child.pid!], main: e.child.pid! });
+    const mmsg = buildMmsg(dir);
+    if (mmsg) {
+      const f = await startNode(['--echo-mmsg', mmsg]);
+      children.push(f.child);
+      floors.push({ name: 'node-mmsg-floor', port: f.port, pids: [f.child.pid!], main: f.child.pid! });
+    }
     for (const n of COUNTS) {
       const queries = queryFile(dir, n);
       const k = await startNode(['--serve', String(n)]);
@@ -318,16 +376,18 @@ async function main(): Promise<void> {
       const kubito: Server = { name: 'kubito', port: k.port, pids: [k.child.pid!], main: k.child.pid! };
       const nsdAll = nsdPids(nsdChild.child.pid!);
       const nsd: Server = { name: 'nsd', port: nsdChild.port, pids: nsdAll, main: nsdServer(nsdAll) };
-      qpsRun(kubito, queries); // warm-up: JIT and answer cache
-      if (n === COUNTS[0]) qpsRun(floor, queries);
-      const ks: QpsRun[] = [];
-      const ns: QpsRun[] = [];
-      const fs: QpsRun[] = [];
+      // The floors do no DNS work: measured once, in the 10,000-Service rounds.
+      const others = n === COUNTS[COUNTS.length - 1] ? floors : [];
+      for (const s of [kubito, ...others]) qpsRun(s, queries); // warm-up: JIT and answer cache
+      const runs = new Map<Server, QpsRun[]>([kubito, nsd, ...others].map((s) => [s, []]));
+      const ks = runs.get(kubito)!;
+      const ns = runs.get(nsd)!;
       const line = (r: QpsRun): string => `${r.qps.toFixed(0)} qps ${r.cpuUs.toFixed(2)} us/q (dnsperf ${(r.clientShare * 100).toFixed(0)}% cpu)`;
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate the order: the machine's other load shifts during a run.
-        for (const s of round % 2 ? [nsd, floor, kubito] : [kubito, floor, nsd]) (s === kubito ? ks : s === nsd ? ns : fs).push(qpsRun(s, queries));
-        console.error(`# ${n} services, round ${round + 1}: kubito ${line(ks[round])}, nsd ${line(ns[round])}, node udp floor ${line(fs[round])}`);
+        const order = [kubito, ...others, nsd];
+        for (const s of round % 2 ? order.reverse() : order) runs.get(s)!.push(qpsRun(s, queries));
+        console.error(`# ${n} services, round ${round + 1}: ${[...runs].map(([s, r]) => `${s.name} ${line(r[round])}`).join(', ')}`);
       }
       const kq = median(ks.map((r) => r.qps));
       const nq = median(ns.map((r) => r.qps));
@@ -337,8 +397,12 @@ async function main(): Promise<void> {
       const kc = median(ks.map((r) => r.cpuUs));
       const nc = median(ns.map((r) => r.cpuUs));
       report({ name: `dns_cpu_us_per_query_${n}_services`, value: Number(kc.toFixed(2)), unit: 'us', goal: '<= NSD (ratio >= 1.0x)', baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(ks.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
-      report({ name: `dns_cpu_us_per_query_node_udp_floor_${n}_services`, value: Number(median(fs.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: 'report: bare Node UDP, no DNS work (kubito cannot go below it)', baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(fs.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
-      report({ name: `dns_qps_node_udp_floor_${n}_services`, value: Math.round(median(fs.map((r) => r.qps))), unit: 'qps', goal: 'report: bare Node UDP, no DNS work', baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(median(fs.map((r, i) => r.qps / ns[i].qps)).toFixed(2)) });
+      for (const f of others) {
+        const fr = runs.get(f)!;
+        const what = f.name === 'node-udp-floor' ? 'Node dgram, no DNS work (kubito cannot go below it)' : 'Node + recvmmsg/sendmmsg module, no DNS work';
+        report({ name: `dns_cpu_us_per_query_${f.name.replace(/-/g, '_')}`, value: Number(median(fr.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(fr.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
+        report({ name: `dns_qps_${f.name.replace(/-/g, '_')}`, value: Math.round(median(fr.map((r) => r.qps))), unit: 'qps', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(median(fr.map((r, i) => r.qps / ns[i].qps)).toFixed(2)) });
+      }
       const kl: Array<ReturnType<typeof latencyRun>> = [];
       const nl: Array<ReturnType<typeof latencyRun>> = [];
       for (let round = 0; round < ROUNDS; round++) {
@@ -365,10 +429,11 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--serve' || process.argv[2] === '--echo') {
+if (process.argv[2] === '--serve' || process.argv[2] === '--echo' || process.argv[2] === '--echo-mmsg') {
   // A clean exit on SIGTERM lets `node --cpu-prof ... --serve N` write its profile.
   process.on('SIGTERM', () => process.exit(0));
-  void (process.argv[2] === '--echo' ? echo() : serve(Number(process.argv[3])));
+  if (process.argv[2] === '--echo-mmsg') echoMmsg(process.argv[3]);
+  else void (process.argv[2] === '--echo' ? echo() : serve(Number(process.argv[3])));
 }
 else void main().catch((err: unknown) => {
   console.error(err);
