@@ -19,13 +19,14 @@
  *   read, one JS callback, one sendto per datagram) costs before any answer; and
  *   `node-mmsg-floor`, the same in Node through recvmmsg/sendmmsg (bench/dns-mmsg-floor.c, an
  *   N-API module compiled here with gcc; skipped without it): what batched I/O, as NSD does
- *   it and Node 20's dgram does not offer, would leave.
+ *   it and Node 20's dgram does not offer, would leave. Beside them `kubito-on-mmsg`: the
+ *   DnsServer's `handle` through that module's I/O.
  *
  * `node dist/bench/dns.bench.js --serve N` is the server side: a RecordIndex with N Services
  * (and N/10 namespaces), the DnsServer on 127.0.0.1:<free port>, which it prints; SIGTERM ends
  * it cleanly (so `node --cpu-prof` writes its profile); SIGUSR2 prints its memory (RSS, V8's
  * heap and new space, the answer cache's entries) to stderr. `--echo` and `--echo-mmsg <module>`
- * are the floors' servers.
+ * are the floors' servers, `--serve-mmsg N <module>` kubito's answers through the second's I/O.
  * `KUBITO_BENCH_DNS_NODE_FLAGS` (e.g. `--max-semi-space-size=4`) is passed to both.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -51,9 +52,8 @@ function svcName(i: number): { name: string; ns: string; ip: string } {
   return { name: `svc-${i}`, ns: `ns-${i % Math.max(1, Math.floor(COUNTS[COUNTS.length - 1] / 1000))}`, ip: `10.${96 + ((i >> 16) & 0x0f)}.${(i >> 8) & 0xff}.${i & 0xff}` };
 }
 
-async function serve(n: number): Promise<void> {
+function dnsServer(n: number): DnsServer {
   const index = new RecordIndex();
-  let server: DnsServer | undefined;
   const namespaces = new Set<string>();
   for (let i = 0; i < n; i++) {
     const s = svcName(i);
@@ -64,13 +64,17 @@ async function serve(n: number): Promise<void> {
     index.updateService(null, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: s.ns, name: s.name }, spec: { clusterIP: s.ip, ports: [{ name: 'http', protocol: 'TCP', port: 80 }] } });
   }
   index.setSynced(true);
-  server = new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0 });
+  return new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0 });
+}
+
+async function serve(n: number): Promise<void> {
+  const server = dnsServer(n);
   await server.start();
   process.on('SIGUSR2', () => {
     const mem = process.memoryUsage();
     const space = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
     const mib = (b: number): string => (b / 1048576).toFixed(1);
-    process.stderr.write(`# kubito dns memory: rss ${mib(mem.rss)} MiB, heap total ${mib(mem.heapTotal)} used ${mib(mem.heapUsed)}, new space committed ${mib(space?.physical_space_size ?? 0)}, external ${mib(mem.external)} arrayBuffers ${mib(mem.arrayBuffers)} MiB; answer cache ${server!.stats().cacheEntries} entries\n`);
+    process.stderr.write(`# kubito dns memory: rss ${mib(mem.rss)} MiB, heap total ${mib(mem.heapTotal)} used ${mib(mem.heapUsed)}, new space committed ${mib(space?.physical_space_size ?? 0)}, external ${mib(mem.external)} arrayBuffers ${mib(mem.arrayBuffers)} MiB; answer cache ${server.stats().cacheEntries} entries\n`);
   });
   process.stdout.write(`port ${server.ports().dns}\n`);
 }
@@ -126,6 +130,37 @@ function echoMmsg(module: string): void {
       meta[i * 4 + 3] = len < 12 ? 0 : len;
     }
     m.send(n);
+  });
+  process.stdout.write(`port ${port}\n`);
+}
+
+/**
+ * kubito's answers through the floor's batched I/O (`--serve-mmsg N <module>`): the same
+ * DnsServer's `handle` per datagram, fed and sent by bench/dns-mmsg-floor.c instead of dgram
+ * (only local answers, which all of the bench's are; timed per query, as TCP is). What the
+ * server would cost with recvmmsg/sendmmsg, measured rather than guessed.
+ */
+function serveMmsg(n: number, module: string): void {
+  const server = dnsServer(n);
+  const m = createRequire(import.meta.url)(module) as MmsgModule;
+  const inb = Buffer.from(m.inbuf);
+  const outb = Buffer.from(m.outbuf);
+  const meta = new Int32Array(m.meta);
+  const ctx = { proto: 'udp' as const, family: 1 };
+  let at = 0;
+  let slot = 0;
+  const reply = (out: Buffer): void => {
+    if (out.length > m.SLOT) return;
+    outb.set(out, at);
+    meta[slot * 4 + 3] = out.length;
+  };
+  const port = m.init(0, (count) => {
+    for (slot = 0; slot < count; slot++) {
+      at = slot * m.SLOT;
+      meta[slot * 4 + 3] = 0;
+      server.handle(inb.subarray(at, at + meta[slot * 4]), ctx, reply);
+    }
+    m.send(count);
   });
   process.stdout.write(`port ${port}\n`);
 }
@@ -367,6 +402,12 @@ async function main(): Promise<void> {
       children.push(f.child);
       floors.push({ name: 'node-mmsg-floor', port: f.port, pids: [f.child.pid!], main: f.child.pid! });
     }
+    const last = COUNTS[COUNTS.length - 1];
+    if (mmsg) {
+      const km = await startNode(['--serve-mmsg', String(last), mmsg]);
+      children.push(km.child);
+      floors.push({ name: 'kubito-on-mmsg', port: km.port, pids: [km.child.pid!], main: km.child.pid! });
+    }
     for (const n of COUNTS) {
       const queries = queryFile(dir, n);
       const k = await startNode(['--serve', String(n)]);
@@ -377,7 +418,7 @@ async function main(): Promise<void> {
       const nsdAll = nsdPids(nsdChild.child.pid!);
       const nsd: Server = { name: 'nsd', port: nsdChild.port, pids: nsdAll, main: nsdServer(nsdAll) };
       // The floors do no DNS work: measured once, in the 10,000-Service rounds.
-      const others = n === COUNTS[COUNTS.length - 1] ? floors : [];
+      const others = n === last ? floors : [];
       for (const s of [kubito, ...others]) qpsRun(s, queries); // warm-up: JIT and answer cache
       const runs = new Map<Server, QpsRun[]>([kubito, nsd, ...others].map((s) => [s, []]));
       const ks = runs.get(kubito)!;
@@ -399,7 +440,7 @@ async function main(): Promise<void> {
       report({ name: `dns_cpu_us_per_query_${n}_services`, value: Number(kc.toFixed(2)), unit: 'us', goal: '<= NSD (ratio >= 1.0x)', baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(ks.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
       for (const f of others) {
         const fr = runs.get(f)!;
-        const what = f.name === 'node-udp-floor' ? 'Node dgram, no DNS work (kubito cannot go below it)' : 'Node + recvmmsg/sendmmsg module, no DNS work';
+        const what = f.name === 'node-udp-floor' ? 'Node dgram, no DNS work (kubito cannot go below it)' : f.name === 'node-mmsg-floor' ? 'Node + recvmmsg/sendmmsg module, no DNS work' : `kubito's answers (${last} Services) through that module`;
         report({ name: `dns_cpu_us_per_query_${f.name.replace(/-/g, '_')}`, value: Number(median(fr.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(fr.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
         report({ name: `dns_qps_${f.name.replace(/-/g, '_')}`, value: Math.round(median(fr.map((r) => r.qps))), unit: 'qps', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(median(fr.map((r, i) => r.qps / ns[i].qps)).toFixed(2)) });
       }
@@ -429,10 +470,11 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--serve' || process.argv[2] === '--echo' || process.argv[2] === '--echo-mmsg') {
+if (['--serve', '--echo', '--echo-mmsg', '--serve-mmsg'].includes(process.argv[2])) {
   // A clean exit on SIGTERM lets `node --cpu-prof ... --serve N` write its profile.
   process.on('SIGTERM', () => process.exit(0));
   if (process.argv[2] === '--echo-mmsg') echoMmsg(process.argv[3]);
+  else if (process.argv[2] === '--serve-mmsg') serveMmsg(Number(process.argv[3]), process.argv[4]);
   else void (process.argv[2] === '--echo' ? echo() : serve(Number(process.argv[3])));
 }
 else void main().catch((err: unknown) => {
