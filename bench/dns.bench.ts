@@ -231,9 +231,23 @@ async function startNode(args: string[]): Promise<{ child: ChildProcess; port: n
   return { child, port: Number(m[1]) };
 }
 
+/**
+ * NSD on a random port below Linux's ephemeral range (32768+), so that no outgoing connection
+ * holds it; another port if it still cannot bind (the machine is shared).
+ */
 async function startNsd(dir: string, n: number): Promise<{ child: ChildProcess; port: number }> {
   zoneFile(dir, n);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNsdOn(dir, 20000 + Math.floor(Math.random() * 12000));
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.error(`# ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; another port`);
+    }
+  }
+}
+
+async function startNsdOn(dir: string, port: number): Promise<{ child: ChildProcess; port: number }> {
   const conf = join(dir, 'nsd.conf');
   writeFileSync(conf, `server:
   ip-address: 127.0.0.1@${port}
@@ -261,7 +275,7 @@ zone:
 `);
   const child = spawn('taskset', ['-c', '1', 'nsd', '-d', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Ready once it answers.
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && child.exitCode === null; i++) {
     const r = spawnSync('dig', ['@127.0.0.1', '-p', String(port), '+short', '+time=1', '+tries=1', 'ns.dns.cluster.local']);
     if (r.stdout.toString().trim() === '127.0.0.1') return { child, port };
     await new Promise((res) => setTimeout(res, 100));
