@@ -10,19 +10,33 @@
  *   is printed), client and server at SCHED_FIFO so the figures are the servers' and not the
  *   scheduler's queueing behind other processes.
  * Rounds alternate kubito and NSD (`KUBITO_BENCH_DNS_ROUNDS`, default 3); figures are medians,
- * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 150 s. One JSON row per
+ * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 200 s. One JSON row per
  * figure on stdout, per-round detail on stderr.
+ *
+ * - Two floors, in the 10,000-Service rounds (they do no DNS work: each reply is the query
+ *   with QR set): `node-udp-floor`, a bare Node dgram server with the server's I/O (a
+ *   literal-only lookup, sends batched in a `setImmediate`): what Node's dgram path (one libuv
+ *   read, one JS callback, one sendto per datagram) costs before any answer; and
+ *   `node-mmsg-floor`, the same in Node through recvmmsg/sendmmsg (bench/dns-mmsg-floor.c, an
+ *   N-API module compiled here with gcc; skipped without it): what batched I/O, as NSD does
+ *   it and Node 20's dgram does not offer, would leave. Beside them `kubito-on-mmsg`: the
+ *   DnsServer's `handle` through that module's I/O.
  *
  * `node dist/bench/dns.bench.js --serve N` is the server side: a RecordIndex with N Services
  * (and N/10 namespaces), the DnsServer on 127.0.0.1:<free port>, which it prints; SIGTERM ends
- * it cleanly (so `node --cpu-prof` writes its profile).
+ * it cleanly (so `node --cpu-prof` writes its profile); SIGUSR2 prints its memory (RSS, V8's
+ * heap and new space, the answer cache's entries) to stderr. `--echo` and `--echo-mmsg <module>`
+ * are the floors' servers, `--serve-mmsg N <module>` kubito's answers through the second's I/O.
+ * `KUBITO_BENCH_DNS_NODE_FLAGS` (e.g. `--max-semi-space-size=4`) is passed to both.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { RecordIndex } from '../src/dns/records.js';
+import { buildMmsg, echo, echoMmsg, serveMmsg } from './dns-floors.js';
 import { DnsServer } from '../src/dns/server.js';
 import { report } from './support.js';
 
@@ -37,9 +51,8 @@ function svcName(i: number): { name: string; ns: string; ip: string } {
   return { name: `svc-${i}`, ns: `ns-${i % Math.max(1, Math.floor(COUNTS[COUNTS.length - 1] / 1000))}`, ip: `10.${96 + ((i >> 16) & 0x0f)}.${(i >> 8) & 0xff}.${i & 0xff}` };
 }
 
-async function serve(n: number): Promise<void> {
+function dnsServer(n: number): DnsServer {
   const index = new RecordIndex();
-  let server: DnsServer | undefined;
   const namespaces = new Set<string>();
   for (let i = 0; i < n; i++) {
     const s = svcName(i);
@@ -50,9 +63,23 @@ async function serve(n: number): Promise<void> {
     index.updateService(null, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: s.ns, name: s.name }, spec: { clusterIP: s.ip, ports: [{ name: 'http', protocol: 'TCP', port: 80 }] } });
   }
   index.setSynced(true);
-  server = new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0 });
+  return new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0 });
+}
+
+async function serve(n: number): Promise<void> {
+  const server = dnsServer(n);
   await server.start();
+  process.on('SIGUSR2', () => {
+    const mem = process.memoryUsage();
+    const space = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+    const mib = (b: number): string => (b / 1048576).toFixed(1);
+    process.stderr.write(`# kubito dns memory: rss ${mib(mem.rss)} MiB, heap total ${mib(mem.heapTotal)} used ${mib(mem.heapUsed)}, new space committed ${mib(space?.physical_space_size ?? 0)}, external ${mib(mem.external)} arrayBuffers ${mib(mem.arrayBuffers)} MiB; answer cache ${server.stats().cacheEntries} entries\n`);
+  });
   process.stdout.write(`port ${server.ports().dns}\n`);
+}
+
+function nodeFlags(): string[] {
+  return (process.env.KUBITO_BENCH_DNS_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 function queryFile(dir: string, n: number): string {
@@ -92,16 +119,31 @@ function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promis
   });
 }
 
-async function startKubito(n: number): Promise<{ child: ChildProcess; port: number }> {
+/** `--serve N` (kubito), `--echo` or `--echo-mmsg <module>` (the floors), on core 1. */
+async function startNode(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn('taskset', ['-c', '1', process.execPath, self, '--serve', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', '1', process.execPath, ...nodeFlags(), self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const m = await waitForLine(child, /port (\d+)/, 60_000);
   return { child, port: Number(m[1]) };
 }
 
+/**
+ * NSD on a random port below Linux's ephemeral range (32768+), so that no outgoing connection
+ * holds it; another port if it still cannot bind (the machine is shared).
+ */
 async function startNsd(dir: string, n: number): Promise<{ child: ChildProcess; port: number }> {
   zoneFile(dir, n);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNsdOn(dir, 20000 + Math.floor(Math.random() * 12000));
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.error(`# ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; another port`);
+    }
+  }
+}
+
+async function startNsdOn(dir: string, port: number): Promise<{ child: ChildProcess; port: number }> {
   const conf = join(dir, 'nsd.conf');
   writeFileSync(conf, `server:
   ip-address: 127.0.0.1@${port}
@@ -129,7 +171,7 @@ zone:
 `);
   const child = spawn('taskset', ['-c', '1', 'nsd', '-d', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Ready once it answers.
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && child.exitCode === null; i++) {
     const r = spawnSync('dig', ['@127.0.0.1', '-p', String(port), '+short', '+time=1', '+tries=1', 'ns.dns.cluster.local']);
     if (r.stdout.toString().trim() === '127.0.0.1') return { child, port };
     await new Promise((res) => setTimeout(res, 100));
@@ -171,7 +213,9 @@ interface Server {
  */
 function dnsperf(server: Server, queries: string, args: string[], o: { fifo?: boolean } = {}): { out: string; clientCpu: number; serverCpu: number; wall: number; drops: number } {
   const prio = o.fifo ? 'chrt -f 10 ' : '';
-  const cmd = `${prio}taskset -c 0 dnsperf -s 127.0.0.1 -p ${server.port} -d ${queries} ${args.join(' ')}; echo; echo "children $(cut -d' ' -f16,17 /proc/$$/stat)"`;
+  // `timeout`: a dnsperf left behind by a run that overran would keep its SCHED_FIFO priority
+  // and, its reader gone, spin on a core (seen once under load 12: four minutes at 95%).
+  const cmd = `${prio}timeout -s KILL 25 taskset -c 0 dnsperf -s 127.0.0.1 -p ${server.port} -d ${queries} ${args.join(' ')}; echo; echo "children $(cut -d' ' -f16,17 /proc/$$/stat)"`;
   const drops0 = rcvbufErrors();
   const c0 = cpuSeconds(server.pids);
   const t0 = performance.now();
@@ -252,28 +296,49 @@ async function main(): Promise<void> {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   };
   const guard = setTimeout(() => {
-    console.error('dns bench: over 150 s, stopping');
+    console.error('dns bench: over 200 s, stopping');
     killAll();
     process.exit(1);
-  }, 150_000);
+  }, 200_000);
   try {
-    console.error(`# dns bench: load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.error(`# dns bench: load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}${nodeFlags().length ? `; node flags ${nodeFlags().join(' ')}` : ''}`);
+    const floors: Server[] = [];
+    const e = await startNode(['--echo']);
+    children.push(e.child);
+    floors.push({ name: 'node-udp-floor', port: e.port, pids: [e.child.pid!], main: e.child.pid! });
+    const mmsg = buildMmsg(dir);
+    if (mmsg) {
+      const f = await startNode(['--echo-mmsg', mmsg]);
+      children.push(f.child);
+      floors.push({ name: 'node-mmsg-floor', port: f.port, pids: [f.child.pid!], main: f.child.pid! });
+    }
+    const last = COUNTS[COUNTS.length - 1];
+    if (mmsg) {
+      const km = await startNode(['--serve-mmsg', String(last), mmsg]);
+      children.push(km.child);
+      floors.push({ name: 'kubito-on-mmsg', port: km.port, pids: [km.child.pid!], main: km.child.pid! });
+    }
     for (const n of COUNTS) {
       const queries = queryFile(dir, n);
-      const k = await startKubito(n);
+      const k = await startNode(['--serve', String(n)]);
       children.push(k.child);
       const nsdChild = await startNsd(dir, n);
       children.push(nsdChild.child);
       const kubito: Server = { name: 'kubito', port: k.port, pids: [k.child.pid!], main: k.child.pid! };
       const nsdAll = nsdPids(nsdChild.child.pid!);
       const nsd: Server = { name: 'nsd', port: nsdChild.port, pids: nsdAll, main: nsdServer(nsdAll) };
-      qpsRun(kubito, queries); // warm-up: JIT and answer cache
-      const ks: QpsRun[] = [];
-      const ns: QpsRun[] = [];
+      // The floors do no DNS work: measured once, in the 10,000-Service rounds.
+      const others = n === last ? floors : [];
+      for (const s of [kubito, ...others]) qpsRun(s, queries); // warm-up: JIT and answer cache
+      const runs = new Map<Server, QpsRun[]>([kubito, nsd, ...others].map((s) => [s, []]));
+      const ks = runs.get(kubito)!;
+      const ns = runs.get(nsd)!;
+      const line = (r: QpsRun): string => `${r.qps.toFixed(0)} qps ${r.cpuUs.toFixed(2)} us/q (dnsperf ${(r.clientShare * 100).toFixed(0)}% cpu)`;
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate the order: the machine's other load shifts during a run.
-        for (const s of round % 2 ? [nsd, kubito] : [kubito, nsd]) (s === kubito ? ks : ns).push(qpsRun(s, queries));
-        console.error(`# ${n} services, round ${round + 1}: kubito ${ks[round].qps.toFixed(0)} qps ${ks[round].cpuUs.toFixed(2)} us/q (dnsperf ${(ks[round].clientShare * 100).toFixed(0)}% cpu), nsd ${ns[round].qps.toFixed(0)} qps ${ns[round].cpuUs.toFixed(2)} us/q (dnsperf ${(ns[round].clientShare * 100).toFixed(0)}% cpu)`);
+        const order = [kubito, ...others, nsd];
+        for (const s of round % 2 ? order.reverse() : order) runs.get(s)!.push(qpsRun(s, queries));
+        console.error(`# ${n} services, round ${round + 1}: ${[...runs].map(([s, r]) => `${s.name} ${line(r[round])}`).join(', ')}`);
       }
       const kq = median(ks.map((r) => r.qps));
       const nq = median(ns.map((r) => r.qps));
@@ -283,6 +348,12 @@ async function main(): Promise<void> {
       const kc = median(ks.map((r) => r.cpuUs));
       const nc = median(ns.map((r) => r.cpuUs));
       report({ name: `dns_cpu_us_per_query_${n}_services`, value: Number(kc.toFixed(2)), unit: 'us', goal: '<= NSD (ratio >= 1.0x)', baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(ks.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
+      for (const f of others) {
+        const fr = runs.get(f)!;
+        const what = f.name === 'node-udp-floor' ? 'Node dgram, no DNS work (kubito cannot go below it)' : f.name === 'node-mmsg-floor' ? 'Node + recvmmsg/sendmmsg module, no DNS work' : `kubito's answers (${last} Services) through that module`;
+        report({ name: `dns_cpu_us_per_query_${f.name.replace(/-/g, '_')}`, value: Number(median(fr.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(fr.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
+        report({ name: `dns_qps_${f.name.replace(/-/g, '_')}`, value: Math.round(median(fr.map((r) => r.qps))), unit: 'qps', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(median(fr.map((r, i) => r.qps / ns[i].qps)).toFixed(2)) });
+      }
       const kl: Array<ReturnType<typeof latencyRun>> = [];
       const nl: Array<ReturnType<typeof latencyRun>> = [];
       for (let round = 0; round < ROUNDS; round++) {
@@ -292,7 +363,12 @@ async function main(): Promise<void> {
       const kp = median(kl.map((r) => r.p99));
       const np = median(nl.map((r) => r.p99));
       report({ name: `dns_p99_ms_${n}_services`, value: Number(kp.toFixed(3)), unit: 'ms', goal: `< 1 ms at ${P99_RATE / 1000}k qps`, baseline: 'nsd', baseline_value: Number(np.toFixed(3)), ratio: Number((np / kp).toFixed(2)) });
-      if (n === 10_000) report({ name: 'dns_rss_mib_10000_services', value: Number(rssMiB(k.child.pid!).toFixed(1)), unit: 'MiB', goal: 'CoreDNS: ~64 MB at 10k (Scaling_CoreDNS.md)' });
+      if (n === 10_000) {
+        report({ name: 'dns_rss_mib_10000_services', value: Number(rssMiB(k.child.pid!).toFixed(1)), unit: 'MiB', goal: 'CoreDNS: ~64 MB at 10k (Scaling_CoreDNS.md)' });
+        report({ name: 'dns_rss_mib_node_udp_floor', value: Number(rssMiB(e.child.pid!).toFixed(1)), unit: 'MiB', goal: 'report: bare Node UDP process after the same load' });
+        k.child.kill('SIGUSR2'); // its memory breakdown, on stderr
+        await new Promise((r) => setTimeout(r, 200));
+      }
       k.child.kill('SIGTERM');
       nsdChild.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
@@ -304,10 +380,12 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--serve') {
+if (['--serve', '--echo', '--echo-mmsg', '--serve-mmsg'].includes(process.argv[2])) {
   // A clean exit on SIGTERM lets `node --cpu-prof ... --serve N` write its profile.
   process.on('SIGTERM', () => process.exit(0));
-  void serve(Number(process.argv[3]));
+  if (process.argv[2] === '--echo-mmsg') echoMmsg(process.argv[3]);
+  else if (process.argv[2] === '--serve-mmsg') serveMmsg(dnsServer(Number(process.argv[3])), process.argv[4]);
+  else void (process.argv[2] === '--echo' ? echo() : serve(Number(process.argv[3])));
 }
 else void main().catch((err: unknown) => {
   console.error(err);

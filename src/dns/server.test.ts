@@ -221,6 +221,43 @@ describe('DNS server with dig', () => {
     assert.equal((await dig(['hdls.testns.svc.cluster.local'])).answer.length, 2);
   });
 
+  test('a UDP burst of cache hits: every reply counted and timed (hits are timed per batch)', async () => {
+    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${server.ports().metrics}/metrics`)).text();
+    const read = (text: string, series: string): number => Number(new RegExp(`^${series.replace(/[{}.()/\\]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const requests = 'coredns_dns_requests_total{server="dns://:0",zone=".",proto="udp",family="1",type="A"}';
+    const count = 'coredns_dns_request_duration_seconds_count{server="dns://:0",zone=".",type="A"}';
+    const sum = 'coredns_dns_request_duration_seconds_sum{server="dns://:0",zone=".",type="A"}';
+    const hits = 'coredns_cache_hits_total{server="dns://:0",type="success",view="",zones="."}';
+    const client = createSocket('udp4');
+    const n = 300;
+    const query = (id: number): Buffer => serializeMessage({ header: { id, qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false, rcode: 0 }, question: [{ name: 'nginx.default.svc.cluster.local.', type: TYPE.A, class: CLASS_IN }], answer: [], authority: [], additional: [] });
+    try {
+      const ids = new Set<number>();
+      let done: () => void = () => {};
+      const all = new Promise<void>((resolve) => (done = resolve));
+      client.on('message', (buf) => {
+        const m = parseMessage(buf);
+        assert.deepEqual(m.answer.map((r) => r.data), [{ address: '10.96.0.20' }]);
+        ids.add(m.header.id);
+        if (ids.size === n + 1) done();
+      });
+      await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', () => resolve()));
+      client.send(query(n), port, '127.0.0.1'); // cached from here on
+      while (!ids.has(n)) await new Promise((r) => setTimeout(r, 5));
+      const before = await scrape();
+      for (let id = 0; id < n; id++) client.send(query(id), port, '127.0.0.1');
+      await Promise.race([all, new Promise((_, reject) => setTimeout(() => reject(new Error(`${ids.size - 1} of ${n} replies`)), 5000))]);
+      const afterText = await scrape();
+      assert.equal(read(afterText, requests) - read(before, requests), n);
+      assert.equal(read(afterText, hits) - read(before, hits), n);
+      assert.equal(read(afterText, count) - read(before, count), n);
+      const seconds = read(afterText, sum) - read(before, sum);
+      assert.ok(seconds > 0 && seconds < n, `duration sum grew by ${seconds} s`);
+    } finally {
+      client.close();
+    }
+  });
+
   test('metrics, health and ready', async () => {
     const metrics = await (await fetch(`http://127.0.0.1:${server.ports().metrics}/metrics`)).text();
     assert.match(metrics, /coredns_dns_requests_total\{server="dns:\/\/:0",zone="\.",proto="udp",family="1",type="A"\} \d+/);

@@ -12,28 +12,23 @@
  * source changes (`invalidate()`, and its generation is compared on every lookup), so it never
  * serves anything the answer function would not (kubeadm disables caching for the cluster
  * zone for that reason, kubernetes#128359). Forwarded answers are cached by the relay. UDP
- * replies skip dgram's asynchronous address lookup (the peer is always an IP literal) and are
- * sent together once the event loop has read what the socket held (up to 32 datagrams per
- * read, libuv's batch; a `setImmediate` runs right after): back-to-back sends wake the client
- * once per batch rather than once per reply (Node has no sendmmsg; a bare Node echo server
- * went from 8.5 to 7.4 µs of CPU per query with it). At most `UDP_BATCH` replies wait.
+ * replies are sent in batches, and cache hits over UDP timed per batch (udp-batch.ts).
  *
  * Robustness: `handle` never throws. Anything shorter than a header, or with QR set, is
  * dropped; anything else malformed gets FORMERR; unknown opcodes NOTIMP; EDNS versions other
  * than 0 BADVERS. UDP replies larger than the client's buffer (512 without EDNS) are truncated
  * with TC set; TCP connections carry length-framed messages, may pipeline, idle out after 10 s.
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { isIP, type AddressInfo } from 'node:net';
-import { lookup as dnsLookup } from 'node:dns';
+import type { AddressInfo } from 'node:net';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
 import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type Entry, type QueryKey } from './answer-cache.js';
 import { FrameReader, writeFrame } from './framing.js';
 import { DnsMetrics, observe, type Cell, type MetricsSnapshot, type RequestCells } from './metrics.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
+import { UdpBatch } from './udp-batch.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeName, WireFormatError, type Message } from './wire.js';
 
 export interface Relay {
@@ -63,7 +58,6 @@ export interface DnsServerOptions {
 export const EDNS_SIZE = 1232;
 const UDP_MAX = 65507;
 const MAX_TCP_CONNECTIONS = 1000;
-const UDP_BATCH = 64;
 const TCP_IDLE_MS = 10_000;
 const METRIC_TYPES = new Set(['A', 'AAAA', 'MX', 'SOA', 'CNAME', 'PTR', 'TXT', 'NS', 'SRV', 'HINFO', 'IXFR', 'AXFR', 'ANY', 'HTTPS']);
 
@@ -74,17 +68,11 @@ interface HitCells {
 }
 
 type Reply = (buf: Buffer) => void;
-type Ctx = { proto: 'udp' | 'tcp'; family: number };
-
 /**
- * dgram's lookup, synchronous for IP literals (every peer address is one): dgram's default
- * defers each send by a tick through dns.lookup even then.
+ * Where a message came from. `batched`: a UDP read whose reply is sent by the batch flush; the
+ * request's duration is then timed per batch (see udp-batch.ts), not per message.
  */
-function literalLookup(address: string, options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
-  const family = isIP(address);
-  if (family) callback(null, address, family);
-  else dnsLookup(address, options as never, callback as never);
-}
+type Ctx = { proto: 'udp' | 'tcp'; family: number; batched?: boolean };
 
 export class DnsServer {
   readonly #o: DnsServerOptions;
@@ -92,15 +80,11 @@ export class DnsServer {
   readonly #cache: AnswerCache;
   #generation = -1;
   readonly #misses: Cell;
-  #udp: UdpSocket | undefined;
+  #udp: UdpBatch | undefined;
   #tcp: TcpServer | undefined;
   #http: HttpServer[] = [];
   #connections = new Set<Socket>();
   #inflight = 0;
-  /** UDP replies waiting for the flush: (bytes, port, address) triples. */
-  #udpQueue: Array<Buffer | number | string> = [];
-  #udpSpare: Array<Buffer | number | string> = [];
-  #flushing = false;
   #dropped = 0;
   readonly #cacheEntries: number;
   #ports = { dns: 0, metrics: 0, health: 0, ready: 0 };
@@ -129,29 +113,31 @@ export class DnsServer {
 
   async start(): Promise<void> {
     const o = this.#o;
-    const udp = createSocket({ type: o.host.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup as never });
-    const udpCtx: Ctx[] = [{ proto: 'udp', family: 1 }, { proto: 'udp', family: 2 }];
-    udp.on('message', (buf, rinfo) => this.handle(buf, udpCtx[rinfo.family === 'IPv6' ? 1 : 0], (out) => this.#sendUdp(out, rinfo.port, rinfo.address)));
-    udp.on('error', (err) => o.log?.(`dns udp: ${err.message}`));
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(o.port ?? 53, o.host, () => resolve());
-    });
-    this.#udp = udp;
-    try {
-      udp.setRecvBufferSize(4 << 20);
-      udp.setSendBufferSize(4 << 20);
-    } catch {
-      // Best effort: the kernel caps them (net.core.rmem_max).
+    // Port 0: the kernel picks the UDP port and TCP must get the same one, which another
+    // process may hold for TCP (an outgoing connection's local port): then pick again.
+    for (let attempt = 1; ; attempt++) {
+      const udpCtx: Ctx[] = [{ proto: 'udp', family: 1, batched: true }, { proto: 'udp', family: 2, batched: true }];
+      const udp: UdpBatch = await UdpBatch.bind(o.host, o.port ?? 53, {
+        onMessage: (buf, rinfo) => this.handle(buf, udpCtx[rinfo.family === 'IPv6' ? 1 : 0], (out) => udp.send(out, rinfo.port, rinfo.address)),
+        onError: (err) => o.log?.(`dns udp: ${err.message}`),
+      });
+      const port = udp.port();
+      const tcp = createTcpServer((socket) => this.#onConnection(socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          tcp.once('error', reject);
+          tcp.listen(port, o.host, () => resolve());
+        });
+      } catch (err) {
+        await udp.close();
+        if (o.port !== 0 || attempt >= 5 || !(err instanceof Error && 'code' in err && err.code === 'EADDRINUSE')) throw err;
+        continue;
+      }
+      this.#udp = udp;
+      this.#tcp = tcp;
+      this.#ports.dns = port;
+      break;
     }
-    const port = (udp.address() as AddressInfo).port;
-    this.#ports.dns = port;
-    const tcp = createTcpServer((socket) => this.#onConnection(socket));
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(port, o.host, () => resolve());
-    });
-    this.#tcp = tcp;
     if (o.metricsPort !== undefined) this.#ports.metrics = await this.#serveHttp(o.metricsPort, '/metrics', async () => {
       const relayed = await o.relay?.metrics?.();
       if (relayed) this.metrics.absorb(relayed);
@@ -160,27 +146,6 @@ export class DnsServer {
     if (o.healthPort !== undefined) this.#ports.health = await this.#serveHttp(o.healthPort, '/health', () => [200, 'OK']);
     if (o.readyPort !== undefined) this.#ports.ready = await this.#serveHttp(o.readyPort, '/ready', () => (o.source.synced() ? [200, 'OK'] : [503, 'kubernetes']));
   }
-
-  #sendUdp(out: Buffer, port: number, address: string): void {
-    const q = this.#udpQueue;
-    q.push(out, port, address);
-    if (q.length >= UDP_BATCH * 3) this.#flushUdp();
-    else if (!this.#flushing) {
-      this.#flushing = true;
-      setImmediate(this.#flushUdp);
-    }
-  }
-
-  readonly #flushUdp = (): void => {
-    this.#flushing = false;
-    const q = this.#udpQueue;
-    if (q.length === 0) return;
-    this.#udpQueue = this.#udpSpare;
-    this.#udpSpare = q;
-    const udp = this.#udp;
-    if (udp) for (let i = 0; i < q.length; i += 3) udp.send(q[i] as Buffer, q[i + 1] as number, q[i + 2] as string);
-    q.length = 0;
-  };
 
   async #serveHttp(port: number, path: string, body: () => [number, string] | Promise<[number, string]>): Promise<number> {
     const server = createHttpServer((req, res) => {
@@ -216,13 +181,12 @@ export class DnsServer {
   }
 
   async stop(): Promise<void> {
-    this.#flushUdp();
-    // Replies that come later (forwarded ones) are dropped by the flush: no socket.
+    // Replies that come later (forwarded ones) are dropped: the batch is closed.
     const udp = this.#udp;
     this.#udp = undefined;
     for (const s of this.#connections) s.destroy();
     await Promise.all([
-      new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve())),
+      udp?.close(),
       new Promise<void>((resolve) => (this.#tcp ? this.#tcp.close(() => resolve()) : resolve())),
       ...this.#http.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
     ]);
@@ -235,7 +199,8 @@ export class DnsServer {
    * forwarded ones) or is never called (dropped). Never throws.
    */
   handle(buf: Buffer, ctx: Ctx, reply: Reply): void {
-    const t0 = performance.now();
+    const batch = ctx.batched ? this.#udp : undefined;
+    const t0 = batch ? batch.start : performance.now();
     if (buf.length < 12 || (buf[2] & 0x80) !== 0) {
       this.#dropped++;
       return;
@@ -254,7 +219,8 @@ export class DnsServer {
         c.hits.value++;
         c.request.requests.value++;
         c.request.responses.value++;
-        observe(c.request.duration, (performance.now() - t0) / 1000);
+        if (batch) batch.timeAtFlush(c.request.duration);
+        else observe(c.request.duration, (performance.now() - t0) / 1000);
         return;
       }
       this.#misses.value++;
