@@ -75,7 +75,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     // A crashed earlier run may have left namespaces and processes behind.
     await cleanupCluster(flags.name, { dataDir: flags.dataDir });
     // restart: a node agent that dies is started again, after a back-off (launch.ts).
-    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`) });
+    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`), onAgent: (child) => cp.hostPorts?.attachAgent(child) });
     out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
   }
   // Loaded here, after the API serves: the YAML library takes ~80 ms to load.
