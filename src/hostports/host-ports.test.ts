@@ -250,7 +250,7 @@ describe('HostPorts with the node agent serving hand-offs', () => {
     await until('both hand-offs', () => h.hp.handedCount() === 2);
     assert.equal(await get('127.0.100.211', port, '127.0.0.3'), 'one');
     assert.equal(await get('127.0.100.211', port, '127.0.0.4'), 'error:ECONNRESET', 'outside the ranges: reset');
-    // allocateLoadBalancerNodePorts off: the LB port now relays to the cluster IP... here a new nodePort stands for a new target.
+    // A new nodePort: the handed listener keeps its socket and dials the new target.
     svc.spec.ports = [{ port, protocol: 'TCP', nodePort: other }];
     await h.api.update(svc, { namespace: 'default' });
     await until('the new target', () => get('127.0.100.211', port, '127.0.0.3').then((r) => r === 'two'));
