@@ -1,14 +1,14 @@
 /**
  * @module The control plane's end of the listener hand-off: when the node agent is a child of
- * this process with an IPC channel (`kubito up` spawns it so), a bound host TCP listener is sent
- * to the agent once (SCM_RIGHTS under Node's `child.send(msg, server)`) and the agent accepts on
- * it and dials into its namespace itself: bytes then flow client → agent → node namespace, with
- * no control plane and no Unix-socket hop in the path. Without a channel, or until the agent
+ * this process with an IPC channel (`kubito up` spawns it so), a bound host TCP listener (or UDP
+ * socket) is sent to the agent once (SCM_RIGHTS under Node's `child.send(msg, handle)`) and the
+ * agent accepts on it (receives on it) and dials into its namespace itself: bytes then flow
+ * client → agent → node namespace, with no control plane and no Unix-socket hop in the path. Without a channel, or until the agent
  * says it serves hand-offs, the control plane relays over proxy.sock as before.
  *
  * Messages (Node IPC, JSON; every one carries `kubito: 'hostports'`):
  *   agent → cp   {op:'hello'}                     the agent serves hand-offs (sent at its start)
- *   cp → agent   {op:'listen', id, spec} + server  accept on this listener from now on
+ *   cp → agent   {op:'listen', id, spec, udpIdleMs?} + server or UDP socket: serve it from now on
  *   agent → cp   {op:'listening', id}             it does (the control plane closes its copy)
  *   cp → agent   {op:'update', id, spec}          a new target / source ranges for new connections
  *   cp → agent   {op:'close' | 'destroy', id}     stop accepting (destroy: and reset connections)
@@ -17,6 +17,7 @@
  * another Service.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
 import type { HostListenerSpec } from './desired.js';
 
@@ -24,7 +25,7 @@ export const HANDOFF_TAG = 'hostports';
 
 export type HandoffMessage =
   | { kubito: typeof HANDOFF_TAG; op: 'hello' }
-  | { kubito: typeof HANDOFF_TAG; op: 'listen' | 'update'; id: number; spec: HostListenerSpec }
+  | { kubito: typeof HANDOFF_TAG; op: 'listen' | 'update'; id: number; spec: HostListenerSpec; udpIdleMs?: number }
   | { kubito: typeof HANDOFF_TAG; op: 'listening' | 'close' | 'destroy' | 'closed'; id: number };
 
 export function isHandoffMessage(m: unknown): m is HandoffMessage {
@@ -112,7 +113,7 @@ export class AgentLink {
    * accepts on it, undefined when there is no agent or it did not take it (then the caller
    * keeps serving).
    */
-  async handOff(spec: HostListenerSpec, server: Server): Promise<{ id: number; generation: number } | undefined> {
+  async handOff(spec: HostListenerSpec, server: Server | UdpSocket, options: { udpIdleMs?: number } = {}): Promise<{ id: number; generation: number } | undefined> {
     const agent = this.#agent;
     if (!agent || !this.#ready || !agent.connected) return undefined;
     const id = this.#nextId++;
@@ -120,7 +121,7 @@ export class AgentLink {
     const taken = this.#await(`listening ${id}`).then(() => this.#generation === generation);
     const sent = await new Promise<boolean>((resolve) => {
       try {
-        agent.send({ kubito: HANDOFF_TAG, op: 'listen', id, spec } satisfies HandoffMessage, server, (err) => resolve(!err));
+        agent.send({ kubito: HANDOFF_TAG, op: 'listen', id, spec, ...options } satisfies HandoffMessage, server, (err) => resolve(!err));
       } catch {
         resolve(false);
       }

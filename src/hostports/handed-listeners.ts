@@ -6,8 +6,14 @@
  * client outside loadBalancerSourceRanges, or whose dial fails, is reset; FIN passes both ways;
  * an error on one side resets the other. In userspace mode `dialTcp` takes an endpoint
  * connection straight from the proxy's own listener (its picking, affinity and retries).
+ *
+ * UDP sockets: one connected socket of the agent's per client address and port (a flow), ended
+ * after `udpIdleMs` without traffic or when the target changes; replies go to the client from
+ * the host socket; datagrams from outside loadBalancerSourceRanges are dropped.
  */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Server, type Socket } from 'node:net';
+import { errnoCode } from '../proxy/userspace/errors.js';
 import { resetSocket, splice } from '../proxy/userspace/tcp-listener.js';
 import { HANDOFF_TAG, isHandoffMessage, type HandoffMessage } from './agent-link.js';
 import { sourceAllowed, type HostListenerSpec } from './desired.js';
@@ -27,6 +33,82 @@ interface Held {
   server: Server;
   spec: HostListenerSpec;
   conns: Set<Socket>;
+}
+
+interface UdpFlow {
+  socket: UdpSocket;
+  lastActiveMs: number;
+  /** Datagrams waiting for the connect. */
+  pending: Buffer[] | undefined;
+}
+
+interface HeldUdp {
+  udp: UdpSocket;
+  spec: HostListenerSpec;
+  flows: Map<string, UdpFlow>;
+  sweeper: NodeJS.Timeout;
+}
+
+function closeQuietly(s: UdpSocket): void {
+  try {
+    s.close();
+  } catch {
+    // already closed
+  }
+}
+
+function serveUdp(udp: UdpSocket, spec: HostListenerSpec, idleMs: number): HeldUdp {
+  const h: HeldUdp = { udp, spec, flows: new Map(), sweeper: setInterval(() => sweep(h, idleMs), Math.max(10, Math.floor(idleMs / 2))) };
+  h.sweeper.unref();
+  udp.on('error', () => undefined);
+  udp.on('message', (msg, rinfo) => {
+    if (!sourceAllowed(h.spec, rinfo.address)) return;
+    const client = `${rinfo.address}:${rinfo.port}`;
+    let flow = h.flows.get(client);
+    if (!flow) {
+      const created: UdpFlow = { socket: createSocket('udp4'), lastActiveMs: Date.now(), pending: [] };
+      flow = created;
+      h.flows.set(client, created);
+      created.socket.on('message', (reply) => {
+        created.lastActiveMs = Date.now();
+        udp.send(reply, rinfo.port, rinfo.address);
+      });
+      // ECONNREFUSED (the endpoint's ICMP) only says this datagram found no one; the flow stays.
+      created.socket.on('error', (err) => {
+        if (errnoCode(err) === 'ECONNREFUSED') return;
+        if (h.flows.get(client) === created) h.flows.delete(client);
+        closeQuietly(created.socket);
+      });
+      created.socket.connect(h.spec.target.port, h.spec.target.ip, () => {
+        for (const d of created.pending ?? []) created.socket.send(d);
+        created.pending = undefined;
+      });
+    }
+    flow.lastActiveMs = Date.now();
+    if (flow.pending) flow.pending.push(msg);
+    else flow.socket.send(msg);
+  });
+  return h;
+}
+
+function sweep(h: HeldUdp, idleMs: number): void {
+  const now = Date.now();
+  for (const [client, f] of h.flows) {
+    if (now - f.lastActiveMs < idleMs) continue;
+    h.flows.delete(client);
+    closeQuietly(f.socket);
+  }
+}
+
+function endFlows(h: HeldUdp): void {
+  for (const f of h.flows.values()) closeQuietly(f.socket);
+  h.flows.clear();
+}
+
+function stopUdp(h: HeldUdp): void {
+  clearInterval(h.sweeper);
+  endFlows(h);
+  closeQuietly(h.udp);
 }
 
 export interface HandedListeners {
@@ -80,6 +162,7 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
   if (!channel.send) return undefined;
   const log = o.log ?? ((line: string) => process.stderr.write(`hostports: ${line}\n`));
   const held = new Map<number, Held>();
+  const heldUdp = new Map<number, HeldUdp>();
   const reply = (m: HandoffMessage): void => {
     try {
       channel.send?.(m);
@@ -88,6 +171,12 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
     }
   };
   const stop = (id: number, reset: boolean): void => {
+    const u = heldUdp.get(id);
+    if (u) {
+      heldUdp.delete(id);
+      stopUdp(u);
+      return void reply({ kubito: HANDOFF_TAG, op: 'closed', id });
+    }
     const h = held.get(id);
     held.delete(id);
     if (!h) return void reply({ kubito: HANDOFF_TAG, op: 'closed', id });
@@ -99,7 +188,12 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
   };
   const onMessage = (m: unknown, handle: unknown): void => {
     if (!isHandoffMessage(m)) return;
-    if (m.op === 'listen') {
+    if (m.op === 'listen' && m.spec.protocol === 'UDP') {
+      const udp = handle as UdpSocket | undefined;
+      if (!udp || typeof udp.send !== 'function') return log(`hand-off ${m.id} (${m.spec.key}) came without its socket`);
+      heldUdp.set(m.id, serveUdp(udp, m.spec, m.udpIdleMs ?? 30_000));
+      reply({ kubito: HANDOFF_TAG, op: 'listening', id: m.id });
+    } else if (m.op === 'listen') {
       const server = handle as Server | undefined;
       if (!server || typeof server.on !== 'function') return log(`hand-off ${m.id} (${m.spec.key}) came without its socket`);
       const h: Held = { server, spec: m.spec, conns: new Set() };
@@ -110,9 +204,20 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
     } else if (m.op === 'update') {
       const h = held.get(m.id);
       if (h) h.spec = m.spec;
+      const u = heldUdp.get(m.id);
+      if (u) {
+        // A new target: flows to the old one end (the next datagram opens a new flow).
+        const moved = m.spec.target.ip !== u.spec.target.ip || m.spec.target.port !== u.spec.target.port;
+        u.spec = m.spec;
+        if (moved) endFlows(u);
+      }
     } else if (m.op === 'close' || m.op === 'destroy') stop(m.id, m.op === 'destroy');
   };
   const closeAll = (): void => {
+    for (const [id, u] of heldUdp) {
+      heldUdp.delete(id);
+      stopUdp(u);
+    }
     for (const [id, h] of held) {
       held.delete(id);
       for (const c of h.conns) resetSocket(c);
@@ -123,7 +228,7 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
   channel.on('disconnect', closeAll);
   reply({ kubito: HANDOFF_TAG, op: 'hello' });
   return {
-    count: () => held.size,
+    count: () => held.size + heldUdp.size,
     close() {
       channel.removeListener('message', onMessage);
       channel.removeListener('disconnect', closeAll);

@@ -232,6 +232,50 @@ describe('HostPorts with the node agent serving hand-offs', () => {
     await h.stop();
   });
 
+  test('UDP sockets go to the agent too: datagrams per client flow, no relay, closed on delete', async () => {
+    const h = harness();
+    const agent = forkAgent();
+    h.hp.attachAgent(agent);
+    const udp = createSocket('udp4');
+    udp.on('message', (m, r) => udp.send(`re:${m}`, r.port, r.address));
+    let port = 0;
+    for (;;) {
+      const ok = await new Promise<boolean>((r) => {
+        udp.once('error', () => r(false));
+        udp.bind(0, NODE_IP, () => r(true));
+      });
+      if (ok) {
+        port = udp.address().port;
+        break;
+      }
+    }
+    await h.api.create(nodePortService('dns', port, 'UDP'), { namespace: 'default' });
+    await until('the hand-off', () => h.hp.handedCount() === 1);
+    const before = relay.connections();
+    const client = createSocket('udp4');
+    const answers: string[] = [];
+    client.on('message', (m) => answers.push(m.toString()));
+    client.send('a', port, '127.0.0.1');
+    client.send('b', port, '127.0.0.1');
+    await until('two answers', () => answers.length === 2);
+    assert.deepEqual(answers.sort(), ['re:a', 're:b']);
+    assert.equal(relay.connections(), before, 'no relay flow');
+    await h.api.delete('dns', { namespace: 'default' });
+    await until('the close', () => h.hp.listeners().length === 0);
+    const rebind = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      rebind.once('error', reject);
+      rebind.bind({ port, address: '127.0.0.1', exclusive: true }, () => resolve());
+    });
+    rebind.close();
+    client.close();
+    udp.close();
+    const gone = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await gone;
+    await h.stop();
+  });
+
   test('a handed LoadBalancer listener keeps loadBalancerSourceRanges and follows target changes', async () => {
     const h = harness();
     const agent = forkAgent();

@@ -103,7 +103,7 @@ export class HostPorts {
   /** Listeners handed to the agent now. */
   handedCount(): number {
     let n = 0;
-    for (const held of this.#held.values()) for (const f of held.values()) if (f instanceof HostTcpForwarder && f.handed) n++;
+    for (const held of this.#held.values()) for (const f of held.values()) if (f.handed) n++;
     return n;
   }
 
@@ -136,7 +136,6 @@ export class HostPorts {
       const cur = held.get(spec.key);
       if (cur) {
         cur.update(spec);
-        if (!(cur instanceof HostTcpForwarder)) continue;
         // The agent it was handed to went away (the socket closed with it): bind it again.
         if (!cur.active) {
           try {
