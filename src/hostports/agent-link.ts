@@ -7,7 +7,11 @@
  * says it serves hand-offs, the control plane relays over proxy.sock as before.
  *
  * Messages (Node IPC, JSON; every one carries `kubito: 'hostports'`):
- *   agent → cp   {op:'hello'}                     the agent serves hand-offs (sent at its start)
+ *   agent → cp   {op:'hello'}                     the agent serves hand-offs (sent at its start,
+ *                                                  and in answer to the control plane's hello,
+ *                                                  which it sends on attach: the first one may
+ *                                                  have come before anyone listened)
+ *   cp → agent   {op:'hello'}                     are you serving hand-offs?
  *   cp → agent   {op:'listen', id, spec, udpIdleMs?} + server or UDP socket: serve it from now on
  *   agent → cp   {op:'listening', id}             it does (the control plane closes its copy)
  *   cp → agent   {op:'update', id, spec}          a new target / source ranges for new connections
@@ -84,6 +88,7 @@ export class AgentLink {
     agent.on('message', onMessage);
     agent.once('exit', onGone);
     agent.once('disconnect', onGone);
+    this.#post({ kubito: HANDOFF_TAG, op: 'hello' });
   }
 
   #lose(): void {

@@ -188,7 +188,8 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
   };
   const onMessage = (m: unknown, handle: unknown): void => {
     if (!isHandoffMessage(m)) return;
-    if (m.op === 'listen' && m.spec.protocol === 'UDP') {
+    if (m.op === 'hello') reply({ kubito: HANDOFF_TAG, op: 'hello' });
+    else if (m.op === 'listen' && m.spec.protocol === 'UDP') {
       const udp = handle as UdpSocket | undefined;
       if (!udp || typeof udp.send !== 'function') return log(`hand-off ${m.id} (${m.spec.key}) came without its socket`);
       heldUdp.set(m.id, serveUdp(udp, m.spec, m.udpIdleMs ?? 30_000));

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
@@ -229,6 +230,23 @@ describe('HostPorts with the node agent serving hand-offs', () => {
     await gone;
     await until('the listener bound here again', () => h.hp.handedCount() === 0 && h.hp.listeners().length === 1 && get('127.0.0.1', port).then((r) => r === 'web'));
     assert.ok(relayed > before, 'relayed over proxy.sock without an agent to hand to');
+    await h.stop();
+  });
+
+  test('an agent attached after its first hello went unheard is asked again', async () => {
+    const h = harness();
+    const agent = forkAgent();
+    // Its hello at start, read and dropped before the link listens (as when `up` attaches a
+    // restarted agent once it is ready).
+    await once(agent, 'message');
+    h.hp.attachAgent(agent);
+    const port = await nodeTarget('late-hello');
+    await h.api.create(nodePortService('late-hello', port), { namespace: 'default' });
+    await until('the hand-off', () => h.hp.handedCount() === 1);
+    assert.equal(await get('127.0.0.1', port), 'late-hello');
+    const gone = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await gone;
     await h.stop();
   });
 
