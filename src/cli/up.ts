@@ -87,7 +87,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     // A crashed earlier run may have left namespaces and processes behind.
     await cleanupCluster(flags.name, { dataDir: flags.dataDir });
     // restart: a node agent that dies is started again, after a back-off (launch.ts).
-    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`) });
+    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`), onAgent: (child) => cp.hostPorts?.attachAgent(child) });
     out(`• node agent    ${flags.name}-node (kubelet, ${flags.proxyMode} proxy, cluster DNS), pid ${agent.pid} (${elapsed(t)})`);
     // The images nginx and busybox run host programs: say now, with the apt-get line, if one is missing.
     for (const line of missingImageWarnings((program) => findExecutable(program))) out(line);

@@ -84,6 +84,8 @@ export interface ControlPlane {
   server: RunningServer;
   url: string;
   serviceAllocators: ServiceAllocators;
+  /** Host exposure (src/hostports/): `up` attaches the node agent it spawns. */
+  hostPorts: HostPorts | undefined;
   stop(): Promise<void>;
 }
 
@@ -239,6 +241,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     server,
     url: `https://${options.host}:${server.port}`,
     serviceAllocators,
+    hostPorts: hostPorts?.ports,
     async stop() {
       hostPorts?.informers.stop();
       await hostPorts?.ports.stop();

@@ -5,11 +5,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findResource } from '../api/resources.js';
 import { Client, InformerFactory } from '../client/index.js';
 import { FakeClock } from '../client/testing/fake-clock.js';
@@ -23,6 +26,8 @@ const NODE_IP = '127.0.0.2';
 
 let dir: string;
 let relay: RelayServer;
+/** TCP connections the relay (proxy.sock) carried. */
+let relayed = 0;
 const targets: Server[] = [];
 
 /** A TCP port free on both 127.0.0.1 and NODE_IP, with a server on NODE_IP answering `name`. */
@@ -44,10 +49,10 @@ async function nodeTarget(name: string): Promise<number> {
   }
 }
 
-function get(ip: string, port: number): Promise<string> {
+function get(ip: string, port: number, localAddress?: string): Promise<string> {
   return new Promise((resolve) => {
     let data = '';
-    const s = connect({ host: ip, port });
+    const s = connect({ host: ip, port, localAddress });
     s.on('data', (c: Buffer) => (data += c.toString()));
     s.on('end', () => resolve(data));
     s.on('error', (err: NodeJS.ErrnoException) => resolve(`error:${err.code}`));
@@ -92,7 +97,7 @@ function nodePortService(name: string, nodePort: number, protocol = 'TCP'): Reco
 describe('HostPorts', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kubito-hostports-'));
-    relay = await startRelayServer({ socketPath: join(dir, 'proxy.sock'), log: () => undefined });
+    relay = await startRelayServer({ socketPath: join(dir, 'proxy.sock'), log: () => undefined, dialTcp: () => void relayed++ });
   });
 
   after(async () => {
@@ -180,6 +185,140 @@ describe('HostPorts', () => {
     assert.deepEqual(answers.sort(), ['re:a', 're:b']);
     client.close();
     udp.close();
+    await h.stop();
+  });
+});
+
+/** A forked stand-in agent serving hand-offs (compiled fixture, or the source under tsx). */
+function forkAgent(): ChildProcess {
+  const js = fileURLToPath(new URL('./handoff-child.fixture.js', import.meta.url));
+  const entry = existsSync(js) ? js : js.replace(/\.js$/, '.ts');
+  return fork(entry, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+describe('HostPorts with the node agent serving hand-offs', () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kubito-hostports-'));
+    relay = await startRelayServer({ socketPath: join(dir, 'proxy.sock'), log: () => undefined, dialTcp: () => void relayed++ });
+  });
+
+  after(async () => {
+    await relay.close();
+    for (const t of targets) t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('TCP listeners go to the agent (no relay hop), close on delete, and come back here when the agent goes', async () => {
+    const h = harness();
+    const agent = forkAgent();
+    h.hp.attachAgent(agent);
+    const port = await nodeTarget('web');
+    await h.api.create(nodePortService('web', port), { namespace: 'default' });
+    await until('the hand-off', () => h.hp.handedCount() === 1);
+    const before = relayed;
+    assert.equal(await get('127.0.0.1', port), 'web');
+    assert.equal(await get('127.0.0.1', port), 'web');
+    assert.equal(relayed, before, 'the agent dialled itself; proxy.sock carried nothing');
+    await h.api.delete('web', { namespace: 'default' });
+    await until('the close', () => h.hp.listeners().length === 0);
+    assert.equal(await get('127.0.0.1', port), 'error:ECONNREFUSED', 'closed in the agent once the sync is done');
+
+    await h.api.create(nodePortService('web', port), { namespace: 'default' });
+    await until('the hand-off again', () => h.hp.handedCount() === 1);
+    const gone = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await gone;
+    await until('the listener bound here again', () => h.hp.handedCount() === 0 && h.hp.listeners().length === 1 && get('127.0.0.1', port).then((r) => r === 'web'));
+    assert.ok(relayed > before, 'relayed over proxy.sock without an agent to hand to');
+    await h.stop();
+  });
+
+  test('an agent attached after its first hello went unheard is asked again', async () => {
+    const h = harness();
+    const agent = forkAgent();
+    // Its hello at start, read and dropped before the link listens (as when `up` attaches a
+    // restarted agent once it is ready).
+    await once(agent, 'message');
+    h.hp.attachAgent(agent);
+    const port = await nodeTarget('late-hello');
+    await h.api.create(nodePortService('late-hello', port), { namespace: 'default' });
+    await until('the hand-off', () => h.hp.handedCount() === 1);
+    assert.equal(await get('127.0.0.1', port), 'late-hello');
+    const gone = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await gone;
+    await h.stop();
+  });
+
+  test('UDP sockets go to the agent too: datagrams per client flow, no relay, closed on delete', async () => {
+    const h = harness();
+    const agent = forkAgent();
+    h.hp.attachAgent(agent);
+    const udp = createSocket('udp4');
+    udp.on('message', (m, r) => udp.send(`re:${m}`, r.port, r.address));
+    let port = 0;
+    for (;;) {
+      const ok = await new Promise<boolean>((r) => {
+        udp.once('error', () => r(false));
+        udp.bind(0, NODE_IP, () => r(true));
+      });
+      if (ok) {
+        port = udp.address().port;
+        break;
+      }
+    }
+    await h.api.create(nodePortService('dns', port, 'UDP'), { namespace: 'default' });
+    await until('the hand-off', () => h.hp.handedCount() === 1);
+    const before = relay.connections();
+    const client = createSocket('udp4');
+    const answers: string[] = [];
+    client.on('message', (m) => answers.push(m.toString()));
+    client.send('a', port, '127.0.0.1');
+    client.send('b', port, '127.0.0.1');
+    await until('two answers', () => answers.length === 2);
+    assert.deepEqual(answers.sort(), ['re:a', 're:b']);
+    assert.equal(relay.connections(), before, 'no relay flow');
+    await h.api.delete('dns', { namespace: 'default' });
+    await until('the close', () => h.hp.listeners().length === 0);
+    const rebind = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      rebind.once('error', reject);
+      rebind.bind({ port, address: '127.0.0.1', exclusive: true }, () => resolve());
+    });
+    rebind.close();
+    client.close();
+    udp.close();
+    const gone = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await gone;
+    await h.stop();
+  });
+
+  test('a handed LoadBalancer listener keeps loadBalancerSourceRanges and follows target changes', async () => {
+    const h = harness();
+    const agent = forkAgent();
+    h.hp.attachAgent(agent);
+    const nodePort = await nodeTarget('one');
+    const other = await nodeTarget('two');
+    const port = await nodeTarget('unused');
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace: 'default', name: 'fw' },
+      spec: { type: 'LoadBalancer', clusterIP: '10.96.0.7', loadBalancerSourceRanges: ['127.0.0.3/32'], ports: [{ port, protocol: 'TCP', nodePort }] },
+      status: { loadBalancer: { ingress: [{ ip: '127.0.100.211', ipMode: 'VIP' }] } },
+    };
+    await h.api.create(svc, { namespace: 'default' });
+    await until('both hand-offs', () => h.hp.handedCount() === 2);
+    assert.equal(await get('127.0.100.211', port, '127.0.0.3'), 'one');
+    assert.equal(await get('127.0.100.211', port, '127.0.0.4'), 'error:ECONNRESET', 'outside the ranges: reset');
+    // A new nodePort: the handed listener keeps its socket and dials the new target.
+    svc.spec.ports = [{ port, protocol: 'TCP', nodePort: other }];
+    await h.api.update(svc, { namespace: 'default' });
+    await until('the new target', () => get('127.0.100.211', port, '127.0.0.3').then((r) => r === 'two'));
+    const gone = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await gone;
     await h.stop();
   });
 });

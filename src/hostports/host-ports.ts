@@ -13,6 +13,7 @@ import { ItemExponentialRateLimiter, objectKey, realClock, runWorkers, splitKey,
 import type { EventRecorder } from '../controllers/controller.js';
 import { errnoCode } from '../proxy/userspace/errors.js';
 import { hostListenersFor, type HostListenerSpec, type HostPortService, type HostPortsConfig } from './desired.js';
+import { AgentLink, type AgentChannel } from './agent-link.js';
 import { HostTcpForwarder } from './tcp-forwarder.js';
 import { HostUdpForwarder } from './udp-forwarder.js';
 
@@ -69,6 +70,8 @@ export class HostPorts {
   /** `service key|listener key` → the last failure reported, so each is told once. */
   readonly #reported = new Map<string, string>();
   #done: Promise<void> | undefined;
+  /** The node agent's IPC link: TCP listeners are handed to it while it serves them. */
+  readonly #link = new AgentLink({ onReady: () => this.#resyncAll(), onLost: () => this.#resyncAll() });
 
   constructor(options: HostPortsOptions) {
     this.#o = options;
@@ -88,6 +91,26 @@ export class HostPorts {
     (this.#o.log ?? ((l: string) => process.stderr.write(`hostports: ${l}\n`)))(line);
   }
 
+  /**
+   * Follows a node agent spawned by this process with an IPC channel (and each restarted one):
+   * once it says it serves hand-offs, TCP listeners are given to it (agent-link.ts); when it
+   * goes, they are bound here again and relayed over proxy.sock until the next agent.
+   */
+  attachAgent(agent: AgentChannel): void {
+    this.#link.attach(agent);
+  }
+
+  /** Listeners handed to the agent now. */
+  handedCount(): number {
+    let n = 0;
+    for (const held of this.#held.values()) for (const f of held.values()) if (f.handed) n++;
+    return n;
+  }
+
+  #resyncAll(): void {
+    for (const key of this.#held.keys()) this.#queue.add(key);
+  }
+
   /** Runs the workers; the informer factory must be started by the caller (or already be). */
   run(): void {
     this.#done ??= runWorkers(this.#queue, (key) => this.sync(key), {
@@ -104,17 +127,27 @@ export class HostPorts {
     const keep = new Set(wanted.map((w) => w.key));
     for (const [lkey, f] of held) {
       if (keep.has(lkey)) continue;
-      held.delete(lkey);
+      // Listed until the port is free (a handed listener closes in the agent).
       await f.close();
+      held.delete(lkey);
     }
     const failures: HostBindError[] = [];
     for (const spec of wanted) {
       const cur = held.get(spec.key);
       if (cur) {
         cur.update(spec);
+        // The agent it was handed to went away (the socket closed with it): bind it again.
+        if (!cur.active) {
+          try {
+            await cur.listen();
+          } catch (err) {
+            held.delete(spec.key);
+            failures.push(new HostBindError(spec, err));
+          }
+        } else await cur.handOff();
         continue;
       }
-      const opts = { socketPath: this.#o.socketPath, log: (l: string) => this.#log(l), idleTimeoutMs: this.#o.udpIdleTimeoutMs };
+      const opts = { socketPath: this.#o.socketPath, log: (l: string) => this.#log(l), idleTimeoutMs: this.#o.udpIdleTimeoutMs, link: this.#link };
       const f = spec.protocol === 'TCP' ? new HostTcpForwarder(spec, opts) : new HostUdpForwarder(spec, opts);
       try {
         await f.listen();

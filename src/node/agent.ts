@@ -38,6 +38,7 @@ import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.
 import { relaySocketPath } from '../proxy/relay/protocol.js';
 import { helperCommandRunner } from '../proxy/runner.js';
 import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
+import { serveHandedListeners, type HandedListeners } from '../hostports/handed-listeners.js';
 import { UserspaceBackend } from '../proxy/userspace/index.js';
 
 /**
@@ -93,6 +94,7 @@ export class NodeAgent {
   #unbound!: Informer<Pod>;
   #proxy: NodeProxy | undefined;
   #relay: RelayServer | undefined;
+  #handed: HandedListeners | undefined;
   #dns: ClusterDns | undefined;
   #apiRelay: ApiRelay | undefined;
 
@@ -225,6 +227,9 @@ export class NodeAgent {
     const backend = this.#proxy.backend;
     const dialTcp = backend instanceof UserspaceBackend ? backend.dialTcp.bind(backend) : undefined;
     this.#relay = await startRelayServer({ socketPath: relaySocketPath(o.dataDir), log: (l) => o.log(`relay: ${l}`), dialTcp });
+    // Spawned by `kubito up` with an IPC channel: it hands us its host TCP listeners, so host
+    // traffic skips the control plane and proxy.sock (src/hostports/handed-listeners.ts).
+    this.#handed = serveHandedListeners(process, { dialTcp, log: (l) => o.log(`hostports: ${l}`) });
 
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
@@ -278,6 +283,7 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.#queue.shutDown();
     this.#informers?.stop();
+    this.#handed?.close();
     await this.#relay?.close();
     await this.#proxy?.stop();
     this.#registration?.stop();

@@ -45,6 +45,11 @@ export interface LaunchOptions {
    * as `kubito up` wants. Default false (one start).
    */
   restart?: boolean;
+  /**
+   * Each agent started (the first and every restarted one), once ready. It is spawned with an
+   * IPC channel (`child.send`): the control plane hands it host listeners (src/hostports/).
+   */
+  onAgent?: (child: ChildProcess) => void;
 }
 
 export interface RunningAgent {
@@ -199,13 +204,14 @@ async function startAgent(options: LaunchOptions, runner: Runner): Promise<Child
     ...(options.proxyMode ? ['--proxy-mode', options.proxyMode] : []),
   ];
   const child = rootless
-    ? spawn(ROOTLESS_UNSHARE[0], [...ROOTLESS_UNSHARE.slice(1), '--', 'sh', '-c', rootlessScript({ cluster: options.cluster, cidr: parseCidr(podCIDR) }), 'sh', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(findExecutable('nsenter')!, [`--net=/run/netns/${nodeNetns(options.cluster)}`, '--', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn(ROOTLESS_UNSHARE[0], [...ROOTLESS_UNSHARE.slice(1), '--', 'sh', '-c', rootlessScript({ cluster: options.cluster, cidr: parseCidr(podCIDR) }), 'sh', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    : spawn(findExecutable('nsenter')!, [`--net=/run/netns/${nodeNetns(options.cluster)}`, '--', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   try {
     // unshare and sh exec: the child is the agent, in its user namespace.
     if (rootless) await waitSpawned(child).then(() => recordAgentUserns(options.dataDir, child.pid!));
     await waitReady(child, options);
     writeFileSync(agentPidFile(options.dataDir), `${child.pid}\n`);
+    options.onAgent?.(child);
   } catch (err) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await cleanupCluster(options.cluster, { dataDir: options.dataDir, runner });

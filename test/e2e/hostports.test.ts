@@ -9,7 +9,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { startCluster, type Cluster } from './harness.js';
 import { waitForTimed } from './wait.js';
 
@@ -58,6 +60,11 @@ for (const mode of ['default', 'userspace'] as const) describe(`host exposure (N
     }, 5000, 50);
     assert.match(value, /<title>Welcome to nginx!<\/title>/);
     console.log(`# NodePort answered ${ms} ms after expose returned`);
+    // The control plane bound it and handed it to the node agent (src/hostports/agent-link.ts):
+    // the agent alone holds the socket, so the bytes skip the control plane.
+    const agentPid = readFileSync(join(cluster.dataDir, 'run', 'agent.pid'), 'utf8').trim();
+    const holders = spawnSync('ss', ['-ltnpH', `sport = :${nodePort}`], { encoding: 'utf8' }).stdout;
+    assert.deepEqual([...holders.matchAll(/pid=(\d+)/g)].map((m) => m[1]), [agentPid], holders);
 
     await ok(['delete', 'svc', 'nginx']);
     await waitForTimed('the port to close', async () => ((await curl(`http://127.0.0.1:${nodePort}/`)) === 'curl:7' ? true : undefined), 5000, 50);
