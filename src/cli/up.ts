@@ -78,6 +78,16 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`) });
     out(`• node agent    ${flags.name}-node, pid ${agent.pid} (${elapsed(t)})`);
   }
+  // The controllers start in the background once the API serves (control-plane.ts); the cluster
+  // is ready when they run.
+  try {
+    await cp.controllersStarted;
+  } catch (err) {
+    await agent?.stop().catch(() => undefined);
+    await cleanupCluster(flags.name, { dataDir: flags.dataDir }).catch(() => undefined);
+    await cp.stop();
+    throw err;
+  }
   // Loaded here, after the API serves: the YAML library takes ~80 ms to load.
   const { defaultKubeconfigPath, mergeKubeconfig, renderKubeconfig } = await import('../kubeconfig/index.js');
   const kubeconfigText = renderKubeconfig({ name: flags.name, server: cp.url, caCertPem: creds.caCertPem, token: creds.adminToken });
