@@ -33,7 +33,10 @@ test('nested ranges each follow writes; the least recently used range goes first
   assert.equal(cache.count('/p/ns/'), 1);
   cache.list('/p/', {});
   cache.fill('/r/', []);
-  assert.equal(cache.count('/p/ns/'), undefined, 'evicted');
+  assert.equal(cache.size, 2, '/p/ns/ evicted');
+  assert.equal(cache.count('/p/ns/'), 1, 'now read from /p/');
+  cache.fill('/t/', []);
+  assert.equal(cache.count('/r/'), undefined, 'evicted: /p/ was used since');
   assert.equal(cache.count('/p/'), 1);
 });
 
@@ -44,4 +47,20 @@ test('keys outside the order JavaScript and SQLite share are never cached', () =
   cache.fill('/p/', [row('/p/a', 1)]);
   cache.apply(row('/p/\uE000', 2));
   assert.equal(cache.size, 0, 'dropped');
+});
+
+test('a prefix inside a cached range is read from it: lists, pages, counts', () => {
+  const cache = new RangeCache();
+  cache.fill('/s/', [row('/s/a/x', 1), row('/s/b/x', 2), row('/s/b/y', 3), row('/s/bb/z', 4), row('/s/c/x', 5)]);
+  assert.deepEqual(cache.list('/s/b/', {})!.rows.map((r) => r.key), ['/s/b/x', '/s/b/y']);
+  assert.deepEqual(cache.list('/s/b/', { limit: 1 })!.remaining, 1);
+  assert.deepEqual(cache.list('/s/b/', { after: '/s/b/x' }), { rows: [row('/s/b/y', 3)], remaining: 0 });
+  assert.deepEqual(cache.list('/s/b/', { after: '/s/b/y' }), { rows: [], remaining: 0 });
+  assert.deepEqual(cache.list('/s/b/', { after: '/s/a/zzz' })!.rows.length, 2);
+  assert.equal(cache.count('/s/b/'), 2);
+  assert.equal(cache.count('/s/d/'), 0);
+  assert.deepEqual(cache.list('/s/d/', {}), { rows: [], remaining: 0 });
+  cache.apply(row('/s/b/w', 6));
+  assert.deepEqual(cache.list('/s/b/', {})!.rows.map((r) => r.key), ['/s/b/w', '/s/b/x', '/s/b/y']);
+  assert.equal(cache.size, 1);
 });

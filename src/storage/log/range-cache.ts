@@ -39,6 +39,18 @@ function firstAfter(keys: string[], after: string | undefined): number {
   return lo;
 }
 
+/** The first index in sorted `keys` whose key is >= `bound`. */
+function firstAtLeast(keys: string[], bound: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class RangeCache {
   readonly #ranges = new Map<string, CachedRange>();
   readonly #maxRanges: number;
@@ -68,22 +80,24 @@ export class RangeCache {
 
   /**
    * The live rows of `prefix` in key order, strictly after `after`, at most `limit` of them (0:
-   * all), and how many more there are; undefined if the range is not cached.
+   * all), and how many more there are; undefined unless a cached range holds `prefix` (itself,
+   * or a shorter prefix of it: a namespace's objects are read from the all-namespaces range).
    */
   list(prefix: string, options: { after?: string; limit?: number }): { rows: LogRow[]; remaining: number } | undefined {
-    const range = this.#use(prefix);
-    if (!range) return undefined;
-    const keys = range.keys;
-    const start = firstAfter(keys, options.after);
-    const end = options.limit !== undefined && options.limit > 0 ? Math.min(keys.length, start + options.limit) : keys.length;
-    const rows: LogRow[] = new Array(end - start);
-    for (let i = start; i < end; i++) rows[i - start] = range.rows.get(keys[i]!)!;
-    return { rows, remaining: keys.length - end };
+    const found = this.#covering(prefix);
+    if (!found) return undefined;
+    const { range, first, end } = found;
+    const start = options.after !== undefined && options.after >= prefix ? Math.max(first, firstAfter(range.keys, options.after)) : first;
+    const stop = options.limit !== undefined && options.limit > 0 ? Math.min(end, start + options.limit) : end;
+    const rows: LogRow[] = new Array(Math.max(0, stop - start));
+    for (let i = start; i < stop; i++) rows[i - start] = range.rows.get(range.keys[i]!)!;
+    return { rows, remaining: Math.max(0, end - Math.max(start, stop)) };
   }
 
-  /** How many live keys `prefix` has; undefined if the range is not cached. */
+  /** How many live keys `prefix` has; undefined unless a cached range holds it. */
   count(prefix: string): number | undefined {
-    return this.#ranges.get(prefix)?.rows.size;
+    const found = this.#covering(prefix);
+    return found && found.end - found.first;
   }
 
   /** The live row of `key` from a cached range holding it: `{ row }` (row undefined: no such key), or undefined if none does. */
@@ -116,13 +130,23 @@ export class RangeCache {
     this.#ranges.clear();
   }
 
-  #use(prefix: string): CachedRange | undefined {
-    const range = this.#ranges.get(prefix);
-    if (range && this.#ranges.size > 1) {
-      // Most recently used last.
-      this.#ranges.delete(prefix);
-      this.#ranges.set(prefix, range);
+  /** The cached range holding `prefix` and where `prefix`'s keys lie in it: indexes [first, end). */
+  #covering(prefix: string): { range: CachedRange; first: number; end: number } | undefined {
+    let holder: string | undefined;
+    for (const cached of this.#ranges.keys()) {
+      if (hasPrefix(prefix, cached) && (holder === undefined || cached.length > holder.length)) holder = cached;
     }
-    return range;
+    if (holder === undefined) return undefined;
+    const range = this.#ranges.get(holder)!;
+    if (this.#ranges.size > 1) {
+      // Most recently used last.
+      this.#ranges.delete(holder);
+      this.#ranges.set(holder, range);
+    }
+    if (holder === prefix) return { range, first: 0, end: range.keys.length };
+    // Keys under `prefix` are those >= prefix and < prefix with its last character raised by one.
+    const first = firstAtLeast(range.keys, prefix);
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    return { range, first, end: firstAtLeast(range.keys, upper) };
   }
 }
