@@ -79,6 +79,11 @@ export class LogStore implements Store {
   readonly #groupCommit: boolean;
   readonly #schedule: (fn: () => void) => void;
   readonly #cache: RangeCache | undefined;
+  /**
+   * The value handed out for a cached row, the same object every time: callers may key their
+   * own memos (decoded forms) on it. Values are read-only (the Store contract).
+   */
+  readonly #values = new WeakMap<LogRow, StoredValue>();
   #pending: PendingWrite[] = [];
   #closed = false;
 
@@ -110,7 +115,8 @@ export class LogStore implements Store {
   async get(key: string): Promise<StoredValue | undefined> {
     return this.#run(key, () => {
       const hit = this.#cache?.get(key);
-      const row = hit ? hit.row : this.#driver.get(key);
+      if (hit) return hit.row && this.#valueOf(hit.row);
+      const row = this.#driver.get(key);
       return row && rowValue(row);
     });
   }
@@ -125,7 +131,7 @@ export class LogStore implements Store {
         cache.fill(prefix, all);
         cached = { rows: all, remaining: 0 };
       }
-      if (cached) return { items: cached.rows.map(rowValue), revision: this.#driver.currentRevision(), remaining: cached.remaining };
+      if (cached) return { items: cached.rows.map((row) => this.#valueOf(row)), revision: this.#driver.currentRevision(), remaining: cached.remaining };
       const rows = this.#driver.range(prefix, { after: options.after, limit });
       const last = rows.at(-1);
       const remaining = limit > 0 && rows.length === limit && last ? this.#driver.count(prefix, { after: last.key }) : 0;
@@ -272,6 +278,12 @@ export class LogStore implements Store {
         return rowEvent(row, prev);
       });
     });
+  }
+
+  #valueOf(row: LogRow): StoredValue {
+    let value = this.#values.get(row);
+    if (!value) this.#values.set(row, (value = rowValue(row)));
+    return value;
   }
 
   /** Runs `fn` on an open store. */
