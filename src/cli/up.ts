@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { checkBearerToken } from '../pki/token.js';
 import { ensureClusterCredentials } from '../pki/credentials.js';
 import { apiSocketPath, startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
-import { cleanupCluster, launchNodeAgent, launchProblem } from '../node/launch.js';
+import type { launchNodeAgent } from '../node/launch.js';
 import type { UpFlags } from './flags.js';
 import { parseUpstreamFlag } from '../dns/upstreams.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';
@@ -68,6 +68,15 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
   // The API serves from here on; the ready line below also waits for the node agent (DNS, proxy).
   out(`• apiserver     ${cp.url} (${elapsed(t)}, API ready at ${elapsed(t0)})`);
   let agent: Awaited<ReturnType<typeof launchNodeAgent>> | undefined;
+  // Loaded after the API serves: nothing before it needs the node agent's code.
+  const { cleanupCluster, launchNodeAgent, launchProblem } = await import('../node/launch.js');
+  try {
+    // The agent's DNS server forwards through the control plane's relay.
+    await cp.relayStarted;
+  } catch (err) {
+    await cp.stop();
+    throw err;
+  }
   const problem = launchProblem();
   if (problem) out(`! node agent    not started: ${problem}; pods stay Pending`);
   else {

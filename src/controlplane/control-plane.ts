@@ -24,8 +24,7 @@ import type { ClusterConfig } from '../controllers/controller.js';
 import type { RunningControllers } from '../controllers/run.js';
 import { InProcessTransport } from './in-process-transport.js';
 import type { HostPorts } from '../hostports/host-ports.js';
-import { relaySocketPath as dnsRelaySocketPath } from '../dns/cluster-dns.js';
-import { UpstreamRelay } from '../dns/relay.js';
+import type { UpstreamRelay } from '../dns/relay.js';
 import { upstreamsFromResolvConf, type Upstream } from '../dns/upstreams.js';
 import { readFileSync } from 'node:fs';
 import { NamespaceGate } from './namespace-gate.js';
@@ -87,7 +86,23 @@ export interface ControlPlane {
    * the path to API readiness); rejects if they could not start.
    */
   controllersStarted: Promise<void>;
+  /**
+   * Settles once the DNS upstream relay listens (the node agent's DNS server forwards names
+   * outside the cluster through it: start the agent after this); rejects if it could not.
+   */
+  relayStarted: Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The node's DNS server forwards names outside the cluster through this relay (src/dns/relay.ts).
+ * Its code (the DNS wire format, ~15 modules) loads after the API serves.
+ */
+async function startRelay(upstreams: Upstream[], dataDir: string): Promise<UpstreamRelay> {
+  const [{ UpstreamRelay }, { relaySocketPath }] = await Promise.all([import('../dns/relay.js'), import('../dns/cluster-dns.js')]);
+  const relay = new UpstreamRelay({ upstreams, log: (line) => process.stderr.write(`${line}\n`) });
+  await relay.listen(relaySocketPath(dataDir));
+  return relay;
 }
 
 interface Background {
@@ -213,12 +228,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
   let tlsUnix: Awaited<ReturnType<typeof serveTlsOnUnix>> | undefined;
   let config: ClusterConfig;
-  // The node's DNS server forwards names outside the cluster through this relay (src/dns/relay.ts).
-  const dnsRelay = new UpstreamRelay({ upstreams: options.dnsUpstreams ?? hostResolvers(), log: (line) => process.stderr.write(`${line}\n`) });
   try {
     unix = await serveUnix((req) => handler!.handle(req), apiSocketPath(options.dataDir));
     tlsUnix = await serveTlsOnUnix(server.server, apiTlsSocketPath(options.dataDir));
-    await dnsRelay.listen(dnsRelaySocketPath(options.dataDir));
     await bootstrap(
       {
         namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }),
@@ -237,7 +249,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
     await unix?.close();
-    await dnsRelay.close();
     await tlsUnix?.close();
     podStreams?.close();
     await server.close();
@@ -245,9 +256,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     throw err;
   }
   ready = true;
+  const relay = startRelay(options.dnsUpstreams ?? hostResolvers(), options.dataDir);
   const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
   const background = startBackground(client, config, options.dataDir);
-  // Observed here; whoever awaits controllersStarted sees the failure too.
+  // Observed here; whoever awaits relayStarted or controllersStarted sees the failure too.
+  relay.catch(() => undefined);
   background.catch(() => undefined);
   // What loads on first use is loaded soon after start anyway, off the path to readiness, so
   // that the first `kubectl get` or `create` does not wait for its code.
@@ -261,13 +274,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     url: `https://${options.host}:${server.port}`,
     serviceAllocators,
     controllersStarted: background.then(() => undefined),
+    relayStarted: relay.then(() => undefined),
     async stop() {
       const running = await background.catch(() => undefined);
       running?.hostPorts.informers.stop();
       await running?.hostPorts.ports.stop();
       await running?.controllers.stop();
       await unix!.close();
-      await dnsRelay.close();
+      await (await relay.catch(() => undefined))?.close();
       await tlsUnix!.close();
       podStreams?.close();
       await server.close();
