@@ -188,6 +188,21 @@ describe('LogStore range cache', () => {
     assert.equal(log.reads, reads + 1);
   });
 
+  test('a paged first list (an informer\'s) fills the range: its next pages and a namespace inside it come from memory', async () => {
+    const { store, log, runBatch } = manualStore({ cacheRanges: true });
+    const seed = ['/s/a/1', '/s/a/2', '/s/b/1', '/s/b/2', '/s/c/1'].map((k) => store.create(k, k));
+    runBatch();
+    await Promise.all(seed);
+    const first = await store.list('/s/', { limit: 2 });
+    assert.deepEqual([keysOf(first.items), first.remaining], [['/s/a/1', '/s/a/2'], 3]);
+    const reads = log.reads;
+    const second = await store.list('/s/', { after: '/s/a/2', limit: 2 });
+    assert.deepEqual([keysOf(second.items), second.remaining], [['/s/b/1', '/s/b/2'], 1]);
+    assert.deepEqual(keysOf((await store.list('/s/b/')).items), ['/s/b/1', '/s/b/2']);
+    assert.equal(await store.count('/s/c/'), 1);
+    assert.equal(log.reads, reads, 'answered from the cache');
+  });
+
   test('a write the driver refuses leaves the cached range as the driver has it', async () => {
     const { store, log, runBatch } = manualStore({ cacheRanges: true });
     await store.list('/k/');

@@ -126,10 +126,11 @@ export class LogStore implements Store {
       const limit = options.limit !== undefined && options.limit > 0 ? options.limit : 0;
       const cache = this.#cache;
       let cached = cache?.list(prefix, { after: options.after, limit });
-      if (!cached && cache && options.after === undefined && limit === 0) {
-        const all = this.#driver.range(prefix, {});
-        cache.fill(prefix, all);
-        cached = { rows: all, remaining: 0 };
+      if (!cached && cache && options.after === undefined) {
+        // A list's first page (an informer's list is paged) reads the whole range once: the
+        // pages after it, and every later list inside it, come from memory.
+        cache.fill(prefix, this.#driver.range(prefix, {}));
+        cached = cache.list(prefix, { limit });
       }
       if (cached) return { items: cached.rows.map((row) => this.#valueOf(row)), revision: this.#driver.currentRevision(), remaining: cached.remaining };
       const rows = this.#driver.range(prefix, { after: options.after, limit });
