@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { checkBearerToken } from '../pki/token.js';
 import { ensureClusterCredentials } from '../pki/credentials.js';
 import { apiSocketPath, startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
-import { cleanupCluster, launchNodeAgent, launchProblem } from '../node/launch.js';
+import type { launchNodeAgent } from '../node/launch.js';
 import type { UpFlags } from './flags.js';
 import { parseUpstreamFlag } from '../dns/upstreams.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';
@@ -80,6 +80,15 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
   // The API serves from here on; the ready line below also waits for the node agent (DNS, proxy).
   out(`• apiserver     ${cp.url} (${elapsed(t)}, API ready at ${elapsed(t0)})`);
   let agent: Awaited<ReturnType<typeof launchNodeAgent>> | undefined;
+  // Loaded after the API serves: nothing before it needs the node agent's code.
+  const { cleanupCluster, launchNodeAgent, launchProblem } = await import('../node/launch.js');
+  try {
+    // The agent's DNS server forwards through the control plane's relay.
+    await cp.relayStarted;
+  } catch (err) {
+    await cp.stop();
+    throw err;
+  }
   const problem = launchProblem();
   if (problem) out(`! node agent    not started: ${problem}; pods stay Pending`);
   else {
@@ -87,10 +96,20 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     // A crashed earlier run may have left namespaces and processes behind.
     await cleanupCluster(flags.name, { dataDir: flags.dataDir });
     // restart: a node agent that dies is started again, after a back-off (launch.ts).
-    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`), onAgent: (child) => cp.hostPorts?.attachAgent(child) });
+    agent = await launchNodeAgent({ cluster: flags.name, dataDir: flags.dataDir, apiSocket: apiSocketPath(flags.dataDir), proxyMode: flags.proxyMode, restart: true, log: (line) => out(`  ${line}`), onAgent: (child) => cp.attachAgent(child) });
     out(`• node agent    ${flags.name}-node (kubelet, ${flags.proxyMode} proxy, cluster DNS), pid ${agent.pid} (${elapsed(t)})`);
     // The images nginx and busybox run host programs: say now, with the apt-get line, if one is missing.
     for (const line of missingImageWarnings((program) => findExecutable(program))) out(line);
+  }
+  // The controllers start in the background once the API serves (control-plane.ts); the cluster
+  // is ready when they run.
+  try {
+    await cp.controllersStarted;
+  } catch (err) {
+    await agent?.stop().catch(() => undefined);
+    await cleanupCluster(flags.name, { dataDir: flags.dataDir }).catch(() => undefined);
+    await cp.stop();
+    throw err;
   }
   // Loaded here, after the API serves: the YAML library takes ~80 ms to load.
   t = process.hrtime.bigint();

@@ -21,13 +21,11 @@ import { bootstrap } from './bootstrap.js';
 import { Client } from '../client/index.js';
 import { InformerFactory, realClock } from '../client/index.js';
 import type { ClusterConfig } from '../controllers/controller.js';
-import { ClientEventRecorder } from '../controllers/events/recorder.js';
-import { startControllers } from '../controllers/run.js';
+import type { RunningControllers } from '../controllers/run.js';
 import { InProcessTransport } from './in-process-transport.js';
-import { startHostPorts, type HostPorts } from '../hostports/host-ports.js';
-import { relaySocketPath } from '../proxy/relay/protocol.js';
-import { relaySocketPath as dnsRelaySocketPath } from '../dns/cluster-dns.js';
-import { UpstreamRelay } from '../dns/relay.js';
+import type { HostPorts } from '../hostports/host-ports.js';
+import type { AgentChannel } from '../hostports/agent-link.js';
+import type { UpstreamRelay } from '../dns/relay.js';
 import { upstreamsFromResolvConf, type Upstream } from '../dns/upstreams.js';
 import { readFileSync } from 'node:fs';
 import { NamespaceGate } from './namespace-gate.js';
@@ -84,9 +82,62 @@ export interface ControlPlane {
   server: RunningServer;
   url: string;
   serviceAllocators: ServiceAllocators;
-  /** Host exposure (src/hostports/): `up` attaches the node agent it spawns. */
-  hostPorts: HostPorts | undefined;
+  /**
+   * Hands the node agent `up` spawns (and each restarted one) to the host ports, once they run:
+   * they pass their listening sockets to it (src/hostports/README.md).
+   */
+  attachAgent(agent: AgentChannel): void;
+  /**
+   * Settles once the controllers and the host ports run (they start after the API serves, off
+   * the path to API readiness); rejects if they could not start.
+   */
+  controllersStarted: Promise<void>;
+  /**
+   * Settles once the DNS upstream relay listens (the node agent's DNS server forwards names
+   * outside the cluster through it: start the agent after this); rejects if it could not.
+   */
+  relayStarted: Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The node's DNS server forwards names outside the cluster through this relay (src/dns/relay.ts).
+ * Its code (the DNS wire format, ~15 modules) loads after the API serves.
+ */
+async function startRelay(upstreams: Upstream[], dataDir: string): Promise<UpstreamRelay> {
+  const [{ UpstreamRelay }, { relaySocketPath }] = await Promise.all([import('../dns/relay.js'), import('../dns/cluster-dns.js')]);
+  const relay = new UpstreamRelay({ upstreams, log: (line) => process.stderr.write(`${line}\n`) });
+  await relay.listen(relaySocketPath(dataDir));
+  return relay;
+}
+
+interface Background {
+  controllers: RunningControllers;
+  hostPorts: { informers: InformerFactory; ports: HostPorts };
+}
+
+/**
+ * Starts the controllers and the host ports on `client`. Their code (about 60 modules) loads
+ * here, after the API serves: nothing the API answers depends on them.
+ */
+async function startBackground(client: Client, config: ClusterConfig, dataDir: string): Promise<Background> {
+  const [{ startControllers }, { ClientEventRecorder }, { startHostPorts }, { relaySocketPath }] = await Promise.all([
+    import('../controllers/run.js'),
+    import('../controllers/events/recorder.js'),
+    import('../hostports/host-ports.js'),
+    import('../proxy/relay/protocol.js'),
+  ]);
+  const controllers = await startControllers({
+    client,
+    informers: new InformerFactory(client),
+    recorderFor: (component) => new ClientEventRecorder(client, { component, clock: realClock }),
+    clock: realClock,
+    config,
+  });
+  // NodePorts on 127.0.0.1 and LoadBalancer ingress IPs, relayed to the node agent (src/hostports).
+  const hostInformers = new InformerFactory(client);
+  const ports = startHostPorts({ informers: hostInformers, events: new ClientEventRecorder(client, { component: 'kubito-hostports', clock: realClock }), socketPath: relaySocketPath(dataDir) });
+  return { controllers, hostPorts: { informers: hostInformers, ports } };
 }
 
 function storageFor(storages: Map<string, RestStorage>, info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): RestStorage {
@@ -155,6 +206,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       });
       return podStreams;
     }));
+  // A port in use must not leave the store open (its SQLite lock would refuse the next start).
   const server = await serve(
     (req) => handler!.handle(req),
     {
@@ -171,7 +223,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         );
       },
     },
-  );
+  ).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   handler = new ApiHandler({
     storages,
     authenticate: options.authenticate,
@@ -180,16 +235,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     ready: () => ready,
     podStreams: async (scope) => (await loadPodStreams()).handle(scope),
   });
-  let controllers: Awaited<ReturnType<typeof startControllers>>;
   let unix: Awaited<ReturnType<typeof serveUnix>> | undefined;
-  let hostPorts: { informers: InformerFactory; ports: HostPorts } | undefined;
   let tlsUnix: Awaited<ReturnType<typeof serveTlsOnUnix>> | undefined;
-  // The node's DNS server forwards names outside the cluster through this relay (src/dns/relay.ts).
-  const dnsRelay = new UpstreamRelay({ upstreams: options.dnsUpstreams ?? hostResolvers(), log: (line) => process.stderr.write(`${line}\n`) });
+  let config: ClusterConfig;
   try {
     unix = await serveUnix((req) => handler!.handle(req), apiSocketPath(options.dataDir));
     tlsUnix = await serveTlsOnUnix(server.server, apiTlsSocketPath(options.dataDir));
-    await dnsRelay.listen(dnsRelaySocketPath(options.dataDir));
     await bootstrap(
       {
         namespaces: storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }),
@@ -199,30 +250,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       },
       { kubernetesIP: serviceAllocators.nthIP(1), dnsIP: serviceAllocators.nthIP(10), apiPort: server.port },
     );
-    const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
-    const config: ClusterConfig = {
+    config = {
       serviceCIDR: serviceAllocators.serviceCIDR,
       nodePortRange: serviceAllocators.nodePortRange,
       loadBalancerPool: options.loadBalancerPool ?? '127.0.100.0/24',
       clusterDomain: 'cluster.local',
     };
-    controllers = await startControllers({
-      client,
-      informers: new InformerFactory(client),
-      recorderFor: (component) => new ClientEventRecorder(client, { component, clock: realClock }),
-      clock: realClock,
-      config,
-    });
-    // NodePorts on 127.0.0.1 and LoadBalancer ingress IPs, relayed to the node agent (src/hostports).
-    const hostInformers = new InformerFactory(client);
-    hostPorts = {
-      informers: hostInformers,
-      ports: startHostPorts({ informers: hostInformers, events: new ClientEventRecorder(client, { component: 'kubito-hostports', clock: realClock }), socketPath: relaySocketPath(options.dataDir) }),
-    };
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
     await unix?.close();
-    await dnsRelay.close();
     await tlsUnix?.close();
     podStreams?.close();
     await server.close();
@@ -230,6 +266,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     throw err;
   }
   ready = true;
+  const relay = startRelay(options.dnsUpstreams ?? hostResolvers(), options.dataDir);
+  const client = new Client(new InProcessTransport(handler, 'kube-controller-manager'));
+  const background = startBackground(client, config, options.dataDir);
+  // Observed here; whoever awaits relayStarted or controllersStarted sees the failure too.
+  relay.catch(() => undefined);
+  background.catch(() => undefined);
   // What loads on first use is loaded soon after start anyway, off the path to readiness, so
   // that the first `kubectl get` or `create` does not wait for its code.
   const warm = setTimeout(() => void warmUp(), WARM_UP_DELAY_MS);
@@ -241,13 +283,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     server,
     url: `https://${options.host}:${server.port}`,
     serviceAllocators,
-    hostPorts: hostPorts?.ports,
+    controllersStarted: background.then(() => undefined),
+    relayStarted: relay.then(() => undefined),
+    attachAgent(agent) {
+      // A failed start is reported through controllersStarted.
+      background.then((running) => running.hostPorts.ports.attachAgent(agent), () => undefined);
+    },
     async stop() {
-      hostPorts?.informers.stop();
-      await hostPorts?.ports.stop();
-      await controllers.stop();
+      const running = await background.catch(() => undefined);
+      running?.hostPorts.informers.stop();
+      await running?.hostPorts.ports.stop();
+      await running?.controllers.stop();
       await unix!.close();
-      await dnsRelay.close();
+      await (await relay.catch(() => undefined))?.close();
       await tlsUnix!.close();
       podStreams?.close();
       await server.close();

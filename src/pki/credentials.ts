@@ -157,7 +157,7 @@ interface Issued {
 
 /** Makes the keys and certificates `plan` asks for and writes them, each key before its certificate. */
 async function issue(plan: IssuePlan): Promise<Issued> {
-  // node-forge takes ~35 ms to load; a start that reuses everything never loads it.
+  // Loaded on demand: a start that reuses everything issues nothing.
   const { caSigner, issueCertificate, selfSigner } = await import('./x509.js');
   const { paths, now } = plan;
   // Keys are made in parallel on the thread pool; with ECDSA that is about a millisecond.

@@ -1,7 +1,7 @@
 /**
  * @module Key pairs, made by node's native crypto (OpenSSL): an ECDSA P-256 pair takes about a
- * millisecond and an RSA-2048 pair 0.1-1 s (random prime search); node-forge's pure-JS RSA is slower still.
- * node-forge only lays out certificates (see x509.ts); it never sees a private key.
+ * millisecond and an RSA-2048 pair 0.1-1 s (random prime search).
+ * Certificates are laid out by der.ts and signed by node's crypto (see x509.ts).
  */
 import { createPrivateKey, generateKeyPair as generateNativeKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';

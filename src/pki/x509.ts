@@ -1,25 +1,28 @@
 /**
  * @module X.509 certificates for kubito's own small PKI: a CA, serving certificates and client
- * certificates. node-forge lays out the TBSCertificate (names, validity, extensions) in ASN.1;
- * node's crypto signs it. Signing natively is what lets the keys be ECDSA: forge can encode
- * extensions but can neither sign with nor encode an EC key, so the SubjectPublicKeyInfo comes
- * from node's DER export as is. The output is checked by Go (kubectl) and OpenSSL (node) in the
+ * certificates. der.ts lays out the TBSCertificate (names, validity, extensions); node's crypto
+ * signs it, so the keys may be ECDSA or RSA, and the SubjectPublicKeyInfo comes from node's DER
+ * export as is. The output is checked by Go (kubectl) and OpenSSL (node) in the
  * tests; the profiles follow what kubeadm issues.
  */
 import { X509Certificate, createHash, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import * as der from './der.js';
 import type { SubjectAltName } from './sans.js';
-
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
-
-// Typed views of forge functions that @types/node-forge leaves out or types too narrowly.
-const fromDer = asn1.fromDer as unknown as (bytes: string, options: { decodeBitStrings: boolean }) => Asn1;
-const forgePki = forge.pki as unknown as { certificateExtensionsToAsn1(exts: unknown[]): Asn1 };
 
 const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
 const OID_RSA_SHA256 = '1.2.840.113549.1.1.11';
 const OID_SUBJECT_KEY_ID = '2.5.29.14';
+const OID_KEY_USAGE = '2.5.29.15';
+const OID_SUBJECT_ALT_NAME = '2.5.29.17';
+const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+const OID_AUTHORITY_KEY_ID = '2.5.29.35';
+const OID_EXT_KEY_USAGE = '2.5.29.37';
+const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const OID_COMMON_NAME = '2.5.4.3';
+const OID_ORGANIZATION = '2.5.4.10';
+/** RFC 5280 §4.2.1.3 bit numbers. */
+const KEY_USAGE_BITS = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5 } as const;
 
 /** Subject of a certificate. Kubernetes reads the user from CN and the groups from every O. */
 export interface DistinguishedName {
@@ -55,7 +58,7 @@ export interface Signer {
 
 /** The signer of a self-signed certificate for `subject` (the CA). */
 export function selfSigner(privateKey: KeyObject, subject: DistinguishedName): Signer {
-  const subjectDer = derBytes(nameToAsn1(subject));
+  const subjectDer = nameDer(subject);
   return { privateKey, subjectDer, keyId: keyIdentifier(createPublicKey(privateKey)) };
 }
 
@@ -66,45 +69,32 @@ export function selfSigner(privateKey: KeyObject, subject: DistinguishedName): S
  */
 export function caSigner(caCertPem: string, caPrivateKey: KeyObject): Signer {
   const ca = new X509Certificate(caCertPem);
-  const cert = fromDer(ca.raw.toString('binary'), { decodeBitStrings: false });
-  const tbs = children(children(cert)[0]!);
-  const offset = isContext(tbs[0]!, 0) ? 1 : 0;
+  const tbs = der.childrenOf(der.childrenOf(der.readElement(ca.raw))[0]!);
+  const offset = tbs[0]!.tag === der.contextTag(0, true) ? 1 : 0;
   const subject = tbs[offset + 4]!;
   const keyId = subjectKeyIdOf(tbs) ?? keyIdentifier(ca.publicKey);
-  return { privateKey: caPrivateKey, subjectDer: derBytes(subject), keyId };
+  return { privateKey: caPrivateKey, subjectDer: Buffer.from(subject.raw), keyId };
 }
 
 /** Issues a certificate for `template`, signed by `signer`; returns it as PEM. */
 export function issueCertificate(template: CertificateTemplate, signer: Signer): string {
   const sigOid = signatureOid(signer.privateKey);
-  const algorithm = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(sigOid).getBytes()),
-    // RSA PKCS#1 signatures carry an explicit NULL; ECDSA ones must have no parameters.
-    ...(sigOid === OID_RSA_SHA256 ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')] : []),
-  ]);
-  const spkiDer = template.publicKey.export({ type: 'spki', format: 'der' });
-  const tbs = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(2).getBytes()),
-    ]),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, (template.serial ?? newSerial()).toString('binary')),
+  // RSA PKCS#1 signatures carry an explicit NULL; ECDSA ones must have no parameters.
+  const algorithm = sigOid === OID_RSA_SHA256 ? der.sequence(der.oid(sigOid), der.nullValue()) : der.sequence(der.oid(sigOid));
+  const tbs = der.sequence(
+    der.tlv(der.contextTag(0, true), der.smallInteger(2)),
+    der.integer(template.serial ?? newSerial()),
     algorithm,
-    fromDer(signer.subjectDer.toString('binary'), { decodeBitStrings: false }),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [time(template.notBefore), time(template.notAfter)]),
-    nameToAsn1(template.subject),
-    fromDer(spkiDer.toString('binary'), { decodeBitStrings: false }),
-    forgePki.certificateExtensionsToAsn1(extensions(template, signer)),
-  ]);
-  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
+    signer.subjectDer,
+    der.sequence(der.time(template.notBefore), der.time(template.notAfter)),
+    nameDer(template.subject),
+    template.publicKey.export({ type: 'spki', format: 'der' }),
+    der.tlv(der.contextTag(3, true), der.sequence(...extensions(template, signer))),
+  );
   // ECDSA signatures come out DER-encoded (node's default dsaEncoding), as X.509 wants them.
-  const signature = sign('sha256', tbsDer, signer.privateKey);
-  const cert = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    tbs,
-    algorithm,
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, '\x00' + signature.toString('binary')),
-  ]);
-  const der = Buffer.from(asn1.toDer(cert).getBytes(), 'binary');
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+  const signature = sign('sha256', tbs, signer.privateKey);
+  const cert = der.sequence(tbs, algorithm, der.bitString(signature));
+  return `-----BEGIN CERTIFICATE-----\n${cert.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
 }
 
 /**
@@ -112,60 +102,45 @@ export function issueCertificate(template: CertificateTemplate, signer: Signer):
  * own subjectKeyIdentifier and in the authorityKeyIdentifier of what it signs.
  */
 export function keyIdentifier(publicKey: KeyObject): Buffer {
-  const spki = fromDer(publicKey.export({ type: 'spki', format: 'der' }).toString('binary'), { decodeBitStrings: false });
-  const bits = children(spki)[1]!.value as string;
-  return createHash('sha1').update(Buffer.from(bits.slice(1), 'binary')).digest();
+  const spki = der.childrenOf(der.readElement(publicKey.export({ type: 'spki', format: 'der' })));
+  // The BIT STRING's content starts with its unused-bits count (0 for keys).
+  return createHash('sha1').update(spki[1]!.content.subarray(1)).digest();
 }
 
-function extensions(template: CertificateTemplate, signer: Signer): unknown[] {
+/** One Extension: SEQUENCE { extnID, critical (only when true: DER omits the default), extnValue }. */
+function extension(id: string, value: Buffer, critical = false): Buffer {
+  return critical ? der.sequence(der.oid(id), der.boolean(true), der.octetString(value)) : der.sequence(der.oid(id), der.octetString(value));
+}
+
+/** kubeadm's profiles: key usage, basic constraints, key identifiers, extended key usage, SANs. */
+function extensions(template: CertificateTemplate, signer: Signer): Buffer[] {
   const rsa = template.publicKey.asymmetricKeyType === 'rsa';
-  const exts: Record<string, unknown>[] = [
-    // keyEncipherment only means something for RSA key exchange; kubeadm sets it for RSA keys.
-    {
-      name: 'keyUsage',
-      critical: true,
-      digitalSignature: true,
-      keyEncipherment: rsa,
-      keyCertSign: template.profile === 'ca',
-    },
-  ];
+  // keyEncipherment only means something for RSA key exchange; kubeadm sets it for RSA keys.
+  const usage: number[] = [KEY_USAGE_BITS.digitalSignature];
+  if (rsa) usage.push(KEY_USAGE_BITS.keyEncipherment);
+  if (template.profile === 'ca') usage.push(KEY_USAGE_BITS.keyCertSign);
+  const exts = [extension(OID_KEY_USAGE, der.namedBits(usage), true)];
   if (template.profile === 'ca') {
-    exts.push({ name: 'basicConstraints', critical: true, cA: true });
-    exts.push({
-      name: 'subjectKeyIdentifier',
-      value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, keyIdentifier(template.publicKey).toString('binary')),
-    });
-  } else {
-    exts.push({ name: 'extKeyUsage', serverAuth: template.profile === 'server', clientAuth: template.profile === 'client' });
-    exts.push({ name: 'basicConstraints', critical: true, cA: false });
-    exts.push({ name: 'authorityKeyIdentifier', keyIdentifier: signer.keyId.toString('binary') });
-    if (template.sans && template.sans.length > 0) {
-      const altNames = template.sans.map((san) =>
-        san.type === 'ip' ? { type: 7, value: san.bytes.toString('binary') } : { type: 2, value: san.value },
-      );
-      exts.push({ name: 'subjectAltName', altNames });
-    }
+    exts.push(extension(OID_BASIC_CONSTRAINTS, der.sequence(der.boolean(true)), true));
+    exts.push(extension(OID_SUBJECT_KEY_ID, der.octetString(keyIdentifier(template.publicKey))));
+    return exts;
   }
-  // forge fills in ids and encodes values only through a certificate's setExtensions.
-  const holder = forge.pki.createCertificate();
-  holder.setExtensions(exts);
-  return holder.extensions as unknown[];
+  exts.push(extension(OID_EXT_KEY_USAGE, der.sequence(der.oid(template.profile === 'server' ? OID_SERVER_AUTH : OID_CLIENT_AUTH))));
+  exts.push(extension(OID_BASIC_CONSTRAINTS, der.sequence(), true));
+  // keyIdentifier [0] IMPLICIT KeyIdentifier.
+  exts.push(extension(OID_AUTHORITY_KEY_ID, der.sequence(der.tlv(der.contextTag(0, false), signer.keyId))));
+  if (template.sans && template.sans.length > 0) {
+    // GeneralName: dNSName [2] IMPLICIT IA5String, iPAddress [7] IMPLICIT OCTET STRING.
+    const names = template.sans.map((san) => (san.type === 'ip' ? der.tlv(der.contextTag(7, false), san.bytes) : der.tlv(der.contextTag(2, false), Buffer.from(san.value, 'ascii'))));
+    exts.push(extension(OID_SUBJECT_ALT_NAME, der.sequence(...names)));
+  }
+  return exts;
 }
 
-function nameToAsn1(name: DistinguishedName): Asn1 {
-  // Go's order (pkix.Name): O before CN. UTF8String, so any character is allowed.
-  const attributes = [
-    ...(name.organization ?? []).map((value) => ({ type: forge.pki.oids['organizationName']!, value })),
-    { type: forge.pki.oids['commonName']!, value: name.commonName },
-  ].map((attr) => ({ ...attr, valueTagClass: asn1.Type.UTF8 }));
-  return forge.pki.distinguishedNameToAsn1({ attributes } as unknown as Parameters<typeof forge.pki.distinguishedNameToAsn1>[0]);
-}
-
-function time(date: Date): Asn1 {
-  // RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
-  return date.getUTCFullYear() < 2050
-    ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date))
-    : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
+/** A Name of one attribute per RDN, in Go's order (pkix.Name): O before CN; UTF8String, so any character is allowed. */
+function nameDer(name: DistinguishedName): Buffer {
+  const attribute = (type: string, value: string): Buffer => der.set(der.sequence(der.oid(type), der.utf8String(value)));
+  return der.sequence(...(name.organization ?? []).map((o) => attribute(OID_ORGANIZATION, o)), attribute(OID_COMMON_NAME, name.commonName));
 }
 
 function newSerial(): Buffer {
@@ -182,27 +157,15 @@ function signatureOid(key: KeyObject): string {
   throw new TypeError(`unsupported signing key type ${key.asymmetricKeyType}`);
 }
 
-function subjectKeyIdOf(tbs: Asn1[]): Buffer | undefined {
-  const wrapper = tbs.find((node) => isContext(node, 3));
+/** The subjectKeyIdentifier in a TBSCertificate's extensions ([3] EXPLICIT), if it has one. */
+function subjectKeyIdOf(tbs: der.DerElement[]): Buffer | undefined {
+  const wrapper = tbs.find((el) => el.tag === der.contextTag(3, true));
   if (!wrapper) return undefined;
-  for (const ext of children(children(wrapper)[0]!)) {
-    const [oid, ...rest] = children(ext);
-    if (asn1.derToOid(forge.util.createBuffer(oid!.value as string)) !== OID_SUBJECT_KEY_ID) continue;
-    const octets = rest[rest.length - 1]!.value as string;
-    const inner = fromDer(octets, { decodeBitStrings: false });
-    return Buffer.from(inner.value as string, 'binary');
+  for (const ext of der.childrenOf(der.childrenOf(wrapper)[0]!)) {
+    const parts = der.childrenOf(ext);
+    if (!parts[0]!.raw.equals(der.oid(OID_SUBJECT_KEY_ID))) continue;
+    const inner = der.readElement(parts[parts.length - 1]!.content);
+    return Buffer.from(inner.content);
   }
   return undefined;
-}
-
-function children(node: Asn1): Asn1[] {
-  return Array.isArray(node.value) ? node.value : [];
-}
-
-function isContext(node: Asn1, tag: number): boolean {
-  return node.tagClass === asn1.Class.CONTEXT_SPECIFIC && node.type === tag;
-}
-
-function derBytes(node: Asn1): Buffer {
-  return Buffer.from(asn1.toDer(node).getBytes(), 'binary');
 }

@@ -78,3 +78,24 @@ test('createAsText answers the created object, the same value as a get of it; a 
   assert.equal(dry.metadata.name, 'd');
   await assert.rejects(storage.get('ns', 'd'), /not found/);
 });
+
+test('Table items from a store with stable values (the range cache) are parsed once per stored value, and follow updates', async () => {
+  const { LogStore } = await import('../../storage/log/log-store.js');
+  const { MemoryLog } = await import('../../storage/memory/memory-log.js');
+  const storage = new RestStorage(CONFIGMAPS, new LogStore(new MemoryLog(), { cacheRanges: true }));
+  for (const name of ['a', 'b']) await storage.create('ns', makeConfigMap(name, { v: '1' }));
+  const fields = ['name', 'labels'] as const;
+  const read = async (): Promise<KubeObject[]> => {
+    const listing = await storage.readForTable('ns', { metadataFields: fields });
+    return [...listing.chunks()].flatMap((c) => c.objects);
+  };
+  const first = await read();
+  const second = await read();
+  assert.equal(second[0], first[0], 'the same item object: not parsed again');
+  assert.deepEqual(first.map((o) => o.metadata.labels), [{ v: '1' }, { v: '1' }]);
+  await storage.update('ns', 'a', { ...makeConfigMap('a', { v: '2' }), metadata: { ...(await storage.get('ns', 'a')).metadata, labels: { v: '2' } } });
+  const third = await read();
+  assert.deepEqual(third.map((o) => o.metadata.labels), [{ v: '2' }, { v: '1' }]);
+  assert.notEqual(third[0], first[0]);
+  assert.equal(third[1], first[1]);
+});

@@ -167,6 +167,12 @@ export class RestStorage {
   readonly #options: RestStorageOptions;
   readonly #gr: GroupResource;
   readonly #decoded = new WeakMap<StoredValue, KubeObject>();
+  /**
+   * Table items (#pickedTableItem) by stored value and the metadata fields they picked: a store
+   * that hands out the same value object for an unchanged row (the SQLite range cache) has each
+   * row parsed for Tables once, not once per list. Read-only, as the rows only read them.
+   */
+  readonly #tableItems = new WeakMap<StoredValue, { fields: readonly string[]; item: { object: KubeObject; text: string } }>();
   /** What this resource's stored text starts with (stored-json.ts); undefined when a codec reshapes it. */
   readonly #textPrefix: string | undefined;
 
@@ -274,7 +280,7 @@ export class RestStorage {
       const objects: KubeObject[] = [];
       const metadataTexts: (string | undefined)[] = [];
       for (const { stored, object } of items) {
-        const item = object ? { object, text: undefined } : (options.metadataFields && this.#pickedTableItem(stored, options.metadataFields)) || this.#tableItem(stored);
+        const item = object ? { object, text: undefined } : (options.metadataFields && this.#memoTableItem(stored, options.metadataFields)) || this.#tableItem(stored);
         objects.push(item.object);
         metadataTexts.push(item.text);
       }
@@ -287,6 +293,15 @@ export class RestStorage {
         for (let i = 0; i < page.items.length; i += TABLE_CHUNK) yield chunk(page.items.slice(i, i + TABLE_CHUNK));
       },
     };
+  }
+
+  /** #pickedTableItem, memoized by stored value (see #tableItems). */
+  #memoTableItem(stored: StoredValue, fields: readonly string[]): { object: KubeObject; text: string } | undefined {
+    const memo = this.#tableItems.get(stored);
+    if (memo && memo.fields === fields) return memo.item;
+    const item = this.#pickedTableItem(stored, fields);
+    if (item) this.#tableItems.set(stored, { fields, item });
+    return item;
   }
 
   /**

@@ -15,6 +15,7 @@ import type { LogRow } from './log.js';
 import { LogStore } from './log-store.js';
 
 runStoreContract({ name: 'memory, group commit', open: async (options) => new LogStore(new MemoryLog(), { ...options, groupCommit: true }) });
+runStoreContract({ name: 'memory, group commit, range cache', open: async (options) => new LogStore(new MemoryLog(), { ...options, groupCommit: true, cacheRanges: true }) });
 
 /** A memory log that counts transactions and can be told to fail appends of some keys. */
 class CountingLog extends MemoryLog {
@@ -33,6 +34,18 @@ class CountingLog extends MemoryLog {
     }
   }
 
+  reads = 0;
+
+  override range(...args: Parameters<MemoryLog['range']>): LogRow[] {
+    this.reads++;
+    return super.range(...args);
+  }
+
+  override get(key: string): LogRow | undefined {
+    if (!this.inTransaction) this.reads++;
+    return super.get(key);
+  }
+
   override append(row: LogRow): void {
     if (this.failKeys.has(row.key)) throw new Error(`disk on fire at ${row.key}`);
     super.append(row);
@@ -40,10 +53,10 @@ class CountingLog extends MemoryLog {
 }
 
 /** A store whose batches run when the test says so. */
-function manualStore(): { store: LogStore; log: CountingLog; runBatch(): void } {
+function manualStore(options: { cacheRanges?: boolean } = {}): { store: LogStore; log: CountingLog; runBatch(): void } {
   const log = new CountingLog();
   const queued: (() => void)[] = [];
-  const store = new LogStore(log, { groupCommit: true, schedule: (fn) => queued.push(fn) });
+  const store = new LogStore(log, { groupCommit: true, schedule: (fn) => queued.push(fn), ...options });
   return {
     store,
     log,
@@ -143,5 +156,74 @@ describe('LogStore group commit', () => {
     await store.close();
     assert.equal((await queued).modRevision, 1);
     await assert.rejects(store.create('/k/b', '2'), (err) => err instanceof StoreError && err.code === 'Closed');
+  });
+});
+
+describe('LogStore range cache', () => {
+  const keysOf = (items: { key: string }[]): string[] => items.map((i) => i.key);
+
+  test('a listed range follows every committed write; its lists, pages, counts and gets skip the driver', async () => {
+    const { store, log, runBatch } = manualStore({ cacheRanges: true });
+    const seed = ['/k/b', '/k/d', '/x/z'].map((k) => store.create(k, k));
+    runBatch();
+    await Promise.all(seed);
+    assert.deepEqual(keysOf((await store.list('/k/')).items), ['/k/b', '/k/d']);
+    const reads = log.reads;
+    const writes = [store.create('/k/a', 'a'), store.create('/k/c', 'c'), store.update('/k/d', 'd2'), store.delete('/k/b'), store.create('/x/y', 'y')];
+    runBatch();
+    await Promise.all(writes);
+    const all = await store.list('/k/');
+    assert.deepEqual(keysOf(all.items), ['/k/a', '/k/c', '/k/d']);
+    assert.equal(all.revision, 8);
+    assert.equal(all.items[2]!.value, 'd2');
+    assert.equal(all.items[2]!.modRevision, 6);
+    const page = await store.list('/k/', { after: '/k/a', limit: 1 });
+    assert.deepEqual([keysOf(page.items), page.remaining], [['/k/c'], 1]);
+    assert.equal(await store.count('/k/'), 3);
+    assert.equal((await store.get('/k/c'))?.value, 'c');
+    assert.equal(await store.get('/k/b'), undefined);
+    assert.equal(log.reads, reads, 'answered from the cache');
+    // Outside the cached range: the driver answers.
+    assert.equal((await store.get('/x/y'))?.value, 'y');
+    assert.equal(log.reads, reads + 1);
+  });
+
+  test('a paged first list (an informer\'s) fills the range: its next pages and a namespace inside it come from memory', async () => {
+    const { store, log, runBatch } = manualStore({ cacheRanges: true });
+    const seed = ['/s/a/1', '/s/a/2', '/s/b/1', '/s/b/2', '/s/c/1'].map((k) => store.create(k, k));
+    runBatch();
+    await Promise.all(seed);
+    const first = await store.list('/s/', { limit: 2 });
+    assert.deepEqual([keysOf(first.items), first.remaining], [['/s/a/1', '/s/a/2'], 3]);
+    const reads = log.reads;
+    const second = await store.list('/s/', { after: '/s/a/2', limit: 2 });
+    assert.deepEqual([keysOf(second.items), second.remaining], [['/s/b/1', '/s/b/2'], 1]);
+    assert.deepEqual(keysOf((await store.list('/s/b/')).items), ['/s/b/1', '/s/b/2']);
+    assert.equal(await store.count('/s/c/'), 1);
+    assert.equal(log.reads, reads, 'answered from the cache');
+  });
+
+  test('a write the driver refuses leaves the cached range as the driver has it', async () => {
+    const { store, log, runBatch } = manualStore({ cacheRanges: true });
+    await store.list('/k/');
+    log.failKeys.add('/k/bad');
+    const writes = [store.create('/k/good', '1'), store.create('/k/bad', 'x')];
+    runBatch();
+    await writes[0];
+    await assert.rejects(writes[1]!, /disk on fire/);
+    assert.deepEqual(keysOf((await store.list('/k/')).items), ['/k/good']);
+    assert.equal(await store.get('/k/bad'), undefined);
+  });
+
+  test('a watcher that reads in its handler sees the whole committed batch', async () => {
+    const { store, runBatch } = manualStore({ cacheRanges: true });
+    await store.list('/k/');
+    const seen: number[] = [];
+    await store.watch('/k/', 0, { onEvent: () => void store.list('/k/').then((l) => seen.push(l.items.length)) });
+    const writes = [store.create('/k/a', '1'), store.create('/k/b', '2')];
+    runBatch();
+    await Promise.all(writes);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(seen, [2, 2]);
   });
 });

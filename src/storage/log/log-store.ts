@@ -35,6 +35,7 @@ import type {
   WriteOptions,
 } from '../store.js';
 import { type LogDriver, type LogRow, rowEvent, rowValue } from './log.js';
+import { RangeCache } from './range-cache.js';
 import { WatchHub } from './watch-hub.js';
 
 export interface LogStoreOptions {
@@ -46,6 +47,12 @@ export interface LogStoreOptions {
   groupCommit?: boolean;
   /** Runs a batch on a later turn (default `setImmediate`); tests may inject their own. */
   schedule?: (fn: () => void) => void;
+  /**
+   * Keep the live rows of listed ranges in memory, current at every commit (range-cache.ts), so
+   * that lists, counts and gets inside them skip the driver. For drivers whose reads cost (SQLite);
+   * a memory driver has its rows in memory already. Default false.
+   */
+  cacheRanges?: boolean;
 }
 
 /** A write waiting for its batch. */
@@ -71,6 +78,12 @@ export class LogStore implements Store {
   readonly #compactBatch: number;
   readonly #groupCommit: boolean;
   readonly #schedule: (fn: () => void) => void;
+  readonly #cache: RangeCache | undefined;
+  /**
+   * The value handed out for a cached row, the same object every time: callers may key their
+   * own memos (decoded forms) on it. Values are read-only (the Store contract).
+   */
+  readonly #values = new WeakMap<LogRow, StoredValue>();
   #pending: PendingWrite[] = [];
   #closed = false;
 
@@ -84,6 +97,7 @@ export class LogStore implements Store {
     this.#compactBatch = Math.ceil(historySize / 10);
     this.#groupCommit = options.groupCommit ?? false;
     this.#schedule = options.schedule ?? ((fn) => void setImmediate(fn));
+    this.#cache = options.cacheRanges ? new RangeCache() : undefined;
     this.#hub = new WatchHub({
       readHistory: (prefix, page) => this.#readHistory(prefix, page),
       pageSize: options.watchPageSize,
@@ -100,6 +114,8 @@ export class LogStore implements Store {
 
   async get(key: string): Promise<StoredValue | undefined> {
     return this.#run(key, () => {
+      const hit = this.#cache?.get(key);
+      if (hit) return hit.row && this.#valueOf(hit.row);
       const row = this.#driver.get(key);
       return row && rowValue(row);
     });
@@ -108,6 +124,15 @@ export class LogStore implements Store {
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     return this.#run(prefix, () => {
       const limit = options.limit !== undefined && options.limit > 0 ? options.limit : 0;
+      const cache = this.#cache;
+      let cached = cache?.list(prefix, { after: options.after, limit });
+      if (!cached && cache && options.after === undefined) {
+        // A list's first page (an informer's list is paged) reads the whole range once: the
+        // pages after it, and every later list inside it, come from memory.
+        cache.fill(prefix, this.#driver.range(prefix, {}));
+        cached = cache.list(prefix, { limit });
+      }
+      if (cached) return { items: cached.rows.map((row) => this.#valueOf(row)), revision: this.#driver.currentRevision(), remaining: cached.remaining };
       const rows = this.#driver.range(prefix, { after: options.after, limit });
       const last = rows.at(-1);
       const remaining = limit > 0 && rows.length === limit && last ? this.#driver.count(prefix, { after: last.key }) : 0;
@@ -116,7 +141,7 @@ export class LogStore implements Store {
   }
 
   async count(prefix: string): Promise<number> {
-    return this.#run(prefix, () => this.#driver.count(prefix, {}));
+    return this.#run(prefix, () => this.#cache?.count(prefix) ?? this.#driver.count(prefix, {}));
   }
 
   async create(key: string, value: string): Promise<StoredValue> {
@@ -159,6 +184,7 @@ export class LogStore implements Store {
     if (this.#closed) return;
     this.#flush();
     this.#closed = true;
+    this.#cache?.clear();
     this.#hub.closeAll();
     this.#call('', () => this.#driver.close());
   }
@@ -192,6 +218,7 @@ export class LogStore implements Store {
   /** Publishes a committed write's event and compacts if due; returns its value or throws its refusal. */
   #settle(outcome: Outcome): StoredValue {
     if (!outcome.ok) throw outcome.err;
+    this.#cache?.apply(outcome.row);
     this.#hub.publish(rowEvent(outcome.row, outcome.prev));
     this.#compactIfDue();
     return rowValue(outcome.row);
@@ -215,6 +242,9 @@ export class LogStore implements Store {
         }
       });
     }
+    // The cache takes the whole batch before any event goes out: a watcher that reads in its
+    // handler sees every committed write.
+    if (this.#cache) for (const outcome of outcomes) if (outcome.ok) this.#cache.apply(outcome.row);
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
       if (outcome.ok) {
@@ -249,6 +279,12 @@ export class LogStore implements Store {
         return rowEvent(row, prev);
       });
     });
+  }
+
+  #valueOf(row: LogRow): StoredValue {
+    let value = this.#values.get(row);
+    if (!value) this.#values.set(row, (value = rowValue(row)));
+    return value;
   }
 
   /** Runs `fn` on an open store. */

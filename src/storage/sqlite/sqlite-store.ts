@@ -28,5 +28,5 @@ export function sqliteFile(dataDir: string): string {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 }); // it holds Secrets
-  return new LogStore(SqliteLog.open(sqliteFile(options.dataDir), { lockTimeoutMs: options.lockTimeoutMs }), { groupCommit: true, ...options });
+  return new LogStore(SqliteLog.open(sqliteFile(options.dataDir), { lockTimeoutMs: options.lockTimeoutMs }), { groupCommit: true, cacheRanges: true, ...options });
 }
