@@ -31,7 +31,9 @@ import { Scheduler, wantsScheduling } from './scheduler.js';
 import { Slots } from './slots.js';
 import { FifoPool } from './fifo-pool.js';
 import { SandboxBatcher } from './sandbox-batch.js';
+import { SandboxPool } from './sandbox-pool.js';
 import { HeldEvents } from './held-events.js';
+import { podTracerFromEnv } from './pod-trace.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
@@ -64,6 +66,8 @@ export interface AgentOptions {
   clusterCIDR?: string;
   /** Starts containers' launchers (the command helper); default: the agent spawns them. */
   starter?: ProcessStarter;
+  /** Network sandboxes kept made ahead (`--sandbox-pool`, sandbox-pool.ts); default 0: none. */
+  sandboxPool?: number;
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -137,8 +141,10 @@ export class NodeAgent {
       starts,
       fifos,
       sandboxes: new SandboxBatcher(o.runner, { log: o.log }),
+      pool: undefined,
       starter: o.starter,
       asRoot: process.getuid?.() === 0,
+      trace: podTracerFromEnv(),
       log: o.log,
       api: {
         patchStatus: async (pod: Pod, status: PodStatus) => {
@@ -192,7 +198,10 @@ export class NodeAgent {
       onDelete: (pod) => this.#workers.get(pod.metadata.uid)?.remove(),
     });
     this.#unbound.addHandlers({
-      onAdd: (pod) => this.#queue.add(objectKey(pod)),
+      onAdd: (pod) => {
+        this.#ctx.trace?.mark(pod, 'unbound-seen');
+        this.#queue.add(objectKey(pod));
+      },
       onUpdate: (_old, pod) => this.#queue.add(objectKey(pod)),
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
@@ -204,10 +213,17 @@ export class NodeAgent {
     // Whatever a previous agent that died left: its pods' namespaces and processes go, and
     // with them every address (stale-state.ts); its pods are recreated like after a reboot.
     const reaped = await reapPodSandboxes(o.runner, o.cluster);
-    if (reaped.length) o.log(`removed ${reaped.length} pod sandbox(es) a previous agent left: ${reaped.join(' ')}`);
+    if (reaped.pods.length) o.log(`removed ${reaped.pods.length} pod sandbox(es) a previous agent left: ${reaped.pods.join(' ')}`);
+    if (reaped.pool.length) o.log(`removed ${reaped.pool.length} warm pool sandbox(es) a previous agent left`);
     const orphans = await reapHostNetworkContainers(o.runner, o.cluster, o.dataDir);
     if (orphans.length) o.log(`killed ${orphans.length} hostNetwork container(s) a previous agent left`);
     this.#ctx.ipam.retain(new Set());
+    // Sandboxes made ahead while no pod starts (sandbox-pool.ts), once the stale ones are gone.
+    if ((o.sandboxPool ?? 0) > 0) {
+      const ctx = this.#ctx;
+      ctx.pool = new SandboxPool({ cluster: o.cluster, runner: o.runner, ipam: ctx.ipam, net: { prefix: cidr.prefix, gateway: hostIP }, size: o.sandboxPool!, slots: starts, clock: o.clock, mount: bin.busybox ? [bin.busybox, 'mount'] : [bin.mount], log: o.log });
+      ctx.pool.start();
+    }
     // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).
     const relay = (this.#apiRelay = new ApiRelay(hostIP, { target: apiTlsSocket(o.dataDir), log: o.log }));
     const apiEndpoints = this.#informers.informer(ENDPOINTS, { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' });
@@ -230,6 +246,7 @@ export class NodeAgent {
       nodeName: o.nodeName,
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
       events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: starts, clock: o.clock }),
+      trace: this.#ctx.trace,
     });
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
       const { namespace, name } = splitKey(key);
@@ -284,9 +301,11 @@ export class NodeAgent {
     this.#streams?.close();
     await this.#dns?.stop();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
+    await this.#ctx?.pool?.close().catch((err: unknown) => this.#o.log(`sandbox pool: ${String(err)}`));
     await this.#kubelet?.close();
     await this.#apiRelay?.close();
     await this.#schedulerDone;
+    await this.#ctx?.trace?.flush();
   }
 }
 

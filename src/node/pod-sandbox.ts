@@ -30,17 +30,39 @@ function sandboxNames(ctx: RuntimeContext, pod: Pod): { netns: string; hostVeth:
 }
 
 /**
- * Makes the node side of the pod's sandbox (netns, veth) ahead of the rest, batched with the
- * other pods' (ctx.sandboxes, sandbox-batch.ts). True when made; false for hostNetwork pods,
- * without a batcher, or when the batch failed for it (setUpSandbox then makes it all).
+ * What was made of a pod's sandbox before its start slot: nothing; its node side (netns and
+ * veth, batched with the other pods', sandbox-batch.ts); or a whole network sandbox from the
+ * warm pool (sandbox-pool.ts), already named for the pod and holding its address.
  */
-export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<boolean> {
-  if (pod.spec.hostNetwork || !ctx.sandboxes) return false;
-  return ctx.sandboxes.nodeSide(sandboxNames(ctx, pod));
+export type Prepared = { kind: 'none' } | { kind: 'node-side' } | { kind: 'pooled'; hostVeth: string; ip: string };
+
+/**
+ * Prepares the pod's network ahead of the rest: from the warm pool when it has a sandbox,
+ * else its node side batched with the other pods'. hostNetwork pods: nothing.
+ */
+export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<Prepared> {
+  if (pod.spec.hostNetwork) return { kind: 'none' };
+  const entry = ctx.pool?.take();
+  if (entry) {
+    try {
+      await ctx.pool!.adopt(entry, { netns: podNetns(ctx.cluster, pod.metadata.uid), owner: pod.metadata.uid });
+      return { kind: 'pooled', hostVeth: entry.hostVeth, ip: entry.ip };
+    } catch (err) {
+      ctx.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: pooled sandbox ${entry.netns} not taken (${err instanceof Error ? err.message : String(err)}); making one`);
+    }
+  }
+  if (!ctx.sandboxes) return { kind: 'none' };
+  return (await ctx.sandboxes.nodeSide(sandboxNames(ctx, pod))) ? { kind: 'node-side' } : { kind: 'none' };
 }
 
 /** Removes what prepareSandbox made for a pod that never got its sandbox. */
-export async function discardPrepared(ctx: RuntimeContext, pod: Pod): Promise<void> {
+export async function discardPrepared(ctx: RuntimeContext, pod: Pod, prepared: Prepared): Promise<void> {
+  if (prepared.kind === 'none') return;
+  if (prepared.kind === 'pooled') {
+    await removeSandbox(ctx.runner, { netns: podNetns(ctx.cluster, pod.metadata.uid), hostVeth: prepared.hostVeth });
+    ctx.ipam.release(pod.metadata.uid);
+    return;
+  }
   await removeSandbox(ctx.runner, sandboxNames(ctx, pod));
 }
 
@@ -48,7 +70,7 @@ export async function discardPrepared(ctx: RuntimeContext, pod: Pod): Promise<vo
  * The pod's sandbox: network (all of it, or with `prepared` the pod side only), /etc files,
  * volumes. A failed network set-up leaves none of it.
  */
-export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: boolean } = {}): Promise<Sandbox> {
+export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: Prepared } = {}): Promise<Sandbox> {
   const dir = podDir(ctx.dataDir, podRef(pod));
   // Made by writePodFiles below (its etc/ subdirectory), off the event loop.
   let plan: SandboxPlan | undefined;
@@ -56,13 +78,19 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   let netns = ctx.nodeNetns;
   let network: Promise<void> = Promise.resolve();
   if (!pod.spec.hostNetwork) {
-    podIP = ctx.ipam.allocate(pod.metadata.uid);
+    const prepared = options.prepared ?? { kind: 'none' };
+    // A pooled sandbox's address is the pod's already (the pool handed it over).
+    podIP = prepared.kind === 'pooled' ? prepared.ip : ctx.ipam.allocate(pod.metadata.uid);
     plan = planSandbox({ cluster: ctx.cluster, uid: pod.metadata.uid, ip: podIP, cidr: ctx.cidr });
     netns = plan.netns;
-    network = (options.prepared ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
-      ctx.ipam.release(pod.metadata.uid);
-      throw err;
-    });
+    if (prepared.kind === 'pooled') {
+      plan.hostVeth = prepared.hostVeth;
+    } else {
+      network = (prepared.kind === 'node-side' ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
+        ctx.ipam.release(pod.metadata.uid);
+        throw err;
+      });
+    }
   }
   const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
