@@ -29,6 +29,7 @@ import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { Slots } from './slots.js';
+import { StartsInFlight } from './starts-in-flight.js';
 import { FifoPool } from './fifo-pool.js';
 import { SandboxBatcher } from './sandbox-batch.js';
 import { SandboxPool } from './sandbox-pool.js';
@@ -47,6 +48,12 @@ import { UserspaceBackend } from '../proxy/userspace/index.js';
  * one waits on the kernel or the API, few enough that a burst finishes in order (slots.ts).
  */
 const START_SLOTS = 3;
+
+/**
+ * Bindings in flight at once: each is one API round trip, and a burst's pods wait for theirs
+ * in line (with 4, a burst of 50 waited up to 400 ms on a busy machine).
+ */
+const SCHEDULER_WORKERS = 16;
 
 export interface AgentOptions {
   cluster: string;
@@ -115,9 +122,11 @@ export class NodeAgent {
     const client = o.client;
     // Pods' events wait while pods are being started (held-events.ts).
     const starts = new Slots(START_SLOTS);
+    // Events and the warm pool's refills wait for the pods being started (starts-in-flight.ts).
+    const inFlight = new StartsInFlight();
     // Containers' output FIFOs, made ahead in dozens (fifo-pool.ts).
     const fifos = new FifoPool(join(runDir(o.dataDir), 'fifos'), { runner: o.runner, mkfifo: bin.mkfifo });
-    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: starts, clock: o.clock });
+    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: inFlight, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
     const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
@@ -139,6 +148,7 @@ export class NodeAgent {
       events,
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
       starts,
+      inFlight,
       fifos,
       sandboxes: new SandboxBatcher(o.runner, { log: o.log }),
       pool: undefined,
@@ -221,7 +231,7 @@ export class NodeAgent {
     // Sandboxes made ahead while no pod starts (sandbox-pool.ts), once the stale ones are gone.
     if ((o.sandboxPool ?? 0) > 0) {
       const ctx = this.#ctx;
-      ctx.pool = new SandboxPool({ cluster: o.cluster, runner: o.runner, ipam: ctx.ipam, net: { prefix: cidr.prefix, gateway: hostIP }, size: o.sandboxPool!, slots: starts, clock: o.clock, mount: bin.busybox ? [bin.busybox, 'mount'] : [bin.mount], log: o.log });
+      ctx.pool = new SandboxPool({ cluster: o.cluster, runner: o.runner, ipam: ctx.ipam, net: { prefix: cidr.prefix, gateway: hostIP }, size: o.sandboxPool!, slots: ctx.inFlight, clock: o.clock, mount: bin.busybox ? [bin.busybox, 'mount'] : [bin.mount], log: o.log });
       ctx.pool.start();
     }
     // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).
@@ -245,14 +255,14 @@ export class NodeAgent {
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
-      events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: starts, clock: o.clock }),
+      events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: inFlight, clock: o.clock }),
       trace: this.#ctx.trace,
     });
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
       const { namespace, name } = splitKey(key);
       const pod = this.#unbound.cache.get(name, namespace);
       if (pod && wantsScheduling(pod)) await scheduler.schedule(pod);
-    }, { workers: 4, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
+    }, { workers: SCHEDULER_WORKERS, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
   }
 
   /** The worker of a pod by name (the live one when an older pod of that name is terminating). */

@@ -8,19 +8,24 @@
 import type { KubeObject } from '../api/types.js';
 import type { Clock, TimerHandle } from '../client/index.js';
 import type { EventSink } from './runtime-context.js';
-import type { Slots } from './slots.js';
+
+/** What the events wait for: pods being started (starts-in-flight.ts, or start slots). */
+export interface StartsLike {
+  readonly busy: number;
+  idle(): Promise<void>;
+}
 
 type Held = [KubeObject, 'Normal' | 'Warning', string, string];
 
 export class HeldEvents implements EventSink {
   readonly #sink: EventSink;
-  readonly #slots: Slots;
+  readonly #slots: Pick<StartsLike, 'busy' | 'idle'>;
   readonly #clock: Clock;
   readonly #maxHoldMs: number;
   #held: Held[] = [];
   #timer: TimerHandle | undefined;
 
-  constructor(sink: EventSink, options: { slots: Slots; clock: Clock; maxHoldMs?: number }) {
+  constructor(sink: EventSink, options: { slots: Pick<StartsLike, 'busy' | 'idle'>; clock: Clock; maxHoldMs?: number }) {
     this.#sink = sink;
     this.#slots = options.slots;
     this.#clock = options.clock;

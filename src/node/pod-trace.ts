@@ -1,8 +1,9 @@
 /**
  * @module Per-pod phase timestamps, for measuring where a pod's start goes (bench/pods.bench.ts):
  * with `KUBITO_POD_TRACE=<file>` in the agent's environment, each `mark(pod, phase)` records
- * `<epoch ms, 0.1 ms> <namespace>/<name> <phase>` and the lines are appended to the file in
- * batches (every 100 ms and at `flush()`), off the event loop. Without it, `mark` does nothing.
+ * `<epoch ms, 0.1 ms> <namespace>/<name> <phase>` and the lines are appended to the file at
+ * `flush()` (the agent's stop) or every 2,000 lines, off the event loop: a trace must not cost
+ * the burst it measures. Without it, `mark` does nothing.
  */
 import { appendFile } from 'node:fs/promises';
 
@@ -20,7 +21,6 @@ export function traceLine(epochMs: number, pod: { metadata: { namespace: string;
 export class FilePodTracer implements PodTracer {
   readonly #file: string;
   #lines: string[] = [];
-  #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
 
   constructor(file: string) {
@@ -29,13 +29,11 @@ export class FilePodTracer implements PodTracer {
 
   mark(pod: { metadata: { namespace: string; name: string } }, phase: string): void {
     this.#lines.push(traceLine(performance.timeOrigin + performance.now(), pod, phase));
-    this.#timer ??= setTimeout(() => void this.flush(), 100);
+    if (this.#lines.length >= 2000) void this.flush();
   }
 
   /** Writes what is buffered; resolves once it is on disk. */
   flush(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
     const text = this.#lines.join('');
     this.#lines = [];
     if (text) this.#writing = this.#writing.then(() => appendFile(this.#file, text)).catch(() => undefined);

@@ -47,12 +47,15 @@ export class PodWorker {
   #pullFailedAt = new Map<string, number>();
   #backoffReported = new Map<string, number>();
   readonly #onDone: () => void;
+  /** Ends this pod's start in ctx.inFlight: after its first sync. */
+  #startEnded: (() => void) | undefined;
 
   constructor(pod: Pod, ctx: RuntimeContext, options: { onDone: () => void }) {
     this.#pod = pod;
     this.#ctx = ctx;
     this.#onDone = options.onDone;
     ctx.trace?.mark(pod, 'seen');
+    this.#startEnded = ctx.inFlight?.begin();
     this.#startTime = pod.status?.startTime;
     const make = (init: boolean) => (spec: Pod['spec']['containers'][number]) =>
       new Container(spec, { init, ctx, pod: () => this.#pod, onChange: () => this.requestSync() });
@@ -116,6 +119,7 @@ export class PodWorker {
           this.#ctx.log(`pod ${this.#pod.metadata.namespace}/${this.#pod.metadata.name}: ${err instanceof Error ? err.message : String(err)}`);
           this.#wakeIn(1000);
         }
+        this.#startEnded?.();
       }
     } finally {
       this.#running = undefined;
@@ -318,6 +322,7 @@ export class PodWorker {
   /** Agent shutdown: containers stopped (2 s grace), sandbox removed; the API keeps the pod. */
   async shutdown(): Promise<void> {
     this.#done = true;
+    this.#startEnded?.();
     if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
     await this.idle().catch(() => undefined);
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.stop(0)));

@@ -16,6 +16,7 @@ import type { Slots } from './slots.js';
 import type { FifoMaker } from './fifo-pool.js';
 import type { SandboxBatcher } from './sandbox-batch.js';
 import type { SandboxPool } from './sandbox-pool.js';
+import type { StartsInFlight } from './starts-in-flight.js';
 import type { ProcessStarter } from './container-process.js';
 import type { PodTracer } from './pod-trace.js';
 
@@ -62,6 +63,8 @@ export interface RuntimeContext {
   fifos?: FifoMaker;
   /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */
   starts?: Slots;
+  /** Pods being started, until their first sync is done (deferrable work waits for none). */
+  inFlight?: StartsInFlight;
   /** The agent runs as root (nginx workers then run as root too). */
   asRoot: boolean;
   /** Per-pod phase timestamps (pod-trace.ts), when asked for. */

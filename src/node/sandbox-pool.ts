@@ -24,7 +24,6 @@ import type { Ipam } from './ipam.js';
 import { poolHostVeth, poolNetns } from './names.js';
 import type { Runner } from './runner.js';
 import { nodeSideLines } from './sandbox-plan.js';
-import type { Slots } from './slots.js';
 
 /** An idle sandbox of the pool. */
 export interface PoolEntry {
@@ -76,7 +75,8 @@ export interface SandboxPoolOptions {
   quietMs?: number;
   /** At most this many made per refill. */
   batch?: number;
-  slots?: Slots;
+  /** Pods being started (starts-in-flight.ts): refills wait until none is. */
+  slots?: { readonly busy: number; readonly waiting: number; idle(): Promise<void> };
   clock: Clock;
   /** Program for the bind mount of `adopt` (busybox's is cheaper to start); default `mount`. */
   mount?: string[];
