@@ -231,7 +231,7 @@ export class NodeAgent {
     // Sandboxes made ahead while no pod starts (sandbox-pool.ts), once the stale ones are gone.
     if ((o.sandboxPool ?? 0) > 0) {
       const ctx = this.#ctx;
-      ctx.pool = new SandboxPool({ cluster: o.cluster, runner: o.runner, ipam: ctx.ipam, net: { prefix: cidr.prefix, gateway: hostIP }, size: o.sandboxPool!, slots: ctx.inFlight, clock: o.clock, mount: bin.busybox ? [bin.busybox, 'mount'] : [bin.mount], log: o.log });
+      ctx.pool = new SandboxPool({ cluster: o.cluster, runner: o.runner, ipam: ctx.ipam, net: { prefix: cidr.prefix, gateway: hostIP }, size: o.sandboxPool!, slots: ctx.inFlight, clock: o.clock, mount: bin.busybox ? [bin.busybox, 'mount'] : [bin.mount], scratchDir: runDir(o.dataDir), log: o.log });
       ctx.pool.start();
     }
     // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).

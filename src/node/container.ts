@@ -31,7 +31,8 @@ export interface SandboxInfo {
   netns: string;
   podIP: string;
   hostname: string;
-  etc: { hosts: string; resolvConf: string; hostname: string };
+  /** The /etc files; `fstab` binds them all at once (sandbox.ts writePodFiles). */
+  etc: { hosts: string; resolvConf: string; hostname: string; fstab?: string };
   /** Volume name -> host directory. */
   volumes: Map<string, string>;
 }
