@@ -73,6 +73,8 @@ export interface AgentOptions {
   clusterCIDR?: string;
   /** Starts containers' launchers (the command helper); default: the agent spawns them. */
   starter?: ProcessStarter;
+  /** Where the pods' generated /etc files go (tmpfs, the agent's lifetime); default the pod dirs. */
+  scratchDir?: string;
   /** Network sandboxes kept made ahead (`--sandbox-pool`, sandbox-pool.ts); default 0: none. */
   sandboxPool?: number;
 }
@@ -124,8 +126,9 @@ export class NodeAgent {
     const starts = new Slots(START_SLOTS);
     // Events and the warm pool's refills wait for the pods being started (starts-in-flight.ts).
     const inFlight = new StartsInFlight();
-    // Containers' output FIFOs, made ahead in dozens (fifo-pool.ts).
-    const fifos = new FifoPool(join(runDir(o.dataDir), 'fifos'), { runner: o.runner, mkfifo: bin.mkfifo });
+    // Containers' output FIFOs, made ahead (fifo-pool.ts): 128 at a time (64 containers), so that
+    // a burst of 50 pods (100 FIFOs) does not run out and make its own inside its start slots.
+    const fifos = new FifoPool(join(runDir(o.dataDir), 'fifos'), { runner: o.runner, mkfifo: bin.mkfifo, batch: 128 });
     const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: inFlight, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
@@ -149,6 +152,7 @@ export class NodeAgent {
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
       starts,
       inFlight,
+      scratchDir: o.scratchDir,
       fifos,
       sandboxes: new SandboxBatcher(o.runner, { log: o.log }),
       pool: undefined,

@@ -139,8 +139,10 @@ export class Container {
     const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
     await mkdir(dirname(logPath), { recursive: true });
     const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
+    ctx.trace?.mark(pod, 'start-env');
     if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
     else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
+    ctx.trace?.mark(pod, 'start-fifos');
     const run: Run = {
       index,
       containerID: randomBytes(32).toString('hex'),

@@ -96,7 +96,7 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
   for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
   // The files are written while `ip` sets up the network.
-  const files = writePodFiles(dir, {
+  const files = writePodFiles(ctx.scratchDir ? join(ctx.scratchDir, pod.metadata.uid) : dir, {
     hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
     hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
     resolvConf: renderResolvConf(dns.config),
@@ -104,6 +104,7 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   files.catch(() => undefined);
   await network;
   const etc = await files;
+  ctx.trace?.mark(pod, 'sandbox-files');
   const volumes = await setUpVolumes(ctx, pod, dir);
   return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes };
 }
@@ -174,6 +175,7 @@ export async function tearDownSandbox(ctx: RuntimeContext, pod: Pod, sandbox: Sa
 }
 
 /** Removes everything the pod left under the data dir (after its final delete). */
-export function removePodFiles(ctx: Pick<RuntimeContext, 'dataDir'>, pod: Pod): void {
+export function removePodFiles(ctx: Pick<RuntimeContext, 'dataDir' | 'scratchDir'>, pod: Pod): void {
   rmSync(podDir(ctx.dataDir, podRef(pod)), { recursive: true, force: true });
+  if (ctx.scratchDir) rmSync(join(ctx.scratchDir, pod.metadata.uid), { recursive: true, force: true });
 }

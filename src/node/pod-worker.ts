@@ -154,7 +154,7 @@ export class PodWorker {
     let prepared: Prepared = { kind: 'none' };
     if (!this.#sandbox) {
       prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
-      ctx.trace?.mark(this.#pod, 'node-side');
+      ctx.trace?.mark(this.#pod, `prepared-${prepared.kind}`);
     }
     const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared, true));
     if (!ran) return this.#publish();

@@ -63,6 +63,11 @@ export interface RuntimeContext {
   fifos?: FifoMaker;
   /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */
   starts?: Slots;
+  /**
+   * A directory on tmpfs living as long as the agent, for the pods' generated /etc files
+   * (`<dir>/<uid>/etc/`); none: under each pod's directory.
+   */
+  scratchDir?: string;
   /** Pods being started, until their first sync is done (deferrable work waits for none). */
   inFlight?: StartsInFlight;
   /** The agent runs as root (nginx workers then run as root too). */
