@@ -4,7 +4,7 @@ import { parseAgentFlags } from './flags.js';
 
 test('flags and their defaults', () => {
   assert.deepEqual(parseAgentFlags(['--cluster', 'demo', '--data-dir=/d']), {
-    cluster: 'demo', dataDir: '/d', nodeName: 'demo-node', podCIDR: '10.244.0.0/24', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', resolvConf: '/etc/resolv.conf', proxyMode: 'nftables', clusterCIDR: '10.244.0.0/16', sandboxPool: 32,
+    cluster: 'demo', dataDir: '/d', nodeName: 'demo-node', podCIDR: '10.244.0.0/24', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', resolvConf: '/etc/resolv.conf', proxyMode: 'nftables', clusterCIDR: '10.244.0.0/16', sandboxPool: 64,
   });
   assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--proxy-mode', 'iptables']).proxyMode, 'iptables');
   assert.throws(() => parseAgentFlags(['--cluster=a', '--data-dir=/d', '--proxy-mode=ipvs']), /--proxy-mode must be/);
