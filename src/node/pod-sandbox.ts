@@ -19,6 +19,11 @@ import { createSandboxSteps, planSandbox, type SandboxPlan } from './sandbox-pla
 export interface Sandbox extends SandboxInfo {
   /** Undefined for hostNetwork pods (nothing to remove). */
   plan?: SandboxPlan;
+  /**
+   * A pool sandbox not yet settled (settleSandboxName): `netns` is still the pool's name, the
+   * pod's own (plan.netns) comes when `named` resolves with undefined.
+   */
+  pooled?: { poolNetns: string; named: Promise<string | undefined> };
 }
 
 function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
@@ -32,9 +37,13 @@ function sandboxNames(ctx: RuntimeContext, pod: Pod): { netns: string; hostVeth:
 /**
  * What was made of a pod's sandbox before its start slot: nothing; its node side (netns and
  * veth, batched with the other pods', sandbox-batch.ts); or a whole network sandbox from the
- * warm pool (sandbox-pool.ts), already named for the pod and holding its address.
+ * warm pool (sandbox-pool.ts) holding the pod's address, being named for the pod (`named`:
+ * undefined once it is, else why not).
  */
-export type Prepared = { kind: 'none' } | { kind: 'node-side' } | { kind: 'pooled'; hostVeth: string; ip: string };
+export type Prepared =
+  | { kind: 'none' }
+  | { kind: 'node-side' }
+  | { kind: 'pooled'; hostVeth: string; ip: string; poolNetns: string; named: Promise<string | undefined> };
 
 /**
  * Prepares the pod's network ahead of the rest: from the warm pool when it has a sandbox,
@@ -44,12 +53,9 @@ export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<Pre
   if (pod.spec.hostNetwork) return { kind: 'none' };
   const entry = ctx.pool?.take();
   if (entry) {
-    try {
-      await ctx.pool!.adopt(entry, { netns: podNetns(ctx.cluster, pod.metadata.uid), owner: pod.metadata.uid });
-      return { kind: 'pooled', hostVeth: entry.hostVeth, ip: entry.ip };
-    } catch (err) {
-      ctx.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: pooled sandbox ${entry.netns} not taken (${err instanceof Error ? err.message : String(err)}); making one`);
-    }
+    // Not awaited: the first container may start by the pool's name (settleSandboxName).
+    const named = ctx.pool!.adopt(entry, { netns: podNetns(ctx.cluster, pod.metadata.uid), owner: pod.metadata.uid });
+    return { kind: 'pooled', hostVeth: entry.hostVeth, ip: entry.ip, poolNetns: entry.netns, named };
   }
   if (!ctx.sandboxes) return { kind: 'none' };
   return (await ctx.sandboxes.nodeSide(sandboxNames(ctx, pod))) ? { kind: 'node-side' } : { kind: 'none' };
@@ -59,7 +65,9 @@ export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<Pre
 export async function discardPrepared(ctx: RuntimeContext, pod: Pod, prepared: Prepared): Promise<void> {
   if (prepared.kind === 'none') return;
   if (prepared.kind === 'pooled') {
+    await prepared.named;
     await removeSandbox(ctx.runner, { netns: podNetns(ctx.cluster, pod.metadata.uid), hostVeth: prepared.hostVeth });
+    await removeSandbox(ctx.runner, { netns: prepared.poolNetns, hostVeth: prepared.hostVeth });
     ctx.ipam.release(pod.metadata.uid);
     return;
   }
@@ -77,6 +85,7 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   let podIP = ctx.hostIP;
   let netns = ctx.nodeNetns;
   let network: Promise<void> = Promise.resolve();
+  let pooled: Sandbox['pooled'];
   if (!pod.spec.hostNetwork) {
     const prepared = options.prepared ?? { kind: 'none' };
     // A pooled sandbox's address is the pod's already (the pool handed it over).
@@ -85,6 +94,8 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
     netns = plan.netns;
     if (prepared.kind === 'pooled') {
       plan.hostVeth = prepared.hostVeth;
+      netns = prepared.poolNetns;
+      pooled = { poolNetns: prepared.poolNetns, named: prepared.named };
     } else {
       network = (prepared.kind === 'node-side' ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
         ctx.ipam.release(pod.metadata.uid);
@@ -106,7 +117,27 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   const etc = await files;
   ctx.trace?.mark(pod, 'sandbox-files');
   const volumes = await setUpVolumes(ctx, pod, dir);
-  return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes };
+  return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes, pooled };
+}
+
+/**
+ * Once nothing is about to enter a pool sandbox by the pool's name (its first containers run):
+ * the pod's own name takes over and the pool's goes; should naming it have failed, the pool's
+ * name stays the sandbox's (and is what its removal removes). Idempotent.
+ */
+export async function settleSandboxName(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
+  const pooled = sandbox?.pooled;
+  if (!sandbox?.plan || !pooled) return;
+  const why = await pooled.named;
+  if (sandbox.pooled !== pooled) return;
+  sandbox.pooled = undefined;
+  if (why === undefined) {
+    sandbox.netns = sandbox.plan.netns;
+    ctx.pool?.forget(pooled.poolNetns);
+  } else {
+    ctx.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: its sandbox keeps the pool's name ${pooled.poolNetns} (${why})`);
+    sandbox.plan.netns = pooled.poolNetns;
+  }
 }
 
 async function setUpVolumes(ctx: RuntimeContext, pod: Pod, dir: string): Promise<Map<string, string>> {
@@ -170,6 +201,7 @@ async function podSideOnly(ctx: RuntimeContext, plan: SandboxPlan): Promise<void
 
 /** Removes the sandbox's network and frees its address; the pod's files stay (logs). */
 export async function tearDownSandbox(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
+  await settleSandboxName(ctx, pod, sandbox);
   if (sandbox?.plan) await removeSandbox(ctx.runner, sandbox.plan);
   if (!pod.spec.hostNetwork) ctx.ipam.release(pod.metadata.uid);
 }

@@ -9,7 +9,7 @@
 import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
 import { Container, ContainerConfigError, ImagePullError } from './container.js';
-import { discardPrepared, prepareSandbox, removePodFiles, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
+import { discardPrepared, prepareSandbox, removePodFiles, settleSandboxName, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
 import { podStatus } from './pod-status.js';
 import type { Pod, PodStatus } from './pod-view.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -160,6 +160,8 @@ export class PodWorker {
     if (!ran) return this.#publish();
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
     ctx.trace?.mark(this.#pod, 'program');
+    // Its containers are in: a pool sandbox takes the pod's name (not awaited by the status).
+    if (this.#sandbox?.pooled) void settleSandboxName(ctx, this.#pod, this.#sandbox).catch((err: unknown) => ctx.log(String(err)));
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
       // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).

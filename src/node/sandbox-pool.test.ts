@@ -61,10 +61,13 @@ test('fills to its size, hands out the oldest first, renames it for the pod and 
     assert.deepEqual(s.ipam.allocations(), { '10.244.0.2': poolOwner('00000001'), '10.244.0.3': poolOwner('00000002') });
     const entry = s.pool.take()!;
     assert.deepEqual(entry, { id: '00000001', netns: 'kubito-demo-w00000001', hostVeth: 'kw00000001', ip: '10.244.0.2' });
-    await s.pool.adopt(entry, { netns: 'kubito-demo-pabcdef01', owner: 'uid-1' });
+    const named = s.pool.adopt(entry, { netns: 'kubito-demo-pabcdef01', owner: 'uid-1' });
+    assert.equal(s.ipam.allocations()['10.244.0.2'], 'uid-1', 'the address is the pod\'s at once');
+    assert.equal(await named, undefined);
     assert.equal(readFileSync(join(s.netnsDir, 'kubito-demo-pabcdef01'), 'utf8'), '', 'the mount point is made');
     assert.ok(s.runner.lines().some((l) => /^busybox mount -a -T \S+\.fstab$/.test(l)), s.runner.lines().join('\n'));
-    assert.equal(s.ipam.allocations()['10.244.0.2'], 'uid-1');
+    assert.ok(!s.runner.lines().includes('ip -force -batch -'), 'the pool name stays until its owner is done with it');
+    s.pool.forget(entry.netns);
     await settle();
     assert.ok(s.runner.lines().includes('ip -force -batch -'), 'the pool name is removed');
     // Taking one refills (after the quiet time), the new entry with the next free address.
@@ -93,15 +96,15 @@ test('an entry the fill did not finish is removed and its address freed', async 
   }
 });
 
-test('a failed rename gives the entry up (the caller makes its own sandbox)', async () => {
+test('a failed rename says why; the sandbox keeps the pool\'s name and the pod its address', async () => {
   const s = setUp({ size: 1, made: 'ok 00000001\n', bound: false });
   try {
     s.pool.start();
     await s.clock.advance(100);
     await settle();
     s.runner.answer('busybox mount', { code: 1, stderr: 'mount: permission denied' });
-    await assert.rejects(s.pool.adopt(s.pool.take()!, { netns: 'kubito-demo-pabcdef01', owner: 'uid-1' }), /bind mount of kubito-demo-w00000001 as kubito-demo-pabcdef01 failed: mount: permission denied/);
-    assert.deepEqual(s.ipam.allocations(), {});
+    assert.match((await s.pool.adopt(s.pool.take()!, { netns: 'kubito-demo-pabcdef01', owner: 'uid-1' }))!, /bind mount of kubito-demo-w00000001 as kubito-demo-pabcdef01 failed: mount: permission denied/);
+    assert.deepEqual(s.ipam.allocations(), { '10.244.0.2': 'uid-1' });
   } finally {
     s.cleanup();
   }

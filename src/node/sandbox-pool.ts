@@ -2,11 +2,12 @@
  * @module A warm pool of pod sandboxes made ahead: network namespaces `kubito-<cluster>-w<8 hex>`
  * with `lo` up and `eth0` (the pod end of a veth `kw<8 hex>` on the bridge) holding an address
  * of the node's /24 and the default route — everything of a sandbox that does not depend on the
- * pod. A pod arriving takes one (`take`, first made first), and `adopt` renames it to the pod's
- * own name, `kubito-<cluster>-p<8 hex of its uid>` (a bind mount of the namespace under the new
- * name — for every pod adopting in the same turn, one `mount -a -T <fstab>` process; the old
- * names are removed by one `ip -batch` right after), and hands its address to the pod in the
- * address table (owner `pool:<hex>` → the pod's uid). Making a namespace and a
+ * pod. A pod arriving takes one (`take`, first made first); `adopt` hands its address to the pod
+ * in the address table at once (owner `pool:<hex>` → the pod's uid) and names the namespace
+ * for the pod too, `kubito-<cluster>-p<8 hex of its uid>` (a bind mount of it under the new
+ * name — for every pod adopting in the same turn, one `mount -a -T <fstab>` process). The pod
+ * need not wait for that: its first container can start in the pool's name, which its owner
+ * removes (`forget`, batched: one `ip -batch`) once nothing is about to enter by it. Making a namespace and a
  * veth is the kernel's costliest step of a pod start (≈ 8 ms each on this machine, half a second
  * for a burst of 50); the pool does it while nothing starts.
  *
@@ -119,7 +120,7 @@ export class SandboxPool {
   #forget: string[] = [];
   #forgetting: Promise<void> | undefined;
   #retryMs = 0;
-  #adopting: Array<{ entry: PoolEntry; netns: string; owner: string; resolve: () => void; reject: (err: Error) => void }> = [];
+  #adopting: Array<{ entry: PoolEntry; netns: string; resolve: (bound: string | undefined) => void }> = [];
   #adoptRunning = false;
   #adoptBatches = 0;
 
@@ -148,9 +149,15 @@ export class SandboxPool {
    * Makes the entry the pod's sandbox: its namespace is now `netns` as well (the pool's name is
    * removed shortly after), its address is `owner`'s. Rejects (the entry removed) on failure.
    */
-  adopt(entry: PoolEntry, options: { netns: string; owner: string }): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#adopting.push({ entry, ...options, resolve, reject });
+  /**
+   * Gives the entry to `owner`: its address now; its namespace also named `netns` once the
+   * promise resolves with undefined (or, failing that, with why not: the pool's name then stays
+   * the sandbox's only name). The pool's name is the owner's to `forget` when it is done with it.
+   */
+  adopt(entry: PoolEntry, options: { netns: string; owner: string }): Promise<string | undefined> {
+    this.#o.ipam.transfer(poolOwner(entry.id), options.owner);
+    return new Promise((resolve) => {
+      this.#adopting.push({ entry, netns: options.netns, resolve });
       if (!this.#adoptRunning) {
         this.#adoptRunning = true;
         setImmediate(() => void this.#drainAdopts());
@@ -164,11 +171,7 @@ export class SandboxPool {
     const isBound = this.#o.isBound ?? sameFile;
     while (this.#adopting.length) {
       const batch = this.#adopting.splice(0);
-      const fail = (a: (typeof batch)[number], err: unknown): void => {
-        this.#o.ipam.release(poolOwner(a.entry.id));
-        this.#forgetName(a.entry.netns);
-        a.reject(err instanceof Error ? err : new Error(String(err)));
-      };
+      const fail = (a: (typeof batch)[number], err: unknown): void => a.resolve(err instanceof Error ? err.message : String(err));
       // The mount points; an existing name is refused (a stale one is reaped at start).
       const made = await Promise.allSettled(batch.map((a) => writeFile(`${dir}/${a.netns}`, '', { flag: 'wx' })));
       const ready = batch.filter((a, i) => {
@@ -190,9 +193,7 @@ export class SandboxPool {
       const bound = await Promise.all(ready.map((a) => isBound(`${dir}/${a.entry.netns}`, `${dir}/${a.netns}`)));
       ready.forEach((a, i) => {
         if (bound[i]) {
-          this.#o.ipam.transfer(poolOwner(a.entry.id), a.owner);
-          this.#forgetName(a.entry.netns);
-          a.resolve();
+          a.resolve(undefined);
         } else {
           void rm(`${dir}/${a.netns}`, { force: true }).catch(() => undefined);
           fail(a, new Error(`bind mount of ${a.entry.netns} as ${a.netns} failed${said ? `: ${said}` : ''}`));
@@ -265,6 +266,11 @@ export class SandboxPool {
     await this.#flushForget();
     // Without a made entry, the next try waits (a full table, a kernel refusing).
     this.#retryMs = made.size ? 0 : 5000;
+  }
+
+  /** Removes a pool name no longer used (batched with the others of this turn). */
+  forget(netns: string): void {
+    this.#forgetName(netns);
   }
 
   #forgetName(netns: string): void {
