@@ -160,8 +160,9 @@ export class PodWorker {
     if (!ran) return this.#publish();
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
     ctx.trace?.mark(this.#pod, 'program');
-    // Its containers are in: a pool sandbox takes the pod's name (not awaited by the status).
-    if (this.#sandbox?.pooled) void settleSandboxName(ctx, this.#pod, this.#sandbox).catch((err: unknown) => ctx.log(String(err)));
+    // Its containers are in: a pool sandbox takes the pod's name before Running is reported, so
+    // that whoever sees Running finds `kubito-<cluster>-p<uid>` (the bind was made meanwhile).
+    if (this.#sandbox?.pooled) await settleSandboxName(ctx, this.#pod, this.#sandbox);
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
       // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
