@@ -29,7 +29,7 @@ const LIMIT_MS = 60_000;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 function rssMiB(pid: number): number {
@@ -96,6 +96,48 @@ class Transitions {
   }
 }
 
+/** The agent's phase marks (KUBITO_POD_TRACE, src/node/pod-trace.ts) of the burst's pods, ms from its start. */
+function addAgentPhases(phases: Map<string, number[]>, file: string, burst: { start: number; names: Set<string> }): void {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const first = new Map<string, Map<string, number>>();
+  for (const line of text.split('\n')) {
+    const [at, ref, phase] = line.split(' ');
+    const pod = ref?.split('/')[1];
+    if (!phase || !burst.names.has(pod)) continue;
+    if (!first.has(phase)) first.set(phase, new Map());
+    if (!first.get(phase)!.has(pod)) first.get(phase)!.set(pod, Number(at) - burst.start);
+  }
+  for (const [phase, byPod] of first) phases.set(`agent: ${phase}`, [...byPod.values()]);
+}
+
+/** Per phase, ms from the burst's start: p50 rows, and a table of p50/p90/p99 on stderr. */
+function reportPhases(phases: Map<string, number[]>): void {
+  const order = [...phases].sort(([, a], [, b]) => percentile(a, 50) - percentile(b, 50));
+  console.error(`burst phases, ms from the burst's start (first / p50 / p90 / p99, pods):`);
+  for (const [phase, values] of order) {
+    console.error(`  ${phase.padEnd(28)} ${[0, 50, 90, 99].map((p) => String(Math.round(percentile(values, p))).padStart(5)).join(' /')}  (${values.length})`);
+    report({ name: `pod burst of ${BURST}, start -> ${phase}, p50`, value: Math.round(percentile(values, 50)), unit: 'ms', goal: '' });
+  }
+}
+
+/**
+ * Resolves once the agent, with its processes, has used at most 10 ms of CPU per 100 ms three
+ * times running (its deferred work done: warm pool refills, held events); at most 5 s.
+ */
+async function settled(agentPid: number): Promise<void> {
+  for (let i = 0, quiet = 0, last = treeCpuMs(agentPid); i < 50 && quiet < 3; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = treeCpuMs(agentPid);
+    quiet = now - last <= 10 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
 function busybox(name: string): KubeObject {
   return {
     apiVersion: 'v1',
@@ -107,6 +149,8 @@ function busybox(name: string): KubeObject {
 
 async function main(): Promise<void> {
   let burst: { running: number[]; ready: number[] } | undefined;
+  let burstStart = 0;
+  let burstNames = new Set<string>();
   if (process.getuid?.() !== 0 || spawnSync('ip', ['netns', 'list']).status !== 0) {
     console.error('pods.bench: needs root and network namespaces; skipped');
     return;
@@ -114,7 +158,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-pods-'));
   const name = `benchpods${process.pid % 100000}`;
   const dataDir = join(dir, 'data');
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', '--store', 'memory'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const traceFile = join(dir, 'pod-trace.log');
+  // KUBITO_BENCH_CP_NODE_OPTIONS: Node options for the control plane alone (e.g. --cpu-prof).
+  const cpOptions = (process.env.KUBITO_BENCH_CP_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...cpOptions, join(ROOT, 'bin', 'kubito.js'), 'up', '--name', name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', '--store', 'memory'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KUBITO_POD_TRACE: traceFile } });
+  let phases: Map<string, number[]> | undefined;
   const deadline = setTimeout(() => {
     console.error(`pods.bench took longer than ${LIMIT_MS / 1000} s; stopping`);
     child.kill('SIGKILL');
@@ -151,14 +199,21 @@ async function main(): Promise<void> {
     report({ name: 'pod create -> Running, single (median of 5)', value: Math.round(percentile(single.running, 50)), unit: 'ms', goal: '< 150 ms' });
     report({ name: 'pod create -> Ready, single (median of 5)', value: Math.round(percentile(single.ready, 50)), unit: 'ms', goal: '' });
 
+    // A burst created at once, on a settled node (what the singles started done), as on a node
+    // that has been up a while.
+    await settled(agentPid);
     // A burst created at once.
     const names = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
     const t0 = performance.now();
     const cpu0 = treeCpuMs(agentPid);
     const cpCpu0 = treeCpuMs(child.pid!) - cpu0;
-    await Promise.all(names.map((n) => pods.create(busybox(n))));
+    const mono0 = process.hrtime.bigint() / 1000n;
+    const answered = new Map<string, number>();
+    await Promise.all(names.map((n) => pods.create(busybox(n)).then(() => answered.set(n, performance.now()))));
     const created = performance.now() - t0;
     await seen.waitReady(names);
+    // The burst's window on the monotonic clock (µs), which CPU profiles' timestamps use.
+    if (process.env.KUBITO_BENCH_TRACE) console.error(`burst window (monotonic us): ${mono0} ${process.hrtime.bigint() / 1000n}`);
     report({ name: `node agent CPU per pod started (burst of ${BURST}, with every process it started)`, value: Math.round((treeCpuMs(agentPid) - cpu0) / BURST), unit: 'ms', goal: '' });
     report({ name: `control plane CPU per pod started (burst of ${BURST})`, value: Math.round((treeCpuMs(child.pid!) - treeCpuMs(agentPid) - cpCpu0) / BURST), unit: 'ms', goal: '' });
     report({ name: `${BURST} pod creates answered`, value: Math.round(created), unit: 'ms', goal: '' });
@@ -168,7 +223,17 @@ async function main(): Promise<void> {
     const running = names.map((n) => seen.running.get(n)! - t0);
     const ready = names.map((n) => seen.ready.get(n)! - t0);
     burst = { running, ready };
+    phases = new Map([['create answered', names.map((n) => answered.get(n)! - t0)], ['bound (watch)', bound]]);
+    burstStart = performance.timeOrigin + t0;
+    burstNames = new Set(names);
+    phases.set('Running (watch)', running);
     report({ name: `node agent RSS with ${BURST + SINGLES} pods`, value: Math.round(rssMiB(agentPid)), unit: 'MiB', goal: '' });
+    // What the burst cost in all, the work it deferred included (warm pool refills, held
+    // events): CPU from its start until the node has settled again.
+    await settled(agentPid);
+    const agentAll = treeCpuMs(agentPid) - cpu0;
+    report({ name: `node agent CPU per pod started, until settled (burst of ${BURST}, refills and held events included)`, value: Math.round(agentAll / BURST), unit: 'ms', goal: '' });
+    report({ name: `control plane CPU per pod started, until settled (burst of ${BURST})`, value: Math.round((treeCpuMs(child.pid!) - agentAll - cpu0 - cpCpu0) / BURST), unit: 'ms', goal: '' });
     watch.stop();
   } finally {
     transport?.close();
@@ -178,11 +243,13 @@ async function main(): Promise<void> {
       await exited;
     }
     await cleanupCluster(name, { dataDir });
+    if (phases) addAgentPhases(phases, traceFile, { start: burstStart, names: burstNames });
     rmSync(dir, { recursive: true, force: true });
     clearTimeout(deadline);
   }
   // The floor, once the cluster is gone: the same burst of bare pods by host tools, no Kubernetes.
   if (!burst) return;
+  reportPhases(phases!);
   const floor = await podFloorBurst(BURST);
   const baseline = 'bare pods by host tools (netns, veth, route, busybox; one shell each, all at once)';
   const rows: Array<[string, number[], number, string]> = [

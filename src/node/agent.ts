@@ -29,9 +29,12 @@ import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
 import { Slots } from './slots.js';
+import { StartsInFlight } from './starts-in-flight.js';
 import { FifoPool } from './fifo-pool.js';
 import { SandboxBatcher } from './sandbox-batch.js';
+import { SandboxPool } from './sandbox-pool.js';
 import { HeldEvents } from './held-events.js';
+import { podTracerFromEnv } from './pod-trace.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
@@ -46,6 +49,12 @@ import { UserspaceBackend } from '../proxy/userspace/index.js';
  * one waits on the kernel or the API, few enough that a burst finishes in order (slots.ts).
  */
 const START_SLOTS = 3;
+
+/**
+ * Bindings in flight at once: each is one API round trip, and a burst's pods wait for theirs
+ * in line (with 4, a burst of 50 waited up to 400 ms on a busy machine).
+ */
+const SCHEDULER_WORKERS = 16;
 
 export interface AgentOptions {
   cluster: string;
@@ -65,6 +74,10 @@ export interface AgentOptions {
   clusterCIDR?: string;
   /** Starts containers' launchers (the command helper); default: the agent spawns them. */
   starter?: ProcessStarter;
+  /** Where the pods' generated /etc files go (tmpfs, the agent's lifetime); default the pod dirs. */
+  scratchDir?: string;
+  /** Network sandboxes kept made ahead (`--sandbox-pool`, sandbox-pool.ts); default 0: none. */
+  sandboxPool?: number;
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -113,9 +126,12 @@ export class NodeAgent {
     const client = o.client;
     // Pods' events wait while pods are being started (held-events.ts).
     const starts = new Slots(START_SLOTS);
-    // Containers' output FIFOs, made ahead in dozens (fifo-pool.ts).
-    const fifos = new FifoPool(join(runDir(o.dataDir), 'fifos'), { runner: o.runner, mkfifo: bin.mkfifo });
-    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: starts, clock: o.clock });
+    // Events and the warm pool's refills wait for the pods being started (starts-in-flight.ts).
+    const inFlight = new StartsInFlight();
+    // Containers' output FIFOs, made ahead (fifo-pool.ts): 128 at a time (64 containers), so that
+    // a burst of 50 pods (100 FIFOs) does not run out and make its own inside its start slots.
+    const fifos = new FifoPool(join(runDir(o.dataDir), 'fifos'), { runner: o.runner, mkfifo: bin.mkfifo, batch: 128 });
+    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: inFlight, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
     const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
@@ -137,10 +153,14 @@ export class NodeAgent {
       events,
       allocatable: { cpu: facts.cpus, memory: facts.memoryBytes },
       starts,
+      inFlight,
+      scratchDir: o.scratchDir,
       fifos,
       sandboxes: new SandboxBatcher(o.runner, { log: o.log }),
+      pool: undefined,
       starter: o.starter,
       asRoot: process.getuid?.() === 0,
+      trace: podTracerFromEnv(),
       log: o.log,
       api: {
         patchStatus: async (pod: Pod, status: PodStatus) => {
@@ -194,7 +214,10 @@ export class NodeAgent {
       onDelete: (pod) => this.#workers.get(pod.metadata.uid)?.remove(),
     });
     this.#unbound.addHandlers({
-      onAdd: (pod) => this.#queue.add(objectKey(pod)),
+      onAdd: (pod) => {
+        this.#ctx.trace?.mark(pod, 'unbound-seen');
+        this.#queue.add(objectKey(pod));
+      },
       onUpdate: (_old, pod) => this.#queue.add(objectKey(pod)),
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
@@ -206,10 +229,17 @@ export class NodeAgent {
     // Whatever a previous agent that died left: its pods' namespaces and processes go, and
     // with them every address (stale-state.ts); its pods are recreated like after a reboot.
     const reaped = await reapPodSandboxes(o.runner, o.cluster);
-    if (reaped.length) o.log(`removed ${reaped.length} pod sandbox(es) a previous agent left: ${reaped.join(' ')}`);
+    if (reaped.pods.length) o.log(`removed ${reaped.pods.length} pod sandbox(es) a previous agent left: ${reaped.pods.join(' ')}`);
+    if (reaped.pool.length) o.log(`removed ${reaped.pool.length} warm pool sandbox(es) a previous agent left`);
     const orphans = await reapHostNetworkContainers(o.runner, o.cluster, o.dataDir);
     if (orphans.length) o.log(`killed ${orphans.length} hostNetwork container(s) a previous agent left`);
     this.#ctx.ipam.retain(new Set());
+    // Sandboxes made ahead while no pod starts (sandbox-pool.ts), once the stale ones are gone.
+    if ((o.sandboxPool ?? 0) > 0) {
+      const ctx = this.#ctx;
+      ctx.pool = new SandboxPool({ cluster: o.cluster, runner: o.runner, ipam: ctx.ipam, net: { prefix: cidr.prefix, gateway: hostIP }, size: o.sandboxPool!, slots: ctx.inFlight, clock: o.clock, mount: bin.busybox ? [bin.busybox, 'mount'] : [bin.mount], scratchDir: runDir(o.dataDir), log: o.log });
+      ctx.pool.start();
+    }
     // The kube API for pods: listen where the `kubernetes` endpoints say (api-relay.ts).
     const relay = (this.#apiRelay = new ApiRelay(hostIP, { target: apiTlsSocket(o.dataDir), log: o.log }));
     const apiEndpoints = this.#informers.informer(ENDPOINTS, { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' });
@@ -234,13 +264,14 @@ export class NodeAgent {
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
-      events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: starts, clock: o.clock }),
+      events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: inFlight, clock: o.clock }),
+      trace: this.#ctx.trace,
     });
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
       const { namespace, name } = splitKey(key);
       const pod = this.#unbound.cache.get(name, namespace);
       if (pod && wantsScheduling(pod)) await scheduler.schedule(pod);
-    }, { workers: 4, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
+    }, { workers: SCHEDULER_WORKERS, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
   }
 
   /** The worker of a pod by name (the live one when an older pod of that name is terminating). */
@@ -290,9 +321,11 @@ export class NodeAgent {
     this.#streams?.close();
     await this.#dns?.stop();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
+    await this.#ctx?.pool?.close().catch((err: unknown) => this.#o.log(`sandbox pool: ${String(err)}`));
     await this.#kubelet?.close();
     await this.#apiRelay?.close();
     await this.#schedulerDone;
+    await this.#ctx?.trace?.flush();
   }
 }
 

@@ -34,6 +34,13 @@ test('with busybox, the /etc files are bound by its mount; volumes still by util
   assert.match(setupScript(spec, { ...bin, busybox: '/bin/busybox' }), / && \{ \[ ! -e \/etc\/hosts \] \|\| \/bin\/busybox mount -o bind etc\/hosts \/etc\/hosts; \} && .* && \/usr\/bin\/mount -o bind,ro volumes\/cache \/var\/cache \|\| exit 128\n/);
 });
 
+test('with busybox and the pod\'s fstab, one mount process binds the /etc files', () => {
+  const script = setupScript({ ...spec, etc: { ...spec.etc, fstab: '/d/etc/fstab' } }, { ...bin, busybox: '/bin/busybox' });
+  assert.match(script, /^cd \/d && \{ printf .*; \} && \/bin\/busybox mount -a -T etc\/fstab && \/usr\/bin\/mount -o bind,ro volumes\/cache \/var\/cache \|\| exit 128\n/);
+  // Without busybox, one mount per file as before.
+  assert.match(setupScript({ ...spec, etc: { ...spec.etc, fstab: '/d/etc/fstab' } }, bin), /\/usr\/bin\/mount --bind etc\/hosts \/etc\/hosts/);
+});
+
 test('with a TTY the program runs under script; exec enters the namespaces with nsenter', () => {
   const tty = setupScript({ ...spec, tty: true, argv: ['sh'] }, bin);
   assert.match(tty, /\nexec \/usr\/bin\/script -q -e -f -c 'exec sh' \/dev\/null\n$/);

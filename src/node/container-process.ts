@@ -44,7 +44,7 @@ export interface LaunchSpec {
   fifos: { stdout: string; stderr: string };
   hostname: string;
   /** Files bind-mounted over /etc/hosts, /etc/resolv.conf, /etc/hostname. */
-  etc: { hosts: string; resolvConf: string; hostname: string };
+  etc: { hosts: string; resolvConf: string; hostname: string; fstab?: string };
   mounts: ContainerMount[];
   workingDir: string;
   env: Record<string, string>;
@@ -64,7 +64,8 @@ export function shellQuote(word: string): string {
  * process it starts counts in a burst of pods: the hostname is written to the UTS namespace's
  * /proc/sys/kernel/hostname by the shell itself (the hostname program where that is refused: in
  * a user namespace), and the /etc files are bound by busybox's mount where there is one
- * (util-linux's costs twice as much to start); volumes by util-linux's (read-only binds).
+ * (util-linux's costs twice as much to start), all three by one `mount -a -T <the pod's fstab>`
+ * when the sandbox wrote one; volumes by util-linux's (read-only binds).
  */
 export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script' | 'busybox'>): string {
   const q = shellQuote;
@@ -79,7 +80,9 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
     [spec.etc.hostname, '/etc/hostname'],
   ];
   const bind = bin.busybox ? `${q(bin.busybox)} mount -o bind` : `${q(bin.mount)} --bind`;
-  for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${bind} ${q(local(source))} ${target}; }`);
+  // With busybox and the pod's fstab (the binds of the /etc files that exist): one process.
+  if (bin.busybox && spec.etc.fstab) steps.push(`${q(bin.busybox)} mount -a -T ${q(local(spec.etc.fstab))}`);
+  else for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${bind} ${q(local(source))} ${target}; }`);
   for (const m of spec.mounts) steps.push(`${q(bin.mount)} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
   const run = spec.tty ? `exec ${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : 'exec "$@"';
   return [

@@ -31,7 +31,8 @@ export interface SandboxInfo {
   netns: string;
   podIP: string;
   hostname: string;
-  etc: { hosts: string; resolvConf: string; hostname: string };
+  /** The /etc files; `fstab` binds them all at once (sandbox.ts writePodFiles). */
+  etc: { hosts: string; resolvConf: string; hostname: string; fstab?: string };
   /** Volume name -> host directory. */
   volumes: Map<string, string>;
 }
@@ -138,8 +139,10 @@ export class Container {
     const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
     await mkdir(dirname(logPath), { recursive: true });
     const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
+    ctx.trace?.mark(pod, 'start-env');
     if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
     else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
+    ctx.trace?.mark(pod, 'start-fifos');
     const run: Run = {
       index,
       containerID: randomBytes(32).toString('hex'),

@@ -4,11 +4,13 @@ import { parseAgentFlags } from './flags.js';
 
 test('flags and their defaults', () => {
   assert.deepEqual(parseAgentFlags(['--cluster', 'demo', '--data-dir=/d']), {
-    cluster: 'demo', dataDir: '/d', nodeName: 'demo-node', podCIDR: '10.244.0.0/24', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', resolvConf: '/etc/resolv.conf', proxyMode: 'nftables', clusterCIDR: '10.244.0.0/16',
+    cluster: 'demo', dataDir: '/d', nodeName: 'demo-node', podCIDR: '10.244.0.0/24', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', resolvConf: '/etc/resolv.conf', proxyMode: 'nftables', clusterCIDR: '10.244.0.0/16', sandboxPool: 64,
   });
   assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--proxy-mode', 'iptables']).proxyMode, 'iptables');
   assert.throws(() => parseAgentFlags(['--cluster=a', '--data-dir=/d', '--proxy-mode=ipvs']), /--proxy-mode must be/);
   assert.deepEqual(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--cluster-dns=', '--node-name', 'n1']).clusterDNS, []);
+  assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--sandbox-pool=0']).sandboxPool, 0);
+  assert.throws(() => parseAgentFlags(['--cluster=a', '--data-dir=/d', '--sandbox-pool=-1']), /--sandbox-pool must be/);
   assert.throws(() => parseAgentFlags(['--data-dir=/d']), /--cluster is required/);
   assert.throws(() => parseAgentFlags(['--cluster=a', '--data-dir=/d', '--bogus=1']), /unknown argument "--bogus=1"/);
 });

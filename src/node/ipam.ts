@@ -101,6 +101,17 @@ export class Ipam {
     if (changed) this.#save();
   }
 
+  /** Gives `from`'s address to `to` (a pool sandbox's to the pod that took it); false if none. */
+  transfer(from: string, to: string): boolean {
+    for (const [ip, o] of this.#owners) {
+      if (o !== from) continue;
+      this.#owners.set(ip, to);
+      this.#save();
+      return true;
+    }
+    return false;
+  }
+
   /** Frees every address whose owner is not in `keep` (after a restart). */
   retain(keep: Set<string>): void {
     let changed = false;

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   };
   const dir = runnerDir(flags.cluster, join(runDir(flags.dataDir), 'runner'));
   const runner = bash ? new ShellRunner({ sh: bash, dir, onHelperExit }) : new ExecRunner();
-  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, starter: runner instanceof ShellRunner ? runner : undefined, clock: realClock, log });
+  // The pods' generated /etc files go in the helper's directory (tmpfs: /dev/shm), which lives
+  // as long as the agent: on a busy ext4 disk each file costs milliseconds of CPU.
+  const helper = runner instanceof ShellRunner ? runner : undefined;
+  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, starter: helper, scratchDir: helper ? join(dir, 'pods') : undefined, clock: realClock, log });
   let stopping: Promise<void> | undefined;
   const stop = (): void => {
     stopping ??= agent

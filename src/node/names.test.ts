@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerLogPath, hostVeth, isClusterNetns, nodeNetns, podNetns } from './names.js';
+import { containerLogPath, hostVeth, isClusterNetns, isPoolNetns, nodeNetns, podNetns, poolHostVeth, poolNetns } from './names.js';
 
 test('names fit the kernel and belong to exactly one cluster', () => {
   assert.equal(nodeNetns('kubito'), 'kubito-kubito-node');
@@ -8,6 +8,12 @@ test('names fit the kernel and belong to exactly one cluster', () => {
   assert.ok(hostVeth('ffffffff-0000').length <= 15);
   assert.ok(isClusterNetns('a', 'kubito-a-node'));
   assert.ok(isClusterNetns('a', 'kubito-a-p0123abcd'));
+  assert.ok(isClusterNetns('a', poolNetns('a', '0123abcd')));
+  assert.ok(isPoolNetns('a', 'kubito-a-w0123abcd'));
+  assert.ok(!isPoolNetns('a', 'kubito-a-p0123abcd'));
+  assert.ok(!isPoolNetns('a', 'kubito-a-b-w0123abcd'));
+  assert.ok(!isClusterNetns('a', 'kubito-a-x0123abcd'));
+  assert.equal(poolHostVeth('0123abcd'), 'kw0123abcd');
   assert.ok(!isClusterNetns('a', 'kubito-a-b-node'));
   assert.ok(!isClusterNetns('a', 'kubito-a-p0123abcd-x'));
   assert.ok(!isClusterNetns('a', 'kubito-ab-node'));

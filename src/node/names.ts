@@ -28,15 +28,30 @@ export function hostVeth(uid: string): string {
   return `kv${sandboxId(uid)}`;
 }
 
+/** A warm pool sandbox's namespace (sandbox-pool.ts), until a pod takes it. */
+export function poolNetns(cluster: string, id: string): string {
+  return `kubito-${cluster}-w${id}`;
+}
+
+/** True for the cluster's warm pool sandbox names. */
+export function isPoolNetns(cluster: string, name: string): boolean {
+  return name.startsWith(`kubito-${cluster}-w`) && /^w[0-9a-f]{8}$/.test(name.slice(`kubito-${cluster}-`.length));
+}
+
+/** A warm pool sandbox's veth, node end; it keeps the name once a pod has the sandbox. */
+export function poolHostVeth(id: string): string {
+  return `kw${id}`;
+}
+
 /**
  * True for the namespaces `cleanupCluster(cluster)` may remove: exactly this cluster's node
- * namespace and pod namespaces (a cluster named `a` never matches `kubito-a-b-node`).
+ * namespace pod namespaces and warm pool sandboxes (a cluster named `a` never matches `kubito-a-b-node`).
  */
 export function isClusterNetns(cluster: string, name: string): boolean {
   const prefix = `kubito-${cluster}-`;
   if (!name.startsWith(prefix)) return false;
   const rest = name.slice(prefix.length);
-  return rest === 'node' || /^p[0-9a-f]{8}$/.test(rest);
+  return rest === 'node' || /^[pw][0-9a-f]{8}$/.test(rest);
 }
 
 /** Where the agent keeps its state and sockets under the data dir. */

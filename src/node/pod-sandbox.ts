@@ -19,6 +19,11 @@ import { createSandboxSteps, planSandbox, type SandboxPlan } from './sandbox-pla
 export interface Sandbox extends SandboxInfo {
   /** Undefined for hostNetwork pods (nothing to remove). */
   plan?: SandboxPlan;
+  /**
+   * A pool sandbox not yet settled (settleSandboxName): `netns` is still the pool's name, the
+   * pod's own (plan.netns) comes when `named` resolves with undefined.
+   */
+  pooled?: { poolNetns: string; named: Promise<string | undefined> };
 }
 
 function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
@@ -30,17 +35,42 @@ function sandboxNames(ctx: RuntimeContext, pod: Pod): { netns: string; hostVeth:
 }
 
 /**
- * Makes the node side of the pod's sandbox (netns, veth) ahead of the rest, batched with the
- * other pods' (ctx.sandboxes, sandbox-batch.ts). True when made; false for hostNetwork pods,
- * without a batcher, or when the batch failed for it (setUpSandbox then makes it all).
+ * What was made of a pod's sandbox before its start slot: nothing; its node side (netns and
+ * veth, batched with the other pods', sandbox-batch.ts); or a whole network sandbox from the
+ * warm pool (sandbox-pool.ts) holding the pod's address, being named for the pod (`named`:
+ * undefined once it is, else why not).
  */
-export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<boolean> {
-  if (pod.spec.hostNetwork || !ctx.sandboxes) return false;
-  return ctx.sandboxes.nodeSide(sandboxNames(ctx, pod));
+export type Prepared =
+  | { kind: 'none' }
+  | { kind: 'node-side' }
+  | { kind: 'pooled'; hostVeth: string; ip: string; poolNetns: string; named: Promise<string | undefined> };
+
+/**
+ * Prepares the pod's network ahead of the rest: from the warm pool when it has a sandbox,
+ * else its node side batched with the other pods'. hostNetwork pods: nothing.
+ */
+export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<Prepared> {
+  if (pod.spec.hostNetwork) return { kind: 'none' };
+  const entry = ctx.pool?.take();
+  if (entry) {
+    // Not awaited: the first container may start by the pool's name (settleSandboxName).
+    const named = ctx.pool!.adopt(entry, { netns: podNetns(ctx.cluster, pod.metadata.uid), owner: pod.metadata.uid });
+    return { kind: 'pooled', hostVeth: entry.hostVeth, ip: entry.ip, poolNetns: entry.netns, named };
+  }
+  if (!ctx.sandboxes) return { kind: 'none' };
+  return (await ctx.sandboxes.nodeSide(sandboxNames(ctx, pod))) ? { kind: 'node-side' } : { kind: 'none' };
 }
 
 /** Removes what prepareSandbox made for a pod that never got its sandbox. */
-export async function discardPrepared(ctx: RuntimeContext, pod: Pod): Promise<void> {
+export async function discardPrepared(ctx: RuntimeContext, pod: Pod, prepared: Prepared): Promise<void> {
+  if (prepared.kind === 'none') return;
+  if (prepared.kind === 'pooled') {
+    await prepared.named;
+    await removeSandbox(ctx.runner, { netns: podNetns(ctx.cluster, pod.metadata.uid), hostVeth: prepared.hostVeth });
+    await removeSandbox(ctx.runner, { netns: prepared.poolNetns, hostVeth: prepared.hostVeth });
+    ctx.ipam.release(pod.metadata.uid);
+    return;
+  }
   await removeSandbox(ctx.runner, sandboxNames(ctx, pod));
 }
 
@@ -48,27 +78,36 @@ export async function discardPrepared(ctx: RuntimeContext, pod: Pod): Promise<vo
  * The pod's sandbox: network (all of it, or with `prepared` the pod side only), /etc files,
  * volumes. A failed network set-up leaves none of it.
  */
-export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: boolean } = {}): Promise<Sandbox> {
+export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: Prepared } = {}): Promise<Sandbox> {
   const dir = podDir(ctx.dataDir, podRef(pod));
   // Made by writePodFiles below (its etc/ subdirectory), off the event loop.
   let plan: SandboxPlan | undefined;
   let podIP = ctx.hostIP;
   let netns = ctx.nodeNetns;
   let network: Promise<void> = Promise.resolve();
+  let pooled: Sandbox['pooled'];
   if (!pod.spec.hostNetwork) {
-    podIP = ctx.ipam.allocate(pod.metadata.uid);
+    const prepared = options.prepared ?? { kind: 'none' };
+    // A pooled sandbox's address is the pod's already (the pool handed it over).
+    podIP = prepared.kind === 'pooled' ? prepared.ip : ctx.ipam.allocate(pod.metadata.uid);
     plan = planSandbox({ cluster: ctx.cluster, uid: pod.metadata.uid, ip: podIP, cidr: ctx.cidr });
     netns = plan.netns;
-    network = (options.prepared ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
-      ctx.ipam.release(pod.metadata.uid);
-      throw err;
-    });
+    if (prepared.kind === 'pooled') {
+      plan.hostVeth = prepared.hostVeth;
+      netns = prepared.poolNetns;
+      pooled = { poolNetns: prepared.poolNetns, named: prepared.named };
+    } else {
+      network = (prepared.kind === 'node-side' ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
+        ctx.ipam.release(pod.metadata.uid);
+        throw err;
+      });
+    }
   }
   const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
   for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
   // The files are written while `ip` sets up the network.
-  const files = writePodFiles(dir, {
+  const files = writePodFiles(ctx.scratchDir ? join(ctx.scratchDir, pod.metadata.uid) : dir, {
     hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
     hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
     resolvConf: renderResolvConf(dns.config),
@@ -76,8 +115,29 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   files.catch(() => undefined);
   await network;
   const etc = await files;
+  ctx.trace?.mark(pod, 'sandbox-files');
   const volumes = await setUpVolumes(ctx, pod, dir);
-  return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes };
+  return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes, pooled };
+}
+
+/**
+ * Once nothing is about to enter a pool sandbox by the pool's name (its first containers run):
+ * the pod's own name takes over and the pool's goes; should naming it have failed, the pool's
+ * name stays the sandbox's (and is what its removal removes). Idempotent.
+ */
+export async function settleSandboxName(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
+  const pooled = sandbox?.pooled;
+  if (!sandbox?.plan || !pooled) return;
+  const why = await pooled.named;
+  if (sandbox.pooled !== pooled) return;
+  sandbox.pooled = undefined;
+  if (why === undefined) {
+    sandbox.netns = sandbox.plan.netns;
+    ctx.pool?.forget(pooled.poolNetns);
+  } else {
+    ctx.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: its sandbox keeps the pool's name ${pooled.poolNetns} (${why})`);
+    sandbox.plan.netns = pooled.poolNetns;
+  }
 }
 
 async function setUpVolumes(ctx: RuntimeContext, pod: Pod, dir: string): Promise<Map<string, string>> {
@@ -141,11 +201,13 @@ async function podSideOnly(ctx: RuntimeContext, plan: SandboxPlan): Promise<void
 
 /** Removes the sandbox's network and frees its address; the pod's files stay (logs). */
 export async function tearDownSandbox(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
+  await settleSandboxName(ctx, pod, sandbox);
   if (sandbox?.plan) await removeSandbox(ctx.runner, sandbox.plan);
   if (!pod.spec.hostNetwork) ctx.ipam.release(pod.metadata.uid);
 }
 
 /** Removes everything the pod left under the data dir (after its final delete). */
-export function removePodFiles(ctx: Pick<RuntimeContext, 'dataDir'>, pod: Pod): void {
+export function removePodFiles(ctx: Pick<RuntimeContext, 'dataDir' | 'scratchDir'>, pod: Pod): void {
   rmSync(podDir(ctx.dataDir, podRef(pod)), { recursive: true, force: true });
+  if (ctx.scratchDir) rmSync(join(ctx.scratchDir, pod.metadata.uid), { recursive: true, force: true });
 }

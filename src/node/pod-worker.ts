@@ -9,7 +9,7 @@
 import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
 import { Container, ContainerConfigError, ImagePullError } from './container.js';
-import { discardPrepared, prepareSandbox, removePodFiles, setUpSandbox, tearDownSandbox, type Sandbox } from './pod-sandbox.js';
+import { discardPrepared, prepareSandbox, removePodFiles, settleSandboxName, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
 import { podStatus } from './pod-status.js';
 import type { Pod, PodStatus } from './pod-view.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -30,8 +30,8 @@ export class PodWorker {
   readonly #inits: Container[];
   readonly #containers: Container[];
   #sandbox: Sandbox | undefined;
-  /** The node side of the sandbox, made ahead (true when made), until the sandbox is. */
-  #prepared: Promise<boolean> | undefined;
+  /** What was made of the sandbox ahead (pod-sandbox.ts prepareSandbox), until the sandbox is. */
+  #prepared: Promise<Prepared> | undefined;
   #startTime: string | undefined;
   #terminal = false;
   #terminating: Promise<void> | undefined;
@@ -47,11 +47,15 @@ export class PodWorker {
   #pullFailedAt = new Map<string, number>();
   #backoffReported = new Map<string, number>();
   readonly #onDone: () => void;
+  /** Ends this pod's start in ctx.inFlight: after its first sync. */
+  #startEnded: (() => void) | undefined;
 
   constructor(pod: Pod, ctx: RuntimeContext, options: { onDone: () => void }) {
     this.#pod = pod;
     this.#ctx = ctx;
     this.#onDone = options.onDone;
+    ctx.trace?.mark(pod, 'seen');
+    this.#startEnded = ctx.inFlight?.begin();
     this.#startTime = pod.status?.startTime;
     const make = (init: boolean) => (spec: Pod['spec']['containers'][number]) =>
       new Container(spec, { init, ctx, pod: () => this.#pod, onChange: () => this.requestSync() });
@@ -115,6 +119,7 @@ export class PodWorker {
           this.#ctx.log(`pod ${this.#pod.metadata.namespace}/${this.#pod.metadata.name}: ${err instanceof Error ? err.message : String(err)}`);
           this.#wakeIn(1000);
         }
+        this.#startEnded?.();
       }
     } finally {
       this.#running = undefined;
@@ -146,11 +151,18 @@ export class PodWorker {
     // burst of pods is started a few at a time, in order (slots.ts); its status is written
     // outside the slot. The node side of its network is made before, batched with the other
     // pods' (prepareSandbox).
-    let prepared = false;
-    if (!this.#sandbox) prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
-    const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared));
+    let prepared: Prepared = { kind: 'none' };
+    if (!this.#sandbox) {
+      prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
+      ctx.trace?.mark(this.#pod, `prepared-${prepared.kind}`);
+    }
+    const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared, true));
     if (!ran) return this.#publish();
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
+    ctx.trace?.mark(this.#pod, 'program');
+    // Its containers are in: a pool sandbox takes the pod's name before Running is reported, so
+    // that whoever sees Running finds `kubito-<cluster>-p<uid>` (the bind was made meanwhile).
+    if (this.#sandbox?.pooled) await settleSandboxName(ctx, this.#pod, this.#sandbox);
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
       // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
@@ -162,15 +174,17 @@ export class PodWorker {
   }
 
   /** Makes the sandbox if there is none, starts what should run; false when the sandbox failed. */
-  async #startContainers(prepared: boolean): Promise<boolean> {
+  async #startContainers(prepared: Prepared, first = false): Promise<boolean> {
     const ctx = this.#ctx;
+    if (first) ctx.trace?.mark(this.#pod, 'slot');
     if (!this.#sandbox) {
       try {
         this.#sandbox = await setUpSandbox(ctx, this.#pod, { prepared });
+        ctx.trace?.mark(this.#pod, 'sandbox');
         this.#prepared = undefined;
       } catch (err) {
-        // The next try starts over (its node side made again).
-        this.#prepared = undefined;
+        // The next try starts over (what was made ahead goes, and is made again).
+        await this.#discardPrepared().catch(() => undefined);
         ctx.events.event(this.#pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
         this.#wakeIn(5000);
         return false;
@@ -184,6 +198,7 @@ export class PodWorker {
       break;
     }
     if (initsDone) for (const c of this.#containers) if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy);
+    if (first) ctx.trace?.mark(this.#pod, 'spawned');
     return true;
   }
 
@@ -268,7 +283,9 @@ export class PodWorker {
     const status = this.#status(terminal);
     const text = JSON.stringify(status);
     if (text === this.#published) return;
+    this.#ctx.trace?.mark(this.#pod, `patch-${status.phase}`);
     await this.#ctx.api.patchStatus(this.#pod, status);
+    this.#ctx.trace?.mark(this.#pod, `patched-${status.phase}`);
     this.#published = text;
     // Keep our view of the conditions so transition times carry over.
     this.#pod = { ...this.#pod, status: { ...this.#pod.status, ...status } };
@@ -302,12 +319,13 @@ export class PodWorker {
   async #discardPrepared(): Promise<void> {
     const prepared = this.#prepared;
     this.#prepared = undefined;
-    if (!this.#sandbox && prepared && (await prepared)) await discardPrepared(this.#ctx, this.#pod);
+    if (!this.#sandbox && prepared) await discardPrepared(this.#ctx, this.#pod, await prepared);
   }
 
   /** Agent shutdown: containers stopped (2 s grace), sandbox removed; the API keeps the pod. */
   async shutdown(): Promise<void> {
     this.#done = true;
+    this.#startEnded?.();
     if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
     await this.idle().catch(() => undefined);
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.stop(0)));

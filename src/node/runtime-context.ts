@@ -15,7 +15,10 @@ import type { Runner } from './runner.js';
 import type { Slots } from './slots.js';
 import type { FifoMaker } from './fifo-pool.js';
 import type { SandboxBatcher } from './sandbox-batch.js';
+import type { SandboxPool } from './sandbox-pool.js';
+import type { StartsInFlight } from './starts-in-flight.js';
 import type { ProcessStarter } from './container-process.js';
+import type { PodTracer } from './pod-trace.js';
 
 export interface EventSink {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -54,11 +57,22 @@ export interface RuntimeContext {
   starter?: ProcessStarter;
   /** Makes the node side of sandboxes for many pods at once; none: each pod its own. */
   sandboxes?: SandboxBatcher;
+  /** Network sandboxes made ahead, taken by pods as they come; none: each pod makes its own. */
+  pool?: SandboxPool;
   /** Makes containers' output FIFOs (a pool made ahead); none: one mkfifo per run. */
   fifos?: FifoMaker;
   /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */
   starts?: Slots;
+  /**
+   * A directory on tmpfs living as long as the agent, for the pods' generated /etc files
+   * (`<dir>/<uid>/etc/`); none: under each pod's directory.
+   */
+  scratchDir?: string;
+  /** Pods being started, until their first sync is done (deferrable work waits for none). */
+  inFlight?: StartsInFlight;
   /** The agent runs as root (nginx workers then run as root too). */
   asRoot: boolean;
+  /** Per-pod phase timestamps (pod-trace.ts), when asked for. */
+  trace?: PodTracer;
   log(line: string): void;
 }

@@ -12,6 +12,7 @@ import { resourcePath, type Client } from '../client/index.js';
 import { PODS } from './api-refs.js';
 import type { Pod } from './pod-view.js';
 import type { EventSink } from './runtime-context.js';
+import type { PodTracer } from './pod-trace.js';
 
 export interface Fit {
   fits: boolean;
@@ -43,8 +44,10 @@ export class Scheduler {
   #nodeName: string;
   #labels: () => Record<string, string>;
   #events: EventSink;
+  #trace: PodTracer | undefined;
 
-  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink }) {
+  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink; trace?: PodTracer }) {
+    this.#trace = options.trace;
     this.#client = client;
     this.#nodeName = options.nodeName;
     this.#labels = options.nodeLabels;
@@ -64,6 +67,7 @@ export class Scheduler {
       this.#events.event(pod, 'Warning', 'FailedScheduling', fit.message!);
       return;
     }
+    this.#trace?.mark(pod, 'bind-sent');
     try {
       await this.#client.transport.request({
         method: 'POST',
@@ -76,6 +80,7 @@ export class Scheduler {
       if (isNotFound(err) || isConflict(err)) return;
       throw err;
     }
+    this.#trace?.mark(pod, 'bind-answered');
     this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`);
   }
 }

@@ -12,12 +12,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('reapPodSandboxes: kills what runs in the cluster\'s pod namespaces and deletes them, never the node\'s or another cluster\'s', async () => {
   const runner = new FakeRunner();
-  runner.answer('ip netns list', { stdout: 'kubito-a-node (id: 0)\nkubito-a-p0123abcd (id: 1)\nkubito-a-b-p0123abcd\nkubito-ab-p89abcdef\nkubito-a-p89abcdef\n' });
+  runner.answer('ip netns list', { stdout: 'kubito-a-node (id: 0)\nkubito-a-p0123abcd (id: 1)\nkubito-a-b-p0123abcd\nkubito-ab-p89abcdef\nkubito-a-p89abcdef\nkubito-a-w00c0ffee\nkubito-b-w00c0ffee\n' });
   runner.answer('ip netns pids kubito-a-p0123abcd', { stdout: '101\n102\n' });
   runner.answer('ip netns pids kubito-a-p89abcdef', { stdout: `${process.pid}\n` });
   const killed: number[] = [];
   const reaped = await reapPodSandboxes(runner, 'a', { kill: (pid) => killed.push(pid) });
-  assert.deepEqual(reaped, ['kubito-a-p0123abcd', 'kubito-a-p89abcdef']);
+  assert.deepEqual(reaped, { pods: ['kubito-a-p0123abcd', 'kubito-a-p89abcdef'], pool: ['kubito-a-w00c0ffee'] });
   assert.deepEqual(killed, [101, 102]);
   assert.deepEqual(runner.lines(), [
     'ip netns list',
@@ -25,6 +25,7 @@ test('reapPodSandboxes: kills what runs in the cluster\'s pod namespaces and del
     'ip netns delete kubito-a-p0123abcd',
     'ip netns pids kubito-a-p89abcdef',
     'ip netns delete kubito-a-p89abcdef',
+    'ip -force -batch -',
   ]);
 });
 

@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isClusterNetns, nodeNetns } from './names.js';
+import { isClusterNetns, isPoolNetns, nodeNetns } from './names.js';
 import type { Runner } from './runner.js';
 
 /** The network namespaces that exist now (`ip netns list`). */
@@ -39,11 +39,19 @@ export async function removeNetns(runner: Runner, name: string, options: { self?
   await runner.run(['ip', 'netns', 'delete', name], { allowFailure: true });
 }
 
-/** Removes every pod sandbox namespace of the cluster (not the node's); returns their names. */
-export async function reapPodSandboxes(runner: Runner, cluster: string, options: { kill?: (pid: number) => void } = {}): Promise<string[]> {
+/**
+ * Removes every pod sandbox namespace of the cluster (not the node's), killing what runs in
+ * them, and the warm pool's (`-w<hex>`: nothing runs there but for a pool name not yet removed
+ * from a pod's sandbox, whose pod name is reaped too), those by one `ip`. Returns the names:
+ * the pods' and the pool's.
+ */
+export async function reapPodSandboxes(runner: Runner, cluster: string, options: { kill?: (pid: number) => void } = {}): Promise<{ pods: string[]; pool: string[] }> {
   const names = (await listNetns(runner)).filter((n) => isClusterNetns(cluster, n) && n !== nodeNetns(cluster));
-  for (const name of names) await removeNetns(runner, name, options);
-  return names;
+  const pool = names.filter((n) => isPoolNetns(cluster, n));
+  const pods = names.filter((n) => !isPoolNetns(cluster, n));
+  for (const name of pods) await removeNetns(runner, name, options);
+  if (pool.length) await runner.run(['ip', '-force', '-batch', '-'], { input: pool.map((n) => `netns delete ${n}\n`).join(''), allowFailure: true });
+  return { pods, pool };
 }
 
 /**

@@ -117,7 +117,7 @@ describe('node agent', { skip: canRun ? false : 'needs root and network namespac
     assert.deepEqual(clusterNetns(), [], 'network namespaces left behind');
     assert.deepEqual(processesUsing(cluster.dir), [], 'processes left behind');
     const links = spawnSync('ip', ['-o', 'link'], { encoding: 'utf8' }).stdout;
-    assert.doesNotMatch(links, /: kv[0-9a-f]{8}[@:]/, 'veths in the host namespace');
+    assert.doesNotMatch(links, /: k[vw][0-9a-f]{8}[@:]/, 'veths in the host namespace');
   });
 
   test('kubectl get nodes: the node is Ready, with the kubelet version', async () => {
@@ -151,7 +151,7 @@ describe('node agent', { skip: canRun ? false : 'needs root and network namespac
     assert.doesNotMatch(addrs, /inet 10\.244\./);
     const routes = spawnSync('ip', ['-4', 'route'], { encoding: 'utf8' }).stdout;
     assert.doesNotMatch(routes, /10\.244\./);
-    assert.doesNotMatch(spawnSync('ip', ['route', 'get', ips[0]], { encoding: 'utf8' }).stdout, /dev (kbr0|kv[0-9a-f]{8})/);
+    assert.doesNotMatch(spawnSync('ip', ['route', 'get', ips[0]], { encoding: 'utf8' }).stdout, /dev (kbr0|k[vw][0-9a-f]{8})/);
   });
 
   test('killing a container\'s process restarts it (restartCount + 1)', async () => {

@@ -116,6 +116,13 @@ describe('rootless: kubito up as nobody', { skip }, () => {
     assert.equal(kubectl(['exec', 'client', '--', 'wget', '-qO-', ip]), WELCOME_PAGE);
     const hostNetns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
     assert.doesNotMatch(hostNetns, new RegExp(`kubito-${name}-`));
+    // The warm pool of sandboxes works inside the user namespace too (src/node/sandbox-pool.ts).
+    assert.doesNotMatch(output, /sandbox pool|pooled sandbox/, output);
+    const agent = /node agent\s+\S+, pid (\d+)/.exec(output)![1];
+    const veths = spawnSync('nsenter', ['-t', agent, '-n', 'ip', '-o', 'link', 'show', 'type', 'veth'], { encoding: 'utf8' }).stdout;
+    assert.match(veths, /: kw[0-9a-f]{8}@/, veths);
+    assert.doesNotMatch(veths, /: kv[0-9a-f]{8}@/, `the pods took pool sandboxes:\n${veths}`);
+    await waitFor('warm pool sandboxes in the address table', async () => (/"pool:[0-9a-f]{8}"/.test(readFileSync(join(dataDir, 'run', 'ipam.json'), 'utf8')) ? true : undefined), 10_000);
   });
 
   test('a crashed agent\'s pods are killed by clean-up through its user namespace; a stopped cluster leaves nothing', async () => {
