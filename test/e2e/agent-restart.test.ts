@@ -157,7 +157,7 @@ describe('node agent restart after kill -9', { skip: canRun ? false : 'needs roo
     const before = await allReady(0);
     const oldPids = sandboxPids(before);
     assert.ok(oldPids.length >= 3);
-    const m = /node agent\s+\S+, pid (\d+)/.exec(cluster.output.join(''));
+    const m = /node agent\s+\S+ \([^)]*\), pid (\d+)/.exec(cluster.output.join(''));
     assert.ok(m, `no agent pid in kubito's output:\n${cluster.output.join('')}`);
     killAgent(Number(m[1]));
     await waitFor('the agent to die', async () => (alive(Number(m[1])) ? undefined : true), 10_000);

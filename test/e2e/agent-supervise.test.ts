@@ -96,7 +96,7 @@ describe('kubito up restarts a node agent that dies', { skip: canRun ? false : '
     const pidFile = agentPidFile(cluster.dataDir);
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     assert.ok(pid > 0 && alive(pid), `agent pid ${pid} from ${pidFile}`);
-    assert.match(cluster.output.join(''), new RegExp(`node agent\\s+\\S+, pid ${pid}\\b`));
+    assert.match(cluster.output.join(''), new RegExp(`node agent\\s+\\S+ \\([^)]*\\), pid ${pid}\\b`));
 
     process.kill(pid, 'SIGKILL');
     await waitFor('the agent to die', async () => (alive(pid) ? undefined : true), 10_000);

@@ -21,6 +21,8 @@ function run(program: string, args: string[], input = ''): Promise<KubectlResult
     let stderr = '';
     proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    // A command that exits without reading stdin (--help) closes the pipe first: not an error.
+    proc.stdin.on('error', () => undefined);
     proc.stdin.end(input);
     proc.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
   });

@@ -97,9 +97,9 @@ describe('rootless: kubito up as nobody', { skip }, () => {
   });
 
   test('the node is Ready and its agent runs as nobody in a user namespace of its own', async () => {
-    assert.match(output, /node agent\s+\S+, pid \d+/, output);
+    assert.match(output, /node agent\s+\S+ \([^)]*\), pid \d+/, output);
     await waitFor('a Ready node', async () => (/\sReady\s/.test(kubectl(['get', 'nodes'])) ? true : undefined));
-    const pid = Number(/node agent\s+\S+, pid (\d+)/.exec(output)![1]);
+    const pid = Number(/node agent\s+\S+ \([^)]*\), pid (\d+)/.exec(output)![1]);
     assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+65534\s/m);
     assert.notEqual(readlinkSync(`/proc/${pid}/ns/user`), readlinkSync('/proc/self/ns/user'));
     assert.equal(readFileSync(join(dataDir, 'run', 'agent-userns'), 'utf8').trim(), readlinkSync(`/proc/${pid}/ns/user`));
@@ -118,7 +118,7 @@ describe('rootless: kubito up as nobody', { skip }, () => {
     assert.doesNotMatch(hostNetns, new RegExp(`kubito-${name}-`));
     // The warm pool of sandboxes works inside the user namespace too (src/node/sandbox-pool.ts).
     assert.doesNotMatch(output, /sandbox pool|pooled sandbox/, output);
-    const agent = /node agent\s+\S+, pid (\d+)/.exec(output)![1];
+    const agent = /node agent\s+\S+ \([^)]*\), pid (\d+)/.exec(output)![1];
     const veths = spawnSync('nsenter', ['-t', agent, '-n', 'ip', '-o', 'link', 'show', 'type', 'veth'], { encoding: 'utf8' }).stdout;
     assert.match(veths, /: kw[0-9a-f]{8}@/, veths);
     assert.doesNotMatch(veths, /: kv[0-9a-f]{8}@/, `the pods took pool sandboxes:\n${veths}`);
@@ -127,7 +127,7 @@ describe('rootless: kubito up as nobody', { skip }, () => {
 
   test('a crashed agent\'s pods are killed by clean-up through its user namespace; a stopped cluster leaves nothing', async () => {
     const ns = readFileSync(join(dataDir, 'run', 'agent-userns'), 'utf8').trim();
-    const pid = Number(/node agent\s+\S+, pid (\d+)/.exec(output)![1]);
+    const pid = Number(/node agent\s+\S+ \([^)]*\), pid (\d+)/.exec(output)![1]);
     assert.ok(inUserns(ns).length > 2, 'the agent and its pods');
     process.kill(pid, 'SIGKILL');
     await waitFor('the agent to die', async () => (inUserns(ns).includes(pid) ? undefined : true), 10_000);
