@@ -244,7 +244,7 @@ for (const mode of ['nftables', 'iptables'] as const) describe(`proxy (${mode} m
     // bridge took another address, and the client's ARP entry for its gateway named a MAC the
     // bridge no longer delivered, for ~20-30 s. The bridge now keeps one address whatever its
     // ports do (addr_assign_type 3: set by hand).
-    const assignType = (await run('nsenter', [`--net=/run/netns/kubito-${cluster.name}-node`, '--', 'cat', '/sys/class/net/kbr0/addr_assign_type'])).stdout.trim();
+    const assignType = (await run('ip', ['netns', 'exec', `kubito-${cluster.name}-node`, 'cat', '/sys/class/net/kbr0/addr_assign_type'])).stdout.trim();
     assert.equal(assignType, '3', 'the node bridge MAC is not pinned: it follows its ports');
     const text = (await inClient('timeout 10 wget -qO- http://10.244.0.1:10249/metrics; timeout 10 wget -qO- http://10.244.0.1:10256/healthz; true')).join('\n');
     assert.match(text, /^kubeproxy_sync_proxy_rules_duration_seconds_count [1-9]\d*$/m);

@@ -20,6 +20,7 @@ import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
 import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
 import { IptablesRenderCache, renderIptables } from './render.js';
+import { streamIptablesFull } from './render-stream.js';
 
 export type IptablesVariant = 'legacy' | 'nft' | 'default';
 
@@ -41,12 +42,23 @@ const BINARIES: Record<IptablesVariant, { iptables: string; restore: string; sav
 export function chainsOfTable(save: string, table: string): string[] {
   const out: string[] = [];
   let inTable = false;
-  for (const line of save.split('\n')) {
-    if (line.startsWith('*')) inTable = line === `*${table}`;
-    else if (inTable && line.startsWith(':')) out.push(line.slice(1).split(' ')[0]);
+  // Line by line without splitting the whole text (a 10,000-Service save is ~9 MB).
+  for (let i = 0; i < save.length; ) {
+    let end = save.indexOf('\n', i);
+    if (end < 0) end = save.length;
+    const c = save.charCodeAt(i);
+    if (c === 42 /* * */) inTable = save.slice(i, end).trimEnd() === `*${table}`;
+    else if (inTable && c === 58 /* : */) {
+      const space = save.indexOf(' ', i);
+      out.push(save.slice(i + 1, space > 0 && space < end ? space : end));
+    }
+    i = end + 1;
   }
   return out;
 }
+
+/** Full syncs of at least this many service ports stream their restore (render-stream.ts). */
+export const STREAM_MIN_PORTS = 200;
 
 export class IptablesBackend implements ProxyBackend {
   readonly mode = 'iptables' as const;
@@ -91,6 +103,7 @@ export class IptablesBackend implements ProxyBackend {
   async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
     const bin = BINARIES[await this.variant()];
     const full = changed === 'all' || this.#portChains === undefined;
+    if (full && this.#runner.start && state.servicePorts.length >= STREAM_MIN_PORTS) return this.#streamFull(state, bin);
     let rendered: ReturnType<typeof renderIptables>;
     if (full) {
       // What the kernel holds: leftover service chains to delete, and which jump rules from the
@@ -124,6 +137,42 @@ export class IptablesBackend implements ProxyBackend {
     }
     this.#topLevel = rendered.topLevel;
     this.lastSync = { kind: full ? 'full' : 'partial', wroteTopLevel: rendered.wroteTopLevel };
+  }
+
+  /**
+   * A big full sync: the restore and the save start at once, the rules go to the restore as they
+   * render (it parses them meanwhile), and the save's facts (leftover chains, missing jumps) go
+   * in last, before the COMMITs; a failed save kills the restore before it committed anything.
+   */
+  async #streamFull(state: DesiredState, bin: { restore: string; save: string }): Promise<void> {
+    this.#portChains = undefined;
+    this.#topLevel = undefined;
+    const saving = this.#run([bin.save]);
+    const argv = [...this.#wrap, bin.restore, '-w', '--noflush'];
+    const restore = this.#runner.start!(argv);
+    const written: string[] = [];
+    const stream = streamIptablesFull(state, { cache: this.#cache });
+    let finished: ReturnType<typeof stream.finish>;
+    try {
+      for (const chunk of stream.body()) {
+        written.push(chunk);
+        await restore.write(chunk);
+      }
+      const save = await saving;
+      if (save.code !== 0) throw new ApplyError([...this.#wrap, bin.save], save);
+      finished = stream.finish({ existingNatChains: chainsOfTable(save.stdout, 'nat'), insertJumps: missingJumpRules(save.stdout) });
+    } catch (err) {
+      restore.abort();
+      await restore.end();
+      throw err;
+    }
+    written.push(finished.text);
+    await restore.write(finished.text);
+    const r = await restore.end();
+    if (r.code !== 0) throw new ApplyError(argv, r, failedLine(r.stderr, written.join('')));
+    this.#portChains = finished.portChains;
+    this.#topLevel = finished.topLevel;
+    this.lastSync = { kind: 'full', wroteTopLevel: true };
   }
 
   async currentRules(): Promise<string> {

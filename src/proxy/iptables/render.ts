@@ -89,7 +89,7 @@ function markText(bit: number): string {
 }
 
 /** What one service port writes: its lines in the top-level chains, its own chains and their rules. */
-interface PortPieces {
+export interface PortPieces {
   key: string;
   filterTop: string[];
   natTop: string[];
@@ -100,7 +100,7 @@ interface PortPieces {
   top: string;
 }
 
-interface RenderContext {
+export interface RenderContext {
   clusterCIDR: string;
   nodeIPs: string[];
   large: boolean;
@@ -147,14 +147,59 @@ function portPieces(sp: ServicePortState, context: RenderContext): PortPieces {
   };
 }
 
+/** The node facts and mode a state's ports render with. */
+export function renderContextOf(state: DesiredState): RenderContext {
+  let totalEndpoints = 0;
+  for (const sp of state.servicePorts) totalEndpoints += sp.endpoints.length;
+  return { clusterCIDR: state.node.clusterCIDR, nodeIPs: state.node.nodeIPs, large: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD };
+}
+
+/** One port's pieces, from the cache when given. */
+export function piecesOf(sp: ServicePortState, context: RenderContext, cache?: IptablesRenderCache): PortPieces {
+  return cache ? cache.pieces(sp, context) : portPieces(sp, context);
+}
+
+/** The top-level chains kube-proxy declares (flushes) in each table when it writes them. */
+export const TOP_LEVEL_CHAINS = {
+  filter: [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_PROXY_FIREWALL],
+  nat: [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_MARK_MASQ, KUBE_POSTROUTING],
+} as const;
+
+/** The masquerade mark text (`0x4000` for bit 14). */
+export function masqueradeMark(state: DesiredState): string {
+  return markText(state.node.masqueradeBit);
+}
+
+/** The nat rules before the ports' ones: KUBE-POSTROUTING's and KUBE-MARK-MASQ's. */
+export function natHeadRules(mark: string): string[] {
+  return [
+    `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
+    `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`,
+    `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
+    `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`,
+  ];
+}
+
+/** KUBE-SERVICES' last nat rule, to the NodePorts. */
+export function natTailRule(): string {
+  return `-A ${KUBE_SERVICES} -m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`;
+}
+
+/** KUBE-FORWARD's filter rules, after the ports' ones. */
+export function filterTailRules(mark: string): string[] {
+  return [
+    `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
+    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark}/${mark} -j ACCEPT`,
+    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  ];
+}
+
 export function renderIptables(state: DesiredState, options: RenderOptions = {}): Rendered {
   const only = options.only ?? 'all';
   const mark = markText(state.node.masqueradeBit);
-  let totalEndpoints = 0;
-  for (const sp of state.servicePorts) totalEndpoints += sp.endpoints.length;
-  const context: RenderContext = { clusterCIDR: state.node.clusterCIDR, nodeIPs: state.node.nodeIPs, large: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD };
+  const context = renderContextOf(state);
 
-  const pieces = state.servicePorts.map((sp) => (options.cache ? options.cache.pieces(sp, context) : portPieces(sp, context)));
+  const pieces = state.servicePorts.map((sp) => piecesOf(sp, context, options.cache));
   const topLevel = [mark, ...pieces.map((p) => p.top)];
   const writeTop = only === 'all' || !sameStrings(options.unchangedTopLevel, topLevel);
 
@@ -164,14 +209,9 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
   const natRules: string[] = [];
 
   if (writeTop) {
-    for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_PROXY_FIREWALL]) filterChains.push(`:${chain} - [0:0]`);
-    for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_MARK_MASQ, KUBE_POSTROUTING]) natChains.push(`:${chain} - [0:0]`);
-    natRules.push(
-      `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
-      `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`,
-      `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
-      `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`,
-    );
+    for (const chain of TOP_LEVEL_CHAINS.filter) filterChains.push(`:${chain} - [0:0]`);
+    for (const chain of TOP_LEVEL_CHAINS.nat) natChains.push(`:${chain} - [0:0]`);
+    natRules.push(...natHeadRules(mark));
   }
 
   let wroteChains = false;
@@ -198,10 +238,7 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
   };
 
   const doomed = new Set<string>();
-  if (options.existingNatChains) {
-    const used = activeChains();
-    for (const chain of options.existingNatChains) if (isServiceChainName(chain) && !used.has(chain)) doomed.add(chain);
-  }
+  if (options.existingNatChains) for (const chain of unusedServiceChains(options.existingNatChains, activeChains())) doomed.add(chain);
   if (only !== 'all' && options.previousPortChains) {
     for (const key of only) {
       const now = portChains.get(key) ?? [];
@@ -215,12 +252,8 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
   }
 
   if (writeTop) {
-    natRules.push(`-A ${KUBE_SERVICES} -m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`);
-    filterRules.push(
-      `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
-      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark}/${mark} -j ACCEPT`,
-      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-    );
+    natRules.push(natTailRule());
+    filterRules.push(...filterTailRules(mark));
   }
 
   const jumps = options.insertJumps ?? [];
@@ -238,6 +271,13 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
     wroteTopLevel: writeTop,
     empty: !writeTop && !wroteChains && deletedChains.length === 0 && jumps.length === 0,
   };
+}
+
+/** The service chains among `existing` that no port uses (`used`): a full sync deletes them. */
+export function unusedServiceChains(existing: Iterable<string>, used: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const chain of existing) if (isServiceChainName(chain) && !used.has(chain)) out.push(chain);
+  return out;
 }
 
 /** Element-wise equality; cached pieces share their strings, so most compare by reference. */
