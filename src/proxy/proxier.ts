@@ -48,6 +48,21 @@ export interface ProxierOptions {
    */
   afterSync?: (state: DesiredState) => Promise<void>;
   log(line: string): void;
+  /**
+   * Where each sync's phases go (bench/netprog.bench.ts: `KUBITO_PROXY_TRACE=<file>` in the
+   * agent): how long after its newest slice's trigger time it started (API server, watch,
+   * informer, pacing), the take, the backend (render and command), what ran after.
+   */
+  trace?(phases: SyncPhases): void;
+}
+
+export interface SyncPhases {
+  full: boolean;
+  changed: number;
+  sinceTriggerMs: number | undefined;
+  takeMs: number;
+  backendMs: number;
+  afterMs: number;
 }
 
 export interface SyncRecord {
@@ -163,9 +178,11 @@ export class Proxier {
     const start = clock.now();
     this.#nextAllowed = start + this.#minMs;
     this.#queuedSince = undefined;
+    const wallStart = (this.#o.wallClock ?? Date.now)();
     const { state, changed, triggerTimes } = this.#tracker.take();
     this.#pendingTriggers.push(...triggerTimes);
     const full = this.#needFull || start - this.#lastFull >= this.#fullMs;
+    const taken = clock.now();
     let ok = false;
     try {
       await this.#o.backend.sync(state, full ? 'all' : changed);
@@ -199,6 +216,7 @@ export class Proxier {
       this.#nextAllowed = Math.max(start + this.#minMs, done + pause);
     }
     this.onSync?.({ full, changed: full ? state.servicePorts.length : changed.size, ok, durationMs: end - start });
+    this.#o.trace?.({ full, changed: changed.size, sinceTriggerMs: triggerTimes.length ? wallStart - Math.max(...triggerTimes) : undefined, takeMs: taken - start, backendMs: end - taken, afterMs: clock.now() - end });
     // The next sync: a retry, or the periodic one.
     this.#schedule(ok ? this.#periodMs : this.#retryMs);
   }

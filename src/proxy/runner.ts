@@ -37,16 +37,11 @@ export function startCommand(argv: string[]): StreamingCommand {
   return {
     write(text) {
       if (broken || child.stdin.destroyed) return Promise.resolve();
-      if (child.stdin.write(text)) return Promise.resolve();
-      return new Promise((resolve) => {
-        const done = (): void => {
-          child.stdin.off('drain', done);
-          child.stdin.off('close', done);
-          resolve();
-        };
-        child.stdin.on('drain', done);
-        child.stdin.on('close', done);
-      });
+      child.stdin.write(text);
+      // Not waiting for 'drain': the writer goes on rendering while the command catches up
+      // (Node keeps what the pipe cannot take yet); one turn of the event loop lets libuv move
+      // what the pipe has room for now.
+      return new Promise((resolve) => setImmediate(resolve));
     },
     end() {
       if (!child.stdin.destroyed) child.stdin.end();

@@ -191,8 +191,12 @@ export interface PortPlan extends EndpointSets {
 export function portPlan(sp: ServicePortState): PortPlan {
   const sets = endpointSets(sp);
   const localOk = sets.local.length > 0;
+  // Fields named, not spread: a spread of `sets` is a third of a port's render (10,000 ports per full sync).
   return {
-    ...sets,
+    hasEndpoints: sets.hasEndpoints,
+    cluster: sets.cluster,
+    local: sets.local,
+    reachable: sets.reachable,
     usesClusterChain: sets.cluster.length > 0,
     usesLocalChain: localOk,
     internalLocal: sp.internalPolicyLocal,
