@@ -194,6 +194,10 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       const t0 = performance.now();
       slices.set(i, await api.request<Slice>({ method: 'PUT', path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${body.metadata.name}`, body }));
       latencies.push((await seen) - t0);
+      // One change at a time on a quiet proxy, as the bare side runs one nft after the other:
+      // the next write waits for the agent's sync to end (nft exits ~10 ms after its commit, and
+      // the agent hears of it later still); a write in that window would wait for it.
+      for (const until = Date.now() + 5_000; tracedSyncs(traceFile, runStart).length < s && Date.now() < until; ) await new Promise((r) => setTimeout(r, 2));
     }
     const after = proxyHistogram(cluster.name);
     const syncsAfter = proxyHistogram(cluster.name, PARTIAL_SYNC);
@@ -221,6 +225,7 @@ interface TraceLine {
   full: boolean;
   changed: number;
   sinceTriggerMs?: number;
+  queuedMs?: number;
   takeMs: number;
   backendMs: number;
   afterMs: number;
@@ -232,19 +237,25 @@ interface TraceLine {
  * (API server, watch, informer, pacing), the backend's render and command, and the rest of each
  * sample (the commit's way to `nft monitor` and the bench). p50 / p99 / max of each.
  */
-function printPhases(mode: ProxyMode, traceFile: string, runStart: number, latencies: number[], slowest: number[]): void {
-  const syncs: TraceLine[] = (existsSync(traceFile) ? readFileSync(traceFile, 'utf8') : '')
+/** The partial syncs with changes the agent traced since `since` (wall ms). */
+function tracedSyncs(traceFile: string, since: number): TraceLine[] {
+  return (existsSync(traceFile) ? readFileSync(traceFile, 'utf8') : '')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as TraceLine)
-    .filter((t) => t.at >= runStart && !t.full && t.changed > 0);
+    .filter((t) => t.at >= since && !t.full && t.changed > 0);
+}
+
+function printPhases(mode: ProxyMode, traceFile: string, runStart: number, latencies: number[], slowest: number[]): void {
+  const syncs = tracedSyncs(traceFile, runStart);
   rmSync(traceFile, { force: true });
   if (syncs.length !== latencies.length) {
     console.error(`netprog: ${mode}: ${syncs.length} traced syncs for ${latencies.length} samples: no per-phase split`);
     return;
   }
   const phases: Record<string, number[]> = {
-    'write -> sync start': syncs.map((t) => t.sinceTriggerMs ?? NaN),
+    'write -> proxier (API server, watch, informer)': syncs.map((t) => (t.sinceTriggerMs ?? NaN) - (t.queuedMs ?? 0)),
+    'proxier -> sync start (pacing)': syncs.map((t) => t.queuedMs ?? NaN),
     take: syncs.map((t) => t.takeMs),
     render: syncs.map((t) => t.backend?.renderMs ?? NaN),
     command: syncs.map((t) => t.backend?.applyMs ?? t.backendMs),

@@ -60,6 +60,8 @@ export interface SyncPhases {
   full: boolean;
   changed: number;
   sinceTriggerMs: number | undefined;
+  /** From the first change it carries reaching the proxier to its start (pacing, timers). */
+  queuedMs: number | undefined;
   takeMs: number;
   backendMs: number;
   afterMs: number;
@@ -176,6 +178,7 @@ export class Proxier {
   async #sync(): Promise<void> {
     const clock = this.#o.clock;
     const start = clock.now();
+    const queuedSince = this.#queuedSince;
     this.#nextAllowed = start + this.#minMs;
     this.#queuedSince = undefined;
     const wallStart = (this.#o.wallClock ?? Date.now)();
@@ -216,7 +219,7 @@ export class Proxier {
       this.#nextAllowed = Math.max(start + this.#minMs, done + pause);
     }
     this.onSync?.({ full, changed: full ? state.servicePorts.length : changed.size, ok, durationMs: end - start });
-    this.#o.trace?.({ full, changed: changed.size, sinceTriggerMs: triggerTimes.length ? wallStart - Math.max(...triggerTimes) : undefined, takeMs: taken - start, backendMs: end - taken, afterMs: clock.now() - end });
+    this.#o.trace?.({ full, changed: changed.size, sinceTriggerMs: triggerTimes.length ? wallStart - Math.max(...triggerTimes) : undefined, queuedMs: queuedSince === undefined ? undefined : start - queuedSince, takeMs: taken - start, backendMs: end - taken, afterMs: clock.now() - end });
     // The next sync: a retry, or the periodic one.
     this.#schedule(ok ? this.#periodMs : this.#retryMs);
   }
