@@ -28,11 +28,12 @@ export function startCommand(argv: string[]): StreamingCommand {
   // A command that exits early (a bad line) closes its stdin: EPIPE is its exit status's story.
   child.stdin.on('error', () => (broken = true));
   const exited = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    let failed = false;
     child.once('error', (err) => {
-      broken = true;
+      broken = failed = true;
       stderr ||= err.message;
     });
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.once('close', (code) => resolve({ code: failed || code === null ? -1 : code, stdout, stderr }));
   });
   return {
     write(text) {
