@@ -134,8 +134,8 @@ function portPieces(sp: ServicePortState, context: RenderContext): PortPieces {
   const chainDecls = new Lines();
   const chainRules = new Lines();
   const active = new Set<string>();
-  const comment = (text: string): string[] => (context.large ? [] : ['-m', 'comment', '--comment', text]);
-  renderServicePort(sp, { filterRules: filterTop, natRules: natTop, chains: chainDecls, chainRules, active, clusterCIDR: context.clusterCIDR, nodeIPs: context.nodeIPs, comment });
+  const commentText = (text: string): string => (context.large ? '' : ` -m comment --comment ${text}`);
+  renderServicePort(sp, { filterRules: filterTop, natRules: natTop, chains: chainDecls, chainRules, active, clusterCIDR: context.clusterCIDR, nodeIPs: context.nodeIPs, commentText });
   return {
     key: servicePortKey(sp),
     filterTop: filterTop.out,
@@ -296,7 +296,8 @@ interface Sinks {
   active: Set<string>;
   clusterCIDR: string;
   nodeIPs: string[];
-  comment(text: string): string[];
+  /** ` -m comment --comment <text>`, or '' in large-cluster mode (upstream leaves them out). */
+  commentText(text: string): string;
 }
 
 function renderServicePort(sp: ServicePortState, s: Sinks): void {
@@ -395,35 +396,39 @@ function renderServicePort(sp: ServicePortState, s: Sinks): void {
   }
   if (usesClusterChain) {
     declare(svcChain);
-    writeServiceToEndpointRules(rules, sp, svcChain, sets.cluster, s.comment);
+    writeServiceToEndpointRules(rules, sp, svcChain, sets.cluster, s.commentText);
   }
   if (usesLocalChain) {
     declare(svlChain);
-    writeServiceToEndpointRules(rules, sp, svlChain, sets.local, s.comment);
+    writeServiceToEndpointRules(rules, sp, svlChain, sets.local, s.commentText);
   }
+  // The per-endpoint rules, most of a port's lines: written as text, without word arrays.
+  const commentName = s.commentText(name);
   for (const ep of sets.reachable) {
-    const chain = endpointChain(name, sp.protocol, endpointString(ep));
+    const target = endpointString(ep);
+    const chain = endpointChain(name, sp.protocol, target);
     declare(chain);
-    const args = ['-A', chain, ...s.comment(name)];
-    rules.write(...args, '-s', ep.ip, '-j', KUBE_MARK_MASQ);
-    const affinity = sp.stickyMaxAgeSeconds > 0 ? ['-m', 'recent', '--name', chain, '--set'] : [];
-    rules.write(...args, ...affinity, ...dport, '-j', 'DNAT', '--to-destination', endpointString(ep));
+    rules.out.push(`-A ${chain}${commentName} -s ${ep.ip} -j ${KUBE_MARK_MASQ}`);
+    const affinity = sp.stickyMaxAgeSeconds > 0 ? ` -m recent --name ${chain} --set` : '';
+    rules.out.push(`-A ${chain}${commentName}${affinity} -m ${proto} -p ${proto} -j DNAT --to-destination ${target}`);
   }
 }
 
-function writeServiceToEndpointRules(rules: Lines, sp: ServicePortState, chain: string, endpoints: ProxyEndpoint[], comment: (t: string) => string[]): void {
+function writeServiceToEndpointRules(rules: Lines, sp: ServicePortState, chain: string, endpoints: ProxyEndpoint[], commentText: (t: string) => string): void {
   const name = sp.servicePortName;
   if (sp.stickyMaxAgeSeconds > 0) {
     for (const ep of endpoints) {
-      const sep = endpointChain(name, sp.protocol, endpointString(ep));
-      rules.write('-A', chain, ...comment(q(`${name} -> ${endpointString(ep)}`)), '-m', 'recent', '--name', sep, '--rcheck', '--seconds', String(sp.stickyMaxAgeSeconds), '--reap', '-j', sep);
+      const target = endpointString(ep);
+      const sep = endpointChain(name, sp.protocol, target);
+      rules.out.push(`-A ${chain}${commentText(q(`${name} -> ${target}`))} -m recent --name ${sep} --rcheck --seconds ${sp.stickyMaxAgeSeconds} --reap -j ${sep}`);
     }
   }
-  endpoints.forEach((ep, i) => {
-    const sep = endpointChain(name, sp.protocol, endpointString(ep));
-    const stat = i < endpoints.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(endpoints.length - i)] : [];
-    rules.write('-A', chain, ...comment(q(`${name} -> ${endpointString(ep)}`)), ...stat, '-j', sep);
-  });
+  for (let i = 0; i < endpoints.length; i++) {
+    const target = endpointString(endpoints[i]);
+    const sep = endpointChain(name, sp.protocol, target);
+    const stat = i < endpoints.length - 1 ? ` -m statistic --mode random --probability ${probability(endpoints.length - i)}` : '';
+    rules.out.push(`-A ${chain}${commentText(q(`${name} -> ${target}`))}${stat} -j ${sep}`);
+  }
 }
 
 function ipToNumber(ip: string): number {
