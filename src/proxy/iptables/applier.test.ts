@@ -12,7 +12,7 @@ import { computeDesiredState } from '../tracker/desired.js';
 import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import type { CommandRunner } from '../types.js';
-import { chainsOfTable, IptablesBackend, STREAM_MIN_PORTS } from './applier.js';
+import { chainsOfTable, IptablesBackend } from './applier.js';
 import { manyServices } from '../testing/many-services.js';
 import { JUMP_RULES, jumpRuleText, missingJumpRules } from './jump-rules.js';
 
@@ -164,6 +164,8 @@ test('commands of a first sync and a partial sync (recording runner)', async () 
 });
 
 describe('a big full sync streams its restore', { skip: canRun ? false : 'needs root and ip netns' }, () => {
+  // The backend streams from 2,000 ports on; 200 here keeps the test fast.
+  const STREAM_MIN_PORTS = 200;
   const streamed = `kubito-t${process.pid}ips`;
   const plain = `kubito-t${process.pid}ipp`;
   const exec = execCommandRunner();
@@ -187,7 +189,7 @@ describe('a big full sync streams its restore', { skip: canRun ? false : 'needs 
 
   test('the kernel holds the same rules as after one plain restore; stale chains go, missing jumps come back', async () => {
     const state = manyServices(STREAM_MIN_PORTS + 50);
-    const a = new IptablesBackend({ runner: exec, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy' });
+    const a = new IptablesBackend({ runner: exec, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
     const b = new IptablesBackend({ runner: noStream, wrap: ['ip', 'netns', 'exec', plain], variant: 'legacy' });
     // Leftovers of an earlier run in both: a service chain no port uses, and a missing jump.
     for (const ns of [streamed, plain]) sh('ip', 'netns', 'exec', ns, 'iptables-legacy', '-t', 'nat', '-N', 'KUBE-SEP-OLD0000000000000');
@@ -208,12 +210,12 @@ describe('a big full sync streams its restore', { skip: canRun ? false : 'needs 
   });
 
   test('a restore that fails is reported with its line, and the next sync is full again', async () => {
-    const bad = new IptablesBackend({ runner: exec, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy' });
+    const bad = new IptablesBackend({ runner: exec, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
     const state = manyServices(STREAM_MIN_PORTS, { ...TEST_NODE, clusterCIDR: 'not-a-cidr' });
     await assert.rejects(bad.sync(state, 'all'), /iptables-legacy-restore -w --noflush: exit \d+/);
     const calls: string[] = [];
     const recorder: CommandRunner = { run: (argv, o) => (calls.push(argv.at(-1)!), exec.run(argv, o)), start: (argv) => (calls.push(`start ${argv.at(-3)}`), exec.start!(argv)) };
-    const again = new IptablesBackend({ runner: recorder, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy' });
+    const again = new IptablesBackend({ runner: recorder, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
     await again.sync(manyServices(STREAM_MIN_PORTS), new Set());
     assert.deepEqual(calls, ['iptables-legacy-save', 'start iptables-legacy-restore']);
   });
