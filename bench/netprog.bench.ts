@@ -22,6 +22,9 @@
  * Bounded: about 2 minutes.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { HttpTransport } from '../src/client/index.js';
 import { nodeNetns } from '../src/node/names.js';
@@ -141,6 +144,10 @@ async function bareProgramming(mode: ProxyMode): Promise<number[]> {
 
 async function benchMode(mode: ProxyMode, index: number): Promise<void> {
   const bare = await bareProgramming(mode);
+  // The agent writes each sync's phases here (src/proxy/start.ts), to split the samples' time.
+  const traceFile = join(tmpdir(), `kubito-netprog-trace-${process.pid}-${index}.jsonl`);
+  rmSync(traceFile, { force: true });
+  process.env.KUBITO_PROXY_TRACE = traceFile;
   const cluster = await startBenchCluster({ name: `bnp${process.pid % 100000}${index}`, extraArgs: ['--proxy-mode', mode], limitMs: 240_000 });
   const clients = Array.from({ length: 4 }, () => cluster.client());
   const api: HttpTransport = clients[0];
@@ -176,6 +183,7 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     const before = proxyHistogram(cluster.name);
     const syncsBefore = proxyHistogram(cluster.name, PARTIAL_SYNC);
     const latencies: number[] = [];
+    const runStart = Date.now();
     for (let s = 1; s <= SAMPLES; s++) {
       const i = (s * 37) % SERVICES;
       const prev = slices.get(i)!;
@@ -186,6 +194,10 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       const t0 = performance.now();
       slices.set(i, await api.request<Slice>({ method: 'PUT', path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${body.metadata.name}`, body }));
       latencies.push((await seen) - t0);
+      // One change at a time on a quiet proxy, as the bare side runs one nft after the other:
+      // the next write waits for the agent's sync to end (nft exits ~10 ms after its commit, and
+      // the agent hears of it later still); a write in that window would wait for it.
+      for (const until = Date.now() + 5_000; tracedSyncs(traceFile, runStart).length < s && Date.now() < until; ) await new Promise((r) => setTimeout(r, 2));
     }
     const after = proxyHistogram(cluster.name);
     const syncsAfter = proxyHistogram(cluster.name, PARTIAL_SYNC);
@@ -194,6 +206,7 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     console.error(`netprog: ${mode}: kubeproxy_network_programming_duration_seconds over the run: ${metricCount} observations, mean ${round(((after.sum - before.sum) / metricCount) * 1000)} ms; ${syncs} partial syncs, mean ${round(((syncsAfter.sum - syncsBefore.sum) / syncs) * 1000)} ms`);
     const slowest = latencies.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, 5);
     console.error(`netprog: ${mode}: the 5 slowest of ${latencies.length}: ${slowest.map((x) => `#${x.i + 1} ${round(x.v)}`).join(', ')} ms`);
+    printPhases(mode, traceFile, runStart, latencies, slowest.map((x) => x.i));
     const p99 = percentile(latencies, 99);
     const bareP99 = percentile(bare, 99);
     const what = `${mode}, ${SERVICES.toLocaleString('en-US')} Services x ${ENDPOINTS} endpoints, slice write -> rule committed`;
@@ -205,6 +218,52 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     for (const c of clients) c.close();
     await cluster.stop();
   }
+}
+
+interface TraceLine {
+  at: number;
+  full: boolean;
+  changed: number;
+  sinceTriggerMs?: number;
+  queuedMs?: number;
+  takeMs: number;
+  backendMs: number;
+  afterMs: number;
+  backend?: { renderMs?: number; applyMs?: number };
+}
+
+/**
+ * Where the samples' time went, from the agent's trace: the slice write to the sync's start
+ * (API server, watch, informer, pacing), the backend's render and command, and the rest of each
+ * sample (the commit's way to `nft monitor` and the bench). p50 / p99 / max of each.
+ */
+/** The partial syncs with changes the agent traced since `since` (wall ms). */
+function tracedSyncs(traceFile: string, since: number): TraceLine[] {
+  return (existsSync(traceFile) ? readFileSync(traceFile, 'utf8') : '')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as TraceLine)
+    .filter((t) => t.at >= since && !t.full && t.changed > 0);
+}
+
+function printPhases(mode: ProxyMode, traceFile: string, runStart: number, latencies: number[], slowest: number[]): void {
+  const syncs = tracedSyncs(traceFile, runStart);
+  rmSync(traceFile, { force: true });
+  if (syncs.length !== latencies.length) {
+    console.error(`netprog: ${mode}: ${syncs.length} traced syncs for ${latencies.length} samples: no per-phase split`);
+    return;
+  }
+  const phases: Record<string, number[]> = {
+    'write -> proxier (API server, watch, informer)': syncs.map((t) => (t.sinceTriggerMs ?? NaN) - (t.queuedMs ?? 0)),
+    'proxier -> sync start (pacing)': syncs.map((t) => t.queuedMs ?? NaN),
+    take: syncs.map((t) => t.takeMs),
+    render: syncs.map((t) => t.backend?.renderMs ?? NaN),
+    command: syncs.map((t) => t.backend?.applyMs ?? t.backendMs),
+    'rest (commit seen)': latencies.map((v, i) => v - (syncs[i].sinceTriggerMs ?? 0) - syncs[i].takeMs - syncs[i].backendMs),
+  };
+  const stat = (v: number[]) => `${round(percentile(v, 50))} / ${round(percentile(v, 99))} / ${round(Math.max(...v))}`;
+  console.error(`netprog: ${mode}: phases p50 / p99 / max ms: ${Object.entries(phases).map(([k, v]) => `${k} ${stat(v)}`).join('; ')}`);
+  for (const i of slowest) console.error(`netprog: ${mode}:   #${i + 1} ${round(latencies[i])} ms = ${Object.entries(phases).map(([k, v]) => `${k} ${round(v[i])}`).join(', ')}`);
 }
 
 async function main(): Promise<void> {

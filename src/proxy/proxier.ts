@@ -48,6 +48,23 @@ export interface ProxierOptions {
    */
   afterSync?: (state: DesiredState) => Promise<void>;
   log(line: string): void;
+  /**
+   * Where each sync's phases go (bench/netprog.bench.ts: `KUBITO_PROXY_TRACE=<file>` in the
+   * agent): how long after its newest slice's trigger time it started (API server, watch,
+   * informer, pacing), the take, the backend (render and command), what ran after.
+   */
+  trace?(phases: SyncPhases): void;
+}
+
+export interface SyncPhases {
+  full: boolean;
+  changed: number;
+  sinceTriggerMs: number | undefined;
+  /** From the first change it carries reaching the proxier to its start (pacing, timers). */
+  queuedMs: number | undefined;
+  takeMs: number;
+  backendMs: number;
+  afterMs: number;
 }
 
 export interface SyncRecord {
@@ -161,11 +178,14 @@ export class Proxier {
   async #sync(): Promise<void> {
     const clock = this.#o.clock;
     const start = clock.now();
+    const queuedSince = this.#queuedSince;
     this.#nextAllowed = start + this.#minMs;
     this.#queuedSince = undefined;
+    const wallStart = (this.#o.wallClock ?? Date.now)();
     const { state, changed, triggerTimes } = this.#tracker.take();
     this.#pendingTriggers.push(...triggerTimes);
     const full = this.#needFull || start - this.#lastFull >= this.#fullMs;
+    const taken = clock.now();
     let ok = false;
     try {
       await this.#o.backend.sync(state, full ? 'all' : changed);
@@ -199,6 +219,7 @@ export class Proxier {
       this.#nextAllowed = Math.max(start + this.#minMs, done + pause);
     }
     this.onSync?.({ full, changed: full ? state.servicePorts.length : changed.size, ok, durationMs: end - start });
+    this.#o.trace?.({ full, changed: changed.size, sinceTriggerMs: triggerTimes.length ? wallStart - Math.max(...triggerTimes) : undefined, queuedMs: queuedSince === undefined ? undefined : start - queuedSince, takeMs: taken - start, backendMs: end - taken, afterMs: clock.now() - end });
     // The next sync: a retry, or the periodic one.
     this.#schedule(ok ? this.#periodMs : this.#retryMs);
   }

@@ -3,13 +3,55 @@
  * ExecRunner, never throwing: appliers read exit codes), and `ApplyError`, how an applier
  * reports a command that failed.
  */
+import { spawn } from 'node:child_process';
 import { ExecRunner, type Runner } from '../node/runner.js';
-import type { CommandRunner } from './types.js';
+import type { CommandRunner, StreamingCommand } from './types.js';
 
 /** Runs commands for real; a non-zero exit is a result, not an exception. */
 export function execCommandRunner(): CommandRunner {
   const exec = new ExecRunner();
-  return { run: (argv, options = {}) => exec.run(argv, { input: options.input, allowFailure: true }) };
+  return { run: (argv, options = {}) => exec.run(argv, { input: options.input, allowFailure: true }), start: startCommand };
+}
+
+/**
+ * Spawns argv with a pipe on stdin. `write` resolves at once while the pipe takes the text (the
+ * kernel's 64 KiB buffer, then Node's high-water mark), else on `drain`, so the writer renders
+ * the next piece while the command parses this one. Exit code -1: could not start, or killed.
+ */
+export function startCommand(argv: string[]): StreamingCommand {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let broken = false;
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  // A command that exits early (a bad line) closes its stdin: EPIPE is its exit status's story.
+  child.stdin.on('error', () => (broken = true));
+  const exited = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    let failed = false;
+    child.once('error', (err) => {
+      broken = failed = true;
+      stderr ||= err.message;
+    });
+    child.once('close', (code) => resolve({ code: failed || code === null ? -1 : code, stdout, stderr }));
+  });
+  return {
+    write(text) {
+      if (broken || child.stdin.destroyed) return Promise.resolve();
+      child.stdin.write(text);
+      // Not waiting for 'drain': the writer goes on rendering while the command catches up
+      // (Node keeps what the pipe cannot take yet); one turn of the event loop lets libuv move
+      // what the pipe has room for now.
+      return new Promise((resolve) => setImmediate(resolve));
+    },
+    end() {
+      if (!child.stdin.destroyed) child.stdin.end();
+      return exited;
+    },
+    abort() {
+      child.kill('SIGKILL');
+    },
+  };
 }
 
 /**
@@ -24,6 +66,8 @@ export function helperCommandRunner(helper: Runner, options: { direct?: CommandR
   const max = options.maxInputBytes ?? 256 * 1024;
   return {
     run: (argv, o = {}) => (o.input !== undefined && o.input.length > max ? direct.run(argv, o) : helper.run(argv, { input: o.input, allowFailure: true })),
+    // Streamed commands are the big restores (full syncs of many Services): direct, like big input.
+    ...(direct.start ? { start: direct.start.bind(direct) } : {}),
   };
 }
 

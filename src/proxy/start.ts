@@ -6,6 +6,7 @@
  * LoadBalancer Services with externalTrafficPolicy Local (healthcheck/), plus
  * `<data-dir>/run/proxy-rules.sock`.
  */
+import { appendFileSync } from 'node:fs';
 import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { Clock, InformerFactory } from '../client/index.js';
 import type { EventRecorder } from '../controllers/controller.js';
@@ -15,7 +16,7 @@ import { healthChecksOf } from './healthcheck/plan.js';
 import { ServiceHealthServer } from './healthcheck/server.js';
 import { startProxyServers } from './metrics-server.js';
 import { nodeNetworkSteps } from './node-network.js';
-import { Proxier } from './proxier.js';
+import { Proxier, type SyncPhases } from './proxier.js';
 import { proxySocketPath, startRulesSocket } from './rules-socket.js';
 import { execCommandRunner } from './runner.js';
 import type { ProxyEndpointSlice, ProxyService } from './tracker/views.js';
@@ -87,7 +88,9 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
     await cleaner?.afterSync(state);
     await healthChecks?.sync(healthChecksOf(state));
   };
-  const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, afterSync });
+  const traceFile = process.env.KUBITO_PROXY_TRACE;
+  const trace = traceFile ? (p: SyncPhases) => appendFileSync(traceFile, `${JSON.stringify({ at: Date.now(), ...p, backend: 'lastSync' in backend ? backend.lastSync : undefined })}\n`) : undefined;
+  const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, afterSync, trace });
   const services = options.informers.informer<ProxyService>(must('', 'v1', 'services'));
   const slices = options.informers.informer<ProxyEndpointSlice>(must('discovery.k8s.io', 'v1', 'endpointslices'));
   services.addHandlers({

@@ -13,6 +13,7 @@ import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import type { CommandRunner } from '../types.js';
 import { chainsOfTable, IptablesBackend } from './applier.js';
+import { manyServices } from '../testing/many-services.js';
 import { JUMP_RULES, jumpRuleText, missingJumpRules } from './jump-rules.js';
 
 const NS = `kubito-t${process.pid}ipt`;
@@ -160,4 +161,62 @@ test('commands of a first sync and a partial sync (recording runner)', async () 
   assert.ok(last.includes('*filter') && last.includes(':KUBE-SERVICES - [0:0]'), 'a Service gone: the top-level chains are rewritten');
   assert.ok(last.includes('-X KUBE-SVC-2CMXP7HKUVJN7L6M') && !last.includes('-j KUBE-SVC-2CMXP7HKUVJN7L6M'));
   assert.deepEqual(b.lastSync, { kind: 'partial', wroteTopLevel: true });
+});
+
+describe('a big full sync streams its restore', { skip: canRun ? false : 'needs root and ip netns' }, () => {
+  // The backend streams from 2,000 ports on; 200 here keeps the test fast.
+  const STREAM_MIN_PORTS = 200;
+  const streamed = `kubito-t${process.pid}ips`;
+  const plain = `kubito-t${process.pid}ipp`;
+  const exec = execCommandRunner();
+  const noStream: CommandRunner = { run: (argv, o) => exec.run(argv, o) };
+  const save = (ns: string): string =>
+    sh('ip', 'netns', 'exec', ns, 'iptables-legacy-save')
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
+      .join('\n');
+
+  before(() => {
+    for (const ns of [streamed, plain]) {
+      spawnSync('ip', ['netns', 'delete', ns]);
+      sh('ip', 'netns', 'add', ns);
+    }
+  });
+  after(() => {
+    for (const ns of [streamed, plain]) spawnSync('ip', ['netns', 'delete', ns]);
+  });
+
+  test('the kernel holds the same rules as after one plain restore; stale chains go, missing jumps come back', async () => {
+    const state = manyServices(STREAM_MIN_PORTS + 50);
+    const a = new IptablesBackend({ runner: exec, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
+    const b = new IptablesBackend({ runner: noStream, wrap: ['ip', 'netns', 'exec', plain], variant: 'legacy' });
+    // Leftovers of an earlier run in both: a service chain no port uses, and a missing jump.
+    for (const ns of [streamed, plain]) sh('ip', 'netns', 'exec', ns, 'iptables-legacy', '-t', 'nat', '-N', 'KUBE-SEP-OLD0000000000000');
+    await a.sync(state, 'all');
+    await b.sync(state, 'all');
+    const rules = save(streamed);
+    assert.equal(rules, save(plain));
+    assert.ok(!rules.includes('KUBE-SEP-OLD0000000000000'));
+    assert.equal((rules.match(/^-A KUBE-SEP-/gm) ?? []).length, 2 * 2 * (STREAM_MIN_PORTS + 50));
+    sh('ip', 'netns', 'exec', streamed, 'iptables-legacy', '-t', 'nat', '-D', 'OUTPUT', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES');
+    await a.sync(state, 'all');
+    assert.equal(save(streamed), rules);
+    // A partial sync after a streamed full one knows each port's chains.
+    const fewer = manyServices(STREAM_MIN_PORTS + 49);
+    await a.sync(fewer, new Set(['many/s249:http/TCP']));
+    assert.deepEqual(a.lastSync, { kind: 'partial', wroteTopLevel: true });
+    assert.equal((save(streamed).match(/^:KUBE-SEP-/gm) ?? []).length, 2 * (STREAM_MIN_PORTS + 49));
+  });
+
+  test('a restore that fails is reported with its line, and the next sync is full again', async () => {
+    const bad = new IptablesBackend({ runner: exec, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
+    const state = manyServices(STREAM_MIN_PORTS, { ...TEST_NODE, clusterCIDR: 'not-a-cidr' });
+    await assert.rejects(bad.sync(state, 'all'), /iptables-legacy-restore -w --noflush: exit \d+/);
+    const calls: string[] = [];
+    const recorder: CommandRunner = { run: (argv, o) => (calls.push(argv.at(-1)!), exec.run(argv, o)), start: (argv) => (calls.push(`start ${argv.at(-3)}`), exec.start!(argv)) };
+    const again = new IptablesBackend({ runner: recorder, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
+    await again.sync(manyServices(STREAM_MIN_PORTS), new Set());
+    assert.deepEqual(calls, ['iptables-legacy-save', 'start iptables-legacy-restore']);
+  });
 });

@@ -20,6 +20,7 @@ import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
 import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
 import { IptablesRenderCache, renderIptables } from './render.js';
+import { streamIptablesFull } from './render-stream.js';
 
 export type IptablesVariant = 'legacy' | 'nft' | 'default';
 
@@ -29,6 +30,8 @@ export interface IptablesBackendOptions {
   wrap?: string[];
   /** Which iptables; `'auto'` (default) probes legacy, then nft. */
   variant?: IptablesVariant | 'auto';
+  /** Full syncs of at least this many ports stream their restore; default STREAM_MIN_PORTS. */
+  streamMinPorts?: number;
 }
 
 const BINARIES: Record<IptablesVariant, { iptables: string; restore: string; save: string }> = {
@@ -41,18 +44,34 @@ const BINARIES: Record<IptablesVariant, { iptables: string; restore: string; sav
 export function chainsOfTable(save: string, table: string): string[] {
   const out: string[] = [];
   let inTable = false;
-  for (const line of save.split('\n')) {
-    if (line.startsWith('*')) inTable = line === `*${table}`;
-    else if (inTable && line.startsWith(':')) out.push(line.slice(1).split(' ')[0]);
+  // Line by line without splitting the whole text (a 10,000-Service save is ~9 MB).
+  for (let i = 0; i < save.length; ) {
+    let end = save.indexOf('\n', i);
+    if (end < 0) end = save.length;
+    const c = save.charCodeAt(i);
+    if (c === 42 /* * */) inTable = save.slice(i, end).trimEnd() === `*${table}`;
+    else if (inTable && c === 58 /* : */) {
+      const space = save.indexOf(' ', i);
+      out.push(save.slice(i + 1, space > 0 && space < end ? space : end));
+    }
+    i = end + 1;
   }
   return out;
 }
+
+/**
+ * Full syncs of at least this many service ports stream their restore (render-stream.ts). Below,
+ * one plain restore was as fast or faster (1,000 Services x 2 endpoints, iptables-legacy: 86 vs
+ * 89 ms, resync 100 vs 108 ms); at 10,000 a resync took 1.0 s streamed vs 1.8 s plain.
+ */
+export const STREAM_MIN_PORTS = 2000;
 
 export class IptablesBackend implements ProxyBackend {
   readonly mode = 'iptables' as const;
   readonly #runner: CommandRunner;
   readonly #wrap: string[];
   #variant: IptablesVariant | 'auto';
+  readonly #streamMinPorts: number;
   /** Each port's service chains in the kernel after the last successful restore; undefined: unknown. */
   #portChains: Map<string, readonly string[]> | undefined;
   /** The top-level rules in the kernel after the last successful restore. */
@@ -65,6 +84,7 @@ export class IptablesBackend implements ProxyBackend {
     this.#runner = options.runner;
     this.#wrap = options.wrap ?? [];
     this.#variant = options.variant ?? 'auto';
+    this.#streamMinPorts = options.streamMinPorts ?? STREAM_MIN_PORTS;
   }
 
   /** The iptables flavour in use (probed on first use). */
@@ -91,6 +111,7 @@ export class IptablesBackend implements ProxyBackend {
   async sync(state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> {
     const bin = BINARIES[await this.variant()];
     const full = changed === 'all' || this.#portChains === undefined;
+    if (full && this.#runner.start && state.servicePorts.length >= this.#streamMinPorts) return this.#streamFull(state, bin);
     let rendered: ReturnType<typeof renderIptables>;
     if (full) {
       // What the kernel holds: leftover service chains to delete, and which jump rules from the
@@ -124,6 +145,42 @@ export class IptablesBackend implements ProxyBackend {
     }
     this.#topLevel = rendered.topLevel;
     this.lastSync = { kind: full ? 'full' : 'partial', wroteTopLevel: rendered.wroteTopLevel };
+  }
+
+  /**
+   * A big full sync: the restore and the save start at once, the rules go to the restore as they
+   * render (it parses them meanwhile), and the save's facts (leftover chains, missing jumps) go
+   * in last, before the COMMITs; a failed save kills the restore before it committed anything.
+   */
+  async #streamFull(state: DesiredState, bin: { restore: string; save: string }): Promise<void> {
+    this.#portChains = undefined;
+    this.#topLevel = undefined;
+    const saving = this.#run([bin.save]);
+    const argv = [...this.#wrap, bin.restore, '-w', '--noflush'];
+    const restore = this.#runner.start!(argv);
+    const written: string[] = [];
+    const stream = streamIptablesFull(state, { cache: this.#cache });
+    let finished: ReturnType<typeof stream.finish>;
+    try {
+      for (const chunk of stream.body()) {
+        written.push(chunk);
+        await restore.write(chunk);
+      }
+      const save = await saving;
+      if (save.code !== 0) throw new ApplyError([...this.#wrap, bin.save], save);
+      finished = stream.finish({ existingNatChains: chainsOfTable(save.stdout, 'nat'), insertJumps: missingJumpRules(save.stdout) });
+    } catch (err) {
+      restore.abort();
+      await restore.end();
+      throw err;
+    }
+    written.push(finished.text);
+    await restore.write(finished.text);
+    const r = await restore.end();
+    if (r.code !== 0) throw new ApplyError(argv, r, failedLine(r.stderr, written.join('')));
+    this.#portChains = finished.portChains;
+    this.#topLevel = finished.topLevel;
+    this.lastSync = { kind: 'full', wroteTopLevel: true };
   }
 
   async currentRules(): Promise<string> {

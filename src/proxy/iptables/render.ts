@@ -89,7 +89,7 @@ function markText(bit: number): string {
 }
 
 /** What one service port writes: its lines in the top-level chains, its own chains and their rules. */
-interface PortPieces {
+export interface PortPieces {
   key: string;
   filterTop: string[];
   natTop: string[];
@@ -100,7 +100,7 @@ interface PortPieces {
   top: string;
 }
 
-interface RenderContext {
+export interface RenderContext {
   clusterCIDR: string;
   nodeIPs: string[];
   large: boolean;
@@ -134,8 +134,8 @@ function portPieces(sp: ServicePortState, context: RenderContext): PortPieces {
   const chainDecls = new Lines();
   const chainRules = new Lines();
   const active = new Set<string>();
-  const comment = (text: string): string[] => (context.large ? [] : ['-m', 'comment', '--comment', text]);
-  renderServicePort(sp, { filterRules: filterTop, natRules: natTop, chains: chainDecls, chainRules, active, clusterCIDR: context.clusterCIDR, nodeIPs: context.nodeIPs, comment });
+  const commentText = (text: string): string => (context.large ? '' : ` -m comment --comment ${text}`);
+  renderServicePort(sp, { filterRules: filterTop, natRules: natTop, chains: chainDecls, chainRules, active, clusterCIDR: context.clusterCIDR, nodeIPs: context.nodeIPs, commentText });
   return {
     key: servicePortKey(sp),
     filterTop: filterTop.out,
@@ -147,14 +147,59 @@ function portPieces(sp: ServicePortState, context: RenderContext): PortPieces {
   };
 }
 
+/** The node facts and mode a state's ports render with. */
+export function renderContextOf(state: DesiredState): RenderContext {
+  let totalEndpoints = 0;
+  for (const sp of state.servicePorts) totalEndpoints += sp.endpoints.length;
+  return { clusterCIDR: state.node.clusterCIDR, nodeIPs: state.node.nodeIPs, large: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD };
+}
+
+/** One port's pieces, from the cache when given. */
+export function piecesOf(sp: ServicePortState, context: RenderContext, cache?: IptablesRenderCache): PortPieces {
+  return cache ? cache.pieces(sp, context) : portPieces(sp, context);
+}
+
+/** The top-level chains kube-proxy declares (flushes) in each table when it writes them. */
+export const TOP_LEVEL_CHAINS = {
+  filter: [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_PROXY_FIREWALL],
+  nat: [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_MARK_MASQ, KUBE_POSTROUTING],
+} as const;
+
+/** The masquerade mark text (`0x4000` for bit 14). */
+export function masqueradeMark(state: DesiredState): string {
+  return markText(state.node.masqueradeBit);
+}
+
+/** The nat rules before the ports' ones: KUBE-POSTROUTING's and KUBE-MARK-MASQ's. */
+export function natHeadRules(mark: string): string[] {
+  return [
+    `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
+    `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`,
+    `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
+    `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`,
+  ];
+}
+
+/** KUBE-SERVICES' last nat rule, to the NodePorts. */
+export function natTailRule(): string {
+  return `-A ${KUBE_SERVICES} -m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`;
+}
+
+/** KUBE-FORWARD's filter rules, after the ports' ones. */
+export function filterTailRules(mark: string): string[] {
+  return [
+    `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
+    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark}/${mark} -j ACCEPT`,
+    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  ];
+}
+
 export function renderIptables(state: DesiredState, options: RenderOptions = {}): Rendered {
   const only = options.only ?? 'all';
   const mark = markText(state.node.masqueradeBit);
-  let totalEndpoints = 0;
-  for (const sp of state.servicePorts) totalEndpoints += sp.endpoints.length;
-  const context: RenderContext = { clusterCIDR: state.node.clusterCIDR, nodeIPs: state.node.nodeIPs, large: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD };
+  const context = renderContextOf(state);
 
-  const pieces = state.servicePorts.map((sp) => (options.cache ? options.cache.pieces(sp, context) : portPieces(sp, context)));
+  const pieces = state.servicePorts.map((sp) => piecesOf(sp, context, options.cache));
   const topLevel = [mark, ...pieces.map((p) => p.top)];
   const writeTop = only === 'all' || !sameStrings(options.unchangedTopLevel, topLevel);
 
@@ -164,14 +209,9 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
   const natRules: string[] = [];
 
   if (writeTop) {
-    for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_PROXY_FIREWALL]) filterChains.push(`:${chain} - [0:0]`);
-    for (const chain of [KUBE_NODEPORTS, KUBE_SERVICES, KUBE_MARK_MASQ, KUBE_POSTROUTING]) natChains.push(`:${chain} - [0:0]`);
-    natRules.push(
-      `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
-      `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`,
-      `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
-      `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`,
-    );
+    for (const chain of TOP_LEVEL_CHAINS.filter) filterChains.push(`:${chain} - [0:0]`);
+    for (const chain of TOP_LEVEL_CHAINS.nat) natChains.push(`:${chain} - [0:0]`);
+    natRules.push(...natHeadRules(mark));
   }
 
   let wroteChains = false;
@@ -198,10 +238,7 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
   };
 
   const doomed = new Set<string>();
-  if (options.existingNatChains) {
-    const used = activeChains();
-    for (const chain of options.existingNatChains) if (isServiceChainName(chain) && !used.has(chain)) doomed.add(chain);
-  }
+  if (options.existingNatChains) for (const chain of unusedServiceChains(options.existingNatChains, activeChains())) doomed.add(chain);
   if (only !== 'all' && options.previousPortChains) {
     for (const key of only) {
       const now = portChains.get(key) ?? [];
@@ -215,12 +252,8 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
   }
 
   if (writeTop) {
-    natRules.push(`-A ${KUBE_SERVICES} -m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`);
-    filterRules.push(
-      `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
-      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark}/${mark} -j ACCEPT`,
-      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-    );
+    natRules.push(natTailRule());
+    filterRules.push(...filterTailRules(mark));
   }
 
   const jumps = options.insertJumps ?? [];
@@ -240,6 +273,13 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
   };
 }
 
+/** The service chains among `existing` that no port uses (`used`): a full sync deletes them. */
+export function unusedServiceChains(existing: Iterable<string>, used: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const chain of existing) if (isServiceChainName(chain) && !used.has(chain)) out.push(chain);
+  return out;
+}
+
 /** Element-wise equality; cached pieces share their strings, so most compare by reference. */
 function sameStrings(a: readonly string[] | undefined, b: readonly string[]): boolean {
   if (!a || a.length !== b.length) return false;
@@ -256,7 +296,8 @@ interface Sinks {
   active: Set<string>;
   clusterCIDR: string;
   nodeIPs: string[];
-  comment(text: string): string[];
+  /** ` -m comment --comment <text>`, or '' in large-cluster mode (upstream leaves them out). */
+  commentText(text: string): string;
 }
 
 function renderServicePort(sp: ServicePortState, s: Sinks): void {
@@ -355,35 +396,39 @@ function renderServicePort(sp: ServicePortState, s: Sinks): void {
   }
   if (usesClusterChain) {
     declare(svcChain);
-    writeServiceToEndpointRules(rules, sp, svcChain, sets.cluster, s.comment);
+    writeServiceToEndpointRules(rules, sp, svcChain, sets.cluster, s.commentText);
   }
   if (usesLocalChain) {
     declare(svlChain);
-    writeServiceToEndpointRules(rules, sp, svlChain, sets.local, s.comment);
+    writeServiceToEndpointRules(rules, sp, svlChain, sets.local, s.commentText);
   }
+  // The per-endpoint rules, most of a port's lines: written as text, without word arrays.
+  const commentName = s.commentText(name);
   for (const ep of sets.reachable) {
-    const chain = endpointChain(name, sp.protocol, endpointString(ep));
+    const target = endpointString(ep);
+    const chain = endpointChain(name, sp.protocol, target);
     declare(chain);
-    const args = ['-A', chain, ...s.comment(name)];
-    rules.write(...args, '-s', ep.ip, '-j', KUBE_MARK_MASQ);
-    const affinity = sp.stickyMaxAgeSeconds > 0 ? ['-m', 'recent', '--name', chain, '--set'] : [];
-    rules.write(...args, ...affinity, ...dport, '-j', 'DNAT', '--to-destination', endpointString(ep));
+    rules.out.push(`-A ${chain}${commentName} -s ${ep.ip} -j ${KUBE_MARK_MASQ}`);
+    const affinity = sp.stickyMaxAgeSeconds > 0 ? ` -m recent --name ${chain} --set` : '';
+    rules.out.push(`-A ${chain}${commentName}${affinity} -m ${proto} -p ${proto} -j DNAT --to-destination ${target}`);
   }
 }
 
-function writeServiceToEndpointRules(rules: Lines, sp: ServicePortState, chain: string, endpoints: ProxyEndpoint[], comment: (t: string) => string[]): void {
+function writeServiceToEndpointRules(rules: Lines, sp: ServicePortState, chain: string, endpoints: ProxyEndpoint[], commentText: (t: string) => string): void {
   const name = sp.servicePortName;
   if (sp.stickyMaxAgeSeconds > 0) {
     for (const ep of endpoints) {
-      const sep = endpointChain(name, sp.protocol, endpointString(ep));
-      rules.write('-A', chain, ...comment(q(`${name} -> ${endpointString(ep)}`)), '-m', 'recent', '--name', sep, '--rcheck', '--seconds', String(sp.stickyMaxAgeSeconds), '--reap', '-j', sep);
+      const target = endpointString(ep);
+      const sep = endpointChain(name, sp.protocol, target);
+      rules.out.push(`-A ${chain}${commentText(q(`${name} -> ${target}`))} -m recent --name ${sep} --rcheck --seconds ${sp.stickyMaxAgeSeconds} --reap -j ${sep}`);
     }
   }
-  endpoints.forEach((ep, i) => {
-    const sep = endpointChain(name, sp.protocol, endpointString(ep));
-    const stat = i < endpoints.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(endpoints.length - i)] : [];
-    rules.write('-A', chain, ...comment(q(`${name} -> ${endpointString(ep)}`)), ...stat, '-j', sep);
-  });
+  for (let i = 0; i < endpoints.length; i++) {
+    const target = endpointString(endpoints[i]);
+    const sep = endpointChain(name, sp.protocol, target);
+    const stat = i < endpoints.length - 1 ? ` -m statistic --mode random --probability ${probability(endpoints.length - i)}` : '';
+    rules.out.push(`-A ${chain}${commentText(q(`${name} -> ${target}`))}${stat} -j ${sep}`);
+  }
 }
 
 function ipToNumber(ip: string): number {
