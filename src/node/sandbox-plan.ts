@@ -9,6 +9,7 @@
  */
 import { formatCidr, gatewayOf, type Cidr } from './ipam.js';
 import { hostVeth, nodeNetns, podNetns } from './names.js';
+import { bridgeMacFor } from '../proxy/node-network.js';
 
 export const BRIDGE = 'kbr0';
 
@@ -91,7 +92,9 @@ export function createNodeSteps(options: { cluster: string; cidr: Cidr }): Step[
       argv: ['ip', '-n', netns, '-batch', '-'],
       input: [
         'link set lo up',
-        `link add ${BRIDGE} type bridge`,
+        // Its own MAC from the start: a bridge without one takes its lowest port's, and changes it
+        // when that pod goes, leaving the other pods' ARP entries for the gateway stale (~20 s).
+        `link add ${BRIDGE} address ${bridgeMacFor(gateway)} type bridge`,
         `addr add ${gateway}/${options.cidr.prefix} dev ${BRIDGE}`,
         `link set ${BRIDGE} up`,
         '',
