@@ -261,6 +261,8 @@ function printPhases(mode: ProxyMode, traceFile: string, runStart: number, laten
     command: syncs.map((t) => t.backend?.applyMs ?? t.backendMs),
     'rest (commit seen)': latencies.map((v, i) => v - (syncs[i].sinceTriggerMs ?? 0) - syncs[i].takeMs - syncs[i].backendMs),
   };
+  // The iptables backend does not time its render apart from the command: no column then.
+  for (const [k, v] of Object.entries(phases)) if (v.every(Number.isNaN)) delete phases[k];
   const stat = (v: number[]) => `${round(percentile(v, 50))} / ${round(percentile(v, 99))} / ${round(Math.max(...v))}`;
   console.error(`netprog: ${mode}: phases p50 / p99 / max ms: ${Object.entries(phases).map(([k, v]) => `${k} ${stat(v)}`).join('; ')}`);
   for (const i of slowest) console.error(`netprog: ${mode}:   #${i + 1} ${round(latencies[i])} ms = ${Object.entries(phases).map(([k, v]) => `${k} ${round(v[i])}`).join(', ')}`);

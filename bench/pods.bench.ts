@@ -178,7 +178,7 @@ async function main(): Promise<void> {
       });
       child.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
     });
-    const agentPid = Number(/node agent\s+\S+, pid (\d+)/.exec(out)?.[1]);
+    const agentPid = Number(/node agent\s+\S+ \([^)]*\), pid (\d+)/.exec(out)?.[1]);
     if (!agentPid) throw new Error(`no node agent in kubito's output:\n${out}`);
     transport = new HttpTransport(loadKubeconfigConnection(join(dir, 'kc')).transport);
     const pods = new Client(transport).resource(PODS);

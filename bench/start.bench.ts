@@ -115,7 +115,7 @@ async function main(): Promise<void> {
       const answered = Math.max(await api, await dns);
       kubito.push(answered - t0);
       await new Promise((r) => setTimeout(r, 2000));
-      const agentPid = Number(/node agent\s+\S+, pid (\d+)/.exec(cluster.output())?.[1]);
+      const agentPid = Number(/node agent\s+\S+ \([^)]*\), pid (\d+)/.exec(cluster.output())?.[1]);
       rss.push(rssMiB(cluster.process.pid!) + (agentPid ? rssMiB(agentPid) : Number.NaN));
       if (run === RUNS - 1) {
         // Keep the certificate for the baseline (the temp dir goes with the cluster).
