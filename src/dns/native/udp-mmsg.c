@@ -17,7 +17,8 @@
  *       JS writes slot i's reply into output[i*SLOT...] and its length into meta[i*META+3]
  *       (0: none), then calls send(handle, n) before returning. The buffers are reused by the
  *       next batch: JS must copy what it keeps.
- *   send(handle, n) -> sent: the replies of slots 0..n-1 with a length in 1..SLOT, by sendmmsg.
+ *   send(handle, n) -> sent: the replies of slots 0..n-1 with a length in 1..SLOT, by sendmmsg;
+ *     only inside onBatch, n at most the batch's (0 is sent otherwise).
  *   sendTo(handle, buffer, name) -> 0 or -errno: one reply (a forwarded query's, answered
  *     later, or one longer than SLOT) to `name` (NAME bytes copied from `names`).
  *   close(handle): stops reading; the fd is closed once libuv has let go of it.
@@ -50,6 +51,7 @@ typedef struct {
   int polling;  /* uv_poll started and not yet closed */
   int released; /* the JS handle was finalized */
   int closed;   /* uv_close done (callback ran), or never started */
+  int batch;    /* datagrams of the batch whose callback runs now; 0 outside one */
   napi_env env;
   napi_ref callback, refs[5];
   napi_async_context async;
@@ -143,7 +145,9 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     napi_create_int32(s->env, n, &arg);
     /* make_callback, not call_function: it runs process.nextTick and promise jobs after the
      * call, as any libuv-driven callback of Node's own does (forwarded replies settle there). */
+    s->batch = n;
     napi_status st = napi_make_callback(s->env, s->async, recv, cb, 1, &arg, &result);
+    s->batch = 0;
     if (st == napi_pending_exception) {
       napi_value err;
       napi_get_and_clear_last_exception(s->env, &err);
@@ -176,8 +180,9 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   Socket *s = argc == 2 ? unwrap(env, argv[0]) : NULL;
   if (!s) return NULL;
   napi_get_value_int32(env, argv[1], &count);
+  /* Only the running batch's slots: their addresses and replies are this batch's. */
   if (count < 0) count = 0;
-  if (count > BATCH) count = BATCH;
+  if (count > s->batch) count = s->batch;
   int sent = 0;
   if (s->polling) {
     struct mmsghdr msgs[BATCH];
