@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { TRANSPORTS } from './fixtures.js';
+import { fixtureIndex, FIXTURE_CONFIG, TRANSPORTS } from './fixtures.js';
+import { DnsServer } from './server.js';
+import { CLASS_IN, parseMessage, serializeMessage, TYPE } from './wire.js';
 import { bindUdp, loadNative, udpChoiceFromEnv, type UdpReply } from './udp-transport.js';
 import { NativeUdp } from './udp-native.js';
 
@@ -34,6 +36,27 @@ test('the module absent: auto falls back to dgram and says why; forced native fa
   assert.equal(udpChoiceFromEnv({ KUBITO_DNS_UDP: 'dgram' }), 'dgram');
   assert.equal(udpChoiceFromEnv({ KUBITO_DNS_UDP: 'native' }), 'native');
   assert.equal(udpChoiceFromEnv({}), 'auto');
+});
+
+test('the server without the module: dgram, said in its log and /metrics, and it answers', async () => {
+  const lines: string[] = [];
+  const server = new DnsServer({ source: fixtureIndex({}), config: FIXTURE_CONFIG, host: '127.0.0.1', port: 0, metricsPort: 0, udp: 'auto', udpModule: ABSENT, log: (l) => lines.push(l) });
+  await server.start();
+  try {
+    assert.equal(server.udpTransport(), 'dgram');
+    assert.ok(lines.some((l) => /^dns udp: dgram transport \(native: .*not built\)$/.test(l)), lines.join('\n'));
+    const metrics = await (await fetch(`http://127.0.0.1:${server.ports().metrics}/metrics`)).text();
+    assert.match(metrics, /^kubito_dns_udp_transport\{server="dns:\/\/:0",transport="dgram"\} 1$/m);
+    const c = await client();
+    const q = serializeMessage({ header: { id: 0xabcd, qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false, rcode: 0 }, question: [{ name: 'nginx.default.svc.cluster.local.', type: TYPE.A, class: CLASS_IN }], answer: [], authority: [], additional: [] });
+    c.s.send(q, server.ports().dns, '127.0.0.1');
+    await until(() => c.got.length === 1, 'an answer over dgram');
+    assert.equal(c.got[0].readUInt16BE(0), 0xabcd);
+    assert.deepEqual(parseMessage(c.got[0]).answer.map((r) => r.data), [{ address: '10.96.0.20' }]);
+    c.s.close();
+  } finally {
+    await server.stop();
+  }
 });
 
 test('a host name (not a literal) is served by dgram under auto', async () => {
