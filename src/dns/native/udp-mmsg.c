@@ -102,9 +102,15 @@ static void on_readable(uv_poll_t *h, int status, int events) {
   (void)events;
   Socket *s = (Socket *)h;
   if (status < 0) {
+    /* POLLERR: libuv has stopped the handle. A pending socket error (ICMP; only with
+     * IP_RECVERR on an unconnected socket, which this one is not) is read and cleared, and
+     * polling resumes: one error must not end the server's reads. */
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len);
     s->counters[C_RECV_ERRORS]++;
-    s->counters[C_ERRNO] = -status;
-    return;
+    s->counters[C_ERRNO] = err ? err : -status;
+    if (s->polling) uv_poll_start(&s->poll, UV_READABLE, on_readable);
   }
   for (int round = 0; round < ROUNDS && s->polling; round++) {
     for (int i = 0; i < BATCH; i++) {
