@@ -1,8 +1,9 @@
 /**
  * @module The DNS bench's floors (see dns.bench.ts): servers that answer each query with
  * itself (QR set) and do no DNS work, over Node's dgram (`echo`) and over recvmmsg/sendmmsg
- * through dns-mmsg-floor.c (`echoMmsg`, the module built by `buildMmsg`), and kubito's
- * DnsServer fed by that module (`serveMmsg`). Each prints `port N` once listening.
+ * through dns-mmsg-floor.c (`echoMmsg`, the module built by `buildMmsg`). Each prints
+ * `port N` once listening. (kubito's own batched transport is src/dns/native, from which this
+ * floor differs only in doing no DNS work.)
  */
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -10,7 +11,6 @@ import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DnsServer } from '../src/dns/server.js';
 
 /** The floor's server: the query back with QR set, sent as DnsServer sends (see the module doc). */
 export async function echo(): Promise<void> {
@@ -63,36 +63,6 @@ export function echoMmsg(module: string): void {
       meta[i * 4 + 3] = len < 12 ? 0 : len;
     }
     m.send(n);
-  });
-  process.stdout.write(`port ${port}\n`);
-}
-
-/**
- * kubito's answers through the floor's batched I/O (`--serve-mmsg N <module>`): the same
- * DnsServer's `handle` per datagram, fed and sent by bench/dns-mmsg-floor.c instead of dgram
- * (only local answers, which all of the bench's are; timed per query, as TCP is). What the
- * server would cost with recvmmsg/sendmmsg, measured rather than guessed.
- */
-export function serveMmsg(server: DnsServer, module: string): void {
-  const m = createRequire(import.meta.url)(module) as MmsgModule;
-  const inb = Buffer.from(m.inbuf);
-  const outb = Buffer.from(m.outbuf);
-  const meta = new Int32Array(m.meta);
-  const ctx = { proto: 'udp' as const, family: 1 };
-  let at = 0;
-  let slot = 0;
-  const reply = (out: Buffer): void => {
-    if (out.length > m.SLOT) return;
-    outb.set(out, at);
-    meta[slot * 4 + 3] = out.length;
-  };
-  const port = m.init(0, (count) => {
-    for (slot = 0; slot < count; slot++) {
-      at = slot * m.SLOT;
-      meta[slot * 4 + 3] = 0;
-      server.handle(inb.subarray(at, at + meta[slot * 4]), ctx, reply);
-    }
-    m.send(count);
   });
   process.stdout.write(`port ${port}\n`);
 }

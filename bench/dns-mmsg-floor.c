@@ -1,8 +1,10 @@
 /*
  * dns.bench.ts's second floor: UDP for Node through recvmmsg/sendmmsg (N-API), one JS call per
  * batch of up to 64 datagrams instead of one libuv read, one JS callback and one sendto per
- * datagram (Node 20's dgram). A measuring tool, not kubito code: it shows what batched I/O
- * would give a Node DNS server. One socket per process (static state), IPv4, 127.0.0.1 only.
+ * datagram (Node 20's dgram). A measuring tool, not kubito code: the floor under kubito's own
+ * batched transport (src/dns/native/udp-mmsg.c, which has per-socket state, IPv6, late and
+ * oversized replies and error handling). One socket per process (static state), IPv4,
+ * 127.0.0.1 only.
  * The bench compiles it with gcc against Node's own headers; without them the row is skipped.
  *
  * JS: init(port, onBatch(n)) binds 127.0.0.1:port (0: any) and returns the port; the batch's

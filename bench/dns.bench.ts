@@ -13,21 +13,24 @@
  * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 200 s. One JSON row per
  * figure on stdout, per-round detail on stderr.
  *
- * - Two floors, in the 10,000-Service rounds (they do no DNS work: each reply is the query
- *   with QR set): `node-udp-floor`, a bare Node dgram server with the server's I/O (a
- *   literal-only lookup, sends batched in a `setImmediate`): what Node's dgram path (one libuv
- *   read, one JS callback, one sendto per datagram) costs before any answer; and
- *   `node-mmsg-floor`, the same in Node through recvmmsg/sendmmsg (bench/dns-mmsg-floor.c, an
- *   N-API module compiled here with gcc; skipped without it): what batched I/O, as NSD does
- *   it and Node 20's dgram does not offer, would leave. Beside them `kubito-on-mmsg`: the
- *   DnsServer's `handle` through that module's I/O.
+ * `kubito` is the product path: the server with the UDP transport it picks itself (native,
+ * src/dns/native, when `npm run build` compiled it; dgram otherwise; KUBITO_DNS_UDP forces
+ * one), named in its rows' `goal` and on stderr.
  *
- * `node dist/bench/dns.bench.js --serve N` is the server side: a RecordIndex with N Services
- * (and N/10 namespaces), the DnsServer on 127.0.0.1:<free port>, which it prints; SIGTERM ends
- * it cleanly (so `node --cpu-prof` writes its profile); SIGUSR2 prints its memory (RSS, V8's
- * heap and new space, the answer cache's entries) to stderr. `--echo` and `--echo-mmsg <module>`
- * are the floors' servers, `--serve-mmsg N <module>` kubito's answers through the second's I/O.
- * `KUBITO_BENCH_DNS_NODE_FLAGS` (e.g. `--max-semi-space-size=4`) is passed to both.
+ * In the 10,000-Service rounds, beside it: `kubito-dgram` or `kubito-native`, the same server
+ * forced onto the other transport; and two floors (they do no DNS work: each reply is the query
+ * with QR set): `node-udp-floor`, a bare Node dgram server with the server's I/O (a
+ * literal-only lookup, sends batched in a `setImmediate`): what Node's dgram path (one libuv
+ * read, one JS callback, one sendto per datagram) costs before any answer; and
+ * `node-mmsg-floor`, the same in Node through recvmmsg/sendmmsg (bench/dns-mmsg-floor.c, an
+ * N-API module compiled here with gcc; skipped without it): what batched I/O leaves.
+ *
+ * `node dist/bench/dns.bench.js --serve N [dgram|native|auto]` is the server side: a
+ * RecordIndex with N Services (and N/10 namespaces), the DnsServer on 127.0.0.1:<free port>,
+ * which it prints; SIGTERM ends it cleanly (so `node --cpu-prof` writes its profile); SIGUSR2
+ * prints its memory (RSS, V8's heap and new space, the answer cache's entries) to stderr.
+ * `--echo` and `--echo-mmsg <module>` are the floors' servers.
+ * `KUBITO_BENCH_DNS_NODE_FLAGS` (e.g. `--max-semi-space-size=4`) is passed to all.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,8 +39,9 @@ import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { RecordIndex } from '../src/dns/records.js';
-import { buildMmsg, echo, echoMmsg, serveMmsg } from './dns-floors.js';
+import { buildMmsg, echo, echoMmsg } from './dns-floors.js';
 import { DnsServer } from '../src/dns/server.js';
+import { loadNative, udpChoiceFromEnv, type UdpChoice } from '../src/dns/udp-transport.js';
 import { report } from './support.js';
 
 const COUNTS = [100, 10_000];
@@ -51,7 +55,7 @@ function svcName(i: number): { name: string; ns: string; ip: string } {
   return { name: `svc-${i}`, ns: `ns-${i % Math.max(1, Math.floor(COUNTS[COUNTS.length - 1] / 1000))}`, ip: `10.${96 + ((i >> 16) & 0x0f)}.${(i >> 8) & 0xff}.${i & 0xff}` };
 }
 
-function dnsServer(n: number): DnsServer {
+function dnsServer(n: number, udp: UdpChoice): DnsServer {
   const index = new RecordIndex();
   const namespaces = new Set<string>();
   for (let i = 0; i < n; i++) {
@@ -63,11 +67,11 @@ function dnsServer(n: number): DnsServer {
     index.updateService(null, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: s.ns, name: s.name }, spec: { clusterIP: s.ip, ports: [{ name: 'http', protocol: 'TCP', port: 80 }] } });
   }
   index.setSynced(true);
-  return new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0 });
+  return new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0, udp, log: (line) => process.stderr.write(`# ${line}\n`) });
 }
 
-async function serve(n: number): Promise<void> {
-  const server = dnsServer(n);
+async function serve(n: number, udp: UdpChoice): Promise<void> {
+  const server = dnsServer(n, udp);
   await server.start();
   process.on('SIGUSR2', () => {
     const mem = process.memoryUsage();
@@ -75,7 +79,7 @@ async function serve(n: number): Promise<void> {
     const mib = (b: number): string => (b / 1048576).toFixed(1);
     process.stderr.write(`# kubito dns memory: rss ${mib(mem.rss)} MiB, heap total ${mib(mem.heapTotal)} used ${mib(mem.heapUsed)}, new space committed ${mib(space?.physical_space_size ?? 0)}, external ${mib(mem.external)} arrayBuffers ${mib(mem.arrayBuffers)} MiB; answer cache ${server.stats().cacheEntries} entries\n`);
   });
-  process.stdout.write(`port ${server.ports().dns}\n`);
+  process.stdout.write(`port ${server.ports().dns} transport ${server.udpTransport()}\n`);
 }
 
 function nodeFlags(): string[] {
@@ -120,11 +124,11 @@ function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promis
 }
 
 /** `--serve N` (kubito), `--echo` or `--echo-mmsg <module>` (the floors), on core 1. */
-async function startNode(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+async function startNode(args: string[]): Promise<{ child: ChildProcess; port: number; transport: string }> {
   const self = fileURLToPath(import.meta.url);
   const child = spawn('taskset', ['-c', '1', process.execPath, ...nodeFlags(), self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const m = await waitForLine(child, /port (\d+)/, 60_000);
-  return { child, port: Number(m[1]) };
+  const m = await waitForLine(child, /port (\d+)(?: transport (\w+))?\n/, 60_000);
+  return { child, port: Number(m[1]), transport: m[2] ?? '' };
 }
 
 /**
@@ -313,15 +317,27 @@ async function main(): Promise<void> {
       floors.push({ name: 'node-mmsg-floor', port: f.port, pids: [f.child.pid!], main: f.child.pid! });
     }
     const last = COUNTS[COUNTS.length - 1];
-    if (mmsg) {
-      const km = await startNode(['--serve-mmsg', String(last), mmsg]);
-      children.push(km.child);
-      floors.push({ name: 'kubito-on-mmsg', port: km.port, pids: [km.child.pid!], main: km.child.pid! });
-    }
+    let transport = '';
     for (const n of COUNTS) {
       const queries = queryFile(dir, n);
-      const k = await startNode(['--serve', String(n)]);
+      const k = await startNode(['--serve', String(n), udpChoiceFromEnv()]);
       children.push(k.child);
+      transport = k.transport;
+      console.error(`# kubito (${n} Services) serves UDP over ${transport}`);
+      if (n === last) {
+        // The same server on the other transport (skipped when native cannot load).
+        const other = transport === 'native' ? 'dgram' : 'native';
+        const missing = other === 'native' ? loadNative() : undefined;
+        const ko = missing instanceof Error ? undefined : await startNode(['--serve', String(n), other]).catch((err: unknown) => {
+          console.error(`# kubito-${other} skipped: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+          return undefined;
+        });
+        if (missing instanceof Error) console.error(`# kubito-native skipped: ${missing.message}`);
+        if (ko) {
+          children.push(ko.child);
+          floors.unshift({ name: `kubito-${other}`, port: ko.port, pids: [ko.child.pid!], main: ko.child.pid! });
+        }
+      }
       const nsdChild = await startNsd(dir, n);
       children.push(nsdChild.child);
       const kubito: Server = { name: 'kubito', port: k.port, pids: [k.child.pid!], main: k.child.pid! };
@@ -344,13 +360,13 @@ async function main(): Promise<void> {
       const nq = median(ns.map((r) => r.qps));
       const qpsRatio = median(ks.map((r, i) => r.qps / ns[i].qps));
       if (median(ns.map((r) => r.clientShare)) > 0.9) console.error(`# ${n}: dnsperf used a whole core against nsd: nsd's qps is the client's limit (a lower bound); compare CPU per query`);
-      report({ name: `dns_qps_${n}_services`, value: Math.round(kq), unit: 'qps', goal: '>= 1.0x NSD, one core', baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(qpsRatio.toFixed(2)) });
+      report({ name: `dns_qps_${n}_services`, value: Math.round(kq), unit: 'qps', goal: `>= 1.0x NSD, one core (UDP over ${transport})`, baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(qpsRatio.toFixed(2)) });
       const kc = median(ks.map((r) => r.cpuUs));
       const nc = median(ns.map((r) => r.cpuUs));
-      report({ name: `dns_cpu_us_per_query_${n}_services`, value: Number(kc.toFixed(2)), unit: 'us', goal: '<= NSD (ratio >= 1.0x)', baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(ks.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
+      report({ name: `dns_cpu_us_per_query_${n}_services`, value: Number(kc.toFixed(2)), unit: 'us', goal: `<= NSD (ratio >= 1.0x; UDP over ${transport})`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(ks.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
       for (const f of others) {
         const fr = runs.get(f)!;
-        const what = f.name === 'node-udp-floor' ? 'Node dgram, no DNS work (kubito cannot go below it)' : f.name === 'node-mmsg-floor' ? 'Node + recvmmsg/sendmmsg module, no DNS work' : `kubito's answers (${last} Services) through that module`;
+        const what = f.name === 'node-udp-floor' ? 'Node dgram, no DNS work (kubito on dgram cannot go below it)' : f.name === 'node-mmsg-floor' ? 'Node + recvmmsg/sendmmsg module, no DNS work' : `kubito (${last} Services) with UDP over ${f.name.slice('kubito-'.length)}`;
         report({ name: `dns_cpu_us_per_query_${f.name.replace(/-/g, '_')}`, value: Number(median(fr.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(fr.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
         report({ name: `dns_qps_${f.name.replace(/-/g, '_')}`, value: Math.round(median(fr.map((r) => r.qps))), unit: 'qps', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Math.round(nq), ratio: Number(median(fr.map((r, i) => r.qps / ns[i].qps)).toFixed(2)) });
       }
@@ -380,12 +396,18 @@ async function main(): Promise<void> {
   }
 }
 
-if (['--serve', '--echo', '--echo-mmsg', '--serve-mmsg'].includes(process.argv[2])) {
+if (['--serve', '--echo', '--echo-mmsg'].includes(process.argv[2])) {
   // A clean exit on SIGTERM lets `node --cpu-prof ... --serve N` write its profile.
   process.on('SIGTERM', () => process.exit(0));
   if (process.argv[2] === '--echo-mmsg') echoMmsg(process.argv[3]);
-  else if (process.argv[2] === '--serve-mmsg') serveMmsg(dnsServer(Number(process.argv[3])), process.argv[4]);
-  else void (process.argv[2] === '--echo' ? echo() : serve(Number(process.argv[3])));
+  else if (process.argv[2] === '--echo') void echo();
+  else {
+    const udp = process.argv[4];
+    void serve(Number(process.argv[3]), udp === 'dgram' || udp === 'native' ? udp : 'auto').catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  }
 }
 else void main().catch((err: unknown) => {
   console.error(err);

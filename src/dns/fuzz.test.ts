@@ -11,6 +11,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { fixtureIndex, FIXTURE_CONFIG } from './fixtures.js';
 import { DnsServer } from './server.js';
+import { TRANSPORTS } from './fixtures.js';
 import { CLASS_IN, parseMessage, RCODE, serializeMessage, TYPE, type Message } from './wire.js';
 
 const ALLOWED = new Set<number>([RCODE.NOERROR, RCODE.FORMERR, RCODE.SERVFAIL, RCODE.NXDOMAIN, RCODE.NOTIMP, RCODE.REFUSED, RCODE.BADVERS]);
@@ -93,7 +94,11 @@ test('handle: 50,000 mutated and random packets get a valid reply or none, never
   assert.equal(server.stats().inflight, 0);
 });
 
-test('over UDP and TCP for a bounded time: the server stays up and leaks nothing', async () => {
+for (const transport of TRANSPORTS) test(`over UDP (${transport}) and TCP for a bounded time: the server stays up and leaks nothing`, async (t) => {
+  const server = new DnsServer({ source: fixtureIndex({}), config: FIXTURE_CONFIG, host: '127.0.0.1', port: 0, udp: transport });
+  await server.start();
+  t.after(() => server.stop());
+  assert.equal(server.udpTransport(), transport);
   const port = server.ports().dns;
   const r = rng(12345);
   const seeds = seedQueries();

@@ -28,7 +28,7 @@ import { FrameReader, writeFrame } from './framing.js';
 import { DnsMetrics, observe, type Cell, type MetricsSnapshot, type RequestCells } from './metrics.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
-import { UdpBatch } from './udp-batch.js';
+import { bindUdp, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeName, WireFormatError, type Message } from './wire.js';
 
 export interface Relay {
@@ -51,6 +51,10 @@ export interface DnsServerOptions {
   readyPort?: number;
   /** Bytes cached answers may take; default 10,000 entries. */
   cacheEntries?: number;
+  /** UDP transport (udp-transport.ts): default KUBITO_DNS_UDP, else `auto` (native if built). */
+  udp?: UdpChoice;
+  /** The native module's path (tests); default build/dns-udp.node. */
+  udpModule?: string;
   log?(line: string): void;
 }
 
@@ -70,7 +74,8 @@ interface HitCells {
 type Reply = (buf: Buffer) => void;
 /**
  * Where a message came from. `batched`: a UDP read whose reply is sent by the batch flush; the
- * request's duration is then timed per batch (see udp-batch.ts), not per message.
+ * request's duration is then timed per batch (see udp-batch.ts), not per message, and its
+ * bytes are the transport's until `handle` returns (copied before anything asynchronous).
  */
 type Ctx = { proto: 'udp' | 'tcp'; family: number; batched?: boolean };
 
@@ -80,7 +85,8 @@ export class DnsServer {
   readonly #cache: AnswerCache;
   #generation = -1;
   readonly #misses: Cell;
-  #udp: UdpBatch | undefined;
+  #udp: UdpTransport | undefined;
+  #udpKind: UdpKind | undefined;
   #tcp: TcpServer | undefined;
   #http: HttpServer[] = [];
   #connections = new Set<Socket>();
@@ -95,6 +101,7 @@ export class DnsServer {
     this.#cache = new AnswerCache(this.#cacheEntries);
     this.metrics = new DnsMetrics(`dns://:${options.port ?? 53}`);
     this.#misses = this.metrics.cell('coredns_cache_misses_total', `server="${this.metrics.server}",view="",zones="."`);
+    this.metrics.gauge('kubito_dns_udp_transport', () => (this.#udpKind ? [[`server="${this.metrics.server}",transport="${this.#udpKind}"`, 1]] : []));
     this.metrics.gauge('coredns_cache_entries', () => [[`server="${this.metrics.server}",type="success",view="",zones="."`, this.#cache.size]]);
   }
 
@@ -107,6 +114,11 @@ export class DnsServer {
     return { cacheEntries: this.#cache.size, inflight: this.#inflight, dropped: this.#dropped, tcpConnections: this.#connections.size };
   }
 
+  /** The UDP transport serving (after `start`): `native` (recvmmsg/sendmmsg) or `dgram`. */
+  udpTransport(): UdpKind | undefined {
+    return this.#udpKind;
+  }
+
   ports(): { dns: number; metrics: number; health: number; ready: number } {
     return { ...this.#ports };
   }
@@ -117,9 +129,13 @@ export class DnsServer {
     // process may hold for TCP (an outgoing connection's local port): then pick again.
     for (let attempt = 1; ; attempt++) {
       const udpCtx: Ctx[] = [{ proto: 'udp', family: 1, batched: true }, { proto: 'udp', family: 2, batched: true }];
-      const udp: UdpBatch = await UdpBatch.bind(o.host, o.port ?? 53, {
-        onMessage: (buf, rinfo) => this.handle(buf, udpCtx[rinfo.family === 'IPv6' ? 1 : 0], (out) => udp.send(out, rinfo.port, rinfo.address)),
+      let fellBack = '';
+      const udp = await bindUdp(o.host, o.port ?? 53, {
+        onMessage: (buf, family, reply) => this.handle(buf, udpCtx[family === 2 ? 1 : 0], reply),
         onError: (err) => o.log?.(`dns udp: ${err.message}`),
+        choice: o.udp,
+        modulePath: o.udpModule,
+        fellBack: (why) => (fellBack = why),
       });
       const port = udp.port();
       const tcp = createTcpServer((socket) => this.#onConnection(socket));
@@ -134,6 +150,8 @@ export class DnsServer {
         continue;
       }
       this.#udp = udp;
+      this.#udpKind = udp.kind;
+      o.log?.(udp.kind === 'native' ? 'dns udp: native transport (recvmmsg/sendmmsg)' : `dns udp: dgram transport${fellBack ? ` (native: ${fellBack})` : ''}`);
       this.#tcp = tcp;
       this.#ports.dns = port;
       break;
@@ -226,7 +244,9 @@ export class DnsServer {
       this.#misses.value++;
     }
     try {
-      this.#slow(buf, ctx, key, t0, reply);
+      // A batched datagram's bytes are the transport's buffer: a forwarded query, the cache
+      // and a pending ExternalName chase keep them past this call.
+      this.#slow(ctx.batched ? Buffer.from(buf) : buf, ctx, key, t0, reply);
     } catch (err) {
       // Not expected (the codec throws only WireFormatError, handled below); answer anyway.
       this.#o.log?.(`dns: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,6 @@
 /**
- * @module The DNS server's UDP socket and its batched replies. Replies are queued and sent
+ * @module The DNS server's UDP transport over Node's dgram (the fallback when the native one,
+ * udp-native.ts, is not built; see udp-transport.ts), with batched replies. Replies are queued and sent
  * together once the event loop has read what the socket held (libuv reads up to 32 datagrams
  * per wake-up; a `setImmediate` runs right after): back-to-back sends wake the client once per
  * batch rather than once per reply (Node 20 has no sendmmsg; a bare Node echo server went from
@@ -12,10 +13,11 @@
  * Sends skip dgram's asynchronous lookup: every reply goes to the address a query came from,
  * an IP literal of the socket's family.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { observe, type Histogram } from './metrics.js';
+import type { UdpHandlers, UdpTransport } from './udp-transport.js';
 
 const MAX_WAITING = 64;
 
@@ -35,7 +37,8 @@ function literalLookup(literal: { only: boolean }): (address: string, family: nu
   };
 }
 
-export class UdpBatch {
+export class UdpBatch implements UdpTransport {
+  readonly kind = 'dgram' as const;
   #socket: Socket | undefined;
   /** Replies waiting for the flush: (bytes, port, address) triples. */
   #queue: Array<Buffer | number | string> = [];
@@ -49,13 +52,13 @@ export class UdpBatch {
    * Binds `host:port` (0: any port; receive and send buffers 4 MiB, as the kernel allows) and
    * calls `onMessage` per datagram; a socket error after the bind goes to `onError`.
    */
-  static async bind(host: string, port: number, o: { onMessage(buf: Buffer, rinfo: RemoteInfo): void; onError(err: Error): void }): Promise<UdpBatch> {
+  static async bind(host: string, port: number, o: UdpHandlers): Promise<UdpBatch> {
     const literal = { only: false };
     const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup(literal) as never });
     const batch = new UdpBatch();
     socket.on('message', (buf, rinfo) => {
       if (!batch.#flushing) batch.#start = performance.now();
-      o.onMessage(buf, rinfo);
+      o.onMessage(buf, rinfo.family === 'IPv6' ? 2 : 1, (out) => batch.send(out, rinfo.port, rinfo.address));
     });
     await new Promise<void>((resolve, reject) => {
       const fail = (err: Error): void => {

@@ -1,0 +1,160 @@
+/**
+ * @module The DNS server's batched UDP transport: src/dns/native/udp-mmsg.c reads up to 64
+ * datagrams per recvmmsg into its own buffers and calls `#onBatch` once; each datagram goes
+ * to `onMessage` with a reply function; the replies given at once are written into the
+ * module's output slots and leave together by one sendmmsg when the batch ends.
+ *
+ * Buffer lifetimes (the module reuses its buffers for the next batch): a datagram's bytes are
+ * valid during `onMessage` only (server.ts copies before anything asynchronous); a reply that
+ * comes later (a forwarded query's) is sent on its own by `sendTo`, to the sender's address
+ * copied when `onMessage` returned without a reply. Replies longer than a slot (4096 bytes:
+ * EDNS clients may allow up to 65507) are sent on their own at once. Datagrams the kernel cut
+ * at a slot (queries over 4096 bytes, which no resolver sends) are dropped and counted.
+ */
+import { observe, type Histogram } from './metrics.js';
+import type { UdpHandlers, UdpTransport } from './udp-transport.js';
+
+/** The compiled module's exports (see the C file's header for the contract). */
+export interface NativeModule {
+  bind(host: string, port: number, onBatch: (n: number) => void): NativeSocket;
+  send(handle: unknown, n: number): number;
+  sendTo(handle: unknown, out: Buffer, name: Buffer): number;
+  close(handle: unknown): void;
+  BATCH: number;
+  SLOT: number;
+  META: number;
+  NAME: number;
+}
+
+interface NativeSocket {
+  handle: unknown;
+  port: number;
+  family: number;
+  input: ArrayBuffer;
+  output: ArrayBuffer;
+  meta: ArrayBuffer;
+  names: ArrayBuffer;
+  counters: ArrayBuffer;
+}
+
+/** The module's counters, cumulative since the bind. */
+export interface NativeCounters {
+  received: number;
+  sent: number;
+  sendErrors: number;
+  receiveErrors: number;
+  truncated: number;
+  /** The last error's errno (0: none yet). */
+  lastErrno: number;
+}
+
+export class NativeUdp implements UdpTransport {
+  readonly kind = 'native' as const;
+  readonly #m: NativeModule;
+  readonly #handle: unknown;
+  readonly #port: number;
+  readonly #input: Buffer;
+  readonly #output: Buffer;
+  readonly #names: Buffer;
+  readonly #meta: Int32Array;
+  readonly #counters: Float64Array;
+  readonly #onMessage: UdpHandlers['onMessage'];
+  #open = true;
+  /** Batch number; a reply function from another batch (or after it) sends on its own. */
+  #batch = 0;
+  #inBatch = false;
+  #start = 0;
+  #timed: Histogram[] = [];
+
+  private constructor(m: NativeModule, s: NativeSocket, onMessage: UdpHandlers['onMessage']) {
+    this.#m = m;
+    this.#handle = s.handle;
+    this.#port = s.port;
+    this.#input = Buffer.from(s.input);
+    this.#output = Buffer.from(s.output);
+    this.#names = Buffer.from(s.names);
+    this.#meta = new Int32Array(s.meta);
+    this.#counters = new Float64Array(s.counters);
+    this.#onMessage = onMessage;
+  }
+
+  /** Binds `host:port` (an IP literal; 0: any port). Throws as the bind failed (err.code). */
+  static bind(m: NativeModule, host: string, port: number, o: Pick<UdpHandlers, 'onMessage'>): NativeUdp {
+    let self: NativeUdp | undefined;
+    const s = m.bind(host, port, (n) => {
+      if (self) self.#onBatch(n);
+    });
+    self = new NativeUdp(m, s, o.onMessage);
+    return self;
+  }
+
+  port(): number {
+    return this.#port;
+  }
+
+  get start(): number {
+    return this.#start;
+  }
+
+  timeAtFlush(h: Histogram): void {
+    this.#timed.push(h);
+  }
+
+  counters(): NativeCounters {
+    const c = this.#counters;
+    return { received: c[0], sent: c[1], sendErrors: c[2], receiveErrors: c[3], truncated: c[4], lastErrno: c[5] };
+  }
+
+  #onBatch(n: number): void {
+    const m = this.#m;
+    const { SLOT, META, NAME } = m;
+    const meta = this.#meta;
+    const batch = ++this.#batch;
+    this.#start = performance.now();
+    this.#inBatch = true;
+    try {
+      for (let i = 0; i < n && this.#open; i++) {
+        const mi = i * META;
+        if (meta[mi + 2] !== 0) continue; // cut at SLOT bytes by the kernel: not the query sent
+        const at = i * SLOT;
+        let name: Buffer | undefined;
+        const reply = (out: Buffer): void => {
+          if (batch === this.#batch && this.#inBatch) this.#put(i, out);
+          else if (name && this.#open) m.sendTo(this.#handle, out, name);
+        };
+        this.#onMessage(this.#input.subarray(at, at + meta[mi]), meta[mi + 1], reply);
+        // No reply yet: it may come later, when this slot holds another sender's address.
+        if (meta[mi + 3] === 0) name = Buffer.from(this.#names.subarray(i * NAME, (i + 1) * NAME));
+      }
+    } finally {
+      this.#inBatch = false;
+      if (this.#open) m.send(this.#handle, n);
+      const now = performance.now();
+      const seconds = (now - this.#start) / 1000;
+      const timed = this.#timed;
+      for (let i = 0; i < timed.length; i++) observe(timed[i], seconds);
+      timed.length = 0;
+    }
+  }
+
+  /** Slot `i`'s reply: into its output slot, or on its own when longer than a slot. */
+  #put(i: number, out: Buffer): void {
+    const m = this.#m;
+    if (out.length <= m.SLOT) {
+      this.#output.set(out, i * m.SLOT);
+      this.#meta[i * m.META + 3] = out.length;
+    } else if (this.#open) {
+      m.sendTo(this.#handle, out, this.#names.subarray(i * m.NAME, (i + 1) * m.NAME));
+      this.#meta[i * m.META + 3] = -1; // answered (its address need not be kept)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#m.close(this.#handle);
+    // libuv closes the poll handle (and the module the fd) in this loop iteration's close
+    // phase, which runs before the next iteration's check phase.
+    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+  }
+}
