@@ -3,7 +3,6 @@
  * kube-apiserver's 3 MiB limit), hands them to the ApiHandler, and writes whole or streamed
  * answers. HTTP/1.1 only: client-go falls back to it, and upgrades (exec, port-forward) need it.
  */
-import { turnWriter } from './turn-writer.js';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -80,17 +79,14 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
   delete headers['Transfer-Encoding'];
   res.writeHead(response.status, headers);
   res.flushHeaders();
-  // One socket write per turn per stream, however many events the turn brought (turn-writer.ts).
-  const stop = response.start(
-    turnWriter({
-      write: (chunk) => {
-        if (!res.writableEnded) res.write(chunk);
-      },
-      end: () => {
-        if (!res.writableEnded) res.end();
-      },
-    }),
-  );
+  const stop = response.start({
+    write: (chunk) => {
+      if (!res.writableEnded) res.write(chunk);
+    },
+    end: () => {
+      if (!res.writableEnded) res.end();
+    },
+  });
   onClose(stop);
 }
 
