@@ -8,7 +8,7 @@
  * same second (a controller's Pods, a client's Services) share one computation. The one path
  * a value names in a controller's objects, its owner's `k:{"uid":...}`, is a template slot.
  */
-import { recordUpdate } from './apply/index.js';
+import { updatedManagedFields } from './apply/index.js';
 import type { KubeObject, ManagedFieldsEntry } from '../api/types.js';
 import type { Scope } from './handlers/scope.js';
 import { schemaLookup, definitionFor } from './schema-lookup.js';
@@ -127,8 +127,7 @@ export function recordManagedFields(scope: Scope, prev: KubeObject | undefined, 
       }
     }
   }
-  const updated = recordUpdate(prev, next, options);
-  next.metadata.managedFields = updated.metadata.managedFields;
+  next.metadata.managedFields = updatedManagedFields(prev, next, options);
   if (key !== undefined) {
     const entry = next.metadata.managedFields === undefined ? '' : JSON.stringify(next.metadata.managedFields);
     const kept = uid === undefined ? entry : withOwnerSlot(entry, uid);

@@ -40,3 +40,17 @@ test('text outside an object is an error', () => {
   const splitter = new JsonObjectSplitter();
   assert.throws(() => splitter.push('{"a":1}\nnot json'), SyntaxError);
 });
+
+test('strings with escaped quotes and backslashes split at every position', () => {
+  const events = [{ a: 'x\\"}{', b: ['\\\\', '"{[', 'end\\'] }, { c: '\\\\\\"', d: {} }, { e: 'q' }];
+  const text = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  for (let cut = 0; cut <= text.length; cut++) {
+    for (const step of [1, 3, 7]) {
+      const splitter = new JsonObjectSplitter();
+      const out = [...splitter.push(text.slice(0, cut))];
+      for (let i = cut; i < text.length; i += step) out.push(...splitter.push(text.slice(i, i + step)));
+      assert.deepEqual(out.map((t) => JSON.parse(t)), events);
+      assert.equal(splitter.isIdle(), true);
+    }
+  }
+});

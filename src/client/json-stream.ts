@@ -13,14 +13,13 @@ export class JsonObjectSplitter {
   /** Index in #buffer of the current object's `{`, or -1 between objects. */
   #start = -1;
   #depth = 0;
-  #inString = false;
-  #escaped = false;
 
   /** Adds text; returns the JSON texts of every object that is now complete. */
   push(chunk: string): string[] {
     this.#buffer += chunk;
     const out: string[] = [];
     const text = this.#buffer;
+    let resume = text.length;
     for (let i = this.#pos; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (this.#start < 0) {
@@ -32,14 +31,18 @@ export class JsonObjectSplitter {
         }
         continue;
       }
-      if (this.#inString) {
-        if (this.#escaped) this.#escaped = false;
-        else if (c === 0x5c /* \ */) this.#escaped = true;
-        else if (c === 0x22 /* " */) this.#inString = false;
+      if (c === 0x22 /* " */) {
+        // Skip the whole string at once (its closing quote found with indexOf, native). A string
+        // the text cuts off is scanned again from its opening quote when more text comes.
+        const end = stringEnd(text, i);
+        if (end < 0) {
+          resume = i;
+          break;
+        }
+        i = end;
         continue;
       }
-      if (c === 0x22) this.#inString = true;
-      else if (c === 0x7b || c === 0x5b /* [ */) this.#depth++;
+      if (c === 0x7b || c === 0x5b /* [ */) this.#depth++;
       else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
         this.#depth--;
         if (this.#depth === 0) {
@@ -51,7 +54,7 @@ export class JsonObjectSplitter {
     // Keep only the unfinished object, so the buffer never grows past one event.
     const keepFrom = this.#start < 0 ? text.length : this.#start;
     this.#buffer = text.slice(keepFrom);
-    this.#pos = this.#buffer.length;
+    this.#pos = resume - keepFrom;
     if (this.#start >= 0) this.#start = 0;
     return out;
   }
@@ -59,6 +62,22 @@ export class JsonObjectSplitter {
   /** True when the input so far ended between objects (nothing buffered but whitespace). */
   isIdle(): boolean {
     return this.#start < 0;
+  }
+}
+
+/**
+ * The index of the quote closing the string that opens at `text[open]`, or -1 when the text
+ * ends first: the first quote after it not escaped by an odd run of backslashes.
+ */
+function stringEnd(text: string, open: number): number {
+  let from = open + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return -1;
+    let b = quote - 1;
+    while (b > open && text.charCodeAt(b) === 0x5c /* \ */) b--;
+    if ((quote - 1 - b) % 2 === 0) return quote;
+    from = quote + 1;
   }
 }
 

@@ -153,6 +153,17 @@ function withManaged(obj: KubeObject, managed: Managed): KubeObject {
  * bad managed fields: they are dropped, as upstream drops them.
  */
 export function recordUpdate(prev: KubeObject | undefined, next: KubeObject, opts: UpdateOptions): KubeObject {
+  const result = withoutManagedFields(next);
+  const entries = updatedManagedFields(prev, next, opts);
+  if (entries) result.metadata.managedFields = entries;
+  return result;
+}
+
+/**
+ * What recordUpdate records, without copying the objects: the managedFields entries for
+ * `next` (undefined for none). Neither object is modified.
+ */
+export function updatedManagedFields(prev: KubeObject | undefined, next: KubeObject, opts: UpdateOptions): ManagedFieldsEntry[] | undefined {
   const { ctx } = context(opts, next);
   let managed: Managed;
   if (opts.subresource) managed = tryDecode(prev?.metadata?.managedFields) ?? emptyManaged();
@@ -161,10 +172,17 @@ export function recordUpdate(prev: KubeObject | undefined, next: KubeObject, opt
     const sent = tryDecode(next.metadata?.managedFields);
     managed = sent && sent.fields.size > 0 ? sent : (tryDecode(prev?.metadata?.managedFields) ?? emptyManaged());
   }
-  const result = withoutManagedFields(next);
-  if (managed.fields.size === 0 && prev?.metadata?.uid) return result;
+  if (managed.fields.size === 0 && prev?.metadata?.uid) return undefined;
   const id = managerId({ manager: opts.manager || 'unknown', operation: 'Update', apiVersion: ctx.apiVersion, subresource: opts.subresource });
-  return withManaged(result, recordWriter(ctx, { live: withoutManagedFields(prev), next: result, managed, id, now: formatTime(opts.now) }));
+  // The comparison reads the objects and never writes them: shallow copies without managedFields do.
+  const written = recordWriter(ctx, { live: untracked(prev), next: untracked(next), managed, id, now: formatTime(opts.now) });
+  return encodeManagedFields(written);
+}
+
+/** A shallow copy of `obj` (its metadata copied too) without managedFields. */
+function untracked(obj: KubeObject | undefined): KubeObject {
+  const { managedFields: _m, ...metadata } = obj?.metadata ?? {};
+  return { ...(obj ?? {}), metadata } as KubeObject;
 }
 
 /** The fields of the last-applied annotation that still match the live object (allowedConflictsFromLastApplied). */

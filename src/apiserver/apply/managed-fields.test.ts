@@ -55,3 +55,17 @@ test('conflict message for several managers groups fields by manager (TestNewCon
   );
   assert.equal(err.status.details?.causes?.length, 3);
 });
+
+test('entries decoded from text in another key order are encoded in the canonical order (the memo keeps them apart)', () => {
+  const canonical = { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } }, 'f:spec': { 'f:x': {} } };
+  const reordered = { 'f:spec': { 'f:x': {} }, 'f:metadata': { 'f:labels': { 'f:a': {}, '.': {} } } };
+  const entry = (fieldsV1: unknown) => [{ manager: 'm', operation: 'Update' as const, apiVersion: 'v1', time: '2026-11-28T08:00:00Z', fieldsType: 'FieldsV1' as const, fieldsV1: fieldsV1 as Record<string, unknown> }];
+  for (let round = 0; round < 2; round++) {
+    assert.equal(JSON.stringify(encodeManagedFields(decodeManagedFields(entry(reordered)))?.[0].fieldsV1), JSON.stringify(canonical));
+    assert.equal(JSON.stringify(encodeManagedFields(decodeManagedFields(entry(canonical)))?.[0].fieldsV1), JSON.stringify(canonical));
+  }
+  // Entries get their own objects: changing one does not change what the next decode/encode gives.
+  const out = encodeManagedFields(decodeManagedFields(entry(canonical)))!;
+  (out[0].fieldsV1 as Record<string, unknown>)['f:spec'] = {};
+  assert.equal(JSON.stringify(encodeManagedFields(decodeManagedFields(entry(canonical)))?.[0].fieldsV1), JSON.stringify(canonical));
+});

@@ -72,6 +72,34 @@ export function printManager(id: string): string {
   return out;
 }
 
+/**
+ * Field sets by the JSON text of their fieldsV1, and back. An object's managedFields change
+ * little from one write to the next (a status patch changes its writer's entry at most), so
+ * the entries of the other managers are decoded and encoded once, not on every write. Sets
+ * are never modified once built (every FieldSet operation returns a new set), so sharing one
+ * is safe; entries get their own fieldsV1 object, parsed from the text.
+ */
+const decodedSets = new Map<string, FieldSet>();
+const encodedSets = new WeakMap<FieldSet, string>();
+const DECODED_SETS = 1024;
+
+function remember(text: string, set: FieldSet): void {
+  if (decodedSets.size >= DECODED_SETS) decodedSets.clear();
+  // The set's encoding is `text` (the caller checked): decoding it again gives this set.
+  decodedSets.set(text, set);
+  encodedSets.set(set, text);
+}
+
+/** The JSON text of a set's fieldsV1 (what toFieldsV1 gives, as JSON.stringify writes it). */
+function fieldsText(set: FieldSet): string {
+  let text = encodedSets.get(set);
+  if (text === undefined) {
+    text = JSON.stringify(set.toFieldsV1());
+    remember(text, set);
+  }
+  return text;
+}
+
 /** Decodes metadata.managedFields; throws Error with upstream's message when an entry is malformed. */
 export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): Managed {
   const managed = emptyManaged();
@@ -81,11 +109,20 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
     if (!e.fieldsType) throw new Error(`missing fieldsType in managed fields entry ${i}`);
     if (e.fieldsType !== 'FieldsV1') throw new Error(`invalid fieldsType "${String(e.fieldsType)}" in managed fields entry ${i}`);
     const id = managerId({ manager: e.manager ?? '', operation: e.operation, apiVersion: e.apiVersion, subresource: e.subresource });
-    let set: FieldSet;
-    try {
-      set = FieldSet.fromFieldsV1(e.fieldsV1 ?? {});
-    } catch (err) {
-      throw new Error(`error decoding versioned set from ${JSON.stringify(e)}: error decoding set: ${(err as Error).message}`);
+    const text = JSON.stringify(e.fieldsV1 ?? {});
+    let set = decodedSets.get(text);
+    if (set === undefined) {
+      try {
+        set = FieldSet.fromFieldsV1(e.fieldsV1 ?? {});
+      } catch (err) {
+        throw new Error(`error decoding versioned set from ${JSON.stringify(e)}: error decoding set: ${(err as Error).message}`);
+      }
+      // Only text in the form encoding writes may stand for the set's encoding too.
+      if (JSON.stringify(set.toFieldsV1()) === text) remember(text, set);
+      else {
+        if (decodedSets.size >= DECODED_SETS) decodedSets.clear();
+        decodedSets.set(text, set);
+      }
     }
     managed.fields.set(id, { set, apiVersion: e.apiVersion, applied: e.operation === 'Apply' });
     managed.times.set(id, e.time);
@@ -112,7 +149,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     const time = managed.times.get(id);
     if (time) entry.time = time;
     entry.fieldsType = 'FieldsV1';
-    entry.fieldsV1 = vs.set.toFieldsV1();
+    entry.fieldsV1 = JSON.parse(fieldsText(vs.set)) as Record<string, unknown>;
     if (info.subresource) entry.subresource = info.subresource;
     entries.push(entry);
   }

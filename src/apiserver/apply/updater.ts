@@ -5,10 +5,10 @@
  * fields it would take from other managers as conflicts unless forced.
  */
 import { FieldSet } from './field-set.js';
-import type { Json, Path } from './fieldpath.js';
+import { type Json, type Path, fieldElement } from './fieldpath.js';
 import { type Comparison, compare, merge } from './compare-merge.js';
 import { type Managed, type VersionedSet, cloneManaged } from './managed-fields.js';
-import { type Typed, jsonEqual } from './typed.js';
+import { type Typed, isMapValue, jsonEqual } from './typed.js';
 import { ensureNamedFieldsAreMembers, removeItems, toFieldSet } from './typed-walk.js';
 import { withTypedShape } from './typed-shape.js';
 
@@ -42,10 +42,32 @@ function filter(ctx: UpdaterContext, set: FieldSet): FieldSet {
   return set.recursiveDifference(ctx.ignored);
 }
 
-/** Compare two versions as typed objects (see typed-shape.ts), minus ignored fields. */
+/**
+ * Compare two versions as typed objects (see typed-shape.ts), minus ignored fields. Top-level
+ * fields that are ignored as a whole, or equal in both versions, are left out of the walk: they
+ * yield no difference (equal values compare as unchanged, and the filter drops everything under
+ * an ignored field), so a status write costs what its status costs, not the whole object.
+ */
 function compareObjects(ctx: UpdaterContext, live: Json, next: Json): Comparison {
+  [live, next] = withoutUnchanged(ctx, live, next);
   const c = compare(ctx.kind, { lhs: withTypedShape(ctx.kind, live), rhs: withTypedShape(ctx.kind, next) });
   return { added: filter(ctx, c.added), modified: filter(ctx, c.modified), removed: filter(ctx, c.removed) };
+}
+
+/** Shallow copies of two objects without their shared top-level fields (equal or ignored); others as they are. */
+function withoutUnchanged(ctx: UpdaterContext, live: Json, next: Json): [Json, Json] {
+  if (!isMapValue(live) || !isMapValue(next)) return [live, next];
+  let l: Record<string, Json> | undefined;
+  let r: Record<string, Json> | undefined;
+  for (const k of new Set([...Object.keys(live), ...Object.keys(next)])) {
+    const ignored = ctx.ignored.hasMember(fieldElement(k));
+    if (!ignored && !(Object.hasOwn(live, k) && Object.hasOwn(next, k) && jsonEqual(live[k], next[k]))) continue;
+    l ??= { ...live };
+    r ??= { ...next };
+    delete l[k];
+    delete r[k];
+  }
+  return [l ?? live, r ?? next];
 }
 
 function withSet(vs: VersionedSet, set: FieldSet): VersionedSet {

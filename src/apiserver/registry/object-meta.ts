@@ -47,12 +47,44 @@ export function keepSystemFields(next: KubeObject, prev: KubeObject): void {
 
 /** Whether two objects differ in anything but resourceVersion and managedFields timestamps. */
 export function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return canonical(a) === canonical(b);
+  // Compared in place, as their canonical JSON (stableStringify) would compare, without building it.
+  const { resourceVersion: _ra, managedFields: _ma, ...metaA } = a.metadata ?? {};
+  const { resourceVersion: _rb, managedFields: _mb, ...metaB } = b.metadata ?? {};
+  return sameJson({ ...a, metadata: metaA }, { ...b, metadata: metaB });
 }
 
-function canonical(obj: KubeObject): string {
-  const { resourceVersion: _rv, managedFields: _mf, ...meta } = obj.metadata;
-  return stableStringify({ ...obj, metadata: meta });
+/**
+ * Whether stableStringify(a) === stableStringify(b), decided without encoding: members whose
+ * value is undefined do not count, key order does not matter, an undefined list item equals null.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    return a === b || (typeof a === typeof b && JSON.stringify(a) === JSON.stringify(b));
+  }
+  const listA = Array.isArray(a);
+  if (listA !== Array.isArray(b)) return false;
+  if (listA) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in x) {
+    const v = x[key];
+    if (v === undefined) continue;
+    count++;
+    const w = y[key];
+    if (w === undefined || !Object.hasOwn(y, key) || !sameJson(v, w)) return false;
+  }
+  for (const key in y) if (y[key] !== undefined) count--;
+  return count === 0;
 }
 
 /** JSON with object keys sorted, so that key order never makes two equal objects differ. */
@@ -69,9 +101,7 @@ export function stableStringify(value: unknown): string {
 
 /** The spec-ish part of an object whose change bumps `metadata.generation`: all but metadata and status. */
 export function specChanged(next: KubeObject, prev: KubeObject): boolean {
-  const strip = (o: KubeObject): string => {
-    const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-    return stableStringify(rest);
-  };
-  return strip(next) !== strip(prev);
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...a } = next;
+  const { metadata: _n, status: _t, apiVersion: _b, kind: _l, ...b } = prev;
+  return !sameJson(a, b);
 }
