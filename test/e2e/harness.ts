@@ -111,6 +111,8 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
       let stderr = '';
       proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      // kubectl may exit before reading stdin (an unknown flag): the closed pipe is not an error.
+      proc.stdin.on('error', () => undefined);
       proc.stdin.end(opts.input ?? '');
       proc.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
     });
