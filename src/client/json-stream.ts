@@ -4,6 +4,7 @@
  * kube-apiserver writes) and objects back to back with no separator (what Go's json.Decoder
  * accepts). Pure: feed it text, get complete object texts back.
  */
+import { closingQuote } from '../api/json-text.js';
 
 /** Incremental splitter: `push(chunk)` returns the objects completed by that chunk. */
 export class JsonObjectSplitter {
@@ -34,7 +35,7 @@ export class JsonObjectSplitter {
       if (c === 0x22 /* " */) {
         // Skip the whole string at once (its closing quote found with indexOf, native). A string
         // the text cuts off is scanned again from its opening quote when more text comes.
-        const end = stringEnd(text, i);
+        const end = closingQuote(text, i);
         if (end < 0) {
           resume = i;
           break;
@@ -62,22 +63,6 @@ export class JsonObjectSplitter {
   /** True when the input so far ended between objects (nothing buffered but whitespace). */
   isIdle(): boolean {
     return this.#start < 0;
-  }
-}
-
-/**
- * The index of the quote closing the string that opens at `text[open]`, or -1 when the text
- * ends first: the first quote after it not escaped by an odd run of backslashes.
- */
-function stringEnd(text: string, open: number): number {
-  let from = open + 1;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return -1;
-    let b = quote - 1;
-    while (b > open && text.charCodeAt(b) === 0x5c /* \ */) b--;
-    if ((quote - 1 - b) % 2 === 0) return quote;
-    from = quote + 1;
   }
 }
 

@@ -94,17 +94,21 @@ function nodePortService(name: string, nodePort: number, protocol = 'TCP'): Reco
   return { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'default', name }, spec: { type: 'NodePort', clusterIP: '10.96.0.5', ports: [{ port: 80, protocol, nodePort }] } };
 }
 
-describe('HostPorts', () => {
+/** A relay server (the agent's proxy.sock side) for one describe block, and its clean-up. */
+function relayAround(): void {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kubito-hostports-'));
     relay = await startRelayServer({ socketPath: join(dir, 'proxy.sock'), log: () => undefined, dialTcp: () => void relayed++ });
   });
-
   after(async () => {
     await relay.close();
     for (const t of targets) t.close();
     rmSync(dir, { recursive: true, force: true });
   });
+}
+
+describe('HostPorts', () => {
+  relayAround();
 
   test('a NodePort answers on 127.0.0.1 as soon as the Service exists, and closes when it goes', async () => {
     const h = harness();
@@ -197,16 +201,7 @@ function forkAgent(): ChildProcess {
 }
 
 describe('HostPorts with the node agent serving hand-offs', () => {
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kubito-hostports-'));
-    relay = await startRelayServer({ socketPath: join(dir, 'proxy.sock'), log: () => undefined, dialTcp: () => void relayed++ });
-  });
-
-  after(async () => {
-    await relay.close();
-    for (const t of targets) t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  relayAround();
 
   test('TCP listeners go to the agent (no relay hop), close on delete, and come back here when the agent goes', async () => {
     const h = harness();

@@ -6,6 +6,7 @@
  * without parsing and re-encoding every item. Text in any other layout (written by an older
  * kubito, or reshaped by a codec) is not recognised, and the caller decodes it instead.
  */
+import { closingQuote } from '../../api/json-text.js';
 
 /** Whether stored text is in the registry's layout for `prefix` (what withResourceVersion needs). */
 export function hasStoredLayout(text: string, prefix: string): boolean {
@@ -67,21 +68,10 @@ function valueEnd(text: string, start: number): number {
   return i;
 }
 
-/**
- * The index just past the string whose opening quote is at `text[start]`, or -1. The quotes
- * are found with indexOf (native, much faster than a loop over the characters): a quote ends
- * the string unless an odd number of backslashes stands right before it.
- */
+/** The index just past the string whose opening quote is at `text[start]`, or -1. */
 function stringEnd(text: string, start: number): number {
-  let from = start + 1;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return -1;
-    let b = quote - 1;
-    while (b > start && text.charCodeAt(b) === 0x5c /* \ */) b--;
-    if ((quote - 1 - b) % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
+  const quote = closingQuote(text, start);
+  return quote < 0 ? -1 : quote + 1;
 }
 
 /**
