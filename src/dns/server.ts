@@ -15,7 +15,7 @@
  * replies are sent in batches, and cache hits over UDP timed per batch (udp-batch.ts).
  *
  * Native fast path (udp-native.ts, native/answer-cache.h): over the native transport, a reply
- * that may be kept (`#nativeClass`: NOERROR or NXDOMAIN from cluster data, synced, not
+ * that may be kept (native-hits.ts: NOERROR or NXDOMAIN from cluster data, synced, not
  * truncated, a plain query) goes to the transport with a metric class; the same query bytes
  * are then answered in C without calling JS. `invalidate()` (and a generation change seen
  * here) clears that cache too, and `reconfigure()` does for a new TTL or zone. Its hits are
@@ -32,7 +32,8 @@ import type { AddressInfo } from 'node:net';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
 import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
 import { FrameReader, writeFrame } from './framing.js';
-import { DnsMetrics, observe, type Cell, type Histogram, type MetricsSnapshot, type RequestCells } from './metrics.js';
+import { DnsMetrics, observe, type Cell, type MetricsSnapshot } from './metrics.js';
+import { NativeHits, type HitCells } from './native-hits.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
 import { bindUdp, nativeCacheFromEnv, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
@@ -77,15 +78,7 @@ const UDP_MAX = 65507;
 const MAX_TCP_CONNECTIONS = 1000;
 const TCP_IDLE_MS = 10_000;
 const NATIVE_CACHE_BYTES = 4 << 20;
-const RCODE_NOERROR = 0;
-const RCODE_NXDOMAIN = 3;
 const METRIC_TYPES = new Set(['A', 'AAAA', 'MX', 'SOA', 'CNAME', 'PTR', 'TXT', 'NS', 'SRV', 'HINFO', 'IXFR', 'AXFR', 'ANY', 'HTTPS']);
-
-/** The series a cache hit adds to, per entry and client family. */
-interface HitCells {
-  hits: Cell;
-  request: RequestCells;
-}
 
 type Reply = (buf: Buffer, cacheClass?: number) => void;
 /**
@@ -111,9 +104,8 @@ export class DnsServer {
   readonly #cacheEntries: number;
   #ports = { dns: 0, metrics: 0, health: 0, ready: 0 };
   #config: AnswerConfig;
-  /** The native reply cache's metric classes (type x rcode x denial), by `classKey`. */
-  readonly #classes: EntryStats[] = [];
-  readonly #classIds = new Map<string, number>();
+  /** Which replies the native reply cache may keep, and its hits into the metrics. */
+  readonly #native = new NativeHits();
   readonly #udpCtx: Ctx[] = [{ proto: 'udp', family: 1, batched: true }, { proto: 'udp', family: 2, batched: true }];
 
   constructor(options: DnsServerOptions) {
@@ -158,49 +150,7 @@ export class DnsServer {
    * Called on each `/metrics` scrape.
    */
   collectNativeHits(): void {
-    const rc = this.#udp?.replyCache;
-    if (!rc) return;
-    for (const d of rc.take()) {
-      const stats = this.#classes[d.cls];
-      if (!stats) continue;
-      let duration: Histogram | undefined;
-      for (const [family, n] of [[1, d.hits4], [2, d.hits6]] as const) {
-        if (n === 0) continue;
-        const c = this.#hitCells(stats, this.#udpCtx[family - 1]);
-        c.hits.value += n;
-        c.request.requests.value += n;
-        c.request.responses.value += n;
-        duration = c.request.duration;
-      }
-      if (!duration) continue;
-      for (let i = 0; i < d.counts.length && i < duration.counts.length; i++) duration.counts[i] += d.counts[i];
-      duration.sum += d.sum;
-      duration.count += d.count;
-    }
-  }
-
-  /**
-   * The native reply cache's metric class for `out`, the reply to a plain query, or
-   * undefined when it must not be kept there. Kept: NOERROR and NXDOMAIN answered from
-   * cluster data once synced (authoritative answers, NODATA and NXDOMAIN with the SOA). Never:
-   * before sync (SERVFAIL, and answers from a partial index), truncated replies (TC: the
-   * client retries over TCP; kept replies are whole), other rcodes (FORMERR, NOTIMP, REFUSED,
-   * BADVERS, SERVFAIL: errors stay in JS), and anything forwarded or finished later (relay
-   * answers, out-of-zone ExternalName chases: they come after the batch, never with a class).
-   */
-  #nativeClass(o: { type: string; rcode: number; negative: boolean; out: Buffer }): number | undefined {
-    if (!this.#udp?.replyCache || !this.#o.source.synced()) return undefined;
-    if (o.rcode !== RCODE_NOERROR && o.rcode !== RCODE_NXDOMAIN) return undefined;
-    if (o.out.length < 12 || (o.out[2] & 0x02) !== 0) return undefined;
-    const k = `${o.type}|${o.rcode}|${o.negative}`;
-    let id = this.#classIds.get(k);
-    if (id === undefined) {
-      if (this.#classes.length >= this.#udp.replyCache.classes) return undefined;
-      id = this.#classes.length;
-      this.#classes.push({ type: o.type, rcode: rcodeName(o.rcode), negative: o.negative, cells4: undefined, cells6: undefined });
-      this.#classIds.set(k, id);
-    }
-    return id;
+    this.#native.collect(this.#udp?.replyCache, (stats, family) => this.#hitCells(stats, this.#udpCtx[family - 1]));
   }
 
   /** The UDP transport serving (after `start`): `native` (recvmmsg/sendmmsg) or `dgram`. */
@@ -432,7 +382,7 @@ export class DnsServer {
       const rcode = rcodeName(outcome.message.header.rcode);
       const negative = outcome.message.answer.length === 0;
       // Only plain queries (a key) are kept, in JS or natively; native only over UDP batches.
-      const native = key !== undefined && ctx.batched ? this.#nativeClass({ type, rcode: outcome.message.header.rcode, negative, out }) : undefined;
+      const native = key !== undefined && ctx.batched ? this.#native.classFor(this.#udp?.replyCache, { synced: this.#o.source.synced(), type, rcode: outcome.message.header.rcode, negative, out }) : undefined;
       if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative, native });
       reply(out, native);
       this.#count(ctx, type, rcode, 'kubernetes', t0);
