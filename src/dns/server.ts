@@ -34,6 +34,7 @@ import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type Entr
 import { FrameReader, writeFrame } from './framing.js';
 import { DnsMetrics, observe, type Cell, type MetricsSnapshot } from './metrics.js';
 import { NativeHits, type HitCells } from './native-hits.js';
+import { NativeUdp, type NativeCounters } from './udp-native.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
 import { bindUdp, nativeCacheFromEnv, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
@@ -151,6 +152,11 @@ export class DnsServer {
    */
   collectNativeHits(): void {
     this.#native.collect(this.#udp?.replyCache, (stats, family) => this.#hitCells(stats, this.#udpCtx[family - 1]));
+  }
+
+  /** The native transport's counters (udp-native.ts), undefined over dgram or before `start`. */
+  nativeCounters(): NativeCounters | undefined {
+    return this.#udp instanceof NativeUdp ? this.#udp.counters() : undefined;
   }
 
   /** The UDP transport serving (after `start`): `native` (recvmmsg/sendmmsg) or `dgram`. */

@@ -64,6 +64,10 @@ export interface NativeCounters {
   cacheResets: number;
   cacheEntries: number;
   cacheBytes: number;
+  /** Readable events, recvmmsg calls that read (received / batches: the mean batch), JS calls. */
+  wakeups: number;
+  batches: number;
+  jsCalls: number;
 }
 
 /** The module's reply cache, read and cleared from JS (see the module doc). */
@@ -178,7 +182,7 @@ export class NativeUdp implements UdpTransport {
 
   counters(): NativeCounters {
     const c = this.#counters;
-    return { received: c[0], sent: c[1], sendErrors: c[2], receiveErrors: c[3], truncated: c[4], lastErrno: c[5], cacheHits: c[6], cacheStored: c[7], cacheClears: c[8], cacheResets: c[9], cacheEntries: c[10], cacheBytes: c[11] };
+    return { received: c[0], sent: c[1], sendErrors: c[2], receiveErrors: c[3], truncated: c[4], lastErrno: c[5], cacheHits: c[6], cacheStored: c[7], cacheClears: c[8], cacheResets: c[9], cacheEntries: c[10], cacheBytes: c[11], wakeups: c[12], batches: c[13], jsCalls: c[14] };
   }
 
   #onBatch(n: number): void {

@@ -35,7 +35,7 @@
  *   close(handle): stops reading; the fd is closed once libuv has let go of it.
  *   counters (Float64): [received, sent, send errors, receive errors, truncated, last errno,
  *     cache hits, replies cached, cache clears (by JS), cache resets (full), cache entries,
- *     cache bytes].
+ *     cache bytes, wake-ups (readable events), batches (recvmmsg calls that read), JS calls].
  * Errors never throw after bind: EAGAIN ends a send (the rest is dropped, as a full socket
  * buffer drops), any other errno (EMSGSIZE, ECONNREFUSED, EPERM...) skips one message.
  */
@@ -60,7 +60,7 @@
 #define ROUNDS 4 /* full batches per wake-up at most, then back to the loop (fairness) */
 enum {
   C_RECEIVED, C_SENT, C_SEND_ERRORS, C_RECV_ERRORS, C_TRUNCATED, C_ERRNO,
-  C_HITS, C_STORED, C_CLEARS, C_RESETS, C_ENTRIES, C_BYTES, C_COUNT
+  C_HITS, C_STORED, C_CLEARS, C_RESETS, C_ENTRIES, C_BYTES, C_WAKEUPS, C_BATCHES, C_JS_CALLS, C_COUNT
 };
 #define STRIDE 20 /* cacheStats per class: hits v4, hits v6, 16 buckets, sum, count */
 #define TIME_BUCKETS 16
@@ -240,6 +240,7 @@ static void count_hits(Socket *s, int n, const int16_t *cls, int hits, double se
 static void on_readable(uv_poll_t *h, int status, int events) {
   (void)events;
   Socket *s = (Socket *)h;
+  s->counters[C_WAKEUPS]++;
   if (status < 0) {
     /* POLLERR: libuv has stopped the handle. A pending socket error (ICMP; only with
      * IP_RECVERR on an unconnected socket, which this one is not) is read and cleared, and
@@ -286,6 +287,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
       if (m[2]) s->counters[C_TRUNCATED]++;
     }
     s->counters[C_RECEIVED] += n;
+    s->counters[C_BATCHES]++;
     int16_t cls[BATCH];
     int hits = answer_slots(s, n, cls);
     if (hits == n) {
@@ -295,6 +297,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
       if (n < BATCH) return;
       continue;
     }
+    s->counters[C_JS_CALLS]++;
     napi_handle_scope scope;
     napi_value cb, recv, arg, result;
     napi_open_handle_scope(s->env, &scope);
