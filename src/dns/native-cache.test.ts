@@ -98,15 +98,27 @@ if (TRANSPORTS.includes('native')) {
       assert.deepEqual(hits.map((h) => [h.cls, h.hits4, h.hits6, h.count]), [[0, 1, 0, 1]]);
       assert.equal(hits[0].counts.reduce((a, b) => a + b, 0), 1, 'one duration bucket counted');
       assert.deepEqual(rc.take(), [], 'take returns what is new only');
-      // Bounded: the 4th entry starts the cache over (3 entries at most).
+      // Bounded: two segments of 3 entries; the 4th entry goes into the other segment, emptied.
       await ask('name-two', 0x6666);
+      assert.equal(rc.status().entries, 3);
       await ask('name-three', 0x6667);
-      assert.equal(rc.status().entries, 1);
+      assert.equal(rc.status().entries, 4);
       assert.equal(udp.counters().cacheResets, 1);
+      // The older segment still answers, and its hit is copied into the current one.
+      assert.deepEqual((await ask('name-one', 0x6668)).subarray(2), first.subarray(2));
+      assert.equal(seen.length, 8);
+      assert.equal(rc.status().entries, 5);
+      // Three more entries fill the current segment: the next one empties the older one.
+      await ask('name-four', 0x6669);
+      await ask('name-five', 0x666a);
+      assert.equal(udp.counters().cacheResets, 2);
+      assert.equal(rc.status().entries, 4, 'the current segment: 1 entry, the older: 3');
+      await ask('NAME-one', 0x666b); // was in the emptied segment: JS again
+      assert.equal(seen.length, 11);
       rc.clear();
       assert.equal(rc.status().entries, 0);
-      await ask('name-three', 0x6668);
-      assert.equal(seen.length, 9, 'after clear() the query goes to JS again');
+      await ask('name-one', 0x666c);
+      assert.equal(seen.length, 12, 'after clear() the query goes to JS again');
     } finally {
       c.close();
       await udp.close();

@@ -8,11 +8,14 @@
  * authoritative answers and negative answers from cluster data only) and clears the cache on
  * every change of the data (`cache_clear`), so an entry never outlives what it was made from.
  *
- * Memory: one arena of at most `cap` bytes (entries packed back to back, 8-byte aligned) and
- * CACHE_BUCKETS chain heads; at most `max_entries` entries. When either bound would be passed
- * the cache starts over (as the JS answer cache does: answers are cheap to remake, the cache
- * is a hot set). The arena is malloc'd once at its full size; pages the kernel never had to
- * touch are not resident, so RSS follows what is used.
+ * Memory: two segments, each an arena of half the byte bound (entries packed back to back,
+ * 8-byte aligned) with CACHE_BUCKETS chain heads and at most `max_entries` entries. Entries go
+ * into the current segment; when it is full the other one is emptied and becomes current (a
+ * two-generation cache: an entry lives for one to two segments' worth of inserts, and a hit in
+ * the older segment copies the entry into the current one while it has room). So a working
+ * set a little larger than one segment still mostly hits, where "start over when full" would
+ * never hit on a cyclic scan of it. Arenas are malloc'd once at their full size; pages never
+ * touched are not resident, so RSS follows what is used.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,11 +35,18 @@ typedef struct {
 } CacheEntry;
 
 typedef struct {
-  uint32_t *buckets; /* NULL: the cache is off */
+  uint32_t *buckets;
   unsigned char *arena;
   size_t used, cap;
-  uint32_t entries, max_entries;
-  uint32_t resets; /* started over because full */
+  uint32_t entries;
+} CacheSegment;
+
+typedef struct {
+  CacheSegment seg[2]; /* seg[cur] takes new entries */
+  int cur;
+  int on;
+  uint32_t max_entries; /* per segment */
+  uint32_t resets;      /* segments emptied because the current one was full */
 } Cache;
 
 static uint32_t cache_hash(const unsigned char *k, size_t n) {
@@ -45,63 +55,76 @@ static uint32_t cache_hash(const unsigned char *k, size_t n) {
   return h;
 }
 
+static void segment_clear(CacheSegment *g) {
+  if (g->entries == 0) return;
+  memset(g->buckets, 0, CACHE_BUCKETS * sizeof *g->buckets);
+  g->used = 0;
+  g->entries = 0;
+}
+
 static void cache_clear(Cache *c) {
-  if (!c->buckets || c->entries == 0) return;
-  memset(c->buckets, 0, CACHE_BUCKETS * sizeof *c->buckets);
-  c->used = 0;
-  c->entries = 0;
+  if (!c->on) return;
+  segment_clear(&c->seg[0]);
+  segment_clear(&c->seg[1]);
 }
 
 static void cache_free(Cache *c) {
-  free(c->buckets);
-  free(c->arena);
+  for (int i = 0; i < 2; i++) {
+    free(c->seg[i].buckets);
+    free(c->seg[i].arena);
+  }
   memset(c, 0, sizeof *c);
 }
 
-/* (Re)sizes the cache, dropping what it held; max_entries 0 or max_bytes < 64 KiB: off.
- * Returns 0, or -1 when out of memory (the cache is then off). */
+static uint32_t cache_entries(const Cache *c) {
+  return c->seg[0].entries + c->seg[1].entries;
+}
+
+static size_t cache_bytes(const Cache *c) {
+  return c->seg[0].used + c->seg[1].used;
+}
+
+/* (Re)sizes the cache, dropping what it held: at most 2 x max_entries entries and max_bytes
+ * bytes of entries. max_entries 0 or max_bytes < 128 KiB: off. Returns 0, or -1 when out of
+ * memory (the cache is then off). */
 static int cache_configure(Cache *c, uint32_t max_entries, size_t max_bytes) {
   cache_free(c);
-  if (max_entries == 0 || max_bytes < 65536) return 0;
-  if (max_bytes > ((size_t)256 << 20)) max_bytes = (size_t)256 << 20; /* offsets are 32-bit */
-  c->buckets = calloc(CACHE_BUCKETS, sizeof *c->buckets);
-  c->arena = malloc(max_bytes);
-  if (!c->buckets || !c->arena) {
-    cache_free(c);
-    return -1;
+  if (max_entries == 0 || max_bytes < 131072) return 0;
+  if (max_bytes > ((size_t)512 << 20)) max_bytes = (size_t)512 << 20; /* offsets are 32-bit */
+  for (int i = 0; i < 2; i++) {
+    c->seg[i].buckets = calloc(CACHE_BUCKETS, sizeof *c->seg[i].buckets);
+    c->seg[i].arena = malloc(max_bytes / 2);
+    c->seg[i].cap = max_bytes / 2;
+    if (!c->seg[i].buckets || !c->seg[i].arena) {
+      cache_free(c);
+      return -1;
+    }
   }
-  c->cap = max_bytes;
   c->max_entries = max_entries;
+  c->on = 1;
   return 0;
 }
 
-static CacheEntry *cache_at(Cache *c, uint32_t ref) {
-  return (CacheEntry *)(c->arena + (ref - 1));
-}
-
-static const CacheEntry *cache_find(Cache *c, const unsigned char *key, size_t klen, uint32_t hash) {
-  if (!c->buckets || klen > CACHE_KEY_MAX) return NULL;
-  for (uint32_t ref = c->buckets[hash & (CACHE_BUCKETS - 1)]; ref; ) {
-    const CacheEntry *e = cache_at(c, ref);
+static const CacheEntry *segment_find(const CacheSegment *g, const unsigned char *key, size_t klen, uint32_t hash) {
+  for (uint32_t ref = g->buckets[hash & (CACHE_BUCKETS - 1)]; ref; ) {
+    const CacheEntry *e = (const CacheEntry *)(g->arena + (ref - 1));
     if (e->hash == hash && e->klen == klen && memcmp(e + 1, key, klen) == 0) return e;
     ref = e->next;
   }
   return NULL;
 }
 
-/* Keeps `reply` for `key` (no-op when already held, or either length is out of bounds). */
-static void cache_put(Cache *c, const unsigned char *key, size_t klen, const unsigned char *reply, size_t rlen, int cls) {
-  if (!c->buckets || klen == 0 || klen > CACHE_KEY_MAX || rlen == 0 || rlen > UINT16_MAX || cls < 0 || cls >= CACHE_CLASSES) return;
-  uint32_t hash = cache_hash(key, klen);
-  if (cache_find(c, key, klen, hash)) return;
-  size_t size = (sizeof(CacheEntry) + klen + rlen + 7) & ~(size_t)7;
-  if (size > c->cap) return;
-  if (c->entries >= c->max_entries || c->used + size > c->cap) {
-    cache_clear(c);
-    c->resets++;
-  }
-  CacheEntry *e = (CacheEntry *)(c->arena + c->used);
-  uint32_t *head = &c->buckets[hash & (CACHE_BUCKETS - 1)];
+static size_t entry_size(size_t klen, size_t rlen) {
+  return (sizeof(CacheEntry) + klen + rlen + 7) & ~(size_t)7;
+}
+
+static int segment_has_room(const Cache *c, const CacheSegment *g, size_t size) {
+  return g->entries < c->max_entries && g->used + size <= g->cap;
+}
+
+static void segment_put(CacheSegment *g, const unsigned char *key, size_t klen, const unsigned char *reply, size_t rlen, int cls, uint32_t hash) {
+  CacheEntry *e = (CacheEntry *)(g->arena + g->used);
+  uint32_t *head = &g->buckets[hash & (CACHE_BUCKETS - 1)];
   e->next = *head;
   e->hash = hash;
   e->klen = (uint16_t)klen;
@@ -110,11 +133,42 @@ static void cache_put(Cache *c, const unsigned char *key, size_t klen, const uns
   e->pad = 0;
   memcpy((unsigned char *)(e + 1), key, klen);
   memcpy((unsigned char *)(e + 1) + klen, reply, rlen);
-  *head = (uint32_t)(c->used + 1);
-  c->used += size;
-  c->entries++;
+  *head = (uint32_t)(g->used + 1);
+  g->used += entry_size(klen, rlen);
+  g->entries++;
 }
 
 static const unsigned char *cache_reply(const CacheEntry *e) {
   return (const unsigned char *)(e + 1) + e->klen;
+}
+
+/* The entry for `key`, or NULL. A hit in the older segment is copied into the current one
+ * when that has room (never emptying a segment here: the entry returned must stay valid). */
+static const CacheEntry *cache_find(Cache *c, const unsigned char *key, size_t klen, uint32_t hash) {
+  if (!c->on || klen > CACHE_KEY_MAX) return NULL;
+  CacheSegment *cur = &c->seg[c->cur];
+  const CacheEntry *e = segment_find(cur, key, klen, hash);
+  if (e) return e;
+  e = segment_find(&c->seg[!c->cur], key, klen, hash);
+  if (e && segment_has_room(c, cur, entry_size(e->klen, e->rlen))) {
+    size_t at = cur->used;
+    segment_put(cur, key, klen, cache_reply(e), e->rlen, e->cls, hash);
+    return (const CacheEntry *)(cur->arena + at);
+  }
+  return e;
+}
+
+/* Keeps `reply` for `key` (no-op when already held, or either length is out of bounds). */
+static void cache_put(Cache *c, const unsigned char *key, size_t klen, const unsigned char *reply, size_t rlen, int cls) {
+  if (!c->on || klen == 0 || klen > CACHE_KEY_MAX || rlen == 0 || rlen > UINT16_MAX || cls < 0 || cls >= CACHE_CLASSES) return;
+  uint32_t hash = cache_hash(key, klen);
+  if (cache_find(c, key, klen, hash)) return;
+  size_t size = entry_size(klen, rlen);
+  if (size > c->seg[0].cap) return;
+  if (!segment_has_room(c, &c->seg[c->cur], size)) {
+    c->cur = !c->cur;
+    segment_clear(&c->seg[c->cur]);
+    c->resets++;
+  }
+  segment_put(&c->seg[c->cur], key, klen, reply, rlen, cls, hash);
 }

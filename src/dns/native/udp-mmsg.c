@@ -25,7 +25,7 @@
  *     only inside onBatch, n at most the batch's (0 is sent otherwise). Then the replies JS
  *     marked cacheable are kept (answer-cache.h), keyed by their query's bytes after the ID.
  *   cacheConfigure(handle, maxEntries, maxBytes): sizes the answer cache, emptied (0: off, the
- *     default). cacheClear(handle): empties it (JS: on every change of the DNS data).
+ *     default): two segments of maxEntries entries and maxBytes / 2 bytes each. cacheClear(handle): empties it (JS: on every change of the DNS data).
  *   cacheStats (Float64, CLASSES x STRIDE): per metric class, cumulative: hits from IPv4 and
  *     from IPv6 clients, then per-bucket counts of the hits' durations (CoreDNS's 16 buckets,
  *     0.25 ms doubling; a hit past the last is in none), their sum (seconds) and count. A hit's
@@ -130,8 +130,8 @@ static void count_error(Socket *s, int err) {
 
 /* The cache's size into the counters (after any change of it). */
 static void cache_gauges(Socket *s) {
-  s->counters[C_ENTRIES] = s->cache.entries;
-  s->counters[C_BYTES] = (double)s->cache.used;
+  s->counters[C_ENTRIES] = cache_entries(&s->cache);
+  s->counters[C_BYTES] = (double)cache_bytes(&s->cache);
   s->counters[C_RESETS] = s->cache.resets;
 }
 
@@ -176,7 +176,7 @@ static int send_slots(Socket *s, int count) {
 /* Keeps the replies JS marked cacheable (class >= 0), keyed by their query after the ID.
  * Only whole replies of a whole query: not cut by the kernel, a reply (QR) without TC. */
 static void store_slots(Socket *s, int count) {
-  if (!s->cache.buckets) return;
+  if (!s->cache.on) return;
   for (int i = 0; i < count; i++) {
     int32_t *m = s->meta + i * META;
     int32_t qlen = m[0], rlen = m[3], cls = m[4];
@@ -196,7 +196,7 @@ static int answer_slots(Socket *s, int n, int16_t *cls) {
   for (int i = 0; i < n; i++) {
     int32_t *m = s->meta + i * META;
     cls[i] = -1;
-    if (!s->cache.buckets || m[2] != 0 || m[0] <= 12) continue;
+    if (!s->cache.on || m[2] != 0 || m[0] <= 12) continue;
     const unsigned char *q = s->input + (size_t)i * SLOT;
     if (q[2] & 0x80) continue;
     size_t klen = (size_t)m[0] - 2;
@@ -274,7 +274,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     }
     if (n == 0) return;
     struct timespec t0 = {0, 0};
-    if (s->cache.buckets) clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (s->cache.on) clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < n; i++) {
       const struct sockaddr *a = (const struct sockaddr *)(s->names + (size_t)i * NAME);
       unsigned len = s->msgs[i].msg_len;
@@ -290,6 +290,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     s->counters[C_BATCHES]++;
     int16_t cls[BATCH];
     int hits = answer_slots(s, n, cls);
+    if (hits) cache_gauges(s); /* hits in the older segment may have been copied */
     if (hits == n) {
       /* All answered from the cache: no JS at all. */
       send_slots(s, n);
