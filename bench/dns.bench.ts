@@ -250,7 +250,7 @@ function dnsperf(server: Server, queries: string, args: string[], o: { fifo?: bo
   const wall = (performance.now() - t0) / 1000;
   const serverCpu = cpuSeconds(server.pids) - c0;
   const m = /children (\d+) (\d+)/.exec(r.stdout);
-  if (!m) throw new Error(`dnsperf: ${r.stdout.slice(-500)}${r.stderr}`);
+  if (!m) throw new Error(`dnsperf (${r.error ? r.error.message : `exit ${r.status}`}, ${wall.toFixed(1)} s): ${r.stdout.slice(-500)}${r.stderr}`);
   const outs = r.stdout.split('=== dnsperf end').slice(0, clients);
   return { outs, clientCpu: (Number(m[1]) + Number(m[2])) / TICKS, serverCpu, wall, drops: rcvbufErrors() - drops0 };
 }
@@ -302,6 +302,16 @@ function latencyRun(server: Server, queries: string): { p50: number; p99: number
     return { p50: lat[Math.floor(lat.length * 0.5)], p99: lat[Math.floor(lat.length * 0.99)], rate: lat.length / P99_SECONDS, fifo };
   } finally {
     if (fifo) schedule(server.main, false);
+  }
+}
+
+/** A latency run, once more if it failed (a dnsperf killed by its timeout on a loaded machine). */
+function latencyOnce(server: Server, queries: string): ReturnType<typeof latencyRun> {
+  try {
+    return latencyRun(server, queries);
+  } catch (err) {
+    console.error(`# ${server.name} latency run failed, once more: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    return latencyRun(server, queries);
   }
 }
 
@@ -421,7 +431,7 @@ async function main(): Promise<void> {
       const kl: Array<ReturnType<typeof latencyRun>> = [];
       const nl: Array<ReturnType<typeof latencyRun>> = [];
       for (let round = 0; round < ROUNDS; round++) {
-        for (const s of round % 2 ? [nsd, kubito] : [kubito, nsd]) (s === kubito ? kl : nl).push(latencyRun(s, queries));
+        for (const s of round % 2 ? [nsd, kubito] : [kubito, nsd]) (s === kubito ? kl : nl).push(latencyOnce(s, queries));
         console.error(`# ${n} services, latency round ${round + 1} at ${P99_RATE} qps${kl[round].fifo ? ' (SCHED_FIFO)' : ' (no SCHED_FIFO: not root?)'}: kubito p50 ${kl[round].p50.toFixed(3)} p99 ${kl[round].p99.toFixed(3)} ms (${kl[round].rate.toFixed(0)} answered/s), nsd p50 ${nl[round].p50.toFixed(3)} p99 ${nl[round].p99.toFixed(3)} ms (${nl[round].rate.toFixed(0)}/s)`);
       }
       const kp = median(kl.map((r) => r.p99));
