@@ -119,6 +119,9 @@ if (TRANSPORTS.includes('native')) {
       assert.equal(rc.status().entries, 0);
       await ask('name-one', 0x666c);
       assert.equal(seen.length, 12, 'after clear() the query goes to JS again');
+      // Kept: name-one, NAME-one, name-two, -three, -four, -five, NAME-one, name-one (not the
+      // copies forward, the nocache and truncated replies).
+      assert.equal(udp.counters().cacheStored, 8);
     } finally {
       c.close();
       await udp.close();

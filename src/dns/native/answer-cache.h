@@ -158,17 +158,18 @@ static const CacheEntry *cache_find(Cache *c, const unsigned char *key, size_t k
   return e;
 }
 
-/* Keeps `reply` for `key` (no-op when already held, or either length is out of bounds). */
-static void cache_put(Cache *c, const unsigned char *key, size_t klen, const unsigned char *reply, size_t rlen, int cls) {
-  if (!c->on || klen == 0 || klen > CACHE_KEY_MAX || rlen == 0 || rlen > UINT16_MAX || cls < 0 || cls >= CACHE_CLASSES) return;
+/* Keeps `reply` for `key`; returns 1, or 0 when already held or a length is out of bounds. */
+static int cache_put(Cache *c, const unsigned char *key, size_t klen, const unsigned char *reply, size_t rlen, int cls) {
+  if (!c->on || klen == 0 || klen > CACHE_KEY_MAX || rlen == 0 || rlen > UINT16_MAX || cls < 0 || cls >= CACHE_CLASSES) return 0;
   uint32_t hash = cache_hash(key, klen);
-  if (cache_find(c, key, klen, hash)) return;
+  if (cache_find(c, key, klen, hash)) return 0;
   size_t size = entry_size(klen, rlen);
-  if (size > c->seg[0].cap) return;
+  if (size > c->seg[0].cap) return 0;
   if (!segment_has_room(c, &c->seg[c->cur], size)) {
     c->cur = !c->cur;
     segment_clear(&c->seg[c->cur]);
     c->resets++;
   }
   segment_put(&c->seg[c->cur], key, klen, reply, rlen, cls, hash);
+  return 1;
 }

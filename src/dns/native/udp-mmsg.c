@@ -183,8 +183,7 @@ static void store_slots(Socket *s, int count) {
     if (cls < 0 || cls >= CACHE_CLASSES || m[2] != 0 || qlen <= 12 || rlen < 12 || rlen > SLOT) continue;
     const unsigned char *q = s->input + (size_t)i * SLOT, *r = s->output + (size_t)i * SLOT;
     if ((q[2] & 0x80) || !(r[2] & 0x80) || (r[2] & 0x02)) continue;
-    cache_put(&s->cache, q + 2, (size_t)qlen - 2, r, (size_t)rlen, cls);
-    s->counters[C_STORED]++;
+    s->counters[C_STORED] += cache_put(&s->cache, q + 2, (size_t)qlen - 2, r, (size_t)rlen, cls);
   }
   cache_gauges(s);
 }
