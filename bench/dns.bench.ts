@@ -5,17 +5,28 @@
  * - qps at saturation (dnsperf, 10 clients, 200 outstanding, `KUBITO_BENCH_DNS_SECONDS` each),
  *   and the server's CPU time per answered query (utime + stime from /proc over the run):
  *   the second holds when the client, not the server, is the limit, or other work shares the
- *   core; dnsperf's own CPU share is printed to say which.
+ *   core; dnsperf's own CPU share is printed to say which. From the same runs, **qps per
+ *   server core**: queries answered / server CPU seconds, kubito's process against NSD's
+ *   processes: the qps each would answer with one whole core to itself, whoever saturated.
+ * - Load generators: `KUBITO_BENCH_DNS_CLIENTS` dnsperf processes at once (default 1; their
+ *   qps summed), each with `KUBITO_BENCH_DNS_THREADS` threads (dnsperf -T, default 1), on the
+ *   cores `KUBITO_BENCH_DNS_CLIENT_CPUS` (taskset list, default 0; "0,1" lets them share the
+ *   servers' core, which the CPU figures account for). Every dnsperf runs under
+ *   `timeout -s KILL`.
  * - p50/p99 latency at a fixed 20,000 qps (below both servers' saturation; the answered rate
  *   is printed), client and server at SCHED_FIFO so the figures are the servers' and not the
  *   scheduler's queueing behind other processes.
  * Rounds alternate kubito and NSD (`KUBITO_BENCH_DNS_ROUNDS`, default 3); figures are medians,
- * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 200 s. One JSON row per
+ * ratios medians of per-round ratios. RSS at 10,000. Bounded: under 260 s. One JSON row per
  * figure on stdout, per-round detail on stderr.
  *
  * `kubito` is the product path: the server with the UDP transport it picks itself (native,
  * src/dns/native, when `npm run build` compiled it; dgram otherwise; KUBITO_DNS_UDP forces
  * one), named in its rows' `goal` and on stderr.
+ *
+ * When kubito serves over the native transport, `kubito-nocache` runs beside it at both sizes:
+ * the same server with the native answer cache off (KUBITO_DNS_NATIVE_CACHE=0: every query
+ * goes to JS, whose answer cache answers it), the A/B of the C fast path in the same rounds.
  *
  * In the 10,000-Service rounds, beside it: `kubito-dgram` or `kubito-native`, the same server
  * forced onto the other transport; and two floors (they do no DNS work: each reply is the query
@@ -25,7 +36,7 @@
  * `node-mmsg-floor`, the same in Node through recvmmsg/sendmmsg (bench/dns-mmsg-floor.c, an
  * N-API module compiled here with gcc; skipped without it): what batched I/O leaves.
  *
- * `node dist/bench/dns.bench.js --serve N [dgram|native|auto]` is the server side: a
+ * `node dist/bench/dns.bench.js --serve N [dgram|native|auto] [nocache]` is the server side: a
  * RecordIndex with N Services (and N/10 namespaces), the DnsServer on 127.0.0.1:<free port>,
  * which it prints; SIGTERM ends it cleanly (so `node --cpu-prof` writes its profile); SIGUSR2
  * prints its memory (RSS, V8's heap and new space, the answer cache's entries) to stderr.
@@ -35,17 +46,20 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { RecordIndex } from '../src/dns/records.js';
 import { buildMmsg, echo, echoMmsg } from './dns-floors.js';
 import { DnsServer } from '../src/dns/server.js';
-import { loadNative, udpChoiceFromEnv, type UdpChoice } from '../src/dns/udp-transport.js';
+import { loadNative, nativeCacheFromEnv, udpChoiceFromEnv, type UdpChoice } from '../src/dns/udp-transport.js';
 import { report } from './support.js';
 
 const COUNTS = [100, 10_000];
 const QPS_SECONDS = Number(process.env.KUBITO_BENCH_DNS_SECONDS ?? 3);
+const CLIENTS = Math.max(1, Number(process.env.KUBITO_BENCH_DNS_CLIENTS ?? 1));
+const THREADS = Math.max(1, Number(process.env.KUBITO_BENCH_DNS_THREADS ?? 1));
+const CLIENT_CPUS = /^[\d,-]+$/.test(process.env.KUBITO_BENCH_DNS_CLIENT_CPUS ?? '') ? process.env.KUBITO_BENCH_DNS_CLIENT_CPUS! : '0';
 const ROUNDS = Number(process.env.KUBITO_BENCH_DNS_ROUNDS ?? 3);
 const P99_RATE = 20_000;
 const P99_SECONDS = 2;
@@ -55,7 +69,7 @@ function svcName(i: number): { name: string; ns: string; ip: string } {
   return { name: `svc-${i}`, ns: `ns-${i % Math.max(1, Math.floor(COUNTS[COUNTS.length - 1] / 1000))}`, ip: `10.${96 + ((i >> 16) & 0x0f)}.${(i >> 8) & 0xff}.${i & 0xff}` };
 }
 
-function dnsServer(n: number, udp: UdpChoice): DnsServer {
+function dnsServer(n: number, udp: UdpChoice, nativeCache: boolean): DnsServer {
   const index = new RecordIndex();
   const namespaces = new Set<string>();
   for (let i = 0; i < n; i++) {
@@ -67,17 +81,19 @@ function dnsServer(n: number, udp: UdpChoice): DnsServer {
     index.updateService(null, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: s.ns, name: s.name }, spec: { clusterIP: s.ip, ports: [{ name: 'http', protocol: 'TCP', port: 80 }] } });
   }
   index.setSynced(true);
-  return new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0, udp, log: (line) => process.stderr.write(`# ${line}\n`) });
+  return new DnsServer({ source: index, config: { zone: 'cluster.local.', ttl: 5, selfIPs: ['127.0.0.1'], pods: 'insecure' }, host: '127.0.0.1', port: 0, udp, nativeCache, log: (line) => process.stderr.write(`# ${line}\n`) });
 }
 
-async function serve(n: number, udp: UdpChoice): Promise<void> {
-  const server = dnsServer(n, udp);
+async function serve(n: number, udp: UdpChoice, nativeCache: boolean): Promise<void> {
+  const server = dnsServer(n, udp, nativeCache);
   await server.start();
   process.on('SIGUSR2', () => {
     const mem = process.memoryUsage();
     const space = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
     const mib = (b: number): string => (b / 1048576).toFixed(1);
-    process.stderr.write(`# kubito dns memory: rss ${mib(mem.rss)} MiB, heap total ${mib(mem.heapTotal)} used ${mib(mem.heapUsed)}, new space committed ${mib(space?.physical_space_size ?? 0)}, external ${mib(mem.external)} arrayBuffers ${mib(mem.arrayBuffers)} MiB; answer cache ${server.stats().cacheEntries} entries\n`);
+    process.stderr.write(`# kubito dns memory: rss ${mib(mem.rss)} MiB, heap total ${mib(mem.heapTotal)} used ${mib(mem.heapUsed)}, new space committed ${mib(space?.physical_space_size ?? 0)}, external ${mib(mem.external)} arrayBuffers ${mib(mem.arrayBuffers)} MiB; answer cache ${server.stats().cacheEntries} entries, native ${server.stats().nativeCacheEntries} entries (${server.stats().nativeCacheHits} hits)\n`);
+    const c = server.nativeCounters();
+    if (c) process.stderr.write(`# kubito dns batches: ${c.received} datagrams in ${c.batches} batches (mean ${(c.received / Math.max(1, c.batches)).toFixed(1)}), ${c.wakeups} wake-ups, ${c.jsCalls} JS calls\n`);
   });
   process.stdout.write(`port ${server.ports().dns} transport ${server.udpTransport()}\n`);
 }
@@ -212,14 +228,21 @@ interface Server {
 }
 
 /**
- * dnsperf on core 0 (the servers are on core 1), run from a shell that prints its children's
- * CPU time afterwards: dnsperf's own CPU share tells whether the client was the limit.
+ * dnsperf on core 0 (the servers are on core 1; see CLIENT_CPUS), run from a shell that
+ * prints its children's CPU time afterwards: dnsperf's own CPU share tells whether the client
+ * was the limit. `clients` dnsperf processes at once: their outputs in `outs`.
  */
-function dnsperf(server: Server, queries: string, args: string[], o: { fifo?: boolean } = {}): { out: string; clientCpu: number; serverCpu: number; wall: number; drops: number } {
+function dnsperf(server: Server, queries: string, args: string[], o: { fifo?: boolean; clients?: number } = {}): { outs: string[]; clientCpu: number; serverCpu: number; wall: number; drops: number } {
   const prio = o.fifo ? 'chrt -f 10 ' : '';
+  const clients = o.clients ?? 1;
+  const cpus = o.fifo ? '0' : CLIENT_CPUS; // latency runs: one client, on core 0
   // `timeout`: a dnsperf left behind by a run that overran would keep its SCHED_FIFO priority
   // and, its reader gone, spin on a core (seen once under load 12: four minutes at 95%).
-  const cmd = `${prio}timeout -s KILL 25 taskset -c 0 dnsperf -s 127.0.0.1 -p ${server.port} -d ${queries} ${args.join(' ')}; echo; echo "children $(cut -d' ' -f16,17 /proc/$$/stat)"`;
+  const one = `${prio}timeout -s KILL 25 taskset -c ${cpus} dnsperf -s 127.0.0.1 -p ${server.port} -d ${queries} ${args.join(' ')}`;
+  const outFile = (k: number): string => join(dirname(queries), `dnsperf-${k}.out`);
+  const runs = Array.from({ length: clients }, (_, k) => `${one} > ${outFile(k)} 2>&1 &`).join(' ');
+  const cat = Array.from({ length: clients }, (_, k) => `cat ${outFile(k)}; echo '=== dnsperf end'`).join('; ');
+  const cmd = `${runs} wait; ${cat}; echo "children $(cut -d' ' -f16,17 /proc/$$/stat)"`;
   const drops0 = rcvbufErrors();
   const c0 = cpuSeconds(server.pids);
   const t0 = performance.now();
@@ -227,26 +250,36 @@ function dnsperf(server: Server, queries: string, args: string[], o: { fifo?: bo
   const wall = (performance.now() - t0) / 1000;
   const serverCpu = cpuSeconds(server.pids) - c0;
   const m = /children (\d+) (\d+)/.exec(r.stdout);
-  if (!m) throw new Error(`dnsperf: ${r.stdout.slice(-500)}${r.stderr}`);
-  return { out: r.stdout, clientCpu: (Number(m[1]) + Number(m[2])) / TICKS, serverCpu, wall, drops: rcvbufErrors() - drops0 };
+  if (!m) throw new Error(`dnsperf (${r.error ? r.error.message : `exit ${r.status}`}, ${wall.toFixed(1)} s): ${r.stdout.slice(-500)}${r.stderr}`);
+  const outs = r.stdout.split('=== dnsperf end').slice(0, clients);
+  return { outs, clientCpu: (Number(m[1]) + Number(m[2])) / TICKS, serverCpu, wall, drops: rcvbufErrors() - drops0 };
 }
 
 interface QpsRun {
   qps: number;
   /** Server CPU time per answered query, microseconds. */
   cpuUs: number;
+  /** Queries answered per second of server CPU: the qps of one whole core. */
+  perCore: number;
   /** dnsperf's CPU share of its run (1.0: the client was the limit). */
   clientShare: number;
 }
 
 function qpsRun(server: Server, queries: string): QpsRun {
-  const r = dnsperf(server, queries, ['-l', String(QPS_SECONDS), '-c', '10', '-q', '200', '-t', '2']);
-  const qps = /Queries per second:\s+([\d.]+)/.exec(r.out);
-  const done = /Queries completed:\s+(\d+)/.exec(r.out);
-  if (!qps || !done) throw new Error(`dnsperf: ${r.out.slice(0, 500)}`);
-  const lost = /Queries lost:\s+(\d+)/.exec(r.out);
-  if (lost && Number(lost[1]) > 0) console.error(`# dnsperf lost ${lost[1]} queries (${server.name}); kernel UDP receive-buffer drops meanwhile: ${r.drops}`);
-  return { qps: Number(qps[1]), cpuUs: (r.serverCpu / Number(done[1])) * 1e6, clientShare: r.clientCpu / QPS_SECONDS };
+  const r = dnsperf(server, queries, ['-l', String(QPS_SECONDS), '-c', '10', '-q', '200', '-t', '2', ...(THREADS > 1 ? ['-T', String(THREADS)] : [])], { clients: CLIENTS });
+  let qps = 0;
+  let done = 0;
+  let lost = 0;
+  for (const out of r.outs) {
+    const q = /Queries per second:\s+([\d.]+)/.exec(out);
+    const d = /Queries completed:\s+(\d+)/.exec(out);
+    if (!q || !d) throw new Error(`dnsperf: ${out.slice(0, 500)}`);
+    qps += Number(q[1]);
+    done += Number(d[1]);
+    lost += Number(/Queries lost:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  }
+  if (lost > 0) console.error(`# dnsperf lost ${lost} queries (${server.name}); kernel UDP receive-buffer drops meanwhile: ${r.drops}`);
+  return { qps, cpuUs: (r.serverCpu / done) * 1e6, perCore: done / r.serverCpu, clientShare: r.clientCpu / QPS_SECONDS };
 }
 
 /** Sets the scheduling policy of every thread of `pid`; false when not allowed (not root). */
@@ -264,11 +297,21 @@ function latencyRun(server: Server, queries: string): { p50: number; p99: number
   const fifo = schedule(server.main, true);
   try {
     const r = dnsperf(server, queries, ['-l', String(P99_SECONDS), '-Q', String(P99_RATE), '-v'], { fifo });
-    const lat = [...r.out.matchAll(/^> \w+ .* ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
-    if (lat.length === 0) throw new Error(`dnsperf -v gave no latencies: ${r.out.slice(0, 500)}`);
+    const lat = [...r.outs[0].matchAll(/^> \w+ .* ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
+    if (lat.length === 0) throw new Error(`dnsperf -v gave no latencies: ${r.outs[0].slice(0, 500)}`);
     return { p50: lat[Math.floor(lat.length * 0.5)], p99: lat[Math.floor(lat.length * 0.99)], rate: lat.length / P99_SECONDS, fifo };
   } finally {
     if (fifo) schedule(server.main, false);
+  }
+}
+
+/** A latency run, once more if it failed (a dnsperf killed by its timeout on a loaded machine). */
+function latencyOnce(server: Server, queries: string): ReturnType<typeof latencyRun> {
+  try {
+    return latencyRun(server, queries);
+  } catch (err) {
+    console.error(`# ${server.name} latency run failed, once more: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    return latencyRun(server, queries);
   }
 }
 
@@ -300,10 +343,10 @@ async function main(): Promise<void> {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   };
   const guard = setTimeout(() => {
-    console.error('dns bench: over 200 s, stopping');
+    console.error('dns bench: over 260 s, stopping');
     killAll();
     process.exit(1);
-  }, 200_000);
+  }, 260_000);
   try {
     console.error(`# dns bench: load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}${nodeFlags().length ? `; node flags ${nodeFlags().join(' ')}` : ''}`);
     const floors: Server[] = [];
@@ -324,6 +367,13 @@ async function main(): Promise<void> {
       children.push(k.child);
       transport = k.transport;
       console.error(`# kubito (${n} Services) serves UDP over ${transport}`);
+      // The A/B of the native answer cache, in the same rounds: the same server with it off.
+      const variants: Server[] = [];
+      if (transport === 'native') {
+        const off = await startNode(['--serve', String(n), 'native', 'nocache']);
+        children.push(off.child);
+        variants.push({ name: 'kubito-nocache', port: off.port, pids: [off.child.pid!], main: off.child.pid! });
+      }
       if (n === last) {
         // The same server on the other transport (skipped when native cannot load).
         const other = transport === 'native' ? 'dgram' : 'native';
@@ -344,12 +394,12 @@ async function main(): Promise<void> {
       const nsdAll = nsdPids(nsdChild.child.pid!);
       const nsd: Server = { name: 'nsd', port: nsdChild.port, pids: nsdAll, main: nsdServer(nsdAll) };
       // The floors do no DNS work: measured once, in the 10,000-Service rounds.
-      const others = n === last ? floors : [];
+      const others = [...variants, ...(n === last ? floors : [])];
       for (const s of [kubito, ...others]) qpsRun(s, queries); // warm-up: JIT and answer cache
       const runs = new Map<Server, QpsRun[]>([kubito, nsd, ...others].map((s) => [s, []]));
       const ks = runs.get(kubito)!;
       const ns = runs.get(nsd)!;
-      const line = (r: QpsRun): string => `${r.qps.toFixed(0)} qps ${r.cpuUs.toFixed(2)} us/q (dnsperf ${(r.clientShare * 100).toFixed(0)}% cpu)`;
+      const line = (r: QpsRun): string => `${r.qps.toFixed(0)} qps ${r.cpuUs.toFixed(2)} us/q ${r.perCore.toFixed(0)} q/cpu-s (dnsperf ${(r.clientShare * 100).toFixed(0)}% cpu)`;
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate the order: the machine's other load shifts during a run.
         const order = [kubito, ...others, nsd];
@@ -364,7 +414,15 @@ async function main(): Promise<void> {
       const kc = median(ks.map((r) => r.cpuUs));
       const nc = median(ns.map((r) => r.cpuUs));
       report({ name: `dns_cpu_us_per_query_${n}_services`, value: Number(kc.toFixed(2)), unit: 'us', goal: `<= NSD (ratio >= 1.0x; UDP over ${transport})`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(ks.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
-      for (const f of others) {
+      // The qps each server would answer with a core to itself: answered / server CPU seconds.
+      report({ name: `dns_qps_per_server_core_${n}_services`, value: Math.round(median(ks.map((r) => r.perCore))), unit: 'qps/core', goal: `>= 1.0x NSD, one core (answered / server CPU s; UDP over ${transport}, ${CLIENTS} dnsperf x ${THREADS} thread(s) on cpu ${CLIENT_CPUS})`, baseline: 'nsd', baseline_value: Math.round(median(ns.map((r) => r.perCore))), ratio: Number(median(ks.map((r, i) => r.perCore / ns[i].perCore)).toFixed(2)) });
+      for (const v of variants) {
+        const vr = runs.get(v)!;
+        const what = 'kubito with the native answer cache off (KUBITO_DNS_NATIVE_CACHE=0)';
+        report({ name: `dns_cpu_us_per_query_${n}_services_${v.name.replace(/-/g, '_')}`, value: Number(median(vr.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(vr.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
+        report({ name: `dns_qps_per_server_core_${n}_services_${v.name.replace(/-/g, '_')}`, value: Math.round(median(vr.map((r) => r.perCore))), unit: 'qps/core', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Math.round(median(ns.map((r) => r.perCore))), ratio: Number(median(vr.map((r, i) => r.perCore / ns[i].perCore)).toFixed(2)) });
+      }
+      for (const f of n === last ? floors : []) {
         const fr = runs.get(f)!;
         const what = f.name === 'node-udp-floor' ? 'Node dgram, no DNS work (kubito on dgram cannot go below it)' : f.name === 'node-mmsg-floor' ? 'Node + recvmmsg/sendmmsg module, no DNS work' : `kubito (${last} Services) with UDP over ${f.name.slice('kubito-'.length)}`;
         report({ name: `dns_cpu_us_per_query_${f.name.replace(/-/g, '_')}`, value: Number(median(fr.map((r) => r.cpuUs)).toFixed(2)), unit: 'us', goal: `report: ${what}`, baseline: 'nsd', baseline_value: Number(nc.toFixed(2)), ratio: Number(median(fr.map((r, i) => ns[i].cpuUs / r.cpuUs)).toFixed(2)) });
@@ -373,7 +431,7 @@ async function main(): Promise<void> {
       const kl: Array<ReturnType<typeof latencyRun>> = [];
       const nl: Array<ReturnType<typeof latencyRun>> = [];
       for (let round = 0; round < ROUNDS; round++) {
-        for (const s of round % 2 ? [nsd, kubito] : [kubito, nsd]) (s === kubito ? kl : nl).push(latencyRun(s, queries));
+        for (const s of round % 2 ? [nsd, kubito] : [kubito, nsd]) (s === kubito ? kl : nl).push(latencyOnce(s, queries));
         console.error(`# ${n} services, latency round ${round + 1} at ${P99_RATE} qps${kl[round].fifo ? ' (SCHED_FIFO)' : ' (no SCHED_FIFO: not root?)'}: kubito p50 ${kl[round].p50.toFixed(3)} p99 ${kl[round].p99.toFixed(3)} ms (${kl[round].rate.toFixed(0)} answered/s), nsd p50 ${nl[round].p50.toFixed(3)} p99 ${nl[round].p99.toFixed(3)} ms (${nl[round].rate.toFixed(0)}/s)`);
       }
       const kp = median(kl.map((r) => r.p99));
@@ -382,10 +440,12 @@ async function main(): Promise<void> {
       if (n === 10_000) {
         report({ name: 'dns_rss_mib_10000_services', value: Number(rssMiB(k.child.pid!).toFixed(1)), unit: 'MiB', goal: 'CoreDNS: ~64 MB at 10k (Scaling_CoreDNS.md)' });
         report({ name: 'dns_rss_mib_node_udp_floor', value: Number(rssMiB(e.child.pid!).toFixed(1)), unit: 'MiB', goal: 'report: bare Node UDP process after the same load' });
+        for (const v of variants) report({ name: `dns_rss_mib_10000_services_${v.name.replace(/-/g, '_')}`, value: Number(rssMiB(v.main).toFixed(1)), unit: 'MiB', goal: 'report: kubito with the native answer cache off, after the same load' });
         k.child.kill('SIGUSR2'); // its memory breakdown, on stderr
         await new Promise((r) => setTimeout(r, 200));
       }
       k.child.kill('SIGTERM');
+      for (const v of variants) process.kill(v.main, 'SIGTERM');
       nsdChild.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -403,7 +463,8 @@ if (['--serve', '--echo', '--echo-mmsg'].includes(process.argv[2])) {
   else if (process.argv[2] === '--echo') void echo();
   else {
     const udp = process.argv[4];
-    void serve(Number(process.argv[3]), udp === 'dgram' || udp === 'native' ? udp : 'auto').catch((err: unknown) => {
+    const nativeCache = process.argv[5] === 'nocache' ? false : nativeCacheFromEnv();
+    void serve(Number(process.argv[3]), udp === 'dgram' || udp === 'native' ? udp : 'auto', nativeCache).catch((err: unknown) => {
       console.error(err);
       process.exit(1);
     });

@@ -41,6 +41,8 @@ export interface EntryStats {
   /** Filled lazily by the server, for IPv4 and IPv6 clients. */
   cells4?: unknown;
   cells6?: unknown;
+  /** The transport reply cache's metric class for this reply; undefined: not to be kept there. */
+  native?: number;
 }
 
 export interface Entry {

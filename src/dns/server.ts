@@ -14,6 +14,13 @@
  * zone for that reason, kubernetes#128359). Forwarded answers are cached by the relay. UDP
  * replies are sent in batches, and cache hits over UDP timed per batch (udp-batch.ts).
  *
+ * Native fast path (udp-native.ts, native/answer-cache.h): over the native transport, a reply
+ * that may be kept (native-hits.ts: NOERROR or NXDOMAIN from cluster data, synced, not
+ * truncated, a plain query) goes to the transport with a metric class; the same query bytes
+ * are then answered in C without calling JS. `invalidate()` (and a generation change seen
+ * here) clears that cache too, and `reconfigure()` does for a new TTL or zone. Its hits are
+ * added to the metrics when `/metrics` is scraped (`collectNativeHits()`).
+ *
  * Robustness: `handle` never throws. Anything shorter than a header, or with QR set, is
  * dropped; anything else malformed gets FORMERR; unknown opcodes NOTIMP; EDNS versions other
  * than 0 BADVERS. UDP replies larger than the client's buffer (512 without EDNS) are truncated
@@ -23,12 +30,14 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
-import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type Entry, type QueryKey } from './answer-cache.js';
+import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
 import { FrameReader, writeFrame } from './framing.js';
-import { DnsMetrics, observe, type Cell, type MetricsSnapshot, type RequestCells } from './metrics.js';
+import { DnsMetrics, observe, type Cell, type MetricsSnapshot } from './metrics.js';
+import { NativeHits, type HitCells } from './native-hits.js';
+import { NativeUdp, type NativeCounters } from './udp-native.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
-import { bindUdp, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
+import { bindUdp, nativeCacheFromEnv, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeName, WireFormatError, type Message } from './wire.js';
 
 export interface Relay {
@@ -49,8 +58,14 @@ export interface DnsServerOptions {
   metricsPort?: number;
   healthPort?: number;
   readyPort?: number;
-  /** Bytes cached answers may take; default 10,000 entries. */
+  /** Answers the caches may hold (the JS cache and the native one each); default 10,000. */
   cacheEntries?: number;
+  /**
+   * The native transport's reply cache (answers in C, no JS per hit): default on unless
+   * KUBITO_DNS_NATIVE_CACHE=0. Bytes it may take: `nativeCacheBytes`, default 4 MiB.
+   */
+  nativeCache?: boolean;
+  nativeCacheBytes?: number;
   /** UDP transport (udp-transport.ts): default KUBITO_DNS_UDP, else `auto` (native if built). */
   udp?: UdpChoice;
   /** The native module's path (tests); default build/dns-udp.node. */
@@ -63,15 +78,10 @@ export const EDNS_SIZE = 1232;
 const UDP_MAX = 65507;
 const MAX_TCP_CONNECTIONS = 1000;
 const TCP_IDLE_MS = 10_000;
+const NATIVE_CACHE_BYTES = 4 << 20;
 const METRIC_TYPES = new Set(['A', 'AAAA', 'MX', 'SOA', 'CNAME', 'PTR', 'TXT', 'NS', 'SRV', 'HINFO', 'IXFR', 'AXFR', 'ANY', 'HTTPS']);
 
-/** The series a cache hit adds to, per entry and client family. */
-interface HitCells {
-  hits: Cell;
-  request: RequestCells;
-}
-
-type Reply = (buf: Buffer) => void;
+type Reply = (buf: Buffer, cacheClass?: number) => void;
 /**
  * Where a message came from. `batched`: a UDP read whose reply is sent by the batch flush; the
  * request's duration is then timed per batch (see udp-batch.ts), not per message, and its
@@ -94,24 +104,59 @@ export class DnsServer {
   #dropped = 0;
   readonly #cacheEntries: number;
   #ports = { dns: 0, metrics: 0, health: 0, ready: 0 };
+  #config: AnswerConfig;
+  /** Which replies the native reply cache may keep, and its hits into the metrics. */
+  readonly #native = new NativeHits();
+  readonly #udpCtx: Ctx[] = [{ proto: 'udp', family: 1, batched: true }, { proto: 'udp', family: 2, batched: true }];
 
   constructor(options: DnsServerOptions) {
     this.#o = options;
+    this.#config = options.config;
     this.#cacheEntries = options.cacheEntries ?? 10_000;
     this.#cache = new AnswerCache(this.#cacheEntries);
     this.metrics = new DnsMetrics(`dns://:${options.port ?? 53}`);
     this.#misses = this.metrics.cell('coredns_cache_misses_total', `server="${this.metrics.server}",view="",zones="."`);
     this.metrics.gauge('kubito_dns_udp_transport', () => (this.#udpKind ? [[`server="${this.metrics.server}",transport="${this.#udpKind}"`, 1]] : []));
     this.metrics.gauge('coredns_cache_entries', () => [[`server="${this.metrics.server}",type="success",view="",zones="."`, this.#cache.size]]);
+    this.metrics.gauge('kubito_dns_native_cache_entries', () => {
+      const rc = this.#udp?.replyCache;
+      return rc ? [[`server="${this.metrics.server}"`, rc.status().entries]] : [];
+    });
   }
 
-  /** Drops every cached answer (the record source changed). */
+  /**
+   * Drops every cached answer, the native transport's too (the record source changed). The
+   * owner of the source must call it on every change (cluster-dns.ts: the index's onChange):
+   * native hits never reach JS, so the generation compare in `handle` cannot stand in for it.
+   */
   invalidate(): void {
     this.#cache.clear();
+    this.#udp?.replyCache?.clear();
   }
 
-  stats(): { cacheEntries: number; inflight: number; dropped: number; tcpConnections: number } {
-    return { cacheEntries: this.#cache.size, inflight: this.#inflight, dropped: this.#dropped, tcpConnections: this.#connections.size };
+  /** Answers from `config` from now on (a new TTL, zone or addresses); drops every cache. */
+  reconfigure(config: AnswerConfig): void {
+    this.#config = config;
+    this.invalidate();
+  }
+
+  stats(): { cacheEntries: number; nativeCacheEntries: number; nativeCacheHits: number; inflight: number; dropped: number; tcpConnections: number } {
+    const native = this.#udp?.replyCache?.status();
+    return { cacheEntries: this.#cache.size, nativeCacheEntries: native?.entries ?? 0, nativeCacheHits: native?.hits ?? 0, inflight: this.#inflight, dropped: this.#dropped, tcpConnections: this.#connections.size };
+  }
+
+  /**
+   * Adds the queries the native reply cache answered since the last call to the metrics
+   * (requests, responses, durations, cache hits), as the same hits answered in JS count.
+   * Called on each `/metrics` scrape.
+   */
+  collectNativeHits(): void {
+    this.#native.collect(this.#udp?.replyCache, (stats, family) => this.#hitCells(stats, this.#udpCtx[family - 1]));
+  }
+
+  /** The native transport's counters (udp-native.ts), undefined over dgram or before `start`. */
+  nativeCounters(): NativeCounters | undefined {
+    return this.#udp instanceof NativeUdp ? this.#udp.counters() : undefined;
   }
 
   /** The UDP transport serving (after `start`): `native` (recvmmsg/sendmmsg) or `dgram`. */
@@ -128,14 +173,16 @@ export class DnsServer {
     // Port 0: the kernel picks the UDP port and TCP must get the same one, which another
     // process may hold for TCP (an outgoing connection's local port): then pick again.
     for (let attempt = 1; ; attempt++) {
-      const udpCtx: Ctx[] = [{ proto: 'udp', family: 1, batched: true }, { proto: 'udp', family: 2, batched: true }];
+      const udpCtx = this.#udpCtx;
       let fellBack = '';
+      const nativeCache = o.nativeCache ?? nativeCacheFromEnv();
       const udp = await bindUdp(o.host, o.port ?? 53, {
         onMessage: (buf, family, reply) => this.handle(buf, udpCtx[family === 2 ? 1 : 0], reply),
         onError: (err) => o.log?.(`dns udp: ${err.message}`),
         choice: o.udp,
         modulePath: o.udpModule,
         fellBack: (why) => (fellBack = why),
+        replyCache: nativeCache ? { entries: this.#cacheEntries, bytes: o.nativeCacheBytes ?? NATIVE_CACHE_BYTES } : undefined,
       });
       const port = udp.port();
       const tcp = createTcpServer((socket) => this.#onConnection(socket));
@@ -151,12 +198,13 @@ export class DnsServer {
       }
       this.#udp = udp;
       this.#udpKind = udp.kind;
-      o.log?.(udp.kind === 'native' ? 'dns udp: native transport (recvmmsg/sendmmsg)' : `dns udp: dgram transport${fellBack ? ` (native: ${fellBack})` : ''}`);
+      o.log?.(udp.kind === 'native' ? `dns udp: native transport (recvmmsg/sendmmsg), native answer cache ${udp.replyCache ? 'on' : 'off'}` : `dns udp: dgram transport${fellBack ? ` (native: ${fellBack})` : ''}`);
       this.#tcp = tcp;
       this.#ports.dns = port;
       break;
     }
     if (o.metricsPort !== undefined) this.#ports.metrics = await this.#serveHttp(o.metricsPort, '/metrics', async () => {
+      this.collectNativeHits();
       const relayed = await o.relay?.metrics?.();
       if (relayed) this.metrics.absorb(relayed);
       return [200, this.metrics.render()];
@@ -227,13 +275,13 @@ export class DnsServer {
     if (key !== undefined) {
       const generation = this.#o.source.generation?.() ?? 0;
       if (generation !== this.#generation) {
-        this.#cache.clear();
+        this.invalidate();
         this.#generation = generation;
       }
       const hit = this.#cache.get(buf, key);
       if (hit) {
-        reply(replyFrom(hit, buf, key));
-        const c = this.#hitCells(hit, ctx);
+        reply(replyFrom(hit, buf, key), hit.stats.native);
+        const c = this.#hitCells(hit.stats, ctx);
         c.hits.value++;
         c.request.requests.value++;
         c.request.responses.value++;
@@ -254,8 +302,7 @@ export class DnsServer {
     }
   }
 
-  #hitCells(hit: Entry, ctx: Ctx): HitCells {
-    const s = hit.stats;
+  #hitCells(s: EntryStats, ctx: Ctx): HitCells {
     const c = (ctx.family === 2 ? s.cells6 : s.cells4) as HitCells | undefined;
     if (c) return c;
     const made: HitCells = {
@@ -274,7 +321,7 @@ export class DnsServer {
   /** The encoded local reply to `buf`, or undefined (malformed, or not answered locally). */
   #localReply(buf: Buffer, proto: string): Buffer | undefined {
     const query = parseMessage(buf);
-    const outcome = answer(query, this.#o.source, this.#o.config);
+    const outcome = answer(query, this.#o.source, this.#config);
     return outcome.kind === 'reply' ? this.#finish(query, outcome.message, proto) : undefined;
   }
 
@@ -283,8 +330,8 @@ export class DnsServer {
    * already, tries for a patchable entry instead: if the all-lower and all-upper spellings get
    * replies equal outside the question's name, the all-lower one serves every spelling.
    */
-  #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean }): void {
-    const stats = { type: o.type, rcode: o.rcode, negative: o.negative, cells4: undefined, cells6: undefined };
+  #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean; native: number | undefined }): void {
+    const stats: EntryStats = { type: o.type, rcode: o.rcode, negative: o.negative, cells4: undefined, cells6: undefined, native: o.native };
     if (this.#cache.otherSpelling(buf, key)) {
       const low = respell(buf, key, false);
       const lowOut = low.equals(buf) ? out : this.#localReply(low, o.proto);
@@ -335,12 +382,15 @@ export class DnsServer {
     if (query.question.length !== 1) return fail(RCODE.FORMERR);
     const q = query.question[0];
     const type = METRIC_TYPES.has(typeName(q.type)) ? typeName(q.type) : 'other';
-    const outcome = q.class === CLASS_IN ? answer(query, this.#o.source, this.#o.config) : { kind: 'forward' as const };
+    const outcome = q.class === CLASS_IN ? answer(query, this.#o.source, this.#config) : { kind: 'forward' as const };
     if (outcome.kind === 'reply') {
       const out = this.#finish(query, outcome.message, ctx.proto);
       const rcode = rcodeName(outcome.message.header.rcode);
-      if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative: outcome.message.answer.length === 0 });
-      reply(out);
+      const negative = outcome.message.answer.length === 0;
+      // Only plain queries (a key) are kept, in JS or natively; native only over UDP batches.
+      const native = key !== undefined && ctx.batched ? this.#native.classFor(this.#udp?.replyCache, { synced: this.#o.source.synced(), type, rcode: outcome.message.header.rcode, negative, out }) : undefined;
+      if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative, native });
+      reply(out, native);
       this.#count(ctx, type, rcode, 'kubernetes', t0);
       return;
     }

@@ -39,6 +39,8 @@ function literalLookup(literal: { only: boolean }): (address: string, family: nu
 
 export class UdpBatch implements UdpTransport {
   readonly kind = 'dgram' as const;
+  /** dgram has no reply cache: every datagram goes to `onMessage` (server.ts caches in JS). */
+  readonly replyCache = undefined;
   #socket: Socket | undefined;
   /** Replies waiting for the flush: (bytes, port, address) triples. */
   #queue: Array<Buffer | number | string> = [];

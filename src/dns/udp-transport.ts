@@ -18,8 +18,39 @@ export type UdpKind = 'dgram' | 'native';
 /** `auto`: native when it loads and binds, else dgram. */
 export type UdpChoice = UdpKind | 'auto';
 
-/** Sends one reply to the datagram's sender: now (with its batch) or later (forwarded queries). */
-export type UdpReply = (out: Buffer) => void;
+/**
+ * Sends one reply to the datagram's sender: now (with its batch) or later (forwarded queries).
+ * `cacheClass` (0 <= n < the transport's `replyCache.classes`): the reply may be kept by the
+ * transport and sent again, ID patched, for the same query bytes, until `replyCache.clear()`;
+ * its hits count under that metric class. Undefined (or a reply that comes later): not kept.
+ */
+export type UdpReply = (out: Buffer, cacheClass?: number) => void;
+
+/** One metric class's hits answered by the transport itself since the last `take`. */
+export interface ReplyCacheHits {
+  cls: number;
+  /** Hits from IPv4 (family 1) and IPv6 (family 2) clients. */
+  hits4: number;
+  hits6: number;
+  /** Per-bucket counts of the hits' durations (metrics.ts TIME_BUCKETS), their sum and count. */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * The replies a transport answers without calling `onMessage` (the native transport's cache,
+ * native/answer-cache.h). The owner must `clear()` it on every change of what replies depend on.
+ */
+export interface ReplyCache {
+  /** How many metric classes `UdpReply` may name. */
+  readonly classes: number;
+  clear(): void;
+  /** Entries and bytes held now; queries answered from it since the bind. */
+  status(): { entries: number; bytes: number; hits: number };
+  /** The hits since the last call, per class with any. */
+  take(): ReplyCacheHits[];
+}
 
 export interface UdpHandlers {
   /**
@@ -39,6 +70,8 @@ export interface UdpTransport {
   readonly start: number;
   /** Observes `h` with the batch's duration when the batch's replies leave. */
   timeAtFlush(h: Histogram): void;
+  /** The transport's own reply cache, when it has one and it is on (native only). */
+  readonly replyCache: ReplyCache | undefined;
   /** Sends what waits, then closes; replies after that (forwarded ones) are dropped. */
   close(): Promise<void>;
 }
@@ -68,6 +101,11 @@ export function loadNative(path = defaultModulePath()): NativeModule | Error {
   return m;
 }
 
+/** Whether the native transport's reply cache is on: yes unless KUBITO_DNS_NATIVE_CACHE=0. */
+export function nativeCacheFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.KUBITO_DNS_NATIVE_CACHE !== '0';
+}
+
 /** The transport asked for by KUBITO_DNS_UDP (`auto` when unset or unknown). */
 export function udpChoiceFromEnv(env: NodeJS.ProcessEnv = process.env): UdpChoice {
   const v = env.KUBITO_DNS_UDP;
@@ -84,7 +122,7 @@ function isAddressError(err: unknown): boolean {
  * an IP literal; a native bind failing for the address (in use, not allowed) throws as dgram's
  * would, anything else falls back to dgram.
  */
-export async function bindUdp(host: string, port: number, o: UdpHandlers & { choice?: UdpChoice; modulePath?: string; fellBack?(why: string): void }): Promise<UdpTransport> {
+export async function bindUdp(host: string, port: number, o: UdpHandlers & { choice?: UdpChoice; modulePath?: string; fellBack?(why: string): void; replyCache?: { entries: number; bytes: number } }): Promise<UdpTransport> {
   const choice = o.choice ?? udpChoiceFromEnv();
   if (choice === 'dgram') return UdpBatch.bind(host, port, o);
   const mod = loadNative(o.modulePath);
