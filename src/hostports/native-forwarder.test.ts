@@ -8,6 +8,8 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { HANDOFF_TAG, type HandoffMessage } from './agent-link.js';
+import { serveHandedListeners, type ParentChannel } from './handed-listeners.js';
 import { forwardNatively, loadNativeForwarder, rangesToMasks, type NativeForwarderModule, type NativeListener } from './native-forwarder.js';
 
 const loaded = loadNativeForwarder();
@@ -201,5 +203,36 @@ describe('native host-port forwarder', () => {
     const s = fwd.stats()!;
     assert.equal(s.accepted, 201);
     assert.equal(s.errors + s.reset + s.connectFailed, 0);
+  });
+
+  test('the agent end serves TCP hand-offs natively unless told js or given a userspace dial', async () => {
+    const tport = await echo();
+    for (const forwarder of ['auto', 'js', 'userspace'] as const) {
+      const handlers: Array<(m: unknown, h: unknown) => void> = [];
+      const sent: HandoffMessage[] = [];
+      const channel: ParentChannel = {
+        send: ((m: HandoffMessage) => sent.push(m) > 0) as unknown as ParentChannel['send'],
+        on: ((ev: string, fn: (m: unknown, h: unknown) => void) => (ev === 'message' && handlers.push(fn), channel)) as unknown as ParentChannel['on'],
+        removeListener: (() => channel) as unknown as ParentChannel['removeListener'],
+      };
+      const lines: string[] = [];
+      const dialTcp = forwarder === 'userspace' ? () => undefined : undefined;
+      const served = serveHandedListeners(channel, { forwarder: forwarder === 'userspace' ? 'auto' : forwarder, dialTcp, log: (l) => lines.push(l) })!;
+      const server = createServer();
+      const port = await listen(server);
+      const spec = { key: `TCP 127.0.0.1:${port}`, protocol: 'TCP' as const, ip: '127.0.0.1', port, target: { ip: '127.0.0.1', port: tport }, kind: 'NodePort' as const, portName: '' };
+      for (const h of handlers) h({ kubito: HANDOFF_TAG, op: 'listen', id: 1, spec }, server);
+      assert.match(lines.join('\n'), forwarder === 'auto' ? /native forwarder/ : /forwarded by Node/);
+      assert.equal(server.listening, forwarder !== 'auto', 'the native forwarder closes the JS server');
+      // (No half-close here: Node's handed Server is not allowHalfOpen, so the JS path ends the
+      // client with its FIN; the native one passes the FIN on.)
+      const s = await open(port);
+      assert.equal(await roundTrip(s, forwarder), forwarder);
+      s.destroy();
+      for (const h of handlers) h({ kubito: HANDOFF_TAG, op: 'close', id: 1 }, undefined);
+      assert.deepEqual(sent.at(-1), { kubito: HANDOFF_TAG, op: 'closed', id: 1 });
+      assert.equal(await exchange(port, 'x'), 'error:ECONNREFUSED');
+      served.close();
+    }
   });
 });
