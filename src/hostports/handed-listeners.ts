@@ -8,8 +8,7 @@
  * connection straight from the proxy's own listener (its picking, affinity and retries).
  *
  * TCP in the kernel proxy modes (no `dialTcp`): the native forwarder (native-forwarder.ts) takes
- * the listening socket over when its module is built, same semantics, C and splice() on its own
- * thread; KUBITO_HOSTPORTS_FORWARDER=js|native forces one, the log says which serves.
+ * the listening socket over when its module is built, same semantics, in C on its own thread; KUBITO_HOSTPORTS_FORWARDER=js|native forces one, the log says which serves.
  *
  * UDP sockets: one connected socket of the agent's per client address and port (a flow), ended
  * after `udpIdleMs` without traffic or when the target changes; replies go to the client from
@@ -62,7 +61,7 @@ function pickForwarder(o: HandedListenersOptions, log: (line: string) => void): 
     log(`TCP hand-offs forwarded by Node: native forwarder unavailable (${mod.message})${choice === 'native' ? ' although KUBITO_HOSTPORTS_FORWARDER=native' : ''}`);
     return undefined;
   }
-  log('TCP hand-offs forwarded by the native forwarder (splice, own thread)');
+  log(`TCP hand-offs forwarded by the native forwarder (${process.env.KUBITO_HOSTPORTS_IO === 'splice' ? 'splice' : 'recv/send'}, own thread)`);
   return mod;
 }
 
@@ -195,7 +194,7 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
   const held = new Map<number, Held>();
   const heldUdp = new Map<number, HeldUdp>();
   const native = pickForwarder(o, log);
-  const nativeIO = process.env.KUBITO_HOSTPORTS_IO === 'copy' ? 'copy' : 'splice';
+  const nativeIO = process.env.KUBITO_HOSTPORTS_IO === 'splice' ? 'splice' : 'copy';
   const reply = (m: HandoffMessage): void => {
     try {
       channel.send?.(m);

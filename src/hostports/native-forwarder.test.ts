@@ -53,10 +53,10 @@ async function echo(): Promise<number> {
 }
 
 /** A host listener on 127.0.0.1 served natively, forwarding to 127.0.0.1:port. */
-async function forwarder(port: number, sourceRanges?: string[]): Promise<{ port: number; fwd: NativeListener }> {
+async function forwarder(port: number, sourceRanges?: string[], io: 'copy' | 'splice' = 'copy'): Promise<{ port: number; fwd: NativeListener }> {
   const server = createServer();
   const own = await listen(server);
-  const fwd = forwardNatively(mod(), server, { target: { ip: '127.0.0.1', port }, sourceRanges });
+  const fwd = forwardNatively(mod(), server, { target: { ip: '127.0.0.1', port }, sourceRanges, io });
   listeners.push(fwd);
   return { port: own, fwd };
 }
@@ -118,6 +118,8 @@ describe('native host-port forwarder', () => {
   test('forwards both ways with half-close: data after the client FIN still comes back', async () => {
     const { port, fwd } = await forwarder(await target('a'));
     assert.equal(await exchange(port, 'hello'), 'a:hello');
+    const spliced = await forwarder(await target('s'), undefined, 'splice');
+    assert.equal(await exchange(spliced.port, 'hello'), 's:hello');
     await until(() => fwd.stats()?.active === 0);
     assert.deepEqual({ ...fwd.stats(), active: 0 }, { accepted: 1, active: 0, refusedSource: 0, overLimit: 0, connectFailed: 0, reset: 0, errors: 0 });
   });
@@ -192,18 +194,20 @@ describe('native host-port forwarder', () => {
     }
   });
 
-  test('many connections at once, and a large transfer, arrive intact', async () => {
-    const { port, fwd } = await forwarder(await echo());
-    const payloads = Array.from({ length: 200 }, () => randomBytes(20_000).toString('latin1'));
-    const got = await Promise.all(payloads.map((p) => exchange(port, p)));
-    assert.ok(got.every((g, i) => g === payloads[i]));
-    const big = randomBytes(8 << 20).toString('latin1');
-    assert.ok((await exchange(port, big)) === big);
-    await until(() => fwd.stats()?.active === 0);
-    const s = fwd.stats()!;
-    assert.equal(s.accepted, 201);
-    assert.equal(s.errors + s.reset + s.connectFailed, 0);
-  });
+  for (const io of ['copy', 'splice'] as const) {
+    test(`many connections at once, and a large transfer, arrive intact (${io})`, async () => {
+      const { port, fwd } = await forwarder(await echo(), undefined, io);
+      const payloads = Array.from({ length: 200 }, () => randomBytes(20_000).toString('latin1'));
+      const got = await Promise.all(payloads.map((p) => exchange(port, p)));
+      assert.ok(got.every((g, i) => g === payloads[i]));
+      const big = randomBytes(8 << 20).toString('latin1');
+      assert.ok((await exchange(port, big)) === big);
+      await until(() => fwd.stats()?.active === 0);
+      const s = fwd.stats()!;
+      assert.equal(s.accepted, 201);
+      assert.equal(s.errors + s.reset + s.connectFailed, 0);
+    });
+  }
 
   test('the agent end serves TCP hand-offs natively unless told js or given a userspace dial', async () => {
     const tport = await echo();

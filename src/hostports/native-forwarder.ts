@@ -2,7 +2,7 @@
  * @module The node agent's native TCP forwarder for handed host listeners (native/tcp-splice.c,
  * built by scripts/build-native.js into build/hostports-fwd.node): it takes over a handed
  * `net.Server`'s listening socket (a dup of its descriptor; the Server is closed, so libuv no
- * longer accepts on it) and forwards each connection with splice() on its own thread. The JS
+ * longer accepts on it) and forwards each connection in C on its own thread. The JS
  * path (handed-listeners.ts) stays for userspace mode, UDP, and when the module is absent;
  * KUBITO_HOSTPORTS_FORWARDER=js|native forces one.
  */
@@ -122,14 +122,15 @@ const STAT_NAMES = ['accepted', 'active', 'refusedSource', 'overLimit', 'connect
 /**
  * Hands `server`'s listening socket to the engine (a dup) and closes the Server (libuv stops
  * accepting on its descriptor; the socket stays open through the dup). Throws (and leaves the
- * Server as it was) when the socket cannot be taken. `io: 'copy'` moves bytes with recv/send
- * through a buffer instead of splice (for measurements).
+ * Server as it was) when the socket cannot be taken. Bytes move with recv/send through a 16 KiB
+ * buffer per direction (`io: 'copy'`, the default: the cheaper one for request/response traffic,
+ * measured) or with splice() through a pipe per direction (`io: 'splice'`).
  */
 export function forwardNatively(mod: NativeForwarderModule, server: Server, spec: Pick<HostListenerSpec, 'target' | 'sourceRanges'> & { io?: 'splice' | 'copy' }): NativeListener {
   const fd = serverFd(server);
   if (fd === undefined) throw new Error('the server has no listening descriptor');
   const [ip, port] = targetOf(spec);
-  const id = mod.listen(fd, ip, port, rangesToMasks(spec.sourceRanges), spec.io === 'copy' ? 0 : 1);
+  const id = mod.listen(fd, ip, port, rangesToMasks(spec.sourceRanges), spec.io === 'splice' ? 1 : 0);
   server.close();
   return {
     id,

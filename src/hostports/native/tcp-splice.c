@@ -6,8 +6,9 @@
  * Per listener (a dup of the handed listening socket, owned here from `listen` until
  * `close`/`destroy`): accept4; a client outside the source ranges is reset (SO_LINGER 0);
  * a non-blocking connect to the listener's current target (the calling process's network
- * namespace); bytes move both ways with splice() through a pipe per direction (or recv/send
- * through a 16 KiB buffer, io 0). EOF one way: shutdown(SHUT_WR) the other side once its
+ * namespace); bytes move both ways with recv/send through a 16 KiB buffer per direction, held
+ * only while it holds bytes (io 0, the default: cheaper for request/response traffic), or with
+ * splice() through a pipe per direction (io 1). EOF one way: shutdown(SHUT_WR) the other side once its
  * pipe is drained; both ways done: close. A connect that fails or takes longer than
  * CONNECT_TIMEOUT_MS, or an error on either side, resets both. `close`: the listening socket
  * is closed at once (the port is free when the call returns), open connections go on;
@@ -17,7 +18,7 @@
  * batch and by the JS calls. Structures are freed only by the engine thread at the end of a
  * batch (the events it holds may point at what a JS call killed: killed ones are marked
  * dead and skipped). Nothing is thrown from the thread: failures are counted.
- * Bounds: max connections (configure), 64 accepts per wake, a pool of at most POOL pipes,
+ * Bounds: max connections (`engine`), 64 accepts per wake, pools of at most POOL pipes/buffers,
  * MAX_RANGES source ranges, one 64 KiB pipe (or 16 KiB buffer) per direction.
  */
 #define _GNU_SOURCE
@@ -91,6 +92,8 @@ static struct {
   uint32_t active, max_conns;
   int pool[POOL][2];
   int pooled;
+  char *bufs[POOL]; /* free copy buffers */
+  int nbufs;
   double errors; /* engine-wide failures without a listener (epoll_wait) */
 } E = {.mu = PTHREAD_MUTEX_INITIALIZER, .ep = -1, .wake = -1, .next_id = 1, .max_conns = 8192};
 
@@ -130,6 +133,16 @@ static void pipe_put(int p[2], size_t held) {
   p[0] = p[1] = -1;
 }
 
+/* Copy buffers are held only while they hold bytes; free ones wait in a bounded pool. */
+static char *buf_get(void) { return E.nbufs > 0 ? E.bufs[--E.nbufs] : malloc(BUF); }
+
+static void buf_put(char **b) {
+  if (!*b) return;
+  if (E.nbufs < POOL) E.bufs[E.nbufs++] = *b;
+  else free(*b);
+  *b = NULL;
+}
+
 static void connecting_unlink(conn *c) {
   if (c->cprev) c->cprev->cnext = c->cnext;
   else if (E.connecting_head == c) E.connecting_head = c->cnext;
@@ -149,6 +162,7 @@ static void conn_kill(conn *c, int reset) {
       c->fd[i] = -1;
     }
     pipe_put(c->pipe[i], c->n[i]);
+    buf_put(&c->buf[i]);
   }
   listener *l = c->l;
   if (c->prev) c->prev->next = c->next;
@@ -190,8 +204,13 @@ static int pump(conn *c, int d) {
       if (c->pipe[d][0] < 0 && pipe_get(c->pipe[d]) < 0) return -1;
       r = splice(in, NULL, c->pipe[d][1], NULL, PIPE_CHUNK, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     } else {
-      if (!c->buf[d] && !(c->buf[d] = malloc(BUF))) return -1;
+      if (!c->buf[d] && !(c->buf[d] = buf_get())) return -1;
       r = recv(in, c->buf[d], BUF, MSG_DONTWAIT);
+      if (r <= 0) { /* empty: back to the pool */
+        int e = errno;
+        buf_put(&c->buf[d]);
+        errno = e;
+      }
     }
     if (r > 0) c->n[d] = (size_t)r;
     else if (r == 0) c->eof[d] = 1;
@@ -338,8 +357,6 @@ static void reap(void) {
   while (E.dead) {
     conn *c = E.dead;
     E.dead = c->dead_next;
-    free(c->buf[0]);
-    free(c->buf[1]);
     free(c);
   }
   for (listener **pl = &E.listeners; *pl;) {
