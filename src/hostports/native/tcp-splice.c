@@ -67,6 +67,7 @@ struct conn {
   char *buf[2];        /* copy: direction d's buffer, allocated at its first read */
   size_t off[2], n[2]; /* bytes waiting in direction d (buffer: from off) */
   uint8_t eof[2], shut[2], state, splice;
+  uint8_t hup[2]; /* side s reported EPOLLRDHUP/HUP/ERR: its FIN may be waiting, read to EAGAIN */
   uint64_t started_ms;
 };
 
@@ -176,9 +177,16 @@ static void conn_kill(conn *c, int reset) {
   E.dead = c;
 }
 
-/* Moves what direction d can move now. Returns -1 on an error (the caller resets). */
+/*
+ * Moves what direction d can move now. Returns -1 on an error (the caller resets).
+ * Copy mode reads again after a short recv only when side d has reported a hang-up: a short
+ * recv drained the socket, and with edge-triggered epoll any later byte or FIN raises a new
+ * event — except a FIN already announced, hence hup[d]. (Saves a recv returning EAGAIN per
+ * message. Not for splice: a splice into a pipe may stop short with bytes left.)
+ */
 static int pump(conn *c, int d) {
   int in = c->fd[d], out = c->fd[1 - d];
+  int drained = 0;
   for (;;) {
     if (c->n[d] > 0) {
       ssize_t w = c->splice ? splice(c->pipe[d][0], NULL, out, NULL, c->n[d], SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
@@ -186,6 +194,10 @@ static int pump(conn *c, int d) {
       if (w > 0) {
         c->n[d] -= (size_t)w;
         c->off[d] = c->n[d] ? c->off[d] + (size_t)w : 0;
+        if (c->n[d] == 0 && drained) {
+          buf_put(&c->buf[d]);
+          return 0;
+        }
         continue;
       }
       if (w < 0 && errno == EINTR) continue;
@@ -195,7 +207,8 @@ static int pump(conn *c, int d) {
     if (c->eof[d]) {
       if (!c->shut[d]) {
         c->shut[d] = 1;
-        shutdown(out, SHUT_WR);
+        /* The other way done too: both are closed next, and close sends the FIN. */
+        if (!c->shut[1 - d]) shutdown(out, SHUT_WR);
       }
       return 0;
     }
@@ -212,7 +225,10 @@ static int pump(conn *c, int d) {
         errno = e;
       }
     }
-    if (r > 0) c->n[d] = (size_t)r;
+    if (r > 0) {
+      c->n[d] = (size_t)r;
+      drained = !c->splice && r < BUF && !c->hup[d];
+    }
     else if (r == 0) c->eof[d] = 1;
     else if (errno == EINTR) continue;
     else if (errno == EAGAIN || errno == EWOULDBLOCK) return 0; /* EPOLLIN on in resumes */
@@ -316,6 +332,7 @@ static void on_accept(listener *l) {
 
 static void on_conn(conn *c, int side, uint32_t events) {
   if (c->state == DEAD) return;
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->hup[side] = 1;
   if (c->state == CONNECTING) {
     if (side != 1) return; /* the client waits (edge-triggered: its bytes are read once open) */
     int err = 0;
@@ -333,9 +350,13 @@ static void on_conn(conn *c, int side, uint32_t events) {
     return;
   }
   int all = (events & (EPOLLERR | EPOLLHUP)) != 0;
-  /* Readable side s feeds direction s; writable side s drains direction 1-s. */
+  /*
+   * Readable side s feeds direction s; writable side s drains direction 1-s, which has work
+   * only with bytes waiting (an empty direction reads on its own EPOLLIN: write-space events
+   * after each ACK would otherwise cost a recv returning EAGAIN).
+   */
   int rd = all || (events & (EPOLLIN | EPOLLRDHUP)), wr = all || (events & EPOLLOUT);
-  int d0 = side == 0 ? rd : wr, d1 = side == 0 ? wr : rd;
+  int d0 = side == 0 ? rd : wr && (all || c->n[0] > 0), d1 = side == 0 ? wr && (all || c->n[1] > 0) : rd;
   conn_pump(c, d0, d1);
 }
 
