@@ -1,7 +1,8 @@
 /*
  * kubito's native TCP forwarder for the host listeners the node agent is handed
  * (src/hostports/native-forwarder.ts loads it; build/hostports-fwd.node, built by
- * scripts/build-native.js). One engine per process: an epoll set served by its own thread.
+ * scripts/build-native.js). One engine per process: an epoll set served by its own thread (or,
+ * with KUBITO_HOSTPORTS_ENGINE=loop, for measurement, from a uv_poll on Node's loop).
  *
  * Per listener (a dup of the handed listening socket, owned here from `listen` until
  * `close`/`destroy`): accept4; a client outside the source ranges is reset (SO_LINGER 0);
@@ -23,6 +24,7 @@
  */
 #define _GNU_SOURCE
 #include <node_api.h>
+#include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -389,50 +391,88 @@ static void reap(void) {
   }
 }
 
+/* Whether something waits on a timeout (a dial, a paused listener); under E.mu. */
+static int wants_sweep(void) {
+  if (E.connecting_head) return 1;
+  for (listener *l = E.listeners; l; l = l->next)
+    if (l->paused) return 1;
+  return 0;
+}
+
+/* One epoll batch: waits up to timeout ms (0: no wait), handles the events, sweeps, reaps. */
+static void engine_batch(int timeout) {
+  static uint64_t last_sweep;
+  struct epoll_event evs[EVENTS];
+  int n = epoll_wait(E.ep, evs, EVENTS, timeout);
+  pthread_mutex_lock(&E.mu);
+  if (n < 0 && errno != EINTR) E.errors++;
+  for (int i = 0; i < n; i++) {
+    uint64_t u = evs[i].data.u64;
+    uint32_t tag = (uint32_t)(u & 3u);
+    void *p = (void *)(uintptr_t)(u & ~(uint64_t)3u);
+    if (tag == TAG_WAKE) {
+      uint64_t v;
+      if (read(E.wake, &v, sizeof v) < 0) { /* nothing to read: fine */ }
+    } else if (tag == TAG_LISTENER) {
+      listener *l = p;
+      if (l->fd >= 0) on_accept(l);
+    } else on_conn(p, tag == TAG_SIDE1, evs[i].events);
+  }
+  uint64_t now = now_ms();
+  if (now - last_sweep >= 100 || n == 0) {
+    sweep(now);
+    last_sweep = now;
+  }
+  reap();
+  pthread_mutex_unlock(&E.mu);
+}
+
 static void *engine_main(void *arg) {
   (void)arg;
-  struct epoll_event evs[EVENTS];
-  uint64_t last_sweep = now_ms();
   for (;;) {
-    int timeout = -1;
     pthread_mutex_lock(&E.mu);
-    if (E.connecting_head) timeout = 250;
-    for (listener *l = E.listeners; l && timeout < 0; l = l->next)
-      if (l->paused) timeout = 250;
+    int timeout = wants_sweep() ? 250 : -1;
     pthread_mutex_unlock(&E.mu);
-    int n = epoll_wait(E.ep, evs, EVENTS, timeout);
-    pthread_mutex_lock(&E.mu);
-    if (n < 0 && errno != EINTR) E.errors++;
-    for (int i = 0; i < n; i++) {
-      uint64_t u = evs[i].data.u64;
-      uint32_t tag = (uint32_t)(u & 3u);
-      void *p = (void *)(uintptr_t)(u & ~(uint64_t)3u);
-      if (tag == TAG_WAKE) {
-        uint64_t v;
-        if (read(E.wake, &v, sizeof v) < 0) { /* nothing to read: fine */ }
-      } else if (tag == TAG_LISTENER) {
-        listener *l = p;
-        if (l->fd >= 0) on_accept(l);
-      } else on_conn(p, tag == TAG_SIDE1, evs[i].events);
-    }
-    uint64_t now = now_ms();
-    if (now - last_sweep >= 100 || n == 0) {
-      sweep(now);
-      last_sweep = now;
-    }
-    reap();
-    pthread_mutex_unlock(&E.mu);
+    engine_batch(timeout);
   }
   return NULL;
 }
 
+/*
+ * The other way to run the engine, for measurement (KUBITO_HOSTPORTS_ENGINE=loop): no thread,
+ * the epoll set is watched by a uv_poll on Node's loop (an epoll fd is itself pollable) and a
+ * 250 ms uv_timer sweeps; both unref'd, so they never keep the process alive.
+ */
+static uv_poll_t loop_poll;
+static uv_timer_t loop_timer;
+static void on_loop_poll(uv_poll_t *h, int status, int events) {
+  (void)h, (void)status, (void)events;
+  engine_batch(0);
+}
+static void on_loop_timer(uv_timer_t *t) {
+  (void)t;
+  engine_batch(0);
+}
+
 /* Starts the engine once; under E.mu. */
-static const char *engine_start(void) {
+static const char *engine_start(napi_env env) {
   if (E.started) return NULL;
   if (E.ep < 0 && (E.ep = epoll_create1(EPOLL_CLOEXEC)) < 0) return "epoll_create1 failed";
   if (E.wake < 0 && (E.wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) return "eventfd failed";
   struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TAG_WAKE};
   if (epoll_ctl(E.ep, EPOLL_CTL_ADD, E.wake, &ev) < 0 && errno != EEXIST) return "epoll_ctl(eventfd) failed";
+  const char *mode = getenv("KUBITO_HOSTPORTS_ENGINE");
+  if (mode && strcmp(mode, "loop") == 0) {
+    uv_loop_t *loop;
+    if (napi_get_uv_event_loop(env, &loop) != napi_ok) return "no event loop";
+    if (uv_poll_init(loop, &loop_poll, E.ep) != 0 || uv_poll_start(&loop_poll, UV_READABLE, on_loop_poll) != 0) return "uv_poll failed";
+    uv_timer_init(loop, &loop_timer);
+    uv_timer_start(&loop_timer, on_loop_timer, 250, 250);
+    uv_unref((uv_handle_t *)&loop_poll);
+    uv_unref((uv_handle_t *)&loop_timer);
+    E.started = 1;
+    return NULL;
+  }
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread takes no signal: Node's stay Node's */
@@ -520,7 +560,7 @@ static napi_value js_listen(napi_env env, napi_callback_info info) {
     return throw_msg(env, "fd is not a stream socket");
   }
   pthread_mutex_lock(&E.mu);
-  const char *why = engine_start();
+  const char *why = engine_start(env);
   int dup_fd = why ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (!why && dup_fd < 0) why = "dup failed";
   if (!why) {
