@@ -8,7 +8,8 @@
  * connection straight from the proxy's own listener (its picking, affinity and retries).
  *
  * TCP in the kernel proxy modes (no `dialTcp`): the native forwarder (native-forwarder.ts) takes
- * the listening socket over when its module is built, same semantics, in C on its own thread; KUBITO_HOSTPORTS_FORWARDER=js|native forces one, the log says which serves.
+ * the listening socket over when its module is built, same semantics, in C on its own thread;
+ * KUBITO_HOSTPORTS_FORWARDER=js|native forces one, the log says which serves.
  *
  * UDP sockets: one connected socket of the agent's per client address and port (a flow), ended
  * after `udpIdleMs` without traffic or when the target changes; replies go to the client from
