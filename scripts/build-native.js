@@ -24,6 +24,14 @@ const PARTS = [
     kind: 'addon',
     fallback: 'the DNS server will use dgram',
   },
+  {
+    name: 'native host-port TCP forwarder',
+    source: 'src/hostports/native/tcp-splice.c',
+    out: 'build/hostports-fwd.node',
+    kind: 'addon',
+    flags: ['-pthread'],
+    fallback: 'the node agent will forward handed host ports with Node sockets',
+  },
 ];
 
 /** Builds one part; returns a reason it was not built, or undefined. */

@@ -7,6 +7,10 @@
  * an error on one side resets the other. In userspace mode `dialTcp` takes an endpoint
  * connection straight from the proxy's own listener (its picking, affinity and retries).
  *
+ * TCP in the kernel proxy modes (no `dialTcp`): the native forwarder (native-forwarder.ts) takes
+ * the listening socket over when its module is built, same semantics, in C on its own thread;
+ * KUBITO_HOSTPORTS_FORWARDER=js|native forces one, the log says which serves.
+ *
  * UDP sockets: one connected socket of the agent's per client address and port (a flow), ended
  * after `udpIdleMs` without traffic or when the target changes; replies go to the client from
  * the host socket; datagrams from outside loadBalancerSourceRanges are dropped.
@@ -17,6 +21,7 @@ import { errnoCode } from '../proxy/userspace/errors.js';
 import { resetSocket, splice } from '../proxy/userspace/tcp-listener.js';
 import { HANDOFF_TAG, isHandoffMessage, type HandoffMessage } from './agent-link.js';
 import { sourceAllowed, type HostListenerSpec } from './desired.js';
+import { forwardNatively, forwarderChoiceFromEnv, loadNativeForwarder, type ForwarderChoice, type NativeForwarderModule, type NativeListener } from './native-forwarder.js';
 
 /** The agent's IPC channel: `process` in a child spawned with an 'ipc' stdio entry. */
 export type ParentChannel = Pick<NodeJS.Process, 'send' | 'on' | 'removeListener'>;
@@ -27,12 +32,38 @@ export interface HandedListenersOptions {
   /** How long a dial may take. Default 5 s. */
   connectTimeoutMs?: number;
   log?: (line: string) => void;
+  /** TCP forwarder: default KUBITO_HOSTPORTS_FORWARDER, else auto (native when built). */
+  forwarder?: ForwarderChoice;
+  /** The native module's path (tests); default build/hostports-fwd.node. */
+  nativeModulePath?: string;
 }
 
 interface Held {
   server: Server;
   spec: HostListenerSpec;
   conns: Set<Socket>;
+  /** Set when the native forwarder serves the socket (server is closed then). */
+  native?: NativeListener;
+}
+
+/** The native module to serve TCP hand-offs with, or undefined (the JS path); logs the choice. */
+function pickForwarder(o: HandedListenersOptions, log: (line: string) => void): NativeForwarderModule | undefined {
+  const choice = o.forwarder ?? forwarderChoiceFromEnv();
+  if (o.dialTcp) {
+    log('TCP hand-offs forwarded by Node (userspace proxy mode: endpoint connections from the proxy)');
+    return undefined;
+  }
+  if (choice === 'js') {
+    log('TCP hand-offs forwarded by Node (KUBITO_HOSTPORTS_FORWARDER=js)');
+    return undefined;
+  }
+  const mod = loadNativeForwarder(o.nativeModulePath);
+  if (mod instanceof Error) {
+    log(`TCP hand-offs forwarded by Node: native forwarder unavailable (${mod.message})${choice === 'native' ? ' although KUBITO_HOSTPORTS_FORWARDER=native' : ''}`);
+    return undefined;
+  }
+  log(`TCP hand-offs forwarded by the native forwarder (${process.env.KUBITO_HOSTPORTS_IO === 'splice' ? 'splice' : 'recv/send'}, own thread)`);
+  return mod;
 }
 
 interface UdpFlow {
@@ -163,6 +194,8 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
   const log = o.log ?? ((line: string) => process.stderr.write(`hostports: ${line}\n`));
   const held = new Map<number, Held>();
   const heldUdp = new Map<number, HeldUdp>();
+  const native = pickForwarder(o, log);
+  const nativeIO = process.env.KUBITO_HOSTPORTS_IO === 'splice' ? 'splice' : 'copy';
   const reply = (m: HandoffMessage): void => {
     try {
       channel.send?.(m);
@@ -180,6 +213,12 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
     const h = held.get(id);
     held.delete(id);
     if (!h) return void reply({ kubito: HANDOFF_TAG, op: 'closed', id });
+    if (h.native) {
+      // The engine closes its socket before returning: the port is free for the answer.
+      if (reset) h.native.destroy();
+      else h.native.close();
+      return void reply({ kubito: HANDOFF_TAG, op: 'closed', id });
+    }
     if (reset) for (const c of h.conns) resetSocket(c);
     // close() closes the socket at once (its callback would wait for the open connections):
     // the control plane may bind the port again when it reads the answer.
@@ -201,10 +240,24 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
       held.set(m.id, h);
       server.on('connection', (client: Socket) => accept(h, client, o));
       server.on('error', (err) => log(`${h.spec.key}: ${err.message}`));
+      if (native) {
+        try {
+          h.native = forwardNatively(native, server, { ...m.spec, io: nativeIO });
+        } catch (err) {
+          log(`${m.spec.key}: native forwarder refused the socket (${err instanceof Error ? err.message : String(err)}); Node forwards it`);
+        }
+      }
       reply({ kubito: HANDOFF_TAG, op: 'listening', id: m.id });
     } else if (m.op === 'update') {
       const h = held.get(m.id);
-      if (h) h.spec = m.spec;
+      if (h) {
+        h.spec = m.spec;
+        try {
+          h.native?.update(m.spec);
+        } catch (err) {
+          log(`${m.spec.key}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
       const u = heldUdp.get(m.id);
       if (u) {
         // A new target: flows to the old one end (the next datagram opens a new flow).
@@ -221,6 +274,7 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
     }
     for (const [id, h] of held) {
       held.delete(id);
+      h.native?.destroy();
       for (const c of h.conns) resetSocket(c);
       h.server.close();
     }
