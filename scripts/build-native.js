@@ -24,6 +24,13 @@ const PARTS = [
     kind: 'addon',
     fallback: 'the DNS server will use dgram',
   },
+  {
+    name: 'native container launcher',
+    source: 'src/node/native/launch.c',
+    out: 'build/kubito-launch',
+    kind: 'program',
+    fallback: 'containers start through ip netns exec, unshare and sh',
+  },
 ];
 
 /** Builds one part; returns a reason it was not built, or undefined. */

@@ -15,6 +15,7 @@ import { ApiRelay, apiEndpointPort } from './api-relay.js';
 import { CONFIGMAPS, ENDPOINTS, PODS, SECRETS, SERVICES } from './api-refs.js';
 import { parseResolvConf, type DnsConfig } from './dns-config.js';
 import { findHostBinaries } from './host-tools.js';
+import { chooseLauncher } from './native-launcher.js';
 import { gatewayOf, Ipam, parseCidr } from './ipam.js';
 import { KubeletServer } from './kubelet-server.js';
 import { apiTlsSocket, kubeletSocket, nodeNetns, runDir } from './names.js';
@@ -119,6 +120,10 @@ export class NodeAgent {
   async start(): Promise<void> {
     const o = this.#o;
     const bin = findHostBinaries();
+    // The native launcher when built (KUBITO_LAUNCHER=native|shell forces one): native-launcher.ts.
+    const launcher = chooseLauncher(process.env);
+    if (launcher.kind === 'native') bin.launcher = launcher.path;
+    o.log(`container launcher: ${launcher.kind} (${launcher.reason})`);
     const tools = prepareHostTools(o.dataDir, bin);
     const cidr = parseCidr(o.podCIDR);
     const hostIP = gatewayOf(cidr);

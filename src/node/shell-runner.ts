@@ -54,13 +54,13 @@ export function parseReports(text: string): { reports: Report[]; rest: string } 
 
 /**
  * The helper's script that starts a long-running process (pure): in a background subshell, with
- * exactly `env` (env -i), stdin from /dev/null, stdout discarded, stderr in a file; it reports
+ * exactly `env` (env -i; with envInArgv, the argv's own program sets it), stdin from /dev/null, stdout discarded, stderr in a file; it reports
  * the pid, waits, and reports the exit status (bash's: 128 + n for signal n).
  */
-export function startBlock(id: number, argv: string[], options: { dir: string; env: Record<string, string>; envProgram: string }): string {
+export function startBlock(id: number, argv: string[], options: { dir: string; env: Record<string, string>; envProgram: string; envInArgv?: boolean }): string {
   const err = shellQuote(join(options.dir, `${id}.err`));
   const env = Object.entries(options.env).map(([k, v]) => shellQuote(`${k}=${v}`));
-  const command = [shellQuote(options.envProgram), '-i', ...env, ...argv.map(shellQuote)].join(' ');
+  const command = (options.envInArgv ? argv.map(shellQuote) : [shellQuote(options.envProgram), '-i', ...env, ...argv.map(shellQuote)]).join(' ');
   return `(${command} >/dev/null 2>${err} </dev/null & echo "P ${id} $!"; wait $!; echo "${id} $?") &\n`;
 }
 
@@ -149,7 +149,7 @@ export class ShellRunner implements Runner, ProcessStarter {
    * Starts a long-running process (a container's launcher) through the helper, so that the
    * agent does not fork for it. Its stdin is /dev/null and its stdout discarded.
    */
-  start(argv: string[], options: { env: Record<string, string> }): HelperProcess {
+  start(argv: string[], options: { env: Record<string, string>; envInArgv?: boolean }): HelperProcess {
     const id = this.#next++;
     let onPid!: (pid: number | undefined) => void;
     const pid = new Promise<number | undefined>((r) => (onPid = r));
@@ -158,7 +158,7 @@ export class ShellRunner implements Runner, ProcessStarter {
       this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid, helper });
     });
     if (this.#pending.size === 1) this.#hold(helper, true);
-    helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram }));
+    helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram, envInArgv: options.envInArgv }));
     return {
       pid,
       exited: exited.then((r) => {
