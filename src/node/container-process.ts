@@ -156,7 +156,14 @@ export class ContainerProcess {
   readonly stderr: Readable;
   readonly stdin: Writable | null;
   readonly exited: Promise<ExitStatus>;
+  /**
+   * When the launcher reports it (the native one, through the command helper): resolves with
+   * the program's pid once it runs, undefined if the run ended first. Else undefined: poll
+   * programPid().
+   */
+  readonly programReady: Promise<number | undefined> | undefined;
   #pid: number | undefined;
+  #program: number | undefined;
   #killWhenStarted = false;
   #runtime = '';
 
@@ -177,6 +184,7 @@ export class ContainerProcess {
     if (options.starter && !spec.stdin) {
       const started = options.starter.start(argv, { env: spec.env, envInArgv: !!options.bin.launcher });
       this.stdin = null;
+      this.programReady = started.program?.then((pid) => (this.#program = pid));
       void started.pid.then((pid) => {
         this.#pid = pid;
         if (pid && this.#killWhenStarted) this.signal('SIGKILL');
@@ -189,6 +197,7 @@ export class ContainerProcess {
         stdio: [spec.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
       });
       this.#pid = child.pid;
+      this.programReady = undefined;
       this.stdin = spec.stdin ? child.stdin : null;
       child.stdin?.on('error', () => undefined);
       child.stderr!.on('data', (c: Buffer) => {
@@ -200,6 +209,7 @@ export class ContainerProcess {
       });
     }
     this.exited = exit.then(async (status) => {
+      this.#program = undefined; // its pid may be reused from now on
       // Our write ends go; the read ends see EOF once the container's are gone too.
       for (const fd of holders) closeSync(fd);
       for (const f of fifos) rmSync(f, { force: true });
@@ -215,6 +225,7 @@ export class ContainerProcess {
 
   /** The container's PID 1, as the host sees it; undefined before it exists or after it ended. */
   programPid(): number | undefined {
+    if (this.#program) return this.#program;
     const pid = this.#pid;
     if (!pid) return undefined;
     try {

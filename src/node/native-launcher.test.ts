@@ -8,7 +8,7 @@ import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './cont
 import { findHostBinaries, isExecutable, type HostBinaries } from './host-tools.js';
 import { chooseLauncher, LauncherChoiceError, nativeLaunchArgv, nativeLauncherPath } from './native-launcher.js';
 import { ExecRunner } from './runner.js';
-import { ShellRunner, startBlock } from './shell-runner.js';
+import { parseReports, ShellRunner, startBlock } from './shell-runner.js';
 
 const spec: LaunchSpec = {
   netns: 'kubito-demo-p0123abcd',
@@ -36,8 +36,9 @@ test('the native argv: everything the shell script did, pod-dir paths relative, 
   assert.deepEqual(tty.slice(tty.indexOf('--')), ['--', '/usr/bin/script', '-q', '-e', '-f', '-c', `exec sh -c 'echo '\\''hi'\\'''`, '/dev/null']);
 });
 
-test('the helper starts the native launcher without env -i', () => {
-  assert.equal(startBlock(4, ['/k/kubito-launch', '--env', 'A=x y', '--', 'true'], { dir: '/d', env: { A: 'x y' }, envProgram: '/usr/bin/env', envInArgv: true }), `(/k/kubito-launch --env 'A=x y' -- true >/dev/null 2>/d/4.err </dev/null & echo "P 4 $!"; wait $!; echo "4 $?") &\n`);
+test('the helper starts the native launcher without env -i; it reports its program on the helper\'s stdout', () => {
+  assert.equal(startBlock(4, ['/k/kubito-launch', '--env', 'A=x y', '--', 'true'], { dir: '/d', env: { A: 'x y' }, envProgram: '/usr/bin/env', envInArgv: true }), `(KUBITO_LAUNCH_REPORT=4 /k/kubito-launch --env 'A=x y' -- true 2>/d/4.err </dev/null & echo "P 4 $!"; wait $!; echo "4 $?") &\n`);
+  assert.deepEqual(parseReports('P 4 100\nS 4 101\n4 0\n').reports, [{ id: 4, pid: 100 }, { id: 4, program: 101 }, { id: 4, code: 0 }]);
 });
 
 test('chooseLauncher: native when built, shell when asked or not built, a forced native without the program is an error', () => {
@@ -108,6 +109,12 @@ async function run(script: string, options: { workingDir?: string; env?: Record<
   proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   options.onStart?.(proc);
+  if (options.starter !== false) {
+    // The launcher reports its program once it runs: PID 1 of the container, the launcher's child.
+    const program = await proc.programReady;
+    assert.ok(program, 'the native launcher reported its program');
+    assert.equal(proc.programPid(), program);
+  }
   const status = await proc.exited;
   return { code: exitCodeOf(status), stdout, stderr, runtimeMessage: status.runtimeMessage, signal: status.signal };
 }
