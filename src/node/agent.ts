@@ -29,7 +29,7 @@ import type { Runner } from './runner.js';
 import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, wantsScheduling } from './scheduler.js';
-import { Slots } from './slots.js';
+import { Slots, startSlotsFromEnv } from './slots.js';
 import { StartsInFlight } from './starts-in-flight.js';
 import { FifoPool } from './fifo-pool.js';
 import { SandboxBatcher } from './sandbox-batch.js';
@@ -130,7 +130,7 @@ export class NodeAgent {
     const facts = nodeFacts(o.dataDir);
     const client = o.client;
     // Pods' events wait while pods are being started (held-events.ts).
-    const starts = new Slots(START_SLOTS);
+    const starts = new Slots(startSlotsFromEnv(process.env, START_SLOTS));
     // Events and the warm pool's refills wait for the pods being started (starts-in-flight.ts).
     const inFlight = new StartsInFlight();
     // Containers' output FIFOs, made ahead (fifo-pool.ts): 128 at a time (64 containers), so that
