@@ -32,6 +32,13 @@ const PARTS = [
     flags: ['-pthread'],
     fallback: 'the node agent will forward handed host ports with Node sockets',
   },
+  {
+    name: 'native container launcher',
+    source: 'src/node/native/launch.c',
+    out: 'build/kubito-launch',
+    kind: 'program',
+    fallback: 'containers start through ip netns exec, unshare and sh',
+  },
 ];
 
 /** Builds one part; returns a reason it was not built, or undefined. */

@@ -23,6 +23,7 @@ import net from 'node:net';
 import { isAbsolute, relative } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { HostBinaries } from './host-tools.js';
+import { nativeLaunchArgv } from './native-launcher.js';
 import type { Runner } from './runner.js';
 import type { HelperProcess } from './shell-runner.js';
 
@@ -94,8 +95,9 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
   ].join('\n');
 }
 
-/** The argv that starts the container. Pure. */
+/** The argv that starts the container: the native launcher's when bin has one, else the shell chain's. Pure. */
 export function launchArgv(spec: LaunchSpec, bin: HostBinaries): string[] {
+  if (bin.launcher) return nativeLaunchArgv(spec, { launcher: bin.launcher, script: bin.script });
   return [
     bin.ip, 'netns', 'exec', spec.netns,
     bin.unshare, '--uts', '--ipc', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc', '--kill-child', '--',
@@ -113,7 +115,7 @@ export function execArgv(pid: number, argv: string[], options: { workingDir: str
 export interface ExitStatus {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** What unshare/ip said on their own stderr (set-up failures). */
+  /** What the launcher (unshare/ip, or the native one) said on its own stderr (set-up failures). */
   runtimeMessage: string;
 }
 
@@ -140,7 +142,8 @@ export async function makeFifos(fifos: { stdout: string; stderr: string }, optio
  * stdin /dev/null, stdout discarded, exactly `env`.
  */
 export interface ProcessStarter {
-  start(argv: string[], options: { env: Record<string, string> }): HelperProcess;
+  /** envInArgv: the argv gives the program its environment itself (the native launcher): no `env -i`. */
+  start(argv: string[], options: { env: Record<string, string>; envInArgv?: boolean }): HelperProcess;
 }
 
 /**
@@ -153,7 +156,14 @@ export class ContainerProcess {
   readonly stderr: Readable;
   readonly stdin: Writable | null;
   readonly exited: Promise<ExitStatus>;
+  /**
+   * When the launcher reports it (the native one, through the command helper): resolves with
+   * the program's pid once it runs, undefined if the run ended first. Else undefined: poll
+   * programPid().
+   */
+  readonly programReady: Promise<number | undefined> | undefined;
   #pid: number | undefined;
+  #program: number | undefined;
   #killWhenStarted = false;
   #runtime = '';
 
@@ -172,8 +182,9 @@ export class ContainerProcess {
     })));
     let exit: Promise<ExitStatus>;
     if (options.starter && !spec.stdin) {
-      const started = options.starter.start(argv, { env: spec.env });
+      const started = options.starter.start(argv, { env: spec.env, envInArgv: !!options.bin.launcher });
       this.stdin = null;
+      this.programReady = started.program?.then((pid) => (this.#program = pid));
       void started.pid.then((pid) => {
         this.#pid = pid;
         if (pid && this.#killWhenStarted) this.signal('SIGKILL');
@@ -186,6 +197,7 @@ export class ContainerProcess {
         stdio: [spec.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'],
       });
       this.#pid = child.pid;
+      this.programReady = undefined;
       this.stdin = spec.stdin ? child.stdin : null;
       child.stdin?.on('error', () => undefined);
       child.stderr!.on('data', (c: Buffer) => {
@@ -197,6 +209,7 @@ export class ContainerProcess {
       });
     }
     this.exited = exit.then(async (status) => {
+      this.#program = undefined; // its pid may be reused from now on
       // Our write ends go; the read ends see EOF once the container's are gone too.
       for (const fd of holders) closeSync(fd);
       for (const f of fifos) rmSync(f, { force: true });
@@ -212,6 +225,7 @@ export class ContainerProcess {
 
   /** The container's PID 1, as the host sees it; undefined before it exists or after it ended. */
   programPid(): number | undefined {
+    if (this.#program) return this.#program;
     const pid = this.#pid;
     if (!pid) return undefined;
     try {

@@ -194,7 +194,9 @@ export class Container {
     // client attaching or exec'ing as soon as it sees Running finds it (kubectl run -it does):
     // the pod worker awaits programStarted() before it writes the status, outside its start slot.
     run.programStarted = (async () => {
-      for (let i = 0; i < 250 && run.finishedMs === undefined && !proc.programPid(); i++) await new Promise<void>((r) => ctx.clock.setTimeout(r, 2));
+      // The native launcher says when its program runs; the shell chain is polled.
+      if (proc.programReady) await proc.programReady;
+      else for (let i = 0; i < 250 && run.finishedMs === undefined && !proc.programPid(); i++) await new Promise<void>((r) => ctx.clock.setTimeout(r, 2));
       ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
       ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
       this.#startProbes(run, sandbox);

@@ -17,6 +17,8 @@ export interface HostBinaries {
   sh: string;
   nginx?: string;
   busybox?: string;
+  /** The native container launcher (native-launcher.ts), when the agent chose it. */
+  launcher?: string;
 }
 
 const SEARCH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];

@@ -37,29 +37,40 @@ export function helperBlock(id: number, argv: string[], options: { dir: string; 
   return `(${command} >${out} 2>${err} <<'${end}'\n${body}${end}\necho "${id} $?") &\n`;
 }
 
-/** One line of the helper's: a command's exit code, or the pid of a started process. */
-export type Report = { id: number; code: number } | { id: number; pid: number };
+/**
+ * One line of the helper's: a command's exit code, the pid of a started process (P), or the pid
+ * of the program a native launcher runs, once it runs (S).
+ */
+export type Report = { id: number; code: number } | { id: number; pid: number } | { id: number; program: number };
 
-/** Parses the helper's report lines (`<id> <code>`, `P <id> <pid>`) out of a chunk of its stdout (pure). */
+/** Parses the helper's report lines (`<id> <code>`, `P <id> <pid>`, `S <id> <pid>`) out of a chunk of its stdout (pure). */
 export function parseReports(text: string): { reports: Report[]; rest: string } {
   const lines = text.split('\n');
   const rest = lines.pop() ?? '';
   const reports: Report[] = [];
   for (const line of lines) {
-    const m = /^(P )?(\d+) (\d+)$/.exec(line.trim());
-    if (m) reports.push(m[1] ? { id: Number(m[2]), pid: Number(m[3]) } : { id: Number(m[2]), code: Number(m[3]) });
+    const m = /^([PS] )?(\d+) (\d+)$/.exec(line.trim());
+    if (!m) continue;
+    const id = Number(m[2]);
+    const n = Number(m[3]);
+    reports.push(m[1] === 'P ' ? { id, pid: n } : m[1] === 'S ' ? { id, program: n } : { id, code: n });
   }
   return { reports, rest };
 }
 
 /**
  * The helper's script that starts a long-running process (pure): in a background subshell, with
- * exactly `env` (env -i), stdin from /dev/null, stdout discarded, stderr in a file; it reports
+ * exactly `env` (env -i; with envInArgv, the argv's own program sets it), stdin from /dev/null, stdout discarded, stderr in a file; it reports
  * the pid, waits, and reports the exit status (bash's: 128 + n for signal n).
  */
-export function startBlock(id: number, argv: string[], options: { dir: string; env: Record<string, string>; envProgram: string }): string {
+export function startBlock(id: number, argv: string[], options: { dir: string; env: Record<string, string>; envProgram: string; envInArgv?: boolean }): string {
   const err = shellQuote(join(options.dir, `${id}.err`));
   const env = Object.entries(options.env).map(([k, v]) => shellQuote(`${k}=${v}`));
+  if (options.envInArgv) {
+    // The native launcher: it reports `S <id> <pid>` on the helper's stdout once its program runs.
+    const command = argv.map(shellQuote).join(' ');
+    return `(KUBITO_LAUNCH_REPORT=${id} ${command} 2>${err} </dev/null & echo "P ${id} $!"; wait $!; echo "${id} $?") &\n`;
+  }
   const command = [shellQuote(options.envProgram), '-i', ...env, ...argv.map(shellQuote)].join(' ');
   return `(${command} >/dev/null 2>${err} </dev/null & echo "P ${id} $!"; wait $!; echo "${id} $?") &\n`;
 }
@@ -68,6 +79,11 @@ export function startBlock(id: number, argv: string[], options: { dir: string; e
 export interface HelperProcess {
   /** Its pid, once the helper has reported it (undefined if the helper died first). */
   readonly pid: Promise<number | undefined>;
+  /**
+   * With envInArgv (the native launcher): its program's pid once the program runs (undefined if
+   * the run ended first). Otherwise absent.
+   */
+  readonly program?: Promise<number | undefined>;
   /** Its end: exit code, or the signal that killed it; what it wrote on stderr. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
@@ -98,8 +114,9 @@ interface Pending {
   options: RunOptions;
   resolve(result: RunResult): void;
   reject(err: Error): void;
-  /** For start(): the pid report, and the pid. */
+  /** For start(): the pid report, and the pid; the program's report (native launcher). */
   onPid?(pid: number | undefined): void;
+  onProgram?(pid: number | undefined): void;
   pid?: number;
   /** The helper it was given to. */
   helper?: ChildProcess;
@@ -149,20 +166,24 @@ export class ShellRunner implements Runner, ProcessStarter {
    * Starts a long-running process (a container's launcher) through the helper, so that the
    * agent does not fork for it. Its stdin is /dev/null and its stdout discarded.
    */
-  start(argv: string[], options: { env: Record<string, string> }): HelperProcess {
+  start(argv: string[], options: { env: Record<string, string>; envInArgv?: boolean }): HelperProcess {
     const id = this.#next++;
     let onPid!: (pid: number | undefined) => void;
     const pid = new Promise<number | undefined>((r) => (onPid = r));
+    let onProgram: ((pid: number | undefined) => void) | undefined;
+    const program = options.envInArgv ? new Promise<number | undefined>((r) => (onProgram = r)) : undefined;
     const helper = this.#helper();
     const exited = new Promise<RunResult>((resolve, reject) => {
-      this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid, helper });
+      this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid, onProgram, helper });
     });
     if (this.#pending.size === 1) this.#hold(helper, true);
-    helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram }));
+    helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram, envInArgv: options.envInArgv }));
     return {
       pid,
+      program,
       exited: exited.then((r) => {
         onPid(undefined);
+        onProgram?.(undefined);
         const sig = r.code > 128 ? signalName(r.code - 128) : undefined;
         return { code: sig ? null : r.code, signal: sig ?? null, stderr: r.stderr };
       }),
@@ -199,7 +220,7 @@ export class ShellRunner implements Runner, ProcessStarter {
           const p = this.#pending.get(r.id);
           if (p) p.pid = r.pid;
           p?.onPid?.(r.pid);
-        }
+        } else if ('program' in r) this.#pending.get(r.id)?.onProgram?.(r.program);
         else this.#settle(r.id, r.code);
       }
     });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Slots } from './slots.js';
+import { Slots, startSlotsFromEnv } from './slots.js';
 
 function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve!: () => void;
@@ -39,4 +39,9 @@ test('a failure frees its slot', async () => {
   assert.equal(await slots.run(async () => 'next'), 'next');
   assert.equal(slots.busy, 0);
   assert.throws(() => new Slots(0), RangeError);
+});
+
+test('startSlotsFromEnv: KUBITO_START_SLOTS when it is 1-128, else the fallback', () => {
+  assert.equal(startSlotsFromEnv({ KUBITO_START_SLOTS: '8' }, 3), 8);
+  for (const bad of [undefined, '', '0', '129', '2.5', 'many']) assert.equal(startSlotsFromEnv({ KUBITO_START_SLOTS: bad }, 3), 3);
 });

@@ -45,3 +45,9 @@ export class Slots {
     }
   }
 }
+
+/** The agent's start slots: `KUBITO_START_SLOTS` (an integer 1-128, for measuring) or `fallback`. */
+export function startSlotsFromEnv(env: Record<string, string | undefined>, fallback: number): number {
+  const n = Number(env.KUBITO_START_SLOTS);
+  return env.KUBITO_START_SLOTS && Number.isInteger(n) && n >= 1 && n <= 128 ? n : fallback;
+}

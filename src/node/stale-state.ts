@@ -56,7 +56,8 @@ export async function reapPodSandboxes(runner: Runner, cluster: string, options:
 
 /**
  * Kills the containers of hostNetwork pods a previous agent left in the node namespace (which
- * stays): their launcher (`unshare ... --kill-child`, whose PID-namespace init dies with it)
+ * stays): their launcher (`unshare ... --kill-child` or the native `kubito-launch`, whose
+ * PID-namespace init dies with it)
  * names the pod's directory under `<data-dir>/pods/` on its command line. Returns the pids.
  */
 export async function reapHostNetworkContainers(runner: Runner, cluster: string, dataDir: string, options: { kill?: (pid: number) => void; proc?: string } = {}): Promise<number[]> {
@@ -71,7 +72,8 @@ export async function reapHostNetworkContainers(runner: Runner, cluster: string,
     } catch {
       continue;
     }
-    if (!cmdline.split('\0')[0].endsWith('unshare') || !cmdline.includes(marker)) continue;
+    const program = cmdline.split('\0')[0];
+    if (!(program.endsWith('unshare') || program.endsWith('kubito-launch')) || !cmdline.includes(marker)) continue;
     (options.kill ?? sigkill)(pid);
     killed.push(pid);
   }

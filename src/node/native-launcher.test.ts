@@ -1,0 +1,176 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './container-process.js';
+import { findHostBinaries, isExecutable, type HostBinaries } from './host-tools.js';
+import { chooseLauncher, LauncherChoiceError, nativeLaunchArgv, nativeLauncherPath } from './native-launcher.js';
+import { ExecRunner } from './runner.js';
+import { parseReports, ShellRunner, startBlock } from './shell-runner.js';
+
+const spec: LaunchSpec = {
+  netns: 'kubito-demo-p0123abcd',
+  baseDir: '/d',
+  fifos: { stdout: '/d/c/0.log.stdout', stderr: '/d/c/0.log.stderr' },
+  hostname: 'web',
+  etc: { hosts: '/d/etc/hosts', resolvConf: '/s/etc/resolv.conf', hostname: '/d/etc/hostname', fstab: '/d/etc/fstab' },
+  mounts: [{ source: '/d/volumes/cache', target: '/var/cache', readOnly: true }, { source: '/d/volumes/data', target: '/data' }],
+  workingDir: '',
+  env: { PATH: '/bin', A: 'x y' },
+  argv: ['sh', '-c', "echo 'hi'"],
+  tty: false,
+  stdin: false,
+};
+
+test('the native argv: everything the shell script did, pod-dir paths relative, env as --env words', () => {
+  assert.deepEqual(nativeLaunchArgv(spec, { launcher: '/k/build/kubito-launch', script: '/usr/bin/script' }), [
+    '/k/build/kubito-launch', '--netns', 'kubito-demo-p0123abcd', '--hostname', 'web', '--dir', '/d',
+    '--bind-etc', 'etc/hosts', '/etc/hosts', '--bind-etc', '/s/etc/resolv.conf', '/etc/resolv.conf', '--bind-etc', 'etc/hostname', '/etc/hostname',
+    '--bind-ro', 'volumes/cache', '/var/cache', '--bind', 'volumes/data', '/data',
+    '--stdout', 'c/0.log.stdout', '--stderr', 'c/0.log.stderr', '--cwd', '/',
+    '--env', 'PATH=/bin', '--env', 'A=x y', '--', 'sh', '-c', "echo 'hi'",
+  ]);
+  const tty = nativeLaunchArgv({ ...spec, tty: true }, { launcher: 'L', script: '/usr/bin/script' });
+  assert.deepEqual(tty.slice(tty.indexOf('--')), ['--', '/usr/bin/script', '-q', '-e', '-f', '-c', `exec sh -c 'echo '\\''hi'\\'''`, '/dev/null']);
+});
+
+test('the helper starts the native launcher without env -i; it reports its program on the helper\'s stdout', () => {
+  assert.equal(startBlock(4, ['/k/kubito-launch', '--env', 'A=x y', '--', 'true'], { dir: '/d', env: { A: 'x y' }, envProgram: '/usr/bin/env', envInArgv: true }), `(KUBITO_LAUNCH_REPORT=4 /k/kubito-launch --env 'A=x y' -- true 2>/d/4.err </dev/null & echo "P 4 $!"; wait $!; echo "4 $?") &\n`);
+  assert.deepEqual(parseReports('P 4 100\nS 4 101\n4 0\n').reports, [{ id: 4, pid: 100 }, { id: 4, program: 101 }, { id: 4, code: 0 }]);
+});
+
+test('chooseLauncher: native when built, shell when asked or not built, a forced native without the program is an error', () => {
+  const absent = join(tmpdir(), 'kubito-no-such-dir', 'kubito-launch');
+  assert.deepEqual(chooseLauncher({}, { path: '/bin/true' }), { kind: 'native', path: '/bin/true', reason: '/bin/true built' });
+  assert.equal(chooseLauncher({ KUBITO_LAUNCHER: 'shell' }, { path: '/bin/true' }).kind, 'shell');
+  assert.equal(chooseLauncher({ KUBITO_LAUNCHER: 'native' }, { path: '/bin/true' }).reason, 'KUBITO_LAUNCHER=native');
+  assert.deepEqual(chooseLauncher({}, { path: absent }), { kind: 'shell', reason: `${absent} not built` });
+  assert.throws(() => chooseLauncher({ KUBITO_LAUNCHER: 'native' }, { path: absent }), LauncherChoiceError);
+  assert.throws(() => chooseLauncher({ KUBITO_LAUNCHER: 'fast' }, { path: '/bin/true' }), /expected native, shell or auto/);
+});
+
+// A real container through the native launcher: root, a network namespace of our own.
+const NETNS = `kubito-t-nl${process.pid}`;
+const built = nativeLauncherPath();
+let dir = '';
+let bin: HostBinaries;
+let helper: ShellRunner;
+
+before(() => {
+  // Fails, not skips, without the program: run `node scripts/build-native.js` first.
+  assert.ok(isExecutable(built), `the native launcher ${built} was not built (node scripts/build-native.js)`);
+  bin = { ...findHostBinaries(), launcher: built };
+  execFileSync(bin.ip, ['netns', 'add', NETNS]);
+  execFileSync(bin.ip, ['-n', NETNS, 'link', 'set', 'lo', 'up']);
+  dir = mkdtempSync(join(tmpdir(), 'kubito-t-nl-'));
+  mkdirSync(join(dir, 'etc'));
+  mkdirSync(join(dir, 'c'));
+  mkdirSync(join(dir, 'vol'));
+  writeFileSync(join(dir, 'etc/hosts'), '127.0.0.1\tlocalhost\n10.244.0.7\tweb\n');
+  writeFileSync(join(dir, 'etc/resolv.conf'), 'search default.svc.cluster.local\nnameserver 10.96.0.10\n');
+  writeFileSync(join(dir, 'etc/hostname'), 'web\n');
+  writeFileSync(join(dir, 'vol/data.txt'), 'volume data\n');
+  helper = new ShellRunner({ sh: '/bin/bash', dir: join(dir, 'runner') });
+});
+
+after(() => {
+  helper?.close();
+  try {
+    execFileSync('ip', ['netns', 'del', NETNS]);
+  } catch {
+    // not made
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+async function run(script: string, options: { workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
+  const n = runs++;
+  const fifos = { stdout: join(dir, `c/${n}.stdout`), stderr: join(dir, `c/${n}.stderr`) };
+  await makeFifos(fifos, { bin, runner: new ExecRunner() });
+  const launch: LaunchSpec = {
+    netns: NETNS,
+    baseDir: dir,
+    fifos,
+    hostname: 'web',
+    etc: { hosts: join(dir, 'etc/hosts'), resolvConf: join(dir, 'etc/resolv.conf'), hostname: join(dir, 'etc/hostname') },
+    mounts: [{ source: join(dir, 'vol'), target: '/mnt', readOnly: true }],
+    workingDir: options.workingDir ?? '/tmp',
+    env: options.env ?? { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', GREETING: 'hello world' },
+    argv: ['sh', '-c', script],
+    tty: false,
+    stdin: false,
+  };
+  const proc = new ContainerProcess(launch, { bin, starter: options.starter === false ? undefined : helper });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  options.onStart?.(proc);
+  if (options.starter !== false) {
+    // The launcher reports its program once it runs: PID 1 of the container, the launcher's child.
+    const program = await proc.programReady;
+    assert.ok(program, 'the native launcher reported its program');
+    assert.equal(proc.programPid(), program);
+  }
+  const status = await proc.exited;
+  return { code: exitCodeOf(status), stdout, stderr, runtimeMessage: status.runtimeMessage, signal: status.signal };
+}
+
+test('a real container through the native launcher: hostname, /etc files, volume, env, cwd, PID 1, network, logs, exit code', async () => {
+  const r = await run('hostname; cat /etc/hostname /etc/resolv.conf /etc/hosts /mnt/data.txt; echo "$GREETING"; pwd; echo pid=$$; ls /sys/class/net | tr "\\n" " "; echo; touch /mnt/x 2>/dev/null || echo ro; echo to-stderr >&2; exit 7');
+  assert.equal(r.code, 7);
+  assert.equal(r.stdout, 'web\nweb\nsearch default.svc.cluster.local\nnameserver 10.96.0.10\n127.0.0.1\tlocalhost\n10.244.0.7\tweb\nvolume data\nhello world\n/tmp\npid=1\nlo \nro\n');
+  assert.equal(r.stderr, 'to-stderr\n');
+  assert.equal(r.runtimeMessage, '');
+  // The host's own files are untouched (the binds were private to the container).
+  assert.notEqual(readFileSync('/etc/resolv.conf', 'utf8'), 'search default.svc.cluster.local\nnameserver 10.96.0.10\n');
+});
+
+test('exactly the given environment reaches the program', async () => {
+  const r = await run('env | sort', { env: { PATH: '/usr/bin:/bin', ONLY: '1' } });
+  assert.equal(r.stdout, 'ONLY=1\nPATH=/usr/bin:/bin\nPWD=/tmp\n');
+});
+
+test('termination: PID 1 ignores SIGTERM without a handler, takes it with one; SIGKILL ends it (137)', async () => {
+  const handled = await run('trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.05; done', {
+    onStart: (p) => void waitForProgram(p).then(() => p.signal('SIGTERM')),
+  });
+  assert.equal(handled.code, 3);
+  assert.match(handled.stdout, /got TERM/);
+  const killed = await run('echo ready; exec sleep 30', {
+    onStart: (p) => void waitForProgram(p).then(async () => {
+      p.signal('SIGTERM'); // no handler: PID 1 ignores it
+      await new Promise((r) => setTimeout(r, 100));
+      p.signal('SIGKILL');
+    }),
+  });
+  assert.equal(killed.code, 137);
+  // Spawned by the agent (a container with stdin): the launcher ends by the same signal.
+  const spawned = await run('exec sleep 30', { starter: false, onStart: (p) => void waitForProgram(p).then(() => p.signal('SIGKILL')) });
+  assert.equal(spawned.signal, 'SIGKILL');
+  assert.equal(spawned.code, 137);
+});
+
+async function waitForProgram(p: ContainerProcess): Promise<void> {
+  for (let i = 0; i < 500 && !p.programPid(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+test('set-up failures are the launcher\'s (StartError: code 128 and its message); a missing program is 127 on the container\'s stderr', async () => {
+  const badDir = await run('true', { workingDir: '/no/such/dir' });
+  assert.equal(badDir.code, 128);
+  assert.match(badDir.stderr, /cd: \/no\/such\/dir: No such file or directory/);
+  const missing = await run('exec no-such-program-here');
+  assert.equal(missing.code, 127);
+  const n = runs++;
+  const fifos = { stdout: join(dir, `c/${n}.stdout`), stderr: join(dir, `c/${n}.stderr`) };
+  await makeFifos(fifos, { bin, runner: new ExecRunner() });
+  const proc = new ContainerProcess({ netns: 'kubito-t-no-such-netns', baseDir: dir, fifos, hostname: 'web', etc: { hosts: join(dir, 'etc/hosts'), resolvConf: join(dir, 'etc/resolv.conf'), hostname: join(dir, 'etc/hostname') }, mounts: [], workingDir: '/', env: {}, argv: ['true'], tty: false, stdin: false }, { bin, starter: helper });
+  proc.stdout.resume();
+  proc.stderr.resume();
+  const status = await proc.exited;
+  assert.equal(status.code, 128);
+  assert.equal(status.runtimeMessage, 'kubito-launch: Cannot open network namespace "kubito-t-no-such-netns": No such file or directory');
+});

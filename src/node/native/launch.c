@@ -1,0 +1,323 @@
+/*
+ * kubito-launch: starts one container run in one process, doing what the shell chain
+ *   ip netns exec <netns> unshare --uts --ipc --mount --propagation private --pid --fork
+ *     --mount-proc --kill-child -- sh -c '<hostname, binds, stdio, cd>; exec "$@"'
+ * did with five programs (see src/node/README.md, "The native launcher", for the table).
+ *
+ *   kubito-launch [--netns NAME] [--hostname H] [--dir D] [--bind-etc SRC TGT]...
+ *                 [--bind SRC TGT]... [--bind-ro SRC TGT]... [--stdout F] [--stderr F]
+ *                 [--cwd DIR] [--env K=V]... -- PROGRAM ARGS...
+ *
+ * The process that runs it (the agent's command helper) stays the launcher: it enters the
+ * network namespace, unshares UTS, IPC, mount and PID namespaces, forks the container's PID 1
+ * and waits for it; its exit status is the program's (a signal is raised again on itself, as
+ * unshare does). Set-up failures print one line on the launcher's stderr and exit 128 (the agent
+ * reports StartError with that line); a program that cannot be executed prints on the
+ * container's stderr and exits 127 (not found) or 126, as sh's `exec` did.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_BINDS 64
+#define MAX_ENV 4096
+#define MAX_PATH_LEN 4096
+#define SETUP_FAILED 128
+
+struct bind {
+  const char *source;
+  const char *target;
+  int kind; /* 0 bind-etc (only if the target exists), 1 bind, 2 bind read-only */
+};
+
+struct spec {
+  const char *netns;
+  const char *hostname;
+  const char *dir;
+  const char *stdout_path;
+  const char *stderr_path;
+  const char *cwd;
+  struct bind binds[MAX_BINDS];
+  int nbinds;
+  char *env[MAX_ENV + 1];
+  int nenv;
+  char **argv;
+};
+
+static void fail(const char *fmt, ...) {
+  va_list ap;
+  char line[1024];
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  if (n > (int)sizeof line - 2) n = (int)sizeof line - 2;
+  line[n++] = '\n';
+  ssize_t w = write(2, "kubito-launch: ", 15);
+  w = write(2, line, (size_t)n);
+  (void)w;
+  _exit(SETUP_FAILED);
+}
+
+/* Parses the command line; any mistake is a set-up failure. */
+static void parse(int argc, char **argv, struct spec *s) {
+  memset(s, 0, sizeof *s);
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    }
+    int two = strcmp(a, "--bind-etc") == 0 || strcmp(a, "--bind") == 0 || strcmp(a, "--bind-ro") == 0;
+    static const char *const one[] = {"--netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--env"};
+    int known = two;
+    for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) known |= strcmp(a, one[k]) == 0;
+    if (!known) fail("unknown option %s", a);
+    if (i + 1 + two >= argc) fail("option %s: missing value", a);
+    const char *v = argv[i + 1];
+    if (two) {
+      if (s->nbinds >= MAX_BINDS) fail("more than %d mounts", MAX_BINDS);
+      struct bind *b = &s->binds[s->nbinds++];
+      b->source = v;
+      b->target = argv[i + 2];
+      b->kind = a[6] == '-' ? (a[7] == 'e' ? 0 : 2) : 1;
+      i += 2;
+      continue;
+    }
+    if (strcmp(a, "--netns") == 0) s->netns = v;
+    else if (strcmp(a, "--hostname") == 0) s->hostname = v;
+    else if (strcmp(a, "--dir") == 0) s->dir = v;
+    else if (strcmp(a, "--stdout") == 0) s->stdout_path = v;
+    else if (strcmp(a, "--stderr") == 0) s->stderr_path = v;
+    else if (strcmp(a, "--cwd") == 0) s->cwd = v;
+    else if (strcmp(a, "--env") == 0) {
+      if (s->nenv >= MAX_ENV) fail("more than %d environment variables", MAX_ENV);
+      if (!strchr(v, '=')) fail("--env %s: not NAME=VALUE", v);
+      s->env[s->nenv++] = (char *)v;
+    }
+    i++;
+  }
+  s->env[s->nenv] = NULL;
+  if (i >= argc) fail("no program to run");
+  s->argv = argv + i;
+}
+
+/* ip netns exec's effects: the network namespace, a /sys describing it, /etc/netns/<name>/. */
+static void enter_netns(const char *name) {
+  if (strchr(name, '/') || strlen(name) > 255 || !*name) fail("bad network namespace name \"%s\"", name);
+  char path[512];
+  snprintf(path, sizeof path, "/run/netns/%s", name);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("Cannot open network namespace \"%s\": %s", name, strerror(errno));
+  if (setns(fd, CLONE_NEWNET) < 0) fail("setting the namespace \"%s\" failed: %s", name, strerror(errno));
+  close(fd);
+}
+
+static void remount_sys(const char *name) {
+  unsigned long flags = 0;
+  if (umount2("/sys", MNT_DETACH) < 0) {
+    struct statvfs st;
+    if (statvfs("/sys", &st) == 0 && (st.f_flag & ST_RDONLY)) flags = MS_RDONLY;
+  }
+  if (mount(name, "/sys", "sysfs", flags, NULL) < 0) fail("mount of /sys failed: %s", strerror(errno));
+}
+
+static void bind_etc_netns(const char *name) {
+  char dir[512];
+  snprintf(dir, sizeof dir, "/etc/netns/%s", name);
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    char src[MAX_PATH_LEN], dst[MAX_PATH_LEN];
+    if (snprintf(src, sizeof src, "%s/%s", dir, e->d_name) >= (int)sizeof src) continue;
+    if (snprintf(dst, sizeof dst, "/etc/%s", e->d_name) >= (int)sizeof dst) continue;
+    /* As ip: a failure here is reported and ignored. */
+    if (mount(src, dst, "none", MS_BIND, NULL) < 0) fprintf(stderr, "Bind %s -> %s failed: %s\n", src, dst, strerror(errno));
+  }
+  closedir(d);
+}
+
+/* A read-only bind keeps the flags the kernel locks (nosuid, nodev, noexec) in a user namespace. */
+static void bind_mount(const struct bind *b) {
+  struct stat st;
+  if (b->kind == 0 && stat(b->target, &st) < 0) return;
+  if (mount(b->source, b->target, NULL, MS_BIND, NULL) < 0) fail("mount %s on %s: %s", b->source, b->target, strerror(errno));
+  if (b->kind != 2) return;
+  struct statvfs vfs;
+  unsigned long keep = 0;
+  if (statvfs(b->target, &vfs) == 0) {
+    if (vfs.f_flag & ST_NOSUID) keep |= MS_NOSUID;
+    if (vfs.f_flag & ST_NODEV) keep |= MS_NODEV;
+    if (vfs.f_flag & ST_NOEXEC) keep |= MS_NOEXEC;
+  }
+  if (mount(NULL, b->target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0) fail("mount %s read-only on %s: %s", b->source, b->target, strerror(errno));
+}
+
+static void redirect(int target, const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) fail("cannot open %s: %s", path, strerror(errno));
+  if (dup2(fd, target) < 0) fail("dup2 %s: %s", path, strerror(errno));
+  close(fd);
+}
+
+static const char *env_get(char **env, const char *name) {
+  size_t n = strlen(name);
+  for (; *env; env++)
+    if (strncmp(*env, name, n) == 0 && (*env)[n] == '=') return *env + n + 1;
+  return NULL;
+}
+
+/* Runs a file the kernel cannot execute as a shell script, as sh's exec and execvpe do. */
+static void exec_file(const char *path, char **argv, char **env) {
+  execve(path, argv, env);
+  if (errno != ENOEXEC) return;
+  int n = 0;
+  while (argv[n] && n < 65536) n++;
+  char **sh = calloc((size_t)n + 2, sizeof *sh);
+  if (!sh) return;
+  sh[0] = "sh";
+  sh[1] = (char *)path;
+  for (int i = 1; i < n; i++) sh[i + 1] = argv[i];
+  execve("/bin/sh", sh, env);
+  free(sh);
+  errno = ENOEXEC;
+}
+
+/* exec "$@" with the container's PATH (sh's default when it has none); never returns. */
+static void exec_program(char **argv, char **env) {
+  const char *prog = argv[0];
+  int err = ENOENT;
+  if (strchr(prog, '/')) {
+    exec_file(prog, argv, env);
+    err = errno;
+  } else {
+    const char *path = env_get(env, "PATH");
+    if (!path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    int denied = 0;
+    for (const char *p = path;; p++) {
+      const char *end = strchrnul(p, ':');
+      size_t len = (size_t)(end - p);
+      char file[MAX_PATH_LEN];
+      if (len + strlen(prog) + 2 <= sizeof file) {
+        if (len == 0) snprintf(file, sizeof file, "%s", prog);
+        else snprintf(file, sizeof file, "%.*s/%s", (int)len, p, prog);
+        exec_file(file, argv, env);
+        if (errno == EACCES) denied = 1;
+        else if (errno != ENOENT && errno != ENOTDIR) {
+          err = errno;
+          break;
+        }
+      }
+      if (!*end) break;
+      p = end;
+    }
+    if (err == ENOENT && denied) err = EACCES;
+  }
+  char line[1024];
+  int n = snprintf(line, sizeof line, "kubito-launch: exec: %s: %s\n", prog, err == ENOENT ? "not found" : strerror(err));
+  if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
+  ssize_t w = write(2, line, (size_t)(n > 0 ? n : 0));
+  (void)w;
+  _exit(err == ENOENT ? 127 : 126);
+}
+
+/* The container's PID 1: /proc, hostname, binds, stdio, working directory, then the program. */
+static void container(const struct spec *s, const sigset_t *mask) {
+  if (sigprocmask(SIG_SETMASK, mask, NULL) < 0) fail("sigprocmask: %s", strerror(errno));
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+  if (mount("none", "/proc", NULL, MS_PRIVATE | MS_REC, NULL) < 0) fail("cannot change /proc propagation: %s", strerror(errno));
+  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0) fail("mount proc on /proc: %s", strerror(errno));
+  if (s->dir && chdir(s->dir) < 0) fail("cd %s: %s", s->dir, strerror(errno));
+  if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) fail("sethostname %s: %s", s->hostname, strerror(errno));
+  for (int i = 0; i < s->nbinds; i++) bind_mount(&s->binds[i]);
+  if (s->stdout_path) redirect(1, s->stdout_path);
+  if (s->stderr_path) redirect(2, s->stderr_path);
+  const char *cwd = s->cwd && *s->cwd ? s->cwd : "/";
+  if (chdir(cwd) < 0) {
+    /* As sh's `cd ... || exit 128`: its complaint went to the container's stderr. */
+    dprintf(2, "kubito-launch: cd: %s: %s\n", cwd, strerror(errno));
+    _exit(SETUP_FAILED);
+  }
+  exec_program(s->argv, (char **)s->env);
+}
+
+int main(int argc, char **argv) {
+  struct spec s;
+  parse(argc, argv, &s);
+  if (s.netns) enter_netns(s.netns);
+  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
+  if (unshare(flags) < 0) fail("unshare failed: %s", strerror(errno));
+  if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("cannot change root filesystem propagation: %s", strerror(errno));
+  if (s.netns) {
+    remount_sys(s.netns);
+    bind_etc_netns(s.netns);
+  }
+  /* As unshare --fork: SIGINT and SIGTERM wait while the launcher waits; PID 1 gets the old mask. */
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  if (sigprocmask(SIG_BLOCK, &block, &old) < 0) fail("sigprocmask block failed: %s", strerror(errno));
+  /* With KUBITO_LAUNCH_REPORT=<id> (the agent's command helper sets it), once the program has
+   * been exec'd (or its PID 1 ended first) the launcher writes `S <id> <pid>` on its stdout, the
+   * helper's report pipe, then points its stdout at /dev/null: the agent need not poll /proc. */
+  const char *report = getenv("KUBITO_LAUNCH_REPORT");
+  int ready[2] = {-1, -1};
+  if (report && (strlen(report) > 20 || strspn(report, "0123456789") != strlen(report) || !*report)) report = NULL;
+  if (report && pipe2(ready, O_CLOEXEC) < 0) fail("pipe failed: %s", strerror(errno));
+  pid_t pid = fork();
+  if (pid < 0) fail("fork failed: %s", strerror(errno));
+  if (pid == 0) {
+    if (report) close(ready[0]);
+    container(&s, &old);
+  }
+  if (report) {
+    close(ready[1]);
+    char c;
+    while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    close(ready[0]);
+    dprintf(1, "S %s %d\n", report, (int)pid);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+      dup2(null, 1);
+      close(null);
+    }
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) fail("waitpid failed: %s", strerror(errno));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) {
+    /* The launcher ends by the same signal (no core file of its own). */
+    int sig = WTERMSIG(status);
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+    signal(sig, SIG_DFL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    sigprocmask(SIG_UNBLOCK, &one, NULL);
+    kill(getpid(), sig);
+    return 128 + sig;
+  }
+  return 1;
+}
