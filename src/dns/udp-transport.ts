@@ -5,11 +5,8 @@
  * the module loads and binds, dgram otherwise; KUBITO_DNS_UDP=dgram|native forces one (a
  * forced native that cannot load fails instead of falling back: tests and benches must know).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { builtPath, loadAddon } from '../native/built.js';
 import type { Histogram } from './metrics.js';
 import { UdpBatch } from './udp-batch.js';
 import { NativeUdp, type NativeModule } from './udp-native.js';
@@ -78,27 +75,12 @@ export interface UdpTransport {
 
 /** Where `npm run build` puts the module: <package root>/build/dns-udp.node. */
 export function defaultModulePath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'build', 'dns-udp.node');
+  return builtPath('dns-udp.node');
 }
-
-const loaded = new Map<string, NativeModule | Error>();
 
 /** The native module at `path`, or why not (absent, wrong ABI, not a module of ours). */
 export function loadNative(path = defaultModulePath()): NativeModule | Error {
-  let m = loaded.get(path);
-  if (m) return m;
-  try {
-    if (!existsSync(path)) throw new Error(`${path} not built`);
-    const mod = createRequire(import.meta.url)(path) as NativeModule;
-    if (typeof mod.bind !== 'function' || typeof mod.send !== 'function' || typeof mod.SLOT !== 'number') throw new Error(`${path} is not kubito's DNS UDP module`);
-    m = mod;
-  } catch (err) {
-    m = err instanceof Error ? err : new Error(String(err));
-  }
-  loaded.set(path, m);
-  return m;
+  return loadAddon<NativeModule>(path, "kubito's DNS UDP module", (m) => typeof m.bind === 'function' && typeof m.send === 'function' && typeof m.SLOT === 'number');
 }
 
 /** Whether the native transport's reply cache is on: yes unless KUBITO_DNS_NATIVE_CACHE=0. */

@@ -6,12 +6,9 @@
  * path (handed-listeners.ts) stays for userspace mode, UDP, and when the module is absent;
  * KUBITO_HOSTPORTS_FORWARDER=js|native forces one.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Server } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseIPv4 } from '../api/service/net.js';
+import { builtPath, loadAddon } from '../native/built.js';
 import type { HostListenerSpec } from './desired.js';
 
 /** The addon's functions (tcp-splice.c). */
@@ -58,27 +55,12 @@ export interface NativeListener {
 
 /** Where `npm run build` puts the module: <package root>/build/hostports-fwd.node. */
 export function defaultModulePath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'build', 'hostports-fwd.node');
+  return builtPath('hostports-fwd.node');
 }
-
-const loaded = new Map<string, NativeForwarderModule | Error>();
 
 /** The module at `path`, or why not (absent, wrong ABI, not ours). */
 export function loadNativeForwarder(path = defaultModulePath()): NativeForwarderModule | Error {
-  let m = loaded.get(path);
-  if (m) return m;
-  try {
-    if (!existsSync(path)) throw new Error(`${path} not built`);
-    const mod = createRequire(import.meta.url)(path) as NativeForwarderModule;
-    if (typeof mod.listen !== 'function' || typeof mod.destroy !== 'function' || typeof mod.engine !== 'function') throw new Error(`${path} is not kubito's host-port forwarder`);
-    m = mod;
-  } catch (err) {
-    m = err instanceof Error ? err : new Error(String(err));
-  }
-  loaded.set(path, m);
-  return m;
+  return loadAddon<NativeForwarderModule>(path, "kubito's host-port forwarder", (m) => typeof m.listen === 'function' && typeof m.destroy === 'function' && typeof m.engine === 'function');
 }
 
 /** The forwarder asked for by KUBITO_HOSTPORTS_FORWARDER (`auto` when unset or unknown). */

@@ -7,9 +7,8 @@
  * (bound only where the host has the file), volumes, stdio FIFOs, working directory and the
  * exact environment (as `--env` words: the launcher passes those alone to the program).
  */
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, relative } from 'node:path';
+import { builtPath } from '../native/built.js';
 import { isExecutable } from './host-tools.js';
 import { shellQuote, type LaunchSpec } from './container-process.js';
 
@@ -25,9 +24,7 @@ export interface LauncherChoice {
 
 /** Where scripts/build-native.js puts the program: <package root>/build/kubito-launch. */
 export function nativeLauncherPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'build', 'kubito-launch');
+  return builtPath('kubito-launch');
 }
 
 export class LauncherChoiceError extends Error {
