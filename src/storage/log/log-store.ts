@@ -202,9 +202,14 @@ export class LogStore implements Store {
     });
   }
 
-  /** Reads the key's current row, plans the write and appends it; a refused write appends nothing. */
-  #apply(key: string, plan: WritePlan): Outcome {
-    const current = this.#driver.get(key);
+  /**
+   * Reads the key's current row, plans the write and appends it; a refused write appends nothing.
+   * `batch` holds the rows this transaction wrote so far (undefined: deleted); a key not in it is
+   * read from the range cache where a cached range holds it (current at every commit), else from
+   * the driver.
+   */
+  #apply(key: string, plan: WritePlan, batch?: Map<string, LogRow | undefined>): Outcome {
+    const current = batch?.has(key) ? batch.get(key) : this.#current(key);
     let row: LogRow;
     try {
       row = plan(current, this.#driver.currentRevision() + 1);
@@ -212,7 +217,14 @@ export class LogStore implements Store {
       return { ok: false, err };
     }
     this.#driver.append(row);
+    batch?.set(key, row.deleted ? undefined : row);
     return { ok: true, row, prev: current };
+  }
+
+  /** The key's committed current row. */
+  #current(key: string): LogRow | undefined {
+    const hit = this.#cache?.get(key);
+    return hit ? hit.row : this.#driver.get(key);
   }
 
   /** Publishes a committed write's event and compacts if due; returns its value or throws its refusal. */
@@ -231,7 +243,10 @@ export class LogStore implements Store {
     this.#pending = [];
     let outcomes: Outcome[];
     try {
-      outcomes = this.#run('', () => this.#driver.transaction(() => batch.map((w) => this.#apply(w.key, w.plan))));
+      outcomes = this.#run('', () => this.#driver.transaction(() => {
+        const written = new Map<string, LogRow | undefined>();
+        return batch.map((w) => this.#apply(w.key, w.plan, written));
+      }));
     } catch {
       // Rolled back as a whole: nothing of it committed, so each write is tried again alone.
       outcomes = batch.map((w) => {
