@@ -299,9 +299,27 @@ export class RestStorage {
   #memoTableItem(stored: StoredValue, fields: readonly string[]): { object: KubeObject; text: string } | undefined {
     const memo = this.#tableItems.get(stored);
     if (memo && memo.fields === fields) return memo.item;
-    const item = this.#pickedTableItem(stored, fields);
+    const item = this.#decodedTableItem(stored) ?? this.#pickedTableItem(stored, fields);
     if (item) this.#tableItems.set(stored, { fields, item });
     return item;
+  }
+
+  /**
+   * A Table item from the object a watch decoded for this very value (#decodeShared: the store
+   * hands lists and events the same value object for a row), as the upstream watch cache lists
+   * decoded objects: no text is parsed again. The metadata text is the decoded metadata encoded,
+   * with resourceVersion moved first as #pickedTableItem writes it (decode appends it last, after
+   * the stored members); undefined when there is no such object or it is not as decoded.
+   */
+  #decodedTableItem(stored: StoredValue): { object: KubeObject; text: string } | undefined {
+    const object = this.#decoded.get(stored);
+    if (!object || !decodedObjects.has(object)) return undefined;
+    const resourceVersion = String(stored.modRevision);
+    const rv = `"resourceVersion":${JSON.stringify(resourceVersion)}`;
+    const metadata = JSON.stringify(object.metadata);
+    if (!metadata.endsWith(`${rv}}`)) return undefined;
+    const members = metadata.slice(1, -rv.length - 1);
+    return { object, text: `{${rv}${members === '' ? '' : ','}${members.slice(0, -1)}}` };
   }
 
   /**

@@ -231,9 +231,9 @@ export class LogStore implements Store {
   #settle(outcome: Outcome): StoredValue {
     if (!outcome.ok) throw outcome.err;
     this.#cache?.apply(outcome.row);
-    this.#hub.publish(rowEvent(outcome.row, outcome.prev));
+    this.#hub.publish(this.#event(outcome.row, outcome.prev));
     this.#compactIfDue();
-    return rowValue(outcome.row);
+    return this.#written(outcome.row);
   }
 
   /** Runs the queued writes in one transaction, then publishes and settles them in order. */
@@ -263,8 +263,8 @@ export class LogStore implements Store {
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
       if (outcome.ok) {
-        this.#hub.publish(rowEvent(outcome.row, outcome.prev));
-        batch[i].resolve(rowValue(outcome.row));
+        this.#hub.publish(this.#event(outcome.row, outcome.prev));
+        batch[i].resolve(this.#written(outcome.row));
       } else {
         batch[i].reject(outcome.err);
       }
@@ -294,6 +294,24 @@ export class LogStore implements Store {
         return rowEvent(row, prev);
       });
     });
+  }
+
+  /**
+   * A committed write's event. With the range cache, its values are the ones lists of the
+   * cached rows hand out (#valueOf), so what a caller keeps by value object (the registry's
+   * decoded objects, its Table items) for an event's value is found again by a later list.
+   */
+  #event(row: LogRow, prev: LogRow | undefined): StoreEvent {
+    if (!this.#cache) return rowEvent(row, prev);
+    const type = row.created ? 'create' : row.deleted ? 'delete' : 'update';
+    const event: StoreEvent = { type, key: row.key, value: this.#valueOf(row) };
+    if (type !== 'create' && prev !== undefined) event.prev = this.#valueOf(prev);
+    return event;
+  }
+
+  /** The value a write resolves with: its event's value. */
+  #written(row: LogRow): StoredValue {
+    return this.#cache ? this.#valueOf(row) : rowValue(row);
   }
 
   #valueOf(row: LogRow): StoredValue {
