@@ -307,19 +307,21 @@ export class RestStorage {
   /**
    * A Table item from the object a watch decoded for this very value (#decodeShared: the store
    * hands lists and events the same value object for a row), as the upstream watch cache lists
-   * decoded objects: no text is parsed again. The metadata text is the decoded metadata encoded,
-   * with resourceVersion moved first as #pickedTableItem writes it (decode appends it last, after
-   * the stored members); undefined when there is no such object or it is not as decoded.
+   * the objects it holds: nothing is parsed again. The metadata text is cut from the stored
+   * text (its end found by scanning, cheaper than encoding the decoded metadata) with
+   * resourceVersion spliced in first, exactly as #pickedTableItem writes it; undefined when
+   * there is no such object, it is no longer as decoded, or the text is not in the layout.
    */
   #decodedTableItem(stored: StoredValue): { object: KubeObject; text: string } | undefined {
     const object = this.#decoded.get(stored);
-    if (!object || !decodedObjects.has(object)) return undefined;
-    const resourceVersion = String(stored.modRevision);
-    const rv = `"resourceVersion":${JSON.stringify(resourceVersion)}`;
-    const metadata = JSON.stringify(object.metadata);
-    if (!metadata.endsWith(`${rv}}`)) return undefined;
-    const members = metadata.slice(1, -rv.length - 1);
-    return { object, text: `{${rv}${members === '' ? '' : ','}${members.slice(0, -1)}}` };
+    const prefix = this.#textPrefix;
+    if (!object || !decodedObjects.has(object) || prefix === undefined || !hasStoredLayout(stored.value, prefix)) return undefined;
+    // The metadata object opens at the prefix's last character.
+    const at = prefix.length - 1;
+    const end = objectEnd(stored.value, at);
+    if (end < 0) return undefined;
+    const members = stored.value.slice(at + 1, end - 1);
+    return { object, text: `{"resourceVersion":${JSON.stringify(String(stored.modRevision))}${members === '' ? '' : ','}${members}}` };
   }
 
   /**
