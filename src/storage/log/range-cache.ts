@@ -20,7 +20,7 @@ interface CachedRange {
    * The keys in order, or undefined after a write that would have had to move keys in it: it
    * is sorted again from `rows` when next read (sortedKeys). A burst of creates in another
    * order than the keys' (names s0, s1, ... s10, ...) would otherwise move half of a long
-   * array per create (~25 µs at 10,000 keys); a key after the last one is appended as it comes.
+   * array per create; a key after the last one is appended as it comes.
    */
   keys: string[] | undefined;
 }
