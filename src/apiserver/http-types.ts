@@ -11,8 +11,12 @@ export interface HandlerRequest {
   query: URLSearchParams;
   /** Lower-case header names. */
   headers: Record<string, string | undefined>;
-  /** The raw body (already bounded in size by the transport). */
-  body?: Buffer;
+  /**
+   * The raw body (already bounded in size by the transport). The in-process transport passes
+   * its JSON as a string (the body's UTF-8 text): encoding it to bytes only to decode them
+   * again cost two copies of every controller's write.
+   */
+  body?: Buffer | string;
   /**
    * Set only by the in-process transport: the request comes from a component inside the
    * control plane process, which needs no credentials. The HTTPS server never sets it.

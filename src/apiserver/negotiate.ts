@@ -91,15 +91,15 @@ export function serialize(value: unknown, accepted: Pick<Accepted, 'yaml'>): str
 }
 
 /** Content types a body may come in, besides the patch types (see handlers/patch.ts). */
-export async function decodeBody(body: Buffer | undefined, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): Promise<unknown> {
+export async function decodeBody(body: Buffer | string | undefined, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): Promise<unknown> {
   const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
   if (!body || body.length === 0) throw newBadRequest('the body of the request was empty');
   if (type === 'application/vnd.kubernetes.protobuf') {
     // Loaded on first use: only kubectl's create commands send protobuf.
     const { decodeProtobufObject } = await import('../api/protobuf/index.js');
-    return decodeProtobufObject(body, { defaults: expected });
+    return decodeProtobufObject(typeof body === 'string' ? Buffer.from(body) : body, { defaults: expected });
   }
-  const text = body.toString('utf8');
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   if (type === 'application/json' || type === '' || type === '*/*') return parseJson(text);
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseYamlText(text);
   throw newUnsupportedMediaType(type);

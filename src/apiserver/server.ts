@@ -18,6 +18,8 @@ export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 const METHODS = new Set<Method>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
+const CRLF = Buffer.from('\r\n');
+
 export interface ServeOptions {
   host: string;
   port: number;
@@ -79,9 +81,35 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
   delete headers['Transfer-Encoding'];
   res.writeHead(response.status, headers);
   res.flushHeaders();
+  // Chunks of a chunked answer go to the socket framed by hand, one buffer each: a change
+  // reaches every watcher in the same turn, and ServerResponse.write (three buffers per chunk
+  // through its writable machinery) was a fair part of the per-watcher cost in JS. As
+  // ServerResponse does, the socket stays corked until the next tick, so the chunks of one
+  // turn (a batch of changes) leave in one write. res.end() still writes the last chunk. An
+  // HTTP/1.0 client (no chunked encoding) gets res.write.
+  const chunked = res.chunkedEncoding;
+  let corked: Socket | undefined;
+  const uncork = (): void => {
+    corked?.uncork();
+    corked = undefined;
+  };
   const stop = response.start({
     write: (chunk) => {
-      if (!res.writableEnded) res.write(chunk);
+      if (res.writableEnded) return;
+      const socket = res.socket;
+      if (!chunked || !socket || socket.destroyed) {
+        res.write(chunk);
+        return;
+      }
+      const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      if (length === 0) return;
+      if (!corked) {
+        corked = socket;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      if (typeof chunk === 'string') socket.write(`${length.toString(16)}\r\n${chunk}\r\n`);
+      else socket.write(Buffer.concat([Buffer.from(`${length.toString(16)}\r\n`), chunk, CRLF]));
     },
     end: () => {
       if (!res.writableEnded) res.end();

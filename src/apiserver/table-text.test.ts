@@ -71,3 +71,26 @@ test('tableText: items decoded in full are encoded as they are; a row without it
   assert.equal(tableText(empty, [], []), JSON.stringify(empty));
   assert.equal(tableWithRows(empty, []), JSON.stringify(empty));
 });
+
+test('items a watch decoded (a store with cached ranges hands lists the same values) give the same Table text', async () => {
+  const fields = metadataFieldsFor(SERVICES)!;
+  const store = await openMemoryStore({ cacheRanges: true });
+  const watched = new RestStorage(SERVICES, store);
+  // A second registry on the same store has decoded nothing: its items come from stored text.
+  const plain = new RestStorage(SERVICES, store);
+  await watched.list('ns');
+  const seen: KubeObject[] = [];
+  const watch = await watched.watch('ns', { resourceVersion: '0' }, { onEvent: (ev) => seen.push(ev.object), onClose: () => undefined });
+  for (let i = 0; i < 300; i++) await watched.create('ns', service(`s${i}`));
+  await watched.create('ns', service('odd', { x: '"resourceVersion":"1"}', y: '"},{' }));
+  watch.stop();
+  assert.equal(seen.length, 301);
+  const a = await listedTable(plain, undefined, fields);
+  const b = await listedTable(watched, undefined, fields);
+  // The same text, byte for byte (resourceVersion first in each row's metadata); b's items are
+  // the watch's objects themselves, a's carry only the printer's metadata fields.
+  assert.equal(b.text, a.text);
+  const byName = new Map(seen.map((o) => [o.metadata.name, o]));
+  assert.ok(b.objects.every((o) => o === byName.get(o.metadata.name)));
+  assert.ok(a.objects.every((o) => o.metadata.managedFields === undefined));
+});

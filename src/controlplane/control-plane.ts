@@ -127,17 +127,19 @@ async function startBackground(client: Client, config: ClusterConfig, dataDir: s
     import('../hostports/host-ports.js'),
     import('../proxy/relay/protocol.js'),
   ]);
+  // One informer factory for the controllers and the host ports: the host ports' Services
+  // informer is the controllers' own, so each Service change is delivered and cached once.
+  const informers = new InformerFactory(client);
   const controllers = await startControllers({
     client,
-    informers: new InformerFactory(client),
+    informers,
     recorderFor: (component) => new ClientEventRecorder(client, { component, clock: realClock }),
     clock: realClock,
     config,
   });
   // NodePorts on 127.0.0.1 and LoadBalancer ingress IPs, relayed to the node agent (src/hostports).
-  const hostInformers = new InformerFactory(client);
-  const ports = startHostPorts({ informers: hostInformers, events: new ClientEventRecorder(client, { component: 'kubito-hostports', clock: realClock }), socketPath: relaySocketPath(dataDir) });
-  return { controllers, hostPorts: { informers: hostInformers, ports } };
+  const ports = startHostPorts({ informers, events: new ClientEventRecorder(client, { component: 'kubito-hostports', clock: realClock }), socketPath: relaySocketPath(dataDir) });
+  return { controllers, hostPorts: { informers, ports } };
 }
 
 function storageFor(storages: Map<string, RestStorage>, info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): RestStorage {

@@ -28,9 +28,22 @@ function sortedKeys(map: Record<string, string> | undefined): string[] {
   return Object.keys(map ?? {}).sort(compareGoStrings);
 }
 
+/**
+ * Label keys found valid lately: a handful of keys (app, the controllers' own) recur on every
+ * object, and checking one is a few regular expressions. Bounded; cleared when full.
+ */
+const validLabelNames = new Set<string>();
+const VALID_LABEL_NAMES = 1024;
+
 /** ValidateLabelName: a qualified name. */
 export function validateLabelName(name: string, path: string): FieldError[] {
-  return isQualifiedName(name).map((msg) => invalid(path, name, msg));
+  if (validLabelNames.has(name)) return [];
+  const errs = isQualifiedName(name).map((msg) => invalid(path, name, msg));
+  if (errs.length === 0) {
+    if (validLabelNames.size >= VALID_LABEL_NAMES) validLabelNames.clear();
+    validLabelNames.add(name);
+  }
+  return errs;
 }
 
 /** v1validation.ValidateLabels: keys are qualified names, values label values; all errors at `path`. */

@@ -29,7 +29,8 @@ function patchType(scope: Scope): string {
 }
 
 function patchBody(scope: Scope, type: string): unknown {
-  const text = scope.http.body?.toString('utf8') ?? '';
+  const body = scope.http.body;
+  const text = typeof body === 'string' ? body : body?.toString('utf8') ?? '';
   if (!text.trim()) throw newBadRequest('the body of the request was empty');
   return type === 'application/apply-patch+yaml' ? parseYamlText(text) : parseJson(text);
 }

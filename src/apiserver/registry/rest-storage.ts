@@ -299,9 +299,29 @@ export class RestStorage {
   #memoTableItem(stored: StoredValue, fields: readonly string[]): { object: KubeObject; text: string } | undefined {
     const memo = this.#tableItems.get(stored);
     if (memo && memo.fields === fields) return memo.item;
-    const item = this.#pickedTableItem(stored, fields);
+    const item = this.#decodedTableItem(stored) ?? this.#pickedTableItem(stored, fields);
     if (item) this.#tableItems.set(stored, { fields, item });
     return item;
+  }
+
+  /**
+   * A Table item from the object a watch decoded for this very value (#decodeShared: the store
+   * hands lists and events the same value object for a row), as the upstream watch cache lists
+   * the objects it holds: nothing is parsed again. The metadata text is cut from the stored
+   * text (its end found by scanning, cheaper than encoding the decoded metadata) with
+   * resourceVersion spliced in first, exactly as #pickedTableItem writes it; undefined when
+   * there is no such object, it is no longer as decoded, or the text is not in the layout.
+   */
+  #decodedTableItem(stored: StoredValue): { object: KubeObject; text: string } | undefined {
+    const object = this.#decoded.get(stored);
+    const prefix = this.#textPrefix;
+    if (!object || !decodedObjects.has(object) || prefix === undefined || !hasStoredLayout(stored.value, prefix)) return undefined;
+    // The metadata object opens at the prefix's last character.
+    const at = prefix.length - 1;
+    const end = objectEnd(stored.value, at);
+    if (end < 0) return undefined;
+    const members = stored.value.slice(at + 1, end - 1);
+    return { object, text: `{"resourceVersion":${JSON.stringify(String(stored.modRevision))}${members === '' ? '' : ','}${members}}` };
   }
 
   /**

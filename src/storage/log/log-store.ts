@@ -202,9 +202,14 @@ export class LogStore implements Store {
     });
   }
 
-  /** Reads the key's current row, plans the write and appends it; a refused write appends nothing. */
-  #apply(key: string, plan: WritePlan): Outcome {
-    const current = this.#driver.get(key);
+  /**
+   * Reads the key's current row, plans the write and appends it; a refused write appends nothing.
+   * `batch` holds the rows this transaction wrote so far (undefined: deleted); a key not in it is
+   * read from the range cache where a cached range holds it (current at every commit), else from
+   * the driver.
+   */
+  #apply(key: string, plan: WritePlan, batch?: Map<string, LogRow | undefined>): Outcome {
+    const current = batch?.has(key) ? batch.get(key) : this.#current(key);
     let row: LogRow;
     try {
       row = plan(current, this.#driver.currentRevision() + 1);
@@ -212,16 +217,23 @@ export class LogStore implements Store {
       return { ok: false, err };
     }
     this.#driver.append(row);
+    batch?.set(key, row.deleted ? undefined : row);
     return { ok: true, row, prev: current };
+  }
+
+  /** The key's committed current row. */
+  #current(key: string): LogRow | undefined {
+    const hit = this.#cache?.get(key);
+    return hit ? hit.row : this.#driver.get(key);
   }
 
   /** Publishes a committed write's event and compacts if due; returns its value or throws its refusal. */
   #settle(outcome: Outcome): StoredValue {
     if (!outcome.ok) throw outcome.err;
     this.#cache?.apply(outcome.row);
-    this.#hub.publish(rowEvent(outcome.row, outcome.prev));
+    this.#hub.publish(this.#event(outcome.row, outcome.prev));
     this.#compactIfDue();
-    return rowValue(outcome.row);
+    return this.#written(outcome.row);
   }
 
   /** Runs the queued writes in one transaction, then publishes and settles them in order. */
@@ -231,7 +243,10 @@ export class LogStore implements Store {
     this.#pending = [];
     let outcomes: Outcome[];
     try {
-      outcomes = this.#run('', () => this.#driver.transaction(() => batch.map((w) => this.#apply(w.key, w.plan))));
+      outcomes = this.#run('', () => this.#driver.transaction(() => {
+        const written = new Map<string, LogRow | undefined>();
+        return batch.map((w) => this.#apply(w.key, w.plan, written));
+      }));
     } catch {
       // Rolled back as a whole: nothing of it committed, so each write is tried again alone.
       outcomes = batch.map((w) => {
@@ -248,8 +263,8 @@ export class LogStore implements Store {
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
       if (outcome.ok) {
-        this.#hub.publish(rowEvent(outcome.row, outcome.prev));
-        batch[i].resolve(rowValue(outcome.row));
+        this.#hub.publish(this.#event(outcome.row, outcome.prev));
+        batch[i].resolve(this.#written(outcome.row));
       } else {
         batch[i].reject(outcome.err);
       }
@@ -279,6 +294,24 @@ export class LogStore implements Store {
         return rowEvent(row, prev);
       });
     });
+  }
+
+  /**
+   * A committed write's event. With the range cache, its values are the ones lists of the
+   * cached rows hand out (#valueOf), so what a caller keeps by value object (the registry's
+   * decoded objects, its Table items) for an event's value is found again by a later list.
+   */
+  #event(row: LogRow, prev: LogRow | undefined): StoreEvent {
+    if (!this.#cache) return rowEvent(row, prev);
+    const type = row.created ? 'create' : row.deleted ? 'delete' : 'update';
+    const event: StoreEvent = { type, key: row.key, value: this.#valueOf(row) };
+    if (type !== 'create' && prev !== undefined) event.prev = this.#valueOf(prev);
+    return event;
+  }
+
+  /** The value a write resolves with: its event's value. */
+  #written(row: LogRow): StoredValue {
+    return this.#cache ? this.#valueOf(row) : rowValue(row);
   }
 
   #valueOf(row: LogRow): StoredValue {

@@ -24,6 +24,29 @@ test('keys stay in order as they come and go; pages start strictly after `after`
   assert.equal(cache.list('/q/', {}), undefined);
 });
 
+test('creates out of key order, deletes and lists interleaved keep the order a fresh fill would have', () => {
+  const cache = new RangeCache();
+  cache.fill('/p/', []);
+  const live = new Set<string>();
+  let revision = 0;
+  // Names as a burst writes them (s0, s1, ... s10, ...: not in key order), with some deleted.
+  for (let i = 0; i < 300; i++) {
+    const key = `/p/${i % 2 ? 'a' : 'b'}/s${i}`;
+    cache.apply(row(key, ++revision));
+    live.add(key);
+    if (i % 7 === 3) {
+      const gone = `/p/${(i - 2) % 2 ? 'a' : 'b'}/s${i - 2}`;
+      cache.apply(row(gone, ++revision, true));
+      live.delete(gone);
+    }
+    if (i % 50 === 0) assert.deepEqual(cache.list('/p/', {})!.rows.map((r) => r.key), [...live].sort());
+  }
+  assert.deepEqual(cache.list('/p/', {})!.rows.map((r) => r.key), [...live].sort());
+  const underA = [...live].filter((k) => k.startsWith('/p/a/')).sort();
+  assert.equal(cache.count('/p/a/'), underA.length);
+  assert.deepEqual(cache.list('/p/a/', { after: underA[9], limit: 5 })!.rows.map((r) => r.key), underA.slice(10, 15));
+});
+
 test('nested ranges each follow writes; the least recently used range goes first', () => {
   const cache = new RangeCache({ maxRanges: 2 });
   cache.fill('/p/', []);

@@ -16,8 +16,19 @@ export const DEFAULT_MAX_RANGES = 64;
 
 interface CachedRange {
   rows: Map<string, LogRow>;
-  /** The keys in order. */
-  keys: string[];
+  /**
+   * The keys in order, or undefined after a write that would have had to move keys in it: it
+   * is sorted again from `rows` when next read (sortedKeys). A burst of creates in another
+   * order than the keys' (names s0, s1, ... s10, ...) would otherwise move half of a long
+   * array per create; a key after the last one is appended as it comes.
+   */
+  keys: string[] | undefined;
+}
+
+/** The range's keys in order, sorted again if a write left them unsorted. */
+function sortedKeys(range: CachedRange): string[] {
+  // Default sort compares UTF-16 code units, as `<` does (orderable keys only are cached).
+  return (range.keys ??= [...range.rows.keys()].sort());
 }
 
 /** Whether `<` on `key` matches the drivers' byte order (see the module comment). */
@@ -87,10 +98,11 @@ export class RangeCache {
     const found = this.#covering(prefix);
     if (!found) return undefined;
     const { range, first, end } = found;
-    const start = options.after !== undefined && options.after >= prefix ? Math.max(first, firstAfter(range.keys, options.after)) : first;
+    const keys = sortedKeys(range);
+    const start = options.after !== undefined && options.after >= prefix ? Math.max(first, firstAfter(keys, options.after)) : first;
     const stop = options.limit !== undefined && options.limit > 0 ? Math.min(end, start + options.limit) : end;
     const rows: LogRow[] = new Array(Math.max(0, stop - start));
-    for (let i = start; i < stop; i++) rows[i - start] = range.rows.get(range.keys[i]!)!;
+    for (let i = start; i < stop; i++) rows[i - start] = range.rows.get(keys[i]!)!;
     return { rows, remaining: Math.max(0, end - Math.max(start, stop)) };
   }
 
@@ -117,9 +129,13 @@ export class RangeCache {
         continue;
       }
       if (row.deleted) {
-        if (range.rows.delete(row.key)) range.keys.splice(firstAfter(range.keys, row.key) - 1, 1);
+        if (range.rows.delete(row.key) && range.keys) range.keys.splice(firstAfter(range.keys, row.key) - 1, 1);
       } else {
-        if (!range.rows.has(row.key)) range.keys.splice(firstAfter(range.keys, row.key), 0, row.key);
+        if (range.keys && !range.rows.has(row.key)) {
+          const keys = range.keys;
+          if (keys.length === 0 || keys[keys.length - 1]! < row.key) keys.push(row.key);
+          else range.keys = undefined;
+        }
         range.rows.set(row.key, row);
       }
     }
@@ -143,10 +159,11 @@ export class RangeCache {
       this.#ranges.delete(holder);
       this.#ranges.set(holder, range);
     }
-    if (holder === prefix) return { range, first: 0, end: range.keys.length };
+    if (holder === prefix) return { range, first: 0, end: range.rows.size };
     // Keys under `prefix` are those >= prefix and < prefix with its last character raised by one.
-    const first = firstAtLeast(range.keys, prefix);
+    const keys = sortedKeys(range);
+    const first = firstAtLeast(keys, prefix);
     const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-    return { range, first, end: firstAtLeast(range.keys, upper) };
+    return { range, first, end: firstAtLeast(keys, upper) };
   }
 }

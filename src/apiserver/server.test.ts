@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveUnix } from './server.js';
+import type { HandlerResponse } from './http-types.js';
+
+/** A stream answer writing `chunks`: the first ones in one turn, the rest on later turns, then the end. */
+function streamOf(chunks: (string | Buffer)[]): HandlerResponse {
+  return {
+    kind: 'stream',
+    status: 200,
+    contentType: 'application/json',
+    start(sink) {
+      for (const chunk of chunks.slice(0, 3)) sink.write(chunk);
+      let i = 3;
+      const next = (): void => {
+        if (i < chunks.length) {
+          sink.write(chunks[i++]);
+          setImmediate(next);
+        } else {
+          sink.end();
+        }
+      };
+      setImmediate(next);
+      return () => undefined;
+    },
+  };
+}
+
+const CHUNKS = ['{"type":"ADDED"}\n', Buffer.from('{"b":"ü€"}\n'), '', 'ñ€😀 multibyte\n', Buffer.alloc(0), `${'x'.repeat(70_000)}\n`, 'last\n'];
+const EXPECTED = Buffer.concat(CHUNKS.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))).toString();
+
+test('a streamed answer arrives whole and chunked (HTTP/1.1), written in one turn or over several', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-server-'));
+  const server = await serveUnix(async () => streamOf(CHUNKS), join(dir, 'api.sock'));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (let round = 0; round < 2; round++) {
+    // Two requests on one keep-alive agent: the connection stays usable after a stream ends.
+    const body = await new Promise<{ text: string; encoding: string | undefined }>((resolve, reject) => {
+      request({ socketPath: join(dir, 'api.sock'), path: '/api/v1/services?watch=true' }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ text: Buffer.concat(parts).toString(), encoding: res.headers['transfer-encoding'] }));
+        res.on('error', reject);
+      }).on('error', reject).end();
+    });
+    assert.equal(body.encoding, 'chunked');
+    assert.equal(body.text, EXPECTED);
+  }
+});
+
+test('an HTTP/1.0 client gets the stream unframed, ended by the connection closing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-server-'));
+  const server = await serveUnix(async () => streamOf(CHUNKS), join(dir, 'api.sock'));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = connect(join(dir, 'api.sock'), () => socket.write('GET /api/v1/services?watch=true HTTP/1.0\r\n\r\n'));
+    const parts: Buffer[] = [];
+    socket.on('data', (c: Buffer) => parts.push(c));
+    socket.on('end', () => resolve(Buffer.concat(parts).toString()));
+    socket.on('error', reject);
+  });
+  const [head, body] = [raw.slice(0, raw.indexOf('\r\n\r\n')), raw.slice(raw.indexOf('\r\n\r\n') + 4)];
+  assert.match(head, /^HTTP\/1\.1 200/);
+  assert.doesNotMatch(head, /chunked/i);
+  assert.equal(body, EXPECTED);
+});
