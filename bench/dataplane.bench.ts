@@ -86,8 +86,33 @@ function curlOk(netns: string, url: string): boolean {
   return spawnSync('ip', ['netns', 'exec', netns, 'curl', '-sf', '-o', '/dev/null', '--max-time', '1', url]).status === 0;
 }
 
+/**
+ * Kernel counters of one namespace that say why new connections stall: conntrack's per-CPU
+ * statistics summed (insert_failed, drop, early_drop, clash_resolve) and the TCP ones for
+ * TIME_WAIT and PAWS rejections (nstat, absolute values).
+ */
+function kernelCounters(netns: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const ct = spawnSync('ip', ['netns', 'exec', netns, 'conntrack', '-S'], { encoding: 'utf8' }).stdout ?? '';
+  for (const m of ct.matchAll(/\b(insert_failed|drop|early_drop|clash_resolve|invalid)=(\d+)/g)) out.set(`ct.${m[1]}`, (out.get(`ct.${m[1]}`) ?? 0) + Number(m[2]));
+  const count = spawnSync('ip', ['netns', 'exec', netns, 'conntrack', '-C'], { encoding: 'utf8' }).stdout ?? '';
+  if (/^\d+/.test(count)) out.set('ct.count', Number(count));
+  const ns = spawnSync('ip', ['netns', 'exec', netns, 'nstat', '-az', 'TcpExtTW*', 'TcpExtPAWS*', 'TcpExtTCPTimeWaitOverflow', 'TcpExtTCPSynRetrans', 'TcpAttemptFails', 'TcpExtListenDrops', 'TcpExtTCPAbortOnData'], { encoding: 'utf8' }).stdout ?? '';
+  for (const m of ns.matchAll(/^(\w+)\s+(\d+)/gm)) out.set(m[1], Number(m[2]));
+  return out;
+}
+
+/** The counters that moved between two snapshots (`ct.count`: the later value). */
+function countersMoved(before: Map<string, number>, after: Map<string, number>): string {
+  const moved: string[] = [];
+  for (const [k, v] of after) if (k === 'ct.count' ? true : v !== (before.get(k) ?? 0)) moved.push(`${k}=${k === 'ct.count' ? v : v - (before.get(k) ?? 0)}`);
+  return moved.join(' ');
+}
+
 interface Target {
   label: 'kubito' | 'hand' | 'direct';
+  /** Namespaces whose kernel counters are printed after each new-connection round. */
+  watch?: string[];
   /** The wrk runs that make one measurement (run at the same time). */
   runs(close: boolean, seconds: number): WrkOptions[];
 }
@@ -141,8 +166,8 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       urls.map((url) => ({ netns, url, connections: CONNECTIONS_PER_WRK, durationSeconds: seconds, close }));
     const vipRuns = (netns: string) => (close: boolean, seconds: number) => wrk(netns, close ? [`http://${vip}/`, `http://${vip}/`] : [`http://${soloVip}/`, `http://${soloVip}/`])(close, seconds);
     const targets: Target[] = [
-      { label: 'kubito', runs: vipRuns(clientNs) },
-      { label: 'direct', runs: (close, seconds) => wrk(directNs, close ? backendIPs.map((ip) => `http://${ip}/`) : [solo, solo].map((p) => `http://${p.status!.podIP}/`))(close, seconds) },
+      { label: 'kubito', runs: vipRuns(clientNs), watch: [nodeNetns(cluster.name), clientNs] },
+      { label: 'direct', watch: [nodeNetns(cluster.name), directNs], runs: (close, seconds) => wrk(directNs, close ? backendIPs.map((ip) => `http://${ip}/`) : [solo, solo].map((p) => `http://${p.status!.podIP}/`))(close, seconds) },
     ];
     const loader = HAND_LOADERS[mode];
     if (loader) {
@@ -155,7 +180,7 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       loader.load(replica.nodeNetns, loader.snapshot(nodeNetns(cluster.name)));
       const handClient = replica.podNetns[0];
       for (const ip of [vip, soloVip]) await waitFor(`the VIP ${ip} answering in the hand-loaded copy`, () => (curlOk(handClient, `http://${ip}/`) ? true : undefined), 10_000);
-      targets.push({ label: 'hand', runs: vipRuns(handClient) });
+      targets.push({ label: 'hand', runs: vipRuns(handClient), watch: [replica.nodeNetns, handClient] });
     }
 
     for (const close of [false, true]) {
@@ -163,7 +188,12 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       for (const t of targets) await measure(t, close, 1); // warm-up
       for (let r = 0; r < ROUNDS; r++) {
         const order = targets.map((_, i) => targets[(i + r) % targets.length]);
-        for (const t of order) figures.get(t.label)!.push(await measure(t, close, SECONDS));
+        for (const t of order) {
+          const watched = close ? (t.watch ?? []).map((ns) => kernelCounters(ns)) : [];
+          const f = await measure(t, close, SECONDS);
+          figures.get(t.label)!.push(f);
+          if (close) console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s; ${(t.watch ?? []).map((ns, i) => `[${ns}] ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}`);
+        }
       }
       const conn = close ? 'new connection per request' : 'keep-alive';
       const list = (label: Target['label']) => figures.get(label) ?? [];

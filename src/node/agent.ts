@@ -76,6 +76,8 @@ export interface AgentOptions {
   /** The data plane (`--proxy-mode`); default nftables. */
   proxyMode?: 'nftables' | 'iptables' | 'userspace';
   clusterCIDR?: string;
+  /** The proxy's burst sync period (`--min-sync-period`); undefined: its default. */
+  minSyncPeriodMs?: number;
   /** Starts containers' launchers (the command helper); default: the agent spawns them. */
   starter?: ProcessStarter;
   /** Where the pods' generated /etc files go (tmpfs, the agent's lifetime); default the pod dirs. */
@@ -259,7 +261,7 @@ export class NodeAgent {
     this.#informers.start();
     await this.#informers.waitForSync();
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().map((p) => p.metadata.uid)));
-    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner) });
+    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.minSyncPeriodMs });
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).
     const backend = this.#proxy.backend;

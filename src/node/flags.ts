@@ -14,11 +14,17 @@ export interface AgentFlags {
   proxyMode: 'nftables' | 'iptables' | 'userspace';
   /** The cluster's pod CIDR (the proxy masquerades traffic to Services from outside it). */
   clusterCIDR: string;
+  /**
+   * `--min-sync-period` (a Go duration, e.g. `250ms`, `1s`, `0`): while Service changes keep
+   * coming, the proxy starts at most one rules sync per period; a lone change syncs at once.
+   * Undefined: the proxy's default.
+   */
+  minSyncPeriodMs?: number;
   /** Network sandboxes kept made ahead for pods to take (`--sandbox-pool`; 0: none). */
   sandboxPool: number;
 }
 
-const KNOWN = new Set(['cluster', 'data-dir', 'node-name', 'pod-cidr', 'cluster-dns', 'cluster-domain', 'resolv-conf', 'proxy-mode', 'cluster-cidr', 'sandbox-pool']);
+const KNOWN = new Set(['cluster', 'data-dir', 'node-name', 'pod-cidr', 'cluster-dns', 'cluster-domain', 'resolv-conf', 'proxy-mode', 'cluster-cidr', 'sandbox-pool', 'min-sync-period']);
 
 /**
  * Sandboxes kept ready by default: a burst of up to that many pods skips making namespaces
@@ -46,6 +52,9 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables' && proxyMode !== 'userspace') throw new Error(`--proxy-mode must be nftables, iptables or userspace, not ${JSON.stringify(proxyMode)}`);
   const pool = values.get('sandbox-pool') ?? String(DEFAULT_SANDBOX_POOL);
   if (!/^\d+$/.test(pool) || Number(pool) > 128) throw new Error(`--sandbox-pool must be a number from 0 to 128, not ${JSON.stringify(pool)}`);
+  const minSync = values.get('min-sync-period');
+  const minSyncMatch = minSync === undefined ? undefined : /^(\d+(?:\.\d+)?)(ms|s|m)$|^0$/.exec(minSync);
+  if (minSync !== undefined && !minSyncMatch) throw new Error(`--min-sync-period must be a duration such as 250ms or 1s, not ${JSON.stringify(minSync)}`);
   return {
     cluster,
     dataDir,
@@ -57,5 +66,6 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
     proxyMode,
     clusterCIDR: values.get('cluster-cidr') ?? '10.244.0.0/16',
     sandboxPool: Number(pool),
+    ...(minSyncMatch ? { minSyncPeriodMs: minSyncMatch[1] === undefined ? 0 : Number(minSyncMatch[1]) * { ms: 1, s: 1000, m: 60_000 }[minSyncMatch[2] as 'ms' | 's' | 'm'] } : {}),
   };
 }

@@ -35,12 +35,12 @@ const svc = (name: string, ip: string) => makeService('ns', name, (s) => {
   s.spec.ports = [{ name: 'p', protocol: 'TCP', port: 80 }];
 });
 
-function setup(wall = 1_000_000) {
+function setup(wall = 1_000_000, extra: { burstSyncPeriodMs?: number } = {}) {
   const clock = new FakeClock();
   const backend = new RecordingBackend();
   let now = wall;
   const logs: string[] = [];
-  const proxier = new Proxier({ backend, node: TEST_NODE, clock, wallClock: () => now, minSyncPeriodMs: 10, syncPeriodMs: 30_000, fullSyncPeriodMs: 3_600_000, log: (l) => logs.push(l) });
+  const proxier = new Proxier({ backend, node: TEST_NODE, clock, wallClock: () => now, minSyncPeriodMs: 10, syncPeriodMs: 30_000, fullSyncPeriodMs: 3_600_000, log: (l) => logs.push(l), ...extra });
   return { clock, backend, proxier, logs, setWall: (ms: number) => (now = ms) };
 }
 
@@ -79,7 +79,7 @@ test('a burst of changes within the min sync period coalesces into one partial s
 });
 
 test('after a sync that carried several changes the next waits its duration again; a lone change does not wait', async () => {
-  const { clock, backend, proxier } = setup();
+  const { clock, backend, proxier } = setup(1_000_000, { burstSyncPeriodMs: 0 });
   const first = proxier.setInitialized();
   await clock.advance(0);
   await first;
@@ -118,6 +118,37 @@ test('after a sync that carried several changes the next waits its duration agai
   proxier.onServiceUpdate(null, svc('f', '10.96.0.6'));
   await syncOf();
   assert.equal(backend.syncs.length, 6);
+  proxier.stop();
+});
+
+test('burstSyncPeriodMs: while changes keep coming, at most one sync start per period; a lone change still syncs at once', async () => {
+  const { clock, backend, proxier } = setup(1_000_000, { burstSyncPeriodMs: 200 });
+  const first = proxier.setInitialized();
+  await clock.advance(0);
+  await first;
+  await clock.advance(100);
+  // A lone change on a quiet proxy: synced after the 10 ms min period, not the burst one.
+  proxier.onServiceUpdate(null, svc('a', '10.96.0.1'));
+  await clock.advance(10);
+  assert.equal(backend.syncs.length, 2);
+  await clock.advance(100);
+  // Two changes in one sync (instant): the next sync starts 200 ms after that one started.
+  proxier.onServiceUpdate(null, svc('b', '10.96.0.2'));
+  proxier.onServiceUpdate(null, svc('c', '10.96.0.3'));
+  await clock.advance(0);
+  assert.equal(backend.syncs.length, 3);
+  proxier.onServiceUpdate(null, svc('d', '10.96.0.4'));
+  proxier.onServiceUpdate(null, svc('e', '10.96.0.5'));
+  await clock.advance(199);
+  assert.equal(backend.syncs.length, 3);
+  await clock.advance(1);
+  assert.equal(backend.syncs.length, 4);
+  assert.deepEqual(backend.syncs.at(-1)!.changed, ['ns/d:p/TCP', 'ns/e:p/TCP']);
+  // The burst over (the next change comes alone after the period): no extra wait.
+  await clock.advance(300);
+  proxier.onServiceUpdate(null, svc('f', '10.96.0.6'));
+  await clock.advance(0);
+  assert.equal(backend.syncs.length, 5);
   proxier.stop();
 });
 

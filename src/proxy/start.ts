@@ -38,6 +38,8 @@ export interface NodeProxyOptions {
   /** Address for /metrics and /healthz; default the node's first IP; false: none. */
   serveOn?: string | false;
   minSyncPeriodMs?: number;
+  /** The proxier's `burstSyncPeriodMs` (the agent's `--min-sync-period`). */
+  burstSyncPeriodMs?: number;
 }
 
 export interface NodeProxy {
@@ -90,7 +92,7 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
   };
   const traceFile = process.env.KUBITO_PROXY_TRACE;
   const trace = traceFile ? (p: SyncPhases) => appendFileSync(traceFile, `${JSON.stringify({ at: Date.now(), ...p, backend: 'lastSync' in backend ? backend.lastSync : undefined })}\n`) : undefined;
-  const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, afterSync, trace });
+  const proxier = new Proxier({ backend, node: options.node, clock: options.clock, log, minSyncPeriodMs: options.minSyncPeriodMs, burstSyncPeriodMs: options.burstSyncPeriodMs, afterSync, trace });
   const services = options.informers.informer<ProxyService>(must('', 'v1', 'services'));
   const slices = options.informers.informer<ProxyEndpointSlice>(must('discovery.k8s.io', 'v1', 'endpointslices'));
   services.addHandlers({

@@ -45,7 +45,7 @@ export interface StreamedFull {
 export function streamIptablesFull(state: DesiredState, options: { cache?: IptablesRenderCache; chunkBytes?: number } = {}): StreamedFull {
   const chunkBytes = options.chunkBytes ?? 64 * 1024;
   const mark = masqueradeMark(state);
-  const context = renderContextOf(state);
+  const context = options.cache ? options.cache.context(state) : renderContextOf(state);
   const pieces: PortPieces[] = [];
   let done = false;
   return {
