@@ -1,6 +1,6 @@
 /**
  * @module The DNS server's UDP transport, behind one small interface: Node's dgram
- * (udp-batch.ts) or kubito's batched recvmmsg/sendmmsg module (udp-native.ts, the one piece of
+ * (udp-batch.ts) or kubito's batched recvmmsg/sendmmsg module (udp-native.ts, one of kubito's native parts,
  * C, built by scripts/build-native.js into build/dns-udp.node). `bindUdp` picks native when
  * the module loads and binds, dgram otherwise; KUBITO_DNS_UDP=dgram|native forces one (a
  * forced native that cannot load fails instead of falling back: tests and benches must know).

@@ -1,9 +1,9 @@
 /*
- * kubito's one piece of C: batched UDP for the DNS server (src/dns/udp-native.ts), through
+ * kubito's native batched UDP for the DNS server (src/dns/udp-native.ts), through
  * recvmmsg/sendmmsg on Linux. Node 20's dgram costs one libuv read, one JS callback and one
  * sendto per datagram, more than NSD spends per query in total; this module reads up to
  * BATCH datagrams per system call, calls JS once per batch, and sends the batch's replies with
- * one sendmmsg (see src/dns/README.md, "The one piece of C"). dgram stays the fallback.
+ * one sendmmsg (see src/dns/README.md, "The native UDP transport"). dgram stays the fallback.
  *
  * Built by scripts/build-native.js with the machine's cc against Node's own headers (N-API
  * only: no node-gyp, any Node >= 20 of the same ABI level loads it).
