@@ -8,8 +8,11 @@
  * The pod network exists only inside kubito's node namespace, so haproxy and the direct run work
  * from there (`ip netns exec kubito-<name>-node`), each through its own 127.0.0.1 — the same
  * one-hop loopback forwarding kubito's host listener does in the host namespace.
- * `KUBITO_BENCH_PROXY_MODE` picks the cluster's proxy mode (default userspace); `KUBITO_BENCH_SECONDS`
- * the length of each wrk run (default 3).
+ * `KUBITO_BENCH_PROXY_MODE` picks the cluster's proxy modes, comma-separated, one cluster each in
+ * turn (default `nftables,userspace`: the product's default mode first, where the agent forwards
+ * handed listeners natively, then userspace, where Node does); each row names the mode and the
+ * forwarder the agent's log says serves (e.g. "(nftables, native forwarder)").
+ * `KUBITO_BENCH_SECONDS` the length of each wrk run (default 3).
  *
  * Two things the measurement must not measure instead of forwarding:
  * - Ephemeral ports. All new-connection traffic to the pod leaves the node namespace from one
@@ -39,10 +42,10 @@ import { benchNginxPodCommand, writeBenchNginx } from './nginx-backend.js';
 import { median, report } from './support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MODE = process.env.KUBITO_BENCH_PROXY_MODE ?? 'userspace';
+const MODES = (process.env.KUBITO_BENCH_PROXY_MODE ?? 'nftables,userspace').split(',').map((m) => m.trim()).filter(Boolean);
+/** Bound on one mode's cluster (start, rollout, 18 wrk runs, teardown). */
+const MODE_BUDGET_MS = 115_000;
 const SECONDS = Number(process.env.KUBITO_BENCH_SECONDS ?? 3);
-const NAME = `bhp${process.pid % 100000}`;
-const NETNS = `kubito-${NAME}-node`;
 const HAPROXY_PORT = 18080;
 
 function run(argv: string[]): string {
@@ -71,10 +74,10 @@ function toMs(v: string, unit: string): number {
 }
 
 /** wrk against url (optionally inside the node namespace), keep-alive or a new connection per request. */
-function wrk(url: string, options: { netns?: boolean; close: boolean; pids?: number[] }): WrkResult {
+function wrk(url: string, options: { netns?: string; close: boolean; pids?: number[] }): WrkResult {
   const before = (options.pids ?? []).map(cpuUs);
   const argv = ['wrk', '-t1', '-c8', `-d${SECONDS}s`, '--latency', ...(options.close ? ['-H', 'Connection: close'] : []), url];
-  const out = run(options.netns ? ['ip', 'netns', 'exec', NETNS, ...argv] : argv);
+  const out = run(options.netns ? ['ip', 'netns', 'exec', options.netns, ...argv] : argv);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
   const p99 = /^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(out)!;
   const err = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
@@ -85,24 +88,38 @@ function wrk(url: string, options: { netns?: boolean; close: boolean; pids?: num
   return { rps, p99ms: toMs(p99[1], p99[2]), errors, ...(options.pids ? { cpuUsPerReq: used / requests } : {}) };
 }
 
-async function main(): Promise<void> {
+/** Which TCP forwarder the node agent's log says serves hand-offs. */
+function forwarderFromLog(out: string): string {
+  const m = /TCP hand-offs forwarded by (the native forwarder|Node)/.exec(out);
+  return !m ? 'forwarder not logged' : m[1] === 'Node' ? 'Node forwarder' : 'native forwarder';
+}
+
+/** One cluster in `mode`: its rows, labelled with the mode and the forwarder that serves. */
+async function benchMode(mode: string, index: number): Promise<void> {
+  const NAME = `bhp${process.pid % 10000}${index}`;
+  const NETNS = `kubito-${NAME}-node`;
   const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-hp-'));
   writeBenchNginx(dir);
   const kubeconfig = join(dir, 'kc');
   const kubectl = (args: string[]): string => run(['kubectl', '--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args]);
-  const cluster = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', NAME, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', 'memory', '--proxy-mode', MODE], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const cluster = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', NAME, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', 'memory', '--proxy-mode', mode], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Both streams kept: the agent's "TCP hand-offs forwarded by ..." line names the forwarder.
+  let out = '';
+  cluster.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+    process.stderr.write(c);
   });
   let haproxy: ChildProcess | undefined;
   const deadline = setTimeout(() => {
-    console.error('benchmark took longer than 150 s; stopping');
+    console.error(`benchmark (${mode}) took longer than ${MODE_BUDGET_MS / 1000} s; stopping`);
     haproxy?.kill('SIGKILL');
     cluster.kill('SIGTERM');
     process.exitCode = 1;
-  }, 150_000);
+  }, MODE_BUDGET_MS);
   try {
     await new Promise<void>((res, rej) => {
-      let out = '';
       cluster.stdout!.on('data', (c: Buffer) => {
         out += c.toString();
         if (out.includes('ready in')) res();
@@ -141,6 +158,7 @@ async function main(): Promise<void> {
     // See the module comment: TIME_WAIT ports reusable after 1 s, in kubito's namespace only.
     run(['ip', 'netns', 'exec', NETNS, 'sysctl', '-q', '-w', 'net.ipv4.tcp_tw_reuse=1']);
     const kubitoPids = [cluster.pid!, Number(readFileSync(agentPidFile(join(dir, 'data')), 'utf8'))];
+    const setup = `${mode}, ${forwarderFromLog(out)}`;
 
     for (const close of [false, true]) {
       const label = close ? 'new connection per request' : 'keep-alive';
@@ -148,8 +166,8 @@ async function main(): Promise<void> {
       // (TIME_WAIT), which slow the next run's connects: rotate the order over the rounds, so
       // that each target runs first, second and third once, and take medians.
       const targets = {
-        direct: () => wrk(`http://${podIP}/`, { netns: true, close }),
-        ha: () => wrk(`http://127.0.0.1:${HAPROXY_PORT}/`, { netns: true, close, pids: [haproxy!.pid!] }),
+        direct: () => wrk(`http://${podIP}/`, { netns: NETNS, close }),
+        ha: () => wrk(`http://127.0.0.1:${HAPROXY_PORT}/`, { netns: NETNS, close, pids: [haproxy!.pid!] }),
         kubito: () => wrk(`http://127.0.0.1:${nodePort}/`, { close, pids: kubitoPids }),
       };
       const names = Object.keys(targets) as Array<keyof typeof targets>;
@@ -168,14 +186,14 @@ async function main(): Promise<void> {
       });
       const [direct, ha, kubito] = [med('direct'), med('ha'), med('kubito')];
       const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
-      report({ name: `host NodePort throughput, ${label} (${MODE})`, value: Math.round(kubito.rps), unit: 'req/s', goal: '>= 1.0x haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.rps), ratio: ratio(kubito.rps, ha.rps) });
+      report({ name: `host NodePort throughput, ${label} (${setup})`, value: Math.round(kubito.rps), unit: 'req/s', goal: '>= 1.0x haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.rps), ratio: ratio(kubito.rps, ha.rps) });
       // Lower is better for latency: the ratio is haproxy's over kubito's.
-      report({ name: `host NodePort p99, ${label} (${MODE})`, value: Math.round(kubito.p99ms * 100) / 100, unit: 'ms', goal: '<= haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.p99ms * 100) / 100, ratio: ratio(ha.p99ms, kubito.p99ms) });
+      report({ name: `host NodePort p99, ${label} (${setup})`, value: Math.round(kubito.p99ms * 100) / 100, unit: 'ms', goal: '<= haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.p99ms * 100) / 100, ratio: ratio(ha.p99ms, kubito.p99ms) });
       // Lower is better: the ratio is haproxy's over kubito's.
-      report({ name: `host NodePort forwarding CPU per request, ${label} (${MODE}; control plane + node agent)`, value: Math.round(kubito.cpuUsPerReq! * 10) / 10, unit: 'µs', goal: '<= haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.cpuUsPerReq! * 10) / 10, ratio: ratio(ha.cpuUsPerReq!, kubito.cpuUsPerReq!) });
-      report({ name: `host NodePort throughput vs direct to the pod, ${label} (${MODE})`, value: Math.round(kubito.rps), unit: 'req/s', goal: 'report', baseline: 'direct', baseline_value: Math.round(direct.rps), ratio: ratio(kubito.rps, direct.rps) });
-      report({ name: `haproxy throughput vs direct to the pod, ${label}`, value: Math.round(ha.rps), unit: 'req/s', goal: 'report (about 0.7x keep-alive, 0.4x new connections)', baseline: 'direct', baseline_value: Math.round(direct.rps), ratio: ratio(ha.rps, direct.rps) });
-      report({ name: `host NodePort errors, ${label} (${MODE})`, value: kubito.errors, unit: 'count', goal: '0' });
+      report({ name: `host NodePort forwarding CPU per request, ${label} (${setup}; control plane + node agent)`, value: Math.round(kubito.cpuUsPerReq! * 10) / 10, unit: 'µs', goal: '<= haproxy', baseline: 'haproxy', baseline_value: Math.round(ha.cpuUsPerReq! * 10) / 10, ratio: ratio(ha.cpuUsPerReq!, kubito.cpuUsPerReq!) });
+      report({ name: `host NodePort throughput vs direct to the pod, ${label} (${setup})`, value: Math.round(kubito.rps), unit: 'req/s', goal: 'report', baseline: 'direct', baseline_value: Math.round(direct.rps), ratio: ratio(kubito.rps, direct.rps) });
+      report({ name: `haproxy throughput vs direct to the pod, ${label} (${mode} cluster)`, value: Math.round(ha.rps), unit: 'req/s', goal: 'report (about 0.7x keep-alive, 0.4x new connections)', baseline: 'direct', baseline_value: Math.round(direct.rps), ratio: ratio(ha.rps, direct.rps) });
+      report({ name: `host NodePort errors, ${label} (${setup})`, value: kubito.errors, unit: 'count', goal: '0' });
     }
   } finally {
     clearTimeout(deadline);
@@ -192,6 +210,10 @@ async function main(): Promise<void> {
     await cleanupCluster(NAME, { dataDir: join(dir, 'data') });
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  for (const [i, mode] of MODES.entries()) await benchMode(mode, i);
 }
 
 main().catch((err: unknown) => {

@@ -16,7 +16,7 @@ test('rootlessScript: private /run/netns, the node namespace bound there, the no
     'touch /run/netns/kubito-dev-node',
     'mount --bind /proc/self/ns/net /run/netns/kubito-dev-node',
     "printf '%s' 'link set lo up\nlink add kbr0 address 0a:58:0a:f4:00:01 type bridge\naddr add 10.244.0.1/24 dev kbr0\nlink set kbr0 up\n' | ip -n kubito-dev-node -batch -",
-    'ip netns exec kubito-dev-node sysctl -q -w net.ipv4.ip_forward=1',
+    'ip netns exec kubito-dev-node sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.tcp_timestamps=2',
     'ip netns exec kubito-dev-node sysctl -q -w net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true',
     'exec "$@"',
   ].join('\n'));

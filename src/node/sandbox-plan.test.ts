@@ -34,6 +34,6 @@ test('removal tolerates what is already gone', async () => {
 
 test('the batch inputs and the node namespace, as ip reads them', () => {
   const steps = createNodeSteps({ cluster: 'demo', cidr });
-  assert.deepEqual(steps.map((s) => s.argv.join(' ')), ['ip netns add kubito-demo-node', 'ip -n kubito-demo-node -batch -', 'ip netns exec kubito-demo-node sysctl -q -w net.ipv4.ip_forward=1']);
+  assert.deepEqual(steps.map((s) => s.argv.join(' ')), ['ip netns add kubito-demo-node', 'ip -n kubito-demo-node -batch -', 'ip netns exec kubito-demo-node sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.tcp_timestamps=2']);
   assert.equal(steps[1].input, 'link set lo up\nlink add kbr0 address 0a:58:0a:f4:00:01 type bridge\naddr add 10.244.0.1/24 dev kbr0\nlink set kbr0 up\n');
 });

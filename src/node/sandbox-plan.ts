@@ -100,7 +100,13 @@ export function createNodeSteps(options: { cluster: string; cidr: Cidr }): Step[
         '',
       ].join('\n'),
     },
-    { argv: ['ip', 'netns', 'exec', netns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'] },
+    // tcp_timestamps=2: timestamps on, one clock for every connection the node namespace opens
+    // (no per-connection random offset). Its dials to a NodePort or VIP are masqueraded, and the
+    // NAT gives a connection another source port when a 120 s conntrack TIME_WAIT entry holds
+    // its own; the backend's 60 s TIME_WAIT for that port then holds a timestamp of another
+    // connection's clock, PAWS rejects the SYN half the time and the dial waits a 1 s retransmit
+    // (src/hostports/README.md). Per namespace; pods keep theirs.
+    { argv: ['ip', 'netns', 'exec', netns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.tcp_timestamps=2'] },
   ];
 }
 
