@@ -75,3 +75,42 @@ test('an HTTP/1.0 client gets the stream unframed, ended by the connection closi
   assert.doesNotMatch(head, /chunked/i);
   assert.equal(body, EXPECTED);
 });
+
+test('the same text written to several streams in turn reaches each whole (frames shared)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-server-'));
+  const sinks: { write(chunk: string | Buffer): void; end(): void }[] = [];
+  let opened!: () => void;
+  const bothOpen = new Promise<void>((resolve) => (opened = resolve));
+  const server = await serveUnix(async () => ({
+    kind: 'stream',
+    status: 200,
+    contentType: 'application/json',
+    start(sink) {
+      if (sinks.push(sink) === 2) opened();
+      return () => undefined;
+    },
+  }), join(dir, 'api.sock'));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const read = (): Promise<string> => new Promise((resolve, reject) => {
+    request({ socketPath: join(dir, 'api.sock'), path: '/api/v1/services?watch=true', agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve(Buffer.concat(parts).toString()));
+      res.on('error', reject);
+    }).on('error', reject).end();
+  });
+  const bodies = [read(), read()];
+  await bothOpen;
+  // Each text to both streams in turn; texts of equal length and equal content as separate strings.
+  const texts = ['ab€\n', 'cd€\n', ['c', 'd€\n'].join(''), 'é\n'];
+  for (const text of texts) for (const sink of sinks) sink.write(text);
+  sinks[1].write('only the second\n');
+  sinks[0].write('é\n');
+  for (const sink of sinks) sink.end();
+  const [first, second] = await Promise.all(bodies);
+  assert.equal(first, `${texts.join('')}é\n`);
+  assert.equal(second, `${texts.join('')}only the second\n`);
+});

@@ -101,21 +101,35 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
         res.write(chunk);
         return;
       }
-      const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-      if (length === 0) return;
+      if (chunk.length === 0) return;
       if (!corked) {
         corked = socket;
         socket.cork();
         process.nextTick(uncork);
       }
-      if (typeof chunk === 'string') socket.write(`${length.toString(16)}\r\n${chunk}\r\n`);
-      else socket.write(Buffer.concat([Buffer.from(`${length.toString(16)}\r\n`), chunk, CRLF]));
+      socket.write(typeof chunk === 'string' ? framedText(chunk) : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF]));
     },
     end: () => {
       if (!res.writableEnded) res.end();
     },
   });
   onClose(stop);
+}
+
+/**
+ * The last text chunk framed (size line, UTF-8 bytes, CRLF). A watch event's line is one string
+ * handed to every watcher of the change in turn (watch.ts encodes it once), so its frame is
+ * encoded once and the same bytes written to each socket (a socket never modifies what it
+ * writes), instead of measuring, concatenating and encoding the text once per watcher.
+ */
+let lastFrame: { text: string; frame: Buffer } | undefined;
+
+function framedText(text: string): Buffer {
+  if (lastFrame?.text === text) return lastFrame.frame;
+  const body = Buffer.from(text);
+  const frame = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, CRLF]);
+  lastFrame = { text, frame };
+  return frame;
 }
 
 /** Answers one request; never rejects (ApiHandler.handle has this shape). */

@@ -86,9 +86,26 @@ function kindOf(schema: Schema | undefined, fallback: KubeObject | undefined): G
   return fallback?.apiVersion ? parseGvk(fallback.apiVersion, fallback.kind) : undefined;
 }
 
+/**
+ * Types (with their cache of resolved atoms) per lookup and root definition object. A kind's
+ * writes share one, instead of resolving the same schemas again on every write. Keyed by the
+ * definition object: a lookup that serves a new definition for a name (a CRD's new schema)
+ * hands out a new object, and so gets new Types.
+ */
+const typesByRoot = new WeakMap<SchemaLookup, WeakMap<Schema, Types>>();
+
+function typesFor(lookup: SchemaLookup | undefined, rootDef: Schema | undefined): Types {
+  if (!lookup || !rootDef) return new Types(lookup ?? { definition: () => undefined });
+  let byRoot = typesByRoot.get(lookup);
+  if (!byRoot) typesByRoot.set(lookup, (byRoot = new WeakMap()));
+  let types = byRoot.get(rootDef);
+  if (!types) byRoot.set(rootDef, (types = new Types(lookup)));
+  return types;
+}
+
 function context(opts: FieldManagerOptions, obj: KubeObject | undefined): { ctx: UpdaterContext; gvk: Gvk | undefined } {
-  const types = new Types(opts.schema ?? { definition: () => undefined });
   const rootDef = opts.root !== undefined ? opts.schema?.definition(opts.root) : undefined;
+  const types = typesFor(opts.schema, rootDef);
   const gvk = kindOf(rootDef, obj);
   const reset = opts.resetFields ?? (opts.subresource === undefined ? [['status']] : opts.subresource === 'status' ? [['spec']] : []);
   const ctx: UpdaterContext = {
@@ -126,11 +143,16 @@ function isReset(entries: ManagedFieldsEntry[] | null | undefined): boolean {
 
 /** managedFieldsUpdater + stripMeta for an Update: the writer owns what it changed, merged with what it owned. */
 function recordWriter(ctx: UpdaterContext, write: { live: KubeObject; next: KubeObject; managed: Managed; id: string; now: string }): Managed {
+  const before = write.managed.fields.get(write.id)?.set;
   const { managed, changed } = update(ctx, write);
   const own = changed.difference(STRIPPED);
   if (!own.isEmpty()) {
     const previous = managed.fields.get(write.id)?.set ?? new FieldSet();
-    managed.fields.set(write.id, { set: own.union(previous), apiVersion: ctx.apiVersion, applied: false });
+    let set = own.union(previous);
+    // A writer that changes fields it already owns (a controller's repeated updates) ends up
+    // with the set it had: keep that FieldSet object, whose encoding managed-fields.ts cached.
+    if (before !== undefined && set.equals(before)) set = before;
+    managed.fields.set(write.id, { set, apiVersion: ctx.apiVersion, applied: false });
     managed.times.set(write.id, write.now);
   }
   return capUpdateManagers(managed);

@@ -64,8 +64,15 @@ function shapeAt(types: Types, value: Json, ref: TypeRef): Json {
   if (!isMapValue(value) || !atom.map || atom.map.atomic) return value;
   const out: Record<string, Json> = { ...value };
   for (const name of definitionNames(types, ref)) {
-    for (const [k, zero] of Object.entries(ZERO_SHAPES[name] ?? {})) if (!Object.hasOwn(out, k)) out[k] = structuredClone(zero);
+    for (const [k, zero] of Object.entries(ZERO_SHAPES[name] ?? {})) if (!Object.hasOwn(out, k)) out[k] = zeroCopy(zero);
   }
   for (const [k, v] of Object.entries(out)) out[k] = shapeAt(types, v, types.fieldType(atom.map, k) ?? 'deduced');
   return out;
+}
+
+/** A fresh copy of a zero value: they are `{}` and null, which need no structuredClone (~1 µs each). */
+function zeroCopy(zero: Json): Json {
+  if (zero === null) return null;
+  if (isMapValue(zero) && Object.keys(zero).length === 0) return {};
+  return structuredClone(zero);
 }

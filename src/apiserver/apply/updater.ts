@@ -67,6 +67,31 @@ function withoutUnchanged(ctx: UpdaterContext, live: Json, next: Json): [Json, J
     delete l[k];
     delete r[k];
   }
+  // metadata (a struct, never reset) changes by a field or two (a label, an annotation): its
+  // equal fields are left out too, by the same argument, so that the walk skips the others.
+  const lm = (l ?? live).metadata;
+  const rm = (r ?? next).metadata;
+  if (isMapValue(lm) && isMapValue(rm)) {
+    const [lmOut, rmOut] = withoutEqual(lm, rm);
+    if (lmOut !== lm) {
+      l = { ...(l ?? live), metadata: lmOut };
+      r = { ...(r ?? next), metadata: rmOut };
+    }
+  }
+  return [l ?? live, r ?? next];
+}
+
+/** Shallow copies of two maps without the keys both have with equal values; the maps themselves when there are none. */
+function withoutEqual(live: Record<string, Json>, next: Record<string, Json>): [Record<string, Json>, Record<string, Json>] {
+  let l: Record<string, Json> | undefined;
+  let r: Record<string, Json> | undefined;
+  for (const k of Object.keys(live)) {
+    if (!Object.hasOwn(next, k) || !jsonEqual(live[k], next[k])) continue;
+    l ??= { ...live };
+    r ??= { ...next };
+    delete l[k];
+    delete r[k];
+  }
   return [l ?? live, r ?? next];
 }
 
