@@ -166,3 +166,43 @@ test('pods adopting in the same turn share one mount process', async () => {
     s.cleanup();
   }
 });
+
+/** Waits (turns of the loop, bounded) until `cond` holds; real file I/O runs meanwhile. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !cond(); i++) await new Promise<void>((r) => setImmediate(r));
+  assert.ok(cond(), 'condition not reached');
+}
+
+test('adopts asked while a batch mounts start their own batch (up to 3 at once), not after it', async () => {
+  const s = setUp({ size: 5, made: ['1', '2', '3', '4', '5'].map((i) => `ok 0000000${i}\n`).join('') });
+  // Every mount is held until released: what runs at once is what was started.
+  const held: Array<() => void> = [];
+  const run = s.runner.run.bind(s.runner);
+  s.runner.run = async (argv, options) => {
+    if (argv[1] === 'mount') await new Promise<void>((r) => held.push(r));
+    return run(argv, options);
+  };
+  try {
+    s.pool.start();
+    await s.clock.advance(100);
+    await settle();
+    assert.equal(s.pool.size, 5);
+    const named: Array<Promise<string | undefined>> = [];
+    for (let i = 0; i < 5; i++) {
+      named.push(s.pool.adopt(s.pool.take()!, { netns: `kubito-demo-p0000000${i}`, owner: `uid-${i}` }));
+      // Each turn's adopts are one batch; its mount point files are real files (thread pool).
+      if (i < 3) await until(() => held.length === i + 1);
+      else await settle();
+    }
+    assert.equal(held.length, 3, 'three batches mount at once; the rest wait');
+    held.shift()!();
+    assert.equal(await named[0], undefined);
+    await until(() => held.length === 3);
+    for (const release of held.splice(0)) release();
+    assert.deepEqual(await Promise.all(named), [undefined, undefined, undefined, undefined, undefined]);
+    assert.equal(s.runner.lines().filter((l) => l.startsWith('busybox mount -a')).length, 4, 'the two waiting went as one batch once one ended');
+  } finally {
+    await s.pool.close();
+    s.cleanup();
+  }
+});
