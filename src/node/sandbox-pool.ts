@@ -29,9 +29,6 @@ import { poolHostVeth, poolNetns } from './names.js';
 import type { Runner } from './runner.js';
 import { nodeSideLines } from './sandbox-plan.js';
 
-/** Adopt batches (one `mount -a` each) running at once. */
-const ADOPT_BATCHES = 3;
-
 /** An idle sandbox of the pool. */
 export interface PoolEntry {
   id: string;
@@ -124,8 +121,7 @@ export class SandboxPool {
   #forgetting: Promise<void> | undefined;
   #retryMs = 0;
   #adopting: Array<{ entry: PoolEntry; netns: string; resolve: (bound: string | undefined) => void }> = [];
-  #adoptScheduled = false;
-  #adoptBatchesRunning = 0;
+  #adoptRunning = false;
   #adoptBatches = 0;
 
   constructor(options: SandboxPoolOptions) {
@@ -162,34 +158,19 @@ export class SandboxPool {
     this.#o.ipam.transfer(poolOwner(entry.id), options.owner);
     return new Promise((resolve) => {
       this.#adopting.push({ entry, netns: options.netns, resolve });
-      this.#scheduleAdopts();
+      if (!this.#adoptRunning) {
+        this.#adoptRunning = true;
+        setImmediate(() => void this.#drainAdopts());
+      }
     });
   }
 
-  /**
-   * The adopts asked for in this turn go as one batch at the next; up to ADOPT_BATCHES batches
-   * run at once (one at a time, a pod of a burst waited for the batch before its own: 100-200 ms
-   * between its program running and its Running status); more wait for one to end.
-   */
-  #scheduleAdopts(): void {
-    if (this.#adoptScheduled || this.#adoptBatchesRunning >= ADOPT_BATCHES || !this.#adopting.length) return;
-    this.#adoptScheduled = true;
-    setImmediate(() => {
-      this.#adoptScheduled = false;
-      if (this.#adoptBatchesRunning >= ADOPT_BATCHES || !this.#adopting.length) return;
-      this.#adoptBatchesRunning++;
-      void this.#adoptBatch(this.#adopting.splice(0)).finally(() => {
-        this.#adoptBatchesRunning--;
-        this.#scheduleAdopts();
-      });
-    });
-  }
-
-  /** One batch of adopts: one `mount -a` for all of them, each checked after. */
-  async #adoptBatch(batch: Array<{ entry: PoolEntry; netns: string; resolve: (bound: string | undefined) => void }>): Promise<void> {
+  /** The adopts asked for meanwhile: one `mount -a` for all of them, each checked after. */
+  async #drainAdopts(): Promise<void> {
     const dir = this.#o.netnsDir ?? '/run/netns';
     const isBound = this.#o.isBound ?? sameFile;
-    {
+    while (this.#adopting.length) {
+      const batch = this.#adopting.splice(0);
       const fail = (a: (typeof batch)[number], err: unknown): void => a.resolve(err instanceof Error ? err.message : String(err));
       // The mount points; an existing name is refused (a stale one is reaped at start).
       const made = await Promise.allSettled(batch.map((a) => writeFile(`${dir}/${a.netns}`, '', { flag: 'wx' })));
@@ -198,7 +179,7 @@ export class SandboxPool {
         if (r.status === 'rejected') fail(a, r.reason);
         return r.status === 'fulfilled';
       });
-      if (!ready.length) return;
+      if (!ready.length) continue;
       const fstab = join(this.#o.scratchDir ?? tmpdir(), `kubito-pool-adopt-${process.pid}-${++this.#adoptBatches}.fstab`);
       let said = '';
       try {
@@ -219,6 +200,7 @@ export class SandboxPool {
         }
       });
     }
+    this.#adoptRunning = false;
   }
 
   /** Stops refilling; removes the idle sandboxes and frees their addresses. */
