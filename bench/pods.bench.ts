@@ -113,7 +113,26 @@ function addAgentPhases(phases: Map<string, number[]>, file: string, burst: { st
     if (!first.get(phase)!.has(pod)) first.get(phase)!.set(pod, Number(at) - burst.start);
   }
   for (const [phase, byPod] of first) phases.set(`agent: ${phase}`, [...byPod.values()]);
+  // Per pod, the agent's own stretches (less hostage to when the API delivered the pod).
+  const spans: Array<[string, string, string]> = [
+    ['seen -> slot', 'seen', 'slot'],
+    ['slot -> spawned', 'slot', 'spawned'],
+    ['spawned -> program', 'spawned', 'program'],
+    ['program -> patch', 'program', 'patch-Running'],
+    ['patch -> patched', 'patch-Running', 'patched-Running'],
+    ['seen -> patch', 'seen', 'patch-Running'],
+  ];
+  for (const [label, from, to] of spans) {
+    const a = first.get(from);
+    const b = first.get(to);
+    if (!a || !b) continue;
+    const deltas = [...a].filter(([pod]) => b.has(pod)).map(([pod, t]) => b.get(pod)! - t);
+    if (deltas.length) spanTable.set(label, deltas);
+  }
 }
+
+/** Per-pod spans of the agent's phases (ms), filled by addAgentPhases. */
+const spanTable = new Map<string, number[]>();
 
 /** Per phase, ms from the burst's start: p50 rows, and a table of p50/p90/p99 on stderr. */
 function reportPhases(phases: Map<string, number[]>): void {
@@ -122,6 +141,11 @@ function reportPhases(phases: Map<string, number[]>): void {
   for (const [phase, values] of order) {
     console.error(`  ${phase.padEnd(28)} ${[0, 50, 90, 99].map((p) => String(Math.round(percentile(values, p))).padStart(5)).join(' /')}  (${values.length})`);
     report({ name: `pod burst of ${BURST}, start -> ${phase}, p50`, value: Math.round(percentile(values, 50)), unit: 'ms', goal: '' });
+  }
+  console.error(`agent spans per pod, ms (p50 / p90 / max):`);
+  for (const [label, values] of spanTable) {
+    console.error(`  ${label.padEnd(28)} ${[50, 90, 100].map((p) => String(Math.round(percentile(values, p))).padStart(5)).join(' /')}`);
+    report({ name: `pod burst of ${BURST}, agent span ${label} per pod, p50`, value: Math.round(percentile(values, 50)), unit: 'ms', goal: '' });
   }
 }
 

@@ -5,13 +5,13 @@
  * Decisions about *when* to start or restart belong to the pod worker.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { closeSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
 import { ContainerProcess, execArgv, makeFifos, exitCodeOf, resizeTerminal, type ContainerMount } from './container-process.js';
-import { CriLogWriter, type LogStream } from './cri-log.js';
+import { CriLogWriter, openLogFile, type LogStream } from './cri-log.js';
 import { isExecutable } from './host-tools.js';
 import { startErrorOf, terminationMessage } from './container-checks.js';
 import { ImagePullError, imageArgv, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
@@ -140,8 +140,16 @@ export class Container {
     await mkdir(dirname(logPath), { recursive: true });
     const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
     ctx.trace?.mark(pod, 'start-env');
-    if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
-    else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
+    // The log file opens in the thread pool while the FIFOs are made.
+    const opening = openLogFile(logPath);
+    try {
+      if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
+      else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
+    } catch (err) {
+      opening.then((fd) => closeSync(fd), () => undefined);
+      throw err;
+    }
+    const logFd = await opening;
     ctx.trace?.mark(pod, 'start-fifos');
     const run: Run = {
       index,
@@ -164,13 +172,13 @@ export class Container {
     const startError = startErrorOf(argv, processEnv.PATH, workingDir);
     if (startError) {
       for (const f of [fifos.stdout, fifos.stderr]) rmSync(f, { force: true });
-      const writer = new CriLogWriter(logPath);
+      const writer = new CriLogWriter(logPath, { fd: logFd });
       writer.close();
       this.#finish(run, { exitCode: 128, reason: 'StartError', message: startError });
       ctx.events.event(pod, 'Warning', 'Failed', `Error: ${startError}`);
       return;
     }
-    const writer = new CriLogWriter(logPath);
+    const writer = new CriLogWriter(logPath, { fd: logFd });
     const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, { bin: ctx.bin, starter: ctx.starter });
     run.process = proc;
     const deliver = (stream: LogStream) => (chunk: Buffer) => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CriLogWriter, parseCriLine, parseTimeNanos, rfc3339Nano } from './cri-log.js';
+import { CriLogWriter, openLogFile, parseCriLine, parseTimeNanos, rfc3339Nano } from './cri-log.js';
 
 test('RFC3339Nano drops trailing zeros, as Go does', () => {
   assert.equal(rfc3339Nano(1_700_000_000_123_456_789n), '2023-11-14T22:13:20.123456789Z');
@@ -35,6 +35,23 @@ test('the writer: one F record per line, P for over-long pieces, the rest at clo
     assert.equal(rec.stream, 'stdout');
     assert.equal(rec.message.toString(), '0123456789');
     assert.equal(parseCriLine(Buffer.from('garbage')), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('openLogFile opens for appending (created if missing) a descriptor the writer then owns', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-cri-'));
+  try {
+    const path = join(dir, '1.log');
+    const first = new CriLogWriter(path, { fd: await openLogFile(path), clock: () => 1_700_000_000_000_000_000n });
+    first.write('stdout', Buffer.from('one\n'));
+    first.close();
+    const second = new CriLogWriter(path, { fd: await openLogFile(path), clock: () => 1_700_000_000_000_000_000n });
+    second.write('stderr', Buffer.from('two\n'));
+    second.close();
+    assert.equal(readFileSync(path, 'utf8'), '2023-11-14T22:13:20Z stdout F one\n2023-11-14T22:13:20Z stderr F two\n');
+    await assert.rejects(openLogFile(join(dir, 'missing', 'x.log')), /ENOENT/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

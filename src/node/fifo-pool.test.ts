@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from './host-tools.js';
@@ -19,7 +19,10 @@ test('FIFOs come from the pool by rename; one mkfifo makes a batch; it refills w
     await pool.make(out);
     for (const p of out) assert.ok(lstatSync(p).isFIFO());
     assert.equal(pool.size, 2);
+    // What is at a path is replaced (a restarted run's leftover file).
+    writeFileSync(join(dir, 'b.stdout'), 'old');
     await pool.make([join(dir, 'b.stdout'), join(dir, 'b.stderr')]);
+    assert.ok(lstatSync(join(dir, 'b.stdout')).isFIFO());
     await pool.fill();
     assert.equal(pool.size, 4, 'refilled after running low');
     // Empty pool (or none made yet): made directly.

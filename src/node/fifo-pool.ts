@@ -58,7 +58,8 @@ export class FifoPool implements FifoMaker {
   }
 
   async make(paths: string[]): Promise<void> {
-    await Promise.all(paths.map((p) => rm(p, { force: true })));
+    // rename(2) replaces what is at the path (not a directory): only the paths mkfifo makes
+    // need clearing first (an lstat and an unlink each, off the loop, were half this call's cost).
     const rest: string[] = [];
     for (const path of paths) {
       const fifo = this.#ready.shift();
@@ -74,6 +75,8 @@ export class FifoPool implements FifoMaker {
       }
     }
     if (this.#ready.length < this.#batch / 2) void this.fill();
-    if (rest.length) await this.#runner.run([this.#mkfifo, '-m', '600', ...rest]);
+    if (!rest.length) return;
+    await Promise.all(rest.map((p) => rm(p, { force: true })));
+    await this.#runner.run([this.#mkfifo, '-m', '600', ...rest]);
   }
 }

@@ -32,6 +32,10 @@ test('the native argv: everything the shell script did, pod-dir paths relative, 
     '--stdout', 'c/0.log.stdout', '--stderr', 'c/0.log.stderr', '--cwd', '/',
     '--env', 'PATH=/bin', '--env', 'A=x y', '--', 'sh', '-c', "echo 'hi'",
   ]);
+  // Paths the prefix test cannot vouch for go through path.relative: `..` segments, a sibling
+  // directory sharing the prefix, the directory itself.
+  const odd = nativeLaunchArgv({ ...spec, baseDir: '/d/', fifos: { stdout: '/d/x/../c/0.log.stdout', stderr: '/dd/0.log.stderr' }, mounts: [{ source: '/d', target: '/m' }] }, { launcher: 'L', script: 'S' });
+  assert.deepEqual(odd.slice(odd.indexOf('--bind'), odd.indexOf('--cwd')), ['--bind', '/d', '/m', '--stdout', 'c/0.log.stdout', '--stderr', '/dd/0.log.stderr']);
   const tty = nativeLaunchArgv({ ...spec, tty: true }, { launcher: 'L', script: '/usr/bin/script' });
   assert.deepEqual(tty.slice(tty.indexOf('--')), ['--', '/usr/bin/script', '-q', '-e', '-f', '-c', `exec sh -c 'echo '\\''hi'\\'''`, '/dev/null']);
 });

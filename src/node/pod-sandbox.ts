@@ -106,12 +106,13 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
   for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
-  // The files are written while `ip` sets up the network.
+  // The files are written while `ip` sets up the network; at once on the tmpfs scratch dir
+  // (runnerDir(): /dev/shm where writable), where a synchronous write is cheaper than a promise's.
   const files = writePodFiles(ctx.scratchDir ? join(ctx.scratchDir, pod.metadata.uid) : dir, {
     hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
     hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
     resolvConf: renderResolvConf(dns.config),
-  });
+  }, { sync: ctx.scratchDir?.startsWith('/dev/shm/') ?? false });
   files.catch(() => undefined);
   await network;
   const etc = await files;

@@ -21,3 +21,19 @@ test('writePodFiles: the /etc files, and an fstab binding each over the /etc fil
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('writePodFiles with sync writes the same files before it returns', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-podfiles-'));
+  try {
+    const files = { hosts: '10.244.0.9 web\n', resolvConf: 'nameserver 10.96.0.10\n', hostname: 'web' };
+    const pending = writePodFiles(join(dir, 'sync'), files, { sync: true });
+    assert.equal(readFileSync(join(dir, 'sync', 'etc', 'hosts'), 'utf8'), '10.244.0.9 web\n', 'written before the promise settles');
+    const paths = await pending;
+    const viaPromises = await writePodFiles(join(dir, 'async'), files);
+    for (const key of ['hosts', 'resolvConf', 'hostname', 'fstab'] as const) {
+      assert.equal(readFileSync(paths[key], 'utf8'), readFileSync(viaPromises[key], 'utf8').replaceAll(join(dir, 'async'), join(dir, 'sync')));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

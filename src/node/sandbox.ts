@@ -3,7 +3,7 @@
  * the pod's files (hosts, resolv.conf) under its directory. Creation is all-or-nothing: a failed
  * step removes what the earlier ones made.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runner } from './runner.js';
@@ -40,13 +40,24 @@ export interface PodFiles {
   fstab: string;
 }
 
-/** Writes them off the agent's event loop (a burst of pods writes many files on a slow disk). */
-export async function writePodFiles(dir: string, files: { hosts: string; resolvConf: string; hostname: string }): Promise<PodFiles> {
+/**
+ * Writes them off the agent's event loop (a burst of pods writes many files on a slow disk), or,
+ * with `sync` (a tmpfs directory: the agent's scratch dir), at once: there each file is a few
+ * microseconds of kernel work, where a promise write is four thread-pool round trips and a
+ * FileHandle (a burst of 50 spent ~35 ms of the loop on them).
+ */
+export async function writePodFiles(dir: string, files: { hosts: string; resolvConf: string; hostname: string }, options: { sync?: boolean } = {}): Promise<PodFiles> {
   const etc = join(dir, 'etc');
-  await mkdir(etc, { recursive: true });
   const paths = { hosts: join(etc, 'hosts'), resolvConf: join(etc, 'resolv.conf'), hostname: join(etc, 'hostname'), fstab: join(etc, 'fstab') };
   const binds = ([[paths.hosts, '/etc/hosts'], [paths.resolvConf, '/etc/resolv.conf'], [paths.hostname, '/etc/hostname']] as const).filter(([, target]) => existsSync(target));
   const fstab = binds.map(([source, target]) => `${bindLine(source, target)}\n`).join('');
-  await Promise.all([writeFile(paths.hosts, files.hosts), writeFile(paths.resolvConf, files.resolvConf), writeFile(paths.hostname, `${files.hostname}\n`), writeFile(paths.fstab, fstab)]);
+  const contents: Array<[string, string]> = [[paths.hosts, files.hosts], [paths.resolvConf, files.resolvConf], [paths.hostname, `${files.hostname}\n`], [paths.fstab, fstab]];
+  if (options.sync) {
+    mkdirSync(etc, { recursive: true });
+    for (const [path, text] of contents) writeFileSync(path, text);
+    return paths;
+  }
+  await mkdir(etc, { recursive: true });
+  await Promise.all(contents.map(([path, text]) => writeFile(path, text)));
   return paths;
 }
