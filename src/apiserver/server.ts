@@ -107,7 +107,7 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
         socket.cork();
         process.nextTick(uncork);
       }
-      socket.write(typeof chunk === 'string' ? framedText(chunk) : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF]));
+      socket.write(typeof chunk === 'string' ? framedText(chunk) : framed(chunk));
     },
     end: () => {
       if (!res.writableEnded) res.end();
@@ -126,10 +126,14 @@ let lastFrame: { text: string; frame: Buffer } | undefined;
 
 function framedText(text: string): Buffer {
   if (lastFrame?.text === text) return lastFrame.frame;
-  const body = Buffer.from(text);
-  const frame = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, CRLF]);
+  const frame = framed(Buffer.from(text));
   lastFrame = { text, frame };
   return frame;
+}
+
+/** One chunk of chunked transfer encoding: its size in hex, CRLF, the bytes, CRLF. */
+function framed(body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, CRLF]);
 }
 
 /** Answers one request; never rejects (ApiHandler.handle has this shape). */

@@ -47,7 +47,7 @@ interface Held {
 }
 
 /** The native module to serve TCP hand-offs with, or undefined (the JS path); logs the choice. */
-function pickForwarder(o: HandedListenersOptions, log: (line: string) => void): NativeForwarderModule | undefined {
+function pickForwarder(o: HandedListenersOptions, io: 'splice' | 'copy', log: (line: string) => void): NativeForwarderModule | undefined {
   const choice = o.forwarder ?? forwarderChoiceFromEnv();
   if (o.dialTcp) {
     log('TCP hand-offs forwarded by Node (userspace proxy mode: endpoint connections from the proxy)');
@@ -62,7 +62,7 @@ function pickForwarder(o: HandedListenersOptions, log: (line: string) => void): 
     log(`TCP hand-offs forwarded by Node: native forwarder unavailable (${mod.message})${choice === 'native' ? ' although KUBITO_HOSTPORTS_FORWARDER=native' : ''}`);
     return undefined;
   }
-  log(`TCP hand-offs forwarded by the native forwarder (${process.env.KUBITO_HOSTPORTS_IO === 'splice' ? 'splice' : 'recv/send'}, own thread)`);
+  log(`TCP hand-offs forwarded by the native forwarder (${io === 'splice' ? 'splice' : 'recv/send'}, own thread)`);
   return mod;
 }
 
@@ -194,8 +194,8 @@ export function serveHandedListeners(channel: ParentChannel, o: HandedListenersO
   const log = o.log ?? ((line: string) => process.stderr.write(`hostports: ${line}\n`));
   const held = new Map<number, Held>();
   const heldUdp = new Map<number, HeldUdp>();
-  const native = pickForwarder(o, log);
   const nativeIO = process.env.KUBITO_HOSTPORTS_IO === 'splice' ? 'splice' : 'copy';
+  const native = pickForwarder(o, nativeIO, log);
   const reply = (m: HandoffMessage): void => {
     try {
       channel.send?.(m);

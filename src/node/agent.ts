@@ -77,7 +77,7 @@ export interface AgentOptions {
   proxyMode?: 'nftables' | 'iptables' | 'userspace';
   clusterCIDR?: string;
   /** The proxy's burst sync period (`--min-sync-period`); undefined: its default. */
-  minSyncPeriodMs?: number;
+  burstSyncPeriodMs?: number;
   /** Starts containers' launchers (the command helper); default: the agent spawns them. */
   starter?: ProcessStarter;
   /** Where the pods' generated /etc files go (tmpfs, the agent's lifetime); default the pod dirs. */
@@ -261,7 +261,7 @@ export class NodeAgent {
     this.#informers.start();
     await this.#informers.waitForSync();
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().map((p) => p.metadata.uid)));
-    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.minSyncPeriodMs });
+    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).
     const backend = this.#proxy.backend;

@@ -11,9 +11,9 @@ test('flags and their defaults', () => {
   assert.deepEqual(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--cluster-dns=', '--node-name', 'n1']).clusterDNS, []);
   assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--sandbox-pool=0']).sandboxPool, 0);
   assert.throws(() => parseAgentFlags(['--cluster=a', '--data-dir=/d', '--sandbox-pool=-1']), /--sandbox-pool must be/);
-  assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--min-sync-period=250ms']).minSyncPeriodMs, 250);
-  assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--min-sync-period', '1.5s']).minSyncPeriodMs, 1500);
-  assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--min-sync-period=0']).minSyncPeriodMs, 0);
+  assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--min-sync-period=250ms']).burstSyncPeriodMs, 250);
+  assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--min-sync-period', '1.5s']).burstSyncPeriodMs, 1500);
+  assert.equal(parseAgentFlags(['--cluster=a', '--data-dir=/d', '--min-sync-period=0']).burstSyncPeriodMs, 0);
   assert.throws(() => parseAgentFlags(['--cluster=a', '--data-dir=/d', '--min-sync-period=250']), /--min-sync-period must be a duration/);
   assert.throws(() => parseAgentFlags(['--data-dir=/d']), /--cluster is required/);
   assert.throws(() => parseAgentFlags(['--cluster=a', '--data-dir=/d', '--bogus=1']), /unknown argument "--bogus=1"/);

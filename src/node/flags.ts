@@ -19,7 +19,7 @@ export interface AgentFlags {
    * coming, the proxy starts at most one rules sync per period; a lone change syncs at once.
    * Undefined: the proxy's default.
    */
-  minSyncPeriodMs?: number;
+  burstSyncPeriodMs?: number;
   /** Network sandboxes kept made ahead for pods to take (`--sandbox-pool`; 0: none). */
   sandboxPool: number;
 }
@@ -66,6 +66,6 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
     proxyMode,
     clusterCIDR: values.get('cluster-cidr') ?? '10.244.0.0/16',
     sandboxPool: Number(pool),
-    ...(minSyncMatch ? { minSyncPeriodMs: minSyncMatch[1] === undefined ? 0 : Number(minSyncMatch[1]) * { ms: 1, s: 1000, m: 60_000 }[minSyncMatch[2] as 'ms' | 's' | 'm'] } : {}),
+    ...(minSyncMatch ? { burstSyncPeriodMs: minSyncMatch[1] === undefined ? 0 : Number(minSyncMatch[1]) * { ms: 1, s: 1000, m: 60_000 }[minSyncMatch[2] as 'ms' | 's' | 'm'] } : {}),
   };
 }
