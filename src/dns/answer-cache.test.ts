@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fixtureIndex, FIXTURE_CONFIG, makeService } from './fixtures.js';
-import { probeQuery } from './answer-cache.js';
+import { AnswerCache, probeQuery, type EntryStats } from './answer-cache.js';
 import { DnsServer } from './server.js';
 import { CLASS_IN, parseMessage, serializeMessage, TYPE, type Message } from './wire.js';
 import { testdataPath } from '../testing/golden.js';
@@ -137,4 +137,32 @@ test('a second spelling makes the entry patchable: a third spelling is a hit; SR
   const srv = server.stats().cacheEntries;
   ask('_http._TCP.nginx.default.svc.cluster.local.', TYPE.SRV);
   assert.equal(server.stats().cacheEntries, srv + 1, 'SRV targets depend on case: one entry per spelling');
+});
+
+test('two generations: a working set just over the limit keeps hitting; an old hit moves forward', () => {
+  const max = 100;
+  const cache = new AnswerCache(max);
+  const stats: EntryStats = { type: 'A', rcode: 'NOERROR', negative: false };
+  const names = Array.from({ length: max + 9 }, (_, i) => `n${i}.default.svc.cluster.local`);
+  const keyed = names.map((n) => {
+    const q = query(n, TYPE.A);
+    return { q, key: probeQuery(q, false)! };
+  });
+  // The reply echoes the question (the cache checks it); flags and counts do not matter here.
+  const replyTo = (q: Buffer) => Buffer.concat([q, Buffer.from([1, 2, 3, 4])]);
+  for (const { q, key } of keyed) if (!cache.get(q, key)) cache.set(q, key, { reply: replyTo(q), patchable: false, stats });
+  let hits = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const { q, key } of keyed) {
+      if (cache.get(q, key)) hits++;
+      else cache.set(q, key, { reply: replyTo(q), patchable: false, stats });
+    }
+  }
+  // A cache that started over when full hit nothing on this cyclic scan of 109 names; with two
+  // generations only those dropped with an old generation before their turn miss (8 a round).
+  assert.ok(hits >= 0.9 * 3 * keyed.length, `${hits} hits of ${3 * keyed.length}`);
+  assert.ok(cache.size <= 2 * max, `size ${cache.size}`);
+  cache.clear();
+  assert.equal(cache.size, 0);
+  assert.equal(cache.get(keyed[0].q, keyed[0].key), undefined);
 });

@@ -149,10 +149,19 @@ export function provesPatchable(low: Buffer, up: Buffer, key: QueryKey): boolean
 /** Replies are copied into chunks of this size, back to back (see `#keep`). */
 const CHUNK = 64 * 1024;
 
+/**
+ * Two generations of at most `maxEntries` each. Entries go into the current one; when it is
+ * full it becomes the old one (the previous old one is dropped) and a new current one starts;
+ * a hit in the old one is copied into the current one. So a working set up to `maxEntries`
+ * stays cached however long the traffic runs, where a single table that starts over when full
+ * drops it all at once (at 10,903 names on a 10,000 limit that had meant no hits at all).
+ */
 export class AnswerCache {
   readonly #max: number;
-  #buckets = new Map<number, Entry>();
-  #size = 0;
+  #cur = new Map<number, Entry>();
+  #curSize = 0;
+  #old = new Map<number, Entry>();
+  #oldSize = 0;
   #chunk: Buffer | undefined;
   #used = 0;
 
@@ -160,14 +169,17 @@ export class AnswerCache {
     this.#max = maxEntries;
   }
 
+  /** Entries held (one promoted from the old generation counts twice until that goes). */
   get size(): number {
-    return this.#size;
+    return this.#curSize + this.#oldSize;
   }
 
   clear(): void {
-    if (this.#size === 0) return;
-    this.#buckets = new Map();
-    this.#size = 0;
+    if (this.size === 0) return;
+    this.#cur = new Map();
+    this.#curSize = 0;
+    this.#old = new Map();
+    this.#oldSize = 0;
     this.#chunk = undefined;
   }
 
@@ -189,35 +201,52 @@ export class AnswerCache {
   }
 
   get(buf: Buffer, key: QueryKey): Entry | undefined {
-    for (let e = this.#buckets.get(key.hash); e; e = e.next) if (sameQuestion(e, buf, key)) return e;
+    for (let e = this.#cur.get(key.hash); e; e = e.next) if (sameQuestion(e, buf, key)) return e;
+    for (let e = this.#old.get(key.hash); e; e = e.next) {
+      if (!sameQuestion(e, buf, key)) continue;
+      // The reply's bytes are shared, not copied: they stay alive while either entry does.
+      this.#insert(key.hash, { ...e, next: undefined });
+      return e;
+    }
     return undefined;
   }
 
   /** True when an entry holds this question in another spelling (after `get` missed). */
   otherSpelling(buf: Buffer, key: QueryKey): boolean {
-    for (let e = this.#buckets.get(key.hash); e; e = e.next) {
-      if (e.meta !== key.meta || e.limit !== key.limit || e.qlen !== key.qend - 12) continue;
-      let same = true;
-      for (let i = 12; i < key.qend && same; i++) same = lower(e.reply[i]) === lower(buf[i]);
-      if (same) return true;
-    }
-    return false;
+    return spelledOtherwise(this.#cur.get(key.hash), buf, key) || spelledOtherwise(this.#old.get(key.hash), buf, key);
   }
 
   /**
    * Stores `reply` for the query `buf` (`patchable` as proven by the caller; the reply's
-   * question must be the query's, letter case aside when patchable). When full, the
-   * cache starts over (answers are cheap to remake; the cache is a hot set, not an archive).
+   * question must be the query's, letter case aside when patchable).
    */
   set(buf: Buffer, key: QueryKey, o: { reply: Buffer; patchable: boolean; stats: EntryStats }): void {
     const entry0 = { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: o.reply, patchable: o.patchable } as Entry;
     if (o.reply.length < key.qend || !sameQuestion(entry0, buf, key)) return; // not an echo of the question
-    if (this.#size >= this.#max) this.clear();
-    const head = this.#buckets.get(key.hash);
-    const entry: Entry = { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: this.#keep(o.reply), patchable: o.patchable, stats: o.stats, next: head };
-    this.#buckets.set(key.hash, entry);
-    this.#size++;
+    this.#insert(key.hash, { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: this.#keep(o.reply), patchable: o.patchable, stats: o.stats, next: undefined });
   }
+
+  #insert(hash: number, entry: Entry): void {
+    if (this.#curSize >= this.#max) {
+      this.#old = this.#cur;
+      this.#oldSize = this.#curSize;
+      this.#cur = new Map();
+      this.#curSize = 0;
+    }
+    entry.next = this.#cur.get(hash);
+    this.#cur.set(hash, entry);
+    this.#curSize++;
+  }
+}
+
+function spelledOtherwise(first: Entry | undefined, buf: Buffer, key: QueryKey): boolean {
+  for (let e = first; e; e = e.next) {
+    if (e.meta !== key.meta || e.limit !== key.limit || e.qlen !== key.qend - 12) continue;
+    let same = true;
+    for (let i = 12; i < key.qend && same; i++) same = lower(e.reply[i]) === lower(buf[i]);
+    if (same) return true;
+  }
+  return false;
 }
 
 /**
