@@ -29,6 +29,8 @@ import { serviceEnvMap } from './service-env.js';
 /** What the pod's sandbox gives its containers. */
 export interface SandboxInfo {
   netns: string;
+  /** A pool sandbox the native launcher enters and names `netns` (LaunchSpec.adoptNetns). */
+  adoptNetns?: string;
   podIP: string;
   hostname: string;
   /** The /etc files; `fstab` binds them all at once (sandbox.ts writePodFiles). */
@@ -179,7 +181,7 @@ export class Container {
       return;
     }
     const writer = new CriLogWriter(logPath, { fd: logFd });
-    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, { bin: ctx.bin, starter: ctx.starter });
+    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, adoptNetns: sandbox.adoptNetns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, { bin: ctx.bin, starter: ctx.starter });
     run.process = proc;
     const deliver = (stream: LogStream) => (chunk: Buffer) => {
       writer.write(stream, chunk);
