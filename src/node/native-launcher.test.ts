@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './container-process.js';
@@ -143,7 +143,7 @@ test('a real container through the native launcher: hostname, /etc files, volume
   assert.notEqual(readFileSync('/etc/resolv.conf', 'utf8'), 'search default.svc.cluster.local\nnameserver 10.96.0.10\n');
 });
 
-test('--adopt-netns: launchers racing enter the pool sandbox; the first names it for the pod and removes the pool\'s name', async () => {
+test('--adopt-netns: launchers racing enter the pool sandbox; the first names it for the pod, the pool\'s name stays for the agent to remove', async () => {
   const netnsNames = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]);
   const runs = await Promise.all([0, 1, 2, 3].map(() => run('ls /sys/class/net | tr "\\n" " "', { netns: ADOPTED_NETNS, adoptNetns: POOL_NETNS })));
   for (const r of runs) {
@@ -152,8 +152,11 @@ test('--adopt-netns: launchers racing enter the pool sandbox; the first names it
   }
   const names = netnsNames();
   assert.ok(names.includes(ADOPTED_NETNS), 'the pod\'s name is bound');
-  assert.ok(!names.includes(POOL_NETNS), 'the pool\'s name is gone');
-  // Later runs (the pool's name gone) enter by the pod's name.
+  assert.ok(names.includes(POOL_NETNS), 'the pool\'s name is left');
+  const ino = (name: string): number => statSync(`/run/netns/${name}`).ino;
+  assert.equal(ino(ADOPTED_NETNS), ino(POOL_NETNS), 'one namespace, two names');
+  // The pool's name removed (the agent's ip netns delete): later runs enter by the pod's name.
+  execFileSync('ip', ['netns', 'delete', POOL_NETNS]);
   const later = await run('ls /sys/class/net | tr "\\n" " "', { netns: ADOPTED_NETNS, adoptNetns: POOL_NETNS });
   assert.equal(later.stdout, 'lo pool0 pool1 ');
   // Neither name: a set-up failure naming the pod's.

@@ -19,6 +19,7 @@
  * the pod sandboxes (`isClusterNetns` matches both names; the table is emptied on start).
  */
 import { randomBytes } from 'node:crypto';
+import { statSync, type Stats } from 'node:fs';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,12 +79,11 @@ async function sameFile(source: string, target: string): Promise<boolean> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+function statOrUndefined(path: string): Stats | undefined {
   try {
-    await stat(path);
-    return true;
+    return statSync(path);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -191,11 +191,13 @@ export class SandboxPool {
    */
   async names(poolNetns: string, netns: string): Promise<'moved' | 'both' | 'pool'> {
     const dir = this.#o.netnsDir ?? '/run/netns';
-    const isBound = this.#o.isBound ?? sameFile;
-    const [pool, pod] = await Promise.all([exists(`${dir}/${poolNetns}`), exists(`${dir}/${netns}`)]);
+    // At once: two stats on a tmpfs are microseconds, where the thread pool is busy in a burst.
+    const pool = statOrUndefined(`${dir}/${poolNetns}`);
+    const pod = statOrUndefined(`${dir}/${netns}`);
     if (!pod) return 'pool';
     if (!pool) return 'moved';
-    return (await isBound(`${dir}/${poolNetns}`, `${dir}/${netns}`)) ? 'both' : 'pool';
+    const bound = this.#o.isBound ? await this.#o.isBound(`${dir}/${poolNetns}`, `${dir}/${netns}`) : pool.dev === pod.dev && pool.ino === pod.ino;
+    return bound ? 'both' : 'pool';
   }
 
   /** The adopts asked for meanwhile: one `mount -a` for all of them, each checked after. */
@@ -301,14 +303,19 @@ export class SandboxPool {
     this.#retryMs = made.size ? 0 : 5000;
   }
 
-  /** Removes a pool name no longer used (batched with the others of this turn). */
+  /**
+   * Removes a pool name no longer used, once no pod is being started (deferrable: an unmount
+   * waits out an RCU grace period), batched with the others asked for meanwhile; `close()`
+   * removes what is still waiting.
+   */
   forget(netns: string): void {
-    this.#forgetName(netns);
-  }
-
-  #forgetName(netns: string): void {
     this.#forget.push(netns);
-    this.#forgetting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flushForget());
+    this.#forgetting ??= (async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const slots = this.#o.slots;
+      while (slots && !this.#closed && (slots.busy > 0 || slots.waiting > 0)) await slots.idle();
+      await this.#flushForget();
+    })();
   }
 
   /** Removes the pool names no longer used (and the namespaces nobody else names), one `ip`. */

@@ -137,10 +137,11 @@ static void enter_netns(const char *name) {
 
 /*
  * A warm pool sandbox taken by a pod (src/node/sandbox-pool.ts): enters the namespace named
- * `pool`, and names it `name` as well, then removes the pool's name (as `ip netns delete`:
- * detach, unlink), in the host's mount namespace, before anything is unshared. Several launchers
- * of one pod may race: the first to create the new name's file binds it; the others enter by
- * whichever name holds the namespace (the pool's until it is removed, the pod's after). Naming
+ * `pool` and names it `name` as well (a bind mount, as `ip netns add` makes one), in the host's
+ * mount namespace, before anything is unshared. The pool's name is left for the agent to remove
+ * later, batched (an unmount waits for an RCU grace period: milliseconds in every launch of a
+ * burst). Several launchers of one pod may race: the first to create the new name's file binds
+ * it, the others enter by the pool's name; once the pool's name is gone, by the pod's. Naming
  * failures are printed and leave the pool's name the sandbox's (the agent checks which it is).
  */
 static void adopt_netns(const char *pool, const char *name) {
@@ -161,10 +162,9 @@ static void adopt_netns(const char *pool, const char *name) {
       unlink(to);
       return;
     }
-    if (umount2(from, MNT_DETACH) < 0 || unlink(from) < 0) fprintf(stderr, "kubito-launch: removing the name %s: %s\n", pool, strerror(errno));
     return;
   }
-  /* The pool's name is gone (or going): another launcher named the namespace already. */
+  /* The pool's name is gone (or going): the namespace has the pod's name already. */
   if (fd >= 0) close(fd);
   enter_netns(name);
 }
