@@ -59,8 +59,12 @@ export function nativeLaunchArgv(spec: LaunchSpec, options: { launcher: string; 
   // The agent's paths are join()ed from the pod's directory: a prefix test says it without
   // path.relative (which resolves both against the cwd: ~0.1 ms a call in a burst, 7 a run).
   const prefix = spec.baseDir.endsWith('/') ? spec.baseDir : `${spec.baseDir}/`;
+  const baseDirPlain = isAbsolute(spec.baseDir) && !spec.baseDir.includes('/.');
   const local = (path: string): string => {
-    if (path.startsWith(prefix) && !path.includes('/../') && !path.includes('/./') && path.length > prefix.length) return path.slice(prefix.length);
+    const plain = !path.includes('/../') && !path.includes('/./') && !path.endsWith('/..') && !path.endsWith('/.');
+    if (path.startsWith(prefix) && plain && path.length > prefix.length) return path.slice(prefix.length);
+    // An absolute plain path elsewhere (the /etc files on the tmpfs scratch dir) stays as it is.
+    if (plain && baseDirPlain && isAbsolute(path) && !path.startsWith(prefix) && `${path}/` !== prefix) return path;
     const rel = relative(spec.baseDir, path);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
   };
