@@ -156,7 +156,16 @@ export class PodWorker {
       prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
       ctx.trace?.mark(this.#pod, `prepared-${prepared.kind}`);
     }
-    const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared, true));
+    // The slot is held until the programs run, not just until their launchers are handed over:
+    // it bounds the launches in flight too, so a burst's pods finish more nearly in order (the
+    // launches compete for the same two cores).
+    const ran = this.#sandbox || !ctx.starts
+      ? await this.#startContainers(prepared)
+      : await ctx.starts.run(async () => {
+          const ok = await this.#startContainers(prepared, true);
+          if (ok) await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
+          return ok;
+        });
     if (!ran) return this.#publish();
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
     ctx.trace?.mark(this.#pod, 'program');
