@@ -9,6 +9,8 @@
  * JSON row per figure; the burst rows' baseline is the same burst of bare pods by host tools
  * (floor/pod-floor.ts), run after the cluster is gone. Needs root (network namespaces);
  * `KUBITO_BENCH_PODS` sets the burst (default 50), `KUBITO_BENCH_TRACE=1` prints each burst pod's bound and Running times (ms) on stderr.
+ * The client's connections are opened before the burst (`KUBITO_BENCH_COLD_CLIENT=1`: by the
+ * burst's creates themselves).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
