@@ -46,13 +46,14 @@ import { serveHandedListeners, type HandedListeners } from '../hostports/handed-
 import { UserspaceBackend } from '../proxy/userspace/index.js';
 
 /**
- * Pods set up at once (sandbox, first container starts): enough to keep two cores busy while
- * one waits on the kernel or the API, few enough that a burst finishes in order (slots.ts).
- * 6 since the native launcher (a slot ends once the launcher is handed to the command helper):
- * 3 / 6 / 12 slots alternating (9 / 9 / 6 rounds, load 6-14), burst of 50 p50 medians 742 / 646
- * / 817 ms, p99 968 / 874 / 968 ms, the agent's CPU per pod the same.
+ * Pods set up at once (sandbox, first container starts, until their programs run): enough to
+ * keep two cores busy while one waits on the kernel or the API, few enough that a burst
+ * finishes in order (slots.ts). 9 since a slot is held until the programs run (before, 6 ended
+ * once the launcher was handed to the command helper): burst of 50, 7-12 rounds alternating
+ * (load 0.5-7), p50 medians 372 ms (6, released at spawn) / 311 (6 held) / 280 (9 held), p99
+ * 483 / 543 / 442 ms. Earlier: 3 / 6 / 12 slots released at spawn, p50 742 / 646 / 817 ms.
  */
-const START_SLOTS = 6;
+const START_SLOTS = 9;
 
 /**
  * Bindings in flight at once: each is one API round trip, and a burst's pods wait for theirs

@@ -36,6 +36,12 @@ export interface ContainerMount {
 export interface LaunchSpec {
   netns: string;
   /**
+   * A warm pool sandbox's name while the pod's own (`netns`) is not yet bound: the native
+   * launcher enters it and names it `netns` (launch.c, `--adopt-netns`). The shell chain is
+   * never given one (its sandbox is named by the pool: sandbox-pool.ts).
+   */
+  adoptNetns?: string;
+  /**
    * The pod's directory: the wrapper starts there and names what lies inside it by relative
    * paths, so a volume mounted over a parent of the data dir (an emptyDir at /tmp, say) cannot
    * hide the files and FIFOs still to be opened.

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './container-process.js';
@@ -36,6 +36,8 @@ test('the native argv: everything the shell script did, pod-dir paths relative, 
   // directory sharing the prefix, the directory itself.
   const odd = nativeLaunchArgv({ ...spec, baseDir: '/d/', fifos: { stdout: '/d/x/../c/0.log.stdout', stderr: '/dd/0.log.stderr' }, mounts: [{ source: '/d', target: '/m' }] }, { launcher: 'L', script: 'S' });
   assert.deepEqual(odd.slice(odd.indexOf('--bind'), odd.indexOf('--cwd')), ['--bind', '/d', '/m', '--stdout', 'c/0.log.stdout', '--stderr', '/dd/0.log.stderr']);
+  // A pool sandbox the launcher names for the pod: --adopt-netns follows --netns.
+  assert.deepEqual(nativeLaunchArgv({ ...spec, adoptNetns: 'kubito-demo-w00aa11bb' }, { launcher: 'L', script: 'S' }).slice(0, 5), ['L', '--netns', 'kubito-demo-p0123abcd', '--adopt-netns', 'kubito-demo-w00aa11bb']);
   const tty = nativeLaunchArgv({ ...spec, tty: true }, { launcher: 'L', script: '/usr/bin/script' });
   assert.deepEqual(tty.slice(tty.indexOf('--')), ['--', '/usr/bin/script', '-q', '-e', '-f', '-c', `exec sh -c 'echo '\\''hi'\\'''`, '/dev/null']);
 });
@@ -57,6 +59,9 @@ test('chooseLauncher: native when built, shell when asked or not built, a forced
 
 // A real container through the native launcher: root, a network namespace of our own.
 const NETNS = `kubito-t-nl${process.pid}`;
+// A warm pool sandbox and the name a pod gives it (the launcher binds it: --adopt-netns).
+const POOL_NETNS = `kubito-t-nl${process.pid}w`;
+const ADOPTED_NETNS = `kubito-t-nl${process.pid}a`;
 const built = nativeLauncherPath();
 let dir = '';
 let bin: HostBinaries;
@@ -68,6 +73,8 @@ before(() => {
   bin = { ...findHostBinaries(), launcher: built };
   execFileSync(bin.ip, ['netns', 'add', NETNS]);
   execFileSync(bin.ip, ['-n', NETNS, 'link', 'set', 'lo', 'up']);
+  execFileSync(bin.ip, ['netns', 'add', POOL_NETNS]);
+  execFileSync(bin.ip, ['-n', POOL_NETNS, 'link', 'add', 'pool0', 'type', 'veth', 'peer', 'name', 'pool1']);
   dir = mkdtempSync(join(tmpdir(), 'kubito-t-nl-'));
   mkdirSync(join(dir, 'etc'));
   mkdirSync(join(dir, 'c'));
@@ -81,21 +88,24 @@ before(() => {
 
 after(() => {
   helper?.close();
-  try {
-    execFileSync('ip', ['netns', 'del', NETNS]);
-  } catch {
-    // not made
+  for (const name of [NETNS, POOL_NETNS, ADOPTED_NETNS]) {
+    try {
+      execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+    } catch {
+      // not made, or gone
+    }
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 let runs = 0;
-async function run(script: string, options: { workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
+async function run(script: string, options: { netns?: string; adoptNetns?: string; workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
   const n = runs++;
   const fifos = { stdout: join(dir, `c/${n}.stdout`), stderr: join(dir, `c/${n}.stderr`) };
   await makeFifos(fifos, { bin, runner: new ExecRunner() });
   const launch: LaunchSpec = {
-    netns: NETNS,
+    netns: options.netns ?? NETNS,
+    adoptNetns: options.adoptNetns,
     baseDir: dir,
     fifos,
     hostname: 'web',
@@ -131,6 +141,28 @@ test('a real container through the native launcher: hostname, /etc files, volume
   assert.equal(r.runtimeMessage, '');
   // The host's own files are untouched (the binds were private to the container).
   assert.notEqual(readFileSync('/etc/resolv.conf', 'utf8'), 'search default.svc.cluster.local\nnameserver 10.96.0.10\n');
+});
+
+test('--adopt-netns: launchers racing enter the pool sandbox; the first names it for the pod, the pool\'s name stays for the agent to remove', async () => {
+  const netnsNames = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]);
+  const runs = await Promise.all([0, 1, 2, 3].map(() => run('ls /sys/class/net | tr "\\n" " "', { netns: ADOPTED_NETNS, adoptNetns: POOL_NETNS })));
+  for (const r of runs) {
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'lo pool0 pool1 ');
+  }
+  const names = netnsNames();
+  assert.ok(names.includes(ADOPTED_NETNS), 'the pod\'s name is bound');
+  assert.ok(names.includes(POOL_NETNS), 'the pool\'s name is left');
+  const ino = (name: string): number => statSync(`/run/netns/${name}`).ino;
+  assert.equal(ino(ADOPTED_NETNS), ino(POOL_NETNS), 'one namespace, two names');
+  // The pool's name removed (the agent's ip netns delete): later runs enter by the pod's name.
+  execFileSync('ip', ['netns', 'delete', POOL_NETNS]);
+  const later = await run('ls /sys/class/net | tr "\\n" " "', { netns: ADOPTED_NETNS, adoptNetns: POOL_NETNS });
+  assert.equal(later.stdout, 'lo pool0 pool1 ');
+  // Neither name: a set-up failure naming the pod's.
+  const none = await run('true', { netns: `${ADOPTED_NETNS}x`, adoptNetns: `${POOL_NETNS}x`, starter: false });
+  assert.equal(none.code, 128);
+  assert.match(none.runtimeMessage, /Cannot open network namespace "kubito-t-nl\d+ax"/);
 });
 
 test('exactly the given environment reaches the program', async () => {

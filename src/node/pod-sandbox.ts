@@ -20,10 +20,12 @@ export interface Sandbox extends SandboxInfo {
   /** Undefined for hostNetwork pods (nothing to remove). */
   plan?: SandboxPlan;
   /**
-   * A pool sandbox not yet settled (settleSandboxName): `netns` is still the pool's name, the
-   * pod's own (plan.netns) comes when `named` resolves with undefined.
+   * A pool sandbox not yet settled (settleSandboxName). With `named` (the pool names it: the
+   * shell chain), `netns` is still the pool's name, the pod's own (plan.netns) comes when `named`
+   * resolves with undefined. Without (the native launcher names it, launch.c `--adopt-netns`),
+   * `netns` is the pod's name and `adoptNetns` the pool's, which its containers enter by.
    */
-  pooled?: { poolNetns: string; named: Promise<string | undefined> };
+  pooled?: { poolNetns: string; named?: Promise<string | undefined> };
 }
 
 function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
@@ -37,13 +39,14 @@ function sandboxNames(ctx: RuntimeContext, pod: Pod): { netns: string; hostVeth:
 /**
  * What was made of a pod's sandbox before its start slot: nothing; its node side (netns and
  * veth, batched with the other pods', sandbox-batch.ts); or a whole network sandbox from the
- * warm pool (sandbox-pool.ts) holding the pod's address, being named for the pod (`named`:
- * undefined once it is, else why not).
+ * warm pool (sandbox-pool.ts) holding the pod's address, being named for the pod by the pool
+ * (`named`: undefined once it is, else why not) or, with the native launcher, by the launcher
+ * of its first container (no `named`).
  */
 export type Prepared =
   | { kind: 'none' }
   | { kind: 'node-side' }
-  | { kind: 'pooled'; hostVeth: string; ip: string; poolNetns: string; named: Promise<string | undefined> };
+  | { kind: 'pooled'; hostVeth: string; ip: string; poolNetns: string; named?: Promise<string | undefined> };
 
 /**
  * Prepares the pod's network ahead of the rest: from the warm pool when it has a sandbox,
@@ -53,6 +56,12 @@ export async function prepareSandbox(ctx: RuntimeContext, pod: Pod): Promise<Pre
   if (pod.spec.hostNetwork) return { kind: 'none' };
   const entry = ctx.pool?.take();
   if (entry) {
+    // The native launcher binds the pod's name itself, in the same process that enters the
+    // namespace (no mount process, no wait before Running).
+    if (ctx.bin.launcher) {
+      ctx.pool!.handOver(entry, pod.metadata.uid);
+      return { kind: 'pooled', hostVeth: entry.hostVeth, ip: entry.ip, poolNetns: entry.netns };
+    }
     // Not awaited: the first container may start by the pool's name (settleSandboxName).
     const named = ctx.pool!.adopt(entry, { netns: podNetns(ctx.cluster, pod.metadata.uid), owner: pod.metadata.uid });
     return { kind: 'pooled', hostVeth: entry.hostVeth, ip: entry.ip, poolNetns: entry.netns, named };
@@ -86,6 +95,7 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   let netns = ctx.nodeNetns;
   let network: Promise<void> = Promise.resolve();
   let pooled: Sandbox['pooled'];
+  let adoptNetns: string | undefined;
   if (!pod.spec.hostNetwork) {
     const prepared = options.prepared ?? { kind: 'none' };
     // A pooled sandbox's address is the pod's already (the pool handed it over).
@@ -94,8 +104,9 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
     netns = plan.netns;
     if (prepared.kind === 'pooled') {
       plan.hostVeth = prepared.hostVeth;
-      netns = prepared.poolNetns;
       pooled = { poolNetns: prepared.poolNetns, named: prepared.named };
+      if (prepared.named) netns = prepared.poolNetns;
+      else adoptNetns = prepared.poolNetns;
     } else {
       network = (prepared.kind === 'node-side' ? podSideOnly(ctx, plan) : createWhole(ctx, plan)).catch((err: unknown) => {
         ctx.ipam.release(pod.metadata.uid);
@@ -118,25 +129,38 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   const etc = await files;
   ctx.trace?.mark(pod, 'sandbox-files');
   const volumes = await setUpVolumes(ctx, pod, dir);
-  return { plan, netns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes, pooled };
+  return { plan, netns, adoptNetns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes, pooled };
 }
 
 /**
  * Once nothing is about to enter a pool sandbox by the pool's name (its first containers run):
  * the pod's own name takes over and the pool's goes; should naming it have failed, the pool's
- * name stays the sandbox's (and is what its removal removes). Idempotent.
+ * name stays the sandbox's (and is what its removal removes). With the native launcher the
+ * launcher named it already (only checked here); where no launcher did (none ran: an image
+ * that cannot be run; or its bind failed) the pool names it now, unless `teardown` (the
+ * sandbox is about to go: its pool name is then the one removed). Idempotent.
  */
-export async function settleSandboxName(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
+export async function settleSandboxName(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined, options: { teardown?: boolean } = {}): Promise<void> {
   const pooled = sandbox?.pooled;
   if (!sandbox?.plan || !pooled) return;
-  const why = await pooled.named;
+  let why: string | undefined;
+  let forget = true;
+  if (pooled.named) {
+    why = await pooled.named;
+  } else {
+    const names = ctx.pool ? await ctx.pool.names(pooled.poolNetns, sandbox.plan.netns) : 'pool';
+    if (names === 'moved') forget = false;
+    else if (names === 'pool') why = options.teardown || !ctx.pool ? 'not named' : await ctx.pool.bindName(pooled.poolNetns, sandbox.plan.netns);
+  }
   if (sandbox.pooled !== pooled) return;
   sandbox.pooled = undefined;
+  sandbox.adoptNetns = undefined;
   if (why === undefined) {
     sandbox.netns = sandbox.plan.netns;
-    ctx.pool?.forget(pooled.poolNetns);
+    if (forget) ctx.pool?.forget(pooled.poolNetns);
   } else {
-    ctx.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: its sandbox keeps the pool's name ${pooled.poolNetns} (${why})`);
+    if (!options.teardown) ctx.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: its sandbox keeps the pool's name ${pooled.poolNetns} (${why})`);
+    sandbox.netns = pooled.poolNetns;
     sandbox.plan.netns = pooled.poolNetns;
   }
 }
@@ -202,7 +226,7 @@ async function podSideOnly(ctx: RuntimeContext, plan: SandboxPlan): Promise<void
 
 /** Removes the sandbox's network and frees its address; the pod's files stay (logs). */
 export async function tearDownSandbox(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
-  await settleSandboxName(ctx, pod, sandbox);
+  await settleSandboxName(ctx, pod, sandbox, { teardown: true });
   if (sandbox?.plan) await removeSandbox(ctx.runner, sandbox.plan);
   if (!pod.spec.hostNetwork) ctx.ipam.release(pod.metadata.uid);
 }

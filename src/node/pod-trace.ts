@@ -20,7 +20,8 @@ export function traceLine(epochMs: number, pod: { metadata: { namespace: string;
 
 export class FilePodTracer implements PodTracer {
   readonly #file: string;
-  #lines: string[] = [];
+  // The marks as taken (time, pod, phase): formatted at flush, not in the burst being measured.
+  #marks: Array<[number, { metadata: { namespace: string; name: string } }, string]> = [];
   #writing: Promise<void> = Promise.resolve();
 
   constructor(file: string) {
@@ -28,14 +29,14 @@ export class FilePodTracer implements PodTracer {
   }
 
   mark(pod: { metadata: { namespace: string; name: string } }, phase: string): void {
-    this.#lines.push(traceLine(performance.timeOrigin + performance.now(), pod, phase));
-    if (this.#lines.length >= 2000) void this.flush();
+    this.#marks.push([performance.now(), pod, phase]);
+    if (this.#marks.length >= 2000) void this.flush();
   }
 
   /** Writes what is buffered; resolves once it is on disk. */
   flush(): Promise<void> {
-    const text = this.#lines.join('');
-    this.#lines = [];
+    const text = this.#marks.map(([at, pod, phase]) => traceLine(performance.timeOrigin + at, pod, phase)).join('');
+    this.#marks = [];
     if (text) this.#writing = this.#writing.then(() => appendFile(this.#file, text)).catch(() => undefined);
     return this.#writing;
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../client/testing/fake-clock.js';
@@ -10,6 +10,7 @@ import type { Pod, PodStatus } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import { FakeRunner } from './runner.js';
 import { SandboxBatcher } from './sandbox-batch.js';
+import { SandboxPool } from './sandbox-pool.js';
 import { Slots } from './slots.js';
 import type { RuntimeContext } from './runtime-context.js';
 
@@ -141,6 +142,63 @@ test('with a sandbox batcher and start slots: node side batched ahead, pod side 
     await w2.idle();
     assert.deepEqual(s.runner.lines().slice(2).filter((l) => l.includes('fedcba98') || l.startsWith('ip -force')), ['ip -force -batch -', 'ip -n kubito-demo-pfedcba98 -batch -', 'ip netns delete kubito-demo-pfedcba98', 'ip link delete kvfedcba98']);
   } finally {
+    s.cleanup();
+  }
+});
+
+test('a pool sandbox with the native launcher: no mount while it starts; where no launcher named it (an image that cannot run), the pool binds the pod\'s name then; the pool\'s name goes once no pod starts', async () => {
+  const s = setup();
+  const netnsDir = mkdtempSync(join(tmpdir(), 'kubito-worker-netns-'));
+  try {
+    s.ctx.bin = { ...s.ctx.bin, launcher: '/k/build/kubito-launch' };
+    s.runner.answer('sh -c', { stdout: 'ok 00000001\n' });
+    s.ctx.pool = new SandboxPool({ cluster: 'demo', runner: s.runner, ipam: s.ctx.ipam, net: { prefix: 24, gateway: '10.244.0.1' }, size: 1, clock: s.clock, netnsDir, scratchDir: netnsDir, isBound: async () => true, mount: ['busybox', 'mount'], newId: () => '00000001' });
+    s.ctx.pool.start();
+    await s.clock.advance(100);
+    for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+    assert.equal(s.ctx.pool.size, 1);
+    writeFileSync(join(netnsDir, 'kubito-demo-w00000001'), '');
+    s.runner.commands.length = 0;
+    const worker = new PodWorker(POD, s.ctx, { onDone: () => undefined });
+    worker.update(POD);
+    await worker.idle();
+    for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+    const lines = s.runner.lines();
+    // The pool's sandbox is the pod's (its address), no network made; no launcher ran (ErrImagePull),
+    // so the pool named it (one mount) and its own name went (one ip batch).
+    assert.equal(s.statuses.at(-1)!.podIP, '10.244.0.2');
+    assert.ok(!lines.some((l) => l.startsWith('ip -n ') || l === 'ip -batch -'), lines.join('\n'));
+    assert.equal(lines.filter((l) => /^busybox mount -a -T /.test(l)).length, 1, lines.join('\n'));
+    assert.ok(existsSync(join(netnsDir, 'kubito-demo-pabcdef01')));
+    assert.ok(lines.includes('ip -force -batch -'), lines.join('\n'));
+    await s.ctx.pool.close();
+  } finally {
+    rmSync(netnsDir, { recursive: true, force: true });
+    s.cleanup();
+  }
+});
+
+test('a pool sandbox its launcher named (the pool\'s name gone): the worker neither binds nor removes a name', async () => {
+  const s = setup();
+  const netnsDir = mkdtempSync(join(tmpdir(), 'kubito-worker-netns-'));
+  try {
+    s.ctx.bin = { ...s.ctx.bin, launcher: '/k/build/kubito-launch' };
+    s.runner.answer('sh -c', { stdout: 'ok 00000001\n' });
+    s.ctx.pool = new SandboxPool({ cluster: 'demo', runner: s.runner, ipam: s.ctx.ipam, net: { prefix: 24, gateway: '10.244.0.1' }, size: 1, clock: s.clock, netnsDir, scratchDir: netnsDir, isBound: async () => true, mount: ['busybox', 'mount'], newId: () => '00000001' });
+    s.ctx.pool.start();
+    await s.clock.advance(100);
+    for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+    // As the launcher leaves it once the pool's name was removed: the pod's name alone.
+    writeFileSync(join(netnsDir, 'kubito-demo-pabcdef01'), '');
+    s.runner.commands.length = 0;
+    const worker = new PodWorker(POD, s.ctx, { onDone: () => undefined });
+    worker.update(POD);
+    await worker.idle();
+    for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+    assert.deepEqual(s.runner.lines().filter((l) => l.includes('mount') || l.startsWith('ip ')), []);
+    await s.ctx.pool.close();
+  } finally {
+    rmSync(netnsDir, { recursive: true, force: true });
     s.cleanup();
   }
 });

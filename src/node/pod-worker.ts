@@ -153,10 +153,23 @@ export class PodWorker {
     // pods' (prepareSandbox).
     let prepared: Prepared = { kind: 'none' };
     if (!this.#sandbox) {
+      // What the first set-up starts (the first init container, else the containers): their
+      // log directories and files, made while the pod waits for its slot.
+      const first = this.#inits.length ? this.#inits.slice(0, 1) : this.#containers;
+      for (const c of first) c.prepareAhead();
       prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
       ctx.trace?.mark(this.#pod, `prepared-${prepared.kind}`);
     }
-    const ran = this.#sandbox || !ctx.starts ? await this.#startContainers(prepared) : await ctx.starts.run(() => this.#startContainers(prepared, true));
+    // The slot is held until the programs run, not just until their launchers are handed over:
+    // it bounds the launches in flight too, so a burst's pods finish more nearly in order (the
+    // launches compete for the same two cores).
+    const ran = this.#sandbox || !ctx.starts
+      ? await this.#startContainers(prepared)
+      : await ctx.starts.run(async () => {
+          const ok = await this.#startContainers(prepared, true);
+          if (ok) await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
+          return ok;
+        });
     if (!ran) return this.#publish();
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
     ctx.trace?.mark(this.#pod, 'program');
@@ -299,6 +312,7 @@ export class PodWorker {
     const all = [...this.#inits, ...this.#containers];
     for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
     await Promise.all(all.map((c) => c.stop(graceSeconds * 1000)));
+    await Promise.all(all.map((c) => c.discardAhead()));
     await this.#discardPrepared();
     await tearDownSandbox(ctx, pod, this.#sandbox);
     this.#sandbox = undefined;
@@ -329,6 +343,7 @@ export class PodWorker {
     if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
     await this.idle().catch(() => undefined);
     await Promise.all([...this.#inits, ...this.#containers].map((c) => c.stop(0)));
+    await Promise.all([...this.#inits, ...this.#containers].map((c) => c.discardAhead()));
     await this.#discardPrepared();
     await tearDownSandbox(this.#ctx, this.#pod, this.#sandbox);
     this.#sandbox = undefined;

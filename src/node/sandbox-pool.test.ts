@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../client/testing/fake-clock.js';
@@ -163,6 +163,43 @@ test('pods adopting in the same turn share one mount process', async () => {
     assert.equal(s.ipam.allocations()['10.244.0.3'], 'uid-b');
   } finally {
     await s.pool.close();
+    s.cleanup();
+  }
+});
+
+test('handed to the native launcher: the address moves at once, no mount; names() says which names the namespace has', async () => {
+  const s = setUp({ size: 1, made: 'ok 00000001\n', bound: false });
+  try {
+    s.pool.start();
+    await s.clock.advance(100);
+    await settle();
+    const entry = s.pool.take()!;
+    s.pool.handOver(entry, 'uid-1');
+    assert.equal(s.ipam.allocations()['10.244.0.2'], 'uid-1');
+    await settle();
+    assert.ok(!s.runner.lines().some((l) => l.includes('mount')), s.runner.lines().join('\n'));
+    const pod = 'kubito-demo-pabcdef01';
+    writeFileSync(join(s.netnsDir, entry.netns), '');
+    // Only the pool's name (no launcher ran yet).
+    assert.equal(await s.pool.names(entry.netns, pod), 'pool');
+    // Both names, but the pod's not bound to the same namespace (a failed bind left a file).
+    writeFileSync(join(s.netnsDir, pod), '');
+    assert.equal(await s.pool.names(entry.netns, pod), 'pool');
+    // The launcher named it and removed the pool's name.
+    rmSync(join(s.netnsDir, entry.netns));
+    assert.equal(await s.pool.names(entry.netns, pod), 'moved');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('names(): both names of one namespace when the pool\'s was left', async () => {
+  const s = setUp({ size: 0, bound: true });
+  try {
+    writeFileSync(join(s.netnsDir, 'kubito-demo-w00000001'), '');
+    writeFileSync(join(s.netnsDir, 'kubito-demo-pabcdef01'), '');
+    assert.equal(await s.pool.names('kubito-demo-w00000001', 'kubito-demo-pabcdef01'), 'both');
+  } finally {
     s.cleanup();
   }
 });

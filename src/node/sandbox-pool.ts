@@ -19,6 +19,7 @@
  * the pod sandboxes (`isClusterNetns` matches both names; the table is emptied on start).
  */
 import { randomBytes } from 'node:crypto';
+import { statSync, type Stats } from 'node:fs';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,14 @@ async function sameFile(source: string, target: string): Promise<boolean> {
   }
 }
 
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The ids a fill reported made (pure). */
 export function madeIds(stdout: string): Set<string> {
   return new Set([...stdout.matchAll(/^ok ([0-9a-f]{8})$/gm)].map((m) => m[1]));
@@ -120,7 +129,7 @@ export class SandboxPool {
   #forget: string[] = [];
   #forgetting: Promise<void> | undefined;
   #retryMs = 0;
-  #adopting: Array<{ entry: PoolEntry; netns: string; resolve: (bound: string | undefined) => void }> = [];
+  #adopting: Array<{ source: string; netns: string; resolve: (bound: string | undefined) => void }> = [];
   #adoptRunning = false;
   #adoptBatches = 0;
 
@@ -145,24 +154,50 @@ export class SandboxPool {
     return entry;
   }
 
-  /**
-   * Makes the entry the pod's sandbox: its namespace is now `netns` as well (the pool's name is
-   * removed shortly after), its address is `owner`'s. Rejects (the entry removed) on failure.
-   */
+  /** Gives the entry's address to `owner` now (its namespace keeps the pool's name). */
+  handOver(entry: PoolEntry, owner: string): void {
+    this.#o.ipam.transfer(poolOwner(entry.id), owner);
+  }
+
   /**
    * Gives the entry to `owner`: its address now; its namespace also named `netns` once the
    * promise resolves with undefined (or, failing that, with why not: the pool's name then stays
    * the sandbox's only name). The pool's name is the owner's to `forget` when it is done with it.
    */
   adopt(entry: PoolEntry, options: { netns: string; owner: string }): Promise<string | undefined> {
-    this.#o.ipam.transfer(poolOwner(entry.id), options.owner);
+    this.handOver(entry, options.owner);
+    return this.bindName(entry.netns, options.netns);
+  }
+
+  /**
+   * Names the namespace `poolNetns` also `netns` (a bind mount; batched with the others asked
+   * for in the same turn: one `mount -a`): undefined once it is, else why not.
+   */
+  bindName(poolNetns: string, netns: string): Promise<string | undefined> {
     return new Promise((resolve) => {
-      this.#adopting.push({ entry, netns: options.netns, resolve });
+      this.#adopting.push({ source: poolNetns, netns, resolve });
       if (!this.#adoptRunning) {
         this.#adoptRunning = true;
         setImmediate(() => void this.#drainAdopts());
       }
     });
+  }
+
+  /**
+   * Which names a pool sandbox handed to the native launcher (which binds `netns` and removes
+   * the pool's name: launch.c `--adopt-netns`) has now: 'moved' (the pod's alone), 'both' (the
+   * pod's bound, the pool's left), or 'pool' (not named for the pod: no launcher ran, or its
+   * naming failed).
+   */
+  async names(poolNetns: string, netns: string): Promise<'moved' | 'both' | 'pool'> {
+    const dir = this.#o.netnsDir ?? '/run/netns';
+    // At once: two stats on a tmpfs are microseconds, where the thread pool is busy in a burst.
+    const pool = statOrUndefined(`${dir}/${poolNetns}`);
+    const pod = statOrUndefined(`${dir}/${netns}`);
+    if (!pod) return 'pool';
+    if (!pool) return 'moved';
+    const bound = this.#o.isBound ? await this.#o.isBound(`${dir}/${poolNetns}`, `${dir}/${netns}`) : pool.dev === pod.dev && pool.ino === pod.ino;
+    return bound ? 'both' : 'pool';
   }
 
   /** The adopts asked for meanwhile: one `mount -a` for all of them, each checked after. */
@@ -183,20 +218,20 @@ export class SandboxPool {
       const fstab = join(this.#o.scratchDir ?? tmpdir(), `kubito-pool-adopt-${process.pid}-${++this.#adoptBatches}.fstab`);
       let said = '';
       try {
-        await writeFile(fstab, ready.map((a) => `${bindLine(`${dir}/${a.entry.netns}`, `${dir}/${a.netns}`)}\n`).join(''));
+        await writeFile(fstab, ready.map((a) => `${bindLine(`${dir}/${a.source}`, `${dir}/${a.netns}`)}\n`).join(''));
         said = (await this.#o.runner.run([...(this.#o.mount ?? ['mount']), '-a', '-T', fstab], { allowFailure: true })).stderr.trim();
       } catch (err) {
         said = err instanceof Error ? err.message : String(err);
       } finally {
         await rm(fstab, { force: true }).catch(() => undefined);
       }
-      const bound = await Promise.all(ready.map((a) => isBound(`${dir}/${a.entry.netns}`, `${dir}/${a.netns}`)));
+      const bound = await Promise.all(ready.map((a) => isBound(`${dir}/${a.source}`, `${dir}/${a.netns}`)));
       ready.forEach((a, i) => {
         if (bound[i]) {
           a.resolve(undefined);
         } else {
           void rm(`${dir}/${a.netns}`, { force: true }).catch(() => undefined);
-          fail(a, new Error(`bind mount of ${a.entry.netns} as ${a.netns} failed${said ? `: ${said}` : ''}`));
+          fail(a, new Error(`bind mount of ${a.source} as ${a.netns} failed${said ? `: ${said}` : ''}`));
         }
       });
     }
@@ -268,14 +303,19 @@ export class SandboxPool {
     this.#retryMs = made.size ? 0 : 5000;
   }
 
-  /** Removes a pool name no longer used (batched with the others of this turn). */
+  /**
+   * Removes a pool name no longer used, once no pod is being started (deferrable: an unmount
+   * waits out an RCU grace period), batched with the others asked for meanwhile; `close()`
+   * removes what is still waiting.
+   */
   forget(netns: string): void {
-    this.#forgetName(netns);
-  }
-
-  #forgetName(netns: string): void {
     this.#forget.push(netns);
-    this.#forgetting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flushForget());
+    this.#forgetting ??= (async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const slots = this.#o.slots;
+      while (slots && !this.#closed && (slots.busy > 0 || slots.waiting > 0)) await slots.idle();
+      await this.#flushForget();
+    })();
   }
 
   /** Removes the pool names no longer used (and the namespaces nobody else names), one `ip`. */

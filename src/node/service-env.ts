@@ -8,6 +8,8 @@
  */
 import type { ServiceView } from './pod-view.js';
 
+const COLLATOR = new Intl.Collator();
+
 function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
 }
@@ -44,9 +46,11 @@ export function serviceEnv(svc: ServiceView): Array<[string, string]> {
  */
 export function serviceEnvMap(services: ServiceView[], options: { namespace: string; enableServiceLinks: boolean }): Map<string, string> {
   const chosen = new Map<string, ServiceView>();
-  const sorted = [...services].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  // Only the candidates are sorted (by name, as localeCompare orders them: one collator, made
+  // once, instead of a locale look-up per comparison); a burst of pods calls this per container.
+  const candidates = services.filter((svc) => hasClusterIP(svc) && ((svc.metadata.namespace === options.namespace && options.enableServiceLinks) || (svc.metadata.namespace === 'default' && svc.metadata.name === 'kubernetes')));
+  const sorted = candidates.sort((a, b) => COLLATOR.compare(a.metadata.name ?? '', b.metadata.name ?? ''));
   for (const svc of sorted) {
-    if (!hasClusterIP(svc)) continue;
     const name = svc.metadata.name ?? '';
     if (svc.metadata.namespace === options.namespace && options.enableServiceLinks) chosen.set(name, svc);
     else if (svc.metadata.namespace === 'default' && name === 'kubernetes' && !chosen.has(name)) chosen.set(name, svc);

@@ -4,7 +4,7 @@
  *     --mount-proc --kill-child -- sh -c '<hostname, binds, stdio, cd>; exec "$@"'
  * did with five programs (see src/node/README.md, "The native launcher", for the table).
  *
- *   kubito-launch [--netns NAME] [--hostname H] [--dir D] [--bind-etc SRC TGT]...
+ *   kubito-launch [--netns NAME [--adopt-netns POOL]] [--hostname H] [--dir D] [--bind-etc SRC TGT]...
  *                 [--bind SRC TGT]... [--bind-ro SRC TGT]... [--stdout F] [--stderr F]
  *                 [--cwd DIR] [--env K=V]... -- PROGRAM ARGS...
  *
@@ -46,6 +46,7 @@ struct bind {
 
 struct spec {
   const char *netns;
+  const char *adopt;
   const char *hostname;
   const char *dir;
   const char *stdout_path;
@@ -84,7 +85,7 @@ static void parse(int argc, char **argv, struct spec *s) {
       break;
     }
     int two = strcmp(a, "--bind-etc") == 0 || strcmp(a, "--bind") == 0 || strcmp(a, "--bind-ro") == 0;
-    static const char *const one[] = {"--netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--env"};
+    static const char *const one[] = {"--netns", "--adopt-netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--env"};
     int known = two;
     for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) known |= strcmp(a, one[k]) == 0;
     if (!known) fail("unknown option %s", a);
@@ -100,6 +101,7 @@ static void parse(int argc, char **argv, struct spec *s) {
       continue;
     }
     if (strcmp(a, "--netns") == 0) s->netns = v;
+    else if (strcmp(a, "--adopt-netns") == 0) s->adopt = v;
     else if (strcmp(a, "--hostname") == 0) s->hostname = v;
     else if (strcmp(a, "--dir") == 0) s->dir = v;
     else if (strcmp(a, "--stdout") == 0) s->stdout_path = v;
@@ -114,18 +116,57 @@ static void parse(int argc, char **argv, struct spec *s) {
   }
   s->env[s->nenv] = NULL;
   if (i >= argc) fail("no program to run");
+  if (s->adopt && !s->netns) fail("--adopt-netns needs --netns");
   s->argv = argv + i;
+}
+
+static void netns_path(char *path, size_t size, const char *name) {
+  if (strchr(name, '/') || strlen(name) > 255 || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) fail("bad network namespace name \"%s\"", name);
+  snprintf(path, size, "/run/netns/%s", name);
 }
 
 /* ip netns exec's effects: the network namespace, a /sys describing it, /etc/netns/<name>/. */
 static void enter_netns(const char *name) {
-  if (strchr(name, '/') || strlen(name) > 255 || !*name) fail("bad network namespace name \"%s\"", name);
   char path[512];
-  snprintf(path, sizeof path, "/run/netns/%s", name);
+  netns_path(path, sizeof path, name);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail("Cannot open network namespace \"%s\": %s", name, strerror(errno));
   if (setns(fd, CLONE_NEWNET) < 0) fail("setting the namespace \"%s\" failed: %s", name, strerror(errno));
   close(fd);
+}
+
+/*
+ * A warm pool sandbox taken by a pod (src/node/sandbox-pool.ts): enters the namespace named
+ * `pool` and names it `name` as well (a bind mount, as `ip netns add` makes one), in the host's
+ * mount namespace, before anything is unshared. The pool's name is left for the agent to remove
+ * later, batched (an unmount waits for an RCU grace period: milliseconds in every launch of a
+ * burst). Several launchers of one pod may race: the first to create the new name's file binds
+ * it, the others enter by the pool's name; once the pool's name is gone, by the pod's. Naming
+ * failures are printed and leave the pool's name the sandbox's (the agent checks which it is).
+ */
+static void adopt_netns(const char *pool, const char *name) {
+  char from[512], to[512];
+  netns_path(from, sizeof from, pool);
+  netns_path(to, sizeof to, name);
+  int fd = open(from, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) {
+    close(fd);
+    int made = open(to, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+    if (made < 0) {
+      if (errno != EEXIST) fprintf(stderr, "kubito-launch: naming %s as %s: %s\n", pool, name, strerror(errno));
+      return; /* EEXIST: another launcher of the pod names it */
+    }
+    close(made);
+    if (mount(from, to, "none", MS_BIND, NULL) < 0) {
+      fprintf(stderr, "kubito-launch: naming %s as %s: %s\n", pool, name, strerror(errno));
+      unlink(to);
+      return;
+    }
+    return;
+  }
+  /* The pool's name is gone (or going): the namespace has the pod's name already. */
+  if (fd >= 0) close(fd);
+  enter_netns(name);
 }
 
 static void remount_sys(const char *name) {
@@ -261,7 +302,8 @@ static void container(const struct spec *s, const sigset_t *mask) {
 int main(int argc, char **argv) {
   struct spec s;
   parse(argc, argv, &s);
-  if (s.netns) enter_netns(s.netns);
+  if (s.adopt) adopt_netns(s.adopt, s.netns);
+  else if (s.netns) enter_netns(s.netns);
   int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
   if (unshare(flags) < 0) fail("unshare failed: %s", strerror(errno));
   if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("cannot change root filesystem propagation: %s", strerror(errno));
