@@ -21,11 +21,19 @@
  * keep-alive runs use the Service `web-solo`, whose only endpoint is one of those backends, and
  * the direct runs that pod's IP.
  *
- * Each target has its own client pod (`client` for the VIP, `client-direct` for pod IPs, the
- * copy's own client): a backend's TIME_WAIT entry left by one client address/destination pair
- * holds TCP timestamps from another clock than a new SYN for the other pair, and the backend
- * would answer such SYNs with a stale ACK and a 1 s retransmit, which mixed runs would charge
- * to whichever target ran second.
+ * Each target has its own client pods: `client` (keep-alive, to web-solo) and `client-new` (new
+ * connections, to web) for kubito's VIP, the copy's two of the same, `client-direct` for the pod
+ * IPs. Linux gives a client's TCP timestamps a clock per (source, destination) address pair, and
+ * nginx closes a keep-alive connection itself after 1,000 requests, so the keep-alive phase
+ * leaves the solo backend ~60 s of TIME_WAITs holding the client's web-solo clock. A new
+ * connection from the same client through web that lands on that backend with a port of one of
+ * those — unless conntrack first gave it another source port because a 120 s conntrack entry of
+ * the web-solo connection holds the reply tuple — carries a clock behind it half the time: PAWS
+ * rejects the SYN (`TcpExtPAWSTimewait` in the backend), the client waits a 1 s retransmit
+ * (measured: both counters equal, 3-23 per 2 s round, through kubito's VIP and the copy's alike,
+ * ~100 rewritten source ports in conntrack, only on the solo backend; none with a client per
+ * phase). Before each measurement the target's node namespace gets an empty conntrack table
+ * (kubito's also carries the direct target's flows), so every target starts alike.
  *
  * Rounds alternate the targets' order; a row is the median over rounds. Traffic stays in
  * kubito's and this bench's namespaces. Bounded: about 2 minutes per mode
