@@ -218,16 +218,22 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     const loader = HAND_LOADERS[mode];
     if (loader) {
       // The copy: the client pod, then the backends, at their addresses in the cluster.
+      // kubito's bridge also holds its warm pool's idle sandboxes: the copy gets as many
+      // (KUBITO_BENCH_REPLICA_IDLE=0: none, to see what they cost).
+      const ports = (spawnSync('ip', ['-n', nodeNetns(cluster.name), '-o', 'link', 'show', 'master', 'kbr0'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).length;
+      const idleSandboxes = process.env.KUBITO_BENCH_REPLICA_IDLE === '0' ? 0 : Math.max(0, ports - BACKENDS - CLIENTS.length);
+      console.error(`dataplane: kubito's bridge has ${ports} ports (${BACKENDS + CLIENTS.length} pods); the copy gets ${idleSandboxes} idle sandboxes`);
       replica = await buildReplica(`tb${process.pid % 100000}${index}`, {
         podCIDR: POD_CIDR,
         node: BENCH_NODE,
+        idleSandboxes,
         pods: [{ ip: pods.client.status!.podIP! }, { ip: pods.clientNew.status!.podIP! }, ...backendIPs.map((ip) => ({ ip, server: { argv: (netns: string) => benchNginxArgv(dir, join(dir, 'replica', netns)), port: 80 } }))],
       });
       loader.load(replica.nodeNetns, loader.snapshot(nodeNetns(cluster.name)));
       const [handClient, handClientNew] = replica.podNetns;
       await waitFor(`the VIP ${soloVip} answering in the hand-loaded copy`, () => (curlOk(handClient, `http://${soloVip}/`) ? true : undefined), 10_000);
       await waitFor(`the VIP ${vip} answering in the hand-loaded copy`, () => (curlOk(handClientNew, `http://${vip}/`) ? true : undefined), 10_000);
-      targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...replica.podNetns.slice(2)], natNetns: replica.nodeNetns });
+      targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...replica.podNetns.slice(2, 2 + BACKENDS)], natNetns: replica.nodeNetns });
     }
 
     for (const close of [false, true]) {
