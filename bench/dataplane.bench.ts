@@ -21,11 +21,19 @@
  * keep-alive runs use the Service `web-solo`, whose only endpoint is one of those backends, and
  * the direct runs that pod's IP.
  *
- * Each target has its own client pod (`client` for the VIP, `client-direct` for pod IPs, the
- * copy's own client): a backend's TIME_WAIT entry left by one client address/destination pair
- * holds TCP timestamps from another clock than a new SYN for the other pair, and the backend
- * would answer such SYNs with a stale ACK and a 1 s retransmit, which mixed runs would charge
- * to whichever target ran second.
+ * Each target has its own client pods: `client` (keep-alive, to web-solo) and `client-new` (new
+ * connections, to web) for kubito's VIP, the copy's two of the same, `client-direct` for the pod
+ * IPs. Linux gives a client's TCP timestamps a clock per (source, destination) address pair, and
+ * nginx closes a keep-alive connection itself after 1,000 requests, so the keep-alive phase
+ * leaves the solo backend ~60 s of TIME_WAITs holding the client's web-solo clock. A new
+ * connection from the same client through web that lands on that backend with a port of one of
+ * those — unless conntrack first gave it another source port because a 120 s conntrack entry of
+ * the web-solo connection holds the reply tuple — carries a clock behind it half the time: PAWS
+ * rejects the SYN (`TcpExtPAWSTimewait` in the backend), the client waits a 1 s retransmit
+ * (measured: both counters equal, 3-23 per 2 s round, through kubito's VIP and the copy's alike,
+ * ~100 rewritten source ports in conntrack, only on the solo backend; none with a client per
+ * phase). Before each measurement the target's node namespace gets an empty conntrack table
+ * (kubito's also carries the direct target's flows), so every target starts alike.
  *
  * Rounds alternate the targets' order; a row is the median over rounds. Traffic stays in
  * kubito's and this bench's namespaces. Bounded: about 2 minutes per mode
@@ -73,6 +81,9 @@ const SERVICE = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, 
 /** One of the backends only (the bench labels it `solo: "1"`), for the keep-alive runs. */
 const SOLO_SERVICE = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-solo' }, spec: { selector: { app: 'web', solo: '1' }, ports: [{ name: 'http', port: 80, targetPort: 80 }] } };
 
+/** The client pods: keep-alive through a VIP, new connections through a VIP, straight to the pods. */
+const CLIENTS = ['client', 'client-new', 'client-direct'];
+
 function clientPod(name: string): object {
   return {
     apiVersion: 'v1',
@@ -97,9 +108,31 @@ function kernelCounters(netns: string): Map<string, number> {
   for (const m of ct.matchAll(/\b(insert_failed|drop|early_drop|clash_resolve|invalid)=(\d+)/g)) out.set(`ct.${m[1]}`, (out.get(`ct.${m[1]}`) ?? 0) + Number(m[2]));
   const count = spawnSync('ip', ['netns', 'exec', netns, 'conntrack', '-C'], { encoding: 'utf8' }).stdout ?? '';
   if (/^\d+/.test(count)) out.set('ct.count', Number(count));
-  const ns = spawnSync('ip', ['netns', 'exec', netns, 'nstat', '-az', 'TcpExtTW*', 'TcpExtPAWS*', 'TcpExtTCPTimeWaitOverflow', 'TcpExtTCPSynRetrans', 'TcpAttemptFails', 'TcpExtListenDrops', 'TcpExtTCPAbortOnData'], { encoding: 'utf8' }).stdout ?? '';
+  const ns = spawnSync('ip', ['netns', 'exec', netns, 'nstat', '-az', 'TcpExtTW*', 'TcpExtPAWS*', 'TcpExtTCPTimeWaitOverflow', 'TcpExtTCPSynRetrans', 'TcpAttemptFails', 'TcpExtListenDrops', 'TcpExtTCPAbortOnData', 'TcpExtTCPChallengeACK', 'TcpExtTCPACKSkippedTimeWait', 'TcpOutRsts'], { encoding: 'utf8' }).stdout ?? '';
   for (const m of ns.matchAll(/^(\w+)\s+(\d+)/gm)) out.set(m[1], Number(m[2]));
   return out;
+}
+
+/**
+ * Conntrack entries of a node namespace whose NAT gave the connection another source port: the
+ * reply tuple's dport differs from the original sport (the implicit rewrite on a reply-tuple
+ * clash). Returns the count of TCP entries to port 80 and how many of them were rewritten.
+ */
+function rewrittenPorts(netns: string): { entries: number; rewritten: number; sample?: string } {
+  const text = spawnSync('ip', ['netns', 'exec', netns, 'conntrack', '-L', '-p', 'tcp'], { encoding: 'utf8', maxBuffer: 256 << 20 }).stdout ?? '';
+  let entries = 0;
+  let rewritten = 0;
+  let sample: string | undefined;
+  for (const line of text.split('\n')) {
+    const m = /sport=(\d+) dport=(\d+) .*?sport=(\d+) dport=(\d+)/.exec(line);
+    if (!m || m[2] !== '80') continue;
+    entries++;
+    if (m[1] !== m[4]) {
+      rewritten++;
+      sample ??= line.trim();
+    }
+  }
+  return { entries, rewritten, sample };
 }
 
 /** The counters that moved between two snapshots (`ct.count`: the later value). */
@@ -113,6 +146,8 @@ interface Target {
   label: 'kubito' | 'hand' | 'direct';
   /** Namespaces whose kernel counters are printed after each new-connection round. */
   watch?: string[];
+  /** The namespace whose conntrack NATs this target's connections (rewritten ports printed). */
+  natNetns?: string;
   /** The wrk runs that make one measurement (run at the same time). */
   runs(close: boolean, seconds: number): WrkOptions[];
 }
@@ -124,6 +159,11 @@ interface Figures {
 }
 
 async function measure(target: Target, close: boolean, seconds: number): Promise<Figures> {
+  // Every measurement starts from the same empty conntrack table in its node namespace: kubito's
+  // also carries the direct target's flows (its pods' traffic crosses its bridge), ~3x the
+  // copy's entries, and connections whose client port comes round again meet their own 120 s
+  // TIME_WAIT entries there.
+  if (target.natNetns) spawnSync('ip', ['netns', 'exec', target.natNetns, 'conntrack', '-F'], { stdio: 'ignore' });
   const r: WrkResult = await runWrkTogether(target.runs(close, seconds));
   return { rps: requestsPerSecond(r), p99: latencyPercentileMs(r, 99), errors: r.errors };
 }
@@ -146,41 +186,54 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     await post('/apis/apps/v1/namespaces/default/deployments', DEPLOYMENT);
     const vip = (await post('/api/v1/namespaces/default/services', SERVICE)).spec.clusterIP;
     const soloVip = (await post('/api/v1/namespaces/default/services', SOLO_SERVICE)).spec.clusterIP;
-    for (const name of ['client', 'client-direct']) await post('/api/v1/namespaces/default/pods', clientPod(name));
+    for (const name of CLIENTS) await post('/api/v1/namespaces/default/pods', clientPod(name));
 
     const pods = await waitFor('backends Ready and the clients Running', async () => {
       const items = (await api.request<{ items: Pod[] }>({ method: 'GET', path: '/api/v1/namespaces/default/pods' })).items;
       const backends = items.filter((p) => p.metadata.labels?.app === 'web' && p.status?.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      const clients = ['client', 'client-direct'].map((n) => items.find((p) => p.metadata.name === n && p.status?.phase === 'Running' && p.status.podIP));
-      return backends.length === BACKENDS && clients[0] && clients[1] ? { backends, client: clients[0], clientDirect: clients[1] } : undefined;
+      const clients = CLIENTS.map((n) => items.find((p) => p.metadata.name === n && p.status?.phase === 'Running' && p.status.podIP));
+      return backends.length === BACKENDS && clients.every(Boolean) ? { backends, client: clients[0]!, clientNew: clients[1]!, clientDirect: clients[2]! } : undefined;
     });
     const backendIPs = pods.backends.map((p) => p.status!.podIP!);
     const solo = pods.backends[0];
     await api.request({ method: 'PATCH', path: `/api/v1/namespaces/default/pods/${solo.metadata.name}`, contentType: 'application/merge-patch+json', body: { metadata: { labels: { solo: '1' } } } });
     const clientNs = podNetns(cluster.name, pods.client.metadata.uid!);
+    const clientNewNs = podNetns(cluster.name, pods.clientNew.metadata.uid!);
     const directNs = podNetns(cluster.name, pods.clientDirect.metadata.uid!);
-    for (const ip of [vip, soloVip]) await waitFor(`the VIP ${ip} answering from the client pod`, () => (curlOk(clientNs, `http://${ip}/`) ? true : undefined), 30_000);
+    const backendNs = pods.backends.map((p) => podNetns(cluster.name, p.metadata.uid!));
+    await waitFor(`the VIP ${soloVip} answering from the client pod`, () => (curlOk(clientNs, `http://${soloVip}/`) ? true : undefined), 30_000);
+    await waitFor(`the VIP ${vip} answering from the client pod`, () => (curlOk(clientNewNs, `http://${vip}/`) ? true : undefined), 30_000);
 
     // keep-alive: the one-endpoint Service and its pod; new connections: both backends.
     const wrk = (netns: string, urls: string[]) => (close: boolean, seconds: number): WrkOptions[] =>
       urls.map((url) => ({ netns, url, connections: CONNECTIONS_PER_WRK, durationSeconds: seconds, close }));
-    const vipRuns = (netns: string) => (close: boolean, seconds: number) => wrk(netns, close ? [`http://${vip}/`, `http://${vip}/`] : [`http://${soloVip}/`, `http://${soloVip}/`])(close, seconds);
+    // One client pod per phase: keep-alive from `keepAliveNs` to web-solo, new connections from
+    // `newNs` to web (why two: the file's header).
+    const vipRuns = (keepAliveNs: string, newNs: string) => (close: boolean, seconds: number) =>
+      close ? wrk(newNs, [`http://${vip}/`, `http://${vip}/`])(close, seconds) : wrk(keepAliveNs, [`http://${soloVip}/`, `http://${soloVip}/`])(close, seconds);
     const targets: Target[] = [
-      { label: 'kubito', runs: vipRuns(clientNs), watch: [nodeNetns(cluster.name), clientNs] },
-      { label: 'direct', watch: [nodeNetns(cluster.name), directNs], runs: (close, seconds) => wrk(directNs, close ? backendIPs.map((ip) => `http://${ip}/`) : [solo, solo].map((p) => `http://${p.status!.podIP}/`))(close, seconds) },
+      { label: 'kubito', runs: vipRuns(clientNs, clientNewNs), watch: [nodeNetns(cluster.name), clientNewNs, ...backendNs], natNetns: nodeNetns(cluster.name) },
+      { label: 'direct', watch: [nodeNetns(cluster.name), directNs, ...backendNs], natNetns: nodeNetns(cluster.name), runs: (close, seconds) => wrk(directNs, close ? backendIPs.map((ip) => `http://${ip}/`) : [solo, solo].map((p) => `http://${p.status!.podIP}/`))(close, seconds) },
     ];
     const loader = HAND_LOADERS[mode];
     if (loader) {
       // The copy: the client pod, then the backends, at their addresses in the cluster.
+      // kubito's bridge also holds its warm pool's idle sandboxes: the copy gets as many
+      // (KUBITO_BENCH_REPLICA_IDLE=0: none, to see what they cost).
+      const ports = (spawnSync('ip', ['-n', nodeNetns(cluster.name), '-o', 'link', 'show', 'master', 'kbr0'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).length;
+      const idleSandboxes = process.env.KUBITO_BENCH_REPLICA_IDLE === '0' ? 0 : Math.max(0, ports - BACKENDS - CLIENTS.length);
+      console.error(`dataplane: kubito's bridge has ${ports} ports (${BACKENDS + CLIENTS.length} pods); the copy gets ${idleSandboxes} idle sandboxes`);
       replica = await buildReplica(`tb${process.pid % 100000}${index}`, {
         podCIDR: POD_CIDR,
         node: BENCH_NODE,
-        pods: [{ ip: pods.client.status!.podIP! }, ...backendIPs.map((ip) => ({ ip, server: { argv: (netns: string) => benchNginxArgv(dir, join(dir, 'replica', netns)), port: 80 } }))],
+        idleSandboxes,
+        pods: [{ ip: pods.client.status!.podIP! }, { ip: pods.clientNew.status!.podIP! }, ...backendIPs.map((ip) => ({ ip, server: { argv: (netns: string) => benchNginxArgv(dir, join(dir, 'replica', netns)), port: 80 } }))],
       });
       loader.load(replica.nodeNetns, loader.snapshot(nodeNetns(cluster.name)));
-      const handClient = replica.podNetns[0];
-      for (const ip of [vip, soloVip]) await waitFor(`the VIP ${ip} answering in the hand-loaded copy`, () => (curlOk(handClient, `http://${ip}/`) ? true : undefined), 10_000);
-      targets.push({ label: 'hand', runs: vipRuns(handClient), watch: [replica.nodeNetns, handClient] });
+      const [handClient, handClientNew] = replica.podNetns;
+      await waitFor(`the VIP ${soloVip} answering in the hand-loaded copy`, () => (curlOk(handClient, `http://${soloVip}/`) ? true : undefined), 10_000);
+      await waitFor(`the VIP ${vip} answering in the hand-loaded copy`, () => (curlOk(handClientNew, `http://${vip}/`) ? true : undefined), 10_000);
+      targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...replica.podNetns.slice(2, 2 + BACKENDS)], natNetns: replica.nodeNetns });
     }
 
     for (const close of [false, true]) {
@@ -192,7 +245,10 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
           const watched = close ? (t.watch ?? []).map((ns) => kernelCounters(ns)) : [];
           const f = await measure(t, close, SECONDS);
           figures.get(t.label)!.push(f);
-          if (close) console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s; ${(t.watch ?? []).map((ns, i) => `[${ns}] ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}`);
+          if (close) {
+            const rw = t.natNetns ? rewrittenPorts(t.natNetns) : undefined;
+            console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; ${(t.watch ?? []).map((ns, i) => `[${ns}] ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}${rw ? ` [conntrack :80 entries ${rw.entries}, source port rewritten ${rw.rewritten}${rw.sample ? `: ${rw.sample}` : ''}]` : ''}`);
+          }
         }
       }
       const conn = close ? 'new connection per request' : 'keep-alive';

@@ -29,7 +29,7 @@ export interface ReplicaPod {
 
 export interface Replica {
   nodeNetns: string;
-  /** The pod namespaces, in the order of the pods asked for. */
+  /** The pod namespaces, in the order of the pods asked for (then the idle sandboxes'). */
   podNetns: string[];
   /** Runs a command in the node namespace; throws on failure. */
   inNode(argv: string[], input?: string): string;
@@ -50,7 +50,7 @@ function runStep(step: Step, prefix: string[] = []): void {
  * Builds the copy. `name` must be unique to this run (e.g. `tb<pid>`); `podCIDR` is the node's
  * (10.244.0.0/24 in kubito).
  */
-export async function buildReplica(name: string, options: { podCIDR: string; node: ProxyNodeConfig; pods: ReplicaPod[] }): Promise<Replica> {
+export async function buildReplica(name: string, options: { podCIDR: string; node: ProxyNodeConfig; pods: ReplicaPod[]; idleSandboxes?: number }): Promise<Replica> {
   const cidr = parseCidr(options.podCIDR);
   const node = nodeNetns(name);
   const pods: string[] = [];
@@ -71,6 +71,15 @@ export async function buildReplica(name: string, options: { podCIDR: string; nod
       for (const step of createSandboxSteps(plan)) runStep(step, step.argv[1] === '-batch' ? inNodeNet : []);
       if (pod.server) servers.push(await startServer(plan.netns, pod.server.argv(plan.netns), pod.server.port));
     }
+    // Sandboxes with an address and nothing running, on the same bridge: the node's warm pool
+    // (src/node/sandbox-pool.ts) has as many, at addresses no pod uses.
+    const used = new Set(options.pods.map((p) => p.ip));
+    const free = hostAddresses(cidr.base, cidr.prefix).filter((ip) => !used.has(ip)).reverse();
+    for (let i = 0; i < (options.idleSandboxes ?? 0) && free.length; i++) {
+      const plan = planSandbox({ cluster: name, uid: randomBytes(4).toString('hex'), ip: free.shift()!, cidr });
+      pods.push(plan.netns);
+      for (const step of createSandboxSteps(plan)) runStep(step, step.argv[1] === '-batch' ? inNodeNet : []);
+    }
   } catch (err) {
     await remove();
     throw err;
@@ -81,6 +90,13 @@ export async function buildReplica(name: string, options: { podCIDR: string; nod
     inNode: (argv, input) => must(['ip', 'netns', 'exec', node, ...argv], input),
     remove,
   };
+}
+
+/** The host addresses of an IPv4 /prefix after the gateway (the first one), as dotted quads. */
+function hostAddresses(start: number, prefix: number): string[] {
+  const out: string[] = [];
+  for (let n = start + 2; n < start + 2 ** (32 - prefix) - 1; n++) out.push([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
+  return out;
 }
 
 /** Starts a server in a namespace; resolves once it answers HTTP on `port` (5 s at most). */

@@ -3,9 +3,13 @@
  * what is measured and how): one (iptables flavour, number of Services) at a time.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { execCommandRunner } from '../src/proxy/runner.js';
-import { IptablesBackend, type IptablesVariant } from '../src/proxy/iptables/applier.js';
+import { chainsOfTable, IptablesBackend, STREAM_MIN_PORTS, type IptablesVariant } from '../src/proxy/iptables/applier.js';
+import { missingJumpRules } from '../src/proxy/iptables/jump-rules.js';
 import { renderIptables } from '../src/proxy/iptables/render.js';
+import { streamIptablesFull } from '../src/proxy/iptables/render-stream.js';
+import type { CommandRunner } from '../src/proxy/types.js';
 import { inNetns, removeNetns, scratchNetns, timedCommand } from './netns-scratch.js';
 import { computeDesiredState } from '../src/proxy/tracker/desired.js';
 import type { DesiredState } from '../src/proxy/types.js';
@@ -22,6 +26,73 @@ const PARTIAL_SAMPLES = 5;
 const GOAL = '>= 0.83x (time <= 1.2x bare)';
 
 const RESTORE: Record<Exclude<SyncVariant, 'nftables'>, string> = { default: 'iptables-restore', legacy: 'iptables-legacy-restore' };
+const SAVE: Record<Exclude<SyncVariant, 'nftables'>, string> = { default: 'iptables-save', legacy: 'iptables-legacy-save' };
+
+/** A runner that runs for real and keeps the stdin text of the last restore it ran or streamed. */
+function recordingRunner(): { runner: CommandRunner; last(): string } {
+  const real = execCommandRunner();
+  let text = '';
+  return {
+    runner: {
+      run(argv, options) {
+        if (options?.input !== undefined) text = options.input;
+        return real.run(argv, options);
+      },
+      start(argv) {
+        const command = real.start!(argv);
+        const chunks: string[] = [];
+        return {
+          write: (chunk) => (chunks.push(chunk), command.write(chunk)),
+          end: () => ((text = chunks.join('')), command.end()),
+          abort: () => command.abort(),
+        };
+      },
+    },
+    last: () => text,
+  };
+}
+
+/**
+ * The text a full sync of the backend writes into a namespace whose \`iptables-save\` is \`save\`:
+ * streamed (render-stream.ts) from STREAM_MIN_PORTS ports, else one render; stale chains and
+ * missing jump rules from that save, as the backend finds them.
+ */
+function backendFullText(state: DesiredState, save: string): string {
+  const facts = { existingNatChains: chainsOfTable(save, 'nat'), insertJumps: missingJumpRules(save) };
+  if (state.servicePorts.length < STREAM_MIN_PORTS) return renderIptables(state, facts).text;
+  const stream = streamIptablesFull(state);
+  let text = '';
+  for (const chunk of stream.body()) text += chunk;
+  return text + stream.finish(facts).text;
+}
+
+/** CPU time (ms) of this process's reaped children (/proc/self/stat cutime + cstime; 10 ms ticks). */
+function childrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** Wall and CPU (this process + its children) of one call. */
+async function timedCpu(fn: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
+  const c0 = childrenCpuMs();
+  const u0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const ms = performance.now() - t0;
+  const u = process.cpuUsage(u0);
+  return { ms, cpuMs: (u.user + u.system) / 1000 + childrenCpuMs() - c0 };
+}
+
+/** Wall and CPU of a bare command (its CPU only: the bench's own spawn and pipe work is left out). */
+async function timedBare(argv: string[], input: string): Promise<{ ms: number; cpuMs: number }> {
+  const c0 = childrenCpuMs();
+  const ms = await timedCommand(argv, input);
+  return { ms, cpuMs: childrenCpuMs() - c0 };
+}
+
+function cpuLine(what: string, kubito: number[], bare: number[]): string {
+  return `sync: CPU ${what}: kubito ${kubito.map((v) => round(v, 0)).join(', ')} ms (median ${round(median(kubito), 0)}), bare ${bare.map((v) => round(v, 0)).join(', ')} ms (median ${round(median(bare), 0)}); ratio ${round(median(bare) / median(kubito))}`;
+}
 
 /** What the binaries are, for row names: the host's `iptables` says `(nf_tables)` or `(legacy)`. */
 function flavour(variant: SyncVariant): string {
@@ -39,14 +110,14 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
   if (variant === 'nftables') return benchNftSize(services, index, withNewEndpoints);
   const restore = RESTORE[variant];
   const state = syntheticState({ services, endpointsPerService: ENDPOINTS });
-  const fullText = renderIptables(state).text;
   // A 10,000-Service full restore through nf_tables takes minutes: once each.
   const fullSamples = isSlowCase(variant, services) ? 1 : 3;
   const label = `${fmt(services)} Services x ${ENDPOINTS} endpoints, ${flavour(variant)}`;
 
   const kubitoFull: number[] = [];
   const bareFull: number[] = [];
-  let pair: { kubito: string; bare: string; backend: IptablesBackend } | undefined;
+  const cpuFull = { kubito: [] as number[], bare: [] as number[] };
+  let pair: { kubito: string; bare: string; backend: IptablesBackend; recorder: ReturnType<typeof recordingRunner> } | undefined;
   for (let s = 0; s < fullSamples; s++) {
     if (pair) {
       removeNetns(pair.kubito);
@@ -54,23 +125,32 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
     }
     const kubitoNs = scratchNetns(`${index}k${s}`);
     const bareNs = scratchNetns(`${index}b${s}`);
-    const backend = new IptablesBackend({ runner: execCommandRunner(), wrap: inNetns(kubitoNs), variant: variant === 'legacy' ? 'legacy' : 'auto' });
-    pair = { kubito: kubitoNs, bare: bareNs, backend };
-    // The bare namespace starts where the backend's restore starts: kube-proxy's chains and the
-    // jumps into them from the built-in chains (installed here untimed, by a backend with no
-    // Services), so both restores commit into the same kernel state.
-    await new IptablesBackend({ runner: execCommandRunner(), wrap: inNetns(bareNs), variant: variant === 'legacy' ? 'legacy' : 'auto' }).sync(syntheticState({ services: 0, endpointsPerService: ENDPOINTS }), 'all');
+    const recorder = recordingRunner();
+    const backend = new IptablesBackend({ runner: recorder.runner, wrap: inNetns(kubitoNs), variant: variant === 'legacy' ? 'legacy' : 'auto' });
+    pair = { kubito: kubitoNs, bare: bareNs, backend, recorder };
+    // Same starting state (two empty namespaces) and the same text: the bare restore gets what
+    // the backend writes there — the rules, and the jumps from the built-in chains that an
+    // empty namespace lacks (checked against what the backend wrote, below).
+    await backend.variant();
+    const expected = backendFullText(state, spawnSync(inNetns(bareNs)[0], [...inNetns(bareNs).slice(1), SAVE[variant]], { encoding: 'utf8' }).stdout ?? '');
     const runKubito = async () => {
-      const t0 = performance.now();
-      await backend.sync(state, 'all');
-      kubitoFull.push(performance.now() - t0);
+      const r = await timedCpu(() => backend.sync(state, 'all'));
+      kubitoFull.push(r.ms);
+      cpuFull.kubito.push(r.cpuMs);
     };
-    const runBare = async () => bareFull.push(await timedCommand([...inNetns(bareNs), restore, '-w', '--noflush'], fullText));
+    const runBare = async () => {
+      const r = await timedBare([...inNetns(bareNs), restore, '-w', '--noflush'], expected);
+      bareFull.push(r.ms);
+      cpuFull.bare.push(r.cpuMs);
+    };
     await inTurn(s, runBare, runKubito);
+    if (recorder.last() !== expected) console.error(`sync: ${label}: the backend's full restore text differs from the bare one (${recorder.last().length} vs ${expected.length} bytes)`);
   }
   const used: IptablesVariant = await pair!.backend.variant();
   if (variant === 'default' && used !== 'default') console.error(`sync: the backend chose iptables ${used}, not the host default`);
   report({ name: `full rules sync, ${label}`, value: round(median(kubitoFull)), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same rules`, baseline_value: round(median(bareFull)), ratio: round(median(bareFull) / median(kubitoFull)) });
+  console.error(cpuLine(`full sync, ${label}`, cpuFull.kubito, cpuFull.bare));
+  if (isSlowCase(variant, services)) report({ name: `CPU per full rules sync, ${label}`, value: round(median(cpuFull.kubito), 0), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same rules`, baseline_value: round(median(cpuFull.bare), 0), ratio: round(median(cpuFull.bare) / median(cpuFull.kubito)) });
 
   // A full resync (the hourly one, or after a failure): the rules are there, the jumps too.
   if (isSlowCase(variant, services)) {
@@ -78,15 +158,24 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
   } else {
     const kubitoResync: number[] = [];
     const bareResync: number[] = [];
+    const cpu = { kubito: [] as number[], bare: [] as number[] };
+    // Both namespaces hold the same rules now; the bare side gets what the backend writes then.
+    const resyncText = backendFullText(state, spawnSync(inNetns(pair!.bare)[0], [...inNetns(pair!.bare).slice(1), SAVE[variant]], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout ?? '');
     for (let s = 0; s < 3; s++) {
       const runKubito = async () => {
-        const t0 = performance.now();
-        await pair!.backend.sync(state, 'all');
-        kubitoResync.push(performance.now() - t0);
+        const r = await timedCpu(() => pair!.backend.sync(state, 'all'));
+        kubitoResync.push(r.ms);
+        cpu.kubito.push(r.cpuMs);
       };
-      const runBare = async () => bareResync.push(await timedCommand([...inNetns(pair!.bare), restore, '-w', '--noflush'], fullText));
+      const runBare = async () => {
+        const r = await timedBare([...inNetns(pair!.bare), restore, '-w', '--noflush'], resyncText);
+        bareResync.push(r.ms);
+        cpu.bare.push(r.cpuMs);
+      };
       await inTurn(s, runBare, runKubito);
+      if (pair!.recorder.last() !== resyncText) console.error(`sync: ${label}: the backend's resync text differs from the bare one`);
     }
+    console.error(cpuLine(`full resync, ${label}`, cpu.kubito, cpu.bare));
     report({ name: `full rules resync (rules in place), ${label}`, value: round(median(kubitoResync)), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same rules`, baseline_value: round(median(bareResync)), ratio: round(median(bareResync) / median(kubitoResync)) });
   }
 
@@ -98,6 +187,7 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
   let barePortChains = bareLast.portChains;
   const kubitoPartial: number[] = [];
   const barePartial: number[] = [];
+  const cpuPartial = { kubito: [] as number[], bare: [] as number[] };
   for (let p = 1; p <= PARTIAL_SAMPLES; p++) {
     const i = (p * 7919) % services;
     const next = withNewEndpoints(current, i, p);
@@ -107,13 +197,19 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
     barePortChains = new Map([...barePortChains, ...partial.portChains]);
     bareLast = partial;
     const runKubito = async () => {
-      const t0 = performance.now();
-      await pair!.backend.sync(next, changed);
-      kubitoPartial.push(performance.now() - t0);
+      const r = await timedCpu(() => pair!.backend.sync(next, changed));
+      kubitoPartial.push(r.ms);
+      cpuPartial.kubito.push(r.cpuMs);
     };
-    const runBare = async () => barePartial.push(await timedCommand([...inNetns(pair!.bare), restore, '-w', '--noflush'], partial.text));
+    const runBare = async () => {
+      const r = await timedBare([...inNetns(pair!.bare), restore, '-w', '--noflush'], partial.text);
+      barePartial.push(r.ms);
+      cpuPartial.bare.push(r.cpuMs);
+    };
     await inTurn(p, runBare, runKubito);
+    if (pair!.recorder.last() !== partial.text) console.error(`sync: ${label}: the backend's partial text differs from the bare one`);
   }
+  console.error(cpuLine(`partial sync, ${label}`, cpuPartial.kubito, cpuPartial.bare));
   report({ name: `partial rules sync, 1 Service changed among ${label}`, value: round(median(kubitoPartial)), unit: 'ms', goal: GOAL, baseline: `bare ${restore} --noflush of the same partial rules`, baseline_value: round(median(barePartial)), ratio: round(median(barePartial) / median(kubitoPartial)) });
   removeNetns(pair!.kubito);
   removeNetns(pair!.bare);
