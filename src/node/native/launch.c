@@ -367,7 +367,16 @@ static void serve_launch(const char *dir, const char *id, char *words, size_t le
   argv[k] = NULL;
   char envvar[64];
   snprintf(envvar, sizeof envvar, "KUBITO_LAUNCH_REPORT=%s", id);
-  char *envp[] = {envvar, NULL};
+  /* The launcher passes only its --env words to the program; of its own environment it needs the
+   * report id, and a sanitizer build its options (tests run it so). */
+  char *envp[5] = {envvar, NULL};
+  static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"};
+  int nenv = 1;
+  for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+    char *v = getenv(keep[i]);
+    if (v) envp[nenv++] = v - strlen(keep[i]) - 1;
+  }
+  envp[nenv] = NULL;
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&fa);
