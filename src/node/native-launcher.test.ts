@@ -232,7 +232,7 @@ test('the launch server: its death is told to onHelperExit; what it started is t
   }
 });
 
-test('the launch server: requests split across writes, a program it cannot run (127, its message), a malformed stream (exit 128)', async () => {
+test('the launch server: requests split across writes, a launcher it cannot run (128: a set-up failure, its message), a malformed stream (exit 128)', async () => {
   const out = join(dir, 'serve');
   mkdirSync(out, { recursive: true });
   const server = spawn(built, ['--serve', out], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -245,7 +245,7 @@ test('the launch server: requests split across writes, a program it cannot run (
   const code = await new Promise((r) => server.once('close', r));
   assert.equal(code, 0);
   const lines = reports.trim().split('\n').map((l) => l.replace(/^P (\d+) \d+$/, 'P $1 <pid>')).sort();
-  assert.deepEqual(lines, ['1 4', '2 127', 'P 1 <pid>']);
+  assert.deepEqual(lines, ['1 4', '2 128', 'P 1 <pid>']);
   assert.equal(readFileSync(join(out, '1.err'), 'utf8'), '1\n');
   assert.equal(readFileSync(join(out, '2.err'), 'utf8'), 'kubito-launch: cannot run /no/such/program: No such file or directory\n');
   for (const bad of ['x 3\nabc', '1 99999999999\n', '1 2\nab']) {

@@ -397,8 +397,9 @@ static void serve_launch(const char *dir, const char *id, char *words, size_t le
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
+    /* The runtime failed, not the container's program: a set-up failure (StartError). */
     if (errfd >= 0) dprintf(errfd, "kubito-launch: cannot run %s: %s\n", argv[0], strerror(rc));
-    report_line("%s %d\n", id, rc == ENOENT ? 127 : 126);
+    report_line("%s %d\n", id, SETUP_FAILED);
   } else {
     if (nchildren == capchildren) {
       size_t cap = capchildren ? capchildren * 2 : 64;
