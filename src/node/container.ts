@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
@@ -81,8 +81,8 @@ export class Container {
   #pod: () => Pod;
   #onChange: () => void;
   #mountWarned = new Set<string>();
-  /** The first run's log directory made and its log file opened ahead (prepareAhead). */
-  #ahead: { index: number; made: Promise<void>; fd: Promise<number> } | undefined;
+  /** The first run's log directory made, its log file opened and its FIFOs made ahead (prepareAhead). */
+  #ahead: { index: number; made: Promise<void>; fd: Promise<number>; fifos: Promise<void> | undefined; logPath: string } | undefined;
 
   constructor(spec: ContainerSpec, options: { init: boolean; ctx: RuntimeContext; pod: () => Pod; onChange: () => void }) {
     this.spec = spec;
@@ -112,9 +112,10 @@ export class Container {
   }
 
   /**
-   * Makes the first run's log directory and opens its log file now, in the thread pool, while
-   * the pod waits for its start slot: start() takes them instead of two round trips inside the
-   * slot (on a busy machine, tens of milliseconds each). Only before the first run.
+   * Makes the first run's log directory, opens its log file and (from the FIFO pool) makes its
+   * stdout and stderr FIFOs now, in the thread pool, while the pod waits for its start slot:
+   * start() takes them instead of round trips inside the slot (on a busy machine, tens of
+   * milliseconds each). Only before the first run.
    */
   prepareAhead(): void {
     if (this.latest || this.#ahead) return;
@@ -124,7 +125,10 @@ export class Container {
     const made = mkdir(dirname(logPath), { recursive: true }).then(() => undefined);
     const fd = made.then(() => openLogFile(logPath));
     fd.catch(() => undefined);
-    this.#ahead = { index, made, fd };
+    const pool = this.#ctx.fifos;
+    const fifos = pool ? made.then(() => pool.make([`${logPath}.stdout`, `${logPath}.stderr`])) : undefined;
+    fifos?.catch(() => undefined);
+    this.#ahead = { index, made, fd, fifos, logPath };
   }
 
   /**
@@ -134,7 +138,12 @@ export class Container {
   async discardAhead(): Promise<void> {
     const ahead = this.#ahead;
     this.#ahead = undefined;
-    if (ahead) await ahead.fd.then((fd) => closeSync(fd), () => undefined);
+    if (!ahead) return;
+    await ahead.fd.then((fd) => closeSync(fd), () => undefined);
+    if (ahead.fifos) {
+      await ahead.fifos.catch(() => undefined);
+      await Promise.all([`${ahead.logPath}.stdout`, `${ahead.logPath}.stderr`].map((f) => rm(f, { force: true })));
+    }
   }
 
   /** Resolves the image; throws ImagePullError. */
@@ -179,7 +188,8 @@ export class Container {
     // The log file opens in the thread pool while the FIFOs are made.
     const opening = ahead ? ahead.fd.catch(() => openLogFile(logPath)) : openLogFile(logPath);
     try {
-      if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
+      if (ahead?.fifos) await ahead.fifos.catch(() => ctx.fifos!.make([fifos.stdout, fifos.stderr]));
+      else if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
       else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
     } catch (err) {
       opening.then((fd) => closeSync(fd), () => undefined);

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   };
   const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito` });
   // Commands go through one bash helper (shell-runner.ts): spawning from the agent stalls it.
-  // bash, not dash: bash reaps its finished background jobs.
+  // bash, not dash: bash reaps its finished background jobs. Native launchers go to their own
+  // server (`kubito-launch --serve`; KUBITO_LAUNCH_SERVER=off: through bash as well).
   const bash = findExecutable('bash');
   // A helper that dies (killed, out of memory) may have lost commands written to it: the agent
   // exits and is started over (kubito up restarts it; the new one clears what this one left).
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     process.exit(1);
   };
   const dir = runnerDir(flags.cluster, join(runDir(flags.dataDir), 'runner'));
-  const runner = bash ? new ShellRunner({ sh: bash, dir, onHelperExit }) : new ExecRunner();
+  const runner = bash ? new ShellRunner({ sh: bash, dir, onHelperExit, launchServer: process.env.KUBITO_LAUNCH_SERVER !== 'off' }) : new ExecRunner();
   // The pods' generated /etc files go in the helper's directory (tmpfs: /dev/shm), which lives
   // as long as the agent: on a busy ext4 disk each file costs milliseconds of CPU.
   const helper = runner instanceof ShellRunner ? runner : undefined;

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './cont
 import { findHostBinaries, isExecutable, type HostBinaries } from './host-tools.js';
 import { chooseLauncher, LauncherChoiceError, nativeLaunchArgv, nativeLauncherPath } from './native-launcher.js';
 import { ExecRunner } from './runner.js';
-import { parseReports, ShellRunner, startBlock } from './shell-runner.js';
+import { launchRequest, parseReports, ShellRunner, startBlock } from './shell-runner.js';
 
 const spec: LaunchSpec = {
   netns: 'kubito-demo-p0123abcd',
@@ -99,7 +99,7 @@ after(() => {
 });
 
 let runs = 0;
-async function run(script: string, options: { netns?: string; adoptNetns?: string; workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
+async function run(script: string, options: { netns?: string; adoptNetns?: string; workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean | ShellRunner } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
   const n = runs++;
   const fifos = { stdout: join(dir, `c/${n}.stdout`), stderr: join(dir, `c/${n}.stderr`) };
   await makeFifos(fifos, { bin, runner: new ExecRunner() });
@@ -117,7 +117,7 @@ async function run(script: string, options: { netns?: string; adoptNetns?: strin
     tty: false,
     stdin: false,
   };
-  const proc = new ContainerProcess(launch, { bin, starter: options.starter === false ? undefined : helper });
+  const proc = new ContainerProcess(launch, { bin, starter: options.starter === false ? undefined : options.starter instanceof ShellRunner ? options.starter : helper });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -188,6 +188,77 @@ test('termination: PID 1 ignores SIGTERM without a handler, takes it with one; S
   const spawned = await run('exec sleep 30', { starter: false, onStart: (p) => void waitForProgram(p).then(() => p.signal('SIGKILL')) });
   assert.equal(spawned.signal, 'SIGKILL');
   assert.equal(spawned.code, 137);
+});
+
+const ppid = (p: number): number => Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+const cmdline = (p: number): string[] => readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean);
+
+test('launchRequest: `<id> <length>` and the argv\'s words NUL-terminated', () => {
+  assert.equal(launchRequest(7, ['/k/kubito-launch', 'a b', 'é', '']).toString('latin1'), `7 25\n/k/kubito-launch\0a b\0${Buffer.from('é').toString('latin1')}\0\0`);
+});
+
+test('the launch server: the launcher is its child (no bash subshell waits for it); a launcher killed before it reports its program\'s end still ends with its status', async () => {
+  let launcherPid = 0;
+  const killed = await run('echo ready; exec sleep 30', {
+    onStart: (p) => void waitForProgram(p).then(() => {
+      launcherPid = p.pid!;
+      const parent = ppid(launcherPid);
+      assert.deepEqual(cmdline(parent).slice(1), ['--serve', join(dir, 'runner')]);
+      // The launcher itself, not the program: it cannot report; its parent, the server, does.
+      process.kill(launcherPid, 'SIGKILL');
+    }),
+  });
+  assert.ok(launcherPid > 0);
+  assert.equal(killed.signal, 'SIGKILL');
+  assert.equal(killed.code, 137);
+  const exits = await Promise.all([run('exit 0'), run('exit 3'), run('kill -TERM $$; sleep 1; exit 9')]);
+  assert.deepEqual(exits.map((r) => r.code), [0, 3, 9]);
+});
+
+test('the launch server: its death is told to onHelperExit; what it started is then killed and ends as killed (137)', async () => {
+  let died!: (how: string) => void;
+  const dead = new Promise<string>((r) => (died = r));
+  const own = new ShellRunner({ sh: '/bin/bash', dir: join(dir, 'runner2'), onHelperExit: (code, signal) => died(`${signal ?? code}`) });
+  try {
+    const r = run('echo ready; exec sleep 30', {
+      starter: own,
+      onStart: (p) => void waitForProgram(p).then(() => process.kill(ppid(p.pid!), 'SIGKILL')),
+    });
+    assert.equal(await dead, 'SIGKILL');
+    const status = await r;
+    assert.equal(status.code, 137);
+  } finally {
+    own.close();
+  }
+});
+
+test('the launch server: requests split across writes, a launcher it cannot run (128: a set-up failure, its message), a malformed stream (exit 128)', async () => {
+  const out = join(dir, 'serve');
+  mkdirSync(out, { recursive: true });
+  const server = spawn(built, ['--serve', out], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let reports = '';
+  server.stdout.setEncoding('utf8').on('data', (c: string) => (reports += c));
+  const req = Buffer.concat([launchRequest(1, ['/bin/sh', '-c', 'echo $KUBITO_LAUNCH_REPORT >&2; exit 4']), launchRequest(2, ['/no/such/program'])]);
+  server.stdin.write(req.subarray(0, 5));
+  await new Promise((r) => setTimeout(r, 20));
+  server.stdin.end(req.subarray(5));
+  const code = await new Promise((r) => server.once('close', r));
+  assert.equal(code, 0);
+  const lines = reports.trim().split('\n').map((l) => l.replace(/^P (\d+) \d+$/, 'P $1 <pid>')).sort();
+  assert.deepEqual(lines, ['1 4', '2 128', 'P 1 <pid>']);
+  assert.equal(readFileSync(join(out, '1.err'), 'utf8'), '1\n');
+  assert.equal(readFileSync(join(out, '2.err'), 'utf8'), 'kubito-launch: cannot run /no/such/program: No such file or directory\n');
+  for (const bad of ['x 3\nabc', '1 99999999999\n', '1 2\nab']) {
+    const r = spawnSync(built, ['--serve', out], { input: bad, encoding: 'utf8' });
+    if (bad === '1 2\nab') {
+      // Well formed, but not NUL-terminated words: that request fails, the server goes on.
+      assert.equal(r.status, 0);
+      assert.equal(r.stdout, '1 128\n');
+      continue;
+    }
+    assert.equal(r.status, 128, bad);
+    assert.match(r.stderr, /kubito-launch: malformed launch request/);
+  }
 });
 
 async function waitForProgram(p: ContainerProcess): Promise<void> {

@@ -13,6 +13,12 @@
  * be started over: a command written to it as it died may be lost); without one, the next command
  * starts a new helper. Its subshells still report what they run; what has not reported when the
  * last of them is gone fails (code -1; a started process is killed and reported killed, 137).
+ *
+ * The native launcher (start() with envInArgv) is not started by bash but by its own server,
+ * `<launcher> --serve <dir>` (launch.c), one long-lived process started on first use: its
+ * parent, which reports the launcher's pid and, having reaped it, its exit status, on the same
+ * report lines. bash needed a subshell per launch to wait for it (a fork, ≈ 0.5 ms of CPU, and
+ * 272 KiB of memory for as long as the container ran). The server's death is a helper's death.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -75,6 +81,17 @@ export function startBlock(id: number, argv: string[], options: { dir: string; e
   return `(${command} >/dev/null 2>${err} </dev/null & echo "P ${id} $!"; wait $!; echo "${id} $?") &\n`;
 }
 
+/**
+ * A launch request for the native launcher's server (`kubito-launch --serve DIR`, launch.c)
+ * (pure): `<id> <length>\n`, then the argv's words, each NUL-terminated. It answers
+ * `P <id> <pid>` once the launcher runs, the launcher adds `S <id> <pid>` once its program
+ * runs, and the server `<id> <status>` once it reaped it; the launcher's stderr is DIR/<id>.err.
+ */
+export function launchRequest(id: number, argv: string[]): Buffer {
+  const body = Buffer.from(argv.map((a) => `${a}\0`).join(''));
+  return Buffer.concat([Buffer.from(`${id} ${body.length}\n`), body]);
+}
+
 /** A process started through the helper (start()). */
 export interface HelperProcess {
   /** Its pid, once the helper has reported it (undefined if the helper died first). */
@@ -131,16 +148,19 @@ export class ShellRunner implements Runner, ProcessStarter {
   #child: ChildProcess | undefined;
   #pending = new Map<number, Pending>();
   #next = 1;
-  #carry = '';
+  readonly #servers = new Map<string, ChildProcess>();
+  readonly #launchServer: boolean;
 
   /**
    * `sh`: the shell to run (a path). `dir`: where the commands' output files go, emptied first
    * and used by this runner alone; default a new directory under tmpdir(). Put it on a tmpfs
    * (runnerDir()): creating and removing files on a disk file system costs the agent more than
-   * the commands.
+   * the commands. `launchServer` (default true): native launches go to the launcher's server;
+   * false starts them in bash subshells as before (to compare).
    */
-  constructor(options: { sh: string; dir?: string; envProgram?: string; onHelperExit?: (code: number | null, signal: NodeJS.Signals | null) => void }) {
+  constructor(options: { sh: string; dir?: string; envProgram?: string; launchServer?: boolean; onHelperExit?: (code: number | null, signal: NodeJS.Signals | null) => void }) {
     this.#sh = options.sh;
+    this.#launchServer = options.launchServer ?? true;
     this.#onHelperExit = options.onHelperExit;
     this.#envProgram = options.envProgram ?? findExecutable('env') ?? 'env';
     if (options.dir) {
@@ -157,7 +177,7 @@ export class ShellRunner implements Runner, ProcessStarter {
       const id = this.#next++;
       const helper = this.#helper();
       this.#pending.set(id, { argv, options, resolve, reject, helper });
-      if (this.#pending.size === 1) this.#hold(helper, true);
+      if (this.#pending.size === 1) this.#holdAll(true);
       helper.stdin!.write(helperBlock(id, argv, { dir: this.#dir, input: options.input }));
     });
   }
@@ -172,12 +192,16 @@ export class ShellRunner implements Runner, ProcessStarter {
     const pid = new Promise<number | undefined>((r) => (onPid = r));
     let onProgram: ((pid: number | undefined) => void) | undefined;
     const program = options.envInArgv ? new Promise<number | undefined>((r) => (onProgram = r)) : undefined;
-    const helper = this.#helper();
+    // The native launcher goes to its own server (`kubito-launch --serve`), its parent, which
+    // reports its exit: no bash subshell waits for each running container.
+    const viaServer = options.envInArgv && this.#launchServer && argv.length > 0 && !argv.some((a) => a.includes('\0'));
+    const helper = viaServer ? this.#server(argv[0]) : this.#helper();
     const exited = new Promise<RunResult>((resolve, reject) => {
       this.#pending.set(id, { argv, options: { allowFailure: true }, resolve, reject, onPid, onProgram, helper });
     });
-    if (this.#pending.size === 1) this.#hold(helper, true);
-    helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram, envInArgv: options.envInArgv }));
+    if (this.#pending.size === 1) this.#holdAll(true);
+    if (viaServer) helper.stdin!.write(launchRequest(id, argv));
+    else helper.stdin!.write(startBlock(id, argv, { dir: this.#dir, env: options.env, envProgram: this.#envProgram, envInArgv: options.envInArgv }));
     return {
       pid,
       program,
@@ -190,17 +214,18 @@ export class ShellRunner implements Runner, ProcessStarter {
     };
   }
 
-  /** Ends the helper (it finishes what runs) and removes its directory once it has. */
+  /** Ends the helper and the launch servers (they finish what runs) and removes the directory once they have. */
   close(): void {
     this.#closing = true;
-    const child = this.#child;
+    const children = [this.#child, ...this.#servers.values()].filter((c): c is ChildProcess => !!c);
     this.#child = undefined;
-    if (!child) {
-      rmSync(this.#dir, { recursive: true, force: true });
-      return;
-    }
-    child.once('close', () => rmSync(this.#dir, { recursive: true, force: true }));
-    child.stdin!.end('wait\n');
+    this.#servers.clear();
+    const closed = children.map((child) => new Promise<void>((r) => {
+      if (child.exitCode !== null || child.signalCode !== null) r();
+      else child.once('close', () => r());
+    }));
+    for (const child of children) child.stdin!.end(child.spawnfile === this.#sh ? 'wait\n' : undefined);
+    void Promise.all(closed).then(() => rmSync(this.#dir, { recursive: true, force: true }));
   }
 
   #helper(): ChildProcess {
@@ -209,12 +234,33 @@ export class ShellRunner implements Runner, ProcessStarter {
     // agent, which stops its pods itself, not for the helper and the containers it started.
     const child = spawn(this.#sh, ['-s'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     this.#child = child;
-    this.#carry = '';
+    this.#follow(child, () => {
+      if (this.#child === child) this.#child = undefined;
+    });
+    return child;
+  }
+
+  /** The launch server of the native launcher at `path` (started on first use, in a session of its own). */
+  #server(path: string): ChildProcess {
+    const running = this.#servers.get(path);
+    if (running) return running;
+    const child = spawn(path, ['--serve', this.#dir], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    this.#servers.set(path, child);
+    this.#follow(child, () => {
+      if (this.#servers.get(path) === child) this.#servers.delete(path);
+    });
+    return child;
+  }
+
+  /** Reads a helper's (or server's) reports; its death is told to onHelperExit. */
+  #follow(child: ChildProcess, forget: () => void): void {
+    let carry = '';
+    child.on('error', () => undefined);
     child.stdin!.on('error', () => undefined);
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
-      const { reports, rest } = parseReports(this.#carry + chunk);
-      this.#carry = rest;
+      const { reports, rest } = parseReports(carry + chunk);
+      carry = rest;
       for (const r of reports) {
         if ('pid' in r) {
           const p = this.#pending.get(r.id);
@@ -225,14 +271,14 @@ export class ShellRunner implements Runner, ProcessStarter {
       }
     });
     // A dead helper takes no more commands (the next one starts a new helper), but its
-    // subshells still run what it started and report on the same pipe: only when the pipe
-    // closes (every subshell gone) is what has not reported given up.
+    // subshells (a server's launchers) still run what it started and report on the same pipe:
+    // only when the pipe closes (every one of them gone) is what has not reported given up.
     child.once('exit', (code, signal) => {
-      if (this.#child === child) this.#child = undefined;
+      forget();
       if (!this.#closing) this.#onHelperExit?.(code, signal);
     });
     child.once('close', () => {
-      if (this.#child === child) this.#child = undefined;
+      forget();
       // Nobody is left to report on what it started: those processes are killed (a container
       // then ends as killed, 137, and is restarted as its policy says), not left to run unseen.
       for (const [id, p] of [...this.#pending]) {
@@ -244,11 +290,14 @@ export class ShellRunner implements Runner, ProcessStarter {
             // already gone
           }
         }
-        this.#settle(id, p.pid ? 137 : -1, `the command helper (${this.#sh}) exited`);
+        this.#settle(id, p.pid ? 137 : -1, `the command helper (${child.spawnfile}) exited`);
       }
     });
-    this.#hold(child, false);
-    return child;
+    this.#hold(child, this.#pending.size > 0);
+  }
+
+  #holdAll(on: boolean): void {
+    for (const child of [this.#child, ...this.#servers.values()]) if (child) this.#hold(child, on);
   }
 
   /** The helper keeps the agent's event loop alive only while a command is pending. */
@@ -263,7 +312,7 @@ export class ShellRunner implements Runner, ProcessStarter {
     const p = this.#pending.get(id);
     if (!p) return;
     this.#pending.delete(id);
-    if (this.#pending.size === 0 && this.#child) this.#hold(this.#child, false);
+    if (this.#pending.size === 0) this.#holdAll(false);
     const read = (ext: string): string => {
       const file = join(this.#dir, `${id}.${ext}`);
       try {

@@ -14,6 +14,17 @@
  * unshare does). Set-up failures print one line on the launcher's stderr and exit 128 (the agent
  * reports StartError with that line); a program that cannot be executed prints on the
  * container's stderr and exits 127 (not found) or 126, as sh's `exec` did.
+ *
+ *   kubito-launch --serve DIR
+ *
+ * The launchers' parent (serve() below): the agent starts it once and writes launch
+ * requests on its stdin; it spawns each launcher (stdin /dev/null, stderr DIR/<id>.err, the
+ * environment KUBITO_LAUNCH_REPORT=<id> alone), and, being their parent, learns every exit:
+ * it writes `P <id> <pid>` once spawned and `<id> <status>` once reaped (status as a shell's
+ * $?: the code, or 128 + the signal), on its stdout, which the launchers share for their
+ * `S <id> <pid>`. No launcher's end goes unreported, even one killed before its program ran.
+ * A request is `<id> <length>\n` and then <length> bytes: the argv, each word NUL-terminated,
+ * the first the program to run. On the end of its stdin it waits for its launchers, then exits.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -30,7 +41,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <spawn.h>
 #include <unistd.h>
 
 #define MAX_BINDS 64
@@ -299,7 +313,214 @@ static void container(const struct spec *s, const sigset_t *mask) {
   exec_program(s->argv, (char **)s->env);
 }
 
+#define MAX_REQUEST (8 << 20)
+#define MAX_WORDS 65536
+#define MAX_CHILDREN 65536
+
+struct launched {
+  pid_t pid;
+  char id[24];
+};
+
+static struct launched *children;
+static size_t nchildren, capchildren;
+
+/* Writes all of buf (the report pipe); a reader gone is ignored (SIGPIPE is ignored). */
+static void report_line(const char *fmt, ...) {
+  char line[128];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n <= 0) return;
+  if (n >= (int)sizeof line) n = (int)sizeof line - 1;
+  for (size_t off = 0; off < (size_t)n;) {
+    ssize_t w = write(1, line + off, (size_t)n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    off += (size_t)w;
+  }
+}
+
+/* Spawns one launcher for request `id` with the argv in words[0..len) (NUL-terminated words). */
+static void serve_launch(const char *dir, const char *id, char *words, size_t len) {
+  char errpath[MAX_PATH_LEN];
+  if (snprintf(errpath, sizeof errpath, "%s/%s.err", dir, id) >= (int)sizeof errpath) {
+    report_line("%s 128\n", id);
+    return;
+  }
+  int errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  size_t nwords = 0;
+  for (size_t i = 0; i < len; i++) nwords += words[i] == '\0';
+  char **argv = NULL;
+  if (len == 0 || words[len - 1] != '\0' || nwords > MAX_WORDS || nchildren >= MAX_CHILDREN || !(argv = calloc(nwords + 1, sizeof *argv))) {
+    if (errfd >= 0) dprintf(errfd, "kubito-launch: bad launch request %s\n", id);
+    if (errfd >= 0) close(errfd);
+    report_line("%s 128\n", id);
+    return;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < len && k < nwords; k++) {
+    argv[k] = words + i;
+    i += strlen(words + i) + 1;
+  }
+  argv[k] = NULL;
+  char envvar[64];
+  snprintf(envvar, sizeof envvar, "KUBITO_LAUNCH_REPORT=%s", id);
+  /* The launcher passes only its --env words to the program; of its own environment it needs the
+   * report id, and a sanitizer build its options (tests run it so). */
+  char *envp[5] = {envvar, NULL};
+  static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"};
+  int nenv = 1;
+  for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+    char *v = getenv(keep[i]);
+    if (v) envp[nenv++] = v - strlen(keep[i]) - 1;
+  }
+  envp[nenv] = NULL;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  if (errfd >= 0) posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+  else posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGCHLD);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid;
+  int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    /* The runtime failed, not the container's program: a set-up failure (StartError). */
+    if (errfd >= 0) dprintf(errfd, "kubito-launch: cannot run %s: %s\n", argv[0], strerror(rc));
+    report_line("%s %d\n", id, SETUP_FAILED);
+  } else {
+    if (nchildren == capchildren) {
+      size_t cap = capchildren ? capchildren * 2 : 64;
+      struct launched *more = realloc(children, cap * sizeof *more);
+      if (!more) {
+        /* Cannot follow it: it must not run unseen. */
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+        if (errfd >= 0) dprintf(errfd, "kubito-launch: out of memory\n");
+        report_line("%s 137\n", id);
+        goto done;
+      }
+      children = more;
+      capchildren = cap;
+    }
+    children[nchildren].pid = pid;
+    snprintf(children[nchildren].id, sizeof children[nchildren].id, "%s", id);
+    nchildren++;
+    report_line("P %s %d\n", id, (int)pid);
+  }
+done:
+  if (errfd >= 0) close(errfd);
+  free(argv);
+}
+
+/* Reaps every ended launcher and reports its status. */
+static void serve_reap(void) {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid <= 0) return;
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+    for (size_t i = 0; i < nchildren; i++) {
+      if (children[i].pid != pid) continue;
+      report_line("%s %d\n", children[i].id, code);
+      children[i] = children[--nchildren];
+      break;
+    }
+  }
+}
+
+/* Parses and runs the complete requests at the start of buf; returns the bytes used, or -1 on a malformed stream. */
+static long serve_requests(const char *dir, char *buf, size_t used) {
+  size_t off = 0;
+  while (off < used) {
+    char *nl = memchr(buf + off, '\n', used - off);
+    if (!nl) return used - off > 64 ? -1 : (long)off;
+    char id[24];
+    unsigned long len;
+    char *head = buf + off;
+    size_t idlen = strspn(head, "0123456789");
+    if (idlen == 0 || idlen >= sizeof id || head[idlen] != ' ') return -1;
+    memcpy(id, head, idlen);
+    id[idlen] = '\0';
+    char *end;
+    errno = 0;
+    len = strtoul(head + idlen + 1, &end, 10);
+    if (errno || end != nl || end == head + idlen + 1 || len > MAX_REQUEST) return -1;
+    size_t body = (size_t)(nl - buf) + 1;
+    if (used - body < len) return (long)off;
+    serve_launch(dir, id, buf + body, len);
+    off = body + len;
+  }
+  return (long)off;
+}
+
+static int serve(const char *dir) {
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0) fail("sigprocmask: %s", strerror(errno));
+  int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0) fail("signalfd: %s", strerror(errno));
+  size_t cap = 65536, used = 0;
+  char *buf = malloc(cap);
+  if (!buf) fail("out of memory");
+  int reading = 1;
+  while (reading || nchildren > 0) {
+    struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = reading ? 0 : -1, .events = POLLIN}};
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      fail("poll: %s", strerror(errno));
+    }
+    if (p[0].revents) {
+      struct signalfd_siginfo si;
+      while (read(sfd, &si, sizeof si) > 0) {
+      }
+      serve_reap();
+    }
+    if (!p[1].revents) continue;
+    if (used == cap) {
+      if (cap >= MAX_REQUEST + 128) fail("launch request too long");
+      cap *= 2;
+      char *more = realloc(buf, cap);
+      if (!more) fail("out of memory");
+      buf = more;
+    }
+    ssize_t n = read(0, buf + used, cap - used);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      reading = 0;
+      if (used) fprintf(stderr, "kubito-launch: %zu bytes of an unfinished request dropped\n", used);
+      continue;
+    }
+    used += (size_t)n;
+    long done = serve_requests(dir, buf, used);
+    if (done < 0) fail("malformed launch request");
+    memmove(buf, buf + done, used - (size_t)done);
+    used -= (size_t)done;
+  }
+  free(buf);
+  free(children);
+  close(sfd);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 3 && strcmp(argv[1], "--serve") == 0) return serve(argv[2]);
   struct spec s;
   parse(argc, argv, &s);
   if (s.adopt) adopt_netns(s.adopt, s.netns);
