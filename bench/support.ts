@@ -68,7 +68,9 @@ export interface BenchCluster {
 export async function startBenchCluster(options: { name: string; extraArgs?: string[]; limitMs: number }): Promise<BenchCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-'));
   const dataDir = join(dir, 'data');
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', options.name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', ...(options.extraArgs ?? [])], {
+  // KUBITO_BENCH_CP_NODE_OPTIONS: Node options for the control plane alone (e.g. --cpu-prof).
+  const cpOptions = (process.env.KUBITO_BENCH_CP_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...cpOptions, join(ROOT, 'bin', 'kubito.js'), 'up', '--name', options.name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', ...(options.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
