@@ -109,7 +109,9 @@ function compared(row: Omit<Row, 'baseline' | 'baseline_value' | 'ratio'>, floor
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const cluster = await startBenchCluster({ name: `bench-api${process.pid % 100000}`, limitMs: 300_000 });
+  // KUBITO_BENCH_CP_NODE_OPTIONS: Node options for the control plane alone (e.g. --cpu-prof).
+  const nodeOptions = (process.env.KUBITO_BENCH_CP_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const cluster = await startBenchCluster({ name: `bench-api${process.pid % 100000}`, limitMs: 300_000, nodeOptions });
   let kubito: ApiFigures;
   let kubitoCreates: number;
   let credentials: { keyPem: string; certPem: string; token: string; ca: string };

@@ -65,10 +65,11 @@ export interface BenchCluster {
  * Starts `kubito up` for a benchmark; `limitMs` bounds the whole benchmark: past it the cluster
  * is stopped and the process exits 1, so a stuck run never outlives its budget.
  */
-export async function startBenchCluster(options: { name: string; extraArgs?: string[]; limitMs: number }): Promise<BenchCluster> {
+/** `nodeOptions`: Node options for the control plane's own command line (e.g. `--cpu-prof`; NODE_OPTIONS refuses it). */
+export async function startBenchCluster(options: { name: string; extraArgs?: string[]; limitMs: number; nodeOptions?: string[] }): Promise<BenchCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-'));
   const dataDir = join(dir, 'data');
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubito.js'), 'up', '--name', options.name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', ...(options.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), join(ROOT, 'bin', 'kubito.js'), 'up', '--name', options.name, '--data-dir', dataDir, '--kubeconfig', join(dir, 'kc'), '--api-port', '0', ...(options.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
