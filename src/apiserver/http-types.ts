@@ -24,7 +24,8 @@ export interface HandlerRequest {
   inProcess?: boolean;
   /**
    * Set only by the in-process transport: a JSON answer may carry its value (`BodyResponse.value`)
-   * instead of text, which the caller would only parse back.
+   * instead of text, which the caller would only parse back. Such a caller reads no answer
+   * headers (field-validation.ts skips the Warning-only check for it).
    */
   acceptsValue?: boolean;
 }

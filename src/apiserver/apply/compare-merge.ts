@@ -41,22 +41,24 @@ function compareAt(types: Types, lhs: Maybe, rhs: Maybe, ref: TypeRef, path: Pat
   const al = deduceAtom(atom, lhs);
   const ar = deduceAtom(atom, rhs);
   let inLeaf = false;
-  const handle = (a: Atom): boolean => {
-    if (a.map) return compareMap(types, a, lhs, rhs, path, c);
-    if (a.scalar) return leaf(lhs, rhs, path, c);
-    if (a.list) return compareList(types, a, lhs, rhs, path, c);
-    return false;
-  };
-  if (rhs === undefined) inLeaf = handle(al);
-  else if (lhs === undefined || sameAtom(al, ar)) inLeaf = handle(ar);
+  if (rhs === undefined) inLeaf = compareAs(types, al, { lhs, rhs, path, c });
+  else if (lhs === undefined || sameAtom(al, ar)) inLeaf = compareAs(types, ar, { lhs, rhs, path, c });
   else {
-    handle(al);
-    inLeaf = handle(ar);
+    compareAs(types, al, { lhs, rhs, path, c });
+    inLeaf = compareAs(types, ar, { lhs, rhs, path, c });
   }
   if (!inLeaf) {
     if (lhs === undefined) c.added.insert(path);
     else if (rhs === undefined) c.removed.insert(path);
   }
+}
+
+/** Compares the two values as `a` says (map, scalar or list); returns whether the walk is in a leaf. */
+function compareAs(types: Types, a: Atom, at: { lhs: Maybe; rhs: Maybe; path: Path; c: Comparison }): boolean {
+  if (a.map) return compareMap(types, a, at.lhs, at.rhs, at.path, at.c);
+  if (a.scalar) return leaf(at.lhs, at.rhs, at.path, at.c);
+  if (a.list) return compareList(types, a, at.lhs, at.rhs, at.path, at.c);
+  return false;
 }
 
 /** A leaf: added, removed or modified as a whole. Returns true (the walk is in a leaf). */
@@ -72,11 +74,18 @@ function compareMap(types: Types, atom: Atom, lhs: Maybe, rhs: Maybe, path: Path
   const r = isMapValue(rhs) ? rhs : undefined;
   const empty = (!l || Object.keys(l).length === 0) && (!r || Object.keys(r).length === 0);
   if (atom.map!.atomic || empty) return leaf(lhs, rhs, path, c);
-  const keys = new Set([...Object.keys(l ?? {}), ...Object.keys(r ?? {})]);
-  for (const k of keys) {
-    const lv = l && Object.hasOwn(l, k) ? l[k] : undefined;
-    const rv = r && Object.hasOwn(r, k) ? r[k] : undefined;
-    compareAt(types, lv, rv, types.fieldType(atom.map!, k) ?? 'deduced', [...path, fieldElement(k)], c);
+  // The keys of lhs, then those only rhs has (the order a Set of both would give).
+  if (l) {
+    for (const k of Object.keys(l)) {
+      const rv = r && Object.hasOwn(r, k) ? r[k] : undefined;
+      compareAt(types, l[k], rv, types.fieldType(atom.map!, k) ?? 'deduced', [...path, fieldElement(k)], c);
+    }
+  }
+  if (r) {
+    for (const k of Object.keys(r)) {
+      if (l && Object.hasOwn(l, k)) continue;
+      compareAt(types, undefined, r[k], types.fieldType(atom.map!, k) ?? 'deduced', [...path, fieldElement(k)], c);
+    }
   }
   return false;
 }

@@ -53,21 +53,41 @@ function definitionNames(types: Types, ref: TypeRef): string[] {
   return names;
 }
 
-/** A copy of `value` with the zero-value fields of every typed struct inside it filled in. */
+/**
+ * `value` with the zero-value fields of every typed struct inside it filled in. Parts that need
+ * no filling are returned as they are (not copied): the result shares them with `value`, so
+ * it is for reading (the comparisons read it); a map or list is copied only when something
+ * under it was filled in.
+ */
 export function withTypedShape(t: Typed, value: Json): Json {
   return shapeAt(t.types, value, t.ref);
 }
 
 function shapeAt(types: Types, value: Json, ref: TypeRef): Json {
   const atom = deduceAtom(types.atom(ref), value);
-  if (Array.isArray(value)) return atom.list && !atom.list.atomic ? value.map((v) => shapeAt(types, v, atom.list!.elem)) : value;
-  if (!isMapValue(value) || !atom.map || atom.map.atomic) return value;
-  const out: Record<string, Json> = { ...value };
-  for (const name of definitionNames(types, ref)) {
-    for (const [k, zero] of Object.entries(ZERO_SHAPES[name] ?? {})) if (!Object.hasOwn(out, k)) out[k] = zeroCopy(zero);
+  if (Array.isArray(value)) {
+    if (!atom.list || atom.list.atomic) return value;
+    let out: Json[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const shaped = shapeAt(types, value[i], atom.list.elem);
+      if (shaped !== value[i]) (out ??= value.slice())[i] = shaped;
+    }
+    return out ?? value;
   }
-  for (const [k, v] of Object.entries(out)) out[k] = shapeAt(types, v, types.fieldType(atom.map, k) ?? 'deduced');
-  return out;
+  if (!isMapValue(value) || !atom.map || atom.map.atomic) return value;
+  let out: Record<string, Json> | undefined;
+  for (const name of definitionNames(types, ref)) {
+    const zeros = ZERO_SHAPES[name];
+    if (zeros === undefined) continue;
+    for (const k of Object.keys(zeros)) if (!Object.hasOwn(out ?? value, k)) (out ??= { ...value })[k] = zeroCopy(zeros[k]);
+  }
+  // Filled-in zeros are shaped too (a struct's `{}` may carry zero fields of its own).
+  for (const k of Object.keys(out ?? value)) {
+    const v = (out ?? value)[k];
+    const shaped = shapeAt(types, v, types.fieldType(atom.map, k) ?? 'deduced');
+    if (shaped !== v) (out ??= { ...value })[k] = shaped;
+  }
+  return out ?? value;
 }
 
 /** A fresh copy of a zero value: they are `{}` and null, which need no structuredClone (~1 µs each). */

@@ -15,8 +15,13 @@ interface ServiceState {
   pods: Map<string, number>;
 }
 
+/** The last time parsed, and its value: the Services of one burst share a creationTimestamp. */
+let lastParsed = { time: '', ms: Number.NaN };
+
 function millis(time: string | null | undefined): number {
-  return time ? Date.parse(time) : NaN;
+  if (!time) return NaN;
+  if (time !== lastParsed.time) lastParsed = { time, ms: Date.parse(time) };
+  return lastParsed.ms;
 }
 
 /**
@@ -24,13 +29,20 @@ function millis(time: string | null | undefined): number {
  * when zero (`2024-05-01T10:00:00Z`, `2024-05-01T10:00:00.5Z`).
  */
 export function formatRFC3339Nano(ms: number): string {
+  // Services created in one second share their trigger time (creationTimestamp has seconds):
+  // the last one formatted is kept.
+  if (ms === lastFormatted.ms) return lastFormatted.text;
   // toISOString always ends in `.mmmZ`; called once per sync, so no regular expressions.
   const iso = new Date(ms).toISOString();
   const dot = iso.lastIndexOf('.');
   let end = iso.length - 1;
   while (end > dot + 1 && iso[end - 1] === '0') end--;
-  return end === dot + 1 ? `${iso.slice(0, dot)}Z` : `${iso.slice(0, end)}Z`;
+  const text = end === dot + 1 ? `${iso.slice(0, dot)}Z` : `${iso.slice(0, end)}Z`;
+  lastFormatted = { ms, text };
+  return text;
 }
+
+let lastFormatted = { ms: Number.NaN, text: '' };
 
 export class TriggerTimeTracker {
   readonly #states = new Map<string, ServiceState>();
