@@ -43,6 +43,8 @@ export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
  * latency is from sending the patch to one watcher's event (so `watchers` samples per round).
  */
 export async function watchLatencies(watchClient: HttpTransport, writer: HttpTransport, options: { watchers: number; rounds: number }): Promise<number[]> {
+  // KUBITO_BENCH_WATCH_ROUNDS=1: one stderr line per round (first and last watcher, PATCH response).
+  const perRound = process.env.KUBITO_BENCH_WATCH_ROUNDS === '1';
   const latencies: number[] = [];
   let sentAt = 0;
   let pending = 0;
@@ -60,9 +62,18 @@ export async function watchLatencies(watchClient: HttpTransport, writer: HttpTra
   for (let i = 0; i < options.rounds; i++) {
     pending = options.watchers;
     const done = new Promise<void>((r) => (wake = r));
+    const first = latencies.length;
+    const cpuAt = process.cpuUsage();
     sentAt = performance.now();
     await writer.request({ method: 'PATCH', path: '/api/v1/namespaces/default/services/s0', contentType: 'application/merge-patch+json', body: { metadata: { labels: { round: String(i) } } } });
+    const patchMs = performance.now() - sentAt;
     await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+    if (perRound) {
+      const got = latencies.slice(first);
+      const cpu = process.cpuUsage(cpuAt);
+      const f = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
+      process.stderr.write(`watch round ${i}: patch ${f(patchMs)} ms, first ${f(got[0])}, last ${f(got.at(-1))}, events ${got.length}, client CPU ${f((cpu.user + cpu.system) / 1000)} ms\n`);
+    }
   }
   for (const w of watches) w.stop();
   return latencies;

@@ -86,12 +86,17 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
   // through its writable machinery) was a fair part of the per-watcher cost in JS. As
   // ServerResponse does, the socket stays corked until the next tick, so the chunks of one
   // turn (a batch of changes) leave in one write. res.end() still writes the last chunk. An
-  // HTTP/1.0 client (no chunked encoding) gets res.write.
+  // HTTP/1.0 client (no chunked encoding) gets res.write. The first chunk of a turn goes out
+  // at once, uncorked: a single change fanned out to many watchers then reaches the first
+  // sockets while the server still writes to the rest (corking all of them held every
+  // watcher's bytes until the whole fan-out and the writer's handler were done).
   const chunked = res.chunkedEncoding;
   let corked: Socket | undefined;
+  let wroteThisTurn = false;
   const uncork = (): void => {
     corked?.uncork();
     corked = undefined;
+    wroteThisTurn = false;
   };
   const stop = response.start({
     write: (chunk) => {
@@ -102,10 +107,12 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
         return;
       }
       if (chunk.length === 0) return;
-      if (!corked) {
+      if (!wroteThisTurn) {
+        wroteThisTurn = true;
+        process.nextTick(uncork);
+      } else if (!corked) {
         corked = socket;
         socket.cork();
-        process.nextTick(uncork);
       }
       socket.write(typeof chunk === 'string' ? framedText(chunk) : framed(chunk));
     },

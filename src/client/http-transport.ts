@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { StatusError, newInternalError, newServiceUnavailable, newTimeout } from '../api/errors.js';
 import type { Status, WatchEvent } from '../api/types.js';
-import { JsonObjectSplitter } from './json-stream.js';
+import { JsonObjectSplitter, StreamDecodeError } from './json-stream.js';
 import type { ApiRequest, Method, Transport, WatchHandlers, WatchStream } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -148,23 +148,22 @@ function decodeWatch(res: http.IncomingMessage, req: http.ClientRequest, handler
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => {
     if (done) return;
-    let texts: string[];
+    let events: unknown[];
+    let fault: StreamDecodeError | undefined;
     try {
-      texts = splitter.push(chunk);
+      events = splitter.pushParsed(chunk);
     } catch (err) {
-      close(withCause(newInternalError(`undecodable watch stream from ${url.pathname}: ${describe(err)}`), err));
-      return;
+      if (!(err instanceof StreamDecodeError)) throw err;
+      fault = err;
+      events = err.parsed;
     }
-    for (const text of texts) {
+    for (const event of events) {
       if (done) return;
-      let event: WatchEvent;
-      try {
-        event = JSON.parse(text) as WatchEvent;
-      } catch (err) {
-        close(withCause(newInternalError(`undecodable watch event from ${url.pathname}: ${describe(err)}`), err));
-        return;
-      }
-      handlers.onEvent(event);
+      handlers.onEvent(event as WatchEvent);
+    }
+    if (fault) {
+      const what = fault.kind === 'framing' ? 'stream' : 'event';
+      close(withCause(newInternalError(`undecodable watch ${what} from ${url.pathname}: ${describe(fault.cause)}`), fault.cause));
     }
   });
   res.on('end', () => {

@@ -1,7 +1,7 @@
 /** @module Tests of the watch stream splitter: every cut position, no separators, unfinished objects, garbage. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JsonObjectSplitter } from './json-stream.js';
+import { JsonObjectSplitter, StreamDecodeError } from './json-stream.js';
 
 const events = [
   { type: 'ADDED', object: { metadata: { name: 'a', annotations: { note: 'braces } { and "quotes" \\ in a string' } } } },
@@ -53,4 +53,42 @@ test('strings with escaped quotes and backslashes split at every position', () =
       assert.equal(splitter.isIdle(), true);
     }
   }
+});
+
+test('pushParsed gives the same objects as push, whole lines or cut anywhere, mixed with pretty-printed and glued objects', () => {
+  const lines = events.map((e) => JSON.stringify(e) + '\n').join('');
+  const pretty = JSON.stringify(events[1], null, 2) + '\n';
+  const glued = JSON.stringify(events[0]) + JSON.stringify(events[2]) + '\n';
+  const text = lines + pretty + '\n  \n' + glued + lines;
+  const want = [...events, events[1], events[0], events[2], ...events];
+  for (const size of [text.length, 1, 5, 64, lines.length]) {
+    const splitter = new JsonObjectSplitter();
+    const out: unknown[] = [];
+    for (let i = 0; i < text.length; i += size) out.push(...splitter.pushParsed(text.slice(i, i + size)));
+    assert.deepEqual(out, want, `chunks of ${size}`);
+    assert.equal(splitter.isIdle(), true);
+  }
+  // Whole lines one event each: the fast path, and it leaves the splitter idle for the next.
+  const splitter = new JsonObjectSplitter();
+  for (const e of events) assert.deepEqual(splitter.pushParsed(JSON.stringify(e) + '\n'), [e]);
+  assert.equal(splitter.isIdle(), true);
+});
+
+test('pushParsed reports a framing fault and a bad object with the objects before them', () => {
+  const first = JSON.stringify(events[0]) + '\n';
+  assert.throws(() => new JsonObjectSplitter().pushParsed(first + 'not json\n'), (err: unknown) => {
+    assert.ok(err instanceof StreamDecodeError);
+    assert.equal(err.kind, 'framing');
+    assert.deepEqual(err.parsed, [events[0]]);
+    assert.ok(err.cause instanceof SyntaxError);
+    return true;
+  });
+  assert.throws(() => new JsonObjectSplitter().pushParsed(first + '{"a":01}\n'), (err: unknown) => {
+    assert.ok(err instanceof StreamDecodeError);
+    assert.equal(err.kind, 'json');
+    assert.deepEqual(err.parsed, [events[0]]);
+    return true;
+  });
+  // A top-level array is not an event, on the fast path too.
+  assert.throws(() => new JsonObjectSplitter().pushParsed('[1]\n'), (err: unknown) => err instanceof StreamDecodeError && err.kind === 'framing');
 });

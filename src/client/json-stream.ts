@@ -60,6 +60,42 @@ export class JsonObjectSplitter {
     return out;
   }
 
+  /**
+   * Like `push`, but returns the objects parsed. A chunk of whole lines arriving between objects
+   * (what kube-apiserver writes: one event per line, no newline inside an event's JSON) is
+   * parsed line by line without scanning it first; from the first line that is not one whole
+   * object the rest goes through `push`. Throws StreamDecodeError, carrying the objects parsed
+   * before the fault.
+   */
+  pushParsed(chunk: string): unknown[] {
+    const out: unknown[] = [];
+    let from = 0;
+    if (this.#start < 0 && this.#buffer.length === 0 && chunk.charCodeAt(chunk.length - 1) === 0x0a /* \n */) {
+      while (from < chunk.length) {
+        const end = chunk.indexOf('\n', from);
+        const parsed = wholeObject(chunk, from, end);
+        if (parsed === undefined) break;
+        out.push(parsed);
+        from = end + 1;
+      }
+      if (from === chunk.length) return out;
+    }
+    let texts: string[];
+    try {
+      texts = this.push(from === 0 ? chunk : chunk.slice(from));
+    } catch (err) {
+      throw new StreamDecodeError('framing', err, out);
+    }
+    for (let i = 0; i < texts.length; i++) {
+      try {
+        out.push(JSON.parse(texts[i]));
+      } catch (err) {
+        throw new StreamDecodeError('json', err, out);
+      }
+    }
+    return out;
+  }
+
   /** True when the input so far ended between objects (nothing buffered but whitespace). */
   isIdle(): boolean {
     return this.#start < 0;
@@ -68,4 +104,34 @@ export class JsonObjectSplitter {
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The object on `text[from, end)` when that line is exactly one JSON object (and whitespace). */
+function wholeObject(text: string, from: number, end: number): object | undefined {
+  let i = from;
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
+  try {
+    // JSON.parse accepts the line only if the object closes at its end (trailing whitespace aside).
+    return JSON.parse(text.slice(i, end)) as object;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `pushParsed` failed: `framing` when the stream is not a sequence of JSON objects (`push`
+ * threw), `json` when one object's text is not valid JSON. `parsed` holds the objects that came
+ * before the fault, in order; `cause` is the SyntaxError.
+ */
+export class StreamDecodeError extends Error {
+  readonly kind: 'framing' | 'json';
+  readonly parsed: unknown[];
+
+  constructor(kind: 'framing' | 'json', cause: unknown, parsed: unknown[]) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StreamDecodeError';
+    this.kind = kind;
+    this.parsed = parsed;
+  }
 }

@@ -25,6 +25,24 @@ const BOOKMARK_INTERVAL_MS = 10_000;
  */
 const encodedEvents = new WeakMap<KubeObject, Map<string, string>>();
 
+/**
+ * Selector results by (shared, read-only) event object and selector text: the registry hands
+ * every watch of a change the same decoded object, so a change that reaches many watches with
+ * the same selectors is matched once per distinct selector, not once per watch.
+ */
+const matchedBy = new WeakMap<KubeObject, Map<string, boolean>>();
+
+/** `filter`, its answer for an object kept under `key` (the selectors' text) for other watches. */
+function sharedFilter(key: string, filter: (o: KubeObject) => boolean): (o: KubeObject) => boolean {
+  return (o) => {
+    let results = matchedBy.get(o);
+    if (!results) matchedBy.set(o, (results = new Map()));
+    let matched = results.get(key);
+    if (matched === undefined) results.set(key, (matched = filter(o)));
+    return matched;
+  };
+}
+
 export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const accepted = negotiate(scope.http.headers.accept, { list: true });
   const toTableResponse = accepted.representation === 'table' ? await loadTableRenderer() : undefined;
@@ -36,7 +54,10 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const selection = selectionFromQuery(scope.info, scope.http.query);
   const baseFilter = selection.filter;
   // `GET .../services/nginx?watch=true` watches one object.
-  const filter = fieldName ? (o: KubeObject) => o.metadata.name === fieldName && baseFilter(o) : baseFilter;
+  const ownFilter = fieldName ? (o: KubeObject) => o.metadata.name === fieldName && baseFilter(o) : baseFilter;
+  // Without any selector the registry's match-all filter stays as it is (the registry skips it).
+  const selectorKey = `${groupVersion(scope.info)}/${scope.info.resource}\0${fieldName}\0${scope.http.query.get('labelSelector') ?? ''}\0${scope.http.query.get('fieldSelector') ?? ''}`;
+  const filter = ownFilter === baseFilter && !scope.http.query.get('labelSelector') && !scope.http.query.get('fieldSelector') ? ownFilter : sharedFilter(selectorKey, ownFilter);
   // The one name that can pass, if any (a collection watch has fieldName ''). With both a URL
   // name and a metadata.name selector, the filter passes nothing unless they agree.
   const name = fieldName || selection.name;
