@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkBearerToken } from '../pki/token.js';
+import { bearerTokenChecker } from '../pki/token.js';
 import { ensureClusterCredentials } from '../pki/credentials.js';
 import { apiSocketPath, startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import type { launchNodeAgent } from '../node/launch.js';
@@ -66,13 +66,14 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
   const creds = await ensureClusterCredentials(join(flags.dataDir, 'pki'));
   out(`• credentials   ${creds.generated.length ? 'created' : 'reused'} in ${join(flags.dataDir, 'pki')} (${elapsed(t)})`);
   t = process.hrtime.bigint();
+  const tokenMatches = bearerTokenChecker(creds.adminToken);
   const cp = await startOnPort(flags, {
     dataDir: flags.dataDir,
     store: flags.store,
     host: '127.0.0.1',
     certPem: creds.serverCertPem,
     keyPem: creds.serverKeyPem,
-    authenticate: (headers) => checkBearerToken(headers.authorization, creds.adminToken),
+    authenticate: (headers) => tokenMatches(headers.authorization),
     loadBalancerPool: loadBalancerPoolFor(flags.name),
     dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,
   }, out);

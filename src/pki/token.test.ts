@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkBearerToken, isWellFormedToken, newBearerToken, parseBearerToken } from './token.js';
+import { bearerTokenChecker, checkBearerToken, isWellFormedToken, newBearerToken, parseBearerToken } from './token.js';
 
 test('newBearerToken: 32 random bytes as base64url', () => {
   const a = newBearerToken();
@@ -43,4 +43,14 @@ test('checkBearerToken accepts only the exact token', () => {
   // An unset server token must never match an empty or absent credential.
   assert.equal(checkBearerToken('Bearer ', ''), false);
   assert.equal(checkBearerToken('Bearer x', ''), false);
+});
+
+test('bearerTokenChecker made once answers every header as checkBearerToken does', () => {
+  const token = newBearerToken();
+  const matches = bearerTokenChecker(token);
+  for (const header of [`Bearer ${token}`, `bearer ${token}`, `Bearer ${token}x`, `Bearer ${newBearerToken()}`, undefined, token, 'Bearer ']) {
+    assert.equal(matches(header), checkBearerToken(header, token), String(header));
+  }
+  assert.equal(matches(`Bearer ${token}`), true);
+  assert.equal(bearerTokenChecker('')('Bearer '), false);
 });

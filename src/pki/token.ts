@@ -30,14 +30,21 @@ export function parseBearerToken(header: string | readonly string[] | undefined)
 }
 
 /**
- * True when `header` carries exactly `token`. The comparison takes the same time whatever the
- * presented token is: both sides are hashed to equal length first, then compared with
- * timingSafeEqual, so neither the content nor the length of the real token leaks.
+ * A check of `Authorization` headers against `token` (true when a header carries exactly it).
+ * The comparison takes the same time whatever the presented token is: both sides are hashed to
+ * equal length, then compared with timingSafeEqual, so neither the content nor the length of
+ * the real token leaks. The real token's hash is made once, not per request.
  */
+export function bearerTokenChecker(token: string): (header: string | readonly string[] | undefined) => boolean {
+  const expected = createHash('sha256').update(token).digest();
+  return (header) => {
+    const presented = parseBearerToken(header);
+    if (presented === undefined || token.length === 0) return false;
+    return timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
+  };
+}
+
+/** True when `header` carries exactly `token` (bearerTokenChecker, for one check). */
 export function checkBearerToken(header: string | readonly string[] | undefined, token: string): boolean {
-  const presented = parseBearerToken(header);
-  if (presented === undefined || token.length === 0) return false;
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
+  return bearerTokenChecker(token)(header);
 }
