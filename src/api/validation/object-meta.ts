@@ -48,6 +48,9 @@ export function validateLabelName(name: string, path: string): FieldError[] {
 
 /** v1validation.ValidateLabels: keys are qualified names, values label values; all errors at `path`. */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
+  // Nearly every object's labels are valid: check them in any order first, and sort the keys
+  // (for upstream's deterministic error order) only when there is an error to report.
+  if (labels === undefined || allLabelsValid(labels)) return [];
   const errs: FieldError[] = [];
   for (const k of sortedKeys(labels)) {
     errs.push(...validateLabelName(k, path));
@@ -55,6 +58,14 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
     errs.push(...isValidLabelValue(v).map((msg) => invalid(path, v, msg)));
   }
   return errs;
+}
+
+function allLabelsValid(labels: Record<string, string>): boolean {
+  for (const k in labels) {
+    if (!Object.hasOwn(labels, k)) continue;
+    if (validateLabelName(k, '').length > 0 || isValidLabelValue(labels[k]).length > 0) return false;
+  }
+  return true;
 }
 
 /** ValidateAnnotations: keys are qualified names once lower-cased; keys plus values ≤ 256 KiB. */

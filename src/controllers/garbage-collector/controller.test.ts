@@ -39,3 +39,24 @@ test('a dependent whose owner is gone is deleted; one whose owner the cache has 
     await bench.stop();
   }
 });
+
+test('an owner being deleted with foregroundDeletion: its dependents go first, then its finalizer; objects with neither owners nor a deletion are left alone', async () => {
+  const owner = replicaSet('fg', 'uid-fg');
+  owner.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  owner.metadata.finalizers = ['foregroundDeletion'];
+  const lone = replicaSet('lone', 'uid-lone');
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, owner], [REPLICASETS, lone], [PODS, podOwnedBy('of-fg', { name: 'fg', uid: 'uid-fg' })]]);
+  try {
+    await bench.idle();
+    assert.deepEqual((await bench.list(PODS, 'default')).map((p) => p.metadata.name), []);
+    const sets = await bench.list(REPLICASETS, 'default');
+    const fg = sets.find((s) => s.metadata.name === 'fg');
+    assert.ok(!fg || !(fg.metadata.finalizers ?? []).includes('foregroundDeletion'), 'the finalizer is removed once no dependent is left');
+    assert.deepEqual(sets.find((s) => s.metadata.name === 'lone')?.metadata.uid, 'uid-lone');
+    // Nothing but the dependent's delete and the owner's finalizer removal was written.
+    const writes = bench.fake.actions.filter((a) => a.verb !== 'list' && a.verb !== 'watch' && a.verb !== 'get');
+    assert.ok(writes.every((a) => a.name !== 'lone'), JSON.stringify(writes));
+  } finally {
+    await bench.stop();
+  }
+});

@@ -22,6 +22,17 @@ interface Key {
   name: string;
 }
 
+/**
+ * Whether a sync of `obj` can do anything: it has owners (which may be gone), or it is being
+ * deleted (orphan and foreground finalizers). Any other object's sync finds nothing to do
+ * (dependentAction and ownerAction both answer none), so its add or update is not queued: a
+ * burst of Service creates would queue every one for nothing. It is queued again when an owner
+ * it depends on leaves, or when its own deletion starts.
+ */
+function mayNeedCollection(obj: KubeObject): boolean {
+  return (obj.metadata.ownerReferences?.length ?? 0) > 0 || !!obj.metadata.deletionTimestamp;
+}
+
 export class GarbageCollector implements Controller {
   readonly name = 'garbage-collector';
   #client!: Client;
@@ -57,12 +68,12 @@ export class GarbageCollector implements Controller {
       informer.addHandlers({
         onAdd: (obj) => {
           this.#index(info, obj, true);
-          this.#queue.add(this.#keyOf(info, obj));
+          if (mayNeedCollection(obj)) this.#queue.add(this.#keyOf(info, obj));
         },
         onUpdate: (old, obj) => {
           this.#index(info, old, false);
           this.#index(info, obj, true);
-          this.#queue.add(this.#keyOf(info, obj));
+          if (mayNeedCollection(obj)) this.#queue.add(this.#keyOf(info, obj));
         },
         onDelete: (obj) => {
           this.#index(info, obj, false);
