@@ -242,3 +242,30 @@ test('socketPath: requests and watches travel over a Unix socket', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('maxConnections: a burst of requests shares that many connections; watches hold their own outside the limit', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const server = await startServer((req, res) => {
+    if (req.url?.includes('watch=true')) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+      res.write('{"type":"ADDED","object":{"kind":"Pod","metadata":{"name":"w"}}}\n');
+      return;
+    }
+    most = Math.max(most, ++inFlight);
+    // Answer on a later turn, so that the burst's requests are all in flight at once.
+    setTimeout(() => {
+      inFlight--;
+      json(res, 200, { kind: 'Pod', metadata: { name: 'x' } });
+    }, 5);
+  });
+  const transport = new HttpTransport({ server: `http://127.0.0.1:${server.port}`, maxConnections: 2 });
+  cleanups.push(() => transport.close(), server.close);
+  const events: WatchEvent[] = [];
+  const watches = await Promise.all([1, 2, 3].map(() => transport.watch({ method: 'GET', path: '/api/v1/pods' }, { onEvent: (e) => events.push(e), onClose: () => undefined })));
+  await Promise.all(Array.from({ length: 10 }, () => transport.request({ method: 'GET', path: '/api/v1/pods/x' })));
+  assert.equal(most, 2, 'at most two requests reached the server at once');
+  assert.equal(server.connections.size, 3 + 2, 'three watches, two request connections');
+  assert.equal(events.length, 3);
+  for (const w of watches) w.stop();
+});

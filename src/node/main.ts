@@ -15,12 +15,20 @@ import { ExecRunner } from './runner.js';
 import { runnerDir, ShellRunner } from './shell-runner.js';
 import { join } from 'node:path';
 
+/** Connections for the agent's API requests: `KUBITO_AGENT_API_CONNECTIONS` (A/B runs), default 8. */
+function apiConnectionsFromEnv(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.KUBITO_AGENT_API_CONNECTIONS);
+  return Number.isInteger(n) && n > 0 ? n : 8;
+}
+
 async function main(): Promise<void> {
   const flags = parseAgentFlags(process.argv.slice(2));
   const log = (line: string): void => {
     process.stderr.write(`node ${flags.nodeName}: ${line}\n`);
   };
-  const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito` });
+  // A few connections for requests (watches hold their own): a burst of 50 pods' bindings and
+  // status writes opened a connection per request in flight, and the API server paid for each.
+  const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito`, maxConnections: apiConnectionsFromEnv(process.env) });
   // Commands go through one bash helper (shell-runner.ts): spawning from the agent stalls it.
   // bash, not dash: bash reaps its finished background jobs. Native launchers go to their own
   // server (`kubito-launch --serve`; KUBITO_LAUNCH_SERVER=off: through bash as well).
