@@ -9,7 +9,8 @@
  * The parsing and the choice are pure; `cleanStaleUdpEntries` runs `conntrack -L` and
  * `conntrack -D` (conntrack-tools) through the proxy's runner, in the node namespace.
  */
-import type { CommandRunner, DesiredState } from './types.js';
+import { portIndexOf } from './port-index.js';
+import { servicePortKey, type CommandRunner, type DesiredState, type ServicePortState } from './types.js';
 
 /** One UDP flow as `conntrack -L` prints it: the original direction and the reply's source. */
 export interface ConntrackEntry {
@@ -87,40 +88,78 @@ export async function cleanStaleUdpEntries(runner: CommandRunner, state: Desired
 }
 
 /**
- * What the cleanup depends on: every UDP frontend (cluster, external and LB IPs with the port;
- * NodePorts) of a port with serving endpoints, and those endpoints. Flows can only turn stale
- * when this changes: after a cleanup, new flows are DNATed by the rules of the same commit.
+ * What the cleanup depends on, for one service port: its UDP frontends (cluster, external and
+ * LB IPs with the port; the NodePort) and its serving endpoints; undefined for a port that is
+ * not UDP or has none serving. Flows can only turn stale when this changes for some port: after
+ * a cleanup, new flows are DNATed by the rules of the same commit.
  */
+export function udpPart(sp: ServicePortState): string | undefined {
+  if (sp.protocol !== 'UDP') return undefined;
+  const serving = sp.endpoints.filter((e) => e.serving).map((e) => e.ip);
+  if (!serving.length) return undefined;
+  return `${[sp.clusterIP, ...sp.loadBalancerIPs, ...sp.externalIPs].join(',')}:${sp.port}|${sp.nodePort}>${serving.join(',')}`;
+}
+
+/** `udpPart` of every port that has one, in state order. */
 export function udpFingerprint(state: DesiredState): string {
   const parts: string[] = [];
   for (const sp of state.servicePorts) {
-    if (sp.protocol !== 'UDP') continue;
-    const serving = sp.endpoints.filter((e) => e.serving).map((e) => e.ip);
-    if (!serving.length) continue;
-    parts.push(`${[sp.clusterIP, ...sp.loadBalancerIPs, ...sp.externalIPs].join(',')}:${sp.port}|${sp.nodePort}>${serving.join(',')}`);
+    const part = udpPart(sp);
+    if (part !== undefined) parts.push(part);
   }
   return parts.join(';');
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
 }
 
 /**
  * `cleanStaleUdpEntries` after each sync, skipped while the UDP frontends and their serving
  * endpoints are the same as at the last cleanup that ran (no `conntrack` process on the
- * critical path of a sync that changed only TCP Services).
+ * critical path of a sync that changed only TCP Services). Keeps each port's `udpPart` and
+ * looks at the changed keys only (port-index.ts), so a partial sync costs what it changed.
  */
 export class UdpConntrackCleaner {
   readonly #runner: CommandRunner;
-  #last: string | undefined;
+  /** `udpPart` by service port key, for the ports that have one, as of the last call. */
+  #parts = new Map<string, string>();
+  /** Some part changed since the last cleanup that ran (true until one ran). */
+  #due = true;
 
   constructor(runner: CommandRunner) {
     this.#runner = runner;
   }
 
-  /** Returns how many filters ran, or undefined when skipped. */
-  async afterSync(state: DesiredState): Promise<number | undefined> {
-    const fingerprint = udpFingerprint(state);
-    if (fingerprint === this.#last) return undefined;
+  /**
+   * After a sync of `state`; `changed` as the backend got it (the keys changed since the
+   * previous call, or 'all'). Returns how many filters ran, or undefined when skipped.
+   */
+  async afterSync(state: DesiredState, changed: ReadonlySet<string> | 'all' = 'all'): Promise<number | undefined> {
+    if (changed === 'all') {
+      const parts = new Map<string, string>();
+      for (const sp of state.servicePorts) {
+        const part = udpPart(sp);
+        if (part !== undefined) parts.set(servicePortKey(sp), part);
+      }
+      if (!sameEntries(parts, this.#parts)) this.#due = true;
+      this.#parts = parts;
+    } else {
+      const index = portIndexOf(state);
+      for (const key of changed) {
+        const sp = index.get(key);
+        const part = sp ? udpPart(sp) : undefined;
+        if (part === this.#parts.get(key)) continue;
+        this.#due = true;
+        if (part === undefined) this.#parts.delete(key);
+        else this.#parts.set(key, part);
+      }
+    }
+    if (!this.#due) return undefined;
     const n = await cleanStaleUdpEntries(this.#runner, state);
-    this.#last = fingerprint;
+    this.#due = false;
     return n;
   }
 }

@@ -61,9 +61,10 @@ export interface ProxierOptions {
   metrics?: ProxyMetrics;
   /**
    * Runs after each successful sync with its state (kernel modes: delete stale UDP conntrack
-   * entries, conntrack.ts). A failure is logged, never fails the sync.
+   * entries, conntrack.ts) with the keys the backend was given (`'all'` after a full sync), so
+   * that it can look at the changed ports only. A failure is logged, never fails the sync.
    */
-  afterSync?: (state: DesiredState) => Promise<void>;
+  afterSync?: (state: DesiredState, changed: ReadonlySet<string> | 'all') => Promise<void>;
   log(line: string): void;
   /**
    * Where each sync's phases go (bench/netprog.bench.ts: `KUBITO_PROXY_TRACE=<file>` in the
@@ -227,7 +228,7 @@ export class Proxier {
       this.metrics.servicePorts.value = state.servicePorts.length;
       for (const t of this.#pendingTriggers) this.metrics.networkProgramming.observe(Math.max(0, wall - t) / 1000);
       this.#pendingTriggers = [];
-      await this.#o.afterSync?.(state).catch((err: unknown) => this.#o.log(`proxy: after sync: ${err instanceof Error ? err.message : String(err)}`));
+      await this.#o.afterSync?.(state, full ? 'all' : changed).catch((err: unknown) => this.#o.log(`proxy: after sync: ${err instanceof Error ? err.message : String(err)}`));
     }
     this.#firstSyncDone();
     if (ok && !full && changed.size > 1) {

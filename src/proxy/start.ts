@@ -12,7 +12,7 @@ import type { Clock, InformerFactory } from '../client/index.js';
 import type { EventRecorder } from '../controllers/controller.js';
 import { BackendNotBuiltError, createBackend, type ProxyMode } from './backends.js';
 import { UdpConntrackCleaner } from './conntrack.js';
-import { healthChecksOf } from './healthcheck/plan.js';
+import { HealthCheckTracker } from './healthcheck/plan.js';
 import { ServiceHealthServer } from './healthcheck/server.js';
 import { startProxyServers } from './metrics-server.js';
 import { nodeNetworkSteps } from './node-network.js';
@@ -86,9 +86,13 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
   // Kernel NAT keeps UDP flows on their endpoint: remove the stale ones after each sync that
   // changed the UDP Services' endpoints.
   const cleaner = mode === 'userspace' ? undefined : new UdpConntrackCleaner(context.runner);
-  const afterSync = async (state: DesiredState): Promise<void> => {
-    await cleaner?.afterSync(state);
-    await healthChecks?.sync(healthChecksOf(state));
+  // Both keep what they saw by key and read only the changed keys of a partial sync: each
+  // takes every sync's keys first, whatever fails after.
+  const checks = new HealthCheckTracker();
+  const afterSync = async (state: DesiredState, changed: ReadonlySet<string> | 'all'): Promise<void> => {
+    const wanted = checks.update(state, changed);
+    await cleaner?.afterSync(state, changed);
+    await healthChecks?.sync(wanted);
   };
   const traceFile = process.env.KUBITO_PROXY_TRACE;
   const trace = traceFile ? (p: SyncPhases) => appendFileSync(traceFile, `${JSON.stringify({ at: Date.now(), ...p, backend: 'lastSync' in backend ? backend.lastSync : undefined })}\n`) : undefined;

@@ -11,7 +11,8 @@
  *   returned as `staleChains`; the caller deletes them in a later sync (upstream waits because
  *   kernels before 6.2 notice a chain is unreferenced only some time after its map element goes).
  */
-import { servicePortKey, type DesiredState, type ProxyNodeConfig, type ServicePortState } from '../types.js';
+import { portIndexOf } from '../port-index.js';
+import type { DesiredState, ProxyNodeConfig, ServicePortState } from '../types.js';
 import {
   CLUSTER_IPS_CHECK_CHAIN,
   CLUSTER_IPS_SET,
@@ -213,29 +214,11 @@ function samePort(a: PortRules, b: PortRules): boolean {
 }
 
 /**
- * The ports of `changed` in `state`, found without building a key for every port (keys are
- * `<servicePortName>/<protocol>`): a partial sync's cost follows the change, not the cluster.
- */
-function changedPorts(state: DesiredState, changed: ReadonlySet<string>): Map<string, ServicePortState> {
-  const wanted = new Map<string, string[]>();
-  for (const key of changed) {
-    const slash = key.lastIndexOf('/');
-    const name = key.slice(0, slash);
-    wanted.set(name, [...(wanted.get(name) ?? []), key.slice(slash + 1)]);
-  }
-  const out = new Map<string, ServicePortState>();
-  for (const sp of state.servicePorts) {
-    if (wanted.get(sp.servicePortName)?.includes(sp.protocol)) out.set(servicePortKey(sp), sp);
-  }
-  return out;
-}
-
-/**
  * The changed ports only, against `previous` (what the kernel holds). Keys in `changed` that are
  * in neither `previous` nor `state` are ignored; `previous` is not modified unless `inPlace`.
  */
 export function renderPartial(previous: TableState, state: DesiredState, changed: ReadonlySet<string>, options: RenderOptions = {}): RenderedPartial {
-  const byKey = changedPorts(state, changed);
+  const byKey = portIndexOf(state);
   const ports = options.inPlace ? previous.ports : new Map(previous.ports);
   const clusterIPs = options.inPlace ? previous.clusterIPs : new Map(previous.clusterIPs);
   const ipDelta = new Map<string, number>();

@@ -4,11 +4,13 @@
  * `(x, null)`); changes that cannot alter the rules (status-only churn, resourceVersion bumps)
  * drop out; `take()` recomputes only the Services touched since the last call and returns the
  * whole desired state with the keys that changed. A recomputed port equal to the one before
- * (trigger time aside) keeps its old object, and the sorted array is patched in place of a new
- * sort when no port came or went, so a take costs what changed (the backends cache renderings
- * by port object). Also collects the slices'
+ * (trigger time aside) keeps its old object, and the sorted array is merged (the new ports
+ * placed by binary search) in place of a new sort, so a take costs what changed plus one copy
+ * of the array (the backends cache renderings by port object, and find changed keys through
+ * the port index the tracker keeps, port-index.ts). Also collects the slices'
  * last-change-trigger-times for network_programming_duration_seconds. Pure (no I/O, no timers).
  */
+import { registerPortIndex, withdrawPortIndex } from '../port-index.js';
 import { servicePortKey, type DesiredState, type ProxyNodeConfig, type ServicePortState } from '../types.js';
 import { sameServicePort, serviceState } from './desired.js';
 import { sliceService, sliceTriggerTime } from './endpoints.js';
@@ -51,9 +53,10 @@ export class ChangeTracker {
   /** Service id → slice id → slice. */
   readonly #slices = new Map<string, Map<string, ProxyEndpointSlice>>();
   readonly #ports = new Map<string, ServicePortState[]>();
-  /** The last state's sorted ports (never mutated once handed out) and each key's index in it. */
+  /** The last state's sorted ports (never mutated once handed out). */
   #sorted: ServicePortState[] | undefined;
-  #index = new Map<string, number>();
+  /** Key → port of the ports in #ports: the port index of #sorted (port-index.ts) while it is the newest. */
+  readonly #byKey = new Map<string, ServicePortState>();
   #dirty = new Set<string>();
   #triggerTimes: number[] = [];
 
@@ -100,8 +103,9 @@ export class ChangeTracker {
   /** Recomputes the touched Services; the state, what changed, and the trigger times folded in. */
   take(): TrackerResult {
     const changed = new Set<string>();
-    const replaced: ServicePortState[] = [];
-    let structural = false;
+    const gone = new Set<ServicePortState>();
+    const added: ServicePortState[] = [];
+    if (this.#dirty.size && this.#sorted) withdrawPortIndex(this.#sorted);
     for (const id of this.#dirty) {
       const svc = this.#services.get(id);
       const before = this.#ports.get(id) ?? [];
@@ -113,25 +117,25 @@ export class ChangeTracker {
       });
       if (after.length) this.#ports.set(id, after);
       else this.#ports.delete(id);
-      if (before.length !== after.length || before.some((sp, i) => servicePortKey(sp) !== servicePortKey(after[i]))) structural = true;
+      const kept = new Set(after);
+      for (const sp of before) if (!kept.has(sp)) gone.add(sp);
+      const had = new Set(before);
+      for (const sp of after) if (!had.has(sp)) added.push(sp);
       for (const sp of after) {
         const key = servicePortKey(sp);
         const prev = old.get(key);
         old.delete(key);
-        if (prev !== sp) {
-          changed.add(key);
-          replaced.push(sp);
-        }
+        this.#byKey.set(key, sp);
+        if (prev !== sp) changed.add(key);
       }
-      for (const key of old.keys()) changed.add(key);
+      for (const key of old.keys()) {
+        changed.add(key);
+        this.#byKey.delete(key);
+      }
     }
     this.#dirty = new Set();
-    if (structural || !this.#sorted) this.#sorted = undefined;
-    else if (replaced.length) {
-      const patched = this.#sorted.slice();
-      for (const sp of replaced) patched[this.#index.get(servicePortKey(sp))!] = sp;
-      this.#sorted = patched;
-    }
+    if (this.#sorted && (gone.size || added.length)) this.#sorted = mergeSorted(this.#sorted, gone, added);
+    if (this.#sorted) registerPortIndex(this.#sorted, this.#byKey);
     const triggerTimes = this.#triggerTimes;
     this.#triggerTimes = [];
     return { state: this.state(), changed, triggerTimes };
@@ -144,8 +148,34 @@ export class ChangeTracker {
       for (const ports of this.#ports.values()) servicePorts.push(...ports);
       servicePorts.sort(compareServicePorts);
       this.#sorted = servicePorts;
-      this.#index = new Map(servicePorts.map((sp, i) => [servicePortKey(sp), i]));
+      registerPortIndex(servicePorts, this.#byKey);
     }
     return { node: this.#o.node, servicePorts: this.#sorted };
   }
+}
+
+/**
+ * `sorted` without the ports of `gone`, with `added` in their places: what sorting the whole
+ * state again gives (keys are unique), for a copy and a binary search per added port.
+ */
+function mergeSorted(sorted: readonly ServicePortState[], gone: ReadonlySet<ServicePortState>, added: ServicePortState[]): ServicePortState[] {
+  added.sort(compareServicePorts);
+  const out: ServicePortState[] = [];
+  let from = 0;
+  const copyUpTo = (end: number): void => {
+    for (; from < end; from++) if (!gone.has(sorted[from])) out.push(sorted[from]);
+  };
+  for (const sp of added) {
+    let lo = from;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareServicePorts(sorted[mid], sp) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    copyUpTo(lo);
+    out.push(sp);
+  }
+  copyUpTo(sorted.length);
+  return out;
 }
