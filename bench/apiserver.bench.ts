@@ -2,7 +2,7 @@
  * @module API server benchmark (issue 2): `up` to ready, idle RSS, Service creates per second
  * with 4 concurrent clients, list of 10,000 Services as JSON and as Table (twice: the first
  * Table list after the creates, then the same again), and watch event latency with 100
- * watchers (p99/p50 after a first, cold round that is reported apart). Starts its own cluster (SQLite store) on a free loopback port, bounded in count and time, and prints one JSON row per figure. The creates, lists and watch
+ * watchers (p99/p50 after 5 warm-up rounds; the first, cold round is reported apart). Starts its own cluster (SQLite store) on a free loopback port, bounded in count and time, and prints one JSON row per figure. The creates, lists and watch
  * rows carry a baseline measured in the same run: the same workload against the API floor
  * (floor/api-floor-server.ts: the same runtime, TLS, certificate and SQLite, no Kubernetes).
  */
