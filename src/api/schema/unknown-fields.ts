@@ -13,31 +13,52 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
+/**
+ * The path of a field as text, from the segments of its parents (keys, and list indexes as
+ * numbers) and its own key. Made only for an unknown field: a walk over a known object builds
+ * no path strings at all.
+ */
+function pathText(segments: readonly (string | number)[], key: string): string {
+  let out = '';
+  for (const s of segments) out = typeof s === 'number' ? `${out}[${s}]` : out === '' ? s : `${out}.${s}`;
+  return out === '' ? key : `${out}.${key}`;
 }
 
-function walk(value: unknown, schema: Schema, path: string, out: Set<string>): void {
+function walk(value: unknown, schema: Schema, segments: (string | number)[], out: Set<string>): void {
   if (out.size >= MAX_ERRORS) return;
   const s = resolveSchema(schema);
   if (!s) return;
   if (Array.isArray(value)) {
     if (s.type !== 'array' || !s.items) return;
-    value.forEach((item, i) => walk(item, s.items as Schema, `${path}[${i}]`, out));
+    const items = s.items as Schema;
+    for (let i = 0; i < value.length; i++) {
+      segments.push(i);
+      walk(value[i], items, segments, out);
+      segments.pop();
+    }
     return;
   }
   if (!isPlainObject(value)) return;
   if (s.properties) {
     const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
-    for (const [key, child] of Object.entries(value)) {
-      if (Object.hasOwn(s.properties, key)) walk(child, s.properties[key], join(path, key), out);
-      else if (s.additionalProperties) walk(child, s.additionalProperties, join(path, key), out);
-      else if (!preserve && out.size < MAX_ERRORS) out.add(join(path, key));
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const child = Object.hasOwn(s.properties, key) ? s.properties[key] : s.additionalProperties;
+      if (child) {
+        segments.push(key);
+        walk(value[key], child as Schema, segments, out);
+        segments.pop();
+      } else if (!preserve && out.size < MAX_ERRORS) out.add(pathText(segments, key));
     }
     return;
   }
   if (s.additionalProperties) {
-    for (const [key, child] of Object.entries(value)) walk(child, s.additionalProperties, join(path, key), out);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      segments.push(key);
+      walk(value[key], s.additionalProperties as Schema, segments, out);
+      segments.pop();
+    }
   }
   // Anything else is opaque here: an object without declared fields (FieldsV1, RawExtension)
   // takes any content, and a scalar type (IntOrString, Quantity, Time) meeting an object is a
@@ -58,7 +79,7 @@ export function unknownFields(obj: unknown, defName: string): string[] {
 /** As `unknownFields`, against a schema given directly (its refs resolve in the registry). */
 export function unknownFieldsOf(obj: unknown, schema: Schema): string[] {
   const out = new Set<string>();
-  walk(obj, schema, '', out);
+  walk(obj, schema, [], out);
   return [...out];
 }
 
