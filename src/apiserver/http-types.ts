@@ -28,6 +28,11 @@ export interface HandlerRequest {
    * headers (field-validation.ts skips the Warning-only check for it).
    */
   acceptsValue?: boolean;
+  /**
+   * With acceptsValue: the caller only reads the answer (ApiRequest.readOnlyResult), so a create
+   * may answer with the object it handed its watches (RestStorage CreateOptions.sharedResult).
+   */
+  readOnlyResult?: boolean;
 }
 
 /** A complete answer. */

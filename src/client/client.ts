@@ -55,6 +55,12 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+  /**
+   * The caller never changes the object it gets back (a controller that notes its resourceVersion):
+   * in the control plane's process the answer may then be the object its watches were handed,
+   * shared like an informer's objects, instead of one decoded for this caller alone. Creates only.
+   */
+  readOnlyResult?: boolean;
 }
 
 /** merge: RFC 7386; strategic: strategic merge patch; json: RFC 6902; apply: server-side apply. */
@@ -166,6 +172,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       path: resourcePath(this.ref, { namespace }),
       query: writeQuery(options),
       body: obj,
+      readOnlyResult: options.readOnlyResult,
     });
   }
 

@@ -17,6 +17,11 @@ export interface ApiRequest {
   body?: unknown;
   /** Content-Type of the body; defaults to application/json. Patches set theirs. */
   contentType?: string;
+  /**
+   * The caller only reads the answer (WriteOptions.readOnlyResult): an in-process transport may
+   * hand it the object the server handed its watches, shared, instead of a copy of its own.
+   */
+  readOnlyResult?: boolean;
 }
 
 export interface WatchHandlers {

@@ -25,6 +25,7 @@ function toHandlerRequest(req: ApiRequest, userAgent: string, watch: boolean): H
     body: req.body === undefined ? undefined : JSON.stringify(req.body),
     inProcess: true,
     acceptsValue: !watch,
+    readOnlyResult: !watch && req.readOnlyResult === true,
   };
 }
 

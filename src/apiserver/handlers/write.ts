@@ -38,7 +38,7 @@ export async function createObject(scope: Scope): Promise<HandlerResponse> {
   if (accepted.representation === 'object' && !accepted.yaml && !scope.http.acceptsValue) {
     return respondText(scope, 201, { text: await scope.storage.createAsText(namespace, obj, options), contentType: accepted.contentType });
   }
-  return respondObject(scope, 201, await scope.storage.create(namespace, obj, options));
+  return respondObject(scope, 201, await scope.storage.create(namespace, obj, { ...options, sharedResult: scope.http.acceptsValue === true && scope.http.readOnlyResult === true }));
 }
 
 export async function updateObject(scope: Scope): Promise<HandlerResponse> {

@@ -52,6 +52,11 @@ export interface WriteOptions {
 
 export interface CreateOptions extends WriteOptions {
   /**
+   * The caller only reads the result: it may be the object the watches were handed for this
+   * write (shared, read-only; the in-process transport's readOnlyResult), not a decode of its own.
+   */
+  sharedResult?: boolean;
+  /**
    * The caller hands `input` over: the registry may change it and keep parts of it, so the
    * caller must not use it afterwards. Saves a deep copy of every created object.
    */
@@ -444,7 +449,8 @@ export class RestStorage {
 
   async create(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
     const created = await this.#create(namespace, input, options);
-    return 'stored' in created ? this.decode(created.stored) : created.object;
+    if (!('stored' in created)) return created.object;
+    return options.sharedResult ? this.#decodeShared(created.stored) : this.decode(created.stored);
   }
 
   /**

@@ -142,7 +142,7 @@ export class EndpointsController implements Controller {
     const { endpoints } = decision;
     try {
       if (decision.action === 'create') {
-        await resource.create(endpoints, { namespace });
+        await resource.create(endpoints, { namespace, readOnlyResult: true });
         this.#created.add(key);
       } else {
         const updated = await resource.update(endpoints, { namespace });

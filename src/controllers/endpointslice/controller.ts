@@ -237,7 +237,7 @@ export class EndpointSliceController implements Controller {
     const slices = this.#client.resource<EndpointSlice>(ENDPOINT_SLICES);
     for (const slice of changes.create) {
       try {
-        this.#tracker.update(await slices.create(slice, { namespace: ns }));
+        this.#tracker.update(await slices.create(slice, { namespace: ns, readOnlyResult: true }));
       } catch (err) {
         // Creates keep failing in a terminating namespace; the Service is going anyway.
         if (namespaceTerminating(err)) return;

@@ -77,7 +77,7 @@ export class ClientEventRecorder implements EventRecorder {
           reportingComponent: this.#component,
           reportingInstance: '',
         },
-        { namespace },
+        { namespace, readOnlyResult: true },
       )
       .catch((err: unknown) => console.error(`event ${reason} on ${meta.name}: ${String(err)}`));
   }

@@ -252,7 +252,7 @@ export class ReplicaSetController implements Controller {
     if (!Object.keys(pod.metadata.labels ?? {}).length) throw new Error('unable to create pods, no labels');
     let created: Pod;
     try {
-      created = await this.#client.resource<Pod>(PODS).create(pod, { namespace: rs.metadata.namespace, fieldManager: MANAGER });
+      created = await this.#client.resource<Pod>(PODS).create(pod, { namespace: rs.metadata.namespace, fieldManager: MANAGER, readOnlyResult: true });
     } catch (err) {
       // A terminating namespace refuses every create: nothing to report, nothing to retry.
       if (hasStatusCause(err, 'NamespaceTerminating')) return;

@@ -231,9 +231,10 @@ export class LogStore implements Store {
   #settle(outcome: Outcome): StoredValue {
     if (!outcome.ok) throw outcome.err;
     this.#cache?.apply(outcome.row);
-    this.#hub.publish(this.#event(outcome.row, outcome.prev));
+    const event = this.#event(outcome.row, outcome.prev);
+    this.#hub.publish(event);
     this.#compactIfDue();
-    return this.#written(outcome.row);
+    return event.value;
   }
 
   /** Runs the queued writes in one transaction, then publishes and settles them in order. */
@@ -263,8 +264,9 @@ export class LogStore implements Store {
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
       if (outcome.ok) {
-        this.#hub.publish(this.#event(outcome.row, outcome.prev));
-        batch[i].resolve(this.#written(outcome.row));
+        const event = this.#event(outcome.row, outcome.prev);
+        this.#hub.publish(event);
+        batch[i].resolve(event.value);
       } else {
         batch[i].reject(outcome.err);
       }
@@ -300,6 +302,8 @@ export class LogStore implements Store {
    * A committed write's event. With the range cache, its values are the ones lists of the
    * cached rows hand out (#valueOf), so what a caller keeps by value object (the registry's
    * decoded objects, its Table items) for an event's value is found again by a later list.
+   * A write resolves with its event's value object, with or without the cache, so a caller
+   * finds what it keeps for the event by its own write's value too.
    */
   #event(row: LogRow, prev: LogRow | undefined): StoreEvent {
     if (!this.#cache) return rowEvent(row, prev);
@@ -307,11 +311,6 @@ export class LogStore implements Store {
     const event: StoreEvent = { type, key: row.key, value: this.#valueOf(row) };
     if (type !== 'create' && prev !== undefined) event.prev = this.#valueOf(prev);
     return event;
-  }
-
-  /** The value a write resolves with: its event's value. */
-  #written(row: LogRow): StoredValue {
-    return this.#cache ? this.#valueOf(row) : rowValue(row);
   }
 
   #valueOf(row: LogRow): StoredValue {

@@ -1,0 +1,43 @@
+/** @module The in-process transport against a real API handler on a memory store: values, not text, and shared answers only when asked for. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RESOURCES } from '../api/resources.js';
+import type { KubeObject, WatchEvent } from '../api/types.js';
+import { ApiHandler, storageKey } from '../apiserver/handler.js';
+import { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { Client } from '../client/index.js';
+import { openMemoryStore } from '../storage/memory/memory-store.js';
+import { InProcessTransport } from './in-process-transport.js';
+
+const CONFIGMAPS = RESOURCES.find((r) => r.group === '' && r.resource === 'configmaps')!;
+
+async function apiClient(): Promise<Client> {
+  const store = await openMemoryStore();
+  const storages = new Map<string, RestStorage>();
+  for (const info of RESOURCES.filter((r) => r.group === '' && (r.resource === 'configmaps' || r.resource === 'namespaces'))) {
+    storages.set(storageKey(info.group, info.version, info.resource), new RestStorage(info, store));
+  }
+  const handler = new ApiHandler({ storages, serverAddress: '127.0.0.1:6443', version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: '' } });
+  return new Client(new InProcessTransport(handler, 'test'));
+}
+
+test('a create with readOnlyResult answers with the object its watches were handed; without it, with one of its own', async () => {
+  const client = await apiClient();
+  const configmaps = client.resource(CONFIGMAPS);
+  const seen: KubeObject[] = [];
+  const watch = await client.transport.watch({ method: 'GET', path: '/api/v1/namespaces/default/configmaps' }, {
+    onEvent: (ev: WatchEvent) => seen.push(ev.object as KubeObject),
+    onClose: () => undefined,
+  });
+  try {
+    const shared = await configmaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } }, { namespace: 'default', readOnlyResult: true });
+    const own = await configmaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { k: 'v' } }, { namespace: 'default' });
+    assert.equal(seen.length, 2);
+    assert.equal(shared, seen[0], 'the very object the watch got');
+    assert.notEqual(own, seen[1], 'a copy of its own');
+    assert.deepEqual(own, seen[1]);
+    assert.equal(shared.metadata.resourceVersion, seen[0].metadata.resourceVersion);
+  } finally {
+    watch.stop();
+  }
+});
