@@ -60,10 +60,13 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   // Loaded on first use: most clients of a fresh server create and read before they patch.
   const { applyPatch } = await import('../patch/index.js');
   let created = false;
+  // A merge patch is applied in place to the registry's copy for this attempt (no deep copy of
+  // the object, and none of the result): it compares with the live object instead.
+  const inPlace = type === 'application/merge-patch+json';
   const result = await scope.storage.guaranteedUpdate(
     namespace,
     name,
-    (current) => {
+    (current, live) => {
       created = current === undefined;
       let next: KubeObject;
       if (isApply) {
@@ -87,15 +90,15 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
         scope.storage.applyDefaults(next);
       } else {
         if (!current) throw scope.storage.notFound(name);
-        next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, warnings: scope.warnings }) as KubeObject;
+        next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, warnings: scope.warnings, inPlace }) as KubeObject;
         if (!next || typeof next !== 'object' || Array.isArray(next) || !next.metadata) throw newBadRequest('the patch produced something that is not an object');
         checkFields(scope, next);
         scope.storage.applyDefaults(next);
-        recordManagedFields(scope, current, next, manager);
+        recordManagedFields(scope, inPlace ? live : current, next, manager);
       }
       return next;
     },
-    { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: isApply && !subresource },
+    { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: isApply && !subresource, ownedResult: inPlace && !isApply },
   );
   return respondObject(scope, created ? 201 : 200, result);
 }

@@ -23,6 +23,11 @@ export interface PatchOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** Receives strict-decoding warnings of the patch itself (fieldValidation=Warn). */
   warnings?: string[];
+  /**
+   * The caller owns `original` and gives it up: a merge patch is applied to it in place (no
+   * copy of the whole object); the other types ignore this and leave it unchanged.
+   */
+  inPlace?: boolean;
 }
 
 /** Most operations one JSON patch may carry (maxJSONPatchOperations). */
@@ -118,7 +123,7 @@ function applyMerge(original: JsonObject, patch: unknown, opts: PatchOptions): u
     throw newBadRequest(`error decoding patch: json: cannot unmarshal ${jsonTypeWord(patch)} into Go value of type map[string]interface {}`);
   }
   try {
-    return applyMergePatch(original, patch);
+    return applyMergePatch(original, patch, { inPlace: opts.inPlace });
   } catch (err) {
     if (err instanceof BadMergePatchError) throw newBadRequest(err.message);
     throw err;
@@ -142,7 +147,7 @@ function applyStrategic(original: JsonObject, patch: unknown, opts: PatchOptions
 
 /**
  * Apply `patch` (already parsed from JSON) to `original` and return the patched document;
- * `original` is not modified. Throws the StatusError kube-apiserver answers with: 400 for a
+ * `original` is not modified (unless `inPlace` gives it up to a merge patch). Throws the StatusError kube-apiserver answers with: 400 for a
  * patch that does not decode or a malformed directive, 413 for too many JSON patch
  * operations, 422 for a JSON patch operation that fails or a result that is not an object,
  * 500 for strategic-merge failures upstream does not classify. The result still has to go

@@ -80,6 +80,22 @@ export function goJson(v: unknown): string {
   return `{${keys.map((k) => `${goJsonString(k)}:${goJson(obj[k])}`).join(',')}}`;
 }
 
+/**
+ * Quoted strings of field names and keys (`f:metadata`, `k:{"type":"Ready"}` parts) recur on
+ * every write's managedFields: the short ones are kept, up to a bound (cleared when full).
+ */
+const quoted = new Map<string, string>();
+const QUOTED_ENTRIES = 4096;
+const QUOTED_MAX_LENGTH = 64;
+
 function goJsonString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const hit = quoted.get(s);
+  if (hit !== undefined) return hit;
+  const json = JSON.stringify(s);
+  const out = /[<>&\u2028\u2029]/.test(s) ? json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+  if (s.length <= QUOTED_MAX_LENGTH) {
+    if (quoted.size >= QUOTED_ENTRIES) quoted.clear();
+    quoted.set(s, out);
+  }
+  return out;
 }

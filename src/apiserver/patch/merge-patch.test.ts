@@ -49,3 +49,16 @@ test('lists are replaced whole: no merge keys in a merge patch (kubectl patch --
   assert.deepEqual(applyMergePatch(svc, { spec: { ports: [{ port: 8080 }] } }), { spec: { ports: [{ port: 8080 }], type: 'ClusterIP' } });
   assert.deepEqual(svc.spec.ports.length, 2, 'input untouched');
 });
+
+test('inPlace merges into the document itself; the patch is neither changed nor shared either way', () => {
+  const doc = { metadata: { name: 'a', labels: { x: '1' } }, status: { phase: 'Pending' } };
+  const patch = { metadata: { labels: { y: '2', x: null } }, status: { phase: 'Running', conditions: [{ type: 'Ready' }] } };
+  const copy = applyMergePatch(doc, patch) as typeof doc;
+  assert.notEqual(copy, doc);
+  assert.deepEqual(doc.status, { phase: 'Pending' }, 'without inPlace the document is left as it was');
+  const out = applyMergePatch(doc, patch, { inPlace: true }) as typeof doc & { status: { conditions: unknown[] } };
+  assert.equal(out, doc);
+  assert.deepEqual(doc, { metadata: { name: 'a', labels: { y: '2' } }, status: { phase: 'Running', conditions: [{ type: 'Ready' }] } });
+  assert.notEqual(out.status.conditions, patch.status.conditions, 'parts of the patch are copies');
+  assert.deepEqual(patch, { metadata: { labels: { y: '2', x: null } }, status: { phase: 'Running', conditions: [{ type: 'Ready' }] } });
+});

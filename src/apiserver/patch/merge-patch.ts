@@ -54,17 +54,18 @@ function mergeInto(doc: JsonObject, patch: JsonObject): void {
 }
 
 /**
- * Merge `patch` into a copy of `doc`. An array patch replaces the document (with nulls pruned
- * from the objects inside it); a scalar or null patch throws BadMergePatchError.
+ * Merge `patch` into a copy of `doc` (into `doc` itself with `inPlace`, for a caller that owns
+ * it). An array patch replaces the document (with nulls pruned from the objects inside it); a
+ * scalar or null patch throws BadMergePatchError. The patch is never changed or shared.
  */
-export function applyMergePatch(doc: JsonObject, patch: unknown): unknown {
+export function applyMergePatch(doc: JsonObject, patch: unknown, options: { inPlace?: boolean } = {}): unknown {
   const p = structuredClone(patch);
   if (Array.isArray(p)) {
     pruneNulls(p);
     return p;
   }
   if (!isObject(p)) throw new BadMergePatchError();
-  const out = structuredClone(doc);
+  const out = options.inPlace ? doc : structuredClone(doc);
   mergeInto(out, p);
   return out;
 }

@@ -551,14 +551,18 @@ export class RestStorage {
 
   /**
    * Read-modify-write with retries on concurrent writes: `mutate` gets the current object (or
-   * undefined when it does not exist) and returns the desired one. Used by PATCH and by
-   * internal callers; the mutate function must be idempotent and pure.
+   * undefined when it does not exist), a copy of its own it may change, and returns the desired
+   * one; its second argument is the same current object as the registry holds it (read-only:
+   * to compare with). Used by PATCH and by internal callers; the mutate function must be
+   * idempotent and pure. `ownedResult`: what mutate returns shares nothing with anything but
+   * its own first argument (e.g. a merge patch applied in place), so it is written as it is
+   * rather than deep-copied first.
    */
   async guaranteedUpdate(
     namespace: string,
     name: string,
-    mutate: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
-    options: WriteOptions & { allowCreate?: boolean } = {},
+    mutate: (current: KubeObject | undefined, live: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
+    options: WriteOptions & { allowCreate?: boolean; ownedResult?: boolean } = {},
   ): Promise<KubeObject> {
     const key = this.#key(namespace, name);
     for (let attempt = 0; ; attempt++) {
@@ -566,7 +570,10 @@ export class RestStorage {
       const current = stored ? this.decode(stored) : undefined;
       if (!current && !options.allowCreate) throw newNotFound(this.#gr, name);
       // mutate gets its own copy (a second decode is cheaper than a deep copy).
-      const desired = structuredClone(await mutate(stored ? this.decode(stored) : undefined));
+      const result = await mutate(stored ? this.decode(stored) : undefined, current);
+      // A changed decode no longer equals its stored text: it loses the mark.
+      if (options.ownedResult) decodedObjects.delete(result);
+      const desired = options.ownedResult ? result : structuredClone(result);
       if (!current) {
         desired.metadata ??= {};
         desired.metadata.name ??= name;
