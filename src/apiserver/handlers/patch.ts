@@ -13,7 +13,7 @@ import { parseJson, parseYamlText } from '../negotiate.js';
 import type { PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
 import type { HandlerResponse } from '../http-types.js';
-import { isDryRun, param, queryBool, respondObject, type Scope } from './scope.js';
+import { isDryRun, param, queryBool, updateAndRespond, type Scope } from './scope.js';
 
 const PATCH_TYPES = new Set<string>([
   'application/json-patch+json',
@@ -63,9 +63,8 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   // A merge patch is applied in place to the registry's copy for this attempt (no deep copy of
   // the object, and none of the result): it compares with the live object instead.
   const inPlace = type === 'application/merge-patch+json';
-  const result = await scope.storage.guaranteedUpdate(
-    namespace,
-    name,
+  return updateAndRespond(
+    scope,
     (current, live) => {
       created = current === undefined;
       let next: KubeObject;
@@ -99,8 +98,8 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
       return next;
     },
     { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: isApply && !subresource, ownedResult: inPlace && !isApply },
+    () => (created ? 201 : 200),
   );
-  return respondObject(scope, created ? 201 : 200, result);
 }
 
 /** An apply configuration never changes what the server owns in metadata (upstream's update path keeps it). */

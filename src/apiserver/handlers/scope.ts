@@ -7,7 +7,7 @@ import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, Status } from '../../api/types.js';
 import type { HandlerRequest, HandlerResponse } from '../http-types.js';
 import { negotiate, serialize, type Accepted } from '../negotiate.js';
-import { isFreshlyDecoded, type RestStorage } from '../registry/rest-storage.js';
+import { isFreshlyDecoded, type GuaranteedUpdateOptions, type Mutate, type RestStorage } from '../registry/rest-storage.js';
 import type { ResourceRequest } from '../request-info.js';
 import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 
@@ -84,4 +84,20 @@ export function respondText(scope: Scope, status: number, body: { text: string; 
 /** Answers a Status (success of a delete, for example). */
 export function respondStatus(scope: Scope, status: Status): HandlerResponse {
   return { kind: 'body', status: status.code, contentType: 'application/json', body: JSON.stringify(status), headers: headersFor(scope) };
+}
+
+/**
+ * Runs the request's read-modify-write and answers with the object it wrote: as JSON text
+ * spliced from the stored value when the answer is only sent (JSON to a client on a socket:
+ * no decode and no encode of the object), else as an object (Tables, YAML, in-process callers).
+ * `status` is read once the write is done (a PUT or an apply may have created the object).
+ */
+export async function updateAndRespond(scope: Scope, mutate: Mutate, options: GuaranteedUpdateOptions, status: () => number): Promise<HandlerResponse> {
+  const { namespace, name } = scope.request;
+  const accepted = negotiate(scope.http.headers.accept, { list: false });
+  if (accepted.representation === 'object' && !accepted.yaml && !scope.http.acceptsValue) {
+    const text = await scope.storage.guaranteedUpdateAsText(namespace, name, mutate, options);
+    return respondText(scope, status(), { text, contentType: accepted.contentType });
+  }
+  return respondObject(scope, status(), await scope.storage.guaranteedUpdate(namespace, name, mutate, options));
 }

@@ -9,7 +9,7 @@ import type { HandlerResponse } from '../http-types.js';
 import { asObject, decodeBody, negotiate } from '../negotiate.js';
 import { checkFields } from '../field-validation.js';
 import { recordManagedFields } from '../managed-fields.js';
-import { isDryRun, param, respondObject, respondText, type Scope } from './scope.js';
+import { isDryRun, param, respondObject, respondText, updateAndRespond, type Scope } from './scope.js';
 
 /** Reads the request body as an object of this resource's kind, as the decoder would. */
 export async function readObject(scope: Scope): Promise<KubeObject> {
@@ -43,12 +43,11 @@ export async function createObject(scope: Scope): Promise<HandlerResponse> {
 
 export async function updateObject(scope: Scope): Promise<HandlerResponse> {
   const obj = await readObject(scope);
-  const { namespace, name, subresource } = scope.request;
+  const { name, subresource } = scope.request;
   let created = false;
   const manager = param(scope, 'fieldManager');
-  const updated = await scope.storage.guaranteedUpdate(
-    namespace,
-    name,
+  return updateAndRespond(
+    scope,
     (current) => {
       created = current === undefined;
       const next = structuredClone(obj);
@@ -62,8 +61,8 @@ export async function updateObject(scope: Scope): Promise<HandlerResponse> {
       return next;
     },
     { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: scope.storage.allowCreateOnUpdate && !subresource },
+    () => (created ? 201 : 200),
   );
-  return respondObject(scope, created ? 201 : 200, updated);
 }
 
 function staleUpdate(scope: Scope, name: string): never {

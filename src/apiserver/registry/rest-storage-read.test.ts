@@ -79,6 +79,20 @@ test('createAsText answers the created object, the same value as a get of it; a 
   await assert.rejects(storage.get('ns', 'd'), /not found/);
 });
 
+test('guaranteedUpdateAsText answers the written object, the same value as a get of it; unchanged and dry-run writes answer their object', async () => {
+  const storage = await fixture(0);
+  await storage.create('ns', makeConfigMap('u', { a: 'b' }));
+  const text = await storage.guaranteedUpdateAsText('ns', 'u', (own) => ({ ...own!, metadata: { ...own!.metadata, labels: { l: '1' } } }));
+  assert.deepEqual(JSON.parse(text), await storage.get('ns', 'u'));
+  assert.equal((JSON.parse(text) as KubeObject).metadata.labels?.l, '1');
+  const same = await storage.guaranteedUpdateAsText('ns', 'u', (own) => own!);
+  assert.deepEqual(JSON.parse(same), await storage.get('ns', 'u'), 'nothing changed: the current object');
+  const before = (await storage.get('ns', 'u')).data;
+  const dry = JSON.parse(await storage.guaranteedUpdateAsText('ns', 'u', (own) => ({ ...own!, data: { a: 'dry' } }), { dryRun: true })) as KubeObject;
+  assert.deepEqual(dry.data, { a: 'dry' });
+  assert.deepEqual((await storage.get('ns', 'u')).data, before, 'a dry run stores nothing');
+});
+
 test('Table items from a store with stable values (the range cache) are parsed once per stored value, and follow updates', async () => {
   const { LogStore } = await import('../../storage/log/log-store.js');
   const { MemoryLog } = await import('../../storage/memory/memory-log.js');

@@ -138,6 +138,26 @@ export interface StorageCodec {
   fromStorage(obj: KubeObject): KubeObject;
 }
 
+/**
+ * guaranteedUpdate's mutate: gets a copy of the current object of its own (undefined when
+ * there is none) and the current object as the registry holds it (read-only), returns the
+ * desired object.
+ */
+export type Mutate = (current: KubeObject | undefined, live: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+
+export interface GuaranteedUpdateOptions extends WriteOptions {
+  /** Create the object when it does not exist (PUT of kinds that allow it, server-side apply). */
+  allowCreate?: boolean;
+  /** mutate's result shares nothing but its own first argument: written as it is, not deep-copied first. */
+  ownedResult?: boolean;
+}
+
+/** A write's outcome: the stored value it wrote, or an object when there is none to splice from. */
+interface Written {
+  value?: StoredValue;
+  object?: KubeObject;
+}
+
 /** ListOptions of a Table list (RestStorage.listForTable). */
 export interface TableListOptions extends ListOptions {
   /** The only metadata fields the rows read (Printer.metadataFields); absent: all but managedFields. */
@@ -558,12 +578,24 @@ export class RestStorage {
    * its own first argument (e.g. a merge patch applied in place), so it is written as it is
    * rather than deep-copied first.
    */
-  async guaranteedUpdate(
-    namespace: string,
-    name: string,
-    mutate: (current: KubeObject | undefined, live: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
-    options: WriteOptions & { allowCreate?: boolean; ownedResult?: boolean } = {},
-  ): Promise<KubeObject> {
+  async guaranteedUpdate(namespace: string, name: string, mutate: Mutate, options: GuaranteedUpdateOptions = {}): Promise<KubeObject> {
+    const written = await this.#guaranteedUpdate(namespace, name, mutate, options);
+    return written.object ?? this.decode(written.value!);
+  }
+
+  /**
+   * As guaranteedUpdate, answering with the object as JSON text (the same value as
+   * `JSON.stringify(await guaranteedUpdate(...))`), spliced from the stored text where it has
+   * the registry's layout: an answer that is only sent saves a decode and an encode.
+   */
+  async guaranteedUpdateAsText(namespace: string, name: string, mutate: Mutate, options: GuaranteedUpdateOptions = {}): Promise<string> {
+    const written = await this.#guaranteedUpdate(namespace, name, mutate, options);
+    if (written.object) return JSON.stringify(written.object);
+    return this.objectText(written.value!) ?? JSON.stringify(this.decode(written.value!));
+  }
+
+  /** The update's outcome: the stored value it wrote, or the object when nothing new was stored (or it was created). */
+  async #guaranteedUpdate(namespace: string, name: string, mutate: Mutate, options: GuaranteedUpdateOptions): Promise<Written> {
     const key = this.#key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const stored = await this.#store.get(key);
@@ -578,7 +610,7 @@ export class RestStorage {
         desired.metadata ??= {};
         desired.metadata.name ??= name;
         if (desired.metadata.name !== name) throw newBadRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${name})`);
-        return this.create(namespace, desired, { ...options, handOver: true });
+        return { object: await this.create(namespace, desired, { ...options, handOver: true }) };
       }
       try {
         return await this.#writeUpdate(current, desired, stored!.modRevision, options);
@@ -591,7 +623,7 @@ export class RestStorage {
     }
   }
 
-  async #writeUpdate(current: KubeObject, next: KubeObject, modRevision: number, options: WriteOptions): Promise<KubeObject> {
+  async #writeUpdate(current: KubeObject, next: KubeObject, modRevision: number, options: WriteOptions): Promise<Written> {
     const name = current.metadata.name ?? '';
     next.apiVersion = groupVersion(this.info);
     next.kind = this.info.kind;
@@ -636,14 +668,14 @@ export class RestStorage {
     let committed = false;
     try {
       const result = await this.#commitUpdate(current, next, modRevision, options);
-      committed = result.stored;
-      return result.object;
+      committed = result.committed;
+      return result;
     } finally {
       if (prepared) await this.#strategy.finishUpdate?.(next, current, committed);
     }
   }
 
-  async #commitUpdate(current: KubeObject, next: KubeObject, modRevision: number, options: WriteOptions): Promise<{ object: KubeObject; stored: boolean }> {
+  async #commitUpdate(current: KubeObject, next: KubeObject, modRevision: number, options: WriteOptions): Promise<Written & { committed: boolean }> {
     const name = current.metadata.name ?? '';
     if (this.#strategy.tracksGeneration && specChanged(next, current)) {
       next.metadata.generation = (current.metadata.generation ?? 0) + 1;
@@ -654,17 +686,17 @@ export class RestStorage {
     ];
     if (current.metadata.deletionTimestamp) errors.push(...newFinalizerErrors(next, current));
     if (errors.length) throw newInvalid({ group: this.info.group, kind: this.info.kind }, name, errors);
-    if (sameContent(next, current)) return { object: current, stored: false };
-    if (options.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } }, stored: false };
+    if (sameContent(next, current)) return { object: current, committed: false };
+    if (options.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } }, committed: false };
     const key = this.#key(current.metadata.namespace ?? '', name);
     // The last finalizer of an object being deleted is gone: the object goes with it.
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.#pendingGrace(next) && !this.#strategy.blocksRemoval?.(next)) {
       const removed = await this.#store.delete(key, { expectedModRevision: modRevision });
       await this.#strategy.afterDelete?.(next);
-      return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(removed.modRevision) } }, stored: true };
+      return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(removed.modRevision) } }, committed: true };
     }
     const stored = await this.#store.update(key, this.#encode(next), { expectedModRevision: modRevision });
-    return { object: this.decode(stored), stored: true };
+    return { value: stored, committed: true };
   }
 
   /** An object marked for graceful deletion that still waits for its owner (the kubelet) to remove it. */
