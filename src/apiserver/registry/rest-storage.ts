@@ -880,13 +880,18 @@ export class RestStorage {
   }
 }
 
-/** The status subresource changes status only (upstream's default PrepareForUpdate for status). */
+/**
+ * The status subresource changes status only (upstream's default PrepareForUpdate for status).
+ * Everything but status and metadata is `prev`'s own parts, shared, not copied: `prev` is the
+ * registry's decode for this one write, and after this only next's metadata object (a copy of
+ * its own) is changed.
+ */
 function keepAllButStatus(next: KubeObject, prev: KubeObject): void {
   const status = next.status;
   // managedFields are the field manager's to record for the status writer (upstream keeps them).
   const managed = next.metadata.managedFields;
   for (const key of Object.keys(next)) delete next[key];
-  Object.assign(next, structuredClone(prev));
+  Object.assign(next, prev, { metadata: { ...prev.metadata } });
   if (managed) next.metadata.managedFields = managed;
   if (status === undefined) delete next.status;
   else next.status = status;
