@@ -13,7 +13,6 @@ import {
   newBadRequest,
   isNotFound,
   OBJECT_MODIFIED,
-  type FieldError,
   type GroupResource,
 } from '../../api/errors.js';
 import { groupVersion, type ResourceInfo } from '../../api/resources.js';
@@ -23,9 +22,30 @@ import { generateName } from '../../api/validation/names.js';
 import { isStoreError } from '../../storage/errors.js';
 import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/store.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import {
+  matchAll,
+  TABLE_CHUNK,
+  type CreateOptions,
+  type DeleteOptions,
+  type GuaranteedUpdateOptions,
+  type ListOptions,
+  type ListText,
+  type Mutate,
+  type ObjectFilter,
+  type RegistryWatch,
+  type RegistryWatchEvent,
+  type RestStorageOptions,
+  type TableChunk,
+  type TableListing,
+  type TableListOptions,
+  type WatchOptions,
+  type WriteOptions,
+} from './rest-types.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { hasStoredLayout, metadataText, objectEnd, pickMembers, splitMember, storedPrefix, withResourceVersion } from './stored-json.js';
+import { storedPrefix, withResourceVersion } from './stored-json.js';
+import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
+import { pickedTableItem, tableItemOfDecoded, tableItemWithoutManagedFields, type TableItem } from './table-items.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -38,118 +58,10 @@ export function isFreshlyDecoded(obj: object): boolean {
   return decodedObjects.has(obj);
 }
 
-/** Decides whether an object belongs in a filtered list or watch (label and field selectors). */
-export type ObjectFilter = (obj: KubeObject) => boolean;
-
-/** The filter of a list or watch without selectors; the registry skips the work it would not change. */
-export const matchAll: ObjectFilter = () => true;
-
-export interface WriteOptions {
-  dryRun?: boolean;
-  /** `status` for the status subresource; absent for the main resource. */
-  subresource?: string;
-}
-
-export interface CreateOptions extends WriteOptions {
-  /**
-   * The caller only reads the result: it may be the object the watches were handed for this
-   * write (shared, read-only; the in-process transport's readOnlyResult), not a decode of its own.
-   */
-  sharedResult?: boolean;
-  /**
-   * The caller hands `input` over: the registry may change it and keep parts of it, so the
-   * caller must not use it afterwards. Saves a deep copy of every created object.
-   */
-  handOver?: boolean;
-}
-
-export interface ListOptions {
-  filter?: ObjectFilter;
-  /**
-   * Set when no object but the one with this name can pass the filter (a `metadata.name` field
-   * selector): the registry then reads that one key instead of the whole collection.
-   */
-  name?: string;
-  limit?: number;
-  continue?: string;
-}
-
-/** A list as JSON text: the same value as `JSON.stringify(await list(...))`. */
-export interface ListText {
-  text: string;
-  count: number;
-}
-
 /** A listed item: its stored value, and the object when the list had to decode it. */
 interface ListedItem {
   stored: StoredValue;
   object?: KubeObject;
-}
-
-export interface DeleteOptions extends WriteOptions {
-  gracePeriodSeconds?: number;
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-  preconditions?: { uid?: string; resourceVersion?: string };
-}
-
-export interface WatchOptions {
-  filter?: ObjectFilter;
-  /** As ListOptions.name: no other object can pass the filter. */
-  name?: string;
-  /** '' or '0': send the current state as ADDED events first, then changes. Else: changes after it. */
-  resourceVersion?: string;
-}
-
-/**
- * One watch event. A change's object is decoded once and handed to every watch it concerns:
- * treat it as read-only.
- */
-export interface RegistryWatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  object: KubeObject;
-  /** The stored value `object` was decoded from (for `objectText`), when it was. */
-  stored?: StoredValue;
-}
-
-export interface RegistryWatch {
-  stop(): void;
-}
-
-/** Checks a new or updated object's metadata (name, labels, ...). Injected: it is shared by all kinds. */
-export type MetaValidator = (info: ResourceInfo, obj: KubeObject, prev?: KubeObject) => FieldError[];
-
-/** Says whether a namespace accepts new objects; throws NotFound/Forbidden otherwise. */
-export type NamespaceGate = (namespace: string) => Promise<void>;
-
-export interface RestStorageOptions {
-  strategy?: Strategy;
-  validateMeta?: MetaValidator;
-  namespaceGate?: NamespaceGate;
-  /** Milliseconds since the epoch; injected for tests. */
-  clock?: () => number;
-  /** Whether PUT of a missing object creates it (upstream: events, endpoints, leases...). */
-  allowCreateOnUpdate?: boolean;
-  /** For a resource stored in another version's shape (events.k8s.io/v1 Events): both directions. */
-  codec?: StorageCodec;
-}
-
-export interface StorageCodec {
-  toStorage(obj: KubeObject): KubeObject;
-  fromStorage(obj: KubeObject): KubeObject;
-}
-
-/**
- * guaranteedUpdate's mutate: gets a copy of the current object of its own (undefined when
- * there is none) and the current object as the registry holds it (read-only), returns the
- * desired object.
- */
-export type Mutate = (current: KubeObject | undefined, live: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
-
-export interface GuaranteedUpdateOptions extends WriteOptions {
-  /** Create the object when it does not exist (PUT of kinds that allow it, server-side apply). */
-  allowCreate?: boolean;
-  /** mutate's result shares nothing but its own first argument: written as it is, not deep-copied first. */
-  ownedResult?: boolean;
 }
 
 /** A write's outcome: the stored value it wrote, or an object when there is none to splice from. */
@@ -158,32 +70,10 @@ interface Written {
   object?: KubeObject;
 }
 
-/** ListOptions of a Table list (RestStorage.listForTable). */
-export interface TableListOptions extends ListOptions {
-  /** The only metadata fields the rows read (Printer.metadataFields); absent: all but managedFields. */
-  metadataFields?: readonly string[];
-}
-
-/** Items of a Table list, decoded as for listForTable: `metadataTexts[i]` for `objects[i]`. */
-export interface TableChunk {
-  objects: KubeObject[];
-  metadataTexts: (string | undefined)[];
-}
-
-/** A Table list read from the store, its items decoded chunk by chunk (RestStorage.readForTable). */
-export interface TableListing {
-  metadata: KubeList['metadata'];
-  /** How many items. */
-  count: number;
-  /** The items in chunks of at most TABLE_CHUNK, decoded as each is reached. */
-  chunks(): Iterable<TableChunk>;
-}
-
-/** Items a Table list decodes and renders at a time (RestStorage.listForTable). */
-export const TABLE_CHUNK = 256;
-
 /** How many times an internal read-modify-write retries on a concurrent write. */
 const MAX_RETRIES = 16;
+
+export * from './rest-types.js';
 
 export class RestStorage {
   readonly info: ResourceInfo;
@@ -197,7 +87,7 @@ export class RestStorage {
    * that hands out the same value object for an unchanged row (the SQLite range cache) has each
    * row parsed for Tables once, not once per list. Read-only, as the rows only read them.
    */
-  readonly #tableItems = new WeakMap<StoredValue, { fields: readonly string[]; item: { object: KubeObject; text: string } }>();
+  readonly #tableItems = new WeakMap<StoredValue, { fields: readonly string[]; item: TableItem }>();
   /** What this resource's stored text starts with (stored-json.ts); undefined when a codec reshapes it. */
   readonly #textPrefix: string | undefined;
 
@@ -321,7 +211,7 @@ export class RestStorage {
   }
 
   /** #pickedTableItem, memoized by stored value (see #tableItems). */
-  #memoTableItem(stored: StoredValue, fields: readonly string[]): { object: KubeObject; text: string } | undefined {
+  #memoTableItem(stored: StoredValue, fields: readonly string[]): TableItem | undefined {
     const memo = this.#tableItems.get(stored);
     if (memo && memo.fields === fields) return memo.item;
     const item = this.#decodedTableItem(stored) ?? this.#pickedTableItem(stored, fields);
@@ -329,65 +219,20 @@ export class RestStorage {
     return item;
   }
 
-  /**
-   * A Table item from the object a watch decoded for this very value (#decodeShared: the store
-   * hands lists and events the same value object for a row), as the upstream watch cache lists
-   * the objects it holds: nothing is parsed again. The metadata text is cut from the stored
-   * text (its end found by scanning, cheaper than encoding the decoded metadata) with
-   * resourceVersion spliced in first, exactly as #pickedTableItem writes it; undefined when
-   * there is no such object, it is no longer as decoded, or the text is not in the layout.
-   */
-  #decodedTableItem(stored: StoredValue): { object: KubeObject; text: string } | undefined {
+  /** tableItemOfDecoded for this resource: the object a watch decoded for this value, if still as decoded. */
+  #decodedTableItem(stored: StoredValue): TableItem | undefined {
     const object = this.#decoded.get(stored);
-    const prefix = this.#textPrefix;
-    if (!object || !decodedObjects.has(object) || prefix === undefined || !hasStoredLayout(stored.value, prefix)) return undefined;
-    // The metadata object opens at the prefix's last character.
-    const at = prefix.length - 1;
-    const end = objectEnd(stored.value, at);
-    if (end < 0) return undefined;
-    const members = stored.value.slice(at + 1, end - 1);
-    return { object, text: `{"resourceVersion":${JSON.stringify(String(stored.modRevision))}${members === '' ? '' : ','}${members}}` };
+    return object && decodedObjects.has(object) && this.#textPrefix !== undefined ? tableItemOfDecoded(stored, object, this.#textPrefix) : undefined;
   }
 
-  /**
-   * A stored item for a Table with only `fields` of its metadata decoded, and its whole metadata
-   * as text (resourceVersion spliced in first, the other members as stored); undefined when the
-   * text does not have the registry's layout.
-   */
-  #pickedTableItem(stored: StoredValue, fields: readonly string[]): { object: KubeObject; text: string } | undefined {
-    const prefix = this.#textPrefix;
-    const text = stored.value;
-    if (prefix === undefined || !hasStoredLayout(text, prefix)) return undefined;
-    // The metadata object opens at the prefix's last character.
-    const at = prefix.length - 1;
-    const picked = pickMembers(text, at, fields);
-    if (!picked) return undefined;
-    // What follows metadata (`,"spec":...}` or `}`), as an object of its own.
-    const tail = text.charCodeAt(picked.end) === 0x2c /* , */ ? `{${text.slice(picked.end + 1)}` : text.length === picked.end + 1 ? '{}' : undefined;
-    if (tail === undefined) return undefined;
-    const object = JSON.parse(tail) as KubeObject;
-    const resourceVersion = String(stored.modRevision);
-    object.apiVersion = groupVersion(this.info);
-    object.kind = this.info.kind;
-    object.metadata = { ...picked.members, resourceVersion };
-    const members = text.slice(at + 1, picked.end - 1);
-    return { object, text: `{"resourceVersion":${JSON.stringify(resourceVersion)}${members === '' ? '' : ','}${members}}` };
+  #pickedTableItem(stored: StoredValue, fields: readonly string[]): TableItem | undefined {
+    return this.#textPrefix === undefined ? undefined : pickedTableItem(stored, fields, { prefix: this.#textPrefix, apiVersion: groupVersion(this.info), kind: this.info.kind });
   }
 
   /** A stored item for a Table: decoded without managedFields, with its metadata as text, where the layout allows. */
   #tableItem(stored: StoredValue): { object: KubeObject; text: string | undefined } {
-    const prefix = this.#textPrefix;
-    // The metadata object opens at the prefix's last character.
-    const at = prefix === undefined ? -1 : prefix.length - 1;
-    const split = prefix !== undefined && hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, at, 'managedFields') : undefined;
-    const metadataEnd = split ? objectEnd(split.rest, at) : -1;
-    if (!split || metadataEnd < 0) return { object: this.decode(stored), text: undefined };
-    const object = JSON.parse(split.rest) as KubeObject;
-    object.apiVersion = groupVersion(this.info);
-    object.kind = this.info.kind;
-    const resourceVersion = String(stored.modRevision);
-    object.metadata.resourceVersion = resourceVersion;
-    return { object, text: metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value) };
+    const item = this.#textPrefix === undefined ? undefined : tableItemWithoutManagedFields(stored, { prefix: this.#textPrefix, apiVersion: groupVersion(this.info), kind: this.info.kind });
+    return item ?? { object: this.decode(stored), text: undefined };
   }
 
   /**
@@ -723,7 +568,7 @@ export class RestStorage {
         throw newConflict(this.#gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
       this.#strategy.checkDelete?.(current);
-      const marked = this.#markForDeletion(current, options);
+      const marked = markForDeletion(current, options, { strategy: this.#strategy, nowMs: (this.#options.clock ?? Date.now)() });
       try {
         if (marked) {
           if (options.dryRun) return { object: marked, deleted: false };
@@ -741,43 +586,6 @@ export class RestStorage {
         throw err;
       }
     }
-  }
-
-  /** The object marked for deletion, or undefined when it can be removed now. */
-  #markForDeletion(current: KubeObject, options: DeleteOptions): KubeObject | undefined {
-    const next = structuredClone(current);
-    const meta = next.metadata;
-    const finalizers = new Set(meta.finalizers ?? []);
-    const policy = options.propagationPolicy;
-    // A propagation policy only matters when the object is not already being deleted.
-    if (!current.metadata.deletionTimestamp) {
-      if (policy === 'Orphan') finalizers.add('orphan');
-      if (policy === 'Foreground') finalizers.add('foregroundDeletion');
-    }
-    if (policy === 'Foreground') finalizers.delete('orphan');
-    if (policy === 'Orphan') finalizers.delete('foregroundDeletion');
-    const grace = options.gracePeriodSeconds === 0 ? undefined : this.#strategy.gracefulDeletePeriod?.(current, options.gracePeriodSeconds);
-    const blocked = this.#strategy.blocksRemoval?.(current) ?? false;
-    if (finalizers.size === 0 && grace === undefined && !blocked) {
-      // A pod already marked for graceful deletion is removed by a delete with grace 0.
-      return undefined;
-    }
-    if (finalizers.size) meta.finalizers = [...finalizers];
-    const nowMs = (this.#options.clock ?? Date.now)();
-    if (grace !== undefined) {
-      const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : Infinity;
-      const requested = nowMs + grace * 1000;
-      // A shorter grace period may replace a longer one, never the reverse (upstream BeforeDelete).
-      if (requested < existing) {
-        meta.deletionTimestamp = formatTime(requested);
-        meta.deletionGracePeriodSeconds = grace;
-      }
-    } else {
-      meta.deletionTimestamp ??= formatTime(nowMs);
-      meta.deletionGracePeriodSeconds ??= 0;
-    }
-    this.#strategy.markedForDeletion?.(next);
-    return next;
   }
 
   /** Deletes every object the filter selects, as DELETE on a collection does. */
@@ -878,28 +686,4 @@ export class RestStorage {
     const prefix = this.#textPrefix;
     return prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
   }
-}
-
-/**
- * The status subresource changes status only (upstream's default PrepareForUpdate for status).
- * Everything but status and metadata is `prev`'s own parts, shared, not copied: `prev` is the
- * registry's decode for this one write, and after this only next's metadata object (a copy of
- * its own) is changed.
- */
-function keepAllButStatus(next: KubeObject, prev: KubeObject): void {
-  const status = next.status;
-  // managedFields are the field manager's to record for the status writer (upstream keeps them).
-  const managed = next.metadata.managedFields;
-  for (const key of Object.keys(next)) delete next[key];
-  Object.assign(next, prev, { metadata: { ...prev.metadata } });
-  if (managed) next.metadata.managedFields = managed;
-  if (status === undefined) delete next.status;
-  else next.status = status;
-}
-
-function newFinalizerErrors(next: KubeObject, prev: KubeObject): FieldError[] {
-  const old = new Set(prev.metadata.finalizers ?? []);
-  const added = (next.metadata.finalizers ?? []).filter((f) => !old.has(f));
-  if (!added.length) return [];
-  return [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }];
 }

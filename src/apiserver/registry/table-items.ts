@@ -1,0 +1,78 @@
+/**
+ * @module Table items cut from stored text: a list as a Table needs only the metadata fields its
+ * columns read, plus the metadata as text for `includeObject=Metadata`, so the stored text's
+ * layout (stored-json.ts: apiVersion, kind, then metadata) lets most of an object go unparsed.
+ * Each function answers undefined when the text is not in that layout.
+ */
+import type { KubeObject } from '../../api/types.js';
+import type { StoredValue } from '../../storage/store.js';
+import { hasStoredLayout, metadataText, objectEnd, pickMembers, splitMember } from './stored-json.js';
+
+/** One Table item: its (partly) decoded object and its metadata as JSON text. */
+export interface TableItem {
+  object: KubeObject;
+  text: string;
+}
+
+/** The resource's stored text prefix and the apiVersion and kind its objects get. */
+export interface TableItemLayout {
+  prefix: string;
+  apiVersion: string;
+  kind: string;
+}
+
+/** The metadata object's text with resourceVersion spliced in first: `{"resourceVersion":"7",...}`. */
+function withVersionFirst(members: string, resourceVersion: string): string {
+  return `{"resourceVersion":${JSON.stringify(resourceVersion)}${members === '' ? '' : ','}${members}}`;
+}
+
+/**
+ * A Table item from the object a watch decoded for this very value (the store hands lists and
+ * events the same value object for a row), as the upstream watch cache lists the objects it
+ * holds: nothing is parsed again. The metadata text is cut from the stored text (its end found
+ * by scanning, cheaper than encoding the decoded metadata), exactly as pickedTableItem writes it.
+ */
+export function tableItemOfDecoded(stored: StoredValue, object: KubeObject, prefix: string): TableItem | undefined {
+  if (!hasStoredLayout(stored.value, prefix)) return undefined;
+  // The metadata object opens at the prefix's last character.
+  const at = prefix.length - 1;
+  const end = objectEnd(stored.value, at);
+  if (end < 0) return undefined;
+  return { object, text: withVersionFirst(stored.value.slice(at + 1, end - 1), String(stored.modRevision)) };
+}
+
+/** A stored item with only `fields` of its metadata decoded, and its whole metadata as text. */
+export function pickedTableItem(stored: StoredValue, fields: readonly string[], layout: TableItemLayout): TableItem | undefined {
+  const { prefix } = layout;
+  const text = stored.value;
+  if (!hasStoredLayout(text, prefix)) return undefined;
+  // The metadata object opens at the prefix's last character.
+  const at = prefix.length - 1;
+  const picked = pickMembers(text, at, fields);
+  if (!picked) return undefined;
+  // What follows metadata (`,"spec":...}` or `}`), as an object of its own.
+  const tail = text.charCodeAt(picked.end) === 0x2c /* , */ ? `{${text.slice(picked.end + 1)}` : text.length === picked.end + 1 ? '{}' : undefined;
+  if (tail === undefined) return undefined;
+  const object = JSON.parse(tail) as KubeObject;
+  const resourceVersion = String(stored.modRevision);
+  object.apiVersion = layout.apiVersion;
+  object.kind = layout.kind;
+  object.metadata = { ...picked.members, resourceVersion };
+  return { object, text: withVersionFirst(text.slice(at + 1, picked.end - 1), resourceVersion) };
+}
+
+/** A stored item decoded without managedFields, with its metadata as text (managedFields in it). */
+export function tableItemWithoutManagedFields(stored: StoredValue, layout: TableItemLayout): TableItem | undefined {
+  const { prefix } = layout;
+  // The metadata object opens at the prefix's last character.
+  const at = prefix.length - 1;
+  const split = hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, at, 'managedFields') : undefined;
+  const metadataEnd = split ? objectEnd(split.rest, at) : -1;
+  if (!split || metadataEnd < 0) return undefined;
+  const object = JSON.parse(split.rest) as KubeObject;
+  object.apiVersion = layout.apiVersion;
+  object.kind = layout.kind;
+  const resourceVersion = String(stored.modRevision);
+  object.metadata.resourceVersion = resourceVersion;
+  return { object, text: metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value) };
+}
