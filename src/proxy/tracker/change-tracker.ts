@@ -163,7 +163,8 @@ function mergeSorted(sorted: readonly ServicePortState[], gone: ReadonlySet<Serv
   const out: ServicePortState[] = [];
   let from = 0;
   const copyUpTo = (end: number): void => {
-    for (; from < end; from++) if (!gone.has(sorted[from])) out.push(sorted[from]);
+    if (!gone.size) for (; from < end; from++) out.push(sorted[from]);
+    else for (; from < end; from++) if (!gone.has(sorted[from])) out.push(sorted[from]);
   };
   for (const sp of added) {
     let lo = from;
