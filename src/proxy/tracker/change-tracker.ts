@@ -71,7 +71,8 @@ export class ChangeTracker {
     const id = objectId(obj);
     if (curr) this.#services.set(id, curr);
     else this.#services.delete(id);
-    if (serviceFacts(prev) === serviceFacts(curr)) return false;
+    // An add or a delete always changes the facts (only `null` has the facts ''): no text for it.
+    if (prev && curr && serviceFacts(prev) === serviceFacts(curr)) return false;
     this.#dirty.add(id);
     return true;
   }
@@ -87,7 +88,7 @@ export class ChangeTracker {
       if (!m) this.#slices.set(newSvc, (m = new Map()));
       m.set(sliceId, curr);
     }
-    if (sliceFacts(prev) === sliceFacts(curr)) return false;
+    if (prev && curr && sliceFacts(prev) === sliceFacts(curr)) return false;
     if (oldSvc) this.#dirty.add(oldSvc);
     if (newSvc) this.#dirty.add(newSvc);
     const t = curr ? sliceTriggerTime(curr) : undefined;
