@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { findExecutable } from './host-tools.js';
 import { CommandError } from './runner.js';
 import { helperBlock, parseReports, runnerDir, ShellRunner, startBlock } from './shell-runner.js';
@@ -13,6 +13,10 @@ test('helperBlock: a background subshell, output in files, stdin from /dev/null'
 
 test('helperBlock: input as a here-document whose end line the input does not hold', () => {
   assert.equal(helperBlock(3, ['ip', '-batch', '-'], { dir: '/d', input: 'link set lo up\nKUBITO_IN_3' }), `(ip -batch - >/d/3.out 2>/d/3.err <<'KUBITO_IN_3_'\nlink set lo up\nKUBITO_IN_3\nKUBITO_IN_3_\necho "3 $?") &\n`);
+});
+
+test('helperBlock: input from a file when given one', () => {
+  assert.equal(helperBlock(4, ['nft', '-f', '-'], { dir: '/d', inputFile: '/d/4.in' }), `(nft -f - >/d/4.out 2>/d/4.err </d/4.in; echo "4 $?") &\n`);
 });
 
 test('parseReports: whole lines only; the partial one is carried', () => {
@@ -28,6 +32,18 @@ test('ShellRunner: exit codes, stdout, stderr and input as ExecRunner gives them
     assert.deepEqual(many.map((r) => r.stdout), Array.from({ length: 40 }, (_, i) => `n${i}\n`));
     const fed = await runner.run(['sh', '-c', 'cat; echo oops >&2; exit 3'], { input: "it's\nKUBITO_IN_1\n", allowFailure: true });
     assert.deepEqual(fed, { code: 3, stdout: "it's\nKUBITO_IN_1\n", stderr: 'oops\n' });
+    // Input larger than a pipe's buffer, without a final newline, bytes as given; its file is gone after.
+    const big = `${'x'.repeat(100_000)}\nKUBITO_IN_9\nend`;
+    const dir = join(mkdtempSync(join(tmpdir(), 'kubito-t-shellrunner-')), 'run');
+    const filed = new ShellRunner({ sh: bash!, dir });
+    try {
+      assert.equal((await filed.run(['cat'], { input: big })).stdout, big);
+      assert.equal((await filed.run(['wc', '-c'], { input: '' })).stdout.trim(), '0');
+      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.in')), []);
+    } finally {
+      filed.close();
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
     // No input: stdin is empty, not the helper's own command stream.
     assert.equal((await runner.run(['cat'])).stdout, '');
     await assert.rejects(runner.run(['sh', '-c', 'echo no >&2; exit 2']), (err: unknown) => err instanceof CommandError && err.code === 2 && err.stderr === 'no\n');

@@ -21,7 +21,7 @@
  * 272 KiB of memory for as long as the container ran). The server's death is a helper's death.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +30,17 @@ import { findExecutable } from './host-tools.js';
 import { CommandError, type RunOptions, type RunResult, type Runner } from './runner.js';
 import type { ProcessStarter } from './container-process.js';
 
-/** The helper's script for one command (pure): a background subshell that reports its exit code. */
-export function helperBlock(id: number, argv: string[], options: { dir: string; input?: string }): string {
+/**
+ * The helper's script for one command (pure): a background subshell that reports its exit code.
+ * Its stdin: `inputFile`, else `input` as a here-document, else /dev/null. ShellRunner writes
+ * input to a file: bash reads a script from a pipe one byte per read(2) (so as not to consume
+ * what follows), so a 30 KB here-document cost the helper ~16 ms of CPU, a file redirect nothing.
+ */
+export function helperBlock(id: number, argv: string[], options: { dir: string; input?: string; inputFile?: string }): string {
   const out = shellQuote(join(options.dir, `${id}.out`));
   const err = shellQuote(join(options.dir, `${id}.err`));
   const command = argv.map(shellQuote).join(' ');
+  if (options.inputFile !== undefined) return `(${command} >${out} 2>${err} <${shellQuote(options.inputFile)}; echo "${id} $?") &\n`;
   if (options.input === undefined) return `(${command} >${out} 2>${err} </dev/null; echo "${id} $?") &\n`;
   // A here-document whose end line cannot occur in the input.
   let end = `KUBITO_IN_${id}`;
@@ -175,10 +181,13 @@ export class ShellRunner implements Runner, ProcessStarter {
   run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const id = this.#next++;
+      // Input goes in a file beside the output files (removed by #settle), not through bash's stdin.
+      const inputFile = options.input === undefined ? undefined : join(this.#dir, `${id}.in`);
+      if (inputFile !== undefined) writeFileSync(inputFile, options.input!, { mode: 0o600 });
       const helper = this.#helper();
       this.#pending.set(id, { argv, options, resolve, reject, helper });
       if (this.#pending.size === 1) this.#holdAll(true);
-      helper.stdin!.write(helperBlock(id, argv, { dir: this.#dir, input: options.input }));
+      helper.stdin!.write(helperBlock(id, argv, { dir: this.#dir, inputFile }));
     });
   }
 
@@ -323,6 +332,7 @@ export class ShellRunner implements Runner, ProcessStarter {
         rmSync(file, { force: true });
       }
     };
+    if (p.options.input !== undefined) rmSync(join(this.#dir, `${id}.in`), { force: true });
     const result = { code, stdout: read('out'), stderr: read('err') || fallbackErr };
     if (code !== 0 && !p.options.allowFailure) p.reject(new CommandError(p.argv, result));
     else p.resolve(result);

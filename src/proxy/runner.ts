@@ -56,10 +56,10 @@ export function startCommand(argv: string[]): StreamingCommand {
 
 /**
  * Commands through `helper` (the node agent's ShellRunner: its long-lived shell starts them, so
- * the agent's event loop does not stop for a fork of itself per partial sync), except those
- * whose stdin is over `maxInputBytes` (default 256 KiB; full syncs of thousands of Services),
- * which `direct` runs: the helper passes input as a here-document that its shell would read
- * line by line, holding up the commands queued behind it.
+ * the agent's event loop does not stop for a fork of itself per partial sync; the input goes
+ * to the command from a file the helper redirects, not through the shell), except those whose
+ * stdin is over `maxInputBytes` (default 256 KiB; full syncs of thousands of Services), which
+ * `direct` runs: a pipe, not a file written whole by the agent before the command starts.
  */
 export function helperCommandRunner(helper: Runner, options: { direct?: CommandRunner; maxInputBytes?: number } = {}): CommandRunner {
   const direct = options.direct ?? execCommandRunner();

@@ -11,17 +11,14 @@ import { portPlan, servicePortKey, type ProxyEndpoint, type ProxyNodeConfig, typ
 import {
   affinitySet,
   endpointChain,
-  externalChain,
   FIREWALL_IPS_MAP,
-  firewallChain,
-  localChain,
   MARK_MASQ_CHAIN,
   NO_ENDPOINT_NODEPORTS_MAP,
   NO_ENDPOINT_SERVICES_MAP,
   REJECT_CHAIN,
   SERVICE_IPS_MAP,
   SERVICE_NODEPORTS_MAP,
-  serviceChain,
+  servicePortChainBase,
 } from './names.js';
 
 /** One element of a verdict map: `{ <key> [comment "<comment>"] : <verdict> }`. */
@@ -84,10 +81,12 @@ export function portRules(sp: ServicePortState, node: ProxyNodeConfig, options: 
   const proto = sp.protocol.toLowerCase();
   const sets = portPlan(sp);
   const { hasEndpoints, usesClusterChain, usesLocalChain, hasInternalEndpoints, hasExternalEndpoints, usesExtChain } = sets;
-  const svcChain = serviceChain(sp);
-  const svlChain = localChain(sp);
-  const extChain = externalChain(sp);
-  const fwChain = firewallChain(sp);
+  // One hash for the four names (serviceChain & co. would each hash the same text).
+  const base = servicePortChainBase(sp);
+  const svcChain = `service-${base}`;
+  const svlChain = `local-${base}`;
+  const extChain = `external-${base}`;
+  const fwChain = `firewall-${base}`;
   const internalChain = sets.internalLocal ? svlChain : svcChain;
   const externalPolicyChain = sets.externalLocal ? svlChain : svcChain;
   // Upstream's nftables proxier uses the firewall chain whether or not there are endpoints.

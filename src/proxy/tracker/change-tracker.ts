@@ -71,7 +71,8 @@ export class ChangeTracker {
     const id = objectId(obj);
     if (curr) this.#services.set(id, curr);
     else this.#services.delete(id);
-    if (serviceFacts(prev) === serviceFacts(curr)) return false;
+    // An add or a delete always changes the facts (only `null` has the facts ''): no text for it.
+    if (prev && curr && serviceFacts(prev) === serviceFacts(curr)) return false;
     this.#dirty.add(id);
     return true;
   }
@@ -87,7 +88,7 @@ export class ChangeTracker {
       if (!m) this.#slices.set(newSvc, (m = new Map()));
       m.set(sliceId, curr);
     }
-    if (sliceFacts(prev) === sliceFacts(curr)) return false;
+    if (prev && curr && sliceFacts(prev) === sliceFacts(curr)) return false;
     if (oldSvc) this.#dirty.add(oldSvc);
     if (newSvc) this.#dirty.add(newSvc);
     const t = curr ? sliceTriggerTime(curr) : undefined;
@@ -163,7 +164,8 @@ function mergeSorted(sorted: readonly ServicePortState[], gone: ReadonlySet<Serv
   const out: ServicePortState[] = [];
   let from = 0;
   const copyUpTo = (end: number): void => {
-    for (; from < end; from++) if (!gone.has(sorted[from])) out.push(sorted[from]);
+    if (!gone.size) for (; from < end; from++) out.push(sorted[from]);
+    else for (; from < end; from++) if (!gone.has(sorted[from])) out.push(sorted[from]);
   };
   for (const sp of added) {
     let lo = from;
