@@ -21,7 +21,7 @@ import type { KubeList, KubeObject } from '../../api/types.js';
 import { generateName } from '../../api/validation/names.js';
 import { isStoreError } from '../../storage/errors.js';
 import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/store.js';
-import { decodeContinue, encodeContinue } from './continue-token.js';
+import { readOneKey, readPages, type ListedItem, type ListRead } from './list-read.js';
 import {
   matchAll,
   TABLE_CHUNK,
@@ -56,12 +56,6 @@ const decodedObjects = new WeakSet<object>();
 /** Whether `obj` came straight from a registry decode, so it equals its own JSON round trip. */
 export function isFreshlyDecoded(obj: object): boolean {
   return decodedObjects.has(obj);
-}
-
-/** A listed item: its stored value, and the object when the list had to decode it. */
-interface ListedItem {
-  stored: StoredValue;
-  object?: KubeObject;
 }
 
 /** A write's outcome: the stored value it wrote, or an object when there is none to splice from. */
@@ -239,77 +233,12 @@ export class RestStorage {
    * The stored values a list returns, with their objects where the filter needed them or
    * `decode` is given (then all), and the list's metadata. Filters never read managedFields.
    */
-  async #read(namespace: string, options: ListOptions, decode?: (stored: StoredValue) => KubeObject): Promise<{ items: ListedItem[]; metadata: KubeList['metadata'] }> {
+  async #read(namespace: string, options: ListOptions, decode?: (stored: StoredValue) => KubeObject): Promise<ListRead> {
     const filter = options.filter && options.filter !== matchAll ? options.filter : undefined;
     if (options.name !== undefined && !options.continue && (!this.info.namespaced || namespace)) {
-      return this.#readOne(this.#key(namespace, options.name), filter);
+      return readOneKey(this.#store, this.#key(namespace, options.name), { filter, decode: (stored) => this.decode(stored) });
     }
-    const prefix = prefixKey(this.info, namespace);
-    const limit = options.limit && options.limit > 0 ? options.limit : 0;
-    let after: string | undefined;
-    let revision: number | undefined;
-    if (options.continue) {
-      const token = decodeContinue(options.continue, prefix);
-      after = token.afterKey;
-      revision = token.revision;
-      if (revision < (await this.#store.compactedRevision())) {
-        throw newResourceExpired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
-      }
-    }
-    const items: ListedItem[] = [];
-    let remaining = 0;
-    let lastKey: string | undefined;
-    // Read pages until `limit` objects pass the filter, as the apiserver does for selectors.
-    for (;;) {
-      const page = await this.#store.list(prefix, { after, limit: limit ? Math.max(limit - items.length, 50) : 0 });
-      revision ??= page.revision;
-      let stoppedEarly = false;
-      for (let i = 0; i < page.items.length; i++) {
-        const stored = page.items[i];
-        const object = decode ? decode(stored) : filter ? this.decode(stored) : undefined;
-        lastKey = stored.key;
-        if (filter && !filter(object!)) continue;
-        items.push({ stored, object });
-        if (limit && items.length >= limit) {
-          stoppedEarly = i < page.items.length - 1 || page.remaining > 0;
-          remaining = page.items.length - 1 - i + page.remaining;
-          break;
-        }
-      }
-      if (limit && items.length >= limit) {
-        if (!stoppedEarly) remaining = 0;
-        break;
-      }
-      if (page.remaining === 0 || page.items.length === 0) {
-        remaining = 0;
-        break;
-      }
-      after = page.items[page.items.length - 1].key;
-    }
-    const metadata: KubeList['metadata'] = { resourceVersion: String(revision) };
-    if (remaining > 0 && lastKey) {
-      metadata.continue = encodeContinue({ revision: revision!, afterKey: lastKey }, prefix);
-      if (!filter) metadata.remainingItemCount = remaining;
-    }
-    return { items, metadata };
-  }
-
-  /**
-   * A list that only one key can be in: that key read alone, at the revision the list reports
-   * (read again if a write slipped in between, so that a watch from it misses nothing).
-   */
-  async #readOne(key: string, filter: ObjectFilter | undefined): Promise<{ items: ListedItem[]; metadata: KubeList['metadata'] }> {
-    for (;;) {
-      const revision = await this.#store.currentRevision();
-      const stored = await this.#store.get(key);
-      if ((await this.#store.currentRevision()) !== revision) continue;
-      const items: ListedItem[] = [];
-      if (stored) {
-        const object = this.decode(stored);
-        if (!filter || filter(object)) items.push({ stored, object });
-      }
-      return { items, metadata: { resourceVersion: String(revision) } };
-    }
+    return readPages(this.#store, prefixKey(this.info, namespace), { ...options, filter, decode, decodeForFilter: (stored) => this.decode(stored) });
   }
 
   async create(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
