@@ -23,7 +23,9 @@ test('FIFOs come from the pool by rename; one mkfifo makes a batch; it refills w
     writeFileSync(join(dir, 'b.stdout'), 'old');
     await pool.make([join(dir, 'b.stdout'), join(dir, 'b.stderr')]);
     assert.ok(lstatSync(join(dir, 'b.stdout')).isFIFO());
-    await pool.fill();
+    // make() took the last two and started a refill of its own: wait for that one (a fill()
+    // here would start a second batch if the first had already finished).
+    await pool.whenFilled();
     assert.equal(pool.size, 4, 'refilled after running low');
     // Empty pool (or none made yet): made directly.
     const empty = new FifoPool(join(dir, 'pool2'), { runner: new ExecRunner(), mkfifo: mkfifo!, batch: 2 });

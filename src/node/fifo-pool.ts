@@ -46,6 +46,11 @@ export class FifoPool implements FifoMaker {
     return this.#filling;
   }
 
+  /** Settles once the fill under way, if any (make()'s own top-up included), is done. */
+  whenFilled(): Promise<void> {
+    return this.#filling ?? Promise.resolve();
+  }
+
   async #fill(): Promise<void> {
     const paths = Array.from({ length: this.#batch }, () => join(this.#dir, `f${this.#next++}`));
     try {
