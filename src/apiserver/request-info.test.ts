@@ -29,3 +29,8 @@ test('discovery and other paths are non-resource', () => {
     assert.equal(parseRequestInfo('GET', p, false).isResource, false, p);
   }
 });
+
+test('escaped path segments are decoded; plain ones are taken as they are', () => {
+  assert.deepEqual(parseRequestInfo('GET', '/api/v1/namespaces/default/configmaps/a%3Ab', false), { isResource: true, verb: 'get', group: '', version: 'v1', namespace: 'default', resource: 'configmaps', name: 'a:b', subresource: '', rest: [] });
+  assert.deepEqual(parseRequestInfo('GET', '/api/v1/namespaces/default/configmaps/plain', false), { isResource: true, verb: 'get', group: '', version: 'v1', namespace: 'default', resource: 'configmaps', name: 'plain', subresource: '', rest: [] });
+});

@@ -41,7 +41,9 @@ const VERBS_BY_METHOD: Record<Method, string> = {
  * Paths outside /api and /apis, and the discovery paths themselves, are non-resource.
  */
 export function parseRequestInfo(method: Method, path: string, watch: boolean): RequestInfo {
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const raw = path.split('/').filter((p) => p !== '');
+  // Most paths have nothing escaped: decoded only when there is something to decode.
+  const parts = path.includes('%') ? raw.map(decodeURIComponent) : raw;
   let group = '';
   let rest: string[];
   if (parts[0] === 'api' && parts.length >= 3) {
