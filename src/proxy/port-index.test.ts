@@ -50,6 +50,16 @@ function randomSlice(pick: (n: number) => number, ns: string, service: string): 
   });
 }
 
+/** Replaces the object under `id` (or, one time in five, deletes it) and tells the tracker. */
+function change<T>(pick: (n: number) => number, objects: Map<string, T>, id: string, make: () => T, update: (prev: T | null, curr: T | null) => void): void {
+  const prev = objects.get(id) ?? null;
+  const curr = pick(5) === 0 ? null : make();
+  if (!prev && !curr) return;
+  if (curr) objects.set(id, curr);
+  else objects.delete(id);
+  update(prev, curr);
+}
+
 const fakeConntrack: CommandRunner = { run: async () => ({ code: 0, stdout: '', stderr: '' }) };
 
 test('over a random stream of changes, the incremental forms equal the whole-state ones', async () => {
@@ -66,21 +76,8 @@ test('over a random stream of changes, the incremental forms equal the whole-sta
       const ns = `ns${pick(2)}`;
       const name = `svc${pick(25)}`;
       const id = `${ns}/${name}`;
-      if (pick(2)) {
-        const prev = services.get(id) ?? null;
-        const curr = pick(5) === 0 ? null : randomService(pick, ns, name);
-        if (!prev && !curr) continue;
-        if (curr) services.set(id, curr);
-        else services.delete(id);
-        tracker.updateService(prev, curr);
-      } else {
-        const prev = slices.get(id) ?? null;
-        const curr = pick(5) === 0 ? null : randomSlice(pick, ns, name);
-        if (!prev && !curr) continue;
-        if (curr) slices.set(id, curr);
-        else slices.delete(id);
-        tracker.updateSlice(prev, curr);
-      }
+      if (pick(2)) change(pick, services, id, () => randomService(pick, ns, name), (prev, curr) => tracker.updateService(prev, curr));
+      else change(pick, slices, id, () => randomSlice(pick, ns, name), (prev, curr) => tracker.updateSlice(prev, curr));
     }
     const { state, changed } = tracker.take();
     const want = computeDesiredState([...services.values()], [...slices.values()], TEST_NODE);

@@ -48,24 +48,16 @@ export function validateLabelName(name: string, path: string): FieldError[] {
 
 /** v1validation.ValidateLabels: keys are qualified names, values label values; all errors at `path`. */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
-  // Nearly every object's labels are valid: check them in any order first, and sort the keys
-  // (for upstream's deterministic error order) only when there is an error to report.
-  if (labels === undefined || allLabelsValid(labels)) return [];
-  const errs: FieldError[] = [];
-  for (const k of sortedKeys(labels)) {
-    errs.push(...validateLabelName(k, path));
-    const v = labels![k];
-    errs.push(...isValidLabelValue(v).map((msg) => invalid(path, v, msg)));
-  }
-  return errs;
-}
-
-function allLabelsValid(labels: Record<string, string>): boolean {
+  // Keys are checked in any order; only those with errors are sorted (upstream's deterministic
+  // order), so nearly every object's labels, all valid, sort nothing.
+  const failing: Array<[string, FieldError[]]> = [];
   for (const k in labels) {
     if (!Object.hasOwn(labels, k)) continue;
-    if (validateLabelName(k, '').length > 0 || isValidLabelValue(labels[k]).length > 0) return false;
+    const v = labels[k];
+    const errs = [...validateLabelName(k, path), ...isValidLabelValue(v).map((msg) => invalid(path, v, msg))];
+    if (errs.length) failing.push([k, errs]);
   }
-  return true;
+  return failing.sort(([a], [b]) => compareGoStrings(a, b)).flatMap(([, errs]) => errs);
 }
 
 /** ValidateAnnotations: keys are qualified names once lower-cased; keys plus values ≤ 256 KiB. */

@@ -56,8 +56,11 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   // `GET .../services/nginx?watch=true` watches one object.
   const ownFilter = fieldName ? (o: KubeObject) => o.metadata.name === fieldName && baseFilter(o) : baseFilter;
   // Without any selector the registry's match-all filter stays as it is (the registry skips it).
-  const selectorKey = `${groupVersion(scope.info)}/${scope.info.resource}\0${fieldName}\0${scope.http.query.get('labelSelector') ?? ''}\0${scope.http.query.get('fieldSelector') ?? ''}`;
-  const filter = ownFilter === baseFilter && !scope.http.query.get('labelSelector') && !scope.http.query.get('fieldSelector') ? ownFilter : sharedFilter(selectorKey, ownFilter);
+  const labelSelector = scope.http.query.get('labelSelector') ?? '';
+  const fieldSelector = scope.http.query.get('fieldSelector') ?? '';
+  const filter = ownFilter === baseFilter && !labelSelector && !fieldSelector
+    ? ownFilter
+    : sharedFilter(`${groupVersion(scope.info)}/${scope.info.resource}\0${fieldName}\0${labelSelector}\0${fieldSelector}`, ownFilter);
   // The one name that can pass, if any (a collection watch has fieldName ''). With both a URL
   // name and a metadata.name selector, the filter passes nothing unless they agree.
   const name = fieldName || selection.name;

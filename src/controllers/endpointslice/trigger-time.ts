@@ -17,6 +17,8 @@ interface ServiceState {
 
 /** The last time parsed, and its value: the Services of one burst share a creationTimestamp. */
 let lastParsed = { time: '', ms: Number.NaN };
+/** The last time formatted, and its text (formatRFC3339Nano). */
+let lastFormatted = { ms: Number.NaN, text: '' };
 
 function millis(time: string | null | undefined): number {
   if (!time) return NaN;
@@ -41,8 +43,6 @@ export function formatRFC3339Nano(ms: number): string {
   lastFormatted = { ms, text };
   return text;
 }
-
-let lastFormatted = { ms: Number.NaN, text: '' };
 
 export class TriggerTimeTracker {
   readonly #states = new Map<string, ServiceState>();

@@ -40,7 +40,7 @@ test('a dependent whose owner is gone is deleted; one whose owner the cache has 
   }
 });
 
-test('an owner being deleted with foregroundDeletion: its dependents go first, then its finalizer; objects with neither owners nor a deletion are left alone', async () => {
+test('an owner being deleted with foregroundDeletion: its dependents go first, then its finalizer; an object with no owner and no deletion is not written', async () => {
   const owner = replicaSet('fg', 'uid-fg');
   owner.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
   owner.metadata.finalizers = ['foregroundDeletion'];

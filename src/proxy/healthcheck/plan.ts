@@ -9,7 +9,7 @@
  */
 import { portIndexOf } from '../port-index.js';
 import { compareServicePorts } from '../tracker/service-ports.js';
-import type { DesiredState, ServicePortState } from '../types.js';
+import { servicePortKey, type DesiredState, type ServicePortState } from '../types.js';
 
 /** One health check: its port and the Service's local ready endpoints (distinct IPs). */
 export interface HealthCheck {
@@ -49,7 +49,7 @@ export class HealthCheckTracker {
   update(state: DesiredState, changed: ReadonlySet<string> | 'all' = 'all'): Map<string, HealthCheck> {
     if (changed === 'all') {
       this.#ports = new Map();
-      for (const sp of state.servicePorts) if (sp.healthCheckNodePort) this.#ports.set(`${sp.servicePortName}/${sp.protocol}`, sp);
+      for (const sp of state.servicePorts) if (sp.healthCheckNodePort) this.#ports.set(servicePortKey(sp), sp);
     } else {
       const index = portIndexOf(state);
       for (const key of changed) {
