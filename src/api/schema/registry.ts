@@ -77,11 +77,19 @@ export function definitionNameFor(group: string, version: string, kind: string):
  */
 export function resolveSchema(schema: Schema): Schema | undefined {
   if (schema.ref === undefined) return schema;
+  const known = resolved.get(schema);
+  if (known !== undefined) return known;
   const target = DEFINITIONS[schema.ref];
   if (!target) return undefined;
   const { ref: _ref, ...own } = schema;
-  return { ...target, ...own };
+  const out = { ...target, ...own };
+  // The registry's own schemas are frozen, and so is what their refs name: the same resolution
+  // serves every later walk (field validation resolves a few per field of every write).
+  if (Object.isFrozen(schema)) resolved.set(schema, Object.freeze(out));
+  return out;
 }
+
+const resolved = new WeakMap<Schema, Schema>();
 
 /**
  * The schema of the field at `path` under definition `defName`, refs resolved. Each segment is

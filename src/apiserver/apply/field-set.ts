@@ -26,19 +26,27 @@ export class FieldSet {
   insert(path: Path): void {
     if (path.length === 0) return;
     let node: FieldSet = this;
-    for (let i = 0; i < path.length - 1; i++) node = node.#descend(path[i]);
-    const last = path[path.length - 1];
-    node.#members.set(serializeElement(last), last);
+    for (let i = 0; i < path.length - 1; i++) node = node.childFor(path[i]);
+    node.addMember(path[path.length - 1]);
   }
 
-  #descend(pe: PathElement): FieldSet {
-    const key = serializeElement(pe);
+  /**
+   * For building a set level by level (a walk that knows the element it is under): the set of
+   * the paths below `pe`, created empty when there is none yet. `key` is `pe`'s FieldsV1 key,
+   * when the caller has it already. Only while the set is being built: sets are shared once built.
+   */
+  childFor(pe: PathElement, key = serializeElement(pe)): FieldSet {
     let child = this.#children.get(key);
     if (!child) {
       child = { pe, set: new FieldSet() };
       this.#children.set(key, child);
     }
     return child.set;
+  }
+
+  /** Adds the one-element path `pe` (see childFor: only while building). */
+  addMember(pe: PathElement, key = serializeElement(pe)): void {
+    this.#members.set(key, pe);
   }
 
   has(path: Path): boolean {
@@ -135,6 +143,34 @@ export class FieldSet {
   /** The FieldsV1 object: `{"f:spec": {"f:replicas": {}}, "k:{...}": {".": {}, ...}}`, keys in upstream order. */
   toFieldsV1(): Record<string, unknown> {
     return this.#emit(false);
+  }
+
+  /**
+   * The FieldsV1 object's JSON text, the very text `JSON.stringify(toFieldsV1())` gives (no key
+   * is an array index, so an object keeps its keys in insertion order), written straight from
+   * the tree: every write of an object encodes its managers' sets, and building the objects
+   * to stringify them cost a status write more than its comparison did.
+   */
+  toFieldsV1Text(): string {
+    return this.#text(false) ?? '{}';
+  }
+
+  /** This level's FieldsV1 text (with `.` first when `includeSelf`), undefined when the set is empty. */
+  #text(includeSelf: boolean): string | undefined {
+    const entries: Array<{ key: string; pe: PathElement; text: string }> = [];
+    let withChild: Set<string> | undefined;
+    for (const [key, c] of this.#children) {
+      const text = c.set.#text(this.#members.has(key));
+      if (text === undefined) continue;
+      entries.push({ key, pe: c.pe, text });
+      (withChild ??= new Set()).add(key);
+    }
+    for (const [key, pe] of this.#members) if (!withChild?.has(key)) entries.push({ key, pe, text: '{}' });
+    if (entries.length === 0) return undefined;
+    if (entries.length > 1) entries.sort((a, b) => comparePathElements(a.pe, b.pe));
+    let out = includeSelf ? '{".":{}' : '{';
+    for (let i = 0; i < entries.length; i++) out += `${i > 0 || includeSelf ? ',' : ''}${JSON.stringify(entries[i].key)}:${entries[i].text}`;
+    return `${out}}`;
   }
 
   #emit(includeSelf: boolean): Record<string, unknown> {

@@ -94,7 +94,7 @@ function remember(text: string, set: FieldSet): void {
 function fieldsText(set: FieldSet): string {
   let text = encodedSets.get(set);
   if (text === undefined) {
-    text = JSON.stringify(set.toFieldsV1());
+    text = set.toFieldsV1Text();
     remember(text, set);
   }
   return text;
@@ -118,7 +118,7 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
         throw new Error(`error decoding versioned set from ${JSON.stringify(e)}: error decoding set: ${(err as Error).message}`);
       }
       // Only text in the form encoding writes may stand for the set's encoding too.
-      if (JSON.stringify(set.toFieldsV1()) === text) remember(text, set);
+      if (set.toFieldsV1Text() === text) remember(text, set);
       else {
         if (decodedSets.size >= DECODED_SETS) decodedSets.clear();
         decodedSets.set(text, set);
