@@ -12,8 +12,12 @@ import { listTable } from './table-list.js';
 
 export async function getObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
-  const obj = await scope.storage.get(namespace, name);
-  return respondObject(scope, 200, obj);
+  // Plain JSON to a socket, the common case: the stored text goes out as it is, as lists do.
+  const accepted = negotiate(scope.http.headers.accept, { list: false });
+  if (accepted.representation === 'object' && !accepted.yaml && !scope.http.acceptsValue) {
+    return respondText(scope, 200, { text: await scope.storage.getText(namespace, name), contentType: accepted.contentType });
+  }
+  return respondObject(scope, 200, await scope.storage.get(namespace, name));
 }
 
 export async function listObjects(scope: Scope): Promise<HandlerResponse> {

@@ -46,6 +46,13 @@ test('listText is JSON.stringify(list) for every page, filter and name', async (
   assert.equal(one.metadata.resourceVersion, (await storage.list('ns')).metadata.resourceVersion);
 });
 
+test('getText is the JSON of get (the same value; resourceVersion first, as spliced texts have it), after creates and updates; NotFound as get', async () => {
+  const storage = await fixture(2);
+  await storage.update('ns', 'c1', makeConfigMap('c1', { even: 'changed' }));
+  for (const name of ['c0', 'c1']) assert.deepEqual(JSON.parse(await storage.getText('ns', name)), JSON.parse(JSON.stringify(await storage.get('ns', name))));
+  await assert.rejects(storage.getText('ns', 'nope'), /configmaps "nope" not found/);
+});
+
 test('a list without selectors tells how many items remain; one with a filter does not', async () => {
   const storage = await fixture(5);
   assert.equal((await storage.list('ns', { limit: 2, filter: matchAll })).metadata.remainingItemCount, 3);

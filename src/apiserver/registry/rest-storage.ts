@@ -131,6 +131,13 @@ export class RestStorage {
     return this.decode(stored);
   }
 
+  /** The object as JSON text (what `JSON.stringify(await get(...))` gives), spliced from its stored text when it can be. */
+  async getText(namespace: string, name: string): Promise<string> {
+    const stored = await this.#store.get(this.#key(namespace, name));
+    if (!stored) throw newNotFound(this.#gr, name);
+    return this.objectText(stored) ?? JSON.stringify(this.decode(stored));
+  }
+
   async list(namespace: string, options: ListOptions = {}): Promise<KubeList> {
     const page = await this.#read(namespace, options, (stored) => this.decode(stored));
     return { apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: page.items.map((item) => item.object!) };
