@@ -72,10 +72,11 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
 function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: () => void) => void): void {
   const headers: Record<string, string | string[]> = { 'Content-Type': response.contentType, 'Cache-Control': 'no-cache, private', ...(response.headers ?? {}) };
   if (response.kind === 'body') {
-    const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-    headers['Content-Length'] = String(body.length);
+    // A text body goes to res.end as it is: Node then writes the head and the body as one
+    // string (one write of the socket, no Buffer made of the body first).
+    headers['Content-Length'] = String(typeof response.body === 'string' ? Buffer.byteLength(response.body) : response.body.length);
     res.writeHead(response.status, headers);
-    res.end(body);
+    res.end(response.body);
     return;
   }
   delete headers['Transfer-Encoding'];

@@ -40,6 +40,9 @@ test('checkBearerToken accepts only the exact token', () => {
   assert.equal(checkBearerToken(`Bearer ${newBearerToken()}`, token), false);
   assert.equal(checkBearerToken(undefined, token), false);
   assert.equal(checkBearerToken(token, token), false);
+  // Same length, one character off; same number of characters in more bytes.
+  assert.equal(checkBearerToken(`Bearer ${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, token), false);
+  assert.equal(checkBearerToken(`Bearer ${token.slice(0, -1)}é`, token), false);
   // An unset server token must never match an empty or absent credential.
   assert.equal(checkBearerToken('Bearer ', ''), false);
   assert.equal(checkBearerToken('Bearer x', ''), false);

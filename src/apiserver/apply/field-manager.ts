@@ -103,15 +103,23 @@ function typesFor(lookup: SchemaLookup | undefined, rootDef: Schema | undefined)
   return types;
 }
 
+function resetSet(paths: string[][]): FieldSet {
+  return FieldSet.of(...paths.map((p): Path => p.map(fieldElement)));
+}
+
+/** The fields a write through the main resource, `status`, or another subresource resets (built once: sets are never changed once built). */
+const RESET_STATUS = resetSet([['status']]);
+const RESET_SPEC = resetSet([['spec']]);
+const RESET_NONE = resetSet([]);
+
 function context(opts: FieldManagerOptions, obj: KubeObject | undefined): { ctx: UpdaterContext; gvk: Gvk | undefined } {
   const rootDef = opts.root !== undefined ? opts.schema?.definition(opts.root) : undefined;
   const types = typesFor(opts.schema, rootDef);
   const gvk = kindOf(rootDef, obj);
-  const reset = opts.resetFields ?? (opts.subresource === undefined ? [['status']] : opts.subresource === 'status' ? [['spec']] : []);
   const ctx: UpdaterContext = {
     kind: { types, ref: rootDef ? { schema: { ref: opts.root! } } : 'deduced' },
     apiVersion: gvk ? groupVersion(gvk) : String(obj?.apiVersion ?? ''),
-    ignored: FieldSet.of(...reset.map((p): Path => p.map(fieldElement))),
+    ignored: opts.resetFields ? resetSet(opts.resetFields) : opts.subresource === undefined ? RESET_STATUS : opts.subresource === 'status' ? RESET_SPEC : RESET_NONE,
   };
   return { ctx, gvk };
 }
