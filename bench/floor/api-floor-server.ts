@@ -4,10 +4,10 @@
  * cluster's certificate, better-sqlite3 in WAL mode with kubito's pragmas, one row per object —
  * and nothing of Kubernetes (no defaulting, validation, admission, managedFields, controllers).
  *
- * Serves, for Services in `default` only: POST (create, 201), GET list (JSON, or a Table when
- * asked), GET `?watch=1` (chunked JSON lines, optionally one name through
- * `fieldSelector=metadata.name=X`), PATCH (JSON merge patch), with resourceVersions from one
- * counter and every write fanned out to the watchers. Run as its own process:
+ * Serves, for Services by namespace (no Namespace objects: any name is taken): POST (create,
+ * 201), GET list (JSON, or a Table when asked), GET `?watch=1` (chunked JSON lines, optionally
+ * one name through `fieldSelector=metadata.name=X`), PATCH (JSON merge patch), with
+ * resourceVersions from one counter and every write fanned out to the namespace's watchers. Run as its own process:
  * `node api-floor-server.js <port> <key.pem> <cert.pem> <db file> <token>`; prints `listening` once up.
  */
 import { randomUUID } from 'node:crypto';
@@ -17,27 +17,29 @@ import { createServer } from 'node:https';
 import Database from 'better-sqlite3';
 
 const [portText, keyFile, certFile, dbFile, token] = process.argv.slice(2);
-const PREFIX = '/api/v1/namespaces/default/services';
+/** `/api/v1/namespaces/<ns>/services[/<name>]`. */
+const SERVICES = /^\/api\/v1\/namespaces\/([a-z0-9-]+)\/services(?:\/([^/]+))?$/;
 
 const db = new Database(dbFile);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.exec('CREATE TABLE IF NOT EXISTS objects (name TEXT PRIMARY KEY, rv INTEGER NOT NULL, value TEXT NOT NULL)');
-const insert = db.prepare('INSERT INTO objects (name, rv, value) VALUES (?, ?, ?)');
-const update = db.prepare('UPDATE objects SET rv = ?, value = ? WHERE name = ?');
-const select = db.prepare<[string], { value: string }>('SELECT value FROM objects WHERE name = ?');
-const selectAll = db.prepare<[], { value: string }>('SELECT value FROM objects ORDER BY name');
+db.exec('CREATE TABLE IF NOT EXISTS objects (ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, name))');
+const insert = db.prepare('INSERT INTO objects (ns, name, rv, value) VALUES (?, ?, ?, ?)');
+const update = db.prepare('UPDATE objects SET rv = ?, value = ? WHERE ns = ? AND name = ?');
+const select = db.prepare<[string, string], { value: string }>('SELECT value FROM objects WHERE ns = ? AND name = ?');
+const selectAll = db.prepare<[string], { value: string }>('SELECT value FROM objects WHERE ns = ? ORDER BY name');
 let rv = 1;
 
 interface Watcher {
   res: ServerResponse;
+  ns: string;
   name?: string;
 }
 const watchers = new Set<Watcher>();
 
-function fanOut(type: 'ADDED' | 'MODIFIED', name: string, text: string): void {
+function fanOut(type: 'ADDED' | 'MODIFIED', at: { ns: string; name: string }, text: string): void {
   const line = `{"type":"${type}","object":${text}}\n`;
-  for (const w of watchers) if (!w.name || w.name === name) w.res.write(line);
+  for (const w of watchers) if (w.ns === at.ns && (!w.name || w.name === at.name)) w.res.write(line);
 }
 
 type Json = Record<string, unknown>;
@@ -72,43 +74,44 @@ const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(cer
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString();
-    if (req.method === 'POST' && url.pathname === PREFIX) {
+    const [, ns, name] = SERVICES.exec(url.pathname) ?? [];
+    if (req.method === 'POST' && ns && !name) {
       const obj = JSON.parse(body) as Json & { metadata: Json };
+      obj.metadata.namespace = ns;
       obj.metadata.resourceVersion = String(++rv);
       obj.metadata.uid = randomUUID();
       obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       const text = JSON.stringify(obj);
       try {
-        insert.run(obj.metadata.name as string, rv, text);
+        insert.run(ns, obj.metadata.name as string, rv, text);
       } catch {
         return send(res, 409, '{"kind":"Status","code":409}');
       }
-      fanOut('ADDED', obj.metadata.name as string, text);
+      fanOut('ADDED', { ns, name: obj.metadata.name as string }, text);
       return send(res, 201, text);
     }
-    if (req.method === 'GET' && url.pathname === PREFIX) {
+    if (req.method === 'GET' && ns && !name) {
       if (url.searchParams.get('watch') === '1' || url.searchParams.get('watch') === 'true') {
-        const name = /^metadata\.name=(.+)$/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
+        const one = /^metadata\.name=(.+)$/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
         res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
         res.flushHeaders();
-        const w: Watcher = { res, name };
+        const w: Watcher = { res, ns, name: one };
         watchers.add(w);
         res.on('close', () => watchers.delete(w));
         return;
       }
-      const values = selectAll.all().map((r) => r.value);
+      const values = selectAll.all(ns).map((r) => r.value);
       if ((req.headers.accept ?? '').includes('as=Table')) return send(res, 200, table(values));
       return send(res, 200, `{"kind":"ServiceList","apiVersion":"v1","metadata":{"resourceVersion":"${rv}"},"items":[${values.join(',')}]}`);
     }
-    const name = url.pathname.startsWith(`${PREFIX}/`) ? url.pathname.slice(PREFIX.length + 1) : '';
-    if (req.method === 'PATCH' && name) {
-      const row = select.get(name);
+    if (req.method === 'PATCH' && ns && name) {
+      const row = select.get(ns, name);
       if (!row) return send(res, 404, '{"kind":"Status","code":404}');
       const obj = mergePatch(JSON.parse(row.value) as Json, JSON.parse(body) as Json) as Json & { metadata: Json };
       obj.metadata.resourceVersion = String(++rv);
       const text = JSON.stringify(obj);
-      update.run(rv, text, name);
-      fanOut('MODIFIED', name, text);
+      update.run(rv, text, ns, name);
+      fanOut('MODIFIED', { ns, name }, text);
       return send(res, 200, text);
     }
     send(res, 404, '{"kind":"Status","code":404}');

@@ -10,13 +10,16 @@ export function serviceManifest(name: string): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { bench: 'x' } }, spec: { selector: { app: name }, ports: [{ port: 80 }] } };
 }
 
-/** Creates `s0`..`s<count-1>` in `default`, the clients taking names in turn; creates per second. */
-export async function createServices(clients: HttpTransport[], count: number): Promise<number> {
+/**
+ * Creates `s0`..`s<count-1>` in `namespace` (default: `default`), the clients taking names in
+ * turn; creates per second.
+ */
+export async function createServices(clients: HttpTransport[], count: number, namespace = 'default'): Promise<number> {
   const start = performance.now();
   let next = 0;
   await Promise.all(clients.map(async (client) => {
     for (let i = next++; i < count; i = next++) {
-      await client.request({ method: 'POST', path: '/api/v1/namespaces/default/services', body: serviceManifest(`s${i}`) });
+      await client.request({ method: 'POST', path: `/api/v1/namespaces/${namespace}/services`, body: serviceManifest(`s${i}`) });
     }
   }));
   return count / ((performance.now() - start) / 1000);
