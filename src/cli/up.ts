@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { bearerTokenChecker } from '../pki/token.js';
 import { ensureClusterCredentials } from '../pki/credentials.js';
 import { apiSocketPath, startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
-import type { launchNodeAgent } from '../node/launch.js';
 import type { UpFlags } from './flags.js';
 import { parseUpstreamFlag } from '../dns/upstreams.js';
 import { isAlive, readState, removeState, runningState, writeState } from './state.js';

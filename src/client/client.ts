@@ -7,7 +7,7 @@
 import { newBadRequest } from '../api/errors.js';
 import { groupVersion } from '../api/resources.js';
 import type { KubeList, KubeObject, Status } from '../api/types.js';
-import type { ApiRequest, Transport, WatchHandlers, WatchStream } from './transport.js';
+import type { Transport, WatchHandlers, WatchStream } from './transport.js';
 
 /** What the client needs to know about a resource; `ResourceInfo` from api/resources.ts fits. */
 export interface ResourceRef {

@@ -38,7 +38,7 @@ import { NativeUdp, type NativeCounters } from './udp-native.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
 import { bindUdp, nativeCacheFromEnv, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
-import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, typeName, WireFormatError, type Message } from './wire.js';
+import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, typeName, WireFormatError, type Message } from './wire.js';
 
 export interface Relay {
   /** Resolves to the reply (same ID) or undefined when no upstream answered. */
