@@ -45,7 +45,7 @@ import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
 import { storedPrefix, withResourceVersion } from './stored-json.js';
 import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
-import { pickedTableItem, tableItemOfDecoded, tableItemWithoutManagedFields, type TableItem } from './table-items.js';
+import { TableItemReader } from './table-items.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -76,12 +76,8 @@ export class RestStorage {
   readonly #options: RestStorageOptions;
   readonly #gr: GroupResource;
   readonly #decoded = new WeakMap<StoredValue, KubeObject>();
-  /**
-   * Table items (#pickedTableItem) by stored value and the metadata fields they picked: a store
-   * that hands out the same value object for an unchanged row (the SQLite range cache) has each
-   * row parsed for Tables once, not once per list. Read-only, as the rows only read them.
-   */
-  readonly #tableItems = new WeakMap<StoredValue, { fields: readonly string[]; item: TableItem }>();
+  /** How Table lists get their items (table-items.ts). */
+  readonly #tableItems: TableItemReader;
   /** What this resource's stored text starts with (stored-json.ts); undefined when a codec reshapes it. */
   readonly #textPrefix: string | undefined;
 
@@ -92,6 +88,14 @@ export class RestStorage {
     this.#options = options;
     this.#gr = { group: info.group, resource: info.resource };
     this.#textPrefix = options.codec ? undefined : storedPrefix(groupVersion(info), info.kind);
+    this.#tableItems = new TableItemReader({
+      layout: this.#textPrefix === undefined ? undefined : { prefix: this.#textPrefix, apiVersion: groupVersion(info), kind: info.kind },
+      decode: (stored) => this.decode(stored),
+      watchDecoded: (stored) => {
+        const object = this.#decoded.get(stored);
+        return object && decodedObjects.has(object) ? object : undefined;
+      },
+    });
   }
 
   #now(): string {
@@ -196,7 +200,7 @@ export class RestStorage {
       const objects: KubeObject[] = [];
       const metadataTexts: (string | undefined)[] = [];
       for (const { stored, object } of items) {
-        const item = object ? { object, text: undefined } : (options.metadataFields && this.#memoTableItem(stored, options.metadataFields)) || this.#tableItem(stored);
+        const item = object ? { object, text: undefined } : this.#tableItems.item(stored, options.metadataFields);
         objects.push(item.object);
         metadataTexts.push(item.text);
       }
@@ -209,31 +213,6 @@ export class RestStorage {
         for (let i = 0; i < page.items.length; i += TABLE_CHUNK) yield chunk(page.items.slice(i, i + TABLE_CHUNK));
       },
     };
-  }
-
-  /** #pickedTableItem, memoized by stored value (see #tableItems). */
-  #memoTableItem(stored: StoredValue, fields: readonly string[]): TableItem | undefined {
-    const memo = this.#tableItems.get(stored);
-    if (memo && memo.fields === fields) return memo.item;
-    const item = this.#decodedTableItem(stored) ?? this.#pickedTableItem(stored, fields);
-    if (item) this.#tableItems.set(stored, { fields, item });
-    return item;
-  }
-
-  /** tableItemOfDecoded for this resource: the object a watch decoded for this value, if still as decoded. */
-  #decodedTableItem(stored: StoredValue): TableItem | undefined {
-    const object = this.#decoded.get(stored);
-    return object && decodedObjects.has(object) && this.#textPrefix !== undefined ? tableItemOfDecoded(stored, object, this.#textPrefix) : undefined;
-  }
-
-  #pickedTableItem(stored: StoredValue, fields: readonly string[]): TableItem | undefined {
-    return this.#textPrefix === undefined ? undefined : pickedTableItem(stored, fields, { prefix: this.#textPrefix, apiVersion: groupVersion(this.info), kind: this.info.kind });
-  }
-
-  /** A stored item for a Table: decoded without managedFields, with its metadata as text, where the layout allows. */
-  #tableItem(stored: StoredValue): { object: KubeObject; text: string | undefined } {
-    const item = this.#textPrefix === undefined ? undefined : tableItemWithoutManagedFields(stored, { prefix: this.#textPrefix, apiVersion: groupVersion(this.info), kind: this.info.kind });
-    return item ?? { object: this.decode(stored), text: undefined };
   }
 
   /**

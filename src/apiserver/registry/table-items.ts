@@ -76,3 +76,50 @@ export function tableItemWithoutManagedFields(stored: StoredValue, layout: Table
   object.metadata.resourceVersion = resourceVersion;
   return { object, text: metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value) };
 }
+
+/**
+ * How a Table list gets each item (RestStorage.readForTable), per resource: with the printer's
+ * metadata fields, the object a watch decoded for this very value, else only those fields cut
+ * from the text — memoized by stored value and field list, so a store that hands out the same
+ * value object for an unchanged row (the SQLite range cache) has each row parsed for Tables
+ * once, not once per list (read-only: rows only read them); otherwise the object decoded
+ * without managedFields; and where the text is not in the registry's layout, a full decode.
+ */
+export class TableItemReader {
+  readonly #layout: TableItemLayout | undefined;
+  readonly #decode: (stored: StoredValue) => KubeObject;
+  readonly #watchDecoded: (stored: StoredValue) => KubeObject | undefined;
+  readonly #memo = new WeakMap<StoredValue, { fields: readonly string[]; item: TableItem }>();
+
+  /**
+   * `layout` is undefined when a codec reshapes the stored text; `watchDecoded` gives the object
+   * a watch decoded for a value, only while it is still as decoded.
+   */
+  constructor(options: { layout: TableItemLayout | undefined; decode: (stored: StoredValue) => KubeObject; watchDecoded: (stored: StoredValue) => KubeObject | undefined }) {
+    this.#layout = options.layout;
+    this.#decode = options.decode;
+    this.#watchDecoded = options.watchDecoded;
+  }
+
+  /** The item for a stored value: its object, and its metadata as text where the layout allows. */
+  item(stored: StoredValue, metadataFields: readonly string[] | undefined): { object: KubeObject; text: string | undefined } {
+    return (metadataFields && this.#memoized(stored, metadataFields)) || this.#withoutManagedFields(stored);
+  }
+
+  #memoized(stored: StoredValue, fields: readonly string[]): TableItem | undefined {
+    const memo = this.#memo.get(stored);
+    if (memo && memo.fields === fields) return memo.item;
+    const item = this.#ofDecoded(stored) ?? (this.#layout && pickedTableItem(stored, fields, this.#layout));
+    if (item) this.#memo.set(stored, { fields, item });
+    return item;
+  }
+
+  #ofDecoded(stored: StoredValue): TableItem | undefined {
+    const object = this.#layout && this.#watchDecoded(stored);
+    return object ? tableItemOfDecoded(stored, object, this.#layout!.prefix) : undefined;
+  }
+
+  #withoutManagedFields(stored: StoredValue): { object: KubeObject; text: string | undefined } {
+    return (this.#layout && tableItemWithoutManagedFields(stored, this.#layout)) || { object: this.#decode(stored), text: undefined };
+  }
+}
