@@ -244,6 +244,6 @@ describe('a big full sync streams its restore', { skip: canRun ? false : 'needs 
     const recorder: CommandRunner = { run: (argv, o) => (calls.push(argv.at(-1)!), exec.run(argv, o)), start: (argv) => (calls.push(`start ${argv.at(-3)}`), exec.start!(argv)) };
     const again = new IptablesBackend({ runner: recorder, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS, factsProgram: null });
     await again.sync(manyServices(STREAM_MIN_PORTS), new Set());
-    assert.deepEqual(calls, ['iptables-legacy-save', 'start iptables-legacy-restore']);
+    assert.deepEqual(calls, ['start iptables-legacy-restore', 'iptables-legacy-save'], 'the kernel is read once the rules are handed to the restore');
   });
 });
