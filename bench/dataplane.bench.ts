@@ -53,7 +53,7 @@
  * (`KUBITO_BENCH_WRK_SECONDS`, `KUBITO_BENCH_ROUNDS`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../src/api/types.js';
@@ -64,7 +64,8 @@ import { benchNginxArgv, benchNginxPodCommand, writeBenchNginx } from './nginx-b
 import { BENCH_NODE } from './proxy-state.js';
 import { benchModes, HAND_LOADERS, proxyModeInEffect } from './proxy-modes.js';
 import { buildReplica, type Replica } from './replica.js';
-import { median, report, round, startBenchCluster, waitFor } from './support.js';
+import { agentPidFile } from '../src/node/launch.js';
+import { cpuMs, median, report, round, startBenchCluster, waitFor } from './support.js';
 import { latencyPercentileMs, requestsPerSecond, runWrkTogether, type WrkOptions, type WrkResult } from './wrk.js';
 
 const SECONDS = Number(process.env.KUBITO_BENCH_WRK_SECONDS ?? 2);
@@ -270,6 +271,10 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...replica.podNetns.slice(2, 2 + BACKENDS)], natNetns: replica.nodeNetns });
     }
 
+    // kubito's own processes (control plane, node agent; not their children, the pods): their
+    // CPU in each new-connection round goes to stderr, to see whether kubito works while it is measured.
+    const kubitoPids = [cluster.process.pid!, Number(readFileSync(agentPidFile(cluster.dataDir), 'utf8'))];
+    const kubitoCpu = () => kubitoPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
     for (const close of [false, true]) {
       const figures = new Map<Target['label'], Figures[]>(targets.map((t) => [t.label, []]));
       for (const t of targets) await measure(t, close, 1); // warm-up
@@ -278,11 +283,14 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
         for (const t of order) {
           const watched = close ? (t.watch ?? []).map((ns) => kernelCounters(ns)) : [];
           const twBefore = close ? (t.watch ?? []).map((ns) => timeWaits(ns)) : [];
+          const cpu0 = kubitoCpu();
           const f = await measure(t, close, SECONDS);
+          const kubitoCpuMs = kubitoCpu() - cpu0;
           figures.get(t.label)!.push(f);
-          if (close) {
+          if (!close) console.error(`dataplane: keep-alive round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; kubito processes ${kubitoCpuMs} ms CPU`);
+          else {
             const rw = t.natNetns ? rewrittenPorts(t.natNetns) : undefined;
-            console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; ${(t.watch ?? []).map((ns, i) => `[${ns}] tw ${twBefore[i]}->${timeWaits(ns)} ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}${rw ? ` [conntrack :80 entries ${rw.entries}, source port rewritten ${rw.rewritten}${rw.sample ? `: ${rw.sample}` : ''}]` : ''}`);
+            console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; kubito processes ${kubitoCpuMs} ms CPU; ${(t.watch ?? []).map((ns, i) => `[${ns}] tw ${twBefore[i]}->${timeWaits(ns)} ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}${rw ? ` [conntrack :80 entries ${rw.entries}, source port rewritten ${rw.rewritten}${rw.sample ? `: ${rw.sample}` : ''}]` : ''}`);
           }
         }
       }
