@@ -163,7 +163,7 @@ test('commands of a first sync and a partial sync (recording runner)', async () 
   assert.deepEqual(b.lastSync, { kind: 'partial', wroteTopLevel: true });
 });
 
-test('with the native nat reader a full sync reads nat through it and filter through iptables-save (recording runner)', async () => {
+test('with the native reader a full sync reads both tables through it, else through iptables-save (recording runner)', async () => {
   const calls: string[] = [];
   const inputs: string[] = [];
   const program = process.execPath; // any file that exists: the runner below answers for it
@@ -171,13 +171,13 @@ test('with the native nat reader a full sync reads nat through it and filter thr
     async run(argv, options) {
       calls.push(argv.join(' '));
       if (options?.input) inputs.push(options.input);
-      const stdout = argv[0] === program ? '*nat\n:PREROUTING - [0:0]\n:KUBE-SEP-OLD0000000000000 - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\nCOMMIT\n' : argv[0].endsWith('-save') ? '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n' : '';
+      const stdout = argv[0] === program ? '*nat\n:PREROUTING - [0:0]\n:KUBE-SEP-OLD0000000000000 - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\nCOMMIT\n*filter\n:INPUT - [0:0]\nCOMMIT\n' : '';
       return { code: 0, stdout, stderr: '' };
     },
   };
   const b = new IptablesBackend({ runner, variant: 'legacy', factsProgram: program });
   await b.sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
-  assert.deepEqual(calls, [`${program} nat`, 'iptables-legacy-save -t filter', 'iptables-legacy-restore -w --noflush']);
+  assert.deepEqual(calls, [`${program} nat filter`, 'iptables-legacy-restore -w --noflush']);
   assert.ok(inputs[0].includes('-X KUBE-SEP-OLD0000000000000'), 'a stale chain the reader listed is deleted');
   assert.equal(inputs[0].split('\n').filter((l) => l.startsWith('-I ')).length, 11, 'every jump but the one the reader found');
   assert.ok(!inputs[0].includes('-I PREROUTING 1 -m comment --comment "kubernetes service portals"'));
@@ -186,7 +186,7 @@ test('with the native nat reader a full sync reads nat through it and filter thr
   calls.length = 0;
   const failing: CommandRunner = { run: async (argv, o) => (argv[0] === program ? (calls.push('reader'), { code: 2, stdout: '', stderr: 'out of bounds' }) : runner.run(argv, o)) };
   await new IptablesBackend({ runner: failing, variant: 'legacy', factsProgram: program }).sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
-  assert.deepEqual(calls, ['reader', 'iptables-legacy-save -t filter', 'iptables-legacy-save', 'iptables-legacy-restore -w --noflush']);
+  assert.deepEqual(calls, ['reader', 'iptables-legacy-save', 'iptables-legacy-restore -w --noflush']);
 });
 
 describe('a big full sync streams its restore', { skip: canRun ? false : 'needs root and ip netns' }, () => {

@@ -118,18 +118,18 @@ export class IptablesBackend implements ProxyBackend {
   }
 
   /**
-   * What a full sync reads of the kernel, as iptables-save text: the nat table's chains and the
-   * built-in chains' rules (stale chains, missing jumps) and the filter table (missing jumps).
-   * With iptables-legacy and the native reader built: the reader for nat (the kernel's table
-   * walked in C: ~60,000 rules at 10,000 Services, which iptables-legacy-save spends ~0.3 s of
-   * CPU formatting, 8.9 MB, when the sync needs ~1.2 MB of chain names) and
-   * `iptables-save -t filter` (small) beside it; else, or when the reader fails, one
-   * `iptables-save`. The result reads the same to chainsOfTable and missingJumpRules.
+   * What a full sync reads of the kernel, as iptables-save text: the nat table's chains (stale
+   * chains) and both tables' built-in chains (missing jumps). With iptables-legacy and the
+   * native reader built: the reader (ipt-facts.c: the kernel's tables walked in C, printing
+   * only those; at 10,000 Services iptables-legacy-save formats ~60,000 nat rules, 8.9 MB, for
+   * ~1.2 MB of chain names); else, or when the reader fails, one `iptables-save`. Either reads
+   * the same to chainsOfTable and missingJumpRules.
    */
   async #readKernel(bin: { save: string; iptables: string }): Promise<{ code: number; stdout: string; stderr: string; argv: string[] }> {
     if (this.#factsProgram && (await this.#isLegacy(bin))) {
-      const [nat, filter] = await Promise.all([this.#run([this.#factsProgram, 'nat']), this.#run([bin.save, '-t', 'filter'])]);
-      if (nat.code === 0 && filter.code === 0) return { code: 0, stdout: nat.stdout + filter.stdout, stderr: '', argv: [this.#factsProgram, 'nat'] };
+      const argv = [this.#factsProgram, 'nat', 'filter'];
+      const read = await this.#run(argv);
+      if (read.code === 0) return { ...read, argv };
     }
     const argv = [bin.save];
     return { ...(await this.#run(argv)), argv };

@@ -1,5 +1,5 @@
 /**
- * @module The native nat-table reader (`build/kubito-ipt-facts`, native/ipt-facts.c) against
+ * @module The native table reader (`build/kubito-ipt-facts`, native/ipt-facts.c) against
  * iptables-legacy-save of the same kernel table, in a network namespace this test makes
  * (`kubito-t<pid>ift`, removed in `after`): the same chains, and the same answer to
  * missingJumpRules, with jumps present, deleted and imitated by rules that only look alike;
@@ -33,9 +33,9 @@ function must(argv: string[], input?: string): string {
   return r.stdout;
 }
 
-/** What the backend reads with the reader (nat) and iptables-save (filter), and with the save alone. */
+/** What the backend reads with the reader, and with iptables-legacy-save. */
 function readBoth(): { facts: string; save: string } {
-  return { facts: must([PROGRAM, 'nat']) + must(['iptables-legacy-save', '-t', 'filter']), save: must(['iptables-legacy-save']) };
+  return { facts: must([PROGRAM, 'nat', 'filter']), save: must(['iptables-legacy-save']) };
 }
 
 function assertSameAnswers(what: string): void {
@@ -73,7 +73,7 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
   test('an empty namespace: built-in chains, no rules, every jump missing', () => {
     const out = must([PROGRAM, 'nat']);
     assert.equal(out, '*nat\n:PREROUTING - [0:0]\n:INPUT - [0:0]\n:OUTPUT - [0:0]\n:POSTROUTING - [0:0]\nCOMMIT\n');
-    assert.equal(missingJumpRules(out + must(['iptables-legacy-save', '-t', 'filter'])).length, JUMP_RULES.length);
+    assert.equal(missingJumpRules(must([PROGRAM, 'nat', 'filter'])).length, JUMP_RULES.length);
   });
 
   test('the same chains and missing jumps as iptables-legacy-save: after a sync, jumps deleted, look-alikes added', async () => {
@@ -95,6 +95,12 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
       '-A POSTROUTING -m comment --comment "a \\"quoted\\" \'comment\'" -j KUBE-SEP-OLD0000000000000',
       '-A POSTROUTING -m comment --comment plain -j KUBE-SEP-OLD0000000000000',
       'COMMIT',
+      '*filter',
+      '-A FORWARD -m conntrack --ctstate NEW,ESTABLISHED -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD',
+      '-A FORWARD -m conntrack ! --ctstate NEW -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD',
+      '-A FORWARD -m conntrack --ctstate NEW --ctproto tcp -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD',
+      '-A FORWARD -m comment --comment "kubernetes forwarding rules" -m conntrack --ctstate NEW -j KUBE-FORWARD',
+      'COMMIT',
       '',
     ].join('\n'));
     assertSameAnswers('jumps deleted, look-alikes added');
@@ -102,6 +108,10 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
     assert.ok(facts.includes('\n-A POSTROUTING -m comment --comment plain -j KUBE-SEP-OLD0000000000000\n'), facts);
     assert.ok(facts.includes('\n-A POSTROUTING -m comment --comment "a \\"quoted\\" \\\'comment\\\'" -j KUBE-SEP-OLD0000000000000\n'), 'quoted as iptables-save quotes');
     assert.equal(facts.split('\n').filter((l) => l === '-A OUTPUT ?').length, 5, 'the look-alikes are unread rules');
+    const both = must([PROGRAM, 'nat', 'filter']);
+    assert.ok(both.includes('\n-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n'), both);
+    assert.ok(both.includes('\n-A FORWARD -m comment --comment "kubernetes forwarding rules" -m conntrack --ctstate NEW -j KUBE-FORWARD\n'), 'matches in their order');
+    assert.equal(both.split('\n').filter((l) => l === '-A FORWARD ?').length, 3, 'other conntrack matches are unread rules');
     assert.deepEqual(missingJumpRules(readBoth().facts).map((r) => `${r.table} ${r.from} ${r.to}`), ['filter FORWARD KUBE-FORWARD', 'nat OUTPUT KUBE-SERVICES']);
     // The backend repairs through the reader and deletes the stale chain.
     const repairing = new IptablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NS], variant: 'legacy', factsProgram: PROGRAM });

@@ -1,22 +1,23 @@
 /*
- * kubito-ipt-facts: what a full iptables-legacy sync needs to know of one table, read straight
+ * kubito-ipt-facts: what a full iptables-legacy sync needs to know of its tables, read straight
  * from the kernel (getsockopt IPT_SO_GET_INFO / IPT_SO_GET_ENTRIES) instead of through
- * iptables-legacy-save, which formats every rule of the table (10,000 Services x 2 endpoints:
- * ~60,000 nat rules, 8.9 MB of text, ~0.3 s of CPU) when the sync reads only the chain names
- * and the rules of the built-in chains.
+ * iptables-legacy-save, which formats every rule (10,000 Services x 2 endpoints: ~60,000 nat
+ * rules, 8.9 MB of text) when the sync reads only the chain names and the rules of the
+ * built-in chains.
  *
- * Output, in iptables-save's syntax (so the same parsers read it):
+ * Output per table, in iptables-save's syntax (so the same parsers read it):
  *   *<table>
  *   :<built-in chain> - [0:0]           one line per valid hook
  *   :<user chain> - [0:0]               one line per user-defined chain, in table order
- *   -A <built-in chain> <rule>          each rule of the built-in chains: written as
+ *   -A <built-in chain> <rule>          each rule of the built-in chains, written as
  *                                       iptables-save writes it when it has no address,
- *                                       interface or protocol part, only `comment` matches and
- *                                       a jump to a user chain; anything else is `-A <chain> ?`
- *                                       (never equal to a jump rule kubito looks for)
+ *                                       interface or protocol part, only `comment` and
+ *                                       `conntrack --ctstate NEW` matches and a jump to a user
+ *                                       chain (the shape of kube-proxy's jump rules); anything
+ *                                       else is `-A <chain> ?` (never equal to a jump rule)
  *   COMMIT
  *
- * Usage: kubito-ipt-facts <table>          read the table of this network namespace
+ * Usage: kubito-ipt-facts <table>...       read the tables of this network namespace, in order
  *        kubito-ipt-facts --dump <table>   write its raw ipt_getinfo + entries (tests)
  *        kubito-ipt-facts --file <path>    read such a dump instead of the kernel (tests, fuzz)
  * Exit: 0 read; 1 usage or system error (socket, getsockopt: message on stderr); 2 a table the
@@ -33,6 +34,8 @@
 #include <netinet/in.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 
 static const char *const HOOK_NAMES[NF_INET_NUMHOOKS] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
 
@@ -115,26 +118,63 @@ static const char *chain_at(const struct table *t, uint32_t start) {
   return NULL;
 }
 
-/* iptables' xtables_save_string: bare when only [_-0-9a-zA-Z], else quoted with " \ ' escaped. */
-static void save_string(FILE *out, const char *s) {
-  size_t plain = strspn(s, "_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-  if (plain > 0 && s[plain] == 0) {
-    fprintf(out, " %s", s);
+/* A bounded text buffer for one rule's line; `full` once something did not fit. */
+struct line {
+  char text[2048];
+  size_t len;
+  int full;
+};
+
+static void put(struct line *l, const char *s, size_t n) {
+  if (l->full || n >= sizeof(l->text) - l->len) {
+    l->full = 1;
     return;
   }
-  fputs(" \"", out);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\' || *s == '\'') fputc('\\', out);
-    fputc(*s, out);
-  }
-  fputc('"', out);
+  memcpy(l->text + l->len, s, n);
+  l->len += n;
+  l->text[l->len] = 0;
 }
 
-/* One rule of a built-in chain into buf (iptables-save's text, or "?"); 0 when it is "?". */
-static int rule_text(const struct table *t, size_t off, const struct ipt_entry *e, FILE *out) {
+static void puts_(struct line *l, const char *s) { put(l, s, strlen(s)); }
+
+/* iptables' xtables_save_string: bare when only [_-0-9a-zA-Z], else quoted with " \ ' escaped. */
+static void save_string(struct line *l, const char *s) {
+  size_t plain = strspn(s, "_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  if (plain > 0 && s[plain] == 0) {
+    puts_(l, " ");
+    puts_(l, s);
+    return;
+  }
+  puts_(l, " \"");
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\' || *s == '\'') puts_(l, "\\");
+    put(l, s, 1);
+  }
+  puts_(l, "\"");
+}
+
+/*
+ * `-m conntrack --ctstate NEW` exactly (revision 3, what iptables 1.8 writes): only the state
+ * flag set, not inverted, the state NEW alone, every other field zero.
+ */
+static int is_ctstate_new(const struct table *t, size_t at, size_t len) {
+  struct xt_conntrack_mtinfo3 info, want;
+  if (len < sizeof(info)) return 0;
+  memcpy(&info, t->base + at, sizeof(info));
+  memset(&want, 0, sizeof(want));
+  want.match_flags = XT_CONNTRACK_STATE;
+  want.state_mask = XT_CONNTRACK_STATE_BIT(IP_CT_NEW);
+  return memcmp(&info, &want, sizeof(info)) == 0;
+}
+
+/*
+ * One rule of a built-in chain as iptables-save writes it, into *l; 0 when it is not of the
+ * shape this reader writes out (no address, interface or protocol part; matches `comment` and
+ * `conntrack --ctstate NEW` only; a jump to a user chain).
+ */
+static int rule_text(const struct table *t, size_t off, const struct ipt_entry *e, struct line *l) {
   static const struct ipt_ip any;
   if (memcmp(&e->ip, &any, sizeof(any)) != 0) return 0;
-  /* Matches: only comment. */
   for (size_t m = sizeof(*e); m < e->target_offset;) {
     struct xt_entry_match mh;
     if (e->target_offset - m < sizeof(mh)) return 0;
@@ -142,7 +182,18 @@ static int rule_text(const struct table *t, size_t off, const struct ipt_entry *
     size_t size = mh.u.user.match_size;
     if (size < sizeof(mh) || size > e->target_offset - m) return 0;
     mh.u.user.name[sizeof(mh.u.user.name) - 1] = 0;
-    if (strcmp(mh.u.user.name, "comment") != 0 || size - sizeof(mh) < sizeof(struct xt_comment_info)) return 0;
+    size_t at = off + m + sizeof(mh), len = size - sizeof(mh);
+    if (strcmp(mh.u.user.name, "comment") == 0 && len >= sizeof(struct xt_comment_info)) {
+      struct xt_comment_info info;
+      memcpy(&info, t->base + at, sizeof(info));
+      info.comment[sizeof(info.comment) - 1] = 0;
+      puts_(l, " -m comment --comment");
+      save_string(l, info.comment);
+    } else if (strcmp(mh.u.user.name, "conntrack") == 0 && mh.u.user.revision == 3 && is_ctstate_new(t, at, len)) {
+      puts_(l, " -m conntrack --ctstate NEW");
+    } else {
+      return 0;
+    }
     m += size;
   }
   struct xt_entry_target tg;
@@ -153,18 +204,9 @@ static int rule_text(const struct table *t, size_t off, const struct ipt_entry *
   memcpy(&verdict, t->base + data, sizeof(verdict));
   const char *to = verdict >= 0 ? chain_at(t, (uint32_t)verdict) : NULL;
   if (!to) return 0;
-  for (size_t m = sizeof(*e); m < e->target_offset;) {
-    struct xt_entry_match mh;
-    memcpy(&mh, t->base + off + m, sizeof(mh));
-    struct xt_comment_info info;
-    memcpy(&info, t->base + off + m + sizeof(mh), sizeof(info));
-    info.comment[sizeof(info.comment) - 1] = 0;
-    fputs(" -m comment --comment", out);
-    save_string(out, info.comment);
-    m += mh.u.user.match_size;
-  }
-  fprintf(out, " -j %s", to);
-  return 1;
+  puts_(l, " -j ");
+  puts_(l, to);
+  return !l->full;
 }
 
 static int print_table(struct table *t, const char *name, FILE *out) {
@@ -181,9 +223,9 @@ static int print_table(struct table *t, const char *name, FILE *out) {
     for (size_t off = t->info.hook_entry[h]; off < end;) {
       struct ipt_entry e;
       if (!read_entry(t, off, &e)) return 2;
-      fprintf(out, "-A %s", HOOK_NAMES[h]);
-      if (!rule_text(t, off, &e, out)) fputs(" ?", out);
-      fputc('\n', out);
+      struct line l = {.len = 0, .full = 0};
+      l.text[0] = 0;
+      fprintf(out, "-A %s%s\n", HOOK_NAMES[h], rule_text(t, off, &e, &l) ? l.text : " ?");
       off += e.next_offset;
     }
   }
@@ -254,39 +296,52 @@ static int read_file(const char *path, struct ipt_getinfo *info, unsigned char *
   return r;
 }
 
-int main(int argc, char **argv) {
+/* Reads and prints one table of the kernel; returns the exit status. */
+static int print_kernel_table(const char *name, FILE *out) {
   struct table t = {0};
   unsigned char *entries = NULL;
-  const char *name;
-  int r;
-  static char outbuf[1 << 20];
-  setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-  if (argc == 2 && argv[1][0] != '-') {
-    name = argv[1];
-    r = read_kernel(name, &t.info, &entries);
-    t.size = t.info.size;
-  } else if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
-    r = read_kernel(argv[2], &t.info, &entries);
-    if (r == 0) {
-      fwrite(&t.info, sizeof(t.info), 1, stdout);
-      fwrite(entries, 1, t.info.size, stdout);
-    }
-    free(entries);
-    return r;
-  } else if (argc == 3 && strcmp(argv[1], "--file") == 0) {
-    r = read_file(argv[2], &t.info, &entries, &t.size);
-    name = t.info.name[0] ? t.info.name : "?";
-  } else {
-    fprintf(stderr, "usage: kubito-ipt-facts <table> | --dump <table> | --file <path>\n");
-    return 1;
-  }
+  int r = read_kernel(name, &t.info, &entries);
   if (r == 0) {
     t.base = entries;
-    r = print_table(&t, name, stdout);
+    t.size = t.info.size;
+    r = print_table(&t, name, out);
     if (r == 2) fprintf(stderr, "kubito-ipt-facts: table %s: an entry out of bounds\n", name);
   }
   free(t.chains);
   free(entries);
+  return r;
+}
+
+int main(int argc, char **argv) {
+  static char outbuf[1 << 20];
+  setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+  int r = 0;
+  if (argc >= 2 && argv[1][0] != '-') {
+    for (int i = 1; i < argc && r == 0; i++) r = print_kernel_table(argv[i], stdout);
+  } else if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
+    struct ipt_getinfo info;
+    unsigned char *entries = NULL;
+    r = read_kernel(argv[2], &info, &entries);
+    if (r == 0) {
+      fwrite(&info, sizeof(info), 1, stdout);
+      fwrite(entries, 1, info.size, stdout);
+    }
+    free(entries);
+  } else if (argc == 3 && strcmp(argv[1], "--file") == 0) {
+    struct table t = {0};
+    unsigned char *entries = NULL;
+    r = read_file(argv[2], &t.info, &entries, &t.size);
+    if (r == 0) {
+      t.base = entries;
+      r = print_table(&t, t.info.name[0] ? t.info.name : "?", stdout);
+      if (r == 2) fprintf(stderr, "kubito-ipt-facts: %s: an entry out of bounds\n", argv[2]);
+    }
+    free(t.chains);
+    free(entries);
+  } else {
+    fprintf(stderr, "usage: kubito-ipt-facts <table>... | --dump <table> | --file <path>\n");
+    return 1;
+  }
   if (fflush(stdout) != 0 && r == 0) r = 1;
   return r;
 }
