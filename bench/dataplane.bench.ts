@@ -35,12 +35,25 @@
  * phase). Before each measurement the target's node namespace gets an empty conntrack table
  * (kubito's also carries the direct target's flows), so every target starts alike.
  *
+ * Every client namespace (kubito's client pods and the copy's) gets `net.ipv4.tcp_tw_reuse=1`
+ * (`KUBITO_BENCH_TW_REUSE=0`: the kernel default, reuse on loopback only). With `Connection:
+ * close` the client closes first on ~20% of the connections (wrk closes as soon as the response
+ * is read, often before nginx's FIN) and keeps those ports 60 s in TIME_WAIT; a VIP client sends
+ * every connection to one destination (VIP:80), and connect() scans the even ports of the
+ * ephemeral range first (14,116 of 32768-60999). Measured 2026-11-29 (8 rounds, this bench
+ * alone): kubito's and the copy's VIP clients grew ~2-3k TIME_WAITs per round (1.6k, 4.5k, 6.3k,
+ * 9.6k, 11.6k, 13.8k, 14.1k), and each target collapsed in the round it reached ~14.1k (kubito
+ * 10.1k → 3.0k → 0.3k req/s, the copy 9.2k → 5.4k → 0.7k, one round apart by the order of the
+ * rounds), the connect() of every request walking the even ports before an odd one; the direct
+ * client, with two destinations and fewer client-side closes, never came near. With reuse the
+ * VIP clients hold 0.2-2k TIME_WAITs throughout and no round collapses.
+ *
  * Rounds alternate the targets' order; a row is the median over rounds. Traffic stays in
  * kubito's and this bench's namespaces. Bounded: about 2 minutes per mode
  * (`KUBITO_BENCH_WRK_SECONDS`, `KUBITO_BENCH_ROUNDS`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../src/api/types.js';
@@ -51,7 +64,8 @@ import { benchNginxArgv, benchNginxPodCommand, writeBenchNginx } from './nginx-b
 import { BENCH_NODE } from './proxy-state.js';
 import { benchModes, HAND_LOADERS, proxyModeInEffect } from './proxy-modes.js';
 import { buildReplica, type Replica } from './replica.js';
-import { median, report, round, startBenchCluster, waitFor } from './support.js';
+import { agentPidFile } from '../src/node/launch.js';
+import { cpuMs, median, report, round, startBenchCluster, waitFor } from './support.js';
 import { latencyPercentileMs, requestsPerSecond, runWrkTogether, type WrkOptions, type WrkResult } from './wrk.js';
 
 const SECONDS = Number(process.env.KUBITO_BENCH_WRK_SECONDS ?? 2);
@@ -135,6 +149,25 @@ function rewrittenPorts(netns: string): { entries: number; rewritten: number; sa
   return { entries, rewritten, sample };
 }
 
+/**
+ * Lets the bench's client namespaces reuse a TIME_WAIT port for a new connection once its last
+ * segment is 1 s old (`net.ipv4.tcp_tw_reuse=1`; the kernel default 2 allows it on loopback
+ * only). Set in every client namespace of every target alike (the client pods' namespaces and
+ * the copy's), never elsewhere. Why (measured 2026-11-29, see the file header): without it the
+ * TIME_WAITs a VIP client leaves towards its one destination fill the even ports that connect()
+ * scans first, and that target's throughput collapses in whichever round it crosses them.
+ */
+function allowTimeWaitReuse(netns: string): void {
+  const r = spawnSync('ip', ['netns', 'exec', netns, 'sysctl', '-q', '-w', 'net.ipv4.tcp_tw_reuse=1'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sysctl net.ipv4.tcp_tw_reuse=1 in ${netns}: ${r.stderr}`);
+}
+
+/** TCP sockets in TIME_WAIT in a namespace (`ss -Htan state time-wait`). */
+function timeWaits(netns: string): number {
+  const text = spawnSync('ip', ['netns', 'exec', netns, 'ss', '-Htan', 'state', 'time-wait'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout ?? '';
+  return text.split('\n').filter(Boolean).length;
+}
+
 /** The counters that moved between two snapshots (`ct.count`: the later value). */
 function countersMoved(before: Map<string, number>, after: Map<string, number>): string {
   const moved: string[] = [];
@@ -201,6 +234,7 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     const clientNewNs = podNetns(cluster.name, pods.clientNew.metadata.uid!);
     const directNs = podNetns(cluster.name, pods.clientDirect.metadata.uid!);
     const backendNs = pods.backends.map((p) => podNetns(cluster.name, p.metadata.uid!));
+    if (process.env.KUBITO_BENCH_TW_REUSE !== '0') for (const ns of [clientNs, clientNewNs, directNs]) allowTimeWaitReuse(ns);
     await waitFor(`the VIP ${soloVip} answering from the client pod`, () => (curlOk(clientNs, `http://${soloVip}/`) ? true : undefined), 30_000);
     await waitFor(`the VIP ${vip} answering from the client pod`, () => (curlOk(clientNewNs, `http://${vip}/`) ? true : undefined), 30_000);
 
@@ -231,11 +265,16 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       });
       loader.load(replica.nodeNetns, loader.snapshot(nodeNetns(cluster.name)));
       const [handClient, handClientNew] = replica.podNetns;
+      if (process.env.KUBITO_BENCH_TW_REUSE !== '0') for (const ns of [handClient, handClientNew]) allowTimeWaitReuse(ns);
       await waitFor(`the VIP ${soloVip} answering in the hand-loaded copy`, () => (curlOk(handClient, `http://${soloVip}/`) ? true : undefined), 10_000);
       await waitFor(`the VIP ${vip} answering in the hand-loaded copy`, () => (curlOk(handClientNew, `http://${vip}/`) ? true : undefined), 10_000);
       targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...replica.podNetns.slice(2, 2 + BACKENDS)], natNetns: replica.nodeNetns });
     }
 
+    // kubito's own processes (control plane, node agent; not their children, the pods): their
+    // CPU in each new-connection round goes to stderr, to see whether kubito works while it is measured.
+    const kubitoPids = [cluster.process.pid!, Number(readFileSync(agentPidFile(cluster.dataDir), 'utf8'))];
+    const kubitoCpu = () => kubitoPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
     for (const close of [false, true]) {
       const figures = new Map<Target['label'], Figures[]>(targets.map((t) => [t.label, []]));
       for (const t of targets) await measure(t, close, 1); // warm-up
@@ -243,11 +282,15 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
         const order = targets.map((_, i) => targets[(i + r) % targets.length]);
         for (const t of order) {
           const watched = close ? (t.watch ?? []).map((ns) => kernelCounters(ns)) : [];
+          const twBefore = close ? (t.watch ?? []).map((ns) => timeWaits(ns)) : [];
+          const cpu0 = kubitoCpu();
           const f = await measure(t, close, SECONDS);
+          const kubitoCpuMs = kubitoCpu() - cpu0;
           figures.get(t.label)!.push(f);
-          if (close) {
+          if (!close) console.error(`dataplane: keep-alive round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; kubito processes ${kubitoCpuMs} ms CPU`);
+          else {
             const rw = t.natNetns ? rewrittenPorts(t.natNetns) : undefined;
-            console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; ${(t.watch ?? []).map((ns, i) => `[${ns}] ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}${rw ? ` [conntrack :80 entries ${rw.entries}, source port rewritten ${rw.rewritten}${rw.sample ? `: ${rw.sample}` : ''}]` : ''}`);
+            console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; kubito processes ${kubitoCpuMs} ms CPU; ${(t.watch ?? []).map((ns, i) => `[${ns}] tw ${twBefore[i]}->${timeWaits(ns)} ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}${rw ? ` [conntrack :80 entries ${rw.entries}, source port rewritten ${rw.rewritten}${rw.sample ? `: ${rw.sample}` : ''}]` : ''}`);
           }
         }
       }

@@ -39,6 +39,13 @@ const PARTS = [
     kind: 'program',
     fallback: 'containers start through ip netns exec, unshare and sh',
   },
+  {
+    name: 'native iptables-legacy nat table reader',
+    source: 'src/proxy/iptables/native/ipt-facts.c',
+    out: 'build/kubito-ipt-facts',
+    kind: 'program',
+    fallback: 'full iptables-legacy syncs read the nat table with iptables-save',
+  },
 ];
 
 /** Builds one part; returns a reason it was not built, or undefined. */

@@ -135,7 +135,7 @@ test('commands of a first sync and a partial sync (recording runner)', async () 
       return { code: isCheck ? 1 : 0, stdout: argv[0].endsWith('-save') ? '*nat\n:KUBE-SEP-OLD0000000000000 - [0:0]\nCOMMIT\n' : '', stderr: '' };
     },
   };
-  const b = new IptablesBackend({ runner, variant: 'legacy' });
+  const b = new IptablesBackend({ runner, variant: 'legacy', factsProgram: null });
   const state = computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE);
   await b.sync(state, new Set());
   assert.deepEqual(calls, ['iptables-legacy-save', 'iptables-legacy-restore -w --noflush'], 'first sync is full: reads what the kernel holds, then one restore');
@@ -161,6 +161,32 @@ test('commands of a first sync and a partial sync (recording runner)', async () 
   assert.ok(last.includes('*filter') && last.includes(':KUBE-SERVICES - [0:0]'), 'a Service gone: the top-level chains are rewritten');
   assert.ok(last.includes('-X KUBE-SVC-2CMXP7HKUVJN7L6M') && !last.includes('-j KUBE-SVC-2CMXP7HKUVJN7L6M'));
   assert.deepEqual(b.lastSync, { kind: 'partial', wroteTopLevel: true });
+});
+
+test('with the native reader a full sync reads both tables through it, else through iptables-save (recording runner)', async () => {
+  const calls: string[] = [];
+  const inputs: string[] = [];
+  const program = process.execPath; // any file that exists: the runner below answers for it
+  const runner: CommandRunner = {
+    async run(argv, options) {
+      calls.push(argv.join(' '));
+      if (options?.input) inputs.push(options.input);
+      const stdout = argv[0] === program ? '*nat\n:PREROUTING - [0:0]\n:KUBE-SEP-OLD0000000000000 - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\nCOMMIT\n*filter\n:INPUT - [0:0]\nCOMMIT\n' : '';
+      return { code: 0, stdout, stderr: '' };
+    },
+  };
+  const b = new IptablesBackend({ runner, variant: 'legacy', factsProgram: program });
+  await b.sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
+  assert.deepEqual(calls, [`${program} nat filter`, 'iptables-legacy-restore -w --noflush']);
+  assert.ok(inputs[0].includes('-X KUBE-SEP-OLD0000000000000'), 'a stale chain the reader listed is deleted');
+  assert.equal(inputs[0].split('\n').filter((l) => l.startsWith('-I ')).length, 11, 'every jump but the one the reader found');
+  assert.ok(!inputs[0].includes('-I PREROUTING 1 -m comment --comment "kubernetes service portals"'));
+
+  // The reader failing: the sync reads iptables-save instead.
+  calls.length = 0;
+  const failing: CommandRunner = { run: async (argv, o) => (argv[0] === program ? (calls.push('reader'), { code: 2, stdout: '', stderr: 'out of bounds' }) : runner.run(argv, o)) };
+  await new IptablesBackend({ runner: failing, variant: 'legacy', factsProgram: program }).sync(computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE), 'all');
+  assert.deepEqual(calls, ['reader', 'iptables-legacy-save', 'iptables-legacy-restore -w --noflush']);
 });
 
 describe('a big full sync streams its restore', { skip: canRun ? false : 'needs root and ip netns' }, () => {
@@ -190,7 +216,8 @@ describe('a big full sync streams its restore', { skip: canRun ? false : 'needs 
   test('the kernel holds the same rules as after one plain restore; stale chains go, missing jumps come back', async () => {
     const state = manyServices(STREAM_MIN_PORTS + 50);
     const a = new IptablesBackend({ runner: exec, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
-    const b = new IptablesBackend({ runner: noStream, wrap: ['ip', 'netns', 'exec', plain], variant: 'legacy' });
+    // a reads the kernel with the native nat reader when it was built, b with iptables-save.
+    const b = new IptablesBackend({ runner: noStream, wrap: ['ip', 'netns', 'exec', plain], variant: 'legacy', factsProgram: null });
     // Leftovers of an earlier run in both: a service chain no port uses, and a missing jump.
     for (const ns of [streamed, plain]) sh('ip', 'netns', 'exec', ns, 'iptables-legacy', '-t', 'nat', '-N', 'KUBE-SEP-OLD0000000000000');
     await a.sync(state, 'all');
@@ -215,8 +242,8 @@ describe('a big full sync streams its restore', { skip: canRun ? false : 'needs 
     await assert.rejects(bad.sync(state, 'all'), /iptables-legacy-restore -w --noflush: exit \d+/);
     const calls: string[] = [];
     const recorder: CommandRunner = { run: (argv, o) => (calls.push(argv.at(-1)!), exec.run(argv, o)), start: (argv) => (calls.push(`start ${argv.at(-3)}`), exec.start!(argv)) };
-    const again = new IptablesBackend({ runner: recorder, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS });
+    const again = new IptablesBackend({ runner: recorder, wrap: ['ip', 'netns', 'exec', streamed], variant: 'legacy', streamMinPorts: STREAM_MIN_PORTS, factsProgram: null });
     await again.sync(manyServices(STREAM_MIN_PORTS), new Set());
-    assert.deepEqual(calls, ['iptables-legacy-save', 'start iptables-legacy-restore']);
+    assert.deepEqual(calls, ['start iptables-legacy-restore', 'iptables-legacy-save'], 'the kernel is read once the rules are handed to the restore');
   });
 });

@@ -293,7 +293,8 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
 /** The service chains among `existing` that no port uses (`used`): a full sync deletes them. */
 export function unusedServiceChains(existing: Iterable<string>, used: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  for (const chain of existing) if (isServiceChainName(chain) && !used.has(chain)) out.push(chain);
+  // The set first: nearly every chain a resync finds is in use, and one lookup beats the prefixes.
+  for (const chain of existing) if (!used.has(chain) && isServiceChainName(chain)) out.push(chain);
   return out;
 }
 
