@@ -225,9 +225,19 @@ static void bind_mount(const struct bind *b) {
   if (mount(NULL, b->target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0) fail("mount %s read-only on %s: %s", b->source, b->target, strerror(errno));
 }
 
-static void redirect(int target, const char *path) {
+/* Opens a stdio file (the run's FIFO) for writing, close-on-exec until redirect() moves it. */
+static int open_stdio(const char *path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) fail("cannot open %s: %s", path, strerror(errno));
+  return fd;
+}
+
+/* Makes fd the target descriptor (1 or 2) for the program. */
+static void redirect(int target, int fd, const char *path) {
+  if (fd == target) {
+    if (fcntl(fd, F_SETFD, 0) < 0) fail("fcntl %s: %s", path, strerror(errno));
+    return;
+  }
   if (dup2(fd, target) < 0) fail("dup2 %s: %s", path, strerror(errno));
   close(fd);
 }
@@ -301,9 +311,14 @@ static void container(const struct spec *s, const sigset_t *mask) {
   if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0) fail("mount proc on /proc: %s", strerror(errno));
   if (s->dir && chdir(s->dir) < 0) fail("cd %s: %s", s->dir, strerror(errno));
   if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) fail("sethostname %s: %s", s->hostname, strerror(errno));
+  /* The FIFOs are opened before the binds (and dup'ed after them, so that set-up failures stay on
+   * the launcher's stderr): the agent's FIFO pool lives on tmpfs (/dev/shm), which a volume
+   * mounted there (an emptyDir for shared memory) would hide. */
+  int out = s->stdout_path ? open_stdio(s->stdout_path) : -1;
+  int err = s->stderr_path ? open_stdio(s->stderr_path) : -1;
   for (int i = 0; i < s->nbinds; i++) bind_mount(&s->binds[i]);
-  if (s->stdout_path) redirect(1, s->stdout_path);
-  if (s->stderr_path) redirect(2, s->stderr_path);
+  if (out >= 0) redirect(1, out, s->stdout_path);
+  if (err >= 0) redirect(2, err, s->stderr_path);
   const char *cwd = s->cwd && *s->cwd ? s->cwd : "/";
   if (chdir(cwd) < 0) {
     /* As sh's `cd ... || exit 128`: its complaint went to the container's stderr. */
