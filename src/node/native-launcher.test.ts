@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './container-process.js';
@@ -204,6 +204,12 @@ test('the launch server: the launcher is its child (no bash subshell waits for i
       launcherPid = p.pid!;
       const parent = ppid(launcherPid);
       assert.deepEqual(cmdline(parent).slice(1), ['--serve', join(dir, 'runner')]);
+      // Forked by the server, not exec'd: still its own argv as its command line (what an exec
+      // would show, the pod's directory on it) and the pod's directory as its working directory.
+      assert.equal(readlinkSync(`/proc/${launcherPid}/exe`), readlinkSync(`/proc/${parent}/exe`));
+      assert.deepEqual(cmdline(launcherPid).slice(0, 2), [bin.launcher, '--netns']);
+      assert.ok(cmdline(launcherPid).includes(dir));
+      assert.equal(readlinkSync(`/proc/${launcherPid}/cwd`), dir);
       // The launcher itself, not the program: it cannot report; its parent, the server, does.
       process.kill(launcherPid, 'SIGKILL');
     }),

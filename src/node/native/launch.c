@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/prctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -346,6 +347,48 @@ static const char *server_self;
 static int server_sfd = -1;
 
 /*
+ * Points the process's command line (/proc/<pid>/cmdline) at [words, words + len): one
+ * PR_SET_MM_MAP with the memory map's other fields as they are (/proc/self/stat), which needs no
+ * CAP_SYS_RESOURCE (the single-field PR_SET_MM_ARG_* do; containers often drop it). 1 on success.
+ */
+static int set_cmdline(const char *words, size_t len) {
+  char stat[2048];
+  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, stat, sizeof stat - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  stat[n] = '\0';
+  /* Fields after the command's closing parenthesis: field 3 (state) onwards. */
+  char *p = strrchr(stat, ')');
+  if (!p) return 0;
+  unsigned long long f[53] = {0};
+  int field = 2;
+  for (char *tok = strtok(p + 1, " \n"); tok && field < 52; tok = strtok(NULL, " \n")) {
+    field++;
+    f[field] = strtoull(tok, NULL, 10);
+  }
+  if (field < 51) return 0;
+  struct prctl_mm_map map;
+  memset(&map, 0, sizeof map);
+  map.start_code = f[26];
+  map.end_code = f[27];
+  map.start_stack = f[28];
+  map.start_data = f[45];
+  map.end_data = f[46];
+  map.start_brk = f[47];
+  map.brk = (unsigned long long)(unsigned long)sbrk(0);
+  map.arg_start = (unsigned long long)(unsigned long)words;
+  map.arg_end = (unsigned long long)(unsigned long)(words + len);
+  map.env_start = f[50];
+  map.env_end = f[51];
+  map.auxv = NULL;
+  map.auxv_size = 0;
+  map.exe_fd = (unsigned int)-1;
+  return prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long)&map, sizeof map, 0) == 0;
+}
+
+/*
  * The launcher, forked from the server with no exec of its own (an exec, the dynamic loader and
  * libc's start-up cost a launch ≈ 0.7 ms of CPU here; the server is small): what posix_spawn
  * set up — stdin /dev/null, stderr the .err file, the signal mask empty, SIGPIPE and SIGCHLD
@@ -366,10 +409,7 @@ static void launch_forked(int errfd, char **argv, size_t nwords, const char *id,
   /* Its command line becomes the request's words, as an exec would have made it (ps, and
    * whoever finds a launcher by the pod directory on it); where the kernel refuses (no
    * CAP_SYS_RESOURCE: rootless), it is exec'd after all. */
-  unsigned long start = (unsigned long)words, end = (unsigned long)(words + len);
-  int named = prctl(PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0) == 0 && prctl(PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0) == 0;
-  if (!named) named = prctl(PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0) == 0 && prctl(PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0) == 0;
-  if (named) _exit(launch((int)nwords, argv, id));
+  if (set_cmdline(words, len)) _exit(launch((int)nwords, argv, id));
   execve(argv[0], argv, envp);
   fail("cannot run %s: %s", argv[0], strerror(errno));
 }
