@@ -346,36 +346,117 @@ static size_t nchildren, capchildren;
 static const char *server_self;
 static int server_sfd = -1;
 /*
- * The server's lean mount namespace (make_lean_ns) and the host's, where it has one: launchers
+ * The server's lean mount namespace (lean_refresh) and the host's, where it has one: launchers
  * forked from it name and enter network namespaces in the host's, then unshare from the lean
- * one. -1: none (launchers run in the host's, as exec'd ones always do).
+ * one. lean_mnt -1: none (launchers unshare from the host's, as exec'd ones always do).
  */
 static int host_mnt = -1, lean_mnt = -1;
+/* The host's /proc/self/mountinfo (opened before the server left it) and what the lean one was made from. */
+static int host_info = -1;
+static unsigned long long lean_sig;
+
+#define MAX_MOUNTINFO (4 << 20)
+
+/* Whether a mountinfo line's mount point (its fifth field) is /run/netns or under it. */
+static int under_run_netns(const char *line, size_t len) {
+  size_t i = 0;
+  for (int field = 0; field < 4; field++) {
+    while (i < len && line[i] != ' ') i++;
+    if (i >= len) return 0;
+    i++;
+  }
+  static const char dir[] = "/run/netns";
+  size_t n = sizeof dir - 1;
+  return len - i >= n && memcmp(line + i, dir, n) == 0 && (len - i == n || line[i + n] == ' ' || line[i + n] == '/');
+}
+
+/*
+ * A digest (FNV-1a) of the host's mount table but for /run/netns and what is under it (network
+ * namespace names come and go with every pod; containers need none of them). 0 when unreadable.
+ */
+static int host_signature(unsigned long long *sig) {
+  static char *buf;
+  static size_t cap;
+  if (host_info < 0 || lseek(host_info, 0, SEEK_SET) < 0) return 0;
+  size_t used = 0;
+  for (;;) {
+    if (used == cap) {
+      if (cap >= MAX_MOUNTINFO) return 0;
+      size_t more = cap ? cap * 2 : 65536;
+      char *grown = realloc(buf, more);
+      if (!grown) return 0;
+      buf = grown;
+      cap = more;
+    }
+    ssize_t n = read(host_info, buf + used, cap - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return 0;
+    if (n == 0) break;
+    used += (size_t)n;
+  }
+  unsigned long long h = 1469598103934665603ULL;
+  for (size_t off = 0; off < used;) {
+    char *nl = memchr(buf + off, '\n', used - off);
+    size_t len = nl ? (size_t)(nl - (buf + off)) : used - off;
+    if (!under_run_netns(buf + off, len)) {
+      for (size_t i = 0; i <= len && off + i < used; i++) {
+        h ^= (unsigned char)buf[off + i];
+        h *= 1099511628211ULL;
+      }
+    }
+    off += len + 1;
+  }
+  *sig = h;
+  return 1;
+}
+
+static void lean_drop(void) {
+  if (lean_mnt >= 0) close(lean_mnt);
+  lean_mnt = -1;
+}
 
 /*
  * A launcher's unshare(CLONE_NEWNS) copies every mount of the namespace it is in, and the host's
  * holds a bind mount per network namespace under /run/netns (the warm pool's, each pod's, other
- * clusters'): some 120-300 mounts, ≈ 0.6 ms of kernel CPU a launch here. The server makes a
- * namespace of its own once, a slave of the host's (mounts made there later still appear), with
- * /run/netns (and every name under it) detached; its launchers copy that. Nothing changes where
- * any step fails (no /run/netns mount point: launchers copy the host's).
+ * clusters'): some 120-300 mounts, ≈ 0.6 ms of kernel CPU a launch here. The server keeps a
+ * namespace of its own made from the host's, with /run/netns (and every name under it)
+ * detached, and its launchers copy that. It is made again before a launch whenever the host's
+ * mounts changed elsewhere than under /run/netns (the digest differs), so a container sees the
+ * host's mounts as of its start, as before (the host's / may be private: no propagation). Where
+ * any step fails (no /run/netns mount point, say) launchers unshare from the host's.
  */
-static void make_lean_ns(void) {
-  int host = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-  if (host < 0) return;
-  if (unshare(CLONE_NEWNS) < 0) {
-    close(host);
+static void lean_refresh(void) {
+  if (host_mnt < 0) return;
+  unsigned long long sig;
+  if (!host_signature(&sig)) {
+    lean_drop();
     return;
   }
+  if (lean_mnt >= 0 && sig == lean_sig) return;
+  if (setns(host_mnt, CLONE_NEWNS) < 0) fail("cannot return to the host's mount namespace: %s", strerror(errno));
+  lean_drop();
+  if (unshare(CLONE_NEWNS) < 0) return;
   int lean = -1;
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) == 0 && umount2("/run/netns", MNT_DETACH) == 0) lean = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
   if (lean < 0) {
-    if (setns(host, CLONE_NEWNS) < 0) fail("cannot return to the host's mount namespace: %s", strerror(errno));
-    close(host);
+    if (setns(host_mnt, CLONE_NEWNS) < 0) fail("cannot return to the host's mount namespace: %s", strerror(errno));
     return;
   }
-  host_mnt = host;
   lean_mnt = lean;
+  lean_sig = sig;
+}
+
+/* Once, at the server's start: the host's namespace and mount table, kept for lean_refresh. */
+static void make_lean_ns(void) {
+  host_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  host_info = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  if (host_mnt < 0 || host_info < 0) {
+    if (host_mnt >= 0) close(host_mnt);
+    if (host_info >= 0) close(host_info);
+    host_mnt = host_info = -1;
+    return;
+  }
+  lean_refresh();
 }
 
 /*
@@ -513,6 +594,7 @@ static void serve_launch(const char *dir, const char *id, char *words, size_t le
   envp[nenv] = NULL;
   if (((server_self && strcmp(argv[0], server_self) == 0) || host_mnt >= 0) && make_room()) {
     /* This program: forked, not spawned (launch_forked). Room to follow it is made first. */
+    lean_refresh();
     pid_t child = fork();
     if (child == 0) launch_forked(errfd, argv, nwords, id, envp, words, len);
     if (child < 0) {
@@ -690,6 +772,7 @@ static int launch(int argc, char **argv, const char *report) {
   if (lean_mnt >= 0 && setns(lean_mnt, CLONE_NEWNS) < 0) fail("cannot enter the launch server's mount namespace: %s", strerror(errno));
   if (host_mnt >= 0) close(host_mnt);
   if (lean_mnt >= 0) close(lean_mnt);
+  if (host_info >= 0) close(host_info);
   if (s.dir && chdir(s.dir) < 0) fail("cd %s: %s", s.dir, strerror(errno));
   int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
   if (unshare(flags) < 0) fail("unshare failed: %s", strerror(errno));
