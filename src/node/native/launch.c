@@ -44,6 +44,7 @@
 #include <sys/statvfs.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <poll.h>
 #include <spawn.h>
 #include <unistd.h>
@@ -351,63 +352,16 @@ static int server_sfd = -1;
  * one. lean_mnt -1: none (launchers unshare from the host's, as exec'd ones always do).
  */
 static int host_mnt = -1, lean_mnt = -1;
-/* The host's /proc/self/mountinfo (opened before the server left it) and what the lean one was made from. */
-static int host_info = -1;
-static unsigned long long lean_sig;
+/* When the lean namespace was made (CLOCK_MONOTONIC, ms). */
+static long long lean_at;
 
-#define MAX_MOUNTINFO (4 << 20)
+/* Milliseconds after which a launch makes the lean namespace again from the host's. */
+#define LEAN_MAX_AGE_MS 1000
 
-/* Whether a mountinfo line's mount point (its fifth field) is /run/netns or under it. */
-static int under_run_netns(const char *line, size_t len) {
-  size_t i = 0;
-  for (int field = 0; field < 4; field++) {
-    while (i < len && line[i] != ' ') i++;
-    if (i >= len) return 0;
-    i++;
-  }
-  static const char dir[] = "/run/netns";
-  size_t n = sizeof dir - 1;
-  return len - i >= n && memcmp(line + i, dir, n) == 0 && (len - i == n || line[i + n] == ' ' || line[i + n] == '/');
-}
-
-/*
- * A digest (FNV-1a) of the host's mount table but for /run/netns and what is under it (network
- * namespace names come and go with every pod; containers need none of them). 0 when unreadable.
- */
-static int host_signature(unsigned long long *sig) {
-  static char *buf;
-  static size_t cap;
-  if (host_info < 0 || lseek(host_info, 0, SEEK_SET) < 0) return 0;
-  size_t used = 0;
-  for (;;) {
-    if (used == cap) {
-      if (cap >= MAX_MOUNTINFO) return 0;
-      size_t more = cap ? cap * 2 : 65536;
-      char *grown = realloc(buf, more);
-      if (!grown) return 0;
-      buf = grown;
-      cap = more;
-    }
-    ssize_t n = read(host_info, buf + used, cap - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return 0;
-    if (n == 0) break;
-    used += (size_t)n;
-  }
-  unsigned long long h = 1469598103934665603ULL;
-  for (size_t off = 0; off < used;) {
-    char *nl = memchr(buf + off, '\n', used - off);
-    size_t len = nl ? (size_t)(nl - (buf + off)) : used - off;
-    if (!under_run_netns(buf + off, len)) {
-      for (size_t i = 0; i <= len && off + i < used; i++) {
-        h ^= (unsigned char)buf[off + i];
-        h *= 1099511628211ULL;
-      }
-    }
-    off += len + 1;
-  }
-  *sig = h;
-  return 1;
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void lean_drop(void) {
@@ -420,19 +374,17 @@ static void lean_drop(void) {
  * holds a bind mount per network namespace under /run/netns (the warm pool's, each pod's, other
  * clusters'): some 120-300 mounts, ≈ 0.6 ms of kernel CPU a launch here. The server keeps a
  * namespace of its own made from the host's, with /run/netns (and every name under it)
- * detached, and its launchers copy that. It is made again before a launch whenever the host's
- * mounts changed elsewhere than under /run/netns (the digest differs), so a container sees the
- * host's mounts as of its start, as before (the host's / may be private: no propagation). Where
- * any step fails (no /run/netns mount point, say) launchers unshare from the host's.
+ * detached, and its launchers copy that. It is a copy, not a view (the host's / may be private:
+ * nothing propagates): a launch makes it again from the host's once it is older than
+ * LEAN_MAX_AGE_MS, so a container sees the host's mounts as of at most a second before its start
+ * (telling a change from the mount table's text cost as much as the copy saved: reading
+ * /proc/self/mountinfo with 150-300 mounts is 0.2-0.4 ms). Where any step fails (no /run/netns
+ * mount point, say) launchers unshare from the host's.
  */
 static void lean_refresh(void) {
   if (host_mnt < 0) return;
-  unsigned long long sig;
-  if (!host_signature(&sig)) {
-    lean_drop();
-    return;
-  }
-  if (lean_mnt >= 0 && sig == lean_sig) return;
+  long long now = now_ms();
+  if (lean_mnt >= 0 && now - lean_at < LEAN_MAX_AGE_MS) return;
   if (setns(host_mnt, CLONE_NEWNS) < 0) fail("cannot return to the host's mount namespace: %s", strerror(errno));
   lean_drop();
   if (unshare(CLONE_NEWNS) < 0) return;
@@ -443,19 +395,12 @@ static void lean_refresh(void) {
     return;
   }
   lean_mnt = lean;
-  lean_sig = sig;
+  lean_at = now;
 }
 
-/* Once, at the server's start: the host's namespace and mount table, kept for lean_refresh. */
+/* Once, at the server's start: the host's mount namespace, kept for lean_refresh. */
 static void make_lean_ns(void) {
   host_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-  host_info = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-  if (host_mnt < 0 || host_info < 0) {
-    if (host_mnt >= 0) close(host_mnt);
-    if (host_info >= 0) close(host_info);
-    host_mnt = host_info = -1;
-    return;
-  }
   lean_refresh();
 }
 
@@ -772,7 +717,6 @@ static int launch(int argc, char **argv, const char *report) {
   if (lean_mnt >= 0 && setns(lean_mnt, CLONE_NEWNS) < 0) fail("cannot enter the launch server's mount namespace: %s", strerror(errno));
   if (host_mnt >= 0) close(host_mnt);
   if (lean_mnt >= 0) close(lean_mnt);
-  if (host_info >= 0) close(host_info);
   if (s.dir && chdir(s.dir) < 0) fail("cd %s: %s", s.dir, strerror(errno));
   int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
   if (unshare(flags) < 0) fail("unshare failed: %s", strerror(errno));
