@@ -165,6 +165,21 @@ test('--adopt-netns: launchers racing enter the pool sandbox; the first names it
   assert.match(none.runtimeMessage, /Cannot open network namespace "kubito-t-nl\d+ax"/);
 });
 
+test('the launch server\'s lean mount namespace: no /run/netns names in a container; a host mount a second old is seen', async () => {
+  const first = await run('grep -c " /run/netns" /proc/self/mountinfo || true');
+  assert.equal(first.stdout.trim(), '0', 'the network namespaces\' names are not copied into containers');
+  const mnt = join(dir, 'later-mount');
+  mkdirSync(mnt, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', 'kubito-t-later', mnt]);
+  try {
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = await run(`grep -c " ${mnt} " /proc/self/mountinfo || true`);
+    assert.equal(later.stdout.trim(), '1', 'made again from the host\'s once a second old');
+  } finally {
+    execFileSync('umount', [mnt]);
+  }
+});
+
 test('exactly the given environment reaches the program', async () => {
   const r = await run('env | sort', { env: { PATH: '/usr/bin:/bin', ONLY: '1' } });
   assert.equal(r.stdout, 'ONLY=1\nPATH=/usr/bin:/bin\nPWD=/tmp\n');
