@@ -53,10 +53,22 @@ function statFields(pid: number): string[] | undefined {
  * agent's command helper, containers' launchers; what they reaped counts in their cutime).
  * Less noisy than latency on a shared machine.
  */
-/** CPU time (ms) of the process alone (all its threads; not its children). */
-function ownCpuMs(pid: number): number {
-  const fields = statFields(pid);
-  return fields ? (Number(fields[11]) + Number(fields[12])) * 10 : 0;
+/**
+ * CPU time (ms) of the process alone (all its threads; not its children): the scheduler's
+ * nanosecond run times (/proc/<pid>/task/<tid>/schedstat) of its live threads, else the 10 ms
+ * ticks of /proc/<pid>/stat. A thread that ended takes its time with it (Node's threads live as
+ * long as the process).
+ */
+function ownCpuMs(pid: number, options: { ticks?: boolean } = {}): number {
+  try {
+    if (options.ticks) throw new Error('ticks asked for');
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e6;
+  } catch {
+    const fields = statFields(pid);
+    return fields ? (Number(fields[11]) + Number(fields[12])) * 10 : 0;
+  }
 }
 
 function treeCpuMs(pid: number): number {
@@ -255,6 +267,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const cpu0 = treeCpuMs(agentPid);
     const agentOwn0 = ownCpuMs(agentPid);
+    const agentTicks0 = ownCpuMs(agentPid, { ticks: true });
+    const cpOwn0 = ownCpuMs(child.pid!);
     const cpCpu0 = treeCpuMs(child.pid!) - cpu0;
     const mono0 = process.hrtime.bigint() / 1000n;
     const machine0 = machineCpuMs();
@@ -264,14 +278,17 @@ async function main(): Promise<void> {
     const created = performance.now() - t0;
     await seen.waitReady(names);
     // The burst's window on the monotonic clock (µs), which CPU profiles' timestamps use.
-    if (process.env.KUBITO_BENCH_TRACE) console.error(`burst window (monotonic us): ${mono0} ${process.hrtime.bigint() / 1000n}`);
+    if (process.env.KUBITO_BENCH_TRACE) console.error(`burst window (monotonic us): ${mono0} ${process.hrtime.bigint() / 1000n}; pids: agent ${agentPid}, control plane ${child.pid}, this bench ${process.pid}`);
     // Where the machine's CPU went in the burst (all processes, this bench's client too).
     const window = performance.now() - t0;
     const machine = machineCpuMs(machine0);
     const benchCpu = process.cpuUsage(bench0);
     const agentOwn = ownCpuMs(agentPid) - agentOwn0;
+    const cpOwn = ownCpuMs(child.pid!) - cpOwn0;
+    // The processes it started: the tree's ticks less the agent's own (both 10 ms ticks).
+    const agentKids = treeCpuMs(agentPid) - cpu0 - (ownCpuMs(agentPid, { ticks: true }) - agentTicks0);
     const agentTree = treeCpuMs(agentPid) - cpu0;
-    console.error(`agent CPU per pod in the burst: ${(agentTree / BURST).toFixed(1)} ms (its Node process ${(agentOwn / BURST).toFixed(1)}, the processes it started ${((agentTree - agentOwn) / BURST).toFixed(1)})`);
+    console.error(`agent CPU per pod in the burst: ${(agentTree / BURST).toFixed(1)} ms (its Node process ${(agentOwn / BURST).toFixed(2)} (scheduler run time), the processes it started ${(agentKids / BURST).toFixed(1)}); control plane's Node process ${(cpOwn / BURST).toFixed(2)} ms`);
     console.error(`burst: ${Math.round(window)} ms; machine CPU busy ${Math.round(machine.busy)} ms of ${Math.round(machine.total)} (${Math.round((100 * machine.busy) / Math.max(1, machine.total))}%; softirq ${Math.round(machine.softirq)} ms); this bench's client ${Math.round((benchCpu.user + benchCpu.system) / 1000)} ms; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     report({ name: `node agent CPU per pod started (burst of ${BURST}, with every process it started)`, value: Math.round((treeCpuMs(agentPid) - cpu0) / BURST), unit: 'ms', goal: '' });
     report({ name: `control plane CPU per pod started (burst of ${BURST})`, value: Math.round((treeCpuMs(child.pid!) - treeCpuMs(agentPid) - cpCpu0) / BURST), unit: 'ms', goal: '' });

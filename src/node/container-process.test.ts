@@ -19,11 +19,11 @@ const spec: LaunchSpec = {
   stdin: false,
 };
 
-test('the container wrapper: from the pod dir, hostname, /etc files and mounts by relative paths, the FIFOs, cwd, exec', () => {
+test('the container wrapper: from the pod dir, the FIFOs opened before the mounts, hostname, /etc files and mounts by relative paths, stdio moved to the FIFOs, cwd, exec', () => {
   assert.equal(
     setupScript(spec, bin),
-    'cd /d && { printf %s web 2>/dev/null >/proc/sys/kernel/hostname || /usr/bin/hostname web; } && { [ ! -e /etc/hosts ] || /usr/bin/mount --bind etc/hosts /etc/hosts; } && { [ ! -e /etc/resolv.conf ] || /usr/bin/mount --bind etc/resolv.conf /etc/resolv.conf; } && { [ ! -e /etc/hostname ] || /usr/bin/mount --bind etc/hostname /etc/hostname; } && /usr/bin/mount -o bind,ro volumes/cache /var/cache || exit 128\n' +
-      'exec >c/0.log.stdout 2>c/0.log.stderr\ncd /tmp || exit 128\nexec "$@"\n',
+    'cd /d && exec 3>c/0.log.stdout 4>c/0.log.stderr && { printf %s web 2>/dev/null >/proc/sys/kernel/hostname || /usr/bin/hostname web; } && { [ ! -e /etc/hosts ] || /usr/bin/mount --bind etc/hosts /etc/hosts; } && { [ ! -e /etc/resolv.conf ] || /usr/bin/mount --bind etc/resolv.conf /etc/resolv.conf; } && { [ ! -e /etc/hostname ] || /usr/bin/mount --bind etc/hostname /etc/hostname; } && /usr/bin/mount -o bind,ro volumes/cache /var/cache || exit 128\n' +
+      'exec >&3 2>&4 3>&- 4>&-\ncd /tmp || exit 128\nexec "$@"\n',
   );
   const argv = launchArgv(spec, bin);
   assert.deepEqual(argv.slice(0, 16), ['/usr/sbin/ip', 'netns', 'exec', 'kubito-demo-p0123abcd', '/usr/bin/unshare', '--uts', '--ipc', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc', '--kill-child', '--', '/bin/sh']);
@@ -36,7 +36,7 @@ test('with busybox, the /etc files are bound by its mount; volumes still by util
 
 test('with busybox and the pod\'s fstab, one mount process binds the /etc files', () => {
   const script = setupScript({ ...spec, etc: { ...spec.etc, fstab: '/d/etc/fstab' } }, { ...bin, busybox: '/bin/busybox' });
-  assert.match(script, /^cd \/d && \{ printf .*; \} && \/bin\/busybox mount -a -T etc\/fstab && \/usr\/bin\/mount -o bind,ro volumes\/cache \/var\/cache \|\| exit 128\n/);
+  assert.match(script, /^cd \/d && exec 3>\S+ 4>\S+ && \{ printf .*; \} && \/bin\/busybox mount -a -T etc\/fstab && \/usr\/bin\/mount -o bind,ro volumes\/cache \/var\/cache \|\| exit 128\n/);
   // Without busybox, one mount per file as before.
   assert.match(setupScript({ ...spec, etc: { ...spec.etc, fstab: '/d/etc/fstab' } }, bin), /\/usr\/bin\/mount --bind etc\/hosts \/etc\/hosts/);
 });

@@ -80,7 +80,13 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
     const rel = relative(spec.baseDir, path);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
   };
-  const steps = [`cd ${q(spec.baseDir)}`, `{ printf %s ${q(spec.hostname)} 2>/dev/null >/proc/sys/kernel/hostname || ${q(bin.hostname)} ${q(spec.hostname)}; }`];
+  // The FIFOs are opened first (fds 3 and 4, moved to 1 and 2 after the mounts): the agent's FIFO
+  // pool is on tmpfs (/dev/shm), which a volume mounted there would hide.
+  const steps = [
+    `cd ${q(spec.baseDir)}`,
+    `exec 3>${q(local(spec.fifos.stdout))} 4>${q(local(spec.fifos.stderr))}`,
+    `{ printf %s ${q(spec.hostname)} 2>/dev/null >/proc/sys/kernel/hostname || ${q(bin.hostname)} ${q(spec.hostname)}; }`,
+  ];
   const etc: Array<[string, string]> = [
     [spec.etc.hosts, '/etc/hosts'],
     [spec.etc.resolvConf, '/etc/resolv.conf'],
@@ -94,7 +100,7 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
   const run = spec.tty ? `exec ${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : 'exec "$@"';
   return [
     `${steps.join(' && ')} || exit 128`,
-    `exec >${q(local(spec.fifos.stdout))} 2>${q(local(spec.fifos.stderr))}`,
+    'exec >&3 2>&4 3>&- 4>&-',
     `cd ${q(spec.workingDir || '/')} || exit 128`,
     run,
     '',

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FakeClock } from '../client/testing/fake-clock.js';
 import { Container } from './container.js';
-import type { FifoMaker } from './fifo-pool.js';
+import type { FifoSource } from './fifo-pool.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { containerLogPath } from './names.js';
 import type { Pod } from './pod-view.js';
@@ -20,7 +20,7 @@ const POD: Pod = {
   status: { phase: 'Pending' },
 };
 
-function context(dataDir: string, fifos: FifoMaker): RuntimeContext {
+function context(dataDir: string, fifos: FifoSource): RuntimeContext {
   return {
     cluster: 'demo',
     nodeName: 'demo-node',
@@ -49,15 +49,19 @@ function context(dataDir: string, fifos: FifoMaker): RuntimeContext {
   };
 }
 
-test('prepareAhead makes the first run\'s FIFOs (from the pool) with its log file, before the slot; discardAhead removes them', async () => {
+test('prepareAhead takes the first run\'s FIFOs (from the pool) and makes its log file, before the slot; discardAhead removes the FIFOs', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubito-container-'));
   try {
-    const asked: string[][] = [];
-    // Stands for the pool: makes plain files where the FIFOs go, once the log directory exists.
-    const fifos: FifoMaker = {
-      make: async (paths) => {
-        asked.push(paths);
+    const asked: number[] = [];
+    const made: string[] = [];
+    // Stands for the pool: plain files in its own directory.
+    const fifos: FifoSource = {
+      take: async (count) => {
+        asked.push(count);
+        const paths = Array.from({ length: count }, (_, i) => join(dataDir, `fifo${made.length + i}`));
         for (const p of paths) writeFileSync(p, '');
+        made.push(...paths);
+        return paths;
       },
     };
     const container = new Container(POD.spec.containers[0], { init: false, ctx: context(dataDir, fifos), pod: () => POD, onChange: () => undefined });
@@ -66,9 +70,34 @@ test('prepareAhead makes the first run\'s FIFOs (from the pool) with its log fil
     const log = containerLogPath(dataDir, { namespace: 'default', name: 'web', uid: POD.metadata.uid }, 'main', 0);
     await new Promise((r) => setImmediate(r));
     await container.discardAhead();
-    assert.deepEqual(asked, [[`${log}.stdout`, `${log}.stderr`]]);
+    assert.deepEqual(asked, [2]);
     assert.ok(existsSync(log), 'the log file was opened (made)');
-    assert.equal(existsSync(`${log}.stdout`) || existsSync(`${log}.stderr`), false, 'discarded FIFOs are removed');
+    assert.equal(made.some((p) => existsSync(p)), false, 'discarded FIFOs are removed');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('prepareAhead waits for the pod\'s directory and makes no log directory the pool brought', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubito-container-'));
+  try {
+    const fifos: FifoSource = { take: async (count) => Array.from({ length: count }, (_, i) => join(dataDir, `f${i}`)) };
+    const log = containerLogPath(dataDir, { namespace: 'default', name: 'web', uid: POD.metadata.uid }, 'main', 0);
+    let served!: (name: string | undefined) => void;
+    const dir = new Promise<string | undefined>((r) => (served = r));
+    const container = new Container(POD.spec.containers[0], { init: false, ctx: context(dataDir, fifos), pod: () => POD, onChange: () => undefined });
+    container.prepareAhead(dir);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(existsSync(log), false, 'nothing made before the pod directory is settled');
+    // The pool says it brought this container's directory: no mkdir (here it is missing, so the
+    // open fails and nothing appears); for another container's name it is made.
+    served('main');
+    await container.discardAhead();
+    assert.equal(existsSync(dirname(log)), false);
+    const other = new Container(POD.spec.containers[0], { init: false, ctx: context(dataDir, fifos), pod: () => POD, onChange: () => undefined });
+    other.prepareAhead(Promise.resolve('sidecar'));
+    await other.discardAhead();
+    assert.ok(existsSync(log));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

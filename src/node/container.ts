@@ -82,7 +82,7 @@ export class Container {
   #onChange: () => void;
   #mountWarned = new Set<string>();
   /** The first run's log directory made, its log file opened and its FIFOs made ahead (prepareAhead). */
-  #ahead: { index: number; made: Promise<void>; fd: Promise<number>; fifos: Promise<void> | undefined; logPath: string } | undefined;
+  #ahead: { index: number; made: Promise<void>; fd: Promise<number>; fifos: Promise<string[]> | undefined; logPath: string } | undefined;
 
   constructor(spec: ContainerSpec, options: { init: boolean; ctx: RuntimeContext; pod: () => Pod; onChange: () => void }) {
     this.spec = spec;
@@ -112,21 +112,24 @@ export class Container {
   }
 
   /**
-   * Makes the first run's log directory, opens its log file and (from the FIFO pool) makes its
-   * stdout and stderr FIFOs now, in the thread pool, while the pod waits for its start slot:
+   * Makes the first run's log directory, opens its log file and takes its stdout and stderr
+   * FIFOs from the pool now, in the thread pool, while the pod waits for its start slot:
    * start() takes them instead of round trips inside the slot (on a busy machine, tens of
-   * milliseconds each). Only before the first run.
+   * milliseconds each). Only before the first run. `dir`: the pod's directory being made
+   * (pod-dirs.ts): the log directory waits for it, and is not made again when `dir` resolves
+   * with this container's name (its directory and log file came with the pod's).
    */
-  prepareAhead(): void {
+  prepareAhead(dir?: Promise<string | undefined>): void {
     if (this.latest || this.#ahead) return;
     const pod = this.#pod();
     const index = this.firstIndex;
     const logPath = containerLogPath(this.#ctx.dataDir, { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid }, this.spec.name, index);
-    const made = mkdir(dirname(logPath), { recursive: true }).then(() => undefined);
+    const made = (dir ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .then((served) => (served === this.spec.name ? undefined : mkdir(dirname(logPath), { recursive: true }).then(() => undefined)));
     const fd = made.then(() => openLogFile(logPath));
     fd.catch(() => undefined);
-    const pool = this.#ctx.fifos;
-    const fifos = pool ? made.then(() => pool.make([`${logPath}.stdout`, `${logPath}.stderr`])) : undefined;
+    const fifos = this.#ctx.fifos?.take(2);
     fifos?.catch(() => undefined);
     this.#ahead = { index, made, fd, fifos, logPath };
   }
@@ -140,10 +143,8 @@ export class Container {
     this.#ahead = undefined;
     if (!ahead) return;
     await ahead.fd.then((fd) => closeSync(fd), () => undefined);
-    if (ahead.fifos) {
-      await ahead.fifos.catch(() => undefined);
-      await Promise.all([`${ahead.logPath}.stdout`, `${ahead.logPath}.stderr`].map((f) => rm(f, { force: true })));
-    }
+    const fifos = await ahead.fifos?.catch(() => undefined);
+    if (fifos) await Promise.all(fifos.map((f) => rm(f, { force: true })));
   }
 
   /** Resolves the image; throws ImagePullError. */
@@ -183,14 +184,19 @@ export class Container {
     this.#ahead = undefined;
     if (ahead) await ahead.made.catch(() => mkdir(dirname(logPath), { recursive: true }));
     else await mkdir(dirname(logPath), { recursive: true });
-    const fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
     ctx.trace?.mark(pod, 'start-env');
-    // The log file opens in the thread pool while the FIFOs are made.
+    // The log file opens in the thread pool while the FIFOs are taken (or made).
     const opening = ahead ? ahead.fd.catch(() => openLogFile(logPath)) : openLogFile(logPath);
+    let fifos: { stdout: string; stderr: string };
     try {
-      if (ahead?.fifos) await ahead.fifos.catch(() => ctx.fifos!.make([fifos.stdout, fifos.stderr]));
-      else if (ctx.fifos) await ctx.fifos.make([fifos.stdout, fifos.stderr]);
-      else await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
+      const pool = ctx.fifos;
+      if (pool) {
+        const [stdout, stderr] = await (ahead?.fifos ?? pool.take(2)).catch(() => pool.take(2));
+        fifos = { stdout, stderr };
+      } else {
+        fifos = { stdout: `${logPath}.stdout`, stderr: `${logPath}.stderr` };
+        await makeFifos(fifos, { bin: ctx.bin, runner: ctx.runner });
+      }
     } catch (err) {
       opening.then((fd) => closeSync(fd), () => undefined);
       throw err;

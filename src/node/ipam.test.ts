@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayOf, Ipam, parseCidr } from './ipam.js';
+import { StartsInFlight } from './starts-in-flight.js';
 
 test('lowest free address from .2, the same one for the same owner, freed on release', () => {
   const ipam = new Ipam(parseCidr('10.244.0.0/24'));
@@ -42,6 +43,25 @@ test('write-behind: a burst of changes reaches the file, the last state last', a
     ipam.allocate('e');
     await ipam.flushed();
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { '10.244.0.2': 'a', '10.244.0.3': 'e', '10.244.0.4': 'c', '10.244.0.5': 'd' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('write-behind with `quiet`: nothing is written while pods are being started, all of it after', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-ipam-'));
+  try {
+    const file = join(dir, 'run', 'ipam.json');
+    const quiet = new StartsInFlight();
+    const end = quiet.begin();
+    const ipam = new Ipam(parseCidr('10.244.0.0/24'), { file, writeBehind: true, quiet });
+    ipam.allocate('a');
+    ipam.allocate('b');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(existsSync(file), false, 'held while a start is in flight');
+    end();
+    await ipam.flushed();
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { '10.244.0.2': 'a', '10.244.0.3': 'b' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

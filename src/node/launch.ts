@@ -297,6 +297,7 @@ export async function cleanupCluster(cluster: string, options: { dataDir?: strin
     rmSync(kubeletSocket(options.dataDir), { force: true });
     rmSync(join(options.dataDir, 'pods'), { recursive: true, force: true });
     rmSync(join(runDir(options.dataDir), 'fifos'), { recursive: true, force: true });
+    rmSync(join(runDir(options.dataDir), 'pod-dirs'), { recursive: true, force: true });
     rmSync(runnerDir(cluster, join(runDir(options.dataDir), 'runner')), { recursive: true, force: true });
   }
 }

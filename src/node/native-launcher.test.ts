@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './container-process.js';
@@ -165,6 +165,21 @@ test('--adopt-netns: launchers racing enter the pool sandbox; the first names it
   assert.match(none.runtimeMessage, /Cannot open network namespace "kubito-t-nl\d+ax"/);
 });
 
+test('the launch server\'s lean mount namespace: no /run/netns names in a container; a host mount a second old is seen', async () => {
+  const first = await run('grep -c " /run/netns" /proc/self/mountinfo || true');
+  assert.equal(first.stdout.trim(), '0', 'the network namespaces\' names are not copied into containers');
+  const mnt = join(dir, 'later-mount');
+  mkdirSync(mnt, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', 'kubito-t-later', mnt]);
+  try {
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = await run(`grep -c " ${mnt} " /proc/self/mountinfo || true`);
+    assert.equal(later.stdout.trim(), '1', 'made again from the host\'s once a second old');
+  } finally {
+    execFileSync('umount', [mnt]);
+  }
+});
+
 test('exactly the given environment reaches the program', async () => {
   const r = await run('env | sort', { env: { PATH: '/usr/bin:/bin', ONLY: '1' } });
   assert.equal(r.stdout, 'ONLY=1\nPATH=/usr/bin:/bin\nPWD=/tmp\n');
@@ -204,6 +219,12 @@ test('the launch server: the launcher is its child (no bash subshell waits for i
       launcherPid = p.pid!;
       const parent = ppid(launcherPid);
       assert.deepEqual(cmdline(parent).slice(1), ['--serve', join(dir, 'runner')]);
+      // Forked by the server, not exec'd: still its own argv as its command line (what an exec
+      // would show, the pod's directory on it) and the pod's directory as its working directory.
+      assert.equal(readlinkSync(`/proc/${launcherPid}/exe`), readlinkSync(`/proc/${parent}/exe`));
+      assert.deepEqual(cmdline(launcherPid).slice(0, 2), [bin.launcher, '--netns']);
+      assert.ok(cmdline(launcherPid).includes(dir));
+      assert.equal(readlinkSync(`/proc/${launcherPid}/cwd`), dir);
       // The launcher itself, not the program: it cannot report; its parent, the server, does.
       process.kill(launcherPid, 'SIGKILL');
     }),
@@ -244,7 +265,9 @@ test('the launch server: requests split across writes, a launcher it cannot run 
   server.stdin.end(req.subarray(5));
   const code = await new Promise((r) => server.once('close', r));
   assert.equal(code, 0);
-  const lines = reports.trim().split('\n').map((l) => l.replace(/^P (\d+) \d+$/, 'P $1 <pid>')).sort();
+  // A program not the server's own is forked and exec'd from the host's mount namespace where the
+  // server has a lean one (launch.c make_lean_ns): then reported (P) before its exec fails.
+  const lines = reports.trim().split('\n').map((l) => l.replace(/^P (\d+) \d+$/, 'P $1 <pid>')).filter((l) => l !== 'P 2 <pid>').sort();
   assert.deepEqual(lines, ['1 4', '2 128', 'P 1 <pid>']);
   assert.equal(readFileSync(join(out, '1.err'), 'utf8'), '1\n');
   assert.equal(readFileSync(join(out, '2.err'), 'utf8'), 'kubito-launch: cannot run /no/such/program: No such file or directory\n');

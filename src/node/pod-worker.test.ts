@@ -7,7 +7,7 @@ import { FakeClock } from '../client/testing/fake-clock.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { podDir } from './names.js';
 import type { Pod, PodStatus } from './pod-view.js';
-import { PodWorker } from './pod-worker.js';
+import { PodWorker, sameBeyondStatus } from './pod-worker.js';
 import { FakeRunner } from './runner.js';
 import { SandboxBatcher } from './sandbox-batch.js';
 import { SandboxPool } from './sandbox-pool.js';
@@ -201,4 +201,21 @@ test('a pool sandbox its launcher named (the pool\'s name gone): the worker neit
     rmSync(netnsDir, { recursive: true, force: true });
     s.cleanup();
   }
+});
+
+test('sameBeyondStatus: a pod that differs only in its status (the agent\'s own write echoed) needs no sync', () => {
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'default', uid: 'u1', labels: { app: 'web' } },
+    spec: { nodeName: 'n', containers: [{ name: 'c', image: 'busybox' }] },
+    status: { phase: 'Pending' },
+  };
+  assert.equal(sameBeyondStatus(pod, { ...pod, status: { phase: 'Running', podIP: '10.244.0.2' } }), true);
+  assert.equal(sameBeyondStatus(pod, { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } }), false);
+  assert.equal(sameBeyondStatus(pod, { ...pod, metadata: { ...pod.metadata, deletionGracePeriodSeconds: 0 } }), false);
+  assert.equal(sameBeyondStatus(pod, { ...pod, metadata: { ...pod.metadata, labels: { app: 'other' } } }), false);
+  assert.equal(sameBeyondStatus(pod, { ...pod, metadata: { ...pod.metadata, annotations: { a: 'b' } } }), false);
+  assert.equal(sameBeyondStatus(pod, { ...pod, spec: { ...pod.spec, activeDeadlineSeconds: 5 } }), false);
+  assert.equal(sameBeyondStatus(pod, { ...pod, metadata: { ...pod.metadata, uid: 'u2' } }), false);
 });

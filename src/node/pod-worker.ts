@@ -10,6 +10,7 @@ import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
 import { Container, ContainerConfigError, ImagePullError } from './container.js';
 import { discardPrepared, prepareSandbox, removePodFiles, settleSandboxName, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
+import { podDir } from './names.js';
 import { podStatus } from './pod-status.js';
 import type { Pod, PodStatus } from './pod-view.js';
 import type { RuntimeContext } from './runtime-context.js';
@@ -24,6 +25,18 @@ function shouldRestart(policy: string | undefined, exitCode: number | undefined)
   return true;
 }
 
+/** Whether two versions of a pod differ in nothing a sync acts on (spec, deletion, labels, annotations). */
+export function sameBeyondStatus(a: Pod, b: Pod): boolean {
+  const ma = a.metadata;
+  const mb = b.metadata;
+  return ma.uid === mb.uid
+    && ma.deletionTimestamp === mb.deletionTimestamp
+    && ma.deletionGracePeriodSeconds === mb.deletionGracePeriodSeconds
+    && JSON.stringify(ma.labels) === JSON.stringify(mb.labels)
+    && JSON.stringify(ma.annotations) === JSON.stringify(mb.annotations)
+    && JSON.stringify(a.spec) === JSON.stringify(b.spec);
+}
+
 export class PodWorker {
   #pod: Pod;
   readonly #ctx: RuntimeContext;
@@ -32,6 +45,8 @@ export class PodWorker {
   #sandbox: Sandbox | undefined;
   /** What was made of the sandbox ahead (pod-sandbox.ts prepareSandbox), until the sandbox is. */
   #prepared: Promise<Prepared> | undefined;
+  /** The pod's directory taken from the pool (pod-dirs.ts): the container it came with, if any. */
+  #dirMade: Promise<string | undefined> | undefined;
   #startTime: string | undefined;
   #terminal = false;
   #terminating: Promise<void> | undefined;
@@ -86,9 +101,16 @@ export class PodWorker {
     return this.#containers.find((c) => c.spec.name === name) ?? this.#inits.find((c) => c.spec.name === name);
   }
 
-  /** A newer version of the pod from the API. */
+  /**
+   * A newer version of the pod from the API. One that differs from the last only in its status
+   * (most often this worker's own status write, echoed by the watch) is kept but syncs nothing,
+   * as upstream's pod config passes on no status-only change: a sync would build the status
+   * again only to find it unchanged (a burst of 50 did that 50 times while pods still started).
+   */
   update(pod: Pod): void {
+    const old = this.#pod;
     this.#pod = pod;
+    if (old !== pod && sameBeyondStatus(old, pod)) return;
     this.requestSync();
   }
 
@@ -156,7 +178,8 @@ export class PodWorker {
       // What the first set-up starts (the first init container, else the containers): their
       // log directories and files, made while the pod waits for its slot.
       const first = this.#inits.length ? this.#inits.slice(0, 1) : this.#containers;
-      for (const c of first) c.prepareAhead();
+      this.#dirMade ??= this.#takeDir(first[0]);
+      for (const c of first) c.prepareAhead(this.#dirMade);
       prepared = await (this.#prepared ??= prepareSandbox(ctx, this.#pod));
       ctx.trace?.mark(this.#pod, `prepared-${prepared.kind}`);
     }
@@ -184,6 +207,14 @@ export class PodWorker {
       this.#sandbox = undefined;
     }
     await this.#publish();
+  }
+
+  /** The pod's directory from the pool, with `first`'s log directory and file: its name when it came so. */
+  async #takeDir(first: Container | undefined): Promise<string | undefined> {
+    const pool = this.#ctx.podDirs;
+    if (!pool || !first) return undefined;
+    const { namespace, name, uid } = this.#pod.metadata;
+    return (await pool.take(podDir(this.#ctx.dataDir, { namespace, name, uid }), first.spec.name, first.firstIndex)) ? first.spec.name : undefined;
   }
 
   /** Makes the sandbox if there is none, starts what should run; false when the sandbox failed. */

@@ -13,7 +13,8 @@ import type { Cidr, Ipam } from './ipam.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import type { Runner } from './runner.js';
 import type { Slots } from './slots.js';
-import type { FifoMaker } from './fifo-pool.js';
+import type { FifoSource } from './fifo-pool.js';
+import type { PodDirPool } from './pod-dirs.js';
 import type { SandboxBatcher } from './sandbox-batch.js';
 import type { SandboxPool } from './sandbox-pool.js';
 import type { StartsInFlight } from './starts-in-flight.js';
@@ -59,8 +60,10 @@ export interface RuntimeContext {
   sandboxes?: SandboxBatcher;
   /** Network sandboxes made ahead, taken by pods as they come; none: each pod makes its own. */
   pool?: SandboxPool;
-  /** Makes containers' output FIFOs (a pool made ahead); none: one mkfifo per run. */
-  fifos?: FifoMaker;
+  /** Containers' output FIFOs (a pool made ahead, used in place); none: one mkfifo per run, beside its log. */
+  fifos?: FifoSource;
+  /** Pods' directories made ahead (with a container's log directory and file), moved into place; none: made by each pod. */
+  podDirs?: PodDirPool;
   /** Bounds the pods being set up at once (their first sandbox and starts); none: no bound. */
   starts?: Slots;
   /**

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeRunner } from './runner.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubito-stale-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,9 +49,16 @@ test('reapHostNetworkContainers: only the container launchers of this data dir, 
   cmd(202, ['/usr/bin/node', '/k/main.js', '--data-dir', '/d']);
   cmd(203, ['/usr/bin/unshare', '--', 'sh', '-c', 'cd /other/pods/x']);
   cmd(204, ['/usr/sbin/nginx', '-p', '/d/pods/default_h_0123abcd/h/nginx']);
+  // Native launchers forked by their server: the server's command line, the pod's directory as cwd.
+  cmd(206, ['/k/build/kubito-launch', '--serve', '/dev/shm/kubito-a-runner']);
+  symlinkSync('/d/pods/default_h_0123abcd', join(proc, '206', 'cwd'));
+  cmd(207, ['/k/build/kubito-launch', '--serve', '/dev/shm/kubito-a-runner']);
+  symlinkSync('/home/someone', join(proc, '207', 'cwd'));
+  cmd(208, ['/usr/sbin/nginx', '-g', 'daemon off;']);
+  symlinkSync('/d/pods/default_h_0123abcd', join(proc, '208', 'cwd'));
   const runner = new FakeRunner();
-  runner.answer('ip netns pids kubito-a-node', { stdout: '201\n202\n203\n204\n205\n' });
+  runner.answer('ip netns pids kubito-a-node', { stdout: '201\n202\n203\n204\n205\n206\n207\n208\n' });
   const killed: number[] = [];
-  assert.deepEqual(await reapHostNetworkContainers(runner, 'a', '/d', { proc, kill: (p) => killed.push(p) }), [201]);
-  assert.deepEqual(killed, [201]);
+  assert.deepEqual(await reapHostNetworkContainers(runner, 'a', '/d', { proc, kill: (p) => killed.push(p) }), [201, 206]);
+  assert.deepEqual(killed, [201, 206]);
 });

@@ -8,7 +8,7 @@
  * namespace too, before it starts an agent; this covers an agent started on its own
  * (hostNetwork pods' containers, in the node namespace itself, included).
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isClusterNetns, isPoolNetns, nodeNetns } from './names.js';
 import type { Runner } from './runner.js';
@@ -58,7 +58,8 @@ export async function reapPodSandboxes(runner: Runner, cluster: string, options:
  * Kills the containers of hostNetwork pods a previous agent left in the node namespace (which
  * stays): their launcher (`unshare ... --kill-child` or the native `kubito-launch`, whose
  * PID-namespace init dies with it)
- * names the pod's directory under `<data-dir>/pods/` on its command line. Returns the pids.
+ * names the pod's directory under `<data-dir>/pods/` on its command line (a native launcher
+ * forked by its server: has it as its working directory). Returns the pids.
  */
 export async function reapHostNetworkContainers(runner: Runner, cluster: string, dataDir: string, options: { kill?: (pid: number) => void; proc?: string } = {}): Promise<number[]> {
   const out = await runner.run(['ip', 'netns', 'pids', nodeNetns(cluster)], { allowFailure: true });
@@ -73,11 +74,22 @@ export async function reapHostNetworkContainers(runner: Runner, cluster: string,
       continue;
     }
     const program = cmdline.split('\0')[0];
-    if (!(program.endsWith('unshare') || program.endsWith('kubito-launch')) || !cmdline.includes(marker)) continue;
+    if (!(program.endsWith('unshare') || program.endsWith('kubito-launch'))) continue;
+    // A native launcher forked by its server (launch.c) has the server's command line; its
+    // working directory is the pod's.
+    if (!cmdline.includes(marker) && !(program.endsWith('kubito-launch') && cwdOf(pid, options.proc).startsWith(marker))) continue;
     (options.kill ?? sigkill)(pid);
     killed.push(pid);
   }
   return killed;
+}
+
+function cwdOf(pid: number, proc = '/proc'): string {
+  try {
+    return `${readlinkSync(join(proc, String(pid), 'cwd'))}/`;
+  } catch {
+    return '';
+  }
 }
 
 /** Removes `<data-dir>/pods/<ns>_<name>_<uid>` of pods not in `keep` (uids); returns what went. */
