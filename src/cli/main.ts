@@ -22,7 +22,20 @@ Usage:
                                       (e.g. kubito node exec -- iptables-save)
 `;
 
+/**
+ * Output that cannot be written (EPIPE: whoever read `kubito up`'s output went away, or
+ * `kubito kubeconfig | head -1`) is dropped, not thrown: an unhandled 'error' on stdout would
+ * end `up` in the middle of its shutdown, leaving its pods' namespaces and processes behind.
+ */
+function dropOutputErrors(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
+  dropOutputErrors(process.stdout);
+  dropOutputErrors(process.stderr);
   const [command, ...args] = argv;
   const out = (line: string): void => {
     process.stdout.write(`${line}\n`);

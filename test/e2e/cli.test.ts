@@ -13,6 +13,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cleanupCluster } from '../../src/node/launch.js';
 import { KUBITO_BIN, kubectlPath, type KubectlResult } from './harness.js';
+import { netnsList } from './processes.js';
 
 function run(program: string, args: string[], input = ''): Promise<KubectlResult> {
   return new Promise((resolveRun) => {
@@ -168,5 +169,35 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     assert.equal(status.code, 1);
     assert.match(status.stdout, new RegExp(`cluster "${name}": not running`));
     assert.match(status.stdout, new RegExp(`^  start it with: kubito up --detach --name ${name}$`, 'm'));
+  });
+});
+
+describe('kubito up whose output nobody reads any more', { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-cli-epipe-'));
+  const name = `clipipe${process.pid % 100000}`;
+  after(async () => {
+    await cleanupCluster(name, { dataDir: join(dir, 'data') });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('stops on SIGTERM and leaves none of its namespaces behind (its writes to a broken pipe are dropped)', async () => {
+    const up = spawn(process.execPath, [KUBITO_BIN, 'up', '--name', name, '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, 'kc'), '--api-port', '0', '--store', 'memory'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolveExit) => up.once('exit', (code) => resolveExit(code)));
+    let output = '';
+    await new Promise<void>((resolveReady, reject) => {
+      up.stdout.on('data', (c: Buffer) => {
+        output += c.toString();
+        if (output.includes('ready in')) resolveReady();
+      });
+      up.once('exit', () => reject(new Error(`kubito up exited:\n${output}`)));
+    });
+    const ours = (): string[] => netnsList().filter((ns) => ns.startsWith(`kubito-${name}-`));
+    assert.ok(ours().length > 0, 'the cluster made its namespaces');
+    // The reader goes away: every later write of `up` (its "stopping…" line first) meets EPIPE.
+    up.stdout.destroy();
+    up.stderr.destroy();
+    up.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.deepEqual(ours(), []);
   });
 });
