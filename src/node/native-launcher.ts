@@ -7,7 +7,7 @@
  * (bound only where the host has the file), volumes, stdio FIFOs, working directory and the
  * exact environment (as `--env` words: the launcher passes those alone to the program).
  */
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { builtPath } from '../native/built.js';
 import { isExecutable } from './host-tools.js';
 import { shellQuote, type LaunchSpec } from './container-process.js';

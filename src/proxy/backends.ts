@@ -34,12 +34,6 @@ export class BackendNotBuiltError extends Error {
   }
 }
 
-function notBuilt(mode: ProxyMode): BackendFactory {
-  return () => {
-    throw new BackendNotBuiltError(mode);
-  };
-}
-
 export const BACKENDS: Readonly<Record<ProxyMode, BackendFactory>> = {
   nftables: (context) => createNftablesBackend(context),
   iptables: (context) => new IptablesBackend({ runner: context.runner }),

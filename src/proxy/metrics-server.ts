@@ -4,7 +4,7 @@
  * JSON `{"lastUpdated", "currentTime", "nodeEligible"}` with 200, or 503 when syncs lag).
  * Bound to the node's address inside the node namespace (10.244.0.1), never in the host's.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenTcp } from './sockets.js';
 
