@@ -3,7 +3,7 @@
  * `--flag`, with the flags and defaults of DESIGN.md's contract. Unknown flags are errors.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseUpstreamFlag } from '../dns/upstreams.js';
 
 export interface CommonFlags {
@@ -58,7 +58,9 @@ function parseRaw(args: string[], booleans: Set<string>, valued: Set<string>): M
 function common(raw: Map<string, string>): CommonFlags {
   const name = raw.get('name') ?? 'kubito';
   if (!NAME.test(name) || name.length > 40) throw new UsageError(`--name "${name}": use lower-case letters, digits and '-' (at most 40)`);
-  return { name, dataDir: raw.get('data-dir') ?? defaultDataDir(name) };
+  // Absolute: the node agent and its launchers work from other directories (a launcher changes
+  // into its pod's), where a relative data dir would name something else.
+  return { name, dataDir: resolve(raw.get('data-dir') ?? defaultDataDir(name)) };
 }
 
 export function parseCommonFlags(args: string[]): CommonFlags {

@@ -24,12 +24,12 @@ Usage:
 
 /**
  * Output that cannot be written (EPIPE: whoever read `kubito up`'s output went away, or
- * `kubito kubeconfig | head -1`) is dropped, not thrown: an unhandled 'error' on stdout would
+ * `kubito kubeconfig | head -1`; EIO: its terminal hung up) is dropped, not thrown: an unhandled 'error' on stdout would
  * end `up` in the middle of its shutdown, leaving its pods' namespaces and processes behind.
  */
 function dropOutputErrors(stream: NodeJS.WriteStream): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
   });
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FakeClock } from '../client/testing/fake-clock.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { podDir } from './names.js';
-import type { Pod, PodStatus } from './pod-view.js';
+import type { Pod, PodCondition, PodStatus } from './pod-view.js';
 import { PodWorker, sameBeyondStatus } from './pod-worker.js';
 import { FakeRunner } from './runner.js';
 import { SandboxBatcher } from './sandbox-batch.js';
@@ -218,4 +218,11 @@ test('sameBeyondStatus: a pod that differs only in its status (the agent\'s own 
   assert.equal(sameBeyondStatus(pod, { ...pod, metadata: { ...pod.metadata, annotations: { a: 'b' } } }), false);
   assert.equal(sameBeyondStatus(pod, { ...pod, spec: { ...pod.spec, activeDeadlineSeconds: 5 } }), false);
   assert.equal(sameBeyondStatus(pod, { ...pod, metadata: { ...pod.metadata, uid: 'u2' } }), false);
+  // A condition a readiness gate names, set by another controller: Ready must follow, so a sync.
+  const condition = (type: string, status: 'True' | 'False'): PodCondition => ({ type, status, lastProbeTime: null, lastTransitionTime: null });
+  const gated: Pod = { ...pod, spec: { ...pod.spec, readinessGates: [{ conditionType: 'example.com/ready' }] }, status: { phase: 'Running', conditions: [condition('example.com/ready', 'False')] } };
+  const gateSet = (status: 'True' | 'False'): Pod => ({ ...gated, status: { phase: 'Running', conditions: [condition('example.com/ready', status), condition('Ready', 'False')] } });
+  assert.equal(sameBeyondStatus(gated, gateSet('True')), false);
+  assert.equal(sameBeyondStatus(gated, gateSet('False')), true);
+  assert.equal(sameBeyondStatus(gated, { ...gated, status: { phase: 'Running' } }), false);
 });

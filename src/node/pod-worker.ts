@@ -25,7 +25,12 @@ function shouldRestart(policy: string | undefined, exitCode: number | undefined)
   return true;
 }
 
-/** Whether two versions of a pod differ in nothing a sync acts on (spec, deletion, labels, annotations). */
+/**
+ * Whether two versions of a pod differ in nothing a sync acts on (spec, deletion, labels,
+ * annotations, and the conditions its readiness gates name: another controller sets those in the
+ * status, and Ready must follow them — upstream's kubelet reconciles a status-only change when
+ * NeedToReconcilePodReadiness holds).
+ */
 export function sameBeyondStatus(a: Pod, b: Pod): boolean {
   const ma = a.metadata;
   const mb = b.metadata;
@@ -34,7 +39,14 @@ export function sameBeyondStatus(a: Pod, b: Pod): boolean {
     && ma.deletionGracePeriodSeconds === mb.deletionGracePeriodSeconds
     && JSON.stringify(ma.labels) === JSON.stringify(mb.labels)
     && JSON.stringify(ma.annotations) === JSON.stringify(mb.annotations)
-    && JSON.stringify(a.spec) === JSON.stringify(b.spec);
+    && JSON.stringify(a.spec) === JSON.stringify(b.spec)
+    && sameGateConditions(a, b);
+}
+
+function sameGateConditions(a: Pod, b: Pod): boolean {
+  const gates = b.spec.readinessGates ?? [];
+  const statusOf = (pod: Pod, type: string): string | undefined => pod.status?.conditions?.find((c) => c.type === type)?.status;
+  return gates.every((g) => statusOf(a, g.conditionType) === statusOf(b, g.conditionType));
 }
 
 export class PodWorker {

@@ -352,8 +352,9 @@ static int server_sfd = -1;
  * one. lean_mnt -1: none (launchers unshare from the host's, as exec'd ones always do).
  */
 static int host_mnt = -1, lean_mnt = -1;
-/* When the lean namespace was made (CLOCK_MONOTONIC, ms). */
+/* When the lean namespace was last made or tried (CLOCK_MONOTONIC, ms); lean_tried: ever tried. */
 static long long lean_at;
+static int lean_tried;
 
 /* Milliseconds after which a launch makes the lean namespace again from the host's. */
 #define LEAN_MAX_AGE_MS 1000
@@ -384,7 +385,11 @@ static void lean_drop(void) {
 static void lean_refresh(void) {
   if (host_mnt < 0) return;
   long long now = now_ms();
-  if (lean_mnt >= 0 && now - lean_at < LEAN_MAX_AGE_MS) return;
+  /* A failed attempt is remembered as long as a made namespace would be: where the lean
+   * namespace cannot be made, launches unshare from the host's without trying again each time. */
+  if (lean_tried && now - lean_at < LEAN_MAX_AGE_MS) return;
+  lean_tried = 1;
+  lean_at = now;
   if (setns(host_mnt, CLONE_NEWNS) < 0) fail("cannot return to the host's mount namespace: %s", strerror(errno));
   lean_drop();
   if (unshare(CLONE_NEWNS) < 0) return;
@@ -395,7 +400,6 @@ static void lean_refresh(void) {
     return;
   }
   lean_mnt = lean;
-  lean_at = now;
 }
 
 /* Once, at the server's start: the host's mount namespace, kept for lean_refresh. */
