@@ -367,6 +367,8 @@ export class PodWorker {
       }
       await ctx.api.deletePod(pod);
     }
+    // A directory still being taken from the pool (its renames in flight) lands before it is removed.
+    await this.#dirMade?.catch(() => undefined);
     removePodFiles(ctx, pod);
     this.#done = true;
     this.#onDone();
