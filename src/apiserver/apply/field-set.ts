@@ -142,14 +142,14 @@ export class FieldSet {
 
   /** The FieldsV1 object: `{"f:spec": {"f:replicas": {}}, "k:{...}": {".": {}, ...}}`, keys in upstream order. */
   toFieldsV1(): Record<string, unknown> {
-    return this.#emit(false);
+    return JSON.parse(this.toFieldsV1Text()) as Record<string, unknown>;
   }
 
   /**
-   * The FieldsV1 object's JSON text, the very text `JSON.stringify(toFieldsV1())` gives (no key
-   * is an array index, so an object keeps its keys in insertion order), written straight from
-   * the tree: every write of an object encodes its managers' sets, and building the objects
-   * to stringify them cost a status write more than its comparison did.
+   * The FieldsV1 object's JSON text, written straight from the tree (no key is an array index, so
+   * the object parsed from it keeps this key order): every write of an object encodes its
+   * managers' sets, and building objects to stringify them cost a status write more than its
+   * comparison did.
    */
   toFieldsV1Text(): string {
     return this.#text(false) ?? '{}';
@@ -171,21 +171,6 @@ export class FieldSet {
     let out = includeSelf ? '{".":{}' : '{';
     for (let i = 0; i < entries.length; i++) out += `${i > 0 || includeSelf ? ',' : ''}${JSON.stringify(entries[i].key)}:${entries[i].text}`;
     return `${out}}`;
-  }
-
-  #emit(includeSelf: boolean): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    if (includeSelf && !this.isEmpty()) out['.'] = {};
-    const entries: Array<{ pe: PathElement; member: boolean; child?: FieldSet }> = this.members().map((pe) => ({ pe, member: true }));
-    for (const c of this.children()) {
-      if (c.set.isEmpty()) continue;
-      const existing = entries.find((e) => comparePathElements(e.pe, c.pe) === 0);
-      if (existing) existing.child = c.set;
-      else entries.push({ pe: c.pe, member: false, child: c.set });
-    }
-    entries.sort((a, b) => comparePathElements(a.pe, b.pe));
-    for (const e of entries) out[serializeElement(e.pe)] = e.child ? e.child.#emit(e.member) : {};
-    return out;
   }
 
   /** Parses a FieldsV1 object. Throws on a malformed key; unknown key types are skipped. */

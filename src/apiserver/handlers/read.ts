@@ -7,16 +7,14 @@ import type { HandlerResponse } from '../http-types.js';
 import { selectionFromQuery } from '../filters.js';
 import { negotiate } from '../negotiate.js';
 import type { ListOptions } from '../registry/rest-storage.js';
-import { param, respondObject, respondText, type Scope } from './scope.js';
+import { param, respondObject, respondText, storedTextAnswer, type Scope } from './scope.js';
 import { listTable } from './table-list.js';
 
 export async function getObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
   // Plain JSON to a socket, the common case: the stored text goes out as it is, as lists do.
-  const accepted = negotiate(scope.http.headers.accept, { list: false });
-  if (accepted.representation === 'object' && !accepted.yaml && !scope.http.acceptsValue) {
-    return respondText(scope, 200, { text: await scope.storage.getText(namespace, name), contentType: accepted.contentType });
-  }
+  const contentType = storedTextAnswer(scope);
+  if (contentType !== undefined) return respondText(scope, 200, { text: await scope.storage.getText(namespace, name), contentType });
   return respondObject(scope, 200, await scope.storage.get(namespace, name));
 }
 

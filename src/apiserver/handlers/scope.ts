@@ -87,6 +87,16 @@ export function respondStatus(scope: Scope, status: Status): HandlerResponse {
 }
 
 /**
+ * The content type of a one-object answer that is only sent — plain JSON to a client on a
+ * socket — and so can be the stored text itself (no decode and no encode of the object);
+ * undefined when the answer must be an object (Tables, YAML, in-process callers taking values).
+ */
+export function storedTextAnswer(scope: Scope): string | undefined {
+  const accepted = negotiate(scope.http.headers.accept, { list: false });
+  return accepted.representation === 'object' && !accepted.yaml && !scope.http.acceptsValue ? accepted.contentType : undefined;
+}
+
+/**
  * Runs the request's read-modify-write and answers with the object it wrote: as JSON text
  * spliced from the stored value when the answer is only sent (JSON to a client on a socket:
  * no decode and no encode of the object), else as an object (Tables, YAML, in-process callers).
@@ -94,10 +104,10 @@ export function respondStatus(scope: Scope, status: Status): HandlerResponse {
  */
 export async function updateAndRespond(scope: Scope, mutate: Mutate, options: GuaranteedUpdateOptions, status: () => number): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
-  const accepted = negotiate(scope.http.headers.accept, { list: false });
-  if (accepted.representation === 'object' && !accepted.yaml && !scope.http.acceptsValue) {
+  const contentType = storedTextAnswer(scope);
+  if (contentType !== undefined) {
     const text = await scope.storage.guaranteedUpdateAsText(namespace, name, mutate, options);
-    return respondText(scope, status(), { text, contentType: accepted.contentType });
+    return respondText(scope, status(), { text, contentType });
   }
   return respondObject(scope, status(), await scope.storage.guaranteedUpdate(namespace, name, mutate, options));
 }

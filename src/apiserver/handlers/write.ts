@@ -6,10 +6,10 @@ import { newBadRequest } from '../../api/errors.js';
 import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
-import { asObject, decodeBody, negotiate } from '../negotiate.js';
+import { asObject, decodeBody } from '../negotiate.js';
 import { checkFields } from '../field-validation.js';
 import { recordManagedFields } from '../managed-fields.js';
-import { isDryRun, param, respondObject, respondText, updateAndRespond, type Scope } from './scope.js';
+import { isDryRun, param, respondObject, respondText, storedTextAnswer, updateAndRespond, type Scope } from './scope.js';
 
 /** Reads the request body as an object of this resource's kind, as the decoder would. */
 export async function readObject(scope: Scope): Promise<KubeObject> {
@@ -34,10 +34,8 @@ export async function createObject(scope: Scope): Promise<HandlerResponse> {
   // obj was decoded for this request alone.
   const options = { dryRun: isDryRun(scope), handOver: true };
   // A JSON answer that is only sent is made from the stored text (an in-process caller takes a value).
-  const accepted = negotiate(scope.http.headers.accept, { list: false });
-  if (accepted.representation === 'object' && !accepted.yaml && !scope.http.acceptsValue) {
-    return respondText(scope, 201, { text: await scope.storage.createAsText(namespace, obj, options), contentType: accepted.contentType });
-  }
+  const contentType = storedTextAnswer(scope);
+  if (contentType !== undefined) return respondText(scope, 201, { text: await scope.storage.createAsText(namespace, obj, options), contentType });
   return respondObject(scope, 201, await scope.storage.create(namespace, obj, { ...options, sharedResult: scope.http.acceptsValue === true && scope.http.readOnlyResult === true }));
 }
 
