@@ -60,3 +60,18 @@ test('an owner being deleted with foregroundDeletion: its dependents go first, t
     await bench.stop();
   }
 });
+
+test('a dependent of an owner the cache holds is not checked on its add, and still goes when that owner leaves', async () => {
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, replicaSet('rs', 'uid-rs')]]);
+  try {
+    bench.fake.set(PODS, podOwnedBy('child', { name: 'rs', uid: 'uid-rs' }));
+    await bench.idle();
+    assert.deepEqual((await bench.list(PODS, 'default')).map((p) => p.metadata.name), ['child']);
+    assert.deepEqual(bench.fake.actions.filter((a) => a.verb !== 'list' && a.verb !== 'watch'), [], 'nothing read or written for a dependent whose owner is known');
+    bench.fake.remove(REPLICASETS, { namespace: 'default', name: 'rs' });
+    await bench.idle();
+    assert.deepEqual((await bench.list(PODS, 'default')).map((p) => p.metadata.name), []);
+  } finally {
+    await bench.stop();
+  }
+});

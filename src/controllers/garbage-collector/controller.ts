@@ -9,7 +9,7 @@ import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import { dependentAction, ownerAction, type DependentAction } from './graph.js';
+import { dependentAction, ownerAction, type DependentAction, type OwnerLookup } from './graph.js';
 
 const MANAGER = 'garbage-collector';
 
@@ -31,6 +31,19 @@ interface Key {
  */
 function mayNeedCollection(obj: KubeObject): boolean {
   return (obj.metadata.ownerReferences?.length ?? 0) > 0 || !!obj.metadata.deletionTimestamp;
+}
+
+/**
+ * mayNeedCollection, narrowed by what the caches know, as upstream's graph builder does: a
+ * dependent whose owners are all in the caches (same uid) is not queued on its add or update
+ * (only an owner the graph has not observed is checked, with a live GET). It is queued when one
+ * of its owners leaves (onDelete walks the dependents index) or when its own deletion starts. A
+ * burst of Services would otherwise queue each of their EndpointSlices for a sync that finds
+ * nothing to do.
+ */
+function needsSync(obj: KubeObject, lookup: OwnerLookup): boolean {
+  if (obj.metadata.deletionTimestamp) return true;
+  return mayNeedCollection(obj) && dependentAction(obj, lookup).action !== 'none';
 }
 
 export class GarbageCollector implements Controller {
@@ -68,12 +81,12 @@ export class GarbageCollector implements Controller {
       informer.addHandlers({
         onAdd: (obj) => {
           this.#index(info, obj, true);
-          if (mayNeedCollection(obj)) this.#queue.add(this.#keyOf(info, obj));
+          if (needsSync(obj, this.#lookup)) this.#queue.add(this.#keyOf(info, obj));
         },
         onUpdate: (old, obj) => {
           this.#index(info, old, false);
           this.#index(info, obj, true);
-          if (mayNeedCollection(obj)) this.#queue.add(this.#keyOf(info, obj));
+          if (needsSync(obj, this.#lookup)) this.#queue.add(this.#keyOf(info, obj));
         },
         onDelete: (obj) => {
           this.#index(info, obj, false);

@@ -37,6 +37,8 @@ export class SqliteLog implements LogDriver {
   readonly #statements = new Map<string, Database.Statement>();
   /** Runs a function in a transaction; built once, as better-sqlite3 wraps functions. */
   readonly #transaction: (fn: () => unknown) => unknown;
+  /** The one statement of every write, prepared once (no map lookup per row). */
+  readonly #append: Database.Statement;
   #revision: number;
   #compacted: number;
 
@@ -66,6 +68,7 @@ export class SqliteLog implements LogDriver {
     }
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.#append = this.#statement(SQL.append);
     this.#revision = this.#loadRevision();
     this.#compacted = this.#one<{ value: number }>(SQL.compactRevision)?.value ?? 0;
   }
@@ -105,15 +108,7 @@ export class SqliteLog implements LogDriver {
   }
 
   append(row: LogRow): void {
-    this.#statement(SQL.append).run({
-      id: row.revision,
-      key: row.key,
-      created: row.created ? 1 : 0,
-      deleted: row.deleted ? 1 : 0,
-      create_revision: row.createRevision,
-      prev_revision: row.prevRevision,
-      value: row.value,
-    });
+    this.#append.run(row.revision, row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision, row.prevRevision, row.value);
     this.#revision = row.revision;
   }
 
