@@ -1,6 +1,8 @@
 /**
  * @module The Transport over the network: HTTPS (or plain HTTP, for tests and in-namespace use)
- * with one keep-alive agent, a CA bundle and a bearer token or client certificate. Every failure
+ * with keep-alive connections, a CA bundle and a bearer token or client certificate. Requests
+ * go through http1-pool.ts (lean HTTP/1.1 over kept connections); watches through node:http,
+ * whose streaming machinery costs nothing that matters for a connection held for minutes. Every failure
  * comes out as a StatusError: the server's own Status when it sent one, otherwise a Status built
  * the way client-go builds it (NewGenericServerResponse), and 503 ServiceUnavailable when no
  * answer arrived at all (refused, reset, TLS failure), with the Node error as `cause`.
@@ -9,6 +11,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { StatusError, newInternalError, newServiceUnavailable, newTimeout } from '../api/errors.js';
 import type { Status, WatchEvent } from '../api/types.js';
+import { Http1Pool, connector } from './http1-pool.js';
+import type { Http1Response } from './http1-response.js';
 import { JsonObjectSplitter, StreamDecodeError } from './json-stream.js';
 import type { ApiRequest, Method, Transport, WatchHandlers, WatchStream } from './transport.js';
 
@@ -47,10 +51,13 @@ export interface HttpTransportOptions {
 export class HttpTransport implements Transport {
   #base: URL;
   #prefix: string;
-  #agent: http.Agent;
+  /** Requests' connections, at most maxConnections. */
+  #pool: Http1Pool;
   /** Watches' connections: a watch holds one for as long as it runs, outside maxConnections. */
   #watchAgent: http.Agent;
   #headers: Record<string, string>;
+  /** #headers as request header lines, with Host: written once. */
+  #headerLines: string;
   #timeoutMs: number;
   #socketPath: string | undefined;
 
@@ -71,22 +78,33 @@ export class HttpTransport implements Transport {
             rejectUnauthorized: !options.insecureSkipTLSVerify,
           })
         : new http.Agent({ keepAlive: true, maxSockets });
-    this.#agent = agentOf(options.maxConnections);
     this.#watchAgent = agentOf(undefined);
     this.#socketPath = options.socketPath;
     if (this.#socketPath && this.#base.protocol !== 'http:') throw new TypeError('socketPath needs an http: server URL');
+    this.#pool = new Http1Pool(
+      connector(this.#base, { socketPath: this.#socketPath, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: !options.insecureSkipTLSVerify }),
+      { maxConnections: options.maxConnections },
+    );
     this.#headers = { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'kubito-client' };
     if (options.token) this.#headers.Authorization = `Bearer ${options.token}`;
+    this.#headerLines = `Host: ${this.#base.host}\r\n${headerLines(this.#headers)}`;
     this.#timeoutMs = options.timeoutMs ?? 0;
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<T> {
     const url = this.#url(req.path, req.query);
-    const { res } = await this.#send(req, url, false);
-    const text = await readBody(res).catch((err: unknown) => {
+    let res: Http1Response;
+    try {
+      res = await this.#pool.request({
+        bytes: this.#requestBytes(req, url),
+        timeoutMs: this.#timeoutMs,
+        onTimeout: () => newTimeout(`${req.method} ${url.pathname}: no answer within ${this.#timeoutMs}ms`),
+      });
+    } catch (err) {
       throw unreachable(req.method, url, err);
-    });
-    const status = res.statusCode ?? 0;
+    }
+    const text = res.body.toString('utf8');
+    const status = res.status;
     if (status >= 200 && status < 300) {
       if (text.trim() === '') return undefined as T;
       try {
@@ -100,7 +118,7 @@ export class HttpTransport implements Transport {
 
   async watch(req: ApiRequest, handlers: WatchHandlers): Promise<WatchStream> {
     const url = this.#url(req.path, { ...req.query, watch: 'true' });
-    const { res, req: clientReq } = await this.#send({ ...req, method: 'GET', body: undefined }, url, true);
+    const { res, req: clientReq } = await this.#sendWatch(url);
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
       const text = await readBody(res).catch(() => '');
@@ -111,7 +129,7 @@ export class HttpTransport implements Transport {
 
   /** Closes idle keep-alive sockets and refuses reuse; call when the process is done with the API. */
   close(): void {
-    this.#agent.destroy();
+    this.#pool.close();
     this.#watchAgent.destroy();
   }
 
@@ -121,27 +139,31 @@ export class HttpTransport implements Transport {
     return url;
   }
 
-  /** Sends the request; resolves on the response head. */
-  #send(req: ApiRequest, url: URL, watch: boolean): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
-    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const headers: Record<string, string> = { ...this.#headers };
-    if (payload) {
-      headers['Content-Type'] = req.contentType ?? 'application/json';
-      headers['Content-Length'] = String(payload.length);
-    }
+  /** A request's bytes: request line, headers, blank line, body (one buffer, one write). */
+  #requestBytes(req: ApiRequest, url: URL): Buffer {
+    let head = `${req.method} ${url.pathname}${url.search} HTTP/1.1\r\n${this.#headerLines}`;
+    if (req.body === undefined) return Buffer.from(`${head}\r\n`, 'latin1');
+    const body = JSON.stringify(req.body);
+    const contentType = req.contentType ?? 'application/json';
+    checkHeaderValue('Content-Type', contentType);
+    head += `Content-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    const bytes = Buffer.allocUnsafe(head.length + Buffer.byteLength(body));
+    const at = bytes.write(head, 'latin1');
+    bytes.write(body, at, 'utf8');
+    return bytes;
+  }
+
+  /** Opens a watch: resolves on the response head. */
+  #sendWatch(url: URL): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
     const send = url.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const clientReq = send(url, { method: req.method, headers, agent: watch ? this.#watchAgent : this.#agent, socketPath: this.#socketPath });
+      const clientReq = send(url, { method: 'GET', headers: { ...this.#headers }, agent: this.#watchAgent, socketPath: this.#socketPath });
       clientReq.on('response', (res) => resolve({ res, req: clientReq }));
-      clientReq.on('error', (err) => reject(unreachable(req.method, url, err)));
-      if (!watch && this.#timeoutMs > 0) {
-        clientReq.setTimeout(this.#timeoutMs, () => {
-          clientReq.destroy(newTimeout(`${req.method} ${url.pathname}: no answer within ${this.#timeoutMs}ms`));
-        });
-      }
-      clientReq.end(payload);
+      clientReq.on('error', (err) => reject(unreachable('GET', url, err)));
+      clientReq.end();
     });
   }
+
 }
 
 /**
@@ -256,6 +278,22 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Header lines (`Name: value\r\n`...); a value that would break the request's framing is refused. */
+function headerLines(headers: Record<string, string>): string {
+  let out = '';
+  for (const [name, value] of Object.entries(headers)) {
+    checkHeaderValue(name, value);
+    out += `${name}: ${value}\r\n`;
+  }
+  return out;
+}
+
+function checkHeaderValue(name: string, value: string): void {
+  // Only visible ASCII, space and tab, as node:http's checkInvalidHeaderChar allows latin1: no
+  // CR, LF or NUL that would end the header early.
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new TypeError(`invalid character in the ${name} header`);
 }
 
 function readBody(res: http.IncomingMessage): Promise<string> {
