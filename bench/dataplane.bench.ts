@@ -53,7 +53,7 @@
  * (`KUBITO_BENCH_WRK_SECONDS`, `KUBITO_BENCH_ROUNDS`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../src/api/types.js';
@@ -202,7 +202,7 @@ async function measure(target: Target, close: boolean, seconds: number): Promise
 }
 
 async function benchMode(mode: ProxyMode, index: number): Promise<void> {
-  const cluster = await startBenchCluster({ name: `bdp${process.pid % 100000}${index}`, extraArgs: ['--proxy-mode', mode], limitMs: 240_000 });
+  const cluster = await startBenchCluster({ name: `bdp${process.pid % 100000}${index}`, extraArgs: ['--proxy-mode', mode], limitMs: process.env.KUBITO_BENCH_HOLD_FILE ? 3_600_000 : 240_000 });
   const api: HttpTransport = cluster.client();
   // The backends' nginx config and prefixes (kubito's pods run host programs on this file system).
   const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-nginx-'));
@@ -254,7 +254,16 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       // The copy: the client pod, then the backends, at their addresses in the cluster.
       // kubito's bridge also holds its warm pool's idle sandboxes: the copy gets as many
       // (KUBITO_BENCH_REPLICA_IDLE=0: none, to see what they cost).
-      const ports = (spawnSync('ip', ['-n', nodeNetns(cluster.name), '-o', 'link', 'show', 'master', 'kbr0'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).length;
+      // Counted once the pool stopped growing (the same count over 2 s, 30 s at most): right
+      // after the pods are Ready it is still filling (32 ports counted, 69 by the rounds).
+      const bridgePorts = () => (spawnSync('ip', ['-n', nodeNetns(cluster.name), '-o', 'link', 'show', 'master', 'kbr0'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).length;
+      let ports = bridgePorts();
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 2000));
+        const now = bridgePorts();
+        if (now === ports) break;
+        ports = now;
+      }
       const idleSandboxes = process.env.KUBITO_BENCH_REPLICA_IDLE === '0' ? 0 : Math.max(0, ports - BACKENDS - CLIENTS.length);
       console.error(`dataplane: kubito's bridge has ${ports} ports (${BACKENDS + CLIENTS.length} pods); the copy gets ${idleSandboxes} idle sandboxes`);
       replica = await buildReplica(`tb${process.pid % 100000}${index}`, {
@@ -271,6 +280,13 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...replica.podNetns.slice(2, 2 + BACKENDS)], natNetns: replica.nodeNetns });
     }
 
+    const hold = process.env.KUBITO_BENCH_HOLD_FILE;
+    if (hold) {
+      // For manual A/B measurements: the setup's names, kept up until the file is deleted.
+      writeFileSync(hold, JSON.stringify({ vip, soloVip, backendIPs, kubito: { node: nodeNetns(cluster.name), client: clientNs, clientNew: clientNewNs, direct: directNs, backends: backendNs, dataDir: cluster.dataDir, pids: [cluster.process.pid, readFileSync(agentPidFile(cluster.dataDir), 'utf8').trim()] }, hand: replica && { node: replica.nodeNetns, pods: replica.podNetns } }, null, 1));
+      console.error(`dataplane: holding until ${hold} is deleted`);
+      while (existsSync(hold)) await new Promise((r) => setTimeout(r, 500));
+    }
     // kubito's own processes (control plane, node agent; not their children, the pods): their
     // CPU in each new-connection round goes to stderr, to see whether kubito works while it is measured.
     const kubitoPids = [cluster.process.pid!, Number(readFileSync(agentPidFile(cluster.dataDir), 'utf8'))];
