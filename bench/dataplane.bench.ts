@@ -59,11 +59,14 @@
  * request: wrk waited on the run queue 94-108 µs per request through kubito's VIP vs 92-96
  * through the copy's and ran 91-98 µs vs 86-94 (nginx waited less in kubito's: 75-90 vs
  * 83-91); moving the copy's running servers into a session of their own made both sides' waits
- * and CPU per request the same (wrk waits 100-112 µs in both). Per-round throughput ratios,
- * kubito / copy, 2 s rounds: servers in the bench's session 0.84-0.96 (median ~0.9, as every
- * full run before); in their own session 0.84-1.19, median 1.0. Rules (`iptables-save`, `nft
- * list ruleset`), sysctls, links, addresses, neighbours of the node and pod namespaces were
- * compared and are the same but for names, MACs and the pool's size.
+ * and CPU per request the same (wrk waits 100-112 µs in both). Then, held, the copy's running
+ * servers switched between the two layouts every 4 rounds (2 s, kubito and the copy in turn; 40
+ * pairs per layout, load 2-12): kubito / copy throughput, median of the per-pair ratios, 0.89
+ * with the copy's servers in the bench's session (as every full run before: 0.90-0.92) and 0.96
+ * in a session of their own. The CPU rows (wrk + nginx per request) of three full runs: kubito /
+ * copy 0.99-1.01 — the packets cost the same through both. Rules (`iptables-save`, `nft list
+ * ruleset`), sysctls, links, bridge ports, addresses, neighbours of the node and pod namespaces
+ * were compared and are the same but for names, MACs and the pool's size.
  *
  * Rounds alternate the targets' order; a row is the median over rounds. Traffic stays in
  * kubito's and this bench's namespaces. Bounded: about 2 minutes per mode
