@@ -48,12 +48,32 @@
  * client, with two destinations and fewer client-side closes, never came near. With reuse the
  * VIP clients hold 0.2-2k TIME_WAITs throughout and no round collapses.
  *
+ * The copy's nginx servers run in one session of their own (replica.ts, server-session.ts), as
+ * kubito's backends run in the session of its node's launch server; wrk runs in the bench's
+ * session for every target. Until 2026-11-29 the copy's servers ran in the bench's session,
+ * beside the wrk clients, and that alone made the copy faster: with `kernel.sched_autogroup_enabled=1`
+ * (the default on these machines) the scheduler divides CPU between sessions first and between
+ * a session's tasks second, so the copy's clients and servers shared one group task by task
+ * while kubito's clients and backends were two groups. Measured with both set up and held
+ * (`KUBITO_BENCH_HOLD_FILE`), 3 s A/B rounds, schedstat of wrk and of the nginx workers per
+ * request: wrk waited on the run queue 94-108 µs per request through kubito's VIP vs 92-96
+ * through the copy's and ran 91-98 µs vs 86-94 (nginx waited less in kubito's: 75-90 vs
+ * 83-91); moving the copy's running servers into a session of their own made both sides' waits
+ * and CPU per request the same (wrk waits 100-112 µs in both). Then, held, the copy's running
+ * servers switched between the two layouts every 4 rounds (2 s, kubito and the copy in turn; 40
+ * pairs per layout, load 2-12): kubito / copy throughput, median of the per-pair ratios, 0.89
+ * with the copy's servers in the bench's session (as every full run before: 0.90-0.92) and 0.96
+ * in a session of their own. The CPU rows (wrk + nginx per request) of three full runs: kubito /
+ * copy 0.99-1.01 — the packets cost the same through both. Rules (`iptables-save`, `nft list
+ * ruleset`), sysctls, links, bridge ports, addresses, neighbours of the node and pod namespaces
+ * were compared and are the same but for names, MACs and the pool's size.
+ *
  * Rounds alternate the targets' order; a row is the median over rounds. Traffic stays in
  * kubito's and this bench's namespaces. Bounded: about 2 minutes per mode
  * (`KUBITO_BENCH_WRK_SECONDS`, `KUBITO_BENCH_ROUNDS`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../src/api/types.js';
@@ -183,12 +203,49 @@ interface Target {
   natNetns?: string;
   /** The wrk runs that make one measurement (run at the same time). */
   runs(close: boolean, seconds: number): WrkOptions[];
+  /** The namespaces of the servers its requests reach (their CPU per request is measured). */
+  servers: string[];
 }
 
 interface Figures {
   rps: number;
   p99: number;
   errors: number;
+  /** CPU per request of the wrk clients and the servers, µs (see `serverCpuNs`). */
+  cpuUs: number;
+}
+
+/**
+ * CPU time in ns of every process in the namespaces (their threads' run times from
+ * `/proc/<pid>/task/<tid>/schedstat`). A packet crossing veths and the node namespace is
+ * processed in the softirq of the task that sent it, so the servers' and clients' CPU includes
+ * what the bridge, conntrack and the rules cost them.
+ */
+function serverCpuNs(netns: string[]): number {
+  let ns = 0;
+  for (const n of netns) {
+    for (const pid of (spawnSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean)) {
+      let tids: string[] = [];
+      try {
+        tids = readdirSync(`/proc/${pid}/task`);
+      } catch {
+        continue;
+      }
+      for (const tid of tids) {
+        try {
+          ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        } catch {
+          // exited meanwhile
+        }
+      }
+    }
+  }
+  return ns;
+}
+
+/** CPU in ms of this process's reaped children (cutime + cstime). */
+function reapedChildrenMs(): number {
+  return cpuMs(process.pid, { children: true }) - cpuMs(process.pid);
 }
 
 async function measure(target: Target, close: boolean, seconds: number): Promise<Figures> {
@@ -197,12 +254,16 @@ async function measure(target: Target, close: boolean, seconds: number): Promise
   // copy's entries, and connections whose client port comes round again meet their own 120 s
   // TIME_WAIT entries there.
   if (target.natNetns) spawnSync('ip', ['netns', 'exec', target.natNetns, 'conntrack', '-F'], { stdio: 'ignore' });
+  // The wrk processes are this process's only children that end in the window (10 ms ticks).
+  const clients0 = reapedChildrenMs();
+  const servers0 = serverCpuNs(target.servers);
   const r: WrkResult = await runWrkTogether(target.runs(close, seconds));
-  return { rps: requestsPerSecond(r), p99: latencyPercentileMs(r, 99), errors: r.errors };
+  const cpuNs = serverCpuNs(target.servers) - servers0 + (reapedChildrenMs() - clients0) * 1e6;
+  return { rps: requestsPerSecond(r), p99: latencyPercentileMs(r, 99), errors: r.errors, cpuUs: r.requests ? cpuNs / 1000 / r.requests : Number.NaN };
 }
 
 async function benchMode(mode: ProxyMode, index: number): Promise<void> {
-  const cluster = await startBenchCluster({ name: `bdp${process.pid % 100000}${index}`, extraArgs: ['--proxy-mode', mode], limitMs: 240_000 });
+  const cluster = await startBenchCluster({ name: `bdp${process.pid % 100000}${index}`, extraArgs: ['--proxy-mode', mode], limitMs: process.env.KUBITO_BENCH_HOLD_FILE ? 3_600_000 : 240_000 });
   const api: HttpTransport = cluster.client();
   // The backends' nginx config and prefixes (kubito's pods run host programs on this file system).
   const dir = mkdtempSync(join(tmpdir(), 'kubito-bench-nginx-'));
@@ -246,15 +307,24 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
     const vipRuns = (keepAliveNs: string, newNs: string) => (close: boolean, seconds: number) =>
       close ? wrk(newNs, [`http://${vip}/`, `http://${vip}/`])(close, seconds) : wrk(keepAliveNs, [`http://${soloVip}/`, `http://${soloVip}/`])(close, seconds);
     const targets: Target[] = [
-      { label: 'kubito', runs: vipRuns(clientNs, clientNewNs), watch: [nodeNetns(cluster.name), clientNewNs, ...backendNs], natNetns: nodeNetns(cluster.name) },
-      { label: 'direct', watch: [nodeNetns(cluster.name), directNs, ...backendNs], natNetns: nodeNetns(cluster.name), runs: (close, seconds) => wrk(directNs, close ? backendIPs.map((ip) => `http://${ip}/`) : [solo, solo].map((p) => `http://${p.status!.podIP}/`))(close, seconds) },
+      { label: 'kubito', runs: vipRuns(clientNs, clientNewNs), watch: [nodeNetns(cluster.name), clientNewNs, ...backendNs], natNetns: nodeNetns(cluster.name), servers: backendNs },
+      { label: 'direct', watch: [nodeNetns(cluster.name), directNs, ...backendNs], natNetns: nodeNetns(cluster.name), servers: backendNs, runs: (close, seconds) => wrk(directNs, close ? backendIPs.map((ip) => `http://${ip}/`) : [solo, solo].map((p) => `http://${p.status!.podIP}/`))(close, seconds) },
     ];
     const loader = HAND_LOADERS[mode];
     if (loader) {
       // The copy: the client pod, then the backends, at their addresses in the cluster.
       // kubito's bridge also holds its warm pool's idle sandboxes: the copy gets as many
       // (KUBITO_BENCH_REPLICA_IDLE=0: none, to see what they cost).
-      const ports = (spawnSync('ip', ['-n', nodeNetns(cluster.name), '-o', 'link', 'show', 'master', 'kbr0'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).length;
+      // Counted once the pool stopped growing (the same count over 2 s, 30 s at most): right
+      // after the pods are Ready it is still filling (32 ports counted, 69 by the rounds).
+      const bridgePorts = () => (spawnSync('ip', ['-n', nodeNetns(cluster.name), '-o', 'link', 'show', 'master', 'kbr0'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).length;
+      let ports = bridgePorts();
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 2000));
+        const now = bridgePorts();
+        if (now === ports) break;
+        ports = now;
+      }
       const idleSandboxes = process.env.KUBITO_BENCH_REPLICA_IDLE === '0' ? 0 : Math.max(0, ports - BACKENDS - CLIENTS.length);
       console.error(`dataplane: kubito's bridge has ${ports} ports (${BACKENDS + CLIENTS.length} pods); the copy gets ${idleSandboxes} idle sandboxes`);
       replica = await buildReplica(`tb${process.pid % 100000}${index}`, {
@@ -268,9 +338,17 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       if (process.env.KUBITO_BENCH_TW_REUSE !== '0') for (const ns of [handClient, handClientNew]) allowTimeWaitReuse(ns);
       await waitFor(`the VIP ${soloVip} answering in the hand-loaded copy`, () => (curlOk(handClient, `http://${soloVip}/`) ? true : undefined), 10_000);
       await waitFor(`the VIP ${vip} answering in the hand-loaded copy`, () => (curlOk(handClientNew, `http://${vip}/`) ? true : undefined), 10_000);
-      targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...replica.podNetns.slice(2, 2 + BACKENDS)], natNetns: replica.nodeNetns });
+      const handBackends = replica.podNetns.slice(2, 2 + BACKENDS);
+      targets.push({ label: 'hand', runs: vipRuns(handClient, handClientNew), watch: [replica.nodeNetns, handClientNew, ...handBackends], natNetns: replica.nodeNetns, servers: handBackends });
     }
 
+    const hold = process.env.KUBITO_BENCH_HOLD_FILE;
+    if (hold) {
+      // For manual A/B measurements: the setup's names, kept up until the file is deleted.
+      writeFileSync(hold, JSON.stringify({ vip, soloVip, backendIPs, kubito: { node: nodeNetns(cluster.name), client: clientNs, clientNew: clientNewNs, direct: directNs, backends: backendNs, dataDir: cluster.dataDir, pids: [cluster.process.pid, readFileSync(agentPidFile(cluster.dataDir), 'utf8').trim()] }, hand: replica && { node: replica.nodeNetns, pods: replica.podNetns } }, null, 1));
+      console.error(`dataplane: holding until ${hold} is deleted`);
+      while (existsSync(hold)) await new Promise((r) => setTimeout(r, 500));
+    }
     // kubito's own processes (control plane, node agent; not their children, the pods): their
     // CPU in each new-connection round goes to stderr, to see whether kubito works while it is measured.
     const kubitoPids = [cluster.process.pid!, Number(readFileSync(agentPidFile(cluster.dataDir), 'utf8'))];
@@ -287,10 +365,10 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
           const f = await measure(t, close, SECONDS);
           const kubitoCpuMs = kubitoCpu() - cpu0;
           figures.get(t.label)!.push(f);
-          if (!close) console.error(`dataplane: keep-alive round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; kubito processes ${kubitoCpuMs} ms CPU`);
+          if (!close) console.error(`dataplane: keep-alive round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms, ${round(f.cpuUs, 1)} µs CPU/req; kubito processes ${kubitoCpuMs} ms CPU`);
           else {
             const rw = t.natNetns ? rewrittenPorts(t.natNetns) : undefined;
-            console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms; kubito processes ${kubitoCpuMs} ms CPU; ${(t.watch ?? []).map((ns, i) => `[${ns}] tw ${twBefore[i]}->${timeWaits(ns)} ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}${rw ? ` [conntrack :80 entries ${rw.entries}, source port rewritten ${rw.rewritten}${rw.sample ? `: ${rw.sample}` : ''}]` : ''}`);
+            console.error(`dataplane: round ${r} ${t.label} ${round(f.rps, 0)} req/s p99 ${round(f.p99, 3)} ms, ${round(f.cpuUs, 1)} µs CPU/req; kubito processes ${kubitoCpuMs} ms CPU; ${(t.watch ?? []).map((ns, i) => `[${ns}] tw ${twBefore[i]}->${timeWaits(ns)} ${countersMoved(watched[i], kernelCounters(ns))}`).join(' ')}${rw ? ` [conntrack :80 entries ${rw.entries}, source port rewritten ${rw.rewritten}${rw.sample ? `: ${rw.sample}` : ''}]` : ''}`);
           }
         }
       }
@@ -308,6 +386,10 @@ async function benchMode(mode: ProxyMode, index: number): Promise<void> {
       const rows = (baseline: Figures[], versus: string, describe: string, goal: string) => {
         report({ name: `VIP throughput from a pod, ${conn} (${what}) vs ${versus}`, value: round(median(kubito.map((f) => f.rps)), 0), unit: 'req/s', goal, baseline: describe, baseline_value: round(median(baseline.map((f) => f.rps)), 0), ratio: round(median(kubito.map((f, i) => f.rps / baseline[i].rps))) });
         report({ name: `VIP p99 from a pod, ${conn} (${what}) vs ${versus}`, value: round(median(kubito.map((f) => f.p99)), 3), unit: 'ms', goal, baseline: describe, baseline_value: round(median(baseline.map((f) => f.p99)), 3), ratio: round(median(kubito.map((f, i) => baseline[i].p99 / f.p99))) });
+        // CPU of the wrk clients and the nginx backends per request (packet processing in the
+        // node namespace included: it runs in their softirqs): steadier than throughput when
+        // other work shares the cores. Ratio > 1: kubito's path costs less.
+        report({ name: `VIP CPU per request (wrk clients + nginx backends) from a pod, ${conn} (${what}) vs ${versus}`, value: round(median(kubito.map((f) => f.cpuUs)), 1), unit: 'µs', goal: 'report', baseline: describe, baseline_value: round(median(baseline.map((f) => f.cpuUs)), 1), ratio: round(median(kubito.map((f, i) => baseline[i].cpuUs / f.cpuUs))) });
       };
       const hand = list('hand');
       if (loader && hand.length) rows(hand, 'same rules by hand', loader.describe, '>= 1.0x');

@@ -3,20 +3,22 @@
  * baseline: a node namespace and pod namespaces built with kubito's own step functions
  * (`createNodeSteps`, `createSandboxSteps`, the proxy's `nodeNetworkSteps`), so bridge, veths,
  * hairpin, sysctls and routes are the same, with the same pod addresses; servers are the
- * caller's commands (the benchmark's nginx), started here without any kubito process. Rules are
- * loaded into it by the caller.
+ * caller's commands (the benchmark's nginx), started here without any kubito process, all in
+ * one session of their own as kubito's pods are (server-session.ts). Rules are loaded into it
+ * by the caller.
  *
  * Names: `kubito-<name>-node` and `kubito-<name>-p<8 hex>`, with `name` = `tb<pid>...`, so they
  * start with `kubito-t`; `remove()` stops the servers by PID and deletes exactly these
  * namespaces.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseCidr } from '../src/node/ipam.js';
 import { nodeNetns } from '../src/node/names.js';
 import { createNodeSteps, createSandboxSteps, nodeBridgeNetfilterStep, planSandbox, type Step } from '../src/node/sandbox-plan.js';
 import { nodeNetworkSteps } from '../src/proxy/node-network.js';
 import type { ProxyNodeConfig } from '../src/proxy/types.js';
+import { startServerSession, type ServerSession } from './server-session.js';
 
 export interface ReplicaPod {
   ip: string;
@@ -54,11 +56,11 @@ export async function buildReplica(name: string, options: { podCIDR: string; nod
   const cidr = parseCidr(options.podCIDR);
   const node = nodeNetns(name);
   const pods: string[] = [];
-  const servers: ChildProcess[] = [];
+  let servers: ServerSession | undefined;
   // As the agent does, pod steps run with the node namespace's network but the host's mounts.
   const inNodeNet = ['nsenter', `--net=/run/netns/${node}`, '--'];
   const remove = async (): Promise<void> => {
-    await Promise.all(servers.map((s) => stopProcess(s)));
+    await servers?.stop();
     for (const ns of [...pods, node]) spawnSync('ip', ['netns', 'delete', ns]);
   };
   try {
@@ -69,7 +71,15 @@ export async function buildReplica(name: string, options: { podCIDR: string; nod
       const plan = planSandbox({ cluster: name, uid: randomBytes(4).toString('hex'), ip: pod.ip, cidr });
       pods.push(plan.netns);
       for (const step of createSandboxSteps(plan)) runStep(step, step.argv[1] === '-batch' ? inNodeNet : []);
-      if (pod.server) servers.push(await startServer(plan.netns, pod.server.argv(plan.netns), pod.server.port));
+    }
+    // The servers, all in one session of their own, as kubito's node agent runs a node's pods
+    // (all under its launch server, a session leader): never in the session of the benchmark
+    // that runs the clients (server-session.ts says what that changed).
+    const serving = options.pods.flatMap((pod, i) => (pod.server ? [{ netns: pods[i], argv: pod.server.argv(pods[i]), port: pod.server.port }] : []));
+    if (serving.length) {
+      // KUBITO_BENCH_REPLICA_SESSION=bench: in the benchmark's session instead (for A/B runs).
+      servers = await startServerSession(serving.map((s) => ['ip', 'netns', 'exec', s.netns, ...s.argv]), { ownSession: process.env.KUBITO_BENCH_REPLICA_SESSION !== 'bench' });
+      for (const [i, s] of serving.entries()) await waitServer(s.netns, s.port, { alive: () => servers!.alive(servers!.pids[i]), what: s.argv.join(' ') });
     }
     // Sandboxes with an address and nothing running, on the same bridge: the node's warm pool
     // (src/node/sandbox-pool.ts) has as many, at addresses no pod uses.
@@ -99,27 +109,13 @@ function hostAddresses(start: number, prefix: number): string[] {
   return out;
 }
 
-/** Starts a server in a namespace; resolves once it answers HTTP on `port` (5 s at most). */
-async function startServer(netns: string, argv: string[], port: number): Promise<ChildProcess> {
-  const child = spawn('ip', ['netns', 'exec', netns, ...argv], { stdio: ['ignore', 'ignore', 'inherit'] });
+/** Resolves once a server answers HTTP on `port` in its namespace (5 s at most). */
+async function waitServer(netns: string, port: number, options: { alive(): boolean; what: string }): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${argv.join(' ')} in ${netns} exited ${child.exitCode}`);
-    if (spawnSync('ip', ['netns', 'exec', netns, 'curl', '-sf', '-o', '/dev/null', '--max-time', '1', `http://127.0.0.1:${port}/`]).status === 0) return child;
-    if (Date.now() > deadline) {
-      await stopProcess(child);
-      throw new Error(`${argv.join(' ')} in ${netns} did not answer on port ${port} within 5 s`);
-    }
+    if (!options.alive()) throw new Error(`${options.what} in ${netns} exited`);
+    if (spawnSync('ip', ['netns', 'exec', netns, 'curl', '-sf', '-o', '/dev/null', '--max-time', '1', `http://127.0.0.1:${port}/`]).status === 0) return;
+    if (Date.now() > deadline) throw new Error(`${options.what} in ${netns} did not answer on port ${port} within 5 s`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** SIGTERM, then SIGKILL after 3 s; resolves when it exited. */
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
 }
