@@ -269,3 +269,42 @@ test('maxConnections: a burst of requests shares that many connections; watches 
   assert.equal(events.length, 3);
   for (const w of watches) w.stop();
 });
+
+test('a body JSON cannot encode is the caller\'s TypeError, not a 503 to retry', async () => {
+  const t = new HttpTransport({ server: 'http://127.0.0.1:1' });
+  try {
+    await assert.rejects(t.request({ method: 'POST', path: '/x', body: { n: 1n } }), TypeError);
+  } finally {
+    t.close();
+  }
+});
+
+test('a kept idle connection does not keep the process alive (as node:http Agent unrefs its idle sockets)', async () => {
+  const server = http.createServer((_req, res) => res.end('{}'));
+  server.keepAliveTimeout = 90_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  const mod = new URL('./http-transport.js', import.meta.url).href;
+  // One request and no close(): the child must still exit at once.
+  const script = `import { HttpTransport } from ${JSON.stringify(mod)};
+    await new HttpTransport({ server: 'http://127.0.0.1:${port}' }).request({ method: 'GET', path: '/x' });`;
+  try {
+    const started = Date.now();
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+    const code = await new Promise<number | null | 'hung'>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve('hung');
+      }, 5000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    assert.equal(code, 0, `the client process was still alive after ${Date.now() - started} ms`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

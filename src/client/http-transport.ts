@@ -93,10 +93,12 @@ export class HttpTransport implements Transport {
 
   async request<T = unknown>(req: ApiRequest): Promise<T> {
     const url = this.#url(req.path, req.query);
+    // Outside the try: a body JSON cannot encode is the caller's bug, not a 503 to retry.
+    const bytes = this.#requestBytes(req, url);
     let res: Http1Response;
     try {
       res = await this.#pool.request({
-        bytes: this.#requestBytes(req, url),
+        bytes,
         timeoutMs: this.#timeoutMs,
         onTimeout: () => newTimeout(`${req.method} ${url.pathname}: no answer within ${this.#timeoutMs}ms`),
       });

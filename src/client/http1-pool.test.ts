@@ -131,3 +131,59 @@ test('a refused connection fails the request with Http1ConnectionError', async (
   const pool = new Http1Pool(connector(url, {}));
   await assert.rejects(pool.request({ bytes: get('/') }), (err: unknown) => err instanceof Http1ConnectionError && /ECONNREFUSED/.test(err.message));
 });
+
+test('an answer read until the close frees its connection slot; one cut by a reset fails', async () => {
+  const server = await serve((line, socket) => {
+    const path = line.split(' ')[1];
+    if (path === '/reset') {
+      socket.write('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{"items":[1,2');
+      setTimeout(() => socket.resetAndDestroy(), 20);
+      return undefined;
+    }
+    socket.end(`HTTP/1.1 200 OK\r\n\r\nuntil-close ${path}`);
+    return undefined;
+  });
+  const pool = new Http1Pool(connector(server.url, {}), { maxConnections: 1 });
+  try {
+    assert.equal((await pool.request({ bytes: get('/a') })).body.toString(), 'until-close /a');
+    assert.equal(pool.size, 0);
+    assert.equal((await pool.request({ bytes: get('/b') })).body.toString(), 'until-close /b', 'the slot was freed');
+    await assert.rejects(pool.request({ bytes: get('/reset') }), Http1ConnectionError);
+  } finally {
+    pool.close();
+    await server.close();
+  }
+});
+
+test('a connection that cannot even be opened fails its request alone: the request is never sent later', async () => {
+  const paths: string[] = [];
+  const server = await serve((line) => {
+    paths.push(line.split(' ')[1]);
+    return ok('');
+  });
+  let calls = 0;
+  const working = connector(server.url, {});
+  const pool = new Http1Pool(() => {
+    if (calls++ === 0) throw new Error('bad key');
+    return working();
+  }, { maxConnections: 1 });
+  try {
+    await assert.rejects(pool.request({ bytes: get('/first') }), /bad key/);
+    await pool.request({ bytes: get('/second') });
+    assert.deepEqual(paths, ['/second']);
+  } finally {
+    pool.close();
+    await server.close();
+  }
+});
+
+test('a header named like an Object.prototype member is a header like any other', async () => {
+  const server = await serve(() => 'HTTP/1.1 200 OK\r\nConstructor: x\r\nContent-Length: 2\r\n\r\n{}');
+  const pool = new Http1Pool(connector(server.url, {}));
+  try {
+    assert.equal((await pool.request({ bytes: get('/') })).headers.constructor, 'x');
+  } finally {
+    pool.close();
+    await server.close();
+  }
+});

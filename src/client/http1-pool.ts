@@ -93,6 +93,8 @@ class Connection {
       }, ms);
     }
     this.#active = active;
+    // An idle connection does not keep the process alive (#free unrefs it), a busy one does.
+    this.socket.ref();
     this.socket.write(waiter.request.bytes);
   }
 
@@ -137,10 +139,16 @@ class Connection {
     this.#closed = true;
     const active = this.#active;
     if (active) {
-      // A response read until the close is whole now; anything else was cut off.
-      const whole = active.parser.end();
-      if (whole) this.#settle(active, whole);
-      else this.#fail(err ?? new Http1ConnectionError('connection closed before the response ended'));
+      // A response read until the close is whole now, if the close was clean (an error, e.g. a
+      // reset, cut it off); anything else was cut off. Either way the connection is done.
+      const whole = err ? undefined : active.parser.end();
+      if (!whole) {
+        this.#fail(err ?? new Http1ConnectionError('connection closed before the response ended'));
+        return;
+      }
+      this.#settle(active, whole);
+      this.socket.destroy();
+      this.#onFree(this, false);
       return;
     }
     if (!wasClosed) this.#onFree(this, false);
@@ -202,7 +210,14 @@ export class Http1Pool {
       }
       if (!conn) {
         if (this.#all.size >= this.#max) return;
-        conn = this.#open();
+        try {
+          conn = this.#open();
+        } catch (err) {
+          // tls.connect throws at once on a bad certificate or key: that request fails now,
+          // and leaves the queue (it must never be sent later on another connection).
+          this.#waiting.shift()!.reject(new Http1ConnectionError((err as Error).message, { cause: err }));
+          continue;
+        }
       }
       conn.send(this.#waiting.shift()!);
     }
@@ -217,8 +232,12 @@ export class Http1Pool {
   #free(conn: Connection, reusable: boolean): void {
     const at = this.#idle.indexOf(conn);
     if (at >= 0) this.#idle.splice(at, 1);
-    if (reusable && !this.#closed) this.#idle.push(conn);
-    else {
+    if (reusable && !this.#closed) {
+      // As node:http's Agent: a kept connection alone does not hold the process open (the API
+      // server keeps idle connections 90 s; a script that forgot close() would wait that long).
+      conn.socket.unref();
+      this.#idle.push(conn);
+    } else {
       this.#all.delete(conn);
       conn.destroy();
     }

@@ -177,7 +177,7 @@ function parseHead(text: string): { status: number; headers: Record<string, stri
     if (colon <= 0) throw new Http1ParseError(`bad header line ${JSON.stringify(line.slice(0, 60))}`);
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    headers[name] = Object.hasOwn(headers, name) ? `${headers[name]}, ${value}` : value;
   }
   const connection = (headers.connection ?? '').toLowerCase();
   const reusable = m[1] === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);

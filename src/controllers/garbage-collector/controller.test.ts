@@ -75,3 +75,57 @@ test('a dependent of an owner the cache holds is not checked on its add, and sti
     await bench.stop();
   }
 });
+
+test('orphan deletion ends: the dependents lose their reference, then the owner its finalizer', async () => {
+  const owner = replicaSet('o', 'uid-o');
+  owner.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  owner.metadata.finalizers = ['orphan'];
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, owner], [PODS, podOwnedBy('child', { name: 'o', uid: 'uid-o' })]]);
+  try {
+    await bench.idle();
+    const child = (await bench.list(PODS, 'default'))[0];
+    assert.deepEqual(child.metadata.ownerReferences ?? [], []);
+    const o = (await bench.list(REPLICASETS, 'default'))[0];
+    assert.ok(!o || !(o.metadata.finalizers ?? []).includes('orphan'), JSON.stringify(o?.metadata));
+  } finally {
+    await bench.stop();
+  }
+});
+
+test('an owner recreated under the same name while the watch lagged (seen as an update with a new uid): its old dependents go', async () => {
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, replicaSet('r', 'uid-1')], [PODS, podOwnedBy('child', { name: 'r', uid: 'uid-1' })]]);
+  try {
+    await bench.idle();
+    bench.fake.remove(REPLICASETS, { namespace: 'default', name: 'r' }, { silent: true });
+    bench.fake.set(REPLICASETS, replicaSet('r', 'uid-2'));
+    await bench.idle();
+    assert.deepEqual((await bench.list(PODS, 'default')).map((p) => p.metadata.name), []);
+  } finally {
+    await bench.stop();
+  }
+});
+
+test('a foreground owner waiting for a blocking dependent goes on once that dependent stops blocking', async () => {
+  const owner = replicaSet('fg', 'uid-fg');
+  owner.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  owner.metadata.finalizers = ['foregroundDeletion'];
+  const blocking = podOwnedBy('slow', { name: 'fg', uid: 'uid-fg' });
+  blocking.metadata.ownerReferences![0].blockOwnerDeletion = true;
+  // Being deleted already, held by a finalizer of its own: it blocks the owner until it goes or stops blocking.
+  blocking.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  blocking.metadata.finalizers = ['example.com/hold'];
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, owner], [PODS, blocking]]);
+  try {
+    await bench.idle();
+    const waiting = (await bench.list(REPLICASETS, 'default'))[0];
+    assert.deepEqual(waiting.metadata.finalizers, ['foregroundDeletion'], 'still blocked');
+    const unblocked = structuredClone(bench.fake.object(PODS, { namespace: 'default', name: 'slow' })!);
+    unblocked.metadata.ownerReferences![0].blockOwnerDeletion = false;
+    bench.fake.set(PODS, unblocked);
+    await bench.idle();
+    const o = (await bench.list(REPLICASETS, 'default'))[0];
+    assert.ok(!o || !(o.metadata.finalizers ?? []).includes('foregroundDeletion'), JSON.stringify(o?.metadata));
+  } finally {
+    await bench.stop();
+  }
+});

@@ -9,7 +9,7 @@ import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import { dependentAction, ownerAction, type DependentAction, type OwnerLookup } from './graph.js';
+import { ORPHAN, dependentAction, ownerAction, type DependentAction, type OwnerLookup } from './graph.js';
 
 const MANAGER = 'garbage-collector';
 
@@ -41,6 +41,12 @@ function mayNeedCollection(obj: KubeObject): boolean {
  * burst of Services would otherwise queue each of their EndpointSlices for a sync that finds
  * nothing to do.
  */
+/** Owners `old` referenced with blockOwnerDeletion that `next` no longer references so (gone, or no longer blocking). */
+function unblockedOwners(old: KubeObject, next: KubeObject): OwnerReference[] {
+  const now = new Map((next.metadata.ownerReferences ?? []).map((r) => [r.uid, r]));
+  return (old.metadata.ownerReferences ?? []).filter((r) => r.blockOwnerDeletion && !now.get(r.uid)?.blockOwnerDeletion);
+}
+
 function needsSync(obj: KubeObject, lookup: OwnerLookup): boolean {
   if (obj.metadata.deletionTimestamp) return true;
   return mayNeedCollection(obj) && dependentAction(obj, lookup).action !== 'none';
@@ -87,6 +93,12 @@ export class GarbageCollector implements Controller {
           this.#index(info, old, false);
           this.#index(info, obj, true);
           if (needsSync(obj, this.#lookup)) this.#queue.add(this.#keyOf(info, obj));
+          // Recreated under the same name (a relist shows it as an update): the old one's
+          // dependents lost their owner.
+          if (old.metadata.uid !== obj.metadata.uid) for (const dep of this.#dependents.get(old.metadata.uid ?? '') ?? []) this.#queue.add(dep);
+          // An owner waiting in foreground deletion for this dependent is unblocked when the
+          // dependent drops its reference or its blockOwnerDeletion (addUnblockedOwnersToDeleteQueue).
+          for (const ref of unblockedOwners(old, obj)) this.#enqueueOwner(ref, obj.metadata.namespace ?? '');
         },
         onDelete: (obj) => {
           this.#index(info, obj, false);
@@ -169,19 +181,29 @@ export class GarbageCollector implements Controller {
           await this.#client.resource(k.info).delete(k.name, { namespace: k.info.namespaced ? k.namespace : undefined, propagationPolicy: 'Foreground' }).catch(ignoreNotFound);
         }
         return;
-      case 'orphan-dependents':
+      case 'orphan-dependents': {
         for (const d of act.dependents) {
           const k = byObj.get(d)!;
           const refs = (d.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
           await this.#client.resource(k.info).patch(k.name, { metadata: { ownerReferences: refs.length ? refs : null } }, { type: 'merge', namespace: k.info.namespaced ? k.namespace : undefined, fieldManager: MANAGER }).catch(ignoreNotFound);
         }
-        return;
-      case 'remove-finalizer': {
-        const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== act.finalizer);
-        await resource.patch(name, { metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: obj.metadata.resourceVersion } }, { type: 'merge', namespace: ns, fieldManager: MANAGER }).catch(ignoreNotFound);
+        // attemptToOrphan: the dependents orphaned, the finalizer goes in the same step (nothing
+        // would queue the owner again: its dependents' updates no longer name it).
+        await this.#removeFinalizer({ resource, namespace: ns }, obj, ORPHAN);
         return;
       }
+      case 'remove-finalizer':
+        await this.#removeFinalizer({ resource, namespace: ns }, obj, act.finalizer);
+        return;
     }
+  }
+
+  /** Takes one finalizer off `obj` (a merge patch guarded by its resourceVersion). */
+  async #removeFinalizer(target: { resource: ReturnType<Client['resource']>; namespace: string | undefined }, obj: KubeObject, finalizer: string): Promise<void> {
+    const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    await target.resource
+      .patch(obj.metadata.name!, { metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: obj.metadata.resourceVersion } }, { type: 'merge', namespace: target.namespace, fieldManager: MANAGER })
+      .catch(ignoreNotFound);
   }
 
   stop(): void {

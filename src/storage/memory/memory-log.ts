@@ -3,10 +3,6 @@
  * each live key's current row, and a sorted array of live keys for prefix lists. Keys sort by
  * UTF-16 code units (JavaScript's `<`); for the ASCII keys the API server writes that is the
  * same order as SQLite's.
- *
- * The key array is sorted lazily: a new key past the last one is appended, one that lands inside
- * it (`s10` after `s9`: most bursts of creates) marks the array stale, and the next read sorts
- * the live keys again. Inserting in place moved half of a 10,000-key array per create.
  */
 
 import type { LogDriver, LogRow, RangeOptions } from '../log/log.js';
@@ -14,9 +10,7 @@ import type { LogDriver, LogRow, RangeOptions } from '../log/log.js';
 export class MemoryLog implements LogDriver {
   #rows: LogRow[] = [];
   readonly #live = new Map<string, LogRow>();
-  #keys: string[] = [];
-  /** The key array misses keys or holds gone ones: rebuilt from #live at the next read. */
-  #keysStale = false;
+  readonly #keys: string[] = [];
   #revision = 0;
   #compacted = 0;
   /** Set while a transaction runs: how to take back each change made so far. */
@@ -76,14 +70,17 @@ export class MemoryLog implements LogDriver {
     this.#revision = row.revision;
     if (row.deleted) this.#live.delete(key);
     else this.#live.set(key, row);
-    if (row.deleted && prevLive) this.#unlist(key);
-    if (!row.deleted && !prevLive) this.#list(key);
+    const at = firstIndex(this.#keys.length, (j) => this.#keys[j] >= key);
+    const listed = this.#keys[at] === key;
+    if (row.deleted && listed) this.#keys.splice(at, 1);
+    if (!row.deleted && !listed) this.#keys.splice(at, 0, key);
     this.#undo?.push(() => {
       this.#rows.pop();
       this.#revision = prevRevision;
       if (prevLive) this.#live.set(key, prevLive);
       else this.#live.delete(key);
-      this.#keysStale = true;
+      if (row.deleted && listed) this.#keys.splice(at, 0, key);
+      if (!row.deleted && !listed) this.#keys.splice(at, 1);
     });
   }
 
@@ -128,39 +125,13 @@ export class MemoryLog implements LogDriver {
   close(): void {
     this.#rows = [];
     this.#live.clear();
-    this.#keys = [];
-    this.#keysStale = false;
-  }
-
-  /** The live keys in order (sorted again first if a write left them stale). */
-  #sortedKeys(): string[] {
-    if (this.#keysStale) {
-      this.#keys = [...this.#live.keys()].sort();
-      this.#keysStale = false;
-    }
-    return this.#keys;
-  }
-
-  /** A new live key: appended when it sorts last, else the array goes stale. */
-  #list(key: string): void {
-    const keys = this.#keys;
-    if (!this.#keysStale && (keys.length === 0 || keys[keys.length - 1] < key)) keys.push(key);
-    else this.#keysStale = true;
-  }
-
-  /** A key that left: taken out of a sorted array (found by halving), nothing to do in a stale one. */
-  #unlist(key: string): void {
-    if (this.#keysStale) return;
-    const keys = this.#keys;
-    const at = firstIndex(keys.length, (j) => keys[j] >= key);
-    if (keys[at] === key) keys.splice(at, 1);
+    this.#keys.length = 0;
   }
 
   /** Index of the first live key under `prefix` sorted after `after` (when given). */
   #start(prefix: string, after: string | undefined): number {
-    const keys = this.#sortedKeys();
-    if (after !== undefined && after >= prefix) return firstIndex(keys.length, (j) => keys[j] > after);
-    return firstIndex(keys.length, (j) => keys[j] >= prefix);
+    if (after !== undefined && after >= prefix) return firstIndex(this.#keys.length, (j) => this.#keys[j] > after);
+    return firstIndex(this.#keys.length, (j) => this.#keys[j] >= prefix);
   }
 }
 
