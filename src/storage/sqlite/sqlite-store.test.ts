@@ -120,3 +120,19 @@ async function runWriterUntilKilled(dataDir: string, count: number): Promise<{ k
     return { key, revision: Number(revision) };
   });
 }
+
+test('once writes pause, the WAL is checkpointed into the database file', async () => {
+  const file = sqliteFile(tempDir());
+  const log = SqliteLog.open(file);
+  try {
+    const { statSync } = await import('node:fs');
+    const value = 'v'.repeat(1000);
+    for (let i = 1; i <= 300; i++) log.transaction(() => log.append({ revision: i, key: `/k/${i}`, value, createRevision: i, prevRevision: 0, created: true, deleted: false }));
+    const before = statSync(file).size;
+    // 300 rows of 1 KB live in the WAL until a checkpoint copies them into the file.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(statSync(file).size > before + 200_000, `state.db ${before} -> ${statSync(file).size} bytes`);
+  } finally {
+    log.close();
+  }
+});
