@@ -1,10 +1,9 @@
 /**
  * @module An EventRecorder that writes core/v1 Events the way client-go's recorder does:
- * `<object>.<hex>` names, `source.component`, first/last timestamps, and repeats of the same
+ * `<object>.<hex of the time in ns>` names, `source.component`, first/last timestamps, and repeats of the same
  * event folded into one object whose `count` grows (the event correlator's aggregation).
  * Writes are asynchronous and never throw into the caller: losing an event loses no state.
  */
-import { randomBytes } from 'node:crypto';
 import { groupVersion, RESOURCES } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Client, Clock } from '../../client/index.js';
@@ -28,6 +27,8 @@ export class ClientEventRecorder implements EventRecorder {
   readonly #component: string;
   readonly #clock: Clock;
   readonly #seen = new Map<string, Seen>();
+  /** The last name's time in ns: each name's is later, so names sort as the events happened. */
+  #lastNanos = 0n;
 
   constructor(client: Client, options: { component: string; clock: Clock }) {
     this.#client = client;
@@ -49,7 +50,14 @@ export class ClientEventRecorder implements EventRecorder {
         .catch((err: unknown) => console.error(`event ${reason} on ${meta.name}: ${String(err)}`));
       return;
     }
-    const name = `${meta.name}.${randomBytes(8).toString('hex')}`;
+    // client-go's makeEvent names an event `<object>.<UnixNano in hex>`: a list (by name) and
+    // `kubectl describe` (by time, then list order) show events of one second in the order
+    // they happened (Created before Started). The clock counts ms: the ns are made strictly
+    // increasing, which also keeps two events of one ms apart.
+    let nanos = BigInt(Math.trunc(this.#clock.now())) * 1_000_000n;
+    if (nanos <= this.#lastNanos) nanos = this.#lastNanos + 1n;
+    this.#lastNanos = nanos;
+    const name = `${meta.name}.${nanos.toString(16)}`;
     this.#seen.set(key, { name, namespace, count: 1, first: now });
     if (this.#seen.size > 4096) this.#seen.delete(this.#seen.keys().next().value!);
     const involvedObject = {
