@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isConflict, isNotFound } from '../api/errors.js';
-import { InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Client, type Clock, type Informer } from '../client/index.js';
+import { Client, InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Clock, type Informer } from '../client/index.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
 import { prepareHostTools } from './agent-tools.js';
@@ -37,6 +37,7 @@ import { SandboxBatcher } from './sandbox-batch.js';
 import { SandboxPool } from './sandbox-pool.js';
 import { HeldEvents } from './held-events.js';
 import { podTracerFromEnv } from './pod-trace.js';
+import { TracedTransport } from './request-trace.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
@@ -135,7 +136,9 @@ export class NodeAgent {
     const cidr = parseCidr(o.podCIDR);
     const hostIP = gatewayOf(cidr);
     const facts = nodeFacts(o.dataDir);
-    const client = o.client;
+    // With a pod trace, the API requests are in it too (request-trace.ts).
+    const trace = podTracerFromEnv();
+    const client = trace ? new Client(new TracedTransport(o.client.transport, trace)) : o.client;
     // Pods' events wait while pods are being started (held-events.ts).
     const starts = new Slots(startSlotsFromEnv(process.env, START_SLOTS));
     // Events and the warm pool's refills wait for the pods being started (starts-in-flight.ts).
@@ -179,7 +182,7 @@ export class NodeAgent {
       pool: undefined,
       starter: o.starter,
       asRoot: process.getuid?.() === 0,
-      trace: podTracerFromEnv(),
+      trace,
       log: o.log,
       api: {
         patchStatus: async (pod: Pod, status: PodStatus) => {
