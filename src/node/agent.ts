@@ -114,6 +114,8 @@ export class NodeAgent {
   #queue = new WorkQueue<string>();
   #schedulerDone: Promise<void> | undefined;
   #pods!: Informer<Pod>;
+  /** Pods waiting to be bound, by uid: each a start in flight until its worker begins (#scheduling). */
+  #scheduling = new Map<string, () => void>();
   #proxy: NodeProxy | undefined;
   #relay: RelayServer | undefined;
   #handed: HandedListeners | undefined;
@@ -234,14 +236,25 @@ export class NodeAgent {
     this.#registration = new NodeRegistration(client, { clock: o.clock, config: { nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts, log: o.log });
     await this.#registration.start();
 
-    pods.addHandlers({
-      onAdd: (pod) => {
-        if (pod.spec.nodeName) return this.#podChanged(pod);
+    const changed = (pod: Pod): void => {
+      if (pod.spec.nodeName) {
+        this.#podChanged(pod);
+        this.#scheduled(pod.metadata.uid);
+        return;
+      }
+      if (!this.#scheduling.has(pod.metadata.uid) && wantsScheduling(pod)) {
         this.#ctx.trace?.mark(pod, 'unbound-seen');
-        this.#queue.add(objectKey(pod));
+        this.#scheduling.set(pod.metadata.uid, this.#ctx.inFlight!.begin());
+      }
+      this.#queue.add(objectKey(pod));
+    };
+    pods.addHandlers({
+      onAdd: changed,
+      onUpdate: (_old, pod) => changed(pod),
+      onDelete: (pod) => {
+        this.#workers.get(pod.metadata.uid)?.remove();
+        this.#scheduled(pod.metadata.uid);
       },
-      onUpdate: (_old, pod) => (pod.spec.nodeName ? this.#podChanged(pod) : this.#queue.add(objectKey(pod))),
-      onDelete: (pod) => this.#workers.get(pod.metadata.uid)?.remove(),
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
     try {
@@ -295,8 +308,27 @@ export class NodeAgent {
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
       const { namespace, name } = splitKey(key);
       const pod = this.#pods.cache.get(name, namespace);
-      if (pod && wantsScheduling(pod)) await scheduler.schedule(pod);
+      if (!pod) return;
+      let bound = false;
+      try {
+        bound = wantsScheduling(pod) && (await scheduler.schedule(pod));
+      } finally {
+        // Bound: its start goes on in its worker, begun when the watch brings it bound.
+        if (!bound) this.#scheduled(pod.metadata.uid);
+      }
     }, { workers: SCHEDULER_WORKERS, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
+  }
+
+  /**
+   * A pod waiting to be bound is a start in flight (ctx.inFlight) until it is bound and its
+   * worker has begun its own, was not bound, or is gone: Events and the warm pool's refills
+   * wait for a burst's pods still to be bound as well. Before, the node looked idle whenever
+   * the pods bound so far were started and the next bindings were still on their way, and the
+   * held Events went out in the middle of the burst (3.9 of a pod's 5 in one run).
+   */
+  #scheduled(uid: string): void {
+    this.#scheduling.get(uid)?.();
+    this.#scheduling.delete(uid);
   }
 
   /** The worker of a pod by name (the live one when an older pod of that name is terminating). */

@@ -11,11 +11,18 @@
  */
 import type { ApiRequest, Transport, WatchHandlers, WatchStream } from '../client/transport.js';
 
+/**
+ * The classes: `status-first` as above; `events-last`: Events after everything else, the rest
+ * in the order they came.
+ */
+export type RequestOrder = 'status-first' | 'events-last';
+
 /** A request's class (pure): 0 is served first. */
-export function requestPriority(req: Pick<ApiRequest, 'method' | 'path'>): number {
+export function requestPriority(req: Pick<ApiRequest, 'method' | 'path'>, order: RequestOrder = 'status-first'): number {
   const parts = req.path.split('/');
   const last = parts[parts.length - 1];
   const resource = parts.includes('namespaces') ? parts[parts.indexOf('namespaces') + 2] : parts[parts.length - 1];
+  if (order === 'events-last') return resource === 'events' ? 2 : 1;
   // The node's own heartbeat (Lease, Node status) must not wait behind a burst either.
   if (req.method !== 'GET' && ((resource === 'pods' && last === 'status') || resource === 'leases' || (parts.includes('nodes') && last === 'status'))) return 0;
   if (resource === 'events') return 2;
@@ -29,11 +36,13 @@ interface Waiting {
 export class PriorityTransport implements Transport {
   readonly #inner: Transport;
   readonly #limit: number;
+  readonly #order: RequestOrder;
   #inFlight = 0;
   readonly #waiting: Waiting[][] = [[], [], []];
 
-  constructor(inner: Transport, options: { limit: number }) {
+  constructor(inner: Transport, options: { limit: number; order?: RequestOrder }) {
     this.#inner = inner;
+    this.#order = options.order ?? 'status-first';
     this.#limit = Math.max(1, options.limit);
   }
 
@@ -43,7 +52,7 @@ export class PriorityTransport implements Transport {
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<T> {
-    if (this.#inFlight >= this.#limit) await new Promise<void>((start) => this.#waiting[requestPriority(req)].push({ start }));
+    if (this.#inFlight >= this.#limit) await new Promise<void>((start) => this.#waiting[requestPriority(req, this.#order)].push({ start }));
     else this.#inFlight++;
     try {
       return await this.#inner.request<T>(req);

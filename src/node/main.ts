@@ -32,8 +32,10 @@ async function main(): Promise<void> {
   const connections = apiConnectionsFromEnv(process.env);
   const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito`, maxConnections: connections });
   // Status writes before bindings before Events when requests wait for a connection
-  // (api-priority.ts); KUBITO_AGENT_API_ORDER=fifo: in the order they were made (A/B runs).
-  const requests = process.env.KUBITO_AGENT_API_ORDER === 'fifo' ? transport : new PriorityTransport(transport, { limit: connections });
+  // (api-priority.ts); KUBITO_AGENT_API_ORDER=fifo: in the order they were made, =events-last:
+  // only Events after the rest (A/B runs).
+  const order = process.env.KUBITO_AGENT_API_ORDER;
+  const requests = order === 'fifo' ? transport : new PriorityTransport(transport, { limit: connections, order: order === 'events-last' ? 'events-last' : 'status-first' });
   // Commands go through one bash helper (shell-runner.ts): spawning from the agent stalls it.
   // bash, not dash: bash reaps its finished background jobs. Native launchers go to their own
   // server (`kubito-launch --serve`; KUBITO_LAUNCH_SERVER=off: through bash as well).
