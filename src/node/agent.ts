@@ -38,6 +38,7 @@ import { SandboxPool } from './sandbox-pool.js';
 import { HeldEvents } from './held-events.js';
 import { podTracerFromEnv } from './pod-trace.js';
 import { TracedTransport } from './request-trace.js';
+import { isBinding, PriorityTransport, type RequestOrder } from './api-priority.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
@@ -87,6 +88,11 @@ export interface AgentOptions {
   scratchDir?: string;
   /** Network sandboxes kept made ahead (`--sandbox-pool`, sandbox-pool.ts); default 0: none. */
   sandboxPool?: number;
+  /**
+   * The order of API requests waiting for one of the client's `limit` connections
+   * (api-priority.ts); undefined: as they were made.
+   */
+  apiOrder?: { limit: number; order: RequestOrder };
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -138,11 +144,16 @@ export class NodeAgent {
     const cidr = parseCidr(o.podCIDR);
     const hostIP = gatewayOf(cidr);
     const facts = nodeFacts(o.dataDir);
+    const slots = startSlotsFromEnv(process.env, START_SLOTS);
+    const starts = new Slots(slots);
+    // Requests waiting for a connection: status writes first, then bindings, then Events; a
+    // binding goes with the status writes while fewer bound pods than slots wait for a slot
+    // (the starts would run dry).
+    let transport = o.apiOrder ? new PriorityTransport(o.client.transport, { ...o.apiOrder, urgent: (req) => isBinding(req) && starts.waiting < slots }) : o.client.transport;
     // With a pod trace, the API requests are in it too (request-trace.ts).
     const trace = podTracerFromEnv();
-    const client = trace ? new Client(new TracedTransport(o.client.transport, trace)) : o.client;
-    // Pods' events wait while pods are being started (held-events.ts).
-    const starts = new Slots(startSlotsFromEnv(process.env, START_SLOTS));
+    if (trace) transport = new TracedTransport(transport, trace);
+    const client = transport === o.client.transport ? o.client : new Client(transport);
     // Events and the warm pool's refills wait for the pods being started (starts-in-flight.ts).
     const inFlight = new StartsInFlight();
     // Containers' output FIFOs, made ahead (fifo-pool.ts): 128 at a time (64 containers), so that

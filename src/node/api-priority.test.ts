@@ -76,3 +76,20 @@ test('below the limit a request is sent at once', async () => {
   assert.equal(inner.sent.length, 2);
   assert.deepEqual(t.counts, { inFlight: 2, waiting: 0 });
 });
+
+test('urgent puts a request with the status writes: bindings while the starts need pods', async () => {
+  const inner = new HeldTransport();
+  let needPods = true;
+  const t = new PriorityTransport(inner, { limit: 1, urgent: (req) => req.path.endsWith('/binding') && needPods });
+  void t.request(binding('first'));
+  void t.request(status('x'));
+  void t.request(binding('a'));
+  needPods = false;
+  void t.request(binding('b'));
+  void t.request(status('y'));
+  for (let i = 0; i < 4; i++) {
+    inner.end(inner.sent[i]);
+    await tick();
+  }
+  assert.deepEqual(inner.sent.map((s) => s.split('/').slice(-2).join('/')), ['first/binding', 'x/status', 'a/binding', 'y/status', 'b/binding']);
+});
