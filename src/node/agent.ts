@@ -172,7 +172,7 @@ export class NodeAgent {
     // scheduler (pods with no node) alike: two watches split by field selector (upstream's
     // kubelet's and kube-scheduler's) cost the API server a fourth event per pod started — the
     // binding is a DELETED for the one and an ADDED for the other, where one watch has one
-    // MODIFIED (bench/README.md, pods).
+    // MODIFIED (README.md, "One watch of all pods").
     const pods = (this.#pods = this.#informers.informer<Pod>(PODS));
     this.#ctx = {
       cluster: o.cluster,
