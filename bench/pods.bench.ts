@@ -127,7 +127,7 @@ class Transitions {
 }
 
 /** The agent's phase marks (KUBITO_POD_TRACE, src/node/pod-trace.ts) of the burst's pods, ms from its start. */
-function addAgentPhases(phases: Map<string, number[]>, file: string, burst: { start: number; names: Set<string> }): void {
+function addAgentPhases(phases: Map<string, number[]>, file: string, burst: { start: number; end: number; settled: number; names: Set<string> }): void {
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
@@ -135,8 +135,12 @@ function addAgentPhases(phases: Map<string, number[]>, file: string, burst: { st
     return;
   }
   const first = new Map<string, Map<string, number>>();
-  for (const line of text.split('\n')) {
-    const [at, ref, phase] = line.split(' ');
+  const lines = text.split('\n').map((line) => line.split(' '));
+  // The burst's work ends with the last Running status write sent; requests made until then
+  // competed with it (the bench's watch sees that write answered a little later).
+  const lastPatch = Math.max(0, ...lines.filter(([, ref, phase]) => phase === 'patch-Running' && burst.names.has(ref?.split('/')[1])).map(([at]) => Number(at)));
+  for (const [at, ref, phase] of lines) {
+    if (ref?.startsWith('~api/') && phase === 'sent') countRequest(ref.slice(5), Number(at), { ...burst, end: lastPatch || burst.end });
     const pod = ref?.split('/')[1];
     if (!phase || !burst.names.has(pod)) continue;
     if (!first.has(phase)) first.set(phase, new Map());
@@ -161,6 +165,17 @@ function addAgentPhases(phases: Map<string, number[]>, file: string, burst: { st
   }
 }
 
+/** The agent's API requests (src/node/request-trace.ts) by kind: made in the burst (its start -> the last Running status write sent), and until the node settled. */
+const requestTable = new Map<string, { burst: number; settled: number }>();
+
+function countRequest(kind: string, at: number, burst: { start: number; end: number; settled: number }): void {
+  if (at < burst.start || at > burst.settled) return;
+  const row = requestTable.get(kind) ?? { burst: 0, settled: 0 };
+  if (at <= burst.end) row.burst++;
+  row.settled++;
+  requestTable.set(kind, row);
+}
+
 /** Per-pod spans of the agent's phases (ms), filled by addAgentPhases. */
 const spanTable = new Map<string, number[]>();
 
@@ -171,6 +186,14 @@ function reportPhases(phases: Map<string, number[]>): void {
   for (const [phase, values] of order) {
     console.error(`  ${phase.padEnd(28)} ${[0, 50, 90, 99].map((p) => String(Math.round(percentile(values, p))).padStart(5)).join(' /')}  (${values.length})`);
     report({ name: `pod burst of ${BURST}, start -> ${phase}, p50`, value: Math.round(percentile(values, 50)), unit: 'ms', goal: '' });
+  }
+  if (requestTable.size) {
+    console.error(`agent API requests, per pod of the burst: in the burst (start -> last Running status write sent) / until settled`);
+    const rows = [...requestTable].sort(([, a], [, b]) => b.settled - a.settled);
+    const total = rows.reduce((sum, [, r]) => ({ burst: sum.burst + r.burst, settled: sum.settled + r.settled }), { burst: 0, settled: 0 });
+    for (const [kind, r] of [...rows, ['all', total] as const]) console.error(`  ${kind.padEnd(28)} ${(r.burst / BURST).toFixed(2).padStart(6)} / ${(r.settled / BURST).toFixed(2).padStart(6)}`);
+    report({ name: `node agent API requests per pod, burst of ${BURST} (start -> last Running status write sent)`, value: Number((total.burst / BURST).toFixed(2)), unit: 'requests', goal: '' });
+    report({ name: `node agent API requests per pod, burst of ${BURST}, until settled`, value: Number((total.settled / BURST).toFixed(2)), unit: 'requests', goal: '' });
   }
   console.error(`agent spans per pod, ms (p50 / p90 / max):`);
   for (const [label, values] of spanTable) {
@@ -204,6 +227,8 @@ function busybox(name: string): KubeObject {
 async function main(): Promise<void> {
   let burst: { running: number[]; ready: number[] } | undefined;
   let burstStart = 0;
+  let burstEnd = 0;
+  let burstSettled = 0;
   let burstNames = new Set<string>();
   if (process.getuid?.() !== 0 || spawnSync('ip', ['netns', 'list']).status !== 0) {
     console.error('pods.bench: needs root and network namespaces; skipped');
@@ -302,12 +327,15 @@ async function main(): Promise<void> {
     phases = new Map([['create answered', names.map((n) => answered.get(n)! - t0)], ['bound (watch)', bound]]);
     burstStart = performance.timeOrigin + t0;
     burstNames = new Set(names);
+    burstEnd = burstStart + window;
     phases.set('Running (watch)', running);
     report({ name: `node agent RSS with ${BURST + SINGLES} pods`, value: Math.round(rssMiB(agentPid)), unit: 'MiB', goal: '' });
     // What the burst cost in all, the work it deferred included (warm pool refills, held
     // events): CPU from its start until the node has settled again.
     await settled(agentPid);
+    burstSettled = performance.timeOrigin + performance.now();
     const agentAll = treeCpuMs(agentPid) - cpu0;
+    console.error(`until settled, CPU per pod: agent's Node process ${((ownCpuMs(agentPid) - agentOwn0) / BURST).toFixed(2)} ms, control plane's Node process ${((ownCpuMs(child.pid!) - cpOwn0) / BURST).toFixed(2)} ms`);
     report({ name: `node agent CPU per pod started, until settled (burst of ${BURST}, refills and held events included)`, value: Math.round(agentAll / BURST), unit: 'ms', goal: '' });
     report({ name: `control plane CPU per pod started, until settled (burst of ${BURST})`, value: Math.round((treeCpuMs(child.pid!) - agentAll - cpu0 - cpCpu0) / BURST), unit: 'ms', goal: '' });
     watch.stop();
@@ -319,7 +347,7 @@ async function main(): Promise<void> {
       await exited;
     }
     await cleanupCluster(name, { dataDir });
-    if (phases) addAgentPhases(phases, traceFile, { start: burstStart, names: burstNames });
+    if (phases) addAgentPhases(phases, traceFile, { start: burstStart, end: burstEnd, settled: burstSettled, names: burstNames });
     rmSync(dir, { recursive: true, force: true });
     clearTimeout(deadline);
   }

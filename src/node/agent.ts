@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isConflict, isNotFound } from '../api/errors.js';
-import { InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Client, type Clock, type Informer } from '../client/index.js';
+import { Client, InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Clock, type Informer } from '../client/index.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
 import { prepareHostTools } from './agent-tools.js';
@@ -37,6 +37,8 @@ import { SandboxBatcher } from './sandbox-batch.js';
 import { SandboxPool } from './sandbox-pool.js';
 import { HeldEvents } from './held-events.js';
 import { podTracerFromEnv } from './pod-trace.js';
+import { TracedTransport } from './request-trace.js';
+import { isBinding, PriorityTransport, type RequestOrder } from './api-priority.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
@@ -86,6 +88,11 @@ export interface AgentOptions {
   scratchDir?: string;
   /** Network sandboxes kept made ahead (`--sandbox-pool`, sandbox-pool.ts); default 0: none. */
   sandboxPool?: number;
+  /**
+   * The order of API requests waiting for one of the client's `limit` connections
+   * (api-priority.ts); undefined: as they were made.
+   */
+  apiOrder?: { limit: number; order: RequestOrder };
 }
 
 function readResolvConf(path: string): DnsConfig | undefined {
@@ -112,7 +119,9 @@ export class NodeAgent {
   #streams!: KubeletStreams;
   #queue = new WorkQueue<string>();
   #schedulerDone: Promise<void> | undefined;
-  #unbound!: Informer<Pod>;
+  #pods!: Informer<Pod>;
+  /** Pods waiting to be bound, by uid: each a start in flight until its worker begins (#scheduling). */
+  #scheduling = new Map<string, () => void>();
   #proxy: NodeProxy | undefined;
   #relay: RelayServer | undefined;
   #handed: HandedListeners | undefined;
@@ -135,9 +144,16 @@ export class NodeAgent {
     const cidr = parseCidr(o.podCIDR);
     const hostIP = gatewayOf(cidr);
     const facts = nodeFacts(o.dataDir);
-    const client = o.client;
-    // Pods' events wait while pods are being started (held-events.ts).
-    const starts = new Slots(startSlotsFromEnv(process.env, START_SLOTS));
+    const slots = startSlotsFromEnv(process.env, START_SLOTS);
+    const starts = new Slots(slots);
+    // Requests waiting for a connection: status writes first, then bindings, then Events; a
+    // binding goes with the status writes while fewer bound pods than slots wait for a slot
+    // (the starts would run dry).
+    let transport = o.apiOrder ? new PriorityTransport(o.client.transport, { ...o.apiOrder, urgent: (req) => isBinding(req) && starts.waiting < slots }) : o.client.transport;
+    // With a pod trace, the API requests are in it too (request-trace.ts).
+    const trace = podTracerFromEnv();
+    if (trace) transport = new TracedTransport(transport, trace);
+    const client = transport === o.client.transport ? o.client : new Client(transport);
     // Events and the warm pool's refills wait for the pods being started (starts-in-flight.ts).
     const inFlight = new StartsInFlight();
     // Containers' output FIFOs, made ahead (fifo-pool.ts): 128 at a time (64 containers), so that
@@ -152,8 +168,12 @@ export class NodeAgent {
     const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: inFlight, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
-    const pods = this.#informers.informer<Pod>(PODS, { fieldSelector: `spec.nodeName=${o.nodeName}` });
-    this.#unbound = this.#informers.informer<Pod>(PODS, { fieldSelector: 'spec.nodeName=' });
+    // One watch of every pod serves the kubelet (its pods: spec.nodeName is this node) and the
+    // scheduler (pods with no node) alike: two watches split by field selector (upstream's
+    // kubelet's and kube-scheduler's) cost the API server a fourth event per pod started — the
+    // binding is a DELETED for the one and an ADDED for the other, where one watch has one
+    // MODIFIED (README.md, "One watch of all pods").
+    const pods = (this.#pods = this.#informers.informer<Pod>(PODS));
     this.#ctx = {
       cluster: o.cluster,
       nodeName: o.nodeName,
@@ -179,7 +199,7 @@ export class NodeAgent {
       pool: undefined,
       starter: o.starter,
       asRoot: process.getuid?.() === 0,
-      trace: podTracerFromEnv(),
+      trace,
       log: o.log,
       api: {
         patchStatus: async (pod: Pod, status: PodStatus) => {
@@ -227,17 +247,25 @@ export class NodeAgent {
     this.#registration = new NodeRegistration(client, { clock: o.clock, config: { nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts, log: o.log });
     await this.#registration.start();
 
-    pods.addHandlers({
-      onAdd: (pod) => this.#podChanged(pod),
-      onUpdate: (_old, pod) => this.#podChanged(pod),
-      onDelete: (pod) => this.#workers.get(pod.metadata.uid)?.remove(),
-    });
-    this.#unbound.addHandlers({
-      onAdd: (pod) => {
+    const changed = (pod: Pod): void => {
+      if (pod.spec.nodeName) {
+        this.#podChanged(pod);
+        this.#scheduled(pod.metadata.uid);
+        return;
+      }
+      if (!this.#scheduling.has(pod.metadata.uid) && wantsScheduling(pod)) {
         this.#ctx.trace?.mark(pod, 'unbound-seen');
-        this.#queue.add(objectKey(pod));
+        this.#scheduling.set(pod.metadata.uid, this.#ctx.inFlight!.begin());
+      }
+      this.#queue.add(objectKey(pod));
+    };
+    pods.addHandlers({
+      onAdd: changed,
+      onUpdate: (_old, pod) => changed(pod),
+      onDelete: (pod) => {
+        this.#workers.get(pod.metadata.uid)?.remove();
+        this.#scheduled(pod.metadata.uid);
       },
-      onUpdate: (_old, pod) => this.#queue.add(objectKey(pod)),
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
     try {
@@ -269,7 +297,7 @@ export class NodeAgent {
     apiEndpoints.addHandlers({ onAdd: follow, onUpdate: follow, onDelete: follow });
     this.#informers.start();
     await this.#informers.waitForSync();
-    removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().map((p) => p.metadata.uid)));
+    removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).
@@ -290,9 +318,28 @@ export class NodeAgent {
     void podDirs.fill();
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
       const { namespace, name } = splitKey(key);
-      const pod = this.#unbound.cache.get(name, namespace);
-      if (pod && wantsScheduling(pod)) await scheduler.schedule(pod);
+      const pod = this.#pods.cache.get(name, namespace);
+      if (!pod) return;
+      let bound = false;
+      try {
+        bound = wantsScheduling(pod) && (await scheduler.schedule(pod));
+      } finally {
+        // Bound: its start goes on in its worker, begun when the watch brings it bound.
+        if (!bound) this.#scheduled(pod.metadata.uid);
+      }
     }, { workers: SCHEDULER_WORKERS, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
+  }
+
+  /**
+   * A pod waiting to be bound is a start in flight (ctx.inFlight) until it is bound and its
+   * worker has begun its own, was not bound, or is gone: Events and the warm pool's refills
+   * wait for a burst's pods still to be bound as well. Before, the node looked idle whenever
+   * the pods bound so far were started and the next bindings were still on their way, and the
+   * held Events went out in the middle of the burst (3.9 of a pod's 5 in one run).
+   */
+  #scheduled(uid: string): void {
+    this.#scheduling.get(uid)?.();
+    this.#scheduling.delete(uid);
   }
 
   /** The worker of a pod by name (the live one when an older pod of that name is terminating). */

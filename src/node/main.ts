@@ -28,7 +28,13 @@ async function main(): Promise<void> {
   };
   // A few connections for requests (watches hold their own): a burst of 50 pods' bindings and
   // status writes opened a connection per request in flight, and the API server paid for each.
-  const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito`, maxConnections: apiConnectionsFromEnv(process.env) });
+  const connections = apiConnectionsFromEnv(process.env);
+  const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito`, maxConnections: connections });
+  // Status writes before bindings before Events when requests wait for a connection (the
+  // agent orders them: api-priority.ts); KUBITO_AGENT_API_ORDER=fifo: in the order they were
+  // made, =events-last: only Events after the rest (A/B runs).
+  const order = process.env.KUBITO_AGENT_API_ORDER;
+  const apiOrder = order === 'fifo' ? undefined : { limit: connections, order: order === 'events-last' ? ('events-last' as const) : ('status-first' as const) };
   // Commands go through one bash helper (shell-runner.ts): spawning from the agent stalls it.
   // bash, not dash: bash reaps its finished background jobs. Native launchers go to their own
   // server (`kubito-launch --serve`; KUBITO_LAUNCH_SERVER=off: through bash as well).
@@ -44,7 +50,7 @@ async function main(): Promise<void> {
   // The pods' generated /etc files go in the helper's directory (tmpfs: /dev/shm), which lives
   // as long as the agent: on a busy ext4 disk each file costs milliseconds of CPU.
   const helper = runner instanceof ShellRunner ? runner : undefined;
-  const agent = new NodeAgent({ ...flags, client: new Client(transport), runner, starter: helper, scratchDir: helper ? join(dir, 'pods') : undefined, clock: realClock, log });
+  const agent = new NodeAgent({ ...flags, client: new Client(transport), apiOrder, runner, starter: helper, scratchDir: helper ? join(dir, 'pods') : undefined, clock: realClock, log });
   let stopping: Promise<void> | undefined;
   const stop = (): void => {
     stopping ??= agent

@@ -40,13 +40,13 @@ test('binding through pods/binding: nodeName and PodScheduled set by the API, th
   const stored = (await pods.create('default', pod() as never)) as unknown as Pod;
   const events: string[] = [];
   const scheduler = new Scheduler(client, { nodeName: 'kubito-node', nodeLabels: () => ({}), events: { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) } });
-  await scheduler.schedule(stored);
+  assert.equal(await scheduler.schedule(stored), true);
   const after = (await pods.get('default', 'web')) as unknown as Pod;
   assert.equal(after.spec.nodeName, 'kubito-node');
   assert.deepEqual(after.status?.conditions?.map((c) => [c.type, c.status]), [['PodScheduled', 'True']]);
   assert.deepEqual(events, ['Normal Scheduled Successfully assigned default/web to kubito-node']);
   // A stale copy (the pod was bound meanwhile): the 409 ends it quietly, no second event.
-  await scheduler.schedule(stored);
+  assert.equal(await scheduler.schedule(stored), false);
   assert.equal(events.length, 1);
   assert.equal(((await pods.get('default', 'web')) as unknown as Pod).spec.nodeName, 'kubito-node');
 });
@@ -56,10 +56,10 @@ test('a pod that does not fit: PodScheduled=False/Unschedulable and FailedSchedu
   const stored = fake.set(PODS, pod({ nodeSelector: { disk: 'ssd' } })) as Pod;
   const events: string[] = [];
   const scheduler = new Scheduler(new Client(fake), { nodeName: 'n', nodeLabels: () => ({}), events: { event: (_o, _t, reason) => events.push(reason) } });
-  await scheduler.schedule(stored);
+  assert.equal(await scheduler.schedule(stored), false);
   const after = fake.object(PODS, { namespace: 'default', name: 'web' }) as Pod;
   assert.equal(after.spec.nodeName, undefined);
   assert.deepEqual(after.status?.conditions?.map((c) => [c.type, c.status, c.reason]), [['PodScheduled', 'False', 'Unschedulable']]);
-  await scheduler.schedule(after);
+  assert.equal(await scheduler.schedule(after), false);
   assert.deepEqual(events, ['FailedScheduling']);
 });

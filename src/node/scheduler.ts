@@ -54,18 +54,21 @@ export class Scheduler {
     this.#events = options.events;
   }
 
-  /** Schedules one pod (from the cache); NotFound means it is gone, which is fine. */
-  async schedule(pod: Pod): Promise<void> {
-    if (!wantsScheduling(pod)) return;
+  /**
+   * Schedules one pod (from the cache); NotFound means it is gone, which is fine. True when it
+   * was bound (by this call).
+   */
+  async schedule(pod: Pod): Promise<boolean> {
+    if (!wantsScheduling(pod)) return false;
     const fit = podFits(pod, this.#labels());
     const pods = this.#client.resource(PODS);
     const ns = pod.metadata.namespace;
     if (!fit.fits) {
       const already = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-      if (already?.status === 'False' && already.message === fit.message) return;
+      if (already?.status === 'False' && already.message === fit.message) return false;
       await pods.patch(pod.metadata.name, { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: fit.message, lastProbeTime: null, lastTransitionTime: now() }] } }, { namespace: ns, subresource: 'status', type: 'strategic' });
       this.#events.event(pod, 'Warning', 'FailedScheduling', fit.message!);
-      return;
+      return false;
     }
     this.#trace?.mark(pod, 'bind-sent');
     try {
@@ -77,10 +80,11 @@ export class Scheduler {
     } catch (err) {
       // Gone, or bound meanwhile (409 on pods/binding; a stale uid is a new pod of that
       // name, which comes through the informer): nothing to do for this one.
-      if (isNotFound(err) || isConflict(err)) return;
+      if (isNotFound(err) || isConflict(err)) return false;
       throw err;
     }
     this.#trace?.mark(pod, 'bind-answered');
     this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`);
+    return true;
   }
 }
