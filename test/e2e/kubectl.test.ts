@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from './harness.js';
+import { waitFor } from './wait.js';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -184,6 +185,17 @@ for (const version of ['1.27', '1.32', '1.33']) {
       const gone = await k(['get', 'deploy', 'web']);
       assert.notEqual(gone.code, 0);
       assert.match(gone.stderr, /NotFound.*deployments.apps "web" not found/);
+    });
+
+    test('delete --cascade=orphan: the Deployment goes, its ReplicaSet stays without an owner', async () => {
+      assert.match(await ok(['create', 'deployment', 'orph', '--image=busybox', '--replicas=0']), /deployment.apps\/orph created/);
+      const rs = await waitFor('the ReplicaSet of deployment orph', async () => (await ok(['get', 'rs', '-l', 'app=orph', '-o', 'jsonpath={.items[0].metadata.name}'])) || undefined);
+      // kubectl waits until the Deployment is gone: the garbage collector must orphan the
+      // ReplicaSet, then take its `orphan` finalizer off the Deployment.
+      assert.match(await ok(['delete', 'deploy', 'orph', '--cascade=orphan', '--timeout=20s']), /deployment.apps "orph" deleted/);
+      assert.notEqual((await k(['get', 'deploy', 'orph'])).code, 0);
+      assert.equal(await ok(['get', 'rs', rs, '-o', 'jsonpath={.metadata.ownerReferences}']), '');
+      assert.match(await ok(['delete', 'rs', rs]), /deleted/);
     });
 
     test('errors read as against a real cluster', async () => {
