@@ -22,13 +22,30 @@ function time(clock: Clock): string {
   return new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+/** The last event name's time in ns, for every recorder of this process. */
+let lastNanos = 0n;
+
+/**
+ * client-go's makeEvent names an event `<object>.<UnixNano in hex>`: a list (by name) and
+ * `kubectl describe` (by time, then list order) show events of one second in the order they
+ * happened (Created before Started). The clock counts ms; the ns below it come from the
+ * process's high-resolution clock, so that two processes' events on one object in one ms do
+ * not take one name (the create would fail AlreadyExists and the event be lost), and the value
+ * is made strictly increasing across this process's recorders (the scheduler's and the
+ * kubelet's events on one pod, in one ms).
+ */
+function eventNanos(clock: Clock): bigint {
+  let nanos = BigInt(Math.trunc(clock.now())) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  if (nanos <= lastNanos) nanos = lastNanos + 1n;
+  lastNanos = nanos;
+  return nanos;
+}
+
 export class ClientEventRecorder implements EventRecorder {
   readonly #client: Client;
   readonly #component: string;
   readonly #clock: Clock;
   readonly #seen = new Map<string, Seen>();
-  /** The last name's time in ns: each name's is later, so names sort as the events happened. */
-  #lastNanos = 0n;
 
   constructor(client: Client, options: { component: string; clock: Clock }) {
     this.#client = client;
@@ -50,14 +67,7 @@ export class ClientEventRecorder implements EventRecorder {
         .catch((err: unknown) => console.error(`event ${reason} on ${meta.name}: ${String(err)}`));
       return;
     }
-    // client-go's makeEvent names an event `<object>.<UnixNano in hex>`: a list (by name) and
-    // `kubectl describe` (by time, then list order) show events of one second in the order
-    // they happened (Created before Started). The clock counts ms: the ns are made strictly
-    // increasing, which also keeps two events of one ms apart.
-    let nanos = BigInt(Math.trunc(this.#clock.now())) * 1_000_000n;
-    if (nanos <= this.#lastNanos) nanos = this.#lastNanos + 1n;
-    this.#lastNanos = nanos;
-    const name = `${meta.name}.${nanos.toString(16)}`;
+    const name = `${meta.name}.${eventNanos(this.#clock).toString(16)}`;
     this.#seen.set(key, { name, namespace, count: 1, first: now });
     if (this.#seen.size > 4096) this.#seen.delete(this.#seen.keys().next().value!);
     const involvedObject = {
