@@ -35,6 +35,7 @@ const event: ApiRequest = { method: 'POST', path: '/api/v1/namespaces/default/ev
 test('requestPriority: status writes and heartbeats first, Events last, the rest between', () => {
   assert.equal(requestPriority(status('a')), 0);
   assert.equal(requestPriority({ method: 'PUT', path: '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n1' }), 0);
+  assert.equal(requestPriority({ method: 'GET', path: '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n1' }), 0, "the renewal's read too");
   assert.equal(requestPriority({ method: 'PATCH', path: '/api/v1/nodes/n1/status' }), 0);
   assert.equal(requestPriority(binding('a')), 1);
   assert.equal(requestPriority({ method: 'DELETE', path: '/api/v1/namespaces/default/pods/a' }), 1);

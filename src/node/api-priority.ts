@@ -32,7 +32,9 @@ export function requestPriority(req: Pick<ApiRequest, 'method' | 'path'>, order:
   const resource = parts.includes('namespaces') ? parts[parts.indexOf('namespaces') + 2] : parts[parts.length - 1];
   if (order === 'events-last') return resource === 'events' ? 2 : 1;
   // The node's own heartbeat (Lease, Node status) must not wait behind a burst either.
-  if (req.method !== 'GET' && ((resource === 'pods' && last === 'status') || resource === 'leases' || (parts.includes('nodes') && last === 'status'))) return 0;
+  // The Lease's renewal reads it first (a GET), then writes it: both go first.
+  if (resource === 'leases') return 0;
+  if (req.method !== 'GET' && ((resource === 'pods' && last === 'status') || (parts.includes('nodes') && last === 'status'))) return 0;
   if (resource === 'events') return 2;
   return 1;
 }

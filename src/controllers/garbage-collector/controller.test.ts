@@ -129,3 +129,23 @@ test('a foreground owner waiting for a blocking dependent goes on once that depe
     await bench.stop();
   }
 });
+
+test('foreground deletion keeps a dependent that has another live owner: it only loses its reference to the owner going', async () => {
+  const owner = replicaSet('a', 'uid-a');
+  owner.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  owner.metadata.finalizers = ['foregroundDeletion'];
+  const shared = podOwnedBy('shared', { name: 'a', uid: 'uid-a' });
+  shared.metadata.ownerReferences![0].blockOwnerDeletion = true;
+  shared.metadata.ownerReferences!.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'b', uid: 'uid-b' });
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, owner], [REPLICASETS, replicaSet('b', 'uid-b')], [PODS, shared]]);
+  try {
+    await bench.idle();
+    const pods = await bench.list(PODS, 'default');
+    assert.deepEqual(pods.map((p) => p.metadata.name), ['shared'], 'the dependent stays');
+    assert.deepEqual(pods[0].metadata.ownerReferences?.map((r) => r.uid), ['uid-b']);
+    const a = (await bench.list(REPLICASETS, 'default')).find((r) => r.metadata.name === 'a');
+    assert.ok(!a || !(a.metadata.finalizers ?? []).includes('foregroundDeletion'), JSON.stringify(a?.metadata));
+  } finally {
+    await bench.stop();
+  }
+});

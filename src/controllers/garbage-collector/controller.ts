@@ -9,7 +9,7 @@ import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import { ORPHAN, dependentAction, ownerAction, type DependentAction, type OwnerLookup } from './graph.js';
+import { FOREGROUND, ORPHAN, dependentAction, ownerAction, type DependentAction, type OwnerLookup } from './graph.js';
 
 const MANAGER = 'garbage-collector';
 
@@ -119,6 +119,20 @@ export class GarbageCollector implements Controller {
     if (info && TRACKED.includes(info)) this.#queue.add(`${TRACKED.indexOf(info)}|${info.namespaced ? namespace : ''}|${ref.name}`);
   }
 
+  /**
+   * An owner as attemptToDeleteItem classifies it, from the caches: solid (there, and not being
+   * deleted in the foreground), waiting (being deleted in the foreground), dangling (gone or
+   * replaced). An owner of a kind not tracked counts as solid: never collect on its account.
+   */
+  #ownerState(ref: OwnerReference, namespace: string): 'solid' | 'waiting' | 'dangling' {
+    const info = findKind(ref.apiVersion, ref.kind);
+    const informer = info && this.#informers.get(info);
+    if (!informer) return 'solid';
+    const owner = informer.cache.get(ref.name, info.namespaced ? namespace : undefined);
+    if (!owner || owner.metadata.uid !== ref.uid) return 'dangling';
+    return owner.metadata.deletionTimestamp && (owner.metadata.finalizers ?? []).includes(FOREGROUND) ? 'waiting' : 'solid';
+  }
+
   #lookup = (ref: OwnerReference, namespace: string): 'present' | 'absent' | 'unknown' => {
     const info = findKind(ref.apiVersion, ref.kind);
     const informer = info && this.#informers.get(info);
@@ -178,14 +192,25 @@ export class GarbageCollector implements Controller {
       case 'delete-dependents':
         for (const d of act.dependents) {
           const k = byObj.get(d)!;
-          await this.#client.resource(k.info).delete(k.name, { namespace: k.info.namespaced ? k.namespace : undefined, propagationPolicy: 'Foreground' }).catch(ignoreNotFound);
+          const dns = k.info.namespaced ? k.namespace : undefined;
+          // attemptToDeleteItem: a dependent with another owner that is alive and not itself
+          // waiting for its dependents is not deleted; it only loses its references to the owners
+          // that are going ("has at least one existing owner, will not garbage collect").
+          const going = (d.metadata.ownerReferences ?? []).filter((r) => r.uid === obj.metadata.uid || this.#ownerState(r, k.namespace) !== 'solid');
+          if (going.length < (d.metadata.ownerReferences ?? []).length) {
+            const refs = (d.metadata.ownerReferences ?? []).filter((r) => !going.includes(r));
+            await this.#client.resource(k.info).patch(k.name, { metadata: { ownerReferences: refs, uid: d.metadata.uid } }, { type: 'merge', namespace: dns, fieldManager: MANAGER }).catch(ignoreNotFound);
+            continue;
+          }
+          await this.#client.resource(k.info).delete(k.name, { namespace: dns, propagationPolicy: 'Foreground', preconditions: { uid: d.metadata.uid } }).catch(ignoreNotFound);
         }
         return;
       case 'orphan-dependents': {
         for (const d of act.dependents) {
           const k = byObj.get(d)!;
           const refs = (d.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
-          await this.#client.resource(k.info).patch(k.name, { metadata: { ownerReferences: refs.length ? refs : null } }, { type: 'merge', namespace: k.info.namespaced ? k.namespace : undefined, fieldManager: MANAGER }).catch(ignoreNotFound);
+          // The uid makes the patch fail on a dependent recreated under the same name meanwhile.
+          await this.#client.resource(k.info).patch(k.name, { metadata: { ownerReferences: refs.length ? refs : null, uid: d.metadata.uid } }, { type: 'merge', namespace: k.info.namespaced ? k.namespace : undefined, fieldManager: MANAGER }).catch(ignoreNotFound);
         }
         // attemptToOrphan: the dependents orphaned, the finalizer goes in the same step (nothing
         // would queue the owner again: its dependents' updates no longer name it).
