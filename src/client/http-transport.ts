@@ -67,24 +67,11 @@ export class HttpTransport implements Transport {
       throw new TypeError(`unsupported server URL ${options.server}: want https: or http:`);
     }
     this.#prefix = this.#base.pathname.replace(/\/+$/, '');
-    const agentOf = (maxSockets: number | undefined): http.Agent =>
-      this.#base.protocol === 'https:'
-        ? new https.Agent({
-            keepAlive: true,
-            maxSockets,
-            ca: options.ca,
-            cert: options.cert,
-            key: options.key,
-            rejectUnauthorized: !options.insecureSkipTLSVerify,
-          })
-        : new http.Agent({ keepAlive: true, maxSockets });
-    this.#watchAgent = agentOf(undefined);
+    const tls = { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: !options.insecureSkipTLSVerify };
+    this.#watchAgent = this.#base.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...tls }) : new http.Agent({ keepAlive: true });
     this.#socketPath = options.socketPath;
     if (this.#socketPath && this.#base.protocol !== 'http:') throw new TypeError('socketPath needs an http: server URL');
-    this.#pool = new Http1Pool(
-      connector(this.#base, { socketPath: this.#socketPath, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: !options.insecureSkipTLSVerify }),
-      { maxConnections: options.maxConnections },
-    );
+    this.#pool = new Http1Pool(connector(this.#base, { socketPath: this.#socketPath, ...tls }), { maxConnections: options.maxConnections });
     this.#headers = { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'kubito-client' };
     if (options.token) this.#headers.Authorization = `Bearer ${options.token}`;
     this.#headerLines = `Host: ${this.#base.host}\r\n${headerLines(this.#headers)}`;

@@ -13,6 +13,7 @@
  * at p50 where its status writes took 27).
  */
 import type { ApiRequest, Transport, WatchHandlers, WatchStream } from '../client/transport.js';
+import { requestTarget } from './request-trace.js';
 
 /**
  * The classes: `status-first` as above; `events-last`: Events after everything else, the rest
@@ -27,14 +28,12 @@ export function isBinding(req: Pick<ApiRequest, 'method' | 'path'>): boolean {
 
 /** A request's class (pure): 0 is served first. */
 export function requestPriority(req: Pick<ApiRequest, 'method' | 'path'>, order: RequestOrder = 'status-first'): number {
-  const parts = req.path.split('/');
-  const last = parts[parts.length - 1];
-  const resource = parts.includes('namespaces') ? parts[parts.indexOf('namespaces') + 2] : parts[parts.length - 1];
+  const { resource, subresource } = requestTarget(req.path);
   if (order === 'events-last') return resource === 'events' ? 2 : 1;
   // The node's own heartbeat (Lease, Node status) must not wait behind a burst either.
   // The Lease's renewal reads it first (a GET), then writes it: both go first.
   if (resource === 'leases') return 0;
-  if (req.method !== 'GET' && ((resource === 'pods' && last === 'status') || (parts.includes('nodes') && last === 'status'))) return 0;
+  if (req.method !== 'GET' && (resource === 'pods' || resource === 'nodes') && subresource === 'status') return 0;
   if (resource === 'events') return 2;
   return 1;
 }

@@ -16,13 +16,17 @@ export const REQUEST_TRACE_NAMESPACE = '~api';
  * `PATCH:pods/status`, `POST:pods/binding`, `POST:events`, `PUT:leases`.
  */
 export function requestKind(req: Pick<ApiRequest, 'method' | 'path'>): string {
+  const { resource, subresource } = requestTarget(req.path);
+  return `${req.method}:${resource}${subresource ? `/${subresource}` : ''}`;
+}
+
+/** The resource and subresource an API path names (pure; '' for none). */
+export function requestTarget(path: string): { resource: string; subresource: string } {
   // /api/v1/[namespaces/<ns>/]<resource>[/<name>[/<subresource>]] or /apis/<group>/<version>/...
-  const parts = req.path.split('/').filter(Boolean);
+  const parts = path.split('/').filter(Boolean);
   let rest = parts[0] === 'api' ? parts.slice(2) : parts.slice(3);
   if (rest[0] === 'namespaces' && rest.length > 2) rest = rest.slice(2);
-  const resource = rest[0] ?? '';
-  const sub = rest[2] ? `/${rest[2]}` : '';
-  return `${req.method}:${resource}${sub}`;
+  return { resource: rest[0] ?? '', subresource: rest[2] ?? '' };
 }
 
 export class TracedTransport implements Transport {

@@ -119,26 +119,30 @@ export class GarbageCollector implements Controller {
     if (info && TRACKED.includes(info)) this.#queue.add(`${TRACKED.indexOf(info)}|${info.namespaced ? namespace : ''}|${ref.name}`);
   }
 
+  /** The owner a reference names, from the caches: the object (same uid), null if gone or replaced, undefined for a kind not tracked. */
+  #cachedOwner(ref: OwnerReference, namespace: string): KubeObject | null | undefined {
+    const info = findKind(ref.apiVersion, ref.kind);
+    const informer = info && this.#informers.get(info);
+    if (!informer) return undefined;
+    const owner = informer.cache.get(ref.name, info.namespaced ? namespace : undefined);
+    return owner && owner.metadata.uid === ref.uid ? owner : null;
+  }
+
   /**
    * An owner as attemptToDeleteItem classifies it, from the caches: solid (there, and not being
    * deleted in the foreground), waiting (being deleted in the foreground), dangling (gone or
    * replaced). An owner of a kind not tracked counts as solid: never collect on its account.
    */
   #ownerState(ref: OwnerReference, namespace: string): 'solid' | 'waiting' | 'dangling' {
-    const info = findKind(ref.apiVersion, ref.kind);
-    const informer = info && this.#informers.get(info);
-    if (!informer) return 'solid';
-    const owner = informer.cache.get(ref.name, info.namespaced ? namespace : undefined);
-    if (!owner || owner.metadata.uid !== ref.uid) return 'dangling';
+    const owner = this.#cachedOwner(ref, namespace);
+    if (owner === undefined) return 'solid';
+    if (owner === null) return 'dangling';
     return owner.metadata.deletionTimestamp && (owner.metadata.finalizers ?? []).includes(FOREGROUND) ? 'waiting' : 'solid';
   }
 
   #lookup = (ref: OwnerReference, namespace: string): 'present' | 'absent' | 'unknown' => {
-    const info = findKind(ref.apiVersion, ref.kind);
-    const informer = info && this.#informers.get(info);
-    if (!informer) return 'unknown';
-    const owner = informer.cache.get(ref.name, info.namespaced ? namespace : undefined);
-    return owner && owner.metadata.uid === ref.uid ? 'present' : 'absent';
+    const owner = this.#cachedOwner(ref, namespace);
+    return owner === undefined ? 'unknown' : owner === null ? 'absent' : 'present';
   };
 
   /**

@@ -41,8 +41,6 @@ export class IdleCheckpointer {
   #seen = 0;
   #timer: unknown;
   #stopped = false;
-  /** Checkpoints run (for tests and diagnostics). */
-  checkpoints = 0;
 
   constructor(options: IdleCheckpointOptions) {
     this.#checkpoint = options.checkpoint;
@@ -77,7 +75,6 @@ export class IdleCheckpointer {
     }
     if (this.#writes < this.#minWrites) return;
     this.#writes = 0;
-    this.checkpoints++;
     try {
       this.#checkpoint();
     } catch {
