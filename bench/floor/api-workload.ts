@@ -86,6 +86,7 @@ export async function watchLatencies(watchClient: HttpTransport, writer: HttpTra
     const from = latencies.length;
     const cpuAt = process.cpuUsage();
     sentAt = performance.now();
+    const sentWall = Date.now();
     await writer.request({ method: 'PATCH', path: '/api/v1/namespaces/default/services/s0', contentType: 'application/merge-patch+json', body: { metadata: { labels: { round: String(i) } } } });
     const patchMs = performance.now() - sentAt;
     await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
@@ -93,7 +94,7 @@ export async function watchLatencies(watchClient: HttpTransport, writer: HttpTra
       const got = latencies.slice(from);
       const cpu = process.cpuUsage(cpuAt);
       const f = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
-      process.stderr.write(`watch round ${i}${i < WATCH_WARMUP_ROUNDS ? ' (warm-up, not measured)' : ''}: patch ${f(patchMs)} ms, first ${f(got[0])}, last ${f(got.at(-1))}, events ${got.length}, client CPU ${f((cpu.user + cpu.system) / 1000)} ms\n`);
+      process.stderr.write(`watch round ${i}${i < WATCH_WARMUP_ROUNDS ? ' (warm-up, not measured)' : ''} at ${sentWall}: patch ${f(patchMs)} ms, first ${f(got[0])}, last ${f(got.at(-1))}, events ${got.length}, client CPU ${f((cpu.user + cpu.system) / 1000)} ms\n`);
     }
     if (i === 0) first = latencies.slice(0);
     if (i === WATCH_WARMUP_ROUNDS - 1) latencies.length = 0;

@@ -13,6 +13,7 @@ import { negotiate } from '../negotiate.js';
 import { isFreshlyDecoded, type RegistryWatchEvent } from '../registry/rest-storage.js';
 import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { param, queryBool, type Scope } from './scope.js';
+import { TurnMemo } from './turn-memo.js';
 
 /** Upstream's --min-request-timeout is 1800 s; a watch without timeoutSeconds lasts between it and twice it. */
 const DEFAULT_TIMEOUT_SECONDS = 1800;
@@ -20,23 +21,23 @@ const DEFAULT_TIMEOUT_SECONDS = 1800;
 const BOOKMARK_INTERVAL_MS = 10_000;
 
 /**
- * Event lines by (shared, read-only) event object and encoding: a change that reaches many
- * watches is encoded once per encoding, not once per watch.
+ * Event lines by (shared, read-only) event object and encoding, for the turn that fans the
+ * change out: a change that reaches many watches is encoded once per encoding, not once per watch.
  */
-const encodedEvents = new WeakMap<KubeObject, Map<string, string>>();
+const encodedEvents = new TurnMemo<KubeObject, Map<string, string>>();
 
 /**
- * Selector results by (shared, read-only) event object and selector text: the registry hands
- * every watch of a change the same decoded object, so a change that reaches many watches with
- * the same selectors is matched once per distinct selector, not once per watch.
+ * Selector results by (shared, read-only) event object and selector text, for the turn that fans
+ * the change out: the registry hands every watch of a change the same decoded object, so a
+ * change that reaches many watches with the same selectors is matched once per distinct
+ * selector, not once per watch.
  */
-const matchedBy = new WeakMap<KubeObject, Map<string, boolean>>();
+const matchedBy = new TurnMemo<KubeObject, Map<string, boolean>>();
 
 /** `filter`, its answer for an object kept under `key` (the selectors' text) for other watches. */
 function sharedFilter(key: string, filter: (o: KubeObject) => boolean): (o: KubeObject) => boolean {
   return (o) => {
-    let results = matchedBy.get(o);
-    if (!results) matchedBy.set(o, (results = new Map()));
+    const results = matchedBy.get(o) ?? matchedBy.set(o, new Map());
     let matched = results.get(key);
     if (matched === undefined) results.set(key, (matched = filter(o)));
     return matched;
@@ -81,8 +82,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   // Tables depend on the request (ages, includeObject), so only the other encodings are shared.
   const encode = (ev: RegistryWatchEvent): string => {
     if (accepted.representation === 'table') return render(ev);
-    let lines = encodedEvents.get(ev.object);
-    if (!lines) encodedEvents.set(ev.object, (lines = new Map()));
+    const lines = encodedEvents.get(ev.object) ?? encodedEvents.set(ev.object, new Map());
     const key = `${ev.type} ${accepted.contentType}`;
     let line = lines.get(key);
     if (line === undefined) lines.set(key, (line = render(ev)));
