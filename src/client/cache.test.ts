@@ -64,3 +64,22 @@ test('indexers added later index what is already cached; names must be new', () 
   assert.throws(() => cache.addIndexers({ tier: labelIndex('tier') }), /already exists/);
   assert.throws(() => cache.addIndexers({ [NAMESPACE_INDEX]: labelIndex('x') }), /already exists/);
 });
+
+test('byIndex matches a scan of the cache through random upserts and removes (one key per value, many, and back)', () => {
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  // An index that may list one value twice, and one value per object.
+  const cache = new IndexedCache({ app: labelIndex('app'), twice: (o) => [o.metadata.labels?.app ?? '', o.metadata.labels?.app ?? ''], own: (o) => [o.metadata.name ?? ''] });
+  const apps = ['web', 'db', 'cache'];
+  for (let i = 0; i < 2000; i++) {
+    const name = `p${random(12)}`;
+    if (random(4) === 0) cache.remove(pod('ns', name, '0'));
+    else cache.upsert(pod('ns', name, String(i), { app: apps[random(apps.length)] }));
+    for (const app of apps) {
+      const scan = names(cache.list().filter((o) => o.metadata.labels?.app === app));
+      assert.deepEqual(names(cache.byIndex('app', app)), scan);
+      assert.deepEqual(names(cache.byIndex('twice', app)), scan);
+    }
+    for (let p = 0; p < 12; p++) assert.deepEqual(names(cache.byIndex('own', `p${p}`)), cache.get(`p${p}`, 'ns') ? [`ns/p${p}`] : []);
+  }
+});

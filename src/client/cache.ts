@@ -55,8 +55,12 @@ export interface ReplaceResult<T> {
 export class IndexedCache<T extends KubeObject = KubeObject> implements ObjectCache<T> {
   #items = new Map<string, T>();
   #indexers = new Map<string, IndexFunc<T>>();
-  /** index name → value → keys. */
-  #indices = new Map<string, Map<string, Set<string>>>();
+  /**
+   * index name → value → keys: one key as the string itself, more as a Set. Most values index
+   * one object (a Service's selector, a slice's Service, an owner's uid): a Set each was ~150
+   * bytes per object and index, and a new one at every update of the object.
+   */
+  #indices = new Map<string, Map<string, string | Set<string>>>();
 
   constructor(indexers: Record<string, IndexFunc<T>> = {}) {
     this.#indexers.set(NAMESPACE_INDEX, (obj) => [obj.metadata.namespace ?? '']);
@@ -96,7 +100,8 @@ export class IndexedCache<T extends KubeObject = KubeObject> implements ObjectCa
   byIndex(index: string, value: string): T[] {
     if (!this.#indexers.has(index)) throw new Error(`client/cache: no index named ${JSON.stringify(index)}`);
     const keys = this.#indices.get(index)?.get(value);
-    if (!keys) return [];
+    if (keys === undefined) return [];
+    if (typeof keys === 'string') return [this.#items.get(keys)!];
     const out: T[] = [];
     for (const key of keys) out.push(this.#items.get(key)!);
     return out;
@@ -155,9 +160,10 @@ export class IndexedCache<T extends KubeObject = KubeObject> implements ObjectCa
       let index = this.#indices.get(name);
       if (!index) this.#indices.set(name, (index = new Map()));
       for (const value of this.#indexers.get(name)!(obj)) {
-        let keys = index.get(value);
-        if (!keys) index.set(value, (keys = new Set()));
-        keys.add(key);
+        const keys = index.get(value);
+        if (keys === undefined) index.set(value, key);
+        else if (typeof keys !== 'string') keys.add(key);
+        else if (keys !== key) index.set(value, new Set([keys, key]));
       }
     }
   }
@@ -168,9 +174,13 @@ export class IndexedCache<T extends KubeObject = KubeObject> implements ObjectCa
       if (!index) continue;
       for (const value of fn(obj)) {
         const keys = index.get(value);
-        if (!keys) continue;
+        if (keys === undefined) continue;
+        if (typeof keys === 'string') {
+          if (keys === key) index.delete(value);
+          continue;
+        }
         keys.delete(key);
-        if (keys.size === 0) index.delete(value);
+        if (keys.size === 1) index.set(value, keys.values().next().value!);
       }
     }
   }

@@ -12,8 +12,10 @@ interface ServiceState {
   /** The Service's trigger time at the last sync, ms since the epoch (NaN: none). */
   service: number;
   /** Pod name → its trigger time at the last sync. */
-  pods: Map<string, number>;
+  pods: ReadonlyMap<string, number>;
 }
+
+const NO_POD_TIMES: ReadonlyMap<string, number> = new Map();
 
 /** The last time parsed, and its value: the Services of one burst share a creationTimestamp. */
 let lastParsed = { time: '', ms: Number.NaN };
@@ -57,11 +59,13 @@ export class TriggerTimeTracker {
     const key = `${service.metadata.namespace ?? ''}/${service.metadata.name ?? ''}`;
     const previous = this.#states.get(key);
     let earliest = NaN;
-    const podTimes = new Map<string, number>();
+    // A Service without ready pods shares one empty map: a Map per Service was ~200 bytes kept
+    // for the Service's life in each of the two controllers that track times.
+    let podTimes: Map<string, number> | undefined;
     for (const pod of pods) {
       const t = millis(podReadyTransitionTime(pod));
       if (Number.isNaN(t)) continue;
-      podTimes.set(pod.metadata.name ?? '', t);
+      (podTimes ??= new Map()).set(pod.metadata.name ?? '', t);
       const before = previous?.pods.get(pod.metadata.name ?? '');
       if (before === undefined || t > before) earliest = Number.isNaN(earliest) ? t : Math.min(earliest, t);
     }
@@ -69,7 +73,7 @@ export class TriggerTimeTracker {
     if (!Number.isNaN(serviceTime) && (previous === undefined || Number.isNaN(previous.service) || serviceTime > previous.service)) {
       earliest = Number.isNaN(earliest) ? serviceTime : Math.min(earliest, serviceTime);
     }
-    this.#states.set(key, { service: serviceTime, pods: podTimes });
+    this.#states.set(key, { service: serviceTime, pods: podTimes ?? NO_POD_TIMES });
     const result = previous === undefined ? serviceTime : earliest;
     return Number.isNaN(result) ? undefined : formatRFC3339Nano(result);
   }
