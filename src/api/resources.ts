@@ -29,6 +29,11 @@ export interface ResourceInfo {
   categories: string[];
   verbs: Verb[];
   subresources: SubresourceInfo[];
+  /**
+   * The warning every request of a deprecated API gets (the generic apiserver's deprecation
+   * warning: `v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice`).
+   */
+  deprecationWarning?: string;
 }
 
 const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -44,6 +49,8 @@ interface Spec {
   verbs?: Verb[];
   /** `status`, `scale`, or streaming subresources with their verbs. */
   subresources?: Array<string | { name: string; kind?: string; group?: string; version?: string; verbs: string[] }>;
+  /** Deprecated since this release, with its replacement (`group/version Kind`). */
+  deprecated?: { since: string; replacement: string };
 }
 
 function define(spec: Spec): ResourceInfo {
@@ -66,6 +73,9 @@ function define(spec: Spec): ResourceInfo {
     categories: spec.categories ?? [],
     verbs: spec.verbs ?? ALL_VERBS,
     subresources,
+    ...(spec.deprecated && {
+      deprecationWarning: `${spec.group ? `${spec.group}/` : ''}${spec.version} ${spec.kind} is deprecated in v${spec.deprecated.since}+; use ${spec.deprecated.replacement}`,
+    }),
   };
 }
 
@@ -79,7 +89,8 @@ const podStreams = [
 /** Every resource kubito serves. Order is discovery order. */
 export const RESOURCES: readonly ResourceInfo[] = [
   define({ group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', namespaced: true, shortNames: ['cm'] }),
-  define({ group: '', version: 'v1', kind: 'Endpoints', resource: 'endpoints', namespaced: true, shortNames: ['ep'] }),
+  // Deprecated in 1.33 (KEP-4974), the release kubito serves.
+  define({ group: '', version: 'v1', kind: 'Endpoints', resource: 'endpoints', namespaced: true, shortNames: ['ep'], deprecated: { since: '1.33', replacement: 'discovery.k8s.io/v1 EndpointSlice' } }),
   define({ group: '', version: 'v1', kind: 'Event', resource: 'events', namespaced: true, shortNames: ['ev'] }),
   define({ group: '', version: 'v1', kind: 'Namespace', resource: 'namespaces', namespaced: false, shortNames: ['ns'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status', { name: 'finalize', verbs: ['update'] }] }),

@@ -50,6 +50,13 @@ export interface Strategy {
    * while its binding sets spec.nodeName).
    */
   validateUpdate?(next: KubeObject, prev: KubeObject, subresource?: string): FieldError[];
+  /**
+   * Warnings about a new object that passed validation (upstream's WarningsOnCreate): sent as
+   * `Warning` headers, which kubectl prints; the write goes on.
+   */
+  warningsOnCreate?(obj: KubeObject): string[];
+  /** Warnings about an update of the object itself (not a subresource) that passed validation (WarningsOnUpdate). */
+  warningsOnUpdate?(next: KubeObject, prev: KubeObject): string[];
   /** Whether `metadata.generation` tracks spec changes for this kind. */
   tracksGeneration?: boolean;
   /**

@@ -19,7 +19,7 @@ import { patchObject } from './handlers/patch.js';
 import { getObject, listObjects } from './handlers/read.js';
 import { createBinding } from './handlers/binding.js';
 import { getScale, updateScale } from './handlers/scale.js';
-import { queryBool, type Scope } from './handlers/scope.js';
+import { headersFor, queryBool, type Scope } from './handlers/scope.js';
 import { watchObjects } from './handlers/watch.js';
 import { createObject, updateObject } from './handlers/write.js';
 import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
@@ -115,7 +115,19 @@ export class ApiHandler {
     if (!info || !storage) throw newPathNotFound();
     if (info.namespaced && !request.namespace && request.name) throw newPathNotFound();
     if (!info.namespaced && request.namespace) throw newPathNotFound();
-    const scope: Scope = { http: req, request, info, storage, now: (this.#options.clock ?? Date.now)(), warnings: [] };
+    const scope: Scope = { http: req, request, info, storage, now: (this.#options.clock ?? Date.now)(), warnings: info.deprecationWarning ? [info.deprecationWarning] : [] };
+    try {
+      return await this.#serve(scope, info);
+    } catch (err) {
+      // A refused request carries its warnings too (a deprecated API's, those found before the refusal).
+      const status = toStatusError(err).status;
+      if (!scope.warnings.length || status.code >= 500) throw err;
+      return jsonResponse(status.code, status, headersFor(scope));
+    }
+  }
+
+  async #serve(scope: Scope, info: ResourceInfo): Promise<HandlerResponse> {
+    const { request } = scope;
     if (request.subresource) return this.#subresource(scope, info);
     if (!info.verbs.includes(request.verb as never)) throw newMethodNotSupported({ group: info.group, resource: info.resource }, request.verb);
     switch (request.verb) {

@@ -199,6 +199,19 @@ for (const version of [undefined, '1.27']) {
       );
     });
 
+    test('warnings as kube-apiserver 1.33 sends them: a Service field that does nothing, a non-standard IP, a deprecated API', async () => {
+      const created = await k(['apply', '-f', '-'], manifest('warn-extname', { ports: [{ port: 80 }], externalName: 'db.example.com' }));
+      assert.equal(created.code, 0, created.stderr);
+      assert.equal(created.stderr, 'Warning: spec.externalName is ignored when spec.type is not "ExternalName"\n');
+      const patched = await k(['patch', 'svc', 'warn-extname', '-p', '{"spec":{"externalName":null,"externalIPs":["192.0.2.010"]}}']);
+      assert.equal(patched.code, 0, patched.stderr);
+      assert.equal(patched.stderr, 'Warning: spec.externalIPs[0]: non-standard IP address "192.0.2.010" will be considered invalid in a future Kubernetes release: use "192.0.2.10"\n');
+      const endpoints = await k(['get', 'endpoints', 'kubernetes']);
+      assert.equal(endpoints.code, 0, endpoints.stderr);
+      assert.equal(endpoints.stderr, 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n');
+      await ok(['delete', 'svc', 'warn-extname']);
+    });
+
     test('create service clusterip, nodeport, loadbalancer, externalname', async () => {
       assert.equal(await ok(['create', 'service', 'clusterip', 'my-cs', '--tcp=5678:8080']), 'service/my-cs created\n');
       const cs = await getSvc('my-cs');

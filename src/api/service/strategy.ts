@@ -21,6 +21,7 @@ import { PendingUpdates, Reservation } from './reservations.js';
 import { asService, holdingsOf, type ServiceView } from './service-view.js';
 import { defaultOnRead, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './transitions.js';
 import { validateService, validateServiceUpdate } from './validation.js';
+import { serviceWarnings } from './warnings.js';
 
 /**
  * The Strategy plus the hook that makes update allocation exact without waiting for the next
@@ -85,6 +86,14 @@ export function serviceStrategy(alloc: ServiceAllocators): ServiceStrategy {
 
     validate(obj: KubeObject) {
       return validateService(asService(obj));
+    },
+
+    warningsOnCreate(obj: KubeObject) {
+      return serviceWarnings(asService(obj));
+    },
+
+    warningsOnUpdate(next: KubeObject) {
+      return serviceWarnings(asService(next));
     },
 
     rollbackCreate(obj: KubeObject) {

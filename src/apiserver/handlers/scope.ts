@@ -102,8 +102,9 @@ export function storedTextAnswer(scope: Scope): string | undefined {
  * no decode and no encode of the object), else as an object (Tables, YAML, in-process callers).
  * `status` is read once the write is done (a PUT or an apply may have created the object).
  */
-export async function updateAndRespond(scope: Scope, mutate: Mutate, options: GuaranteedUpdateOptions, status: () => number): Promise<HandlerResponse> {
+export async function updateAndRespond(scope: Scope, mutate: Mutate, writeOptions: GuaranteedUpdateOptions, status: () => number): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
+  const options = { ...writeOptions, warnings: scope.warnings };
   const contentType = storedTextAnswer(scope);
   if (contentType !== undefined) {
     const text = await scope.storage.guaranteedUpdateAsText(namespace, name, mutate, options);

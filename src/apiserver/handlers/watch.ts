@@ -12,7 +12,7 @@ import type { HandlerResponse, StreamSink } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
 import { isFreshlyDecoded, type RegistryWatchEvent } from '../registry/rest-storage.js';
 import { loadTableRenderer, toPartialMetadata } from '../representations.js';
-import { param, queryBool, type Scope } from './scope.js';
+import { headersFor, param, queryBool, type Scope } from './scope.js';
 import { TurnMemo } from './turn-memo.js';
 
 /** Upstream's --min-request-timeout is 1800 s; a watch without timeoutSeconds lasts between it and twice it. */
@@ -123,7 +123,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
     kind: 'stream',
     status: 200,
     contentType: accepted.contentType,
-    headers: { 'Transfer-Encoding': 'chunked' },
+    headers: { 'Transfer-Encoding': 'chunked', ...headersFor(scope) },
     start(out) {
       sink = out;
       asValues = out.event !== undefined && accepted.representation === 'object' && !accepted.yaml;

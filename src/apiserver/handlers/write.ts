@@ -32,7 +32,7 @@ export async function createObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace } = scope.request;
   recordManagedFields(scope, undefined, obj, param(scope, 'fieldManager'));
   // obj was decoded for this request alone.
-  const options = { dryRun: isDryRun(scope), handOver: true };
+  const options = { dryRun: isDryRun(scope), handOver: true, warnings: scope.warnings };
   // A JSON answer that is only sent is made from the stored text (an in-process caller takes a value).
   const contentType = storedTextAnswer(scope);
   if (contentType !== undefined) return respondText(scope, 201, { text: await scope.storage.createAsText(namespace, obj, options), contentType });

@@ -64,6 +64,12 @@ interface Written {
   object?: KubeObject;
 }
 
+/** Adds warnings not already there (a retried update computes them again, as upstream's recorder dedups). */
+function addWarnings(to: string[] | undefined, warnings: string[] | undefined): void {
+  if (!to || !warnings) return;
+  for (const w of warnings) if (!to.includes(w)) to.push(w);
+}
+
 /** How many times an internal read-modify-write retries on a concurrent write. */
 const MAX_RETRIES = 16;
 
@@ -271,6 +277,7 @@ export class RestStorage {
     try {
       const errors = this.#strategy.validate?.(obj) ?? [];
       if (errors.length) throw newInvalid({ group: this.info.group, kind: this.info.kind }, name, errors);
+      addWarnings(options.warnings, this.#strategy.warningsOnCreate?.(obj));
       const key = this.#key(namespace, name);
       if (options.dryRun) {
         if (await this.#store.get(key)) throw newAlreadyExists(this.#gr, name);
@@ -446,6 +453,7 @@ export class RestStorage {
     ];
     if (current.metadata.deletionTimestamp) errors.push(...newFinalizerErrors(next, current));
     if (errors.length) throw newInvalid({ group: this.info.group, kind: this.info.kind }, name, errors);
+    if (!options.subresource) addWarnings(options.warnings, this.#strategy.warningsOnUpdate?.(next, current));
     if (sameContent(next, current)) return { object: current, committed: false };
     if (options.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } }, committed: false };
     const key = this.#key(current.metadata.namespace ?? '', name);

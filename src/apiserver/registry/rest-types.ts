@@ -18,6 +18,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** `status` for the status subresource; absent for the main resource. */
   subresource?: string;
+  /** Where the strategy's warnings about the written object go (the request's `Warning` headers). */
+  warnings?: string[];
 }
 
 export interface CreateOptions extends WriteOptions {

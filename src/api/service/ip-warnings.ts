@@ -1,0 +1,98 @@
+/**
+ * @module Warnings for IP and CIDR values that validation accepts but that are not in their
+ * standard form (k8s.io/apimachinery/pkg/util/validation/ip.go, GetWarningsForIP and
+ * GetWarningsForCIDR, as of 1.33): IPv4 octets with leading zeros (accepted by the sloppy
+ * parser, CVE-2021-29923), IPv4-mapped IPv6, IPv6 not in RFC 5952 form, and CIDRs with bits set
+ * after the prefix. Only for values the sloppy parser accepts (the caller validated them).
+ */
+import { formatIPv4, parseIP, parseIPv4 } from './net.js';
+
+/** Go's netip.ParseAddr accepts an IPv4 literal only without leading zeros. */
+function isStrictIPv4(text: string): boolean {
+  return parseIPv4(text) !== undefined && text.split('.').every((p) => p === '0' || !p.startsWith('0'));
+}
+
+/** RFC 5952 text of an IPv6 literal (lower case, zeros dropped, the first longest zero run as ::). */
+function canonicalIPv6(text: string): string {
+  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+}
+
+const MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+
+/** net.IP.String() of a sloppy-parsed address: dotted quad for IPv4 and IPv4-mapped IPv6. */
+function goIPString(text: string): string {
+  const v4 = parseIPv4(text) ?? parseIPv4(MAPPED.exec(text)?.[1] ?? '');
+  return v4 !== undefined ? formatIPv4(v4) : canonicalIPv6(text);
+}
+
+/** GetWarningsForIP: `path` is the field path text (`spec.clusterIPs[0]`). */
+export function ipWarnings(path: string, value: string): string[] {
+  const ip = parseIP(value);
+  if (!ip) return [];
+  const mapped = MAPPED.exec(value);
+  // netip.ParseAddr refuses leading zeros (also in a mapped address's IPv4 part); Is4In6 catches the rest.
+  if ((ip.family === 'IPv4' && !mapped && !isStrictIPv4(value)) || mapped) {
+    return [`${path}: non-standard IP address ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(goIPString(value))}`];
+  }
+  if (ip.family === 'IPv6' && canonicalIPv6(value) !== value) {
+    return [`${path}: IPv6 address ${JSON.stringify(value)} should be in RFC 5952 canonical format (${JSON.stringify(canonicalIPv6(value))})`];
+  }
+  return [];
+}
+
+/** An IPv6 literal (embedded IPv4 included) as a 128-bit number. */
+function ipv6Value(text: string): bigint {
+  const [head, tail] = canonicalIPv6(text).split('::');
+  const before = head ? head.split(':') : [];
+  const after = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? before : [...before, ...Array<string>(8 - before.length - after.length).fill('0'), ...after];
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/** net.IP.String() of a 128-bit address: dotted quad when it is IPv4-mapped. */
+function formatIPv6Value(value: bigint): string {
+  if (value >> 32n === 0xffffn) return formatIPv4(Number(value & 0xffffffffn));
+  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  return canonicalIPv6(groups.join(':'));
+}
+
+/** GetWarningsForCIDR: `path` is the field path text (`spec.loadBalancerSourceRanges[0]`). */
+export function cidrWarnings(path: string, value: string): string[] {
+  const slash = value.indexOf('/');
+  if (slash < 0) return [];
+  const addrText = value.slice(0, slash);
+  const bitsText = value.slice(slash + 1);
+  const ip = parseIP(addrText);
+  if (!ip || !/^[0-9]+$/.test(bitsText)) return [];
+  const bits = Number(bitsText);
+  const literalV4 = parseIPv4(addrText) !== undefined;
+  if (bits > (literalV4 ? 32 : 128)) return [];
+  let network: string;
+  let exact: boolean;
+  if (literalV4) {
+    const v = parseIPv4(addrText)!;
+    const masked = bits === 0 ? 0 : (v & (0xffffffff << (32 - bits))) >>> 0;
+    network = `${formatIPv4(masked)}/${bits}`;
+    exact = masked === v;
+  } else {
+    const v = ipv6Value(addrText);
+    const masked = bits === 0 ? 0n : v & (((1n << BigInt(bits)) - 1n) << BigInt(128 - bits));
+    // net.IPNet.String(): a network that is still IPv4-mapped prints as IPv4 with the IPv4 prefix length.
+    network = masked >> 32n === 0xffffn && bits >= 96 ? `${formatIPv6Value(masked)}/${bits - 96}` : `${formatIPv6Value(masked)}/${bits}`;
+    exact = masked === v;
+  }
+  const warnings: string[] = [];
+  if (!exact) {
+    const single = `${goIPString(addrText)}/${literalV4 ? 32 : 128}`;
+    warnings.push(`${path}: CIDR value ${JSON.stringify(value)} is ambiguous in this context (should be ${JSON.stringify(network)} or ${JSON.stringify(single)}?)`);
+  }
+  // netip.ParsePrefix refuses leading zeros (in IPv4 octets and the prefix length) and IPv4-mapped addresses.
+  const strict = (literalV4 ? isStrictIPv4(addrText) : !MAPPED.test(addrText)) && (bitsText === '0' || !bitsText.startsWith('0'));
+  if (!strict) {
+    warnings.push(`${path}: non-standard CIDR value ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(network)}`);
+  }
+  if (warnings.length === 0 && !literalV4 && `${canonicalIPv6(addrText)}/${bits}` !== value) {
+    warnings.push(`${path}: IPv6 CIDR value ${JSON.stringify(value)} should be in RFC 5952 canonical format (${JSON.stringify(`${canonicalIPv6(addrText)}/${bits}`)})`);
+  }
+  return warnings;
+}
