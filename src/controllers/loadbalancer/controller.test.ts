@@ -125,9 +125,13 @@ test('a Service that stops being a LoadBalancer loses its address, status and fi
   assert.deepEqual(svc.status, { loadBalancer: {} });
   assert.equal(svc.metadata.finalizers, undefined);
   assert.ok(h.events.includes('shop/web Normal DeletedLoadBalancer: Deleted load balancer'));
+  // The service controller's update handler names the type change first (needsUpdate).
+  const typeEvent = h.events.indexOf('shop/web Normal Type: LoadBalancer -> NodePort');
+  assert.ok(typeEvent >= 0 && typeEvent < h.events.indexOf('shop/web Normal DeletingLoadBalancer: Deleting load balancer'), h.events.join('\n'));
   await h.api.patch('web', { spec: { type: 'LoadBalancer' } }, { namespace: 'shop' });
   await h.idle();
   assert.equal(h.external('shop', 'web'), '127.0.100.1/VIP', 'and gets one again when it is one again');
+  assert.equal(h.events.filter((e) => e === 'shop/web Normal Type: NodePort -> LoadBalancer').length, 1);
   await stop();
 });
 

@@ -26,6 +26,7 @@ import {
   wantsLoadBalancer,
   type Service,
 } from './service.js';
+import { updateEvents } from './update-events.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
 const FIELD_MANAGER = 'service-lb-controller';
@@ -62,7 +63,11 @@ export class LoadBalancerController implements Controller {
     this.#services = ctx.informers.informer<Service>(SERVICES);
     this.#services.addHandlers({
       onAdd: (svc) => this.#enqueue(svc),
-      onUpdate: (old, svc) => (this.#concerns(old) ? this.#queue.add(objectKey(svc)) : this.#enqueue(svc)),
+      onUpdate: (old, svc) => {
+        for (const e of updateEvents(old, svc)) ctx.events.event(svc, 'Normal', e.reason, e.message);
+        if (this.#concerns(old)) this.#queue.add(objectKey(svc));
+        else this.#enqueue(svc);
+      },
       onDelete: (svc) => this.#enqueue(svc),
     });
   }
