@@ -11,6 +11,7 @@ import { GarbageCollector } from './garbage-collector/controller.js';
 import { LoadBalancerController } from './loadbalancer/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
+import { ServiceAccountController } from './serviceaccount/controller.js';
 
 /** Every controller kubito runs, by name. */
 export const CONTROLLERS: Record<string, () => Controller> = {
@@ -21,6 +22,7 @@ export const CONTROLLERS: Record<string, () => Controller> = {
   replicaset: () => new ReplicaSetController(),
   endpointslice: () => new EndpointSliceController(),
   endpoints: () => new EndpointsController(),
+  serviceaccount: () => new ServiceAccountController(),
 };
 
 /** The `source.component` of each controller's events, as upstream names them. */
@@ -30,6 +32,7 @@ const EVENT_SOURCE: Record<string, string> = {
   replicaset: 'replicaset-controller',
   endpointslice: 'endpointslice-controller',
   endpoints: 'endpoint-controller',
+  serviceaccount: 'serviceaccount-controller',
 };
 
 export interface RunningControllers {

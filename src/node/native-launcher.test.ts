@@ -187,7 +187,7 @@ test('exactly the given environment reaches the program', async () => {
 
 test('termination: PID 1 ignores SIGTERM without a handler, takes it with one; SIGKILL ends it (137)', async () => {
   const handled = await run('trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.05; done', {
-    onStart: (p) => void waitForProgram(p).then(() => p.signal('SIGTERM')),
+    onStart: (p) => void waitForReady(p).then(() => p.signal('SIGTERM')),
   });
   assert.equal(handled.code, 3);
   assert.match(handled.stdout, /got TERM/);
@@ -215,7 +215,9 @@ test('launchRequest: `<id> <length>` and the argv\'s words NUL-terminated', () =
 test('the launch server: the launcher is its child (no bash subshell waits for it); a launcher killed before it reports its program\'s end still ends with its status', async () => {
   let launcherPid = 0;
   const killed = await run('echo ready; exec sleep 30', {
-    onStart: (p) => void waitForProgram(p).then(() => {
+    // After the launcher reported its program (programPid() alone may find the child in /proc
+    // before the report, and a launcher killed then never reports it).
+    onStart: (p) => void p.programReady!.then(() => {
       launcherPid = p.pid!;
       const parent = ppid(launcherPid);
       assert.deepEqual(cmdline(parent).slice(1), ['--serve', join(dir, 'runner')]);
@@ -286,6 +288,19 @@ test('the launch server: requests split across writes, a launcher it cannot run 
 
 async function waitForProgram(p: ContainerProcess): Promise<void> {
   for (let i = 0; i < 500 && !p.programPid(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+/**
+ * Waits until the program printed `ready`: a shell that traps a signal has its handler by then.
+ * (Running is not enough: PID 1 of a container drops a signal it has no handler for, and on a
+ * loaded machine the SIGTERM could land between the exec and the `trap`; the test then hung.)
+ */
+async function waitForReady(p: ContainerProcess): Promise<void> {
+  let seen = '';
+  const onData = (c: Buffer) => (seen += c.toString());
+  p.stdout.on('data', onData);
+  for (let i = 0; i < 1000 && !seen.includes('ready'); i++) await new Promise((r) => setTimeout(r, 10));
+  p.stdout.off('data', onData);
 }
 
 test('set-up failures are the launcher\'s (StartError: code 128 and its message); a missing program is 127 on the container\'s stderr', async () => {

@@ -187,6 +187,22 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.match(gone.stderr, /NotFound.*deployments.apps "web" not found/);
     });
 
+    test('every namespace has its default ServiceAccount; a pod runs as it', async () => {
+      await ok(['create', 'namespace', 'team-sa']);
+      const table = await waitFor('the default ServiceAccount of team-sa', async () => {
+        const out = await ok(['get', 'serviceaccounts', '-n', 'team-sa']);
+        return out.includes('default') ? out : undefined;
+      });
+      assert.match(table, /^NAME\s+SECRETS\s+AGE\ndefault\s+0\s+\S+\n$/);
+      assert.match(await ok(['get', 'sa', 'default', '-n', 'default', '-o', 'name']), /^serviceaccount\/default\n$/);
+      await ok(['run', 'sa-pod', '-n', 'team-sa', '--image=busybox', '--restart=Never', '--', 'true']);
+      assert.equal(await ok(['get', 'pod', 'sa-pod', '-n', 'team-sa', '-o', 'jsonpath={.spec.serviceAccountName} {.spec.serviceAccount}']), 'default default');
+      // Deleted, it comes back.
+      await ok(['delete', 'sa', 'default', '-n', 'team-sa']);
+      await waitFor('the default ServiceAccount again', async () => ((await k(['get', 'sa', 'default', '-n', 'team-sa'])).code === 0 ? true : undefined));
+      await ok(['delete', 'namespace', 'team-sa', '--wait=false']);
+    });
+
     test('delete --cascade=orphan: the Deployment goes, its ReplicaSet stays without an owner', async () => {
       assert.match(await ok(['create', 'deployment', 'orph', '--image=busybox', '--replicas=0']), /deployment.apps\/orph created/);
       const rs = await waitFor('the ReplicaSet of deployment orph', async () => (await ok(['get', 'rs', '-l', 'app=orph', '-o', 'jsonpath={.items[0].metadata.name}'])) || undefined);

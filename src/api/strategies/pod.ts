@@ -30,6 +30,7 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
   defaultTo(spec, 'schedulerName', 'default-scheduler');
   defaultTo(spec, 'securityContext', {});
   defaultTo(spec, 'enableServiceLinks', true);
+  mirrorServiceAccount(spec);
   const containers = Array.isArray(spec.containers) ? (spec.containers as Array<Record<string, unknown>>) : [];
   for (const c of containers) {
     defaultTo(c, 'terminationMessagePath', '/dev/termination-log');
@@ -42,6 +43,16 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
   }
 }
 
+/**
+ * v1's deprecated `serviceAccount` and `serviceAccountName` are one internal field: the name
+ * wins, the deprecated one fills it when it is empty, and both read the same afterwards
+ * (Convert_v1_PodSpec_To_core_PodSpec and back).
+ */
+function mirrorServiceAccount(spec: Record<string, unknown>): void {
+  if (!spec.serviceAccountName && typeof spec.serviceAccount === 'string' && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
+}
+
 /** The spec to compare, read without touching the object (`prev` may be shared). */
 function specOf(obj: KubeObject): Record<string, unknown> {
   const spec = obj.spec;
@@ -52,6 +63,15 @@ export const podStrategy: Strategy = {
   defaults,
   prepareForCreate(obj) {
     defaults(obj);
+    // The ServiceAccount admission plugin: a pod without an account runs as `default` (the
+    // serviceaccount controller makes it in every namespace). Admission runs after the field
+    // manager, so no manager owns the value. Unlike upstream, a missing account does not refuse
+    // the pod, and no token is mounted (kubito issues none).
+    const spec = section(obj, 'spec');
+    if (!spec.serviceAccountName) {
+      spec.serviceAccountName = 'default';
+      mirrorServiceAccount(spec);
+    }
     obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
   },
   prepareForUpdate(next) {
