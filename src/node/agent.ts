@@ -204,7 +204,10 @@ export class NodeAgent {
       api: {
         patchStatus: async (pod: Pod, status: PodStatus) => {
           try {
-            await client.resource(PODS).patch(pod.metadata.name, { status }, { namespace: pod.metadata.namespace, subresource: 'status', type: 'merge' });
+            // fieldValidation=Ignore: the status is built here from the API's own types (pod-status.ts),
+            // so it has no unknown field for the server to look for (its default, Warn, walks the
+            // whole patched pod on every status write).
+            await client.resource(PODS).patch(pod.metadata.name, { status }, { namespace: pod.metadata.namespace, subresource: 'status', type: 'merge', fieldValidation: 'Ignore' });
           } catch (err) {
             if (!isNotFound(err)) throw err;
           }

@@ -7,6 +7,20 @@
  */
 import { type Path, type PathElement, comparePathElements, deserializeElement, serializeElement } from './fieldpath.js';
 
+/** FieldsV1 keys as JSON strings: the same few keys are written on every write of a kind. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS = 4096;
+
+function quoted(key: string): string {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size >= QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(key, text);
+  }
+  return text;
+}
+
 interface Child {
   pe: PathElement;
   set: FieldSet;
@@ -169,7 +183,7 @@ export class FieldSet {
     if (entries.length === 0) return undefined;
     if (entries.length > 1) entries.sort((a, b) => comparePathElements(a.pe, b.pe));
     let out = includeSelf ? '{".":{}' : '{';
-    for (let i = 0; i < entries.length; i++) out += `${i > 0 || includeSelf ? ',' : ''}${JSON.stringify(entries[i].key)}:${entries[i].text}`;
+    for (let i = 0; i < entries.length; i++) out += `${i > 0 || includeSelf ? ',' : ''}${quoted(entries[i].key)}:${entries[i].text}`;
     return `${out}}`;
   }
 

@@ -69,3 +69,46 @@ test('entries decoded from text in another key order are encoded in the canonica
   (out[0].fieldsV1 as Record<string, unknown>)['f:spec'] = {};
   assert.equal(JSON.stringify(encodeManagedFields(decodeManagedFields(entry(canonical)))?.[0].fieldsV1), JSON.stringify(canonical));
 });
+
+test('an entry whose manager did not change comes back as it was decoded, only when it is what encoding writes', () => {
+  const fields = { 'f:spec': { 'f:x': {} } };
+  const base = { manager: 'm', operation: 'Update' as const, apiVersion: 'v1', time: '2026-11-28T08:00:00Z', fieldsType: 'FieldsV1' as const, fieldsV1: fields };
+  // What encoding builds afresh, as text: the reused entry must read the same.
+  const fresh = (e: ManagedFieldsEntry): string => {
+    const managed = decodeManagedFields([e]);
+    managed.sources = undefined;
+    return JSON.stringify(encodeManagedFields(managed));
+  };
+  const canonical: ManagedFieldsEntry[] = [
+    { ...base },
+    { manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: fields },
+    { ...base, subresource: 'status' },
+  ];
+  for (const e of canonical) {
+    const out = encodeManagedFields(decodeManagedFields([e]))!;
+    assert.equal(out[0], e);
+    assert.equal(JSON.stringify(out), fresh(e));
+  }
+  const rebuilt: ManagedFieldsEntry[] = [
+    { ...base, extra: 1 } as ManagedFieldsEntry,
+    { operation: 'Update', manager: 'm', apiVersion: 'v1', time: base.time, fieldsType: 'FieldsV1', fieldsV1: fields },
+    { ...base, time: '' },
+    { ...base, subresource: '' },
+    { ...base, fieldsV1: null as unknown as Record<string, unknown> },
+    { ...base, fieldsV1: { 'f:spec': { 'f:x': {}, '.': {} } } },
+    { ...base, fieldsV1: { 'f:b': {}, 'f:a': {} } },
+  ];
+  for (const e of rebuilt) {
+    const out = encodeManagedFields(decodeManagedFields([e]))!;
+    assert.notEqual(out[0], e);
+    assert.equal(JSON.stringify(out), fresh(e));
+  }
+  // A manager whose time or set changed gets a new entry.
+  const managed = decodeManagedFields([{ ...base }]);
+  const id = managerId({ manager: 'm', operation: 'Update', apiVersion: 'v1' });
+  managed.times.set(id, '2026-11-28T09:00:00Z');
+  assert.equal(encodeManagedFields(managed)![0].time, '2026-11-28T09:00:00Z');
+  const again = decodeManagedFields([{ ...base }]);
+  again.fields.set(id, { ...again.fields.get(id)!, set: again.fields.get(id)!.set.union(decodeManagedFields([{ ...base, fieldsV1: { 'f:y': {} } }]).fields.get(id)!.set) });
+  assert.deepEqual(encodeManagedFields(again)![0].fieldsV1, { 'f:spec': { 'f:x': {} }, 'f:y': {} });
+});

@@ -20,6 +20,12 @@ export interface VersionedSet {
 export interface Managed {
   fields: Map<string, VersionedSet>;
   times: Map<string, string | undefined>;
+  /**
+   * The decoded entries that are exactly what encoding their manager's set would write (see
+   * `canonicalEntry`), with that set: encoding gives a manager whose set and time did not
+   * change this same entry object back, instead of building it and parsing its fieldsV1 again.
+   */
+  sources?: Map<string, { entry: ManagedFieldsEntry; set: FieldSet }>;
 }
 
 export function emptyManaged(): Managed {
@@ -27,7 +33,7 @@ export function emptyManaged(): Managed {
 }
 
 export function cloneManaged(m: Managed): Managed {
-  return { fields: new Map(m.fields), times: new Map(m.times) };
+  return { fields: new Map(m.fields), times: new Map(m.times), sources: m.sources };
 }
 
 /** Upstream's default cap on Update managers (DefaultMaxUpdateManagers). */
@@ -51,8 +57,18 @@ export function managerId(id: Identity): string {
   return `{${parts.join(',')}}`;
 }
 
+/** Parsed identifiers: a server writes for few managers. Identities are never modified. */
+const parsedIds = new Map<string, Identity>();
+const PARSED_IDS = 256;
+
 function parseId(id: string): Identity {
-  return JSON.parse(id) as Identity;
+  let info = parsedIds.get(id);
+  if (info === undefined) {
+    info = JSON.parse(id) as Identity;
+    if (parsedIds.size >= PARSED_IDS) parsedIds.clear();
+    parsedIds.set(id, info);
+  }
+  return info;
 }
 
 /**
@@ -100,6 +116,32 @@ function fieldsText(set: FieldSet): string {
   return text;
 }
 
+/** The keys of an entry as encodeManagedFields writes them, in its order (time and subresource only when set). */
+const ENTRY_KEYS = ['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource'];
+
+/**
+ * Whether encoding the entry's manager (its set encoded as `text`) would write this entry again,
+ * key for key and in the same order: then the entry itself can stand for that encoding.
+ */
+function canonicalEntry(e: ManagedFieldsEntry, set: FieldSet, text: string): boolean {
+  if (typeof e.manager !== 'string' || typeof e.apiVersion !== 'string' || e.fieldsV1 === null || typeof e.fieldsV1 !== 'object' || Array.isArray(e.fieldsV1)) return false;
+  if (encodedSets.get(set) !== text) return false;
+  let i = 0;
+  for (const key of Object.keys(e)) {
+    while (i < ENTRY_KEYS.length && ENTRY_KEYS[i] !== key) {
+      // Only time and subresource may be left out, and only when empty.
+      if (ENTRY_KEYS[i] !== 'time' && ENTRY_KEYS[i] !== 'subresource') return false;
+      i++;
+    }
+    if (i === ENTRY_KEYS.length) return false;
+    i++;
+  }
+  for (; i < ENTRY_KEYS.length; i++) if (ENTRY_KEYS[i] !== 'subresource') return false;
+  if ('time' in e && (typeof e.time !== 'string' || e.time === '')) return false;
+  if ('subresource' in e && (typeof e.subresource !== 'string' || e.subresource === '')) return false;
+  return true;
+}
+
 /** Decodes metadata.managedFields; throws Error with upstream's message when an entry is malformed. */
 export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): Managed {
   const managed = emptyManaged();
@@ -126,6 +168,8 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
     }
     managed.fields.set(id, { set, apiVersion: e.apiVersion, applied: e.operation === 'Apply' });
     managed.times.set(id, e.time);
+    if (canonicalEntry(e, set, text)) (managed.sources ??= new Map()).set(id, { entry: e, set });
+    else managed.sources?.delete(id);
   });
   return managed;
 }
@@ -144,9 +188,15 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
   if (managed.fields.size === 0) return undefined;
   const entries: ManagedFieldsEntry[] = [];
   for (const [id, vs] of managed.fields) {
+    const time = managed.times.get(id);
+    const source = managed.sources?.get(id);
+    if (source !== undefined && source.set === vs.set && source.entry.time === time && source.entry.apiVersion === vs.apiVersion && source.entry.operation === (vs.applied ? 'Apply' : 'Update')) {
+      // Unchanged since it was decoded: the entry is what the code below would build.
+      entries.push(source.entry);
+      continue;
+    }
     const info = parseId(id);
     const entry: ManagedFieldsEntry = { manager: info.manager, operation: vs.applied ? 'Apply' : info.operation, apiVersion: vs.apiVersion };
-    const time = managed.times.get(id);
     if (time) entry.time = time;
     entry.fieldsType = 'FieldsV1';
     entry.fieldsV1 = JSON.parse(fieldsText(vs.set)) as Record<string, unknown>;

@@ -43,14 +43,30 @@ export const ZERO_SHAPES: Readonly<Record<string, Readonly<Record<string, Json>>
   'io.k8s.api.events.v1.Event': { metadata: {}, regarding: {}, deprecatedSource: {} },
 };
 
-function definitionNames(types: Types, ref: TypeRef): string[] {
-  const names: string[] = [];
-  let s: Schema | undefined = typeof ref === 'object' ? ref.schema : undefined;
-  for (let depth = 0; s?.ref !== undefined && depth < 8; depth++) {
-    names.push(s.ref);
-    s = types.lookup.definition(s.ref);
+/**
+ * The zero-value fields of the definitions `ref` names (its $ref chain), in that order, as
+ * [field, zero] pairs; empty for a ref without any. Kept per schema object: a kind's writes
+ * shape the same schemas over and over.
+ */
+const zerosBySchema = new WeakMap<Schema, ReadonlyArray<readonly [string, Json]>>();
+const NO_ZEROS: ReadonlyArray<readonly [string, Json]> = [];
+
+function zeroFields(types: Types, ref: TypeRef): ReadonlyArray<readonly [string, Json]> {
+  if (typeof ref !== 'object') return NO_ZEROS;
+  let zeros = zerosBySchema.get(ref.schema);
+  if (zeros === undefined) {
+    const out: Array<readonly [string, Json]> = [];
+    let s: Schema | undefined = ref.schema;
+    for (let depth = 0; s?.ref !== undefined && depth < 8; depth++) {
+      const shape = ZERO_SHAPES[s.ref];
+      if (shape !== undefined) for (const k of Object.keys(shape)) out.push([k, shape[k]]);
+      s = types.lookup.definition(s.ref);
+    }
+    zeros = out.length === 0 ? NO_ZEROS : out;
+    // A lookup serving a new definition for a name hands out a new schema object (field-manager.ts, typesFor).
+    zerosBySchema.set(ref.schema, zeros);
   }
-  return names;
+  return zeros;
 }
 
 /**
@@ -64,6 +80,8 @@ export function withTypedShape(t: Typed, value: Json): Json {
 }
 
 function shapeAt(types: Types, value: Json, ref: TypeRef): Json {
+  // Scalars are never filled in (only maps and lists are): most of a walk's values.
+  if (value === null || typeof value !== 'object') return value;
   const atom = deduceAtom(types.atom(ref), value);
   if (Array.isArray(value)) {
     if (!atom.list || atom.list.atomic) return value;
@@ -76,11 +94,7 @@ function shapeAt(types: Types, value: Json, ref: TypeRef): Json {
   }
   if (!isMapValue(value) || !atom.map || atom.map.atomic) return value;
   let out: Record<string, Json> | undefined;
-  for (const name of definitionNames(types, ref)) {
-    const zeros = ZERO_SHAPES[name];
-    if (zeros === undefined) continue;
-    for (const k of Object.keys(zeros)) if (!Object.hasOwn(out ?? value, k)) (out ??= { ...value })[k] = zeroCopy(zeros[k]);
-  }
+  for (const [k, zero] of zeroFields(types, ref)) if (!Object.hasOwn(out ?? value, k)) (out ??= { ...value })[k] = zeroCopy(zero);
   // Filled-in zeros are shaped too (a struct's `{}` may carry zero fields of its own).
   for (const k of Object.keys(out ?? value)) {
     const v = (out ?? value)[k];

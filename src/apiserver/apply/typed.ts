@@ -63,6 +63,8 @@ export interface Typed {
 export class Types {
   readonly lookup: SchemaLookup;
   readonly #cache = new WeakMap<Schema, Atom>();
+  /** The reference of each declared field schema, made once: walks ask for the same fields on every write. */
+  readonly #refs = new WeakMap<Schema, TypeRef>();
 
   constructor(lookup: SchemaLookup) {
     this.lookup = lookup;
@@ -128,7 +130,10 @@ export class Types {
   /** The type of key `key` in a map: its declared field, else the element type, else undefined. */
   fieldType(map: MapType, key: string): TypeRef | undefined {
     const declared = map.fields && Object.hasOwn(map.fields, key) ? map.fields[key] : undefined;
-    return declared ? { schema: declared } : map.elem;
+    if (!declared) return map.elem;
+    let ref = this.#refs.get(declared);
+    if (ref === undefined) this.#refs.set(declared, (ref = { schema: declared }));
+    return ref;
   }
 
   /** The default of key field `name` of a list's items, if the schema gives one. */

@@ -85,7 +85,9 @@ export async function createBinding(scope: Scope): Promise<HandlerResponse> {
       if (typeof bound === 'string') throw newConflict({ group: '', resource: 'pods/binding' }, name, bound);
       return bound;
     },
-    { dryRun: isDryRun(scope), subresource: 'binding' },
+    // bindPod changes and returns the registry's copy it was given (new spec, annotations and
+    // status objects over its own parts): nothing to deep-copy before the write.
+    { dryRun: isDryRun(scope), subresource: 'binding', ownedResult: true },
   );
   return respondStatus(scope, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }

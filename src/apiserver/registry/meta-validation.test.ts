@@ -20,3 +20,28 @@ test('create: the answer equals both passes run in order, for every kind and man
     }
   }
 });
+
+test('update: the answer equals the generic and the kind passes run in order, the kind errors already given left out', async () => {
+  const { validateGenericUpdate, validateStrategyUpdate } = await import('../../api/validation/index.js');
+  const base = { name: 'a', namespace: 'ns', uid: 'u1', resourceVersion: '5', creationTimestamp: '2026-11-29T07:00:00Z' };
+  const nexts = [
+    { ...base },
+    { ...base, name: 'b', uid: 'u2', labels: { '-bad': 'x' } },
+    { ...base, resourceVersion: '', finalizers: ['bad finalizer', 'example.com/ok'] },
+    { ...base, annotations: { 'a/b/c': 'x' }, managedFields: [{ manager: 'm', operation: 'Patch' }] },
+    { ...base, generation: 1, deletionTimestamp: '2026-11-29T07:00:01Z', finalizers: ['kubernetes'], ownerReferences: [{ name: '' }] },
+  ];
+  const prevs = [{ ...base, generation: 2 }, { ...base, deletionTimestamp: '2026-11-29T07:00:01Z', finalizers: [] }];
+  for (const info of RESOURCES) {
+    for (const next of nexts) {
+      for (const prevMeta of prevs) {
+        const obj = { apiVersion: 'v1', kind: info.kind, metadata: next } as unknown as KubeObject;
+        const prev = { apiVersion: 'v1', kind: info.kind, metadata: prevMeta } as unknown as KubeObject;
+        const expected = validateGenericUpdate(obj.metadata, prev.metadata, info);
+        const seen = new Set(expected.map((e) => `${e.field}|${e.detail}`));
+        for (const e of validateStrategyUpdate(obj.metadata, prev.metadata, info)) if (!seen.has(`${e.field}|${e.detail}`)) expected.push(e);
+        assert.deepEqual(validateMetadata(info, obj, prev), expected, `${info.resource} ${JSON.stringify(next)}`);
+      }
+    }
+  }
+});

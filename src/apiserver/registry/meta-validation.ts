@@ -6,7 +6,7 @@
 import type { FieldError } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
-import { metaRulesFor, validateGenericCreate, validateGenericUpdate, validateStrategyCreate, validateStrategyUpdate } from '../../api/validation/index.js';
+import { metaRulesFor, validateGenericCreate, validateKubeFinalizers, validateObjectMetaUpdate, validateStrategyCreate, validateStrategyUpdate } from '../../api/validation/index.js';
 
 /**
  * Whether the kind's create pass makes the generic one redundant: it ran the very same
@@ -25,8 +25,19 @@ export function validateMetadata(info: ResourceInfo, obj: KubeObject, prev?: Kub
     if (errs.length) return errs;
     return strategyCoversGeneric(info) ? [] : validateGenericCreate(obj.metadata, info);
   }
-  const errs = validateGenericUpdate(obj.metadata, prev.metadata, info);
+  // The generic pass (validateGenericUpdate: the create checks, then the update rules) and the
+  // kind's (validateStrategyUpdate: for every kind but legacy events the same update rules, then
+  // the finalizer names for core kinds), the kind's errors the generic pass gave already left
+  // out. The update rules (labels, annotations, owners, managedFields...) are run once: run
+  // again they give the very errors the first run gave, all of them left out.
+  const update = validateObjectMetaUpdate(obj.metadata, prev.metadata);
+  const errs = [...validateGenericCreate(obj.metadata, info), ...update];
+  const rules = metaRulesFor(info);
+  const strategy = rules.strategyMeta === 'legacy-event'
+    ? validateStrategyUpdate(obj.metadata, prev.metadata, info)
+    : rules.strategyMeta === 'core' ? validateKubeFinalizers(obj.metadata.finalizers, 'metadata.finalizers') : [];
+  if (strategy.length === 0) return errs;
   const seen = new Set(errs.map((e) => `${e.field}|${e.detail}`));
-  for (const e of validateStrategyUpdate(obj.metadata, prev.metadata, info)) if (!seen.has(`${e.field}|${e.detail}`)) errs.push(e);
+  for (const e of strategy) if (!seen.has(`${e.field}|${e.detail}`)) errs.push(e);
   return errs;
 }
