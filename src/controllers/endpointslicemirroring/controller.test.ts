@@ -27,6 +27,24 @@ async function slicesOf(bench: Bench, name: string): Promise<string[]> {
     .map((s) => `${s.metadata.labels!['endpointslice.kubernetes.io/managed-by']} ${(s.endpoints ?? []).map((e) => `${e.addresses[0]}${e.conditions?.ready === false ? '(not ready)' : ''}`).join(',')}`);
 }
 
+/** The slices of `db` as written from its three addresses. */
+const ALL = `${MIRROR} 10.244.0.6,10.244.0.7,10.244.0.8(not ready)`;
+
+/** The selector-less Service `db` and its Endpoints. */
+function db(): Array<[ResourceRef, KubeObject]> {
+  return [
+    [services, makeSelectorlessService('default', 'db')],
+    [endpoints, makeEndpoints('default', 'db')],
+  ];
+}
+
+/** Makes a change on the fake API, lets the controller act, and checks the slices of `db`. */
+async function step(bench: Bench, change: () => void, want: string[]): Promise<void> {
+  change();
+  await bench.idle();
+  assert.deepEqual(await slicesOf(bench, 'db'), want);
+}
+
 /** The writes the fake API saw (no lists or watches), as `verb resource name`. */
 function writes(bench: Bench): string[] {
   return bench.fake.actions.filter((a) => a.verb !== 'list' && a.verb !== 'watch').map((a) => `${a.verb} ${a.resource} ${a.name}`);
@@ -58,7 +76,7 @@ describe('EndpointSliceMirroringController', () => {
     assert.match(slice.metadata.name!, /^db-/);
     assert.deepEqual(slice.metadata.labels, { app: 'db', 'kubernetes.io/service-name': 'db', 'endpointslice.kubernetes.io/managed-by': MIRROR });
     assert.deepEqual(slice.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Endpoints', name: 'db', uid: 'uid-ep-db', controller: true, blockOwnerDeletion: true }]);
-    assert.deepEqual(await slicesOf(bench, 'db'), [`${MIRROR} 10.244.0.6,10.244.0.7,10.244.0.8(not ready)`]);
+    assert.deepEqual(await slicesOf(bench, 'db'), [ALL]);
     // The Service with a selector has the EndpointSlice controller's slice, and its Endpoints are not mirrored.
     assert.deepEqual(await slicesOf(bench, 'web'), ['endpointslice-controller.k8s.io 10.244.0.9']);
     assert.deepEqual(await slicesOf(bench, 'orphan'), []);
@@ -73,58 +91,37 @@ describe('EndpointSliceMirroringController', () => {
   });
 
   it('follows the Endpoints: changes, skip-mirror, deletion and re-creation', async () => {
-    const bench = await startBench([mirror()], [[services, makeSelectorlessService('default', 'db')], [endpoints, makeEndpoints('default', 'db')]]);
+    const bench = await startBench([mirror()], db());
     const [first] = await bench.list<EndpointSlice>(endpointslices);
-    bench.fake.set(endpoints, makeEndpoints('default', 'db', (e) => ((e.metadata.resourceVersion = undefined), (e.subsets[0].addresses = [address('10.244.0.6')]), delete e.subsets[0].notReadyAddresses)));
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), [`${MIRROR} 10.244.0.6`]);
+    const edit = (fn: (e: Endpoints & { subsets: NonNullable<Endpoints['subsets']> }) => void) => () =>
+      bench.fake.set(endpoints, makeEndpoints('default', 'db', (e) => ((e.metadata.resourceVersion = undefined), fn(e))));
+    await step(bench, edit((e) => ((e.subsets[0].addresses = [address('10.244.0.6')]), delete e.subsets[0].notReadyAddresses)), [`${MIRROR} 10.244.0.6`]);
     // Updated in place, under its name.
     assert.deepEqual((await bench.list<EndpointSlice>(endpointslices)).map((s) => s.metadata.name), [first.metadata.name]);
-
-    bench.fake.set(endpoints, makeEndpoints('default', 'db', (e) => ((e.metadata.resourceVersion = undefined), (e.metadata.labels = { 'endpointslice.kubernetes.io/skip-mirror': 'true' }))));
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), []);
-
-    bench.fake.set(endpoints, makeEndpoints('default', 'db', (e) => (e.metadata.resourceVersion = undefined)));
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), [`${MIRROR} 10.244.0.6,10.244.0.7,10.244.0.8(not ready)`]);
-
-    bench.fake.remove(endpoints, { namespace: 'default', name: 'db' });
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), []);
+    await step(bench, edit((e) => (e.metadata.labels = { 'endpointslice.kubernetes.io/skip-mirror': 'true' })), []);
+    await step(bench, edit(() => {}), [ALL]);
+    await step(bench, () => bench.fake.remove(endpoints, { namespace: 'default', name: 'db' }), []);
     await bench.stop();
   });
 
   it('deletes the slices when the Service gains a selector or goes; mirrors again when it comes back', async () => {
-    const bench = await startBench([mirror()], [[services, makeSelectorlessService('default', 'db')], [endpoints, makeEndpoints('default', 'db')]]);
-    assert.equal((await slicesOf(bench, 'db')).length, 1);
-    bench.fake.set(services, makeSelectorlessService('default', 'db', (s) => (s.spec.selector = { app: 'db' })));
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), []);
-    bench.fake.set(services, makeSelectorlessService('default', 'db'));
-    await bench.idle();
-    assert.equal((await slicesOf(bench, 'db')).length, 1);
-    bench.fake.remove(services, { namespace: 'default', name: 'db' });
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), []);
+    const bench = await startBench([mirror()], db());
+    assert.deepEqual(await slicesOf(bench, 'db'), [ALL]);
+    await step(bench, () => bench.fake.set(services, makeSelectorlessService('default', 'db', (s) => (s.spec.selector = { app: 'db' }))), []);
+    await step(bench, () => bench.fake.set(services, makeSelectorlessService('default', 'db')), [ALL]);
+    await step(bench, () => bench.fake.remove(services, { namespace: 'default', name: 'db' }), []);
     await bench.stop();
   });
 
   it('puts back a mirrored slice someone deleted or changed; leaves other slices of the name alone', async () => {
-    const bench = await startBench([mirror()], [[services, makeSelectorlessService('default', 'db')], [endpoints, makeEndpoints('default', 'db')]]);
+    const bench = await startBench([mirror()], db());
     const [slice] = await bench.list<EndpointSlice>(endpointslices);
-    bench.fake.set(endpointslices, { ...slice, endpoints: [] } as KubeObject);
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), [`${MIRROR} 10.244.0.6,10.244.0.7,10.244.0.8(not ready)`]);
-    bench.fake.remove(endpointslices, { namespace: 'default', name: slice.metadata.name! });
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), [`${MIRROR} 10.244.0.6,10.244.0.7,10.244.0.8(not ready)`]);
+    await step(bench, () => bench.fake.set(endpointslices, { ...slice, endpoints: [] } as KubeObject), [ALL]);
+    await step(bench, () => bench.fake.remove(endpointslices, { namespace: 'default', name: slice.metadata.name! }), [ALL]);
     // A user's own slice for the same Service (another managed-by) is not ours to touch.
     const users = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { namespace: 'default', name: 'db-by-hand', labels: { 'kubernetes.io/service-name': 'db', 'endpointslice.kubernetes.io/managed-by': 'staff' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.0.50'] }] };
     bench.fake.set(endpointslices, users as KubeObject);
-    bench.fake.set(endpoints, makeEndpoints('default', 'db', (e) => ((e.metadata.resourceVersion = undefined), (e.subsets = []))));
-    await bench.idle();
-    assert.deepEqual(await slicesOf(bench, 'db'), ['staff 10.244.0.50']);
+    await step(bench, () => bench.fake.set(endpoints, makeEndpoints('default', 'db', (e) => ((e.metadata.resourceVersion = undefined), (e.subsets = [])))), ['staff 10.244.0.50']);
     await bench.stop();
   });
 
