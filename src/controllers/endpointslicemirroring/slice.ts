@@ -106,6 +106,10 @@ export function newMirroredSlice(endpoints: Endpoints, ports: EndpointPort[], ad
   labels[LABEL_SERVICE_NAME] = endpoints.metadata.name ?? '';
   labels[LABEL_MANAGED_BY] = MIRRORING_CONTROLLER_NAME;
   const metadata: EndpointSlice['metadata'] = name ? { name } : { generateName: slicePrefix(endpoints.metadata.name ?? '') };
-  Object.assign(metadata, { namespace: endpoints.metadata.namespace, labels, annotations: mirroredAnnotations(endpoints), ownerReferences: [endpointsOwnerRef(endpoints)] });
+  Object.assign(metadata, { namespace: endpoints.metadata.namespace, labels });
+  // An empty map is left out, as Go's omitempty leaves it out of upstream's objects.
+  const annotations = mirroredAnnotations(endpoints);
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  metadata.ownerReferences = [endpointsOwnerRef(endpoints)];
   return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata, addressType, endpoints: [], ports };
 }
