@@ -83,19 +83,21 @@ export class EndpointSliceMirroringController implements Controller {
     this.#services = ctx.informers.informer<ServiceView>(SERVICES);
     this.#endpoints = ctx.informers.informer<Endpoints>(ENDPOINTS);
     this.#slices = ctx.informers.informer<EndpointSlice>(ENDPOINT_SLICES, { indexers: { [SERVICE_NAME_INDEX]: serviceNameIndex } });
-    const enqueue = (obj: Named) => this.#queue.add(keyOf(obj));
+    const enqueueIf = (wanted: boolean, obj: Named) => {
+      if (wanted) this.#queue.add(keyOf(obj));
+    };
 
     // Only Services without a selector have mirrored Endpoints; a selector coming or going matters.
     this.#services.addHandlers({
-      onAdd: (svc) => !hasSelector(svc) && enqueue(svc),
-      onUpdate: (old, svc) => hasSelector(old) !== hasSelector(svc) && enqueue(svc),
-      onDelete: (svc) => !hasSelector(svc) && enqueue(svc),
+      onAdd: (svc) => enqueueIf(!hasSelector(svc), svc),
+      onUpdate: (old, svc) => enqueueIf(hasSelector(old) !== hasSelector(svc), svc),
+      onDelete: (svc) => enqueueIf(!hasSelector(svc), svc),
     });
     this.#endpoints.addHandlers({
-      onAdd: (ep) => shouldMirror(ep) && enqueue(ep),
+      onAdd: (ep) => enqueueIf(shouldMirror(ep), ep),
       // Either side: an Endpoints newly labelled skip-mirror has slices to delete.
-      onUpdate: (old, ep) => (shouldMirror(old) || shouldMirror(ep)) && enqueue(ep),
-      onDelete: (ep) => shouldMirror(ep) && enqueue(ep),
+      onUpdate: (old, ep) => enqueueIf(shouldMirror(old) || shouldMirror(ep), ep),
+      onDelete: (ep) => enqueueIf(shouldMirror(ep), ep),
     });
     this.#slices.addHandlers({
       onAdd: (slice) => this.#afterOwnWrites(slice, () => isMirrored(slice) && this.#tracker.shouldSync(slice)),
