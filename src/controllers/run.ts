@@ -7,6 +7,7 @@ import type { Controller, ControllerContext, EventRecorder } from './controller.
 import { DeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
+import { EndpointSliceMirroringController } from './endpointslicemirroring/controller.js';
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { LoadBalancerController } from './loadbalancer/controller.js';
 import { NamespaceController } from './namespace/controller.js';
@@ -22,6 +23,7 @@ export const CONTROLLERS: Record<string, () => Controller> = {
   replicaset: () => new ReplicaSetController(),
   endpointslice: () => new EndpointSliceController(),
   endpoints: () => new EndpointsController(),
+  endpointslicemirroring: () => new EndpointSliceMirroringController(),
   serviceaccount: () => new ServiceAccountController(),
 };
 
@@ -32,6 +34,7 @@ const EVENT_SOURCE: Record<string, string> = {
   replicaset: 'replicaset-controller',
   endpointslice: 'endpointslice-controller',
   endpoints: 'endpoint-controller',
+  endpointslicemirroring: 'endpoint-slice-mirroring-controller',
   serviceaccount: 'serviceaccount-controller',
 };
 
