@@ -74,8 +74,8 @@ const CASES: Array<{ name: string; input: DiagnosisInput; level: 'ok' | 'warning
     name: 'no selector and no hand-written endpoints',
     input: { service: svc({ ports: [{ port: 80 }] }), pods: [pod('a')], slices: [] },
     level: 'problem',
-    cause: /has no selector, so no controller fills in its endpoints/,
-    fix: /kubectl set selector svc nginx app=<label> -n default\), or write an EndpointSlice labelled kubernetes\.io\/service-name=nginx/,
+    cause: /has no selector, so no controller picks its pods/,
+    fix: /kubectl set selector svc nginx app=<label> -n default\), or write an Endpoints object named nginx \(mirrored into an EndpointSlice\) or an EndpointSlice labelled kubernetes\.io\/service-name=nginx/,
   },
   {
     name: 'a numeric targetPort no container declares',

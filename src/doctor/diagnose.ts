@@ -172,8 +172,8 @@ export function diagnoseService(input: DiagnosisInput): Finding[] {
     if (endpoints.length === 0) {
       findings.push({
         level: 'problem',
-        message: 'The Service has no selector, so no controller fills in its endpoints, and none were written by hand.',
-        fix: `Add a selector that matches your pods (kubectl set selector svc ${name} app=<label> -n ${namespace}), or write an EndpointSlice labelled kubernetes.io/service-name=${name}.`,
+        message: 'The Service has no selector, so no controller picks its pods, and no endpoints were written by hand.',
+        fix: `Add a selector that matches your pods (kubectl set selector svc ${name} app=<label> -n ${namespace}), or write an Endpoints object named ${name} (mirrored into an EndpointSlice) or an EndpointSlice labelled kubernetes.io/service-name=${name}.`,
       });
     } else {
       findings.push({ level: 'ok', message: `No selector; its hand-written endpoints: ${endpoints.join(', ')}.` });
