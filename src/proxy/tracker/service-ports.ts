@@ -10,16 +10,28 @@ import { DEFAULT_AFFINITY_SECONDS, LABEL_SERVICE_PROXY_NAME, type ProxyService }
 /** A service port before its endpoints are known. */
 export type ServicePortInfo = Omit<ServicePortState, 'endpoints' | 'clusterEndpoints' | 'externalEndpoints' | 'triggerTimeMs' | 'policy'>;
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-export function isIPv4(text: string): boolean {
-  return IPV4.test(text);
+/**
+ * An IPv4 address as kube-proxy reads it (netutils.ParseIPSloppy, which still takes leading
+ * zeros: the API accepts `10.96.100.010` with a warning) and writes it (net.IP.String():
+ * `10.96.100.10`); undefined when it is not IPv4.
+ */
+export function ipv4Of(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
+  return parts.map(Number).join('.');
 }
 
-function isIPv4CIDR(text: string): boolean {
+/** An IPv4 CIDR as kube-proxy reads it (ParseCIDRSloppy) and writes it (net.IPNet.String(): the network, masked). */
+function ipv4CIDROf(text: string): string | undefined {
   const [ip, bits, extra] = text.split('/');
-  return extra === undefined && isIPv4(ip) && /^\d{1,2}$/.test(bits ?? '') && Number(bits) <= 32;
+  const addr = extra === undefined ? ipv4Of(ip) : undefined;
+  if (addr === undefined || !/^\d{1,2}$/.test(bits ?? '') || Number(bits) > 32) return undefined;
+  const value = addr.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const masked = Number(bits) === 0 ? 0 : (value & (0xffffffff << (32 - Number(bits)))) >>> 0;
+  return `${[masked >>> 24, (masked >>> 16) & 255, (masked >>> 8) & 255, masked & 255].join('.')}/${Number(bits)}`;
 }
+
+const ipv4s = (list: (string | undefined)[]): string[] => [...new Set(list.map((ip) => (ip ? ipv4Of(ip) : undefined)).filter((ip): ip is string => ip !== undefined))];
 
 /**
  * Why kube-proxy ignores a Service, or undefined: another proxy's (label), ExternalName, or
@@ -46,16 +58,14 @@ function protocolOf(text: string | null | undefined): Protocol {
 export function servicePortsOf(svc: ProxyService): ServicePortInfo[] {
   if (skipReason(svc)) return [];
   const spec = svc.spec ?? {};
-  const clusterIP = [spec.clusterIP ?? '', ...(spec.clusterIPs ?? [])].find(isIPv4);
+  const clusterIP = ipv4s([spec.clusterIP ?? '', ...(spec.clusterIPs ?? [])])[0];
   if (!clusterIP) return [];
   const namespace = svc.metadata.namespace ?? 'default';
   const name = svc.metadata.name ?? '';
   const type = spec.type ?? 'ClusterIP';
-  const externalIPs = [...new Set((spec.externalIPs ?? []).filter(isIPv4))];
-  const loadBalancerIPs = [
-    ...new Set((svc.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip && (i.ipMode === undefined || i.ipMode === 'VIP')).map((i) => i.ip!).filter(isIPv4)),
-  ];
-  const loadBalancerSourceRanges = (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter(isIPv4CIDR);
+  const externalIPs = ipv4s(spec.externalIPs ?? []);
+  const loadBalancerIPs = ipv4s((svc.status?.loadBalancer?.ingress ?? []).filter((i) => i.ipMode === undefined || i.ipMode === 'VIP').map((i) => i.ip));
+  const loadBalancerSourceRanges = (spec.loadBalancerSourceRanges ?? []).map((r) => ipv4CIDROf(r.trim())).filter((r): r is string => r !== undefined);
   const stickyMaxAgeSeconds = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS) : 0;
   // apiservice.ExternallyAccessible / ExternalPolicyLocal / NeedsHealthCheck.
   const accessible = type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && externalIPs.length > 0);
