@@ -42,3 +42,24 @@ test('held at most maxHoldMs while starts go on', async () => {
   await clock.advance(1);
   assert.deepEqual(reasons, ['BackOff']);
 });
+
+test('a held event keeps the stamp of when it was recorded (its name and time), not of when it goes out', async () => {
+  const slots = new Slots(1);
+  let now = 0n;
+  const sent: Array<[string, bigint | undefined]> = [];
+  const sink = {
+    stamp: () => ({ nanos: ++now, time: `t${now}` }),
+    event: (_o: KubeObject, _t: string, r: string, _m: string, at?: { nanos: bigint }) => sent.push([r, at?.nanos ?? ++now]),
+  };
+  const events = new HeldEvents(sink, { slots, clock: new FakeClock() });
+  let finish!: () => void;
+  const start = slots.run(() => new Promise<void>((r) => (finish = r)));
+  events.event(pod, 'Normal', 'Scheduled', '');
+  // Another recorder's event meanwhile (the kubelet's, sent at once) takes a later stamp.
+  const later = sink.stamp().nanos;
+  finish();
+  await start;
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(sent, [['Scheduled', 1n]]);
+  assert.ok(later > 1n);
+});

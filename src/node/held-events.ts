@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from '../api/types.js';
 import type { Clock, TimerHandle } from '../client/index.js';
+import type { EventStamp } from '../controllers/events/recorder.js';
 import type { EventSink } from './runtime-context.js';
 
 /** What the events wait for: pods being started (starts-in-flight.ts, or start slots). */
@@ -15,7 +16,7 @@ export interface StartsLike {
   idle(): Promise<void>;
 }
 
-type Held = [KubeObject, 'Normal' | 'Warning', string, string];
+type Held = [KubeObject, 'Normal' | 'Warning', string, string, EventStamp | undefined];
 
 export class HeldEvents implements EventSink {
   readonly #sink: EventSink;
@@ -34,9 +35,10 @@ export class HeldEvents implements EventSink {
     this.#maxHoldMs = options.maxHoldMs ?? 5000;
   }
 
-  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    if (this.#slots.busy === 0 && this.#held.length === 0) return this.#sink.event(object, type, reason, message);
-    this.#held.push([object, type, reason, message]);
+  /** Held events keep the name and time of when they were recorded (the sink's stamp()). */
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, at?: EventStamp): void {
+    if (this.#slots.busy === 0 && this.#held.length === 0) return this.#sink.event(object, type, reason, message, at);
+    this.#held.push([object, type, reason, message, at ?? this.#sink.stamp?.()]);
     if (this.#held.length > 1) return;
     this.#timer = this.#clock.setTimeout(() => this.#flush(), this.#maxHoldMs);
     void this.#slots.idle().then(() => this.#flush());
@@ -45,6 +47,6 @@ export class HeldEvents implements EventSink {
   #flush(): void {
     if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const [object, type, reason, message] of this.#held.splice(0)) this.#sink.event(object, type, reason, message);
+    for (const [object, type, reason, message, at] of this.#held.splice(0)) this.#sink.event(object, type, reason, message, at);
   }
 }

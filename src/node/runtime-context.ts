@@ -20,9 +20,13 @@ import type { SandboxPool } from './sandbox-pool.js';
 import type { StartsInFlight } from './starts-in-flight.js';
 import type { ProcessStarter } from './container-process.js';
 import type { PodTracer } from './pod-trace.js';
+import type { EventStamp } from '../controllers/events/recorder.js';
 
 export interface EventSink {
-  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /** `at`: when it happened, if it is sent later (stamp()). */
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, at?: EventStamp): void;
+  /** Now, as an event recorded now would carry it (name and time); absent: events carry when they are sent. */
+  stamp?(): EventStamp;
 }
 
 export interface PodApi {

@@ -45,3 +45,21 @@ test('two recorders (the scheduler and the kubelet) in one ms never give one obj
   assert.equal(new Set(names).size, 100);
   assert.deepEqual([...names].sort(), names);
 });
+
+test('an event sent later with the stamp of when it happened carries that name and time', async () => {
+  const fake = new FakeTransport();
+  const clock = new FakeClock(1_700_000_000_000);
+  const recorder = new ClientEventRecorder(new Client(fake), { component: 'default-scheduler', clock });
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u1' } };
+  const at = recorder.stamp();
+  await clock.advance(3_000);
+  recorder.event(pod, 'Normal', 'Started', 'now');
+  recorder.event(pod, 'Normal', 'Scheduled', 'then', at);
+  await settle();
+  const created = fake.actions.filter((a) => a.verb === 'create').map((a) => a.object as { metadata: { name: string }; reason: string; firstTimestamp: string });
+  const byReason = Object.fromEntries(created.map((e) => [e.reason, e]));
+  assert.equal(byReason.Scheduled.metadata.name, `web.${at.nanos.toString(16)}`);
+  assert.equal(byReason.Scheduled.firstTimestamp, '2023-11-14T22:13:20Z');
+  assert.equal(byReason.Started.firstTimestamp, '2023-11-14T22:13:23Z');
+  assert.ok(byReason.Scheduled.metadata.name < byReason.Started.metadata.name, 'the earlier event sorts first');
+});

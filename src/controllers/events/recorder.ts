@@ -41,6 +41,16 @@ function eventNanos(clock: Clock): bigint {
   return nanos;
 }
 
+/**
+ * When an event happened: its name's ns and its timestamp, taken when it is recorded. A caller
+ * that sends the event later (held-events.ts) passes it, so the event's name and time say when
+ * it happened, not when it went out (`kubectl describe pod` orders events by them).
+ */
+export interface EventStamp {
+  nanos: bigint;
+  time: string;
+}
+
 export class ClientEventRecorder implements EventRecorder {
   readonly #client: Client;
   readonly #component: string;
@@ -53,11 +63,16 @@ export class ClientEventRecorder implements EventRecorder {
     this.#clock = options.clock;
   }
 
-  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  /** Now, as an event recorded now would carry it. */
+  stamp(): EventStamp {
+    return { nanos: eventNanos(this.#clock), time: time(this.#clock) };
+  }
+
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, at?: EventStamp): void {
     const meta = object.metadata;
     const namespace = meta.namespace || 'default';
     const key = [meta.uid, meta.namespace, meta.name, type, reason, message].join('\u0000');
-    const now = time(this.#clock);
+    const now = at?.time ?? time(this.#clock);
     const events = this.#client.resource(EVENTS);
     const seen = this.#seen.get(key);
     if (seen) {
@@ -67,7 +82,7 @@ export class ClientEventRecorder implements EventRecorder {
         .catch((err: unknown) => console.error(`event ${reason} on ${meta.name}: ${String(err)}`));
       return;
     }
-    const name = `${meta.name}.${eventNanos(this.#clock).toString(16)}`;
+    const name = `${meta.name}.${(at?.nanos ?? eventNanos(this.#clock)).toString(16)}`;
     this.#seen.set(key, { name, namespace, count: 1, first: now });
     if (this.#seen.size > 4096) this.#seen.delete(this.#seen.keys().next().value!);
     const involvedObject = {
