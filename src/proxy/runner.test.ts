@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import type { RunOptions } from '../node/runner.js';
-import { helperCommandRunner, startCommand } from './runner.js';
+import { helperCommandRunner, serveCommand, startCommand } from './runner.js';
 import type { CommandRunner } from './types.js';
 
 test('the helper runs commands with small or no input, never throwing; large input goes direct', async () => {
@@ -40,4 +41,32 @@ test('a started command takes its input piece by piece; a missing one exits -1',
   const killed = startCommand(['sleep', '5']);
   killed.abort();
   assert.equal((await killed.end()).code, -1);
+});
+
+test('a served command answers requests in turn up to its #end line; gone, it answers -1', async () => {
+  // A stand-in server: per request line, its words on lines of their own, one answer split
+  // across writes with pauses (the `#end` line too), then `#end <number of words>`.
+  const script = 'while read -r line; do for w in $line; do echo "$w"; done; printf "#en"; sleep 0.05; echo "d $(echo $line | wc -w)"; echo "said $line" >&2; done';
+  const server = serveCommand(['sh', '-c', script]);
+  const [a, b] = await Promise.all([server.ask('one two'), server.ask('three')]);
+  assert.deepEqual([a.code, a.stdout], [2, 'one\ntwo\n']);
+  assert.deepEqual([b.code, b.stdout], [1, 'three\n']);
+  const empty = await server.ask('');
+  assert.deepEqual([empty.code, empty.stdout], [0, ''], 'an answer that is its #end line alone');
+  const big = 'w'.repeat(200_000);
+  assert.deepEqual([(await server.ask(big)).stdout.length, (await server.ask('y')).stdout], [200_001, 'y\n'], 'a long answer in many pieces');
+  server.close();
+  const after = await server.ask('late');
+  assert.equal(after.code, -1, 'closed: -1');
+  const missing = serveCommand(['/nonexistent/kubito-server']);
+  const r = await missing.ask('x');
+  assert.equal(r.code, -1);
+  assert.match(r.stderr, /ENOENT|exited/);
+});
+
+test('an idle server does not keep the process alive; a pending request does', async () => {
+  const script = "const s = (await import(process.argv[1])).serveCommand(['sh', '-c', 'read -r l; sleep 0.2; echo \"#end 7\"; sleep 60']); console.log((await s.ask('x')).code);";
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, new URL('./runner.js', import.meta.url).href], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '7\n', 'waited for the answer, then exited with the server still running');
 });

@@ -4,13 +4,14 @@
  * reports a command that failed.
  */
 import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { ExecRunner, type Runner } from '../node/runner.js';
-import type { CommandRunner, StreamingCommand } from './types.js';
+import type { CommandRunner, ServingCommand, StreamingCommand } from './types.js';
 
 /** Runs commands for real; a non-zero exit is a result, not an exception. */
 export function execCommandRunner(): CommandRunner {
   const exec = new ExecRunner();
-  return { run: (argv, options = {}) => exec.run(argv, { input: options.input, allowFailure: true }), start: startCommand };
+  return { run: (argv, options = {}) => exec.run(argv, { input: options.input, allowFailure: true }), start: startCommand, serve: serveCommand };
 }
 
 /**
@@ -54,6 +55,86 @@ export function startCommand(argv: string[]): StreamingCommand {
   };
 }
 
+type Answer = { code: number; stdout: string; stderr: string };
+
+/**
+ * Spawns argv as a ServingCommand (types.ts): requests go to its stdin one line each, in turn;
+ * each answer is its stdout up to a line `#end <code>`. Unreferenced while no request waits, so
+ * an idle server does not keep this process alive; its stdin closes when this process exits.
+ */
+export function serveCommand(argv: string[]): ServingCommand {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Pipes to a child are net.Sockets (ref/unref), typed as plain streams.
+  const pipes = [child.stdin, child.stdout, child.stderr] as unknown as Socket[];
+  const waiting: Array<(answer: Answer) => void> = [];
+  /** Output not yet answered, in the pieces it came in (joined once an answer ends in them). */
+  let parts: string[] = [];
+  /** Its last characters; a newline before an answer's first (an answer may be `#end` alone). */
+  let tail = '\n';
+  /** An `#end` line has begun in `parts`, its newline not yet come. */
+  let ending = false;
+  let stderr = '';
+  let gone = false;
+  const idle = (): void => {
+    child.unref();
+    for (const pipe of pipes) pipe.unref();
+  };
+  idle();
+  const fail = (why: string): void => {
+    if (gone) return;
+    gone = true;
+    stderr ||= why;
+    for (const resolve of waiting.splice(0)) resolve({ code: -1, stdout: '', stderr });
+  };
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    parts.push(c);
+    const seen = tail + c;
+    tail = seen.slice(-6);
+    if (!ending && !seen.includes('\n#end ')) return;
+    let text = parts.join('');
+    for (;;) {
+      const at = text.startsWith('#end ') ? 0 : text.indexOf('\n#end ') + 1;
+      if (at === 0 && !text.startsWith('#end ')) {
+        ending = false;
+        break;
+      }
+      const eol = text.indexOf('\n', at);
+      if (eol < 0) {
+        ending = true;
+        break;
+      }
+      const answer = { code: Number(text.slice(at + 5, eol)), stdout: text.slice(0, at), stderr };
+      text = text.slice(eol + 1);
+      stderr = '';
+      ending = false;
+      const resolve = waiting.shift();
+      if (!resolve) continue; // not asked for: nobody to give it to
+      resolve(answer);
+      if (!waiting.length) idle();
+    }
+    parts = text ? [text] : [];
+    tail = `\n${text}`.slice(-6);
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.stdin.on('error', () => undefined);
+  child.once('error', (err) => fail(err.message));
+  child.once('close', (code, signal) => fail(`${argv.join(' ')} exited (${signal ?? code})`));
+  return {
+    ask(request) {
+      if (gone || child.stdin.destroyed) return Promise.resolve({ code: -1, stdout: '', stderr: stderr || 'not running' });
+      return new Promise((resolve) => {
+        waiting.push(resolve);
+        child.ref();
+        for (const pipe of pipes) pipe.ref();
+        child.stdin.write(`${request}\n`);
+      });
+    },
+    close() {
+      if (!child.stdin.destroyed) child.stdin.end();
+    },
+  };
+}
+
 /**
  * Commands through `helper` (the node agent's ShellRunner: its long-lived shell starts them, so
  * the agent's event loop does not stop for a fork of itself per partial sync; the input goes
@@ -68,6 +149,8 @@ export function helperCommandRunner(helper: Runner, options: { direct?: CommandR
     run: (argv, o = {}) => (o.input !== undefined && o.input.length > max ? direct.run(argv, o) : helper.run(argv, { input: o.input, allowFailure: true })),
     // Streamed commands are the big restores (full syncs of many Services): direct, like big input.
     ...(direct.start ? { start: direct.start.bind(direct) } : {}),
+    // A server is forked once: direct.
+    ...(direct.serve ? { serve: direct.serve.bind(direct) } : {}),
   };
 }
 

@@ -18,13 +18,16 @@
 import { existsSync } from 'node:fs';
 import { builtPath } from '../../native/built.js';
 import { ApplyError } from '../runner.js';
-import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
+import type { CommandRunner, DesiredState, ProxyBackend, ServingCommand } from '../types.js';
 import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
 import { IptablesRenderCache, renderIptables } from './render.js';
 import { streamIptablesFull, type KernelFacts } from './render-stream.js';
 
 export type IptablesVariant = 'legacy' | 'nft' | 'default';
+
+/** What a full sync read of the kernel (iptables-save text), and with which command. */
+type KernelRead = { code: number; stdout: string; stderr: string; argv: string[] };
 
 export interface IptablesBackendOptions {
   runner: CommandRunner;
@@ -87,6 +90,8 @@ export class IptablesBackend implements ProxyBackend {
   #variant: IptablesVariant | 'auto';
   readonly #streamMinPorts: number;
   readonly #factsProgram: string | null;
+  /** `kubito-ipt-facts --serve`, started by the first full sync that reads with it (runner.serve). */
+  #factsServer: ServingCommand | undefined;
   /** Whether the chosen binaries are iptables-legacy (the host's `iptables` may be either). */
   #legacy: boolean | undefined;
   /** Each port's service chains in the kernel after the last successful restore; undefined: unknown. */
@@ -125,14 +130,30 @@ export class IptablesBackend implements ProxyBackend {
    * ~1.2 MB of chain names); else, or when the reader fails, one `iptables-save`. Either reads
    * the same to chainsOfTable and missingJumpRules.
    */
-  async #readKernel(bin: { save: string; iptables: string }): Promise<{ code: number; stdout: string; stderr: string; argv: string[] }> {
+  async #readKernel(bin: { save: string; iptables: string }): Promise<KernelRead> {
     if (this.#factsProgram && (await this.#isLegacy(bin))) {
       const argv = [this.#factsProgram, 'nat', 'filter'];
-      const read = await this.#run(argv);
+      const read = await this.#readFacts(this.#factsProgram);
       if (read.code === 0) return { ...read, argv };
     }
     const argv = [bin.save];
     return { ...(await this.#run(argv)), argv };
+  }
+
+  /**
+   * The reader's answer: from its server where the runner keeps one (forked on first use, where
+   * a process per read cost each full sync a fork of this process), else from one run.
+   */
+  async #readFacts(program: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    if (!this.#runner.serve) return this.#run([program, 'nat', 'filter']);
+    this.#factsServer ??= this.#runner.serve([...this.#wrap, program, '--serve']);
+    const read = await this.#factsServer.ask('nat filter');
+    if (read.code === -1) {
+      // Gone (or never started): this sync reads iptables-save, the next starts another.
+      this.#factsServer.close();
+      this.#factsServer = undefined;
+    }
+    return read;
   }
 
   async #isLegacy(bin: { iptables: string }): Promise<boolean> {
@@ -231,6 +252,11 @@ export class IptablesBackend implements ProxyBackend {
     this.#portChains = finished.portChains;
     this.#topLevel = finished.topLevel;
     this.lastSync = { kind: 'full', wroteTopLevel: true };
+  }
+
+  close(): void {
+    this.#factsServer?.close();
+    this.#factsServer = undefined;
   }
 
   async currentRules(): Promise<string> {

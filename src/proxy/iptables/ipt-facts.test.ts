@@ -107,6 +107,7 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
     must(['iptables-legacy', '-t', 'nat', '-F', 'POSTROUTING']);
     must(['iptables-legacy', '-t', 'nat', '-F', 'OUTPUT']);
     await repairing.sync(manyServices(30), 'all');
+    repairing.close();
     assert.deepEqual(missingJumpRules(readBoth().save), []);
     assert.ok(!must(['iptables-legacy-save', '-t', 'nat']).includes('KUBE-SEP-OLD0000000000000'));
     assertSameAnswers('after the repair');
@@ -134,6 +135,25 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
       codes.set(r.status!, (codes.get(r.status!) ?? 0) + 1);
     }
     assert.ok((codes.get(2) ?? 0) > 0, `some mangled dumps are refused: ${[...codes]}`);
+  });
+
+  test('--serve answers each request line as one run would, then `#end <status>`; a bad table fails only its request', async () => {
+    const once = must([PROGRAM, 'nat', 'filter']);
+    const r = inNs([PROGRAM, '--serve'], `nat filter\nno-such-table\nnat\n${'x'.repeat(3000)}\n\nnat filter\n`);
+    assert.equal(r.status, 0, r.stderr);
+    const nat = must([PROGRAM, 'nat']);
+    assert.equal(r.stdout, `${once}#end 0\n#end 1\n${nat}#end 0\n#end 1\n#end 0\n${once}#end 0\n`);
+    assert.match(r.stderr, /no-such-table/);
+    assert.match(r.stderr, /request over/);
+    // Through the runner's server, as the backend asks it.
+    const server = execCommandRunner().serve!(['ip', 'netns', 'exec', NS, PROGRAM, '--serve']);
+    try {
+      assert.deepEqual(await server.ask('nat filter'), { code: 0, stdout: once, stderr: '' });
+      assert.equal((await server.ask('no-such-table')).code, 1);
+      assert.equal((await server.ask('nat filter')).stdout, once);
+    } finally {
+      server.close();
+    }
   });
 
   test('usage errors exit 1', () => {
