@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { RunOptions } from '../node/runner.js';
-import { helperCommandRunner, serveCommand, startCommand } from './runner.js';
-import type { CommandRunner } from './types.js';
+import { execCommandRunner, helperCommandRunner, serveCommand, spawnerPath, startCommand } from './runner.js';
+import type { CommandRunner, StreamingCommand } from './types.js';
 
 test('the helper runs commands with small or no input, never throwing; large input goes direct', async () => {
   const seen: string[] = [];
@@ -26,21 +27,49 @@ test('the helper runs commands with small or no input, never throwing; large inp
   assert.deepEqual(seen, ['helper nft 5 true', 'helper conntrack - true', 'direct nft 11']);
 });
 
-test('a started command takes its input piece by piece; a missing one exits -1', async () => {
-  const cat = startCommand(['sh', '-c', 'wc -c; echo err >&2; exit 4']);
+/** The started-command contract, for Node's spawn and the native spawner alike. */
+async function startedCommands(start: (argv: string[]) => StreamingCommand): Promise<void> {
+  const cat = start(['sh', '-c', 'wc -c; echo err >&2; exit 4']);
   for (let i = 0; i < 20; i++) await cat.write('x'.repeat(10_000));
   assert.deepEqual(await cat.end(), { code: 4, stdout: '200000\n', stderr: 'err\n' });
-  const early = startCommand(['sh', '-c', 'head -c 1 >/dev/null; exit 3']);
+  const early = start(['sh', '-c', 'head -c 1 >/dev/null; exit 3']);
   for (let i = 0; i < 40; i++) await early.write('y'.repeat(65_536));
   assert.equal((await early.end()).code, 3, 'a command that stops reading: its exit code, no EPIPE thrown');
-  const missing = startCommand(['/nonexistent/kubito-command']);
+  const missing = start(['/nonexistent/kubito-command']);
   await missing.write('z');
   const r = await missing.end();
   assert.equal(r.code, -1);
   assert.match(r.stderr, /ENOENT/);
-  const killed = startCommand(['sleep', '5']);
+  const killed = start(['sleep', '5']);
   killed.abort();
   assert.equal((await killed.end()).code, -1);
+  const utf8 = start(['cat']);
+  await utf8.write('é\0ü\n');
+  assert.deepEqual(await utf8.end(), { code: 0, stdout: 'é\0ü\n', stderr: '' }, 'bytes as written, counted in bytes');
+}
+
+test('a started command takes its input piece by piece; a missing one exits -1 (Node spawn)', async () => {
+  await startedCommands(startCommand);
+});
+
+test('the same through the native spawner; one started while another runs is spawned by Node', async () => {
+  assert.ok(existsSync(spawnerPath()), `${spawnerPath()} missing: node scripts/build-native.js`);
+  const runner = execCommandRunner({ spawner: spawnerPath() });
+  await startedCommands((argv) => runner.start!(argv));
+  // Two at once: the second is Node's (both work).
+  const a = runner.start!(['sh', '-c', 'cat; echo "$PPID" >&2']);
+  const b = runner.start!(['sh', '-c', 'cat; echo "$PPID" >&2']);
+  await a.write('a');
+  await b.write('b');
+  const [ra, rb] = await Promise.all([a.end(), b.end()]);
+  assert.deepEqual([ra.stdout, rb.stdout], ['a', 'b']);
+  assert.notEqual(ra.stderr, rb.stderr, 'different parents: the spawner and this process');
+  assert.equal(rb.stderr.trim(), String(process.pid));
+  // The spawner killed meanwhile: that command ends -1, the next one starts another spawner.
+  const c = runner.start!(['sh', '-c', 'kill -9 $PPID; sleep 1']);
+  assert.equal((await c.end()).code, -1);
+  const d = runner.start!(['echo', 'again']);
+  assert.deepEqual(await d.end(), { code: 0, stdout: 'again\n', stderr: '' });
 });
 
 test('a served command answers requests in turn up to its #end line; gone, it answers -1', async () => {

@@ -3,15 +3,33 @@
  * ExecRunner, never throwing: appliers read exit codes), and `ApplyError`, how an applier
  * reports a command that failed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { builtPath } from '../native/built.js';
 import { ExecRunner, type Runner } from '../node/runner.js';
 import type { CommandRunner, ServingCommand, StreamingCommand } from './types.js';
 
-/** Runs commands for real; a non-zero exit is a result, not an exception. */
-export function execCommandRunner(): CommandRunner {
+/** Where scripts/build-native.js puts the spawner (native/spawner.c). */
+export function spawnerPath(): string {
+  return builtPath('kubito-spawner');
+}
+
+/**
+ * Runs commands for real; a non-zero exit is a result, not an exception. Streamed commands
+ * (`start`) are started by the native spawner (`spawner`, default `build/kubito-spawner` when
+ * built; null, or `KUBITO_PROXY_SPAWNER=0`: by Node), one at a time; one started while another
+ * runs, or with no spawner, is spawned by Node.
+ */
+export function execCommandRunner(options: { spawner?: string | null } = {}): CommandRunner {
   const exec = new ExecRunner();
-  return { run: (argv, options = {}) => exec.run(argv, { input: options.input, allowFailure: true }), start: startCommand, serve: serveCommand };
+  const program = options.spawner === undefined ? (process.env.KUBITO_PROXY_SPAWNER === '0' ? null : spawnerPath()) : options.spawner;
+  const spawner = program !== null && existsSync(program) ? new Spawner(program) : undefined;
+  return {
+    run: (argv, o = {}) => exec.run(argv, { input: o.input, allowFailure: true }),
+    start: (argv) => spawner?.start(argv) ?? startCommand(argv),
+    serve: serveCommand,
+  };
 }
 
 /**
@@ -56,6 +74,109 @@ export function startCommand(argv: string[]): StreamingCommand {
 }
 
 type Answer = { code: number; stdout: string; stderr: string };
+
+/**
+ * The native spawner (native/spawner.c: its protocol), started on first use and kept: a fork of
+ * this process per streamed command cost it ~6-13 ms of CPU (page tables copied; its event loop
+ * stopped meanwhile), the spawner's fork well under one. Unreferenced while no command runs.
+ */
+class Spawner {
+  readonly #program: string;
+  #child: ChildProcess | undefined;
+  /** The running command's answer, while one runs. */
+  #waiting: ((answer: Answer) => void) | undefined;
+  #out: Buffer[] = [];
+  #outBytes = 0;
+
+  constructor(program: string) {
+    this.#program = program;
+  }
+
+  /** The command started, or undefined when one runs already (or the spawner cannot start). */
+  start(argv: string[]): StreamingCommand | undefined {
+    if (this.#waiting) return undefined;
+    const child = this.#child ?? this.#spawn();
+    if (!child?.stdin || child.stdin.destroyed) return undefined;
+    const stdin = child.stdin;
+    const args = Buffer.from(`${argv.join('\0')}\0`);
+    const answer = new Promise<Answer>((resolve) => (this.#waiting = resolve));
+    this.#ref(true);
+    stdin.write(`start ${args.length}\n`);
+    stdin.write(args);
+    let ended = false;
+    const finish = (how: 'end' | 'kill'): Promise<Answer> => {
+      if (!ended && !stdin.destroyed) stdin.write(`${how}\n`);
+      ended = true;
+      return answer;
+    };
+    return {
+      write(text) {
+        if (ended || stdin.destroyed) return Promise.resolve();
+        stdin.write(`data ${Buffer.byteLength(text)}\n`);
+        stdin.write(text);
+        // As startCommand: on rendering while the spawner relays what it has.
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+      end: () => finish('end'),
+      abort: () => void finish('kill'),
+    };
+  }
+
+  #spawn(): ChildProcess | undefined {
+    const child = spawn(this.#program, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child = child;
+    this.#out = [];
+    this.#outBytes = 0;
+    let stderr = '';
+    const gone = (why: string): void => {
+      if (this.#child !== child) return;
+      this.#child = undefined;
+      const resolve = this.#waiting;
+      this.#waiting = undefined;
+      resolve?.({ code: -1, stdout: '', stderr: `${this.#program}: ${why}${stderr ? `: ${stderr.trim()}` : ''}` });
+    };
+    child.stdin!.on('error', () => undefined);
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout!.on('data', (c: Buffer) => this.#read(c));
+    child.once('error', (err) => gone(err.message));
+    child.once('close', (code, signal) => gone(`exited (${signal ?? code})`));
+    return child;
+  }
+
+  /** Collects the answer: `exit <code> <o> <e>\n`, then o bytes of stdout and e of stderr. */
+  #read(chunk: Buffer): void {
+    this.#out.push(chunk);
+    this.#outBytes += chunk.length;
+    const all = this.#out.length === 1 ? this.#out[0] : Buffer.concat(this.#out, this.#outBytes);
+    this.#out = [all];
+    const eol = all.indexOf(10);
+    if (eol < 0) return;
+    const m = /^exit (-?\d+) (\d+) (\d+)$/.exec(all.toString('latin1', 0, eol));
+    if (!m) {
+      this.#child?.kill('SIGKILL'); // not its protocol: start another next time
+      return;
+    }
+    const o = Number(m[2]);
+    const e = Number(m[3]);
+    if (all.length < eol + 1 + o + e) return;
+    const answer = { code: Number(m[1]), stdout: all.toString('utf8', eol + 1, eol + 1 + o), stderr: all.toString('utf8', eol + 1 + o, eol + 1 + o + e) };
+    this.#out = [];
+    this.#outBytes = 0;
+    const resolve = this.#waiting;
+    this.#waiting = undefined;
+    this.#ref(false);
+    resolve?.(answer);
+  }
+
+  #ref(on: boolean): void {
+    const child = this.#child;
+    if (!child) return;
+    for (const handle of [child, child.stdin, child.stdout, child.stderr] as unknown as Array<{ ref(): void; unref(): void }>) {
+      if (on) handle.ref();
+      else handle.unref();
+    }
+  }
+}
 
 /**
  * Spawns argv as a ServingCommand (types.ts): requests go to its stdin one line each, in turn;
