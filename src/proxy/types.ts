@@ -113,12 +113,15 @@ export interface CommandRunner {
    * `run` forks a process per read. Optional: appliers fall back to `run`.
    */
   serve?(argv: string[]): ServingCommand;
+  /** Ends what the runner keeps running for later commands (the spawner). Optional. */
+  close?(): void;
 }
 
 /**
  * A long-lived program answering one request at a time: a line to its stdin, its answer on
- * stdout up to a last line `#end <exit status>`. It does not hold the event loop open while
- * idle, and ends with its stdin (at `close`, or when this process exits).
+ * stdout framed `exit <status> <o> <e>\n` + o bytes of output + e bytes of its stderr. It
+ * does not hold the event loop open while idle, and ends with its stdin (at `close`, or when
+ * this process exits).
  */
 export interface ServingCommand {
   /** Answers one request; code -1 when the program is gone (or never started): start another. */

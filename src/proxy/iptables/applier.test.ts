@@ -189,7 +189,7 @@ test('with the native reader a full sync reads both tables through it, else thro
   assert.deepEqual(calls, ['reader', 'iptables-legacy-save', 'iptables-legacy-restore -w --noflush']);
 });
 
-test('a runner that serves: the reader is started once and asked per full sync; gone, the sync reads iptables-save and the next starts another', async () => {
+test('a runner that serves: the reader is started once and asked per full sync; gone, the sync reads with one run and the next starts another; closed, none starts', async () => {
   const calls: string[] = [];
   const program = process.execPath;
   const facts = '*nat\n:PREROUTING - [0:0]\n:KUBE-SEP-OLD0000000000000 - [0:0]\nCOMMIT\n*filter\n:INPUT - [0:0]\nCOMMIT\n';
@@ -218,10 +218,14 @@ test('a runner that serves: the reader is started once and asked per full sync; 
   await b.sync(state, 'all');
   alive = true;
   await b.sync(state, 'all');
-  assert.deepEqual(calls, ['ask nat filter', 'close', 'nsenter --net=/x -- iptables-legacy-save', restore, `serve nsenter --net=/x -- ${program} --serve`, 'ask nat filter', restore]);
+  assert.deepEqual(calls, ['ask nat filter', 'close', `nsenter --net=/x -- ${program} nat filter`, restore, `serve nsenter --net=/x -- ${program} --serve`, 'ask nat filter', restore]);
   calls.length = 0;
   b.close();
   assert.deepEqual(calls, ['close']);
+  // A sync after close (one in flight at the proxy's stop) starts no server nothing would close.
+  calls.length = 0;
+  await b.sync(state, 'all');
+  assert.deepEqual(calls, [`nsenter --net=/x -- ${program} nat filter`, restore]);
 });
 
 describe('a big full sync streams its restore', { skip: canRun ? false : 'needs root and ip netns' }, () => {

@@ -92,6 +92,8 @@ export class IptablesBackend implements ProxyBackend {
   readonly #factsProgram: string | null;
   /** `kubito-ipt-facts --serve`, started by the first full sync that reads with it (runner.serve). */
   #factsServer: ServingCommand | undefined;
+  /** Closed (the proxy stopped): a sync still running starts no server nothing would close. */
+  #closed = false;
   /** Whether the chosen binaries are iptables-legacy (the host's `iptables` may be either). */
   #legacy: boolean | undefined;
   /** Each port's service chains in the kernel after the last successful restore; undefined: unknown. */
@@ -145,15 +147,16 @@ export class IptablesBackend implements ProxyBackend {
    * a process per read cost each full sync a fork of this process), else from one run.
    */
   async #readFacts(program: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    if (!this.#runner.serve) return this.#run([program, 'nat', 'filter']);
+    const once = [program, 'nat', 'filter'];
+    if (!this.#runner.serve || this.#closed) return this.#run(once);
     this.#factsServer ??= this.#runner.serve([...this.#wrap, program, '--serve']);
     const read = await this.#factsServer.ask('nat filter');
-    if (read.code === -1) {
-      // Gone (or never started): this sync reads iptables-save, the next starts another.
-      this.#factsServer.close();
-      this.#factsServer = undefined;
-    }
-    return read;
+    if (read.code !== -1) return read;
+    // Gone, wedged (killed at its timeout) or never started: this sync reads with one run, the
+    // next starts another server.
+    this.#factsServer.close();
+    this.#factsServer = undefined;
+    return this.#run(once);
   }
 
   async #isLegacy(bin: { iptables: string }): Promise<boolean> {
@@ -255,6 +258,7 @@ export class IptablesBackend implements ProxyBackend {
   }
 
   close(): void {
+    this.#closed = true;
     this.#factsServer?.close();
     this.#factsServer = undefined;
   }

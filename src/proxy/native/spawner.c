@@ -17,8 +17,8 @@
  *
  * code: its exit status; -1 when a signal ended it or it could not be started (then the
  * stderr part says `spawn <program> <errno name>`, as Node's spawn does). The spawner ends
- * at the end of its stdin (closing a running command's stdin first and waiting for it), or on
- * a protocol error (exit 1, the reason on stderr).
+ * at the end of its stdin (SIGKILLing a command still running: its input is incomplete, its
+ * caller gone), or on a protocol error (exit 1, the reason on stderr).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -113,6 +113,10 @@ static char *read_exact(size_t n) {
   return p;
 }
 
+/* The most bytes of argv a start request may bring (Linux's own limit for exec is about this). */
+#define MAX_ARGS (2u << 20)
+#define MAX_ARGS_TEXT "2 MiB"
+
 struct command {
   pid_t pid;
   int stdin_fd; /* -1 once closed */
@@ -132,6 +136,8 @@ static void start(char *args, size_t n, struct command *c) {
   int in[2] = {-1, -1}, report[2] = {-1, -1};
   if (!argv || count == 0 || c->out < 0 || c->err < 0 || pipe2(in, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
     if (c->err >= 0) dprintf(c->err, "spawn: %s\n", count == 0 ? "no program" : strerror(errno));
+    if (in[0] >= 0) close(in[0]);
+    if (in[1] >= 0) close(in[1]);
     c->failed = 1;
     goto out;
   }
@@ -240,6 +246,7 @@ int main(int argc, char **argv) {
     char end;
     if (sscanf(line, "start %llu%c", &n, &end) == 1) {
       if (running) return protocol_error("start while a command runs");
+      if (n > MAX_ARGS) return protocol_error("start request over " MAX_ARGS_TEXT " bytes");
       char *args = read_exact((size_t)n);
       if (!args) return protocol_error("stdin ended in a start request");
       start(args, (size_t)n, &c);
@@ -256,6 +263,8 @@ int main(int argc, char **argv) {
       return protocol_error("unknown request");
     }
   }
-  if (running) finish(&c, 0);
+  /* Stdin ended with a command running: the caller is gone and that command's input is cut
+   * short, so it must not run on as if complete (a half restore): killed. */
+  if (running) finish(&c, 1);
   return 0;
 }
