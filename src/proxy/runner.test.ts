@@ -158,7 +158,7 @@ test('a served command answers requests in turn, each with its own code and stde
   const r = await missing.ask('x');
   assert.equal(r.code, -1);
   assert.match(r.stderr, /ENOENT|exited/);
-  const unframed = serveCommand(['sh', '-c', 'read -r l; echo "#end 0"; sleep 30']);
+  const unframed = serveCommand(['sh', '-c', 'read -r l; echo "#end 0"; exec sleep 30']);
   assert.equal((await unframed.ask('x')).code, -1, 'not framed: -1 (and killed)');
 });
 
