@@ -46,6 +46,13 @@ const PARTS = [
     kind: 'program',
     fallback: 'full iptables-legacy syncs read the nat table with iptables-save',
   },
+  {
+    name: 'native command spawner of the proxy',
+    source: 'src/proxy/native/spawner.c',
+    out: 'build/kubito-spawner',
+    kind: 'program',
+    fallback: "the proxy's streamed restores are spawned by Node",
+  },
 ];
 
 /** Builds one part; returns a reason it was not built, or undefined. */

@@ -124,6 +124,29 @@ describe('native host-port forwarder', () => {
     assert.deepEqual({ ...fwd.stats(), active: 0 }, { accepted: 1, active: 0, refusedSource: 0, overLimit: 0, connectFailed: 0, reset: 0, errors: 0 });
   });
 
+  test('a target that speaks first is heard before the client says anything (copy and splice)', async () => {
+    const banner = await listen(
+      createServer((s) => {
+        s.on('error', () => undefined);
+        s.write('220 ready\n');
+        s.on('data', (c: Buffer) => s.end(`got ${c.toString()}`));
+      }),
+    );
+    for (const io of ['copy', 'splice'] as const) {
+      const { port } = await forwarder(banner, undefined, io);
+      const s = await open(port);
+      const first = await new Promise<string>((resolve) => s.once('data', (c: Buffer) => resolve(c.toString())));
+      assert.equal(first, '220 ready\n', io);
+      const rest: Buffer[] = [];
+      s.on('data', (c: Buffer) => rest.push(c));
+      await new Promise((resolve) => {
+        s.on('end', resolve);
+        s.end('x');
+      });
+      assert.equal(Buffer.concat(rest).toString(), 'got x', io);
+    }
+  });
+
   test('a refused dial resets the client', async () => {
     const probe = createServer();
     const dead = await listen(probe);

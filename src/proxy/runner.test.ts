@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunOptions } from '../node/runner.js';
-import { helperCommandRunner, startCommand } from './runner.js';
-import type { CommandRunner } from './types.js';
+import { execCommandRunner, helperCommandRunner, serveCommand, spawnerPath, startCommand } from './runner.js';
+import type { CommandRunner, StreamingCommand } from './types.js';
 
 test('the helper runs commands with small or no input, never throwing; large input goes direct', async () => {
   const seen: string[] = [];
@@ -25,19 +29,163 @@ test('the helper runs commands with small or no input, never throwing; large inp
   assert.deepEqual(seen, ['helper nft 5 true', 'helper conntrack - true', 'direct nft 11']);
 });
 
-test('a started command takes its input piece by piece; a missing one exits -1', async () => {
-  const cat = startCommand(['sh', '-c', 'wc -c; echo err >&2; exit 4']);
+/** The started-command contract, for Node's spawn and the native spawner alike. */
+async function startedCommands(start: (argv: string[]) => StreamingCommand): Promise<void> {
+  const cat = start(['sh', '-c', 'wc -c; echo err >&2; exit 4']);
   for (let i = 0; i < 20; i++) await cat.write('x'.repeat(10_000));
   assert.deepEqual(await cat.end(), { code: 4, stdout: '200000\n', stderr: 'err\n' });
-  const early = startCommand(['sh', '-c', 'head -c 1 >/dev/null; exit 3']);
+  const early = start(['sh', '-c', 'head -c 1 >/dev/null; exit 3']);
   for (let i = 0; i < 40; i++) await early.write('y'.repeat(65_536));
   assert.equal((await early.end()).code, 3, 'a command that stops reading: its exit code, no EPIPE thrown');
-  const missing = startCommand(['/nonexistent/kubito-command']);
+  const missing = start(['/nonexistent/kubito-command']);
   await missing.write('z');
   const r = await missing.end();
   assert.equal(r.code, -1);
   assert.match(r.stderr, /ENOENT/);
-  const killed = startCommand(['sleep', '5']);
+  const killed = start(['sleep', '5']);
   killed.abort();
   assert.equal((await killed.end()).code, -1);
+  const utf8 = start(['cat']);
+  await utf8.write('é\0ü\n');
+  assert.deepEqual(await utf8.end(), { code: 0, stdout: 'é\0ü\n', stderr: '' }, 'bytes as written, counted in bytes');
+}
+
+test('a started command takes its input piece by piece; a missing one exits -1 (Node spawn)', async () => {
+  await startedCommands(startCommand);
+});
+
+test('the same through the native spawner; one started while another runs is spawned by Node', async () => {
+  assert.ok(existsSync(spawnerPath()), `${spawnerPath()} missing: node scripts/build-native.js`);
+  const runner = execCommandRunner({ spawner: spawnerPath() });
+  await startedCommands((argv) => runner.start!(argv));
+  // Two at once: the second is Node's (both work).
+  const a = runner.start!(['sh', '-c', 'cat; echo "$PPID" >&2']);
+  const b = runner.start!(['sh', '-c', 'cat; echo "$PPID" >&2']);
+  await a.write('a');
+  await b.write('b');
+  const [ra, rb] = await Promise.all([a.end(), b.end()]);
+  assert.deepEqual([ra.stdout, rb.stdout], ['a', 'b']);
+  assert.notEqual(ra.stderr, rb.stderr, 'different parents: the spawner and this process');
+  assert.equal(rb.stderr.trim(), String(process.pid));
+  // The spawner killed meanwhile: that command ends -1, the next one starts another spawner.
+  const c = runner.start!(['sh', '-c', 'kill -9 $PPID; sleep 1']);
+  assert.equal((await c.end()).code, -1);
+  // A spawner that died is not used again: Node spawns the next ones.
+  const d = runner.start!(['sh', '-c', 'echo again; echo "$PPID" >&2']);
+  assert.deepEqual(await d.end(), { code: 0, stdout: 'again\n', stderr: `${process.pid}\n` });
+});
+
+test('a spawner that cannot start (not executable) is not used: that command and the later ones are spawned by Node', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-spawner-'));
+  try {
+    const program = join(dir, 'kubito-spawner');
+    writeFileSync(program, '#!/bin/sh\n', { mode: 0o644 });
+    const runner = execCommandRunner({ spawner: program });
+    await startedCommands((argv) => runner.start!(argv));
+    const again = runner.start!(['sh', '-c', 'cat; echo "$PPID" >&2']);
+    await again.write('x');
+    assert.deepEqual(await again.end(), { code: 0, stdout: 'x', stderr: `${process.pid}\n` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the spawner, its stdin ended while a command runs (its caller gone), SIGKILLs the command and exits', async () => {
+  const spawner = spawn(spawnerPath(), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  spawner.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const args = 'sleep\x0030\x00';
+  spawner.stdin.write(`start ${args.length}\n${args}data 3\nabc`);
+  await new Promise((r) => setTimeout(r, 100));
+  const t0 = Date.now();
+  spawner.stdin.end();
+  const code = await new Promise((r) => spawner.once('close', r));
+  assert.ok(Date.now() - t0 < 5_000, `not waited for: ${Date.now() - t0} ms`);
+  assert.equal(code, 0);
+  assert.equal(out, 'exit -1 0 0\n', 'killed');
+});
+
+test("the runner's close ends the spawner, which kills a command still running (its input cut short)", async () => {
+  const runner = execCommandRunner({ spawner: spawnerPath() });
+  const warm = runner.start!(['true']);
+  assert.equal((await warm.end()).code, 0);
+  const running = runner.start!(['sleep', '30']);
+  await running.write('partial');
+  const t0 = Date.now();
+  runner.close!();
+  assert.equal((await running.end()).code, -1);
+  assert.ok(Date.now() - t0 < 5_000, `killed, not waited for: ${Date.now() - t0} ms`);
+  const after = runner.start!(['sh', '-c', 'echo "$PPID"']);
+  assert.equal((await after.end()).stdout, `${process.pid}\n`, 'closed: Node spawns');
+});
+
+/**
+ * A stand-in server: per request line, its words on lines of their own (`_` a space), framed
+ * with code = the number of words and, when a word is `fail`, a stderr of its own; each frame
+ * written in two pieces with a pause. `pid` answers its pid; `hang` never answers (and keeps it
+ * alive past the end of its stdin: a wedged server).
+ */
+const STAND_IN = `
+const rl = require('node:readline').createInterface({ input: process.stdin });
+let queue = Promise.resolve();
+async function answer(line) {
+  if (line === 'hang') return new Promise(() => setInterval(() => {}, 1 << 30));
+  const words = line === 'pid' ? [String(process.pid)] : line.split(' ').filter(Boolean);
+  const out = Buffer.from(words.map((w) => w.replace(/_/g, ' ') + '\\n').join(''));
+  const err = Buffer.from(words.includes('fail') ? 'said ' + line + '\\n' : '');
+  const frame = Buffer.concat([Buffer.from('exit ' + words.length + ' ' + out.length + ' ' + err.length + '\\n'), out, err]);
+  process.stdout.write(frame.subarray(0, 3));
+  await new Promise((r) => setTimeout(r, 20));
+  process.stdout.write(frame.subarray(3));
+}
+rl.on('line', (line) => (queue = queue.then(() => answer(line))));
+`;
+
+test('a served command answers requests in turn, each with its own code and stderr; no output line ends an answer early; gone, it answers -1', async () => {
+  const server = serveCommand([process.execPath, '-e', STAND_IN]);
+  const [a, b, c] = await Promise.all([server.ask('one two'), server.ask('x fail'), server.ask('three')]);
+  assert.deepEqual(a, { code: 2, stdout: 'one\ntwo\n', stderr: '' });
+  assert.deepEqual(b, { code: 2, stdout: 'x\nfail\n', stderr: 'said x fail\n' }, 'its stderr in its own answer');
+  assert.deepEqual(c, { code: 1, stdout: 'three\n', stderr: '' }, 'not the stderr of the one before');
+  assert.deepEqual(await server.ask('#end_0 é_#end_1'), { code: 2, stdout: '#end 0\né #end 1\n', stderr: '' }, 'end-marker-like lines are output');
+  assert.deepEqual(await server.ask(''), { code: 0, stdout: '', stderr: '' }, 'an empty answer');
+  const big = 'w'.repeat(200_000);
+  assert.deepEqual([(await server.ask(big)).stdout.length, (await server.ask('y')).stdout], [200_001, 'y\n'], 'a long answer in many pieces');
+  server.close();
+  const after = await server.ask('late');
+  assert.equal(after.code, -1, 'closed: -1');
+  const missing = serveCommand(['/nonexistent/kubito-server']);
+  const r = await missing.ask('x');
+  assert.equal(r.code, -1);
+  assert.match(r.stderr, /ENOENT|exited/);
+  const unframed = serveCommand(['sh', '-c', 'read -r l; echo "#end 0"; exec sleep 30']);
+  assert.equal((await unframed.ask('x')).code, -1, 'not framed: -1 (and killed)');
+});
+
+test('a wedged server: its request and those behind it answer -1 at the timeout, and it is SIGKILLed', async () => {
+  const server = serveCommand([process.execPath, '-e', STAND_IN], { timeoutMs: 400 });
+  const pid = Number((await server.ask('pid')).stdout);
+  assert.ok(pid > 0);
+  const [hung, behind] = await Promise.all([server.ask('hang'), server.ask('x')]);
+  assert.equal(hung.code, -1);
+  assert.match(hung.stderr, /no answer in 400 ms/);
+  assert.equal(behind.code, -1);
+  assert.equal((await server.ask('y')).code, -1, 'gone: -1 at once');
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(alive(), false, 'killed, though it outlives the end of its stdin');
+});
+
+test('an idle server does not keep the process alive; a pending request does', async () => {
+  const script = "const s = (await import(process.argv[1])).serveCommand(['sh', '-c', 'read -r l; sleep 0.2; echo \"exit 7 0 0\"; sleep 60']); console.log((await s.ask('x')).code);";
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, new URL('./runner.js', import.meta.url).href], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '7\n', 'waited for the answer, then exited with the server still running');
 });

@@ -113,6 +113,10 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
   await options.informers.waitForSync();
   await proxier.setInitialized();
   const closers: Array<() => Promise<void>> = [];
+  // Its helper processes (the iptables backend's kernel reader); the rules stay.
+  closers.push(async () => backend.close?.());
+  // The runner's own (the spawner of streamed restores).
+  closers.push(async () => context.runner.close?.());
   if (healthChecks) closers.push(() => healthChecks.close());
   if (host) {
     try {

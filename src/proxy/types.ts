@@ -108,6 +108,26 @@ export interface CommandRunner {
    * parses what it has while the rest is rendered). Optional: appliers fall back to `run`.
    */
   start?(argv: string[]): StreamingCommand;
+  /**
+   * Starts one long-lived program that answers requests (ServingCommand): forked once, where
+   * `run` forks a process per read. Optional: appliers fall back to `run`.
+   */
+  serve?(argv: string[]): ServingCommand;
+  /** Ends what the runner keeps running for later commands (the spawner). Optional. */
+  close?(): void;
+}
+
+/**
+ * A long-lived program answering one request at a time: a line to its stdin, its answer on
+ * stdout framed `exit <status> <o> <e>\n` + o bytes of output + e bytes of its stderr. It
+ * does not hold the event loop open while idle, and ends with its stdin (at `close`, or when
+ * this process exits).
+ */
+export interface ServingCommand {
+  /** Answers one request; code -1 when the program is gone (or never started): start another. */
+  ask(request: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Closes its stdin (it exits); pending asks end with code -1. */
+  close(): void;
 }
 
 /** A running command fed through `write`; `end` closes its stdin and resolves when it exits. */
@@ -131,6 +151,8 @@ export interface ProxyBackend {
   currentRules(): Promise<string>;
   /** Removes everything the backend installed (rules, listeners); idempotent. */
   cleanup(): Promise<void>;
+  /** Ends the helper processes it keeps (the rules stay); optional. */
+  close?(): void;
 }
 
 /** The key of one service port in `changed` sets and maps. */

@@ -337,18 +337,22 @@ static void on_conn(conn *c, int side, uint32_t events) {
   if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->hup[side] = 1;
   if (c->state == CONNECTING) {
     if (side != 1) return; /* the client waits (edge-triggered: its bytes are read once open) */
-    int err = 0;
-    socklen_t el = sizeof err;
-    if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &err, &el) < 0) err = errno;
-    if (err == 0 && !(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
-    if (err != 0 || (events & (EPOLLERR | EPOLLHUP))) {
+    /*
+     * A failed connect reports EPOLLERR (with HUP), a done one EPOLLOUT: no SO_ERROR read
+     * (haproxy reads none either). The target's direction is read now only when it has
+     * spoken or closed already (EPOLLIN, EPOLLRDHUP): a request/response target speaks after
+     * the request, and a recv returning EAGAIN per new connection was the rule; a later byte
+     * raises EPOLLIN (edge-triggered) on the open connection.
+     */
+    if (events & (EPOLLERR | EPOLLHUP)) {
       c->l->st[ST_CONNECT_FAILED]++;
       conn_kill(c, 1);
       return;
     }
+    if (!(events & EPOLLOUT)) return;
     connecting_unlink(c);
     c->state = OPEN;
-    conn_pump(c, 1, 1);
+    conn_pump(c, 1, (events & (EPOLLIN | EPOLLRDHUP)) != 0);
     return;
   }
   int all = (events & (EPOLLERR | EPOLLHUP)) != 0;

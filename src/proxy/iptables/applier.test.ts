@@ -189,6 +189,45 @@ test('with the native reader a full sync reads both tables through it, else thro
   assert.deepEqual(calls, ['reader', 'iptables-legacy-save', 'iptables-legacy-restore -w --noflush']);
 });
 
+test('a runner that serves: the reader is started once and asked per full sync; gone, the sync reads with one run and the next starts another; closed, none starts', async () => {
+  const calls: string[] = [];
+  const program = process.execPath;
+  const facts = '*nat\n:PREROUTING - [0:0]\n:KUBE-SEP-OLD0000000000000 - [0:0]\nCOMMIT\n*filter\n:INPUT - [0:0]\nCOMMIT\n';
+  let alive = true;
+  const runner: CommandRunner = {
+    async run(argv) {
+      calls.push(argv.join(' '));
+      return { code: 0, stdout: '', stderr: '' };
+    },
+    serve(argv) {
+      calls.push(`serve ${argv.join(' ')}`);
+      return {
+        ask: async (request) => (calls.push(`ask ${request}`), alive ? { code: 0, stdout: facts, stderr: '' } : { code: -1, stdout: '', stderr: 'exited' }),
+        close: () => calls.push('close'),
+      };
+    },
+  };
+  const b = new IptablesBackend({ runner, wrap: ['nsenter', '--net=/x', '--'], variant: 'legacy', factsProgram: program });
+  const state = computeDesiredState(SCENARIO_SERVICES, SCENARIO_SLICES, TEST_NODE);
+  await b.sync(state, 'all');
+  await b.sync(state, 'all');
+  const restore = 'nsenter --net=/x -- iptables-legacy-restore -w --noflush';
+  assert.deepEqual(calls, [`serve nsenter --net=/x -- ${program} --serve`, 'ask nat filter', restore, 'ask nat filter', restore]);
+  calls.length = 0;
+  alive = false;
+  await b.sync(state, 'all');
+  alive = true;
+  await b.sync(state, 'all');
+  assert.deepEqual(calls, ['ask nat filter', 'close', `nsenter --net=/x -- ${program} nat filter`, restore, `serve nsenter --net=/x -- ${program} --serve`, 'ask nat filter', restore]);
+  calls.length = 0;
+  b.close();
+  assert.deepEqual(calls, ['close']);
+  // A sync after close (one in flight at the proxy's stop) starts no server nothing would close.
+  calls.length = 0;
+  await b.sync(state, 'all');
+  assert.deepEqual(calls, [`nsenter --net=/x -- ${program} nat filter`, restore]);
+});
+
 describe('a big full sync streams its restore', { skip: canRun ? false : 'needs root and ip netns' }, () => {
   // The backend streams from 2,000 ports on; 200 here keeps the test fast.
   const STREAM_MIN_PORTS = 200;

@@ -18,13 +18,16 @@
 import { existsSync } from 'node:fs';
 import { builtPath } from '../../native/built.js';
 import { ApplyError } from '../runner.js';
-import type { CommandRunner, DesiredState, ProxyBackend } from '../types.js';
+import type { CommandRunner, DesiredState, ProxyBackend, ServingCommand } from '../types.js';
 import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
 import { isServiceChainName } from './names.js';
 import { IptablesRenderCache, renderIptables } from './render.js';
 import { streamIptablesFull, type KernelFacts } from './render-stream.js';
 
 export type IptablesVariant = 'legacy' | 'nft' | 'default';
+
+/** What a full sync read of the kernel (iptables-save text), and with which command. */
+type KernelRead = { code: number; stdout: string; stderr: string; argv: string[] };
 
 export interface IptablesBackendOptions {
   runner: CommandRunner;
@@ -87,6 +90,10 @@ export class IptablesBackend implements ProxyBackend {
   #variant: IptablesVariant | 'auto';
   readonly #streamMinPorts: number;
   readonly #factsProgram: string | null;
+  /** `kubito-ipt-facts --serve`, started by the first full sync that reads with it (runner.serve). */
+  #factsServer: ServingCommand | undefined;
+  /** Closed (the proxy stopped): a sync still running starts no server nothing would close. */
+  #closed = false;
   /** Whether the chosen binaries are iptables-legacy (the host's `iptables` may be either). */
   #legacy: boolean | undefined;
   /** Each port's service chains in the kernel after the last successful restore; undefined: unknown. */
@@ -125,14 +132,31 @@ export class IptablesBackend implements ProxyBackend {
    * ~1.2 MB of chain names); else, or when the reader fails, one `iptables-save`. Either reads
    * the same to chainsOfTable and missingJumpRules.
    */
-  async #readKernel(bin: { save: string; iptables: string }): Promise<{ code: number; stdout: string; stderr: string; argv: string[] }> {
+  async #readKernel(bin: { save: string; iptables: string }): Promise<KernelRead> {
     if (this.#factsProgram && (await this.#isLegacy(bin))) {
       const argv = [this.#factsProgram, 'nat', 'filter'];
-      const read = await this.#run(argv);
+      const read = await this.#readFacts(this.#factsProgram);
       if (read.code === 0) return { ...read, argv };
     }
     const argv = [bin.save];
     return { ...(await this.#run(argv)), argv };
+  }
+
+  /**
+   * The reader's answer: from its server where the runner keeps one (forked on first use, where
+   * a process per read cost each full sync a fork of this process), else from one run.
+   */
+  async #readFacts(program: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    const once = [program, 'nat', 'filter'];
+    if (!this.#runner.serve || this.#closed) return this.#run(once);
+    this.#factsServer ??= this.#runner.serve([...this.#wrap, program, '--serve']);
+    const read = await this.#factsServer.ask('nat filter');
+    if (read.code !== -1) return read;
+    // Gone, wedged (killed at its timeout) or never started: this sync reads with one run, the
+    // next starts another server.
+    this.#factsServer.close();
+    this.#factsServer = undefined;
+    return this.#run(once);
   }
 
   async #isLegacy(bin: { iptables: string }): Promise<boolean> {
@@ -231,6 +255,12 @@ export class IptablesBackend implements ProxyBackend {
     this.#portChains = finished.portChains;
     this.#topLevel = finished.topLevel;
     this.lastSync = { kind: 'full', wroteTopLevel: true };
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#factsServer?.close();
+    this.#factsServer = undefined;
   }
 
   async currentRules(): Promise<string> {

@@ -107,6 +107,7 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
     must(['iptables-legacy', '-t', 'nat', '-F', 'POSTROUTING']);
     must(['iptables-legacy', '-t', 'nat', '-F', 'OUTPUT']);
     await repairing.sync(manyServices(30), 'all');
+    repairing.close();
     assert.deepEqual(missingJumpRules(readBoth().save), []);
     assert.ok(!must(['iptables-legacy-save', '-t', 'nat']).includes('KUBE-SEP-OLD0000000000000'));
     assertSameAnswers('after the repair');
@@ -134,6 +135,30 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
       codes.set(r.status!, (codes.get(r.status!) ?? 0) + 1);
     }
     assert.ok((codes.get(2) ?? 0) > 0, `some mangled dumps are refused: ${[...codes]}`);
+  });
+
+  test('--serve answers each request line as one run would, framed with its status and its own stderr; a bad table fails only its request', async () => {
+    const once = must([PROGRAM, 'nat', 'filter']);
+    const r = inNs([PROGRAM, '--serve'], `nat filter\nno-such-table\nnat\n${'x'.repeat(3000)}\n\nnat filter\n`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '', 'each failure told in its own answer');
+    const nat = must([PROGRAM, 'nat']);
+    const frame = (code: number, out: string, err: string): string => `exit ${code} ${Buffer.byteLength(out)} ${Buffer.byteLength(err)}\n${out}${err}`;
+    const missing = /^exit 1 0 (\d+)\n(kubito-ipt-facts: IPT_SO_GET_INFO no-such-table: [^\n]*\n)/.exec(r.stdout.slice(frame(0, once, '').length));
+    assert.ok(missing, r.stdout.slice(0, 400));
+    const long = 'kubito-ipt-facts: request over 1022 bytes\n';
+    assert.equal(r.stdout, frame(0, once, '') + frame(1, '', missing[2]) + frame(0, nat, '') + frame(1, '', long) + frame(0, '', '') + frame(0, once, ''));
+    // Through the runner's server, as the backend asks it.
+    const server = execCommandRunner().serve!(['ip', 'netns', 'exec', NS, PROGRAM, '--serve']);
+    try {
+      assert.deepEqual(await server.ask('nat filter'), { code: 0, stdout: once, stderr: '' });
+      const bad = await server.ask('no-such-table');
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /no-such-table/, 'its own stderr');
+      assert.deepEqual(await server.ask('nat filter'), { code: 0, stdout: once, stderr: '' }, 'not the failure before');
+    } finally {
+      server.close();
+    }
   });
 
   test('usage errors exit 1', () => {
