@@ -184,7 +184,7 @@ test('a wedged server: its request and those behind it answer -1 at the timeout,
 });
 
 test('an idle server does not keep the process alive; a pending request does', async () => {
-  const script = "const s = (await import(process.argv[1])).serveCommand(['sh', '-c', 'read -r l; sleep 0.2; echo \"exit 7 0 0\"; sleep 60']); console.log((await s.ask('x')).code);";
+  const script = "const s = (await import(process.argv[1])).serveCommand(['sh', '-c', 'read -r l; sleep 0.2; echo \"exit 7 0 0\"; cat >/dev/null']); console.log((await s.ask('x')).code);";
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, new URL('./runner.js', import.meta.url).href], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '7\n', 'waited for the answer, then exited with the server still running');
