@@ -200,3 +200,8 @@ export function isGone(err: unknown): boolean {
 export function toStatusError(err: unknown): StatusError {
   return err instanceof StatusError ? err : newInternalError(err);
 }
+
+/** apierrors.HasStatusCause: whether `err` is a Status carrying a cause of this reason (e.g. NamespaceTerminating). */
+export function hasStatusCause(err: unknown, cause: string): boolean {
+  return err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === cause);
+}

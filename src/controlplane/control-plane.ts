@@ -175,7 +175,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const strategies = buildStrategies({ serviceAllocators });
   const storages = new Map<string, RestStorage>();
   let gate: NamespaceGate | undefined;
-  const namespaceGate = (namespace: string): Promise<void> => gate!.check(namespace);
+  const namespaceGate = (namespace: string, target?: { group: string; resource: string; name: string }): Promise<void> => gate!.check(namespace, target);
   for (const info of RESOURCES) {
     const key = storageKey(info.group, info.version, info.resource);
     storages.set(key, new RestStorage(info, store, {

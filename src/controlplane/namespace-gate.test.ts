@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusError, isNotFound } from '../api/errors.js';
+import { StatusError, hasStatusCause, isNotFound } from '../api/errors.js';
 import { RESOURCES } from '../api/resources.js';
 import { RestStorage } from '../apiserver/registry/rest-storage.js';
 import { openMemoryStore } from '../storage/memory/memory-store.js';
@@ -31,6 +31,11 @@ test('the gate follows namespaces as they are created, terminate and go', async 
   const terminating = await refusal(gate.check('later'));
   assert.ok(terminating instanceof StatusError && terminating.status.code === 403);
   assert.match((terminating as Error).message, /unable to create new content in namespace later because it is being terminated/);
+  // As upstream's admission error: names what is created, and carries the cause controllers look for.
+  const named = await refusal(gate.check('later', { group: 'discovery.k8s.io', resource: 'endpointslices', name: 'web-abc' }));
+  assert.equal((named as Error).message, 'endpointslices.discovery.k8s.io "web-abc" is forbidden: unable to create new content in namespace later because it is being terminated');
+  assert.ok(hasStatusCause(named, 'NamespaceTerminating'));
+  assert.deepEqual((named as StatusError).status.details?.causes, [{ reason: 'NamespaceTerminating', message: 'namespace later is being terminated', field: 'metadata.namespace' }]);
 
   await namespaces.update('', 'later', { ...(await namespaces.get('', 'later')), metadata: { ...(await namespaces.get('', 'later')).metadata, finalizers: [] } });
   assert.ok(isNotFound(await refusal(gate.check('later'))));

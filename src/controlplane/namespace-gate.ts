@@ -36,13 +36,19 @@ export class NamespaceGate {
     return gate;
   }
 
-  /** Resolves when `namespace` accepts new objects; throws NotFound or Forbidden otherwise. */
-  async check(namespace: string): Promise<void> {
+  /**
+   * Resolves when `namespace` accepts new objects; throws NotFound or Forbidden otherwise. The
+   * Forbidden names `target` (what is being created) and carries the NamespaceTerminating cause,
+   * as upstream's admission error does: controllers recognise it and stop retrying.
+   */
+  async check(namespace: string, target: { group: string; resource: string; name: string } = { group: '', resource: 'namespaces', name: namespace }): Promise<void> {
     if (this.#watching && this.#states.get(namespace) === false) return;
     const ns = await this.#namespaces.get('', namespace).catch(() => undefined);
     if (!ns) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
     if (ns.metadata.deletionTimestamp) {
-      throw newForbidden({ group: '', resource: 'namespaces' }, namespace, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      const err = newForbidden({ group: target.group, resource: target.resource }, target.name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      err.status.details = { ...err.status.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] };
+      throw err;
     }
   }
 

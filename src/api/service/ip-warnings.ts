@@ -17,11 +17,16 @@ function canonicalIPv6(text: string): string {
   return new URL(`http://[${text}]/`).hostname.slice(1, -1);
 }
 
-const MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+/** The IPv4 address inside an IPv4-mapped IPv6 literal, in any spelling (netip's Is4In6); undefined otherwise. */
+function mappedIPv4(text: string): number | undefined {
+  if (parseIPv4(text) !== undefined) return undefined;
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonicalIPv6(text));
+  return m ? parseInt(m[1], 16) * 65536 + parseInt(m[2], 16) : undefined;
+}
 
 /** net.IP.String() of a sloppy-parsed address: dotted quad for IPv4 and IPv4-mapped IPv6. */
 function goIPString(text: string): string {
-  const v4 = parseIPv4(text) ?? parseIPv4(MAPPED.exec(text)?.[1] ?? '');
+  const v4 = parseIPv4(text) ?? mappedIPv4(text);
   return v4 !== undefined ? formatIPv4(v4) : canonicalIPv6(text);
 }
 
@@ -29,9 +34,9 @@ function goIPString(text: string): string {
 export function ipWarnings(path: string, value: string): string[] {
   const ip = parseIP(value);
   if (!ip) return [];
-  const mapped = MAPPED.exec(value);
-  // netip.ParseAddr refuses leading zeros (also in a mapped address's IPv4 part); Is4In6 catches the rest.
-  if ((ip.family === 'IPv4' && !mapped && !isStrictIPv4(value)) || mapped) {
+  // netip.ParseAddr refuses leading zeros in IPv4; Is4In6 catches a mapped address however written.
+  const v4Literal = parseIPv4(value) !== undefined;
+  if ((v4Literal && !isStrictIPv4(value)) || (!v4Literal && mappedIPv4(value) !== undefined)) {
     return [`${path}: non-standard IP address ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(goIPString(value))}`];
   }
   if (ip.family === 'IPv6' && canonicalIPv6(value) !== value) {
@@ -87,7 +92,7 @@ export function cidrWarnings(path: string, value: string): string[] {
     warnings.push(`${path}: CIDR value ${JSON.stringify(value)} is ambiguous in this context (should be ${JSON.stringify(network)} or ${JSON.stringify(single)}?)`);
   }
   // netip.ParsePrefix refuses leading zeros (in IPv4 octets and the prefix length) and IPv4-mapped addresses.
-  const strict = (literalV4 ? isStrictIPv4(addrText) : !MAPPED.test(addrText)) && (bitsText === '0' || !bitsText.startsWith('0'));
+  const strict = (literalV4 ? isStrictIPv4(addrText) : mappedIPv4(addrText) === undefined) && (bitsText === '0' || !bitsText.startsWith('0'));
   if (!strict) {
     warnings.push(`${path}: non-standard CIDR value ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(network)}`);
   }

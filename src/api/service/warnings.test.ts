@@ -17,6 +17,9 @@ test('IP values: leading zeros, IPv4-mapped IPv6 and non-canonical IPv6 warn; st
     ['not-an-ip', []],
     ['10.96.100.010', ['f: non-standard IP address "10.96.100.010" will be considered invalid in a future Kubernetes release: use "10.96.100.10"']],
     ['::ffff:1.2.3.4', ['f: non-standard IP address "::ffff:1.2.3.4" will be considered invalid in a future Kubernetes release: use "1.2.3.4"']],
+    // IPv4-mapped however written (netip's Is4In6).
+    ['::ffff:102:304', ['f: non-standard IP address "::ffff:102:304" will be considered invalid in a future Kubernetes release: use "1.2.3.4"']],
+    ['0:0:0:0:0:ffff:1.2.3.4', ['f: non-standard IP address "0:0:0:0:0:ffff:1.2.3.4" will be considered invalid in a future Kubernetes release: use "1.2.3.4"']],
     ['2001:DB8::1', ['f: IPv6 address "2001:DB8::1" should be in RFC 5952 canonical format ("2001:db8::1")']],
     ['2001:db8:0:0:1:0:0:1', ['f: IPv6 address "2001:db8:0:0:1:0:0:1" should be in RFC 5952 canonical format ("2001:db8::1:0:0:1")']],
     ['::1.2.3.4', ['f: IPv6 address "::1.2.3.4" should be in RFC 5952 canonical format ("::102:304")']],
@@ -40,6 +43,7 @@ test('CIDR values: bits after the prefix, leading zeros, IPv4-mapped and non-can
     ['2001:db8::1/64', ['f: CIDR value "2001:db8::1/64" is ambiguous in this context (should be "2001:db8::/64" or "2001:db8::1/128"?)']],
     ['2001:DB8::/32', ['f: IPv6 CIDR value "2001:DB8::/32" should be in RFC 5952 canonical format ("2001:db8::/32")']],
     ['::ffff:1.2.3.0/120', ['f: non-standard CIDR value "::ffff:1.2.3.0/120" will be considered invalid in a future Kubernetes release: use "1.2.3.0/24"']],
+    ['::ffff:a00:0/104', ['f: non-standard CIDR value "::ffff:a00:0/104" will be considered invalid in a future Kubernetes release: use "10.0.0.0/8"']],
   ];
   for (const [value, want] of cases) assert.deepEqual(cidrWarnings('f', value), want, value);
 });

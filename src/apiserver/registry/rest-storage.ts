@@ -259,7 +259,7 @@ export class RestStorage {
         throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
       obj.metadata.namespace = namespace;
-      await this.#options.namespaceGate?.(namespace);
+      await this.#options.namespaceGate?.(namespace, { ...this.#gr, name: obj.metadata.name ?? '' });
     } else {
       delete obj.metadata.namespace;
     }

@@ -85,7 +85,8 @@ export interface RegistryWatch {
 export type MetaValidator = (info: ResourceInfo, obj: KubeObject, prev?: KubeObject) => FieldError[];
 
 /** Says whether a namespace accepts new objects; throws NotFound/Forbidden otherwise. */
-export type NamespaceGate = (namespace: string) => Promise<void>;
+/** Admits a create in `namespace` (NamespaceLifecycle); `target` is what is being created, for the refusal's message. */
+export type NamespaceGate = (namespace: string, target?: { group: string; resource: string; name: string }) => Promise<void>;
 
 export interface RestStorageOptions {
   strategy?: Strategy;

@@ -13,7 +13,7 @@ import type { LabelSelector } from '../../api/selectors/index.js';
 import type { Client, Clock, ObjectCache } from '../../client/index.js';
 import type { EventRecorder } from '../controller.js';
 import { controllerRefOf, newControllerRef } from '../replicaset/claim.js';
-import { hasStatusCause } from '../replicaset/controller.js';
+import { hasStatusCause } from '../../api/errors.js';
 import { formatTime, specReplicas, type Pod, type ReplicaSet } from '../replicaset/types.js';
 import { desiredReplicasAnnotation, maxRevision, replicasAnnotationsNeedUpdate, setDeploymentRevision, setNewReplicaSetAnnotations, setReplicasAnnotations } from './annotations.js';
 import { FAILED_RS_CREATE, FOUND_NEW_RS, getCondition, NEW_REPLICA_SET, newCondition, PAUSED, PROGRESSING, RESUMED, setCondition, TIMED_OUT } from './conditions.js';

@@ -7,7 +7,7 @@
  * control plane (see kubernetes.ts). Handlers only enqueue Service keys; failures retry with
  * client-go's default backoff (5 ms doubling to 1000 s), at most 15 times.
  */
-import { StatusError } from '../../api/errors.js';
+import { hasStatusCause, StatusError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import { controllerRateLimiter, runWorkers, splitKey, WorkQueue, type Client, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext, EventRecorder } from '../controller.js';
@@ -152,7 +152,7 @@ export class EndpointsController implements Controller {
     } catch (err) {
       if (decision.action === 'create' && statusReason(err) === 'Forbidden') {
         // Creates keep failing in a terminating namespace; the Service is going anyway.
-        if (err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating')) return;
+        if (hasStatusCause(err, 'NamespaceTerminating')) return;
       }
       if (decision.action === 'create') {
         this.#events.event(endpoints, 'Warning', 'FailedToCreateEndpoint', `Failed to create endpoint for service ${namespace}/${name}: ${messageOf(err)}`);

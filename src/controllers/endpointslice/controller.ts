@@ -6,7 +6,7 @@
  * slices through their owner references); failures throw and are retried with backoff
  * (1 s doubling to 1000 s, at most 15 times, as upstream).
  */
-import { StatusError } from '../../api/errors.js';
+import { hasStatusCause, StatusError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { controllerRateLimiter, runWorkers, splitKey, WorkQueue, type Client, type IndexFunc, type Informer } from '../../client/index.js';
@@ -58,7 +58,7 @@ function messageOf(err: unknown): string {
 }
 
 function namespaceTerminating(err: unknown): boolean {
-  return err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
+  return hasStatusCause(err, 'NamespaceTerminating');
 }
 
 /** The informer cache is behind our own writes; the sync is retried. */

@@ -8,7 +8,7 @@
  * Endpoints is labelled skip-mirror. Failures throw and are retried with backoff (1 s doubling
  * to 100 s, at most 15 times, as upstream).
  */
-import { StatusError } from '../../api/errors.js';
+import { hasStatusCause, StatusError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import { controllerRateLimiter, runWorkers, splitKey, WorkQueue, type Client, type Informer } from '../../client/index.js';
 import type { Controller, ControllerContext, EventRecorder } from '../controller.js';
@@ -45,7 +45,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 function namespaceTerminating(err: unknown): boolean {
-  return err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
+  return hasStatusCause(err, 'NamespaceTerminating');
 }
 
 type Named = { metadata: { namespace?: string; name?: string } };

@@ -30,14 +30,14 @@ const specOf = (svc: Service): SpecView => (svc.spec ?? {}) as SpecView;
 /** Go's `%v` of a []string: `[a b]`. */
 const goList = (list: string[] | null | undefined): string => `[${(list ?? []).join(' ')}]`;
 
-/** portEqualForLB, each port in order: name, protocol, port, nodePort, targetPort. */
+/** portEqualForLB, each port in order: name, protocol, port, nodePort, targetPort (an IntOrString: 80 and "80" differ). */
 function portsEqual(a: SpecView, b: SpecView): boolean {
   const x = a.ports ?? [];
   const y = b.ports ?? [];
   return x.length === y.length && x.every((p, i) => {
     const q = y[i];
     return (p.name ?? '') === (q.name ?? '') && (p.protocol ?? '') === (q.protocol ?? '') && (p.port ?? 0) === (q.port ?? 0)
-      && (p.nodePort ?? 0) === (q.nodePort ?? 0) && String(p.targetPort ?? 0) === String(q.targetPort ?? 0);
+      && (p.nodePort ?? 0) === (q.nodePort ?? 0) && JSON.stringify(p.targetPort ?? 0) === JSON.stringify(q.targetPort ?? 0);
   });
 }
 

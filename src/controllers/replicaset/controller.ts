@@ -7,7 +7,7 @@
  * the status. Events are upstream's: SuccessfulCreate "Created pod: x", SuccessfulDelete
  * "Deleted pod: x", FailedCreate "Error creating: ...", FailedDelete "Error deleting: ...".
  */
-import { isNotFound, StatusError } from '../../api/errors.js';
+import { hasStatusCause, isNotFound, StatusError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import { isEmptySelector, matches, selectorFromLabelSelector, type Selector } from '../../api/selectors/index.js';
 import { objectKey, runWorkers, splitKey, WorkQueue, type Client, type Clock, type Informer, type ResourceClient } from '../../client/index.js';
@@ -306,11 +306,6 @@ function selectorOrUndefined(rs: ReplicaSet): Selector | undefined {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** apierrors.HasStatusCause. */
-export function hasStatusCause(err: unknown, cause: string): boolean {
-  return err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === cause);
 }
 
 /**

@@ -5,7 +5,7 @@
  * deletes it. Pods name it (the pod strategy defaults `spec.serviceAccountName` to it, as the
  * ServiceAccount admission plugin does); kubito issues no tokens (README).
  */
-import { isAlreadyExists } from '../../api/errors.js';
+import { hasStatusCause, isAlreadyExists } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { controllerRateLimiter, runWorkers, WorkQueue, type Informer } from '../../client/index.js';
@@ -72,8 +72,9 @@ export class ServiceAccountController implements Controller {
     try {
       await this.#ctx.client.resource(SERVICE_ACCOUNTS).create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT } }, { namespace, readOnlyResult: true });
     } catch (err) {
-      // Made meanwhile (another sync, a user): what was wanted.
-      if (!isAlreadyExists(err)) throw err;
+      // Made meanwhile (another sync, a user): what was wanted. A namespace being deleted
+      // refuses it: nothing to do (upstream ignores the NamespaceTerminating cause too).
+      if (!isAlreadyExists(err) && !hasStatusCause(err, 'NamespaceTerminating')) throw err;
     }
   }
 }

@@ -4,31 +4,64 @@
  * skipped, the IPv4 cluster IP, external IPs and LoadBalancer VIPs of the family, affinity,
  * traffic policies and the health-check node port. Pure.
  */
+import { isIPv6 } from 'node:net';
 import type { Protocol, ServicePortState } from '../types.js';
 import { DEFAULT_AFFINITY_SECONDS, LABEL_SERVICE_PROXY_NAME, type ProxyService } from './views.js';
 
 /** A service port before its endpoints are known. */
 export type ServicePortInfo = Omit<ServicePortState, 'endpoints' | 'clusterEndpoints' | 'externalEndpoints' | 'triggerTimeMs' | 'policy'>;
 
-/**
- * An IPv4 address as kube-proxy reads it (netutils.ParseIPSloppy, which still takes leading
- * zeros: the API accepts `10.96.100.010` with a warning) and writes it (net.IP.String():
- * `10.96.100.10`); undefined when it is not IPv4.
- */
-export function ipv4Of(text: string): string | undefined {
+/** Go's sloppy dotted quad (the forked 1.16 parser): any number of decimal digits per octet, each at most 255. */
+function sloppyDottedQuad(text: string): number | undefined {
   const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.map(Number).join('.');
+  if (parts.length !== 4 || !parts.every((p) => /^\d+$/.test(p) && Number(p) <= 255)) return undefined;
+  return parts.reduce((acc, o) => acc * 256 + Number(o), 0);
 }
 
-/** An IPv4 CIDR as kube-proxy reads it (ParseCIDRSloppy) and writes it (net.IPNet.String(): the network, masked). */
-function ipv4CIDROf(text: string): string | undefined {
-  const [ip, bits, extra] = text.split('/');
-  const addr = extra === undefined ? ipv4Of(ip) : undefined;
-  if (addr === undefined || !/^\d{1,2}$/.test(bits ?? '') || Number(bits) > 32) return undefined;
-  const value = addr.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-  const masked = Number(bits) === 0 ? 0 : (value & (0xffffffff << (32 - Number(bits)))) >>> 0;
-  return `${[masked >>> 24, (masked >>> 16) & 255, (masked >>> 8) & 255, masked & 255].join('.')}/${Number(bits)}`;
+/** An IPv6 literal's low 32 bits when it is IPv4-mapped (`::ffff:a.b.c.d` in any spelling); undefined otherwise. */
+function mappedIPv4(text: string): number | undefined {
+  if (text.includes('%') || !isIPv6(text)) return undefined;
+  // The URL parser writes IPv6 in one canonical form: a mapped address is `::ffff:` and two groups.
+  const m = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(new URL(`http://[${text}]/`).hostname);
+  return m ? parseInt(m[1], 16) * 65536 + parseInt(m[2], 16) : undefined;
+}
+
+function dotted(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+/**
+ * An IPv4 address as kube-proxy reads it and writes it: netutils.ParseIPSloppy (leading zeros,
+ * any number of digits: the API accepts `10.96.100.010` with a warning), an IPv4-mapped IPv6
+ * address counted as IPv4 (MapIPsByIPFamily), then net.IP.String() (`10.96.100.10`); undefined
+ * when it is not IPv4.
+ */
+export function ipv4Of(text: string): string | undefined {
+  const value = sloppyDottedQuad(text) ?? mappedIPv4(text);
+  return value === undefined ? undefined : dotted(value);
+}
+
+/**
+ * An IPv4 CIDR as kube-proxy reads it (ParseCIDRSloppy: a prefix length of any number of
+ * digits; an IPv4-mapped IPv6 prefix of 96 bits or more is IPv4) and writes it
+ * (net.IPNet.String(): the network, masked); undefined when it is not an IPv4 range. Anything
+ * the API accepts must be read here: a dropped range would leave a LoadBalancer open to all.
+ */
+export function ipv4CIDROf(text: string): string | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0 || !/^\d+$/.test(text.slice(slash + 1))) return undefined;
+  const addrText = text.slice(0, slash);
+  let bits = Number(text.slice(slash + 1));
+  let value = sloppyDottedQuad(addrText);
+  if (value === undefined) {
+    value = mappedIPv4(addrText);
+    if (value === undefined || bits > 128 || bits < 96) return undefined;
+    bits -= 96;
+  } else if (bits > 32) {
+    return undefined;
+  }
+  const masked = bits === 0 ? 0 : (value & (0xffffffff << (32 - bits))) >>> 0;
+  return `${dotted(masked)}/${bits}`;
 }
 
 const ipv4s = (list: (string | undefined)[]): string[] => [...new Set(list.map((ip) => (ip ? ipv4Of(ip) : undefined)).filter((ip): ip is string => ip !== undefined))];
