@@ -172,8 +172,10 @@ describe('pod streams through kubectl', { skip: canRun ? false : 'needs root and
         const exec = await runOnTerminal(kubectlArgv(version, ['exec', '-it', 'bb', '--', 'stty', 'size']), [], { env: env(), size });
         assert.match(exec.output, /^37 101\r?$/m, exec.output);
         const attach = await runOnTerminal(kubectlArgv(version, ['attach', '-it', 'console']), [
-          // attach's resize lands while the shell already runs: give it a moment, as a person would.
-          { expect: /If you don't see a command prompt, try pressing enter\./, send: 'for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(stty size)" = "29 83" ] && break; sleep 0.1; done; stty size; echo at-$((20+3))\r' },
+          // attach's resize lands while the shell already runs: give it a moment, as a person would
+          // (up to 3 s: kubectl sends size+1, then the size, each applied by an stty in turn; in
+          // one CI run the second had not landed after 1 s).
+          { expect: /If you don't see a command prompt, try pressing enter\./, send: 'for i in $(seq 30); do [ "$(stty size)" = "29 83" ] && break; sleep 0.1; done; stty size; echo at-$((20+3))\r' },
           { expect: /at-23/ },
         ], { env: env(), size: { rows: 29, cols: 83 }, hangUpAfterSteps: true });
         assert.match(attach.output, /^29 83\r?$/m, attach.output);
