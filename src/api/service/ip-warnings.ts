@@ -5,7 +5,7 @@
  * parser, CVE-2021-29923), IPv4-mapped IPv6, IPv6 not in RFC 5952 form, and CIDRs with bits set
  * after the prefix. Only for values the sloppy parser accepts (the caller validated them).
  */
-import { formatIPv4, parseIP, parseIPv4 } from './net.js';
+import { formatIPv4, mappedIPv4, parseIP, parseIPv4 } from './net.js';
 
 /** Go's netip.ParseAddr accepts an IPv4 literal only without leading zeros. */
 function isStrictIPv4(text: string): boolean {
@@ -15,13 +15,6 @@ function isStrictIPv4(text: string): boolean {
 /** RFC 5952 text of an IPv6 literal (lower case, zeros dropped, the first longest zero run as ::). */
 function canonicalIPv6(text: string): string {
   return new URL(`http://[${text}]/`).hostname.slice(1, -1);
-}
-
-/** The IPv4 address inside an IPv4-mapped IPv6 literal, in any spelling (netip's Is4In6); undefined otherwise. */
-function mappedIPv4(text: string): number | undefined {
-  if (parseIPv4(text) !== undefined) return undefined;
-  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonicalIPv6(text));
-  return m ? parseInt(m[1], 16) * 65536 + parseInt(m[2], 16) : undefined;
 }
 
 /** net.IP.String() of a sloppy-parsed address: dotted quad for IPv4 and IPv4-mapped IPv6. */

@@ -29,6 +29,17 @@ export function parseIPv4(text: string): number | undefined {
   return value;
 }
 
+/**
+ * The IPv4 address inside an IPv4-mapped IPv6 literal, in any spelling (`::ffff:1.2.3.4`,
+ * `::ffff:102:304`, `0:0:0:0:0:ffff:1.2.3.4`: Go's To4() / netip's Is4In6); undefined otherwise.
+ */
+export function mappedIPv4(text: string): number | undefined {
+  if (parseIPv4(text) !== undefined || text.includes('%') || !isIPv6(text)) return undefined;
+  // The URL parser writes IPv6 in its one canonical form: a mapped address is `::ffff:` and two groups.
+  const m = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(new URL(`http://[${text}]/`).hostname);
+  return m ? parseInt(m[1], 16) * 65536 + parseInt(m[2], 16) : undefined;
+}
+
 /** Dotted-quad text of an IPv4 number (Go's net.IP.String()). */
 export function formatIPv4(value: number): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');

@@ -4,31 +4,12 @@
  * skipped, the IPv4 cluster IP, external IPs and LoadBalancer VIPs of the family, affinity,
  * traffic policies and the health-check node port. Pure.
  */
-import { isIPv6 } from 'node:net';
+import { formatIPv4, mappedIPv4, parseIPv4 } from '../../api/service/net.js';
 import type { Protocol, ServicePortState } from '../types.js';
 import { DEFAULT_AFFINITY_SECONDS, LABEL_SERVICE_PROXY_NAME, type ProxyService } from './views.js';
 
 /** A service port before its endpoints are known. */
 export type ServicePortInfo = Omit<ServicePortState, 'endpoints' | 'clusterEndpoints' | 'externalEndpoints' | 'triggerTimeMs' | 'policy'>;
-
-/** Go's sloppy dotted quad (the forked 1.16 parser): any number of decimal digits per octet, each at most 255. */
-function sloppyDottedQuad(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d+$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-
-/** An IPv6 literal's low 32 bits when it is IPv4-mapped (`::ffff:a.b.c.d` in any spelling); undefined otherwise. */
-function mappedIPv4(text: string): number | undefined {
-  if (text.includes('%') || !isIPv6(text)) return undefined;
-  // The URL parser writes IPv6 in one canonical form: a mapped address is `::ffff:` and two groups.
-  const m = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(new URL(`http://[${text}]/`).hostname);
-  return m ? parseInt(m[1], 16) * 65536 + parseInt(m[2], 16) : undefined;
-}
-
-function dotted(value: number): string {
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
-}
 
 /**
  * An IPv4 address as kube-proxy reads it and writes it: netutils.ParseIPSloppy (leading zeros,
@@ -37,8 +18,8 @@ function dotted(value: number): string {
  * when it is not IPv4.
  */
 export function ipv4Of(text: string): string | undefined {
-  const value = sloppyDottedQuad(text) ?? mappedIPv4(text);
-  return value === undefined ? undefined : dotted(value);
+  const value = parseIPv4(text) ?? mappedIPv4(text);
+  return value === undefined ? undefined : formatIPv4(value);
 }
 
 /**
@@ -52,7 +33,7 @@ export function ipv4CIDROf(text: string): string | undefined {
   if (slash < 0 || !/^\d+$/.test(text.slice(slash + 1))) return undefined;
   const addrText = text.slice(0, slash);
   let bits = Number(text.slice(slash + 1));
-  let value = sloppyDottedQuad(addrText);
+  let value = parseIPv4(addrText);
   if (value === undefined) {
     value = mappedIPv4(addrText);
     if (value === undefined || bits > 128 || bits < 96) return undefined;
@@ -61,7 +42,7 @@ export function ipv4CIDROf(text: string): string | undefined {
     return undefined;
   }
   const masked = bits === 0 ? 0 : (value & (0xffffffff << (32 - bits))) >>> 0;
-  return `${dotted(masked)}/${bits}`;
+  return `${formatIPv4(masked)}/${bits}`;
 }
 
 const ipv4s = (list: (string | undefined)[]): string[] => [...new Set(list.map((ip) => (ip ? ipv4Of(ip) : undefined)).filter((ip): ip is string => ip !== undefined))];
