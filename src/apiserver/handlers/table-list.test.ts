@@ -29,11 +29,11 @@ async function answerText(res: HandlerResponse): Promise<{ kind: string; text: s
   return { kind: 'stream', text };
 }
 
-describe('Table lists', () => {
+describe('Lists (Tables and plain JSON)', () => {
   let handler: ApiHandler;
   let services: RestStorage;
-  const get = (inProcess = false, query = ''): Promise<HandlerResponse> => {
-    const req: HandlerRequest = { method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams(query), headers: { accept: TABLE }, inProcess, acceptsValue: inProcess };
+  const get = (inProcess = false, query = '', accept = TABLE): Promise<HandlerResponse> => {
+    const req: HandlerRequest = { method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams(query), headers: { accept }, inProcess, acceptsValue: inProcess };
     return handler.handle(req);
   };
 
@@ -74,5 +74,21 @@ describe('Table lists', () => {
     res.start({ write: (c) => (text += c.toString()), end: () => (ended = true) });
     assert.equal(ended, true);
     assert.equal((JSON.parse(text) as { rows: unknown[] }).rows.length, 1300);
+  });
+
+  test('plain JSON: a long list is a stream, a short one (or a page) a body; each the text of the list', async () => {
+    // 1,300 items from the tests above.
+    const whole = await services.list('default');
+    assert.equal(whole.items.length, 1300);
+    for (const [query, kind] of [['', 'stream'], ['limit=600', 'stream'], ['limit=100', 'body']] as const) {
+      const expected = await services.list('default', { limit: Number(new URLSearchParams(query).get('limit') ?? 0) });
+      const answer = await answerText(await get(false, query, 'application/json'));
+      assert.equal(answer.kind, kind, query);
+      const got = JSON.parse(answer.text) as { items: unknown[]; metadata: { continue?: string } };
+      assert.deepEqual(got, JSON.parse(JSON.stringify(expected)), query);
+      const inProcess = await answerText(await get(true, query, 'application/json'));
+      assert.equal(inProcess.kind, 'body');
+      assert.deepEqual(JSON.parse(inProcess.text), got);
+    }
   });
 });

@@ -23,6 +23,7 @@ import { isStoreError } from '../../storage/errors.js';
 import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/store.js';
 import { readOneKey, readPages, type ListedItem, type ListRead } from './list-read.js';
 import {
+  LIST_TEXT_CLOSING,
   matchAll,
   TABLE_CHUNK,
   type CreateOptions,
@@ -43,7 +44,7 @@ import {
 } from './rest-types.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { storedPrefix, withResourceVersion } from './stored-json.js';
+import { hasStoredLayout, listItemBytes, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
 import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
 import { TableItemReader } from './table-items.js';
 
@@ -154,20 +155,20 @@ export class RestStorage {
   }
 
   /**
-   * The list as JSON text, the same value as `JSON.stringify(await list(...))`. Items are spliced
+   * The list as JSON text in parts (wholeListText: the same value as `JSON.stringify(await list(...))`). Items are spliced
    * from their stored text where it has the registry's layout, so that a big list is not decoded
    * and encoded again only to be sent.
    */
   async listText(namespace: string, options: ListOptions = {}): Promise<ListText> {
     const page = await this.#read(namespace, options);
     const prefix = this.#textPrefix;
-    const items = page.items.map(({ stored, object }) => {
-      const text = prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
-      return text ?? JSON.stringify(object ?? this.decode(stored));
+    const items = page.items.map(({ stored, object }): ListItemText => {
+      if (prefix !== undefined && hasStoredLayout(stored.value, prefix)) return { stored: stored.value, resourceVersion: String(stored.modRevision) };
+      return JSON.stringify(object ?? this.decode(stored));
     });
     const head = JSON.stringify({ apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: [] });
     // `head` ends with `[]}`: the items go between the brackets.
-    return { text: `${head.slice(0, -2)}${items.join(',')}]}`, count: items.length };
+    return { opening: head.slice(0, -LIST_TEXT_CLOSING.length), count: items.length, itemBytes: (start, end) => listItemBytes(items, prefix ?? '', start, end) };
   }
 
   /**
