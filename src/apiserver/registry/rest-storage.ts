@@ -44,7 +44,7 @@ import {
 } from './rest-types.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { hasStoredLayout, listItemBytes, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
+import { hasStoredLayout, listItemBytes, splitMember, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
 import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
 import { TableItemReader } from './table-items.js';
 
@@ -53,6 +53,9 @@ import { TableItemReader } from './table-items.js';
  * JSON values (no undefined fields, no shared parts) that no one else holds until handed out.
  */
 const decodedObjects = new WeakSet<object>();
+
+/** Shared objects decoded without their stored managedFields (RestStorage.#decodeShared). */
+const withoutManagedFields = new WeakSet<object>();
 
 /** Whether `obj` came straight from a registry decode, so it equals its own JSON round trip. */
 export function isFreshlyDecoded(obj: object): boolean {
@@ -82,7 +85,10 @@ export class RestStorage {
   readonly #strategy: Strategy;
   readonly #options: RestStorageOptions;
   readonly #gr: GroupResource;
+  /** The shared object of a stored value (#decodeShared): without managedFields where the layout allows. */
   readonly #decoded = new WeakMap<StoredValue, KubeObject>();
+  /** The whole object of a stored value whose shared object lacks managedFields (wholeObject). */
+  readonly #decodedWhole = new WeakMap<StoredValue, KubeObject>();
   /** How Table lists get their items (table-items.ts). */
   readonly #tableItems: TableItemReader;
   /** What this resource's stored text starts with (stored-json.ts); undefined when a codec reshapes it. */
@@ -577,11 +583,48 @@ export class RestStorage {
    * decode, once per stored value for all the watches one change reaches (the store hands each
    * of them the same event). The object is shared, so watch consumers must not change it.
    */
+  /**
+   * The object of a stored value that every watch of the change, the watch filters, Table lists
+   * and in-process creators share (read-only), decoded once: without metadata.managedFields
+   * where the text has the registry's layout. The managed fields are a third or more of an
+   * object's text and most of its small objects; what these readers keep (informer caches in
+   * the controllers) or read (selectors, table cells) never needs them — upstream's
+   * kube-controller-manager strips them from its informers' objects too — and an update that
+   * omits them keeps the stored ones (field-manager.ts, as upstream's decodeLiveOrNew). What
+   * must carry them (a watch of Tables or PartialObjectMetadata, or of objects without stored
+   * text) takes wholeObject.
+   */
   #decodeShared(stored: StoredValue): KubeObject {
     let obj = this.#decoded.get(stored);
     if (!obj) {
-      obj = this.decode(stored);
+      obj = this.#decodeWithoutManagedFields(stored) ?? this.decode(stored);
       this.#decoded.set(stored, obj);
+    }
+    return obj;
+  }
+
+  #decodeWithoutManagedFields(stored: StoredValue): KubeObject | undefined {
+    const prefix = this.#textPrefix;
+    if (prefix === undefined || !hasStoredLayout(stored.value, prefix)) return undefined;
+    // The metadata object opens at the prefix's last character.
+    const text = splitMember(stored.value, prefix.length - 1, 'managedFields')?.rest;
+    if (text === undefined) return undefined;
+    const obj = JSON.parse(text) as KubeObject;
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    obj.metadata.resourceVersion = String(stored.modRevision);
+    decodedObjects.add(obj);
+    withoutManagedFields.add(obj);
+    return obj;
+  }
+
+  /** A watch event's object with its managedFields: the shared object itself where it has them, else decoded (once). */
+  wholeObject(ev: RegistryWatchEvent): KubeObject {
+    if (!ev.stored || !withoutManagedFields.has(ev.object)) return ev.object;
+    let obj = this.#decodedWhole.get(ev.stored);
+    if (!obj) {
+      obj = this.decode(ev.stored);
+      this.#decodedWhole.set(ev.stored, obj);
     }
     return obj;
   }
