@@ -24,14 +24,20 @@ async function apiClient(): Promise<Client> {
   return new Client(new InProcessTransport(await apiHandler(), 'test'));
 }
 
-test('a create with readOnlyResult answers with the object its watches were handed; without it, with one of its own', async () => {
-  const client = await apiClient();
-  const configmaps = client.resource(CONFIGMAPS);
+/** A watch of default's ConfigMaps and the objects it has been handed. */
+async function watchConfigMaps(client: Client): Promise<{ seen: KubeObject[]; watch: { stop(): void } }> {
   const seen: KubeObject[] = [];
   const watch = await client.transport.watch({ method: 'GET', path: '/api/v1/namespaces/default/configmaps' }, {
     onEvent: (ev: WatchEvent) => seen.push(ev.object as KubeObject),
     onClose: () => undefined,
   });
+  return { seen, watch };
+}
+
+test('a create with readOnlyResult answers with the object its watches were handed; without it, with one of its own', async () => {
+  const client = await apiClient();
+  const configmaps = client.resource(CONFIGMAPS);
+  const { seen, watch } = await watchConfigMaps(client);
   try {
     const shared = await configmaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } }, { namespace: 'default', readOnlyResult: true });
     const own = await configmaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { k: 'v' } }, { namespace: 'default' });
@@ -54,11 +60,7 @@ test("an update of an informer's object (no managedFields) keeps the stored mana
   const handler = await apiHandler();
   const client = new Client(new InProcessTransport(handler, 'test'));
   const configmaps = client.resource(CONFIGMAPS);
-  const seen: KubeObject[] = [];
-  const watch = await client.transport.watch({ method: 'GET', path: '/api/v1/namespaces/default/configmaps' }, {
-    onEvent: (ev: WatchEvent) => seen.push(ev.object as KubeObject),
-    onClose: () => undefined,
-  });
+  const { seen, watch } = await watchConfigMaps(client);
   try {
     await configmaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } }, { namespace: 'default' });
     const cached = seen[0] as KubeObject & { data: Record<string, string> };
