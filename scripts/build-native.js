@@ -40,6 +40,13 @@ const PARTS = [
     fallback: 'containers start through ip netns exec, unshare and sh',
   },
   {
+    name: "native pod network namespace sockets (port-forward's localhost dial)",
+    source: 'src/node/native/netns-socket.c',
+    out: 'build/node-netns.node',
+    kind: 'addon',
+    fallback: "kubectl port-forward will dial the pod's IP from the node namespace",
+  },
+  {
     name: 'native iptables-legacy nat table reader',
     source: 'src/proxy/iptables/native/ipt-facts.c',
     out: 'build/kubito-ipt-facts',

@@ -1,0 +1,139 @@
+/*
+ * kubito's sockets in a pod's network namespace, for the node agent's port-forward dial
+ * (src/node/netns-dial.ts loads it; build/node-netns.node, built by scripts/build-native.js).
+ *
+ *   socketIn(path, family) -> fd
+ *     A TCP socket (SOCK_STREAM, non-blocking, close-on-exec) of `family` (4 or 6) made inside
+ *     the network namespace `path` names (/run/netns/<name>): the calling thread enters it
+ *     (setns), makes the socket, and goes back to the namespace it was in before returning. A
+ *     socket belongs to the namespace it was made in for good, so the caller connects it (Node:
+ *     `new net.Socket({ fd }).connect(...)`) from its own namespace, on its own loop.
+ *     Throws an Error with `errno` (positive), `code` (ENOENT...) and `syscall` (open, setns,
+ *     socket) and the system's words as message (lowercased as Go prints them).
+ *   strerror(errno) -> string
+ *     Those words for an errno (Go's net errors say "connection refused", not libuv's).
+ *
+ * No thread, no process: the namespace switch is two setns(2) calls on the JS thread, a few
+ * microseconds, during which nothing else runs on it (other threads keep their own namespace:
+ * a network namespace is per thread). Should the way back fail the process aborts: its JS
+ * thread must not stay in a pod's namespace.
+ */
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* "Connection refused" -> "connection refused", as Go's syscall.Errno text. */
+static void error_text(int e, char *out, size_t size) {
+  snprintf(out, size, "%s", strerror(e));
+  if (out[0]) out[0] = (char)tolower((unsigned char)out[0]);
+}
+
+static const char *errno_code(int e) {
+  switch (e) {
+    case ENOENT: return "ENOENT";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case EINVAL: return "EINVAL";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case ENOMEM: return "ENOMEM";
+    case ENOBUFS: return "ENOBUFS";
+    case ENOTDIR: return "ENOTDIR";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    default: return "EIO";
+  }
+}
+
+static napi_value throw_errno(napi_env env, int e, const char *syscall) {
+  char text[128];
+  error_text(e, text, sizeof text);
+  napi_value msg, err, v;
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, NULL, msg, &err);
+  napi_create_int32(env, e, &v);
+  napi_set_named_property(env, err, "errno", v);
+  napi_create_string_utf8(env, errno_code(e), NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, err, "code", v);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, err, "syscall", v);
+  napi_throw(env, err);
+  return NULL;
+}
+
+/* socketIn(path: string, family: 4 | 6): number */
+static napi_value js_socket_in(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[PATH_MAX];
+  size_t len = 0;
+  int32_t family = 0;
+  if (argc < 2 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok || len == 0 || len >= sizeof path - 1 ||
+      napi_get_value_int32(env, argv[1], &family) != napi_ok || (family != 4 && family != 6)) {
+    napi_throw_type_error(env, NULL, "socketIn(path: string, family: 4 | 6)");
+    return NULL;
+  }
+  /* Where this thread is now, to come back to (per call: the thread's, not the process's). */
+  int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self < 0) return throw_errno(env, errno, "open");
+  int target = open(path, O_RDONLY | O_CLOEXEC);
+  if (target < 0) {
+    int e = errno;
+    close(self);
+    return throw_errno(env, e, "open");
+  }
+  if (setns(target, CLONE_NEWNET) < 0) {
+    int e = errno;
+    close(target);
+    close(self);
+    return throw_errno(env, e, "setns");
+  }
+  int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int e = errno;
+  if (setns(self, CLONE_NEWNET) < 0) {
+    fprintf(stderr, "kubito node-netns: cannot return to the agent's network namespace: %s\n", strerror(errno));
+    abort();
+  }
+  close(target);
+  close(self);
+  if (fd < 0) return throw_errno(env, e, "socket");
+  napi_value out;
+  napi_create_int32(env, fd, &out);
+  return out;
+}
+
+/* strerror(errno: number): string */
+static napi_value js_strerror(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t e = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &e) != napi_ok) {
+    napi_throw_type_error(env, NULL, "strerror(errno: number)");
+    return NULL;
+  }
+  char text[128];
+  error_text(e < 0 ? -e : e, text, sizeof text);
+  napi_value out;
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value f;
+  napi_create_function(env, "socketIn", NAPI_AUTO_LENGTH, js_socket_in, NULL, &f);
+  napi_set_named_property(env, exports, "socketIn", f);
+  napi_create_function(env, "strerror", NAPI_AUTO_LENGTH, js_strerror, NULL, &f);
+  napi_set_named_property(env, exports, "strerror", f);
+  return exports;
+}
