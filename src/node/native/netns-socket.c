@@ -15,8 +15,9 @@
  *
  * No thread, no process: the namespace switch is two setns(2) calls on the JS thread, a few
  * microseconds, during which nothing else runs on it (other threads keep their own namespace:
- * a network namespace is per thread). Should the way back fail the process aborts: its JS
- * thread must not stay in a pod's namespace.
+ * a network namespace is per thread). The way back is the namespace the thread was in when it
+ * loaded the module (opened once, per Node environment: the main thread's, or a worker's).
+ * Should it fail the process aborts: its JS thread must not stay in a pod's namespace.
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -83,29 +84,23 @@ static napi_value js_socket_in(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "socketIn(path: string, family: 4 | 6)");
     return NULL;
   }
-  /* Where this thread is now, to come back to (per call: the thread's, not the process's). */
-  int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (self < 0) return throw_errno(env, errno, "open");
+  /* Where this thread is, to come back to: opened by the module's init on this env's thread. */
+  int *self = NULL;
+  if (napi_get_instance_data(env, (void **)&self) != napi_ok || !self || *self < 0) return throw_errno(env, EBADF, "open");
   int target = open(path, O_RDONLY | O_CLOEXEC);
-  if (target < 0) {
-    int e = errno;
-    close(self);
-    return throw_errno(env, e, "open");
-  }
+  if (target < 0) return throw_errno(env, errno, "open");
   if (setns(target, CLONE_NEWNET) < 0) {
     int e = errno;
     close(target);
-    close(self);
     return throw_errno(env, e, "setns");
   }
   int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int e = errno;
-  if (setns(self, CLONE_NEWNET) < 0) {
+  if (setns(*self, CLONE_NEWNET) < 0) {
     fprintf(stderr, "kubito node-netns: cannot return to the agent's network namespace: %s\n", strerror(errno));
     abort();
   }
   close(target);
-  close(self);
   if (fd < 0) return throw_errno(env, e, "socket");
   napi_value out;
   napi_create_int32(env, fd, &out);
@@ -129,7 +124,20 @@ static napi_value js_strerror(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static void free_self(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  int *self = data;
+  if (*self >= 0) close(*self);
+  free(self);
+}
+
 NAPI_MODULE_INIT() {
+  /* The namespace of the thread that loads the module (an env's JS thread, where it is called). */
+  int *self = malloc(sizeof *self);
+  if (!self) return NULL;
+  *self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  napi_set_instance_data(env, self, free_self, NULL);
   napi_value f;
   napi_create_function(env, "socketIn", NAPI_AUTO_LENGTH, js_socket_in, NULL, &f);
   napi_set_named_property(env, exports, "socketIn", f);
