@@ -18,7 +18,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dialLocalhost, loadNetnsSocket } from '../src/node/netns-dial.js';
+import { loadAgentAddon } from '../src/node/agent-addon.js';
+import { dialLocalhost } from '../src/node/netns-dial.js';
 import { nodeNetns, podNetns } from '../src/node/names.js';
 import { inTurn, median, percentile, report, round, startBenchCluster, waitFor, type BenchCluster } from './support.js';
 
@@ -145,7 +146,7 @@ async function round_(side: Side): Promise<void> {
  * way in alternating batches of 100; prints one JSON line of µs per dial (wall and process CPU).
  */
 async function dialsAlone(ip: string, netnsPath: string): Promise<void> {
-  const mod = loadNetnsSocket();
+  const mod = loadAgentAddon();
   if (mod instanceof Error) throw mod;
   // A listener of its own in the pod's namespace, on all its addresses (busybox httpd forks per
   // connection and its short backlog overflows under a dial loop: SYNs dropped, 1 s retries).

@@ -40,11 +40,11 @@ const PARTS = [
     fallback: 'containers start through ip netns exec, unshare and sh',
   },
   {
-    name: "native pod network namespace sockets (port-forward's localhost dial)",
-    source: 'src/node/native/netns-socket.c',
-    out: 'build/node-netns.node',
+    name: "native node agent helpers (port-forward's localhost dial, terminal resizes)",
+    source: 'src/node/native/agent-addon.c',
+    out: 'build/node-agent.node',
     kind: 'addon',
-    fallback: "kubectl port-forward will dial the pod's IP from the node namespace",
+    fallback: "kubectl port-forward will dial the pod's IP from the node namespace, and terminal resizes run stty",
   },
   {
     name: 'native iptables-legacy nat table reader',

@@ -11,11 +11,9 @@ import {
   connectFailure,
   dialError,
   dialLocalhost,
-  loadNetnsSocket,
   localhostFailure,
-  netnsSocketPath,
-  type NetnsSocketModule,
 } from './netns-dial.js';
+import { agentAddonPath, loadAgentAddon, type AgentAddon } from './agent-addon.js';
 
 const strerror = (errno: number): string => ({ 111: 'connection refused', 97: 'address family not supported by protocol' })[errno] ?? `errno ${errno}`;
 
@@ -44,13 +42,13 @@ test('the dial is chosen by KUBITO_PORT_FORWARD_DIAL and whether the addon was b
   assert.throws(() => choosePortForwardDial({ KUBITO_PORT_FORWARD_DIAL: 'fast' }), /expected netns, pod-ip or auto/);
   const built = choosePortForwardDial({});
   assert.equal(built.kind, 'netns', built.reason);
-  assert.equal(built.reason, `${netnsSocketPath()} built`);
+  assert.equal(built.reason, `${agentAddonPath()} built`);
 });
 
 // Real sockets in a network namespace of our own (root): servers on its 127.0.0.1 and ::1 alone.
 const NETNS = `kubito-t-nd${process.pid}`;
 const NETNS_PATH = `/run/netns/${NETNS}`;
-let mod: NetnsSocketModule;
+let mod: AgentAddon;
 const servers: ChildProcess[] = [];
 
 /** A server inside NETNS on host:port that writes `greeting` and closes; resolves once it listens. */
@@ -70,9 +68,9 @@ async function readAll(socket: net.Socket): Promise<string> {
 
 before(async () => {
   // Fails, not skips, without the addon: run `node scripts/build-native.js` first.
-  const loaded = loadNetnsSocket();
+  const loaded = loadAgentAddon();
   assert.ok(!(loaded instanceof Error), loaded instanceof Error ? loaded.message : '');
-  mod = loaded as NetnsSocketModule;
+  mod = loaded as AgentAddon;
   execFileSync('ip', ['netns', 'add', NETNS]);
   execFileSync('ip', ['-n', NETNS, 'link', 'set', 'lo', 'up']);
   await serveIn('127.0.0.1', 9000, 'hello from 127.0.0.1');

@@ -2,8 +2,8 @@
  * @module port-forward's dial, as containerd's (internal/cri/server/sandbox_portforward_linux.go):
  * `localhost:<port>` *inside the pod's network namespace*, IPv4 (127.0.0.1) first, then IPv6
  * ([::1]), 5 s each; so a server bound to the pod's 127.0.0.1 alone is reached. The socket is
- * made in the pod's namespace by the native addon (native/netns-socket.c, build/node-netns.node:
- * two setns(2) around one socket(2) on the JS thread) and connected by Node, on its loop, from
+ * made in the pod's namespace by the agent's addon (agent-addon.ts `socketIn`: two setns(2)
+ * around one socket(2) on the JS thread) and connected by Node, on its loop, from
  * the agent's namespace: no thread, no process per connection. Without the addon (not built,
  * or `KUBITO_PORT_FORWARD_DIAL=pod-ip`) the agent dials the pod's IP from the node namespace
  * (what it did before; a server on the pod's 127.0.0.1 is then not reached).
@@ -14,34 +14,17 @@
 import net from 'node:net';
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { builtPath, loadAddon } from '../native/built.js';
-
-/** The addon's functions (native/netns-socket.c). */
-export interface NetnsSocketModule {
-  /** A non-blocking TCP socket of `family` made inside the network namespace at `path`; throws an Error with errno/code/syscall. */
-  socketIn(path: string, family: 4 | 6): number;
-  /** The system's words for an errno, lowercased as Go prints them ("connection refused"). */
-  strerror(errno: number): string;
-}
+import { agentAddonPath, loadAgentAddon, type AgentAddon } from './agent-addon.js';
 
 /** How long one connect may take (containerd's dialTimeout). */
 export const DIAL_TIMEOUT_MS = 5_000;
-
-/** Where scripts/build-native.js puts the addon: <package root>/build/node-netns.node. */
-export function netnsSocketPath(): string {
-  return builtPath('node-netns.node');
-}
-
-export function loadNetnsSocket(path = netnsSocketPath()): NetnsSocketModule | Error {
-  return loadAddon<NetnsSocketModule>(path, "kubito's network namespace socket addon", (m) => typeof m.socketIn === 'function' && typeof m.strerror === 'function');
-}
 
 export type PortForwardDial = 'netns' | 'pod-ip';
 
 export interface PortForwardDialChoice {
   kind: PortForwardDial;
   /** The addon (kind 'netns'). */
-  module?: NetnsSocketModule;
+  module?: AgentAddon;
   /** Why this one, for the agent's log line. */
   reason: string;
 }
@@ -54,8 +37,8 @@ export function choosePortForwardDial(env: Record<string, string | undefined>, o
   const wanted = (env.KUBITO_PORT_FORWARD_DIAL ?? '').trim() || 'auto';
   if (!['auto', 'netns', 'pod-ip'].includes(wanted)) throw new Error(`KUBITO_PORT_FORWARD_DIAL=${wanted}: expected netns, pod-ip or auto`);
   if (wanted === 'pod-ip') return { kind: 'pod-ip', reason: 'KUBITO_PORT_FORWARD_DIAL=pod-ip' };
-  const path = options.path ?? netnsSocketPath();
-  const mod = loadNetnsSocket(path);
+  const path = options.path ?? agentAddonPath();
+  const mod = loadAgentAddon(path);
   if (mod instanceof Error) {
     if (wanted === 'netns') throw new Error(`KUBITO_PORT_FORWARD_DIAL=netns but ${mod.message} (node scripts/build-native.js)`);
     return { kind: 'pod-ip', reason: mod.message };
@@ -118,7 +101,7 @@ function connectOnce(make: () => number | undefined, options: { host: string; po
  * pod's): 127.0.0.1, then [::1]. Rejects with containerd's message (`localhostFailure`);
  * a namespace that is gone rejects with `network namespace for sandbox "<sandbox>" is closed`.
  */
-export async function dialLocalhost(mod: NetnsSocketModule, options: { netnsPath?: string; sandbox: string; port: number; timeoutMs?: number }): Promise<net.Socket> {
+export async function dialLocalhost(mod: Pick<AgentAddon, 'socketIn' | 'strerror'>, options: { netnsPath?: string; sandbox: string; port: number; timeoutMs?: number }): Promise<net.Socket> {
   const { netnsPath, sandbox, port } = options;
   const timeoutMs = options.timeoutMs ?? DIAL_TIMEOUT_MS;
   const errors: string[] = [];

@@ -1,17 +1,23 @@
 /*
- * kubito's sockets in a pod's network namespace, for the node agent's port-forward dial
- * (src/node/netns-dial.ts loads it; build/node-netns.node, built by scripts/build-native.js).
+ * The node agent's native helpers (src/node/agent-addon.ts loads them; build/node-agent.node,
+ * built by scripts/build-native.js). Each spares a process, or does what Node cannot:
  *
  *   socketIn(path, family) -> fd
  *     A TCP socket (SOCK_STREAM, non-blocking, close-on-exec) of `family` (4 or 6) made inside
  *     the network namespace `path` names (/run/netns/<name>): the calling thread enters it
  *     (setns), makes the socket, and goes back to the namespace it was in before returning. A
  *     socket belongs to the namespace it was made in for good, so the caller connects it (Node:
- *     `new net.Socket({ fd }).connect(...)`) from its own namespace, on its own loop.
- *     Throws an Error with `errno` (positive), `code` (ENOENT...) and `syscall` (open, setns,
- *     socket) and the system's words as message (lowercased as Go prints them).
+ *     `new net.Socket({ fd }).connect(...)`) from its own namespace, on its own loop
+ *     (port-forward's localhost dial, src/node/netns-dial.ts).
+ *   setWinsize(path, rows, cols)
+ *     Sets the size of the terminal at `path` (a pty slave, e.g. /proc/<pid>/fd/0): open,
+ *     TIOCSWINSZ, close; the kernel sends SIGWINCH to its foreground process group when the size
+ *     changes, as `stty -F path rows R cols C` does, without a process.
  *   strerror(errno) -> string
- *     Those words for an errno (Go's net errors say "connection refused", not libuv's).
+ *     The system's words for an errno, lowercased as Go prints them ("connection refused", not
+ *     libuv's words).
+ *   Failures throw an Error with `errno` (positive), `code` (ENOENT...) and `syscall` (open,
+ *     setns, socket, ioctl) and those words as message.
  *
  * No thread, no process: the namespace switch is two setns(2) calls on the JS thread, a few
  * microseconds, during which nothing else runs on it (other threads keep their own namespace:
@@ -26,9 +32,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,6 +59,9 @@ static const char *errno_code(int e) {
     case ENOBUFS: return "ENOBUFS";
     case ENOTDIR: return "ENOTDIR";
     case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOTTY: return "ENOTTY";
+    case ENXIO: return "ENXIO";
+    case EIO: return "EIO";
     default: return "EIO";
   }
 }
@@ -71,16 +82,19 @@ static napi_value throw_errno(napi_env env, int e, const char *syscall) {
   return NULL;
 }
 
+/* The call's first `n` (≤ 3) arguments, the first a non-empty path string (into `path`); 0 if not. */
+static int path_call(napi_env env, napi_callback_info info, size_t n, napi_value *argv, char *path) {
+  size_t argc = n, len = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  return argc >= n && napi_get_value_string_utf8(env, argv[0], path, PATH_MAX, &len) == napi_ok && len > 0 && len < PATH_MAX - 1;
+}
+
 /* socketIn(path: string, family: 4 | 6): number */
 static napi_value js_socket_in(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   char path[PATH_MAX];
-  size_t len = 0;
   int32_t family = 0;
-  if (argc < 2 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok || len == 0 || len >= sizeof path - 1 ||
-      napi_get_value_int32(env, argv[1], &family) != napi_ok || (family != 4 && family != 6)) {
+  if (!path_call(env, info, 2, argv, path) || napi_get_value_int32(env, argv[1], &family) != napi_ok || (family != 4 && family != 6)) {
     napi_throw_type_error(env, NULL, "socketIn(path: string, family: 4 | 6)");
     return NULL;
   }
@@ -97,7 +111,7 @@ static napi_value js_socket_in(napi_env env, napi_callback_info info) {
   int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int e = errno;
   if (setns(*self, CLONE_NEWNET) < 0) {
-    fprintf(stderr, "kubito node-netns: cannot return to the agent's network namespace: %s\n", strerror(errno));
+    fprintf(stderr, "kubito node-agent addon: cannot return to the agent's network namespace: %s\n", strerror(errno));
     abort();
   }
   close(target);
@@ -105,6 +119,26 @@ static napi_value js_socket_in(napi_env env, napi_callback_info info) {
   napi_value out;
   napi_create_int32(env, fd, &out);
   return out;
+}
+
+/* setWinsize(path: string, rows: number, cols: number): undefined */
+static napi_value js_set_winsize(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  char path[PATH_MAX];
+  uint32_t rows = 0, cols = 0;
+  if (!path_call(env, info, 3, argv, path) || napi_get_value_uint32(env, argv[1], &rows) != napi_ok || napi_get_value_uint32(env, argv[2], &cols) != napi_ok || rows > 65535 ||
+      cols > 65535) {
+    napi_throw_type_error(env, NULL, "setWinsize(path: string, rows: number, cols: number)");
+    return NULL;
+  }
+  int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return throw_errno(env, errno, "open");
+  struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+  int r = ioctl(fd, TIOCSWINSZ, &ws);
+  int e = errno;
+  close(fd);
+  if (r < 0) return throw_errno(env, e, "ioctl");
+  return NULL;
 }
 
 /* strerror(errno: number): string */
@@ -143,5 +177,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "socketIn", f);
   napi_create_function(env, "strerror", NAPI_AUTO_LENGTH, js_strerror, NULL, &f);
   napi_set_named_property(env, exports, "strerror", f);
+  napi_create_function(env, "setWinsize", NAPI_AUTO_LENGTH, js_set_winsize, NULL, &f);
+  napi_set_named_property(env, exports, "setWinsize", f);
   return exports;
 }
