@@ -8,7 +8,7 @@
  * <slave> rows H cols W`; either way the kernel sends SIGWINCH as a real terminal would.
  */
 import { execFile } from 'node:child_process';
-import { readFile, readlink } from 'node:fs/promises';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { loadAgentAddon, type AgentAddon } from '../agent-addon.js';
 import type { HostCommand, TerminalSize } from './types.js';
@@ -65,20 +65,24 @@ export async function setTerminalSize(device: string, size: TerminalSize, option
   }
 }
 
-async function childOf(pid: number): Promise<number | undefined> {
+// procfs reads, synchronous: microseconds, where a promise read waits its turn in the thread
+// pool behind the agent's file work (a burst of pods) before a resize could land.
+function childOf(pid: number): number | undefined {
   try {
-    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    const first = text.trim().split(/\s+/)[0];
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
     return first ? Number(first) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function ptyOf(pid: number): Promise<string | undefined> {
+function ptyOf(pid: number): string | undefined {
   for (const fd of [0, 1, 2]) {
-    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-    if (link.startsWith('/dev/pts/')) return `/proc/${pid}/fd/${fd}`;
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('/dev/pts/')) return `/proc/${pid}/fd/${fd}`;
+    } catch {
+      // gone, or not open
+    }
   }
   return undefined;
 }
@@ -91,8 +95,8 @@ async function ptyOf(pid: number): Promise<string | undefined> {
 export async function resizePty(scriptPid: number, size: TerminalSize, options: { attempts?: number; delayMs?: number } = {}): Promise<boolean> {
   const attempts = options.attempts ?? 50;
   for (let i = 0; i < attempts; i++) {
-    const child = await childOf(scriptPid);
-    const device = child === undefined ? undefined : await ptyOf(child);
+    const child = childOf(scriptPid);
+    const device = child === undefined ? undefined : ptyOf(child);
     if (device) return setTerminalSize(device, size);
     await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 20));
   }
