@@ -11,7 +11,8 @@
  * (this file again, `--dials`): connect + close to the pod's IP vs localhost in the pod's
  * namespace through the addon, alternating batches, wall and CPU per dial.
  * `KUBITO_BENCH_PF_ROUNDS` (6) x `KUBITO_BENCH_PF_CONNECTIONS` (50) per dial,
- * `KUBITO_BENCH_PF_DIALS` (2,000 per way); < 4 min.
+ * `KUBITO_BENCH_PF_DIALS` (2,000 per way), `KUBITO_BENCH_PF_SWAP=1` (the pod-IP side's cluster
+ * starts first); < 4 min.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -184,10 +185,11 @@ if (process.argv[2] === '--dials') {
 
 const sides: Side[] = [];
 try {
-  for (const [i, dial] of DIALS.entries()) sides.push(await startSide(dial, i));
+  // KUBITO_BENCH_PF_SWAP=1: the pod-IP side's cluster starts first (a bias of the order shows).
+  const order = process.env.KUBITO_BENCH_PF_SWAP === '1' ? [...DIALS].reverse() : DIALS;
+  for (const [i, dial] of order.entries()) sides.push(await startSide(dial, i));
   for (const side of sides) {
-    const log = side.cluster.output();
-    if (!log.includes(`port-forward dial: ${side.dial}`) && side.dial === 'netns' && /port-forward dial: pod-ip/.test(log)) throw new Error('the netns side dials the pod IP (addon not built?)');
+    if (!side.cluster.output().includes(`port-forward dial: ${side.dial} `)) throw new Error(`the ${side.dial} side's agent does not say it dials so (addon not built?)`);
     // Warm-up: the first connections pay for cold code paths on every side.
     for (let i = 0; i < 10; i++) await oneConnection(side.port);
     await settle(side.agentPid);
@@ -197,7 +199,8 @@ try {
     await inTurn(r, () => round_(a), () => round_(b));
     console.error(`round ${r + 1}: ${sides.map((s) => `${s.dial} ttfb p50 ${round(percentile(s.ttfb.slice(-CONNECTIONS), 50))} ms, agent ${round(s.agentNsPerConn.at(-1)! / 1e3, 1)} µs/conn`).join('; ')}`);
   }
-  const [netns, podIP] = sides;
+  const netns = sides.find((s) => s.dial === 'netns')!;
+  const podIP = sides.find((s) => s.dial === 'pod-ip')!;
   const p50 = (s: Side): number => percentile(s.ttfb, 50);
   const p99 = (s: Side): number => percentile(s.ttfb, 99);
   const agentUs = (s: Side): number => median(s.agentNsPerConn) / 1e3;
