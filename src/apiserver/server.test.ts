@@ -156,3 +156,40 @@ test('a writer that waits for onDrain meets a slow client: the socket says "wait
   assert.ok(body.equals(Buffer.concat(pieces)));
   assert.ok(waits > 0, 'the socket never asked the writer to wait');
 });
+
+test('a client that leaves while its answer is made: the stream is stopped once started, not kept until shutdown', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-server-'));
+  let started = false;
+  let stopped = false;
+  let arrived!: () => void;
+  const requestArrived = new Promise<void>((r) => (arrived = r));
+  let release!: () => void;
+  const answerMade = new Promise<void>((r) => (release = r));
+  const server = await serveUnix(async () => {
+    arrived();
+    await answerMade;
+    return {
+      kind: 'stream',
+      status: 200,
+      contentType: 'application/json',
+      start(sink) {
+        started = true;
+        sink.write('{"a":1}\n');
+        return () => (stopped = true);
+      },
+    };
+  }, join(dir, 'api.sock'));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const socket = connect(join(dir, 'api.sock'), () => socket.write('GET /api/v1/services?watch=true HTTP/1.1\r\nHost: x\r\n\r\n'));
+  socket.on('error', () => undefined);
+  await requestArrived;
+  socket.destroy();
+  await new Promise((r) => setTimeout(r, 100));
+  release();
+  for (let i = 0; i < 50 && !stopped; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(started, true);
+  assert.equal(stopped, true, 'the stream was left running for a client that had gone');
+});

@@ -115,6 +115,7 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
       return socket.write(typeof chunk === 'string' ? framedText(chunk) : framed(chunk));
     },
     onDrain: (callback) => {
+      if (res.destroyed || res.writableEnded) return;
       const emitter = res.socket && chunked ? res.socket : res;
       const done = (): void => {
         emitter.off('drain', done);
@@ -173,6 +174,9 @@ function attach(server: HttpServer, handle: RequestHandler, options: { inProcess
         response = { kind: 'body', status: status.code, contentType: 'application/json', body: JSON.stringify(status) };
       }
       write(res, response, (stop) => {
+        // The client may have left while the answer was made ('close' has fired already): a
+        // stream kept open for it would hold its registry watch or list until shutdown.
+        if (res.destroyed) return stop();
         streams.add(stop);
         const done = (): void => {
           streams.delete(stop);
