@@ -56,6 +56,10 @@ export function fixtureIndex(options: { synced?: boolean; onChange?: () => void 
   idx.updateEndpointSlice(null, makeSlice('testns', 'noports', ['10.244.0.9'], []));
   idx.updateService(null, makeService('testns', 'hdls6', (s) => { s.spec.clusterIP = 'None'; s.spec.ports = http; }));
   idx.updateEndpointSlice(null, makeSlice('testns', 'hdls6', ['fd00::a', 'fd00:1::'], http));
+  // IPv4-mapped cluster IPs (the API reads them as IPv4): CoreDNS answers A where Go's net.ParseIP reads them.
+  idx.updateService(null, makeService('testns', 'mapped', (s) => { s.spec.clusterIP = '::ffff:a60:3c'; s.spec.ports = http; }));
+  idx.updateService(null, makeService('testns', 'mapped-dotted', (s) => { s.spec.clusterIP = '0:0:0:0:0:ffff:10.96.0.61'; s.spec.ports = http; }));
+  idx.updateService(null, makeService('testns', 'mapped-zero', (s) => { s.spec.clusterIP = '::ffff:010.96.0.62'; s.spec.ports = http; }));
   if (options.synced ?? true) idx.setSynced(true);
   return idx;
 }

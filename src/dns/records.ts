@@ -4,6 +4,8 @@
  * informer events (`update(prev, curr)`: add is `update(null, x)`, delete `update(x, null)`).
  * Pure: no I/O, time comes from an injected `now`.
  */
+import { isIPv6 } from 'node:net';
+import { formatIPv4, mappedIPv4 } from '../api/service/net.js';
 import type { KubeObject } from '../api/types.js';
 
 export interface PortRecord {
@@ -89,6 +91,18 @@ export function endpointHostname(ip: string, hostname: string | undefined): stri
   return dashed.endsWith('-') ? `${dashed}0` : dashed;
 }
 
+/**
+ * A cluster IP as CoreDNS answers it: an IPv4-mapped IPv6 address that Go's net.ParseIP reads
+ * (`::ffff:a60:32`, `0:0:0:0:0:ffff:10.96.0.50`; the API takes them as IPv4) is an A record of
+ * its IPv4 address (To4() != nil). What net.ParseIP refuses (a leading zero, `10.96.100.010`)
+ * stays text, which CoreDNS answers as a CNAME to it.
+ */
+function answeredAddress(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  const v4 = mappedIPv4(ip);
+  return v4 === undefined ? ip : formatIPv4(v4);
+}
+
 export function serviceRecord(svc: ServiceObject): ServiceRecord {
   const spec = svc.spec ?? {};
   const headless = spec.clusterIP === 'None';
@@ -98,7 +112,7 @@ export function serviceRecord(svc: ServiceObject): ServiceRecord {
     namespace: svc.metadata.namespace ?? '',
     name: svc.metadata.name ?? '',
     type,
-    clusterIPs: headless || type === 'ExternalName' ? [] : ips.filter((ip) => ip && ip !== 'None'),
+    clusterIPs: headless || type === 'ExternalName' ? [] : ips.filter((ip) => ip && ip !== 'None').map(answeredAddress),
     headless,
     externalName: type === 'ExternalName' ? spec.externalName : undefined,
     ports: (spec.ports ?? []).map((p) => ({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: p.port })),

@@ -16,7 +16,7 @@ import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { agentAddonPath, loadAgentAddon, type AgentAddon } from './agent-addon.js';
 
-/** How long one connect may take (containerd's dialTimeout). */
+/** How long one connect may take (containerd main's dialTimeout; released containerd has none). */
 export const DIAL_TIMEOUT_MS = 5_000;
 
 export type PortForwardDial = 'netns' | 'pod-ip';
