@@ -6,6 +6,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { newNotFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { KubeletServer } from '../../node/kubelet-server.js';
+import { ensureClusterCredentials } from '../../pki/credentials.js';
 import { serveDial } from '../../node/streams/dial.js';
 import { SubresourceProxy } from './proxy.js';
 
@@ -21,6 +23,8 @@ const TOKEN = 'Bearer good';
 let dir: string;
 let backend: Server;
 let backendPort: number;
+let tlsBackend: Server;
+let tlsPort: number;
 let closedPort: number;
 let kubelet: KubeletServer;
 let api: Server;
@@ -64,17 +68,22 @@ before(async () => {
   });
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
   backendPort = (backend.address() as AddressInfo).port;
+  const creds = await ensureClusterCredentials(join(dir, 'pki'));
+  tlsBackend = createHttpsServer({ cert: creds.serverCertPem, key: creds.serverKeyPem }, (req, res) => res.end(`tls ${req.method} ${req.url}`));
+  await new Promise<void>((r) => tlsBackend.listen(0, '127.0.0.1', r));
+  tlsPort = (tlsBackend.address() as AddressInfo).port;
   const spare = createServer();
   await new Promise<void>((r) => spare.listen(0, '127.0.0.1', r));
   closedPort = (spare.address() as AddressInfo).port;
   await new Promise<void>((r) => spare.close(() => r()));
 
   kubelet = new KubeletServer(join(dir, 'kubelet.sock'), { logs: { containerLog: () => { throw new Error('no logs'); } } });
-  // Pod addresses stand for loopback: port 80 is the backend, port 81 nothing.
+  // Pod addresses stand for loopback: port 80 is the backend, 443 its TLS twin, 81 nothing.
   kubelet.onUpgrade('dial', (req, socket, head) => serveDial(req, socket, head, {
     connect: (target) => {
       dialed.push(target);
-      return connect({ host: '127.0.0.1', port: target.port === 81 ? closedPort : backendPort }) as Socket;
+      const port = { 81: closedPort, 443: tlsPort }[target.port] ?? backendPort;
+      return connect({ host: '127.0.0.1', port }) as Socket;
     },
   }));
   await kubelet.listen();
@@ -114,6 +123,7 @@ after(async () => {
   await new Promise<void>((r) => api.close(() => r()));
   await kubelet.close();
   await new Promise<void>((r) => backend.close(() => r()));
+  await new Promise<void>((r) => tlsBackend.close(() => r()));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -127,7 +137,7 @@ function call(method: string, path: string, options: { body?: string; auth?: boo
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(options.auth === false ? {} : { Authorization: TOKEN }), ...options.headers };
     // Node's client frames no body of a DELETE or OPTIONS without a length.
-    if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
+    if (options.body !== undefined && !options.headers?.['Transfer-Encoding']) headers['Content-Length'] = String(Buffer.byteLength(options.body));
     const req = request({ host: '127.0.0.1', port: apiPort, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -151,6 +161,7 @@ test('services/proxy: GET through the agent to an endpoint, credentials kept bac
   assert.equal(got.status, 200);
   assert.equal(got.body.toString(), 'GET /?a=1 ');
   assert.equal(got.headers['x-backend'], 'yes');
+  assert.equal(got.headers['cache-control'], 'no-cache, private');
   const last = seen.at(-1)!;
   assert.equal(last.headers.authorization, undefined);
   assert.equal(last.headers['x-forwarded-uri'], `${SVC}/web:80/proxy/`);
@@ -162,17 +173,31 @@ test('services/proxy: GET through the agent to an endpoint, credentials kept bac
   assert.equal(status(await call('GET', `${SVC}/web/proxy/`)).message, 'no endpoints available for service "web"');
 });
 
+test('https: pods and endpoints over TLS, its certificate not verified (upstream proxy transport)', async () => {
+  assert.equal((await call('GET', `${POD}/https:web-1:443/proxy/secure?a=b`)).body.toString(), 'tls GET /secure?a=b');
+  assert.equal((await call('PUT', `${POD}/https:web-1:443/proxy`, { body: 'x' })).body.toString(), 'tls PUT /');
+  // Two parts are name:port, as SplitSchemeNamePort reads them: pod "https", port "web-1".
+  assert.equal(status(await call('GET', `${POD}/https:web-1/proxy/`)).message, 'pods "https" not found');
+  const plain = await call('GET', `${SVC}/https:web:80/proxy/`);
+  assert.equal(status(plain).code, 503);
+  assert.match(status(plain).message, /^error trying to reach service: /);
+});
+
 test('every proxied method, with and without a trailing path', async () => {
   for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
     const got = await call(method, `${POD}/web-1:80/proxy/echo/?x=2`, { body: `${method} body`, headers: { 'Content-Type': 'text/plain' } });
     assert.equal(got.body.toString(), `${method} /echo/?x=2 ${method} body`);
+  }
+  for (const method of ['DELETE', 'POST']) {
+    const chunked = await call(method, `${POD}/web-1/proxy/c`, { body: 'in chunks', headers: { 'Transfer-Encoding': 'chunked' } });
+    assert.equal(chunked.body.toString(), `${method} /c in chunks`);
   }
   const head = await call('HEAD', `${POD}/web-1/proxy/`);
   assert.deepEqual([head.status, head.headers['x-backend'], head.body.length], [200, 'yes', 0]);
   assert.equal(seen.at(-1)!.method, 'HEAD');
   assert.equal((await call('POST', `${POD}/web-1/proxy`, { body: 'b' })).body.toString(), 'POST / b');
   const redirect = await call('GET', `${SVC}/web:80/proxy?q=1`);
-  assert.deepEqual([redirect.status, redirect.headers.location], [301, `${SVC}/web:80/proxy/?q=1`]);
+  assert.deepEqual([redirect.status, redirect.headers.location, redirect.headers['cache-control']], [301, `${SVC}/web:80/proxy/?q=1`, 'no-cache, private']);
   const trace = await call('TRACE', `${POD}/web-1/proxy/`);
   assert.equal(status(trace).code, 405);
 });

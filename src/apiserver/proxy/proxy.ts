@@ -83,6 +83,8 @@ export class SubresourceProxy {
 
   /** The server's request hook: false (request untouched) unless the path is a proxy subresource. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    // Every HTTPS request passes here: most are ruled out without parsing their path.
+    if (!req.url?.includes('/proxy')) return false;
     const { path, query } = splitUrl(req.url);
     const target = parseProxyPath(path);
     if (!target) return false;
@@ -98,6 +100,7 @@ export class SubresourceProxy {
 
   /** The server's 'upgrade' hook: false (socket untouched) unless the path is a proxy subresource. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (!req.url?.includes('/proxy')) return false;
     const { path, query } = splitUrl(req.url);
     const target = parseProxyPath(path);
     if (!target) return false;
@@ -131,12 +134,15 @@ export class SubresourceProxy {
     const path = backendPath(locationPath, request.path);
     if (path === '' && (method === 'GET' || method === 'HEAD')) {
       // proxyRedirectsforRootPath: `.../proxy` -> `.../proxy/`.
-      res.writeHead(301, { Location: `${request.path}/${request.query}`, 'Content-Length': 0 });
+      res.writeHead(301, { 'Cache-Control': 'no-cache, private', Location: `${request.path}/${request.query}`, 'Content-Length': 0 });
       res.end();
       return;
     }
     const prepend = pathPrepend(request.path, locationPath);
     const headers = requestHeaders(req.rawHeaders, { clientIP: req.socket.remoteAddress, forwardedUri: forwardedUri(prepend, path) });
+    // A body of unknown length goes on chunked, whatever the method (node would frame none for
+    // a DELETE or an OPTIONS; Go's transport chunks it).
+    if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) headers.push('Transfer-Encoding', 'chunked');
     const backendHost = backend.kind === 'address' ? hostPort(backend.target) : '';
     const rewrite = { backendHost, requestHost: req.headers.host ?? '', prepend };
     const outgoing = { method, path: `${path || '/'}${request.query}`, headers, rewrite };

@@ -59,5 +59,5 @@ test('request headers: hop-by-hop and credentials dropped, X-Forwarded-* added',
 
 test('response headers: hop-by-hop and CORS headers dropped', () => {
   const raw = ['Content-Type', 'text/plain', 'Connection', 'close', 'Access-Control-Allow-Origin', '*', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Access-Control-Expose-Headers', 'X'];
-  assert.deepEqual(responseHeaders(raw), ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Access-Control-Expose-Headers', 'X']);
+  assert.deepEqual(responseHeaders(raw), ['Cache-Control', 'no-cache, private', 'Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Access-Control-Expose-Headers', 'X']);
 });

@@ -60,9 +60,13 @@ function pairs(raw: RawHeaders): Array<[string, string]> {
   return out;
 }
 
-/** The backend's answer headers for the client: no hop-by-hop or CORS headers. */
+/**
+ * The backend's answer headers for the client: no hop-by-hop or CORS headers, after the
+ * `Cache-Control: no-cache, private` kube-apiserver's WithCacheControl filter sets on every
+ * answer before the proxy adds the backend's headers (a backend's own Cache-Control follows it).
+ */
 export function responseHeaders(raw: RawHeaders): RawHeaders {
-  return filtered(raw, (name) => CORS.has(name));
+  return ['Cache-Control', 'no-cache, private', ...filtered(raw, (name) => CORS.has(name))];
 }
 
 /** What rewriteURL needs: the backend's host:port, the client's Host header, the prefix. */
