@@ -146,9 +146,16 @@ describe('proxy subresources through kubectl', { skip: canRun ? false : 'needs r
         assert.match(refused.stderr, /dial tcp 10\.[0-9.]+:81: connect: connection refused/);
       });
 
-      test('nodes/NAME/proxy/healthz reaches the kubelet API', async () => {
+      test('nodes/NAME/proxy/ reaches the kubelet API (healthz, containerLogs)', async () => {
         const r = await raw(`/api/v1/nodes/${node}/proxy/healthz`);
         assert.deepEqual([r.code, r.stdout.trim()], [0, 'ok'], r.stderr);
+        const logs = await raw(`/api/v1/nodes/${node}/proxy/containerLogs/default/${pod}/nginx?tailLines=1`);
+        assert.equal(logs.code, 0, logs.stderr);
+        assert.equal(logs.stdout.trim().split('\n').length, 1, logs.stdout);
+        const gone = await raw(`/api/v1/nodes/${node}/proxy/containerLogs/default/nopod/nginx`);
+        assert.notEqual(gone.code, 0);
+        // The kubelet's 404 is plain text, which kubectl words as its generic NotFound.
+        assert.match(gone.stderr, /Error from server \(NotFound\)/);
       });
 
       test('kubectl proxy, then curl through it', async () => {
