@@ -62,6 +62,8 @@ before(async () => {
     });
   });
   backend.on('upgrade', (req, socket) => {
+    if (req.url === '/plain') return void socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    if (req.url === '/forbidden') return void socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\n\r\nnope');
     socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
     socket.write(`hello ${req.url}\n`);
     socket.pipe(socket);
@@ -277,4 +279,19 @@ test('an upgrade passes through as bytes; a refused one is a Status', async () =
   const anonymous = await upgrade(`${SVC}/web:80/proxy/`, { Connection: 'Upgrade', Upgrade: 'echo' });
   assert.match(anonymous.head, /^HTTP\/1\.1 401 /);
   anonymous.socket.destroy();
+  const plain = await upgrade(`${SVC}/web:80/proxy/plain`, { Authorization: TOKEN, Connection: 'Upgrade', Upgrade: 'echo' });
+  assert.match(plain.head, /^HTTP\/1\.1 500 [^]*invalid upgrade response: status code 200/);
+  plain.socket.destroy();
+  const forbidden = await upgrade(`${SVC}/web:80/proxy/forbidden`, { Authorization: TOKEN, Connection: 'Upgrade', Upgrade: 'echo' });
+  assert.match(forbidden.head, /^HTTP\/1\.1 403 Forbidden/);
+  forbidden.socket.destroy();
+});
+
+test('no connection is left open once the answers are done', async () => {
+  for (let i = 0; i < 20; i++) await call('GET', `${SVC}/web:80/proxy/n${i}`);
+  const open = (): Promise<number> => new Promise((resolve, reject) => backend.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  // Well inside the backend's own 5 s keep-alive timeout, which would otherwise close them.
+  const deadline = Date.now() + 2_000;
+  while ((await open()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await open(), 0);
 });
