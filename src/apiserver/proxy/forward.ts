@@ -4,11 +4,12 @@
  * streamed both ways, `Location` and HTML links rewritten, rewrite.ts), an upgrade request
  * (WebSocket, SPDY) written as it is and then spliced byte for byte once the backend answers.
  */
-import { request, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request, STATUS_CODES, type IncomingMessage, type RequestOptions, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { gunzipSync, gzipSync, deflateSync, inflateSync } from 'node:zlib';
 import { newServiceUnavailable, StatusError } from '../../api/errors.js';
 import { splice } from './dial.js';
+import type { PooledTarget } from './pool.js';
 import { responseHeaders, rewriteHTML, rewriteURL, type RawHeaders, type RewriteContext } from './rewrite.js';
 
 /** Upstream's 503 for a backend that cannot be reached or answered nothing. */
@@ -24,42 +25,48 @@ export interface ForwardOptions {
   path: string;
   headers: RawHeaders;
   rewrite: RewriteContext;
-  /** The connection to the backend (a dialed pod socket); absent with `socketPath`. */
-  connection?: Duplex;
-  /** A Unix socket to send the request to instead (the kubelet API, for nodes/proxy). */
-  socketPath?: string;
+  /**
+   * How to reach the backend, as node's request options: `createConnection` (a TLS connection
+   * dialed for this request), `agent` with the pool's target (pool.ts), or `socketPath` (the
+   * kubelet API, for nodes/proxy).
+   */
+  via: RequestOptions & Partial<PooledTarget>;
 }
+
+/** Methods whose request Go's transport sends again on a fresh connection when a reused one was closed under it. */
+const RETRIED = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Sends the request and writes the backend's answer to `res`. Rejects (before anything is
- * written) with the 503 the client gets when the backend cannot be reached.
+ * written) with the 503 the client gets when the backend cannot be reached. A request without
+ * a body whose kept-alive connection the backend had just closed goes once more, as Go's
+ * transport does.
  */
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<void> {
+  const bodyless = RETRIED.has(options.method) && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
   return new Promise((resolve, reject) => {
-    const { connection } = options;
-    const out = request({
-      method: options.method,
-      path: options.path,
-      headers: options.headers,
-      ...(connection ? { createConnection: () => connection as never } : { socketPath: options.socketPath }),
-      setHost: false,
-    });
-    let answered = false;
-    out.on('response', (backend) => {
-      answered = true;
-      writeAnswer(backend, res, { method: options.method, rewrite: options.rewrite }).then(resolve, (err: unknown) => {
-        res.destroy();
-        reject(err);
+    const attempt = (retry: boolean): void => {
+      const out = request({ method: options.method, path: options.path, headers: options.headers, setHost: false, ...options.via });
+      let answered = false;
+      out.on('response', (backend) => {
+        answered = true;
+        writeAnswer(backend, res, { method: options.method, rewrite: options.rewrite }).then(resolve, (err: unknown) => {
+          res.destroy();
+          reject(err);
+        });
       });
-    });
-    out.on('error', (err) => {
-      if (answered) res.destroy();
-      else reject(unreachable(err));
-    });
-    res.on('close', () => {
-      if (!res.writableFinished) out.destroy();
-    });
-    req.pipe(out);
+      out.on('error', (err) => {
+        if (answered) res.destroy();
+        else if (retry && out.reusedSocket && !res.destroyed) attempt(false);
+        else reject(unreachable(err));
+      });
+      res.on('close', () => {
+        if (!res.writableFinished) out.destroy();
+      });
+      if (bodyless) out.end();
+      else req.pipe(out);
+    };
+    attempt(bodyless);
   });
 }
 

@@ -287,11 +287,27 @@ test('an upgrade passes through as bytes; a refused one is a Status', async () =
   forbidden.socket.destroy();
 });
 
-test('no connection is left open once the answers are done', async () => {
-  for (let i = 0; i < 20; i++) await call('GET', `${SVC}/web:80/proxy/n${i}`);
-  const open = (): Promise<number> => new Promise((resolve, reject) => backend.getConnections((err, n) => (err ? reject(err) : resolve(n))));
-  // Well inside the backend's own 5 s keep-alive timeout, which would otherwise close them.
+function openConnections(): Promise<number> {
+  return new Promise((resolve, reject) => backend.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+}
+
+test('connections to an address are kept alive and reused; one the backend closed is dialed again', async () => {
+  assert.equal((await call('GET', `${SVC}/web:80/proxy/warm`)).status, 200);
+  const before = dialed.length;
+  for (let i = 0; i < 20; i++) assert.equal((await call('GET', `${SVC}/web:80/proxy/n${i}`)).status, 200);
+  assert.equal(dialed.length, before);
+  // The backend drops its idle connections; the very next requests still get through.
+  for (let round = 0; round < 5; round++) {
+    backend.closeIdleConnections();
+    assert.equal((await call('GET', `${POD}/web-1:80/proxy/after-close`)).body.toString(), 'GET /after-close ');
+  }
+  assert.ok(dialed.length > before);
+});
+
+test('close() ends the kept-alive connections', async () => {
+  assert.ok((await openConnections()) > 0);
+  proxy.close();
   const deadline = Date.now() + 2_000;
-  while ((await open()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(await open(), 0);
+  while ((await openConnections()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await openConnections(), 0);
 });

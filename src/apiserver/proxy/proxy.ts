@@ -27,6 +27,7 @@ import {
   type ServiceView,
   type Target,
 } from './location.js';
+import { DialPool } from './pool.js';
 import { backendPath, forwardedUri, joinPreservingTrailingSlash, parseProxyPath, pathPrepend, type ProxyPath } from './paths.js';
 import { requestHeaders } from './rewrite.js';
 
@@ -71,9 +72,12 @@ function statusJson(err: unknown): { code: number; body: string } {
 export class SubresourceProxy {
   readonly #options: SubresourceProxyOptions;
   readonly #sockets = new Set<Duplex>();
+  /** Kept-alive connections to pod addresses (plain http; a TLS connection serves one request). */
+  readonly #pool: DialPool;
 
   constructor(options: SubresourceProxyOptions) {
     this.#options = options;
+    this.#pool = new DialPool((socketPath, target) => this.#dial(socketPath, target));
   }
 
   /** True for the paths this serves (the server then leaves the request to it). */
@@ -114,10 +118,11 @@ export class SubresourceProxy {
     return true;
   }
 
-  /** Ends every relayed upgrade (server shutdown). */
+  /** Ends every relayed upgrade and kept-alive connection (server shutdown). */
   close(): void {
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#pool.destroy();
   }
 
   #check(req: IncomingMessage, target: ProxyPath): string {
@@ -146,9 +151,13 @@ export class SubresourceProxy {
     const backendHost = backend.kind === 'address' ? hostPort(backend.target) : '';
     const rewrite = { backendHost, requestHost: req.headers.host ?? '', prepend };
     const outgoing = { method, path: `${path || '/'}${request.query}`, headers, rewrite };
-    if (backend.kind === 'kubelet') return forwardRequest(req, res, { ...outgoing, socketPath: backend.socketPath });
-    const connection = await this.#connect(backend);
-    return forwardRequest(req, res, { ...outgoing, connection });
+    if (backend.kind === 'kubelet') return forwardRequest(req, res, { ...outgoing, via: { socketPath: backend.socketPath } });
+    if (backend.target.scheme === 'https') {
+      const connection = await this.#connect(backend);
+      return forwardRequest(req, res, { ...outgoing, via: { createConnection: () => connection as never } });
+    }
+    const { host, port } = backend.target;
+    return forwardRequest(req, res, { ...outgoing, via: { agent: this.#pool, host, port: port || 80, kubeletSocket: backend.socketPath } });
   }
 
   async #upgrade(req: IncomingMessage, socket: Duplex, request: { target: ProxyPath; head: Buffer; path: string; query: string }): Promise<void> {
@@ -204,14 +213,17 @@ export class SubresourceProxy {
     return { kind: 'address', socketPath: kubeletSocket(node), target: picked };
   }
 
+  #dial(socketPath: string, target: { host: string; port: number }): Promise<Duplex> {
+    return (this.#options.dial ?? dialThroughKubelet)(socketPath, target);
+  }
+
   /** A connection to the address (TLS on top for `https:`, unverified as upstream's proxy transport). */
   async #connect(backend: Extract<Backend, { kind: 'address' }>): Promise<Duplex> {
     const { target } = backend;
     const port = target.port || (target.scheme === 'https' ? 443 : 80);
-    const dial = this.#options.dial ?? dialThroughKubelet;
     let socket: Duplex;
     try {
-      socket = await dial(backend.socketPath, { host: target.host, port });
+      socket = await this.#dial(backend.socketPath, { host: target.host, port });
     } catch (err) {
       throw unreachable(err);
     }
