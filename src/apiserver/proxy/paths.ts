@@ -43,7 +43,9 @@ export function parseProxyPath(rawPath: string): ProxyPath | undefined {
     return undefined;
   }
   const [resource, rawId, subresource] = rest;
-  if (subresource !== 'proxy' || !rawId || (rest[0] !== 'nodes') === !namespace) return undefined;
+  // Services and pods need a namespace; nodes have none (the branch above).
+  const scoped = resource === 'nodes' || namespace !== '';
+  if (subresource !== 'proxy' || !rawId || !scoped) return undefined;
   const id = decode(rawId);
   if (id === undefined) return undefined;
   let subpath = rest.slice(3).join('/');

@@ -80,11 +80,6 @@ export class SubresourceProxy {
     this.#pool = new DialPool((socketPath, target) => this.#dial(socketPath, target));
   }
 
-  /** True for the paths this serves (the server then leaves the request to it). */
-  static claims(url: string | undefined): boolean {
-    return parseProxyPath(splitUrl(url).path) !== undefined;
-  }
-
   /** The server's request hook: false (request untouched) unless the path is a proxy subresource. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     // Every HTTPS request passes here: most are ruled out without parsing their path.
