@@ -40,6 +40,13 @@ const PARTS = [
     fallback: 'containers start through ip netns exec, unshare and sh',
   },
   {
+    name: "native node agent helpers (port-forward's localhost dial, terminal resizes)",
+    source: 'src/node/native/agent-addon.c',
+    out: 'build/node-agent.node',
+    kind: 'addon',
+    fallback: "kubectl port-forward will dial the pod's IP from the node namespace, and terminal resizes run stty",
+  },
+  {
     name: 'native iptables-legacy nat table reader',
     source: 'src/proxy/iptables/native/ipt-facts.c',
     out: 'build/kubito-ipt-facts',

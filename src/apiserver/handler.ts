@@ -60,6 +60,13 @@ export function storageKey(group: string, version: string, resource: string): st
   return `${group}/${version}/${resource}`;
 }
 
+/** The Status answer for an error, with `headers` (warnings) if given; a server error is logged. */
+function failure(req: HandlerRequest, err: unknown, headers?: Record<string, string | string[]>): HandlerResponse {
+  const status = toStatusError(err).status;
+  if (status.code >= 500) console.error(`apiserver: ${req.method} ${req.path}:`, err);
+  return jsonResponse(status.code, status, headers);
+}
+
 export class ApiHandler {
   readonly #options: ApiHandlerOptions;
   readonly #discovery: DiscoveryDocuments;
@@ -74,9 +81,7 @@ export class ApiHandler {
     try {
       return await this.#route(req);
     } catch (err) {
-      const status = toStatusError(err).status;
-      if (status.code >= 500) console.error(`apiserver: ${req.method} ${req.path}:`, err);
-      return jsonResponse(status.code, status);
+      return failure(req, err);
     }
   }
 
@@ -119,10 +124,9 @@ export class ApiHandler {
     try {
       return await this.#serve(scope, info);
     } catch (err) {
-      // A refused request carries its warnings too (a deprecated API's, those found before the refusal).
-      const status = toStatusError(err).status;
-      if (!scope.warnings.length || status.code >= 500) throw err;
-      return jsonResponse(status.code, status, headersFor(scope));
+      // Every answer carries the request's warnings (a deprecated API's, those found before the
+      // failure), a server error's too: upstream writes them as they are recorded, before the body.
+      return failure(req, err, headersFor(scope));
     }
   }
 

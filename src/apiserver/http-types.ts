@@ -59,7 +59,13 @@ export interface StreamResponse {
 }
 
 export interface StreamSink {
-  write(chunk: string | Buffer): void;
+  /**
+   * Writes a chunk. `false` (sinks with `onDrain` only): the consumer holds enough for now; a
+   * writer that can wait (a long list) writes on once `onDrain` calls back.
+   */
+  write(chunk: string | Buffer): boolean | void;
+  /** Calls back once the consumer has taken what it holds (a socket's 'drain'); never after the stream stopped. */
+  onDrain?(callback: () => void): void;
   /**
    * Only the in-process transport's sink: a watch of plain JSON objects hands it each change as
    * a value instead of a line it would only parse back. The object is shared with every other

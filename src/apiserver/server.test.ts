@@ -114,3 +114,45 @@ test('the same text written to several streams in turn reaches each whole (frame
   assert.equal(first, `${texts.join('')}é\n`);
   assert.equal(second, `${texts.join('')}only the second\n`);
 });
+
+test('a writer that waits for onDrain meets a slow client: the socket says "wait", and the answer arrives whole', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-server-'));
+  const pieces = Array.from({ length: 24 }, (_, i) => Buffer.alloc(256 * 1024, 97 + i));
+  let waits = 0;
+  const server = await serveUnix(async () => ({
+    kind: 'stream',
+    status: 200,
+    contentType: 'application/json',
+    start(sink) {
+      let i = 0;
+      const pump = (): void => {
+        while (i < pieces.length) {
+          if (sink.write(pieces[i++]) === false) {
+            waits++;
+            return sink.onDrain!(pump);
+          }
+        }
+        sink.end();
+      };
+      pump();
+      return () => undefined;
+    },
+  }), join(dir, 'api.sock'));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    request({ socketPath: join(dir, 'api.sock'), path: '/api/v1/services' }, (res) => {
+      const parts: Buffer[] = [];
+      // Slow at first: nothing is read for 200 ms.
+      res.pause();
+      setTimeout(() => res.resume(), 200);
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve(Buffer.concat(parts)));
+      res.on('error', reject);
+    }).on('error', reject).end();
+  });
+  assert.ok(body.equals(Buffer.concat(pieces)));
+  assert.ok(waits > 0, 'the socket never asked the writer to wait');
+});

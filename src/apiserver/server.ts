@@ -106,13 +106,10 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
   };
   const stop = response.start({
     write: (chunk) => {
-      if (res.writableEnded) return;
+      if (res.writableEnded) return true;
       const socket = res.socket;
-      if (!chunked || !socket || socket.destroyed) {
-        res.write(chunk);
-        return;
-      }
-      if (chunk.length === 0) return;
+      if (!chunked || !socket || socket.destroyed) return res.write(chunk);
+      if (chunk.length === 0) return true;
       if (!wroteThisTurn) {
         wroteThisTurn = true;
         process.nextTick(uncork);
@@ -120,7 +117,17 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
         corked = socket;
         socket.cork();
       }
-      socket.write(typeof chunk === 'string' ? framedText(chunk) : framed(chunk));
+      return socket.write(typeof chunk === 'string' ? framedText(chunk) : framed(chunk));
+    },
+    onDrain: (callback) => {
+      const emitter = res.socket && chunked ? res.socket : res;
+      const done = (): void => {
+        emitter.off('drain', done);
+        res.off('close', done);
+        if (!res.destroyed && !res.writableEnded) callback();
+      };
+      emitter.on('drain', done);
+      res.on('close', done);
     },
     end: () => {
       if (!res.writableEnded) res.end();

@@ -19,6 +19,7 @@ import { chooseLauncher } from './native-launcher.js';
 import { gatewayOf, Ipam, parseCidr } from './ipam.js';
 import { KubeletServer } from './kubelet-server.js';
 import { apiTlsSocket, kubeletSocket, nodeNetns, runDir } from './names.js';
+import { choosePortForwardDial } from './netns-dial.js';
 import { nodeFacts } from './node-facts.js';
 import { nodeLabels } from './node-object.js';
 import { NodeRegistration } from './node-registration.js';
@@ -242,7 +243,10 @@ export class NodeAgent {
     };
 
     void fifos.fill();
-    const access = new RuntimePodAccess({ worker: (ref) => this.#findWorker(ref.namespace, ref.name), bin });
+    // port-forward dials localhost inside the pod when the addon is built (KUBITO_PORT_FORWARD_DIAL=netns|pod-ip forces one).
+    const portForward = choosePortForwardDial(process.env);
+    o.log(`port-forward dial: ${portForward.kind} (${portForward.reason})`);
+    const access = new RuntimePodAccess({ worker: (ref) => this.#findWorker(ref.namespace, ref.name), bin, portForward });
     this.#kubelet = new KubeletServer(kubeletSocket(o.dataDir), { logs: access });
     this.#streams = installStreams(this.#kubelet, access);
     await this.#kubelet.listen();

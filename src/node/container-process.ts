@@ -26,6 +26,7 @@ import type { HostBinaries } from './host-tools.js';
 import { nativeLaunchArgv } from './native-launcher.js';
 import type { Runner } from './runner.js';
 import type { HelperProcess } from './shell-runner.js';
+import { setTerminalSize } from './streams/pty.js';
 
 export interface ContainerMount {
   source: string;
@@ -285,16 +286,12 @@ export function findTerminal(pid: number): string | undefined {
 }
 
 /**
- * Sets a terminal's size (the foreground program gets SIGWINCH). Resolves once `stty` is done, so
+ * Sets a terminal's size (the foreground program gets SIGWINCH): streams/pty.ts
+ * `setTerminalSize`, one ioctl with the agent's addon, else `stty`. Resolves once it is set, so
  * that sizes applied one after another land in order: kubectl attach sends its size plus one and
  * then its size, and two racing `stty`s could leave the first.
  */
-export function resizeTerminal(bin: HostBinaries, pid: number, size: { width: number; height: number }): Promise<void> {
+export async function resizeTerminal(bin: HostBinaries, pid: number, size: { width: number; height: number }): Promise<void> {
   const tty = findTerminal(pid);
-  if (!tty) return Promise.resolve();
-  return new Promise((resolve) => {
-    const child = spawn(bin.stty, ['-F', tty, 'rows', String(size.height), 'cols', String(size.width)], { stdio: 'ignore' });
-    child.on('error', () => resolve());
-    child.on('close', () => resolve());
-  });
+  if (tty) await setTerminalSize(tty, size, { stty: bin.stty });
 }

@@ -6,7 +6,9 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { EXEC_PREFIX, startErrorOf } from './container-checks.js';
@@ -15,6 +17,8 @@ import type { Container } from './container.js';
 import type { LogFile } from './container-logs.js';
 import { findExecutable, type HostBinaries } from './host-tools.js';
 import type { LogLookup } from './kubelet-server.js';
+import { sandboxId } from './names.js';
+import { dialLocalhost, type PortForwardDialChoice } from './netns-dial.js';
 import { PodAccessError, type ContainerRef, type PodRef } from './pod-access.js';
 import type { PodWorker } from './pod-worker.js';
 import {
@@ -26,18 +30,27 @@ import {
   type ContainerRef as StreamContainerRef,
   type HostCommand,
   type PodDialer,
+  type PodIPDialer,
   type PodProcessSpawner,
   type PodRef as StreamPodRef,
   type SpawnOptions,
 } from './streams/types.js';
 
-export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, PodDialer, LogLookup {
+export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, PodDialer, PodIPDialer, LogLookup {
   #workers: (ref: PodRef) => PodWorker | undefined;
   #bin: HostBinaries;
+  #portForward: PortForwardDialChoice;
+  #netnsDir: string;
 
-  constructor(options: { worker: (ref: PodRef) => PodWorker | undefined; bin: HostBinaries }) {
+  /**
+   * `portForward`: how `dial` reaches a pod's port (netns-dial.ts `choosePortForwardDial`; default
+   * the pod's IP). `netnsDir`: where named network namespaces are (/run/netns).
+   */
+  constructor(options: { worker: (ref: PodRef) => PodWorker | undefined; bin: HostBinaries; portForward?: PortForwardDialChoice; netnsDir?: string }) {
     this.#workers = options.worker;
     this.#bin = options.bin;
+    this.#portForward = options.portForward ?? { kind: 'pod-ip', reason: 'not asked' };
+    this.#netnsDir = options.netnsDir ?? '/run/netns';
   }
 
   #running(ref: StreamContainerRef): Container {
@@ -70,8 +83,30 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
     return attachable;
   }
 
-  /** port-forward: a connection from the node to the pod's IP. */
-  dial(ref: StreamPodRef, port: number): Promise<{ socket: Duplex; podUID: string }> {
+  /**
+   * port-forward: localhost:port inside the pod's network namespace, as containerd (the
+   * namespace by its current name: a warm pool sandbox is named for the pod by its first
+   * launcher); a hostNetwork pod's is the agent's own. With the pod-ip dial, dialPodIP.
+   */
+  async dial(ref: StreamPodRef, port: number): Promise<{ socket: Duplex; podUID: string }> {
+    const mod = this.#portForward.module;
+    if (this.#portForward.kind === 'pod-ip' || !mod) return this.dialPodIP(ref, port);
+    const w = this.#workers({ namespace: ref.namespace, name: ref.pod });
+    if (!w) throw new PodNotFoundError(ref);
+    const sandbox = w.sandbox;
+    if (!sandbox?.podIP) throw new Error(`pod ${ref.pod} has no IP address yet`);
+    const uid = w.pod.metadata.uid;
+    let netnsPath: string | undefined;
+    if (!w.pod.spec.hostNetwork) {
+      const names = [sandbox.netns, sandbox.adoptNetns, sandbox.pooled?.poolNetns].filter((n): n is string => !!n);
+      netnsPath = join(this.#netnsDir, names.find((n) => existsSync(join(this.#netnsDir, n))) ?? sandbox.netns);
+    }
+    const socket = await dialLocalhost(mod, { netnsPath, sandbox: sandboxId(uid), port });
+    return { socket, podUID: uid };
+  }
+
+  /** A connection from the node's network namespace to the pod's IP (what the API server's proxy reaches). */
+  dialPodIP(ref: StreamPodRef, port: number): Promise<{ socket: Duplex; podUID: string }> {
     const w = this.#workers({ namespace: ref.namespace, name: ref.pod });
     if (!w) return Promise.reject(new PodNotFoundError(ref));
     const ip = w.sandbox?.podIP;

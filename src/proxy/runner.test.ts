@@ -163,12 +163,14 @@ test('a served command answers requests in turn, each with its own code and stde
 });
 
 test('a wedged server: its request and those behind it answer -1 at the timeout, and it is SIGKILLed', async () => {
-  const server = serveCommand([process.execPath, '-e', STAND_IN], { timeoutMs: 400 });
+  // The timeout also bounds the first answer, which waits for Node to start the stand-in
+  // (over 400 ms on a loaded machine).
+  const server = serveCommand([process.execPath, '-e', STAND_IN], { timeoutMs: 1500 });
   const pid = Number((await server.ask('pid')).stdout);
   assert.ok(pid > 0);
   const [hung, behind] = await Promise.all([server.ask('hang'), server.ask('x')]);
   assert.equal(hung.code, -1);
-  assert.match(hung.stderr, /no answer in 400 ms/);
+  assert.match(hung.stderr, /no answer in 1500 ms/);
   assert.equal(behind.code, -1);
   assert.equal((await server.ask('y')).code, -1, 'gone: -1 at once');
   const alive = (): boolean => {
@@ -179,7 +181,8 @@ test('a wedged server: its request and those behind it answer -1 at the timeout,
       return false;
     }
   };
-  for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+  // Until Node has reaped it (a killed child stays a zombie until then).
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(alive(), false, 'killed, though it outlives the end of its stdin');
 });
 

@@ -2,7 +2,8 @@
  * @module Rootless mode end to end (issue 4): `kubito up` run as the unprivileged user nobody
  * starts its node agent in a user namespace (src/node/rootless.ts). The node becomes Ready, an
  * nginx pod serves the welcome page to a busybox pod, exec works, nothing appears in the
- * host's /run/netns; a crashed agent's orphans are killed by clean-up through the recorded
+ * host's /run/netns; kubectl port-forward reaches a pod's localhost (the agent enters a pod's
+ * network namespace from its user namespace); a crashed agent's orphans are killed by clean-up through the recorded
  * user namespace, and a stopped cluster leaves no process behind. Runs as root (to become
  * nobody; from a copy of the runtime when nobody cannot read the checkout); skipped, with the
  * reason, only where the kernel refuses unprivileged user namespaces.
@@ -10,12 +11,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { cleanupCluster } from '../../src/node/launch.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
 import { KUBITO_BIN, kubectlPath } from './harness.js';
+import { Running } from './terminal.js';
 import { waitFor } from './wait.js';
 
 const NOBODY = 65534;
@@ -40,7 +42,8 @@ function kubitoForNobody(): { bin: string; remove(): void } {
   const root = resolve(dirname(KUBITO_BIN), '..');
   const copy = mkdtempSync(join(tmpdir(), 'kubito-rootless-copy-'));
   chmodSync(copy, 0o755);
-  for (const entry of ['bin', 'dist', 'package.json', 'node_modules']) execFileSync('cp', ['-a', join(root, entry), copy]);
+  // build/: the native parts (launcher, the agent's addon), where they were built.
+  for (const entry of ['bin', 'dist', 'package.json', 'node_modules', 'build']) if (existsSync(join(root, entry))) execFileSync('cp', ['-a', join(root, entry), copy]);
   return { bin: join(copy, 'bin', 'kubito.js'), remove: () => rmSync(copy, { recursive: true, force: true }) };
 }
 
@@ -123,6 +126,17 @@ describe('rootless: kubito up as nobody', { skip }, () => {
     assert.match(veths, /: kw[0-9a-f]{8}@/, veths);
     assert.doesNotMatch(veths, /: kv[0-9a-f]{8}@/, `the pods took pool sandboxes:\n${veths}`);
     await waitFor('warm pool sandboxes in the address table', async () => (/"pool:[0-9a-f]{8}"/.test(readFileSync(join(dataDir, 'run', 'ipam.json'), 'utf8')) ? true : undefined), 10_000);
+  });
+
+  test("port-forward dials localhost inside the pod's network namespace from the user namespace", async () => {
+    assert.match(output, /port-forward dial: netns /, output);
+    const pf = new Running(kubectlPath(), ['--kubeconfig', join(dir, 'kc'), '--cache-dir', join(dir, 'cache'), 'port-forward', 'pod/web', ':80'], { env: { ...process.env, HOME: dir } });
+    try {
+      const port = Number((await pf.waitFor(/Forwarding from 127\.0\.0\.1:(\d+) -> 80\n/))[1]);
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), WELCOME_PAGE);
+    } finally {
+      await pf.stop();
+    }
   });
 
   test('a crashed agent\'s pods are killed by clean-up through its user namespace; a stopped cluster leaves nothing', async () => {

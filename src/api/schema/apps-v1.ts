@@ -50,7 +50,7 @@ export const APPS_V1_DEFINITIONS: Definitions = {
   }),
   'io.k8s.api.apps.v1.DeploymentStrategy': obj('DeploymentStrategy describes how to replace existing pods with new ones.', {
     rollingUpdate: ref(APPS + 'RollingUpdateDeployment', 'Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.'),
-    type: str('Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.'),
+    type: str('Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.\n\nPossible enum values:\n - `"Recreate"` Kill all existing pods before creating new ones.\n - `"RollingUpdate"` Replace the old ReplicaSets by new one using rolling update i.e gradually scale down the old ReplicaSets and scale up the new one.', { enum: ['Recreate', 'RollingUpdate'] }),
   }),
   'io.k8s.api.apps.v1.ReplicaSet': obj('ReplicaSet ensures that a specified number of pod replicas are running at any given time.', {
     ...typeMeta(),
@@ -86,7 +86,7 @@ export const APPS_V1_DEFINITIONS: Definitions = {
     terminatingReplicas: int32('The number of terminating pods for this replica set. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.\n\nThis is a beta field and requires enabling DeploymentReplicaSetTerminatingReplicas feature (enabled by default).'),
   }, { required: ['replicas'] }),
   'io.k8s.api.apps.v1.RollingUpdateDeployment': obj('Spec to control the desired behavior of rolling update.', {
-    maxSurge: ref(INT_OR_STRING, 'The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up. Defaults to 25%.'),
-    maxUnavailable: ref(INT_OR_STRING, 'The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding down. This can not be 0 if MaxSurge is 0. Defaults to 25%.'),
+    maxSurge: ref(INT_OR_STRING, 'The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up. Defaults to 25%. Example: when this is set to 30%, the new ReplicaSet can be scaled up immediately when the rolling update starts, such that the total number of old and new pods do not exceed 130% of desired pods. Once old pods have been killed, new ReplicaSet can be scaled up further, ensuring that total number of pods running at any time during the update is at most 130% of desired pods.'),
+    maxUnavailable: ref(INT_OR_STRING, 'The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding down. This can not be 0 if MaxSurge is 0. Defaults to 25%. Example: when this is set to 30%, the old ReplicaSet can be scaled down to 70% of desired pods immediately when the rolling update starts. Once new pods are ready, old ReplicaSet can be scaled down further, followed by scaling up the new ReplicaSet, ensuring that the total number of pods available at all times during the update is at least 70% of desired pods.'),
   }),
 };

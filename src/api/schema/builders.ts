@@ -40,10 +40,23 @@ function described(schema: Schema, description: string | undefined): Schema {
   return schema;
 }
 
-export function str(description?: string, opts: { format?: string; default?: string } = {}): Schema {
+/** A string; `enum` lists the values of an upstream `+enum` type (its description names them). */
+export function str(description?: string, opts: { format?: string; default?: string; enum?: string[] } = {}): Schema {
   const schema: Schema = described({ type: 'string' }, description);
   if (opts.format) schema.format = opts.format;
   if (opts.default !== undefined) schema.default = opts.default;
+  if (opts.enum) schema.enum = opts.enum;
+  return schema;
+}
+
+/**
+ * A scalar type that takes more than one JSON type (IntOrString, Quantity): `type` as the v2
+ * document writes it, and the types of the v3 document's `oneOf`.
+ */
+export function oneOfScalar(description: string, opts: { type: 'string'; v3OneOf: Array<'integer' | 'number' | 'string'>; format?: string }): Schema {
+  const schema: Schema = described({ type: opts.type }, description);
+  if (opts.format) schema.format = opts.format;
+  schema.v3OneOf = opts.v3OneOf;
   return schema;
 }
 

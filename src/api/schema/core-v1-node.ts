@@ -49,7 +49,7 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
   }),
   'io.k8s.api.core.v1.NamespaceStatus': obj('NamespaceStatus is information about the current status of a Namespace.', {
     conditions: arr(ref(CORE + 'NamespaceCondition'), 'Represents the latest available observations of a namespace\'s current state.', { listType: 'map', mapKeys: ['type'], mergeKey: 'type', strategy: 'merge' }),
-    phase: str('Phase is the current lifecycle phase of the namespace. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/'),
+    phase: str('Phase is the current lifecycle phase of the namespace. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/\n\nPossible enum values:\n - `"Active"` means the namespace is available for use in the system\n - `"Terminating"` means the namespace is undergoing graceful termination', { enum: ['Active', 'Terminating'] }),
   }),
   'io.k8s.api.core.v1.Node': obj('Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).', {
     ...typeMeta(),
@@ -122,7 +122,7 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
     features: ref(CORE + 'NodeFeatures', 'Features describes the set of features implemented by the CRI implementation.'),
     images: arr(ref(CORE + 'ContainerImage'), 'List of container images on this node', { listType: 'atomic' }),
     nodeInfo: ref(CORE + 'NodeSystemInfo', 'Set of ids/uuids to uniquely identify the node. More info: https://kubernetes.io/docs/reference/node/node-status/#info'),
-    phase: str('NodePhase is the recently observed lifecycle phase of the node. More info: https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never populated, and now is deprecated.'),
+    phase: str('NodePhase is the recently observed lifecycle phase of the node. More info: https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never populated, and now is deprecated.\n\nPossible enum values:\n - `"Pending"` means the node has been created/added by the system, but not configured.\n - `"Running"` means the node has been configured and has Kubernetes components running.\n - `"Terminated"` means the node has been removed from the cluster.', { enum: ['Pending', 'Running', 'Terminated'] }),
     runtimeHandlers: arr(ref(CORE + 'NodeRuntimeHandler'), 'The available runtime handlers.', { listType: 'atomic' }),
     volumesAttached: arr(ref(CORE + 'AttachedVolume'), 'List of volumes that are attached to the node.', { listType: 'atomic' }),
     volumesInUse: arr(str(), 'List of attachable volumes in use (mounted) by the node.', { listType: 'atomic' }),
@@ -144,7 +144,7 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
     systemUUID: str('SystemUUID reported by the node. For unique machine identification MachineID is preferred. This field is specific to Red Hat hosts https://access.redhat.com/documentation/en-us/red_hat_subscription_management/1/html/rhsm/uuid'),
   }, { required: ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'] }),
   'io.k8s.api.core.v1.Taint': obj('The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.', {
-    effect: str('Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.'),
+    effect: str('Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.\n\nPossible enum values:\n - `"NoExecute"` Evict any already-running pods that do not tolerate the taint. Currently enforced by NodeController.\n - `"NoSchedule"` Do not allow new pods to schedule onto the node unless they tolerate the taint, but allow all pods submitted to Kubelet without going through the scheduler to start, and allow all already-running pods to continue running. Enforced by the scheduler.\n - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.', { enum: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] }),
     key: str('Required. The taint key to be applied to a node.'),
     timeAdded: ref(META + 'Time', 'TimeAdded represents the time at which the taint was added.'),
     value: str('The taint value corresponding to the taint key.'),

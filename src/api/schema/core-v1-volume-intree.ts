@@ -15,11 +15,11 @@ export const CORE_V1_VOLUME_INTREE_DEFINITIONS: Definitions = {
     volumeID: str('volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS volume). More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore'),
   }, { required: ['volumeID'] }),
   'io.k8s.api.core.v1.AzureDiskVolumeSource': obj('AzureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.', {
-    cachingMode: str('cachingMode is the Host Caching mode: None, Read Only, Read Write.'),
+    cachingMode: str('cachingMode is the Host Caching mode: None, Read Only, Read Write.\n\nPossible enum values:\n - `"None"`\n - `"ReadOnly"`\n - `"ReadWrite"`', { enum: ['None', 'ReadOnly', 'ReadWrite'] }),
     diskName: str('diskName is the Name of the data disk in the blob storage'),
     diskURI: str('diskURI is the URI of data disk in the blob storage'),
     fsType: str('fsType is Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.'),
-    kind: str('kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared'),
+    kind: str('kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared\n\nPossible enum values:\n - `"Dedicated"`\n - `"Managed"`\n - `"Shared"`', { enum: ['Dedicated', 'Managed', 'Shared'] }),
     readOnly: bool('readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.'),
   }, { required: ['diskName', 'diskURI'] }),
   'io.k8s.api.core.v1.AzureFileVolumeSource': obj('AzureFile represents an Azure File Service mount on the host and bind mount to the pod.', {

@@ -4,11 +4,12 @@
  * descriptions keep their first sentences).
  */
 import type { Definitions } from './types.js';
-import { arr, bool, gvk, int32, int64, map, obj, ref, str, typeMeta } from './builders.js';
+import { arr, bool, gvk, int32, int64, map, obj, oneOfScalar, ref, str, typeMeta } from './builders.js';
 import { META, RAW_EXTENSION, everyGroupVersion } from './names.js';
 
 export const META_V1_DEFINITIONS: Definitions = {
-  'io.k8s.apimachinery.pkg.api.resource.Quantity': str('Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.'),
+  // kube-openapi: OpenAPISchemaType string, no format, OpenAPIV3OneOfTypes string, number.
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': oneOfScalar('Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.', { type: 'string', v3OneOf: ['string', 'number'] }),
   'io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup': obj('APIGroup contains the name, the supported versions, and the preferred version of a group.', {
     ...typeMeta(),
     name: str('name is the name of the group.'),
@@ -155,5 +156,6 @@ export const META_V1_DEFINITIONS: Definitions = {
     type: str(),
   }, { required: ['type', 'object'], gvk: everyGroupVersion('WatchEvent') }),
   'io.k8s.apimachinery.pkg.runtime.RawExtension': obj('RawExtension is used to hold extensions in external versions. To use this, make a field which has RawExtension as its type in your external, versioned struct, and Object in your internal struct.', {}),
-  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': str('IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.', { format: 'int-or-string' }),
+  // kube-openapi: OpenAPISchemaType string, OpenAPISchemaFormat int-or-string, OpenAPIV3OneOfTypes integer, string.
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': oneOfScalar('IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.', { type: 'string', format: 'int-or-string', v3OneOf: ['integer', 'string'] }),
 };

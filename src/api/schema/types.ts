@@ -17,7 +17,15 @@ export interface Schema {
   /** The name of a definition in the registry, e.g. `io.k8s.api.core.v1.ServiceSpec`. */
   ref?: string;
   required?: string[];
+  /** The values a string field takes (upstream's `+enum` types); its description lists them. */
   enum?: string[];
+  /**
+   * A scalar that takes more than one JSON type (IntOrString: integer or string; Quantity: string
+   * or number). kube-openapi writes these types twice: the v2 definition has `type` (`string`),
+   * the v3 one has `oneOf: [{type: ...}, ...]` and no `type`. The registry keeps `type` for v2 and
+   * for the server's own readers; the v3 documents write `oneOf` from this list instead.
+   */
+  v3OneOf?: Array<'integer' | 'number' | 'string'>;
   default?: unknown;
   'x-kubernetes-int-or-string'?: true;
   'x-kubernetes-preserve-unknown-fields'?: true;

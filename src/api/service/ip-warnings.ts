@@ -5,31 +5,25 @@
  * parser, CVE-2021-29923), IPv4-mapped IPv6, IPv6 not in RFC 5952 form, and CIDRs with bits set
  * after the prefix. Only for values the sloppy parser accepts (the caller validated them).
  */
-import { formatIPv4, mappedIPv4, parseIP, parseIPv4 } from './net.js';
+import { formatIP, formatIPv4, formatIPv6Groups, ipv6Groups, isStrictIP, mappedIPv4, parseIP, parseIPv4 } from './net.js';
 
-/** Go's netip.ParseAddr accepts an IPv4 literal only without leading zeros. */
-function isStrictIPv4(text: string): boolean {
-  return parseIPv4(text) !== undefined && text.split('.').every((p) => p === '0' || !p.startsWith('0'));
-}
-
-/** RFC 5952 text of an IPv6 literal (lower case, zeros dropped, the first longest zero run as ::). */
+/** RFC 5952 text of a (sloppy) IPv6 literal that is not IPv4-mapped: netip's Addr.String(). */
 function canonicalIPv6(text: string): string {
-  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  return formatIPv6Groups(ipv6Groups(text) as number[]);
 }
 
 /** net.IP.String() of a sloppy-parsed address: dotted quad for IPv4 and IPv4-mapped IPv6. */
 function goIPString(text: string): string {
-  const v4 = parseIPv4(text) ?? mappedIPv4(text);
-  return v4 !== undefined ? formatIPv4(v4) : canonicalIPv6(text);
+  return formatIP(text) as string;
 }
 
 /** GetWarningsForIP: `path` is the field path text (`spec.clusterIPs[0]`). */
 export function ipWarnings(path: string, value: string): string[] {
   const ip = parseIP(value);
   if (!ip) return [];
-  // netip.ParseAddr refuses leading zeros in IPv4; Is4In6 catches a mapped address however written.
-  const v4Literal = parseIPv4(value) !== undefined;
-  if ((v4Literal && !isStrictIPv4(value)) || (!v4Literal && mappedIPv4(value) !== undefined)) {
+  // What netip.ParseAddr refuses (leading zeros in IPv4, IPv6 groups of over four digits), and
+  // Is4In6: a mapped address however written.
+  if (!isStrictIP(value) || mappedIPv4(value) !== undefined) {
     return [`${path}: non-standard IP address ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(goIPString(value))}`];
   }
   if (ip.family === 'IPv6' && canonicalIPv6(value) !== value) {
@@ -40,11 +34,7 @@ export function ipWarnings(path: string, value: string): string[] {
 
 /** An IPv6 literal (embedded IPv4 included) as a 128-bit number. */
 function ipv6Value(text: string): bigint {
-  const [head, tail] = canonicalIPv6(text).split('::');
-  const before = head ? head.split(':') : [];
-  const after = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? before : [...before, ...Array<string>(8 - before.length - after.length).fill('0'), ...after];
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  return (ipv6Groups(text) as number[]).reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
 /** net.IP.String() of a 128-bit address: dotted quad when it is IPv4-mapped. */
@@ -85,7 +75,7 @@ export function cidrWarnings(path: string, value: string): string[] {
     warnings.push(`${path}: CIDR value ${JSON.stringify(value)} is ambiguous in this context (should be ${JSON.stringify(network)} or ${JSON.stringify(single)}?)`);
   }
   // netip.ParsePrefix refuses leading zeros (in IPv4 octets and the prefix length) and IPv4-mapped addresses.
-  const strict = (literalV4 ? isStrictIPv4(addrText) : mappedIPv4(addrText) === undefined) && (bitsText === '0' || !bitsText.startsWith('0'));
+  const strict = isStrictIP(addrText) && mappedIPv4(addrText) === undefined && (bitsText === '0' || !bitsText.startsWith('0'));
   if (!strict) {
     warnings.push(`${path}: non-standard CIDR value ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(network)}`);
   }

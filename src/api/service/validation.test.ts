@@ -169,6 +169,45 @@ const CASES: Array<{ name: string; spec: ServiceSpecView; meta?: KubeObject['met
     spec: { ports: P80, clusterIP: 'fd00::10', ipFamilies: ['IPv4'] },
     want: ['spec.clusterIPs[0]: Invalid value: "fd00::10": expected an IPv4 value as indicated by `ipFamilies[0]`'],
   },
+  // Go's To4() decides the family: an IPv4-mapped IPv6 address is IPv4 however it is written
+  // (k8s.io/utils/net IsIPv6String / IsDualStackIPStrings over ParseIPSloppy).
+  { name: 'a mapped address written in hex is IPv4', spec: { ports: P80, clusterIP: '::ffff:a60:14', ipFamilies: ['IPv4'] }, want: [] },
+  { name: 'a mapped address written in full is IPv4', spec: { ports: P80, clusterIP: '0:0:0:0:0:ffff:10.96.0.20', ipFamilies: ['IPv4'] }, want: [] },
+  {
+    name: 'a mapped address is not IPv6',
+    spec: { ports: P80, clusterIP: '0000:0000:0000:0000:0000:FFFF:0a60:0014', ipFamilies: ['IPv6'] },
+    want: ['spec.clusterIPs[0]: Invalid value: "0000:0000:0000:0000:0000:FFFF:0a60:0014": expected an IPv6 value as indicated by `ipFamilies[0]`'],
+  },
+  {
+    name: 'an IPv4 and a mapped address are one family',
+    spec: { ports: P80, clusterIP: '10.96.0.2', clusterIPs: ['10.96.0.2', '::ffff:a60:3'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' },
+    want: [
+      'spec.clusterIPs: Invalid value: []string{"10.96.0.2", "::ffff:a60:3"}: may specify no more than one IP for each IP family',
+      'spec.clusterIPs[1]: Invalid value: "::ffff:a60:3": expected an IPv6 value as indicated by `ipFamilies[1]`',
+    ],
+  },
+  {
+    name: 'the sloppy parser takes leading zeros in a mapped IPv4 tail and long IPv6 groups',
+    spec: { ports: P80, clusterIP: '::ffff:010.096.000.020', clusterIPs: ['::ffff:010.096.000.020', '::000000001:2'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' },
+    want: [],
+  },
+  {
+    name: 'externalIPs: a mapped loopback or link-local address is one',
+    spec: { ports: P80, externalIPs: ['::ffff:7f00:1', '0:0:0:0:0:ffff:169.254.1.1', '::ffff:0:0', '::ffff:5.6.7.8'] },
+    want: [
+      'spec.externalIPs[0]: Invalid value: "::ffff:7f00:1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
+      'spec.externalIPs[1]: Invalid value: "0:0:0:0:0:ffff:169.254.1.1": may not be in the link-local range (169.254.0.0/16, fe80::/10)',
+      'spec.externalIPs[2]: Invalid value: "::ffff:0:0": may not be unspecified (::ffff:0:0)',
+    ],
+  },
+  {
+    name: 'loadBalancerSourceRanges: a mapped network is a valid CIDR (up to /128), a zone is not',
+    spec: { type: 'LoadBalancer', ports: P80, loadBalancerSourceRanges: ['::ffff:a00:0/104', '0:0:0:0:0:ffff:10.0.0.0/128', '::ffff:10.0.0.0/129', 'fe80::%eth0/64'] },
+    want: [
+      'spec.LoadBalancerSourceRanges[2]: Invalid value: "::ffff:10.0.0.0/129": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+      'spec.LoadBalancerSourceRanges[3]: Invalid value: "fe80::%eth0/64": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    ],
+  },
   {
     name: 'ipFamilies values',
     spec: { ports: P80, ipFamilies: ['IPv5', 'IPv5'], ipFamilyPolicy: 'Single' },

@@ -23,6 +23,12 @@ test('IP values: leading zeros, IPv4-mapped IPv6 and non-canonical IPv6 warn; st
     ['2001:DB8::1', ['f: IPv6 address "2001:DB8::1" should be in RFC 5952 canonical format ("2001:db8::1")']],
     ['2001:db8:0:0:1:0:0:1', ['f: IPv6 address "2001:db8:0:0:1:0:0:1" should be in RFC 5952 canonical format ("2001:db8::1:0:0:1")']],
     ['::1.2.3.4', ['f: IPv6 address "::1.2.3.4" should be in RFC 5952 canonical format ("::102:304")']],
+    // What ParseIPSloppy reads but netip.ParseAddr does not: leading zeros in an IPv4 tail, IPv6
+    // groups of more than four digits. The advice is net.IP.String().
+    ['::ffff:010.096.000.020', ['f: non-standard IP address "::ffff:010.096.000.020" will be considered invalid in a future Kubernetes release: use "10.96.0.20"']],
+    ['::010.0.0.1', ['f: non-standard IP address "::010.0.0.1" will be considered invalid in a future Kubernetes release: use "::a00:1"']],
+    ['::000000001:2', ['f: non-standard IP address "::000000001:2" will be considered invalid in a future Kubernetes release: use "::1:2"']],
+    ['fe80::1%eth0', []],
   ];
   for (const [value, want] of cases) assert.deepEqual(ipWarnings('f', value), want, value);
 });

@@ -6,7 +6,8 @@ import { newBadRequest } from '../../api/errors.js';
 import type { HandlerResponse } from '../http-types.js';
 import { selectionFromQuery } from '../filters.js';
 import { negotiate } from '../negotiate.js';
-import type { ListOptions } from '../registry/rest-storage.js';
+import { LIST_TEXT_CLOSING, TABLE_CHUNK, wholeListText, type ListOptions, type ListText } from '../registry/rest-storage.js';
+import { chunkedAnswer, STREAM_LISTS_ABOVE } from './chunked-answer.js';
 import { param, respondObject, respondText, storedTextAnswer, type Scope } from './scope.js';
 import { listTable } from './table-list.js';
 
@@ -16,6 +17,11 @@ export async function getObject(scope: Scope): Promise<HandlerResponse> {
   const contentType = storedTextAnswer(scope);
   if (contentType !== undefined) return respondText(scope, 200, { text: await scope.storage.getText(namespace, name), contentType });
   return respondObject(scope, 200, await scope.storage.get(namespace, name));
+}
+
+/** A list's items TABLE_CHUNK at a time, as bytes. */
+function* listPieces(list: ListText): Generator<Buffer> {
+  for (let i = 0; i < list.count; i += TABLE_CHUNK) yield list.itemBytes(i, Math.min(i + TABLE_CHUNK, list.count));
 }
 
 export async function listObjects(scope: Scope): Promise<HandlerResponse> {
@@ -28,7 +34,9 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   // Plain JSON, the common case (informers, clients): the stored text goes out as it is.
   if (accepted.representation === 'object' && !accepted.yaml) {
     const list = await scope.storage.listText(scope.request.namespace, options);
-    return respondText(scope, 200, { text: list.text, contentType: accepted.contentType });
+    // In-process callers take bodies only; short lists are not worth a stream.
+    if (list.count <= STREAM_LISTS_ABOVE || scope.http.acceptsValue) return respondText(scope, 200, { text: wholeListText(list), contentType: accepted.contentType });
+    return chunkedAnswer(scope, accepted.contentType, { first: list.opening, rest: listPieces(list), closing: LIST_TEXT_CLOSING });
   }
   // Tables with PartialObjectMetadata rows (kubectl get): the items' managedFields are never parsed.
   const includeObject = scope.http.query.get('includeObject') ?? '';

@@ -77,7 +77,7 @@ export async function respondObject(scope: Scope, status: number, obj: KubeObjec
 }
 
 /** Answers with JSON text already in the negotiated representation. */
-export function respondText(scope: Scope, status: number, body: { text: string; contentType: string }): HandlerResponse {
+export function respondText(scope: Scope, status: number, body: { text: string | Buffer; contentType: string }): HandlerResponse {
   return { kind: 'body', status, contentType: body.contentType, body: body.text, headers: headersFor(scope) };
 }
 

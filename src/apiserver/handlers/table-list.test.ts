@@ -25,15 +25,18 @@ function service(name: string): KubeObject {
 async function answerText(res: HandlerResponse): Promise<{ kind: string; text: string }> {
   if (res.kind === 'body') return { kind: 'body', text: res.body.toString() };
   let text = '';
-  await new Promise<void>((resolve) => res.start({ write: (c) => (text += c.toString()), end: resolve }));
+  const write = (c: string | Buffer): void => {
+    text += c.toString();
+  };
+  await new Promise<void>((resolve) => res.start({ write, end: resolve }));
   return { kind: 'stream', text };
 }
 
-describe('Table lists', () => {
+describe('Lists (Tables and plain JSON)', () => {
   let handler: ApiHandler;
   let services: RestStorage;
-  const get = (inProcess = false, query = ''): Promise<HandlerResponse> => {
-    const req: HandlerRequest = { method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams(query), headers: { accept: TABLE }, inProcess, acceptsValue: inProcess };
+  const get = (inProcess = false, query = '', accept = TABLE): Promise<HandlerResponse> => {
+    const req: HandlerRequest = { method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams(query), headers: { accept }, inProcess, acceptsValue: inProcess };
     return handler.handle(req);
   };
 
@@ -71,8 +74,71 @@ describe('Table lists', () => {
     if (res.kind !== 'stream') return;
     let text = '';
     let ended = false;
-    res.start({ write: (c) => (text += c.toString()), end: () => (ended = true) });
+    const write = (c: string | Buffer): void => {
+      text += c.toString();
+    };
+    res.start({ write, end: () => (ended = true) });
     assert.equal(ended, true);
     assert.equal((JSON.parse(text) as { rows: unknown[] }).rows.length, 1300);
+  });
+
+  test('plain JSON: a long list is a stream, a short one (or a page) a body; each the text of the list', async () => {
+    // 1,300 items from the tests above.
+    const whole = await services.list('default');
+    assert.equal(whole.items.length, 1300);
+    for (const [query, kind] of [['', 'stream'], ['limit=600', 'stream'], ['limit=100', 'body']] as const) {
+      const expected = await services.list('default', { limit: Number(new URLSearchParams(query).get('limit') ?? 0) });
+      const answer = await answerText(await get(false, query, 'application/json'));
+      assert.equal(answer.kind, kind, query);
+      const got = JSON.parse(answer.text) as { items: unknown[]; metadata: { continue?: string } };
+      assert.deepEqual(got, JSON.parse(JSON.stringify(expected)), query);
+      const inProcess = await answerText(await get(true, query, 'application/json'));
+      assert.equal(inProcess.kind, 'body');
+      assert.deepEqual(JSON.parse(inProcess.text), got);
+    }
+  });
+
+  test('a long list waits for the consumer between pieces (onDrain), and a stopped one writes no more', async () => {
+    for (const accept of [TABLE, 'application/json']) {
+      const pieces: string[] = [];
+      let drained: (() => void) | undefined;
+      let ended = false;
+      const start = async (): Promise<() => void> => {
+        const res = await get(false, '', accept);
+        assert.equal(res.kind, 'stream');
+        if (res.kind !== 'stream') throw new Error('not a stream');
+        return res.start({
+          write: (c) => {
+            pieces.push(c.toString());
+            return false;
+          },
+          onDrain: (callback) => (drained = callback),
+          end: () => (ended = true),
+        });
+      };
+      await start();
+      // One piece per drain (1,300 items: 256 a piece), then the closing and the end.
+      let drains = 0;
+      while (!ended && drains < 20) {
+        assert.equal(pieces.length, drains + 1, accept);
+        const next = drained!;
+        drained = undefined;
+        drains++;
+        next();
+      }
+      assert.equal(ended, true);
+      assert.ok(drains >= 6, `${accept}: ${drains} drains`);
+      assert.equal(drained, undefined);
+      const whole = JSON.parse(pieces.join('')) as { rows?: unknown[]; items?: unknown[] };
+      assert.equal((whole.rows ?? whole.items)!.length, 1300);
+      // Stopped while waiting: nothing more is written, and the stream is not ended by the writer.
+      pieces.length = 0;
+      ended = false;
+      const stop = await start();
+      stop();
+      drained!();
+      assert.equal(pieces.length, 1);
+      assert.equal(ended, false);
+    }
   });
 });

@@ -5,15 +5,12 @@
  * next are rendered and no list-sized text or row array is ever held.
  */
 import type { Table } from '../../api/tables/types.js';
-import type { HandlerResponse, StreamSink } from '../http-types.js';
+import type { HandlerResponse } from '../http-types.js';
 import type { TableChunk, TableListOptions } from '../registry/rest-storage.js';
-import { TABLE_CHUNK } from '../registry/rest-storage.js';
 import { loadTableRenderer } from '../representations.js';
 import { TABLE_CLOSING, tableOpening, tableRowTexts, tableWithRows } from '../table-text.js';
-import { headersFor, respondText, type Scope } from './scope.js';
-
-/** Lists longer than this are streamed (a few chunks: below it one body costs no more). */
-const STREAM_ABOVE = 2 * TABLE_CHUNK;
+import { chunkedAnswer, STREAM_LISTS_ABOVE } from './chunked-answer.js';
+import { respondText, type Scope } from './scope.js';
 
 export async function listTable(scope: Scope, options: TableListOptions, contentType: string): Promise<HandlerResponse> {
   const render = await loadTableRenderer();
@@ -22,7 +19,7 @@ export async function listTable(scope: Scope, options: TableListOptions, content
   const head = render(scope, [], listing.metadata) as Table;
   const rowsOf = (chunk: TableChunk): string[] => tableRowTexts(render(scope, chunk.objects, {}) as Table, chunk.objects, chunk.metadataTexts);
   // In-process callers take bodies only; short lists are not worth a stream.
-  if (listing.count <= STREAM_ABOVE || scope.http.acceptsValue) {
+  if (listing.count <= STREAM_LISTS_ABOVE || scope.http.acceptsValue) {
     const rows: string[] = [];
     for (const chunk of listing.chunks()) for (const row of rowsOf(chunk)) rows.push(row);
     return respondText(scope, 200, { text: tableWithRows(head, rows), contentType });
@@ -31,24 +28,8 @@ export async function listTable(scope: Scope, options: TableListOptions, content
   // The first chunk is rendered before the answer starts, so that a failure is still a Status.
   const first = chunks.next();
   const firstText = first.done ? '' : rowsOf(first.value).join(',');
-  return {
-    kind: 'stream',
-    status: 200,
-    contentType,
-    headers: headersFor(scope),
-    start(sink: StreamSink) {
-      sink.write(`${tableOpening(head)}${firstText}`);
-      // All chunks in this turn: yielding between them would let other work in and lengthen
-      // this answer; the socket still sends each chunk as it is written, while the next renders.
-      try {
-        for (let step = chunks.next(); !step.done; step = chunks.next()) sink.write(`,${rowsOf(step.value).join(',')}`);
-        sink.write(TABLE_CLOSING);
-      } catch {
-        // Past the status line: end without the closing brackets, so the client sees a
-        // truncated (invalid) Table, never a short one that looks whole.
-      }
-      sink.end();
-      return () => undefined;
-    },
-  };
+  function* rest(): Generator<string> {
+    for (let step = chunks.next(); !step.done; step = chunks.next()) yield `,${rowsOf(step.value).join(',')}`;
+  }
+  return chunkedAnswer(scope, contentType, { first: `${tableOpening(head)}${firstText}`, rest: rest(), closing: TABLE_CLOSING });
 }

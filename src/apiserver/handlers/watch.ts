@@ -74,8 +74,11 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
       if (text !== undefined) return `{"type":"${ev.type}","object":${text}}\n`;
     }
     if (ev.type !== 'BOOKMARK') {
-      if (toTableResponse) object = toTableResponse(scope, [ev.object], { resourceVersion: ev.object.metadata.resourceVersion });
-      else if (accepted.representation === 'metadata') object = toPartialMetadata(ev.object);
+      // Encoded from the object: with its managedFields (the registry's shared object lacks them).
+      const whole = scope.storage.wholeObject(ev);
+      object = whole;
+      if (toTableResponse) object = toTableResponse(scope, [whole], { resourceVersion: whole.metadata.resourceVersion });
+      else if (accepted.representation === 'metadata') object = toPartialMetadata(whole);
     }
     return `${JSON.stringify({ type: ev.type, object })}\n`;
   };

@@ -50,6 +50,15 @@ test('schemas carry type, $ref, required and the patch extensions as YAML', () =
   assert.deepEqual(all(sub(values, 22) as Buffer, 1).map(text), ['string']);
 });
 
+test('enum values are repeated Any (20) holding YAML, as gnostic writes them', () => {
+  const defs = named(sub(doc, 9), 1);
+  const protocol = named(sub(defs.get('io.k8s.api.core.v1.ServicePort'), 25), 1).get('protocol') as Buffer;
+  assert.deepEqual(all(protocol, 20).map((f) => text(one(f.bytes as Buffer, 2))), ['SCTP\n', 'TCP\n', 'UDP\n']);
+  const families = named(sub(defs.get('io.k8s.api.core.v1.ServiceSpec'), 25), 1).get('ipFamilies') as Buffer;
+  const item = sub(sub(families, 23), 1) as Buffer;
+  assert.deepEqual(all(item, 20).map((f) => text(one(f.bytes as Buffer, 2))), ['""\n', 'IPv4\n', 'IPv6\n']);
+});
+
 test('kubectl 1.27/1.28 find fieldValidation on the PATCH of each kind (supportsQueryParam)', () => {
   const paths = named(sub(doc, 8), 2);
   const supports = (gvk: { group: string; version: string; kind: string }): boolean => {

@@ -47,6 +47,8 @@ function schema(s: Json): ProtoWriter {
     .string(2, str(s.format))
     .string(4, str(s.description))
     .strings(19, asStrings(s.required));
+  // `repeated Any enum`: each value as YAML text, as gnostic's compiler writes it.
+  for (const value of Array.isArray(s.enum) ? s.enum : []) w.message(20, new ProtoWriter().string(2, yaml().stringify(value)));
   if (s.additionalProperties !== undefined) {
     w.message(21, new ProtoWriter().message(1, schema(asObject(s.additionalProperties))));
   }

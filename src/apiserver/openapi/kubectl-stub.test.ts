@@ -46,21 +46,24 @@ async function kubectl(binary: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-function assertServiceSpec(out: string): void {
+/** `withEnums`: kubectl 1.30+ prints a field's enum values under its type (1.27-1.29 do not). */
+function assertServiceSpec(out: string, withEnums: boolean): void {
   assert.match(out, /KIND:\s+Service\nVERSION:\s+v1/);
   assert.match(out, /FIELD: spec <ServiceSpec>/);
   assert.match(out, /Spec defines the behavior of a service\./);
   assert.match(out, /\n {2}ports\t<\[\]ServicePort>\n {4}The list of ports that are exposed by this service\./);
   assert.match(out, /\n {2}selector\t<map\[string\]string>\n/);
-  assert.match(out, /\n {2}type\t<string>\n {4}type determines how the Service is exposed\./);
+  const enumLine = withEnums ? '  enum: ClusterIP, ExternalName, LoadBalancer, NodePort\n' : '';
+  assert.ok(out.includes('\n  type\t<string>\n' + enumLine + '    type determines how the Service is exposed.'), out);
+  assert.ok(out.includes('\n  sessionAffinity\t<string>\n' + (withEnums ? '  enum: ClientIP, None\n' : '') + '    Supports "ClientIP" and "None".'), out);
 }
 
 test('kubectl 1.33 explain service.spec reads the v3 document', { skip: missing('kubectl.1.33') }, async () => {
-  assertServiceSpec(await kubectl('kubectl.1.33', ['explain', 'service.spec']));
+  assertServiceSpec(await kubectl('kubectl.1.33', ['explain', 'service.spec']), true);
 });
 
 test('kubectl 1.27 explain service.spec reads the v3 document', { skip: missing('kubectl.1.27') }, async () => {
-  assertServiceSpec(await kubectl('kubectl.1.27', ['explain', 'service.spec']));
+  assertServiceSpec(await kubectl('kubectl.1.27', ['explain', 'service.spec']), false);
 });
 
 test('kubectl explain deployment.spec.template.spec.containers.ports', { skip: missing('kubectl') }, async () => {
@@ -68,7 +71,7 @@ test('kubectl explain deployment.spec.template.spec.containers.ports', { skip: m
   assert.match(out, /GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1/);
   assert.match(out, /FIELD: ports <\[\]ContainerPort>/);
   assert.match(out, /\n {2}containerPort\t<integer> -required-\n {4}Number of port to expose on the pod's IP address\./);
-  assert.match(out, /\n {2}protocol\t<string>\n/);
+  assert.ok(out.includes('\n  protocol\t<string>\n  enum: SCTP, TCP, UDP\n    Protocol for port. Must be UDP, TCP, or SCTP.'), out);
 });
 
 test('kubectl 1.27 decodes the protobuf /openapi/v2 (explain --output plaintext-openapiv2)', { skip: missing('kubectl.1.27') }, async () => {

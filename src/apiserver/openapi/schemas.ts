@@ -12,6 +12,12 @@ export interface RenderOptions {
   refPrefix: string;
   /** v3 wraps `$ref` in `allOf` when the referring schema says more than the reference. */
   wrapRefs: boolean;
+  /**
+   * v3 writes a scalar of more than one JSON type (IntOrString, Quantity) as `oneOf` without a
+   * `type`, as kube-openapi does; kubectl explain then names the type (`<IntOrString>`) instead
+   * of printing `<string>`. v2 keeps `type` (and `format`).
+   */
+  oneOfTypes: boolean;
 }
 
 /** Returns a copy of `value` whose object keys are sorted, as Go's encoding/json writes maps. */
@@ -25,8 +31,12 @@ export function sortKeys<T>(value: T): T {
 
 /** One registry schema as JSON Schema. */
 export function renderSchema(schema: Schema, opts: RenderOptions): JsonSchema {
-  const { ref, properties, items, additionalProperties, ...rest } = schema;
+  const { ref, properties, items, additionalProperties, v3OneOf, ...rest } = schema;
   const out: JsonSchema = { ...rest };
+  if (v3OneOf && opts.oneOfTypes) {
+    delete out.type;
+    out.oneOf = v3OneOf.map((type) => ({ type }));
+  }
   if (properties) {
     out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, renderSchema(v, opts)]));
   }

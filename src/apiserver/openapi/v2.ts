@@ -59,6 +59,6 @@ export function buildOpenAPIV2Document(): SwaggerDocument {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
-    definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false }),
+    definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false, oneOfTypes: false }),
   });
 }

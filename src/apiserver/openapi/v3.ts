@@ -63,7 +63,7 @@ export function buildOpenAPIV3Document(gvPath: string): OpenAPIV3Document | unde
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
     components: {
-      schemas: renderDefinitions(definitionClosure(refs), { refPrefix: REF_PREFIX, wrapRefs: true }),
+      schemas: renderDefinitions(definitionClosure(refs), { refPrefix: REF_PREFIX, wrapRefs: true, oneOfTypes: true }),
       securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
     },
     security: [{ BearerToken: [] }],

@@ -23,6 +23,7 @@ import { isStoreError } from '../../storage/errors.js';
 import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/store.js';
 import { readOneKey, readPages, type ListedItem, type ListRead } from './list-read.js';
 import {
+  LIST_TEXT_CLOSING,
   matchAll,
   TABLE_CHUNK,
   type CreateOptions,
@@ -43,7 +44,7 @@ import {
 } from './rest-types.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { storedPrefix, withResourceVersion } from './stored-json.js';
+import { hasStoredLayout, listItemBytes, splitMember, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
 import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
 import { TableItemReader } from './table-items.js';
 
@@ -52,6 +53,9 @@ import { TableItemReader } from './table-items.js';
  * JSON values (no undefined fields, no shared parts) that no one else holds until handed out.
  */
 const decodedObjects = new WeakSet<object>();
+
+/** Shared objects decoded without their stored managedFields (RestStorage.#decodeShared). */
+const withoutManagedFields = new WeakSet<object>();
 
 /** Whether `obj` came straight from a registry decode, so it equals its own JSON round trip. */
 export function isFreshlyDecoded(obj: object): boolean {
@@ -81,7 +85,10 @@ export class RestStorage {
   readonly #strategy: Strategy;
   readonly #options: RestStorageOptions;
   readonly #gr: GroupResource;
+  /** The shared object of a stored value (#decodeShared): without managedFields where the layout allows. */
   readonly #decoded = new WeakMap<StoredValue, KubeObject>();
+  /** The whole object of a stored value whose shared object lacks managedFields (wholeObject). */
+  readonly #decodedWhole = new WeakMap<StoredValue, KubeObject>();
   /** How Table lists get their items (table-items.ts). */
   readonly #tableItems: TableItemReader;
   /** What this resource's stored text starts with (stored-json.ts); undefined when a codec reshapes it. */
@@ -154,20 +161,20 @@ export class RestStorage {
   }
 
   /**
-   * The list as JSON text, the same value as `JSON.stringify(await list(...))`. Items are spliced
+   * The list as JSON text in parts (wholeListText: the same value as `JSON.stringify(await list(...))`). Items are spliced
    * from their stored text where it has the registry's layout, so that a big list is not decoded
    * and encoded again only to be sent.
    */
   async listText(namespace: string, options: ListOptions = {}): Promise<ListText> {
     const page = await this.#read(namespace, options);
     const prefix = this.#textPrefix;
-    const items = page.items.map(({ stored, object }) => {
-      const text = prefix === undefined ? undefined : withResourceVersion(stored.value, prefix, String(stored.modRevision));
-      return text ?? JSON.stringify(object ?? this.decode(stored));
+    const items = page.items.map(({ stored, object }): ListItemText => {
+      if (prefix !== undefined && hasStoredLayout(stored.value, prefix)) return { stored: stored.value, resourceVersion: String(stored.modRevision) };
+      return JSON.stringify(object ?? this.decode(stored));
     });
     const head = JSON.stringify({ apiVersion: groupVersion(this.info), kind: this.info.listKind, metadata: page.metadata, items: [] });
     // `head` ends with `[]}`: the items go between the brackets.
-    return { text: `${head.slice(0, -2)}${items.join(',')}]}`, count: items.length };
+    return { opening: head.slice(0, -LIST_TEXT_CLOSING.length), count: items.length, itemBytes: (start, end) => listItemBytes(items, prefix ?? '', start, end) };
   }
 
   /**
@@ -576,11 +583,48 @@ export class RestStorage {
    * decode, once per stored value for all the watches one change reaches (the store hands each
    * of them the same event). The object is shared, so watch consumers must not change it.
    */
+  /**
+   * The object of a stored value that every watch of the change, the watch filters, Table lists
+   * and in-process creators share (read-only), decoded once: without metadata.managedFields
+   * where the text has the registry's layout. The managed fields are a third or more of an
+   * object's text and most of its small objects; what these readers keep (informer caches in
+   * the controllers) or read (selectors, table cells) never needs them — upstream's
+   * kube-controller-manager strips them from its informers' objects too — and an update that
+   * omits them keeps the stored ones (field-manager.ts, as upstream's decodeLiveOrNew). What
+   * must carry them (a watch of Tables or PartialObjectMetadata, or of objects without stored
+   * text) takes wholeObject.
+   */
   #decodeShared(stored: StoredValue): KubeObject {
     let obj = this.#decoded.get(stored);
     if (!obj) {
-      obj = this.decode(stored);
+      obj = this.#decodeWithoutManagedFields(stored) ?? this.decode(stored);
       this.#decoded.set(stored, obj);
+    }
+    return obj;
+  }
+
+  #decodeWithoutManagedFields(stored: StoredValue): KubeObject | undefined {
+    const prefix = this.#textPrefix;
+    if (prefix === undefined || !hasStoredLayout(stored.value, prefix)) return undefined;
+    // The metadata object opens at the prefix's last character.
+    const text = splitMember(stored.value, prefix.length - 1, 'managedFields')?.rest;
+    if (text === undefined) return undefined;
+    const obj = JSON.parse(text) as KubeObject;
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    obj.metadata.resourceVersion = String(stored.modRevision);
+    decodedObjects.add(obj);
+    withoutManagedFields.add(obj);
+    return obj;
+  }
+
+  /** A watch event's object with its managedFields: the shared object itself where it has them, else decoded (once). */
+  wholeObject(ev: RegistryWatchEvent): KubeObject {
+    if (!ev.stored || !withoutManagedFields.has(ev.object)) return ev.object;
+    let obj = this.#decodedWhole.get(ev.stored);
+    if (!obj) {
+      obj = this.decode(ev.stored);
+      this.#decodedWhole.set(ev.stored, obj);
     }
     return obj;
   }

@@ -47,9 +47,20 @@ export interface ListOptions {
 }
 
 /** A list as JSON text: the same value as `JSON.stringify(await list(...))`. */
+/** A list as JSON in parts: `opening`, the items' bytes (`itemBytes`: `count` items, comma-separated), then LIST_TEXT_CLOSING. */
 export interface ListText {
-  text: string;
+  opening: string;
   count: number;
+  /** Items `start` to `end` (exclusive) as UTF-8 bytes, led by a comma when `start` > 0. */
+  itemBytes(start: number, end: number): Buffer;
+}
+
+/** What closes a ListText's items: the `items` array and the list object. */
+export const LIST_TEXT_CLOSING = ']}';
+
+/** The whole list as UTF-8 bytes. */
+export function wholeListText(list: ListText): Buffer {
+  return Buffer.concat([Buffer.from(list.opening), list.itemBytes(0, list.count), Buffer.from(LIST_TEXT_CLOSING)]);
 }
 
 export interface DeleteOptions extends WriteOptions {

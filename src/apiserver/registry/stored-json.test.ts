@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { metadataText, storedPrefix, withResourceVersion } from './stored-json.js';
+import { listItemBytes, metadataText, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
 
 const prefix = storedPrefix('v1', 'Service');
 
@@ -91,4 +91,28 @@ test('pickMembers decodes only the named members of one object, escapes included
   }
   assert.equal(pickMembers('{"metadata":{ "name":"spaced"}}', 12, ['name']), undefined);
   assert.equal(pickMembers('{"metadata":{"name":"cut', 12, ['name']), undefined);
+});
+
+test('listItemBytes writes what joining withResourceVersion texts gives, for any range', () => {
+  const stored = [
+    `${prefix}"name":"a","labels":{"x":"é"}},"spec":{}}`,
+    `${prefix}},"spec":{"note":"😀 \\" } ,"}}`,
+    `${prefix}"name":"c"},"spec":{"ports":[{"port":80}]}}`,
+  ];
+  const items: ListItemText[] = [
+    { stored: stored[0], resourceVersion: '7' },
+    '{"apiVersion":"v1","kind":"Service","metadata":{"name":"decoded ü"}}',
+    { stored: stored[1], resourceVersion: '12' },
+    { stored: stored[2], resourceVersion: '3000000' },
+  ];
+  const texts = items.map((item) => (typeof item === 'string' ? item : withResourceVersion(item.stored, prefix, item.resourceVersion)!));
+  for (let start = 0; start <= items.length; start++) {
+    for (let end = start; end <= items.length; end++) {
+      const expected = `${start > 0 && end > start ? ',' : ''}${texts.slice(start, end).join(',')}`;
+      assert.equal(listItemBytes(items, prefix, start, end).toString(), expected, `${start}..${end}`);
+    }
+  }
+  // The whole list parses, with each resourceVersion first in its metadata.
+  const list = JSON.parse(`[${listItemBytes(items, prefix, 0, items.length).toString()}]`) as Array<{ metadata: Record<string, string> }>;
+  assert.deepEqual(list.map((o) => Object.keys(o.metadata)[0]), ['resourceVersion', 'name', 'resourceVersion', 'resourceVersion']);
 });

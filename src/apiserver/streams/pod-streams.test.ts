@@ -126,7 +126,7 @@ test('handle(): logs stream from the kubelet with the forwarded options', async 
   assert.equal(response.kind, 'stream');
   const chunks: string[] = [];
   await new Promise<void>((resolve) => {
-    if (response.kind === 'stream') response.start({ write: (c) => chunks.push(c.toString()), end: resolve });
+    if (response.kind === 'stream') response.start({ write: (c) => void chunks.push(c.toString()), end: resolve });
   });
   assert.equal(chunks.join(''), 'log for /containerLogs/default/p/c?follow=true&timestamps=true&tailLines=5');
 });

@@ -5,7 +5,8 @@
  * `GET /portForward/{ns}/{pod}?port=N` as a `kubito.portforward.v1` WebSocket. Flags accept
  * `1` or `true`. Refusals come before the upgrade, as text: 400 for a bad request, 404
  * `pod does not exist`, 500 `container not found ("x")` (the kubelet's words, which kubectl
- * prints after "unable to upgrade connection: ").
+ * prints after "unable to upgrade connection: "), 500 with the runtime's words for a pod port
+ * that cannot be reached (the API server passes them on as the forwarded connection's error).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,7 +14,7 @@ import { WebSocketChannels } from '../../apiserver/streams/channels.js';
 import { PORT_FORWARD_V1 } from '../../apiserver/streams/kubelet-client.js';
 import { writeHttpResponse, type UpgradeRequest } from '../../apiserver/streams/raw-http.js';
 import { failureStatus, streamOptions, WS_V5, type StreamOptions } from '../../apiserver/streams/remote-command.js';
-import { acceptWebSocket, CloseCode, isWebSocketRequest, offeredProtocols } from '../../apiserver/streams/websocket.js';
+import { acceptWebSocket, isWebSocketRequest, offeredProtocols } from '../../apiserver/streams/websocket.js';
 import { serveAttach } from './attach.js';
 import { serveExec } from './exec.js';
 import { servePortForwardConnection } from './port-forward.js';
@@ -147,20 +148,18 @@ export class KubeletStreams {
     const text = options.port ?? '';
     const port = Number(text);
     if (!/^\d+$/.test(text) || port < 1 || port > 65535) return badRequest(upgrade.socket, `invalid port "${text}"`);
-    let connection: Awaited<ReturnType<PodDialer['dial']>> | undefined;
-    let failure = '';
+    let connection: Awaited<ReturnType<PodDialer['dial']>>;
     try {
       connection = await this.#options.dialer.dial(options.ref, port);
     } catch (err) {
-      if (err instanceof PodNotFoundError) return refuse(upgrade.socket, err);
-      failure = err instanceof Error ? err.message : String(err);
+      // Before the 101, whole: a close frame's reason holds 123 bytes, the runtime's words more.
+      return refuse(upgrade.socket, err);
     }
     const ws = upgrade.socket.destroyed ? undefined : acceptWebSocket(upgrade, { protocol: PORT_FORWARD_V1 });
     if (!ws) {
-      connection?.socket.destroy();
+      connection.socket.destroy();
       return;
     }
-    if (!connection) return ws.close(CloseCode.internalError, failure || 'cannot connect');
     servePortForwardConnection(ws, { socket: connection.socket });
   }
 }

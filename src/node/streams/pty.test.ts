@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { AWAIT_TERMINAL_SIZE, resizePty, shellQuote, wrapInPty } from './pty.js';
+import { loadAgentAddon, type AgentAddon } from '../agent-addon.js';
+import { AWAIT_TERMINAL_SIZE, resizePty, setTerminalSize, shellQuote, wrapInPty } from './pty.js';
 import { Resizer } from './resizer.js';
 
 const missing = ['script', 'stty'].filter((tool) => !(process.env.PATH ?? '').split(delimiter).some((d) => existsSync(join(d, tool))));
@@ -80,4 +81,47 @@ test('the resizer applies sizes in order and skips the ones overtaken meanwhile'
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(applied, ['1x1', '80x24']);
   release();
+});
+
+/** The pty slave that the `script` process `pid` gave its child. */
+function slaveOf(pid: number): string {
+  const child = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  const device = `/proc/${child}/fd/0`;
+  assert.match(readlinkSync(device), /^\/dev\/pts\/\d+$/);
+  return device;
+}
+
+const TRAP_WINCH = "trap 'echo winch $(stty size)' WINCH; i=0; while [ $i -lt 30 ]; do sleep 0.05; i=$((i+1)); done";
+
+test("with the agent's addon a size is set without a process: the program gets SIGWINCH and sees it", { skip }, async () => {
+  const addon = loadAgentAddon();
+  assert.ok(!(addon instanceof Error), addon instanceof Error ? addon.message : '');
+  let pid = 0;
+  const done = runWrapped(TRAP_WINCH, (p) => (pid = p));
+  assert.equal(await resizePty(pid, { width: 80, height: 24 }), true);
+  await new Promise((r) => setTimeout(r, 200));
+  // kubectl attach's pair, size plus one then size; no stty to run: the ioctl it is.
+  const device = slaveOf(pid);
+  assert.equal(await setTerminalSize(device, { width: 81, height: 25 }, { stty: '/nonexistent/stty' }), true);
+  assert.equal(await setTerminalSize(device, { width: 80, height: 24 }, { stty: '/nonexistent/stty' }), true);
+  const winches = (await done).out.split('\r\n').filter((l) => l.startsWith('winch'));
+  assert.ok(winches.length >= 1, `no SIGWINCH seen: ${JSON.stringify(winches)}`);
+  assert.equal(winches.at(-1), 'winch 24 80');
+});
+
+test('without the addon a size is set by stty', { skip }, async () => {
+  let pid = 0;
+  const done = runWrapped('sleep 0.3; stty size', (p) => (pid = p));
+  assert.equal(await resizePty(pid, { width: 70, height: 20 }), true);
+  const noAddon = new Error('not built');
+  assert.equal(await setTerminalSize(slaveOf(pid), { width: 72, height: 21 }, { addon: noAddon }), true);
+  assert.match((await done).out, /^21 72\r\n$/);
+  assert.equal(await setTerminalSize('/nonexistent/pts', { width: 1, height: 1 }, { addon: noAddon }), false);
+});
+
+test("the addon's setWinsize refuses what is not a terminal, in the system's words", () => {
+  const addon = loadAgentAddon() as AgentAddon;
+  assert.throws(() => addon.setWinsize('/dev/null', 24, 80), { syscall: 'ioctl', code: 'ENOTTY', message: 'inappropriate ioctl for device' });
+  assert.throws(() => addon.setWinsize('/nonexistent/pts', 24, 80), { syscall: 'open', code: 'ENOENT' });
+  assert.throws(() => addon.setWinsize('/dev/null', 70000, 80), TypeError);
 });

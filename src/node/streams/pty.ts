@@ -3,12 +3,14 @@
  * under util-linux `script -qfec CMD /dev/null` (in every Debian install: `bsdutils` is
  * Essential, unlike python3): script makes the pty, copies our pipes to and from its master,
  * returns the command's exit code (-e; 128+N after a signal) and flushes at once (-f). The
- * window size is set from outside with `stty -F /proc/<child>/fd/N rows H cols W` on the pty
- * slave held by script's child, which sends it SIGWINCH as a real terminal would.
+ * window size is set from outside on the pty slave held by script's child (/proc/<child>/fd/N):
+ * by the agent's addon (TIOCSWINSZ, no process: agent-addon.ts `setWinsize`), else `stty -F
+ * <slave> rows H cols W`; either way the kernel sends SIGWINCH as a real terminal would.
  */
 import { execFile } from 'node:child_process';
-import { readFile, readlink } from 'node:fs/promises';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { loadAgentAddon, type AgentAddon } from '../agent-addon.js';
 import type { HostCommand, TerminalSize } from './types.js';
 
 const run = promisify(execFile);
@@ -39,20 +41,48 @@ export function wrapInPty(command: HostCommand): HostCommand {
   return { file: 'script', args: ['-qfec', line, '/dev/null'], env: { ...env, SHELL: '/bin/sh' }, cwd: command.cwd };
 }
 
-async function childOf(pid: number): Promise<number | undefined> {
+/**
+ * Sets the size of the terminal at `device` (a pty slave). With the agent's addon one ioctl on
+ * this thread (microseconds); without it `stty` (`options.stty`, else from PATH): a process per
+ * size, tens to hundreds of milliseconds on a loaded machine, and kubectl sends two at once.
+ * Resolves false when it could not be set (the terminal is gone).
+ */
+export async function setTerminalSize(device: string, size: TerminalSize, options: { stty?: string; addon?: AgentAddon | Error } = {}): Promise<boolean> {
+  const addon = options.addon ?? loadAgentAddon();
+  if (!(addon instanceof Error)) {
+    try {
+      addon.setWinsize(device, size.height, size.width);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   try {
-    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    const first = text.trim().split(/\s+/)[0];
+    await run(options.stty ?? 'stty', ['-F', device, 'rows', String(size.height), 'cols', String(size.width)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// procfs reads, synchronous: microseconds, where a promise read waits its turn in the thread
+// pool behind the agent's file work (a burst of pods) before a resize could land.
+function childOf(pid: number): number | undefined {
+  try {
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
     return first ? Number(first) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function ptyOf(pid: number): Promise<string | undefined> {
+function ptyOf(pid: number): string | undefined {
   for (const fd of [0, 1, 2]) {
-    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-    if (link.startsWith('/dev/pts/')) return `/proc/${pid}/fd/${fd}`;
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('/dev/pts/')) return `/proc/${pid}/fd/${fd}`;
+    } catch {
+      // gone, or not open
+    }
   }
   return undefined;
 }
@@ -65,16 +95,9 @@ async function ptyOf(pid: number): Promise<string | undefined> {
 export async function resizePty(scriptPid: number, size: TerminalSize, options: { attempts?: number; delayMs?: number } = {}): Promise<boolean> {
   const attempts = options.attempts ?? 50;
   for (let i = 0; i < attempts; i++) {
-    const child = await childOf(scriptPid);
-    const device = child === undefined ? undefined : await ptyOf(child);
-    if (device) {
-      try {
-        await run('stty', ['-F', device, 'rows', String(size.height), 'cols', String(size.width)]);
-        return true;
-      } catch {
-        return false;
-      }
-    }
+    const child = childOf(scriptPid);
+    const device = child === undefined ? undefined : ptyOf(child);
+    if (device) return setTerminalSize(device, size);
     await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 20));
   }
   return false;

@@ -104,9 +104,19 @@ export interface ContainerAttacher {
 
 export interface PodDialer {
   /**
-   * Connects to `port` as seen from inside the pod (its network namespace). Rejects with
-   * PodNotFoundError for an unknown pod, or with an Error whose message says why the port could
-   * not be reached (it reaches kubectl as "error forwarding port ...: <message>").
+   * port-forward's dial: `localhost:port` as seen from inside the pod (its network namespace;
+   * a server bound to the pod's 127.0.0.1 alone is reached), as containerd and CRI-O. Rejects
+   * with PodNotFoundError for an unknown pod, or with an Error whose message says why the port
+   * could not be reached (it reaches kubectl as "error forwarding port ...: <message>").
    */
   dial(ref: PodRef, port: number): Promise<{ socket: Duplex; podUID: string }>;
+}
+
+export interface PodIPDialer {
+  /**
+   * A connection to the pod's IP and `port` from the node's network namespace (what an API
+   * server's proxy to a pod reaches; a server on the pod's 127.0.0.1 alone is not). Rejects as
+   * PodDialer.dial.
+   */
+  dialPodIP(ref: PodRef, port: number): Promise<{ socket: Duplex; podUID: string }>;
 }

@@ -1,0 +1,70 @@
+/** @module Watch answers carry each object whole (managedFields too), however the registry shares its decoded objects. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RESOURCES } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import { openMemoryStore } from '../../storage/memory/memory-store.js';
+import { ApiHandler, storageKey } from '../handler.js';
+import type { HandlerRequest } from '../http-types.js';
+import { RestStorage } from '../registry/rest-storage.js';
+
+const VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: '' };
+
+async function fixture(): Promise<{ handler: ApiHandler; services: RestStorage }> {
+  const store = await openMemoryStore();
+  const storages = new Map<string, RestStorage>();
+  for (const info of RESOURCES.filter((r) => r.group === '' && (r.resource === 'services' || r.resource === 'namespaces'))) {
+    storages.set(storageKey(info.group, info.version, info.resource), new RestStorage(info, store));
+  }
+  return { handler: new ApiHandler({ storages, serverAddress: '127.0.0.1:6443', version: VERSION }), services: storages.get(storageKey('', 'v1', 'services'))! };
+}
+
+const SERVICE: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web', namespace: 'default', managedFields: [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:ports': {} } } }] },
+  spec: { clusterIP: '10.96.0.9', ports: [{ port: 80 }], selector: { app: 'web' } },
+};
+
+/** Starts a watch of default's Services; what reaches the sink: lines, or values for an in-process sink. */
+async function watch(handler: ApiHandler, accept: string, inProcess: boolean): Promise<{ lines: string[]; values: KubeObject[]; stop: () => void }> {
+  const req: HandlerRequest = { method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams('watch=true'), headers: { accept }, inProcess, acceptsValue: false };
+  const res = await handler.handle(req);
+  assert.equal(res.kind, 'stream');
+  if (res.kind !== 'stream') throw new Error('not a stream');
+  const lines: string[] = [];
+  const values: KubeObject[] = [];
+  const stop = res.start({
+    write: (c) => void lines.push(c.toString()),
+    ...(inProcess ? { event: (ev: { object: KubeObject }) => void values.push(ev.object) } : {}),
+    end: () => undefined,
+  });
+  return { lines, values, stop };
+}
+
+test('JSON, Table and PartialObjectMetadata watch lines carry managedFields; in-process values share an object without them', async () => {
+  const { handler, services } = await fixture();
+  const json = await watch(handler, 'application/json', false);
+  const table = await watch(handler, 'application/json;as=Table;v=v1;g=meta.k8s.io', false);
+  const metadata = await watch(handler, 'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io', false);
+  const inProcess = await watch(handler, 'application/json', true);
+  await services.create('default', SERVICE);
+  type Meta = { managedFields?: Array<{ manager: string }> } & Record<string, unknown>;
+  type Line = { type: string; object: { kind: string; metadata: Meta; rows?: Array<{ object: { metadata: Meta } }> } };
+  const managers = (meta: Meta): string[] => (meta.managedFields ?? []).map((e) => e.manager);
+  const event = (w: { lines: string[] }): Line => {
+    assert.equal(w.lines.length, 1);
+    return JSON.parse(w.lines[0]);
+  };
+  assert.deepEqual(managers(event(json).object.metadata), ['kubectl']);
+  assert.deepEqual(managers(event(table).object.rows![0].object.metadata), ['kubectl']);
+  assert.equal(event(metadata).object.kind, 'PartialObjectMetadata');
+  assert.deepEqual(managers(event(metadata).object.metadata), ['kubectl']);
+  assert.equal(inProcess.values.length, 1);
+  assert.equal(inProcess.values[0].metadata.managedFields, undefined);
+  assert.equal(inProcess.values[0].metadata.name, 'web');
+  // The JSON line is the stored object whole: the in-process value plus its managedFields.
+  const { managedFields: _m, ...rest } = event(json).object.metadata;
+  assert.deepEqual({ ...event(json).object, metadata: rest }, JSON.parse(JSON.stringify(inProcess.values[0])));
+  for (const w of [json, table, metadata, inProcess]) w.stop();
+});
