@@ -119,8 +119,8 @@ describe('proxy subresources through kubectl', { skip: canRun ? false : 'needs r
     describe(`kubectl ${version}`, () => {
       const raw = (path: string) => cluster.kubectl(['get', '--raw', path], { version });
 
-      test('services/NAME:PORT/proxy/ and pods/NAME:PORT/proxy/ return the page', async () => {
-        for (const path of [`${API}/services/nginx:80/proxy/`, `${API}/services/nginx:web/proxy/`, `${API}/services/http:nginx:80/proxy/index.html`, `${API}/pods/${pod}:80/proxy/`, `${API}/pods/${pod}/proxy/`]) {
+      test('services/NAME:PORT/proxy/ and pods/NAME:PORT/proxy/ return the page (kubectl follows the 301 of a bare .../proxy)', async () => {
+        for (const path of [`${API}/services/nginx:80/proxy/`, `${API}/services/nginx:web/proxy/`, `${API}/services/http:nginx:80/proxy/index.html`, `${API}/pods/${pod}:80/proxy/`, `${API}/pods/${pod}/proxy/`, `${API}/services/nginx:80/proxy`]) {
           const r = await raw(path);
           assert.equal(r.code, 0, `${path}: ${r.stderr}`);
           assert.match(r.stdout, new RegExp(PAGE), path);
