@@ -189,7 +189,10 @@ export class ApiHandler {
       if (request.verb === 'update' || request.verb === 'patch') return updateScale(scope);
       throw newMethodNotSupported(gr, request.verb);
     }
-    if (request.verb === 'get' && sub.name !== 'proxy') throw newNotFound(gr, request.name);
+    // The proxy subresources relay raw HTTP: the HTTPS server hands them to src/apiserver/proxy/
+    // before this handler, so only the in-process and Unix-socket transports get here.
+    if (sub.name === 'proxy') throw newBadRequest(`${info.resource}/proxy is served over the HTTPS port only`);
+    if (request.verb === 'get') throw newNotFound(gr, request.name);
     throw newBadRequest(`the server does not serve ${info.resource}/${sub.name} yet`);
   }
 }

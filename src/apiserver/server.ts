@@ -30,6 +30,11 @@ export interface ServeOptions {
    * arrive here); the callee owns the socket. Absent: 404.
    */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /**
+   * Requests served from the raw node request ahead of the handler (the proxy subresources,
+   * which relay any method, body and answer): returns true when it took the request.
+   */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningServer {
@@ -156,9 +161,10 @@ function framed(body: Buffer): Buffer {
 export type RequestHandler = (req: HandlerRequest) => Promise<HandlerResponse>;
 
 /** Answers requests of a node:http(s) server with `handle`; keeps open streams so close() can end them. */
-function attach(server: HttpServer, handle: RequestHandler, options: { inProcess: boolean }): Set<() => void> {
+function attach(server: HttpServer, handle: RequestHandler, options: { inProcess: boolean; intercept?: ServeOptions['intercept'] }): Set<() => void> {
   const streams = new Set<() => void>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (options.intercept?.(req, res)) return;
     void (async () => {
       const url = new URL(req.url ?? '/', 'https://localhost');
       const method = (req.method ?? 'GET').toUpperCase() as Method;
@@ -202,7 +208,7 @@ function closer(server: HttpServer, streams: Set<() => void>): () => Promise<voi
 export async function serve(handle: RequestHandler, options: ServeOptions): Promise<RunningServer> {
   const server = createHttpsServer({ cert: options.certPem, key: options.keyPem, keepAlive: true });
   tuneForWatches(server);
-  const streams = attach(server, handle, { inProcess: false });
+  const streams = attach(server, handle, { inProcess: false, intercept: options.intercept });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (options.upgrade) options.upgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');

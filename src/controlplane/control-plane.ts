@@ -14,6 +14,7 @@ import { RestStorage } from '../apiserver/registry/rest-storage.js';
 import { loadTableRenderer } from '../apiserver/representations.js';
 import { serve, serveTlsOnUnix, serveUnix, type RunningServer } from '../apiserver/server.js';
 import type { PodStreams } from '../apiserver/streams/index.js';
+import { SubresourceProxy } from '../apiserver/proxy/proxy.js';
 import { join } from 'node:path';
 import { openStore, type StoreKind } from '../storage/backends.js';
 import type { Store } from '../storage/store.js';
@@ -208,6 +209,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       });
       return podStreams;
     }));
+  const proxy = new SubresourceProxy({
+    get: (resource, namespace, name) => storageFor(storages, { group: '', version: 'v1', resource }).get(namespace, name),
+    authenticate: options.authenticate,
+    kubeletSocket: () => kubeletSocketPath(options.dataDir),
+  });
   // A port in use must not leave the store open (its SQLite lock would refuse the next start).
   const server = await serve(
     (req) => handler!.handle(req),
@@ -216,7 +222,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       port: options.port,
       certPem: options.certPem,
       keyPem: options.keyPem,
+      intercept: (req, res) => proxy.handleRequest(req, res),
       upgrade: (req, socket, head) => {
+        if (proxy.handleUpgrade(req, socket, head)) return;
         if (podStreams) return podStreams.handleUpgrade(req, socket, head);
         socket.on('error', () => socket.destroy());
         loadPodStreams().then(
@@ -263,6 +271,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await unix?.close();
     await tlsUnix?.close();
     podStreams?.close();
+    proxy.close();
     await server.close();
     await store.close();
     throw err;
@@ -300,6 +309,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       await (await relay.catch(() => undefined))?.close();
       await tlsUnix!.close();
       podStreams?.close();
+      proxy.close();
       await server.close();
       await store.close();
     },

@@ -1,7 +1,7 @@
 /**
  * @module The kubelet API on `<data-dir>/run/kubelet.sock` (plain HTTP on a Unix socket, mode
  * 0600): `GET /containerLogs/{ns}/{pod}/{container}` here, `/exec`, `/attach` and
- * `/portForward` upgrades routed to the handlers src/node/streams/ registers (`onUpgrade`), and
+ * `/portForward` and `/dial` upgrades routed to the handlers src/node/streams/ registers (`onUpgrade`), and
  * `GET /healthz`. Refusals are plain text with the kubelet's status and wording.
  */
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { nowNanos } from './cri-log.js';
 import { PodAccessError, type ContainerRef } from './pod-access.js';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
-export type UpgradeRoute = 'exec' | 'attach' | 'portForward';
+export type UpgradeRoute = 'exec' | 'attach' | 'portForward' | 'dial';
 
 /** What the streams code registers on. */
 export interface KubeletApi {

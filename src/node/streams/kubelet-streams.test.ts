@@ -184,7 +184,7 @@ test('exec: the client leaving kills the process and its process group', async (
   assert.equal(groupAlive(child.pid!), false);
 });
 
-test('installStreams registers the three routes on the kubelet server', async () => {
+test('installStreams registers the stream routes and /dial on the kubelet server', async () => {
   const { installStreams } = await import('./index.js');
   const routes: string[] = [];
   const installed = installStreams({ onUpgrade: (route) => routes.push(route) }, {
@@ -192,7 +192,7 @@ test('installStreams registers the three routes on the kubelet server', async ()
     attach: () => { throw new PodNotFoundError({ namespace: 'x', pod: 'y' }); },
     dial: () => Promise.reject(new PodNotFoundError({ namespace: 'x', pod: 'y' })),
   });
-  assert.deepEqual(routes, ['exec', 'attach', 'portForward']);
+  assert.deepEqual(routes, ['exec', 'attach', 'portForward', 'dial']);
   installed.close();
 });
 
