@@ -30,13 +30,12 @@ import {
   type ContainerRef as StreamContainerRef,
   type HostCommand,
   type PodDialer,
-  type PodIPDialer,
   type PodProcessSpawner,
   type PodRef as StreamPodRef,
   type SpawnOptions,
 } from './streams/types.js';
 
-export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, PodDialer, PodIPDialer, LogLookup {
+export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, PodDialer, LogLookup {
   #workers: (ref: PodRef) => PodWorker | undefined;
   #bin: HostBinaries;
   #portForward: PortForwardDialChoice;
@@ -105,7 +104,7 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
     return { socket, podUID: uid };
   }
 
-  /** A connection from the node's network namespace to the pod's IP (what the API server's proxy reaches). */
+  /** A connection from the node's network namespace to the pod's IP: port-forward's dial where the addon is missing or KUBITO_PORT_FORWARD_DIAL=pod-ip. */
   dialPodIP(ref: StreamPodRef, port: number): Promise<{ socket: Duplex; podUID: string }> {
     const w = this.#workers({ namespace: ref.namespace, name: ref.pod });
     if (!w) return Promise.reject(new PodNotFoundError(ref));

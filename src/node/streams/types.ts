@@ -111,12 +111,3 @@ export interface PodDialer {
    */
   dial(ref: PodRef, port: number): Promise<{ socket: Duplex; podUID: string }>;
 }
-
-export interface PodIPDialer {
-  /**
-   * A connection to the pod's IP and `port` from the node's network namespace (what an API
-   * server's proxy to a pod reaches; a server on the pod's 127.0.0.1 alone is not). Rejects as
-   * PodDialer.dial.
-   */
-  dialPodIP(ref: PodRef, port: number): Promise<{ socket: Duplex; podUID: string }>;
-}
