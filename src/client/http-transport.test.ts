@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatusError, isAlreadyExists, isGone, isNotFound, newNotFound, newResourceExpired } from '../api/errors.js';
-import type { WatchEvent } from '../api/types.js';
+import type { KubeObject, WatchEvent } from '../api/types.js';
 import { HttpTransport, encodeQuery, statusErrorFromResponse } from './http-transport.js';
 import { settle } from './testing/fake-clock.js';
 
@@ -44,9 +44,9 @@ after(async () => {
   for (const fn of cleanups) await fn();
 });
 
-async function setup(handler: Handler, options: { prefix?: string; timeoutMs?: number } = {}) {
+async function setup(handler: Handler, options: { prefix?: string; timeoutMs?: number; stripManagedFields?: boolean } = {}) {
   const server = await startServer(handler);
-  const transport = new HttpTransport({ server: `http://127.0.0.1:${server.port}${options.prefix ?? ''}`, token: 'secret', timeoutMs: options.timeoutMs });
+  const transport = new HttpTransport({ server: `http://127.0.0.1:${server.port}${options.prefix ?? ''}`, token: 'secret', timeoutMs: options.timeoutMs, stripManagedFields: options.stripManagedFields });
   cleanups.push(() => transport.close(), server.close);
   return { server, transport };
 }
@@ -308,3 +308,32 @@ test('a kept idle connection does not keep the process alive (as node:http Agent
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('stripManagedFields: watch events (whole lines or cut anywhere) and list items come without managedFields; one object keeps them', async () => {
+  const managedFields = [{ manager: 'kubectl', operation: 'Update' as const }];
+  const svc = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, managedFields } });
+  const { transport } = await setup(async (req, res) => {
+    if (req.url?.includes('watch=true')) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+      res.write(`${JSON.stringify({ type: 'ADDED', object: svc('a') })}\n`);
+      await settle();
+      const cut = Buffer.from(`${JSON.stringify({ type: 'MODIFIED', object: svc('b') })}\n`);
+      res.write(cut.subarray(0, 30));
+      await settle();
+      res.end(cut.subarray(30));
+      return;
+    }
+    if (req.url?.endsWith('/services')) return json(res, 200, { kind: 'ServiceList', apiVersion: 'v1', metadata: {}, items: [svc('a')] });
+    return json(res, 200, svc('one'));
+  }, { stripManagedFields: true });
+  const got: WatchEvent[] = [];
+  await new Promise<Error | undefined>((resolve) => {
+    void transport.watch({ method: 'GET', path: '/api/v1/services' }, { onEvent: (e) => got.push(e), onClose: resolve });
+  });
+  assert.deepEqual(got.map((e) => [e.type, (e.object as KubeObject).metadata]), [['ADDED', { name: 'a' }], ['MODIFIED', { name: 'b' }]]);
+  const list = await transport.request<{ items: KubeObject[] }>({ method: 'GET', path: '/api/v1/services' });
+  assert.deepEqual(list.items[0].metadata, { name: 'a' });
+  const one = await transport.request<KubeObject>({ method: 'GET', path: '/api/v1/namespaces/default/services/one' });
+  assert.deepEqual(one.metadata.managedFields, managedFields);
+});
+

@@ -15,6 +15,7 @@ import { Http1Pool, connector } from './http1-pool.js';
 import type { Http1Response } from './http1-response.js';
 import { JsonObjectSplitter, StreamDecodeError } from './json-stream.js';
 import type { ApiRequest, Method, Transport, WatchHandlers, WatchStream } from './transport.js';
+import { dropItemsManagedFields, watchEventWithoutManagedFields } from './trim.js';
 
 export interface HttpTransportOptions {
   /** Base URL: `https://127.0.0.1:6443` or `http://127.0.0.1:8080`; a path prefix is kept. */
@@ -45,6 +46,12 @@ export interface HttpTransportOptions {
    * one, while HTTP/1.1 gains nothing from them against a single-threaded server.
    */
   maxConnections?: number;
+  /**
+   * Drop `metadata.managedFields` from watch events (before they are parsed) and from the items
+   * of list answers (trim.ts), as client-go's TransformStripManagedFields does for informers:
+   * for a client whose reads feed caches that never read them (the node agent).
+   */
+  stripManagedFields?: boolean;
 }
 
 /** A Transport speaking HTTP/1.1 JSON to kube-apiserver (or kubito's API server). */
@@ -60,6 +67,7 @@ export class HttpTransport implements Transport {
   #headerLines: string;
   #timeoutMs: number;
   #socketPath: string | undefined;
+  #stripManagedFields: boolean;
 
   constructor(options: HttpTransportOptions) {
     this.#base = new URL(options.server);
@@ -76,6 +84,7 @@ export class HttpTransport implements Transport {
     if (options.token) this.#headers.Authorization = `Bearer ${options.token}`;
     this.#headerLines = `Host: ${this.#base.host}\r\n${headerLines(this.#headers)}`;
     this.#timeoutMs = options.timeoutMs ?? 0;
+    this.#stripManagedFields = options.stripManagedFields === true;
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<T> {
@@ -97,7 +106,9 @@ export class HttpTransport implements Transport {
     if (status >= 200 && status < 300) {
       if (text.trim() === '') return undefined as T;
       try {
-        return JSON.parse(text) as T;
+        const answer = JSON.parse(text) as T;
+        if (this.#stripManagedFields && req.method === 'GET') dropItemsManagedFields(answer);
+        return answer;
       } catch (err) {
         throw withCause(newInternalError(`invalid JSON in response to ${req.method} ${url.pathname}: ${describe(err)}`), err);
       }
@@ -113,7 +124,7 @@ export class HttpTransport implements Transport {
       const text = await readBody(res).catch(() => '');
       throw statusErrorFromResponse(status, { method: 'GET', body: text });
     }
-    return decodeWatch(res, clientReq, handlers, url);
+    return decodeWatch(res, clientReq, handlers, url, this.#stripManagedFields ? watchEventWithoutManagedFields : undefined);
   }
 
   /** Closes idle keep-alive sockets and refuses reuse; call when the process is done with the API. */
@@ -161,7 +172,7 @@ export class HttpTransport implements Transport {
  * argument when the server ended the stream cleanly, with a StatusError otherwise, and never
  * after `stop()`.
  */
-function decodeWatch(res: http.IncomingMessage, req: http.ClientRequest, handlers: WatchHandlers, url: URL): WatchStream {
+function decodeWatch(res: http.IncomingMessage, req: http.ClientRequest, handlers: WatchHandlers, url: URL, trim: ((text: string) => string) | undefined): WatchStream {
   const splitter = new JsonObjectSplitter();
   let done = false;
   function close(err?: Error): void {
@@ -176,7 +187,7 @@ function decodeWatch(res: http.IncomingMessage, req: http.ClientRequest, handler
     let events: unknown[];
     let fault: StreamDecodeError | undefined;
     try {
-      events = splitter.pushParsed(chunk);
+      events = splitter.pushParsed(chunk, trim);
     } catch (err) {
       if (!(err instanceof StreamDecodeError)) throw err;
       fault = err;

@@ -65,15 +65,15 @@ export class JsonObjectSplitter {
    * (what kube-apiserver writes: one event per line, no newline inside an event's JSON) is
    * parsed line by line without scanning it first; from the first line that is not one whole
    * object the rest goes through `push`. Throws StreamDecodeError, carrying the objects parsed
-   * before the fault.
+   * before the fault. `trim`, if given, rewrites each object's text before it is parsed.
    */
-  pushParsed(chunk: string): unknown[] {
+  pushParsed(chunk: string, trim?: (text: string) => string): unknown[] {
     const out: unknown[] = [];
     let from = 0;
     if (this.#start < 0 && this.#buffer.length === 0 && chunk.charCodeAt(chunk.length - 1) === 0x0a /* \n */) {
       while (from < chunk.length) {
         const end = chunk.indexOf('\n', from);
-        const parsed = wholeObject(chunk, from, end);
+        const parsed = wholeObject(chunk, from, end, trim);
         if (parsed === undefined) break;
         out.push(parsed);
         from = end + 1;
@@ -88,7 +88,7 @@ export class JsonObjectSplitter {
     }
     for (let i = 0; i < texts.length; i++) {
       try {
-        out.push(JSON.parse(texts[i]));
+        out.push(JSON.parse(trim ? trim(texts[i]) : texts[i]));
       } catch (err) {
         throw new StreamDecodeError('json', err, out);
       }
@@ -107,13 +107,14 @@ function isSpace(c: number): boolean {
 }
 
 /** The object on `text[from, end)` when that line is exactly one JSON object (and whitespace). */
-function wholeObject(text: string, from: number, end: number): object | undefined {
+function wholeObject(text: string, from: number, end: number, trim: ((text: string) => string) | undefined): object | undefined {
   let i = from;
   while (i < end && isSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
   try {
     // JSON.parse accepts the line only if the object closes at its end (trailing whitespace aside).
-    return JSON.parse(text.slice(i, end)) as object;
+    const line = text.slice(i, end);
+    return JSON.parse(trim ? trim(line) : line) as object;
   } catch {
     return undefined;
   }

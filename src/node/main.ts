@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   // A few connections for requests (watches hold their own): a burst of 50 pods' bindings and
   // status writes opened a connection per request in flight, and the API server paid for each.
   const connections = apiConnectionsFromEnv(process.env);
-  const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito`, maxConnections: connections });
+  // Watch events and list items without managedFields (client/trim.ts, as client-go's
+  // TransformStripManagedFields): nothing in the agent reads them.
+  const transport = new HttpTransport({ server: 'http://localhost', socketPath: apiSocket(flags.dataDir), userAgent: `kubelet/v1.33.0-kubito (linux) kubito`, maxConnections: connections, stripManagedFields: true });
   // Status writes before bindings before Events when requests wait for a connection (the
   // agent orders them: api-priority.ts); KUBITO_AGENT_API_ORDER=fifo: in the order they were
   // made, =events-last: only Events after the rest (A/B runs).

@@ -6,7 +6,9 @@
  * without parsing and re-encoding every item. Text in any other layout (written by an older
  * kubito, or reshaped by a codec) is not recognised, and the caller decodes it instead.
  */
-import { closingQuote } from '../../api/json-text.js';
+import { objectEnd, splitMember, stringEnd, valueEnd } from '../../api/json-text.js';
+
+export { objectEnd, splitMember };
 
 /** Whether stored text is in the registry's layout for `prefix` (what withResourceVersion needs). */
 export function hasStoredLayout(text: string, prefix: string): boolean {
@@ -71,76 +73,6 @@ export function listItemBytes(items: readonly ListItemText[], prefix: string, st
     at += out.write(item.stored.slice(prefix.length), at);
   }
   return out;
-}
-
-/**
- * The index just past the `}` that closes the JSON object opening at `text[start]` (a `{`), or
- * -1 when the text ends first. Strings (and their escapes) are skipped, so braces in values
- * do not count. The text is trusted to be JSON (the registry wrote it).
- */
-export function objectEnd(text: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      // Skip the string (the loop's i++ steps past its closing quote).
-      const end = stringEnd(text, i);
-      if (end < 0) return -1;
-      i = end - 1;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      depth++;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      if (--depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
-
-/** The index just past the JSON value starting at `text[start]` (compact JSON, as JSON.stringify writes it). */
-function valueEnd(text: string, start: number): number {
-  const c = text.charCodeAt(start);
-  if (c === 0x7b || c === 0x5b) return objectEnd(text, start);
-  if (c === 0x22) return stringEnd(text, start);
-  let i = start;
-  while (i < text.length) {
-    const d = text.charCodeAt(i);
-    if (d === 0x2c /* , */ || d === 0x7d || d === 0x5d) break;
-    i++;
-  }
-  return i;
-}
-
-/** The index just past the string whose opening quote is at `text[start]`, or -1. */
-function stringEnd(text: string, start: number): number {
-  const quote = closingQuote(text, start);
-  return quote < 0 ? -1 : quote + 1;
-}
-
-/**
- * Splits the member `name` off the object opening at `text[objectAt]` (one of that object's
- * own members, not a nested one): the text without it, and its value's text. Undefined when
- * the object has no such member or the text is not the compact JSON the registry writes.
- */
-export function splitMember(text: string, objectAt: number, name: string): { rest: string; value: string } | undefined {
-  const key = JSON.stringify(name);
-  let i = objectAt + 1;
-  while (i < text.length && text.charCodeAt(i) === 0x22) {
-    const keyEnd = stringEnd(text, i);
-    if (keyEnd < 0 || text.charCodeAt(keyEnd) !== 0x3a /* : */) return undefined;
-    const end = valueEnd(text, keyEnd + 1);
-    if (end < 0 || end >= text.length) return undefined;
-    const next = text.charCodeAt(end);
-    if (text.slice(i, keyEnd) === key) {
-      const value = text.slice(keyEnd + 1, end);
-      // Take the comma after the member, or else the one before it.
-      if (next === 0x2c) return { rest: text.slice(0, i) + text.slice(end + 1), value };
-      const rest = text.charCodeAt(i - 1) === 0x2c ? text.slice(0, i - 1) + text.slice(end) : text.slice(0, i) + text.slice(end);
-      return { rest, value };
-    }
-    if (next !== 0x2c) return undefined;
-    i = end + 1;
-  }
-  return undefined;
 }
 
 /** `objectJson` (an object's JSON text) with one more member, `name`, whose value is the JSON text `valueJson`. */
