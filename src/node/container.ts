@@ -389,10 +389,11 @@ export class Container {
   }
 
   /**
-   * Stops the running run: preStop hook, the image's stop signal, SIGKILL after the grace
-   * period (at least 2 s, as the kubelet gives). Resolves when it has exited.
+   * Stops the running run: preStop hook, the image's stop signal (once `beforeSignal` has
+   * settled too: the pod worker's wait for the data plane), SIGKILL after the grace period (at
+   * least 2 s, as the kubelet gives; counted from the call). Resolves when it has exited.
    */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs: number, options: { beforeSignal?: Promise<unknown> } = {}): Promise<void> {
     const run = this.latest;
     if (!run?.process || run.finishedMs !== undefined) return;
     const ctx = this.#ctx;
@@ -404,6 +405,7 @@ export class Container {
     } else if (preStop?.sleep?.seconds) {
       await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(preStop.sleep!.seconds * 1000, Math.max(0, deadline - ctx.clock.now()))));
     }
+    await options.beforeSignal;
     if (run.finishedMs === undefined) run.process.signal(this.plan?.stopSignal ?? 'SIGTERM');
     await run.exited;
     ctx.clock.clearTimeout(killTimer);
