@@ -11,30 +11,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { startCluster, type Cluster } from './harness.js';
+import { WEB_DEPLOYMENT } from './manifests.js';
 import { waitFor } from './wait.js';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
 
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-        ports:
-        - containerPort: 80
-        readinessProbe:
+/** manifests.ts's `web` with 3 replicas, the default grace period (30 s) and a readiness probe. */
+const WEB = `${WEB_DEPLOYMENT.replace('replicas: 2', 'replicas: 3').replace('      terminationGracePeriodSeconds: 1\n', '')}        readinessProbe:
           httpGet:
             path: /
             port: 80
