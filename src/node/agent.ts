@@ -42,6 +42,7 @@ import { TracedTransport } from './request-trace.js';
 import { isBinding, PriorityTransport, type RequestOrder } from './api-priority.js';
 import { reapHostNetworkContainers, reapPodSandboxes, removeOrphanPodDirs } from './stale-state.js';
 import { installStreams, type KubeletStreams } from './streams/index.js';
+import { routesNewConnectionsTo } from '../proxy/drain.js';
 import { nodeProxyConfig, startNodeProxy, type NodeProxy } from '../proxy/start.js';
 import { relaySocketPath } from '../proxy/relay/protocol.js';
 import { helperCommandRunner } from '../proxy/runner.js';
@@ -306,6 +307,8 @@ export class NodeAgent {
     await this.#informers.waitForSync();
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
+    const proxier = this.#proxy.proxier;
+    this.#ctx.drained = (ips, timeoutMs) => proxier.whenSynced((state) => !routesNewConnectionsTo(state, ips), timeoutMs);
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).
     const backend = this.#proxy.backend;

@@ -23,6 +23,7 @@ import { ProbeLoop } from './probe-loop.js';
 import { execProbe, httpProbe, PROBE_USER_AGENT, probeTitle, resolvePort, tcpProbe, type ProbeKind, type ProbeOutcome } from './probes.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { spawnCommand } from './exec.js';
+import { waitListening } from './listening.js';
 import { prepareNginx } from './nginx-files.js';
 import { serviceEnvMap } from './service-env.js';
 
@@ -257,6 +258,13 @@ export class Container {
       // The native launcher says when its program runs; the shell chain is polled.
       if (proc.programReady) await proc.programReady;
       else for (let i = 0; i < 250 && run.finishedMs === undefined && !proc.programPid(); i++) await new Promise<void>((r) => ctx.clock.setTimeout(r, 2));
+      // The catalog nginx: Running (and, without a readiness probe, Ready) once its ports listen,
+      // as the image's nginx does within milliseconds of its start; at most 2 s (listening.ts).
+      const pid = proc.programPid();
+      if (expanded.nginx?.ports.length && pid) {
+        const ok = await waitListening(pid, expanded.nginx.ports, { clock: ctx.clock, timeoutMs: 2000, gone: () => run.finishedMs !== undefined });
+        ctx.trace?.mark(pod, ok ? 'listening' : 'not-listening');
+      }
       ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
       ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
       this.#startProbes(run, sandbox);
@@ -389,10 +397,11 @@ export class Container {
   }
 
   /**
-   * Stops the running run: preStop hook, the image's stop signal, SIGKILL after the grace
-   * period (at least 2 s, as the kubelet gives). Resolves when it has exited.
+   * Stops the running run: preStop hook, the image's stop signal (once `beforeSignal` has
+   * settled too: the pod worker's wait for the data plane), SIGKILL after the grace period (at
+   * least 2 s, as the kubelet gives; counted from the call). Resolves when it has exited.
    */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs: number, options: { beforeSignal?: Promise<unknown> } = {}): Promise<void> {
     const run = this.latest;
     if (!run?.process || run.finishedMs !== undefined) return;
     const ctx = this.#ctx;
@@ -404,6 +413,7 @@ export class Container {
     } else if (preStop?.sleep?.seconds) {
       await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(preStop.sleep!.seconds * 1000, Math.max(0, deadline - ctx.clock.now()))));
     }
+    await options.beforeSignal;
     if (run.finishedMs === undefined) run.process.signal(this.plan?.stopSignal ?? 'SIGTERM');
     await run.exited;
     ctx.clock.clearTimeout(killTimer);

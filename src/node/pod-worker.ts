@@ -354,10 +354,14 @@ export class PodWorker {
     const graceSeconds = this.#gone ? 0 : (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
     const all = [...this.#inits, ...this.#containers];
     for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
-    await Promise.all(all.map((c) => c.stop(graceSeconds * 1000)));
+    ctx.trace?.mark(pod, 'terminate');
+    const drained = this.#drained(graceSeconds * 1000);
+    await Promise.all(all.map((c) => c.stop(graceSeconds * 1000, { beforeSignal: drained })));
+    ctx.trace?.mark(pod, 'stopped');
     await Promise.all(all.map((c) => c.discardAhead()));
     await this.#discardPrepared();
     await tearDownSandbox(ctx, pod, this.#sandbox);
+    ctx.trace?.mark(pod, 'sandbox-removed');
     this.#sandbox = undefined;
     if (!this.#gone) {
       try {
@@ -372,6 +376,21 @@ export class PodWorker {
     removePodFiles(ctx, pod);
     this.#done = true;
     this.#onDone();
+  }
+
+  /**
+   * Waits (at most half the grace the containers get, at most 5 s) until this node's proxy no
+   * longer sends new connections to the pod's address: the stop signal comes after that, so a
+   * program that closes its listeners on it (nginx) refuses no connection the rules still send
+   * it. Upstream's kubelet signals at once and races kube-proxy (README.md, "Termination and
+   * the data plane"). No wait for a pod without its own address, or with no grace.
+   */
+  async #drained(graceMs: number): Promise<void> {
+    const ip = this.#sandbox?.podIP;
+    if (!this.#ctx.drained || !ip || graceMs <= 0 || this.#pod.spec.hostNetwork) return;
+    const timeoutMs = Math.min(5_000, Math.max(graceMs, 2_000) / 2);
+    const ok = await this.#ctx.drained([ip], timeoutMs);
+    this.#ctx.trace?.mark(this.#pod, ok ? 'drained' : 'drain-timeout');
   }
 
   /** A node side made ahead for a sandbox that was never made goes. */

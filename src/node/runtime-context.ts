@@ -81,5 +81,12 @@ export interface RuntimeContext {
   asRoot: boolean;
   /** Per-pod phase timestamps (pod-trace.ts), when asked for. */
   trace?: PodTracer;
+  /**
+   * This node's data plane, once its proxy runs: resolves true once its rules no longer send new
+   * connections to any of `ips` as a ready endpoint (at once when they never did), false after
+   * `timeoutMs`. A deleted pod's containers get their stop signal after this (README.md,
+   * "Termination and the data plane"); none: no wait.
+   */
+  drained?(ips: readonly string[], timeoutMs: number): Promise<boolean>;
   log(line: string): void;
 }

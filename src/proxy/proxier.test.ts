@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../client/testing/fake-clock.js';
+import { routesNewConnectionsTo } from './drain.js';
 import { Proxier } from './proxier.js';
 import { ep, makeService, makeSlice, TEST_NODE } from './tracker/fixtures.js';
 import type { DesiredState, ProxyBackend } from './types.js';
@@ -190,4 +191,40 @@ test('network programming latency is observed per slice change after the sync th
   assert.equal(proxier.metrics.networkProgramming.count, 1);
   assert.match(proxier.metrics.render(), /kubeproxy_network_programming_duration_seconds_bucket\{le="0.25"\} 0\nkubeproxy_network_programming_duration_seconds_bucket\{le="0.5"\} 1/);
   proxier.stop();
+});
+
+test('whenSynced: true once a sync applied a state without the pod as a ready endpoint; false on timeout', async () => {
+  const { clock, backend, proxier } = setup();
+  const slice = (ready: boolean) => makeSlice('ns', 'a', 1, (s) => {
+    s.endpoints = [ep('10.244.0.5', { ready, serving: true, terminating: !ready }), ep('10.244.0.6')];
+    s.ports = [{ name: 'p', port: 80, protocol: 'TCP' }];
+  });
+  proxier.onServiceUpdate(null, svc('a', '10.96.0.1'));
+  proxier.onEndpointSliceUpdate(null, slice(true));
+  const first = proxier.setInitialized();
+  await clock.advance(0);
+  await first;
+  const gone = (state: DesiredState) => !routesNewConnectionsTo(state, ['10.244.0.5']);
+  // Not yet: the last sync has it ready; nothing changes before the timeout.
+  const early = proxier.whenSynced(gone, 500);
+  await clock.advance(500);
+  assert.equal(await early, false);
+  // The slice marks it terminating: resolved by the sync that applies that, not before.
+  let resolved: boolean | undefined;
+  void proxier.whenSynced(gone, 5_000).then((v) => (resolved = v));
+  backend.hold = true;
+  proxier.onEndpointSliceUpdate(slice(true), slice(false));
+  await clock.advance(20);
+  assert.equal(backend.syncs.length, 2);
+  assert.equal(resolved, undefined, 'not before the rules are applied');
+  backend.release();
+  await clock.advance(0);
+  assert.equal(resolved, true);
+  // Already true: at once. Another pod that was never an endpoint: at once.
+  assert.equal(await proxier.whenSynced(gone, 0), true);
+  assert.equal(await proxier.whenSynced((s) => !routesNewConnectionsTo(s, ['10.244.0.9']), 0), true);
+  // Stop ends a wait with false.
+  const pending = proxier.whenSynced((s) => !routesNewConnectionsTo(s, ['10.244.0.6']), 5_000);
+  proxier.stop();
+  assert.equal(await pending, false);
 });

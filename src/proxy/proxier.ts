@@ -117,6 +117,8 @@ export class Proxier {
   readonly #firstSync = new Promise<void>((resolve) => (this.#firstSyncDone = resolve));
   /** Called after each sync (tests, logs). */
   onSync: ((record: SyncRecord) => void) | undefined;
+  /** whenSynced's callers: each checked against the state of every successful sync. */
+  readonly #waiters = new Map<(state: DesiredState) => void, (ok: boolean) => void>();
 
   constructor(options: ProxierOptions) {
     this.#o = options;
@@ -149,6 +151,28 @@ export class Proxier {
   }
 
   /**
+   * Resolves true once the rules in the kernel are those of a state for which `done` holds: at
+   * once when the last successful sync's does, else after the first sync whose state does
+   * (checked as soon as its rules are applied); false after `timeoutMs` (clock ms) or on stop.
+   */
+  whenSynced(done: (state: DesiredState) => boolean, timeoutMs: number): Promise<boolean> {
+    if (this.#lastOk && done(this.#lastOk.state)) return Promise.resolve(true);
+    if (this.#stopped || timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const finish = (ok: boolean): void => {
+        this.#waiters.delete(check);
+        this.#o.clock.clearTimeout(timer);
+        resolve(ok);
+      };
+      const check = (state: DesiredState): void => {
+        if (done(state)) finish(true);
+      };
+      const timer = this.#o.clock.setTimeout(() => finish(false), timeoutMs);
+      this.#waiters.set(check, finish);
+    });
+  }
+
+  /**
    * kube-proxy's /healthz rule: healthy unless a change has waited for a sync longer than two
    * sync periods (or no sync ever succeeded).
    */
@@ -159,6 +183,7 @@ export class Proxier {
 
   stop(): void {
     this.#stopped = true;
+    for (const finish of [...this.#waiters.values()]) finish(false);
     if (this.#timer) this.#o.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -221,6 +246,7 @@ export class Proxier {
       this.#retryMs = 0;
       if (full) this.#lastFull = start;
       this.#lastOk = { at: end, state };
+      for (const check of [...this.#waiters.keys()]) check(state);
       this.metrics.syncDuration.observe(seconds);
       (full ? this.metrics.fullSyncDuration : this.metrics.partialSyncDuration).observe(seconds);
       const wall = (this.#o.wallClock ?? Date.now)();
