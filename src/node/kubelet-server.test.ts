@@ -37,6 +37,9 @@ test('containerLogs with the kubelet\'s refusals; upgrades routed to registered 
     upgraded.push(url.pathname);
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
+  server.onUpgrade('dial', () => {
+    throw new Error('a handler bug');
+  });
   await server.listen();
   try {
     const sock = join(dir, 'kubelet.sock');
@@ -49,6 +52,11 @@ test('containerLogs with the kubelet\'s refusals; upgrades routed to registered 
     assert.equal((await get(sock, '/exec/default/web/nginx?command=ls', { Connection: 'Upgrade', Upgrade: 'websocket' })).status, 400);
     assert.deepEqual(upgraded, ['/exec/default/web/nginx']);
     assert.equal((await get(sock, '/attach/default/web/nginx', { Connection: 'Upgrade', Upgrade: 'websocket' })).status, 404);
+    // What a client can send through nodes/proxy never takes the server (the agent) down.
+    assert.equal((await get(sock, '/containerLogs/%zz/web/nginx')).status, 400);
+    assert.equal((await get(sock, '/%E0%A4%A')).status, 400);
+    assert.equal((await get(sock, '/dial?host=10.244.0.9&port=80', { Connection: 'Upgrade', Upgrade: 'websocket' })).status, 500);
+    assert.equal((await get(sock, '/healthz')).body, 'ok', 'still serving');
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -40,8 +40,23 @@ export class KubeletServer implements KubeletApi {
   constructor(socketPath: string, options: { logs: LogLookup }) {
     this.socketPath = socketPath;
     this.#logs = options.logs;
-    this.#server = http.createServer((req, res) => this.#handle(req, res));
-    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(req, socket, head));
+    // A request the handlers did not foresee answers 500; it never takes the agent down (the
+    // API server's nodes/proxy hands clients' paths to this server).
+    this.#server = http.createServer((req, res) => {
+      try {
+        this.#handle(req, res);
+      } catch (err) {
+        if (!res.headersSent) text(res, 500, `${err instanceof Error ? err.message : String(err)}\n`);
+        else res.destroy();
+      }
+    });
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      try {
+        this.#upgrade(req, socket, head);
+      } catch (err) {
+        socket.end(`HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    });
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
@@ -87,7 +102,13 @@ export class KubeletServer implements KubeletApi {
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://kubelet');
-    const parts = url.pathname.split('/').slice(1).map((p) => decodeURIComponent(p));
+    let parts: string[];
+    try {
+      parts = url.pathname.split('/').slice(1).map((p) => decodeURIComponent(p));
+    } catch {
+      // A malformed escape (`%zz`): Go's URL parsing refuses it with a 400 too.
+      return text(res, 400, `Bad Request: ${JSON.stringify(url.pathname)}\n`);
+    }
     if (req.method === 'GET' && url.pathname === '/healthz') return text(res, 200, 'ok');
     if (parts[0] === 'containerLogs') {
       if (req.method !== 'GET') return text(res, 405, 'Method Not Allowed\n');

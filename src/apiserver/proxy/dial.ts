@@ -44,7 +44,7 @@ export function dialThroughKubelet(socketPath: string, target: { host: string; p
   });
 }
 
-/** Copies bytes both ways (an end passes on as a half-close); either side's close or error ends both. */
+/** Copies bytes both ways; either side's end, close or error ends both (UpgradeAwareHandler). */
 export function splice(a: Duplex, b: Duplex): void {
   a.pipe(b);
   b.pipe(a);
@@ -52,7 +52,11 @@ export function splice(a: Duplex, b: Duplex): void {
     a.destroy();
     b.destroy();
   };
+  // Either direction's end closes both, as UpgradeAwareHandler does (it waits for one copy
+  // to finish, then closes both connections): a client gone while the backend was still
+  // answering would otherwise leave the backend connection open, half-closed.
   for (const side of [a, b]) {
+    side.on('end', destroyBoth);
     side.on('close', destroyBoth);
     side.on('error', destroyBoth);
   }

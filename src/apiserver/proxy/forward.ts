@@ -55,6 +55,14 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
           reject(err);
         });
       });
+      // A 101 to a request that asked for no upgrade: node hands over the socket and answers
+      // neither 'response' nor 'error'; the client gets the 503 of a backend that misbehaved.
+      out.on('upgrade', (_answer, socket: Duplex) => {
+        socket.destroy();
+        if (answered) return;
+        answered = true;
+        reject(unreachable(new Error('unexpected 101 Switching Protocols to a request without Upgrade')));
+      });
       out.on('error', (err) => {
         if (answered) res.destroy();
         else if (retry && out.reusedSocket && !res.destroyed) attempt(false);
@@ -121,11 +129,22 @@ async function writeAnswer(backend: IncomingMessage, res: ServerResponse, option
  * does (`invalid upgrade response: status code N`, thrown before anything is written).
  */
 export async function forwardUpgrade(client: Duplex, backend: Duplex, options: { method: string; path: string; headers: RawHeaders; head: Buffer }): Promise<void> {
+  // A client that leaves takes the backend connection with it, also while its answer is awaited
+  // (its end may come and go before the splice listens: readableEnded).
+  const gone = (): boolean => client.destroyed || client.readableEnded;
+  const leave = (): void => {
+    client.destroy();
+    backend.destroy();
+  };
+  client.once('close', leave);
+  client.once('end', leave);
+  if (gone()) return leave();
   const lines = [`${options.method} ${options.path} HTTP/1.1`];
   for (let i = 0; i < options.headers.length; i += 2) lines.push(`${options.headers[i]}: ${options.headers[i + 1]}`);
   backend.write(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
   if (options.head.length) backend.write(options.head);
   const answer = await readHead(backend);
+  if (gone()) return leave();
   const code = Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer.toString('latin1'))?.[1] ?? 0);
   if (code !== 101 && code < 400) {
     backend.destroy();

@@ -19,6 +19,8 @@ test('proxy paths of the three kinds; others are not proxy paths', () => {
     '/api/v1/nodes/n',
     '/api/v1/namespaces//services/s/proxy',
     '/api/v2/nodes/n/proxy',
+    '//api/v1/nodes/n/proxy',
+    'api/v1/nodes/n/proxy',
   ]) {
     assert.equal(parseProxyPath(path), undefined, path);
   }

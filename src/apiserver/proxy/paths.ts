@@ -32,6 +32,9 @@ function decode(part: string): string | undefined {
 
 /** The object and sub-path of a proxy subresource path, or undefined for any other path. */
 export function parseProxyPath(rawPath: string): ProxyPath | undefined {
+  // One leading slash: `//api/...` is not an API path (Go's mux would redirect it to the cleaned
+  // path; its 301 here would carry a protocol-relative Location naming a host "api").
+  if (!rawPath.startsWith('/') || rawPath.startsWith('//')) return undefined;
   const parts = rawPath.replace(/^\/+|\/+$/g, '').split('/');
   if (parts[0] !== 'api' || parts[1] !== 'v1') return undefined;
   let namespace = '';

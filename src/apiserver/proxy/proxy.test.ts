@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Duplex } from 'node:stream';
 import { newNotFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { KubeletServer } from '../../node/kubelet-server.js';
@@ -32,6 +33,10 @@ let apiPort: number;
 let proxy: SubresourceProxy;
 const seen: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }> = [];
 const dialed: Array<{ host: string; port: number }> = [];
+/** Backend sides of upgrades the backend has not answered yet (`/slow`). */
+const slowUpgrades: Duplex[] = [];
+/** The agent's connections to the backend, as /dial made them. */
+const agentSides: Socket[] = [];
 
 const objects = new Map<string, KubeObject>();
 function put(resource: string, namespace: string, obj: Record<string, unknown>): void {
@@ -53,6 +58,10 @@ before(async () => {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Access-Control-Allow-Origin': '*' });
         return res.end('<a href="/docs/">docs</a> <a href="https://nginx.org/">nginx</a>');
       }
+      if (req.url === '/switch') {
+        // A 101 to a request that asked for no upgrade.
+        return void res.socket!.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x\r\n\r\nraw bytes');
+      }
       if (req.url === '/gz') {
         res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Encoding': 'gzip' });
         return res.end(gzipSync('<img src="/logo.png">'));
@@ -64,6 +73,10 @@ before(async () => {
   backend.on('upgrade', (req, socket) => {
     if (req.url === '/plain') return void socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
     if (req.url === '/forbidden') return void socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\n\r\nnope');
+    if (req.url === '/slow') {
+      slowUpgrades.push(socket);
+      return;
+    }
     socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
     socket.write(`hello ${req.url}\n`);
     socket.pipe(socket);
@@ -85,7 +98,9 @@ before(async () => {
     connect: (target) => {
       dialed.push(target);
       const port = { 81: closedPort, 443: tlsPort }[target.port] ?? backendPort;
-      return connect({ host: '127.0.0.1', port }) as Socket;
+      const socket = connect({ host: '127.0.0.1', port });
+      agentSides.push(socket);
+      return socket as Socket;
     },
   }));
   await kubelet.listen();
@@ -311,3 +326,29 @@ test('close() ends the kept-alive connections', async () => {
   while ((await openConnections()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(await openConnections(), 0);
 });
+
+test('a backend answering 101 to a plain request is a 503, not a request left hanging', { timeout: 5000 }, async () => {
+  const answer = await call('GET', `${POD}/web-1:80/proxy/switch`);
+  assert.equal(answer.status, 503);
+  assert.match(status(answer).message, /unexpected 101/);
+});
+
+test('a client gone while the backend has not answered its upgrade takes the backend connection with it', { timeout: 10_000 }, async () => {
+  const socket = connect({ host: '127.0.0.1', port: apiPort }, () => {
+    socket.write(`GET ${POD}/web-1:80/proxy/slow HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKEN}\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n`);
+  });
+  socket.on('error', () => undefined);
+  for (let i = 0; i < 100 && slowUpgrades.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  const held = slowUpgrades.pop()!;
+  assert.ok(held, 'the upgrade reached the backend');
+  const agentSide = agentSides[agentSides.length - 1];
+  const closed = new Promise<void>((r) => (agentSide.closed ? r() : agentSide.once('close', () => r())));
+  socket.destroy();
+  await new Promise((r) => setTimeout(r, 100));
+  held.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
+  // The whole chain closes (the agent's connection to the backend too), as UpgradeAwareHandler
+  // closes both sides once one is done; it did not stay half-open waiting for the backend.
+  await Promise.race([closed, new Promise((_, j) => setTimeout(() => j(new Error('the connection to the backend stayed open')), 3000))]);
+  held.destroy();
+});
+

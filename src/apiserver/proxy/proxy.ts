@@ -225,11 +225,25 @@ export class SubresourceProxy {
     if (target.scheme !== 'https') return socket;
     return new Promise((resolve, reject) => {
       const tls = tlsConnect({ socket: socket as Socket, rejectUnauthorized: false });
-      tls.once('secureConnect', () => resolve(tls));
-      tls.once('error', (err) => reject(unreachable(err)));
+      // Go's transport gives a handshake 10 s (TLSHandshakeTimeout), in its own words.
+      const timer = setTimeout(() => {
+        tls.destroy();
+        reject(unreachable(new Error('net/http: TLS handshake timeout')));
+      }, TLS_HANDSHAKE_TIMEOUT_MS);
+      tls.once('secureConnect', () => {
+        clearTimeout(timer);
+        resolve(tls);
+      });
+      tls.once('error', (err) => {
+        clearTimeout(timer);
+        reject(unreachable(err));
+      });
     });
   }
 }
+
+/** How long a TLS handshake with an `https:` backend may take (Go's http.Transport TLSHandshakeTimeout). */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 function hostPort(target: Target): string {
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
