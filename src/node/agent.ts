@@ -5,10 +5,12 @@
  * src/node/streams/). Everything it knows of the cluster comes through the client.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isConflict, isNotFound } from '../api/errors.js';
 import { Client, InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Clock, type Informer } from '../client/index.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
+import { EventsV1Recorder } from '../controllers/events/events-v1-recorder.js';
 import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
 import { prepareHostTools } from './agent-tools.js';
 import { ApiRelay, apiEndpointPort } from './api-relay.js';
@@ -29,7 +31,7 @@ import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
 import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
-import { Scheduler, wantsScheduling } from './scheduler.js';
+import { Scheduler, SCHEDULER_ACTIONS, wantsScheduling } from './scheduler.js';
 import { Slots, startSlotsFromEnv } from './slots.js';
 import { StartsInFlight } from './starts-in-flight.js';
 import { FifoPool } from './fifo-pool.js';
@@ -321,7 +323,8 @@ export class NodeAgent {
     const scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
-      events: new HeldEvents(new ClientEventRecorder(client, { component: 'default-scheduler', clock: o.clock }), { slots: inFlight, clock: o.clock }),
+      // kube-scheduler writes events.k8s.io/v1 Events (eventTime, action, reportingController).
+      events: new HeldEvents(new EventsV1Recorder(client, { controller: 'default-scheduler', instance: `default-scheduler-${hostname()}`, actions: SCHEDULER_ACTIONS, clock: o.clock }), { slots: inFlight, clock: o.clock }),
       trace: this.#ctx.trace,
     });
     // Made while no pod starts; the first burst may come before it is full (pods then make their own).

@@ -25,9 +25,12 @@ export class HeldEvents implements EventSink {
   readonly #maxHoldMs: number;
   #held: Held[] = [];
   #timer: TimerHandle | undefined;
+  /** The sink's stamp(), where it has one. */
+  readonly stamp?: () => EventStamp;
 
   constructor(sink: EventSink, options: { slots: Pick<StartsLike, 'busy' | 'idle'>; clock: Clock; maxHoldMs?: number }) {
     this.#sink = sink;
+    if (sink.stamp) this.stamp = () => sink.stamp!();
     this.#slots = options.slots;
     this.#clock = options.clock;
     // 5 s: on a busy machine a burst of 50 lasts longer than 2 s, and events sent mid-burst cost

@@ -39,6 +39,9 @@ function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+/** The events.k8s.io action of each event the scheduler records (kube-scheduler's). */
+export const SCHEDULER_ACTIONS: Readonly<Record<string, string>> = { Scheduled: 'Binding', FailedScheduling: 'Scheduling' };
+
 export class Scheduler {
   #client: Client;
   #nodeName: string;
@@ -70,6 +73,9 @@ export class Scheduler {
       this.#events.event(pod, 'Warning', 'FailedScheduling', fit.message!);
       return false;
     }
+    // The Scheduled event carries the time of the decision: the kubelet side of this process
+    // may see the pod bound (and start it) before the binding's answer arrives here.
+    const decided = this.#events.stamp?.();
     this.#trace?.mark(pod, 'bind-sent');
     try {
       await this.#client.transport.request({
@@ -84,7 +90,7 @@ export class Scheduler {
       throw err;
     }
     this.#trace?.mark(pod, 'bind-answered');
-    this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`);
+    this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`, decided);
     return true;
   }
 }

@@ -57,6 +57,19 @@ describe('the kube API from a pod', { skip: canRun ? false : 'needs root and net
     assert.match(denied.log, /401 Unauthorized[\s\S]*exit=1/);
   });
 
+  test("the Scheduled event is kube-scheduler's events.k8s.io Event (action Binding, eventTime), first in describe", async () => {
+    type EventV1 = { reason: string; action?: string; eventTime?: string; reportingController?: string; regarding?: { name?: string } };
+    const events = (JSON.parse(await cluster.kubectlOk(['get', 'events.v1.events.k8s.io', '-o', 'json'])) as { items: EventV1[] }).items;
+    const scheduled = events.find((e) => e.reason === 'Scheduled' && e.regarding?.name === 'version');
+    assert.ok(scheduled, JSON.stringify(events.map((e) => [e.reason, e.regarding?.name])));
+    assert.equal(scheduled.action, 'Binding');
+    assert.equal(scheduled.reportingController, 'default-scheduler');
+    assert.match(scheduled.eventTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    const described = await cluster.kubectlOk(['describe', 'pod', 'version']);
+    const rows = described.slice(described.indexOf('Events:')).split('\n').slice(3).filter((l) => l.trim());
+    assert.match(rows[0] ?? '', /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/version to /, described);
+  });
+
   test('in-cluster clients reach it as upstream\'s do: the kubernetes VIP 10.96.0.1:443 and kubernetes.default.svc', async () => {
     for (const [name, url] of [['via-vip', 'https://10.96.0.1/version'], ['via-dns', 'https://kubernetes.default.svc/version']]) {
       const version = await runPod(name, 'busybox', ['wget', '--no-check-certificate', '-qO-', url]);

@@ -18,7 +18,7 @@ interface Seen {
   first: string;
 }
 
-function time(clock: Clock): string {
+export function time(clock: Clock): string {
   return new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
@@ -34,7 +34,7 @@ let lastNanos = 0n;
  * is made strictly increasing across this process's recorders (the scheduler's and the
  * kubelet's events on one pod, in one ms).
  */
-function eventNanos(clock: Clock): bigint {
+export function eventNanos(clock: Clock): bigint {
   let nanos = BigInt(Math.trunc(clock.now())) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
   if (nanos <= lastNanos) nanos = lastNanos + 1n;
   lastNanos = nanos;
