@@ -76,9 +76,8 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
     if (ev.type !== 'BOOKMARK') {
       // Encoded from the object: with its managedFields (the registry's shared object lacks them).
       const whole = scope.storage.wholeObject(ev);
-      object = whole;
       if (toTableResponse) object = toTableResponse(scope, [whole], { resourceVersion: whole.metadata.resourceVersion });
-      else if (accepted.representation === 'metadata') object = toPartialMetadata(whole);
+      else object = accepted.representation === 'metadata' ? toPartialMetadata(whole) : whole;
     }
     return `${JSON.stringify({ type: ev.type, object })}\n`;
   };

@@ -8,7 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { newBadRequest, newServiceUnavailable } from '../../api/errors.js';
-import { parseIPv4 } from '../../api/service/net.js';
+import { parseIP, parseIPv4, parseIPv6Bytes } from '../../api/service/net.js';
 
 /** Scheme, name and port of a proxy id; undefined when upstream finds it invalid. */
 export interface ProxyId {
@@ -128,36 +128,23 @@ export function addressCheck(namespace: string, getPod: (name: string) => Promis
   };
 }
 
-/** Go's net.IP.IsGlobalUnicast for an address text (sloppy IPv4 as ParseIPSloppy); false if unparsable. */
+/** Go's net.IP.IsGlobalUnicast for an address text (IPv4 sloppy as ParseIPSloppy, IPv6 as node reads it); false if unparsable. */
 export function isGlobalUnicast(ip: string): boolean {
-  const v4 = parseIPv4(ip);
+  if (parseIPv4(ip) === undefined && isIP(ip) !== 6) return false;
+  // An IPv4-mapped IPv6 address is judged by its IPv4 address, as Go's To4() does.
+  const v4 = parseIP(ip)?.v4;
   if (v4 !== undefined) {
-    const first = Math.floor(v4 / 2 ** 24);
-    const linkLocal = Math.floor(v4 / 2 ** 16) === 169 * 256 + 254;
-    return v4 !== 0 && v4 !== 2 ** 32 - 1 && first !== 127 && first < 224 && !linkLocal;
+    const first = v4 >>> 24;
+    const linkLocal = v4 >>> 16 === ((169 << 8) | 254);
+    return v4 !== 0 && v4 !== 0xffffffff && first !== 127 && first < 224 && !linkLocal;
   }
-  if (isIP(ip) !== 6) return false;
-  const bytes = ipv6Bytes(ip);
-  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
-  if (mapped) return isGlobalUnicast(bytes.slice(12).join('.'));
+  const bytes = parseIPv6Bytes(ip);
+  if (!bytes) return false;
   const unspecified = bytes.every((b) => b === 0);
-  const loopback = bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1;
+  const loopback = bytes.subarray(0, 15).every((b) => b === 0) && bytes[15] === 1;
   const multicast = bytes[0] === 0xff;
   const linkLocal = bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80;
   return !unspecified && !loopback && !multicast && !linkLocal;
-}
-
-function ipv6Bytes(ip: string): number[] {
-  const host = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  const [head, tail = ''] = host.includes('::') ? host.split('::') : [host, undefined as unknown as string];
-  const groups = (s: string): string[] => (s ? s.split(':') : []);
-  const h = groups(head);
-  const t = host.includes('::') ? groups(tail) : [];
-  const all = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return all.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
 }
 
 /**

@@ -44,9 +44,9 @@ import {
 } from './rest-types.js';
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
-import { hasStoredLayout, listItemBytes, splitMember, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
+import { hasStoredLayout, listItemBytes, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
 import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
-import { TableItemReader } from './table-items.js';
+import { decodeWithoutManagedFields, TableItemReader, type TableItemLayout } from './table-items.js';
 
 /**
  * Objects that decode() made and nothing changed since (as far as the registry knows): plain
@@ -93,6 +93,8 @@ export class RestStorage {
   readonly #tableItems: TableItemReader;
   /** What this resource's stored text starts with (stored-json.ts); undefined when a codec reshapes it. */
   readonly #textPrefix: string | undefined;
+  /** That prefix with the apiVersion and kind decoded objects get (table-items.ts). */
+  readonly #layout: TableItemLayout | undefined;
 
   constructor(info: ResourceInfo, store: Store, options: RestStorageOptions = {}) {
     this.info = info;
@@ -101,8 +103,9 @@ export class RestStorage {
     this.#options = options;
     this.#gr = { group: info.group, resource: info.resource };
     this.#textPrefix = options.codec ? undefined : storedPrefix(groupVersion(info), info.kind);
+    this.#layout = this.#textPrefix === undefined ? undefined : { prefix: this.#textPrefix, apiVersion: groupVersion(info), kind: info.kind };
     this.#tableItems = new TableItemReader({
-      layout: this.#textPrefix === undefined ? undefined : { prefix: this.#textPrefix, apiVersion: groupVersion(info), kind: info.kind },
+      layout: this.#layout,
       decode: (stored) => this.decode(stored),
       watchDecoded: (stored) => {
         const object = this.#decoded.get(stored);
@@ -604,15 +607,8 @@ export class RestStorage {
   }
 
   #decodeWithoutManagedFields(stored: StoredValue): KubeObject | undefined {
-    const prefix = this.#textPrefix;
-    if (prefix === undefined || !hasStoredLayout(stored.value, prefix)) return undefined;
-    // The metadata object opens at the prefix's last character.
-    const text = splitMember(stored.value, prefix.length - 1, 'managedFields')?.rest;
-    if (text === undefined) return undefined;
-    const obj = JSON.parse(text) as KubeObject;
-    obj.apiVersion = groupVersion(this.info);
-    obj.kind = this.info.kind;
-    obj.metadata.resourceVersion = String(stored.modRevision);
+    const obj = this.#layout && decodeWithoutManagedFields(stored, this.#layout)?.object;
+    if (!obj) return undefined;
     decodedObjects.add(obj);
     withoutManagedFields.add(obj);
     return obj;

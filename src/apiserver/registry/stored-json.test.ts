@@ -28,7 +28,7 @@ test('names that need escaping are escaped in the prefix', () => {
 });
 
 test('objectEnd skips strings, escapes and nested values', async () => {
-  const { objectEnd } = await import('./stored-json.js');
+  const { objectEnd } = await import('../../api/json-text.js');
   const meta = { name: 'a', annotations: { x: 'br{ace}s "quoted" \\ and ]', y: '\\"' }, managedFields: [{ fieldsV1: { 'f:spec': { 'k:{"port":80}': {} } } }] };
   const text = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { a: [1, { b: '}' }] } });
   const at = text.indexOf('"metadata":') + '"metadata":'.length;
@@ -44,7 +44,8 @@ test('objectEnd skips strings, escapes and nested values', async () => {
 });
 
 test('splitMember takes one member of one object off, wherever it stands; withMember puts it back', async () => {
-  const { splitMember, withMember } = await import('./stored-json.js');
+  const { splitMember } = await import('../../api/json-text.js');
+  const { withMember } = await import('./stored-json.js');
   const cases: Record<string, unknown>[] = [
     { name: 'a', annotations: { managedFields: '"managedFields":[1]' }, managedFields: [{ fieldsV1: { 'f:x': {} } }], uid: 'u' },
     { managedFields: [1, [2, { a: '}' }]], name: 'first' },

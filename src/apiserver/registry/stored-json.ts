@@ -6,9 +6,7 @@
  * without parsing and re-encoding every item. Text in any other layout (written by an older
  * kubito, or reshaped by a codec) is not recognised, and the caller decodes it instead.
  */
-import { objectEnd, splitMember, stringEnd, valueEnd } from '../../api/json-text.js';
-
-export { objectEnd, splitMember };
+import { stringEnd, valueEnd } from '../../api/json-text.js';
 
 /** Whether stored text is in the registry's layout for `prefix` (what withResourceVersion needs). */
 export function hasStoredLayout(text: string, prefix: string): boolean {

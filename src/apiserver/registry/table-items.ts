@@ -6,7 +6,8 @@
  */
 import type { KubeObject } from '../../api/types.js';
 import type { StoredValue } from '../../storage/store.js';
-import { hasStoredLayout, metadataText, objectEnd, pickMembers, splitMember } from './stored-json.js';
+import { objectEnd, splitMember } from '../../api/json-text.js';
+import { hasStoredLayout, metadataText, pickMembers } from './stored-json.js';
 
 /** One Table item: its (partly) decoded object and its metadata as JSON text. */
 export interface TableItem {
@@ -61,20 +62,31 @@ export function pickedTableItem(stored: StoredValue, fields: readonly string[], 
   return { object, text: withVersionFirst(text.slice(at + 1, picked.end - 1), resourceVersion) };
 }
 
-/** A stored item decoded without managedFields, with its metadata as text (managedFields in it). */
-export function tableItemWithoutManagedFields(stored: StoredValue, layout: TableItemLayout): TableItem | undefined {
+/**
+ * A stored object decoded without its managedFields (cut from the text unparsed), with the
+ * text it was parsed from and the managedFields' JSON text; undefined when the text is not in
+ * the registry's layout or has no managedFields.
+ */
+export function decodeWithoutManagedFields(stored: StoredValue, layout: TableItemLayout): { object: KubeObject; rest: string; managedFields: string } | undefined {
   const { prefix } = layout;
+  if (!hasStoredLayout(stored.value, prefix)) return undefined;
   // The metadata object opens at the prefix's last character.
-  const at = prefix.length - 1;
-  const split = hasStoredLayout(stored.value, prefix) ? splitMember(stored.value, at, 'managedFields') : undefined;
-  const metadataEnd = split ? objectEnd(split.rest, at) : -1;
-  if (!split || metadataEnd < 0) return undefined;
+  const split = splitMember(stored.value, prefix.length - 1, 'managedFields');
+  if (!split) return undefined;
   const object = JSON.parse(split.rest) as KubeObject;
   object.apiVersion = layout.apiVersion;
   object.kind = layout.kind;
-  const resourceVersion = String(stored.modRevision);
-  object.metadata.resourceVersion = resourceVersion;
-  return { object, text: metadataText(split.rest.slice(at, metadataEnd), resourceVersion, split.value) };
+  object.metadata.resourceVersion = String(stored.modRevision);
+  return { object, rest: split.rest, managedFields: split.value };
+}
+
+/** A stored item decoded without managedFields, with its metadata as text (managedFields in it). */
+export function tableItemWithoutManagedFields(stored: StoredValue, layout: TableItemLayout): TableItem | undefined {
+  const decoded = decodeWithoutManagedFields(stored, layout);
+  const at = layout.prefix.length - 1;
+  const metadataEnd = decoded ? objectEnd(decoded.rest, at) : -1;
+  if (!decoded || metadataEnd < 0) return undefined;
+  return { object: decoded.object, text: metadataText(decoded.rest.slice(at, metadataEnd), decoded.object.metadata.resourceVersion!, decoded.managedFields) };
 }
 
 /**
