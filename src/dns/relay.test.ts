@@ -66,7 +66,8 @@ test('no upstream: SERVFAIL at once', async () => {
   const reply = parseMessage((await relay.resolve(query('example.com.')))!);
   assert.equal(reply.header.rcode, RCODE.SERVFAIL);
   assert.equal(reply.header.id, 99);
-  assert.ok(performance.now() - t0 < 50);
+  // "At once": well under any attempt timeout; the margin is for a loaded machine's scheduler.
+  assert.ok(performance.now() - t0 < 80);
 });
 
 test('silent upstream: SERVFAIL within the deadline, then at once while it is down', async () => {
@@ -81,7 +82,8 @@ test('silent upstream: SERVFAIL within the deadline, then at once while it is do
   await relay.resolve(query('q2.example.'));
   const t0 = performance.now();
   assert.equal(parseMessage((await relay.resolve(query('q3.example.')))!).header.rcode, RCODE.SERVFAIL);
-  assert.ok(performance.now() - t0 < 20, 'fails fast');
+  // Without the down mark it would wait for its 100 ms attempt timeout.
+  assert.ok(performance.now() - t0 < 80, 'fails fast');
   const m = relay.metrics.render();
   assert.match(m, new RegExp(`^coredns_proxy_healthcheck_failures_total\\{proxy_name="forward",to="127.0.0.1:${silent.port}"\\} [2-9]$`, 'm'));
   assert.match(m, /^coredns_forward_healthcheck_broken_total [1-9]\d*$/m);
@@ -137,7 +139,8 @@ test('loop: an upstream that sends queries back into the cluster DNS is detected
   const t0 = performance.now();
   const r = await client.query(query('next.example.'));
   assert.equal(parseMessage(r!).header.rcode, RCODE.SERVFAIL);
-  assert.ok(performance.now() - t0 < 50);
+  // Answered from the loop mark, not after the 200 ms attempt timeout.
+  assert.ok(performance.now() - t0 < 150);
   client.close();
   await relay.close();
   looping.socket.close();
