@@ -32,7 +32,6 @@ export const CORE_V1_CONTAINER_DEFINITIONS: Definitions = {
     resizePolicy: arr(ref(CORE + 'ContainerResizePolicy'), 'Resources resize policy for the container. This field cannot be set on ephemeral containers.', { listType: 'atomic' }),
     resources: ref(CORE + 'ResourceRequirements', 'Compute Resources required by this container. Cannot be updated. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/'),
     restartPolicy: str('RestartPolicy defines the restart behavior of individual containers in a pod. This overrides the pod-level restart policy. When this field is not specified, the restart behavior is defined by the Pod\'s restart policy and the container type.'),
-    restartPolicyRules: arr(ref(CORE + 'ContainerRestartRule'), 'Represents a list of rules to be checked to determine if the container should be restarted on exit. The rules are evaluated in order. Once a rule matches a container exit condition, the remaining rules are ignored. If no rule matches the container exit condition, the Container-level restart policy determines the whether the container is restarted or not.', { listType: 'atomic' }),
     securityContext: ref(CORE + 'SecurityContext', 'SecurityContext defines the security options the container should be run with. If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext. More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'),
     startupProbe: ref(CORE + 'Probe', 'StartupProbe indicates that the Pod has successfully initialized. If specified, no other probes are executed until this completes successfully. If this probe fails, the Pod will be restarted, just as if the livenessProbe failed. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes'),
     stdin: bool('Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.'),
@@ -55,14 +54,6 @@ export const CORE_V1_CONTAINER_DEFINITIONS: Definitions = {
     resourceName: str('Name of the resource to which this resource resize policy applies. Supported values: cpu, memory.'),
     restartPolicy: str('Restart policy to apply when specified resource is resized. If not specified, it defaults to NotRequired.'),
   }, { required: ['resourceName', 'restartPolicy'] }),
-  'io.k8s.api.core.v1.ContainerRestartRule': obj('ContainerRestartRule describes how a container exit is handled.', {
-    action: str('Specifies the action taken on a container exit if the requirements are satisfied. The only possible value is "Restart" to restart the container.'),
-    exitCodes: ref(CORE + 'ContainerRestartRuleOnExitCodes', 'Represents the exit codes to check on container exits.'),
-  }, { required: ['action'] }),
-  'io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes': obj('ContainerRestartRuleOnExitCodes describes the condition for handling an exited container based on its exit codes.', {
-    operator: str('Represents the relationship between the container exit code(s) and the specified values. Possible values are: - In: the requirement is satisfied if the container exit code is in the\n  set of specified values.\n- NotIn: the requirement is satisfied if the container exit code is\n  not in the set of specified values.'),
-    values: arr(int32(), 'Specifies the set of values to check for container exit codes. At most 255 elements are allowed.', { listType: 'set' }),
-  }, { required: ['operator'] }),
   'io.k8s.api.core.v1.EnvFromSource': obj('EnvFromSource represents the source of a set of ConfigMaps or Secrets', {
     configMapRef: ref(CORE + 'ConfigMapEnvSource', 'The ConfigMap to select from'),
     prefix: str('Optional text to prepend to the name of each environment variable. May consist of any printable ASCII characters except \'=\'.'),
@@ -76,7 +67,6 @@ export const CORE_V1_CONTAINER_DEFINITIONS: Definitions = {
   'io.k8s.api.core.v1.EnvVarSource': obj('EnvVarSource represents a source for the value of an EnvVar.', {
     configMapKeyRef: ref(CORE + 'ConfigMapKeySelector', 'Selects a key of a ConfigMap.'),
     fieldRef: ref(CORE + 'ObjectFieldSelector', 'Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels[\'<KEY>\']`, `metadata.annotations[\'<KEY>\']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.'),
-    fileKeyRef: ref(CORE + 'FileKeySelector', 'FileKeyRef selects a key of the env file. Requires the EnvFiles feature gate to be enabled.'),
     resourceFieldRef: ref(CORE + 'ResourceFieldSelector', 'Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.'),
     secretKeyRef: ref(CORE + 'SecretKeySelector', 'Selects a key of a secret in the pod\'s namespace'),
   }),
@@ -95,7 +85,6 @@ export const CORE_V1_CONTAINER_DEFINITIONS: Definitions = {
     resizePolicy: arr(ref(CORE + 'ContainerResizePolicy'), 'Resources resize policy for the container.', { listType: 'atomic' }),
     resources: ref(CORE + 'ResourceRequirements', 'Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources already allocated to the pod.'),
     restartPolicy: str('Restart policy for the container to manage the restart behavior of each container within a pod. You cannot set this field on ephemeral containers.'),
-    restartPolicyRules: arr(ref(CORE + 'ContainerRestartRule'), 'Represents a list of rules to be checked to determine if the container should be restarted on exit. You cannot set this field on ephemeral containers.', { listType: 'atomic' }),
     securityContext: ref(CORE + 'SecurityContext', 'Optional: SecurityContext defines the security options the ephemeral container should be run with. If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.'),
     startupProbe: ref(CORE + 'Probe', 'Probes are not allowed for ephemeral containers.'),
     stdin: bool('Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.'),
@@ -111,12 +100,6 @@ export const CORE_V1_CONTAINER_DEFINITIONS: Definitions = {
   'io.k8s.api.core.v1.ExecAction': obj('ExecAction describes a "run in container" action.', {
     command: arr(str(), 'Command is the command line to execute inside the container, the working directory for the command  is root (\'/\') in the container\'s filesystem. The command is simply exec\'d, it is not run inside a shell, so traditional shell instructions (\'|\', etc) won\'t work. To use a shell, you need to explicitly call out to that shell. Exit status of 0 is treated as live/healthy and non-zero is unhealthy.', { listType: 'atomic' }),
   }),
-  'io.k8s.api.core.v1.FileKeySelector': obj('FileKeySelector selects a key of the env file.', {
-    key: str('The key within the env file. An invalid key will prevent the pod from starting. The keys defined within a source may consist of any printable ASCII characters except \'=\'. During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.'),
-    optional: bool('Specify whether the file or its key must be defined. If the file or key does not exist, then the env var is not published. If optional is set to true and the specified key does not exist, the environment variable will not be set in the Pod\'s containers.\n\nIf optional is set to false and the specified key does not exist, an error will be returned during Pod creation.'),
-    path: str('The path within the volume from which to select the file. Must be relative and may not contain the \'..\' path or start with \'..\'.'),
-    volumeName: str('The name of the volume mount containing the env file.'),
-  }, { required: ['volumeName', 'path', 'key'], mapType: 'atomic' }),
   'io.k8s.api.core.v1.GRPCAction': obj('GRPCAction specifies an action involving a GRPC service.', {
     port: int32('Port number of the gRPC service. Number must be in the range 1 to 65535.'),
     service: str('Service is the name of the service to place in the gRPC HealthCheckRequest (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).\n\nIf this is not specified, the default behavior is defined by gRPC.'),

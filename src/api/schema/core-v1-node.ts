@@ -61,11 +61,6 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
     address: str('The node address.'),
     type: str('Node address type, one of Hostname, ExternalIP or InternalIP.'),
   }, { required: ['type', 'address'] }),
-  'io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus': obj('NodeAllocatableResourceClaimStatus describes the status of node allocatable resources allocated via DRA.', {
-    containers: arr(str(), 'Containers lists the names of all containers in this pod that reference the claim.', { listType: 'set' }),
-    resourceClaimName: str('ResourceClaimName is the resource claim referenced by the pod that resulted in this node allocatable resource allocation.'),
-    resources: map(ref(QUANTITY), 'Resources is a map of the node-allocatable resource name to the aggregate quantity allocated to the claim.'),
-  }, { required: ['resourceClaimName', 'resources'] }),
   'io.k8s.api.core.v1.NodeCondition': obj('NodeCondition contains condition information for a node.', {
     lastHeartbeatTime: ref(META + 'Time', 'Last time we got an update on a given condition.'),
     lastTransitionTime: ref(META + 'Time', 'Last time the condition transit from one status to another.'),
@@ -118,7 +113,6 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
     conditions: arr(ref(CORE + 'NodeCondition'), 'Conditions is an array of current observed node conditions. More info: https://kubernetes.io/docs/reference/node/node-status/#condition', { listType: 'map', mapKeys: ['type'], mergeKey: 'type', strategy: 'merge' }),
     config: ref(CORE + 'NodeConfigStatus', 'Status of the config assigned to the node via the dynamic Kubelet config feature.'),
     daemonEndpoints: ref(CORE + 'NodeDaemonEndpoints', 'Endpoints of daemons running on the Node.'),
-    declaredFeatures: arr(str(), 'DeclaredFeatures represents the features related to feature gates that are declared by the node.', { listType: 'atomic' }),
     features: ref(CORE + 'NodeFeatures', 'Features describes the set of features implemented by the CRI implementation.'),
     images: arr(ref(CORE + 'ContainerImage'), 'List of container images on this node', { listType: 'atomic' }),
     nodeInfo: ref(CORE + 'NodeSystemInfo', 'Set of ids/uuids to uniquely identify the node. More info: https://kubernetes.io/docs/reference/node/node-status/#info'),

@@ -85,15 +85,6 @@ export const CORE_V1_VOLUME_DEFINITIONS: Definitions = {
     claimName: str('claimName is the name of a PersistentVolumeClaim in the same namespace as the pod using this volume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims'),
     readOnly: bool('readOnly Will force the ReadOnly setting in VolumeMounts. Default false.'),
   }, { required: ['claimName'] }),
-  'io.k8s.api.core.v1.PodCertificateProjection': obj('PodCertificateProjection provides a private key and X.509 certificate in the pod filesystem.', {
-    certificateChainPath: str('Write the certificate chain at this path in the projected volume.\n\nMost applications should use credentialBundlePath.  When using keyPath and certificateChainPath, your application needs to check that the key and leaf certificate are consistent, because it is possible to read the files mid-rotation.'),
-    credentialBundlePath: str('Write the credential bundle at this path in the projected volume. The credential bundle is a single file that contains multiple PEM blocks. The first PEM block is a PRIVATE KEY block, containing a PKCS#8 private key. The remaining blocks are CERTIFICATE blocks, containing the issued certificate chain from the signer (leaf and any intermediates).'),
-    keyPath: str('Write the key at this path in the projected volume.\n\nMost applications should use credentialBundlePath.  When using keyPath and certificateChainPath, your application needs to check that the key and leaf certificate are consistent, because it is possible to read the files mid-rotation.'),
-    keyType: str('The type of keypair Kubelet will generate for the pod.\n\nValid values are "RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", and "ED25519".'),
-    maxExpirationSeconds: int32('maxExpirationSeconds is the maximum lifetime permitted for the certificate. Kubelet copies this value verbatim into the PodCertificateRequests it generates for this projection. If omitted, kube-apiserver will set it to 86400(24 hours). kube-apiserver will reject values shorter than 3600 (1 hour). The maximum allowable value is 7862400 (91 days).'),
-    signerName: str('Kubelet\'s generated CSRs will be addressed to this signer.'),
-    userAnnotations: map(str(), 'userAnnotations allow pod authors to pass additional information to the signer implementation. Kubernetes does not restrict or validate this metadata in any way. These values are copied verbatim into the `spec.unverifiedUserAnnotations` field of the PodCertificateRequest objects that Kubelet creates.'),
-  }, { required: ['signerName', 'keyType'] }),
   'io.k8s.api.core.v1.ProjectedVolumeSource': obj('Represents a projected volume source', {
     defaultMode: int32('defaultMode are the mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.'),
     sources: arr(ref(CORE + 'VolumeProjection'), 'sources is the list of volume projections. Each entry in this list handles one source.', { listType: 'atomic' }),
@@ -162,7 +153,6 @@ export const CORE_V1_VOLUME_DEFINITIONS: Definitions = {
     clusterTrustBundle: ref(CORE + 'ClusterTrustBundleProjection', 'ClusterTrustBundle allows a pod to access the `.spec.trustBundle` field of ClusterTrustBundle objects in an auto-updating file. Alpha, gated by the ClusterTrustBundleProjection feature gate. ClusterTrustBundle objects can either be selected by name, or by the combination of signer name and a label selector.'),
     configMap: ref(CORE + 'ConfigMapProjection', 'configMap information about the configMap data to project'),
     downwardAPI: ref(CORE + 'DownwardAPIProjection', 'downwardAPI information about the downwardAPI data to project'),
-    podCertificate: ref(CORE + 'PodCertificateProjection', 'Projects an auto-rotating credential bundle (private key and certificate chain) that the pod can use either as a TLS client or server. Kubelet generates a private key and uses it to send a PodCertificateRequest to the named signer. Once the signer approves the request and issues a certificate chain, Kubelet writes the key and certificate chain to the pod filesystem.'),
     secret: ref(CORE + 'SecretProjection', 'secret information about the secret data to project'),
     serviceAccountToken: ref(CORE + 'ServiceAccountTokenProjection', 'serviceAccountToken is information about the serviceAccountToken data to project'),
   }),
