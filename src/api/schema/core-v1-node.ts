@@ -140,7 +140,7 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
   'io.k8s.api.core.v1.Taint': obj('The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.', {
     effect: str('Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.\n\nPossible enum values:\n - `"NoExecute"` Evict any already-running pods that do not tolerate the taint. Currently enforced by NodeController.\n - `"NoSchedule"` Do not allow new pods to schedule onto the node unless they tolerate the taint, but allow all pods submitted to Kubelet without going through the scheduler to start, and allow all already-running pods to continue running. Enforced by the scheduler.\n - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.', { enum: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] }),
     key: str('Required. The taint key to be applied to a node.'),
-    timeAdded: ref(META + 'Time', 'TimeAdded represents the time at which the taint was added.'),
+    timeAdded: ref(META + 'Time', 'TimeAdded represents the time at which the taint was added. It is only written for NoExecute taints.'),
     value: str('The taint value corresponding to the taint key.'),
   }, { required: ['key', 'effect'] }),
 };

@@ -24,7 +24,7 @@ export const DISCOVERY_V1_DEFINITIONS: Definitions = {
     terminating: bool('terminating indicates that this endpoint is terminating. A nil value should be interpreted as "false".'),
   }),
   'io.k8s.api.discovery.v1.EndpointHints': obj('EndpointHints provides hints describing how an endpoint should be consumed.', {
-    forNodes: arr(ref(DISCOVERY + 'ForNode'), 'forNodes indicates the node(s) this endpoint should be consumed by when using topology aware routing. May contain a maximum of 8 entries.', { listType: 'atomic' }),
+    forNodes: arr(ref(DISCOVERY + 'ForNode'), 'forNodes indicates the node(s) this endpoint should be consumed by when using topology aware routing. May contain a maximum of 8 entries. This is an Alpha feature and is only used when the PreferSameTrafficDistribution feature gate is enabled.', { listType: 'atomic' }),
     forZones: arr(ref(DISCOVERY + 'ForZone'), 'forZones indicates the zone(s) this endpoint should be consumed by when using topology aware routing. May contain a maximum of 8 entries.', { listType: 'atomic' }),
   }),
   'io.k8s.api.discovery.v1.EndpointPort': obj('EndpointPort represents a Port used by an EndpointSlice', {
