@@ -127,7 +127,7 @@ export const META_V1_DEFINITIONS: Definitions = {
   'io.k8s.apimachinery.pkg.apis.meta.v1.Status': obj('Status is a return value for calls that don\'t return other objects.', {
     ...typeMeta(),
     code: int32('Suggested HTTP return code for this status, 0 if not set.'),
-    details: ref(META + 'StatusDetails', 'Extended data associated with the reason.  Each reason may define its own extended details. This field is optional and the data returned is not guaranteed to conform to any schema except that defined by the reason type.'),
+    details: ref(META + 'StatusDetails', 'Extended data associated with the reason.  Each reason may define its own extended details. This field is optional and the data returned is not guaranteed to conform to any schema except that defined by the reason type.', { listType: 'atomic' }),
     message: str('A human-readable description of the status of this operation.'),
     metadata: ref(META + 'ListMeta', 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds'),
     reason: str('A machine-readable description of why this operation is in the "Failure" status. If this value is empty there is no information available. A Reason clarifies an HTTP status code but does not override it.'),
