@@ -16,7 +16,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeProtobufObject } from '../api/protobuf/envelope.js';
 import { RESOURCES } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
 import type { HandlerRequest, HandlerResponse } from '../apiserver/http-types.js';
 import { StatusError } from '../api/errors.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
@@ -117,6 +119,33 @@ function mutateBytes(text: string, r: () => number): Buffer {
   }
 }
 
+/** The object in Kubernetes protobuf, for the kinds kubito's encoder has tables for. */
+function protobufOf(object: Record<string, Json>): Buffer | undefined {
+  try {
+    return Buffer.from(encodeProtobufObject(object as unknown as KubeObject));
+  } catch {
+    return undefined;
+  }
+}
+
+function mutateProtobuf(b: Buffer, r: () => number): Buffer {
+  switch (Math.floor(r() * 4)) {
+    case 0: return b.subarray(0, Math.floor(r() * b.length));
+    case 1: {
+      // Past the envelope's magic, most flips land in tags and lengths.
+      for (let i = 0, n = 1 + Math.floor(r() * 3); i < n; i++) b[4 + Math.floor(r() * (b.length - 4))] = Math.floor(r() * 256);
+      return b;
+    }
+    case 2: {
+      // A length or varint made huge.
+      const at = 4 + Math.floor(r() * (b.length - 8));
+      b.fill(0xff, at, at + 1 + Math.floor(r() * 5));
+      return b;
+    }
+    default: return Buffer.concat([b, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])]);
+  }
+}
+
 const CONTENT_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf', 'text/plain', 'application/json; charset=utf-16'];
 const PATCH_TYPES = ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml'];
 const QUERY_KEYS = ['labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersion', 'resourceVersionMatch', 'dryRun', 'fieldValidation', 'fieldManager', 'force', 'propagationPolicy', 'gracePeriodSeconds', 'timeoutSeconds', 'allowWatchBookmarks', 'sendInitialEvents', 'pretty', 'orphanDependents'];
@@ -147,6 +176,12 @@ function randomRequest(r: () => number): HandlerRequest {
     return r() < 0.15 ? mutateBytes(text, r) : Buffer.from(text);
   };
   const op = Math.floor(r() * 7);
+  const protobuf = op === 0 && r() < 0.3 ? protobufOf(seed.object) : undefined;
+  if (protobuf) {
+    // kubectl 1.32+ creates in protobuf: the seed's bytes, flipped, cut or stretched.
+    headers['content-type'] = 'application/vnd.kubernetes.protobuf';
+    return { method: 'POST', path: seed.path, query, headers, body: mutateProtobuf(protobuf, r) };
+  }
   if (op === 0 || op === 1) {
     headers['content-type'] = r() < 0.85 ? 'application/json' : pick(r, CONTENT_TYPES);
     return { method: 'POST', path: seed.path, query, headers, body: body() };
