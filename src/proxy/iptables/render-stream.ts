@@ -54,15 +54,15 @@ export function streamIptablesFull(state: DesiredState, options: { cache?: Iptab
       for (const sp of state.servicePorts) {
         const p = piecesOf(sp, context, options.cache);
         pieces.push(p);
-        for (const line of p.chainDecls) chunk += `${line}\n`;
-        for (const line of p.chainRules) chunk += `${line}\n`;
+        if (p.chainDecls) chunk += `${p.chainDecls}\n`;
+        if (p.chainRules) chunk += `${p.chainRules}\n`;
         if (chunk.length >= chunkBytes) {
           yield chunk;
           chunk = '';
         }
       }
       for (const p of pieces) {
-        for (const line of p.natTop) chunk += `${line}\n`;
+        if (p.natTop) chunk += `${p.natTop}\n`;
         if (chunk.length >= chunkBytes) {
           yield chunk;
           chunk = '';
@@ -86,7 +86,7 @@ export function streamIptablesFull(state: DesiredState, options: { cache?: Iptab
       for (const c of deletedChains) lines.push(`-X ${c}`);
       for (const r of kernel.insertJumps) if (r.table === 'nat') lines.push(jumpRuleText(r, '-I'));
       lines.push('COMMIT', '*filter', ...TOP_LEVEL_CHAINS.filter.map((c) => `:${c} - [0:0]`));
-      for (const p of pieces) for (const line of p.filterTop) lines.push(line);
+      for (const p of pieces) if (p.filterTop) lines.push(p.filterTop);
       lines.push(...filterTailRules(mark));
       for (const r of kernel.insertJumps) if (r.table === 'filter') lines.push(jumpRuleText(r, '-I'));
       lines.push('COMMIT', '');
