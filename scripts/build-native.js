@@ -54,6 +54,20 @@ const PARTS = [
     fallback: 'full iptables-legacy syncs read the nat table with iptables-save',
   },
   {
+    name: 'native iptables-legacy table reader addon',
+    source: 'src/proxy/iptables/native/ipt-facts-addon.c',
+    out: 'build/ipt-facts.node',
+    kind: 'addon',
+    fallback: 'full iptables-legacy syncs read the nat table with build/kubito-ipt-facts (a process)',
+  },
+  {
+    name: "native process starter of the proxy (posix_spawn)",
+    source: 'src/proxy/native/spawn-addon.c',
+    out: 'build/proxy-spawn.node',
+    kind: 'addon',
+    fallback: "the proxy's streamed restores are started by its spawner (build/kubito-spawner)",
+  },
+  {
     name: 'native command spawner of the proxy',
     source: 'src/proxy/native/spawner.c',
     out: 'build/kubito-spawner',
