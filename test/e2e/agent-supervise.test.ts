@@ -103,7 +103,7 @@ describe('kubito up restarts a node agent that dies', { skip: canRun ? false : '
     const restarted = await waitFor('kubito to restart the agent', async () => {
       const m = /node agent restarted, pid (\d+)/.exec(cluster.output.join(''));
       return m ? Number(m[1]) : undefined;
-    }, 30_000);
+    }, 60_000);
     const log = cluster.output.join('');
     assert.match(log, new RegExp(`node agent \\(pid ${pid}\\) exited \\(SIGKILL\\); restarting it in 1 s`));
     assert.notEqual(restarted, pid);
@@ -125,7 +125,7 @@ describe('kubito up restarts a node agent that dies', { skip: canRun ? false : '
       .find((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').slice(-2, -1)[0] === '-s');
     assert.ok(helper, `no command helper among the agent's children`);
     process.kill(helper, 'SIGKILL');
-    await waitFor('kubito to restart the agent again', async () => (cluster.output.join('').match(/node agent restarted, pid \d+/g)?.length === 2 ? true : undefined), 30_000);
+    await waitFor('kubito to restart the agent again', async () => (cluster.output.join('').match(/node agent restarted, pid \d+/g)?.length === 2 ? true : undefined), 60_000);
     const log = cluster.output.join('');
     assert.match(log, /the command helper exited \(SIGKILL\); exiting to start over/);
     assert.match(log, new RegExp(`node agent \\(pid ${pid}\\) exited \\(code 1\\); restarting it in`));

@@ -85,7 +85,11 @@ describe('rootless: kubito up as nobody', { skip }, () => {
     });
     up.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     up.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await waitFor(`kubito up as nobody:\n${output}`, async () => (output.includes('ready in') ? true : undefined));
+    // What `up` printed goes into the timeout's message (thrown as "not yet" while it isn't ready).
+    await waitFor('kubito up as nobody', async () => {
+      if (output.includes('ready in')) return true;
+      throw new Error(`not ready yet; it printed:\n${output}`);
+    }, 90_000);
   });
 
   after(async () => {
