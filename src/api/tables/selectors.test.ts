@@ -36,6 +36,8 @@ test('invalid selectors are errors', () => {
     { matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] },
     { matchLabels: { 'bad key!': 'x' } },
     { matchLabels: { app: 'not a value' } },
+    // A requirement without its key (as stored before typed decoding and validation refused it).
+    { matchExpressions: [{ operator: 'In', values: ['web'] }] } as unknown as LabelSelector,
   ];
   for (const bad of invalid) {
     assert.equal(labelSelectorString(bad), null, JSON.stringify(bad));

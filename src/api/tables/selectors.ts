@@ -40,9 +40,11 @@ export function labelSelectorString(selector: LabelSelector | undefined | null):
   for (const expr of selector.matchExpressions ?? []) {
     // Only the four LabelSelectorOperator values are accepted; `Equals` is internal.
     if (!EXPRESSION_OPERATORS.has(expr.operator)) return null;
-    const text = requirementString(expr.key, expr.operator, expr.values ?? []);
+    // A missing key is Go's "" (an invalid requirement), never a crash of the printer.
+    const key = expr.key ?? '';
+    const text = requirementString(key, expr.operator, expr.values ?? []);
     if (text === null) return null;
-    reqs.push({ key: expr.key, text });
+    reqs.push({ key, text });
   }
   // selector.Add sorts requirements by key; a stable sort keeps ties in insertion order.
   reqs.sort((a, b) => compareStrings(a.key, b.key));
