@@ -326,8 +326,7 @@ export class NodeAgent {
       // kube-scheduler writes events.k8s.io/v1 Events (eventTime, action, reportingController).
       events: new HeldEvents(new EventsV1Recorder(client, { controller: 'default-scheduler', instance: `default-scheduler-${hostname()}`, actions: SCHEDULER_ACTIONS, clock: o.clock }), { slots: inFlight, clock: o.clock }),
       trace: this.#ctx.trace,
-      // KUBITO_AGENT_START=bound: a pod starts once the watch brings it bound (as before, for A/B runs).
-      onBind: process.env.KUBITO_AGENT_START === 'bound' ? undefined : (pod) => this.#startBinding(pod),
+      onBind: (pod) => this.#startBinding(pod),
     });
     // Made while no pod starts; the first burst may come before it is full (pods then make their own).
     void podDirs.fill();
