@@ -86,7 +86,9 @@ function build(part) {
   const out = join(root, part.out);
   if (process.platform !== 'linux') return `it is Linux-only, this is ${process.platform}`;
   if (!existsSync(source)) return `no ${source}`;
-  const flags = ['-O2', '-Wall', ...(part.flags ?? [])];
+  // A function the C library does not declare must fail the build (and the part fall back),
+  // not link: an addon's missing symbol surfaces only when first called, and ends the process.
+  const flags = ['-O2', '-Wall', '-Werror=implicit-function-declaration', ...(part.flags ?? [])];
   if (part.kind === 'addon') {
     if (!existsSync(join(include, 'node_api.h')) || !existsSync(join(include, 'uv.h'))) return `no Node headers in ${include}`;
     flags.push('-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`);

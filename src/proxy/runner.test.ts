@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../node/runner.js';
 import { execCommandRunner, helperCommandRunner, serveCommand, spawnerPath, startCommand } from './runner.js';
-import { addonStart, loadSpawnAddon } from './spawn-addon.js';
+import { addonStart, loadSpawnAddon, type SpawnAddon } from './spawn-addon.js';
 import type { CommandRunner, StreamingCommand } from './types.js';
 
 test('the helper runs commands with small or no input, never throwing; large input goes direct', async () => {
@@ -58,7 +58,7 @@ test('a started command takes its input piece by piece; a missing one exits -1 (
 test('the same through the process starter addon (posix_spawn), several at once, each a child of this process', async () => {
   const addon = loadSpawnAddon();
   assert.ok(!(addon instanceof Error), addon instanceof Error ? addon.message : '');
-  await startedCommands((argv) => addonStart(addon as Exclude<typeof addon, Error>, argv));
+  await startedCommands((argv) => addonStart(addon as Exclude<typeof addon, Error>, argv)!);
   // The runner's default where it was built.
   const runner = execCommandRunner();
   const started = Array.from({ length: 3 }, (_, i) => runner.start!(['sh', '-c', `cat; echo "$PPID $KUBITO_TEST_SPAWN_ENV ${i}" >&2; grep ^SigIgn /proc/self/status`]));
@@ -217,4 +217,30 @@ test('an idle server does not keep the process alive; a pending request does', a
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, new URL('./runner.js', import.meta.url).href], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '7\n', 'waited for the answer, then exited with the server still running');
+});
+
+test('an addon that cannot start processes here (EPERM from a seccomp profile) is asked once: Node spawns that command and every later one', async () => {
+  let asked = 0;
+  const refusing: SpawnAddon = {
+    start: () => {
+      asked++;
+      return { error: 'EPERM' };
+    },
+    wait: () => Promise.reject(new Error('not started')),
+    kill: () => undefined,
+    close: () => undefined,
+  };
+  const runner = execCommandRunner({ spawnAddon: refusing });
+  for (const text of ['a', 'b']) {
+    const c = runner.start!(['cat']);
+    await c.write(text);
+    assert.deepEqual(await c.end(), { code: 0, stdout: text, stderr: '' });
+  }
+  assert.equal(asked, 1);
+  // A program that is missing is the program's failure, not the addon's: -1 with Node's text.
+  const real = loadSpawnAddon();
+  if (!(real instanceof Error)) {
+    const missing = addonStart(real, ['/nonexistent/kubito-command'])!;
+    assert.match((await missing.end()).stderr, /^spawn \/nonexistent\/kubito-command ENOENT$/);
+  }
 });

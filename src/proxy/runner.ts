@@ -30,12 +30,18 @@ export function execCommandRunner(options: { spawner?: string | null; spawnAddon
   const exec = new ExecRunner();
   const env = process.env.KUBITO_PROXY_SPAWNER;
   const addon = options.spawnAddon !== undefined ? options.spawnAddon : options.spawner !== undefined || env === '0' || env === 'program' ? null : loadSpawnAddon();
-  const starter = addon instanceof Error ? null : addon;
+  let starter = addon instanceof Error ? null : addon;
   const program = options.spawner === undefined ? (env === '0' ? null : spawnerPath()) : options.spawner;
   const spawner = !starter && program !== null && existsSync(program) ? new Spawner(program) : undefined;
   return {
     run: (argv, o = {}) => exec.run(argv, { input: o.input, allowFailure: true }),
-    start: (argv) => (starter ? addonStart(starter, argv) : (spawner?.start(argv) ?? startCommand(argv))),
+    start: (argv) => {
+      const started = starter ? addonStart(starter, argv) : undefined;
+      if (started) return started;
+      // An addon that cannot start processes here is not asked again: Node spawns from then on.
+      starter = null;
+      return spawner?.start(argv) ?? startCommand(argv);
+    },
     serve: (argv) => serveCommand(argv),
     close: () => spawner?.close(),
   };

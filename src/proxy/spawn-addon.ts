@@ -27,14 +27,20 @@ export function loadSpawnAddon(path = spawnAddonPath()): SpawnAddon | Error {
   return loadAddon<SpawnAddon>(path, "kubito's proxy process starter addon", (m) => ['start', 'wait', 'kill', 'close'].every((f) => typeof m[f as keyof SpawnAddon] === 'function'));
 }
 
+/** Start errors that are the program's own (missing, not executable), not the addon's. */
+const PROGRAM_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
+
 /**
  * argv started through the addon, as runner.ts's startCommand starts it through Node: `write`
  * resolves after one turn of the event loop (the pipe's socket keeps what the pipe cannot take
  * yet), `end` closes its stdin and resolves when it exited, with what it wrote. Exit code -1:
  * could not start (stderr `spawn <program> <errno name>`, as Node says it), or killed.
+ * Undefined when the addon itself cannot start processes here (pidfd_open, memfd_create or
+ * posix_spawn refused: a seccomp profile, an old kernel): the caller starts it another way.
  */
-export function addonStart(addon: SpawnAddon, argv: string[]): StreamingCommand {
+export function addonStart(addon: SpawnAddon, argv: string[]): StreamingCommand | undefined {
   const started = addon.start(argv);
+  if ('error' in started && !PROGRAM_ERRORS.has(started.error)) return undefined;
   if ('error' in started) {
     const failed = Promise.resolve({ code: -1, stdout: '', stderr: `spawn ${argv[0]} ${started.error}` });
     return { write: () => Promise.resolve(), end: () => failed, abort: () => undefined };

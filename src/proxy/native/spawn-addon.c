@@ -47,10 +47,36 @@ static void set_int(napi_env env, napi_value obj, const char *name, int v) {
   napi_set_named_property(env, obj, name, n);
 }
 
+/*
+ * The errno's name, as Node prints it ("spawn x ENOENT"). A table of its own: glibc's
+ * strerrorname_np is 2.32+, and an addon linked against a symbol the C library lacks loads
+ * fine and kills the process at its first failed start.
+ */
+static const char *errno_name(int e) {
+  switch (e) {
+    case ENOENT: return "ENOENT";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case ENOEXEC: return "ENOEXEC";
+    case ENOTDIR: return "ENOTDIR";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOSYS: return "ENOSYS";
+    case EINVAL: return "EINVAL";
+    case ENOMEM: return "ENOMEM";
+    case EAGAIN: return "EAGAIN";
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case E2BIG: return "E2BIG";
+    case ETXTBSY: return "ETXTBSY";
+    default: return NULL;
+  }
+}
+
 static napi_value error_result(napi_env env, int e) {
   napi_value obj, s;
   napi_create_object(env, &obj);
-  const char *name = strerrorname_np(e);
+  const char *name = errno_name(e);
   napi_create_string_utf8(env, name ? name : strerror(e), NAPI_AUTO_LENGTH, &s);
   napi_set_named_property(env, obj, "error", s);
   return obj;
