@@ -16,3 +16,12 @@ export function section(obj: KubeObject, field: string): Record<string, unknown>
 export function defaultTo(target: Record<string, unknown>, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null) target[key] = value;
 }
+
+/**
+ * Sets `target[key] = value` when the key holds its Go zero value (absent, null, "" or 0), as
+ * SetDefaults_* functions do for plain (non-pointer) fields: `if obj.DNSPolicy == "" {...}`.
+ */
+export function defaultZero(target: Record<string, unknown>, key: string, value: unknown): void {
+  const current = target[key];
+  if (current === undefined || current === null || current === '' || current === 0) target[key] = value;
+}
