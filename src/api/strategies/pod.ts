@@ -19,6 +19,12 @@ interface PodView {
 function defaults(obj: KubeObject): void {
   const spec = section(obj, 'spec');
   podSpecDefaults(spec);
+  // SetDefaults_Pod: on the host's network a port is published as itself.
+  if (spec.hostNetwork === true) {
+    for (const list of ['containers', 'initContainers'] as const) {
+      for (const c of records(spec[list])) for (const p of records(c.ports)) defaultZero(p, 'hostPort', p.containerPort);
+    }
+  }
   // Set on pods only, by the Priority admission plugin.
   defaultTo(spec, 'preemptionPolicy', 'PreemptLowerPriority');
   defaultTo(spec, 'priority', 0);

@@ -108,6 +108,9 @@ test('a Pod without containers, or with a bad container, is refused; the update 
   assert.deepEqual(bad.causes, ['spec.containers[0].name|FieldValueRequired', 'spec.containers[0].image|FieldValueRequired', 'spec.containers[0].ports[0].containerPort|FieldValueInvalid', 'spec.restartPolicy|FieldValueNotSupported']);
   // Init containers get the container defaults too, so a plain one is valid.
   await storage.create(NS, pod('ok', { initContainers: [{ name: 'init', image: 'busybox' }], containers: [{ name: 'c', image: 'busybox' }], volumes: [{ name: 'scratch' }] }));
+  // On the host's network a template's unset hostPort becomes the container port (SetDefaults_Pod).
+  const hostNet = await storage.create(NS, pod('hostnet', { hostNetwork: true, containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 8080 }] }] }));
+  assert.deepEqual((hostNet.spec as { containers: Array<{ ports: unknown[] }> }).containers[0].ports, [{ containerPort: 8080, protocol: 'TCP', hostPort: 8080 }]);
   const changed = await failure(storage.guaranteedUpdate(NS, 'ok', (cur) => ({ ...cur!, spec: { ...(cur!.spec as object), restartPolicy: 'Never' } })));
   assert.match(changed.message, /^Pod "ok" is invalid: spec: Forbidden: pod updates may not change fields other than/);
 });
