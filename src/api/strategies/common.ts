@@ -12,6 +12,12 @@ export function section(obj: KubeObject, field: string): Record<string, unknown>
   return created;
 }
 
+/** The object's spec, read without touching the object (`prev` may be shared); {} when absent. */
+export function specOf(obj: KubeObject): Record<string, unknown> {
+  const spec = obj.spec;
+  return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
+}
+
 /** Sets `target[key] = value` when the key is absent (API defaulting never overrides). */
 export function defaultTo(target: Record<string, unknown>, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null) target[key] = value;

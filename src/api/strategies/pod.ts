@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
-import { defaultTo, defaultZero, section } from './common.js';
+import { defaultTo, defaultZero, section, specOf } from './common.js';
 import { validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
 
@@ -98,12 +98,6 @@ function httpGetDefaults(action: unknown): void {
 function mirrorServiceAccount(spec: Record<string, unknown>): void {
   if (!spec.serviceAccountName && typeof spec.serviceAccount === 'string' && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
-}
-
-/** The spec to compare, read without touching the object (`prev` may be shared). */
-function specOf(obj: KubeObject): Record<string, unknown> {
-  const spec = obj.spec;
-  return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
 }
 
 export const podStrategy: Strategy = {

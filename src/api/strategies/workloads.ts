@@ -5,15 +5,9 @@
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
-import { defaultTo, section } from './common.js';
+import { defaultTo, section, specOf } from './common.js';
 import { podSpecDefaults } from './pod.js';
 import { validateDeploymentSpec, validateDeploymentUpdate, validateReplicaSetSpec, validateReplicaSetUpdate } from '../validation/apps.js';
-
-/** The object's spec, read without touching it. */
-function specOf(obj: KubeObject): Record<string, unknown> {
-  const spec = obj.spec;
-  return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
-}
 
 function templateDefaults(spec: Record<string, unknown>): void {
   const template = spec.template && typeof spec.template === 'object' ? (spec.template as Record<string, unknown>) : undefined;
