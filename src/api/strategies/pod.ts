@@ -8,7 +8,7 @@
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
 import { defaultTo, defaultZero, section, specOf } from './common.js';
-import { validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
+import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
 
 interface PodView {
@@ -119,13 +119,14 @@ export const podStrategy: Strategy = {
     defaults(next);
   },
   validate(obj) {
-    return validatePodCreate(specOf(obj));
+    return validatePodCreate(specOf(obj), obj.metadata as Record<string, unknown>);
   },
   validateUpdate(next, prev, subresource) {
     // The status and binding subresources keep or set spec themselves (spec.nodeName).
     if (subresource) return [];
     // ValidatePodUpdate: the spec as on create (validatePodMetadataAndSpec), then what may change.
-    return [...validatePodMetadataAndSpec(specOf(next)), ...validatePodSpecUpdate(specOf(next), specOf(prev))];
+    const allowInvalidDeletionCost = hasInvalidDeletionCost(prev.metadata as Record<string, unknown>);
+    return [...validatePodMetadataAndSpec(specOf(next), next.metadata as Record<string, unknown>, { allowInvalidDeletionCost }), ...validatePodSpecUpdate(specOf(next), specOf(prev))];
   },
   gracefulDeletePeriod(obj, requested) {
     const pod = obj as KubeObject & PodView;

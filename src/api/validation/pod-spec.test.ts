@@ -213,6 +213,18 @@ const CASES: Array<{ name: string; spec: Obj; want: string[] }> = [
     ],
   },
   {
+    name: 'resources: names standard for containers or fully qualified; quantities not negative',
+    spec: spec({
+      containers: [ctr({ resources: { limits: { cpu: '-1', 'example.com/gpu': '1', pods: '1' }, requests: { memory: '-0', foo: '1', 'kubernetes.io/bar': '1', 'hugepages-2Mi': '2Mi' } } })],
+    }),
+    want: [
+      'spec.containers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0',
+      'spec.containers[0].resources.limits[pods]: Invalid value: "pods": must be a standard resource for containers',
+      'spec.containers[0].resources.requests[foo]: Invalid value: "foo": must be a standard resource type or fully qualified',
+      'spec.containers[0].resources.requests[foo]: Invalid value: "foo": must be a standard resource for containers',
+    ],
+  },
+  {
     name: 'create only: no ephemeral containers, no node while gated',
     spec: spec({ ephemeralContainers: [{ name: 'e', image: 'busybox' }], nodeName: 'n', schedulingGates: [{ name: 'g' }] }),
     want: ['spec.ephemeralContainers: Forbidden: cannot be set on create', 'spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared'],
@@ -245,6 +257,15 @@ test('a template: labels at <path>.labels, spec at <path>.spec, no pod-only imag
   assert.deepEqual(validatePodTemplateSpec(cost, 'spec.template').map(fieldErrorString), [
     'spec.template.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "x": must be a 32bit integer',
   ]);
+});
+
+test('a pod\'s pod-deletion-cost annotation: checked before the spec, except on updates of a pod that had an invalid one', () => {
+  const meta = { annotations: { 'controller.kubernetes.io/pod-deletion-cost': '+10' } };
+  const want = 'metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "+10": must be a 32bit integer';
+  assert.deepEqual(validatePodCreate(spec({ containers: [] }), meta).map(fieldErrorString), [want, 'spec.containers: Required value']);
+  assert.deepEqual(validatePodMetadataAndSpec(spec(), meta, { allowInvalidDeletionCost: true }), []);
+  for (const ok of ['-5', '0', '2147483647']) assert.deepEqual(validatePodCreate(spec(), { annotations: { 'controller.kubernetes.io/pod-deletion-cost': ok } }), [], ok);
+  for (const bad of ['007', '2147483648', 'x', '']) assert.equal(validatePodCreate(spec(), { annotations: { 'controller.kubernetes.io/pod-deletion-cost': bad } }).length, 1, bad);
 });
 
 test('IsRelaxedEnvVarName and IsConfigMapKey', () => {

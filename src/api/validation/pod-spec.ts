@@ -331,7 +331,63 @@ function validatePullPolicy(policy: string, path: string): FieldError[] {
   return [notSupported(path, policy, PULL_POLICIES)];
 }
 
-/** validateContainerCommon: name, image, terminationMessagePolicy, ports, env, mounts, pull policy. */
+/** standardResources (IsStandardResourceName, besides the hugepages prefixes). */
+const STANDARD_RESOURCES = new Set([
+  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu', 'limits.memory',
+  'limits.ephemeral-storage', 'pods', 'resourcequotas', 'services', 'replicationcontrollers', 'secrets', 'configmaps', 'persistentvolumeclaims',
+  'storage', 'requests.storage', 'services.nodeports', 'services.loadbalancers',
+]);
+const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+/** helper.IsNativeResource: unprefixed, or in the kubernetes.io/ namespace. */
+function isNativeResource(name: string): boolean {
+  return !name.includes('/') || name.includes('kubernetes.io/');
+}
+
+/** helper.IsExtendedResourceName. */
+function isExtendedResourceName(name: string): boolean {
+  if (isNativeResource(name) || name.startsWith('requests.')) return false;
+  return isQualifiedName(`requests.${name}`).length === 0;
+}
+
+/** validateContainerResourceName (validateResourceName first). */
+function validateContainerResourceName(name: string, path: string): FieldError[] {
+  const errs = qualifiedName(name, path);
+  if (errs.length) return errs;
+  const unprefixed = !name.includes('/');
+  if (unprefixed && !STANDARD_RESOURCES.has(name) && !name.startsWith('hugepages-') && !name.startsWith('requests.hugepages-')) {
+    return [invalid(path, name, 'must be a standard resource type or fully qualified'), invalid(path, name, 'must be a standard resource for containers')];
+  }
+  if (unprefixed) {
+    if (!STANDARD_CONTAINER_RESOURCES.has(name) && !name.startsWith('hugepages-')) return [invalid(path, name, 'must be a standard resource for containers')];
+  } else if (!isNativeResource(name) && !isExtendedResourceName(name)) {
+    return [invalid(path, name, "doesn't follow extended resource name standard")];
+  }
+  return [];
+}
+
+/**
+ * ValidateContainerResourceRequirements, the resource names and ValidateNonnegativeQuantity
+ * (limits, then requests; Go walks each map in random order, here sorted). Not checked: that
+ * requests stay within limits, whole numbers for extended resources, hugepages rules.
+ */
+function validateResources(resources: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const kind of ['limits', 'requests'] as const) {
+    const list = objOf(resources[kind]);
+    for (const name of Object.keys(list).sort()) {
+      const p = key(child(path, kind), name);
+      errs.push(...validateContainerResourceName(name, p));
+      const quantity = list[name];
+      if (typeof quantity === 'string' ? /^\s*-/.test(quantity) && !/^\s*-0*(\.0*)?[a-zA-Z]*\s*$/.test(quantity) : typeof quantity === 'number' && quantity < 0) {
+        errs.push(invalid(p, String(quantity).trim(), IS_NEGATIVE));
+      }
+    }
+  }
+  return errs;
+}
+
+/** validateContainerCommon: name, image, terminationMessagePolicy, ports, env, mounts, pull policy, resource names. */
 function validateContainerCommon(ctr: Obj, volumes: Map<string, Obj>, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const name = strOf(ctr.name);
@@ -346,6 +402,7 @@ function validateContainerCommon(ctr: Obj, volumes: Map<string, Obj>, path: stri
   errs.push(...validateEnvFrom(listOf(ctr.envFrom), child(path, 'envFrom')));
   errs.push(...validateVolumeMounts(listOf(ctr.volumeMounts), volumes, child(path, 'volumeMounts')));
   errs.push(...validatePullPolicy(strOf(ctr.imagePullPolicy), child(path, 'imagePullPolicy')));
+  errs.push(...validateResources(objOf(ctr.resources), child(path, 'resources')));
   return errs;
 }
 
@@ -643,9 +700,14 @@ function validateContainersOnlyForPod(containers: unknown[], path: string): Fiel
   return errs;
 }
 
-/** validatePodMetadataAndSpec's spec part (metadata is the registry's): ValidatePodSpec, then the pod-only checks. */
-export function validatePodMetadataAndSpec(spec: Obj): FieldError[] {
-  const errs = validatePodSpec(spec, 'spec', { resourceIsPod: true });
+/**
+ * validatePodMetadataAndSpec without ValidateObjectMeta (the registry's): the pod-deletion-cost
+ * annotation (not on an update of a pod that already had an invalid one), ValidatePodSpec, then
+ * the pod-only checks.
+ */
+export function validatePodMetadataAndSpec(spec: Obj, meta: Obj = {}, opts: { allowInvalidDeletionCost?: boolean } = {}): FieldError[] {
+  const errs = opts.allowInvalidDeletionCost ? [] : podSpecificAnnotations(meta, 'metadata.annotations');
+  errs.push(...validatePodSpec(spec, 'spec', { resourceIsPod: true }));
   if (strOf(spec.serviceAccountName) === '') {
     listOf(spec.volumes).forEach((v, vi) => {
       const projected = objOf(v).projected;
@@ -662,9 +724,9 @@ export function validatePodMetadataAndSpec(spec: Obj): FieldError[] {
   return errs;
 }
 
-/** ValidatePodCreate's spec part. */
-export function validatePodCreate(spec: Obj): FieldError[] {
-  const errs = validatePodMetadataAndSpec(spec);
+/** ValidatePodCreate without ValidateObjectMeta. */
+export function validatePodCreate(spec: Obj, meta: Obj = {}): FieldError[] {
+  const errs = validatePodMetadataAndSpec(spec, meta);
   if (listOf(spec.ephemeralContainers).length > 0) errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
   if (strOf(spec.nodeName) !== '' && listOf(spec.schedulingGates).length !== 0) {
     errs.push(forbidden('spec.nodeName', 'cannot be set until all schedulingGates have been cleared'));
@@ -687,6 +749,11 @@ export function validatePodTemplateSpec(template: Obj, path: string): FieldError
   return errs;
 }
 
+/** Whether the object carries a pod-deletion-cost annotation upstream cannot read (PodValidationOptions.AllowInvalidPodDeletionCost on update). */
+export function hasInvalidDeletionCost(meta: Obj): boolean {
+  return podSpecificAnnotations(meta, 'metadata.annotations').length > 0;
+}
+
 /** ValidatePodSpecificAnnotations, the deletion-cost part. */
 export function podSpecificAnnotations(meta: Obj, path: string): FieldError[] {
   const annotations = objOf(meta.annotations);
@@ -697,9 +764,9 @@ export function podSpecificAnnotations(meta: Obj, path: string): FieldError[] {
   return [];
 }
 
-/** strconv.ParseInt(s, 10, 32) succeeds. */
+/** helper.GetDeletionCostFromPodAnnotations succeeds: validFirstDigit (no "+", no leading zeros), then ParseInt(s, 10, 32). */
 function isInt32Text(s: string): boolean {
-  if (!/^[+-]?[0-9]+$/.test(s)) return false;
+  if (!/^(-[0-9]+|0|[1-9][0-9]*)$/.test(s)) return false;
   const n = Number(s);
   return n >= -2147483648 && n <= MAX_INT32;
 }
