@@ -1,4 +1,5 @@
 /** @module Tests of the Warning headers on the handler's failure answers (a deprecated API's warning). */
+import { warningHeaderValue } from './handlers/scope.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESOURCES } from '../api/resources.js';
@@ -64,4 +65,13 @@ describe('Warning headers on failures', () => {
     assert.equal(missing.status, 404);
     assert.equal(warnings(missing), undefined);
   });
+});
+
+test('a Warning header value is net.NewWarningHeader\'s: quotes and backslashes escaped, UTF-8 as its bytes, none with a control character', () => {
+  assert.equal(warningHeaderValue('unknown field "spec.x"'), '299 - "unknown field \\"spec.x\\""');
+  assert.equal(warningHeaderValue('a\\b'), '299 - "a\\\\b"');
+  assert.equal(warningHeaderValue('ü中'), Buffer.from('299 - "ü中"', 'utf8').toString('latin1'));
+  assert.equal(warningHeaderValue('lone \ud800'), Buffer.from('299 - "lone \ufffd"', 'utf8').toString('latin1'));
+  assert.equal(warningHeaderValue('bell\u0007'), undefined);
+  assert.equal(warningHeaderValue('c1\u0085'), undefined);
 });

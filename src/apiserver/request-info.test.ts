@@ -34,3 +34,14 @@ test('escaped path segments are decoded; plain ones are taken as they are', () =
   assert.deepEqual(parseRequestInfo('GET', '/api/v1/namespaces/default/configmaps/a%3Ab', false), { isResource: true, verb: 'get', group: '', version: 'v1', namespace: 'default', resource: 'configmaps', name: 'a:b', subresource: '', rest: [] });
   assert.deepEqual(parseRequestInfo('GET', '/api/v1/namespaces/default/configmaps/plain', false), { isResource: true, verb: 'get', group: '', version: 'v1', namespace: 'default', resource: 'configmaps', name: 'plain', subresource: '', rest: [] });
 });
+
+test('escaped path segments: a malformed escape is a 400 as Go\'s URL parser words it; bytes that are not UTF-8 do not throw', () => {
+  const nameOf = (path: string): string | undefined => {
+    const info = parseRequestInfo('GET', path, false);
+    return info.isResource ? info.name : undefined;
+  };
+  assert.equal(nameOf('/api/v1/namespaces/default/services/a%2Db'), 'a-b');
+  assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/default/services/%zz', false), (err: { status?: { code?: number; message?: string } }) => err.status?.code === 400 && err.status.message === 'invalid URL escape "%zz"');
+  assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/default/services/x%4', false), /invalid URL escape "%4"/);
+  assert.equal(nameOf('/api/v1/namespaces/default/services/%ED%A0%80'), '\ufffd\ufffd\ufffd');
+});

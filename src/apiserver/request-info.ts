@@ -3,6 +3,7 @@
  * does: `/api/v1/namespaces/default/services/nginx/status` -> verb get, resource services,
  * namespace default, name nginx, subresource status.
  */
+import { newBadRequest } from '../api/errors.js';
 import type { Method } from '../client/transport.js';
 
 export interface ResourceRequest {
@@ -40,10 +41,28 @@ const VERBS_BY_METHOD: Record<Method, string> = {
  * Parses an API path. `watch` says whether the query asks for a watch (`watch=true|1`).
  * Paths outside /api and /apis, and the discovery paths themselves, are non-resource.
  */
+/**
+ * A path segment unescaped as Go's url.PathUnescape does: a malformed escape is the 400 Go's
+ * server answers (`invalid URL escape "%zz"`); escaped bytes that are not UTF-8 are kept as
+ * what they decode to (Go keeps the bytes; here they become U+FFFD, a name nothing has) instead
+ * of decodeURIComponent's URIError.
+ */
+function unescapePathSegment(segment: string): string {
+  const bad = /%(?![0-9A-Fa-f]{2})/.exec(segment);
+  if (bad) throw newBadRequest(`invalid URL escape ${JSON.stringify(segment.slice(bad.index, bad.index + 3))}`);
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    const bytes: Buffer[] = [];
+    for (const [piece, hex] of segment.matchAll(/%([0-9A-Fa-f]{2})|[^%]+/g)) bytes.push(hex ? Buffer.of(parseInt(hex, 16)) : Buffer.from(piece, 'utf8'));
+    return Buffer.concat(bytes).toString('utf8');
+  }
+}
+
 export function parseRequestInfo(method: Method, path: string, watch: boolean): RequestInfo {
   const raw = path.split('/').filter((p) => p !== '');
   // Most paths have nothing escaped: decoded only when there is something to decode.
-  const parts = path.includes('%') ? raw.map(decodeURIComponent) : raw;
+  const parts = path.includes('%') ? raw.map(unescapePathSegment) : raw;
   let group = '';
   let rest: string[];
   if (parts[0] === 'api' && parts.length >= 3) {

@@ -79,9 +79,12 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
   if (response.kind === 'body') {
     // A text body goes to res.end as it is: Node then writes the head and the body as one
     // string (one write of the socket, no Buffer made of the body first).
-    headers['Content-Length'] = String(typeof response.body === 'string' ? Buffer.byteLength(response.body) : response.body.length);
+    // Header values past ASCII are UTF-8 bytes one latin1 character each (warningHeaderValue):
+    // with a text body Node would encode the head as UTF-8 too, so the body goes as bytes then.
+    const body = typeof response.body === 'string' && headersPastAscii(response.headers) ? Buffer.from(response.body) : response.body;
+    headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     res.writeHead(response.status, headers);
-    res.end(response.body);
+    res.end(body);
     return;
   }
   delete headers['Transfer-Encoding'];
@@ -137,6 +140,14 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
   onClose(stop);
 }
 
+function headersPastAscii(headers: Record<string, string | string[]> | undefined): boolean {
+  if (!headers) return false;
+  for (const value of Object.values(headers)) {
+    for (const v of Array.isArray(value) ? value : [value]) if (/[^\x00-\x7f]/.test(v)) return true;
+  }
+  return false;
+}
+
 /**
  * The last text chunk framed (size line, UTF-8 bytes, CRLF). A watch event's line is one string
  * handed to every watcher of the change in turn (watch.ts encodes it once), so its frame is
@@ -179,17 +190,28 @@ function attach(server: HttpServer, handle: RequestHandler, options: { inProcess
         const status = toStatusError(err).status;
         response = { kind: 'body', status: status.code, contentType: 'application/json', body: JSON.stringify(status) };
       }
-      write(res, response, (stop) => {
-        // The client may have left while the answer was made ('close' has fired already): a
-        // stream kept open for it would hold its registry watch or list until shutdown.
-        if (res.destroyed) return stop();
-        streams.add(stop);
-        const done = (): void => {
-          streams.delete(stop);
-          stop();
-        };
-        res.on('close', done);
-      });
+      try {
+        write(res, response, (stop) => {
+          // The client may have left while the answer was made ('close' has fired already): a
+          // stream kept open for it would hold its registry watch or list until shutdown.
+          if (res.destroyed) return stop();
+          streams.add(stop);
+          const done = (): void => {
+            streams.delete(stop);
+            stop();
+          };
+          res.on('close', done);
+        });
+      } catch (err) {
+        // A bug in making the answer (a header value Node refuses, a stream that throws as it
+        // starts) must cost this request, not the process: unhandled, it would end it.
+        console.error(`apiserver: ${method} ${url.pathname}: writing the answer:`, err);
+        if (!res.headersSent) {
+          const status = toStatusError(err).status;
+          res.writeHead(status.code, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(status));
+        } else res.destroy();
+      }
     })();
   });
   return streams;

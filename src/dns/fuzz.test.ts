@@ -13,20 +13,10 @@ import { fixtureIndex, FIXTURE_CONFIG } from './fixtures.js';
 import { DnsServer } from './server.js';
 import { TRANSPORTS } from './fixtures.js';
 import { CLASS_IN, parseMessage, RCODE, serializeMessage, TYPE, type Message } from './wire.js';
+import { rng } from '../testing/rng.js';
 
 const ALLOWED = new Set<number>([RCODE.NOERROR, RCODE.FORMERR, RCODE.SERVFAIL, RCODE.NXDOMAIN, RCODE.NOTIMP, RCODE.REFUSED, RCODE.BADVERS]);
 const DURATION_MS = Number(process.env.KUBITO_FUZZ_MS ?? 1000);
-
-/** A deterministic generator (xorshift32), so a failure can be replayed by its seed. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
 
 function seedQueries(): Buffer[] {
   const q = (name: string, type: number, edns = true): Buffer => {

@@ -2,7 +2,7 @@
  * @module kubectl explain against kubito, compared with what kubectl prints against
  * kube-apiserver: the expected text is built from kubectl's plaintext template
  * (k8s.io/kubectl/pkg/explain/v2/templates/plaintext.tmpl: 1.27-1.29 print no enum, 1.30+ an
- * `ENUM:` block after the FIELD line) and upstream's OpenAPI descriptions (1.36, as
+ * `ENUM:` block after the FIELD line) and upstream's OpenAPI descriptions (1.33, as
  * kube-apiserver serves them with OpenAPIEnums on), wrapped at 76 columns by go-wordwrap and
  * indented 4 — not from kubito's output. Also: apply takes an int and a string for IntOrString
  * fields through each validation path (server-side fieldValidation, --validate=false, SSA).
@@ -100,6 +100,19 @@ spec:
         livenessProbe: {tcpSocket: {port: ${maxSurge === '1' ? '80' : 'http'}}}
 `;
 
+/** A pod with `restartPolicyRules` (1.34's ContainerRestartRules), which a 1.33 server does not know. */
+const POD_WITH_RESTART_RULES = `apiVersion: v1
+kind: Pod
+metadata:
+  name: rules
+spec:
+  containers:
+  - name: a
+    image: nginx
+    restartPolicy: Never
+    restartPolicyRules: [{action: Restart, exitCodes: {operator: In, values: [42]}}]
+`;
+
 describe('kubectl explain and IntOrString fields', () => {
   let cluster: Cluster;
 
@@ -132,6 +145,21 @@ describe('kubectl explain and IntOrString fields', () => {
       const enumLine = (values: string): string => (PRINTS_ENUMS[version] ? `  enum: ${values}\n` : '');
       assert.ok(spec.includes(`\n  ipFamilyPolicy\t<string>\n${enumLine('PreferDualStack, RequireDualStack, SingleStack')}    IPFamilyPolicy represents`), spec);
       assert.ok(spec.includes(`\n  externalTrafficPolicy\t<string>\n${enumLine('Cluster, Local')}    externalTrafficPolicy describes`), spec);
+    });
+
+    test(`kubectl ${version} explains 1.33's fields with 1.33's text and knows no later field`, async () => {
+      const name = await cluster.kubectlOk(['explain', 'pod.spec.containers.env.name'], { version });
+      assert.ok(name.includes('\nDESCRIPTION:\n    Name of the environment variable. Must be a C_IDENTIFIER.\n'), name);
+      const later = await cluster.kubectl(['explain', 'pod.spec.containers.restartPolicyRules'], { version });
+      assert.notEqual(later.code, 0, later.stdout);
+      assert.match(later.stderr, /field "restartPolicyRules" does not exist/);
+    });
+
+    test(`kubectl ${version} apply --validate=strict rejects a field 1.33 does not have`, async () => {
+      const input = POD_WITH_RESTART_RULES;
+      const r = await cluster.kubectl(['apply', '-f', '-', '--validate=strict'], { version, input });
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.match(r.stderr, /Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec\.containers\[0\]\.restartPolicyRules"/);
     });
 
     test(`kubectl ${version} apply takes ints and strings for IntOrString fields (server-side validation, no validation, SSA)`, async () => {

@@ -44,7 +44,7 @@ export const APPS_V1_DEFINITIONS: Definitions = {
     observedGeneration: int64('The generation observed by the deployment controller.'),
     readyReplicas: int32('Total number of non-terminating pods targeted by this Deployment with a Ready Condition.'),
     replicas: int32('Total number of non-terminating pods targeted by this deployment (their labels match the selector).'),
-    terminatingReplicas: int32('Total number of terminating pods targeted by this deployment. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.\n\nThis is a beta field and requires enabling DeploymentReplicaSetTerminatingReplicas feature (enabled by default).'),
+    terminatingReplicas: int32('Total number of terminating pods targeted by this deployment. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.\n\nThis is an alpha field. Enable DeploymentReplicaSetTerminatingReplicas to be able to use this field.'),
     unavailableReplicas: int32('Total number of unavailable pods targeted by this deployment. This is the total number of pods that are still required for the deployment to have 100% available capacity. They may either be pods that are running but not yet available or pods that still have not been created.'),
     updatedReplicas: int32('Total number of non-terminating pods targeted by this deployment that have the desired template spec.'),
   }),
@@ -83,7 +83,7 @@ export const APPS_V1_DEFINITIONS: Definitions = {
     observedGeneration: int64('ObservedGeneration reflects the generation of the most recently observed ReplicaSet.'),
     readyReplicas: int32('The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.'),
     replicas: int32('Replicas is the most recently observed number of non-terminating pods. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset'),
-    terminatingReplicas: int32('The number of terminating pods for this replica set. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.\n\nThis is a beta field and requires enabling DeploymentReplicaSetTerminatingReplicas feature (enabled by default).'),
+    terminatingReplicas: int32('The number of terminating pods for this replica set. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.\n\nThis is an alpha field. Enable DeploymentReplicaSetTerminatingReplicas to be able to use this field.'),
   }, { required: ['replicas'] }),
   'io.k8s.api.apps.v1.RollingUpdateDeployment': obj('Spec to control the desired behavior of rolling update.', {
     maxSurge: ref(INT_OR_STRING, 'The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up. Defaults to 25%. Example: when this is set to 30%, the new ReplicaSet can be scaled up immediately when the rolling update starts, such that the total number of old and new pods do not exceed 130% of desired pods. Once old pods have been killed, new ReplicaSet can be scaled up further, ensuring that total number of pods running at any time during the update is at most 130% of desired pods.'),

@@ -88,7 +88,4 @@ export const CORE_V1_CONFIG_DEFINITIONS: Definitions = {
     items: arr(ref(CORE + 'ServiceAccount'), 'List of ServiceAccounts. More info: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/'),
     metadata: ref(META + 'ListMeta', 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds'),
   }, { required: ['items'], gvk: gvk('', 'v1', 'ServiceAccountList') }),
-  'io.k8s.api.core.v1.VolumeStatus': obj('VolumeStatus represents the status of a mounted volume. At most one of its members must be specified.', {
-    image: ref(CORE + 'ImageVolumeStatus', 'image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet\'s host machine.'),
-  }),
 };

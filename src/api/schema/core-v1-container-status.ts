@@ -49,9 +49,6 @@ export const CORE_V1_CONTAINER_STATUS_DEFINITIONS: Definitions = {
   'io.k8s.api.core.v1.ContainerUser': obj('ContainerUser represents user identity information', {
     linux: ref(CORE + 'LinuxContainerUser', 'Linux holds user identity information initially attached to the first process of the containers in Linux. Note that the actual running identity can be changed if the process has enough privilege to do so.'),
   }),
-  'io.k8s.api.core.v1.ImageVolumeStatus': obj('ImageVolumeStatus represents the image-based volume status.', {
-    imageRef: str('ImageRef is the digest of the image used for this volume. It should have a value that\'s similar to the pod\'s status.containerStatuses[i].imageID. The ImageRef length should not exceed 256 characters.'),
-  }, { required: ['imageRef'] }),
   'io.k8s.api.core.v1.LinuxContainerUser': obj('LinuxContainerUser represents user identity information in Linux containers', {
     gid: int64('GID is the primary gid initially attached to the first process in the container'),
     supplementalGroups: arr(int64(), 'SupplementalGroups are the supplemental groups initially attached to the first process in the container', { listType: 'atomic' }),
@@ -59,7 +56,6 @@ export const CORE_V1_CONTAINER_STATUS_DEFINITIONS: Definitions = {
   }, { required: ['uid', 'gid'] }),
   'io.k8s.api.core.v1.ResourceHealth': obj('ResourceHealth represents the health of a resource. It has the latest device health information. This is a part of KEP https://kep.k8s.io/4680.', {
     health: str('Health of the resource. can be one of:\n - Healthy: operates as normal\n - Unhealthy: reported unhealthy. We consider this a temporary health issue\n              since we do not have a mechanism today to distinguish\n              temporary and permanent issues.\n - Unknown: The status cannot be determined.\n            For example, Device Plugin got unregistered and hasn\'t been re-registered since.\n\nIn future we may want to introduce the PermanentlyUnhealthy Status.'),
-    message: str('Message provides human-readable context for Health (e.g. "ECC error count exceeded threshold"). This field is populated by the kubelet when ResourceHealthStatusMessage is enabled if the DRA plugin returns a message, and is null otherwise.'),
     resourceID: str('ResourceID is the unique identifier of the resource. See the ResourceID type for more information.'),
   }, { required: ['resourceID'] }),
   'io.k8s.api.core.v1.ResourceStatus': obj('ResourceStatus represents the status of a single resource allocated to a Pod.', {
@@ -71,6 +67,5 @@ export const CORE_V1_CONTAINER_STATUS_DEFINITIONS: Definitions = {
     name: str('Name corresponds to the name of the original VolumeMount.'),
     readOnly: bool('ReadOnly corresponds to the original VolumeMount.'),
     recursiveReadOnly: str('RecursiveReadOnly must be set to Disabled, Enabled, or unspecified (for non-readonly mounts). An IfPossible value in the original VolumeMount must be translated to Disabled or Enabled, depending on the mount result.'),
-    volumeStatus: ref(CORE + 'VolumeStatus', 'volumeStatus represents volume-type-specific status about the mounted volume.'),
   }, { required: ['name', 'mountPath'] }),
 };

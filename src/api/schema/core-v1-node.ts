@@ -61,11 +61,6 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
     address: str('The node address.'),
     type: str('Node address type, one of Hostname, ExternalIP or InternalIP.'),
   }, { required: ['type', 'address'] }),
-  'io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus': obj('NodeAllocatableResourceClaimStatus describes the status of node allocatable resources allocated via DRA.', {
-    containers: arr(str(), 'Containers lists the names of all containers in this pod that reference the claim.', { listType: 'set' }),
-    resourceClaimName: str('ResourceClaimName is the resource claim referenced by the pod that resulted in this node allocatable resource allocation.'),
-    resources: map(ref(QUANTITY), 'Resources is a map of the node-allocatable resource name to the aggregate quantity allocated to the claim.'),
-  }, { required: ['resourceClaimName', 'resources'] }),
   'io.k8s.api.core.v1.NodeCondition': obj('NodeCondition contains condition information for a node.', {
     lastHeartbeatTime: ref(META + 'Time', 'Last time we got an update on a given condition.'),
     lastTransitionTime: ref(META + 'Time', 'Last time the condition transit from one status to another.'),
@@ -118,7 +113,6 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
     conditions: arr(ref(CORE + 'NodeCondition'), 'Conditions is an array of current observed node conditions. More info: https://kubernetes.io/docs/reference/node/node-status/#condition', { listType: 'map', mapKeys: ['type'], mergeKey: 'type', strategy: 'merge' }),
     config: ref(CORE + 'NodeConfigStatus', 'Status of the config assigned to the node via the dynamic Kubelet config feature.'),
     daemonEndpoints: ref(CORE + 'NodeDaemonEndpoints', 'Endpoints of daemons running on the Node.'),
-    declaredFeatures: arr(str(), 'DeclaredFeatures represents the features related to feature gates that are declared by the node.', { listType: 'atomic' }),
     features: ref(CORE + 'NodeFeatures', 'Features describes the set of features implemented by the CRI implementation.'),
     images: arr(ref(CORE + 'ContainerImage'), 'List of container images on this node', { listType: 'atomic' }),
     nodeInfo: ref(CORE + 'NodeSystemInfo', 'Set of ids/uuids to uniquely identify the node. More info: https://kubernetes.io/docs/reference/node/node-status/#info'),
@@ -146,7 +140,7 @@ export const CORE_V1_NODE_DEFINITIONS: Definitions = {
   'io.k8s.api.core.v1.Taint': obj('The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.', {
     effect: str('Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.\n\nPossible enum values:\n - `"NoExecute"` Evict any already-running pods that do not tolerate the taint. Currently enforced by NodeController.\n - `"NoSchedule"` Do not allow new pods to schedule onto the node unless they tolerate the taint, but allow all pods submitted to Kubelet without going through the scheduler to start, and allow all already-running pods to continue running. Enforced by the scheduler.\n - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.', { enum: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] }),
     key: str('Required. The taint key to be applied to a node.'),
-    timeAdded: ref(META + 'Time', 'TimeAdded represents the time at which the taint was added.'),
+    timeAdded: ref(META + 'Time', 'TimeAdded represents the time at which the taint was added. It is only written for NoExecute taints.'),
     value: str('The taint value corresponding to the taint key.'),
   }, { required: ['key', 'effect'] }),
 };

@@ -71,7 +71,7 @@ export const CORE_V1_VOLUME_INTREE_DEFINITIONS: Definitions = {
     revision: str('revision is the commit hash for the specified revision.'),
   }, { required: ['repository'] }),
   'io.k8s.api.core.v1.GlusterfsVolumeSource': obj('Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.', {
-    endpoints: str('endpoints is the endpoint name that details Glusterfs topology.'),
+    endpoints: str('endpoints is the endpoint name that details Glusterfs topology. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod'),
     path: str('path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod'),
     readOnly: bool('readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod'),
   }, { required: ['endpoints', 'path'] }),

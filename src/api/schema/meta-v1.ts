@@ -79,7 +79,6 @@ export const META_V1_DEFINITIONS: Definitions = {
     remainingItemCount: int64('remainingItemCount is the number of subsequent items in the list which are not included in this list response. If the list request contained label or field selectors, then the number of remaining items is unknown and the field will be left unset and omitted during serialization.'),
     resourceVersion: str('String that identifies the server\'s internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency'),
     selfLink: str('Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.'),
-    shardInfo: ref(META + 'ShardInfo', 'shardInfo is set when the list is a filtered subset of the full collection, as selected by a shard selector on the request. It echoes back the selector so clients can verify which shard they received and merge sharded responses. Clients should not cache sharded list responses as a full representation of the collection.\n\nThis is an alpha field and requires enabling the ShardedListAndWatch feature gate.'),
   }),
   'io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry': obj('ManagedFieldsEntry is a workflow-id, a FieldSet and the group version of the resource that the fieldset applies to.', {
     apiVersion: str('APIVersion defines the version of this resource that this field set applies to. The format is "group/version" just like the top-level APIVersion field. It is necessary to track the version of a field set because it cannot be automatically converted.'),
@@ -125,13 +124,10 @@ export const META_V1_DEFINITIONS: Definitions = {
     clientCIDR: str('The CIDR with which clients can match their IP to figure out the server address that they should use.'),
     serverAddress: str('Address of this server, suitable for a client that matches the above CIDR. This can be a hostname, hostname:port, IP or IP:port.'),
   }, { required: ['clientCIDR', 'serverAddress'] }),
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo': obj('ShardInfo describes the shard selector that was applied to produce a list response. Its presence on a list response indicates the list is a filtered subset.', {
-    selector: str('selector is the shard selector string from the request, echoed back so clients can verify which shard they received and merge responses from multiple shards.'),
-  }, { required: ['selector'] }),
   'io.k8s.apimachinery.pkg.apis.meta.v1.Status': obj('Status is a return value for calls that don\'t return other objects.', {
     ...typeMeta(),
     code: int32('Suggested HTTP return code for this status, 0 if not set.'),
-    details: ref(META + 'StatusDetails', 'Extended data associated with the reason.  Each reason may define its own extended details. This field is optional and the data returned is not guaranteed to conform to any schema except that defined by the reason type.'),
+    details: ref(META + 'StatusDetails', 'Extended data associated with the reason.  Each reason may define its own extended details. This field is optional and the data returned is not guaranteed to conform to any schema except that defined by the reason type.', { listType: 'atomic' }),
     message: str('A human-readable description of the status of this operation.'),
     metadata: ref(META + 'ListMeta', 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds'),
     reason: str('A machine-readable description of why this operation is in the "Failure" status. If this value is empty there is no information available. A Reason clarifies an HTTP status code but does not override it.'),

@@ -92,3 +92,11 @@ test('top-level kinds carry their GVK and the upstream kind descriptions', () =>
   assert.match(DEFINITIONS['io.k8s.api.core.v1.ServiceSpec'].properties?.type?.description ?? '', /^type determines how the Service is exposed\. Defaults to ClusterIP\./);
   assert.deepEqual(DEFINITIONS['io.k8s.api.core.v1.Container'].required, ['name']);
 });
+
+test('1.33 shapes that later releases changed: EndpointSlice requires endpoints, Status.details carries listType atomic, 1.33 descriptions', () => {
+  assert.deepEqual(DEFINITIONS['io.k8s.api.discovery.v1.EndpointSlice'].required, ['addressType', 'endpoints']);
+  assert.equal(schemaAt('io.k8s.apimachinery.pkg.apis.meta.v1.Status', ['details'])?.['x-kubernetes-list-type'], 'atomic');
+  assert.equal(schemaAt('io.k8s.api.core.v1.Pod', ['spec', 'containers', 'env', 'name'])?.description, 'Name of the environment variable. Must be a C_IDENTIFIER.');
+  assert.match(schemaAt('io.k8s.api.core.v1.Pod', ['spec', 'initContainers', 'restartPolicy'])?.description ?? '', /This field may only be set for init containers, and the only allowed value is "Always"\./);
+  assert.match(schemaAt('io.k8s.api.apps.v1.Deployment', ['status', 'terminatingReplicas'])?.description ?? '', /This is an alpha field\. Enable DeploymentReplicaSetTerminatingReplicas/);
+});

@@ -75,3 +75,26 @@ test('messages read as upstream', () => {
   assert.equal(unknownFieldMessage('spec.portz'), 'unknown field "spec.portz"');
   assert.equal(strictDecodingMessage(['spec.portz', 'spec.ports[0].foo']), 'strict decoding error: unknown field "spec.portz", unknown field "spec.ports[0].foo"');
 });
+
+test('the field set is 1.33\'s: fields added in 1.34-1.36 are unknown, 1.33 alpha/beta fields are not', () => {
+  const pod = {
+    spec: {
+      hostnameOverride: 'h', schedulingGroup: { podGroupName: 'g' }, resources: { limits: { cpu: '1' } }, hostUsers: false,
+      containers: [{ name: 'a', restartPolicyRules: [{ action: 'Restart' }], resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
+        env: [{ name: 'E', valueFrom: { fileKeyRef: { volumeName: 'v', path: 'p', key: 'k' } } }], lifecycle: { stopSignal: 'SIGTERM' } }],
+      volumes: [{ name: 'v', projected: { sources: [{ podCertificate: { signerName: 's', keyType: 'RSA3072' } }] } }],
+    },
+    status: { resources: {}, allocatedResources: {}, observedGeneration: 1, resize: 'Proposed' },
+  };
+  assert.deepEqual(unknownFields(pod, 'io.k8s.api.core.v1.Pod'), [
+    'spec.hostnameOverride',
+    'spec.schedulingGroup',
+    'spec.containers[0].restartPolicyRules',
+    'spec.containers[0].env[0].valueFrom.fileKeyRef',
+    'spec.volumes[0].projected.sources[0].podCertificate',
+    'status.resources',
+    'status.allocatedResources',
+  ]);
+  assert.deepEqual(unknownFields({ metadata: { shardInfo: { selector: 's' } } }, 'io.k8s.api.core.v1.PodList'), ['metadata.shardInfo']);
+  assert.deepEqual(unknownFields({ status: { declaredFeatures: ['x'] } }, 'io.k8s.api.core.v1.Node'), ['status.declaredFeatures']);
+});

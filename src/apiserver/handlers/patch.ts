@@ -6,9 +6,10 @@
 import { newBadRequest, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { applyConfiguration } from '../apply/index.js';
-import { checkFields } from '../field-validation.js';
+import { checkFields, decodePatched } from '../field-validation.js';
 import { recordManagedFields } from '../managed-fields.js';
 import { formatTime } from '../registry/object-meta.js';
+import { goJson, goValue } from '../patch/go-format.js';
 import { parseJson, parseYamlText } from '../negotiate.js';
 import type { PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
@@ -86,11 +87,15 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
           next.metadata.name ??= name;
           if (scope.info.namespaced) next.metadata.namespace ??= namespace;
         }
+        // The typed conversion above refused values of the wrong type; nulls it let through
+        // (`matchExpressions: [null]`) become the zero values upstream's decode makes of them.
+        decodePatched(scope, next, () => goJson(next));
         scope.storage.applyDefaults(next);
       } else {
         if (!current) throw scope.storage.notFound(name);
         next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, warnings: scope.warnings, inPlace }) as KubeObject;
         if (!next || typeof next !== 'object' || Array.isArray(next) || !next.metadata) throw newBadRequest('the patch produced something that is not an object');
+        decodePatched(scope, next, () => (type === 'application/strategic-merge-patch+json' ? goValue(body) : goJson(next)));
         checkFields(scope, next);
         scope.storage.applyDefaults(next);
         recordManagedFields(scope, inPlace ? live : current, next, manager);

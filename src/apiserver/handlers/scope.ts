@@ -49,10 +49,25 @@ export function isDryRun(scope: Scope): boolean {
   return values.length > 0;
 }
 
+/**
+ * One `Warning` header value as k8s.io/apimachinery's net.NewWarningHeader(299, "-", text)
+ * makes it: `"` and `\` escaped, everything else as it is; a text with control characters is
+ * dropped (undefined), as upstream's recorder drops it. A lone surrogate is U+FFFD, as Go's JSON
+ * decoding made it. Node takes header values as latin1 characters, so the UTF-8 bytes are
+ * handed over one character each: the same bytes upstream sends, and no character Node refuses
+ * (it threw on `中` in an unknown field's name, in the middle of answering).
+ */
+export function warningHeaderValue(text: string): string | undefined {
+  const wellFormed = text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(wellFormed)) return undefined;
+  const quoted = `299 - "${wellFormed.replace(/["\\]/g, (c: string) => `\\${c}`)}"`;
+  return Buffer.from(quoted, 'utf8').toString('latin1');
+}
+
 /** The headers every answer carries: `Warning`s, when there are any. */
 export function headersFor(scope: Scope): Record<string, string | string[]> | undefined {
-  if (!scope.warnings.length) return undefined;
-  return { Warning: scope.warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
+  const values = scope.warnings.map(warningHeaderValue).filter((v): v is string => v !== undefined);
+  return values.length ? { Warning: values } : undefined;
 }
 
 /** Answers one object (or a list) in the negotiated representation. */

@@ -68,3 +68,25 @@ test('JSON, Table and PartialObjectMetadata watch lines carry managedFields; in-
   assert.deepEqual({ ...event(json).object, metadata: rest }, JSON.parse(JSON.stringify(inProcess.values[0])));
   for (const w of [json, table, metadata, inProcess]) w.stop();
 });
+
+test('timeoutSeconds: 0 is the server default and a huge one the longest a timer holds, neither ends the watch at once; a few seconds end it', async () => {
+  const { handler } = await fixture();
+  const open = async (timeoutSeconds: string): Promise<{ ended: () => boolean; stop: () => void }> => {
+    const req: HandlerRequest = { method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams({ watch: 'true', timeoutSeconds }), headers: { accept: 'application/json' }, inProcess: false };
+    const res = await handler.handle(req);
+    if (res.kind !== 'stream') throw new Error(`not a stream: ${res.status}`);
+    let ended = false;
+    const stop = res.start({ write: () => undefined, end: () => void (ended = true) });
+    return { ended: () => ended, stop };
+  };
+  const zero = await open('0');
+  const huge = await open('99999999999');
+  const short = await open('0.05');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(zero.ended(), false);
+  assert.equal(huge.ended(), false);
+  assert.equal(short.ended(), true);
+  zero.stop();
+  huge.stop();
+  short.stop();
+});

@@ -15,6 +15,9 @@ import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { headersFor, param, queryBool, type Scope } from './scope.js';
 import { TurnMemo } from './turn-memo.js';
 
+/** The longest delay a Node timer takes (2^31 - 1 ms). */
+const MAX_TIMER_SECONDS = (2 ** 31 - 1) / 1000;
+
 /** Upstream's --min-request-timeout is 1800 s; a watch without timeoutSeconds lasts between it and twice it. */
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 /** Upstream sends a bookmark about once a minute; sooner keeps informers' resourceVersion fresh. */
@@ -48,8 +51,11 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const accepted = negotiate(scope.http.headers.accept, { list: true });
   const toTableResponse = accepted.representation === 'table' ? await loadTableRenderer() : undefined;
   const timeoutText = param(scope, 'timeoutSeconds');
-  const timeout = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : Number(timeoutText);
-  if (!Number.isFinite(timeout) || timeout < 0) throw newBadRequest(`invalid timeoutSeconds: ${timeoutText}`);
+  const asked = timeoutText === undefined ? 0 : Number(timeoutText);
+  if (!Number.isFinite(asked) || asked < 0) throw newBadRequest(`invalid timeoutSeconds: ${timeoutText}`);
+  // 0 is "the server's default", as upstream (timeout == 0 takes --min-request-timeout x [1, 2));
+  // beyond what a timer holds (~24.8 days), a timer's longest (Node fires a longer one at once).
+  const timeout = Math.min(asked === 0 ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : asked, MAX_TIMER_SECONDS);
   const bookmarks = queryBool(scope.http.query, 'allowWatchBookmarks');
   const fieldName = scope.request.name;
   const selection = selectionFromQuery(scope.info, scope.http.query);

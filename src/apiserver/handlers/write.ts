@@ -7,7 +7,7 @@ import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
 import { asObject, decodeBody } from '../negotiate.js';
-import { checkFields } from '../field-validation.js';
+import { checkFields, decodeTyped } from '../field-validation.js';
 import { recordManagedFields } from '../managed-fields.js';
 import { isDryRun, param, respondObject, respondText, storedTextAnswer, updateAndRespond, type Scope } from './scope.js';
 
@@ -22,6 +22,7 @@ export async function readObject(scope: Scope): Promise<KubeObject> {
   if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== expected && scope.request.subresource !== 'scale') {
     throw newBadRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
   }
+  decodeTyped(scope, obj);
   checkFields(scope, obj);
   if (scope.request.subresource !== 'scale') scope.storage.applyDefaults(obj);
   return obj;

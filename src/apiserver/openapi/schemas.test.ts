@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openapiV2Document, openapiV3Document } from './index.js';
 
-// Expected shapes are upstream's, as kube-apiserver 1.36 serves them (OpenAPIEnums on, the
+// Expected shapes are upstream's, as kube-apiserver 1.33 serves them (OpenAPIEnums on, the
 // default): kube-openapi writes IntOrString and Quantity with `oneOf` in v3 and `type` in v2,
 // and an `+enum` field as `enum` plus the "Possible enum values" lines in its description.
 

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeTypeError, dropNulls } from './typed-decode.js';
+
+const SERVICE = 'io.k8s.api.core.v1.Service';
+const POD = 'io.k8s.api.core.v1.Pod';
+const DEPLOYMENT = 'io.k8s.api.apps.v1.Deployment';
+
+test('a value of the wrong type: encoding/json\'s text, with the innermost struct and the struct fields from the root', () => {
+  const cases: Array<[string, unknown, string | undefined]> = [
+    [SERVICE, { metadata: { name: 'a', labels: { tier: 5 } } }, 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string'],
+    [SERVICE, { metadata: { labels: 'x' } }, 'json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string'],
+    [SERVICE, { spec: { ports: [{ port: 'http' }] } }, 'json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32'],
+    [SERVICE, { spec: { ports: [{ port: 1.5 }] } }, 'json: cannot unmarshal number 1.5 into Go struct field ServicePort.spec.ports.port of type int32'],
+    [SERVICE, { spec: { ports: [{ port: 2 ** 31 }] } }, 'json: cannot unmarshal number 2147483648 into Go struct field ServicePort.spec.ports.port of type int32'],
+    [SERVICE, { spec: { ports: [7] } }, 'json: cannot unmarshal number into Go struct field ServiceSpec.spec.ports of type v1.ServicePort'],
+    [SERVICE, { spec: { ports: { port: 80 } } }, 'json: cannot unmarshal object into Go struct field ServiceSpec.spec.ports of type []v1.ServicePort'],
+    [SERVICE, { spec: { ports: [{ port: 80, targetPort: true }] } }, 'json: cannot unmarshal bool into Go struct field ServicePort.spec.ports.targetPort of type int32'],
+    [SERVICE, { spec: { ports: [{ port: 80, targetPort: 'http' }, { port: 81, targetPort: 8080 }] } }, undefined],
+    [SERVICE, { spec: 'x' }, 'json: cannot unmarshal string into Go struct field Service.spec of type v1.ServiceSpec'],
+    [SERVICE, { spec: { publishNotReadyAddresses: 'yes' } }, 'json: cannot unmarshal string into Go struct field ServiceSpec.spec.publishNotReadyAddresses of type bool'],
+    [SERVICE, { metadata: { creationTimestamp: 5 } }, 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string'],
+    [POD, { spec: { containers: [{ name: 'c', resources: { limits: { cpu: { x: 1 } } } }] } }, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    [POD, { spec: { containers: [{ name: 'c', resources: { limits: { cpu: 0.5, memory: '64Mi' } } }] } }, undefined],
+    [POD, { metadata: { managedFields: [{ fieldsV1: { 'f:metadata': {} } }] } }, undefined],
+    [DEPLOYMENT, { spec: { template: { spec: { containers: [{ name: 'c', ports: [{ containerPort: '80' }] }] } } } }, 'json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32'],
+    [DEPLOYMENT, { spec: { replicas: null, selector: { matchLabels: null } } }, undefined],
+  ];
+  for (const [def, obj, want] of cases) assert.equal(decodeTypeError(obj, def), want, JSON.stringify(obj));
+});
+
+test('nulls: a field goes, an element of a list or map of strings becomes "", a struct element {}', () => {
+  const obj = {
+    metadata: { name: 'a', labels: { app: null }, annotations: null },
+    spec: { replicas: null, selector: { matchExpressions: [null], matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', args: ['a', null], image: null }] } } },
+  };
+  dropNulls(obj, DEPLOYMENT);
+  assert.deepEqual(obj, {
+    metadata: { name: 'a', labels: { app: '' } },
+    spec: { selector: { matchExpressions: [{}], matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', args: ['a', ''] }] } } },
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * @module What decoding into Go's typed structs does to a body, which a JSON parse alone does
+ * not: kube-apiserver decodes every create, update and patched object into its Go type
+ * (sigs.k8s.io/json, a fork of Go 1.18's encoding/json), so a value of the wrong JSON type is a
+ * decode error before any defaulting or validation sees it, and a `null` becomes the field's
+ * zero value. Without this, `"labels": {"tier": 5}` or `"ports": [7]` reached kubito's
+ * defaulting and validation as values of a type they never expect (a TypeError, answered 500)
+ * and could have been stored for every controller and node agent to trip on.
+ *
+ * `decodeTypeError` answers the first type error in document order with encoding/json's text:
+ * `json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type
+ * int32` — the innermost struct's type name, then the JSON names of the struct fields from the
+ * root (list indexes and map keys are not in it), then the Go type. `dropNulls` removes what
+ * Go's decode leaves at its zero value and kubito's objects omit (a `null` field, as
+ * `omitempty`) and turns a `null` in a list or map of strings into "", as Go does.
+ * The special types decode as their UnmarshalJSON methods do: IntOrString (a string, else an
+ * int32), Quantity (a string or a number), Time and MicroTime (a string), FieldsV1 and
+ * RawExtension (anything).
+ */
+import { DEFINITIONS } from '../api/schema/registry.js';
+import { INT_OR_STRING, QUANTITY, RAW_EXTENSION } from '../api/schema/names.js';
+import type { Schema } from '../api/schema/types.js';
+
+const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
+const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
+const MICRO_TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime';
+
+/** The regular expression resource.ParseQuantity's error names. */
+const QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+/** A decode failure: its text, as the Go decoder words it. */
+export class DecodeTypeError extends Error {}
+
+interface Context {
+  /** The innermost struct's Go type name (without its package), '' at the root of a non-struct. */
+  struct: string;
+  /** JSON names of the struct fields from the root. */
+  fields: string[];
+}
+
+/** The JSON type word encoding/json puts in an UnmarshalTypeError. */
+function jsonWord(value: unknown): string {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'bool';
+  return Array.isArray(value) ? 'array' : 'object';
+}
+
+/** A definition's Go type name: `io.k8s.api.core.v1.ServicePort` -> `v1.ServicePort`. */
+function goDefinitionName(ref: string): string {
+  if (ref === INT_OR_STRING) return 'intstr.IntOrString';
+  if (ref === QUANTITY) return 'resource.Quantity';
+  const parts = ref.split('.');
+  return `${parts[parts.length - 2]}.${parts[parts.length - 1]}`;
+}
+
+/** The Go type a schema decodes into, as reflect.Type.String() prints it. */
+function goTypeName(schema: Schema): string {
+  if (schema.ref !== undefined) return goDefinitionName(schema.ref);
+  switch (schema.type) {
+    case 'array':
+      return `[]${schema.items ? goTypeName(schema.items) : 'interface {}'}`;
+    case 'object':
+      return schema.additionalProperties ? `map[string]${goTypeName(schema.additionalProperties)}` : 'map[string]interface {}';
+    case 'integer':
+      return schema.format === 'int32' ? 'int32' : 'int64';
+    case 'number':
+      return 'float64';
+    case 'boolean':
+      return 'bool';
+    default:
+      return schema.format === 'byte' ? '[]uint8' : 'string';
+  }
+}
+
+function fail(context: Context, valueWord: string, type: string): never {
+  const at = context.struct !== '' || context.fields.length > 0 ? `Go struct field ${context.struct}.${context.fields.join('.')}` : 'Go value';
+  throw new DecodeTypeError(`json: cannot unmarshal ${valueWord} into ${at} of type ${type}`);
+}
+
+/** An integer of this width, as strconv.ParseInt then reflect's OverflowInt accept it. */
+function checkInteger(value: number, bits: 32 | 64, context: Context): void {
+  const limit = 2 ** (bits - 1);
+  if (!Number.isInteger(value) || value < -limit || value >= limit) fail(context, `number ${String(value)}`, bits === 32 ? 'int32' : 'int64');
+}
+
+function walk(value: unknown, schema: Schema, context: Context): void {
+  if (value === null) return; // a zero value; dropNulls removes it
+  const ref = schema.ref;
+  if (ref !== undefined) {
+    if (ref === FIELDS_V1 || ref === RAW_EXTENSION) return;
+    if (ref === INT_OR_STRING) {
+      // intstr.UnmarshalJSON: a quoted value is a string, anything else decodes as an int32.
+      if (typeof value === 'string') return;
+      if (typeof value === 'number') return checkInteger(value, 32, context);
+      return fail(context, jsonWord(value), 'int32');
+    }
+    if (ref === QUANTITY) {
+      if (typeof value === 'string' || typeof value === 'number') return;
+      throw new DecodeTypeError(QUANTITY_ERROR);
+    }
+    if (ref === TIME || ref === MICRO_TIME) {
+      // metav1.Time.UnmarshalJSON decodes a string first.
+      if (typeof value !== 'string') fail(context, jsonWord(value), 'string');
+      return;
+    }
+    const target = DEFINITIONS[ref];
+    if (!target) return;
+    if (target.properties) {
+      if (typeof value !== 'object' || Array.isArray(value)) fail(context, jsonWord(value), goDefinitionName(ref));
+      const name = ref.slice(ref.lastIndexOf('.') + 1);
+      return walkStruct(value as Record<string, unknown>, target, { struct: name, fields: context.fields });
+    }
+    return walk(value, { ...target, ref: undefined }, context);
+  }
+  switch (schema.type) {
+    case 'array': {
+      if (!Array.isArray(value)) return fail(context, jsonWord(value), goTypeName(schema));
+      if (schema.items) for (const item of value) walk(item, schema.items, context);
+      return;
+    }
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return fail(context, jsonWord(value), goTypeName(schema));
+      if (schema.properties) return walkStruct(value as Record<string, unknown>, schema, context);
+      const values = schema.additionalProperties;
+      if (values) for (const key in value) if (Object.hasOwn(value, key)) walk((value as Record<string, unknown>)[key], values, context);
+      return;
+    }
+    case 'integer':
+      if (typeof value !== 'number') return fail(context, jsonWord(value), goTypeName(schema));
+      return checkInteger(value, schema.format === 'int32' ? 32 : 64, context);
+    case 'number':
+      if (typeof value !== 'number') fail(context, jsonWord(value), 'float64');
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') fail(context, jsonWord(value), 'bool');
+      return;
+    case 'string':
+      if (typeof value !== 'string') fail(context, jsonWord(value), goTypeName(schema));
+      return;
+    default:
+      return; // no type: anything (x-kubernetes-preserve-unknown-fields)
+  }
+}
+
+function walkStruct(value: Record<string, unknown>, schema: Schema, context: Context): void {
+  const properties = schema.properties!;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || !Object.hasOwn(properties, key)) continue; // unknown: field validation's
+    context.fields.push(key);
+    walk(value[key], properties[key], context);
+    context.fields.pop();
+  }
+}
+
+/**
+ * The first value in `obj` whose JSON type the Go type of definition `defName` cannot take, as
+ * encoding/json's error text; undefined when it decodes (or `defName` is unknown).
+ */
+export function decodeTypeError(obj: unknown, defName: string): string | undefined {
+  if (!DEFINITIONS[defName]) return undefined;
+  try {
+    walk(obj, { ref: defName }, { struct: '', fields: [] });
+    return undefined;
+  } catch (err) {
+    if (err instanceof DecodeTypeError) return err.message;
+    throw err;
+  }
+}
+
+/** A scalar's zero value where Go puts one for a `null` (a list's or a map's element). */
+function zeroOf(schema: Schema): unknown {
+  const s = schema.ref !== undefined ? DEFINITIONS[schema.ref] : schema;
+  if (!s || schema.ref === INT_OR_STRING) return schema.ref === INT_OR_STRING ? 0 : null;
+  switch (s.type) {
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'object':
+      return s.properties ? {} : null;
+    default:
+      return null;
+  }
+}
+
+function resolved(schema: Schema): Schema | undefined {
+  if (schema.ref === undefined) return schema;
+  if (schema.ref === FIELDS_V1 || schema.ref === RAW_EXTENSION) return undefined;
+  return DEFINITIONS[schema.ref];
+}
+
+function dropIn(value: unknown, schema: Schema): void {
+  const s = resolved(schema);
+  if (!s || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    if (!s.items) return;
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === null) {
+        const zero = zeroOf(s.items);
+        if (zero !== null) value[i] = zero;
+      } else dropIn(value[i], s.items);
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  if (s.properties) {
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      const child = Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
+      if (record[key] === null) delete record[key];
+      else if (child) dropIn(record[key], child);
+    }
+    return;
+  }
+  if (s.additionalProperties) {
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      if (record[key] === null) {
+        const zero = zeroOf(s.additionalProperties);
+        if (zero === null) delete record[key];
+        else record[key] = zero;
+      } else dropIn(record[key], s.additionalProperties);
+    }
+  }
+}
+
+/**
+ * Removes, in place, what a decode into the Go type leaves at a zero value kubito's objects do
+ * not carry: a `null` field goes (as Go's `omitempty` drops the zero value it decoded to), a
+ * `null` element of a list or a map of scalars becomes the scalar's zero value ("" for strings).
+ * Run after `decodeTypeError` found nothing.
+ */
+export function dropNulls(obj: unknown, defName: string): void {
+  if (DEFINITIONS[defName]) dropIn(obj, { ref: defName });
+}
