@@ -161,8 +161,10 @@ export async function benchSize(variant: SyncVariant, services: number, index: s
     const kubitoNs = scratchNetns(`${index}k${s}`);
     const bareNs = scratchNetns(`${index}b${s}`);
     const recorder = recordingRunner();
-    // KUBITO_BENCH_IPT_FACTS=0: full syncs read the kernel with iptables-save alone (A/B).
-    const backend = new IptablesBackend({ runner: recorder.runner, wrap: inNetns(kubitoNs), variant: variant === 'legacy' ? 'legacy' : 'auto', ...(process.env.KUBITO_BENCH_IPT_FACTS === '0' ? { factsProgram: null } : {}) });
+    // KUBITO_BENCH_IPT_FACTS=0: full syncs read the kernel with iptables-save alone;
+    // =program: with the reader as a process, not the addon (A/B).
+    const facts = process.env.KUBITO_BENCH_IPT_FACTS === '0' ? { factsProgram: null } : process.env.KUBITO_BENCH_IPT_FACTS === 'program' ? { factsAddon: null } : {};
+    const backend = new IptablesBackend({ runner: recorder.runner, wrap: inNetns(kubitoNs), variant: variant === 'legacy' ? 'legacy' : 'auto', ...facts });
     pair = { kubito: kubitoNs, bare: bareNs, backend, recorder };
     // Same starting state (two empty namespaces) and the same text: the bare restore gets what
     // the backend writes there — the rules, and the jumps from the built-in chains that an

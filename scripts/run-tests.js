@@ -47,7 +47,8 @@ export class FailureRecap {
       return;
     }
     const notOk = /^( *)not ok \d+ - (.*?)(?: # .*)?$/.exec(line);
-    if (notOk) {
+    // `# TODO` and `# SKIP` directives do not count as failures.
+    if (notOk && !/ # (TODO|SKIP)\b/i.test(line)) {
       const depth = notOk[1].length / 4;
       this.#open = { depth, path: [...this.#names.slice(0, depth), notOk[2]], lines: [] };
     }

@@ -326,6 +326,8 @@ export class NodeAgent {
       // kube-scheduler writes events.k8s.io/v1 Events (eventTime, action, reportingController).
       events: new HeldEvents(new EventsV1Recorder(client, { controller: 'default-scheduler', instance: `default-scheduler-${hostname()}`, actions: SCHEDULER_ACTIONS, clock: o.clock }), { slots: inFlight, clock: o.clock }),
       trace: this.#ctx.trace,
+      // KUBITO_AGENT_START=bound: a pod starts once the watch brings it bound (as before, for A/B runs).
+      onBind: process.env.KUBITO_AGENT_START === 'bound' ? undefined : (pod) => this.#startBinding(pod),
     });
     // Made while no pod starts; the first burst may come before it is full (pods then make their own).
     void podDirs.fill();
@@ -337,7 +339,7 @@ export class NodeAgent {
       try {
         bound = wantsScheduling(pod) && (await scheduler.schedule(pod));
       } finally {
-        // Bound: its start goes on in its worker, begun when the watch brings it bound.
+        // Bound: its start goes on in its worker, begun as the binding was sent.
         if (!bound) this.#scheduled(pod.metadata.uid);
       }
     }, { workers: SCHEDULER_WORKERS, onError: (err, key) => o.log(`scheduling ${key}: ${err instanceof Error ? err.message : String(err)}`) });
@@ -353,6 +355,25 @@ export class NodeAgent {
   #scheduled(uid: string): void {
     this.#scheduling.get(uid)?.();
     this.#scheduling.delete(uid);
+  }
+
+  /**
+   * A pod this process is binding to its node starts as the binding is sent, not once the watch
+   * brings it bound (the binding's round trip and the watch event: in a burst, the API server
+   * answers the creates first, and the agent sat idle): its worker writes nothing until the
+   * watch brings the bound pod (update()), and ends, as a removed pod, if the binding fails
+   * (README.md, "Started as it is bound").
+   */
+  #startBinding(pod: Pod): ((bound: boolean) => void) | undefined {
+    const uid = pod.metadata.uid;
+    if (this.#workers.has(uid)) return undefined;
+    const worker = new PodWorker({ ...pod, spec: { ...pod.spec, nodeName: this.#o.nodeName } }, this.#ctx, { onDone: () => this.#workers.delete(uid), provisional: true });
+    this.#workers.set(uid, worker);
+    worker.requestSync();
+    this.#scheduled(uid);
+    return (bound) => {
+      if (!bound) worker.unbound();
+    };
   }
 
   /** The worker of a pod by name (the live one when an older pod of that name is terminating). */

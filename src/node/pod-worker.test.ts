@@ -203,6 +203,69 @@ test('a pool sandbox its launcher named (the pool\'s name gone): the worker neit
   }
 });
 
+/** Settles the worker's pending file system and runner steps (its sync waits on none of the clock's timers). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
+test('a provisional worker (its binding under way) starts at once, writes its status only once the bound pod comes, with its PodScheduled', async () => {
+  const s = setup();
+  try {
+    // The scheduler's copy: spec.nodeName set by the agent (last in the spec), no PodScheduled yet.
+    const { nodeName: _nodeName, ...spec } = POD.spec;
+    const copy: Pod = { ...POD, spec: { ...spec, nodeName: 'demo-node' }, status: { phase: 'Pending' } };
+    const worker = new PodWorker(copy, s.ctx, { onDone: () => undefined, provisional: true });
+    worker.requestSync();
+    await settle();
+    assert.deepEqual(s.runner.lines(), ['ip -batch -', 'ip -n kubito-demo-pabcdef01 -batch -']);
+    assert.equal(s.statuses.length, 0);
+    // The API's bound pod (the same but for the order of its spec) confirms it: one status, no second sync.
+    worker.update(POD);
+    await worker.idle();
+    assert.equal(s.statuses.length, 1);
+    assert.equal(s.statuses[0].conditions!.find((c) => c.type === 'PodScheduled')?.status, 'True');
+    assert.equal(s.runner.lines().length, 2);
+    // A binding answered as failed after the watch brought the pod bound here changes nothing.
+    worker.unbound();
+    await worker.idle();
+    assert.ok(!worker.done);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a provisional worker whose binding fails ends as a removed pod: its sandbox and address go, nothing is written', async () => {
+  const s = setup();
+  try {
+    let done = false;
+    const worker = new PodWorker({ ...POD, status: { phase: 'Pending' } }, s.ctx, { onDone: () => (done = true), provisional: true });
+    worker.requestSync();
+    await settle();
+    worker.unbound();
+    await worker.idle();
+    assert.ok(done);
+    assert.deepEqual(s.statuses, []);
+    assert.deepEqual(s.deleted, []);
+    assert.deepEqual(s.runner.lines().slice(2), ['ip netns delete kubito-demo-pabcdef01', 'ip link delete kvabcdef01']);
+    assert.deepEqual(s.ctx.ipam.allocations(), {});
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a provisional worker stopped with the agent before its pod came bound: shutdown does not wait for it, nothing is written', async () => {
+  const s = setup();
+  try {
+    const worker = new PodWorker({ ...POD, status: { phase: 'Pending' } }, s.ctx, { onDone: () => undefined, provisional: true });
+    worker.requestSync();
+    await settle();
+    await worker.shutdown();
+    assert.deepEqual(s.statuses, []);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('sameBeyondStatus: a pod that differs only in its status (the agent\'s own write echoed) needs no sync', () => {
   const pod: Pod = {
     apiVersion: 'v1',

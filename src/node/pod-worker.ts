@@ -76,11 +76,23 @@ export class PodWorker {
   readonly #onDone: () => void;
   /** Ends this pod's start in ctx.inFlight: after its first sync. */
   #startEnded: (() => void) | undefined;
+  /**
+   * A provisional worker's wait for the pod as the API has it bound (its first update()):
+   * nothing is written before (the status keeps the API's PodScheduled condition).
+   */
+  #unconfirmed: Promise<void> | undefined;
+  #release: (() => void) | undefined;
 
-  constructor(pod: Pod, ctx: RuntimeContext, options: { onDone: () => void }) {
+  /**
+   * `provisional`: the pod is being bound to this node and `pod` is the scheduler's copy with
+   * spec.nodeName set (agent.ts): it starts now, writes its status once update() brings the
+   * bound pod, and unbound() ends it when the binding fails.
+   */
+  constructor(pod: Pod, ctx: RuntimeContext, options: { onDone: () => void; provisional?: boolean }) {
     this.#pod = pod;
     this.#ctx = ctx;
     this.#onDone = options.onDone;
+    if (options.provisional) this.#unconfirmed = new Promise((resolve) => (this.#release = resolve));
     ctx.trace?.mark(pod, 'seen');
     this.#startEnded = ctx.inFlight?.begin();
     this.#startTime = pod.status?.startTime;
@@ -122,6 +134,13 @@ export class PodWorker {
   update(pod: Pod): void {
     const old = this.#pod;
     this.#pod = pod;
+    if (this.#unconfirmed) {
+      this.#unconfirmed = undefined;
+      this.#release!();
+      // The scheduler's copy set spec.nodeName at the end of the spec: the same pod but for the order.
+      const unplaced = (p: Pod): Pod => ({ ...p, spec: { ...p.spec, nodeName: undefined } });
+      if (sameBeyondStatus(unplaced(old), unplaced(pod))) return;
+    }
     if (old !== pod && sameBeyondStatus(old, pod)) return;
     this.requestSync();
   }
@@ -129,7 +148,16 @@ export class PodWorker {
   /** The pod is gone from the API (force-deleted): stop everything, write nothing. */
   remove(): void {
     this.#gone = true;
+    this.#release?.();
     this.requestSync();
+  }
+
+  /**
+   * A provisional worker's binding failed (the pod is gone, or was bound elsewhere): unless the
+   * API has brought it bound here meanwhile, it ends as a removed pod (nothing written).
+   */
+  unbound(): void {
+    if (this.#unconfirmed) this.remove();
   }
 
   requestSync(): void {
@@ -335,7 +363,9 @@ export class PodWorker {
   }
 
   async #publish(terminal = false): Promise<void> {
-    if (this.#gone) return;
+    // Still unconfirmed once released: the pod is gone, or the agent stops.
+    if (this.#unconfirmed) await this.#unconfirmed;
+    if (this.#gone || this.#unconfirmed) return;
     const status = this.#status(terminal);
     const text = JSON.stringify(status);
     if (text === this.#published) return;
@@ -403,6 +433,7 @@ export class PodWorker {
   /** Agent shutdown: containers stopped (2 s grace), sandbox removed; the API keeps the pod. */
   async shutdown(): Promise<void> {
     this.#done = true;
+    this.#release?.();
     this.#startEnded?.();
     if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
     await this.idle().catch(() => undefined);

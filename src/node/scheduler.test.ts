@@ -48,6 +48,16 @@ test('binding through pods/binding: nodeName and PodScheduled set by the API, th
   // A stale copy (the pod was bound meanwhile): the 409 ends it quietly, no second event.
   assert.equal(await scheduler.schedule(stored), false);
   assert.equal(events.length, 1);
+  // onBind learns of each binding as it is sent (the pod as the scheduler had it), then its outcome.
+  const seen: string[] = [];
+  const told = new Scheduler(client, { nodeName: 'kubito-node', nodeLabels: () => ({}), events: { event: () => undefined }, onBind: (p) => {
+    seen.push(`sent ${p.spec.nodeName ?? ''}`);
+    return (bound) => seen.push(`bound ${bound}`);
+  } });
+  const other = (await pods.create('default', { ...pod(), metadata: { name: 'other', namespace: 'default', uid: '' } } as never)) as unknown as Pod;
+  assert.equal(await told.schedule(other), true);
+  assert.equal(await told.schedule(stored), false);
+  assert.deepEqual(seen, ['sent ', 'bound true', 'sent ', 'bound false']);
   assert.equal(((await pods.get('default', 'web')) as unknown as Pod).spec.nodeName, 'kubito-node');
 });
 

@@ -48,9 +48,15 @@ export class Scheduler {
   #labels: () => Record<string, string>;
   #events: EventSink;
   #trace: PodTracer | undefined;
+  #onBind: ((pod: Pod) => ((bound: boolean) => void) | undefined) | undefined;
 
-  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink; trace?: PodTracer }) {
+  /**
+   * `onBind`: called as a binding is sent (the kubelet side starts the pod then: agent.ts); the
+   * function it returns, if any, learns whether the binding was made.
+   */
+  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink; trace?: PodTracer; onBind?: (pod: Pod) => ((bound: boolean) => void) | undefined }) {
     this.#trace = options.trace;
+    this.#onBind = options.onBind;
     this.#client = client;
     this.#nodeName = options.nodeName;
     this.#labels = options.nodeLabels;
@@ -77,6 +83,7 @@ export class Scheduler {
     // may see the pod bound (and start it) before the binding's answer arrives here.
     const decided = this.#events.stamp?.();
     this.#trace?.mark(pod, 'bind-sent');
+    const answered = this.#onBind?.(pod);
     try {
       await this.#client.transport.request({
         method: 'POST',
@@ -84,11 +91,13 @@ export class Scheduler {
         body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.#nodeName } },
       });
     } catch (err) {
+      answered?.(false);
       // Gone, or bound meanwhile (409 on pods/binding; a stale uid is a new pod of that
       // name, which comes through the informer): nothing to do for this one.
       if (isNotFound(err) || isConflict(err)) return false;
       throw err;
     }
+    answered?.(true);
     this.#trace?.mark(pod, 'bind-answered');
     this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`, decided);
     return true;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../node/runner.js';
 import { execCommandRunner, helperCommandRunner, serveCommand, spawnerPath, startCommand } from './runner.js';
+import { addonStart, loadSpawnAddon } from './spawn-addon.js';
 import type { CommandRunner, StreamingCommand } from './types.js';
 
 test('the helper runs commands with small or no input, never throwing; large input goes direct', async () => {
@@ -52,6 +53,31 @@ async function startedCommands(start: (argv: string[]) => StreamingCommand): Pro
 
 test('a started command takes its input piece by piece; a missing one exits -1 (Node spawn)', async () => {
   await startedCommands(startCommand);
+});
+
+test('the same through the process starter addon (posix_spawn), several at once, each a child of this process', async () => {
+  const addon = loadSpawnAddon();
+  assert.ok(!(addon instanceof Error), addon instanceof Error ? addon.message : '');
+  await startedCommands((argv) => addonStart(addon as Exclude<typeof addon, Error>, argv));
+  // The runner's default where it was built.
+  const runner = execCommandRunner();
+  const started = Array.from({ length: 3 }, (_, i) => runner.start!(['sh', '-c', `cat; echo "$PPID $KUBITO_TEST_SPAWN_ENV ${i}" >&2; grep ^SigIgn /proc/self/status`]));
+  process.env.KUBITO_TEST_SPAWN_ENV = 'not-seen-by-those-started-before';
+  for (const [i, c] of started.entries()) await c.write(`in-${i}`);
+  const answers = await Promise.all(started.map((c) => c.end()));
+  delete process.env.KUBITO_TEST_SPAWN_ENV;
+  for (const [i, r] of answers.entries()) {
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, `${process.pid}  ${i}\n`, 'its parent is this process; the environment of its start');
+    const ignored = /^in-(\d)SigIgn:\s*([0-9a-f]{16})\n$/.exec(r.stdout);
+    assert.ok(ignored && ignored[1] === String(i), r.stdout);
+    assert.equal(Number.parseInt(ignored[2].slice(8), 16) & 0x7fffffff, 0, `no signal of 1-31 ignored (SIGPIPE among them): ${ignored[2]}`);
+  }
+  // Killed after it exited (reaped): nothing is signalled.
+  const done = runner.start!(['true']);
+  await done.end();
+  done.abort();
+  runner.close?.();
 });
 
 test('the same through the native spawner; one started while another runs is spawned by Node', async () => {

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { builtPath } from '../native/built.js';
 import { ExecRunner, type Runner } from '../node/runner.js';
+import { addonStart, loadSpawnAddon, type SpawnAddon } from './spawn-addon.js';
 import type { CommandRunner, ServingCommand, StreamingCommand } from './types.js';
 
 /** Where scripts/build-native.js puts the spawner (native/spawner.c). */
@@ -16,18 +17,25 @@ export function spawnerPath(): string {
 
 /**
  * Runs commands for real; a non-zero exit is a result, not an exception. Streamed commands
- * (`start`) are started by the native spawner (`spawner`, default `build/kubito-spawner` when
- * built; null, or `KUBITO_PROXY_SPAWNER=0`: by Node), one at a time; one started while another
- * runs, or with no spawner, is spawned by Node. A spawner that cannot start (not executable,
- * deleted) or that dies is not used again: Node spawns from then on. `close` ends the spawner.
+ * (`start`) are started by posix_spawn through the process starter addon (`spawnAddon`,
+ * default `build/proxy-spawn.node` when built and no `spawner` is given; null, or
+ * `KUBITO_PROXY_SPAWNER=0`: not used), any number at once,
+ * else by the native spawner (`spawner`, default `build/kubito-spawner` when built; null, or
+ * `KUBITO_PROXY_SPAWNER=0`: by Node), one at a time; one started while another runs, or with
+ * no spawner, is spawned by Node. A spawner that cannot start (not executable, deleted) or
+ * that dies is not used again: Node spawns from then on. `close` ends the spawner.
+ * `KUBITO_PROXY_SPAWNER=program` leaves the addon out and keeps the spawner (A/B).
  */
-export function execCommandRunner(options: { spawner?: string | null } = {}): CommandRunner {
+export function execCommandRunner(options: { spawner?: string | null; spawnAddon?: SpawnAddon | null } = {}): CommandRunner {
   const exec = new ExecRunner();
-  const program = options.spawner === undefined ? (process.env.KUBITO_PROXY_SPAWNER === '0' ? null : spawnerPath()) : options.spawner;
-  const spawner = program !== null && existsSync(program) ? new Spawner(program) : undefined;
+  const env = process.env.KUBITO_PROXY_SPAWNER;
+  const addon = options.spawnAddon !== undefined ? options.spawnAddon : options.spawner !== undefined || env === '0' || env === 'program' ? null : loadSpawnAddon();
+  const starter = addon instanceof Error ? null : addon;
+  const program = options.spawner === undefined ? (env === '0' ? null : spawnerPath()) : options.spawner;
+  const spawner = !starter && program !== null && existsSync(program) ? new Spawner(program) : undefined;
   return {
     run: (argv, o = {}) => exec.run(argv, { input: o.input, allowFailure: true }),
-    start: (argv) => spawner?.start(argv) ?? startCommand(argv),
+    start: (argv) => (starter ? addonStart(starter, argv) : (spawner?.start(argv) ?? startCommand(argv))),
     serve: (argv) => serveCommand(argv),
     close: () => spawner?.close(),
   };

@@ -20,6 +20,7 @@ import { builtPath } from '../../native/built.js';
 import { ApplyError } from '../runner.js';
 import type { CommandRunner, DesiredState, ProxyBackend, ServingCommand } from '../types.js';
 import { JUMP_RULES, jumpTargets, missingJumpRules } from './jump-rules.js';
+import { loadIptFactsAddon, netnsOfWrap, type IptFactsAddon } from './ipt-facts-addon.js';
 import { isServiceChainName } from './names.js';
 import { IptablesRenderCache, renderIptables } from './render.js';
 import { streamIptablesFull, type KernelFacts } from './render-stream.js';
@@ -42,6 +43,13 @@ export interface IptablesBackendOptions {
    * `build/kubito-ipt-facts` when it was built, null: always `iptables-save`.
    */
   factsProgram?: string | null;
+  /**
+   * The same reader as an addon of this process (ipt-facts-addon.ts), tried before the
+   * program where the wrap names a namespace it can enter (netnsOfWrap); default the built
+   * addon when `factsProgram` is left to its default too (an explicit program or null — always
+   * `iptables-save` — leaves it out), null: never.
+   */
+  factsAddon?: IptFactsAddon | null;
 }
 
 /** Where scripts/build-native.js puts the legacy nat-table reader. */
@@ -90,6 +98,9 @@ export class IptablesBackend implements ProxyBackend {
   #variant: IptablesVariant | 'auto';
   readonly #streamMinPorts: number;
   readonly #factsProgram: string | null;
+  readonly #factsAddon: IptFactsAddon | null;
+  /** The namespace the addon reads (netnsOfWrap of the wrap): null this process's, undefined none it can. */
+  readonly #factsNetns: string | null | undefined;
   /** `kubito-ipt-facts --serve`, started by the first full sync that reads with it (runner.serve). */
   #factsServer: ServingCommand | undefined;
   /** Closed (the proxy stopped): a sync still running starts no server nothing would close. */
@@ -111,6 +122,9 @@ export class IptablesBackend implements ProxyBackend {
     this.#streamMinPorts = options.streamMinPorts ?? STREAM_MIN_PORTS;
     const facts = options.factsProgram === undefined ? iptFactsPath() : options.factsProgram;
     this.#factsProgram = facts !== null && existsSync(facts) ? facts : null;
+    const addon = options.factsAddon !== undefined ? options.factsAddon : options.factsProgram === undefined ? loadIptFactsAddon() : null;
+    this.#factsAddon = addon instanceof Error ? null : addon;
+    this.#factsNetns = netnsOfWrap(this.#wrap);
   }
 
   /** The iptables flavour in use (probed on first use). */
@@ -129,14 +143,21 @@ export class IptablesBackend implements ProxyBackend {
    * chains) and both tables' built-in chains (missing jumps). With iptables-legacy and the
    * native reader built: the reader (ipt-facts.c: the kernel's tables walked in C, printing
    * only those; at 10,000 Services iptables-legacy-save formats ~60,000 nat rules, 8.9 MB, for
-   * ~1.2 MB of chain names); else, or when the reader fails, one `iptables-save`. Either reads
-   * the same to chainsOfTable and missingJumpRules.
+   * ~1.2 MB of chain names), as an addon of this process where it can enter the namespace,
+   * else as a process; else, or when the reader fails, one `iptables-save`. Either reads the
+   * same to chainsOfTable and missingJumpRules.
    */
   async #readKernel(bin: { save: string; iptables: string }): Promise<KernelRead> {
-    if (this.#factsProgram && (await this.#isLegacy(bin))) {
-      const argv = [this.#factsProgram, 'nat', 'filter'];
-      const read = await this.#readFacts(this.#factsProgram);
-      if (read.code === 0) return { ...read, argv };
+    if ((this.#factsAddon || this.#factsProgram) && (await this.#isLegacy(bin))) {
+      if (this.#factsAddon && this.#factsNetns !== undefined) {
+        const read = await this.#factsAddon.read('nat filter', this.#factsNetns);
+        if (read.code === 0) return { ...read, argv: ['kubito-ipt-facts', 'nat', 'filter'] };
+      }
+      if (this.#factsProgram) {
+        const argv = [this.#factsProgram, 'nat', 'filter'];
+        const read = await this.#readFacts(this.#factsProgram);
+        if (read.code === 0) return { ...read, argv };
+      }
     }
     const argv = [bin.save];
     return { ...(await this.#run(argv)), argv };

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { execCommandRunner } from '../runner.js';
 import { manyServices } from '../testing/many-services.js';
 import { chainsOfTable, IptablesBackend, iptFactsPath } from './applier.js';
+import { loadIptFactsAddon, netnsOfWrap } from './ipt-facts-addon.js';
 import { JUMP_RULES, missingJumpRules } from './jump-rules.js';
 
 const NS = `kubito-t${process.pid}ift`;
@@ -44,8 +45,20 @@ function assertSameAnswers(what: string): void {
   assert.deepEqual(missingJumpRules(facts), missingJumpRules(save), `${what}: missing jump rules`);
 }
 
-test('the native table reader was built', () => {
+test('the native table reader was built, as a program and as an addon', () => {
   assert.ok(existsSync(PROGRAM), `${PROGRAM} missing: node scripts/build-native.js (needs cc and the Linux headers)`);
+  const addon = loadIptFactsAddon();
+  assert.ok(!(addon instanceof Error), addon instanceof Error ? addon.message : '');
+});
+
+test('netnsOfWrap: the namespace a command prefix enters, where the addon can follow it', () => {
+  assert.equal(netnsOfWrap([]), null);
+  assert.equal(netnsOfWrap(['nsenter', '--net=/run/netns/a', '--']), '/run/netns/a');
+  assert.equal(netnsOfWrap(['nsenter', '--net=/proc/7/ns/net']), '/proc/7/ns/net');
+  assert.equal(netnsOfWrap(['ip', 'netns', 'exec', 'kubito-x-node']), '/run/netns/kubito-x-node');
+  for (const wrap of [['nsenter', '--net='], ['nsenter', '--mount=/x', '--'], ['nsenter', '--net=/x', '--mount=/y', '--'], ['ip', 'netns', 'exec', '../x'], ['ip', 'netns', 'exec', '..'], ['sudo'], ['ip', 'netns', 'exec']]) {
+    assert.equal(netnsOfWrap(wrap), undefined, wrap.join(' '));
+  }
 });
 
 describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'needs root and ip netns' }, () => {
@@ -159,6 +172,36 @@ describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'ne
     } finally {
       server.close();
     }
+  });
+
+  test('the addon answers as the program does, from a pool thread, for the namespace it is given; a bad table or namespace answers 1', async () => {
+    const addon = loadIptFactsAddon();
+    if (addon instanceof Error) throw addon;
+    must(['iptables-legacy', '-t', 'nat', '-N', 'KUBE-SEP-ADDON00000000000']);
+    const path = `/run/netns/${NS}`;
+    for (const tables of ['nat filter', 'nat', 'filter nat']) assert.deepEqual(await addon.read(tables, path), { code: 0, stdout: must([PROGRAM, ...tables.split(' ')]), stderr: '' }, tables);
+    // Several at once: each its own socket and its own memory files.
+    const many = await Promise.all(Array.from({ length: 8 }, () => addon.read('nat filter', path)));
+    for (const r of many) assert.deepEqual(r, { code: 0, stdout: must([PROGRAM, 'nat', 'filter']), stderr: '' });
+    const bad = await addon.read('nat no-such-table', path);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /IPT_SO_GET_INFO no-such-table/);
+    assert.equal(bad.stdout, must([PROGRAM, 'nat']), 'the tables read before the failure, as the program prints them');
+    const gone = await addon.read('nat', `/run/netns/${NS}-absent`);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /open .*-absent: No such file/);
+    assert.throws(() => addon.read('', path), TypeError);
+    assert.throws(() => (addon.read as (t: unknown, n: unknown) => unknown)('nat', 7), TypeError);
+    // The JS thread is back in its own namespace: its raw socket reads the host's tables, not NS's.
+    assert.notEqual(spawnSync('readlink', [`/proc/${process.pid}/task/${process.pid}/ns/net`], { encoding: 'utf8' }).stdout.trim(), spawnSync('ip', ['netns', 'exec', NS, 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }).stdout.trim());
+    // The backend reads through it (no process for the read) and deletes the chain it found.
+    const calls: string[] = [];
+    const exec = execCommandRunner();
+    const runner = { run: (argv: string[], o?: { input?: string }) => (calls.push(argv.join(' ')), exec.run(argv, o)) };
+    const backend = new IptablesBackend({ runner, wrap: ['ip', 'netns', 'exec', NS], variant: 'legacy', factsAddon: addon });
+    await backend.sync(manyServices(3), 'all');
+    assert.deepEqual(calls, [`ip netns exec ${NS} iptables-legacy-restore -w --noflush`], 'no process read the tables');
+    assert.ok(!must(['iptables-legacy-save', '-t', 'nat']).includes('KUBE-SEP-ADDON00000000000'), 'the stale chain it read is gone');
   });
 
   test('usage errors exit 1', () => {

@@ -14,8 +14,14 @@ export const KUBE_MARK_MASQ = 'KUBE-MARK-MASQ';
 export const KUBE_FORWARD = 'KUBE-FORWARD';
 export const KUBE_PROXY_FIREWALL = 'KUBE-PROXY-FIREWALL';
 
+export const SERVICE_CHAIN = 'KUBE-SVC-';
+export const LOCAL_CHAIN = 'KUBE-SVL-';
+export const EXTERNAL_CHAIN = 'KUBE-EXT-';
+export const FIREWALL_CHAIN = 'KUBE-FW-';
+export const ENDPOINT_CHAIN = 'KUBE-SEP-';
+
 /** The prefixes of the chains kube-proxy owns per service port; stale ones are deleted. */
-export const SERVICE_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-FW-', 'KUBE-SEP-'] as const;
+export const SERVICE_CHAIN_PREFIXES = [SERVICE_CHAIN, LOCAL_CHAIN, EXTERNAL_CHAIN, FIREWALL_CHAIN, ENDPOINT_CHAIN] as const;
 
 /** upstream's portProtoHash: the 16 characters after KUBE-SVC- and friends. */
 export function portProtoHash(servicePortName: string, protocol: Protocol | string): string {
@@ -23,24 +29,24 @@ export function portProtoHash(servicePortName: string, protocol: Protocol | stri
 }
 
 export function serviceChain(servicePortName: string, protocol: Protocol | string): string {
-  return `KUBE-SVC-${portProtoHash(servicePortName, protocol)}`;
+  return `${SERVICE_CHAIN}${portProtoHash(servicePortName, protocol)}`;
 }
 
 export function localChain(servicePortName: string, protocol: Protocol | string): string {
-  return `KUBE-SVL-${portProtoHash(servicePortName, protocol)}`;
+  return `${LOCAL_CHAIN}${portProtoHash(servicePortName, protocol)}`;
 }
 
 export function externalChain(servicePortName: string, protocol: Protocol | string): string {
-  return `KUBE-EXT-${portProtoHash(servicePortName, protocol)}`;
+  return `${EXTERNAL_CHAIN}${portProtoHash(servicePortName, protocol)}`;
 }
 
 export function firewallChain(servicePortName: string, protocol: Protocol | string): string {
-  return `KUBE-FW-${portProtoHash(servicePortName, protocol)}`;
+  return `${FIREWALL_CHAIN}${portProtoHash(servicePortName, protocol)}`;
 }
 
 /** `KUBE-SEP-` + hash of servicePortName + protocol + `ip:port` (`[ip6]:port`). */
 export function endpointChain(servicePortName: string, protocol: Protocol | string, endpoint: string): string {
-  return `KUBE-SEP-${sha256Base32(servicePortName + protocol.toLowerCase() + endpoint).slice(0, 16)}`;
+  return `${ENDPOINT_CHAIN}${sha256Base32(servicePortName + protocol.toLowerCase() + endpoint).slice(0, 16)}`;
 }
 
 export function isServiceChainName(name: string): boolean {

@@ -14,8 +14,8 @@
 import { endpointString, portPlan, servicePortKey, type DesiredState, type ProxyEndpoint, type ServicePortState } from '../types.js';
 import {
   endpointChain,
-  externalChain,
-  firewallChain,
+  EXTERNAL_CHAIN,
+  FIREWALL_CHAIN,
   isServiceChainName,
   KUBE_EXTERNAL_SERVICES,
   KUBE_FORWARD,
@@ -24,8 +24,9 @@ import {
   KUBE_POSTROUTING,
   KUBE_PROXY_FIREWALL,
   KUBE_SERVICES,
-  localChain,
-  serviceChain,
+  LOCAL_CHAIN,
+  portProtoHash,
+  SERVICE_CHAIN,
 } from './names.js';
 import { jumpRuleText, type JumpRule } from './jump-rules.js';
 import { probability } from './probability.js';
@@ -88,13 +89,18 @@ function markText(bit: number): string {
   return `0x${(1 << bit).toString(16)}`;
 }
 
-/** What one service port writes: its lines in the top-level chains, its own chains and their rules. */
+/**
+ * What one service port writes: its lines in the top-level chains, its own chains and their
+ * rules. Each part is one text, its lines joined by newlines ('' when it has none): a cached
+ * port holds a few flat strings rather than a dozen lines and their arrays (a full render
+ * keeps every port's pieces; the young generation's collections copied each of them).
+ */
 export interface PortPieces {
   key: string;
-  filterTop: string[];
-  natTop: string[];
-  chainDecls: string[];
-  chainRules: string[];
+  filterTop: string;
+  natTop: string;
+  chainDecls: string;
+  chainRules: string;
   chains: string[];
   /** filterTop and natTop as one text (the port's share of `topLevel`). */
   top: string;
@@ -145,17 +151,19 @@ function portPieces(sp: ServicePortState, context: RenderContext): PortPieces {
   const natTop = new Lines();
   const chainDecls = new Lines();
   const chainRules = new Lines();
-  const active = new Set<string>();
+  const active: string[] = [];
   const commentText = (text: string): string => (context.large ? '' : ` -m comment --comment ${text}`);
   renderServicePort(sp, { filterRules: filterTop, natRules: natTop, chains: chainDecls, chainRules, active, clusterCIDR: context.clusterCIDR, nodeIPs: context.nodeIPs, commentText });
+  const filterText = filterTop.out.join('\n');
+  const natText = natTop.out.join('\n');
   return {
     key: servicePortKey(sp),
-    filterTop: filterTop.out,
-    natTop: natTop.out,
-    chainDecls: chainDecls.out,
-    chainRules: chainRules.out,
-    chains: [...active],
-    top: `${filterTop.out.join('\n')}\u0000${natTop.out.join('\n')}`,
+    filterTop: filterText,
+    natTop: natText,
+    chainDecls: chainDecls.out.join('\n'),
+    chainRules: chainRules.out.join('\n'),
+    chains: active,
+    top: `${filterText}\u0000${natText}`,
   };
 }
 
@@ -233,14 +241,15 @@ export function renderIptables(state: DesiredState, options: RenderOptions = {})
 
   let wroteChains = false;
   const portChains = new Map<string, readonly string[]>();
+  // Each piece is its lines joined (PortPieces): pushed whole, the joins below write the same text.
   for (const p of pieces) {
     if (writeTop) {
-      for (const line of p.filterTop) filterRules.push(line);
-      for (const line of p.natTop) natRules.push(line);
+      if (p.filterTop) filterRules.push(p.filterTop);
+      if (p.natTop) natRules.push(p.natTop);
     }
     if (only === 'all' || only.has(p.key)) {
-      for (const line of p.chainDecls) natChains.push(line);
-      for (const line of p.chainRules) natRules.push(line);
+      if (p.chainDecls) natChains.push(p.chainDecls);
+      if (p.chainRules) natRules.push(p.chainRules);
       portChains.set(p.key, p.chains);
       wroteChains ||= p.chainDecls.length > 0;
     }
@@ -308,10 +317,11 @@ function sameStrings(a: readonly string[] | undefined, b: readonly string[]): bo
 interface Sinks {
   filterRules: Lines;
   natRules: Lines;
-  /** Where this port's own chains are declared and filled (a throwaway buffer when skipped). */
+  /** Where this port's own chains are declared and filled. */
   chains: Lines;
   chainRules: Lines;
-  active: Set<string>;
+  /** The port's chains, in the order declared (each once). */
+  active: string[];
   clusterCIDR: string;
   nodeIPs: string[];
   /** ` -m comment --comment <text>`, or '' in large-cluster mode (upstream leaves them out). */
@@ -323,10 +333,12 @@ function renderServicePort(sp: ServicePortState, s: Sinks): void {
   const proto = sp.protocol.toLowerCase();
   const sets = portPlan(sp);
   const { hasEndpoints, usesClusterChain, usesLocalChain, hasInternalEndpoints, hasExternalEndpoints, usesExtChain } = sets;
-  const svcChain = serviceChain(name, sp.protocol);
-  const svlChain = localChain(name, sp.protocol);
-  const extChain = externalChain(name, sp.protocol);
-  const fwChain = firewallChain(name, sp.protocol);
+  // One hash names all four port chains (serviceChain & co. each hashed the same text).
+  const hash = portProtoHash(name, sp.protocol);
+  const svcChain = `${SERVICE_CHAIN}${hash}`;
+  const svlChain = `${LOCAL_CHAIN}${hash}`;
+  const extChain = `${EXTERNAL_CHAIN}${hash}`;
+  const fwChain = `${FIREWALL_CHAIN}${hash}`;
 
   const internalChain = sets.internalLocal ? svlChain : svcChain;
   const externalPolicyChain = sets.externalLocal ? svlChain : svcChain;
@@ -353,8 +365,10 @@ function renderServicePort(sp: ServicePortState, s: Sinks): void {
   const dport = ['-m', proto, '-p', proto];
 
   // Dispatch from the top-level chains (always written).
+  // The two rules nearly every port has, as text (word arrays joined per line were a tenth of a render).
+  const clusterIPMatch = `-m comment --comment "${name} cluster IP" -m ${proto} -p ${proto} -d ${sp.clusterIP} --dport ${sp.port}`;
   if (hasInternalEndpoints) {
-    s.natRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', q(`${name} cluster IP`), ...dport, '-d', sp.clusterIP, '--dport', String(sp.port), '-j', internalChain);
+    s.natRules.out.push(`-A ${KUBE_SERVICES} ${clusterIPMatch} -j ${internalChain}`);
   } else {
     s.filterRules.write('-A', KUBE_SERVICES, '-m', 'comment', '--comment', internalComment, ...dport, '-d', sp.clusterIP, '--dport', String(sp.port), '-j', internalTarget);
   }
@@ -381,11 +395,11 @@ function renderServicePort(sp: ServicePortState, s: Sinks): void {
   const chains = s.chains;
   const rules = s.chainRules;
   const declare = (chain: string): void => {
-    chains.write(`:${chain} - [0:0]`);
-    s.active.add(chain);
+    chains.out.push(`:${chain} - [0:0]`);
+    s.active.push(chain);
   };
   if (hasInternalEndpoints && s.clusterCIDR) {
-    rules.write('-A', internalChain, '-m', 'comment', '--comment', q(`${name} cluster IP`), ...dport, '-d', sp.clusterIP, '--dport', String(sp.port), '!', '-s', s.clusterCIDR, '-j', KUBE_MARK_MASQ);
+    rules.out.push(`-A ${internalChain} ${clusterIPMatch} ! -s ${s.clusterCIDR} -j ${KUBE_MARK_MASQ}`);
   }
   if (usesExtChain) {
     declare(extChain);
@@ -412,19 +426,24 @@ function renderServicePort(sp: ServicePortState, s: Sinks): void {
     if (allowFromNode) for (const ip of sp.loadBalancerIPs) rules.write(...args, '-s', ip, '-j', extChain);
     rules.write('-A', fwChain, '-m', 'comment', '--comment', q(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`));
   }
+  // Each reachable endpoint's `ip:port` and SEP chain, hashed once (the SVC/SVL rules name them too).
+  const targets = new Map<ProxyEndpoint, { target: string; chain: string }>();
+  for (const ep of sets.reachable) {
+    const target = endpointString(ep);
+    targets.set(ep, { target, chain: endpointChain(name, sp.protocol, target) });
+  }
   if (usesClusterChain) {
     declare(svcChain);
-    writeServiceToEndpointRules(rules, sp, svcChain, sets.cluster, s.commentText);
+    writeServiceToEndpointRules(rules, sp, svcChain, sets.cluster, s.commentText, targets);
   }
   if (usesLocalChain) {
     declare(svlChain);
-    writeServiceToEndpointRules(rules, sp, svlChain, sets.local, s.commentText);
+    writeServiceToEndpointRules(rules, sp, svlChain, sets.local, s.commentText, targets);
   }
   // The per-endpoint rules, most of a port's lines: written as text, without word arrays.
   const commentName = s.commentText(name);
   for (const ep of sets.reachable) {
-    const target = endpointString(ep);
-    const chain = endpointChain(name, sp.protocol, target);
+    const { target, chain } = targets.get(ep)!;
     declare(chain);
     rules.out.push(`-A ${chain}${commentName} -s ${ep.ip} -j ${KUBE_MARK_MASQ}`);
     const affinity = sp.stickyMaxAgeSeconds > 0 ? ` -m recent --name ${chain} --set` : '';
@@ -432,18 +451,30 @@ function renderServicePort(sp: ServicePortState, s: Sinks): void {
   }
 }
 
-function writeServiceToEndpointRules(rules: Lines, sp: ServicePortState, chain: string, endpoints: ProxyEndpoint[], commentText: (t: string) => string): void {
+function writeServiceToEndpointRules(
+  rules: Lines,
+  sp: ServicePortState,
+  chain: string,
+  endpoints: ProxyEndpoint[],
+  commentText: (t: string) => string,
+  targets: ReadonlyMap<ProxyEndpoint, { target: string; chain: string }>,
+): void {
   const name = sp.servicePortName;
+  // An endpoint object not among the reachable ones (a same `ip:port` from the other set won): named afresh.
+  const named = (ep: ProxyEndpoint): { target: string; chain: string } => {
+    const known = targets.get(ep);
+    if (known) return known;
+    const target = endpointString(ep);
+    return { target, chain: endpointChain(name, sp.protocol, target) };
+  };
   if (sp.stickyMaxAgeSeconds > 0) {
     for (const ep of endpoints) {
-      const target = endpointString(ep);
-      const sep = endpointChain(name, sp.protocol, target);
+      const { target, chain: sep } = named(ep);
       rules.out.push(`-A ${chain}${commentText(q(`${name} -> ${target}`))} -m recent --name ${sep} --rcheck --seconds ${sp.stickyMaxAgeSeconds} --reap -j ${sep}`);
     }
   }
   for (let i = 0; i < endpoints.length; i++) {
-    const target = endpointString(endpoints[i]);
-    const sep = endpointChain(name, sp.protocol, target);
+    const { target, chain: sep } = named(endpoints[i]);
     const stat = i < endpoints.length - 1 ? ` -m statistic --mode random --probability ${probability(endpoints.length - i)}` : '';
     rules.out.push(`-A ${chain}${commentText(q(`${name} -> ${target}`))}${stat} -j ${sep}`);
   }

@@ -2,8 +2,11 @@
  * @module A Service's EndpointSlices merged per service port, as kube-proxy's EndpointSliceCache
  * does (K/K pkg/proxy/endpointslicecache.go): ports match by name and protocol across slices,
  * endpoints are deduplicated by `ip:port` (a local copy wins), only IPv4 slices and the first
- * address of each endpoint count, nil conditions read as upstream reads them. Pure.
+ * address of each endpoint count, nil conditions read as upstream reads them. Pure. An address
+ * that is not an IPv4 address, or a port outside 1-65535, is skipped: API validation refuses
+ * them, and rule text must never carry anything else.
  */
+import { parseIPv4 } from '../../api/service/net.js';
 import { endpointString, sortEndpoints, type Protocol, type ProxyEndpoint } from '../types.js';
 import { ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, LABEL_SERVICE_NAME, type ProxyEndpointSlice } from './views.js';
 
@@ -44,20 +47,23 @@ export function mergeSlices(slices: Iterable<ProxyEndpointSlice>, nodeName: stri
   for (const slice of sorted) {
     if ((slice.addressType ?? 'IPv4') !== 'IPv4') continue;
     for (const port of slice.ports ?? []) {
-      if (port.name === undefined || port.name === null || !port.port) continue;
+      // API validation keeps ports in 1-65535 and addresses IPs; a slice stored before it did
+      // (or read from anywhere else) must not put other text into the rules.
+      const portNumber = port.port;
+      if (port.name === undefined || port.name === null || typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) continue;
       const protocol: Protocol = port.protocol === 'UDP' || port.protocol === 'SCTP' ? port.protocol : 'TCP';
       const k = portKey(port.name, protocol);
       let entry = byPort.get(k);
       if (!entry) byPort.set(k, (entry = { set: new Map(), hints: new Map() }));
       for (const ep of slice.endpoints ?? []) {
         const ip = ep.addresses?.[0];
-        if (!ip || ip.includes(':')) continue;
+        if (!ip || parseIPv4(ip) === undefined) continue;
         const c = ep.conditions ?? {};
         const ready = c.ready ?? true;
         const isLocal = !!ep.nodeName && ep.nodeName === nodeName;
         const endpoint: ProxyEndpoint = {
           ip,
-          port: port.port,
+          port: portNumber,
           ready,
           serving: c.serving ?? ready,
           terminating: c.terminating ?? false,

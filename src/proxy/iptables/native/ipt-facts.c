@@ -45,8 +45,9 @@
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
-/* Where a table's read failure is told: stderr, or under --serve that request's own answer. */
-static FILE *errout;
+/* Where a table's read failure is told: stderr, or under --serve that request's own answer, or
+ * the addon's answer (ipt-facts-addon.c: read on a worker thread, so one per thread). */
+static _Thread_local FILE *errout;
 
 static const char *const HOOK_NAMES[NF_INET_NUMHOOKS] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
 
@@ -260,9 +261,10 @@ static void release(struct kernel_copy *k) {
   k->map = NULL;
 }
 
-/* The table from the kernel: info, then its entries (retried while it changes under us). */
-static int read_kernel(const char *name, struct ipt_getinfo *info, const unsigned char **entries, struct kernel_copy *k) {
-  int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+/* The table from the kernel: info, then its entries (retried while it changes under us); through
+ * `sock` (a raw IPv4 socket of the namespace to read, kept open), or one of its own when < 0. */
+static int read_kernel(int sock, const char *name, struct ipt_getinfo *info, const unsigned char **entries, struct kernel_copy *k) {
+  int fd = sock >= 0 ? sock : socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
   if (fd < 0) {
     fprintf(errout, "kubito-ipt-facts: socket: %s\n", strerror(errno));
     return 1;
@@ -289,7 +291,7 @@ static int read_kernel(const char *name, struct ipt_getinfo *info, const unsigne
       k->map = map;
       k->len = total;
       *entries = (const unsigned char *)get->entrytable;
-      close(fd);
+      if (fd != sock) close(fd);
       return 0;
     }
     int err = errno;
@@ -299,10 +301,11 @@ static int read_kernel(const char *name, struct ipt_getinfo *info, const unsigne
       break;
     }
   }
-  close(fd);
+  if (fd != sock) close(fd);
   return 1;
 }
 
+#ifndef IPT_FACTS_NO_MAIN
 /* A dump written by --dump: ipt_getinfo, then the entries (at most info.size bytes of them). */
 static int read_file(const char *path, struct ipt_getinfo *info, unsigned char **entries, size_t *size) {
   FILE *f = fopen(path, "rb");
@@ -325,12 +328,14 @@ static int read_file(const char *path, struct ipt_getinfo *info, unsigned char *
   return r;
 }
 
-/* Reads and prints one table of the kernel; returns the exit status. */
-static int print_kernel_table(const char *name, FILE *out) {
+#endif /* IPT_FACTS_NO_MAIN */
+
+/* Reads and prints one table of the kernel (through `sock`, as read_kernel); returns the exit status. */
+static int print_kernel_table(int sock, const char *name, FILE *out) {
   struct table t = {0};
   struct kernel_copy k = {0};
   const unsigned char *entries = NULL;
-  int r = read_kernel(name, &t.info, &entries, &k);
+  int r = read_kernel(sock, name, &t.info, &entries, &k);
   if (r == 0) {
     t.base = entries;
     t.size = t.info.size;
@@ -342,6 +347,7 @@ static int print_kernel_table(const char *name, FILE *out) {
   return r;
 }
 
+#ifndef IPT_FACTS_NO_MAIN
 /* --serve: one request per line of stdin (table names, separated by spaces), until its end.
  * Each answer is framed, so it carries its own status and stderr and no output line can end it
  * early: `exit <status> <o> <e>\n`, then o bytes of output and e bytes of stderr. */
@@ -361,7 +367,7 @@ static int serve(void) {
       fprintf(errout, "kubito-ipt-facts: request over %zu bytes\n", sizeof(request) - 2);
       r = 1;
     }
-    for (char *save = NULL, *name = strtok_r(request, " \t\r\n", &save); name && r == 0; name = strtok_r(NULL, " \t\r\n", &save)) r = print_kernel_table(name, o);
+    for (char *save = NULL, *name = strtok_r(request, " \t\r\n", &save); name && r == 0; name = strtok_r(NULL, " \t\r\n", &save)) r = print_kernel_table(-1, name, o);
     fclose(o);
     fclose(errout);
     errout = stderr;
@@ -381,14 +387,14 @@ int main(int argc, char **argv) {
   setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
   int r = 0;
   if (argc >= 2 && argv[1][0] != '-') {
-    for (int i = 1; i < argc && r == 0; i++) r = print_kernel_table(argv[i], stdout);
+    for (int i = 1; i < argc && r == 0; i++) r = print_kernel_table(-1, argv[i], stdout);
   } else if (argc == 2 && strcmp(argv[1], "--serve") == 0) {
     return serve();
   } else if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
     struct ipt_getinfo info;
     struct kernel_copy k = {0};
     const unsigned char *entries = NULL;
-    r = read_kernel(argv[2], &info, &entries, &k);
+    r = read_kernel(-1, argv[2], &info, &entries, &k);
     if (r == 0) {
       fwrite(&info, sizeof(info), 1, stdout);
       fwrite(entries, 1, info.size, stdout);
@@ -412,3 +418,4 @@ int main(int argc, char **argv) {
   if (fflush(stdout) != 0 && r == 0) r = 1;
   return r;
 }
+#endif /* IPT_FACTS_NO_MAIN */
