@@ -98,8 +98,8 @@ export const OBJECT_MODIFIED = 'the object has been modified; please apply your 
 
 /** One field error, as field.Error renders it: `spec.ports[0].port: Invalid value: 0: must be between 1 and 65535`. */
 export interface FieldError {
-  /** Status cause reason: FieldValueInvalid, FieldValueRequired, FieldValueNotSupported, FieldValueDuplicate, FieldValueForbidden, FieldValueTooLong, FieldValueTypeInvalid. */
-  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueTypeInvalid' | 'InternalError';
+  /** Status cause reason: FieldValueInvalid, FieldValueRequired, FieldValueNotSupported, FieldValueDuplicate, FieldValueNotFound, FieldValueForbidden, FieldValueTooLong, FieldValueTypeInvalid. */
+  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueNotFound' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueTypeInvalid' | 'InternalError';
   /** The field path, e.g. `spec.ports[0].port`. */
   field: string;
   /** Text after the type, e.g. `Invalid value: 0: must be between 1 and 65535`. */

@@ -13,7 +13,7 @@ import type { Pod } from './pod-view.js';
 import { podFits, Scheduler, wantsScheduling } from './scheduler.js';
 
 function pod(spec: Partial<Pod['spec']> = {}): Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: '' }, spec: { containers: [{ name: 'c' }], ...spec } };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: '' }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } };
 }
 
 test('which pods are ours to schedule, and whether they fit', () => {

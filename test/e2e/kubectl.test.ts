@@ -231,5 +231,16 @@ for (const version of ['1.27', '1.32', '1.33']) {
       const port = await k(['create', 'service', 'clusterip', 'badport', '--tcp=0:80']);
       assert.notEqual(port.code, 0);
     });
+
+    test('a Deployment whose selector misses its template, or a Pod without an image, is refused as kube-apiserver refuses it', async () => {
+      const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  selector:\n    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n        app: other\n    spec:\n      containers:\n      - name: c\n        image: busybox\n';
+      const bad = await k(['create', '-f', '-'], deploy);
+      assert.notEqual(bad.code, 0);
+      assert.equal(bad.stderr, 'The Deployment "x" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`\n');
+      assert.notEqual((await k(['get', 'deploy', 'x'])).code, 0);
+      const pod = await k(['create', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: noimage\nspec:\n  containers:\n  - name: c\n    ports:\n    - containerPort: 70000\n');
+      assert.notEqual(pod.code, 0);
+      assert.equal(pod.stderr, 'The Pod "noimage" is invalid: \n* spec.containers[0].image: Required value\n* spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive\n');
+    });
   });
 }

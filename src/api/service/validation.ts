@@ -18,11 +18,14 @@ import {
   isDNS1123Label,
   isDNS1123Subdomain,
   isQualifiedName,
+  isValidPortName,
+  isValidPortNum,
   maxLenError,
   notSupported,
   required,
   validateLabels,
 } from '../validation/index.js';
+export { isValidPortName, isValidPortNum } from '../validation/index.js';
 import { isValidCIDRSloppy, parseIP, specialIPKind } from './net.js';
 import { clusterIPs, externallyAccessible, ipFamilies, isHeadless, needsHealthCheck, ports, type ServicePortView, type ServiceView } from './service-view.js';
 import {
@@ -48,22 +51,6 @@ const VALID_CIDR = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/
 
 function isInt(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n);
-}
-
-/** validation.IsValidPortNum. */
-export function isValidPortNum(port: number): string[] {
-  return port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
-}
-
-/** validation.IsValidPortName: an IANA_SVC_NAME. */
-export function isValidPortName(port: string): string[] {
-  const errs: string[] = [];
-  if (Buffer.byteLength(port) > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
-  if (port.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-'))) errs.push('must not begin or end with a hyphen');
-  return errs;
 }
 
 /** ValidatePortNumOrName. */

@@ -12,7 +12,22 @@ export function section(obj: KubeObject, field: string): Record<string, unknown>
   return created;
 }
 
+/** The object's spec, read without touching the object (`prev` may be shared); {} when absent. */
+export function specOf(obj: KubeObject): Record<string, unknown> {
+  const spec = obj.spec;
+  return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
+}
+
 /** Sets `target[key] = value` when the key is absent (API defaulting never overrides). */
 export function defaultTo(target: Record<string, unknown>, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null) target[key] = value;
+}
+
+/**
+ * Sets `target[key] = value` when the key holds its Go zero value (absent, null, "" or 0), as
+ * SetDefaults_* functions do for plain (non-pointer) fields: `if obj.DNSPolicy == "" {...}`.
+ */
+export function defaultZero(target: Record<string, unknown>, key: string, value: unknown): void {
+  const current = target[key];
+  if (current === undefined || current === null || current === '' || current === 0) target[key] = value;
 }

@@ -12,6 +12,9 @@
  */
 import type { FieldError } from '../errors.js';
 import { child, forbidden, index, invalid, required } from '../validation/field-errors.js';
+import { isZero, semanticEqual } from '../validation/semantic.js';
+
+export { semanticEqual };
 
 type Json = unknown;
 type Spec = Record<string, Json>;
@@ -116,28 +119,6 @@ function withImage(container: Json, old: Json): Json {
 function setOrDelete(obj: Record<string, Json>, key: string, value: Json): void {
   if (value === undefined) delete obj[key];
   else obj[key] = value;
-}
-
-/**
- * apiequality.Semantic.DeepEqual over JSON: an absent field, null, an empty list and an empty
- * string are the same Go zero value, so a manifest that omits them equals one that spells them.
- */
-export function semanticEqual(a: Json, b: Json): boolean {
-  if (isZero(a) && isZero(b)) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => semanticEqual(x, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) if (!semanticEqual(a[k], b[k])) return false;
-    return true;
-  }
-  return a === b;
-}
-
-function isZero(v: Json): boolean {
-  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 }
 
 interface Difference {

@@ -2,11 +2,13 @@
  * @module Pod: born Pending with the QoS class the kubelet would compute; a pod bound to a node
  * is deleted gracefully (the node agent removes it after its containers stop), an unbound or
  * finished one at once, as upstream's pod strategy decides (CheckGracefulDelete); its spec
- * takes only the changes ValidatePodUpdate allows (pod-update.ts).
+ * is validated as ValidatePodCreate / ValidatePodUpdate do (validation/pod-spec.ts) and takes only
+ * the changes ValidatePodUpdate allows (pod-update.ts).
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
-import { defaultTo, section } from './common.js';
+import { defaultTo, defaultZero, section, specOf } from './common.js';
+import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
 
 interface PodView {
@@ -17,6 +19,12 @@ interface PodView {
 function defaults(obj: KubeObject): void {
   const spec = section(obj, 'spec');
   podSpecDefaults(spec);
+  // SetDefaults_Pod: on the host's network a port is published as itself.
+  if (spec.hostNetwork === true) {
+    for (const list of ['containers', 'initContainers'] as const) {
+      for (const c of records(spec[list])) for (const p of records(c.ports)) defaultZero(p, 'hostPort', p.containerPort);
+    }
+  }
   // Set on pods only, by the Priority admission plugin.
   defaultTo(spec, 'preemptionPolicy', 'PreemptLowerPriority');
   defaultTo(spec, 'priority', 0);
@@ -24,23 +32,62 @@ function defaults(obj: KubeObject): void {
 
 /** SetDefaults_PodSpec and SetDefaults_Container, for pods and for pod templates. */
 export function podSpecDefaults(spec: Record<string, unknown>): void {
-  defaultTo(spec, 'restartPolicy', 'Always');
+  defaultZero(spec, 'restartPolicy', 'Always');
   defaultTo(spec, 'terminationGracePeriodSeconds', 30);
-  defaultTo(spec, 'dnsPolicy', 'ClusterFirst');
-  defaultTo(spec, 'schedulerName', 'default-scheduler');
+  defaultZero(spec, 'dnsPolicy', 'ClusterFirst');
+  defaultZero(spec, 'schedulerName', 'default-scheduler');
   defaultTo(spec, 'securityContext', {});
   defaultTo(spec, 'enableServiceLinks', true);
   mirrorServiceAccount(spec);
-  const containers = Array.isArray(spec.containers) ? (spec.containers as Array<Record<string, unknown>>) : [];
-  for (const c of containers) {
-    defaultTo(c, 'terminationMessagePath', '/dev/termination-log');
-    defaultTo(c, 'terminationMessagePolicy', 'File');
-    const image = typeof c.image === 'string' ? c.image : '';
-    const tag = image.includes('@') ? '' : image.split('/').pop()?.split(':')[1];
-    defaultTo(c, 'imagePullPolicy', !tag || tag === 'latest' ? 'Always' : 'IfNotPresent');
-    defaultTo(c, 'resources', {});
-    if (Array.isArray(c.ports)) for (const p of c.ports as Array<Record<string, unknown>>) defaultTo(p, 'protocol', 'TCP');
+  for (const list of ['containers', 'initContainers'] as const) {
+    for (const c of records(spec[list])) containerDefaults(c);
   }
+  // SetDefaults_Volume: a volume without a source is an emptyDir.
+  for (const v of records(spec.volumes)) {
+    if (!VOLUME_SOURCE_FIELDS.some((f) => v[f] !== undefined && v[f] !== null)) v.emptyDir = {};
+  }
+}
+
+/** The members of a JSON list that are objects. */
+function records(list: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(list) ? list.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
+}
+
+function recordOf(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** SetDefaults_Container, SetDefaults_ContainerPort, SetDefaults_Probe, SetDefaults_HTTPGetAction, SetDefaults_ObjectFieldSelector. */
+function containerDefaults(c: Record<string, unknown>): void {
+  defaultZero(c, 'terminationMessagePath', '/dev/termination-log');
+  defaultZero(c, 'terminationMessagePolicy', 'File');
+  const image = typeof c.image === 'string' ? c.image : '';
+  const tag = image.includes('@') ? '' : image.split('/').pop()?.split(':')[1];
+  defaultZero(c, 'imagePullPolicy', !tag || tag === 'latest' ? 'Always' : 'IfNotPresent');
+  defaultTo(c, 'resources', {});
+  for (const p of records(c.ports)) defaultZero(p, 'protocol', 'TCP');
+  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const probe = recordOf(c[kind]);
+    if (!probe) continue;
+    defaultZero(probe, 'timeoutSeconds', 1);
+    defaultZero(probe, 'periodSeconds', 10);
+    defaultZero(probe, 'successThreshold', 1);
+    defaultZero(probe, 'failureThreshold', 3);
+    httpGetDefaults(probe.httpGet);
+  }
+  const lifecycle = recordOf(c.lifecycle);
+  if (lifecycle) for (const hook of ['postStart', 'preStop']) httpGetDefaults(recordOf(lifecycle[hook])?.httpGet);
+  for (const env of records(c.env)) {
+    const fieldRef = recordOf(recordOf(env.valueFrom)?.fieldRef);
+    if (fieldRef) defaultZero(fieldRef, 'apiVersion', 'v1');
+  }
+}
+
+function httpGetDefaults(action: unknown): void {
+  const httpGet = recordOf(action);
+  if (!httpGet) return;
+  defaultZero(httpGet, 'path', '/');
+  defaultZero(httpGet, 'scheme', 'HTTP');
 }
 
 /**
@@ -51,12 +98,6 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
 function mirrorServiceAccount(spec: Record<string, unknown>): void {
   if (!spec.serviceAccountName && typeof spec.serviceAccount === 'string' && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
-}
-
-/** The spec to compare, read without touching the object (`prev` may be shared). */
-function specOf(obj: KubeObject): Record<string, unknown> {
-  const spec = obj.spec;
-  return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
 }
 
 export const podStrategy: Strategy = {
@@ -77,10 +118,15 @@ export const podStrategy: Strategy = {
   prepareForUpdate(next) {
     defaults(next);
   },
+  validate(obj) {
+    return validatePodCreate(specOf(obj), obj.metadata as Record<string, unknown>);
+  },
   validateUpdate(next, prev, subresource) {
     // The status and binding subresources keep or set spec themselves (spec.nodeName).
     if (subresource) return [];
-    return validatePodSpecUpdate(specOf(next), specOf(prev));
+    // ValidatePodUpdate: the spec as on create (validatePodMetadataAndSpec), then what may change.
+    const allowInvalidDeletionCost = hasInvalidDeletionCost(prev.metadata as Record<string, unknown>);
+    return [...validatePodMetadataAndSpec(specOf(next), next.metadata as Record<string, unknown>, { allowInvalidDeletionCost }), ...validatePodSpecUpdate(specOf(next), specOf(prev))];
   },
   gracefulDeletePeriod(obj, requested) {
     const pod = obj as KubeObject & PodView;

@@ -1,11 +1,13 @@
 /**
  * @module Deployment and ReplicaSet: generation tracks spec changes; status is the
- * controllers' (reset on create); apps/v1 defaults as upstream's SetDefaults_Deployment.
+ * controllers' (reset on create); apps/v1 defaults as upstream's SetDefaults_Deployment; specs
+ * validated as ValidateDeployment / ValidateReplicaSet and their updates (validation/apps.ts).
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
-import { defaultTo, section } from './common.js';
+import { defaultTo, section, specOf } from './common.js';
 import { podSpecDefaults } from './pod.js';
+import { validateDeploymentSpec, validateDeploymentUpdate, validateReplicaSetSpec, validateReplicaSetUpdate } from '../validation/apps.js';
 
 function templateDefaults(spec: Record<string, unknown>): void {
   const template = spec.template && typeof spec.template === 'object' ? (spec.template as Record<string, unknown>) : undefined;
@@ -52,6 +54,9 @@ export const deploymentStrategy: Strategy = {
   prepareForUpdate(next) {
     deploymentDefaults(next);
   },
+  validate: (obj) => validateDeploymentSpec(specOf(obj)),
+  // The status subresource keeps the spec (upstream checks only status counters there).
+  validateUpdate: (next, prev, subresource) => (subresource === 'status' ? [] : validateDeploymentUpdate(specOf(next), specOf(prev))),
 };
 
 export const replicaSetStrategy: Strategy = {
@@ -64,4 +69,6 @@ export const replicaSetStrategy: Strategy = {
   prepareForUpdate(next) {
     replicaSetDefaults(next);
   },
+  validate: (obj) => validateReplicaSetSpec(specOf(obj)),
+  validateUpdate: (next, prev, subresource) => (subresource === 'status' ? [] : validateReplicaSetUpdate(specOf(next), specOf(prev))),
 };

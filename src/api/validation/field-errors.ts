@@ -34,6 +34,8 @@ export function errorTypeText(type: FieldErrorType): string {
       return 'Required value';
     case 'FieldValueDuplicate':
       return 'Duplicate value';
+    case 'FieldValueNotFound':
+      return 'Not found';
     case 'FieldValueInvalid':
     case 'FieldValueTypeInvalid':
       return 'Invalid value';
@@ -100,6 +102,11 @@ export function forbidden(field: string, detail: string): FieldError {
 /** field.Duplicate: `Duplicate value: "x"`. */
 export function duplicate(field: string, value: BadValue): FieldError {
   return make('FieldValueDuplicate', field, value, '');
+}
+
+/** field.NotFound: `Not found: "x"`. */
+export function notFound(field: string, value: BadValue): FieldError {
+  return make('FieldValueNotFound', field, value, '');
 }
 
 /** field.NotSupported: `Unsupported value: "x": supported values: "a", "b"`. */

@@ -98,7 +98,22 @@ export function goStringSlice(values: readonly string[] | null | undefined): str
  * placeholder address stands in for it.
  */
 export function goBoolPointer(value: boolean | null | undefined): string {
-  return value == null ? '(*bool)(nil)' : '(*bool)(0xc000000000)';
+  return goPointer('bool', value != null);
+}
+
+/** `%#v` of a `map[string]string`: keys sorted as fmt sorts them, `map[string]string(nil)` for null. */
+export function goStringMap(map: Readonly<Record<string, string>> | null | undefined): string {
+  if (map == null) return 'map[string]string(nil)';
+  const keys = Object.keys(map).sort(compareGoStrings);
+  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(String(map[k]))}`).join(', ')}}`;
+}
+
+/**
+ * `%#v` of a pointer field inside a struct: `(*T)(nil)`, or a fixed placeholder address (Go
+ * prints the real one, which cannot be reproduced).
+ */
+export function goPointer(typeName: string, present: boolean): string {
+  return `(*${typeName})(${present ? '0xc000000000' : 'nil'})`;
 }
 
 /** `%#v` of a struct: `pkg.Type{Field:value, Other:value}` with values already rendered. */

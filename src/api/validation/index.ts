@@ -4,3 +4,6 @@ export * from './go-format.js';
 export * from './names.js';
 export * from './object-meta.js';
 export * from './resource-meta.js';
+export * from './semantic.js';
+export * from './pod-spec.js';
+export * from './apps.js';

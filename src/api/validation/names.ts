@@ -202,3 +202,19 @@ export function generateName(base: string, rand: () => number = Math.random): st
   const cut = byteLength(base) > MAX_GENERATED_NAME_LENGTH ? Buffer.from(base, 'utf8').subarray(0, MAX_GENERATED_NAME_LENGTH).toString('utf8') : base;
   return cut + generateNameSuffix(rand);
 }
+
+/** validation.IsValidPortNum. */
+export function isValidPortNum(port: number): string[] {
+  return port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
+}
+
+/** validation.IsValidPortName: an IANA_SVC_NAME. */
+export function isValidPortName(port: string): string[] {
+  const errs: string[] = [];
+  if (Buffer.byteLength(port) > 15) errs.push(maxLenError(15));
+  if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
+  if (port.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-'))) errs.push('must not begin or end with a hyphen');
+  return errs;
+}
