@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeTypeError, dropNulls } from './typed-decode.js';
+import { decodeTypeError, dropNulls, quantityProblem } from './typed-decode.js';
 
 const SERVICE = 'io.k8s.api.core.v1.Service';
 const POD = 'io.k8s.api.core.v1.Pod';
@@ -39,4 +39,14 @@ test('nulls: a field goes, an element of a list or map of strings becomes "", a 
     metadata: { name: 'a', labels: { app: '' } },
     spec: { selector: { matchExpressions: [{}], matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', args: ['a', ''] }] } } },
   });
+});
+
+test('quantities parse as resource.ParseQuantity parses them, or fail with its error', () => {
+  for (const ok of ['100m', '64Mi', '1.5', '2e3', '1E-3', '+1', '-2Gi', '.5', '0', '5k', '12345']) assert.equal(quantityProblem(ok), undefined, ok);
+  assert.equal(quantityProblem('abc'), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  assert.equal(quantityProblem(''), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  assert.equal(quantityProblem('1.2.3'), 'unable to parse numeric part of quantity');
+  assert.equal(quantityProblem('5Ki3'), "unable to parse quantity's suffix");
+  assert.equal(quantityProblem('5KK'), "unable to parse quantity's suffix");
+  assert.equal(decodeTypeError({ spec: { containers: [{ name: 'c', resources: { limits: { cpu: 'abc' } } }] } }, 'io.k8s.api.core.v1.Pod'), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
 });

@@ -28,6 +28,24 @@ const MICRO_TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime';
 /** The regular expression resource.ParseQuantity's error names. */
 const QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
+const QUANTITY_FORMAT = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const QUANTITY_SUFFIXES = new Set(['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E']);
+
+/**
+ * Why resource.ParseQuantity refuses a quantity's text (its ErrFormatWrong, ErrNumeric,
+ * ErrSuffix), or undefined when it parses: `100m`, `64Mi`, `1.5`, `2e3`, `+1`. An empty text is
+ * ErrFormatWrong too (`""` decodes only through Quantity's own "null" case).
+ */
+export function quantityProblem(text: string): string | undefined {
+  const m = QUANTITY_FORMAT.exec(text);
+  if (!m) return QUANTITY_ERROR;
+  const digits = m[1].replace(/^[+-]/, '');
+  if (digits === '' || digits === '.' || (digits.match(/\./g) ?? []).length > 1) return 'unable to parse numeric part of quantity';
+  const suffix = m[2];
+  if (!QUANTITY_SUFFIXES.has(suffix) && !/^[eE][-+]?[0-9]+$/.test(suffix)) return "unable to parse quantity's suffix";
+  return undefined;
+}
+
 /** A decode failure: its text, as the Go decoder words it. */
 export class DecodeTypeError extends Error {}
 
@@ -96,8 +114,11 @@ function walk(value: unknown, schema: Schema, context: Context): void {
       return fail(context, jsonWord(value), 'int32');
     }
     if (ref === QUANTITY) {
-      if (typeof value === 'string' || typeof value === 'number') return;
-      throw new DecodeTypeError(QUANTITY_ERROR);
+      // resource.Quantity.UnmarshalJSON: a string or a bare number, parsed by ParseQuantity.
+      if (typeof value !== 'string' && typeof value !== 'number') throw new DecodeTypeError(QUANTITY_ERROR);
+      const problem = quantityProblem(typeof value === 'number' ? String(value) : value.trim());
+      if (problem) throw new DecodeTypeError(problem);
+      return;
     }
     if (ref === TIME || ref === MICRO_TIME) {
       // metav1.Time.UnmarshalJSON decodes a string first.

@@ -10,6 +10,9 @@ import { decodeBody } from '../negotiate.js';
 import type { DeleteOptions } from '../registry/rest-storage.js';
 import { isDryRun, param, queryBool, respondObject, respondStatus, type Scope } from './scope.js';
 
+/** The longest Go time.Duration, in whole seconds. */
+const MAX_GRACE_SECONDS = 9_223_372_036;
+
 /** Kinds whose DELETE answers with the object rather than a Status, as upstream's registries do. */
 const RETURNS_OBJECT = new Set(['pods', 'services', 'namespaces', 'nodes']);
 
@@ -30,7 +33,9 @@ async function readDeleteOptions(scope: Scope): Promise<DeleteOptions> {
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw newBadRequest(`gracePeriodSeconds: Invalid value: ${JSON.stringify(graceText)}: must be >= 0`);
   return {
     dryRun: isDryRun(scope) || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
-    gracePeriodSeconds: grace,
+    // Go's time.Duration holds at most 2^63 ns (~292 years): a longer grace period is that long
+    // (upstream's arithmetic would wrap), not a date past what a timestamp can say.
+    gracePeriodSeconds: grace === undefined ? undefined : Math.min(grace, MAX_GRACE_SECONDS),
     propagationPolicy: (policy as DeleteOptions['propagationPolicy']) ?? (orphan === true ? 'Orphan' : undefined),
     preconditions: body.preconditions as DeleteOptions['preconditions'],
   };
