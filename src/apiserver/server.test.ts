@@ -193,3 +193,32 @@ test('a client that leaves while its answer is made: the stream is stopped once 
   assert.equal(started, true);
   assert.equal(stopped, true, 'the stream was left running for a client that had gone');
 });
+
+test('a Warning past ASCII leaves as its UTF-8 bytes, on a whole answer and on a streamed one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-server-'));
+  const warning = Buffer.from('299 - "unknown field \\"é中\\""', 'utf8').toString('latin1');
+  let streamed = false;
+  const server = await serveUnix(async () => {
+    streamed = !streamed;
+    const headers = { Warning: [warning] };
+    return streamed ? { ...streamOf(['a\n', 'b\n']), headers } : { kind: 'body', status: 200, contentType: 'application/json', body: '{"ü":1}', headers };
+  }, join(dir, 'api.sock'));
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (const parts of [['\r\na\n\r\n', '\r\nb\n\r\n'], ['\r\n\r\n{"ü":1}']]) {
+    // The raw bytes of the head, as a Go client reads them.
+    const raw = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect(join(dir, 'api.sock'));
+      const parts: Buffer[] = [];
+      socket.on('data', (c: Buffer) => parts.push(c));
+      socket.on('end', () => resolve(Buffer.concat(parts)));
+      socket.on('error', reject);
+      socket.end('GET /api/v1/services HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    const text = raw.toString('utf8');
+    assert.ok(text.includes('299 - "unknown field \\"é中\\""'), text.slice(0, 300));
+    for (const part of parts) assert.ok(text.includes(part), `${JSON.stringify(part)} in ${JSON.stringify(text)}`);
+  }
+});

@@ -89,7 +89,10 @@ function write(res: ServerResponse, response: HandlerResponse, onClose: (stop: (
   }
   delete headers['Transfer-Encoding'];
   res.writeHead(response.status, headers);
-  res.flushHeaders();
+  // flushHeaders writes the head as a UTF-8 string; an empty Buffer makes Node write it as
+  // latin1, as header values past ASCII need (headersPastAscii), and no chunk of its own.
+  if (headersPastAscii(response.headers)) res.write(Buffer.alloc(0));
+  else res.flushHeaders();
   // Chunks of a chunked answer go to the socket framed by hand, one buffer each: a change
   // reaches every watcher in the same turn, and ServerResponse.write (three buffers per chunk
   // through its writable machinery) was a fair part of the per-watcher cost in JS. As

@@ -25,6 +25,8 @@ test('a value of the wrong type: encoding/json\'s text, with the innermost struc
     [POD, { metadata: { managedFields: [{ fieldsV1: { 'f:metadata': {} } }] } }, undefined],
     [DEPLOYMENT, { spec: { template: { spec: { containers: [{ name: 'c', ports: [{ containerPort: '80' }] }] } } } }, 'json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32'],
     [DEPLOYMENT, { spec: { replicas: null, selector: { matchLabels: null } } }, undefined],
+    [POD, { spec: { activeDeadlineSeconds: 9223372036854775807 } }, undefined],
+    [POD, { spec: { activeDeadlineSeconds: 2 ** 64 } }, 'json: cannot unmarshal number 18446744073709552000 into Go struct field PodSpec.spec.activeDeadlineSeconds of type int64'],
   ];
   for (const [def, obj, want] of cases) assert.equal(decodeTypeError(obj, def), want, JSON.stringify(obj));
 });
@@ -35,6 +37,9 @@ test('nulls: a field goes, an element of a list or map of strings becomes "", a 
     spec: { replicas: null, selector: { matchExpressions: [null], matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', args: ['a', null], image: null }] } } },
   };
   dropNulls(obj, DEPLOYMENT);
+  const pod = { spec: { containers: [{ name: 'c', resources: { limits: { cpu: null } } }] } };
+  dropNulls(pod, POD);
+  assert.deepEqual(pod.spec.containers[0].resources.limits, { cpu: '0' }, 'a null quantity is the zero quantity');
   assert.deepEqual(obj, {
     metadata: { name: 'a', labels: { app: '' } },
     spec: { selector: { matchExpressions: [{}], matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', args: ['a', ''] }] } } },

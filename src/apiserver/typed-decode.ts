@@ -99,7 +99,9 @@ function fail(context: Context, valueWord: string, type: string): never {
 /** An integer of this width, as strconv.ParseInt then reflect's OverflowInt accept it. */
 function checkInteger(value: number, bits: 32 | 64, context: Context): void {
   const limit = 2 ** (bits - 1);
-  if (!Number.isInteger(value) || value < -limit || value >= limit) fail(context, `number ${String(value)}`, bits === 32 ? 'int32' : 'int64');
+  // JSON.parse reads 9223372036854775807 (int64's largest) as 2^63: the two can't be told apart.
+  const tooLarge = bits === 64 ? value > limit : value >= limit;
+  if (!Number.isInteger(value) || value < -limit || tooLarge) fail(context, `number ${String(value)}`, bits === 32 ? 'int32' : 'int64');
 }
 
 function walk(value: unknown, schema: Schema, context: Context): void {
@@ -191,6 +193,8 @@ export function decodeTypeError(obj: unknown, defName: string): string | undefin
 
 /** A scalar's zero value where Go puts one for a `null` (a list's or a map's element). */
 function zeroOf(schema: Schema): unknown {
+  // Quantity.UnmarshalJSON("null") is the zero quantity, which marshals as "0".
+  if (schema.ref === QUANTITY) return '0';
   const s = schema.ref !== undefined ? DEFINITIONS[schema.ref] : schema;
   if (!s || schema.ref === INT_OR_STRING) return schema.ref === INT_OR_STRING ? 0 : null;
   switch (s.type) {

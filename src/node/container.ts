@@ -27,6 +27,9 @@ import { waitListening } from './listening.js';
 import { prepareNginx } from './nginx-files.js';
 import { serviceEnvMap } from './service-env.js';
 
+/** The longest delay a Node timer takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What the pod's sandbox gives its containers. */
 export interface SandboxInfo {
   netns: string;
@@ -405,8 +408,10 @@ export class Container {
     const run = this.latest;
     if (!run?.process || run.finishedMs !== undefined) return;
     const ctx = this.#ctx;
-    const deadline = ctx.clock.now() + Math.max(graceMs, 2000);
-    const killTimer = ctx.clock.setTimeout(() => run.process!.signal('SIGKILL'), Math.max(graceMs, 2000));
+    // A timer holds at most 2^31 - 1 ms (~24.8 days); a longer one fires at once (SIGKILL).
+    const graceTimerMs = Math.min(Math.max(graceMs, 2000), MAX_TIMER_MS);
+    const deadline = ctx.clock.now() + graceTimerMs;
+    const killTimer = ctx.clock.setTimeout(() => run.process!.signal('SIGKILL'), graceTimerMs);
     const preStop = this.spec.lifecycle?.preStop;
     if (preStop?.exec?.command?.length) {
       await this.runInContainer(preStop.exec.command, Math.max(0, deadline - ctx.clock.now()), run);

@@ -54,3 +54,11 @@ test('Endpoints: upstream\'s rules and texts', () => {
     'subsets[0].ports[1].name: Required value',
   ]);
 });
+
+test('limits are upstream\'s: 101 ports in a slice are fine (maxPorts 20000 since 1.21), "" is an Endpoints port\'s TCP', () => {
+  const ports = Array.from({ length: 101 }, (_, i) => ({ name: `p${i}`, port: 1000 + i, protocol: 'TCP' }));
+  assert.deepEqual(texts(validateEndpointSlice(slice({ ports }))), []);
+  const e: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e' }, subsets: [{ addresses: [{ ip: '10.244.0.5' }], ports: [{ port: 80, protocol: '' }] }] };
+  endpointsStrategy.defaults!(e);
+  assert.deepEqual(texts(validateEndpoints(e)), []);
+});

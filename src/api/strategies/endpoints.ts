@@ -30,7 +30,8 @@ type Json = Record<string, unknown>;
 const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'];
 const PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const MAX_ADDRESSES = 100;
-const MAX_PORTS = 100;
+/** maxPorts: 20000 since kubernetes#99795 (1.21); the field's description still says 100. */
+const MAX_PORTS = 20000;
 const MAX_ENDPOINTS = 1000;
 /** IsValidIPForLegacyField's text for what does not parse. */
 const VALID_IP = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
@@ -45,7 +46,8 @@ function strings(value: unknown): string[] {
 
 /** A port's protocol, TCP when absent; an EndpointSlice port's name, "" when absent. */
 function portDefaults(port: Json, slice: boolean): void {
-  if (port.protocol === undefined) port.protocol = 'TCP';
+  // Endpoints' protocol is a string (defaulted when ""), a slice port's a pointer (when nil).
+  if (port.protocol === undefined || (!slice && port.protocol === '')) port.protocol = 'TCP';
   if (slice && port.name === undefined) port.name = '';
 }
 
