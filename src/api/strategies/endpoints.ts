@@ -7,7 +7,7 @@
  */
 import type { FieldError } from '../errors.js';
 import { parseIP } from '../service/net.js';
-import { validateNonSpecialIP } from '../service/validation.js';
+import { VALID_IP, validateNonSpecialIP } from '../service/validation.js';
 import type { Strategy } from '../strategy.js';
 import type { KubeObject } from '../types.js';
 import {
@@ -16,15 +16,14 @@ import {
   inclusiveRangeError,
   index,
   invalid,
-  isDNS1123Label,
-  isDNS1123Subdomain,
-  isQualifiedName,
   notSupported,
   required,
   tooMany,
+  validateDNS1123Label,
+  validateDNS1123Subdomain,
+  validateQualifiedName,
 } from '../validation/index.js';
-
-type Json = Record<string, unknown>;
+import { isObj, listOf, type Obj } from '../validation/json-view.js';
 
 /** sets.List order (sorted). */
 const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'];
@@ -33,36 +32,29 @@ const MAX_ADDRESSES = 100;
 /** maxPorts: 20000 since kubernetes#99795 (1.21); the field's description still says 100. */
 const MAX_PORTS = 20000;
 const MAX_ENDPOINTS = 1000;
-/** IsValidIPForLegacyField's text for what does not parse. */
-const VALID_IP = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
 
-function objects(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter((v): v is Json => !!v && typeof v === 'object' && !Array.isArray(v)) : [];
+function objects(value: unknown): Obj[] {
+  return listOf(value).filter(isObj);
 }
 
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  return listOf(value).filter((v): v is string => typeof v === 'string');
 }
 
 /** A port's protocol, TCP when absent; an EndpointSlice port's name, "" when absent. */
-function portDefaults(port: Json, slice: boolean): void {
+function portDefaults(port: Obj, slice: boolean): void {
   // Endpoints' protocol is a string (defaulted when ""), a slice port's a pointer (when nil).
   if (port.protocol === undefined || (!slice && port.protocol === '')) port.protocol = 'TCP';
   if (slice && port.name === undefined) port.name = '';
 }
 
-function dns1123Label(value: string, path: string): FieldError[] {
-  return isDNS1123Label(value).map((msg) => invalid(path, value, msg));
-}
-
+/** ValidateNodeName (a DNS subdomain), when set. */
 function nodeName(value: unknown, path: string): FieldError[] {
-  if (typeof value !== 'string') return [];
-  return isDNS1123Subdomain(value).map((msg) => invalid(path, value, msg));
+  return typeof value === 'string' ? validateDNS1123Subdomain(value, path) : [];
 }
 
 function appProtocol(value: unknown, path: string): FieldError[] {
-  if (typeof value !== 'string') return [];
-  return isQualifiedName(value).map((msg) => invalid(path, value, msg));
+  return typeof value === 'string' ? validateQualifiedName(value, path) : [];
 }
 
 function protocolErrors(protocol: unknown, path: string): FieldError[] {
@@ -84,7 +76,7 @@ function fqdn(address: string, path: string): FieldError[] {
   const name = address.endsWith('.') ? address.slice(0, -1) : address;
   if (name === '') return [required(path)];
   if (!name.includes('.')) return [invalid(path, name, 'should be a domain with at least two segments separated by dots')];
-  return isDNS1123Subdomain(name).map((msg) => invalid(path, name, msg));
+  return validateDNS1123Subdomain(name, path);
 }
 
 export function validateEndpointSlice(slice: KubeObject): FieldError[] {
@@ -107,7 +99,7 @@ export function validateEndpointSlice(slice: KubeObject): FieldError[] {
         else if (addressType === 'FQDN') errs.push(...fqdn(address, path));
       });
       errs.push(...nodeName(endpoint.nodeName, child(at, 'nodeName')));
-      if (typeof endpoint.hostname === 'string') errs.push(...dns1123Label(endpoint.hostname, child(at, 'hostname')));
+      if (typeof endpoint.hostname === 'string') errs.push(...validateDNS1123Label(endpoint.hostname, child(at, 'hostname')));
     });
   }
   const ports = objects(slice.ports);
@@ -117,7 +109,7 @@ export function validateEndpointSlice(slice: KubeObject): FieldError[] {
     ports.forEach((port, i) => {
       const at = index('ports', i);
       const name = typeof port.name === 'string' ? port.name : '';
-      if (name.length > 0) errs.push(...dns1123Label(name, child(at, 'name')));
+      if (name.length > 0) errs.push(...validateDNS1123Label(name, child(at, 'name')));
       if (names.has(name)) errs.push(duplicate(child(at, 'name'), name));
       else names.add(name);
       errs.push(...protocolErrors(port.protocol, child(at, 'protocol')));
@@ -127,12 +119,12 @@ export function validateEndpointSlice(slice: KubeObject): FieldError[] {
   return errs;
 }
 
-function endpointAddress(address: Json, path: string): FieldError[] {
+function endpointAddress(address: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const ip = typeof address.ip === 'string' ? address.ip : '';
   const parsed = parseIP(ip) !== undefined;
   if (!parsed) errs.push(invalid(child(path, 'ip'), ip, VALID_IP));
-  if (typeof address.hostname === 'string' && address.hostname.length > 0) errs.push(...dns1123Label(address.hostname, child(path, 'hostname')));
+  if (typeof address.hostname === 'string' && address.hostname.length > 0) errs.push(...validateDNS1123Label(address.hostname, child(path, 'hostname')));
   errs.push(...nodeName(address.nodeName, child(path, 'nodeName')));
   if (parsed) errs.push(...validateNonSpecialIP(ip, child(path, 'ip')));
   else errs.push(invalid(child(path, 'ip'), ip, 'must be a valid IP address'));
@@ -153,7 +145,7 @@ export function validateEndpoints(endpoints: KubeObject): FieldError[] {
       const path = index(child(at, 'ports'), j);
       const name = typeof port.name === 'string' ? port.name : '';
       if (ports.length > 1 && name.length === 0) errs.push(required(child(path, 'name')));
-      else if (name.length > 0) errs.push(...dns1123Label(name, child(path, 'name')));
+      else if (name.length > 0) errs.push(...validateDNS1123Label(name, child(path, 'name')));
       const number = port.port;
       if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 65535) errs.push(invalid(child(path, 'port'), typeof number === 'number' ? number : 0, inclusiveRangeError(1, 65535)));
       errs.push(...protocolErrors(port.protocol, child(path, 'protocol')));

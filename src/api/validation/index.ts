@@ -2,6 +2,7 @@
 export * from './field-errors.js';
 export * from './go-format.js';
 export * from './names.js';
+export * from './name-fields.js';
 export * from './object-meta.js';
 export * from './resource-meta.js';
 export * from './semantic.js';

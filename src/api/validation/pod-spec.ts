@@ -14,7 +14,8 @@
 import type { FieldError } from '../errors.js';
 import { isObj, isSet, listOf, numOf, type Obj, objOf, strOf } from './json-view.js';
 import { child, duplicate, forbidden, index, invalid, key, notFound, notSupported, required } from './field-errors.js';
-import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError } from './names.js';
+import { inclusiveRangeError, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError } from './names.js';
+import { validateDNS1123Label, validateDNS1123Subdomain, validateQualifiedName } from './name-fields.js';
 import { IS_NEGATIVE, validateAnnotations, validateLabelName, validateLabels } from './object-meta.js';
 
 const MAX_INT32 = 2147483647;
@@ -27,18 +28,6 @@ export interface PodValidationOptions {
 /** ValidateNonnegativeField. */
 export function validateNonnegative(value: number, path: string): FieldError[] {
   return value < 0 ? [invalid(path, value, IS_NEGATIVE)] : [];
-}
-
-function dns1123Label(value: string, path: string): FieldError[] {
-  return isDNS1123Label(value).map((m) => invalid(path, value, m));
-}
-
-function dns1123Subdomain(value: string, path: string): FieldError[] {
-  return isDNS1123Subdomain(value).map((m) => invalid(path, value, m));
-}
-
-function qualifiedName(value: string, path: string): FieldError[] {
-  return isQualifiedName(value).map((m) => invalid(path, value, m));
 }
 
 // ---- volumes -------------------------------------------------------------------------------
@@ -108,7 +97,7 @@ export function validateVolumes(volumes: unknown[], path: string): { names: Map<
     const name = strOf(vol.name);
     const el = validateVolumeSource(vol, idxPath);
     if (name.length === 0) el.push(required(namePath));
-    else el.push(...dns1123Label(name, namePath));
+    else el.push(...validateDNS1123Label(name, namePath));
     if (names.has(name)) el.push(duplicate(namePath, name));
     if (el.length === 0) names.set(name, vol);
     else errs.push(...el);
@@ -215,8 +204,8 @@ function validateObjectFieldSelector(ref: Obj, path: string): FieldError[] {
   } else if (!CONVERTIBLE_FIELD_LABELS.has(fieldPath)) conversionError = `field label not supported: ${fieldPath}`;
   if (conversionError) return [invalid(child(path, 'fieldPath'), fieldPath, `error converting fieldPath: ${conversionError}`)];
   if (sub) {
-    if (sub[0] === 'metadata.annotations') return qualifiedName(sub[1].toLowerCase(), path);
-    return qualifiedName(sub[1], path);
+    if (sub[0] === 'metadata.annotations') return validateQualifiedName(sub[1].toLowerCase(), path);
+    return validateQualifiedName(sub[1], path);
   }
   const internal = fieldPath === 'spec.host' ? 'spec.nodeName' : fieldPath;
   if (!ENV_FIELD_PATHS.includes(internal)) return [notSupported(child(path, 'fieldPath'), internal, ENV_FIELD_PATHS)];
@@ -352,7 +341,7 @@ function isExtendedResourceName(name: string): boolean {
 
 /** validateContainerResourceName (validateResourceName first). */
 function validateContainerResourceName(name: string, path: string): FieldError[] {
-  const errs = qualifiedName(name, path);
+  const errs = validateQualifiedName(name, path);
   if (errs.length) return errs;
   const unprefixed = !name.includes('/');
   if (unprefixed && !STANDARD_RESOURCES.has(name) && !name.startsWith('hugepages-') && !name.startsWith('requests.hugepages-')) {
@@ -392,7 +381,7 @@ function validateContainerCommon(ctr: Obj, volumes: Map<string, Obj>, path: stri
   const errs: FieldError[] = [];
   const name = strOf(ctr.name);
   if (name.length === 0) errs.push(required(child(path, 'name')));
-  else errs.push(...dns1123Label(name, child(path, 'name')));
+  else errs.push(...validateDNS1123Label(name, child(path, 'name')));
   if (strOf(ctr.image).length === 0) errs.push(required(child(path, 'image')));
   const tmp = strOf(ctr.terminationMessagePolicy);
   if (tmp === '') errs.push(required(child(path, 'terminationMessagePolicy')));
@@ -652,13 +641,13 @@ export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOpti
   errs.push(...validateEnum(strOf(spec.dnsPolicy), DNS_POLICIES, child(path, 'dnsPolicy')));
   errs.push(...validateLabels(isObj(spec.nodeSelector) ? (spec.nodeSelector as Record<string, string>) : undefined, child(path, 'nodeSelector')));
   listOf(spec.readinessGates).forEach((g, i) => {
-    errs.push(...qualifiedName(strOf(objOf(g).conditionType), child(index(child(path, 'readinessGates'), i), 'conditionType')));
+    errs.push(...validateQualifiedName(strOf(objOf(g).conditionType), child(index(child(path, 'readinessGates'), i), 'conditionType')));
   });
   const gates = new Set<string>();
   listOf(spec.schedulingGates).forEach((g, i) => {
     const name = strOf(objOf(g).name);
     const p = index(child(path, 'schedulingGates'), i);
-    errs.push(...qualifiedName(name, p));
+    errs.push(...validateQualifiedName(name, p));
     if (gates.has(name)) errs.push(duplicate(p, name));
     gates.add(name);
   });
@@ -673,9 +662,9 @@ export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOpti
     if (value < 1 || value > MAX_INT32) errs.push(invalid(child(path, 'activeDeadlineSeconds'), value, inclusiveRangeError(1, MAX_INT32)));
   }
   const hostname = strOf(spec.hostname);
-  if (hostname.length > 0) errs.push(...dns1123Label(hostname, child(path, 'hostname')));
+  if (hostname.length > 0) errs.push(...validateDNS1123Label(hostname, child(path, 'hostname')));
   const subdomain = strOf(spec.subdomain);
-  if (subdomain.length > 0) errs.push(...dns1123Label(subdomain, child(path, 'subdomain')));
+  if (subdomain.length > 0) errs.push(...validateDNS1123Label(subdomain, child(path, 'subdomain')));
   const tolerations = listOf(spec.tolerations);
   if (tolerations.length > 0) errs.push(...validateTolerations(tolerations, child(path, 'tolerations')));
   const priorityClassName = strOf(spec.priorityClassName);
