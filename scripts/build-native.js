@@ -72,6 +72,15 @@ const PARTS = [
     fallback: "the proxy's streamed restores are started by its spawner (build/kubito-spawner)",
   },
   {
+    name: 'libnftables in the proxy (nft -f without a process)',
+    source: 'src/proxy/nftables/native/nft-addon.c',
+    out: 'build/proxy-nft.node',
+    kind: 'addon',
+    flags: ['-pthread'],
+    libs: ['-ldl'],
+    fallback: "the nftables proxy applies its rules with the nft command",
+  },
+  {
     name: 'native command spawner of the proxy',
     source: 'src/proxy/native/spawner.c',
     out: 'build/kubito-spawner',

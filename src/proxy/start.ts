@@ -135,7 +135,9 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
   } catch (err) {
     log(`proxy: cannot serve ${proxySocketPath(options.dataDir)}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  log(`proxy: ${mode} mode, ${proxier.lastSynced()?.state.servicePorts.length ?? 0} service ports synced`);
+  // Which applier the nftables backend uses (libnftables in this process, or the nft command).
+  const applier = 'applier' in backend && backend.applier === 'libnftables' ? ' (rules applied by libnftables in process)' : '';
+  log(`proxy: ${mode} mode${applier}, ${proxier.lastSynced()?.state.servicePorts.length ?? 0} service ports synced`);
   return {
     mode,
     backend,

@@ -24,15 +24,3 @@ export function iptFactsAddonPath(): string {
 export function loadIptFactsAddon(path = iptFactsAddonPath()): IptFactsAddon | Error {
   return loadAddon<IptFactsAddon>(path, "kubito's iptables-legacy table reader addon", (m) => typeof m.read === 'function');
 }
-
-/**
- * The network namespace a command prefix runs its commands in, as the addon names it: none
- * (`[]`: this process's own) is null, `nsenter --net=<path> [--]` is <path>, `ip netns exec
- * <name>` is /run/netns/<name>; any other prefix undefined (the addon cannot follow it).
- */
-export function netnsOfWrap(wrap: readonly string[]): string | null | undefined {
-  if (wrap.length === 0) return null;
-  if (wrap[0] === 'nsenter' && (wrap.length === 2 || (wrap.length === 3 && wrap[2] === '--')) && wrap[1].startsWith('--net=') && wrap[1].length > 6) return wrap[1].slice(6);
-  if (wrap.length === 4 && wrap[0] === 'ip' && wrap[1] === 'netns' && wrap[2] === 'exec' && /^[^/]+$/.test(wrap[3]) && wrap[3] !== '.' && wrap[3] !== '..') return `/run/netns/${wrap[3]}`;
-  return undefined;
-}

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { execCommandRunner } from '../runner.js';
 import { manyServices } from '../testing/many-services.js';
 import { chainsOfTable, IptablesBackend, iptFactsPath } from './applier.js';
-import { loadIptFactsAddon, netnsOfWrap } from './ipt-facts-addon.js';
+import { loadIptFactsAddon } from './ipt-facts-addon.js';
 import { JUMP_RULES, missingJumpRules } from './jump-rules.js';
 
 const NS = `kubito-t${process.pid}ift`;
@@ -49,16 +49,6 @@ test('the native table reader was built, as a program and as an addon', () => {
   assert.ok(existsSync(PROGRAM), `${PROGRAM} missing: node scripts/build-native.js (needs cc and the Linux headers)`);
   const addon = loadIptFactsAddon();
   assert.ok(!(addon instanceof Error), addon instanceof Error ? addon.message : '');
-});
-
-test('netnsOfWrap: the namespace a command prefix enters, where the addon can follow it', () => {
-  assert.equal(netnsOfWrap([]), null);
-  assert.equal(netnsOfWrap(['nsenter', '--net=/run/netns/a', '--']), '/run/netns/a');
-  assert.equal(netnsOfWrap(['nsenter', '--net=/proc/7/ns/net']), '/proc/7/ns/net');
-  assert.equal(netnsOfWrap(['ip', 'netns', 'exec', 'kubito-x-node']), '/run/netns/kubito-x-node');
-  for (const wrap of [['nsenter', '--net='], ['nsenter', '--mount=/x', '--'], ['nsenter', '--net=/x', '--mount=/y', '--'], ['ip', 'netns', 'exec', '../x'], ['ip', 'netns', 'exec', '..'], ['sudo'], ['ip', 'netns', 'exec']]) {
-    assert.equal(netnsOfWrap(wrap), undefined, wrap.join(' '));
-  }
 });
 
 describe('kubito-ipt-facts in a network namespace', { skip: canRun ? false : 'needs root and ip netns' }, () => {

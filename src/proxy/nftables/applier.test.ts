@@ -4,8 +4,10 @@
  * node namespace holding the rules, two "pod" namespaces on the node's bridge with tiny TCP
  * servers. ClusterIP traffic reaches both endpoints, affinity sticks, no endpoints → refused at
  * once, NodePort on the node address (from the client and from the node itself), a partial update
- * removing an endpoint, a full resync after partial ones changes nothing, cleanup. With a
- * recording runner: the commands of full, partial and stale-deleting syncs; nft missing.
+ * removing an endpoint, a full resync after partial ones changes nothing, cleanup — once with
+ * the syncs applied by libnftables in this process (native/nft-addon.c), once by the nft
+ * command. With a recording runner: the commands of full, partial and stale-deleting syncs; nft
+ * missing; with a stand-in addon: its refusals, and the fallback when the library is unusable.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +19,7 @@ import { ep, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
 import { SCENARIO_SERVICES, SCENARIO_SLICES } from '../tracker/scenario.js';
 import type { CommandRunner, DesiredState } from '../types.js';
 import { NftablesBackend, NftNotFoundError } from './applier.js';
+import { loadNftAddon, type NftAddon } from './libnft.js';
 import { affinitySet } from './names.js';
 
 const P = `kubito-t${process.pid}n`;
@@ -73,9 +76,46 @@ async function tableShape(): Promise<string[]> {
   return out.sort();
 }
 
-describe('NftablesBackend in network namespaces', { skip: canRun ? false : 'needs root, ip netns and nft' }, () => {
+test('the libnftables addon was built and loads', () => {
+  const addon = loadNftAddon();
+  assert.ok(!(addon instanceof Error), addon instanceof Error ? `${addon.message}: node scripts/build-native.js (needs cc)` : '');
+});
+
+describe('the libnftables addon itself', { skip: canRun ? false : 'needs root, ip netns and nft' }, () => {
+  const NS = `${P}lib`;
+  before(() => {
+    spawnSync('ip', ['netns', 'delete', NS]);
+    assert.equal(spawnSync('ip', ['netns', 'add', NS]).status, 0);
+  });
+  after(() => {
+    spawnSync('ip', ['netns', 'delete', NS]);
+  });
+
+  test('applies in the namespace it is given, answers nft\'s errors with their line, and a bad namespace with -1', async () => {
+    const addon = loadNftAddon();
+    assert.ok(!(addon instanceof Error));
+    assert.deepEqual(await addon.run('add table ip kubito-lib-test\nadd chain ip kubito-lib-test c\n', `/run/netns/${NS}`), { code: 0, stdout: '', stderr: '' });
+    assert.match(inNs(NS, 'nft', 'list', 'table', 'ip', 'kubito-lib-test'), /chain c \{/);
+    assert.doesNotMatch(spawnSync('nft', ['list', 'tables']).stdout.toString(), /kubito-lib-test/, 'not in this process\'s own namespace');
+    const refused = await addon.run('add chain ip kubito-lib-test d\nadd rule ip kubito-lib-test nosuch counter\n', `/run/netns/${NS}`);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^\/proc\/self\/fd\/\d+:2:\d+-\d+: Error: /);
+    assert.doesNotMatch(inNs(NS, 'nft', 'list', 'table', 'ip', 'kubito-lib-test'), /chain d/, 'one transaction: nothing of it applied');
+    const nowhere = await addon.run('add table ip x\n', `/run/netns/${P}absent`);
+    assert.equal(nowhere.code, -1);
+    assert.match(nowhere.stderr, /kubito nft addon: open \/run\/netns\/\S+absent: No such file or directory/);
+    await assert.rejects(async () => (addon.run as (...a: unknown[]) => unknown)(7, null), TypeError);
+  });
+});
+
+for (const applier of ['libnftables', 'nft'] as const) describe(`NftablesBackend in network namespaces (${applier})`, { skip: canRun ? false : 'needs root, ip netns and nft' }, () => {
   let clockMs = 0;
-  const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE], now: () => clockMs });
+  const addon = applier === 'libnftables' ? loadNftAddon() : null;
+  const backend = new NftablesBackend({ runner: execCommandRunner(), wrap: ['ip', 'netns', 'exec', NODE], now: () => clockMs, addon });
+
+  test(`syncs are applied by ${applier}`, () => {
+    assert.equal(backend.applier, applier);
+  });
 
   let topology: Topology | undefined;
 
@@ -247,4 +287,73 @@ test('a full sync whose affinity clients cannot be re-added still loads the tabl
   assert.ok(!inputs[1].includes(' expires '));
   assert.equal(b.lastSync.kind, 'full');
   assert.match(logs.join('\n'), /affinity sets' clients failed/);
+});
+
+describe('the libnftables addon as the applier (stand-in addon)', () => {
+  const recording = () => {
+    const calls: string[] = [];
+    const runner: CommandRunner = {
+      async run(argv) {
+        calls.push(argv.join(' '));
+        return { code: 0, stdout: '', stderr: '' };
+      },
+    };
+    return { calls, runner };
+  };
+
+  test('scripts go to the addon, in the namespace the wrap names; listing stays with nft', async () => {
+    const seen: (string | null)[] = [];
+    const addon: NftAddon = {
+      async run(_script, netns) {
+        seen.push(netns);
+        return { code: 0, stdout: '', stderr: '' };
+      },
+    };
+    const { calls, runner } = recording();
+    const b = new NftablesBackend({ runner, wrap: ['ip', 'netns', 'exec', 'kubito-x-node'], addon });
+    await b.sync(stateWith(['10.244.0.11']), 'all');
+    assert.deepEqual(seen, ['/run/netns/kubito-x-node']);
+    assert.deepEqual(calls, ['ip netns exec kubito-x-node nft -j list sets ip'], 'the affinity clients are read with nft');
+    assert.equal(b.applier, 'libnftables');
+    // A wrap the addon cannot follow: every command through the runner.
+    const other = new NftablesBackend({ runner, wrap: ['sudo'], addon });
+    assert.equal(other.applier, 'nft');
+  });
+
+  test("a refused script is the sync's error, naming its line; the next sync is full", async () => {
+    const scripts: string[] = [];
+    let fail = true;
+    const addon: NftAddon = {
+      async run(script) {
+        scripts.push(script);
+        return fail ? { code: 1, stdout: '', stderr: '/proc/self/fd/21:2:1-6: Error: Could not process rule' } : { code: 0, stdout: '', stderr: '' };
+      },
+    };
+    const b = new NftablesBackend({ runner: recording().runner, addon });
+    await assert.rejects(b.sync(stateWith(['10.244.0.11']), 'all'), /\(libnftables, in process\): exit 1: .*Could not process rule\nline 2: delete table ip kube-proxy/);
+    fail = false;
+    await b.sync(stateWith(['10.244.0.11']), new Set(['t/web:http/TCP']));
+    assert.ok(scripts.at(-1)!.startsWith('add table'), 'full after a failure');
+    assert.equal(b.applier, 'libnftables', 'a refusal is not a reason to leave the library');
+  });
+
+  test('a library it cannot use (code -1) is left for the nft command, said once', async () => {
+    let asked = 0;
+    const addon: NftAddon = {
+      async run() {
+        asked++;
+        return { code: -1, stdout: '', stderr: 'kubito nft addon: libnftables: libnftables.so.1: cannot open shared object file\n' };
+      },
+    };
+    const logs: string[] = [];
+    const { calls, runner } = recording();
+    const b = new NftablesBackend({ runner, addon, log: (l) => logs.push(l) });
+    await b.sync(stateWith(['10.244.0.11']), 'all');
+    await b.sync(stateWith(['10.244.0.12']), new Set(['t/web:http/TCP']));
+    assert.equal(asked, 1);
+    assert.deepEqual(calls.filter((c) => c === 'nft -f -').length, 2, 'this sync and the next through nft');
+    assert.equal(b.applier, 'nft');
+    assert.equal(logs.length, 1);
+    assert.match(logs[0], /libnftables unavailable, applying rules with the nft command: .*cannot open shared object file/);
+  });
 });

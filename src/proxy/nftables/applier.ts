@@ -19,6 +19,8 @@ import type { CommandRunner, DesiredState, ProxyBackend, ProxyNodeConfig } from 
 import { TABLE_REF } from './names.js';
 import { affinityCarryOver, hasAffinitySets, parseAffinityClients } from './affinity.js';
 import { NftablesRenderCache, renderFull, renderPartial, type TableState } from './render.js';
+import { loadNftAddon, type NftAddon } from './libnft.js';
+import { netnsOfWrap } from '../wrap-netns.js';
 
 /** `nft` is not installed where the backend runs. */
 export class NftNotFoundError extends Error {
@@ -38,6 +40,13 @@ export interface NftablesBackendOptions {
   /** argv prefix putting each command in the right namespace (e.g. `ip netns exec <ns>`); default none. */
   wrap?: string[];
   log?(line: string): void;
+  /**
+   * libnftables in this process (libnft.ts), which then applies the syncs' scripts where the
+   * wrap names a namespace it can enter (netnsOfWrap), instead of the runner's nft; default
+   * none (every command through the runner). The factory below passes the built addon.
+   * Listing the rules (`kubito proxy rules`, the affinity sets) stays with the nft command.
+   */
+  addon?: NftAddon | Error | null;
 }
 
 export interface SyncReport {
@@ -62,6 +71,8 @@ export class NftablesBackend implements ProxyBackend {
   #node: ProxyNodeConfig | undefined;
   /** Chains flushed by an earlier partial sync → when; deleted once STALE_CHAIN_DELAY_MS old. */
   #stale = new Map<string, number>();
+  /** The addon and the namespace it applies in, while it can; undefined: the nft command. */
+  #addon: { addon: NftAddon; netns: string | null } | undefined;
   /** What the last sync did (for tests and logs). */
   lastSync: SyncReport = { kind: 'none', lines: 0, staleDeleted: 0 };
 
@@ -70,6 +81,14 @@ export class NftablesBackend implements ProxyBackend {
     this.#wrap = options.wrap ?? [];
     this.#log = options.log ?? (() => undefined);
     this.#now = options.now ?? (() => performance.now());
+    const addon = options.addon;
+    const netns = netnsOfWrap(this.#wrap);
+    if (addon && !(addon instanceof Error) && netns !== undefined) this.#addon = { addon, netns };
+  }
+
+  /** How syncs are applied now: `libnftables` (in this process) or `nft` (the command). */
+  get applier(): 'libnftables' | 'nft' {
+    return this.#addon ? 'libnftables' : 'nft';
   }
 
   async #nft(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -80,6 +99,14 @@ export class NftablesBackend implements ProxyBackend {
   }
 
   async #apply(script: string): Promise<void> {
+    if (this.#addon) {
+      const r = await this.#addon.addon.run(script, this.#addon.netns);
+      if (r.code === 0) return;
+      if (r.code !== -1) throw new ApplyError(['nft', '-f', '-', '(libnftables, in process)'], r, failedLine(r.stderr, script));
+      // The library cannot be used here (missing, no netlink socket): the command, from now on.
+      this.#log(`proxy: libnftables unavailable, applying rules with the nft command: ${r.stderr.trim()}`);
+      this.#addon = undefined;
+    }
     const r = await this.#nft(['-f', '-'], script);
     if (r.code !== 0) throw new ApplyError([...this.#wrap, 'nft', '-f', '-'], r, failedLine(r.stderr, script));
   }
@@ -170,7 +197,10 @@ function countLines(text: string): number {
   return text ? text.split('\n').length - 1 : 0;
 }
 
-/** nft names the failing line (`/dev/stdin:12:5-9: Error: ...`); quote it for the error. */
+/**
+ * nft names the failing line (`/dev/stdin:12:5-9: Error: ...`, `/proc/self/fd/N:12:...` from
+ * libnftables); quote it for the error.
+ */
 function failedLine(stderr: string, input: string): string {
   const m = /:(\d+):\d+(?:-\d+)?: Error/.exec(stderr);
   if (!m) return '';
@@ -178,7 +208,10 @@ function failedLine(stderr: string, input: string): string {
   return `line ${n}: ${input.split('\n')[n - 1] ?? ''}`;
 }
 
-/** The factory backends.ts lists for `--proxy-mode nftables`. */
+/**
+ * The factory backends.ts lists for `--proxy-mode nftables`: libnftables in process where the
+ * addon was built (else, or with KUBITO_PROXY_NFT=command, the nft command).
+ */
 export function createNftablesBackend(context: { runner: CommandRunner; log(line: string): void }): NftablesBackend {
-  return new NftablesBackend({ runner: context.runner, log: context.log });
+  return new NftablesBackend({ runner: context.runner, log: context.log, addon: loadNftAddon() });
 }
