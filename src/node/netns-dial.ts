@@ -111,8 +111,10 @@ export async function dialLocalhost(mod: Pick<AgentAddon, 'socketIn' | 'strerror
       return await connectOnce(make, { host: family === 4 ? '127.0.0.1' : '::1', port, timeoutMs });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.syscall === 'open' && e.code === 'ENOENT') throw new Error(`network namespace for sandbox ${JSON.stringify(sandbox)} is closed`);
-      if (e.syscall === 'open' || e.syscall === 'setns') throw new Error(`failed to execute portforward in network namespace ${JSON.stringify(netnsPath)}: ${e.syscall} ${netnsPath}: ${e.message}`);
+      // `path`: the pod's namespace, or the agent's own (the addon could not open its way back).
+      const file = e.path ?? netnsPath;
+      if (e.syscall === 'open' && e.code === 'ENOENT' && file === netnsPath) throw new Error(`network namespace for sandbox ${JSON.stringify(sandbox)} is closed`);
+      if (e.syscall === 'open' || e.syscall === 'setns') throw new Error(`failed to execute portforward in network namespace ${JSON.stringify(netnsPath)}: ${e.syscall} ${file}: ${e.message}`);
       errors.push(dialError(family, port, connectFailure(e, mod.strerror)));
     }
   }
