@@ -7,7 +7,10 @@
  */
 import { builtPath, loadAddon } from '../native/built.js';
 
-/** The addon's functions; failures throw an Error with `errno` (positive), `code` and `syscall`. */
+/**
+ * The addon's functions; failures throw an Error with `errno` (positive), `code` (as Node names
+ * it: EBADF, ELOOP, ...; UNKNOWN), `syscall` and `path` (the file it was about, if any).
+ */
 export interface AgentAddon {
   /** A non-blocking TCP socket of `family` made inside the network namespace at `path`. */
   socketIn(path: string, family: 4 | 6): number;

@@ -2,10 +2,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readlinkSync } from 'node:fs';
+import { readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import {
   choosePortForwardDial,
   connectFailure,
@@ -106,6 +106,31 @@ test('a namespace that is gone, or a file that is none', async () => {
   assert.throws(() => mod.socketIn(NETNS_PATH, 5 as 4), TypeError);
   assert.throws(() => mod.socketIn('', 4), TypeError);
   assert.equal(mod.strerror(111), 'connection refused');
+  // Node's name for every errno (this one was reported as EIO), and the file it was about.
+  const loop = join(tmpdir(), `kubito-t-loop${process.pid}`);
+  symlinkSync(loop, loop);
+  try {
+    assert.throws(() => mod.socketIn(loop, 4), { syscall: 'open', code: 'ELOOP', errno: constants.errno.ELOOP, path: loop });
+  } finally {
+    unlinkSync(loop);
+  }
+});
+
+test("the agent's own namespace not opened when the addon loaded: that open's errno, not a closed sandbox", () => {
+  // A mount namespace of this test's own without /proc: the addon's open of /proc/thread-self/ns/net fails.
+  const script = `const m = require(${JSON.stringify(agentAddonPath())});
+    try { m.socketIn('/run/netns/none', 4); } catch (e) { console.log(JSON.stringify({ code: e.code, errno: e.errno, syscall: e.syscall, path: e.path })); }`;
+  const out = execFileSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'umount -l /proc && exec "$0" -e "$1"', process.execPath, script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), { code: 'ENOENT', errno: constants.errno.ENOENT, syscall: 'open', path: '/proc/thread-self/ns/net' });
+  const failing = {
+    socketIn: (): number => {
+      throw Object.assign(new Error('no such file or directory'), { code: 'ENOENT', errno: 2, syscall: 'open', path: '/proc/thread-self/ns/net' });
+    },
+    strerror,
+  };
+  return assert.rejects(dialLocalhost(failing, { netnsPath: NETNS_PATH, sandbox: '0123abcd', port: 9000 }), {
+    message: `failed to execute portforward in network namespace "${NETNS_PATH}": open /proc/thread-self/ns/net: no such file or directory`,
+  });
 });
 
 test("a hostNetwork pod: localhost in the agent's own namespace", async () => {

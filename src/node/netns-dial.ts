@@ -96,10 +96,19 @@ function connectOnce(make: () => number | undefined, options: { host: string; po
   });
 }
 
+/** The namespace a dial was to enter is not there (its name is gone); the message is containerd's. */
+export class NetnsClosedError extends Error {
+  constructor(sandbox: string) {
+    super(`network namespace for sandbox ${JSON.stringify(sandbox)} is closed`);
+    this.name = 'NetnsClosedError';
+  }
+}
+
 /**
  * localhost:port inside the namespace at `netnsPath` (undefined: the agent's own, a hostNetwork
  * pod's): 127.0.0.1, then [::1]. Rejects with containerd's message (`localhostFailure`);
- * a namespace that is gone rejects with `network namespace for sandbox "<sandbox>" is closed`.
+ * a namespace that is gone rejects with a NetnsClosedError
+ * (`network namespace for sandbox "<sandbox>" is closed`).
  */
 export async function dialLocalhost(mod: Pick<AgentAddon, 'socketIn' | 'strerror'>, options: { netnsPath?: string; sandbox: string; port: number; timeoutMs?: number }): Promise<net.Socket> {
   const { netnsPath, sandbox, port } = options;
@@ -111,8 +120,10 @@ export async function dialLocalhost(mod: Pick<AgentAddon, 'socketIn' | 'strerror
       return await connectOnce(make, { host: family === 4 ? '127.0.0.1' : '::1', port, timeoutMs });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.syscall === 'open' && e.code === 'ENOENT') throw new Error(`network namespace for sandbox ${JSON.stringify(sandbox)} is closed`);
-      if (e.syscall === 'open' || e.syscall === 'setns') throw new Error(`failed to execute portforward in network namespace ${JSON.stringify(netnsPath)}: ${e.syscall} ${netnsPath}: ${e.message}`);
+      // `path`: the pod's namespace, or the agent's own (the addon could not open its way back).
+      const file = e.path ?? netnsPath;
+      if (e.syscall === 'open' && e.code === 'ENOENT' && file === netnsPath) throw new NetnsClosedError(sandbox);
+      if (e.syscall === 'open' || e.syscall === 'setns') throw new Error(`failed to execute portforward in network namespace ${JSON.stringify(netnsPath)}: ${e.syscall} ${file}: ${e.message}`);
       errors.push(dialError(family, port, connectFailure(e, mod.strerror)));
     }
   }

@@ -1,8 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import type { AgentAddon } from './agent-addon.js';
 import { findHostBinaries } from './host-tools.js';
 import { choosePortForwardDial } from './netns-dial.js';
 import { RuntimePodAccess } from './pod-access-runtime.js';
@@ -57,6 +60,43 @@ test("port-forward reaches a server on the pod's 127.0.0.1 by the sandbox's name
 test("a warm pool sandbox not yet named for the pod: by the pool's name", async () => {
   const w = worker({ netns: `${POD_NETNS}-unnamed`, adoptNetns: POD_NETNS, podIP: '10.244.0.9', pooled: { poolNetns: POD_NETNS } });
   assert.equal(await greeting((await access(w).dial({ namespace: 'default', pod: 'p' }, 9000)).socket), 'local only');
+});
+
+test("a warm pool sandbox renamed for the pod while the dial enters it: by the pod's name", async () => {
+  // The pool's name: a second name of the test's namespace (a bind mount, as `ip netns add` makes).
+  const dir = '/run/netns';
+  const poolName = `${POD_NETNS}w`;
+  const podName = `${POD_NETNS}n`;
+  writeFileSync(join(dir, poolName), '', { flag: 'wx' });
+  execFileSync('mount', ['--bind', join(dir, POD_NETNS), join(dir, poolName)]);
+  const real = choosePortForwardDial({ KUBITO_PORT_FORWARD_DIAL: 'netns' }).module!;
+  let calls = 0;
+  // Just before the dial's first open, as launch.c adopt_netns and the agent would: the pod's name
+  // bound, the pool's removed.
+  const renaming: AgentAddon = {
+    socketIn(path, family) {
+      if (calls++ === 0) {
+        writeFileSync(join(dir, podName), '', { flag: 'wx' });
+        execFileSync('mount', ['--bind', join(dir, poolName), join(dir, podName)]);
+        execFileSync('umount', [join(dir, poolName)]);
+        rmSync(join(dir, poolName));
+      }
+      return real.socketIn(path, family);
+    },
+    setWinsize: real.setWinsize,
+    strerror: real.strerror,
+  };
+  try {
+    const w = worker({ netns: podName, adoptNetns: poolName, podIP: '10.244.0.9', pooled: { poolNetns: poolName } });
+    const pods = new RuntimePodAccess({ worker: () => w, bin: findHostBinaries(), portForward: { kind: 'netns', module: renaming, reason: 'test' } });
+    assert.equal(await greeting((await pods.dial({ namespace: 'default', pod: 'p' }, 9000)).socket), 'local only');
+    assert.equal(calls, 2, 'the pool name tried once, then the pod name');
+  } finally {
+    for (const name of [poolName, podName]) {
+      spawnSync('umount', [join(dir, name)], { stdio: 'ignore' });
+      rmSync(join(dir, name), { force: true });
+    }
+  }
 });
 
 test('no namespace by any name: the sandbox is closed; no pod, no sandbox: the errors as before', async () => {

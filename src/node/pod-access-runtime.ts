@@ -6,7 +6,6 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -18,7 +17,7 @@ import type { LogFile } from './container-logs.js';
 import { findExecutable, type HostBinaries } from './host-tools.js';
 import type { LogLookup } from './kubelet-server.js';
 import { sandboxId } from './names.js';
-import { dialLocalhost, type PortForwardDialChoice } from './netns-dial.js';
+import { dialLocalhost, NetnsClosedError, type PortForwardDialChoice } from './netns-dial.js';
 import { PodAccessError, type ContainerRef, type PodRef } from './pod-access.js';
 import type { PodWorker } from './pod-worker.js';
 import {
@@ -83,9 +82,14 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
   }
 
   /**
-   * port-forward: localhost:port inside the pod's network namespace, as containerd (the
-   * namespace by its current name: a warm pool sandbox is named for the pod by its first
-   * launcher); a hostNetwork pod's is the agent's own. With the pod-ip dial, dialPodIP.
+   * port-forward: localhost:port inside the pod's network namespace, as containerd; a
+   * hostNetwork pod's is the agent's own. With the pod-ip dial, dialPodIP.
+   *
+   * A warm pool sandbox is renamed for the pod at any moment (its first launcher binds the pod's
+   * name, then the agent removes the pool's: launch.c `adopt_netns`, settleSandboxName), so the
+   * names are not looked at first but entered, the pool's first, as the launcher does: where
+   * one is gone (the dial's open says ENOENT) the next is, and a pool's name is gone only once
+   * the pod's is there. No window between a check and an open.
    */
   async dial(ref: StreamPodRef, port: number): Promise<{ socket: Duplex; podUID: string }> {
     const mod = this.#portForward.module;
@@ -95,13 +99,17 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
     const sandbox = w.sandbox;
     if (!sandbox?.podIP) throw new Error(`pod ${ref.pod} has no IP address yet`);
     const uid = w.pod.metadata.uid;
-    let netnsPath: string | undefined;
-    if (!w.pod.spec.hostNetwork) {
-      const names = [sandbox.netns, sandbox.adoptNetns, sandbox.pooled?.poolNetns].filter((n): n is string => !!n);
-      netnsPath = join(this.#netnsDir, names.find((n) => existsSync(join(this.#netnsDir, n))) ?? sandbox.netns);
+    const dial = (netnsPath?: string): Promise<Duplex> => dialLocalhost(mod, { netnsPath, sandbox: sandboxId(uid), port });
+    if (w.pod.spec.hostNetwork) return { socket: await dial(), podUID: uid };
+    const names = [...new Set([sandbox.adoptNetns, sandbox.pooled?.poolNetns, sandbox.netns, sandbox.plan?.netns])].filter((n): n is string => !!n);
+    for (const [i, name] of names.entries()) {
+      try {
+        return { socket: await dial(join(this.#netnsDir, name)), podUID: uid };
+      } catch (err) {
+        if (!(err instanceof NetnsClosedError) || i === names.length - 1) throw err;
+      }
     }
-    const socket = await dialLocalhost(mod, { netnsPath, sandbox: sandboxId(uid), port });
-    return { socket, podUID: uid };
+    throw new NetnsClosedError(sandboxId(uid));
   }
 
   /** A connection from the node's network namespace to the pod's IP: port-forward's dial where the addon is missing or KUBITO_PORT_FORWARD_DIAL=pod-ip. */

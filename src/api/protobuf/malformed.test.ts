@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StatusError } from '../errors.js';
 import { decodeProtobufObject } from './envelope.js';
-import { WIRE, Writer } from './wire.js';
+import { envelope, MAGIC, msg } from './testdata/wire-bytes.js';
+import { WIRE } from './wire.js';
 
 /** kubectl 1.33's body for `kubectl create service clusterip nginx-service --tcp=80:80`. */
 const SERVICE = Buffer.from(
@@ -14,19 +15,6 @@ const SERVICE = Buffer.from(
     'AtODASA1RDUBhQIgYIABBQGgAoABIUCgNhcHASDW5naW54LXNlcnZpY2UaACIJQ2x1c3RlcklQOgBCAFIAWgBgAGgAGgIKABoAIgA=',
   'base64',
 );
-const MAGIC = Buffer.from('k8s\0', 'latin1');
-
-function msg(build: (w: Writer) => void): Uint8Array {
-  const w = new Writer();
-  build(w);
-  return w.finish();
-}
-
-function envelope(apiVersion: string, kind: string, raw: Uint8Array): Buffer {
-  const typeMeta = msg((w) => w.tag(1, WIRE.bytes).string(apiVersion).tag(2, WIRE.bytes).string(kind));
-  return Buffer.concat([MAGIC, msg((w) => w.tag(1, WIRE.bytes).bytes(typeMeta).tag(2, WIRE.bytes).bytes(raw))]);
-}
-
 /** Asserts a 400 BadRequest whose message matches. */
 function rejects(bytes: Uint8Array, message: RegExp): void {
   assert.throws(

@@ -18,21 +18,8 @@ import {
   sampleServiceList,
   sampleStatus,
 } from './testdata/more-samples.js';
-import { WIRE, Writer } from './wire.js';
-
-const MAGIC = Buffer.from('k8s\0', 'latin1');
-
-/** A message built field by field. */
-function msg(build: (w: Writer) => void): Uint8Array {
-  const w = new Writer();
-  build(w);
-  return w.finish();
-}
-
-function envelope(apiVersion: string, kind: string, raw: Uint8Array): Uint8Array {
-  const typeMeta = msg((w) => w.tag(1, WIRE.bytes).string(apiVersion).tag(2, WIRE.bytes).string(kind));
-  return Buffer.concat([MAGIC, msg((w) => w.tag(1, WIRE.bytes).bytes(typeMeta).tag(2, WIRE.bytes).bytes(raw))]);
-}
+import { envelope, msg } from './testdata/wire-bytes.js';
+import { WIRE } from './wire.js';
 
 function plain(obj: KubeObject): KubeObject {
   return JSON.parse(JSON.stringify(obj)) as KubeObject;
