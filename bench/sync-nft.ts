@@ -3,13 +3,15 @@
  * the real `NftablesBackend` (default proxy mode) against a bare `nft -f -` of the very script it
  * sends, each in a namespace of its own. Full sync into an empty namespace, full resync with the
  * table in place (the hourly one: its ports come from the render cache), and one Service
- * changed among N. The bare partial runs the script the backend just committed (captured from
- * its runner), so both sides commit the same transaction into the same table; the backend runs
- * first in each pair for that reason.
+ * changed among N. The backend applies as in the node agent: libnftables in this process where
+ * the addon was built (`KUBITO_PROXY_NFT=command`: the nft command). The bare partial runs the
+ * script the backend just committed (captured from its applier), so both sides commit the same
+ * transaction into the same table; the backend runs first in each pair for that reason.
  */
 import { execCommandRunner } from '../src/proxy/runner.js';
 import { NftablesBackend } from '../src/proxy/nftables/applier.js';
 import { renderFull } from '../src/proxy/nftables/render.js';
+import { loadNftAddon, type NftAddon } from '../src/proxy/nftables/libnft.js';
 import type { CommandRunner } from '../src/proxy/types.js';
 import { inNetns, removeNetns, scratchNetns, timedCommand } from './netns-scratch.js';
 import { syntheticKey, syntheticState } from './proxy-state.js';
@@ -20,15 +22,26 @@ const FULL_SAMPLES = 3;
 const PARTIAL_SAMPLES = 5;
 const GOAL = '>= 0.83x (time <= 1.2x bare)';
 
-/** A runner that runs for real and keeps the last `nft -f -` script. */
-function capturingRunner(): { runner: CommandRunner; last(): string } {
+/**
+ * The backend's appliers, run for real, keeping the last script applied: libnftables in this
+ * process where the addon was built (the product's path, `KUBITO_PROXY_NFT=command`: the nft
+ * command), else `nft -f -` through the runner.
+ */
+function capturingAppliers(): { runner: CommandRunner; addon: NftAddon | null; last(): string } {
   const real = execCommandRunner();
+  const lib = loadNftAddon();
   let script = '';
   return {
     runner: {
       run(argv, options) {
         if (argv.at(-1) === '-' && options?.input !== undefined) script = options.input;
         return real.run(argv, options);
+      },
+    },
+    addon: lib instanceof Error ? null : {
+      run(text, netns) {
+        script = text;
+        return lib.run(text, netns);
       },
     },
     last: () => script,
@@ -43,7 +56,7 @@ export async function benchNftSize(services: number, index: string, withNewEndpo
   const baseline = 'bare nft -f - of the same script';
   const kubitoFull: number[] = [];
   const bareFull: number[] = [];
-  let pair: { kubito: string; bare: string; backend: NftablesBackend; capture: ReturnType<typeof capturingRunner> } | undefined;
+  let pair: { kubito: string; bare: string; backend: NftablesBackend; capture: ReturnType<typeof capturingAppliers> } | undefined;
   for (let s = 0; s < FULL_SAMPLES; s++) {
     if (pair) {
       removeNetns(pair.kubito);
@@ -51,8 +64,8 @@ export async function benchNftSize(services: number, index: string, withNewEndpo
     }
     const kubitoNs = scratchNetns(`${index}k${s}`);
     const bareNs = scratchNetns(`${index}b${s}`);
-    const capture = capturingRunner();
-    const backend = new NftablesBackend({ runner: capture.runner, wrap: inNetns(kubitoNs) });
+    const capture = capturingAppliers();
+    const backend = new NftablesBackend({ runner: capture.runner, wrap: inNetns(kubitoNs), addon: capture.addon });
     pair = { kubito: kubitoNs, bare: bareNs, backend, capture };
     const runKubito = async () => {
       const t0 = performance.now();
