@@ -102,10 +102,12 @@ export class NftablesBackend implements ProxyBackend {
     if (this.#addon) {
       const r = await this.#addon.addon.run(script, this.#addon.netns);
       if (r.code === 0) return;
-      if (r.code !== -1) throw new ApplyError(['nft', '-f', '-', '(libnftables, in process)'], r, failedLine(r.stderr, script));
-      // The library cannot be used here (missing, no netlink socket): the command, from now on.
-      this.#log(`proxy: libnftables unavailable, applying rules with the nft command: ${r.stderr.trim()}`);
-      this.#addon = undefined;
+      if (r.code > 0) throw new ApplyError(['nft', '-f', '-', '(libnftables, in process)'], r, failedLine(r.stderr, script));
+      if (r.code === -1) {
+        // The library can never be used here (missing, no netlink socket): the command from now on.
+        this.#log(`proxy: libnftables unavailable, applying rules with the nft command: ${r.stderr.trim()}`);
+        this.#addon = undefined;
+      } else this.#log(`proxy: libnftables could not run this sync, applying it with the nft command: ${r.stderr.trim()}`);
     }
     const r = await this.#nft(['-f', '-'], script);
     if (r.code !== 0) throw new ApplyError([...this.#wrap, 'nft', '-f', '-'], r, failedLine(r.stderr, script));
