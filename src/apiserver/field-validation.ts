@@ -9,7 +9,7 @@ import { unknownFields } from '../api/schema/index.js';
 import type { KubeObject } from '../api/types.js';
 import type { Scope } from './handlers/scope.js';
 import { definitionFor } from './schema-lookup.js';
-import { decodeTypeError, dropNulls } from './typed-decode.js';
+import { convertTypeError, decodeTypeError, dropNulls } from './typed-decode.js';
 
 /** The kind a request's body is decoded as, and its schema definition (Scale for the scale subresource). */
 function bodyType(scope: Scope): { kind: string; defName: string } {
@@ -33,12 +33,14 @@ export function decodeTyped(scope: Scope, obj: KubeObject): void {
 /**
  * The same for the object a patch produced. Upstream's patcher decodes the patched object and
  * answers a failure as an invalid "patch" (422): with the patched JSON as the value for a JSON
- * or merge patch, with the patch itself (`%+v` of its map) for a strategic merge patch.
+ * or merge patch, with the patch itself (`%+v` of its map) for a strategic merge patch, whose
+ * result is converted from unstructured content instead of decoded (`unstructured`: the
+ * converter's words and its int32 truncation, typed-decode.ts convertTypeError).
  */
-export function decodePatched(scope: Scope, obj: KubeObject, invalidValue: () => string): void {
+export function decodePatched(scope: Scope, obj: KubeObject, invalidValue: () => string, options: { unstructured?: boolean } = {}): void {
   if (scope.http.inProcess) return;
   const { defName } = bodyType(scope);
-  const error = decodeTypeError(obj, defName);
+  const error = options.unstructured ? convertTypeError(obj, defName) : decodeTypeError(obj, defName);
   if (error) throw newInvalid({ group: '', kind: '' }, '', [{ type: 'FieldValueInvalid', field: 'patch', detail: `Invalid value: ${JSON.stringify(invalidValue())}: ${error}` }]);
   dropNulls(obj, defName);
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeTypeError, dropNulls, quantityProblem } from './typed-decode.js';
+import { convertTypeError, decodeTypeError, dropNulls, quantityProblem } from './typed-decode.js';
 
 const SERVICE = 'io.k8s.api.core.v1.Service';
 const POD = 'io.k8s.api.core.v1.Pod';
@@ -55,3 +55,31 @@ test('quantities parse as resource.ParseQuantity parses them, or fail with its e
   assert.equal(quantityProblem('5KK'), "unable to parse quantity's suffix");
   assert.equal(decodeTypeError({ spec: { containers: [{ name: 'c', resources: { limits: { cpu: 'abc' } } }] } }, 'io.k8s.api.core.v1.Pod'), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
 });
+
+test("a strategic merge patch's result: the unstructured converter's words, and its int32 truncation", () => {
+  const cases: Array<[string, unknown, string | undefined]> = [
+    [SERVICE, { spec: { ports: [{ port: 'x' }] } }, 'unrecognized type: int32'],
+    [SERVICE, { spec: { ports: [{ port: true }] } }, 'unrecognized type: int32'],
+    [SERVICE, { spec: { ports: [{ port: 1.5 }] } }, 'cannot convert float64 to int32'],
+    [SERVICE, { spec: { sessionAffinity: 5 } }, 'cannot convert int64 to string'],
+    [SERVICE, { spec: { sessionAffinity: 5.5 } }, 'unrecognized type: string'],
+    [SERVICE, { spec: { sessionAffinity: ['a'] } }, 'unrecognized type: string'],
+    [SERVICE, { spec: { publishNotReadyAddresses: 'yes' } }, 'unrecognized type: bool'],
+    [SERVICE, { spec: { ports: 'x' } }, 'cannot restore slice from string'],
+    [SERVICE, { spec: { ports: [7] } }, 'cannot restore struct from: int64'],
+    [SERVICE, { spec: 'x' }, 'cannot restore struct from: string'],
+    [SERVICE, { spec: { selector: ['a'] } }, 'cannot restore map from slice'],
+    [SERVICE, { metadata: { labels: { tier: 5 } } }, 'cannot convert int64 to string'],
+    [SERVICE, { spec: { ports: [{ port: 80, targetPort: true }] } }, 'json: cannot unmarshal bool into Go value of type int32'],
+    [SERVICE, { spec: { ports: [{ port: 80, targetPort: 'http' }] } }, undefined],
+    [SERVICE, { metadata: { creationTimestamp: 5 } }, 'json: cannot unmarshal number into Go value of type string'],
+    [POD, { spec: { containers: [{ name: 'c', resources: { limits: { cpu: 'abc' } } }] } }, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    [DEPLOYMENT, { spec: { replicas: 2.0, selector: { matchLabels: null } } }, undefined],
+  ];
+  for (const [def, obj, want] of cases) assert.equal(convertTypeError(obj, def), want, JSON.stringify(obj));
+  // Go's int32(int64) keeps the low 32 bits: 4294967376 is port 80, 2147483648 is -2147483648.
+  const wrapped = { spec: { ports: [{ port: 4294967376 }, { port: 2 ** 31 }], replicas: 3 } };
+  assert.equal(convertTypeError(wrapped, SERVICE), undefined);
+  assert.deepEqual(wrapped.spec.ports, [{ port: 80 }, { port: -2147483648 }]);
+});
+

@@ -191,6 +191,140 @@ export function decodeTypeError(obj: unknown, defName: string): string | undefin
   }
 }
 
+/**
+ * The kind reflect names for a value of unstructured content (what the JSON decoding of a
+ * strategic merge patch's map holds): k8s.io/apimachinery's util/json makes an integral number
+ * an int64, any other a float64 (JSON.parse cannot tell `1.0` from `1`: both read as int64).
+ */
+function unstructuredKind(value: unknown): string {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? 'int64' : 'float64';
+  return Array.isArray(value) ? 'slice' : 'map';
+}
+
+/** Go's int32(v) of an int64: the low 32 bits, two's complement. */
+function wrapInt32(value: number): number {
+  return Number(BigInt.asIntN(32, BigInt(value)));
+}
+
+/**
+ * A scalar field from unstructured content, as runtime.DefaultUnstructuredConverter's
+ * fromUnstructured converts it: assignable (same kind), or convertible within JSON's groups
+ * (integers to integers or floats, floats to floats, integral floats to integers — an int32
+ * keeps the low 32 bits of an int64, silently), else `cannot convert int64 to string` where Go
+ * could convert but JSON may not, else `unrecognized type: int32`. Returns the converted value.
+ */
+function convertScalar(value: unknown, goType: GoScalar): unknown {
+  const kind = unstructuredKind(value);
+  switch (goType) {
+    case 'string':
+      if (kind === 'string') return value;
+      if (kind === 'int64') throw new DecodeTypeError('cannot convert int64 to string');
+      break;
+    case 'bool':
+      if (kind === 'bool') return value;
+      break;
+    case 'float64':
+      if (kind === 'int64' || kind === 'float64') return value;
+      break;
+    default:
+      if (kind === 'int64' || (kind === 'float64' && Number.isInteger(value))) return goType === 'int32' ? wrapInt32(value as number) : value;
+      if (kind === 'float64') throw new DecodeTypeError(`cannot convert float64 to ${goType}`);
+  }
+  throw new DecodeTypeError(`unrecognized type: ${goType}`);
+}
+
+type GoScalar = 'string' | 'int32' | 'int64' | 'float64' | 'bool';
+const GO_SCALARS: ReadonlySet<string> = new Set<GoScalar>(['string', 'int32', 'int64', 'float64', 'bool']);
+
+/** The Go scalar type of a resolved schema without properties, items or values, if it is one. */
+function scalarType(schema: Schema): GoScalar | undefined {
+  if (schema.type === undefined || schema.type === 'array' || schema.type === 'object') return undefined;
+  const name = goTypeName(schema);
+  return GO_SCALARS.has(name) ? (name as GoScalar) : undefined;
+}
+
+/**
+ * What a JSON-decoded value's UnmarshalJSON says of `value` (the converter hands such types
+ * the value marshalled back to JSON): IntOrString decodes a non-string as an int32, Time a
+ * string, Quantity as ParseQuantity; their errors carry no struct field ("Go value").
+ */
+function unmarshalSpecial(ref: string, value: unknown): void {
+  const noField: Context = { struct: '', fields: [] };
+  if (ref === INT_OR_STRING) {
+    if (typeof value === 'string') return;
+    if (typeof value === 'number') return checkInteger(value, 32, noField);
+    return fail(noField, jsonWord(value), 'int32');
+  }
+  if (ref === TIME || ref === MICRO_TIME) {
+    if (typeof value !== 'string') fail(noField, jsonWord(value), 'string');
+    return;
+  }
+  // QUANTITY
+  if (typeof value !== 'string' && typeof value !== 'number') throw new DecodeTypeError(QUANTITY_ERROR);
+  const problem = quantityProblem(typeof value === 'number' ? String(value) : value.trim());
+  if (problem) throw new DecodeTypeError(problem);
+}
+
+/** fromUnstructured of `value` into the Go type of `schema`; returns the value as converted. */
+function convert(value: unknown, schema: Schema): unknown {
+  if (value === null) return value; // the zero value; dropNulls removes it
+  const ref = schema.ref;
+  if (ref !== undefined) {
+    if (ref === FIELDS_V1 || ref === RAW_EXTENSION) return value;
+    if (ref === INT_OR_STRING || ref === QUANTITY || ref === TIME || ref === MICRO_TIME) {
+      unmarshalSpecial(ref, value);
+      return value;
+    }
+    const target = DEFINITIONS[ref];
+    return target ? convert(value, { ...target, ref: undefined }) : value;
+  }
+  const kind = unstructuredKind(value);
+  if (schema.properties) {
+    if (kind !== 'map') throw new DecodeTypeError(`cannot restore struct from: ${kind}`);
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      if (Object.hasOwn(record, key) && Object.hasOwn(schema.properties, key)) record[key] = convert(record[key], schema.properties[key]);
+    }
+    return value;
+  }
+  if (schema.type === 'array') {
+    if (kind !== 'slice') throw new DecodeTypeError(`cannot restore slice from ${kind}`);
+    const list = value as unknown[];
+    if (schema.items) for (let i = 0; i < list.length; i++) list[i] = convert(list[i], schema.items);
+    return value;
+  }
+  if (schema.type === 'object') {
+    if (kind !== 'map') throw new DecodeTypeError(`cannot restore map from ${kind}`);
+    const values = schema.additionalProperties;
+    const record = value as Record<string, unknown>;
+    if (values) for (const key in record) if (Object.hasOwn(record, key)) record[key] = convert(record[key], values);
+    return value;
+  }
+  const goType = scalarType(schema);
+  return goType ? convertScalar(value, goType) : value;
+}
+
+/**
+ * What converting a strategic merge patch's result (unstructured content) into the Go type of
+ * definition `defName` says of `obj`, as runtime.DefaultUnstructuredConverter words it
+ * (`unrecognized type: int32`, `cannot convert int64 to string`, `cannot restore slice from
+ * string`, an UnmarshalJSON's own error for IntOrString, Quantity and Time); undefined when
+ * it converts. Converts in place as Go would: an int32 field given an int64 keeps its low 32
+ * bits (4294967376 is 80) — upstream's converter truncates where a JSON decode refuses.
+ */
+export function convertTypeError(obj: unknown, defName: string): string | undefined {
+  if (!DEFINITIONS[defName]) return undefined;
+  try {
+    convert(obj, { ref: defName });
+    return undefined;
+  } catch (err) {
+    if (err instanceof DecodeTypeError) return err.message;
+    throw err;
+  }
+}
+
 /** A scalar's zero value where Go puts one for a `null` (a list's or a map's element). */
 function zeroOf(schema: Schema): unknown {
   // Quantity.UnmarshalJSON("null") is the zero quantity, which marshals as "0".

@@ -95,7 +95,8 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
         if (!current) throw scope.storage.notFound(name);
         next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, warnings: scope.warnings, inPlace }) as KubeObject;
         if (!next || typeof next !== 'object' || Array.isArray(next) || !next.metadata) throw newBadRequest('the patch produced something that is not an object');
-        decodePatched(scope, next, () => (type === 'application/strategic-merge-patch+json' ? goValue(body) : goJson(next)));
+        const strategic = type === 'application/strategic-merge-patch+json';
+        decodePatched(scope, next, () => (strategic ? goValue(body) : goJson(next)), { unstructured: strategic });
         checkFields(scope, next);
         scope.storage.applyDefaults(next);
         recordManagedFields(scope, inPlace ? live : current, next, manager);
