@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../node/runner.js';
@@ -78,6 +79,32 @@ test('the same through the process starter addon (posix_spawn), several at once,
   await done.end();
   done.abort();
   runner.close?.();
+});
+
+test('commands started through the addon hold no thread while they run: file system calls go on beside them', async () => {
+  const addon = loadSpawnAddon();
+  assert.ok(!(addon instanceof Error), addon instanceof Error ? addon.message : '');
+  // More running commands than libuv's pool has threads (4): a wait that held a pool thread
+  // would keep this readFile waiting until one of them ended, which only happens after it.
+  const running = Array.from({ length: 6 }, () => addonStart(addon, ['cat'])!);
+  const read = readFile(new URL(import.meta.url)).then(() => 'read');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, 3000, 'still waiting')));
+  try {
+    assert.equal(await Promise.race([read, late]), 'read');
+  } catch (err) {
+    for (const c of running) c.abort(); // no command left running (nor its waits) after a failure
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  for (const [i, c] of running.entries()) await c.write(`${i}`);
+  const answers = await Promise.all(running.map((c) => c.end()));
+  assert.deepEqual(answers.map((a) => [a.code, a.stdout]), running.map((_, i) => [0, `${i}`]));
+  // A killed command answers -1, as one a signal ended.
+  const killed = addonStart(addon, ['sleep', '30'])!;
+  killed.abort();
+  assert.equal((await killed.end()).code, -1);
 });
 
 test('the same through the native spawner; one started while another runs is spawned by Node', async () => {

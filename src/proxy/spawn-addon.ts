@@ -12,7 +12,8 @@ type Answer = { code: number; stdout: string; stderr: string };
 
 export interface SpawnAddon {
   start(argv: string[]): { pid: number; pidfd: number; stdin: number; out: number; err: number } | { error: string };
-  wait(pidfd: number, out: number, err: number): Promise<Answer>;
+  /** Resolves when the child ended (watched on the event loop: no thread held), reaped. */
+  wait(pidfd: number, out: number, err: number, pid?: number): Promise<Answer>;
   kill(pidfd: number): void;
   close(fd: number): void;
 }
@@ -50,7 +51,7 @@ export function addonStart(addon: SpawnAddon, argv: string[]): StreamingCommand 
   // A command that exits early (a bad line) closes its stdin: EPIPE is its exit status's story.
   stdin.on('error', () => (broken = true));
   let reaped = false;
-  const exited = addon.wait(started.pidfd, started.out, started.err).then((answer) => {
+  const exited = addon.wait(started.pidfd, started.out, started.err, started.pid).then((answer) => {
     reaped = true;
     addon.close(started.pidfd);
     stdin.destroy();

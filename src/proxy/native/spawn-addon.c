@@ -14,16 +14,20 @@
  *     the environment this process's. `pidfd` names the child for `kill` and `wait` (a pid could
  *     be reused once reaped; a pidfd cannot). `error`: the errno name of a failed start
  *     (ENOENT...), the fds closed.
- *   wait(pidfd, out, err) -> Promise<{ code, stdout, stderr }>
- *     Waits for it on a thread of libuv's pool (waitid on the pidfd: only that child is
- *     reaped, never one of Node's), then reads the memory files and closes them; code is its
- *     exit status, -1 when a signal ended it.
+ *   wait(pidfd, out, err[, pid]) -> Promise<{ code, stdout, stderr }>
+ *     Waits for it on the event loop: the pidfd turns readable when the child ends (a uv_poll
+ *     on it; no thread held — a wait on the pool held a thread for the whole restore, so with
+ *     UV_THREADPOOL_SIZE=1 a full sync stopped every file system call of the process), then
+ *     reaps it (waitid on the pidfd: only that child, never one of Node's; waitpid on `pid`
+ *     where the kernel has no P_PIDFD, before 5.4), reads the memory files and closes them;
+ *     code is its exit status, -1 when a signal ended it.
  *   kill(pidfd)          SIGKILL (pidfd_send_signal: a child already reaped is left alone)
  *   close(fd)            closes a pidfd once its wait answered
  * Bad arguments throw a TypeError.
  */
 #define _GNU_SOURCE
 #include <node_api.h>
+#include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -171,12 +175,11 @@ out:
 }
 
 struct wait_work {
-  napi_async_work work;
+  uv_poll_t poll;
+  napi_env env;
   napi_deferred deferred;
-  int pidfd, out, err;
-  int code;
-  char *o, *e;
-  size_t olen, elen;
+  napi_async_context context;
+  int pidfd, out, err, pid;
 };
 
 /* A memory file's content (NULL when empty or unreadable). */
@@ -197,42 +200,75 @@ static char *slurp(int fd, size_t *len) {
   return p;
 }
 
-static void wait_execute(napi_env env, void *data) {
-  (void)env;
-  struct wait_work *w = data;
+static void free_wait(uv_handle_t *handle) {
+  free(handle->data);
+}
+
+/*
+ * The child's exit status if it has ended (reaped now), -1 if a signal ended it, -2 if it has
+ * not ended yet. waitid on the pidfd reaps only that child; a kernel before 5.4 has no P_PIDFD
+ * (EINVAL), and there waitpid on its pid does the same safely: an unreaped child's pid cannot
+ * be reused, and libuv reaps only the processes it started.
+ */
+static int reap(struct wait_work *w) {
   siginfo_t si;
   memset(&si, 0, sizeof si);
   int r;
-  do r = waitid(P_PIDFD, (id_t)w->pidfd, &si, WEXITED);
+  do r = waitid(P_PIDFD, (id_t)w->pidfd, &si, WEXITED | WNOHANG);
   while (r < 0 && errno == EINTR);
-  w->code = r == 0 && si.si_code == CLD_EXITED ? si.si_status : -1;
-  w->o = slurp(w->out, &w->olen);
-  w->e = slurp(w->err, &w->elen);
+  if (r < 0 && errno == EINVAL && w->pid > 0) {
+    int status = 0;
+    pid_t p;
+    do p = waitpid(w->pid, &status, WNOHANG);
+    while (p < 0 && errno == EINTR);
+    if (p == 0) return -2;
+    return p > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  if (r == 0 && si.si_pid == 0) return -2;
+  return r == 0 && si.si_code == CLD_EXITED ? si.si_status : -1;
 }
 
-static void wait_complete(napi_env env, napi_status status, void *data) {
-  struct wait_work *w = data;
-  napi_value obj, v;
-  napi_create_object(env, &obj);
-  napi_create_int32(env, status == napi_ok ? w->code : -1, &v);
-  napi_set_named_property(env, obj, "code", v);
-  napi_create_string_utf8(env, w->o ? w->o : "", w->olen, &v);
-  napi_set_named_property(env, obj, "stdout", v);
-  napi_create_string_utf8(env, w->e ? w->e : "", w->elen, &v);
-  napi_set_named_property(env, obj, "stderr", v);
-  napi_resolve_deferred(env, w->deferred, obj);
-  napi_delete_async_work(env, w->work);
+/* The pidfd turned readable (the child ended), or the poll failed: answer, on the JS thread. */
+static void on_pidfd(uv_poll_t *handle, int status, int events) {
+  (void)events;
+  struct wait_work *w = handle->data;
+  int code = reap(w);
+  if (code == -2 && status == 0) return; /* woken early: not ended yet */
+  if (code == -2) code = -1;             /* the poll failed: no answer will come */
+  uv_poll_stop(handle);
+  size_t olen, elen;
+  char *o = slurp(w->out, &olen), *e = slurp(w->err, &elen);
   close(w->out);
   close(w->err);
-  free(w->o);
-  free(w->e);
-  free(w);
+  napi_env env = w->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value resource, obj, v;
+  napi_create_object(env, &resource);
+  /* A callback scope, so that the promise's reactions run when it closes (this is a libuv
+   * callback, not a call from JS). */
+  napi_callback_scope callback;
+  napi_open_callback_scope(env, resource, w->context, &callback);
+  napi_create_object(env, &obj);
+  napi_create_int32(env, code, &v);
+  napi_set_named_property(env, obj, "code", v);
+  napi_create_string_utf8(env, o ? o : "", o ? olen : 0, &v);
+  napi_set_named_property(env, obj, "stdout", v);
+  napi_create_string_utf8(env, e ? e : "", e ? elen : 0, &v);
+  napi_set_named_property(env, obj, "stderr", v);
+  napi_resolve_deferred(env, w->deferred, obj);
+  napi_close_callback_scope(env, callback);
+  napi_async_destroy(env, w->context);
+  napi_close_handle_scope(env, scope);
+  free(o);
+  free(e);
+  uv_close((uv_handle_t *)handle, free_wait);
 }
 
 /* Non-negative int32 arguments; 0 when not that many. */
 static int int_args(napi_env env, napi_callback_info info, size_t n, int32_t *out) {
   size_t argc = n;
-  napi_value args[3];
+  napi_value args[4];
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
   if (argc < n) return 0;
   for (size_t i = 0; i < n; i++)
@@ -240,26 +276,32 @@ static int int_args(napi_env env, napi_callback_info info, size_t n, int32_t *ou
   return 1;
 }
 
-/* wait(pidfd, out, err) */
+/* wait(pidfd, out, err[, pid]) */
 static napi_value js_wait(napi_env env, napi_callback_info info) {
-  int32_t a[3];
+  int32_t a[4] = {0, 0, 0, 0};
   if (!int_args(env, info, 3, a)) {
-    napi_throw_type_error(env, NULL, "wait(pidfd: number, out: number, err: number)");
+    napi_throw_type_error(env, NULL, "wait(pidfd: number, out: number, err: number, pid?: number)");
     return NULL;
   }
+  int_args(env, info, 4, a); /* the pid, where given: the fallback of kernels before 5.4 */
+  uv_loop_t *loop = NULL;
   struct wait_work *w = calloc(1, sizeof *w);
-  if (!w) {
-    napi_throw_error(env, NULL, "wait: out of memory");
+  if (!w || napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, &w->poll, a[0]) != 0) {
+    free(w);
+    napi_throw_error(env, NULL, "wait: cannot watch the child's pidfd");
     return NULL;
   }
+  w->poll.data = w;
+  w->env = env;
   w->pidfd = a[0];
   w->out = a[1];
   w->err = a[2];
+  w->pid = a[3];
   napi_value promise, name;
   napi_create_promise(env, &w->deferred, &promise);
   napi_create_string_utf8(env, "kubito-proxy-wait", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, wait_execute, wait_complete, w, &w->work);
-  napi_queue_async_work(env, w->work);
+  napi_async_init(env, NULL, name, &w->context);
+  uv_poll_start(&w->poll, UV_READABLE, on_pidfd);
   return promise;
 }
 
