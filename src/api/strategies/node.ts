@@ -1,20 +1,32 @@
 /**
  * @module Node (pkg/registry/core/node/strategy.go): the deprecated spec.configSource and
  * status.config dropped (dropDisabledFields), spec.podCIDR mirroring spec.podCIDRs[0] as the v1
- * conversion shows it, and validated as ValidateNode / ValidateNodeUpdate (validation/node.ts);
+ * conversion shows it, allocatable defaulted to the capacity, quantities as defaulting leaves them, and validated as ValidateNode / ValidateNodeUpdate (validation/node.ts);
  * a status write gets ValidateNodeUpdate only, as nodeStatusStrategy does.
  */
 import type { Strategy } from '../strategy.js';
 import type { KubeObject } from '../types.js';
-import { isObj, listOf, strOf } from '../validation/json-view.js';
+import { isObj, isSet, listOf, strOf } from '../validation/json-view.js';
 import { validateNode, validateNodeUpdate } from '../validation/node.js';
+import { defaultResourceList } from './resource-lists.js';
 
-/** Convert_v1_NodeSpec_To_core_NodeSpec and back: podCIDRs is the source of truth, podCIDR its first. */
-function podCIDRDefaults(node: KubeObject): void {
-  if (!isObj(node.spec)) return;
-  const cidrs = listOf(node.spec.podCIDRs).map(strOf);
-  if (cidrs.length === 0 && strOf(node.spec.podCIDR) !== '') node.spec.podCIDRs = [node.spec.podCIDR];
-  else if (cidrs.length > 0) node.spec.podCIDR = cidrs[0];
+/**
+ * Convert_v1_NodeSpec_To_core_NodeSpec and back (podCIDRs is the source of truth, podCIDR its
+ * first); SetDefaults_NodeStatus (allocatable is the capacity when absent) and
+ * SetDefaults_ResourceList on both.
+ */
+function nodeDefaults(node: KubeObject): void {
+  if (isObj(node.spec)) {
+    const cidrs = listOf(node.spec.podCIDRs).map(strOf);
+    if (cidrs.length === 0 && strOf(node.spec.podCIDR) !== '') node.spec.podCIDRs = [node.spec.podCIDR];
+    else if (cidrs.length > 0) node.spec.podCIDR = cidrs[0];
+  }
+  if (isObj(node.status)) {
+    const status = node.status;
+    if (!isSet(status.allocatable) && isObj(status.capacity)) status.allocatable = { ...status.capacity };
+    defaultResourceList(status.capacity);
+    defaultResourceList(status.allocatable);
+  }
 }
 
 /** dropDisabledFields: the DynamicKubeletConfig fields, unless the old node already used them. */
@@ -24,13 +36,13 @@ function dropConfigSource(node: KubeObject, prev?: KubeObject): void {
 }
 
 export const nodeStrategy: Strategy = {
-  defaults: podCIDRDefaults,
+  defaults: nodeDefaults,
   prepareForCreate(obj) {
-    podCIDRDefaults(obj);
+    nodeDefaults(obj);
     dropConfigSource(obj);
   },
   prepareForUpdate(next, prev) {
-    podCIDRDefaults(next);
+    nodeDefaults(next);
     dropConfigSource(next, prev);
   },
   validate: (obj) => validateNode(obj),
