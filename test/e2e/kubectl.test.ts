@@ -262,6 +262,9 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.equal(lease.stderr, 'The Lease "l" is invalid: spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0\n');
       const greedy = await k(['run', 'greedy', '--image=busybox', '--overrides', '{"spec":{"containers":[{"name":"greedy","image":"busybox","resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1"}}}]}}']);
       assert.equal(greedy.stderr, 'The Pod "greedy" is invalid: spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1\n');
+      // Quantities are stored as resource.Quantity prints them (SetDefaults_ResourceList).
+      const modest = await ok(['run', 'modest', '--image=busybox', '--dry-run=server', '-o', 'jsonpath={.spec.containers[0].resources}', '--overrides', '{"spec":{"containers":[{"name":"modest","image":"busybox","resources":{"requests":{"cpu":"0.5","memory":"1024Mi"}}}]}}']);
+      assert.deepEqual(JSON.parse(modest), { requests: { cpu: '500m', memory: '1Gi' } });
     });
   });
 }
