@@ -18,7 +18,7 @@ function cleanSecretReferences(sa: KubeObject): void {
 
 function warnings(sa: KubeObject): string[] {
   const annotations = sa.metadata.annotations ?? {};
-  if (!(ENFORCE_MOUNTABLE_SECRETS in annotations)) return [];
+  if (!Object.hasOwn(annotations, ENFORCE_MOUNTABLE_SECRETS)) return [];
   return [`metadata.annotations[${ENFORCE_MOUNTABLE_SECRETS}]: deprecated in v1.32+; prefer separate namespaces to isolate access to mounted secrets`];
 }
 

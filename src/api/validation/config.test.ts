@@ -18,6 +18,8 @@ test('ConfigMap: keys, binaryData duplicates, 1 MiB in all', () => {
     'data[k]: Invalid value: "k": duplicate of key present in binaryData',
     `binaryData[.]: Invalid value: ".": must not be '.'`,
   ]);
+  // Keys are looked up as map keys, not as properties of an object.
+  assert.deepEqual(texts(validateConfigMap({ data: { constructor: '1', toString: '2' } })), []);
   const half = 'x'.repeat(512 * 1024);
   assert.deepEqual(texts(validateConfigMap({ data: { a: half, b: half } })), []);
   assert.deepEqual(texts(validateConfigMap({ data: { a: half }, binaryData: { b: b64(`${half}!`) } })), [': Too long: may not be more than 1048576 bytes']);

@@ -46,7 +46,7 @@ export function validateConfigMap(cm: Obj): FieldError[] {
   for (const [k, value] of entries(cm.data)) {
     const path = key('data', k);
     for (const msg of isConfigMapKey(k)) errs.push(invalid(path, k, msg));
-    if (k in binary) errs.push(invalid(path, k, 'duplicate of key present in binaryData'));
+    if (Object.hasOwn(binary, k)) errs.push(invalid(path, k, 'duplicate of key present in binaryData'));
     size += byteLength(strOf(value));
   }
   for (const [k, value] of entries(cm.binaryData)) {

@@ -30,5 +30,6 @@ test('Quantity: Cmp across formats, Value rounds up, bad text is kept', () => {
   assert.equal(quantityValue(parseQuantity('-1.2')!), -2n);
   assert.equal(parseQuantity('abc'), undefined);
   assert.equal(parseQuantity('1Qi'), undefined);
+  assert.equal(parseQuantity('1constructor'), undefined);
   assert.equal(quantityText('abc'), 'abc');
 });

@@ -39,8 +39,8 @@ export function parseQuantity(input: unknown): Quantity | undefined {
   let format: QuantityFormat;
   let base: 10 | 2;
   let exponent: number;
-  if (suffix in DECIMAL_SUFFIXES) [format, base, exponent] = ['DecimalSI', 10, DECIMAL_SUFFIXES[suffix]];
-  else if (suffix in BINARY_SUFFIXES) [format, base, exponent] = ['BinarySI', 2, BINARY_SUFFIXES[suffix]];
+  if (Object.hasOwn(DECIMAL_SUFFIXES, suffix)) [format, base, exponent] = ['DecimalSI', 10, DECIMAL_SUFFIXES[suffix]];
+  else if (Object.hasOwn(BINARY_SUFFIXES, suffix)) [format, base, exponent] = ['BinarySI', 2, BINARY_SUFFIXES[suffix]];
   else if (/^[eE][-+]?[0-9]+$/.test(suffix)) [format, base, exponent] = ['DecimalExponent', 10, Number(suffix.slice(1))];
   else return undefined;
   const digits = BigInt((whole + fraction).replace(/^0+(?=.)/, '') || '0');
