@@ -10,7 +10,7 @@ import type { Strategy } from '../strategy.js';
 import { defaultTo, defaultZero, section, specOf } from './common.js';
 import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
-import { defaultPodSpecResources } from './resource-lists.js';
+import { defaultPodSpecResources, podSpecResourcesNeedDefaults } from './resource-lists.js';
 
 interface PodView {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; containers?: Array<Record<string, unknown>> };
@@ -109,8 +109,10 @@ function mirrorServiceAccount(spec: Record<string, unknown>): void {
  */
 function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
   const spec = specOf(prev);
+  if (!podSpecResourcesNeedDefaults(spec)) return spec;
   const copy = structuredClone(spec);
-  return defaultPodSpecResources(copy) ? copy : spec;
+  defaultPodSpecResources(copy);
+  return copy;
 }
 
 export const podStrategy: Strategy = {

@@ -18,34 +18,41 @@ export function defaultedQuantity(value: unknown): unknown {
   return canonicalQuantity(q);
 }
 
-/** SetDefaults_ResourceList in place; true when a value changed. */
-export function defaultResourceList(list: unknown): boolean {
+/** SetDefaults_ResourceList in place (only checking, with `check`); true when a value changes. */
+export function defaultResourceList(list: unknown, check = false): boolean {
   if (!isObj(list)) return false;
   let changed = false;
   for (const [name, value] of Object.entries(list)) {
     const text = defaultedQuantity(value);
-    if (text !== value) {
-      list[name] = text;
-      changed = true;
-    }
+    if (text === value) continue;
+    if (check) return true;
+    list[name] = text;
+    changed = true;
   }
   return changed;
 }
 
 /** The resource lists of a pod spec: each container's (all three kinds), overhead, pod-level resources. */
-export function defaultPodSpecResources(spec: Record<string, unknown>): boolean {
-  let changed = false;
+function podSpecResourceLists(spec: Record<string, unknown>): unknown[] {
+  const lists: unknown[] = [];
   for (const kind of ['containers', 'initContainers', 'ephemeralContainers']) {
     for (const c of listOf(spec[kind])) {
-      if (!isObj(c) || !isObj(c.resources)) continue;
-      changed = defaultResourceList(c.resources.limits) || changed;
-      changed = defaultResourceList(c.resources.requests) || changed;
+      if (isObj(c) && isObj(c.resources)) lists.push(c.resources.limits, c.resources.requests);
     }
   }
-  changed = defaultResourceList(spec.overhead) || changed;
-  if (isObj(spec.resources)) {
-    changed = defaultResourceList(spec.resources.limits) || changed;
-    changed = defaultResourceList(spec.resources.requests) || changed;
-  }
+  lists.push(spec.overhead);
+  if (isObj(spec.resources)) lists.push(spec.resources.limits, spec.resources.requests);
+  return lists;
+}
+
+/** SetDefaults_ResourceList over a pod spec's resource lists, in place; true when a value changed. */
+export function defaultPodSpecResources(spec: Record<string, unknown>): boolean {
+  let changed = false;
+  for (const list of podSpecResourceLists(spec)) changed = defaultResourceList(list) || changed;
   return changed;
+}
+
+/** Whether defaulting would change a quantity of this pod spec (which is left as it is). */
+export function podSpecResourcesNeedDefaults(spec: Record<string, unknown>): boolean {
+  return podSpecResourceLists(spec).some((list) => defaultResourceList(list, true));
 }
