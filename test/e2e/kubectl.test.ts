@@ -242,5 +242,29 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.notEqual(pod.code, 0);
       assert.equal(pod.stderr, 'The Pod "noimage" is invalid: \n* spec.containers[0].image: Required value\n* spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive\n');
     });
+
+    test('ConfigMaps, Secrets, Leases and container resources are refused as kube-apiserver refuses them', async () => {
+      const cm = await k(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: badkey\ndata:\n  "a b": "1"\n');
+      assert.equal(
+        cm.stderr,
+        'The ConfigMap "badkey" is invalid: data[a b]: Invalid value: "a b": a valid config key must consist of alphanumeric characters, \'-\', \'_\' or \'.\' (e.g. \'key.name\',  or \'KEY_NAME\',  or \'key-name\', regex used for validation is \'[-._a-zA-Z0-9]+\')\n',
+      );
+      await ok(['create', 'configmap', 'frozen', '--from-literal=a=1']);
+      await ok(['patch', 'configmap', 'frozen', '-p', '{"immutable":true}']);
+      const thaw = await k(['patch', 'configmap', 'frozen', '-p', '{"data":{"a":"2"}}']);
+      assert.equal(thaw.stderr, 'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set\n');
+      // stringData is written into data, and the type defaults to Opaque.
+      await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\nstringData:\n  user: admin\n');
+      assert.equal(await ok(['get', 'secret', 'plain', '-o', 'jsonpath={.type} {.data.user} {.stringData}']), `Opaque ${Buffer.from('admin').toString('base64')} `);
+      const tls = await k(['create', '-f', '-'], 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ""\n');
+      assert.equal(tls.stderr, 'The Secret "tls" is invalid: data[tls.key]: Required value\n');
+      const lease = await k(['create', '-f', '-'], 'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: l\nspec:\n  leaseDurationSeconds: 0\n');
+      assert.equal(lease.stderr, 'The Lease "l" is invalid: spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0\n');
+      const greedy = await k(['run', 'greedy', '--image=busybox', '--overrides', '{"spec":{"containers":[{"name":"greedy","image":"busybox","resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1"}}}]}}']);
+      assert.equal(greedy.stderr, 'The Pod "greedy" is invalid: spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1\n');
+      // Quantities are stored as resource.Quantity prints them (SetDefaults_ResourceList).
+      const modest = await ok(['run', 'modest', '--image=busybox', '--dry-run=server', '-o', 'jsonpath={.spec.containers[0].resources}', '--overrides', '{"spec":{"containers":[{"name":"modest","image":"busybox","resources":{"requests":{"cpu":"0.5","memory":"1024Mi"}}}]}}']);
+      assert.deepEqual(JSON.parse(modest), { requests: { cpu: '500m', memory: '1Gi' } });
+    });
   });
 }

@@ -1,10 +1,14 @@
 /**
- * @module Namespace: born Active; status changes only through the status subresource.
+ * @module Namespace: born Active; status changes only through the status subresource; spec
+ * finalizers only through finalize. Validated as ValidateNamespace, ValidateNamespaceStatusUpdate
+ * and ValidateNamespaceFinalizeUpdate (validation/namespace.ts), as
+ * pkg/registry/core/namespace/strategy.go picks them.
  */
 import { newForbidden } from '../errors.js';
 import type { Strategy } from '../strategy.js';
 import type { KubeObject } from '../types.js';
 import { section } from './common.js';
+import { validateNamespace, validateNamespaceFinalizeUpdate, validateNamespaceStatusUpdate } from '../validation/namespace.js';
 
 /** Upstream labels every namespace with its own name (NamespaceDefaultLabelName). */
 function nameLabel(obj: KubeObject): void {
@@ -28,6 +32,12 @@ export const namespaceStrategy: Strategy = {
     // spec.finalizers change only through the finalize subresource.
     next.spec = structuredClone(prev.spec);
     if (next.spec === undefined) delete next.spec;
+  },
+  validate: (obj) => validateNamespace(obj),
+  validateUpdate(next, _prev, subresource) {
+    if (subresource === 'status') return validateNamespaceStatusUpdate(next);
+    if (subresource === 'finalize') return validateNamespaceFinalizeUpdate(next);
+    return validateNamespace(next);
   },
   blocksRemoval(obj) {
     const finalizers = (obj.spec as { finalizers?: string[] } | undefined)?.finalizers;

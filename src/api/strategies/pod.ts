@@ -10,6 +10,7 @@ import type { Strategy } from '../strategy.js';
 import { defaultTo, defaultZero, section, specOf } from './common.js';
 import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
+import { defaultPodSpecResources, podSpecResourcesNeedDefaults } from './resource-lists.js';
 
 interface PodView {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; containers?: Array<Record<string, unknown>> };
@@ -39,6 +40,7 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
   defaultTo(spec, 'securityContext', {});
   defaultTo(spec, 'enableServiceLinks', true);
   mirrorServiceAccount(spec);
+  defaultPodSpecResources(spec);
   for (const list of ['containers', 'initContainers'] as const) {
     for (const c of records(spec[list])) containerDefaults(c);
   }
@@ -100,6 +102,19 @@ function mirrorServiceAccount(spec: Record<string, unknown>): void {
   if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
 }
 
+/**
+ * The stored pod's spec with its quantities as defaulting leaves them: a pod stored before they
+ * were (`0.5` where `500m` is meant) must not read as changed when an update defaults them.
+ * Semantic.DeepEqual compares quantities by value upstream; here they compare as text.
+ */
+function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
+  const spec = specOf(prev);
+  if (!podSpecResourcesNeedDefaults(spec)) return spec;
+  const copy = structuredClone(spec);
+  defaultPodSpecResources(copy);
+  return copy;
+}
+
 export const podStrategy: Strategy = {
   defaults,
   prepareForCreate(obj) {
@@ -126,7 +141,7 @@ export const podStrategy: Strategy = {
     if (subresource) return [];
     // ValidatePodUpdate: the spec as on create (validatePodMetadataAndSpec), then what may change.
     const allowInvalidDeletionCost = hasInvalidDeletionCost(prev.metadata as Record<string, unknown>);
-    return [...validatePodMetadataAndSpec(specOf(next), next.metadata as Record<string, unknown>, { allowInvalidDeletionCost }), ...validatePodSpecUpdate(specOf(next), specOf(prev))];
+    return [...validatePodMetadataAndSpec(specOf(next), next.metadata as Record<string, unknown>, { allowInvalidDeletionCost }), ...validatePodSpecUpdate(specOf(next), storedSpecDefaulted(prev))];
   },
   gracefulDeletePeriod(obj, requested) {
     const pod = obj as KubeObject & PodView;

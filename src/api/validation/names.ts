@@ -88,6 +88,22 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+const DNS1123_LABEL_FMT_WITH_UNDERSCORE = '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN_FMT_WITH_UNDERSCORE = `${DNS1123_LABEL_FMT_WITH_UNDERSCORE}(\\.${DNS1123_LABEL_FMT_WITH_UNDERSCORE})*`;
+const DNS1123_SUBDOMAIN_ERR_WITH_UNDERSCORE =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character";
+const dns1123SubdomainWithUnderscoreRe = anchored(DNS1123_SUBDOMAIN_FMT_WITH_UNDERSCORE);
+
+/** IsDNS1123SubdomainWithUnderscore: a DNS subdomain whose labels may also hold '_' (and start with one). */
+export function isDNS1123SubdomainWithUnderscore(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+  if (!dns1123SubdomainWithUnderscoreRe.test(value)) {
+    errs.push(regexError(DNS1123_SUBDOMAIN_ERR_WITH_UNDERSCORE, DNS1123_SUBDOMAIN_FMT_WITH_UNDERSCORE, 'example.com'));
+  }
+  return errs;
+}
+
 /** IsDNS1035Label: at most 63 bytes, starting with a letter (Service names). */
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];

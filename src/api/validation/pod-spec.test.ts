@@ -222,6 +222,72 @@ const CASES: Array<{ name: string; spec: Obj; want: string[] }> = [
       'spec.containers[0].resources.limits[pods]: Invalid value: "pods": must be a standard resource for containers',
       'spec.containers[0].resources.requests[foo]: Invalid value: "foo": must be a standard resource type or fully qualified',
       'spec.containers[0].resources.requests[foo]: Invalid value: "foo": must be a standard resource for containers',
+      'spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources',
+    ],
+  },
+  {
+    name: 'resources: requests within limits, printed as Quantity.String() prints them',
+    spec: spec({
+      containers: [
+        ctr({ resources: { limits: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '-0.5' }, requests: { cpu: '0.75', memory: '1536Mi', 'ephemeral-storage': '0' } } }),
+        ctr({ name: 'd', resources: { limits: { cpu: '2', memory: '128Mi' }, requests: { cpu: '2000m', memory: 128 * 1024 * 1024 } } }),
+      ],
+    }),
+    want: [
+      'spec.containers[0].resources.limits[ephemeral-storage]: Invalid value: "-500m": must be greater than or equal to 0',
+      'spec.containers[0].resources.requests: Invalid value: "750m": must be less than or equal to cpu limit of 500m',
+      'spec.containers[0].resources.requests: Invalid value: "0": must be less than or equal to ephemeral-storage limit of -500m',
+      'spec.containers[0].resources.requests: Invalid value: "1536Mi": must be less than or equal to memory limit of 1Gi',
+    ],
+  },
+  {
+    name: 'resources: extended resources and hugepages may not overcommit',
+    spec: spec({
+      containers: [
+        ctr({ resources: { limits: { 'example.com/gpu': '2' }, requests: { 'example.com/gpu': '1', 'hugepages-2Mi': '3Mi' } } }),
+        ctr({ name: 'd', resources: { limits: { 'hugepages-1Gi': '1Gi' } } }),
+      ],
+    }),
+    want: [
+      'spec.containers[0].resources.requests: Invalid value: "1": must be equal to example.com/gpu limit of 2',
+      'spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources',
+      'spec.containers[0].resources.requests[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi',
+      'spec.containers[0].resources: Forbidden: HugePages require cpu or memory',
+      'spec.containers[1].resources: Forbidden: HugePages require cpu or memory',
+    ],
+  },
+  {
+    name: 'dnsConfig: dnsPolicy None needs it and a nameserver',
+    spec: spec({ dnsPolicy: 'None' }),
+    want: ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None'],
+  },
+  {
+    name: 'dnsConfig: dnsPolicy None without nameservers',
+    spec: spec({ dnsPolicy: 'None', dnsConfig: { searches: ['bad search'] } }),
+    want: ['spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None'],
+  },
+  {
+    name: 'dnsConfig: nameservers, searches and options',
+    spec: spec({
+      dnsConfig: {
+        nameservers: ['1.1.1.1', '2.2.2.2', '3.3.3.3', 'dns.example'],
+        searches: ['.', 'ns1.svc.cluster.local.', '_srv.example.com', 'Bad_Domain'],
+        options: [{ name: 'ndots', value: '2' }, { value: '1' }],
+      },
+    }),
+    want: [
+      'spec.dnsConfig.nameservers: Invalid value: []string{"1.1.1.1", "2.2.2.2", "3.3.3.3", "dns.example"}: must not have more than 3 nameservers',
+      'spec.dnsConfig.nameservers[3]: Invalid value: "dns.example": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+      "spec.dnsConfig.searches[3]: Invalid value: \"Bad_Domain\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')",
+      'spec.dnsConfig.options[1]: Required value: must not be empty',
+    ],
+  },
+  {
+    name: 'dnsConfig: at most 32 search paths and 2048 characters',
+    spec: spec({ dnsConfig: { searches: Array.from({ length: 33 }, () => 'a'.repeat(63)) } }),
+    want: [
+      `spec.dnsConfig.searches: Invalid value: []string{${Array.from({ length: 33 }, () => `"${'a'.repeat(63)}"`).join(', ')}}: must not have more than 32 search paths`,
+      `spec.dnsConfig.searches: Invalid value: []string{${Array.from({ length: 33 }, () => `"${'a'.repeat(63)}"`).join(', ')}}: must not have more than 2048 characters (including spaces) in the search list`,
     ],
   },
   {

@@ -7,16 +7,18 @@
  * ValidatePodTemplateSpec). Objects are the v1 JSON after defaulting; the feature gates are
  * 1.33's defaults (relaxed environment variable names, zero-second sleep actions).
  *
- * What is not checked (see README.md): resources, securityContext, affinity,
+ * What is not checked (see README.md): securityContext, affinity,
  * topologySpreadConstraints, volume source contents, volumeDevices, resizePolicy, sysctls,
- * hostAliases, dnsConfig, overhead, os, resourceClaims, the seccomp/AppArmor annotations.
+ * hostAliases, overhead, os, resourceClaims, the seccomp/AppArmor annotations.
  */
 import type { FieldError } from '../errors.js';
 import { isObj, isSet, listOf, numOf, type Obj, objOf, strOf } from './json-view.js';
 import { child, duplicate, forbidden, index, invalid, key, notFound, notSupported, required } from './field-errors.js';
-import { inclusiveRangeError, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError } from './names.js';
+import { inclusiveRangeError, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError } from './names.js';
 import { validateDNS1123Label, validateDNS1123Subdomain, validateQualifiedName } from './name-fields.js';
 import { IS_NEGATIVE, validateAnnotations, validateLabelName, validateLabels } from './object-meta.js';
+import { validatePodDNSConfig } from './pod-dns.js';
+import { validateContainerResourceRequirements } from './pod-resources.js';
 
 const MAX_INT32 = 2147483647;
 
@@ -320,62 +322,6 @@ function validatePullPolicy(policy: string, path: string): FieldError[] {
   return [notSupported(path, policy, PULL_POLICIES)];
 }
 
-/** standardResources (IsStandardResourceName, besides the hugepages prefixes). */
-const STANDARD_RESOURCES = new Set([
-  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu', 'limits.memory',
-  'limits.ephemeral-storage', 'pods', 'resourcequotas', 'services', 'replicationcontrollers', 'secrets', 'configmaps', 'persistentvolumeclaims',
-  'storage', 'requests.storage', 'services.nodeports', 'services.loadbalancers',
-]);
-const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
-
-/** helper.IsNativeResource: unprefixed, or in the kubernetes.io/ namespace. */
-function isNativeResource(name: string): boolean {
-  return !name.includes('/') || name.includes('kubernetes.io/');
-}
-
-/** helper.IsExtendedResourceName. */
-function isExtendedResourceName(name: string): boolean {
-  if (isNativeResource(name) || name.startsWith('requests.')) return false;
-  return isQualifiedName(`requests.${name}`).length === 0;
-}
-
-/** validateContainerResourceName (validateResourceName first). */
-function validateContainerResourceName(name: string, path: string): FieldError[] {
-  const errs = validateQualifiedName(name, path);
-  if (errs.length) return errs;
-  const unprefixed = !name.includes('/');
-  if (unprefixed && !STANDARD_RESOURCES.has(name) && !name.startsWith('hugepages-') && !name.startsWith('requests.hugepages-')) {
-    return [invalid(path, name, 'must be a standard resource type or fully qualified'), invalid(path, name, 'must be a standard resource for containers')];
-  }
-  if (unprefixed) {
-    if (!STANDARD_CONTAINER_RESOURCES.has(name) && !name.startsWith('hugepages-')) return [invalid(path, name, 'must be a standard resource for containers')];
-  } else if (!isNativeResource(name) && !isExtendedResourceName(name)) {
-    return [invalid(path, name, "doesn't follow extended resource name standard")];
-  }
-  return [];
-}
-
-/**
- * ValidateContainerResourceRequirements, the resource names and ValidateNonnegativeQuantity
- * (limits, then requests; Go walks each map in random order, here sorted). Not checked: that
- * requests stay within limits, whole numbers for extended resources, hugepages rules.
- */
-function validateResources(resources: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const kind of ['limits', 'requests'] as const) {
-    const list = objOf(resources[kind]);
-    for (const name of Object.keys(list).sort()) {
-      const p = key(child(path, kind), name);
-      errs.push(...validateContainerResourceName(name, p));
-      const quantity = list[name];
-      if (typeof quantity === 'string' ? /^\s*-/.test(quantity) && !/^\s*-0*(\.0*)?[a-zA-Z]*\s*$/.test(quantity) : typeof quantity === 'number' && quantity < 0) {
-        errs.push(invalid(p, String(quantity).trim(), IS_NEGATIVE));
-      }
-    }
-  }
-  return errs;
-}
-
 /** validateContainerCommon: name, image, terminationMessagePolicy, ports, env, mounts, pull policy, resource names. */
 function validateContainerCommon(ctr: Obj, volumes: Map<string, Obj>, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -391,7 +337,7 @@ function validateContainerCommon(ctr: Obj, volumes: Map<string, Obj>, path: stri
   errs.push(...validateEnvFrom(listOf(ctr.envFrom), child(path, 'envFrom')));
   errs.push(...validateVolumeMounts(listOf(ctr.volumeMounts), volumes, child(path, 'volumeMounts')));
   errs.push(...validatePullPolicy(strOf(ctr.imagePullPolicy), child(path, 'imagePullPolicy')));
-  errs.push(...validateResources(objOf(ctr.resources), child(path, 'resources')));
+  errs.push(...validateContainerResourceRequirements(objOf(ctr.resources), child(path, 'resources')));
   return errs;
 }
 
@@ -625,7 +571,8 @@ export function validateTolerations(tolerations: unknown[], path: string): Field
 }
 
 /**
- * ValidatePodSpec (the parts listed in the module comment), at `path` (`spec` for a Pod,
+ * ValidatePodSpec (the parts listed in the module comment; resources in pod-resources.ts,
+ * dnsConfig in pod-dns.ts), at `path` (`spec` for a Pod,
  * `spec.template.spec` for a workload's template).
  */
 export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOptions): FieldError[] {
@@ -640,6 +587,7 @@ export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOpti
   errs.push(...validateEnum(strOf(spec.restartPolicy), RESTART_POLICIES, child(path, 'restartPolicy')));
   errs.push(...validateEnum(strOf(spec.dnsPolicy), DNS_POLICIES, child(path, 'dnsPolicy')));
   errs.push(...validateLabels(isObj(spec.nodeSelector) ? (spec.nodeSelector as Record<string, string>) : undefined, child(path, 'nodeSelector')));
+  errs.push(...validatePodDNSConfig(spec.dnsConfig, strOf(spec.dnsPolicy), child(path, 'dnsConfig')));
   listOf(spec.readinessGates).forEach((g, i) => {
     errs.push(...validateQualifiedName(strOf(objOf(g).conditionType), child(index(child(path, 'readinessGates'), i), 'conditionType')));
   });
