@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { convertTypeError, decodeTypeError, dropNulls, quantityProblem } from './typed-decode.js';
+import { base64Problem, convertTypeError, decodeTypeError, dropNulls, quantityProblem } from './typed-decode.js';
 
 const SERVICE = 'io.k8s.api.core.v1.Service';
 const POD = 'io.k8s.api.core.v1.Pod';
@@ -81,5 +81,41 @@ test("a strategic merge patch's result: the unstructured converter's words, and 
   const wrapped = { spec: { ports: [{ port: 4294967376 }, { port: 2 ** 31 }], replicas: 3 } };
   assert.equal(convertTypeError(wrapped, SERVICE), undefined);
   assert.deepEqual(wrapped.spec.ports, [{ port: 80 }, { port: -2147483648 }]);
+});
+
+test("[]byte fields (Secret data, ConfigMap binaryData) are base64 as Go's StdEncoding reads it", () => {
+  // decodeQuantum's offsets: an illegal byte where it stands, a short quantum where it began,
+  // a missing second '=' at the end, garbage after padding where it starts.
+  const cases: Array<[string, string | undefined]> = [
+    ['YWJj', undefined],
+    ['', undefined],
+    ['YWJjZA==', undefined],
+    ['YWJjZGU=', undefined],
+    ['YW\nJj\r\n', undefined],
+    ['!!!notbase64', 'illegal base64 data at input byte 0'],
+    ['YWJ', 'illegal base64 data at input byte 0'],
+    ['YWJjZA', 'illegal base64 data at input byte 4'],
+    ['YQ=', 'illegal base64 data at input byte 3'],
+    ['YQ==x', 'illegal base64 data at input byte 4'],
+    ['Y===', 'illegal base64 data at input byte 1'],
+    ['YQ=a', 'illegal base64 data at input byte 2'],
+    ['YWJj YWJj', 'illegal base64 data at input byte 4'],
+    ['YWJjé', 'illegal base64 data at input byte 4'],
+    ['aé==', 'illegal base64 data at input byte 1'],
+  ];
+  for (const [text, want] of cases) assert.equal(base64Problem(text), want, JSON.stringify(text));
+  const SECRET = 'io.k8s.api.core.v1.Secret';
+  assert.equal(decodeTypeError({ data: { k: '!!!' } }, SECRET), 'illegal base64 data at input byte 0');
+  assert.equal(decodeTypeError({ data: { k: 5 } }, SECRET), 'json: cannot unmarshal number into Go struct field Secret.data of type []uint8');
+  assert.equal(convertTypeError({ data: { k: '!!!' } }, SECRET), 'error decoding from json: illegal base64 data at input byte 0');
+  assert.equal(convertTypeError({ data: { k: 5 } }, SECRET), 'cannot restore slice from int64');
+  // Written back as Go writes the bytes it decoded: newlines gone, unused bits zero.
+  const secret = { data: { a: 'YW\nJj', b: 'YR==', c: 'YWJj' } };
+  dropNulls(secret, SECRET);
+  assert.deepEqual(secret.data, { a: 'YWJj', b: 'YQ==', c: 'YWJj' });
+  const cm = { binaryData: { x: 'YWJj\n' } };
+  assert.equal(decodeTypeError(cm, 'io.k8s.api.core.v1.ConfigMap'), undefined);
+  dropNulls(cm, 'io.k8s.api.core.v1.ConfigMap');
+  assert.deepEqual(cm.binaryData, { x: 'YWJj' });
 });
 

@@ -46,6 +46,47 @@ export function quantityProblem(text: string): string | undefined {
   return undefined;
 }
 
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_VALUES: ReadonlyMap<number, number> = new Map([...BASE64_ALPHABET].map((c, i) => [c.charCodeAt(0), i]));
+
+/**
+ * Why Go's base64.StdEncoding.Decode refuses `text` (what encoding/json does with a JSON string
+ * for a []byte field: Secret data, ConfigMap binaryData): `illegal base64 data at input byte N`,
+ * N a byte offset in the UTF-8 text as Go's decodeQuantum computes it (newlines skipped, padding
+ * required, trailing bits not checked); undefined when it decodes.
+ */
+export function base64Problem(text: string): string | undefined {
+  const src = Buffer.from(text, 'utf8');
+  const corrupt = (at: number): string => `illegal base64 data at input byte ${at}`;
+  const newline = (b: number): boolean => b === 0x0a || b === 0x0d;
+  let si = 0;
+  while (si < src.length) {
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return undefined;
+        return corrupt(si - j);
+      }
+      const c = src[si++];
+      if (BASE64_VALUES.has(c)) continue;
+      if (newline(c)) {
+        j--;
+        continue;
+      }
+      if (c !== 0x3d /* = */ || j < 2) return corrupt(si - 1);
+      if (j === 2) {
+        // "==" is expected; the first "=" is consumed.
+        while (si < src.length && newline(src[si])) si++;
+        if (si === src.length) return corrupt(src.length);
+        if (src[si] !== 0x3d) return corrupt(si - 1);
+        si++;
+      }
+      while (si < src.length && newline(src[si])) si++;
+      return si < src.length ? corrupt(si) : undefined;
+    }
+  }
+  return undefined;
+}
+
 /** A decode failure: its text, as the Go decoder words it. */
 export class DecodeTypeError extends Error {}
 
@@ -158,9 +199,13 @@ function walk(value: unknown, schema: Schema, context: Context): void {
     case 'boolean':
       if (typeof value !== 'boolean') fail(context, jsonWord(value), 'bool');
       return;
-    case 'string':
+    case 'string': {
       if (typeof value !== 'string') fail(context, jsonWord(value), goTypeName(schema));
+      // A []byte field: encoding/json base64-decodes the string, and saves that error as it is.
+      const problem = schema.format === 'byte' ? base64Problem(value as string) : undefined;
+      if (problem) throw new DecodeTypeError(problem);
       return;
+    }
     default:
       return; // no type: anything (x-kubernetes-preserve-unknown-fields)
   }
@@ -302,6 +347,13 @@ function convert(value: unknown, schema: Schema): unknown {
     if (values) for (const key in record) if (Object.hasOwn(record, key)) record[key] = convert(record[key], values);
     return value;
   }
+  if (schema.type === 'string' && schema.format === 'byte') {
+    // sliceFromUnstructured: a string is marshalled to JSON and unmarshalled into the []byte.
+    if (kind !== 'string') throw new DecodeTypeError(`cannot restore slice from ${kind}`);
+    const problem = base64Problem(value as string);
+    if (problem) throw new DecodeTypeError(`error decoding from json: ${problem}`);
+    return value;
+  }
   const goType = scalarType(schema);
   return goType ? convertScalar(value, goType) : value;
 }
@@ -352,6 +404,16 @@ function resolved(schema: Schema): Schema | undefined {
   return DEFINITIONS[schema.ref];
 }
 
+/**
+ * A []byte field's text as Go writes it back: the bytes it decoded, base64 again (newlines gone,
+ * unused trailing bits zero, as `YR==` is `YQ==`); other values as they are.
+ */
+function canonicalBytes(value: unknown, schema: Schema): unknown {
+  const s = resolved(schema);
+  if (typeof value !== 'string' || !s || s.type !== 'string' || s.format !== 'byte') return value;
+  return Buffer.from(value, 'base64').toString('base64');
+}
+
 function dropIn(value: unknown, schema: Schema): void {
   const s = resolved(schema);
   if (!s || value === null || typeof value !== 'object') return;
@@ -361,7 +423,10 @@ function dropIn(value: unknown, schema: Schema): void {
       if (value[i] === null) {
         const zero = zeroOf(s.items);
         if (zero !== null) value[i] = zero;
-      } else dropIn(value[i], s.items);
+      } else {
+        value[i] = canonicalBytes(value[i], s.items);
+        dropIn(value[i], s.items);
+      }
     }
     return;
   }
@@ -371,7 +436,10 @@ function dropIn(value: unknown, schema: Schema): void {
       if (!Object.hasOwn(record, key)) continue;
       const child = Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
       if (record[key] === null) delete record[key];
-      else if (child) dropIn(record[key], child);
+      else if (child) {
+        record[key] = canonicalBytes(record[key], child);
+        dropIn(record[key], child);
+      }
     }
     return;
   }
@@ -382,7 +450,10 @@ function dropIn(value: unknown, schema: Schema): void {
         const zero = zeroOf(s.additionalProperties);
         if (zero === null) delete record[key];
         else record[key] = zero;
-      } else dropIn(record[key], s.additionalProperties);
+      } else {
+        record[key] = canonicalBytes(record[key], s.additionalProperties);
+        dropIn(record[key], s.additionalProperties);
+      }
     }
   }
 }
@@ -390,8 +461,9 @@ function dropIn(value: unknown, schema: Schema): void {
 /**
  * Removes, in place, what a decode into the Go type leaves at a zero value kubito's objects do
  * not carry: a `null` field goes (as Go's `omitempty` drops the zero value it decoded to), a
- * `null` element of a list or a map of scalars becomes the scalar's zero value ("" for strings).
- * Run after `decodeTypeError` found nothing.
+ * `null` element of a list or a map of scalars becomes the scalar's zero value ("" for strings);
+ * and writes a []byte field's base64 as Go would write back the bytes it decoded. Run after
+ * `decodeTypeError` (or `convertTypeError`) found nothing.
  */
 export function dropNulls(obj: unknown, defName: string): void {
   if (DEFINITIONS[defName]) dropIn(obj, { ref: defName });
