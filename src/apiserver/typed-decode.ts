@@ -20,6 +20,7 @@
 import { DEFINITIONS } from '../api/schema/registry.js';
 import { INT_OR_STRING, QUANTITY, RAW_EXTENSION } from '../api/schema/names.js';
 import type { Schema } from '../api/schema/types.js';
+import { goTimeParseError, RFC3339, RFC3339_MICRO } from './go-time.js';
 
 const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
 const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
@@ -164,8 +165,11 @@ function walk(value: unknown, schema: Schema, context: Context): void {
       return;
     }
     if (ref === TIME || ref === MICRO_TIME) {
-      // metav1.Time.UnmarshalJSON decodes a string first.
+      // metav1.Time.UnmarshalJSON decodes a string, then time.Parse's it (RFC3339; MicroTime
+      // RFC3339Micro, six digits of fraction), whose error is the decode's.
       if (typeof value !== 'string') fail(context, jsonWord(value), 'string');
+      const problem = goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
+      if (problem) throw new DecodeTypeError(problem);
       return;
     }
     const target = DEFINITIONS[ref];
@@ -304,6 +308,8 @@ function unmarshalSpecial(ref: string, value: unknown): void {
   }
   if (ref === TIME || ref === MICRO_TIME) {
     if (typeof value !== 'string') fail(noField, jsonWord(value), 'string');
+    const problem = goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
+    if (problem) throw new DecodeTypeError(problem);
     return;
   }
   // QUANTITY
