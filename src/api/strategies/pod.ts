@@ -10,7 +10,7 @@ import type { Strategy } from '../strategy.js';
 import { defaultTo, defaultZero, section, specOf } from './common.js';
 import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
-import { defaultPodSpecResources, podSpecResourcesNeedDefaults } from './resource-lists.js';
+import { defaultPodSpecResources, defaultRequestsToLimits, podQOSClass, podSpecResourcesNeedDefaults, requestsNeedLimitsDefault } from './resource-lists.js';
 
 interface PodView {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; containers?: Array<Record<string, unknown>> };
@@ -19,6 +19,7 @@ interface PodView {
 
 function defaults(obj: KubeObject): void {
   const spec = section(obj, 'spec');
+  defaultRequestsToLimits(spec);
   podSpecDefaults(spec);
   // SetDefaults_Pod: on the host's network a port is published as itself.
   if (spec.hostNetwork === true) {
@@ -104,13 +105,15 @@ function mirrorServiceAccount(spec: Record<string, unknown>): void {
 
 /**
  * The stored pod's spec with its quantities as defaulting leaves them: a pod stored before they
- * were (`0.5` where `500m` is meant) must not read as changed when an update defaults them.
+ * were (`0.5` where `500m` is meant, limits without the requests SetDefaults_Pod copies from
+ * them) must not read as changed when an update defaults them.
  * Semantic.DeepEqual compares quantities by value upstream; here they compare as text.
  */
 function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
   const spec = specOf(prev);
-  if (!podSpecResourcesNeedDefaults(spec)) return spec;
+  if (!podSpecResourcesNeedDefaults(spec) && !requestsNeedLimitsDefault(spec)) return spec;
   const copy = structuredClone(spec);
+  defaultRequestsToLimits(copy);
   defaultPodSpecResources(copy);
   return copy;
 }
@@ -128,7 +131,8 @@ export const podStrategy: Strategy = {
       spec.serviceAccountName = 'default';
       mirrorServiceAccount(spec);
     }
-    obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+    // The pod strategy's PrepareForCreate: status reset, its QoS class computed once.
+    obj.status = { phase: 'Pending', qosClass: podQOSClass(spec) };
   },
   prepareForUpdate(next) {
     defaults(next);

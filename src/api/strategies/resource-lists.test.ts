@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../types.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
-import { defaultedQuantity } from './resource-lists.js';
+import { defaultedQuantity, defaultRequestsToLimits, podQOSClass, requestsNeedLimitsDefault } from './resource-lists.js';
 
 test('SetDefaults_ResourceList: rounded up to the milli, stored as Quantity.String() prints it', () => {
   const cases: Array<[unknown, unknown]> = [
@@ -34,4 +34,32 @@ test('Node: allocatable defaults to the capacity; quantities defaulted', () => {
   const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status: { capacity: { cpu: 2, memory: '4096Mi', pods: '110' } } };
   nodeStrategy.defaults!(node);
   assert.deepEqual(node.status, { capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '2', memory: '4Gi', pods: '110' } });
+});
+
+test('SetDefaults_Pod: a limit without its request requests as much (containers and init containers)', () => {
+  const spec = {
+    containers: [{ name: 'a', resources: { limits: { cpu: '500m', memory: '1Gi' } } }, { name: 'b', resources: { limits: { cpu: '1' }, requests: { cpu: '100m' } } }, { name: 'c' }],
+    initContainers: [{ name: 'i', resources: { limits: { memory: '64Mi' }, requests: { cpu: '10m' } } }],
+  };
+  assert.equal(requestsNeedLimitsDefault(spec), true);
+  defaultRequestsToLimits(spec);
+  assert.equal(requestsNeedLimitsDefault(spec), false);
+  assert.deepEqual(spec.containers[0].resources, { limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
+  assert.deepEqual(spec.containers[1].resources, { limits: { cpu: '1' }, requests: { cpu: '100m' } }, 'a request that is there stays');
+  assert.deepEqual(spec.containers[2], { name: 'c' });
+  assert.deepEqual(spec.initContainers[0].resources, { limits: { memory: '64Mi' }, requests: { cpu: '10m', memory: '64Mi' } });
+});
+
+test('ComputePodQOS: BestEffort, Burstable, Guaranteed as upstream computes them', () => {
+  const pod = (...containers: Array<Record<string, unknown>>) => ({ containers: containers.map((resources, i) => ({ name: `c${i}`, resources })) });
+  const both = { limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '0.5', memory: '1024Mi' } };
+  assert.equal(podQOSClass(pod({})), 'BestEffort');
+  assert.equal(podQOSClass(pod({ limits: { 'example.com/gpu': '1' } })), 'BestEffort', 'only cpu and memory count');
+  assert.equal(podQOSClass(pod({ requests: { cpu: '0' } })), 'BestEffort', 'a zero request does not count');
+  assert.equal(podQOSClass(pod(both)), 'Guaranteed', 'requests equal limits by value');
+  assert.equal(podQOSClass(pod(both, both)), 'Guaranteed');
+  assert.equal(podQOSClass(pod(both, {})), 'Burstable', 'a container without limits');
+  assert.equal(podQOSClass(pod({ limits: { cpu: '1' }, requests: { cpu: '1' } })), 'Burstable', 'no memory limit');
+  assert.equal(podQOSClass(pod({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } })), 'Burstable');
+  assert.equal(podQOSClass(pod({ requests: { memory: '1Gi' } })), 'Burstable');
 });

@@ -56,3 +56,65 @@ export function defaultPodSpecResources(spec: Record<string, unknown>): boolean 
 export function podSpecResourcesNeedDefaults(spec: Record<string, unknown>): boolean {
   return podSpecResourceLists(spec).some((list) => defaultResourceList(list, true));
 }
+
+/**
+ * SetDefaults_Pod's first rule (pods only, not templates): a container whose limits name a
+ * resource its requests do not requests that much of it.
+ */
+export function defaultRequestsToLimits(spec: Record<string, unknown>): void {
+  for (const kind of ['containers', 'initContainers']) {
+    for (const c of listOf(spec[kind])) {
+      if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits)) continue;
+      const resources = c.resources as Record<string, unknown>;
+      const requests = isObj(resources.requests) ? (resources.requests as Record<string, unknown>) : (resources.requests = {} as Record<string, unknown>);
+      for (const [name, value] of Object.entries(resources.limits as Record<string, unknown>)) if (!Object.hasOwn(requests, name)) requests[name] = value;
+    }
+  }
+}
+
+/** Whether defaultRequestsToLimits would add a request to this pod spec (which is left as it is). */
+export function requestsNeedLimitsDefault(spec: Record<string, unknown>): boolean {
+  for (const kind of ['containers', 'initContainers']) {
+    for (const c of listOf(spec[kind])) {
+      if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits)) continue;
+      const requests = (c.resources as Record<string, unknown>).requests;
+      if (Object.keys(c.resources.limits).some((name) => !isObj(requests) || !Object.hasOwn(requests, name))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * ComputePodQOS (pkg/apis/core/helper/qos): BestEffort without a positive cpu or memory request
+ * or limit anywhere; Guaranteed when every container (init ones too) limits both cpu and memory
+ * and the summed requests equal the summed limits for each; else Burstable.
+ */
+export function podQOSClass(spec: Record<string, unknown>): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+  const requests = new Map<string, bigint>();
+  const limits = new Map<string, bigint>();
+  let guaranteed = true;
+  const add = (sums: Map<string, bigint>, list: unknown): Set<string> => {
+    const found = new Set<string>();
+    if (!isObj(list)) return found;
+    for (const [name, value] of Object.entries(list)) {
+      if (name !== 'cpu' && name !== 'memory') continue;
+      const q = parseQuantity(value);
+      if (!q || q.nanos <= 0n) continue;
+      found.add(name);
+      sums.set(name, (sums.get(name) ?? 0n) + q.nanos);
+    }
+    return found;
+  };
+  for (const kind of ['containers', 'initContainers']) {
+    for (const c of listOf(spec[kind])) {
+      const resources = isObj(c) && isObj(c.resources) ? (c.resources as Record<string, unknown>) : {};
+      add(requests, resources.requests);
+      const limited = add(limits, resources.limits);
+      if (!limited.has('cpu') || !limited.has('memory')) guaranteed = false;
+    }
+  }
+  if (requests.size === 0 && limits.size === 0) return 'BestEffort';
+  if (guaranteed) for (const [name, value] of requests) if (limits.get(name) !== value) guaranteed = false;
+  return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
+}
+

@@ -50,4 +50,13 @@ describe('fenceposts', () => {
     assert.equal(equalIgnoreHash(a, b), true);
     assert.equal(equalIgnoreHash(a, { ...b, spec: { containers: [{ name: 'c', image: 'y' }] } }), false);
   });
+
+  it('templates compare quantities by value (a ReplicaSet stored before quantities were canonical is not a new template)', () => {
+    const raw = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '0.5', memory: '1024Mi' } } }] } };
+    const stored = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '500m', memory: '1Gi' } } }] } };
+    assert.equal(equalIgnoreHash(raw, stored), true);
+    assert.equal(raw.spec.containers[0].resources.limits.cpu, '0.5', 'the templates themselves are not changed');
+    const more = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '600m', memory: '1Gi' } } }] } };
+    assert.equal(equalIgnoreHash(raw, more), false);
+  });
 });

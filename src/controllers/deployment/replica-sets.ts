@@ -7,6 +7,7 @@
 import { POD_TEMPLATE_HASH_LABEL, type DefaultedDeployment, type IntOrString } from './types.js';
 import { desiredReplicasAnnotation, maxReplicasAnnotation, revisionOf } from './annotations.js';
 import { parseTime, specReplicas, type PodTemplateSpec, type ReplicaSet } from '../replicaset/types.js';
+import { defaultPodSpecResources } from '../../api/strategies/resource-lists.js';
 
 /**
  * intstr.GetScaledValueFromIntOrPercent: an int as is; `N%` of `total`, rounded up or down.
@@ -199,11 +200,17 @@ function normalize(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
-/** EqualIgnoreHash: the templates are semantically equal once the pod-template-hash label is dropped. */
+/**
+ * EqualIgnoreHash: the templates are semantically equal once the pod-template-hash label is
+ * dropped. Semantic.DeepEqual compares quantities by value: their resource lists are compared in
+ * stored form (a ReplicaSet stored by a kubito before quantities were, `cpu: 0.5`, is its
+ * Deployment's `500m`; as text they differed and every write of the Deployment rolled it out).
+ */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
   const strip = (t: PodTemplateSpec | undefined): unknown => {
     const copy = structuredClone(t ?? {});
     if (copy.metadata?.labels) delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
+    if (copy.spec && typeof copy.spec === 'object') defaultPodSpecResources(copy.spec as Record<string, unknown>);
     return normalize(copy);
   };
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
