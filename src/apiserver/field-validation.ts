@@ -22,10 +22,10 @@ function bodyType(scope: Scope): { kind: string; defName: string } {
  * (typed-decode.ts): a value of the wrong type is a 400 with kube-apiserver's text, a null is
  * dropped. In-process requests (kubito's own controllers, which write typed objects) skip it.
  */
-export function decodeTyped(scope: Scope, obj: KubeObject): void {
+export function decodeTyped(scope: Scope, obj: KubeObject, previous?: KubeObject): void {
   if (scope.http.inProcess) return;
   const { kind, defName } = bodyType(scope);
-  const error = decodeTypeError(obj, defName);
+  const error = decodeTypeError(obj, defName, previous);
   if (error) throw newBadRequest(`${kind} in version "${scope.info.version}" cannot be handled as a ${kind}: ${error}`);
   dropNulls(obj, defName);
 }
@@ -35,12 +35,13 @@ export function decodeTyped(scope: Scope, obj: KubeObject): void {
  * answers a failure as an invalid "patch" (422): with the patched JSON as the value for a JSON
  * or merge patch, with the patch itself (`%+v` of its map) for a strategic merge patch, whose
  * result is converted from unstructured content instead of decoded (`unstructured`: the
- * converter's words and its int32 truncation, typed-decode.ts convertTypeError).
+ * converter's words and its int32 truncation, typed-decode.ts convertTypeError). `previous`, the
+ * stored object: its []byte and time values, kept unchanged, are not checked again.
  */
-export function decodePatched(scope: Scope, obj: KubeObject, invalidValue: () => string, options: { unstructured?: boolean } = {}): void {
+export function decodePatched(scope: Scope, obj: KubeObject, invalidValue: () => string, options: { unstructured?: boolean; previous?: KubeObject } = {}): void {
   if (scope.http.inProcess) return;
   const { defName } = bodyType(scope);
-  const error = options.unstructured ? convertTypeError(obj, defName) : decodeTypeError(obj, defName);
+  const error = options.unstructured ? convertTypeError(obj, defName, options.previous) : decodeTypeError(obj, defName, options.previous);
   if (error) throw newInvalid({ group: '', kind: '' }, '', [{ type: 'FieldValueInvalid', field: 'patch', detail: `Invalid value: ${JSON.stringify(invalidValue())}: ${error}` }]);
   dropNulls(obj, defName);
 }

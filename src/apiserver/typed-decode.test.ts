@@ -119,3 +119,19 @@ test("[]byte fields (Secret data, ConfigMap binaryData) are base64 as Go's StdEn
   assert.deepEqual(cm.binaryData, { x: 'YWJj' });
 });
 
+
+test('an update keeps a []byte or time value stored before these checks: unchanged values are not checked again', () => {
+  const SECRET = 'io.k8s.api.core.v1.Secret';
+  const stored = { metadata: { creationTimestamp: 'garbage' }, data: { old: '!!!', ok: 'YWJj' } };
+  const relabelled = { metadata: { creationTimestamp: 'garbage', labels: { a: 'b' } }, data: { old: '!!!', ok: 'YWJj' } };
+  assert.equal(decodeTypeError(relabelled, SECRET, stored), undefined);
+  assert.equal(convertTypeError(structuredClone(relabelled), SECRET, stored), undefined);
+  assert.equal(decodeTypeError(relabelled, SECRET), 'parsing time "garbage" as "2006-01-02T15:04:05Z07:00": cannot parse "garbage" as "2006"', 'without the stored object');
+  // A value changed, or a new key, is checked.
+  assert.equal(decodeTypeError({ ...relabelled, data: { old: '!!!', new: '%%' } }, SECRET, stored), 'illegal base64 data at input byte 0');
+  assert.equal(decodeTypeError({ ...relabelled, data: { old: '!!?' } }, SECRET, stored), 'illegal base64 data at input byte 0');
+  // Kept as it is when written back (only valid base64 is rewritten).
+  const kept = { data: { old: '!!!', ok: 'YR==' } };
+  dropNulls(kept, SECRET);
+  assert.deepEqual(kept.data, { old: '!!!', ok: 'YQ==' });
+});

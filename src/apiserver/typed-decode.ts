@@ -146,7 +146,17 @@ function checkInteger(value: number, bits: 32 | 64, context: Context): void {
   if (!Number.isInteger(value) || value < -limit || tooLarge) fail(context, `number ${String(value)}`, bits === 32 ? 'int32' : 'int64');
 }
 
-function walk(value: unknown, schema: Schema, context: Context): void {
+/** The value at `key` of a stored object's part, if it has one (the previous value of a field). */
+function childAt(prev: unknown, key: string | number): unknown {
+  return prev !== null && typeof prev === 'object' ? (prev as Record<string | number, unknown>)[key] : undefined;
+}
+
+/**
+ * `prev`: the same part of the stored object, on an update. A []byte or time value left as it is
+ * stored is not checked again: kubito before this check stored such values, and upstream never
+ * refuses to keep what it holds (it decodes what it stored without error).
+ */
+function walk(value: unknown, schema: Schema, context: Context, prev?: unknown): void {
   if (value === null) return; // a zero value; dropNulls removes it
   const ref = schema.ref;
   if (ref !== undefined) {
@@ -168,7 +178,7 @@ function walk(value: unknown, schema: Schema, context: Context): void {
       // metav1.Time.UnmarshalJSON decodes a string, then time.Parse's it (RFC3339; MicroTime
       // RFC3339Micro, six digits of fraction), whose error is the decode's.
       if (typeof value !== 'string') fail(context, jsonWord(value), 'string');
-      const problem = goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
+      const problem = value === prev ? undefined : goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
       if (problem) throw new DecodeTypeError(problem);
       return;
     }
@@ -177,21 +187,21 @@ function walk(value: unknown, schema: Schema, context: Context): void {
     if (target.properties) {
       if (typeof value !== 'object' || Array.isArray(value)) fail(context, jsonWord(value), goDefinitionName(ref));
       const name = ref.slice(ref.lastIndexOf('.') + 1);
-      return walkStruct(value as Record<string, unknown>, target, { struct: name, fields: context.fields });
+      return walkStruct(value as Record<string, unknown>, target, { struct: name, fields: context.fields }, prev);
     }
-    return walk(value, { ...target, ref: undefined }, context);
+    return walk(value, { ...target, ref: undefined }, context, prev);
   }
   switch (schema.type) {
     case 'array': {
       if (!Array.isArray(value)) return fail(context, jsonWord(value), goTypeName(schema));
-      if (schema.items) for (const item of value) walk(item, schema.items, context);
+      if (schema.items) for (let i = 0; i < value.length; i++) walk(value[i], schema.items, context, childAt(prev, i));
       return;
     }
     case 'object': {
       if (typeof value !== 'object' || Array.isArray(value)) return fail(context, jsonWord(value), goTypeName(schema));
-      if (schema.properties) return walkStruct(value as Record<string, unknown>, schema, context);
+      if (schema.properties) return walkStruct(value as Record<string, unknown>, schema, context, prev);
       const values = schema.additionalProperties;
-      if (values) for (const key in value) if (Object.hasOwn(value, key)) walk((value as Record<string, unknown>)[key], values, context);
+      if (values) for (const key in value) if (Object.hasOwn(value, key)) walk((value as Record<string, unknown>)[key], values, context, childAt(prev, key));
       return;
     }
     case 'integer':
@@ -206,7 +216,7 @@ function walk(value: unknown, schema: Schema, context: Context): void {
     case 'string': {
       if (typeof value !== 'string') fail(context, jsonWord(value), goTypeName(schema));
       // A []byte field: encoding/json base64-decodes the string, and saves that error as it is.
-      const problem = schema.format === 'byte' ? base64Problem(value as string) : undefined;
+      const problem = schema.format === 'byte' && value !== prev ? base64Problem(value as string) : undefined;
       if (problem) throw new DecodeTypeError(problem);
       return;
     }
@@ -215,12 +225,12 @@ function walk(value: unknown, schema: Schema, context: Context): void {
   }
 }
 
-function walkStruct(value: Record<string, unknown>, schema: Schema, context: Context): void {
+function walkStruct(value: Record<string, unknown>, schema: Schema, context: Context, prev?: unknown): void {
   const properties = schema.properties!;
   for (const key in value) {
     if (!Object.hasOwn(value, key) || !Object.hasOwn(properties, key)) continue; // unknown: field validation's
     context.fields.push(key);
-    walk(value[key], properties[key], context);
+    walk(value[key], properties[key], context, childAt(prev, key));
     context.fields.pop();
   }
 }
@@ -229,10 +239,10 @@ function walkStruct(value: Record<string, unknown>, schema: Schema, context: Con
  * The first value in `obj` whose JSON type the Go type of definition `defName` cannot take, as
  * encoding/json's error text; undefined when it decodes (or `defName` is unknown).
  */
-export function decodeTypeError(obj: unknown, defName: string): string | undefined {
+export function decodeTypeError(obj: unknown, defName: string, previous?: unknown): string | undefined {
   if (!DEFINITIONS[defName]) return undefined;
   try {
-    walk(obj, { ref: defName }, { struct: '', fields: [] });
+    walk(obj, { ref: defName }, { struct: '', fields: [] }, previous);
     return undefined;
   } catch (err) {
     if (err instanceof DecodeTypeError) return err.message;
@@ -299,7 +309,7 @@ function scalarType(schema: Schema): GoScalar | undefined {
  * the value marshalled back to JSON): IntOrString decodes a non-string as an int32, Time a
  * string, Quantity as ParseQuantity; their errors carry no struct field ("Go value").
  */
-function unmarshalSpecial(ref: string, value: unknown): void {
+function unmarshalSpecial(ref: string, value: unknown, prev: unknown): void {
   const noField: Context = { struct: '', fields: [] };
   if (ref === INT_OR_STRING) {
     if (typeof value === 'string') return;
@@ -308,7 +318,7 @@ function unmarshalSpecial(ref: string, value: unknown): void {
   }
   if (ref === TIME || ref === MICRO_TIME) {
     if (typeof value !== 'string') fail(noField, jsonWord(value), 'string');
-    const problem = goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
+    const problem = value === prev ? undefined : goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
     if (problem) throw new DecodeTypeError(problem);
     return;
   }
@@ -319,44 +329,44 @@ function unmarshalSpecial(ref: string, value: unknown): void {
 }
 
 /** fromUnstructured of `value` into the Go type of `schema`; returns the value as converted. */
-function convert(value: unknown, schema: Schema): unknown {
+function convert(value: unknown, schema: Schema, prev?: unknown): unknown {
   if (value === null) return value; // the zero value; dropNulls removes it
   const ref = schema.ref;
   if (ref !== undefined) {
     if (ref === FIELDS_V1 || ref === RAW_EXTENSION) return value;
     if (ref === INT_OR_STRING || ref === QUANTITY || ref === TIME || ref === MICRO_TIME) {
-      unmarshalSpecial(ref, value);
+      unmarshalSpecial(ref, value, prev);
       return value;
     }
     const target = DEFINITIONS[ref];
-    return target ? convert(value, { ...target, ref: undefined }) : value;
+    return target ? convert(value, { ...target, ref: undefined }, prev) : value;
   }
   const kind = unstructuredKind(value);
   if (schema.properties) {
     if (kind !== 'map') throw new DecodeTypeError(`cannot restore struct from: ${kind}`);
     const record = value as Record<string, unknown>;
     for (const key in record) {
-      if (Object.hasOwn(record, key) && Object.hasOwn(schema.properties, key)) record[key] = convert(record[key], schema.properties[key]);
+      if (Object.hasOwn(record, key) && Object.hasOwn(schema.properties, key)) record[key] = convert(record[key], schema.properties[key], childAt(prev, key));
     }
     return value;
   }
   if (schema.type === 'array') {
     if (kind !== 'slice') throw new DecodeTypeError(`cannot restore slice from ${kind}`);
     const list = value as unknown[];
-    if (schema.items) for (let i = 0; i < list.length; i++) list[i] = convert(list[i], schema.items);
+    if (schema.items) for (let i = 0; i < list.length; i++) list[i] = convert(list[i], schema.items, childAt(prev, i));
     return value;
   }
   if (schema.type === 'object') {
     if (kind !== 'map') throw new DecodeTypeError(`cannot restore map from ${kind}`);
     const values = schema.additionalProperties;
     const record = value as Record<string, unknown>;
-    if (values) for (const key in record) if (Object.hasOwn(record, key)) record[key] = convert(record[key], values);
+    if (values) for (const key in record) if (Object.hasOwn(record, key)) record[key] = convert(record[key], values, childAt(prev, key));
     return value;
   }
   if (schema.type === 'string' && schema.format === 'byte') {
     // sliceFromUnstructured: a string is marshalled to JSON and unmarshalled into the []byte.
     if (kind !== 'string') throw new DecodeTypeError(`cannot restore slice from ${kind}`);
-    const problem = base64Problem(value as string);
+    const problem = value === prev ? undefined : base64Problem(value as string);
     if (problem) throw new DecodeTypeError(`error decoding from json: ${problem}`);
     return value;
   }
@@ -372,10 +382,10 @@ function convert(value: unknown, schema: Schema): unknown {
  * it converts. Converts in place as Go would: an int32 field given an int64 keeps its low 32
  * bits (4294967376 is 80) — upstream's converter truncates where a JSON decode refuses.
  */
-export function convertTypeError(obj: unknown, defName: string): string | undefined {
+export function convertTypeError(obj: unknown, defName: string, previous?: unknown): string | undefined {
   if (!DEFINITIONS[defName]) return undefined;
   try {
-    convert(obj, { ref: defName });
+    convert(obj, { ref: defName }, previous);
     return undefined;
   } catch (err) {
     if (err instanceof DecodeTypeError) return err.message;
@@ -417,7 +427,8 @@ function resolved(schema: Schema): Schema | undefined {
 function canonicalBytes(value: unknown, schema: Schema): unknown {
   const s = resolved(schema);
   if (typeof value !== 'string' || !s || s.type !== 'string' || s.format !== 'byte') return value;
-  return Buffer.from(value, 'base64').toString('base64');
+  // Text that is not base64 was kept as stored (walk's `prev`): kept as it is.
+  return base64Problem(value) === undefined ? Buffer.from(value, 'base64').toString('base64') : value;
 }
 
 function dropIn(value: unknown, schema: Schema): void {

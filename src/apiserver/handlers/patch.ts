@@ -89,14 +89,14 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
         }
         // The typed conversion above refused values of the wrong type; nulls it let through
         // (`matchExpressions: [null]`) become the zero values upstream's decode makes of them.
-        decodePatched(scope, next, () => goJson(next));
+        decodePatched(scope, next, () => goJson(next), { previous: live });
         scope.storage.applyDefaults(next);
       } else {
         if (!current) throw scope.storage.notFound(name);
         next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, warnings: scope.warnings, inPlace }) as KubeObject;
         if (!next || typeof next !== 'object' || Array.isArray(next) || !next.metadata) throw newBadRequest('the patch produced something that is not an object');
         const strategic = type === 'application/strategic-merge-patch+json';
-        decodePatched(scope, next, () => (strategic ? goValue(body) : goJson(next)), { unstructured: strategic });
+        decodePatched(scope, next, () => (strategic ? goValue(body) : goJson(next)), { unstructured: strategic, previous: live });
         checkFields(scope, next);
         scope.storage.applyDefaults(next);
         recordManagedFields(scope, inPlace ? live : current, next, manager);
