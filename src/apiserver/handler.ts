@@ -22,6 +22,7 @@ import { getScale, updateScale } from './handlers/scale.js';
 import { headersFor, queryBool, type Scope } from './handlers/scope.js';
 import { watchObjects } from './handlers/watch.js';
 import { createObject, updateObject } from './handlers/write.js';
+import { reviewEndpoint, serveReview } from './handlers/reviews.js';
 import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
 import type { RestStorage } from './registry/rest-storage.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
@@ -115,6 +116,9 @@ export class ApiHandler {
   }
 
   async #resource(req: HandlerRequest, request: ResourceRequest): Promise<HandlerResponse> {
+    // The access and identity reviews: create-only, nothing stored (handlers/reviews.ts).
+    const review = !request.namespace && !request.name && !request.subresource ? reviewEndpoint(request.group, request.version, request.resource) : undefined;
+    if (review) return serveReview(req, review, request.verb);
     const info = findResource(request.group, request.version, request.resource);
     const storage = info && this.#options.storages.get(storageKey(info.group, info.version, info.resource));
     if (!info || !storage) throw newPathNotFound();

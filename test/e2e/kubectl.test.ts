@@ -152,6 +152,19 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.match(explain, /clusterIP/);
     });
 
+    test('auth can-i (one, --list) and auth whoami: the admin may do anything', async () => {
+      // kubectl 1.32+ sends these reviews in protobuf, 1.27 in JSON.
+      assert.equal((await ok(['auth', 'can-i', 'create', 'services'])).trim(), 'yes');
+      assert.equal((await ok(['auth', 'can-i', 'delete', 'deployments.apps', '-n', 'kube-system'])).trim(), 'yes');
+      assert.equal((await ok(['auth', 'can-i', 'get', '/healthz'])).trim(), 'yes');
+      assert.match(await ok(['auth', 'can-i', '--list']), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+      const whoami = await k(['auth', 'whoami']);
+      if (version === '1.27') {
+        // kubectl 1.27 knows only v1alpha1/v1beta1 SelfSubjectReview, which 1.33 no longer serves.
+        assert.match(whoami.stderr, /the selfsubjectreviews API is not enabled in the cluster/);
+      } else assert.match(whoami.stdout, /Username\s+kubernetes-admin\nGroups\s+\[system:masters system:authenticated\]/);
+    });
+
     test('apply --server-side', async () => {
       const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: "1"\n';
       assert.match(await ok(['apply', '--server-side', '-f', '-'], cm), /configmap\/ssa serverside-applied/);

@@ -18,12 +18,14 @@ import { COORDINATION_V1 } from './schema/coordination-v1.js';
 import { CORE_V1 } from './schema/core-v1.js';
 import { DISCOVERY_V1 } from './schema/discovery-v1.js';
 import { META_V1 } from './schema/meta-v1.js';
+import { AUTHENTICATION_V1 } from './schema/authentication-v1.js';
+import { AUTHORIZATION_V1 } from './schema/authorization-v1.js';
 
 export type ScalarType = 's' | 'b' | 'i32' | 'i64' | 'y';
-export type SpecialType = 'time' | 'microtime' | 'quantity' | 'intstr' | 'fieldsv1';
+export type SpecialType = 'time' | 'microtime' | 'quantity' | 'intstr' | 'fieldsv1' | 'extravalue';
 
 const SCALARS: ReadonlySet<string> = new Set<ScalarType>(['s', 'b', 'i32', 'i64', 'y']);
-const SPECIALS: ReadonlySet<string> = new Set<SpecialType>(['time', 'microtime', 'quantity', 'intstr', 'fieldsv1']);
+const SPECIALS: ReadonlySet<string> = new Set<SpecialType>(['time', 'microtime', 'quantity', 'intstr', 'fieldsv1', 'extravalue']);
 
 export interface FieldDesc {
   readonly number: number;
@@ -53,6 +55,8 @@ const TABLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   apps: APPS_V1,
   discovery: DISCOVERY_V1,
   coordination: COORDINATION_V1,
+  authorization: AUTHORIZATION_V1,
+  authentication: AUTHENTICATION_V1,
   meta: META_V1,
 };
 

@@ -21,6 +21,14 @@ const KINDS: Readonly<Record<string, string>> = {
   'coordination.k8s.io/v1/Lease': 'coordination.Lease',
 };
 
+/** Create-only reviews (apiserver/handlers/reviews.ts), which kubectl 1.32+ sends in protobuf; no lists. */
+const REVIEWS: Readonly<Record<string, string>> = {
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authorization.SelfSubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization.SelfSubjectRulesReview',
+  'authorization.k8s.io/v1/SubjectAccessReview': 'authorization.SubjectAccessReview',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'authentication.SelfSubjectReview',
+};
+
 /** Registered in every group version (DeleteOptions) or unversioned (Status), as upstream does. */
 const ANY_VERSION: Readonly<Record<string, string>> = {
   DeleteOptions: 'meta.DeleteOptions',
@@ -31,7 +39,7 @@ const lists = new Map<string, MessageDesc>();
 
 /** The message for a kind, or undefined if kubito has no protobuf table for it. */
 export function messageForKind(apiVersion: string, kind: string): MessageDesc | undefined {
-  const direct = KINDS[`${apiVersion}/${kind}`] ?? ANY_VERSION[kind];
+  const direct = KINDS[`${apiVersion}/${kind}`] ?? REVIEWS[`${apiVersion}/${kind}`] ?? ANY_VERSION[kind];
   if (direct) return findMessage(direct);
   if (!kind.endsWith('List')) return undefined;
   const item = KINDS[`${apiVersion}/${kind.slice(0, -'List'.length)}`];

@@ -2,7 +2,8 @@
  * @module The apimachinery types whose JSON form differs from their protobuf message:
  * metav1.Time and MicroTime (`{seconds, nanos}` <-> RFC 3339 string, zero <-> null),
  * resource.Quantity (`{string}` <-> string), intstr.IntOrString (`{type, intVal, strVal}`
- * <-> number or string) and metav1.FieldsV1 (`{Raw}` <-> the JSON it holds).
+ * <-> number or string), metav1.FieldsV1 (`{Raw}` <-> the JSON it holds) and the reviews'
+ * ExtraValue (`type ExtraValue []string`: `{repeated items}` <-> an array of strings).
  * Decoding empty bytes gives the zero value's JSON, as Go prints a zero value struct.
  */
 import { newInternalError } from '../errors.js';
@@ -32,6 +33,8 @@ export function decodeSpecial(bytes: Uint8Array, o: { type: SpecialType; path: s
       return decodeIntOrString(bytes, path);
     case 'fieldsv1':
       return decodeFieldsV1(bytes, path);
+    case 'extravalue':
+      return decodeExtraValue(bytes, path);
   }
 }
 
@@ -49,6 +52,8 @@ export function encodeSpecial(value: unknown, o: { type: SpecialType; path: stri
       return encodeIntOrString(value, path);
     case 'fieldsv1':
       return encodeFieldsV1(value, path);
+    case 'extravalue':
+      return encodeExtraValue(value, path);
   }
 }
 
@@ -178,6 +183,28 @@ function encodeFieldsV1(value: unknown, path: string): Uint8Array {
   if (value === undefined || value === null) return new Uint8Array(0);
   if (typeof value !== 'object') throw encodeError(path, { expected: 'an object', got: value });
   return new Writer().tag(1, WIRE.bytes).string(JSON.stringify(value)).finish();
+}
+
+/** ExtraValue {1 repeated string}: the strings in order (Go's nil slice: null). */
+function decodeExtraValue(bytes: Uint8Array, path: string): unknown {
+  const r = new Reader(bytes);
+  const items: string[] = [];
+  while (!r.done) {
+    const { field, wire } = r.tag();
+    if (field === 1) {
+      expectWire(wire, { want: WIRE.bytes, path });
+      items.push(r.string());
+    } else r.skip(wire);
+  }
+  return items.length ? items : null;
+}
+
+function encodeExtraValue(value: unknown, path: string): Uint8Array {
+  if (value === undefined || value === null) return new Uint8Array(0);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw encodeError(path, { expected: 'an array of strings', got: value });
+  const w = new Writer();
+  for (const item of value as string[]) w.tag(1, WIRE.bytes).string(item);
+  return w.finish();
 }
 
 /** An object that does not fit its schema: a bug on the encoding side, hence InternalError. */

@@ -7,6 +7,7 @@
 export const META_V1: Readonly<Record<string, string>> = {
   Condition: '1:type:s! 2:status:s! 3:observedGeneration:i64 4:lastTransitionTime:time 5:reason:s! 6:message:s!',
   DeleteOptions: '1:gracePeriodSeconds:i64? 2:preconditions:meta.Preconditions? 3:orphanDependents:b? 4:propagationPolicy:s? 5:dryRun:s* 6:ignoreStoreReadErrorWithClusterBreakingPotential:b?',
+  FieldSelectorRequirement: '1:key:s! 2:operator:s! 3:values:s*',
   LabelSelector: '1:matchLabels:{s} 2:matchExpressions:meta.LabelSelectorRequirement*',
   LabelSelectorRequirement: '1:key:s! 2:operator:s! 3:values:s*',
   ListMeta: '1:selfLink:s 2:resourceVersion:s 3:continue:s 4:remainingItemCount:i64?',

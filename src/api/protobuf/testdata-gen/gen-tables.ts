@@ -26,6 +26,8 @@ const PKGS: Pkg[] = [
   { alias: 'apps', repo: 'api', dir: 'apps/v1', protoPackage: 'k8s.io.api.apps.v1', goImport: 'k8s.io/api/apps/v1' },
   { alias: 'discovery', repo: 'api', dir: 'discovery/v1', protoPackage: 'k8s.io.api.discovery.v1', goImport: 'k8s.io/api/discovery/v1' },
   { alias: 'coordination', repo: 'api', dir: 'coordination/v1', protoPackage: 'k8s.io.api.coordination.v1', goImport: 'k8s.io/api/coordination/v1' },
+  { alias: 'authorization', repo: 'api', dir: 'authorization/v1', protoPackage: 'k8s.io.api.authorization.v1', goImport: 'k8s.io/api/authorization/v1' },
+  { alias: 'authentication', repo: 'api', dir: 'authentication/v1', protoPackage: 'k8s.io.api.authentication.v1', goImport: 'k8s.io/api/authentication/v1' },
   { alias: 'meta', repo: 'apimachinery', dir: 'pkg/apis/meta/v1', protoPackage: 'k8s.io.apimachinery.pkg.apis.meta.v1', goImport: '' },
 ];
 
@@ -38,6 +40,9 @@ const SPECIAL: Record<string, string> = {
   'k8s.io.apimachinery.pkg.api.resource.Quantity': 'quantity',
   'k8s.io.apimachinery.pkg.util.intstr.IntOrString': 'intstr',
   'k8s.io.apimachinery.pkg.runtime.RawExtension': 'rawext',
+  // `type ExtraValue []string`: a message of one repeated string, a JSON array of strings.
+  'k8s.io.api.authorization.v1.ExtraValue': 'extravalue',
+  'k8s.io.api.authentication.v1.ExtraValue': 'extravalue',
 };
 
 const SCALARS: Record<string, string> = { string: 's', bool: 'b', int32: 'i32', int64: 'i64', bytes: 'y' };
@@ -47,6 +52,8 @@ const ROOTS = [
   'core.Service', 'core.Namespace', 'core.ConfigMap', 'core.Secret', 'core.ServiceAccount', 'core.Pod',
   'core.Endpoints', 'core.Event', 'core.Node', 'apps.Deployment', 'apps.ReplicaSet',
   'discovery.EndpointSlice', 'coordination.Lease', 'meta.DeleteOptions', 'meta.Status',
+  'authorization.SelfSubjectAccessReview', 'authorization.SelfSubjectRulesReview', 'authorization.SubjectAccessReview',
+  'authentication.SelfSubjectReview',
 ];
 
 interface ProtoField {
