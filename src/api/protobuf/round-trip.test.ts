@@ -52,6 +52,22 @@ describe('round trips', () => {
   }
 });
 
+describe('reviews (authorization.k8s.io/v1, authentication.k8s.io/v1)', () => {
+  it('a SubjectAccessReview with extra (ExtraValue: a message of one repeated string) and a SelfSubjectReview round-trip', () => {
+    const sar = {
+      kind: 'SubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      spec: { resourceAttributes: { namespace: 'default', verb: 'get', resource: 'pods' }, user: 'jane', groups: ['dev'], extra: { scopes: ['a', 'b'], empty: null }, uid: '7' },
+      status: { allowed: true },
+    } as unknown as KubeObject;
+    const bytes = encodeProtobufObject(sar);
+    assert.deepEqual(decodeProtobufObject(bytes), sar);
+    const me = { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: 'u', groups: ['g'], extra: { k: ['v'] } } } } as unknown as KubeObject;
+    assert.deepEqual(decodeProtobufObject(encodeProtobufObject(me)), me);
+  });
+});
+
 describe('Go JSON rules on hand-built bytes', () => {
   it('an empty Service shows the value structs Go always prints', () => {
     assert.deepEqual(decodeProtobufObject(envelope('v1', 'Service', new Uint8Array(0))), {
