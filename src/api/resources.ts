@@ -111,6 +111,17 @@ export const RESOURCES: readonly ResourceInfo[] = [
   define({ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', resource: 'customresourcedefinitions', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], verbs: ['get', 'list', 'watch'], subresources: [] }),
 ];
 
+/**
+ * The create-only reviews (apiserver/handlers/reviews.ts): listed by discovery as upstream lists
+ * them, never stored, so they are not in RESOURCES (no registry, no watch, no OpenAPI document).
+ */
+export const REVIEW_RESOURCES: readonly ResourceInfo[] = [
+  define({ group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', resource: 'selfsubjectreviews', namespaced: false, verbs: ['create'] }),
+  define({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', resource: 'selfsubjectaccessreviews', namespaced: false, verbs: ['create'] }),
+  define({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', resource: 'selfsubjectrulesreviews', namespaced: false, verbs: ['create'] }),
+  define({ group: 'authorization.k8s.io', version: 'v1', kind: 'SubjectAccessReview', resource: 'subjectaccessreviews', namespaced: false, verbs: ['create'] }),
+];
+
 /** `group/version`, or just `version` for the core group. */
 export function groupVersion(info: { group: string; version: string }): string {
   return info.group ? `${info.group}/${info.version}` : info.version;

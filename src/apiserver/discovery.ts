@@ -5,7 +5,7 @@
  * All documents are computed once: the served kinds never change while the server runs.
  */
 import { createHash } from 'node:crypto';
-import { groupVersion, resourcesByGroup, type ResourceInfo } from '../api/resources.js';
+import { groupVersion, resourcesByGroup, REVIEW_RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { BodyResponse } from './http-types.js';
 
 function storageVersionHash(info: ResourceInfo): string {
@@ -24,7 +24,8 @@ function legacyResources(infos: ResourceInfo[]): unknown[] {
     };
     if (info.shortNames.length) entry.shortNames = info.shortNames;
     if (info.categories.length) entry.categories = info.categories;
-    entry.storageVersionHash = storageVersionHash(info);
+    // Stored kinds have a storage version; the reviews, stored nowhere, none (as upstream).
+    if (!REVIEW_RESOURCES.includes(info)) entry.storageVersionHash = storageVersionHash(info);
     out.push(entry);
     for (const sub of info.subresources) {
       const subEntry: Record<string, unknown> = { name: `${info.resource}/${sub.name}`, singularName: '', namespaced: info.namespaced, kind: sub.kind, verbs: sub.verbs };
@@ -69,6 +70,7 @@ export function buildDiscovery(serverAddress: string): DiscoveryDocuments {
   const legacy = new Map<string, string>();
   const aggregated = new Map<string, { items: unknown[] }>();
   const groups = resourcesByGroup();
+  for (const review of REVIEW_RESOURCES) groups.set(review.group, [...(groups.get(review.group) ?? []), review]);
   const named: unknown[] = [];
   const namedAggregated: unknown[] = [];
   for (const [group, infos] of groups) {

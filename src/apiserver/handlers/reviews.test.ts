@@ -33,3 +33,13 @@ test('SelfSubjectRulesReview and SelfSubjectReview: everything, for the admin', 
   assert.equal(reviewEndpoint('authorization.k8s.io', 'v1beta1', 'selfsubjectaccessreviews'), undefined);
   await assert.rejects(serveReview({ method: 'GET', path: '/x', query: new URLSearchParams(), headers: {} }, reviewEndpoint('authentication.k8s.io', 'v1', 'selfsubjectreviews')!, 'list'), (err: unknown) => err instanceof StatusError && err.status.code === 405);
 });
+
+test('discovery lists the reviews as upstream does: create only, no storage version', async () => {
+  const { buildDiscovery } = await import('../discovery.js');
+  const docs = buildDiscovery('127.0.0.1:6443');
+  const authz = JSON.parse(docs.legacy.get('/apis/authorization.k8s.io/v1')!) as { resources: Array<Record<string, unknown>> };
+  assert.deepEqual(authz.resources.map((r) => r.name), ['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'subjectaccessreviews']);
+  assert.deepEqual(authz.resources[0], { name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] });
+  assert.ok(JSON.parse(docs.legacy.get('/apis')!).groups.some((g: { name: string }) => g.name === 'authentication.k8s.io'));
+});
+

@@ -8,6 +8,7 @@
  * resource and URL), for the user that token stands for.
  */
 import { newInvalid, newMethodNotSupported } from '../../api/errors.js';
+import { REVIEW_RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import { goQuote } from '../../api/validation/go-format.js';
 import type { HandlerRequest, HandlerResponse } from '../http-types.js';
 import { decodeBody } from '../negotiate.js';
@@ -15,22 +16,11 @@ import { decodeBody } from '../negotiate.js';
 /** Who the admin token authenticates as: the cluster admin of a kubeadm cluster before 1.29. */
 export const ADMIN_USER = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 
-interface ReviewEndpoint {
-  group: string;
-  kind: string;
-  resource: string;
-}
-
-const ENDPOINTS: readonly ReviewEndpoint[] = [
-  { group: 'authorization.k8s.io', kind: 'SelfSubjectAccessReview', resource: 'selfsubjectaccessreviews' },
-  { group: 'authorization.k8s.io', kind: 'SelfSubjectRulesReview', resource: 'selfsubjectrulesreviews' },
-  { group: 'authorization.k8s.io', kind: 'SubjectAccessReview', resource: 'subjectaccessreviews' },
-  { group: 'authentication.k8s.io', kind: 'SelfSubjectReview', resource: 'selfsubjectreviews' },
-];
+type ReviewEndpoint = Pick<ResourceInfo, 'group' | 'kind' | 'resource'>;
 
 /** The review served at this group/version/resource (cluster-scoped, v1), if any. */
 export function reviewEndpoint(group: string, version: string, resource: string): ReviewEndpoint | undefined {
-  return version === 'v1' ? ENDPOINTS.find((e) => e.group === group && e.resource === resource) : undefined;
+  return REVIEW_RESOURCES.find((e) => e.group === group && e.version === version && e.resource === resource);
 }
 
 type Obj = Record<string, unknown>;
