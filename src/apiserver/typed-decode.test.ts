@@ -135,3 +135,13 @@ test('an update keeps a []byte or time value stored before these checks: unchang
   dropNulls(kept, SECRET);
   assert.deepEqual(kept.data, { old: '!!!', ok: 'YQ==' });
 });
+
+test("several errors: an UnmarshalJSON method's (time, quantity, IntOrString) wins over the first saved type or base64 error, as Go's decoder answers", () => {
+  const SECRET = 'io.k8s.api.core.v1.Secret';
+  assert.equal(decodeTypeError({ data: { k: '!!!' }, metadata: { creationTimestamp: 'garbage' } }, SECRET), 'parsing time "garbage" as "2006-01-02T15:04:05Z07:00": cannot parse "garbage" as "2006"');
+  assert.equal(decodeTypeError({ metadata: { labels: { a: 5 } }, spec: { containers: [{ name: 'c', resources: { limits: { cpu: 'bogus' } } }] } }, POD), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  // Saved errors: the first in document order, the rest decoded past.
+  assert.equal(decodeTypeError({ metadata: { labels: { a: 5 } }, spec: { ports: [{ port: 'x' }] } }, SERVICE), 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string');
+  assert.equal(decodeTypeError({ data: { k: '!!!', j: 5 } }, SECRET), 'illegal base64 data at input byte 0');
+  assert.equal(decodeTypeError({ spec: { ports: [{ port: 'x', targetPort: true }] } }, SERVICE), 'json: cannot unmarshal bool into Go struct field ServicePort.spec.ports.targetPort of type int32');
+});

@@ -7,7 +7,9 @@
  * defaulting and validation as values of a type they never expect (a TypeError, answered 500)
  * and could have been stored for every controller and node agent to trip on.
  *
- * `decodeTypeError` answers the first type error in document order with encoding/json's text:
+ * `decodeTypeError` answers encoding/json's error: the first error an UnmarshalJSON method
+ * returns (Time, Quantity, IntOrString: it ends the decode), else the first it saved and decoded
+ * past (a type mismatch, base64 that does not decode), in document order, with its text:
  * `json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type
  * int32` — the innermost struct's type name, then the JSON names of the struct fields from the
  * root (list indexes and map keys are not in it), then the Go type. `dropNulls` removes what
@@ -133,17 +135,40 @@ function goTypeName(schema: Schema): string {
   }
 }
 
-function fail(context: Context, valueWord: string, type: string): never {
+function mismatchText(context: Context, valueWord: string, type: string): string {
   const at = context.struct !== '' || context.fields.length > 0 ? `Go struct field ${context.struct}.${context.fields.join('.')}` : 'Go value';
-  throw new DecodeTypeError(`json: cannot unmarshal ${valueWord} into ${at} of type ${type}`);
+  return `json: cannot unmarshal ${valueWord} into ${at} of type ${type}`;
+}
+
+/** An error an UnmarshalJSON method returns (IntOrString, Quantity, Time): it ends the decode. */
+function fail(context: Context, valueWord: string, type: string): never {
+  throw new DecodeTypeError(mismatchText(context, valueWord, type));
+}
+
+/**
+ * While decodeTypeError walks a body: the first error encoding/json saves and decodes on past (a
+ * value of the wrong JSON type, base64 that does not decode). It is the decode's error unless an
+ * UnmarshalJSON method fails later (thrown), which ends the decode and wins, as in Go.
+ */
+let saved: { error?: string } | undefined;
+
+function save(text: string): void {
+  if (!saved) throw new DecodeTypeError(text);
+  saved.error ??= text;
+}
+
+/** A type mismatch encoding/json saves (the value is skipped, the decode goes on). */
+function mismatch(context: Context, valueWord: string, type: string): void {
+  save(mismatchText(context, valueWord, type));
 }
 
 /** An integer of this width, as strconv.ParseInt then reflect's OverflowInt accept it. */
-function checkInteger(value: number, bits: 32 | 64, context: Context): void {
+/** `immediate`: inside an UnmarshalJSON method (IntOrString), whose error ends the decode. */
+function checkInteger(value: number, bits: 32 | 64, context: Context, immediate = false): void {
   const limit = 2 ** (bits - 1);
   // JSON.parse reads 9223372036854775807 (int64's largest) as 2^63: the two can't be told apart.
   const tooLarge = bits === 64 ? value > limit : value >= limit;
-  if (!Number.isInteger(value) || value < -limit || tooLarge) fail(context, `number ${String(value)}`, bits === 32 ? 'int32' : 'int64');
+  if (!Number.isInteger(value) || value < -limit || tooLarge) (immediate ? fail : mismatch)(context, `number ${String(value)}`, bits === 32 ? 'int32' : 'int64');
 }
 
 /** The value at `key` of a stored object's part, if it has one (the previous value of a field). */
@@ -164,7 +189,7 @@ function walk(value: unknown, schema: Schema, context: Context, prev?: unknown):
     if (ref === INT_OR_STRING) {
       // intstr.UnmarshalJSON: a quoted value is a string, anything else decodes as an int32.
       if (typeof value === 'string') return;
-      if (typeof value === 'number') return checkInteger(value, 32, context);
+      if (typeof value === 'number') return checkInteger(value, 32, context, true);
       return fail(context, jsonWord(value), 'int32');
     }
     if (ref === QUANTITY) {
@@ -185,7 +210,7 @@ function walk(value: unknown, schema: Schema, context: Context, prev?: unknown):
     const target = DEFINITIONS[ref];
     if (!target) return;
     if (target.properties) {
-      if (typeof value !== 'object' || Array.isArray(value)) fail(context, jsonWord(value), goDefinitionName(ref));
+      if (typeof value !== 'object' || Array.isArray(value)) return mismatch(context, jsonWord(value), goDefinitionName(ref));
       const name = ref.slice(ref.lastIndexOf('.') + 1);
       return walkStruct(value as Record<string, unknown>, target, { struct: name, fields: context.fields }, prev);
     }
@@ -193,31 +218,31 @@ function walk(value: unknown, schema: Schema, context: Context, prev?: unknown):
   }
   switch (schema.type) {
     case 'array': {
-      if (!Array.isArray(value)) return fail(context, jsonWord(value), goTypeName(schema));
+      if (!Array.isArray(value)) return mismatch(context, jsonWord(value), goTypeName(schema));
       if (schema.items) for (let i = 0; i < value.length; i++) walk(value[i], schema.items, context, childAt(prev, i));
       return;
     }
     case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return fail(context, jsonWord(value), goTypeName(schema));
+      if (typeof value !== 'object' || Array.isArray(value)) return mismatch(context, jsonWord(value), goTypeName(schema));
       if (schema.properties) return walkStruct(value as Record<string, unknown>, schema, context, prev);
       const values = schema.additionalProperties;
       if (values) for (const key in value) if (Object.hasOwn(value, key)) walk((value as Record<string, unknown>)[key], values, context, childAt(prev, key));
       return;
     }
     case 'integer':
-      if (typeof value !== 'number') return fail(context, jsonWord(value), goTypeName(schema));
+      if (typeof value !== 'number') return mismatch(context, jsonWord(value), goTypeName(schema));
       return checkInteger(value, schema.format === 'int32' ? 32 : 64, context);
     case 'number':
-      if (typeof value !== 'number') fail(context, jsonWord(value), 'float64');
+      if (typeof value !== 'number') mismatch(context, jsonWord(value), 'float64');
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') fail(context, jsonWord(value), 'bool');
+      if (typeof value !== 'boolean') mismatch(context, jsonWord(value), 'bool');
       return;
     case 'string': {
-      if (typeof value !== 'string') fail(context, jsonWord(value), goTypeName(schema));
+      if (typeof value !== 'string') return mismatch(context, jsonWord(value), goTypeName(schema));
       // A []byte field: encoding/json base64-decodes the string, and saves that error as it is.
-      const problem = schema.format === 'byte' && value !== prev ? base64Problem(value as string) : undefined;
-      if (problem) throw new DecodeTypeError(problem);
+      const problem = schema.format === 'byte' && value !== prev ? base64Problem(value) : undefined;
+      if (problem) save(problem);
       return;
     }
     default:
@@ -236,17 +261,21 @@ function walkStruct(value: Record<string, unknown>, schema: Schema, context: Con
 }
 
 /**
- * The first value in `obj` whose JSON type the Go type of definition `defName` cannot take, as
- * encoding/json's error text; undefined when it decodes (or `defName` is unknown).
+ * What decoding `obj` into the Go type of definition `defName` says, as encoding/json's error
+ * text (see the module comment for which error wins); undefined when it decodes (or `defName` is
+ * unknown). `previous`: the stored object of an update (walk's `prev`).
  */
 export function decodeTypeError(obj: unknown, defName: string, previous?: unknown): string | undefined {
   if (!DEFINITIONS[defName]) return undefined;
+  saved = {};
   try {
     walk(obj, { ref: defName }, { struct: '', fields: [] }, previous);
-    return undefined;
+    return saved.error;
   } catch (err) {
     if (err instanceof DecodeTypeError) return err.message;
     throw err;
+  } finally {
+    saved = undefined;
   }
 }
 

@@ -31,3 +31,20 @@ export function defaultZero(target: Record<string, unknown>, key: string, value:
   const current = target[key];
   if (current === undefined || current === null || current === '' || current === 0) target[key] = value;
 }
+
+/**
+ * The status subresource changes status only (upstream's default PrepareForUpdate for status).
+ * Everything but status and metadata is `prev`'s own parts, shared, not copied: `prev` is the
+ * registry's decode for this one write, and after this only next's metadata object (a copy of
+ * its own) is changed.
+ */
+export function keepAllButStatus(next: KubeObject, prev: KubeObject): void {
+  const status = next.status;
+  // managedFields are the field manager's to record for the status writer (upstream keeps them).
+  const managed = next.metadata.managedFields;
+  for (const key of Object.keys(next)) delete next[key];
+  Object.assign(next, prev, { metadata: { ...prev.metadata } });
+  if (managed) next.metadata.managedFields = managed;
+  if (status === undefined) delete next.status;
+  else next.status = status;
+}

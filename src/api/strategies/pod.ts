@@ -7,7 +7,9 @@
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
-import { defaultTo, defaultZero, section, specOf } from './common.js';
+import { defaultTo, defaultZero, keepAllButStatus, section, specOf } from './common.js';
+import type { FieldError } from '../errors.js';
+import { goQuote } from '../validation/go-format.js';
 import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
 import { defaultPodSpecResources, defaultRequestsToLimits, podQOSClass, podSpecResourcesNeedDefaults, requestsNeedLimitsDefault } from './resource-lists.js';
@@ -118,6 +120,12 @@ function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
   return copy;
 }
 
+function immutableQOSClass(next: KubeObject, prev: KubeObject): FieldError[] {
+  const now = (next.status as Record<string, unknown> | undefined)?.qosClass ?? '';
+  const before = (prev.status as Record<string, unknown> | undefined)?.qosClass ?? '';
+  return now === before ? [] : [{ type: 'FieldValueInvalid', field: 'status.qosClass', detail: `Invalid value: ${goQuote(String(now))}: field is immutable` }];
+}
+
 export const podStrategy: Strategy = {
   defaults,
   prepareForCreate(obj) {
@@ -137,11 +145,21 @@ export const podStrategy: Strategy = {
   prepareForUpdate(next) {
     defaults(next);
   },
+  // podStatusStrategy.PrepareForUpdate: status alone; the QoS class, set at create and
+  // immutable, backfilled when a status write leaves it out (as old kubelets' did).
+  prepareForStatusUpdate(next, prev) {
+    keepAllButStatus(next, prev);
+    const status = next.status as Record<string, unknown> | undefined;
+    const old = (prev.status as Record<string, unknown> | undefined)?.qosClass;
+    if (status && !status.qosClass && old) status.qosClass = old;
+  },
   validate(obj) {
     return validatePodCreate(specOf(obj), obj.metadata as Record<string, unknown>);
   },
   validateUpdate(next, prev, subresource) {
-    // The status and binding subresources keep or set spec themselves (spec.nodeName).
+    // ValidatePodStatusUpdate: the QoS class is immutable.
+    if (subresource === 'status') return immutableQOSClass(next, prev);
+    // The binding subresource sets spec itself (spec.nodeName).
     if (subresource) return [];
     // ValidatePodUpdate: the spec as on create (validatePodMetadataAndSpec), then what may change.
     const allowInvalidDeletionCost = hasInvalidDeletionCost(prev.metadata as Record<string, unknown>);

@@ -47,6 +47,9 @@ test('SetDefaults_Pod: a limit without its request requests as much (containers 
   assert.deepEqual(spec.containers[0].resources, { limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
   assert.deepEqual(spec.containers[1].resources, { limits: { cpu: '1' }, requests: { cpu: '100m' } }, 'a request that is there stays');
   assert.deepEqual(spec.containers[2], { name: 'c' });
+  const empty = { containers: [{ name: 'e', resources: { limits: {} } }] };
+  defaultRequestsToLimits(empty);
+  assert.deepEqual(empty.containers[0].resources, { limits: {} }, 'an empty limits map adds no requests map');
   assert.deepEqual(spec.initContainers[0].resources, { limits: { memory: '64Mi' }, requests: { cpu: '10m', memory: '64Mi' } });
 });
 
@@ -62,4 +65,15 @@ test('ComputePodQOS: BestEffort, Burstable, Guaranteed as upstream computes them
   assert.equal(podQOSClass(pod({ limits: { cpu: '1' }, requests: { cpu: '1' } })), 'Burstable', 'no memory limit');
   assert.equal(podQOSClass(pod({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } })), 'Burstable');
   assert.equal(podQOSClass(pod({ requests: { memory: '1Gi' } })), 'Burstable');
+});
+
+test('pods/status: the QoS class is backfilled when left out, and immutable otherwise', () => {
+  const prev = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] }, status: { phase: 'Pending', qosClass: 'Guaranteed' } } as unknown as KubeObject;
+  const next = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {}, status: { phase: 'Running' } } as unknown as KubeObject;
+  podStrategy.prepareForStatusUpdate!(next, prev);
+  assert.deepEqual(next.status, { phase: 'Running', qosClass: 'Guaranteed' });
+  assert.deepEqual(next.spec, prev.spec, 'spec from the stored pod');
+  assert.deepEqual(podStrategy.validateUpdate!(next, prev, 'status'), []);
+  const changed = { ...next, status: { phase: 'Running', qosClass: 'BestEffort' } } as unknown as KubeObject;
+  assert.deepEqual(podStrategy.validateUpdate!(changed, prev, 'status'), [{ type: 'FieldValueInvalid', field: 'status.qosClass', detail: 'Invalid value: "BestEffort": field is immutable' }]);
 });

@@ -64,7 +64,8 @@ export function podSpecResourcesNeedDefaults(spec: Record<string, unknown>): boo
 export function defaultRequestsToLimits(spec: Record<string, unknown>): void {
   for (const kind of ['containers', 'initContainers']) {
     for (const c of listOf(spec[kind])) {
-      if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits)) continue;
+      // An empty limits map adds nothing (Go's empty requests map is omitted from the JSON too).
+      if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits) || Object.keys(c.resources.limits).length === 0) continue;
       const resources = c.resources as Record<string, unknown>;
       const requests = isObj(resources.requests) ? (resources.requests as Record<string, unknown>) : (resources.requests = {} as Record<string, unknown>);
       for (const [name, value] of Object.entries(resources.limits as Record<string, unknown>)) if (!Object.hasOwn(requests, name)) requests[name] = value;

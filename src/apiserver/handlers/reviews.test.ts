@@ -27,6 +27,8 @@ test('SelfSubjectAccessReview: allowed, the spec echoed; exactly one of the attr
 
 test('SelfSubjectRulesReview and SelfSubjectReview: everything, for the admin', async () => {
   const rules = await post('selfsubjectrulesreviews', { spec: { namespace: 'default' } });
+  assert.deepEqual(rules.json.spec, {}, 'the answer has no spec, as upstream builds it anew');
+  await assert.rejects(post('selfsubjectrulesreviews', { spec: {} }), (err: unknown) => err instanceof StatusError && err.status.code === 400 && err.status.message === 'no namespace on request');
   assert.deepEqual(rules.json.status, { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false });
   const me = await post('selfsubjectreviews', {}, 'authentication.k8s.io');
   assert.deepEqual(me.json, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] } } });

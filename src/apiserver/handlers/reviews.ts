@@ -7,7 +7,7 @@
  * kube-apiserver gives with the AlwaysAllow authorizer (`allowed: true`; every verb on every
  * resource and URL), for the user that token stands for.
  */
-import { newInvalid, newMethodNotSupported } from '../../api/errors.js';
+import { newBadRequest, newInvalid, newMethodNotSupported } from '../../api/errors.js';
 import { REVIEW_RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import { goQuote } from '../../api/validation/go-format.js';
 import type { HandlerRequest, HandlerResponse } from '../http-types.js';
@@ -61,6 +61,8 @@ export async function serveReview(req: HandlerRequest, endpoint: ReviewEndpoint,
       break;
     }
     case 'SelfSubjectRulesReview':
+      // selfsubjectrulesreview's REST: a namespace is required; the answer has no spec.
+      if (!spec.namespace) throw newBadRequest('no namespace on request');
       // AlwaysAllow's RulesFor: everything, complete.
       status = { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false };
       break;
@@ -68,7 +70,8 @@ export async function serveReview(req: HandlerRequest, endpoint: ReviewEndpoint,
       status = { userInfo: { username: ADMIN_USER.username, groups: ADMIN_USER.groups } };
   }
   const answer: Obj = { kind: endpoint.kind, apiVersion, metadata: { creationTimestamp: null } };
-  if (endpoint.kind !== 'SelfSubjectReview') answer.spec = spec;
+  if (endpoint.kind === 'SelfSubjectRulesReview') answer.spec = {};
+  else if (endpoint.kind !== 'SelfSubjectReview') answer.spec = spec;
   answer.status = status;
   return { kind: 'body', status: 201, contentType: 'application/json', body: JSON.stringify(answer) };
 }

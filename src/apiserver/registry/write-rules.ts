@@ -3,6 +3,7 @@
  * subresource keeps all but status, an object being deleted takes no new finalizers, and a
  * delete marks an object (finalizers, grace period) rather than removing it when it must wait.
  */
+import { keepAllButStatus } from '../../api/strategies/common.js';
 import type { FieldError } from '../../api/errors.js';
 import type { Strategy } from '../../api/strategy.js';
 import type { KubeObject } from '../../api/types.js';
@@ -46,26 +47,11 @@ export function markForDeletion(current: KubeObject, options: DeleteOptions, con
   return next;
 }
 
-/**
- * The status subresource changes status only (upstream's default PrepareForUpdate for status).
- * Everything but status and metadata is `prev`'s own parts, shared, not copied: `prev` is the
- * registry's decode for this one write, and after this only next's metadata object (a copy of
- * its own) is changed.
- */
-export function keepAllButStatus(next: KubeObject, prev: KubeObject): void {
-  const status = next.status;
-  // managedFields are the field manager's to record for the status writer (upstream keeps them).
-  const managed = next.metadata.managedFields;
-  for (const key of Object.keys(next)) delete next[key];
-  Object.assign(next, prev, { metadata: { ...prev.metadata } });
-  if (managed) next.metadata.managedFields = managed;
-  if (status === undefined) delete next.status;
-  else next.status = status;
-}
-
 export function newFinalizerErrors(next: KubeObject, prev: KubeObject): FieldError[] {
   const old = new Set(prev.metadata.finalizers ?? []);
   const added = (next.metadata.finalizers ?? []).filter((f) => !old.has(f));
   if (!added.length) return [];
   return [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }];
 }
+
+export { keepAllButStatus };
