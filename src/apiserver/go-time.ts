@@ -11,19 +11,14 @@
 export const RFC3339 = '2006-01-02T15:04:05Z07:00';
 export const RFC3339_MICRO = '2006-01-02T15:04:05.000000Z07:00';
 
-type Element = { literal: string } | { std: '2006' | '01' | '02' | '15' | '04' | '05' | '.000000' | 'Z07:00' };
+/** The layout elements (std chunks) of these two layouts. */
+type Std = '2006' | '01' | '02' | '15' | '04' | '05' | '.000000' | 'Z07:00';
 
 /** nextStdChunk's split of the two layouts: each std element with the literal before it. */
-const CHUNKS: Record<string, Array<{ prefix: string; std: Element & { std: string } }>> = {
-  [RFC3339]: chunks(['', '2006', '-', '01', '-', '02', 'T', '15', ':', '04', ':', '05', '', 'Z07:00']),
-  [RFC3339_MICRO]: chunks(['', '2006', '-', '01', '-', '02', 'T', '15', ':', '04', ':', '05', '', '.000000', '', 'Z07:00']),
+const CHUNKS: Record<string, ReadonlyArray<{ prefix: string; std: Std }>> = {
+  [RFC3339]: [{ prefix: '', std: '2006' }, { prefix: '-', std: '01' }, { prefix: '-', std: '02' }, { prefix: 'T', std: '15' }, { prefix: ':', std: '04' }, { prefix: ':', std: '05' }, { prefix: '', std: 'Z07:00' }],
+  [RFC3339_MICRO]: [{ prefix: '', std: '2006' }, { prefix: '-', std: '01' }, { prefix: '-', std: '02' }, { prefix: 'T', std: '15' }, { prefix: ':', std: '04' }, { prefix: ':', std: '05' }, { prefix: '', std: '.000000' }, { prefix: '', std: 'Z07:00' }],
 };
-
-function chunks(parts: string[]): Array<{ prefix: string; std: Element & { std: string } }> {
-  const out: Array<{ prefix: string; std: Element & { std: string } }> = [];
-  for (let i = 0; i < parts.length; i += 2) out.push({ prefix: parts[i], std: { std: parts[i + 1] as never } });
-  return out;
-}
 
 /**
  * time's quote of a byte string (one char per byte, as goTimeParseError works on the UTF-8
@@ -93,7 +88,7 @@ export function goTimeParseError(layout: string, text: string): string | undefin
     const hold = value;
     let bad = false;
     let range = '';
-    switch (std.std) {
+    switch (std) {
       case '2006': {
         if (value.length < 4 || !isDigit(value, 0)) bad = true;
         else {
@@ -151,7 +146,7 @@ export function goTimeParseError(layout: string, text: string): string | undefin
           break;
         }
         // A fraction the layout does not name is read here (RFC3339 takes `.123` or `,123`).
-        if (value.length >= 2 && (value[0] === '.' || value[0] === ',') && isDigit(value, 1) && steps[i + 1]?.std.std !== '.000000') {
+        if (value.length >= 2 && (value[0] === '.' || value[0] === ',') && isDigit(value, 1) && steps[i + 1]?.std !== '.000000') {
           let end = 2;
           while (end < value.length && isDigit(value, end)) end++;
           value = value.slice(end); // digits only: parseNanoseconds cannot fail here
@@ -191,7 +186,7 @@ export function goTimeParseError(layout: string, text: string): string | undefin
       }
     }
     if (range) return `${message(`: ${range} out of range`)}`;
-    if (bad) return fail(std.std, hold);
+    if (bad) return fail(std, hold);
   }
   if (value.length > 0) return message(`: extra text: ${quote(value)}`);
   if (day < 1 || day > daysIn(month, year)) return message(': day out of range');

@@ -171,6 +171,35 @@ function checkInteger(value: number, bits: 32 | 64, context: Context, immediate 
   if (!Number.isInteger(value) || value < -limit || tooLarge) (immediate ? fail : mismatch)(context, `number ${String(value)}`, bits === 32 ? 'int32' : 'int64');
 }
 
+/** The types whose UnmarshalJSON method decodes them (its error ends a decode). */
+const UNMARSHALERS: ReadonlySet<string> = new Set([INT_OR_STRING, QUANTITY, TIME, MICRO_TIME]);
+
+/**
+ * What the UnmarshalJSON method of IntOrString, Quantity or Time/MicroTime says of `value`: a
+ * quoted IntOrString is a string, anything else an int32; a Quantity a string or a bare number
+ * ParseQuantity parses; a Time a string time.Parse parses (RFC3339; MicroTime RFC3339Micro, six
+ * digits of fraction) unless it is the stored value (`prev`). Its error ends the decode (thrown).
+ * `context` names the field: a JSON decode adds it to a type error; the unstructured converter,
+ * which hands the method the value marshalled back to JSON, does not ("Go value").
+ */
+function unmarshalSpecial(ref: string, value: unknown, prev: unknown, context: Context): void {
+  if (ref === INT_OR_STRING) {
+    if (typeof value === 'string') return;
+    if (typeof value === 'number') return checkInteger(value, 32, context, true);
+    return fail(context, jsonWord(value), 'int32');
+  }
+  if (ref === TIME || ref === MICRO_TIME) {
+    if (typeof value !== 'string') fail(context, jsonWord(value), 'string');
+    const problem = value === prev ? undefined : goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
+    if (problem) throw new DecodeTypeError(problem);
+    return;
+  }
+  // QUANTITY
+  if (typeof value !== 'string' && typeof value !== 'number') throw new DecodeTypeError(QUANTITY_ERROR);
+  const problem = quantityProblem(typeof value === 'number' ? String(value) : value.trim());
+  if (problem) throw new DecodeTypeError(problem);
+}
+
 /** The value at `key` of a stored object's part, if it has one (the previous value of a field). */
 function childAt(prev: unknown, key: string | number): unknown {
   return prev !== null && typeof prev === 'object' ? (prev as Record<string | number, unknown>)[key] : undefined;
@@ -186,27 +215,7 @@ function walk(value: unknown, schema: Schema, context: Context, prev?: unknown):
   const ref = schema.ref;
   if (ref !== undefined) {
     if (ref === FIELDS_V1 || ref === RAW_EXTENSION) return;
-    if (ref === INT_OR_STRING) {
-      // intstr.UnmarshalJSON: a quoted value is a string, anything else decodes as an int32.
-      if (typeof value === 'string') return;
-      if (typeof value === 'number') return checkInteger(value, 32, context, true);
-      return fail(context, jsonWord(value), 'int32');
-    }
-    if (ref === QUANTITY) {
-      // resource.Quantity.UnmarshalJSON: a string or a bare number, parsed by ParseQuantity.
-      if (typeof value !== 'string' && typeof value !== 'number') throw new DecodeTypeError(QUANTITY_ERROR);
-      const problem = quantityProblem(typeof value === 'number' ? String(value) : value.trim());
-      if (problem) throw new DecodeTypeError(problem);
-      return;
-    }
-    if (ref === TIME || ref === MICRO_TIME) {
-      // metav1.Time.UnmarshalJSON decodes a string, then time.Parse's it (RFC3339; MicroTime
-      // RFC3339Micro, six digits of fraction), whose error is the decode's.
-      if (typeof value !== 'string') fail(context, jsonWord(value), 'string');
-      const problem = value === prev ? undefined : goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
-      if (problem) throw new DecodeTypeError(problem);
-      return;
-    }
+    if (UNMARSHALERS.has(ref)) return unmarshalSpecial(ref, value, prev, context);
     const target = DEFINITIONS[ref];
     if (!target) return;
     if (target.properties) {
@@ -333,38 +342,14 @@ function scalarType(schema: Schema): GoScalar | undefined {
   return GO_SCALARS.has(name) ? (name as GoScalar) : undefined;
 }
 
-/**
- * What a JSON-decoded value's UnmarshalJSON says of `value` (the converter hands such types
- * the value marshalled back to JSON): IntOrString decodes a non-string as an int32, Time a
- * string, Quantity as ParseQuantity; their errors carry no struct field ("Go value").
- */
-function unmarshalSpecial(ref: string, value: unknown, prev: unknown): void {
-  const noField: Context = { struct: '', fields: [] };
-  if (ref === INT_OR_STRING) {
-    if (typeof value === 'string') return;
-    if (typeof value === 'number') return checkInteger(value, 32, noField);
-    return fail(noField, jsonWord(value), 'int32');
-  }
-  if (ref === TIME || ref === MICRO_TIME) {
-    if (typeof value !== 'string') fail(noField, jsonWord(value), 'string');
-    const problem = value === prev ? undefined : goTimeParseError(ref === TIME ? RFC3339 : RFC3339_MICRO, value as string);
-    if (problem) throw new DecodeTypeError(problem);
-    return;
-  }
-  // QUANTITY
-  if (typeof value !== 'string' && typeof value !== 'number') throw new DecodeTypeError(QUANTITY_ERROR);
-  const problem = quantityProblem(typeof value === 'number' ? String(value) : value.trim());
-  if (problem) throw new DecodeTypeError(problem);
-}
-
 /** fromUnstructured of `value` into the Go type of `schema`; returns the value as converted. */
 function convert(value: unknown, schema: Schema, prev?: unknown): unknown {
   if (value === null) return value; // the zero value; dropNulls removes it
   const ref = schema.ref;
   if (ref !== undefined) {
     if (ref === FIELDS_V1 || ref === RAW_EXTENSION) return value;
-    if (ref === INT_OR_STRING || ref === QUANTITY || ref === TIME || ref === MICRO_TIME) {
-      unmarshalSpecial(ref, value, prev);
+    if (UNMARSHALERS.has(ref)) {
+      unmarshalSpecial(ref, value, prev, { struct: '', fields: [] });
       return value;
     }
     const target = DEFINITIONS[ref];

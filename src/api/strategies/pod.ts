@@ -12,7 +12,7 @@ import type { FieldError } from '../errors.js';
 import { goQuote } from '../validation/go-format.js';
 import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
-import { defaultPodSpecResources, defaultRequestsToLimits, podQOSClass, podSpecResourcesNeedDefaults, requestsNeedLimitsDefault } from './resource-lists.js';
+import { defaultPodSpecResources, defaultRequestsToLimits, podQOSClass, podSpecResourcesNeedDefaults } from './resource-lists.js';
 
 interface PodView {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; containers?: Array<Record<string, unknown>> };
@@ -113,7 +113,7 @@ function mirrorServiceAccount(spec: Record<string, unknown>): void {
  */
 function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
   const spec = specOf(prev);
-  if (!podSpecResourcesNeedDefaults(spec) && !requestsNeedLimitsDefault(spec)) return spec;
+  if (!podSpecResourcesNeedDefaults(spec) && !defaultRequestsToLimits(spec, true)) return spec;
   const copy = structuredClone(spec);
   defaultRequestsToLimits(copy);
   defaultPodSpecResources(copy);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../types.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
-import { defaultedQuantity, defaultRequestsToLimits, podQOSClass, requestsNeedLimitsDefault } from './resource-lists.js';
+import { defaultedQuantity, defaultRequestsToLimits, podQOSClass } from './resource-lists.js';
 
 test('SetDefaults_ResourceList: rounded up to the milli, stored as Quantity.String() prints it', () => {
   const cases: Array<[unknown, unknown]> = [
@@ -41,9 +41,9 @@ test('SetDefaults_Pod: a limit without its request requests as much (containers 
     containers: [{ name: 'a', resources: { limits: { cpu: '500m', memory: '1Gi' } } }, { name: 'b', resources: { limits: { cpu: '1' }, requests: { cpu: '100m' } } }, { name: 'c' }],
     initContainers: [{ name: 'i', resources: { limits: { memory: '64Mi' }, requests: { cpu: '10m' } } }],
   };
-  assert.equal(requestsNeedLimitsDefault(spec), true);
-  defaultRequestsToLimits(spec);
-  assert.equal(requestsNeedLimitsDefault(spec), false);
+  assert.equal(defaultRequestsToLimits(spec, true), true);
+  assert.equal(defaultRequestsToLimits(spec), true);
+  assert.equal(defaultRequestsToLimits(spec, true), false);
   assert.deepEqual(spec.containers[0].resources, { limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
   assert.deepEqual(spec.containers[1].resources, { limits: { cpu: '1' }, requests: { cpu: '100m' } }, 'a request that is there stays');
   assert.deepEqual(spec.containers[2], { name: 'c' });

@@ -59,30 +59,25 @@ export function podSpecResourcesNeedDefaults(spec: Record<string, unknown>): boo
 
 /**
  * SetDefaults_Pod's first rule (pods only, not templates): a container whose limits name a
- * resource its requests do not requests that much of it.
+ * resource its requests do not requests that much of it. In place (only checking, with
+ * `check`, as defaultResourceList); true when a request is (would be) added.
  */
-export function defaultRequestsToLimits(spec: Record<string, unknown>): void {
+export function defaultRequestsToLimits(spec: Record<string, unknown>, check = false): boolean {
+  let changed = false;
   for (const kind of ['containers', 'initContainers']) {
     for (const c of listOf(spec[kind])) {
       // An empty limits map adds nothing (Go's empty requests map is omitted from the JSON too).
-      if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits) || Object.keys(c.resources.limits).length === 0) continue;
-      const resources = c.resources as Record<string, unknown>;
-      const requests = isObj(resources.requests) ? (resources.requests as Record<string, unknown>) : (resources.requests = {} as Record<string, unknown>);
-      for (const [name, value] of Object.entries(resources.limits as Record<string, unknown>)) if (!Object.hasOwn(requests, name)) requests[name] = value;
-    }
-  }
-}
-
-/** Whether defaultRequestsToLimits would add a request to this pod spec (which is left as it is). */
-export function requestsNeedLimitsDefault(spec: Record<string, unknown>): boolean {
-  for (const kind of ['containers', 'initContainers']) {
-    for (const c of listOf(spec[kind])) {
       if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits)) continue;
-      const requests = (c.resources as Record<string, unknown>).requests;
-      if (Object.keys(c.resources.limits).some((name) => !isObj(requests) || !Object.hasOwn(requests, name))) return true;
+      const resources = c.resources as Record<string, unknown>;
+      const missing = Object.keys(resources.limits as Record<string, unknown>).filter((name) => !isObj(resources.requests) || !Object.hasOwn(resources.requests, name));
+      if (!missing.length) continue;
+      if (check) return true;
+      const requests = isObj(resources.requests) ? (resources.requests as Record<string, unknown>) : (resources.requests = {} as Record<string, unknown>);
+      for (const name of missing) requests[name] = (resources.limits as Record<string, unknown>)[name];
+      changed = true;
     }
   }
-  return false;
+  return changed;
 }
 
 /**

@@ -27,6 +27,7 @@
  */
 #define _GNU_SOURCE
 #include <node_api.h>
+#include "../../native/command-answer.h"
 #include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -243,20 +244,13 @@ static void on_pidfd(uv_poll_t *handle, int status, int events) {
   napi_env env = w->env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
-  napi_value resource, obj, v;
+  napi_value resource;
   napi_create_object(env, &resource);
   /* A callback scope, so that the promise's reactions run when it closes (this is a libuv
    * callback, not a call from JS). */
   napi_callback_scope callback;
   napi_open_callback_scope(env, resource, w->context, &callback);
-  napi_create_object(env, &obj);
-  napi_create_int32(env, code, &v);
-  napi_set_named_property(env, obj, "code", v);
-  napi_create_string_utf8(env, o ? o : "", o ? olen : 0, &v);
-  napi_set_named_property(env, obj, "stdout", v);
-  napi_create_string_utf8(env, e ? e : "", e ? elen : 0, &v);
-  napi_set_named_property(env, obj, "stderr", v);
-  napi_resolve_deferred(env, w->deferred, obj);
+  napi_resolve_deferred(env, w->deferred, command_answer(env, code, o, olen, e, elen));
   napi_close_callback_scope(env, callback);
   napi_async_destroy(env, w->context);
   napi_close_handle_scope(env, scope);

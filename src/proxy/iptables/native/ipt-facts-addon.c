@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <node_api.h>
+#include "../../../native/command-answer.h"
 #include <sched.h>
 
 struct read_work {
@@ -57,22 +58,10 @@ static void execute(napi_env env, void *data) {
   w->code = r;
 }
 
-static napi_value answer(napi_env env, int code, const char *out, size_t olen, const char *err, size_t elen) {
-  napi_value result, v;
-  napi_create_object(env, &result);
-  napi_create_int32(env, code, &v);
-  napi_set_named_property(env, result, "code", v);
-  napi_create_string_utf8(env, out ? out : "", out ? olen : 0, &v);
-  napi_set_named_property(env, result, "stdout", v);
-  napi_create_string_utf8(env, err ? err : "", err ? elen : 0, &v);
-  napi_set_named_property(env, result, "stderr", v);
-  return result;
-}
-
 static void complete(napi_env env, napi_status status, void *data) {
   struct read_work *w = data;
   if (status != napi_ok) w->code = 1;
-  napi_resolve_deferred(env, w->deferred, answer(env, w->code, w->out, w->olen, w->err, w->elen));
+  napi_resolve_deferred(env, w->deferred, command_answer(env, w->code, w->out, w->olen, w->err, w->elen));
   napi_delete_async_work(env, w->work);
   close(w->sock);
   free(w->out);
@@ -136,7 +125,7 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
     if (sock >= 0) close(sock);
     char text[PATH_MAX + 128];
     int n = snprintf(text, sizeof text, "kubito-ipt-facts: %s%s%s: %s\n", syscall, *path ? " " : "", path, strerror(e));
-    napi_resolve_deferred(env, deferred, answer(env, 1, NULL, 0, text, n < 0 ? 0 : (size_t)n >= sizeof text ? sizeof text - 1 : (size_t)n));
+    napi_resolve_deferred(env, deferred, command_answer(env, 1, NULL, 0, text, n < 0 ? 0 : (size_t)n >= sizeof text ? sizeof text - 1 : (size_t)n));
     return promise;
   }
   w->sock = sock;

@@ -44,6 +44,7 @@
 #endif
 #include <linux/netlink.h>
 #include <node_api.h>
+#include "../../../native/command-answer.h"
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -213,22 +214,10 @@ static void execute(napi_env env, void *data) {
   if (w->code < 0 && asprintf(&w->err, "kubito nft addon: %s\n", why) < 0) w->err = NULL;
 }
 
-static napi_value answer(napi_env env, int code, const char *out, const char *err) {
-  napi_value result, v;
-  napi_create_object(env, &result);
-  napi_create_int32(env, code, &v);
-  napi_set_named_property(env, result, "code", v);
-  napi_create_string_utf8(env, out ? out : "", NAPI_AUTO_LENGTH, &v);
-  napi_set_named_property(env, result, "stdout", v);
-  napi_create_string_utf8(env, err ? err : "", NAPI_AUTO_LENGTH, &v);
-  napi_set_named_property(env, result, "stderr", v);
-  return result;
-}
-
 static void complete(napi_env env, napi_status status, void *data) {
   struct run_work *w = data;
   if (status != napi_ok && w->code >= 0) w->code = -2;
-  napi_resolve_deferred(env, w->deferred, answer(env, w->code, w->out, w->err));
+  napi_resolve_deferred(env, w->deferred, command_answer(env, w->code, w->out, NAPI_AUTO_LENGTH, w->err, NAPI_AUTO_LENGTH));
   napi_delete_async_work(env, w->work);
   free(w->script);
   free(w->out);
