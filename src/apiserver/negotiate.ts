@@ -10,7 +10,7 @@ import type { KubeObject } from '../api/types.js';
 /** The yaml package, loaded on first use: it takes longer to load (~80 ms) than most requests need. */
 const requireYaml = createRequire(import.meta.url);
 let yamlModule: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
+export function yaml(): typeof import('yaml') {
   return (yamlModule ??= requireYaml('yaml') as typeof import('yaml'));
 }
 
@@ -91,6 +91,9 @@ export function serialize(value: unknown, accepted: Pick<Accepted, 'yaml'>): str
 }
 
 /** Content types a body may come in, besides the patch types (see handlers/patch.ts). */
+const JSON_TYPES = new Set(['application/json', '', '*/*']);
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
+
 export async function decodeBody(body: Buffer | string | undefined, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): Promise<unknown> {
   const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
   if (!body || body.length === 0) throw newBadRequest('the body of the request was empty');
@@ -100,9 +103,18 @@ export async function decodeBody(body: Buffer | string | undefined, contentType:
     return decodeProtobufObject(typeof body === 'string' ? Buffer.from(body) : body, { defaults: expected });
   }
   const text = typeof body === 'string' ? body : body.toString('utf8');
-  if (type === 'application/json' || type === '' || type === '*/*') return parseJson(text);
-  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseYamlText(text);
+  if (JSON_TYPES.has(type)) return parseJson(text);
+  if (YAML_TYPES.has(type)) return parseYamlText(text);
   throw newUnsupportedMediaType(type);
+}
+
+/** A JSON or YAML request body as text (undefined for protobuf and other types): what strict decoding reads again. */
+export function bodyText(body: Buffer | string | undefined, contentType: string | undefined): { text: string; json: boolean } | undefined {
+  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (!body || body.length === 0) return undefined;
+  const json = JSON_TYPES.has(type);
+  if (!json && !YAML_TYPES.has(type)) return undefined;
+  return { text: typeof body === 'string' ? body : body.toString('utf8'), json };
 }
 
 export function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base64Problem, convertTypeError, decodeTypeError, dropNulls, quantityProblem } from './typed-decode.js';
+import { base64Problem, convertTypeError, decodeTypeError, asGoDecodes, quantityProblem } from './typed-decode.js';
 
 const SERVICE = 'io.k8s.api.core.v1.Service';
 const POD = 'io.k8s.api.core.v1.Pod';
@@ -36,9 +36,9 @@ test('nulls: a field goes, an element of a list or map of strings becomes "", a 
     metadata: { name: 'a', labels: { app: null }, annotations: null },
     spec: { replicas: null, selector: { matchExpressions: [null], matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', args: ['a', null], image: null }] } } },
   };
-  dropNulls(obj, DEPLOYMENT);
+  asGoDecodes(obj, DEPLOYMENT);
   const pod = { spec: { containers: [{ name: 'c', resources: { limits: { cpu: null } } }] } };
-  dropNulls(pod, POD);
+  asGoDecodes(pod, POD);
   assert.deepEqual(pod.spec.containers[0].resources.limits, { cpu: '0' }, 'a null quantity is the zero quantity');
   assert.deepEqual(obj, {
     metadata: { name: 'a', labels: { app: '' } },
@@ -111,11 +111,11 @@ test("[]byte fields (Secret data, ConfigMap binaryData) are base64 as Go's StdEn
   assert.equal(convertTypeError({ data: { k: 5 } }, SECRET), 'cannot restore slice from int64');
   // Written back as Go writes the bytes it decoded: newlines gone, unused bits zero.
   const secret = { data: { a: 'YW\nJj', b: 'YR==', c: 'YWJj' } };
-  dropNulls(secret, SECRET);
+  asGoDecodes(secret, SECRET);
   assert.deepEqual(secret.data, { a: 'YWJj', b: 'YQ==', c: 'YWJj' });
   const cm = { binaryData: { x: 'YWJj\n' } };
   assert.equal(decodeTypeError(cm, 'io.k8s.api.core.v1.ConfigMap'), undefined);
-  dropNulls(cm, 'io.k8s.api.core.v1.ConfigMap');
+  asGoDecodes(cm, 'io.k8s.api.core.v1.ConfigMap');
   assert.deepEqual(cm.binaryData, { x: 'YWJj' });
 });
 
@@ -132,7 +132,7 @@ test('an update keeps a []byte or time value stored before these checks: unchang
   assert.equal(decodeTypeError({ ...relabelled, data: { old: '!!?' } }, SECRET, stored), 'illegal base64 data at input byte 0');
   // Kept as it is when written back (only valid base64 is rewritten).
   const kept = { data: { old: '!!!', ok: 'YR==' } };
-  dropNulls(kept, SECRET);
+  asGoDecodes(kept, SECRET);
   assert.deepEqual(kept.data, { old: '!!!', ok: 'YQ==' });
 });
 

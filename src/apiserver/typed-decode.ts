@@ -12,7 +12,7 @@
  * past (a type mismatch, base64 that does not decode), in document order, with its text:
  * `json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type
  * int32` — the innermost struct's type name, then the JSON names of the struct fields from the
- * root (list indexes and map keys are not in it), then the Go type. `dropNulls` removes what
+ * root (list indexes and map keys are not in it), then the Go type. `asGoDecodes` removes what
  * Go's decode leaves at its zero value and kubito's objects omit (a `null` field, as
  * `omitempty`) and turns a `null` in a list or map of strings into "", as Go does.
  * The special types decode as their UnmarshalJSON methods do: IntOrString (a string, else an
@@ -211,7 +211,7 @@ function childAt(prev: unknown, key: string | number): unknown {
  * refuses to keep what it holds (it decodes what it stored without error).
  */
 function walk(value: unknown, schema: Schema, context: Context, prev?: unknown): void {
-  if (value === null) return; // a zero value; dropNulls removes it
+  if (value === null) return; // a zero value; asGoDecodes removes it
   const ref = schema.ref;
   if (ref !== undefined) {
     if (ref === FIELDS_V1 || ref === RAW_EXTENSION) return;
@@ -344,7 +344,7 @@ function scalarType(schema: Schema): GoScalar | undefined {
 
 /** fromUnstructured of `value` into the Go type of `schema`; returns the value as converted. */
 function convert(value: unknown, schema: Schema, prev?: unknown): unknown {
-  if (value === null) return value; // the zero value; dropNulls removes it
+  if (value === null) return value; // the zero value; asGoDecodes removes it
   const ref = schema.ref;
   if (ref !== undefined) {
     if (ref === FIELDS_V1 || ref === RAW_EXTENSION) return value;
@@ -463,10 +463,12 @@ function dropIn(value: unknown, schema: Schema): void {
   }
   const record = value as Record<string, unknown>;
   if (s.properties) {
+    const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
       const child = Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
-      if (record[key] === null) delete record[key];
+      // A field the Go type does not have is not decoded: it is gone (strict validation warned).
+      if (record[key] === null || (!child && !preserve)) delete record[key];
       else if (child) {
         record[key] = canonicalBytes(record[key], child);
         dropIn(record[key], child);
@@ -490,12 +492,13 @@ function dropIn(value: unknown, schema: Schema): void {
 }
 
 /**
- * Removes, in place, what a decode into the Go type leaves at a zero value kubito's objects do
- * not carry: a `null` field goes (as Go's `omitempty` drops the zero value it decoded to), a
- * `null` element of a list or a map of scalars becomes the scalar's zero value ("" for strings);
- * and writes a []byte field's base64 as Go would write back the bytes it decoded. Run after
- * `decodeTypeError` (or `convertTypeError`) found nothing.
+ * Makes `obj`, in place, what a decode into the Go type and its encoding again would give:
+ * an unknown field is dropped (the Go type has nowhere to keep it; strict field validation
+ * warned or refused before); a `null` field goes (as Go's `omitempty` drops the zero value it
+ * decoded to), a `null` element of a list or a map of scalars becomes the scalar's zero value
+ * ("" for strings); a []byte field's base64 is written as Go would write back the bytes it
+ * decoded. Run after `decodeTypeError` (or `convertTypeError`) found nothing.
  */
-export function dropNulls(obj: unknown, defName: string): void {
+export function asGoDecodes(obj: unknown, defName: string): void {
   if (DEFINITIONS[defName]) dropIn(obj, { ref: defName });
 }

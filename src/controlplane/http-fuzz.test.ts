@@ -117,12 +117,12 @@ test('broken and hostile requests get an answer or a close, and the server goes 
   assert.deepEqual(uncaught, []);
 });
 
-test('unknown fields with names no header can carry as they are: 201, the warnings as upstream sends them (UTF-8 bytes; none for a control character)', async () => {
+test('unknown fields with names no header can carry as they are: 201, the warnings as upstream sends them (the path as strconv.Quote writes it: a control character escaped; UTF-8 bytes)', async () => {
   const body = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'w-' }, 'x中q': 1, 'y\u0001': 2, '\ud800z': 3 }), 'utf8');
   const { text } = await exchange([Buffer.concat([Buffer.from(`POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\n${AUTH}Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body])]);
   assert.match(text, /^HTTP\/1\.1 201 /, text.slice(0, 300));
   const warnings = Buffer.from(text, 'latin1').toString('utf8').split('\r\n').filter((l) => /^warning:/i.test(l));
-  assert.deepEqual(warnings.map((l) => l.replace(/^warning: /i, '')).sort(), ['299 - "unknown field \\"x中q\\""', '299 - "unknown field \\"\ufffdz\\""']);
+  assert.deepEqual(warnings.map((l) => l.replace(/^warning: /i, '')).sort(), ['299 - "unknown field \\"x中q\\""', '299 - "unknown field \\"y\\\\x01\\""', '299 - "unknown field \\"\ufffdz\\""']);
   await stillServing();
   assert.deepEqual(uncaught, []);
 });

@@ -4,4 +4,4 @@
  */
 export type { Definitions, Schema } from './types.js';
 export { DEFINITIONS, definitionNameFor, resolveSchema, schemaAt } from './registry.js';
-export { strictDecodingMessage, unknownFieldMessage, unknownFields, unknownFieldsOf } from './unknown-fields.js';
+export { ANY, goDecode, strictFieldErrors, unknownFieldMessage, type StrictFieldOptions } from './strict-fields.js';

@@ -6,7 +6,9 @@
 import { newBadRequest, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { applyConfiguration } from '../apply/index.js';
-import { checkFields, decodePatched } from '../field-validation.js';
+import { hasDuplicateKeys, parseMembers, type JsonNode } from '../../api/json-members.js';
+import { checkPatchedFields, decodePatched, fieldValidation, finishDecode, strictChecksMatter } from '../field-validation.js';
+import { strictWarnings, yamlStrictError } from '../strict-yaml.js';
 import { recordManagedFields } from '../managed-fields.js';
 import { formatTime } from '../registry/object-meta.js';
 import { goJson, goValue } from '../patch/go-format.js';
@@ -29,11 +31,21 @@ function patchType(scope: Scope): string {
   return type;
 }
 
-function patchBody(scope: Scope, type: string): unknown {
+interface PatchBody {
+  /** The patch as decoded (of two equal keys the last wins, as Go's decode into a map). */
+  value: unknown;
+  text: string;
+  /** The JSON patch's Members tree when some object names a key twice: its strict errors need them. */
+  members?: JsonNode;
+}
+
+function patchBody(scope: Scope, type: string): PatchBody {
   const body = scope.http.body;
   const text = typeof body === 'string' ? body : body?.toString('utf8') ?? '';
   if (!text.trim()) throw newBadRequest('the body of the request was empty');
-  return type === 'application/apply-patch+yaml' ? parseYamlText(text) : parseJson(text);
+  if (type === 'application/apply-patch+yaml') return { value: parseYamlText(text), text };
+  const value = parseJson(text);
+  return { value, text, members: scope.http.inProcess || !hasDuplicateKeys(text) ? undefined : parseMembers(text) };
 }
 
 /**
@@ -44,13 +56,15 @@ export async function applyPatchBody(scope: Scope, current: KubeObject, defName:
   const type = patchType(scope);
   if (type === 'application/apply-patch+yaml') throw newUnsupportedMediaType(type);
   const { applyPatch } = await import('../patch/index.js');
-  return applyPatch(current, patchBody(scope, type), { type: type as PatchType, schema: schemaLookup, root: defName }) as KubeObject;
+  return applyPatch(current, patchBody(scope, type).value, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: fieldValidation(scope) }) as KubeObject;
 }
 
 export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name, subresource } = scope.request;
   const type = patchType(scope);
-  const body = patchBody(scope, type);
+  const mode = fieldValidation(scope);
+  const patch = patchBody(scope, type);
+  const body = patch.value;
   const manager = param(scope, 'fieldManager');
   const defName = definitionFor(scope.info);
   const isApply = type === 'application/apply-patch+yaml';
@@ -59,7 +73,12 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
     throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
   }
   // Loaded on first use: most clients of a fresh server create and read before they patch.
-  const { applyPatch } = await import('../patch/index.js');
+  const { applyPatch, patchStrictErrors } = await import('../patch/index.js');
+  // The patch's own strict errors (upstream's appliedStrictErrs; for apply, yaml.v2's duplicate
+  // keys), found once: a retried attempt applies the same body.
+  const strict = strictChecksMatter(scope, mode);
+  const patchErrors = !strict || isApply ? [] : patchStrictErrors(type as PatchType, patch.members ?? body);
+  const applyYamlError = strict && isApply ? yamlStrictError(patch.text) : undefined;
   let created = false;
   // A merge patch is applied in place to the registry's copy for this attempt (no deep copy of
   // the object, and none of the result): it compares with the live object instead.
@@ -72,7 +91,6 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
       if (isApply) {
         const applied = body as KubeObject;
         if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw newBadRequest('the apply configuration must be an object');
-        checkFields(scope, applied);
         next = applyConfiguration(current, applied, {
           manager: manager!,
           force,
@@ -81,6 +99,12 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
           now: formatTime(scope.now),
           subresource: subresource || undefined,
         }) as KubeObject;
+        // Unknown fields failed the apply above (the typed conversion: "field not declared in
+        // schema"); strict validation of apply is only of the YAML itself, after the apply.
+        if (applyYamlError !== undefined) {
+          if (mode === 'Strict') throw newBadRequest(`error strict decoding patch: error converting YAML to JSON: ${applyYamlError}`);
+          scope.warnings.push(...strictWarnings([applyYamlError]));
+        }
         next.metadata ??= {};
         if (current) restoreSystemMetadata(next, current);
         else {
@@ -90,14 +114,17 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
         // The typed conversion above refused values of the wrong type; nulls it let through
         // (`matchExpressions: [null]`) become the zero values upstream's decode makes of them.
         decodePatched(scope, next, () => goJson(next), { previous: live });
+        finishDecode(scope, next);
         scope.storage.applyDefaults(next);
       } else {
         if (!current) throw scope.storage.notFound(name);
-        next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, warnings: scope.warnings, inPlace }) as KubeObject;
+        next = applyPatch(current, body, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: mode, inPlace }) as KubeObject;
         if (!next || typeof next !== 'object' || Array.isArray(next) || !next.metadata) throw newBadRequest('the patch produced something that is not an object');
         const strategic = type === 'application/strategic-merge-patch+json';
-        decodePatched(scope, next, () => (strategic ? goValue(body) : goJson(next)), { unstructured: strategic, previous: live });
-        checkFields(scope, next);
+        const invalidValue = (): string => (strategic ? goValue(body) : goJson(next));
+        decodePatched(scope, next, invalidValue, { unstructured: strategic, previous: live });
+        if (strict) checkPatchedFields(scope, next, patchErrors, { strategic, invalidValue });
+        finishDecode(scope, next);
         scope.storage.applyDefaults(next);
         recordManagedFields(scope, inPlace ? live : current, next, manager);
       }

@@ -6,8 +6,11 @@ import { newBadRequest } from '../../api/errors.js';
 import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
-import { asObject, decodeBody } from '../negotiate.js';
-import { checkFields, decodeTyped } from '../field-validation.js';
+import { hasDuplicateKeys, parseMembers } from '../../api/json-members.js';
+import { DEFINITIONS, goDecode, strictFieldErrors } from '../../api/schema/index.js';
+import { asObject, bodyText, decodeBody } from '../negotiate.js';
+import { bodyType, checkFields, decodeTyped, fieldValidation, finishDecode, strictChecksMatter } from '../field-validation.js';
+import { yamlStrictError } from '../strict-yaml.js';
 import { recordManagedFields } from '../managed-fields.js';
 import { isDryRun, param, respondObject, respondText, storedTextAnswer, updateAndRespond, type Scope } from './scope.js';
 
@@ -15,7 +18,28 @@ import { isDryRun, param, respondObject, respondText, storedTextAnswer, updateAn
 export async function readObject(scope: Scope): Promise<KubeObject> {
   const expected = groupVersion(scope.info);
   const kind = scope.request.subresource === 'scale' ? 'Scale' : scope.info.kind;
-  const obj = asObject(await decodeBody(scope.http.body, scope.http.headers['content-type'], { apiVersion: expected, kind }));
+  const contentType = scope.http.headers['content-type'];
+  let obj = asObject(await decodeBody(scope.http.body, contentType, { apiVersion: expected, kind }));
+  const strict = strictChecksMatter(scope, fieldValidation(scope));
+  let bodyErrors: string[] | undefined;
+  const text = scope.http.inProcess ? undefined : bodyText(scope.http.body, contentType);
+  if (text?.json && hasDuplicateKeys(text.text)) {
+    // Go's decode sees every member: a struct or map named twice is merged, and strict
+    // decoding reports the repeated keys among the unknown fields, in document order.
+    const schema = DEFINITIONS[bodyType(scope).defName];
+    const members = parseMembers(text.text);
+    if (schema) {
+      obj = asObject(goDecode(members, schema));
+      if (strict) bodyErrors = strictFieldErrors(members, schema);
+    }
+  } else if (text && !text.json && strict) {
+    // A YAML body: yaml.v2's strict read lists its repeated keys first; the unknown fields
+    // follow in the order of the JSON it was converted to (sorted keys).
+    const yamlError = yamlStrictError(text.text);
+    const schema = DEFINITIONS[bodyType(scope).defName];
+    const unknown = schema ? strictFieldErrors(obj, schema, { sortKeys: true }) : [];
+    bodyErrors = yamlError === undefined ? unknown : [yamlError, ...unknown];
+  }
   if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== kind) {
     throw newBadRequest(`the object provided is unrecognized (must be of type ${kind}): ${obj.kind} in version "${obj.apiVersion ?? ''}" cannot be handled as a ${kind}`);
   }
@@ -31,7 +55,8 @@ export async function readObject(scope: Scope): Promise<KubeObject> {
     if (!current) throw err;
     decodeTyped(scope, obj, current);
   }
-  checkFields(scope, obj);
+  checkFields(scope, obj, bodyErrors);
+  finishDecode(scope, obj);
   if (scope.request.subresource !== 'scale') scope.storage.applyDefaults(obj);
   return obj;
 }

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../api/errors.js';
-import { applyPatch } from './apply-patch.js';
+import { parseMembers } from '../../api/json-members.js';
+import { patchStrictErrors, applyPatch } from './apply-patch.js';
 import { K8S_LOOKUP, SERVICE } from './testdata/k8s-schema.js';
 
 const svc = () => ({
@@ -77,14 +78,25 @@ test('too many JSON patch operations is a 413', () => {
   assert.equal(s.message, 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001');
 });
 
-test('unknown fields of a JSON patch operation: 422 under Strict, a warning under Warn', () => {
-  const ops = [{ op: 'replace', path: '/spec/type', value: 'NodePort', extra: 1 }];
-  const s = status(() => applyPatch(svc(), ops, { type: 'application/json-patch+json', fieldValidation: 'Strict' }));
-  assert.equal(s.code, 422);
-  assert.match(s.message ?? '', /^ "" is invalid: patch: Invalid value: "\{\\"apiVersion\\":\\"v1\\",.*\}": strict decoding error: json patch unknown field "extra"$/);
-  const warnings: string[] = [];
-  applyPatch(svc(), ops, { type: 'application/json-patch+json', fieldValidation: 'Warn', warnings });
-  assert.deepEqual(warnings, ['json patch unknown field "extra"']);
+test("a patch's own strict errors: a JSON patch's unknown and duplicate operation fields by index, a merge patch's duplicate keys", () => {
+  // The JSON patch of upstream's TestFieldValidation (test/integration/apiserver/field_validation_test.go).
+  const text = `[
+    {"op": "add", "path": "/spec/unknown1", "value": "val1", "foo":"bar"},
+    {"op": "add", "path": "/spec/unknown2", "path": "/spec/unknown3", "value": "val1"},
+    {"op": "add", "path": "/spec/x", "value": {"a": 1, "a": 2}}
+  ]`;
+  assert.deepEqual(patchStrictErrors('application/json-patch+json', parseMembers(text)), [
+    'json patch unknown field "[0].foo"',
+    'json patch duplicate field "[1].path"',
+    'json patch duplicate field "[2].value.a"',
+  ]);
+  assert.deepEqual(patchStrictErrors('application/json-patch+json', JSON.parse(text)), ['json patch unknown field "[0].foo"']);
+  const merge = '{"spec": {"unknown1": 1, "paused": true, "paused": false, "template": {"spec": {"containers": [{"name": "n", "imagePullPolicy": "Always", "imagePullPolicy": "Never"}]}}}}';
+  assert.deepEqual(patchStrictErrors('application/merge-patch+json', parseMembers(merge)), [
+    'duplicate field "spec.paused"',
+    'duplicate field "spec.template.spec.containers[0].imagePullPolicy"',
+  ]);
+  assert.deepEqual(patchStrictErrors('application/strategic-merge-patch+json', JSON.parse(merge)), []);
 });
 
 test('a JSON patch whose result is not an object is a 422 Invalid', () => {

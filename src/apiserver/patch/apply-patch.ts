@@ -4,10 +4,12 @@
  * apiserver/pkg/endpoints/handlers/patch.go returns for it.
  */
 import { StatusError, newBadRequest, newInvalid, newRequestEntityTooLarge } from '../../api/errors.js';
-import { goJson, goQuote, jsonTypeWord } from './go-format.js';
+import { goJson, jsonTypeWord } from './go-format.js';
+import { newPatchInvalid } from './patch-invalid.js';
 import { JsonPatchError, applyJsonPatch } from './json-patch.js';
 import { BadMergePatchError, applyMergePatch } from './merge-patch.js';
 import { type SchemaLookup, resolve } from './schema-lookup.js';
+import { ANY, strictFieldErrors, type Schema } from '../../api/schema/index.js';
 import { StrategicMergeError } from './strategic-errors.js';
 import { strategicMergePatch } from './strategic-merge.js';
 
@@ -21,8 +23,6 @@ export interface PatchOptions {
   root?: string;
   /** The request's `fieldValidation`; absent means Warn, as in kube-apiserver. */
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
-  /** Receives strict-decoding warnings of the patch itself (fieldValidation=Warn). */
-  warnings?: string[];
   /**
    * The caller owns `original` and gives it up: a merge patch is applied to it in place (no
    * copy of the whole object); the other types ignore this and leave it unchanged.
@@ -33,7 +33,25 @@ export interface PatchOptions {
 /** Most operations one JSON patch may carry (maxJSONPatchOperations). */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
 
-const JSON_PATCH_OP_FIELDS = new Set(['op', 'path', 'from', 'value']);
+/**
+ * The Go type a JSON patch is strictly decoded as (`[]handlers.jsonPatchOp`): its unknown and
+ * duplicate fields are the patch's own strict errors (`json patch unknown field "[0].foo"`).
+ */
+const JSON_PATCH_OPS: Schema = {
+  type: 'array',
+  items: { type: 'object', properties: { op: { type: 'string' }, path: { type: 'string' }, from: { type: 'string' }, value: ANY } },
+};
+
+/**
+ * The strict errors of a patch body itself, before it is applied (upstream's `appliedStrictErrs`):
+ * a JSON patch's unknown and duplicate operation fields, prefixed `json patch `; for a merge or
+ * strategic merge patch, decoded into `map[string]interface{}`, its duplicate keys. `body` is
+ * the decoded patch, or its Members tree (src/api/json-members.ts) when keys repeat.
+ */
+export function patchStrictErrors(type: PatchType, body: unknown): string[] {
+  if (type === 'application/json-patch+json') return strictFieldErrors(body, JSON_PATCH_OPS).map((e) => `json patch ${e}`);
+  return strictFieldErrors(body, ANY);
+}
 
 type JsonObject = Record<string, unknown>;
 
@@ -60,24 +78,18 @@ function unknownError(message: string): StatusError {
   return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
 }
 
-/** The 422 kube-apiserver returns when the patched document does not decode: ` "" is invalid: patch: Invalid value: ...`. */
-export function newPatchInvalid(patched: string, detail: string): StatusError {
-  return newInvalid({ group: '', kind: '' }, '', [{ type: 'FieldValueInvalid', field: 'patch', detail: `Invalid value: ${goQuote(patched)}: ${detail}` }]);
-}
-
 function strictMode(opts: PatchOptions): boolean {
   return opts.fieldValidation !== 'Ignore';
 }
 
-/** Decode a JSON patch the way the handler does, returning its operations and strict errors. */
-function decodeJsonPatch(patch: unknown, opts: PatchOptions): { ops: JsonObject[]; strictErrors: string[] } {
+/** Decode a JSON patch the way the handler does (type errors only: patchStrictErrors has its strict ones), returning its operations. */
+function decodeJsonPatch(patch: unknown, opts: PatchOptions): JsonObject[] {
   const strict = strictMode(opts);
-  if (patch === null) return { ops: [], strictErrors: [] };
+  if (patch === null) return [];
   if (!Array.isArray(patch)) {
     const type = strict ? '[]handlers.jsonPatchOp' : 'jsonpatch.Patch';
     throw newBadRequest(`${strict ? 'error decoding patch: ' : ''}json: cannot unmarshal ${jsonTypeWord(patch)} into Go value of type ${type}`);
   }
-  const strictErrors: string[] = [];
   for (const op of patch) {
     if (op === null) continue;
     if (!isObject(op)) {
@@ -91,19 +103,12 @@ function decodeJsonPatch(patch: unknown, opts: PatchOptions): { ops: JsonObject[
         throw newBadRequest(`error decoding patch: json: cannot unmarshal ${jsonTypeWord(v)} into Go struct field jsonPatchOp.${field} of type string`);
       }
     }
-    for (const key of Object.keys(op)) if (!JSON_PATCH_OP_FIELDS.has(key)) strictErrors.push(`json patch unknown field ${goQuote(key)}`);
   }
-  return { ops: patch.map((op) => (isObject(op) ? op : {})), strictErrors };
-}
-
-function reportStrictErrors(errors: string[], patched: unknown, opts: PatchOptions): void {
-  if (errors.length === 0) return;
-  if (opts.fieldValidation === 'Strict') throw newPatchInvalid(goJson(patched), `strict decoding error: ${errors.join(', ')}`);
-  opts.warnings?.push(...errors);
+  return patch.map((op) => (isObject(op) ? op : {}));
 }
 
 function applyJson(original: JsonObject, patch: unknown, opts: PatchOptions): unknown {
-  const { ops, strictErrors } = decodeJsonPatch(patch, opts);
+  const ops = decodeJsonPatch(patch, opts);
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
     throw newRequestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
@@ -114,7 +119,6 @@ function applyJson(original: JsonObject, patch: unknown, opts: PatchOptions): un
     if (err instanceof JsonPatchError) throw genericInvalid();
     throw err;
   }
-  reportStrictErrors(strictErrors, patched, opts);
   return patched;
 }
 
