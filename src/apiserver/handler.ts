@@ -117,8 +117,10 @@ export class ApiHandler {
 
   async #resource(req: HandlerRequest, request: ResourceRequest): Promise<HandlerResponse> {
     // The access and identity reviews: create-only, nothing stored (handlers/reviews.ts).
-    const review = !request.namespace && !request.name && !request.subresource ? reviewEndpoint(request.group, request.version, request.resource) : undefined;
-    if (review) return serveReview(req, review, request.verb);
+    const review = !request.name && !request.subresource ? reviewEndpoint(request.group, request.version, request.resource) : undefined;
+    if (review && review.namespaced === Boolean(request.namespace)) {
+      return serveReview(req, review, request.verb, { namespace: request.namespace, authenticate: this.#options.authenticate });
+    }
     const info = findResource(request.group, request.version, request.resource);
     const storage = info && this.#options.storages.get(storageKey(info.group, info.version, info.resource));
     if (!info || !storage) throw newPathNotFound();
