@@ -23,6 +23,7 @@ import { headersFor, queryBool, type Scope } from './handlers/scope.js';
 import { watchObjects } from './handlers/watch.js';
 import { createObject, updateObject } from './handlers/write.js';
 import { reviewEndpoint, serveReview } from './handlers/reviews.js';
+import { ADMIN_USER, requestUser, type UserInfo } from './impersonation.js';
 import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
 import type { RestStorage } from './registry/rest-storage.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
@@ -90,9 +91,11 @@ export class ApiHandler {
     // system:public-info-viewer: these paths are readable without credentials.
     const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version' || req.path === '/version/';
     if (!open && !req.inProcess && this.#options.authenticate && !this.#options.authenticate(req.headers)) throw newUnauthorized();
+    // The impersonation filter runs for every authenticated request (a group without a user is a 400).
+    const user = open || req.inProcess ? ADMIN_USER : requestUser(req.headers);
     const info = parseRequestInfo(req.method, req.path, queryBool(req.query, 'watch'));
     if (!info.isResource) return this.#nonResource(req);
-    return this.#resource(req, info);
+    return this.#resource(req, info, user);
   }
 
   async #nonResource(req: HandlerRequest): Promise<HandlerResponse> {
@@ -115,11 +118,11 @@ export class ApiHandler {
     throw newPathNotFound();
   }
 
-  async #resource(req: HandlerRequest, request: ResourceRequest): Promise<HandlerResponse> {
+  async #resource(req: HandlerRequest, request: ResourceRequest, user: Readonly<UserInfo>): Promise<HandlerResponse> {
     // The access and identity reviews: create-only, nothing stored (handlers/reviews.ts).
     const review = !request.name && !request.subresource ? reviewEndpoint(request.group, request.version, request.resource) : undefined;
     if (review && review.namespaced === Boolean(request.namespace)) {
-      return serveReview(req, review, request.verb, { namespace: request.namespace, authenticate: this.#options.authenticate });
+      return serveReview(req, review, request.verb, { namespace: request.namespace, authenticate: this.#options.authenticate, user });
     }
     const info = findResource(request.group, request.version, request.resource);
     const storage = info && this.#options.storages.get(storageKey(info.group, info.version, info.resource));

@@ -71,6 +71,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  // Each Impersonate-Group or -Extra-* header is one value, commas and all (impersonation.ts):
+  // kept apart by a newline, which no header value holds.
+  for (const k of Object.keys(out)) {
+    if (k === 'impersonate-group' || k.startsWith('impersonate-extra-')) out[k] = req.headersDistinct[k]?.join('\n');
+  }
   return out;
 }
 

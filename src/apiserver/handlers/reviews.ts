@@ -13,10 +13,9 @@ import { REVIEW_RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import { goQuote } from '../../api/validation/go-format.js';
 import type { HandlerRequest, HandlerResponse } from '../http-types.js';
 import type { ApiHandlerOptions } from '../handler.js';
+import { ADMIN_USER, type UserInfo } from '../impersonation.js';
 import { decodeBody } from '../negotiate.js';
 
-/** Who the admin token authenticates as: the cluster admin of a kubeadm cluster before 1.29. */
-export const ADMIN_USER = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 
 /**
  * The audience kube-apiserver's tokens are for when a TokenReview names none: its
@@ -83,6 +82,8 @@ function tokenStatus(spec: Obj, authenticate: ApiHandlerOptions['authenticate'])
 export interface ReviewContext {
   /** The request's namespace (a LocalSubjectAccessReview's). */
   namespace: string;
+  /** Who the request acts as (impersonation.ts); the admin when not given. */
+  user?: UserInfo;
   /** The server's authenticator, for TokenReview; none: no token is known. */
   authenticate?: ApiHandlerOptions['authenticate'];
 }
@@ -124,7 +125,7 @@ export async function serveReview(req: HandlerRequest, endpoint: ReviewEndpoint,
       status = { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false };
       break;
     default:
-      status = { userInfo: { username: ADMIN_USER.username, groups: ADMIN_USER.groups } };
+      status = { userInfo: context.user ?? ADMIN_USER };
   }
   const answer: Obj = { kind: endpoint.kind, apiVersion, metadata };
   if (endpoint.kind === 'SelfSubjectRulesReview') answer.spec = {};
