@@ -22,6 +22,7 @@
 import { DEFINITIONS } from '../api/schema/registry.js';
 import { INT_OR_STRING, QUANTITY, RAW_EXTENSION } from '../api/schema/names.js';
 import type { Schema } from '../api/schema/types.js';
+import { decodedQuantityText } from '../api/validation/quantity.js';
 import { goTimeParseError, RFC3339, RFC3339_MICRO } from './go-time.js';
 
 const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
@@ -435,10 +436,13 @@ function resolved(schema: Schema): Schema | undefined {
 }
 
 /**
- * A []byte field's text as Go writes it back: the bytes it decoded, base64 again (newlines gone,
- * unused trailing bits zero, as `YR==` is `YQ==`); other values as they are.
+ * A value as Go writes it back after decoding it: a []byte field's bytes base64 again (newlines
+ * gone, unused trailing bits zero, as `YR==` is `YQ==`); a Quantity's text as its decode keeps
+ * or prints it (`1000` is `1k`, `+1` stays: quantity.ts decodedQuantityText); other values as
+ * they are.
  */
-function canonicalBytes(value: unknown, schema: Schema): unknown {
+function asWrittenBack(value: unknown, schema: Schema): unknown {
+  if (schema.ref === QUANTITY) return decodedQuantityText(value) ?? value;
   const s = resolved(schema);
   if (typeof value !== 'string' || !s || s.type !== 'string' || s.format !== 'byte') return value;
   // Text that is not base64 was kept as stored (walk's `prev`): kept as it is.
@@ -455,7 +459,7 @@ function dropIn(value: unknown, schema: Schema): void {
         const zero = zeroOf(s.items);
         if (zero !== null) value[i] = zero;
       } else {
-        value[i] = canonicalBytes(value[i], s.items);
+        value[i] = asWrittenBack(value[i], s.items);
         dropIn(value[i], s.items);
       }
     }
@@ -470,7 +474,7 @@ function dropIn(value: unknown, schema: Schema): void {
       // A field the Go type does not have is not decoded: it is gone (strict validation warned).
       if (record[key] === null || (!child && !preserve)) delete record[key];
       else if (child) {
-        record[key] = canonicalBytes(record[key], child);
+        record[key] = asWrittenBack(record[key], child);
         dropIn(record[key], child);
       }
     }
@@ -484,7 +488,7 @@ function dropIn(value: unknown, schema: Schema): void {
         if (zero === null) delete record[key];
         else record[key] = zero;
       } else {
-        record[key] = canonicalBytes(record[key], s.additionalProperties);
+        record[key] = asWrittenBack(record[key], s.additionalProperties);
         dropIn(record[key], s.additionalProperties);
       }
     }
@@ -496,8 +500,8 @@ function dropIn(value: unknown, schema: Schema): void {
  * an unknown field is dropped (the Go type has nowhere to keep it; strict field validation
  * warned or refused before); a `null` field goes (as Go's `omitempty` drops the zero value it
  * decoded to), a `null` element of a list or a map of scalars becomes the scalar's zero value
- * ("" for strings); a []byte field's base64 is written as Go would write back the bytes it
- * decoded. Run after `decodeTypeError` (or `convertTypeError`) found nothing.
+ * ("" for strings); a []byte field's base64 and a Quantity's text are as Go writes them back
+ * (asWrittenBack). Run after `decodeTypeError` (or `convertTypeError`) found nothing.
  */
 export function asGoDecodes(obj: unknown, defName: string): void {
   if (DEFINITIONS[defName]) dropIn(obj, { ref: defName });

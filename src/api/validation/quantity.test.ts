@@ -1,7 +1,7 @@
 /** @module resource.Quantity's canonical text and comparison, against upstream's outputs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalQuantity, compareQuantities, parseQuantity, quantityText, quantityValue } from './quantity.js';
+import { canonicalQuantity, compareQuantities, decodedQuantityText, parseQuantity, quantityText, quantityValue } from './quantity.js';
 
 const CANONICAL: Array<[string | number, string]> = [
   ['0', '0'], ['-0', '0'], ['0Mi', '0'],
@@ -32,4 +32,33 @@ test('Quantity: Cmp across formats, Value rounds up, bad text is kept', () => {
   assert.equal(parseQuantity('1Qi'), undefined);
   assert.equal(parseQuantity('1constructor'), undefined);
   assert.equal(quantityText('abc'), 'abc');
+});
+
+test("decodedQuantityText: ParseQuantity's fast path keeps text that looks canonical; the rest prints canonically", () => {
+  const cases: Array<[unknown, string]> = [
+    ['+1', '+1'],
+    ['01', '01'],
+    ['1e3', '1e3'],
+    ['3Ki', '3Ki'],
+    ['1k', '1k'],
+    ['500m', '500m'],
+    [' 2 ', '2'],
+    ['0', '0'],
+    ['00', '0'],
+    [1000, '1k'],
+    ['1000', '1k'],
+    ['1024Ki', '1Mi'],
+    ['8Ki', '8Ki'],
+    ['0.5', '500m'],
+    ['1.5', '1500m'],
+    ['1e2', '100'],
+    ['1n', '1n'],
+    ['0.1n', '1n'],
+    ['-1', '-1'],
+    ['12345678901234567890', '12345678901234567890'],
+  ];
+  for (const [input, text] of cases) assert.equal(decodedQuantityText(input), text, String(input));
+  assert.equal(decodedQuantityText('1x'), undefined);
+  // A binary quantity past int64 is capped at its largest (and printed as DecimalSI can).
+  assert.equal(decodedQuantityText('16Ei'), '9223372036854775807');
 });

@@ -19,6 +19,8 @@ const BINARY_SUFFIXES: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 
 const DECIMAL_BY_EXPONENT = new Map(Object.entries(DECIMAL_SUFFIXES).map(([s, e]) => [e, s]));
 const BINARY_BY_POWER = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 const NANO = 1_000_000_000n;
+const MAX_INT64 = 2n ** 63n - 1n;
+const MAX_INT64_NANOS = MAX_INT64 * NANO;
 
 function pow10(n: number): bigint {
   return 10n ** BigInt(n);
@@ -51,8 +53,57 @@ export function parseQuantity(input: unknown): Quantity | undefined {
   else if (exponent >= 0) numerator *= pow10(exponent);
   else denominator *= pow10(-exponent);
   let nanos = ceilDiv(numerator, denominator);
+  // "The max is just a simple cap": a binary quantity past int64's range is int64's largest.
+  if (format === 'BinarySI' && nanos > MAX_INT64_NANOS) nanos = MAX_INT64_NANOS;
   if (sign === '-') nanos = -nanos;
   return { nanos, format };
+}
+
+/**
+ * The text Go writes back for a Quantity decoded from the JSON value `input` and not changed
+ * since (a ResourceList's are: its defaulting rounds them, which drops the text): ParseQuantity's
+ * fast path keeps the very text it read when it looks canonical (`+1`, `01`, `1e3`, `3Ki`, `1k`);
+ * anything else is printed canonically (`1000` is `1k`, `1024Ki` is `1Mi`, `0.5` is `500m`).
+ * Undefined when the text does not parse.
+ */
+export function decodedQuantityText(input: unknown): string | undefined {
+  const q = parseQuantity(input);
+  if (!q) return undefined;
+  const text = typeof input === 'number' ? String(input) : String(input).trim();
+  return keepsText(text) ? text : canonicalQuantity(q);
+}
+
+/** Whether ParseQuantity's fast path caches `text` as its string form (apimachinery quantity.go). */
+function keepsText(text: string): boolean {
+  if (text === '0') return true;
+  const m = /^[+-]?0*([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
+  if (!m) return false;
+  const num = m[1] || '0';
+  const denom = m[2] ?? '';
+  const suffix = m[3];
+  let precision: number;
+  let scale: number;
+  let mantissa = 1n;
+  if (Object.hasOwn(BINARY_SUFFIXES, suffix)) {
+    const exponent = BINARY_SUFFIXES[suffix];
+    if (denom.length) return false;
+    mantissa = 1n << BigInt(exponent);
+    // float32(exponent)*3/10, truncated toward zero.
+    precision = 15 - num.length - Math.trunc((exponent * 3) / 10) - 1;
+    scale = 0;
+  } else {
+    scale = Object.hasOwn(DECIMAL_SUFFIXES, suffix) ? DECIMAL_SUFFIXES[suffix] : Number(suffix.slice(1));
+    precision = 18 - (num.length + denom.length);
+  }
+  if (precision < 0) return false;
+  scale -= denom.length;
+  if (scale < -9) return false;
+  const shifted = num + denom;
+  const value = BigInt(shifted);
+  // int64Multiply: past int64 the slow path runs, which never keeps the text.
+  if (value * mantissa > MAX_INT64) return false;
+  if (Object.hasOwn(BINARY_SUFFIXES, suffix)) return BINARY_SUFFIXES[suffix] % 10 === 0 && (value & 7n) !== 0n;
+  return scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
 }
 
 /** Quantity.Cmp: -1, 0 or 1. */
