@@ -122,4 +122,14 @@ describe('pods/ephemeralcontainers', () => {
     const agg = JSON.stringify(docs.aggregated.get('/api'));
     assert.ok(agg.includes('{"subresource":"ephemeralcontainers","responseKind":{"group":"","version":"v1","kind":"Pod"},"verbs":["get","patch","update"]}'));
   });
+
+  test('OpenAPI documents its path with upstream\'s operation ids (v3 and v2)', async () => {
+    for (const path of ['/openapi/v3/api/v1', '/openapi/v2']) {
+      const res = await handler.handle({ method: 'GET', path, query: new URLSearchParams(), headers: { accept: 'application/json' }, inProcess: true });
+      assert.equal(res.kind === 'body' && res.status, 200);
+      const doc = JSON.parse(res.kind === 'body' ? res.body.toString() : '{}') as { paths: Record<string, Record<string, { operationId?: string }>> };
+      const item = doc.paths['/api/v1/namespaces/{namespace}/pods/{name}/ephemeralcontainers'];
+      assert.deepEqual([item.get.operationId, item.patch.operationId, item.put.operationId], ['readCoreV1NamespacedPodEphemeralcontainers', 'patchCoreV1NamespacedPodEphemeralcontainers', 'replaceCoreV1NamespacedPodEphemeralcontainers']);
+    }
+  });
 });
