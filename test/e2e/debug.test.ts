@@ -4,7 +4,8 @@
  * container in an nginx pod reaches the pod's port on localhost, reads the pod's
  * /etc/resolv.conf and sees the target container's processes (--target: its PID namespace);
  * its output comes through `kubectl logs -c`, its status ends terminated with exit code 0, and
- * the pod's READY, phase and restarts do not change. `kubectl debug -it` gives a working shell;
+ * the pod's READY, phase and restarts do not change. `kubectl debug -it` gives a working shell,
+ * and so does `kubectl attach -it` to one started with --attach=false;
  * exec works in a running debug container; a second one gets its own name; bad adds are
  * refused with upstream's messages; deleting the pod stops them with the rest.
  */
@@ -139,6 +140,21 @@ describe('kubectl debug (ephemeral containers)', { skip: canRun ? false : 'needs
       assert.match(await ok(['get', 'pod', 'web', '--no-headers']), /^web\s+1\/1\s+Running\s+0\s/);
     });
   }
+
+  test('kubectl attach -it to a debug container started without attaching', async () => {
+    const r = await cluster.kubectl(['debug', 'web', '--image=busybox', '-i', '-t', '--attach=false', '-c', 'later', '--', 'sh']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    await waitFor('later running', async () => ((await statusOf('web', 'later'))?.state.running ? true : undefined));
+    const attach = await runOnTerminal(kubectlArgv(undefined, ['attach', '-it', 'web', '-c', 'later']), [
+      { expect: /If you don't see a command prompt, try pressing enter\./, send: 'echo at-$((20+22))\r' },
+      { expect: /at-42\r?\n/, send: 'exit 3\r' },
+    ], { env: env(), timeoutMs: 60_000 });
+    assert.equal(attach.code, 0, attach.output);
+    const s = await terminated('web', 'later');
+    assert.equal(s.state.terminated?.exitCode, 3);
+    assert.equal(s.state.terminated?.reason, 'Error');
+    assert.match(await ok(['get', 'pod', 'web', '--no-headers']), /^web\s+1\/1\s+Running\s+0\s/);
+  });
 
   test('deleting the pod stops its debug containers with the rest', async () => {
     const r = await cluster.kubectl(['delete', 'pod', 'web', '--wait=true', '--timeout=30s']);
