@@ -96,7 +96,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status', { name: 'finalize', verbs: ['update'] }] }),
   define({ group: '', version: 'v1', kind: 'Node', resource: 'nodes', namespaced: false, shortNames: ['no'], subresources: ['status', { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }] }),
   define({ group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'],
-    subresources: [...podStreams, { name: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }, 'status', { name: 'binding', kind: 'Binding', verbs: ['create'] }, { name: 'eviction', kind: 'Eviction', group: 'policy', verbs: ['create'] }] }),
+    subresources: [...podStreams, { name: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }, 'status', { name: 'binding', kind: 'Binding', verbs: ['create'] }, 'ephemeralcontainers', { name: 'eviction', kind: 'Eviction', group: 'policy', verbs: ['create'] }] }),
   define({ group: '', version: 'v1', kind: 'Secret', resource: 'secrets', namespaced: true }),
   define({ group: '', version: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, shortNames: ['sa'] }),
   define({ group: '', version: 'v1', kind: 'Service', resource: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'],

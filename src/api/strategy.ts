@@ -41,6 +41,13 @@ export interface Strategy {
   finishUpdate?(next: KubeObject, prev: KubeObject, committed: boolean): void | Promise<void>;
   /** Update of the status subresource: keep everything but status from `prev`. Default: that. */
   prepareForStatusUpdate?(next: KubeObject, prev: KubeObject): void;
+  /**
+   * Updates through a subresource of the kind's own (other than status, finalize, binding),
+   * by name: each keeps from `prev` what its writes may not change (a pod's
+   * `ephemeralcontainers` keeps all but spec.ephemeralContainers). A subresource not listed
+   * cannot be updated.
+   */
+  subresourceUpdates?: Readonly<Record<string, (next: KubeObject, prev: KubeObject) => void>>;
   /** Field errors of a new object (after prepareForCreate). */
   validate?(obj: KubeObject): FieldError[];
   /**

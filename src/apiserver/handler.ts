@@ -178,7 +178,9 @@ export class ApiHandler {
       await scope.storage.get(request.namespace, request.name);
       return this.#options.podStreams(scope);
     }
-    if (sub.name === 'status' || sub.name === 'finalize') {
+    // pods/ephemeralcontainers reads and writes the whole Pod, as status does (the strategy keeps
+    // all but spec.ephemeralContainers: src/api/strategies/pod-ephemeral.ts).
+    if (sub.name === 'status' || sub.name === 'finalize' || (info.resource === 'pods' && sub.name === 'ephemeralcontainers')) {
       switch (request.verb) {
         case 'get':
           return getObject(scope);

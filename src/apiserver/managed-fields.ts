@@ -13,6 +13,7 @@ import type { KubeObject, ManagedFieldsEntry } from '../api/types.js';
 import type { Scope } from './handlers/scope.js';
 import { schemaLookup, definitionFor } from './schema-lookup.js';
 import { formatTime } from './registry/object-meta.js';
+import { ephemeralResetFields } from '../api/strategies/pod-ephemeral.js';
 
 /**
  * The manager name upstream derives when a client sends none: the User-Agent's program name
@@ -113,6 +114,8 @@ export function recordManagedFields(scope: Scope, prev: KubeObject | undefined, 
     now: formatTime(scope.now),
     schema: schemaLookup,
     root: definitionFor(scope.info),
+    // pods/ephemeralcontainers records spec.ephemeralContainers alone (its resetFieldsFilter).
+    resetFields: scope.request.subresource === 'ephemeralcontainers' ? ephemeralResetFields(prev, next) : undefined,
   };
   let key: string | undefined;
   const uid = prev === undefined ? ownerSlot(next) : undefined;

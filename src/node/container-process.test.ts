@@ -49,6 +49,12 @@ test('with a TTY the program runs under script; exec enters the namespaces with 
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
 });
 
+test('an ephemeral container with a target: the chain enters its PID namespace (nsenter -p) and unshares the rest', () => {
+  const argv = launchArgv({ ...spec, targetPid: 4242 }, bin);
+  assert.deepEqual(argv.slice(3, 16), [spec.netns, '/usr/bin/nsenter', '-t', '4242', '-p', '--', '/usr/bin/unshare', '--uts', '--ipc', '--mount', '--propagation', 'private', '--fork']);
+  assert.ok(launchArgv(spec, bin).includes('--pid'));
+});
+
 test('exit codes: 128 + signal; unshare\'s "sigprocmask unblock failed" is a SIGKILL', () => {
   assert.equal(exitCodeOf({ code: 3, signal: null, runtimeMessage: '' }), 3);
   assert.equal(exitCodeOf({ code: null, signal: 'SIGKILL', runtimeMessage: '' }), 137);

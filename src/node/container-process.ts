@@ -59,6 +59,11 @@ export interface LaunchSpec {
   argv: string[];
   tty: boolean;
   stdin: boolean;
+  /**
+   * An ephemeral container's target (targetContainerName): the host pid of that container's
+   * PID 1, whose PID namespace the run joins instead of having one of its own.
+   */
+  targetPid?: number;
 }
 
 /** Quotes one word for sh. */
@@ -111,9 +116,12 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
 /** The argv that starts the container: the native launcher's when bin has one, else the shell chain's. Pure. */
 export function launchArgv(spec: LaunchSpec, bin: HostBinaries): string[] {
   if (bin.launcher) return nativeLaunchArgv(spec, { launcher: bin.launcher, script: bin.script });
+  // A target's PID namespace is entered (nsenter forks into it) before unshare makes the rest.
+  const pid = spec.targetPid === undefined ? ['--pid'] : [];
+  const enter = spec.targetPid === undefined ? [] : [bin.nsenter, '-t', String(spec.targetPid), '-p', '--'];
   return [
-    bin.ip, 'netns', 'exec', spec.netns,
-    bin.unshare, '--uts', '--ipc', '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc', '--kill-child', '--',
+    bin.ip, 'netns', 'exec', spec.netns, ...enter,
+    bin.unshare, '--uts', '--ipc', '--mount', '--propagation', 'private', ...pid, '--fork', '--mount-proc', '--kill-child', '--',
     bin.sh, '-c', setupScript(spec, bin), 'kubito-init', ...(spec.tty ? [] : spec.argv),
   ];
 }

@@ -74,6 +74,8 @@ function iso(ms: number): string {
 export class Container {
   readonly spec: ContainerSpec;
   readonly init: boolean;
+  /** An ephemeral container (kubectl debug): started once, never ready, no probes. */
+  readonly ephemeral: boolean;
   latest: Run | undefined;
   previous: Run | undefined;
   waiting: { reason: string; message?: string } | undefined = { reason: 'ContainerCreating' };
@@ -84,13 +86,17 @@ export class Container {
   #ctx: RuntimeContext;
   #pod: () => Pod;
   #onChange: () => void;
+  /** The host pid of a container's PID 1 by its name, while it runs (an ephemeral container's target). */
+  #programOf: ((name: string) => number | undefined) | undefined;
   #mountWarned = new Set<string>();
   /** The first run's log directory made, its log file opened and its FIFOs made ahead (prepareAhead). */
   #ahead: { index: number; made: Promise<void>; fd: Promise<number>; fifos: Promise<string[]> | undefined; logPath: string } | undefined;
 
-  constructor(spec: ContainerSpec, options: { init: boolean; ctx: RuntimeContext; pod: () => Pod; onChange: () => void }) {
+  constructor(spec: ContainerSpec, options: { init: boolean; ephemeral?: boolean; ctx: RuntimeContext; pod: () => Pod; onChange: () => void; programOf?: (name: string) => number | undefined }) {
     this.spec = spec;
     this.init = options.init;
+    this.ephemeral = !!options.ephemeral;
+    this.#programOf = options.programOf;
     this.#ctx = options.ctx;
     this.#pod = options.pod;
     this.#onChange = options.onChange;
@@ -165,6 +171,7 @@ export class Container {
   async start(index: number, sandbox: SandboxInfo): Promise<void> {
     const ctx = this.#ctx;
     const pod = this.#pod();
+    const targetPid = this.#targetPid();
     const plan = this.plan ?? this.resolveImage();
     const serviceEnv = serviceEnvMap(ctx.api.services(), { namespace: pod.metadata.namespace, enableServiceLinks: pod.spec.enableServiceLinks ?? true });
     const env = await containerEnv(this.spec, { pod, podIP: sandbox.podIP, hostIP: ctx.hostIP, serviceEnv, allocatable: ctx.allocatable, sources: ctx.api.envSources });
@@ -235,7 +242,7 @@ export class Container {
       return;
     }
     const writer = new CriLogWriter(logPath, { fd: logFd });
-    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, adoptNetns: sandbox.adoptNetns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin }, { bin: ctx.bin, starter: ctx.starter });
+    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, adoptNetns: sandbox.adoptNetns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin, targetPid }, { bin: ctx.bin, starter: ctx.starter });
     run.process = proc;
     const deliver = (stream: LogStream) => (chunk: Buffer) => {
       writer.write(stream, chunk);
@@ -272,6 +279,25 @@ export class Container {
       ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
       this.#startProbes(run, sandbox);
     })();
+  }
+
+  /**
+   * The PID 1 of the container an ephemeral container targets (spec.targetContainerName), whose
+   * PID namespace its run joins; undefined without a target. A target that does not run is a
+   * ContainerConfigError (the pod worker tries again).
+   */
+  #targetPid(): number | undefined {
+    const target = this.spec.targetContainerName;
+    if (!target) return undefined;
+    const pid = this.#programOf?.(target);
+    if (!pid) throw new ContainerConfigError(`target container "${target}" is not running`);
+    return pid;
+  }
+
+  /** The host pid of the running program (its PID 1), if it runs. */
+  programPid(): number | undefined {
+    const run = this.latest;
+    return run && run.finishedMs === undefined ? run.process?.programPid() : undefined;
   }
 
   /** Resolves once the latest run's program runs (or it ended, or it never started). */
@@ -468,12 +494,13 @@ export class Container {
       name: this.spec.name,
       state: {},
       lastState: {},
-      ready: this.ready && this.running,
+      ready: this.ready && this.running && !this.ephemeral,
       restartCount: this.restartCount,
       image: this.waiting?.reason === 'ErrImagePull' || this.waiting?.reason === 'ImagePullBackOff' ? this.spec.image ?? '' : image,
       imageID: this.plan ? imageId(this.plan) : '',
-      started: this.started && this.running,
     };
+    // The kubelet's prober reports `started` for containers and init containers only.
+    if (!this.ephemeral) status.started = this.started && this.running;
     const latest = this.latest;
     if (latest) status.containerID = `kubito://${latest.containerID}`;
     if (this.waiting) {

@@ -99,7 +99,7 @@ after(() => {
 });
 
 let runs = 0;
-async function run(script: string, options: { netns?: string; adoptNetns?: string; workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean | ShellRunner } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
+async function run(script: string, options: { netns?: string; adoptNetns?: string; workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean | ShellRunner; targetPid?: number; shellChain?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
   const n = runs++;
   const fifos = { stdout: join(dir, `c/${n}.stdout`), stderr: join(dir, `c/${n}.stderr`) };
   await makeFifos(fifos, { bin, runner: new ExecRunner() });
@@ -116,14 +116,15 @@ async function run(script: string, options: { netns?: string; adoptNetns?: strin
     argv: ['sh', '-c', script],
     tty: false,
     stdin: false,
+    targetPid: options.targetPid,
   };
-  const proc = new ContainerProcess(launch, { bin, starter: options.starter === false ? undefined : options.starter instanceof ShellRunner ? options.starter : helper });
+  const proc = new ContainerProcess(launch, { bin: options.shellChain ? { ...bin, launcher: undefined } : bin, starter: options.starter === false ? undefined : options.starter instanceof ShellRunner ? options.starter : helper });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   options.onStart?.(proc);
-  if (options.starter !== false) {
+  if (options.starter !== false && !options.shellChain) {
     // The launcher reports its program once it runs: PID 1 of the container, the launcher's child.
     const program = await proc.programReady;
     assert.ok(program, 'the native launcher reported its program');
@@ -178,6 +179,24 @@ test('the launch server\'s lean mount namespace: no /run/netns names in a contai
   } finally {
     execFileSync('umount', [mnt]);
   }
+});
+
+test('--target-pid (an ephemeral container\'s targetContainerName): the run joins that PID namespace, its /proc shows it; with the shell chain too', async () => {
+  const argv = nativeLaunchArgv({ ...spec, targetPid: 4242 }, { launcher: 'L', script: 'S' });
+  assert.deepEqual(argv.slice(argv.indexOf('--cwd'), argv.indexOf('--env')), ['--cwd', '/', '--target-pid', '4242']);
+  for (const shellChain of [false, true]) {
+    let sleeping: ReturnType<typeof run> | undefined;
+    const target = await new Promise<ContainerProcess>((resolve) => (sleeping = run('exec sleep 30', { onStart: resolve })));
+    const pid = await target.programReady;
+    assert.ok(pid);
+    const r = await run('echo pid1=$(cat /proc/1/comm); [ $$ != 1 ] && echo not-pid-1; hostname', { targetPid: pid, shellChain });
+    assert.equal(r.stdout, 'pid1=sleep\nnot-pid-1\nweb\n', `${r.stderr} ${r.runtimeMessage}`);
+    target.signal('SIGKILL');
+    assert.equal((await sleeping!).code, 137);
+  }
+  const gone = await run('true', { targetPid: 2 ** 31 - 2, starter: false });
+  assert.equal(gone.code, 128);
+  assert.match(gone.runtimeMessage, /^kubito-launch: the target container's PID namespace \(\/proc\/2147483646\/ns\/pid\): No such file or directory$/);
 });
 
 test('exactly the given environment reaches the program', async () => {

@@ -76,6 +76,7 @@ export function nativeLaunchArgv(spec: LaunchSpec, options: { launcher: string; 
   argv.push('--bind-etc', local(spec.etc.hostname), '/etc/hostname');
   for (const m of spec.mounts) argv.push(m.readOnly ? '--bind-ro' : '--bind', local(m.source), m.target);
   argv.push('--stdout', local(spec.fifos.stdout), '--stderr', local(spec.fifos.stderr), '--cwd', spec.workingDir || '/');
+  if (spec.targetPid !== undefined) argv.push('--target-pid', String(spec.targetPid));
   for (const [k, v] of Object.entries(spec.env)) argv.push('--env', `${k}=${v}`);
   argv.push('--');
   if (!spec.tty) return [...argv, ...spec.argv];

@@ -71,3 +71,15 @@ test('a completed pod: PodCompleted; init containers pending: ContainersNotIniti
   assert.equal(init.phase, 'Pending');
   assert.deepEqual([init.conditions![1].status, init.conditions![1].reason, init.conditions![1].message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [setup]']);
 });
+
+test('ephemeral containers are reported and count in neither the phase nor readiness', () => {
+  const p = pod({ containers: [{ name: 'a' }], ephemeralContainers: [{ name: 'debugger' }] });
+  const base = { pod: p, now: 't1', hostIP: '10.244.0.1', sandboxReady: true, initContainerStatuses: [], containerStatuses: [cs('a', running, { ready: true })] };
+  for (const state of [creating, running, failed]) {
+    const status = podStatus({ ...base, ephemeralContainerStatuses: [cs('debugger', state)] });
+    assert.equal(status.phase, 'Running');
+    assert.equal(status.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+    assert.deepEqual(status.ephemeralContainerStatuses, [cs('debugger', state)]);
+  }
+  assert.equal(podStatus({ ...base, ephemeralContainerStatuses: [] }).ephemeralContainerStatuses, undefined);
+});

@@ -3,7 +3,8 @@
  * (kubelet_pods.go getPhase, pkg/kubelet/status/generate.go): the phase, the conditions
  * PodReadyToStartContainers, Initialized, Ready, ContainersReady (PodScheduled is kept from
  * the API) with upstream's reasons and messages, podIP(s), hostIP(s), startTime and the
- * container statuses. Pure.
+ * container statuses (ephemeral containers' too, which count in neither phase nor readiness).
+ * Pure.
  */
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from './pod-view.js';
 
@@ -18,6 +19,8 @@ export interface StatusInput {
   sandboxReady: boolean;
   initContainerStatuses: ContainerStatus[];
   containerStatuses: ContainerStatus[];
+  /** Ephemeral containers' statuses: reported, never counted in the phase or readiness. */
+  ephemeralContainerStatuses?: ContainerStatus[];
   /** Set when the pod has been made terminal (its containers stopped for good, e.g. on deletion). */
   terminal?: boolean;
 }
@@ -171,5 +174,6 @@ export function podStatus(input: StatusInput): PodStatus {
   if (input.startTime) status.startTime = input.startTime;
   if (input.initContainerStatuses.length) status.initContainerStatuses = input.initContainerStatuses;
   status.containerStatuses = input.containerStatuses;
+  if (input.ephemeralContainerStatuses?.length) status.ephemeralContainerStatuses = input.ephemeralContainerStatuses;
   return status;
 }

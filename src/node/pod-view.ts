@@ -78,6 +78,8 @@ export interface ContainerSpec {
   terminationMessagePolicy?: string;
   restartPolicy?: string;
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+  /** An ephemeral container's: the container whose PID namespace it joins. */
+  targetContainerName?: string;
 }
 
 export interface Volume {
@@ -100,6 +102,8 @@ export interface PodSpec {
   nodeName?: string;
   containers: ContainerSpec[];
   initContainers?: ContainerSpec[];
+  /** Added to a running pod through pods/ephemeralcontainers (`kubectl debug`). */
+  ephemeralContainers?: ContainerSpec[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
@@ -158,6 +162,7 @@ export interface PodStatus {
   startTime?: string;
   containerStatuses?: ContainerStatus[];
   initContainerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
   qosClass?: string;
 }
 

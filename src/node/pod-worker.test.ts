@@ -226,3 +226,36 @@ test('sameBeyondStatus: a pod that differs only in its status (the agent\'s own 
   assert.equal(sameBeyondStatus(gated, gateSet('False')), true);
   assert.equal(sameBeyondStatus(gated, { ...gated, status: { phase: 'Running' } }), false);
 });
+
+test('an ephemeral container the pod gains is taken without a new worker: its own status, the phase and the regular container untouched', async () => {
+  const s = setup();
+  try {
+    const worker = new PodWorker(POD, s.ctx, { onDone: () => undefined });
+    worker.update(POD);
+    await worker.idle();
+    const before = s.statuses.at(-1)!;
+    assert.equal(before.ephemeralContainerStatuses, undefined);
+    // kubectl debug --target=redis: redis does not run (its image cannot), so neither can it.
+    const debugged: Pod = { ...POD, spec: { ...POD.spec, ephemeralContainers: [{ name: 'debugger', image: 'anything', command: ['sh'], targetContainerName: 'redis' }] } };
+    worker.update(debugged);
+    await worker.idle();
+    const last = s.statuses.at(-1)!;
+    assert.equal(last.phase, 'Pending');
+    // (redis goes on as before: ErrImagePull, now its back-off.)
+    assert.deepEqual(last.containerStatuses!.map((c) => [c.name, c.restartCount, c.state.waiting?.reason]), [['redis', 0, 'ImagePullBackOff']]);
+    assert.equal(last.ephemeralContainerStatuses?.length, 1);
+    const [status] = last.ephemeralContainerStatuses!;
+    assert.equal(status.name, 'debugger');
+    assert.equal(status.ready, false);
+    assert.equal(status.started, undefined);
+    assert.deepEqual(status.state, { waiting: { reason: 'CreateContainerConfigError', message: 'target container "redis" is not running' } });
+    assert.ok(worker.container('debugger'), 'logs, attach and exec find it by name');
+    // The same spec again (a status echo) adds nothing.
+    worker.update({ ...debugged, status: last });
+    await worker.idle();
+    assert.equal(s.statuses.at(-1)!.ephemeralContainerStatuses?.length, 1);
+    await worker.shutdown();
+  } finally {
+    s.cleanup();
+  }
+});

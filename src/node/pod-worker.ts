@@ -4,7 +4,9 @@
  * then keeps the app containers running as restartPolicy says (CrashLoopBackOff and
  * ImagePullBackOff on the kubelet's back-off), and writes the status when it changed. A pod
  * marked for deletion is stopped (stop signal, its grace period, SIGKILL), made terminal,
- * its sandbox removed, and deleted for good (grace 0, uid precondition).
+ * its sandbox removed, and deleted for good (grace 0, uid precondition). Ephemeral containers
+ * (`kubectl debug`) added to the pod's spec while it runs are started once each in its sandbox,
+ * never restarted, and count in neither its phase nor its readiness (ephemeral.ts).
  */
 import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
@@ -12,8 +14,9 @@ import { Container, ContainerConfigError, ImagePullError } from './container.js'
 import { discardPrepared, prepareSandbox, removePodFiles, settleSandboxName, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
 import { podDir } from './names.js';
 import { podStatus } from './pod-status.js';
-import type { Pod, PodStatus } from './pod-view.js';
+import type { ContainerStatus, Pod, PodStatus } from './pod-view.js';
 import type { RuntimeContext } from './runtime-context.js';
+import { ephemeralToStart, lostEphemeralStatus, ranBefore } from './ephemeral.js';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -54,6 +57,10 @@ export class PodWorker {
   readonly #ctx: RuntimeContext;
   readonly #inits: Container[];
   readonly #containers: Container[];
+  /** Ephemeral containers, in the spec's order; more join as the pod gains them (update()). */
+  readonly #ephemeral: Container[] = [];
+  /** Ephemeral containers a previous agent ran (their last status in the API): not run again. */
+  readonly #ephemeralBefore: Map<string, ContainerStatus>;
   #sandbox: Sandbox | undefined;
   /** What was made of the sandbox ahead (pod-sandbox.ts prepareSandbox), until the sandbox is. */
   #prepared: Promise<Prepared> | undefined;
@@ -88,6 +95,8 @@ export class PodWorker {
       new Container(spec, { init, ctx, pod: () => this.#pod, onChange: () => this.requestSync() });
     this.#inits = (pod.spec.initContainers ?? []).map(make(true));
     this.#containers = pod.spec.containers.map(make(false));
+    this.#ephemeralBefore = ranBefore(pod.status?.ephemeralContainerStatuses);
+    this.#addEphemeral(pod);
     for (const [list, statuses] of [[this.#inits, pod.status?.initContainerStatuses], [this.#containers, pod.status?.containerStatuses]] as const) {
       for (const s of statuses ?? []) {
         const c = list.find((x) => x.spec.name === s.name);
@@ -110,7 +119,32 @@ export class PodWorker {
   }
 
   container(name: string): Container | undefined {
-    return this.#containers.find((c) => c.spec.name === name) ?? this.#inits.find((c) => c.spec.name === name);
+    return this.#containers.find((c) => c.spec.name === name) ?? this.#inits.find((c) => c.spec.name === name) ?? this.#ephemeral.find((c) => c.spec.name === name);
+  }
+
+  /** Every container of the pod: init, regular, ephemeral. */
+  #all(): Container[] {
+    return [...this.#inits, ...this.#containers, ...this.#ephemeral];
+  }
+
+  /**
+   * Takes the ephemeral containers of `pod` this worker does not have yet (the API only adds
+   * them: pods/ephemeralcontainers). The running containers are left as they are.
+   */
+  #addEphemeral(pod: Pod): void {
+    const known = new Set(this.#ephemeral.map((c) => c.spec.name));
+    for (const spec of pod.spec.ephemeralContainers ?? []) {
+      if (known.has(spec.name)) continue;
+      known.add(spec.name);
+      this.#ephemeral.push(new Container(spec, {
+        init: false,
+        ephemeral: true,
+        ctx: this.#ctx,
+        pod: () => this.#pod,
+        onChange: () => this.requestSync(),
+        programOf: (name) => (this.#containers.find((c) => c.spec.name === name) ?? this.#inits.find((c) => c.spec.name === name))?.programPid(),
+      }));
+    }
   }
 
   /**
@@ -123,6 +157,7 @@ export class PodWorker {
     const old = this.#pod;
     this.#pod = pod;
     if (old !== pod && sameBeyondStatus(old, pod)) return;
+    this.#addEphemeral(pod);
     this.requestSync();
   }
 
@@ -202,18 +237,20 @@ export class PodWorker {
       ? await this.#startContainers(prepared)
       : await ctx.starts.run(async () => {
           const ok = await this.#startContainers(prepared, true);
-          if (ok) await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
+          if (ok) await Promise.all(this.#all().map((c) => c.programStarted()));
           return ok;
         });
     if (!ran) return this.#publish();
-    await Promise.all([...this.#inits, ...this.#containers].map((c) => c.programStarted()));
+    await Promise.all(this.#all().map((c) => c.programStarted()));
     ctx.trace?.mark(this.#pod, 'program');
     // Its containers are in: a pool sandbox takes the pod's name before Running is reported, so
     // that whoever sees Running finds `kubito-<cluster>-p<uid>` (the bind was made meanwhile).
     if (this.#sandbox?.pooled) await settleSandboxName(ctx, this.#pod, this.#sandbox);
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
-      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
+      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too),
+      // and ephemeral containers still running in it with it.
+      await Promise.all(this.#ephemeral.map((c) => c.kill()));
       this.#terminal = true;
       await tearDownSandbox(ctx, this.#pod, this.#sandbox);
       this.#sandbox = undefined;
@@ -254,6 +291,9 @@ export class PodWorker {
       break;
     }
     if (initsDone) for (const c of this.#containers) if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy);
+    // Ephemeral containers may start before the pod is initialized (as the kubelet's
+    // computePodActions starts them); each runs once (restart policy Never).
+    for (const c of ephemeralToStart(this.#ephemeral, this.#ephemeralBefore)) await this.#ensureRunning(c, 'Never');
     if (first) ctx.trace?.mark(this.#pod, 'spawned');
     return true;
   }
@@ -330,6 +370,10 @@ export class PodWorker {
       sandboxReady: !!this.#sandbox,
       initContainerStatuses: this.#inits.map((c) => c.status()),
       containerStatuses: this.#containers.map((c) => c.status()),
+      ephemeralContainerStatuses: this.#ephemeral.map((c) => {
+        const before = this.#ephemeralBefore.get(c.spec.name);
+        return before && !c.latest ? lostEphemeralStatus(before) : c.status();
+      }),
       terminal: terminal || this.#terminal,
     });
   }
@@ -352,7 +396,7 @@ export class PodWorker {
     if (this.#wake) ctx.clock.clearTimeout(this.#wake);
     const pod = this.#pod;
     const graceSeconds = this.#gone ? 0 : (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
-    const all = [...this.#inits, ...this.#containers];
+    const all = this.#all();
     for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
     ctx.trace?.mark(pod, 'terminate');
     const drained = this.#drained(graceSeconds * 1000);
@@ -406,8 +450,8 @@ export class PodWorker {
     this.#startEnded?.();
     if (this.#wake) this.#ctx.clock.clearTimeout(this.#wake);
     await this.idle().catch(() => undefined);
-    await Promise.all([...this.#inits, ...this.#containers].map((c) => c.stop(0)));
-    await Promise.all([...this.#inits, ...this.#containers].map((c) => c.discardAhead()));
+    await Promise.all(this.#all().map((c) => c.stop(0)));
+    await Promise.all(this.#all().map((c) => c.discardAhead()));
     await this.#discardPrepared();
     await tearDownSandbox(this.#ctx, this.#pod, this.#sandbox);
     this.#sandbox = undefined;

@@ -60,7 +60,7 @@ export function validatePodSpecUpdate(next: Spec, prev: Spec): FieldError[] {
   if (typeof grace === 'number' && grace < 0 && munged.terminationGracePeriodSeconds === 1) munged.terminationGracePeriodSeconds = grace;
   const diff = specDiff(prev, munged);
   if (diff.length) {
-    errs.push(forbidden('spec', `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${diffText(diff)}`));
+    errs.push(forbidden('spec', `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${diffText(diff, 'spec')}`));
   }
   return errs;
 }
@@ -140,8 +140,16 @@ function specDiff(before: Json, after: Json, path = ''): Difference[] {
   return [{ path, before, after }];
 }
 
-function diffText(diff: Difference[]): string {
-  const lines = ['  spec{'];
+/**
+ * What differs between two values, as the lines of kubito's stand-in for go-cmp's diff:
+ * `  <head>{`, then `- \t<path>: <old JSON>` / `+ \t<path>: <new JSON>` per differing leaf, `  }`.
+ */
+export function describeDiff(before: Json, after: Json, head: string): string {
+  return diffText(specDiff(before, after), head);
+}
+
+function diffText(diff: Difference[], head: string): string {
+  const lines = [`  ${head}{`];
   for (const d of diff) {
     if (!isZero(d.before)) lines.push(`- \t${d.path}: ${JSON.stringify(d.before)}`);
     if (!isZero(d.after)) lines.push(`+ \t${d.path}: ${JSON.stringify(d.after)}`);

@@ -3,7 +3,8 @@
  * is deleted gracefully (the node agent removes it after its containers stop), an unbound or
  * finished one at once, as upstream's pod strategy decides (CheckGracefulDelete); its spec
  * is validated as ValidatePodCreate / ValidatePodUpdate do (validation/pod-spec.ts) and takes only
- * the changes ValidatePodUpdate allows (pod-update.ts).
+ * the changes ValidatePodUpdate allows (pod-update.ts); ephemeral containers are added through
+ * the ephemeralcontainers subresource alone (pod-ephemeral.ts).
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
@@ -12,6 +13,7 @@ import type { FieldError } from '../errors.js';
 import { goQuote } from '../validation/go-format.js';
 import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
 import { validatePodSpecUpdate } from './pod-update.js';
+import { EPHEMERAL_CONTAINERS, keepAllButEphemeralContainers, validateEphemeralContainersUpdate } from './pod-ephemeral.js';
 import { defaultPodSpecResources, defaultRequestsToLimits, podQOSClass, podSpecResourcesNeedDefaults } from './resource-lists.js';
 
 interface PodView {
@@ -44,7 +46,8 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
   defaultTo(spec, 'enableServiceLinks', true);
   mirrorServiceAccount(spec);
   defaultPodSpecResources(spec);
-  for (const list of ['containers', 'initContainers'] as const) {
+  // SetDefaults_Container applies to ephemeral containers too (SetObjectDefaults_Pod).
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
     for (const c of records(spec[list])) containerDefaults(c);
   }
   // SetDefaults_Volume: a volume without a source is an emptyDir.
@@ -153,12 +156,15 @@ export const podStrategy: Strategy = {
     const old = (prev.status as Record<string, unknown> | undefined)?.qosClass;
     if (status && !status.qosClass && old) status.qosClass = old;
   },
+  // podEphemeralContainersStrategy: spec.ephemeralContainers is all such a write changes.
+  subresourceUpdates: { [EPHEMERAL_CONTAINERS]: keepAllButEphemeralContainers },
   validate(obj) {
     return validatePodCreate(specOf(obj), obj.metadata as Record<string, unknown>);
   },
   validateUpdate(next, prev, subresource) {
     // ValidatePodStatusUpdate: the QoS class is immutable.
     if (subresource === 'status') return immutableQOSClass(next, prev);
+    if (subresource === EPHEMERAL_CONTAINERS) return validateEphemeralContainersUpdate(next, prev);
     // The binding subresource sets spec itself (spec.nodeName).
     if (subresource) return [];
     // ValidatePodUpdate: the spec as on create (validatePodMetadataAndSpec), then what may change.

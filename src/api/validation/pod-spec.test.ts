@@ -292,7 +292,7 @@ const CASES: Array<{ name: string; spec: Obj; want: string[] }> = [
   },
   {
     name: 'create only: no ephemeral containers, no node while gated',
-    spec: spec({ ephemeralContainers: [{ name: 'e', image: 'busybox' }], nodeName: 'n', schedulingGates: [{ name: 'g' }] }),
+    spec: spec({ ephemeralContainers: [ctr({ name: 'e' })], nodeName: 'n', schedulingGates: [{ name: 'g' }] }),
     want: ['spec.ephemeralContainers: Forbidden: cannot be set on create', 'spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared'],
   },
 ];
@@ -309,14 +309,17 @@ test('error types are upstream\'s: Not found is FieldValueNotFound', () => {
 });
 
 test('on update the spec is checked as on create, without the create-only rules', () => {
-  const s = spec({ ephemeralContainers: [{ name: 'e', image: 'busybox' }], containers: [ctr({ name: '' })] });
+  const s = spec({ ephemeralContainers: [ctr({ name: 'e' })], containers: [ctr({ name: '' })] });
   assert.deepEqual(validatePodMetadataAndSpec(s).map(fieldErrorString), ['spec.containers[0].name: Required value']);
 });
 
 test('a template: labels at <path>.labels, spec at <path>.spec, no pod-only image rule, no ephemeral containers', () => {
-  const template = { metadata: { labels: { 'bad key': 'v' } }, spec: spec({ containers: [ctr({ image: ' x' })], ephemeralContainers: [{ name: 'e' }] }) };
+  const template = { metadata: { labels: { 'bad key': 'v' } }, spec: spec({ containers: [ctr({ image: ' x' })], ephemeralContainers: [ctr({ name: 'e', image: '' })] }) };
   assert.deepEqual(validatePodTemplateSpec(template, 'spec.template').map(fieldErrorString), [
     `spec.template.labels: Invalid value: "bad key": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    // validateEphemeralContainers runs for templates too (upstream: "even though ephemeral
+    // containers aren't allowed in pod templates").
+    'spec.template.spec.ephemeralContainers[0].image: Required value',
     'spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template',
   ]);
   const cost = { metadata: { annotations: { 'controller.kubernetes.io/pod-deletion-cost': 'x' } }, spec: spec() };

@@ -509,6 +509,65 @@ function validateInitContainers(containers: unknown[], regular: unknown[], volum
   return errs;
 }
 
+/**
+ * The fields of EphemeralContainerCommon in Go's order, and whether an ephemeral container may
+ * set them (upstream's allowedEphemeralContainerFields); `struct` marks a struct-typed field
+ * (resources), set when one of its members is.
+ */
+const EPHEMERAL_FIELDS: ReadonlyArray<readonly [string, boolean, 'struct'?]> = [
+  ['name', true], ['image', true], ['command', true], ['args', true], ['workingDir', true],
+  ['ports', false], ['envFrom', true], ['env', true], ['resources', false, 'struct'], ['resizePolicy', false],
+  ['restartPolicy', false], ['volumeMounts', true], ['volumeDevices', true], ['livenessProbe', false],
+  ['readinessProbe', false], ['startupProbe', false], ['lifecycle', false], ['terminationMessagePath', true],
+  ['terminationMessagePolicy', true], ['imagePullPolicy', true], ['securityContext', true], ['stdin', true],
+  ['stdinOnce', true], ['tty', true],
+];
+
+const NOT_FOR_EPHEMERAL = 'cannot be set for an Ephemeral Container';
+
+/**
+ * Whether a JSON value decodes to something other than the Go field's zero value: the
+ * forbidden fields are pointers and slices (set unless null), and resources, a struct of maps
+ * and a slice (set when one of them is).
+ */
+function goSet(value: unknown, struct: boolean): boolean {
+  if (!isSet(value)) return false;
+  return !struct || Object.values(objOf(value)).some((v) => isSet(v));
+}
+
+/**
+ * validateEphemeralContainers: the common container checks, names unique across containers,
+ * init containers and ephemeral containers, targetContainerName naming a container or init
+ * container, only the allowed fields set (validateFieldAllowList), no subPath(Expr) mounts.
+ */
+export function validateEphemeralContainers(ephemeral: unknown[], containers: unknown[], initContainers: unknown[], volumes: Map<string, Obj>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (ephemeral.length === 0) return errs;
+  const others = new Set([...containers, ...initContainers].map((c) => strOf(objOf(c).name)));
+  const all = new Set(others);
+  ephemeral.forEach((c, i) => {
+    const ec = objOf(c);
+    const p = index(path, i);
+    errs.push(...validateContainerCommon(ec, volumes, p));
+    errs.push(...validateContainersOnlyForPod([ec], path, i));
+    const name = strOf(ec.name);
+    if (all.has(name)) errs.push(duplicate(child(p, 'name'), name));
+    else all.add(name);
+    const target = strOf(ec.targetContainerName);
+    if (target !== '' && !others.has(target)) errs.push(notFound(child(p, 'targetContainerName'), target));
+    for (const [field, allowed, struct] of EPHEMERAL_FIELDS) {
+      if (!allowed && goSet(ec[field], struct === 'struct')) errs.push(forbidden(child(p, field), NOT_FOR_EPHEMERAL));
+    }
+    listOf(ec.volumeMounts).forEach((m, j) => {
+      const mount = objOf(m);
+      for (const f of ['subPath', 'subPathExpr']) {
+        if (strOf(mount[f]) !== '') errs.push(forbidden(child(index(child(p, 'volumeMounts'), j), f), NOT_FOR_EPHEMERAL));
+      }
+    });
+  });
+  return errs;
+}
+
 // ---- the pod spec --------------------------------------------------------------------------
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
@@ -583,6 +642,7 @@ export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOpti
   errs.push(...volumeErrs);
   errs.push(...validateContainers(listOf(spec.containers), volumes, gracePeriod, child(path, 'containers')));
   errs.push(...validateInitContainers(listOf(spec.initContainers), listOf(spec.containers), volumes, gracePeriod, child(path, 'initContainers')));
+  errs.push(...validateEphemeralContainers(listOf(spec.ephemeralContainers), listOf(spec.containers), listOf(spec.initContainers), volumes, child(path, 'ephemeralContainers')));
   errs.push(...validateHostNetworkDeps(spec, path, opts));
   errs.push(...validateEnum(strOf(spec.restartPolicy), RESTART_POLICIES, child(path, 'restartPolicy')));
   errs.push(...validateEnum(strOf(spec.dnsPolicy), DNS_POLICIES, child(path, 'dnsPolicy')));
@@ -627,12 +687,12 @@ export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOpti
   return errs;
 }
 
-/** validateContainerOnlyForPod over a list: no surrounding whitespace in images. */
-function validateContainersOnlyForPod(containers: unknown[], path: string): FieldError[] {
+/** validateContainerOnlyForPod over a list (its first at index `first`): no surrounding whitespace in images. */
+function validateContainersOnlyForPod(containers: unknown[], path: string, first = 0): FieldError[] {
   const errs: FieldError[] = [];
   containers.forEach((c, i) => {
     const image = strOf(objOf(c).image);
-    if (image.trim().length !== image.length) errs.push(invalid(child(index(path, i), 'image'), image, 'must not have leading or trailing whitespace'));
+    if (image.trim().length !== image.length) errs.push(invalid(child(index(path, first + i), 'image'), image, 'must not have leading or trailing whitespace'));
   });
   return errs;
 }

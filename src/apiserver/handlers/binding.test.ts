@@ -1,13 +1,10 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESOURCES } from '../../api/resources.js';
-import { podStrategy } from '../../api/strategies/pod.js';
 import type { KubeObject } from '../../api/types.js';
-import { openMemoryStore } from '../../storage/memory/memory-store.js';
-import { ApiHandler, storageKey } from '../handler.js';
+import type { ApiHandler } from '../handler.js';
 import type { HandlerRequest } from '../http-types.js';
-import { validateMetadata } from '../registry/meta-validation.js';
-import { RestStorage } from '../registry/rest-storage.js';
+import type { RestStorage } from '../registry/rest-storage.js';
+import { podHandler } from './test-handler.js';
 import { bindPod, validateBinding } from './binding.js';
 
 const NOW = Date.parse('2026-11-28T10:00:00Z');
@@ -41,13 +38,7 @@ describe('pods/binding', () => {
   const binding = (name: string, node = 'node-1', meta: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name, ...meta }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
 
   before(async () => {
-    const store = await openMemoryStore();
-    const storages = new Map<string, RestStorage>();
-    for (const info of RESOURCES.filter((r) => r.group === '' && (r.resource === 'pods' || r.resource === 'namespaces'))) {
-      storages.set(storageKey(info.group, info.version, info.resource), new RestStorage(info, store, { strategy: info.resource === 'pods' ? podStrategy : undefined, validateMeta: validateMetadata }));
-    }
-    pods = storages.get(storageKey('', 'v1', 'pods'))!;
-    handler = new ApiHandler({ storages, serverAddress: '127.0.0.1:6443', version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: '' }, clock: () => NOW });
+    ({ handler, pods } = await podHandler(NOW));
     for (const p of [pod('a'), pod('b', { nodeName: 'other' }), pod('gated', { gates: true }), pod('c'), pod('d')]) await pods.create('default', p);
   });
 

@@ -433,6 +433,8 @@ export class RestStorage {
     } else if (options.subresource === 'binding') {
       // pods/binding (handlers/binding.ts) writes spec.nodeName, annotations and the
       // PodScheduled condition together, as upstream's BindingREST does inside one update.
+    } else if (options.subresource && this.#strategy.subresourceUpdates?.[options.subresource]) {
+      this.#strategy.subresourceUpdates[options.subresource](next, current);
     } else if (options.subresource) {
       throw newBadRequest(`subresource ${options.subresource} cannot be updated this way`);
     } else {

@@ -6,12 +6,15 @@
  *
  *   kubito-launch [--netns NAME [--adopt-netns POOL]] [--hostname H] [--dir D] [--bind-etc SRC TGT]...
  *                 [--bind SRC TGT]... [--bind-ro SRC TGT]... [--stdout F] [--stderr F]
- *                 [--cwd DIR] [--env K=V]... -- PROGRAM ARGS...
+ *                 [--cwd DIR] [--target-pid PID] [--env K=V]... -- PROGRAM ARGS...
  *
  * The process that runs it (the agent's command helper) stays the launcher: it enters the
  * network namespace, unshares UTS, IPC, mount and PID namespaces, forks the container's PID 1
  * and waits for it; its exit status is the program's (a signal is raised again on itself, as
- * unshare does). Set-up failures print one line on the launcher's stderr and exit 128 (the agent
+ * unshare does). With --target-pid (an ephemeral container with a targetContainerName) the PID
+ * namespace is not new but that of the process PID (the target container's PID 1): the
+ * program joins it, as `nsenter --target PID --pid` would put it, and its /proc shows it.
+ * Set-up failures print one line on the launcher's stderr and exit 128 (the agent
  * reports StartError with that line); a program that cannot be executed prints on the
  * container's stderr and exits 127 (not found) or 126, as sh's `exec` did.
  *
@@ -68,6 +71,7 @@ struct spec {
   const char *stdout_path;
   const char *stderr_path;
   const char *cwd;
+  const char *target_pid;
   struct bind binds[MAX_BINDS];
   int nbinds;
   char *env[MAX_ENV + 1];
@@ -103,7 +107,7 @@ static void parse(int argc, char **argv, struct spec *s) {
       break;
     }
     int two = strcmp(a, "--bind-etc") == 0 || strcmp(a, "--bind") == 0 || strcmp(a, "--bind-ro") == 0;
-    static const char *const one[] = {"--netns", "--adopt-netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--env"};
+    static const char *const one[] = {"--netns", "--adopt-netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--target-pid", "--env"};
     int known = two;
     for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) known |= strcmp(a, one[k]) == 0;
     if (!known) fail("unknown option %s", a);
@@ -125,6 +129,10 @@ static void parse(int argc, char **argv, struct spec *s) {
     else if (strcmp(a, "--stdout") == 0) s->stdout_path = v;
     else if (strcmp(a, "--stderr") == 0) s->stderr_path = v;
     else if (strcmp(a, "--cwd") == 0) s->cwd = v;
+    else if (strcmp(a, "--target-pid") == 0) {
+      if (!*v || strlen(v) > 10 || strspn(v, "0123456789") != strlen(v)) fail("--target-pid %s: not a process id", v);
+      s->target_pid = v;
+    }
     else if (strcmp(a, "--env") == 0) {
       if (s->nenv >= MAX_ENV) fail("more than %d environment variables", MAX_ENV);
       if (!strchr(v, '=')) fail("--env %s: not NAME=VALUE", v);
@@ -711,6 +719,14 @@ static int serve(const char *self, const char *dir) {
 static int launch(int argc, char **argv, const char *report) {
   struct spec s;
   parse(argc, argv, &s);
+  /* The target's PID namespace, opened while /proc is the host's (before any setns). */
+  int target_ns = -1;
+  if (s.target_pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/ns/pid", s.target_pid);
+    target_ns = open(path, O_RDONLY | O_CLOEXEC);
+    if (target_ns < 0) fail("the target container's PID namespace (%s): %s", path, strerror(errno));
+  }
   /* The pod's directory is the launcher's working directory too: a launcher forked by the
    * server has the server's command line, and clean-up after a crashed agent knows a
    * hostNetwork pod's launcher by its directory (src/node/stale-state.ts). */
@@ -722,8 +738,13 @@ static int launch(int argc, char **argv, const char *report) {
   if (host_mnt >= 0) close(host_mnt);
   if (lean_mnt >= 0) close(lean_mnt);
   if (s.dir && chdir(s.dir) < 0) fail("cd %s: %s", s.dir, strerror(errno));
-  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
+  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (target_ns >= 0 ? 0 : CLONE_NEWPID);
   if (unshare(flags) < 0) fail("unshare failed: %s", strerror(errno));
+  /* The child forked below is born in the target's PID namespace (setns sets it for children). */
+  if (target_ns >= 0) {
+    if (setns(target_ns, CLONE_NEWPID) < 0) fail("cannot enter the target container's PID namespace: %s", strerror(errno));
+    close(target_ns);
+  }
   if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("cannot change root filesystem propagation: %s", strerror(errno));
   if (s.netns) {
     remount_sys(s.netns);
