@@ -26,5 +26,5 @@ test('a user, its groups (each header one group) and system:authenticated; a ser
 
 test('groups without a user are a 400 in upstream words', () => {
   assert.throws(() => requestUser({ 'impersonate-group': 'dev' }), (err: unknown) => err instanceof StatusError && err.status.code === 400
-    && err.status.message === 'requested [{Group  dev     }] without impersonating a user');
+    && err.status.message === 'requested [{Group  dev    }] without impersonating a user');
 });

@@ -60,9 +60,10 @@ export function requestUser(headers: HandlerRequest['headers'], authenticated: R
   const extras = Object.keys(headers).filter((h) => h.startsWith(EXTRA_PREFIX) && headers[h] !== undefined);
   if (!user) {
     if (!groups.length && !extras.length && !uid) return authenticated;
-    // []v1.ObjectReference printed with %v: {Kind Namespace Name UID APIVersion ResourceVersion FieldPath}.
+    // []v1.ObjectReference printed with %v: {Kind Namespace Name UID APIVersion ResourceVersion FieldPath},
+    // seven fields, one space between each (a Group's four empty ones after its name: four spaces).
     const refs = [
-      ...groups.map((g) => `{Group  ${g}     }`),
+      ...groups.map((g) => `{Group  ${g}    }`),
       ...extras.flatMap((h) => values(headers, h).map((v) => `{UserExtra  ${v}  authentication.k8s.io/v1  ${extraKey(h)}}`)),
       ...(uid ? [`{UID  ${uid}  authentication.k8s.io/v1  }`] : []),
     ];
