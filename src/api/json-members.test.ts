@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Members, hasDuplicateKeys, lastWins, parseMembers } from './json-members.js';
+import { MAX_MEMBERS_DEPTH, Members, hasDuplicateKeys, lastWins, parseMembers } from './json-members.js';
 
 test('hasDuplicateKeys finds a key repeated in any object, and only there', () => {
   assert.equal(hasDuplicateKeys('{"a":1,"b":2}'), false);
@@ -23,4 +23,12 @@ test('parseMembers keeps every member in order; lastWins gives what JSON.parse g
   assert.equal(Object.getPrototypeOf(lastWins(tree)), Object.prototype);
   assert.deepEqual(parseMembers('[]'), []);
   assert.deepEqual(parseMembers(' {} '), new Members([]));
+});
+
+test('past MAX_MEMBERS_DEPTH levels a body is not read for duplicates (its parse and walks recurse)', () => {
+  const deep = (n: number) => `{"x":1,"x":${'['.repeat(n)}${']'.repeat(n)}}`;
+  assert.equal(hasDuplicateKeys(deep(MAX_MEMBERS_DEPTH - 1)), true);
+  assert.equal(hasDuplicateKeys(deep(MAX_MEMBERS_DEPTH)), false);
+  // What the Members path reads at the limit, it reads without overflowing.
+  assert.ok(parseMembers(deep(MAX_MEMBERS_DEPTH - 1)) instanceof Members);
 });

@@ -22,14 +22,23 @@ function keyText(text: string, open: number, close: number): string {
 }
 
 /**
- * Whether some object of the JSON text `text` names a key twice. Strings are skipped with
- * indexOf (closingQuote), so a body of long values costs little more than its structure.
- * The text is trusted to be valid JSON (it passed JSON.parse).
+ * The deepest nesting the Members path takes: its parse and walks recurse, and a body nested
+ * past this (Go reads up to 10,000 levels) would overflow the stack. Deeper, a body is read as
+ * JSON.parse reads it (the last of two equal keys wins, unreported).
+ */
+export const MAX_MEMBERS_DEPTH = 1000;
+
+/**
+ * Whether some object of the JSON text `text` names a key twice (false past MAX_MEMBERS_DEPTH
+ * levels). Strings are skipped with indexOf (closingQuote), so a body of long values costs
+ * little more than its structure. The text is trusted to be valid JSON (it passed JSON.parse).
  */
 export function hasDuplicateKeys(text: string): boolean {
   // One set of keys per open object; null for an open array.
   const open: Array<Set<string> | null> = [];
   let expectKey = false;
+  // The whole text is read even after a repeat: its depth decides too.
+  let found = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
@@ -38,23 +47,23 @@ export function hasDuplicateKeys(text: string): boolean {
       if (expectKey) {
         const keys = open[open.length - 1]!;
         const key = keyText(text, i, close);
-        if (keys.has(key)) return true;
+        if (keys.has(key)) found = true;
         keys.add(key);
         expectKey = false;
       }
       i = close;
     } else if (c === 0x7b /* { */) {
-      open.push(new Set());
+      if (open.push(new Set()) > MAX_MEMBERS_DEPTH) return false;
       expectKey = true;
     } else if (c === 0x5b /* [ */) {
-      open.push(null);
+      if (open.push(null) > MAX_MEMBERS_DEPTH) return false;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       open.pop();
     } else if (c === 0x2c /* , */) {
       expectKey = open[open.length - 1] != null;
     }
   }
-  return false;
+  return found;
 }
 
 /** Parses JSON text (trusted valid: it passed JSON.parse) keeping every object member. */

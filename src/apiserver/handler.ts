@@ -23,7 +23,7 @@ import { headersFor, queryBool, type Scope } from './handlers/scope.js';
 import { watchObjects } from './handlers/watch.js';
 import { createObject, updateObject } from './handlers/write.js';
 import { reviewEndpoint, serveReview } from './handlers/reviews.js';
-import { ADMIN_USER, requestUser, type UserInfo } from './impersonation.js';
+import { ADMIN_USER, ImpersonationError, impersonationFailure, requestUser, type UserInfo } from './impersonation.js';
 import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
 import type { RestStorage } from './registry/rest-storage.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
@@ -91,8 +91,17 @@ export class ApiHandler {
     // system:public-info-viewer: these paths are readable without credentials.
     const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version' || req.path === '/version/';
     if (!open && !req.inProcess && this.#options.authenticate && !this.#options.authenticate(req.headers)) throw newUnauthorized();
-    // The impersonation filter runs for every authenticated request (a group without a user is a 400).
-    const user = open || req.inProcess ? ADMIN_USER : requestUser(req.headers);
+    // The impersonation filter runs for every authenticated request (a group without a user is a 500).
+    let user: Readonly<UserInfo> = ADMIN_USER;
+    if (!open && !req.inProcess) {
+      try {
+        user = requestUser(req.headers);
+      } catch (err) {
+        if (!(err instanceof ImpersonationError)) throw err;
+        const query = req.query.toString();
+        return impersonationFailure(query ? `${req.path}?${query}` : req.path, err);
+      }
+    }
     const info = parseRequestInfo(req.method, req.path, queryBool(req.query, 'watch'));
     if (!info.isResource) return this.#nonResource(req);
     return this.#resource(req, info, user);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusError } from '../api/errors.js';
-import { ADMIN_USER, requestUser } from './impersonation.js';
+import { ADMIN_USER, ImpersonationError, impersonationFailure, requestUser } from './impersonation.js';
 
 test('without impersonation headers a request acts as its credential', () => {
   assert.equal(requestUser({ authorization: 'Bearer x' }), ADMIN_USER);
@@ -24,7 +23,12 @@ test('a user, its groups (each header one group) and system:authenticated; a ser
   });
 });
 
-test('groups without a user are a 400 in upstream words', () => {
-  assert.throws(() => requestUser({ 'impersonate-group': 'dev' }), (err: unknown) => err instanceof StatusError && err.status.code === 400
-    && err.status.message === 'requested [{Group  dev    }] without impersonating a user');
+test("groups without a user: 1.33's InternalError, the request URI quoted, the line HTML-escaped", () => {
+  assert.throws(() => requestUser({ 'impersonate-group': 'dev' }), (err: unknown) => err instanceof ImpersonationError
+    && err.message === 'requested [{Group  dev    }] without impersonating a user');
+  const err = new ImpersonationError('requested [{Group  dev    }] without impersonating a user');
+  assert.deepEqual(impersonationFailure('/api/v1/namespaces?limit=1', err), {
+    kind: 'body', status: 500, contentType: 'text/plain; charset=utf-8', headers: { 'X-Content-Type-Options': 'nosniff' },
+    body: 'Internal Server Error: &#34;/api/v1/namespaces?limit=1&#34;: requested [{Group  dev    }] without impersonating a user\n',
+  });
 });

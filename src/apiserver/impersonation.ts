@@ -5,9 +5,26 @@
  * authorizes everything (AlwaysAllow), so impersonating is always allowed; the identity shows in
  * what a request says about its user (`kubectl auth whoami`'s SelfSubjectReview).
  */
-import { newBadRequest } from '../api/errors.js';
+import { goQuote } from '../api/validation/go-format.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../api/validation/names.js';
-import type { HandlerRequest } from './http-types.js';
+import type { HandlerRequest, HandlerResponse } from './http-types.js';
+
+/**
+ * Impersonation headers that make no user: kube-apiserver 1.33 answers them before any handler,
+ * with responsewriters.InternalError (later versions answer a 400 Status).
+ */
+export class ImpersonationError extends Error {}
+
+/**
+ * responsewriters.InternalError's answer: a 500 in plain text, the request URI Go-quoted and
+ * the whole line HTML-escaped (its sanitizer), as http.Error writes it.
+ */
+export function impersonationFailure(requestUri: string, err: ImpersonationError): HandlerResponse {
+  const text = `Internal Server Error: ${goQuote(requestUri)}: ${err.message}`.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  return { kind: 'body', status: 500, contentType: 'text/plain; charset=utf-8', headers: { 'X-Content-Type-Options': 'nosniff' }, body: `${text}\n` };
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 
 export interface UserInfo {
   username: string;
@@ -50,8 +67,8 @@ function extraKey(header: string): string {
 
 /**
  * The user a request acts as, given the user its credential authenticated as. Impersonation
- * groups, extras or a UID without a user to impersonate are a 400 (with Go's `%v` of the
- * requests, as upstream words it).
+ * groups, extras or a UID without a user to impersonate throw ImpersonationError (with Go's `%v`
+ * of the requests, as upstream words it).
  */
 export function requestUser(headers: HandlerRequest['headers'], authenticated: Readonly<UserInfo> = ADMIN_USER): Readonly<UserInfo> {
   const user = headers['impersonate-user'] ?? '';
@@ -67,7 +84,7 @@ export function requestUser(headers: HandlerRequest['headers'], authenticated: R
       ...extras.flatMap((h) => values(headers, h).map((v) => `{UserExtra  ${v}  authentication.k8s.io/v1  ${extraKey(h)}}`)),
       ...(uid ? [`{UID  ${uid}  authentication.k8s.io/v1  }`] : []),
     ];
-    throw newBadRequest(`requested [${refs.join(' ')}] without impersonating a user`);
+    throw new ImpersonationError(`requested [${refs.join(' ')}] without impersonating a user`);
   }
   const account = splitServiceAccount(user);
   const out: UserInfo = { username: account ? `${SA_PREFIX}${account.namespace}:${account.name}` : user, groups: [] };
