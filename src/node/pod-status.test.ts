@@ -83,3 +83,14 @@ test('ephemeral containers are reported and count in neither the phase nor readi
   }
   assert.equal(podStatus({ ...base, ephemeralContainerStatuses: [] }).ephemeralContainerStatuses, undefined);
 });
+
+test("container statuses sorted by name as the kubelet sorts them; init containers keep the spec's order", () => {
+  const p = pod({ initContainers: [{ name: 'z-init' }, { name: 'a-init' }], containers: [{ name: 'web' }, { name: 'sidecar' }], ephemeralContainers: [{ name: 'dbg-b' }, { name: 'dbg-a' }] });
+  const status = podStatus(input(p, [cs('web', running), cs('sidecar', running)], {
+    initContainerStatuses: [cs('z-init', failed), cs('a-init', failed)],
+    ephemeralContainerStatuses: [cs('dbg-b', running), cs('dbg-a', running)],
+  }));
+  assert.deepEqual(status.containerStatuses?.map((s) => s.name), ['sidecar', 'web']);
+  assert.deepEqual(status.initContainerStatuses?.map((s) => s.name), ['z-init', 'a-init']);
+  assert.deepEqual(status.ephemeralContainerStatuses?.map((s) => s.name), ['dbg-a', 'dbg-b']);
+});

@@ -172,8 +172,14 @@ export function podStatus(input: StatusInput): PodStatus {
     status.podIPs = [{ ip: input.podIP }];
   }
   if (input.startTime) status.startTime = input.startTime;
+  // Init containers in the spec's order; the others sorted by name, as the kubelet's
+  // convertToAPIContainerStatuses sorts them (SortedContainerStatuses).
   if (input.initContainerStatuses.length) status.initContainerStatuses = input.initContainerStatuses;
-  status.containerStatuses = input.containerStatuses;
-  if (input.ephemeralContainerStatuses?.length) status.ephemeralContainerStatuses = input.ephemeralContainerStatuses;
+  status.containerStatuses = byName(input.containerStatuses);
+  if (input.ephemeralContainerStatuses?.length) status.ephemeralContainerStatuses = byName(input.ephemeralContainerStatuses);
   return status;
+}
+
+function byName(statuses: ContainerStatus[]): ContainerStatus[] {
+  return [...statuses].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
