@@ -33,7 +33,7 @@ import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, SCHEDULER_ACTIONS, wantsScheduling } from './scheduler.js';
 import { isMirrorPod } from './mirror-pods.js';
-import { StaticPods, withStaticPods } from './static-pods.js';
+import { StaticPods, vipHasReadyEndpoint, withStaticPods } from './static-pods.js';
 import { Slots, startSlotsFromEnv } from './slots.js';
 import { StartsInFlight } from './starts-in-flight.js';
 import { FifoPool } from './fifo-pool.js';
@@ -283,11 +283,7 @@ export class NodeAgent {
       },
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
-    const dnsLog = statics.logger('dns');
-    const logDns = (line: string): void => {
-      o.log(line);
-      dnsLog(line);
-    };
+    const logDns = statics.logger('dns', o.log);
     try {
       const dns = (this.#dns = await startClusterDns({ informers: this.#informers, host: hostIP, port: 53, metricsPort: 9153, healthPort: 8080, readyPort: 8181, clusterDomain: o.clusterDomain, relaySocket: dnsRelaySocketPath(o.dataDir), log: logDns }));
       logDns(`cluster DNS: listening on ${hostIP}:53 (udp, tcp), zone ${o.clusterDomain}; /health :8080, /ready :8181, /metrics :9153`);
@@ -321,13 +317,8 @@ export class NodeAgent {
     apiEndpoints.addHandlers({ onAdd: follow, onUpdate: follow, onDelete: follow });
     this.#informers.start();
     await this.#informers.waitForSync();
-    removeOrphanPodDirs(o.dataDir, new Set([...pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid), ...statics.uids()]));
-    const proxyLog = statics.logger('proxy');
-    const logProxy = (line: string): void => {
-      o.log(line);
-      proxyLog(line);
-    };
-    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: logProxy, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
+    removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
+    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
     const proxier = this.#proxy.proxier;
     statics.started('proxy', () => proxier.healthy());
     // Their mirror pods, before the agent says it is ready (`kubectl get pods -A` after `up`).
@@ -335,6 +326,10 @@ export class NodeAgent {
       const node = this.#registration.node;
       return node?.metadata.uid ? { name: o.nodeName, uid: node.metadata.uid } : undefined;
     });
+    // kube-dns's endpoints come from the DNS's mirror pod (the endpoint controllers): ready once
+    // its VIP leads to a ready endpoint, as when the control plane wrote them (at most 10 s).
+    const vip = o.clusterDNS[0];
+    if (vip && this.#dns && !(await proxier.whenSynced((state) => vipHasReadyEndpoint(state, vip), 10_000))) o.log(`cluster DNS: no ready endpoint behind ${vip} after 10 s (kube-dns's EndpointSlice); going on`);
     this.#ctx.drained = (ips, timeoutMs) => proxier.whenSynced((state) => !routesNewConnectionsTo(state, ips), timeoutMs);
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).

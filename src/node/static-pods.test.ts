@@ -134,7 +134,7 @@ test('logs: each run a CRI file, the next agent run counts a restart and shows t
   assert.equal(c.lastState.terminated?.exitCode, 0);
   const previous = second.statics.containerLog({ namespace: 'kube-system', name: DNS.name, container: 'dns' }, { previous: true })!;
   assert.match(readFileSync(previous.path, 'utf8'), /listening on 10\.244\.0\.1:53/);
-  assert.deepEqual(second.statics.uids().sort(), [DNS.uid, PROXY.uid].sort());
+  assert.ok(previous.path.startsWith(join(first.dataDir, 'static-pods', `kube-system_${DNS.name}_${DNS.uid}`, 'dns')), previous.path);
   // A run that ended without a stop (the agent died): 255, Unknown, as containerd's lost exits.
   second.informers.stop();
   const third = await setup(first.dataDir, first.fake);
@@ -176,4 +176,14 @@ test('exec and attach into a mirror pod are refused with the reason; other pods 
   assert.deepEqual(calls, ['spawn', 'log']);
   statics.stop();
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the agent is ready once the DNS VIP leads to a ready endpoint', async () => {
+  const { vipHasReadyEndpoint } = await import('./static-pods.js');
+  const port = (clusterIP: string, ready: boolean[]) => ({ clusterIP, endpoints: ready.map((r, i) => ({ ip: `10.244.0.${i + 1}`, ready: r })) });
+  const state = (ports: ReturnType<typeof port>[]) => ({ servicePorts: ports }) as unknown as Parameters<typeof vipHasReadyEndpoint>[0];
+  assert.equal(vipHasReadyEndpoint(state([port('10.96.0.1', [true])]), '10.96.0.10'), false);
+  assert.equal(vipHasReadyEndpoint(state([port('10.96.0.10', [])]), '10.96.0.10'), false);
+  assert.equal(vipHasReadyEndpoint(state([port('10.96.0.10', [false])]), '10.96.0.10'), false);
+  assert.equal(vipHasReadyEndpoint(state([port('10.96.0.10', []), port('10.96.0.10', [false, true])]), '10.96.0.10'), true);
 });

@@ -5,8 +5,9 @@
  * or changed (deleted with grace 0 and the UID as precondition, then created), their status from
  * the components' real state (read again every `checkMs`, a readiness probe's period) — and
  * each component's log lines in a CRI log file of its own, one file per agent run
- * (`<data-dir>/pods/kube-system_<pod>_<static uid>/<container>/<run>.log`, the previous run's
- * kept for `--previous`), which `kubectl logs` reads through the kubelet API like any pod's.
+ * (`<data-dir>/static-pods/kube-system_<pod>_<static uid>/<container>/<run>.log`, the previous
+ * run's kept for `--previous`; outside `<data-dir>/pods`, which every agent start clears), which
+ * `kubectl logs` reads through the kubelet API like any pod's.
  * The agent's stop leaves the mirror pods as they are (a Node that stays keeps its pods).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,9 +21,9 @@ import type { LogFile } from './container-logs.js';
 import { CriLogWriter, nowNanos, parseCriLine, rfc3339Nano } from './cri-log.js';
 import type { LogLookup } from './kubelet-server.js';
 import { isMirrorOf, mirrorPod, staticPod, staticPodStatus, STATIC_COMPONENTS, type ComponentRun, type StaticComponent } from './mirror-pods.js';
-import { podDir } from './names.js';
 import { PodAccessError, type ContainerRef } from './pod-access.js';
 import type { Pod, PodStatus } from './pod-view.js';
+import type { DesiredState } from '../proxy/types.js';
 import { ContainerNotFoundError, ExecStartError, type ContainerAttacher, type PodDialer, type PodProcessSpawner } from './streams/types.js';
 
 /** What a clean stop leaves beside a run's log: how the run ended (read as the next run's lastState). */
@@ -81,6 +82,11 @@ function previousRun(dir: string, index: number): ComponentRun['previous'] {
   }
 }
 
+/** Where the static pods' logs are: every agent start clears `<data-dir>/pods` (launch.ts cleanupCluster), these outlive it. */
+export function staticPodsDir(dataDir: string): string {
+  return join(dataDir, 'static-pods');
+}
+
 export interface StaticPodsOptions {
   client: Client;
   nodeName: string;
@@ -112,7 +118,7 @@ export class StaticPods {
     for (const component of STATIC_COMPONENTS) {
       const pod = staticPod(component, { nodeName: options.nodeName, seen });
       const container = pod.spec.containers[0].name;
-      const dir = join(podDir(options.dataDir, { namespace: 'kube-system', name: pod.metadata.name, uid: pod.metadata.uid }), container);
+      const dir = join(staticPodsDir(options.dataDir), `kube-system_${pod.metadata.name}_${pod.metadata.uid}`, container);
       mkdirSync(dir, { recursive: true });
       const runs = runIndexes(dir);
       const index = runs.length ? runs[runs.length - 1] + 1 : 0;
@@ -127,16 +133,15 @@ export class StaticPods {
     }
   }
 
-  /** The static pods' UIDs: their directories under `<data-dir>/pods` are kept. */
-  uids(): string[] {
-    return [...this.#entries.values()].map((e) => e.pod.metadata.uid);
-  }
-
-  /** A log function writing the component's lines to its log (stdout, as CoreDNS; kube-proxy's klog writes stderr). */
-  logger(component: StaticComponent): (line: string) => void {
+  /**
+   * A log function for the component: each line goes to `also` (the agent's log) and to the
+   * component's own log (stdout, as CoreDNS; kube-proxy's klog writes stderr).
+   */
+  logger(component: StaticComponent, also: (line: string) => void = () => undefined): (line: string) => void {
     const entry = this.#entries.get(component)!;
     const stream = component === 'dns' ? 'stdout' : 'stderr';
     return (line) => {
+      also(line);
       if (!entry.stopped) entry.writer.write(stream, Buffer.from(`${line}\n`));
     };
   }
@@ -309,6 +314,15 @@ export class StaticPods {
       this.#schedule();
     }, this.#o.checkMs ?? 10_000);
   }
+}
+
+/**
+ * Whether the proxy's rules send the cluster IP `vip` to a ready endpoint on some port: kube-dns's
+ * endpoints come from the DNS's mirror pod through the endpoint controllers, and the agent says
+ * it is ready once its VIP leads somewhere, as it did when the control plane wrote them. Pure.
+ */
+export function vipHasReadyEndpoint(state: DesiredState, vip: string): boolean {
+  return state.servicePorts.some((sp) => sp.clusterIP === vip && sp.endpoints.some((e) => e.ready));
 }
 
 /** The fields the agent writes, compared as written (the API adds qosClass). */

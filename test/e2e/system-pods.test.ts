@@ -9,6 +9,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startCluster, kubectlPath, type Cluster } from './harness.js';
 import { waitFor } from './wait.js';
 
@@ -113,7 +116,8 @@ describe('kube-system: the node agent DNS and proxy as mirror pods', { timeout: 
   test('the kube-dns EndpointSlice and nslookup kubernetes.default from a busybox pod', async () => {
     const slices = JSON.parse(await cluster.kubectlOk(['get', 'endpointslices', '-n', 'kube-system', '-l', 'k8s-app=kube-dns', '-o', 'json'])) as { items: Array<{ endpoints: Array<{ addresses: string[]; conditions: { ready?: boolean }; targetRef?: { kind: string; name: string } }> }> };
     const endpoints = slices.items.flatMap((s) => s.endpoints);
-    assert.deepEqual(endpoints.map((e) => [e.addresses[0], e.conditions.ready]), [['10.244.0.1', true]]);
+    // Written by the endpointslice controller, selecting the DNS's mirror pod (kube-dns has the selector k8s-app=kube-dns).
+    assert.deepEqual(endpoints.map((e) => [e.addresses[0], e.conditions.ready, e.targetRef?.kind, e.targetRef?.name]), [['10.244.0.1', true, 'Pod', `kube-dns-${node}`]]);
     await cluster.kubectlOk(['run', 'dnsclient', '--image=busybox', '--restart=Never', '--', 'nslookup', 'kubernetes.default.svc.cluster.local']);
     await waitFor('dnsclient to finish', async () => {
       const phase = await cluster.kubectlOk(['get', 'pod', 'dnsclient', '-o', 'jsonpath={.status.phase}']);
@@ -122,5 +126,32 @@ describe('kube-system: the node agent DNS and proxy as mirror pods', { timeout: 
     const logs = await cluster.kubectlOk(['logs', 'dnsclient']);
     assert.match(logs, /Server:\s+10\.96\.0\.10/, logs);
     assert.match(logs, /Name:\s+kubernetes\.default\.svc\.cluster\.local\s+Address:\s+10\.96\.0\.1\b/, logs);
+  });
+});
+
+describe('kube-system mirror pods across a stop and a start (sqlite store)', { timeout: 180_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-e2e-sysp-'));
+  const name = `sysr${process.pid % 100000}`;
+  let cluster: Cluster | undefined;
+  after(async () => {
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the stop leaves them (the Node stays); the next agent keeps them, counts a restart, shows the last run', async () => {
+    cluster = await startCluster({ name, dir, store: 'sqlite' });
+    const first = JSON.parse(await cluster.kubectlOk(['get', 'pod', '-n', 'kube-system', `kube-dns-${name}-node`, '-o', 'json'])) as PodJSON;
+    await cluster.stop();
+    cluster = await startCluster({ name, dir, store: 'sqlite' });
+    const again = JSON.parse(await cluster.kubectlOk(['get', 'pod', '-n', 'kube-system', `kube-dns-${name}-node`, '-o', 'json'])) as PodJSON & { status: { containerStatuses: Array<{ lastState: { terminated?: { exitCode: number; reason: string } } }> } };
+    // The same pod (its hash matched), now in its second run.
+    assert.equal(again.metadata.uid, first.metadata.uid);
+    assert.equal(again.status.containerStatuses?.[0].restartCount, 1);
+    assert.equal(again.status.containerStatuses?.[0].ready, true);
+    assert.deepEqual([again.status.containerStatuses[0].lastState.terminated?.exitCode, again.status.containerStatuses[0].lastState.terminated?.reason], [0, 'Completed']);
+    const out = await cluster.kubectlOk(['get', 'pods', '-n', 'kube-system']);
+    assert.match(out, new RegExp(`^kube-dns-${name}-node\\s+1/1\\s+Running\\s+1 \\(\\d+s ago\\)\\s`, 'm'), out);
+    const previous = await cluster.kubectlOk(['logs', '-n', 'kube-system', `kube-dns-${name}-node`, '--previous']);
+    assert.match(previous, /cluster DNS: listening on 10\.244\.0\.1:53/, previous);
   });
 });
