@@ -94,8 +94,18 @@ test('a mirror pod deleted (gracefully) or changed is deleted for good and made 
   assert.equal(after.status?.phase, 'Running');
   const deletes = s.fake.actions.filter((a) => a.verb === 'delete');
   assert.equal(deletes.length, 1);
-  // Another pod of that name (not a mirror of this static pod): replaced too.
+  // The mirror of another spec (another hash: an older kubito's): replaced too.
+  const proxy = apiPod(s.fake, PROXY.name)!;
+  s.fake.set(PODS, { ...proxy, metadata: { ...proxy.metadata, annotations: { ...proxy.metadata.annotations, [CONFIG_MIRROR]: 'older' } } });
+  await settle();
+  assert.equal(apiPod(s.fake, PROXY.name)!.metadata.annotations?.[CONFIG_MIRROR], PROXY.uid);
+  assert.notEqual(apiPod(s.fake, PROXY.name)!.metadata.uid, proxy.metadata.uid);
+  // Someone's own pod of that name (no mirror annotation): left alone, as the kubelet does; once it goes, the mirror is back.
+  s.fake.remove(PODS, { namespace: 'kube-system', name: PROXY.name }, { silent: true });
   s.fake.set(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name: PROXY.name, namespace: 'kube-system', uid: 'someone-elses' }, spec: { containers: [{ name: 'x' }] } } as KubeObject);
+  await settle();
+  assert.equal(apiPod(s.fake, PROXY.name)!.metadata.uid, 'someone-elses');
+  s.fake.remove(PODS, { namespace: 'kube-system', name: PROXY.name });
   await settle();
   assert.equal(apiPod(s.fake, PROXY.name)!.metadata.annotations?.[CONFIG_MIRROR], PROXY.uid);
   // Removed outright: back.

@@ -20,7 +20,7 @@ import { PODS } from './api-refs.js';
 import type { LogFile } from './container-logs.js';
 import { CriLogWriter, nowNanos, parseCriLine, rfc3339Nano } from './cri-log.js';
 import type { LogLookup } from './kubelet-server.js';
-import { isMirrorOf, mirrorPod, staticPod, staticPodStatus, STATIC_COMPONENTS, type ComponentRun, type StaticComponent } from './mirror-pods.js';
+import { isMirrorOf, isMirrorPod, mirrorPod, staticPod, staticPodStatus, STATIC_COMPONENTS, type ComponentRun, type StaticComponent } from './mirror-pods.js';
 import { PodAccessError, type ContainerRef } from './pod-access.js';
 import type { Pod, PodStatus } from './pod-view.js';
 import type { DesiredState } from '../proxy/types.js';
@@ -41,6 +41,8 @@ interface Entry {
   writer: CriLogWriter;
   stopped: boolean;
   ready?: () => boolean;
+  /** A pod of the name that is not a mirror pod is in the way (said once). */
+  blocked?: boolean;
 }
 
 function isoSeconds(ms: number): string {
@@ -265,8 +267,16 @@ export class StaticPods {
     const api = this.#o.client.resource<KubeObject>(PODS);
     const { name } = entry.pod.metadata;
     let current = this.#pods?.cache.get(name, 'kube-system') as (KubeObject & { status?: PodStatus }) | undefined;
+    if (current && !isMirrorPod(current)) {
+      // Someone's own pod of that name: the kubelet does not count it as a mirror pod, leaves it
+      // alone and fails to create its own (AlreadyExists) until it goes.
+      if (!entry.blocked) this.#o.log(`mirror pod ${name}: a pod of that name that is not a mirror pod exists; not replaced`);
+      entry.blocked = true;
+      return;
+    }
+    entry.blocked = false;
     if (current && !isMirrorOf(current, entry.pod)) {
-      // Deleted by someone (a graceful delete), or another pod of the name: gone at once, and made again.
+      // Deleted by someone (a graceful delete), or the mirror of another spec: gone at once, and made again.
       try {
         await api.delete(name, { namespace: 'kube-system', gracePeriodSeconds: 0, preconditions: { uid: current.metadata.uid } });
       } catch (err) {
