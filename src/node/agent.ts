@@ -322,10 +322,7 @@ export class NodeAgent {
     const proxier = this.#proxy.proxier;
     statics.started('proxy', () => proxier.healthy());
     // Their mirror pods, before the agent says it is ready (`kubectl get pods -A` after `up`).
-    await statics.start(pods, () => {
-      const node = this.#registration.node;
-      return node?.metadata.uid ? { name: o.nodeName, uid: node.metadata.uid } : undefined;
-    });
+    await statics.start(pods);
     // kube-dns's endpoints come from the DNS's mirror pod (the endpoint controllers): ready once
     // its VIP leads to a ready endpoint, as when the control plane wrote them (at most 10 s).
     const vip = o.clusterDNS[0];

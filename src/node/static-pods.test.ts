@@ -7,7 +7,7 @@ import { Client, InformerFactory } from '../client/index.js';
 import { FakeClock } from '../client/testing/fake-clock.js';
 import { FakeTransport } from '../client/testing/fake-transport.js';
 import type { KubeObject } from '../api/types.js';
-import { PODS } from './api-refs.js';
+import { NODES, PODS } from './api-refs.js';
 import { CONFIG_MIRROR, staticPodRef } from './mirror-pods.js';
 import type { Pod } from './pod-view.js';
 import { StaticPods, withStaticPods } from './static-pods.js';
@@ -22,7 +22,7 @@ interface Setup {
   dataDir: string;
 }
 
-async function setup(dataDir = mkdtempSync(join(tmpdir(), 'kubito-static-')), fake = new FakeTransport()): Promise<Setup> {
+async function setup(dataDir = mkdtempSync(join(tmpdir(), 'kubito-static-')), fake = withNode(new FakeTransport())): Promise<Setup> {
   const clock = new FakeClock(Date.parse('2026-11-29T18:00:00Z'));
   const client = new Client(fake);
   const informers = new InformerFactory(client);
@@ -43,13 +43,16 @@ async function settle(): Promise<void> {
 
 const DNS = staticPodRef('dns', 'kubito-node');
 const PROXY = staticPodRef('proxy', 'kubito-node');
-const node = () => ({ name: 'kubito-node', uid: 'node-uid' });
+function withNode(fake: FakeTransport): FakeTransport {
+  fake.set(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'kubito-node', uid: 'node-uid' } });
+  return fake;
+}
 
 /** Both components serving, the mirror pods kept. */
 async function serve(s: Setup, dnsReady: () => boolean = () => true): Promise<void> {
   s.statics.started('dns', dnsReady);
   s.statics.started('proxy', () => true);
-  await s.statics.start(s.informers.informer<Pod>(PODS), node);
+  await s.statics.start(s.informers.informer<Pod>(PODS));
 }
 
 test('creates both mirror pods, Running and Ready once the components serve; not Ready when they stop serving', async () => {
@@ -112,6 +115,15 @@ test('a mirror pod deleted (gracefully) or changed is deleted for good and made 
   s.fake.remove(PODS, { namespace: 'kube-system', name: DNS.name });
   await settle();
   assert.equal(apiPod(s.fake, DNS.name)!.metadata.annotations?.[CONFIG_MIRROR], DNS.uid);
+  // The Node deleted (the garbage collector then deletes its pods): none made again until it is back.
+  s.fake.remove(NODES, { name: 'kubito-node' });
+  s.fake.remove(PODS, { namespace: 'kube-system', name: DNS.name });
+  await settle();
+  assert.equal(apiPod(s.fake, DNS.name), undefined);
+  s.fake.set(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'kubito-node', uid: 'node-uid-2' } });
+  s.fake.remove(PODS, { namespace: 'kube-system', name: PROXY.name });
+  await settle();
+  assert.equal(apiPod(s.fake, PROXY.name)!.metadata.ownerReferences?.[0].uid, 'node-uid-2');
   s.statics.stop();
   s.informers.stop();
   rmSync(s.dataDir, { recursive: true, force: true });

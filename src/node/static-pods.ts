@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { isAlreadyExists, isConflict, isNotFound } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client, Clock, Informer } from '../client/index.js';
-import { PODS } from './api-refs.js';
+import { NODES, PODS } from './api-refs.js';
 import type { LogFile } from './container-logs.js';
 import { CriLogWriter, nowNanos, parseCriLine, rfc3339Nano } from './cri-log.js';
 import type { LogLookup } from './kubelet-server.js';
@@ -106,7 +106,8 @@ export class StaticPods {
   readonly #entries = new Map<StaticComponent, Entry>();
   readonly #startTime: string;
   #pods: Informer<Pod> | undefined;
-  #node: (() => { name: string; uid: string } | undefined) | undefined;
+  /** The Node was missing when a mirror pod was to be made (said once). */
+  #nodeMissing = false;
   #syncing: Promise<void> | undefined;
   #again = false;
   #timer: ReturnType<Clock['setTimeout']> | undefined;
@@ -167,11 +168,10 @@ export class StaticPods {
 
   /**
    * Keeps the mirror pods from now on (the pods informer: deletes and changes bring a sync);
-   * resolves once both exist with the current status. `node()`: the registered Node, their owner.
+   * resolves once both exist with the current status (the Node registered: their owner).
    */
-  async start(pods: Informer<Pod>, node: () => { name: string; uid: string } | undefined): Promise<void> {
+  async start(pods: Informer<Pod>): Promise<void> {
     this.#pods = pods;
-    this.#node = node;
     const names = new Set([...this.#entries.values()].map((e) => e.pod.metadata.name));
     const mine = (pod: Pod): boolean => pod.metadata.namespace === 'kube-system' && names.has(pod.metadata.name);
     pods.addHandlers({
@@ -262,8 +262,7 @@ export class StaticPods {
   }
 
   async #syncOne(entry: Entry): Promise<void> {
-    const node = this.#node?.();
-    if (!node || this.#stopped) return;
+    if (this.#stopped) return;
     const api = this.#o.client.resource<KubeObject>(PODS);
     const { name } = entry.pod.metadata;
     let current = this.#pods?.cache.get(name, 'kube-system') as (KubeObject & { status?: PodStatus }) | undefined;
@@ -285,6 +284,10 @@ export class StaticPods {
       current = undefined;
     }
     if (!current) {
+      // The owner as it is now (the kubelet's getNodeUID): with the Node deleted, no mirror pod
+      // (the garbage collector would delete it at once, and the agent make it again, forever).
+      const node = await this.#liveNode();
+      if (!node) return;
       try {
         current = await api.create(mirrorPod(entry.pod, node), { namespace: 'kube-system' });
       } catch (err) {
@@ -305,6 +308,19 @@ export class StaticPods {
     } catch (err) {
       if (!isNotFound(err)) throw err;
       this.#again = true;
+    }
+  }
+
+  async #liveNode(): Promise<{ name: string; uid: string } | undefined> {
+    try {
+      const node = await this.#o.client.resource<KubeObject>(NODES).get(this.#o.nodeName);
+      this.#nodeMissing = false;
+      return { name: this.#o.nodeName, uid: node.metadata.uid ?? '' };
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      if (!this.#nodeMissing) this.#o.log(`mirror pods: Node ${this.#o.nodeName} not found; none made until it is back`);
+      this.#nodeMissing = true;
+      return undefined;
     }
   }
 
