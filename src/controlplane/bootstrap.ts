@@ -2,13 +2,16 @@
  * @module What exists in every cluster from its first start: the four system namespaces, the
  * `default/kubernetes` Service (the first address of the service CIDR, port https 443), as
  * kube-apiserver's system namespaces and kubernetesservice controllers create them, and the
- * `kube-system/kube-dns` Service (the tenth address) as kubeadm's CoreDNS addon ships it.
+ * `kube-system/kube-dns` Service (the tenth address, selector `k8s-app: kube-dns`) as kubeadm's
+ * CoreDNS addon ships it.
  */
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { RestStorage } from '../apiserver/registry/rest-storage.js';
 import { KUBERNETES_ENDPOINT_ADDRESS, kubernetesEndpointSlice, kubernetesEndpoints } from '../controllers/endpoints/kubernetes.js';
-import { kubeDnsEndpointSlice, kubeDnsEndpoints } from '../dns/endpoints.js';
+
+/** The manager label of the kube-dns slice earlier kubito versions wrote here (removed at start). */
+const EARLIER_KUBE_DNS_MANAGER = 'control-plane.kubito.io';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -82,6 +85,7 @@ export async function bootstrap(
     spec: {
       type: 'ClusterIP',
       clusterIP: options.dnsIP,
+      selector: { 'k8s-app': 'kube-dns' },
       ports: [
         { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
         { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
@@ -89,15 +93,21 @@ export async function bootstrap(
       ],
     },
   });
-  // kubito's DNS runs in the node agent, not in pods: kube-dns has no selector (the endpoint
-  // controllers leave it alone) and its endpoints are written here (src/dns/README.md).
+  // kube-dns selects the DNS's mirror pod (`kube-dns-<node>`, src/node/static-pods.ts), as
+  // kubeadm's selects CoreDNS's pods: the endpoint controllers write its endpoints. A cluster
+  // made by an earlier kubito had no selector and a slice written here: that slice goes (the
+  // controller's takes its place; the Endpoints object it simply rewrites).
   await storages.services.guaranteedUpdate('kube-system', 'kube-dns', (current) => {
-    const svc = current as KubeObject & { spec: { selector?: unknown } };
-    delete svc.spec.selector;
+    const svc = current as KubeObject & { spec: { selector?: Record<string, string> } };
+    svc.spec.selector = { 'k8s-app': 'kube-dns' };
     return svc;
   });
-  await reconcile(storages.endpoints, 'kube-system', kubeDnsEndpoints(KUBERNETES_ENDPOINT_ADDRESS) as unknown as KubeObject);
-  await reconcile(storages.endpointSlices, 'kube-system', kubeDnsEndpointSlice(KUBERNETES_ENDPOINT_ADDRESS) as unknown as KubeObject);
+  try {
+    const old = (await storages.endpointSlices.get('kube-system', 'kube-dns')) as KubeObject;
+    if (old.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === EARLIER_KUBE_DNS_MANAGER) await storages.endpointSlices.delete('kube-system', 'kube-dns');
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
   // The apiserver's EndpointReconciler: the endpoints of `kubernetes` name where the API is
   // reachable from pods (the node's pod-network address, forwarded by the node agent).
   await reconcile(storages.endpoints, 'default', kubernetesEndpoints(KUBERNETES_ENDPOINT_ADDRESS, options.apiPort) as unknown as KubeObject);

@@ -77,7 +77,9 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<ClusterDns>
   await server.start();
   let stopped = false;
   void Promise.all([services.waitForSync(), slices.waitForSync(), namespaces.waitForSync()]).then((done) => {
-    if (!stopped && done.every(Boolean)) index.setSynced(true);
+    if (stopped || !done.every(Boolean)) return;
+    index.setSynced(true);
+    o.log('dns: services, endpointslices and namespaces synced: answering for the cluster zone');
   });
   return {
     server,

@@ -32,6 +32,8 @@ import type { Runner } from './runner.js';
 import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { Scheduler, SCHEDULER_ACTIONS, wantsScheduling } from './scheduler.js';
+import { isMirrorPod } from './mirror-pods.js';
+import { StaticPods, vipHasReadyEndpoint, withStaticPods } from './static-pods.js';
 import { Slots, startSlotsFromEnv } from './slots.js';
 import { StartsInFlight } from './starts-in-flight.js';
 import { FifoPool } from './fifo-pool.js';
@@ -131,6 +133,7 @@ export class NodeAgent {
   #handed: HandedListeners | undefined;
   #dns: ClusterDns | undefined;
   #apiRelay: ApiRelay | undefined;
+  #statics: StaticPods | undefined;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -249,7 +252,9 @@ export class NodeAgent {
     // port-forward dials localhost inside the pod when the addon is built (KUBITO_PORT_FORWARD_DIAL=netns|pod-ip forces one).
     const portForward = choosePortForwardDial(process.env);
     o.log(`port-forward dial: ${portForward.kind} (${portForward.reason})`);
-    const access = new RuntimePodAccess({ worker: (ref) => this.#findWorker(ref.namespace, ref.name), bin, portForward });
+    // The DNS and the proxy run in this process; their mirror pods and logs: static-pods.ts.
+    const statics = (this.#statics = new StaticPods({ client, nodeName: o.nodeName, hostIP, dataDir: o.dataDir, clock: o.clock, log: o.log }));
+    const access = withStaticPods(new RuntimePodAccess({ worker: (ref) => this.#findWorker(ref.namespace, ref.name), bin, portForward }), statics);
     this.#kubelet = new KubeletServer(kubeletSocket(o.dataDir), { logs: access });
     this.#streams = installStreams(this.#kubelet, access);
     await this.#kubelet.listen();
@@ -278,10 +283,15 @@ export class NodeAgent {
       },
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
+    const logDns = statics.logger('dns', o.log);
     try {
-      this.#dns = await startClusterDns({ informers: this.#informers, host: hostIP, port: 53, metricsPort: 9153, healthPort: 8080, readyPort: 8181, clusterDomain: o.clusterDomain, relaySocket: dnsRelaySocketPath(o.dataDir), log: o.log });
+      const dns = (this.#dns = await startClusterDns({ informers: this.#informers, host: hostIP, port: 53, metricsPort: 9153, healthPort: 8080, readyPort: 8181, clusterDomain: o.clusterDomain, relaySocket: dnsRelaySocketPath(o.dataDir), log: logDns }));
+      logDns(`cluster DNS: listening on ${hostIP}:53 (udp, tcp), zone ${o.clusterDomain}; /health :8080, /ready :8181, /metrics :9153`);
+      statics.started('dns', () => dns.index.synced());
     } catch (err) {
-      o.log(`cluster DNS not started: ${err instanceof Error ? err.message : String(err)}`);
+      const message = `cluster DNS not started: ${err instanceof Error ? err.message : String(err)}`;
+      logDns(message);
+      statics.failed('dns', message);
     }
     // Whatever a previous agent that died left: its pods' namespaces and processes go, and
     // with them every address (stale-state.ts); its pods are recreated like after a reboot.
@@ -308,8 +318,15 @@ export class NodeAgent {
     this.#informers.start();
     await this.#informers.waitForSync();
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
-    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: o.log, events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
+    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
     const proxier = this.#proxy.proxier;
+    statics.started('proxy', () => proxier.healthy());
+    // Their mirror pods, before the agent says it is ready (`kubectl get pods -A` after `up`).
+    await statics.start(pods);
+    // kube-dns's endpoints come from the DNS's mirror pod (the endpoint controllers): ready once
+    // its VIP leads to a ready endpoint, as when the control plane wrote them (at most 10 s).
+    const vip = o.clusterDNS[0];
+    if (vip && this.#dns && !(await proxier.whenSynced((state) => vipHasReadyEndpoint(state, vip), 10_000))) o.log(`cluster DNS: no ready endpoint behind ${vip} after 10 s (kube-dns's EndpointSlice); going on`);
     this.#ctx.drained = (ips, timeoutMs) => proxier.whenSynced((state) => !routesNewConnectionsTo(state, ips), timeoutMs);
     // Host exposure: the control plane relays NodePort/LoadBalancer traffic through proxy.sock;
     // the userspace proxy hands it an endpoint connection directly (one hop less).
@@ -366,7 +383,8 @@ export class NodeAgent {
   }
 
   #podChanged(pod: Pod): void {
-    if (pod.spec.nodeName !== this.#o.nodeName) return;
+    // A mirror pod stands for what the agent runs itself (static-pods.ts): never run it.
+    if (pod.spec.nodeName !== this.#o.nodeName || isMirrorPod(pod)) return;
     const uid = pod.metadata.uid;
     let worker = this.#workers.get(uid);
     if (!worker) {
@@ -401,6 +419,7 @@ export class NodeAgent {
     this.#registration?.stop();
     this.#streams?.close();
     await this.#dns?.stop();
+    this.#statics?.stop();
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown().catch((err: unknown) => this.#o.log(String(err)))));
     this.#ctx?.podDirs?.close();
     await this.#ctx?.pool?.close().catch((err: unknown) => this.#o.log(`sandbox pool: ${String(err)}`));

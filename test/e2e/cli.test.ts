@@ -70,7 +70,8 @@ describe('the kubito commands', { timeout: 120_000 }, () => {
     assert.match(status.stdout, /^ {2}services {4}2$/m);
     assert.match(status.stdout, /^ {4}default\/kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+443\/TCP$/m);
     assert.match(status.stdout, /^ {4}kube-system\/kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+53\/UDP,53\/TCP,9153\/TCP$/m);
-    assert.match(status.stdout, /^ {2}pods {8}0$/m);
+    // The node agent's DNS and proxy, as their mirror pods in kube-system (src/node/static-pods.ts).
+    assert.match(status.stdout, /^ {2}pods {8}2 \(2 Running\)$/m);
   });
 
   test('kubeconfig: prints one that kubectl uses', async () => {

@@ -68,12 +68,12 @@ describe('cluster DNS', () => {
     assert.deepEqual(answers(await digNode(['+short', '+tcp', '_dns._udp.kube-dns.kube-system.svc.cluster.local', 'SRV'])), ['0 100 53 kube-dns.kube-system.svc.cluster.local.']);
   });
 
-  test('kube-dns is selector-less and its endpoints name the node address', async () => {
+  test('kube-dns selects its mirror pod, and its endpoints (the controllers\') name the node address', async () => {
     const svc = JSON.parse(await cluster.kubectlOk(['-n', 'kube-system', 'get', 'svc', 'kube-dns', '-o', 'json'])) as { spec: { selector?: unknown; clusterIP: string } };
-    assert.equal(svc.spec.selector, undefined);
+    assert.deepEqual(svc.spec.selector, { 'k8s-app': 'kube-dns' });
     assert.equal(svc.spec.clusterIP, '10.96.0.10');
-    const eps = await cluster.kubectlOk(['-n', 'kube-system', 'get', 'endpoints', 'kube-dns', '-o', 'jsonpath={.subsets[0].addresses[0].ip}']);
-    assert.equal(eps, '10.244.0.1');
+    const eps = await waitFor('kube-dns endpoints', async () => (await cluster.kubectlOk(['-n', 'kube-system', 'get', 'endpoints', 'kube-dns', '-o', 'jsonpath={.subsets[0].addresses[0].ip} {.subsets[0].addresses[0].targetRef.name}'])).trim() || undefined);
+    assert.equal(eps, `10.244.0.1 kube-dns-${NAME}-node`);
   });
 
   test('names outside the cluster are forwarded to the upstream', async () => {
