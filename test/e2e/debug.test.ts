@@ -156,6 +156,21 @@ describe('kubectl debug (ephemeral containers)', { skip: canRun ? false : 'needs
     assert.match(await ok(['get', 'pod', 'web', '--no-headers']), /^web\s+1\/1\s+Running\s+0\s/);
   });
 
+  test('a targeted debug container ends with its program: what it left in the background is killed (containerd: ShouldKillAllOnExit)', async () => {
+    // Joined to nginx's PID namespace, the debug container's background job is reparented to
+    // nginx's master when sh exits. containerd's shim kills every process of a container that
+    // shares another's PID namespace once its init exits (runc ShouldKillAllOnExit, KillAll),
+    // so the status is terminated at once and the job is gone.
+    const r = await cluster.kubectl(['debug', 'web', '--image=busybox', '--target=nginx', '-c', 'bgjob', '--', 'sh', '-c', 'sleep 3608 & echo started']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const s = await waitFor('bgjob terminated', async () => {
+      const st = await statusOf('web', 'bgjob');
+      return st?.state.terminated ? st : undefined;
+    }, 10_000);
+    assert.equal(s.state.terminated?.exitCode, 0);
+    assert.deepEqual(pidsRunning(['sleep', '3608']), []);
+  });
+
   test('deleting the pod stops its debug containers with the rest', async () => {
     const r = await cluster.kubectl(['delete', 'pod', 'web', '--wait=true', '--timeout=30s']);
     assert.equal(r.code, 0, r.stderr);
