@@ -157,7 +157,9 @@ export class PodWorker {
     const old = this.#pod;
     this.#pod = pod;
     if (old !== pod && sameBeyondStatus(old, pod)) return;
-    this.#addEphemeral(pod);
+    // A finished pod takes no more (the kubelet ignores updates to a terminal pod): no status
+    // appears for an ephemeral container added to it.
+    if (!this.#terminal) this.#addEphemeral(pod);
     this.requestSync();
   }
 

@@ -171,6 +171,19 @@ describe('kubectl debug (ephemeral containers)', { skip: canRun ? false : 'needs
     assert.deepEqual(pidsRunning(['sleep', '3608']), []);
   });
 
+  test('a debug container added to a pod that has finished gets no status (the kubelet ignores a terminal pod\'s updates)', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["true"]\n';
+    assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
+    await waitFor('done Succeeded', async () => ((await ok(['get', 'pod', 'done', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded' ? true : undefined));
+    const r = await cluster.kubectl(['debug', 'done', '--image=busybox', '-c', 'late', '--', 'true']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.equal(await ok(['get', 'pod', 'done', '-o', 'jsonpath={.spec.ephemeralContainers[*].name}']), 'late');
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(await statuses('done'), []);
+    assert.equal(await ok(['get', 'pod', 'done', '-o', 'jsonpath={.status.phase}']), 'Succeeded');
+    assert.equal((await cluster.kubectl(['delete', 'pod', 'done', '--wait=true', '--timeout=30s'])).code, 0);
+  });
+
   test('deleting the pod stops its debug containers with the rest', async () => {
     const r = await cluster.kubectl(['delete', 'pod', 'web', '--wait=true', '--timeout=30s']);
     assert.equal(r.code, 0, r.stderr);
