@@ -290,7 +290,7 @@ export class Container {
     const target = this.spec.targetContainerName;
     if (!target) return undefined;
     const pid = this.#programOf?.(target);
-    if (!pid) throw new ContainerConfigError(`target container "${target}" is not running`);
+    if (!pid) throw new ContainerConfigError(`unable to find target container ${target}`);
     return pid;
   }
 
