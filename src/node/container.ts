@@ -450,14 +450,6 @@ export class Container {
     ctx.clock.clearTimeout(killTimer);
   }
 
-  /** Kills the run at once (pod gone, agent shutting down). */
-  async kill(): Promise<void> {
-    const run = this.latest;
-    if (!run?.process || run.finishedMs !== undefined) return;
-    run.process.signal('SIGKILL');
-    await run.exited;
-  }
-
   /** The running run's stdio, for attach (undefined when it does not run). */
   attachable(): AttachableContainer | undefined {
     const run = this.latest;

@@ -171,6 +171,24 @@ describe('kubectl debug (ephemeral containers)', { skip: canRun ? false : 'needs
     assert.deepEqual(pidsRunning(['sleep', '3608']), []);
   });
 
+  test('when the pod ends, a running debug container gets the stop signal and the grace period, as the others would (not SIGKILL)', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ends\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["sleep", "8"]\n';
+    assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
+    await waitFor('ends Running', async () => ((await ok(['get', 'pod', 'ends', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined));
+    const script = 'trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 1; done';
+    const r = await cluster.kubectl(['debug', 'ends', '--image=busybox', '-c', 'trapper', '--', 'sh', '-c', script]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    await waitFor('trapper running', async () => ((await statusOf('ends', 'trapper'))?.state.running ? true : undefined));
+    const s = await waitFor('trapper terminated', async () => {
+      const st = await statusOf('ends', 'trapper');
+      return st?.state.terminated ? st : undefined;
+    }, 30_000);
+    assert.equal(s.state.terminated?.exitCode, 7);
+    assert.equal(await ok(['get', 'pod', 'ends', '-o', 'jsonpath={.status.phase}']), 'Succeeded');
+    assert.match(await ok(['logs', 'ends', '-c', 'trapper']), /^ready\ngot TERM\n$/);
+    assert.equal((await cluster.kubectl(['delete', 'pod', 'ends', '--wait=true', '--timeout=30s'])).code, 0);
+  });
+
   test('a debug container added to a pod that has finished gets no status (the kubelet ignores a terminal pod\'s updates)', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["true"]\n';
     assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
