@@ -171,6 +171,14 @@ describe('kubectl debug (ephemeral containers)', { skip: canRun ? false : 'needs
     assert.deepEqual(pidsRunning(['sleep', '3608']), []);
   });
 
+  test('the nginx image listens on [::]:80 too (its entrypoint adds it where the kernel has IPv6): the pod answers on ::1 and on localhost', async () => {
+    const script = 'for u in http://[::1]:80/ http://localhost/; do echo "$u $(wget -qO- $u | grep -o "Welcome to nginx!" | head -n 1)"; done';
+    const r = await cluster.kubectl(['debug', 'web', '--image=busybox', '-c', 'v6', '--', 'sh', '-c', script]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.equal((await terminated('web', 'v6')).state.terminated?.exitCode, 0);
+    assert.equal(await ok(['logs', 'web', '-c', 'v6']), 'http://[::1]:80/ Welcome to nginx!\nhttp://localhost/ Welcome to nginx!\n');
+  });
+
   test('when the pod ends, a running debug container gets the stop signal and the grace period, as the others would (not SIGKILL)', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ends\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["sleep", "8"]\n';
     assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
