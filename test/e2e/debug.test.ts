@@ -197,6 +197,16 @@ describe('kubectl debug (ephemeral containers)', { skip: canRun ? false : 'needs
     assert.equal((await cluster.kubectl(['delete', 'pod', 'ends', '--wait=true', '--timeout=30s'])).code, 0);
   });
 
+  test('kubectl debug -i with a targeted shell that leaves a background job returns when the shell exits', async () => {
+    const began = Date.now();
+    const r = await cluster.kubectl(['debug', '-i', 'web', '--image=busybox', '--target=nginx', '-c', 'bgin', '--', 'sh'], { input: 'sleep 3614 &\necho hi\nexit 0\n' });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^hi$/m);
+    assert.ok(Date.now() - began < 20_000, `returned after ${Date.now() - began} ms`);
+    assert.equal((await terminated('web', 'bgin')).state.terminated?.exitCode, 0);
+    assert.deepEqual(pidsRunning(['sleep', '3614']), []);
+  });
+
   test('a debug container added to a pod that has finished gets no status (the kubelet ignores a terminal pod\'s updates)', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["true"]\n';
     assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
