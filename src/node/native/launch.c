@@ -723,7 +723,8 @@ static int serve(const char *self, const char *dir) {
  * moved out of). `proc` is the launcher's /proc, opened before the container mounted its own
  * over it: its pids are the ones kill() takes. Each is opened as a pidfd before its namespace is
  * compared, so that a pid reused meanwhile is not signalled; passes repeat until one finds
- * none (a process may fork while its siblings are being killed). Zombies have no namespaces left.
+ * none (a process may fork while its siblings are being killed; one killed keeps its namespaces
+ * until it has exited), at most 1,000, a millisecond apart. Zombies have no namespaces left.
  */
 static void kill_rest(int proc) {
   char path[64];
@@ -756,6 +757,8 @@ static void kill_rest(int proc) {
     }
     closedir(d);
     if (!found) return;
+    /* What was killed is gone within a pass or two; one in uninterruptible sleep is waited for (at most about a second). */
+    usleep(1000);
   }
 }
 
