@@ -199,7 +199,7 @@ test('--target-pid (an ephemeral container\'s targetContainerName): the run join
   assert.match(gone.runtimeMessage, /^kubito-launch: the target container's PID namespace \(\/proc\/2147483646\/ns\/pid\): No such file or directory$/);
 });
 
-test('--target-pid: once the program ends, what it left in the target\'s PID namespace is killed (containerd: ShouldKillAllOnExit); the target runs on', async () => {
+test('--target-pid: once the program ends, what it left in the target\'s PID namespace is killed (containerd: ShouldKillAllOnExit), with the shell chain too; the target runs on', async () => {
   const left = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
     try {
       return /^sleep\x00361[1-3]\x00$/.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'));
@@ -211,10 +211,11 @@ test('--target-pid: once the program ends, what it left in the target\'s PID nam
   const target = await new Promise<ContainerProcess>((resolve) => (sleeping = run('exec sleep 30', { onStart: resolve })));
   const pid = await target.programReady;
   assert.ok(pid);
-  // Through the helper (the launcher reports its program) and exec'd by the agent (attach's path).
-  for (const starter of [true, false]) {
+  // Through the helper (the launcher reports its program), exec'd by the agent (attach's path),
+  // and the shell chain (the agent kills them: leftovers.ts).
+  for (const [starter, shellChain] of [[true, false], [false, false], [true, true]]) {
     const began = Date.now();
-    const r = await run('sleep 3611 & sleep 3612 & (sleep 3613 &); echo started', { targetPid: pid, starter });
+    const r = await run('sleep 3611 & sleep 3612 & (sleep 3613 &); echo started', { targetPid: pid, starter, shellChain });
     assert.equal(r.code, 0, `${r.stderr} ${r.runtimeMessage}`);
     assert.equal(r.stdout, 'started\n');
     assert.ok(Date.now() - began < 5000, `ended after ${Date.now() - began} ms`);
