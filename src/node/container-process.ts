@@ -23,6 +23,7 @@ import net from 'node:net';
 import { isAbsolute, relative } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { HostBinaries } from './host-tools.js';
+import { killLeftovers } from './leftovers.js';
 import { nativeLaunchArgv } from './native-launcher.js';
 import type { Runner } from './runner.js';
 import type { HelperProcess } from './shell-runner.js';
@@ -231,6 +232,8 @@ export class ContainerProcess {
     }
     this.exited = exit.then(async (status) => {
       this.#program = undefined; // its pid may be reused from now on
+      // A targeted run's leftovers (the native launcher kills them itself): leftovers.ts.
+      if (spec.targetPid !== undefined && !options.bin.launcher) await killLeftovers(holders).catch(() => 0);
       // Our write ends go; the read ends see EOF once the container's are gone too.
       for (const fd of holders) closeSync(fd);
       for (const f of fifos) rmSync(f, { force: true });

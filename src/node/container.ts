@@ -290,7 +290,7 @@ export class Container {
     const target = this.spec.targetContainerName;
     if (!target) return undefined;
     const pid = this.#programOf?.(target);
-    if (!pid) throw new ContainerConfigError(`target container "${target}" is not running`);
+    if (!pid) throw new ContainerConfigError(`unable to find target container ${target}`);
     return pid;
   }
 
@@ -448,14 +448,6 @@ export class Container {
     if (run.finishedMs === undefined) run.process.signal(this.plan?.stopSignal ?? 'SIGTERM');
     await run.exited;
     ctx.clock.clearTimeout(killTimer);
-  }
-
-  /** Kills the run at once (pod gone, agent shutting down). */
-  async kill(): Promise<void> {
-    const run = this.latest;
-    if (!run?.process || run.finishedMs !== undefined) return;
-    run.process.signal('SIGKILL');
-    await run.exited;
   }
 
   /** The running run's stdio, for attach (undefined when it does not run). */

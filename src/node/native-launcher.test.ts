@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './container-process.js';
@@ -197,6 +197,33 @@ test('--target-pid (an ephemeral container\'s targetContainerName): the run join
   const gone = await run('true', { targetPid: 2 ** 31 - 2, starter: false });
   assert.equal(gone.code, 128);
   assert.match(gone.runtimeMessage, /^kubito-launch: the target container's PID namespace \(\/proc\/2147483646\/ns\/pid\): No such file or directory$/);
+});
+
+test('--target-pid: once the program ends, what it left in the target\'s PID namespace is killed (containerd: ShouldKillAllOnExit), with the shell chain too; the target runs on', async () => {
+  const left = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      return /^sleep\x00361[1-3]\x00$/.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'));
+    } catch {
+      return false;
+    }
+  }).map(Number);
+  let sleeping: ReturnType<typeof run> | undefined;
+  const target = await new Promise<ContainerProcess>((resolve) => (sleeping = run('exec sleep 30', { onStart: resolve })));
+  const pid = await target.programReady;
+  assert.ok(pid);
+  // Through the helper (the launcher reports its program), exec'd by the agent (attach's path),
+  // and the shell chain (the agent kills them: leftovers.ts).
+  for (const [starter, shellChain] of [[true, false], [false, false], [true, true]]) {
+    const began = Date.now();
+    const r = await run('sleep 3611 & sleep 3612 & (sleep 3613 &); echo started', { targetPid: pid, starter, shellChain });
+    assert.equal(r.code, 0, `${r.stderr} ${r.runtimeMessage}`);
+    assert.equal(r.stdout, 'started\n');
+    assert.ok(Date.now() - began < 5000, `ended after ${Date.now() - began} ms`);
+    assert.deepEqual(left(), []);
+    process.kill(pid, 0); // the target's PID 1 lives on
+  }
+  target.signal('SIGKILL');
+  assert.equal((await sleeping!).code, 137);
 });
 
 test('exactly the given environment reaches the program', async () => {

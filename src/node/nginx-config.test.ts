@@ -20,3 +20,10 @@ test('one listen line per port (80 by default), foreground, logs on stdout/stder
   const single = nginxFiles('/p', { ports: [], asRoot: true, singleProcess: true, nginxPath: 'nginx' }).files['nginx.conf'];
   assert.match(single, /^user root;\nmaster_process off;$/m);
 });
+
+test('with IPv6 (the image\'s entrypoint finds /proc/net/if_inet6) each port is listened on [::] too; without, IPv4 alone', () => {
+  const v6 = nginxFiles('/p', { ports: [80, 8080], asRoot: false, nginxPath: 'nginx', ipv6: true }).files['nginx.conf'];
+  assert.deepEqual(v6.match(/listen \S+;/g), ['listen 80;', 'listen [::]:80;', 'listen 8080;', 'listen [::]:8080;']);
+  const v4 = nginxFiles('/p', { ports: [], asRoot: false, nginxPath: 'nginx' }).files['nginx.conf'];
+  assert.deepEqual(v4.match(/listen \S+;/g), ['listen 80;']);
+});

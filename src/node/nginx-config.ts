@@ -73,9 +73,13 @@ export interface NginxFiles {
  * which lives in the agent's private data dir; the temp dirs are chowned to that user);
  * `singleProcess`: no workers, the master serves (rootless mode: a worker's initgroups is
  * refused in a user namespace, whatever its user);
- * `mimeTypes`: path of the host's mime.types.
+ * `mimeTypes`: path of the host's mime.types;
+ * `ipv6`: the kernel has IPv6 (the image's entrypoint, 10-listen-on-ipv6-by-default.sh, adds
+ * `listen [::]:80;` to default.conf when /proc/net/if_inet6 exists): each port on [::] too, so
+ * `localhost` answers on ::1 (busybox's wget tries it first). A pod's network namespace with
+ * IPv6 disabled still binds [::] (only a kernel without IPv6 refuses the socket).
  */
-export function nginxFiles(prefix: string, options: { ports: number[]; asRoot: boolean; singleProcess?: boolean; nginxPath: string; mimeTypes?: string }): NginxFiles {
+export function nginxFiles(prefix: string, options: { ports: number[]; asRoot: boolean; singleProcess?: boolean; nginxPath: string; mimeTypes?: string; ipv6?: boolean }): NginxFiles {
   const ports = options.ports.length ? [...new Set(options.ports)] : [80];
   const html = join(prefix, 'html');
   const temp = join(prefix, 'temp');
@@ -110,7 +114,7 @@ export function nginxFiles(prefix: string, options: { ports: number[]; asRoot: b
     '    keepalive_timeout 65;',
     '',
     '    server {',
-    ...ports.map((p) => `        listen ${p};`),
+    ...ports.flatMap((p) => [`        listen ${p};`, ...(options.ipv6 ? [`        listen [::]:${p};`] : [])]),
     '        server_name localhost;',
     '',
     '        location / {',

@@ -248,7 +248,7 @@ test('an ephemeral container the pod gains is taken without a new worker: its ow
     assert.equal(status.name, 'debugger');
     assert.equal(status.ready, false);
     assert.equal(status.started, undefined);
-    assert.deepEqual(status.state, { waiting: { reason: 'CreateContainerConfigError', message: 'target container "redis" is not running' } });
+    assert.deepEqual(status.state, { waiting: { reason: 'CreateContainerConfigError', message: 'unable to find target container redis' } });
     assert.ok(worker.container('debugger'), 'logs, attach and exec find it by name');
     // The same spec again (a status echo) adds nothing.
     worker.update({ ...debugged, status: last });

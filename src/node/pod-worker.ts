@@ -157,7 +157,9 @@ export class PodWorker {
     const old = this.#pod;
     this.#pod = pod;
     if (old !== pod && sameBeyondStatus(old, pod)) return;
-    this.#addEphemeral(pod);
+    // A finished pod takes no more (the kubelet ignores updates to a terminal pod): no status
+    // appears for an ephemeral container added to it.
+    if (!this.#terminal) this.#addEphemeral(pod);
     this.requestSync();
   }
 
@@ -248,10 +250,14 @@ export class PodWorker {
     if (this.#sandbox?.pooled) await settleSandboxName(ctx, this.#pod, this.#sandbox);
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
-      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too),
-      // and ephemeral containers still running in it with it.
-      await Promise.all(this.#ephemeral.map((c) => c.kill()));
+      // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
+      // Its phase is written first; ephemeral containers still running in it are stopped as the
+      // kubelet stops a terminal pod's containers: stop signal, the pod's grace period, SIGKILL.
       this.#terminal = true;
+      await this.#publish();
+      const graceMs = (this.#pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+      for (const c of this.#ephemeral) if (c.running) ctx.events.event(this.#pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+      await Promise.all(this.#ephemeral.map((c) => c.stop(graceMs)));
       await tearDownSandbox(ctx, this.#pod, this.#sandbox);
       this.#sandbox = undefined;
     }

@@ -156,6 +156,70 @@ describe('kubectl debug (ephemeral containers)', { skip: canRun ? false : 'needs
     assert.match(await ok(['get', 'pod', 'web', '--no-headers']), /^web\s+1\/1\s+Running\s+0\s/);
   });
 
+  test('a targeted debug container ends with its program: what it left in the background is killed (containerd: ShouldKillAllOnExit)', async () => {
+    // Joined to nginx's PID namespace, the debug container's background job is reparented to
+    // nginx's master when sh exits. containerd's shim kills every process of a container that
+    // shares another's PID namespace once its init exits (runc ShouldKillAllOnExit, KillAll),
+    // so the status is terminated at once and the job is gone.
+    const r = await cluster.kubectl(['debug', 'web', '--image=busybox', '--target=nginx', '-c', 'bgjob', '--', 'sh', '-c', 'sleep 3608 & echo started']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const s = await waitFor('bgjob terminated', async () => {
+      const st = await statusOf('web', 'bgjob');
+      return st?.state.terminated ? st : undefined;
+    }, 10_000);
+    assert.equal(s.state.terminated?.exitCode, 0);
+    assert.deepEqual(pidsRunning(['sleep', '3608']), []);
+  });
+
+  test('the nginx image listens on [::]:80 too (its entrypoint adds it where the kernel has IPv6): the pod answers on ::1 and on localhost', async () => {
+    const script = 'for u in http://[::1]:80/ http://localhost/; do echo "$u $(wget -qO- $u | grep -o "Welcome to nginx!" | head -n 1)"; done';
+    const r = await cluster.kubectl(['debug', 'web', '--image=busybox', '-c', 'v6', '--', 'sh', '-c', script]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.equal((await terminated('web', 'v6')).state.terminated?.exitCode, 0);
+    assert.equal(await ok(['logs', 'web', '-c', 'v6']), 'http://[::1]:80/ Welcome to nginx!\nhttp://localhost/ Welcome to nginx!\n');
+  });
+
+  test('when the pod ends, a running debug container gets the stop signal and the grace period, as the others would (not SIGKILL)', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ends\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["sleep", "8"]\n';
+    assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
+    await waitFor('ends Running', async () => ((await ok(['get', 'pod', 'ends', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined));
+    const script = 'trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 1; done';
+    const r = await cluster.kubectl(['debug', 'ends', '--image=busybox', '-c', 'trapper', '--', 'sh', '-c', script]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    await waitFor('trapper running', async () => ((await statusOf('ends', 'trapper'))?.state.running ? true : undefined));
+    const s = await waitFor('trapper terminated', async () => {
+      const st = await statusOf('ends', 'trapper');
+      return st?.state.terminated ? st : undefined;
+    }, 30_000);
+    assert.equal(s.state.terminated?.exitCode, 7);
+    assert.equal(await ok(['get', 'pod', 'ends', '-o', 'jsonpath={.status.phase}']), 'Succeeded');
+    assert.match(await ok(['logs', 'ends', '-c', 'trapper']), /^ready\ngot TERM\n$/);
+    assert.equal((await cluster.kubectl(['delete', 'pod', 'ends', '--wait=true', '--timeout=30s'])).code, 0);
+  });
+
+  test('kubectl debug -i with a targeted shell that leaves a background job returns when the shell exits', async () => {
+    const began = Date.now();
+    const r = await cluster.kubectl(['debug', '-i', 'web', '--image=busybox', '--target=nginx', '-c', 'bgin', '--', 'sh'], { input: 'sleep 3614 &\necho hi\nexit 0\n' });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^hi$/m);
+    assert.ok(Date.now() - began < 20_000, `returned after ${Date.now() - began} ms`);
+    assert.equal((await terminated('web', 'bgin')).state.terminated?.exitCode, 0);
+    assert.deepEqual(pidsRunning(['sleep', '3614']), []);
+  });
+
+  test('a debug container added to a pod that has finished gets no status (the kubelet ignores a terminal pod\'s updates)', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["true"]\n';
+    assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
+    await waitFor('done Succeeded', async () => ((await ok(['get', 'pod', 'done', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded' ? true : undefined));
+    const r = await cluster.kubectl(['debug', 'done', '--image=busybox', '-c', 'late', '--', 'true']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.equal(await ok(['get', 'pod', 'done', '-o', 'jsonpath={.spec.ephemeralContainers[*].name}']), 'late');
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(await statuses('done'), []);
+    assert.equal(await ok(['get', 'pod', 'done', '-o', 'jsonpath={.status.phase}']), 'Succeeded');
+    assert.equal((await cluster.kubectl(['delete', 'pod', 'done', '--wait=true', '--timeout=30s'])).code, 0);
+  });
+
   test('deleting the pod stops its debug containers with the rest', async () => {
     const r = await cluster.kubectl(['delete', 'pod', 'web', '--wait=true', '--timeout=30s']);
     assert.equal(r.code, 0, r.stderr);

@@ -46,6 +46,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <poll.h>
@@ -713,6 +714,55 @@ static int serve(const char *self, const char *dir) {
 }
 
 /*
+ * A container that joined another's PID namespace (--target-pid) does not end with its program:
+ * what the program left running (`sleep 60 &`) is reparented to the target's PID 1 and keeps the
+ * run's output open. containerd's shim kills every process of such a container once its init
+ * exits (runc's ShouldKillAllOnExit, then KillAll); the launcher does the same for the
+ * processes that share its mount namespace, which the run's unshare made for this run alone
+ * (a process that made a mount namespace of its own escapes, as it would escape a cgroup it
+ * moved out of). `proc` is the launcher's /proc, opened before the container mounted its own
+ * over it: its pids are the ones kill() takes. Each is opened as a pidfd before its namespace is
+ * compared, so that a pid reused meanwhile is not signalled; passes repeat until one finds
+ * none (a process may fork while its siblings are being killed; one killed keeps its namespaces
+ * until it has exited), at most 1,000, a millisecond apart. Zombies have no namespaces left.
+ */
+static void kill_rest(int proc) {
+  char path[64];
+  struct stat own;
+  snprintf(path, sizeof path, "%d/ns/mnt", (int)getpid());
+  if (fstatat(proc, path, &own, 0) < 0) return;
+  for (int pass = 0; pass < 1000; pass++) {
+    int dirfd = openat(proc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return;
+    DIR *d = fdopendir(dirfd);
+    if (!d) {
+      close(dirfd);
+      return;
+    }
+    int found = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+      if (e->d_name[0] < '1' || e->d_name[0] > '9' || strspn(e->d_name, "0123456789") != strlen(e->d_name)) continue;
+      pid_t pid = (pid_t)atoi(e->d_name);
+      if (pid == getpid()) continue;
+      int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+      struct stat st;
+      snprintf(path, sizeof path, "%d/ns/mnt", (int)pid);
+      if (fstatat(proc, path, &st, 0) == 0 && st.st_ino == own.st_ino && st.st_dev == own.st_dev) {
+        found = 1;
+        if (pidfd >= 0) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        else kill(pid, SIGKILL);
+      }
+      if (pidfd >= 0) close(pidfd);
+    }
+    closedir(d);
+    if (!found) return;
+    /* What was killed is gone within a pass or two; one in uninterruptible sleep is waited for (at most about a second). */
+    usleep(1000);
+  }
+}
+
+/*
  * One launch (the launcher's part of main): `report` is the id to write `S <id> <pid>` for, or
  * NULL. Returns the exit status (a signal is raised again on itself first).
  */
@@ -727,6 +777,9 @@ static int launch(int argc, char **argv, const char *report) {
     target_ns = open(path, O_RDONLY | O_CLOEXEC);
     if (target_ns < 0) fail("the target container's PID namespace (%s): %s", path, strerror(errno));
   }
+  /* This /proc, for kill_rest once the program has ended (the container mounts its own over it). */
+  int host_proc = -1;
+  if (target_ns >= 0 && (host_proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) fail("cannot open /proc: %s", strerror(errno));
   /* The pod's directory is the launcher's working directory too: a launcher forked by the
    * server has the server's command line, and clean-up after a crashed agent knows a
    * hostNetwork pod's launcher by its directory (src/node/stale-state.ts). */
@@ -785,6 +838,7 @@ static int launch(int argc, char **argv, const char *report) {
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) fail("waitpid failed: %s", strerror(errno));
   }
+  if (host_proc >= 0) kill_rest(host_proc);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) {
     /* The launcher ends by the same signal (no core file of its own). */
