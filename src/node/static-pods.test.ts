@@ -10,7 +10,7 @@ import type { KubeObject } from '../api/types.js';
 import { NODES, PODS } from './api-refs.js';
 import { CONFIG_MIRROR, staticPodRef } from './mirror-pods.js';
 import type { Pod } from './pod-view.js';
-import { StaticPods, withStaticPods } from './static-pods.js';
+import { REPLACE_AFTER_MS, StaticPods, withStaticPods } from './static-pods.js';
 import { ExecStartError } from './streams/types.js';
 import { parseCriLine } from './cri-log.js';
 
@@ -88,8 +88,15 @@ test('a mirror pod deleted (gracefully) or changed is deleted for good and made 
   const s = await setup();
   await serve(s);
   const before = apiPod(s.fake, DNS.name)!;
-  // kubectl delete: the API marks it; the agent deletes it with grace 0 and makes it again.
+  // kubectl delete: the API marks it; the agent leaves it Terminating a moment (kubectl
+  // delete --wait must see it go before a new one comes), then deletes it with grace 0 and makes it again.
   s.fake.set(PODS, { ...before, metadata: { ...before.metadata, deletionTimestamp: '2026-11-29T18:00:05Z' } });
+  await settle();
+  assert.equal(apiPod(s.fake, DNS.name)!.metadata.uid, before.metadata.uid);
+  await s.clock.advance(REPLACE_AFTER_MS - 1);
+  await settle();
+  assert.equal(apiPod(s.fake, DNS.name)!.metadata.uid, before.metadata.uid);
+  await s.clock.advance(1);
   await settle();
   const after = apiPod(s.fake, DNS.name)!;
   assert.notEqual(after.metadata.uid, before.metadata.uid);

@@ -43,7 +43,13 @@ interface Entry {
   ready?: () => boolean;
   /** A pod of the name that is not a mirror pod is in the way (said once). */
   blocked?: boolean;
+  /** The mirror pod someone deleted, and since when the agent has seen it Terminating. */
+  terminating?: { uid: string; since: number };
+  holdTimer?: ReturnType<Clock['setTimeout']>;
 }
+
+/** How long a mirror pod someone deleted stays Terminating before it is replaced (#holdTerminating). */
+export const REPLACE_AFTER_MS = 1000;
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -187,6 +193,7 @@ export class StaticPods {
   stop(): void {
     this.#stopped = true;
     if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
+    for (const entry of this.#entries.values()) if (entry.holdTimer !== undefined) this.#o.clock.clearTimeout(entry.holdTimer);
     const marker: ExitMarker = { finishedAt: isoSeconds(this.#o.clock.now()), exitCode: 0, reason: 'Completed' };
     for (const entry of this.#entries.values()) {
       if (entry.stopped) continue;
@@ -275,7 +282,9 @@ export class StaticPods {
     }
     entry.blocked = false;
     if (current && !isMirrorOf(current, entry.pod)) {
-      // Deleted by someone (a graceful delete), or the mirror of another spec: gone at once, and made again.
+      // Deleted by someone (a graceful delete): left Terminating a moment first (REPLACE_AFTER_MS).
+      if (current.metadata.deletionTimestamp && this.#holdTerminating(entry, current.metadata.uid ?? '')) return;
+      // Then, or the mirror of another spec at once: deleted for good, and made again.
       try {
         await api.delete(name, { namespace: 'kube-system', gracePeriodSeconds: 0, preconditions: { uid: current.metadata.uid } });
       } catch (err) {
@@ -309,6 +318,26 @@ export class StaticPods {
       if (!isNotFound(err)) throw err;
       this.#again = true;
     }
+  }
+
+  /**
+   * Whether a mirror pod someone deleted is still left Terminating (a kick comes when its time
+   * is up). `kubectl delete --wait` lists the name, watches from the list and waits for a
+   * DELETED event; a pod made again within ~100 ms of its list (before its informer's first
+   * sync check) leaves it waiting for good (client-go UntilWithSync: the precondition finds the
+   * new pod, whose DELETED never comes). Meanwhile the endpoint slices keep the pod as serving
+   * and terminating, which kube-proxy falls back to: DNS through the VIP keeps answering.
+   */
+  #holdTerminating(entry: Entry, uid: string): boolean {
+    const now = this.#o.clock.now();
+    if (entry.terminating?.uid !== uid) entry.terminating = { uid, since: now };
+    const left = entry.terminating.since + REPLACE_AFTER_MS - now;
+    if (left <= 0) return false;
+    entry.holdTimer ??= this.#o.clock.setTimeout(() => {
+      entry.holdTimer = undefined;
+      this.#kick();
+    }, left);
+    return true;
   }
 
   async #liveNode(): Promise<{ name: string; uid: string } | undefined> {
