@@ -6,7 +6,7 @@
  * (runc ShouldKillAllOnExit, KillAll); the native launcher does so itself (launch.c,
  * kill_rest). The shell chain's waiter is util-linux unshare, which cannot: the agent finds the
  * processes that still hold the run's FIFOs, takes their mount namespaces (made for the run
- * alone by its unshare; never the agent's own) and SIGKILLs every process in them. A leftover
+ * alone by its unshare; never the agent's own nor the host's) and SIGKILLs every process in them. A leftover
  * that closed both FIFOs is found only through another that holds one (alone, it stays, but
  * holds nothing up). Tested with the launchers (native-launcher.test.ts, the shell chain's run).
  */
@@ -50,11 +50,12 @@ async function mountNs(pid: number | 'self'): Promise<string | undefined> {
  */
 export async function killLeftovers(fds: number[]): Promise<number> {
   const files = new Set(fds.map((fd) => fileId(fstatSync(fd))));
-  const own = await mountNs('self');
+  // Never the agent's own mount namespace, nor the host's (PID 1's): a run's namespace is its own.
+  const spared = new Set([await mountNs('self'), await mountNs(1)]);
   const namespaces = new Set<string>();
   for (const pid of await holdersOf(files)) {
     const ns = await mountNs(pid);
-    if (ns && ns !== own) namespaces.add(ns);
+    if (ns && !spared.has(ns)) namespaces.add(ns);
   }
   let sent = 0;
   for (let pass = 0; pass < 100 && namespaces.size; pass++) {

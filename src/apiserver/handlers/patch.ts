@@ -6,7 +6,7 @@
 import { newBadRequest, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { applyConfiguration } from '../apply/index.js';
-import { hasDuplicateKeys, parseMembers, type JsonNode } from '../../api/json-members.js';
+import { hasDuplicateKeys, parseMembers } from '../../api/json-members.js';
 import { checkPatchedFields, decodePatched, fieldValidation, finishDecode, strictChecksMatter } from '../field-validation.js';
 import { strictWarnings, yamlStrictError } from '../strict-yaml.js';
 import { recordManagedFields } from '../managed-fields.js';
@@ -35,17 +35,13 @@ interface PatchBody {
   /** The patch as decoded (of two equal keys the last wins, as Go's decode into a map). */
   value: unknown;
   text: string;
-  /** The JSON patch's Members tree when some object names a key twice: its strict errors need them. */
-  members?: JsonNode;
 }
 
 function patchBody(scope: Scope, type: string): PatchBody {
   const body = scope.http.body;
   const text = typeof body === 'string' ? body : body?.toString('utf8') ?? '';
   if (!text.trim()) throw newBadRequest('the body of the request was empty');
-  if (type === 'application/apply-patch+yaml') return { value: parseYamlText(text), text };
-  const value = parseJson(text);
-  return { value, text, members: scope.http.inProcess || !hasDuplicateKeys(text) ? undefined : parseMembers(text) };
+  return { value: type === 'application/apply-patch+yaml' ? parseYamlText(text) : parseJson(text), text };
 }
 
 /**
@@ -77,7 +73,8 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   // The patch's own strict errors (upstream's appliedStrictErrs; for apply, yaml.v2's duplicate
   // keys), found once: a retried attempt applies the same body.
   const strict = strictChecksMatter(scope, mode);
-  const patchErrors = !strict || isApply ? [] : patchStrictErrors(type as PatchType, patch.members ?? body);
+  // Its duplicate keys are seen in its Members tree (the decoded patch keeps the last of each).
+  const patchErrors = !strict || isApply ? [] : patchStrictErrors(type as PatchType, hasDuplicateKeys(patch.text) ? parseMembers(patch.text) : body);
   const applyYamlError = strict && isApply ? yamlStrictError(patch.text) : undefined;
   let created = false;
   // A merge patch is applied in place to the registry's copy for this attempt (no deep copy of
