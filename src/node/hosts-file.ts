@@ -1,8 +1,8 @@
 /**
  * @module A pod's /etc/hosts and hostname as the kubelet makes them (kubelet_pods.go
  * managedHostsFileContent, GeneratePodHostNameAndDomain): the localhost lines, one line per
- * pod IP with the hostname (and its FQDN when the pod has a subdomain), then hostAliases.
- * Pure.
+ * pod IP with the hostname (and its FQDN when the pod has a subdomain), then hostAliases; a
+ * hostNetwork pod's, the node's own file with its hostAliases. Pure.
  */
 export interface HostnameInput {
   name: string;
@@ -35,9 +35,23 @@ export function renderHostsFile(options: { podIPs: string[]; hostname: string; d
   for (const ip of options.podIPs) {
     text += options.domain ? `${ip}\t${options.hostname}.${options.domain}\t${options.hostname}\n` : `${ip}\t${options.hostname}\n`;
   }
-  if (options.hostAliases?.length) {
-    text += '\n# Entries added by HostAliases.\n';
-    for (const alias of options.hostAliases) text += `${alias.ip}\t${(alias.hostnames ?? []).join('\t')}\n`;
-  }
+  return text + hostAliasEntries(options.hostAliases);
+}
+
+type HostAliases = Array<{ ip: string; hostnames?: string[] }> | undefined;
+
+/** hostsEntriesFromHostAliases: a section of its own, one line per IP; nothing without aliases. */
+function hostAliasEntries(hostAliases: HostAliases): string {
+  if (!hostAliases?.length) return '';
+  let text = '\n# Entries added by HostAliases.\n';
+  for (const alias of hostAliases) text += `${alias.ip}\t${(alias.hostnames ?? []).join('\t')}\n`;
   return text;
+}
+
+/**
+ * A hostNetwork pod's /etc/hosts (nodeHostsFileContent): the node's own file under the kubelet's
+ * host-network header, then the pod's hostAliases.
+ */
+export function renderNodeHostsFile(nodeHosts: string, hostAliases?: HostAliases): string {
+  return `# Kubernetes-managed hosts file (host network).\n${nodeHosts}${hostAliasEntries(hostAliases)}`;
 }

@@ -4,11 +4,12 @@
  * events), and its volumes (emptyDir directories; ConfigMap and Secret contents written once).
  * hostNetwork pods use the node's namespace and address.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SandboxInfo } from './container.js';
 import { podDnsConfig, renderResolvConf } from './dns-config.js';
-import { podHostname, renderHostsFile } from './hosts-file.js';
+import { podHostname, renderHostsFile, renderNodeHostsFile } from './hosts-file.js';
 import { hostVeth, podDir, podNetns } from './names.js';
 import type { Pod } from './pod-view.js';
 import { CommandError } from './runner.js';
@@ -26,6 +27,15 @@ export interface Sandbox extends SandboxInfo {
    * `netns` is the pod's name and `adoptNetns` the pool's, which its containers enter by.
    */
   pooled?: { poolNetns: string; named?: Promise<string | undefined> };
+}
+
+/** The node's /etc/hosts (a hostNetwork pod's starts from it); empty when it cannot be read. */
+function nodeHostsFile(): string {
+  try {
+    return readFileSync('/etc/hosts', 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
@@ -114,14 +124,18 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
       });
     }
   }
-  const { hostname, domain } = podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
+  // A hostNetwork pod has the node's hostname and hosts file (the kubelet sets neither: the
+  // runtime leaves it the host's UTS namespace; nodeHostsFileContent).
+  const { hostname, domain } = pod.spec.hostNetwork
+    ? { hostname: osHostname(), domain: '' }
+    : podHostname({ name: pod.metadata.name, namespace: pod.metadata.namespace, hostname: pod.spec.hostname, subdomain: pod.spec.subdomain }, ctx.clusterDomain);
   const dns = podDnsConfig({ namespace: pod.metadata.namespace, name: pod.metadata.name, dnsPolicy: pod.spec.dnsPolicy, hostNetwork: pod.spec.hostNetwork, dnsConfig: pod.spec.dnsConfig }, ctx.dns);
   for (const [reason, message] of dns.warnings) ctx.events.event(pod, 'Warning', reason, message);
   // The files are written while `ip` sets up the network; at once on the tmpfs scratch dir
   // (runnerDir(): /dev/shm where writable), where a synchronous write is cheaper than a promise's.
   const files = writePodFiles(ctx.scratchDir ? join(ctx.scratchDir, pod.metadata.uid) : dir, {
     hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname,
-    hosts: renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
+    hosts: pod.spec.hostNetwork ? renderNodeHostsFile(nodeHostsFile(), pod.spec.hostAliases) : renderHostsFile({ podIPs: [podIP], hostname, domain, hostAliases: pod.spec.hostAliases }),
     resolvConf: renderResolvConf(dns.config),
   }, { sync: ctx.scratchDir?.startsWith('/dev/shm/') ?? false });
   files.catch(() => undefined);
