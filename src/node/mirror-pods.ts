@@ -33,8 +33,6 @@ export function isMirrorPod(pod: Pick<KubeObject, 'metadata'>): boolean {
 
 interface ComponentShape {
   name: string;
-  container: string;
-  image: string;
   labels: Record<string, string>;
   description: string;
   spec(): Omit<PodSpec, 'nodeName' | 'containers'> & { priorityClassName: string; containers: Array<PodSpec['containers'][number] & Record<string, unknown>> };
@@ -44,8 +42,6 @@ interface ComponentShape {
 const SHAPES: Record<StaticComponent, (nodeName: string) => ComponentShape> = {
   dns: (nodeName) => ({
     name: `kube-dns-${nodeName}`,
-    container: 'dns',
-    image: `kubito/node-agent-dns:${KUBELET_VERSION}`,
     labels: { 'k8s-app': 'kube-dns' },
     description: "kubito's cluster DNS (not CoreDNS), served by the node agent process on the node's address; no container runs",
     spec: () => ({
@@ -78,8 +74,6 @@ const SHAPES: Record<StaticComponent, (nodeName: string) => ComponentShape> = {
   }),
   proxy: (nodeName) => ({
     name: `kube-proxy-${nodeName}`,
-    container: 'kube-proxy',
-    image: `kubito/node-agent-proxy:${KUBELET_VERSION}`,
     labels: { 'k8s-app': 'kube-proxy' },
     description: "kubito's kube-proxy data plane (not upstream's kube-proxy), run by the node agent process in the node's network namespace; no container runs",
     spec: () => ({
@@ -131,7 +125,7 @@ export function staticPod(component: StaticComponent, options: { nodeName: strin
 export function staticPodRef(component: StaticComponent, nodeName: string): StaticPodRef {
   const shape = SHAPES[component](nodeName);
   const uid = staticPod(component, { nodeName, seen: '' }).metadata.uid;
-  return { component, namespace: 'kube-system', name: shape.name, container: shape.container, uid };
+  return { component, namespace: 'kube-system', name: shape.name, container: shape.spec().containers[0].name, uid };
 }
 
 /**

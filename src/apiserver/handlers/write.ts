@@ -19,10 +19,11 @@ export async function readObject(scope: Scope): Promise<KubeObject> {
   const expected = groupVersion(scope.info);
   const kind = scope.request.subresource === 'scale' ? 'Scale' : scope.info.kind;
   const contentType = scope.http.headers['content-type'];
-  let obj = asObject(await decodeBody(scope.http.body, contentType, { apiVersion: expected, kind }));
+  // The body's text, read again below for what the decoded object no longer shows; decoded from it (one conversion).
+  const text = scope.http.inProcess ? undefined : bodyText(scope.http.body, contentType);
+  let obj = asObject(await decodeBody(text?.text ?? scope.http.body, contentType, { apiVersion: expected, kind }));
   const strict = strictChecksMatter(scope, fieldValidation(scope));
   let bodyErrors: string[] | undefined;
-  const text = scope.http.inProcess ? undefined : bodyText(scope.http.body, contentType);
   if (text?.json && hasDuplicateKeys(text.text)) {
     // Go's decode sees every member: a struct or map named twice is merged, and strict
     // decoding reports the repeated keys among the unknown fields, in document order.
