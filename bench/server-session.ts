@@ -17,6 +17,8 @@
  * per request matched and the per-round ratio centred on 1.0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerSession {
   /** The servers' PIDs, in the order of the commands (each `argv[0]` exec'd in place). */
@@ -43,9 +45,29 @@ export function sessionScript(commands: string[][]): string {
 }
 
 /**
+ * Waits until each PID runs its own program: `echo $!` prints a background subshell's PID
+ * before that subshell has exec'd, so for a moment the PID still reads as the shell (seen in CI:
+ * the servers' cmdline was the script). Bounded at 2 s; a PID gone meanwhile is left to the
+ * caller (its `alive` says so).
+ */
+async function untilExeced(pids: number[], shellCmdline: string): Promise<void> {
+  const cmdline = (pid: number): string | undefined => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  for (const deadline = Date.now() + 2000; Date.now() < deadline; await sleep(2)) {
+    if (pids.every((pid) => cmdline(pid) !== shellCmdline)) return;
+  }
+}
+
+/**
  * Starts the commands in one new session (a detached shell, i.e. `setsid`); resolves with their
- * PIDs. Their stderr goes to this process's stderr. `ownSession: false` keeps them in the
- * caller's session (the benchmark's layout before 2026-11-29, for A/B runs).
+ * PIDs once each has exec'd its command. Their stderr goes to this process's stderr.
+ * `ownSession: false` keeps them in the caller's session (the benchmark's layout before
+ * 2026-11-29, for A/B runs).
  */
 export async function startServerSession(commands: string[][], options: { ownSession?: boolean } = {}): Promise<ServerSession> {
   const shell: ChildProcess = spawn('sh', ['-c', sessionScript(commands)], { detached: options.ownSession ?? true, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -64,6 +86,7 @@ export async function startServerSession(commands: string[][], options: { ownSes
     shell.once('error', done);
     void exited.then(() => done(new Error(`the server session's shell exited before printing ${commands.length} PIDs: ${JSON.stringify(out)}`)));
   });
+  await untilExeced(pids, `sh\0-c\0${sessionScript(commands)}\0`);
   const alive = (pid: number): boolean => {
     try {
       process.kill(pid, 0);
