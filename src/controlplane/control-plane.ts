@@ -106,7 +106,7 @@ export interface ControlPlane {
  * Its code (the DNS wire format, ~15 modules) loads after the API serves.
  */
 async function startRelay(upstreams: Upstream[], dataDir: string): Promise<UpstreamRelay> {
-  const [{ UpstreamRelay }, { relaySocketPath }] = await Promise.all([import('../dns/relay.js'), import('../dns/cluster-dns.js')]);
+  const [{ UpstreamRelay }, { relaySocketPath }] = await Promise.all([import('../dns/relay.js'), import('../dns/upstreams.js')]);
   const relay = new UpstreamRelay({ upstreams, log: (line) => process.stderr.write(`${line}\n`) });
   await relay.listen(relaySocketPath(dataDir));
   return relay;

@@ -4,7 +4,6 @@
  * server's answer cache, and the server answers on the node's address. Names outside the
  * cluster go to the control plane's relay over `<data-dir>/run/dns-upstream.sock`.
  */
-import { join } from 'node:path';
 import { findResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { InformerFactory } from '../client/index.js';
@@ -35,10 +34,7 @@ export interface ClusterDns {
   stop(): Promise<void>;
 }
 
-/** Where the control plane's relay listens, under the data dir. */
-export function relaySocketPath(dataDir: string): string {
-  return join(dataDir, 'run', 'dns-upstream.sock');
-}
+export { relaySocketPath } from './upstreams.js';
 
 function must(group: string, version: string, resource: string): ResourceInfo {
   const info = findResource(group, version, resource);

@@ -4,6 +4,7 @@
  * `forward . /etc/resolv.conf`. Pure parsing; the caller reads the file.
  */
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 
 export interface Upstream {
   host: string;
@@ -54,4 +55,12 @@ export function upstreamsFromResolvConf(text: string): Upstream[] {
 
 export function formatUpstream(u: Upstream): string {
   return u.host.includes(':') ? `[${u.host}]:${u.port}` : `${u.host}:${u.port}`;
+}
+
+/**
+ * Where the control plane's relay to the upstreams listens, under the data dir. Here, not in
+ * cluster-dns.ts, so that the control plane loads the relay without the node's DNS server.
+ */
+export function relaySocketPath(dataDir: string): string {
+  return join(dataDir, 'run', 'dns-upstream.sock');
 }
