@@ -72,6 +72,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     host: '127.0.0.1',
     certPem: creds.serverCertPem,
     keyPem: creds.serverKeyPem,
+    caCertPem: creds.caCertPem,
     authenticate: (headers) => tokenMatches(headers.authorization),
     loadBalancerPool: loadBalancerPoolFor(flags.name),
     dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,

@@ -19,6 +19,8 @@ export interface ClusterConfig {
   /** Loopback range LoadBalancer Services get their ingress IPs from (default 127.0.100.0/24). */
   loadBalancerPool: string;
   clusterDomain: string;
+  /** The cluster CA's certificate (PEM) the root CA publisher publishes; absent: it publishes nothing. */
+  rootCACertPem?: string;
 }
 
 export interface ControllerContext {

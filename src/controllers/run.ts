@@ -12,6 +12,7 @@ import { GarbageCollector } from './garbage-collector/controller.js';
 import { LoadBalancerController } from './loadbalancer/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
+import { RootCACertPublisher } from './rootcacert/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 
 /** Every controller kubito runs, by name. */
@@ -25,6 +26,7 @@ export const CONTROLLERS: Record<string, () => Controller> = {
   endpoints: () => new EndpointsController(),
   endpointslicemirroring: () => new EndpointSliceMirroringController(),
   serviceaccount: () => new ServiceAccountController(),
+  'root-ca-cert-publisher': () => new RootCACertPublisher(),
 };
 
 /** The `source.component` of each controller's events, as upstream names them. */

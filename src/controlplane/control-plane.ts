@@ -4,6 +4,7 @@
  * Controllers and the node agent attach to it through the client module.
  */
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
 import { ServiceAllocators } from '../api/service/allocators.js';
 import { repairAllocations } from '../api/service/strategy.js';
 import { coreToEventsV1, eventsV1ToCore } from '../api/conversion/events.js';
@@ -30,6 +31,7 @@ import type { UpstreamRelay } from '../dns/relay.js';
 import { upstreamsFromResolvConf, type Upstream } from '../dns/upstreams.js';
 import { readFileSync } from 'node:fs';
 import { NamespaceGate } from './namespace-gate.js';
+import { ServiceAccountAdmission } from './service-account-admission.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -39,6 +41,8 @@ export interface ControlPlaneOptions {
   port: number;
   certPem: string;
   keyPem: string;
+  /** The cluster CA's certificate (PEM): the root CA publisher puts it in every namespace's kube-root-ca.crt. */
+  caCertPem?: string;
   authenticate: (headers: Record<string, string | undefined>) => boolean;
   serviceCIDR?: string;
   nodePortRange?: { first: number; last: number };
@@ -177,17 +181,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const storages = new Map<string, RestStorage>();
   let gate: NamespaceGate | undefined;
   const namespaceGate = (namespace: string, target?: { group: string; resource: string; name: string }): Promise<void> => gate!.check(namespace, target);
+  let accounts: ServiceAccountAdmission | undefined;
+  const admitPod = (pod: KubeObject, namespace: string): Promise<void> => accounts!.admitPod(pod, namespace);
   for (const info of RESOURCES) {
     const key = storageKey(info.group, info.version, info.resource);
     storages.set(key, new RestStorage(info, store, {
       strategy: strategies.get(key),
       validateMeta: validateMetadata,
       namespaceGate,
+      admitCreate: info.group === '' && info.resource === 'pods' ? admitPod : undefined,
       allowCreateOnUpdate: CREATE_ON_UPDATE.has(key),
       codec: info.group === 'events.k8s.io' ? { toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 } : undefined,
     }));
   }
   gate = await NamespaceGate.start(storageFor(storages, { group: '', version: 'v1', resource: 'namespaces' }));
+  accounts = await ServiceAccountAdmission.start(storageFor(storages, { group: '', version: 'v1', resource: 'serviceaccounts' }));
   const services = storageFor(storages, { group: '', version: 'v1', resource: 'services' });
   repairAllocations(serviceAllocators, (await services.list('')).items);
 
@@ -265,6 +273,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       nodePortRange: serviceAllocators.nodePortRange,
       loadBalancerPool: options.loadBalancerPool ?? '127.0.100.0/24',
       clusterDomain: 'cluster.local',
+      rootCACertPem: options.caCertPem,
     };
   } catch (err) {
     // A control plane that cannot bootstrap must not stay half up (serving, holding the store lock).
@@ -311,6 +320,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       podStreams?.close();
       proxy.close();
       await server.close();
+      accounts!.stop();
       await store.close();
     },
   };

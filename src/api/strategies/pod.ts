@@ -132,16 +132,10 @@ function immutableQOSClass(next: KubeObject, prev: KubeObject): FieldError[] {
 export const podStrategy: Strategy = {
   defaults,
   prepareForCreate(obj) {
+    // Admission ran before (the ServiceAccount plugin, pod-service-account.ts, names the
+    // account): defaulting again mirrors it into the deprecated spec.serviceAccount.
     defaults(obj);
-    // The ServiceAccount admission plugin: a pod without an account runs as `default` (the
-    // serviceaccount controller makes it in every namespace). Admission runs after the field
-    // manager, so no manager owns the value. Unlike upstream, a missing account does not refuse
-    // the pod, and no token is mounted (kubito issues none).
     const spec = section(obj, 'spec');
-    if (!spec.serviceAccountName) {
-      spec.serviceAccountName = 'default';
-      mirrorServiceAccount(spec);
-    }
     // The pod strategy's PrepareForCreate: status reset, its QoS class computed once.
     obj.status = { phase: 'Pending', qosClass: podQOSClass(spec) };
   },

@@ -273,6 +273,7 @@ export class RestStorage {
     } else {
       delete obj.metadata.namespace;
     }
+    await this.#options.admitCreate?.(obj, namespace);
     obj.apiVersion = groupVersion(this.info);
     obj.kind = this.info.kind;
     fillSystemFields(obj, this.#now());

@@ -99,10 +99,17 @@ export type MetaValidator = (info: ResourceInfo, obj: KubeObject, prev?: KubeObj
 /** Admits a create in `namespace` (NamespaceLifecycle); `target` is what is being created, for the refusal's message. */
 export type NamespaceGate = (namespace: string, target?: { group: string; resource: string; name: string }) => Promise<void>;
 
+/**
+ * The kind's admission of a create (upstream's admission plugins, after NamespaceLifecycle and
+ * before the strategy): may change the object, throws a StatusError to refuse it.
+ */
+export type AdmitCreate = (obj: KubeObject, namespace: string) => Promise<void>;
+
 export interface RestStorageOptions {
   strategy?: Strategy;
   validateMeta?: MetaValidator;
   namespaceGate?: NamespaceGate;
+  admitCreate?: AdmitCreate;
   /** Milliseconds since the epoch; injected for tests. */
   clock?: () => number;
   /** Whether PUT of a missing object creates it (upstream: events, endpoints, leases...). */

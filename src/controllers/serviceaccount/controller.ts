@@ -2,8 +2,8 @@
  * @module The ServiceAccount controller (kube-controller-manager's serviceaccount-controller,
  * pkg/controller/serviceaccount/serviceaccounts_controller.go): every active namespace has a
  * ServiceAccount named `default`, made when the namespace appears and again when someone
- * deletes it. Pods name it (the pod strategy defaults `spec.serviceAccountName` to it, as the
- * ServiceAccount admission plugin does); kubito issues no tokens (README).
+ * deletes it. Pods that name no account run as it (the ServiceAccount admission plugin,
+ * src/controlplane/service-account-admission.ts, which waits a while for it in a new namespace).
  */
 import { hasStatusCause, isAlreadyExists } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
