@@ -73,6 +73,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     certPem: creds.serverCertPem,
     keyPem: creds.serverKeyPem,
     authenticate: (headers) => tokenMatches(headers.authorization),
+    serviceAccountKeyPem: creds.serviceAccountKeyPem,
     loadBalancerPool: loadBalancerPoolFor(flags.name),
     dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,
   }, out);
