@@ -4,9 +4,9 @@
  * SelfSubjectRulesReview, authentication.k8s.io/v1 SelfSubjectReview; and those a client (a
  * webhook, an operator) may send about anyone: SubjectAccessReview, the namespaced
  * LocalSubjectAccessReview, TokenReview. Create-only and stored nowhere, as upstream's. kubito
- * has one credential (the admin bearer token) and no authorization beyond it, so the answers are
- * those kube-apiserver gives with the AlwaysAllow authorizer (`allowed: true`; every verb on
- * every resource and URL), for the user that token stands for.
+ * authenticates the admin token and service account tokens and authorizes everything, so the
+ * answers are those kube-apiserver gives with the AlwaysAllow authorizer (`allowed: true`; every
+ * verb on every resource and URL), for the user the request's token stands for.
  */
 import { newBadRequest, newInvalid, newMethodNotSupported } from '../../api/errors.js';
 import { REVIEW_RESOURCES, type ResourceInfo } from '../../api/resources.js';
