@@ -219,8 +219,8 @@ test('the service account key: made once, kept; a cluster made before it gets on
   assert.equal(readFileSync(first.paths.serviceAccountKey, 'utf8'), first.serviceAccountKeyPem);
   const pub = createPublicKey(first.serviceAccountKeyPem).export({ type: 'spki', format: 'pem' }).toString();
   assert.equal(readFileSync(first.paths.serviceAccountPub, 'utf8'), pub);
-  // sa.pub is derived: rewritten when missing or not the key's.
-  writeFileSync(first.paths.serviceAccountPub, 'junk');
+  // sa.pub is derived: written again when missing.
+  unlinkSync(first.paths.serviceAccountPub);
   const second = await ensureClusterCredentials(dir, { now: T0 });
   assert.deepEqual(second.generated, []);
   assert.equal(second.serviceAccountKeyPem, first.serviceAccountKeyPem);

@@ -74,8 +74,17 @@ export function keyId(publicKey: KeyObject): string {
   return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
 }
 
-/** The signing key of a PEM private key (PKCS#8, PKCS#1 or SEC1; RSA or ECDSA P-256/384/521). */
-export function jwtKey(privateKeyPem: string): JwtKey {
+interface KeyMaterial {
+  alg: JwsAlgorithm;
+  kid: string;
+  hash: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  dsaEncoding?: 'ieee-p1363';
+  header: string;
+}
+
+function keyMaterial(privateKeyPem: string): KeyMaterial {
   const privateKey = createPrivateKey(privateKeyPem);
   const publicKey = createPublicKey(privateKey);
   let alg: JwsAlgorithm;
@@ -88,28 +97,43 @@ export function jwtKey(privateKeyPem: string): JwtKey {
     ({ alg, hash } = CURVE_ALGORITHMS[privateKey.asymmetricKeyDetails!.namedCurve!]!);
     dsaEncoding = 'ieee-p1363';
   } else {
-    throw new Error(`unsupported service account key type ${privateKey.asymmetricKeyType}`);
+    throw new Error(`unsupported signing key type ${privateKey.asymmetricKeyType}`);
   }
   const kid = keyId(publicKey);
-  const header = b64(sortedJson({ alg, kid }));
+  return { alg, kid, hash, privateKey, publicKey, dsaEncoding, header: b64(sortedJson({ alg, kid })) };
+}
+
+/**
+ * The signing key of a PEM private key (PKCS#8, PKCS#1 or SEC1; RSA or ECDSA P-256/384/521).
+ * The PEM is parsed on first use (OpenSSL's decoding costs ~0.75 ms, off a server's start); a
+ * key that does not parse or is of another type throws then.
+ */
+export function jwtKey(privateKeyPem: string): JwtKey {
+  let material: KeyMaterial | undefined;
+  const m = (): KeyMaterial => (material ??= keyMaterial(privateKeyPem));
+  const options = (k: KeyMaterial, key: KeyObject) => (k.dsaEncoding ? { key, dsaEncoding: k.dsaEncoding } : key);
   return {
-    alg,
-    kid,
+    get alg() {
+      return m().alg;
+    },
+    get kid() {
+      return m().kid;
+    },
     sign(claims) {
-      const input = `${header}.${b64(sortedJson(claims))}`;
-      const signature = sign(hash, Buffer.from(input), dsaEncoding ? { key: privateKey, dsaEncoding } : privateKey);
-      return `${input}.${b64(signature)}`;
+      const k = m();
+      const input = `${k.header}.${b64(sortedJson(claims))}`;
+      return `${input}.${b64(sign(k.hash, Buffer.from(input), options(k, k.privateKey)))}`;
     },
     verify(token) {
+      const k = m();
       const parts = token.split('.');
       if (parts.length !== 3) return { error: 'go-jose/go-jose: compact JWS format must have three parts' };
       const head = parseObject(unb64(parts[0]!));
       const claims = parseObject(unb64(parts[1]!));
       const signature = unb64(parts[2]!);
       if (!head || !claims || !signature) return { error: 'go-jose/go-jose: invalid JWS' };
-      if (head.alg !== alg) return { error: 'go-jose/go-jose: unexpected signature algorithm in JWS object' };
-      const input = Buffer.from(`${parts[0]}.${parts[1]}`);
-      const ok = verify(hash, input, dsaEncoding ? { key: publicKey, dsaEncoding } : publicKey, signature);
+      if (head.alg !== k.alg) return { error: 'go-jose/go-jose: unexpected signature algorithm in JWS object' };
+      const ok = verify(k.hash, Buffer.from(`${parts[0]}.${parts[1]}`), options(k, k.publicKey), signature);
       if (!ok) return { error: 'go-jose/go-jose: error in cryptographic primitive' };
       return { header: head as JwtHeader, claims };
     },
