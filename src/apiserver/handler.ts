@@ -26,7 +26,6 @@ import { createObject, updateObject } from './handlers/write.js';
 import { reviewEndpoint, serveReview } from './handlers/reviews.js';
 import { ADMIN_USER, ImpersonationError, impersonationFailure, requestUser, type UserInfo } from './impersonation.js';
 import type { Authenticate } from './authn.js';
-import { createTokenRequest } from './serviceaccount/token-request.js';
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
 import type { RestStorage } from './registry/rest-storage.js';
@@ -220,6 +219,8 @@ export class ApiHandler {
       const tokens = this.#options.serviceAccountTokens;
       if (!tokens) throw newServiceUnavailable('this API server has no service account signing key');
       const storage = (resource: string): RestStorage => this.#options.storages.get(storageKey('', 'v1', resource))!;
+      // Loaded on first use, as the other rarely served subresources' code.
+      const { createTokenRequest } = await import('./serviceaccount/token-request.js');
       return createTokenRequest(scope, { tokens, storages: { pods: storage('pods'), secrets: storage('secrets'), nodes: storage('nodes') } });
     }
     if (info.resource === 'pods' && sub.name === 'binding') {
