@@ -29,8 +29,12 @@ function legacyResources(infos: ResourceInfo[]): unknown[] {
     out.push(entry);
     for (const sub of info.subresources) {
       const subEntry: Record<string, unknown> = { name: `${info.resource}/${sub.name}`, singularName: '', namespaced: info.namespaced, kind: sub.kind, verbs: sub.verbs };
-      if (sub.group !== info.group) subEntry.group = sub.group;
-      if (sub.version !== info.version) subEntry.version = sub.version;
+      // A subresource of another group's kind (scale, eviction, token) names its group and
+      // version, as the installer writes a GroupVersionKindProvider's.
+      if (sub.group !== info.group || sub.version !== info.version) {
+        subEntry.group = sub.group;
+        subEntry.version = sub.version;
+      }
       out.push(subEntry);
     }
   }

@@ -8,6 +8,7 @@ import {
   newMethodNotSupported,
   newNotFound,
   newPathNotFound,
+  newServiceUnavailable,
   newUnauthorized,
   StatusError,
   toStatusError,
@@ -24,6 +25,8 @@ import { watchObjects } from './handlers/watch.js';
 import { createObject, updateObject } from './handlers/write.js';
 import { reviewEndpoint, serveReview } from './handlers/reviews.js';
 import { ADMIN_USER, ImpersonationError, impersonationFailure, requestUser, type UserInfo } from './impersonation.js';
+import type { Authenticate } from './authn.js';
+import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { jsonResponse, type HandlerRequest, type HandlerResponse } from './http-types.js';
 import type { RestStorage } from './registry/rest-storage.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
@@ -47,8 +50,13 @@ export type PodStreamHandler = (scope: Scope) => Promise<HandlerResponse>;
 export interface ApiHandlerOptions {
   /** Registries by `group/version/resource`. */
   storages: Map<string, RestStorage>;
-  /** Returns true if the request's credentials are valid. Absent: every request is allowed. */
-  authenticate?: (headers: HandlerRequest['headers']) => boolean;
+  /**
+   * Who the request's credentials stand for (authn.ts); undefined: a 401. Absent: every request
+   * is the admin's.
+   */
+  authenticate?: Authenticate;
+  /** The cluster's service account tokens: serviceaccounts/token and TokenReview. Absent: no token is issued. */
+  serviceAccountTokens?: ServiceAccountTokens;
   /** host:port clients reach the server at (for legacy discovery). */
   serverAddress: string;
   version: VersionInfo;
@@ -90,12 +98,18 @@ export class ApiHandler {
   async #route(req: HandlerRequest): Promise<HandlerResponse> {
     // system:public-info-viewer: these paths are readable without credentials.
     const open = req.path === '/healthz' || req.path === '/livez' || req.path === '/readyz' || req.path === '/version' || req.path === '/version/';
-    if (!open && !req.inProcess && this.#options.authenticate && !this.#options.authenticate(req.headers)) throw newUnauthorized();
-    // The impersonation filter runs for every authenticated request (a group without a user is a 500).
     let user: Readonly<UserInfo> = ADMIN_USER;
+    if (!open && !req.inProcess && this.#options.authenticate) {
+      // The admin token answers at once; a service account token with a promise (authn.ts).
+      let result = this.#options.authenticate(req.headers);
+      if (result instanceof Promise) result = await result;
+      if (!result) throw newUnauthorized();
+      user = result;
+    }
+    // The impersonation filter runs for every authenticated request (a group without a user is a 500).
     if (!open && !req.inProcess) {
       try {
-        user = requestUser(req.headers);
+        user = requestUser(req.headers, user);
       } catch (err) {
         if (!(err instanceof ImpersonationError)) throw err;
         const query = req.query.toString();
@@ -131,7 +145,7 @@ export class ApiHandler {
     // The access and identity reviews: create-only, nothing stored (handlers/reviews.ts).
     const review = !request.name && !request.subresource ? reviewEndpoint(request.group, request.version, request.resource) : undefined;
     if (review && review.namespaced === Boolean(request.namespace)) {
-      return serveReview(req, review, request.verb, { namespace: request.namespace, authenticate: this.#options.authenticate, user });
+      return serveReview(req, review, request.verb, { namespace: request.namespace, authenticate: this.#options.authenticate, tokens: this.#options.serviceAccountTokens, user });
     }
     const info = findResource(request.group, request.version, request.resource);
     const storage = info && this.#options.storages.get(storageKey(info.group, info.version, info.resource));
@@ -199,6 +213,15 @@ export class ApiHandler {
           return patchObject(scope);
       }
       throw newMethodNotSupported(gr, request.verb);
+    }
+    if (info.resource === 'serviceaccounts' && sub.name === 'token') {
+      if (request.verb !== 'create') throw newMethodNotSupported(gr, request.verb);
+      const tokens = this.#options.serviceAccountTokens;
+      if (!tokens) throw newServiceUnavailable('this API server has no service account signing key');
+      const storage = (resource: string): RestStorage => this.#options.storages.get(storageKey('', 'v1', resource))!;
+      // Loaded on first use, as the other rarely served subresources' code.
+      const { createTokenRequest } = await import('./serviceaccount/token-request.js');
+      return createTokenRequest(scope, { tokens, storages: { pods: storage('pods'), secrets: storage('secrets'), nodes: storage('nodes') } });
     }
     if (info.resource === 'pods' && sub.name === 'binding') {
       if (request.verb !== 'create') throw newMethodNotSupported(gr, request.verb);

@@ -74,6 +74,7 @@ async function upForeground(flags: UpFlags, out: (line: string) => void): Promis
     keyPem: creds.serverKeyPem,
     caCertPem: creds.caCertPem,
     authenticate: (headers) => tokenMatches(headers.authorization),
+    serviceAccountKeyPem: creds.serviceAccountKeyPem,
     loadBalancerPool: loadBalancerPoolFor(flags.name),
     dnsUpstreams: flags.dnsUpstream !== undefined ? parseUpstreamFlag(flags.dnsUpstream) : undefined,
   }, out);

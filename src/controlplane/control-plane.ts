@@ -30,6 +30,11 @@ import type { AgentChannel } from '../hostports/agent-link.js';
 import type { UpstreamRelay } from '../dns/relay.js';
 import { upstreamsFromResolvConf, type Upstream } from '../dns/upstreams.js';
 import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { isNotFound } from '../api/errors.js';
+import { requestAuthenticator } from '../apiserver/authn.js';
+import type { TokenGetters } from '../apiserver/serviceaccount/claims.js';
+import { ServiceAccountTokens } from '../apiserver/serviceaccount/tokens.js';
 import { NamespaceGate } from './namespace-gate.js';
 import { ServiceAccountAdmission } from './service-account-admission.js';
 
@@ -43,7 +48,14 @@ export interface ControlPlaneOptions {
   keyPem: string;
   /** The cluster CA's certificate (PEM): the root CA publisher puts it in every namespace's kube-root-ca.crt. */
   caCertPem?: string;
+  /** Whether a request's headers carry the admin's credential (the admin token): it is then `kubernetes-admin`. */
   authenticate: (headers: Record<string, string | undefined>) => boolean;
+  /**
+   * The service account signing key (the pki dir's sa.key, PEM): service account tokens are
+   * issued with it and authenticate. Absent: a key made for this process alone (its tokens die
+   * with it).
+   */
+  serviceAccountKeyPem?: string;
   serviceCIDR?: string;
   nodePortRange?: { first: number; last: number };
   /** Loopback CIDR for LoadBalancer ingress IPs (default 127.0.100.0/24). */
@@ -151,6 +163,29 @@ function storageFor(storages: Map<string, RestStorage>, info: Pick<ResourceInfo,
   return storages.get(storageKey(info.group, info.version, info.resource))!;
 }
 
+/**
+ * What a service account token's validation reads, straight from the registries (one key read
+ * each): the ServiceAccount, and the pod, secret or node it is bound to. Only requests with such
+ * a token pay for them.
+ */
+function registryGetters(storages: Map<string, RestStorage>): TokenGetters {
+  const read = (resource: string) => async (namespace: string, name: string): Promise<KubeObject | undefined> => {
+    try {
+      return await storageFor(storages, { group: '', version: 'v1', resource }).get(namespace, name);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  const nodes = read('nodes');
+  return { serviceAccount: read('serviceaccounts'), pod: read('pods'), secret: read('secrets'), node: (name) => nodes('', name) };
+}
+
+/** A signing key for a control plane started without one (tests): its tokens die with the process. */
+function ephemeralKeyPem(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
 function hostResolvers(): Upstream[] {
   try {
     return upstreamsFromResolvConf(readFileSync('/etc/resolv.conf', 'utf8'));
@@ -199,6 +234,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const services = storageFor(storages, { group: '', version: 'v1', resource: 'services' });
   repairAllocations(serviceAllocators, (await services.list('')).items);
 
+  const tokens = new ServiceAccountTokens({ keyPem: options.serviceAccountKeyPem ?? ephemeralKeyPem(), getters: registryGetters(storages) });
+  // The admin token answers at once; only other bearer tokens read the registry (src/apiserver/authn.ts).
+  const authenticate = requestAuthenticator({ admin: options.authenticate, tokens });
+
   let ready = false;
   let handler: ApiHandler | undefined;
   // The handler needs the server's address for discovery, so it is built once the port is known.
@@ -211,7 +250,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     (podStreamsLoading ??= import('../apiserver/streams/index.js').then(({ PodStreams }) => {
       podStreams = new PodStreams({
         getPod: (namespace, name) => pods.get(namespace, name),
-        authenticate: options.authenticate,
+        authenticate,
         // One node today; its agent serves the kubelet API on a socket under the data dir.
         kubeletSocket: () => kubeletSocketPath(options.dataDir),
       });
@@ -219,7 +258,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }));
   const proxy = new SubresourceProxy({
     get: (resource, namespace, name) => storageFor(storages, { group: '', version: 'v1', resource }).get(namespace, name),
-    authenticate: options.authenticate,
+    authenticate,
     kubeletSocket: () => kubeletSocketPath(options.dataDir),
   });
   // A port in use must not leave the store open (its SQLite lock would refuse the next start).
@@ -247,7 +286,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   handler = new ApiHandler({
     storages,
-    authenticate: options.authenticate,
+    authenticate,
+    serviceAccountTokens: tokens,
     serverAddress: `${options.host}:${server.port}`,
     version: KUBERNETES_VERSION,
     ready: () => ready,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request, createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -33,10 +33,10 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 test('first call makes everything; the second reuses it byte for byte', async () => {
   const dir = join(tempDir(), 'nested', 'pki');
   const first = await ensureClusterCredentials(dir, { clientCert: true });
-  assert.deepEqual(first.generated.map((g) => g.kind).sort(), ['ca', 'client', 'server', 'token']);
+  assert.deepEqual(first.generated.map((g) => g.kind).sort(), ['ca', 'client', 'server', 'serviceaccount', 'token']);
   assert.equal(mode(dir), 0o700);
-  for (const key of ['caKey', 'serverKey', 'adminKey', 'adminToken'] as const) assert.equal(mode(first.paths[key]), 0o600, key);
-  for (const key of ['caCert', 'serverCert', 'adminCert'] as const) assert.equal(mode(first.paths[key]), 0o644, key);
+  for (const key of ['caKey', 'serverKey', 'adminKey', 'adminToken', 'serviceAccountKey'] as const) assert.equal(mode(first.paths[key]), 0o600, key);
+  for (const key of ['caCert', 'serverCert', 'adminCert', 'serviceAccountPub'] as const) assert.equal(mode(first.paths[key]), 0o644, key);
   assert.equal(readFileSync(first.paths.caCert, 'utf8'), first.caCertPem);
   assert.equal(readFileSync(first.paths.adminToken, 'utf8'), `${first.adminToken}\n`);
   assert.equal(new X509Certificate(first.caCertPem).subject, 'CN=kubito-ca');
@@ -44,7 +44,7 @@ test('first call makes everything; the second reuses it byte for byte', async ()
 
   const second = await ensureClusterCredentials(dir, { clientCert: true });
   assert.deepEqual(second.generated, []);
-  for (const key of ['caCertPem', 'serverCertPem', 'serverKeyPem', 'adminToken', 'adminCertPem', 'adminKeyPem'] as const) {
+  for (const key of ['caCertPem', 'serverCertPem', 'serverKeyPem', 'adminToken', 'adminCertPem', 'adminKeyPem', 'serviceAccountKeyPem'] as const) {
     assert.equal(second[key], first[key], key);
   }
   assert.deepEqual(second.paths, first.paths);
@@ -211,4 +211,31 @@ test('real kubectl: token + CA succeed, a wrong token is Unauthorized, the admin
   } finally {
     server.close();
   }
+});
+
+test('the service account key: made once, kept; a cluster made before it gets one; sa.pub follows the key', async () => {
+  const dir = tempDir();
+  const first = await ensureClusterCredentials(dir, { now: T0 });
+  assert.equal(readFileSync(first.paths.serviceAccountKey, 'utf8'), first.serviceAccountKeyPem);
+  const pub = createPublicKey(first.serviceAccountKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+  assert.equal(readFileSync(first.paths.serviceAccountPub, 'utf8'), pub);
+  // sa.pub is derived: written again when missing.
+  unlinkSync(first.paths.serviceAccountPub);
+  const second = await ensureClusterCredentials(dir, { now: T0 });
+  assert.deepEqual(second.generated, []);
+  assert.equal(second.serviceAccountKeyPem, first.serviceAccountKeyPem);
+  assert.equal(readFileSync(first.paths.serviceAccountPub, 'utf8'), pub);
+  // An older kubito's pki dir (no sa.key): a key at the next start, the rest untouched.
+  unlinkSync(first.paths.serviceAccountKey);
+  unlinkSync(first.paths.serviceAccountPub);
+  const upgraded = await ensureClusterCredentials(dir, { now: T0 });
+  assert.deepEqual(upgraded.generated, [{ kind: 'serviceaccount', reason: 'missing' }]);
+  assert.notEqual(upgraded.serviceAccountKeyPem, first.serviceAccountKeyPem);
+  assert.equal(upgraded.caCertPem, first.caCertPem);
+  assert.equal(upgraded.adminToken, first.adminToken);
+  assert.equal(mode(upgraded.paths.serviceAccountKey), 0o600);
+  // A key that does not parse is refused, not replaced (tokens handed out trust it).
+  writeFileSync(first.paths.serviceAccountKey, 'not a key');
+  await assert.rejects(ensureClusterCredentials(dir, { now: T0 }), (err) => isPkiError(err, 'InvalidCredentials') && /sa\.key: not a private key/.test(err.message));
+  assert.equal(readFileSync(first.paths.serviceAccountKey, 'utf8'), 'not a key');
 });

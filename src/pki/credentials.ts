@@ -5,12 +5,12 @@
  * certificates are derived from the CA and are reissued whenever they are missing, broken,
  * near expiry, from another CA, or (serving) lack a requested name.
  */
-import { X509Certificate } from 'node:crypto';
+import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PkiError } from './errors.js';
 import { inspectCa, inspectLeaf, validityFor, VALIDITY, type LoadedCa } from './inspect.js';
-import { generateKeyPair, privateKeyToPem, type KeyAlgorithm } from './keys.js';
+import { generateKeyPair, privateKeyFromPem, privateKeyToPem, type KeyAlgorithm } from './keys.js';
 import { servingSans, type SubjectAltName } from './sans.js';
 import { isWellFormedToken, newBearerToken } from './token.js';
 import type { DistinguishedName } from './x509.js';
@@ -24,6 +24,8 @@ export const CREDENTIAL_FILES = {
   adminToken: 'admin.token',
   adminCert: 'admin.crt',
   adminKey: 'admin.key',
+  serviceAccountKey: 'sa.key',
+  serviceAccountPub: 'sa.pub',
 } as const;
 
 export type CredentialPaths = { [K in keyof typeof CREDENTIAL_FILES]: string };
@@ -34,7 +36,7 @@ export const SERVER_SUBJECT: DistinguishedName = { commonName: 'kube-apiserver' 
 export const ADMIN_USER = 'kubernetes-admin';
 export const ADMIN_GROUPS: readonly string[] = ['system:masters'];
 
-export type CredentialKind = 'ca' | 'server' | 'token' | 'client';
+export type CredentialKind = 'ca' | 'server' | 'token' | 'client' | 'serviceaccount';
 
 export interface EnsureCredentialsOptions {
   /** Extra SANs for the serving certificate (IPs or DNS names), beyond DEFAULT_SERVING_HOSTS. */
@@ -56,6 +58,11 @@ export interface ClusterCredentials {
   /** Present when `clientCert` was asked for. */
   adminCertPem?: string;
   adminKeyPem?: string;
+  /**
+   * The key service account tokens are signed with (kubeadm's `sa.key`; PKCS#8 PEM). Made once and
+   * kept: replacing it would invalidate every token handed out.
+   */
+  serviceAccountKeyPem: string;
   /** The names the serving certificate was required to carry, defaults first. */
   serverSans: string[];
   /** What this call (re)made, and why; empty when everything was reused. */
@@ -105,6 +112,7 @@ export async function ensureClusterCredentials(dir: string, opts: EnsureCredenti
   if (clientVerdict && !clientVerdict.ok) generated.push({ kind: 'client', reason: clientVerdict.reason });
 
   if (generated.some((g) => g.kind === 'token')) await writeAtomic(paths.adminToken, `${adminToken}\n`, 0o600);
+  const serviceAccountKeyPem = await ensureServiceAccountKey(stored, { paths, dir, algorithm, generated });
   const needClient = clientVerdict !== undefined && !clientVerdict.ok;
   const issued: Issued =
     caPlan.ca && serverVerdict.ok && !needClient
@@ -129,6 +137,7 @@ export async function ensureClusterCredentials(dir: string, opts: EnsureCredenti
     serverCertPem,
     serverKeyPem,
     adminToken,
+    serviceAccountKeyPem,
     ...(adminCertPem !== undefined && adminKeyPem !== undefined ? { adminCertPem, adminKeyPem } : {}),
     serverSans: sans.map((s) => s.value),
     generated,
@@ -205,6 +214,42 @@ async function issue(plan: IssuePlan): Promise<Issued> {
   }
   return out;
 }
+
+/**
+ * The service account signing key (`sa.key`) and its public half (`sa.pub`, SPKI PEM), as
+ * kubeadm keeps them. A cluster made before kubito signed tokens has none and gets one here. A
+ * key file that is not a PEM private key is an error (tokens already handed out trust it); the
+ * public file is derived, so it is written whenever it is missing. With both files there, the
+ * key is not parsed here (OpenSSL's PEM decoding costs ~0.75 ms; the API server parses it once,
+ * on the first token it signs or checks).
+ */
+async function ensureServiceAccountKey(
+  stored: { serviceAccountKey?: string; serviceAccountPub?: string },
+  { paths, dir, algorithm, generated }: { paths: CredentialPaths; dir: string; algorithm: KeyAlgorithm; generated: ClusterCredentials['generated'] },
+): Promise<string> {
+  let keyPem = stored.serviceAccountKey;
+  let key: KeyObject;
+  if (keyPem === undefined) {
+    key = (await generateKeyPair(algorithm)).privateKey;
+    keyPem = privateKeyToPem(key);
+    generated.push({ kind: 'serviceaccount', reason: 'missing' });
+    await writeAtomic(paths.serviceAccountKey, keyPem, 0o600);
+  } else {
+    const invalid = (cause?: unknown) => new PkiError('InvalidCredentials', `${paths.serviceAccountKey}: not a private key; ${startOver(dir)}`, { cause });
+    if (!PRIVATE_KEY_PEM.test(keyPem)) throw invalid();
+    if (stored.serviceAccountPub !== undefined) return keyPem;
+    try {
+      key = privateKeyFromPem(keyPem);
+    } catch (err) {
+      throw invalid(err);
+    }
+  }
+  await writeAtomic(paths.serviceAccountPub, createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString(), 0o644);
+  return keyPem;
+}
+
+/** A PEM private key's armor around base64 (PKCS#8, PKCS#1 `RSA`, SEC1 `EC`). */
+const PRIVATE_KEY_PEM = /^-----BEGIN ((RSA|EC) )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END ((RSA|EC) )?PRIVATE KEY-----\s*$/;
 
 /**
  * The stored CA, or why a new one is made. No certificate means no CA (nobody can trust a

@@ -21,12 +21,15 @@ const KINDS: Readonly<Record<string, string>> = {
   'coordination.k8s.io/v1/Lease': 'coordination.Lease',
 };
 
-/** Create-only reviews (apiserver/handlers/reviews.ts), which kubectl 1.32+ sends in protobuf; no lists. */
+/** Create-only kinds (the reviews of apiserver/handlers/reviews.ts, TokenRequest), which kubectl 1.32+ sends in protobuf; no lists. */
 const REVIEWS: Readonly<Record<string, string>> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authorization.SelfSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authorization.SelfSubjectRulesReview',
   'authorization.k8s.io/v1/SubjectAccessReview': 'authorization.SubjectAccessReview',
   'authentication.k8s.io/v1/SelfSubjectReview': 'authentication.SelfSubjectReview',
+  'authentication.k8s.io/v1/TokenReview': 'authentication.TokenReview',
+  // serviceaccounts/token: kubectl 1.33's `create token` sends it in protobuf.
+  'authentication.k8s.io/v1/TokenRequest': 'authentication.TokenRequest',
 };
 
 /** Registered in every group version (DeleteOptions) or unversioned (Status), as upstream does. */

@@ -1,3 +1,4 @@
+import { ADMIN_USER } from '../impersonation.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../api/errors.js';
@@ -63,7 +64,7 @@ test('LocalSubjectAccessReview: about its own namespace and resources only (Vali
 });
 
 test("TokenReview: the server's own token authenticates as the admin, for the API's audience; anything else does not", async () => {
-  const context: ReviewContext = { namespace: '', authenticate: (headers) => headers.authorization === 'Bearer good' };
+  const context: ReviewContext = { namespace: '', authenticate: (headers) => (headers.authorization === 'Bearer good' ? ADMIN_USER : undefined) };
   const review = (spec: unknown) => post('tokenreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec }, 'authentication.k8s.io', context);
   const good = await review({ token: 'good' });
   assert.deepEqual(good.json, {

@@ -4,9 +4,9 @@
  * SelfSubjectRulesReview, authentication.k8s.io/v1 SelfSubjectReview; and those a client (a
  * webhook, an operator) may send about anyone: SubjectAccessReview, the namespaced
  * LocalSubjectAccessReview, TokenReview. Create-only and stored nowhere, as upstream's. kubito
- * has one credential (the admin bearer token) and no authorization beyond it, so the answers are
- * those kube-apiserver gives with the AlwaysAllow authorizer (`allowed: true`; every verb on
- * every resource and URL), for the user that token stands for.
+ * authenticates the admin token and service account tokens and authorizes everything, so the
+ * answers are those kube-apiserver gives with the AlwaysAllow authorizer (`allowed: true`; every
+ * verb on every resource and URL), for the user the request's token stands for.
  */
 import { newBadRequest, newInvalid, newMethodNotSupported } from '../../api/errors.js';
 import { REVIEW_RESOURCES, type ResourceInfo } from '../../api/resources.js';
@@ -15,6 +15,7 @@ import type { HandlerRequest, HandlerResponse } from '../http-types.js';
 import type { ApiHandlerOptions } from '../handler.js';
 import { ADMIN_USER, type UserInfo } from '../impersonation.js';
 import { decodeBody } from '../negotiate.js';
+import type { ServiceAccountTokens } from '../serviceaccount/tokens.js';
 
 
 /**
@@ -67,16 +68,21 @@ function localErrors(spec: Obj, namespace: string): { type: 'FieldValueInvalid';
 
 /**
  * TokenReview's status (pkg/registry/authentication/tokenreview): the token is authenticated by
- * the server's own authenticator, for the audiences asked (by default the API's). kubito's one
+ * the server's own authenticators, for the audiences asked (by default the API's). A service
+ * account token is good for the audiences it names (the answer's `audiences` are those asked
+ * that it names), and a failing one says why (`error`, the authenticator's words); the admin
  * token is audience-agnostic, as a static token is upstream: good for the API's audience only.
  */
-function tokenStatus(spec: Obj, authenticate: ApiHandlerOptions['authenticate']): Obj {
+async function tokenStatus(spec: Obj, context: ReviewContext): Promise<Obj> {
   const token = typeof spec.token === 'string' ? spec.token : '';
   if (!token) throw newBadRequest('token is required for TokenReview in authentication');
   const audiences = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences.map(String) : [API_AUDIENCE];
-  const known = audiences.includes(API_AUDIENCE) && authenticate !== undefined && authenticate({ authorization: `Bearer ${token}` });
-  if (!known) return { user: {} };
-  return { authenticated: true, user: { username: ADMIN_USER.username, groups: ADMIN_USER.groups }, audiences: [API_AUDIENCE] };
+  const reviewed = await context.tokens?.authenticate(token, audiences);
+  if (reviewed?.user) return { authenticated: true, user: reviewed.user, audiences: reviewed.audiences };
+  if (reviewed?.error) return { user: {}, error: reviewed.error };
+  const user = audiences.includes(API_AUDIENCE) && context.authenticate ? await context.authenticate({ authorization: `Bearer ${token}` }) : undefined;
+  if (!user) return { user: {} };
+  return { authenticated: true, user: { username: user.username, groups: user.groups }, audiences: [API_AUDIENCE] };
 }
 
 export interface ReviewContext {
@@ -86,6 +92,8 @@ export interface ReviewContext {
   user?: UserInfo;
   /** The server's authenticator, for TokenReview; none: no token is known. */
   authenticate?: ApiHandlerOptions['authenticate'];
+  /** The cluster's service account tokens, for TokenReview. */
+  tokens?: ServiceAccountTokens;
 }
 
 /** The answer to a POST of a review (any other verb: 405, as for a create-only resource). */
@@ -116,7 +124,7 @@ export async function serveReview(req: HandlerRequest, endpoint: ReviewEndpoint,
       break;
     }
     case 'TokenReview':
-      status = tokenStatus(spec, context.authenticate);
+      status = await tokenStatus(spec, context);
       break;
     case 'SelfSubjectRulesReview':
       // selfsubjectrulesreview's REST: a namespace is required; the answer has no spec.

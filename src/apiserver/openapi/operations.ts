@@ -199,8 +199,10 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
   const ops: OperationSpec[] = [];
   const base = { gvk, consumes: ANY, produces: OBJECT_MEDIA, tag };
   if (verbs.has('create')) {
-    // binding, eviction: upstream documents their write parameters on the path.
-    return [{ path, parameters: [...at.named, ...params([...WRITE_PARAMS, 'pretty'])], operations: [{ ...base, method: 'post', operationId: `create${gv}${scope}${parent}${word}`, description: `create ${sub.name} of a ${parent}`, action: 'post', parameters: [], body: { ref, required: true }, responses: objectResponses(ref, ['200', '201', '202']) }] }];
+    // binding, eviction, token: upstream documents their write parameters on the path, and
+    // names the subresource's own kind ("name of the TokenRequest").
+    const named = [nameParameter(sub.kind), ...at.named.slice(1)];
+    return [{ path, parameters: [...named, ...params([...WRITE_PARAMS, 'pretty'])], operations: [{ ...base, method: 'post', operationId: `create${gv}${scope}${parent}${word}`, description: `create ${sub.name} of a ${parent}`, action: 'post', parameters: [], body: { ref, required: true }, responses: objectResponses(ref, ['200', '201', '202']) }] }];
   }
   if (verbs.has('get')) ops.push({ ...base, method: 'get', operationId: `read${gv}${scope}${parent}${word}`, description: `read ${sub.name} of the specified ${parent}`, action: 'get', parameters: [], responses: objectResponses(ref, ['200']) });
   if (verbs.has('patch')) ops.push({ ...base, method: 'patch', operationId: `patch${gv}${scope}${parent}${word}`, description: `partially update ${sub.name} of the specified ${parent}`, action: 'patch', parameters: params(PATCH_PARAMS), body: { ref: `${META}Patch`, required: true }, consumes: PATCH_MEDIA, responses: objectResponses(ref, ['200', '201']) });

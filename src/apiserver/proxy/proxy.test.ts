@@ -3,6 +3,7 @@
  * hook, the real kubelet API server with its `/dial` route (its TCP connect pointed at a loopback
  * backend that stands in for pod addresses), and objects from an in-memory map.
  */
+import { ADMIN_USER } from '../impersonation.js';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
@@ -122,7 +123,7 @@ before(async () => {
       if (!obj) throw newNotFound({ group: '', resource }, name);
       return obj;
     },
-    authenticate: (headers) => headers.authorization === TOKEN,
+    authenticate: (headers) => (headers.authorization === TOKEN ? ADMIN_USER : undefined),
     kubeletSocket: () => join(dir, 'kubelet.sock'),
   });
   api = createServer((req, res) => {

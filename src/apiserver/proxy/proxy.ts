@@ -6,6 +6,7 @@
  * request over a connection the node agent opens to the pod address (dial.ts) or, for nodes,
  * to the agent's kubelet API itself. Refusals are Status answers with upstream's codes and words.
  */
+import type { Authenticate } from '../authn.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -41,7 +42,8 @@ export interface SubresourceProxyOptions {
   /** Reads an object from its registry; throws the registry's NotFound StatusError when absent. */
   get(resource: 'services' | 'endpoints' | 'pods' | 'nodes', namespace: string, name: string): Promise<KubeObject>;
   /** The ApiHandler's credential check (absent: every request is allowed). */
-  authenticate?: (headers: Record<string, string | undefined>) => boolean;
+  /** Who the request's credentials stand for (authn.ts); undefined: a 401. */
+  authenticate?: Authenticate;
   /** The kubelet API socket of a node (one node today). */
   kubeletSocket(nodeName: string): string;
   /** Opens a TCP connection to a pod address through a node's agent (default: dialThroughKubelet). */
@@ -120,15 +122,15 @@ export class SubresourceProxy {
     this.#pool.destroy();
   }
 
-  #check(req: IncomingMessage, target: ProxyPath): string {
-    if (this.#options.authenticate && !this.#options.authenticate(headersOf(req))) throw newUnauthorized();
+  async #check(req: IncomingMessage, target: ProxyPath): Promise<string> {
+    if (this.#options.authenticate && !(await this.#options.authenticate(headersOf(req)))) throw newUnauthorized();
     const method = (req.method ?? 'GET').toUpperCase();
     if (!PROXY_METHODS.has(method)) throw newMethodNotSupported({ group: '', resource: `${target.resource}/proxy` }, method.toLowerCase());
     return method;
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse, request: { target: ProxyPath; path: string; query: string }): Promise<void> {
-    const method = this.#check(req, request.target);
+    const method = await this.#check(req, request.target);
     const backend = await this.#locate(request.target);
     const locationPath = joinPreservingTrailingSlash('', request.target.subpath);
     const path = backendPath(locationPath, request.path);
@@ -156,7 +158,7 @@ export class SubresourceProxy {
   }
 
   async #upgrade(req: IncomingMessage, socket: Duplex, request: { target: ProxyPath; head: Buffer; path: string; query: string }): Promise<void> {
-    const method = this.#check(req, request.target);
+    const method = await this.#check(req, request.target);
     const backend = await this.#locate(request.target);
     if (backend.kind === 'kubelet') throw newBadRequest('kubito does not relay upgrade requests to the kubelet API through nodes/proxy');
     let connection: Duplex;

@@ -1,3 +1,4 @@
+import { ADMIN_USER } from '../impersonation.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -39,7 +40,7 @@ before(async () => {
       if (!pods[name]) throw newNotFound({ group: '', resource: 'pods' }, name);
       return pods[name];
     },
-    authenticate: (headers) => headers.authorization === 'Bearer good',
+    authenticate: (headers) => (headers.authorization === 'Bearer good' ? ADMIN_USER : undefined),
     kubeletSocket: (node) => join(dir, `${node}.sock`),
   });
   api = createServer((_req, res) => res.end());

@@ -8,6 +8,7 @@
  * come before the 101, as kube-apiserver and the kubelet make them, so kubectl prints the same
  * errors ("unable to upgrade connection: container not found ("x")").
  */
+import type { Authenticate } from '../authn.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { newBadRequest, newPathNotFound, newUnauthorized, StatusError, toStatusError } from '../../api/errors.js';
@@ -42,7 +43,8 @@ export interface PodStreamsOptions {
   /** Reads a pod from the registry; throws its NotFound StatusError when there is none. */
   getPod(namespace: string, name: string): Promise<KubeObject>;
   /** The ApiHandler's credential check (absent: every request is allowed). */
-  authenticate?: (headers: Record<string, string | undefined>) => boolean;
+  /** Who the request's credentials stand for (authn.ts); undefined: a 401. */
+  authenticate?: Authenticate;
   /** The kubelet API socket of a node (one node today: `<data-dir>/run/kubelet.sock`). */
   kubeletSocket(nodeName: string): string;
 }
@@ -121,7 +123,7 @@ export class PodStreams {
     const { req } = upgrade;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (this.#options.authenticate && !this.#options.authenticate(headersOf(req))) throw newUnauthorized();
+    if (this.#options.authenticate && !(await this.#options.authenticate(headersOf(req)))) throw newUnauthorized();
     const info = parseRequestInfo(method === 'POST' ? 'POST' : 'GET', url.pathname, false);
     if (!info.isResource || info.group !== '' || info.version !== 'v1' || info.resource !== 'pods' || !info.name || !SUBRESOURCES.has(info.subresource) || info.rest.length) {
       throw newPathNotFound();

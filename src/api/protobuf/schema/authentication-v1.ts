@@ -5,7 +5,14 @@
  * Only the messages reachable from the kinds kubito decodes are listed.
  */
 export const AUTHENTICATION_V1: Readonly<Record<string, string>> = {
+  BoundObjectReference: '1:kind:s 2:apiVersion:s 3:name:s 4:uid:s',
   SelfSubjectReview: '1:metadata:meta.ObjectMeta 2:status:authentication.SelfSubjectReviewStatus',
   SelfSubjectReviewStatus: '1:userInfo:authentication.UserInfo',
+  TokenRequest: '1:metadata:meta.ObjectMeta 2:spec:authentication.TokenRequestSpec 3:status:authentication.TokenRequestStatus',
+  TokenRequestSpec: '1:audiences:s*! 4:expirationSeconds:i64? 3:boundObjectRef:authentication.BoundObjectReference?',
+  TokenRequestStatus: '1:token:s! 2:expirationTimestamp:time',
+  TokenReview: '1:metadata:meta.ObjectMeta 2:spec:authentication.TokenReviewSpec 3:status:authentication.TokenReviewStatus',
+  TokenReviewSpec: '1:token:s 2:audiences:s*',
+  TokenReviewStatus: '1:authenticated:b 2:user:authentication.UserInfo 4:audiences:s* 3:error:s',
   UserInfo: '1:username:s 2:uid:s 3:groups:s* 4:extra:{extravalue}',
 };

@@ -53,7 +53,7 @@ const ROOTS = [
   'core.Endpoints', 'core.Event', 'core.Node', 'apps.Deployment', 'apps.ReplicaSet',
   'discovery.EndpointSlice', 'coordination.Lease', 'meta.DeleteOptions', 'meta.Status',
   'authorization.SelfSubjectAccessReview', 'authorization.SelfSubjectRulesReview', 'authorization.SubjectAccessReview',
-  'authentication.SelfSubjectReview',
+  'authentication.SelfSubjectReview', 'authentication.TokenRequest', 'authentication.TokenReview',
 ];
 
 interface ProtoField {
