@@ -60,7 +60,8 @@ describe('serviceaccounts/token', () => {
     for (const name of ['default', 'robot']) await storage('serviceaccounts').create('default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'default' } } as KubeObject);
     await storage('nodes').create('', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } } as KubeObject);
     for (const name of ['x', 'web']) {
-      await storage('pods').create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } } as unknown as KubeObject);
+      // The account is named as the ServiceAccount admission plugin names it (these registries run without it).
+      await storage('pods').create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'n1', serviceAccountName: 'default', containers: [{ name: 'c', image: 'busybox' }] } } as unknown as KubeObject);
     }
   });
 
