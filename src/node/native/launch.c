@@ -314,7 +314,9 @@ static void make_point(const struct create *c) {
   close(fd);
 }
 
-/* A new overlay context for DIR; 0 when the kernel took it, else errno. */
+static char overlay_log[512];
+
+/* A new overlay context for DIR; 0 when the kernel took it, else errno (and overlay_log). */
 static int overlay_context(const char *dir, const char *upper, const char *work, int userxattr, int *out) {
   int fs = fsopen("overlay", FSOPEN_CLOEXEC);
   if (fs < 0) return errno;
@@ -328,8 +330,83 @@ static int overlay_context(const char *dir, const char *upper, const char *work,
   return 0;
 bad:;
   int e = errno;
+  /* The kernel's own words (the fs context's log: "e overlayfs: ..."), for the failure line. */
+  ssize_t n = read(fs, overlay_log, sizeof overlay_log - 1);
+  overlay_log[n > 0 ? n : 0] = 0;
+  if (n > 0 && overlay_log[n - 1] == '\n') overlay_log[n - 1] = 0;
   close(fs);
   return e;
+}
+
+/*
+ * Where the kernel refuses the overlay — in a user namespace (rootless) a directory with locked
+ * mounts below it (inherited from the host's namespace: an overlay's lower layer would show what
+ * they cover) — DIR gets a mirror instead: a directory of the tmpfs whose entries stand for DIR's
+ * (symlinks copied; files and directories made empty and each entry of DIR bound on its stand-in,
+ * recursively, so what lies below comes along), mounted on DIR. Unlike the overlay, writes to an
+ * existing entry reach the host's, as they did before any of this.
+ */
+static void mirror(const char *dir, int tmp, const char *u, const struct stat *st) {
+  int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  int up = openat(tmp, u, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (up < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  DIR *list = fdopendir(dup(d));
+  if (!list) fail("mirror of %s: %s", dir, strerror(errno));
+  int cap = 64, n = 0;
+  int *fds = malloc(sizeof *fds * (size_t)cap);
+  char **names = malloc(sizeof *names * (size_t)cap);
+  if (!fds || !names) fail("mirror of %s: out of memory", dir);
+  struct dirent *e;
+  while ((e = readdir(list))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    struct stat es;
+    if (fstatat(d, e->d_name, &es, AT_SYMLINK_NOFOLLOW) < 0) continue;
+    if (S_ISLNK(es.st_mode)) {
+      char target[MAX_PATH_LEN];
+      ssize_t len = readlinkat(d, e->d_name, target, sizeof target - 1);
+      if (len < 0) continue;
+      target[len] = 0;
+      if (symlinkat(target, up, e->d_name) < 0) fail("mirror of %s: symlink %s: %s", dir, e->d_name, strerror(errno));
+      continue;
+    }
+    if (S_ISDIR(es.st_mode)) {
+      if (mkdirat(up, e->d_name, es.st_mode & 07777) < 0) fail("mirror of %s: mkdir %s: %s", dir, e->d_name, strerror(errno));
+    } else {
+      int f = openat(up, e->d_name, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (f < 0) fail("mirror of %s: %s: %s", dir, e->d_name, strerror(errno));
+      close(f);
+    }
+    int fd = open_tree(d, e->d_name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+    if (fd < 0) fail("mirror of %s: cannot clone %s: %s", dir, e->d_name, strerror(errno));
+    if (n == cap) {
+      cap *= 2;
+      fds = realloc(fds, sizeof *fds * (size_t)cap);
+      names = realloc(names, sizeof *names * (size_t)cap);
+      if (!fds || !names) fail("mirror of %s: out of memory", dir);
+    }
+    fds[n] = fd;
+    names[n++] = strdup(e->d_name);
+  }
+  closedir(list);
+  (void)st;
+  int m = open_tree(tmp, u, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (m < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  if (move_mount(m, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  if (strcmp(dir, "/") == 0 && (fchdir(m) < 0 || chroot(".") < 0)) fail("mirror of /: chroot: %s", strerror(errno));
+  int top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (top < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  for (int i = 0; i < n; i++) {
+    if (move_mount(fds[i], "", top, names[i], MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("mirror of %s: cannot put back %s: %s", dir, names[i], strerror(errno));
+    close(fds[i]);
+    free(names[i]);
+  }
+  free(fds);
+  free(names);
+  close(top);
+  close(m);
+  close(up);
+  close(d);
 }
 
 /*
@@ -382,11 +459,18 @@ static void overlay_mounts(const struct spec *s) {
     int fs = -1;
     /* In a user namespace (rootless) overlayfs needs user.* extended attributes (userxattr). */
     int e = overlay_context(o->dir, upper, work, userxattr, &fs);
-    if (e && !userxattr && overlay_context(o->dir, upper, work, 1, &fs) == 0) {
-      userxattr = 1;
-      e = 0;
+    if (e && !userxattr) {
+      int again = overlay_context(o->dir, upper, work, 1, &fs);
+      if (again == 0) userxattr = 1;
+      e = again;
     }
-    if (e) fail("overlay on %s: %s", o->dir, strerror(e));
+    if (e == EINVAL) {
+      for (int k = 0; k < o->nkeeps; k++)
+        if (keep[k] >= 0) close(keep[k]);
+      mirror(o->dir, tmp, u, &st);
+      continue;
+    }
+    if (e) fail("overlay on %s: %s%s%s", o->dir, strerror(e), overlay_log[0] ? ": " : "", overlay_log);
     int m = fsmount(fs, FSMOUNT_CLOEXEC, 0);
     if (m < 0) fail("overlay on %s: fsmount: %s", o->dir, strerror(errno));
     close(fs);
