@@ -48,10 +48,13 @@ export function podVolumeSources(ctx: Pick<RuntimeContext, 'api'>, namespace: st
 
 /**
  * Sets up the pod's volumes under `dir`; throws VolumeSetupError (the kubelet's FailedMount
- * message) when one cannot be, having written what it could. `pod()` is the pod as it is now (for
- * the downward API on renewals).
+ * message) when one cannot be, having written what it could. `current()` is the pod as it is now
+ * (for the downward API on renewals).
  */
-export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string, current: () => Pod = () => pod): Promise<PodVolumes> {
+export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string, options: { current?: () => Pod; now?: () => number } = {}): Promise<PodVolumes> {
+  const current = options.current ?? (() => pod);
+  // Wall-clock time: tokens expire at absolute times.
+  const wall = options.now ?? Date.now;
   const paths = new Map<string, string>();
   const sources = podVolumeSources(ctx, pod.metadata.namespace);
   const withTokens: Array<{ volume: PayloadVolume; path: string; tokens: IssuedToken[] }> = [];
@@ -83,10 +86,10 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
   const schedule = (): void => {
     if (stopped || !withTokens.length) return;
     const at = Math.min(...withTokens.flatMap((w) => w.tokens.map((t) => tokenRefreshAtMs(t, Math.random()))));
-    timer = ctx.clock.setTimeout(() => void renew(), Math.min(Math.max(at - Date.now(), 1000), 2 ** 31 - 1));
+    timer = ctx.clock.setTimeout(() => void renew(), Math.min(Math.max(at - wall(), 1000), 2 ** 31 - 1));
   };
   const renew = async (): Promise<void> => {
-    const now = Date.now();
+    const now = wall();
     for (const w of withTokens) {
       if (stopped) return;
       if (!w.tokens.some((t) => tokenRefreshAtMs(t, 0) <= now + 10_000)) continue;
