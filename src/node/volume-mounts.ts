@@ -13,7 +13,13 @@ import type { VolumeMount } from './pod-view.js';
 /** The host's file system, as the planner reads it. */
 export const hostFs: FsView = {
   lstat(path) {
-    const st = lstatSync(path, { throwIfNoEntry: false });
+    let st;
+    try {
+      st = lstatSync(path, { throwIfNoEntry: false });
+    } catch {
+      // ENOTDIR, EACCES...: nothing there that a mount could use.
+      return undefined;
+    }
     if (!st) return undefined;
     if (st.isSymbolicLink()) return { kind: 'symlink', link: readlinkSync(path) };
     return { kind: st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other' };

@@ -91,7 +91,7 @@ spec:
 `;
 }
 
-const HOST_PATHS = ['/etc/kubito-test-config', '/etc/kubito-test-scratch', '/etc/kubito-test-both', '/data', '/run/kubito-test-podinfo', '/var/run/kubito-test-podinfo'];
+const HOST_PATHS = ['/etc/kubito-test-config', '/etc/kubito-test-scratch', '/etc/kubito-test-both', '/data', '/run/kubito-test-podinfo', '/run/kubito-test-shared'];
 
 function suite(launcher: 'native' | 'shell'): void {
   describe(`volumes at paths the host lacks (${launcher} launcher)`, { skip: canRun ? false : 'needs root and network namespaces' }, () => {
@@ -150,6 +150,55 @@ function suite(launcher: 'native' | 'shell'): void {
       assert.doesNotMatch(events, /FailedMount/);
       for (const p of HOST_PATHS) assert.equal(existsSync(p), false, `${p} appeared on the host`);
     });
+
+    test('two containers share an emptyDir at two paths the host lacks; kubectl exec sees the container\'s mounts', async () => {
+      const first = root ? '/data/x' : '/etc/kubito-test-scratch/x';
+      const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: kt-shared
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - name: shared
+    emptyDir: {}
+  containers:
+  - name: one
+    image: busybox
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - {name: shared, mountPath: ${first}}
+  - name: two
+    image: busybox
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - {name: shared, mountPath: /var/run/kubito-test-shared/y, readOnly: true}
+`;
+      await ok(['apply', '-f', '-'], pod);
+      await waitFor('kt-shared Running', async () => ((await ok(['get', 'pod', 'kt-shared', '-o', 'jsonpath={.status.phase}'])).trim() === 'Running' ? true : undefined), 60_000);
+      await ok(['exec', 'kt-shared', '-c', 'one', '--', 'sh', '-c', `echo shared > ${first}/f`]);
+      assert.equal(await ok(['exec', 'kt-shared', '-c', 'two', '--', 'cat', '/var/run/kubito-test-shared/y/f']), 'shared\n');
+      const ro = await cluster.kubectl(['exec', 'kt-shared', '-c', 'two', '--', 'touch', '/var/run/kubito-test-shared/y/g']);
+      assert.notEqual(ro.code, 0);
+      assert.match(ro.stderr + ro.stdout, /Read-only file system/);
+      // The container's /proc is its own (PID 1 its program) and the host's mounts below the overlaid directories are kept.
+      assert.equal((await ok(['exec', 'kt-shared', '-c', 'two', '--', 'cat', '/proc/1/comm'])).trim(), 'sleep');
+      assert.equal(await ok(['exec', 'kt-shared', '-c', 'one', '--', 'sh', '-c', 'test -c /dev/null && echo dev-ok']), 'dev-ok\n');
+      for (const p of [...HOST_PATHS, '/run/kubito-test-shared']) assert.equal(existsSync(p), false, `${p} appeared on the host`);
+      await ok(['delete', 'pod', 'kt-shared', '--wait=false']);
+    });
+
+    if (root) {
+      test('kubectl debug node/NODE: the node\'s root file system at /host (a hostPath at a path the host lacks)', async () => {
+        const node = (await ok(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
+        const out = await ok(['debug', `node/${node}`, '--image=busybox', '--', 'sh', '-c', 'test -d /host/etc && test -d /host/proc && echo host-ok']);
+        const name = /pod\/(\S+)|(node-debugger-\S+)/.exec(out);
+        const pod = (name?.[1] ?? name?.[2] ?? '').replace(/\.$/, '');
+        await waitFor('the debugger to finish', async () => (/Succeeded|Failed/.test(await ok(['get', 'pod', pod, '-o', 'jsonpath={.status.phase}'])) ? true : undefined), 60_000);
+        assert.equal(await ok(['logs', pod]), 'host-ok\n');
+        assert.equal(existsSync('/host'), false);
+      });
+    }
 
     test('a missing ConfigMap keeps the pod ContainerCreating with the kubelet\'s FailedMount, and it starts once the ConfigMap exists', async () => {
       const pod = `apiVersion: v1
