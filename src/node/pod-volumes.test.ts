@@ -44,6 +44,7 @@ function context(clock: FakeClock, api: ReturnType<typeof fakeApi>): RuntimeCont
   const events: string[] = [];
   return {
     clock,
+    log: () => undefined,
     allocatable: { cpu: 1, memory: 1 },
     events: { event: (_o: unknown, type: string, reason: string, message: string) => events.push(`${type} ${reason} ${message}`) },
     api: { volumeSources: api.volumeSources, envSources: { configMap: async () => undefined, secret: async () => undefined } },

@@ -99,9 +99,11 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
         writeAtomically(w.path, payload);
         w.tokens = tokens;
       } catch (err) {
-        const message = err instanceof VolumeSetupError ? err.message : (err as Error).message;
-        ctx.events.event(current(), 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${w.volume.name}" : ${message}`);
-        // Tried again in a minute (the kubelet's next pod sync).
+        // As the kubelet's token manager: a token not yet expired stays (the failure is only
+        // logged); an expired one is a FailedMount. Tried again in a minute (its next pod sync).
+        const message = (err as Error).message;
+        if (w.tokens.some((t) => t.expiresAtMs <= now)) ctx.events.event(current(), 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${w.volume.name}" : ${message.replace(/^failed to fetch token: /, 'token expired and refresh failed: ')}`);
+        else ctx.log(`pod ${current().metadata.namespace}/${current().metadata.name}: volume ${w.volume.name}: couldn't update token: ${message}`);
         timer = ctx.clock.setTimeout(() => void renew(), 60_000);
         return;
       }

@@ -92,7 +92,7 @@ test('projected and plain volumes fail as the kubelet\'s SetUp: one error as it 
   await assert.rejects(volumePayload({ name: 's', secret: { secretName: 'nope' } }, { ...ctx, sources: sources() }), { message: 'secret "nope" not found' });
   assert.deepEqual(lines((await volumePayload({ name: 's', secret: { secretName: 'nope', optional: true } }, { ...ctx, sources: sources() })).payload), []);
   const failing = sources({ token: async () => { throw new Error('serviceaccounts "builder" not found'); } });
-  await assert.rejects(volumePayload(KUBE_API_ACCESS, { ...ctx, sources: failing }), { message: 'serviceaccounts "builder" not found' });
+  await assert.rejects(volumePayload(KUBE_API_ACCESS, { ...ctx, sources: failing }), { message: 'failed to fetch token: serviceaccounts "builder" not found' });
   const both = { name: 'p', projected: { sources: [{ configMap: { name: 'a' } }, { secret: { name: 'b' } }, { configMap: { name: 'c', optional: true } }] } };
   await assert.rejects(volumePayload(both, { ...ctx, sources: sources() }), { message: '[configmap "a" not found, secret "b" not found]' });
 });

@@ -204,7 +204,10 @@ export async function volumePayload(volume: PayloadVolume, ctx: { pod: Pod; allo
         const spec: TokenRequestSpec = { boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid } };
         if (t.audience) spec.audiences = [t.audience];
         spec.expirationSeconds = t.expirationSeconds ?? DEFAULT_TOKEN_SECONDS;
-        const answer = await ctx.sources.token(pod.spec.serviceAccountName || 'default', spec);
+        // The kubelet's token manager, with no token cached yet: `failed to fetch token: <the API's error>`.
+        const answer = await ctx.sources.token(pod.spec.serviceAccountName || 'default', spec).catch((err: unknown) => {
+          throw new Error(`failed to fetch token: ${(err as Error).message}`);
+        });
         const expiresAtMs = Date.parse(answer.status.expirationTimestamp);
         tokens.push({ path: t.path, expirationSeconds: answer.spec.expirationSeconds ?? spec.expirationSeconds, expiresAtMs });
         payload.set(t.path, { data: Buffer.from(answer.status.token), mode });
