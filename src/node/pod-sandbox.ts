@@ -103,7 +103,7 @@ export async function discardPrepared(ctx: RuntimeContext, pod: Pod, prepared: P
 export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: Prepared; current?: () => Pod } = {}): Promise<Sandbox> {
   const dir = podDir(ctx.dataDir, podRef(pod));
   // The volumes (API reads, a TokenRequest) while the network is made; a pod without any waits for nothing.
-  const volumes = pod.spec.volumes?.length ? setUpPodVolumes(ctx, pod, dir, { current: options.current }) : undefined;
+  const volumes = pod.spec.volumes?.length ? setUpPodVolumes(ctx, pod, dir, { current: options.current, scratch: ctx.scratchDir ? join(ctx.scratchDir, pod.metadata.uid) : undefined }) : undefined;
   volumes?.catch(() => undefined);
   // Made by writePodFiles below (its etc/ subdirectory), off the event loop.
   let plan: SandboxPlan | undefined;

@@ -1,7 +1,7 @@
 /**
  * @module A pod's volumes on the node: emptyDir directories, hostPath paths, and the contents of
  * configMap, secret, downwardAPI and projected volumes (volume-payload.ts) written as the
- * kubelet's atomic writer does (atomic-writer.ts), under `<pod dir>/volumes/kubernetes.io~<kind>/<name>`.
+ * kubelet's atomic writer does (atomic-writer.ts), under `<pod dir or its tmpfs scratch dir>/volumes/kubernetes.io~<kind>/<name>`.
  * A volume that holds a service account token is written again when the token is due for
  * renewal (the kubelet's token manager rule), with its other sources read again.
  */
@@ -47,11 +47,12 @@ export function podVolumeSources(ctx: Pick<RuntimeContext, 'api'>, namespace: st
 }
 
 /**
- * Sets up the pod's volumes under `dir`; throws VolumeSetupError (the kubelet's FailedMount
+ * Sets up the pod's volumes under `dir` (configMap, secret, downwardAPI and projected ones under
+ * `scratch`, the pod's tmpfs directory, when given); throws VolumeSetupError (the kubelet's FailedMount
  * message) when one cannot be, having written what it could. `current()` is the pod as it is now
  * (for the downward API on renewals).
  */
-export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string, options: { current?: () => Pod; now?: () => number } = {}): Promise<PodVolumes> {
+export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string, options: { current?: () => Pod; now?: () => number; scratch?: string } = {}): Promise<PodVolumes> {
   const current = options.current ?? (() => pod);
   // Wall-clock time: tokens expire at absolute times.
   const wall = options.now ?? Date.now;
@@ -71,7 +72,9 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
     }
     const kind = KIND_DIRS.find(([k]) => v[k]);
     if (!kind) continue;
-    const path = join(dir, 'volumes', kind[1], v.name);
+    // On the tmpfs scratch dir where there is one (as the kubelet keeps these volumes on tmpfs):
+    // no disk inodes per pod, no secret on disk.
+    const path = join(options.scratch ?? dir, 'volumes', kind[1], v.name);
     const { payload, tokens } = await volumePayload(v as PayloadVolume, { pod, allocatable: ctx.allocatable, sources });
     try {
       writeAtomically(path, payload);

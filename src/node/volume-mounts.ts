@@ -26,6 +26,19 @@ export const hostFs: FsView = {
   },
 };
 
+let cached: { at: number; text: string } | undefined;
+
+/**
+ * The agent's /proc/self/mountinfo, read at most once a second (a burst of pods with the service
+ * account volume would read its 100-300 lines per container): the mounts kept below an overlay
+ * are the host's lasting ones (/proc, /dev, /run/netns itself), and one gone since is skipped.
+ */
+export function recentMountinfo(): string {
+  const now = Date.now();
+  if (!cached || now - cached.at > 1000) cached = { at: now, text: readFileSync('/proc/self/mountinfo', 'utf8') };
+  return cached.text;
+}
+
 export interface ContainerMounts {
   mounts: ContainerMount[];
   overlays?: Overlay[];
@@ -39,7 +52,7 @@ export interface ContainerMounts {
  * kubito owns (its data and scratch dirs), where subPaths and mount points may be made;
  * `rootOverlay`: whether the launcher can overlay `/` (the native one).
  */
-export function containerMounts(volumeMounts: VolumeMount[], volumes: Map<string, string>, options: { owned: string[]; rootOverlay: boolean; fs?: FsView }): ContainerMounts {
+export function containerMounts(volumeMounts: VolumeMount[], volumes: Map<string, string>, options: { owned: string[]; rootOverlay: boolean; fs?: FsView; mountinfo?: () => string }): ContainerMounts {
   const fs = options.fs ?? hostFs;
   const owned = (path: string): boolean => options.owned.some((d) => path.startsWith(`${d}/`));
   const failed = new Map<string, string>();
@@ -61,7 +74,7 @@ export function containerMounts(volumeMounts: VolumeMount[], volumes: Map<string
     const st = statSync(source, { throwIfNoEntry: false });
     requests.push({ name: m.name, source, target: m.mountPath, readOnly: m.readOnly, sourceKind: st && !st.isDirectory() ? 'file' : 'dir' });
   }
-  const plan = planMounts(requests, { fs, mountinfo: () => readFileSync('/proc/self/mountinfo', 'utf8'), rootOverlay: options.rootOverlay, owned });
+  const plan = planMounts(requests, { fs, mountinfo: options.mountinfo ?? recentMountinfo, rootOverlay: options.rootOverlay, owned });
   for (const c of plan.createInVolume) {
     if (c.kind === 'dir') mkdirSync(c.path, { recursive: true });
     else {
