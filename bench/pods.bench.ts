@@ -20,12 +20,18 @@ import { fileURLToPath } from 'node:url';
 import type { KubeObject, WatchEvent } from '../src/api/types.js';
 import { Client, HttpTransport, loadKubeconfigConnection } from '../src/client/index.js';
 import { cleanupCluster } from '../src/node/launch.js';
-import { PODS } from '../src/node/api-refs.js';
+import { CONFIGMAPS, PODS } from '../src/node/api-refs.js';
 import { podFloorBurst } from './floor/pod-floor.js';
 import { report, round } from './support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BURST = Number(process.env.KUBITO_BENCH_PODS ?? 50);
+/**
+ * `KUBITO_BENCH_POD_VOLUME=sa`: each pod mounts a projected volume (a ConfigMap's ca.crt and the
+ * namespace by the downward API) at /var/run/secrets/kubernetes.io/serviceaccount, a path the
+ * host lacks — the service account volume's cost without its TokenRequest.
+ */
+const SA_VOLUME = process.env.KUBITO_BENCH_POD_VOLUME === 'sa';
 const SINGLES = 5;
 const LIMIT_MS = 60_000;
 
@@ -216,12 +222,17 @@ async function settled(agentPid: number): Promise<void> {
 }
 
 function busybox(name: string): KubeObject {
-  return {
+  const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default', labels: { bench: 'pods' } },
     spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'sleep', image: 'busybox', command: ['sleep', '3600'] }] },
-  } as KubeObject;
+  } as KubeObject & { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
+  if (SA_VOLUME) {
+    pod.spec.volumes = [{ name: 'sa', projected: { defaultMode: 420, sources: [{ configMap: { name: 'bench-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } }] } }];
+    pod.spec.containers[0].volumeMounts = [{ name: 'sa', readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }];
+  }
+  return pod;
 }
 
 async function main(): Promise<void> {
@@ -261,6 +272,7 @@ async function main(): Promise<void> {
     if (!agentPid) throw new Error(`no node agent in kubito's output:\n${out}`);
     transport = new HttpTransport(loadKubeconfigConnection(join(dir, 'kc')).transport);
     const pods = new Client(transport).resource(PODS);
+    if (SA_VOLUME) await new Client(transport).resource(CONFIGMAPS).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench-ca', namespace: 'default' }, data: { 'ca.crt': 'PEM' } } as KubeObject);
     const seen = new Transitions();
     const watch = await pods.watch({ namespace: 'default', labelSelector: 'bench=pods' }, { onEvent: (e) => seen.onEvent(e), onClose: () => undefined });
     report({ name: 'node agent RSS, idle', value: Math.round(rssMiB(agentPid)), unit: 'MiB', goal: '' });

@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isConflict, isNotFound } from '../api/errors.js';
-import { Client, InformerFactory, WorkQueue, objectKey, runWorkers, splitKey, type Clock, type Informer } from '../client/index.js';
+import { Client, InformerFactory, resourcePath, WorkQueue, objectKey, runWorkers, splitKey, type Clock, type Informer } from '../client/index.js';
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { EventsV1Recorder } from '../controllers/events/events-v1-recorder.js';
 import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
 import { prepareHostTools } from './agent-tools.js';
 import { ApiRelay, apiEndpointPort } from './api-relay.js';
-import { CONFIGMAPS, ENDPOINTS, PODS, SECRETS, SERVICES } from './api-refs.js';
+import { CONFIGMAPS, ENDPOINTS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES } from './api-refs.js';
 import { parseResolvConf, type DnsConfig } from './dns-config.js';
 import { findHostBinaries } from './host-tools.js';
 import { chooseLauncher } from './native-launcher.js';
@@ -227,6 +227,31 @@ export class NodeAgent {
           }
         },
         services: () => services.cache.list() as ServiceView[],
+        volumeSources: (namespace) => ({
+          configMap: async (name) => {
+            try {
+              return (await client.resource(CONFIGMAPS).get(name, { namespace })) as { data?: Record<string, string>; binaryData?: Record<string, string> };
+            } catch (err) {
+              if (isNotFound(err)) return undefined;
+              throw err;
+            }
+          },
+          secret: async (name) => {
+            try {
+              return (await client.resource(SECRETS).get(name, { namespace })) as { data?: Record<string, string> };
+            } catch (err) {
+              if (isNotFound(err)) return undefined;
+              throw err;
+            }
+          },
+          // The kubelet's TokenRequest for a projected serviceAccountToken (bound to the pod).
+          token: (serviceAccount, spec) =>
+            client.transport.request({
+              method: 'POST',
+              path: resourcePath(SERVICEACCOUNTS, { namespace, name: serviceAccount, subresource: 'token' }),
+              body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: { name: serviceAccount, namespace }, spec },
+            }),
+        }),
         envSources: {
           configMap: async (namespace, name) => {
             try {

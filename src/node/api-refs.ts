@@ -14,6 +14,7 @@ export const NODES = must('', 'v1', 'nodes');
 export const SERVICES = must('', 'v1', 'services');
 export const CONFIGMAPS = must('', 'v1', 'configmaps');
 export const SECRETS = must('', 'v1', 'secrets');
+export const SERVICEACCOUNTS = must('', 'v1', 'serviceaccounts');
 export const LEASES = must('coordination.k8s.io', 'v1', 'leases');
 export const EVENTS = must('', 'v1', 'events');
 export const ENDPOINTS = must('', 'v1', 'endpoints');

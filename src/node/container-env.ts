@@ -161,7 +161,8 @@ export function parseQuantity(q: string | number): number {
   return n * (binary[m[2]] ?? decimal[m[2]] ?? 1);
 }
 
-function resourceValue(ref: NonNullable<EnvVarSource['resourceFieldRef']>, container: ContainerSpec, ctx: EnvContext): string {
+/** A container's resource (limits/requests), divided by the divisor and rounded up; limits default to the node's allocatable. */
+export function resourceValue(ref: NonNullable<EnvVarSource['resourceFieldRef']>, container: ContainerSpec, ctx: Pick<EnvContext, 'allocatable'>): string {
   const [kind, resource] = ref.resource.split('.');
   const divisor = parseQuantity(ref.divisor ?? 1) || 1;
   const set = (kind === 'limits' ? container.resources?.limits : container.resources?.requests)?.[resource];

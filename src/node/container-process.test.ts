@@ -81,3 +81,22 @@ test('resizeTerminal resolves once the size is set, so that sizes applied in tur
     child.kill('SIGKILL');
   }
 });
+
+test('the shell chain\'s overlays: a tmpfs on the pod\'s scratch dir, kept mounts bound aside and moved back, the overlay (userxattr where refused), mount points, then -c binds', () => {
+  const script = setupScript({ ...spec, overlays: [{ dir: '/run', keep: ['/run/netns'], mode: 0o755, uid: 0, gid: 0 }], create: [{ path: '/run/secrets/sa', kind: 'dir' }, { path: '/run/one/file', kind: 'file' }], overlayScratch: '/d/.overlays' }, { ...bin, mkdir: '/bin/mkdir' });
+  const line = script.split('\n')[0].replace(/ \|\| exit 128$/, '');
+  assert.equal(line.slice(line.indexOf('/usr/bin/mount -c -t tmpfs')), [
+    '/usr/bin/mount -c -t tmpfs -o mode=0700 kubito-overlays .overlays',
+    '/bin/mkdir -m 755 .overlays/u0',
+    '/bin/mkdir .overlays/w0 .overlays/k0-0',
+    '{ [ ! -e /run/netns ] || { /usr/bin/mount -c --rbind /run/netns .overlays/k0-0 && kept0_0=1; }; }',
+    "{ /usr/bin/mount -c -t overlay -o lowerdir=/run,upperdir=.overlays/u0,workdir=.overlays/w0 kubito-overlay /run 2>/dev/null || /usr/bin/mount -c -t overlay -o lowerdir=/run,upperdir=.overlays/u0,workdir=.overlays/w0,userxattr kubito-overlay /run; }",
+    '{ [ -z "${kept0_0-}" ] || /usr/bin/mount -c --move .overlays/k0-0 /run/netns; }',
+    '/bin/mkdir -p /run/secrets/sa /run/one',
+    ': >>/run/one/file',
+    '{ [ ! -e /etc/hosts ] || /usr/bin/mount --bind etc/hosts /etc/hosts; }',
+    '{ [ ! -e /etc/resolv.conf ] || /usr/bin/mount --bind etc/resolv.conf /etc/resolv.conf; }',
+    '{ [ ! -e /etc/hostname ] || /usr/bin/mount --bind etc/hostname /etc/hostname; }',
+    '/usr/bin/mount -c -o bind,ro volumes/cache /var/cache',
+  ].join(' && '));
+});

@@ -23,6 +23,7 @@ import net from 'node:net';
 import { isAbsolute, relative } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { HostBinaries } from './host-tools.js';
+import type { Overlay } from './mount-plan.js';
 import { killLeftovers } from './leftovers.js';
 import { nativeLaunchArgv } from './native-launcher.js';
 import type { Runner } from './runner.js';
@@ -55,6 +56,17 @@ export interface LaunchSpec {
   /** Files bind-mounted over /etc/hosts, /etc/resolv.conf, /etc/hostname. */
   etc: { hosts: string; resolvConf: string; hostname: string; fstab?: string };
   mounts: ContainerMount[];
+  /**
+   * Overlays for mount points the host does not have (mount-plan.ts), made before the /etc files
+   * and the binds, and the mount points then made in them. Pods without: nothing changes.
+   */
+  overlays?: Overlay[];
+  create?: Array<{ path: string; kind: 'dir' | 'file' }>;
+  /**
+   * The shell chain's mount point (under the pod's directory) for the tmpfs holding the
+   * overlays' upper and work directories, in the container's mount namespace alone.
+   */
+  overlayScratch?: string;
   workingDir: string;
   env: Record<string, string>;
   argv: string[];
@@ -81,7 +93,7 @@ export function shellQuote(word: string): string {
  * (util-linux's costs twice as much to start), all three by one `mount -a -T <the pod's fstab>`
  * when the sandbox wrote one; volumes by util-linux's (read-only binds).
  */
-export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script' | 'busybox'>): string {
+export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script' | 'busybox' | 'mkdir' | 'chown'>): string {
   const q = shellQuote;
   const local = (path: string): string => {
     const rel = relative(spec.baseDir, path);
@@ -94,6 +106,7 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
     `exec 3>${q(local(spec.fifos.stdout))} 4>${q(local(spec.fifos.stderr))}`,
     `{ printf %s ${q(spec.hostname)} 2>/dev/null >/proc/sys/kernel/hostname || ${q(bin.hostname)} ${q(spec.hostname)}; }`,
   ];
+  if (spec.overlays?.length) steps.push(...overlaySteps(spec, bin, local));
   const etc: Array<[string, string]> = [
     [spec.etc.hosts, '/etc/hosts'],
     [spec.etc.resolvConf, '/etc/resolv.conf'],
@@ -103,7 +116,10 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
   // With busybox and the pod's fstab (the binds of the /etc files that exist): one process.
   if (bin.busybox && spec.etc.fstab) steps.push(`${q(bin.busybox)} mount -a -T ${q(local(spec.etc.fstab))}`);
   else for (const [source, target] of etc) steps.push(`{ [ ! -e ${target} ] || ${bind} ${q(local(source))} ${target}; }`);
-  for (const m of spec.mounts) steps.push(`${q(bin.mount)} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
+  // Volumes: with overlays, `mount -c` (no canonicalizing: a source's real path could lie below
+  // an overlaid directory, seen through it) binds the names relative to the pod's directory.
+  const noCanon = spec.overlays?.length ? ' -c' : '';
+  for (const m of spec.mounts) steps.push(`${q(bin.mount)}${noCanon} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
   const run = spec.tty ? `exec ${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : 'exec "$@"';
   return [
     `${steps.join(' && ')} || exit 128`,
@@ -112,6 +128,42 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
     run,
     '',
   ].join('\n');
+}
+
+/**
+ * The shell chain's overlays (pure; the native launcher's --overlay, done with mount programs):
+ * a tmpfs on the pod's scratch mount point for the upper and work directories, each kept mount
+ * below an overlaid directory bound recursively aside, the overlay mounted on the directory
+ * (with `userxattr` where the kernel refuses it without: a user namespace), the kept mounts
+ * moved back on top of it, then the missing mount points made in it.
+ */
+function overlaySteps(spec: LaunchSpec, bin: Pick<HostBinaries, 'mount' | 'mkdir' | 'chown'>, local: (path: string) => string): string[] {
+  const q = shellQuote;
+  const mount = `${q(bin.mount)} -c`;
+  const mkdir = q(bin.mkdir ?? 'mkdir');
+  const t = local(spec.overlayScratch ?? '.overlays');
+  const steps = [`${mount} -t tmpfs -o mode=0700 kubito-overlays ${q(t)}`];
+  (spec.overlays ?? []).forEach((o, i) => {
+    const upper = `${t}/u${i}`;
+    const work = `${t}/w${i}`;
+    const keeps = o.keep.map((_k, k) => `${t}/k${i}-${k}`);
+    steps.push(`${mkdir} -m ${(o.mode ?? 0o755).toString(8)} ${q(upper)}`, `${mkdir} ${[work, ...keeps].map(q).join(' ')}`);
+    if ((o.uid ?? 0) !== 0 || (o.gid ?? 0) !== 0) steps.push(`{ ${q(bin.chown ?? 'chown')} ${o.uid ?? 0}:${o.gid ?? 0} ${q(upper)} 2>/dev/null || :; }`);
+    // A kept mount that went away since the agent read the table: nothing to keep.
+    o.keep.forEach((k, j) => steps.push(`{ [ ! -e ${q(k)} ] || { ${mount} --rbind ${q(k)} ${q(keeps[j])} && kept${i}_${j}=1; }; }`));
+    const options = `lowerdir=${o.dir},upperdir=${upper},workdir=${work}`;
+    steps.push(`{ ${mount} -t overlay -o ${q(options)} kubito-overlay ${q(o.dir)} 2>/dev/null || ${mount} -t overlay -o ${q(`${options},userxattr`)} kubito-overlay ${q(o.dir)}; }`);
+    o.keep.forEach((k, j) => steps.push(`{ [ -z "\${kept${i}_${j}-}" ] || ${mount} --move ${q(keeps[j])} ${q(k)}; }`));
+  });
+  const dirs = (spec.create ?? []).map((c) => (c.kind === 'dir' ? c.path : posixDirname(c.path)));
+  if (dirs.length) steps.push(`${mkdir} -p ${dirs.map(q).join(' ')}`);
+  for (const c of spec.create ?? []) if (c.kind === 'file') steps.push(`: >>${q(c.path)}`);
+  return steps;
+}
+
+function posixDirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
 }
 
 /** The argv that starts the container: the native launcher's when bin has one, else the shell chain's. Pure. */

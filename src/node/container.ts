@@ -5,14 +5,14 @@
  * Decisions about *when* to start or restart belong to the pod worker.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
-import { ContainerProcess, execArgv, makeFifos, exitCodeOf, resizeTerminal, type ContainerMount } from './container-process.js';
+import { ContainerProcess, execArgv, makeFifos, exitCodeOf, resizeTerminal } from './container-process.js';
+import { containerMounts, type ContainerMounts } from './volume-mounts.js';
 import { CriLogWriter, openLogFile, type LogStream } from './cri-log.js';
-import { isExecutable } from './host-tools.js';
 import { startErrorOf, terminationMessage } from './container-checks.js';
 import { ImagePullError, imageArgv, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
 import { containerLogPath, podDir } from './names.js';
@@ -184,7 +184,10 @@ export class Container {
     processEnv.HOME ??= '/root';
     if (this.spec.tty) processEnv.TERM ??= 'xterm';
     const workingDir = this.spec.workingDir || '/';
-    const mounts = this.#mounts(sandbox);
+    const { mounts, overlays, create } = this.#mounts(sandbox);
+    // The shell chain mounts the overlays' tmpfs on a directory of the pod (its namespace alone).
+    const overlayScratch = overlays && !ctx.bin.launcher ? join(podDir(ctx.dataDir, podRef), '.overlays') : undefined;
+    if (overlayScratch) mkdirSync(overlayScratch, { recursive: true });
 
     const now = ctx.clock.now();
     const logPath = containerLogPath(ctx.dataDir, podRef, this.spec.name, index);
@@ -242,7 +245,7 @@ export class Container {
       return;
     }
     const writer = new CriLogWriter(logPath, { fd: logFd });
-    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, adoptNetns: sandbox.adoptNetns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin, targetPid }, { bin: ctx.bin, starter: ctx.starter });
+    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, adoptNetns: sandbox.adoptNetns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, overlays, create, overlayScratch, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin, targetPid }, { bin: ctx.bin, starter: ctx.starter });
     run.process = proc;
     const deliver = (stream: LogStream) => (chunk: Buffer) => {
       writer.write(stream, chunk);
@@ -326,19 +329,16 @@ export class Container {
     this.#onChange();
   }
 
-  #mounts(sandbox: SandboxInfo): ContainerMount[] {
-    const out: ContainerMount[] = [];
-    for (const m of this.spec.volumeMounts ?? []) {
-      const source = sandbox.volumes.get(m.name);
-      if (!source) continue;
-      if (isExecutable(m.mountPath)) {
-        out.push({ source, target: m.mountPath, readOnly: m.readOnly });
-      } else if (!this.#mountWarned.has(m.name)) {
-        this.#mountWarned.add(m.name);
-        this.#ctx.events.event(this.#pod(), 'Warning', 'FailedMount', `kubito runs containers on the host's file system, which has no directory ${m.mountPath}: volume "${m.name}" is not mounted there (its files are in ${source})`);
-      }
+  /** The run's volume mounts (volume-mounts.ts); a volume that cannot be mounted: one FailedMount event. */
+  #mounts(sandbox: SandboxInfo): ContainerMounts {
+    const ctx = this.#ctx;
+    const planned = containerMounts(this.spec.volumeMounts ?? [], sandbox.volumes, { owned: [ctx.dataDir, ...(ctx.scratchDir ? [ctx.scratchDir] : [])], rootOverlay: !!ctx.bin.launcher });
+    for (const [name, message] of planned.failed) {
+      if (this.#mountWarned.has(name)) continue;
+      this.#mountWarned.add(name);
+      ctx.events.event(this.#pod(), 'Warning', 'FailedMount', message);
     }
-    return out;
+    return planned;
   }
 
   #startProbes(run: Run, sandbox: SandboxInfo): void {

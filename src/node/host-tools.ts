@@ -17,6 +17,9 @@ export interface HostBinaries {
   sh: string;
   nginx?: string;
   busybox?: string;
+  /** coreutils' mkdir and chown: the shell chain's overlays (mount points the host lacks). */
+  mkdir?: string;
+  chown?: string;
   /** The native container launcher (native-launcher.ts), when the agent chose it. */
   launcher?: string;
 }
@@ -53,5 +56,5 @@ export function findHostBinaries(): HostBinaries {
     else missing.push(`${name} (Debian package ${pkg})`);
   }
   if (missing.length) throw new Error(`the node agent needs these programs, which are not installed: ${missing.join(', ')}`);
-  return { ...(found as HostBinaries), nginx: findExecutable('nginx'), busybox: findExecutable('busybox') };
+  return { ...(found as HostBinaries), nginx: findExecutable('nginx'), busybox: findExecutable('busybox'), mkdir: findExecutable('mkdir'), chown: findExecutable('chown') };
 }

@@ -365,3 +365,10 @@ test('set-up failures are the launcher\'s (StartError: code 128 and its message)
   assert.equal(status.code, 128);
   assert.equal(status.runtimeMessage, 'kubito-launch: Cannot open network namespace "kubito-t-no-such-netns": No such file or directory');
 });
+
+test('the native argv with overlays: each --overlay with its --keep words, then the mount points to make, before the binds', () => {
+  const argv = nativeLaunchArgv({ ...spec, overlays: [{ dir: '/etc', keep: [] }, { dir: '/run', keep: ['/run/netns', '/run/user'] }], create: [{ path: '/etc/config', kind: 'dir' }, { path: '/run/secrets/x/file', kind: 'file' }] }, { launcher: '/l', script: '/s' });
+  const from = argv.indexOf('--overlay');
+  assert.deepEqual(argv.slice(from, argv.indexOf('--bind-etc')), ['--overlay', '/etc', '--overlay', '/run', '--keep', '/run/netns', '--keep', '/run/user', '--mkdir', '/etc/config', '--mkfile', '/run/secrets/x/file']);
+  assert.deepEqual(nativeLaunchArgv(spec, { launcher: '/l', script: '/s' }).includes('--overlay'), false);
+});

@@ -71,6 +71,11 @@ export function nativeLaunchArgv(spec: LaunchSpec, options: { launcher: string; 
   const argv = [options.launcher, '--netns', spec.netns];
   if (spec.adoptNetns) argv.push('--adopt-netns', spec.adoptNetns);
   argv.push('--hostname', spec.hostname, '--dir', spec.baseDir);
+  for (const o of spec.overlays ?? []) {
+    argv.push('--overlay', o.dir);
+    for (const k of o.keep) argv.push('--keep', k);
+  }
+  for (const c of spec.create ?? []) argv.push(c.kind === 'file' ? '--mkfile' : '--mkdir', c.path);
   argv.push('--bind-etc', local(spec.etc.hosts), '/etc/hosts');
   argv.push('--bind-etc', local(spec.etc.resolvConf), '/etc/resolv.conf');
   argv.push('--bind-etc', local(spec.etc.hostname), '/etc/hostname');

@@ -1,17 +1,18 @@
 /**
  * @module Setting up and tearing down one pod's sandbox: its address (IPAM), network namespace
  * and veth (sandbox.ts), its /etc files (hostname, hosts, resolv.conf with the DNS warnings as
- * events), and its volumes (emptyDir directories; ConfigMap and Secret contents written once).
+ * events), and its volumes (pod-volumes.ts: emptyDir, hostPath, configMap, secret, downwardAPI, projected).
  * hostNetwork pods use the node's namespace and address.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { SandboxInfo } from './container.js';
 import { podDnsConfig, renderResolvConf } from './dns-config.js';
 import { podHostname, renderHostsFile, renderNodeHostsFile } from './hosts-file.js';
 import { hostVeth, podDir, podNetns } from './names.js';
 import type { Pod } from './pod-view.js';
+import { setUpPodVolumes, type PodVolumes } from './pod-volumes.js';
 import { CommandError } from './runner.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { createSandbox, removeSandbox, runSteps, writePodFiles } from './sandbox.js';
@@ -27,6 +28,8 @@ export interface Sandbox extends SandboxInfo {
    * `netns` is the pod's name and `adoptNetns` the pool's, which its containers enter by.
    */
   pooled?: { poolNetns: string; named?: Promise<string | undefined> };
+  /** Stops the volumes' token renewals (pod-volumes.ts). */
+  stopVolumes?: () => void;
 }
 
 /** The node's /etc/hosts (a hostNetwork pod's starts from it); empty when it cannot be read. */
@@ -97,8 +100,11 @@ export async function discardPrepared(ctx: RuntimeContext, pod: Pod, prepared: P
  * The pod's sandbox: network (all of it, or with `prepared` the pod side only), /etc files,
  * volumes. A failed network set-up leaves none of it.
  */
-export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: Prepared } = {}): Promise<Sandbox> {
+export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { prepared?: Prepared; current?: () => Pod } = {}): Promise<Sandbox> {
   const dir = podDir(ctx.dataDir, podRef(pod));
+  // The volumes (API reads, a TokenRequest) while the network is made; a pod without any waits for nothing.
+  const volumes = pod.spec.volumes?.length ? setUpPodVolumes(ctx, pod, dir, { current: options.current, scratch: ctx.scratchDir ? join(ctx.scratchDir, pod.metadata.uid) : undefined }) : undefined;
+  volumes?.catch(() => undefined);
   // Made by writePodFiles below (its etc/ subdirectory), off the event loop.
   let plan: SandboxPlan | undefined;
   let podIP = ctx.hostIP;
@@ -142,8 +148,16 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   await network;
   const etc = await files;
   ctx.trace?.mark(pod, 'sandbox-files');
-  const volumes = await setUpVolumes(ctx, pod, dir);
-  return { plan, netns, adoptNetns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes, pooled };
+  let podVolumes: PodVolumes | undefined;
+  try {
+    podVolumes = await volumes;
+  } catch (err) {
+    // What this call made goes (a prepared sandbox is the caller's to discard), then the kubelet's FailedMount.
+    if (plan && options.prepared?.kind !== 'pooled' && options.prepared?.kind !== 'node-side') await removeSandbox(ctx.runner, plan).catch(() => undefined);
+    if (!pod.spec.hostNetwork && options.prepared?.kind !== 'pooled') ctx.ipam.release(pod.metadata.uid);
+    throw err;
+  }
+  return { plan, netns, adoptNetns, podIP, hostname: pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname, etc, volumes: podVolumes?.paths ?? new Map(), pooled, stopVolumes: podVolumes?.stop };
 }
 
 /**
@@ -179,46 +193,6 @@ export async function settleSandboxName(ctx: RuntimeContext, pod: Pod, sandbox: 
   }
 }
 
-async function setUpVolumes(ctx: RuntimeContext, pod: Pod, dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const v of pod.spec.volumes ?? []) {
-    let kind: string | undefined;
-    let data: Record<string, string> | undefined;
-    let items: Array<{ key: string; path: string }> | undefined;
-    if (v.emptyDir) kind = 'empty-dir';
-    else if (v.hostPath) {
-      out.set(v.name, v.hostPath.path);
-      continue;
-    } else if (v.configMap) {
-      kind = 'configmap';
-      data = await ctx.api.envSources.configMap(pod.metadata.namespace, v.configMap.name);
-      items = v.configMap.items;
-      if (!data && !v.configMap.optional) {
-        ctx.events.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found`);
-      }
-    } else if (v.secret) {
-      kind = 'secret';
-      data = await ctx.api.envSources.secret(pod.metadata.namespace, v.secret.secretName);
-      items = v.secret.items;
-      if (!data && !v.secret.optional) {
-        ctx.events.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found`);
-      }
-    }
-    if (!kind) continue;
-    const path = join(dir, 'volumes', `kubernetes.io~${kind}`, v.name);
-    mkdirSync(path, { recursive: true });
-    const files = items ? items.map((i) => [i.path, data?.[i.key]] as const) : Object.entries(data ?? {});
-    for (const [rel, content] of files) {
-      if (content === undefined || rel.split('/').includes('..')) continue;
-      const file = join(path, rel);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
-    }
-    out.set(v.name, path);
-  }
-  return out;
-}
-
 async function createWhole(ctx: RuntimeContext, plan: SandboxPlan): Promise<void> {
   try {
     await createSandbox(ctx.runner, plan);
@@ -240,6 +214,7 @@ async function podSideOnly(ctx: RuntimeContext, plan: SandboxPlan): Promise<void
 
 /** Removes the sandbox's network and frees its address; the pod's files stay (logs). */
 export async function tearDownSandbox(ctx: RuntimeContext, pod: Pod, sandbox: Sandbox | undefined): Promise<void> {
+  sandbox?.stopVolumes?.();
   await settleSandboxName(ctx, pod, sandbox, { teardown: true });
   if (sandbox?.plan) await removeSandbox(ctx.runner, sandbox.plan);
   if (!pod.spec.hostNetwork) ctx.ipam.release(pod.metadata.uid);

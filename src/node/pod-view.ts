@@ -85,11 +85,33 @@ export interface ContainerSpec {
 export interface Volume {
   name: string;
   emptyDir?: { medium?: string; sizeLimit?: string };
-  configMap?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
-  secret?: { secretName: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+  configMap?: { name: string; items?: KeyToPath[]; optional?: boolean; defaultMode?: number };
+  secret?: { secretName: string; items?: KeyToPath[]; optional?: boolean; defaultMode?: number };
   hostPath?: { path: string; type?: string };
-  downwardAPI?: unknown;
-  projected?: unknown;
+  downwardAPI?: { items?: DownwardAPIFile[]; defaultMode?: number };
+  projected?: { defaultMode?: number; sources?: ProjectedSource[] };
+}
+
+
+
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+export interface DownwardAPIFile {
+  path: string;
+  fieldRef?: { apiVersion?: string; fieldPath: string };
+  resourceFieldRef?: { containerName?: string; resource: string; divisor?: string | number };
+  mode?: number;
+}
+
+export interface ProjectedSource {
+  configMap?: { name: string; items?: KeyToPath[]; optional?: boolean };
+  secret?: { name: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardAPIFile[] };
+  serviceAccountToken?: { audience?: string; expirationSeconds?: number; path: string };
 }
 
 export interface PodDNSConfig {

@@ -11,6 +11,7 @@
 import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
 import { Container, ContainerConfigError, ImagePullError } from './container.js';
+import { VolumeSetupError } from './volume-payload.js';
 import { discardPrepared, prepareSandbox, removePodFiles, settleSandboxName, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
 import { podDir } from './names.js';
 import { podStatus } from './pod-status.js';
@@ -278,13 +279,14 @@ export class PodWorker {
     if (first) ctx.trace?.mark(this.#pod, 'slot');
     if (!this.#sandbox) {
       try {
-        this.#sandbox = await setUpSandbox(ctx, this.#pod, { prepared });
+        this.#sandbox = await setUpSandbox(ctx, this.#pod, { prepared, current: () => this.#pod });
         ctx.trace?.mark(this.#pod, 'sandbox');
         this.#prepared = undefined;
       } catch (err) {
         // The next try starts over (what was made ahead goes, and is made again).
         await this.#discardPrepared().catch(() => undefined);
-        ctx.events.event(this.#pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+        if (err instanceof VolumeSetupError) ctx.events.event(this.#pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${err.volume}" : ${err.message}`);
+        else ctx.events.event(this.#pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
         this.#wakeIn(5000);
         return false;
       }

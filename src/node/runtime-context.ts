@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../client/index.js';
 import type { KubeObject } from '../api/types.js';
+import type { VolumeSources } from './volume-payload.js';
 import type { EnvSources } from './container-env.js';
 import type { DnsSettings } from './dns-config.js';
 import type { HostBinaries } from './host-tools.js';
@@ -37,6 +38,11 @@ export interface PodApi {
   /** Services as the informer has them, for the environment variables. */
   services(): ServiceView[];
   envSources: EnvSources;
+  /**
+   * What configMap, secret and projected volumes read in a namespace (objects as served, and
+   * TokenRequests). Absent (tests): the env sources, and no tokens.
+   */
+  volumeSources?(namespace: string): VolumeSources;
 }
 
 export interface RuntimeContext {

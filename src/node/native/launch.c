@@ -5,8 +5,16 @@
  * did with five programs (see src/node/README.md, "The native launcher", for the table).
  *
  *   kubito-launch [--netns NAME [--adopt-netns POOL]] [--hostname H] [--dir D] [--bind-etc SRC TGT]...
+ *                 [--overlay DIR [--keep MOUNTPOINT]...]... [--mkdir PATH]... [--mkfile PATH]...
  *                 [--bind SRC TGT]... [--bind-ro SRC TGT]... [--stdout F] [--stderr F]
  *                 [--cwd DIR] [--target-pid PID] [--env K=V]... -- PROGRAM ARGS...
+ *
+ * --overlay DIR (mount points the host does not have; src/node/mount-plan.ts): an overlay on DIR
+ * in the container's mount namespace, its lower layer DIR, upper and work directories on a tmpfs
+ * of that namespace alone; each --keep (a mount below DIR) is cloned before and put back on top.
+ * DIR `/` gets it too: the container's root becomes the overlay (chroot). --mkdir/--mkfile make
+ * the missing mount points then (in the overlays), and every bind's source was cloned before the
+ * first overlay (open_tree), so none is seen through one.
  *
  * The process that runs it (the agent's command helper) stays the launcher: it enters the
  * network namespace, unshares UTS, IPC, mount and PID namespaces, forks the container's PID 1
@@ -54,6 +62,8 @@
 #include <unistd.h>
 
 #define MAX_BINDS 64
+#define MAX_OVERLAYS 16
+#define MAX_KEEPS 512
 #define MAX_ENV 4096
 #define MAX_PATH_LEN 4096
 #define SETUP_FAILED 128
@@ -64,7 +74,24 @@ struct bind {
   int kind; /* 0 bind-etc (only if the target exists), 1 bind, 2 bind read-only */
 };
 
+struct overlay {
+  const char *dir;
+  int first_keep;
+  int nkeeps;
+};
+
+struct create {
+  const char *path;
+  int file;
+};
+
 struct spec {
+  struct overlay overlays[MAX_OVERLAYS];
+  int noverlays;
+  const char *keeps[MAX_KEEPS];
+  int nkeeps;
+  struct create creates[MAX_BINDS];
+  int ncreates;
   const char *netns;
   const char *adopt;
   const char *hostname;
@@ -108,7 +135,7 @@ static void parse(int argc, char **argv, struct spec *s) {
       break;
     }
     int two = strcmp(a, "--bind-etc") == 0 || strcmp(a, "--bind") == 0 || strcmp(a, "--bind-ro") == 0;
-    static const char *const one[] = {"--netns", "--adopt-netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--target-pid", "--env"};
+    static const char *const one[] = {"--netns", "--adopt-netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--target-pid", "--env", "--overlay", "--keep", "--mkdir", "--mkfile"};
     int known = two;
     for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) known |= strcmp(a, one[k]) == 0;
     if (!known) fail("unknown option %s", a);
@@ -123,7 +150,24 @@ static void parse(int argc, char **argv, struct spec *s) {
       i += 2;
       continue;
     }
-    if (strcmp(a, "--netns") == 0) s->netns = v;
+    if (strcmp(a, "--overlay") == 0) {
+      if (s->noverlays >= MAX_OVERLAYS) fail("more than %d overlays", MAX_OVERLAYS);
+      if (v[0] != '/') fail("--overlay %s: not an absolute path", v);
+      struct overlay *o = &s->overlays[s->noverlays++];
+      o->dir = v;
+      o->first_keep = s->nkeeps;
+      o->nkeeps = 0;
+    } else if (strcmp(a, "--keep") == 0) {
+      if (!s->noverlays) fail("--keep %s: no --overlay before it", v);
+      if (s->nkeeps >= MAX_KEEPS) fail("more than %d kept mounts", MAX_KEEPS);
+      s->keeps[s->nkeeps++] = v;
+      s->overlays[s->noverlays - 1].nkeeps++;
+    } else if (strcmp(a, "--mkdir") == 0 || strcmp(a, "--mkfile") == 0) {
+      if (s->ncreates >= MAX_BINDS) fail("more than %d mount points to make", MAX_BINDS);
+      if (v[0] != '/') fail("%s %s: not an absolute path", a, v);
+      s->creates[s->ncreates].path = v;
+      s->creates[s->ncreates++].file = a[4] == 'f';
+    } else if (strcmp(a, "--netns") == 0) s->netns = v;
     else if (strcmp(a, "--adopt-netns") == 0) s->adopt = v;
     else if (strcmp(a, "--hostname") == 0) s->hostname = v;
     else if (strcmp(a, "--dir") == 0) s->dir = v;
@@ -238,6 +282,220 @@ static void bind_mount(const struct bind *b) {
   if (mount(NULL, b->target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0) fail("mount %s read-only on %s: %s", b->source, b->target, strerror(errno));
 }
 
+/* mkdir -p, in the container's view (the overlays are in place): mode 0755 as a runtime's. */
+static void make_dirs(const char *path) {
+  char p[MAX_PATH_LEN];
+  if (strlen(path) >= sizeof p) fail("mkdir %s: path too long", path);
+  strcpy(p, path);
+  for (char *c = p + 1;; c++) {
+    if (*c != '/' && *c) continue;
+    char keep = *c;
+    *c = 0;
+    if (mkdir(p, 0755) < 0 && errno != EEXIST) fail("mkdir %s: %s", p, strerror(errno));
+    if (!keep) break;
+    *c = keep;
+  }
+}
+
+static void make_point(const struct create *c) {
+  if (!c->file) {
+    make_dirs(c->path);
+    return;
+  }
+  char dir[MAX_PATH_LEN];
+  snprintf(dir, sizeof dir, "%s", c->path);
+  char *slash = strrchr(dir, '/');
+  if (slash && slash != dir) {
+    *slash = 0;
+    make_dirs(dir);
+  }
+  int fd = open(c->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot make %s: %s", c->path, strerror(errno));
+  close(fd);
+}
+
+static char overlay_log[512];
+
+/* A new overlay context for DIR; 0 when the kernel took it, else errno (and overlay_log). */
+static int overlay_context(const char *dir, const char *upper, const char *work, int userxattr, int *out) {
+  int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+  if (fs < 0) return errno;
+  /* lowerdir+ takes the path as it is (':' and ',' are not separators); older kernels lowerdir. */
+  if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", dir, 0) < 0 && fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", dir, 0) < 0) goto bad;
+  if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0) goto bad;
+  if (fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0) goto bad;
+  if (userxattr && fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) goto bad;
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) goto bad;
+  *out = fs;
+  return 0;
+bad:;
+  int e = errno;
+  /* The kernel's own words (the fs context's log: "e overlayfs: ..."), for the failure line. */
+  ssize_t n = read(fs, overlay_log, sizeof overlay_log - 1);
+  overlay_log[n > 0 ? n : 0] = 0;
+  if (n > 0 && overlay_log[n - 1] == '\n') overlay_log[n - 1] = 0;
+  close(fs);
+  return e;
+}
+
+/*
+ * Where the kernel refuses the overlay — in a user namespace (rootless) a directory with locked
+ * mounts below it (inherited from the host's namespace: an overlay's lower layer would show what
+ * they cover) — DIR gets a mirror instead: a directory of the tmpfs whose entries stand for DIR's
+ * (symlinks copied; files and directories made empty and each entry of DIR bound on its stand-in,
+ * recursively, so what lies below comes along), mounted on DIR. Unlike the overlay, writes to an
+ * existing entry reach the host's, as they did before any of this.
+ */
+static void mirror(const char *dir, int tmp, const char *u, const struct stat *st) {
+  int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  int up = openat(tmp, u, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (up < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  DIR *list = fdopendir(dup(d));
+  if (!list) fail("mirror of %s: %s", dir, strerror(errno));
+  int cap = 64, n = 0;
+  int *fds = malloc(sizeof *fds * (size_t)cap);
+  char **names = malloc(sizeof *names * (size_t)cap);
+  if (!fds || !names) fail("mirror of %s: out of memory", dir);
+  struct dirent *e;
+  while ((e = readdir(list))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    struct stat es;
+    if (fstatat(d, e->d_name, &es, AT_SYMLINK_NOFOLLOW) < 0) continue;
+    if (S_ISLNK(es.st_mode)) {
+      char target[MAX_PATH_LEN];
+      ssize_t len = readlinkat(d, e->d_name, target, sizeof target - 1);
+      if (len < 0) continue;
+      target[len] = 0;
+      if (symlinkat(target, up, e->d_name) < 0) fail("mirror of %s: symlink %s: %s", dir, e->d_name, strerror(errno));
+      continue;
+    }
+    if (S_ISDIR(es.st_mode)) {
+      if (mkdirat(up, e->d_name, es.st_mode & 07777) < 0) fail("mirror of %s: mkdir %s: %s", dir, e->d_name, strerror(errno));
+    } else {
+      int f = openat(up, e->d_name, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (f < 0) fail("mirror of %s: %s: %s", dir, e->d_name, strerror(errno));
+      close(f);
+    }
+    int fd = open_tree(d, e->d_name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+    if (fd < 0) fail("mirror of %s: cannot clone %s: %s", dir, e->d_name, strerror(errno));
+    if (n == cap) {
+      cap *= 2;
+      fds = realloc(fds, sizeof *fds * (size_t)cap);
+      names = realloc(names, sizeof *names * (size_t)cap);
+      if (!fds || !names) fail("mirror of %s: out of memory", dir);
+    }
+    fds[n] = fd;
+    names[n++] = strdup(e->d_name);
+  }
+  closedir(list);
+  (void)st;
+  int m = open_tree(tmp, u, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (m < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  if (move_mount(m, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  if (strcmp(dir, "/") == 0 && (fchdir(m) < 0 || chroot(".") < 0)) fail("mirror of /: chroot: %s", strerror(errno));
+  int top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (top < 0) fail("mirror of %s: %s", dir, strerror(errno));
+  for (int i = 0; i < n; i++) {
+    if (move_mount(fds[i], "", top, names[i], MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("mirror of %s: cannot put back %s: %s", dir, names[i], strerror(errno));
+    close(fds[i]);
+    free(names[i]);
+  }
+  free(fds);
+  free(names);
+  close(top);
+  close(m);
+  close(up);
+  close(d);
+}
+
+/*
+ * The overlays, the mount points they hold and the binds (--overlay given). Every bind's source is
+ * cloned first (open_tree), so a source below an overlaid directory (the pod's directory under it)
+ * is the real one, not the overlay's view of it; a read-only one is made so while detached.
+ */
+static void overlay_mounts(const struct spec *s) {
+  int src[MAX_BINDS];
+  for (int i = 0; i < s->nbinds; i++) {
+    const struct bind *b = &s->binds[i];
+    struct stat st;
+    src[i] = -1;
+    if (b->kind == 0 && stat(b->target, &st) < 0) continue;
+    src[i] = open_tree(AT_FDCWD, b->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (src[i] < 0) fail("mount %s on %s: %s", b->source, b->target, strerror(errno));
+    if (b->kind == 2) {
+      struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+      if (mount_setattr(src[i], "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) fail("mount %s read-only on %s: %s", b->source, b->target, strerror(errno));
+    }
+  }
+  /* The upper and work directories: a tmpfs no path names (it goes with the mount namespace). */
+  int tfs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (tfs < 0) fail("fsopen tmpfs: %s", strerror(errno));
+  if (fsconfig(tfs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 || fsconfig(tfs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) fail("tmpfs for the overlays: %s", strerror(errno));
+  int tmp = fsmount(tfs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  if (tmp < 0) fail("fsmount tmpfs: %s", strerror(errno));
+  close(tfs);
+  int userxattr = 0;
+  for (int i = 0; i < s->noverlays; i++) {
+    const struct overlay *o = &s->overlays[i];
+    struct stat st;
+    if (stat(o->dir, &st) < 0) fail("overlay on %s: %s", o->dir, strerror(errno));
+    char u[32], w[32], upper[96], work[96];
+    snprintf(u, sizeof u, "u%d", i);
+    snprintf(w, sizeof w, "w%d", i);
+    /* The overlay's root shows the upper directory's owner and mode: the directory's own. */
+    if (mkdirat(tmp, u, 0700) < 0 || mkdirat(tmp, w, 0700) < 0) fail("overlay on %s: mkdir: %s", o->dir, strerror(errno));
+    if (fchownat(tmp, u, st.st_uid, st.st_gid, 0) < 0 && errno != EINVAL && errno != EPERM) fail("overlay on %s: chown: %s", o->dir, strerror(errno));
+    if (fchmodat(tmp, u, st.st_mode & 07777, 0) < 0) fail("overlay on %s: chmod: %s", o->dir, strerror(errno));
+    snprintf(upper, sizeof upper, "/proc/self/fd/%d/%s", tmp, u);
+    snprintf(work, sizeof work, "/proc/self/fd/%d/%s", tmp, w);
+    int keep[MAX_KEEPS];
+    for (int k = 0; k < o->nkeeps; k++) {
+      const char *path = s->keeps[o->first_keep + k];
+      keep[k] = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+      /* A mount that went away since the agent read the table: nothing to keep. */
+      if (keep[k] < 0 && errno != ENOENT) fail("overlay on %s: cannot keep %s: %s", o->dir, path, strerror(errno));
+    }
+    int fs = -1;
+    /* In a user namespace (rootless) overlayfs needs user.* extended attributes (userxattr). */
+    int e = overlay_context(o->dir, upper, work, userxattr, &fs);
+    if (e && !userxattr) {
+      int again = overlay_context(o->dir, upper, work, 1, &fs);
+      if (again == 0) userxattr = 1;
+      e = again;
+    }
+    if (e == EINVAL) {
+      for (int k = 0; k < o->nkeeps; k++)
+        if (keep[k] >= 0) close(keep[k]);
+      mirror(o->dir, tmp, u, &st);
+      continue;
+    }
+    if (e) fail("overlay on %s: %s%s%s", o->dir, strerror(e), overlay_log[0] ? ": " : "", overlay_log);
+    int m = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+    if (m < 0) fail("overlay on %s: fsmount: %s", o->dir, strerror(errno));
+    close(fs);
+    if (move_mount(m, "", AT_FDCWD, o->dir, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("overlay on %s: %s", o->dir, strerror(errno));
+    /* On the root: the container's root is the overlay (and a setns into this mount namespace,
+     * exec's nsenter, lands on it too: the kernel follows mounts on the namespace's root). */
+    if (strcmp(o->dir, "/") == 0 && (fchdir(m) < 0 || chroot(".") < 0)) fail("overlay on /: chroot: %s", strerror(errno));
+    close(m);
+    for (int k = 0; k < o->nkeeps; k++) {
+      if (keep[k] < 0) continue;
+      const char *path = s->keeps[o->first_keep + k];
+      if (move_mount(keep[k], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("overlay on %s: cannot put back %s: %s", o->dir, path, strerror(errno));
+      close(keep[k]);
+    }
+  }
+  close(tmp);
+  for (int i = 0; i < s->ncreates; i++) make_point(&s->creates[i]);
+  for (int i = 0; i < s->nbinds; i++) {
+    if (src[i] < 0) continue;
+    const struct bind *b = &s->binds[i];
+    if (move_mount(src[i], "", AT_FDCWD, b->target, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("mount %s on %s: %s", b->source, b->target, strerror(errno));
+    close(src[i]);
+  }
+}
+
 /* Opens a stdio file (the run's FIFO) for writing, close-on-exec until redirect() moves it. */
 static int open_stdio(const char *path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -329,7 +587,9 @@ static void container(const struct spec *s, const sigset_t *mask) {
    * mounted there (an emptyDir for shared memory) would hide. */
   int out = s->stdout_path ? open_stdio(s->stdout_path) : -1;
   int err = s->stderr_path ? open_stdio(s->stderr_path) : -1;
-  for (int i = 0; i < s->nbinds; i++) bind_mount(&s->binds[i]);
+  if (s->noverlays) overlay_mounts(s);
+  else
+    for (int i = 0; i < s->nbinds; i++) bind_mount(&s->binds[i]);
   if (out >= 0) redirect(1, out, s->stdout_path);
   if (err >= 0) redirect(2, err, s->stderr_path);
   const char *cwd = s->cwd && *s->cwd ? s->cwd : "/";
