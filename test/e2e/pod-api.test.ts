@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCluster, type Cluster } from './harness.js';
+import { kubectlPath, startCluster, type Cluster } from './harness.js';
 import { waitFor } from './wait.js';
 
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
@@ -84,4 +84,25 @@ describe('the kube API from a pod', { skip: canRun ? false : 'needs root and net
     assert.equal(r.phase, 'Succeeded', r.log);
     assert.match(r.log, /"gitVersion":"v1\.33\.0-kubito"/);
   });
+  test("a pod's service account volume: token, ca.crt and namespace at /var/run/secrets/kubernetes.io/serviceaccount", async () => {
+    const r = await runPod('sa-files', 'busybox', ['sh', '-c', 'cd /var/run/secrets/kubernetes.io/serviceaccount && ls && cat namespace && echo && head -c 2 token && echo && head -1 ca.crt']);
+    assert.equal(r.phase, 'Succeeded', r.log);
+    assert.deepEqual(r.log.trim().split('\n'), ['ca.crt', 'namespace', 'token', 'default', 'ey', '-----BEGIN CERTIFICATE-----']);
+  });
+
+  for (const version of ['1.27', '1.33']) {
+    test(`kubectl ${version} run as a pod's command works in-cluster with the pod's service account (no kubeconfig)`, async () => {
+      const name = `in-cluster-${version.replace('.', '-')}`;
+      // HOME where no kubeconfig is: kubectl then takes the in-cluster config (the env
+      // KUBERNETES_SERVICE_HOST/PORT, the mounted token and ca.crt), as in any pod.
+      await cluster.kubectlOk(['run', name, '--image=bitnami/kubectl', '--restart=Never', '--env=HOME=/nonexistent', '--command', '--', kubectlPath(version), 'get', 'service', 'kubernetes', '-o', 'name']);
+      const phase = await waitFor(`${name} to finish`, async () => {
+        const p = (await cluster.kubectlOk(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).trim();
+        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+      });
+      const log = await cluster.kubectlOk(['logs', name]);
+      assert.equal(phase, 'Succeeded', log);
+      assert.equal(log.trim(), 'service/kubernetes');
+    });
+  }
 });
