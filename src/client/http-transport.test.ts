@@ -337,3 +337,18 @@ test('stripManagedFields: watch events (whole lines or cut anywhere) and list it
   assert.deepEqual(one.metadata.managedFields, managedFields);
 });
 
+
+test('a kept connection the server drops as a request arrives: a GET is sent again, a write fails with 503 and is not repeated', async () => {
+  const seen: string[] = [];
+  let requests = 0;
+  const { transport } = await setup((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    // Every second request finds its connection closed under it, with no answer.
+    if (++requests % 2 === 0) return void req.socket.destroy();
+    json(res, 200, { kind: 'Pod', metadata: { name: 'x' } });
+  });
+  await transport.request({ method: 'GET', path: '/api/v1/pods/a' });
+  assert.deepEqual(await transport.request({ method: 'GET', path: '/api/v1/pods/b' }), { kind: 'Pod', metadata: { name: 'x' } });
+  await assert.rejects(transport.request({ method: 'POST', path: '/api/v1/pods', body: {} }), (err: unknown) => err instanceof StatusError && err.status.code === 503);
+  assert.deepEqual(seen, ['GET /api/v1/pods/a', 'GET /api/v1/pods/b', 'GET /api/v1/pods/b', 'POST /api/v1/pods']);
+});

@@ -95,6 +95,8 @@ export class HttpTransport implements Transport {
     try {
       res = await this.#pool.request({
         bytes,
+        // Reads may be sent again when a kept connection turns out closed (http1-pool.ts).
+        replayable: req.method === 'GET' && req.body === undefined,
         timeoutMs: this.#timeoutMs,
         onTimeout: () => newTimeout(`${req.method} ${url.pathname}: no answer within ${this.#timeoutMs}ms`),
       });

@@ -187,3 +187,60 @@ test('a header named like an Object.prototype member is a header like any other'
     await server.close();
   }
 });
+
+test('a kept connection the server closes as a request goes out: a replayable request is sent again on a new connection, others fail (Go\'s rule)', async () => {
+  // The server hangs up on the second request of each connection without answering it, as
+  // when its idle close crosses the request on the wire.
+  const seen: string[] = [];
+  const server = await serve((line, socket) => {
+    const s = socket as net.Socket & { served?: number };
+    seen.push(line);
+    s.served = (s.served ?? 0) + 1;
+    if (s.served === 2 || line.includes('/hangup')) {
+      socket.destroy();
+      return undefined;
+    }
+    return ok(line.split(' ')[1]);
+  });
+  const post = (path: string) => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}`);
+  const pool = new Http1Pool(connector(server.url, {}));
+  try {
+    await pool.request({ bytes: get('/one'), replayable: true });
+    assert.equal((await pool.request({ bytes: get('/two'), replayable: true })).body.toString(), '/two');
+    assert.equal(server.connections(), 2, 'sent again on a new connection');
+    assert.deepEqual(seen.slice(-2), ['GET /two HTTP/1.1', 'GET /two HTTP/1.1']);
+    // A request that is not replayable (a POST: the server may have acted on it) fails.
+    await assert.rejects(pool.request({ bytes: post('/create') }), Http1ConnectionError);
+    assert.equal(seen.filter((l) => l.startsWith('POST')).length, 1, 'never sent twice');
+    // On a fresh connection there is no stale keep-alive to blame: no retry.
+    pool.close();
+    const fresh = new Http1Pool(connector(server.url, {}));
+    await assert.rejects(fresh.request({ bytes: get('/hangup'), replayable: true }), Http1ConnectionError);
+    assert.equal(seen.filter((l) => l.includes('/hangup')).length, 1);
+    fresh.close();
+  } finally {
+    pool.close();
+    await server.close();
+  }
+});
+
+test('a replayable request is not sent again once some of its answer has arrived', async () => {
+  let n = 0;
+  const server = await serve((line, socket) => {
+    n++;
+    if (line.includes('/cut')) {
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
+      return undefined;
+    }
+    return ok(line.split(' ')[1]);
+  });
+  const pool = new Http1Pool(connector(server.url, {}));
+  try {
+    await pool.request({ bytes: get('/warm'), replayable: true });
+    await assert.rejects(pool.request({ bytes: get('/cut'), replayable: true }), Http1ConnectionError);
+    assert.equal(n, 2);
+  } finally {
+    pool.close();
+    await server.close();
+  }
+});

@@ -10,9 +10,14 @@
  * cores as the server.
  *
  * Semantics kept from node:http's keep-alive Agent: idle connections are reused (the most
- * recently used first), at most `maxConnections` are open (more requests wait in order), an
- * idle connection the server closes is dropped, and a request is never sent twice (a connection
- * that fails under a request fails that request, as node:http does).
+ * recently used first), at most `maxConnections` are open (more requests wait in order), and
+ * an idle connection the server closes is dropped. A connection that fails under a request
+ * fails that request, with one exception, Go's transport's (`shouldRetryRequest`, what
+ * client-go and kubectl run on): a `replayable` request (GET, HEAD) on a kept connection that
+ * ends before a single byte of its answer is sent again. That is a server's idle close crossing
+ * the request on the wire (the `Keep-Alive: timeout` hint avoids most, not a restart's), and
+ * the request has done nothing. Any other request is never sent twice: the server may have
+ * acted on it. A new connection's failure is never retried (no stale keep-alive to blame).
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -26,6 +31,11 @@ export interface Http1Request {
   bytes: Buffer;
   /** A HEAD request (its answer has no body). */
   head?: boolean;
+  /**
+   * The request may be sent twice (GET or HEAD without a body, as Go's Request.isReplayable):
+   * when a kept connection ends before any byte of its answer, it is sent again (see Http1Pool).
+   */
+  replayable?: boolean;
   /** Fails the request (and closes its connection) after this many ms; 0: no limit. */
   timeoutMs?: number;
   /** The error a timeout rejects with. */
@@ -44,19 +54,34 @@ interface Waiter {
   request: Http1Request;
   resolve: (r: Http1Response) => void;
   reject: (e: Error) => void;
+  /** When `timeoutMs` runs out (set at the first send; a request sent again keeps it). */
+  deadline?: number;
 }
 
 interface Active {
   parser: Http1ResponseParser;
   waiter: Waiter;
+  /** Sent on a connection that had answered before (a kept one). */
+  reused: boolean;
   timer?: NodeJS.Timeout;
+}
+
+/** What a connection tells its pool. */
+interface ConnectionEvents {
+  /** The connection is free again (reusable) or done. */
+  free(c: Connection, reusable: boolean): void;
+  /** A request to send again on another connection; `free` follows. */
+  resend(waiter: Waiter): void;
 }
 
 class Connection {
   readonly socket: net.Socket;
   #active: Active | undefined;
   readonly #onFree: (c: Connection, reusable: boolean) => void;
+  readonly #resend: (waiter: Waiter) => void;
   #closed = false;
+  /** Answers read whole on this connection. */
+  #answered = 0;
   /**
    * When an idle connection is too old to use: a second before the server's own idle timeout
    * as its `Keep-Alive: timeout=N` says (Node's servers send it; node:http's Agent heeds it too),
@@ -64,9 +89,10 @@ class Connection {
    */
   expiresAt = Infinity;
 
-  constructor(socket: net.Socket, onFree: (c: Connection, reusable: boolean) => void) {
+  constructor(socket: net.Socket, events: ConnectionEvents) {
     this.socket = socket;
-    this.#onFree = onFree;
+    this.#onFree = events.free;
+    this.#resend = events.resend;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 1000);
     socket.on('data', (data: Buffer) => this.#onData(data));
@@ -81,16 +107,17 @@ class Connection {
 
   send(waiter: Waiter): void {
     const parser = new Http1ResponseParser({ noBody: waiter.request.head });
-    const active: Active = { parser, waiter };
+    const active: Active = { parser, waiter, reused: this.#answered > 0 };
     const ms = waiter.request.timeoutMs ?? 0;
     if (ms > 0) {
+      waiter.deadline ??= Date.now() + ms;
       active.timer = setTimeout(() => {
         if (this.#active !== active) return;
         this.#active = undefined;
         this.destroy();
         this.#onFree(this, false);
         waiter.reject(waiter.request.onTimeout?.() ?? new Http1ConnectionError(`no answer within ${ms}ms`));
-      }, ms);
+      }, Math.max(0, waiter.deadline - Date.now()));
     }
     this.#active = active;
     // An idle connection does not keep the process alive (#free unrefs it), a busy one does.
@@ -131,6 +158,7 @@ class Connection {
   #settle(active: Active, response: Http1Response): void {
     if (active.timer) clearTimeout(active.timer);
     this.#active = undefined;
+    this.#answered++;
     active.waiter.resolve(response);
   }
 
@@ -142,6 +170,15 @@ class Connection {
       // A response read until the close is whole now, if the close was clean (an error, e.g. a
       // reset, cut it off); anything else was cut off. Either way the connection is done.
       const whole = err ? undefined : active.parser.end();
+      if (!whole && active.reused && active.waiter.request.replayable && !active.parser.started) {
+        // The server closed a kept connection as the request went out (see the module comment).
+        this.#active = undefined;
+        if (active.timer) clearTimeout(active.timer);
+        this.destroy();
+        this.#resend(active.waiter);
+        this.#onFree(this, false);
+        return;
+      }
       if (!whole) {
         this.#fail(err ?? new Http1ConnectionError('connection closed before the response ended'));
         return;
@@ -224,7 +261,10 @@ export class Http1Pool {
   }
 
   #open(): Connection {
-    const conn = new Connection(this.#connect(), (c, reusable) => this.#free(c, reusable));
+    const conn = new Connection(this.#connect(), {
+      free: (c, reusable) => this.#free(c, reusable),
+      resend: (waiter) => this.#waiting.unshift(waiter),
+    });
     this.#all.add(conn);
     return conn;
   }

@@ -355,3 +355,20 @@ test('an ADDED event for a cached object is an update; a MODIFIED one for an unk
   assert.equal(informer.lastSyncResourceVersion(), '9');
   informer.stop();
 });
+
+test('a list page of 200,000 items (pageSize 0, or a server that ignores limit) fills the cache', async () => {
+  // Spreading such a page into push() overflows the stack (RangeError) and the list never syncs.
+  const items = Array.from({ length: 200_000 }, (_, i) => pod('ns', `p${i}`));
+  const errors: string[] = [];
+  const source = {
+    list: async () => ({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' }, items }),
+    watch: () => new Promise<never>(() => {}),
+  };
+  const informer = new SharedInformer(source, { clock: new FakeClock(), random: () => 0, pageSize: 0, onError: (e) => errors.push(e.message) });
+  informer.start();
+  await settle();
+  assert.deepEqual(errors, []);
+  assert.equal(informer.hasSynced(), true);
+  assert.equal(informer.cache.list().length, 200_000);
+  informer.stop();
+});

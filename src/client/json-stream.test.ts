@@ -92,3 +92,33 @@ test('pushParsed reports a framing fault and a bad object with the objects befor
   // A top-level array is not an event, on the fast path too.
   assert.throws(() => new JsonObjectSplitter().pushParsed('[1]\n'), (err: unknown) => err instanceof StreamDecodeError && err.kind === 'framing');
 });
+
+test('a string resumed across chunks: runs of backslashes before a quote, cut at every point', () => {
+  const values = ['\\', '\\\\', '\\"', '\\\\"', 'a\\\\\\"b', '"\\', '\\\\\\\\', '}"{'];
+  const events = values.map((v, i) => ({ i, v, w: [v + v, { v }] }));
+  const text = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  for (const step of [1, 2, 3, 4, 5, 9]) {
+    for (let offset = 0; offset < step; offset++) {
+      const splitter = new JsonObjectSplitter();
+      const out: unknown[] = [];
+      out.push(...splitter.pushParsed(text.slice(0, offset)));
+      for (let i = offset; i < text.length; i += step) out.push(...splitter.pushParsed(text.slice(i, i + step)));
+      assert.deepEqual(out, events, `step ${step}, offset ${offset}`);
+      assert.equal(splitter.isIdle(), true);
+    }
+  }
+});
+
+test('an object of several MiB in 16 KiB chunks comes out whole, and the next line takes the fast path', () => {
+  const big = { type: 'MODIFIED', object: { metadata: { name: 'big' }, data: { blob: 'x\\"y'.repeat(300_000), keys: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, `v${i}"`])) } } };
+  const small = { type: 'DELETED', object: { metadata: { name: 's' } } };
+  const text = JSON.stringify(big) + '\n';
+  const splitter = new JsonObjectSplitter();
+  const out: unknown[] = [];
+  for (let i = 0; i < text.length; i += 16_384) {
+    out.push(...splitter.pushParsed(text.slice(i, i + 16_384)));
+    assert.equal(splitter.isIdle(), i + 16_384 >= text.length);
+  }
+  assert.deepEqual(out, [big]);
+  assert.deepEqual(splitter.pushParsed(JSON.stringify(small) + '\n'), [small]);
+});

@@ -150,7 +150,9 @@ export class Reflector<T extends KubeObject = KubeObject> {
         const full = await this.#source.list({ namespace, labelSelector, fieldSelector });
         return { items: full.items, resourceVersion: full.metadata.resourceVersion ?? '' };
       }
-      items.push(...page.items);
+      // One page may be the whole list (pageSize 0, or a server that ignores limit): push(...items)
+      // would pass every item as an argument and overflow the stack past ~100,000.
+      for (const item of page.items) items.push(item);
       resourceVersion = page.metadata.resourceVersion ?? '';
       token = page.metadata.continue || undefined;
     } while (token && !this.#stopped);

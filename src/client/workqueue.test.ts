@@ -125,3 +125,27 @@ test('shutDown wakes getters that were waiting', async () => {
   q.shutDown();
   assert.equal(await waiting, undefined);
 });
+
+test('a backlog of thousands of keys is handed out in order, with adds in between, and len() follows', async () => {
+  const q = new WorkQueue<string>();
+  const want: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    q.add(`a${i}`);
+    want.push(`a${i}`);
+  }
+  const got: string[] = [];
+  for (let i = 0; i < 7000; i++) {
+    if (i % 3 === 0 && i < 6000) {
+      q.add(`b${i}`);
+      want.push(`b${i}`);
+    }
+    assert.equal(q.len(), want.length - got.length);
+    const key = (await q.get())!;
+    got.push(key);
+    q.done(key);
+  }
+  assert.deepEqual(got, want);
+  assert.equal(q.len(), 0);
+  q.add('last');
+  assert.equal(await q.get(), 'last');
+});
