@@ -54,6 +54,12 @@ export interface WriteOptions {
 /** A running watch; `stop()` is idempotent and no event is delivered after it returns. */
 export interface StoreWatch {
   stop(): void;
+  /**
+   * The revision up to which this watch has delivered every event under its prefix: the
+   * store's current revision once it is live, its position while it still replays history.
+   * What a bookmark may carry (etcd's progress notification).
+   */
+  progress(): number;
 }
 
 export interface WatchOptions {

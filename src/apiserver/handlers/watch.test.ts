@@ -90,3 +90,44 @@ test('timeoutSeconds: 0 is the server default and a huge one the longest a timer
   huge.stop();
   short.stop();
 });
+
+/** Starts a raw watch request; its lines and whether the server ended it. */
+async function rawWatch(handler: ApiHandler, path: string, query: Record<string, string>): Promise<{ lines: string[]; ended: () => boolean; stop: () => void }> {
+  const req: HandlerRequest = { method: 'GET', path, query: new URLSearchParams({ watch: 'true', ...query }), headers: { accept: 'application/json' }, inProcess: false };
+  const res = await handler.handle(req);
+  if (res.kind !== 'stream') throw new Error(`not a stream: ${res.status}`);
+  const lines: string[] = [];
+  let ended = false;
+  const stop = res.start({ write: (c) => void lines.push(c.toString()), end: () => void (ended = true) });
+  return { lines, ended: () => ended, stop };
+}
+
+test("a bookmark carries the store's revision: a watch that nothing passes still moves on (upstream's cacher bookmarks at its current resourceVersion)", async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const { handler, services } = await fixture();
+  const first = await services.create('default', { ...SERVICE, metadata: { name: 'a', namespace: 'default' } });
+  const rv = first.metadata.resourceVersion!;
+  const quiet = await rawWatch(handler, '/api/v1/namespaces/elsewhere/services', { allowWatchBookmarks: 'true', resourceVersion: rv });
+  let last = rv;
+  for (const name of ['b', 'c']) last = (await services.create('default', { ...SERVICE, metadata: { name, namespace: 'default' } })).metadata.resourceVersion!;
+  assert.ok(Number(last) > Number(rv));
+  t.mock.timers.tick(10_000);
+  assert.deepEqual(quiet.lines.map((l) => JSON.parse(l) as { type: string; object: { metadata: { resourceVersion: string } } }).map((e) => [e.type, e.object.metadata.resourceVersion]), [['BOOKMARK', last]]);
+  quiet.stop();
+});
+
+test('a watch the store ends because its history was compacted away gets an ERROR 410 event, then the end of the stream', async () => {
+  const store = await openMemoryStore({ historySize: 3, watchPageSize: 1 });
+  const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
+  const services = new RestStorage(info, store);
+  const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
+  const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
+  for (let i = 1; i < 3; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
+  // Replaying one event a turn from s0 on while writes in the same turn compact its position away.
+  const behind = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start.metadata.resourceVersion! });
+  await Promise.all(Array.from({ length: 20 }, (_, i) => services.create('default', { ...SERVICE, metadata: { name: `t${i}`, namespace: 'default' } })));
+  for (let i = 0; i < 50 && !behind.ended(); i++) await new Promise((r) => setImmediate(r));
+  assert.equal(behind.ended(), true);
+  assert.deepEqual(JSON.parse(behind.lines.at(-1)!), { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided watch is too old.', reason: 'Expired', code: 410 } });
+  behind.stop();
+});

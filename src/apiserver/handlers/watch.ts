@@ -5,6 +5,7 @@
  * and field selectors, and the Table representation that `kubectl get -w` asks for.
  */
 import { newBadRequest } from '../../api/errors.js';
+import { isStoreError } from '../../storage/errors.js';
 import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { selectionFromQuery } from '../filters.js';
@@ -22,6 +23,15 @@ const MAX_TIMER_SECONDS = (2 ** 31 - 1) / 1000;
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 /** Upstream sends a bookmark about once a minute; sooner keeps informers' resourceVersion fresh. */
 const BOOKMARK_INTERVAL_MS = 10_000;
+
+/**
+ * The event that ends a watch the store cancelled because its history was compacted away, as
+ * the etcd watcher's ErrCompacted reaches clients (interpretWatchError): the informer relists.
+ */
+const COMPACTED_EVENT = `${JSON.stringify({
+  type: 'ERROR',
+  object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided watch is too old.', reason: 'Expired', code: 410 },
+})}\n`;
 
 /**
  * Event lines by (shared, read-only) event object and encoding, for the turn that fans the
@@ -121,7 +131,8 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
       lastRevision = ev.object.metadata.resourceVersion ?? lastRevision;
       emit(ev);
     },
-    onClose: () => {
+    onClose: (err) => {
+      if (isStoreError(err, 'Compacted')) emit(COMPACTED_EVENT);
       if (sink) sink.end();
       else endEarly = true;
     },
@@ -153,8 +164,13 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
       }, timeout * 1000));
       if (bookmarks) {
         const interval = setInterval(() => {
-          if (lastRevision === '0') return;
-          const bookmark = { kind: scope.info.kind, apiVersion: groupVersion(scope.info), metadata: { resourceVersion: lastRevision } };
+          // The store's progress, not only the last event sent: a watch whose selector or
+          // namespace passes nothing still moves on, so its informer's next watch starts
+          // recent instead of falling out of the history (upstream's cacher bookmarks at its
+          // current resourceVersion). Never behind an event already sent.
+          const revision = Math.max(Number(lastRevision), handle.progress());
+          if (revision === 0) return;
+          const bookmark = { kind: scope.info.kind, apiVersion: groupVersion(scope.info), metadata: { resourceVersion: String(revision) } };
           emit(render({ type: 'BOOKMARK', object: bookmark }));
         }, BOOKMARK_INTERVAL_MS);
         interval.unref();

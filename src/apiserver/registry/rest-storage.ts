@@ -582,7 +582,7 @@ export class RestStorage {
       if (isStoreError(err, 'FutureRevision')) throw newBadRequest(`Timeout: Too large resource version: ${from}, current: ${await this.#store.currentRevision()}`);
       throw err;
     }
-    return { stop: () => handle.stop() };
+    return { stop: () => handle.stop(), progress: () => handle.progress() };
   }
 
   /**

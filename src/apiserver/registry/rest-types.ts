@@ -90,6 +90,8 @@ export interface RegistryWatchEvent {
 
 export interface RegistryWatch {
   stop(): void;
+  /** The revision up to which every change of the watched resource has been delivered (StoreWatch.progress). */
+  progress(): number;
 }
 
 /** Checks a new or updated object's metadata (name, labels, ...). Injected: it is shared by all kinds. */

@@ -100,6 +100,7 @@ export class LogStore implements Store {
     this.#cache = options.cacheRanges ? new RangeCache() : undefined;
     this.#hub = new WatchHub({
       readHistory: (prefix, page) => this.#readHistory(prefix, page),
+      currentRevision: () => this.#driver.currentRevision(),
       pageSize: options.watchPageSize,
     });
   }

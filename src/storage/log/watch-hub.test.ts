@@ -17,6 +17,7 @@ function setup(pageSize = 3) {
   const hub = new WatchHub({
     pageSize,
     schedule: (fn) => turns.push(fn),
+    currentRevision: () => log.length,
     readHistory(prefix, { after, limit }) {
       state.reads++;
       if (after < state.compacted) throw new StoreError('Compacted', prefix);
@@ -88,6 +89,28 @@ test('replay goes a page per turn, then hands over to live delivery without gap 
   assert.equal(turns.length, 0);
   write('/a/live');
   assert.deepEqual(w.seen, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('progress: a replaying watch is complete up to its cursor, a live one up to the current revision', () => {
+  const { hub, write, turn } = setup(2);
+  for (const key of ['/a/1', '/a/2', '/a/3', '/b/4', '/a/5']) write(key);
+  const w = watcher();
+  const watch = hub.watch('/a/', 0, w.options);
+  assert.equal(watch.progress(), 0); // the first page goes out on a later turn
+  turn();
+  // A full page (revisions 1, 2): revisions 3 and 5 are still to come.
+  assert.deepEqual(w.seen, [1, 2]);
+  assert.equal(watch.progress(), 2);
+  turn();
+  assert.deepEqual(w.seen, [1, 2, 3, 5]);
+  assert.equal(watch.progress(), 5);
+  turn(); // another full page: the next read finds nothing, so the watch goes live
+  assert.equal(watch.progress(), 5);
+  // Writes under other prefixes move a live watch's progress without an event for it.
+  write('/b/6');
+  write('/b/7');
+  assert.deepEqual(w.seen, [1, 2, 3, 5]);
+  assert.equal(watch.progress(), 7);
 });
 
 test('a replaying watch whose position is compacted away ends with Compacted', () => {

@@ -22,6 +22,8 @@ export type HistoryReader = (prefix: string, options: { after: number; limit: nu
 
 export interface WatchHubOptions {
   readHistory: HistoryReader;
+  /** The newest committed revision: every event up to it has been published. */
+  currentRevision: () => number;
   /** Events replayed per turn of the event loop. Default 500. */
   pageSize?: number;
   /** Runs `fn` on a later turn (default `setImmediate`); tests may inject their own. */
@@ -37,6 +39,7 @@ export class WatchHub {
   constructor(options: WatchHubOptions) {
     this.#options = {
       readHistory: options.readHistory,
+      currentRevision: options.currentRevision,
       pageSize: options.pageSize ?? 500,
       schedule: options.schedule ?? ((fn) => void setImmediate(fn)),
     };
@@ -56,7 +59,7 @@ export class WatchHub {
     });
     this.#watchers.add(watcher);
     watcher.start();
-    return { stop: () => watcher.stop() };
+    return { stop: () => watcher.stop(), progress: () => watcher.progress() };
   }
 
   /**
@@ -118,6 +121,14 @@ class Watcher {
     if (revision <= this.#cursor) return;
     this.#cursor = revision;
     this.#deliver(event);
+  }
+
+  /**
+   * A live watcher has been offered every committed event (publish runs in the commit's turn),
+   * so it is complete up to the current revision; a replaying one only up to its cursor.
+   */
+  progress(): number {
+    return this.#state === 'live' ? Math.max(this.#cursor, this.#ctx.currentRevision()) : this.#cursor;
   }
 
   stop(): void {
