@@ -15,7 +15,7 @@ import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, re
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostBinaries } from './host-tools.js';
-import { shellQuote } from './container-process.js';
+import { shellQuote } from './shell-quote.js';
 import type { HostTools } from './images.js';
 
 /** argv prefix running the built-in agnhost. */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { execArgv, exitCodeOf, findTerminal, launchArgv, resizeTerminal, setupScript, shellQuote, type LaunchSpec } from './container-process.js';
+import { execArgv, exitCodeOf, findTerminal, launchArgv, resizeTerminal, setupScript, type LaunchSpec } from './container-process.js';
+import { shellQuote } from './shell-quote.js';
 import type { HostBinaries } from './host-tools.js';
 
 const bin: HostBinaries = { ip: '/usr/sbin/ip', unshare: '/usr/bin/unshare', nsenter: '/usr/bin/nsenter', mount: '/usr/bin/mount', hostname: '/usr/bin/hostname', script: '/usr/bin/script', stty: '/usr/bin/stty', mkfifo: '/usr/bin/mkfifo', sh: '/bin/sh' };

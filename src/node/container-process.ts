@@ -28,6 +28,7 @@ import { killLeftovers } from './leftovers.js';
 import { nativeLaunchArgv } from './native-launcher.js';
 import type { Runner } from './runner.js';
 import type { HelperProcess } from './shell-runner.js';
+import { shellQuote } from './shell-quote.js';
 import { setTerminalSize } from './streams/pty.js';
 
 export interface ContainerMount {
@@ -79,11 +80,6 @@ export interface LaunchSpec {
   targetPid?: number;
 }
 
-/** Quotes one word for sh. */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The sh script run as the container's first process before it execs the program. Pure. Every

@@ -12,7 +12,8 @@ import { parseAgentFlags } from './flags.js';
 import { apiSocket, READY_LINE, runDir } from './names.js';
 import { findExecutable } from './host-tools.js';
 import { ExecRunner } from './runner.js';
-import { runnerDir, ShellRunner } from './shell-runner.js';
+import { ShellRunner } from './shell-runner.js';
+import { runnerDir } from './names.js';
 import { join } from 'node:path';
 
 /** Connections for the agent's API requests: `KUBITO_AGENT_API_CONNECTIONS` (A/B runs), default 8. */

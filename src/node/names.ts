@@ -4,6 +4,7 @@
  * `kubito-<cluster>-p<8 hex>`; veths live only inside the node namespace (`kv<8 hex>`), so
  * deleting the namespaces removes them too.
  */
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { join } from 'node:path';
 
 /** The node's network namespace. */
@@ -83,4 +84,21 @@ export const READY_LINE = 'node agent ready:';
 /** The API's TLS on a Unix socket (the control plane serves it): pods' API connections go here. */
 export function apiTlsSocket(dataDir: string): string {
   return join(dataDir, 'run', 'api-tls.sock');
+}
+
+/**
+ * The agent's runner directory: `/dev/shm/kubito-<cluster>-runner` (tmpfs) where /dev/shm is
+ * writable, else `<fallback>`. One agent per cluster runs at a time; clean-up removes it.
+ */
+export function runnerDir(cluster: string, fallback: string): string {
+  return isWritableDir('/dev/shm') ? join('/dev/shm', `kubito-${cluster}-runner`) : fallback;
+}
+
+function isWritableDir(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.W_OK | fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

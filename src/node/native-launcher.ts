@@ -10,7 +10,8 @@
 import { isAbsolute, relative } from 'node:path';
 import { builtPath } from '../native/built.js';
 import { isExecutable } from './host-tools.js';
-import { shellQuote, type LaunchSpec } from './container-process.js';
+import type { LaunchSpec } from './container-process.js';
+import { shellQuote } from './shell-quote.js';
 
 export type LauncherKind = 'native' | 'shell';
 

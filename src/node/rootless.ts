@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Cidr } from './ipam.js';
 import { nodeNetns, runDir } from './names.js';
 import { createNodeSteps, nodeBridgeNetfilterStep, type Step } from './sandbox-plan.js';
-import { shellQuote } from './streams/pty.js';
+import { shellQuote } from './shell-quote.js';
 
 /** The command that gives the agent its user, network and mount namespaces. */
 export const ROOTLESS_UNSHARE = ['unshare', '--user', '--map-root-user', '--net', '--mount', '--propagation', 'private'];

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { FakeClock } from '../client/testing/fake-clock.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { FakeRunner } from './runner.js';
-import { bindLine, fillScript, madeIds, poolOwner, SandboxPool } from './sandbox-pool.js';
+import { fillScript, madeIds, poolOwner, SandboxPool } from './sandbox-pool.js';
+import { bindLine } from './sandbox.js';
 import { Slots } from './slots.js';
 
 const NET = { prefix: 24, gateway: '10.244.0.1' };

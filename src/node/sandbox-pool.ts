@@ -24,11 +24,12 @@ import { rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../client/index.js';
-import { shellQuote } from './container-process.js';
+import { shellQuote } from './shell-quote.js';
 import type { Ipam } from './ipam.js';
 import { poolHostVeth, poolNetns } from './names.js';
 import type { Runner } from './runner.js';
 import { nodeSideLines } from './sandbox-plan.js';
+import { bindLine } from './sandbox.js';
 
 /** An idle sandbox of the pool. */
 export interface PoolEntry {
@@ -61,12 +62,6 @@ export function fillScript(entries: PoolEntry[], net: { prefix: number; gateway:
     );
   }
   return `${out.join('\n')}\n`;
-}
-
-/** An fstab line binding `source` on `target` (pure; blanks and backslashes escaped as fstab wants). */
-export function bindLine(source: string, target: string): string {
-  const esc = (p: string) => p.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
-  return `${esc(source)} ${esc(target)} none bind 0 0`;
 }
 
 /** Whether `target` is now the same namespace file as `source` (the bind mount took). */

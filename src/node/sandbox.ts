@@ -8,7 +8,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runner } from './runner.js';
 import { createSandboxSteps, removeSandboxSteps, type SandboxPlan, type Step } from './sandbox-plan.js';
-import { bindLine } from './sandbox-pool.js';
+
+/** An fstab line binding `source` on `target` (pure; blanks and backslashes escaped as fstab wants). */
+export function bindLine(source: string, target: string): string {
+  const esc = (p: string) => p.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+  return `${esc(source)} ${esc(target)} none bind 0 0`;
+}
 
 export async function runSteps(runner: Runner, steps: Step[]): Promise<void> {
   for (const step of steps) await runner.run(step.argv, { input: step.input });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findExecutable } from './host-tools.js';
 import { CommandError } from './runner.js';
-import { helperBlock, parseReports, runnerDir, ShellRunner, startBlock } from './shell-runner.js';
+import { helperBlock, parseReports, ShellRunner, startBlock } from './shell-runner.js';
+import { runnerDir } from './names.js';
 
 test('helperBlock: a background subshell, output in files, stdin from /dev/null', () => {
   assert.equal(helperBlock(7, ['ip', 'netns', 'add', 'a b'], { dir: '/d' }), `(ip netns add 'a b' >/d/7.out 2>/d/7.err </dev/null; echo "7 $?") &\n`);

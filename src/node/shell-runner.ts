@@ -21,11 +21,11 @@
  * 272 KiB of memory for as long as the container ran). The server's death is a helper's death.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellQuote } from './container-process.js';
+import { shellQuote } from './shell-quote.js';
 import { findExecutable } from './host-tools.js';
 import { CommandError, type RunOptions, type RunResult, type Runner } from './runner.js';
 import type { ProcessStarter } from './container-process.js';
@@ -113,23 +113,6 @@ export interface HelperProcess {
 
 function signalName(n: number): NodeJS.Signals | undefined {
   return (Object.entries(constants.signals) as Array<[NodeJS.Signals, number]>).find(([, v]) => v === n)?.[0];
-}
-
-/**
- * The agent's runner directory: `/dev/shm/kubito-<cluster>-runner` (tmpfs) where /dev/shm is
- * writable, else `<fallback>`. One agent per cluster runs at a time; clean-up removes it.
- */
-export function runnerDir(cluster: string, fallback: string): string {
-  return isWritableDir('/dev/shm') ? join('/dev/shm', `kubito-${cluster}-runner`) : fallback;
-}
-
-function isWritableDir(path: string): boolean {
-  try {
-    accessSync(path, fsConstants.W_OK | fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Pending {

@@ -6,7 +6,7 @@
  * attach, logs -f) that a test reads while they run and stops by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { shellQuote } from '../../src/node/streams/pty.js';
+import { shellQuote } from '../../src/node/shell-quote.js';
 
 export interface TerminalStep {
   /** Text the terminal must show (after the previous step's) before `send` is typed. */

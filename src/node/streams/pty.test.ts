@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { loadAgentAddon, type AgentAddon } from '../agent-addon.js';
-import { AWAIT_TERMINAL_SIZE, resizePty, setTerminalSize, shellQuote, wrapInPty } from './pty.js';
+import { AWAIT_TERMINAL_SIZE, resizePty, setTerminalSize, wrapInPty } from './pty.js';
+import { shellQuote } from '../shell-quote.js';
 import { Resizer } from './resizer.js';
 
 const missing = ['script', 'stty'].filter((tool) => !(process.env.PATH ?? '').split(delimiter).some((d) => existsSync(join(d, tool))));

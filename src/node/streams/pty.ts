@@ -11,14 +11,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { loadAgentAddon, type AgentAddon } from '../agent-addon.js';
+import { shellQuote } from '../shell-quote.js';
 import type { HostCommand, TerminalSize } from './types.js';
 
 const run = promisify(execFile);
 
-/** Quotes one word for sh. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * Before the command starts, wait (up to 0.5 s) for the terminal to get a size: kubectl sends
