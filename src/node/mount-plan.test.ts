@@ -52,6 +52,9 @@ test('childMounts: the mounts an overlay on a directory would hide, whose parent
   // A stack on /srv: the top one holds it; its child's name unescaped.
   assert.deepEqual(childMounts(MOUNTINFO, '/srv'), ['/srv/a b']);
   assert.deepEqual(childMounts(MOUNTINFO, '/var'), []);
+  // What the agent leaves hidden (its network namespace handles) is not put back.
+  assert.deepEqual(childMounts(MOUNTINFO, '/run', ['/run/netns']), []);
+  assert.deepEqual(childMounts(MOUNTINFO, '/', ['/run/netns']), ['/etc/ssl/private', '/proc', '/srv']);
 });
 
 test('planMounts: existing targets bind as before, with nothing else (pods that need none pay no mount table read)', () => {

@@ -111,18 +111,35 @@ function under(path: string, dir: string): boolean {
   return dir === '/' ? path !== '/' : path.startsWith(`${dir}/`);
 }
 
-/**
- * The mount points below `dir` whose parent mount is the one holding `dir` (the topmost mount at
- * the longest mount point that is `dir` or above it), from /proc/self/mountinfo's text: what an
- * overlay on `dir` would hide. Deeper mounts come with them (they are cloned recursively).
- */
-export function childMounts(mountinfo: string, dir: string): string[] {
-  const rows: Array<{ id: string; parent: string; point: string }> = [];
+interface MountRow {
+  id: string;
+  parent: string;
+  point: string;
+}
+
+/** The last mountinfo text parsed, and its rows: a burst of pods plans many containers against one text. */
+let parsed: { text: string; rows: MountRow[] } | undefined;
+
+function mountRows(mountinfo: string): MountRow[] {
+  if (parsed?.text === mountinfo) return parsed.rows;
+  const rows: MountRow[] = [];
   for (const line of mountinfo.split('\n')) {
     const f = line.split(' ');
     if (f.length < 5) continue;
     rows.push({ id: f[0], parent: f[1], point: f[4].replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))) });
   }
+  parsed = { text: mountinfo, rows };
+  return rows;
+}
+
+/**
+ * The mount points below `dir` whose parent mount is the one holding `dir` (the topmost mount at
+ * the longest mount point that is `dir` or above it), from /proc/self/mountinfo's text: what an
+ * overlay on `dir` would hide. Deeper mounts come with them (they are cloned recursively).
+ * Mount points at or below one of `hidden` are left hidden.
+ */
+export function childMounts(mountinfo: string, dir: string, hidden: readonly string[] = []): string[] {
+  const rows = mountRows(mountinfo);
   // The mount holding dir: the longest mount point at or above it; of a stack there, the top.
   let holder: string | undefined;
   let holderLen = -1;
@@ -137,7 +154,9 @@ export function childMounts(mountinfo: string, dir: string): string[] {
     }
   }
   const out = new Set<string>();
-  for (const r of rows) if (r.parent === holder && r.point !== dir && under(r.point, dir)) out.add(r.point);
+  for (const r of rows) {
+    if (r.parent === holder && r.point !== dir && under(r.point, dir) && !hidden.some((h) => r.point === h || under(r.point, h))) out.add(r.point);
+  }
   return [...out].sort();
 }
 
@@ -149,11 +168,12 @@ function depth(path: string): number {
  * The plan for a container's volume mounts (pure: the file system through `fs`, the mount table
  * through `mountinfo`, read only when an overlay is needed). `rootOverlay`: whether `/` itself
  * may get an overlay (the native launcher: yes; the shell chain: no, a FailedMount). `owned`
- * says whether a volume source is kubito's (a target below it may be made inside it).
+ * says whether a volume source is kubito's (a target below it may be made inside it); mounts at
+ * or below `hidden` stay hidden under an overlay (childMounts).
  */
 export function planMounts(
   requests: MountRequest[],
-  options: { fs: FsView; mountinfo: () => string; rootOverlay: boolean; owned: (source: string) => boolean },
+  options: { fs: FsView; mountinfo: () => string; rootOverlay: boolean; owned: (source: string) => boolean; hidden?: readonly string[] },
 ): MountPlan {
   const plan: MountPlan = { overlays: [], create: [], createInVolume: [], mounts: [], failed: [] };
   const resolved: Array<{ req: MountRequest; target: string; missing: string[]; ancestor: string }> = [];
@@ -195,7 +215,7 @@ export function planMounts(
   if (ancestors.size > 0) {
     const info = options.mountinfo();
     const dirs = [...ancestors].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
-    plan.overlays = dirs.map((dir) => ({ dir, keep: childMounts(info, dir) }));
+    plan.overlays = dirs.map((dir) => ({ dir, keep: childMounts(info, dir, options.hidden) }));
     for (const r of overlaid) plan.create.push({ path: r.target, kind: r.req.sourceKind });
   }
   return plan;

@@ -29,9 +29,17 @@ export const hostFs: FsView = {
 let cached: { at: number; text: string } | undefined;
 
 /**
+ * Mounts an overlay leaves hidden: the network namespace handles (iproute2's /run/netns, one
+ * nsfs mount per pod and per warm sandbox). Put back, every pod with the service account volume
+ * (its overlay is on /run) cloned all of them into its mount namespace, more with each pod; a
+ * container on a real node sees its image's /run, never the node's namespace handles.
+ */
+const NODE_ONLY_MOUNTS: readonly string[] = ['/run/netns'];
+
+/**
  * The agent's /proc/self/mountinfo, read at most once a second (a burst of pods with the service
  * account volume would read its 100-300 lines per container): the mounts kept below an overlay
- * are the host's lasting ones (/proc, /dev, /run/netns itself), and one gone since is skipped.
+ * are the host's lasting ones (/proc, /dev), and one gone since is skipped.
  */
 export function recentMountinfo(): string {
   const now = Date.now();
@@ -74,7 +82,7 @@ export function containerMounts(volumeMounts: VolumeMount[], volumes: Map<string
     const st = statSync(source, { throwIfNoEntry: false });
     requests.push({ name: m.name, source, target: m.mountPath, readOnly: m.readOnly, sourceKind: st && !st.isDirectory() ? 'file' : 'dir' });
   }
-  const plan = planMounts(requests, { fs, mountinfo: options.mountinfo ?? recentMountinfo, rootOverlay: options.rootOverlay, owned });
+  const plan = planMounts(requests, { fs, mountinfo: options.mountinfo ?? recentMountinfo, rootOverlay: options.rootOverlay, owned, hidden: NODE_ONLY_MOUNTS });
   for (const c of plan.createInVolume) {
     if (c.kind === 'dir') mkdirSync(c.path, { recursive: true });
     else {
