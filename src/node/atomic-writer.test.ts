@@ -49,3 +49,16 @@ test('paths the kubelet refuses write nothing', () => {
 test('dataDirName: Go\'s ..2006_01_02_15_04_05. layout, UTC', () => {
   assert.equal(dataDirName(new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), 42), '..2026_01_02_03_04_05.42');
 });
+
+test('paths are cleaned as the kubelet\'s validatePayload cleans them (filepath.Clean): ./a and b/ are a and b', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-aw-'));
+  try {
+    const v = join(dir, 'v');
+    assert.equal(writeAtomically(v, new Map([['./a', file('1')], ['b/', file('2')], ['c//d', file('3')]])), true);
+    assert.deepEqual(['a', 'b', 'c/d'].map((p) => readFileSync(join(v, p), 'utf8')), ['1', '2', '3']);
+    assert.equal(readlinkSync(join(v, 'a')), '..data/a');
+    assert.equal(writeAtomically(v, new Map([['a', file('1')], ['b', file('2')], ['c/d', file('3')]])), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -56,8 +56,13 @@ function sameAsWritten(dir: string, payload: Payload): boolean {
  * Writes the payload into `dir` (made if missing) as the kubelet does; false when it already held
  * exactly this payload (nothing written). Throws for an invalid path (nothing written).
  */
-export function writeAtomically(dir: string, payload: Payload, options: { now?: Date } = {}): boolean {
-  for (const path of payload.keys()) validatePayloadPath(path);
+export function writeAtomically(dir: string, input: Payload, options: { now?: Date } = {}): boolean {
+  // validatePayload: each path checked, then cleaned (filepath.Clean: `./a` and `a/` are `a`).
+  const payload: Payload = new Map();
+  for (const [path, file] of input) {
+    validatePayloadPath(path);
+    payload.set(posix.normalize(path).replace(/(.)\/+$/, '$1'), file);
+  }
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   let old: string | undefined;
   try {

@@ -105,6 +105,16 @@ export async function setUpSandbox(ctx: RuntimeContext, pod: Pod, options: { pre
   // The volumes (API reads, a TokenRequest) while the network is made; a pod without any waits for nothing.
   const volumes = pod.spec.volumes?.length ? setUpPodVolumes(ctx, pod, dir, { current: options.current, scratch: ctx.scratchDir ? join(ctx.scratchDir, pod.metadata.uid) : undefined }) : undefined;
   volumes?.catch(() => undefined);
+  try {
+    return await sandboxWithVolumes(ctx, pod, options, dir, volumes);
+  } catch (err) {
+    // No sandbox (its network or files failed): the volumes made meanwhile are no one's, their token renewals stop.
+    void volumes?.then((v) => v.stop(), () => undefined);
+    throw err;
+  }
+}
+
+async function sandboxWithVolumes(ctx: RuntimeContext, pod: Pod, options: { prepared?: Prepared }, dir: string, volumes: Promise<PodVolumes> | undefined): Promise<Sandbox> {
   // Made by writePodFiles below (its etc/ subdirectory), off the event loop.
   let plan: SandboxPlan | undefined;
   let podIP = ctx.hostIP;

@@ -101,6 +101,36 @@ test('the token is renewed past 80 % of its lifetime (jitter up to 10 s), the vo
   }
 });
 
+test('a renewal that fails after stop() (the pod went meanwhile) arms no retry and reports nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-pv-'));
+  const clock = new FakeClock(Date.parse('2026-11-29T21:00:00Z'));
+  const api = fakeApi(clock);
+  const ctx = context(clock, api);
+  const sources = api.volumeSources('ops');
+  let fail: ((err: Error) => void) | undefined;
+  let requests = 0;
+  const reported: string[] = [];
+  ctx.api.volumeSources = () => ({
+    ...sources,
+    token: (sa, spec) => (requests++ === 0 ? sources.token(sa, spec) : new Promise((_resolve, reject) => (fail = reject))),
+  });
+  ctx.log = (line) => void reported.push(line);
+  ctx.events.event = (_o, _t, reason) => void reported.push(reason);
+  try {
+    const v = await setUpPodVolumes(ctx, POD, dir, { now: () => clock.now() });
+    await clock.advance(3000 * 1000);
+    await settle();
+    assert.equal(requests, 2);
+    v.stop();
+    fail!(new Error('pods "op" not found'));
+    await settle();
+    assert.deepEqual(clock.pending(), []);
+    assert.deepEqual(reported, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a missing ConfigMap fails the set-up with the kubelet\'s message', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubito-pv-'));
   const clock = new FakeClock(Date.parse('2026-11-29T21:00:00Z'));

@@ -102,6 +102,7 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
         writeAtomically(w.path, payload);
         w.tokens = tokens;
       } catch (err) {
+        if (stopped) return;
         // As the kubelet's token manager: a token not yet expired stays (the failure is only
         // logged); an expired one is a FailedMount. Tried again in a minute (its next pod sync).
         const message = (err as Error).message;

@@ -3,16 +3,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../client/testing/fake-clock.js';
+import { FakeClock, settle } from '../client/testing/fake-clock.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { podDir } from './names.js';
 import type { Pod, PodCondition, PodStatus } from './pod-view.js';
+import { setUpSandbox } from './pod-sandbox.js';
 import { PodWorker, sameBeyondStatus } from './pod-worker.js';
 import { FakeRunner } from './runner.js';
 import { SandboxBatcher } from './sandbox-batch.js';
 import { SandboxPool } from './sandbox-pool.js';
 import { Slots } from './slots.js';
 import type { RuntimeContext } from './runtime-context.js';
+import { KUBE_API_ACCESS } from './volume-fixtures.js';
 
 function setup() {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubito-worker-'));
@@ -255,6 +257,29 @@ test('an ephemeral container the pod gains is taken without a new worker: its ow
     await worker.idle();
     assert.equal(s.statuses.at(-1)!.ephemeralContainerStatuses?.length, 1);
     await worker.shutdown();
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a sandbox whose network fails leaves no token renewal behind (its volumes were set up meanwhile)', async () => {
+  const s = setup();
+  s.runner.answer('ip -batch -', { code: 1, stderr: 'RTNETLINK answers: No buffer space available' });
+  let tokens = 0;
+  s.ctx.api.volumeSources = () => ({
+    configMap: async () => ({ data: { 'ca.crt': 'PEM' } }),
+    secret: async () => undefined,
+    token: async (_sa, spec) => {
+      tokens++;
+      return { spec: { expirationSeconds: spec.expirationSeconds }, status: { token: `t${tokens}`, expirationTimestamp: new Date(Date.now() + 3607_000).toISOString() } };
+    },
+  });
+  try {
+    const pod: Pod = { ...POD, spec: { ...POD.spec, serviceAccountName: 'default', volumes: [KUBE_API_ACCESS] } };
+    await assert.rejects(setUpSandbox(s.ctx, pod), /No buffer space available/);
+    for (let i = 0; i < 5; i++) await settle();
+    assert.equal(tokens, 1);
+    assert.deepEqual(s.clock.pending(), [], 'no renewal timer for a sandbox that was never made');
   } finally {
     s.cleanup();
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { test } from 'node:test';
 import { jwtKey, keyId, unverifiedClaims } from './jwt.js';
 
@@ -46,6 +46,27 @@ test('verification failures, each with its reason', () => {
   assert.deepEqual(key.verify(`${h}.${Buffer.from('[1]').toString('base64url')}.${s}`), { error: 'go-jose/go-jose: invalid JWS' });
   const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
   assert.deepEqual(key.verify(none), { error: 'go-jose/go-jose: unexpected signature algorithm in JWS object' });
+});
+
+test('no key confusion: an HS256 token MACed with the RSA key\'s public PEM, or an ES256 one, is refused; signatures of any length are a failure, not a throw', () => {
+  const keyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const key = jwtKey(keyPem);
+  const p = key.sign({ iss: 'x', sub: 'admin' }).split('.')[1]!;
+  const publicPem = createPublicKey(keyPem).export({ type: 'spki', format: 'pem' }).toString();
+  const unexpected = { error: 'go-jose/go-jose: unexpected signature algorithm in JWS object' };
+  for (const alg of ['HS256', 'HS512', 'ES256', 'PS256', 'rs256']) {
+    const h = Buffer.from(JSON.stringify({ alg, kid: key.kid })).toString('base64url');
+    const mac = createHmac('sha256', publicPem).update(`${h}.${p}`).digest('base64url');
+    assert.deepEqual(key.verify(`${h}.${p}.${mac}`), unexpected, alg);
+  }
+  const h = key.sign({}).split('.')[0]!;
+  const ec = jwtKey(pem('prime256v1'));
+  const eh = ec.sign({}).split('.')[0]!;
+  for (const length of [0, 1, 63, 64, 65, 255, 256, 257, 4096]) {
+    const sig = Buffer.alloc(length, 7).toString('base64url');
+    assert.deepEqual(key.verify(`${h}.${p}.${sig}`), { error: 'go-jose/go-jose: error in cryptographic primitive' });
+    assert.deepEqual(ec.verify(`${eh}.${p}.${sig}`), { error: 'go-jose/go-jose: error in cryptographic primitive' });
+  }
 });
 
 test('unverifiedClaims reads the payload of a compact token only', () => {
