@@ -124,6 +124,9 @@ export class LogStore implements Store {
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     return this.#run(prefix, () => {
       const limit = options.limit !== undefined && options.limit > 0 ? options.limit : 0;
+      if (options.revision !== undefined && options.revision !== this.#driver.currentRevision()) {
+        return this.#listAt(prefix, options.revision, options.after, limit);
+      }
       const cache = this.#cache;
       let cached = cache?.list(prefix, { after: options.after, limit });
       if (!cached && cache && options.after === undefined) {
@@ -138,6 +141,51 @@ export class LogStore implements Store {
       const remaining = limit > 0 && rows.length === limit && last ? this.#driver.count(prefix, { after: last.key }) : 0;
       return { items: rows.map(rowValue), revision: this.#driver.currentRevision(), remaining };
     });
+  }
+
+  /**
+   * The keys under `prefix` as they were at `revision` (below the current one): the current rows,
+   * with every key written since taken back to its row at `revision` (the row its first later
+   * write replaced; none when that write created it). The history above the compacted revision
+   * holds every such row (compaction only drops rows replaced at or below it). Current rows come
+   * from the range cache when it holds them, so a continue page under writes stays in memory.
+   */
+  #listAt(prefix: string, revision: number, after: string | undefined, limit: number): ListResult {
+    if (!Number.isSafeInteger(revision) || revision < 0) throw new TypeError(`revision must be a non-negative integer, got ${revision}`);
+    const current = this.#driver.currentRevision();
+    if (revision > current) {
+      throw new StoreError('FutureRevision', prefix, `revision ${revision} is newer than the current revision ${current}`);
+    }
+    checkNotCompacted(prefix, { revision, compacted: this.#driver.compactedRevision() });
+    const from = after !== undefined && after >= prefix ? after : undefined;
+    // Each key's row at `revision`, for the keys written after it (undefined: it did not exist).
+    const then = new Map<string, LogRow | undefined>();
+    for (const row of this.#driver.since(prefix, { after: revision, limit: current - revision })) {
+      if (then.has(row.key) || (from !== undefined && row.key <= from)) continue;
+      then.set(row.key, row.prevRevision > 0 ? this.#driver.row(row.prevRevision) : undefined);
+    }
+    const now = this.#cache?.list(prefix, { after: from })?.rows ?? this.#driver.range(prefix, { after: from });
+    const past: LogRow[] = [];
+    for (const row of then.values()) if (row) past.push(row);
+    past.sort((a, b) => (a.key < b.key ? -1 : 1));
+    // Merge the unchanged current rows with the rows taken back, both sorted by key.
+    const rows: LogRow[] = [];
+    let total = 0;
+    let p = 0;
+    for (let i = 0; i <= now.length; i++) {
+      const row = now[i];
+      if (row && then.has(row.key)) continue;
+      while (p < past.length && (!row || past[p].key < row.key)) {
+        if (limit === 0 || rows.length < limit) rows.push(past[p]);
+        p++;
+        total++;
+      }
+      if (!row) break;
+      if (limit === 0 || rows.length < limit) rows.push(row);
+      total++;
+    }
+    const value = this.#cache ? (row: LogRow) => this.#valueOf(row) : rowValue;
+    return { items: rows.map(value), revision, remaining: total - rows.length };
   }
 
   async count(prefix: string): Promise<number> {
