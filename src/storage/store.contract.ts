@@ -225,6 +225,13 @@ export function runStoreContract(options: StoreContractOptions): void {
         }
         assert.deepEqual(pages, expected, `pages at revision ${revision}`);
         assert.deepEqual((await store.list('/k/', { after: '/k/bb', revision })).items, expected.filter((v) => v.key > '/k/bb'));
+        // A prefix no list has read at the current revision (no range cache holds it), paged.
+        const everything = [...states[revision]].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, v]) => ({ key, ...v }));
+        const first = await store.list('/', { limit: 3, revision });
+        assert.deepEqual(first, { items: everything.slice(0, 3), revision, remaining: Math.max(0, everything.length - 3) }, `/ at revision ${revision}`);
+        if (first.remaining > 0) {
+          assert.deepEqual((await store.list('/', { after: first.items.at(-1)?.key, limit: 3, revision })).items, everything.slice(3, 6));
+        }
       }
       await rejectsWith(store.list('/k/', { revision: current + 1 }), 'FutureRevision');
     });

@@ -158,32 +158,45 @@ export class LogStore implements Store {
     }
     checkNotCompacted(prefix, { revision, compacted: this.#driver.compactedRevision() });
     const from = after !== undefined && after >= prefix ? after : undefined;
-    // Each key's row at `revision`, for the keys written after it (undefined: it did not exist).
+    // Each key's row at `revision`, for the keys written after it (undefined: it did not exist),
+    // and how many of those keys exist now.
     const then = new Map<string, LogRow | undefined>();
+    const liveNow = new Map<string, boolean>();
     for (const row of this.#driver.since(prefix, { after: revision, limit: current - revision })) {
-      if (then.has(row.key) || (from !== undefined && row.key <= from)) continue;
-      then.set(row.key, row.prevRevision > 0 ? this.#driver.row(row.prevRevision) : undefined);
+      if (from !== undefined && row.key <= from) continue;
+      if (!then.has(row.key)) then.set(row.key, row.prevRevision > 0 ? this.#driver.row(row.prevRevision) : undefined);
+      liveNow.set(row.key, !row.deleted);
     }
-    const now = this.#cache?.list(prefix, { after: from })?.rows ?? this.#driver.range(prefix, { after: from });
+    let live = 0;
+    for (const isLive of liveNow.values()) if (isLive) live++;
     const past: LogRow[] = [];
     for (const row of then.values()) if (row) past.push(row);
     past.sort((a, b) => (a.key < b.key ? -1 : 1));
+    // Enough current rows to fill the page once the keys written since are left out.
+    const want = limit > 0 ? limit + then.size : 0;
+    let now: LogRow[];
+    let nowRest: number;
+    const cached = this.#cache?.list(prefix, { after: from, limit: want });
+    if (cached) {
+      now = cached.rows;
+      nowRest = cached.remaining;
+    } else {
+      now = this.#driver.range(prefix, { after: from, limit: want });
+      const last = now.at(-1);
+      nowRest = want > 0 && now.length === want && last ? this.#driver.count(prefix, { after: last.key }) : 0;
+    }
     // Merge the unchanged current rows with the rows taken back, both sorted by key.
     const rows: LogRow[] = [];
-    let total = 0;
+    const full = (): boolean => limit > 0 && rows.length >= limit;
     let p = 0;
-    for (let i = 0; i <= now.length; i++) {
+    for (let i = 0; i < now.length && !full(); i++) {
       const row = now[i];
-      if (row && then.has(row.key)) continue;
-      while (p < past.length && (!row || past[p].key < row.key)) {
-        if (limit === 0 || rows.length < limit) rows.push(past[p]);
-        p++;
-        total++;
-      }
-      if (!row) break;
-      if (limit === 0 || rows.length < limit) rows.push(row);
-      total++;
+      if (then.has(row.key)) continue;
+      while (p < past.length && past[p].key < row.key && !full()) rows.push(past[p++]);
+      if (!full()) rows.push(row);
     }
+    while (p < past.length && !full()) rows.push(past[p++]);
+    const total = now.length + nowRest - live + past.length;
     const value = this.#cache ? (row: LogRow) => this.#valueOf(row) : rowValue;
     return { items: rows.map(value), revision, remaining: total - rows.length };
   }
