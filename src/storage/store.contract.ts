@@ -185,6 +185,69 @@ export function runStoreContract(options: StoreContractOptions): void {
       assert.equal(await store.count('/k/'), 1);
     });
 
+    it('list at a past revision returns the keys as they were then, paged alike', async (store) => {
+      // A model of every revision's state, written alongside the store.
+      const states: Map<string, { value: string; createRevision: number; modRevision: number }>[] = [new Map()];
+      const model = new Map<string, { value: string; createRevision: number; modRevision: number }>();
+      const note = (key: string, v: { key: string; value: string; createRevision: number; modRevision: number } | undefined): void => {
+        if (v) model.set(key, { value: v.value, createRevision: v.createRevision, modRevision: v.modRevision });
+        else model.delete(key);
+        states.push(new Map(model));
+      };
+      note('/k/c', await store.create('/k/c', 'c1'));
+      note('/k/a', await store.create('/k/a', 'a1'));
+      assert.equal((await store.list('/k/')).items.length, 2); // fills a range cache where the backend has one
+      note('/j/x', await store.create('/j/x', 'x'));
+      note('/k/b', await store.create('/k/b', 'b1'));
+      note('/k/a', await store.update('/k/a', 'a2'));
+      await store.delete('/k/c');
+      note('/k/c', undefined);
+      note('/k/e', await store.create('/k/e', 'e1'));
+      note('/k/c', await store.create('/k/c', 'c2'));
+      await store.delete('/k/b');
+      note('/k/b', undefined);
+      note('/k/d', await store.create('/k/d', 'd1'));
+      const current = await store.currentRevision();
+      assert.equal(current, states.length - 1);
+      for (let revision = 0; revision <= current; revision++) {
+        const expected = [...states[revision]].filter(([key]) => key.startsWith('/k/')).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, v]) => ({ key, ...v }));
+        const whole = await store.list('/k/', { revision });
+        assert.deepEqual(whole, { items: expected, revision, remaining: 0 }, `at revision ${revision}`);
+        const pages: typeof expected = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.list('/k/', { after, limit: 2, revision });
+          assert.equal(page.revision, revision);
+          pages.push(...page.items);
+          assert.equal(page.remaining, expected.length - pages.length, `remaining at revision ${revision}`);
+          if (page.remaining === 0) break;
+          after = page.items.at(-1)?.key;
+        }
+        assert.deepEqual(pages, expected, `pages at revision ${revision}`);
+        assert.deepEqual((await store.list('/k/', { after: '/k/bb', revision })).items, expected.filter((v) => v.key > '/k/bb'));
+        // A prefix no list has read at the current revision (no range cache holds it), paged.
+        const everything = [...states[revision]].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, v]) => ({ key, ...v }));
+        const first = await store.list('/', { limit: 3, revision });
+        assert.deepEqual(first, { items: everything.slice(0, 3), revision, remaining: Math.max(0, everything.length - 3) }, `/ at revision ${revision}`);
+        if (first.remaining > 0) {
+          assert.deepEqual((await store.list('/', { after: first.items.at(-1)?.key, limit: 3, revision })).items, everything.slice(3, 6));
+        }
+      }
+      await rejectsWith(store.list('/k/', { revision: current + 1 }), 'FutureRevision');
+    });
+
+    it('list at a compacted revision rejects Compacted; at the compacted revision it answers', async (store) => {
+      for (let i = 0; i < 30; i++) await store.create(`/k/${String(i).padStart(2, '0')}`, 'v');
+      const before = (await store.list('/k/')).items;
+      for (let i = 0; i < 30; i++) await store.delete(`/k/${String(i).padStart(2, '0')}`);
+      const compacted = await store.compactedRevision();
+      assert.ok(compacted > 30, 'the store compacted past the creates');
+      await rejectsWith(store.list('/k/', { revision: compacted - 1 }), 'Compacted');
+      const at = await store.list('/k/', { revision: compacted });
+      assert.deepEqual(at.items, before.slice(compacted - 30));
+      assert.deepEqual((await store.list('/k/', { revision: await store.currentRevision() })).items, []);
+    }, 10);
+
     it('watch from now delivers create, update and delete, with prev', async (store) => {
       await store.create('/k/old', 'x');
       const rec = await record(store, '/k/', { from: await store.currentRevision() });

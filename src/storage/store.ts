@@ -36,11 +36,18 @@ export interface ListOptions {
   after?: string;
   /** Return at most this many keys (0 or absent: all). */
   limit?: number;
+  /**
+   * Read the keys as they were at this revision (etcd's `WithRev`): what a continue token or a
+   * list at an exact resourceVersion asks for. Rejects with 'Compacted' when it is older than
+   * compactedRevision() and with 'FutureRevision' when newer than currentRevision(). Absent:
+   * the current revision.
+   */
+  revision?: number;
 }
 
 export interface ListResult {
   items: StoredValue[];
-  /** The store's revision at which this list was read. */
+  /** The store's revision at which this list was read (`options.revision` when given). */
   revision: number;
   /** How many more keys match after the last returned one (0 when the list is complete). */
   remaining: number;
@@ -79,7 +86,7 @@ export interface Store {
   /** The key's current value, or undefined if it does not exist. */
   get(key: string): Promise<StoredValue | undefined>;
 
-  /** Keys that start with `prefix`, sorted by key, read at one revision. */
+  /** Keys that start with `prefix`, sorted by key, read at one revision (the current one, or `options.revision`). */
   list(prefix: string, options?: ListOptions): Promise<ListResult>;
 
   /** Count of keys that start with `prefix`. */

@@ -29,7 +29,14 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
   const limit = limitText === undefined ? 0 : Number(limitText);
   if (!Number.isSafeInteger(limit) || limit < 0) throw newBadRequest(`limit: Invalid value: ${JSON.stringify(limitText)}: must be a non-negative integer`);
   const selection = selectionFromQuery(scope.info, scope.http.query);
-  const options: ListOptions = { filter: selection.filter, name: selection.name, limit, continue: param(scope, 'continue') };
+  const options: ListOptions = {
+    filter: selection.filter,
+    name: selection.name,
+    limit,
+    continue: param(scope, 'continue'),
+    resourceVersion: param(scope, 'resourceVersion'),
+    resourceVersionMatch: param(scope, 'resourceVersionMatch'),
+  };
   const accepted = negotiate(scope.http.headers.accept, { list: true });
   // Plain JSON, the common case (informers, clients): the stored text goes out as it is.
   if (accepted.representation === 'object' && !accepted.yaml) {

@@ -21,7 +21,7 @@ import type { KubeList, KubeObject } from '../../api/types.js';
 import { generateName } from '../../api/validation/names.js';
 import { isStoreError } from '../../storage/errors.js';
 import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/store.js';
-import { readOneKey, readPages, type ListedItem, type ListRead } from './list-read.js';
+import { listReadAt, readOneKey, readPages, type ListedItem, type ListRead } from './list-read.js';
 import {
   LIST_TEXT_CLOSING,
   matchAll,
@@ -237,10 +237,13 @@ export class RestStorage {
    */
   async #read(namespace: string, options: ListOptions, decode?: (stored: StoredValue) => KubeObject): Promise<ListRead> {
     const filter = options.filter && options.filter !== matchAll ? options.filter : undefined;
-    if (options.name !== undefined && !options.continue && (!this.info.namespaced || namespace)) {
+    const prefix = prefixKey(this.info, namespace);
+    // The common list (no resourceVersion, or 0; no continue) reads the most recent state at once.
+    const at = options.continue || (options.resourceVersion && options.resourceVersion !== '0') || options.resourceVersionMatch ? await listReadAt(this.#store, prefix, options) : {};
+    if (options.name !== undefined && at.revision === undefined && at.after === undefined && (!this.info.namespaced || namespace)) {
       return readOneKey(this.#store, this.#key(namespace, options.name), { filter, decode: (stored) => this.decode(stored) });
     }
-    return readPages(this.#store, prefixKey(this.info, namespace), { ...options, filter, decode, decodeForFilter: (stored) => this.decode(stored) });
+    return readPages(this.#store, prefix, at, { limit: options.limit, filter, decode, decodeForFilter: (stored) => this.decode(stored) });
   }
 
   async create(namespace: string, input: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {

@@ -44,6 +44,10 @@ export interface ListOptions {
   name?: string;
   limit?: number;
   continue?: string;
+  /** The list's `resourceVersion` query parameter: '' or absent (the most recent state), '0' (any), or a revision. */
+  resourceVersion?: string;
+  /** `resourceVersionMatch`: 'NotOlderThan', 'Exact', or absent (the legacy rules); see list-read.ts. */
+  resourceVersionMatch?: string;
 }
 
 /** A list as JSON text: the same value as `JSON.stringify(await list(...))`. */

@@ -125,6 +125,9 @@ export class LogStore implements Store {
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     return this.#run(prefix, () => {
       const limit = options.limit !== undefined && options.limit > 0 ? options.limit : 0;
+      if (options.revision !== undefined && options.revision !== this.#driver.currentRevision()) {
+        return this.#listAt(prefix, options.revision, options.after, limit);
+      }
       const cache = this.#cache;
       let cached = cache?.list(prefix, { after: options.after, limit });
       if (!cached && cache && options.after === undefined) {
@@ -139,6 +142,64 @@ export class LogStore implements Store {
       const remaining = limit > 0 && rows.length === limit && last ? this.#driver.count(prefix, { after: last.key }) : 0;
       return { items: rows.map(rowValue), revision: this.#driver.currentRevision(), remaining };
     });
+  }
+
+  /**
+   * The keys under `prefix` as they were at `revision` (below the current one): the current rows,
+   * with every key written since taken back to its row at `revision` (the row its first later
+   * write replaced; none when that write created it). The history above the compacted revision
+   * holds every such row (compaction only drops rows replaced at or below it). Current rows come
+   * from the range cache when it holds them, so a continue page under writes stays in memory.
+   */
+  #listAt(prefix: string, revision: number, after: string | undefined, limit: number): ListResult {
+    if (!Number.isSafeInteger(revision) || revision < 0) throw new TypeError(`revision must be a non-negative integer, got ${revision}`);
+    const current = this.#driver.currentRevision();
+    if (revision > current) {
+      throw new StoreError('FutureRevision', prefix, `revision ${revision} is newer than the current revision ${current}`);
+    }
+    checkNotCompacted(prefix, { revision, compacted: this.#driver.compactedRevision() });
+    const from = after !== undefined && after >= prefix ? after : undefined;
+    // Each key's row at `revision`, for the keys written after it (undefined: it did not exist),
+    // and how many of those keys exist now.
+    const then = new Map<string, LogRow | undefined>();
+    const liveNow = new Map<string, boolean>();
+    for (const row of this.#driver.since(prefix, { after: revision, limit: current - revision })) {
+      if (from !== undefined && row.key <= from) continue;
+      if (!then.has(row.key)) then.set(row.key, row.prevRevision > 0 ? this.#driver.row(row.prevRevision) : undefined);
+      liveNow.set(row.key, !row.deleted);
+    }
+    let live = 0;
+    for (const isLive of liveNow.values()) if (isLive) live++;
+    const past: LogRow[] = [];
+    for (const row of then.values()) if (row) past.push(row);
+    past.sort((a, b) => (a.key < b.key ? -1 : 1));
+    // Enough current rows to fill the page once the keys written since are left out.
+    const want = limit > 0 ? limit + then.size : 0;
+    let now: LogRow[];
+    let nowRest: number;
+    const cached = this.#cache?.list(prefix, { after: from, limit: want });
+    if (cached) {
+      now = cached.rows;
+      nowRest = cached.remaining;
+    } else {
+      now = this.#driver.range(prefix, { after: from, limit: want });
+      const last = now.at(-1);
+      nowRest = want > 0 && now.length === want && last ? this.#driver.count(prefix, { after: last.key }) : 0;
+    }
+    // Merge the unchanged current rows with the rows taken back, both sorted by key.
+    const rows: LogRow[] = [];
+    const full = (): boolean => limit > 0 && rows.length >= limit;
+    let p = 0;
+    for (let i = 0; i < now.length && !full(); i++) {
+      const row = now[i];
+      if (then.has(row.key)) continue;
+      while (p < past.length && past[p].key < row.key && !full()) rows.push(past[p++]);
+      if (!full()) rows.push(row);
+    }
+    while (p < past.length && !full()) rows.push(past[p++]);
+    const total = now.length + nowRest - live + past.length;
+    const value = this.#cache ? (row: LogRow) => this.#valueOf(row) : rowValue;
+    return { items: rows.map(value), revision, remaining: total - rows.length };
   }
 
   async count(prefix: string): Promise<number> {
