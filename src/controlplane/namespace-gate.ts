@@ -8,32 +8,23 @@
  * when its cache does not have it.
  */
 import { newForbidden, newNotFound } from '../api/errors.js';
-import type { KubeObject } from '../api/types.js';
-import type { RegistryWatch, RestStorage } from '../apiserver/registry/rest-storage.js';
+import type { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { RegistryView } from './registry-view.js';
 
 export class NamespaceGate {
   readonly #namespaces: RestStorage;
-  /** Namespace name -> whether it is terminating; only while `#watching`. */
-  readonly #states = new Map<string, boolean>();
-  #watching = false;
-  #watch: RegistryWatch | undefined;
+  /** Namespace name -> whether it is terminating. */
+  readonly #states: RegistryView<boolean>;
 
-  private constructor(namespaces: RestStorage) {
+  private constructor(namespaces: RestStorage, states: RegistryView<boolean>) {
     this.#namespaces = namespaces;
+    this.#states = states;
   }
 
   /** Starts watching the namespaces registry; the gate is exact from the moment this resolves. */
   static async start(namespaces: RestStorage): Promise<NamespaceGate> {
-    const gate = new NamespaceGate(namespaces);
-    gate.#watching = true;
-    gate.#watch = await namespaces.watch('', { resourceVersion: '0' }, {
-      onEvent: (ev) => gate.#apply(ev.type, ev.object),
-      onClose: () => {
-        gate.#watching = false;
-        gate.#states.clear();
-      },
-    });
-    return gate;
+    const states = await RegistryView.start(namespaces, { keyOf: (ns) => ns.metadata.name ?? '', viewOf: (ns) => !!ns.metadata.deletionTimestamp });
+    return new NamespaceGate(namespaces, states);
   }
 
   /**
@@ -42,7 +33,7 @@ export class NamespaceGate {
    * as upstream's admission error does: controllers recognise it and stop retrying.
    */
   async check(namespace: string, target: { group: string; resource: string; name: string } = { group: '', resource: 'namespaces', name: namespace }): Promise<void> {
-    if (this.#watching && this.#states.get(namespace) === false) return;
+    if (this.#states.get(namespace) === false) return;
     const ns = await this.#namespaces.get('', namespace).catch(() => undefined);
     if (!ns) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
     if (ns.metadata.deletionTimestamp) {
@@ -53,14 +44,6 @@ export class NamespaceGate {
   }
 
   stop(): void {
-    this.#watching = false;
-    this.#watch?.stop();
-    this.#states.clear();
-  }
-
-  #apply(type: string, ns: KubeObject): void {
-    const name = ns.metadata.name ?? '';
-    if (type === 'DELETED') this.#states.delete(name);
-    else this.#states.set(name, !!ns.metadata.deletionTimestamp);
+    this.#states.stop();
   }
 }

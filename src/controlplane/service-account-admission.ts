@@ -18,7 +18,8 @@ import {
   secretReferenceRefusal,
   type AccountView,
 } from '../api/strategies/pod-service-account.js';
-import type { RegistryWatch, RestStorage } from '../apiserver/registry/rest-storage.js';
+import type { RestStorage } from '../apiserver/registry/rest-storage.js';
+import { RegistryView } from './registry-view.js';
 
 const PODS = { group: '', resource: 'pods' };
 /** How long a pod naming `default` waits for it: upstream's ten gets, nine pauses of at most 199 ms. */
@@ -36,12 +37,10 @@ export interface ServiceAccountAdmissionOptions {
 export class ServiceAccountAdmission {
   readonly #accounts: RestStorage;
   readonly #options: ServiceAccountAdmissionOptions;
-  /** `namespace/name` -> the account's view; only while `#watching`. */
-  readonly #views = new Map<string, AccountView>();
+  /** `namespace/name` -> the account's view. */
+  #views: RegistryView<AccountView> | undefined;
   /** Creates waiting for an account to appear, by `namespace/name`. */
   readonly #waiters = new Map<string, Set<() => void>>();
-  #watching = false;
-  #watch: RegistryWatch | undefined;
 
   private constructor(accounts: RestStorage, options: ServiceAccountAdmissionOptions) {
     this.#accounts = accounts;
@@ -51,12 +50,12 @@ export class ServiceAccountAdmission {
   /** Starts watching the serviceaccounts registry; exact from the moment this resolves. */
   static async start(accounts: RestStorage, options: ServiceAccountAdmissionOptions = {}): Promise<ServiceAccountAdmission> {
     const admission = new ServiceAccountAdmission(accounts, options);
-    admission.#watching = true;
-    admission.#watch = await accounts.watch('', { resourceVersion: '0' }, {
-      onEvent: (ev) => admission.#apply(ev.type, ev.object),
-      onClose: () => {
-        admission.#watching = false;
-        admission.#views.clear();
+    admission.#views = await RegistryView.start(accounts, {
+      keyOf: (sa) => `${sa.metadata.namespace ?? ''}/${sa.metadata.name ?? ''}`,
+      viewOf: accountView,
+      onSet: (key) => {
+        const waiters = admission.#waiters.get(key);
+        if (waiters) for (const wake of [...waiters]) wake();
       },
     });
     return admission;
@@ -100,15 +99,13 @@ export class ServiceAccountAdmission {
   }
 
   stop(): void {
-    this.#watching = false;
-    this.#watch?.stop();
-    this.#views.clear();
+    this.#views?.stop();
     for (const waiters of this.#waiters.values()) for (const wake of waiters) wake();
     this.#waiters.clear();
   }
 
   async #find(namespace: string, name: string): Promise<AccountView | undefined> {
-    const cached = this.#watching ? this.#views.get(`${namespace}/${name}`) : undefined;
+    const cached = this.#views?.get(`${namespace}/${name}`);
     if (cached) return cached;
     // Not in the map: read the store (the watch may have ended; upstream gets it live too).
     const sa = await this.#accounts.get(namespace, name).catch(() => undefined);
@@ -129,16 +126,5 @@ export class ServiceAccountAdmission {
       const timer = setTimeout(wake, ms);
       waiters.add(wake);
     });
-  }
-
-  #apply(type: string, sa: KubeObject): void {
-    const key = `${sa.metadata.namespace ?? ''}/${sa.metadata.name ?? ''}`;
-    if (type === 'DELETED') {
-      this.#views.delete(key);
-      return;
-    }
-    this.#views.set(key, accountView(sa));
-    const waiters = this.#waiters.get(key);
-    if (waiters) for (const wake of [...waiters]) wake();
   }
 }

@@ -4,7 +4,7 @@
  * stream), allowWatchBookmarks (periodic BOOKMARK events carrying the newest revision), label
  * and field selectors, and the Table representation that `kubectl get -w` asks for.
  */
-import { newBadRequest } from '../../api/errors.js';
+import { newBadRequest, newResourceExpired } from '../../api/errors.js';
 import { isStoreError } from '../../storage/errors.js';
 import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
@@ -28,10 +28,7 @@ const BOOKMARK_INTERVAL_MS = 10_000;
  * The event that ends a watch the store cancelled because its history was compacted away, as
  * the etcd watcher's ErrCompacted reaches clients (interpretWatchError): the informer relists.
  */
-const COMPACTED_EVENT = `${JSON.stringify({
-  type: 'ERROR',
-  object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided watch is too old.', reason: 'Expired', code: 410 },
-})}\n`;
+const COMPACTED_EVENT = `${JSON.stringify({ type: 'ERROR', object: newResourceExpired('The resourceVersion for the provided watch is too old.').status })}\n`;
 
 /**
  * Event lines by (shared, read-only) event object and encoding, for the turn that fans the
