@@ -131,3 +131,40 @@ test('a watch the store ends because its history was compacted away gets an ERRO
   assert.deepEqual(JSON.parse(behind.lines.at(-1)!), { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided watch is too old.', reason: 'Expired', code: 410 } });
   behind.stop();
 });
+
+test('a watch from a resourceVersion older than the history is a 200 stream of one ERROR 410 event, as the cacher answers', async () => {
+  const store = await openMemoryStore({ historySize: 3 });
+  const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
+  const services = new RestStorage(info, store);
+  const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
+  const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
+  for (let i = 1; i < 8; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
+  const old = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start.metadata.resourceVersion! });
+  assert.equal(old.ended(), true);
+  const [only, ...rest] = old.lines.map((l) => JSON.parse(l) as { type: string; object: { reason: string; code: number; message: string } });
+  assert.deepEqual(rest, []);
+  assert.equal(only.type, 'ERROR');
+  assert.equal(only.object.reason, 'Expired');
+  assert.equal(only.object.code, 410);
+  assert.match(only.object.message, new RegExp(`^too old resource version: ${start.metadata.resourceVersion} \\(\\d+\\)$`));
+});
+
+test('a watch from a resourceVersion the store has not reached is accepted and passes only what comes after it; no bookmark until then', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const { handler, services } = await fixture();
+  const first = await services.create('default', { ...SERVICE, metadata: { name: 'a', namespace: 'default' } });
+  const future = Number(first.metadata.resourceVersion) + 2;
+  const ahead = await rawWatch(handler, '/api/v1/namespaces/default/services', { allowWatchBookmarks: 'true', resourceVersion: String(future) });
+  const seen = () => ahead.lines.map((l) => JSON.parse(l) as { type: string; object: { metadata: { name?: string; resourceVersion: string } } })
+    .map((e) => [e.type, e.object.metadata.name ?? e.object.metadata.resourceVersion]);
+  await services.create('default', { ...SERVICE, metadata: { name: 'b', namespace: 'default' } });
+  t.mock.timers.tick(10_000);
+  const c = await services.create('default', { ...SERVICE, metadata: { name: 'c', namespace: 'default' } });
+  assert.equal(Number(c.metadata.resourceVersion), future, 'the store reached the resourceVersion asked for');
+  await services.create('default', { ...SERVICE, metadata: { name: 'd', namespace: 'default' } });
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(seen(), [['ADDED', 'd']]);
+  t.mock.timers.tick(10_000);
+  assert.equal(seen().at(-1)![0], 'BOOKMARK');
+  ahead.stop();
+});

@@ -4,7 +4,7 @@
  * stream), allowWatchBookmarks (periodic BOOKMARK events carrying the newest revision), label
  * and field selectors, and the Table representation that `kubectl get -w` asks for.
  */
-import { newBadRequest, newResourceExpired } from '../../api/errors.js';
+import { StatusError, newBadRequest, newResourceExpired } from '../../api/errors.js';
 import { isStoreError } from '../../storage/errors.js';
 import { groupVersion } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
@@ -12,6 +12,7 @@ import { selectionFromQuery } from '../filters.js';
 import type { HandlerResponse, StreamSink } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
 import { isFreshlyDecoded, type RegistryWatchEvent } from '../registry/rest-storage.js';
+import type { RegistryWatch } from '../registry/rest-types.js';
 import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { headersFor, param, queryBool, type Scope } from './scope.js';
 import { TurnMemo } from './turn-memo.js';
@@ -123,17 +124,28 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
     else pending.push(item);
   };
   let endEarly = false;
-  const handle = await scope.storage.watch(scope.request.namespace, { filter, name, resourceVersion: param(scope, 'resourceVersion') }, {
-    onEvent: (ev) => {
-      lastRevision = ev.object.metadata.resourceVersion ?? lastRevision;
-      emit(ev);
-    },
-    onClose: (err) => {
-      if (isStoreError(err, 'Compacted')) emit(COMPACTED_EVENT);
-      if (sink) sink.end();
-      else endEarly = true;
-    },
-  });
+  let handle: RegistryWatch;
+  try {
+    handle = await scope.storage.watch(scope.request.namespace, { filter, name, resourceVersion: param(scope, 'resourceVersion') }, {
+      onEvent: (ev) => {
+        lastRevision = ev.object.metadata.resourceVersion ?? lastRevision;
+        emit(ev);
+      },
+      onClose: (err) => {
+        if (isStoreError(err, 'Compacted')) emit(COMPACTED_EVENT);
+        if (sink) sink.end();
+        else endEarly = true;
+      },
+    });
+  } catch (err) {
+    // A resourceVersion older than the history: upstream's cacher answers with a watch whose one
+    // event is the 410 ERROR ("to match the uncached watch implementation", newErrWatcher), not
+    // with an HTTP error; informers relist on either.
+    if (!(err instanceof StatusError) || err.status.reason !== 'Expired') throw err;
+    pending.push(`${JSON.stringify({ type: 'ERROR', object: err.status })}\n`);
+    endEarly = true;
+    handle = { stop() {}, progress: () => 0 };
+  }
 
   return {
     kind: 'stream',
@@ -164,9 +176,10 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
           // The store's progress, not only the last event sent: a watch whose selector or
           // namespace passes nothing still moves on, so its informer's next watch starts
           // recent instead of falling out of the history (upstream's cacher bookmarks at its
-          // current resourceVersion). Never behind an event already sent.
-          const revision = Math.max(Number(lastRevision), handle.progress());
-          if (revision === 0) return;
+          // current resourceVersion). None while it is behind an event already sent or behind
+          // a resourceVersion the store has not reached yet (the cacher sends none until then).
+          const revision = handle.progress();
+          if (revision === 0 || revision < Number(lastRevision)) return;
           const bookmark = { kind: scope.info.kind, apiVersion: groupVersion(scope.info), metadata: { resourceVersion: String(revision) } };
           emit(render({ type: 'BOOKMARK', object: bookmark }));
         }, BOOKMARK_INTERVAL_MS);

@@ -570,20 +570,26 @@ export class RestStorage {
       if (!Number.isSafeInteger(from) || from < 0) throw newBadRequest(`invalid resource version: ${rv}`);
     }
     for (const obj of initial) sink.onEvent({ type: 'ADDED', object: obj });
+    const watchFrom = (start: number): Promise<StoreWatch> => this.#store.watch(prefix, start, {
+      onEvent: (ev) => {
+        // A watch from a revision the store has not reached yet starts at the current one
+        // and passes only what comes after the one asked for.
+        if (ev.value.modRevision <= from) return;
+        if (onlyKey !== undefined && ev.key !== onlyKey) return;
+        const out = this.#translate(ev, filter);
+        if (out) sink.onEvent(out);
+      },
+      onClose: (err) => sink.onClose(err),
+    });
     let handle: StoreWatch;
     try {
-      handle = await this.#store.watch(prefix, from, {
-        onEvent: (ev) => {
-          if (onlyKey !== undefined && ev.key !== onlyKey) return;
-          const out = this.#translate(ev, filter);
-          if (out) sink.onEvent(out);
-        },
-        onClose: (err) => sink.onClose(err),
-      });
+      handle = await watchFrom(from);
     } catch (err) {
       if (isStoreError(err, 'Compacted')) throw newResourceExpired(`too old resource version: ${from} (${await this.#store.compactedRevision()})`);
-      if (isStoreError(err, 'FutureRevision')) throw newBadRequest(`Timeout: Too large resource version: ${from}, current: ${await this.#store.currentRevision()}`);
-      throw err;
+      if (!isStoreError(err, 'FutureRevision')) throw err;
+      // Upstream's cacher accepts it and keeps still until its cache passes it (a list
+      // waits and then answers 504, list-read.ts; a watch just waits).
+      handle = await watchFrom(Math.min(from, await this.#store.currentRevision()));
     }
     return { stop: () => handle.stop(), progress: () => handle.progress() };
   }

@@ -139,7 +139,14 @@ export async function validateClaims(claims: Obj, getters: TokenGetters, nowSeco
   const secretRef = refOf(k8s.secret);
   const nodeRef = refOf(k8s.node);
 
-  const account = await getters.serviceAccount(namespace, sa.name);
+  // A read that fails is a failed authentication (401), not a server error: upstream returns the
+  // getter's error, which the authenticator chain turns into Unauthorized.
+  let account: LiveObject | undefined;
+  try {
+    account = await getters.serviceAccount(namespace, sa.name);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
   if (!account) return { error: `serviceaccounts ${JSON.stringify(sa.name)} not found` };
   const accountUid = account.metadata?.uid ?? '';
   if (accountUid !== sa.uid) return { error: `service account UID (${accountUid}) does not match claim (${sa.uid})` };
@@ -153,7 +160,8 @@ export async function validateClaims(claims: Obj, getters: TokenGetters, nowSeco
   ];
   for (const [kind, claimed, get] of bound) {
     if (!claimed) continue;
-    const obj = await get();
+    // Upstream answers a failed read of the bound object as it answers a missing one.
+    const obj = await get().catch(() => undefined);
     if (!obj) return { error: 'service account token has been invalidated' };
     const uid = obj.metadata?.uid ?? '';
     if (uid !== claimed.uid) return { error: `${kind} UID (${uid}) does not match service account ${kind} ref claim (${claimed.uid})` };

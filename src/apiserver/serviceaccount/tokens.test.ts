@@ -125,3 +125,18 @@ test('verification failures, each with its reason', async () => {
   objects.delete('node/kubito-node');
   assert.equal(await error(nodeToken), 'service account token has been invalidated');
 });
+
+test('a registry read that fails is a failed authentication with its reason (a 401), not a thrown error', async () => {
+  const { tokens, sa } = fixture();
+  const failingOn = (getter: keyof TokenGetters) => new ServiceAccountTokens({
+    keyPem: pem(),
+    getters: { ...tokens.getters, [getter]: async () => { throw new Error('database is locked'); } },
+    clock: () => NOW * 1000,
+  });
+  const options = { now: NOW, expirationSeconds: 3600, audiences: [ISSUER] };
+  const accountFails = failingOn('serviceAccount');
+  assert.deepEqual(await accountFails.authenticate(accountFails.issue(sa, options)), { error: 'database is locked' });
+  // A bound object's failed read reads as upstream's for a missing one.
+  const podFails = failingOn('pod');
+  assert.deepEqual(await podFails.authenticate(podFails.issue({ ...sa, pod: { name: 'web', uid: 'pod-1' } }, options)), { error: 'service account token has been invalidated' });
+});
