@@ -139,7 +139,20 @@ async function main(): Promise<void> {
     // `up` says ready (and `up --detach` returns) once the node agent's DNS and proxy run too.
     report({ name: 'up to cluster ready, API + DNS + proxy (as kubito reports)', value: Number(/ready in (\d+) ms/.exec(cluster.output())![1]), unit: 'ms', goal: '-' });
     await new Promise((r) => setTimeout(r, 2000));
-    report({ name: 'idle RSS (control plane)', value: Math.round(rssMiB(cluster.process.pid!)), unit: 'MiB', goal: '< 80 MiB' });
+    const pid = cluster.process.pid!;
+    const early = rssMiB(pid);
+    report({ name: 'idle RSS (control plane), 2 s after ready', value: Math.round(early), unit: 'MiB', goal: '< 80 MB (76.3 MiB)' });
+    // Two seconds in, V8's young generation still has the size start-up's allocations grew it
+    // to (16 MB reserved, ~12 resident, 1 in use); V8's memory reducer gives it back by itself
+    // once the process has stayed idle, ~20-25 s after ready here. Both figures, since
+    // "idle" can mean either: wait for that drop (at most 40 s).
+    const settleStart = performance.now();
+    let settled = early;
+    while (performance.now() - settleStart < 40_000 && settled > early - 4) {
+      await new Promise((r) => setTimeout(r, 500));
+      settled = rssMiB(pid);
+    }
+    report({ name: `idle RSS (control plane), settled (V8's memory reducer ran; ${Math.round((performance.now() - settleStart) / 1000) + 2} s after ready)`, value: Math.round(settled), unit: 'MiB', goal: '< 80 MB (76.3 MiB)' });
     const pki = join(cluster.dataDir, 'pki');
     credentials = { keyPem: readFileSync(join(pki, CREDENTIAL_FILES.serverKey), 'utf8'), certPem: readFileSync(join(pki, CREDENTIAL_FILES.serverCert), 'utf8'), token, ca };
     const admin = cluster.client();
