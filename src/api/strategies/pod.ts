@@ -173,18 +173,25 @@ function mirrorServiceAccount(spec: Record<string, unknown>): void {
 }
 
 /**
- * The stored pod's spec with its quantities as defaulting leaves them: a pod stored before they
- * were (`0.5` where `500m` is meant, limits without the requests SetDefaults_Pod copies from
- * them) must not read as changed when an update defaults them.
- * Semantic.DeepEqual compares quantities by value upstream; here they compare as text.
+ * The stored pod's spec with its quantities and volume sources as defaulting leaves them: a pod
+ * stored before they were (`0.5` where `500m` is meant, limits without the requests
+ * SetDefaults_Pod copies from them, volumes without their 0644 modes) must not read as changed
+ * when an update defaults them. Semantic.DeepEqual compares quantities by value upstream; here
+ * they compare as text.
  */
 function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
-  const spec = specOf(prev);
-  if (!podSpecResourcesNeedDefaults(spec) && !defaultRequestsToLimits(spec, true)) return spec;
-  const copy = structuredClone(spec);
-  defaultRequestsToLimits(copy);
-  defaultPodSpecResources(copy);
-  return copy;
+  let spec = specOf(prev);
+  if (podSpecResourcesNeedDefaults(spec) || defaultRequestsToLimits(spec, true)) {
+    spec = structuredClone(spec);
+    defaultRequestsToLimits(spec);
+    defaultPodSpecResources(spec);
+  }
+  if (Array.isArray(spec.volumes)) {
+    const volumes = structuredClone(spec.volumes);
+    for (const v of records(volumes)) volumeSourceDefaults(v);
+    spec = { ...spec, volumes };
+  }
+  return spec;
 }
 
 function immutableQOSClass(next: KubeObject, prev: KubeObject): FieldError[] {
