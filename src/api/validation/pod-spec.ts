@@ -16,7 +16,7 @@ import type { FieldError } from '../errors.js';
 import { isObj, isSet, listOf, numOf, type Obj, objOf, strOf } from './json-view.js';
 import { child, duplicate, forbidden, index, invalid, key, notFound, notSupported, required } from './field-errors.js';
 import { inclusiveRangeError, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError } from './names.js';
-import { validateDNS1123Label, validateDNS1123Subdomain, validateQualifiedName } from './name-fields.js';
+import { validateDNS1123Label, validateQualifiedName } from './name-fields.js';
 import { IS_NEGATIVE, validateAnnotations, validateLabelName, validateLabels } from './object-meta.js';
 import { validatePodDNSConfig } from './pod-dns.js';
 import { validateContainerResourceRequirements } from './pod-resources.js';
