@@ -16,3 +16,26 @@ test('the deprecated serviceAccount field mirrors the name; the strategy alone n
   assert.deepEqual(create({ serviceAccount: 'legacy' }), ['legacy', 'legacy']);
   assert.deepEqual(create({ serviceAccountName: 'builder', serviceAccount: 'legacy' }), ['builder', 'builder']);
 });
+
+test('volumes get the v1 defaults, and a pod stored without them may still be labeled', () => {
+  const volumes = [
+    { name: 'cfg', configMap: { name: 'app' } },
+    { name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 't' } }, { downwardAPI: { items: [{ path: 'n', fieldRef: { fieldPath: 'metadata.name' } }] } }] } },
+    { name: 'host', hostPath: { path: '/tmp' } },
+    { name: 'none' },
+  ];
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { serviceAccountName: 'default', containers: [{ name: 'c', image: 'busybox' }], volumes: structuredClone(volumes) } };
+  podStrategy.defaults!(pod);
+  assert.deepEqual((pod.spec as { volumes: unknown[] }).volumes, [
+    { name: 'cfg', configMap: { name: 'app', defaultMode: 420 } },
+    { name: 'tok', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { path: 't', expirationSeconds: 3600 } }, { downwardAPI: { items: [{ path: 'n', fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } }] } }] } },
+    { name: 'host', hostPath: { path: '/tmp', type: '' } },
+    { name: 'none', emptyDir: {} },
+  ]);
+  // As stored by a kubito that did not default volumes yet: the label update is no spec change.
+  const stored = { ...structuredClone(pod), spec: { ...structuredClone(pod.spec), volumes: [...structuredClone(volumes.slice(0, 3)), { name: 'none', emptyDir: {} }] }, status: { phase: 'Pending', qosClass: 'BestEffort' } };
+  const next = structuredClone(stored) as typeof stored & { metadata: { labels?: Record<string, string> } };
+  next.metadata.labels = { a: 'b' };
+  void podStrategy.prepareForUpdate!(next, stored, { now: '2025-01-01T00:00:00Z', operation: 'update', dryRun: false });
+  assert.deepEqual(podStrategy.validateUpdate!(next, stored), []);
+});

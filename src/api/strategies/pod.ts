@@ -11,7 +11,8 @@ import type { Strategy } from '../strategy.js';
 import { defaultTo, defaultZero, keepAllButStatus, section, specOf } from './common.js';
 import type { FieldError } from '../errors.js';
 import { goQuote } from '../validation/go-format.js';
-import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec, VOLUME_SOURCE_FIELDS } from '../validation/pod-spec.js';
+import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec } from '../validation/pod-spec.js';
+import { VOLUME_SOURCE_FIELDS } from '../validation/pod-volumes.js';
 import { validatePodSpecUpdate } from './pod-update.js';
 import { EPHEMERAL_CONTAINERS, keepAllButEphemeralContainers, validateEphemeralContainersUpdate } from './pod-ephemeral.js';
 import { defaultPodSpecResources, defaultRequestsToLimits, podQOSClass, podSpecResourcesNeedDefaults } from './resource-lists.js';
@@ -53,7 +54,70 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
   // SetDefaults_Volume: a volume without a source is an emptyDir.
   for (const v of records(spec.volumes)) {
     if (!VOLUME_SOURCE_FIELDS.some((f) => v[f] !== undefined && v[f] !== null)) v.emptyDir = {};
+    volumeSourceDefaults(v);
   }
+}
+
+/** 0644, the file mode SetDefaults_{Secret,ConfigMap,DownwardAPI,Projected}VolumeSource give. */
+const DEFAULT_FILE_MODE = 0o644;
+
+/** SetDefaults_ObjectFieldSelector on each downward API file's fieldRef. */
+function downwardAPIItemDefaults(items: unknown): void {
+  for (const item of records(items)) {
+    const fieldRef = recordOf(item.fieldRef);
+    if (fieldRef) defaultZero(fieldRef, 'apiVersion', 'v1');
+  }
+}
+
+/**
+ * The v1 volume source defaults (SetObjectDefaults_Pod): file modes 0644, a token's hour,
+ * hostPath's unset type, the in-tree plugins' fixed defaults, a claim template's Filesystem
+ * mode, and an image volume's pull policy as a container's (the ImageVolume gate's defaulting).
+ */
+function volumeSourceDefaults(v: Record<string, unknown>): void {
+  const hostPath = recordOf(v.hostPath);
+  if (hostPath) defaultTo(hostPath, 'type', '');
+  for (const kind of ['secret', 'configMap', 'downwardAPI', 'projected']) {
+    const src = recordOf(v[kind]);
+    if (src) defaultTo(src, 'defaultMode', DEFAULT_FILE_MODE);
+  }
+  downwardAPIItemDefaults(recordOf(v.downwardAPI)?.items);
+  for (const source of records(recordOf(v.projected)?.sources)) {
+    const token = recordOf(source.serviceAccountToken);
+    if (token) defaultTo(token, 'expirationSeconds', 3600);
+    downwardAPIItemDefaults(recordOf(source.downwardAPI)?.items);
+  }
+  const iscsi = recordOf(v.iscsi);
+  if (iscsi) defaultZero(iscsi, 'iscsiInterface', 'default');
+  const rbd = recordOf(v.rbd);
+  if (rbd) {
+    defaultZero(rbd, 'pool', 'rbd');
+    defaultZero(rbd, 'user', 'admin');
+    defaultZero(rbd, 'keyring', '/etc/ceph/keyring');
+  }
+  const azureDisk = recordOf(v.azureDisk);
+  if (azureDisk) {
+    defaultTo(azureDisk, 'cachingMode', 'ReadWrite');
+    defaultTo(azureDisk, 'kind', 'Shared');
+    defaultTo(azureDisk, 'fsType', 'ext4');
+    defaultTo(azureDisk, 'readOnly', false);
+  }
+  const scaleIO = recordOf(v.scaleIO);
+  if (scaleIO) {
+    defaultZero(scaleIO, 'storageMode', 'ThinProvisioned');
+    defaultZero(scaleIO, 'fsType', 'xfs');
+  }
+  const claimSpec = recordOf(recordOf(recordOf(v.ephemeral)?.volumeClaimTemplate)?.spec);
+  if (claimSpec) defaultTo(claimSpec, 'volumeMode', 'Filesystem');
+  const image = recordOf(v.image);
+  if (image) defaultZero(image, 'pullPolicy', imageTag(typeof image.reference === 'string' ? image.reference : '') === 'latest' ? 'Always' : 'IfNotPresent');
+}
+
+/** The tag parsers.ParseImageName gives: `latest` when the reference names neither a tag nor a digest. */
+function imageTag(ref: string): string {
+  if (ref.includes('@')) return '';
+  const tag = ref.split('/').pop()?.split(':')[1];
+  return tag ?? 'latest';
 }
 
 /** The members of a JSON list that are objects. */
@@ -109,18 +173,25 @@ function mirrorServiceAccount(spec: Record<string, unknown>): void {
 }
 
 /**
- * The stored pod's spec with its quantities as defaulting leaves them: a pod stored before they
- * were (`0.5` where `500m` is meant, limits without the requests SetDefaults_Pod copies from
- * them) must not read as changed when an update defaults them.
- * Semantic.DeepEqual compares quantities by value upstream; here they compare as text.
+ * The stored pod's spec with its quantities and volume sources as defaulting leaves them: a pod
+ * stored before they were (`0.5` where `500m` is meant, limits without the requests
+ * SetDefaults_Pod copies from them, volumes without their 0644 modes) must not read as changed
+ * when an update defaults them. Semantic.DeepEqual compares quantities by value upstream; here
+ * they compare as text.
  */
 function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
-  const spec = specOf(prev);
-  if (!podSpecResourcesNeedDefaults(spec) && !defaultRequestsToLimits(spec, true)) return spec;
-  const copy = structuredClone(spec);
-  defaultRequestsToLimits(copy);
-  defaultPodSpecResources(copy);
-  return copy;
+  let spec = specOf(prev);
+  if (podSpecResourcesNeedDefaults(spec) || defaultRequestsToLimits(spec, true)) {
+    spec = structuredClone(spec);
+    defaultRequestsToLimits(spec);
+    defaultPodSpecResources(spec);
+  }
+  if (Array.isArray(spec.volumes)) {
+    const volumes = structuredClone(spec.volumes);
+    for (const v of records(volumes)) volumeSourceDefaults(v);
+    spec = { ...spec, volumes };
+  }
+  return spec;
 }
 
 function immutableQOSClass(next: KubeObject, prev: KubeObject): FieldError[] {

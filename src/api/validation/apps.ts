@@ -11,26 +11,14 @@ import { isObj, isSet, numOf, type Obj, objOf } from './json-view.js';
 import { type LabelSelector, selectorFromLabelSelector, validateLabelSelector } from '../selectors/structured.js';
 import { isEmptySelector, matches, type Selector } from '../selectors/labels.js';
 import { child, forbidden, goRendered, invalid, notSupported, required } from './field-errors.js';
-import { goPointer, goQuote, goSlice, goStringMap, goStringSlice, goStruct } from './go-format.js';
+import { goPointer, goQuote, goStringMap, goStruct } from './go-format.js';
 import { regexError } from './names.js';
 import { FIELD_IMMUTABLE } from './object-meta.js';
 import { validateNonnegative, validatePodTemplateSpec } from './pod-spec.js';
-import { semanticEqual } from './semantic.js';
+import { goLabelSelector } from './go-label-selector.js';
 
-/** `%#v` of a metav1.LabelSelector (the value a `*LabelSelector` error prints). */
-export function goLabelSelector(ls: LabelSelector): string {
-  const exprs = ls.matchExpressions == null
-    ? null
-    : ls.matchExpressions.map((e) => goStruct('v1.LabelSelectorRequirement', [
-      ['Key', goQuote(e.key ?? '')],
-      ['Operator', goQuote(e.operator ?? '')],
-      ['Values', goStringSlice(e.values ?? null)],
-    ]));
-  return goStruct('v1.LabelSelector', [
-    ['MatchLabels', goStringMap(ls.matchLabels ?? null)],
-    ['MatchExpressions', goSlice('v1.LabelSelectorRequirement', exprs)],
-  ]);
-}
+export { goLabelSelector };
+import { semanticEqual } from './semantic.js';
 
 /** `%#v` of an intstr.IntOrString as JSON carried it (a number is Type 0, a string Type 1). */
 export function goIntOrString(v: unknown): string {

@@ -3,108 +3,39 @@
  * upstream's order (pkg/apis/core/validation/validation.go: ValidatePodCreate,
  * validatePodMetadataAndSpec, ValidatePodSpec, ValidateVolumes, validateContainers,
  * validateInitContainers, validateContainerCommon, validateContainerPorts, ValidateEnv,
- * ValidateEnvFrom, ValidateVolumeMounts, the probe and lifecycle handlers, ValidateTolerations,
- * ValidatePodTemplateSpec). Objects are the v1 JSON after defaulting; the feature gates are
+ * ValidateEnvFrom, the probe and lifecycle handlers, ValidateTolerations,
+ * ValidatePodTemplateSpec; volumes in pod-volumes.ts, mounts and devices in
+ * pod-volume-mounts.ts). Objects are the v1 JSON after defaulting; the feature gates are
  * 1.33's defaults (relaxed environment variable names, zero-second sleep actions).
  *
  * What is not checked (see README.md): securityContext, affinity,
- * topologySpreadConstraints, volume source contents, volumeDevices, resizePolicy, sysctls,
- * hostAliases, overhead, os, resourceClaims, the seccomp/AppArmor annotations.
+ * topologySpreadConstraints, resizePolicy, sysctls, hostAliases, overhead, os,
+ * resourceClaims, the seccomp/AppArmor annotations.
  */
 import type { FieldError } from '../errors.js';
 import { isObj, isSet, listOf, numOf, type Obj, objOf, strOf } from './json-view.js';
 import { child, duplicate, forbidden, index, invalid, key, notFound, notSupported, required } from './field-errors.js';
 import { inclusiveRangeError, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError } from './names.js';
-import { validateDNS1123Label, validateDNS1123Subdomain, validateQualifiedName } from './name-fields.js';
+import { validateDNS1123Label, validateQualifiedName } from './name-fields.js';
 import { IS_NEGATIVE, validateAnnotations, validateLabelName, validateLabels } from './object-meta.js';
 import { validatePodDNSConfig } from './pod-dns.js';
 import { validateContainerResourceRequirements } from './pod-resources.js';
+import { ENV_FIELD_PATHS, validateObjectFieldSelector, validateResourceFieldSelector } from './pod-field-selectors.js';
+import { validateVolumes } from './pod-volumes.js';
+import { validateVolumeDevices, validateVolumeMounts } from './pod-volume-mounts.js';
 
 const MAX_INT32 = 2147483647;
 
 export interface PodValidationOptions {
   /** The spec is a Pod's, not a template's (upstream's opts.ResourceIsPod). */
   resourceIsPod: boolean;
+  /** The pod's name (a template has none): the claims of its ephemeral volumes are named after it. */
+  podName?: string;
 }
 
 /** ValidateNonnegativeField. */
 export function validateNonnegative(value: number, path: string): FieldError[] {
   return value < 0 ? [invalid(path, value, IS_NEGATIVE)] : [];
-}
-
-// ---- volumes -------------------------------------------------------------------------------
-
-/**
- * The volume source members in the order validateVolumeSource checks them, with the path
- * segment its "more than 1 volume type" error names (upstream spells two of them differently
- * from the JSON field: `cephFS`, `downwarAPI`).
- */
-const VOLUME_SOURCES: ReadonlyArray<readonly [string, string]> = [
-  ['emptyDir', 'emptyDir'],
-  ['hostPath', 'hostPath'],
-  ['gitRepo', 'gitRepo'],
-  ['gcePersistentDisk', 'gcePersistentDisk'],
-  ['awsElasticBlockStore', 'awsElasticBlockStore'],
-  ['secret', 'secret'],
-  ['nfs', 'nfs'],
-  ['iscsi', 'iscsi'],
-  ['glusterfs', 'glusterfs'],
-  ['flocker', 'flocker'],
-  ['persistentVolumeClaim', 'persistentVolumeClaim'],
-  ['rbd', 'rbd'],
-  ['cinder', 'cinder'],
-  ['cephfs', 'cephFS'],
-  ['quobyte', 'quobyte'],
-  ['downwardAPI', 'downwarAPI'],
-  ['fc', 'fc'],
-  ['flexVolume', 'flexVolume'],
-  ['configMap', 'configMap'],
-  ['azureFile', 'azureFile'],
-  ['vsphereVolume', 'vsphereVolume'],
-  ['photonPersistentDisk', 'photonPersistentDisk'],
-  ['portworxVolume', 'portworxVolume'],
-  ['azureDisk', 'azureDisk'],
-  ['storageos', 'storageos'],
-  ['projected', 'projected'],
-  ['scaleIO', 'scaleIO'],
-  ['csi', 'csi'],
-  ['ephemeral', 'ephemeral'],
-  ['image', 'image'],
-];
-
-/** The members a v1 Volume may carry as a source (SetDefaults_Volume looks at these). */
-export const VOLUME_SOURCE_FIELDS: readonly string[] = VOLUME_SOURCES.map(([field]) => field);
-
-/** validateVolumeSource: exactly one source (its contents are not checked here). */
-function validateVolumeSource(volume: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  let count = 0;
-  for (const [fieldName, errorName] of VOLUME_SOURCES) {
-    if (!isSet(volume[fieldName])) continue;
-    if (count > 0) errs.push(forbidden(child(path, errorName), 'may not specify more than 1 volume type'));
-    else count++;
-  }
-  if (count === 0) errs.push(required(path, 'must specify a volume type'));
-  return errs;
-}
-
-/** ValidateVolumes: the valid volumes by name, and the errors. */
-export function validateVolumes(volumes: unknown[], path: string): { names: Map<string, Obj>; errs: FieldError[] } {
-  const errs: FieldError[] = [];
-  const names = new Map<string, Obj>();
-  volumes.forEach((v, i) => {
-    const vol = objOf(v);
-    const idxPath = index(path, i);
-    const namePath = child(idxPath, 'name');
-    const name = strOf(vol.name);
-    const el = validateVolumeSource(vol, idxPath);
-    if (name.length === 0) el.push(required(namePath));
-    else el.push(...validateDNS1123Label(name, namePath));
-    if (names.has(name)) el.push(duplicate(namePath, name));
-    if (el.length === 0) names.set(name, vol);
-    else errs.push(...el);
-  });
-  return { names, errs };
 }
 
 // ---- containers ----------------------------------------------------------------------------
@@ -172,48 +103,6 @@ export function isConfigMapKey(value: string): string[] {
   return errs;
 }
 
-/** The downward API paths an env var's fieldRef may name (validEnvDownwardAPIFieldPathExpressions, sorted). */
-const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
-
-/** The labels pods.ConvertDownwardAPIFieldLabel accepts for v1. */
-const CONVERTIBLE_FIELD_LABELS = new Set([
-  'metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.restartPolicy',
-  'spec.serviceAccountName', 'spec.schedulerName', 'status.phase', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs',
-]);
-
-/** fieldpath.SplitMaybeSubscriptedPath: `metadata.labels['k']` → [`metadata.labels`, `k`]. */
-function splitSubscript(fieldPath: string): [string, string] | undefined {
-  if (!fieldPath.endsWith("']")) return undefined;
-  const s = fieldPath.slice(0, -2);
-  const at = s.indexOf("['");
-  if (at <= 0) return undefined;
-  return [s.slice(0, at), s.slice(at + 2)];
-}
-
-/** validateObjectFieldSelector for env vars. */
-function validateObjectFieldSelector(ref: Obj, path: string): FieldError[] {
-  const apiVersion = strOf(ref.apiVersion);
-  const fieldPath = strOf(ref.fieldPath);
-  if (apiVersion.length === 0) return [required(child(path, 'apiVersion'))];
-  if (fieldPath.length === 0) return [required(child(path, 'fieldPath'))];
-  const sub = splitSubscript(fieldPath);
-  let conversionError: string | undefined;
-  if (apiVersion !== 'v1') conversionError = `unsupported pod version: ${apiVersion}`;
-  else if (sub) {
-    if (sub[0] !== 'metadata.annotations' && sub[0] !== 'metadata.labels') conversionError = `field label does not support subscript: ${fieldPath}`;
-  } else if (fieldPath === 'spec.host') {
-    // Converted to spec.nodeName.
-  } else if (!CONVERTIBLE_FIELD_LABELS.has(fieldPath)) conversionError = `field label not supported: ${fieldPath}`;
-  if (conversionError) return [invalid(child(path, 'fieldPath'), fieldPath, `error converting fieldPath: ${conversionError}`)];
-  if (sub) {
-    if (sub[0] === 'metadata.annotations') return validateQualifiedName(sub[1].toLowerCase(), path);
-    return validateQualifiedName(sub[1], path);
-  }
-  const internal = fieldPath === 'spec.host' ? 'spec.nodeName' : fieldPath;
-  if (!ENV_FIELD_PATHS.includes(internal)) return [notSupported(child(path, 'fieldPath'), internal, ENV_FIELD_PATHS)];
-  return [];
-}
-
 /** validateConfigMapKeySelector / validateSecretKeySelector. */
 function validateKeySelector(sel: Obj, path: string): FieldError[] {
   const name = strOf(sel.name);
@@ -224,9 +113,7 @@ function validateKeySelector(sel: Obj, path: string): FieldError[] {
   return errs;
 }
 
-const RESOURCE_FIELD_PATHS = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
-
-/** validateEnvVarValueFrom (resourceFieldRef: the resource name only, not the divisor). */
+/** validateEnvVarValueFrom. */
 function validateEnvVarValueFrom(ev: Obj, path: string): FieldError[] {
   if (!isSet(ev.valueFrom)) return [];
   const from = objOf(ev.valueFrom);
@@ -234,17 +121,11 @@ function validateEnvVarValueFrom(ev: Obj, path: string): FieldError[] {
   let sources = 0;
   if (isSet(from.fieldRef)) {
     sources++;
-    errs.push(...validateObjectFieldSelector(objOf(from.fieldRef), child(path, 'fieldRef')));
+    errs.push(...validateObjectFieldSelector(objOf(from.fieldRef), ENV_FIELD_PATHS, child(path, 'fieldRef')));
   }
   if (isSet(from.resourceFieldRef)) {
     sources++;
-    const ref = objOf(from.resourceFieldRef);
-    const resource = strOf(ref.resource);
-    const refPath = child(path, 'resourceFieldRef');
-    if (resource.length === 0) errs.push(required(child(refPath, 'resource')));
-    else if (!RESOURCE_FIELD_PATHS.includes(resource) && !resource.startsWith('limits.hugepages-') && !resource.startsWith('requests.hugepages-')) {
-      errs.push(notSupported(child(refPath, 'resource'), resource, RESOURCE_FIELD_PATHS));
-    }
+    errs.push(...validateResourceFieldSelector(objOf(from.resourceFieldRef), child(path, 'resourceFieldRef'), false));
   }
   if (isSet(from.configMapKeyRef)) {
     sources++;
@@ -297,24 +178,6 @@ function validateEnvFrom(sources: unknown[], path: string): FieldError[] {
   return errs;
 }
 
-/** ValidateVolumeMounts (without subPath, propagation and recursiveReadOnly checks). */
-function validateVolumeMounts(mounts: unknown[], volumes: Map<string, Obj>, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const mountPoints = new Set<string>();
-  mounts.forEach((m, i) => {
-    const mnt = objOf(m);
-    const idxPath = index(path, i);
-    const name = strOf(mnt.name);
-    const mountPath = strOf(mnt.mountPath);
-    if (name.length === 0) errs.push(required(child(idxPath, 'name')));
-    if (!volumes.has(name)) errs.push(notFound(child(idxPath, 'name'), name));
-    if (mountPath.length === 0) errs.push(required(child(idxPath, 'mountPath')));
-    if (mountPoints.has(mountPath)) errs.push(invalid(child(idxPath, 'mountPath'), mountPath, 'must be unique'));
-    mountPoints.add(mountPath);
-  });
-  return errs;
-}
-
 /** validatePullPolicy. */
 function validatePullPolicy(policy: string, path: string): FieldError[] {
   if (PULL_POLICIES.includes(policy)) return [];
@@ -335,7 +198,8 @@ function validateContainerCommon(ctr: Obj, volumes: Map<string, Obj>, path: stri
   errs.push(...validateContainerPorts(listOf(ctr.ports), child(path, 'ports')));
   errs.push(...validateEnv(listOf(ctr.env), child(path, 'env')));
   errs.push(...validateEnvFrom(listOf(ctr.envFrom), child(path, 'envFrom')));
-  errs.push(...validateVolumeMounts(listOf(ctr.volumeMounts), volumes, child(path, 'volumeMounts')));
+  errs.push(...validateVolumeMounts(ctr, volumes, child(path, 'volumeMounts')));
+  errs.push(...validateVolumeDevices(ctr, volumes, child(path, 'volumeDevices')));
   errs.push(...validatePullPolicy(strOf(ctr.imagePullPolicy), child(path, 'imagePullPolicy')));
   errs.push(...validateContainerResourceRequirements(objOf(ctr.resources), child(path, 'resources')));
   return errs;
@@ -638,7 +502,7 @@ export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOpti
   const errs: FieldError[] = [];
   if (!isSet(spec.terminationGracePeriodSeconds)) errs.push(required(child(path, 'terminationGracePeriodSeconds')));
   const gracePeriod = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : undefined;
-  const { names: volumes, errs: volumeErrs } = validateVolumes(listOf(spec.volumes), child(path, 'volumes'));
+  const { names: volumes, errs: volumeErrs } = validateVolumes(listOf(spec.volumes), child(path, 'volumes'), opts);
   errs.push(...volumeErrs);
   errs.push(...validateContainers(listOf(spec.containers), volumes, gracePeriod, child(path, 'containers')));
   errs.push(...validateInitContainers(listOf(spec.initContainers), listOf(spec.containers), volumes, gracePeriod, child(path, 'initContainers')));
@@ -704,7 +568,7 @@ function validateContainersOnlyForPod(containers: unknown[], path: string, first
  */
 export function validatePodMetadataAndSpec(spec: Obj, meta: Obj = {}, opts: { allowInvalidDeletionCost?: boolean } = {}): FieldError[] {
   const errs = opts.allowInvalidDeletionCost ? [] : podSpecificAnnotations(meta, 'metadata.annotations');
-  errs.push(...validatePodSpec(spec, 'spec', { resourceIsPod: true }));
+  errs.push(...validatePodSpec(spec, 'spec', { resourceIsPod: true, podName: strOf(meta.name) }));
   if (strOf(spec.serviceAccountName) === '') {
     listOf(spec.volumes).forEach((v, vi) => {
       const projected = objOf(v).projected;
