@@ -59,4 +59,17 @@ describe('fenceposts', () => {
     const more = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '600m', memory: '1Gi' } } }] } };
     assert.equal(equalIgnoreHash(raw, more), false);
   });
+
+  it('templates compare defaulted (a ReplicaSet stored before a volume default existed is not a new template)', () => {
+    const volumes = (extra: Record<string, unknown>) => [
+      { name: 'cfg', configMap: { name: 'app', ...extra } },
+      { name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 'token', ...(extra.defaultMode ? { expirationSeconds: 3600 } : {}) } }], ...extra } },
+    ];
+    const before = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }], volumes: volumes({}) } };
+    const now = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }], volumes: volumes({ defaultMode: 420 }) } };
+    assert.equal(equalIgnoreHash(before, now), true);
+    assert.deepEqual(before.spec.volumes[0], { name: 'cfg', configMap: { name: 'app' } }, 'the templates themselves are not changed');
+    const other = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }], volumes: volumes({ defaultMode: 0o600 }) } };
+    assert.equal(equalIgnoreHash(before, other), false);
+  });
 });

@@ -7,7 +7,7 @@
 import { POD_TEMPLATE_HASH_LABEL, type DefaultedDeployment, type IntOrString } from './types.js';
 import { desiredReplicasAnnotation, maxReplicasAnnotation, revisionOf } from './annotations.js';
 import { parseTime, specReplicas, type PodTemplateSpec, type ReplicaSet } from '../replicaset/types.js';
-import { defaultPodSpecResources } from '../../api/strategies/resource-lists.js';
+import { podSpecDefaults } from '../../api/strategies/pod.js';
 
 /**
  * intstr.GetScaledValueFromIntOrPercent: an int as is; `N%` of `total`, rounded up or down.
@@ -202,15 +202,17 @@ function normalize(value: unknown): unknown {
 
 /**
  * EqualIgnoreHash: the templates are semantically equal once the pod-template-hash label is
- * dropped. Semantic.DeepEqual compares quantities by value: their resource lists are compared in
- * stored form (a ReplicaSet stored by a kubito before quantities were, `cpu: 0.5`, is its
- * Deployment's `500m`; as text they differed and every write of the Deployment rolled it out).
+ * dropped. Both are compared defaulted, as upstream compares them (its decode from etcd
+ * defaults every object it reads): a ReplicaSet stored by an older kubito, before a default
+ * it now applies (quantities in canonical form, `cpu: 0.5` vs `500m`; volumes' defaultMode
+ * 420, a token's expirationSeconds), is the same template as its Deployment written since;
+ * compared as stored they differed and the Deployment's next write rolled it out.
  */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
   const strip = (t: PodTemplateSpec | undefined): unknown => {
     const copy = structuredClone(t ?? {});
     if (copy.metadata?.labels) delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-    if (copy.spec && typeof copy.spec === 'object') defaultPodSpecResources(copy.spec as Record<string, unknown>);
+    if (copy.spec && typeof copy.spec === 'object') podSpecDefaults(copy.spec as Record<string, unknown>);
     return normalize(copy);
   };
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
