@@ -77,7 +77,12 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
       const path = join(dir, 'volumes', 'kubernetes.io~empty-dir', v.name);
       mkdirSync(path, { recursive: true });
       chmodSync(path, 0o777);
-      if (fsGroup !== undefined) setVolumeOwnership(path, fsGroup, { readOnly: false });
+      try {
+        if (fsGroup !== undefined) setVolumeOwnership(path, fsGroup, { readOnly: false });
+      } catch (err) {
+        // A group the agent cannot give (rootless: ids outside its user namespace): FailedMount.
+        throw new VolumeSetupError(v.name, (err as Error).message);
+      }
       paths.set(v.name, path);
       continue;
     }
