@@ -516,6 +516,9 @@ export class Container {
     if (!this.ephemeral) status.started = this.started && this.running;
     const latest = this.latest;
     if (latest) status.containerID = `kubito://${latest.containerID}`;
+    // The user its process was given (the kubelet reports the runtime's, KEP-3619), where a securityContext set one.
+    const id = latest?.identity;
+    if (id?.setUser) status.user = { linux: { uid: id.uid, gid: id.gid, supplementalGroups: id.groups } };
     if (this.waiting) {
       status.state = { waiting: { ...this.waiting } };
       if (latest?.finishedMs !== undefined) status.lastState = terminated(latest);

@@ -192,6 +192,8 @@ export interface ContainerStatus {
   imageID: string;
   containerID?: string;
   started?: boolean;
+  /** The identity its first process was given (KEP-3619; security-context.ts). */
+  user?: { linux: { uid: number; gid: number; supplementalGroups?: number[] } };
 }
 
 export interface PodCondition {

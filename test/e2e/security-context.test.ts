@@ -152,6 +152,8 @@ function suite(launcher: 'native' | 'shell'): void {
       assert.match(await exec('ls -ld /data/demo'), /^drwxrwsrwx\s+2 root\s+2000\s/);
       assert.match(await exec('cd /data/demo && echo hello > testfile && ls -l'), /-rw-r--r--\s+1 1000\s+2000\s+6 .* testfile\n/);
       assert.match(await exec('grep NoNewPrivs /proc/self/status; grep NoNewPrivs /proc/1/status'), /^NoNewPrivs:\s+1\nNoNewPrivs:\s+1\n$/);
+      // The status reports the user its process was given (KEP-3619's containerStatuses[].user).
+      assert.equal(await ok(['get', 'pod', 'security-context-demo', '-o', 'jsonpath={.status.containerStatuses[0].user.linux}']), '{"gid":3000,"supplementalGroups":[2000,3000],"uid":1000}');
       // The file is the user's on the node too (the volume is the pod's emptyDir directory).
       await ok(['delete', 'pod', 'security-context-demo', '--wait=false']);
     });
