@@ -12,11 +12,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostBinaries } from './host-tools.js';
 import { shellQuote } from './shell-quote.js';
 import type { HostTools } from './images.js';
+import { BUSYBOX_GROUP, BUSYBOX_PASSWD, parseAccounts } from './security-context.js';
 
 /** argv prefix running the built-in agnhost. */
 export function agnhostArgv(): string[] {
@@ -77,7 +78,7 @@ export function prepareBusyboxApplets(dir: string, busybox: string): string[] {
   return applets;
 }
 
-export function prepareHostTools(dataDir: string, bin: HostBinaries): HostTools {
+export function prepareHostTools(dataDir: string, bin: HostBinaries, options: { publicDir?: string } = {}): HostTools {
   const agnhost = agnhostArgv();
   const agnhostBin = join(dataDir, 'images', 'agnhost', 'bin');
   mkdirSync(agnhostBin, { recursive: true });
@@ -86,11 +87,51 @@ export function prepareHostTools(dataDir: string, bin: HostBinaries): HostTools 
   chmodSync(launcher, 0o755);
   const tools: HostTools = { nginx: bin.nginx, agnhost, agnhostBin, exists: existsSync };
   if (bin.busybox) {
-    const busyboxBin = join(dataDir, 'images', 'busybox', 'bin');
+    let busyboxBin = join(dataDir, 'images', 'busybox', 'bin');
+    // A container run as another user (securityContext) searches its PATH as that user: where the
+    // data dir is not reachable by others (under root's home, 0700), the applets are linked from
+    // a public directory (`options.publicDir`, on /run: symlinks, no disk inode) instead.
+    if (options.publicDir && !searchableByAll(dirname(busyboxBin))) {
+      const pub = join(options.publicDir, 'busybox', 'bin');
+      try {
+        mkdirSync(pub, { recursive: true, mode: 0o755 });
+        for (let d = pub; d !== dirname(options.publicDir); d = dirname(d)) chmodSync(d, 0o755);
+        busyboxBin = pub;
+      } catch {
+        // not writable (rootless): the data dir's, as before
+      }
+    }
     const applets = prepareBusyboxApplets(busyboxBin, bin.busybox);
     tools.busybox = bin.busybox;
     tools.busyboxBin = busyboxBin;
     tools.applets = new Set(applets);
+    // The image's accounts (security-context.ts), bound over /etc/passwd and /etc/group of a
+    // container given a user: `id` shows uid=1000, not the host's name for it.
+    const etc = join(dataDir, 'images', 'busybox', 'etc');
+    mkdirSync(etc, { recursive: true });
+    tools.busyboxEtc = { passwd: join(etc, 'passwd'), group: join(etc, 'group') };
+    writeIfChanged(tools.busyboxEtc.passwd, BUSYBOX_PASSWD);
+    writeIfChanged(tools.busyboxEtc.group, BUSYBOX_GROUP);
+    tools.busyboxAccounts = parseAccounts(BUSYBOX_PASSWD, BUSYBOX_GROUP);
   }
   return tools;
+}
+
+/** Writes `text` (mode 0644) unless the file already holds it: a restarted agent writes nothing. */
+function writeIfChanged(path: string, text: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
+  writeFileSync(path, text, { mode: 0o644 });
+  chmodSync(path, 0o644);
+}
+
+/** Whether every directory from `/` down to `path` lets others search it (mode o+x). */
+function searchableByAll(path: string): boolean {
+  try {
+    for (let d = path; ; d = dirname(d)) {
+      if (!(statSync(d).mode & 0o001)) return false;
+      if (d === dirname(d)) return true;
+    }
+  } catch {
+    return false;
+  }
 }

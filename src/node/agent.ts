@@ -13,6 +13,7 @@ import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { EventsV1Recorder } from '../controllers/events/events-v1-recorder.js';
 import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
 import { prepareHostTools } from './agent-tools.js';
+import { publicToolsDir } from './names.js';
 import { ApiRelay, apiEndpointPort } from './api-relay.js';
 import { CONFIGMAPS, ENDPOINTS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES } from './api-refs.js';
 import { parseResolvConf, type DnsConfig } from './dns-config.js';
@@ -147,7 +148,7 @@ export class NodeAgent {
     const launcher = chooseLauncher(process.env);
     if (launcher.kind === 'native') bin.launcher = launcher.path;
     o.log(`container launcher: ${launcher.kind} (${launcher.reason})`);
-    const tools = prepareHostTools(o.dataDir, bin);
+    const tools = prepareHostTools(o.dataDir, bin, { publicDir: publicToolsDir(o.cluster) });
     const cidr = parseCidr(o.podCIDR);
     const hostIP = gatewayOf(cidr);
     const facts = nodeFacts(o.dataDir);

@@ -5,7 +5,7 @@
  * a symlink `<name>` -> `..data/<name>`, then the old directory goes. A reader sees the old set or
  * the new one, never a mix, and programs that watch `..data` see each update as one event.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { join, posix } from 'node:path';
 import type { Payload } from './volume-payload.js';
@@ -56,7 +56,7 @@ function sameAsWritten(dir: string, payload: Payload): boolean {
  * Writes the payload into `dir` (made if missing) as the kubelet does; false when it already held
  * exactly this payload (nothing written). Throws for an invalid path (nothing written).
  */
-export function writeAtomically(dir: string, input: Payload, options: { now?: Date } = {}): boolean {
+export function writeAtomically(dir: string, input: Payload, options: { now?: Date; setPerms?: (dir: string) => void } = {}): boolean {
   // validatePayload: each path checked, then cleaned (filepath.Clean: `./a` and `a/` are `a`).
   const payload: Payload = new Map();
   for (const [path, file] of input) {
@@ -79,7 +79,11 @@ export function writeAtomically(dir: string, input: Payload, options: { now?: Da
     mkdirSync(posix.dirname(full), { recursive: true, mode: 0o755 });
     writeFileSync(full, file.data, { mode: file.mode });
     chmodSync(full, file.mode);
+    // A token's owner (the kubelet's FsUser: the one runAsUser of every container).
+    if (file.fsUser !== undefined) chownSync(full, file.fsUser, -1);
   }
+  // fsGroup (volume-ownership.ts) before the new data is published, as the kubelet's setPerms hook.
+  options.setPerms?.(dir);
   rmSync(join(dir, DATA_TMP), { force: true });
   symlinkSync(ts, join(dir, DATA_TMP));
   renameSync(join(dir, DATA_TMP), join(dir, DATA));

@@ -24,6 +24,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { HostBinaries } from './host-tools.js';
 import type { Overlay } from './mount-plan.js';
+import { setprivArgv, type ProcessIdentity } from './security-context.js';
 import { killLeftovers } from './leftovers.js';
 import { nativeLaunchArgv } from './native-launcher.js';
 import type { Runner } from './runner.js';
@@ -78,6 +79,8 @@ export interface LaunchSpec {
    * PID 1, whose PID namespace the run joins instead of having one of its own.
    */
   targetPid?: number;
+  /** The securityContext's user, groups, capabilities, no_new_privs, read-only root (security-context.ts). */
+  identity?: ProcessIdentity;
 }
 
 
@@ -89,7 +92,7 @@ export interface LaunchSpec {
  * (util-linux's costs twice as much to start), all three by one `mount -a -T <the pod's fstab>`
  * when the sandbox wrote one; volumes by util-linux's (read-only binds).
  */
-export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script' | 'busybox' | 'mkdir' | 'chown'>): string {
+export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname' | 'mount' | 'script' | 'busybox' | 'mkdir' | 'chown' | 'setpriv'>): string {
   const q = shellQuote;
   const local = (path: string): string => {
     const rel = relative(spec.baseDir, path);
@@ -116,7 +119,10 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
   // an overlaid directory, seen through it) binds the names relative to the pod's directory.
   const noCanon = spec.overlays?.length ? ' -c' : '';
   for (const m of spec.mounts) steps.push(`${q(bin.mount)}${noCanon} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
-  const run = spec.tty ? `exec ${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : 'exec "$@"';
+  if (spec.identity?.readOnlyRoot) steps.push(`${q(bin.mount)} -o remount,bind,ro /`);
+  // The securityContext's identity: setpriv execs the program (native: the launcher's --user...).
+  const as = spec.identity ? `${setprivArgv(bin.setpriv ?? 'setpriv', spec.identity).map(q).join(' ')} ` : '';
+  const run = spec.tty ? `exec ${as}${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : `exec ${as}"$@"`;
   return [
     `${steps.join(' && ')} || exit 128`,
     'exec >&3 2>&4 3>&- 4>&-',
@@ -175,9 +181,14 @@ export function launchArgv(spec: LaunchSpec, bin: HostBinaries): string[] {
   ];
 }
 
-/** The argv that runs a command inside a running container (its program's pid). Pure. */
-export function execArgv(pid: number, argv: string[], options: { workingDir: string; tty: boolean }, bin: HostBinaries): string[] {
-  const enter = [bin.nsenter, '-t', String(pid), '-n', '-u', '-i', '-m', '-p', `--wd=${options.workingDir || '/'}`, '--'];
+/**
+ * The argv that runs a command inside a running container (its program's pid), as the
+ * container's user with its groups, capabilities and no_new_privs (runc exec applies the
+ * container's process settings): setpriv after nsenter. Pure.
+ */
+export function execArgv(pid: number, argv: string[], options: { workingDir: string; tty: boolean; identity?: ProcessIdentity }, bin: HostBinaries): string[] {
+  const as = options.identity ? setprivArgv(bin.setpriv ?? 'setpriv', options.identity) : [];
+  const enter = [bin.nsenter, '-t', String(pid), '-n', '-u', '-i', '-m', '-p', `--wd=${options.workingDir || '/'}`, '--', ...as];
   if (!options.tty) return [...enter, ...argv];
   return [...enter, bin.script, '-q', '-e', '-f', '-c', `exec ${argv.map(shellQuote).join(' ')}`, '/dev/null'];
 }

@@ -26,6 +26,7 @@ import { spawnCommand } from './exec.js';
 import { waitListening } from './listening.js';
 import { prepareNginx } from './nginx-files.js';
 import { serviceEnvMap } from './service-env.js';
+import { processIdentity, SecurityContextError, verifyRunAsNonRoot, type ProcessIdentity } from './security-context.js';
 
 /** The longest delay a Node timer takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -62,6 +63,8 @@ export interface Run {
   exited: Promise<ExitInfo>;
   /** Resolves once the program's process exists (start() sets it). */
   programStarted?: Promise<void>;
+  /** The securityContext's user, groups and privileges, which exec and exec probes get too. */
+  identity?: ProcessIdentity;
 }
 
 /** Why a start did not produce a running process. */
@@ -175,16 +178,23 @@ export class Container {
     const plan = this.plan ?? this.resolveImage();
     const serviceEnv = serviceEnvMap(ctx.api.services(), { namespace: pod.metadata.namespace, enableServiceLinks: pod.spec.enableServiceLinks ?? true });
     const env = await containerEnv(this.spec, { pod, podIP: sandbox.podIP, hostIP: ctx.hostIP, serviceEnv, allocatable: ctx.allocatable, sources: ctx.api.envSources });
+    // The kubelet's generateContainerConfig: runAsNonRoot is verified once the environment is made.
+    const nonRoot = verifyRunAsNonRoot(pod, this.spec);
+    if (nonRoot) throw new ContainerConfigError(nonRoot);
+    const identity = this.#identity(pod, plan);
     const expanded = planImage({ ...this.spec, command: expandArgs(this.spec.command, env), args: expandArgs(this.spec.args, env) }, ctx.tools);
     let argv = expanded.argv;
     const podRef = { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
     if (expanded.nginx) argv = prepareNginx(ctx, podRef, this.spec.name, expanded.nginx.ports);
     const processEnv: Record<string, string> = { PATH: plan.path, HOSTNAME: sandbox.hostname };
     for (const [k, v] of env) processEnv[k] = v;
-    processEnv.HOME ??= '/root';
+    processEnv.HOME ??= identity?.home ?? '/root';
     if (this.spec.tty) processEnv.TERM ??= 'xterm';
     const workingDir = this.spec.workingDir || '/';
     const { mounts, overlays, create } = this.#mounts(sandbox);
+    // The image's accounts, so `id` and `ps` name users as in the image (the host's would name uid 1000).
+    const accounts = identity?.imageEtc ? ctx.tools.busyboxEtc : undefined;
+    if (accounts) mounts.push({ source: accounts.passwd, target: '/etc/passwd', readOnly: true }, { source: accounts.group, target: '/etc/group', readOnly: true });
     // The shell chain mounts the overlays' tmpfs on a directory of the pod (its namespace alone).
     const overlayScratch = overlays && !ctx.bin.launcher ? join(podDir(ctx.dataDir, podRef), '.overlays') : undefined;
     if (overlayScratch) mkdirSync(overlayScratch, { recursive: true });
@@ -228,6 +238,7 @@ export class Container {
       tty: !!this.spec.tty,
       listeners: new Set(),
       exited: Promise.resolve({ code: null, signal: null }),
+      identity,
     };
     this.previous = this.latest;
     this.latest = run;
@@ -245,7 +256,7 @@ export class Container {
       return;
     }
     const writer = new CriLogWriter(logPath, { fd: logFd });
-    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, adoptNetns: sandbox.adoptNetns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, overlays, create, overlayScratch, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin, targetPid }, { bin: ctx.bin, starter: ctx.starter });
+    const proc = new ContainerProcess({ baseDir: podDir(ctx.dataDir, podRef), fifos, netns: sandbox.netns, adoptNetns: sandbox.adoptNetns, hostname: sandbox.hostname, etc: sandbox.etc, mounts, overlays, create, overlayScratch, workingDir, env: processEnv, argv, tty: run.tty, stdin: !!this.spec.stdin, targetPid, identity }, { bin: ctx.bin, starter: ctx.starter });
     run.process = proc;
     const deliver = (stream: LogStream) => (chunk: Buffer) => {
       writer.write(stream, chunk);
@@ -282,6 +293,16 @@ export class Container {
       ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
       this.#startProbes(run, sandbox);
     })();
+  }
+
+  /** The run's identity (security-context.ts); an unknown capability is a ContainerConfigError. */
+  #identity(pod: Pod, plan: ImagePlan): ProcessIdentity | undefined {
+    try {
+      return processIdentity(pod, this.spec, plan.kind === 'busybox' ? this.#ctx.tools.busyboxAccounts : undefined);
+    } catch (err) {
+      if (err instanceof SecurityContextError) throw new ContainerConfigError(err.message);
+      throw err;
+    }
   }
 
   /**
@@ -411,7 +432,7 @@ export class Container {
       pid = run.process?.programPid();
     }
     if (!run || !pid) return { code: null, output: 'container is not running', timedOut: false };
-    const child = spawnCommand(execArgv(pid, argv, { workingDir: run.workingDir, tty: false }, this.#ctx.bin), run.env);
+    const child = spawnCommand(execArgv(pid, argv, { workingDir: run.workingDir, tty: false, identity: run.identity }, this.#ctx.bin), run.env);
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -495,6 +516,9 @@ export class Container {
     if (!this.ephemeral) status.started = this.started && this.running;
     const latest = this.latest;
     if (latest) status.containerID = `kubito://${latest.containerID}`;
+    // The user its process was given (the kubelet reports the runtime's, KEP-3619), where a securityContext set one.
+    const id = latest?.identity;
+    if (id?.setUser) status.user = { linux: { uid: id.uid, gid: id.gid, supplementalGroups: id.groups } };
     if (this.waiting) {
       status.state = { waiting: { ...this.waiting } };
       if (latest?.finishedMs !== undefined) status.lastState = terminated(latest);

@@ -20,6 +20,8 @@ export interface HostBinaries {
   /** coreutils' mkdir and chown: the shell chain's overlays (mount points the host lacks). */
   mkdir?: string;
   chown?: string;
+  /** util-linux setpriv: a securityContext's identity for exec (and the shell chain's containers). */
+  setpriv?: string;
   /** The native container launcher (native-launcher.ts), when the agent chose it. */
   launcher?: string;
 }
@@ -56,5 +58,5 @@ export function findHostBinaries(): HostBinaries {
     else missing.push(`${name} (Debian package ${pkg})`);
   }
   if (missing.length) throw new Error(`the node agent needs these programs, which are not installed: ${missing.join(', ')}`);
-  return { ...(found as HostBinaries), nginx: findExecutable('nginx'), busybox: findExecutable('busybox'), mkdir: findExecutable('mkdir'), chown: findExecutable('chown') };
+  return { ...(found as HostBinaries), nginx: findExecutable('nginx'), busybox: findExecutable('busybox'), mkdir: findExecutable('mkdir'), chown: findExecutable('chown'), setpriv: findExecutable('setpriv') };
 }

@@ -5,6 +5,8 @@
  * built-in implementation; any other image runs only with an explicit `command`. Pure: the
  * runtime supplies what is installed on the host (`HostTools`).
  */
+import type { ImageAccounts } from './security-context.js';
+
 export type ImageKind = 'nginx' | 'busybox' | 'agnhost' | 'pause' | 'command';
 
 export interface ImageRef {
@@ -61,6 +63,9 @@ export interface HostTools {
   agnhost: string[];
   /** A directory holding an `agnhost` launcher, for commands that name it. */
   agnhostBin?: string;
+  /** The busybox image's /etc/passwd and /etc/group (files, bound for a container given a user) and their entries. */
+  busyboxEtc?: { passwd: string; group: string };
+  busyboxAccounts?: ImageAccounts;
   /** Busybox applet names, to map `/bin/wget` and the like to busybox when the host lacks them. */
   applets?: Set<string>;
   /** True when the path exists on the host. */

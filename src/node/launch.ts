@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from './host-tools.js';
 import { parseCidr } from './ipam.js';
-import { isClusterNetns, kubeletSocket, nodeNetns, READY_LINE, runDir, runnerDir } from './names.js';
+import { isClusterNetns, kubeletSocket, nodeNetns, publicToolsDir, READY_LINE, runDir, runnerDir } from './names.js';
 import { ExecRunner, type Runner } from './runner.js';
 import { runSteps } from './sandbox.js';
 import { createNodeSteps, nodeBridgeNetfilterStep } from './sandbox-plan.js';
@@ -298,5 +298,6 @@ export async function cleanupCluster(cluster: string, options: { dataDir?: strin
     rmSync(join(runDir(options.dataDir), 'fifos'), { recursive: true, force: true });
     rmSync(join(runDir(options.dataDir), 'pod-dirs'), { recursive: true, force: true });
     rmSync(runnerDir(cluster, join(runDir(options.dataDir), 'runner')), { recursive: true, force: true });
+    rmSync(publicToolsDir(cluster), { recursive: true, force: true });
   }
 }

@@ -90,6 +90,14 @@ export function apiTlsSocket(dataDir: string): string {
  * The agent's runner directory: `/dev/shm/kubito-<cluster>-runner` (tmpfs) where /dev/shm is
  * writable, else `<fallback>`. One agent per cluster runs at a time; clean-up removes it.
  */
+/**
+ * `/run/kubito-<cluster>`: what containers run as another user must reach whatever the data
+ * dir's place (the busybox applets: agent-tools.ts). Removed with the cluster.
+ */
+export function publicToolsDir(cluster: string): string {
+  return join('/run', `kubito-${cluster}`);
+}
+
 export function runnerDir(cluster: string, fallback: string): string {
   return isWritableDir('/dev/shm') ? join('/dev/shm', `kubito-${cluster}-runner`) : fallback;
 }

@@ -1,13 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerProcess, exitCodeOf, makeFifos, type LaunchSpec } from './container-process.js';
 import { findHostBinaries, isExecutable, type HostBinaries } from './host-tools.js';
 import { chooseLauncher, LauncherChoiceError, nativeLaunchArgv, nativeLauncherPath } from './native-launcher.js';
 import { ExecRunner } from './runner.js';
+import type { ProcessIdentity } from './security-context.js';
 import { launchRequest, parseReports, ShellRunner, startBlock } from './shell-runner.js';
 
 const spec: LaunchSpec = {
@@ -99,7 +100,7 @@ after(() => {
 });
 
 let runs = 0;
-async function run(script: string, options: { netns?: string; adoptNetns?: string; workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean | ShellRunner; targetPid?: number; shellChain?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
+async function run(script: string, options: { netns?: string; adoptNetns?: string; workingDir?: string; env?: Record<string, string>; onStart?: (p: ContainerProcess) => void; starter?: boolean | ShellRunner; targetPid?: number; shellChain?: boolean; identity?: ProcessIdentity } = {}): Promise<{ code: number; stdout: string; stderr: string; runtimeMessage: string; signal: string | null }> {
   const n = runs++;
   const fifos = { stdout: join(dir, `c/${n}.stdout`), stderr: join(dir, `c/${n}.stderr`) };
   await makeFifos(fifos, { bin, runner: new ExecRunner() });
@@ -117,6 +118,7 @@ async function run(script: string, options: { netns?: string; adoptNetns?: strin
     tty: false,
     stdin: false,
     targetPid: options.targetPid,
+    identity: options.identity,
   };
   const proc = new ContainerProcess(launch, { bin: options.shellChain ? { ...bin, launcher: undefined } : bin, starter: options.starter === false ? undefined : options.starter instanceof ShellRunner ? options.starter : helper });
   let stdout = '';
@@ -224,6 +226,21 @@ test('--target-pid: once the program ends, what it left in the target\'s PID nam
   }
   target.signal('SIGKILL');
   assert.equal((await sleeping!).code, 137);
+});
+
+test('a securityContext\'s identity: user, sorted groups, bounding set, no_new_privs, read-only root; with the shell chain (setpriv) too', async () => {
+  const identity: ProcessIdentity = { setUser: true, uid: 1000, gid: 3000, groups: [3000, 2000].sort((a, b) => a - b), noNewPrivs: true, caps: 0x400n, readOnlyRoot: true, home: '/', imageEtc: false };
+  const script = 'echo $(id -u) $(id -g); grep -E "^(Groups|CapEff|CapBnd|NoNewPrivs)" /proc/self/status; touch /kubito-nl-ro 2>/dev/null || echo ro; touch /mnt/x 2>/dev/null || echo vol-ro';
+  const want = '1000 3000\nGroups:\t2000 3000 \nCapEff:\t0000000000000000\nCapBnd:\t0000000000000400\nNoNewPrivs:\t1\nro\nvol-ro\n';
+  for (const shellChain of [false, true]) {
+    const r = await run(script, { identity, shellChain, workingDir: '/' });
+    assert.equal(r.stdout, want, `${shellChain ? 'shell chain' : 'native'}: ${r.stderr} ${r.runtimeMessage}`);
+    assert.equal(r.code, 0);
+  }
+  // Root with a bounding set: its permitted and effective sets are the mask (runc's root container).
+  const root = await run('grep -E "^(CapPrm|CapEff)" /proc/self/status', { identity: { ...identity, setUser: false, uid: 0, gid: 0, groups: [], noNewPrivs: false, readOnlyRoot: false, caps: 0xa80425fbn } });
+  assert.equal(root.stdout, 'CapPrm:\t00000000a80425fb\nCapEff:\t00000000a80425fb\n');
+  assert.equal(existsSync('/kubito-nl-ro'), false);
 });
 
 test('exactly the given environment reaches the program', async () => {

@@ -11,6 +11,7 @@ import { isAbsolute, relative } from 'node:path';
 import { builtPath } from '../native/built.js';
 import { isExecutable } from './host-tools.js';
 import type { LaunchSpec } from './container-process.js';
+import { launcherIdentityArgs } from './security-context.js';
 import { shellQuote } from './shell-quote.js';
 
 export type LauncherKind = 'native' | 'shell';
@@ -83,6 +84,7 @@ export function nativeLaunchArgv(spec: LaunchSpec, options: { launcher: string; 
   for (const m of spec.mounts) argv.push(m.readOnly ? '--bind-ro' : '--bind', local(m.source), m.target);
   argv.push('--stdout', local(spec.fifos.stdout), '--stderr', local(spec.fifos.stderr), '--cwd', spec.workingDir || '/');
   if (spec.targetPid !== undefined) argv.push('--target-pid', String(spec.targetPid));
+  if (spec.identity) argv.push(...launcherIdentityArgs(spec.identity));
   for (const [k, v] of Object.entries(spec.env)) argv.push('--env', `${k}=${v}`);
   argv.push('--');
   if (!spec.tty) return [...argv, ...spec.argv];

@@ -67,7 +67,7 @@ export class RuntimePodAccess implements PodProcessSpawner, ContainerAttacher, P
     // As runc would refuse it (containers run on the host's file system: the same lookup).
     const startError = startErrorOf(argv, run.env.PATH ?? '', run.workingDir, EXEC_PREFIX);
     if (startError) throw new ExecStartError(`failed to exec in container: failed to start exec "${randomBytes(32).toString('hex')}": ${startError}`);
-    const [file, ...args] = execArgv(run.process!.programPid()!, argv, { workingDir: run.workingDir, tty: false }, this.#bin);
+    const [file, ...args] = execArgv(run.process!.programPid()!, argv, { workingDir: run.workingDir, tty: false, identity: run.identity }, this.#bin);
     let command: HostCommand = { file, args, env: { ...run.env } };
     if (options.wrap) command = options.wrap(command);
     // The wrapper is a host program: find it on the agent's PATH, not the container's.

@@ -80,6 +80,36 @@ export interface ContainerSpec {
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
   /** An ephemeral container's: the container whose PID namespace it joins. */
   targetContainerName?: string;
+  securityContext?: SecurityContext;
+}
+
+/** The container's securityContext, as the agent applies it (security-context.ts). */
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  privileged?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+  procMount?: string;
+  seccompProfile?: { type?: string; localhostProfile?: string };
+  appArmorProfile?: { type?: string; localhostProfile?: string };
+  seLinuxOptions?: Record<string, string>;
+}
+
+/** The pod's securityContext, as the agent applies it. */
+export interface PodSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  supplementalGroups?: number[];
+  supplementalGroupsPolicy?: string;
+  fsGroup?: number;
+  fsGroupChangePolicy?: string;
+  seccompProfile?: { type?: string; localhostProfile?: string };
+  appArmorProfile?: { type?: string; localhostProfile?: string };
+  seLinuxOptions?: Record<string, string>;
 }
 
 export interface Volume {
@@ -137,6 +167,7 @@ export interface PodSpec {
   hostAliases?: Array<{ ip: string; hostnames?: string[] }>;
   hostNetwork?: boolean;
   enableServiceLinks?: boolean;
+  securityContext?: PodSecurityContext;
   volumes?: Volume[];
   serviceAccountName?: string;
   schedulerName?: string;
@@ -161,6 +192,8 @@ export interface ContainerStatus {
   imageID: string;
   containerID?: string;
   started?: boolean;
+  /** The identity its first process was given (KEP-3619; security-context.ts). */
+  user?: { linux: { uid: number; gid: number; supplementalGroups?: number[] } };
 }
 
 export interface PodCondition {

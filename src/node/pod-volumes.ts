@@ -5,12 +5,14 @@
  * A volume that holds a service account token is written again when the token is due for
  * renewal (the kubelet's token manager rule), with its other sources read again.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { writeAtomically } from './atomic-writer.js';
 import type { Pod, Volume } from './pod-view.js';
 import type { RuntimeContext } from './runtime-context.js';
+import { fsUserOf } from './security-context.js';
+import { setVolumeOwnership } from './volume-ownership.js';
 import { tokenRefreshAtMs, volumePayload, VolumeSetupError, type IssuedToken, type PayloadVolume, type VolumeSources } from './volume-payload.js';
 
 const KIND_DIRS: Array<[keyof Volume, string]> = [
@@ -59,14 +61,28 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
   const paths = new Map<string, string>();
   const sources = podVolumeSources(ctx, pod.metadata.namespace);
   const withTokens: Array<{ volume: PayloadVolume; path: string; tokens: IssuedToken[] }> = [];
+  // fsGroup (volume-ownership.ts) and a token's owner, as the kubelet's MounterArgs FsGroup and FsUser.
+  const fsGroup = pod.spec.securityContext?.fsGroup;
+  const fsUser = fsUserOf(pod);
+  const owned = { fsUser, fsGroup };
+  const setPerms = fsGroup === undefined ? undefined : (path: string) => setVolumeOwnership(path, fsGroup, { readOnly: true });
   for (const v of pod.spec.volumes ?? []) {
     if (v.hostPath) {
       paths.set(v.name, v.hostPath.path);
       continue;
     }
     if (v.emptyDir) {
+      // The kubelet's emptyDir is 0777 (setupDir: made, then chmod past the umask); with fsGroup
+      // group-owned and setgid (drwxrwsrwx).
       const path = join(dir, 'volumes', 'kubernetes.io~empty-dir', v.name);
       mkdirSync(path, { recursive: true });
+      chmodSync(path, 0o777);
+      try {
+        if (fsGroup !== undefined) setVolumeOwnership(path, fsGroup, { readOnly: false });
+      } catch (err) {
+        // A group the agent cannot give (rootless: ids outside its user namespace): FailedMount.
+        throw new VolumeSetupError(v.name, (err as Error).message);
+      }
       paths.set(v.name, path);
       continue;
     }
@@ -75,9 +91,9 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
     // On the tmpfs scratch dir where there is one (as the kubelet keeps these volumes on tmpfs):
     // no disk inodes per pod, no secret on disk.
     const path = join(options.scratch ?? dir, 'volumes', kind[1], v.name);
-    const { payload, tokens } = await volumePayload(v as PayloadVolume, { pod, allocatable: ctx.allocatable, sources });
+    const { payload, tokens } = await volumePayload(v as PayloadVolume, { pod, allocatable: ctx.allocatable, sources, ...owned });
     try {
-      writeAtomically(path, payload);
+      writeAtomically(path, payload, { setPerms });
     } catch (err) {
       throw new VolumeSetupError(v.name, (err as Error).message);
     }
@@ -97,9 +113,9 @@ export async function setUpPodVolumes(ctx: RuntimeContext, pod: Pod, dir: string
       if (stopped) return;
       if (!w.tokens.some((t) => tokenRefreshAtMs(t, 0) <= now + 10_000)) continue;
       try {
-        const { payload, tokens } = await volumePayload(w.volume, { pod: current(), allocatable: ctx.allocatable, sources });
+        const { payload, tokens } = await volumePayload(w.volume, { pod: current(), allocatable: ctx.allocatable, sources, ...owned });
         if (stopped) return;
-        writeAtomically(w.path, payload);
+        writeAtomically(w.path, payload, { setPerms });
         w.tokens = tokens;
       } catch (err) {
         if (stopped) return;

@@ -11,6 +11,8 @@ import type { DownwardAPIFile, KeyToPath, Pod, ProjectedSource } from './pod-vie
 export interface FileProjection {
   data: Buffer;
   mode: number;
+  /** The file's owner (a token's, when every container runs as this one runAsUser); else root. */
+  fsUser?: number;
 }
 
 /** Relative path -> contents. */
@@ -147,7 +149,7 @@ export function downwardAPIPayload(items: DownwardAPIFile[], ctx: { pod: Pod; al
  * SetUpAt / collectData), and the tokens it holds. Throws VolumeSetupError with the kubelet's
  * message when a source is missing (and not optional) or fails.
  */
-export async function volumePayload(volume: PayloadVolume, ctx: { pod: Pod; allocatable: { cpu: number; memory: number }; sources: VolumeSources }): Promise<{ payload: Payload; tokens: IssuedToken[] }> {
+export async function volumePayload(volume: PayloadVolume, ctx: { pod: Pod; allocatable: { cpu: number; memory: number }; sources: VolumeSources; fsUser?: number; fsGroup?: number }): Promise<{ payload: Payload; tokens: IssuedToken[] }> {
   const tokens: IssuedToken[] = [];
   const fail = (errors: string[]): never => {
     throw new VolumeSetupError(volume.name, aggregate(errors));
@@ -210,7 +212,10 @@ export async function volumePayload(volume: PayloadVolume, ctx: { pod: Pod; allo
         });
         const expiresAtMs = Date.parse(answer.status.expirationTimestamp);
         tokens.push({ path: t.path, expirationSeconds: answer.spec.expirationSeconds ?? spec.expirationSeconds, expiresAtMs });
-        payload.set(t.path, { data: Buffer.from(answer.status.token), mode });
+        // The kubelet (projected collectData): with an FsUser or an fsGroup the token is 0600, owned
+        // by the FsUser (the one runAsUser of all containers); fsGroup then makes it 0640.
+        const owned = ctx.fsUser !== undefined || ctx.fsGroup !== undefined;
+        payload.set(t.path, { data: Buffer.from(answer.status.token), mode: owned ? 0o600 : mode, ...(ctx.fsUser !== undefined ? { fsUser: ctx.fsUser } : {}) });
       }
     } catch (err) {
       errors.push((err as Error).message);

@@ -7,7 +7,18 @@
  *   kubito-launch [--netns NAME [--adopt-netns POOL]] [--hostname H] [--dir D] [--bind-etc SRC TGT]...
  *                 [--overlay DIR [--keep MOUNTPOINT]...]... [--mkdir PATH]... [--mkfile PATH]...
  *                 [--bind SRC TGT]... [--bind-ro SRC TGT]... [--stdout F] [--stderr F]
- *                 [--cwd DIR] [--target-pid PID] [--env K=V]... -- PROGRAM ARGS...
+ *                 [--cwd DIR] [--target-pid PID] [--env K=V]... [--readonly-root]
+ *                 [--caps HEX] [--user UID:GID [--groups G,G...]] [--no-new-privs] -- PROGRAM ARGS...
+ *
+ * The container's identity (src/node/security-context.ts; runc's finalizeNamespace order), last,
+ * in PID 1 once every mount is made: --readonly-root remounts the container's `/` read-only (that
+ * mount alone; volumes, /etc files and other mounts stay as they are); --caps HEX drops every
+ * capability not in the mask from the bounding set and clears the inheritable and ambient sets
+ * (a root program's permitted and effective sets become the mask at exec; a non-root one's are
+ * empty, as with runc without ambient capabilities); --user sets the groups (--groups, empty
+ * for none), then the gid and uid (real, effective, saved), and sets the parent-death signal
+ * again (a credential change clears it); --no-new-privs sets PR_SET_NO_NEW_PRIVS. The working
+ * directory is entered as root first and, where that is refused (EACCES), again as the user.
  *
  * --overlay DIR (mount points the host does not have; src/node/mount-plan.ts): an overlay on DIR
  * in the container's mount namespace, its lower layer DIR, upper and work directories on a tmpfs
@@ -47,6 +58,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
 #include <linux/prctl.h>
 #include <sys/prctl.h>
@@ -65,6 +78,7 @@
 #define MAX_OVERLAYS 16
 #define MAX_KEEPS 512
 #define MAX_ENV 4096
+#define MAX_GROUPS 256
 #define MAX_PATH_LEN 4096
 #define SETUP_FAILED 128
 
@@ -100,6 +114,15 @@ struct spec {
   const char *stderr_path;
   const char *cwd;
   const char *target_pid;
+  int readonly_root;
+  int no_new_privs;
+  int has_caps;
+  unsigned long long caps;
+  int has_user;
+  uid_t uid;
+  gid_t gid;
+  gid_t groups[MAX_GROUPS];
+  int ngroups;
   struct bind binds[MAX_BINDS];
   int nbinds;
   char *env[MAX_ENV + 1];
@@ -134,8 +157,13 @@ static void parse(int argc, char **argv, struct spec *s) {
       i++;
       break;
     }
+    if (strcmp(a, "--readonly-root") == 0 || strcmp(a, "--no-new-privs") == 0) {
+      if (a[2] == 'r') s->readonly_root = 1;
+      else s->no_new_privs = 1;
+      continue;
+    }
     int two = strcmp(a, "--bind-etc") == 0 || strcmp(a, "--bind") == 0 || strcmp(a, "--bind-ro") == 0;
-    static const char *const one[] = {"--netns", "--adopt-netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--target-pid", "--env", "--overlay", "--keep", "--mkdir", "--mkfile"};
+    static const char *const one[] = {"--netns", "--adopt-netns", "--hostname", "--dir", "--stdout", "--stderr", "--cwd", "--target-pid", "--env", "--overlay", "--keep", "--mkdir", "--mkfile", "--user", "--groups", "--caps"};
     int known = two;
     for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) known |= strcmp(a, one[k]) == 0;
     if (!known) fail("unknown option %s", a);
@@ -178,6 +206,31 @@ static void parse(int argc, char **argv, struct spec *s) {
       if (!*v || strlen(v) > 10 || strspn(v, "0123456789") != strlen(v)) fail("--target-pid %s: not a process id", v);
       s->target_pid = v;
     }
+    else if (strcmp(a, "--user") == 0) {
+      unsigned long u, g;
+      char end;
+      if (sscanf(v, "%lu:%lu%c", &u, &g, &end) != 2 || u > 0xfffffffeUL || g > 0xfffffffeUL || !strchr("0123456789", v[0])) fail("--user %s: not UID:GID", v);
+      s->has_user = 1;
+      s->uid = (uid_t)u;
+      s->gid = (gid_t)g;
+    } else if (strcmp(a, "--groups") == 0) {
+      s->ngroups = 0;
+      for (const char *p = v; *p;) {
+        char *end;
+        errno = 0;
+        unsigned long g = strtoul(p, &end, 10);
+        if (end == p || errno || g > 0xfffffffeUL || (*end && *end != ',')) fail("--groups %s: not a list of group ids", v);
+        if (s->ngroups >= MAX_GROUPS) fail("more than %d groups", MAX_GROUPS);
+        s->groups[s->ngroups++] = (gid_t)g;
+        p = *end ? end + 1 : end;
+      }
+    } else if (strcmp(a, "--caps") == 0) {
+      char *end;
+      errno = 0;
+      s->caps = strtoull(v, &end, 16);
+      if (!*v || *end || errno) fail("--caps %s: not a hexadecimal mask", v);
+      s->has_caps = 1;
+    }
     else if (strcmp(a, "--env") == 0) {
       if (s->nenv >= MAX_ENV) fail("more than %d environment variables", MAX_ENV);
       if (!strchr(v, '=')) fail("--env %s: not NAME=VALUE", v);
@@ -188,6 +241,7 @@ static void parse(int argc, char **argv, struct spec *s) {
   s->env[s->nenv] = NULL;
   if (i >= argc) fail("no program to run");
   if (s->adopt && !s->netns) fail("--adopt-netns needs --netns");
+  if (s->ngroups && !s->has_user) fail("--groups needs --user");
   s->argv = argv + i;
 }
 
@@ -574,6 +628,61 @@ static void exec_program(char **argv, char **env) {
   _exit(err == ENOENT ? 127 : 126);
 }
 
+/* `/` read-only in this mount namespace (its mount alone), keeping the flags the kernel may lock. */
+static void readonly_root(void) {
+  struct statvfs vfs;
+  unsigned long keep = 0;
+  if (statvfs("/", &vfs) == 0) {
+    if (vfs.f_flag & ST_NOSUID) keep |= MS_NOSUID;
+    if (vfs.f_flag & ST_NODEV) keep |= MS_NODEV;
+    if (vfs.f_flag & ST_NOEXEC) keep |= MS_NOEXEC;
+  }
+  if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0) fail("remount / read-only: %s", strerror(errno));
+}
+
+/* The bounding set cut to the mask, the inheritable and ambient sets emptied (runc: capabilities.ApplyBoundingSet, ApplyCaps). */
+static void limit_caps(unsigned long long mask) {
+  for (int c = 0; c < 64; c++) {
+    if (mask >> c & 1) continue;
+    if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+      if (errno == EINVAL) break; /* past the kernel's last capability */
+      fail("cannot drop capability %d from the bounding set: %s", c, strerror(errno));
+    }
+  }
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2];
+  if (syscall(SYS_capget, &h, d) < 0) fail("capget: %s", strerror(errno));
+  d[0].inheritable = d[1].inheritable = 0;
+  if (syscall(SYS_capset, &h, d) < 0) fail("capset: %s", strerror(errno));
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) fail("cannot clear the ambient capabilities: %s", strerror(errno));
+}
+
+/* runc's finalizeNamespace order: cwd (as root), bounding set, user, cwd again if refused, no_new_privs. */
+static void enter_identity(const struct spec *s, const char *cwd) {
+  int cwd_denied = 0;
+  if (chdir(cwd) < 0) {
+    if (errno != EACCES || !s->has_user) {
+      /* As sh's `cd ... || exit 128`: its complaint went to the container's stderr. */
+      dprintf(2, "kubito-launch: cd: %s: %s\n", cwd, strerror(errno));
+      _exit(SETUP_FAILED);
+    }
+    cwd_denied = 1;
+  }
+  if (s->has_caps) limit_caps(s->caps);
+  if (s->has_user) {
+    if (setgroups((size_t)s->ngroups, s->groups) < 0) fail("setgroups: %s", strerror(errno));
+    if (setresgid(s->gid, s->gid, s->gid) < 0) fail("setgid %u: %s", (unsigned)s->gid, strerror(errno));
+    if (setresuid(s->uid, s->uid, s->uid) < 0) fail("setuid %u: %s", (unsigned)s->uid, strerror(errno));
+    /* A change of credentials clears the parent-death signal. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+  }
+  if (cwd_denied && chdir(cwd) < 0) {
+    dprintf(2, "kubito-launch: cd: %s: %s\n", cwd, strerror(errno));
+    _exit(SETUP_FAILED);
+  }
+  if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+}
+
 /* The container's PID 1: /proc, hostname, binds, stdio, working directory, then the program. */
 static void container(const struct spec *s, const sigset_t *mask) {
   if (sigprocmask(SIG_SETMASK, mask, NULL) < 0) fail("sigprocmask: %s", strerror(errno));
@@ -590,14 +699,11 @@ static void container(const struct spec *s, const sigset_t *mask) {
   if (s->noverlays) overlay_mounts(s);
   else
     for (int i = 0; i < s->nbinds; i++) bind_mount(&s->binds[i]);
+  if (s->readonly_root) readonly_root();
   if (out >= 0) redirect(1, out, s->stdout_path);
   if (err >= 0) redirect(2, err, s->stderr_path);
   const char *cwd = s->cwd && *s->cwd ? s->cwd : "/";
-  if (chdir(cwd) < 0) {
-    /* As sh's `cd ... || exit 128`: its complaint went to the container's stderr. */
-    dprintf(2, "kubito-launch: cd: %s: %s\n", cwd, strerror(errno));
-    _exit(SETUP_FAILED);
-  }
+  enter_identity(s, cwd);
   exec_program(s->argv, (char **)s->env);
 }
 

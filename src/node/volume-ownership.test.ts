@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setVolumeOwnership } from './volume-ownership.js';
+import { writeAtomically } from './atomic-writer.js';
+
+const asRoot = process.getuid?.() === 0;
+
+test('fsGroup on an emptyDir: group-owned, setgid directories, group read and write (SetVolumeOwnership)', { skip: asRoot ? false : 'chown needs root' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-own-'));
+  try {
+    const vol = join(dir, 'vol');
+    mkdirSync(join(vol, 'sub'), { recursive: true });
+    chmodSync(vol, 0o777);
+    chmodSync(join(vol, 'sub'), 0o700);
+    writeFileSync(join(vol, 'sub', 'f'), 'x', { mode: 0o600 });
+    symlinkSync('sub/f', join(vol, 'link'));
+    setVolumeOwnership(vol, 2000, { readOnly: false });
+    const mode = (p: string): string => (statSync(p).mode & 0o7777).toString(8);
+    assert.equal(mode(vol), '2777');
+    assert.equal(mode(join(vol, 'sub')), '2770');
+    assert.equal(mode(join(vol, 'sub', 'f')), '660');
+    for (const p of [vol, join(vol, 'sub'), join(vol, 'sub', 'f')]) assert.equal(statSync(p).gid, 2000);
+    assert.equal(lstatSync(join(vol, 'link')).gid, 2000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a projected token with an FsUser and fsGroup: 0600 owned by the user, then group read (0640)', { skip: asRoot ? false : 'chown needs root' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-own-'));
+  try {
+    const vol = join(dir, 'sa');
+    const payload = new Map([
+      ['token', { data: Buffer.from('jwt'), mode: 0o600, fsUser: 1000 }],
+      ['ca.crt', { data: Buffer.from('ca'), mode: 0o644 }],
+    ]);
+    writeAtomically(vol, payload, { setPerms: (d) => setVolumeOwnership(d, 2000, { readOnly: true }) });
+    const token = statSync(join(vol, 'token'));
+    assert.deepEqual([(token.mode & 0o7777).toString(8), token.uid, token.gid], ['640', 1000, 2000]);
+    const ca = statSync(join(vol, 'ca.crt'));
+    assert.deepEqual([(ca.mode & 0o7777).toString(8), ca.uid, ca.gid], ['644', 0, 2000]);
+    assert.equal((statSync(vol).mode & 0o7777).toString(8), '2755');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,220 @@
+/**
+ * @module The pod's and the container's securityContext, end to end with the real kubectl: the
+ * "Configure a Security Context for a Pod or Container" page's pods (runAsUser, runAsGroup,
+ * fsGroup on an emptyDir, allowPrivilegeEscalation: false, the container-level override),
+ * runAsNonRoot refusals (CreateContainerConfigError), exec probes and `kubectl exec` as the
+ * container's user, the service account token readable by a non-root user, capabilities and a
+ * read-only root file system.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { startCluster, type Cluster } from './harness.js';
+import { waitFor } from './wait.js';
+
+const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
+
+/** The docs' pods/security/security-context.yaml, as published. */
+const DEMO = `apiVersion: v1
+kind: Pod
+metadata:
+  name: security-context-demo
+spec:
+  securityContext:
+    runAsUser: 1000
+    runAsGroup: 3000
+    fsGroup: 2000
+  volumes:
+  - name: sec-ctx-vol
+    emptyDir: {}
+  containers:
+  - name: sec-ctx-demo
+    image: busybox
+    command: [ "sh", "-c", "sleep 1h" ]
+    volumeMounts:
+    - name: sec-ctx-vol
+      mountPath: /data/demo
+    securityContext:
+      allowPrivilegeEscalation: false
+`;
+
+/** pods/security/security-context-2.yaml with the catalog busybox for the page's node-hello image. */
+const DEMO_2 = `apiVersion: v1
+kind: Pod
+metadata:
+  name: security-context-demo-2
+spec:
+  securityContext:
+    runAsUser: 1000
+  containers:
+  - name: sec-ctx-demo-2
+    image: busybox
+    command: [ "sh", "-c", "sleep 1h" ]
+    securityContext:
+      runAsUser: 2000
+      allowPrivilegeEscalation: false
+    readinessProbe:
+      exec:
+        command: ["sh", "-c", "test $(id -u) = 2000"]
+      periodSeconds: 1
+`;
+
+function nonRootPod(name: string, containerUser?: number): string {
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  terminationGracePeriodSeconds: 1
+  securityContext:
+    runAsNonRoot: true
+  containers:
+  - name: main
+    image: busybox
+    command: ["sleep", "3600"]
+${containerUser === undefined ? '' : `    securityContext:\n      runAsUser: ${containerUser}\n`}`;
+}
+
+const TOKEN_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: sc-token
+spec:
+  terminationGracePeriodSeconds: 1
+  securityContext:
+    runAsUser: 1000
+    runAsNonRoot: true
+    fsGroup: 2000
+  containers:
+  - name: main
+    image: busybox
+    command: ["sleep", "3600"]
+`;
+
+const LOCKED_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: sc-locked
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - name: tmp
+    emptyDir: {}
+  containers:
+  - name: main
+    image: busybox
+    command: ["sleep", "3600"]
+    volumeMounts:
+    - {name: tmp, mountPath: /tmp/kubito-sc-tmp}
+    securityContext:
+      readOnlyRootFilesystem: true
+      capabilities:
+        drop: ["ALL"]
+        add: ["NET_BIND_SERVICE"]
+`;
+
+function suite(launcher: 'native' | 'shell'): void {
+  describe(`securityContext (kubelet + runc semantics; ${launcher} launcher)`, { skip: canRun ? false : 'needs root and network namespaces' }, () => {
+    let cluster: Cluster;
+    const saved = process.env.KUBITO_LAUNCHER;
+    const ok = (args: string[], options: { input?: string; version?: string } = {}) => cluster.kubectlOk(args, options);
+    const running = (name: string) =>
+      waitFor(`${name} Running`, async () => ((await ok(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).trim() === 'Running' ? true : undefined), 60_000);
+
+    before(async () => {
+      process.env.KUBITO_LAUNCHER = launcher;
+      try {
+        cluster = await startCluster();
+      } finally {
+        if (saved === undefined) delete process.env.KUBITO_LAUNCHER;
+        else process.env.KUBITO_LAUNCHER = saved;
+      }
+      await waitFor('a Ready node', async () => (/\sReady\s/.test(await ok(['get', 'nodes'])) ? true : undefined), 30_000);
+    });
+
+    after(async () => {
+      await cluster?.stop();
+      for (const path of ['/tmp/kubito-sc-tmp', '/kubito-sc-test', '/data']) assert.equal(existsSync(path), false, `${path} appeared on the host`);
+    });
+
+    // /data/demo: the host has no /data, which only the native launcher overlays (src/node/README.md).
+    if (launcher === 'native') test('the docs\' security-context-demo: id, ps, the emptyDir\'s group and setgid bit, a new file\'s group, NoNewPrivs', async () => {
+      await ok(['apply', '-f', '-'], { input: DEMO });
+      await running('security-context-demo');
+      const exec = (cmd: string, version?: string) => ok(['exec', 'security-context-demo', '--', 'sh', '-c', cmd], { version });
+      // As upstream prints it (busybox's id: the groups sorted, no names for ids the image lacks).
+      for (const version of [undefined, '1.27', '1.33']) assert.equal(await ok(['exec', 'security-context-demo', '--', 'id'], { version }), 'uid=1000 gid=3000 groups=2000,3000\n', `kubectl ${version ?? '(PATH)'}`);
+      // The host's busybox (Debian's build has no TIME column; the image's shows one).
+      const ps = await exec('ps');
+      assert.match(ps, /^PID\s+USER\s+(TIME\s+)?COMMAND\n\s+1 1000\s+(\S+\s+)?sleep 1h\n/, ps);
+      assert.match(ps, /\n\s+\d+ 1000\s+(\S+\s+)?ps\n/, ps);
+      assert.match(await exec('ls -ld /data/demo'), /^drwxrwsrwx\s+2 root\s+2000\s/);
+      assert.match(await exec('cd /data/demo && echo hello > testfile && ls -l'), /-rw-r--r--\s+1 1000\s+2000\s+6 .* testfile\n/);
+      assert.match(await exec('grep NoNewPrivs /proc/self/status; grep NoNewPrivs /proc/1/status'), /^NoNewPrivs:\s+1\nNoNewPrivs:\s+1\n$/);
+      // The status reports the user its process was given (KEP-3619's containerStatuses[].user).
+      assert.equal(await ok(['get', 'pod', 'security-context-demo', '-o', 'jsonpath={.status.containerStatuses[0].user.linux}']), '{"gid":3000,"supplementalGroups":[2000,3000],"uid":1000}');
+      // The file is the user's on the node too (the volume is the pod's emptyDir directory).
+      await ok(['delete', 'pod', 'security-context-demo', '--wait=false']);
+    });
+
+    test('a container\'s runAsUser overrides the pod\'s, for its process, exec and its exec probe', async () => {
+      await ok(['apply', '-f', '-'], { input: DEMO_2 });
+      await waitFor('security-context-demo-2 Ready', async () => ((await ok(['get', 'pod', 'security-context-demo-2', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).trim() === 'True' ? true : undefined), 60_000);
+      const ps = await ok(['exec', 'security-context-demo-2', '--', 'ps', '-o', 'user,pid,args']);
+      assert.match(ps, /\n2000\s+1 sleep 1h\n/, ps);
+      assert.equal(await ok(['exec', 'security-context-demo-2', '--', 'id']), 'uid=2000 gid=0(root) groups=0(root)\n');
+      await ok(['delete', 'pod', 'security-context-demo-2', '--wait=false']);
+    });
+
+    test('runAsNonRoot: CreateContainerConfigError with the kubelet\'s words, in get and in describe\'s events', async () => {
+      await ok(['apply', '-f', '-'], { input: nonRootPod('sc-image-root') });
+      await ok(['apply', '-f', '-'], { input: nonRootPod('sc-user-zero', 0) });
+      for (const [name, why] of [
+        ['sc-image-root', 'container has runAsNonRoot and image will run as root'],
+        ['sc-user-zero', "container's runAsUser breaks non-root policy"],
+      ] as const) {
+        const row = await waitFor(`${name} CreateContainerConfigError`, async () => {
+          const out = await ok(['get', 'pod', name]);
+          return /CreateContainerConfigError/.test(out) ? out : undefined;
+        }, 30_000);
+        assert.match(row, new RegExp(`${name}\\s+0/1\\s+CreateContainerConfigError\\s+0\\s`));
+        const uid = (await ok(['get', 'pod', name, '-o', 'jsonpath={.metadata.uid}'])).trim();
+        const message = `${why} (pod: "${name}_default(${uid})", container: main)`;
+        assert.equal((await ok(['get', 'pod', name, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.message}'])).trim(), message);
+        const describe = await ok(['describe', 'pod', name], { version: '1.33' });
+        assert.ok(describe.includes(`Error: ${message}`), describe);
+        assert.match(describe, /Warning\s+Failed\s+.*kubelet\s+Error: /);
+        await ok(['delete', 'pod', name, '--wait=false']);
+      }
+    });
+
+    test('a non-root user with fsGroup reads its service account token (0640, owned by its runAsUser, group fsGroup)', async () => {
+      await ok(['apply', '-f', '-'], { input: TOKEN_POD });
+      await running('sc-token');
+      const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+      assert.equal(await ok(['exec', 'sc-token', '--', 'stat', '-L', '-c', '%a %u %g', `${dir}/token`]), '640 1000 2000\n');
+      const token = await ok(['exec', 'sc-token', '--', 'cat', `${dir}/token`]);
+      assert.match(token, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+      assert.equal(await ok(['exec', 'sc-token', '--', 'sh', '-c', `cat ${dir}/namespace; stat -L -c %g ${dir}/ca.crt`]), 'default2000\n');
+      await ok(['delete', 'pod', 'sc-token', '--wait=false']);
+    });
+
+    test('capabilities drop ALL add NET_BIND_SERVICE, and a read-only root with a writable emptyDir', async () => {
+      await ok(['apply', '-f', '-'], { input: LOCKED_POD });
+      await running('sc-locked');
+      const caps = await ok(['exec', 'sc-locked', '--', 'grep', 'Cap', '/proc/1/status']);
+      assert.match(caps, /CapPrm:\s+0000000000000400\nCapEff:\s+0000000000000400\nCapBnd:\s+0000000000000400\n/, caps);
+      const exec = await ok(['exec', 'sc-locked', '--', 'grep', 'CapEff', '/proc/self/status']);
+      assert.match(exec, /CapEff:\s+0000000000000400/);
+      const touch = await cluster.kubectl(['exec', 'sc-locked', '--', 'touch', '/kubito-sc-test']);
+      assert.notEqual(touch.code, 0);
+      assert.match(touch.stderr + touch.stdout, /Read-only file system/);
+      assert.equal(await ok(['exec', 'sc-locked', '--', 'sh', '-c', 'echo w > /tmp/kubito-sc-tmp/f && cat /tmp/kubito-sc-tmp/f']), 'w\n');
+      await ok(['delete', 'pod', 'sc-locked', '--wait=false']);
+    });
+  });
+}
+
+suite('native');
+suite('shell');
