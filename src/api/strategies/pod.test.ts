@@ -1,7 +1,7 @@
 /** @module Tests of the pod strategy's create defaults: the account's two fields (admission names the account: pod-service-account.test.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { podStrategy } from './pod.js';
+import { imageTag, podStrategy } from './pod.js';
 
 test('the deprecated serviceAccount field mirrors the name; the strategy alone names no account (the ServiceAccount admission plugin does)', () => {
   const create = (spec: Record<string, unknown>) => {
@@ -38,4 +38,19 @@ test('volumes get the v1 defaults, and a pod stored without them may still be la
   next.metadata.labels = { a: 'b' };
   void podStrategy.prepareForUpdate!(next, stored, { now: '2025-01-01T00:00:00Z', operation: 'update', dryRun: false });
   assert.deepEqual(podStrategy.validateUpdate!(next, stored), []);
+});
+
+test("image tags as parsers.ParseImageName gives them, and the pull policy SetDefaults_Container derives", () => {
+  const cases: Array<[string, string]> = [
+    ['nginx', 'latest'], ['nginx:1.25', '1.25'], ['nginx:latest', 'latest'], ['localhost:5000/app', 'latest'],
+    ['localhost:5000/app:v1', 'v1'], ['app@sha256:' + 'a'.repeat(64), ''], ['app:latest@sha256:' + 'a'.repeat(64), 'latest'],
+    ['r.io:443/team/app:v2@sha256:' + 'b'.repeat(64), 'v2'], ['', ''],
+  ];
+  assert.deepEqual(cases.map(([ref]) => [ref, imageTag(ref)]), cases);
+  const policy = (image: string) => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image }] } };
+    podStrategy.defaults!(pod);
+    return (pod.spec.containers[0] as Record<string, unknown>).imagePullPolicy;
+  };
+  assert.deepEqual(['busybox', 'busybox:1.36', `busybox@sha256:${'c'.repeat(64)}`].map(policy), ['Always', 'IfNotPresent', 'IfNotPresent']);
 });

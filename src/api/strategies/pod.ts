@@ -113,11 +113,16 @@ function volumeSourceDefaults(v: Record<string, unknown>): void {
   if (image) defaultZero(image, 'pullPolicy', imageTag(typeof image.reference === 'string' ? image.reference : '') === 'latest' ? 'Always' : 'IfNotPresent');
 }
 
-/** The tag parsers.ParseImageName gives: `latest` when the reference names neither a tag nor a digest. */
-function imageTag(ref: string): string {
-  if (ref.includes('@')) return '';
-  const tag = ref.split('/').pop()?.split(':')[1];
-  return tag ?? 'latest';
+/**
+ * The tag parsers.ParseImageName gives: the reference's own (`nginx:1.25`, `r:5000/app:v1@sha256:…`),
+ * `latest` when it names neither a tag nor a digest, "" for a digest alone.
+ */
+export function imageTag(ref: string): string {
+  if (!ref) return ''; // ParseImageName's error: the default's "ignore error" sees no tag
+  const at = ref.indexOf('@');
+  const name = at < 0 ? ref : ref.slice(0, at);
+  const tag = name.split('/').pop()?.split(':')[1];
+  return tag ?? (at < 0 ? 'latest' : '');
 }
 
 /** The members of a JSON list that are objects. */
@@ -133,9 +138,9 @@ function recordOf(v: unknown): Record<string, unknown> | undefined {
 function containerDefaults(c: Record<string, unknown>): void {
   defaultZero(c, 'terminationMessagePath', '/dev/termination-log');
   defaultZero(c, 'terminationMessagePolicy', 'File');
-  const image = typeof c.image === 'string' ? c.image : '';
-  const tag = image.includes('@') ? '' : image.split('/').pop()?.split(':')[1];
-  defaultZero(c, 'imagePullPolicy', !tag || tag === 'latest' ? 'Always' : 'IfNotPresent');
+  // SetDefaults_Container: Always for `latest` (named or implied), else IfNotPresent — a digest
+  // alone too.
+  defaultZero(c, 'imagePullPolicy', imageTag(typeof c.image === 'string' ? c.image : '') === 'latest' ? 'Always' : 'IfNotPresent');
   defaultTo(c, 'resources', {});
   for (const p of records(c.ports)) defaultZero(p, 'protocol', 'TCP');
   for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
