@@ -53,6 +53,8 @@ import { helperCommandRunner } from '../proxy/runner.js';
 import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
 import { serveHandedListeners, type HandedListeners } from '../hostports/handed-listeners.js';
 import { UserspaceBackend } from '../proxy/userspace/index.js';
+import { startPortMap } from '../portmap/start.js';
+import type { PortMap } from '../portmap/controller.js';
 
 /**
  * Pods set up at once (sandbox, first container starts, until their programs run): enough to
@@ -129,6 +131,8 @@ export class NodeAgent {
   /** Pods waiting to be bound, by uid: each a start in flight until its worker begins (#scheduling). */
   #scheduling = new Map<string, () => void>();
   #proxy: NodeProxy | undefined;
+  /** Pods' hostPorts as DNAT rules in the node namespace (src/portmap). */
+  #portMap: PortMap | undefined;
   #relay: RelayServer | undefined;
   #handed: HandedListeners | undefined;
   #dns: ClusterDns | undefined;
@@ -345,6 +349,7 @@ export class NodeAgent {
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
     const proxier = this.#proxy.proxier;
+    this.#portMap = await startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
     statics.started('proxy', () => proxier.healthy());
     // Their mirror pods, before the agent says it is ready (`kubectl get pods -A` after `up`).
     await statics.start(pods);
@@ -441,6 +446,7 @@ export class NodeAgent {
     this.#handed?.close();
     await this.#relay?.close();
     await this.#proxy?.stop();
+    await this.#portMap?.stop();
     this.#registration?.stop();
     this.#streams?.close();
     await this.#dns?.stop();
