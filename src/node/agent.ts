@@ -55,6 +55,7 @@ import { serveHandedListeners, type HandedListeners } from '../hostports/handed-
 import { UserspaceBackend } from '../proxy/userspace/index.js';
 import { startPortMap } from '../portmap/start.js';
 import type { PortMap } from '../portmap/controller.js';
+import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 
 /**
  * Pods set up at once (sandbox, first container starts, until their programs run): enough to
@@ -130,6 +131,7 @@ export class NodeAgent {
   #pods!: Informer<Pod>;
   /** Pods waiting to be bound, by uid: each a start in flight until its worker begins (#scheduling). */
   #scheduling = new Map<string, () => void>();
+  #scheduler: Scheduler | undefined;
   #proxy: NodeProxy | undefined;
   /** Pods' hostPorts as DNAT rules in the node namespace (src/portmap). */
   #portMap: PortMap | undefined;
@@ -295,6 +297,9 @@ export class NodeAgent {
       if (pod.spec.nodeName) {
         this.#podChanged(pod);
         this.#scheduled(pod.metadata.uid);
+        this.#scheduler?.forget(pod.metadata.uid);
+        // A finished pod frees its hostPorts: pods kept Pending for them are tried again.
+        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') this.#retryUnschedulable(pod);
         return;
       }
       if (!this.#scheduling.has(pod.metadata.uid) && wantsScheduling(pod)) {
@@ -309,6 +314,8 @@ export class NodeAgent {
       onDelete: (pod) => {
         this.#workers.get(pod.metadata.uid)?.remove();
         this.#scheduled(pod.metadata.uid);
+        this.#scheduler?.forget(pod.metadata.uid);
+        if (pod.spec.nodeName) this.#retryUnschedulable(pod);
       },
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
@@ -367,13 +374,14 @@ export class NodeAgent {
     // traffic skips the control plane and proxy.sock (src/hostports/handed-listeners.ts).
     this.#handed = serveHandedListeners(process, { dialTcp, log: (l) => o.log(`hostports: ${l}`) });
 
-    const scheduler = new Scheduler(client, {
+    const scheduler = (this.#scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
+      nodePods: () => pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName),
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
       // kube-scheduler writes events.k8s.io/v1 Events (eventTime, action, reportingController).
       events: new HeldEvents(new EventsV1Recorder(client, { controller: 'default-scheduler', instance: `default-scheduler-${hostname()}`, actions: SCHEDULER_ACTIONS, clock: o.clock }), { slots: inFlight, clock: o.clock }),
       trace: this.#ctx.trace,
-    });
+    }));
     // Made while no pod starts; the first burst may come before it is full (pods then make their own).
     void podDirs.fill();
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
@@ -400,6 +408,17 @@ export class NodeAgent {
   #scheduled(uid: string): void {
     this.#scheduling.get(uid)?.();
     this.#scheduling.delete(uid);
+  }
+
+  /**
+   * A pod of the node that held hostPorts went (or finished): the pods left Pending for want of
+   * ports (PodScheduled False) are queued again, as kube-scheduler requeues on a pod delete.
+   */
+  #retryUnschedulable(gone: Pod): void {
+    if (!hostPortsOf(gone as unknown as PortMapPod).length) return;
+    for (const p of this.#pods.cache.list()) {
+      if (wantsScheduling(p) && p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')) this.#queue.add(objectKey(p));
+    }
   }
 
   /** The worker of a pod by name (the live one when an older pod of that name is terminating). */
