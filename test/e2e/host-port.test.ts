@@ -6,7 +6,8 @@
  * (the node's localhost path: DNAT, masquerade, route_localnet); a second pod asking the same
  * port stays Pending with kube-scheduler's FailedScheduling message and is bound once the first
  * is deleted, whose ports then close on the host and in the node; a UDP hostPort (agnhost
- * serve-hostname) answers datagrams from the host and from a pod (socat).
+ * serve-hostname) answers datagrams from the host and from a pod (socat); a hostNetwork pod's
+ * hostPort answers on the host through its own socket, with no rule.
  * Ports are picked free on this machine's loopback (it is shared), starting at 8081.
  */
 import { after, before, describe, test } from 'node:test';
@@ -161,6 +162,28 @@ for (const mode of ['nftables', 'iptables'] as const) describe(`hostPort with th
     await waitFor('the host port to close', async () => ((await curl(`http://127.0.0.1:${port}/`)) === 'curl:7' ? true : undefined), 5000, 50);
     assert.match(await fromClient(`wget -qO- -T 2 http://10.244.0.1:${port}/ 2>&1; echo rc=$?`), /rc=1/, 'closed in the node too');
     await waitFor('the rules to go', async () => (!nodeRules().includes(`dport ${port} `) && !nodeRules().includes(`--dport ${port} `) ? true : undefined), 5000, 50);
+  });
+
+  test("a hostNetwork pod's hostPort answers on the host through its own socket; no rule is written for it", async () => {
+    // Not 8181 and the like: the node namespace's own servers (DNS ready, health) hold some ports.
+    const port = await freePort(18080, taken);
+    await ok(['apply', '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: {name: hostnet}
+spec:
+  hostNetwork: true
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: nginx
+    image: nginx
+    ports:
+    - {containerPort: ${port}, hostPort: ${port}}
+`);
+    await ok(['wait', '--for=condition=Ready', 'pod/hostnet', '--timeout=60s']);
+    await waitFor('the welcome page on the host', async () => ((await curl(`http://127.0.0.1:${port}/`)).includes('Welcome to nginx!') ? true : undefined), 5000, 50);
+    assert.ok(!nodeRules().includes(String(port)), 'its port is the node\'s already: no DNAT');
+    await ok(['delete', 'pod', 'hostnet', '--wait=true']);
+    await waitFor('the host port to close', async () => ((await curl(`http://127.0.0.1:${port}/`)) === 'curl:7' ? true : undefined), 5000, 50);
   });
 
   test('a UDP hostPort answers datagrams from the host and from a pod', async () => {
