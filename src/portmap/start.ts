@@ -3,7 +3,7 @@
  * (nftables and userspace: the `ip kubito-hostports` table; iptables: portmap's CNI-HOSTPORT
  * chains in the nat table), with `route_localnet` on the pods' bridge (portmap sets it on the
  * host-side interface, so that a connection from 127.0.0.1 DNATed to a pod may leave lo), then a
- * first sync, which also replaces whatever a previous agent left.
+ * first sync, which also replaces whatever a previous agent left, both in the background.
  */
 import type { Clock, InformerFactory } from '../client/index.js';
 import type { CommandRunner } from '../proxy/types.js';
@@ -33,14 +33,19 @@ export function routeLocalnetStep(bridge = 'kbr0'): string[] {
   return ['sysctl', '-qw', `net.ipv4.conf.${bridge}.route_localnet=1`];
 }
 
-export async function startPortMap(options: StartPortMapOptions): Promise<PortMap> {
+/**
+ * Starts the port mapper; its first steps (the sysctl, the first apply) run in the background,
+ * off the agent's start (`kubito up` does not wait for them; a pod's rules come with its IP).
+ */
+export function startPortMap(options: StartPortMapOptions): PortMap {
   const family = portMapFamily(options.proxyMode);
-  const sysctl = routeLocalnetStep(options.bridge);
-  const r = await options.runner.run(sysctl);
-  if (r.code !== 0) options.log(`portmap: ${sysctl.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`);
   const applier = createPortMapApplier(family, { runner: options.runner, podPrefix: options.podPrefix });
   const portMap = new PortMap({ informers: options.informers, nodeName: options.nodeName, applier, clock: options.clock, log: options.log });
-  // A failed first apply is logged by the controller, which keeps trying; the agent goes on.
-  if (await portMap.synced()) options.log(`portmap: hostPorts mapped with ${family} (${portMap.mappings().length} mappings)`);
+  const sysctl = routeLocalnetStep(options.bridge);
+  void options.runner.run(sysctl).then(async (r) => {
+    if (r.code !== 0) options.log(`portmap: ${sysctl.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    // A failed first apply is logged by the controller, which keeps trying.
+    if (await portMap.synced()) options.log(`portmap: hostPorts mapped with ${family} (${portMap.mappings().length} mappings)`);
+  }, (err: unknown) => options.log(`portmap: ${err instanceof Error ? err.message : String(err)}`));
   return portMap;
 }
