@@ -73,7 +73,7 @@ export class HostPorts {
   readonly #services: Informer<HostPortService>;
   readonly #pods: Informer<PortMapPod>;
   readonly #queue: WorkQueue<string>;
-  /** Service key → its sockets, by listener key. */
+  /** Service key (a pod's: `pod:<ns>/<name>`) → its sockets, by listener key. */
   readonly #held = new Map<string, Map<string, Forwarder>>();
   /** `service key|listener key` → the last failure reported, so each is told once. */
   readonly #reported = new Map<string, string>();
