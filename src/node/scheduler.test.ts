@@ -72,7 +72,7 @@ function withPorts(name: string, ports: Array<{ hostPort: number; protocol?: str
 
 test("NodePorts: a used hostPort conflicts on the same protocol and address, 0.0.0.0 with any; finished pods don't hold theirs", () => {
   const used = [withPorts('a', [{ hostPort: 8081 }, { hostPort: 53, protocol: 'UDP', hostIP: '127.0.0.5' }], { nodeName: 'n' })];
-  const fits = (p: Pod, on = used) => podFits(p, {}, on).fits;
+  const fits = (p: Pod, on = used) => podFits(p, {}, { nodePods: on }).fits;
   assert.equal(fits(withPorts('b', [{ hostPort: 8081 }])), false);
   assert.equal(fits(withPorts('b', [{ hostPort: 8081, hostIP: '127.0.0.9' }])), false, '0.0.0.0 holds every address');
   assert.equal(fits(withPorts('b', [{ hostPort: 8081, protocol: 'UDP' }])), true, 'another protocol');
@@ -83,7 +83,7 @@ test("NodePorts: a used hostPort conflicts on the same protocol and address, 0.0
   const finished = [{ ...used[0], status: { phase: 'Succeeded' } }] as Pod[];
   assert.equal(fits(withPorts('b', [{ hostPort: 8081 }]), finished), true);
   assert.equal(
-    podFits(withPorts('b', [{ hostPort: 8081 }]), {}, used).message,
+    podFits(withPorts('b', [{ hostPort: 8081 }]), {}, { nodePods: used }).message,
     "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
   );
 });

@@ -43,8 +43,11 @@ export function hostPortsFree(pod: Pod, others: Iterable<Pod>): boolean {
   return true;
 }
 
-/** Whether the pod can run on a node with these labels and these pods (pure); filters in kube-scheduler's order. */
-export function podFits(pod: Pod, nodeLabels: Record<string, string>, nodePods: Iterable<Pod> = []): Fit {
+/**
+ * Whether the pod can run on a node with these labels and these pods (`nodePods`, read only if
+ * the pod asks for hostPorts) — pure; filters in kube-scheduler's order.
+ */
+export function podFits(pod: Pod, nodeLabels: Record<string, string>, options: { nodePods?: Iterable<Pod> } = {}): Fit {
   const selector = pod.spec.nodeSelector ?? {};
   const matches = Object.entries(selector).every(([k, v]) => nodeLabels[k] === v);
   if (!matches) {
@@ -55,7 +58,7 @@ export function podFits(pod: Pod, nodeLabels: Record<string, string>, nodePods: 
   }
   // NodePorts is Unschedulable (not ...AndUnresolvable): preemption runs, and with no pod of
   // lower priority to evict finds none (kubito has no preemption: every pod's priority is 0).
-  if (!hostPortsFree(pod, nodePods)) {
+  if (!hostPortsFree(pod, options.nodePods ?? [])) {
     return {
       fits: false,
       message: "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
@@ -101,7 +104,7 @@ export class Scheduler {
    */
   async schedule(pod: Pod): Promise<boolean> {
     if (!wantsScheduling(pod)) return false;
-    const fit = podFits(pod, this.#labels(), this.#onNode());
+    const fit = podFits(pod, this.#labels(), { nodePods: this.#onNode() });
     const pods = this.#client.resource(PODS);
     const ns = pod.metadata.namespace;
     if (!fit.fits) {
