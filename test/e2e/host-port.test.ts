@@ -1,6 +1,6 @@
 /**
- * @module Containers' hostPorts end to end (issues 4/5), with the real kubectl, in each kernel
- * proxy mode (nftables: the `ip kubito-hostports` table; iptables: CNI-HOSTPORT-* chains): an
+ * @module Containers' hostPorts end to end (issues 4/5), with the real kubectl, in each proxy
+ * mode (nftables and userspace: the `ip kubito-hostports` table; iptables: CNI-HOSTPORT-* chains): an
  * nginx pod with `hostPort` answers `curl 127.0.0.1:<hostPort>` on the host and `wget
  * 10.244.0.1:<hostPort>` from a busybox pod, and on `<hostIP>:<hostPort>` for a hostIP in 127/8
  * (the node's localhost path: DNAT, masquerade, route_localnet); a second pod asking the same
@@ -106,13 +106,13 @@ spec:
 `;
 }
 
-for (const mode of ['nftables', 'iptables'] as const) describe(`hostPort with the real kubectl (proxy mode ${mode})`, { skip: canRun ? false : 'needs root and network namespaces' }, () => {
+for (const mode of ['nftables', 'iptables', 'userspace'] as const) describe(`hostPort with the real kubectl (proxy mode ${mode})`, { skip: canRun ? false : 'needs root and network namespaces' }, () => {
   let cluster: Cluster;
   const taken = new Set<number>();
   const ok = (args: string[], input?: string): Promise<string> => cluster.kubectlOk(args, input === undefined ? undefined : { input });
   const nodeRules = (): string => {
     const ns = `kubito-${cluster.name}-node`;
-    const argv = mode === 'nftables' ? ['nft', 'list', 'ruleset'] : ['iptables-save', '-t', 'nat'];
+    const argv = mode === 'iptables' ? ['iptables-save', '-t', 'nat'] : ['nft', 'list', 'ruleset'];
     return spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8' }).stdout;
   };
   const fromClient = async (script: string): Promise<string> => (await cluster.kubectl(['exec', 'client', '--', 'sh', '-c', script])).stdout;
@@ -139,7 +139,7 @@ for (const mode of ['nftables', 'iptables'] as const) describe(`hostPort with th
     assert.match(await fromClient(`wget -qO- -T 2 http://10.244.0.1:${local}/ 2>&1; echo rc=$?`), /rc=1/);
     const rules = nodeRules();
     assert.ok(rules.includes(String(port)) && rules.includes(String(local)), rules);
-    if (mode === 'nftables') assert.match(rules, /table ip kubito-hostports/);
+    if (mode !== 'iptables') assert.match(rules, /table ip kubito-hostports/);
     else assert.match(rules, /-A CNI-HOSTPORT-DNAT .*--dports .*-j CNI-DN-/);
 
     // The scheduler's NodePorts filter keeps a second pod on the same port Pending.
