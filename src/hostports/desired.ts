@@ -38,9 +38,11 @@ export interface HostListenerSpec {
   port: number;
   /** What the node agent dials for each connection. */
   target: { ip: string; port: number };
-  kind: 'NodePort' | 'LoadBalancer' | 'HealthCheck';
-  /** The Service port's name, `''` when unnamed. */
+  kind: 'NodePort' | 'LoadBalancer' | 'HealthCheck' | 'HostPort';
+  /** The Service port's (or container port's) name, `''` when unnamed. */
   portName: string;
+  /** HostPort only: the container that asks for it. */
+  container?: string;
   /** LoadBalancer only: the client CIDRs allowed (loadBalancerSourceRanges); absent = everyone. */
   sourceRanges?: string[];
 }

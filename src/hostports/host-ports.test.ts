@@ -22,6 +22,7 @@ import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
 import { FAILED_TO_BIND, HostPorts } from './host-ports.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
+const PODS = findResource('', 'v1', 'pods')!;
 const NODE_IP = '127.0.0.2';
 
 let dir: string;
@@ -80,6 +81,7 @@ function harness() {
   const api = client.resource(SERVICES);
   return {
     hp,
+    pods: client.resource(PODS),
     clock,
     events,
     api,
@@ -160,6 +162,33 @@ describe('HostPorts', () => {
     await h.clock.advance(1000);
     await until('the bind', () => h.hp.listeners().length === 1);
     assert.equal(await get('127.0.0.1', port), 'late');
+    await h.stop();
+  });
+
+  test("a running pod's hostPort answers on 127.0.0.1 (dialing the node address); a second pod on it gets FailedToBindHostPort", async () => {
+    const h = harness();
+    const port = await nodeTarget('pod-web');
+    const pod = (name: string, phase: string, podIP?: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { namespace: 'default', name },
+      spec: { nodeName: 'node-1', containers: [{ name: 'nginx', ports: [{ name: 'http', containerPort: 80, hostPort: port }] }] },
+      status: { phase, ...(podIP ? { podIP } : {}) },
+    });
+    await h.pods.create(pod('web', 'Pending'), { namespace: 'default' });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(h.hp.listeners(), [], 'nothing before the pod has its IP');
+    await h.pods.update(pod('web', 'Running', '10.244.0.5'), { namespace: 'default' });
+    await until('the pod port', () => h.hp.listeners().length === 1);
+    assert.deepEqual(h.hp.listeners(), [`TCP 127.0.0.1:${port} => ${NODE_IP}:${port} pod:default/web`]);
+    assert.equal(await get('127.0.0.1', port), 'pod-web');
+    await h.pods.create(pod('web2', 'Running', '10.244.0.6'), { namespace: 'default' });
+    await until('the event', () => h.events.length === 1);
+    assert.match(h.events[0], new RegExp(`^web2 Warning ${FAILED_TO_BIND}: Failed to bind 127\\.0\\.0\\.1:${port}/TCP for HostPort of container "nginx" port "http" \\(relays to 127\\.0\\.0\\.2:${port}\\): address already in use; retrying$`));
+    await h.pods.delete('web', { namespace: 'default' });
+    await h.pods.delete('web2', { namespace: 'default' });
+    await until('the close', () => h.hp.listeners().length === 0);
+    assert.equal(await get('127.0.0.1', port), 'error:ECONNREFUSED');
     await h.stop();
   });
 

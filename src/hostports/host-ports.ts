@@ -1,18 +1,22 @@
 /**
- * @module The control plane's host exposure: a controller on Services (client-go shape: the
- * informer's handlers enqueue keys, `sync(key)` reconciles one Service) that keeps, for every
- * Service, exactly the host sockets `hostListenersFor` names, each relaying to the node agent.
+ * @module The control plane's host exposure: a controller on Services and Pods (client-go
+ * shape: the informers' handlers enqueue keys, `sync(key)` reconciles one object) that keeps,
+ * for every Service, exactly the host sockets `hostListenersFor` names, and for every pod with
+ * hostPorts those of `hostListenersForPod` (keys `pod:<ns>/<name>`), each relaying to the node
+ * agent.
  *
  * A socket that cannot be bound (EADDRINUSE: something else holds the port; EACCES: a port
  * below 1024 without privilege) is reported once per distinct failure as a Warning event
- * `FailedToBindHostPort` on the Service and retried with backoff (0.5 s doubling to 30 s) until
- * it binds or is no longer wanted; the Service's other sockets work meanwhile.
+ * `FailedToBindHostPort` on the Service or Pod and retried with backoff (0.5 s doubling to
+ * 30 s) until it binds or is no longer wanted; the object's other sockets work meanwhile.
  */
 import { findResource } from '../api/resources.js';
 import { ItemExponentialRateLimiter, objectKey, realClock, runWorkers, splitKey, WorkQueue, type Clock, type Informer, type InformerFactory } from '../client/index.js';
 import type { EventRecorder } from '../controllers/controller.js';
 import { errnoCode } from '../proxy/userspace/errors.js';
 import { hostListenersFor, type HostListenerSpec, type HostPortService, type HostPortsConfig } from './desired.js';
+import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
+import { hostListenersForPod } from './pod-listeners.js';
 import { AgentLink, type AgentChannel } from './agent-link.js';
 import { HostTcpForwarder } from './tcp-forwarder.js';
 import { HostUdpForwarder } from './udp-forwarder.js';
@@ -20,6 +24,9 @@ import { HostUdpForwarder } from './udp-forwarder.js';
 export const FAILED_TO_BIND = 'FailedToBindHostPort';
 
 const SERVICES = findResource('', 'v1', 'services')!;
+const PODS = findResource('', 'v1', 'pods')!;
+/** Queue keys of pods: `pod:<namespace>/<name>` (a Service's key is `<namespace>/<name>`). */
+const POD_KEY = 'pod:';
 
 export interface HostPortsOptions {
   informers: InformerFactory;
@@ -52,7 +59,7 @@ export class HostBindError extends Error {
           : cause instanceof Error
             ? cause.message
             : String(cause);
-    const port = spec.portName ? ` of port "${spec.portName}"` : '';
+    const port = spec.kind === 'HostPort' ? ` of container "${spec.container}"${spec.portName ? ` port "${spec.portName}"` : ''}` : spec.portName ? ` of port "${spec.portName}"` : '';
     super(`Failed to bind ${spec.ip}:${spec.port}/${spec.protocol} for ${spec.kind}${port} (relays to ${spec.target.ip}:${spec.target.port}): ${why}; retrying`, { cause });
     this.name = 'HostBindError';
     this.spec = spec;
@@ -64,8 +71,9 @@ export class HostPorts {
   readonly #o: HostPortsOptions;
   readonly #config: HostPortsConfig;
   readonly #services: Informer<HostPortService>;
+  readonly #pods: Informer<PortMapPod>;
   readonly #queue: WorkQueue<string>;
-  /** Service key → its sockets, by listener key. */
+  /** Service key (a pod's: `pod:<ns>/<name>`) → its sockets, by listener key. */
   readonly #held = new Map<string, Map<string, Forwarder>>();
   /** `service key|listener key` → the last failure reported, so each is told once. */
   readonly #reported = new Map<string, string>();
@@ -85,6 +93,12 @@ export class HostPorts {
       onUpdate: (_old, svc) => this.#queue.add(objectKey(svc)),
       onDelete: (svc) => this.#queue.add(objectKey(svc)),
     });
+    // Only pods with a hostPort: every other pod change costs a filter, not a sync.
+    this.#pods = options.informers.informer<PortMapPod>(PODS);
+    const podKey = (pod: PortMapPod | null): void => {
+      if (pod && hostPortsOf(pod).length) this.#queue.add(POD_KEY + objectKey(pod));
+    };
+    this.#pods.addHandlers({ onAdd: podKey, onUpdate: (old, pod) => (podKey(old), podKey(pod)), onDelete: podKey });
   }
 
   #log(line: string): void {
@@ -118,11 +132,15 @@ export class HostPorts {
     });
   }
 
-  /** Makes the host sockets of one Service match it (none when it is gone). Throws to retry. */
+  /** Makes the host sockets of one Service or Pod match it (none when it is gone). Throws to retry. */
   async sync(key: string): Promise<void> {
-    const { namespace, name } = splitKey(key);
-    const svc = this.#services.cache.get(name, namespace);
-    const wanted = svc ? hostListenersFor(svc, this.#config) : [];
+    const isPod = key.startsWith(POD_KEY);
+    const { namespace, name } = splitKey(isPod ? key.slice(POD_KEY.length) : key);
+    const pod = isPod ? this.#pods.cache.get(name, namespace) : undefined;
+    const svc = isPod ? undefined : this.#services.cache.get(name, namespace);
+    // The object the events name.
+    const owner = pod ?? svc;
+    const wanted = pod ? hostListenersForPod(pod, this.#config) : svc ? hostListenersFor(svc, this.#config) : [];
     const held = this.#held.get(key) ?? new Map<string, Forwarder>();
     const keep = new Set(wanted.map((w) => w.key));
     for (const [lkey, f] of held) {
@@ -164,15 +182,15 @@ export class HostPorts {
     if (!failures.length) return;
     for (const f of failures) {
       const rkey = `${key}|${f.spec.key}`;
-      if (svc && this.#reported.get(rkey) !== f.message) {
+      if (owner && this.#reported.get(rkey) !== f.message) {
         this.#reported.set(rkey, f.message);
-        this.#o.events.event(svc, 'Warning', FAILED_TO_BIND, f.message);
+        this.#o.events.event(owner, 'Warning', FAILED_TO_BIND, f.message);
       }
     }
     throw new AggregateError(failures, failures.map((f) => `${key}: ${f.message}`).join('; '));
   }
 
-  /** Every host socket held, `TCP 127.0.0.1:30080 => 10.244.0.1:30080 default/web`, sorted. */
+  /** Every host socket held, `TCP 127.0.0.1:30080 => 10.244.0.1:30080 default/web` (a pod's: `pod:default/web`), sorted. */
   listeners(): string[] {
     const out: string[] = [];
     for (const [key, held] of this.#held) for (const f of held.values()) out.push(`${f.key} => ${f.spec.target.ip}:${f.spec.target.port} ${key}`);

@@ -54,6 +54,9 @@ import { helperCommandRunner } from '../proxy/runner.js';
 import { startRelayServer, type RelayServer } from '../proxy/relay/server.js';
 import { serveHandedListeners, type HandedListeners } from '../hostports/handed-listeners.js';
 import { UserspaceBackend } from '../proxy/userspace/index.js';
+import { startPortMap } from '../portmap/start.js';
+import type { PortMap } from '../portmap/controller.js';
+import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 
 /**
  * Pods set up at once (sandbox, first container starts, until their programs run): enough to
@@ -129,7 +132,10 @@ export class NodeAgent {
   #pods!: Informer<Pod>;
   /** Pods waiting to be bound, by uid: each a start in flight until its worker begins (#scheduling). */
   #scheduling = new Map<string, () => void>();
+  #scheduler: Scheduler | undefined;
   #proxy: NodeProxy | undefined;
+  /** Pods' hostPorts as DNAT rules in the node namespace (src/portmap). */
+  #portMap: PortMap | undefined;
   #relay: RelayServer | undefined;
   #handed: HandedListeners | undefined;
   #dns: ClusterDns | undefined;
@@ -292,6 +298,9 @@ export class NodeAgent {
       if (pod.spec.nodeName) {
         this.#podChanged(pod);
         this.#scheduled(pod.metadata.uid);
+        this.#scheduler?.forget(pod.metadata.uid);
+        // A finished pod frees its hostPorts: pods kept Pending for them are tried again.
+        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') this.#retryUnschedulable(pod);
         return;
       }
       if (!this.#scheduling.has(pod.metadata.uid) && wantsScheduling(pod)) {
@@ -306,6 +315,8 @@ export class NodeAgent {
       onDelete: (pod) => {
         this.#workers.get(pod.metadata.uid)?.remove();
         this.#scheduled(pod.metadata.uid);
+        this.#scheduler?.forget(pod.metadata.uid);
+        if (pod.spec.nodeName) this.#retryUnschedulable(pod);
       },
     });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
@@ -346,6 +357,7 @@ export class NodeAgent {
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
     const proxier = this.#proxy.proxier;
+    this.#portMap = startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
     statics.started('proxy', () => proxier.healthy());
     // Their mirror pods, before the agent says it is ready (`kubectl get pods -A` after `up`).
     await statics.start(pods);
@@ -363,13 +375,14 @@ export class NodeAgent {
     // traffic skips the control plane and proxy.sock (src/hostports/handed-listeners.ts).
     this.#handed = serveHandedListeners(process, { dialTcp, log: (l) => o.log(`hostports: ${l}`) });
 
-    const scheduler = new Scheduler(client, {
+    const scheduler = (this.#scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
+      nodePods: () => pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName),
       nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
       // kube-scheduler writes events.k8s.io/v1 Events (eventTime, action, reportingController).
       events: new HeldEvents(new EventsV1Recorder(client, { controller: 'default-scheduler', instance: `default-scheduler-${hostname()}`, actions: SCHEDULER_ACTIONS, clock: o.clock }), { slots: inFlight, clock: o.clock }),
       trace: this.#ctx.trace,
-    });
+    }));
     // Made while no pod starts; the first burst may come before it is full (pods then make their own).
     void podDirs.fill();
     this.#schedulerDone = runWorkers(this.#queue, async (key) => {
@@ -396,6 +409,17 @@ export class NodeAgent {
   #scheduled(uid: string): void {
     this.#scheduling.get(uid)?.();
     this.#scheduling.delete(uid);
+  }
+
+  /**
+   * A pod of the node that held hostPorts went (or finished): the pods left Pending for want of
+   * ports (PodScheduled False) are queued again, as kube-scheduler requeues on a pod delete.
+   */
+  #retryUnschedulable(gone: Pod): void {
+    if (!hostPortsOf(gone as unknown as PortMapPod).length) return;
+    for (const p of this.#pods.cache.list()) {
+      if (wantsScheduling(p) && p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')) this.#queue.add(objectKey(p));
+    }
   }
 
   /** The worker of a pod by name (the live one when an older pod of that name is terminating). */
@@ -442,6 +466,7 @@ export class NodeAgent {
     this.#handed?.close();
     await this.#relay?.close();
     await this.#proxy?.stop();
+    await this.#portMap?.stop();
     this.#registration?.stop();
     this.#streams?.close();
     await this.#dns?.stop();

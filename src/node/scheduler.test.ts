@@ -63,3 +63,45 @@ test('a pod that does not fit: PodScheduled=False/Unschedulable and FailedSchedu
   assert.equal(await scheduler.schedule(after), false);
   assert.deepEqual(events, ['FailedScheduling']);
 });
+
+/** A pod named `name` asking for `ports` (hostPort, protocol, hostIP). */
+function withPorts(name: string, ports: Array<{ hostPort: number; protocol?: string; hostIP?: string }>, extra: Partial<Pod['spec']> = {}): Pod {
+  const p = pod({ ...extra, containers: [{ name: 'c', image: 'nginx', ports: ports.map((x) => ({ containerPort: 80, ...x })) as never }] });
+  return { ...p, metadata: { ...p.metadata, name, uid: `uid-${name}` } };
+}
+
+test("NodePorts: a used hostPort conflicts on the same protocol and address, 0.0.0.0 with any; finished pods don't hold theirs", () => {
+  const used = [withPorts('a', [{ hostPort: 8081 }, { hostPort: 53, protocol: 'UDP', hostIP: '127.0.0.5' }], { nodeName: 'n' })];
+  const fits = (p: Pod, on = used) => podFits(p, {}, { nodePods: on }).fits;
+  assert.equal(fits(withPorts('b', [{ hostPort: 8081 }])), false);
+  assert.equal(fits(withPorts('b', [{ hostPort: 8081, hostIP: '127.0.0.9' }])), false, '0.0.0.0 holds every address');
+  assert.equal(fits(withPorts('b', [{ hostPort: 8081, protocol: 'UDP' }])), true, 'another protocol');
+  assert.equal(fits(withPorts('b', [{ hostPort: 53, protocol: 'UDP', hostIP: '127.0.0.6' }])), true, 'another address');
+  assert.equal(fits(withPorts('b', [{ hostPort: 53, protocol: 'UDP' }])), false, 'any address holds it');
+  assert.equal(fits(withPorts('b', [{ hostPort: 9090 }])), true);
+  assert.equal(fits(withPorts('a', [{ hostPort: 8081 }])), true, 'the pod itself does not count');
+  const finished = [{ ...used[0], status: { phase: 'Succeeded' } }] as Pod[];
+  assert.equal(fits(withPorts('b', [{ hostPort: 8081 }]), finished), true);
+  assert.equal(
+    podFits(withPorts('b', [{ hostPort: 8081 }]), {}, { nodePods: used }).message,
+    "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
+  );
+});
+
+test('two pods asking one hostPort at once: the first is bound (and counted at once), the second stays Pending with FailedScheduling', async () => {
+  const { client, pods } = await apiClient();
+  const first = (await pods.create('default', withPorts('first', [{ hostPort: 8081 }]) as never)) as unknown as Pod;
+  const second = (await pods.create('default', withPorts('second', [{ hostPort: 8081 }]) as never)) as unknown as Pod;
+  const events: string[] = [];
+  // The node's pod list never shows the first bound: only the scheduler's own memory of it counts.
+  const scheduler = new Scheduler(client, { nodeName: 'kubito-node', nodeLabels: () => ({}), nodePods: () => [], events: { event: (o, _t, reason) => events.push(`${o.metadata.name} ${reason}`) } });
+  const results = await Promise.all([scheduler.schedule(first), scheduler.schedule(second)]);
+  assert.deepEqual(results, [true, false]);
+  assert.deepEqual(events.sort(), ['first Scheduled', 'second FailedScheduling']);
+  const pending = (await pods.get('default', 'second')) as unknown as Pod;
+  assert.equal(pending.spec.nodeName, undefined);
+  assert.deepEqual(pending.status?.conditions?.map((c) => [c.type, c.status, c.reason]), [['PodScheduled', 'False', 'Unschedulable']]);
+  // The first is gone (forgotten, not in the node's list): the second is bound on its next try.
+  scheduler.forget(first.metadata.uid);
+  assert.equal(await scheduler.schedule(pending), true);
+});

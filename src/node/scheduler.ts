@@ -1,10 +1,11 @@
 /**
  * @module The single-node scheduler inside the agent: every pending pod of the default
  * scheduler without a node is bound to this node when it fits (nodeSelector against the node's
- * labels; nodeName set elsewhere is left alone), through `pods/binding` as kube-scheduler does
- * (the API server sets spec.nodeName and PodScheduled=True), with the Scheduled event; a pod
- * that does not fit gets PodScheduled=False/Unschedulable and a FailedScheduling event, with
- * kube-scheduler's message.
+ * labels, then kube-scheduler's NodePorts: its hostPorts free on the node; nodeName set
+ * elsewhere is left alone), through `pods/binding` as kube-scheduler does (the API server sets
+ * spec.nodeName and PodScheduled=True), with the Scheduled event; a pod that does not fit gets
+ * PodScheduled=False/Unschedulable and a FailedScheduling event, with kube-scheduler's message.
+ * Pods it bound count on the node at once (kube-scheduler's "assumed" pods), until `forget`.
  */
 import { isConflict, isNotFound } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
@@ -13,21 +14,57 @@ import { PODS } from './api-refs.js';
 import type { Pod } from './pod-view.js';
 import type { EventSink } from './runtime-context.js';
 import type { PodTracer } from './pod-trace.js';
+import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 
 export interface Fit {
   fits: boolean;
   message?: string;
 }
 
-/** Whether the pod can run on a node with these labels (pure). */
-export function podFits(pod: Pod, nodeLabels: Record<string, string>): Fit {
+/** `<protocol>/<hostIP>/<port>` of each hostPort, hostIP "" as 0.0.0.0 and protocol "" as TCP (HostPortInfo). */
+function usedHostPorts(pod: Pod): Array<{ protocol: string; ip: string; port: number }> {
+  return hostPortsOf(pod as unknown as PortMapPod).map(({ port }) => ({ protocol: port.protocol || 'TCP', ip: port.hostIP || '0.0.0.0', port: port.hostPort! }));
+}
+
+/**
+ * kube-scheduler's NodePorts filter (HostPortInfo.CheckConflict): a wanted hostPort conflicts
+ * with a used one of the same protocol and port when either address is 0.0.0.0 or both are the
+ * same. `others`: the pods on the node (not the pod itself; finished pods are not counted).
+ */
+export function hostPortsFree(pod: Pod, others: Iterable<Pod>): boolean {
+  const want = usedHostPorts(pod);
+  if (!want.length) return true;
+  for (const other of others) {
+    if (other.metadata.uid === pod.metadata.uid || other.status?.phase === 'Succeeded' || other.status?.phase === 'Failed') continue;
+    for (const u of usedHostPorts(other)) {
+      if (want.some((w) => w.protocol === u.protocol && w.port === u.port && (w.ip === u.ip || w.ip === '0.0.0.0' || u.ip === '0.0.0.0'))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether the pod can run on a node with these labels and these pods (`nodePods`, read only if
+ * the pod asks for hostPorts) — pure; filters in kube-scheduler's order.
+ */
+export function podFits(pod: Pod, nodeLabels: Record<string, string>, options: { nodePods?: Iterable<Pod> } = {}): Fit {
   const selector = pod.spec.nodeSelector ?? {};
   const matches = Object.entries(selector).every(([k, v]) => nodeLabels[k] === v);
-  if (matches) return { fits: true };
-  return {
-    fits: false,
-    message: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
-  };
+  if (!matches) {
+    return {
+      fits: false,
+      message: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+    };
+  }
+  // NodePorts is Unschedulable (not ...AndUnresolvable): preemption runs, and with no pod of
+  // lower priority to evict finds none (kubito has no preemption: every pod's priority is 0).
+  if (!hostPortsFree(pod, options.nodePods ?? [])) {
+    return {
+      fits: false,
+      message: "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
+    };
+  }
+  return { fits: true };
 }
 
 /** True for pods this scheduler should look at. */
@@ -48,9 +85,13 @@ export class Scheduler {
   #labels: () => Record<string, string>;
   #events: EventSink;
   #trace: PodTracer | undefined;
+  #nodePods: () => Iterable<Pod>;
+  /** Pods bound here that the node's pod list may not show yet, by uid. */
+  #assumed = new Map<string, Pod>();
 
-  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink; trace?: PodTracer }) {
+  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink; trace?: PodTracer; nodePods?: () => Iterable<Pod> }) {
     this.#trace = options.trace;
+    this.#nodePods = options.nodePods ?? (() => []);
     this.#client = client;
     this.#nodeName = options.nodeName;
     this.#labels = options.nodeLabels;
@@ -63,7 +104,7 @@ export class Scheduler {
    */
   async schedule(pod: Pod): Promise<boolean> {
     if (!wantsScheduling(pod)) return false;
-    const fit = podFits(pod, this.#labels());
+    const fit = podFits(pod, this.#labels(), { nodePods: this.#onNode() });
     const pods = this.#client.resource(PODS);
     const ns = pod.metadata.namespace;
     if (!fit.fits) {
@@ -77,6 +118,8 @@ export class Scheduler {
     // may see the pod bound (and start it) before the binding's answer arrives here.
     const decided = this.#events.stamp?.();
     this.#trace?.mark(pod, 'bind-sent');
+    // Counted on the node from now (before the await): the next pod checked sees its ports.
+    this.#assumed.set(pod.metadata.uid, pod);
     try {
       await this.#client.transport.request({
         method: 'POST',
@@ -84,6 +127,7 @@ export class Scheduler {
         body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.#nodeName } },
       });
     } catch (err) {
+      this.#assumed.delete(pod.metadata.uid);
       // Gone, or bound meanwhile (409 on pods/binding; a stale uid is a new pod of that
       // name, which comes through the informer): nothing to do for this one.
       if (isNotFound(err) || isConflict(err)) return false;
@@ -92,5 +136,16 @@ export class Scheduler {
     this.#trace?.mark(pod, 'bind-answered');
     this.#events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${this.#nodeName}`, decided);
     return true;
+  }
+
+  /** The node's pods and the assumed ones, read only if a filter needs them. */
+  *#onNode(): Generator<Pod> {
+    yield* this.#nodePods();
+    yield* this.#assumed.values();
+  }
+
+  /** The pod is in the node's pod list now (bound), or gone: no longer counted as assumed. */
+  forget(uid: string): void {
+    this.#assumed.delete(uid);
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * @module The port mappings against the real kernel, with each family (nftables, iptables), in
+ * network namespaces this test makes (`kubito-t<pid>m{node,cli,p1,p2}`, src/proxy/testing/
+ * topology.ts; removed in `after`): a node with the pods' bridge, two pods answering
+ * `pod-<ip>` on 8080. A host port reaches its pod from the other pod, from the pod itself
+ * (hairpin), from the node on its pod-network address and on 127.0.0.1 (localhost masquerade
+ * with route_localnet), a hostIP-bound port only on that address; a port of no mapping is
+ * refused; when the pod's mapping goes, its port is refused again and the rules are gone.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, inNs, makeTopology, topologyAvailable, type Topology } from '../proxy/testing/topology.js';
+import { execCommandRunner } from '../proxy/runner.js';
+import type { CommandRunner } from '../proxy/types.js';
+import { createPortMapApplier, type PortMapFamily } from './applier.js';
+import type { PortMapping } from './mappings.js';
+import { routeLocalnetStep } from './start.js';
+
+const P = `kubito-t${process.pid}m`;
+
+function mapping(pod: string, podIP: string, hostPort: number, hostIP = ''): PortMapping {
+  return { pod: `t/${pod}`, uid: `uid-${pod}`, container: 'app', protocol: 'tcp', hostIP, hostPort, podIP, containerPort: 8080 };
+}
+
+/** Records every command, then runs it. */
+function recording(runner: CommandRunner, seen: string[][]): CommandRunner {
+  return { run: (argv, o) => (seen.push(argv), runner.run(argv, o)) };
+}
+
+for (const family of ['nftables', 'iptables'] as PortMapFamily[]) {
+  describe(`port mappings in the kernel (${family})`, { skip: topologyAvailable ? false : 'needs root, ip netns and socat', timeout: 60_000 }, () => {
+    let topo: Topology;
+    const seen: string[][] = [];
+    const wrap = () => ['ip', 'netns', 'exec', topo.node];
+    let applier: ReturnType<typeof createPortMapApplier>;
+    before(() => {
+      topo = makeTopology(`${P}${family[0]}`);
+      inNs(topo.node, ...routeLocalnetStep('kbr0'));
+      applier = createPortMapApplier(family, { runner: recording(execCommandRunner(), seen), wrap: wrap() });
+    });
+    after(() => topo?.close());
+
+    test('a host port reaches its pod from everywhere on the node', async () => {
+      const [p1, p2] = topo.podIPs;
+      await applier.apply([mapping('one', p1, 9081), mapping('local', p2, 9082, '127.0.0.5')]);
+      const one = `pod-${p1}`;
+      assert.equal(await connect(topo.pods[1], '10.244.0.1', 9081), one, 'from another pod');
+      assert.equal(await connect(topo.pods[0], '10.244.0.1', 9081), one, 'hairpin: the pod itself');
+      assert.equal(await connect(topo.node, '10.244.0.1', 9081), one, 'from the node, its pod-network address');
+      assert.equal(await connect(topo.node, '127.0.0.1', 9081), one, "from the node's localhost");
+      assert.equal(await connect(topo.node, '127.0.0.5', 9082), `pod-${p2}`, 'a hostIP-bound port on its address');
+      assert.match(await connect(topo.node, '10.244.0.1', 9082), /refused/i, 'and not on another');
+      assert.match(await connect(topo.pods[1], '10.244.0.1', 9083), /refused/i, 'a port of no mapping');
+      // Traffic to another pod's own address on a host port is not the node's: not rewritten.
+      assert.match(await connect(topo.pods[1], p1, 9081), /refused/i, 'only node addresses are mapped');
+    });
+
+    test('the mapping goes: refused again, rules gone; an unchanged set is not sent again', async () => {
+      const before = seen.length;
+      await applier.apply([]);
+      assert.ok(seen.length > before, 'applied');
+      assert.match(await connect(topo.pods[1], '10.244.0.1', 9081), /refused/i);
+      assert.match(await connect(topo.node, '127.0.0.1', 9081), /refused/i);
+      const rules = family === 'nftables' ? inNs(topo.node, 'nft', 'list', 'ruleset') : inNs(topo.node, 'iptables-save', '-t', 'nat');
+      assert.ok(!rules.includes('9081') && !rules.includes('CNI-DN-'), rules);
+      const after = seen.length;
+      await applier.apply([]);
+      assert.equal(seen.length, after, 'no command for the same rules');
+    });
+  });
+}
