@@ -136,7 +136,8 @@ for (const mode of ['nftables', 'iptables', 'userspace'] as const) describe(`hos
     assert.match(await fromClient(`wget -qO- http://10.244.0.1:${port}/`), /<title>Welcome to nginx!<\/title>/, 'from a pod, on the node address');
     assert.match(await curl(`http://127.0.0.1:${local}/`), /Welcome to nginx!/, 'hostIP 127.0.0.1: on the host, through the node\'s localhost rule');
     // hostIP 127.0.0.1 limits the port to that address: not on the node's pod-network address.
-    assert.match(await fromClient(`wget -qO- -T 2 http://10.244.0.1:${local}/ 2>&1; echo rc=$?`), /rc=1/);
+    // (`timeout`, not wget's -T: the host busybox's `wget -T` segfaults, exit 139.)
+    assert.match(await fromClient(`timeout 3 wget -qO- http://10.244.0.1:${local}/ 2>&1; echo rc=$?`), /Connection refused\s+rc=1\s*$/);
     const rules = nodeRules();
     assert.ok(rules.includes(String(port)) && rules.includes(String(local)), rules);
     if (mode !== 'iptables') assert.match(rules, /table ip kubito-hostports/);
@@ -160,11 +161,12 @@ for (const mode of ['nftables', 'iptables', 'userspace'] as const) describe(`hos
     assert.ok(nodeRules().includes(web2IP), 'the rule now names web2');
     await ok(['delete', 'pod', 'web2', '--wait=true']);
     await waitFor('the host port to close', async () => ((await curl(`http://127.0.0.1:${port}/`)) === 'curl:7' ? true : undefined), 5000, 50);
-    assert.match(await fromClient(`wget -qO- -T 2 http://10.244.0.1:${port}/ 2>&1; echo rc=$?`), /rc=1/, 'closed in the node too');
+    assert.match(await fromClient(`timeout 3 wget -qO- http://10.244.0.1:${port}/ 2>&1; echo rc=$?`), /Connection refused\s+rc=1\s*$/, 'closed in the node too');
     await waitFor('the rules to go', async () => (!nodeRules().includes(`dport ${port} `) && !nodeRules().includes(`--dport ${port} `) ? true : undefined), 5000, 50);
   });
 
-  test("a hostNetwork pod's hostPort answers on the host through its own socket; no rule is written for it", async () => {
+  // The proxy mode plays no part here (no rule is written): once, in the default mode.
+  if (mode === 'nftables') test("a hostNetwork pod's hostPort answers on the host through its own socket; no rule is written for it", async () => {
     // Not 8181 and the like: the node namespace's own servers (DNS ready, health) hold some ports.
     const port = await freePort(18080, taken);
     await ok(['apply', '-f', '-'], `apiVersion: v1
@@ -186,7 +188,8 @@ spec:
     await waitFor('the host port to close', async () => ((await curl(`http://127.0.0.1:${port}/`)) === 'curl:7' ? true : undefined), 5000, 50);
   });
 
-  test('a UDP hostPort answers datagrams from the host and from a pod', async () => {
+  // userspace mode writes nftables mode's table: UDP (conntrack) once per rule family.
+  if (mode !== 'userspace') test('a UDP hostPort answers datagrams from the host and from a pod', async () => {
     const port = await freePort(9376, taken);
     await ok(['apply', '-f', '-'], udpPod(port));
     await ok(['wait', '--for=condition=Ready', 'pod/udp-host', '--timeout=60s']);
