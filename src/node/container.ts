@@ -10,7 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
-import { ContainerProcess, execArgv, makeFifos, exitCodeOf, resizeTerminal } from './container-process.js';
+import { ContainerProcess, execArgv, giveFifos, makeFifos, exitCodeOf, resizeTerminal } from './container-process.js';
 import { containerMounts, type ContainerMounts } from './volume-mounts.js';
 import { CriLogWriter, openLogFile, type LogStream } from './cri-log.js';
 import { startErrorOf, terminationMessage } from './container-checks.js';
@@ -26,7 +26,7 @@ import { spawnCommand } from './exec.js';
 import { waitListening } from './listening.js';
 import { prepareNginx } from './nginx-files.js';
 import { serviceEnvMap } from './service-env.js';
-import { processIdentity, SecurityContextError, verifyRunAsNonRoot, type ProcessIdentity } from './security-context.js';
+import { processIdentity, unknownCapabilities, verifyRunAsNonRoot, type ProcessIdentity } from './security-context.js';
 
 /** The longest delay a Node timer takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -225,6 +225,8 @@ export class Container {
       opening.then((fd) => closeSync(fd), () => undefined);
       throw err;
     }
+    // Its stdio is its user's (runc's fixStdioPermissions): /dev/stdout opens as that user.
+    if (identity?.setUser && identity.uid !== 0) giveFifos(fifos, identity.uid);
     const logFd = await opening;
     ctx.trace?.mark(pod, 'start-fifos');
     const run: Run = {
@@ -295,14 +297,12 @@ export class Container {
     })();
   }
 
-  /** The run's identity (security-context.ts); an unknown capability is a ContainerConfigError. */
+  /** The run's identity (security-context.ts); capability names runc does not know are logged as it warns, and ignored. */
   #identity(pod: Pod, plan: ImagePlan): ProcessIdentity | undefined {
-    try {
-      return processIdentity(pod, this.spec, plan.kind === 'busybox' ? this.#ctx.tools.busyboxAccounts : undefined);
-    } catch (err) {
-      if (err instanceof SecurityContextError) throw new ContainerConfigError(err.message);
-      throw err;
-    }
+    const caps = this.spec.securityContext?.capabilities;
+    const unknown = caps && !this.spec.securityContext?.privileged ? unknownCapabilities(caps) : [];
+    if (unknown.length) this.#ctx.log(`${pod.metadata.namespace}/${pod.metadata.name} ${this.spec.name}: ignoring unknown or unavailable capabilities: [${unknown.join(' ')}]`);
+    return processIdentity(pod, this.spec, plan.kind === 'busybox' ? this.#ctx.tools.busyboxAccounts : undefined);
   }
 
   /**
