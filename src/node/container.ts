@@ -14,7 +14,7 @@ import { ContainerProcess, execArgv, giveFifos, makeFifos, exitCodeOf, resizeTer
 import { containerMounts, type ContainerMounts } from './volume-mounts.js';
 import { CriLogWriter, openLogFile, type LogStream } from './cri-log.js';
 import { startErrorOf, terminationMessage } from './container-checks.js';
-import { ImagePullError, imageArgv, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
+import { ImagePullError, imageArgv, imageId, imageUid, parseImageRef, planImage, type ImagePlan } from './images.js';
 import { containerLogPath, podDir } from './names.js';
 import type { ExitInfo } from './exec.js';
 import type { AttachableContainer, AttachListener, TerminalSize } from './streams/types.js';
@@ -179,7 +179,7 @@ export class Container {
     const serviceEnv = serviceEnvMap(ctx.api.services(), { namespace: pod.metadata.namespace, enableServiceLinks: pod.spec.enableServiceLinks ?? true });
     const env = await containerEnv(this.spec, { pod, podIP: sandbox.podIP, hostIP: ctx.hostIP, serviceEnv, allocatable: ctx.allocatable, sources: ctx.api.envSources });
     // The kubelet's generateContainerConfig: runAsNonRoot is verified once the environment is made.
-    const nonRoot = verifyRunAsNonRoot(pod, this.spec);
+    const nonRoot = verifyRunAsNonRoot(pod, this.spec, imageUid(plan.kind));
     if (nonRoot) throw new ContainerConfigError(nonRoot);
     const identity = this.#identity(pod, plan);
     const expanded = planImage({ ...this.spec, command: expandArgs(this.spec.command, env), args: expandArgs(this.spec.args, env) }, ctx.tools);

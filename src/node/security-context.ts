@@ -98,7 +98,7 @@ function formatPod(pod: Pod): string {
 
 /**
  * The kubelet's verifyRunAsNonRoot: its message (a CreateContainerConfigError), or undefined.
- * kubito's catalog images run as root (uid 0).
+ * `imageUid`: the image's user (images.ts imageUid: root but for pause's 65535).
  */
 export function verifyRunAsNonRoot(pod: Pod, container: ContainerSpec, imageUid = 0): string | undefined {
   const sc = effective(pod, container);
