@@ -105,6 +105,14 @@ test('the shell chain\'s overlays: a tmpfs on the pod\'s scratch dir, kept mount
   ].join(' && '));
 });
 
+test('a read-only root in the shell chain: `/` and each overlaid directory remounted read-only after the binds (which stay as they are), then setpriv', () => {
+  const identity = { setUser: false, uid: 0, gid: 0, groups: [], noNewPrivs: false, readOnlyRoot: true, home: '/root', imageEtc: false };
+  const script = setupScript({ ...spec, identity, overlays: [{ dir: '/run', keep: [] }, { dir: '/tmp', keep: [] }], create: [{ path: '/run/secrets/sa', kind: 'dir' }], overlayScratch: '/d/.overlays' }, { ...bin, mkdir: '/bin/mkdir', setpriv: '/usr/bin/setpriv' });
+  const first = script.split('\n')[0];
+  assert.ok(first.endsWith(' && /usr/bin/mount -c -o bind,ro volumes/cache /var/cache && /usr/bin/mount -o remount,bind,ro / && /usr/bin/mount -o remount,bind,ro /run && /usr/bin/mount -o remount,bind,ro /tmp || exit 128'), first);
+  assert.match(script, /\nexec \/usr\/bin\/setpriv -- "\$@"\n$/);
+});
+
 test('giveFifos: the run\'s FIFOs owned by the container\'s user, their group kept (runc\'s fixStdioPermissions), so it can open /dev/stdout', { skip: process.getuid?.() === 0 ? false : 'chown needs root' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubito-fifos-'));
   try {

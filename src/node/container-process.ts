@@ -119,7 +119,8 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
   // an overlaid directory, seen through it) binds the names relative to the pod's directory.
   const noCanon = spec.overlays?.length ? ' -c' : '';
   for (const m of spec.mounts) steps.push(`${q(bin.mount)}${noCanon} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
-  if (spec.identity?.readOnlyRoot) steps.push(`${q(bin.mount)} -o remount,bind,ro /`);
+  // A read-only root: `/` and the overlays on directories (an image's, read-only with it); the binds on them stay.
+  if (spec.identity?.readOnlyRoot) for (const dir of ['/', ...(spec.overlays ?? []).map((o) => o.dir).filter((d) => d !== '/')]) steps.push(`${q(bin.mount)} -o remount,bind,ro ${q(dir)}`);
   // The securityContext's identity: setpriv execs the program (native: the launcher's --user...).
   const as = spec.identity ? `${setprivArgv(bin.setpriv ?? 'setpriv', spec.identity).map(q).join(' ')} ` : '';
   const run = spec.tty ? `exec ${as}${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : `exec ${as}"$@"`;

@@ -142,7 +142,7 @@ function suite(launcher: 'native' | 'shell'): void {
     after(async () => {
       const name = cluster?.name;
       await cluster?.stop();
-      for (const path of ['/tmp/kubito-sc-tmp', '/kubito-sc-test', '/data']) assert.equal(existsSync(path), false, `${path} appeared on the host`);
+      for (const path of ['/tmp/kubito-sc-tmp', '/tmp/kubito-sc-test', '/run/kubito-sc-test', '/kubito-sc-test', '/data']) assert.equal(existsSync(path), false, `${path} appeared on the host`);
       // The applets' public directory (the tests' data dir is not searchable by others) goes with the cluster.
       if (name) assert.equal(existsSync(`/run/kubito-${name}`), false, `/run/kubito-${name} is left`);
     });
@@ -210,11 +210,14 @@ function suite(launcher: 'native' | 'shell'): void {
 
     test('capabilities drop ALL add NET_BIND_SERVICE (and an unknown name, ignored), and a read-only root with a writable emptyDir', async () => {
       await running('sc-locked');
-      const [caps, exec, touch, volume] = (await ok(['exec', 'sc-locked', '--', 'sh', '-c', 'grep Cap /proc/1/status; echo --; grep CapEff /proc/self/status; echo --; touch /kubito-sc-test 2>&1; echo "$?"; echo --; echo w > /tmp/kubito-sc-tmp/f && cat /tmp/kubito-sc-tmp/f'])).split('--\n');
+      // /tmp and /run: directories kubito overlays (the host lacks /tmp/kubito-sc-tmp and
+      // /run/secrets), read-only as the image's would be; the volume below stays writable.
+      const [caps, exec, touch, volume, overlaid] = (await ok(['exec', 'sc-locked', '--', 'sh', '-c', 'grep Cap /proc/1/status; echo --; grep CapEff /proc/self/status; echo --; touch /kubito-sc-test 2>&1; echo "$?"; echo --; echo w > /tmp/kubito-sc-tmp/f && cat /tmp/kubito-sc-tmp/f; echo --; for d in /tmp /run; do touch $d/kubito-sc-test 2>&1; echo "$?"; done'])).split('--\n');
       assert.match(caps, /CapPrm:\s+0000000000000400\nCapEff:\s+0000000000000400\nCapBnd:\s+0000000000000400\n/, caps);
       assert.match(exec, /^CapEff:\s+0000000000000400\n$/);
       assert.match(touch, /Read-only file system\n1\n$/);
       assert.equal(volume, 'w\n');
+      assert.match(overlaid, /^touch: \/tmp\/kubito-sc-test: Read-only file system\n1\ntouch: \/run\/kubito-sc-test: Read-only file system\n1\n$/);
       // The remount is the container's mount namespace's alone: the host's root stays writable.
       assert.doesNotMatch(spawnSync('findmnt', ['-n', '-o', 'OPTIONS', '/'], { encoding: 'utf8' }).stdout, /^ro(,|$)/);
     });
