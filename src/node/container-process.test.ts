@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { execArgv, exitCodeOf, findTerminal, launchArgv, resizeTerminal, setupScript, type LaunchSpec } from './container-process.js';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execArgv, exitCodeOf, findTerminal, giveFifos, launchArgv, resizeTerminal, setupScript, type LaunchSpec } from './container-process.js';
 import { shellQuote } from './shell-quote.js';
 import type { HostBinaries } from './host-tools.js';
 
@@ -100,4 +103,27 @@ test('the shell chain\'s overlays: a tmpfs on the pod\'s scratch dir, kept mount
     '{ [ ! -e /etc/hostname ] || /usr/bin/mount --bind etc/hostname /etc/hostname; }',
     '/usr/bin/mount -c -o bind,ro volumes/cache /var/cache',
   ].join(' && '));
+});
+
+test('a read-only root in the shell chain: `/` and each overlaid directory remounted read-only after the binds (which stay as they are), then setpriv', () => {
+  const identity = { setUser: false, uid: 0, gid: 0, groups: [], noNewPrivs: false, readOnlyRoot: true, home: '/root', imageEtc: false };
+  const script = setupScript({ ...spec, identity, overlays: [{ dir: '/run', keep: [] }, { dir: '/tmp', keep: [] }], create: [{ path: '/run/secrets/sa', kind: 'dir' }], overlayScratch: '/d/.overlays' }, { ...bin, mkdir: '/bin/mkdir', setpriv: '/usr/bin/setpriv' });
+  const first = script.split('\n')[0];
+  assert.ok(first.endsWith(' && /usr/bin/mount -c -o bind,ro volumes/cache /var/cache && /usr/bin/mount -o remount,bind,ro / && /usr/bin/mount -o remount,bind,ro /run && /usr/bin/mount -o remount,bind,ro /tmp || exit 128'), first);
+  assert.match(script, /\nexec \/usr\/bin\/setpriv -- "\$@"\n$/);
+});
+
+test('giveFifos: the run\'s FIFOs owned by the container\'s user, their group kept (runc\'s fixStdioPermissions), so it can open /dev/stdout', { skip: process.getuid?.() === 0 ? false : 'chown needs root' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-fifos-'));
+  try {
+    const fifos = { stdout: join(dir, 'out'), stderr: join(dir, 'err') };
+    execFileSync('mkfifo', ['-m', '600', fifos.stdout, fifos.stderr]);
+    giveFifos(fifos, 1000);
+    for (const f of [fifos.stdout, fifos.stderr]) {
+      const st = statSync(f);
+      assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [1000, 0, 0o600]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

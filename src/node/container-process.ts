@@ -17,7 +17,7 @@
  * nsenter. With a TTY the program runs under util-linux `script`, on a pseudo-terminal.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, constants, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { closeSync, constants, lchownSync, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import { isAbsolute, relative } from 'node:path';
@@ -119,7 +119,8 @@ export function setupScript(spec: LaunchSpec, bin: Pick<HostBinaries, 'hostname'
   // an overlaid directory, seen through it) binds the names relative to the pod's directory.
   const noCanon = spec.overlays?.length ? ' -c' : '';
   for (const m of spec.mounts) steps.push(`${q(bin.mount)}${noCanon} ${m.readOnly ? '-o bind,ro' : '--bind'} ${q(local(m.source))} ${q(m.target)}`);
-  if (spec.identity?.readOnlyRoot) steps.push(`${q(bin.mount)} -o remount,bind,ro /`);
+  // A read-only root: `/` and the overlays on directories (an image's, read-only with it); the binds on them stay.
+  if (spec.identity?.readOnlyRoot) for (const dir of ['/', ...(spec.overlays ?? []).map((o) => o.dir).filter((d) => d !== '/')]) steps.push(`${q(bin.mount)} -o remount,bind,ro ${q(dir)}`);
   // The securityContext's identity: setpriv execs the program (native: the launcher's --user...).
   const as = spec.identity ? `${setprivArgv(bin.setpriv ?? 'setpriv', spec.identity).map(q).join(' ')} ` : '';
   const run = spec.tty ? `exec ${as}${q(bin.script)} -q -e -f -c ${q(`exec ${spec.argv.map(q).join(' ')}`)} /dev/null` : `exec ${as}"$@"`;
@@ -216,6 +217,22 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIG
 export async function makeFifos(fifos: { stdout: string; stderr: string }, options: { bin: Pick<HostBinaries, 'mkfifo'>; runner: Runner }): Promise<void> {
   await Promise.all([rm(fifos.stdout, { force: true }), rm(fifos.stderr, { force: true })]);
   await options.runner.run([options.bin.mkfifo, '-m', '600', fifos.stdout, fifos.stderr]);
+}
+
+/**
+ * Gives a run's output FIFOs to the container's user (its uid; the group kept), as runc's
+ * fixStdioPermissions gives it its stdio: a program run as another user opens /dev/stdout and
+ * /dev/stderr (its FIFOs, through /proc/self/fd) to write its log. A uid the agent cannot give
+ * (rootless: outside its user namespace) leaves them root's, as runc leaves them.
+ */
+export function giveFifos(fifos: { stdout: string; stderr: string }, uid: number): void {
+  for (const path of [fifos.stdout, fifos.stderr]) {
+    try {
+      lchownSync(path, uid, -1);
+    } catch (err) {
+      if (!['EINVAL', 'EPERM', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    }
+  }
 }
 
 /**

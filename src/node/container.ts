@@ -10,11 +10,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TimerHandle } from '../client/index.js';
 import { ContainerConfigError, containerEnv, expandArgs } from './container-env.js';
-import { ContainerProcess, execArgv, makeFifos, exitCodeOf, resizeTerminal } from './container-process.js';
+import { ContainerProcess, execArgv, giveFifos, makeFifos, exitCodeOf, resizeTerminal } from './container-process.js';
 import { containerMounts, type ContainerMounts } from './volume-mounts.js';
 import { CriLogWriter, openLogFile, type LogStream } from './cri-log.js';
 import { startErrorOf, terminationMessage } from './container-checks.js';
-import { ImagePullError, imageArgv, imageId, parseImageRef, planImage, type ImagePlan } from './images.js';
+import { ImagePullError, imageArgv, imageId, imageUid, parseImageRef, planImage, type ImagePlan } from './images.js';
 import { containerLogPath, podDir } from './names.js';
 import type { ExitInfo } from './exec.js';
 import type { AttachableContainer, AttachListener, TerminalSize } from './streams/types.js';
@@ -26,7 +26,7 @@ import { spawnCommand } from './exec.js';
 import { waitListening } from './listening.js';
 import { prepareNginx } from './nginx-files.js';
 import { serviceEnvMap } from './service-env.js';
-import { processIdentity, SecurityContextError, verifyRunAsNonRoot, type ProcessIdentity } from './security-context.js';
+import { processIdentity, unknownCapabilities, verifyRunAsNonRoot, type ProcessIdentity } from './security-context.js';
 
 /** The longest delay a Node timer takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -179,7 +179,7 @@ export class Container {
     const serviceEnv = serviceEnvMap(ctx.api.services(), { namespace: pod.metadata.namespace, enableServiceLinks: pod.spec.enableServiceLinks ?? true });
     const env = await containerEnv(this.spec, { pod, podIP: sandbox.podIP, hostIP: ctx.hostIP, serviceEnv, allocatable: ctx.allocatable, sources: ctx.api.envSources });
     // The kubelet's generateContainerConfig: runAsNonRoot is verified once the environment is made.
-    const nonRoot = verifyRunAsNonRoot(pod, this.spec);
+    const nonRoot = verifyRunAsNonRoot(pod, this.spec, imageUid(plan.kind));
     if (nonRoot) throw new ContainerConfigError(nonRoot);
     const identity = this.#identity(pod, plan);
     const expanded = planImage({ ...this.spec, command: expandArgs(this.spec.command, env), args: expandArgs(this.spec.args, env) }, ctx.tools);
@@ -225,6 +225,8 @@ export class Container {
       opening.then((fd) => closeSync(fd), () => undefined);
       throw err;
     }
+    // Its stdio is its user's (runc's fixStdioPermissions): /dev/stdout opens as that user.
+    if (identity?.setUser && identity.uid !== 0) giveFifos(fifos, identity.uid);
     const logFd = await opening;
     ctx.trace?.mark(pod, 'start-fifos');
     const run: Run = {
@@ -295,14 +297,12 @@ export class Container {
     })();
   }
 
-  /** The run's identity (security-context.ts); an unknown capability is a ContainerConfigError. */
+  /** The run's identity (security-context.ts); capability names runc does not know are logged as it warns, and ignored. */
   #identity(pod: Pod, plan: ImagePlan): ProcessIdentity | undefined {
-    try {
-      return processIdentity(pod, this.spec, plan.kind === 'busybox' ? this.#ctx.tools.busyboxAccounts : undefined);
-    } catch (err) {
-      if (err instanceof SecurityContextError) throw new ContainerConfigError(err.message);
-      throw err;
-    }
+    const caps = this.spec.securityContext?.capabilities;
+    const unknown = caps && !this.spec.securityContext?.privileged ? unknownCapabilities(caps) : [];
+    if (unknown.length) this.#ctx.log(`${pod.metadata.namespace}/${pod.metadata.name} ${this.spec.name}: ignoring unknown or unavailable capabilities: [${unknown.join(' ')}]`);
+    return processIdentity(pod, this.spec, plan.kind === 'busybox' ? this.#ctx.tools.busyboxAccounts : undefined);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImagePullError, imageArgv, parseImageRef, planImage, type HostTools } from './images.js';
+import { ImagePullError, imageArgv, imageUid, parseImageRef, planImage, type HostTools } from './images.js';
 
 const tools: HostTools = {
   nginx: '/usr/sbin/nginx',
@@ -56,4 +56,9 @@ test('unknown images run only with a command; otherwise ErrImagePull says what t
   assert.deepEqual(planImage({ image: 'python:3', command: ['python3', '-m', 'http.server'] }, tools).argv, ['python3', '-m', 'http.server']);
   assert.throws(() => planImage({ image: 'redis' }, tools), (err: unknown) => err instanceof ImagePullError && /^Failed to pull image "redis": kubito has no image docker\.io\/library\/redis; kubito runs host programs/.test(err.message));
   assert.throws(() => planImage({ image: 'nginx' }, { ...tools, nginx: undefined }), /install nginx-light/);
+});
+
+test('the images\' users: pause runs as 65535 (USER 65535:65535), the others as root', () => {
+  assert.equal(imageUid('pause'), 65535);
+  for (const kind of ['busybox', 'nginx', 'agnhost', 'command'] as const) assert.equal(imageUid(kind), 0);
 });

@@ -102,6 +102,15 @@ export function imageId(plan: Pick<ImagePlan, 'ref'>): string {
 }
 
 /**
+ * The uid of the image's user (its config's `User`), which the kubelet's verifyRunAsNonRoot
+ * reads: 65535 for the pause image (`USER 65535:65535`), root for the others (busybox, nginx,
+ * agnhost, and any image kubito does not know). Pure.
+ */
+export function imageUid(kind: ImageKind): number {
+  return kind === 'pause' ? 65535 : 0;
+}
+
+/**
  * Resolves a container's image to a process. Throws ImagePullError (the pod shows ErrImagePull
  * then ImagePullBackOff) when kubito has no such image and the container gives no command, or
  * when the host lacks the program the image stands for.

@@ -243,6 +243,25 @@ test('a securityContext\'s identity: user, sorted groups, bounding set, no_new_p
   assert.equal(existsSync('/kubito-nl-ro'), false);
 });
 
+test('a user, group or groups the kernel refuses (a user namespace that maps root alone) ends the launch with 128: the program never runs as root instead', () => {
+  // The namespace's maps are written from outside (as a root agent's would be), setgroups allowed,
+  // so that each step can be the one refused: setgroups, setresgid, setresuid.
+  const inUserns = (args: string[]): { status: number | null; stdout: string; stderr: string } => {
+    const script = `f=$(mktemp -u); mkfifo "$f"; unshare --user -- sh -c 'read go < "$0"; exec "$@"' "$f" "$@" & p=$!
+while [ "$(readlink /proc/$p/ns/user)" = "$(readlink /proc/self/ns/user)" ]; do sleep 0.01; done
+echo '0 0 1' > /proc/$p/uid_map; echo '0 0 1' > /proc/$p/gid_map; echo go > "$f"; rm -f "$f"; wait $p`;
+    return spawnSync('sh', ['-c', script, 'sh', built, ...args], { encoding: 'utf8' });
+  };
+  for (const [user, groups, refused] of [['1000:0', '', 'setuid 1000'], ['0:1000', '', 'setgid 1000'], ['0:0', '1000', 'setgroups']]) {
+    const r = inUserns(['--user', user, '--groups', groups, '--', '/bin/echo', 'ran']);
+    assert.deepEqual([r.status, r.stdout], [128, ''], `${user} ${groups}: ${r.stderr}`);
+    assert.equal(r.stderr, `kubito-launch: ${refused}: Invalid argument\n`);
+  }
+  // The same namespace lets root's identity through: the refusals above are the ids'.
+  const ok = inUserns(['--user', '0:0', '--groups', '', '--', '/bin/sh', '-c', 'echo ran $(id -u)']);
+  assert.deepEqual([ok.status, ok.stdout], [0, 'ran 0\n'], ok.stderr);
+});
+
 test('exactly the given environment reaches the program', async () => {
   const r = await run('env | sort', { env: { PATH: '/usr/bin:/bin', ONLY: '1' } });
   assert.equal(r.stdout, 'ONLY=1\nPATH=/usr/bin:/bin\nPWD=/tmp\n');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerSpec, Pod } from './pod-view.js';
-import { BUSYBOX_GROUP, BUSYBOX_PASSWD, capabilityMask, fsUserOf, launcherIdentityArgs, parseAccounts, processIdentity, setprivArgv, verifyRunAsNonRoot } from './security-context.js';
+import { BUSYBOX_GROUP, BUSYBOX_PASSWD, capabilityMask, fsUserOf, launcherIdentityArgs, parseAccounts, processIdentity, setprivArgv, unknownCapabilities, verifyRunAsNonRoot } from './security-context.js';
 
 const busybox = parseAccounts(BUSYBOX_PASSWD, BUSYBOX_GROUP);
 
@@ -56,7 +56,13 @@ test('capabilities as containerd\'s CRI plugin builds them from the default set'
   assert.equal(capabilityMask({ drop: ['ALL'] }), 0n);
   assert.equal(capabilityMask({ drop: ['ALL'], add: ['NET_BIND_SERVICE'] }), 1n << 10n);
   assert.equal(capabilityMask({ add: ['ALL'], drop: ['CHOWN'] }), (1n << 41n) - 2n);
-  assert.throws(() => capabilityMask({ add: ['NOPE'] }), /unknown capability "NOPE"/);
+  // containerd prefixes each name with CAP_ (upper-cased) and runc ignores the ones it does not
+  // know, with a warning: an unknown name, or one already prefixed (CAP_CAP_NET_ADMIN), changes nothing.
+  assert.equal(capabilityMask({ add: ['NOPE', 'CAP_NET_ADMIN'], drop: ['CAP_CHOWN'] }).toString(16), 'a80425fb');
+  assert.equal(capabilityMask({ add: ['net_admin'], drop: ['chown'] }).toString(16), 'a80435fa');
+  assert.deepEqual(unknownCapabilities({ add: ['NOPE', 'CAP_NET_ADMIN', 'all', 'net_raw'], drop: ['CAP_CHOWN', 'ALL'] }), ['CAP_CAP_CHOWN', 'CAP_CAP_NET_ADMIN', 'CAP_NOPE']);
+  const unknown = makePod('unknown-caps', (p) => (p.spec.containers[0].securityContext = { capabilities: { add: ['NOPE'] } }));
+  assert.equal(processIdentity(unknown, main(unknown), busybox)!.caps!.toString(16), 'a80425fb');
   const pod = makePod('caps', (p) => (p.spec.containers[0].securityContext = { capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true }));
   const id = processIdentity(pod, main(pod), busybox)!;
   assert.deepEqual(launcherIdentityArgs(id), ['--readonly-root', '--caps', '0']);

@@ -49,31 +49,38 @@ export const DEFAULT_CAPABILITIES: readonly string[] = [
   'CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE',
 ];
 
-/** A securityContext the agent cannot apply (an unknown capability): CreateContainerConfigError. */
-export class SecurityContextError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SecurityContextError';
-  }
+/** The API's name as containerd passes it to runc (`CAP_` + the name, upper-cased); undefined for ALL. */
+function runtimeName(name: string): string | undefined {
+  return name.toUpperCase() === 'ALL' ? undefined : `CAP_${name.toUpperCase()}`;
 }
 
+/** The bit runc gives a name, 0n for one it does not know (it ignores those, with a warning). */
 function bit(name: string): bigint {
-  const i = CAPABILITIES.indexOf(name.toUpperCase().replace(/^CAP_/, ''));
-  if (i < 0) throw new SecurityContextError(`unknown capability "${name}"`);
-  return 1n << BigInt(i);
+  const i = CAPABILITIES.indexOf(name.toUpperCase());
+  return i < 0 ? 0n : 1n << BigInt(i);
+}
+
+/**
+ * The names runc would ignore (`ignoring unknown or unavailable capabilities: [...]`), as it
+ * sees them (`CAP_NOPE`; a name given as `CAP_X` becomes `CAP_CAP_X`), sorted.
+ */
+export function unknownCapabilities(caps: { add?: string[]; drop?: string[] }): string[] {
+  const names = [...(caps.add ?? []), ...(caps.drop ?? [])].filter((c) => runtimeName(c) !== undefined && bit(c) === 0n);
+  return [...new Set(names.map((c) => runtimeName(c)!))].sort();
 }
 
 /**
  * The bounding set containerd's CRI plugin makes (WithCapabilities): the default set; `ALL` in
- * add gives every one, `ALL` in drop none; then the others added, then the others dropped.
+ * add gives every one, `ALL` in drop none; then the others added, then the others dropped. A
+ * name runc does not know changes nothing (runc ignores it, with a warning).
  */
 export function capabilityMask(caps: { add?: string[]; drop?: string[] }): bigint {
   let mask = DEFAULT_CAPABILITIES.reduce((m, c) => m | bit(c), 0n);
   const all = (list?: string[]): boolean => !!list?.some((c) => c.toUpperCase() === 'ALL');
   if (all(caps.add)) mask = (1n << BigInt(CAPABILITIES.length)) - 1n;
   if (all(caps.drop)) mask = 0n;
-  for (const c of caps.add ?? []) if (c.toUpperCase() !== 'ALL') mask |= bit(c);
-  for (const c of caps.drop ?? []) if (c.toUpperCase() !== 'ALL') mask &= ~bit(c);
+  for (const c of caps.add ?? []) mask |= bit(c);
+  for (const c of caps.drop ?? []) mask &= ~bit(c);
   return mask;
 }
 
@@ -91,7 +98,7 @@ function formatPod(pod: Pod): string {
 
 /**
  * The kubelet's verifyRunAsNonRoot: its message (a CreateContainerConfigError), or undefined.
- * kubito's catalog images run as root (uid 0).
+ * `imageUid`: the image's user (images.ts imageUid: root but for pause's 65535).
  */
 export function verifyRunAsNonRoot(pod: Pod, container: ContainerSpec, imageUid = 0): string | undefined {
   const sc = effective(pod, container);
@@ -103,7 +110,7 @@ export function verifyRunAsNonRoot(pod: Pod, container: ContainerSpec, imageUid 
 
 /**
  * The container's identity, or undefined when no securityContext field asks for a change (the
- * common pod: nothing more to do). Throws SecurityContextError for an unknown capability.
+ * common pod: nothing more to do).
  */
 export function processIdentity(pod: Pod, container: ContainerSpec, image?: ImageAccounts): ProcessIdentity | undefined {
   const p = pod.spec.securityContext ?? {};

@@ -47,3 +47,26 @@ test('a projected token with an FsUser and fsGroup: 0600 owned by the user, then
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a container-writable volume\'s symlinks never lead the walk out of it: lchown on the link, no chmod through it, no descent into a linked directory', { skip: asRoot ? false : 'chown needs root' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubito-own-'));
+  try {
+    const vol = join(dir, 'vol');
+    const host = join(dir, 'host');
+    mkdirSync(vol);
+    mkdirSync(join(host, 'sub'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(host, 'secret'), 's', { mode: 0o600 });
+    writeFileSync(join(host, 'sub', 'f'), 'f', { mode: 0o600 });
+    // What a container could leave in its emptyDir: links to a file and to a directory of the host.
+    symlinkSync(join(host, 'secret'), join(vol, 'to-file'));
+    symlinkSync(host, join(vol, 'to-dir'));
+    setVolumeOwnership(vol, 2000, { readOnly: false });
+    for (const p of [host, join(host, 'secret'), join(host, 'sub'), join(host, 'sub', 'f')]) {
+      const st = statSync(p);
+      assert.deepEqual([st.gid, st.mode & 0o2070], [0, 0], `${p} was changed`);
+    }
+    for (const link of ['to-file', 'to-dir']) assert.equal(lstatSync(join(vol, link)).gid, 2000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,8 +11,8 @@
  *                 [--caps HEX] [--user UID:GID [--groups G,G...]] [--no-new-privs] -- PROGRAM ARGS...
  *
  * The container's identity (src/node/security-context.ts; runc's finalizeNamespace order), last,
- * in PID 1 once every mount is made: --readonly-root remounts the container's `/` read-only (that
- * mount alone; volumes, /etc files and other mounts stay as they are); --caps HEX drops every
+ * in PID 1 once every mount is made: --readonly-root remounts the container's `/` read-only, and
+ * each --overlay directory (those mounts alone; volumes, /etc files and other mounts stay as they are); --caps HEX drops every
  * capability not in the mask from the bounding set and clears the inheritable and ambient sets
  * (a root program's permitted and effective sets become the mask at exec; a non-root one's are
  * empty, as with runc without ambient capabilities); --user sets the groups (--groups, empty
@@ -628,16 +628,23 @@ static void exec_program(char **argv, char **env) {
   _exit(err == ENOENT ? 127 : 126);
 }
 
-/* `/` read-only in this mount namespace (its mount alone), keeping the flags the kernel may lock. */
-static void readonly_root(void) {
+/* The mount on `path` read-only in this mount namespace (that mount alone), keeping the flags the kernel may lock. */
+static void remount_readonly(const char *path) {
   struct statvfs vfs;
   unsigned long keep = 0;
-  if (statvfs("/", &vfs) == 0) {
+  if (statvfs(path, &vfs) == 0) {
     if (vfs.f_flag & ST_NOSUID) keep |= MS_NOSUID;
     if (vfs.f_flag & ST_NODEV) keep |= MS_NODEV;
     if (vfs.f_flag & ST_NOEXEC) keep |= MS_NOEXEC;
   }
-  if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0) fail("remount / read-only: %s", strerror(errno));
+  if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0) fail("remount %s read-only: %s", path, strerror(errno));
+}
+
+/* `/` read-only, and the overlays made for missing mount points (an image's directories, read-only with it); the binds on them stay as they are. */
+static void readonly_root(const struct spec *s) {
+  remount_readonly("/");
+  for (int i = 0; i < s->noverlays; i++)
+    if (strcmp(s->overlays[i].dir, "/") != 0) remount_readonly(s->overlays[i].dir);
 }
 
 /* The bounding set cut to the mask, the inheritable and ambient sets emptied (runc: capabilities.ApplyBoundingSet, ApplyCaps). */
@@ -699,7 +706,7 @@ static void container(const struct spec *s, const sigset_t *mask) {
   if (s->noverlays) overlay_mounts(s);
   else
     for (int i = 0; i < s->nbinds; i++) bind_mount(&s->binds[i]);
-  if (s->readonly_root) readonly_root();
+  if (s->readonly_root) readonly_root(s);
   if (out >= 0) redirect(1, out, s->stdout_path);
   if (err >= 0) redirect(2, err, s->stderr_path);
   const char *cwd = s->cwd && *s->cwd ? s->cwd : "/";
