@@ -168,3 +168,30 @@ test('a watch from a resourceVersion the store has not reached is accepted and p
   assert.equal(seen().at(-1)![0], 'BOOKMARK');
   ahead.stop();
 });
+
+test('sendInitialEvents and resourceVersionMatch are validated as kube-apiserver 1.33 does with WatchList off (its default): 422, so that a watch-list client falls back to list and watch', async () => {
+  const { handler } = await fixture();
+  const answer = async (path: string, query: Record<string, string>): Promise<{ status: number; message?: string }> => {
+    const res = await handler.handle({ method: 'GET', path, query: new URLSearchParams(query), headers: { accept: 'application/json' }, inProcess: false });
+    if (res.kind !== 'body') return { status: res.status };
+    return { status: res.status, message: (JSON.parse(String(res.body)) as { message: string }).message };
+  };
+  const invalid = (detail: string) => ({ status: 422, message: `ListOptions.meta.k8s.io "" is invalid: ${detail}` });
+  const path = '/api/v1/namespaces/default/services';
+  // client-go's reflector with WatchListClient on (1.27+; on by default from 1.35).
+  assert.deepEqual(
+    await answer(path, { watch: 'true', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', resourceVersion: '' }),
+    invalid('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'),
+  );
+  assert.deepEqual(
+    await answer(path, { watch: 'true', sendInitialEvents: 'false' }),
+    invalid('[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled]'),
+  );
+  assert.deepEqual(
+    await answer(path, { watch: 'true', resourceVersion: '1', resourceVersionMatch: 'Exact' }),
+    invalid('[resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]'),
+  );
+  assert.deepEqual(await answer(path, { sendInitialEvents: 'true' }), invalid('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list'));
+  // What every informer sends still works.
+  assert.equal((await answer(path, { watch: 'true', allowWatchBookmarks: 'true', resourceVersion: '0' })).status, 200);
+});

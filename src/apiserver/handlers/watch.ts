@@ -12,6 +12,7 @@ import { selectionFromQuery } from '../filters.js';
 import type { HandlerResponse, StreamSink } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
 import { isFreshlyDecoded, type RegistryWatchEvent } from '../registry/rest-storage.js';
+import { validateWatchOptions } from '../registry/list-read.js';
 import type { RegistryWatch } from '../registry/rest-types.js';
 import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { headersFor, param, queryBool, type Scope } from './scope.js';
@@ -64,6 +65,11 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   // 0 is "the server's default", as upstream (timeout == 0 takes --min-request-timeout x [1, 2));
   // beyond what a timer holds (~24.8 days), a timer's longest (Node fires a longer one at once).
   const timeout = Math.min(asked === 0 ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : asked, MAX_TIMER_SECONDS);
+  validateWatchOptions({
+    resourceVersionMatch: param(scope, 'resourceVersionMatch'),
+    continue: param(scope, 'continue'),
+    sendInitialEvents: scope.http.query.has('sendInitialEvents') || undefined,
+  });
   const bookmarks = queryBool(scope.http.query, 'allowWatchBookmarks');
   const fieldName = scope.request.name;
   const selection = selectionFromQuery(scope.info, scope.http.query);
