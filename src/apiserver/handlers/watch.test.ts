@@ -195,3 +195,13 @@ test('sendInitialEvents and resourceVersionMatch are validated as kube-apiserver
   // What every informer sends still works.
   assert.equal((await answer(path, { watch: 'true', allowWatchBookmarks: 'true', resourceVersion: '0' })).status, 200);
 });
+
+test('a watch resourceVersion is a decimal integer, as strconv.ParseUint reads it: 0x10, 1e1 and " 5" are 400, not revisions 16, 10 and 5', async () => {
+  const { handler } = await fixture();
+  for (const resourceVersion of ['0x10', '1e1', ' 5', '-1', '1.0']) {
+    const res = await handler.handle({ method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams({ watch: 'true', resourceVersion }), headers: { accept: 'application/json' }, inProcess: false });
+    assert.equal(res.status, 400, resourceVersion);
+    if (res.kind === 'body') assert.match(String(res.body), /invalid resource version: resourceVersion: Invalid value/);
+    if (res.kind === 'stream') res.start({ write: () => undefined, end: () => undefined })();
+  }
+});

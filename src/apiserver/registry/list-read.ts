@@ -98,14 +98,19 @@ export async function listReadAt(store: Store, prefix: string, options: Pick<Lis
     return { revision: token.revision < 0 ? undefined : token.revision, after: token.afterKey, continued: true };
   }
   if (rv === '' || rv === '0') return {};
-  if (!/^[0-9]+$/.test(rv) || !Number.isSafeInteger(Number(rv))) {
-    throw newBadRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
-  }
-  const revision = Number(rv);
+  const revision = parseResourceVersion(rv);
   const match = options.resourceVersionMatch ?? '';
   const exact = match === 'Exact' || (match === '' && (options.limit ?? 0) > 0 && revision > 0);
   await waitForRevision(store, revision, waitMs);
   return exact ? { revision } : {};
+}
+
+/** A resourceVersion other than '' as a revision: a decimal integer (strconv.ParseUint), else 400. */
+export function parseResourceVersion(rv: string): number {
+  if (!/^[0-9]+$/.test(rv) || !Number.isSafeInteger(Number(rv))) {
+    throw newBadRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
+  }
+  return Number(rv);
 }
 
 /** Resolves once the store's revision is at least `revision`; 504 Too large resource version after `waitMs`. */
