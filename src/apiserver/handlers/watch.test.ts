@@ -205,3 +205,23 @@ test('a watch resourceVersion is a decimal integer, as strconv.ParseUint reads i
     if (res.kind === 'stream') res.start({ write: () => undefined, end: () => undefined })();
   }
 });
+
+test('a watch the store ends writes nothing after its end and keeps no timer, even when no one calls its stop (the in-process sink does not)', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const store = await openMemoryStore({ historySize: 3, watchPageSize: 1 });
+  const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
+  const services = new RestStorage(info, store);
+  const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
+  const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
+  for (let i = 1; i < 3; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
+  const res = await handler.handle({ method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true', resourceVersion: start.metadata.resourceVersion! }), headers: { accept: 'application/json' }, inProcess: false });
+  if (res.kind !== 'stream') throw new Error(`not a stream: ${res.status}`);
+  let ended = false;
+  const afterEnd: string[] = [];
+  res.start({ write: (c) => void (ended && afterEnd.push(c.toString())), end: () => void (ended = true) });
+  await Promise.all(Array.from({ length: 20 }, (_, i) => services.create('default', { ...SERVICE, metadata: { name: `t${i}`, namespace: 'default' } })));
+  for (let i = 0; i < 50 && !ended; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(ended, true, 'compaction ended the watch');
+  t.mock.timers.tick(60_000);
+  assert.deepEqual(afterEnd, [], 'no bookmark went into the ended stream');
+});
