@@ -116,37 +116,43 @@ test("a bookmark carries the store's revision: a watch that nothing passes still
   quiet.stop();
 });
 
-test('a watch the store ends because its history was compacted away gets an ERROR 410 event, then the end of the stream', async () => {
-  const store = await openMemoryStore({ historySize: 3, watchPageSize: 1 });
+/** Services over a store that keeps 3 revisions of history; `start` is the first of three Services created. */
+async function shortHistory(options: { watchPageSize?: number; more?: number } = {}): Promise<{ handler: ApiHandler; services: RestStorage; start: string }> {
+  const store = await openMemoryStore({ historySize: 3, watchPageSize: options.watchPageSize });
   const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
   const services = new RestStorage(info, store);
   const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
   const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
-  for (let i = 1; i < 3; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
-  // Replaying one event a turn from s0 on while writes in the same turn compact its position away.
-  const behind = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start.metadata.resourceVersion! });
+  for (let i = 1; i < 3 + (options.more ?? 0); i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
+  return { handler, services, start: start.metadata.resourceVersion! };
+}
+
+/** Writes 20 Services in one turn, overtaking a watch that replays one event a turn, and waits for that watch to end. */
+async function overtake(services: RestStorage, ended: () => boolean): Promise<void> {
   await Promise.all(Array.from({ length: 20 }, (_, i) => services.create('default', { ...SERVICE, metadata: { name: `t${i}`, namespace: 'default' } })));
-  for (let i = 0; i < 50 && !behind.ended(); i++) await new Promise((r) => setImmediate(r));
-  assert.equal(behind.ended(), true);
+  for (let i = 0; i < 50 && !ended(); i++) await new Promise((r) => setImmediate(r));
+  assert.equal(ended(), true, 'compaction ended the watch');
+}
+
+test('a watch the store ends because its history was compacted away gets an ERROR 410 event, then the end of the stream', async () => {
+  const { handler, services, start } = await shortHistory({ watchPageSize: 1 });
+  // Replaying one event a turn from s0 on while writes in the same turn compact its position away.
+  const behind = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start });
+  await overtake(services, behind.ended);
   assert.deepEqual(JSON.parse(behind.lines.at(-1)!), { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided watch is too old.', reason: 'Expired', code: 410 } });
   behind.stop();
 });
 
 test('a watch from a resourceVersion older than the history is a 200 stream of one ERROR 410 event, as the cacher answers', async () => {
-  const store = await openMemoryStore({ historySize: 3 });
-  const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
-  const services = new RestStorage(info, store);
-  const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
-  const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
-  for (let i = 1; i < 8; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
-  const old = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start.metadata.resourceVersion! });
+  const { handler, start } = await shortHistory({ more: 5 });
+  const old = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start });
   assert.equal(old.ended(), true);
   const [only, ...rest] = old.lines.map((l) => JSON.parse(l) as { type: string; object: { reason: string; code: number; message: string } });
   assert.deepEqual(rest, []);
   assert.equal(only.type, 'ERROR');
   assert.equal(only.object.reason, 'Expired');
   assert.equal(only.object.code, 410);
-  assert.match(only.object.message, new RegExp(`^too old resource version: ${start.metadata.resourceVersion} \\(\\d+\\)$`));
+  assert.match(only.object.message, new RegExp(`^too old resource version: ${start} \\(\\d+\\)$`));
 });
 
 test('a watch from a resourceVersion the store has not reached is accepted and passes only what comes after it; no bookmark until then', async (t) => {
@@ -208,20 +214,10 @@ test('a watch resourceVersion is a decimal integer, as strconv.ParseUint reads i
 
 test('a watch the store ends writes nothing after its end and keeps no timer, even when no one calls its stop (the in-process sink does not)', async (t) => {
   t.mock.timers.enable({ apis: ['setInterval'] });
-  const store = await openMemoryStore({ historySize: 3, watchPageSize: 1 });
-  const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
-  const services = new RestStorage(info, store);
-  const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
-  const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
-  for (let i = 1; i < 3; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
-  const res = await handler.handle({ method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true', resourceVersion: start.metadata.resourceVersion! }), headers: { accept: 'application/json' }, inProcess: false });
-  if (res.kind !== 'stream') throw new Error(`not a stream: ${res.status}`);
-  let ended = false;
-  const afterEnd: string[] = [];
-  res.start({ write: (c) => void (ended && afterEnd.push(c.toString())), end: () => void (ended = true) });
-  await Promise.all(Array.from({ length: 20 }, (_, i) => services.create('default', { ...SERVICE, metadata: { name: `t${i}`, namespace: 'default' } })));
-  for (let i = 0; i < 50 && !ended; i++) await new Promise((r) => setImmediate(r));
-  assert.equal(ended, true, 'compaction ended the watch');
+  const { handler, services, start } = await shortHistory({ watchPageSize: 1 });
+  const behind = await rawWatch(handler, '/api/v1/namespaces/default/services', { allowWatchBookmarks: 'true', resourceVersion: start });
+  await overtake(services, behind.ended);
+  const atEnd = behind.lines.length;
   t.mock.timers.tick(60_000);
-  assert.deepEqual(afterEnd, [], 'no bookmark went into the ended stream');
+  assert.deepEqual(behind.lines.slice(atEnd), [], 'no bookmark went into the ended stream');
 });
