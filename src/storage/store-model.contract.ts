@@ -13,23 +13,12 @@ import { describe, test } from 'node:test';
 import { isStoreError } from './errors.js';
 import type { Store, StoredValue, StoreEvent, StoreWatch } from './store.js';
 import { settle } from './testing/watch-recorder.js';
+import { seededRandom } from './testing/seeded-random.js';
 
 export interface StoreModelOptions {
   name: string;
   /** Opens a new, empty store with these LogStore-like options (a short history, short replay pages). */
   open(options: { historySize: number; watchPageSize: number }): Promise<Store>;
-}
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type State = Map<string, StoredValue>;
@@ -65,7 +54,7 @@ export function runStoreModelCheck(options: StoreModelOptions): void {
 }
 
 async function check(options: StoreModelOptions, seed: number, steps: number): Promise<void> {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const store = await options.open({ historySize: 30, watchPageSize: 3 });
   /** states[r]: the keys at revision r. */
