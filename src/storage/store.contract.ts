@@ -236,6 +236,34 @@ export function runStoreContract(options: StoreContractOptions): void {
       await rejectsWith(store.list('/k/', { revision: current + 1 }), 'FutureRevision');
     });
 
+    it('list at a past revision orders keys as the list did then, whatever their characters', async (store) => {
+      // Above U+D7FF, JavaScript's order (UTF-16 code units) and SQLite's (UTF-8 bytes) differ:
+      // U+FF01 sorts after U+1F600 (a surrogate pair, D83D DE00) in one, before it in the other.
+      // Core Events' names are path segments, so any character can be in a key.
+      for (const name of ['\uff01a', '\u{1f600}b', 'zz', '\uff01\u{1f600}', '\u{1f600}\uff01']) await store.create(`/u/${name}`, 'v1');
+      const revision = await store.currentRevision();
+      const then = (await store.list('/u/')).items;
+      const pagesThen: string[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await store.list('/u/', { after, limit: 1 });
+        pagesThen.push(...page.items.map((v) => v.key));
+        if (page.remaining === 0) break;
+        after = page.items.at(-1)!.key;
+      }
+      assert.deepEqual(pagesThen, then.map((v) => v.key));
+      for (const name of ['\uff01a', '\u{1f600}b', '\u{1f600}\uff01']) await store.update(`/u/${name}`, 'v2');
+      assert.deepEqual(await store.list('/u/', { revision }), { items: then, revision, remaining: 0 });
+      const pages: string[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await store.list('/u/', { after, limit: 1, revision });
+        pages.push(...page.items.map((v) => v.key));
+        assert.equal(page.remaining, then.length - pages.length);
+        if (page.remaining === 0) break;
+        after = page.items.at(-1)!.key;
+      }
+      assert.deepEqual(pages, pagesThen);
+    });
+
     it('list at a compacted revision rejects Compacted; at the compacted revision it answers', async (store) => {
       for (let i = 0; i < 30; i++) await store.create(`/k/${String(i).padStart(2, '0')}`, 'v');
       const before = (await store.list('/k/')).items;

@@ -227,6 +227,16 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.match(await ok(['delete', 'rs', rs]), /deleted/);
     });
 
+    test('kubectl wait with client-go\'s WatchListClient on (a watch with sendInitialEvents): 422 as kube-apiserver 1.33, so its reflector falls back to list and watch', async () => {
+      await ok(['create', 'configmap', 'watchlist', '--from-literal=a=b']);
+      const started = Date.now();
+      const res = await cluster.kubectl(['wait', '--for=jsonpath={.data.a}=b', 'configmap/watchlist', '--timeout=20s'], { version, env: { KUBE_FEATURE_WatchListClient: 'true' } });
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stdout, /configmap\/watchlist condition met/);
+      // Waiting for an initial-events-end bookmark that never comes would take the whole timeout.
+      assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
+    });
+
     test('errors read as against a real cluster', async () => {
       const bad = await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  ports:\n  - port: 80\n');
       assert.notEqual(bad.code, 0);

@@ -7,6 +7,7 @@ import type { HandlerResponse } from '../http-types.js';
 import { selectionFromQuery } from '../filters.js';
 import { negotiate } from '../negotiate.js';
 import { LIST_TEXT_CLOSING, TABLE_CHUNK, wholeListText, type ListOptions, type ListText } from '../registry/rest-storage.js';
+import { validateListOptions } from '../registry/list-read.js';
 import { chunkedAnswer, STREAM_LISTS_ABOVE } from './chunked-answer.js';
 import { param, respondObject, respondText, storedTextAnswer, type Scope } from './scope.js';
 import { listTable } from './table-list.js';
@@ -37,6 +38,7 @@ export async function listObjects(scope: Scope): Promise<HandlerResponse> {
     resourceVersion: param(scope, 'resourceVersion'),
     resourceVersionMatch: param(scope, 'resourceVersionMatch'),
   };
+  validateListOptions({ ...options, sendInitialEvents: scope.http.query.has('sendInitialEvents') || undefined });
   const accepted = negotiate(scope.http.headers.accept, { list: true });
   // Plain JSON, the common case (informers, clients): the stored text goes out as it is.
   if (accepted.representation === 'object' && !accepted.yaml) {

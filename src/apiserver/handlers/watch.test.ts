@@ -116,37 +116,43 @@ test("a bookmark carries the store's revision: a watch that nothing passes still
   quiet.stop();
 });
 
-test('a watch the store ends because its history was compacted away gets an ERROR 410 event, then the end of the stream', async () => {
-  const store = await openMemoryStore({ historySize: 3, watchPageSize: 1 });
+/** Services over a store that keeps 3 revisions of history; `start` is the first of three Services created. */
+async function shortHistory(options: { watchPageSize?: number; more?: number } = {}): Promise<{ handler: ApiHandler; services: RestStorage; start: string }> {
+  const store = await openMemoryStore({ historySize: 3, watchPageSize: options.watchPageSize });
   const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
   const services = new RestStorage(info, store);
   const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
   const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
-  for (let i = 1; i < 3; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
-  // Replaying one event a turn from s0 on while writes in the same turn compact its position away.
-  const behind = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start.metadata.resourceVersion! });
+  for (let i = 1; i < 3 + (options.more ?? 0); i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
+  return { handler, services, start: start.metadata.resourceVersion! };
+}
+
+/** Writes 20 Services in one turn, overtaking a watch that replays one event a turn, and waits for that watch to end. */
+async function overtake(services: RestStorage, ended: () => boolean): Promise<void> {
   await Promise.all(Array.from({ length: 20 }, (_, i) => services.create('default', { ...SERVICE, metadata: { name: `t${i}`, namespace: 'default' } })));
-  for (let i = 0; i < 50 && !behind.ended(); i++) await new Promise((r) => setImmediate(r));
-  assert.equal(behind.ended(), true);
+  for (let i = 0; i < 50 && !ended(); i++) await new Promise((r) => setImmediate(r));
+  assert.equal(ended(), true, 'compaction ended the watch');
+}
+
+test('a watch the store ends because its history was compacted away gets an ERROR 410 event, then the end of the stream', async () => {
+  const { handler, services, start } = await shortHistory({ watchPageSize: 1 });
+  // Replaying one event a turn from s0 on while writes in the same turn compact its position away.
+  const behind = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start });
+  await overtake(services, behind.ended);
   assert.deepEqual(JSON.parse(behind.lines.at(-1)!), { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided watch is too old.', reason: 'Expired', code: 410 } });
   behind.stop();
 });
 
 test('a watch from a resourceVersion older than the history is a 200 stream of one ERROR 410 event, as the cacher answers', async () => {
-  const store = await openMemoryStore({ historySize: 3 });
-  const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
-  const services = new RestStorage(info, store);
-  const handler = new ApiHandler({ storages: new Map([[storageKey('', 'v1', 'services'), services]]), serverAddress: '127.0.0.1:6443', version: VERSION });
-  const start = await services.create('default', { ...SERVICE, metadata: { name: 's0', namespace: 'default' } });
-  for (let i = 1; i < 8; i++) await services.create('default', { ...SERVICE, metadata: { name: `s${i}`, namespace: 'default' } });
-  const old = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start.metadata.resourceVersion! });
+  const { handler, start } = await shortHistory({ more: 5 });
+  const old = await rawWatch(handler, '/api/v1/namespaces/default/services', { resourceVersion: start });
   assert.equal(old.ended(), true);
   const [only, ...rest] = old.lines.map((l) => JSON.parse(l) as { type: string; object: { reason: string; code: number; message: string } });
   assert.deepEqual(rest, []);
   assert.equal(only.type, 'ERROR');
   assert.equal(only.object.reason, 'Expired');
   assert.equal(only.object.code, 410);
-  assert.match(only.object.message, new RegExp(`^too old resource version: ${start.metadata.resourceVersion} \\(\\d+\\)$`));
+  assert.match(only.object.message, new RegExp(`^too old resource version: ${start} \\(\\d+\\)$`));
 });
 
 test('a watch from a resourceVersion the store has not reached is accepted and passes only what comes after it; no bookmark until then', async (t) => {
@@ -167,4 +173,51 @@ test('a watch from a resourceVersion the store has not reached is accepted and p
   t.mock.timers.tick(10_000);
   assert.equal(seen().at(-1)![0], 'BOOKMARK');
   ahead.stop();
+});
+
+test('sendInitialEvents and resourceVersionMatch are validated as kube-apiserver 1.33 does with WatchList off (its default): 422, so that a watch-list client falls back to list and watch', async () => {
+  const { handler } = await fixture();
+  const answer = async (path: string, query: Record<string, string>): Promise<{ status: number; message?: string }> => {
+    const res = await handler.handle({ method: 'GET', path, query: new URLSearchParams(query), headers: { accept: 'application/json' }, inProcess: false });
+    if (res.kind !== 'body') return { status: res.status };
+    return { status: res.status, message: (JSON.parse(String(res.body)) as { message: string }).message };
+  };
+  const invalid = (detail: string) => ({ status: 422, message: `ListOptions.meta.k8s.io "" is invalid: ${detail}` });
+  const path = '/api/v1/namespaces/default/services';
+  // client-go's reflector with WatchListClient on (1.27+; on by default from 1.35).
+  assert.deepEqual(
+    await answer(path, { watch: 'true', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', resourceVersion: '' }),
+    invalid('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'),
+  );
+  assert.deepEqual(
+    await answer(path, { watch: 'true', sendInitialEvents: 'false' }),
+    invalid('[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled]'),
+  );
+  assert.deepEqual(
+    await answer(path, { watch: 'true', resourceVersion: '1', resourceVersionMatch: 'Exact' }),
+    invalid('[resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]'),
+  );
+  assert.deepEqual(await answer(path, { sendInitialEvents: 'true' }), invalid('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list'));
+  // What every informer sends still works.
+  assert.equal((await answer(path, { watch: 'true', allowWatchBookmarks: 'true', resourceVersion: '0' })).status, 200);
+});
+
+test('a watch resourceVersion is a decimal integer, as strconv.ParseUint reads it: 0x10, 1e1 and " 5" are 400, not revisions 16, 10 and 5', async () => {
+  const { handler } = await fixture();
+  for (const resourceVersion of ['0x10', '1e1', ' 5', '-1', '1.0']) {
+    const res = await handler.handle({ method: 'GET', path: '/api/v1/namespaces/default/services', query: new URLSearchParams({ watch: 'true', resourceVersion }), headers: { accept: 'application/json' }, inProcess: false });
+    assert.equal(res.status, 400, resourceVersion);
+    if (res.kind === 'body') assert.match(String(res.body), /invalid resource version: resourceVersion: Invalid value/);
+    if (res.kind === 'stream') res.start({ write: () => undefined, end: () => undefined })();
+  }
+});
+
+test('a watch the store ends writes nothing after its end and keeps no timer, even when no one calls its stop (the in-process sink does not)', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const { handler, services, start } = await shortHistory({ watchPageSize: 1 });
+  const behind = await rawWatch(handler, '/api/v1/namespaces/default/services', { allowWatchBookmarks: 'true', resourceVersion: start });
+  await overtake(services, behind.ended);
+  const atEnd = behind.lines.length;
+  t.mock.timers.tick(60_000);
+  assert.deepEqual(behind.lines.slice(atEnd), [], 'no bookmark went into the ended stream');
 });

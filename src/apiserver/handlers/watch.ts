@@ -12,6 +12,7 @@ import { selectionFromQuery } from '../filters.js';
 import type { HandlerResponse, StreamSink } from '../http-types.js';
 import { negotiate } from '../negotiate.js';
 import { isFreshlyDecoded, type RegistryWatchEvent } from '../registry/rest-storage.js';
+import { validateWatchOptions } from '../registry/list-read.js';
 import type { RegistryWatch } from '../registry/rest-types.js';
 import { loadTableRenderer, toPartialMetadata } from '../representations.js';
 import { headersFor, param, queryBool, type Scope } from './scope.js';
@@ -64,6 +65,11 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   // 0 is "the server's default", as upstream (timeout == 0 takes --min-request-timeout x [1, 2));
   // beyond what a timer holds (~24.8 days), a timer's longest (Node fires a longer one at once).
   const timeout = Math.min(asked === 0 ? DEFAULT_TIMEOUT_SECONDS * (1 + Math.random()) : asked, MAX_TIMER_SECONDS);
+  validateWatchOptions({
+    resourceVersionMatch: param(scope, 'resourceVersionMatch'),
+    continue: param(scope, 'continue'),
+    sendInitialEvents: scope.http.query.has('sendInitialEvents') || undefined,
+  });
   const bookmarks = queryBool(scope.http.query, 'allowWatchBookmarks');
   const fieldName = scope.request.name;
   const selection = selectionFromQuery(scope.info, scope.http.query);
@@ -113,6 +119,16 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   let asValues = false;
   let lastRevision = param(scope, 'resourceVersion') ?? '0';
   let closed = false;
+  let handle: RegistryWatch | undefined;
+  /** The stream's timeout and bookmark timers, once it has started. */
+  const timers: NodeJS.Timeout[] = [];
+  /** Ends the watch: nothing is written after it, and its timers go (also when the store ended it: the in-process sink never calls stop). */
+  const stop = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const t of timers.splice(0)) clearTimeout(t);
+    handle?.stop();
+  };
   const deliver = (out: StreamSink, item: RegistryWatchEvent | string): void => {
     if (typeof item === 'string') out.write(item);
     else if (asValues && isFreshlyDecoded(item.object)) out.event!({ type: item.type, object: item.object });
@@ -124,7 +140,6 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
     else pending.push(item);
   };
   let endEarly = false;
-  let handle: RegistryWatch;
   try {
     handle = await scope.storage.watch(scope.request.namespace, { filter, name, resourceVersion: param(scope, 'resourceVersion') }, {
       onEvent: (ev) => {
@@ -133,6 +148,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
       },
       onClose: (err) => {
         if (isStoreError(err, 'Compacted')) emit(COMPACTED_EVENT);
+        stop();
         if (sink) sink.end();
         else endEarly = true;
       },
@@ -158,15 +174,8 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
       for (const item of pending.splice(0)) deliver(out, item);
       if (endEarly) {
         out.end();
-        return () => handle.stop();
+        return stop;
       }
-      const timers: NodeJS.Timeout[] = [];
-      const stop = (): void => {
-        if (closed) return;
-        closed = true;
-        for (const t of timers) clearTimeout(t);
-        handle.stop();
-      };
       timers.push(setTimeout(() => {
         stop();
         out.end();
@@ -178,7 +187,7 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
           // recent instead of falling out of the history (upstream's cacher bookmarks at its
           // current resourceVersion). None while it is behind an event already sent or behind
           // a resourceVersion the store has not reached yet (the cacher sends none until then).
-          const revision = handle.progress();
+          const revision = handle?.progress() ?? 0;
           if (revision === 0 || revision < Number(lastRevision)) return;
           const bookmark = { kind: scope.info.kind, apiVersion: groupVersion(scope.info), metadata: { resourceVersion: String(revision) } };
           emit(render({ type: 'BOOKMARK', object: bookmark }));

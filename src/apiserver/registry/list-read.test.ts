@@ -186,7 +186,19 @@ test('resourceVersionMatch is validated as ValidateListOptions does (422 Invalid
   await rejectsStatus(storage.list('ns', { continue: first.metadata.continue, resourceVersion: '1' }), 400, 'specifying resource version is not allowed when using continue');
   await rejectsStatus(storage.list('ns', { resourceVersion: 'x1' }), 400, /^invalid resource version: /);
   const zero = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 0, start: 'a\u0000' })).toString('base64url');
-  await rejectsStatus(storage.list('ns', { continue: zero }), 400, 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  await rejectsStatus(storage.list('ns', { continue: zero }), 400, 'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  // storage.DecodeContinue's other refusals, with its texts: an empty start, an unknown version,
+  // and a start that path.Clean would change (a client's way up and out of the prefix).
+  const token = (raw: object): string => Buffer.from(JSON.stringify(raw)).toString('base64url');
+  await rejectsStatus(storage.list('ns', { continue: token({ v: 'meta.k8s.io/v1', rv: 1, start: '' }) }), 400, 'invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)');
+  await rejectsStatus(storage.list('ns', { continue: token({ v: 'meta.k8s.io/v2', rv: 1, start: 'a' }) }), 400, 'invalid continue token: continue key is not valid: server does not recognize this encoded version meta.k8s.io/v2');
+  for (const start of ['../x', 'a/../../b', 'a/', 'a//b', './a', 'a/.', '..']) {
+    await rejectsStatus(storage.list('ns', { continue: token({ v: 'meta.k8s.io/v1', rv: 1, start }) }), 400, `invalid continue token: continue key is not valid: ${start}`);
+  }
+  await rejectsStatus(storage.list('ns', { continue: 'not json' }), 400, /^invalid continue token: continue key is not valid: /);
+  // A leading slash is allowed (the key is cleaned with one): '/a' continues after a, '/' from the start.
+  assert.deepEqual(decodeContinue(token({ v: 'meta.k8s.io/v1', rv: 1, start: '/a\u0000' }), PREFIX), { revision: 1, afterKey: `${PREFIX}a` });
+  assert.deepEqual((await storage.list('ns', { continue: token({ v: 'meta.k8s.io/v1', rv: -1, start: '/' }) })).items.map((o) => o.metadata.name), ['a', 'b']);
   // A continue token with resourceVersion 0 is allowed, as upstream.
   assert.equal((await storage.list('ns', { continue: first.metadata.continue, resourceVersion: '0' })).items.length, 1);
   await store.close();

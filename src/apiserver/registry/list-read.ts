@@ -41,20 +41,49 @@ export interface ListReadAt {
   continued?: boolean;
 }
 
+/** The list and watch options that ValidateListOptions checks; `sendInitialEvents`: whether the query has it (true or false). */
+export type CheckedListOptions = Pick<ListOptions, 'resourceVersion' | 'resourceVersionMatch' | 'continue'> & { sendInitialEvents?: boolean };
+
 /**
  * ValidateListOptions (apimachinery's internalversion validation) for a list: 422 Invalid on
  * ListOptions.meta.k8s.io.
  */
-export function validateListOptions(options: Pick<ListOptions, 'resourceVersion' | 'resourceVersionMatch' | 'continue'>): void {
+export function validateListOptions(options: CheckedListOptions): void {
   const match = options.resourceVersionMatch ?? '';
-  if (match === '') return;
   const errs = [];
-  if (!options.resourceVersion) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
-  if (options.continue) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-  if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
-  if (match === 'Exact' && options.resourceVersion === '0') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
-  if (errs.length > 0) throw newInvalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', errs);
+  if (match !== '') {
+    if (!options.resourceVersion) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (options.continue) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+    if (match === 'Exact' && options.resourceVersion === '0') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  }
+  if (options.sendInitialEvents !== undefined) errs.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  if (errs.length > 0) throw newInvalid(LIST_OPTIONS, '', errs);
 }
+
+/**
+ * ValidateListOptions for a watch, as kube-apiserver 1.33 runs it: with the WatchList feature
+ * gate off, its default there (on in 1.32 and from 1.34), so a watch that asks for initial
+ * events (`sendInitialEvents`, what client-go's reflector sends with WatchListClient on) is
+ * 422 Invalid, and the reflector falls back to a list and a watch. kubito does not serve
+ * watch-list streams (the initial-events-end bookmark); see the apiserver README.
+ */
+export function validateWatchOptions(options: CheckedListOptions): void {
+  const match = options.resourceVersionMatch ?? '';
+  const errs = [];
+  if (options.sendInitialEvents !== undefined) {
+    if (match !== 'NotOlderThan') errs.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+    errs.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'));
+  }
+  if (match !== '') {
+    if (options.sendInitialEvents === undefined) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+    if (match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+    if (options.continue) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  }
+  if (errs.length > 0) throw newInvalid(LIST_OPTIONS, '', errs);
+}
+
+const LIST_OPTIONS = { group: 'meta.k8s.io', kind: 'ListOptions' };
 
 /**
  * Where a list reads (see the module comment): validates its options, decodes its continue
@@ -69,14 +98,19 @@ export async function listReadAt(store: Store, prefix: string, options: Pick<Lis
     return { revision: token.revision < 0 ? undefined : token.revision, after: token.afterKey, continued: true };
   }
   if (rv === '' || rv === '0') return {};
-  if (!/^[0-9]+$/.test(rv) || !Number.isSafeInteger(Number(rv))) {
-    throw newBadRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
-  }
-  const revision = Number(rv);
+  const revision = parseResourceVersion(rv);
   const match = options.resourceVersionMatch ?? '';
   const exact = match === 'Exact' || (match === '' && (options.limit ?? 0) > 0 && revision > 0);
   await waitForRevision(store, revision, waitMs);
   return exact ? { revision } : {};
+}
+
+/** A resourceVersion other than '' as a revision: a decimal integer (strconv.ParseUint), else 400. */
+export function parseResourceVersion(rv: string): number {
+  if (!/^[0-9]+$/.test(rv) || !Number.isSafeInteger(Number(rv))) {
+    throw newBadRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
+  }
+  return Number(rv);
 }
 
 /** Resolves once the store's revision is at least `revision`; 504 Too large resource version after `waitMs`. */

@@ -21,7 +21,7 @@ import type { KubeList, KubeObject } from '../../api/types.js';
 import { generateName } from '../../api/validation/names.js';
 import { isStoreError } from '../../storage/errors.js';
 import type { Store, StoredValue, StoreEvent, StoreWatch } from '../../storage/store.js';
-import { listReadAt, readOneKey, readPages, type ListedItem, type ListRead } from './list-read.js';
+import { listReadAt, parseResourceVersion, readOneKey, readPages, type ListedItem, type ListRead } from './list-read.js';
 import {
   LIST_TEXT_CLOSING,
   matchAll,
@@ -566,8 +566,7 @@ export class RestStorage {
       initial = list.items;
       from = Number(list.metadata.resourceVersion);
     } else {
-      from = Number(rv);
-      if (!Number.isSafeInteger(from) || from < 0) throw newBadRequest(`invalid resource version: ${rv}`);
+      from = parseResourceVersion(rv);
     }
     for (const obj of initial) sink.onEvent({ type: 'ADDED', object: obj });
     const watchFrom = (start: number): Promise<StoreWatch> => this.#store.watch(prefix, start, {

@@ -45,6 +45,17 @@ export function runLogDriverContract(options: LogDriverContractOptions): void {
   }
 
   describe(`LogDriver contract: ${options.name}`, () => {
+    it('range returns keys in compareKeys order, and after follows it, whatever their characters', (log) => {
+      const names = ['zz', '\uff01a', '\u{1f600}b', '\ue000', '\ud7ff', 'a', '\u{10ffff}'];
+      for (const name of names) write(log, { key: `/u/${name}`, value: '1' });
+      const keys = log.range('/u/', {}).map((row) => row.key);
+      assert.deepEqual(keys, names.map((n) => `/u/${n}`).sort((a, b) => log.compareKeys(a, b)));
+      for (let i = 0; i < keys.length; i++) {
+        assert.deepEqual(log.range('/u/', { after: keys[i] }).map((row) => row.key), keys.slice(i + 1));
+        assert.equal(log.count('/u/', { after: keys[i] }), keys.length - i - 1);
+      }
+    });
+
     it('compaction drops superseded and delete rows at or below it, and keeps the rest', (log) => {
       write(log, { key: '/a', value: '1' }); // 1: superseded by 2
       write(log, { key: '/a', value: '2' }); // 2: current

@@ -159,12 +159,14 @@ export class LogStore implements Store {
     }
     checkNotCompacted(prefix, { revision, compacted: this.#driver.compactedRevision() });
     const from = after !== undefined && after >= prefix ? after : undefined;
+    // Keys in the driver's order (range's), which JavaScript's `<` is not above U+D7FF.
+    const compare = (a: string, b: string): number => this.#driver.compareKeys(a, b);
     // Each key's row at `revision`, for the keys written after it (undefined: it did not exist),
     // and how many of those keys exist now.
     const then = new Map<string, LogRow | undefined>();
     const liveNow = new Map<string, boolean>();
     for (const row of this.#driver.since(prefix, { after: revision, limit: current - revision })) {
-      if (from !== undefined && row.key <= from) continue;
+      if (from !== undefined && compare(row.key, from) <= 0) continue;
       if (!then.has(row.key)) then.set(row.key, row.prevRevision > 0 ? this.#driver.row(row.prevRevision) : undefined);
       liveNow.set(row.key, !row.deleted);
     }
@@ -172,7 +174,7 @@ export class LogStore implements Store {
     for (const isLive of liveNow.values()) if (isLive) live++;
     const past: LogRow[] = [];
     for (const row of then.values()) if (row) past.push(row);
-    past.sort((a, b) => (a.key < b.key ? -1 : 1));
+    past.sort((a, b) => compare(a.key, b.key));
     // Enough current rows to fill the page once the keys written since are left out.
     const want = limit > 0 ? limit + then.size : 0;
     let now: LogRow[];
@@ -193,7 +195,7 @@ export class LogStore implements Store {
     for (let i = 0; i < now.length && !full(); i++) {
       const row = now[i];
       if (then.has(row.key)) continue;
-      while (p < past.length && past[p].key < row.key && !full()) rows.push(past[p++]);
+      while (p < past.length && compare(past[p].key, row.key) < 0 && !full()) rows.push(past[p++]);
       if (!full()) rows.push(row);
     }
     while (p < past.length && !full()) rows.push(past[p++]);

@@ -42,7 +42,12 @@ export interface LogDriver {
   get(key: string): LogRow | undefined;
   /** The row written at `revision`, or undefined if compacted away or never written. */
   row(revision: number): LogRow | undefined;
-  /** The current rows of live keys starting with `prefix`, sorted by key. */
+  /**
+   * The driver's order of keys (range's, and `after`'s): negative, zero or positive as `a` sorts
+   * before, with or after `b`. Orders differ only for keys with characters above U+D7FF.
+   */
+  compareKeys(a: string, b: string): number;
+  /** The current rows of live keys starting with `prefix`, sorted by key (compareKeys). */
   range(prefix: string, options: RangeOptions): LogRow[];
   /** How many live keys start with `prefix` (and sort after `options.after`, when given). */
   count(prefix: string, options: { after?: string }): number;
@@ -73,6 +78,11 @@ export function rowEvent(row: LogRow, prev: LogRow | undefined): StoreEvent {
   const event: StoreEvent = { type, key: row.key, value: rowValue(row) };
   if (type !== 'create' && prev !== undefined) event.prev = rowValue(prev);
   return event;
+}
+
+/** JavaScript's order of strings (UTF-16 code units), as `<` has it. */
+export function compareUtf16(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Whether `key` is under `prefix`. Prefixes are plain string prefixes; end them in '/'. */

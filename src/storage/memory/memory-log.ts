@@ -5,7 +5,7 @@
  * same order as SQLite's.
  */
 
-import type { LogDriver, LogRow, RangeOptions } from '../log/log.js';
+import { compareUtf16, type LogDriver, type LogRow, type RangeOptions } from '../log/log.js';
 
 export class MemoryLog implements LogDriver {
   #rows: LogRow[] = [];
@@ -32,6 +32,10 @@ export class MemoryLog implements LogDriver {
     const i = firstIndex(this.#rows.length, (j) => this.#rows[j].revision >= revision);
     const row = this.#rows[i];
     return row?.revision === revision ? row : undefined;
+  }
+
+  compareKeys(a: string, b: string): number {
+    return compareUtf16(a, b);
   }
 
   range(prefix: string, options: RangeOptions): LogRow[] {

@@ -21,3 +21,23 @@ export function prefixEnd(prefix: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * SQLite's order of TEXT (BINARY collation: UTF-8 bytes, which is code point order) for
+ * JavaScript strings: UTF-16 code units compare as code points do except that surrogates
+ * (D800-DFFF, the halves of code points above FFFF) must sort after E000-FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x += x >= 0xe000 ? -0x800 : 0x2000;
+      y += y >= 0xe000 ? -0x800 : 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}

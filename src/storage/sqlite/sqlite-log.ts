@@ -25,7 +25,7 @@
 import Database from 'better-sqlite3';
 import type { LogDriver, LogRow, RangeOptions } from '../log/log.js';
 import { IdleCheckpointer } from './idle-checkpoint.js';
-import { prefixEnd } from './key-range.js';
+import { compareCodePoints, prefixEnd } from './key-range.js';
 import { SCHEMA, SCHEMA_VERSION, SQL, type RangeShape, type SqlRow, countSql, rangeSql, sinceSql } from './schema.js';
 import { translateSqliteError } from './translate-err.js';
 
@@ -94,6 +94,10 @@ export class SqliteLog implements LogDriver {
   row(revision: number): LogRow | undefined {
     const row = this.#one<SqlRow>(SQL.row, revision);
     return row && toLogRow(row);
+  }
+
+  compareKeys(a: string, b: string): number {
+    return compareCodePoints(a, b);
   }
 
   range(prefix: string, options: RangeOptions): LogRow[] {

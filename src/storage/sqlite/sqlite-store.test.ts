@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runLogDriverContract } from '../log/log-driver.contract.js';
 import { runStoreContract } from '../store.contract.js';
+import { runStoreModelCheck } from '../store-model.contract.js';
 import { record } from '../testing/watch-recorder.js';
 import { SqliteLog } from './sqlite-log.js';
 import { openSqliteStore, sqliteFile } from './sqlite-store.js';
@@ -28,6 +29,8 @@ after(() => {
 
 runStoreContract({ name: 'sqlite', open: (options) => openSqliteStore({ ...options, dataDir: tempDir() }) });
 runLogDriverContract({ name: 'sqlite', open: () => SqliteLog.open(sqliteFile(tempDir())) });
+runStoreModelCheck({ name: 'sqlite', open: (options) => openSqliteStore({ ...options, dataDir: tempDir() }) });
+runStoreModelCheck({ name: 'sqlite, no range cache', open: (options) => openSqliteStore({ ...options, dataDir: tempDir(), cacheRanges: false }) });
 
 describe('sqlite store on disk', () => {
   test('reopening keeps keys, revisions and history; new revisions go above the old ones', async () => {
