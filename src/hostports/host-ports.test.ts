@@ -185,7 +185,10 @@ describe('HostPorts', () => {
     await h.pods.create(pod('web2', 'Running', '10.244.0.6'), { namespace: 'default' });
     await until('the event', () => h.events.length === 1);
     assert.match(h.events[0], new RegExp(`^web2 Warning ${FAILED_TO_BIND}: Failed to bind 127\\.0\\.0\\.1:${port}/TCP for HostPort of container "nginx" port "http" \\(relays to 127\\.0\\.0\\.2:${port}\\): address already in use; retrying$`));
+    // The holder goes: the pod that lost the port takes it at once, not at its next backoff
+    // (the fake clock never moves here; in a cluster the backoff reaches 30 s).
     await h.pods.delete('web', { namespace: 'default' });
+    await until('web2 to take the port', () => h.hp.listeners().join() === `TCP 127.0.0.1:${port} => ${NODE_IP}:${port} pod:default/web2`);
     await h.pods.delete('web2', { namespace: 'default' });
     await until('the close', () => h.hp.listeners().length === 0);
     assert.equal(await get('127.0.0.1', port), 'error:ECONNREFUSED');

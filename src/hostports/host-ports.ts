@@ -148,6 +148,7 @@ export class HostPorts {
       // Listed until the port is free (a handed listener closes in the agent).
       await f.close();
       held.delete(lkey);
+      this.#released(key, lkey);
     }
     const failures: HostBindError[] = [];
     for (const spec of wanted) {
@@ -188,6 +189,18 @@ export class HostPorts {
       }
     }
     throw new AggregateError(failures, failures.map((f) => `${key}: ${f.message}`).join('; '));
+  }
+
+  /**
+   * A socket was closed: the other Services and pods that failed to bind that address (two pods
+   * on one hostPort, a hostPort on a NodePort) try now rather than at their next backoff (up to
+   * 30 s away).
+   */
+  #released(owner: string, lkey: string): void {
+    for (const r of this.#reported.keys()) {
+      const bar = r.indexOf('|');
+      if (r.slice(bar + 1) === lkey && r.slice(0, bar) !== owner) this.#queue.add(r.slice(0, bar));
+    }
   }
 
   /** Every host socket held, `TCP 127.0.0.1:30080 => 10.244.0.1:30080 default/web` (a pod's: `pod:default/web`), sorted. */

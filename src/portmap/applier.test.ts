@@ -55,6 +55,18 @@ for (const family of ['nftables', 'iptables'] as PortMapFamily[]) {
       assert.match(await connect(topo.pods[1], p1, 9081), /refused/i, 'only node addresses are mapped');
     });
 
+    // userspace mode's Service VIPs are local on their own interface (kube-ipvs0; here a bridge,
+    // as on kernels without the dummy module): a pod's connection to one is not a host port's.
+    if (family === 'nftables') test('a local address on another interface (a VIP) is not mapped', async () => {
+      const [p1] = topo.podIPs;
+      inNs(topo.node, 'ip', 'link', 'add', 'kipvs', 'type', 'bridge');
+      inNs(topo.node, 'ip', 'addr', 'add', '10.96.0.50/32', 'dev', 'kipvs');
+      inNs(topo.node, 'ip', 'link', 'set', 'kipvs', 'up');
+      await applier.apply([mapping('one', p1, 9081)]);
+      assert.equal(await connect(topo.pods[1], '10.244.0.1', 9081), `pod-${p1}`);
+      assert.match(await connect(topo.pods[1], '10.96.0.50', 9081), /refused/i);
+    });
+
     test('the mapping goes: refused again, rules gone; an unchanged set is not sent again', async () => {
       const before = seen.length;
       await applier.apply([]);

@@ -4,7 +4,7 @@
  * in containernetworking/plugins#1210). Pure: text out, never a command.
  *
  * ```
- * prerouting (nat, dstnat)  fib daddr type local jump hostports    traffic from pods to a node address
+ * prerouting (nat, dstnat)  fib daddr . iif type local jump hostports  traffic from pods to the node address
  * output (nat, -100)        fib daddr type local jump hostports    traffic of the node itself
  * hostports                 [ip daddr <hostIP>] ip protocol tcp th dport 8081 dnat ip addr . port to 10.244.0.5 . 80
  * masquerading (srcnat)     ip saddr <podIP> ip daddr <podIP> masquerade     hairpin: a pod to itself
@@ -40,7 +40,9 @@ export function renderNftables(mappings: readonly PortMapping[]): string {
   lines.push('\tchain hostports {');
   for (const m of mappings) lines.push(`\t\t${nftMappingRule(m)}`);
   lines.push('\t}');
-  lines.push('\tchain prerouting {', '\t\ttype nat hook prerouting priority dstnat; policy accept;', '\t\tfib daddr type local jump hostports', '\t}');
+  // `. iif`: local on the interface the packet came in on (the pods' bridge: the node address).
+  // Service VIPs local on another interface (userspace mode's kube-ipvs0) are not hostPorts.
+  lines.push('\tchain prerouting {', '\t\ttype nat hook prerouting priority dstnat; policy accept;', '\t\tfib daddr . iif type local jump hostports', '\t}');
   lines.push('\tchain output {', '\t\ttype nat hook output priority -100; policy accept;', '\t\tfib daddr type local jump hostports', '\t}');
   lines.push('\tchain masquerading {', '\t\ttype nat hook postrouting priority srcnat; policy accept;');
   const pods = new Map<string, PortMapping>();

@@ -115,6 +115,7 @@ for (const mode of ['nftables', 'iptables', 'userspace'] as const) describe(`hos
     const argv = mode === 'iptables' ? ['iptables-save', '-t', 'nat'] : ['nft', 'list', 'ruleset'];
     return spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8' }).stdout;
   };
+  const nodeAddresses = (): string => spawnSync('ip', ['netns', 'exec', `kubito-${cluster.name}-node`, 'ip', '-o', '-4', 'addr'], { encoding: 'utf8' }).stdout;
   const fromClient = async (script: string): Promise<string> => (await cluster.kubectl(['exec', 'client', '--', 'sh', '-c', script])).stdout;
 
   before(async () => {
@@ -138,6 +139,15 @@ for (const mode of ['nftables', 'iptables', 'userspace'] as const) describe(`hos
     // hostIP 127.0.0.1 limits the port to that address: not on the node's pod-network address.
     // (`timeout`, not wget's -T: the host busybox's `wget -T` segfaults, exit 139.)
     assert.match(await fromClient(`timeout 3 wget -qO- http://10.244.0.1:${local}/ 2>&1; echo rc=$?`), /Connection refused\s+rc=1\s*$/);
+    if (mode === 'userspace') {
+      // A ClusterIP Service on the same port (no endpoints) is not the hostPort's: userspace mode
+      // makes VIPs local (kube-ipvs0), and the rule takes only the node address pods come in on.
+      await ok(['create', 'service', 'clusterip', 'same-port', `--tcp=${port}:80`]);
+      const vip = await ok(['get', 'service', 'same-port', '-o', 'jsonpath={.spec.clusterIP}']);
+      await waitFor('the VIP in the node', async () => (nodeAddresses().includes(` ${vip}/`) ? true : undefined), 10_000, 50);
+      assert.doesNotMatch(await fromClient(`timeout 3 wget -qO- http://${vip}:${port}/ 2>&1; echo rc=$?`), /Welcome to nginx!/, 'a Service VIP on the hostPort is not mapped to the pod');
+      await ok(['delete', 'service', 'same-port']);
+    }
     const rules = nodeRules();
     assert.ok(rules.includes(String(port)) && rules.includes(String(local)), rules);
     if (mode !== 'iptables') assert.match(rules, /table ip kubito-hostports/);
