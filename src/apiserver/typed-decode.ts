@@ -451,6 +451,8 @@ function asWrittenBack(value: unknown, schema: Schema): unknown {
   return base64Problem(value) === undefined ? Buffer.from(value, 'base64').toString('base64') : value;
 }
 
+const OMIT_EMPTY: ReadonlyMap<string, ReadonlyMap<string, GoZeroKind>> = new Map(Object.entries(GO_OMITEMPTY).map(([def, fields]) => [def, new Map(Object.entries(fields))]));
+
 /** Whether a decoded value is the zero value of a field of this kind (encoding/json's isEmptyValue). */
 function isGoZero(value: unknown, kind: GoZeroKind): boolean {
   switch (kind) {
@@ -489,7 +491,7 @@ function dropIn(value: unknown, schema: Schema): void {
   const record = value as Record<string, unknown>;
   if (s.properties) {
     const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
-    const omitEmpty = schema.ref !== undefined ? GO_OMITEMPTY[schema.ref] : undefined;
+    const omitEmpty = schema.ref !== undefined ? OMIT_EMPTY.get(schema.ref) : undefined;
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
       const child = Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
@@ -502,7 +504,7 @@ function dropIn(value: unknown, schema: Schema): void {
         // The value is looked at first: most are not zero, and the table is not looked up.
         const v = record[key];
         if (omitEmpty !== undefined && (v === '' || v === 0 || v === false || typeof v === 'object')) {
-          const zero = omitEmpty[key];
+          const zero = omitEmpty.get(key);
           if (zero !== undefined && isGoZero(v, zero)) delete record[key];
         }
       }
