@@ -145,3 +145,39 @@ test("several errors: an UnmarshalJSON method's (time, quantity, IntOrString) wi
   assert.equal(decodeTypeError({ data: { k: '!!!', j: 5 } }, SECRET), 'illegal base64 data at input byte 0');
   assert.equal(decodeTypeError({ spec: { ports: [{ port: 'x', targetPort: true }] } }, SERVICE), 'json: cannot unmarshal bool into Go struct field ServicePort.spec.ports.targetPort of type int32');
 });
+
+test("omitempty zero values go, as Go's encode after its decode leaves them out, at every depth", () => {
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 's', labels: {}, annotations: {}, finalizers: [], namespace: '', generation: 0, creationTimestamp: null },
+    spec: { selector: {}, clusterIP: '', ports: [{ name: '', port: 80, nodePort: 0, protocol: '', targetPort: 0 }], publishNotReadyAddresses: false, ipFamilyPolicy: 'SingleStack' },
+    status: {},
+  };
+  asGoDecodes(service, SERVICE);
+  assert.deepEqual(service, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 0 }], ipFamilyPolicy: 'SingleStack' }, status: {} });
+
+  const pod = {
+    metadata: { name: 'p', labels: { app: '' } },
+    spec: {
+      terminationGracePeriodSeconds: 0,
+      enableServiceLinks: false,
+      hostNetwork: false,
+      nodeSelector: {},
+      containers: [{ name: 'c', image: 'x', args: [], command: [''], stdin: false, tty: true, ports: [{ containerPort: 80, hostPort: 0 }], securityContext: { privileged: false } }],
+    },
+  };
+  asGoDecodes(pod, POD);
+  assert.deepEqual(pod, {
+    metadata: { name: 'p', labels: { app: '' } }, // a map's values are kept, empty or not
+    spec: {
+      terminationGracePeriodSeconds: 0, // *int64
+      enableServiceLinks: false, // *bool
+      containers: [{ name: 'c', image: 'x', command: [''], tty: true, ports: [{ containerPort: 80 }], securityContext: { privileged: false } }],
+    },
+  });
+
+  const deployment = { spec: { replicas: 0, selector: { matchLabels: {} }, template: { metadata: {}, spec: { containers: [] } } }, status: { replicas: 0, readyReplicas: 0, conditions: [] } };
+  asGoDecodes(deployment, DEPLOYMENT);
+  assert.deepEqual(deployment, { spec: { replicas: 0, selector: {}, template: { metadata: {}, spec: { containers: [] } } }, status: {} });
+});

@@ -13,13 +13,15 @@
  * `json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type
  * int32` — the innermost struct's type name, then the JSON names of the struct fields from the
  * root (list indexes and map keys are not in it), then the Go type. `asGoDecodes` removes what
- * Go's decode leaves at its zero value and kubito's objects omit (a `null` field, as
- * `omitempty`) and turns a `null` in a list or map of strings into "", as Go does.
+ * Go's decode and encode again leave out (a `null` field, as `omitempty`; a field whose Go type
+ * is `omitempty` and not a pointer or struct, at its zero value: `labels: {}`, `stdin: false`)
+ * and turns a `null` in a list or map of strings into "", as Go does.
  * The special types decode as their UnmarshalJSON methods do: IntOrString (a string, else an
  * int32), Quantity (a string or a number), Time and MicroTime (a string), FieldsV1 and
  * RawExtension (anything).
  */
 import { DEFINITIONS } from '../api/schema/registry.js';
+import { GO_OMITEMPTY, type GoZeroKind } from '../api/schema/go-omitempty.js';
 import { INT_OR_STRING, QUANTITY, RAW_EXTENSION } from '../api/schema/names.js';
 import type { Schema } from '../api/schema/types.js';
 import { decodedQuantityText } from '../api/validation/quantity.js';
@@ -449,6 +451,27 @@ function asWrittenBack(value: unknown, schema: Schema): unknown {
   return base64Problem(value) === undefined ? Buffer.from(value, 'base64').toString('base64') : value;
 }
 
+const OMIT_EMPTY: ReadonlyMap<string, ReadonlyMap<string, GoZeroKind>> = new Map(Object.entries(GO_OMITEMPTY).map(([def, fields]) => [def, new Map(Object.entries(fields))]));
+
+/** Whether a decoded value is the zero value of a field of this kind (encoding/json's isEmptyValue). */
+function isGoZero(value: unknown, kind: GoZeroKind): boolean {
+  switch (kind) {
+    case 'string':
+    case 'bytes':
+      return value === '';
+    case 'bool':
+      return value === false;
+    case 'number':
+      return value === 0;
+    case 'list':
+      return Array.isArray(value) && value.length === 0;
+    case 'map':
+      if (typeof value !== 'object' || value === null) return false;
+      for (const key in value) if (Object.hasOwn(value, key)) return false;
+      return true;
+  }
+}
+
 function dropIn(value: unknown, schema: Schema): void {
   const s = resolved(schema);
   if (!s || value === null || typeof value !== 'object') return;
@@ -468,6 +491,7 @@ function dropIn(value: unknown, schema: Schema): void {
   const record = value as Record<string, unknown>;
   if (s.properties) {
     const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+    const omitEmpty = schema.ref !== undefined ? OMIT_EMPTY.get(schema.ref) : undefined;
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
       const child = Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
@@ -476,6 +500,13 @@ function dropIn(value: unknown, schema: Schema): void {
       else if (child) {
         record[key] = asWrittenBack(record[key], child);
         dropIn(record[key], child);
+        // Go's encode leaves out an `omitempty` field at its zero value (its decode kept it).
+        // The value is looked at first: most are not zero, and the table is not looked up.
+        const v = record[key];
+        if (omitEmpty !== undefined && (v === '' || v === 0 || v === false || typeof v === 'object')) {
+          const zero = omitEmpty.get(key);
+          if (zero !== undefined && isGoZero(v, zero)) delete record[key];
+        }
       }
     }
     return;
@@ -500,8 +531,11 @@ function dropIn(value: unknown, schema: Schema): void {
  * an unknown field is dropped (the Go type has nowhere to keep it; strict field validation
  * warned or refused before); a `null` field goes (as Go's `omitempty` drops the zero value it
  * decoded to), a `null` element of a list or a map of scalars becomes the scalar's zero value
- * ("" for strings); a []byte field's base64 and a Quantity's text are as Go writes them back
- * (asWrittenBack). Run after `decodeTypeError` (or `convertTypeError`) found nothing.
+ * ("" for strings); a field Go's encoding leaves out at its zero value (`omitempty`, not a
+ * pointer nor a struct: go-omitempty.ts, generated from k8s.io/api) goes when it holds that
+ * value — `labels: {}`, `args: []`, `stdin: false`, `nodePort: 0`, `clusterIP: ""` — while a
+ * pointer's (`terminationGracePeriodSeconds: 0`) and a struct's (`status: {}`) stay; a []byte
+ * field's base64 and a Quantity's text are as Go writes them back (asWrittenBack). Run after `decodeTypeError` (or `convertTypeError`) found nothing.
  */
 export function asGoDecodes(obj: unknown, defName: string): void {
   if (DEFINITIONS[defName]) dropIn(obj, { ref: defName });

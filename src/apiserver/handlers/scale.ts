@@ -6,8 +6,10 @@ import { newBadRequest, newInvalid } from '../../api/errors.js';
 import { selectorToString } from '../../api/selectors/index.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
-import { asObject, decodeBody } from '../negotiate.js';
+import { decodePatched, finishDecode } from '../field-validation.js';
+import { goJson } from '../patch/go-format.js';
 import { applyPatchBody } from './patch.js';
+import { readObject } from './write.js';
 import { isDryRun, respondObject, type Scope } from './scope.js';
 
 interface WorkloadView {
@@ -26,7 +28,8 @@ export function scaleOf(obj: KubeObject): KubeObject {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: view.spec?.replicas ?? 0 },
+    // ScaleSpec.replicas is `omitempty`: 0 is not written, as Go encodes the Scale.
+    spec: view.spec?.replicas ? { replicas: view.spec.replicas } : {},
     status,
   };
 }
@@ -36,6 +39,8 @@ export async function getScale(scope: Scope): Promise<HandlerResponse> {
   return respondObject(scope, 200, scaleOf(obj));
 }
 
+const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
+
 export async function updateScale(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
   const updated = await scope.storage.guaranteedUpdate(
@@ -44,15 +49,21 @@ export async function updateScale(scope: Scope): Promise<HandlerResponse> {
     async (current) => {
       const obj = current!;
       const currentScale = scaleOf(obj);
-      const scale = scope.request.verb === 'patch'
-        ? await applyPatchBody(scope, currentScale, 'io.k8s.api.autoscaling.v1.Scale')
-        : asObject(await decodeBody(scope.http.body, scope.http.headers['content-type']));
+      // Decoded into the Go Scale as any body (type errors, field validation, zero values dropped).
+      let scale: KubeObject;
+      if (scope.request.verb === 'patch') {
+        scale = await applyPatchBody(scope, currentScale, SCALE);
+        const strategic = (scope.http.headers['content-type'] ?? '').startsWith('application/strategic-merge-patch+json');
+        decodePatched(scope, scale, () => goJson(scale), { unstructured: strategic });
+        finishDecode(scope, scale);
+      } else {
+        scale = await readObject(scope);
+      }
       const rv = scale.metadata?.resourceVersion;
       if (scope.request.verb !== 'patch' && rv && rv !== obj.metadata.resourceVersion) throw scope.storage.conflict(name);
-      const replicas = (scale as KubeObject & WorkloadView).spec?.replicas;
-      if (replicas === undefined || !Number.isInteger(replicas)) {
-        throw newBadRequest('spec.replicas: Required value: the Scale must set spec.replicas');
-      }
+      // An absent spec.replicas is Go's zero value: 0 (ValidateScale asks only that it be >= 0).
+      const replicas = (scale as KubeObject & WorkloadView).spec?.replicas ?? 0;
+      if (!Number.isInteger(replicas)) throw newBadRequest(`spec.replicas: Invalid value: ${String(replicas)}: must be an integer`);
       if (replicas < 0) {
         throw newInvalid({ group: 'autoscaling', kind: 'Scale' }, name, [{ type: 'FieldValueInvalid', field: 'spec.replicas', detail: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
       }

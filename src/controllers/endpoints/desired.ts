@@ -149,7 +149,11 @@ export function desiredEndpoints(service: ServiceView, pods: readonly PodView[],
   if (truncated) annotations[ANNOTATION_OVER_CAPACITY] = 'truncated';
   else delete annotations[ANNOTATION_OVER_CAPACITY];
   base.metadata.labels = labels;
-  base.metadata.annotations = annotations;
-  base.subsets = truncated ?? subsets;
+  // Empty ones are left out, as Go encodes what upstream's controller writes (`omitempty`).
+  if (Object.keys(annotations).length) base.metadata.annotations = annotations;
+  else delete base.metadata.annotations;
+  const written = truncated ?? subsets;
+  if (written.length) base.subsets = written;
+  else delete base.subsets;
   return { action: create ? 'create' : 'update', endpoints: base };
 }
