@@ -79,3 +79,36 @@ test('the shapes file holds Pods, Deployments and ReplicaSets, each with its sha
   assert.deepEqual([...new Set(all.map(({ obj }) => obj.kind))].sort(), ['Deployment', 'Pod', 'ReplicaSet']);
   assert.deepEqual(all.filter(({ shape }) => shape === '').map(({ obj }) => obj.metadata.name), []);
 });
+
+test('a pod stored before volumes were defaulted can still be labeled and debugged (kubectl debug adds an ephemeral container)', () => {
+  // Upstream decodes a stored pod with its scheme defaults; kubito stores JSON as written, and
+  // kubito before a7556f4 wrote volumes without the v1 volume defaults.
+  const stored = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'old', namespace: 'default', uid: 'u1', resourceVersion: '7' },
+    spec: {
+      serviceAccountName: 'default',
+      serviceAccount: 'default',
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+      priority: 0,
+      nodeName: 'node-1',
+      containers: [{ name: 'c', image: 'busybox:1.36', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', resources: {}, volumeMounts: [{ name: 'info', mountPath: '/info' }, { name: 'tok', mountPath: '/tok' }, { name: 'img', mountPath: '/img' }] }],
+      volumes: [
+        { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+        { name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 'token', audience: 'vault' } }] } },
+        { name: 'img', image: { reference: 'quay.io/crio/artifact:v2' } },
+      ],
+    },
+    status: { phase: 'Running', qosClass: 'BestEffort' },
+  } as unknown as KubeObject;
+  const debug = (next: KubeObject) => { (next.spec as Record<string, unknown>).ephemeralContainers = [DEBUG_CONTAINER]; };
+  assert.deepEqual(updateErrors(podStrategy, stored, debug, EPHEMERAL_CONTAINERS), []);
+  assert.deepEqual(updateErrors(podStrategy, stored, (next) => { next.metadata.labels = { a: 'b' }; }), []);
+});
