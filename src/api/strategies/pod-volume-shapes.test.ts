@@ -44,7 +44,7 @@ function createPod(pod: KubeObject): string[] {
   if (!spec.serviceAccountName) spec.serviceAccountName = DEFAULT_SERVICE_ACCOUNT;
   admitWithAccount(pod, { name: DEFAULT_SERVICE_ACCOUNT, secrets: [], imagePullSecrets: [], enforceMountableSecrets: false }, (base) => `${base}x7k2p`);
   void podStrategy.prepareForCreate!(pod, CTX);
-  return errorsOf(podStrategy.validate!(pod, CTX));
+  return errorsOf(podStrategy.validate!(pod));
 }
 
 function updateErrors(strategy: Strategy, stored: KubeObject, change: (next: KubeObject) => void, subresource?: string): string[] {
@@ -69,7 +69,7 @@ for (const { shape, obj } of shapes()) {
     const strategy = obj.kind === 'Deployment' ? deploymentStrategy : replicaSetStrategy;
     strategy.defaults!(obj);
     void strategy.prepareForCreate!(obj, CTX);
-    assert.deepEqual(errorsOf(strategy.validate!(obj, CTX)), [], 'create');
+    assert.deepEqual(errorsOf(strategy.validate!(obj)), [], 'create');
     assert.deepEqual(updateErrors(strategy, obj, (next) => { (next.spec as Record<string, unknown>).replicas = 3; }), [], 'scale');
   });
 }
