@@ -51,11 +51,24 @@ export function podSpecDefaults(spec: Record<string, unknown>): void {
   for (const list of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
     for (const c of records(spec[list])) containerDefaults(c);
   }
-  // SetDefaults_Volume: a volume without a source is an emptyDir.
-  for (const v of records(spec.volumes)) {
-    if (!VOLUME_SOURCE_FIELDS.some((f) => v[f] !== undefined && v[f] !== null)) v.emptyDir = {};
-    volumeSourceDefaults(v);
-  }
+  for (const v of records(spec.volumes)) volumeDefaults(v);
+}
+
+/** SetDefaults_Volume (a volume without a source is an emptyDir), then its source's defaults. */
+function volumeDefaults(v: Record<string, unknown>): void {
+  if (!VOLUME_SOURCE_FIELDS.some((f) => v[f] !== undefined && v[f] !== null)) v.emptyDir = {};
+  volumeSourceDefaults(v);
+}
+
+/**
+ * A copy of a stored spec's volumes with their defaults, as upstream decodes a stored pod: a pod
+ * an older kubito stored has volumes without the v1 volume defaults (no fieldRef apiVersion, no
+ * token expirationSeconds), which validation would refuse.
+ */
+function storedVolumesDefaulted(volumes: unknown[]): unknown[] {
+  const copy = structuredClone(volumes);
+  for (const v of records(copy)) volumeDefaults(v);
+  return copy;
 }
 
 /** 0644, the file mode SetDefaults_{Secret,ConfigMap,DownwardAPI,Projected}VolumeSource give. */
@@ -191,11 +204,7 @@ function storedSpecDefaulted(prev: KubeObject): Record<string, unknown> {
     defaultRequestsToLimits(spec);
     defaultPodSpecResources(spec);
   }
-  if (Array.isArray(spec.volumes)) {
-    const volumes = structuredClone(spec.volumes);
-    for (const v of records(volumes)) volumeSourceDefaults(v);
-    spec = { ...spec, volumes };
-  }
+  if (Array.isArray(spec.volumes)) spec = { ...spec, volumes: storedVolumesDefaulted(spec.volumes) };
   return spec;
 }
 
@@ -226,8 +235,16 @@ export const podStrategy: Strategy = {
     const old = (prev.status as Record<string, unknown> | undefined)?.qosClass;
     if (status && !status.qosClass && old) status.qosClass = old;
   },
-  // podEphemeralContainersStrategy: spec.ephemeralContainers is all such a write changes.
-  subresourceUpdates: { [EPHEMERAL_CONTAINERS]: keepAllButEphemeralContainers },
+  // podEphemeralContainersStrategy: spec.ephemeralContainers is all such a write changes; the
+  // stored pod's volumes read with their defaults, as upstream reads them (the whole spec is
+  // validated again).
+  subresourceUpdates: {
+    [EPHEMERAL_CONTAINERS](next, prev) {
+      keepAllButEphemeralContainers(next, prev);
+      const spec = section(next, 'spec');
+      if (Array.isArray(spec.volumes)) spec.volumes = storedVolumesDefaulted(spec.volumes);
+    },
+  },
   validate(obj) {
     return validatePodCreate(specOf(obj), obj.metadata as Record<string, unknown>);
   },

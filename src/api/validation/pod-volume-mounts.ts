@@ -3,7 +3,8 @@
  * (pkg/apis/core/validation/validation.go: ValidateVolumeMounts, validateMountPropagation,
  * validateMountRecursiveReadOnly, ValidateVolumeDevices), with upstream's paths — subPath,
  * subPathExpr, mountPropagation and recursiveReadOnly errors sit at `volumeMounts.<field>`,
- * without the mount's index, as upstream reports them.
+ * without the mount's index, as upstream reports them. An image volume may be mounted by subPath
+ * or subPathExpr (1.33; 1.31 and 1.32 refused it).
  */
 import type { FieldError } from '../errors.js';
 import { isSet, listOf, type Obj, objOf, strOf } from './json-view.js';
@@ -62,10 +63,8 @@ export function validateVolumeMounts(ctr: Obj, volumes: ReadonlyMap<string, Obj>
     mountPoints.add(mountPath);
     if (devices.has(name)) errs.push(invalid(child(idxPath, 'name'), name, 'must not already exist in volumeDevices'));
     if (devicePaths.has(mountPath)) errs.push(invalid(child(idxPath, 'mountPath'), mountPath, 'must not already exist as a path in volumeDevices'));
-    if (isSet(volumes.get(name)?.image)) {
-      if (subPath.length !== 0) errs.push(invalid(child(idxPath, 'subPath'), subPath, 'not allowed in image volume sources'));
-      if (subPathExpr.length !== 0) errs.push(invalid(child(idxPath, 'subPathExpr'), subPathExpr, 'not allowed in image volume sources'));
-    }
+    // 1.33 mounts image volumes by subPath too (KEP-4639 beta, kubernetes#130135 dropped 1.31's
+    // `not allowed in image volume sources`).
     if (subPath.length > 0) errs.push(...validateLocalDescendingPath(subPath, child(path, 'subPath')));
     if (subPathExpr.length > 0) {
       if (subPath.length > 0) errs.push(invalid(child(idxPath, 'subPathExpr'), subPathExpr, 'subPathExpr and subPath are mutually exclusive'));

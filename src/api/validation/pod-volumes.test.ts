@@ -202,14 +202,17 @@ const CASES: Array<{ name: string; spec: Obj; want: string[] }> = [
     ],
   },
   {
-    name: 'image volume: reference on pods, pull policy, no subPath in mounts',
-    spec: spec([{ name: 'i', image: { reference: '', pullPolicy: 'Sometimes' } }, { name: 'j', image: { reference: 'r', pullPolicy: 'Always' } }], [{ name: 'j', mountPath: '/j', subPath: 's', subPathExpr: 'e' }]),
+    name: 'image volume: reference on pods, pull policy; mounted by subPath or subPathExpr (1.33), the path rules as for any volume',
+    spec: spec([{ name: 'i', image: { reference: '', pullPolicy: 'Sometimes' } }, { name: 'j', image: { reference: 'r', pullPolicy: 'Always' } }], [
+      { name: 'j', mountPath: '/j', subPath: 's', subPathExpr: 'e' },
+      { name: 'j', mountPath: '/k', subPath: 'etc' },
+      { name: 'j', mountPath: '/l', subPathExpr: '$(DIR)/..' },
+    ]),
     want: [
       'spec.volumes[0].image.reference: Required value',
       'spec.volumes[0].image.pullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"',
-      'spec.containers[0].volumeMounts[0].subPath: Invalid value: "s": not allowed in image volume sources',
-      'spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "e": not allowed in image volume sources',
       'spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "e": subPathExpr and subPath are mutually exclusive',
+      `spec.containers[0].volumeMounts.subPathExpr: Invalid value: "$(DIR)/..": must not contain '..'`,
     ],
   },
   {
@@ -300,7 +303,6 @@ test('the claim an ephemeral volume creates must be a valid name (pods only)', (
 test('a template needs no image reference; its mounts are checked like a pod\'s', () => {
   const template = { metadata: { labels: { a: 'b' } }, spec: spec([{ name: 'i', image: { reference: '', pullPolicy: 'IfNotPresent' } }], [{ name: 'i', mountPath: '/i', subPath: '../x' }]) };
   assert.deepEqual(validatePodTemplateSpec(template, 'spec.template').map(fieldErrorString), [
-    'spec.template.spec.containers[0].volumeMounts[0].subPath: Invalid value: "../x": not allowed in image volume sources',
     `spec.template.spec.containers[0].volumeMounts.subPath: Invalid value: "../x": must not contain '..'`,
   ]);
 });
