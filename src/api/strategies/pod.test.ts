@@ -54,3 +54,30 @@ test("image tags as parsers.ParseImageName gives them, and the pull policy SetDe
   };
   assert.deepEqual(['busybox', 'busybox:1.36', `busybox@sha256:${'c'.repeat(64)}`].map(policy), ['Always', 'IfNotPresent', 'IfNotPresent']);
 });
+
+test('image volumes and clusterTrustBundle projections are dropped as by 1.33 default feature gates, unless the stored spec uses them', () => {
+  const ctx = { now: '2025-01-01T00:00:00Z', operation: 'create' as const, dryRun: false };
+  const pod = () => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' },
+    spec: {
+      containers: [{ name: 'c', image: 'busybox', volumeMounts: [{ name: 'img', mountPath: '/img', subPath: 'dir' }, { name: 'roots', mountPath: '/roots' }] }],
+      volumes: [
+        { name: 'img', image: { reference: 'quay.io/crio/artifact:v2' } },
+        { name: 'roots', projected: { sources: [{ clusterTrustBundle: { signerName: 'example.com/signer', path: 'roots.pem' } }, { configMap: { name: 'ca' } }] } },
+      ],
+    },
+  });
+  const created = pod();
+  podStrategy.defaults!(created);
+  void podStrategy.prepareForCreate!(created, ctx);
+  assert.deepEqual(created.spec.volumes[0], { name: 'img' });
+  assert.deepEqual((created.spec.volumes[1] as { projected: { sources: unknown[] } }).projected.sources[0], {});
+  assert.deepEqual(podStrategy.validate!(created).map((e) => `${e.field}: ${e.detail}`).filter((t) => t.startsWith('spec.volumes')), ['spec.volumes[0]: Required value: must specify a volume type']);
+  // A pod stored with them (an older kubito, or gates on) keeps them on update.
+  const stored = pod();
+  podStrategy.defaults!(stored);
+  const next = structuredClone(stored);
+  void podStrategy.prepareForUpdate!(next, stored, { ...ctx, operation: 'update' });
+  assert.equal((next.spec.volumes[0] as { image?: { reference: string } }).image?.reference, 'quay.io/crio/artifact:v2');
+  assert.ok((next.spec.volumes[1] as { projected: { sources: Array<Record<string, unknown>> } }).projected.sources[0].clusterTrustBundle);
+});

@@ -214,6 +214,24 @@ function immutableQOSClass(next: KubeObject, prev: KubeObject): FieldError[] {
   return now === before ? [] : [{ type: 'FieldValueInvalid', field: 'status.qosClass', detail: `Invalid value: ${goQuote(String(now))}: field is immutable` }];
 }
 
+/**
+ * dropDisabledPodFields for the two volume features whose gates kube-apiserver 1.33 has off
+ * by default (ImageVolume and ClusterTrustBundleProjection, both beta): their fields are
+ * dropped from a new spec unless the old one already uses them, after defaulting — so a pod
+ * with an image volume is refused as upstream refuses it ("must specify a volume type"),
+ * rather than run without the volume (the node agent does not mount images). `old` is the
+ * stored spec of an update, absent on create. For pods and for pod templates.
+ */
+export function dropDisabledPodSpecFields(spec: Record<string, unknown>, old?: Record<string, unknown>): void {
+  const volumes = records(spec.volumes);
+  const oldVolumes = records(old?.volumes);
+  if (!oldVolumes.some((v) => v.image !== undefined && v.image !== null)) for (const v of volumes) delete v.image;
+  const bundles = (list: Array<Record<string, unknown>>) => list.flatMap((v) => records(recordOf(v.projected)?.sources));
+  if (!bundles(oldVolumes).some((src) => src.clusterTrustBundle !== undefined && src.clusterTrustBundle !== null)) {
+    for (const src of bundles(volumes)) delete src.clusterTrustBundle;
+  }
+}
+
 export const podStrategy: Strategy = {
   defaults,
   prepareForCreate(obj) {
@@ -221,11 +239,13 @@ export const podStrategy: Strategy = {
     // account): defaulting again mirrors it into the deprecated spec.serviceAccount.
     defaults(obj);
     const spec = section(obj, 'spec');
+    dropDisabledPodSpecFields(spec);
     // The pod strategy's PrepareForCreate: status reset, its QoS class computed once.
     obj.status = { phase: 'Pending', qosClass: podQOSClass(spec) };
   },
-  prepareForUpdate(next) {
+  prepareForUpdate(next, prev) {
     defaults(next);
+    dropDisabledPodSpecFields(section(next, 'spec'), recordOf(prev?.spec));
   },
   // podStatusStrategy.PrepareForUpdate: status alone; the QoS class, set at create and
   // immutable, backfilled when a status write leaves it out (as old kubelets' did).

@@ -6,13 +6,23 @@
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
 import { defaultTo, section, specOf } from './common.js';
-import { podSpecDefaults } from './pod.js';
+import { dropDisabledPodSpecFields, podSpecDefaults } from './pod.js';
 import { validateDeploymentSpec, validateDeploymentUpdate, validateReplicaSetSpec, validateReplicaSetUpdate } from '../validation/apps.js';
 
 function templateDefaults(spec: Record<string, unknown>): void {
   const template = spec.template && typeof spec.template === 'object' ? (spec.template as Record<string, unknown>) : undefined;
   const podSpec = template?.spec && typeof template.spec === 'object' ? (template.spec as Record<string, unknown>) : undefined;
   if (podSpec) podSpecDefaults(podSpec);
+}
+
+/** DropDisabledTemplateFields: the template's spec as a pod's (pod.ts), against the stored template's. */
+function dropDisabledTemplateFields(next: KubeObject, prev?: KubeObject): void {
+  const podSpec = (o: KubeObject | undefined): Record<string, unknown> | undefined => {
+    const template = (o?.spec as Record<string, unknown> | undefined)?.template as Record<string, unknown> | undefined;
+    return template?.spec && typeof template.spec === 'object' ? (template.spec as Record<string, unknown>) : undefined;
+  };
+  const spec = podSpec(next);
+  if (spec) dropDisabledPodSpecFields(spec, podSpec(prev));
 }
 
 function deploymentDefaults(obj: KubeObject): void {
@@ -49,10 +59,12 @@ export const deploymentStrategy: Strategy = {
   defaults: deploymentDefaults,
   prepareForCreate(obj) {
     deploymentDefaults(obj);
+    dropDisabledTemplateFields(obj);
     obj.status = {};
   },
-  prepareForUpdate(next) {
+  prepareForUpdate(next, prev) {
     deploymentDefaults(next);
+    dropDisabledTemplateFields(next, prev);
   },
   validate: (obj) => validateDeploymentSpec(specOf(obj)),
   // The status subresource keeps the spec (upstream checks only status counters there).
@@ -64,10 +76,12 @@ export const replicaSetStrategy: Strategy = {
   defaults: replicaSetDefaults,
   prepareForCreate(obj) {
     replicaSetDefaults(obj);
+    dropDisabledTemplateFields(obj);
     obj.status = { replicas: 0 };
   },
-  prepareForUpdate(next) {
+  prepareForUpdate(next, prev) {
     replicaSetDefaults(next);
+    dropDisabledTemplateFields(next, prev);
   },
   validate: (obj) => validateReplicaSetSpec(specOf(obj)),
   validateUpdate: (next, prev, subresource) => (subresource === 'status' ? [] : validateReplicaSetUpdate(specOf(next), specOf(prev))),
