@@ -39,7 +39,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { agentPidFile, cleanupCluster } from '../src/node/launch.js';
 import { benchNginxPodCommand, writeBenchNginx } from './nginx-backend.js';
-import { median, report } from './support.js';
+import { median, READY_LINE, report } from './support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MODES = (process.env.KUBITO_BENCH_PROXY_MODE ?? 'nftables,userspace').split(',').map((m) => m.trim()).filter(Boolean);
@@ -122,7 +122,7 @@ async function benchMode(mode: string, index: number): Promise<void> {
     await new Promise<void>((res, rej) => {
       cluster.stdout!.on('data', (c: Buffer) => {
         out += c.toString();
-        if (out.includes('ready in')) res();
+        if (READY_LINE.test(out)) res();
       });
       cluster.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
     });

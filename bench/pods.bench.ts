@@ -22,7 +22,7 @@ import { Client, HttpTransport, loadKubeconfigConnection } from '../src/client/i
 import { cleanupCluster } from '../src/node/launch.js';
 import { CONFIGMAPS, PODS } from '../src/node/api-refs.js';
 import { podFloorBurst } from './floor/pod-floor.js';
-import { report, round } from './support.js';
+import { READY_LINE, report, round } from './support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BURST = Number(process.env.KUBITO_BENCH_PODS ?? 50);
@@ -264,7 +264,7 @@ async function main(): Promise<void> {
     await new Promise<void>((res, rej) => {
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString();
-        if (out.includes('ready in')) res();
+        if (READY_LINE.test(out)) res();
       });
       child.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
     });

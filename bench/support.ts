@@ -38,6 +38,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** `kubito up`'s ready line, matched whole (a log line before it may read "address already in use"). */
+export const READY_LINE = /✓ kubito "[^"]*" ready in \d+ ms/;
+
 export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -94,7 +97,7 @@ export async function startBenchCluster(options: { name: string; extraArgs?: str
       out += c.toString();
       const m = /apiserver\s+(https:\/\/\S+)/.exec(out);
       if (m && !apiReadyAt) apiReadyAt = performance.now();
-      if (m && out.includes('ready in')) res(m[1]);
+      if (m && READY_LINE.test(out)) res(m[1]);
     });
     child.once('exit', () => rej(new Error(`kubito exited:\n${out}`)));
   });

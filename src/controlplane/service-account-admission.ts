@@ -8,12 +8,12 @@
  */
 import { newForbidden } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { isMirrorPod } from '../api/mirror-pod.js';
 import {
   accountView,
   admissionName,
   admitWithAccount,
   DEFAULT_SERVICE_ACCOUNT,
-  isMirrorPod,
   mirrorPodRefusal,
   secretReferenceRefusal,
   type AccountView,

@@ -31,3 +31,15 @@ test('hostNetwork pods are served too (their socket is in the node namespace); p
   assert.deepEqual(lines(makePod('d', 'done', (p) => ((p.status.phase = 'Failed'), (p.spec.containers = ports)))), []);
   assert.deepEqual(lines(makePod('d', 'unbound', (p) => (delete p.spec.nodeName, (p.spec.containers = ports)))), []);
 });
+
+test("a mirror pod's ports stay off the host: they are the node's own servers (kubito's cluster DNS, hostNetwork)", () => {
+  const dns = makePod('kube-system', 'kube-dns-n', (p) => {
+    p.metadata.annotations = { 'kubernetes.io/config.mirror': 'abc' };
+    p.spec.hostNetwork = true;
+    p.status.podIP = '10.244.0.1';
+    p.spec.containers = [{ name: 'dns', ports: [{ name: 'dns', containerPort: 53, hostPort: 53, protocol: 'UDP' }, { name: 'metrics', containerPort: 9153, hostPort: 9153 }] }];
+  });
+  assert.deepEqual(lines(dns), []);
+  delete dns.metadata.annotations!['kubernetes.io/config.mirror'];
+  assert.equal(lines(dns).length, 2, 'the same pod made by a user is served');
+});

@@ -12,13 +12,19 @@
  *    namespace (portmap's localhost path: DNAT, masquerade, route_localnet);
  *  - any other hostIP: nothing on the host (it names an address the host does not have).
  */
+import { isMirrorPod } from '../api/mirror-pod.js';
 import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 import { hostListenerKey, isLoopbackIPv4, type HostListenerSpec, type HostPortsConfig, type HostProtocol } from './desired.js';
 
-/** Whether the pod's hostPorts are served (its sandbox, or the node's network, runs it). */
+/**
+ * Whether the pod's hostPorts are served on the host (its sandbox, or the node's network, runs
+ * it). Not a mirror pod's: those are the node's own servers (kubito's cluster DNS, hostNetwork
+ * with its ports as hostPorts), which kubito keeps off the host — the first cluster on a
+ * machine would take 127.0.0.1:53 and :9153, and every other one would fail to.
+ */
 export function servesHostPorts(pod: PortMapPod): boolean {
   const phase = pod.status?.phase;
-  return !!pod.spec?.nodeName && !!pod.status?.podIP && phase !== 'Succeeded' && phase !== 'Failed';
+  return !isMirrorPod(pod) && !!pod.spec?.nodeName && !!pod.status?.podIP && phase !== 'Succeeded' && phase !== 'Failed';
 }
 
 /** The host sockets of one pod, sorted by key (the first port of a key wins). */

@@ -12,9 +12,10 @@ import type { KubeObject } from '../api/types.js';
 import { KUBELET_VERSION } from './node-object.js';
 import { podStatus } from './pod-status.js';
 import type { ContainerState, ContainerStatus, Pod, PodSpec, PodStatus } from './pod-view.js';
+import { isMirrorPod, MIRROR_POD_ANNOTATION } from '../api/mirror-pod.js';
 
 /** pkg/kubelet/types: the annotations of static and mirror pods. */
-export const CONFIG_MIRROR = 'kubernetes.io/config.mirror';
+export const CONFIG_MIRROR = MIRROR_POD_ANNOTATION;
 export const CONFIG_HASH = 'kubernetes.io/config.hash';
 export const CONFIG_SOURCE = 'kubernetes.io/config.source';
 export const CONFIG_SEEN = 'kubernetes.io/config.seen';
@@ -27,9 +28,7 @@ export type StaticComponent = 'dns' | 'proxy';
 export const STATIC_COMPONENTS: readonly StaticComponent[] = ['dns', 'proxy'];
 
 /** True for a mirror pod (the kubelet's IsMirrorPod): the pod worker never runs one. */
-export function isMirrorPod(pod: Pick<KubeObject, 'metadata'>): boolean {
-  return (pod.metadata.annotations ?? {})[CONFIG_MIRROR] !== undefined;
-}
+export { isMirrorPod };
 
 interface ComponentShape {
   name: string;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cleanupCluster } from '../../src/node/launch.js';
-import { KUBITO_BIN, kubectlPath, type KubectlResult } from './harness.js';
+import { KUBITO_BIN, kubectlPath, READY_LINE, type KubectlResult } from './harness.js';
 import { netnsList } from './processes.js';
 
 function run(program: string, args: string[], input = ''): Promise<KubectlResult> {
@@ -188,7 +188,7 @@ describe('kubito up whose output nobody reads any more', { timeout: 60_000 }, ()
     await new Promise<void>((resolveReady, reject) => {
       up.stdout.on('data', (c: Buffer) => {
         output += c.toString();
-        if (output.includes('ready in')) resolveReady();
+        if (READY_LINE.test(output)) resolveReady();
       });
       up.once('exit', () => reject(new Error(`kubito up exited:\n${output}`)));
     });

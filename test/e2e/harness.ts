@@ -71,6 +71,12 @@ function dnsUpstreamArgs(extra: string[] | undefined): string[] {
   return (extra ?? []).some((a) => a === '--dns-upstream' || a.startsWith('--dns-upstream=')) ? [] : ['--dns-upstream', 'none'];
 }
 
+/**
+ * `kubito up`'s last line, `✓ kubito "NAME" ready in N ms`: the cluster is ready (its kubeconfig
+ * written). Matched whole: a log line before it may contain "ready in" ("address already in use").
+ */
+export const READY_LINE = /✓ kubito "[^"]*" ready in \d+ ms/;
+
 export async function startCluster(options: StartOptions = {}): Promise<Cluster> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'kubito-e2e-'));
   const name = options.name ?? `e2e${process.pid % 100000}-${++started}`;
@@ -88,7 +94,7 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
       output.push(chunk.toString());
       const text = output.join('');
       const m = /apiserver\s+(https:\/\/\S+)/.exec(text);
-      if (m && text.includes('ready in')) {
+      if (m && READY_LINE.test(text)) {
         clearTimeout(timer);
         resolveReady(m[1]);
       }

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { cleanupCluster } from '../../src/node/launch.js';
 import { WELCOME_PAGE } from '../../src/node/nginx-config.js';
-import { KUBITO_BIN, kubectlPath } from './harness.js';
+import { KUBITO_BIN, kubectlPath, READY_LINE } from './harness.js';
 import { Running } from './terminal.js';
 import { waitFor } from './wait.js';
 
@@ -87,7 +87,7 @@ describe('rootless: kubito up as nobody', { skip }, () => {
     up.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     // What `up` printed goes into the timeout's message (thrown as "not yet" while it isn't ready).
     await waitFor('kubito up as nobody', async () => {
-      if (output.includes('ready in')) return true;
+      if (READY_LINE.test(output)) return true;
       throw new Error(`not ready yet; it printed:\n${output}`);
     }, 90_000);
   });

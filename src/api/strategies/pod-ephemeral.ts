@@ -15,12 +15,12 @@ import { goQuote } from '../validation/go-format.js';
 import { hasInvalidDeletionCost, validatePodMetadataAndSpec } from '../validation/pod-spec.js';
 import { specOf } from './common.js';
 import { describeDiff, semanticEqual } from './pod-update.js';
+import { isMirrorPod } from '../mirror-pod.js';
 
 /** The subresource's name, as routed and listed in discovery. */
 export const EPHEMERAL_CONTAINERS = 'ephemeralcontainers';
 
 /** The annotation of a mirror pod (a static pod's image in the API). */
-const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 type Container = Record<string, unknown>;
 
@@ -63,7 +63,7 @@ export function validateEphemeralContainersUpdate(next: KubeObject, prev: KubeOb
   const meta = next.metadata as Record<string, unknown>;
   const errs = validatePodMetadataAndSpec(specOf(next), meta, { allowInvalidDeletionCost: hasInvalidDeletionCost(prev.metadata as Record<string, unknown>) });
   // Static pods don't support ephemeral containers (kubernetes#113935): this error alone.
-  if (prev.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return [forbidden('', 'static pods do not support ephemeral containers')];
+  if (isMirrorPod(prev)) return [forbidden('', 'static pods do not support ephemeral containers')];
   // Order isn't preserved by patch, so each existing one is looked up by name.
   const byName = new Map(ephemeralOf(next).map((c) => [c.name, c]));
   for (const old of ephemeralOf(prev)) {

@@ -8,6 +8,7 @@
  */
 import type { KubeObject } from '../types.js';
 import { generateName } from '../validation/names.js';
+import { isMirrorPod } from '../mirror-pod.js';
 
 /** DefaultServiceAccountName: the account of a pod that names none. */
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
@@ -22,7 +23,6 @@ export const ROOT_CA_CONFIG_MAP = 'kube-root-ca.crt';
 /** serviceaccount.WarnOnlyBoundTokenExpirationSeconds: the token volume's requested lifetime. */
 export const TOKEN_VOLUME_EXPIRATION_SECONDS = 3607;
 /** api.MirrorPodAnnotationKey. */
-const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 /** What the plugin reads of a ServiceAccount. */
 export interface AccountView {
@@ -65,9 +65,6 @@ export function accountView(sa: KubeObject): AccountView {
   };
 }
 
-export function isMirrorPod(pod: KubeObject): boolean {
-  return pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined;
-}
 
 /** The name a refusal of this create names (extractResourceName: the name, else the generateName, else Unknown). */
 export function admissionName(obj: KubeObject): string {
