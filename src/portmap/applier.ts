@@ -7,6 +7,7 @@
  * mapping changed are deleted (portmap's deletePortmapStaleConnections): without it a UDP
  * client keeps its old DNAT as long as it keeps sending.
  */
+import { iptablesBinaries, probeIptablesVariant } from '../proxy/iptables/applier.js';
 import { ApplyError } from '../proxy/runner.js';
 import type { CommandRunner } from '../proxy/types.js';
 import { IPTABLES_JUMPS, renderIptables, TOP_LEVEL_DNAT } from './iptables.js';
@@ -129,9 +130,8 @@ export class IptablesPortMapApplier extends BaseApplier {
 
   async #iptables(): Promise<string> {
     if (this.#bin) return this.#bin;
-    for (const bin of ['iptables', 'iptables-legacy', 'iptables-nft']) {
-      if ((await this.run([bin, '-w', '-t', 'nat', '-S', 'POSTROUTING'])).code === 0) return (this.#bin = bin);
-    }
+    const variant = await probeIptablesVariant((argv) => this.run(argv));
+    if (variant) return (this.#bin = iptablesBinaries(variant).iptables);
     throw new ApplyError([...this.wrap, 'iptables', '-w', '-t', 'nat', '-S', 'POSTROUTING'], { code: 1, stderr: 'no working iptables in the node namespace' });
   }
 

@@ -59,6 +59,8 @@ export interface StartOptions {
   extraArgs?: string[];
   /** Cluster name (names its network namespaces); default: unique per test process and start. */
   name?: string;
+  /** Environment for `kubito up` (and the node agent it starts) over the test's own, e.g. KUBITO_LAUNCHER. */
+  env?: NodeJS.ProcessEnv;
 }
 
 let started = 0;
@@ -83,6 +85,7 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
   const kubeconfig = join(dir, 'kubeconfig');
   const child = spawn(process.execPath, [KUBITO_BIN, 'up', '--name', name, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--api-port', '0', '--store', options.store ?? 'memory', ...dnsUpstreamArgs(options.extraArgs), ...(options.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ? { ...process.env, ...options.env } : process.env,
   });
   const output: string[] = [];
   const server = await new Promise<string>((resolveReady, reject) => {

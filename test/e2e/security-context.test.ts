@@ -122,19 +122,13 @@ const SHELL_PODS = [DEMO_2, LOCKED_POD];
 function suite(launcher: 'native' | 'shell'): void {
   describe(`securityContext (kubelet + runc semantics; ${launcher} launcher)`, { skip: canRun ? false : 'needs root and network namespaces' }, () => {
     let cluster: Cluster;
-    const saved = process.env.KUBITO_LAUNCHER;
     const ok = (args: string[], options: { input?: string; version?: string } = {}) => cluster.kubectlOk(args, options);
     const running = (name: string) =>
       waitFor(`${name} Running`, async () => ((await ok(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).trim() === 'Running' ? true : undefined), 60_000);
 
     before(async () => {
-      process.env.KUBITO_LAUNCHER = launcher;
-      try {
-        cluster = await startCluster();
-      } finally {
-        if (saved === undefined) delete process.env.KUBITO_LAUNCHER;
-        else process.env.KUBITO_LAUNCHER = saved;
-      }
+      cluster = await startCluster({ env: { KUBITO_LAUNCHER: launcher } });
+      assert.match(cluster.output.join(''), new RegExp(`container launcher: ${launcher} `), 'the node agent runs the launcher under test');
       await waitFor('a Ready node', async () => (/\sReady\s/.test(await ok(['get', 'nodes'])) ? true : undefined), 30_000);
       await ok(['apply', '-f', '-'], { input: (launcher === 'native' ? NATIVE_PODS : SHELL_PODS).join('---\n') });
     });

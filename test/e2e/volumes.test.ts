@@ -96,18 +96,12 @@ const HOST_PATHS = ['/etc/kubito-test-config', '/etc/kubito-test-scratch', '/etc
 function suite(launcher: 'native' | 'shell'): void {
   describe(`volumes at paths the host lacks (${launcher} launcher)`, { skip: canRun ? false : 'needs root and network namespaces' }, () => {
     let cluster: Cluster;
-    const saved = process.env.KUBITO_LAUNCHER;
     const ok = (args: string[], input?: string) => cluster.kubectlOk(args, { input });
 
     before(async () => {
       for (const p of HOST_PATHS) assert.equal(existsSync(p), false, `the host has ${p} before the test`);
-      process.env.KUBITO_LAUNCHER = launcher;
-      try {
-        cluster = await startCluster();
-      } finally {
-        if (saved === undefined) delete process.env.KUBITO_LAUNCHER;
-        else process.env.KUBITO_LAUNCHER = saved;
-      }
+      cluster = await startCluster({ env: { KUBITO_LAUNCHER: launcher } });
+      assert.match(cluster.output.join(''), new RegExp(`container launcher: ${launcher} `), 'the node agent runs the launcher under test');
       await waitFor('a Ready node', async () => (/\sReady\s/.test(await ok(['get', 'nodes'])) ? true : undefined), 30_000);
       await ok(['apply', '-f', '-'], CONFIG);
     });

@@ -18,6 +18,16 @@ export function specOf(obj: KubeObject): Record<string, unknown> {
   return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
 }
 
+/** The value as a record (a JSON object), or undefined. */
+export function recordOf(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The members of a JSON list that are records; [] when it is not a list. */
+export function records(list: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(list) ? list.filter((x): x is Record<string, unknown> => recordOf(x) !== undefined) : [];
+}
+
 /** Sets `target[key] = value` when the key is absent (API defaulting never overrides). */
 export function defaultTo(target: Record<string, unknown>, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null) target[key] = value;

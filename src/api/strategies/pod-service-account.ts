@@ -9,6 +9,7 @@
 import type { KubeObject } from '../types.js';
 import { generateName } from '../validation/names.js';
 import { isMirrorPod } from '../mirror-pod.js';
+import { records } from './common.js';
 
 /** DefaultServiceAccountName: the account of a pod that names none. */
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
@@ -39,10 +40,6 @@ type Obj = Record<string, unknown>;
 
 function objOf(v: unknown): Obj {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
-}
-
-function records(list: unknown): Obj[] {
-  return Array.isArray(list) ? list.filter((x): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
 }
 
 function names(list: unknown): string[] {

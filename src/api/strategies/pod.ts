@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
-import { defaultTo, defaultZero, keepAllButStatus, section, specOf } from './common.js';
+import { defaultTo, defaultZero, keepAllButStatus, recordOf, records, section, specOf } from './common.js';
 import type { FieldError } from '../errors.js';
 import { goQuote } from '../validation/go-format.js';
 import { hasInvalidDeletionCost, validatePodCreate, validatePodMetadataAndSpec } from '../validation/pod-spec.js';
@@ -138,14 +138,6 @@ export function imageTag(ref: string): string {
   return tag ?? (at < 0 ? 'latest' : '');
 }
 
-/** The members of a JSON list that are objects. */
-function records(list: unknown): Array<Record<string, unknown>> {
-  return Array.isArray(list) ? list.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x)) : [];
-}
-
-function recordOf(v: unknown): Record<string, unknown> | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
 
 /** SetDefaults_Container, SetDefaults_ContainerPort, SetDefaults_Probe, SetDefaults_HTTPGetAction, SetDefaults_ObjectFieldSelector. */
 function containerDefaults(c: Record<string, unknown>): void {

@@ -5,24 +5,24 @@
  */
 import type { KubeObject } from '../types.js';
 import type { Strategy } from '../strategy.js';
-import { defaultTo, section, specOf } from './common.js';
+import { defaultTo, recordOf, section, specOf } from './common.js';
 import { dropDisabledPodSpecFields, podSpecDefaults } from './pod.js';
 import { validateDeploymentSpec, validateDeploymentUpdate, validateReplicaSetSpec, validateReplicaSetUpdate } from '../validation/apps.js';
 
-function templateDefaults(spec: Record<string, unknown>): void {
-  const template = spec.template && typeof spec.template === 'object' ? (spec.template as Record<string, unknown>) : undefined;
-  const podSpec = template?.spec && typeof template.spec === 'object' ? (template.spec as Record<string, unknown>) : undefined;
+/** The pod spec of a workload's template, if it has one. */
+function templatePodSpec(obj: KubeObject | undefined): Record<string, unknown> | undefined {
+  return recordOf(recordOf(recordOf(obj?.spec)?.template)?.spec);
+}
+
+function templateDefaults(obj: KubeObject): void {
+  const podSpec = templatePodSpec(obj);
   if (podSpec) podSpecDefaults(podSpec);
 }
 
 /** DropDisabledTemplateFields: the template's spec as a pod's (pod.ts), against the stored template's. */
 function dropDisabledTemplateFields(next: KubeObject, prev?: KubeObject): void {
-  const podSpec = (o: KubeObject | undefined): Record<string, unknown> | undefined => {
-    const template = (o?.spec as Record<string, unknown> | undefined)?.template as Record<string, unknown> | undefined;
-    return template?.spec && typeof template.spec === 'object' ? (template.spec as Record<string, unknown>) : undefined;
-  };
-  const spec = podSpec(next);
-  if (spec) dropDisabledPodSpecFields(spec, podSpec(prev));
+  const spec = templatePodSpec(next);
+  if (spec) dropDisabledPodSpecFields(spec, templatePodSpec(prev));
 }
 
 function deploymentDefaults(obj: KubeObject): void {
@@ -37,13 +37,13 @@ function deploymentDefaults(obj: KubeObject): void {
     defaultTo(rolling, 'maxUnavailable', '25%');
     defaultTo(rolling, 'maxSurge', '25%');
   }
-  templateDefaults(spec);
+  templateDefaults(obj);
 }
 
 function replicaSetDefaults(obj: KubeObject): void {
   const spec = section(obj, 'spec');
   defaultTo(spec, 'replicas', 1);
-  templateDefaults(spec);
+  templateDefaults(obj);
 }
 
 export const deploymentStrategy: Strategy = {

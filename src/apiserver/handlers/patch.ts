@@ -45,14 +45,18 @@ function patchBody(scope: Scope, type: string): PatchBody {
 }
 
 /**
- * Applies the request's (non-apply) patch to `current`, seen as the definition `defName`.
- * Used by PATCH on objects and on the scale subresource.
+ * Applies the request's (non-apply) patch to `current`, seen as the definition `defName`, and
+ * decodes the result into that Go type as any patched object is (type errors, field
+ * validation, zero values dropped). Used by PATCH on the scale subresource.
  */
 export async function applyPatchBody(scope: Scope, current: KubeObject, defName: string): Promise<KubeObject> {
   const type = patchType(scope);
   if (type === 'application/apply-patch+yaml') throw newUnsupportedMediaType(type);
   const { applyPatch } = await import('../patch/index.js');
-  return applyPatch(current, patchBody(scope, type).value, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: fieldValidation(scope) }) as KubeObject;
+  const patched = applyPatch(current, patchBody(scope, type).value, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: fieldValidation(scope) }) as KubeObject;
+  decodePatched(scope, patched, () => goJson(patched), { unstructured: type === 'application/strategic-merge-patch+json' });
+  finishDecode(scope, patched);
+  return patched;
 }
 
 export async function patchObject(scope: Scope): Promise<HandlerResponse> {

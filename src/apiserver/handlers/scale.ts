@@ -6,8 +6,6 @@ import { newBadRequest, newInvalid } from '../../api/errors.js';
 import { selectorToString } from '../../api/selectors/index.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
-import { decodePatched, finishDecode } from '../field-validation.js';
-import { goJson } from '../patch/go-format.js';
 import { applyPatchBody } from './patch.js';
 import { readObject } from './write.js';
 import { isDryRun, respondObject, type Scope } from './scope.js';
@@ -50,15 +48,7 @@ export async function updateScale(scope: Scope): Promise<HandlerResponse> {
       const obj = current!;
       const currentScale = scaleOf(obj);
       // Decoded into the Go Scale as any body (type errors, field validation, zero values dropped).
-      let scale: KubeObject;
-      if (scope.request.verb === 'patch') {
-        scale = await applyPatchBody(scope, currentScale, SCALE);
-        const strategic = (scope.http.headers['content-type'] ?? '').startsWith('application/strategic-merge-patch+json');
-        decodePatched(scope, scale, () => goJson(scale), { unstructured: strategic });
-        finishDecode(scope, scale);
-      } else {
-        scale = await readObject(scope);
-      }
+      const scale = scope.request.verb === 'patch' ? await applyPatchBody(scope, currentScale, SCALE) : await readObject(scope);
       const rv = scale.metadata?.resourceVersion;
       if (scope.request.verb !== 'patch' && rv && rv !== obj.metadata.resourceVersion) throw scope.storage.conflict(name);
       // An absent spec.replicas is Go's zero value: 0 (ValidateScale asks only that it be >= 0).

@@ -64,6 +64,22 @@ const BINARIES: Record<IptablesVariant, { iptables: string; restore: string; sav
   default: { iptables: 'iptables', restore: 'iptables-restore', save: 'iptables-save' },
 };
 
+/** The binaries of a flavour: `iptables`, `iptables-legacy` or `iptables-nft` and their save/restore. */
+export function iptablesBinaries(variant: IptablesVariant): { iptables: string; restore: string; save: string } {
+  return BINARIES[variant];
+}
+
+/**
+ * The first iptables flavour that lists the nat table where `run` runs commands (the node
+ * namespace): the host's `iptables` (the one the chapter runs), else legacy, else nft.
+ */
+export async function probeIptablesVariant(run: (argv: string[]) => Promise<{ code: number }>): Promise<IptablesVariant | undefined> {
+  for (const v of ['default', 'legacy', 'nft'] as const) {
+    if ((await run([BINARIES[v].iptables, '-w', '-t', 'nat', '-S', 'POSTROUTING'])).code === 0) return v;
+  }
+  return undefined;
+}
+
 /** The chain names of one table in iptables-save output. */
 export function chainsOfTable(save: string, table: string): string[] {
   const out: string[] = [];
@@ -131,10 +147,8 @@ export class IptablesBackend implements ProxyBackend {
   /** The iptables flavour in use (probed on first use). */
   async variant(): Promise<IptablesVariant> {
     if (this.#variant !== 'auto') return this.#variant;
-    for (const v of ['default', 'legacy', 'nft'] as const) {
-      const r = await this.#runner.run([...this.#wrap, BINARIES[v].iptables, '-w', '-t', 'nat', '-S', 'POSTROUTING']);
-      if (r.code === 0) return (this.#variant = v);
-    }
+    const found = await probeIptablesVariant((argv) => this.#runner.run([...this.#wrap, ...argv]));
+    if (found) return (this.#variant = found);
     const probe = [...this.#wrap, BINARIES.default.iptables, '-w', '-t', 'nat', '-S', 'POSTROUTING'];
     throw new ApplyError(probe, { code: 1, stderr: '' }, 'no working iptables in the node namespace (install the Debian package iptables)');
   }
