@@ -7,6 +7,7 @@ import type { KubeObject, Status } from '../../api/types.js';
 import { filterFromQuery } from '../filters.js';
 import type { HandlerResponse } from '../http-types.js';
 import { decodeBody } from '../negotiate.js';
+import { validateListOptions } from '../registry/list-read.js';
 import type { DeleteOptions } from '../registry/rest-storage.js';
 import { isDryRun, param, queryBool, respondObject, respondStatus, type Scope } from './scope.js';
 
@@ -62,6 +63,14 @@ function successStatus(scope: Scope, obj: KubeObject): Status {
 }
 
 export async function deleteCollection(scope: Scope): Promise<HandlerResponse> {
+  // Its ListOptions are validated as a list's (upstream's DeleteCollection handler runs
+  // ValidateListOptions): sendInitialEvents, resourceVersionMatch without resourceVersion, ... are 422.
+  validateListOptions({
+    resourceVersion: param(scope, 'resourceVersion'),
+    resourceVersionMatch: param(scope, 'resourceVersionMatch'),
+    continue: param(scope, 'continue'),
+    sendInitialEvents: scope.http.query.has('sendInitialEvents') || undefined,
+  });
   const list = await scope.storage.deleteCollection(scope.request.namespace, {
     ...(await readDeleteOptions(scope)),
     filter: filterFromQuery(scope.info, scope.http.query),

@@ -202,6 +202,21 @@ test('sendInitialEvents and resourceVersionMatch are validated as kube-apiserver
   assert.equal((await answer(path, { watch: 'true', allowWatchBookmarks: 'true', resourceVersion: '0' })).status, 200);
 });
 
+test('a deletecollection validates its ListOptions as a list does (upstream runs ValidateListOptions there too): 422, and nothing is deleted', async () => {
+  const { handler, services } = await fixture();
+  await services.create('default', SERVICE);
+  const answer = async (query: Record<string, string>): Promise<{ status: number; message?: string }> => {
+    const res = await handler.handle({ method: 'DELETE', path: '/api/v1/namespaces/default/services', query: new URLSearchParams(query), headers: { accept: 'application/json' }, inProcess: false });
+    assert.equal(res.kind, 'body');
+    return { status: res.status, message: res.kind === 'body' ? (JSON.parse(String(res.body)) as { message: string }).message : undefined };
+  };
+  assert.deepEqual(await answer({ sendInitialEvents: 'true' }), { status: 422, message: 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list' });
+  assert.equal((await answer({ resourceVersionMatch: 'Exact' })).status, 422);
+  assert.equal((await services.list('default', {})).items.length, 1);
+  assert.equal((await answer({})).status, 200);
+  assert.equal((await services.list('default', {})).items.length, 0);
+});
+
 test('a watch resourceVersion is a decimal integer, as strconv.ParseUint reads it: 0x10, 1e1 and " 5" are 400, not revisions 16, 10 and 5', async () => {
   const { handler } = await fixture();
   for (const resourceVersion of ['0x10', '1e1', ' 5', '-1', '1.0']) {
