@@ -19,6 +19,11 @@ test('image references normalize as the runtime shows them', () => {
   assert.equal(parseImageRef('bitnami/nginx').normalized, 'docker.io/bitnami/nginx:latest');
   assert.equal(parseImageRef('registry.k8s.io/e2e-test-images/agnhost:2.53').repository, 'registry.k8s.io/e2e-test-images/agnhost');
   assert.equal(parseImageRef('localhost:5000/app@sha256:abc').normalized, 'localhost:5000/app@sha256:abc');
+  // Docker Hub with its registry named, as distribution's ParseNormalizedNamed reads it.
+  assert.equal(parseImageRef('docker.io/busybox:1.36').normalized, 'docker.io/library/busybox:1.36');
+  assert.equal(parseImageRef('index.docker.io/library/nginx').normalized, 'docker.io/library/nginx:latest');
+  assert.equal(parseImageRef('docker.io/bitnami/nginx').repository, 'docker.io/bitnami/nginx');
+  assert.equal(planImage({ image: 'docker.io/nginx' }, tools).kind, 'nginx');
 });
 
 test('nginx without command: the generated server on its TCP ports, stopped with SIGQUIT', () => {
@@ -50,6 +55,28 @@ test('agnhost: args are the subcommand; /agnhost in a command is the built-in', 
   assert.deepEqual(planImage({ image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }, tools).argv, ['/usr/bin/node', '/k/agnhost/main.js', 'netexec', '--http-port=8080']);
   assert.deepEqual(planImage({ image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', command: ['/agnhost', 'serve-hostname'] }, tools).argv, ['/usr/bin/node', '/k/agnhost/main.js', 'serve-hostname']);
   assert.deepEqual(planImage({ image: 'registry.k8s.io/pause:3.10' }, tools).argv, ['/usr/bin/node', '/k/agnhost/main.js', 'pause']);
+});
+
+test('serve_hostname (the Debug Services guide\'s backends): agnhost serve-hostname, its args the flags; the old busybox images are busybox', () => {
+  const agnhost = ['/usr/bin/node', '/k/agnhost/main.js'];
+  assert.deepEqual(planImage({ image: 'registry.k8s.io/serve_hostname' }, tools).argv, [...agnhost, 'serve-hostname']);
+  assert.deepEqual(planImage({ image: 'k8s.gcr.io/serve_hostname:1.1', args: ['-udp', '-http=false'] }, tools).argv, [...agnhost, 'serve-hostname', '-udp', '-http=false']);
+  assert.deepEqual(planImage({ image: 'gcr.io/google_containers/serve_hostname', command: ['/serve_hostname', '-port=8080'] }, tools).argv, [...agnhost, 'serve-hostname', '-port=8080']);
+  assert.deepEqual(planImage({ image: 'registry.k8s.io/serve_hostname', command: ['sh', '-c', 'true'] }, tools).argv, ['sh', '-c', 'true']);
+  for (const image of ['gcr.io/google-containers/busybox', 'registry.k8s.io/busybox:1.27.2', 'k8s.gcr.io/busybox']) assert.deepEqual(planImage({ image }, tools).argv, ['sh'], image);
+});
+
+test('curl images: busybox with the host\'s curl; curlimages/curl runs curl on args that are options or no command, as its entrypoint.sh', () => {
+  const withCurl: HostTools = { ...tools, exists: (p) => p === '/usr/bin/curl' || tools.exists(p) };
+  const curl = (args: string[], command?: string[]) => planImage({ image: 'curlimages/curl:8.11.0', args, command }, withCurl).argv;
+  assert.deepEqual(curl([]), ['curl']);
+  assert.deepEqual(curl(['-sS', 'http://web']), ['curl', '-sS', 'http://web']);
+  assert.deepEqual(curl(['http://web']), ['curl', 'http://web']);
+  assert.deepEqual(curl(['sleep', '3600']), ['sleep', '3600']);
+  assert.deepEqual(curl(['curl', 'http://web']), ['curl', 'http://web']);
+  assert.deepEqual(curl([], ['sh', '-c', 'curl web']), ['sh', '-c', 'curl web']);
+  assert.deepEqual(planImage({ image: 'radial/busyboxplus:curl' }, withCurl).argv, ['sh']);
+  assert.throws(() => planImage({ image: 'curlimages/curl' }, tools), /runs the host's curl, which is not installed; install curl/);
 });
 
 test('unknown images run only with a command; otherwise ErrImagePull says what to do', () => {

@@ -1,8 +1,8 @@
 /**
  * @module The image catalog: pods run host programs, and an image name says which. `nginx` is
  * the host's nginx with a generated configuration; `busybox` the host's busybox (its applets
- * first on PATH); `registry.k8s.io/e2e-test-images/agnhost` (and `registry.k8s.io/pause`) a
- * built-in implementation; any other image runs only with an explicit `command`. Pure: the
+ * first on PATH); `registry.k8s.io/e2e-test-images/agnhost` (and `registry.k8s.io/pause`,
+ * `registry.k8s.io/serve_hostname`) a built-in implementation; any other image runs only with an explicit `command`. Pure: the
  * runtime supplies what is installed on the host (`HostTools`).
  */
 import type { ImageAccounts } from './security-context.js';
@@ -38,6 +38,10 @@ export function parseImageRef(image: string): ImageRef {
   const hasRegistry = parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost');
   let repository = rest;
   if (!hasRegistry) repository = parts.length === 1 ? `docker.io/library/${rest}` : `docker.io/${rest}`;
+  // Docker Hub named with its registry, as the runtime normalizes it (distribution's
+  // ParseNormalizedNamed): `docker.io/busybox` and `index.docker.io/busybox` are
+  // docker.io/library/busybox.
+  else if (parts[0] === 'docker.io' || parts[0] === 'index.docker.io') repository = `docker.io/${parts.length === 2 ? 'library/' : ''}${parts.slice(1).join('/')}`;
   if (!tag && !digest) tag = 'latest';
   const normalized = `${repository}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
   return { repository, tag, digest, normalized };
@@ -46,11 +50,40 @@ export function parseImageRef(image: string): ImageRef {
 const CATALOG: Record<string, ImageKind> = {
   'docker.io/library/nginx': 'nginx',
   'docker.io/library/busybox': 'busybox',
+  // The busybox images of older Kubernetes docs (Debug Services runs gcr.io/google-containers/busybox).
+  'registry.k8s.io/busybox': 'busybox',
+  'k8s.gcr.io/busybox': 'busybox',
+  'gcr.io/google-containers/busybox': 'busybox',
+  'gcr.io/google_containers/busybox': 'busybox',
+  // Busybox with curl (the host's, on PATH): the Connecting Applications with Services
+  // tutorial's radial/busyboxplus:curl, and curlimages/curl (its entrypoint, below).
+  'docker.io/radial/busyboxplus': 'busybox',
+  'docker.io/curlimages/curl': 'busybox',
   'registry.k8s.io/e2e-test-images/agnhost': 'agnhost',
   'k8s.gcr.io/e2e-test-images/agnhost': 'agnhost',
   'gcr.io/kubernetes-e2e-test-images/agnhost': 'agnhost',
+  // serve_hostname, agnhost's serve-hostname before agnhost (its ENTRYPOINT, below): the
+  // backends of the Debug Services guide (`kubectl create deployment hostnames --image=registry.k8s.io/serve_hostname`).
+  'registry.k8s.io/serve_hostname': 'agnhost',
+  'k8s.gcr.io/serve_hostname': 'agnhost',
+  'gcr.io/google_containers/serve_hostname': 'agnhost',
+  'gcr.io/google-containers/serve_hostname': 'agnhost',
   'registry.k8s.io/pause': 'pause',
   'k8s.gcr.io/pause': 'pause',
+};
+
+/**
+ * Busybox-based images whose entrypoint runs a program on args that are not a command of their
+ * own (curlimages/curl's entrypoint.sh: `curl "$@"` when $1 is an option or no command).
+ */
+const BUSYBOX_ENTRYPOINTS: Record<string, string> = { 'docker.io/curlimages/curl': 'curl' };
+
+/** The agnhost subcommand an image's ENTRYPOINT is (its args are the subcommand's flags), and the program path it has. */
+const AGNHOST_ENTRYPOINTS: Record<string, { sub: string; program: string }> = {
+  'registry.k8s.io/serve_hostname': { sub: 'serve-hostname', program: '/serve_hostname' },
+  'k8s.gcr.io/serve_hostname': { sub: 'serve-hostname', program: '/serve_hostname' },
+  'gcr.io/google_containers/serve_hostname': { sub: 'serve-hostname', program: '/serve_hostname' },
+  'gcr.io/google-containers/serve_hostname': { sub: 'serve-hostname', program: '/serve_hostname' },
 };
 
 /** What is on the host for the catalog to use. */
@@ -136,12 +169,19 @@ export function planImage(container: { image?: string; command?: string[]; args?
     }
     case 'busybox': {
       if (!tools.busybox || !tools.busyboxBin) throw missing('busybox', 'busybox');
-      const argv = command.length ? [...command, ...args] : args.length ? args : ['sh'];
+      const program = BUSYBOX_ENTRYPOINTS[ref.repository];
+      if (program && !hostProgram(program, tools)) throw missing(program, program);
+      const viaEntrypoint = program !== undefined && command.length === 0 && (args.length === 0 || args[0].startsWith('-') || !hostProgram(args[0], tools));
+      const argv = viaEntrypoint ? [program, ...args] : command.length ? [...command, ...args] : args.length ? args : ['sh'];
       return { kind, ref, argv: imageArgv(kind, argv, tools), path: `${tools.busyboxBin}:${DEFAULT_PATH}`, stopSignal: 'SIGTERM' };
     }
     case 'agnhost':
     case 'pause': {
       const path = [tools.agnhostBin, tools.busyboxBin, DEFAULT_PATH].filter(Boolean).join(':');
+      const entrypoint = AGNHOST_ENTRYPOINTS[ref.repository];
+      if (entrypoint && (command.length === 0 || command[0] === entrypoint.program)) {
+        return { kind, ref, argv: [...tools.agnhost, entrypoint.sub, ...command.slice(1), ...args], path, stopSignal: 'SIGTERM' };
+      }
       if (command.length === 0) {
         const sub = kind === 'pause' ? ['pause'] : args.length ? args : ['pause'];
         return { kind, ref, argv: [...tools.agnhost, ...sub], path, stopSignal: 'SIGTERM' };
@@ -160,6 +200,12 @@ export function planImage(container: { image?: string; command?: string[]; args?
       return { kind, ref, argv: [...command, ...args], path: DEFAULT_PATH, stopSignal: 'SIGTERM' };
     }
   }
+}
+
+/** Whether `name` runs in a busybox-based image: an applet, or a program on the image's PATH (the host's). */
+function hostProgram(name: string, tools: HostTools): boolean {
+  if (name.includes('/')) return tools.exists(name);
+  return tools.applets?.has(name) === true || DEFAULT_PATH.split(':').some((dir) => tools.exists(`${dir}/${name}`));
 }
 
 /**
