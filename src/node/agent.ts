@@ -27,6 +27,7 @@ import { nodeFacts } from './node-facts.js';
 import { nodeLabels } from './node-object.js';
 import { NodeRegistration } from './node-registration.js';
 import { RuntimePodAccess } from './pod-access-runtime.js';
+import type { KubeObject } from '../api/types.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
@@ -291,7 +292,7 @@ export class NodeAgent {
     this.#streams = installStreams(this.#kubelet, access);
     await this.#kubelet.listen();
 
-    this.#registration = new NodeRegistration(client, { clock: o.clock, config: { nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts, log: o.log });
+    this.#registration = new NodeRegistration(client, { clock: o.clock, config: { nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts, log: o.log, events });
     await this.#registration.start();
 
     const changed = (pod: Pod): void => {
@@ -355,7 +356,10 @@ export class NodeAgent {
     this.#informers.start();
     await this.#informers.waitForSync();
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
-    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
+    const proxyEvents = new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock });
+    this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: proxyEvents, runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
+    // kube-proxy's start event, about the node by its name (server.go: reason Starting, no note).
+    proxyEvents.event({ kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } } as KubeObject, 'Normal', 'Starting', '');
     const proxier = this.#proxy.proxier;
     this.#portMap = startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
     statics.started('proxy', () => proxier.healthy());

@@ -37,3 +37,31 @@ test('an existing Node of that name is taken over', async () => {
   assert.equal(node.metadata.labels?.keep, 'me');
   assert.equal(node.metadata.labels?.['kubernetes.io/hostname'], 'kubito-node');
 });
+
+test('each start records the kubelet\'s node events, about the node by its name (uid = name, as the kubelet\'s nodeRef); NodeReady only on a transition', async () => {
+  const recorded: Array<{ kind?: string; name?: string; uid?: string; reason: string; message: string }> = [];
+  const events = { event: (o: { kind?: string; metadata: { name?: string; uid?: string } }, _type: string, reason: string, message: string) => void recorded.push({ kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, reason, message }) };
+  const fake = new FakeTransport();
+  const config = { nodeName: 'kubito-node', podCIDR: '10.244.0.0/24', internalIP: '10.244.0.1' };
+  const reg = new NodeRegistration(new Client(fake), { clock: new FakeClock(0), config, facts, log: () => undefined, events });
+  await reg.start();
+  reg.stop();
+  assert.deepEqual(recorded.map((e) => [e.reason, e.message]), [
+    ['Starting', 'Starting kubelet.'],
+    ['NodeHasSufficientMemory', 'Node kubito-node status is now: NodeHasSufficientMemory'],
+    ['NodeHasNoDiskPressure', 'Node kubito-node status is now: NodeHasNoDiskPressure'],
+    ['NodeHasSufficientPID', 'Node kubito-node status is now: NodeHasSufficientPID'],
+    ['NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods'],
+  ]);
+  assert.ok(recorded.every((e) => e.kind === 'Node' && e.name === 'kubito-node' && e.uid === 'kubito-node'));
+  // A node left NotReady (Unknown) comes back Ready: NodeReady.
+  recorded.length = 0;
+  const node = fake.object(NODES, { name: 'kubito-node' }) as unknown as { status: { conditions: Array<{ type: string; status: string }> } };
+  node.status.conditions.find((c) => c.type === 'Ready')!.status = 'Unknown';
+  fake.set(NODES, node as never);
+  const again = new NodeRegistration(new Client(fake), { clock: new FakeClock(0), config, facts, log: () => undefined, events });
+  await again.start();
+  again.stop();
+  assert.deepEqual(recorded.at(-1), { kind: 'Node', name: 'kubito-node', uid: 'kubito-node', reason: 'NodeReady', message: 'Node kubito-node status is now: NodeReady' });
+  assert.equal(recorded.filter((e) => e.reason === 'NodeReady').length, 1);
+});

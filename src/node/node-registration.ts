@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/types.js';
 import type { Client, Clock, TimerHandle } from '../client/index.js';
 import { LEASES, NODES } from './api-refs.js';
 import { nodeObject, nodeStatus, type NodeCondition, type NodeConfig, type NodeFacts } from './node-object.js';
+import type { EventSink } from './runtime-context.js';
 
 export const LEASE_DURATION_SECONDS = 40;
 export const LEASE_RENEW_MS = 10_000;
@@ -33,9 +34,12 @@ export class NodeRegistration {
   #leaseTimer: TimerHandle | undefined;
   #statusTimer: TimerHandle | undefined;
   #stopped = false;
+  #events: EventSink | undefined;
 
-  constructor(client: Client, options: { clock: Clock; config: NodeConfig; facts: NodeFacts; log: (line: string) => void }) {
+  /** `events`: the kubelet's recorder, for the node's events (kubectl describe node lists them). */
+  constructor(client: Client, options: { clock: Clock; config: NodeConfig; facts: NodeFacts; log: (line: string) => void; events?: EventSink }) {
     this.#client = client;
+    this.#events = options.events;
     this.#clock = options.clock;
     this.#config = options.config;
     this.#facts = options.facts;
@@ -52,10 +56,32 @@ export class NodeRegistration {
       if (!isAlreadyExists(err)) throw err;
       this.#node = await nodes.patch(this.#config.nodeName, { metadata: { labels: wanted.metadata.labels, annotations: wanted.metadata.annotations }, spec: wanted.spec });
     }
+    this.#startEvents();
     await this.postStatus();
     await this.#renewLease();
     this.#scheduleLease();
     this.#scheduleStatus();
+  }
+
+  /**
+   * What a kubelet records at each start: "Starting kubelet.", its initial node's pressure
+   * conditions (the setters run on a node with no conditions yet, so each is new:
+   * nodestatus/setters.go), and the container manager's allocatable enforcement. About the
+   * node as the kubelet names it, uid = its name (`kubectl describe node` searches both uids).
+   */
+  #startEvents(): void {
+    this.#event('Starting', 'Starting kubelet.');
+    for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) this.#event(reason, this.#statusNow(reason));
+    this.#event('NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+  }
+
+  #statusNow(reason: string): string {
+    return `Node ${this.#config.nodeName} status is now: ${reason}`;
+  }
+
+  #event(reason: string, message: string): void {
+    const name = this.#config.nodeName;
+    this.#events?.event({ kind: 'Node', metadata: { name, uid: name } } as KubeObject, 'Normal', reason, message);
   }
 
   get node(): KubeObject | undefined {
@@ -66,6 +92,10 @@ export class NodeRegistration {
     const previous = (this.#node as { status?: { conditions?: NodeCondition[] } } | undefined)?.status?.conditions;
     const status = nodeStatus(this.#config, this.#facts, { now: iso(this.#clock.now()), previous });
     this.#node = await this.#client.resource(NODES).patch(this.#config.nodeName, { status }, { subresource: 'status' });
+    // NodeReady on a transition only (a Ready condition the node had, not True before).
+    const wasReady = previous?.find((c) => c.type === 'Ready');
+    const ready = (status.conditions as NodeCondition[]).find((c) => c.type === 'Ready');
+    if (wasReady && ready && wasReady.status !== ready.status) this.#event(ready.status === 'True' ? 'NodeReady' : 'NodeNotReady', this.#statusNow(ready.status === 'True' ? 'NodeReady' : 'NodeNotReady'));
   }
 
   async #renewLease(): Promise<void> {
