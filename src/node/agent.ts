@@ -357,7 +357,7 @@ export class NodeAgent {
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock }), runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
     const proxier = this.#proxy.proxier;
-    this.#portMap = startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
+    this.#portMap = startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, nodeIP: hostIP, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
     statics.started('proxy', () => proxier.healthy());
     // Their mirror pods, before the agent says it is ready (`kubectl get pods -A` after `up`).
     await statics.start(pods);
