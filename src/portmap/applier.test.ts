@@ -14,6 +14,7 @@ import { connect, inNs, makeTopology, topologyAvailable, type Topology } from '.
 import { execCommandRunner } from '../proxy/runner.js';
 import type { CommandRunner } from '../proxy/types.js';
 import { createPortMapApplier, type PortMapFamily } from './applier.js';
+import { compareMappings, mappingText, parseIptablesHostports, parseNftHostports } from './inspect.js';
 import type { PortMapping } from './mappings.js';
 import { routeLocalnetStep } from './start.js';
 
@@ -63,6 +64,13 @@ for (const family of ['nftables', 'iptables'] as PortMapFamily[]) {
       assert.match(await connect(topo.pods[1], '10.244.0.1', 9083), /refused/i, 'a port of no mapping');
       // Traffic to another pod's own address on a host port is not the node's: not rewritten.
       assert.match(await connect(topo.pods[1], p1, 9081), /refused/i, 'only node addresses are mapped');
+      // What `kubito doctor` and `kubito proxy rules` read back from the kernel: the same mappings.
+      const applied = [mapping('one', p1, 9081), mapping('local', p2, 9082, '127.0.0.5')];
+      const read = family === 'nftables' ? parseNftHostports(inNs(topo.node, 'nft', 'list', 'table', 'ip', 'kubito-hostports')) : parseIptablesHostports(inNs(topo.node, 'iptables-save', '-t', 'nat'));
+      // (iptables-save lists the pods' chains by name.)
+      assert.deepEqual(read.mappings.map(mappingText).sort(), applied.map(mappingText).sort());
+      assert.deepEqual(read.missingEntries, []);
+      assert.deepEqual(compareMappings(applied, read.mappings), { missing: [], stale: [] });
     });
 
     // userspace mode's Service VIPs are local on their own interface (kube-ipvs0; here a bridge,
