@@ -1,8 +1,9 @@
 /**
  * @module `kubito doctor [svc/NAME] [-n NAMESPACE]`: explains why a Service has no endpoints
  * or gets no traffic, and what to do (the findings come from src/doctor). Without a Service,
- * every Service of every namespace gets one line, and the broken ones their findings.
- * Exit code 1 when any problem was found.
+ * every Service of every namespace gets one line, and the broken ones their findings; then the
+ * node's hostPort rules (src/portmap, read in the node namespace) are checked against its
+ * running pods' hostPorts. Exit code 1 when any problem was found.
  */
 import { connect } from 'node:net';
 import { findResource } from '../api/resources.js';
@@ -10,14 +11,19 @@ import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/index.js';
 import { isNotFound } from '../api/errors.js';
 import { diagnoseMissingService, diagnoseService, type EventView, type Finding, type HostCheck, type PodView, type ServiceView, type SliceView } from '../doctor/diagnose.js';
+import { diagnoseHostPorts } from '../doctor/hostports.js';
+import { parseIptablesHostports, parseNftHostports } from '../portmap/inspect.js';
+import type { PortMapPod } from '../portmap/mappings.js';
 import { connectToCluster } from './cluster-client.js';
-import { parseCommonFlags, UsageError } from './flags.js';
+import { parseCommonFlags, UsageError, type CommonFlags } from './flags.js';
+import { hostPortFamily, proxyModeOf, readHostPortRules } from './proxy.js';
 import { kubitoCommand, nameFlag } from './hints.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
 const PODS = findResource('', 'v1', 'pods')!;
 const SLICES = findResource('discovery.k8s.io', 'v1', 'endpointslices')!;
 const EVENTS = findResource('', 'v1', 'events')!;
+const NODES = findResource('', 'v1', 'nodes')!;
 
 export interface DoctorArgs {
   /** The Service's name; undefined: every Service. */
@@ -116,6 +122,25 @@ function headline(service: ServiceView): string {
   return `svc/${service.metadata.name} in ${service.metadata.namespace} (${type} ${ip ?? ''})`.replace(/ \)$/, ')');
 }
 
+/** The hostPort check of the cluster's node (kubito runs one): its findings, printed; false on a problem. */
+async function checkHostPorts(client: Client, flags: CommonFlags, pods: PodView[], out: (line: string) => void): Promise<boolean> {
+  const node = (await client.resource<KubeObject>(NODES).list()).items[0]?.metadata.name;
+  if (!node) return true;
+  const family = hostPortFamily(await proxyModeOf(flags));
+  const text = readHostPortRules(flags, family);
+  const kernel = text instanceof Error ? { error: text.message.split('\n')[0] } : { family, read: family === 'iptables' ? parseIptablesHostports(text) : parseNftHostports(text) };
+  const findings = diagnoseHostPorts({ pods: pods as unknown as PortMapPod[], nodeName: node, kernel });
+  if (!findings.length) return true;
+  const problems = findings.filter((f) => f.level !== 'ok');
+  if (!problems.length) {
+    out(`${MARK.ok} hostPorts on node ${node}: ${findings[0].message}`);
+    return true;
+  }
+  out(`${MARK[problems[0].level]} hostPorts on node ${node}`);
+  printFindings(problems, out);
+  return !problems.some((f) => f.level === 'problem');
+}
+
 export async function doctor(args: string[], out: (line: string) => void): Promise<boolean> {
   const parsed = parseDoctorArgs(args);
   const flags = parseCommonFlags(parsed.rest);
@@ -159,7 +184,7 @@ export async function doctor(args: string[], out: (line: string) => void): Promi
       out(`${MARK[worst.level]} ${headline(service)}`);
       printFindings(problems, out);
     }
-    return healthy;
+    return (await checkHostPorts(conn.client, flags, pods, out)) && healthy;
   } finally {
     conn.close();
   }

@@ -60,12 +60,16 @@ function readAgentPid(dataDir: string): number | undefined {
   }
 }
 
+/** What this host offers to enter the cluster's node now. */
+export function nodeHandle(flags: CommonFlags): NodeHandle {
+  const netnsPath = `/run/netns/${nodeNetns(flags.name)}`;
+  return { root: process.getuid?.() === 0, netnsPath: existsSync(netnsPath) ? netnsPath : undefined, agentPid: readAgentPid(flags.dataDir) };
+}
+
 /** Runs the command with the terminal's stdin/stdout/stderr; resolves to its exit code. */
 export async function nodeExec(args: string[]): Promise<number> {
   const { flags, command } = parseNodeExecArgs(args);
-  const netnsPath = `/run/netns/${nodeNetns(flags.name)}`;
-  const handle: NodeHandle = { root: process.getuid?.() === 0, netnsPath: existsSync(netnsPath) ? netnsPath : undefined, agentPid: readAgentPid(flags.dataDir) };
-  const argv = nodeExecArgv(flags.name, handle, command);
+  const argv = nodeExecArgv(flags.name, nodeHandle(flags), command);
   if (argv instanceof Error) throw argv;
   const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit' });
   return new Promise((resolve, reject) => {

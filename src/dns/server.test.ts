@@ -278,5 +278,9 @@ for (const udp of TRANSPORTS) describe(`DNS server with dig (UDP over ${udp})`, 
     assert.match(metrics, new RegExp(`^kubito_dns_udp_transport\\{server="dns://:0",transport="${udp}"\\} 1$`, 'm'));
     assert.equal(await (await fetch(`http://127.0.0.1:${server.ports().health}/health`)).text(), 'OK');
     assert.equal((await fetch(`http://127.0.0.1:${server.ports().ready}/ready`)).status, 200);
+    // Asked on one port (0 here, as the agent asks 9153 for all three): one listener serves them all.
+    assert.equal(server.ports().health, server.ports().metrics);
+    assert.equal(server.ports().ready, server.ports().metrics);
+    assert.equal((await fetch(`http://127.0.0.1:${server.ports().metrics}/nope`)).status, 404);
   });
 });

@@ -54,7 +54,11 @@ export interface DnsServerOptions {
   host: string;
   /** DNS port, UDP and TCP (0 picks one: the TCP port follows the UDP one). Default 53. */
   port?: number;
-  /** `/metrics` port (CoreDNS 9153), `/health` (8080), `/ready` (8181); undefined: not served. */
+  /**
+   * `/metrics` port (CoreDNS 9153), `/health` (CoreDNS 8080), `/ready` (CoreDNS 8181); undefined:
+   * not served. Equal ports share one listener (0 too: one picked port); the node agent serves
+   * all three on 9153 (ports.ts).
+   */
   metricsPort?: number;
   healthPort?: number;
   readyPort?: number;
@@ -203,19 +207,30 @@ export class DnsServer {
       this.#ports.dns = port;
       break;
     }
-    if (o.metricsPort !== undefined) this.#ports.metrics = await this.#serveHttp(o.metricsPort, '/metrics', async () => {
-      this.collectNativeHits();
-      const relayed = await o.relay?.metrics?.();
-      if (relayed) this.metrics.absorb(relayed);
-      return [200, this.metrics.render()];
-    });
-    if (o.healthPort !== undefined) this.#ports.health = await this.#serveHttp(o.healthPort, '/health', () => [200, 'OK']);
-    if (o.readyPort !== undefined) this.#ports.ready = await this.#serveHttp(o.readyPort, '/ready', () => (o.source.synced() ? [200, 'OK'] : [503, 'kubernetes']));
+    type Body = () => [number, string] | Promise<[number, string]>;
+    const paths: Array<['metrics' | 'health' | 'ready', number | undefined, string, Body]> = [
+      ['metrics', o.metricsPort, '/metrics', async () => {
+        this.collectNativeHits();
+        const relayed = await o.relay?.metrics?.();
+        if (relayed) this.metrics.absorb(relayed);
+        return [200, this.metrics.render()];
+      }],
+      ['health', o.healthPort, '/health', () => [200, 'OK']],
+      ['ready', o.readyPort, '/ready', () => (o.source.synced() ? [200, 'OK'] : [503, 'kubernetes'])],
+    ];
+    const byPort = new Map<number, Map<string, Body>>();
+    for (const [, port, path, body] of paths) if (port !== undefined) (byPort.get(port) ?? byPort.set(port, new Map()).get(port)!).set(path, body);
+    const bound = new Map<number, number>();
+    for (const [port, routes] of byPort) bound.set(port, await this.#serveHttp(port, routes));
+    for (const [name, port] of paths) if (port !== undefined) this.#ports[name] = bound.get(port)!;
   }
 
-  async #serveHttp(port: number, path: string, body: () => [number, string] | Promise<[number, string]>): Promise<number> {
+  /** One HTTP listener answering `routes` (path → body), 404 for any other path. */
+  async #serveHttp(port: number, routes: ReadonlyMap<string, () => [number, string] | Promise<[number, string]>>): Promise<number> {
     const server = createHttpServer((req, res) => {
-      if (req.url !== path) {
+      const path = req.url ?? '';
+      const body = routes.get(path);
+      if (!body) {
         res.writeHead(404).end('404 page not found\n');
         return;
       }

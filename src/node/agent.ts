@@ -12,6 +12,7 @@ import { Client, InformerFactory, resourcePath, WorkQueue, objectKey, runWorkers
 import { ClientEventRecorder } from '../controllers/events/recorder.js';
 import { EventsV1Recorder } from '../controllers/events/events-v1-recorder.js';
 import { relaySocketPath as dnsRelaySocketPath, startClusterDns, type ClusterDns } from '../dns/cluster-dns.js';
+import { CLUSTER_DNS_PORTS } from '../dns/ports.js';
 import { prepareHostTools } from './agent-tools.js';
 import { publicToolsDir } from './names.js';
 import { ApiRelay, apiEndpointPort } from './api-relay.js';
@@ -323,8 +324,9 @@ export class NodeAgent {
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
     const logDns = statics.logger('dns', o.log);
     try {
-      const dns = (this.#dns = await startClusterDns({ informers: this.#informers, host: hostIP, port: 53, metricsPort: 9153, healthPort: 8080, readyPort: 8181, clusterDomain: o.clusterDomain, relaySocket: dnsRelaySocketPath(o.dataDir), log: logDns }));
-      logDns(`cluster DNS: listening on ${hostIP}:53 (udp, tcp), zone ${o.clusterDomain}; /health :8080, /ready :8181, /metrics :9153`);
+      const dns = (this.#dns = await startClusterDns({ informers: this.#informers, host: hostIP, port: CLUSTER_DNS_PORTS.dns, metricsPort: CLUSTER_DNS_PORTS.metrics, healthPort: CLUSTER_DNS_PORTS.health, readyPort: CLUSTER_DNS_PORTS.ready, clusterDomain: o.clusterDomain, relaySocket: dnsRelaySocketPath(o.dataDir), log: logDns }));
+      const P = CLUSTER_DNS_PORTS;
+      logDns(`cluster DNS: listening on ${hostIP}:${P.dns} (udp, tcp), zone ${o.clusterDomain}; /health :${P.health}, /ready :${P.ready}, /metrics :${P.metrics}`);
       statics.started('dns', () => dns.index.synced());
     } catch (err) {
       const message = `cluster DNS not started: ${err instanceof Error ? err.message : String(err)}`;
@@ -361,7 +363,7 @@ export class NodeAgent {
     // kube-proxy's start event, about the node by its name (server.go: reason Starting, no note).
     proxyEvents.event({ kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } } as KubeObject, 'Normal', 'Starting', '');
     const proxier = this.#proxy.proxier;
-    this.#portMap = startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
+    this.#portMap = startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, nodeIP: hostIP, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
     statics.started('proxy', () => proxier.healthy());
     // Their mirror pods, before the agent says it is ready (`kubectl get pods -A` after `up`).
     await statics.start(pods);

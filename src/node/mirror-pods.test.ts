@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONFIG_HASH, CONFIG_MIRROR, CONFIG_SEEN, CONFIG_SOURCE, isMirrorOf, isMirrorPod, mirrorPod, runContainerID, staticPod, staticPodRef, staticPodStatus } from './mirror-pods.js';
-import type { PodStatus } from './pod-view.js';
+import type { Pod, PodStatus } from './pod-view.js';
+import { podFits } from './scheduler.js';
+import { CLUSTER_DNS_PORTS } from '../dns/ports.js';
 
 const seen = '2026-11-29T18:00:00.123456789Z';
 const times = { hostIP: '10.244.0.1', startTime: '2026-11-29T18:00:00Z', now: '2026-11-29T18:00:01Z' };
@@ -25,7 +27,26 @@ test('the DNS static pod is shaped as kubeadm shows CoreDNS, and says what it is
     { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
     { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
   ]);
-  assert.equal(c.readinessProbe?.httpGet?.port, 8181);
+  assert.equal(c.readinessProbe?.httpGet?.port, CLUSTER_DNS_PORTS.ready);
+  assert.equal(c.livenessProbe?.httpGet?.port, CLUSTER_DNS_PORTS.health);
+});
+
+// On a cluster CoreDNS has its own network namespace: a user's hostPort never meets its ports.
+// kubito's DNS serves on the node address, so every port it holds there must be a port of its
+// hostNetwork mirror pod — a host port the scheduler counts — and no other: a user pod asking
+// hostPort 8080 (CoreDNS's health port) or 8181 (ready) must be scheduled and must not take
+// the DNS's traffic, a hostNetwork pod on them must be able to bind.
+test("the DNS holds on the node address only its mirror pod's ports, and the scheduler keeps users' hostPorts off them alone", () => {
+  const pod = staticPod('dns', { nodeName: 'kubito-node', seen }) as unknown as Pod;
+  // The API defaults a hostNetwork pod's hostPorts to its container ports (src/api/strategies/pod.ts).
+  const ports = pod.spec.containers.flatMap((c) => (c.ports ?? []) as Array<{ containerPort: number; hostPort?: number; protocol?: string }>);
+  for (const p of ports) p.hostPort ??= p.containerPort;
+  const declared = new Set(ports.map((p) => `${p.protocol}/${p.hostPort}`));
+  const served = [`UDP/${CLUSTER_DNS_PORTS.dns}`, `TCP/${CLUSTER_DNS_PORTS.dns}`, ...[CLUSTER_DNS_PORTS.metrics, CLUSTER_DNS_PORTS.health, CLUSTER_DNS_PORTS.ready].map((p) => `TCP/${p}`)];
+  for (const s of served) assert.ok(declared.has(s), `the DNS serves ${s} on the node address, which its mirror pod does not declare`);
+  const user = (hostPort: number, protocol = 'TCP'): Pod => ({ metadata: { name: `hp${hostPort}`, namespace: 'default', uid: `u${hostPort}` }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80, hostPort, protocol }] }] } }) as unknown as Pod;
+  for (const port of [8080, 8181]) assert.equal(podFits(user(port), {}, { nodePods: [pod] }).fits, true, `hostPort ${port}`);
+  for (const [port, proto] of [[53, 'UDP'], [53, 'TCP'], [9153, 'TCP']] as const) assert.equal(podFits(user(port, proto), {}, { nodePods: [pod] }).fits, false, `hostPort ${port}/${proto}: the DNS's`);
 });
 
 test('the proxy static pod is shaped as kubeadm shows kube-proxy', () => {

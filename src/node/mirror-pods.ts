@@ -13,6 +13,7 @@ import { KUBELET_VERSION } from './node-object.js';
 import { podStatus } from './pod-status.js';
 import type { ContainerState, ContainerStatus, Pod, PodSpec, PodStatus } from './pod-view.js';
 import { isMirrorPod, MIRROR_POD_ANNOTATION } from '../api/mirror-pod.js';
+import { CLUSTER_DNS_PORTS } from '../dns/ports.js';
 
 /** pkg/kubelet/types: the annotations of static and mirror pods. */
 export const CONFIG_MIRROR = MIRROR_POD_ANNOTATION;
@@ -60,13 +61,13 @@ const SHAPES: Record<StaticComponent, (nodeName: string) => ComponentShape> = {
           image: `kubito/node-agent-dns:${KUBELET_VERSION}`,
           imagePullPolicy: 'IfNotPresent',
           ports: [
-            { name: 'dns', containerPort: 53, protocol: 'UDP' },
-            { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
-            { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
+            { name: 'dns', containerPort: CLUSTER_DNS_PORTS.dns, protocol: 'UDP' },
+            { name: 'dns-tcp', containerPort: CLUSTER_DNS_PORTS.dns, protocol: 'TCP' },
+            { name: 'metrics', containerPort: CLUSTER_DNS_PORTS.metrics, protocol: 'TCP' },
           ],
           // What the agent serves and what it reads the pod's readiness from (CoreDNS's probes).
-          livenessProbe: { httpGet: { path: '/health', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, periodSeconds: 10, successThreshold: 1, failureThreshold: 5 },
-          readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+          livenessProbe: { httpGet: { path: '/health', port: CLUSTER_DNS_PORTS.health, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, periodSeconds: 10, successThreshold: 1, failureThreshold: 5 },
+          readinessProbe: { httpGet: { path: '/ready', port: CLUSTER_DNS_PORTS.ready, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
         },
       ],
     }),

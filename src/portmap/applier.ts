@@ -31,6 +31,8 @@ export interface ApplierOptions {
   wrap?: string[];
   /** iptables: the pod network's prefix length (default 24). */
   podPrefix?: number;
+  /** nftables: the node's addresses besides loopback that the node's own connections map (default 10.244.0.1). */
+  nodeIPs?: readonly string[];
   /** iptables: which binaries (`iptables`, `iptables-legacy`, `iptables-nft`); default: probed as the proxy does. */
   iptables?: string;
 }
@@ -102,9 +104,15 @@ abstract class BaseApplier implements PortMapApplier {
 
 export class NftablesPortMapApplier extends BaseApplier {
   readonly family = 'nftables' as const;
+  readonly #nodeIPs: readonly string[] | undefined;
+
+  constructor(options: ApplierOptions) {
+    super(options);
+    this.#nodeIPs = options.nodeIPs;
+  }
 
   protected async render(mappings: readonly PortMapping[]): Promise<string> {
-    return renderNftables(mappings);
+    return renderNftables(mappings, { nodeIPs: this.#nodeIPs });
   }
 
   protected async send(text: string): Promise<void> {

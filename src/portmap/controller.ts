@@ -10,7 +10,7 @@ import { findResource } from '../api/resources.js';
 import type { Clock, Informer, InformerFactory } from '../client/index.js';
 import type { TimerHandle } from '../client/clock.js';
 import type { PortMapApplier } from './applier.js';
-import { desiredMappings, hostPortsOf, type PortMapPod, type PortMapping } from './mappings.js';
+import { hostPortsOf, planMappings, type PortMapPod, type PortMapping } from './mappings.js';
 
 const PODS = findResource('', 'v1', 'pods')!;
 
@@ -33,6 +33,8 @@ export class PortMap {
   #stopped = false;
   #backoffMs = 0;
   #current: PortMapping[] = [];
+  /** The mappings last left out (a mirror pod holds their port), as logged. */
+  #refused = '';
   #waiters: Array<(ok: boolean) => void> = [];
 
   constructor(options: PortMapOptions) {
@@ -83,7 +85,13 @@ export class PortMap {
   async #sync(): Promise<void> {
     const waiters = this.#waiters;
     this.#waiters = [];
-    const wanted = desiredMappings(this.#pods.cache.list(), this.#o.nodeName);
+    const plan = planMappings(this.#pods.cache.list(), this.#o.nodeName);
+    const wanted = plan.mappings;
+    const refused = plan.refused.map((r) => `${r.mapping.hostPort}/${r.mapping.protocol.toUpperCase()} of ${r.mapping.pod} (held by ${r.heldBy})`).join(', ');
+    if (refused !== this.#refused) {
+      this.#refused = refused;
+      if (refused) this.#o.log(`portmap: not mapped, kubito's own pods hold these host ports on the node: ${refused}`);
+    }
     try {
       await this.#o.applier.apply(wanted);
       this.#current = wanted;

@@ -9,9 +9,13 @@
  * with a hostPort maps `<hostIP or any node address>:<hostPort>` to `<podIP>:<containerPort>`.
  * SCTP ports are left out (README.md). Mappings are ordered oldest pod first, then as the pod
  * lists them: when two pods claim one host port (possible only past the scheduler, with
- * spec.nodeName set), the older one's rule matches first.
+ * spec.nodeName set), the older one's rule matches first. A host port that one of kubito's own
+ * mirror pods holds on the node (the cluster DNS: hostNetwork, 53/UDP, 53/TCP, 9153/TCP) is
+ * never mapped: the scheduler keeps such pods Pending, and one placed past it (spec.nodeName)
+ * would take the DNS's traffic on the node address, which the kubelet's admission refuses.
  */
 
+import { isMirrorPod } from '../api/mirror-pod.js';
 import type { KubeObject } from '../api/types.js';
 
 /** The Pod fields port mappings depend on (a slim projection). */
@@ -79,9 +83,47 @@ export function portMappingsOf(pod: PortMapPod, nodeName: string): PortMapping[]
   return out;
 }
 
+/** A mapping left out, and the pod holding its host port. */
+export interface RefusedMapping {
+  mapping: PortMapping;
+  /** `<namespace>/<name>` of the mirror pod that holds the port. */
+  heldBy: string;
+}
+
+/** The host ports kubito's mirror pods of this node hold (their hostNetwork sockets), with their pod. */
+function heldByMirrorPods(pods: readonly PortMapPod[], nodeName: string): Array<{ protocol: string; hostIP: string; hostPort: number; pod: string }> {
+  const held: Array<{ protocol: string; hostIP: string; hostPort: number; pod: string }> = [];
+  for (const p of pods) {
+    if (!isMirrorPod(p) || p.spec?.nodeName !== nodeName || !p.spec?.hostNetwork) continue;
+    for (const { port } of hostPortsOf(p)) {
+      const hostIP = port.hostIP && port.hostIP !== '0.0.0.0' ? port.hostIP : '';
+      held.push({ protocol: (port.protocol ?? 'TCP').toLowerCase(), hostIP, hostPort: port.hostPort!, pod: `${p.metadata.namespace ?? ''}/${p.metadata.name}` });
+    }
+  }
+  return held;
+}
+
+/** The node's mappings (desiredMappings) and those left out because a mirror pod holds their port. */
+export function planMappings(pods: Iterable<PortMapPod>, nodeName: string): { mappings: PortMapping[]; refused: RefusedMapping[] } {
+  const all = [...pods];
+  const held = heldByMirrorPods(all, nodeName);
+  const mappings: PortMapping[] = [];
+  const refused: RefusedMapping[] = [];
+  for (const m of orderedMappings(all, nodeName)) {
+    const holder = held.find((h) => h.protocol === m.protocol && h.hostPort === m.hostPort && (!h.hostIP || !m.hostIP || h.hostIP === m.hostIP));
+    if (holder) refused.push({ mapping: m, heldBy: holder.pod });
+    else mappings.push(m);
+  }
+  return { mappings, refused };
+}
+
 /** Every mapping of the node's pods: oldest pod first (then by name), each pod's in its own order. */
 export function desiredMappings(pods: Iterable<PortMapPod>, nodeName: string): PortMapping[] {
-  const mapped = [...pods].filter((p) => mapsPorts(p, nodeName) && hostPortsOf(p).length > 0);
+  return planMappings(pods, nodeName).mappings;
+}
+
+function orderedMappings(pods: readonly PortMapPod[], nodeName: string): PortMapping[] {
+  const mapped = pods.filter((p) => mapsPorts(p, nodeName) && hostPortsOf(p).length > 0);
   mapped.sort((a, b) => {
     const ta = a.metadata.creationTimestamp ?? '';
     const tb = b.metadata.creationTimestamp ?? '';

@@ -5,7 +5,7 @@
  *
  * ```
  * prerouting (nat, dstnat)  fib daddr . iif type local jump hostports  traffic from pods to the node address
- * output (nat, -100)        fib daddr type local jump hostports    traffic of the node itself
+ * output (nat, -100)        ip daddr { 127.0.0.0/8, <node IP> } jump hostports   traffic of the node itself
  * hostports                 [ip daddr <hostIP>] ip protocol tcp th dport 8081 dnat ip addr . port to 10.244.0.5 . 80
  * masquerading (srcnat)     ip saddr <podIP> ip daddr <podIP> masquerade     hairpin: a pod to itself
  *                           ip saddr 127.0.0.1 ip daddr <podIP> masquerade   the node's localhost
@@ -20,6 +20,13 @@ import type { PortMapping } from './mappings.js';
 
 export const NFT_TABLE = 'kubito-hostports';
 const TABLE = `ip ${NFT_TABLE}`;
+/** The node's address on the pod network (the bridge's), where host ports answer by default. */
+export const DEFAULT_NODE_IP = '10.244.0.1';
+
+export interface NftRenderOptions {
+  /** The node's own addresses besides 127.0.0.0/8 (its bridge address); default [DEFAULT_NODE_IP]. */
+  nodeIPs?: readonly string[];
+}
 
 /** nft comments hold at most 128 bytes. */
 function comment(text: string): string {
@@ -33,7 +40,7 @@ export function nftMappingRule(m: PortMapping): string {
 }
 
 /** The script that makes the table exactly these mappings (or removes it when there are none). */
-export function renderNftables(mappings: readonly PortMapping[]): string {
+export function renderNftables(mappings: readonly PortMapping[], options: NftRenderOptions = {}): string {
   const lines = [`add table ${TABLE}`, `delete table ${TABLE}`];
   if (mappings.length === 0) return `${lines.join('\n')}\n`;
   lines.push(`table ${TABLE} {`, `\tcomment "kubito hostPorts (CNI portmap)"`);
@@ -43,7 +50,12 @@ export function renderNftables(mappings: readonly PortMapping[]): string {
   // `. iif`: local on the interface the packet came in on (the pods' bridge: the node address).
   // Service VIPs local on another interface (userspace mode's kube-ipvs0) are not hostPorts.
   lines.push('\tchain prerouting {', '\t\ttype nat hook prerouting priority dstnat; policy accept;', '\t\tfib daddr . iif type local jump hostports', '\t}');
-  lines.push('\tchain output {', '\t\ttype nat hook output priority -100; policy accept;', '\t\tfib daddr type local jump hostports', '\t}');
+  // The node's own connections have no `iif`; and `fib daddr . oif type local` asks about `lo`,
+  // the output device of every local destination, so it holds only for 127/8. The node's
+  // addresses are named instead: loopback and the bridge address — not userspace mode's VIPs,
+  // which are local too (on kube-ipvs0) and belong to their Services.
+  const own = ['127.0.0.0/8', ...(options.nodeIPs ?? [DEFAULT_NODE_IP])].join(', ');
+  lines.push('\tchain output {', '\t\ttype nat hook output priority -100; policy accept;', `\t\tip daddr { ${own} } jump hostports`, '\t}');
   lines.push('\tchain masquerading {', '\t\ttype nat hook postrouting priority srcnat; policy accept;');
   const pods = new Map<string, PortMapping>();
   for (const m of mappings) if (!pods.has(`${m.uid} ${m.podIP}`)) pods.set(`${m.uid} ${m.podIP}`, m);

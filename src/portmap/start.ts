@@ -16,6 +16,8 @@ export interface StartPortMapOptions {
   proxyMode: 'nftables' | 'iptables' | 'userspace';
   runner: CommandRunner;
   nodeName: string;
+  /** The node's address on the pods' bridge (the node's own connections to it are mapped); default 10.244.0.1. */
+  nodeIP?: string;
   /** The bridge the pods hang on (route_localnet); default kbr0. */
   bridge?: string;
   podPrefix?: number;
@@ -39,7 +41,7 @@ export function routeLocalnetStep(bridge = 'kbr0'): string[] {
  */
 export function startPortMap(options: StartPortMapOptions): PortMap {
   const family = portMapFamily(options.proxyMode);
-  const applier = createPortMapApplier(family, { runner: options.runner, podPrefix: options.podPrefix });
+  const applier = createPortMapApplier(family, { runner: options.runner, podPrefix: options.podPrefix, nodeIPs: options.nodeIP ? [options.nodeIP] : undefined });
   const portMap = new PortMap({ informers: options.informers, nodeName: options.nodeName, applier, clock: options.clock, log: options.log });
   const sysctl = routeLocalnetStep(options.bridge);
   void options.runner.run(sysctl).then(async (r) => {
