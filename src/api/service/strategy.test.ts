@@ -219,6 +219,16 @@ describe('Service type changes', () => {
     assert.deepEqual(used(f), { ips: 1, ports: 0 });
   });
 
+  test('externalIPs removed from a ClusterIP Service, or NodePort → ClusterIP with externalIPs: the traffic policy follows', async () => {
+    const f = await fixture();
+    await f.storage.create(NS, makeService('x', { externalIPs: ['192.0.2.1'] }));
+    const plain = await f.storage.guaranteedUpdate(NS, 'x', (cur) => ({ ...cur!, spec: { ...(cur!.spec as object), externalIPs: undefined } }));
+    assert.equal(spec(plain).externalTrafficPolicy, undefined);
+    await f.storage.create(NS, makeService('y', { type: 'NodePort', externalIPs: ['192.0.2.1'], externalTrafficPolicy: 'Local' }));
+    const cip = await setSpec(f, 'y', { type: 'ClusterIP' });
+    assert.deepEqual([spec(cip).externalTrafficPolicy, spec(cip).ports![0].nodePort], ['Local', undefined]);
+  });
+
   test('a dropped node port is not freed while the write that drops it failed', async () => {
     const f = await fixture();
     await f.storage.create(NS, makeService('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 30005 }] }));

@@ -20,7 +20,7 @@ import { serviceDefaults } from './defaults.js';
 import { PendingUpdates, Reservation } from './reservations.js';
 import { asService, holdingsOf, type ServiceView } from './service-view.js';
 import { defaultOnRead, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './transitions.js';
-import { validateService, validateServiceUpdate } from './validation.js';
+import { validateService, validateServiceStatusUpdate, validateServiceUpdate } from './validation.js';
 import { serviceWarnings } from './warnings.js';
 
 /**
@@ -122,7 +122,8 @@ export function serviceStrategy(alloc: ServiceAllocators): ServiceStrategy {
       updates.set(next, { reservation: res, before });
     },
 
-    validateUpdate(next: KubeObject, prev: KubeObject) {
+    validateUpdate(next: KubeObject, prev: KubeObject, subresource?: string) {
+      if (subresource === 'status') return validateServiceStatusUpdate(asService(next));
       const state = updates.get(next);
       const errs = validateServiceUpdate(asService(next), state?.before ?? asService(prev));
       // An invalid update is never written: give its reservations back now.

@@ -82,6 +82,20 @@ describe('dropTypeDependentFields', () => {
     );
     assert.deepEqual(next.status, { loadBalancer: {} });
   });
+  // The traffic policy goes with external accessibility (serviceapi.ExternallyAccessible), as it is defaulted and validated.
+  test('ClusterIP losing its externalIPs wipes the unchanged traffic policy', () => {
+    const stored: ServiceSpecView = { ...structuredClone(STORED_NP), type: 'ClusterIP', externalIPs: ['192.0.2.1'], ports: [{ name: 'http', port: 80 }] };
+    const next = svc({ ...structuredClone(stored), externalIPs: undefined });
+    dropTypeDependentFields(next, svc(stored));
+    assert.equal(next.spec.externalTrafficPolicy, undefined);
+  });
+  test('NodePort → ClusterIP with externalIPs keeps the traffic policy (still externally accessible)', () => {
+    const stored: ServiceSpecView = { ...structuredClone(STORED_NP), externalIPs: ['192.0.2.1'], externalTrafficPolicy: 'Local' };
+    const next = svc({ ...structuredClone(stored), type: 'ClusterIP' });
+    dropTypeDependentFields(next, svc(stored));
+    assert.equal(next.spec.externalTrafficPolicy, 'Local');
+    assert.equal(next.spec.ports![0].nodePort, undefined);
+  });
   test('LoadBalancer(Local) → NodePort wipes the health check port, allocateLoadBalancerNodePorts and the class', () => {
     const lb: ServiceSpecView = { ...structuredClone(STORED_NP), type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 31000, allocateLoadBalancerNodePorts: true, loadBalancerClass: 'x.io/lb' };
     const next = svc({ ...structuredClone(lb), type: 'NodePort' });

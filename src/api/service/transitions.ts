@@ -8,6 +8,7 @@
 import { isIPv6String } from './net.js';
 import {
   clusterIPs,
+  externallyAccessible,
   ipFamilies,
   needsClusterIP,
   needsHealthCheck,
@@ -107,8 +108,9 @@ function sameList(a: readonly string[] | null | undefined, b: readonly string[] 
  * dropTypeDependentFields: on a type change, wipes the fields the new type does not use and
  * that the user did not also change (those fail validation instead): clusterIP(s), ipFamilies
  * and ipFamilyPolicy leaving for ExternalName; node ports leaving NodePort/LoadBalancer; the
- * health check port, allocateLoadBalancerNodePorts, loadBalancerClass and
- * externalTrafficPolicy when no longer used; and the load-balancer status off LoadBalancer.
+ * health check port, allocateLoadBalancerNodePorts and loadBalancerClass when no longer used;
+ * externalTrafficPolicy when the Service stops being externally accessible (a ClusterIP
+ * Service losing its externalIPs too); and the load-balancer status off LoadBalancer.
  * The allocator releases what was wiped once the write is stored.
  */
 export function dropTypeDependentFields(next: ServiceView, prev: ServiceView): void {
@@ -137,7 +139,8 @@ export function dropTypeDependentFields(next: ServiceView, prev: ServiceView): v
   if (old.type === 'LoadBalancer' && spec.type !== 'LoadBalancer' && (old.loadBalancerClass ?? null) === (spec.loadBalancerClass ?? null)) {
     delete spec.loadBalancerClass;
   }
-  if (needsNodePort(prev) && !needsNodePort(next) && (old.externalTrafficPolicy ?? '') === (spec.externalTrafficPolicy ?? '')) {
+  // With external accessibility (NodePort, LoadBalancer, ClusterIP with externalIPs), as defaulting and validation.
+  if (externallyAccessible(prev) && !externallyAccessible(next) && (old.externalTrafficPolicy ?? '') === (spec.externalTrafficPolicy ?? '')) {
     delete spec.externalTrafficPolicy;
   }
   if (spec.type !== 'LoadBalancer') next.status = { ...(next.status ?? {}), loadBalancer: {} };

@@ -2,7 +2,8 @@
  * @module Service spec validation with kube-apiserver 1.33's field paths and texts
  * (pkg/apis/core/validation/validation.go: ValidateService, validateServicePort,
  * validateClientIPAffinityConfig, validateServiceExternalTrafficPolicy, the internal traffic
- * policy and trafficDistribution checks) and ValidateServiceUpdate, in upstream's order.
+ * policy and trafficDistribution checks), ValidateServiceUpdate and ValidateServiceStatusUpdate,
+ * in upstream's order.
  * Metadata is the registry's (meta-validation.ts); the clusterIPs/ipFamilies rules live in
  * validation-ips.ts.
  */
@@ -304,4 +305,50 @@ export function validateServiceUpdate(next: ServiceView, prev: ServiceView): Fie
     ...validateHealthCheckNodePortUpdate(prev, next),
     ...validateService(next),
   ];
+}
+
+/** supportedLoadBalancerIPMode, in sets.List order. */
+export const LOAD_BALANCER_IP_MODES = ['Proxy', 'VIP'];
+
+interface IngressView {
+  ip?: string;
+  ipMode?: string | null;
+  hostname?: string;
+}
+
+/**
+ * ValidateLoadBalancerStatus with 1.33's default gates (AllowServiceLBStatusOnNonLB off,
+ * LoadBalancerIPMode on): ingress only on a LoadBalancer; each entry's IP parses, ipMode is
+ * set exactly when the IP is and is VIP or Proxy, a hostname is a DNS subdomain and no IP.
+ */
+function validateLoadBalancerStatus(svc: ServiceView): FieldError[] {
+  const path = 'status.loadBalancer.ingress';
+  const raw = (svc.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress;
+  const ingress = Array.isArray(raw) ? (raw as IngressView[]) : [];
+  if (svc.spec.type !== 'LoadBalancer' && ingress.length) return [forbidden(path, "may only be used when `spec.type` is 'LoadBalancer'")];
+  const errs: FieldError[] = [];
+  ingress.forEach((ing, i) => {
+    const at = `${path}[${i}]`;
+    const ip = ing?.ip ?? '';
+    const mode = ing?.ipMode;
+    if (ip && !parseIP(ip)) errs.push(invalid(`${at}.ip`, ip, VALID_IP));
+    if (mode === undefined || mode === null) {
+      if (ip) errs.push(required(`${at}.ipMode`, 'must be specified when `ip` is set'));
+    } else if (!ip) errs.push(forbidden(`${at}.ipMode`, 'may not be specified when `ip` is not set'));
+    else if (!LOAD_BALANCER_IP_MODES.includes(mode)) errs.push(notSupported(`${at}.ipMode`, mode, LOAD_BALANCER_IP_MODES));
+    const hostname = ing?.hostname ?? '';
+    if (hostname) {
+      errs.push(...isDNS1123Subdomain(hostname).map((m) => invalid(`${at}.hostname`, hostname, m)));
+      if (parseIP(hostname)) errs.push(invalid(`${at}.hostname`, hostname, 'must be a DNS name, not an IP address'));
+    }
+  });
+  return errs;
+}
+
+/**
+ * ValidateServiceStatusUpdate minus ValidateObjectMetaUpdate: only the load balancer status
+ * (a status write keeps the stored spec and does not validate it again).
+ */
+export function validateServiceStatusUpdate(next: ServiceView): FieldError[] {
+  return validateLoadBalancerStatus(next);
 }

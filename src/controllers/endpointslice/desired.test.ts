@@ -248,12 +248,16 @@ describe('desiredSlices', () => {
     assert.equal(changes.create[0].metadata.ownerReferences![0].uid, 'uid-svc-web-2');
   });
 
-  it('trigger time: set on what is written, removed when the sync has none', () => {
+  it('trigger time: set on what is written, removed when the sync has none (no empty annotations left, as Go encodes them)', () => {
     const svc = makeService('default', 'web');
     const stored = converge(svc, [makePod('default', 'web-a', { ip: '10.244.0.6' })]);
     assert.equal(stored[0].metadata.annotations!['endpoints.kubernetes.io/last-change-trigger-time'], CREATED);
     const changes = desiredSlices(svc, [makePod('default', 'web-a', { ip: '10.244.0.6', ready: false })], stored, { ...OPTIONS, triggerTime: undefined });
-    assert.deepEqual(changes.update[0].metadata.annotations, {});
+    assert.equal('annotations' in changes.update[0].metadata, false);
+    // Other annotations stay.
+    const annotated = stored.map((s) => ({ ...s, metadata: { ...s.metadata, annotations: { ...s.metadata.annotations, note: 'x' } } }));
+    const kept = desiredSlices(svc, [makePod('default', 'web-a', { ip: '10.244.0.6', ready: false })], annotated, { ...OPTIONS, triggerTime: undefined });
+    assert.deepEqual(kept.update[0].metadata.annotations, { note: 'x' });
   });
 
   it('trafficDistribution PreferClose hints every ready endpoint with its zone', () => {

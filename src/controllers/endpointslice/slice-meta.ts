@@ -112,5 +112,7 @@ export function setTriggerTime(slice: EndpointSlice, triggerTime: string | undef
   const annotations = { ...(slice.metadata.annotations ?? {}) };
   if (triggerTime) annotations[ANNOTATION_TRIGGER_TIME] = triggerTime;
   else delete annotations[ANNOTATION_TRIGGER_TIME];
-  slice.metadata.annotations = annotations;
+  // No empty map: the API server stores none (Go's omitempty), and the in-process client writes as given.
+  if (Object.keys(annotations).length) slice.metadata.annotations = annotations;
+  else delete slice.metadata.annotations;
 }
