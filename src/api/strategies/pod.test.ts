@@ -81,3 +81,31 @@ test('image volumes and clusterTrustBundle projections are dropped as by 1.33 de
   assert.equal((next.spec.volumes[0] as { image?: { reference: string } }).image?.reference, 'quay.io/crio/artifact:v2');
   assert.ok((next.spec.volumes[1] as { projected: { sources: Array<Record<string, unknown>> } }).projected.sources[0].clusterTrustBundle);
 });
+
+test('DefaultTolerationSeconds: a pod gets the not-ready and unreachable NoExecute tolerations for 300 s unless it tolerates them already; a pod stored without them gets them on its next update', () => {
+  const NOT_READY = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 };
+  const UNREACHABLE = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 };
+  const created = (tolerations?: unknown[]) => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...(tolerations ? { tolerations } : {}) } };
+    void podStrategy.prepareForCreate!(pod, { now: '2025-01-01T00:00:00Z', operation: 'create', dryRun: false });
+    return (pod.spec as { tolerations?: unknown[] }).tolerations;
+  };
+  assert.deepEqual(created(), [NOT_READY, UNREACHABLE]);
+  const own = { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' };
+  assert.deepEqual(created([own]), [own, NOT_READY, UNREACHABLE]);
+  // Tolerating every key (with every effect, or NoExecute) counts; another effect does not.
+  assert.deepEqual(created([{ operator: 'Exists' }]), [{ operator: 'Exists' }]);
+  assert.deepEqual(created([{ operator: 'Exists', effect: 'NoExecute' }]), [{ operator: 'Exists', effect: 'NoExecute' }]);
+  const mine = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 6000 };
+  assert.deepEqual(created([mine]), [mine, NOT_READY]);
+  const schedule = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' };
+  assert.deepEqual(created([schedule]), [schedule, NOT_READY, UNREACHABLE]);
+  // As stored before: the update adds them, which pod update validation allows (additions).
+  const stored = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Pending', qosClass: 'BestEffort' } };
+  podStrategy.defaults!(stored);
+  const next = structuredClone(stored) as typeof stored & { metadata: { labels?: Record<string, string> } };
+  next.metadata.labels = { a: 'b' };
+  void podStrategy.prepareForUpdate!(next, stored, { now: '2025-01-01T00:00:00Z', operation: 'update', dryRun: false });
+  assert.deepEqual((next.spec as { tolerations?: unknown[] }).tolerations, [NOT_READY, UNREACHABLE]);
+  assert.deepEqual(podStrategy.validateUpdate!(next, stored), []);
+});

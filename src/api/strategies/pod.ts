@@ -224,6 +224,23 @@ export function dropDisabledPodSpecFields(spec: Record<string, unknown>, old?: R
   }
 }
 
+/** The tolerations the DefaultTolerationSeconds admission plugin adds (--default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds: 300). */
+const DEFAULT_TOLERATIONS = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+] as const;
+
+/**
+ * The DefaultTolerationSeconds admission plugin (on by default; pod creates and updates, not
+ * subresources): a pod that tolerates neither taint's NoExecute (a toleration of that key or of
+ * every key, with effect NoExecute or every effect) gets upstream's toleration for it, appended.
+ */
+export function defaultTolerationSeconds(spec: Record<string, unknown>): void {
+  const tolerations = Array.isArray(spec.tolerations) ? (spec.tolerations as unknown[]) : [];
+  const added = DEFAULT_TOLERATIONS.filter(({ key }) => !records(tolerations).some((t) => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect)));
+  if (added.length > 0) spec.tolerations = [...tolerations, ...added.map((t) => ({ ...t }))];
+}
+
 export const podStrategy: Strategy = {
   defaults,
   prepareForCreate(obj) {
@@ -231,12 +248,14 @@ export const podStrategy: Strategy = {
     // account): defaulting again mirrors it into the deprecated spec.serviceAccount.
     defaults(obj);
     const spec = section(obj, 'spec');
+    defaultTolerationSeconds(spec);
     dropDisabledPodSpecFields(spec);
     // The pod strategy's PrepareForCreate: status reset, its QoS class computed once.
     obj.status = { phase: 'Pending', qosClass: podQOSClass(spec) };
   },
   prepareForUpdate(next, prev) {
     defaults(next);
+    defaultTolerationSeconds(section(next, 'spec'));
     dropDisabledPodSpecFields(section(next, 'spec'), recordOf(prev?.spec));
   },
   // podStatusStrategy.PrepareForUpdate: status alone; the QoS class, set at create and

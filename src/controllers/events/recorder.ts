@@ -101,7 +101,8 @@ export class ClientEventRecorder implements EventRecorder {
           metadata: { name, namespace },
           involvedObject,
           reason,
-          message,
+          // Go's encoding leaves an empty message out (omitempty): kube-proxy's Starting has none.
+          message: message || undefined,
           type,
           source: { component: this.#component },
           firstTimestamp: now,
