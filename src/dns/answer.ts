@@ -133,7 +133,9 @@ export function answer(query: Message, src: RecordSource, cfg: AnswerConfig): Ou
       port = strip(segs[0]);
     } else if (last > 2) return null;
     if (service === '') return [];
-    const zonePath = zone;
+    // CoreDNS keys records under state.Zone, the zone as the query spelled it: SRV targets
+    // and their glue keep that case (the Service's own labels are the object's).
+    const zonePath = zoneQ;
     if (kind === 'pod') {
       if (cfg.pods === 'disabled') return null;
       const ip = (service.split('-').length === 4 && !service.includes('--')) ? service.replaceAll('-', '.') : service.replaceAll('-', ':');
