@@ -141,6 +141,11 @@ for (const udp of TRANSPORTS) describe(`DNS server with dig (UDP over ${udp})`, 
     assert.deepEqual(r.answer, ['ext.testns.svc.cluster.local. 5 IN CNAME example.com.', 'example.com. 60 IN A 192.0.2.1']);
   });
 
+  test('any class but IN is refused (no chaos plugin in kubeadm\'s server block)', async () => {
+    assert.equal((await dig(['-c', 'CH', 'version.bind', 'TXT'])).status, 'REFUSED');
+    assert.equal((await dig(['-c', 'ANY', 'nginx.default.svc.cluster.local', 'A'])).status, 'REFUSED');
+  });
+
   test('TXT dns-version, SOA and NS at the apex', async () => {
     assert.deepEqual((await dig(['dns-version.cluster.local', 'TXT'])).answer, ['dns-version.cluster.local. 28800 IN TXT "1.1.0"']);
     assert.match((await dig(['cluster.local', 'SOA'])).answer[0], /^cluster\.local\. 5 IN SOA ns\.dns\.cluster\.local\. /);

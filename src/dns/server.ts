@@ -382,7 +382,9 @@ export class DnsServer {
     if (query.question.length !== 1) return fail(RCODE.FORMERR);
     const q = query.question[0];
     const type = METRIC_TYPES.has(typeName(q.type)) ? typeName(q.type) : 'other';
-    const outcome = q.class === CLASS_IN ? answer(query, this.#o.source, this.#config) : { kind: 'forward' as const };
+    // CoreDNS refuses any class but IN unless the chaos plugin is in the server block (kubeadm's is not).
+    if (q.class !== CLASS_IN) return fail(RCODE.REFUSED);
+    const outcome = answer(query, this.#o.source, this.#config);
     if (outcome.kind === 'reply') {
       const out = this.#finish(query, outcome.message, ctx.proto);
       const rcode = rcodeName(outcome.message.header.rcode);
