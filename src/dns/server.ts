@@ -31,6 +31,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from 'node:net';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
 import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
+import { withCacheTtl } from './cache-ttl.js';
 import { FrameReader, writeFrame } from './framing.js';
 import { DnsMetrics, observe, type Cell, type MetricsSnapshot } from './metrics.js';
 import { NativeHits, type HitCells } from './native-hits.js';
@@ -357,9 +358,11 @@ export class DnsServer {
     return query.edns ? Math.min(UDP_MAX, Math.max(512, query.edns.udpSize)) : 512;
   }
 
+  /** The reply as it leaves CoreDNS's chain: TTLs as the cache plugin writes them, OPT, size. */
   #finish(query: Message, m: Message, proto: string): Buffer {
-    if (query.edns) m.edns = { udpSize: EDNS_SIZE, version: 0, dnssecOk: query.edns.dnssecOk, options: [] };
-    return serializeMessage(m, { maxSize: this.#limit(query, proto) });
+    const out = withCacheTtl(m);
+    if (query.edns) out.edns = { udpSize: EDNS_SIZE, version: 0, dnssecOk: query.edns.dnssecOk, options: [] };
+    return serializeMessage(out, { maxSize: this.#limit(query, proto) });
   }
 
   #slow(buf: Buffer, ctx: Ctx, key: QueryKey | undefined, t0: number, reply: Reply): void {
