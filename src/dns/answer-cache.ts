@@ -19,6 +19,8 @@
  * compares the source's generation on every probe), so an entry never outlives its data.
  */
 
+import type { AddressSets } from './loadbalance.js';
+
 /** What `probeQuery` learns about a plain query. */
 export interface QueryKey {
   /** Hash of the lower-cased question and the other key fields. */
@@ -53,6 +55,8 @@ export interface Entry {
   reply: Buffer;
   patchable: boolean;
   stats: EntryStats;
+  /** The reply's address RRsets, shuffled in each copy served (loadbalance.ts). */
+  sets: AddressSets | undefined;
   next: Entry | undefined;
 }
 
@@ -220,10 +224,10 @@ export class AnswerCache {
    * Stores `reply` for the query `buf` (`patchable` as proven by the caller; the reply's
    * question must be the query's, letter case aside when patchable).
    */
-  set(buf: Buffer, key: QueryKey, o: { reply: Buffer; patchable: boolean; stats: EntryStats }): void {
+  set(buf: Buffer, key: QueryKey, o: { reply: Buffer; patchable: boolean; stats: EntryStats; sets?: AddressSets }): void {
     const entry0 = { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: o.reply, patchable: o.patchable } as Entry;
     if (o.reply.length < key.qend || !sameQuestion(entry0, buf, key)) return; // not an echo of the question
-    this.#insert(key.hash, { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: this.#keep(o.reply), patchable: o.patchable, stats: o.stats, next: undefined });
+    this.#insert(key.hash, { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: this.#keep(o.reply), patchable: o.patchable, stats: o.stats, sets: o.sets, next: undefined });
   }
 
   #insert(hash: number, entry: Entry): void {

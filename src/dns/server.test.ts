@@ -142,6 +142,15 @@ for (const udp of TRANSPORTS) describe(`DNS server with dig (UDP over ${udp})`, 
     assert.deepEqual(r.answer, ['ext.testns.svc.cluster.local. 5 IN CNAME example.com.', 'example.com. 5 IN A 192.0.2.1']);
   });
 
+  test('loadbalance: a headless Service\'s addresses come in changing order, cached or not', async () => {
+    const orders = new Set<string>();
+    for (let i = 0; i < 30 && orders.size < 2; i++) orders.add((await dig(['hdls.testns.svc.cluster.local'])).answer.join(','));
+    assert.ok(orders.size >= 2, `one order in 30 answers: ${[...orders][0]}`);
+    const tcp = new Set<string>();
+    for (let i = 0; i < 30 && tcp.size < 2; i++) tcp.add((await dig(['+tcp', 'hdls.testns.svc.cluster.local'])).answer.join(','));
+    assert.ok(tcp.size >= 2, 'over TCP too');
+  });
+
   test('any class but IN is refused (no chaos plugin in kubeadm\'s server block)', async () => {
     assert.equal((await dig(['-c', 'CH', 'version.bind', 'TXT'])).status, 'REFUSED');
     assert.equal((await dig(['-c', 'ANY', 'nginx.default.svc.cluster.local', 'A'])).status, 'REFUSED');

@@ -33,6 +33,7 @@ import { answer, completeChase, type AnswerConfig } from './answer.js';
 import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
 import { withCacheTtl } from './cache-ttl.js';
 import { FrameReader, writeFrame } from './framing.js';
+import { addressSets, shuffleAddresses, type AddressSets } from './loadbalance.js';
 import { DnsMetrics, observe, type Cell, type MetricsSnapshot } from './metrics.js';
 import { NativeHits, type HitCells } from './native-hits.js';
 import { NativeUdp, type NativeCounters } from './udp-native.js';
@@ -71,6 +72,8 @@ export interface DnsServerOptions {
   udp?: UdpChoice;
   /** The native module's path (tests); default build/dns-udp.node. */
   udpModule?: string;
+  /** loadbalance's random source, [0, 1) (tests pin it); default Math.random. */
+  random?: () => number;
   log?(line: string): void;
 }
 
@@ -108,11 +111,13 @@ export class DnsServer {
   #config: AnswerConfig;
   /** Which replies the native reply cache may keep, and its hits into the metrics. */
   readonly #native = new NativeHits();
+  readonly #random: () => number;
   readonly #udpCtx: Ctx[] = [{ proto: 'udp', family: 1, batched: true }, { proto: 'udp', family: 2, batched: true }];
 
   constructor(options: DnsServerOptions) {
     this.#o = options;
     this.#config = options.config;
+    this.#random = options.random ?? Math.random;
     this.#cacheEntries = options.cacheEntries ?? 10_000;
     this.#cache = new AnswerCache(this.#cacheEntries);
     this.metrics = new DnsMetrics(`dns://:${options.port ?? 53}`);
@@ -281,7 +286,9 @@ export class DnsServer {
       }
       const hit = this.#cache.get(buf, key);
       if (hit) {
-        reply(replyFrom(hit, buf, key), hit.stats.native);
+        const out = replyFrom(hit, buf, key);
+        if (hit.sets) shuffleAddresses(out, hit.sets, this.#random);
+        reply(out, hit.stats.native);
         const c = this.#hitCells(hit.stats, ctx);
         c.hits.value++;
         c.request.requests.value++;
@@ -331,18 +338,19 @@ export class DnsServer {
    * already, tries for a patchable entry instead: if the all-lower and all-upper spellings get
    * replies equal outside the question's name, the all-lower one serves every spelling.
    */
-  #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean; native: number | undefined }): void {
+  #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean; native: number | undefined; sets: AddressSets | undefined }): void {
     const stats: EntryStats = { type: o.type, rcode: o.rcode, negative: o.negative, cells4: undefined, cells6: undefined, native: o.native };
+    const sets = o.sets;
     if (this.#cache.otherSpelling(buf, key)) {
       const low = respell(buf, key, false);
       const lowOut = low.equals(buf) ? out : this.#localReply(low, o.proto);
       const upOut = this.#localReply(respell(buf, key, true), o.proto);
       if (lowOut !== undefined && upOut !== undefined && provesPatchable(lowOut, upOut, key)) {
-        this.#cache.set(buf, key, { reply: lowOut, patchable: true, stats });
+        this.#cache.set(buf, key, { reply: lowOut, patchable: true, stats, sets });
         return;
       }
     }
-    this.#cache.set(buf, key, { reply: out, patchable: false, stats });
+    this.#cache.set(buf, key, { reply: out, patchable: false, stats, sets });
   }
 
   #formerr(buf: Buffer, rcode: number, reply: Reply): void {
@@ -363,6 +371,17 @@ export class DnsServer {
     const out = withCacheTtl(m);
     if (query.edns) out.edns = { udpSize: EDNS_SIZE, version: 0, dnssecOk: query.edns.dnssecOk, options: [] };
     return serializeMessage(out, { maxSize: this.#limit(query, proto) });
+  }
+
+  /** loadbalance: shuffles `out`'s address RRsets in place (a reply from anywhere, unparsed). */
+  #balance(out: Buffer): Buffer {
+    try {
+      const sets = addressSets(out);
+      if (sets) shuffleAddresses(out, sets, this.#random);
+    } catch {
+      // A reply this cannot walk (an upstream's) goes as it came.
+    }
+    return out;
   }
 
   #slow(buf: Buffer, ctx: Ctx, key: QueryKey | undefined, t0: number, reply: Reply): void {
@@ -392,9 +411,12 @@ export class DnsServer {
       const out = this.#finish(query, outcome.message, ctx.proto);
       const rcode = rcodeName(outcome.message.header.rcode);
       const negative = outcome.message.answer.length === 0;
-      // Only plain queries (a key) are kept, in JS or natively; native only over UDP batches.
-      const native = key !== undefined && ctx.batched ? this.#native.classFor(this.#udp?.replyCache, { synced: this.#o.source.synced(), type, rcode: outcome.message.header.rcode, negative, out }) : undefined;
-      if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative, native });
+      const sets = addressSets(out);
+      // Only plain queries (a key) are kept, in JS or natively; native only over UDP batches,
+      // and only replies with nothing to shuffle (the native cache sends its bytes as kept).
+      const native = key !== undefined && ctx.batched && !sets ? this.#native.classFor(this.#udp?.replyCache, { synced: this.#o.source.synced(), type, rcode: outcome.message.header.rcode, negative, out }) : undefined;
+      if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative, native, sets });
+      if (sets) shuffleAddresses(out, sets, this.#random);
       reply(out, native);
       this.#count(ctx, type, rcode, 'kubernetes', t0);
       return;
@@ -411,7 +433,7 @@ export class DnsServer {
       void relayed.then((res) => {
         if (!res || res.length < 12) return done(servfail(), 'SERVFAIL', 'forward');
         const rcode = rcodeName(res[3] & 0xf);
-        if (res.length <= this.#limit(query, ctx.proto)) return done(res, rcode, 'forward');
+        if (res.length <= this.#limit(query, ctx.proto)) return done(this.#balance(res), rcode, 'forward');
         const m = replyTo(query, res[3] & 0xf);
         m.header.tc = true;
         m.header.ra = (res[3] & 0x80) !== 0;
@@ -433,7 +455,7 @@ export class DnsServer {
         }
       }
       const m = completeChase(outcome, found);
-      done(this.#finish(query, m, ctx.proto), rcodeName(m.header.rcode), 'kubernetes');
+      done(this.#balance(this.#finish(query, m, ctx.proto)), rcodeName(m.header.rcode), 'kubernetes');
     }, () => done(servfail(), 'SERVFAIL', 'kubernetes'));
   }
 }
