@@ -289,9 +289,9 @@ function optSize(edns: Edns | undefined): number {
 
 /**
  * Serializes a message. With `maxSize`, a message that does not fit is cut as miekg/dns's
- * Truncate (what CoreDNS's Scrub uses) cuts it: additional records go first, then authority;
- * if the answers still do not fit, as many whole answers as fit are kept and TC is set. The
- * OPT record always stays.
+ * Truncate (what CoreDNS's Scrub uses) cuts it: records are written in order (answer,
+ * authority, additional) until one does not fit, that one and every later one are left out,
+ * and TC is set (whichever section lost records). The OPT record always stays.
  */
 export function serializeMessage(msg: Message, options: { maxSize?: number } = {}): Buffer {
   const max = options.maxSize ?? 65535;
@@ -324,7 +324,8 @@ export function serializeMessage(msg: Message, options: { maxSize?: number } = {
       if (w.pos > budget) {
         w.rewind(before);
         full = true;
-        if (s === 0) tc = true;
+        // miekg/dns Truncate (CoreDNS's Scrub): TC whenever anything is left out, glue too.
+        tc = true;
         break;
       }
       written[s]++;
