@@ -151,6 +151,14 @@ for (const udp of TRANSPORTS) describe(`DNS server with dig (UDP over ${udp})`, 
     assert.ok(tcp.size >= 2, 'over TCP too');
   });
 
+  test('EDNS: the reply\'s OPT echoes the client\'s buffer size and its cookie, as CoreDNS\'s SizeAndDo', async () => {
+    const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=4096', '+cookie=0123456789abcdef', 'nginx.default.svc.cluster.local']);
+    assert.match(stdout, /; EDNS: version: 0, flags:; udp: 4096/);
+    assert.match(stdout, /; COOKIE: 0123456789abcdef \(echoed\)/);
+    const plain = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=1400', '+nocookie', 'nginx.default.svc.cluster.local']);
+    assert.match(plain.stdout, /; EDNS: version: 0, flags:; udp: 1400\n/);
+  });
+
   test('any class but IN is refused (no chaos plugin in kubeadm\'s server block)', async () => {
     assert.equal((await dig(['-c', 'CH', 'version.bind', 'TXT'])).status, 'REFUSED');
     assert.equal((await dig(['-c', 'ANY', 'nginx.default.svc.cluster.local', 'A'])).status, 'REFUSED');

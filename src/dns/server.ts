@@ -30,7 +30,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
-import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
+import { AnswerCache, echoedOption, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
 import { withCacheTtl } from './cache-ttl.js';
 import { FrameReader, writeFrame } from './framing.js';
 import { addressSets, shuffleAddresses, type AddressSets } from './loadbalance.js';
@@ -77,8 +77,6 @@ export interface DnsServerOptions {
   log?(line: string): void;
 }
 
-/** The EDNS buffer size kubito advertises (DNS flag day 2020). */
-export const EDNS_SIZE = 1232;
 const UDP_MAX = 65507;
 const MAX_TCP_CONNECTIONS = 1000;
 const TCP_IDLE_MS = 10_000;
@@ -366,10 +364,14 @@ export class DnsServer {
     return query.edns ? Math.min(UDP_MAX, Math.max(512, query.edns.udpSize)) : 512;
   }
 
-  /** The reply as it leaves CoreDNS's chain: TTLs as the cache plugin writes them, OPT, size. */
+  /**
+   * The reply as it leaves CoreDNS's chain: TTLs as the cache plugin writes them; the query's
+   * OPT echoed (request.SizeAndDo: its UDP size, DO, and the options CoreDNS knows, a COOKIE
+   * among them); cut to the client's size.
+   */
   #finish(query: Message, m: Message, proto: string): Buffer {
     const out = withCacheTtl(m);
-    if (query.edns) out.edns = { udpSize: EDNS_SIZE, version: 0, dnssecOk: query.edns.dnssecOk, options: [] };
+    if (query.edns) out.edns = { udpSize: query.edns.udpSize, version: 0, dnssecOk: query.edns.dnssecOk, options: query.edns.options.filter((o) => echoedOption(o.code)) };
     return serializeMessage(out, { maxSize: this.#limit(query, proto) });
   }
 
