@@ -31,6 +31,8 @@ async function stubUpstream(): Promise<{ socket: Socket; port: number; queries: 
     const name = q.question[0].name.toLowerCase();
     const m = replyTo(q);
     m.header.ra = true;
+    // An upstream that says 512 in its OPT whatever the client said (as public resolvers may).
+    if (q.edns) m.edns = { udpSize: 512, version: 0, dnssecOk: false, options: [] };
     if (name === 'example.com.' && q.question[0].type === TYPE.A) m.answer.push({ name: q.question[0].name, type: TYPE.A, class: CLASS_IN, ttl: 60, data: { address: '192.0.2.1' } });
     else if (name === 'example.com.') m.header.rcode = RCODE.NOERROR;
     else m.header.rcode = RCODE.NXDOMAIN;
@@ -157,6 +159,10 @@ for (const udp of TRANSPORTS) describe(`DNS server with dig (UDP over ${udp})`, 
     assert.match(stdout, /; COOKIE: 0123456789abcdef \(echoed\)/);
     const plain = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=1400', '+nocookie', 'nginx.default.svc.cluster.local']);
     assert.match(plain.stdout, /; EDNS: version: 0, flags:; udp: 1400\n/);
+    // A forwarded answer's OPT, the upstream's, gets the client's size too.
+    const forwarded = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=1400', '+nocookie', 'example.com']);
+    assert.match(forwarded.stdout, /status: NOERROR/);
+    assert.match(forwarded.stdout, /; EDNS: version: 0, flags:; udp: 1400\n/);
   });
 
   test('any class but IN is refused (no chaos plugin in kubeadm\'s server block)', async () => {

@@ -40,7 +40,7 @@ import { NativeUdp, type NativeCounters } from './udp-native.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
 import { bindUdp, nativeCacheFromEnv, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
-import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, typeName, WireFormatError, type Message } from './wire.js';
+import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, ttlOffsets, typeName, WireFormatError, type Message } from './wire.js';
 
 export interface Relay {
   /** Resolves to the reply (same ID) or undefined when no upstream answered. */
@@ -90,6 +90,49 @@ type Reply = (buf: Buffer, cacheClass?: number) => void;
  * bytes are the transport's until `handle` returns (copied before anything asynchronous).
  */
 type Ctx = { proto: 'udp' | 'tcp'; family: number; batched?: boolean };
+
+/**
+ * An upstream's reply as CoreDNS's SizeAndDo passes it on to a client that sent an OPT: the
+ * reply's OPT gets the client's UDP size, version 0, no extended rcode, its low flag bits
+ * cleared and DO set if the client set it; a reply without one (an upstream without EDNS, or
+ * the relay's cache, which keys no EDNS) gets the client's OPT with the options CoreDNS echoes.
+ * In place when it can; a reply this cannot walk goes as it came.
+ */
+function sizeAndDo(buf: Buffer, query: Message): Buffer {
+  const edns = query.edns;
+  if (!edns) return buf;
+  let opt: number;
+  try {
+    opt = ttlOffsets(buf).opt;
+  } catch {
+    return buf;
+  }
+  if (opt < 0) {
+    const options = edns.options.filter((o) => echoedOption(o.code));
+    const rdlen = options.reduce((n, o) => n + 4 + o.data.length, 0);
+    const rr = Buffer.alloc(11 + rdlen);
+    rr.writeUInt16BE(41, 1);
+    rr.writeUInt16BE(edns.udpSize, 3);
+    if (edns.dnssecOk) rr[7] = 0x80;
+    rr.writeUInt16BE(rdlen, 9);
+    let p = 11;
+    for (const o of options) {
+      rr.writeUInt16BE(o.code, p);
+      rr.writeUInt16BE(o.data.length, p + 2);
+      o.data.copy(rr, p + 4);
+      p += 4 + o.data.length;
+    }
+    const out = Buffer.concat([buf, rr]);
+    out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+    return out;
+  }
+  buf.writeUInt16BE(edns.udpSize, opt + 2);
+  buf[opt + 4] = 0;
+  buf[opt + 5] = 0;
+  if (edns.dnssecOk) buf[opt + 6] |= 0x80;
+  buf[opt + 7] = 0;
+  return buf;
+}
 
 export class DnsServer {
   readonly #o: DnsServerOptions;
@@ -435,7 +478,8 @@ export class DnsServer {
       void relayed.then((res) => {
         if (!res || res.length < 12) return done(servfail(), 'SERVFAIL', 'forward');
         const rcode = rcodeName(res[3] & 0xf);
-        if (res.length <= this.#limit(query, ctx.proto)) return done(this.#balance(res), rcode, 'forward');
+        const out = sizeAndDo(res, query);
+        if (out.length <= this.#limit(query, ctx.proto)) return done(this.#balance(out), rcode, 'forward');
         const m = replyTo(query, res[3] & 0xf);
         m.header.tc = true;
         m.header.ra = (res[3] & 0x80) !== 0;

@@ -358,10 +358,11 @@ export function typeName(type: number): string {
 }
 
 /**
- * Where each record's TTL sits in a well-formed message (OPT excluded), and where the
- * question ends: lets a cache age a stored reply in place. Throws WireFormatError.
+ * Where each record's TTL sits in a well-formed message (OPT excluded), where the question
+ * ends, and where the OPT's TYPE field is (-1: none): lets a cache age a stored reply, and the
+ * server rewrite an upstream's OPT, in place. Throws WireFormatError.
  */
-export function ttlOffsets(buf: Buffer): { questionEnd: number; offsets: number[] } {
+export function ttlOffsets(buf: Buffer): { questionEnd: number; offsets: number[]; opt: number } {
   if (buf.length < 12) throw new WireFormatError('message shorter than its header');
   const qd = buf.readUInt16BE(4);
   const rrs = buf.readUInt16BE(6) + buf.readUInt16BE(8) + buf.readUInt16BE(10);
@@ -369,12 +370,14 @@ export function ttlOffsets(buf: Buffer): { questionEnd: number; offsets: number[
   for (let i = 0; i < qd; i++) pos = readName(buf, pos).next + 4;
   const questionEnd = pos;
   const offsets: number[] = [];
+  let opt = -1;
   for (let i = 0; i < rrs; i++) {
     const next = readName(buf, pos).next;
     need(buf, next, 10);
     if (buf.readUInt16BE(next) !== TYPE.OPT) offsets.push(next + 4);
+    else opt = next;
     pos = next + 10 + buf.readUInt16BE(next + 8);
   }
   if (pos > buf.length) throw new WireFormatError('record runs past the end of the message');
-  return { questionEnd, offsets };
+  return { questionEnd, offsets, opt };
 }
