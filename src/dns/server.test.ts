@@ -17,7 +17,7 @@ import { RelayClient } from './relay-client.js';
 import { UpstreamRelay } from './relay.js';
 import { DnsServer } from './server.js';
 import { TRANSPORTS } from './fixtures.js';
-import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE } from './wire.js';
+import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, type Message } from './wire.js';
 
 const run = promisify(execFile);
 
@@ -163,6 +163,35 @@ for (const udp of TRANSPORTS) describe(`DNS server with dig (UDP over ${udp})`, 
     const forwarded = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=1400', '+nocookie', 'example.com']);
     assert.match(forwarded.stdout, /status: NOERROR/);
     assert.match(forwarded.stdout, /; EDNS: version: 0, flags:; udp: 1400\n/);
+  });
+
+  test('error replies as miekg/dns and CoreDNS write them: FORMERR/NOTIMP as a bare header, REFUSED without OPT, BADVERS with an OPT of size 0', async () => {
+    const ask = async (m: Message): Promise<Buffer> => {
+      const c = createSocket('udp4');
+      try {
+        return await new Promise<Buffer>((resolve, reject) => {
+          c.once('message', (b) => resolve(b));
+          setTimeout(() => reject(new Error('no reply')), 2000);
+          c.send(serializeMessage(m), port, '127.0.0.1');
+        });
+      } finally {
+        c.close();
+      }
+    };
+    const q = (o: { opcode?: number; questions?: number; klass?: number; edns?: number }): Message => ({
+      header: { id: 77, qr: false, opcode: o.opcode ?? 0, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false, rcode: 0 },
+      question: Array.from({ length: o.questions ?? 1 }, () => ({ name: 'nginx.default.svc.cluster.local.', type: TYPE.A, class: o.klass ?? CLASS_IN })),
+      answer: [], authority: [], additional: [],
+      edns: o.edns === undefined ? undefined : { udpSize: 1232, version: o.edns, dnssecOk: false, options: [] },
+    });
+    const two = parseMessage(await ask(q({ questions: 2, edns: 0 })));
+    assert.deepEqual([two.header.rcode, two.question.length, two.edns], [RCODE.FORMERR, 0, undefined]);
+    const notimp = parseMessage(await ask(q({ opcode: 5, edns: 0 })));
+    assert.deepEqual([notimp.header.rcode, notimp.header.opcode, notimp.question.length, notimp.edns], [RCODE.NOTIMP, 5, 0, undefined]);
+    const refused = parseMessage(await ask(q({ klass: 3, edns: 0 })));
+    assert.deepEqual([refused.header.rcode, refused.question.length, refused.edns], [RCODE.REFUSED, 1, undefined]);
+    const badvers = parseMessage(await ask(q({ edns: 1 })));
+    assert.deepEqual([badvers.header.rcode, badvers.edns?.udpSize, badvers.edns?.version], [RCODE.BADVERS, 0, 0]);
   });
 
   test('any class but IN is refused (no chaos plugin in kubeadm\'s server block)', async () => {

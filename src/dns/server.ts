@@ -439,14 +439,21 @@ export class DnsServer {
       this.#count(ctx, 'other', 'FORMERR', '', t0);
       return;
     }
+    // Replies as CoreDNS writes its errors: miekg/dns rejects a message by its header alone
+    // (FORMERR for a question count but 1, NOTIMP for an opcode), the bare header back;
+    // edns.Version's BADVERS has an OPT of its own (size 0); a refused class no OPT.
     const fail = (rcode: number): void => {
-      const m = replyTo(query, rcode);
-      reply(this.#finish(query, m, ctx.proto));
+      if (rcode === RCODE.NOTIMP || rcode === RCODE.FORMERR) this.#formerr(buf, rcode, reply);
+      else {
+        const m = replyTo(query, rcode);
+        if (rcode === RCODE.BADVERS) m.edns = { udpSize: 0, version: 0, dnssecOk: false, options: [] };
+        reply(serializeMessage(m, { maxSize: this.#limit(query, ctx.proto) }));
+      }
       this.#count(ctx, 'other', rcodeName(rcode), '', t0);
     };
     if (query.header.opcode !== 0) return fail(RCODE.NOTIMP);
-    if (query.edns && query.edns.version !== 0) return fail(RCODE.BADVERS);
     if (query.question.length !== 1) return fail(RCODE.FORMERR);
+    if (query.edns && query.edns.version !== 0) return fail(RCODE.BADVERS);
     const q = query.question[0];
     const type = METRIC_TYPES.has(typeName(q.type)) ? typeName(q.type) : 'other';
     // CoreDNS refuses any class but IN unless the chaos plugin is in the server block (kubeadm's is not).
