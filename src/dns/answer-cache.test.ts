@@ -12,7 +12,7 @@ import { DnsServer } from './server.js';
 import { CLASS_IN, parseMessage, serializeMessage, TYPE, type Message } from './wire.js';
 import { testdataPath } from '../testing/golden.js';
 
-function query(name: string, type: number, o: { id?: number; edns?: { udpSize: number; dnssecOk: boolean }; rd?: boolean } = {}): Buffer {
+function query(name: string, type: number, o: { id?: number; edns?: { udpSize: number; dnssecOk: boolean; options?: Array<{ code: number; data: Buffer }> }; rd?: boolean } = {}): Buffer {
   const m: Message = {
     header: { id: o.id ?? 0x1234, qr: false, opcode: 0, aa: false, tc: false, rd: o.rd ?? true, ra: false, ad: false, cd: false, rcode: 0 },
     question: [{ name, type, class: CLASS_IN }],
@@ -20,7 +20,7 @@ function query(name: string, type: number, o: { id?: number; edns?: { udpSize: n
     authority: [],
     additional: [],
   };
-  if (o.edns) m.edns = { udpSize: o.edns.udpSize, version: 0, dnssecOk: o.edns.dnssecOk, options: [] };
+  if (o.edns) m.edns = { udpSize: o.edns.udpSize, version: 0, dnssecOk: o.edns.dnssecOk, options: o.edns.options ?? [] };
   return serializeMessage(m);
 }
 
@@ -60,6 +60,14 @@ test('probeQuery: one key for every spelling; type, EDNS size, DO, RD and transp
   assert.equal(others[5].limit, 4096);
 });
 
+test('probeQuery: the reply echoes the OPT\'s size and its COOKIE/NSID/...: sizes tell keys apart, echoed options take the full path', () => {
+  const name = 'nginx.default.svc.cluster.local.';
+  const keys = [300, 400, 1232, 1233].flatMap((udpSize) => [false, true].map((tcp) => probeQuery(query(name, TYPE.A, { edns: { udpSize, dnssecOk: false } }), tcp)!));
+  assert.equal(new Set(keys.map((k) => `${k.hash}/${k.meta}/${k.limit}/${k.ednsSize}`)).size, keys.length);
+  assert.equal(probeQuery(query(name, TYPE.A, { edns: { udpSize: 1232, dnssecOk: false, options: [{ code: 10, data: Buffer.alloc(8, 7) }] } }), false), undefined);
+  assert.ok(probeQuery(query(name, TYPE.A, { edns: { udpSize: 1232, dnssecOk: false, options: [{ code: 8, data: Buffer.from([0, 1, 24, 0, 10, 0, 0]) }] } }), false), 'client subnet is not echoed');
+});
+
 test('probeQuery: compression, trailing bytes, two questions and a short OPT take the full path', () => {
   const q = query('nginx.default.svc.cluster.local.', TYPE.A);
   assert.equal(probeQuery(Buffer.concat([q, Buffer.from([0])]), false), undefined);
@@ -74,11 +82,13 @@ test('probeQuery: compression, trailing bytes, two questions and a short OPT tak
 });
 
 test('cached replies equal fresh ones for every golden question, spelling, EDNS and transport', async () => {
-  const cached = new DnsServer({ source: fixtureIndex(), config: FIXTURE_CONFIG, host: '127.0.0.1' });
-  const fresh = new DnsServer({ source: fixtureIndex(), config: FIXTURE_CONFIG, host: '127.0.0.1' });
+  // loadbalance pinned: the same shuffle of the same reply, cached or fresh.
+  const cached = new DnsServer({ source: fixtureIndex(), config: FIXTURE_CONFIG, host: '127.0.0.1', random: () => 0 });
+  const fresh = new DnsServer({ source: fixtureIndex(), config: FIXTURE_CONFIG, host: '127.0.0.1', random: () => 0 });
   const r = rng(42);
   const spell = (name: string): string => [...name].map((c) => (r() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
-  const variants = [{}, { edns: { udpSize: 1232, dnssecOk: false } }, { edns: { udpSize: 4096, dnssecOk: true } }, { rd: false }];
+  const cookie = { code: 10, data: Buffer.from('0123456789abcdef', 'hex') };
+  const variants = [{}, { edns: { udpSize: 1232, dnssecOk: false } }, { edns: { udpSize: 4096, dnssecOk: true } }, { edns: { udpSize: 300, dnssecOk: false } }, { edns: { udpSize: 1232, dnssecOk: false, options: [cookie] } }, { rd: false }];
   const pairs: Array<{ what: string; got: Buffer[]; want: Buffer[] }> = [];
   let id = 1;
   for (const { name, type } of goldenQuestions()) {

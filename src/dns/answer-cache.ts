@@ -3,9 +3,10 @@
  * query bytes (no parse, no string built, no allocation on a hit but the reply's copy).
  *
  * Key: the question (name compared case-insensitively, type, class) plus everything else the
- * reply depends on: transport, the UDP size limit, EDNS present and its DO bit, RD and CD.
- * Only plain queries have a key (`probeQuery`): one question, no compression pointer, no
- * records but an optional well-formed EDNS0 OPT of version 0; anything else takes the full path.
+ * reply depends on: transport, the UDP size limit, EDNS present, its size (echoed) and DO bit,
+ * RD and CD. Only plain queries have a key (`probeQuery`): one question, no compression
+ * pointer, no records but an optional well-formed EDNS0 OPT of version 0 without an option
+ * the reply echoes (a cookie); anything else takes the full path.
  *
  * Case: CoreDNS echoes the query's case in owner names. An entry is *patchable* when its reply
  * depends on the question's case only through the question itself (answers point at it by
@@ -19,6 +20,8 @@
  * compares the source's generation on every probe), so an entry never outlives its data.
  */
 
+import type { AddressSets } from './loadbalance.js';
+
 /** What `probeQuery` learns about a plain query. */
 export interface QueryKey {
   /** Hash of the lower-cased question and the other key fields. */
@@ -29,6 +32,8 @@ export interface QueryKey {
   qend: number;
   /** The reply size limit: 65535 over TCP, else 512 or the EDNS size (max 65507). */
   limit: number;
+  /** The OPT's UDP size as sent (the reply's OPT echoes it), -1 without EDNS. */
+  ednsSize: number;
   /** 0 without EDNS, 1 with, 3 with the DO bit; plus RD (4) and CD (8), and TCP (16). */
   meta: number;
 }
@@ -50,14 +55,25 @@ export interface Entry {
   qlen: number;
   meta: number;
   limit: number;
+  ednsSize: number;
   reply: Buffer;
   patchable: boolean;
   stats: EntryStats;
+  /** The reply's address RRsets, shuffled in each copy served (loadbalance.ts). */
+  sets: AddressSets | undefined;
   next: Entry | undefined;
 }
 
 const UDP_MAX = 65507;
 const TYPE_OPT = 41;
+
+/**
+ * EDNS options a reply echoes (CoreDNS request.SupportedOptions: NSID, EXPIRE, COOKIE,
+ * TCP-KEEPALIVE, PADDING): a query carrying one has a reply of its own, so no key.
+ */
+export function echoedOption(code: number): boolean {
+  return code === 3 || (code >= 9 && code <= 12);
+}
 
 function lower(b: number): number {
   return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
@@ -89,28 +105,31 @@ export function probeQuery(buf: Buffer, tcp: boolean): QueryKey | undefined {
   for (let i = nameEnd; i < qend; i++) h = Math.imul(h ^ buf[i], 0x01000193);
   let limit = tcp ? 65535 : 512;
   let meta = (tcp ? 16 : 0) | (buf[2] & 0x01 ? 4 : 0) | (buf[3] & 0x10 ? 8 : 0);
+  let ednsSize = -1;
   if (buf[11] === 1) {
     if (qend + 11 > len || buf[qend] !== 0 || buf.readUInt16BE(qend + 1) !== TYPE_OPT || buf[qend + 6] !== 0) return undefined;
     const rdlen = buf.readUInt16BE(qend + 9);
     if (qend + 11 + rdlen !== len) return undefined;
     for (let p = qend + 11; p < len; ) {
-      if (p + 4 > len) return undefined;
+      if (p + 4 > len || echoedOption(buf.readUInt16BE(p))) return undefined;
       p += 4 + buf.readUInt16BE(p + 2);
       if (p > len) return undefined;
     }
-    if (!tcp) limit = Math.min(UDP_MAX, Math.max(512, buf.readUInt16BE(qend + 3)));
+    ednsSize = buf.readUInt16BE(qend + 3);
+    if (!tcp) limit = Math.min(UDP_MAX, Math.max(512, ednsSize));
     meta |= buf[qend + 7] & 0x80 ? 3 : 1;
   } else if (qend !== len) return undefined;
   h = Math.imul(h ^ meta, 0x01000193);
   h = Math.imul(h ^ (limit & 0xff), 0x01000193);
   h = Math.imul(h ^ (limit >> 8), 0x01000193);
+  h = Math.imul(h ^ (ednsSize & 0xffff), 0x01000193);
   // A small integer (V8 Smi) keeps the bucket Map on its fast path.
-  return { hash: h & 0x3fffffff, nameEnd, qend, limit, meta };
+  return { hash: h & 0x3fffffff, nameEnd, qend, limit, ednsSize, meta };
 }
 
 function sameQuestion(e: Entry, buf: Buffer, key: QueryKey): boolean {
   const r = e.reply;
-  if (e.meta !== key.meta || e.limit !== key.limit || e.qlen !== key.qend - 12) return false;
+  if (e.meta !== key.meta || e.limit !== key.limit || e.ednsSize !== key.ednsSize || e.qlen !== key.qend - 12) return false;
   if (e.patchable) {
     for (let i = 12; i < key.qend; i++) {
       const a = r[i];
@@ -220,10 +239,10 @@ export class AnswerCache {
    * Stores `reply` for the query `buf` (`patchable` as proven by the caller; the reply's
    * question must be the query's, letter case aside when patchable).
    */
-  set(buf: Buffer, key: QueryKey, o: { reply: Buffer; patchable: boolean; stats: EntryStats }): void {
-    const entry0 = { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: o.reply, patchable: o.patchable } as Entry;
+  set(buf: Buffer, key: QueryKey, o: { reply: Buffer; patchable: boolean; stats: EntryStats; sets?: AddressSets }): void {
+    const entry0 = { qlen: key.qend - 12, meta: key.meta, limit: key.limit, ednsSize: key.ednsSize, reply: o.reply, patchable: o.patchable } as Entry;
     if (o.reply.length < key.qend || !sameQuestion(entry0, buf, key)) return; // not an echo of the question
-    this.#insert(key.hash, { qlen: key.qend - 12, meta: key.meta, limit: key.limit, reply: this.#keep(o.reply), patchable: o.patchable, stats: o.stats, next: undefined });
+    this.#insert(key.hash, { qlen: key.qend - 12, meta: key.meta, limit: key.limit, ednsSize: key.ednsSize, reply: this.#keep(o.reply), patchable: o.patchable, stats: o.stats, sets: o.sets, next: undefined });
   }
 
   #insert(hash: number, entry: Entry): void {
@@ -241,7 +260,7 @@ export class AnswerCache {
 
 function spelledOtherwise(first: Entry | undefined, buf: Buffer, key: QueryKey): boolean {
   for (let e = first; e; e = e.next) {
-    if (e.meta !== key.meta || e.limit !== key.limit || e.qlen !== key.qend - 12) continue;
+    if (e.meta !== key.meta || e.limit !== key.limit || e.ednsSize !== key.ednsSize || e.qlen !== key.qend - 12) continue;
     let same = true;
     for (let i = 12; i < key.qend && same; i++) same = lower(e.reply[i]) === lower(buf[i]);
     if (same) return true;

@@ -30,7 +30,7 @@ export interface AnswerConfig {
 export type Outcome =
   | { kind: 'reply'; message: Message }
   | { kind: 'forward' }
-  | { kind: 'chase'; message: Message; negative: Message; target: string; qtype: number };
+  | { kind: 'chase'; message: Message; target: string; qtype: number };
 
 /** The schema version TXT (KS §2.2), TTL 28800 as CoreDNS hard-codes it. */
 export const DNS_SCHEMA_VERSION = '1.1.0';
@@ -133,7 +133,9 @@ export function answer(query: Message, src: RecordSource, cfg: AnswerConfig): Ou
       port = strip(segs[0]);
     } else if (last > 2) return null;
     if (service === '') return [];
-    const zonePath = zone;
+    // CoreDNS keys records under state.Zone, the zone as the query spelled it: SRV targets
+    // and their glue keep that case (the Service's own labels are the object's).
+    const zonePath = zoneQ;
     if (kind === 'pod') {
       if (cfg.pods === 'disabled') return null;
       const ip = (service.split('-').length === 4 && !service.includes('--')) ? service.replaceAll('-', '.') : service.replaceAll('-', ':');
@@ -350,7 +352,7 @@ export function answer(query: Message, src: RecordSource, cfg: AnswerConfig): Ou
     const message = replyTo(query);
     message.header.aa = true;
     message.answer = rrs;
-    return { kind: 'chase', message, negative: negative(RCODE.NOERROR), target: chase.target, qtype: q.type };
+    return { kind: 'chase', message, target: chase.target, qtype: q.type };
   }
   if (rrs.length === 0) return { kind: 'reply', message: negative(RCODE.NOERROR) };
   const message = replyTo(query);
@@ -362,11 +364,12 @@ export function answer(query: Message, src: RecordSource, cfg: AnswerConfig): Ou
 
 /**
  * Finishes a chase: the CNAME chain plus the answers the upstream gave for the target (even
- * none, as CoreDNS's Lookup), or, when the lookup failed, the NODATA reply (the CNAME dropped).
+ * none). A failed lookup (`undefined`) leaves the CNAME chain alone: CoreDNS's upstream Lookup
+ * runs the query through its own plugin chain and hands back whatever was written, the
+ * SERVFAIL reply included, so A() appends its (empty) answer section and no error.
  */
 export function completeChase(outcome: Extract<Outcome, { kind: 'chase' }>, upstream: RR[] | undefined): Message {
-  if (!upstream) return outcome.negative;
   const m = outcome.message;
-  return { ...m, answer: [...m.answer, ...upstream] };
+  return { ...m, answer: [...m.answer, ...(upstream ?? [])] };
 }
 

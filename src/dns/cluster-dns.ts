@@ -5,6 +5,7 @@
  * cluster go to the control plane's relay over `<data-dir>/run/dns-upstream.sock`.
  */
 import { findResource, type ResourceInfo } from '../api/resources.js';
+import type { AnswerConfig } from './answer.js';
 import type { KubeObject } from '../api/types.js';
 import type { InformerFactory } from '../client/index.js';
 import { RecordIndex, type EndpointSliceObject, type ServiceObject } from './records.js';
@@ -21,7 +22,7 @@ export interface ClusterDnsOptions {
   readyPort?: number;
   /** `cluster.local` (with or without the trailing dot). */
   clusterDomain: string;
-  /** Record TTL; default 5 (CoreDNS's kubernetes plugin). */
+  /** Record TTL; default 30, kubeadm's Corefile (`kubernetes … { ttl 30 }`). */
   ttl?: number;
   /** The relay's socket; undefined: names outside the cluster get SERVFAIL. */
   relaySocket?: string;
@@ -43,6 +44,14 @@ function must(group: string, version: string, resource: string): ResourceInfo {
 }
 
 /**
+ * kubeadm's `kubernetes <domain> in-addr.arpa ip6.arpa { pods insecure; ttl 30 }`: TTL 30
+ * unless told otherwise (CoreDNS's own default, 5, is not what a kubeadm cluster serves).
+ */
+export function clusterDnsConfig(o: { clusterDomain: string; host: string; ttl?: number }): AnswerConfig {
+  return { zone: o.clusterDomain.replace(/\.?$/, '.').toLowerCase(), ttl: o.ttl ?? 30, selfIPs: [o.host], pods: 'insecure' };
+}
+
+/**
  * Starts listening at once (answering SERVFAIL for unknown names until the informers have
  * synced, as CoreDNS does) and resolves; the caller starts the factory.
  */
@@ -58,10 +67,9 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<ClusterDns>
     namespaces.addHandlers({ onAdd: (n) => index.updateNamespace(null, n), onUpdate: (a, b) => index.updateNamespace(a, b), onDelete: (n) => index.updateNamespace(n, null) }),
   ];
   const relay = o.relaySocket ? new RelayClient(o.relaySocket) : undefined;
-  const zone = o.clusterDomain.replace(/\.?$/, '.').toLowerCase();
   server = new DnsServer({
     source: index,
-    config: { zone, ttl: o.ttl ?? 5, selfIPs: [o.host], pods: 'insecure' },
+    config: clusterDnsConfig(o),
     relay,
     host: o.host,
     port: o.port ?? 53,

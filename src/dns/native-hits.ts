@@ -11,6 +11,8 @@
  * - forwarded answers and out-of-zone ExternalName chases (relay answers: they change with the
  *   upstream and carry their own TTLs, and come after the batch, never with a class);
  * - replies longer than a slot (sent on their own) and TCP replies (the cache is UDP's).
+ * - replies with an address RRset of two or more records (loadbalance.ts: each copy is
+ *   shuffled, which the C side does not do; they are JS answer cache hits instead).
  * A class is (type, rcode, denial): the series a hit adds to, resolved once per class.
  */
 import type { EntryStats } from './answer-cache.js';

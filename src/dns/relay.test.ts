@@ -90,34 +90,48 @@ test('silent upstream: SERVFAIL within the deadline, then at once while it is do
   silent.socket.close();
 });
 
-test('cache: one upstream query, TTLs aged, the client case and ID kept; NXDOMAIN cached by the SOA', async () => {
+test('cache, as kubeadm\'s `cache 30`: one upstream query, every TTL the lowest capped at 30 and aged, AA on hits, the client case and ID kept; NXDOMAIN cached by its SOA\'s TTL', async () => {
   let asked = 0;
   const stub = await udpStub((buf, reply) => {
     const q = parseMessage(buf);
     if (q.question[0].type !== TYPE.A) return;
     asked++;
     const m = replyTo(q, q.question[0].name.startsWith('nx') ? RCODE.NXDOMAIN : RCODE.NOERROR);
-    if (m.header.rcode === RCODE.NOERROR) m.answer.push({ name: q.question[0].name, type: TYPE.A, class: CLASS_IN, ttl: 100, data: { address: '192.0.2.7' } });
-    else m.authority.push({ name: 'example.', type: TYPE.SOA, class: CLASS_IN, ttl: 30, data: { mname: 'a.', rname: 'b.', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 20 } });
+    m.header.ra = true;
+    m.header.ad = true;
+    if (m.header.rcode === RCODE.NOERROR) {
+      m.answer.push({ name: q.question[0].name, type: TYPE.A, class: CLASS_IN, ttl: 100, data: { address: '192.0.2.7' } });
+      m.answer.push({ name: q.question[0].name, type: TYPE.A, class: CLASS_IN, ttl: 300, data: { address: '192.0.2.8' } });
+    } else m.authority.push({ name: 'example.', type: TYPE.SOA, class: CLASS_IN, ttl: 20, data: { mname: 'a.', rname: 'b.', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 900 } });
     reply(serializeMessage(m));
   });
   let now = 1_000_000;
   const relay = new UpstreamRelay({ upstreams: [{ host: '127.0.0.1', port: stub.port }], now: () => now });
-  const first = parseMessage((await relay.resolve(query('www.example.', 1)))!);
-  assert.equal(first.answer[0].ttl, 100);
-  now += 30_000;
-  const second = parseMessage((await relay.resolve(query('WWW.example.', 2)))!);
-  assert.equal(second.header.id, 2);
-  assert.equal(second.question[0].name, 'WWW.example.');
-  assert.equal(second.answer[0].ttl, 70);
-  assert.equal(asked, 1);
-  await relay.resolve(query('nx.example.'));
-  await relay.resolve(query('nx.example.'));
-  assert.equal(asked, 2);
-  now += 21_000;
-  await relay.resolve(query('nx.example.'));
-  assert.equal(asked, 3, 'the negative entry expired after the SOA minimum (20 s)');
-  stub.socket.close();
+  try {
+    const first = parseMessage((await relay.resolve(query('www.example.', 1)))!);
+    assert.deepEqual(first.answer.map((r) => r.ttl), [30, 30]);
+    assert.equal(first.header.aa, false, 'as the upstream said');
+    assert.equal(first.header.ad, false, 'no DNSSEC asked for: AD cleared');
+    now += 12_000;
+    const second = parseMessage((await relay.resolve(query('WWW.example.', 2)))!);
+    assert.equal(second.header.id, 2);
+    assert.equal(second.question[0].name, 'WWW.example.');
+    assert.deepEqual(second.answer.map((r) => r.ttl), [18, 18]);
+    assert.equal(second.header.aa, true, 'CoreDNS sets AA on every reply from its cache');
+    assert.equal(second.header.ra, true);
+    assert.equal(asked, 1);
+    now += 18_000;
+    await relay.resolve(query('www.example.'));
+    assert.equal(asked, 2, 'expired after 30 s, not the upstream\'s 100');
+    await relay.resolve(query('nx.example.'));
+    await relay.resolve(query('nx.example.'));
+    assert.equal(asked, 3);
+    now += 21_000;
+    await relay.resolve(query('nx.example.'));
+    assert.equal(asked, 4, 'the negative entry expired after the SOA record\'s TTL (20 s), as CoreDNS reads it');
+  } finally {
+    stub.socket.close();
+  }
 });
 
 test('loop: an upstream that sends queries back into the cluster DNS is detected and dropped', async () => {

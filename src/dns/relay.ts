@@ -8,8 +8,11 @@
  * - an upstream failing twice in a row is down for 10 s; while every upstream is down,
  *   queries get SERVFAIL at once, except one real query per second that tests them again;
  * - no upstream (`--dns-upstream none`): SERVFAIL at once;
- * - cache (9984 entries, as CoreDNS's default): NOERROR and NXDOMAIN replies for their
- *   lowest TTL (at most 3600 s success / 1800 s denial, at least 5 s), aged on the way out;
+ * - cache, as kubeadm's `cache 30` (9984 entries, CoreDNS's default): every reply from an
+ *   upstream leaves with each record's TTL set to the message's lowest, clamped to [5, 30]
+ *   (cache-ttl.ts), and NOERROR and NXDOMAIN replies are kept that long, aged on the way out;
+ *   a reply from the cache has AA set (CoreDNS's item.toMsg does, for old stub resolvers that
+ *   drop non-authoritative answers); AD is cleared unless the query had DO or AD set;
  *   identical queries in flight share one upstream query;
  * - loop protection: before its first use, each upstream is sent an HINFO probe for a random
  *   name; if that name ever comes back in through the socket, queries are looping back into
@@ -35,6 +38,7 @@ import { FrameReader, writeFrame } from './framing.js';
 import { lowerName } from './names.js';
 import { DnsMetrics, observe } from './metrics.js';
 import { rcodeName } from './present.js';
+import { cacheTtl, CACHE_MAX_TTL } from './cache-ttl.js';
 import { formatUpstream, type Upstream } from './upstreams.js';
 import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, ttlOffsets, WireFormatError, type Message } from './wire.js';
 
@@ -43,6 +47,8 @@ export interface RelayOptions {
   attemptTimeoutMs?: number;
   deadlineMs?: number;
   cacheSize?: number;
+  /** The cap on TTLs, kept and sent (kubeadm's `cache 30`); default 30. */
+  maxTtl?: number;
   log?(line: string): void;
   /** Milliseconds clock (tests inject one). */
   now?: () => number;
@@ -53,7 +59,8 @@ interface Entry {
   negative: boolean;
   questionEnd: number;
   offsets: number[];
-  ttls: number[];
+  /** Every record's TTL when stored (cacheTtl). */
+  ttl: number;
   stored: number;
   expires: number;
 }
@@ -98,6 +105,7 @@ export class UpstreamRelay {
   readonly #attemptMs: number;
   readonly #deadlineMs: number;
   readonly #cacheSize: number;
+  readonly #maxTtl: number;
   readonly #log: (line: string) => void;
   readonly #now: () => number;
   #cache = new Map<string, Entry>();
@@ -115,6 +123,7 @@ export class UpstreamRelay {
     this.#attemptMs = options.attemptTimeoutMs ?? 1000;
     this.#deadlineMs = options.deadlineMs ?? 2000;
     this.#cacheSize = options.cacheSize ?? 9984;
+    this.#maxTtl = options.maxTtl ?? CACHE_MAX_TTL;
     this.#log = options.log ?? (() => {});
     this.#now = options.now ?? Date.now;
     this.metrics.gauge('coredns_cache_entries', () => {
@@ -188,10 +197,13 @@ export class UpstreamRelay {
       return servfail(query);
     }
     const key = `${lname}|${q.type}|${q.class}|${query.edns?.dnssecOk ? 1 : 0}|${query.header.cd ? 1 : 0}`;
+    // AD only for a client that asked for DNSSEC (DO) or set AD itself (RFC 6840 5.7-5.8).
+    const keepAd = (query.edns?.dnssecOk ?? false) || query.header.ad;
     const hit = this.#fromCache(key, raw);
     if (hit) {
       this.#stats.cacheHits++;
       this.metrics.inc('coredns_cache_hits_total', `server="${RELAY_SERVER}",type="${hit.negative ? 'denial' : 'success'}",view="",zones="."`);
+      if (!keepAd) hit.buf[3] &= ~0x20;
       return hit.buf;
     }
     this.#stats.cacheMisses++;
@@ -208,6 +220,7 @@ export class UpstreamRelay {
     }
     const out = Buffer.from(reply);
     out.writeUInt16BE(query.header.id, 0);
+    if (!keepAd) out[3] &= ~0x20;
     return out;
   }
 
@@ -230,29 +243,34 @@ export class UpstreamRelay {
     raw.copy(out, 0, 0, 2);
     // The question as the client wrote it (same length: names equal but for case).
     if (raw.length >= e.questionEnd) raw.copy(out, 12, 12, e.questionEnd);
-    const aged = Math.floor((now - e.stored) / 1000);
-    e.offsets.forEach((off, i) => out.writeUInt32BE(Math.max(0, e.ttls[i] - aged), off));
+    const ttl = Math.max(0, e.ttl - Math.floor((now - e.stored) / 1000));
+    for (const off of e.offsets) out.writeUInt32BE(ttl, off);
+    out[2] |= 0x04; // AA, as CoreDNS's cache answers
     return { buf: out, negative: e.negative };
   }
 
-  #store(key: string, reply: Buffer, msg: Message): void {
-    const rcode = msg.header.rcode;
-    if ((rcode !== RCODE.NOERROR && rcode !== RCODE.NXDOMAIN) || msg.header.tc) return;
+  /**
+   * An upstream's reply as the cache plugin passes it on: a copy with every record's TTL set
+   * to cacheTtl (a reply this cannot walk goes as it came, and is not kept); NOERROR and
+   * NXDOMAIN replies that are not truncated are kept for that long.
+   */
+  #store(key: string, reply: Buffer, msg: Message): Buffer {
     let layout: { questionEnd: number; offsets: number[] };
     try {
       layout = ttlOffsets(reply);
     } catch {
-      return;
+      return reply;
     }
+    const ttl = cacheTtl(msg, this.#maxTtl);
+    const out = Buffer.from(reply);
+    for (const off of layout.offsets) out.writeUInt32BE(ttl, off);
+    const rcode = msg.header.rcode;
+    if ((rcode !== RCODE.NOERROR && rcode !== RCODE.NXDOMAIN) || msg.header.tc) return out;
     const negative = rcode === RCODE.NXDOMAIN || msg.answer.length === 0;
-    const soa = msg.authority.find((r) => r.type === TYPE.SOA);
-    let ttl = negative
-      ? soa && 'minimum' in soa.data ? Math.min(soa.ttl, soa.data.minimum) : 5
-      : Math.min(...[...msg.answer, ...msg.authority, ...msg.additional].map((r) => r.ttl));
-    ttl = Math.max(5, Math.min(ttl, negative ? 1800 : 3600));
     if (this.#cache.size >= this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
     const now = this.#now();
-    this.#cache.set(key, { buf: reply, negative, questionEnd: layout.questionEnd, offsets: layout.offsets, ttls: layout.offsets.map((o) => reply.readUInt32BE(o)), stored: now, expires: now + ttl * 1000 });
+    this.#cache.set(key, { buf: out, negative, questionEnd: layout.questionEnd, offsets: layout.offsets, ttl, stored: now, expires: now + ttl * 1000 });
+    return out;
   }
 
   #candidates(): UpstreamState[] {
@@ -287,8 +305,7 @@ export class UpstreamRelay {
       observe(this.metrics.histogram('coredns_proxy_request_duration_seconds', `${to},rcode="${rcodeName(reply.msg.header.rcode)}"`), (performance.now() - started) / 1000);
       s.fails = 0;
       s.downUntil = 0;
-      this.#store(key, reply.buf, reply.msg);
-      return reply.buf;
+      return this.#store(key, reply.buf, reply.msg);
     }
     return undefined;
   }

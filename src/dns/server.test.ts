@@ -17,7 +17,7 @@ import { RelayClient } from './relay-client.js';
 import { UpstreamRelay } from './relay.js';
 import { DnsServer } from './server.js';
 import { TRANSPORTS } from './fixtures.js';
-import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE } from './wire.js';
+import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, TYPE, type Message } from './wire.js';
 
 const run = promisify(execFile);
 
@@ -31,6 +31,8 @@ async function stubUpstream(): Promise<{ socket: Socket; port: number; queries: 
     const name = q.question[0].name.toLowerCase();
     const m = replyTo(q);
     m.header.ra = true;
+    // An upstream that says 512 in its OPT whatever the client said (as public resolvers may).
+    if (q.edns) m.edns = { udpSize: 512, version: 0, dnssecOk: false, options: [] };
     if (name === 'example.com.' && q.question[0].type === TYPE.A) m.answer.push({ name: q.question[0].name, type: TYPE.A, class: CLASS_IN, ttl: 60, data: { address: '192.0.2.1' } });
     else if (name === 'example.com.') m.header.rcode = RCODE.NOERROR;
     else m.header.rcode = RCODE.NXDOMAIN;
@@ -138,11 +140,68 @@ for (const udp of TRANSPORTS) describe(`DNS server with dig (UDP over ${udp})`, 
 
   test('ExternalName: CNAME plus the target address from the upstream', async () => {
     const r = await dig(['ext.testns.svc.cluster.local', 'A']);
-    assert.deepEqual(r.answer, ['ext.testns.svc.cluster.local. 5 IN CNAME example.com.', 'example.com. 60 IN A 192.0.2.1']);
+    // One TTL for the whole reply, as the cache plugin writes it: the lowest (the CNAME's 5).
+    assert.deepEqual(r.answer, ['ext.testns.svc.cluster.local. 5 IN CNAME example.com.', 'example.com. 5 IN A 192.0.2.1']);
+  });
+
+  test('loadbalance: a headless Service\'s addresses come in changing order, cached or not', async () => {
+    const orders = new Set<string>();
+    for (let i = 0; i < 30 && orders.size < 2; i++) orders.add((await dig(['hdls.testns.svc.cluster.local'])).answer.join(','));
+    assert.ok(orders.size >= 2, `one order in 30 answers: ${[...orders][0]}`);
+    const tcp = new Set<string>();
+    for (let i = 0; i < 30 && tcp.size < 2; i++) tcp.add((await dig(['+tcp', 'hdls.testns.svc.cluster.local'])).answer.join(','));
+    assert.ok(tcp.size >= 2, 'over TCP too');
+  });
+
+  test('EDNS: the reply\'s OPT echoes the client\'s buffer size and its cookie, as CoreDNS\'s SizeAndDo', async () => {
+    const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=4096', '+cookie=0123456789abcdef', 'nginx.default.svc.cluster.local']);
+    assert.match(stdout, /; EDNS: version: 0, flags:; udp: 4096/);
+    assert.match(stdout, /; COOKIE: 0123456789abcdef \(echoed\)/);
+    const plain = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=1400', '+nocookie', 'nginx.default.svc.cluster.local']);
+    assert.match(plain.stdout, /; EDNS: version: 0, flags:; udp: 1400\n/);
+    // A forwarded answer's OPT, the upstream's, gets the client's size too.
+    const forwarded = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+bufsize=1400', '+nocookie', 'example.com']);
+    assert.match(forwarded.stdout, /status: NOERROR/);
+    assert.match(forwarded.stdout, /; EDNS: version: 0, flags:; udp: 1400\n/);
+  });
+
+  test('error replies as miekg/dns and CoreDNS write them: FORMERR/NOTIMP as a bare header, REFUSED without OPT, BADVERS with an OPT of size 0', async () => {
+    const ask = async (m: Message): Promise<Buffer> => {
+      const c = createSocket('udp4');
+      try {
+        return await new Promise<Buffer>((resolve, reject) => {
+          c.once('message', (b) => resolve(b));
+          setTimeout(() => reject(new Error('no reply')), 2000);
+          c.send(serializeMessage(m), port, '127.0.0.1');
+        });
+      } finally {
+        c.close();
+      }
+    };
+    const q = (o: { opcode?: number; questions?: number; klass?: number; edns?: number }): Message => ({
+      header: { id: 77, qr: false, opcode: o.opcode ?? 0, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false, rcode: 0 },
+      question: Array.from({ length: o.questions ?? 1 }, () => ({ name: 'nginx.default.svc.cluster.local.', type: TYPE.A, class: o.klass ?? CLASS_IN })),
+      answer: [], authority: [], additional: [],
+      edns: o.edns === undefined ? undefined : { udpSize: 1232, version: o.edns, dnssecOk: false, options: [] },
+    });
+    const two = parseMessage(await ask(q({ questions: 2, edns: 0 })));
+    assert.deepEqual([two.header.rcode, two.question.length, two.edns], [RCODE.FORMERR, 0, undefined]);
+    const notimp = parseMessage(await ask(q({ opcode: 5, edns: 0 })));
+    assert.deepEqual([notimp.header.rcode, notimp.header.opcode, notimp.question.length, notimp.edns], [RCODE.NOTIMP, 5, 0, undefined]);
+    const refused = parseMessage(await ask(q({ klass: 3, edns: 0 })));
+    assert.deepEqual([refused.header.rcode, refused.question.length, refused.edns], [RCODE.REFUSED, 1, undefined]);
+    const badvers = parseMessage(await ask(q({ edns: 1 })));
+    assert.deepEqual([badvers.header.rcode, badvers.edns?.udpSize, badvers.edns?.version], [RCODE.BADVERS, 0, 0]);
+  });
+
+  test('any class but IN is refused (no chaos plugin in kubeadm\'s server block)', async () => {
+    assert.equal((await dig(['-c', 'CH', 'version.bind', 'TXT'])).status, 'REFUSED');
+    assert.equal((await dig(['-c', 'ANY', 'nginx.default.svc.cluster.local', 'A'])).status, 'REFUSED');
   });
 
   test('TXT dns-version, SOA and NS at the apex', async () => {
-    assert.deepEqual((await dig(['dns-version.cluster.local', 'TXT'])).answer, ['dns-version.cluster.local. 28800 IN TXT "1.1.0"']);
+    // 28800 from the kubernetes plugin, capped by kubeadm's `cache 30` on the way out.
+    assert.deepEqual((await dig(['dns-version.cluster.local', 'TXT'])).answer, ['dns-version.cluster.local. 30 IN TXT "1.1.0"']);
     assert.match((await dig(['cluster.local', 'SOA'])).answer[0], /^cluster\.local\. 5 IN SOA ns\.dns\.cluster\.local\. /);
     const ns = await dig(['cluster.local', 'NS']);
     assert.deepEqual(ns.answer, ['cluster.local. 5 IN NS kube-dns.kube-system.svc.cluster.local.']);

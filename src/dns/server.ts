@@ -30,15 +30,17 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { answer, completeChase, type AnswerConfig } from './answer.js';
-import { AnswerCache, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
+import { AnswerCache, echoedOption, probeQuery, provesPatchable, replyFrom, respell, type EntryStats, type QueryKey } from './answer-cache.js';
+import { withCacheTtl } from './cache-ttl.js';
 import { FrameReader, writeFrame } from './framing.js';
+import { addressSets, shuffleAddresses, type AddressSets } from './loadbalance.js';
 import { DnsMetrics, observe, type Cell, type MetricsSnapshot } from './metrics.js';
 import { NativeHits, type HitCells } from './native-hits.js';
 import { NativeUdp, type NativeCounters } from './udp-native.js';
 import { rcodeName } from './present.js';
 import type { RecordSource } from './records.js';
 import { bindUdp, nativeCacheFromEnv, type UdpChoice, type UdpKind, type UdpTransport } from './udp-transport.js';
-import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, typeName, WireFormatError, type Message } from './wire.js';
+import { CLASS_IN, parseMessage, RCODE, replyTo, serializeMessage, ttlOffsets, typeName, WireFormatError, type Message } from './wire.js';
 
 export interface Relay {
   /** Resolves to the reply (same ID) or undefined when no upstream answered. */
@@ -74,11 +76,11 @@ export interface DnsServerOptions {
   udp?: UdpChoice;
   /** The native module's path (tests); default build/dns-udp.node. */
   udpModule?: string;
+  /** loadbalance's random source, [0, 1) (tests pin it); default Math.random. */
+  random?: () => number;
   log?(line: string): void;
 }
 
-/** The EDNS buffer size kubito advertises (DNS flag day 2020). */
-export const EDNS_SIZE = 1232;
 const UDP_MAX = 65507;
 const MAX_TCP_CONNECTIONS = 1000;
 const TCP_IDLE_MS = 10_000;
@@ -92,6 +94,49 @@ type Reply = (buf: Buffer, cacheClass?: number) => void;
  * bytes are the transport's until `handle` returns (copied before anything asynchronous).
  */
 type Ctx = { proto: 'udp' | 'tcp'; family: number; batched?: boolean };
+
+/**
+ * An upstream's reply as CoreDNS's SizeAndDo passes it on to a client that sent an OPT: the
+ * reply's OPT gets the client's UDP size, version 0, no extended rcode, its low flag bits
+ * cleared and DO set if the client set it; a reply without one (an upstream without EDNS, or
+ * the relay's cache, which keys no EDNS) gets the client's OPT with the options CoreDNS echoes.
+ * In place when it can; a reply this cannot walk goes as it came.
+ */
+function sizeAndDo(buf: Buffer, query: Message): Buffer {
+  const edns = query.edns;
+  if (!edns) return buf;
+  let opt: number;
+  try {
+    opt = ttlOffsets(buf).opt;
+  } catch {
+    return buf;
+  }
+  if (opt < 0) {
+    const options = edns.options.filter((o) => echoedOption(o.code));
+    const rdlen = options.reduce((n, o) => n + 4 + o.data.length, 0);
+    const rr = Buffer.alloc(11 + rdlen);
+    rr.writeUInt16BE(41, 1);
+    rr.writeUInt16BE(edns.udpSize, 3);
+    if (edns.dnssecOk) rr[7] = 0x80;
+    rr.writeUInt16BE(rdlen, 9);
+    let p = 11;
+    for (const o of options) {
+      rr.writeUInt16BE(o.code, p);
+      rr.writeUInt16BE(o.data.length, p + 2);
+      o.data.copy(rr, p + 4);
+      p += 4 + o.data.length;
+    }
+    const out = Buffer.concat([buf, rr]);
+    out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+    return out;
+  }
+  buf.writeUInt16BE(edns.udpSize, opt + 2);
+  buf[opt + 4] = 0;
+  buf[opt + 5] = 0;
+  if (edns.dnssecOk) buf[opt + 6] |= 0x80;
+  buf[opt + 7] = 0;
+  return buf;
+}
 
 export class DnsServer {
   readonly #o: DnsServerOptions;
@@ -111,11 +156,13 @@ export class DnsServer {
   #config: AnswerConfig;
   /** Which replies the native reply cache may keep, and its hits into the metrics. */
   readonly #native = new NativeHits();
+  readonly #random: () => number;
   readonly #udpCtx: Ctx[] = [{ proto: 'udp', family: 1, batched: true }, { proto: 'udp', family: 2, batched: true }];
 
   constructor(options: DnsServerOptions) {
     this.#o = options;
     this.#config = options.config;
+    this.#random = options.random ?? Math.random;
     this.#cacheEntries = options.cacheEntries ?? 10_000;
     this.#cache = new AnswerCache(this.#cacheEntries);
     this.metrics = new DnsMetrics(`dns://:${options.port ?? 53}`);
@@ -295,7 +342,9 @@ export class DnsServer {
       }
       const hit = this.#cache.get(buf, key);
       if (hit) {
-        reply(replyFrom(hit, buf, key), hit.stats.native);
+        const out = replyFrom(hit, buf, key);
+        if (hit.sets) shuffleAddresses(out, hit.sets, this.#random);
+        reply(out, hit.stats.native);
         const c = this.#hitCells(hit.stats, ctx);
         c.hits.value++;
         c.request.requests.value++;
@@ -345,18 +394,19 @@ export class DnsServer {
    * already, tries for a patchable entry instead: if the all-lower and all-upper spellings get
    * replies equal outside the question's name, the all-lower one serves every spelling.
    */
-  #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean; native: number | undefined }): void {
+  #store(buf: Buffer, key: QueryKey, out: Buffer, o: { proto: string; type: string; rcode: string; negative: boolean; native: number | undefined; sets: AddressSets | undefined }): void {
     const stats: EntryStats = { type: o.type, rcode: o.rcode, negative: o.negative, cells4: undefined, cells6: undefined, native: o.native };
+    const sets = o.sets;
     if (this.#cache.otherSpelling(buf, key)) {
       const low = respell(buf, key, false);
       const lowOut = low.equals(buf) ? out : this.#localReply(low, o.proto);
       const upOut = this.#localReply(respell(buf, key, true), o.proto);
       if (lowOut !== undefined && upOut !== undefined && provesPatchable(lowOut, upOut, key)) {
-        this.#cache.set(buf, key, { reply: lowOut, patchable: true, stats });
+        this.#cache.set(buf, key, { reply: lowOut, patchable: true, stats, sets });
         return;
       }
     }
-    this.#cache.set(buf, key, { reply: out, patchable: false, stats });
+    this.#cache.set(buf, key, { reply: out, patchable: false, stats, sets });
   }
 
   #formerr(buf: Buffer, rcode: number, reply: Reply): void {
@@ -372,9 +422,26 @@ export class DnsServer {
     return query.edns ? Math.min(UDP_MAX, Math.max(512, query.edns.udpSize)) : 512;
   }
 
+  /**
+   * The reply as it leaves CoreDNS's chain: TTLs as the cache plugin writes them; the query's
+   * OPT echoed (request.SizeAndDo: its UDP size, DO, and the options CoreDNS knows, a COOKIE
+   * among them); cut to the client's size.
+   */
   #finish(query: Message, m: Message, proto: string): Buffer {
-    if (query.edns) m.edns = { udpSize: EDNS_SIZE, version: 0, dnssecOk: query.edns.dnssecOk, options: [] };
-    return serializeMessage(m, { maxSize: this.#limit(query, proto) });
+    const out = withCacheTtl(m);
+    if (query.edns) out.edns = { udpSize: query.edns.udpSize, version: 0, dnssecOk: query.edns.dnssecOk, options: query.edns.options.filter((o) => echoedOption(o.code)) };
+    return serializeMessage(out, { maxSize: this.#limit(query, proto) });
+  }
+
+  /** loadbalance: shuffles `out`'s address RRsets in place (a reply from anywhere, unparsed). */
+  #balance(out: Buffer): Buffer {
+    try {
+      const sets = addressSets(out);
+      if (sets) shuffleAddresses(out, sets, this.#random);
+    } catch {
+      // A reply this cannot walk (an upstream's) goes as it came.
+    }
+    return out;
   }
 
   #slow(buf: Buffer, ctx: Ctx, key: QueryKey | undefined, t0: number, reply: Reply): void {
@@ -387,24 +454,36 @@ export class DnsServer {
       this.#count(ctx, 'other', 'FORMERR', '', t0);
       return;
     }
+    // Replies as CoreDNS writes its errors: miekg/dns rejects a message by its header alone
+    // (FORMERR for a question count but 1, NOTIMP for an opcode), the bare header back;
+    // edns.Version's BADVERS has an OPT of its own (size 0); a refused class no OPT.
     const fail = (rcode: number): void => {
-      const m = replyTo(query, rcode);
-      reply(this.#finish(query, m, ctx.proto));
+      if (rcode === RCODE.NOTIMP || rcode === RCODE.FORMERR) this.#formerr(buf, rcode, reply);
+      else {
+        const m = replyTo(query, rcode);
+        if (rcode === RCODE.BADVERS) m.edns = { udpSize: 0, version: 0, dnssecOk: false, options: [] };
+        reply(serializeMessage(m, { maxSize: this.#limit(query, ctx.proto) }));
+      }
       this.#count(ctx, 'other', rcodeName(rcode), '', t0);
     };
     if (query.header.opcode !== 0) return fail(RCODE.NOTIMP);
-    if (query.edns && query.edns.version !== 0) return fail(RCODE.BADVERS);
     if (query.question.length !== 1) return fail(RCODE.FORMERR);
+    if (query.edns && query.edns.version !== 0) return fail(RCODE.BADVERS);
     const q = query.question[0];
     const type = METRIC_TYPES.has(typeName(q.type)) ? typeName(q.type) : 'other';
-    const outcome = q.class === CLASS_IN ? answer(query, this.#o.source, this.#config) : { kind: 'forward' as const };
+    // CoreDNS refuses any class but IN unless the chaos plugin is in the server block (kubeadm's is not).
+    if (q.class !== CLASS_IN) return fail(RCODE.REFUSED);
+    const outcome = answer(query, this.#o.source, this.#config);
     if (outcome.kind === 'reply') {
       const out = this.#finish(query, outcome.message, ctx.proto);
       const rcode = rcodeName(outcome.message.header.rcode);
       const negative = outcome.message.answer.length === 0;
-      // Only plain queries (a key) are kept, in JS or natively; native only over UDP batches.
-      const native = key !== undefined && ctx.batched ? this.#native.classFor(this.#udp?.replyCache, { synced: this.#o.source.synced(), type, rcode: outcome.message.header.rcode, negative, out }) : undefined;
-      if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative, native });
+      const sets = addressSets(out);
+      // Only plain queries (a key) are kept, in JS or natively; native only over UDP batches,
+      // and only replies with nothing to shuffle (the native cache sends its bytes as kept).
+      const native = key !== undefined && ctx.batched && !sets ? this.#native.classFor(this.#udp?.replyCache, { synced: this.#o.source.synced(), type, rcode: outcome.message.header.rcode, negative, out }) : undefined;
+      if (key !== undefined && this.#o.source.synced()) this.#store(buf, key, out, { proto: ctx.proto, type, rcode, negative, native, sets });
+      if (sets) shuffleAddresses(out, sets, this.#random);
       reply(out, native);
       this.#count(ctx, type, rcode, 'kubernetes', t0);
       return;
@@ -421,7 +500,8 @@ export class DnsServer {
       void relayed.then((res) => {
         if (!res || res.length < 12) return done(servfail(), 'SERVFAIL', 'forward');
         const rcode = rcodeName(res[3] & 0xf);
-        if (res.length <= this.#limit(query, ctx.proto)) return done(res, rcode, 'forward');
+        const out = sizeAndDo(res, query);
+        if (out.length <= this.#limit(query, ctx.proto)) return done(this.#balance(out), rcode, 'forward');
         const m = replyTo(query, res[3] & 0xf);
         m.header.tc = true;
         m.header.ra = (res[3] & 0x80) !== 0;
@@ -443,7 +523,7 @@ export class DnsServer {
         }
       }
       const m = completeChase(outcome, found);
-      done(this.#finish(query, m, ctx.proto), rcodeName(m.header.rcode), 'kubernetes');
+      done(this.#balance(this.#finish(query, m, ctx.proto)), rcodeName(m.header.rcode), 'kubernetes');
     }, () => done(servfail(), 'SERVFAIL', 'kubernetes'));
   }
 }

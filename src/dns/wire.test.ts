@@ -49,6 +49,20 @@ test('truncation: additional first, then whole answers with TC', () => {
   assert.equal(full.answer.length, 5);
 });
 
+test('TC is set whenever a record is left out, glue included (miekg/dns Truncate, CoreDNS Scrub)', () => {
+  const m = msg();
+  m.edns = undefined;
+  m.question[0] = { name: '_http._tcp.big.ns.svc.cluster.local.', type: TYPE.SRV, class: CLASS_IN };
+  const target = (i: number): string => `10-244-1-${i}.big.ns.svc.cluster.local.`;
+  m.answer = Array.from({ length: 8 }, (_, i) => ({ name: m.question[0].name, type: TYPE.SRV, class: CLASS_IN, ttl: 5, data: { priority: 0, weight: 12, port: 80, target: target(i) } }));
+  m.additional = Array.from({ length: 8 }, (_, i) => ({ name: target(i), type: TYPE.A, class: CLASS_IN, ttl: 5, data: { address: `10.244.1.${i}` } }));
+  m.authority = [];
+  const cut = parseMessage(serializeMessage(m, { maxSize: 512 }));
+  assert.equal(cut.answer.length, 8, 'every SRV fits');
+  assert.ok(cut.additional.length < 8, `${cut.additional.length} glue records fit`);
+  assert.equal(cut.header.tc, true, 'the client retries over TCP for the rest');
+});
+
 test('names: escapes survive a round trip', () => {
   const m = msg();
   m.question[0].name = 'a\\.b.c\\\\d.\\000x.';

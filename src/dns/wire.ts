@@ -289,9 +289,9 @@ function optSize(edns: Edns | undefined): number {
 
 /**
  * Serializes a message. With `maxSize`, a message that does not fit is cut as miekg/dns's
- * Truncate (what CoreDNS's Scrub uses) cuts it: additional records go first, then authority;
- * if the answers still do not fit, as many whole answers as fit are kept and TC is set. The
- * OPT record always stays.
+ * Truncate (what CoreDNS's Scrub uses) cuts it: records are written in order (answer,
+ * authority, additional) until one does not fit, that one and every later one are left out,
+ * and TC is set (whichever section lost records). The OPT record always stays.
  */
 export function serializeMessage(msg: Message, options: { maxSize?: number } = {}): Buffer {
   const max = options.maxSize ?? 65535;
@@ -324,7 +324,8 @@ export function serializeMessage(msg: Message, options: { maxSize?: number } = {
       if (w.pos > budget) {
         w.rewind(before);
         full = true;
-        if (s === 0) tc = true;
+        // miekg/dns Truncate (CoreDNS's Scrub): TC whenever anything is left out, glue too.
+        tc = true;
         break;
       }
       written[s]++;
@@ -357,10 +358,11 @@ export function typeName(type: number): string {
 }
 
 /**
- * Where each record's TTL sits in a well-formed message (OPT excluded), and where the
- * question ends: lets a cache age a stored reply in place. Throws WireFormatError.
+ * Where each record's TTL sits in a well-formed message (OPT excluded), where the question
+ * ends, and where the OPT's TYPE field is (-1: none): lets a cache age a stored reply, and the
+ * server rewrite an upstream's OPT, in place. Throws WireFormatError.
  */
-export function ttlOffsets(buf: Buffer): { questionEnd: number; offsets: number[] } {
+export function ttlOffsets(buf: Buffer): { questionEnd: number; offsets: number[]; opt: number } {
   if (buf.length < 12) throw new WireFormatError('message shorter than its header');
   const qd = buf.readUInt16BE(4);
   const rrs = buf.readUInt16BE(6) + buf.readUInt16BE(8) + buf.readUInt16BE(10);
@@ -368,12 +370,14 @@ export function ttlOffsets(buf: Buffer): { questionEnd: number; offsets: number[
   for (let i = 0; i < qd; i++) pos = readName(buf, pos).next + 4;
   const questionEnd = pos;
   const offsets: number[] = [];
+  let opt = -1;
   for (let i = 0; i < rrs; i++) {
     const next = readName(buf, pos).next;
     need(buf, next, 10);
     if (buf.readUInt16BE(next) !== TYPE.OPT) offsets.push(next + 4);
+    else opt = next;
     pos = next + 10 + buf.readUInt16BE(next + 8);
   }
   if (pos > buf.length) throw new WireFormatError('record runs past the end of the message');
-  return { questionEnd, offsets };
+  return { questionEnd, offsets, opt };
 }

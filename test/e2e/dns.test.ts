@@ -61,7 +61,7 @@ describe('cluster DNS', () => {
     assert.equal(k, '10.96.0.1');
     assert.deepEqual(answers(await digNode(['+short', 'kube-dns.kube-system.svc.cluster.local'])), ['10.96.0.10']);
     assert.deepEqual(answers(await digNode(['+short', 'cluster.local', 'NS'])), ['kube-dns.kube-system.svc.cluster.local.']);
-    assert.match(await digNode(['+short', 'cluster.local', 'SOA']), /^ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 5/);
+    assert.match(await digNode(['+short', 'cluster.local', 'SOA']), /^ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 30/);
     assert.deepEqual(answers(await digNode(['+short', 'dns-version.cluster.local', 'TXT'])), ['"1.1.0"']);
     assert.match(await digNode(['missing.default.svc.cluster.local']), /status: NXDOMAIN/);
     assert.deepEqual(answers(await digNode(['+short', '-x', '10.96.0.10'])), ['kube-dns.kube-system.svc.cluster.local.']);
