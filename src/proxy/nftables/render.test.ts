@@ -44,6 +44,12 @@ test('firewall-ips elements carry no comment (upstream 1.33 adds none; the no-en
   assert.ok(text.includes('add element ip kube-proxy no-endpoint-services { 127.0.100.1 . tcp . 443 comment "ns4/lb:https" : drop }'));
 });
 
+test('nodeport-endpoints-check matches as upstream 1.33 writes it: no fib (it hangs off filter-input, the destination is local)', () => {
+  const { text } = renderFull(STATE);
+  assert.ok(text.includes('add rule ip kube-proxy nodeport-endpoints-check ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports\n'), text);
+  assert.ok(text.includes('add rule ip kube-proxy services fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports\n'));
+});
+
 test('partial render: only the changed ports, stale chains flushed and reported', () => {
   const before = renderFull(STATE).table;
   const after = updatedState();
