@@ -3,27 +3,30 @@
  * keeps its DNAT while packets keep coming, so when an endpoint goes away its clients would keep
  * sending into the void. After each sync, every UDP entry whose original destination is a
  * Service frontend (cluster IP, external IP or load-balancer IP with the port, or any address
- * with a NodePort) and whose reply source is not a serving endpoint of that Service is deleted.
+ * with a NodePort) and whose reply source `ip:port` is not a serving endpoint of that Service is
+ * deleted (also when only the endpoint's port changed: a new targetPort).
  * Services without serving endpoints are left alone (upstream: nothing to move the flows to).
  *
  * The parsing and the choice are pure; `cleanStaleUdpEntries` runs `conntrack -L` and
  * `conntrack -D` (conntrack-tools) through the proxy's runner, in the node namespace.
  */
 import { portIndexOf } from './port-index.js';
-import { servicePortKey, type CommandRunner, type DesiredState, type ServicePortState } from './types.js';
+import { endpointString, servicePortKey, type CommandRunner, type DesiredState, type ServicePortState } from './types.js';
 
 /** One UDP flow as `conntrack -L` prints it: the original direction and the reply's source. */
 export interface ConntrackEntry {
   origDst: string;
   origDport: number;
   replySrc: string;
+  replySport: number;
 }
 
-/** What to delete: flows to `origDst:origDport` (any address when absent) answered by `replySrc`. */
+/** What to delete: flows to `origDst:origDport` (any address when absent) answered from `replySrc:replySport`. */
 export interface ConntrackFilter {
   origDst?: string;
   origDport: number;
   replySrc: string;
+  replySport: number;
 }
 
 /**
@@ -38,8 +41,9 @@ export function parseConntrackList(text: string): ConntrackEntry[] {
     const src = [...line.matchAll(/\bsrc=(\S+)/g)].map((m) => m[1]);
     const dst = [...line.matchAll(/\bdst=(\S+)/g)].map((m) => m[1]);
     const dport = [...line.matchAll(/\bdport=(\d+)/g)].map((m) => Number(m[1]));
-    if (src.length < 2 || dst.length < 1 || dport.length < 1) continue;
-    out.push({ origDst: dst[0], origDport: dport[0], replySrc: src[1] });
+    const sport = [...line.matchAll(/\bsport=(\d+)/g)].map((m) => Number(m[1]));
+    if (src.length < 2 || dst.length < 1 || dport.length < 1 || sport.length < 2) continue;
+    out.push({ origDst: dst[0], origDport: dport[0], replySrc: src[1], replySport: sport[1] });
   }
   return out;
 }
@@ -50,25 +54,27 @@ export function staleConntrackFilters(entries: readonly ConntrackEntry[], state:
   const byNodePort = new Map<number, Set<string>>();
   for (const sp of state.servicePorts) {
     if (sp.protocol !== 'UDP') continue;
-    // Serving endpoints, whatever the traffic policies: changing a policy must not cut flows.
-    const serving = new Set(sp.endpoints.filter((e) => e.serving).map((e) => e.ip));
+    // Serving endpoints (`ip:port`, as upstream's sets), whatever the traffic policies: changing
+    // a policy must not cut flows, but a flow answered from a port the endpoint no longer serves is stale.
+    const serving = new Set(sp.endpoints.filter((e) => e.serving).map(endpointString));
     if (serving.size === 0) continue;
     for (const ip of [sp.clusterIP, ...sp.loadBalancerIPs, ...sp.externalIPs]) if (ip) byFrontend.set(`${ip}:${sp.port}`, serving);
     if (sp.nodePort) byNodePort.set(sp.nodePort, serving);
   }
   const filters = new Map<string, ConntrackFilter>();
   for (const e of entries) {
+    const reply = endpointString({ ip: e.replySrc, port: e.replySport });
     const endpoints = byFrontend.get(`${e.origDst}:${e.origDport}`);
-    if (endpoints && !endpoints.has(e.replySrc)) filters.set(`${e.origDst}:${e.origDport}>${e.replySrc}`, { origDst: e.origDst, origDport: e.origDport, replySrc: e.replySrc });
+    if (endpoints && !endpoints.has(reply)) filters.set(`${e.origDst}:${e.origDport}>${reply}`, { origDst: e.origDst, origDport: e.origDport, replySrc: e.replySrc, replySport: e.replySport });
     const forNodePort = byNodePort.get(e.origDport);
-    if (forNodePort && !forNodePort.has(e.replySrc)) filters.set(`*:${e.origDport}>${e.replySrc}`, { origDport: e.origDport, replySrc: e.replySrc });
+    if (forNodePort && !forNodePort.has(reply)) filters.set(`*:${e.origDport}>${reply}`, { origDport: e.origDport, replySrc: e.replySrc, replySport: e.replySport });
   }
   return [...filters.values()];
 }
 
 /** The `conntrack -D` command of one filter. */
 export function conntrackDeleteArgv(filter: ConntrackFilter): string[] {
-  return ['conntrack', '-D', '-p', 'udp', ...(filter.origDst ? ['--orig-dst', filter.origDst] : []), '--orig-port-dst', String(filter.origDport), '--reply-src', filter.replySrc];
+  return ['conntrack', '-D', '-p', 'udp', ...(filter.origDst ? ['--orig-dst', filter.origDst] : []), '--orig-port-dst', String(filter.origDport), '--reply-src', filter.replySrc, '--reply-port-src', String(filter.replySport)];
 }
 
 /**
@@ -95,7 +101,7 @@ export async function cleanStaleUdpEntries(runner: CommandRunner, state: Desired
  */
 export function udpPart(sp: ServicePortState): string | undefined {
   if (sp.protocol !== 'UDP') return undefined;
-  const serving = sp.endpoints.filter((e) => e.serving).map((e) => e.ip);
+  const serving = sp.endpoints.filter((e) => e.serving).map(endpointString);
   if (!serving.length) return undefined;
   return `${[sp.clusterIP, ...sp.loadBalancerIPs, ...sp.externalIPs].join(',')}:${sp.port}|${sp.nodePort}>${serving.join(',')}`;
 }

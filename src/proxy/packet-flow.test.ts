@@ -5,7 +5,10 @@
  * destination address and port, and the set of pods that must answer — or "refused". The rows
  * are the semantics every backend must share: ClusterIP balancing, a Service without endpoints,
  * NodePort from outside and from the node itself, an external IP, ClientIP affinity, a pod
- * reaching itself through its Service (hairpin), and internalTrafficPolicy Local.
+ * reaching itself through its Service (hairpin), internalTrafficPolicy Local, and
+ * externalTrafficPolicy Local (local endpoints only from outside; none local: dropped from
+ * outside — reset by the userspace proxy —, while the node's own traffic short-circuits to the
+ * cluster endpoints).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +24,10 @@ const POD1 = 'pod-10.244.0.11';
 const POD2 = 'pod-10.244.0.12';
 const BOTH = [POD1, POD2];
 const REFUSED = 'refused';
+/** No answer at all (a DROP): the connect timed out. */
+const DROPPED = 'dropped';
+/** Accepted, then reset without a byte (the userspace proxy with nothing to send this client to). */
+const RESET = 'reset';
 
 function desiredState(): DesiredState {
   const port = (name: string, extra: Record<string, unknown> = {}) => [{ name, protocol: 'TCP' as const, port: 80, ...extra }];
@@ -46,6 +53,18 @@ function desiredState(): DesiredState {
       s.spec.ports = port('http');
       (s.spec as { internalTrafficPolicy?: string }).internalTrafficPolicy = 'Local';
     }),
+    makeService('t', 'xlocal', (s) => {
+      s.spec.type = 'NodePort';
+      s.spec.clusterIP = '10.96.0.104';
+      s.spec.ports = port('http', { nodePort: 30081 });
+      s.spec.externalTrafficPolicy = 'Local';
+    }),
+    makeService('t', 'xremote', (s) => {
+      s.spec.type = 'NodePort';
+      s.spec.clusterIP = '10.96.0.105';
+      s.spec.ports = port('http', { nodePort: 30082 });
+      s.spec.externalTrafficPolicy = 'Local';
+    }),
   ];
   const slice = (service: string, endpoints: ReturnType<typeof ep>[]) =>
     makeSlice('t', service, 1, (s) => {
@@ -57,6 +76,9 @@ function desiredState(): DesiredState {
     slice('sticky', [ep('10.244.0.11'), ep('10.244.0.12')]),
     // Only .12 runs on this node (node1): Local traffic goes there alone.
     slice('local', [ep('10.244.0.11', { nodeName: 'node2' }), ep('10.244.0.12')]),
+    slice('xlocal', [ep('10.244.0.11', { nodeName: 'node2' }), ep('10.244.0.12')]),
+    // No endpoint on this node: external traffic is dropped (upstream: "has no local endpoints").
+    slice('xremote', [ep('10.244.0.11', { nodeName: 'node2' })]),
   ];
   return computeDesiredState(services, slices, TEST_NODE);
 }
@@ -69,6 +91,10 @@ interface Row {
   expect: string[];
   /** The answers must all be one pod (affinity). */
   single?: boolean;
+  /** Connections to make (24 unless told: a dropped one costs the 2 s connect timeout). */
+  n?: number;
+  /** Another expectation for one backend (a deliberate difference, written in its README). */
+  byMode?: Partial<Record<'nftables' | 'iptables' | 'userspace', string[]>>;
 }
 
 const ROWS: Row[] = [
@@ -80,6 +106,12 @@ const ROWS: Row[] = [
   { what: 'ClientIP affinity keeps one endpoint', from: 'client', to: '10.96.0.102', port: 80, expect: BOTH, single: true },
   { what: 'a pod reaches itself and its peer through its Service (hairpin)', from: 'pod1', to: '10.96.0.100', port: 80, expect: BOTH },
   { what: 'internalTrafficPolicy Local uses the node\'s endpoints only', from: 'client', to: '10.96.0.103', port: 80, expect: [POD2] },
+  { what: 'externalTrafficPolicy Local: outside traffic to the node\'s endpoints only', from: 'client', to: '10.244.0.1', port: 30081, expect: [POD2] },
+  // The userspace proxy cannot drop: it listens for the short-circuit below and resets the
+  // others (userspace/README.md).
+  { what: 'externalTrafficPolicy Local without local endpoints: outside traffic is dropped', from: 'client', to: '10.244.0.1', port: 30082, expect: [DROPPED], n: 1, byMode: { userspace: [RESET] } },
+  // The node's own traffic short-circuits to the Cluster chain (upstream's "route LOCAL traffic").
+  { what: 'externalTrafficPolicy Local without local endpoints: the node itself reaches the remote endpoint', from: 'node', to: '10.244.0.1', port: 30082, expect: [POD1] },
 ];
 
 function hostArgv(): string[] {
@@ -107,7 +139,7 @@ async function startBackend(topo: Topology, mode: string, state: DesiredState): 
 }
 
 function normalize(answer: string): string {
-  return /Connection refused/i.test(answer) ? REFUSED : answer;
+  return /Connection refused/i.test(answer) ? REFUSED : /timed out/i.test(answer) ? DROPPED : answer === '' || /reset by peer/i.test(answer) ? RESET : answer;
 }
 
 for (const mode of ['nftables', 'iptables', 'userspace']) {
@@ -135,12 +167,13 @@ for (const mode of ['nftables', 'iptables', 'userspace']) {
         const ns = row.from === 'client' ? topo.client : row.from === 'node' ? topo.node : topo.pods[0];
         // 24 connections: with random balancing over two endpoints, 12 all went to one of them
         // once (1 in 2,048 per row; the table has a dozen such rows).
-        const seen = new Set([...(await topo.answers(ns, row.to, row.port, 24))].map(normalize));
+        const seen = new Set([...(await topo.answers(ns, row.to, row.port, row.n ?? 24))].map(normalize));
+        const expect = row.byMode?.[mode as 'nftables' | 'iptables' | 'userspace'] ?? row.expect;
         if (row.single) {
           assert.equal(seen.size, 1, `one endpoint, not ${[...seen].join(', ')}`);
-          assert.ok(row.expect.includes([...seen][0]), [...seen][0]);
+          assert.ok(expect.includes([...seen][0]), [...seen][0]);
         } else {
-          assert.deepEqual([...seen].sort(), [...row.expect].sort());
+          assert.deepEqual([...seen].sort(), [...expect].sort());
         }
       });
     }

@@ -121,7 +121,7 @@ export async function startNodeProxy(options: NodeProxyOptions): Promise<NodePro
   if (host) {
     try {
       const servers = await startProxyServers(
-        { metricsText: () => proxier.metrics.render(), healthy: () => proxier.healthy(), lastUpdatedMs: () => (proxier.metrics.lastSync.value ? proxier.metrics.lastSync.value * 1000 : undefined) },
+        { metricsText: () => proxier.metrics.render(), healthy: () => proxier.healthy(), lastUpdatedMs: () => (proxier.metrics.lastSync.value ? proxier.metrics.lastSync.value * 1000 : undefined), mode: () => backend.mode },
         { host },
       );
       closers.push(() => servers.close());

@@ -13,7 +13,7 @@ export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export interface ProxyEndpoint {
   ip: string;
   port: number;
-  /** EndpointSlice conditions after upstream's nil rules: nil ready = ready, nil serving = ready, nil terminating = false. */
+  /** EndpointSlice conditions after kube-proxy's nil rules: nil ready = true, nil serving = true, nil terminating = false. */
   ready: boolean;
   serving: boolean;
   terminating: boolean;

@@ -10,9 +10,10 @@ function check(name: string, port: number, localEndpoints: number): [string, Hea
   return [`ns1/${name}`, { namespace: 'ns1', name, port, localEndpoints }];
 }
 
-async function get(port: number, path = '/'): Promise<{ status: number; type: string | null; nosniff: string | null; body: unknown }> {
+async function get(port: number, path = '/'): Promise<{ status: number; type: string | null; nosniff: string | null; weight: string | null; body: unknown }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
-  return { status: res.status, type: res.headers.get('content-type'), nosniff: res.headers.get('x-content-type-options'), body: JSON.parse(await res.text()) };
+  const h = res.headers;
+  return { status: res.status, type: h.get('content-type'), nosniff: h.get('x-content-type-options'), weight: h.get('x-load-balancing-endpoint-weight'), body: JSON.parse(await res.text()) };
 }
 
 test('opens one listener per check, answers any path with the count, follows count and port changes, closes the gone', async () => {
@@ -28,8 +29,9 @@ test('opens one listener per check, answers any path with the count, follows cou
   const [a, b, c] = [await freePort(), await freePort(), await freePort()];
   try {
     await server.sync(new Map([check('web', a, 2), check('empty', b, 0)]));
-    assert.deepEqual(await get(a, '/healthz'), { status: 200, type: 'application/json', nosniff: 'nosniff', body: { service: { namespace: 'ns1', name: 'web' }, localEndpoints: 2, serviceProxyHealthy: true } });
-    assert.equal((await get(b, '/')).status, 503);
+    assert.deepEqual(await get(a, '/healthz'), { status: 200, type: 'application/json', nosniff: 'nosniff', weight: '2', body: { service: { namespace: 'ns1', name: 'web' }, localEndpoints: 2, serviceProxyHealthy: true } });
+    // Upstream's handler (pkg/proxy/healthcheck/service_health.go) sets X-Load-Balancing-Endpoint-Weight to the count, 0 too.
+    assert.deepEqual(await get(b, '/'), { status: 503, type: 'application/json', nosniff: 'nosniff', weight: '0', body: { service: { namespace: 'ns1', name: 'empty' }, localEndpoints: 0, serviceProxyHealthy: true } });
     healthy = false;
     assert.equal((await get(a)).status, 503, 'a sick proxy fails every check');
     healthy = true;

@@ -1,7 +1,8 @@
 /**
  * @module kube-proxy's service health server (pkg/proxy/healthcheck/service_health.go): one
  * HTTP listener per health check node port on the node's addresses, answering every path with
- * the Service's local ready endpoint count. `sync` after each proxy sync opens the new ports,
+ * the Service's local ready endpoint count (in the body and in the X-Load-Balancing-Endpoint-Weight
+ * header, as upstream). `sync` after each proxy sync opens the new ports,
  * closes the gone or moved ones and updates the counts; a port that cannot be opened is logged,
  * reported as upstream's `FailedToStartServiceHealthcheck` Warning event, and tried again at the
  * next sync.
@@ -58,7 +59,7 @@ export class ServiceHealthServer {
         for (const address of this.#o.addresses) {
           const server = createServer((_req, res) => {
             const { status, body } = healthCheckResponse(instance.check, this.#o.proxyHealthy());
-            res.writeHead(status, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
+            res.writeHead(status, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff', 'X-Load-Balancing-Endpoint-Weight': String(instance.check.localEndpoints) });
             res.end(body);
           });
           instance.servers.push(server);

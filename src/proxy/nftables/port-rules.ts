@@ -142,7 +142,8 @@ export function portRules(sp: ServicePortState, node: ProxyNodeConfig, options: 
   // LoadBalancer IPs.
   for (const ip of sp.loadBalancerIPs) {
     if (hasEndpoints) element(SERVICE_IPS_MAP, ipKey(ip), `goto ${extChain}`);
-    if (usesFwChain) element(FIREWALL_IPS_MAP, ipKey(ip), `goto ${fwChain}`, name);
+    // No comment: upstream's firewall-ips elements have none (its no-endpoint ones do).
+    if (usesFwChain) element(FIREWALL_IPS_MAP, ipKey(ip), `goto ${fwChain}`);
   }
   if (!hasExternalEndpoints) for (const ip of sp.loadBalancerIPs) element(NO_ENDPOINT_SERVICES_MAP, ipKey(ip), externalVerdict, name);
 

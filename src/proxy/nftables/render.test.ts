@@ -38,6 +38,18 @@ test('full render of the scenario cluster', () => {
   assert.ok(text.startsWith('add table ip kube-proxy\ndelete table ip kube-proxy\n'), 'replaces the table atomically');
 });
 
+test('firewall-ips elements carry no comment (upstream 1.33 adds none; the no-endpoint maps do)', () => {
+  const { text } = renderFull(STATE);
+  assert.ok(text.includes('add element ip kube-proxy firewall-ips { 127.0.100.1 . tcp . 443 : goto firewall-AX7PDJR4-ns4/lb/tcp/https }'), text);
+  assert.ok(text.includes('add element ip kube-proxy no-endpoint-services { 127.0.100.1 . tcp . 443 comment "ns4/lb:https" : drop }'));
+});
+
+test('nodeport-endpoints-check matches as upstream 1.33 writes it: no fib (it hangs off filter-input, the destination is local)', () => {
+  const { text } = renderFull(STATE);
+  assert.ok(text.includes('add rule ip kube-proxy nodeport-endpoints-check ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports\n'), text);
+  assert.ok(text.includes('add rule ip kube-proxy services fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports\n'));
+});
+
 test('partial render: only the changed ports, stale chains flushed and reported', () => {
   const before = renderFull(STATE).table;
   const after = updatedState();

@@ -89,7 +89,10 @@ const MAPS = [
   [SERVICE_NODEPORTS_MAP, 'inet_proto . inet_service : verdict', 'NodePort traffic'],
 ] as const;
 
-const NODEPORT_MATCH = 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport';
+/** Upstream's `noLocalhost` (NodePorts are not served on 127/8 in nftables mode). */
+const NO_LOCALHOST = 'ip daddr != 127.0.0.0/8';
+/** The services chain runs on every packet: NodePorts only to the node's own addresses. */
+const NODEPORT_MATCH = `fib daddr type local ${NO_LOCALHOST} meta l4proto . th dport`;
 
 function maskText(bit: number): string {
   return `0x${(1 << bit).toString(16)}`;
@@ -119,7 +122,8 @@ export function renderSkeleton(node: ProxyNodeConfig): string[] {
   lines.push(
     `add rule ${t} ${REJECT_CHAIN} reject`,
     `add rule ${t} ${SERVICE_ENDPOINTS_CHECK_CHAIN} ip daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES_MAP}`,
-    `add rule ${t} ${NODEPORT_ENDPOINTS_CHECK_CHAIN} ${NODEPORT_MATCH} vmap @${NO_ENDPOINT_NODEPORTS_MAP}`,
+    // Jumped to from filter-input only: the destination is local, upstream checks no fib here.
+    `add rule ${t} ${NODEPORT_ENDPOINTS_CHECK_CHAIN} ${NO_LOCALHOST} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`,
     `add rule ${t} ${FIREWALL_CHECK_CHAIN} ip daddr . meta l4proto . th dport vmap @${FIREWALL_IPS_MAP}`,
     `add rule ${t} ${SERVICES_CHAIN} ip daddr . meta l4proto . th dport vmap @${SERVICE_IPS_MAP}`,
     `add rule ${t} ${SERVICES_CHAIN} ${NODEPORT_MATCH} vmap @${SERVICE_NODEPORTS_MAP}`,

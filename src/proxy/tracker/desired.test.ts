@@ -36,7 +36,7 @@ test('ready endpoints win; serving-and-terminating only when no endpoint is read
   assert.equal(none.clusterEndpoints.length, 0);
   assert.equal(endpointSets(none).hasEndpoints, false);
   assert.equal(none.endpoints.length, 1);
-  // nil conditions: ready, serving = ready, not terminating.
+  // nil conditions: ready, serving, not terminating.
   const nil = st([{ addresses: ['10.0.0.9'] }]);
   assert.deepEqual(nil.clusterEndpoints.map((e) => [e.ip, e.ready, e.serving, e.terminating, e.isLocal]), [['10.0.0.9', true, true, false, false]]);
 });

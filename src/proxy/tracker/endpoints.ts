@@ -65,7 +65,8 @@ export function mergeSlices(slices: Iterable<ProxyEndpointSlice>, nodeName: stri
           ip,
           port: portNumber,
           ready,
-          serving: c.serving ?? ready,
+          // kube-proxy's `Serving == nil || *Serving`, not the API doc's "defer to ready".
+          serving: c.serving ?? true,
           terminating: c.terminating ?? false,
           isLocal,
           ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),

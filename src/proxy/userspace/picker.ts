@@ -5,6 +5,7 @@
  * time comes from the caller.
  */
 import type { ProxyEndpoint } from '../types.js';
+import { inLocalSources, type ListenerSpec } from './plan.js';
 
 /** `ip:port`, how endpoints are compared (affinity entries, exclusions, flows). */
 export function endpointKey(ep: Pick<ProxyEndpoint, 'ip' | 'port'>): string {
@@ -91,5 +92,39 @@ export class EndpointPicker {
   /** Client IPs with a live affinity entry (for rules output and tests). */
   affinityEntries(): Array<{ clientIP: string; endpoint: string; lastUsedMs: number }> {
     return [...this.#affinity].map(([clientIP, a]) => ({ clientIP, ...a }));
+  }
+}
+
+/**
+ * A listener's pickers: one over its endpoints and, under externalTrafficPolicy Local, one over
+ * the short-circuit endpoints for clients in its local sources (plan.ts). Both tcp- and
+ * udp-listener pick through it.
+ */
+export class ListenerPickers {
+  readonly main: EndpointPicker;
+  #short: EndpointPicker | undefined;
+  #sources: readonly string[] = [];
+
+  constructor(spec: ListenerSpec) {
+    this.main = new EndpointPicker(spec.endpoints, spec);
+    this.update(spec);
+  }
+
+  update(spec: ListenerSpec): void {
+    this.main.update(spec.endpoints, spec);
+    this.#sources = spec.localSources ?? [];
+    if (!spec.shortCircuitEndpoints?.length) this.#short = undefined;
+    else if (this.#short) this.#short.update(spec.shortCircuitEndpoints, spec);
+    else this.#short = new EndpointPicker(spec.shortCircuitEndpoints, spec);
+  }
+
+  /** The picker for a connection or flow from `clientIP`. */
+  for(clientIP: string): EndpointPicker {
+    return this.#short && inLocalSources(clientIP, this.#sources) ? this.#short : this.main;
+  }
+
+  /** `endpointKey`s of every endpoint either picker may pick. */
+  liveKeys(): Set<string> {
+    return new Set([...this.main.endpoints, ...(this.#short?.endpoints ?? [])].map(endpointKey));
   }
 }

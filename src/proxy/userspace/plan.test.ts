@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffAddresses, diffListeners, planFromState, type ListenerSpec } from './plan.js';
+import { computeDesiredState } from '../tracker/desired.js';
+import { ep as sliceEp, makeService, makeSlice, TEST_NODE } from '../tracker/fixtures.js';
+import { diffAddresses, diffListeners, inLocalSources, planFromState, type ListenerSpec } from './plan.js';
 import { ep, makeServicePort, makeState, withEndpoints } from './testing.js';
 
 /** A plan in one line per socket: `TCP 10.96.0.10:80 -> ns/svc (cluster) 10.244.0.2:80`. */
@@ -48,14 +50,16 @@ describe('planFromState', () => {
     assert.deepEqual(plan.listeners, []);
   });
 
-  test('Local external policy without local endpoints: the cluster IP listens, the NodePort does not', () => {
+  test('Local external policy without local endpoints: the NodePort listens for local sources only (none for others)', () => {
     const sp = makeServicePort('ns1', 'local', (s) => {
       s.nodePort = 30002;
       s.externalPolicyLocal = true;
       s.clusterEndpoints = [ep('10.244.0.2', 8080, { isLocal: false })];
       s.externalEndpoints = [];
     });
-    assert.deepEqual(lines(planFromState(makeState([sp])).listeners), ['TCP 10.96.0.10:80 -> ns1/local/TCP (cluster) 10.244.0.2:8080']);
+    const listeners = planFromState(makeState([sp])).listeners;
+    assert.deepEqual(lines(listeners), ['TCP 10.244.0.1:30002 -> ns1/local/TCP (external) ', 'TCP 10.96.0.10:80 -> ns1/local/TCP (cluster) 10.244.0.2:8080']);
+    assert.deepEqual(listeners[0].shortCircuitEndpoints?.map((e) => e.ip), ['10.244.0.2']);
   });
 
   test('headless and SCTP ports are skipped; affinity is carried', () => {
@@ -130,4 +134,30 @@ describe('diffs', () => {
   test('addresses: add the missing, remove the unused', () => {
     assert.deepEqual(diffAddresses(new Set(['10.96.0.1', '10.96.0.9']), ['10.96.0.1', '10.96.0.2']), { add: ['10.96.0.2'], remove: ['10.96.0.9'] });
   });
+});
+
+test('externalTrafficPolicy Local: external listeners carry the Cluster endpoints for local sources (upstream\'s short-circuit)', () => {
+  const svc = makeService('t', 'xremote', (s) => {
+    s.spec.type = 'NodePort';
+    s.spec.clusterIP = '10.96.0.105';
+    s.spec.ports = [{ name: 'http', protocol: 'TCP', port: 80, nodePort: 30082 }];
+    s.spec.externalTrafficPolicy = 'Local';
+  });
+  // The only endpoint is on another node: outside clients have none, pods and the node do.
+  const slice = makeSlice('t', 'xremote', 1, (s) => {
+    s.ports = [{ name: 'http', protocol: 'TCP', port: 8080 }];
+    s.endpoints = [sliceEp('10.244.0.11', { nodeName: 'node2' })];
+  });
+  const plan = planFromState(computeDesiredState([svc], [slice], TEST_NODE));
+  const nodePort = plan.listeners.find((l) => l.key === 'TCP 10.244.0.1:30082')!;
+  assert.deepEqual(nodePort.endpoints, []);
+  assert.deepEqual(nodePort.shortCircuitEndpoints?.map((e) => e.ip), ['10.244.0.11']);
+  assert.deepEqual(nodePort.localSources, ['10.244.0.0/16', '10.244.0.1/32', '127.0.0.0/8']);
+  assert.ok(inLocalSources('10.244.0.12', nodePort.localSources!) && !inLocalSources('10.99.0.2', nodePort.localSources!));
+  // The cluster IP listener is the Cluster policy's as before, with no short-circuit.
+  const clusterIP = plan.listeners.find((l) => l.key === 'TCP 10.96.0.105:80')!;
+  assert.equal(clusterIP.shortCircuitEndpoints, undefined);
+  // A change of the short-circuit endpoints alone updates the listener.
+  const moved = { ...nodePort, shortCircuitEndpoints: [] };
+  assert.deepEqual(diffListeners(new Map([[nodePort.key, moved]]), [nodePort]).update.map((l) => l.key), [nodePort.key]);
 });

@@ -10,9 +10,16 @@
  * answers a TCP SYN with RST and a UDP datagram with ICMP port unreachable, so clients get
  * ECONNREFUSED, as from the kernel modes' REJECT. The address stays on the interface meanwhile
  * (otherwise the packet would be routed elsewhere instead of refused).
+ *
+ * externalTrafficPolicy Local: the external listeners also carry the Cluster-policy endpoints
+ * for clients in `localSources` (the cluster CIDR, the node's addresses, 127/8): upstream's
+ * short-circuit of pods' and the node's own traffic to external destinations ("pod traffic" /
+ * "route LOCAL traffic" in KUBE-EXT-, `fib saddr type local` in nftables). Such a listener
+ * exists while either list has endpoints; another client without local endpoints is reset.
  */
+import { cidrContains } from '../iptables/render.js';
 import type { DesiredState, ProxyEndpoint, ServicePortState } from '../types.js';
-import { servicePortKey } from '../types.js';
+import { endpointSets, servicePortKey } from '../types.js';
 
 export type ListenerProtocol = 'TCP' | 'UDP';
 
@@ -28,6 +35,15 @@ export interface ListenerSpec {
   scope: 'cluster' | 'external';
   endpoints: ProxyEndpoint[];
   stickyMaxAgeSeconds: number;
+  /** externalTrafficPolicy Local: the endpoints for clients in `localSources` (the Cluster policy's). */
+  shortCircuitEndpoints?: ProxyEndpoint[];
+  /** IPv4 CIDRs of the clients that get `shortCircuitEndpoints`. */
+  localSources?: string[];
+}
+
+/** Whether `ip` is in one of the IPv4 `cidrs`. */
+export function inLocalSources(ip: string, cidrs: readonly string[]): boolean {
+  return cidrs.some((cidr) => cidrContains(cidr, ip));
 }
 
 export interface UserspacePlan {
@@ -57,9 +73,11 @@ export function planFromState(state: DesiredState): UserspacePlan {
   const addresses = new Set<string>();
   const listeners = new Map<string, ListenerSpec>();
   const conflicts: UserspacePlan['conflicts'] = [];
+  const localSources = [...(state.node.clusterCIDR ? [state.node.clusterCIDR] : []), ...state.node.nodeIPs.map((ip) => `${ip}/32`), '127.0.0.0/8'];
   const add = (sp: ServicePortState, ip: string, port: number, scope: ListenerSpec['scope']): void => {
     const endpoints = scope === 'cluster' ? sp.clusterEndpoints : sp.externalEndpoints;
-    if (!endpoints.length) return;
+    const shortCircuit = scope === 'external' && sp.externalPolicyLocal ? endpointSets(sp).cluster : [];
+    if (!endpoints.length && !shortCircuit.length) return;
     const protocol = sp.protocol as ListenerProtocol;
     const key = listenerKey(protocol, ip, port);
     const held = listeners.get(key);
@@ -67,7 +85,17 @@ export function planFromState(state: DesiredState): UserspacePlan {
       if (held.servicePort !== servicePortKey(sp)) conflicts.push({ key, servicePorts: [held.servicePort, servicePortKey(sp)] });
       return;
     }
-    listeners.set(key, { key, protocol, ip, port, servicePort: servicePortKey(sp), scope, endpoints, stickyMaxAgeSeconds: sp.stickyMaxAgeSeconds });
+    listeners.set(key, {
+      key,
+      protocol,
+      ip,
+      port,
+      servicePort: servicePortKey(sp),
+      scope,
+      endpoints,
+      stickyMaxAgeSeconds: sp.stickyMaxAgeSeconds,
+      ...(shortCircuit.length ? { shortCircuitEndpoints: shortCircuit, localSources } : {}),
+    });
   };
   for (const sp of state.servicePorts) {
     if (sp.protocol !== 'TCP' && sp.protocol !== 'UDP') continue;
@@ -116,7 +144,13 @@ export function diffListeners(held: ReadonlyMap<string, ListenerSpec>, wanted: L
     keys.add(spec.key);
     const cur = held.get(spec.key);
     if (!cur) diff.open.push(spec);
-    else if (cur.servicePort !== spec.servicePort || cur.stickyMaxAgeSeconds !== spec.stickyMaxAgeSeconds || !sameEndpoints(cur.endpoints, spec.endpoints)) diff.update.push(spec);
+    else if (
+      cur.servicePort !== spec.servicePort ||
+      cur.stickyMaxAgeSeconds !== spec.stickyMaxAgeSeconds ||
+      !sameEndpoints(cur.endpoints, spec.endpoints) ||
+      !sameEndpoints(cur.shortCircuitEndpoints ?? [], spec.shortCircuitEndpoints ?? []) ||
+      (cur.localSources ?? []).join() !== (spec.localSources ?? []).join()
+    ) diff.update.push(spec);
   }
   for (const key of held.keys()) if (!keys.has(key)) diff.close.push(key);
   return diff;

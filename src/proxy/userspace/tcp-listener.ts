@@ -8,7 +8,7 @@
  * connection is reset (RST). Half-closes pass through; a reset on one side resets the other.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { endpointKey, EndpointPicker } from './picker.js';
+import { endpointKey, ListenerPickers, type EndpointPicker } from './picker.js';
 import type { ListenerSpec } from './plan.js';
 import type { ProxyEndpoint } from '../types.js';
 import { listenTcp } from '../sockets.js';
@@ -69,7 +69,7 @@ export function splice(a: Socket, b: Socket): void {
 export class TcpProxyListener {
   readonly key: string;
   #spec: ListenerSpec;
-  readonly #picker: EndpointPicker;
+  readonly #pickers: ListenerPickers;
   readonly #o: ProxyListenerOptions;
   readonly #server: Server;
   readonly #conns = new Set<Socket>();
@@ -78,7 +78,7 @@ export class TcpProxyListener {
     this.key = spec.key;
     this.#spec = spec;
     this.#o = options;
-    this.#picker = new EndpointPicker(spec.endpoints, spec);
+    this.#pickers = new ListenerPickers(spec);
     this.#server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) => void this.#accept(client));
   }
 
@@ -87,7 +87,7 @@ export class TcpProxyListener {
   }
 
   get picker(): EndpointPicker {
-    return this.#picker;
+    return this.#pickers.main;
   }
 
   /** Binds; rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, EACCES). */
@@ -98,7 +98,7 @@ export class TcpProxyListener {
   /** New endpoints or affinity; open connections stay where they are. */
   update(spec: ListenerSpec): void {
     this.#spec = spec;
-    this.#picker.update(spec.endpoints, spec);
+    this.#pickers.update(spec);
   }
 
   async #accept(client: Socket): Promise<void> {
@@ -120,12 +120,13 @@ export class TcpProxyListener {
   async connectUpstream(clientIP: string, abandoned: () => boolean = () => false): Promise<Socket | undefined> {
     const timeouts = this.#o.connectTimeoutsMs ?? DEFAULT_CONNECT_TIMEOUTS_MS;
     const failed = new Set<string>();
+    const picker = this.#pickers.for(clientIP);
     for (let attempt = 0; attempt < timeouts.length && !abandoned(); attempt++) {
-      let ep = this.#picker.pick(clientIP, this.#o.now(), { resetAffinity: attempt > 0, exclude: failed });
+      let ep = picker.pick(clientIP, this.#o.now(), { resetAffinity: attempt > 0, exclude: failed });
       if (!ep && failed.size) {
         // Every endpoint failed once: try them again, with the longer timeouts.
         failed.clear();
-        ep = this.#picker.pick(clientIP, this.#o.now(), { resetAffinity: true });
+        ep = picker.pick(clientIP, this.#o.now(), { resetAffinity: true });
       }
       if (!ep) break;
       try {

@@ -9,7 +9,7 @@
  * the endpoint list (kube-proxy deletes such stale UDP conntrack entries for the same reason).
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { endpointKey, EndpointPicker } from './picker.js';
+import { endpointKey, ListenerPickers, type EndpointPicker } from './picker.js';
 import type { ListenerSpec } from './plan.js';
 import type { ProxyListenerOptions } from './tcp-listener.js';
 import { bindUdp, closeUdp } from '../sockets.js';
@@ -28,7 +28,7 @@ interface Flow {
 export class UdpProxyListener {
   readonly key: string;
   #spec: ListenerSpec;
-  readonly #picker: EndpointPicker;
+  readonly #pickers: ListenerPickers;
   readonly #o: ProxyListenerOptions & { idleTimeoutMs?: number };
   readonly #socket: Socket;
   readonly #flows = new Map<string, Flow>();
@@ -38,7 +38,7 @@ export class UdpProxyListener {
     this.key = spec.key;
     this.#spec = spec;
     this.#o = options;
-    this.#picker = new EndpointPicker(spec.endpoints, spec);
+    this.#pickers = new ListenerPickers(spec);
     this.#socket = createSocket({ type: 'udp4' });
     this.#socket.on('message', (msg, rinfo) => this.#onMessage(msg, rinfo));
   }
@@ -48,7 +48,7 @@ export class UdpProxyListener {
   }
 
   get picker(): EndpointPicker {
-    return this.#picker;
+    return this.#pickers.main;
   }
 
   /** The flows open now (client `ip:port` → endpoint `ip:port`). */
@@ -69,8 +69,8 @@ export class UdpProxyListener {
 
   update(spec: ListenerSpec): void {
     this.#spec = spec;
-    this.#picker.update(spec.endpoints, spec);
-    const live = new Set(spec.endpoints.map(endpointKey));
+    this.#pickers.update(spec);
+    const live = this.#pickers.liveKeys();
     for (const [client, flow] of this.#flows) if (!live.has(flow.endpoint)) this.#end(client, flow);
   }
 
@@ -79,7 +79,7 @@ export class UdpProxyListener {
     const now = this.#o.now();
     let flow = this.#flows.get(client);
     if (!flow) {
-      const ep = this.#picker.pick(rinfo.address, now);
+      const ep = this.#pickers.for(rinfo.address).pick(rinfo.address, now);
       if (!ep) return;
       const upstream = createSocket({ type: 'udp4' });
       const created: Flow = { upstream, endpoint: endpointKey(ep), lastActiveMs: now, pending: [] };
