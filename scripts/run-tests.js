@@ -19,7 +19,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const CONCURRENCY = 2;
+/** Files at a time: 2 (CI's two cores); KUBITO_TEST_CONCURRENCY=N to measure another figure. */
+const CONCURRENCY = Number(process.env.KUBITO_TEST_CONCURRENCY) || 2;
 const TIMES = join(dirname(fileURLToPath(import.meta.url)), 'test-times.json');
 /** Seconds assumed for a test file the table does not know yet. */
 const UNKNOWN_E2E_SECONDS = 30;
