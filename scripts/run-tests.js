@@ -111,7 +111,9 @@ async function runFiles(files, writeTimes) {
   const stream = run({ files: files.map((f) => resolve(f)), concurrency: CONCURRENCY });
   const count = (data) => {
     if (data.nesting !== 0 || !data.file) return;
-    const key = relative(resolve('dist'), data.file).split('\\').join('/');
+    // With source maps on, the file is the test's TypeScript source (../src/x.test.ts from dist/).
+    const rel = relative(resolve('dist'), data.file).split('\\').join('/');
+    const key = rel.startsWith('../') ? rel.slice(3).replace(/\.ts$/, '.js') : rel;
     perFile[key] = (perFile[key] ?? 0) + (data.details?.duration_ms ?? 0) / 1000;
   };
   stream.on('test:pass', count);
