@@ -34,6 +34,13 @@ export interface KubectlResult {
   stderr: string;
 }
 
+export interface KubectlOptions {
+  version?: string;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+  until?: RegExp;
+}
+
 export interface Cluster {
   /** The cluster's name (`--name`) and data dir (`--data-dir`), for `kubito` commands. */
   name: string;
@@ -43,8 +50,12 @@ export interface Cluster {
   server: string;
   process: ChildProcess;
   output: string[];
-  /** Runs kubectl (a version like '1.27', default: the one on PATH) and returns its output. */
-  kubectl(args: string[], options?: { version?: string; input?: string; env?: NodeJS.ProcessEnv }): Promise<KubectlResult>;
+  /**
+   * Runs kubectl (a version like '1.27', default: the one on PATH) and returns its output. With
+   * `until`, kubectl is sent SIGTERM once its stdout matches (a `get -w` that has shown what the
+   * test waits for), so the test need not sit out the command's own --request-timeout.
+   */
+  kubectl(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
   /** Like kubectl(), but throws with the output when the exit code is not 0. */
   kubectlOk(args: string[], options?: { version?: string; input?: string }): Promise<string>;
   /** Runs `kubito <args> --name <name> --data-dir <dataDir>`. */
@@ -110,7 +121,7 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
     });
   });
   const cacheDir = join(dir, 'kube-cache');
-  const kubectl = (args: string[], opts: { version?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KubectlResult> =>
+  const kubectl = (args: string[], opts: KubectlOptions = {}): Promise<KubectlResult> =>
     new Promise((resolveRun) => {
       const proc = spawn(kubectlPath(opts.version), ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], {
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -118,7 +129,10 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
       });
       let stdout = '';
       let stderr = '';
-      proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      proc.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (opts.until?.test(stdout) && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      });
       proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       // kubectl may exit before reading stdin (an unknown flag): the closed pipe is not an error.
       proc.stdin.on('error', () => undefined);

@@ -89,12 +89,14 @@ for (const version of ['1.27', '1.32', '1.33']) {
     });
 
     test('get -w prints a change made by another client', async () => {
-      const watcher = cluster.kubectl(['get', 'svc', '-w', '--request-timeout=8s'], { version });
+      // The new Service's row ends the watch; --request-timeout bounds it if the row never comes.
+      const row = new RegExp(`\\nw${version.replace('.', '')}\\s+ClusterIP`);
+      const watcher = cluster.kubectl(['get', 'svc', '-w', '--request-timeout=8s'], { version, until: row });
       await new Promise((r) => setTimeout(r, 1500));
       await ok(['label', 'svc', 'nginx', `watched=v${version.replace('.', '-')}`]);
       await ok(['create', 'service', 'clusterip', `w${version.replace('.', '')}`, '--tcp=81:81']);
       const result = await watcher;
-      assert.match(result.stdout, new RegExp(`\\nw${version.replace('.', '')}\\s+ClusterIP`));
+      assert.match(result.stdout, row);
     });
 
     test('describe svc and deploy', async () => {

@@ -82,7 +82,10 @@ function curl(args: string[]): { code: number; head: string; body: string } {
   return { code: Number(/^HTTP\/\S+ (\d+)/.exec(head)?.[1]), head, body: r.stdout.slice(split + 4) };
 }
 
-describe('proxy subresources through kubectl', { skip: canRun ? false : 'needs root and network namespaces' }, () => {
+// The three kubectl versions run side by side, each its tests in turn (they only read the
+// cluster, and each runs its own `kubectl proxy`): the cluster-info test of each waits out the
+// DNS server's 10 s idle close.
+describe('proxy subresources through kubectl', { skip: canRun ? false : 'needs root and network namespaces', concurrency: VERSIONS.length }, () => {
   let cluster: Cluster;
   let clusterName = '';
   let node = '';
@@ -116,7 +119,7 @@ describe('proxy subresources through kubectl', { skip: canRun ? false : 'needs r
   });
 
   for (const version of VERSIONS) {
-    describe(`kubectl ${version}`, () => {
+    describe(`kubectl ${version}`, { concurrency: 1 }, () => {
       const raw = (path: string) => cluster.kubectl(['get', '--raw', path], { version });
 
       test('services/NAME:PORT/proxy/ and pods/NAME:PORT/proxy/ return the page (kubectl follows the 301 of a bare .../proxy)', async () => {

@@ -64,7 +64,8 @@ for (const version of ['1.27', '1.33']) {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name: 'two' },
-        spec: { restartPolicy: 'Never', initContainers: [{ name: 'init', image: 'busybox', command: ['true'] }], containers: [{ name: 'a', image: 'busybox', command: ['sleep', '3600'] }, { name: 'b', image: 'busybox', command: ['sleep', '3600'] }] },
+        // No grace: the pod is deleted below, and the agent's stop at the end waits for a stop in flight.
+        spec: { restartPolicy: 'Never', terminationGracePeriodSeconds: 0, initContainers: [{ name: 'init', image: 'busybox', command: ['true'] }], containers: [{ name: 'a', image: 'busybox', command: ['sleep', '3600'] }, { name: 'b', image: 'busybox', command: ['sleep', '3600'] }] },
       });
       await ok(['create', '-f', '-'], manifest);
       const p = await pod('default', 'two');
@@ -107,7 +108,12 @@ for (const version of ['1.27', '1.33']) {
       const refused = await k(['run', 'lost', '--image=busybox', '--restart=Never', '--overrides={"spec":{"serviceAccountName":"nope"}}', '--', 'true']);
       assert.notEqual(refused.code, 0);
       assert.match(refused.stderr, /Error from server \(Forbidden\): pods "lost" is forbidden: error looking up service account default\/nope: serviceaccount "nope" not found/);
-      await ok(['create', 'deployment', 'web', '--image=busybox', '--', 'sleep', '3600']);
+      // `create deployment web --image=busybox -- sleep 3600`, with no grace for its pods: deleted at
+      // the end, they would keep the cluster's stop waiting the default 30 s for sleep's SIGKILL.
+      const web = await ok(['create', 'deployment', 'web', '--image=busybox', '--dry-run=client', '-o', 'json', '--', 'sleep', '3600']);
+      const deployment = JSON.parse(web) as { spec: { template: { spec: { terminationGracePeriodSeconds?: number } } } };
+      deployment.spec.template.spec.terminationGracePeriodSeconds = 0;
+      await ok(['create', '-f', '-'], JSON.stringify(deployment));
       const name = await waitFor('a pod of web', async () => (await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])) || undefined);
       const p = await pod('default', name);
       assert.deepEqual(p.spec.containers[0].volumeMounts?.map((m) => m.mountPath), [MOUNT_PATH]);

@@ -36,10 +36,14 @@ export function inNs(ns: string, ...argv: string[]): string {
   return sh('ip', 'netns', 'exec', ns, ...argv);
 }
 
-/** Connects from a namespace with socat; resolves with what the server said or the error text. */
+/**
+ * Connects from a namespace with socat; resolves with what the server said or the error text.
+ * The server answers and closes (socat then exits at once); the 10 s idle timeout only bounds a
+ * silent one: with 2 s, a server's fork and exec on a loaded machine read as an empty answer.
+ */
 export function connect(ns: string, ip: string, port: number): Promise<string> {
   return new Promise((resolve) => {
-    const p = spawn('ip', ['netns', 'exec', ns, 'socat', '-T', '2', '-', `TCP:${ip}:${port},connect-timeout=2`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn('ip', ['netns', 'exec', ns, 'socat', '-T', '10', '-', `TCP:${ip}:${port},connect-timeout=2`], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.stderr.on('data', (c: Buffer) => (out += c.toString()));
