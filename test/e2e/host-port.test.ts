@@ -177,7 +177,7 @@ for (const mode of ['nftables', 'iptables', 'userspace'] as const) describe(`hos
 
   // The proxy mode plays no part here (no rule is written): once, in the default mode.
   if (mode === 'nftables') test("a hostNetwork pod's hostPort answers on the host through its own socket; no rule is written for it", async () => {
-    // Not 8181 and the like: the node namespace's own servers (DNS ready, health) hold some ports.
+    // Not 53 or 9153: the node namespace's own servers (the cluster DNS and its metrics, health and ready) hold them.
     const port = await freePort(18080, taken);
     await ok(['apply', '-f', '-'], `apiVersion: v1
 kind: Pod
