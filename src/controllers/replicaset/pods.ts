@@ -153,10 +153,14 @@ export function podsToDelete(pods: readonly Pod[], { related, count: diff, now }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** getPodsPrefix: `<name>-` when that is a valid generateName prefix, else the name itself. */
+/**
+ * getPodsPrefix: `<name>-` when ValidatePodName(prefix, true) accepts it, else the name itself.
+ * That validation masks a trailing dash as maskTrailingDash does, `name[:len(name)-2] + "a"`
+ * (two characters dropped, one added), so a 253-character name keeps its dash.
+ */
 export function podNamePrefix(controllerName: string): string {
   const prefix = `${controllerName}-`;
-  const masked = `${controllerName}a`;
+  const masked = `${prefix.slice(0, -2)}a`;
   return masked.length <= 253 && DNS1123_SUBDOMAIN.test(masked) ? prefix : controllerName;
 }
 
