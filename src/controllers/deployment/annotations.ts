@@ -52,17 +52,34 @@ export function setDeploymentRevision(d: KubeObject, revision: string): boolean 
   return true;
 }
 
-function intAnnotation(rs: ReplicaSet, key: string): number | undefined {
+const MAX_INT32 = 2147483647;
+
+/**
+ * getNonNegativeInt32FromAnnotation: strconv.ParseUint(v, 10, 32) up to MaxInt32; no sign,
+ * so a hand-edited "-1" or "+3" reads as no annotation at all.
+ */
+function nonNegativeInt32Annotation(rs: ReplicaSet, key: string): number | undefined {
   const value = rs.metadata.annotations?.[key];
-  return value === undefined ? undefined : parseGoInt(value);
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  const n = Number(value);
+  return n <= MAX_INT32 ? n : undefined;
 }
 
+/** GetDesiredReplicasAnnotation. */
 export function desiredReplicasAnnotation(rs: ReplicaSet): number | undefined {
-  return intAnnotation(rs, DESIRED_REPLICAS_ANNOTATION);
+  return nonNegativeInt32Annotation(rs, DESIRED_REPLICAS_ANNOTATION);
 }
 
+/** getMaxReplicasAnnotation. */
 export function maxReplicasAnnotation(rs: ReplicaSet): number | undefined {
-  return intAnnotation(rs, MAX_REPLICAS_ANNOTATION);
+  return nonNegativeInt32Annotation(rs, MAX_REPLICAS_ANNOTATION);
+}
+
+/** desired-replicas as IsSaturated reads it: strconv.ParseInt(v, 10, 32), a sign allowed. */
+export function desiredReplicasInt32(rs: ReplicaSet): number | undefined {
+  const value = rs.metadata.annotations?.[DESIRED_REPLICAS_ANNOTATION];
+  const n = value === undefined ? undefined : parseGoInt(value);
+  return n !== undefined && n >= -MAX_INT32 - 1 && n <= MAX_INT32 ? n : undefined;
 }
 
 /** desired-replicas and max-replicas. */

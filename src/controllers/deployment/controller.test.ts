@@ -281,6 +281,41 @@ describe('DeploymentController', () => {
     assert.equal(deployment().status?.conditions?.find((x) => x.type === 'Progressing')?.reason, 'NewReplicaSetCreated');
   });
 
+  it('scaling mid-rollout spreads the change by max-replicas (the proportional-scaling example of the docs: 10 → 15, +3 old, +2 new)', async () => {
+    const c = await setup(makeDeployment('web', { replicas: 10, maxSurge: 3, maxUnavailable: 2, image: 'nginx:bad' }));
+    const d = deployment();
+    const sizes = { 'deployment.kubernetes.io/desired-replicas': '10', 'deployment.kubernetes.io/max-replicas': '13' };
+    f.seed(REPLICA_SETS, makeReplicaSet('web-old', { replicas: 8, image: 'nginx:1.25', owner: d, created: T0, annotations: { ...sizes, 'deployment.kubernetes.io/revision': '1' }, status: { replicas: 8, availableReplicas: 8 } }));
+    f.seed(REPLICA_SETS, makeReplicaSet('web-new', { replicas: 5, image: 'nginx:bad', owner: d, created: T0 + 1000, annotations: { ...sizes, 'deployment.kubernetes.io/revision': '2' }, status: { replicas: 5 } }));
+    await edit({ replicas: 15 });
+    await sync(c);
+    assert.deepEqual([specReplicas(rs('web-old')), specReplicas(rs('web-new'))], [11, 7]);
+    for (const name of ['web-old', 'web-new']) {
+      assert.deepEqual(rs(name).metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '15');
+      assert.deepEqual(rs(name).metadata.annotations?.['deployment.kubernetes.io/max-replicas'], '18');
+    }
+    assert.deepEqual(f.events.lines().filter((l) => l.includes('Scaled')), ['Normal ScalingReplicaSet Scaled up replica set web-old from 8 to 11', 'Normal ScalingReplicaSet Scaled up replica set web-new from 5 to 7']);
+  });
+
+  it('rollout undo (the old template written back) reuses the old ReplicaSet: revision max+1, the old one kept in revision-history', async () => {
+    const c = await setup(makeDeployment('web', { replicas: 2, image: 'nginx:1.25' }));
+    const d = deployment();
+    f.seed(REPLICA_SETS, makeReplicaSet('web-r1', { replicas: 0, image: 'nginx:1.24', owner: d, created: T0, annotations: { 'deployment.kubernetes.io/revision': '1', 'kubernetes.io/change-cause': 'first' }, status: { replicas: 0, observedGeneration: 1 } }));
+    f.seed(REPLICA_SETS, makeReplicaSet('web-r2', { replicas: 2, image: 'nginx:1.25', owner: d, created: T0 + 1000, annotations: { 'deployment.kubernetes.io/revision': '2', 'deployment.kubernetes.io/desired-replicas': '2', 'deployment.kubernetes.io/max-replicas': '3' }, status: { replicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: 1 } }));
+    await sync(c);
+    assert.equal(deployment().metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
+    await edit({ image: 'nginx:1.24' });
+    await sync(c);
+    const r1 = rs('web-r1');
+    assert.equal(r1.metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
+    assert.equal(r1.metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1');
+    assert.equal(deployment().metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
+    await sync(c);
+    // 25% surge of 2 is 1: the reused ReplicaSet grows by one first.
+    assert.equal(specReplicas(rs('web-r1')), 1);
+    assert.equal(rs(`web-${hashOf('nginx:1.24')}`), undefined, 'no new ReplicaSet for a template that has one');
+  });
+
   it('reports ProgressDeadlineExceeded when the new pods never become available', async () => {
     const c = await setup(makeDeployment('web', { replicas: 1 }));
     const name = `web-${hashOf('nginx:1.25')}`;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeDeployment, makeReplicaSet } from '../replicaset/testing/fixture.js';
-import { equalIgnoreHash, getProportion, intOrPercent, maxSurge, maxUnavailable, newRSNewReplicas, resolveFenceposts } from './replica-sets.js';
+import { desiredReplicasAnnotation, maxReplicasAnnotation } from './annotations.js';
+import { equalIgnoreHash, getProportion, intOrPercent, isSaturated, maxSurge, maxUnavailable, newRSNewReplicas, resolveFenceposts } from './replica-sets.js';
 import { withDefaults } from './types.js';
 
 describe('fenceposts', () => {
@@ -42,6 +43,24 @@ describe('fenceposts', () => {
     assert.equal(getProportion(d, { rs, toAdd: 10, added: 0 }), 4);
     assert.equal(getProportion(d, { rs, toAdd: 10, added: 8 }), 2);
     assert.equal(getProportion(d, { rs: makeReplicaSet('z', { replicas: 0 }), toAdd: 10, added: 0 }), 0);
+  });
+
+  it('desired-replicas and max-replicas read as non-negative int32s only (getNonNegativeInt32FromAnnotation)', () => {
+    const read = (v: string) => {
+      const rs = makeReplicaSet('a', { annotations: { 'deployment.kubernetes.io/desired-replicas': v, 'deployment.kubernetes.io/max-replicas': v } });
+      return [desiredReplicasAnnotation(rs), maxReplicasAnnotation(rs)];
+    };
+    assert.deepEqual(read('7'), [7, 7]);
+    assert.deepEqual(read('0'), [0, 0]);
+    for (const bad of ['-1', '+3', '2147483648', ' 3', '3x', '']) assert.deepEqual(read(bad), [undefined, undefined], bad);
+    // A negative max-replicas falls back to status.replicas, as a missing one does: 5 * 23 / 10 = 11.5 → 12.
+    const d = withDefaults(makeDeployment('web', { replicas: 20, maxSurge: 3 }));
+    d.status.replicas = 10;
+    const rs = makeReplicaSet('b', { replicas: 5, annotations: { 'deployment.kubernetes.io/max-replicas': '-13' } });
+    assert.equal(getProportion(d, { rs, toAdd: 10, added: 0 }), 7);
+    // IsSaturated parses desired-replicas as a (signed) int32: '+4' is 4 there.
+    const sat = makeReplicaSet('c', { replicas: 4, annotations: { 'deployment.kubernetes.io/desired-replicas': '+4' }, status: { availableReplicas: 4 } });
+    assert.equal(isSaturated(withDefaults(makeDeployment('web', { replicas: 4 })), sat), true);
   });
 
   it('templates compare without the pod-template-hash label', () => {

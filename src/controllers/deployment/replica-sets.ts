@@ -5,7 +5,7 @@
  * are scaled and cleaned up in.
  */
 import { POD_TEMPLATE_HASH_LABEL, type DefaultedDeployment, type IntOrString } from './types.js';
-import { desiredReplicasAnnotation, maxReplicasAnnotation, revisionOf } from './annotations.js';
+import { desiredReplicasInt32, maxReplicasAnnotation, revisionOf } from './annotations.js';
 import { parseTime, specReplicas, type PodTemplateSpec, type ReplicaSet } from '../replicaset/types.js';
 import { podSpecDefaults } from '../../api/strategies/pod.js';
 
@@ -137,7 +137,7 @@ export function getProportion(d: DefaultedDeployment, { rs, toAdd, added }: { rs
 /** IsSaturated: the new ReplicaSet is at full size, was sized for this spec.replicas, and all of it is available. */
 export function isSaturated(d: DefaultedDeployment, rs: ReplicaSet | undefined): boolean {
   if (!rs) return false;
-  const desired = desiredReplicasAnnotation(rs);
+  const desired = desiredReplicasInt32(rs);
   if (desired === undefined) return false;
   return specReplicas(rs) === d.spec.replicas && desired === d.spec.replicas && (rs.status?.availableReplicas ?? 0) === d.spec.replicas;
 }

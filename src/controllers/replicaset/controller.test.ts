@@ -74,6 +74,21 @@ describe('ReplicaSetController', () => {
     assert.deepEqual(status('web-abc'), { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1, observedGeneration: 1 });
   });
 
+  it('a ReplicaSet without a controller ranks no pod as doubled up (getReplicaSetsWithSameController is empty)', async () => {
+    const rs = makeReplicaSet('bare', { replicas: 2 });
+    rs.metadata.uid = 'rs-1';
+    const old = T0 - 10 * 86400_000;
+    const c = await setup(
+      [REPLICA_SETS, rs],
+      [PODS, makePod('n1-a', { owner: rs, ready: true, node: 'n1', created: old, uid: 'u1' })],
+      [PODS, makePod('n1-b', { owner: rs, ready: true, node: 'n1', created: old, uid: 'u2' })],
+      [PODS, makePod('n2-newer', { owner: rs, ready: true, node: 'n2', created: T0 - 60_000, uid: 'u3' })],
+    );
+    await c.sync('default/bare');
+    // Two pods on n1 do not make either of them go first: the newest pod does.
+    assert.deepEqual(f.writes(), ['delete pods default/n2-newer', 'update replicasets.apps/status default/bare']);
+  });
+
   it('adopts matching orphans, releases owned pods that stopped matching, leaves others alone', async () => {
     const rs = makeReplicaSet('web-abc', { replicas: 2 });
     rs.metadata.uid = 'rs-1';

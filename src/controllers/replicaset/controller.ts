@@ -227,10 +227,14 @@ export class ReplicaSetController implements Controller {
     }
   }
 
-  /** getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller (or just this one's). */
+  /**
+   * getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller. A
+   * ReplicaSet without a controller has none (getReplicaSetsWithSameController returns nil),
+   * so none of its pods ranks as doubled up on a node.
+   */
   #relatedPods(rs: ReplicaSet): Pod[] {
     const ref = controllerRefOf(rs);
-    const siblings = ref ? this.#rsInformer.cache.byIndex(CONTROLLER_UID_INDEX, ref.uid) : [rs];
+    const siblings = ref ? this.#rsInformer.cache.byIndex(CONTROLLER_UID_INDEX, ref.uid) : [];
     const seen = new Set<string>();
     const related: Pod[] = [];
     for (const sibling of siblings) {

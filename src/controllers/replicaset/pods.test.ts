@@ -45,6 +45,25 @@ describe('podsToDelete (ActivePodsWithRanks)', () => {
     assert.deepEqual(names(podsToDelete([older, newer], { related: [], count: 1, now })), ['newer']);
   });
 
+  it('equal container restarts: more sidecar (restartPolicy Always init container) restarts first', () => {
+    const withSidecar = (name: string, sidecarRestarts: number): Pod => {
+      const p = makePod(name, { ready: true, node: name, readyAt: now - 60_000, uid: name });
+      p.spec = { ...p.spec, initContainers: [{ name: 'proxy', restartPolicy: 'Always' }, { name: 'init' }] };
+      p.status!.containerStatuses = [{ restartCount: 1 }];
+      p.status!.initContainerStatuses = [
+        { name: 'proxy', restartCount: sidecarRestarts },
+        { name: 'init', restartCount: 9 },
+      ];
+      return p;
+    };
+    // "a" would go first on the uid tie-break; b's sidecar restarted more.
+    assert.deepEqual(names(podsToDelete([withSidecar('a', 0), withSidecar('b', 4)], { related: [], count: 1, now })), ['b']);
+    // A plain init container's restarts do not count.
+    const plain = withSidecar('c', 0);
+    plain.status!.initContainerStatuses = [{ name: 'init', restartCount: 9 }];
+    assert.deepEqual(names(podsToDelete([withSidecar('a', 0), plain], { related: [], count: 1, now })), ['a']);
+  });
+
   it('returns every pod when all must go', () => {
     const pods = [makePod('a'), makePod('b')];
     assert.deepEqual(names(podsToDelete(pods, { related: pods, count: 5, now })), ['a', 'b']);
@@ -89,6 +108,10 @@ describe('pod helpers', () => {
       metadata: { generateName: 'web-abc-', labels: { app: 'web' }, annotations: { note: 'x' }, ownerReferences: [ref] },
       spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] },
     });
-    assert.equal(podNamePrefix('x'.repeat(253)), 'x'.repeat(253));
+    // ValidatePodName(prefix, true) masks the trailing dash as name[:len-2] + 'a' (an upstream quirk):
+    // a 253-character name still gets its dash.
+    assert.equal(podNamePrefix('x'.repeat(253)), `${'x'.repeat(253)}-`);
+    assert.equal(podNamePrefix('x'.repeat(254)), 'x'.repeat(254));
+    assert.equal(podNamePrefix('Web'), 'Web');
   });
 });

@@ -68,8 +68,25 @@ function readyTime(pod: Pod): number | undefined {
   return c?.status === 'True' ? parseTime(c.lastTransitionTime) : undefined;
 }
 
-function maxRestarts(pod: Pod): number {
-  return Math.max(0, ...(pod.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0));
+/**
+ * maxContainerRestarts: the most restarts of a regular container, and of a sidecar (an init
+ * container with restartPolicy Always); plain init containers do not count.
+ */
+function maxRestarts(pod: Pod): { regular: number; sidecar: number } {
+  const regular = Math.max(0, ...(pod.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0));
+  const initContainers = (pod.spec?.initContainers ?? []) as Array<{ name?: string; restartPolicy?: string }>;
+  const sidecars = new Set(initContainers.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  const initStatuses = (pod.status?.initContainerStatuses ?? []) as Array<{ name?: string; restartCount?: number }>;
+  const sidecar = Math.max(0, ...initStatuses.filter((c) => sidecars.has(c.name)).map((c) => c.restartCount ?? 0));
+  return { regular, sidecar };
+}
+
+/** compareMaxContainerRestarts: more regular restarts first, then (equal) more sidecar restarts; 0 when the same. */
+function compareRestarts(a: Pod, b: Pod): number {
+  const x = maxRestarts(a);
+  const y = maxRestarts(b);
+  if (x.regular !== y.regular) return y.regular - x.regular;
+  return y.sidecar - x.sidecar;
 }
 
 /** afterOrZero: whether t1 is after t2, a zero (unknown) time counting as after any other. */
@@ -88,8 +105,8 @@ function logRank(t: number, now: number): number {
  * ActivePodsWithRanks.Less with LogarithmicScaleDown, as a comparator: negative when the
  * first pod should be deleted before the second. Rules in turn: unassigned first; Pending <
  * Unknown < Running; not ready first; lower deletion cost first; more co-located related pods
- * (higher rank) first; ready for less time first; more container restarts first; newer
- * first. Ready and creation times compare on a log2 scale of their age, ties broken by uid.
+ * (higher rank) first; ready for less time first; more container restarts (then sidecar
+ * restarts) first; newer first. Ready and creation times compare on a log2 scale of their age, ties broken by uid.
  */
 function deletionOrder(now: number): (x: { pod: Pod; rank: number }, y: { pod: Pod; rank: number }) => number {
   return ({ pod: a, rank: rankA }, { pod: b, rank: rankB }) => {
@@ -113,7 +130,8 @@ function deletionOrder(now: number): (x: { pod: Pod; rank: number }, y: { pod: P
       const c = byTime(readyTime(a), readyTime(b));
       if (c !== 0) return c;
     }
-    if (maxRestarts(a) !== maxRestarts(b)) return maxRestarts(b) - maxRestarts(a);
+    const restarts = compareRestarts(a, b);
+    if (restarts !== 0) return restarts;
     return byTime(parseTime(a.metadata.creationTimestamp), parseTime(b.metadata.creationTimestamp));
   };
 }
@@ -135,10 +153,14 @@ export function podsToDelete(pods: readonly Pod[], { related, count: diff, now }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** getPodsPrefix: `<name>-` when that is a valid generateName prefix, else the name itself. */
+/**
+ * getPodsPrefix: `<name>-` when ValidatePodName(prefix, true) accepts it, else the name itself.
+ * That validation masks a trailing dash as maskTrailingDash does, `name[:len(name)-2] + "a"`
+ * (two characters dropped, one added), so a 253-character name keeps its dash.
+ */
 export function podNamePrefix(controllerName: string): string {
   const prefix = `${controllerName}-`;
-  const masked = `${controllerName}a`;
+  const masked = `${prefix.slice(0, -2)}a`;
   return masked.length <= 253 && DNS1123_SUBDOMAIN.test(masked) ? prefix : controllerName;
 }
 
