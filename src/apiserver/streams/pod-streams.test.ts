@@ -13,6 +13,8 @@ import type { Scope } from '../handlers/scope.js';
 import type { RestStorage } from '../registry/rest-storage.js';
 import { parseRequestInfo, type ResourceRequest } from '../request-info.js';
 import { PodStreams } from './pod-streams.js';
+import { Channel, channelMessage, exitStatus, WS_V5 } from './remote-command.js';
+import { acceptWebSocket, connectWebSocket } from './websocket.js';
 
 let dir: string;
 let api: Server;
@@ -32,6 +34,13 @@ before(async () => {
   kubelet = createServer((req, res) => {
     res.writeHead(req.url?.startsWith('/containerLogs/default/p/c') ? 200 : 404, { 'Content-Type': 'text/plain' });
     res.end(req.url?.startsWith('/containerLogs/default/p/c') ? `log for ${req.url}` : 'pod "p2" does not exist\n');
+  });
+  // exec of pod "p": a command that is done at once, so its output is ready before kubectl's 101.
+  kubelet.on('upgrade', (req, socket, head) => {
+    const ws = acceptWebSocket({ req, socket, head }, { protocol: WS_V5 });
+    ws?.send(channelMessage(Channel.stdout, 'hi\n'));
+    ws?.send(channelMessage(Channel.error, JSON.stringify(exitStatus(0))));
+    ws?.close();
   });
   kubelet.listen(join(dir, 'n1.sock'));
   await once(kubelet, 'listening');
@@ -139,4 +148,38 @@ test('handle(): refusals and edge cases', async () => {
   const none = await streams.handle(scope('/api/v1/namespaces/default/pods/nonode/log'));
   assert.equal(none.kind === 'body' && none.status, 204);
   await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/lost/log')), (err: unknown) => (err as { code: number }).code === 500);
+});
+
+test('WebSocket exec: output waits for the client to set up its streams (client-go drops messages of streams it has not created yet)', async () => {
+  // client-go starts its read loop before it creates its streams and drops any message for a stream
+  // it does not know yet ("Unknown stream id 1, discarding message"): a kubectl descheduled for a
+  // few ms on a loaded machine then printed nothing and exited 0. This client knows its streams
+  // only 10 ms after the 101 and drops what comes before, as such a kubectl would.
+  const ws = await connectWebSocket({ host: '127.0.0.1', port, path: '/api/v1/namespaces/default/pods/p/exec?command=echo&command=hi&stdout=1', protocols: [WS_V5], headers: { Authorization: 'Bearer good' } });
+  let ready = false;
+  setTimeout(() => (ready = true), 10);
+  const got: string[] = [];
+  ws.on('message', (data) => {
+    if (ready) got.push(`${data[0]}:${data.subarray(1).toString()}`);
+  });
+  await once(ws, 'close');
+  assert.deepEqual(got, ['1:hi\n', `3:${JSON.stringify(exitStatus(0))}`]);
+});
+
+test('WebSocket exec: a client message (stdin, resize) shows its streams exist and releases the output at once', async () => {
+  const patient = new PodStreams({ getPod: async () => pods.p, kubeletSocket: (node) => join(dir, `${node}.sock`), clientStreamsGraceMs: 60_000 });
+  const server = createServer((_req, res) => res.end());
+  server.on('upgrade', (req, socket, head) => patient.handleUpgrade(req, socket, head));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const started = Date.now();
+  const ws = await connectWebSocket({ host: '127.0.0.1', port: (server.address() as { port: number }).port, path: '/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=1&stdout=1', protocols: [WS_V5], headers: { Authorization: 'Bearer good' } });
+  const got: number[] = [];
+  ws.on('message', (data) => got.push(data[0]));
+  ws.send(channelMessage(Channel.stdin, 'x'));
+  await once(ws, 'close');
+  assert.deepEqual(got, [Channel.stdout, Channel.error]);
+  assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+  patient.close();
+  server.close();
 });
