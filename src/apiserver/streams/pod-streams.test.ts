@@ -143,8 +143,7 @@ test('handle(): logs stream from the kubelet with the forwarded options', async 
 
 test('handle(): refusals and edge cases', async () => {
   await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/exec?command=ls')), /Upgrade request required/);
-  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?tailLines=-1')), /tailLines: Invalid value: "-1"/);
-  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?sinceSeconds=5&sinceTime=2025-01-01T00:00:00Z')), /at most one of `sinceTime` or `sinceSeconds`/);
+  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?tailLines=x')), /tailLines: Invalid value: "x"/);
   const none = await streams.handle(scope('/api/v1/namespaces/default/pods/nonode/log'));
   assert.equal(none.kind === 'body' && none.status, 204);
   await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/lost/log')), (err: unknown) => (err as { code: number }).code === 500);
@@ -182,4 +181,23 @@ test('WebSocket exec: a client message (stdin, resize) shows its streams exist a
   assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
   patient.close();
   server.close();
+});
+
+test('handle(): PodLogOptions out of range are 422 Invalid, as ValidatePodLogOptions words them, before the pod is read', async () => {
+  const cases: [string, string, string][] = [
+    ['tailLines=-1', 'tailLines', 'Invalid value: -1: must be greater than or equal to 0'],
+    ['limitBytes=0', 'limitBytes', 'Invalid value: 0: must be greater than 0'],
+    ['sinceSeconds=0', 'sinceSeconds', 'Invalid value: 0: must be greater than 0'],
+    ['sinceSeconds=5&sinceTime=2025-01-01T00:00:00Z', '', 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'],
+  ];
+  for (const [query, field, body] of cases) {
+    await assert.rejects(streams.handle(scope(`/api/v1/namespaces/default/pods/gone/log?${query}`)), (err: unknown) => {
+      const status = (err as { status: { code: number; reason: string; message: string; details: { kind: string; name: string; causes: unknown[] } } }).status;
+      assert.equal(status.code, 422, query);
+      assert.equal(status.reason, 'Invalid');
+      assert.equal(status.message, `PodLogOptions "gone" is invalid: ${field}: ${body}`);
+      assert.deepEqual([status.details.kind, status.details.name, status.details.causes], ['PodLogOptions', 'gone', [{ reason: field ? 'FieldValueInvalid' : 'FieldValueForbidden', message: body, field }]]);
+      return true;
+    });
+  }
 });

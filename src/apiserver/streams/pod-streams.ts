@@ -20,7 +20,7 @@ import { bridgeChannels } from './bridge.js';
 import type { ChannelTransport } from './channels.js';
 import { WebSocketChannels } from './channels.js';
 import { attachPath, dialPortForward, dialRemoteCommand, execPath, portForwardPath } from './kubelet-client.js';
-import { podLogs } from './logs.js';
+import { kubeletLogQuery, podLogs } from './logs.js';
 import { asPodView, requireNode, resolveContainer, type PodView } from './pod-view.js';
 import { servePortForward } from './port-forward.js';
 import { headerHasToken, headerValues, writeHttpResponse, writeSwitchingProtocols, type UpgradeRequest } from './raw-http.js';
@@ -108,6 +108,8 @@ export class PodStreams {
     const { request } = scope;
     if (request.subresource !== 'log') throw newBadRequest('Upgrade request required');
     if (request.verb !== 'get') throw newPathNotFound();
+    // The options are validated before the pod is read, as LogREST.Get does.
+    kubeletLogQuery(scope.http.query, request.name);
     const pod = asPodView(await scope.storage.get(request.namespace, request.name));
     return podLogs(pod, { query: scope.http.query, socketPath: (node) => this.#options.kubeletSocket(node) });
   }
