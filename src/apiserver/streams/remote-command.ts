@@ -54,13 +54,17 @@ export function negotiateProtocol(offered: string[], supported: string[]): strin
   return offered.find((p) => supported.includes(p));
 }
 
-/** The error-channel Status of a finished command: Success, or NonZeroExitCode with its ExitCode cause. */
-export function exitStatus(exitCode: number): Record<string, unknown> {
+/**
+ * The error-channel Status of a finished command: Success, or NonZeroExitCode with its ExitCode
+ * cause and the kubelet's message around containerd's CodeExitError, which names the command
+ * as Go prints a []string (`error executing command [sh -c exit 3], exit code 3`).
+ */
+export function exitStatus(exitCode: number, command: readonly string[] = []): Record<string, unknown> {
   if (exitCode === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},
     status: 'Failure',
-    message: `command terminated with non-zero exit code: error executing command, exit code ${exitCode}`,
+    message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exitCode}`,
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
   };
