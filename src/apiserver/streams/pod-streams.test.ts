@@ -38,8 +38,9 @@ before(async () => {
   // exec of pod "p": a command that is done at once, so its output is ready before kubectl's 101.
   kubelet.on('upgrade', (req, socket, head) => {
     const ws = acceptWebSocket({ req, socket, head }, { protocol: WS_V5 });
+    const failing = req.url?.includes('command=false');
     ws?.send(channelMessage(Channel.stdout, 'hi\n'));
-    ws?.send(channelMessage(Channel.error, JSON.stringify(exitStatus(0))));
+    ws?.send(channelMessage(Channel.error, JSON.stringify(failing ? exitStatus(3, ['false']) : exitStatus(0))));
     ws?.close();
   });
   kubelet.listen(join(dir, 'n1.sock'));
@@ -200,4 +201,22 @@ test('handle(): PodLogOptions out of range are 422 Invalid, as ValidatePodLogOpt
       return true;
     });
   }
+});
+
+test('WebSocket exec: a non-zero exit reads as kube-apiserver\'s stream translator writes it', async () => {
+  const ws = await connectWebSocket({ host: '127.0.0.1', port, path: '/api/v1/namespaces/default/pods/p/exec?command=false&stdout=1', protocols: [WS_V5], headers: { Authorization: 'Bearer good' } });
+  const statuses: unknown[] = [];
+  ws.on('message', (data) => {
+    if (data[0] === Channel.error) statuses.push(JSON.parse(data.subarray(1).toString()));
+  });
+  await once(ws, 'close');
+  // The translator's SPDY client decodes the kubelet's status into "command terminated with exit
+  // code 3" and codeExitToStatusError wraps that again.
+  assert.deepEqual(statuses, [{
+    metadata: {},
+    status: 'Failure',
+    message: 'command terminated with non-zero exit code: command terminated with exit code 3',
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+  }]);
 });

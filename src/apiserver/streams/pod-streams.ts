@@ -30,6 +30,7 @@ import {
   SPDY_PORT_FORWARD_PROTOCOL,
   SPDY_REMOTE_COMMAND_PROTOCOLS,
   streamOptions,
+  translatedStatus,
   WS_PORT_FORWARD_TUNNEL,
   WS_V5,
   type StreamOptions,
@@ -176,7 +177,7 @@ export class PodStreams {
     kubelet.pause();
     const client = upgrade.socket.destroyed ? undefined : await this.#acceptRemoteCommand(upgrade, { wire, streams });
     if (!client) return kubelet.abort('client went away');
-    bridgeChannels(client, kubelet);
+    bridgeChannels(client, kubelet, wire.kind === 'websocket' ? translatedStatus : undefined);
     if (wire.kind === 'spdy') {
       // The client's streams all exist once it has opened them (waitForChannelStreams).
       kubelet.resume();

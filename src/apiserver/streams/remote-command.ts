@@ -70,6 +70,26 @@ export function exitStatus(exitCode: number, command: readonly string[] = []): R
   };
 }
 
+/**
+ * The status kube-apiserver's stream translator (WebSocket clients, 1.30+) writes for the
+ * kubelet's: its SPDY client decodes a NonZeroExitCode status into "command terminated with exit
+ * code N" and codeExitToStatusError wraps that again. Any other status passes as it is.
+ */
+export function translatedStatus(body: Buffer): Buffer {
+  let status: { status?: string; reason?: string; details?: { causes?: { reason?: string; message?: string }[] } };
+  try {
+    status = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (status.status !== 'Failure' || status.reason !== 'NonZeroExitCode') return body;
+  const code = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+  if (code === undefined || !/^\d+$/.test(code)) return body;
+  const translated = exitStatus(Number(code));
+  translated.message = `command terminated with non-zero exit code: command terminated with exit code ${code}`;
+  return Buffer.from(JSON.stringify(translated));
+}
+
 /** The exit code a shell (and a container runtime) reports for a process ended by a signal: 128 + its number. */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
