@@ -6,8 +6,11 @@
 import type { ChannelTransport } from './channels.js';
 import { Channel, failureStatus } from './remote-command.js';
 
-/** Runs the session until either side ends it. */
-export function bridgeChannels(client: ChannelTransport, kubelet: ChannelTransport): void {
+/**
+ * Runs the session until either side ends it. `translateStatus` rewrites the kubelet's final
+ * status for kubectl (the WebSocket wire's translator words).
+ */
+export function bridgeChannels(client: ChannelTransport, kubelet: ChannelTransport, translateStatus: (status: Buffer) => Buffer = (s) => s): void {
   const status: Buffer[] = [];
   kubelet.on('data', (channel, chunk) => {
     if (channel === Channel.error) {
@@ -24,7 +27,7 @@ export function bridgeChannels(client: ChannelTransport, kubelet: ChannelTranspo
   });
   kubelet.on('close', (reason) => {
     const body = status.length
-      ? Buffer.concat(status)
+      ? translateStatus(Buffer.concat(status))
       : Buffer.from(JSON.stringify(failureStatus(reason ? `error executing command in container: ${reason}` : 'the node agent ended the session without a status')));
     client.finish(body);
   });

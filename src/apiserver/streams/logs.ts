@@ -4,28 +4,43 @@
  * refusal becomes a Status the way apiserver's GenericHttpResponseChecker builds it: 400 ->
  * BadRequest with the kubelet's text, 404 -> NotFound, others -> that code.
  */
-import { newBadRequest, StatusError } from '../../api/errors.js';
+import { newBadRequest, newInvalid, StatusError, type FieldError } from '../../api/errors.js';
+import { forbidden, invalid } from '../../api/validation/field-errors.js';
 import type { HandlerResponse } from '../http-types.js';
 import { containerLogsPath, requestLogs } from './kubelet-client.js';
 import { logUnavailableReason, resolveContainer, type PodView } from './pod-view.js';
 
 /** The query parameters of PodLogOptions that travel to the kubelet. */
 const FORWARDED = ['follow', 'previous', 'timestamps', 'tailLines', 'limitBytes', 'sinceSeconds', 'sinceTime'];
-const INTEGER = new Map([['tailLines', 0], ['limitBytes', 1], ['sinceSeconds', 1]]);
+/** Integer options with ValidatePodLogOptions' lower bound and words. */
+const INTEGER = new Map([
+  ['tailLines', { min: 0, words: 'must be greater than or equal to 0' }],
+  ['limitBytes', { min: 1, words: 'must be greater than 0' }],
+  ['sinceSeconds', { min: 1, words: 'must be greater than 0' }],
+]);
 
-/** The kubelet query for a logs request; throws BadRequest on malformed numbers. */
-export function kubeletLogQuery(query: URLSearchParams): URLSearchParams {
+/**
+ * The kubelet query for a logs request of pod `podName`. A value that is not an integer is a
+ * 400 (the query does not decode); one out of range is ValidatePodLogOptions' 422 Invalid
+ * (`PodLogOptions "p" is invalid: limitBytes: Invalid value: 0: must be greater than 0`).
+ */
+export function kubeletLogQuery(query: URLSearchParams, podName: string): URLSearchParams {
   const out = new URLSearchParams();
   for (const name of FORWARDED) {
     const value = query.get(name);
     if (value === null || value === '') continue;
-    const min = INTEGER.get(name);
-    if (min !== undefined && (!/^-?\d+$/.test(value) || Number(value) < min)) {
-      throw newBadRequest(`${name}: Invalid value: "${value}": must be greater than or equal to ${min}`);
-    }
+    if (INTEGER.has(name) && !/^[-+]?\d+$/.test(value)) throw newBadRequest(`${name}: Invalid value: "${value}": must be an integer`);
     out.set(name, value);
   }
-  if (out.has('sinceSeconds') && out.has('sinceTime')) throw newBadRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
+  const errs: FieldError[] = [];
+  for (const [name, { min, words }] of INTEGER) {
+    const value = out.get(name);
+    // sinceSeconds with sinceTime is only the Forbidden below (upstream's switch).
+    if (value === null || (name === 'sinceSeconds' && out.has('sinceTime'))) continue;
+    if (Number(value) < min) errs.push(invalid(name, Number(value), words));
+  }
+  if (out.has('sinceSeconds') && out.has('sinceTime')) errs.push(forbidden('', 'at most one of `sinceTime` or `sinceSeconds` may be specified'));
+  if (errs.length) throw newInvalid({ group: '', kind: 'PodLogOptions' }, podName, errs);
   return out;
 }
 
@@ -52,7 +67,7 @@ function refusal(status: number, answer: { text: string; podName: string }): Sta
 export async function podLogs(pod: PodView, options: { query: URLSearchParams; socketPath: (nodeName: string) => string }): Promise<HandlerResponse> {
   const { query } = options;
   const container = resolveContainer(pod, query.get('container') ?? undefined);
-  const kubeletQuery = kubeletLogQuery(query);
+  const kubeletQuery = kubeletLogQuery(query, pod.metadata.name);
   const node = pod.spec?.nodeName;
   // An unscheduled pod has no log anywhere yet: kube-apiserver answers with no content.
   if (!node) return { kind: 'body', status: 204, contentType: 'text/plain', body: '' };

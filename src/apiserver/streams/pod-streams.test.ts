@@ -13,6 +13,8 @@ import type { Scope } from '../handlers/scope.js';
 import type { RestStorage } from '../registry/rest-storage.js';
 import { parseRequestInfo, type ResourceRequest } from '../request-info.js';
 import { PodStreams } from './pod-streams.js';
+import { Channel, channelMessage, exitStatus, WS_V5 } from './remote-command.js';
+import { acceptWebSocket, connectWebSocket } from './websocket.js';
 
 let dir: string;
 let api: Server;
@@ -32,6 +34,14 @@ before(async () => {
   kubelet = createServer((req, res) => {
     res.writeHead(req.url?.startsWith('/containerLogs/default/p/c') ? 200 : 404, { 'Content-Type': 'text/plain' });
     res.end(req.url?.startsWith('/containerLogs/default/p/c') ? `log for ${req.url}` : 'pod "p2" does not exist\n');
+  });
+  // exec of pod "p": a command that is done at once, so its output is ready before kubectl's 101.
+  kubelet.on('upgrade', (req, socket, head) => {
+    const ws = acceptWebSocket({ req, socket, head }, { protocol: WS_V5 });
+    const failing = req.url?.includes('command=false');
+    ws?.send(channelMessage(Channel.stdout, 'hi\n'));
+    ws?.send(channelMessage(Channel.error, JSON.stringify(failing ? exitStatus(3, ['false']) : exitStatus(0))));
+    ws?.close();
   });
   kubelet.listen(join(dir, 'n1.sock'));
   await once(kubelet, 'listening');
@@ -134,9 +144,79 @@ test('handle(): logs stream from the kubelet with the forwarded options', async 
 
 test('handle(): refusals and edge cases', async () => {
   await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/exec?command=ls')), /Upgrade request required/);
-  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?tailLines=-1')), /tailLines: Invalid value: "-1"/);
-  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?sinceSeconds=5&sinceTime=2025-01-01T00:00:00Z')), /at most one of `sinceTime` or `sinceSeconds`/);
+  await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/p/log?tailLines=x')), /tailLines: Invalid value: "x"/);
   const none = await streams.handle(scope('/api/v1/namespaces/default/pods/nonode/log'));
   assert.equal(none.kind === 'body' && none.status, 204);
   await assert.rejects(streams.handle(scope('/api/v1/namespaces/default/pods/lost/log')), (err: unknown) => (err as { code: number }).code === 500);
+});
+
+test('WebSocket exec: output waits for the client to set up its streams (client-go drops messages of streams it has not created yet)', async () => {
+  // client-go starts its read loop before it creates its streams and drops any message for a stream
+  // it does not know yet ("Unknown stream id 1, discarding message"): a kubectl descheduled for a
+  // few ms on a loaded machine then printed nothing and exited 0. This client knows its streams
+  // only 10 ms after the 101 and drops what comes before, as such a kubectl would.
+  const ws = await connectWebSocket({ host: '127.0.0.1', port, path: '/api/v1/namespaces/default/pods/p/exec?command=echo&command=hi&stdout=1', protocols: [WS_V5], headers: { Authorization: 'Bearer good' } });
+  let ready = false;
+  setTimeout(() => (ready = true), 10);
+  const got: string[] = [];
+  ws.on('message', (data) => {
+    if (ready) got.push(`${data[0]}:${data.subarray(1).toString()}`);
+  });
+  await once(ws, 'close');
+  assert.deepEqual(got, ['1:hi\n', `3:${JSON.stringify(exitStatus(0))}`]);
+});
+
+test('WebSocket exec: a client message (stdin, resize) shows its streams exist and releases the output at once', async () => {
+  const patient = new PodStreams({ getPod: async () => pods.p, kubeletSocket: (node) => join(dir, `${node}.sock`), clientStreamsGraceMs: 60_000 });
+  const server = createServer((_req, res) => res.end());
+  server.on('upgrade', (req, socket, head) => patient.handleUpgrade(req, socket, head));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const started = Date.now();
+  const ws = await connectWebSocket({ host: '127.0.0.1', port: (server.address() as { port: number }).port, path: '/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=1&stdout=1', protocols: [WS_V5], headers: { Authorization: 'Bearer good' } });
+  const got: number[] = [];
+  ws.on('message', (data) => got.push(data[0]));
+  ws.send(channelMessage(Channel.stdin, 'x'));
+  await once(ws, 'close');
+  assert.deepEqual(got, [Channel.stdout, Channel.error]);
+  assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+  patient.close();
+  server.close();
+});
+
+test('handle(): PodLogOptions out of range are 422 Invalid, as ValidatePodLogOptions words them, before the pod is read', async () => {
+  const cases: [string, string, string][] = [
+    ['tailLines=-1', 'tailLines', 'Invalid value: -1: must be greater than or equal to 0'],
+    ['limitBytes=0', 'limitBytes', 'Invalid value: 0: must be greater than 0'],
+    ['sinceSeconds=0', 'sinceSeconds', 'Invalid value: 0: must be greater than 0'],
+    ['sinceSeconds=5&sinceTime=2025-01-01T00:00:00Z', '', 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'],
+  ];
+  for (const [query, field, body] of cases) {
+    await assert.rejects(streams.handle(scope(`/api/v1/namespaces/default/pods/gone/log?${query}`)), (err: unknown) => {
+      const status = (err as { status: { code: number; reason: string; message: string; details: { kind: string; name: string; causes: unknown[] } } }).status;
+      assert.equal(status.code, 422, query);
+      assert.equal(status.reason, 'Invalid');
+      assert.equal(status.message, `PodLogOptions "gone" is invalid: ${field}: ${body}`);
+      assert.deepEqual([status.details.kind, status.details.name, status.details.causes], ['PodLogOptions', 'gone', [{ reason: field ? 'FieldValueInvalid' : 'FieldValueForbidden', message: body, field }]]);
+      return true;
+    });
+  }
+});
+
+test('WebSocket exec: a non-zero exit reads as kube-apiserver\'s stream translator writes it', async () => {
+  const ws = await connectWebSocket({ host: '127.0.0.1', port, path: '/api/v1/namespaces/default/pods/p/exec?command=false&stdout=1', protocols: [WS_V5], headers: { Authorization: 'Bearer good' } });
+  const statuses: unknown[] = [];
+  ws.on('message', (data) => {
+    if (data[0] === Channel.error) statuses.push(JSON.parse(data.subarray(1).toString()));
+  });
+  await once(ws, 'close');
+  // The translator's SPDY client decodes the kubelet's status into "command terminated with exit
+  // code 3" and codeExitToStatusError wraps that again.
+  assert.deepEqual(statuses, [{
+    metadata: {},
+    status: 'Failure',
+    message: 'command terminated with non-zero exit code: command terminated with exit code 3',
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+  }]);
 });

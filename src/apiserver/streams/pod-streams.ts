@@ -20,7 +20,7 @@ import { bridgeChannels } from './bridge.js';
 import type { ChannelTransport } from './channels.js';
 import { WebSocketChannels } from './channels.js';
 import { attachPath, dialPortForward, dialRemoteCommand, execPath, portForwardPath } from './kubelet-client.js';
-import { podLogs } from './logs.js';
+import { kubeletLogQuery, podLogs } from './logs.js';
 import { asPodView, requireNode, resolveContainer, type PodView } from './pod-view.js';
 import { servePortForward } from './port-forward.js';
 import { headerHasToken, headerValues, writeHttpResponse, writeSwitchingProtocols, type UpgradeRequest } from './raw-http.js';
@@ -30,6 +30,7 @@ import {
   SPDY_PORT_FORWARD_PROTOCOL,
   SPDY_REMOTE_COMMAND_PROTOCOLS,
   streamOptions,
+  translatedStatus,
   WS_PORT_FORWARD_TUNNEL,
   WS_V5,
   type StreamOptions,
@@ -47,7 +48,20 @@ export interface PodStreamsOptions {
   authenticate?: Authenticate;
   /** The kubelet API socket of a node (one node today: `<data-dir>/run/kubelet.sock`). */
   kubeletSocket(nodeName: string): string;
+  /** How long WebSocket output waits for kubectl to set up its streams (CLIENT_STREAMS_GRACE_MS). */
+  clientStreamsGraceMs?: number;
 }
+
+/**
+ * client-go's WebSocket executor starts reading before it has created its streams, and drops
+ * a message for a stream it does not know yet ("Unknown stream id 1, discarding message"). The
+ * kubelet here answers before kubectl's 101 is even sent (a short command is done by then), so
+ * its output would follow the 101 at once; a kubectl descheduled between the two then printed
+ * nothing and exited 0. Upstream's own latency (the API server dials the kubelet after the 101,
+ * then the runtime starts the process) covers the gap; here the output waits for the client's
+ * first message (stdin or resize come after its streams exist) or for this long after the 101.
+ */
+export const CLIENT_STREAMS_GRACE_MS = 50;
 
 type Wire = { kind: 'websocket'; protocol: string } | { kind: 'spdy'; protocol: string };
 
@@ -95,6 +109,8 @@ export class PodStreams {
     const { request } = scope;
     if (request.subresource !== 'log') throw newBadRequest('Upgrade request required');
     if (request.verb !== 'get') throw newPathNotFound();
+    // The options are validated before the pod is read, as LogREST.Get does.
+    kubeletLogQuery(scope.http.query, request.name);
     const pod = asPodView(await scope.storage.get(request.namespace, request.name));
     return podLogs(pod, { query: scope.http.query, socketPath: (node) => this.#options.kubeletSocket(node) });
   }
@@ -161,8 +177,23 @@ export class PodStreams {
     kubelet.pause();
     const client = upgrade.socket.destroyed ? undefined : await this.#acceptRemoteCommand(upgrade, { wire, streams });
     if (!client) return kubelet.abort('client went away');
-    bridgeChannels(client, kubelet);
-    kubelet.resume();
+    bridgeChannels(client, kubelet, wire.kind === 'websocket' ? translatedStatus : undefined);
+    if (wire.kind === 'spdy') {
+      // The client's streams all exist once it has opened them (waitForChannelStreams).
+      kubelet.resume();
+      return;
+    }
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
+      clearTimeout(timer);
+      kubelet.resume();
+    };
+    const timer = setTimeout(release, this.#options.clientStreamsGraceMs ?? CLIENT_STREAMS_GRACE_MS);
+    client.once('data', release);
+    client.once('eof', release);
+    client.once('close', release);
   }
 
   /** Picks the wire protocol from the request, or throws the refusal kubectl expects. */

@@ -54,16 +54,40 @@ export function negotiateProtocol(offered: string[], supported: string[]): strin
   return offered.find((p) => supported.includes(p));
 }
 
-/** The error-channel Status of a finished command: Success, or NonZeroExitCode with its ExitCode cause. */
-export function exitStatus(exitCode: number): Record<string, unknown> {
+/**
+ * The error-channel Status of a finished command: Success, or NonZeroExitCode with its ExitCode
+ * cause and the kubelet's message around containerd's CodeExitError, which names the command
+ * as Go prints a []string (`error executing command [sh -c exit 3], exit code 3`).
+ */
+export function exitStatus(exitCode: number, command: readonly string[] = []): Record<string, unknown> {
   if (exitCode === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},
     status: 'Failure',
-    message: `command terminated with non-zero exit code: error executing command, exit code ${exitCode}`,
+    message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exitCode}`,
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
   };
+}
+
+/**
+ * The status kube-apiserver's stream translator (WebSocket clients, 1.30+) writes for the
+ * kubelet's: its SPDY client decodes a NonZeroExitCode status into "command terminated with exit
+ * code N" and codeExitToStatusError wraps that again. Any other status passes as it is.
+ */
+export function translatedStatus(body: Buffer): Buffer {
+  let status: { status?: string; reason?: string; details?: { causes?: { reason?: string; message?: string }[] } };
+  try {
+    status = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (status.status !== 'Failure' || status.reason !== 'NonZeroExitCode') return body;
+  const code = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+  if (code === undefined || !/^\d+$/.test(code)) return body;
+  const translated = exitStatus(Number(code));
+  translated.message = `command terminated with non-zero exit code: command terminated with exit code ${code}`;
+  return Buffer.from(JSON.stringify(translated));
 }
 
 /** The exit code a shell (and a container runtime) reports for a process ended by a signal: 128 + its number. */

@@ -32,7 +32,7 @@ function spawnFailure(argv0: string, err: NodeJS.ErrnoException): Record<string,
 }
 
 /** Runs one exec session until the process ends or the client leaves. */
-export function serveExec(channels: ChannelTransport, session: { child: ChildProcessWithoutNullStreams; streams: StreamOptions; argv0: string }): void {
+export function serveExec(channels: ChannelTransport, session: { child: ChildProcessWithoutNullStreams; streams: StreamOptions; argv: readonly string[] }): void {
   const { child, streams: options } = session;
   let finished = false;
   const finish = (status: Record<string, unknown>): void => {
@@ -73,9 +73,9 @@ export function serveExec(channels: ChannelTransport, session: { child: ChildPro
     if (!finished && child.exitCode === null && child.signalCode === null) killAll(child);
     finished = true;
   });
-  child.on('error', (err) => finish(spawnFailure(session.argv0, err)));
+  child.on('error', (err) => finish(spawnFailure(session.argv[0], err)));
   child.on('close', (code, signal) => {
     if (code === null && signal === null) return;
-    finish(exitStatus(code ?? signalExitCode(signal!)));
+    finish(exitStatus(code ?? signalExitCode(signal!), session.argv));
   });
 }

@@ -141,6 +141,8 @@ test('exec: output on channels 1 and 2, the exit code in the status, then a norm
   const status = JSON.parse(s.out[3]);
   assert.equal(status.reason, 'NonZeroExitCode');
   assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '3' }]);
+  // The kubelet's words around containerd's CodeExitError ("error executing command %v, exit code %d").
+  assert.equal(status.message, 'command terminated with non-zero exit code: error executing command [sh -c echo out; echo err >&2; exit 3], exit code 3');
 });
 
 test('exec: stdin until the CLOSE signal; a signal death is 128 + N', async () => {

@@ -130,7 +130,7 @@ export class KubeletStreams {
       child.kill('SIGKILL');
       return;
     }
-    serveExec(new WebSocketChannels(ws), { child, streams, argv0: argv[0] });
+    serveExec(new WebSocketChannels(ws), { child, streams, argv });
   }
 
   #attach(upgrade: UpgradeRequest, options: { ref: ContainerRef; streams: StreamOptions }): void {
