@@ -277,7 +277,17 @@ test('a sandbox whose network fails leaves no token renewal behind (its volumes 
   try {
     const pod: Pod = { ...POD, spec: { ...POD.spec, serviceAccountName: 'default', volumes: [KUBE_API_ACCESS] } };
     await assert.rejects(setUpSandbox(s.ctx, pod), /No buffer space available/);
-    for (let i = 0; i < 5; i++) await settle();
+    // The volumes' set-up goes on after the refusal (its files are written in the thread pool,
+    // slow on a loaded machine): wait until the token was asked for and no renewal has been
+    // pending for 200 ms (at most 5 s). A renewal left behind stays pending and fails below.
+    for (let quietSince = 0, deadline = Date.now() + 5000; Date.now() < deadline; ) {
+      await settle();
+      if (tokens === 1 && s.clock.pending().length === 0) {
+        quietSince ||= Date.now();
+        if (Date.now() - quietSince >= 200) break;
+      } else quietSince = 0;
+      await new Promise((r) => setTimeout(r, 10));
+    }
     assert.equal(tokens, 1);
     assert.deepEqual(s.clock.pending(), [], 'no renewal timer for a sandbox that was never made');
   } finally {

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { loadAgentAddon, type AgentAddon } from '../agent-addon.js';
 import { AWAIT_TERMINAL_SIZE, resizePty, setTerminalSize, wrapInPty } from './pty.js';
 import { shellQuote } from '../shell-quote.js';
@@ -92,20 +93,28 @@ function slaveOf(pid: number): string {
   return device;
 }
 
-const TRAP_WINCH = "trap 'echo winch $(stty size)' WINCH; i=0; while [ $i -lt 30 ]; do sleep 0.05; i=$((i+1)); done";
+/**
+ * A program that prints the size at each SIGWINCH until `flag` exists (at most 10 s): the test
+ * makes it once it has resized, so a loaded machine cannot end the program first. The trap runs
+ * when the current sleep returns, before the loop looks for the flag again.
+ */
+const trapWinch = (flag: string): string => `trap 'echo winch $(stty size)' WINCH; i=0; while [ ! -e ${shellQuote(flag)} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done`;
 
 test("with the agent's addon a size is set without a process: the program gets SIGWINCH and sees it", { skip }, async () => {
   const addon = loadAgentAddon();
   assert.ok(!(addon instanceof Error), addon instanceof Error ? addon.message : '');
   let pid = 0;
-  const done = runWrapped(TRAP_WINCH, (p) => (pid = p));
+  const flag = join(mkdtempSync(join(tmpdir(), 'kubito-pty-')), 'resized');
+  const done = runWrapped(trapWinch(flag), (p) => (pid = p));
   assert.equal(await resizePty(pid, { width: 80, height: 24 }), true);
   await new Promise((r) => setTimeout(r, 200));
   // kubectl attach's pair, size plus one then size; no stty to run: the ioctl it is.
   const device = slaveOf(pid);
   assert.equal(await setTerminalSize(device, { width: 81, height: 25 }, { stty: '/nonexistent/stty' }), true);
   assert.equal(await setTerminalSize(device, { width: 80, height: 24 }, { stty: '/nonexistent/stty' }), true);
+  writeFileSync(flag, '');
   const winches = (await done).out.split('\r\n').filter((l) => l.startsWith('winch'));
+  rmSync(dirname(flag), { recursive: true, force: true });
   assert.ok(winches.length >= 1, `no SIGWINCH seen: ${JSON.stringify(winches)}`);
   assert.equal(winches.at(-1), 'winch 24 80');
 });
