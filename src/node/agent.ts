@@ -26,9 +26,8 @@ import { apiTlsSocket, kubeletSocket, nodeNetns, runDir } from './names.js';
 import { choosePortForwardDial } from './netns-dial.js';
 import { nodeFacts } from './node-facts.js';
 import { nodeLabels } from './node-object.js';
-import { NodeRegistration } from './node-registration.js';
+import { nodeEventRef, NodeRegistration } from './node-registration.js';
 import { RuntimePodAccess } from './pod-access-runtime.js';
-import type { KubeObject } from '../api/types.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
@@ -360,8 +359,8 @@ export class NodeAgent {
     removeOrphanPodDirs(o.dataDir, new Set(pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName).map((p) => p.metadata.uid)));
     const proxyEvents = new ClientEventRecorder(client, { component: 'kube-proxy', clock: o.clock });
     this.#proxy = await startNodeProxy({ mode: o.proxyMode ?? 'nftables', informers: this.#informers, cluster: o.cluster, dataDir: o.dataDir, node: nodeProxyConfig(o.nodeName, hostIP, o.clusterCIDR), clock: o.clock, log: statics.logger('proxy', o.log), events: proxyEvents, runner: helperCommandRunner(o.runner), burstSyncPeriodMs: o.burstSyncPeriodMs });
-    // kube-proxy's start event, about the node by its name (server.go: reason Starting, no note).
-    proxyEvents.event({ kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } } as KubeObject, 'Normal', 'Starting', '');
+    // kube-proxy's start event (server.go: reason Starting, no note).
+    proxyEvents.event(nodeEventRef(o.nodeName), 'Normal', 'Starting', '');
     const proxier = this.#proxy.proxier;
     this.#portMap = startPortMap({ informers: this.#informers, proxyMode: this.#proxy.mode, runner: helperCommandRunner(o.runner), nodeName: o.nodeName, nodeIP: hostIP, podPrefix: cidr.prefix, clock: o.clock, log: statics.logger('proxy', o.log) });
     statics.started('proxy', () => proxier.healthy());

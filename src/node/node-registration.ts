@@ -24,6 +24,14 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+/**
+ * The node as its kubelet and kube-proxy name it in events (their nodeRef): uid = the node's
+ * name, not the Node's uid (`kubectl describe node` searches both).
+ */
+export function nodeEventRef(nodeName: string): KubeObject {
+  return { kind: 'Node', metadata: { name: nodeName, uid: nodeName } } as KubeObject;
+}
+
 export class NodeRegistration {
   #client: Client;
   #clock: Clock;
@@ -66,8 +74,7 @@ export class NodeRegistration {
   /**
    * What a kubelet records at each start: "Starting kubelet.", its initial node's pressure
    * conditions (the setters run on a node with no conditions yet, so each is new:
-   * nodestatus/setters.go), and the container manager's allocatable enforcement. About the
-   * node as the kubelet names it, uid = its name (`kubectl describe node` searches both uids).
+   * nodestatus/setters.go), and the container manager's allocatable enforcement.
    */
   #startEvents(): void {
     this.#event('Starting', 'Starting kubelet.');
@@ -80,8 +87,7 @@ export class NodeRegistration {
   }
 
   #event(reason: string, message: string): void {
-    const name = this.#config.nodeName;
-    this.#events?.event({ kind: 'Node', metadata: { name, uid: name } } as KubeObject, 'Normal', reason, message);
+    this.#events?.event(nodeEventRef(this.#config.nodeName), 'Normal', reason, message);
   }
 
   get node(): KubeObject | undefined {
