@@ -16,7 +16,7 @@ import { CLUSTER_DNS_PORTS } from '../dns/ports.js';
 import { prepareHostTools } from './agent-tools.js';
 import { publicToolsDir } from './names.js';
 import { ApiRelay, apiEndpointPort } from './api-relay.js';
-import { CONFIGMAPS, ENDPOINTS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES } from './api-refs.js';
+import { CONFIGMAPS, ENDPOINTS, NODES, PODS, SECRETS, SERVICEACCOUNTS, SERVICES } from './api-refs.js';
 import { parseResolvConf, type DnsConfig } from './dns-config.js';
 import { findHostBinaries } from './host-tools.js';
 import { chooseLauncher } from './native-launcher.js';
@@ -28,12 +28,13 @@ import { nodeFacts } from './node-facts.js';
 import { nodeLabels } from './node-object.js';
 import { nodeEventRef, NodeRegistration } from './node-registration.js';
 import { RuntimePodAccess } from './pod-access-runtime.js';
+import type { KubeObject } from '../api/types.js';
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
 import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
-import { Scheduler, SCHEDULER_ACTIONS, wantsScheduling } from './scheduler.js';
+import { placementChanged, Scheduler, SCHEDULER_ACTIONS, wantsScheduling, type SchedulingNode } from './scheduler.js';
 import { isMirrorPod } from './mirror-pods.js';
 import { StaticPods, vipHasReadyEndpoint, withStaticPods } from './static-pods.js';
 import { Slots, startSlotsFromEnv } from './slots.js';
@@ -131,6 +132,7 @@ export class NodeAgent {
   #queue = new WorkQueue<string>();
   #schedulerDone: Promise<void> | undefined;
   #pods!: Informer<Pod>;
+  #nodes: Informer<KubeObject> | undefined;
   /** Pods waiting to be bound, by uid: each a start in flight until its worker begins (#scheduling). */
   #scheduling = new Map<string, () => void>();
   #scheduler: Scheduler | undefined;
@@ -320,6 +322,14 @@ export class NodeAgent {
         if (pod.spec.nodeName) this.#retryUnschedulable(pod);
       },
     });
+    // This node as the API holds it: the scheduler's filters read its labels, taints and
+    // spec.unschedulable, and the kubelet's status sync compares its conditions (node-registration.ts).
+    const nodes = (this.#nodes = this.#informers.informer<KubeObject>(NODES, { fieldSelector: `metadata.name=${o.nodeName}` }));
+    const nodeChanged = (old: KubeObject | undefined, node: KubeObject): void => {
+      this.#registration.observe(node);
+      if (!old || placementChanged(old as SchedulingNode, node as SchedulingNode)) this.#retryUnschedulable();
+    };
+    nodes.addHandlers({ onAdd: (node) => nodeChanged(undefined, node), onUpdate: nodeChanged });
     // Cluster DNS on the node's address (src/dns/README.md); it answers SERVFAIL until synced.
     const logDns = statics.logger('dns', o.log);
     try {
@@ -383,7 +393,7 @@ export class NodeAgent {
     const scheduler = (this.#scheduler = new Scheduler(client, {
       nodeName: o.nodeName,
       nodePods: () => pods.cache.list().filter((p) => p.spec.nodeName === o.nodeName),
-      nodeLabels: () => this.#registration.node?.metadata.labels ?? nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts),
+      node: () => (this.#nodes?.cache.get(o.nodeName) ?? this.#registration.node ?? { metadata: { name: o.nodeName, labels: nodeLabels({ nodeName: o.nodeName, podCIDR: o.podCIDR, internalIP: hostIP }, facts) } }) as SchedulingNode,
       // kube-scheduler writes events.k8s.io/v1 Events (eventTime, action, reportingController).
       events: new HeldEvents(new EventsV1Recorder(client, { controller: 'default-scheduler', instance: `default-scheduler-${hostname()}`, actions: SCHEDULER_ACTIONS, clock: o.clock }), { slots: inFlight, clock: o.clock }),
       trace: this.#ctx.trace,
@@ -417,11 +427,12 @@ export class NodeAgent {
   }
 
   /**
-   * A pod of the node that held hostPorts went (or finished): the pods left Pending for want of
-   * ports (PodScheduled False) are queued again, as kube-scheduler requeues on a pod delete.
+   * Pods left Pending (PodScheduled False) are queued again, as kube-scheduler requeues them on
+   * the cluster events that may make them fit: a pod of the node that held hostPorts went (or
+   * finished) — `gone` — or the node's labels, taints or spec.unschedulable changed (no `gone`).
    */
-  #retryUnschedulable(gone: Pod): void {
-    if (!hostPortsOf(gone as unknown as PortMapPod).length) return;
+  #retryUnschedulable(gone?: Pod): void {
+    if (gone && !hostPortsOf(gone as unknown as PortMapPod).length) return;
     for (const p of this.#pods.cache.list()) {
       if (wantsScheduling(p) && p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')) this.#queue.add(objectKey(p));
     }

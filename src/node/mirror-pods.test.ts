@@ -45,8 +45,8 @@ test("the DNS holds on the node address only its mirror pod's ports, and the sch
   const served = [`UDP/${CLUSTER_DNS_PORTS.dns}`, `TCP/${CLUSTER_DNS_PORTS.dns}`, ...[CLUSTER_DNS_PORTS.metrics, CLUSTER_DNS_PORTS.health, CLUSTER_DNS_PORTS.ready].map((p) => `TCP/${p}`)];
   for (const s of served) assert.ok(declared.has(s), `the DNS serves ${s} on the node address, which its mirror pod does not declare`);
   const user = (hostPort: number, protocol = 'TCP'): Pod => ({ metadata: { name: `hp${hostPort}`, namespace: 'default', uid: `u${hostPort}` }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80, hostPort, protocol }] }] } }) as unknown as Pod;
-  for (const port of [8080, 8181]) assert.equal(podFits(user(port), {}, { nodePods: [pod] }).fits, true, `hostPort ${port}`);
-  for (const [port, proto] of [[53, 'UDP'], [53, 'TCP'], [9153, 'TCP']] as const) assert.equal(podFits(user(port, proto), {}, { nodePods: [pod] }).fits, false, `hostPort ${port}/${proto}: the DNS's`);
+  for (const port of [8080, 8181]) assert.equal(podFits(user(port), { metadata: { name: 'kubito-node' } }, { nodePods: [pod] }).fits, true, `hostPort ${port}`);
+  for (const [port, proto] of [[53, 'UDP'], [53, 'TCP'], [9153, 'TCP']] as const) assert.equal(podFits(user(port, proto), { metadata: { name: 'kubito-node' } }, { nodePods: [pod] }).fits, false, `hostPort ${port}/${proto}: the DNS's`);
 });
 
 test('the proxy static pod is shaped as kubeadm shows kube-proxy', () => {

@@ -65,3 +65,27 @@ test('each start records the kubelet\'s node events, about the node by its name 
   assert.deepEqual(recorded.at(-1), { kind: 'Node', name: 'kubito-node', uid: 'kubito-node', reason: 'NodeReady', message: 'Node kubito-node status is now: NodeReady' });
   assert.equal(recorded.filter((e) => e.reason === 'NodeReady').length, 1);
 });
+
+test('conditions the node controller set Unknown are posted back at once, with new transition times and the setters\' events', async () => {
+  const recorded: string[] = [];
+  const events = { event: (_o: unknown, _type: string, reason: string) => void recorded.push(reason) };
+  const fake = new FakeTransport();
+  const clock = new FakeClock(Date.parse('2024-01-01T00:00:00Z'));
+  const reg = new NodeRegistration(new Client(fake), { clock, config: { nodeName: 'kubito-node', podCIDR: '10.244.0.0/24', internalIP: '10.244.0.1' }, facts, log: () => undefined, events });
+  await reg.start();
+  type Cond = { type: string; status: string; reason: string; lastTransitionTime: string };
+  const stored = () => fake.object(NODES, { name: 'kubito-node' }) as unknown as { status: { conditions: Cond[] } };
+  reg.observe(stored() as never);
+  assert.equal(recorded.length, 5, 'a node as the kubelet reports it: nothing to post');
+  await clock.advance(60_000);
+  const node = stored();
+  for (const c of node.status.conditions) Object.assign(c, { status: 'Unknown', reason: 'NodeStatusUnknown' });
+  fake.set(NODES, node as never);
+  reg.observe(node as never);
+  await clock.advance(0);
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  const ready = stored().status.conditions.find((c) => c.type === 'Ready')!;
+  assert.deepEqual([ready.status, ready.reason, ready.lastTransitionTime], ['True', 'KubeletReady', '2024-01-01T00:01:00Z']);
+  assert.deepEqual(recorded.slice(5), ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']);
+  reg.stop();
+});

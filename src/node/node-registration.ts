@@ -15,6 +15,9 @@ export const LEASE_DURATION_SECONDS = 40;
 export const LEASE_RENEW_MS = 10_000;
 export const STATUS_REPORT_MS = 5 * 60_000;
 
+/** The setters' event when a pressure condition is False again. */
+const RECOVERED: Record<string, string> = { MemoryPressure: 'NodeHasSufficientMemory', DiskPressure: 'NodeHasNoDiskPressure', PIDPressure: 'NodeHasSufficientPID' };
+
 /** metav1.MicroTime: microseconds, always six digits. */
 export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -43,6 +46,7 @@ export class NodeRegistration {
   #statusTimer: TimerHandle | undefined;
   #stopped = false;
   #events: EventSink | undefined;
+  #posting: Promise<void> | undefined;
 
   /** `events`: the kubelet's recorder, for the node's events (kubectl describe node lists them). */
   constructor(client: Client, options: { clock: Clock; config: NodeConfig; facts: NodeFacts; log: (line: string) => void; events?: EventSink }) {
@@ -98,10 +102,31 @@ export class NodeRegistration {
     const previous = (this.#node as { status?: { conditions?: NodeCondition[] } } | undefined)?.status?.conditions;
     const status = nodeStatus(this.#config, this.#facts, { now: iso(this.#clock.now()), previous });
     this.#node = await this.#client.resource(NODES).patch(this.#config.nodeName, { status }, { subresource: 'status' });
-    // NodeReady on a transition only (a Ready condition the node had, not True before).
-    const wasReady = previous?.find((c) => c.type === 'Ready');
-    const ready = (status.conditions as NodeCondition[]).find((c) => c.type === 'Ready');
-    if (wasReady && ready && wasReady.status !== ready.status) this.#event(ready.status === 'True' ? 'NodeReady' : 'NodeNotReady', this.#statusNow(ready.status === 'True' ? 'NodeReady' : 'NodeNotReady'));
+    // The setters' events, on a transition only (of a condition the node had): NodeReady /
+    // NodeNotReady, and NodeHasSufficientMemory ... when a pressure condition comes back to
+    // False (after the node controller set it Unknown).
+    for (const now of status.conditions as NodeCondition[]) {
+      const was = previous?.find((c) => c.type === now.type);
+      if (!was || was.status === now.status) continue;
+      const reason = now.type === 'Ready' ? (now.status === 'True' ? 'NodeReady' : 'NodeNotReady') : now.status === 'False' ? RECOVERED[now.type] : undefined;
+      if (reason) this.#event(reason, this.#statusNow(reason));
+    }
+  }
+
+  /**
+   * The Node as the API holds it now (the agent's watch of it). The kubelet reads its Node on
+   * every status sync (10 s) and writes when its conditions differ from what it reports: when
+   * the node lifecycle controller marked them Unknown (the kubelet stalled past the grace
+   * period), the next sync sets them back, with new transition times. kubito posts at once.
+   */
+  observe(node: KubeObject): void {
+    const stored = (node as { status?: { conditions?: NodeCondition[] } }).status?.conditions ?? [];
+    const reported = nodeStatus(this.#config, this.#facts, { now: '', previous: stored }).conditions as NodeCondition[];
+    if (this.#stopped || this.#posting || reported.every((c) => stored.some((s) => s.type === c.type && s.status === c.status))) return;
+    this.#node = node;
+    this.#posting = this.postStatus()
+      .catch((err: unknown) => this.#log(`node status: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => (this.#posting = undefined));
   }
 
   async #renewLease(): Promise<void> {

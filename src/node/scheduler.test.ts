@@ -10,7 +10,11 @@ import { Client } from '../client/index.js';
 import { FakeTransport } from '../client/testing/fake-transport.js';
 import { PODS } from './api-refs.js';
 import type { Pod } from './pod-view.js';
-import { podFits, Scheduler, wantsScheduling } from './scheduler.js';
+import { placementChanged, podFits, Scheduler, wantsScheduling, type SchedulingNode } from './scheduler.js';
+
+function node(labels: Record<string, string> = {}, spec: SchedulingNode['spec'] = {}): SchedulingNode {
+  return { metadata: { name: 'kubito-node', labels }, spec };
+}
 
 function pod(spec: Partial<Pod['spec']> = {}): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: '' }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } };
@@ -20,8 +24,41 @@ test('which pods are ours to schedule, and whether they fit', () => {
   assert.ok(wantsScheduling(pod()));
   assert.ok(!wantsScheduling(pod({ nodeName: 'n1' })));
   assert.ok(!wantsScheduling(pod({ schedulerName: 'other' })));
-  assert.ok(podFits(pod({ nodeSelector: { 'kubernetes.io/os': 'linux' } }), { 'kubernetes.io/os': 'linux' }).fits);
-  assert.match(podFits(pod({ nodeSelector: { disk: 'ssd' } }), {}).message!, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
+  assert.ok(podFits(pod({ nodeSelector: { 'kubernetes.io/os': 'linux' } }), node({ 'kubernetes.io/os': 'linux' })).fits);
+  assert.match(podFits(pod({ nodeSelector: { disk: 'ssd' } }), node()).message!, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
+});
+
+test("kube-scheduler's filters in its order, each with its reason: cordoned, tainted, node affinity", () => {
+  const why = (p: Pod, n: SchedulingNode) => podFits(p, n).message?.replace(/^0\/1 nodes are available: 1 /, '');
+  const notHelpful = '. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+  // kubectl cordon: spec.unschedulable; a pod tolerating the unschedulable taint is let in.
+  assert.equal(why(pod(), node({}, { unschedulable: true })), `node(s) were unschedulable${notHelpful}`);
+  assert.equal(podFits(pod({ tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] }), node({}, { unschedulable: true })).fits, true);
+  // kubectl taint: NoSchedule and NoExecute keep pods off; PreferNoSchedule does not.
+  const tainted = (effect: string, value?: string) => node({}, { taints: [{ key: 'dedicated', value, effect }] });
+  assert.equal(why(pod(), tainted('NoSchedule', 'gpu')), `node(s) had untolerated taint {dedicated: gpu}${notHelpful}`);
+  assert.equal(why(pod(), tainted('NoExecute')), `node(s) had untolerated taint {dedicated: }${notHelpful}`);
+  assert.equal(podFits(pod(), tainted('PreferNoSchedule', 'gpu')).fits, true);
+  assert.equal(podFits(pod({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }), tainted('NoSchedule', 'gpu')).fits, true);
+  assert.equal(podFits(pod({ tolerations: [{ key: 'dedicated', value: 'cpu' }] }), tainted('NoSchedule', 'gpu')).fits, false, 'another value');
+  assert.equal(podFits(pod({ tolerations: [{ operator: 'Exists' }] }), tainted('NoExecute', 'gpu')).fits, true, 'tolerates everything');
+  // The first failing filter names the reason: unschedulable before the taint, the taint before the selector.
+  assert.match(why(pod({ nodeSelector: { disk: 'ssd' } }), node({}, { unschedulable: true, taints: [{ key: 'k', effect: 'NoSchedule' }] }))!, /^node\(s\) were unschedulable/);
+  assert.match(why(pod({ nodeSelector: { disk: 'ssd' } }), tainted('NoSchedule'))!, /^node\(s\) had untolerated taint/);
+  // Required node affinity, beside the nodeSelector.
+  const affinity = (...nodeSelectorTerms: unknown[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } } }) as Partial<Pod['spec']>;
+  const ssd = node({ disk: 'ssd', 'kubernetes.io/hostname': 'kubito-node' });
+  assert.equal(podFits(pod(affinity({ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd', 'nvme'] }] })), ssd).fits, true);
+  assert.equal(why(pod(affinity({ matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['ssd'] }] })), ssd), `node(s) didn't match Pod's node affinity/selector${notHelpful}`);
+  assert.equal(podFits(pod(affinity({ matchExpressions: [{ key: 'gpu', operator: 'Exists' }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['kubito-node'] }] })), ssd).fits, true, 'any term');
+  assert.equal(podFits(pod({ ...affinity({ matchExpressions: [{ key: 'disk', operator: 'Exists' }] }), nodeSelector: { zone: 'a' } }), ssd).fits, false, 'both the selector and the affinity');
+});
+
+test('a change of the node that may let pods in: labels, taints, spec.unschedulable', () => {
+  assert.equal(placementChanged(node({ a: '1' }), node({ a: '1' })), false);
+  assert.equal(placementChanged(node({ a: '1' }), node({ a: '2' })), true);
+  assert.equal(placementChanged(node({}, { unschedulable: true }), node({}, {})), true);
+  assert.equal(placementChanged(node({}, { taints: [{ key: 'k', effect: 'NoSchedule' }] }), node({}, { taints: [] })), true);
 });
 
 /** A real API handler (pods and namespaces in memory) behind the client: binding as served. */
@@ -39,7 +76,7 @@ test('binding through pods/binding: nodeName and PodScheduled set by the API, th
   const { client, pods } = await apiClient();
   const stored = (await pods.create('default', pod() as never)) as unknown as Pod;
   const events: string[] = [];
-  const scheduler = new Scheduler(client, { nodeName: 'kubito-node', nodeLabels: () => ({}), events: { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) } });
+  const scheduler = new Scheduler(client, { nodeName: 'kubito-node', node: () => node(), events: { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) } });
   assert.equal(await scheduler.schedule(stored), true);
   const after = (await pods.get('default', 'web')) as unknown as Pod;
   assert.equal(after.spec.nodeName, 'kubito-node');
@@ -55,7 +92,7 @@ test('a pod that does not fit: PodScheduled=False/Unschedulable and FailedSchedu
   const fake = new FakeTransport();
   const stored = fake.set(PODS, pod({ nodeSelector: { disk: 'ssd' } })) as Pod;
   const events: string[] = [];
-  const scheduler = new Scheduler(new Client(fake), { nodeName: 'n', nodeLabels: () => ({}), events: { event: (_o, _t, reason) => events.push(reason) } });
+  const scheduler = new Scheduler(new Client(fake), { nodeName: 'n', node: () => node(), events: { event: (_o, _t, reason) => events.push(reason) } });
   assert.equal(await scheduler.schedule(stored), false);
   const after = fake.object(PODS, { namespace: 'default', name: 'web' }) as Pod;
   assert.equal(after.spec.nodeName, undefined);
@@ -72,7 +109,7 @@ function withPorts(name: string, ports: Array<{ hostPort: number; protocol?: str
 
 test("NodePorts: a used hostPort conflicts on the same protocol and address, 0.0.0.0 with any; finished pods don't hold theirs", () => {
   const used = [withPorts('a', [{ hostPort: 8081 }, { hostPort: 53, protocol: 'UDP', hostIP: '127.0.0.5' }], { nodeName: 'n' })];
-  const fits = (p: Pod, on = used) => podFits(p, {}, { nodePods: on }).fits;
+  const fits = (p: Pod, on = used) => podFits(p, node(), { nodePods: on }).fits;
   assert.equal(fits(withPorts('b', [{ hostPort: 8081 }])), false);
   assert.equal(fits(withPorts('b', [{ hostPort: 8081, hostIP: '127.0.0.9' }])), false, '0.0.0.0 holds every address');
   assert.equal(fits(withPorts('b', [{ hostPort: 8081, protocol: 'UDP' }])), true, 'another protocol');
@@ -83,7 +120,7 @@ test("NodePorts: a used hostPort conflicts on the same protocol and address, 0.0
   const finished = [{ ...used[0], status: { phase: 'Succeeded' } }] as Pod[];
   assert.equal(fits(withPorts('b', [{ hostPort: 8081 }]), finished), true);
   assert.equal(
-    podFits(withPorts('b', [{ hostPort: 8081 }]), {}, { nodePods: used }).message,
+    podFits(withPorts('b', [{ hostPort: 8081 }]), node(), { nodePods: used }).message,
     "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
   );
 });
@@ -94,7 +131,7 @@ test('two pods asking one hostPort at once: the first is bound (and counted at o
   const second = (await pods.create('default', withPorts('second', [{ hostPort: 8081 }]) as never)) as unknown as Pod;
   const events: string[] = [];
   // The node's pod list never shows the first bound: only the scheduler's own memory of it counts.
-  const scheduler = new Scheduler(client, { nodeName: 'kubito-node', nodeLabels: () => ({}), nodePods: () => [], events: { event: (o, _t, reason) => events.push(`${o.metadata.name} ${reason}`) } });
+  const scheduler = new Scheduler(client, { nodeName: 'kubito-node', node: () => node(), nodePods: () => [], events: { event: (o, _t, reason) => events.push(`${o.metadata.name} ${reason}`) } });
   const results = await Promise.all([scheduler.schedule(first), scheduler.schedule(second)]);
   assert.deepEqual(results, [true, false]);
   assert.deepEqual(events.sort(), ['first Scheduled', 'second FailedScheduling']);

@@ -1,8 +1,7 @@
 /**
  * @module The single-node scheduler inside the agent: every pending pod of the default
- * scheduler without a node is bound to this node when it fits (nodeSelector against the node's
- * labels, then kube-scheduler's NodePorts: its hostPorts free on the node; nodeName set
- * elsewhere is left alone), through `pods/binding` as kube-scheduler does (the API server sets
+ * scheduler without a node is bound to this node when it fits (kube-scheduler's filters:
+ * `podFits`; nodeName set elsewhere is left alone), through `pods/binding` as kube-scheduler does (the API server sets
  * spec.nodeName and PodScheduled=True), with the Scheduled event; a pod that does not fit gets
  * PodScheduled=False/Unschedulable and a FailedScheduling event, with kube-scheduler's message.
  * Pods it bound count on the node at once (kube-scheduler's "assumed" pods), until `forget`.
@@ -15,6 +14,11 @@ import type { Pod } from './pod-view.js';
 import type { EventSink } from './runtime-context.js';
 import type { PodTracer } from './pod-trace.js';
 import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
+import { nodeMatchesPlacement, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
+import { firstUntoleratedTaint, tolerated, type Taint, type Toleration } from '../api/scheduling/taints.js';
+
+/** v1.TaintNodeUnschedulable: what a cordoned node's spec.unschedulable stands for. */
+export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 
 export interface Fit {
   fits: boolean;
@@ -43,28 +47,40 @@ export function hostPortsFree(pod: Pod, others: Iterable<Pod>): boolean {
   return true;
 }
 
+/** The fields of the Node the filters read. */
+export interface SchedulingNode extends PlacementNode {
+  spec?: { unschedulable?: boolean; taints?: Taint[] };
+}
+
+const NOT_HELPFUL = 'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+/** The one node's reason, as kube-scheduler's FitError prints it (with preemption's verdict). */
+function unfit(reason: string, preemption = NOT_HELPFUL): Fit {
+  return { fits: false, message: `0/1 nodes are available: 1 ${reason}. ${preemption}` };
+}
+
 /**
- * Whether the pod can run on a node with these labels and these pods (`nodePods`, read only if
- * the pod asks for hostPorts) — pure; filters in kube-scheduler's order.
+ * Whether the pod can run on this node with these pods on it (`nodePods`, read only if the pod
+ * asks for hostPorts) — pure; kube-scheduler's filters in its default order (NodeUnschedulable,
+ * TaintToleration, NodeAffinity, NodePorts; NodeName is the caller's: a pod with a node is not
+ * scheduled), the first that fails naming the reason. The first three are
+ * UnschedulableAndUnresolvable, so preemption is "not helpful"; NodePorts is Unschedulable:
+ * preemption runs, and with no pod of lower priority to evict finds none (kubito has no
+ * preemption: every pod's priority is 0).
  */
-export function podFits(pod: Pod, nodeLabels: Record<string, string>, options: { nodePods?: Iterable<Pod> } = {}): Fit {
-  const selector = pod.spec.nodeSelector ?? {};
-  const matches = Object.entries(selector).every(([k, v]) => nodeLabels[k] === v);
-  if (!matches) {
-    return {
-      fits: false,
-      message: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
-    };
-  }
-  // NodePorts is Unschedulable (not ...AndUnresolvable): preemption runs, and with no pod of
-  // lower priority to evict finds none (kubito has no preemption: every pod's priority is 0).
-  if (!hostPortsFree(pod, options.nodePods ?? [])) {
-    return {
-      fits: false,
-      message: "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
-    };
-  }
+export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: Iterable<Pod> } = {}): Fit {
+  const tolerations = pod.spec.tolerations as Toleration[] | undefined;
+  // A pod that tolerates the unschedulable taint tolerates spec.unschedulable too.
+  if (node.spec?.unschedulable && !tolerated(tolerations, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' })) return unfit('node(s) were unschedulable');
+  const taint = firstUntoleratedTaint(node.spec?.taints, tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  if (taint) return unfit(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+  if (!nodeMatchesPlacement(pod as PlacementPod, node)) return unfit("node(s) didn't match Pod's node affinity/selector");
+  if (!hostPortsFree(pod, options.nodePods ?? [])) return unfit("node(s) didn't have free ports for the requested pod ports", 'preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..');
   return { fits: true };
+}
+
+/** Whether what the filters read of the node changed (labels, taints, spec.unschedulable). */
+export function placementChanged(old: SchedulingNode, now: SchedulingNode): boolean {
+  return JSON.stringify([old.metadata.labels ?? {}, old.spec?.taints ?? [], !!old.spec?.unschedulable]) !== JSON.stringify([now.metadata.labels ?? {}, now.spec?.taints ?? [], !!now.spec?.unschedulable]);
 }
 
 /** True for pods this scheduler should look at. */
@@ -82,19 +98,19 @@ export const SCHEDULER_ACTIONS: Readonly<Record<string, string>> = { Scheduled: 
 export class Scheduler {
   #client: Client;
   #nodeName: string;
-  #labels: () => Record<string, string>;
+  #node: () => SchedulingNode;
   #events: EventSink;
   #trace: PodTracer | undefined;
   #nodePods: () => Iterable<Pod>;
   /** Pods bound here that the node's pod list may not show yet, by uid. */
   #assumed = new Map<string, Pod>();
 
-  constructor(client: Client, options: { nodeName: string; nodeLabels: () => Record<string, string>; events: EventSink; trace?: PodTracer; nodePods?: () => Iterable<Pod> }) {
+  constructor(client: Client, options: { nodeName: string; node: () => SchedulingNode; events: EventSink; trace?: PodTracer; nodePods?: () => Iterable<Pod> }) {
     this.#trace = options.trace;
     this.#nodePods = options.nodePods ?? (() => []);
     this.#client = client;
     this.#nodeName = options.nodeName;
-    this.#labels = options.nodeLabels;
+    this.#node = options.node;
     this.#events = options.events;
   }
 
@@ -104,7 +120,7 @@ export class Scheduler {
    */
   async schedule(pod: Pod): Promise<boolean> {
     if (!wantsScheduling(pod)) return false;
-    const fit = podFits(pod, this.#labels(), { nodePods: this.#onNode() });
+    const fit = podFits(pod, this.#node(), { nodePods: this.#onNode() });
     const pods = this.#client.resource(PODS);
     const ns = pod.metadata.namespace;
     if (!fit.fits) {

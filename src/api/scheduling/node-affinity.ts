@@ -1,0 +1,83 @@
+/**
+ * @module Whether a node satisfies a pod's required node placement, as component-helpers'
+ * scheduling/corev1/nodeaffinity (GetRequiredNodeAffinity(pod).Match(node)) decides it: the
+ * pod's nodeSelector (every label equal) and its requiredDuringSchedulingIgnoredDuringExecution
+ * node selector terms (any term; within a term every matchExpression on the node's labels and
+ * every matchField on its fields; an empty term matches nothing). Pure.
+ */
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt' | string;
+  values?: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+export interface PlacementPod {
+  spec: {
+    nodeSelector?: Record<string, string>;
+    affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
+  };
+}
+
+export interface PlacementNode {
+  metadata: { name: string; labels?: Record<string, string> };
+}
+
+/** A decimal int64 as Go's strconv.ParseInt(s, 10, 64) accepts it, else undefined. */
+function parseInt64(s: string): bigint | undefined {
+  if (!/^[+-]?\d+$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+}
+
+/** One requirement against a set of labels (or fields), as labels.Requirement.Matches. */
+export function requirementMatches(req: NodeSelectorRequirement, set: Readonly<Record<string, string>>): boolean {
+  const has = Object.prototype.hasOwnProperty.call(set, req.key);
+  const value = has ? set[req.key]! : undefined;
+  const values = req.values ?? [];
+  switch (req.operator) {
+    case 'In':
+      return has && values.includes(value!);
+    case 'NotIn':
+      return !has || !values.includes(value!);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    case 'Gt':
+    case 'Lt': {
+      if (!has || values.length !== 1) return false;
+      const mine = parseInt64(value!);
+      const theirs = parseInt64(values[0]!);
+      if (mine === undefined || theirs === undefined) return false;
+      return req.operator === 'Gt' ? mine > theirs : mine < theirs;
+    }
+    default:
+      return false;
+  }
+}
+
+/** nodeaffinity's nodeSelectorTerm.match: an empty term matches no node. */
+export function termMatches(term: NodeSelectorTerm, node: PlacementNode): boolean {
+  const expressions = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
+  if (!expressions.length && !fields.length) return false;
+  const labels = node.metadata.labels ?? {};
+  const nodeFields = { 'metadata.name': node.metadata.name };
+  return expressions.every((r) => requirementMatches(r, labels)) && fields.every((r) => requirementMatches(r, nodeFields));
+}
+
+/** RequiredNodeAffinity.Match: nodeSelector and required node affinity both satisfied. */
+export function nodeMatchesPlacement(pod: PlacementPod, node: PlacementNode): boolean {
+  const labels = node.metadata.labels ?? {};
+  const selector = pod.spec.nodeSelector ?? {};
+  if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) return false;
+  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!required) return true;
+  return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
+}

@@ -1,0 +1,60 @@
+/** @module Tests of taints, tolerations and node placement against upstream's cases (toleration_test.go, nodeaffinity_test.go). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { firstUntoleratedTaint, matchingTolerations, minTolerationSeconds, swapTaints, toleratesTaint, type Taint } from './taints.js';
+import { nodeMatchesPlacement, requirementMatches } from './node-affinity.js';
+
+test('Toleration.ToleratesTaint', () => {
+  const taint: Taint = { key: 'foo', value: 'bar', effect: 'NoSchedule' };
+  assert.equal(toleratesTaint({ key: 'foo', operator: 'Equal', value: 'bar', effect: 'NoSchedule' }, taint), true);
+  assert.equal(toleratesTaint({ key: 'foo', value: 'bar' }, taint), true, 'no effect: every effect; no operator: Equal');
+  assert.equal(toleratesTaint({ key: 'foo', operator: 'Exists' }, taint), true);
+  assert.equal(toleratesTaint({ operator: 'Exists' }, taint), true, 'no key with Exists: every taint');
+  assert.equal(toleratesTaint({ key: 'foo', value: 'baz' }, taint), false);
+  assert.equal(toleratesTaint({ key: 'foo', operator: 'Exists', effect: 'NoExecute' }, taint), false);
+  assert.equal(toleratesTaint({ key: 'other', operator: 'Exists' }, taint), false);
+  assert.equal(toleratesTaint({ key: 'foo', operator: 'Lt', value: 'bar' }, taint), false, 'an operator it does not know');
+  assert.equal(toleratesTaint({ key: 'foo' }, { key: 'foo', effect: 'NoSchedule' }), true, 'empty values are equal');
+});
+
+test('the first untolerated taint in scope; the tolerations used and the least tolerationSeconds', () => {
+  const taints: Taint[] = [{ key: 'soft', effect: 'PreferNoSchedule' }, { key: 'a', effect: 'NoSchedule' }, { key: 'b', effect: 'NoExecute' }];
+  const hard = (t: Taint) => t.effect !== 'PreferNoSchedule';
+  assert.equal(firstUntoleratedTaint(taints, [], hard)?.key, 'a');
+  assert.equal(firstUntoleratedTaint(taints, [{ key: 'a', operator: 'Exists' }], hard)?.key, 'b');
+  assert.equal(firstUntoleratedTaint(taints, [{ operator: 'Exists' }], hard), undefined);
+  const noExecute = taints.filter((t) => t.effect === 'NoExecute');
+  assert.deepEqual(matchingTolerations(noExecute, [{ key: 'b', operator: 'Exists', tolerationSeconds: 30 }]), { allTolerated: true, used: [{ key: 'b', operator: 'Exists', tolerationSeconds: 30 }] });
+  assert.equal(matchingTolerations(noExecute, [{ key: 'a', operator: 'Exists' }]).allTolerated, false);
+  assert.equal(minTolerationSeconds([]), 0, 'no toleration used: at once');
+  assert.equal(minTolerationSeconds([{ operator: 'Exists' }]), undefined, 'forever');
+  assert.equal(minTolerationSeconds([{ tolerationSeconds: 300 }, { tolerationSeconds: 60 }, {}]), 60);
+  assert.equal(minTolerationSeconds([{ tolerationSeconds: 300 }, { tolerationSeconds: -5 }]), 0);
+});
+
+test('AddOrUpdateTaint and RemoveTaint: replaced where it stands, appended, removed by key and effect', () => {
+  const taints: Taint[] = [{ key: 'a', effect: 'NoSchedule' }, { key: 'b', value: 'x', effect: 'NoSchedule' }];
+  assert.deepEqual(swapTaints(taints, [{ key: 'b', value: 'y', effect: 'NoSchedule' }], []), [{ key: 'a', effect: 'NoSchedule' }, { key: 'b', value: 'y', effect: 'NoSchedule' }]);
+  assert.deepEqual(swapTaints(taints, [{ key: 'c', effect: 'NoExecute' }], [{ key: 'a', effect: 'NoSchedule' }]), [{ key: 'b', value: 'x', effect: 'NoSchedule' }, { key: 'c', effect: 'NoExecute' }]);
+  assert.deepEqual(swapTaints(undefined, [], [{ key: 'a', effect: 'NoSchedule' }]), []);
+  assert.deepEqual(swapTaints(taints, [], [{ key: 'a', effect: 'NoExecute' }]), taints, 'another effect stays');
+});
+
+test('node selector requirements and terms as labels.Requirement and nodeaffinity match them', () => {
+  const labels = { zone: 'a', cores: '8' };
+  assert.equal(requirementMatches({ key: 'zone', operator: 'In', values: ['a', 'b'] }, labels), true);
+  assert.equal(requirementMatches({ key: 'zone', operator: 'NotIn', values: ['a'] }, labels), false);
+  assert.equal(requirementMatches({ key: 'gpu', operator: 'NotIn', values: ['x'] }, labels), true, 'NotIn: an absent label');
+  assert.equal(requirementMatches({ key: 'gpu', operator: 'DoesNotExist' }, labels), true);
+  assert.equal(requirementMatches({ key: 'cores', operator: 'Gt', values: ['4'] }, labels), true);
+  assert.equal(requirementMatches({ key: 'cores', operator: 'Lt', values: ['4'] }, labels), false);
+  assert.equal(requirementMatches({ key: 'zone', operator: 'Gt', values: ['4'] }, labels), false, 'not a number');
+  const node = { metadata: { name: 'n1', labels } };
+  const withTerms = (...nodeSelectorTerms: object[]) => ({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } } } });
+  assert.equal(nodeMatchesPlacement(withTerms({}), node), false, 'an empty term matches no node');
+  assert.equal(nodeMatchesPlacement(withTerms({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }), node), true);
+  assert.equal(nodeMatchesPlacement(withTerms({ matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['n1'] }] }, { matchExpressions: [{ key: 'zone', operator: 'Exists' }] }), node), true, 'terms are ORed');
+  assert.equal(nodeMatchesPlacement(withTerms({ matchExpressions: [{ key: 'zone', operator: 'Exists' }, { key: 'gpu', operator: 'Exists' }] }), node), false, 'expressions are ANDed');
+  assert.equal(nodeMatchesPlacement({ spec: { nodeSelector: { zone: 'a' } } }, node), true);
+  assert.equal(nodeMatchesPlacement({ spec: {} }, node), true);
+});
