@@ -19,6 +19,7 @@ import { deleteCollection, deleteObject } from './handlers/delete.js';
 import { patchObject } from './handlers/patch.js';
 import { getObject, listObjects } from './handlers/read.js';
 import { createBinding } from './handlers/binding.js';
+import { createEviction } from './handlers/eviction.js';
 import { getScale, updateScale } from './handlers/scale.js';
 import { headersFor, queryBool, type Scope } from './handlers/scope.js';
 import { watchObjects } from './handlers/watch.js';
@@ -226,6 +227,10 @@ export class ApiHandler {
     if (info.resource === 'pods' && sub.name === 'binding') {
       if (request.verb !== 'create') throw newMethodNotSupported(gr, request.verb);
       return createBinding(scope);
+    }
+    if (info.resource === 'pods' && sub.name === 'eviction') {
+      if (request.verb !== 'create') throw newMethodNotSupported(gr, request.verb);
+      return createEviction(scope);
     }
     if (sub.name === 'scale') {
       if (request.verb === 'get') return getScale(scope);

@@ -24,6 +24,11 @@ async function readDeleteOptions(scope: Scope): Promise<DeleteOptions> {
     if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) throw newBadRequest('the body of the request must be a DeleteOptions object');
     body = decoded as Record<string, unknown>;
   }
+  return deleteOptionsOf(scope, body);
+}
+
+/** metav1.DeleteOptions from a decoded body (a DELETE's, an Eviction's deleteOptions), the query filling what it lacks. */
+export function deleteOptionsOf(scope: Scope, body: Record<string, unknown>): DeleteOptions {
   const policy = (body.propagationPolicy ?? param(scope, 'propagationPolicy')) as string | undefined;
   if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
     throw newBadRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);

@@ -1,0 +1,73 @@
+/**
+ * @module The `pods/eviction` subresource (POST a policy/v1 or v1beta1 Eviction): what
+ * `kubectl drain` calls for each pod. As upstream's EvictionREST (pkg/registry/core/pod/storage/
+ * eviction.go) where no PodDisruptionBudget covers the pod — kubito serves none, so every
+ * eviction is allowed: the pod gets the DisruptionTarget condition (EvictionByEvictionAPI,
+ * through the status store, with the Eviction's preconditions checked) and is then deleted
+ * with the Eviction's deleteOptions (graceful, as any delete of a pod); a dry run only checks.
+ * The answer is a Status Success with code 201. 400 for a name that differs from the URL's or
+ * an object that is not an Eviction, 404 for a missing pod, 409 for a failed precondition.
+ */
+import { newBadRequest, newConflict } from '../../api/errors.js';
+import type { KubeObject } from '../../api/types.js';
+import type { HandlerResponse } from '../http-types.js';
+import { asObject, decodeBody } from '../negotiate.js';
+import { deleteOptionsOf } from './delete.js';
+import { respondStatus, type Scope } from './scope.js';
+
+const PODS = { group: '', resource: 'pods' };
+
+interface PodCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string;
+}
+
+/** podutil.UpdatePodCondition with DisruptionTarget=True: the transition time moves only when the status changes. */
+export function withDisruptionTarget(pod: KubeObject, reason: string, message: string, now: number): KubeObject {
+  const status = ((pod as { status?: { conditions?: PodCondition[] } }).status ??= {});
+  const conditions = (status.conditions ??= []);
+  const at = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+  const existing = conditions.find((c) => c.type === 'DisruptionTarget');
+  const next: PodCondition = { type: 'DisruptionTarget', status: 'True', reason, message, lastProbeTime: null, lastTransitionTime: existing?.status === 'True' ? existing.lastTransitionTime : at };
+  if (existing) conditions[conditions.indexOf(existing)] = next;
+  else conditions.push(next);
+  return pod;
+}
+
+export async function createEviction(scope: Scope): Promise<HandlerResponse> {
+  const { namespace, name } = scope.request;
+  const eviction = asObject(await decodeBody(scope.http.body, scope.http.headers['content-type'], { apiVersion: 'policy/v1', kind: 'Eviction' })) as KubeObject & { deleteOptions?: Record<string, unknown> };
+  const gv = eviction.apiVersion ?? 'policy/v1';
+  if ((eviction.kind ?? 'Eviction') !== 'Eviction' || (gv !== 'policy/v1' && gv !== 'policy/v1beta1')) {
+    throw newBadRequest(`the object provided is unrecognized (must be of type Eviction): ${eviction.kind ?? ''} in version "${gv}" cannot be handled as a Eviction`);
+  }
+  if ((eviction.metadata?.name ?? '') !== name) throw newBadRequest('name in URL does not match name in Eviction object');
+  const options = deleteOptionsOf(scope, eviction.deleteOptions ?? {});
+  const preconditions = options.preconditions ?? {};
+  if (!options.dryRun) {
+    await scope.storage.guaranteedUpdate(
+      namespace,
+      name,
+      (current) => {
+        const pod = current!;
+        if (preconditions.uid && preconditions.uid !== pod.metadata.uid) throw newConflict(PODS, name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${pod.metadata.uid}`);
+        if (preconditions.resourceVersion && preconditions.resourceVersion !== pod.metadata.resourceVersion) {
+          throw newConflict(PODS, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${pod.metadata.resourceVersion}`);
+        }
+        return withDisruptionTarget(pod, 'EvictionByEvictionAPI', 'Eviction API: evicting', scope.now);
+      },
+      { subresource: 'status', ownedResult: true },
+    ).then((written) => {
+      // The condition's write moved the resourceVersion the caller's precondition named.
+      if (preconditions.resourceVersion) options.preconditions = { ...preconditions, resourceVersion: written.metadata.resourceVersion };
+    });
+  } else {
+    await scope.storage.get(namespace, name);
+  }
+  await scope.storage.delete(namespace, name, options);
+  return respondStatus(scope, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}
