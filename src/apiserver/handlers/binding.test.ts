@@ -2,9 +2,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/types.js';
 import type { ApiHandler } from '../handler.js';
-import type { HandlerRequest } from '../http-types.js';
 import type { RestStorage } from '../registry/rest-storage.js';
-import { podHandler } from './test-handler.js';
+import { podHandler, postPodSubresource } from './test-handler.js';
 import { bindPod, validateBinding } from './binding.js';
 
 const NOW = Date.parse('2026-11-28T10:00:00Z');
@@ -22,19 +21,7 @@ describe('pods/binding', () => {
   let handler: ApiHandler;
   let pods: RestStorage;
 
-  const post = async (name: string, body: unknown, query = ''): Promise<{ status: number; json: { message?: string; reason?: string; status?: string; code?: number; details?: { kind?: string } } }> => {
-    const req: HandlerRequest = {
-      method: 'POST',
-      path: `/api/v1/namespaces/default/pods/${name}/binding`,
-      query: new URLSearchParams(query),
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: Buffer.from(JSON.stringify(body)),
-      inProcess: true,
-    };
-    const res = await handler.handle(req);
-    assert.equal(res.kind, 'body');
-    return { status: res.status, json: JSON.parse(res.kind === 'body' ? res.body.toString() : '{}') };
-  };
+  const post = (name: string, body: unknown, query = '') => postPodSubresource<{ message?: string; reason?: string; status?: string; code?: number; details?: { kind?: string } }>(handler, name, 'binding', body, query);
   const binding = (name: string, node = 'node-1', meta: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name, ...meta }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
 
   before(async () => {

@@ -2,9 +2,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/types.js';
 import type { ApiHandler } from '../handler.js';
-import type { HandlerRequest } from '../http-types.js';
 import type { RestStorage } from '../registry/rest-storage.js';
-import { podHandler } from './test-handler.js';
+import { podHandler, postPodSubresource } from './test-handler.js';
 
 const NOW = Date.parse('2026-11-30T06:00:00Z');
 
@@ -15,19 +14,7 @@ function pod(name: string): KubeObject {
 describe('pods/eviction', () => {
   let handler: ApiHandler;
   let pods: RestStorage;
-  const post = async (name: string, body: unknown, query = ''): Promise<{ status: number; json: { message?: string; reason?: string; status?: string; code?: number } }> => {
-    const req: HandlerRequest = {
-      method: 'POST',
-      path: `/api/v1/namespaces/default/pods/${name}/eviction`,
-      query: new URLSearchParams(query),
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: Buffer.from(JSON.stringify(body)),
-      inProcess: true,
-    };
-    const res = await handler.handle(req);
-    assert.equal(res.kind, 'body');
-    return { status: res.status, json: JSON.parse(res.kind === 'body' ? res.body.toString() : '{}') };
-  };
+  const post = (name: string, body: unknown, query = '') => postPodSubresource<{ message?: string; reason?: string; status?: string; code?: number }>(handler, name, 'eviction', body, query);
   const eviction = (name: string, deleteOptions?: object, apiVersion = 'policy/v1') => ({ apiVersion, kind: 'Eviction', metadata: { name, namespace: 'default' }, ...(deleteOptions ? { deleteOptions } : {}) });
   type Stored = KubeObject & { status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } };
   const stored = async (name: string) => (await pods.get('default', name)) as Stored;
