@@ -11,6 +11,8 @@ import { EndpointSliceMirroringController } from './endpointslicemirroring/contr
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { LoadBalancerController } from './loadbalancer/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
+import { TaintEvictionController } from './nodelifecycle/taint-eviction.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { RootCACertPublisher } from './rootcacert/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
@@ -19,6 +21,8 @@ import { ServiceAccountController } from './serviceaccount/controller.js';
 export const CONTROLLERS: Record<string, () => Controller> = {
   'garbage-collector': () => new GarbageCollector(),
   'namespace-controller': () => new NamespaceController(),
+  'node-lifecycle-controller': () => new NodeLifecycleController(),
+  'taint-eviction-controller': () => new TaintEvictionController(),
   'service-lb-controller': () => new LoadBalancerController(),
   deployment: () => new DeploymentController(),
   replicaset: () => new ReplicaSetController(),
@@ -32,6 +36,7 @@ export const CONTROLLERS: Record<string, () => Controller> = {
 /** The `source.component` of each controller's events, as upstream names them. */
 const EVENT_SOURCE: Record<string, string> = {
   'service-lb-controller': 'service-controller',
+  'node-lifecycle-controller': 'node-controller',
   deployment: 'deployment-controller',
   replicaset: 'replicaset-controller',
   endpointslice: 'endpointslice-controller',

@@ -29,6 +29,7 @@ import { nodeLabels } from './node-object.js';
 import { nodeEventRef, NodeRegistration } from './node-registration.js';
 import { RuntimePodAccess } from './pod-access-runtime.js';
 import type { KubeObject } from '../api/types.js';
+
 import type { Pod, PodStatus, ServiceView } from './pod-view.js';
 import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
@@ -59,6 +60,11 @@ import { UserspaceBackend } from '../proxy/userspace/index.js';
 import { startPortMap } from '../portmap/start.js';
 import type { PortMap } from '../portmap/controller.js';
 import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
+
+/** The Ready condition's status of a Node. */
+function readyStatus(node: KubeObject): string | undefined {
+  return (node as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions?.find((c) => c.type === 'Ready')?.status;
+}
 
 /**
  * Pods set up at once (sandbox, first container starts, until their programs run): enough to
@@ -327,6 +333,8 @@ export class NodeAgent {
     const nodes = (this.#nodes = this.#informers.informer<KubeObject>(NODES, { fieldSelector: `metadata.name=${o.nodeName}` }));
     const nodeChanged = (old: KubeObject | undefined, node: KubeObject): void => {
       this.#registration.observe(node);
+      // Ready again after the node controller marked it (and its pods) not Ready: the pods' statuses are ours to set back.
+      if (old && readyStatus(old) !== 'True' && readyStatus(node) === 'True') for (const w of this.#workers.values()) w.republish();
       if (!old || placementChanged(old as SchedulingNode, node as SchedulingNode)) this.#retryUnschedulable();
     };
     nodes.addHandlers({ onAdd: (node) => nodeChanged(undefined, node), onUpdate: nodeChanged });

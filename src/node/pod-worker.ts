@@ -164,6 +164,17 @@ export class PodWorker {
     this.requestSync();
   }
 
+  /**
+   * Posts the pod's status again even if unchanged here: someone else wrote over it (the node
+   * lifecycle controller's MarkPodsNotReady while the node was Unknown). The kubelet's status
+   * manager reconciles the API's status with its own every 10 s (needsReconcile); the agent
+   * does it when its node is Ready again, the one time another writer's change is expected.
+   */
+  republish(): void {
+    this.#published = '';
+    this.requestSync();
+  }
+
   /** The pod is gone from the API (force-deleted): stop everything, write nothing. */
   remove(): void {
     this.#gone = true;

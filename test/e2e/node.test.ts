@@ -198,4 +198,32 @@ describe('node agent', { skip: canRun ? false : 'needs root and network namespac
     assert.match(await ok(['get', 'events', '--field-selector', 'involvedObject.name=flapping']), /Unhealthy\s+pod\/flapping\s+Readiness probe failed: cat: can't open '\/srv\/ready': No such file or directory/);
     assert.doesNotMatch(await ok(['get', 'events', '--field-selector', 'involvedObject.name=flapping']), /not running/);
   });
+  test('cordon, taints and drain as kubectl does them: the scheduler, the node controller and the taint eviction honour them', async () => {
+    const node = `${CLUSTER}-node`;
+    const taints = async () => (await ok(['get', 'node', node, '-o', 'jsonpath={.spec.taints}'])).trim();
+    await ok(['cordon', node]);
+    await waitFor('the unschedulable taint', async () => ((await taints()).includes('"key":"node.kubernetes.io/unschedulable"') ? true : undefined));
+    assert.match(await ok(['get', 'node', node]), new RegExp(`\\n${node}\\s+Ready,SchedulingDisabled\\s+`));
+    const busybox = (name: string, tolerations = '[]') => ['run', name, '--image=busybox', '--restart=Never', `--overrides={"spec":{"terminationGracePeriodSeconds":1,"tolerations":${tolerations}}}`, '--', 'sleep', '3600'];
+    await ok(busybox('waiter'));
+    const events = (name: string) => ok(['get', 'events', '--field-selector', `involvedObject.name=${name}`]);
+    await waitFor('FailedScheduling', async () => (/FailedScheduling\s+pod\/waiter\s+0\/1 nodes are available: 1 node\(s\) were unschedulable\. preemption: 0\/1 nodes are available: 1 Preemption is not helpful for scheduling\./.test(await events('waiter')) ? true : undefined));
+    assert.match(await ok(['get', 'pod', 'waiter']), /\nwaiter\s+0\/1\s+Pending\s+/);
+    await ok(['uncordon', node]);
+    await waitFor('waiter Running', async () => ((await pod('waiter')).status.phase === 'Running' ? true : undefined), 30_000);
+    assert.equal(await taints(), '', 'uncordoned: the taint is gone');
+    // A NoExecute taint: pods that do not tolerate it are evicted, one that does stays.
+    await ok(busybox('keeper', '[{"key":"e2e","operator":"Exists","effect":"NoExecute"}]'));
+    await waitFor('keeper Running', async () => ((await pod('keeper')).status.phase === 'Running' ? true : undefined), 30_000);
+    await ok(['taint', 'nodes', node, 'e2e=evict:NoExecute']);
+    await waitFor('waiter evicted', async () => ((await k(['get', 'pod', 'waiter'])).code !== 0 ? true : undefined), 30_000);
+    assert.match(await events('waiter'), /TaintManagerEviction\s+pod\/waiter\s+Marking for deletion Pod default\/waiter/);
+    assert.equal((await pod('keeper')).metadata.deletionTimestamp, undefined);
+    await ok(['taint', 'nodes', node, 'e2e-']);
+    // kubectl drain evicts through pods/eviction.
+    const drained = await ok(['drain', node, '--force', '--ignore-daemonsets', '--grace-period=1', '--timeout=60s']);
+    assert.match(drained, /evicting pod default\/keeper/);
+    assert.match(drained, new RegExp(`node/${node} drained`));
+    await ok(['uncordon', node]);
+  });
 });
