@@ -59,7 +59,6 @@ import { serveHandedListeners, type HandedListeners } from '../hostports/handed-
 import { UserspaceBackend } from '../proxy/userspace/index.js';
 import { startPortMap } from '../portmap/start.js';
 import type { PortMap } from '../portmap/controller.js';
-import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 
 /** The Ready condition's status of a Node. */
 function readyStatus(node: KubeObject): string | undefined {
@@ -308,8 +307,8 @@ export class NodeAgent {
         this.#podChanged(pod);
         this.#scheduled(pod.metadata.uid);
         this.#scheduler?.forget(pod.metadata.uid);
-        // A finished pod frees its hostPorts: pods kept Pending for them are tried again.
-        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') this.#retryUnschedulable(pod);
+        // A finished pod frees its hostPorts and its requests: pods kept Pending are tried again.
+        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') this.#retryUnschedulable();
         return;
       }
       if (!this.#scheduling.has(pod.metadata.uid) && wantsScheduling(pod)) {
@@ -325,7 +324,7 @@ export class NodeAgent {
         this.#workers.get(pod.metadata.uid)?.remove();
         this.#scheduled(pod.metadata.uid);
         this.#scheduler?.forget(pod.metadata.uid);
-        if (pod.spec.nodeName) this.#retryUnschedulable(pod);
+        if (pod.spec.nodeName) this.#retryUnschedulable();
       },
     });
     // This node as the API holds it: the scheduler's filters read its labels, taints and
@@ -436,11 +435,10 @@ export class NodeAgent {
 
   /**
    * Pods left Pending (PodScheduled False) are queued again, as kube-scheduler requeues them on
-   * the cluster events that may make them fit: a pod of the node that held hostPorts went (or
-   * finished) — `gone` — or the node's labels, taints or spec.unschedulable changed (no `gone`).
+   * the cluster events that may make them fit: a pod of the node went (or finished),
+   * freeing its hostPorts, its requests and its place, or the node changed.
    */
-  #retryUnschedulable(gone?: Pod): void {
-    if (gone && !hostPortsOf(gone as unknown as PortMapPod).length) return;
+  #retryUnschedulable(): void {
     for (const p of this.#pods.cache.list()) {
       if (wantsScheduling(p) && p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')) this.#queue.add(objectKey(p));
     }

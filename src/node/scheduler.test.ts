@@ -54,6 +54,18 @@ test("kube-scheduler's filters in its order, each with its reason: cordoned, tai
   assert.equal(podFits(pod({ ...affinity({ matchExpressions: [{ key: 'disk', operator: 'Exists' }] }), nodeSelector: { zone: 'a' } }), ssd).fits, false, 'both the selector and the affinity');
 });
 
+test('NodeResourcesFit after NodePorts: requests beyond what the node has left, with the preemption verdict of an Unschedulable filter', () => {
+  const full: SchedulingNode = { metadata: { name: 'kubito-node' }, status: { allocatable: { cpu: '2', memory: '1Gi', pods: '110' } } };
+  const asking = (name: string, cpu: string, memory = '1Mi') => ({ ...pod({ containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu, memory } } }] as Pod['spec']['containers'] }), metadata: { name, namespace: 'default', uid: name } }) as Pod;
+  assert.equal(podFits(asking('a', '1'), full, { nodePods: [asking('b', '1')] }).fits, true);
+  assert.equal(
+    podFits(asking('a', '1500m', '2Gi'), full, { nodePods: [asking('b', '1')] }).message,
+    '0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
+  );
+  const done = { ...asking('b', '2'), status: { phase: 'Succeeded' } } as Pod;
+  assert.equal(podFits(asking('a', '2'), full, { nodePods: [done] }).fits, true, 'a finished pod holds nothing');
+});
+
 test('a change of the node that may let pods in: labels, taints, spec.unschedulable', () => {
   assert.equal(placementChanged(node({ a: '1' }), node({ a: '1' })), false);
   assert.equal(placementChanged(node({ a: '1' }), node({ a: '2' })), true);

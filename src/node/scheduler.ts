@@ -16,6 +16,7 @@ import type { PodTracer } from './pod-trace.js';
 import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 import { nodeMatchesPlacement, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
 import { firstUntoleratedTaint, tolerated, type Taint, type Toleration } from '../api/scheduling/taints.js';
+import { allocatableAmounts, insufficientResources, podRequests, type RequestingPod } from '../api/scheduling/resources.js';
 
 /** v1.TaintNodeUnschedulable: what a cordoned node's spec.unschedulable stands for. */
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
@@ -50,22 +51,25 @@ export function hostPortsFree(pod: Pod, others: Iterable<Pod>): boolean {
 /** The fields of the Node the filters read. */
 export interface SchedulingNode extends PlacementNode {
   spec?: { unschedulable?: boolean; taints?: Taint[] };
+  /** Absent: the filter that reads it has nothing to check against (tests' nodes). */
+  status?: { allocatable?: Record<string, string> };
 }
 
 const NOT_HELPFUL = 'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
-/** The one node's reason, as kube-scheduler's FitError prints it (with preemption's verdict). */
-function unfit(reason: string, preemption = NOT_HELPFUL): Fit {
-  return { fits: false, message: `0/1 nodes are available: 1 ${reason}. ${preemption}` };
+const NO_VICTIMS = 'preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..';
+/** The one node's reasons, as kube-scheduler's FitError prints them (counted, sorted), with preemption's verdict. */
+function unfit(reasons: string | string[], preemption = NOT_HELPFUL): Fit {
+  const counted = (Array.isArray(reasons) ? reasons : [reasons]).map((r) => `1 ${r}`).sort();
+  return { fits: false, message: `0/1 nodes are available: ${counted.join(', ')}. ${preemption}` };
 }
 
 /**
- * Whether the pod can run on this node with these pods on it (`nodePods`, read only if the pod
- * asks for hostPorts) — pure; kube-scheduler's filters in its default order (NodeUnschedulable,
- * TaintToleration, NodeAffinity, NodePorts; NodeName is the caller's: a pod with a node is not
- * scheduled), the first that fails naming the reason. The first three are
+ * Whether the pod can run on this node with these pods on it (`nodePods`) — pure; kube-scheduler's filters in its default order (NodeUnschedulable,
+ * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit; NodeName is the caller's: a pod
+ * with a node is not scheduled), the first that fails naming its reasons. The first three are
  * UnschedulableAndUnresolvable, so preemption is "not helpful"; NodePorts is Unschedulable:
  * preemption runs, and with no pod of lower priority to evict finds none (kubito has no
- * preemption: every pod's priority is 0).
+ * preemption: every pod's priority is 0); so is NodeResourcesFit.
  */
 export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: Iterable<Pod> } = {}): Fit {
   const tolerations = pod.spec.tolerations as Toleration[] | undefined;
@@ -74,7 +78,11 @@ export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: It
   const taint = firstUntoleratedTaint(node.spec?.taints, tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   if (taint) return unfit(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   if (!nodeMatchesPlacement(pod as PlacementPod, node)) return unfit("node(s) didn't match Pod's node affinity/selector");
-  if (!hostPortsFree(pod, options.nodePods ?? [])) return unfit("node(s) didn't have free ports for the requested pod ports", 'preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..');
+  const onNode = [...(options.nodePods ?? [])].filter((p) => p.metadata.uid !== pod.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  if (!hostPortsFree(pod, onNode)) return unfit("node(s) didn't have free ports for the requested pod ports", NO_VICTIMS);
+  const allocatable = node.status?.allocatable;
+  const short = allocatable ? insufficientResources(pod as unknown as RequestingPod, allocatableAmounts(allocatable), onNode.map((p) => podRequests(p as unknown as RequestingPod))) : [];
+  if (short.length) return unfit(short, NO_VICTIMS);
   return { fits: true };
 }
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { firstUntoleratedTaint, matchingTolerations, minTolerationSeconds, swapTaints, toleratesTaint, type Taint } from './taints.js';
 import { nodeMatchesPlacement, requirementMatches } from './node-affinity.js';
+import { allocatableAmounts, insufficientResources, podRequests } from './resources.js';
 
 test('Toleration.ToleratesTaint', () => {
   const taint: Taint = { key: 'foo', value: 'bar', effect: 'NoSchedule' };
@@ -57,4 +58,24 @@ test('node selector requirements and terms as labels.Requirement and nodeaffinit
   assert.equal(nodeMatchesPlacement(withTerms({ matchExpressions: [{ key: 'zone', operator: 'Exists' }, { key: 'gpu', operator: 'Exists' }] }), node), false, 'expressions are ANDed');
   assert.equal(nodeMatchesPlacement({ spec: { nodeSelector: { zone: 'a' } } }, node), true);
   assert.equal(nodeMatchesPlacement({ spec: {} }, node), true);
+});
+
+test('pod requests as resource.PodRequests adds them: containers, sidecars on top, the largest init container, overhead', () => {
+  const c = (cpu: string, memory?: string, restartPolicy?: string) => ({ ...(restartPolicy ? { restartPolicy } : {}), resources: { requests: { cpu, ...(memory ? { memory } : {}) } } });
+  const r = podRequests({ spec: { containers: [c('100m', '64Mi'), c('0.2')], initContainers: [c('1', '1Gi'), c('50m', undefined, 'Always'), c('400m')], overhead: { cpu: '10m' } } });
+  // containers 300m + sidecar 50m = 350m; inits: max(1000m, 50m, 400m + 50m) = 1000m; + 10m overhead.
+  assert.equal(r.get('cpu'), 1010n);
+  assert.equal(r.get('memory'), 1024n * 1024n * 1024n);
+  assert.equal(podRequests({ spec: { containers: [{ resources: { requests: { cpu: '1.5m' } } }] } }).get('cpu'), 2n, 'MilliValue rounds up');
+});
+
+test('NodeResourcesFit: what the node allocates minus what its pods request', () => {
+  const node = allocatableAmounts({ cpu: '2', memory: '4Gi', pods: '3', 'ephemeral-storage': '10Gi' });
+  const want = (requests: Record<string, string>) => ({ spec: { containers: [{ resources: { requests } }] } });
+  const on = [podRequests(want({ cpu: '1500m', memory: '1Gi' }))];
+  assert.deepEqual(insufficientResources(want({ cpu: '500m' }), node, on), []);
+  assert.deepEqual(insufficientResources(want({ cpu: '501m', memory: '4Gi' }), node, on), ['Insufficient cpu', 'Insufficient memory']);
+  assert.deepEqual(insufficientResources(want({ 'nvidia.com/gpu': '1' }), node, on), ['Insufficient nvidia.com/gpu']);
+  assert.deepEqual(insufficientResources(want({}), node, [...on, new Map()]), []);
+  assert.deepEqual(insufficientResources(want({}), node, [...on, new Map(), new Map()]), ['Too many pods'], 'no requests: only the pod count');
 });
