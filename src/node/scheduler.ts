@@ -17,6 +17,7 @@ import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 import { nodeMatchesPlacement, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
 import { firstUntoleratedTaint, tolerated, type Taint, type Toleration } from '../api/scheduling/taints.js';
 import { allocatableAmounts, insufficientResources, podRequests, type RequestingPod } from '../api/scheduling/resources.js';
+import { interPodAffinityFailure, type AffinityPod } from '../api/scheduling/pod-affinity.js';
 
 /** v1.TaintNodeUnschedulable: what a cordoned node's spec.unschedulable stands for. */
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
@@ -65,11 +66,12 @@ function unfit(reasons: string | string[], preemption = NOT_HELPFUL): Fit {
 
 /**
  * Whether the pod can run on this node with these pods on it (`nodePods`) — pure; kube-scheduler's filters in its default order (NodeUnschedulable,
- * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit; NodeName is the caller's: a pod
- * with a node is not scheduled), the first that fails naming its reasons. The first three are
+ * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, InterPodAffinity; NodeName is
+ * the caller's: a pod with a node is not scheduled), the first that fails naming its reasons. The first three are
  * UnschedulableAndUnresolvable, so preemption is "not helpful"; NodePorts is Unschedulable:
  * preemption runs, and with no pod of lower priority to evict finds none (kubito has no
- * preemption: every pod's priority is 0); so is NodeResourcesFit.
+ * preemption: every pod's priority is 0); so are NodeResourcesFit and the anti-affinities (pod
+ * affinity is unresolvable).
  */
 export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: Iterable<Pod> } = {}): Fit {
   const tolerations = pod.spec.tolerations as Toleration[] | undefined;
@@ -83,6 +85,10 @@ export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: It
   const allocatable = node.status?.allocatable;
   const short = allocatable ? insufficientResources(pod as unknown as RequestingPod, allocatableAmounts(allocatable), onNode.map((p) => podRequests(p as unknown as RequestingPod))) : [];
   if (short.length) return unfit(short, NO_VICTIMS);
+  // InterPodAffinity (required terms); every pod placed is on this one node.
+  const labels = node.metadata.labels ?? {};
+  const affinity = interPodAffinityFailure(pod as unknown as AffinityPod, labels, onNode.map((p) => ({ pod: p as unknown as AffinityPod, nodeLabels: labels })));
+  if (affinity) return unfit(affinity.reason, affinity.unresolvable ? NOT_HELPFUL : NO_VICTIMS);
   return { fits: true };
 }
 

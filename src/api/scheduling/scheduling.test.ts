@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { firstUntoleratedTaint, matchingTolerations, minTolerationSeconds, swapTaints, toleratesTaint, type Taint } from './taints.js';
 import { nodeMatchesPlacement, requirementMatches } from './node-affinity.js';
 import { allocatableAmounts, insufficientResources, podRequests } from './resources.js';
+import { interPodAffinityFailure, type AffinityPod } from './pod-affinity.js';
 
 test('Toleration.ToleratesTaint', () => {
   const taint: Taint = { key: 'foo', value: 'bar', effect: 'NoSchedule' };
@@ -78,4 +79,28 @@ test('NodeResourcesFit: what the node allocates minus what its pods request', ()
   assert.deepEqual(insufficientResources(want({ 'nvidia.com/gpu': '1' }), node, on), ['Insufficient nvidia.com/gpu']);
   assert.deepEqual(insufficientResources(want({}), node, [...on, new Map()]), []);
   assert.deepEqual(insufficientResources(want({}), node, [...on, new Map(), new Map()]), ['Too many pods'], 'no requests: only the pod count');
+});
+
+test('InterPodAffinity, required terms: affinity, the first pod of a series, anti-affinity both ways', () => {
+  const host = { 'kubernetes.io/hostname': 'n1' };
+  const mk = (name: string, labels: Record<string, string>, affinity: AffinityPod['spec']['affinity'] = undefined, namespace = 'default'): AffinityPod => ({ metadata: { name, namespace, labels }, spec: affinity ? { affinity } : {} });
+  const term = (app: string, topologyKey = 'kubernetes.io/hostname', extra: object = {}) => ({ labelSelector: { matchLabels: { app } }, topologyKey, ...extra });
+  const placed = (...pods: AffinityPod[]) => pods.map((pod) => ({ pod, nodeLabels: host }));
+  const cache = mk('cache', { app: 'cache' });
+  const web = (labels = { app: 'web' }) => mk('web', labels, { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('cache')] } });
+  assert.equal(interPodAffinityFailure(web(), host, placed(cache)), undefined);
+  assert.deepEqual(interPodAffinityFailure(web(), host, placed()), { reason: "node(s) didn't match pod affinity rules", unresolvable: true });
+  assert.equal(interPodAffinityFailure(web({ app: 'cache' }), host, placed()), undefined, 'the first of a series that matches its own terms');
+  assert.deepEqual(interPodAffinityFailure(web(), {}, placed(cache)), { reason: "node(s) didn't match pod affinity rules", unresolvable: true }, 'the node lacks the topology label');
+  assert.deepEqual(interPodAffinityFailure(web(), host, placed(mk('cache', { app: 'cache' }, undefined, 'other'))), { reason: "node(s) didn't match pod affinity rules", unresolvable: true }, 'another namespace');
+  // Anti-affinity: the second replica of a Deployment that wants one per node.
+  const replica = (name: string) => mk(name, { app: 'ha' }, { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('ha')] } });
+  assert.equal(interPodAffinityFailure(replica('r1'), host, placed()), undefined);
+  assert.deepEqual(interPodAffinityFailure(replica('r2'), host, placed(replica('r1'))), { reason: "node(s) didn't match pod anti-affinity rules", unresolvable: false });
+  assert.equal(interPodAffinityFailure(replica('r2'), { 'topology.kubernetes.io/zone': 'z' }, placed(replica('r1'))), undefined, 'a node without the topology key');
+  // A placed pod's anti-affinity keeps the incoming one away.
+  const loner = mk('loner', { app: 'loner' }, { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('noisy')] } });
+  assert.deepEqual(interPodAffinityFailure(mk('n', { app: 'noisy' }), host, placed(loner)), { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false });
+  assert.equal(interPodAffinityFailure(mk('n', { app: 'noisy' }, undefined, 'other'), host, placed(loner)), undefined, 'its namespace only');
+  assert.deepEqual(interPodAffinityFailure(mk('n', { app: 'noisy' }, undefined, 'other'), host, placed(mk('loner', {}, { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('noisy', 'kubernetes.io/hostname', { namespaceSelector: {} })] } }))), { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false }, 'an empty namespaceSelector: every namespace');
 });
