@@ -35,6 +35,7 @@ import { PodWorker } from './pod-worker.js';
 import type { Runner } from './runner.js';
 import type { ProcessStarter } from './container-process.js';
 import type { RuntimeContext } from './runtime-context.js';
+import { admitPod } from './admission.js';
 import { placementChanged, Scheduler, SCHEDULER_ACTIONS, wantsScheduling, type SchedulingNode } from './scheduler.js';
 import { isMirrorPod } from './mirror-pods.js';
 import { StaticPods, vipHasReadyEndpoint, withStaticPods } from './static-pods.js';
@@ -138,6 +139,8 @@ export class NodeAgent {
   #schedulerDone: Promise<void> | undefined;
   #pods!: Informer<Pod>;
   #nodes: Informer<KubeObject> | undefined;
+  /** Pods the kubelet's admission refused, by uid (their Failed status may not be back yet). */
+  readonly #rejected = new Set<string>();
   /** Pods waiting to be bound, by uid: each a start in flight until its worker begins (#scheduling). */
   #scheduling = new Map<string, () => void>();
   #scheduler: Scheduler | undefined;
@@ -321,6 +324,7 @@ export class NodeAgent {
       onAdd: changed,
       onUpdate: (_old, pod) => changed(pod),
       onDelete: (pod) => {
+        this.#rejected.delete(pod.metadata.uid);
         this.#workers.get(pod.metadata.uid)?.remove();
         this.#scheduled(pod.metadata.uid);
         this.#scheduler?.forget(pod.metadata.uid);
@@ -467,10 +471,31 @@ export class NodeAgent {
         if (pod.metadata.deletionTimestamp) void this.#ctx.api.deletePod(pod).catch((err: unknown) => this.#o.log(String(err)));
         return;
       }
+      if (this.#rejects(pod)) return;
       worker = new PodWorker(pod, this.#ctx, { onDone: () => this.#workers.delete(uid) });
       this.#workers.set(uid, worker);
     }
     worker.update(pod);
+  }
+
+  /**
+   * The kubelet's admission (admission.ts) of a pod it has not started: one that does not fit
+   * the node is Failed with the reason ("Pod was rejected: ..." and a Warning event), never run.
+   */
+  #rejects(pod: Pod): boolean {
+    const uid = pod.metadata.uid;
+    if (this.#rejected.has(uid)) return true;
+    const node = this.#nodes?.cache.get(this.#o.nodeName) as SchedulingNode | undefined;
+    if (!node) return false;
+    const others = [...[...this.#workers.values()].map((w) => w.pod), ...this.#pods.cache.list().filter((p) => p.spec.nodeName === this.#o.nodeName && isMirrorPod(p))].filter(
+      (p) => p.metadata.uid !== uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+    );
+    const rejection = admitPod(pod, node, others);
+    if (!rejection) return false;
+    this.#rejected.add(uid);
+    this.#ctx.events.event(pod, 'Warning', rejection.reason, rejection.message);
+    void this.#ctx.api.patchStatus(pod, { phase: 'Failed', reason: rejection.reason, message: `Pod was rejected: ${rejection.message}` } as PodStatus).catch((err: unknown) => this.#o.log(`rejecting ${pod.metadata.namespace}/${pod.metadata.name}: ${String(err)}`));
+    return true;
   }
 
   /** Pods the agent runs (for tests and status). */

@@ -70,27 +70,42 @@ export function allocatableAmounts(allocatable: ResourceList | undefined): Amoun
   return out;
 }
 
+/** One resource the node lacks for the pod (InsufficientResource): cpu in millicores, others in units. */
+export interface Shortfall {
+  resource: string;
+  /** "Too many pods" or "Insufficient <resource>", as the scheduler words it. */
+  reason: string;
+  requested: bigint;
+  used: bigint;
+  capacity: bigint;
+}
+
 /**
- * fitsRequest: the reasons the pod does not fit (empty when it does). `onNode`: the requests of
+ * fitsRequest: what the node lacks for the pod (empty when it fits), in upstream's order: the
+ * pod count, cpu, memory, ephemeral-storage, then extended resources. `onNode`: the requests of
  * each pod already on the node (terminal pods excluded by the caller).
  */
-export function insufficientResources(pod: RequestingPod, allocatable: Amounts, onNode: readonly Amounts[]): string[] {
-  const reasons: string[] = [];
+export function resourceShortfalls(pod: RequestingPod, allocatable: Amounts, onNode: readonly Amounts[]): Shortfall[] {
+  const out: Shortfall[] = [];
   const allowedPods = allocatable.get('pods') ?? 0n;
-  if (BigInt(onNode.length + 1) > allowedPods) reasons.push('Too many pods');
+  if (BigInt(onNode.length + 1) > allowedPods) out.push({ resource: 'pods', reason: 'Too many pods', requested: 1n, used: BigInt(onNode.length), capacity: allowedPods });
   const want = podRequests(pod);
   const asked = [...want.entries()].filter(([name, v]) => name !== 'pods' && v > 0n);
-  if (!asked.length) return reasons;
+  if (!asked.length) return out;
   const requested: Amounts = new Map();
   for (const r of onNode) add(requested, r);
-  const free = (name: string) => (allocatable.get(name) ?? 0n) - (requested.get(name) ?? 0n);
-  for (const name of ['cpu', 'memory', 'ephemeral-storage']) {
-    const v = want.get(name) ?? 0n;
-    if (v > 0n && v > free(name)) reasons.push(`Insufficient ${name}`);
-  }
-  for (const [name, v] of asked) {
-    if (name === 'cpu' || name === 'memory' || name === 'ephemeral-storage') continue;
-    if (v > free(name)) reasons.push(`Insufficient ${name}`);
-  }
-  return reasons;
+  const check = (name: string, v: bigint) => {
+    const capacity = allocatable.get(name) ?? 0n;
+    const used = requested.get(name) ?? 0n;
+    if (v > 0n && v > capacity - used) out.push({ resource: name, reason: `Insufficient ${name}`, requested: v, used, capacity });
+  };
+  const basic = ['cpu', 'memory', 'ephemeral-storage'];
+  for (const name of basic) check(name, want.get(name) ?? 0n);
+  for (const [name, v] of asked) if (!basic.includes(name)) check(name, v);
+  return out;
+}
+
+/** The scheduler's reasons for the shortfalls. */
+export function insufficientResources(pod: RequestingPod, allocatable: Amounts, onNode: readonly Amounts[]): string[] {
+  return resourceShortfalls(pod, allocatable, onNode).map((s) => s.reason);
 }
