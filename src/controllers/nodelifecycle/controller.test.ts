@@ -1,6 +1,7 @@
 /** @module Tests of the node lifecycle and taint eviction controllers against the fake API server, on a fake clock. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { newConflict } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { Client, InformerFactory } from '../../client/index.js';
@@ -88,6 +89,25 @@ test('a node that stops renewing its Lease: Unknown after 50 s, NodeNotReady, it
   await clock.advance(30_000);
   await idle();
   assert.ok(!(fake.object(NODES, { name: 'n1' }) as unknown as NodeView).spec?.taints?.some((t) => t.effect === 'NoExecute'), 'every zone fully disrupted: no NoExecute taint');
+  await stop();
+});
+
+test('pods that could not be marked not Ready (a conflict) are marked on the next pass', async () => {
+  const errors: string[] = [];
+  const { fake, clock, stop } = await started(() => new NodeLifecycleController({ onError: (m) => errors.push(m) }), (f) => {
+    f.set(NODES, readyNode('n1'));
+    f.set(PODS, pod('web', 'n1'));
+  });
+  let refuse = true;
+  fake.inject((a) => (refuse && a.verb === 'patch' && a.name === 'web' ? ((refuse = false), newConflict({ group: '', resource: 'pods' }, 'web', 'the object has been modified')) : undefined));
+  await clock.advance(55_000);
+  await idle();
+  assert.equal(errors.length, 1);
+  const ready = () => (fake.object(PODS, { namespace: 'default', name: 'web' }) as unknown as PodView).status.conditions.find((c) => c.type === 'Ready')?.status;
+  assert.equal(ready(), 'True');
+  await clock.advance(5_000);
+  await idle();
+  assert.equal(ready(), 'False');
   await stop();
 });
 

@@ -63,6 +63,8 @@ export class NodeLifecycleController implements Controller {
   #queue!: WorkQueue<string>;
   readonly #known = new Map<string, LifecycleNode>();
   readonly #health = new Map<string, NodeHealth>();
+  /** Nodes whose pods could not all be marked not Ready (upstream's nodesToRetry). */
+  readonly #retryMarking = new Set<string>();
   /** Nodes waiting for their NoExecute taint (the zone's rate-limited queue), and when each zone may taint next. */
   readonly #toTaint = new Set<string>();
   readonly #zoneNextTaint = new Map<string, number>();
@@ -189,10 +191,19 @@ export class NodeLifecycleController implements Controller {
     const current = verdict.current;
     if (!current) return null;
     this.#processTaintBasedEviction(written, verdict.observed);
-    if (current.status !== 'True' && verdict.observed.status === 'True') {
-      this.#event(written, 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`);
-      await this.#markPodsNotReady(node.metadata.name);
+    const name = node.metadata.name;
+    const becameNotReady = current.status !== 'True' && verdict.observed.status === 'True';
+    if (becameNotReady) this.#event(written, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    // nodesToRetry: a pass that could not mark every pod (a conflict) tries again on the next.
+    if (becameNotReady || (this.#retryMarking.has(name) && verdict.observed.status !== 'True')) {
+      try {
+        await this.#markPodsNotReady(name);
+      } catch (err) {
+        this.#retryMarking.add(name);
+        throw err;
+      }
     }
+    this.#retryMarking.delete(name);
     return current;
   }
 
@@ -261,6 +272,7 @@ export class NodeLifecycleController implements Controller {
   /** MarkPodsNotReady: each pod's Ready condition False (its transition time now), with a NodeNotReady event on the pod. */
   async #markPodsNotReady(nodeName: string, only?: PodView): Promise<void> {
     const pods = only ? [only] : this.#pods.cache.byIndex(NODE_NAME_INDEX, nodeName);
+    let failed: unknown;
     for (const pod of pods) {
       const conditions = pod.status?.conditions ?? [];
       const ready = conditions.find((c) => c.type === 'Ready');
@@ -270,10 +282,12 @@ export class NodeLifecycleController implements Controller {
         await this.#ctx.client.resource(PODS).patch(pod.metadata.name!, { metadata: { resourceVersion: pod.metadata.resourceVersion }, status: { conditions: next } }, { namespace: pod.metadata.namespace, subresource: 'status', type: 'merge', fieldManager: MANAGER });
       } catch (err) {
         if (isNotFound(err)) continue;
-        throw err;
+        failed ??= err;
+        continue;
       }
       this.#ctx.events.event(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
     }
+    if (failed) throw failed;
   }
 
   #podBound(old: PodView | undefined, pod: PodView): void {
