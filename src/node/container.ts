@@ -20,7 +20,7 @@ import type { ExitInfo } from './exec.js';
 import type { AttachableContainer, AttachListener, TerminalSize } from './streams/types.js';
 import type { ContainerSpec, ContainerState, ContainerStatus, Pod } from './pod-view.js';
 import { ProbeLoop } from './probe-loop.js';
-import { execProbe, httpProbe, PROBE_USER_AGENT, probeTitle, resolvePort, tcpProbe, type ProbeKind, type ProbeOutcome } from './probes.js';
+import { execProbe, httpProbe, PROBE_USER_AGENT, resolvePort, tcpProbe, type ProbeKind, type ProbeOutcome } from './probes.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { spawnCommand } from './exec.js';
 import { waitListening } from './listening.js';
@@ -86,6 +86,8 @@ export class Container {
   started = false;
   plan: ImagePlan | undefined;
   #probes: ProbeLoop[] = [];
+  /** When this container's probe workers began (its first run's start, clock ms). */
+  #probeEpoch: number | undefined;
   #ctx: RuntimeContext;
   #pod: () => Pod;
   #onChange: () => void;
@@ -370,6 +372,8 @@ export class Container {
     ];
     if (!this.spec.startupProbe) this.started = true;
     if (!this.spec.readinessProbe && this.started) this.ready = true;
+    // The kubelet's probe workers outlive the container's runs: their ticks keep the first run's grid.
+    this.#probeEpoch ??= run.startedMs;
     for (const [kind, probe] of kinds) {
       if (!probe) continue;
       const loop = new ProbeLoop({
@@ -377,9 +381,10 @@ export class Container {
         probe,
         clock: this.#ctx.clock,
         startedAt: run.startedMs,
+        epoch: this.#probeEpoch,
         started: () => this.started,
         check: (timeoutMs) => this.#check(probe, sandbox, run, timeoutMs),
-        onFailure: (message) => this.#ctx.events.event(this.#pod(), 'Warning', 'Unhealthy', `${probeTitle(kind)} probe failed: ${message}`),
+        onEvent: (reason, message) => this.#ctx.events.event(this.#pod(), 'Warning', reason, message),
         onResult: (ok) => this.#probeResult(kind, ok, run),
       });
       this.#probes.push(loop);
@@ -399,7 +404,8 @@ export class Container {
       const pod = this.#pod();
       this.#ctx.events.event(pod, 'Normal', 'Killing', `Container ${this.spec.name} failed ${kind} probe, will be restarted`);
       const probe = kind === 'liveness' ? this.spec.livenessProbe : this.spec.startupProbe;
-      const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      // setTerminationGracePeriod: a deletion's grace first, then the probe's, then the pod's.
+      const grace = pod.metadata.deletionGracePeriodSeconds ?? probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       void this.stop(grace * 1000);
     }
     this.#onChange();
@@ -408,12 +414,10 @@ export class Container {
   async #check(probe: NonNullable<ContainerSpec['readinessProbe']>, sandbox: SandboxInfo, run: Run, timeoutMs: number): Promise<ProbeOutcome> {
     if (probe.httpGet) {
       const port = resolvePort(probe.httpGet.port, this.spec.ports);
-      if (port === undefined) return { ok: false, message: `unable to find port ${JSON.stringify(probe.httpGet.port)}` };
-      return httpProbe({ scheme: probe.httpGet.scheme ?? 'HTTP', host: probe.httpGet.host || sandbox.podIP, port, path: probe.httpGet.path ?? '/', headers: probe.httpGet.httpHeaders ?? [], timeoutMs, userAgent: PROBE_USER_AGENT });
+      return httpProbe({ action: probe.httpGet, host: probe.httpGet.host || sandbox.podIP, port, timeoutMs, userAgent: PROBE_USER_AGENT });
     }
     if (probe.tcpSocket) {
       const port = resolvePort(probe.tcpSocket.port, this.spec.ports);
-      if (port === undefined) return { ok: false, message: `unable to find port ${JSON.stringify(probe.tcpSocket.port)}` };
       return tcpProbe(probe.tcpSocket.host || sandbox.podIP, port, timeoutMs);
     }
     if (probe.exec) {
@@ -423,27 +427,33 @@ export class Container {
     return { ok: true, message: '' };
   }
 
-  /** Runs argv in the running container, collecting its output (exec probes). */
-  async runInContainer(argv: string[], timeoutMs: number, run = this.latest): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+  /**
+   * Runs argv in the running container (exec probes, exec hooks): its stdout followed by its
+   * stderr, as CRI ExecSync returns them; `error` when it does not run. A timeout of 0 is none.
+   */
+  async runInContainer(argv: string[], timeoutMs: number, run = this.latest): Promise<{ code: number | null; output: string; timedOut: boolean; error?: string }> {
     let pid = run?.process?.programPid();
     // Right after the start, unshare may not have forked the program yet.
     for (let i = 0; !pid && run && run.finishedMs === undefined && i < 100; i++) {
       await new Promise<void>((r) => this.#ctx.clock.setTimeout(r, 10));
       pid = run.process?.programPid();
     }
-    if (!run || !pid) return { code: null, output: 'container is not running', timedOut: false };
+    if (!run || !pid || run.finishedMs !== undefined) return { code: null, output: '', timedOut: false, error: 'container is not running' };
     const child = spawnCommand(execArgv(pid, argv, { workingDir: run.workingDir, tty: false, identity: run.identity }, this.#ctx.bin), run.env);
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
     let timedOut = false;
-    const timer: TimerHandle = this.#ctx.clock.setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
+    const timer: TimerHandle | undefined = timeoutMs > 0
+      ? this.#ctx.clock.setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, timeoutMs)
+      : undefined;
     const exit = await child.exited;
-    this.#ctx.clock.clearTimeout(timer);
-    return { code: exit.code, output, timedOut };
+    if (timer) this.#ctx.clock.clearTimeout(timer);
+    return { code: exit.code, output: Buffer.concat([...stdout, ...stderr]).toString(), timedOut };
   }
 
   /**
@@ -455,6 +465,9 @@ export class Container {
     const run = this.latest;
     if (!run?.process || run.finishedMs !== undefined) return;
     const ctx = this.#ctx;
+    // Liveness and startup probes end with the stop (upstream: on hold after their own failure,
+    // ended quietly once the pod is being deleted); readiness goes on until the run ends.
+    for (const p of this.#probes) if (p.kind !== 'readiness') p.stop();
     // A timer holds at most 2^31 - 1 ms (~24.8 days); a longer one fires at once (SIGKILL).
     const graceTimerMs = Math.min(Math.max(graceMs, 2000), MAX_TIMER_MS);
     const deadline = ctx.clock.now() + graceTimerMs;
