@@ -295,15 +295,24 @@ export class PodWorker {
     for (const c of this.#inits) {
       if (c.latest && !c.running && c.latest.exitCode === 0) continue;
       initsDone = false;
-      if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy === 'Always' ? 'OnFailure' : this.#pod.spec.restartPolicy);
+      if (!c.running) await this.#start(c, this.#pod.spec.restartPolicy === 'Always' ? 'OnFailure' : this.#pod.spec.restartPolicy);
       break;
     }
-    if (initsDone) for (const c of this.#containers) if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy);
+    if (initsDone) for (const c of this.#containers) if (!c.running) await this.#start(c, this.#pod.spec.restartPolicy);
     // Ephemeral containers may start before the pod is initialized (as the kubelet's
     // computePodActions starts them); each runs once (restart policy Never).
     for (const c of ephemeralToStart(this.#ephemeral, this.#ephemeralBefore)) await this.#ensureRunning(c, 'Never');
     if (first) ctx.trace?.mark(this.#pod, 'spawned');
     return true;
+  }
+
+  /**
+   * Starts `c` if it should run; a container with a postStart hook is waited for (its hook done)
+   * before the next one starts, as the kubelet's SyncPod starts them one after another.
+   */
+  async #start(c: Container, policy: string | undefined): Promise<void> {
+    await this.#ensureRunning(c, policy);
+    if (c.spec.lifecycle?.postStart) await c.programStarted();
   }
 
   async #ensureRunning(c: Container, policy: string | undefined): Promise<void> {
@@ -314,7 +323,11 @@ export class PodWorker {
     const latest = c.latest;
     let index = c.firstIndex;
     if (latest) {
-      if (!shouldRestart(policy, latest.exitCode)) return;
+      if (!shouldRestart(policy, latest.exitCode)) {
+        // Not restarted: no waiting reason (a PostStartHookError) hides how it ended.
+        c.waiting = undefined;
+        return;
+      }
       if (this.#restartBackoff.isInBackOffSince(name, latest.finishedMs!, now)) {
         const delay = this.#restartBackoff.get(name);
         c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` };
