@@ -102,3 +102,21 @@ test('prepareAhead waits for the pod\'s directory and makes no log directory the
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a regular init container that completed is ready; a failed one, a sidecar that ended and a running one without readiness are not', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubito-container-'));
+  try {
+    const ctx = context(dataDir, { take: async () => [] });
+    const make = (spec: Pod['spec']['containers'][number], exitCode: number) => {
+      const c = new Container(spec, { init: true, ctx, pod: () => POD, onChange: () => undefined });
+      c.waiting = undefined;
+      c.latest = { index: 0, containerID: 'x', startedAt: '', startedMs: 0, finishedMs: 1, finishedAt: '', exitCode, logPath: '', podIP: '', env: {}, workingDir: '/', tty: false, listeners: new Set(), exited: Promise.resolve({ code: exitCode, signal: null }) };
+      return c.status();
+    };
+    assert.equal(make({ name: 'init', image: 'busybox' }, 0).ready, true);
+    assert.equal(make({ name: 'init', image: 'busybox' }, 1).ready, false);
+    assert.equal(make({ name: 'side', image: 'busybox', restartPolicy: 'Always' }, 0).ready, false);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

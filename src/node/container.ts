@@ -116,6 +116,11 @@ export class Container {
     this.#onChange = options.onChange;
   }
 
+  /** A restartable init container (a sidecar: an init container with restartPolicy Always). */
+  get restartable(): boolean {
+    return this.init && this.spec.restartPolicy === 'Always';
+  }
+
   get running(): boolean {
     return !!this.latest && this.latest.finishedMs === undefined;
   }
@@ -596,7 +601,8 @@ export class Container {
       name: this.spec.name,
       state: {},
       lastState: {},
-      ready: this.ready && running && !this.ephemeral,
+      // A regular init container that completed is ready (the prober's UpdatePodStatus).
+      ready: (this.ready && running && !this.ephemeral) || (this.init && !this.restartable && !waiting && latest?.exitCode === 0 && latest.finishedMs !== undefined),
       restartCount: latest?.index ?? this.firstIndex,
       image: waiting?.reason === 'ErrImagePull' || waiting?.reason === 'ImagePullBackOff' ? this.spec.image ?? '' : image,
       imageID: this.plan ? imageId(this.plan) : '',

@@ -98,6 +98,22 @@ test('an image kubito cannot run: sandbox made, ErrImagePull, then ImagePullBack
   }
 });
 
+test('with init containers, what has not run yet waits as PodInitializing', async () => {
+  const s = setup();
+  try {
+    const pod: Pod = { ...POD, spec: { ...POD.spec, initContainers: [{ name: 'init', image: 'redis' }, { name: 'second', image: 'redis' }] } };
+    const worker = new PodWorker(pod, s.ctx, { onDone: () => undefined });
+    worker.update(pod);
+    await worker.idle();
+    const last = s.statuses.at(-1)!;
+    assert.equal(last.initContainerStatuses![0].state.waiting?.reason, 'ErrImagePull');
+    assert.deepEqual(last.initContainerStatuses![1].state, { waiting: { reason: 'PodInitializing' } });
+    assert.deepEqual(last.containerStatuses![0].state, { waiting: { reason: 'PodInitializing' } });
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('deletion: terminal status, sandbox and address released, the final delete, files removed', async () => {
   const s = setup();
   try {

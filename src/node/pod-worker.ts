@@ -96,6 +96,8 @@ export class PodWorker {
       new Container(spec, { init, ctx, pod: () => this.#pod, onChange: () => this.requestSync() });
     this.#inits = (pod.spec.initContainers ?? []).map(make(true));
     this.#containers = pod.spec.containers.map(make(false));
+    // With init containers, what has not run yet waits as PodInitializing (convertToAPIContainerStatuses).
+    if (this.#inits.length) for (const c of [...this.#inits, ...this.#containers]) c.waiting = { reason: 'PodInitializing' };
     this.#ephemeralBefore = ranBefore(pod.status?.ephemeralContainerStatuses);
     this.#addEphemeral(pod);
     for (const [list, statuses] of [[this.#inits, pod.status?.initContainerStatuses], [this.#containers, pod.status?.containerStatuses]] as const) {
