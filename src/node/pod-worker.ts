@@ -69,6 +69,8 @@ export class PodWorker {
   #dirMade: Promise<string | undefined> | undefined;
   #startTime: string | undefined;
   #terminal = false;
+  /** Every init container has completed (or, a sidecar, started) once: regular containers may run. */
+  #initialized = false;
   #terminating: Promise<void> | undefined;
   #gone = false;
   #done = false;
@@ -251,6 +253,13 @@ export class PodWorker {
     // Its containers are in: a pool sandbox takes the pod's name before Running is reported, so
     // that whoever sees Running finds `kubito-<cluster>-p<uid>` (the bind was made meanwhile).
     if (this.#sandbox?.pooled) await settleSandboxName(ctx, this.#pod, this.#sandbox);
+    // A pod whose containers are done stops its sidecars (Killing, their stop signal, the pod's
+    // grace period), then reports its phase.
+    if (this.#finished() && this.#inits.some((c) => c.restartable && c.running)) {
+      const sidecars = this.#inits.filter((c) => c.restartable && c.running);
+      for (const c of sidecars) ctx.events.event(this.#pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+      await this.#stopSidecars((this.#pod.spec.terminationGracePeriodSeconds ?? 30) * 1000);
+    }
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
       // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
@@ -293,14 +302,30 @@ export class PodWorker {
         return false;
       }
     }
+    // Init containers in order (computeInitContainerActions): a regular one must complete, a
+    // sidecar (restartPolicy Always) must have started (its startup probe passed) before the
+    // next. Once the pod is initialized, sidecars are restarted whenever they end, and no
+    // longer hold anything up. Nothing restarts once the pod is done (#finished).
+    const finished = this.#finished();
     let initsDone = true;
     for (const c of this.#inits) {
-      if (c.latest && !c.running && c.latest.exitCode === 0) continue;
+      if (c.restartable) {
+        if (!c.running && !finished) await this.#start(c, 'Always');
+        if (this.#initialized || c.started) continue;
+        if (c.running) await c.programStarted();
+        if (c.started) continue;
+        initsDone = false;
+        break;
+      }
+      if (this.#initialized || (c.latest && !c.running && c.latest.exitCode === 0)) continue;
       initsDone = false;
       if (!c.running) await this.#start(c, this.#pod.spec.restartPolicy === 'Always' ? 'OnFailure' : this.#pod.spec.restartPolicy);
       break;
     }
-    if (initsDone) for (const c of this.#containers) if (!c.running) await this.#start(c, this.#pod.spec.restartPolicy);
+    if (initsDone) {
+      this.#initialized = true;
+      for (const c of this.#containers) if (!c.running) await this.#start(c, this.#pod.spec.restartPolicy);
+    }
     // Ephemeral containers may start before the pod is initialized (as the kubelet's
     // computePodActions starts them); each runs once (restart policy Never).
     for (const c of ephemeralToStart(this.#ephemeral, this.#ephemeralBefore)) await this.#ensureRunning(c, 'Never');
@@ -315,6 +340,26 @@ export class PodWorker {
   async #start(c: Container, policy: string | undefined): Promise<void> {
     await this.#ensureRunning(c, policy);
     if (c.spec.lifecycle?.postStart) await c.programStarted();
+  }
+
+  /**
+   * Whether the pod is done and its sidecars are to stop (computePodActions' KillPod): every
+   * container has run and ended for good under the restart policy, or a regular init container
+   * failed under Never.
+   */
+  #finished(): boolean {
+    const policy = this.#pod.spec.restartPolicy;
+    if (policy === 'Never' && this.#inits.some((c) => !c.restartable && c.latest && !c.running && c.latest.exitCode !== 0)) return true;
+    return this.#initialized && this.#containers.every((c) => c.latest && !c.running && !shouldRestart(policy, c.latest.exitCode));
+  }
+
+  /** Stops the running sidecars, the last one first (the kubelet's termination ordering), within one grace period. */
+  async #stopSidecars(graceMs: number, options: { beforeSignal?: Promise<unknown> } = {}): Promise<void> {
+    const deadline = this.#ctx.clock.now() + graceMs;
+    for (const c of [...this.#inits].reverse()) {
+      if (!c.restartable || !c.running) continue;
+      await c.stop(Math.max(0, deadline - this.#ctx.clock.now()), options);
+    }
   }
 
   async #ensureRunning(c: Container, policy: string | undefined): Promise<void> {
@@ -423,7 +468,11 @@ export class PodWorker {
     for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
     ctx.trace?.mark(pod, 'terminate');
     const drained = this.#drained(graceSeconds * 1000);
-    await Promise.all(all.map((c) => c.stop(graceSeconds * 1000, { beforeSignal: drained })));
+    // Sidecars stop after the other containers have, the last one first (termination ordering).
+    const graceMs = graceSeconds * 1000;
+    const deadline = ctx.clock.now() + graceMs;
+    await Promise.all(all.filter((c) => !c.restartable).map((c) => c.stop(graceMs, { beforeSignal: drained })));
+    await this.#stopSidecars(Math.max(0, deadline - ctx.clock.now()), { beforeSignal: drained });
     ctx.trace?.mark(pod, 'stopped');
     await Promise.all(all.map((c) => c.discardAhead()));
     await this.#discardPrepared();
