@@ -21,6 +21,7 @@ import type { AttachableContainer, AttachListener, TerminalSize } from './stream
 import type { ContainerSpec, ContainerState, ContainerStatus, LifecycleHandler, Pod } from './pod-view.js';
 import { runHook, type HookTarget } from './lifecycle-hooks.js';
 import { ProbeLoop } from './probe-loop.js';
+import { grpcProbe } from './probe-grpc.js';
 import { execProbe, httpProbe, PROBE_USER_AGENT, resolvePort, tcpProbe, type ProbeKind, type ProbeOutcome } from './probes.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { spawnCommand } from './exec.js';
@@ -478,6 +479,7 @@ export class Container {
       const command = probe.exec.command ?? [];
       return execProbe(command, timeoutMs, (argv, ms) => this.runInContainer(this.execCommand(argv), ms, run));
     }
+    if (probe.grpc) return grpcProbe({ host: sandbox.podIP, port: probe.grpc.port, service: probe.grpc.service ?? '', timeoutMs, userAgent: PROBE_USER_AGENT });
     return { ok: true, message: '' };
   }
 
