@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FakeClock } from '../client/testing/fake-clock.js';
-import { Container } from './container.js';
+import { Container, probeKillMessage } from './container.js';
 import type { FifoSource } from './fifo-pool.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { containerLogPath } from './names.js';
@@ -119,4 +119,11 @@ test('a regular init container that completed is ready; a failed one, a sidecar 
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('a probe kill\'s message says a restart follows unless restartPolicy is Never; a sidecar\'s names the init container', () => {
+  assert.equal(probeKillMessage('c', 'liveness', { sidecar: false, restartPolicy: 'Always' }), 'Container c failed liveness probe, will be restarted');
+  assert.equal(probeKillMessage('c', 'startup', { sidecar: false, restartPolicy: 'OnFailure' }), 'Container c failed startup probe, will be restarted');
+  assert.equal(probeKillMessage('c', 'liveness', { sidecar: false, restartPolicy: 'Never' }), 'Container c failed liveness probe');
+  assert.equal(probeKillMessage('side', 'startup', { sidecar: true, restartPolicy: 'Never' }), 'Init container side failed startup probe');
 });

@@ -457,7 +457,7 @@ export class Container {
       for (const p of this.#probes) if (p.kind === 'readiness') p.trigger();
     } else if (!ok) {
       const pod = this.#pod();
-      this.#ctx.events.event(pod, 'Normal', 'Killing', `Container ${this.spec.name} failed ${kind} probe, will be restarted`);
+      this.#ctx.events.event(pod, 'Normal', 'Killing', probeKillMessage(this.spec.name, kind, { sidecar: this.restartable, restartPolicy: pod.spec.restartPolicy }));
       const probe = kind === 'liveness' ? this.spec.livenessProbe : this.spec.startupProbe;
       // setTerminationGracePeriod: a deletion's grace first, then the probe's, then the pod's.
       const grace = pod.metadata.deletionGracePeriodSeconds ?? probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
@@ -627,6 +627,16 @@ export class Container {
     }
     return status;
   }
+}
+
+/**
+ * The Killing event's message for a liveness or startup failure (computePodActions): a
+ * sidecar's `Init container x failed liveness probe`; a container's `Container x failed
+ * liveness probe`, with `, will be restarted` unless the pod's restartPolicy is Never.
+ */
+export function probeKillMessage(name: string, kind: 'liveness' | 'startup' | 'readiness', options: { sidecar: boolean; restartPolicy?: string }): string {
+  if (options.sidecar) return `Init container ${name} failed ${kind} probe`;
+  return `Container ${name} failed ${kind} probe${options.restartPolicy === 'Never' ? '' : ', will be restarted'}`;
 }
 
 function terminated(run: Run): ContainerState {
