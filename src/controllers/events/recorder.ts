@@ -54,12 +54,15 @@ export interface EventStamp {
 export class ClientEventRecorder implements EventRecorder {
   readonly #client: Client;
   readonly #component: string;
+  /** The source's host (client-go's EventSource.Host, also the reportingInstance): the kubelet's node. */
+  readonly #host: string | undefined;
   readonly #clock: Clock;
   readonly #seen = new Map<string, Seen>();
 
-  constructor(client: Client, options: { component: string; clock: Clock }) {
+  constructor(client: Client, options: { component: string; host?: string; clock: Clock }) {
     this.#client = client;
     this.#component = options.component;
+    this.#host = options.host;
     this.#clock = options.clock;
   }
 
@@ -104,12 +107,12 @@ export class ClientEventRecorder implements EventRecorder {
           // Go's encoding leaves an empty message out (omitempty): kube-proxy's Starting has none.
           message: message || undefined,
           type,
-          source: { component: this.#component },
+          source: this.#host ? { component: this.#component, host: this.#host } : { component: this.#component },
           firstTimestamp: now,
           lastTimestamp: now,
           count: 1,
           reportingComponent: this.#component,
-          reportingInstance: '',
+          reportingInstance: this.#host ?? '',
         },
         { namespace, readOnlyResult: true },
       )
