@@ -127,3 +127,15 @@ test('a probe kill\'s message says a restart follows unless restartPolicy is Nev
   assert.equal(probeKillMessage('c', 'liveness', { sidecar: false, restartPolicy: 'Never' }), 'Container c failed liveness probe');
   assert.equal(probeKillMessage('side', 'startup', { sidecar: true, restartPolicy: 'Never' }), 'Init container side failed startup probe');
 });
+
+test('a container\'s events refer to it by field path, as GenerateContainerRef does', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubito-container-'));
+  try {
+    const ctx = context(dataDir, { take: async () => [] });
+    const ref = (init: boolean, ephemeral = false) => new Container({ name: 'x', image: 'busybox' }, { init, ephemeral, ctx, pod: () => POD, onChange: () => undefined }).ref();
+    assert.deepEqual([ref(false).fieldPath, ref(true).fieldPath, ref(false, true).fieldPath], ['spec.containers{x}', 'spec.initContainers{x}', 'spec.ephemeralContainers{x}']);
+    assert.equal(ref(false).metadata.uid, POD.metadata.uid);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

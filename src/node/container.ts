@@ -122,6 +122,15 @@ export class Container {
     return this.init && this.spec.restartPolicy === 'Always';
   }
 
+  /**
+   * The pod as the reference of this container's events (GenerateContainerRef): the field path
+   * `spec.containers{name}`, `spec.initContainers{name}` or `spec.ephemeralContainers{name}`.
+   */
+  ref(): Pod & { fieldPath: string } {
+    const list = this.ephemeral ? 'ephemeralContainers' : this.init ? 'initContainers' : 'containers';
+    return { ...this.#pod(), fieldPath: `spec.${list}{${this.spec.name}}` };
+  }
+
   get running(): boolean {
     return !!this.latest && this.latest.finishedMs === undefined;
   }
@@ -275,7 +284,7 @@ export class Container {
       const writer = new CriLogWriter(logPath, { fd: logFd });
       writer.close();
       this.#finish(run, { exitCode: 128, reason: 'StartError', message: startError });
-      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${startError}`);
+      ctx.events.event(this.ref(), 'Warning', 'Failed', `Error: ${startError}`);
       return;
     }
     const writer = new CriLogWriter(logPath, { fd: logFd });
@@ -312,8 +321,8 @@ export class Container {
         const ok = await waitListening(pid, expanded.nginx.ports, { clock: ctx.clock, timeoutMs: 2000, gone: () => run.finishedMs !== undefined });
         ctx.trace?.mark(pod, ok ? 'listening' : 'not-listening');
       }
-      ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
-      ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
+      ctx.events.event(this.ref(), 'Normal', 'Created', `Created container: ${this.spec.name}`);
+      ctx.events.event(this.ref(), 'Normal', 'Started', `Started container ${this.spec.name}`);
       if (postStart) await this.#postStart(run, postStart);
       // A run that already ended (a program that exits at once) gets no probes: nothing would stop them.
       if (run.finishedMs === undefined && this.latest === run) this.#startProbes(run, sandbox);
@@ -334,8 +343,8 @@ export class Container {
     if (this.#postStarting === run) this.#postStarting = undefined;
     if (failure === undefined || run.finishedMs !== undefined) return this.#onChange();
     const ctx = this.#ctx;
-    ctx.events.event(pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
-    ctx.events.event(pod, 'Normal', 'Killing', 'FailedPostStartHook');
+    ctx.events.event(this.ref(), 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
+    ctx.events.event(this.ref(), 'Normal', 'Killing', 'FailedPostStartHook');
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
     await this.stop(grace * 1000);
     if (this.latest === run) this.waiting = { reason: 'PostStartHookError', message: failure };
@@ -439,7 +448,7 @@ export class Container {
         epoch: this.#probeEpoch,
         started: () => this.started,
         check: (timeoutMs) => this.#check(probe, sandbox, run, timeoutMs),
-        onEvent: (reason, message) => this.#ctx.events.event(this.#pod(), 'Warning', reason, message),
+        onEvent: (reason, message) => this.#ctx.events.event(this.ref(), 'Warning', reason, message),
         onResult: (ok) => this.#probeResult(kind, ok, run),
       });
       this.#probes.push(loop);
@@ -457,7 +466,7 @@ export class Container {
       for (const p of this.#probes) if (p.kind === 'readiness') p.trigger();
     } else if (!ok) {
       const pod = this.#pod();
-      this.#ctx.events.event(pod, 'Normal', 'Killing', probeKillMessage(this.spec.name, kind, { sidecar: this.restartable, restartPolicy: pod.spec.restartPolicy }));
+      this.#ctx.events.event(this.ref(), 'Normal', 'Killing', probeKillMessage(this.spec.name, kind, { sidecar: this.restartable, restartPolicy: pod.spec.restartPolicy }));
       const probe = kind === 'liveness' ? this.spec.livenessProbe : this.spec.startupProbe;
       // setTerminationGracePeriod: a deletion's grace first, then the probe's, then the pod's.
       const grace = pod.metadata.deletionGracePeriodSeconds ?? probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
@@ -543,7 +552,7 @@ export class Container {
     if (preStop && graceMs > 0) {
       const started = ctx.clock.now();
       const hook = runHook(preStop, this.#hookTarget(run)).then((failure) => {
-        if (failure !== undefined) ctx.events.event(this.#pod(), 'Warning', 'FailedPreStopHook', 'PreStopHook failed');
+        if (failure !== undefined) ctx.events.event(this.ref(), 'Warning', 'FailedPreStopHook', 'PreStopHook failed');
       });
       let timer: TimerHandle | undefined;
       await Promise.race([hook, run.exited, new Promise<void>((r) => (timer = ctx.clock.setTimeout(r, Math.min(graceMs, MAX_TIMER_MS))))]);

@@ -257,7 +257,7 @@ export class PodWorker {
     // grace period), then reports its phase.
     if (this.#finished() && this.#inits.some((c) => c.restartable && c.running)) {
       const sidecars = this.#inits.filter((c) => c.restartable && c.running);
-      for (const c of sidecars) ctx.events.event(this.#pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+      for (const c of sidecars) ctx.events.event(c.ref(), 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
       await this.#stopSidecars((this.#pod.spec.terminationGracePeriodSeconds ?? 30) * 1000);
     }
     const status = this.#status(false);
@@ -268,7 +268,7 @@ export class PodWorker {
       this.#terminal = true;
       await this.#publish();
       const graceMs = (this.#pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
-      for (const c of this.#ephemeral) if (c.running) ctx.events.event(this.#pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+      for (const c of this.#ephemeral) if (c.running) ctx.events.event(c.ref(), 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
       await Promise.all(this.#ephemeral.map((c) => c.stop(graceMs)));
       await tearDownSandbox(ctx, this.#pod, this.#sandbox);
       this.#sandbox = undefined;
@@ -380,7 +380,7 @@ export class PodWorker {
         c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` };
         if (this.#backoffReported.get(name) !== latest.finishedMs) {
           this.#backoffReported.set(name, latest.finishedMs!);
-          ctx.events.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+          ctx.events.event(c.ref(), 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
         }
         this.#wakeIn(this.#restartBackoff.remaining(name, latest.finishedMs!, now));
         return;
@@ -391,29 +391,29 @@ export class PodWorker {
     const failedAt = this.#pullFailedAt.get(name);
     if (failedAt !== undefined && this.#pullBackoff.isInBackOffSince(name, failedAt, now)) {
       c.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image ?? ''}"` };
-      ctx.events.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image ?? ''}"`);
+      ctx.events.event(c.ref(), 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image ?? ''}"`);
       this.#wakeIn(this.#pullBackoff.remaining(name, failedAt, now));
       return;
     }
     try {
       if (!c.plan) {
-        if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') ctx.events.event(pod, 'Normal', 'Pulling', `Pulling image "${c.spec.image ?? ''}"`);
+        if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') ctx.events.event(c.ref(), 'Normal', 'Pulling', `Pulling image "${c.spec.image ?? ''}"`);
         c.resolveImage();
         this.#pullFailedAt.delete(name);
         this.#pullBackoff.reset(name);
       }
       if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') {
-        ctx.events.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.spec.image ?? ''}" in 0s (0s including waiting). Image size: 0 bytes.`);
+        ctx.events.event(c.ref(), 'Normal', 'Pulled', `Successfully pulled image "${c.spec.image ?? ''}" in 0s (0s including waiting). Image size: 0 bytes.`);
       } else {
-        ctx.events.event(pod, 'Normal', 'Pulled', `Container image "${c.spec.image ?? ''}" already present on machine`);
+        ctx.events.event(c.ref(), 'Normal', 'Pulled', `Container image "${c.spec.image ?? ''}" already present on machine`);
       }
     } catch (err) {
       if (!(err instanceof ImagePullError)) throw err;
       this.#pullBackoff.next(name, now);
       this.#pullFailedAt.set(name, now);
       c.fail({ kind: 'image', message: err.message });
-      ctx.events.event(pod, 'Warning', 'Failed', err.message);
-      ctx.events.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+      ctx.events.event(c.ref(), 'Warning', 'Failed', err.message);
+      ctx.events.event(c.ref(), 'Warning', 'Failed', 'Error: ErrImagePull');
       // Shown as ErrImagePull now, as ImagePullBackOff at the next sync, retried after the back-off.
       this.#wakeIn(1000);
       return;
@@ -423,7 +423,7 @@ export class PodWorker {
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       c.fail({ kind: 'config', message: err.message });
-      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
+      ctx.events.event(c.ref(), 'Warning', 'Failed', `Error: ${err.message}`);
       this.#wakeIn(5000);
     }
   }
@@ -465,7 +465,7 @@ export class PodWorker {
     const pod = this.#pod;
     const graceSeconds = this.#gone ? 0 : (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
     const all = this.#all();
-    for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+    for (const c of all) if (c.running) ctx.events.event(c.ref(), 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
     ctx.trace?.mark(pod, 'terminate');
     const drained = this.#drained(graceSeconds * 1000);
     // Sidecars stop after the other containers have, the last one first (termination ordering).

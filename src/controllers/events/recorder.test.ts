@@ -77,3 +77,17 @@ test('a recorder with a host (the kubelet\'s node) names it as the source\'s hos
     [{ component: 'kubito-hostports' }, 'kubito-hostports', ''],
   ]);
 });
+
+test('an event about a part of an object (a container) carries its fieldPath, and folds only with events about that part', async () => {
+  const fake = new FakeTransport();
+  const clock = new FakeClock(1_700_000_000_000);
+  const recorder = new ClientEventRecorder(new Client(fake), { component: 'kubelet', clock });
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u1' } };
+  recorder.event({ ...pod, fieldPath: 'spec.containers{a}' }, 'Warning', 'Unhealthy', 'Liveness probe failed: ');
+  recorder.event({ ...pod, fieldPath: 'spec.initContainers{b}' }, 'Warning', 'Unhealthy', 'Liveness probe failed: ');
+  recorder.event({ ...pod, fieldPath: 'spec.containers{a}' }, 'Warning', 'Unhealthy', 'Liveness probe failed: ');
+  await settle();
+  const created = fake.actions.filter((a) => a.verb === 'create').map((a) => (a.object as { involvedObject: { fieldPath?: string } }).involvedObject.fieldPath);
+  assert.deepEqual(created, ['spec.containers{a}', 'spec.initContainers{b}']);
+  assert.equal(fake.actions.filter((a) => a.verb === 'patch').length, 1);
+});

@@ -71,10 +71,11 @@ export class ClientEventRecorder implements EventRecorder {
     return { nanos: eventNanos(this.#clock), time: time(this.#clock) };
   }
 
-  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, at?: EventStamp): void {
+  /** `object` may name a part of itself (`fieldPath`, client-go's GetPartialReference): the kubelet's container events. */
+  event(object: KubeObject & { fieldPath?: string }, type: 'Normal' | 'Warning', reason: string, message: string, at?: EventStamp): void {
     const meta = object.metadata;
     const namespace = meta.namespace || 'default';
-    const key = [meta.uid, meta.namespace, meta.name, type, reason, message].join('\u0000');
+    const key = [meta.uid, meta.namespace, meta.name, object.fieldPath ?? '', type, reason, message].join('\u0000');
     const now = at?.time ?? time(this.#clock);
     const events = this.#client.resource(EVENTS);
     const seen = this.#seen.get(key);
@@ -95,6 +96,7 @@ export class ClientEventRecorder implements EventRecorder {
       uid: meta.uid,
       apiVersion: object.apiVersion,
       resourceVersion: meta.resourceVersion,
+      fieldPath: object.fieldPath,
     };
     void events
       .create(
