@@ -114,6 +114,36 @@ test('with init containers, what has not run yet waits as PodInitializing', asyn
   }
 });
 
+test('a container that cannot start: StartError, restarted at once, then CrashLoopBackOff: 10 s, then 20 s, a BackOff event each', async () => {
+  const s = setup();
+  try {
+    const pod: Pod = { ...POD, spec: { ...POD.spec, containers: [{ name: 'app', image: 'example.test/app', command: ['/nonexistent/app'] }] } };
+    const worker = new PodWorker(pod, s.ctx, { onDone: () => undefined });
+    worker.update(pod);
+    await worker.idle();
+    await settle();
+    await worker.idle();
+    const backoffs = () => s.events.filter((e) => e.startsWith('Warning BackOff')).length;
+    let last = s.statuses.at(-1)!.containerStatuses![0];
+    assert.equal(last.restartCount, 1);
+    assert.equal(last.state.waiting?.reason, 'CrashLoopBackOff');
+    assert.match(last.state.waiting!.message!, /^back-off 10s restarting failed container=app pod=cache_default\(/);
+    assert.equal(last.lastState.terminated?.reason, 'StartError');
+    assert.equal(backoffs(), 1);
+    await s.clock.advance(10_000);
+    await worker.idle();
+    await settle();
+    await worker.idle();
+    // Restarted after 10 s, failed again: a 20 s back-off.
+    last = s.statuses.at(-1)!.containerStatuses![0];
+    assert.equal(last.restartCount, 2);
+    assert.match(last.state.waiting!.message!, /^back-off 20s /);
+    assert.equal(backoffs(), 2);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('deletion: terminal status, sandbox and address released, the final delete, files removed', async () => {
   const s = setup();
   try {
