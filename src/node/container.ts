@@ -301,7 +301,9 @@ export class Container {
       const code = exitCodeOf(status);
       const setupFailed = status.code === 128 && status.runtimeMessage !== '';
       if (setupFailed) {
-        this.#finish(run, { exitCode: 128, reason: 'StartError', message: `failed to start container process: ${status.runtimeMessage}` });
+        const message = `failed to start container process: ${status.runtimeMessage}`;
+        this.#finish(run, { exitCode: 128, reason: 'StartError', message });
+        ctx.events.event(this.ref(), 'Warning', 'Failed', `Error: ${message}`);
       } else {
         this.#finish(run, { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', message: terminationMessage(this.spec, run.logPath, code) });
       }
@@ -410,6 +412,9 @@ export class Container {
     if (this.latest === run) {
       this.ready = false;
       this.started = false;
+      // A start the runtime refused waits as RunContainerError (the kubelet's reason cache,
+      // ErrRunContainer) until the next start decides: a restart, or CrashLoopBackOff.
+      if (result.reason === 'StartError') this.waiting = { reason: 'RunContainerError', message: result.message };
       for (const p of this.#probes) p.stop();
       this.#probes = [];
     }

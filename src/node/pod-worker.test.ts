@@ -124,6 +124,10 @@ test('a container that cannot start: StartError, restarted at once, then CrashLo
     await settle();
     await worker.idle();
     const backoffs = () => s.events.filter((e) => e.startsWith('Warning BackOff')).length;
+    // Each refused start is shown as RunContainerError (the reason cache) before the next sync decides.
+    const shown = s.statuses.map((st) => `${st.containerStatuses![0].restartCount} ${st.containerStatuses![0].state.waiting?.reason}`);
+    assert.deepEqual(shown.filter((x) => x.endsWith('RunContainerError')), ['0 RunContainerError', '1 RunContainerError']);
+    assert.match(s.statuses.find((st) => st.containerStatuses![0].state.waiting?.reason === 'RunContainerError')!.containerStatuses![0].state.waiting!.message!, /executable file not found|no such file or directory/);
     let last = s.statuses.at(-1)!.containerStatuses![0];
     assert.equal(last.restartCount, 1);
     assert.equal(last.state.waiting?.reason, 'CrashLoopBackOff');

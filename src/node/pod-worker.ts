@@ -10,7 +10,7 @@
  */
 import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
-import { Container, ContainerConfigError, ImagePullError } from './container.js';
+import { Container, ContainerConfigError, ImagePullError, type Run } from './container.js';
 import { VolumeSetupError } from './volume-payload.js';
 import { discardPrepared, prepareSandbox, removePodFiles, settleSandboxName, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
 import { podDir } from './names.js';
@@ -79,6 +79,8 @@ export class PodWorker {
   #wake: TimerHandle | undefined;
   #wakeAt = Infinity;
   #published = '';
+  /** Each container's last ended run a status write has shown (#unshownEnd). */
+  #shownEnd = new Map<Container, Run>();
   #restartBackoff = new Backoff();
   #pullBackoff = new Backoff();
   #pullFailedAt = new Map<string, number>();
@@ -223,6 +225,10 @@ export class PodWorker {
     }
     this.#startTime ??= iso(ctx.clock.now());
     if (this.#terminal) return this.#publish();
+    // A container that ended is shown so before anything is done about it (the kubelet writes the
+    // status it found at the start of a sync): Error or Completed, then Running again or
+    // CrashLoopBackOff.
+    if (this.#sandbox && this.#unshownEnd()) await this.#publish();
     // A pod's first set-up (sandbox and first starts) takes one of the agent's start slots: a
     // burst of pods is started a few at a time, in order (slots.ts); its status is written
     // outside the slot. The node side of its network is made before, batched with the other
@@ -446,10 +452,16 @@ export class PodWorker {
     });
   }
 
+  /** Whether a container's run ended since the last status write. */
+  #unshownEnd(): boolean {
+    return [...this.#inits, ...this.#containers].some((c) => c.latest?.finishedMs !== undefined && this.#shownEnd.get(c) !== c.latest);
+  }
+
   async #publish(terminal = false): Promise<void> {
     if (this.#gone) return;
     const status = this.#status(terminal);
     const text = JSON.stringify(status);
+    for (const c of [...this.#inits, ...this.#containers]) if (c.latest?.finishedMs !== undefined) this.#shownEnd.set(c, c.latest);
     if (text === this.#published) return;
     this.#ctx.trace?.mark(this.#pod, `patch-${status.phase}`);
     await this.#ctx.api.patchStatus(this.#pod, status);
