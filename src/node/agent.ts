@@ -190,7 +190,8 @@ export class NodeAgent {
     const fifos = new FifoPool(fifoDir, { runner: o.runner, mkfifo: bin.mkfifo, batch: 256, quiet: inFlight });
     // Pods' directories (with a log directory and file) made ahead on the data disk (pod-dirs.ts).
     const podDirs = new PodDirPool(join(runDir(o.dataDir), 'pod-dirs'), { size: 64, quiet: inFlight });
-    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', clock: o.clock }), { slots: inFlight, clock: o.clock });
+    // As the kubelet's recorder: EventSource{Component: kubelet, Host: <node>}.
+    const events = new HeldEvents(new ClientEventRecorder(client, { component: 'kubelet', host: o.nodeName, clock: o.clock }), { slots: inFlight, clock: o.clock });
     this.#informers = new InformerFactory(client, { onError: (err) => o.log(`informer: ${err.message}`) });
     const services = this.#informers.informer<ServiceView>(SERVICES);
     // One watch of every pod serves the kubelet (its pods: spec.nodeName is this node) and the

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FakeClock } from '../client/testing/fake-clock.js';
-import { Container } from './container.js';
+import { Container, probeKillMessage } from './container.js';
 import type { FifoSource } from './fifo-pool.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { containerLogPath } from './names.js';
@@ -98,6 +98,43 @@ test('prepareAhead waits for the pod\'s directory and makes no log directory the
     other.prepareAhead(Promise.resolve('sidecar'));
     await other.discardAhead();
     assert.ok(existsSync(log));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a regular init container that completed is ready; a failed one, a sidecar that ended and a running one without readiness are not', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubito-container-'));
+  try {
+    const ctx = context(dataDir, { take: async () => [] });
+    const make = (spec: Pod['spec']['containers'][number], exitCode: number) => {
+      const c = new Container(spec, { init: true, ctx, pod: () => POD, onChange: () => undefined });
+      c.waiting = undefined;
+      c.latest = { index: 0, containerID: 'x', startedAt: '', startedMs: 0, finishedMs: 1, finishedAt: '', exitCode, logPath: '', podIP: '', env: {}, workingDir: '/', tty: false, listeners: new Set(), exited: Promise.resolve({ code: exitCode, signal: null }) };
+      return c.status();
+    };
+    assert.equal(make({ name: 'init', image: 'busybox' }, 0).ready, true);
+    assert.equal(make({ name: 'init', image: 'busybox' }, 1).ready, false);
+    assert.equal(make({ name: 'side', image: 'busybox', restartPolicy: 'Always' }, 0).ready, false);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a probe kill\'s message says a restart follows unless restartPolicy is Never; a sidecar\'s names the init container', () => {
+  assert.equal(probeKillMessage('c', 'liveness', { sidecar: false, restartPolicy: 'Always' }), 'Container c failed liveness probe, will be restarted');
+  assert.equal(probeKillMessage('c', 'startup', { sidecar: false, restartPolicy: 'OnFailure' }), 'Container c failed startup probe, will be restarted');
+  assert.equal(probeKillMessage('c', 'liveness', { sidecar: false, restartPolicy: 'Never' }), 'Container c failed liveness probe');
+  assert.equal(probeKillMessage('side', 'startup', { sidecar: true, restartPolicy: 'Never' }), 'Init container side failed startup probe');
+});
+
+test('a container\'s events refer to it by field path, as GenerateContainerRef does', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubito-container-'));
+  try {
+    const ctx = context(dataDir, { take: async () => [] });
+    const ref = (init: boolean, ephemeral = false) => new Container({ name: 'x', image: 'busybox' }, { init, ephemeral, ctx, pod: () => POD, onChange: () => undefined }).ref();
+    assert.deepEqual([ref(false).fieldPath, ref(true).fieldPath, ref(false, true).fieldPath], ['spec.containers{x}', 'spec.initContainers{x}', 'spec.ephemeralContainers{x}']);
+    assert.equal(ref(false).metadata.uid, POD.metadata.uid);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -18,9 +18,11 @@ import { ImagePullError, imageArgv, imageId, imageUid, parseImageRef, planImage,
 import { containerLogPath, podDir } from './names.js';
 import type { ExitInfo } from './exec.js';
 import type { AttachableContainer, AttachListener, TerminalSize } from './streams/types.js';
-import type { ContainerSpec, ContainerState, ContainerStatus, Pod } from './pod-view.js';
+import type { ContainerSpec, ContainerState, ContainerStatus, LifecycleHandler, Pod } from './pod-view.js';
+import { runHook, type HookTarget } from './lifecycle-hooks.js';
 import { ProbeLoop } from './probe-loop.js';
-import { execProbe, httpProbe, PROBE_USER_AGENT, probeTitle, resolvePort, tcpProbe, type ProbeKind, type ProbeOutcome } from './probes.js';
+import { grpcProbe } from './probe-grpc.js';
+import { execProbe, httpProbe, PROBE_USER_AGENT, resolvePort, tcpProbe, type ProbeKind, type ProbeOutcome } from './probes.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { spawnCommand } from './exec.js';
 import { waitListening } from './listening.js';
@@ -55,6 +57,8 @@ export interface Run {
   reason?: string;
   message?: string;
   logPath: string;
+  /** The pod's address when it started (hooks' and probes' default host). */
+  podIP: string;
   process?: ContainerProcess;
   env: Record<string, string>;
   workingDir: string;
@@ -86,6 +90,14 @@ export class Container {
   started = false;
   plan: ImagePlan | undefined;
   #probes: ProbeLoop[] = [];
+  /** The run being stopped (stop()): a second stop runs no second preStop hook. */
+  #stopping: Run | undefined;
+  /** The run whose postStart hook runs: until it is done the status shows the container as before its start. */
+  #postStarting: Run | undefined;
+  /** The waiting state before that run's start (ContainerCreating, CrashLoopBackOff), shown meanwhile. */
+  #waitingBefore: Container['waiting'];
+  /** When this container's probe workers began (its first run's start, clock ms). */
+  #probeEpoch: number | undefined;
   #ctx: RuntimeContext;
   #pod: () => Pod;
   #onChange: () => void;
@@ -103,6 +115,20 @@ export class Container {
     this.#ctx = options.ctx;
     this.#pod = options.pod;
     this.#onChange = options.onChange;
+  }
+
+  /** A restartable init container (a sidecar: an init container with restartPolicy Always). */
+  get restartable(): boolean {
+    return this.init && this.spec.restartPolicy === 'Always';
+  }
+
+  /**
+   * The pod as the reference of this container's events (GenerateContainerRef): the field path
+   * `spec.containers{name}`, `spec.initContainers{name}` or `spec.ephemeralContainers{name}`.
+   */
+  ref(): Pod & { fieldPath: string } {
+    const list = this.ephemeral ? 'ephemeralContainers' : this.init ? 'initContainers' : 'containers';
+    return { ...this.#pod(), fieldPath: `spec.${list}{${this.spec.name}}` };
   }
 
   get running(): boolean {
@@ -235,6 +261,7 @@ export class Container {
       startedAt: iso(now),
       startedMs: now,
       logPath,
+      podIP: sandbox.podIP,
       env: processEnv,
       workingDir,
       tty: !!this.spec.tty,
@@ -244,6 +271,9 @@ export class Container {
     };
     this.previous = this.latest;
     this.latest = run;
+    const postStart = this.spec.lifecycle?.postStart;
+    this.#postStarting = postStart ? run : undefined;
+    this.#waitingBefore = this.waiting;
     this.waiting = undefined;
     this.ready = false;
     this.started = false;
@@ -254,7 +284,7 @@ export class Container {
       const writer = new CriLogWriter(logPath, { fd: logFd });
       writer.close();
       this.#finish(run, { exitCode: 128, reason: 'StartError', message: startError });
-      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${startError}`);
+      ctx.events.event(this.ref(), 'Warning', 'Failed', `Error: ${startError}`);
       return;
     }
     const writer = new CriLogWriter(logPath, { fd: logFd });
@@ -271,7 +301,9 @@ export class Container {
       const code = exitCodeOf(status);
       const setupFailed = status.code === 128 && status.runtimeMessage !== '';
       if (setupFailed) {
-        this.#finish(run, { exitCode: 128, reason: 'StartError', message: `failed to start container process: ${status.runtimeMessage}` });
+        const message = `failed to start container process: ${status.runtimeMessage}`;
+        this.#finish(run, { exitCode: 128, reason: 'StartError', message });
+        ctx.events.event(this.ref(), 'Warning', 'Failed', `Error: ${message}`);
       } else {
         this.#finish(run, { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', message: terminationMessage(this.spec, run.logPath, code) });
       }
@@ -291,10 +323,46 @@ export class Container {
         const ok = await waitListening(pid, expanded.nginx.ports, { clock: ctx.clock, timeoutMs: 2000, gone: () => run.finishedMs !== undefined });
         ctx.trace?.mark(pod, ok ? 'listening' : 'not-listening');
       }
-      ctx.events.event(pod, 'Normal', 'Created', `Created container: ${this.spec.name}`);
-      ctx.events.event(pod, 'Normal', 'Started', `Started container ${this.spec.name}`);
-      this.#startProbes(run, sandbox);
+      ctx.events.event(this.ref(), 'Normal', 'Created', `Created container: ${this.spec.name}`);
+      ctx.events.event(this.ref(), 'Normal', 'Started', `Started container ${this.spec.name}`);
+      if (postStart) await this.#postStart(run, postStart);
+      // A run that already ended (a program that exits at once) gets no probes: nothing would stop them.
+      if (run.finishedMs === undefined && this.latest === run) this.#startProbes(run, sandbox);
     })();
+  }
+
+  /**
+   * Runs the postStart hook (kuberuntime startContainer, step 4), after the Started event: the
+   * pod worker waits for it before it starts the next container or reports the status. On
+   * failure: a FailedPostStartHook event, the container killed (Killing `FailedPostStartHook`,
+   * the pod's grace period, its preStop hook), and the waiting state `PostStartHookError` with
+   * the hook's message until the next start decides (restart or CrashLoopBackOff).
+   */
+  async #postStart(run: Run, handler: LifecycleHandler): Promise<void> {
+    const pod = this.#pod();
+    const ended = run.exited.then(() => undefined);
+    const failure = await Promise.race([runHook(handler, this.#hookTarget(run)), ended]);
+    if (this.#postStarting === run) this.#postStarting = undefined;
+    if (failure === undefined || run.finishedMs !== undefined) return this.#onChange();
+    const ctx = this.#ctx;
+    ctx.events.event(this.ref(), 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
+    ctx.events.event(this.ref(), 'Normal', 'Killing', 'FailedPostStartHook');
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    await this.stop(grace * 1000);
+    if (this.latest === run) this.waiting = { reason: 'PostStartHookError', message: failure };
+    this.#onChange();
+  }
+
+  #hookTarget(run: Run): HookTarget {
+    const pod = this.#pod();
+    return {
+      container: this.spec.name,
+      pod: `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+      podIP: run.podIP,
+      ports: this.spec.ports,
+      clock: this.#ctx.clock,
+      exec: (argv) => this.runInContainer(this.execCommand(argv), 0, run),
+    };
   }
 
   /** The run's identity (security-context.ts); capability names runc does not know are logged as it warns, and ignored. */
@@ -344,6 +412,9 @@ export class Container {
     if (this.latest === run) {
       this.ready = false;
       this.started = false;
+      // A start the runtime refused waits as RunContainerError (the kubelet's reason cache,
+      // ErrRunContainer) until the next start decides: a restart, or CrashLoopBackOff.
+      if (result.reason === 'StartError') this.waiting = { reason: 'RunContainerError', message: result.message };
       for (const p of this.#probes) p.stop();
       this.#probes = [];
     }
@@ -370,6 +441,8 @@ export class Container {
     ];
     if (!this.spec.startupProbe) this.started = true;
     if (!this.spec.readinessProbe && this.started) this.ready = true;
+    // The kubelet's probe workers outlive the container's runs: their ticks keep the first run's grid.
+    this.#probeEpoch ??= run.startedMs;
     for (const [kind, probe] of kinds) {
       if (!probe) continue;
       const loop = new ProbeLoop({
@@ -377,9 +450,10 @@ export class Container {
         probe,
         clock: this.#ctx.clock,
         startedAt: run.startedMs,
+        epoch: this.#probeEpoch,
         started: () => this.started,
         check: (timeoutMs) => this.#check(probe, sandbox, run, timeoutMs),
-        onFailure: (message) => this.#ctx.events.event(this.#pod(), 'Warning', 'Unhealthy', `${probeTitle(kind)} probe failed: ${message}`),
+        onEvent: (reason, message) => this.#ctx.events.event(this.ref(), 'Warning', reason, message),
         onResult: (ok) => this.#probeResult(kind, ok, run),
       });
       this.#probes.push(loop);
@@ -397,9 +471,10 @@ export class Container {
       for (const p of this.#probes) if (p.kind === 'readiness') p.trigger();
     } else if (!ok) {
       const pod = this.#pod();
-      this.#ctx.events.event(pod, 'Normal', 'Killing', `Container ${this.spec.name} failed ${kind} probe, will be restarted`);
+      this.#ctx.events.event(this.ref(), 'Normal', 'Killing', probeKillMessage(this.spec.name, kind, { sidecar: this.restartable, restartPolicy: pod.spec.restartPolicy }));
       const probe = kind === 'liveness' ? this.spec.livenessProbe : this.spec.startupProbe;
-      const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      // setTerminationGracePeriod: a deletion's grace first, then the probe's, then the pod's.
+      const grace = pod.metadata.deletionGracePeriodSeconds ?? probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       void this.stop(grace * 1000);
     }
     this.#onChange();
@@ -408,65 +483,90 @@ export class Container {
   async #check(probe: NonNullable<ContainerSpec['readinessProbe']>, sandbox: SandboxInfo, run: Run, timeoutMs: number): Promise<ProbeOutcome> {
     if (probe.httpGet) {
       const port = resolvePort(probe.httpGet.port, this.spec.ports);
-      if (port === undefined) return { ok: false, message: `unable to find port ${JSON.stringify(probe.httpGet.port)}` };
-      return httpProbe({ scheme: probe.httpGet.scheme ?? 'HTTP', host: probe.httpGet.host || sandbox.podIP, port, path: probe.httpGet.path ?? '/', headers: probe.httpGet.httpHeaders ?? [], timeoutMs, userAgent: PROBE_USER_AGENT });
+      return httpProbe({ action: probe.httpGet, host: probe.httpGet.host || sandbox.podIP, port, timeoutMs, userAgent: PROBE_USER_AGENT });
     }
     if (probe.tcpSocket) {
       const port = resolvePort(probe.tcpSocket.port, this.spec.ports);
-      if (port === undefined) return { ok: false, message: `unable to find port ${JSON.stringify(probe.tcpSocket.port)}` };
       return tcpProbe(probe.tcpSocket.host || sandbox.podIP, port, timeoutMs);
     }
     if (probe.exec) {
       const command = probe.exec.command ?? [];
-      return execProbe(command, timeoutMs, (argv, ms) => this.runInContainer(argv, ms, run));
+      return execProbe(command, timeoutMs, (argv, ms) => this.runInContainer(this.execCommand(argv), ms, run));
     }
+    if (probe.grpc) return grpcProbe({ host: sandbox.podIP, port: probe.grpc.port, service: probe.grpc.service ?? '', timeoutMs, userAgent: PROBE_USER_AGENT });
     return { ok: true, message: '' };
   }
 
-  /** Runs argv in the running container, collecting its output (exec probes). */
-  async runInContainer(argv: string[], timeoutMs: number, run = this.latest): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+  /**
+   * Runs argv in the running container (exec probes, exec hooks): its stdout followed by its
+   * stderr, as CRI ExecSync returns them; `error` when it does not run. A timeout of 0 is none.
+   */
+  async runInContainer(argv: string[], timeoutMs: number, run = this.latest): Promise<{ code: number | null; output: string; stderr: string; timedOut: boolean; error?: string }> {
     let pid = run?.process?.programPid();
     // Right after the start, unshare may not have forked the program yet.
     for (let i = 0; !pid && run && run.finishedMs === undefined && i < 100; i++) {
       await new Promise<void>((r) => this.#ctx.clock.setTimeout(r, 10));
       pid = run.process?.programPid();
     }
-    if (!run || !pid) return { code: null, output: 'container is not running', timedOut: false };
+    if (!run || !pid || run.finishedMs !== undefined) return { code: null, output: '', stderr: '', timedOut: false, error: 'container is not running' };
     const child = spawnCommand(execArgv(pid, argv, { workingDir: run.workingDir, tty: false, identity: run.identity }, this.#ctx.bin), run.env);
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
     let timedOut = false;
-    const timer: TimerHandle = this.#ctx.clock.setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
+    const timer: TimerHandle | undefined = timeoutMs > 0
+      ? this.#ctx.clock.setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, timeoutMs)
+      : undefined;
     const exit = await child.exited;
-    this.#ctx.clock.clearTimeout(timer);
-    return { code: exit.code, output, timedOut };
+    if (timer) this.#ctx.clock.clearTimeout(timer);
+    return { code: exit.code, output: Buffer.concat([...stdout, ...stderr]).toString(), stderr: Buffer.concat(stderr).toString(), timedOut };
   }
 
   /**
-   * Stops the running run: preStop hook, the image's stop signal (once `beforeSignal` has
-   * settled too: the pod worker's wait for the data plane), SIGKILL after the grace period (at
-   * least 2 s, as the kubelet gives; counted from the call). Resolves when it has exited.
+   * Stops the running run as killContainer does: the preStop hook (only with a grace period
+   * above 0, for at most that long; a failure is a FailedPreStopHook event `PreStopHook failed`),
+   * then the image's stop signal (once `beforeSignal` has settled too: the pod worker's wait
+   * for the data plane) and SIGKILL after what is left of the grace period in whole seconds, at
+   * least 2 s (minimumGracePeriodInSeconds). A second stop of the same run (a deletion while a
+   * liveness kill waits) runs no second hook; it only brings the SIGKILL forward when its grace
+   * is shorter. Resolves when the run has exited.
    */
   async stop(graceMs: number, options: { beforeSignal?: Promise<unknown> } = {}): Promise<void> {
     const run = this.latest;
     if (!run?.process || run.finishedMs !== undefined) return;
     const ctx = this.#ctx;
+    const proc = run.process;
+    // Liveness and startup probes end with the stop (upstream: on hold after their own failure,
+    // ended quietly once the pod is being deleted); readiness goes on until the run ends.
+    for (const p of this.#probes) if (p.kind !== 'readiness') p.stop();
     // A timer holds at most 2^31 - 1 ms (~24.8 days); a longer one fires at once (SIGKILL).
-    const graceTimerMs = Math.min(Math.max(graceMs, 2000), MAX_TIMER_MS);
-    const deadline = ctx.clock.now() + graceTimerMs;
-    const killTimer = ctx.clock.setTimeout(() => run.process!.signal('SIGKILL'), graceTimerMs);
-    const preStop = this.spec.lifecycle?.preStop;
-    if (preStop?.exec?.command?.length) {
-      await this.runInContainer(preStop.exec.command, Math.max(0, deadline - ctx.clock.now()), run);
-    } else if (preStop?.sleep?.seconds) {
-      await new Promise<void>((r) => ctx.clock.setTimeout(r, Math.min(preStop.sleep!.seconds * 1000, Math.max(0, deadline - ctx.clock.now()))));
+    const killIn = (ms: number): TimerHandle => ctx.clock.setTimeout(() => proc.signal('SIGKILL'), Math.min(ms, MAX_TIMER_MS));
+    if (this.#stopping === run) {
+      const timer = killIn(Math.max(graceMs, 2000));
+      await run.exited;
+      ctx.clock.clearTimeout(timer);
+      return;
     }
+    this.#stopping = run;
+    let remainingMs = graceMs;
+    const preStop = this.spec.lifecycle?.preStop;
+    if (preStop && graceMs > 0) {
+      const started = ctx.clock.now();
+      const hook = runHook(preStop, this.#hookTarget(run)).then((failure) => {
+        if (failure !== undefined) ctx.events.event(this.ref(), 'Warning', 'FailedPreStopHook', 'PreStopHook failed');
+      });
+      let timer: TimerHandle | undefined;
+      await Promise.race([hook, run.exited, new Promise<void>((r) => (timer = ctx.clock.setTimeout(r, Math.min(graceMs, MAX_TIMER_MS))))]);
+      if (timer) ctx.clock.clearTimeout(timer);
+      remainingMs = graceMs - Math.floor((ctx.clock.now() - started) / 1000) * 1000;
+    }
+    const killTimer = killIn(Math.max(remainingMs, 2000));
     await options.beforeSignal;
-    if (run.finishedMs === undefined) run.process.signal(this.plan?.stopSignal ?? 'SIGTERM');
+    if (run.finishedMs === undefined) proc.signal(this.plan?.stopSignal ?? 'SIGTERM');
     await run.exited;
     ctx.clock.clearTimeout(killTimer);
   }
@@ -500,37 +600,57 @@ export class Container {
     };
   }
 
-  /** The ContainerStatus the API shows. */
+  /**
+   * The ContainerStatus the API shows. While a run's postStart hook runs, the container shows as
+   * it did before that start (the kubelet writes no status while its sync waits for the hook):
+   * waiting (ContainerCreating, or the back-off it was in), the previous run's restart count and
+   * last state.
+   */
   status(): ContainerStatus {
+    const hooking = this.#postStarting !== undefined && this.#postStarting === this.latest && this.running;
+    const latest = hooking ? this.previous : this.latest;
+    const previous = hooking ? undefined : this.previous;
+    const waiting = hooking ? (this.#waitingBefore ?? { reason: 'ContainerCreating' }) : this.waiting;
+    const running = !!latest && latest.finishedMs === undefined;
     const image = this.plan?.ref.normalized ?? (this.spec.image ? parseImageRef(this.spec.image).normalized : '');
     const status: ContainerStatus = {
       name: this.spec.name,
       state: {},
       lastState: {},
-      ready: this.ready && this.running && !this.ephemeral,
-      restartCount: this.restartCount,
-      image: this.waiting?.reason === 'ErrImagePull' || this.waiting?.reason === 'ImagePullBackOff' ? this.spec.image ?? '' : image,
+      // A regular init container that completed is ready (the prober's UpdatePodStatus).
+      ready: (this.ready && running && !this.ephemeral) || (this.init && !this.restartable && !waiting && latest?.exitCode === 0 && latest.finishedMs !== undefined),
+      restartCount: latest?.index ?? this.firstIndex,
+      image: waiting?.reason === 'ErrImagePull' || waiting?.reason === 'ImagePullBackOff' ? this.spec.image ?? '' : image,
       imageID: this.plan ? imageId(this.plan) : '',
     };
     // The kubelet's prober reports `started` for containers and init containers only.
-    if (!this.ephemeral) status.started = this.started && this.running;
-    const latest = this.latest;
+    if (!this.ephemeral) status.started = this.started && running;
     if (latest) status.containerID = `kubito://${latest.containerID}`;
     // The user its process was given (the kubelet reports the runtime's, KEP-3619), where a securityContext set one.
     const id = latest?.identity;
     if (id?.setUser) status.user = { linux: { uid: id.uid, gid: id.gid, supplementalGroups: id.groups } };
-    if (this.waiting) {
-      status.state = { waiting: { ...this.waiting } };
+    if (waiting) {
+      status.state = { waiting: { ...waiting } };
       if (latest?.finishedMs !== undefined) status.lastState = terminated(latest);
     } else if (latest && latest.finishedMs === undefined) {
       status.state = { running: { startedAt: latest.startedAt } };
-      if (this.previous?.finishedMs !== undefined) status.lastState = terminated(this.previous);
+      if (previous?.finishedMs !== undefined) status.lastState = terminated(previous);
     } else if (latest) {
       status.state = terminated(latest);
-      if (this.previous?.finishedMs !== undefined) status.lastState = terminated(this.previous);
+      if (previous?.finishedMs !== undefined) status.lastState = terminated(previous);
     }
     return status;
   }
+}
+
+/**
+ * The Killing event's message for a liveness or startup failure (computePodActions): a
+ * sidecar's `Init container x failed liveness probe`; a container's `Container x failed
+ * liveness probe`, with `, will be restarted` unless the pod's restartPolicy is Never.
+ */
+export function probeKillMessage(name: string, kind: 'liveness' | 'startup' | 'readiness', options: { sidecar: boolean; restartPolicy?: string }): string {
+  if (options.sidecar) return `Init container ${name} failed ${kind} probe`;
+  return `Container ${name} failed ${kind} probe${options.restartPolicy === 'Never' ? '' : ', will be restarted'}`;
 }
 
 function terminated(run: Run): ContainerState {

@@ -94,3 +94,27 @@ test("container statuses sorted by name as the kubelet sorts them; init containe
   assert.deepEqual(status.initContainerStatuses?.map((s) => s.name), ['z-init', 'a-init']);
   assert.deepEqual(status.ephemeralContainerStatuses?.map((s) => s.name), ['dbg-a', 'dbg-b']);
 });
+
+test('sidecars (restartable init containers): Pending until started, running counts, terminated ones do not; readiness and Initialized', () => {
+  const spec = { restartPolicy: 'Never' as const, containers: [{ name: 'a' }], initContainers: [{ name: 'side', restartPolicy: 'Always' }, { name: 'setup' }] };
+  const initPhase = (p: Pod, inits: ContainerStatus[], statuses: ContainerStatus[], terminal = false) => podPhase({ pod: p, initContainerStatuses: inits, containerStatuses: statuses, terminal });
+  const init = { waiting: { reason: 'PodInitializing' } };
+  assert.equal(initPhase(pod(spec), [cs('side', running, { started: false }), cs('setup', init)], [cs('a', init)]), 'Pending');
+  assert.equal(initPhase(pod(spec), [cs('side', running, { started: true }), cs('setup', ok)], [cs('a', running)]), 'Running');
+  // The containers done, the sidecar still running (being stopped): Running; once it ended: the containers' outcome.
+  assert.equal(initPhase(pod(spec), [cs('side', running, { started: true }), cs('setup', ok)], [cs('a', ok)]), 'Running');
+  assert.equal(initPhase(pod(spec), [cs('side', { terminated: { exitCode: 137, reason: 'Error' } }), cs('setup', ok)], [cs('a', ok)]), 'Succeeded');
+  assert.equal(initPhase(pod(spec), [cs('side', { terminated: { exitCode: 0, reason: 'Completed' } }), cs('setup', ok)], [cs('a', failed)]), 'Failed');
+  // A sidecar restarting after the pod was initialized keeps it Running and Initialized.
+  const initializedBefore = pod({ ...spec, restartPolicy: 'Always' }, { conditions: [{ type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: 't0' }] });
+  const restarting = [cs('side', backoff, { lastState: failed, started: false }), cs('setup', ok, { ready: true })];
+  assert.equal(initPhase(initializedBefore, restarting, [cs('a', running, { ready: true })]), 'Running');
+  const s = podStatus(input(initializedBefore, [cs('a', running, { ready: true })], { initContainerStatuses: restarting }));
+  assert.deepEqual(s.conditions!.slice(1, 4).map((c) => [c.type, c.status, c.message ?? '']), [
+    ['Initialized', 'True', ''],
+    ['Ready', 'False', 'containers with unready status: [side]'],
+    ['ContainersReady', 'False', 'containers with unready status: [side]'],
+  ]);
+  const starting = podStatus(input(pod(spec), [cs('a', init)], { initContainerStatuses: [cs('side', running, { started: false }), cs('setup', init)] }));
+  assert.deepEqual([starting.phase, starting.conditions![1].status, starting.conditions![1].message], ['Pending', 'False', 'containers with incomplete status: [side setup]']);
+});

@@ -39,36 +39,64 @@ function initDone(s: ContainerStatus | undefined): boolean {
   return !!s?.state.terminated && s.state.terminated.exitCode === 0;
 }
 
-/** The pod phase (getPhase); `terminal` means no container will run again. */
+/** A restartable init container: a sidecar (podutil.IsRestartableInitContainer). */
+function restartable(c: { restartPolicy?: string }): boolean {
+  return c.restartPolicy === 'Always';
+}
+
+/** Whether the pod's Initialized condition was True before (getPhase's podHasInitialized). */
+function hadInitialized(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') ?? false;
+}
+
+/**
+ * The pod phase (kubelet_pods.go getPhase); `terminal` means no container will run again.
+ * Sidecars (restartable init containers) keep a pod Pending until they have started (before it
+ * was initialized) and count as running, but a terminated one counts for nothing.
+ */
 export function podPhase(input: Pick<StatusInput, 'pod' | 'initContainerStatuses' | 'containerStatuses' | 'terminal'>): Phase {
   const spec = input.pod.spec;
   const policy = spec.restartPolicy ?? 'Always';
   const inits = spec.initContainers ?? [];
-  let pendingInit = 0;
-  let failedInit = false;
-  for (const c of inits) {
-    const s = find(input.initContainerStatuses, c.name);
-    if (initDone(s)) continue;
-    pendingInit++;
-    const failed = s?.state.terminated ? s.state.terminated.exitCode !== 0 : !!s?.lastState.terminated && s.lastState.terminated.exitCode !== 0 && !!s.state.waiting;
-    if (failed) failedInit = true;
-  }
-  if (pendingInit > 0) {
-    if (failedInit && (policy === 'Never' || input.terminal)) return 'Failed';
-    return 'Pending';
-  }
+  let pendingRegularInit = 0;
+  let pendingRestartableInit = 0;
+  let failedInit = 0;
   let unknown = 0;
   let running = 0;
   let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
-  for (const c of spec.containers) {
-    const s = find(input.containerStatuses, c.name);
-    if (!s) {
-      unknown++;
+  for (const c of inits) {
+    const s = find(input.initContainerStatuses, c.name);
+    if (restartable(c)) {
+      if (!s) unknown++;
+      else if (s.state.running) {
+        if (!s.started) pendingRestartableInit++;
+        running++;
+      } else if (s.state.terminated) {
+        // A terminated sidecar counts for nothing.
+      } else if (s.state.waiting) {
+        if (!s.lastState.terminated) {
+          pendingRestartableInit++;
+          waiting++;
+        }
+      } else {
+        pendingRestartableInit++;
+        unknown++;
+      }
       continue;
     }
-    if (s.state.running) running++;
+    if (!s || s.state.running) pendingRegularInit++;
+    else if (s.state.terminated) {
+      if (s.state.terminated.exitCode !== 0) failedInit++;
+    } else if (s.state.waiting && s.lastState.terminated) {
+      if (s.lastState.terminated.exitCode !== 0) failedInit++;
+    } else pendingRegularInit++;
+  }
+  for (const c of spec.containers) {
+    const s = find(input.containerStatuses, c.name);
+    if (!s) unknown++;
+    else if (s.state.running) running++;
     else if (s.state.terminated) {
       stopped++;
       if (s.state.terminated.exitCode === 0) succeeded++;
@@ -77,7 +105,8 @@ export function podPhase(input: Pick<StatusInput, 'pod' | 'initContainerStatuses
       else waiting++;
     } else unknown++;
   }
-  if (waiting > 0) return 'Pending';
+  if (failedInit > 0 && (policy === 'Never' || input.terminal)) return 'Failed';
+  if (pendingRegularInit > 0 || (pendingRestartableInit > 0 && !hadInitialized(input.pod)) || waiting > 0) return 'Pending';
   if (running > 0 && unknown === 0) return 'Running';
   if (running === 0 && stopped > 0 && unknown === 0) {
     if (input.terminal) return stopped === succeeded ? 'Succeeded' : 'Failed';
@@ -101,10 +130,12 @@ function containersReady(input: StatusInput, phase: Phase): Cond {
   if (phase === 'Failed') return { type: 'ContainersReady', status: 'False', reason: 'PodFailed' };
   const unknown: string[] = [];
   const unready: string[] = [];
-  for (const c of input.pod.spec.containers) {
-    const s = find(input.containerStatuses, c.name);
-    if (!s) unknown.push(c.name);
-    else if (!s.ready) unready.push(c.name);
+  // Sidecars' readiness counts, before the containers' (GenerateContainersReadyCondition).
+  const sidecars = (input.pod.spec.initContainers ?? []).filter(restartable).map((c) => [c.name, find(input.initContainerStatuses, c.name)] as const);
+  const regular = input.pod.spec.containers.map((c) => [c.name, find(input.containerStatuses, c.name)] as const);
+  for (const [name, s] of [...sidecars, ...regular]) {
+    if (!s) unknown.push(name);
+    else if (!s.ready) unready.push(name);
   }
   const messages: string[] = [];
   if (unknown.length) messages.push(`containers with unknown status: ${goList(unknown)}`);
@@ -133,8 +164,14 @@ function podReady(input: StatusInput, containers: Cond): Cond {
 function initialized(input: StatusInput, phase: Phase): Cond {
   const inits = input.pod.spec.initContainers ?? [];
   if (phase === 'Succeeded') return { type: 'Initialized', status: 'True', reason: 'PodCompleted' };
-  const incomplete = inits.filter((c) => !initDone(find(input.initContainerStatuses, c.name))).map((c) => c.name);
+  // A sidecar is done once it has started; any regular container that ran means the pod was
+  // initialized before (a sidecar restarting since does not undo it).
+  const incomplete = inits.filter((c) => {
+    const s = find(input.initContainerStatuses, c.name);
+    return restartable(c) ? !s?.started : !initDone(s);
+  }).map((c) => c.name);
   if (incomplete.length === 0) return { type: 'Initialized', status: 'True' };
+  if (input.containerStatuses.some((s) => s.state.running || s.state.terminated)) return { type: 'Initialized', status: 'True' };
   return { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: ${goList(incomplete)}` };
 }
 

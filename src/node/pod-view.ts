@@ -44,6 +44,13 @@ export interface Probe {
   terminationGracePeriodSeconds?: number;
 }
 
+/** A lifecycle hook's action (exactly one is set). */
+export interface LifecycleHandler {
+  exec?: { command?: string[] };
+  httpGet?: HttpGetAction;
+  sleep?: { seconds: number };
+}
+
 export interface ContainerPort {
   name?: string;
   containerPort: number;
@@ -70,7 +77,7 @@ export interface ContainerSpec {
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   startupProbe?: Probe;
-  lifecycle?: { preStop?: { exec?: { command?: string[] }; httpGet?: HttpGetAction; sleep?: { seconds: number } } };
+  lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler };
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;

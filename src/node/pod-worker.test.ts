@@ -98,6 +98,56 @@ test('an image kubito cannot run: sandbox made, ErrImagePull, then ImagePullBack
   }
 });
 
+test('with init containers, what has not run yet waits as PodInitializing', async () => {
+  const s = setup();
+  try {
+    const pod: Pod = { ...POD, spec: { ...POD.spec, initContainers: [{ name: 'init', image: 'redis' }, { name: 'second', image: 'redis' }] } };
+    const worker = new PodWorker(pod, s.ctx, { onDone: () => undefined });
+    worker.update(pod);
+    await worker.idle();
+    const last = s.statuses.at(-1)!;
+    assert.equal(last.initContainerStatuses![0].state.waiting?.reason, 'ErrImagePull');
+    assert.deepEqual(last.initContainerStatuses![1].state, { waiting: { reason: 'PodInitializing' } });
+    assert.deepEqual(last.containerStatuses![0].state, { waiting: { reason: 'PodInitializing' } });
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a container that cannot start: StartError, restarted at once, then CrashLoopBackOff: 10 s, then 20 s, a BackOff event each', async () => {
+  const s = setup();
+  try {
+    const pod: Pod = { ...POD, spec: { ...POD.spec, containers: [{ name: 'app', image: 'example.test/app', command: ['/nonexistent/app'] }] } };
+    const worker = new PodWorker(pod, s.ctx, { onDone: () => undefined });
+    worker.update(pod);
+    await worker.idle();
+    await settle();
+    await worker.idle();
+    const backoffs = () => s.events.filter((e) => e.startsWith('Warning BackOff')).length;
+    // Each refused start is shown as RunContainerError (the reason cache) before the next sync decides.
+    const shown = s.statuses.map((st) => `${st.containerStatuses![0].restartCount} ${st.containerStatuses![0].state.waiting?.reason}`);
+    assert.deepEqual(shown.filter((x) => x.endsWith('RunContainerError')), ['0 RunContainerError', '1 RunContainerError']);
+    assert.match(s.statuses.find((st) => st.containerStatuses![0].state.waiting?.reason === 'RunContainerError')!.containerStatuses![0].state.waiting!.message!, /executable file not found|no such file or directory/);
+    let last = s.statuses.at(-1)!.containerStatuses![0];
+    assert.equal(last.restartCount, 1);
+    assert.equal(last.state.waiting?.reason, 'CrashLoopBackOff');
+    assert.match(last.state.waiting!.message!, /^back-off 10s restarting failed container=app pod=cache_default\(/);
+    assert.equal(last.lastState.terminated?.reason, 'StartError');
+    assert.equal(backoffs(), 1);
+    await s.clock.advance(10_000);
+    await worker.idle();
+    await settle();
+    await worker.idle();
+    // Restarted after 10 s, failed again: a 20 s back-off.
+    last = s.statuses.at(-1)!.containerStatuses![0];
+    assert.equal(last.restartCount, 2);
+    assert.match(last.state.waiting!.message!, /^back-off 20s /);
+    assert.equal(backoffs(), 2);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('deletion: terminal status, sandbox and address released, the final delete, files removed', async () => {
   const s = setup();
   try {

@@ -10,7 +10,7 @@
  */
 import type { TimerHandle } from '../client/index.js';
 import { Backoff, goDuration } from './backoff.js';
-import { Container, ContainerConfigError, ImagePullError } from './container.js';
+import { Container, ContainerConfigError, ImagePullError, type Run } from './container.js';
 import { VolumeSetupError } from './volume-payload.js';
 import { discardPrepared, prepareSandbox, removePodFiles, settleSandboxName, setUpSandbox, tearDownSandbox, type Prepared, type Sandbox } from './pod-sandbox.js';
 import { podDir } from './names.js';
@@ -69,6 +69,8 @@ export class PodWorker {
   #dirMade: Promise<string | undefined> | undefined;
   #startTime: string | undefined;
   #terminal = false;
+  /** Every init container has completed (or, a sidecar, started) once: regular containers may run. */
+  #initialized = false;
   #terminating: Promise<void> | undefined;
   #gone = false;
   #done = false;
@@ -77,6 +79,8 @@ export class PodWorker {
   #wake: TimerHandle | undefined;
   #wakeAt = Infinity;
   #published = '';
+  /** Each container's last ended run a status write has shown (#unshownEnd). */
+  #shownEnd = new Map<Container, Run>();
   #restartBackoff = new Backoff();
   #pullBackoff = new Backoff();
   #pullFailedAt = new Map<string, number>();
@@ -96,6 +100,8 @@ export class PodWorker {
       new Container(spec, { init, ctx, pod: () => this.#pod, onChange: () => this.requestSync() });
     this.#inits = (pod.spec.initContainers ?? []).map(make(true));
     this.#containers = pod.spec.containers.map(make(false));
+    // With init containers, what has not run yet waits as PodInitializing (convertToAPIContainerStatuses).
+    if (this.#inits.length) for (const c of [...this.#inits, ...this.#containers]) c.waiting = { reason: 'PodInitializing' };
     this.#ephemeralBefore = ranBefore(pod.status?.ephemeralContainerStatuses);
     this.#addEphemeral(pod);
     for (const [list, statuses] of [[this.#inits, pod.status?.initContainerStatuses], [this.#containers, pod.status?.containerStatuses]] as const) {
@@ -230,6 +236,10 @@ export class PodWorker {
     }
     this.#startTime ??= iso(ctx.clock.now());
     if (this.#terminal) return this.#publish();
+    // A container that ended is shown so before anything is done about it (the kubelet writes the
+    // status it found at the start of a sync): Error or Completed, then Running again or
+    // CrashLoopBackOff.
+    if (this.#sandbox && this.#unshownEnd()) await this.#publish();
     // A pod's first set-up (sandbox and first starts) takes one of the agent's start slots: a
     // burst of pods is started a few at a time, in order (slots.ts); its status is written
     // outside the slot. The node side of its network is made before, batched with the other
@@ -260,6 +270,13 @@ export class PodWorker {
     // Its containers are in: a pool sandbox takes the pod's name before Running is reported, so
     // that whoever sees Running finds `kubito-<cluster>-p<uid>` (the bind was made meanwhile).
     if (this.#sandbox?.pooled) await settleSandboxName(ctx, this.#pod, this.#sandbox);
+    // A pod whose containers are done stops its sidecars (Killing, their stop signal, the pod's
+    // grace period), then reports its phase.
+    if (this.#finished() && this.#inits.some((c) => c.restartable && c.running)) {
+      const sidecars = this.#inits.filter((c) => c.restartable && c.running);
+      for (const c of sidecars) ctx.events.event(c.ref(), 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+      await this.#stopSidecars((this.#pod.spec.terminationGracePeriodSeconds ?? 30) * 1000);
+    }
     const status = this.#status(false);
     if ((status.phase === 'Succeeded' || status.phase === 'Failed') && ![...this.#inits, ...this.#containers].some((c) => c.running)) {
       // A finished pod keeps its status and logs; its sandbox goes (the kubelet kills it too).
@@ -268,7 +285,7 @@ export class PodWorker {
       this.#terminal = true;
       await this.#publish();
       const graceMs = (this.#pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
-      for (const c of this.#ephemeral) if (c.running) ctx.events.event(this.#pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+      for (const c of this.#ephemeral) if (c.running) ctx.events.event(c.ref(), 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
       await Promise.all(this.#ephemeral.map((c) => c.stop(graceMs)));
       await tearDownSandbox(ctx, this.#pod, this.#sandbox);
       this.#sandbox = undefined;
@@ -302,19 +319,64 @@ export class PodWorker {
         return false;
       }
     }
+    // Init containers in order (computeInitContainerActions): a regular one must complete, a
+    // sidecar (restartPolicy Always) must have started (its startup probe passed) before the
+    // next. Once the pod is initialized, sidecars are restarted whenever they end, and no
+    // longer hold anything up. Nothing restarts once the pod is done (#finished).
+    const finished = this.#finished();
     let initsDone = true;
     for (const c of this.#inits) {
-      if (c.latest && !c.running && c.latest.exitCode === 0) continue;
+      if (c.restartable) {
+        if (!c.running && !finished) await this.#start(c, 'Always');
+        if (this.#initialized || c.started) continue;
+        if (c.running) await c.programStarted();
+        if (c.started) continue;
+        initsDone = false;
+        break;
+      }
+      if (this.#initialized || (c.latest && !c.running && c.latest.exitCode === 0)) continue;
       initsDone = false;
-      if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy === 'Always' ? 'OnFailure' : this.#pod.spec.restartPolicy);
+      if (!c.running) await this.#start(c, this.#pod.spec.restartPolicy === 'Always' ? 'OnFailure' : this.#pod.spec.restartPolicy);
       break;
     }
-    if (initsDone) for (const c of this.#containers) if (!c.running) await this.#ensureRunning(c, this.#pod.spec.restartPolicy);
+    if (initsDone) {
+      this.#initialized = true;
+      for (const c of this.#containers) if (!c.running) await this.#start(c, this.#pod.spec.restartPolicy);
+    }
     // Ephemeral containers may start before the pod is initialized (as the kubelet's
     // computePodActions starts them); each runs once (restart policy Never).
     for (const c of ephemeralToStart(this.#ephemeral, this.#ephemeralBefore)) await this.#ensureRunning(c, 'Never');
     if (first) ctx.trace?.mark(this.#pod, 'spawned');
     return true;
+  }
+
+  /**
+   * Starts `c` if it should run; a container with a postStart hook is waited for (its hook done)
+   * before the next one starts, as the kubelet's SyncPod starts them one after another.
+   */
+  async #start(c: Container, policy: string | undefined): Promise<void> {
+    await this.#ensureRunning(c, policy);
+    if (c.spec.lifecycle?.postStart) await c.programStarted();
+  }
+
+  /**
+   * Whether the pod is done and its sidecars are to stop (computePodActions' KillPod): every
+   * container has run and ended for good under the restart policy, or a regular init container
+   * failed under Never.
+   */
+  #finished(): boolean {
+    const policy = this.#pod.spec.restartPolicy;
+    if (policy === 'Never' && this.#inits.some((c) => !c.restartable && c.latest && !c.running && c.latest.exitCode !== 0)) return true;
+    return this.#initialized && this.#containers.every((c) => c.latest && !c.running && !shouldRestart(policy, c.latest.exitCode));
+  }
+
+  /** Stops the running sidecars, the last one first (the kubelet's termination ordering), within one grace period. */
+  async #stopSidecars(graceMs: number, options: { beforeSignal?: Promise<unknown> } = {}): Promise<void> {
+    const deadline = this.#ctx.clock.now() + graceMs;
+    for (const c of [...this.#inits].reverse()) {
+      if (!c.restartable || !c.running) continue;
+      await c.stop(Math.max(0, deadline - this.#ctx.clock.now()), options);
+    }
   }
 
   async #ensureRunning(c: Container, policy: string | undefined): Promise<void> {
@@ -325,13 +387,17 @@ export class PodWorker {
     const latest = c.latest;
     let index = c.firstIndex;
     if (latest) {
-      if (!shouldRestart(policy, latest.exitCode)) return;
+      if (!shouldRestart(policy, latest.exitCode)) {
+        // Not restarted: no waiting reason (a PostStartHookError) hides how it ended.
+        c.waiting = undefined;
+        return;
+      }
       if (this.#restartBackoff.isInBackOffSince(name, latest.finishedMs!, now)) {
         const delay = this.#restartBackoff.get(name);
         c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` };
         if (this.#backoffReported.get(name) !== latest.finishedMs) {
           this.#backoffReported.set(name, latest.finishedMs!);
-          ctx.events.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+          ctx.events.event(c.ref(), 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
         }
         this.#wakeIn(this.#restartBackoff.remaining(name, latest.finishedMs!, now));
         return;
@@ -342,29 +408,29 @@ export class PodWorker {
     const failedAt = this.#pullFailedAt.get(name);
     if (failedAt !== undefined && this.#pullBackoff.isInBackOffSince(name, failedAt, now)) {
       c.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.spec.image ?? ''}"` };
-      ctx.events.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image ?? ''}"`);
+      ctx.events.event(c.ref(), 'Normal', 'BackOff', `Back-off pulling image "${c.spec.image ?? ''}"`);
       this.#wakeIn(this.#pullBackoff.remaining(name, failedAt, now));
       return;
     }
     try {
       if (!c.plan) {
-        if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') ctx.events.event(pod, 'Normal', 'Pulling', `Pulling image "${c.spec.image ?? ''}"`);
+        if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') ctx.events.event(c.ref(), 'Normal', 'Pulling', `Pulling image "${c.spec.image ?? ''}"`);
         c.resolveImage();
         this.#pullFailedAt.delete(name);
         this.#pullBackoff.reset(name);
       }
       if ((c.spec.imagePullPolicy ?? 'IfNotPresent') === 'Always') {
-        ctx.events.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.spec.image ?? ''}" in 0s (0s including waiting). Image size: 0 bytes.`);
+        ctx.events.event(c.ref(), 'Normal', 'Pulled', `Successfully pulled image "${c.spec.image ?? ''}" in 0s (0s including waiting). Image size: 0 bytes.`);
       } else {
-        ctx.events.event(pod, 'Normal', 'Pulled', `Container image "${c.spec.image ?? ''}" already present on machine`);
+        ctx.events.event(c.ref(), 'Normal', 'Pulled', `Container image "${c.spec.image ?? ''}" already present on machine`);
       }
     } catch (err) {
       if (!(err instanceof ImagePullError)) throw err;
       this.#pullBackoff.next(name, now);
       this.#pullFailedAt.set(name, now);
       c.fail({ kind: 'image', message: err.message });
-      ctx.events.event(pod, 'Warning', 'Failed', err.message);
-      ctx.events.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+      ctx.events.event(c.ref(), 'Warning', 'Failed', err.message);
+      ctx.events.event(c.ref(), 'Warning', 'Failed', 'Error: ErrImagePull');
       // Shown as ErrImagePull now, as ImagePullBackOff at the next sync, retried after the back-off.
       this.#wakeIn(1000);
       return;
@@ -374,7 +440,7 @@ export class PodWorker {
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       c.fail({ kind: 'config', message: err.message });
-      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
+      ctx.events.event(c.ref(), 'Warning', 'Failed', `Error: ${err.message}`);
       this.#wakeIn(5000);
     }
   }
@@ -397,10 +463,16 @@ export class PodWorker {
     });
   }
 
+  /** Whether a container's run ended since the last status write. */
+  #unshownEnd(): boolean {
+    return [...this.#inits, ...this.#containers].some((c) => c.latest?.finishedMs !== undefined && this.#shownEnd.get(c) !== c.latest);
+  }
+
   async #publish(terminal = false): Promise<void> {
     if (this.#gone) return;
     const status = this.#status(terminal);
     const text = JSON.stringify(status);
+    for (const c of [...this.#inits, ...this.#containers]) if (c.latest?.finishedMs !== undefined) this.#shownEnd.set(c, c.latest);
     if (text === this.#published) return;
     this.#ctx.trace?.mark(this.#pod, `patch-${status.phase}`);
     await this.#ctx.api.patchStatus(this.#pod, status);
@@ -416,10 +488,14 @@ export class PodWorker {
     const pod = this.#pod;
     const graceSeconds = this.#gone ? 0 : (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
     const all = this.#all();
-    for (const c of all) if (c.running) ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+    for (const c of all) if (c.running) ctx.events.event(c.ref(), 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
     ctx.trace?.mark(pod, 'terminate');
     const drained = this.#drained(graceSeconds * 1000);
-    await Promise.all(all.map((c) => c.stop(graceSeconds * 1000, { beforeSignal: drained })));
+    // Sidecars stop after the other containers have, the last one first (termination ordering).
+    const graceMs = graceSeconds * 1000;
+    const deadline = ctx.clock.now() + graceMs;
+    await Promise.all(all.filter((c) => !c.restartable).map((c) => c.stop(graceMs, { beforeSignal: drained })));
+    await this.#stopSidecars(Math.max(0, deadline - ctx.clock.now()), { beforeSignal: drained });
     ctx.trace?.mark(pod, 'stopped');
     await Promise.all(all.map((c) => c.discardAhead()));
     await this.#discardPrepared();

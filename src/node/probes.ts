@@ -2,13 +2,13 @@
  * @module Container probes as the kubelet runs them (pkg/kubelet/prober): the result counter
  * (a result sticks after successThreshold successes or failureThreshold failures in a row),
  * the defaults (period 10 s, timeout 1 s, thresholds 1 and 3), and the three handlers with
- * upstream's failure texts: httpGet (2xx and 3xx succeed; `HTTP probe failed with statuscode:
- * 500`), tcpSocket (a connection), exec (exit 0; the output otherwise).
+ * upstream's failure texts: httpGet (2xx succeeds, 3xx with a warning; `HTTP probe failed with
+ * statuscode: 500`; redirects as probe-http.ts), tcpSocket (a connection), exec (exit 0; the
+ * output otherwise); a port that does not resolve is the prober's error, not a failure.
  */
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
-import type { ContainerPort, Probe } from './pod-view.js';
+import type { ContainerPort, HttpGetAction, Probe } from './pod-view.js';
+import { actionUrl, dialError, httpGet, requestHeaders } from './probe-http.js';
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
@@ -68,22 +68,36 @@ export class ProbeCounter {
 
 export interface ProbeOutcome {
   ok: boolean;
-  /** Why it failed, as the Unhealthy event words it after "<Kind> probe failed: ". */
+  /**
+   * A failure's output, as the Unhealthy event words it after "<Kind> probe failed: "; with
+   * `warning`, a success's, after "<Kind> probe warning: " (the ProbeWarning event).
+   */
   message: string;
+  /** A success with a warning: an HTTP probe that stopped at a redirect to another host. */
+  warning?: boolean;
+  /**
+   * The prober itself failed (upstream's err: a port that does not resolve, an exec that could
+   * not run): the event says "<Kind> probe errored and resulted in unknown state: <error>" and
+   * the result is thrown away (it counts towards no threshold).
+   */
+  error?: string;
 }
 
-/** A probe's port: a number, or the name of one of the container's ports. */
-export function resolvePort(port: number | string, ports: ContainerPort[] | undefined): number | undefined {
-  if (typeof port === 'number') return port;
-  if (/^\d+$/.test(port)) return Number(port);
-  return ports?.find((p) => p.name === port)?.containerPort;
-}
-
-function describeSocketError(err: NodeJS.ErrnoException, address: string): string {
-  if (err.code === 'ECONNREFUSED') return `dial tcp ${address}: connect: connection refused`;
-  if (err.code === 'EHOSTUNREACH') return `dial tcp ${address}: connect: no route to host`;
-  if (err.code === 'ETIMEDOUT') return `dial tcp ${address}: i/o timeout`;
-  return `dial tcp ${address}: ${err.message}`;
+/**
+ * A probe's port (pkg/probe ResolveContainerPort): the number, else the container port of that
+ * name, else the name read as a number; throws Go's error text otherwise.
+ */
+export function resolvePort(port: number | string, ports: ContainerPort[] | undefined): number {
+  let n: number;
+  if (typeof port === 'number') n = port;
+  else {
+    const named = ports?.find((p) => p.name === port)?.containerPort;
+    if (named !== undefined) n = named;
+    else if (/^[+-]?\d+$/.test(port)) n = Number(port);
+    else throw new Error(`strconv.Atoi: parsing ${JSON.stringify(port)}: invalid syntax`);
+  }
+  if (n > 0 && n < 65536) return n;
+  throw new Error(`invalid port number: ${n}`);
 }
 
 export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
@@ -101,44 +115,44 @@ export function tcpProbe(host: string, port: number, timeoutMs: number): Promise
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve({ ok: false, message: describeSocketError(err, address) });
+      resolve({ ok: false, message: dialError(err, address) });
     });
   });
 }
 
-export function httpProbe(options: { scheme: 'HTTP' | 'HTTPS'; host: string; port: number; path: string; headers: Array<{ name: string; value: string }>; timeoutMs: number; userAgent: string }): Promise<ProbeOutcome> {
-  const path = options.path.startsWith('/') ? options.path : `/${options.path}`;
-  const url = `${options.scheme.toLowerCase()}://${options.host}:${options.port}${path}`;
-  const headers: Record<string, string> = { 'User-Agent': options.userAgent, Accept: '*/*' };
-  for (const h of options.headers) headers[h.name] = h.value;
-  const send = options.scheme === 'HTTPS' ? https.request : http.request;
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (outcome: ProbeOutcome): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      req.destroy();
-      resolve(outcome);
-    };
-    const req = send(url, { method: 'GET', headers, agent: false, rejectUnauthorized: false }, (res) => {
-      const code = res.statusCode ?? 0;
-      res.resume();
-      if (code >= 200 && code < 400) finish({ ok: true, message: '' });
-      else finish({ ok: false, message: `HTTP probe failed with statuscode: ${code}` });
-    });
-    const timer = setTimeout(() => finish({ ok: false, message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` }), options.timeoutMs);
-    req.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, message: `Get "${url}": ${describeSocketError(err, `${options.host}:${options.port}`)}` }));
-    req.end();
-  });
+/**
+ * DoHTTPProbe: 2xx succeeds; 3xx (a redirect to another host, which is not followed, or a 3xx
+ * that is no redirect) succeeds with a warning carrying the body; anything else fails with
+ * `HTTP probe failed with statuscode: N` (never the body); a failed exchange with Go's error.
+ */
+export async function httpProbe(options: { action: HttpGetAction; host: string; port: number; timeoutMs: number; userAgent: string }): Promise<ProbeOutcome> {
+  const url = actionUrl(options.action, options.host, options.port);
+  let res;
+  try {
+    res = await httpGet(url, { headers: requestHeaders(options.action.httpHeaders, options.userAgent), timeoutMs: options.timeoutMs });
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+  if (res.status >= 200 && res.status < 300) return { ok: true, message: '' };
+  if (res.status >= 300 && res.status < 400) return { ok: true, warning: true, message: `Probe terminated redirects, Response body: ${res.body}` };
+  return { ok: false, message: `HTTP probe failed with statuscode: ${res.status}` };
 }
 
-/** Runs an exec probe through `run` (which executes argv in the container and returns its output). */
-export async function execProbe(command: string[], timeoutMs: number, run: (argv: string[], timeoutMs: number) => Promise<{ code: number | null; output: string; timedOut: boolean }>): Promise<ProbeOutcome> {
+/** pkg/probe/exec maxReadLength: the output an exec probe keeps. */
+const MAX_EXEC_OUTPUT = 10 * 1024;
+
+/**
+ * Runs an exec probe through `run` (which executes argv in the container and returns its
+ * stdout followed by its stderr, as CRI ExecSync does): exit 0 succeeds; another code fails
+ * with the output (at most 10 KiB, possibly empty); a timeout fails with `command "..." timed
+ * out`; an exec that could not run is an error.
+ */
+export async function execProbe(command: string[], timeoutMs: number, run: (argv: string[], timeoutMs: number) => Promise<{ code: number | null; output: string; timedOut: boolean; error?: string }>): Promise<ProbeOutcome> {
   const result = await run(command, timeoutMs);
   if (result.timedOut) return { ok: false, message: `command ${JSON.stringify(command.join(' '))} timed out` };
-  if (result.code === 0) return { ok: true, message: '' };
-  return { ok: false, message: result.output || `command ${JSON.stringify(command.join(' '))} exited with ${result.code}` };
+  if (result.error !== undefined) return { ok: false, message: '', error: result.error };
+  const output = Buffer.from(result.output).subarray(0, MAX_EXEC_OUTPUT).toString();
+  return { ok: result.code === 0, message: result.code === 0 ? '' : output };
 }
 
 export const PROBE_USER_AGENT = 'kube-probe/1.33';

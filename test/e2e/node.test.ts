@@ -64,6 +64,40 @@ spec:
       failureThreshold: 1
 `;
 
+// A sidecar whose postStart hook writes the file its pod's container needs at its start, and a
+// container that ends: the container starts only once the sidecar (and its hook) has, and the
+// pod completes once the sidecar is stopped.
+const SIDECAR = `apiVersion: v1
+kind: Pod
+metadata:
+  name: with-sidecar
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - name: shared
+    emptyDir: {}
+  initContainers:
+  - name: side
+    image: busybox
+    restartPolicy: Always
+    command: ["sh", "-c", "sleep 3600"]
+    volumeMounts:
+    - name: shared
+      mountPath: /shared
+    lifecycle:
+      postStart:
+        exec:
+          command: ["sh", "-c", "sleep 1; echo hooked > /shared/flag"]
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "cat /shared/flag && sleep 1"]
+    volumeMounts:
+    - name: shared
+      mountPath: /shared
+`;
+
 interface PodJSON {
   metadata: { name: string; uid: string; deletionTimestamp?: string };
   status: { phase?: string; podIP?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; containerStatuses?: Array<{ restartCount: number; ready: boolean; state: Record<string, unknown> }> };
@@ -183,6 +217,19 @@ describe('node agent', { skip: canRun ? false : 'needs root and network namespac
     }, 60_000);
     assert.ok(now.includes(before[1]));
     assert.match(await ok(['get', 'deployments']), /\nnginx\s+2\/2\s+2\s+2\s+/);
+  });
+
+  test('a sidecar starts first, its postStart hook before the container; the pod completes once the container has and the sidecar is stopped', async () => {
+    await ok(['apply', '-f', '-'], SIDECAR);
+    const done = await waitFor('Succeeded', async () => {
+      const p = (await pod('with-sidecar')) as PodJSON & { status: { initContainerStatuses?: Array<{ state: { terminated?: { exitCode: number } } }> } };
+      return p.status.phase === 'Succeeded' ? p : undefined;
+    }, 30_000);
+    assert.equal(done.status.containerStatuses?.[0].restartCount, 0);
+    assert.ok(done.status.initContainerStatuses?.[0].state.terminated, 'the sidecar was stopped');
+    assert.equal(await ok(['logs', 'with-sidecar', '-c', 'app']), 'hooked\n');
+    const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=with-sidecar']);
+    assert.match(events, /Killing\s+pod\/with-sidecar\s+Stopping container side/);
   });
 
   test('a failing readiness probe takes the pod out of Ready within its period', async () => {

@@ -63,3 +63,31 @@ test('an event sent later with the stamp of when it happened carries that name a
   assert.equal(byReason.Started.firstTimestamp, '2023-11-14T22:13:23Z');
   assert.ok(byReason.Scheduled.metadata.name < byReason.Started.metadata.name, 'the earlier event sorts first');
 });
+
+test('a recorder with a host (the kubelet\'s node) names it as the source\'s host and the reporting instance, as client-go does', async () => {
+  const fake = new FakeTransport();
+  const clock = new FakeClock(1_700_000_000_000);
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u1' } };
+  new ClientEventRecorder(new Client(fake), { component: 'kubelet', host: 'demo-node', clock }).event(pod, 'Normal', 'Pulled', 'p');
+  new ClientEventRecorder(new Client(fake), { component: 'kubito-hostports', clock }).event(pod, 'Normal', 'X', 'x');
+  await settle();
+  const created = fake.actions.filter((a) => a.verb === 'create').map((a) => a.object as { source: unknown; reportingComponent: string; reportingInstance: string });
+  assert.deepEqual(created.map((e) => [e.source, e.reportingComponent, e.reportingInstance]), [
+    [{ component: 'kubelet', host: 'demo-node' }, 'kubelet', 'demo-node'],
+    [{ component: 'kubito-hostports' }, 'kubito-hostports', ''],
+  ]);
+});
+
+test('an event about a part of an object (a container) carries its fieldPath, and folds only with events about that part', async () => {
+  const fake = new FakeTransport();
+  const clock = new FakeClock(1_700_000_000_000);
+  const recorder = new ClientEventRecorder(new Client(fake), { component: 'kubelet', clock });
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u1' } };
+  recorder.event({ ...pod, fieldPath: 'spec.containers{a}' }, 'Warning', 'Unhealthy', 'Liveness probe failed: ');
+  recorder.event({ ...pod, fieldPath: 'spec.initContainers{b}' }, 'Warning', 'Unhealthy', 'Liveness probe failed: ');
+  recorder.event({ ...pod, fieldPath: 'spec.containers{a}' }, 'Warning', 'Unhealthy', 'Liveness probe failed: ');
+  await settle();
+  const created = fake.actions.filter((a) => a.verb === 'create').map((a) => (a.object as { involvedObject: { fieldPath?: string } }).involvedObject.fieldPath);
+  assert.deepEqual(created, ['spec.containers{a}', 'spec.initContainers{b}']);
+  assert.equal(fake.actions.filter((a) => a.verb === 'patch').length, 1);
+});

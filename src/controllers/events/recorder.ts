@@ -54,12 +54,15 @@ export interface EventStamp {
 export class ClientEventRecorder implements EventRecorder {
   readonly #client: Client;
   readonly #component: string;
+  /** The source's host (client-go's EventSource.Host, also the reportingInstance): the kubelet's node. */
+  readonly #host: string | undefined;
   readonly #clock: Clock;
   readonly #seen = new Map<string, Seen>();
 
-  constructor(client: Client, options: { component: string; clock: Clock }) {
+  constructor(client: Client, options: { component: string; host?: string; clock: Clock }) {
     this.#client = client;
     this.#component = options.component;
+    this.#host = options.host;
     this.#clock = options.clock;
   }
 
@@ -68,10 +71,11 @@ export class ClientEventRecorder implements EventRecorder {
     return { nanos: eventNanos(this.#clock), time: time(this.#clock) };
   }
 
-  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, at?: EventStamp): void {
+  /** `object` may name a part of itself (`fieldPath`, client-go's GetPartialReference): the kubelet's container events. */
+  event(object: KubeObject & { fieldPath?: string }, type: 'Normal' | 'Warning', reason: string, message: string, at?: EventStamp): void {
     const meta = object.metadata;
     const namespace = meta.namespace || 'default';
-    const key = [meta.uid, meta.namespace, meta.name, type, reason, message].join('\u0000');
+    const key = [meta.uid, meta.namespace, meta.name, object.fieldPath ?? '', type, reason, message].join('\u0000');
     const now = at?.time ?? time(this.#clock);
     const events = this.#client.resource(EVENTS);
     const seen = this.#seen.get(key);
@@ -92,6 +96,7 @@ export class ClientEventRecorder implements EventRecorder {
       uid: meta.uid,
       apiVersion: object.apiVersion,
       resourceVersion: meta.resourceVersion,
+      fieldPath: object.fieldPath,
     };
     void events
       .create(
@@ -104,12 +109,12 @@ export class ClientEventRecorder implements EventRecorder {
           // Go's encoding leaves an empty message out (omitempty): kube-proxy's Starting has none.
           message: message || undefined,
           type,
-          source: { component: this.#component },
+          source: this.#host ? { component: this.#component, host: this.#host } : { component: this.#component },
           firstTimestamp: now,
           lastTimestamp: now,
           count: 1,
           reportingComponent: this.#component,
-          reportingInstance: '',
+          reportingInstance: this.#host ?? '',
         },
         { namespace, readOnlyResult: true },
       )
