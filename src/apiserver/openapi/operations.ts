@@ -73,8 +73,40 @@ const CONNECT_PARAMS: Record<string, ParameterKey[]> = {
 /** Resources whose DELETE answers with the deleted object rather than a Status, as upstream's registries do. */
 const DELETE_RETURNS_OBJECT = new Set(['/pods', '/services', '/serviceaccounts']);
 
+/** A parameter's identity in kube-openapi (`mapKeyFromParam`): its name and where it goes. */
+function paramKey(p: ParameterSpec): string {
+  return `${p.name}\u0000${p.in}`;
+}
+
+/** kube-openapi's `sortParameters`: by name, then by `in`, in byte order. */
+function sortParameters(list: ParameterSpec[]): ParameterSpec[] {
+  return list.sort((a, b) => (paramKey(a) < paramKey(b) ? -1 : paramKey(a) > paramKey(b) ? 1 : 0));
+}
+
 function params(keys: readonly ParameterKey[]): ParameterSpec[] {
-  return keys.map((k) => PARAMETERS[k]).sort((a, b) => a.name.localeCompare(b.name));
+  return sortParameters(keys.map((k) => PARAMETERS[k]));
+}
+
+/** installer.go's `GetArticleForNoun`: none for a plural-looking noun (`Endpoints`), else `a`/`an`. */
+function article(noun: string): string {
+  if (!noun.endsWith('ss') && noun.endsWith('s')) return ' ';
+  return /^[aeiou]/i.test(noun) ? ' an ' : ' a ';
+}
+
+/**
+ * kube-openapi's `buildPaths`: a parameter (not the body) that every operation of a path takes
+ * goes to the path, sorted; the rest stay with their operations, sorted. Applied to what each
+ * path was built with, so the layout follows from the operations' full parameter lists.
+ */
+function layoutParameters(spec: PathSpec): PathSpec {
+  const full = spec.operations.map((op) => [...spec.parameters, ...op.parameters]);
+  const common = full[0].filter((p) => full.every((list) => list.some((q) => paramKey(q) === paramKey(p))));
+  const shared = new Set(common.map(paramKey));
+  return {
+    ...spec,
+    parameters: sortParameters(common),
+    operations: spec.operations.map((op, i) => ({ ...op, parameters: sortParameters(full[i].filter((p) => !shared.has(paramKey(p)))) })),
+  };
 }
 
 function capitalize(s: string): string {
@@ -132,14 +164,14 @@ function resourcePaths(info: ResourceInfo, naming: Naming): PathSpec[] {
     collection.push(op({ method: 'get', operationId: `list${gv}${scope}${kind}`, description: `list or watch objects of kind ${kind}`, action: 'list', parameters: params(LIST_PARAMS), produces: LIST_MEDIA, responses: objectResponses(listRef, ['200']) }));
   }
   if (verbs.has('create')) {
-    collection.push(op({ method: 'post', operationId: `create${gv}${scope}${kind}`, description: `create a ${kind}`, action: 'post', parameters: params(WRITE_PARAMS), body: { ref, required: true }, produces: OBJECT_MEDIA, responses: objectResponses(ref, ['200', '201', '202']) }));
+    collection.push(op({ method: 'post', operationId: `create${gv}${scope}${kind}`, description: `create${article(kind)}${kind}`, action: 'post', parameters: params(WRITE_PARAMS), body: { ref, required: true }, produces: OBJECT_MEDIA, responses: objectResponses(ref, ['200', '201', '202']) }));
   }
   if (collection.length) paths.push({ path: base, parameters: [...scopeParams, PARAMETERS.pretty], operations: collection });
 
   const item: OperationSpec[] = [];
   if (verbs.has('delete')) {
     const deleted = DELETE_RETURNS_OBJECT.has(`${info.group}/${info.resource}`) ? ref : `${META}Status`;
-    item.push(op({ method: 'delete', operationId: `delete${gv}${scope}${kind}`, description: `delete a ${kind}`, action: 'delete', parameters: params(DELETE_PARAMS), body: { ref: `${META}DeleteOptions`, required: false }, produces: OBJECT_MEDIA, responses: objectResponses(deleted, ['200', '202']) }));
+    item.push(op({ method: 'delete', operationId: `delete${gv}${scope}${kind}`, description: `delete${article(kind)}${kind}`, action: 'delete', parameters: params(DELETE_PARAMS), body: { ref: `${META}DeleteOptions`, required: false }, produces: OBJECT_MEDIA, responses: objectResponses(deleted, ['200', '202']) }));
   }
   if (verbs.has('get')) {
     item.push(op({ method: 'get', operationId: `read${gv}${scope}${kind}`, description: `read the specified ${kind}`, action: 'get', parameters: [], produces: OBJECT_MEDIA, responses: objectResponses(ref, ['200']) }));
@@ -177,6 +209,8 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
   const gvk = { group: sub.group, version: sub.version, kind: sub.kind };
   const path = `${at.base}/${sub.name}`;
   const verbs = new Set(sub.verbs);
+  // Upstream names the subresource's own kind ("name of the PodExecOptions", "name of the Scale").
+  const named = [nameParameter(sub.kind), ...at.named.slice(1)];
   const streaming = sub.name === 'attach' || sub.name === 'exec' || sub.name === 'portforward' || sub.name === 'proxy';
   if (streaming) {
     const methods: HttpMethod[] = sub.name === 'proxy' ? ['delete', 'get', 'head', 'options', 'patch', 'post', 'put'] : ['get', 'post'];
@@ -185,12 +219,12 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
       action: 'connect', gvk, parameters: [], consumes: ANY, produces: ANY, responses: [{ code: '200', description: 'OK', body: { type: 'string' } }, UNAUTHORIZED], tag,
     }));
     const query = params(CONNECT_PARAMS[sub.name] ?? CONNECT_PARAMS[`${sub.name}/${parent}`] ?? []);
-    const out: PathSpec[] = [{ path, parameters: [...at.named, ...query], operations: connect('') }];
-    if (sub.name === 'proxy') out.push({ path: `${path}/{path}`, parameters: [...at.named, PARAMETERS.subpath, ...query], operations: connect('WithPath') });
+    const out: PathSpec[] = [{ path, parameters: [...named, ...query], operations: connect('') }];
+    if (sub.name === 'proxy') out.push({ path: `${path}/{path}`, parameters: [...named, PARAMETERS.subpath, ...query], operations: connect('WithPath') });
     return out;
   }
   if (sub.name === 'log') {
-    return [{ path, parameters: [...at.named, ...params([...LOG_PARAMS, 'pretty'])], operations: [{
+    return [{ path, parameters: [...named, ...params([...LOG_PARAMS, 'pretty'])], operations: [{
       method: 'get', operationId: `read${gv}${scope}${parent}Log`, description: `read log of the specified ${parent}`, action: 'get', gvk, parameters: [], consumes: ANY,
       produces: ['text/plain', ...OBJECT_MEDIA], responses: [{ code: '200', description: 'OK', body: { type: 'string' } }, UNAUTHORIZED], tag,
     }] }];
@@ -199,15 +233,12 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
   const ops: OperationSpec[] = [];
   const base = { gvk, consumes: ANY, produces: OBJECT_MEDIA, tag };
   if (verbs.has('create')) {
-    // binding, eviction, token: upstream documents their write parameters on the path, and
-    // names the subresource's own kind ("name of the TokenRequest").
-    const named = [nameParameter(sub.kind), ...at.named.slice(1)];
     return [{ path, parameters: [...named, ...params([...WRITE_PARAMS, 'pretty'])], operations: [{ ...base, method: 'post', operationId: `create${gv}${scope}${parent}${word}`, description: `create ${sub.name} of a ${parent}`, action: 'post', parameters: [], body: { ref, required: true }, responses: objectResponses(ref, ['200', '201', '202']) }] }];
   }
   if (verbs.has('get')) ops.push({ ...base, method: 'get', operationId: `read${gv}${scope}${parent}${word}`, description: `read ${sub.name} of the specified ${parent}`, action: 'get', parameters: [], responses: objectResponses(ref, ['200']) });
   if (verbs.has('patch')) ops.push({ ...base, method: 'patch', operationId: `patch${gv}${scope}${parent}${word}`, description: `partially update ${sub.name} of the specified ${parent}`, action: 'patch', parameters: params(PATCH_PARAMS), body: { ref: `${META}Patch`, required: true }, consumes: PATCH_MEDIA, responses: objectResponses(ref, ['200', '201']) });
   if (verbs.has('update')) ops.push({ ...base, method: 'put', operationId: `replace${gv}${scope}${parent}${word}`, description: `replace ${sub.name} of the specified ${parent}`, action: 'put', parameters: params(WRITE_PARAMS), body: { ref, required: true }, responses: objectResponses(ref, ['200', '201']) });
-  return [{ path, parameters: [...at.named, PARAMETERS.pretty], operations: ops }];
+  return [{ path, parameters: [...named, PARAMETERS.pretty], operations: ops }];
 }
 
 /** Every group-version kubito serves, in discovery order: `[{ group: '', version: 'v1' }, ...]`. */
@@ -229,5 +260,5 @@ export function groupVersionPaths(group: string, version: string): PathSpec[] {
     parameters: [], consumes: OBJECT_MEDIA, produces: OBJECT_MEDIA, responses: objectResponses(`${META}APIResourceList`, ['200']), tag,
   }] };
   const resources = RESOURCES.filter((r) => r.group === group && r.version === version);
-  return [root, ...resources.flatMap((r) => resourcePaths(r, { gv, scope: r.namespaced ? 'Namespaced' : '', tag }))];
+  return [root, ...resources.flatMap((r) => resourcePaths(r, { gv, scope: r.namespaced ? 'Namespaced' : '', tag }))].map(layoutParameters);
 }
