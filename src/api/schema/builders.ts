@@ -23,6 +23,8 @@ export interface ObjOptions extends Ext {
   required?: string[];
   /** `x-kubernetes-group-version-kind`, for top-level kinds. */
   gvk?: Array<{ group: string; version: string; kind: string }>;
+  /** `x-kubernetes-unions`, for a `+union` struct. */
+  unions?: Schema['x-kubernetes-unions'];
 }
 
 function withExt(schema: Schema, ext: Ext | undefined): Schema {
@@ -102,6 +104,7 @@ export function obj(description: string, properties: Record<string, Schema>, opt
   if (opts.required) schema.required = opts.required;
   withExt(schema, opts);
   if (opts.gvk) schema['x-kubernetes-group-version-kind'] = opts.gvk;
+  if (opts.unions) schema['x-kubernetes-unions'] = opts.unions;
   return schema;
 }
 

@@ -87,6 +87,24 @@ test('v2: IntOrString keeps type string and format int-or-string; fields refer t
   assert.equal(defs['io.k8s.apimachinery.pkg.api.resource.Quantity'].type, 'string');
   assert.equal(defs['io.k8s.apimachinery.pkg.api.resource.Quantity'].oneOf, undefined);
   assert.deepEqual(props(defs['io.k8s.api.core.v1.ServicePort']).targetPort, { $ref: '#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString', description: TARGET_PORT_DESCRIPTION });
-  assert.deepEqual(props(defs['io.k8s.api.core.v1.ServicePort']).protocol, PROTOCOL);
+  // kube-openapi's PruneDefaults: the v2 document carries no `default` (the v3 ones keep it).
+  const { default: _tcp, ...protocolV2 } = PROTOCOL;
+  assert.deepEqual(props(defs['io.k8s.api.core.v1.ServicePort']).protocol, protocolV2);
   assert.deepEqual(props(defs['io.k8s.api.core.v1.ServiceSpec']).sessionAffinity, SESSION_AFFINITY);
+  assert.equal(JSON.stringify(defs).includes('"default"'), false);
+});
+
+test('v2 and v3: the security scheme, and the +union profiles with their x-kubernetes-unions', () => {
+  const v2 = openapiV2Document();
+  const scheme = { description: 'Bearer Token authentication', in: 'header', name: 'authorization', type: 'apiKey' };
+  assert.deepEqual(v2.securityDefinitions, { BearerToken: scheme });
+  assert.deepEqual(v2.security, [{ BearerToken: [] }]);
+  assert.deepEqual(openapiV3Document('api/v1')?.components.securitySchemes, { BearerToken: scheme });
+  const union = [{ discriminator: 'type', 'fields-to-discriminateBy': { localhostProfile: 'LocalhostProfile' } }];
+  const defs = v2.definitions as Record<string, Record<string, unknown>>;
+  const schemas = v3Schemas('api/v1');
+  for (const name of ['io.k8s.api.core.v1.AppArmorProfile', 'io.k8s.api.core.v1.SeccompProfile']) {
+    assert.deepEqual(defs[name]['x-kubernetes-unions'], union, name);
+    assert.deepEqual(schemas[name]['x-kubernetes-unions'], union, name);
+  }
 });

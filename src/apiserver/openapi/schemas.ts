@@ -18,6 +18,11 @@ export interface RenderOptions {
    * of printing `<string>`. v2 keeps `type` (and `format`).
    */
   oneOfTypes: boolean;
+  /**
+   * Keep `default`. kube-apiserver's v2 document has none (kube-openapi's `PruneDefaults`); the
+   * v3 documents keep them.
+   */
+  defaults: boolean;
 }
 
 /** Returns a copy of `value` whose object keys are sorted, as Go's encoding/json writes maps. */
@@ -31,8 +36,9 @@ export function sortKeys<T>(value: T): T {
 
 /** One registry schema as JSON Schema. */
 export function renderSchema(schema: Schema, opts: RenderOptions): JsonSchema {
-  const { ref, properties, items, additionalProperties, v3OneOf, ...rest } = schema;
+  const { ref, properties, items, additionalProperties, v3OneOf, default: defaultValue, ...rest } = schema;
   const out: JsonSchema = { ...rest };
+  if (defaultValue !== undefined && opts.defaults) out.default = defaultValue;
   if (v3OneOf && opts.oneOfTypes) {
     delete out.type;
     out.oneOf = v3OneOf.map((type) => ({ type }));

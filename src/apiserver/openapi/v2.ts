@@ -8,12 +8,16 @@ import { groupVersionPaths, servedGroupVersions, type OperationSpec, type PathSp
 import type { ParameterSpec } from './parameters.js';
 
 const REF_PREFIX = '#/definitions/';
+/** kube-apiserver's one security scheme (both documents name it). */
+export const BEARER_TOKEN = { description: 'Bearer Token authentication', in: 'header', name: 'authorization', type: 'apiKey' };
 
 export interface SwaggerDocument {
   swagger: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, unknown>>;
   definitions: Record<string, JsonSchema>;
+  securityDefinitions: Record<string, unknown>;
+  security: Array<Record<string, string[]>>;
 }
 
 function parameter(p: ParameterSpec): Record<string, unknown> {
@@ -59,6 +63,8 @@ export function buildOpenAPIV2Document(): SwaggerDocument {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
-    definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false, oneOfTypes: false }),
+    definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false, oneOfTypes: false, defaults: false }),
+    securityDefinitions: { BearerToken: BEARER_TOKEN },
+    security: [{ BearerToken: [] }],
   });
 }

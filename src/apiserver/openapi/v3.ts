@@ -6,6 +6,7 @@
 import { definitionClosure, renderDefinitions, sortKeys, type JsonSchema } from './schemas.js';
 import { groupVersionPath, groupVersionPaths, servedGroupVersions, type OperationSpec, type PathSpec } from './operations.js';
 import type { ParameterSpec } from './parameters.js';
+import { BEARER_TOKEN } from './v2.js';
 
 const REF_PREFIX = '#/components/schemas/';
 
@@ -63,8 +64,8 @@ export function buildOpenAPIV3Document(gvPath: string): OpenAPIV3Document | unde
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
     components: {
-      schemas: renderDefinitions(definitionClosure(refs), { refPrefix: REF_PREFIX, wrapRefs: true, oneOfTypes: true }),
-      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+      schemas: renderDefinitions(definitionClosure(refs), { refPrefix: REF_PREFIX, wrapRefs: true, oneOfTypes: true, defaults: true }),
+      securitySchemes: { BearerToken: BEARER_TOKEN },
     },
     security: [{ BearerToken: [] }],
   });
