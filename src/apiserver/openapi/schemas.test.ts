@@ -100,6 +100,7 @@ test('v2 and v3: the security scheme, and the +union profiles with their x-kuber
   assert.deepEqual(v2.securityDefinitions, { BearerToken: scheme });
   assert.deepEqual(v2.security, [{ BearerToken: [] }]);
   assert.deepEqual(openapiV3Document('api/v1')?.components.securitySchemes, { BearerToken: scheme });
+  assert.equal('security' in (openapiV3Document('api/v1') ?? {}), false, 'builder3 sets no top-level security');
   const union = [{ discriminator: 'type', 'fields-to-discriminateBy': { localhostProfile: 'LocalhostProfile' } }];
   const defs = v2.definitions as Record<string, Record<string, unknown>>;
   const schemas = v3Schemas('api/v1');

@@ -14,8 +14,8 @@ export interface OpenAPIV3Document {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, unknown>>;
+  /** No top-level `security`: kube-openapi's builder3 writes only the schemes (unlike v2). */
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> };
-  security: Array<Record<string, string[]>>;
 }
 
 function parameter(p: ParameterSpec): Record<string, unknown> {
@@ -67,6 +67,5 @@ export function buildOpenAPIV3Document(gvPath: string): OpenAPIV3Document | unde
       schemas: renderDefinitions(definitionClosure(refs), { refPrefix: REF_PREFIX, wrapRefs: true, oneOfTypes: true, defaults: true }),
       securitySchemes: { BearerToken: BEARER_TOKEN },
     },
-    security: [{ BearerToken: [] }],
   });
 }
