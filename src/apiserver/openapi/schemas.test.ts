@@ -69,7 +69,7 @@ test('v3: enum fields carry enum and the "Possible enum values" lines', () => {
   assert.deepEqual((spec.ipFamilyPolicy as Record<string, unknown>).enum, ['PreferDualStack', 'RequireDualStack', 'SingleStack']);
   assert.deepEqual(spec.ipFamilies, {
     description: (spec.ipFamilies as Record<string, unknown>).description,
-    items: { enum: ['', 'IPv4', 'IPv6'], type: 'string' },
+    items: { default: '', enum: ['', 'IPv4', 'IPv6'], type: 'string' }, // list items get openapi-gen's zero default
     type: 'array',
     'x-kubernetes-list-type': 'atomic',
   });
@@ -108,4 +108,22 @@ test('v2 and v3: the security scheme, and the +union profiles with their x-kuber
     assert.deepEqual(defs[name]['x-kubernetes-unions'], union, name);
     assert.deepEqual(schemas[name]['x-kubernetes-unions'], union, name);
   }
+});
+
+test('v3 carries openapi-gen\'s defaults, and a defaulted reference is wrapped in allOf as kube-openapi writes it', () => {
+  const core = v3Schemas('api/v1');
+  assert.deepEqual(props(core['io.k8s.api.core.v1.Pod']).spec, {
+    allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.PodSpec' }],
+    default: {},
+    description: 'Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+  });
+  const containers = props(core['io.k8s.api.core.v1.PodSpec']).containers as Record<string, unknown>;
+  assert.deepEqual(containers.items, { allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.Container' }], default: {} });
+  const labels = props(core['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']).labels as Record<string, unknown>;
+  assert.deepEqual(labels.additionalProperties, { default: '', type: 'string' });
+  assert.deepEqual(props(core['io.k8s.api.core.v1.ServicePort']).protocol, PROTOCOL);
+  assert.equal((props(core['io.k8s.api.core.v1.ServicePort']).port as Record<string, unknown>).default, 0);
+  // Types with their own UnmarshalJSON get none (kube-openapi since 2023, so 1.29+).
+  assert.equal('default' in (props(core['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']).creationTimestamp as object), false);
+  assert.equal('default' in (props(core['io.k8s.api.core.v1.ServicePort']).targetPort as object), false);
 });
