@@ -122,3 +122,20 @@ const KIND_DESCRIPTION =
 export function typeMeta(): Record<'apiVersion' | 'kind', Schema> {
   return { apiVersion: str(API_VERSION_DESCRIPTION), kind: str(KIND_DESCRIPTION) };
 }
+
+/**
+ * A top-level kind of the usual shape: `apiVersion`, `kind`, `metadata` (ObjectMeta, with the
+ * description upstream gives it there) and `spec`/`status` references with theirs.
+ */
+export function kindSchema(description: string, parts: {
+  gvk: [string, string, string];
+  metadata: string;
+  spec?: [ref: string, description: string];
+  status?: [ref: string, description: string];
+  required?: string[];
+}): Schema {
+  const properties: Record<string, Schema> = { ...typeMeta(), metadata: ref('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', parts.metadata) };
+  if (parts.spec) properties.spec = ref(...parts.spec);
+  if (parts.status) properties.status = ref(...parts.status);
+  return obj(description, properties, { ...(parts.required && { required: parts.required }), gvk: gvk(...parts.gvk) });
+}

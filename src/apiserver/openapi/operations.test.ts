@@ -99,3 +99,20 @@ test('the name parameter names the subresource kind; create and delete take the 
   assert.equal(description('/api/v1/namespaces/{namespace}/services', 'post'), 'create a Service');
   assert.equal(description('/api/v1/namespaces/{namespace}/pods/{name}/eviction', 'post'), 'create eviction of a Pod');
 });
+
+test('the create-only reviews have their groups\' documents: one POST each, on the path upstream gives it', () => {
+  const ops = new Map([...groupVersionPaths('authentication.k8s.io', 'v1'), ...groupVersionPaths('authorization.k8s.io', 'v1')]
+    .flatMap((p) => p.operations.map((o) => [o.operationId, { path: p.path, op: o, pathParams: p.parameters.map((q) => q.name) }] as const)));
+  assert.deepEqual([...ops.keys()].sort(), [
+    'createAuthenticationV1SelfSubjectReview', 'createAuthenticationV1TokenReview', 'createAuthorizationV1NamespacedLocalSubjectAccessReview',
+    'createAuthorizationV1SelfSubjectAccessReview', 'createAuthorizationV1SelfSubjectRulesReview', 'createAuthorizationV1SubjectAccessReview',
+    'getAuthenticationV1APIResources', 'getAuthorizationV1APIResources',
+  ]);
+  const local = ops.get('createAuthorizationV1NamespacedLocalSubjectAccessReview');
+  assert.equal(local?.path, '/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews');
+  assert.deepEqual(local?.pathParams, ['dryRun', 'fieldManager', 'fieldValidation', 'namespace', 'pretty']);
+  assert.deepEqual(local?.op.gvk, { group: 'authorization.k8s.io', version: 'v1', kind: 'LocalSubjectAccessReview' });
+  assert.equal(local?.op.description, 'create a LocalSubjectAccessReview');
+  const doc = openapiV3Document('apis/authentication.k8s.io/v1');
+  assert.ok(doc?.components.schemas['io.k8s.api.authentication.v1.TokenReview']);
+});

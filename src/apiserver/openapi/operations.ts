@@ -4,7 +4,7 @@
  * media types, responses), derived from the resource table. Neutral form: the v2 and v3
  * renderers turn it into Swagger 2.0 and OpenAPI 3.0.
  */
-import { RESOURCES, type ResourceInfo, type SubresourceInfo } from '../../api/resources.js';
+import { RESOURCES, REVIEW_RESOURCES, type ResourceInfo, type SubresourceInfo } from '../../api/resources.js';
 import { definitionNameFor } from '../../api/schema/index.js';
 import { PARAMETERS, nameParameter, type ParameterKey, type ParameterSpec } from './parameters.js';
 
@@ -147,12 +147,12 @@ function resourcePaths(info: ResourceInfo, naming: Naming): PathSpec[] {
   const kind = info.kind;
   const gvk = { group: info.group, version: info.version, kind };
   const ref = definitionOf(gvk);
-  const listRef = definitionOf({ ...gvk, kind: info.listKind });
+  const verbs = new Set(info.verbs);
+  const listRef = verbs.has('list') ? definitionOf({ ...gvk, kind: info.listKind }) : '';
   const prefix = `/${groupVersionPath(info.group, info.version)}`;
   const base = info.namespaced ? `${prefix}/namespaces/{namespace}/${info.resource}` : `${prefix}/${info.resource}`;
   const scopeParams = info.namespaced ? [PARAMETERS.namespace] : [];
   const named = [nameParameter(kind), ...scopeParams];
-  const verbs = new Set(info.verbs);
   const op = (o: Omit<OperationSpec, 'gvk' | 'tag' | 'consumes'> & { consumes?: string[]; gvk?: GroupVersionKind }): OperationSpec => ({ consumes: ANY, gvk, tag, ...o });
   const paths: PathSpec[] = [];
 
@@ -241,10 +241,13 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
   return [{ path, parameters: [...named, PARAMETERS.pretty], operations: ops }];
 }
 
-/** Every group-version kubito serves, in discovery order: `[{ group: '', version: 'v1' }, ...]`. */
+/** What the documents describe: the stored kinds and the create-only reviews, as discovery lists them. */
+const DOCUMENTED: readonly ResourceInfo[] = [...RESOURCES, ...REVIEW_RESOURCES];
+
+/** Every group-version kubito serves, in table order: `[{ group: '', version: 'v1' }, ...]`. */
 export function servedGroupVersions(): Array<{ group: string; version: string }> {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(groupVersionPath(r.group, r.version), { group: r.group, version: r.version });
+  for (const r of DOCUMENTED) seen.set(groupVersionPath(r.group, r.version), { group: r.group, version: r.version });
   return [...seen.values()];
 }
 
@@ -259,6 +262,6 @@ export function groupVersionPaths(group: string, version: string): PathSpec[] {
     method: 'get', operationId: `get${gv}APIResources`, description: 'get available resources',
     parameters: [], consumes: OBJECT_MEDIA, produces: OBJECT_MEDIA, responses: objectResponses(`${META}APIResourceList`, ['200']), tag,
   }] };
-  const resources = RESOURCES.filter((r) => r.group === group && r.version === version);
+  const resources = DOCUMENTED.filter((r) => r.group === group && r.version === version);
   return [root, ...resources.flatMap((r) => resourcePaths(r, { gv, scope: r.namespaced ? 'Namespaced' : '', tag }))].map(layoutParameters);
 }
