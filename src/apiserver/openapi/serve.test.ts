@@ -30,7 +30,9 @@ test('hashed v3 URLs are immutable; a stale hash redirects; unknown group-versio
   assert.equal(ok?.status, 200);
   assert.equal(ok?.contentType, 'application/json');
   assert.equal(ok?.headers['Cache-Control'], 'public, immutable');
-  assert.equal(ok?.headers.Expires, 'Thu, 01 Jan 2026 00:00:00 GMT');
+  assert.equal(ok?.headers.Expires, 'Thu, 01 Jan 2026 00:00:00 UTC');
+  const leap = openapiResponse(url.pathname, url.searchParams, {}, { now: () => Date.UTC(2024, 1, 29, 12, 30, 5) });
+  assert.equal(leap?.headers.Expires, 'Sat, 01 Mar 2025 12:30:05 UTC', 'AddDate(1, 0, 0) normalizes 29 Feb');
   assert.equal(ok?.headers.ETag, `"${url.searchParams.get('hash')}"`);
   assert.equal(JSON.parse(ok?.body.toString() ?? '').openapi, '3.0.0');
   const stale = openapiResponse('/openapi/v3/api/v1', q('hash=ABC'), {});

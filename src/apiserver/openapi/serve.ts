@@ -189,9 +189,12 @@ export function openapiResponse(path: string, query: URLSearchParams, headers: R
   }
   const extra: Record<string, string> = { Vary: 'Accept' };
   if (hash) {
-    const now = (opts.now ?? Date.now)();
+    // time.Now().AddDate(1, 0, 0).Format(time.RFC1123) on a UTC host: a calendar year on
+    // (29 Feb runs on to 1 Mar), the zone written as `UTC`.
+    const expires = new Date((opts.now ?? Date.now)());
+    expires.setUTCFullYear(expires.getUTCFullYear() + 1);
     extra['Cache-Control'] = 'public, immutable';
-    extra.Expires = new Date(now + 365 * 24 * 3600 * 1000).toUTCString();
+    extra.Expires = expires.toUTCString().replace(/GMT$/, 'UTC');
   }
   return document(doc, OPENAPI_JSON_CONTENT_TYPE, headers, extra);
 }
