@@ -208,4 +208,5 @@ export const GO_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknow
   'io.k8s.apimachinery.pkg.apis.meta.v1.Status': { metadata: {} },
   'io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails': { 'causes[]': {} },
   'io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent': { type: '' },
+  'io.k8s.apimachinery.pkg.version.Info': { buildDate: '', compiler: '', gitCommit: '', gitTreeState: '', gitVersion: '', goVersion: '', major: '', minor: '', platform: '' },
 };

@@ -188,4 +188,5 @@ export const GO_OMITEMPTY: Readonly<Record<string, Readonly<Record<string, GoZer
   'io.k8s.apimachinery.pkg.apis.meta.v1.Status': { apiVersion: 'string', code: 'number', kind: 'string', message: 'string', reason: 'string', status: 'string' },
   'io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause': { field: 'string', message: 'string', reason: 'string' },
   'io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails': { causes: 'list', group: 'string', kind: 'string', name: 'string', retryAfterSeconds: 'number', uid: 'string' },
+  'io.k8s.apimachinery.pkg.version.Info': { emulationMajor: 'string', emulationMinor: 'string', minCompatibilityMajor: 'string', minCompatibilityMinor: 'string' },
 };

@@ -159,4 +159,19 @@ export const META_V1_DEFINITIONS: Definitions = {
   'io.k8s.apimachinery.pkg.runtime.RawExtension': obj('RawExtension is used to hold extensions in external versions. To use this, make a field which has RawExtension as its type in your external, versioned struct, and Object in your internal struct.', {}),
   // kube-openapi: OpenAPISchemaType string, OpenAPISchemaFormat int-or-string, OpenAPIV3OneOfTypes integer, string.
   'io.k8s.apimachinery.pkg.util.intstr.IntOrString': oneOfScalar('IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.', { type: 'string', format: 'int-or-string', v3OneOf: ['integer', 'string'] }),
+  'io.k8s.apimachinery.pkg.version.Info': obj('Info contains versioning information. how we\'ll want to distribute that information.', {
+    buildDate: str(),
+    compiler: str(),
+    emulationMajor: str('EmulationMajor is the major version of the emulation version'),
+    emulationMinor: str('EmulationMinor is the minor version of the emulation version'),
+    gitCommit: str(),
+    gitTreeState: str(),
+    gitVersion: str(),
+    goVersion: str(),
+    major: str('Major is the major version of the binary version'),
+    minCompatibilityMajor: str('MinCompatibilityMajor is the major version of the minimum compatibility version'),
+    minCompatibilityMinor: str('MinCompatibilityMinor is the minor version of the minimum compatibility version'),
+    minor: str('Minor is the minor version of the binary version'),
+    platform: str(),
+  }, { required: ['major', 'minor', 'gitVersion', 'gitCommit', 'gitTreeState', 'buildDate', 'goVersion', 'compiler', 'platform'] }),
 };

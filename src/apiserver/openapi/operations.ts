@@ -251,17 +251,50 @@ export function servedGroupVersions(): Array<{ group: string; version: string }>
   return [...seen.values()];
 }
 
+/** A discovery endpoint's one GET (`/api/`, `/apis/apps/v1/`): no parameters, no action, no GVK. */
+function discoveryPath(path: string, op: { operationId: string; description: string; ref: string; tag: string; media?: string[] }): PathSpec {
+  const media = op.media ?? OBJECT_MEDIA;
+  return { path, parameters: [], operations: [{
+    method: 'get', operationId: op.operationId, description: op.description, parameters: [], consumes: media, produces: media,
+    responses: objectResponses(op.ref, ['200']), tag: op.tag,
+  }] };
+}
+
+/** `apps`, `rbacAuthorization`: the tag of a group's operations. */
+function groupTag(group: string): string {
+  const word = groupWord(group);
+  return `${word.charAt(0).toLowerCase()}${word.slice(1)}`;
+}
+
 /**
  * The documented paths of one group-version: its `get<Group><Version>APIResources` root, then
  * each resource's collection, item, subresource, all-namespaces and watch paths.
  */
 export function groupVersionPaths(group: string, version: string): PathSpec[] {
   const gv = `${groupWord(group)}${capitalize(version)}`;
-  const tag = `${groupWord(group).charAt(0).toLowerCase()}${groupWord(group).slice(1)}_${version}`;
-  const root: PathSpec = { path: `/${groupVersionPath(group, version)}/`, parameters: [], operations: [{
-    method: 'get', operationId: `get${gv}APIResources`, description: 'get available resources',
-    parameters: [], consumes: OBJECT_MEDIA, produces: OBJECT_MEDIA, responses: objectResponses(`${META}APIResourceList`, ['200']), tag,
-  }] };
+  const tag = `${groupTag(group)}_${version}`;
+  const root = discoveryPath(`/${groupVersionPath(group, version)}/`, { operationId: `get${gv}APIResources`, description: 'get available resources', ref: `${META}APIResourceList`, tag });
   const resources = DOCUMENTED.filter((r) => r.group === group && r.version === version);
   return [root, ...resources.flatMap((r) => resourcePaths(r, { gv, scope: r.namespaced ? 'Namespaced' : '', tag }))].map(layoutParameters);
+}
+
+/**
+ * Every document of `/openapi/v3` by its key, as kube-apiserver lists them: each group-version
+ * (`api/v1`, `apis/apps/v1`), and apart from them the discovery roots (`api`: getCoreAPIVersions,
+ * `apis`: getAPIVersions, `apis/<group>`: get<Group>APIGroup) and `version` (getCodeVersion).
+ * The v2 document holds all their paths. (Upstream also documents `/logs`, `/.well-known/
+ * openid-configuration` and `/openid/v1/jwks`, which kubito does not serve.)
+ */
+export function documentPaths(): Map<string, PathSpec[]> {
+  const docs = new Map<string, PathSpec[]>();
+  docs.set('api', [discoveryPath('/api/', { operationId: 'getCoreAPIVersions', description: 'get available API versions', ref: `${META}APIVersions`, tag: 'core' })]);
+  docs.set('apis', [discoveryPath('/apis/', { operationId: 'getAPIVersions', description: 'get available API versions', ref: `${META}APIGroupList`, tag: 'apis' })]);
+  for (const { group, version } of servedGroupVersions()) {
+    if (group && !docs.has(`apis/${group}`)) {
+      docs.set(`apis/${group}`, [discoveryPath(`/apis/${group}/`, { operationId: `get${groupWord(group)}APIGroup`, description: 'get information of a group', ref: `${META}APIGroup`, tag: groupTag(group) })]);
+    }
+    docs.set(groupVersionPath(group, version), groupVersionPaths(group, version));
+  }
+  docs.set('version', [discoveryPath('/version/', { operationId: 'getCodeVersion', description: 'get the version information for this server', ref: 'io.k8s.apimachinery.pkg.version.Info', tag: 'version', media: ['application/json'] })]);
+  return docs;
 }

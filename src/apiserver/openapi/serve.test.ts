@@ -2,14 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  OPENAPI_V2_PROTOBUF_CONTENT_TYPE, negotiate, openapiResponse, openapiV3Root, renderedV2, renderedV3Document,
+  OPENAPI_V2_PROTOBUF_CONTENT_TYPE, negotiate, openapiResponse, openapiV3Document, openapiV3Root, renderedV2, renderedV3Document,
 } from './serve.js';
 
 const q = (s = ''): URLSearchParams => new URLSearchParams(s);
 
-test('the v3 root lists each served group-version with the SHA-512 of its document', () => {
+test('the v3 root lists each served group-version, group and discovery root and version, with the SHA-512 of its document', () => {
   const root = openapiV3Root();
-  assert.deepEqual(Object.keys(root.paths), ['api/v1', 'apis/apiextensions.k8s.io/v1', 'apis/apps/v1', 'apis/authentication.k8s.io/v1', 'apis/authorization.k8s.io/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/events.k8s.io/v1']);
+  const groups = ['apiextensions.k8s.io', 'apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io'];
+  assert.deepEqual(Object.keys(root.paths), ['api', 'api/v1', 'apis', ...groups.flatMap((g) => [`apis/${g}`, `apis/${g}/v1`]), 'version']);
+  const version = openapiV3Document('version');
+  assert.deepEqual(Object.keys(version?.paths ?? {}), ['/version/']);
+  assert.deepEqual(Object.keys(version?.components.schemas ?? {}), ['io.k8s.apimachinery.pkg.version.Info']);
+  const group = openapiV3Document('apis/apps')?.paths['/apis/apps/'] as { get: { operationId: string; tags: string[] } };
+  assert.equal(group.get.operationId, 'getAppsAPIGroup');
+  assert.deepEqual(group.get.tags, ['apps']);
+  assert.equal((openapiV3Document('api')?.paths['/api/'] as { get: { operationId: string } }).get.operationId, 'getCoreAPIVersions');
   const doc = renderedV3Document('apis/apps/v1');
   assert.ok(doc);
   const hash = createHash('sha512').update(doc.body).digest('hex').toUpperCase();

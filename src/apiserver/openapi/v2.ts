@@ -4,7 +4,7 @@
  */
 import { DEFINITIONS } from '../../api/schema/index.js';
 import { definitionClosure, renderDefinitions, sortKeys, type JsonSchema } from './schemas.js';
-import { groupVersionPaths, servedGroupVersions, type OperationSpec, type PathSpec } from './operations.js';
+import { documentPaths, type OperationSpec, type PathSpec } from './operations.js';
 import type { ParameterSpec } from './parameters.js';
 
 const REF_PREFIX = '#/definitions/';
@@ -56,8 +56,8 @@ function pathItem(spec: PathSpec): Record<string, unknown> {
 /** The whole Swagger 2.0 document. Throws if the registry refers to a definition it lacks. */
 export function buildOpenAPIV2Document(): SwaggerDocument {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const gv of servedGroupVersions()) {
-    for (const p of groupVersionPaths(gv.group, gv.version)) paths[p.path] = pathItem(p);
+  for (const list of documentPaths().values()) {
+    for (const p of list) paths[p.path] = pathItem(p);
   }
   return sortKeys({
     swagger: '2.0',
