@@ -1,11 +1,13 @@
 /**
  * @module The Swagger 2.0 document kube-apiserver serves at `/openapi/v2`: every group-version's
- * operations and every definition, refs as `#/definitions/<name>`, parameters inline.
+ * operations and every definition, refs as `#/definitions/<name>`, parameters shared through
+ * `#/parameters/<name>-<hash>` as kube-openapi deduplicates them.
  */
 import { DEFINITIONS } from '../../api/schema/index.js';
 import { definitionClosure, renderDefinitions, sortKeys, type JsonSchema } from './schemas.js';
 import { documentPaths, type OperationSpec, type PathSpec } from './operations.js';
 import type { ParameterSpec } from './parameters.js';
+import { shareParameters } from './shared-parameters.js';
 
 const REF_PREFIX = '#/definitions/';
 /** kube-apiserver's one security scheme (both documents name it). */
@@ -16,6 +18,8 @@ export interface SwaggerDocument {
   info: { title: string; version: string };
   paths: Record<string, Record<string, unknown>>;
   definitions: Record<string, JsonSchema>;
+  /** The shared parameters (`#/parameters/pretty-tJGM1-ng`), as kube-openapi deduplicates them. */
+  parameters: Record<string, Record<string, unknown>>;
   securityDefinitions: Record<string, unknown>;
   security: Array<Record<string, string[]>>;
 }
@@ -59,10 +63,12 @@ export function buildOpenAPIV2Document(): SwaggerDocument {
   for (const list of documentPaths().values()) {
     for (const p of list) paths[p.path] = pathItem(p);
   }
+  const parameters = shareParameters(paths);
   return sortKeys({
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
+    parameters,
     definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false, oneOfTypes: false, defaults: false }),
     securityDefinitions: { BearerToken: BEARER_TOKEN },
     security: [{ BearerToken: [] }],
