@@ -65,3 +65,12 @@ test('aggregated documents carry an ETag shared by v2 and v2beta1, Cache-Control
   // The legacy form has no ETag (WriteObjectNegotiated sets none).
   assert.equal(serveDiscovery(docs, '/apis', { accept: 'application/json', 'if-none-match': etag })?.status, 200);
 });
+
+test('storageVersionHash is the storage version\'s: events.k8s.io events are stored as core v1 Events', () => {
+  const hashOf = (path: string, name: string): unknown => (legacy(path).resources as Array<Record<string, unknown>>).find((r) => r.name === name)?.storageVersionHash;
+  assert.equal(hashOf('/api/v1', 'events'), 'r2yiGXH7wu8=');
+  assert.equal(hashOf('/apis/events.k8s.io/v1', 'events'), 'r2yiGXH7wu8=');
+  assert.equal(hashOf('/api/v1', 'pods'), 'xPOwRZ+Yhw8=');
+  assert.equal(hashOf('/apis/apps/v1', 'deployments'), '8aSe+NMegvE=');
+  assert.equal(hashOf('/api/v1', 'pods/status'), undefined);
+});

@@ -15,8 +15,19 @@ import { createHash } from 'node:crypto';
 import { groupVersion, resourcesByGroup, REVIEW_RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { BodyResponse } from './http-types.js';
 
+/**
+ * Resources stored with another group's (kube-apiserver's cohabitating resources): their
+ * storage version, and so their hash, is the first one's. events.k8s.io events are stored as
+ * core v1 Events (`r2yiGXH7wu8=` in both groups).
+ */
+const STORED_AS: Record<string, { group: string; version: string; kind: string }> = {
+  'events.k8s.io/events': { group: '', version: 'v1', kind: 'Event' },
+};
+
+/** discovery.StorageVersionHash: the first 8 bytes of SHA-256 of `group/version/kind`, base64. */
 function storageVersionHash(info: ResourceInfo): string {
-  return createHash('sha256').update(`${info.group}/${info.version}/${info.kind}`).digest().subarray(0, 8).toString('base64');
+  const stored = STORED_AS[`${info.group}/${info.resource}`] ?? info;
+  return createHash('sha256').update(`${stored.group}/${stored.version}/${stored.kind}`).digest().subarray(0, 8).toString('base64');
 }
 
 /**
