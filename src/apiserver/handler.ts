@@ -125,7 +125,7 @@ export class ApiHandler {
   async #nonResource(req: HandlerRequest): Promise<HandlerResponse> {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
     if (req.method !== 'GET') throw newPathNotFound();
-    const discovery = serveDiscovery(this.#discovery, path, req.headers.accept);
+    const discovery = serveDiscovery(this.#discovery, path, req.headers);
     if (discovery) return discovery;
     if (path === '/version') return jsonResponse(200, this.#options.version);
     if (path === '/healthz' || path === '/livez' || path.startsWith('/healthz/') || path.startsWith('/livez/')) {

@@ -23,6 +23,8 @@ export interface ObjOptions extends Ext {
   required?: string[];
   /** `x-kubernetes-group-version-kind`, for top-level kinds. */
   gvk?: Array<{ group: string; version: string; kind: string }>;
+  /** `x-kubernetes-unions`, for a `+union` struct. */
+  unions?: Schema['x-kubernetes-unions'];
 }
 
 function withExt(schema: Schema, ext: Ext | undefined): Schema {
@@ -102,6 +104,7 @@ export function obj(description: string, properties: Record<string, Schema>, opt
   if (opts.required) schema.required = opts.required;
   withExt(schema, opts);
   if (opts.gvk) schema['x-kubernetes-group-version-kind'] = opts.gvk;
+  if (opts.unions) schema['x-kubernetes-unions'] = opts.unions;
   return schema;
 }
 
@@ -118,4 +121,21 @@ const KIND_DESCRIPTION =
 /** `apiVersion` and `kind`, as every top-level kind has them. Spread into `obj` properties. */
 export function typeMeta(): Record<'apiVersion' | 'kind', Schema> {
   return { apiVersion: str(API_VERSION_DESCRIPTION), kind: str(KIND_DESCRIPTION) };
+}
+
+/**
+ * A top-level kind of the usual shape: `apiVersion`, `kind`, `metadata` (ObjectMeta, with the
+ * description upstream gives it there) and `spec`/`status` references with theirs.
+ */
+export function kindSchema(description: string, parts: {
+  gvk: [string, string, string];
+  metadata: string;
+  spec?: [ref: string, description: string];
+  status?: [ref: string, description: string];
+  required?: string[];
+}): Schema {
+  const properties: Record<string, Schema> = { ...typeMeta(), metadata: ref('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', parts.metadata) };
+  if (parts.spec) properties.spec = ref(...parts.spec);
+  if (parts.status) properties.status = ref(...parts.status);
+  return obj(description, properties, { ...(parts.required && { required: parts.required }), gvk: gvk(...parts.gvk) });
 }

@@ -7,11 +7,14 @@ import type { Definitions } from './types.js';
 import { arr, bool, int64, obj, ref, str } from './builders.js';
 import { CORE } from './names.js';
 
+/** AppArmorProfile and SeccompProfile are `+union`s: `type` says whether `localhostProfile` is the one in use. */
+const LOCALHOST_PROFILE_UNION = [{ discriminator: 'type', 'fields-to-discriminateBy': { localhostProfile: 'LocalhostProfile' } }];
+
 export const CORE_V1_SECURITY_DEFINITIONS: Definitions = {
   'io.k8s.api.core.v1.AppArmorProfile': obj('AppArmorProfile defines a pod or container\'s AppArmor settings.', {
     localhostProfile: str('localhostProfile indicates a profile loaded on the node that should be used. The profile must be preconfigured on the node to work. Must match the loaded name of the profile. Must be set if and only if type is "Localhost".'),
     type: str('type indicates which kind of AppArmor profile will be applied. Valid options are:\n  Localhost - a profile pre-loaded on the node.\n  RuntimeDefault - the container runtime\'s default profile.\n  Unconfined - no AppArmor enforcement.\n\nPossible enum values:\n - `"Localhost"` indicates that a profile pre-loaded on the node should be used.\n - `"RuntimeDefault"` indicates that the container runtime\'s default AppArmor profile should be used.\n - `"Unconfined"` indicates that no AppArmor profile should be enforced.', { enum: ['Localhost', 'RuntimeDefault', 'Unconfined'] }),
-  }, { required: ['type'] }),
+  }, { required: ['type'], unions: LOCALHOST_PROFILE_UNION }),
   'io.k8s.api.core.v1.Capabilities': obj('Adds and removes POSIX capabilities from running containers.', {
     add: arr(str(), 'Added capabilities', { listType: 'atomic' }),
     drop: arr(str(), 'Removed capabilities', { listType: 'atomic' }),
@@ -40,7 +43,7 @@ export const CORE_V1_SECURITY_DEFINITIONS: Definitions = {
   'io.k8s.api.core.v1.SeccompProfile': obj('SeccompProfile defines a pod/container\'s seccomp profile settings. Only one profile source may be set.', {
     localhostProfile: str('localhostProfile indicates a profile defined in a file on the node should be used. The profile must be preconfigured on the node to work. Must be a descending path, relative to the kubelet\'s configured seccomp profile location. Must be set if type is "Localhost". Must NOT be set for any other type.'),
     type: str('type indicates which kind of seccomp profile will be applied. Valid options are:\n\nLocalhost - a profile defined in a file on the node should be used. RuntimeDefault - the container runtime default profile should be used. Unconfined - no profile should be applied.\n\nPossible enum values:\n - `"Localhost"` indicates a profile defined in a file on the node should be used. The file\'s location relative to <kubelet-root-dir>/seccomp.\n - `"RuntimeDefault"` represents the default container runtime seccomp profile.\n - `"Unconfined"` indicates no seccomp profile is applied (A.K.A. unconfined).', { enum: ['Localhost', 'RuntimeDefault', 'Unconfined'] }),
-  }, { required: ['type'] }),
+  }, { required: ['type'], unions: LOCALHOST_PROFILE_UNION }),
   'io.k8s.api.core.v1.SecurityContext': obj('SecurityContext holds security configuration that will be applied to a container. Some fields are present in both SecurityContext and PodSecurityContext.  When both are set, the values in SecurityContext take precedence.', {
     allowPrivilegeEscalation: bool('AllowPrivilegeEscalation controls whether a process can gain more privileges than its parent process. This bool directly controls if the no_new_privs flag will be set on the container process. AllowPrivilegeEscalation is true always when the container is: 1) run as Privileged 2) has CAP_SYS_ADMIN Note that this field cannot be set when spec.os.name is windows.'),
     appArmorProfile: ref(CORE + 'AppArmorProfile', 'appArmorProfile is the AppArmor options to use by this container. If set, this profile overrides the pod\'s appArmorProfile. Note that this field cannot be set when spec.os.name is windows.'),

@@ -5,3 +5,4 @@
 export type { Definitions, Schema } from './types.js';
 export { DEFINITIONS, definitionNameFor, resolveSchema, schemaAt } from './registry.js';
 export { ANY, goDecode, strictFieldErrors, unknownFieldMessage, type StrictFieldOptions } from './strict-fields.js';
+export { GO_DEFAULTS } from './go-defaults.js';

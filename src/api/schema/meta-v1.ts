@@ -65,6 +65,11 @@ export const META_V1_DEFINITIONS: Definitions = {
     groupVersion: str('groupVersion specifies the API group and version in the form "group/version"'),
     version: str('version specifies the version in the form of "version". This is to save the clients the trouble of splitting the GroupVersion.'),
   }, { required: ['groupVersion', 'version'] }),
+  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement': obj('FieldSelectorRequirement is a selector that contains values, a key, and an operator that relates the key and values.', {
+    key: str('key is the field selector key that the requirement applies to.'),
+    operator: str('operator represents a key\'s relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. The list of operators may grow in the future.'),
+    values: arr(str(), 'values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty.', { listType: 'atomic' }),
+  }, { required: ['key', 'operator'] }),
   'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector': obj('A label selector is a label query over a set of resources. The result of matchLabels and matchExpressions are ANDed. An empty label selector matches all objects. A null label selector matches no objects.', {
     matchExpressions: arr(ref(META + 'LabelSelectorRequirement'), 'matchExpressions is a list of label selector requirements. The requirements are ANDed.', { listType: 'atomic' }),
     matchLabels: map(str(), 'matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.'),
@@ -154,4 +159,19 @@ export const META_V1_DEFINITIONS: Definitions = {
   'io.k8s.apimachinery.pkg.runtime.RawExtension': obj('RawExtension is used to hold extensions in external versions. To use this, make a field which has RawExtension as its type in your external, versioned struct, and Object in your internal struct.', {}),
   // kube-openapi: OpenAPISchemaType string, OpenAPISchemaFormat int-or-string, OpenAPIV3OneOfTypes integer, string.
   'io.k8s.apimachinery.pkg.util.intstr.IntOrString': oneOfScalar('IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.', { type: 'string', format: 'int-or-string', v3OneOf: ['integer', 'string'] }),
+  'io.k8s.apimachinery.pkg.version.Info': obj('Info contains versioning information. how we\'ll want to distribute that information.', {
+    buildDate: str(),
+    compiler: str(),
+    emulationMajor: str('EmulationMajor is the major version of the emulation version'),
+    emulationMinor: str('EmulationMinor is the minor version of the emulation version'),
+    gitCommit: str(),
+    gitTreeState: str(),
+    gitVersion: str(),
+    goVersion: str(),
+    major: str('Major is the major version of the binary version'),
+    minCompatibilityMajor: str('MinCompatibilityMajor is the major version of the minimum compatibility version'),
+    minCompatibilityMinor: str('MinCompatibilityMinor is the minor version of the minimum compatibility version'),
+    minor: str('Minor is the minor version of the binary version'),
+    platform: str(),
+  }, { required: ['major', 'minor', 'gitVersion', 'gitCommit', 'gitTreeState', 'buildDate', 'goVersion', 'compiler', 'platform'] }),
 };

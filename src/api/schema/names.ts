@@ -16,7 +16,7 @@ export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 export const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
 
 /** The API groups whose kinds the registry defines (`""` is core), all at v1. */
-const GROUPS = ['', 'apps', 'autoscaling', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'policy'];
+const GROUPS = ['', 'apiextensions.k8s.io', 'apps', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'policy'];
 
 /**
  * Upstream registers DeleteOptions and WatchEvent in every group-version it serves; kubito lists

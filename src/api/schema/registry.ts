@@ -7,6 +7,7 @@ import type { Definitions, Schema } from './types.js';
 import { APIEXTENSIONS_V1_DEFINITIONS } from './apiextensions-v1.js';
 import { APPS_V1_DEFINITIONS } from './apps-v1.js';
 import { AUTHENTICATION_V1_DEFINITIONS } from './authentication-v1.js';
+import { AUTHORIZATION_V1_DEFINITIONS } from './authorization-v1.js';
 import { AUTOSCALING_V1_DEFINITIONS } from './autoscaling-v1.js';
 import { COORDINATION_V1_DEFINITIONS } from './coordination-v1.js';
 import { CORE_V1_CONFIG_DEFINITIONS } from './core-v1-config.js';
@@ -48,6 +49,7 @@ export const DEFINITIONS: Definitions = deepFreeze({
   ...CORE_V1_VOLUME_INTREE_DEFINITIONS,
   ...APPS_V1_DEFINITIONS,
   ...AUTHENTICATION_V1_DEFINITIONS,
+  ...AUTHORIZATION_V1_DEFINITIONS,
   ...AUTOSCALING_V1_DEFINITIONS,
   ...COORDINATION_V1_DEFINITIONS,
   ...DISCOVERY_V1_DEFINITIONS,

@@ -38,6 +38,11 @@ export interface Schema {
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
   'x-kubernetes-list-map-keys'?: string[];
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
+  /**
+   * A discriminated union (`+union`): the field naming the member in use, and each member field
+   * with its discriminator value. Documentation only; kube-apiserver enforces it in validation.
+   */
+  'x-kubernetes-unions'?: Array<{ discriminator: string; 'fields-to-discriminateBy': Record<string, string> }>;
   /** Set on top-level kinds: which group/version/kind this definition is. */
   'x-kubernetes-group-version-kind'?: Array<{ group: string; version: string; kind: string }>;
 }

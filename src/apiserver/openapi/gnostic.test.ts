@@ -80,8 +80,10 @@ test('kubectl 1.27/1.28 find fieldValidation on the PATCH of each kind (supports
 test('path parameters, body parameters and responses are encoded in their oneofs', () => {
   const item = named(sub(doc, 8), 2).get('/api/v1/namespaces/{namespace}/services/{name}') as Buffer;
   const pathParams = all(item, 9).map((p) => sub(sub(sub(p.bytes, 1), 2), 4)).filter((b): b is Buffer => !!b);
-  assert.deepEqual(pathParams.map((b) => text(one(b, 4))), ['name', 'namespace']);
+  assert.deepEqual(pathParams.map((b) => text(one(b, 4))), ['name']); // namespace is shared: a $ref
   assert.equal(readFields(pathParams[0]).find((f) => f.field === 1)?.value, 1, 'required');
+  const refs = all(item, 9).map((p) => sub(p.bytes, 2)).filter((b): b is Buffer => !!b).map((b) => text(one(b, 1)));
+  assert.deepEqual(refs, ['#/parameters/namespace-vgWSWtn3', '#/parameters/pretty-tJGM1-ng']);
   const put = sub(item, 3) as Buffer;
   const body = sub(sub(all(put, 8)[0].bytes, 1), 1) as Buffer;
   assert.equal(text(one(body, 3)), 'body');
@@ -100,4 +102,19 @@ test('the writer omits proto3 zero values and encodes multi-byte varints', () =>
   assert.deepEqual(fields.map((f) => [f.field, f.wireType]), [[5, 2], [6, 0]]);
   assert.equal(fields[0].bytes?.toString(), big);
   assert.throws(() => encodeOpenAPIV2({ paths: { '/x': { get: { parameters: [{ in: 'formData', name: 'f' }] } } } }), /unsupported parameter/);
+});
+
+test('the shared parameters (10), the security requirement (12) and the BearerToken scheme (13) are encoded', () => {
+  const params = named(sub(doc, 10), 1);
+  assert.equal(params.size, Object.keys(openapiV2Document().parameters).length);
+  const pretty = params.get('pretty-tJGM1-ng') as Buffer;
+  const query = sub(sub(pretty, 2), 3) as Buffer; // Parameter.non_body_parameter.query_parameter_sub_schema
+  assert.equal(text(one(query, 4)), 'pretty');
+  assert.equal(text(one(query, 2)), 'query');
+  const body = sub(params.get('body-78PwaGsr'), 1) as Buffer; // Parameter.body_parameter
+  assert.equal(text(one(sub(body, 5) as Buffer, 1)), '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Patch');
+  const requirement = named(one(doc, 12)?.bytes, 1);
+  assert.deepEqual([...requirement.keys()], ['BearerToken']);
+  const scheme = sub(named(sub(doc, 13), 1).get('BearerToken'), 2) as Buffer; // ApiKeySecurity
+  assert.deepEqual([1, 2, 3, 4].map((f) => text(one(scheme, f))), ['apiKey', 'authorization', 'header', 'Bearer Token authentication']);
 });

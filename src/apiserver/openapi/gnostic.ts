@@ -68,23 +68,27 @@ function named(name: string, value: ProtoWriter): ProtoWriter {
   return new ProtoWriter().string(1, name).message(2, value);
 }
 
-/** message ParametersItem: a body parameter, a query or path parameter, or a `$ref`. */
-function parametersItem(p: Json): ProtoWriter {
-  if (typeof p.$ref === 'string') return new ProtoWriter().message(2, new ProtoWriter().string(1, p.$ref));
-  let parameter: ProtoWriter;
+/** message Parameter: a body parameter, or a query or path parameter. */
+function parameterMessage(p: Json): ProtoWriter {
   if (p.in === 'body') {
     const body = new ProtoWriter().string(1, str(p.description)).string(2, str(p.name)).string(3, 'body').bool(4, p.required === true).message(5, schema(asObject(p.schema)));
-    parameter = new ProtoWriter().message(1, body);
-  } else if (p.in === 'query') {
-    const q = new ProtoWriter().bool(1, p.required === true).string(2, 'query').string(3, str(p.description)).string(4, str(p.name)).string(6, str(p.type)).string(7, str(p.format)).bool(20, p.uniqueItems === true);
-    parameter = new ProtoWriter().message(2, new ProtoWriter().message(3, q));
-  } else if (p.in === 'path') {
-    const q = new ProtoWriter().bool(1, p.required === true).string(2, 'path').string(3, str(p.description)).string(4, str(p.name)).string(5, str(p.type)).string(6, str(p.format)).bool(19, p.uniqueItems === true);
-    parameter = new ProtoWriter().message(2, new ProtoWriter().message(4, q));
-  } else {
-    throw new Error(`gnostic: unsupported parameter location ${String(p.in)}`);
+    return new ProtoWriter().message(1, body);
   }
-  return new ProtoWriter().message(1, parameter);
+  if (p.in === 'query') {
+    const q = new ProtoWriter().bool(1, p.required === true).string(2, 'query').string(3, str(p.description)).string(4, str(p.name)).string(6, str(p.type)).string(7, str(p.format)).bool(20, p.uniqueItems === true);
+    return new ProtoWriter().message(2, new ProtoWriter().message(3, q));
+  }
+  if (p.in === 'path') {
+    const q = new ProtoWriter().bool(1, p.required === true).string(2, 'path').string(3, str(p.description)).string(4, str(p.name)).string(5, str(p.type)).string(6, str(p.format)).bool(19, p.uniqueItems === true);
+    return new ProtoWriter().message(2, new ProtoWriter().message(4, q));
+  }
+  throw new Error(`gnostic: unsupported parameter location ${String(p.in)}`);
+}
+
+/** message ParametersItem: a parameter or a `$ref` to a shared one. */
+function parametersItem(p: Json): ProtoWriter {
+  if (typeof p.$ref === 'string') return new ProtoWriter().message(2, new ProtoWriter().string(1, p.$ref));
+  return new ProtoWriter().message(1, parameterMessage(p));
 }
 
 /** message Responses. */
@@ -137,6 +141,15 @@ export function encodeOpenAPIV2(doc: Json): Buffer {
   }
   const definitions = new ProtoWriter();
   for (const [name, def] of Object.entries(asObject(doc.definitions))) definitions.message(1, named(name, schema(asObject(def))));
+  const parameters = new ProtoWriter();
+  for (const [name, p] of Object.entries(asObject(doc.parameters ?? {}))) parameters.message(1, named(name, parameterMessage(asObject(p))));
+  const securityDefinitions = new ProtoWriter();
+  for (const [name, d] of Object.entries(asObject(doc.securityDefinitions ?? {}))) {
+    const key = asObject(d);
+    if (key.type !== 'apiKey') throw new Error(`gnostic: unsupported security scheme ${String(key.type)}`);
+    const apiKey = new ProtoWriter().string(1, 'apiKey').string(2, str(key.name)).string(3, str(key.in)).string(4, str(key.description));
+    securityDefinitions.message(1, named(name, new ProtoWriter().message(2, apiKey)));
+  }
   const w = new ProtoWriter()
     .string(1, str(doc.swagger))
     .message(2, new ProtoWriter().string(1, str(info.title)).string(2, str(info.version)).string(3, str(info.description)))
@@ -146,7 +159,14 @@ export function encodeOpenAPIV2(doc: Json): Buffer {
     .strings(6, asStrings(doc.consumes))
     .strings(7, asStrings(doc.produces))
     .message(8, paths)
-    .message(9, definitions);
+    .message(9, definitions)
+    .message(10, parameters);
+  for (const requirement of Array.isArray(doc.security) ? doc.security : []) {
+    const req = new ProtoWriter();
+    for (const [name, scopes] of Object.entries(asObject(requirement))) req.message(1, new ProtoWriter().string(1, name).message(2, new ProtoWriter().strings(1, asStrings(scopes))));
+    w.message(12, req);
+  }
+  w.message(13, securityDefinitions);
   vendorExtensions(w, 16, doc);
   return w.finish();
 }

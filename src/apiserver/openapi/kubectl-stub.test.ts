@@ -87,3 +87,12 @@ test('kubectl 1.27 apply finds server-side field validation in /openapi/v2 and s
   const out = await kubectl('kubectl.1.27', ['apply', '-f', join(work, 'svc.yaml'), '--dry-run=client']);
   assert.equal(out.trim(), 'service/x created (dry run)');
 });
+
+test('kubectl explain reads the create-only reviews (SelfSubjectAccessReview, TokenReview) from their groups\' documents', { skip: missing('kubectl') }, async () => {
+  const ssar = await kubectl('kubectl', ['explain', 'selfsubjectaccessreviews.spec']);
+  assert.match(ssar, /GROUP:\s+authorization.k8s.io\nKIND:\s+SelfSubjectAccessReview\nVERSION:\s+v1/);
+  assert.match(ssar, /\n {2}resourceAttributes\t<ResourceAttributes>\n/);
+  const tokenReview = await kubectl('kubectl', ['explain', 'tokenreviews.status.user']);
+  assert.match(tokenReview, /GROUP:\s+authentication.k8s.io\nKIND:\s+TokenReview/);
+  assert.match(tokenReview, /\n {2}extra\t<map\[string\]\[\]string>\n/);
+});

@@ -69,3 +69,50 @@ test('v3 documents hold exactly the schemas their operations reach, refs in v3 f
   for (const m of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) assert.ok(schemas[m[1]], `dangling ${m[1]}`);
   assert.equal(text.includes('"ref"'), false);
 });
+
+test('parameters laid out as kube-openapi does: those every operation takes on the path, each list sorted by name', () => {
+  const paths = new Map(groupVersionPaths('', 'v1').map((p) => [p.path, p]));
+  const names = (list: Array<{ name: string }>): string[] => list.map((p) => p.name);
+  // One operation only: all its query parameters belong to the path.
+  const finalize = paths.get('/api/v1/namespaces/{name}/finalize');
+  assert.deepEqual(names(finalize?.parameters ?? []), ['dryRun', 'fieldManager', 'fieldValidation', 'name', 'pretty']);
+  assert.deepEqual(finalize?.operations[0].parameters, []);
+  const attach = paths.get('/api/v1/namespaces/{namespace}/pods/{name}/attach');
+  assert.deepEqual(names(attach?.parameters ?? []), ['container', 'name', 'namespace', 'stderr', 'stdin', 'stdout', 'tty']);
+  const item = paths.get('/api/v1/namespaces/{namespace}/services/{name}');
+  assert.deepEqual(names(item?.parameters ?? []), ['name', 'namespace', 'pretty']);
+  assert.deepEqual(names(item?.operations.find((o) => o.method === 'patch')?.parameters ?? []), ['dryRun', 'fieldManager', 'fieldValidation', 'force']);
+});
+
+test('the name parameter names the subresource kind; create and delete take the article upstream gives the kind', () => {
+  const paths = new Map([...groupVersionPaths('', 'v1'), ...groupVersionPaths('apps', 'v1'), ...groupVersionPaths('discovery.k8s.io', 'v1')].map((p) => [p.path, p]));
+  const nameOf = (path: string): string | undefined => paths.get(path)?.parameters.find((p) => p.name === 'name')?.description;
+  assert.equal(nameOf('/api/v1/namespaces/{namespace}/pods/{name}/exec'), 'name of the PodExecOptions');
+  assert.equal(nameOf('/api/v1/namespaces/{namespace}/pods/{name}/proxy/{path}'), 'name of the PodProxyOptions');
+  assert.equal(nameOf('/api/v1/nodes/{name}/proxy'), 'name of the NodeProxyOptions');
+  assert.equal(nameOf('/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale'), 'name of the Scale');
+  assert.equal(nameOf('/api/v1/namespaces/{namespace}/pods/{name}/log'), 'name of the Pod');
+  const description = (path: string, method: string): string | undefined => paths.get(path)?.operations.find((o) => o.method === method)?.description;
+  assert.equal(description('/api/v1/namespaces/{namespace}/events', 'post'), 'create an Event');
+  assert.equal(description('/api/v1/namespaces/{namespace}/endpoints/{name}', 'delete'), 'delete Endpoints');
+  assert.equal(description('/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices', 'post'), 'create an EndpointSlice');
+  assert.equal(description('/api/v1/namespaces/{namespace}/services', 'post'), 'create a Service');
+  assert.equal(description('/api/v1/namespaces/{namespace}/pods/{name}/eviction', 'post'), 'create eviction of a Pod');
+});
+
+test('the create-only reviews have their groups\' documents: one POST each, on the path upstream gives it', () => {
+  const ops = new Map([...groupVersionPaths('authentication.k8s.io', 'v1'), ...groupVersionPaths('authorization.k8s.io', 'v1')]
+    .flatMap((p) => p.operations.map((o) => [o.operationId, { path: p.path, op: o, pathParams: p.parameters.map((q) => q.name) }] as const)));
+  assert.deepEqual([...ops.keys()].sort(), [
+    'createAuthenticationV1SelfSubjectReview', 'createAuthenticationV1TokenReview', 'createAuthorizationV1NamespacedLocalSubjectAccessReview',
+    'createAuthorizationV1SelfSubjectAccessReview', 'createAuthorizationV1SelfSubjectRulesReview', 'createAuthorizationV1SubjectAccessReview',
+    'getAuthenticationV1APIResources', 'getAuthorizationV1APIResources',
+  ]);
+  const local = ops.get('createAuthorizationV1NamespacedLocalSubjectAccessReview');
+  assert.equal(local?.path, '/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews');
+  assert.deepEqual(local?.pathParams, ['dryRun', 'fieldManager', 'fieldValidation', 'namespace', 'pretty']);
+  assert.deepEqual(local?.op.gvk, { group: 'authorization.k8s.io', version: 'v1', kind: 'LocalSubjectAccessReview' });
+  assert.equal(local?.op.description, 'create a LocalSubjectAccessReview');
+  const doc = openapiV3Document('apis/authentication.k8s.io/v1');
+  assert.ok(doc?.components.schemas['io.k8s.api.authentication.v1.TokenReview']);
+});

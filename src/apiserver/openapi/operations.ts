@@ -4,7 +4,7 @@
  * media types, responses), derived from the resource table. Neutral form: the v2 and v3
  * renderers turn it into Swagger 2.0 and OpenAPI 3.0.
  */
-import { RESOURCES, type ResourceInfo, type SubresourceInfo } from '../../api/resources.js';
+import { RESOURCES, REVIEW_RESOURCES, type ResourceInfo, type SubresourceInfo } from '../../api/resources.js';
 import { definitionNameFor } from '../../api/schema/index.js';
 import { PARAMETERS, nameParameter, type ParameterKey, type ParameterSpec } from './parameters.js';
 
@@ -73,8 +73,40 @@ const CONNECT_PARAMS: Record<string, ParameterKey[]> = {
 /** Resources whose DELETE answers with the deleted object rather than a Status, as upstream's registries do. */
 const DELETE_RETURNS_OBJECT = new Set(['/pods', '/services', '/serviceaccounts']);
 
+/** A parameter's identity in kube-openapi (`mapKeyFromParam`): its name and where it goes. */
+function paramKey(p: ParameterSpec): string {
+  return `${p.name}\u0000${p.in}`;
+}
+
+/** kube-openapi's `sortParameters`: by name, then by `in`, in byte order. */
+function sortParameters(list: ParameterSpec[]): ParameterSpec[] {
+  return list.sort((a, b) => (paramKey(a) < paramKey(b) ? -1 : paramKey(a) > paramKey(b) ? 1 : 0));
+}
+
 function params(keys: readonly ParameterKey[]): ParameterSpec[] {
-  return keys.map((k) => PARAMETERS[k]).sort((a, b) => a.name.localeCompare(b.name));
+  return sortParameters(keys.map((k) => PARAMETERS[k]));
+}
+
+/** installer.go's `GetArticleForNoun`: none for a plural-looking noun (`Endpoints`), else `a`/`an`. */
+function article(noun: string): string {
+  if (!noun.endsWith('ss') && noun.endsWith('s')) return ' ';
+  return /^[aeiou]/i.test(noun) ? ' an ' : ' a ';
+}
+
+/**
+ * kube-openapi's `buildPaths`: a parameter (not the body) that every operation of a path takes
+ * goes to the path, sorted; the rest stay with their operations, sorted. Applied to what each
+ * path was built with, so the layout follows from the operations' full parameter lists.
+ */
+function layoutParameters(spec: PathSpec): PathSpec {
+  const full = spec.operations.map((op) => [...spec.parameters, ...op.parameters]);
+  const common = full[0].filter((p) => full.every((list) => list.some((q) => paramKey(q) === paramKey(p))));
+  const shared = new Set(common.map(paramKey));
+  return {
+    ...spec,
+    parameters: sortParameters(common),
+    operations: spec.operations.map((op, i) => ({ ...op, parameters: sortParameters(full[i].filter((p) => !shared.has(paramKey(p)))) })),
+  };
 }
 
 function capitalize(s: string): string {
@@ -115,12 +147,12 @@ function resourcePaths(info: ResourceInfo, naming: Naming): PathSpec[] {
   const kind = info.kind;
   const gvk = { group: info.group, version: info.version, kind };
   const ref = definitionOf(gvk);
-  const listRef = definitionOf({ ...gvk, kind: info.listKind });
+  const verbs = new Set(info.verbs);
+  const listRef = verbs.has('list') ? definitionOf({ ...gvk, kind: info.listKind }) : '';
   const prefix = `/${groupVersionPath(info.group, info.version)}`;
   const base = info.namespaced ? `${prefix}/namespaces/{namespace}/${info.resource}` : `${prefix}/${info.resource}`;
   const scopeParams = info.namespaced ? [PARAMETERS.namespace] : [];
   const named = [nameParameter(kind), ...scopeParams];
-  const verbs = new Set(info.verbs);
   const op = (o: Omit<OperationSpec, 'gvk' | 'tag' | 'consumes'> & { consumes?: string[]; gvk?: GroupVersionKind }): OperationSpec => ({ consumes: ANY, gvk, tag, ...o });
   const paths: PathSpec[] = [];
 
@@ -132,14 +164,14 @@ function resourcePaths(info: ResourceInfo, naming: Naming): PathSpec[] {
     collection.push(op({ method: 'get', operationId: `list${gv}${scope}${kind}`, description: `list or watch objects of kind ${kind}`, action: 'list', parameters: params(LIST_PARAMS), produces: LIST_MEDIA, responses: objectResponses(listRef, ['200']) }));
   }
   if (verbs.has('create')) {
-    collection.push(op({ method: 'post', operationId: `create${gv}${scope}${kind}`, description: `create a ${kind}`, action: 'post', parameters: params(WRITE_PARAMS), body: { ref, required: true }, produces: OBJECT_MEDIA, responses: objectResponses(ref, ['200', '201', '202']) }));
+    collection.push(op({ method: 'post', operationId: `create${gv}${scope}${kind}`, description: `create${article(kind)}${kind}`, action: 'post', parameters: params(WRITE_PARAMS), body: { ref, required: true }, produces: OBJECT_MEDIA, responses: objectResponses(ref, ['200', '201', '202']) }));
   }
   if (collection.length) paths.push({ path: base, parameters: [...scopeParams, PARAMETERS.pretty], operations: collection });
 
   const item: OperationSpec[] = [];
   if (verbs.has('delete')) {
     const deleted = DELETE_RETURNS_OBJECT.has(`${info.group}/${info.resource}`) ? ref : `${META}Status`;
-    item.push(op({ method: 'delete', operationId: `delete${gv}${scope}${kind}`, description: `delete a ${kind}`, action: 'delete', parameters: params(DELETE_PARAMS), body: { ref: `${META}DeleteOptions`, required: false }, produces: OBJECT_MEDIA, responses: objectResponses(deleted, ['200', '202']) }));
+    item.push(op({ method: 'delete', operationId: `delete${gv}${scope}${kind}`, description: `delete${article(kind)}${kind}`, action: 'delete', parameters: params(DELETE_PARAMS), body: { ref: `${META}DeleteOptions`, required: false }, produces: OBJECT_MEDIA, responses: objectResponses(deleted, ['200', '202']) }));
   }
   if (verbs.has('get')) {
     item.push(op({ method: 'get', operationId: `read${gv}${scope}${kind}`, description: `read the specified ${kind}`, action: 'get', parameters: [], produces: OBJECT_MEDIA, responses: objectResponses(ref, ['200']) }));
@@ -177,6 +209,8 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
   const gvk = { group: sub.group, version: sub.version, kind: sub.kind };
   const path = `${at.base}/${sub.name}`;
   const verbs = new Set(sub.verbs);
+  // Upstream names the subresource's own kind ("name of the PodExecOptions", "name of the Scale").
+  const named = [nameParameter(sub.kind), ...at.named.slice(1)];
   const streaming = sub.name === 'attach' || sub.name === 'exec' || sub.name === 'portforward' || sub.name === 'proxy';
   if (streaming) {
     const methods: HttpMethod[] = sub.name === 'proxy' ? ['delete', 'get', 'head', 'options', 'patch', 'post', 'put'] : ['get', 'post'];
@@ -185,12 +219,12 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
       action: 'connect', gvk, parameters: [], consumes: ANY, produces: ANY, responses: [{ code: '200', description: 'OK', body: { type: 'string' } }, UNAUTHORIZED], tag,
     }));
     const query = params(CONNECT_PARAMS[sub.name] ?? CONNECT_PARAMS[`${sub.name}/${parent}`] ?? []);
-    const out: PathSpec[] = [{ path, parameters: [...at.named, ...query], operations: connect('') }];
-    if (sub.name === 'proxy') out.push({ path: `${path}/{path}`, parameters: [...at.named, PARAMETERS.subpath, ...query], operations: connect('WithPath') });
+    const out: PathSpec[] = [{ path, parameters: [...named, ...query], operations: connect('') }];
+    if (sub.name === 'proxy') out.push({ path: `${path}/{path}`, parameters: [...named, PARAMETERS.subpath, ...query], operations: connect('WithPath') });
     return out;
   }
   if (sub.name === 'log') {
-    return [{ path, parameters: [...at.named, ...params([...LOG_PARAMS, 'pretty'])], operations: [{
+    return [{ path, parameters: [...named, ...params([...LOG_PARAMS, 'pretty'])], operations: [{
       method: 'get', operationId: `read${gv}${scope}${parent}Log`, description: `read log of the specified ${parent}`, action: 'get', gvk, parameters: [], consumes: ANY,
       produces: ['text/plain', ...OBJECT_MEDIA], responses: [{ code: '200', description: 'OK', body: { type: 'string' } }, UNAUTHORIZED], tag,
     }] }];
@@ -199,22 +233,37 @@ function subresourcePaths(info: ResourceInfo, sub: SubresourceInfo, at: { base: 
   const ops: OperationSpec[] = [];
   const base = { gvk, consumes: ANY, produces: OBJECT_MEDIA, tag };
   if (verbs.has('create')) {
-    // binding, eviction, token: upstream documents their write parameters on the path, and
-    // names the subresource's own kind ("name of the TokenRequest").
-    const named = [nameParameter(sub.kind), ...at.named.slice(1)];
     return [{ path, parameters: [...named, ...params([...WRITE_PARAMS, 'pretty'])], operations: [{ ...base, method: 'post', operationId: `create${gv}${scope}${parent}${word}`, description: `create ${sub.name} of a ${parent}`, action: 'post', parameters: [], body: { ref, required: true }, responses: objectResponses(ref, ['200', '201', '202']) }] }];
   }
   if (verbs.has('get')) ops.push({ ...base, method: 'get', operationId: `read${gv}${scope}${parent}${word}`, description: `read ${sub.name} of the specified ${parent}`, action: 'get', parameters: [], responses: objectResponses(ref, ['200']) });
   if (verbs.has('patch')) ops.push({ ...base, method: 'patch', operationId: `patch${gv}${scope}${parent}${word}`, description: `partially update ${sub.name} of the specified ${parent}`, action: 'patch', parameters: params(PATCH_PARAMS), body: { ref: `${META}Patch`, required: true }, consumes: PATCH_MEDIA, responses: objectResponses(ref, ['200', '201']) });
   if (verbs.has('update')) ops.push({ ...base, method: 'put', operationId: `replace${gv}${scope}${parent}${word}`, description: `replace ${sub.name} of the specified ${parent}`, action: 'put', parameters: params(WRITE_PARAMS), body: { ref, required: true }, responses: objectResponses(ref, ['200', '201']) });
-  return [{ path, parameters: [...at.named, PARAMETERS.pretty], operations: ops }];
+  return [{ path, parameters: [...named, PARAMETERS.pretty], operations: ops }];
 }
 
-/** Every group-version kubito serves, in discovery order: `[{ group: '', version: 'v1' }, ...]`. */
+/** What the documents describe: the stored kinds and the create-only reviews, as discovery lists them. */
+const DOCUMENTED: readonly ResourceInfo[] = [...RESOURCES, ...REVIEW_RESOURCES];
+
+/** Every group-version kubito serves, in table order: `[{ group: '', version: 'v1' }, ...]`. */
 export function servedGroupVersions(): Array<{ group: string; version: string }> {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(groupVersionPath(r.group, r.version), { group: r.group, version: r.version });
+  for (const r of DOCUMENTED) seen.set(groupVersionPath(r.group, r.version), { group: r.group, version: r.version });
   return [...seen.values()];
+}
+
+/** A discovery endpoint's one GET (`/api/`, `/apis/apps/v1/`): no parameters, no action, no GVK. */
+function discoveryPath(path: string, op: { operationId: string; description: string; ref: string; tag: string; media?: string[] }): PathSpec {
+  const media = op.media ?? OBJECT_MEDIA;
+  return { path, parameters: [], operations: [{
+    method: 'get', operationId: op.operationId, description: op.description, parameters: [], consumes: media, produces: media,
+    responses: objectResponses(op.ref, ['200']), tag: op.tag,
+  }] };
+}
+
+/** `apps`, `rbacAuthorization`: the tag of a group's operations. */
+function groupTag(group: string): string {
+  const word = groupWord(group);
+  return `${word.charAt(0).toLowerCase()}${word.slice(1)}`;
 }
 
 /**
@@ -223,11 +272,29 @@ export function servedGroupVersions(): Array<{ group: string; version: string }>
  */
 export function groupVersionPaths(group: string, version: string): PathSpec[] {
   const gv = `${groupWord(group)}${capitalize(version)}`;
-  const tag = `${groupWord(group).charAt(0).toLowerCase()}${groupWord(group).slice(1)}_${version}`;
-  const root: PathSpec = { path: `/${groupVersionPath(group, version)}/`, parameters: [], operations: [{
-    method: 'get', operationId: `get${gv}APIResources`, description: 'get available resources',
-    parameters: [], consumes: OBJECT_MEDIA, produces: OBJECT_MEDIA, responses: objectResponses(`${META}APIResourceList`, ['200']), tag,
-  }] };
-  const resources = RESOURCES.filter((r) => r.group === group && r.version === version);
-  return [root, ...resources.flatMap((r) => resourcePaths(r, { gv, scope: r.namespaced ? 'Namespaced' : '', tag }))];
+  const tag = `${groupTag(group)}_${version}`;
+  const root = discoveryPath(`/${groupVersionPath(group, version)}/`, { operationId: `get${gv}APIResources`, description: 'get available resources', ref: `${META}APIResourceList`, tag });
+  const resources = DOCUMENTED.filter((r) => r.group === group && r.version === version);
+  return [root, ...resources.flatMap((r) => resourcePaths(r, { gv, scope: r.namespaced ? 'Namespaced' : '', tag }))].map(layoutParameters);
+}
+
+/**
+ * Every document of `/openapi/v3` by its key, as kube-apiserver lists them: each group-version
+ * (`api/v1`, `apis/apps/v1`), and apart from them the discovery roots (`api`: getCoreAPIVersions,
+ * `apis`: getAPIVersions, `apis/<group>`: get<Group>APIGroup) and `version` (getCodeVersion).
+ * The v2 document holds all their paths. (Upstream also documents `/logs`, `/.well-known/
+ * openid-configuration` and `/openid/v1/jwks`, which kubito does not serve.)
+ */
+export function documentPaths(): Map<string, PathSpec[]> {
+  const docs = new Map<string, PathSpec[]>();
+  docs.set('api', [discoveryPath('/api/', { operationId: 'getCoreAPIVersions', description: 'get available API versions', ref: `${META}APIVersions`, tag: 'core' })]);
+  docs.set('apis', [discoveryPath('/apis/', { operationId: 'getAPIVersions', description: 'get available API versions', ref: `${META}APIGroupList`, tag: 'apis' })]);
+  for (const { group, version } of servedGroupVersions()) {
+    if (group && !docs.has(`apis/${group}`)) {
+      docs.set(`apis/${group}`, [discoveryPath(`/apis/${group}/`, { operationId: `get${groupWord(group)}APIGroup`, description: 'get information of a group', ref: `${META}APIGroup`, tag: groupTag(group) })]);
+    }
+    docs.set(groupVersionPath(group, version), groupVersionPaths(group, version));
+  }
+  docs.set('version', [discoveryPath('/version/', { operationId: 'getCodeVersion', description: 'get the version information for this server', ref: 'io.k8s.apimachinery.pkg.version.Info', tag: 'version', media: ['application/json'] })]);
+  return docs;
 }

@@ -69,7 +69,7 @@ test('v3: enum fields carry enum and the "Possible enum values" lines', () => {
   assert.deepEqual((spec.ipFamilyPolicy as Record<string, unknown>).enum, ['PreferDualStack', 'RequireDualStack', 'SingleStack']);
   assert.deepEqual(spec.ipFamilies, {
     description: (spec.ipFamilies as Record<string, unknown>).description,
-    items: { enum: ['', 'IPv4', 'IPv6'], type: 'string' },
+    items: { default: '', enum: ['', 'IPv4', 'IPv6'], type: 'string' }, // list items get openapi-gen's zero default
     type: 'array',
     'x-kubernetes-list-type': 'atomic',
   });
@@ -87,6 +87,43 @@ test('v2: IntOrString keeps type string and format int-or-string; fields refer t
   assert.equal(defs['io.k8s.apimachinery.pkg.api.resource.Quantity'].type, 'string');
   assert.equal(defs['io.k8s.apimachinery.pkg.api.resource.Quantity'].oneOf, undefined);
   assert.deepEqual(props(defs['io.k8s.api.core.v1.ServicePort']).targetPort, { $ref: '#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString', description: TARGET_PORT_DESCRIPTION });
-  assert.deepEqual(props(defs['io.k8s.api.core.v1.ServicePort']).protocol, PROTOCOL);
+  // kube-openapi's PruneDefaults: the v2 document carries no `default` (the v3 ones keep it).
+  const { default: _tcp, ...protocolV2 } = PROTOCOL;
+  assert.deepEqual(props(defs['io.k8s.api.core.v1.ServicePort']).protocol, protocolV2);
   assert.deepEqual(props(defs['io.k8s.api.core.v1.ServiceSpec']).sessionAffinity, SESSION_AFFINITY);
+  assert.equal(JSON.stringify(defs).includes('"default"'), false);
+});
+
+test('v2 and v3: the security scheme, and the +union profiles with their x-kubernetes-unions', () => {
+  const v2 = openapiV2Document();
+  const scheme = { description: 'Bearer Token authentication', in: 'header', name: 'authorization', type: 'apiKey' };
+  assert.deepEqual(v2.securityDefinitions, { BearerToken: scheme });
+  assert.deepEqual(v2.security, [{ BearerToken: [] }]);
+  assert.deepEqual(openapiV3Document('api/v1')?.components.securitySchemes, { BearerToken: scheme });
+  assert.equal('security' in (openapiV3Document('api/v1') ?? {}), false, 'builder3 sets no top-level security');
+  const union = [{ discriminator: 'type', 'fields-to-discriminateBy': { localhostProfile: 'LocalhostProfile' } }];
+  const defs = v2.definitions as Record<string, Record<string, unknown>>;
+  const schemas = v3Schemas('api/v1');
+  for (const name of ['io.k8s.api.core.v1.AppArmorProfile', 'io.k8s.api.core.v1.SeccompProfile']) {
+    assert.deepEqual(defs[name]['x-kubernetes-unions'], union, name);
+    assert.deepEqual(schemas[name]['x-kubernetes-unions'], union, name);
+  }
+});
+
+test('v3 carries openapi-gen\'s defaults, and a defaulted reference is wrapped in allOf as kube-openapi writes it', () => {
+  const core = v3Schemas('api/v1');
+  assert.deepEqual(props(core['io.k8s.api.core.v1.Pod']).spec, {
+    allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.PodSpec' }],
+    default: {},
+    description: 'Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+  });
+  const containers = props(core['io.k8s.api.core.v1.PodSpec']).containers as Record<string, unknown>;
+  assert.deepEqual(containers.items, { allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.Container' }], default: {} });
+  const labels = props(core['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']).labels as Record<string, unknown>;
+  assert.deepEqual(labels.additionalProperties, { default: '', type: 'string' });
+  assert.deepEqual(props(core['io.k8s.api.core.v1.ServicePort']).protocol, PROTOCOL);
+  assert.equal((props(core['io.k8s.api.core.v1.ServicePort']).port as Record<string, unknown>).default, 0);
+  // Types with their own UnmarshalJSON get none (kube-openapi since 2023, so 1.29+).
+  assert.equal('default' in (props(core['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']).creationTimestamp as object), false);
+  assert.equal('default' in (props(core['io.k8s.api.core.v1.ServicePort']).targetPort as object), false);
 });

@@ -3,7 +3,7 @@
  * OpenAPI 3.0 (`#/components/schemas/<name>`), in upstream's shape: keys sorted, and in v3 a
  * reference with a description beside it wrapped in `allOf`, as kube-openapi writes it.
  */
-import { DEFINITIONS, type Schema } from '../../api/schema/index.js';
+import { DEFINITIONS, GO_DEFAULTS, type Schema } from '../../api/schema/index.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -18,6 +18,13 @@ export interface RenderOptions {
    * of printing `<string>`. v2 keeps `type` (and `format`).
    */
   oneOfTypes: boolean;
+  /**
+   * Write `default`s: the registry's and openapi-gen's (GO_DEFAULTS: `+default` markers, `{}` on
+   * struct fields, `""`/`0`/`false` on fields without omitempty, list items and map values
+   * alike). kube-apiserver's v2 document has none (kube-openapi's `PruneDefaults`); the v3
+   * documents have them all.
+   */
+  defaults: boolean;
 }
 
 /** Returns a copy of `value` whose object keys are sorted, as Go's encoding/json writes maps. */
@@ -31,8 +38,9 @@ export function sortKeys<T>(value: T): T {
 
 /** One registry schema as JSON Schema. */
 export function renderSchema(schema: Schema, opts: RenderOptions): JsonSchema {
-  const { ref, properties, items, additionalProperties, v3OneOf, ...rest } = schema;
+  const { ref, properties, items, additionalProperties, v3OneOf, default: defaultValue, ...rest } = schema;
   const out: JsonSchema = { ...rest };
+  if (defaultValue !== undefined && opts.defaults) out.default = defaultValue;
   if (v3OneOf && opts.oneOfTypes) {
     delete out.type;
     out.oneOf = v3OneOf.map((type) => ({ type }));
@@ -72,7 +80,34 @@ export function definitionClosure(roots: Iterable<string>): string[] {
   return [...seen].sort();
 }
 
+/**
+ * A copy of a definition with openapi-gen's defaults set, by field path: `ports` (the field),
+ * `ports[]` (its items), `labels{}` (a map's values), nested as `x{}[]`.
+ */
+function withGoDefaults(def: Schema, defaults: Readonly<Record<string, unknown>> | undefined): Schema {
+  if (!defaults || !def.properties) return def;
+  const properties: Record<string, Schema> = { ...def.properties };
+  for (const [path, value] of Object.entries(defaults)) {
+    const [, field, rest] = /^([^[{]+)(.*)$/.exec(path) as RegExpExecArray;
+    const steps = (rest.match(/\[\]|\{\}/g) ?? []) as Array<'[]' | '{}'>;
+    const set = (s: Schema, i: number): Schema => {
+      if (i === steps.length) return { ...s, default: value };
+      const key = steps[i] === '[]' ? 'items' : 'additionalProperties';
+      const inner = s[key];
+      if (!inner) throw new Error(`openapi: default at ${path}: no ${key}`);
+      return { ...s, [key]: set(inner, i + 1) };
+    };
+    const property = properties[field];
+    if (!property) throw new Error(`openapi: default for unknown field ${path}`);
+    properties[field] = set(property, 0);
+  }
+  return { ...def, properties };
+}
+
 /** The named definitions rendered, keys sorted. */
 export function renderDefinitions(names: readonly string[], opts: RenderOptions): Record<string, JsonSchema> {
-  return Object.fromEntries(names.map((name) => [name, sortKeys(renderSchema(DEFINITIONS[name], opts))]));
+  return Object.fromEntries(names.map((name) => {
+    const def = opts.defaults ? withGoDefaults(DEFINITIONS[name], GO_DEFAULTS[name]) : DEFINITIONS[name];
+    return [name, sortKeys(renderSchema(def, opts))];
+  }));
 }

@@ -2,14 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  OPENAPI_V2_PROTOBUF_CONTENT_TYPE, negotiate, openapiResponse, openapiV3Root, renderedV2, renderedV3Document,
+  OPENAPI_V2_PROTOBUF_CONTENT_TYPE, negotiate, openapiResponse, openapiV3Document, openapiV3Root, renderedV2, renderedV3Document,
 } from './serve.js';
 
 const q = (s = ''): URLSearchParams => new URLSearchParams(s);
 
-test('the v3 root lists each served group-version with the SHA-512 of its document', () => {
+test('the v3 root lists each served group-version, group and discovery root and version, with the SHA-512 of its document', () => {
   const root = openapiV3Root();
-  assert.deepEqual(Object.keys(root.paths), ['api/v1', 'apis/apiextensions.k8s.io/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/events.k8s.io/v1']);
+  const groups = ['apiextensions.k8s.io', 'apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io'];
+  assert.deepEqual(Object.keys(root.paths), ['api', 'api/v1', 'apis', ...groups.flatMap((g) => [`apis/${g}`, `apis/${g}/v1`]), 'version']);
+  const version = openapiV3Document('version');
+  assert.deepEqual(Object.keys(version?.paths ?? {}), ['/version/']);
+  assert.deepEqual(Object.keys(version?.components.schemas ?? {}), ['io.k8s.apimachinery.pkg.version.Info']);
+  const group = openapiV3Document('apis/apps')?.paths['/apis/apps/'] as { get: { operationId: string; tags: string[] } };
+  assert.equal(group.get.operationId, 'getAppsAPIGroup');
+  assert.deepEqual(group.get.tags, ['apps']);
+  assert.equal((openapiV3Document('api')?.paths['/api/'] as { get: { operationId: string } }).get.operationId, 'getCoreAPIVersions');
   const doc = renderedV3Document('apis/apps/v1');
   assert.ok(doc);
   const hash = createHash('sha512').update(doc.body).digest('hex').toUpperCase();
@@ -30,7 +38,9 @@ test('hashed v3 URLs are immutable; a stale hash redirects; unknown group-versio
   assert.equal(ok?.status, 200);
   assert.equal(ok?.contentType, 'application/json');
   assert.equal(ok?.headers['Cache-Control'], 'public, immutable');
-  assert.equal(ok?.headers.Expires, 'Thu, 01 Jan 2026 00:00:00 GMT');
+  assert.equal(ok?.headers.Expires, 'Thu, 01 Jan 2026 00:00:00 UTC');
+  const leap = openapiResponse(url.pathname, url.searchParams, {}, { now: () => Date.UTC(2024, 1, 29, 12, 30, 5) });
+  assert.equal(leap?.headers.Expires, 'Sat, 01 Mar 2025 12:30:05 UTC', 'AddDate(1, 0, 0) normalizes 29 Feb');
   assert.equal(ok?.headers.ETag, `"${url.searchParams.get('hash')}"`);
   assert.equal(JSON.parse(ok?.body.toString() ?? '').openapi, '3.0.0');
   const stale = openapiResponse('/openapi/v3/api/v1', q('hash=ABC'), {});

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { encodeOpenAPIV2 } from './gnostic.js';
 import { buildOpenAPIV2Document, type SwaggerDocument } from './v2.js';
-import { buildOpenAPIV3Document, openapiV3GroupVersions, type OpenAPIV3Document } from './v3.js';
+import { buildOpenAPIV3Document, openapiV3DocumentKeys, type OpenAPIV3Document } from './v3.js';
 
 /** What `/openapi/v2` answers to a protobuf Accept (the `@v1.0` spelling does not parse as a MIME type in Go). */
 export const OPENAPI_V2_PROTOBUF_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
@@ -93,7 +93,7 @@ export function renderedV3Root(): RenderedDocument {
 function v3RootEntry(): { doc: OpenAPIRootDocument; rendered: RenderedDocument } {
   if (!v3Root) {
     const paths: OpenAPIRootDocument['paths'] = {};
-    for (const gv of openapiV3GroupVersions().sort()) {
+    for (const gv of openapiV3DocumentKeys().sort()) {
       paths[gv] = { serverRelativeURL: serverRelativeURL(gv, (renderedV3Document(gv) as RenderedDocument).etag) };
     }
     const doc = { paths };
@@ -189,9 +189,12 @@ export function openapiResponse(path: string, query: URLSearchParams, headers: R
   }
   const extra: Record<string, string> = { Vary: 'Accept' };
   if (hash) {
-    const now = (opts.now ?? Date.now)();
+    // time.Now().AddDate(1, 0, 0).Format(time.RFC1123) on a UTC host: a calendar year on
+    // (29 Feb runs on to 1 Mar), the zone written as `UTC`.
+    const expires = new Date((opts.now ?? Date.now)());
+    expires.setUTCFullYear(expires.getUTCFullYear() + 1);
     extra['Cache-Control'] = 'public, immutable';
-    extra.Expires = new Date(now + 365 * 24 * 3600 * 1000).toUTCString();
+    extra.Expires = expires.toUTCString().replace(/GMT$/, 'UTC');
   }
   return document(doc, OPENAPI_JSON_CONTENT_TYPE, headers, extra);
 }

@@ -1,19 +1,27 @@
 /**
  * @module The Swagger 2.0 document kube-apiserver serves at `/openapi/v2`: every group-version's
- * operations and every definition, refs as `#/definitions/<name>`, parameters inline.
+ * operations and every definition, refs as `#/definitions/<name>`, parameters shared through
+ * `#/parameters/<name>-<hash>` as kube-openapi deduplicates them.
  */
 import { DEFINITIONS } from '../../api/schema/index.js';
 import { definitionClosure, renderDefinitions, sortKeys, type JsonSchema } from './schemas.js';
-import { groupVersionPaths, servedGroupVersions, type OperationSpec, type PathSpec } from './operations.js';
+import { documentPaths, type OperationSpec, type PathSpec } from './operations.js';
 import type { ParameterSpec } from './parameters.js';
+import { shareParameters } from './shared-parameters.js';
 
 const REF_PREFIX = '#/definitions/';
+/** kube-apiserver's one security scheme (both documents name it). */
+export const BEARER_TOKEN = { description: 'Bearer Token authentication', in: 'header', name: 'authorization', type: 'apiKey' };
 
 export interface SwaggerDocument {
   swagger: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, unknown>>;
   definitions: Record<string, JsonSchema>;
+  /** The shared parameters (`#/parameters/pretty-tJGM1-ng`), as kube-openapi deduplicates them. */
+  parameters: Record<string, Record<string, unknown>>;
+  securityDefinitions: Record<string, unknown>;
+  security: Array<Record<string, string[]>>;
 }
 
 function parameter(p: ParameterSpec): Record<string, unknown> {
@@ -52,13 +60,17 @@ function pathItem(spec: PathSpec): Record<string, unknown> {
 /** The whole Swagger 2.0 document. Throws if the registry refers to a definition it lacks. */
 export function buildOpenAPIV2Document(): SwaggerDocument {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const gv of servedGroupVersions()) {
-    for (const p of groupVersionPaths(gv.group, gv.version)) paths[p.path] = pathItem(p);
+  for (const list of documentPaths().values()) {
+    for (const p of list) paths[p.path] = pathItem(p);
   }
+  const parameters = shareParameters(paths);
   return sortKeys({
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
-    definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false, oneOfTypes: false }),
+    parameters,
+    definitions: renderDefinitions(definitionClosure(Object.keys(DEFINITIONS)), { refPrefix: REF_PREFIX, wrapRefs: false, oneOfTypes: false, defaults: false }),
+    securityDefinitions: { BearerToken: BEARER_TOKEN },
+    security: [{ BearerToken: [] }],
   });
 }

@@ -4,8 +4,9 @@
  * refs as `#/components/schemas/<name>`.
  */
 import { definitionClosure, renderDefinitions, sortKeys, type JsonSchema } from './schemas.js';
-import { groupVersionPath, groupVersionPaths, servedGroupVersions, type OperationSpec, type PathSpec } from './operations.js';
+import { documentPaths, type OperationSpec, type PathSpec } from './operations.js';
 import type { ParameterSpec } from './parameters.js';
+import { BEARER_TOKEN } from './v2.js';
 
 const REF_PREFIX = '#/components/schemas/';
 
@@ -13,8 +14,8 @@ export interface OpenAPIV3Document {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, unknown>>;
+  /** No top-level `security`: kube-openapi's builder3 writes only the schemes (unlike v2). */
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> };
-  security: Array<Record<string, string[]>>;
 }
 
 function parameter(p: ParameterSpec): Record<string, unknown> {
@@ -47,25 +48,28 @@ function pathItem(spec: PathSpec, refs: Set<string>): Record<string, unknown> {
   return item;
 }
 
-/** `api/v1`, `apis/apps/v1`, ...: the group-versions that have a v3 document. */
-export function openapiV3GroupVersions(): string[] {
-  return servedGroupVersions().map((gv) => groupVersionPath(gv.group, gv.version));
+let documents: Map<string, PathSpec[]> | undefined;
+
+/** `api`, `api/v1`, `apis`, `apis/apps`, `apis/apps/v1`, ..., `version`: the keys of the v3 documents. */
+export function openapiV3DocumentKeys(): string[] {
+  documents ??= documentPaths();
+  return [...documents.keys()];
 }
 
-/** The OpenAPI 3.0 document of one group-version path (`apis/apps/v1`), or undefined. */
-export function buildOpenAPIV3Document(gvPath: string): OpenAPIV3Document | undefined {
-  const gv = servedGroupVersions().find((g) => groupVersionPath(g.group, g.version) === gvPath);
-  if (!gv) return undefined;
+/** The OpenAPI 3.0 document of one key of `/openapi/v3` (`apis/apps/v1`, `version`), or undefined. */
+export function buildOpenAPIV3Document(key: string): OpenAPIV3Document | undefined {
+  documents ??= documentPaths();
+  const specs = documents.get(key);
+  if (!specs) return undefined;
   const refs = new Set<string>();
-  const paths = Object.fromEntries(groupVersionPaths(gv.group, gv.version).map((p) => [p.path, pathItem(p, refs)]));
+  const paths = Object.fromEntries(specs.map((p) => [p.path, pathItem(p, refs)]));
   return sortKeys({
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
     components: {
-      schemas: renderDefinitions(definitionClosure(refs), { refPrefix: REF_PREFIX, wrapRefs: true, oneOfTypes: true }),
-      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+      schemas: renderDefinitions(definitionClosure(refs), { refPrefix: REF_PREFIX, wrapRefs: true, oneOfTypes: true, defaults: true }),
+      securitySchemes: { BearerToken: BEARER_TOKEN },
     },
-    security: [{ BearerToken: [] }],
   });
 }
