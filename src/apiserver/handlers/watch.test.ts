@@ -236,3 +236,17 @@ test('a watch the store ends writes nothing after its end and keeps no timer, ev
   t.mock.timers.tick(60_000);
   assert.deepEqual(behind.lines.slice(atEnd), [], 'no bookmark went into the ended stream');
 });
+
+test('a watch as Table ages its rows as of each event, not as of the watch\'s start (kubectl get -w)', async () => {
+  const { handler, services } = await fixture();
+  const table = await watch(handler, 'application/json;as=Table;v=v1;g=meta.k8s.io', false);
+  // HumanDuration prints "<invalid>" for -2 s and less: an object made 3.1 s after the watch
+  // opened (its creationTimestamp in whole seconds) read as made 2-3 s in the future when rows
+  // were aged from the watch's start.
+  await new Promise((r) => setTimeout(r, 3100));
+  await services.create('default', SERVICE);
+  const line = JSON.parse(table.lines[0]) as { object: { columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[] }> } };
+  const age = line.object.columnDefinitions.findIndex((c) => c.name === 'Age');
+  assert.equal(line.object.rows[0].cells[age], '0s');
+  table.stop();
+});

@@ -59,6 +59,7 @@ function sharedFilter(key: string, filter: (o: KubeObject) => boolean): (o: Kube
 export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
   const accepted = negotiate(scope.http.headers.accept, { list: true });
   const toTableResponse = accepted.representation === 'table' ? await loadTableRenderer() : undefined;
+  const opened = Date.now();
   const timeoutText = param(scope, 'timeoutSeconds');
   const asked = timeoutText === undefined ? 0 : Number(timeoutText);
   if (!Number.isFinite(asked) || asked < 0) throw newBadRequest(`invalid timeoutSeconds: ${timeoutText}`);
@@ -96,7 +97,9 @@ export async function watchObjects(scope: Scope): Promise<HandlerResponse> {
     if (ev.type !== 'BOOKMARK') {
       // Encoded from the object: with its managedFields (the registry's shared object lacks them).
       const whole = scope.storage.wholeObject(ev);
-      if (toTableResponse) object = toTableResponse(scope, [whole], { resourceVersion: whole.metadata.resourceVersion });
+      // A row's ages as of the event (the printers' time.Since), not of the watch's start:
+      // `kubectl get pods -w` printed every later row with AGE 0s and "(<invalid> ago)".
+      if (toTableResponse) object = toTableResponse({ ...scope, now: scope.now + (Date.now() - opened) }, [whole], { resourceVersion: whole.metadata.resourceVersion });
       else object = accepted.representation === 'metadata' ? toPartialMetadata(whole) : whole;
     }
     return `${JSON.stringify({ type: ev.type, object })}\n`;
