@@ -13,6 +13,7 @@ import {
   newBadRequest,
   isNotFound,
   OBJECT_MODIFIED,
+  StatusError,
   type GroupResource,
 } from '../../api/errors.js';
 import { groupVersion, type ResourceInfo } from '../../api/resources.js';
@@ -294,12 +295,13 @@ export class RestStorage {
       addWarnings(options.warnings, this.#strategy.warningsOnCreate?.(obj));
       const key = this.#key(namespace, name);
       if (options.dryRun) {
-        if (await this.#store.get(key)) throw newAlreadyExists(this.#gr, name);
+        const existing = await this.#store.get(key);
+        if (existing) throw this.#alreadyExists(name, existing);
         await this.#strategy.rollbackCreate?.(obj);
         return { object: obj };
       }
-      const stored = await this.#store.create(key, this.#encode(obj)).catch((err: unknown) => {
-        if (isStoreError(err, 'KeyExists')) throw newAlreadyExists(this.#gr, name);
+      const stored = await this.#store.create(key, this.#encode(obj)).catch(async (err: unknown) => {
+        if (isStoreError(err, 'KeyExists')) throw this.#alreadyExists(name, await this.#store.get(key));
         throw err;
       });
       return { stored };
@@ -481,6 +483,19 @@ export class RestStorage {
     }
     const stored = await this.#store.update(key, this.#encode(next), { expectedModRevision: modRevision });
     return { value: stored, committed: true };
+  }
+
+  /**
+   * The 409 AlreadyExists of a create, saying `object is being deleted: ` first when the object
+   * in the way has a deletionTimestamp (upstream's Store.Create looks it up to say so).
+   */
+  #alreadyExists(name: string, existing: StoredValue | undefined): StatusError {
+    const err = newAlreadyExists(this.#gr, name);
+    if (existing && this.decode(existing).metadata.deletionTimestamp) {
+      const message = `object is being deleted: ${err.status.message}`;
+      return new StatusError({ ...err.status, message });
+    }
+    return err;
   }
 
   /** An object marked for graceful deletion that still waits for its owner (the kubelet) to remove it. */

@@ -1,0 +1,33 @@
+/** @module The generic registry's deletes against a memory store: what is stored, answered and refused around a deletion. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StatusError } from '../../api/errors.js';
+import { RESOURCES } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import { openMemoryStore } from '../../storage/memory/memory-store.js';
+import { RestStorage } from './rest-storage.js';
+
+const CONFIGMAPS = RESOURCES.find((r) => r.group === '' && r.resource === 'configmaps')!;
+
+function configMap(name: string, finalizers?: string[]): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, finalizers } };
+}
+
+async function rejection(p: Promise<unknown>): Promise<StatusError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof StatusError, String(err));
+  return err;
+}
+
+test('creating over an object being deleted says so: "object is being deleted: ... already exists"', async () => {
+  const storage = new RestStorage(CONFIGMAPS, await openMemoryStore());
+  await storage.create('ns', configMap('held', ['example.com/a']));
+  await storage.create('ns', configMap('plain'));
+  await storage.delete('ns', 'held');
+  for (const dryRun of [false, true]) {
+    const err = await rejection(storage.create('ns', configMap('held'), { dryRun }));
+    assert.equal(err.status.reason, 'AlreadyExists');
+    assert.equal(err.status.message, 'object is being deleted: configmaps "held" already exists');
+  }
+  assert.equal((await rejection(storage.create('ns', configMap('plain')))).status.message, 'configmaps "plain" already exists');
+});
