@@ -5,6 +5,7 @@ import { StatusError } from '../../api/errors.js';
 import { RESOURCES } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { openMemoryStore } from '../../storage/memory/memory-store.js';
+import { validateMetadata } from './meta-validation.js';
 import { RestStorage } from './rest-storage.js';
 
 const CONFIGMAPS = RESOURCES.find((r) => r.group === '' && r.resource === 'configmaps')!;
@@ -18,6 +19,19 @@ async function rejection(p: Promise<unknown>): Promise<StatusError> {
   assert.ok(err instanceof StatusError, String(err));
   return err;
 }
+
+test('an update adding a finalizer to an object being deleted is refused with one cause, not two', async () => {
+  const storage = new RestStorage(CONFIGMAPS, await openMemoryStore(), { validateMeta: validateMetadata });
+  await storage.create('ns', configMap('held', ['example.com/a']));
+  const { object } = await storage.delete('ns', 'held');
+  const next = structuredClone(object);
+  next.metadata.finalizers = ['example.com/a', 'example.com/b'];
+  const err = await rejection(storage.update('ns', 'held', next));
+  assert.equal(err.status.code, 422);
+  assert.deepEqual(err.status.details?.causes, [
+    { reason: 'FieldValueForbidden', message: 'Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/b"}', field: 'metadata.finalizers' },
+  ]);
+});
 
 test('creating over an object being deleted says so: "object is being deleted: ... already exists"', async () => {
   const storage = new RestStorage(CONFIGMAPS, await openMemoryStore());

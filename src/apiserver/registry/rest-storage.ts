@@ -46,7 +46,7 @@ import {
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
 import { hasStoredLayout, listItemBytes, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
-import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
+import { keepAllButStatus, markForDeletion } from './write-rules.js';
 import { decodeWithoutManagedFields, TableItemReader, type TableItemLayout } from './table-items.js';
 
 /**
@@ -469,7 +469,6 @@ export class RestStorage {
       ...(this.#options.validateMeta?.(this.info, next, current) ?? []),
       ...(this.#strategy.validateUpdate?.(next, current, options.subresource) ?? []),
     ];
-    if (current.metadata.deletionTimestamp) errors.push(...newFinalizerErrors(next, current));
     if (errors.length) throw newInvalid({ group: this.info.group, kind: this.info.kind }, name, errors);
     if (!options.subresource) addWarnings(options.warnings, this.#strategy.warningsOnUpdate?.(next, current));
     if (sameContent(next, current)) return { object: current, committed: false };

@@ -1,10 +1,10 @@
 /**
- * @module What the generic registry's writes keep and refuse, apart from its storage: the status
- * subresource keeps all but status, an object being deleted takes no new finalizers, and a
- * delete marks an object (finalizers, grace period) rather than removing it when it must wait.
+ * @module What the generic registry's writes keep, apart from its storage: the status
+ * subresource keeps all but status, and a delete marks an object (finalizers, grace period)
+ * rather than removing it when it must wait. (That an object being deleted takes no new
+ * finalizers is ValidateObjectMetaUpdate's rule, api/validation/object-meta.ts.)
  */
 import { keepAllButStatus } from '../../api/strategies/common.js';
-import type { FieldError } from '../../api/errors.js';
 import type { Strategy } from '../../api/strategy.js';
 import type { KubeObject } from '../../api/types.js';
 import { formatTime } from './object-meta.js';
@@ -45,13 +45,6 @@ export function markForDeletion(current: KubeObject, options: DeleteOptions, con
   }
   context.strategy.markedForDeletion?.(next);
   return next;
-}
-
-export function newFinalizerErrors(next: KubeObject, prev: KubeObject): FieldError[] {
-  const old = new Set(prev.metadata.finalizers ?? []);
-  const added = (next.metadata.finalizers ?? []).filter((f) => !old.has(f));
-  if (!added.length) return [];
-  return [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }];
 }
 
 export { keepAllButStatus };
