@@ -3,12 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../api/errors.js';
 import { RESOURCES } from '../../api/resources.js';
+import { namespaceStrategy } from '../../api/strategies/namespace.js';
 import type { KubeObject } from '../../api/types.js';
 import { openMemoryStore } from '../../storage/memory/memory-store.js';
 import { validateMetadata } from './meta-validation.js';
 import { RestStorage } from './rest-storage.js';
 
 const CONFIGMAPS = RESOURCES.find((r) => r.group === '' && r.resource === 'configmaps')!;
+const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces')!;
 
 function configMap(name: string, finalizers?: string[]): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, finalizers } };
@@ -44,4 +46,17 @@ test('creating over an object being deleted says so: "object is being deleted: .
     assert.equal(err.status.message, 'object is being deleted: configmaps "held" already exists');
   }
   assert.equal((await rejection(storage.create('ns', configMap('plain')))).status.message, 'configmaps "plain" already exists');
+});
+
+test('a Namespace is marked Terminating with a deletionTimestamp and no deletionGracePeriodSeconds, and kept while spec.finalizers hold it', async () => {
+  const storage = new RestStorage(NAMESPACES, await openMemoryStore(), { strategy: namespaceStrategy });
+  await storage.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+  const first = await storage.delete('', 'shop', {});
+  assert.equal(first.deleted, false);
+  assert.ok(first.object.metadata.deletionTimestamp);
+  assert.equal(first.object.metadata.deletionGracePeriodSeconds, undefined);
+  assert.equal((first.object.status as { phase?: string }).phase, 'Terminating');
+  const again = await storage.delete('', 'shop', { propagationPolicy: 'Orphan' });
+  assert.equal(again.object.metadata.resourceVersion, first.object.metadata.resourceVersion, 'nothing written');
+  assert.equal(again.object.metadata.finalizers, undefined);
 });

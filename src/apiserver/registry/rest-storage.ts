@@ -46,7 +46,8 @@ import {
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
 import { hasStoredLayout, listItemBytes, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
-import { keepAllButStatus, markForDeletion } from './write-rules.js';
+import { keepAllButStatus } from '../../api/strategies/common.js';
+import { deletePreconditionError, markForDeletion } from './delete-rules.js';
 import { decodeWithoutManagedFields, TableItemReader, type TableItemLayout } from './table-items.js';
 
 /**
@@ -513,13 +514,8 @@ export class RestStorage {
       const stored = await this.#store.get(key);
       if (!stored) throw newNotFound(this.#gr, name);
       const current = this.decode(stored);
-      const pre = options.preconditions;
-      if (pre?.uid && pre.uid !== current.metadata.uid) {
-        throw newConflict(this.#gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
-      }
-      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-        throw newConflict(this.#gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
-      }
+      const preconditionError = deletePreconditionError(current, options, { group: this.info.group, kind: this.info.kind, resource: this.info.resource, ownDelete: !!this.#strategy.blocksRemoval });
+      if (preconditionError) throw preconditionError;
       this.#strategy.checkDelete?.(current);
       const marked = markForDeletion(current, options, { strategy: this.#strategy, nowMs: (this.#options.clock ?? Date.now)() });
       try {
