@@ -48,6 +48,15 @@ test('creating over an object being deleted says so: "object is being deleted: .
   assert.equal((await rejection(storage.create('ns', configMap('plain')))).status.message, 'configmaps "plain" already exists');
 });
 
+test('a collection delete answers the objects as they were listed, not as each delete left them', async () => {
+  const storage = new RestStorage(CONFIGMAPS, await openMemoryStore());
+  await storage.create('ns', configMap('a'));
+  await storage.create('ns', configMap('b', ['example.com/hold']));
+  const list = await storage.deleteCollection('ns', {});
+  assert.deepEqual(list.items.map((o) => [o.metadata.name, o.metadata.deletionTimestamp]), [['a', undefined], ['b', undefined]]);
+  assert.ok((await storage.get('ns', 'b')).metadata.deletionTimestamp, 'b is marked all the same');
+});
+
 test('a Namespace is marked Terminating with a deletionTimestamp and no deletionGracePeriodSeconds, and kept while spec.finalizers hold it', async () => {
   const storage = new RestStorage(NAMESPACES, await openMemoryStore(), { strategy: namespaceStrategy });
   await storage.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });

@@ -537,20 +537,21 @@ export class RestStorage {
     }
   }
 
-  /** Deletes every object the filter selects, as DELETE on a collection does. */
+  /**
+   * Deletes every object the filter selects, as DELETE on a collection does. Answers the list as
+   * it was read (upstream's DeleteCollection returns its List, not what each delete left).
+   */
   async deleteCollection(namespace: string, options: DeleteOptions & { filter?: ObjectFilter }): Promise<KubeList> {
     const list = await this.list(namespace, { filter: options.filter });
-    const items: KubeObject[] = [];
     for (const obj of list.items) {
       try {
-        const result = await this.delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', options);
-        items.push(result.object);
+        await this.delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', options);
       } catch (err) {
         // Gone in the meantime is what we wanted.
         if (!isNotFound(err)) throw err;
       }
     }
-    return { ...list, items };
+    return list;
   }
 
   /**
