@@ -216,3 +216,22 @@ test('a cluster-scoped object naming a namespaced owner is never collected on it
     await bench.stop();
   }
 });
+
+test('foreground deletion waits only for dependents with blockOwnerDeletion: with none, the owner goes at once and the rest follow it', async () => {
+  const owner = replicaSet('fg', 'uid-fg');
+  owner.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  owner.metadata.finalizers = ['foregroundDeletion'];
+  // Not blocking, and held by a finalizer of its own once deleted: it must not hold the owner.
+  const loose = podOwnedBy('loose', { name: 'fg', uid: 'uid-fg' });
+  loose.metadata.finalizers = ['example.com/hold'];
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, owner], [PODS, loose]]);
+  try {
+    await bench.idle();
+    const o = (await bench.list(REPLICASETS, 'default'))[0];
+    assert.ok(!o || !(o.metadata.finalizers ?? []).includes('foregroundDeletion'), JSON.stringify(o?.metadata));
+    const pod = (await bench.list(PODS, 'default'))[0];
+    assert.ok(pod?.metadata.deletionTimestamp, 'the dependent is deleted too (held by its own finalizer)');
+  } finally {
+    await bench.stop();
+  }
+});
