@@ -28,7 +28,7 @@ describe('DELETE', () => {
   before(async () => {
     const store = await openMemoryStore();
     const storages = new Map<string, RestStorage>();
-    for (const info of RESOURCES.filter((r) => r.group === '' && r.resource === 'configmaps')) storages.set(storageKey(info.group, info.version, info.resource), new RestStorage(info, store));
+    for (const info of RESOURCES.filter((r) => r.group === '' && (r.resource === 'configmaps' || r.resource === 'nodes'))) storages.set(storageKey(info.group, info.version, info.resource), new RestStorage(info, store));
     handler = new ApiHandler({ storages, serverAddress: '127.0.0.1:6443', version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: '' } });
   });
 
@@ -40,6 +40,13 @@ describe('DELETE', () => {
     assert.equal(status.code, undefined);
     assert.match(status.details.uid, /^[0-9a-f-]{36}$/);
     assert.deepEqual({ ...status, details: { ...status.details, uid: 'u' } }, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'plain', kind: 'configmaps', uid: 'u' } });
+  });
+
+  test('a Node is answered with a Status too (its registry does not return the deleted object)', async () => {
+    assert.equal((await send('POST', '/api/v1/nodes', { text: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }) })).status, 201);
+    const status = body(await send('DELETE', '/api/v1/nodes/n1'));
+    assert.equal(status.kind, 'Status');
+    assert.deepEqual({ ...status.details, uid: undefined }, { name: 'n1', kind: 'nodes', uid: undefined });
   });
 
   test('only marked: 200 with the object; 202 when orphanDependents=false asked for it', async () => {

@@ -16,8 +16,11 @@ import { param, queryBool, respondObject, respondText, type Scope } from './scop
 /** The longest Go time.Duration, in whole seconds. */
 const MAX_GRACE_SECONDS = 9_223_372_036;
 
-/** Kinds whose DELETE answers with the object rather than a Status, as upstream's registries do. */
-const RETURNS_OBJECT = new Set(['pods', 'services', 'namespaces', 'nodes']);
+/**
+ * Kinds whose DELETE answers with the object rather than a Status: those whose upstream registry
+ * sets ReturnDeletedObject (Nodes' does not: a deleted Node is answered with a Status).
+ */
+const RETURNS_OBJECT = new Set(['pods', 'services', 'namespaces']);
 
 const POLICIES = ['Foreground', 'Background', 'Orphan'];
 
