@@ -43,6 +43,7 @@ const EVENT_SOURCE: Record<string, string> = {
   endpoints: 'endpoint-controller',
   endpointslicemirroring: 'endpoint-slice-mirroring-controller',
   serviceaccount: 'serviceaccount-controller',
+  'garbage-collector': 'garbage-collector-controller',
 };
 
 export interface RunningControllers {

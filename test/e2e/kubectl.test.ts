@@ -229,6 +229,21 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.match(await ok(['delete', 'rs', rs]), /deleted/);
     });
 
+    // Once, with the newest kubectl: the server's side is what is checked.
+    if (version === '1.33') {
+      test('a ConfigMap naming a Deployment of another namespace as owner is collected, with an OwnerRefInvalidNamespace warning from garbage-collector-controller', async () => {
+        await ok(['create', 'deployment', 'owner', '--image=busybox', '--replicas=0']);
+        const uid = await ok(['get', 'deploy', 'owner', '-o', 'jsonpath={.metadata.uid}']);
+        await ok(['create', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n  namespace: kube-public\n  ownerReferences:\n  - {apiVersion: apps/v1, kind: Deployment, name: owner, uid: ${uid}}\n`);
+        const event = await waitFor('the OwnerRefInvalidNamespace event', async () =>
+          (await ok(['get', 'events', '-n', 'kube-public', '--field-selector', 'reason=OwnerRefInvalidNamespace', '-o', 'jsonpath={.items[0].source.component}|{.items[0].type}|{.items[0].message}'])) || undefined);
+        assert.equal(event, `garbage-collector-controller|Warning|ownerRef [apps/v1/Deployment, namespace: kube-public, name: owner, uid: ${uid}] does not exist in namespace "kube-public"`);
+        // Collected: its owner is not in its namespace.
+        await waitFor('the stray ConfigMap collected', async () => ((await k(['get', 'configmap', 'stray', '-n', 'kube-public'])).code !== 0 ? true : undefined));
+        await ok(['delete', 'deployment', 'owner']);
+      });
+    }
+
     test('kubectl wait with client-go\'s WatchListClient on (a watch with sendInitialEvents): 422 as kube-apiserver 1.33, so its reflector falls back to list and watch', async () => {
       await ok(['create', 'configmap', 'watchlist', '--from-literal=a=b']);
       const started = Date.now();

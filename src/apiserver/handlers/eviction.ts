@@ -12,7 +12,7 @@ import { newBadRequest, newConflict } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
 import { asObject, decodeBody } from '../negotiate.js';
-import { deleteOptionsOf } from './delete.js';
+import { deleteOptionsOf, type RawDeleteOptions } from './delete.js';
 import { respondStatus, type Scope } from './scope.js';
 
 const PODS = { group: '', resource: 'pods' };
@@ -46,7 +46,10 @@ export async function createEviction(scope: Scope): Promise<HandlerResponse> {
     throw newBadRequest(`the object provided is unrecognized (must be of type Eviction): ${eviction.kind ?? ''} in version "${gv}" cannot be handled as a Eviction`);
   }
   if ((eviction.metadata?.name ?? '') !== name) throw newBadRequest('name in URL does not match name in Eviction object');
-  const options = deleteOptionsOf(scope, eviction.deleteOptions ?? {});
+  // propagateDryRun: the Eviction's own dryRun, else the request's.
+  const raw: RawDeleteOptions = { ...(eviction.deleteOptions ?? {}) };
+  if (!Array.isArray(raw.dryRun) || !raw.dryRun.length) raw.dryRun = scope.http.query.getAll('dryRun');
+  const options = deleteOptionsOf(raw);
   const preconditions = options.preconditions ?? {};
   if (!options.dryRun) {
     await scope.storage.guaranteedUpdate(

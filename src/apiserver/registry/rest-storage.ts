@@ -13,6 +13,7 @@ import {
   newBadRequest,
   isNotFound,
   OBJECT_MODIFIED,
+  StatusError,
   type GroupResource,
 } from '../../api/errors.js';
 import { groupVersion, type ResourceInfo } from '../../api/resources.js';
@@ -45,7 +46,8 @@ import {
 import { objectKey, prefixKey } from './keys.js';
 import { fillSystemFields, formatTime, keepSystemFields, sameContent, specChanged } from './object-meta.js';
 import { hasStoredLayout, listItemBytes, storedPrefix, withResourceVersion, type ListItemText } from './stored-json.js';
-import { keepAllButStatus, markForDeletion, newFinalizerErrors } from './write-rules.js';
+import { keepAllButStatus } from '../../api/strategies/common.js';
+import { deletePreconditionError, markForDeletion } from './delete-rules.js';
 import { decodeWithoutManagedFields, TableItemReader, type TableItemLayout } from './table-items.js';
 
 /**
@@ -294,12 +296,13 @@ export class RestStorage {
       addWarnings(options.warnings, this.#strategy.warningsOnCreate?.(obj));
       const key = this.#key(namespace, name);
       if (options.dryRun) {
-        if (await this.#store.get(key)) throw newAlreadyExists(this.#gr, name);
+        const existing = await this.#store.get(key);
+        if (existing) throw this.#alreadyExists(name, existing);
         await this.#strategy.rollbackCreate?.(obj);
         return { object: obj };
       }
-      const stored = await this.#store.create(key, this.#encode(obj)).catch((err: unknown) => {
-        if (isStoreError(err, 'KeyExists')) throw newAlreadyExists(this.#gr, name);
+      const stored = await this.#store.create(key, this.#encode(obj)).catch(async (err: unknown) => {
+        if (isStoreError(err, 'KeyExists')) throw this.#alreadyExists(name, await this.#store.get(key));
         throw err;
       });
       return { stored };
@@ -467,7 +470,6 @@ export class RestStorage {
       ...(this.#options.validateMeta?.(this.info, next, current) ?? []),
       ...(this.#strategy.validateUpdate?.(next, current, options.subresource) ?? []),
     ];
-    if (current.metadata.deletionTimestamp) errors.push(...newFinalizerErrors(next, current));
     if (errors.length) throw newInvalid({ group: this.info.group, kind: this.info.kind }, name, errors);
     if (!options.subresource) addWarnings(options.warnings, this.#strategy.warningsOnUpdate?.(next, current));
     if (sameContent(next, current)) return { object: current, committed: false };
@@ -481,6 +483,19 @@ export class RestStorage {
     }
     const stored = await this.#store.update(key, this.#encode(next), { expectedModRevision: modRevision });
     return { value: stored, committed: true };
+  }
+
+  /**
+   * The 409 AlreadyExists of a create, saying `object is being deleted: ` first when the object
+   * in the way has a deletionTimestamp (upstream's Store.Create looks it up to say so).
+   */
+  #alreadyExists(name: string, existing: StoredValue | undefined): StatusError {
+    const err = newAlreadyExists(this.#gr, name);
+    if (existing && this.decode(existing).metadata.deletionTimestamp) {
+      const message = `object is being deleted: ${err.status.message}`;
+      return new StatusError({ ...err.status, message });
+    }
+    return err;
   }
 
   /** An object marked for graceful deletion that still waits for its owner (the kubelet) to remove it. */
@@ -499,13 +514,8 @@ export class RestStorage {
       const stored = await this.#store.get(key);
       if (!stored) throw newNotFound(this.#gr, name);
       const current = this.decode(stored);
-      const pre = options.preconditions;
-      if (pre?.uid && pre.uid !== current.metadata.uid) {
-        throw newConflict(this.#gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
-      }
-      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-        throw newConflict(this.#gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
-      }
+      const preconditionError = deletePreconditionError(current, options, { group: this.info.group, kind: this.info.kind, resource: this.info.resource, ownDelete: !!this.#strategy.blocksRemoval });
+      if (preconditionError) throw preconditionError;
       this.#strategy.checkDelete?.(current);
       const marked = markForDeletion(current, options, { strategy: this.#strategy, nowMs: (this.#options.clock ?? Date.now)() });
       try {
@@ -527,20 +537,21 @@ export class RestStorage {
     }
   }
 
-  /** Deletes every object the filter selects, as DELETE on a collection does. */
+  /**
+   * Deletes every object the filter selects, as DELETE on a collection does. Answers the list as
+   * it was read (upstream's DeleteCollection returns its List, not what each delete left).
+   */
   async deleteCollection(namespace: string, options: DeleteOptions & { filter?: ObjectFilter }): Promise<KubeList> {
     const list = await this.list(namespace, { filter: options.filter });
-    const items: KubeObject[] = [];
     for (const obj of list.items) {
       try {
-        const result = await this.delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', options);
-        items.push(result.object);
+        await this.delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', options);
       } catch (err) {
         // Gone in the meantime is what we wanted.
         if (!isNotFound(err)) throw err;
       }
     }
-    return { ...list, items };
+    return list;
   }
 
   /**

@@ -68,8 +68,11 @@ export function wholeListText(list: ListText): Buffer {
 }
 
 export interface DeleteOptions extends WriteOptions {
+  /** Negative counts as 1 (upstream's BeforeDelete). */
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** The deprecated field: true orphans, false takes both GC finalizers away; wins over propagationPolicy. */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 

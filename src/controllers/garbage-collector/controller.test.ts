@@ -149,3 +149,89 @@ test('foreground deletion keeps a dependent that has another live owner: it only
     await bench.stop();
   }
 });
+
+const DEPLOYMENTS = findResource('apps', 'v1', 'deployments')!;
+const NAMESPACES = findResource('', 'v1', 'namespaces')!;
+
+test("foreground deletion deletes a dependent with dependents of its own in the foreground, a leaf (a pod) in the background", async () => {
+  const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default', uid: 'uid-d', deletionTimestamp: '2024-05-01T10:00:00Z', finalizers: ['foregroundDeletion'] } };
+  const rs = replicaSet('rs', 'uid-rs');
+  rs.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'd', uid: 'uid-d', blockOwnerDeletion: true }];
+  const lone = replicaSet('lone-rs', 'uid-lone');
+  lone.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'd', uid: 'uid-d', blockOwnerDeletion: true }];
+  const bench = await startBench([new GarbageCollector()], [[DEPLOYMENTS, deployment], [REPLICASETS, rs], [REPLICASETS, lone], [PODS, podOwnedBy('p', { name: 'rs', uid: 'uid-rs' })]]);
+  try {
+    await bench.idle();
+    const deletes = bench.fake.actions.filter((a) => a.verb === 'delete');
+    const policyOf = (name: string) => (deletes.find((a) => a.name === name)?.object as { propagationPolicy?: string } | undefined)?.propagationPolicy;
+    assert.equal(policyOf('rs'), 'Foreground', 'it has a pod');
+    assert.equal(policyOf('lone-rs'), 'Background', 'nothing depends on it');
+  } finally {
+    await bench.stop();
+  }
+});
+
+test('an object being deleted is not collected again as a dependent (no second DELETE, no owner reference dropped)', async () => {
+  const going = podOwnedBy('going', { name: 'gone', uid: 'uid-gone' });
+  going.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  going.metadata.deletionGracePeriodSeconds = 30;
+  going.metadata.ownerReferences!.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'kept', uid: 'uid-kept' });
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, replicaSet('kept', 'uid-kept')], [PODS, going]]);
+  try {
+    await bench.idle();
+    assert.deepEqual(bench.fake.actions.filter((a) => a.verb !== 'list' && a.verb !== 'watch'), []);
+  } finally {
+    await bench.stop();
+  }
+});
+
+test('a reference to an owner in another namespace: the dependent is collected, with an OwnerRefInvalidNamespace warning', async () => {
+  const owner = replicaSet('web', 'uid-web');
+  owner.metadata.namespace = 'other';
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, owner]]);
+  try {
+    bench.fake.set(PODS, podOwnedBy('stray', { name: 'web', uid: 'uid-web' }));
+    await bench.idle();
+    assert.deepEqual((await bench.list(PODS, 'default')).map((p) => p.metadata.name), []);
+    assert.deepEqual(bench.events.events, [
+      { kind: 'Pod', name: 'stray', type: 'Warning', reason: 'OwnerRefInvalidNamespace', message: 'ownerRef [apps/v1/ReplicaSet, namespace: default, name: web, uid: uid-web] does not exist in namespace "default"' },
+    ]);
+  } finally {
+    await bench.stop();
+  }
+});
+
+test('a cluster-scoped object naming a namespaced owner is never collected on its account, even once that owner is gone', async () => {
+  const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', uid: 'uid-ns', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'uid-web' }] } };
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, replicaSet('web', 'uid-web')]]);
+  try {
+    bench.fake.set(NAMESPACES, ns);
+    await bench.idle();
+    assert.equal(bench.events.events[0]?.message, 'ownerRef [apps/v1/ReplicaSet, namespace: , name: web, uid: uid-web] does not exist in namespace ""');
+    bench.fake.remove(REPLICASETS, { namespace: 'default', name: 'web' });
+    await bench.idle();
+    assert.deepEqual((await bench.list(NAMESPACES, '')).map((n) => n.metadata.name), ['team']);
+    assert.deepEqual(bench.fake.actions.filter((a) => a.resource === 'namespaces' && a.verb !== 'list' && a.verb !== 'watch'), []);
+  } finally {
+    await bench.stop();
+  }
+});
+
+test('foreground deletion waits only for dependents with blockOwnerDeletion: with none, the owner goes at once and the rest follow it', async () => {
+  const owner = replicaSet('fg', 'uid-fg');
+  owner.metadata.deletionTimestamp = '2024-05-01T10:00:00Z';
+  owner.metadata.finalizers = ['foregroundDeletion'];
+  // Not blocking, and held by a finalizer of its own once deleted: it must not hold the owner.
+  const loose = podOwnedBy('loose', { name: 'fg', uid: 'uid-fg' });
+  loose.metadata.finalizers = ['example.com/hold'];
+  const bench = await startBench([new GarbageCollector()], [[REPLICASETS, owner], [PODS, loose]]);
+  try {
+    await bench.idle();
+    const o = (await bench.list(REPLICASETS, 'default'))[0];
+    assert.ok(!o || !(o.metadata.finalizers ?? []).includes('foregroundDeletion'), JSON.stringify(o?.metadata));
+    const pod = (await bench.list(PODS, 'default'))[0];
+    assert.ok(pod?.metadata.deletionTimestamp, 'the dependent is deleted too (held by its own finalizer)');
+  } finally {
+    await bench.stop();
+  }
+});

@@ -8,7 +8,7 @@ import { isNotFound } from '../../api/errors.js';
 import { findKind, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { runWorkers, WorkQueue, type Client, type Informer } from '../../client/index.js';
-import type { Controller, ControllerContext } from '../controller.js';
+import type { Controller, ControllerContext, EventRecorder } from '../controller.js';
 import { FOREGROUND, ORPHAN, dependentAction, ownerAction, type DependentAction, type OwnerLookup } from './graph.js';
 
 const MANAGER = 'garbage-collector';
@@ -55,6 +55,7 @@ function needsSync(obj: KubeObject, lookup: OwnerLookup): boolean {
 export class GarbageCollector implements Controller {
   readonly name = 'garbage-collector';
   #client!: Client;
+  #events!: EventRecorder;
   readonly #informers = new Map<ResourceInfo, Informer>();
   readonly #queue = new WorkQueue<string>();
   /** Dependents by owner uid, kept from the informers' events. */
@@ -81,17 +82,21 @@ export class GarbageCollector implements Controller {
 
   setup(ctx: ControllerContext): void {
     this.#client = ctx.client;
+    this.#events = ctx.events;
     for (const info of TRACKED) {
       const informer = ctx.informers.informer(info);
       this.#informers.set(info, informer);
       informer.addHandlers({
         onAdd: (obj) => {
           this.#index(info, obj, true);
+          this.#reportInvalidNamespace(obj, obj.metadata.ownerReferences ?? []);
           if (needsSync(obj, this.#lookup)) this.#queue.add(this.#keyOf(info, obj));
         },
         onUpdate: (old, obj) => {
           this.#index(info, old, false);
           this.#index(info, obj, true);
+          const before = new Set((old.metadata.ownerReferences ?? []).map((r) => r.uid));
+          this.#reportInvalidNamespace(obj, (obj.metadata.ownerReferences ?? []).filter((r) => !before.has(r.uid)));
           if (needsSync(obj, this.#lookup)) this.#queue.add(this.#keyOf(info, obj));
           // Recreated under the same name (a relist shows it as an update): the old one's
           // dependents lost their owner.
@@ -124,6 +129,9 @@ export class GarbageCollector implements Controller {
     const info = findKind(ref.apiVersion, ref.kind);
     const informer = info && this.#informers.get(info);
     if (!informer) return undefined;
+    // A cluster-scoped object naming a namespaced owner: not valid, and upstream never collects
+    // on its account (namespacedOwnerOfClusterScopedObjectErr: the item is dropped, not retried).
+    if (info.namespaced && !namespace) return undefined;
     const owner = informer.cache.get(ref.name, info.namespaced ? namespace : undefined);
     return owner && owner.metadata.uid === ref.uid ? owner : null;
   }
@@ -175,7 +183,9 @@ export class GarbageCollector implements Controller {
     if (!obj) return;
     const resource = this.#client.resource(info);
     const ns = info.namespaced ? namespace : undefined;
-    const dep = await this.#confirmedDependentAction(obj, ns);
+    // attemptToDeleteItem: being deleted is a one-way trip; such an object is not collected or
+    // changed as a dependent, only its own foreground or orphan finalizer is worked off below.
+    const dep: DependentAction = obj.metadata.deletionTimestamp ? { action: 'none' } : await this.#confirmedDependentAction(obj, ns);
     if (dep.action === 'delete') {
       await resource.delete(name, { namespace: ns, propagationPolicy: 'Background', preconditions: { uid: obj.metadata.uid } }).catch(ignoreNotFound);
       return;
@@ -206,7 +216,7 @@ export class GarbageCollector implements Controller {
             await this.#client.resource(k.info).patch(k.name, { metadata: { ownerReferences: refs, uid: d.metadata.uid } }, { type: 'merge', namespace: dns, fieldManager: MANAGER }).catch(ignoreNotFound);
             continue;
           }
-          await this.#client.resource(k.info).delete(k.name, { namespace: dns, propagationPolicy: 'Foreground', preconditions: { uid: d.metadata.uid } }).catch(ignoreNotFound);
+          await this.#client.resource(k.info).delete(k.name, { namespace: dns, propagationPolicy: this.#dependentPolicy(d), preconditions: { uid: d.metadata.uid } }).catch(ignoreNotFound);
         }
         return;
       case 'orphan-dependents': {
@@ -224,6 +234,42 @@ export class GarbageCollector implements Controller {
       case 'remove-finalizer':
         await this.#removeFinalizer({ resource, namespace: ns }, obj, act.finalizer);
         return;
+    }
+  }
+
+  /**
+   * How attemptToDeleteItem deletes a dependent of an owner waiting in foreground deletion: in
+   * the foreground too when it has dependents of its own; otherwise as its own finalizers say
+   * (orphan, foreground), else in the background (a Deployment's pods do not get
+   * `foregroundDeletion`).
+   */
+  #dependentPolicy(dependent: KubeObject): 'Foreground' | 'Background' | 'Orphan' {
+    if ((this.#dependents.get(dependent.metadata.uid ?? '')?.size ?? 0) > 0) return 'Foreground';
+    const finalizers = dependent.metadata.finalizers ?? [];
+    if (finalizers.includes(ORPHAN)) return 'Orphan';
+    if (finalizers.includes(FOREGROUND)) return 'Foreground';
+    return 'Background';
+  }
+
+  /**
+   * The graph builder's OwnerRefInvalidNamespace warning (addDependentToOwners): an owner
+   * reference of `obj`, newly added, names a namespaced owner that the caches hold (same uid) in
+   * another namespace than `obj`'s (or `obj` is cluster-scoped). Such a reference can never be
+   * resolved: owners are looked up in the dependent's namespace. One event at most, as upstream.
+   */
+  #reportInvalidNamespace(obj: KubeObject, refs: readonly OwnerReference[]): void {
+    const namespace = obj.metadata.namespace ?? '';
+    for (const ref of refs) {
+      const info = findKind(ref.apiVersion, ref.kind);
+      const informer = info?.namespaced ? this.#informers.get(info) : undefined;
+      if (!informer) continue;
+      // The usual case, answered from the cache without a scan: the owner is where it should be.
+      if (namespace && informer.cache.get(ref.name, namespace)?.metadata.uid === ref.uid) continue;
+      const elsewhere = informer.cache.list().find((o) => o.metadata.uid === ref.uid && o.metadata.name === ref.name);
+      if (!elsewhere) continue;
+      const identity = `[${ref.apiVersion}/${ref.kind}, namespace: ${namespace}, name: ${ref.name}, uid: ${ref.uid}]`;
+      this.#events.event(obj, 'Warning', 'OwnerRefInvalidNamespace', `ownerRef ${identity} does not exist in namespace "${namespace}"`);
+      return;
     }
   }
 

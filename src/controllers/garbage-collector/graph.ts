@@ -47,11 +47,12 @@ export function ownerAction(owner: KubeObject, dependents: KubeObject[]): OwnerA
     return dependents.length ? { action: 'orphan-dependents', dependents } : { action: 'remove-finalizer', finalizer: ORPHAN };
   }
   if (finalizers.includes(FOREGROUND)) {
-    const notDeleting = dependents.filter((d) => !d.metadata.deletionTimestamp);
-    if (notDeleting.length) return { action: 'delete-dependents', dependents: notDeleting };
-    // Dependents already being deleted block the owner only with blockOwnerDeletion (upstream).
+    // processDeletingDependentsItem: only dependents with blockOwnerDeletion hold the owner; with
+    // none left it goes now, and the others are collected once it is gone (their owner dangles).
     const blocking = dependents.filter((d) => (d.metadata.ownerReferences ?? []).some((r) => r.uid === meta.uid && r.blockOwnerDeletion));
-    return blocking.length ? { action: 'none' } : { action: 'remove-finalizer', finalizer: FOREGROUND };
+    if (!blocking.length) return { action: 'remove-finalizer', finalizer: FOREGROUND };
+    const notDeleting = dependents.filter((d) => !d.metadata.deletionTimestamp);
+    return notDeleting.length ? { action: 'delete-dependents', dependents: notDeleting } : { action: 'none' };
   }
   return { action: 'none' };
 }
