@@ -45,18 +45,62 @@ function patchBody(scope: Scope, type: string): PatchBody {
 }
 
 /**
- * Applies the request's (non-apply) patch to `current`, seen as the definition `defName`, and
- * decodes the result into that Go type as any patched object is (type errors, field
- * validation, zero values dropped). Used by PATCH on the scale subresource.
+ * Applies the request's patch to `current`, seen as the definition `defName`, and decodes the
+ * result into that Go type as any patched object is (type errors, field validation, zero
+ * values dropped). A server-side apply returns the object with its managedFields recorded
+ * (`current`'s are the managers it starts from). Used by PATCH on the scale subresource.
  */
 export async function applyPatchBody(scope: Scope, current: KubeObject, defName: string): Promise<KubeObject> {
   const type = patchType(scope);
-  if (type === 'application/apply-patch+yaml') throw newUnsupportedMediaType(type);
+  const body = patchBody(scope, type);
+  if (type === 'application/apply-patch+yaml') {
+    const manager = applyManager(scope);
+    const yamlError = strictChecksMatter(scope, fieldValidation(scope)) ? yamlStrictError(body.text) : undefined;
+    const next = applyBody(scope, current, body.value, { manager, defName, yamlError });
+    decodePatched(scope, next, () => goJson(next), { previous: current });
+    finishDecode(scope, next);
+    return next;
+  }
   const { applyPatch } = await import('../patch/index.js');
-  const patched = applyPatch(current, patchBody(scope, type).value, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: fieldValidation(scope) }) as KubeObject;
+  const patched = applyPatch(current, body.value, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: fieldValidation(scope) }) as KubeObject;
   decodePatched(scope, patched, () => goJson(patched), { unstructured: type === 'application/strategic-merge-patch+json' });
   finishDecode(scope, patched);
   return patched;
+}
+
+/** The field manager of a server-side apply: required (upstream's ValidatePatchOptions). */
+function applyManager(scope: Scope): string {
+  const manager = param(scope, 'fieldManager');
+  if (!manager) {
+    throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
+  }
+  return manager;
+}
+
+/**
+ * A server-side apply of the body to `current` (undefined: a create), then the strict checks of
+ * its YAML (`yamlError`, reported after the apply as upstream's applyPatcher does): the merged
+ * object with managedFields.
+ */
+function applyBody(scope: Scope, current: KubeObject | undefined, body: unknown, opts: { manager: string; defName: string; yamlError: string | undefined }): KubeObject {
+  const applied = body as KubeObject;
+  if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw newBadRequest('the apply configuration must be an object');
+  const next = applyConfiguration(current, applied, {
+    manager: opts.manager,
+    force: queryBool(scope.http.query, 'force'),
+    schema: schemaLookup,
+    root: opts.defName,
+    now: formatTime(scope.now),
+    subresource: scope.request.subresource || undefined,
+  }) as KubeObject;
+  // Unknown fields failed the apply above (the typed conversion: "field not declared in
+  // schema"); strict validation of apply is only of the YAML itself, after the apply.
+  if (opts.yamlError !== undefined) {
+    if (fieldValidation(scope) === 'Strict') throw newBadRequest(`error strict decoding patch: error converting YAML to JSON: ${opts.yamlError}`);
+    scope.warnings.push(...strictWarnings([opts.yamlError]));
+  }
+  next.metadata ??= {};
+  return next;
 }
 
 export async function patchObject(scope: Scope): Promise<HandlerResponse> {
@@ -65,13 +109,9 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   const mode = fieldValidation(scope);
   const patch = patchBody(scope, type);
   const body = patch.value;
-  const manager = param(scope, 'fieldManager');
   const defName = definitionFor(scope.info);
   const isApply = type === 'application/apply-patch+yaml';
-  const force = queryBool(scope.http.query, 'force');
-  if (isApply && !manager) {
-    throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
-  }
+  const manager = isApply ? applyManager(scope) : param(scope, 'fieldManager');
   // Loaded on first use: most clients of a fresh server create and read before they patch.
   const { applyPatch, patchStrictErrors } = await import('../patch/index.js');
   // The patch's own strict errors (upstream's appliedStrictErrs; for apply, yaml.v2's duplicate
@@ -90,23 +130,7 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
       created = current === undefined;
       let next: KubeObject;
       if (isApply) {
-        const applied = body as KubeObject;
-        if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw newBadRequest('the apply configuration must be an object');
-        next = applyConfiguration(current, applied, {
-          manager: manager!,
-          force,
-          schema: schemaLookup,
-          root: defName,
-          now: formatTime(scope.now),
-          subresource: subresource || undefined,
-        }) as KubeObject;
-        // Unknown fields failed the apply above (the typed conversion: "field not declared in
-        // schema"); strict validation of apply is only of the YAML itself, after the apply.
-        if (applyYamlError !== undefined) {
-          if (mode === 'Strict') throw newBadRequest(`error strict decoding patch: error converting YAML to JSON: ${applyYamlError}`);
-          scope.warnings.push(...strictWarnings([applyYamlError]));
-        }
-        next.metadata ??= {};
+        next = applyBody(scope, current, body, { manager: manager!, defName, yamlError: applyYamlError });
         if (current) restoreSystemMetadata(next, current);
         else {
           next.metadata.name ??= name;
