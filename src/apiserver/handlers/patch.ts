@@ -5,6 +5,7 @@
  */
 import { newBadRequest, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
+import { reconcileNamespace } from '../../api/validation/resource-meta.js';
 import { applyConfiguration } from '../apply/index.js';
 import { hasDuplicateKeys, parseMembers } from '../../api/json-members.js';
 import { checkPatchedFields, decodePatched, fieldValidation, finishDecode, strictChecksMatter } from '../field-validation.js';
@@ -131,11 +132,8 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
       let next: KubeObject;
       if (isApply) {
         next = applyBody(scope, current, body, { manager: manager!, defName, yamlError: applyYamlError });
+        checkName(scope, next);
         if (current) restoreSystemMetadata(next, current);
-        else {
-          next.metadata.name ??= name;
-          if (scope.info.namespaced) next.metadata.namespace ??= namespace;
-        }
         // The typed conversion above refused values of the wrong type; nulls it let through
         // (`matchExpressions: [null]`) become the zero values upstream's decode makes of them.
         decodePatched(scope, next, () => goJson(next), { previous: live });
@@ -150,6 +148,7 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
         decodePatched(scope, next, invalidValue, { unstructured: strategic, previous: live });
         if (strict) checkPatchedFields(scope, next, patchErrors, { strategic, invalidValue });
         finishDecode(scope, next);
+        checkName(scope, next);
         scope.storage.applyDefaults(next);
         recordManagedFields(scope, inPlace ? live : current, next, manager);
       }
@@ -158,6 +157,21 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
     { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: isApply && !subresource, ownedResult: inPlace && !isApply },
     () => (created ? 201 : 200),
   );
+}
+
+/**
+ * The patched object's namespace and name against the URL's, as upstream's patcher checks them
+ * (EnsureObjectNamespaceMatchesRequestNamespace, then checkName): an empty namespace takes the
+ * URL's, a cluster-scoped kind loses it; the name must be there and be the URL's.
+ */
+function checkName(scope: Scope, next: KubeObject): void {
+  const { name, namespace } = scope.request;
+  const meta = (next.metadata ??= {});
+  const ns = reconcileNamespace(meta.namespace, { requestNamespace: namespace ?? '', namespaced: scope.info.namespaced });
+  if (ns) meta.namespace = ns;
+  else delete meta.namespace;
+  if (!meta.name) throw newBadRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
+  if (meta.name !== name) throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
 }
 
 /** An apply configuration never changes what the server owns in metadata (upstream's update path keeps it). */
