@@ -1,5 +1,5 @@
 /**
- * @module PATCH as upstream's patcher ends each attempt: the patched object's namespace and name
+ * @module PATCH (and PUT) as upstream's patcher ends each attempt: the patched object's namespace and name
  * are checked against the URL (EnsureObjectNamespaceMatchesRequestNamespace, then checkName),
  * and a write that changes only managedFields (a second applier co-owning equal values) is
  * stored.
@@ -46,6 +46,12 @@ describe('PATCH checks the name and namespace of what it wrote', () => {
     assert.equal(body(renamed).message, 'the name of the object (q) does not match the name on the URL (p)');
   });
 
+  test('a PUT is checked the same way (update.go checkName)', async () => {
+    const put = (text: string) => handler.handle({ method: 'PUT', path: `${PODS}/p`, query: new URLSearchParams(), headers: { accept: 'application/json', 'content-type': 'application/json' }, body: text });
+    assert.equal(body(await put(pod({}))).message, 'the name of the object (p based on URL) was undeterminable: name must be provided');
+    assert.equal(body(await put(pod({ name: 'q' }))).message, 'the name of the object (q) does not match the name on the URL (p)');
+  });
+
   test('another namespace in the result is refused; a cluster-scoped kind drops it', async () => {
     const res = await patch(`${PODS}/p`, pod({ name: 'p', namespace: 'kube-system' }), APPLY, 'fieldManager=first');
     assert.equal(res.status, 400);
@@ -53,6 +59,21 @@ describe('PATCH checks the name and namespace of what it wrote', () => {
     const ns = await patch('/api/v1/namespaces/nsx', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'nsx', namespace: 'foo' } }), APPLY, 'fieldManager=m');
     assert.equal(ns.status, 201);
     assert.equal(body(ns).metadata.namespace, undefined);
+  });
+
+  test('a resourceVersion in the patch is a precondition; a uid in an apply that creates is a conflict', async () => {
+    const live = await get(`${PODS}/p`);
+    const stale = await patch(`${PODS}/p`, '{"metadata":{"resourceVersion":"999","labels":{"x":"1"}}}', 'application/merge-patch+json');
+    assert.equal(stale.status, 409);
+    assert.equal(body(stale).message, 'Operation cannot be fulfilled on pods "p": the object has been modified; please apply your changes to the latest version and try again');
+    const staleApply = await patch(`${PODS}/p`, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '999' } }), APPLY, 'fieldManager=first');
+    assert.equal(staleApply.status, 409);
+    const fresh = await patch(`${PODS}/p`, JSON.stringify({ metadata: { resourceVersion: live.metadata.resourceVersion, labels: { x: '1' } } }), 'application/merge-patch+json');
+    assert.equal(fresh.status, 200);
+    assert.equal((await patch(`${PODS}/p`, '{"metadata":{"labels":{"x":null}}}', 'application/merge-patch+json')).status, 200);
+    const uid = await patch(`${PODS}/u`, pod({ name: 'u', uid: 'abc' }), APPLY, 'fieldManager=m');
+    assert.equal(uid.status, 409);
+    assert.equal(body(uid).message, 'Operation cannot be fulfilled on pods "u": uid mismatch: the provided object specified uid abc, and no existing object was found');
   });
 
   test('a second applier of the same values co-owns them: stored although nothing else changed', async () => {

@@ -3,9 +3,8 @@
  * server-side apply (`application/apply-patch+yaml`, which may also create). The patch logic
  * itself is pure (apiserver/patch, apiserver/apply); this file reads the request and writes.
  */
-import { newBadRequest, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
+import { newBadRequest, newConflict, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { reconcileNamespace } from '../../api/validation/resource-meta.js';
 import { applyConfiguration } from '../apply/index.js';
 import { hasDuplicateKeys, parseMembers } from '../../api/json-members.js';
 import { checkPatchedFields, decodePatched, fieldValidation, finishDecode, strictChecksMatter } from '../field-validation.js';
@@ -17,7 +16,7 @@ import { parseJson, parseYamlText } from '../negotiate.js';
 import type { PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
 import type { HandlerResponse } from '../http-types.js';
-import { isDryRun, param, queryBool, updateAndRespond, type Scope } from './scope.js';
+import { checkName, isDryRun, param, queryBool, updateAndRespond, type Scope } from './scope.js';
 
 const PATCH_TYPES = new Set<string>([
   'application/json-patch+json',
@@ -132,8 +131,13 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
       let next: KubeObject;
       if (isApply) {
         next = applyBody(scope, current, body, { manager: manager!, defName, yamlError: applyYamlError });
+        const uid = next.metadata.uid;
+        if (!current && uid) throw newConflict({ group: scope.info.group, resource: scope.info.resource }, name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
         checkName(scope, next);
-        if (current) restoreSystemMetadata(next, current);
+        if (current) {
+          checkResourceVersion(scope, next, current);
+          restoreSystemMetadata(next, current);
+        }
         // The typed conversion above refused values of the wrong type; nulls it let through
         // (`matchExpressions: [null]`) become the zero values upstream's decode makes of them.
         decodePatched(scope, next, () => goJson(next), { previous: live });
@@ -149,6 +153,7 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
         if (strict) checkPatchedFields(scope, next, patchErrors, { strategic, invalidValue });
         finishDecode(scope, next);
         checkName(scope, next);
+        checkResourceVersion(scope, next, live!);
         scope.storage.applyDefaults(next);
         recordManagedFields(scope, inPlace ? live : current, next, manager);
       }
@@ -160,18 +165,13 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
 }
 
 /**
- * The patched object's namespace and name against the URL's, as upstream's patcher checks them
- * (EnsureObjectNamespaceMatchesRequestNamespace, then checkName): an empty namespace takes the
- * URL's, a cluster-scoped kind loses it; the name must be there and be the URL's.
+ * A resourceVersion the patch (or apply configuration) sets is a precondition, as the store
+ * treats any update's: another than the live one is 409 Conflict (`kubectl label
+ * --resource-version`, kubectl's move to server-side apply). None means unconditional.
  */
-function checkName(scope: Scope, next: KubeObject): void {
-  const { name, namespace } = scope.request;
-  const meta = (next.metadata ??= {});
-  const ns = reconcileNamespace(meta.namespace, { requestNamespace: namespace ?? '', namespaced: scope.info.namespaced });
-  if (ns) meta.namespace = ns;
-  else delete meta.namespace;
-  if (!meta.name) throw newBadRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
-  if (meta.name !== name) throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+function checkResourceVersion(scope: Scope, next: KubeObject, live: KubeObject): void {
+  const rv = next.metadata.resourceVersion;
+  if (rv && rv !== live.metadata.resourceVersion) throw scope.storage.conflict(scope.request.name);
 }
 
 /** An apply configuration never changes what the server owns in metadata (upstream's update path keeps it). */
