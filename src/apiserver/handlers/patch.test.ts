@@ -76,6 +76,20 @@ describe('PATCH checks the name and namespace of what it wrote', () => {
     assert.equal(body(uid).message, 'Operation cannot be fulfilled on pods "u": uid mismatch: the provided object specified uid abc, and no existing object was found');
   });
 
+  test('the options are checked first, as ValidatePatchOptions/ValidateCreateOptions do: one 422 for the options kind', async () => {
+    const bad = await patch(`${PODS}/p`, '{}', 'application/merge-patch+json', `force=false&fieldManager=${'m'.repeat(129)}&dryRun=x&fieldValidation=Bogus`);
+    assert.equal(bad.status, 422);
+    assert.equal(
+      body(bad).message,
+      'PatchOptions.meta.k8s.io "" is invalid: [force: Forbidden: may not be specified for non-apply patch, fieldManager: Too long: may not be more than 128 bytes, dryRun: Unsupported value: []string{"x"}: supported values: "All", fieldValidation: Unsupported value: "Bogus": supported values: "Ignore", "Strict", "Warn"]',
+    );
+    const tab = await patch(`${PODS}/p`, pod({ name: 'p' }), APPLY, 'fieldManager=a%09b');
+    assert.equal(body(tab).message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "a\\tb": invalid character U+0009 (at position 1)');
+    const create = await handler.handle({ method: 'POST', path: PODS, query: new URLSearchParams('fieldValidation=Bogus'), headers: { accept: 'application/json', 'content-type': 'application/json' }, body: pod({ name: 'o' }) });
+    assert.equal(create.status, 422);
+    assert.equal(body(create).message, 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Bogus": supported values: "Ignore", "Strict", "Warn"');
+  });
+
   test('a second applier of the same values co-owns them: stored although nothing else changed', async () => {
     const before = await get(`${PODS}/p`);
     const res = await patch(`${PODS}/p`, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { app: 'a' } } }), APPLY, 'fieldManager=second');

@@ -3,7 +3,7 @@
  * server-side apply (`application/apply-patch+yaml`, which may also create). The patch logic
  * itself is pure (apiserver/patch, apiserver/apply); this file reads the request and writes.
  */
-import { newBadRequest, newConflict, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
+import { newBadRequest, newConflict, newUnsupportedMediaType } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { applyConfiguration } from '../apply/index.js';
 import { hasDuplicateKeys, parseMembers } from '../../api/json-members.js';
@@ -16,7 +16,9 @@ import { parseJson, parseYamlText } from '../negotiate.js';
 import type { PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
 import type { HandlerResponse } from '../http-types.js';
-import { checkName, isDryRun, param, queryBool, updateAndRespond, type Scope } from './scope.js';
+import { checkName, isDryRun, param, queryBool, updateAndRespond, validateWriteOptions, type Scope } from './scope.js';
+import type { FieldError } from '../../api/errors.js';
+import { forbidden, required } from '../../api/validation/field-errors.js';
 
 const PATCH_TYPES = new Set<string>([
   'application/json-patch+json',
@@ -52,11 +54,11 @@ function patchBody(scope: Scope, type: string): PatchBody {
  */
 export async function applyPatchBody(scope: Scope, current: KubeObject, defName: string): Promise<KubeObject> {
   const type = patchType(scope);
+  const manager = patchOptions(scope, type);
   const body = patchBody(scope, type);
   if (type === 'application/apply-patch+yaml') {
-    const manager = applyManager(scope);
     const yamlError = strictChecksMatter(scope, fieldValidation(scope)) ? yamlStrictError(body.text) : undefined;
-    const next = applyBody(scope, current, body.value, { manager, defName, yamlError });
+    const next = applyBody(scope, current, body.value, { manager: manager!, defName, yamlError });
     decodePatched(scope, next, () => goJson(next), { previous: current });
     finishDecode(scope, next);
     return next;
@@ -68,12 +70,22 @@ export async function applyPatchBody(scope: Scope, current: KubeObject, defName:
   return patched;
 }
 
-/** The field manager of a server-side apply: required (upstream's ValidatePatchOptions). */
-function applyManager(scope: Scope): string {
+/** The request's patch options checked, as upstream does before it reads the body (see patchOptions). */
+export function validatePatchOptions(scope: Scope): void {
+  patchOptions(scope, patchType(scope));
+}
+
+/**
+ * ValidatePatchOptions: `force` only for apply, which needs a field manager; then the checks
+ * every write's options have (validateWriteOptions). Returns the field manager.
+ */
+function patchOptions(scope: Scope, type: string): string | undefined {
   const manager = param(scope, 'fieldManager');
-  if (!manager) {
-    throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
-  }
+  const first: FieldError[] = [];
+  if (type !== 'application/apply-patch+yaml') {
+    if (scope.http.query.has('force')) first.push(forbidden('force', 'may not be specified for non-apply patch'));
+  } else if (!manager) first.push(required('fieldManager', 'is required for apply patch'));
+  validateWriteOptions(scope, 'PatchOptions', first);
   return manager;
 }
 
@@ -106,12 +118,12 @@ function applyBody(scope: Scope, current: KubeObject | undefined, body: unknown,
 export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name, subresource } = scope.request;
   const type = patchType(scope);
+  const manager = patchOptions(scope, type);
   const mode = fieldValidation(scope);
   const patch = patchBody(scope, type);
   const body = patch.value;
   const defName = definitionFor(scope.info);
   const isApply = type === 'application/apply-patch+yaml';
-  const manager = isApply ? applyManager(scope) : param(scope, 'fieldManager');
   // Loaded on first use: most clients of a fresh server create and read before they patch.
   const { applyPatch, patchStrictErrors } = await import('../patch/index.js');
   // The patch's own strict errors (upstream's appliedStrictErrs; for apply, yaml.v2's duplicate

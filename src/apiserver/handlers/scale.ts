@@ -12,9 +12,9 @@ import type { HandlerResponse } from '../http-types.js';
 import { defaultManager } from '../managed-fields.js';
 import { formatTime } from '../registry/object-meta.js';
 import { schemaLookup } from '../schema-lookup.js';
-import { applyPatchBody } from './patch.js';
+import { applyPatchBody, validatePatchOptions } from './patch.js';
 import { readObject } from './write.js';
-import { isDryRun, param, respondObject, type Scope } from './scope.js';
+import { isDryRun, param, respondObject, validateWriteOptions, type Scope } from './scope.js';
 
 interface WorkloadView {
   spec?: { replicas?: number; selector?: unknown };
@@ -58,6 +58,8 @@ export async function updateScale(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name } = scope.request;
   const groupVersion = scope.info.group ? `${scope.info.group}/${scope.info.version}` : scope.info.version;
   const paths = specReplicas(groupVersion);
+  if (scope.request.verb === 'patch') validatePatchOptions(scope);
+  else validateWriteOptions(scope, 'UpdateOptions');
   const updated = await scope.storage.guaranteedUpdate(
     namespace,
     name,
