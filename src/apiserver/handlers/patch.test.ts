@@ -71,6 +71,9 @@ describe('PATCH checks the name and namespace of what it wrote', () => {
     const fresh = await patch(`${PODS}/p`, JSON.stringify({ metadata: { resourceVersion: live.metadata.resourceVersion, labels: { x: '1' } } }), 'application/merge-patch+json');
     assert.equal(fresh.status, 200);
     assert.equal((await patch(`${PODS}/p`, '{"metadata":{"labels":{"x":null}}}', 'application/merge-patch+json')).status, 200);
+    const otherUid = await patch(`${PODS}/p`, '{"metadata":{"uid":"abc"}}', 'application/merge-patch+json');
+    assert.equal(otherUid.status, 422);
+    assert.equal(body(otherUid).message, 'Pod "p" is invalid: metadata.uid: Invalid value: "abc": field is immutable');
     const uid = await patch(`${PODS}/u`, pod({ name: 'u', uid: 'abc' }), APPLY, 'fieldManager=m');
     assert.equal(uid.status, 409);
     assert.equal(body(uid).message, 'Operation cannot be fulfilled on pods "u": uid mismatch: the provided object specified uid abc, and no existing object was found');

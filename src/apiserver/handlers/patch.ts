@@ -3,7 +3,8 @@
  * server-side apply (`application/apply-patch+yaml`, which may also create). The patch logic
  * itself is pure (apiserver/patch, apiserver/apply); this file reads the request and writes.
  */
-import { newBadRequest, newConflict, newUnsupportedMediaType } from '../../api/errors.js';
+import { newBadRequest, newConflict, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
+import { FIELD_IMMUTABLE } from '../../api/validation/object-meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { applyConfiguration } from '../apply/index.js';
 import { hasDuplicateKeys, parseMembers } from '../../api/json-members.js';
@@ -18,7 +19,7 @@ import { schemaLookup, definitionFor } from '../schema-lookup.js';
 import type { HandlerResponse } from '../http-types.js';
 import { checkName, isDryRun, param, queryBool, updateAndRespond, validateWriteOptions, type Scope } from './scope.js';
 import type { FieldError } from '../../api/errors.js';
-import { forbidden, required } from '../../api/validation/field-errors.js';
+import { forbidden, invalid, required } from '../../api/validation/field-errors.js';
 
 const PATCH_TYPES = new Set<string>([
   'application/json-patch+json',
@@ -180,10 +181,17 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
  * A resourceVersion the patch (or apply configuration) sets is a precondition, as the store
  * treats any update's: another than the live one is 409 Conflict (`kubectl label
  * --resource-version`, kubectl's move to server-side apply). None means unconditional.
+ * Another uid is a 422.
  */
 function checkResourceVersion(scope: Scope, next: KubeObject, live: KubeObject): void {
   const rv = next.metadata.resourceVersion;
   if (rv && rv !== live.metadata.resourceVersion) throw scope.storage.conflict(scope.request.name);
+  // A patch carries no UID precondition (a PUT's body does): another uid is the update
+  // validation's immutable field, and none keeps the live one (rest.BeforeUpdate).
+  const uid = next.metadata.uid;
+  if (uid && uid !== live.metadata.uid) {
+    throw newInvalid({ group: scope.info.group, kind: scope.info.kind }, scope.request.name, [invalid('metadata.uid', uid, FIELD_IMMUTABLE)]);
+  }
 }
 
 /** An apply configuration never changes what the server owns in metadata (upstream's update path keeps it). */
