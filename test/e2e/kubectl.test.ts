@@ -180,6 +180,18 @@ for (const version of ['1.27', '1.32', '1.33']) {
       assert.match(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], cm.replace('"1"', '"3"')), /serverside-applied/);
     });
 
+    // With the default kubectl only: the server's part is the same for all three (handlers/patch.test.ts).
+    if (version === '1.32') test('client-side to server-side apply: kubectl moves the fields to its apply manager; a stale --resource-version conflicts', async () => {
+      const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: csa\ndata:\n  a: "1"\n';
+      await ok(['apply', '-f', '-'], cm);
+      // kubectl's managedFields patch (conditional on the resourceVersion it read) must be stored.
+      await ok(['apply', '--server-side', '-f', '-'], cm.replace('"1"', '"2"'));
+      const managers = await ok(['get', 'cm', 'csa', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}']);
+      assert.deepEqual(managers.split(' ').sort(), ['kubectl', 'kubectl-last-applied']);
+      const stale = await k(['label', 'cm', 'csa', 'x=1', '--resource-version=1']);
+      assert.match(stale.stderr, /Operation cannot be fulfilled on configmaps "csa": the object has been modified/);
+    });
+
     test('a pod takes a new image but no other spec change, as ValidatePodUpdate allows', async () => {
       const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: fixed\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: ["sleep", "3600"]\n';
       assert.match(await ok(['apply', '-f', '-'], pod), /pod\/fixed created/);

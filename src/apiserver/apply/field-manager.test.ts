@@ -300,6 +300,17 @@ test('kubectl moving from client-side to server-side apply takes over what last-
   assert.equal(err.status.message, 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas');
 });
 
+test('a last-applied annotation that would pass the annotations size limit is dropped (SetLastApplied)', () => {
+  const big = deploymentConfig(3);
+  // 200 KiB in the configuration's own annotation: twice that (the annotation repeats it) is over 256 KiB.
+  big.metadata.annotations = { note: 'x'.repeat(200 * 1024) };
+  const out = applyConfiguration(csaDeployment(2, 2), big, { ...deployOpts, manager: 'kubectl', now: T1 });
+  assert.equal(out.metadata.annotations?.[LAST_APPLIED_ANNOTATION], undefined);
+  assert.equal(out.metadata.annotations?.note.length, 200 * 1024);
+  const small = applyConfiguration(csaDeployment(2, 2), deploymentConfig(3), { ...deployOpts, manager: 'kubectl', now: T1 });
+  assert.ok(small.metadata.annotations?.[LAST_APPLIED_ANNOTATION]);
+});
+
 test('fields the applier applied before and omits now are removed, unless someone else owns them', () => {
   const first = applyConfiguration(undefined, serviceConfig({ selector: { app: 'nginx' }, type: 'NodePort', sessionAffinity: 'ClientIP' }), { ...svcOpts, manager: 'kubectl', now: T0 });
   first.metadata.uid = 'u1';

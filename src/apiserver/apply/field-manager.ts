@@ -7,6 +7,7 @@
  */
 import { StatusError, newBadRequest } from '../../api/errors.js';
 import type { Schema } from '../../api/schema/types.js';
+import { TOTAL_ANNOTATION_SIZE_LIMIT } from '../../api/validation/object-meta.js';
 import type { KubeObject, ManagedFieldsEntry } from '../../api/types.js';
 import { goJson } from '../patch/go-format.js';
 import type { SchemaLookup } from '../patch/schema-lookup.js';
@@ -246,6 +247,13 @@ function dropNullFields(v: unknown): void {
   }
 }
 
+/** The size ValidateAnnotationsSize limits: the bytes of every key and value. */
+function annotationsSize(annotations: Record<string, string>): number {
+  let total = 0;
+  for (const [k, v] of Object.entries(annotations)) total += Buffer.byteLength(k) + Buffer.byteLength(String(v ?? ''));
+  return total;
+}
+
 /** The last-applied annotation kubectl would write for `applied`: sorted JSON and a newline. */
 function lastAppliedOf(applied: KubeObject): string {
   const copy = structuredClone(applied);
@@ -321,9 +329,12 @@ export function applyConfiguration(live: KubeObject | undefined, applied: KubeOb
     if (remaining.length > 0) throw newApplyConflict(remaining);
     out = attempt(true);
   }
-  // lastAppliedUpdater: keep kubectl's annotation in step with what it applies.
-  if (opts.manager === 'kubectl' && out.metadata.annotations?.[LAST_APPLIED_ANNOTATION]) {
-    out.metadata.annotations[LAST_APPLIED_ANNOTATION] = lastAppliedOf(applied);
+  // lastAppliedUpdater: keep kubectl's annotation in step with what it applies; one that
+  // would take the annotations past their size limit is dropped instead (SetLastApplied).
+  const annotations = out.metadata.annotations;
+  if (opts.manager === 'kubectl' && annotations?.[LAST_APPLIED_ANNOTATION]) {
+    annotations[LAST_APPLIED_ANNOTATION] = lastAppliedOf(applied);
+    if (annotationsSize(annotations) > TOTAL_ANNOTATION_SIZE_LIMIT) delete annotations[LAST_APPLIED_ANNOTATION];
   }
   return out;
 }

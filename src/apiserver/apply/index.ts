@@ -5,3 +5,4 @@ export { applyConfiguration, recordUpdate, updatedManagedFields, LAST_APPLIED_AN
 export { FieldSet } from './field-set.js';
 export { pathString, type Path, type PathElement } from './fieldpath.js';
 export { newApplyConflict } from './conflict.js';
+export { specReplicas, toParentManagedFields, toScaleManagedFields, type ReplicasPaths } from './scale.js';

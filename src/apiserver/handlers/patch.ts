@@ -3,7 +3,8 @@
  * server-side apply (`application/apply-patch+yaml`, which may also create). The patch logic
  * itself is pure (apiserver/patch, apiserver/apply); this file reads the request and writes.
  */
-import { newBadRequest, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
+import { newBadRequest, newConflict, newInvalid, newUnsupportedMediaType } from '../../api/errors.js';
+import { FIELD_IMMUTABLE } from '../../api/validation/object-meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { applyConfiguration } from '../apply/index.js';
 import { hasDuplicateKeys, parseMembers } from '../../api/json-members.js';
@@ -16,7 +17,9 @@ import { parseJson, parseYamlText } from '../negotiate.js';
 import type { PatchType } from '../patch/index.js';
 import { schemaLookup, definitionFor } from '../schema-lookup.js';
 import type { HandlerResponse } from '../http-types.js';
-import { isDryRun, param, queryBool, updateAndRespond, type Scope } from './scope.js';
+import { checkName, isDryRun, param, queryBool, updateAndRespond, validateWriteOptions, type Scope } from './scope.js';
+import type { FieldError } from '../../api/errors.js';
+import { forbidden, invalid, required } from '../../api/validation/field-errors.js';
 
 const PATCH_TYPES = new Set<string>([
   'application/json-patch+json',
@@ -45,33 +48,83 @@ function patchBody(scope: Scope, type: string): PatchBody {
 }
 
 /**
- * Applies the request's (non-apply) patch to `current`, seen as the definition `defName`, and
- * decodes the result into that Go type as any patched object is (type errors, field
- * validation, zero values dropped). Used by PATCH on the scale subresource.
+ * Applies the request's patch to `current`, seen as the definition `defName`, and decodes the
+ * result into that Go type as any patched object is (type errors, field validation, zero
+ * values dropped). A server-side apply returns the object with its managedFields recorded
+ * (`current`'s are the managers it starts from). Used by PATCH on the scale subresource.
  */
 export async function applyPatchBody(scope: Scope, current: KubeObject, defName: string): Promise<KubeObject> {
   const type = patchType(scope);
-  if (type === 'application/apply-patch+yaml') throw newUnsupportedMediaType(type);
+  const manager = patchOptions(scope, type);
+  const body = patchBody(scope, type);
+  if (type === 'application/apply-patch+yaml') {
+    const yamlError = strictChecksMatter(scope, fieldValidation(scope)) ? yamlStrictError(body.text) : undefined;
+    const next = applyBody(scope, current, body.value, { manager: manager!, defName, yamlError });
+    decodePatched(scope, next, () => goJson(next), { previous: current });
+    finishDecode(scope, next);
+    return next;
+  }
   const { applyPatch } = await import('../patch/index.js');
-  const patched = applyPatch(current, patchBody(scope, type).value, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: fieldValidation(scope) }) as KubeObject;
+  const patched = applyPatch(current, body.value, { type: type as PatchType, schema: schemaLookup, root: defName, fieldValidation: fieldValidation(scope) }) as KubeObject;
   decodePatched(scope, patched, () => goJson(patched), { unstructured: type === 'application/strategic-merge-patch+json' });
   finishDecode(scope, patched);
   return patched;
 }
 
+/** The request's patch options checked, as upstream does before it reads the body (see patchOptions). */
+export function validatePatchOptions(scope: Scope): void {
+  patchOptions(scope, patchType(scope));
+}
+
+/**
+ * ValidatePatchOptions: `force` only for apply, which needs a field manager; then the checks
+ * every write's options have (validateWriteOptions). Returns the field manager.
+ */
+function patchOptions(scope: Scope, type: string): string | undefined {
+  const manager = param(scope, 'fieldManager');
+  const first: FieldError[] = [];
+  if (type !== 'application/apply-patch+yaml') {
+    if (scope.http.query.has('force')) first.push(forbidden('force', 'may not be specified for non-apply patch'));
+  } else if (!manager) first.push(required('fieldManager', 'is required for apply patch'));
+  validateWriteOptions(scope, 'PatchOptions', first);
+  return manager;
+}
+
+/**
+ * A server-side apply of the body to `current` (undefined: a create), then the strict checks of
+ * its YAML (`yamlError`, reported after the apply as upstream's applyPatcher does): the merged
+ * object with managedFields.
+ */
+function applyBody(scope: Scope, current: KubeObject | undefined, body: unknown, opts: { manager: string; defName: string; yamlError: string | undefined }): KubeObject {
+  const applied = body as KubeObject;
+  if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw newBadRequest('the apply configuration must be an object');
+  const next = applyConfiguration(current, applied, {
+    manager: opts.manager,
+    force: queryBool(scope.http.query, 'force'),
+    schema: schemaLookup,
+    root: opts.defName,
+    now: formatTime(scope.now),
+    subresource: scope.request.subresource || undefined,
+  }) as KubeObject;
+  // Unknown fields failed the apply above (the typed conversion: "field not declared in
+  // schema"); strict validation of apply is only of the YAML itself, after the apply.
+  if (opts.yamlError !== undefined) {
+    if (fieldValidation(scope) === 'Strict') throw newBadRequest(`error strict decoding patch: error converting YAML to JSON: ${opts.yamlError}`);
+    scope.warnings.push(...strictWarnings([opts.yamlError]));
+  }
+  next.metadata ??= {};
+  return next;
+}
+
 export async function patchObject(scope: Scope): Promise<HandlerResponse> {
   const { namespace, name, subresource } = scope.request;
   const type = patchType(scope);
+  const manager = patchOptions(scope, type);
   const mode = fieldValidation(scope);
   const patch = patchBody(scope, type);
   const body = patch.value;
-  const manager = param(scope, 'fieldManager');
   const defName = definitionFor(scope.info);
   const isApply = type === 'application/apply-patch+yaml';
-  const force = queryBool(scope.http.query, 'force');
-  if (isApply && !manager) {
-    throw newInvalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' }]);
-  }
   // Loaded on first use: most clients of a fresh server create and read before they patch.
   const { applyPatch, patchStrictErrors } = await import('../patch/index.js');
   // The patch's own strict errors (upstream's appliedStrictErrs; for apply, yaml.v2's duplicate
@@ -90,27 +143,13 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
       created = current === undefined;
       let next: KubeObject;
       if (isApply) {
-        const applied = body as KubeObject;
-        if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw newBadRequest('the apply configuration must be an object');
-        next = applyConfiguration(current, applied, {
-          manager: manager!,
-          force,
-          schema: schemaLookup,
-          root: defName,
-          now: formatTime(scope.now),
-          subresource: subresource || undefined,
-        }) as KubeObject;
-        // Unknown fields failed the apply above (the typed conversion: "field not declared in
-        // schema"); strict validation of apply is only of the YAML itself, after the apply.
-        if (applyYamlError !== undefined) {
-          if (mode === 'Strict') throw newBadRequest(`error strict decoding patch: error converting YAML to JSON: ${applyYamlError}`);
-          scope.warnings.push(...strictWarnings([applyYamlError]));
-        }
-        next.metadata ??= {};
-        if (current) restoreSystemMetadata(next, current);
-        else {
-          next.metadata.name ??= name;
-          if (scope.info.namespaced) next.metadata.namespace ??= namespace;
+        next = applyBody(scope, current, body, { manager: manager!, defName, yamlError: applyYamlError });
+        const uid = next.metadata.uid;
+        if (!current && uid) throw newConflict({ group: scope.info.group, resource: scope.info.resource }, name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
+        checkName(scope, next);
+        if (current) {
+          checkResourceVersion(scope, next, current);
+          restoreSystemMetadata(next, current);
         }
         // The typed conversion above refused values of the wrong type; nulls it let through
         // (`matchExpressions: [null]`) become the zero values upstream's decode makes of them.
@@ -126,6 +165,8 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
         decodePatched(scope, next, invalidValue, { unstructured: strategic, previous: live });
         if (strict) checkPatchedFields(scope, next, patchErrors, { strategic, invalidValue });
         finishDecode(scope, next);
+        checkName(scope, next);
+        checkResourceVersion(scope, next, live!);
         scope.storage.applyDefaults(next);
         recordManagedFields(scope, inPlace ? live : current, next, manager);
       }
@@ -134,6 +175,23 @@ export async function patchObject(scope: Scope): Promise<HandlerResponse> {
     { dryRun: isDryRun(scope), subresource: subresource || undefined, allowCreate: isApply && !subresource, ownedResult: inPlace && !isApply },
     () => (created ? 201 : 200),
   );
+}
+
+/**
+ * A resourceVersion the patch (or apply configuration) sets is a precondition, as the store
+ * treats any update's: another than the live one is 409 Conflict (`kubectl label
+ * --resource-version`, kubectl's move to server-side apply). None means unconditional.
+ * Another uid is a 422.
+ */
+function checkResourceVersion(scope: Scope, next: KubeObject, live: KubeObject): void {
+  const rv = next.metadata.resourceVersion;
+  if (rv && rv !== live.metadata.resourceVersion) throw scope.storage.conflict(scope.request.name);
+  // A patch carries no UID precondition (a PUT's body does): another uid is the update
+  // validation's immutable field, and none keeps the live one (rest.BeforeUpdate).
+  const uid = next.metadata.uid;
+  if (uid && uid !== live.metadata.uid) {
+    throw newInvalid({ group: scope.info.group, kind: scope.info.kind }, scope.request.name, [invalid('metadata.uid', uid, FIELD_IMMUTABLE)]);
+  }
 }
 
 /** An apply configuration never changes what the server owns in metadata (upstream's update path keeps it). */

@@ -2,7 +2,12 @@
  * @module What every resource handler gets: the parsed request, the resource and its registry,
  * and helpers to answer in the representation the client negotiated.
  */
-import { StatusError } from '../../api/errors.js';
+import { StatusError, newBadRequest, newInvalid } from '../../api/errors.js';
+import type { FieldError } from '../../api/errors.js';
+import { goRendered, notSupported } from '../../api/validation/field-errors.js';
+import { goQuote } from '../../api/validation/go-format.js';
+import { validateFieldManager } from '../../api/validation/object-meta.js';
+import { reconcileNamespace } from '../../api/validation/resource-meta.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, Status } from '../../api/types.js';
 import type { HandlerRequest, HandlerResponse } from '../http-types.js';
@@ -126,4 +131,34 @@ export async function updateAndRespond(scope: Scope, mutate: Mutate, writeOption
     return respondText(scope, status(), { text, contentType });
   }
   return respondObject(scope, status(), await scope.storage.guaranteedUpdate(namespace, name, mutate, options));
+}
+
+/**
+ * A written object's namespace and name against the URL's, as upstream's update handler and
+ * patcher check them (EnsureObjectNamespaceMatchesRequestNamespace, then checkName): an empty
+ * namespace takes the URL's, a cluster-scoped kind loses it; the name must be there and be the
+ * URL's. 400 BadRequest otherwise.
+ */
+export function checkName(scope: Scope, next: KubeObject): void {
+  const { name, namespace } = scope.request;
+  const meta = (next.metadata ??= {});
+  const ns = reconcileNamespace(meta.namespace, { requestNamespace: namespace ?? '', namespaced: scope.info.namespaced });
+  if (ns) meta.namespace = ns;
+  else delete meta.namespace;
+  if (!meta.name) throw newBadRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
+  if (meta.name !== name) throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+}
+
+/**
+ * The write options' own checks (meta/v1 validation ValidateCreateOptions, ValidateUpdateOptions,
+ * ValidatePatchOptions): `first` (the patch-only ones), then fieldManager, dryRun and
+ * fieldValidation; any error is one 422 for the options kind, before the body is looked at.
+ */
+export function validateWriteOptions(scope: Scope, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions', first: FieldError[] = []): void {
+  const errs = [...first, ...validateFieldManager(scope.http.query.get('fieldManager') ?? '', 'fieldManager')];
+  const dryRun = scope.http.query.getAll('dryRun');
+  if (dryRun.some((v) => v !== 'All')) errs.push(notSupported('dryRun', goRendered(`[]string{${dryRun.map(goQuote).join(', ')}}`), ['All']));
+  const validation = scope.http.query.get('fieldValidation');
+  if (validation && validation !== 'Ignore' && validation !== 'Strict' && validation !== 'Warn') errs.push(notSupported('fieldValidation', validation, ['Ignore', 'Strict', 'Warn']));
+  if (errs.length > 0) throw newInvalid({ group: 'meta.k8s.io', kind }, '', errs);
 }

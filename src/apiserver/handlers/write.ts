@@ -12,7 +12,7 @@ import { asObject, bodyText, decodeBody } from '../negotiate.js';
 import { bodyType, checkFields, decodeTyped, fieldValidation, finishDecode, strictChecksMatter } from '../field-validation.js';
 import { yamlStrictError } from '../strict-yaml.js';
 import { recordManagedFields } from '../managed-fields.js';
-import { isDryRun, param, respondObject, respondText, storedTextAnswer, updateAndRespond, type Scope } from './scope.js';
+import { checkName, isDryRun, param, respondObject, respondText, storedTextAnswer, updateAndRespond, validateWriteOptions, type Scope } from './scope.js';
 
 /** Reads the request body as an object of this resource's kind, as the decoder would. */
 export async function readObject(scope: Scope): Promise<KubeObject> {
@@ -63,6 +63,7 @@ export async function readObject(scope: Scope): Promise<KubeObject> {
 }
 
 export async function createObject(scope: Scope): Promise<HandlerResponse> {
+  validateWriteOptions(scope, 'CreateOptions');
   const obj = await readObject(scope);
   const { namespace } = scope.request;
   recordManagedFields(scope, undefined, obj, param(scope, 'fieldManager'));
@@ -75,7 +76,9 @@ export async function createObject(scope: Scope): Promise<HandlerResponse> {
 }
 
 export async function updateObject(scope: Scope): Promise<HandlerResponse> {
+  validateWriteOptions(scope, 'UpdateOptions');
   const obj = await readObject(scope);
+  checkName(scope, obj);
   const { name, subresource } = scope.request;
   let created = false;
   const manager = param(scope, 'fieldManager');

@@ -29,7 +29,18 @@ test('sameJson decides exactly what comparing stableStringify texts decides', ()
   }
 });
 
-test('sameContent ignores resourceVersion and managedFields; specChanged ignores metadata and status', () => {
+test('sameContent ignores resourceVersion and managedFields timestamps, not the entries', () => {
+  const entry = (manager: string, time: string) => ({ manager, operation: 'Apply' as const, apiVersion: 'v1', time, fieldsType: 'FieldsV1' as const, fieldsV1: { 'f:data': { 'f:a': {} } } });
+  const obj = (managedFields: ReturnType<typeof entry>[]): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', managedFields }, data: { a: '1' } });
+  assert.equal(sameContent(obj([entry('kubectl', '2024-01-01T00:00:00Z')]), obj([entry('kubectl', '2024-01-01T00:00:09Z')])), true);
+  // A second manager applying the same values now shares them: a write (upstream: a new resourceVersion).
+  assert.equal(sameContent(obj([entry('kubectl', 't')]), obj([entry('kubectl', 't'), entry('other', 't')])), false);
+  // kubectl's move of client-side apply's fields to its apply manager changes only managedFields.
+  assert.equal(sameContent(obj([entry('kubectl-client-side-apply', 't')]), obj([entry('kubectl', 't')])), false);
+  assert.equal(sameContent(obj([entry('a', 't'), entry('b', 't')]), obj([entry('b', 't'), entry('a', 't')])), false);
+});
+
+test('sameContent ignores resourceVersion; specChanged ignores metadata and status', () => {
   const a: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '1', managedFields: [] }, spec: { x: 1 }, status: { phase: 'Pending' } };
   const b: KubeObject = { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: '2', name: 'p' }, spec: { x: 1 }, status: { phase: 'Pending' } };
   assert.equal(sameContent(a, b), true);

@@ -45,12 +45,30 @@ export function keepSystemFields(next: KubeObject, prev: KubeObject): void {
   delete meta.selfLink;
 }
 
-/** Whether two objects differ in anything but resourceVersion and managedFields timestamps. */
+/**
+ * Whether two objects differ in anything but resourceVersion and managedFields timestamps, as
+ * upstream's IgnoreManagedFieldsTimestampsTransformer decides a write is a no-op: the
+ * managedFields entries must still be pairwise equal but for their `time` (an entry added,
+ * removed or reordered, another manager now sharing a field, is a write), absent equal to empty.
+ */
 export function sameContent(a: KubeObject, b: KubeObject): boolean {
   // Compared in place, as their canonical JSON (stableStringify) would compare, without building it.
-  const { resourceVersion: _ra, managedFields: _ma, ...metaA } = a.metadata ?? {};
-  const { resourceVersion: _rb, managedFields: _mb, ...metaB } = b.metadata ?? {};
-  return sameJson({ ...a, metadata: metaA }, { ...b, metadata: metaB });
+  const { resourceVersion: _ra, managedFields: ma, ...metaA } = a.metadata ?? {};
+  const { resourceVersion: _rb, managedFields: mb, ...metaB } = b.metadata ?? {};
+  return sameEntries(ma, mb) && sameJson({ ...a, metadata: metaA }, { ...b, metadata: metaB });
+}
+
+function sameEntries(a: readonly object[] | undefined, b: readonly object[] | undefined): boolean {
+  if (a === b) return true;
+  const x = a ?? [];
+  const y = b ?? [];
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const { time: _tx, ...ex } = x[i] as { time?: unknown };
+    const { time: _ty, ...ey } = y[i] as { time?: unknown };
+    if (!sameJson(ex, ey)) return false;
+  }
+  return true;
 }
 
 /**
