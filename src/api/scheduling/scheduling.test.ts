@@ -61,6 +61,24 @@ test('node selector requirements and terms as labels.Requirement and nodeaffinit
   assert.equal(nodeMatchesPlacement({ spec: {} }, node), true);
 });
 
+test("a term nodeaffinity cannot parse matches no node (its errors ignored), another term still can", () => {
+  const node = { metadata: { name: 'n1', labels: { zone: 'a', cores: '8' } } };
+  const withTerms = (...nodeSelectorTerms: object[]) => ({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } } } });
+  const unparsable = [
+    { matchExpressions: [{ key: 'gpu', operator: 'NotIn', values: [] }] },
+    { matchExpressions: [{ key: 'zone', operator: 'Exists', values: ['a'] }] },
+    { matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['-5'] }] },
+    { matchExpressions: [{ key: 'bad key!', operator: 'DoesNotExist' }] },
+    { matchExpressions: [{ key: 'zone', operator: 'Near', values: ['a'] }] },
+    { matchFields: [{ key: 'metadata.name', operator: 'Exists' }] },
+    { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1', 'n2'] }] },
+  ];
+  for (const term of unparsable) assert.equal(nodeMatchesPlacement(withTerms(term), node), false, JSON.stringify(term));
+  assert.equal(nodeMatchesPlacement(withTerms(unparsable[0]!, { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }), node), true);
+  assert.equal(nodeMatchesPlacement(withTerms({ matchFields: [{ key: 'spec.other', operator: 'NotIn', values: ['x'] }] }), node), true, 'a field the node lacks reads as ""');
+  assert.equal(nodeMatchesPlacement(withTerms({ matchFields: [{ key: 'spec.other', operator: 'In', values: ['x'] }] }), node), false);
+});
+
 test('pod requests as resource.PodRequests adds them: containers, sidecars on top, the largest init container, overhead', () => {
   const c = (cpu: string, memory?: string, restartPolicy?: string) => ({ ...(restartPolicy ? { restartPolicy } : {}), resources: { requests: { cpu, ...(memory ? { memory } : {}) } } });
   const r = podRequests({ spec: { containers: [c('100m', '64Mi'), c('0.2')], initContainers: [c('1', '1Gi'), c('50m', undefined, 'Always'), c('400m')], overhead: { cpu: '10m' } } });
