@@ -145,3 +145,27 @@ test('taint eviction: a NoExecute taint deletes pods that do not tolerate it at 
   ]);
   await stop();
 });
+
+test('taint eviction: DisruptionTarget as PatchPodStatus writes it (one condition, the uid, no resourceVersion), over the Eviction API reason; a pod deleted while its eviction waits cancels it with the event', async () => {
+  const { fake, clock, events, stop } = await started(() => new TaintEvictionController({ onError: (m) => assert.fail(m) }), (f) => {
+    f.set(NODES, readyNode('n1'));
+    const evicted = pod('evicted', 'n1') as KubeObject & { status: { conditions: object[] } };
+    evicted.status.conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: iso(T0 - 1000) });
+    f.set(PODS, evicted);
+    f.set(PODS, pod('waiting', 'n1', [{ key: 'evict', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }]));
+  });
+  const n = fake.object(NODES, { name: 'n1' })!;
+  fake.set(NODES, { ...n, spec: { taints: [{ key: 'evict', effect: 'NoExecute' }] } } as KubeObject);
+  await idle();
+  const patch = fake.actions.find((a) => a.verb === 'patch' && a.name === 'evicted' && a.subresource === 'status');
+  assert.deepEqual(patch?.object, {
+    metadata: { uid: 'uid-evicted' },
+    status: { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastProbeTime: null, lastTransitionTime: iso(T0 - 1000) }] },
+  });
+  fake.remove(PODS, { namespace: 'default', name: 'waiting' });
+  await idle();
+  await clock.advance(60_000);
+  await idle();
+  assert.deepEqual(events, ['Pod evicted Normal TaintManagerEviction: Marking for deletion Pod default/evicted', 'Pod waiting Normal TaintManagerEviction: Cancelling deletion of Pod default/waiting']);
+  await stop();
+});
