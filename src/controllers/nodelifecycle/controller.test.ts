@@ -116,6 +116,26 @@ test('beside a Ready node, one that stops posting is tainted unreachable:NoExecu
   await stop();
 });
 
+test('zones: a fully disrupted zone beside a healthy one is tainted NoExecute at the normal rate; a small zone in partial disruption is not', async () => {
+  const zone = (z: string) => ({ 'topology.kubernetes.io/zone': z });
+  const names = ['a1', 'b1', 'c1', 'c2', 'c3', 'c4'];
+  const { fake, clock, stop } = await started(() => new NodeLifecycleController({ onError: (m) => assert.fail(m) }), (f) => {
+    for (const name of names) f.set(NODES, readyNode(name, zone(name[0]!)));
+  });
+  const alive = ['a1', 'c1'];
+  const renew = () => {
+    for (const name of alive) fake.set(LEASES, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { renewTime: new Date(clock.now()).toISOString().replace('Z', '000Z') } } as KubeObject);
+  };
+  for (let i = 0; i < 14; i++) {
+    renew();
+    await clock.advance(5_000);
+    await idle();
+  }
+  const noExecute = (name: string) => ((fake.object(NODES, { name }) as unknown as NodeView).spec?.taints ?? []).filter((t) => t.effect === 'NoExecute').map((t) => t.key);
+  assert.deepEqual(names.map(noExecute), [[], ['node.kubernetes.io/unreachable'], [], [], [], []]);
+  await stop();
+});
+
 test('taint eviction: a NoExecute taint deletes pods that do not tolerate it at once, the others when their tolerationSeconds run out; removing it cancels', async () => {
   const { fake, clock, events, stop } = await started(() => new TaintEvictionController({ onError: (m) => assert.fail(m) }), (f) => {
     f.set(NODES, readyNode('n1'));
