@@ -30,7 +30,7 @@ test('which pods are ours to schedule, and whether they fit', () => {
 
 test("kube-scheduler's filters in its order, each with its reason: cordoned, tainted, node affinity", () => {
   const why = (p: Pod, n: SchedulingNode) => podFits(p, n).message?.replace(/^0\/1 nodes are available: 1 /, '');
-  const notHelpful = '. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+  const notHelpful = '. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..';
   // kubectl cordon: spec.unschedulable; a pod tolerating the unschedulable taint is let in.
   assert.equal(why(pod(), node({}, { unschedulable: true })), `node(s) were unschedulable${notHelpful}`);
   assert.equal(podFits(pod({ tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] }), node({}, { unschedulable: true })).fits, true);
@@ -62,6 +62,9 @@ test('NodeResourcesFit after NodePorts: requests beyond what the node has left, 
     podFits(asking('a', '1500m', '2Gi'), full, { nodePods: [asking('b', '1')] }).message,
     '0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
   );
+  const never = { ...asking('a', '1500m'), spec: { ...asking('a', '1500m').spec, preemptionPolicy: 'Never' } } as Pod;
+  assert.equal(podFits(never, full, { nodePods: [asking('b', '1')] }).message, '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..', 'PodEligibleToPreemptOthers first');
+  assert.equal(podFits({ ...never, spec: { ...never.spec, nodeSelector: { disk: 'ssd' } } } as Pod, full).message, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: not eligible due to preemptionPolicy=Never..");
   const done = { ...asking('b', '2'), status: { phase: 'Succeeded' } } as Pod;
   assert.equal(podFits(asking('a', '2'), full, { nodePods: [done] }).fits, true, 'a finished pod holds nothing');
 });
