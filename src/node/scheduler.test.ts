@@ -69,6 +69,11 @@ test('NodeResourcesFit after NodePorts: requests beyond what the node has left, 
   assert.equal(podFits(asking('a', '2'), full, { nodePods: [done] }).fits, true, 'a finished pod holds nothing');
 });
 
+test("a pod whose affinity terms do not parse: InterPodAffinity's PreFilter message, before any filter", () => {
+  const bad = pod({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: 'app', operator: 'Near', values: ['x'] }] }, topologyKey: 'kubernetes.io/hostname' }] } } } as Partial<Pod['spec']>);
+  assert.equal(podFits(bad, node({}, { unschedulable: true })).message, '0/1 nodes are available: parsing pod: requiredAffinityTerms: "Near" is not a valid label selector operator. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..');
+});
+
 test('a change of the node that may let pods in: labels, taints, spec.unschedulable', () => {
   assert.equal(placementChanged(node({ a: '1' }), node({ a: '1' })), false);
   assert.equal(placementChanged(node({ a: '1' }), node({ a: '2' })), true);

@@ -17,7 +17,7 @@ import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 import { nodeMatchesPlacement, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
 import { firstUntoleratedTaint, tolerated, type Taint, type Toleration } from '../api/scheduling/taints.js';
 import { allocatableAmounts, insufficientResources, podRequests, type RequestingPod } from '../api/scheduling/resources.js';
-import { interPodAffinityFailure, type AffinityPod } from '../api/scheduling/pod-affinity.js';
+import { interPodAffinityFailure, podAffinityParseError, type AffinityPod } from '../api/scheduling/pod-affinity.js';
 
 /** v1.TaintNodeUnschedulable: what a cordoned node's spec.unschedulable stands for. */
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
@@ -64,8 +64,9 @@ export interface SchedulingNode extends PlacementNode {
  * where preemption is not helpful, and on an Unschedulable one there is no victim (kubito has no
  * preemption: every pod's priority is 0).
  */
-function unfit(pod: Pod, reasons: string | string[], resolvable = false): Fit {
-  const counted = (Array.isArray(reasons) ? reasons : [reasons]).map((r) => `1 ${r}`).sort();
+function unfit(pod: Pod, reasons: string | string[], resolvable = false, preFilter = false): Fit {
+  // A PreFilter's message stands alone (FitError's PreFilterMsg), without the node count.
+  const counted = preFilter ? [reasons as string] : (Array.isArray(reasons) ? reasons : [reasons]).map((r) => `1 ${r}`).sort();
   const verdict =
     (pod.spec as { preemptionPolicy?: string }).preemptionPolicy === 'Never'
       ? 'not eligible due to preemptionPolicy=Never.'
@@ -83,6 +84,9 @@ function unfit(pod: Pod, reasons: string | string[], resolvable = false): Fit {
  * affinity is unresolvable).
  */
 export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: Iterable<Pod> } = {}): Fit {
+  // PreFilter, before any filter: InterPodAffinity's on terms that do not parse.
+  const unparsable = podAffinityParseError(pod as unknown as AffinityPod);
+  if (unparsable) return unfit(pod, unparsable, false, true);
   const tolerations = pod.spec.tolerations as Toleration[] | undefined;
   // A pod that tolerates the unschedulable taint tolerates spec.unschedulable too.
   if (node.spec?.unschedulable && !tolerated(tolerations, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' })) return unfit(pod, 'node(s) were unschedulable');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { firstUntoleratedTaint, matchingTolerations, minTolerationSeconds, swapTaints, toleratesTaint, type Taint } from './taints.js';
 import { nodeMatchesPlacement, requirementMatches } from './node-affinity.js';
 import { allocatableAmounts, insufficientResources, podRequests } from './resources.js';
-import { interPodAffinityFailure, type AffinityPod } from './pod-affinity.js';
+import { interPodAffinityFailure, podAffinityParseError, type AffinityPod } from './pod-affinity.js';
 
 test('Toleration.ToleratesTaint', () => {
   const taint: Taint = { key: 'foo', value: 'bar', effect: 'NoSchedule' };
@@ -121,4 +121,18 @@ test('InterPodAffinity, required terms: affinity, the first pod of a series, ant
   assert.deepEqual(interPodAffinityFailure(mk('n', { app: 'noisy' }), host, placed(loner)), { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false });
   assert.equal(interPodAffinityFailure(mk('n', { app: 'noisy' }, undefined, 'other'), host, placed(loner)), undefined, 'its namespace only');
   assert.deepEqual(interPodAffinityFailure(mk('n', { app: 'noisy' }, undefined, 'other'), host, placed(mk('loner', {}, { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('noisy', 'kubernetes.io/hostname', { namespaceSelector: {} })] } }))), { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false }, 'an empty namespaceSelector: every namespace');
+});
+
+test("InterPodAffinity: a pod whose terms do not parse fails PreFilter ('parsing pod: ...'); a placed pod's are ignored", () => {
+  const host = { 'kubernetes.io/hostname': 'n1' };
+  const bad = { labelSelector: { matchExpressions: [{ key: 'app', operator: 'Near', values: ['x'] }] }, topologyKey: 'kubernetes.io/hostname' };
+  const mk = (affinity: AffinityPod['spec']['affinity']): AffinityPod => ({ metadata: { name: 'p', namespace: 'default', labels: { app: 'x' } }, spec: { affinity } });
+  assert.equal(podAffinityParseError(mk({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [bad] } })), 'parsing pod: requiredAffinityTerms: "Near" is not a valid label selector operator');
+  assert.equal(
+    podAffinityParseError(mk({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [bad], preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: bad }] } })),
+    'parsing pod: [requiredAntiAffinityTerms: "Near" is not a valid label selector operator, preferredAntiAffinityTerms: "Near" is not a valid label selector operator]',
+  );
+  assert.equal(podAffinityParseError(mk(undefined)), undefined);
+  const placed = [{ pod: mk({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [bad] } }), nodeLabels: host }];
+  assert.equal(interPodAffinityFailure(mk(undefined), host, placed), undefined, 'its anti-affinity terms ignored, not thrown');
 });
