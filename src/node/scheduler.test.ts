@@ -52,6 +52,11 @@ test("kube-scheduler's filters in its order, each with its reason: cordoned, tai
   assert.equal(why(pod(affinity({ matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['ssd'] }] })), ssd), `node(s) didn't match Pod's node affinity/selector${notHelpful}`);
   assert.equal(podFits(pod(affinity({ matchExpressions: [{ key: 'gpu', operator: 'Exists' }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['kubito-node'] }] })), ssd).fits, true, 'any term');
   assert.equal(podFits(pod({ ...affinity({ matchExpressions: [{ key: 'disk', operator: 'Exists' }] }), nodeSelector: { zone: 'a' } }), ssd).fits, false, 'both the selector and the affinity');
+  // NodeAffinity's PreFilter: a pod pinned to another node by name (a DaemonSet's pod) is not filtered here.
+  const pinned = (...names: string[][]) => pod(affinity(...names.map((values) => ({ matchFields: [{ key: 'metadata.name', operator: 'In', values }] }))));
+  assert.equal(why(pinned(['other-node']), node({}, { unschedulable: true })), `node(s) didn't satisfy plugin(s) [NodeAffinity]${notHelpful}`);
+  assert.equal(podFits(pinned(['other-node'], ['kubito-node']), ssd).fits, true);
+  assert.equal(podFits(pod(affinity({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a'] }, { key: 'metadata.name', operator: 'In', values: ['b'] }] })), ssd).message, `0/1 nodes are available: pod affinity terms conflict${notHelpful}`);
 });
 
 test('NodeResourcesFit after NodePorts: requests beyond what the node has left, with the preemption verdict of an Unschedulable filter', () => {

@@ -14,7 +14,7 @@ import type { Pod } from './pod-view.js';
 import type { EventSink } from './runtime-context.js';
 import type { PodTracer } from './pod-trace.js';
 import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
-import { nodeMatchesPlacement, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
+import { nodeMatchesPlacement, requiredNodeNames, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
 import { firstUntoleratedTaint, tolerated, type Taint, type Toleration } from '../api/scheduling/taints.js';
 import { allocatableAmounts, insufficientResources, podRequests, type RequestingPod } from '../api/scheduling/resources.js';
 import { interPodAffinityFailure, podAffinityParseError, type AffinityPod } from '../api/scheduling/pod-affinity.js';
@@ -84,9 +84,14 @@ function unfit(pod: Pod, reasons: string | string[], resolvable = false, preFilt
  * affinity is unresolvable).
  */
 export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: Iterable<Pod> } = {}): Fit {
-  // PreFilter, before any filter: InterPodAffinity's on terms that do not parse.
+  // PreFilter, before any filter: NodeAffinity's (terms naming nodes: none in common is a
+  // conflict), InterPodAffinity's on terms that do not parse; a node the node names leave out is
+  // not filtered at all (its status: the plugins whose PreFilterResult left it out).
+  const names = requiredNodeNames(pod as PlacementPod);
+  if (names?.size === 0) return unfit(pod, 'pod affinity terms conflict', false, true);
   const unparsable = podAffinityParseError(pod as unknown as AffinityPod);
   if (unparsable) return unfit(pod, unparsable, false, true);
+  if (names && !names.has(node.metadata.name)) return unfit(pod, "node(s) didn't satisfy plugin(s) [NodeAffinity]");
   const tolerations = pod.spec.tolerations as Toleration[] | undefined;
   // A pod that tolerates the unschedulable taint tolerates spec.unschedulable too.
   if (node.spec?.unschedulable && !tolerated(tolerations, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' })) return unfit(pod, 'node(s) were unschedulable');

@@ -120,3 +120,26 @@ export function nodeMatchesPlacement(pod: PlacementPod, node: PlacementNode): bo
   if (!required) return true;
   return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
 }
+
+/**
+ * NodeAffinity's PreFilter result: the node names the required terms confine the pod to — each
+ * term's `metadata.name In` matchFields intersected, the terms' sets united (how the DaemonSet
+ * controller pins its pods) — or undefined when a term names none (any node may do). An empty
+ * set: the terms conflict.
+ */
+export function requiredNodeNames(pod: PlacementPod): Set<string> | undefined {
+  const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  if (!terms.length) return undefined;
+  const names = new Set<string>();
+  for (const term of terms) {
+    let termNames: Set<string> | undefined;
+    for (const r of term.matchFields ?? []) {
+      if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
+      const values = new Set(r.values ?? []);
+      termNames = termNames ? new Set([...termNames].filter((n) => values.has(n))) : values;
+    }
+    if (!termNames) return undefined;
+    for (const n of termNames) names.add(n);
+  }
+  return names;
+}
