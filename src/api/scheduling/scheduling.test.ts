@@ -86,6 +86,8 @@ test('pod requests as resource.PodRequests adds them: containers, sidecars on to
   assert.equal(r.get('cpu'), 1010n);
   assert.equal(r.get('memory'), 1024n * 1024n * 1024n);
   assert.equal(podRequests({ spec: { containers: [{ resources: { requests: { cpu: '1.5m' } } }] } }).get('cpu'), 2n, 'MilliValue rounds up');
+  const halves = { spec: { containers: [{ resources: { requests: { cpu: '0.5m', memory: '0.5' } } }, { resources: { requests: { cpu: '0.5m', memory: '0.5' } } }] } };
+  assert.deepEqual([...podRequests(halves)], [['cpu', 1n], ['memory', 1n]], "quantities added first, the pod's totals rounded up");
 });
 
 test('NodeResourcesFit: what the node allocates minus what its pods request', () => {
