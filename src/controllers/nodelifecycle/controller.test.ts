@@ -91,6 +91,25 @@ test('a node that stops renewing its Lease: Unknown after 50 s, NodeNotReady, it
   await stop();
 });
 
+test('pods that could not be marked not Ready are tried again on the next pass (nodesToRetry)', async () => {
+  const errors: string[] = [];
+  const { fake, clock, stop } = await started(() => new NodeLifecycleController({ onError: (m) => void errors.push(m) }), (f) => {
+    f.set(NODES, readyNode('n1'));
+    f.set(PODS, pod('web', 'n1'));
+  });
+  let failures = 1;
+  fake.inject((a) => (a.verb === 'patch' && a.name === 'web' && a.subresource === 'status' && failures-- > 0 ? new Error('connection reset') : undefined));
+  await clock.advance(55_000);
+  await idle();
+  const ready = () => (fake.object(PODS, { namespace: 'default', name: 'web' }) as unknown as PodView).status.conditions.find((c) => c.type === 'Ready')?.status;
+  assert.equal(ready(), 'True', 'the first try failed');
+  assert.equal(errors.length, 1);
+  await clock.advance(5_000);
+  await idle();
+  assert.equal(ready(), 'False');
+  await stop();
+});
+
 test('beside a Ready node, one that stops posting is tainted unreachable:NoExecute; Ready again, the taint goes', async () => {
   const { fake, clock, stop } = await started(() => new NodeLifecycleController({ onError: (m) => assert.fail(m) }), (f) => {
     f.set(NODES, readyNode('good'));

@@ -68,6 +68,8 @@ export class NodeLifecycleController implements Controller {
   readonly #health = new Map<string, NodeHealth>();
   /** Nodes waiting for their NoExecute taint (the zone's rate-limited queue), and when each zone may taint next. */
   readonly #toTaint = new Set<string>();
+  /** Nodes whose pods could not all be marked not Ready: tried again on the next pass. */
+  readonly #podsToRetry = new Set<string>();
   readonly #zoneNextTaint = new Map<string, number>();
   #zoneStates = new Map<string, ZoneState>();
   #zoneSizes = new Map<string, number>();
@@ -162,6 +164,7 @@ export class NodeLifecycleController implements Controller {
       this.#known.delete(name);
       this.#health.delete(name);
       this.#toTaint.delete(name);
+      this.#podsToRetry.delete(name);
     }
     const zones = new Map<string, Array<NodeCondition | undefined>>();
     for (const node of nodes) {
@@ -193,10 +196,20 @@ export class NodeLifecycleController implements Controller {
     const current = verdict.current;
     if (!current) return null;
     this.#processTaintBasedEviction(written, verdict.observed);
-    if (current.status !== 'True' && verdict.observed.status === 'True') {
-      this.#event(written, 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`);
-      await this.#markPodsNotReady(node.metadata.name);
+    // The pods go not Ready on the transition, and on each later pass while that failed
+    // (nodesToRetry) and the node is still not Ready.
+    const name = node.metadata.name;
+    const transition = current.status !== 'True' && verdict.observed.status === 'True';
+    if (transition || (this.#podsToRetry.has(name) && verdict.observed.status !== 'True')) {
+      if (transition) this.#event(written, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+      try {
+        await this.#markPodsNotReady(name);
+      } catch (err) {
+        this.#podsToRetry.add(name);
+        throw err;
+      }
     }
+    this.#podsToRetry.delete(name);
     return current;
   }
 
