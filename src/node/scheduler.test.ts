@@ -24,6 +24,8 @@ test('which pods are ours to schedule, and whether they fit', () => {
   assert.ok(wantsScheduling(pod()));
   assert.ok(!wantsScheduling(pod({ nodeName: 'n1' })));
   assert.ok(!wantsScheduling(pod({ schedulerName: 'other' })));
+  assert.ok(!wantsScheduling(pod({ schedulingGates: [{ name: 'example.com/wait' }] } as Partial<Pod['spec']>)), 'gated: not queued');
+  assert.ok(wantsScheduling(pod({ schedulingGates: [] } as Partial<Pod['spec']>)));
   assert.ok(podFits(pod({ nodeSelector: { 'kubernetes.io/os': 'linux' } }), node({ 'kubernetes.io/os': 'linux' })).fits);
   assert.match(podFits(pod({ nodeSelector: { disk: 'ssd' } }), node()).message!, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
 });

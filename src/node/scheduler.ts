@@ -115,9 +115,14 @@ export function placementChanged(old: SchedulingNode, now: SchedulingNode): bool
   return JSON.stringify([old.metadata.labels ?? {}, old.spec?.taints ?? [], !!old.spec?.unschedulable]) !== JSON.stringify([now.metadata.labels ?? {}, now.spec?.taints ?? [], !!now.spec?.unschedulable]);
 }
 
-/** True for pods this scheduler should look at. */
+/**
+ * True for pods this scheduler should look at: not bound, not going, not finished, of the
+ * default scheduler, and without schedulingGates (the SchedulingGates PreEnqueue plugin keeps a
+ * gated pod out of the queue until its gates are all removed).
+ */
 export function wantsScheduling(pod: Pod): boolean {
-  return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+  const gates = (pod.spec as { schedulingGates?: unknown[] | null }).schedulingGates;
+  return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && !gates?.length;
 }
 
 function now(): string {
