@@ -24,13 +24,15 @@ test('which pods are ours to schedule, and whether they fit', () => {
   assert.ok(wantsScheduling(pod()));
   assert.ok(!wantsScheduling(pod({ nodeName: 'n1' })));
   assert.ok(!wantsScheduling(pod({ schedulerName: 'other' })));
+  assert.ok(!wantsScheduling(pod({ schedulingGates: [{ name: 'example.com/wait' }] } as Partial<Pod['spec']>)), 'gated: not queued');
+  assert.ok(wantsScheduling(pod({ schedulingGates: [] } as Partial<Pod['spec']>)));
   assert.ok(podFits(pod({ nodeSelector: { 'kubernetes.io/os': 'linux' } }), node({ 'kubernetes.io/os': 'linux' })).fits);
   assert.match(podFits(pod({ nodeSelector: { disk: 'ssd' } }), node()).message!, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
 });
 
 test("kube-scheduler's filters in its order, each with its reason: cordoned, tainted, node affinity", () => {
   const why = (p: Pod, n: SchedulingNode) => podFits(p, n).message?.replace(/^0\/1 nodes are available: 1 /, '');
-  const notHelpful = '. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+  const notHelpful = '. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..';
   // kubectl cordon: spec.unschedulable; a pod tolerating the unschedulable taint is let in.
   assert.equal(why(pod(), node({}, { unschedulable: true })), `node(s) were unschedulable${notHelpful}`);
   assert.equal(podFits(pod({ tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] }), node({}, { unschedulable: true })).fits, true);
@@ -52,6 +54,11 @@ test("kube-scheduler's filters in its order, each with its reason: cordoned, tai
   assert.equal(why(pod(affinity({ matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['ssd'] }] })), ssd), `node(s) didn't match Pod's node affinity/selector${notHelpful}`);
   assert.equal(podFits(pod(affinity({ matchExpressions: [{ key: 'gpu', operator: 'Exists' }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['kubito-node'] }] })), ssd).fits, true, 'any term');
   assert.equal(podFits(pod({ ...affinity({ matchExpressions: [{ key: 'disk', operator: 'Exists' }] }), nodeSelector: { zone: 'a' } }), ssd).fits, false, 'both the selector and the affinity');
+  // NodeAffinity's PreFilter: a pod pinned to another node by name (a DaemonSet's pod) is not filtered here.
+  const pinned = (...names: string[][]) => pod(affinity(...names.map((values) => ({ matchFields: [{ key: 'metadata.name', operator: 'In', values }] }))));
+  assert.equal(why(pinned(['other-node']), node({}, { unschedulable: true })), `node(s) didn't satisfy plugin(s) [NodeAffinity]${notHelpful}`);
+  assert.equal(podFits(pinned(['other-node'], ['kubito-node']), ssd).fits, true);
+  assert.equal(podFits(pod(affinity({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a'] }, { key: 'metadata.name', operator: 'In', values: ['b'] }] })), ssd).message, `0/1 nodes are available: pod affinity terms conflict${notHelpful}`);
 });
 
 test('NodeResourcesFit after NodePorts: requests beyond what the node has left, with the preemption verdict of an Unschedulable filter', () => {
@@ -62,8 +69,16 @@ test('NodeResourcesFit after NodePorts: requests beyond what the node has left, 
     podFits(asking('a', '1500m', '2Gi'), full, { nodePods: [asking('b', '1')] }).message,
     '0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
   );
+  const never = { ...asking('a', '1500m'), spec: { ...asking('a', '1500m').spec, preemptionPolicy: 'Never' } } as Pod;
+  assert.equal(podFits(never, full, { nodePods: [asking('b', '1')] }).message, '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..', 'PodEligibleToPreemptOthers first');
+  assert.equal(podFits({ ...never, spec: { ...never.spec, nodeSelector: { disk: 'ssd' } } } as Pod, full).message, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: not eligible due to preemptionPolicy=Never..");
   const done = { ...asking('b', '2'), status: { phase: 'Succeeded' } } as Pod;
   assert.equal(podFits(asking('a', '2'), full, { nodePods: [done] }).fits, true, 'a finished pod holds nothing');
+});
+
+test("a pod whose affinity terms do not parse: InterPodAffinity's PreFilter message, before any filter", () => {
+  const bad = pod({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: 'app', operator: 'Near', values: ['x'] }] }, topologyKey: 'kubernetes.io/hostname' }] } } } as Partial<Pod['spec']>);
+  assert.equal(podFits(bad, node({}, { unschedulable: true })).message, '0/1 nodes are available: parsing pod: requiredAffinityTerms: "Near" is not a valid label selector operator. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..');
 });
 
 test('a change of the node that may let pods in: labels, taints, spec.unschedulable', () => {

@@ -14,10 +14,10 @@ import type { Pod } from './pod-view.js';
 import type { EventSink } from './runtime-context.js';
 import type { PodTracer } from './pod-trace.js';
 import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
-import { nodeMatchesPlacement, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
+import { nodeMatchesPlacement, requiredNodeNames, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
 import { firstUntoleratedTaint, tolerated, type Taint, type Toleration } from '../api/scheduling/taints.js';
 import { allocatableAmounts, insufficientResources, podRequests, type RequestingPod } from '../api/scheduling/resources.js';
-import { interPodAffinityFailure, type AffinityPod } from '../api/scheduling/pod-affinity.js';
+import { interPodAffinityFailure, podAffinityParseError, type AffinityPod } from '../api/scheduling/pod-affinity.js';
 
 /** v1.TaintNodeUnschedulable: what a cordoned node's spec.unschedulable stands for. */
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
@@ -56,12 +56,22 @@ export interface SchedulingNode extends PlacementNode {
   status?: { allocatable?: Record<string, string> };
 }
 
-const NOT_HELPFUL = 'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
-const NO_VICTIMS = 'preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..';
-/** The one node's reasons, as kube-scheduler's FitError prints them (counted, sorted), with preemption's verdict. */
-function unfit(reasons: string | string[], preemption = NOT_HELPFUL): Fit {
-  const counted = (Array.isArray(reasons) ? reasons : [reasons]).map((r) => `1 ${r}`).sort();
-  return { fits: false, message: `0/1 nodes are available: ${counted.join(', ')}. ${preemption}` };
+/**
+ * The one node's reasons, as kube-scheduler's FitError prints them (counted, sorted, then ". "),
+ * and the default preemption PostFilter's verdict after "preemption: ", with FitError's closing
+ * "." (so an inner FitError's own "." doubles): a pod with preemptionPolicy Never is not eligible
+ * (PodEligibleToPreemptOthers, checked first); else an UnschedulableAndUnresolvable node is one
+ * where preemption is not helpful, and on an Unschedulable one there is no victim (kubito has no
+ * preemption: every pod's priority is 0).
+ */
+function unfit(pod: Pod, reasons: string | string[], resolvable = false, preFilter = false): Fit {
+  // A PreFilter's message stands alone (FitError's PreFilterMsg), without the node count.
+  const counted = preFilter ? [reasons as string] : (Array.isArray(reasons) ? reasons : [reasons]).map((r) => `1 ${r}`).sort();
+  const verdict =
+    (pod.spec as { preemptionPolicy?: string }).preemptionPolicy === 'Never'
+      ? 'not eligible due to preemptionPolicy=Never.'
+      : `0/1 nodes are available: 1 ${resolvable ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling'}.`;
+  return { fits: false, message: `0/1 nodes are available: ${counted.join(', ')}. preemption: ${verdict}.` };
 }
 
 /**
@@ -74,21 +84,29 @@ function unfit(reasons: string | string[], preemption = NOT_HELPFUL): Fit {
  * affinity is unresolvable).
  */
 export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: Iterable<Pod> } = {}): Fit {
+  // PreFilter, before any filter: NodeAffinity's (terms naming nodes: none in common is a
+  // conflict), InterPodAffinity's on terms that do not parse; a node the node names leave out is
+  // not filtered at all (its status: the plugins whose PreFilterResult left it out).
+  const names = requiredNodeNames(pod as PlacementPod);
+  if (names?.size === 0) return unfit(pod, 'pod affinity terms conflict', false, true);
+  const unparsable = podAffinityParseError(pod as unknown as AffinityPod);
+  if (unparsable) return unfit(pod, unparsable, false, true);
+  if (names && !names.has(node.metadata.name)) return unfit(pod, "node(s) didn't satisfy plugin(s) [NodeAffinity]");
   const tolerations = pod.spec.tolerations as Toleration[] | undefined;
   // A pod that tolerates the unschedulable taint tolerates spec.unschedulable too.
-  if (node.spec?.unschedulable && !tolerated(tolerations, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' })) return unfit('node(s) were unschedulable');
+  if (node.spec?.unschedulable && !tolerated(tolerations, { key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' })) return unfit(pod, 'node(s) were unschedulable');
   const taint = firstUntoleratedTaint(node.spec?.taints, tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
-  if (taint) return unfit(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
-  if (!nodeMatchesPlacement(pod as PlacementPod, node)) return unfit("node(s) didn't match Pod's node affinity/selector");
+  if (taint) return unfit(pod, `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+  if (!nodeMatchesPlacement(pod as PlacementPod, node)) return unfit(pod, "node(s) didn't match Pod's node affinity/selector");
   const onNode = [...(options.nodePods ?? [])].filter((p) => p.metadata.uid !== pod.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-  if (!hostPortsFree(pod, onNode)) return unfit("node(s) didn't have free ports for the requested pod ports", NO_VICTIMS);
+  if (!hostPortsFree(pod, onNode)) return unfit(pod, "node(s) didn't have free ports for the requested pod ports", true);
   const allocatable = node.status?.allocatable;
   const short = allocatable ? insufficientResources(pod as unknown as RequestingPod, allocatableAmounts(allocatable), onNode.map((p) => podRequests(p as unknown as RequestingPod))) : [];
-  if (short.length) return unfit(short, NO_VICTIMS);
+  if (short.length) return unfit(pod, short, true);
   // InterPodAffinity (required terms); every pod placed is on this one node.
   const labels = node.metadata.labels ?? {};
   const affinity = interPodAffinityFailure(pod as unknown as AffinityPod, labels, onNode.map((p) => ({ pod: p as unknown as AffinityPod, nodeLabels: labels })));
-  if (affinity) return unfit(affinity.reason, affinity.unresolvable ? NOT_HELPFUL : NO_VICTIMS);
+  if (affinity) return unfit(pod, affinity.reason, !affinity.unresolvable);
   return { fits: true };
 }
 
@@ -97,9 +115,14 @@ export function placementChanged(old: SchedulingNode, now: SchedulingNode): bool
   return JSON.stringify([old.metadata.labels ?? {}, old.spec?.taints ?? [], !!old.spec?.unschedulable]) !== JSON.stringify([now.metadata.labels ?? {}, now.spec?.taints ?? [], !!now.spec?.unschedulable]);
 }
 
-/** True for pods this scheduler should look at. */
+/**
+ * True for pods this scheduler should look at: not bound, not going, not finished, of the
+ * default scheduler, and without schedulingGates (the SchedulingGates PreEnqueue plugin keeps a
+ * gated pod out of the queue until its gates are all removed).
+ */
 export function wantsScheduling(pod: Pod): boolean {
-  return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+  const gates = (pod.spec as { schedulingGates?: unknown[] | null }).schedulingGates;
+  return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && !gates?.length;
 }
 
 function now(): string {

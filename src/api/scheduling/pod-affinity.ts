@@ -8,7 +8,7 @@
  * of its namespaces (the pod's own when none are named; every namespace with an empty
  * namespaceSelector) whose labels its labelSelector selects.
  */
-import { matches } from '../selectors/labels.js';
+import { isEmptySelector, matches, type Selector } from '../selectors/labels.js';
 import { selectorFromLabelSelector, type LabelSelector } from '../selectors/structured.js';
 
 export interface PodAffinityTerm {
@@ -22,8 +22,8 @@ export interface AffinityPod {
   metadata: { name?: string; namespace?: string; labels?: Record<string, string> };
   spec: {
     affinity?: {
-      podAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[] };
-      podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[] };
+      podAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: Array<{ podAffinityTerm: PodAffinityTerm }> };
+      podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: Array<{ podAffinityTerm: PodAffinityTerm }> };
     };
   };
 }
@@ -34,38 +34,97 @@ export interface PlacedPod {
   nodeLabels: Record<string, string>;
 }
 
+/** A term as framework.AffinityTerm holds it: its selectors parsed. */
+interface ParsedTerm {
+  /** The namespaces named (the owner's when none is named and no namespaceSelector is given). */
+  namespaces: readonly string[];
+  /** Undefined: no namespaceSelector. */
+  namespaceSelector?: Selector;
+  selector: Selector;
+  topologyKey: string;
+}
+
+/** newAffinityTerm; throws what LabelSelectorAsSelector rejects. */
+function parseTerm(owner: AffinityPod, term: PodAffinityTerm): ParsedTerm {
+  const selector = selectorFromLabelSelector(term.labelSelector);
+  const namespaceSelector = term.namespaceSelector ? selectorFromLabelSelector(term.namespaceSelector) : undefined;
+  const namespaces = term.namespaces?.length || term.namespaceSelector ? (term.namespaces ?? []) : [owner.metadata.namespace ?? 'default'];
+  return { namespaces, namespaceSelector, selector, topologyKey: term.topologyKey };
+}
+
 /**
  * AffinityTerm.Matches. A non-empty namespaceSelector needs the namespaces' labels, which
  * `namespaceLabels` gives (absent: such a selector matches no namespace).
  */
-export function termMatches(term: PodAffinityTerm, owner: AffinityPod, pod: AffinityPod, namespaceLabels?: (ns: string) => Record<string, string> | undefined): boolean {
+function parsedTermMatches(term: ParsedTerm, pod: AffinityPod, namespaceLabels?: (ns: string) => Record<string, string> | undefined): boolean {
   const ns = pod.metadata.namespace ?? 'default';
-  const named = term.namespaces?.length ? term.namespaces : term.namespaceSelector ? [] : [owner.metadata.namespace ?? 'default'];
-  let inScope = named.includes(ns);
+  let inScope = term.namespaces.includes(ns);
   if (!inScope && term.namespaceSelector) {
-    const sel = selectorFromLabelSelector(term.namespaceSelector);
     const labels = namespaceLabels?.(ns);
-    inScope = Object.keys(term.namespaceSelector.matchLabels ?? {}).length + (term.namespaceSelector.matchExpressions?.length ?? 0) === 0 || (labels !== undefined && matches(sel, labels));
+    inScope = isEmptySelector(term.namespaceSelector) || (labels !== undefined && matches(term.namespaceSelector, labels));
   }
-  return inScope && matches(selectorFromLabelSelector(term.labelSelector), pod.metadata.labels ?? {});
+  return inScope && matches(term.selector, pod.metadata.labels ?? {});
 }
 
-const required = (pod: AffinityPod, kind: 'podAffinity' | 'podAntiAffinity'): PodAffinityTerm[] => pod.spec.affinity?.[kind]?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+/** AffinityTerm.Matches of one term as written (parsed first; throws what the parse rejects). */
+export function termMatches(term: PodAffinityTerm, owner: AffinityPod, pod: AffinityPod, namespaceLabels?: (ns: string) => Record<string, string> | undefined): boolean {
+  return parsedTermMatches(parseTerm(owner, term), pod, namespaceLabels);
+}
 
-/** The reason the node fails the filter, or undefined; and whether the failure is unresolvable (affinity) or not (the anti-affinities). */
+type Kind = 'podAffinity' | 'podAntiAffinity';
+const required = (pod: AffinityPod, kind: Kind): PodAffinityTerm[] => pod.spec.affinity?.[kind]?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+const preferred = (pod: AffinityPod, kind: Kind): PodAffinityTerm[] => (pod.spec.affinity?.[kind]?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm);
+
+/**
+ * PodInfo.Update's terms: the required ones parsed; `error` the aggregate of what failed to
+ * parse, each list named as upstream names it (the preferred terms are parsed too).
+ */
+function parsePod(pod: AffinityPod): { affinity: ParsedTerm[]; antiAffinity: ParsedTerm[]; error?: string } {
+  const errors: string[] = [];
+  const parse = (terms: PodAffinityTerm[], what: string): ParsedTerm[] => {
+    try {
+      return terms.map((t) => parseTerm(pod, t));
+    } catch (err) {
+      errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
+  };
+  const affinity = parse(required(pod, 'podAffinity'), 'requiredAffinityTerms');
+  const antiAffinity = parse(required(pod, 'podAntiAffinity'), 'requiredAntiAffinityTerms');
+  parse(preferred(pod, 'podAffinity'), 'preferredAffinityTerms');
+  parse(preferred(pod, 'podAntiAffinity'), 'preferredAntiAffinityTerms');
+  // utilerrors.Aggregate: one error as itself, more as "[a, b]".
+  const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`;
+  return { affinity, antiAffinity, error };
+}
+
+/** InterPodAffinity's PreFilter verdict on a pod whose terms do not parse ("parsing pod: ..."), else undefined. */
+export function podAffinityParseError(pod: AffinityPod): string | undefined {
+  const { error } = parsePod(pod);
+  return error === undefined ? undefined : `parsing pod: ${error}`;
+}
+
+/**
+ * The reason the node fails the filter, or undefined; whether the failure is unresolvable
+ * (affinity; a pod whose terms do not parse: `podAffinityParseError`) or not (the
+ * anti-affinities). The placed pods' terms that do not parse are ignored, as the scheduler's
+ * cache holds them.
+ */
 export function interPodAffinityFailure(
   pod: AffinityPod,
   nodeLabels: Record<string, string>,
   placed: readonly PlacedPod[],
   namespaceLabels?: (ns: string) => Record<string, string> | undefined,
 ): { reason: string; unresolvable: boolean } | undefined {
+  const own = parsePod(pod);
+  if (own.error) return { reason: `parsing pod: ${own.error}`, unresolvable: true };
   const at = (labels: Record<string, string>, key: string) => (Object.hasOwn(labels, key) ? labels[key] : undefined);
   // satisfyPodAffinity: counts of placed pods matching all the terms, by the terms' topologies.
-  const affinity = required(pod, 'podAffinity');
+  const affinity = own.affinity;
   if (affinity.length) {
     const counts = new Map<string, number>();
     for (const p of placed) {
-      if (!affinity.every((t) => termMatches(t, pod, p.pod, namespaceLabels))) continue;
+      if (!affinity.every((t) => parsedTermMatches(t, p.pod, namespaceLabels))) continue;
       for (const t of affinity) {
         const v = at(p.nodeLabels, t.topologyKey);
         if (v !== undefined) counts.set(`${t.topologyKey}=${v}`, (counts.get(`${t.topologyKey}=${v}`) ?? 0) + 1);
@@ -78,20 +137,21 @@ export function interPodAffinityFailure(
       if (!counts.get(`${t.topologyKey}=${v}`)) exist = false;
     }
     // The first pod of a series with affinity to itself may go where its topologies are.
-    if (!exist && !(counts.size === 0 && affinity.every((t) => termMatches(t, pod, pod, namespaceLabels)))) {
+    if (!exist && !(counts.size === 0 && affinity.every((t) => parsedTermMatches(t, pod, namespaceLabels)))) {
       return { reason: "node(s) didn't match pod affinity rules", unresolvable: true };
     }
   }
-  for (const t of required(pod, 'podAntiAffinity')) {
+  for (const t of own.antiAffinity) {
     const v = at(nodeLabels, t.topologyKey);
     if (v === undefined) continue;
-    if (placed.some((p) => at(p.nodeLabels, t.topologyKey) === v && termMatches(t, pod, p.pod, namespaceLabels))) return { reason: "node(s) didn't match pod anti-affinity rules", unresolvable: false };
+    if (placed.some((p) => at(p.nodeLabels, t.topologyKey) === v && parsedTermMatches(t, p.pod, namespaceLabels))) return { reason: "node(s) didn't match pod anti-affinity rules", unresolvable: false };
   }
   for (const p of placed) {
-    for (const t of required(p.pod, 'podAntiAffinity')) {
+    if (!required(p.pod, 'podAntiAffinity').length) continue;
+    for (const t of parsePod(p.pod).antiAffinity) {
       const theirs = at(p.nodeLabels, t.topologyKey);
       if (theirs === undefined || at(nodeLabels, t.topologyKey) !== theirs) continue;
-      if (termMatches(t, p.pod, pod, namespaceLabels)) return { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false };
+      if (parsedTermMatches(t, pod, namespaceLabels)) return { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false };
     }
   }
   return undefined;

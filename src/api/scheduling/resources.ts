@@ -22,45 +22,57 @@ export interface RequestingPod {
 /** Amounts by resource name: cpu in millicores (MilliValue), everything else in whole units (Value). */
 export type Amounts = Map<string, bigint>;
 
-function amount(name: string, q: string | number): bigint {
-  const parsed = parseQuantity(q);
-  if (!parsed) return 0n;
-  if (name === 'cpu') return (parsed.nanos + 999_999n) / 1_000_000n;
-  return quantityValue(parsed);
+/** MilliValue for cpu, Value for everything else: both round up. */
+function fromNanos(name: string, nanos: bigint): bigint {
+  const unit = name === 'cpu' ? 1_000_000n : 1_000_000_000n;
+  return nanos <= 0n ? nanos / unit : (nanos + unit - 1n) / unit;
 }
 
-function add(into: Amounts, list: ResourceList | Amounts | undefined): void {
+function amount(name: string, q: string | number): bigint {
+  const parsed = parseQuantity(q);
+  return parsed ? fromNanos(name, parsed.nanos) : 0n;
+}
+
+/** Adds `list` into `into`: a ResourceList's quantities as `convert` reads them, a Map's values as they are. */
+function add(into: Amounts, list: ResourceList | Amounts | undefined, convert: (name: string, q: string | number) => bigint = amount): void {
   if (!list) return;
   const entries: Iterable<[string, string | number | bigint]> = list instanceof Map ? list : Object.entries(list);
-  for (const [name, q] of entries) into.set(name, (into.get(name) ?? 0n) + (typeof q === 'bigint' ? q : amount(name, q)));
+  for (const [name, q] of entries) into.set(name, (into.get(name) ?? 0n) + (typeof q === 'bigint' ? q : convert(name, q)));
 }
 
 function max(into: Amounts, other: Amounts): void {
   for (const [name, v] of other) if (v > (into.get(name) ?? 0n)) into.set(name, v);
 }
 
-/** resource.PodRequests (no pod-level resources, overhead included). */
+const nanosOf = (_name: string, q: string | number): bigint => parseQuantity(q)?.nanos ?? 0n;
+
+/**
+ * resource.PodRequests (no pod-level resources, overhead included): the quantities added and
+ * compared as quantities, the pod's totals then rounded up (MilliValue, Value) as
+ * framework.Resource reads them.
+ */
 export function podRequests(pod: RequestingPod): Amounts {
   const reqs: Amounts = new Map();
-  for (const c of pod.spec.containers ?? []) add(reqs, c.resources?.requests);
+  const addQ = (into: Amounts, list: ResourceList | Amounts | undefined) => add(into, list, nanosOf);
+  for (const c of pod.spec.containers ?? []) addQ(reqs, c.resources?.requests);
   const sidecars: Amounts = new Map();
   const inits: Amounts = new Map();
   for (const c of pod.spec.initContainers ?? []) {
     let own: Amounts;
     if (c.restartPolicy === 'Always') {
-      add(reqs, c.resources?.requests);
-      add(sidecars, c.resources?.requests);
+      addQ(reqs, c.resources?.requests);
+      addQ(sidecars, c.resources?.requests);
       own = sidecars;
     } else {
       own = new Map();
-      add(own, c.resources?.requests);
-      add(own, sidecars);
+      addQ(own, c.resources?.requests);
+      addQ(own, sidecars);
     }
     max(inits, own);
   }
   max(reqs, inits);
-  add(reqs, pod.spec.overhead);
-  return reqs;
+  addQ(reqs, pod.spec.overhead);
+  return new Map([...reqs].map(([name, nanos]) => [name, fromNanos(name, nanos)]));
 }
 
 /** The node's allocatable as amounts. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { firstUntoleratedTaint, matchingTolerations, minTolerationSeconds, swapTaints, toleratesTaint, type Taint } from './taints.js';
 import { nodeMatchesPlacement, requirementMatches } from './node-affinity.js';
 import { allocatableAmounts, insufficientResources, podRequests } from './resources.js';
-import { interPodAffinityFailure, type AffinityPod } from './pod-affinity.js';
+import { interPodAffinityFailure, podAffinityParseError, type AffinityPod } from './pod-affinity.js';
 
 test('Toleration.ToleratesTaint', () => {
   const taint: Taint = { key: 'foo', value: 'bar', effect: 'NoSchedule' };
@@ -61,6 +61,24 @@ test('node selector requirements and terms as labels.Requirement and nodeaffinit
   assert.equal(nodeMatchesPlacement({ spec: {} }, node), true);
 });
 
+test("a term nodeaffinity cannot parse matches no node (its errors ignored), another term still can", () => {
+  const node = { metadata: { name: 'n1', labels: { zone: 'a', cores: '8' } } };
+  const withTerms = (...nodeSelectorTerms: object[]) => ({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } } } });
+  const unparsable = [
+    { matchExpressions: [{ key: 'gpu', operator: 'NotIn', values: [] }] },
+    { matchExpressions: [{ key: 'zone', operator: 'Exists', values: ['a'] }] },
+    { matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['-5'] }] },
+    { matchExpressions: [{ key: 'bad key!', operator: 'DoesNotExist' }] },
+    { matchExpressions: [{ key: 'zone', operator: 'Near', values: ['a'] }] },
+    { matchFields: [{ key: 'metadata.name', operator: 'Exists' }] },
+    { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1', 'n2'] }] },
+  ];
+  for (const term of unparsable) assert.equal(nodeMatchesPlacement(withTerms(term), node), false, JSON.stringify(term));
+  assert.equal(nodeMatchesPlacement(withTerms(unparsable[0]!, { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }), node), true);
+  assert.equal(nodeMatchesPlacement(withTerms({ matchFields: [{ key: 'spec.other', operator: 'NotIn', values: ['x'] }] }), node), true, 'a field the node lacks reads as ""');
+  assert.equal(nodeMatchesPlacement(withTerms({ matchFields: [{ key: 'spec.other', operator: 'In', values: ['x'] }] }), node), false);
+});
+
 test('pod requests as resource.PodRequests adds them: containers, sidecars on top, the largest init container, overhead', () => {
   const c = (cpu: string, memory?: string, restartPolicy?: string) => ({ ...(restartPolicy ? { restartPolicy } : {}), resources: { requests: { cpu, ...(memory ? { memory } : {}) } } });
   const r = podRequests({ spec: { containers: [c('100m', '64Mi'), c('0.2')], initContainers: [c('1', '1Gi'), c('50m', undefined, 'Always'), c('400m')], overhead: { cpu: '10m' } } });
@@ -68,6 +86,8 @@ test('pod requests as resource.PodRequests adds them: containers, sidecars on to
   assert.equal(r.get('cpu'), 1010n);
   assert.equal(r.get('memory'), 1024n * 1024n * 1024n);
   assert.equal(podRequests({ spec: { containers: [{ resources: { requests: { cpu: '1.5m' } } }] } }).get('cpu'), 2n, 'MilliValue rounds up');
+  const halves = { spec: { containers: [{ resources: { requests: { cpu: '0.5m', memory: '0.5' } } }, { resources: { requests: { cpu: '0.5m', memory: '0.5' } } }] } };
+  assert.deepEqual([...podRequests(halves)], [['cpu', 1n], ['memory', 1n]], "quantities added first, the pod's totals rounded up");
 });
 
 test('NodeResourcesFit: what the node allocates minus what its pods request', () => {
@@ -103,4 +123,18 @@ test('InterPodAffinity, required terms: affinity, the first pod of a series, ant
   assert.deepEqual(interPodAffinityFailure(mk('n', { app: 'noisy' }), host, placed(loner)), { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false });
   assert.equal(interPodAffinityFailure(mk('n', { app: 'noisy' }, undefined, 'other'), host, placed(loner)), undefined, 'its namespace only');
   assert.deepEqual(interPodAffinityFailure(mk('n', { app: 'noisy' }, undefined, 'other'), host, placed(mk('loner', {}, { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('noisy', 'kubernetes.io/hostname', { namespaceSelector: {} })] } }))), { reason: "node(s) didn't satisfy existing pods anti-affinity rules", unresolvable: false }, 'an empty namespaceSelector: every namespace');
+});
+
+test("InterPodAffinity: a pod whose terms do not parse fails PreFilter ('parsing pod: ...'); a placed pod's are ignored", () => {
+  const host = { 'kubernetes.io/hostname': 'n1' };
+  const bad = { labelSelector: { matchExpressions: [{ key: 'app', operator: 'Near', values: ['x'] }] }, topologyKey: 'kubernetes.io/hostname' };
+  const mk = (affinity: AffinityPod['spec']['affinity']): AffinityPod => ({ metadata: { name: 'p', namespace: 'default', labels: { app: 'x' } }, spec: { affinity } });
+  assert.equal(podAffinityParseError(mk({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [bad] } })), 'parsing pod: requiredAffinityTerms: "Near" is not a valid label selector operator');
+  assert.equal(
+    podAffinityParseError(mk({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [bad], preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: bad }] } })),
+    'parsing pod: [requiredAntiAffinityTerms: "Near" is not a valid label selector operator, preferredAntiAffinityTerms: "Near" is not a valid label selector operator]',
+  );
+  assert.equal(podAffinityParseError(mk(undefined)), undefined);
+  const placed = [{ pod: mk({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [bad] } }), nodeLabels: host }];
+  assert.equal(interPodAffinityFailure(mk(undefined), host, placed), undefined, 'its anti-affinity terms ignored, not thrown');
 });

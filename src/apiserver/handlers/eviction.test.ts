@@ -14,7 +14,7 @@ function pod(name: string): KubeObject {
 describe('pods/eviction', () => {
   let handler: ApiHandler;
   let pods: RestStorage;
-  const post = (name: string, body: unknown, query = '') => postPodSubresource<{ message?: string; reason?: string; status?: string; code?: number }>(handler, name, 'eviction', body, query);
+  const post = (name: string, body: unknown, query = '') => postPodSubresource<{ message?: string; reason?: string; status?: string; code?: number; details?: object }>(handler, name, 'eviction', body, query);
   const eviction = (name: string, deleteOptions?: object, apiVersion = 'policy/v1') => ({ apiVersion, kind: 'Eviction', metadata: { name, namespace: 'default' }, ...(deleteOptions ? { deleteOptions } : {}) });
   type Stored = KubeObject & { status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } };
   const stored = async (name: string) => (await pods.get('default', name)) as Stored;
@@ -45,9 +45,11 @@ describe('pods/eviction', () => {
     assert.deepEqual(pick(await post('c', eviction('d'))), [400, 'BadRequest', 'name in URL does not match name in Eviction object']);
     assert.deepEqual(pick(await post('c', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'c' } })), [400, 'BadRequest', 'the object provided is unrecognized (must be of type Eviction): Binding in version "v1" cannot be handled as a Eviction']);
     assert.deepEqual(pick(await post('gone', eviction('gone'))), [404, 'NotFound', 'pods "gone" not found']);
+    const d = await stored('d');
     const res = await post('d', eviction('d', { preconditions: { uid: 'other' } }));
-    assert.deepEqual([res.status, res.json.reason], [409, 'Conflict']);
-    assert.match(res.json.message!, /Precondition failed: UID in precondition: other/);
+    assert.deepEqual([res.status, res.json.reason, res.json.message, res.json.details], [409, 'Conflict', `Operation cannot be fulfilled on Pod "d": the UID in the precondition (other) does not match the UID in record (${d.metadata.uid}). The object might have been deleted and then recreated`, { name: 'd', kind: 'Pod' }]);
+    const stale = await post('d', eviction('d', { preconditions: { resourceVersion: '1' } }));
+    assert.deepEqual([stale.status, stale.json.message], [409, `Operation cannot be fulfilled on Pod "d": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${d.metadata.resourceVersion}). The object might have been modified`]);
     assert.equal((await stored('d')).metadata.deletionTimestamp, undefined, 'nothing written');
     const e = await stored('e');
     assert.equal((await post('e', eviction('e', { preconditions: { resourceVersion: e.metadata.resourceVersion } }))).status, 201, 'a resourceVersion precondition still holds after the condition is written');

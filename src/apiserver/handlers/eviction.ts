@@ -15,7 +15,8 @@ import { asObject, decodeBody } from '../negotiate.js';
 import { deleteOptionsOf, type RawDeleteOptions } from './delete.js';
 import { respondStatus, type Scope } from './scope.js';
 
-const PODS = { group: '', resource: 'pods' };
+/** The GroupResource upstream's eviction names in its precondition conflicts (sic: the kind). */
+const POD = { group: '', resource: 'Pod' };
 
 interface PodCondition {
   type: string;
@@ -57,9 +58,12 @@ export async function createEviction(scope: Scope): Promise<HandlerResponse> {
       name,
       (current) => {
         const pod = current!;
-        if (preconditions.uid && preconditions.uid !== pod.metadata.uid) throw newConflict(PODS, name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${pod.metadata.uid}`);
+        // addConditionAndDeletePod's getLatestPod: its own words, on the resource "Pod".
+        if (preconditions.uid && preconditions.uid !== pod.metadata.uid) {
+          throw newConflict(POD, name, `the UID in the precondition (${preconditions.uid}) does not match the UID in record (${pod.metadata.uid}). The object might have been deleted and then recreated`);
+        }
         if (preconditions.resourceVersion && preconditions.resourceVersion !== pod.metadata.resourceVersion) {
-          throw newConflict(PODS, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${pod.metadata.resourceVersion}`);
+          throw newConflict(POD, name, `the ResourceVersion in the precondition (${preconditions.resourceVersion}) does not match the ResourceVersion in record (${pod.metadata.resourceVersion}). The object might have been modified`);
         }
         return withDisruptionTarget(pod, 'EvictionByEvictionAPI', 'Eviction API: evicting', scope.now);
       },

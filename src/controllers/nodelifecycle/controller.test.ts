@@ -1,7 +1,6 @@
 /** @module Tests of the node lifecycle and taint eviction controllers against the fake API server, on a fake clock. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newConflict } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { Client, InformerFactory } from '../../client/index.js';
@@ -92,19 +91,19 @@ test('a node that stops renewing its Lease: Unknown after 50 s, NodeNotReady, it
   await stop();
 });
 
-test('pods that could not be marked not Ready (a conflict) are marked on the next pass', async () => {
+test('pods that could not be marked not Ready are tried again on the next pass (nodesToRetry)', async () => {
   const errors: string[] = [];
-  const { fake, clock, stop } = await started(() => new NodeLifecycleController({ onError: (m) => errors.push(m) }), (f) => {
+  const { fake, clock, stop } = await started(() => new NodeLifecycleController({ onError: (m) => void errors.push(m) }), (f) => {
     f.set(NODES, readyNode('n1'));
     f.set(PODS, pod('web', 'n1'));
   });
-  let refuse = true;
-  fake.inject((a) => (refuse && a.verb === 'patch' && a.name === 'web' ? ((refuse = false), newConflict({ group: '', resource: 'pods' }, 'web', 'the object has been modified')) : undefined));
+  let failures = 1;
+  fake.inject((a) => (a.verb === 'patch' && a.name === 'web' && a.subresource === 'status' && failures-- > 0 ? new Error('connection reset') : undefined));
   await clock.advance(55_000);
   await idle();
-  assert.equal(errors.length, 1);
   const ready = () => (fake.object(PODS, { namespace: 'default', name: 'web' }) as unknown as PodView).status.conditions.find((c) => c.type === 'Ready')?.status;
-  assert.equal(ready(), 'True');
+  assert.equal(ready(), 'True', 'the first try failed');
+  assert.equal(errors.length, 1);
   await clock.advance(5_000);
   await idle();
   assert.equal(ready(), 'False');
@@ -136,6 +135,26 @@ test('beside a Ready node, one that stops posting is tainted unreachable:NoExecu
   await stop();
 });
 
+test('zones: a fully disrupted zone beside a healthy one is tainted NoExecute at the normal rate; a small zone in partial disruption is not', async () => {
+  const zone = (z: string) => ({ 'topology.kubernetes.io/zone': z });
+  const names = ['a1', 'b1', 'c1', 'c2', 'c3', 'c4'];
+  const { fake, clock, stop } = await started(() => new NodeLifecycleController({ onError: (m) => assert.fail(m) }), (f) => {
+    for (const name of names) f.set(NODES, readyNode(name, zone(name[0]!)));
+  });
+  const alive = ['a1', 'c1'];
+  const renew = () => {
+    for (const name of alive) fake.set(LEASES, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { renewTime: new Date(clock.now()).toISOString().replace('Z', '000Z') } } as KubeObject);
+  };
+  for (let i = 0; i < 14; i++) {
+    renew();
+    await clock.advance(5_000);
+    await idle();
+  }
+  const noExecute = (name: string) => ((fake.object(NODES, { name }) as unknown as NodeView).spec?.taints ?? []).filter((t) => t.effect === 'NoExecute').map((t) => t.key);
+  assert.deepEqual(names.map(noExecute), [[], ['node.kubernetes.io/unreachable'], [], [], [], []]);
+  await stop();
+});
+
 test('taint eviction: a NoExecute taint deletes pods that do not tolerate it at once, the others when their tolerationSeconds run out; removing it cancels', async () => {
   const { fake, clock, events, stop } = await started(() => new TaintEvictionController({ onError: (m) => assert.fail(m) }), (f) => {
     f.set(NODES, readyNode('n1'));
@@ -163,5 +182,29 @@ test('taint eviction: a NoExecute taint deletes pods that do not tolerate it at 
     'Pod brief Normal TaintManagerEviction: Marking for deletion Pod default/brief',
     'Pod later Normal TaintManagerEviction: Cancelling deletion of Pod default/later',
   ]);
+  await stop();
+});
+
+test('taint eviction: DisruptionTarget as PatchPodStatus writes it (one condition, the uid, no resourceVersion), over the Eviction API reason; a pod deleted while its eviction waits cancels it with the event', async () => {
+  const { fake, clock, events, stop } = await started(() => new TaintEvictionController({ onError: (m) => assert.fail(m) }), (f) => {
+    f.set(NODES, readyNode('n1'));
+    const evicted = pod('evicted', 'n1') as KubeObject & { status: { conditions: object[] } };
+    evicted.status.conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: iso(T0 - 1000) });
+    f.set(PODS, evicted);
+    f.set(PODS, pod('waiting', 'n1', [{ key: 'evict', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }]));
+  });
+  const n = fake.object(NODES, { name: 'n1' })!;
+  fake.set(NODES, { ...n, spec: { taints: [{ key: 'evict', effect: 'NoExecute' }] } } as KubeObject);
+  await idle();
+  const patch = fake.actions.find((a) => a.verb === 'patch' && a.name === 'evicted' && a.subresource === 'status');
+  assert.deepEqual(patch?.object, {
+    metadata: { uid: 'uid-evicted' },
+    status: { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastProbeTime: null, lastTransitionTime: iso(T0 - 1000) }] },
+  });
+  fake.remove(PODS, { namespace: 'default', name: 'waiting' });
+  await idle();
+  await clock.advance(60_000);
+  await idle();
+  assert.deepEqual(events, ['Pod evicted Normal TaintManagerEviction: Marking for deletion Pod default/evicted', 'Pod waiting Normal TaintManagerEviction: Cancelling deletion of Pod default/waiting']);
   await stop();
 });

@@ -43,6 +43,9 @@ const LEASES = findResource('coordination.k8s.io', 'v1', 'leases')!;
 const MANAGER = 'node-lifecycle-controller';
 /** --node-eviction-rate: NoExecute taints per second in a zone in normal state (burst 1). */
 const EVICTION_INTERVAL_MS = 10_000;
+/** --secondary-node-eviction-rate (0.01/s), for zones of more than --large-cluster-size-threshold nodes in a partial disruption. */
+const SECONDARY_EVICTION_INTERVAL_MS = 100_000;
+const LARGE_CLUSTER_THRESHOLD = 50;
 
 interface PodView extends KubeObject {
   spec: { nodeName?: string };
@@ -63,12 +66,13 @@ export class NodeLifecycleController implements Controller {
   #queue!: WorkQueue<string>;
   readonly #known = new Map<string, LifecycleNode>();
   readonly #health = new Map<string, NodeHealth>();
-  /** Nodes whose pods could not all be marked not Ready (upstream's nodesToRetry). */
-  readonly #retryMarking = new Set<string>();
   /** Nodes waiting for their NoExecute taint (the zone's rate-limited queue), and when each zone may taint next. */
   readonly #toTaint = new Set<string>();
+  /** Nodes whose pods could not all be marked not Ready: tried again on the next pass. */
+  readonly #podsToRetry = new Set<string>();
   readonly #zoneNextTaint = new Map<string, number>();
   #zoneStates = new Map<string, ZoneState>();
+  #zoneSizes = new Map<string, number>();
   #timer: TimerHandle | undefined;
   #stopped = false;
   #monitoring: Promise<void> = Promise.resolve();
@@ -160,6 +164,7 @@ export class NodeLifecycleController implements Controller {
       this.#known.delete(name);
       this.#health.delete(name);
       this.#toTaint.delete(name);
+      this.#podsToRetry.delete(name);
     }
     const zones = new Map<string, Array<NodeCondition | undefined>>();
     for (const node of nodes) {
@@ -191,19 +196,20 @@ export class NodeLifecycleController implements Controller {
     const current = verdict.current;
     if (!current) return null;
     this.#processTaintBasedEviction(written, verdict.observed);
+    // The pods go not Ready on the transition, and on each later pass while that failed
+    // (nodesToRetry) and the node is still not Ready.
     const name = node.metadata.name;
-    const becameNotReady = current.status !== 'True' && verdict.observed.status === 'True';
-    if (becameNotReady) this.#event(written, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
-    // nodesToRetry: a pass that could not mark every pod (a conflict) tries again on the next.
-    if (becameNotReady || (this.#retryMarking.has(name) && verdict.observed.status !== 'True')) {
+    const transition = current.status !== 'True' && verdict.observed.status === 'True';
+    if (transition || (this.#podsToRetry.has(name) && verdict.observed.status !== 'True')) {
+      if (transition) this.#event(written, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
       try {
         await this.#markPodsNotReady(name);
       } catch (err) {
-        this.#retryMarking.add(name);
+        this.#podsToRetry.add(name);
         throw err;
       }
     }
-    this.#retryMarking.delete(name);
+    this.#podsToRetry.delete(name);
     return current;
   }
 
@@ -230,16 +236,25 @@ export class NodeLifecycleController implements Controller {
     }
   }
 
-  /** handleDisruption: entering "every zone fully disrupted" untaints every node and stops NoExecute tainting until a node is Ready again. */
+  /**
+   * handleDisruption: a zone seen for the first time starts Initial; entering "every zone fully
+   * disrupted" untaints every node and stops NoExecute tainting everywhere; leaving it restarts
+   * every node's probe time; otherwise each zone takes its new state (which sets its rate:
+   * `#taintInterval`).
+   */
   async #handleDisruption(zones: Map<string, Array<NodeCondition | undefined>>, nodes: LifecycleNode[]): Promise<void> {
     const next = new Map<string, ZoneState>();
     for (const [zone, conditions] of zones) next.set(zone, computeZoneState(conditions).state);
-    const allAre = next.size > 0 && [...next.values()].every((s) => s === 'FullDisruption');
-    const allWere = this.#zoneStates.size > 0 && [...this.#zoneStates.entries()].every(([z, s]) => !next.has(z) || s === 'FullDisruption');
-    if (allAre && !allWere) {
+    this.#zoneSizes = new Map([...zones].map(([zone, conditions]) => [zone, conditions.length]));
+    for (const zone of next.keys()) if (!this.#zoneStates.has(zone)) this.#zoneStates.set(zone, 'Initial');
+    for (const zone of [...this.#zoneStates.keys()]) if (!next.has(zone)) this.#zoneStates.delete(zone);
+    // Both hold for no zone at all (every node excluded, or none): nothing changes then.
+    const allAre = [...next.values()].every((s) => s === 'FullDisruption');
+    const allWere = [...this.#zoneStates.values()].every((s) => s === 'FullDisruption');
+    if (allAre && allWere) return;
+    if (allAre) {
       for (const node of nodes) await this.#markReachable(node).catch((err: unknown) => this.#error(`node ${node.metadata.name}: ${String(err)}`));
-    }
-    if (allWere && !allAre) {
+    } else if (allWere) {
       // Leaving the disruption: every node's probe time starts again now.
       const now = this.#ctx.clock.now();
       for (const [name, h] of this.#health) this.#health.set(name, { ...h, probeTimestamp: now, readyTransitionTimestamp: now });
@@ -247,9 +262,22 @@ export class NodeLifecycleController implements Controller {
     this.#zoneStates = next;
   }
 
-  /** doNoExecuteTaintingPass: one node per zone per 10 s; none while every zone is fully disrupted. */
+  /**
+   * The zone's NoExecute tainting interval (setLimiterInZone), undefined for none: none while
+   * every zone is fully disrupted; --node-eviction-rate (0.1/s) in a Normal zone and in a fully
+   * disrupted one (HealthyQPSFunc) beside others that are not; in a partial disruption
+   * (ReducedQPSFunc) --secondary-node-eviction-rate (0.01/s) for a zone of more than
+   * --large-cluster-size-threshold (50) nodes, else none.
+   */
+  #taintInterval(zone: string): number | undefined {
+    const states = [...this.#zoneStates.values()];
+    if (states.length > 0 && states.every((s) => s === 'FullDisruption')) return undefined;
+    if (this.#zoneStates.get(zone) !== 'PartialDisruption') return EVICTION_INTERVAL_MS;
+    return (this.#zoneSizes.get(zone) ?? 0) > LARGE_CLUSTER_THRESHOLD ? SECONDARY_EVICTION_INTERVAL_MS : undefined;
+  }
+
+  /** doNoExecuteTaintingPass: each zone taints its queued nodes at its rate (burst 1). */
   async #noExecuteTaints(now: number): Promise<void> {
-    if (this.#zoneStates.size > 0 && [...this.#zoneStates.values()].every((s) => s === 'FullDisruption')) return;
     for (const name of [...this.#toTaint]) {
       const node = this.#nodes.cache.get(name);
       if (!node) {
@@ -257,11 +285,12 @@ export class NodeLifecycleController implements Controller {
         continue;
       }
       const zone = zoneKey(node);
-      if (this.#zoneStates.get(zone) === 'FullDisruption' || (this.#zoneNextTaint.get(zone) ?? 0) > now) continue;
+      const interval = this.#taintInterval(zone);
+      if (interval === undefined || (this.#zoneNextTaint.get(zone) ?? 0) > now) continue;
       const want = noExecuteTaintFor(condition(node, 'Ready')?.status ?? '');
       this.#toTaint.delete(name);
       if (!want) continue;
-      this.#zoneNextTaint.set(zone, now + EVICTION_INTERVAL_MS);
+      this.#zoneNextTaint.set(zone, now + interval);
       await this.#swapTaints(node, [{ ...want.taint, timeAdded: rfc3339(now) }], [want.opposite]).catch((err: unknown) => {
         this.#toTaint.add(name);
         this.#error(`node ${name}: ${String(err)}`);

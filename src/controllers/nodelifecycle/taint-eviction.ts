@@ -18,6 +18,7 @@ import { NODE_NAME_INDEX, podNodeIndex, rfc3339 } from './node-health.js';
 const NODES = findResource('', 'v1', 'nodes')!;
 const PODS = findResource('', 'v1', 'pods')!;
 const MANAGER = 'taint-eviction-controller';
+const DISRUPTION = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' };
 
 interface TaintedNode extends KubeObject {
   spec?: { taints?: Taint[] };
@@ -25,7 +26,7 @@ interface TaintedNode extends KubeObject {
 
 interface EvictablePod extends KubeObject {
   spec: { nodeName?: string; tolerations?: Toleration[] };
-  status?: { conditions?: Array<{ type: string; status: string }> };
+  status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }> };
 }
 
 /** A pod's scheduled deletion: when it was scheduled (CreatedAt) and its timer. */
@@ -63,7 +64,8 @@ export class TaintEvictionController implements Controller {
     this.#pods.addHandlers({
       onAdd: (p) => this.#podUpdated(undefined, p),
       onUpdate: (o, p) => this.#podUpdated(o, p),
-      onDelete: (p) => this.#cancel(p, false),
+      // handlePodUpdate of a pod gone: its pending deletion is cancelled, with the event.
+      onDelete: (p) => this.#cancel(p, true),
     });
   }
 
@@ -151,11 +153,14 @@ export class TaintEvictionController implements Controller {
     const pods = this.#ctx.client.resource<EvictablePod>(PODS);
     try {
       const current = await pods.get(name, { namespace });
-      const conditions = current.status?.conditions ?? [];
-      if (!conditions.some((c) => c.type === 'DisruptionTarget' && c.status === 'True')) {
-        const target = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastProbeTime: null, lastTransitionTime: rfc3339(this.#ctx.clock.now()) };
-        const next = [...conditions.filter((c) => c.type !== 'DisruptionTarget'), target];
-        await pods.patch(name, { metadata: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion }, status: { conditions: next } }, { namespace, subresource: 'status', type: 'merge', fieldManager: MANAGER });
+      const was = current.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+      // UpdatePodCondition: written unless the same status, reason and message are there (the
+      // transition time moves only with the status); PatchPodStatus: a strategic merge patch of
+      // that one condition with the pod's uid, no resourceVersion — the kubelet's own status
+      // writes meanwhile neither conflict with it nor get undone by it.
+      if (was?.status !== 'True' || was.reason !== DISRUPTION.reason || was.message !== DISRUPTION.message) {
+        const target = { ...DISRUPTION, lastProbeTime: null, lastTransitionTime: was?.status === 'True' ? was.lastTransitionTime : rfc3339(this.#ctx.clock.now()) };
+        await pods.patch(name, { metadata: { uid: current.metadata.uid }, status: { conditions: [target] } }, { namespace, subresource: 'status', type: 'strategic', fieldManager: MANAGER });
       }
       await pods.delete(name, { namespace });
     } catch (err) {
