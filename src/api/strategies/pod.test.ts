@@ -109,3 +109,13 @@ test('DefaultTolerationSeconds: a pod gets the not-ready and unreachable NoExecu
   assert.deepEqual((next.spec as { tolerations?: unknown[] }).tolerations, [NOT_READY, UNREACHABLE]);
   assert.deepEqual(podStrategy.validateUpdate!(next, stored), []);
 });
+
+test('a pod created with scheduling gates says so: PodScheduled=False, SchedulingGated (applySchedulingGatedCondition)', () => {
+  const created = (spec: Record<string, unknown>) => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } } as Record<string, unknown>;
+    void podStrategy.prepareForCreate!(pod as never, { now: '2025-01-01T00:00:00Z', operation: 'create', dryRun: false });
+    return (pod.status as { conditions?: unknown[] }).conditions;
+  };
+  assert.deepEqual(created({ schedulingGates: [{ name: 'wait' }] }), [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null, lastTransitionTime: null }]);
+  assert.equal(created({}), undefined);
+});

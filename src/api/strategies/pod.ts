@@ -252,6 +252,10 @@ export const podStrategy: Strategy = {
     dropDisabledPodSpecFields(spec);
     // The pod strategy's PrepareForCreate: status reset, its QoS class computed once.
     obj.status = { phase: 'Pending', qosClass: podQOSClass(spec) };
+    // applySchedulingGatedCondition: a gated pod says so (kubectl get pods: SchedulingGated).
+    if (Array.isArray(spec.schedulingGates) && spec.schedulingGates.length) {
+      (obj.status as Record<string, unknown>).conditions = [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null, lastTransitionTime: null }];
+    }
   },
   prepareForUpdate(next, prev) {
     defaults(next);
