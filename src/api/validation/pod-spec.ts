@@ -8,7 +8,7 @@
  * pod-volume-mounts.ts). Objects are the v1 JSON after defaulting; the feature gates are
  * 1.33's defaults (relaxed environment variable names, zero-second sleep actions).
  *
- * What is not checked (see README.md): securityContext, affinity,
+ * What is not checked (see README.md): securityContext,
  * topologySpreadConstraints, resizePolicy, sysctls, hostAliases, overhead, os,
  * resourceClaims, the seccomp/AppArmor annotations.
  */
@@ -18,6 +18,7 @@ import { child, duplicate, forbidden, index, invalid, key, notFound, notSupporte
 import { inclusiveRangeError, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError } from './names.js';
 import { validateDNS1123Label, validateQualifiedName } from './name-fields.js';
 import { IS_NEGATIVE, validateAnnotations, validateLabelName, validateLabels } from './object-meta.js';
+import { validateAffinity } from './pod-affinity.js';
 import { validatePodDNSConfig } from './pod-dns.js';
 import { validateContainerResourceRequirements } from './pod-resources.js';
 import { ENV_FIELD_PATHS, validateObjectFieldSelector, validateResourceFieldSelector } from './pod-field-selectors.js';
@@ -511,6 +512,7 @@ export function validatePodSpec(spec: Obj, path: string, opts: PodValidationOpti
   errs.push(...validateEnum(strOf(spec.restartPolicy), RESTART_POLICIES, child(path, 'restartPolicy')));
   errs.push(...validateEnum(strOf(spec.dnsPolicy), DNS_POLICIES, child(path, 'dnsPolicy')));
   errs.push(...validateLabels(isObj(spec.nodeSelector) ? (spec.nodeSelector as Record<string, string>) : undefined, child(path, 'nodeSelector')));
+  errs.push(...validateAffinity(spec.affinity, child(path, 'affinity')));
   errs.push(...validatePodDNSConfig(spec.dnsConfig, strOf(spec.dnsPolicy), child(path, 'dnsConfig')));
   listOf(spec.readinessGates).forEach((g, i) => {
     errs.push(...validateQualifiedName(strOf(objOf(g).conditionType), child(index(child(path, 'readinessGates'), i), 'conditionType')));
