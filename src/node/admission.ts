@@ -7,7 +7,7 @@
  * InsufficientResourceError / PredicateFailureError print them. Pure.
  */
 import { nodeMatchesPlacement, type PlacementPod } from '../api/scheduling/node-affinity.js';
-import { allocatableAmounts, podRequests, resourceShortfalls, type RequestingPod } from '../api/scheduling/resources.js';
+import { allocatableAmounts, resourceShortfalls, type RequestingPod } from '../api/scheduling/resources.js';
 import { firstUntoleratedTaint, type Toleration } from '../api/scheduling/taints.js';
 import type { Pod } from './pod-view.js';
 import { hostPortsFree, type SchedulingNode } from './scheduler.js';
@@ -39,7 +39,7 @@ function withoutMissingExtended(pod: Pod, allocatable: Record<string, string>): 
 export function admitPod(pod: Pod, node: SchedulingNode, others: readonly Pod[]): Rejection | undefined {
   const allocatable = node.status?.allocatable;
   if (allocatable) {
-    const short = resourceShortfalls(withoutMissingExtended(pod, allocatable), allocatableAmounts(allocatable), others.map((p) => podRequests(p as unknown as RequestingPod)))[0];
+    const short = resourceShortfalls(withoutMissingExtended(pod, allocatable), allocatableAmounts(allocatable), others as unknown as RequestingPod[])[0];
     if (short) return { reason: `OutOf${short.resource}`, message: `Node didn't have enough resource: ${short.resource}, requested: ${short.requested}, used: ${short.used}, capacity: ${short.capacity}` };
   }
   if (!nodeMatchesPlacement(pod as unknown as PlacementPod, node)) return predicate('NodeAffinity', "node(s) didn't match Pod's node affinity/selector");

@@ -7,6 +7,7 @@
  * Pods it bound count on the node at once (kube-scheduler's "assumed" pods), until `forget`.
  */
 import { isConflict, isNotFound } from '../api/errors.js';
+import { metaTime } from '../api/pod-conditions.js';
 import type { KubeObject } from '../api/types.js';
 import { resourcePath, type Client } from '../client/index.js';
 import { PODS } from './api-refs.js';
@@ -16,7 +17,7 @@ import type { PodTracer } from './pod-trace.js';
 import { hostPortsOf, type PortMapPod } from '../portmap/mappings.js';
 import { nodeMatchesPlacement, requiredNodeNames, type PlacementNode, type PlacementPod } from '../api/scheduling/node-affinity.js';
 import { firstUntoleratedTaint, tolerated, type Taint, type Toleration } from '../api/scheduling/taints.js';
-import { allocatableAmounts, insufficientResources, podRequests, type RequestingPod } from '../api/scheduling/resources.js';
+import { allocatableAmounts, insufficientResources, type RequestingPod } from '../api/scheduling/resources.js';
 import { interPodAffinityFailure, podAffinityParseError, type AffinityPod } from '../api/scheduling/pod-affinity.js';
 
 /** v1.TaintNodeUnschedulable: what a cordoned node's spec.unschedulable stands for. */
@@ -101,7 +102,7 @@ export function podFits(pod: Pod, node: SchedulingNode, options: { nodePods?: It
   const onNode = [...(options.nodePods ?? [])].filter((p) => p.metadata.uid !== pod.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   if (!hostPortsFree(pod, onNode)) return unfit(pod, "node(s) didn't have free ports for the requested pod ports", true);
   const allocatable = node.status?.allocatable;
-  const short = allocatable ? insufficientResources(pod as unknown as RequestingPod, allocatableAmounts(allocatable), onNode.map((p) => podRequests(p as unknown as RequestingPod))) : [];
+  const short = allocatable ? insufficientResources(pod as unknown as RequestingPod, allocatableAmounts(allocatable), onNode as unknown as RequestingPod[]) : [];
   if (short.length) return unfit(pod, short, true);
   // InterPodAffinity (required terms); every pod placed is on this one node.
   const labels = node.metadata.labels ?? {};
@@ -123,10 +124,6 @@ export function placementChanged(old: SchedulingNode, now: SchedulingNode): bool
 export function wantsScheduling(pod: Pod): boolean {
   const gates = (pod.spec as { schedulingGates?: unknown[] | null }).schedulingGates;
   return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && !gates?.length;
-}
-
-function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** The events.k8s.io action of each event the scheduler records (kube-scheduler's). */
@@ -163,7 +160,7 @@ export class Scheduler {
     if (!fit.fits) {
       const already = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
       if (already?.status === 'False' && already.message === fit.message) return false;
-      await pods.patch(pod.metadata.name, { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: fit.message, lastProbeTime: null, lastTransitionTime: now() }] } }, { namespace: ns, subresource: 'status', type: 'strategic' });
+      await pods.patch(pod.metadata.name, { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: fit.message, lastProbeTime: null, lastTransitionTime: metaTime(Date.now()) }] } }, { namespace: ns, subresource: 'status', type: 'strategic' });
       this.#events.event(pod, 'Warning', 'FailedScheduling', fit.message!);
       return false;
     }

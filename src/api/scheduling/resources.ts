@@ -94,10 +94,11 @@ export interface Shortfall {
 
 /**
  * fitsRequest: what the node lacks for the pod (empty when it fits), in upstream's order: the
- * pod count, cpu, memory, ephemeral-storage, then extended resources. `onNode`: the requests of
- * each pod already on the node (terminal pods excluded by the caller).
+ * pod count, cpu, memory, ephemeral-storage, then extended resources. `onNode`: the pods already
+ * on the node (terminal pods excluded by the caller), whose requests are added up only when the
+ * pod asks for some: most pods ask for none, and the scheduler asks this for every pod.
  */
-export function resourceShortfalls(pod: RequestingPod, allocatable: Amounts, onNode: readonly Amounts[]): Shortfall[] {
+export function resourceShortfalls(pod: RequestingPod, allocatable: Amounts, onNode: readonly RequestingPod[]): Shortfall[] {
   const out: Shortfall[] = [];
   const allowedPods = allocatable.get('pods') ?? 0n;
   if (BigInt(onNode.length + 1) > allowedPods) out.push({ resource: 'pods', reason: 'Too many pods', requested: 1n, used: BigInt(onNode.length), capacity: allowedPods });
@@ -105,7 +106,7 @@ export function resourceShortfalls(pod: RequestingPod, allocatable: Amounts, onN
   const asked = [...want.entries()].filter(([name, v]) => name !== 'pods' && v > 0n);
   if (!asked.length) return out;
   const requested: Amounts = new Map();
-  for (const r of onNode) add(requested, r);
+  for (const p of onNode) add(requested, podRequests(p));
   const check = (name: string, v: bigint) => {
     const capacity = allocatable.get(name) ?? 0n;
     const used = requested.get(name) ?? 0n;
@@ -118,6 +119,6 @@ export function resourceShortfalls(pod: RequestingPod, allocatable: Amounts, onN
 }
 
 /** The scheduler's reasons for the shortfalls. */
-export function insufficientResources(pod: RequestingPod, allocatable: Amounts, onNode: readonly Amounts[]): string[] {
+export function insufficientResources(pod: RequestingPod, allocatable: Amounts, onNode: readonly RequestingPod[]): string[] {
   return resourceShortfalls(pod, allocatable, onNode).map((s) => s.reason);
 }

@@ -93,12 +93,12 @@ test('pod requests as resource.PodRequests adds them: containers, sidecars on to
 test('NodeResourcesFit: what the node allocates minus what its pods request', () => {
   const node = allocatableAmounts({ cpu: '2', memory: '4Gi', pods: '3', 'ephemeral-storage': '10Gi' });
   const want = (requests: Record<string, string>) => ({ spec: { containers: [{ resources: { requests } }] } });
-  const on = [podRequests(want({ cpu: '1500m', memory: '1Gi' }))];
+  const on = [want({ cpu: '1500m', memory: '1Gi' })];
   assert.deepEqual(insufficientResources(want({ cpu: '500m' }), node, on), []);
   assert.deepEqual(insufficientResources(want({ cpu: '501m', memory: '4Gi' }), node, on), ['Insufficient cpu', 'Insufficient memory']);
   assert.deepEqual(insufficientResources(want({ 'nvidia.com/gpu': '1' }), node, on), ['Insufficient nvidia.com/gpu']);
-  assert.deepEqual(insufficientResources(want({}), node, [...on, new Map()]), []);
-  assert.deepEqual(insufficientResources(want({}), node, [...on, new Map(), new Map()]), ['Too many pods'], 'no requests: only the pod count');
+  assert.deepEqual(insufficientResources(want({}), node, [...on, want({})]), []);
+  assert.deepEqual(insufficientResources(want({}), node, [...on, want({}), want({})]), ['Too many pods'], 'no requests: only the pod count');
 });
 
 test('InterPodAffinity, required terms: affinity, the first pod of a series, anti-affinity both ways', () => {

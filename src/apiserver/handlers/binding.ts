@@ -10,6 +10,7 @@
  * returns for it, since BindingREST hands back a field.ErrorList aggregate, not a Status.
  */
 import { newBadRequest, newConflict, StatusError } from '../../api/errors.js';
+import { metaTime, updatePodCondition, type PodCondition } from '../../api/pod-conditions.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
 import { asObject, decodeBody } from '../negotiate.js';
@@ -23,7 +24,7 @@ interface Binding extends KubeObject {
 
 interface PodView {
   spec?: { nodeName?: string; schedulingGates?: unknown[] };
-  status?: { conditions?: Array<{ type: string; status: string; lastProbeTime?: string | null; lastTransitionTime?: string }> };
+  status?: { conditions?: PodCondition[] };
 }
 
 /** ValidatePodBinding: a target kind other than Node, a missing target name. */
@@ -49,12 +50,8 @@ export function bindPod(pod: KubeObject, node: string, options: { annotations?: 
   if (view.spec?.schedulingGates?.length) return `pod ${name} has non-empty .spec.schedulingGates`;
   view.spec = { ...(view.spec ?? {}), nodeName: node };
   if (options.annotations && Object.keys(options.annotations).length) pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), ...options.annotations };
-  // podutil.UpdatePodCondition: the transition time moves only when the status changes.
-  const conditions = view.status?.conditions ?? [];
-  const at = new Date(options.now).toISOString().replace(/\.\d+Z$/, 'Z');
-  const existing = conditions.find((c) => c.type === 'PodScheduled');
-  const next = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: existing?.status === 'True' ? existing.lastTransitionTime : at };
-  view.status = { ...(view.status ?? {}), conditions: existing ? conditions.map((c) => (c === existing ? next : c)) : [...conditions, next] };
+  const { conditions } = updatePodCondition(view.status?.conditions, { type: 'PodScheduled', status: 'True' }, metaTime(options.now));
+  view.status = { ...(view.status ?? {}), conditions };
   return pod;
 }
 

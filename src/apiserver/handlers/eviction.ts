@@ -9,6 +9,7 @@
  * an object that is not an Eviction, 404 for a missing pod, 409 for a failed precondition.
  */
 import { newBadRequest, newConflict } from '../../api/errors.js';
+import { metaTime, updatePodCondition, type PodCondition } from '../../api/pod-conditions.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerResponse } from '../http-types.js';
 import { asObject, decodeBody } from '../negotiate.js';
@@ -18,24 +19,10 @@ import { respondStatus, type Scope } from './scope.js';
 /** The GroupResource upstream's eviction names in its precondition conflicts (sic: the kind). */
 const POD = { group: '', resource: 'Pod' };
 
-interface PodCondition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastProbeTime?: string | null;
-  lastTransitionTime?: string;
-}
-
-/** podutil.UpdatePodCondition with DisruptionTarget=True: the transition time moves only when the status changes. */
+/** The pod with DisruptionTarget=True (podutil.UpdatePodCondition). */
 export function withDisruptionTarget(pod: KubeObject, reason: string, message: string, now: number): KubeObject {
   const status = ((pod as { status?: { conditions?: PodCondition[] } }).status ??= {});
-  const conditions = (status.conditions ??= []);
-  const at = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
-  const existing = conditions.find((c) => c.type === 'DisruptionTarget');
-  const next: PodCondition = { type: 'DisruptionTarget', status: 'True', reason, message, lastProbeTime: null, lastTransitionTime: existing?.status === 'True' ? existing.lastTransitionTime : at };
-  if (existing) conditions[conditions.indexOf(existing)] = next;
-  else conditions.push(next);
+  status.conditions = updatePodCondition(status.conditions, { type: 'DisruptionTarget', status: 'True', reason, message }, metaTime(now)).conditions;
   return pod;
 }
 

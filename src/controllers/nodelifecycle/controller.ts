@@ -15,6 +15,7 @@
 import { isConflict, isNotFound } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import { swapTaints, sameTaint, type Taint } from '../../api/scheduling/taints.js';
+import { metaTime, updatePodCondition, type PodCondition } from '../../api/pod-conditions.js';
 import type { KubeObject } from '../../api/types.js';
 import { runWorkers, WorkQueue, type Informer, type TimerHandle } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
@@ -25,7 +26,6 @@ import {
   NODE_MONITOR_PERIOD_MS,
   NODE_NAME_INDEX,
   podNodeIndex,
-  rfc3339,
   noExecuteTaintFor,
   noScheduleTaintChanges,
   NOT_READY_NO_EXECUTE,
@@ -49,7 +49,7 @@ const LARGE_CLUSTER_THRESHOLD = 50;
 
 interface PodView extends KubeObject {
   spec: { nodeName?: string };
-  status?: { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string; lastProbeTime?: string | null; reason?: string; message?: string }> };
+  status?: { conditions?: PodCondition[] };
 }
 
 export interface NodeLifecycleOptions {
@@ -138,7 +138,7 @@ export class NodeLifecycleController implements Controller {
   async #noScheduleTaints(name: string): Promise<void> {
     const node = this.#nodes.cache.get(name);
     if (!node) return;
-    const { add, remove } = noScheduleTaintChanges(node, rfc3339(this.#ctx.clock.now()));
+    const { add, remove } = noScheduleTaintChanges(node, metaTime(this.#ctx.clock.now()));
     if (!add.length && !remove.length) return;
     try {
       await this.#swapTaints(node, add, remove);
@@ -222,7 +222,7 @@ export class NodeLifecycleController implements Controller {
       return;
     }
     if (taints.some((t) => sameTaint(t, want.opposite))) {
-      void this.#swapTaints(node, [{ ...want.taint, timeAdded: rfc3339(this.#ctx.clock.now()) }], [want.opposite]).catch((err: unknown) => this.#error(`node ${node.metadata.name}: ${String(err)}`));
+      void this.#swapTaints(node, [{ ...want.taint, timeAdded: metaTime(this.#ctx.clock.now()) }], [want.opposite]).catch((err: unknown) => this.#error(`node ${node.metadata.name}: ${String(err)}`));
       return;
     }
     if (!taints.some((t) => sameTaint(t, want.taint))) this.#toTaint.add(node.metadata.name);
@@ -291,7 +291,7 @@ export class NodeLifecycleController implements Controller {
       this.#toTaint.delete(name);
       if (!want) continue;
       this.#zoneNextTaint.set(zone, now + interval);
-      await this.#swapTaints(node, [{ ...want.taint, timeAdded: rfc3339(now) }], [want.opposite]).catch((err: unknown) => {
+      await this.#swapTaints(node, [{ ...want.taint, timeAdded: metaTime(now) }], [want.opposite]).catch((err: unknown) => {
         this.#toTaint.add(name);
         this.#error(`node ${name}: ${String(err)}`);
       });
@@ -303,10 +303,9 @@ export class NodeLifecycleController implements Controller {
     const pods = only ? [only] : this.#pods.cache.byIndex(NODE_NAME_INDEX, nodeName);
     let failed: unknown;
     for (const pod of pods) {
-      const conditions = pod.status?.conditions ?? [];
-      const ready = conditions.find((c) => c.type === 'Ready');
+      const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
       if (!ready || ready.status === 'False') continue;
-      const next = conditions.map((c) => (c === ready ? { ...c, status: 'False', lastTransitionTime: rfc3339(this.#ctx.clock.now()) } : c));
+      const next = updatePodCondition(pod.status?.conditions, { ...ready, status: 'False' }, metaTime(this.#ctx.clock.now())).conditions;
       try {
         await this.#ctx.client.resource(PODS).patch(pod.metadata.name!, { metadata: { resourceVersion: pod.metadata.resourceVersion }, status: { conditions: next } }, { namespace: pod.metadata.namespace, subresource: 'status', type: 'merge', fieldManager: MANAGER });
       } catch (err) {

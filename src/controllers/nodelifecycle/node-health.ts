@@ -6,6 +6,7 @@
  * and so its conditions become Unknown (tryUpdateNodeHealth), the NoExecute taint its Ready
  * condition calls for, and a zone's disruption state (ComputeZoneState).
  */
+import { metaTime } from '../../api/pod-conditions.js';
 import { sameTaint, type Taint } from '../../api/scheduling/taints.js';
 
 export interface NodeCondition {
@@ -97,11 +98,6 @@ export interface HealthVerdict {
 
 const UNKNOWN_TYPES = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
-/** metav1.Time: RFC 3339 in whole seconds. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 /**
  * tryUpdateNodeHealth: `saved` is what the controller knew; `now` its clock (ms). A heartbeat
  * (a new lastHeartbeatTime on Ready, or a newer Lease renewTime) moves the probe time to now;
@@ -129,7 +125,7 @@ export function assessNodeHealth(node: LifecycleNode, saved: NodeHealth | undefi
     health = { ...health, leaseRenewTime, probeTimestamp: now };
   }
   if (now <= health.probeTimestamp + grace) return { health, observed, current: currentReady };
-  const at = rfc3339(now);
+  const at = metaTime(now);
   const conditions = (node.status?.conditions ?? []).map((c) => ({ ...c }));
   for (const type of UNKNOWN_TYPES) {
     const c = conditions.find((x) => x.type === type);

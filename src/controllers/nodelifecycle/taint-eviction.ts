@@ -10,10 +10,11 @@
 import { isNotFound } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import { matchingTolerations, minTolerationSeconds, type Taint, type Toleration } from '../../api/scheduling/taints.js';
+import { metaTime, updatePodCondition, type PodCondition } from '../../api/pod-conditions.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Informer, TimerHandle } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import { NODE_NAME_INDEX, podNodeIndex, rfc3339 } from './node-health.js';
+import { NODE_NAME_INDEX, podNodeIndex } from './node-health.js';
 
 const NODES = findResource('', 'v1', 'nodes')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -26,7 +27,7 @@ interface TaintedNode extends KubeObject {
 
 interface EvictablePod extends KubeObject {
   spec: { nodeName?: string; tolerations?: Toleration[] };
-  status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }> };
+  status?: { conditions?: PodCondition[] };
 }
 
 /** A pod's scheduled deletion: when it was scheduled (CreatedAt) and its timer. */
@@ -119,14 +120,12 @@ export class TaintEvictionController implements Controller {
 
   #schedule(pod: EvictablePod, createdAt: number, delayMs: number): void {
     const k = key(pod);
-    if (delayMs <= 0) {
-      void this.#evict(pod).catch((err: unknown) => this.#onError(`deleting pod ${k}: ${String(err)}`));
-      return;
-    }
+    const evict = () => void this.#evict(pod).catch((err: unknown) => this.#onError(`deleting pod ${k}: ${String(err)}`));
+    if (delayMs <= 0) return evict();
     const timer = this.#ctx.clock.setTimeout(() => {
       this.#scheduled.delete(k);
-      void this.#evict(pod).catch((err: unknown) => this.#onError(`deleting pod ${k}: ${String(err)}`));
-    }, Math.max(0, delayMs));
+      evict();
+    }, delayMs);
     this.#scheduled.set(k, { createdAt, timer });
   }
 
@@ -153,13 +152,12 @@ export class TaintEvictionController implements Controller {
     const pods = this.#ctx.client.resource<EvictablePod>(PODS);
     try {
       const current = await pods.get(name, { namespace });
-      const was = current.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
-      // UpdatePodCondition: written unless the same status, reason and message are there (the
-      // transition time moves only with the status); PatchPodStatus: a strategic merge patch of
-      // that one condition with the pod's uid, no resourceVersion — the kubelet's own status
-      // writes meanwhile neither conflict with it nor get undone by it.
-      if (was?.status !== 'True' || was.reason !== DISRUPTION.reason || was.message !== DISRUPTION.message) {
-        const target = { ...DISRUPTION, lastProbeTime: null, lastTransitionTime: was?.status === 'True' ? was.lastTransitionTime : rfc3339(this.#ctx.clock.now()) };
+      // UpdatePodCondition: written unless nothing would change; PatchPodStatus: a strategic
+      // merge patch of that one condition with the pod's uid, no resourceVersion — the kubelet's
+      // own status writes meanwhile neither conflict with it nor get undone by it.
+      const { conditions, changed } = updatePodCondition(current.status?.conditions, DISRUPTION, metaTime(this.#ctx.clock.now()));
+      if (changed) {
+        const target = conditions.find((c) => c.type === DISRUPTION.type);
         await pods.patch(name, { metadata: { uid: current.metadata.uid }, status: { conditions: [target] } }, { namespace, subresource: 'status', type: 'strategic', fieldManager: MANAGER });
       }
       await pods.delete(name, { namespace });
